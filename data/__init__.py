@@ -1,0 +1,1 @@
+"""Synthetic data only: the generator and the small committed sample inbox."""

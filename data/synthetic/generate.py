@@ -1,0 +1,550 @@
+"""`reconcile generate`: a synthetic inbox in the exact formats of CONTRACTS.md §1, its
+next night's deliveries, and the ground truth, deterministic for a seed and a date.
+
+Realism rates are declared once in `REALISM` and written to the manifest; the tests
+measure each of them back from the files and the truth."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import xlsxwriter
+from anyascii import anyascii
+
+from data.synthetic.names import spelling_variant
+from data.synthetic.population import (
+    REJECTED,
+    SITUATIONS_BY_FAMILY,
+    Person,
+    days,
+    draw_identity,
+)
+from schemas.codes import DEPARTMENTS
+from schemas.sources import SOURCE_MODELS
+from transforms.countries import french_name_of
+
+REALISM = {
+    # identity noise on TélémOfpra and GENESIS rows, relative to the AGDREF file
+    "telemofpra_name_variant": 0.15,
+    "genesis_name_variant": 0.25,
+    "telemofpra_name_swap": 0.03,
+    "genesis_name_swap": 0.06,
+    "given_names_comma_separated": 0.2,
+    "genesis_alias": 0.25,
+    "telemofpra_birth_partial_on_row": 0.03,
+    "genesis_birth_partial_on_row": 0.06,
+    # person-level birth dates (the same in every system)
+    "birth_date_placeholder_0101": 0.06,
+    "birth_date_unknown_0000": 0.03,
+    # AGDREF numbers on source rows
+    "telemofpra_agdref_missing": 0.20,
+    "telemofpra_agdref_wrong": 0.02,
+    "genesis_agdref_missing": 0.70,
+    "genesis_agdref_wrong": 0.03,
+    # persons
+    "second_agdref_file": 0.02,
+    "namesake": 0.01,
+    # files
+    "genesis_xlsx": 0.30,
+    "telemofpra_decision_repeated_next_list": 0.03,
+    "genesis_release_date_moves": 0.20,
+    "genesis_unknown_nationality": 0.03,
+    "defective_row": 0.003,
+}
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    departments: tuple[str, ...]
+    establishments_per_department: int
+    asylum_persons: int  # about one OFPRA decision a person, over a year
+    measure_persons: int
+    detainees: int
+    background_persons: int
+    weeks: int = 52
+
+
+def _spread(total: int, share: float) -> int:
+    return max(1, round(total * share))
+
+
+NATIONAL = dict(asylum=140_000, measure=300_000, detainees=19_000, background=2_500_000)
+SCALES: dict[str, Scale] = {
+    "sample": Scale("sample", ("13", "2A"), 2, 420, 520, 150, 1_500),
+    "department": Scale("department", ("13",), 2, *(_spread(v, 0.01) for v in NATIONAL.values())),
+    "region": Scale("region", ("13", "04", "05", "06", "83", "84", "2A", "2B", "30", "34"), 2,
+                    *(_spread(v, 0.1) for v in NATIONAL.values())),
+    "national": Scale("national", DEPARTMENTS, 2, *NATIONAL.values()),
+}
+
+MANIFEST = "manifest.json"
+
+
+def read_manifest(folder: Path) -> dict:
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+
+def fmt(day: date | None) -> str:
+    return "" if day is None else day.strftime("%d/%m/%Y")
+
+
+class Generator:
+    def __init__(self, scale: Scale, seed: int, as_of: date):
+        self.scale = scale
+        self.as_of = as_of
+        self.rng = random.Random(seed)
+        self.persons: list[Person] = []
+        self.numbers: set[str] = set()
+        self.number_list: list[str] = []
+        self.records: list[dict] = []
+        self.defects: list[dict] = []
+
+    # --- persons -----------------------------------------------------------------
+    def new_agdref_number(self) -> str:
+        while True:
+            number = f"{self.rng.randrange(0, 10**10):010d}"
+            if number not in self.numbers:
+                self.numbers.add(number)
+                self.number_list.append(number)
+                return number
+
+    def build_population(self) -> None:
+        s = self.scale
+        counter = 0
+        for family, total in (("asylum", s.asylum_persons), ("measure", s.measure_persons),
+                              ("detainee", s.detainees)):
+            situations = SITUATIONS_BY_FAMILY[family]
+            weights = [x.weight for x in situations]
+            for _ in range(total):
+                counter += 1
+                situation = self.rng.choices(situations, weights=weights)[0]
+                origin = "eu" if "EU_CITIZEN" in situation.code else None
+                p = draw_identity(self.rng, self.as_of, f"P{counter:08d}",
+                                  self.rng.choice(s.departments), origin)
+                self._birth_date_realism(p)
+                p.situation, p.family = situation.code, family
+                p.protected, p.flaggable_on = situation.protected, situation.flaggable_on
+                situation.plant(p, self.rng, self.as_of, {})
+                if p.in_agdref:
+                    p.agdref_numbers.append(self.new_agdref_number())
+                    if self.rng.random() < REALISM["second_agdref_file"]:
+                        p.agdref_numbers.append(self.new_agdref_number())
+                self.persons.append(p)
+        case_persons = list(self.persons)
+        for _ in range(s.background_persons):
+            counter += 1
+            p = draw_identity(self.rng, self.as_of, f"P{counter:08d}",
+                              self.rng.choice(s.departments))
+            self._background_title(p)
+            self.persons.append(p)
+        for original in case_persons:
+            if self.rng.random() < REALISM["namesake"]:
+                counter += 1
+                p = draw_identity(self.rng, self.as_of, f"P{counter:08d}", original.department,
+                                  original.origin)
+                p.last_name, p.sex = original.last_name, original.sex
+                p.first_names = list(original.first_names)
+                gap = self.rng.choice([-1, 1]) * self.rng.randint(3 * 365, 15 * 365)
+                p.birth = original.birth - days(gap)
+                p.situation = "NAMESAKE"
+                self._background_title(p)
+                self.persons.append(p)
+
+    def _birth_date_realism(self, p: Person) -> None:
+        draw = self.rng.random()
+        if draw < REALISM["birth_date_placeholder_0101"]:
+            p.birth = date(p.birth.year, 1, 1)
+        elif draw < REALISM["birth_date_placeholder_0101"] + REALISM["birth_date_unknown_0000"]:
+            p.birth_day_known = p.birth_month_known = False
+
+    def _background_title(self, p: Person) -> None:
+        self._birth_date_realism(p)
+        p.agdref_numbers.append(self.new_agdref_number())
+        kind = self.rng.choice(["CST", "CST", "CR", "CSP", "RECEPISSE", "APS"])
+        start = self.as_of - days(self.rng.randint(10, 1500))
+        end = start + days(self.rng.randint(200, 3650))
+        p.titles.append({"type": kind, "start": start, "end": end,
+                         "status": "VALIDE" if end >= self.as_of else "EXPIRE"})
+
+    # --- identity rendering --------------------------------------------------------
+    def birth_text(self, p: Person, partial_rate: float) -> tuple[str, bool]:
+        if not p.birth_month_known:
+            return f"00/00/{p.birth.year}", False
+        if not p.birth_day_known:
+            return f"00/{p.birth.month:02d}/{p.birth.year}", False
+        if self.rng.random() < partial_rate:
+            return self.rng.choice([f"00/00/{p.birth.year}", f"XX/XX/{p.birth.year}",
+                                    f"00/{p.birth.month:02d}/{p.birth.year}"]), True
+        return fmt(p.birth), False
+
+    def render_identity(self, p: Person, system: str) -> dict:
+        last, firsts = p.last_name, list(p.first_names)
+        variant = self.rng.random() < REALISM[f"{system}_name_variant"]
+        if variant:
+            if self.rng.random() < 0.5:
+                last = spelling_variant(last, self.rng)
+            else:
+                i = self.rng.randrange(len(firsts))
+                firsts[i] = spelling_variant(firsts[i], self.rng)
+        swapped = self.rng.random() < REALISM[f"{system}_name_swap"]
+        if swapped:
+            last, firsts = firsts[0], [p.last_name] + firsts[1:]
+        separator = ", " if len(firsts) > 1 and self.rng.random() < REALISM[
+            "given_names_comma_separated"] else " "
+        birth, partial = self.birth_text(p, REALISM[f"{system}_birth_partial_on_row"])
+        number, number_state = self.source_agdref_number(p, system)
+        return {"NOM": last, "PRENOMS": separator.join(firsts), "DATE_NAISSANCE": birth,
+                "NUM_AGDREF": number, "_variant": variant, "_swapped": swapped,
+                "_partial": partial, "_number_state": number_state}
+
+    def source_agdref_number(self, p: Person, system: str) -> tuple[str, str]:
+        if not p.agdref_numbers:
+            return "", "none_exists"
+        draw = self.rng.random()
+        if draw < REALISM[f"{system}_agdref_missing"]:
+            return "", "missing"
+        if draw < REALISM[f"{system}_agdref_missing"] + REALISM[f"{system}_agdref_wrong"]:
+            own = p.agdref_numbers[0]
+            if self.rng.random() < 0.5:
+                i = self.rng.randrange(10)
+                digit = str((int(own[i]) + self.rng.randint(1, 9)) % 10)
+                return own[:i] + digit + own[i + 1:], "wrong_typo"
+            return self.rng.choice(self.number_list), "wrong_other_person"
+        return self.rng.choice(p.agdref_numbers), "correct"
+
+    # --- TélémOfpra -------------------------------------------------------------------
+    def list_dates(self, unit: str, period: int, count: int, salt: int) -> list[date]:
+        offset = (sum(map(ord, unit)) * 7 + salt) % period
+        latest = self.as_of - days(offset)
+        return sorted(latest - days(period * k) for k in range(count))
+
+    def telemofpra_rows(self) -> dict[tuple[str, date], list[dict]]:
+        lists: dict[tuple[str, date], list[dict]] = {}
+        dates = {d: self.list_dates(d, 7, self.scale.weeks, 3) for d in self.scale.departments}
+        sequence = 0
+        for p in self.persons:
+            if not p.decisions or p.family == "detainee" and p.situation != "DETAINEE_REFUGEE":
+                continue
+            sequence += 1
+            num_ofpra = f"OF{self.as_of.year - 1}{sequence:07d}"
+            identity = self.render_identity(p, "telemofpra")
+            self.record(f"telemofpra:{num_ofpra}", p, "telemofpra", identity)
+            for d in p.decisions:
+                candidates = dates[p.department]
+                needed = max(x for x in (d["known"], d["decision_date"], d["notification_date"],
+                                         d["final_date"]) if x is not None)
+                later = [x for x in candidates if x >= needed]
+                if not later:
+                    shift = needed - candidates[-1]
+                    for k in ("claim_date", "decision_date", "notification_date", "final_date"):
+                        if d[k] is not None:
+                            d[k] -= shift
+                    later = [candidates[-1]]
+                d["known"] = later[0]
+                row = {
+                    "NUM_OFPRA": num_ofpra, "NUM_AGDREF": identity["NUM_AGDREF"],
+                    "NOM": identity["NOM"], "PRENOMS": identity["PRENOMS"], "SEXE": p.sex,
+                    "DATE_NAISSANCE": identity["DATE_NAISSANCE"], "NATIONALITE": p.nationality,
+                    "DEPT_DOMICILIATION": p.department, "TYPE_DEMANDE": d["claim_type"],
+                    "PROCEDURE": d["procedure"], "DATE_INTRODUCTION": fmt(d["claim_date"]),
+                    "ORGANE": d["body"], "SENS_DECISION": d["outcome"],
+                    "FONDEMENT": d["basis"] or "", "DATE_DECISION": fmt(d["decision_date"]),
+                    "MODE_CNDA": d["cnda_mode"] or "",
+                    "DATE_NOTIFICATION": fmt(d["notification_date"]),
+                    "DATE_DEFINITIVE": fmt(d["final_date"]),
+                }
+                lists.setdefault((p.department, later[0]), []).append(row)
+                if len(later) > 1 and self.rng.random() < REALISM[
+                        "telemofpra_decision_repeated_next_list"]:
+                    lists.setdefault((p.department, later[1]), []).append(dict(row))
+        for dept, ds in dates.items():
+            for d in ds:
+                lists.setdefault((dept, d), [])
+        return lists
+
+    # --- GENESIS ----------------------------------------------------------------------
+    def establishments(self) -> list[tuple[str, str, str]]:
+        out = []
+        for dept in self.scale.departments:
+            for n in range(self.scale.establishments_per_department):
+                code = f"E{dept:0>3}{n + 1:02d}"[:6]
+                label = ["MAISON D'ARRET", "CENTRE PENITENTIAIRE", "CENTRE DE DETENTION"][n % 3]
+                out.append((code, f"{label} {dept}-{n + 1}", dept))
+        return out
+
+    def genesis_rows(self) -> dict[tuple[str, date], list[dict]]:
+        etabs = self.establishments()
+        by_dept: dict[str, list[tuple[str, str, str]]] = {}
+        for e in etabs:
+            by_dept.setdefault(e[2], []).append(e)
+        lists: dict[tuple[str, date], list[dict]] = {}
+        schedule = {code: self.list_dates(code, 15, 6, 5) for code, _, _ in etabs}
+        ecrou = 0
+        for p in self.persons:
+            if p.detention is None:
+                continue
+            ecrou += 1
+            code, label, dept = self.rng.choice(by_dept[p.department])
+            det = p.detention
+            identity = self.render_identity(p, "genesis")
+            num = f"{ecrou:06d}"
+            self.record(f"genesis:{code}:{num}", p, "genesis", identity)
+            aliases = []
+            if self.rng.random() < REALISM["genesis_alias"]:
+                for _ in range(self.rng.randint(1, 2)):
+                    aliases.append(f"{spelling_variant(p.last_name, self.rng)} "
+                                   f"{self.rng.choice(p.first_names)}")
+            nationality = french_name_of(p.nationality)
+            if self.rng.random() < 0.5:
+                nationality = anyascii(nationality)
+            if self.rng.random() < REALISM["genesis_unknown_nationality"]:
+                nationality = "INDETERMINEE"
+            sentenced = det["category"] != "PREVENU"
+            if sentenced and self.rng.random() < 0.15:
+                det["category"] = "MIXTE"
+            moves = self.rng.random() < REALISM["genesis_release_date_moves"]
+            dates = schedule[code]
+            for i, list_date in enumerate(dates):
+                if det["committed"] > list_date or (sentenced and det["release"] <= list_date):
+                    continue
+                release = det["release"]
+                if moves and i < len(dates) - 1:
+                    release = release + days(self.rng.choice([-20, -10, 15, 30, 45]))
+                row = {
+                    "NUM_ECROU": num, "CODE_ETABLISSEMENT": code, "LIBELLE_ETABLISSEMENT": label,
+                    "DEPT_ETABLISSEMENT": dept, "NOM": identity["NOM"],
+                    "PRENOMS": identity["PRENOMS"], "ALIAS": "|".join(aliases),
+                    "SEXE": p.sex, "DATE_NAISSANCE": identity["DATE_NAISSANCE"],
+                    "LIEU_NAISSANCE": french_name_of(p.nationality),
+                    "NATIONALITE": nationality, "DATE_ECROU": fmt(det["committed"]),
+                    "CATEGORIE_PENALE": det["category"],
+                    "QUANTUM_TOTAL_JOURS": str(det["sentence"]) if sentenced else "",
+                    "DATE_LIBERATION_PREVISIBLE": fmt(release) if sentenced else "",
+                    "ITF": det["itf"], "NUM_AGDREF": identity["NUM_AGDREF"],
+                }
+                lists.setdefault((code, list_date), []).append(row)
+        for code, ds in schedule.items():
+            for d in ds:
+                lists.setdefault((code, d), [])
+        return lists
+
+    # --- AGDREF -----------------------------------------------------------------------
+    def agdref_rows(self, snapshot: date, extra: dict[str, list[dict]] | None = None
+                    ) -> dict[tuple[str, str], list[dict]]:
+        tables: dict[tuple[str, str], list[dict]] = {}
+        measure_seq = 0
+        extra = extra or {}
+        for dept in self.scale.departments:
+            for table in ("PERSONNES", "TITRES", "MESURES", "EVENEMENTS"):
+                tables[(table, dept)] = []
+        for p in self.persons:
+            if not p.agdref_numbers:
+                continue
+            for k, number in enumerate(p.agdref_numbers):
+                last = p.last_name if k == 0 else spelling_variant(p.last_name, self.rng)
+                birth, _ = self.birth_text(p, 0.0)
+                tables[("PERSONNES", p.department)].append({
+                    "NUM_AGDREF": number, "NOM": last, "NOM_USAGE": "",
+                    "PRENOMS": " ".join(p.first_names), "SEXE": p.sex, "DATE_NAISSANCE": birth,
+                    "LIEU_NAISSANCE": french_name_of(p.nationality).title(),
+                    "NATIONALITE": p.nationality, "DEPT_GESTION": p.department,
+                    "DATE_ENTREE_FRANCE": fmt(p.entry_date),
+                    "LIEN_FAMILIAL_FRANCAIS": p.family_link or "", "SITUATION": p.file_status,
+                })
+                self.record(f"agdref:{number}", p, "agdref", None, snapshot)
+            number = p.agdref_numbers[0]
+            for t in p.titles:
+                tables[("TITRES", p.department)].append({
+                    "NUM_AGDREF": number, "TYPE_TITRE": t["type"], "DATE_DEBUT": fmt(t["start"]),
+                    "DATE_FIN": fmt(t["end"]), "STATUT": t["status"],
+                })
+            for m in p.measures + extra.get(p.person_id, []):
+                measure_seq += 1
+                if "id" not in m:
+                    m["id"] = f"M{p.department:0>3}{measure_seq:08d}"
+                tables[("MESURES", p.department)].append({
+                    "ID_MESURE": m["id"], "NUM_AGDREF": number, "TYPE_MESURE": m["type"],
+                    "FONDEMENT": m["basis"], "DATE_DECISION": fmt(m["decided"]),
+                    "DATE_NOTIFICATION": fmt(m["notified"]),
+                    "DELAI_DEPART_JOURS": "" if m["ddv"] is None else str(m["ddv"]),
+                    "SITUATION_NOTIFICATION": m["situation"] or "",
+                    "IRTF_ANNEES": "" if m["irtf"] is None else str(m["irtf"]),
+                    "DATE_ACCORD_ETAT_MEMBRE": fmt(m["acceptance"]), "RECOURS": m["appeal"],
+                    "STATUT": m["status"],
+                })
+                for e in sorted(m["events"], key=lambda e: e["date"]):
+                    if e["date"] <= snapshot:
+                        tables[("EVENEMENTS", p.department)].append({
+                            "ID_MESURE": m["id"], "TYPE_EVENEMENT": e["type"],
+                            "DATE_EVENEMENT": fmt(e["date"]), "MOTIF": e["reason"] or "",
+                        })
+        return tables
+
+    # --- truth ------------------------------------------------------------------------
+    def record(self, key: str, p: Person, system: str, identity: dict | None,
+               snapshot: date | None = None) -> None:
+        if snapshot is not None and snapshot != self.as_of:
+            return
+        noise = identity or {}
+        self.records.append({
+            "record_key": key, "person_id": p.person_id, "system": system,
+            "name_variant": int(bool(noise.get("_variant"))),
+            "name_swapped": int(bool(noise.get("_swapped"))),
+            "birth_partial_on_row": int(bool(noise.get("_partial"))),
+            "agdref_number_state": noise.get("_number_state", ""),
+        })
+
+    def defect(self, rows: list[dict], file_name: str, kind: str) -> None:
+        """Break a few rows the way real extracts break (they must be quarantined)."""
+        for i, row in enumerate(rows):
+            if self.rng.random() >= REALISM["defective_row"]:
+                continue
+            columns = [c for c in ("DATE_NAISSANCE", "DATE_DECISION", "DATE_ECROU",
+                                   "DATE_DEBUT", "DATE_EVENEMENT") if c in row]
+            choice = self.rng.choice(["date", "code", "missing"])
+            if choice == "date" and columns:
+                column = self.rng.choice(columns)
+                row[column] = "31/02/" + (row[column][-4:] or "2020")
+            elif choice == "code" and "SEXE" in row:
+                column, row["SEXE"] = "SEXE", "X"
+            else:
+                required = [c for c, col in SOURCE_MODELS[kind].to_schema().columns.items()
+                            if not col.nullable]
+                column = required[0]
+                row[column] = ""
+            self.defects.append({"file_name": file_name, "line_number": i + 2,
+                                 "column_name": column, "defect": choice})
+
+
+def _csv_text(rows: list[dict], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=";", lineterminator="\r\n",
+                            quoting=csv.QUOTE_MINIMAL, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_csv(path: Path, rows: list[dict], kind: str, encoding: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = list(SOURCE_MODELS[kind].to_schema().columns)
+    path.write_bytes(_csv_text(rows, columns).encode(encoding))
+
+
+def write_xlsx(path: Path, rows: list[dict], kind: str, created: date) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = list(SOURCE_MODELS[kind].to_schema().columns)
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    workbook.set_properties({"created": datetime.combine(created, datetime.min.time()),
+                             "author": "GENESIS (synthetic)"})
+    sheet = workbook.add_worksheet("DETENUS")
+    for c, name in enumerate(columns):
+        sheet.write_string(0, c, name)
+    for r, row in enumerate(rows, start=1):
+        for c, name in enumerate(columns):
+            value = row.get(name, "")
+            if value:
+                sheet.write_string(r, c, value)
+    workbook.close()
+
+
+def generate_dataset(out: Path, scale: Scale, seed: int, as_of: date) -> dict:
+    g = Generator(scale, seed, as_of)
+    g.build_population()
+    inbox, later = out / "inbox", out / "next_night"
+    files = rows_written = 0
+    tele = g.telemofpra_rows()
+    genesis = g.genesis_rows()
+    agdref = g.agdref_rows(as_of)
+    written: list[Path] = []
+
+    def emit(folder: Path, name: str, rows: list[dict], kind: str, xlsx: bool = False) -> Path:
+        nonlocal files, rows_written
+        g.defect(rows, name, kind)
+        path = folder / name
+        if xlsx:
+            write_xlsx(path, rows, kind, as_of)
+        else:
+            write_csv(path, rows, kind, "cp1252" if kind == "telemofpra" else
+                      ("utf-8-sig" if kind == "genesis" else "utf-8"))
+        files += 1
+        rows_written += len(rows)
+        written.append(path)
+        return path
+
+    # Next night: a late GENESIS list (out of order), a corrected TélémOfpra list (same
+    # name, new content), a list delivered twice (same bytes, another date) and a new
+    # AGDREF snapshot where some overdue persons now have their OQTF.
+    late_key = sorted(genesis)[1] if len(genesis) > 1 else None
+    for (dept, day), rows in sorted(tele.items()):
+        emit(inbox / "telemofpra", f"TELEMOFPRA_{dept}_{day:%Y%m%d}.csv", rows, "telemofpra")
+    for (code, day), rows in sorted(genesis.items()):
+        folder = later if (code, day) == late_key else inbox
+        xlsx = g.rng.random() < REALISM["genesis_xlsx"]
+        emit(folder / "genesis", f"GENESIS_{code}_{day:%Y%m%d}.{'xlsx' if xlsx else 'csv'}",
+             rows, "genesis", xlsx)
+    for (table, dept), rows in sorted(agdref.items()):
+        emit(inbox / "agdref", f"AGDREF_{table}_{dept}_{as_of:%Y%m%d}.csv", rows,
+             f"agdref_{table.lower()}")
+
+    next_day = as_of + timedelta(days=1)
+    # The corrected list adds a decision the first extraction omitted (a repeat of an
+    # earlier list's row: its knowledge date must not move).
+    department_lists = sorted(k for k in tele if k[0] == scale.departments[0])
+    latest_tele = department_lists[-1]
+    earlier_rows = [r for k in department_lists[:-1] for r in tele[k]]
+    corrected = [dict(r) for r in tele[latest_tele]] + [dict(earlier_rows[-1])]
+    write_csv(later / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{latest_tele[1]:%Y%m%d}.csv",
+              corrected, "telemofpra", "cp1252")
+    duplicate_of = inbox / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{latest_tele[1]:%Y%m%d}.csv"
+    (later / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{next_day:%Y%m%d}.csv").write_bytes(
+        duplicate_of.read_bytes())
+    resolved = {}
+    for p in g.persons:
+        if p.flaggable_on == REJECTED and p.agdref_numbers and g.rng.random() < 0.3:
+            resolved[p.person_id] = [{
+                "type": "OQTF", "basis": "L611-1-4", "decided": next_day, "notified": None,
+                "ddv": 30, "situation": "LIBRE", "irtf": None, "acceptance": None,
+                "appeal": "AUCUN", "status": "EN_VIGUEUR", "events": [],
+            }]
+    for (table, dept), rows in sorted(g.agdref_rows(next_day, resolved).items()):
+        write_csv(later / "agdref" / f"AGDREF_{table}_{dept}_{next_day:%Y%m%d}.csv", rows,
+                  f"agdref_{table.lower()}", "utf-8")
+
+    write_truth(out / "truth", g, resolved)
+    manifest = {
+        "generator": "reconcile generate", "scale": scale.name, "seed": seed,
+        "as_of": as_of.isoformat(), "next_night": next_day.isoformat(),
+        "realism_rates": REALISM, "persons": len(g.persons), "files": files,
+        "rows": rows_written, "defective_rows": len(g.defects),
+        "resolved_next_night": len(resolved),
+        "note": "Synthetic data only: no real person.",
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                                encoding="utf-8")
+    return manifest
+
+
+def write_truth(folder: Path, g: Generator, resolved: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    persons = [{
+        "person_id": p.person_id, "family": p.family, "situation": p.situation,
+        "protected": int(p.protected), "flaggable_on": p.flaggable_on,
+        "department": p.department, "nationality": p.nationality,
+        "agdref_numbers": "|".join(p.agdref_numbers),
+        "oqtf_issued_next_night": int(p.person_id in resolved),
+    } for p in g.persons]
+    for name, rows in (("persons.csv", persons), ("records.csv", g.records),
+                       ("defects.csv", g.defects)):
+        columns = list(rows[0]) if rows else ["empty"]
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)

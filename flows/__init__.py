@@ -1,0 +1,1 @@
+"""Orchestration only: Prefect flows and tasks, settings, the command line."""

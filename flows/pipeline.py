@@ -1,0 +1,101 @@
+"""The nightly flow: a list of named steps (DESIGN.md data path)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from transforms import warehouse
+from transforms.inbox import PlannedFile, list_inbox, plan_files
+from transforms.ingest import FileOutcome, ingest_planned_file
+
+
+@task(name="prepare-warehouse")
+def prepare_warehouse(warehouse_path: Path) -> None:
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    with warehouse.connect(warehouse_path) as con:
+        warehouse.create_warehouse(con)
+
+
+@task(name="start-run")
+def start_run(warehouse_path: Path, as_of: date) -> str:
+    run_id = f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
+    with warehouse.connect(warehouse_path) as con:
+        con.execute(
+            "INSERT INTO audit.runs VALUES (?, ?, ?, NULL, 'RUNNING')",
+            [run_id, as_of, datetime.now()],
+        )
+    return run_id
+
+
+@task(name="plan-inbox")
+def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
+    files = list_inbox(inbox)
+    with warehouse.connect(warehouse_path) as con:
+        plans = plan_files(files, warehouse.registered_files(con),
+                           warehouse.loaded_file_keys(con))
+    actions = Counter(p.action for p in plans)
+    get_run_logger().info("inbox: %d files (%s)", len(files),
+                          ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
+    return plans
+
+
+@task(name="ingest-files")
+def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) -> list[dict]:
+    logger = get_run_logger()
+    outcomes: list[FileOutcome] = []
+    todo = [p for p in plans if p.action != "SKIP_KNOWN"]
+    with warehouse.connect(warehouse_path) as con, Progress(
+        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        transient=True,
+    ) as progress:
+        bar = progress.add_task("ingest", total=len(todo))
+        for planned in todo:
+            outcome = ingest_planned_file(con, planned, run_id)
+            progress.advance(bar)
+            if outcome is None:
+                continue
+            outcomes.append(outcome)
+            if outcome.status == "REJECTED":
+                logger.warning("REJECTED %s", outcome.error)
+            elif outcome.error:
+                logger.info("%s: %s", outcome.file_name, outcome.error)
+    by_status = Counter(o.status for o in outcomes)
+    logger.info(
+        "files: %s; rows read %d, staged %d, quarantined %d",
+        ", ".join(f"{k} {v}" for k, v in sorted(by_status.items())) or "none new",
+        sum(o.rows_read for o in outcomes), sum(o.rows_staged for o in outcomes),
+        sum(o.rows_quarantined for o in outcomes),
+    )
+    return [asdict(o) for o in outcomes]
+
+
+@task(name="finish-run")
+def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
+    with warehouse.connect(warehouse_path) as con:
+        con.execute(
+            "UPDATE audit.runs SET finished_at = ?, status = ? WHERE run_id = ?",
+            [datetime.now(), status, run_id],
+        )
+
+
+@flow(name="reconcile-nightly", log_prints=False, persist_result=False)
+def nightly_run(inbox: Path, warehouse_path: Path, exports: Path, as_of: date) -> dict:
+    """Ingest the inbox into the warehouse and publish the worklists as of `as_of`."""
+    prepare_warehouse(warehouse_path)
+    run_id = start_run(warehouse_path, as_of)
+    try:
+        plans = plan_inbox(inbox, warehouse_path)
+        outcomes = ingest_files(warehouse_path, plans, run_id)
+    except BaseException:
+        finish_run(warehouse_path, run_id, "FAILED")
+        raise
+    finish_run(warehouse_path, run_id, "SUCCEEDED")
+    exports.mkdir(parents=True, exist_ok=True)
+    return {"run_id": run_id, "files": len(outcomes)}

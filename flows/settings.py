@@ -1,0 +1,37 @@
+"""Settings, read once, here. The rest of the code receives values as parameters."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+
+
+def configure_prefect_offline() -> None:
+    """Prefect on a machine without internet (STACK.md): no analytics, a home of its own,
+    time for the temporary server to start. Must run before `prefect` is imported."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_HOME", str(Path.home() / ".reconcile" / "prefect"))
+    # Prefect creates only the last level of its home.
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    # Task results may hold persons: never persist them (STACK.md).
+    os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Values that tune the rules, read once (RULES.md PRI-08 planning horizon)."""
+
+    release_horizon_days: int = 120
+
+    @classmethod
+    def from_environment(cls) -> RunSettings:
+        return cls(
+            release_horizon_days=int(os.environ.get("RECONCILE_RELEASE_HORIZON_DAYS", "120")),
+        )

@@ -1,0 +1,174 @@
+"""Contracts of the published tables (CONTRACTS.md §2): identity links, worklists,
+flag history and audit. Descriptions become DuckDB `COMMENT`s for analysts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas import codes
+
+STRING_LIST = pl.List(pl.String)
+
+
+class PublishedModel(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = False
+
+
+class PersonLink(PublishedModel):
+    """core.person_links. Grain: one source person record."""
+
+    record_key: str = pa.Field(unique=True, description=(
+        "telemofpra:<NUM_OFPRA>, genesis:<CODE_ETABLISSEMENT>:<NUM_ECROU> or agdref:<NUM_AGDREF>"))
+    system: str = pa.Field(isin=list(codes.SYSTEMS), description="source system")
+    person_key: str = pa.Field(description=(
+        "AGDREF number of the person when linked with confidence, else the record key"))
+    match_probability: float = pa.Field(nullable=True, ge=0, le=1,
+                                        description="probability that the link is right")
+    link_status: str = pa.Field(isin=list(codes.LINK_STATUSES), description=(
+        "LINKED (acted on), REVIEW (ambiguous, never acted on) or UNLINKED"))
+
+
+class FlagColumns(PublishedModel):
+    """Columns every worklist row carries."""
+
+    flag_id: str = pa.Field(unique=True, description="stable id of the flag across runs")
+    person_key: str = pa.Field(description="person (see core.person_links)")
+    num_agdref: str = pa.Field(nullable=True, description="AGDREF number when known")
+    department: str = pa.Field(isin=list(codes.DEPARTMENTS),
+                               description="department whose prefecture must act")
+    markers: STRING_LIST = pa.Field(description="marker codes of RULES.md")
+    rule_ids: STRING_LIST = pa.Field(description="RULES.md ids that produced the flag")
+    first_seen_date: date = pa.Field(description="run date when the flag first appeared")
+    source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
+
+
+class RejectedWithoutOqtf(FlagColumns):
+    """worklists.rejected_without_oqtf. Grain: one person."""
+
+    rtr_end_date: date = pa.Field(description="date the right to remain ended")
+    knowledge_date: date = pa.Field(description="date of the first list showing the end")
+    oqtf_due_date: date = pa.Field(description="knowledge date + 15 days (OQ-02)")
+    days_overdue: pl.Int32 = pa.Field(description="days past the due date (0 when not due)")
+    reason: str = pa.Field(isin=["NO_MEASURE", "PRIOR_MEASURE_NOT_COERCIBLE"])
+
+
+class UpcomingRelease(FlagColumns):
+    """worklists.upcoming_releases. Grain: one detainee."""
+
+    establishment_code: str = pa.Field(description="GENESIS establishment")
+    release_date: date = pa.Field(description="expected release date on the latest list")
+    window_start_date: date = pa.Field(description="start of the planning window (PRI-03)")
+    situation: str = pa.Field(isin=["ENFORCEABLE_MEASURE", "MEASURE_TO_EXAMINE",
+                                    "IDENTITY_TO_CONFIRM"])
+    measure_ids: STRING_LIST = pa.Field(description="measures that can support removal")
+    release_date_change_days: pl.Int32 = pa.Field(
+        nullable=True, description="change of release date since the previous list, in days")
+
+
+class UnexecutedMeasure(FlagColumns):
+    """worklists.unexecuted_measures. Grain: one measure."""
+
+    measure_id: str = pa.Field(description="AGDREF measure id")
+    measure_type: str = pa.Field(isin=list(codes.MEASURE_TYPES))
+    enforceable_from: date = pa.Field(description="first day the measure may be executed")
+    days_since_enforceable: pl.Int32
+    coercible_until: date = pa.Field(nullable=True,
+                                     description="end of the coercion window (OQ-08)")
+    is_coercible: bool
+    last_event_type: str = pa.Field(nullable=True)
+    last_event_date: date = pa.Field(nullable=True)
+    in_detention: bool = pa.Field(description="on the latest list of an establishment")
+
+
+class Exclusion(PublishedModel):
+    """worklists.exclusions. Grain: one (worklist, candidate) not listed."""
+
+    worklist: str = pa.Field(isin=["rejected_without_oqtf", "upcoming_releases",
+                                   "unexecuted_measures"])
+    person_key: str
+    num_agdref: str = pa.Field(nullable=True)
+    measure_id: str = pa.Field(nullable=True)
+    reason_code: str = pa.Field(description="exclusion reason of RULES.md §5")
+    rule_ids: STRING_LIST
+    source_rows: STRING_LIST
+
+
+class FlagHistory(PublishedModel):
+    """worklists.flag_history. Grain: one flag and run."""
+
+    flag_id: str
+    worklist: str
+    run_date: date
+    status: str = pa.Field(isin=list(codes.FLAG_STATUSES))
+
+
+class Run(PublishedModel):
+    """audit.runs. Grain: one run."""
+
+    run_id: str = pa.Field(unique=True)
+    as_of_date: date
+    started_at: datetime
+    finished_at: datetime = pa.Field(nullable=True)
+    status: str = pa.Field(isin=list(codes.RUN_STATUSES))
+
+
+class FileRecord(PublishedModel):
+    """audit.files. Grain: one file seen (name and checksum)."""
+
+    file_name: str
+    system: str = pa.Field(nullable=True, description="null when the name is outside the contract")
+    file_kind: str = pa.Field(nullable=True, description="telemofpra, genesis or agdref_<table>")
+    unit: str = pa.Field(nullable=True, description="department or establishment of the file")
+    extraction_date: date = pa.Field(nullable=True)
+    sha256: str
+    rows_read: pl.Int64
+    rows_staged: pl.Int64
+    rows_quarantined: pl.Int64
+    status: str = pa.Field(isin=list(codes.FILE_STATUSES))
+    error: str = pa.Field(nullable=True, description="one-line reason; never personal data")
+    run_id: str = pa.Field(description="run that first saw the file")
+    superseded_by: str = pa.Field(nullable=True, description="file that replaced this one")
+
+
+class QuarantineRow(PublishedModel):
+    """audit.quarantine. Grain: one rejected row and failed check."""
+
+    file_name: str
+    line_number: pl.Int64
+    column_name: str = pa.Field(nullable=True)
+    check_name: str
+    value: str = pa.Field(nullable=True, description="offending value (personal data: "
+                                                     "same access rules as raw)")
+    run_id: str
+
+
+class ExportRecord(PublishedModel):
+    """audit.exports. Grain: one exported file."""
+
+    run_id: str
+    department: str
+    worklist: str
+    file_name: str
+    rows: pl.Int64
+    sha256: str
+
+
+CORE_TABLES = {"person_links": PersonLink}
+WORKLIST_TABLES = {
+    "rejected_without_oqtf": RejectedWithoutOqtf,
+    "upcoming_releases": UpcomingRelease,
+    "unexecuted_measures": UnexecutedMeasure,
+    "exclusions": Exclusion,
+    "flag_history": FlagHistory,
+}
+AUDIT_TABLES = {
+    "runs": Run,
+    "files": FileRecord,
+    "quarantine": QuarantineRow,
+    "exports": ExportRecord,
+}

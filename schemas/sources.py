@@ -1,0 +1,224 @@
+"""Contracts of the source files as delivered (CONTRACTS.md §1).
+
+Every column is text, exactly as written in the file; an empty field is null. A row
+that breaks one of these checks is quarantined with the column, the check and the
+value. A missing column is a schema-level failure: the whole file is rejected.
+"""
+
+from __future__ import annotations
+
+import pandera.polars as pa
+
+from schemas import codes
+from schemas.checks import (
+    AGDREF_NUMBER_PATTERN,
+    FULL_DATE_PATTERN,
+    is_calendar_date,
+    is_department_code,
+    is_possible_birth_date,
+    is_whole_number,
+)
+
+
+def _date(nullable: bool, description: str):
+    return pa.Field(
+        nullable=nullable,
+        str_matches=FULL_DATE_PATTERN,
+        description=description,
+    )
+
+
+def _code(values, nullable: bool, description: str):
+    return pa.Field(nullable=nullable, isin=list(values), description=description)
+
+
+def _text(nullable: bool, description: str, max_length: int = 200):
+    return pa.Field(nullable=nullable, str_length={"max_value": max_length},
+                    description=description)
+
+
+class SourceModel(pa.DataFrameModel):
+    """Common configuration: columns in any order, no extra column checked here (the
+    ingest step reports extra columns and drops them)."""
+
+    class Config:
+        strict = False
+        coerce = False
+
+
+class TelemofpraFile(SourceModel):
+    """TélémOfpra weekly list. Grain: one decision."""
+
+    NUM_OFPRA: str = pa.Field(nullable=False, str_matches=r"^[A-Za-z0-9\-/]{1,30}$",
+                              description="OFPRA file number")
+    NUM_AGDREF: str = _text(True, "AGDREF number when known; may be wrong", 40)
+    NOM: str = _text(False, "surname")
+    PRENOMS: str = _text(True, "given names")
+    SEXE: str = _code(codes.SEXES, True, "sex")
+    DATE_NAISSANCE: str = pa.Field(nullable=True, description="birth date, possibly partial")
+    NATIONALITE: str = pa.Field(nullable=False, str_matches=r"^[A-Z]{3}$",
+                                description="ISO 3166-1 alpha-3")
+    DEPT_DOMICILIATION: str = pa.Field(nullable=False, description="domicile department")
+    TYPE_DEMANDE: str = _code(codes.CLAIM_TYPES, False, "claim type")
+    PROCEDURE: str = _code(codes.PROCEDURES, False, "procedure")
+    DATE_INTRODUCTION: str = _date(True, "claim introduced at OFPRA")
+    ORGANE: str = _code(codes.BODIES, False, "deciding body")
+    SENS_DECISION: str = _code(codes.DECISION_OUTCOMES, False, "decision outcome")
+    FONDEMENT: str = _code(codes.DECISION_BASES, True, "legal basis")
+    DATE_DECISION: str = _date(False, "decision, reading or signature date")
+    MODE_CNDA: str = _code(codes.CNDA_MODES, True, "CNDA hearing or ordonnance")
+    DATE_NOTIFICATION: str = _date(True, "notification date")
+    DATE_DEFINITIVE: str = _date(True, "OFPRA decision final (no appeal in time)")
+
+    @pa.check("DATE_INTRODUCTION", "DATE_DECISION", "DATE_NOTIFICATION", "DATE_DEFINITIVE",
+              name="calendar_date")
+    def _calendar_dates(cls, data):
+        return is_calendar_date(data)
+
+    @pa.check("DATE_NAISSANCE", name="possible_birth_date")
+    def _birth_date(cls, data):
+        return is_possible_birth_date(data)
+
+    @pa.check("DEPT_DOMICILIATION", name="department_code")
+    def _department(cls, data):
+        return is_department_code(data)
+
+
+class GenesisFile(SourceModel):
+    """GENESIS foreign-detainee list. Grain: one detainee present on the extraction date."""
+
+    NUM_ECROU: str = pa.Field(nullable=False, str_matches=r"^[A-Za-z0-9\-/]{1,20}$",
+                              description="committal number, unique in the establishment")
+    CODE_ETABLISSEMENT: str = pa.Field(nullable=False, str_matches=r"^[A-Z0-9]{6}$",
+                                       description="establishment code")
+    LIBELLE_ETABLISSEMENT: str = _text(True, "establishment name")
+    DEPT_ETABLISSEMENT: str = pa.Field(nullable=False, description="establishment department")
+    NOM: str = _text(False, "surname declared at committal")
+    PRENOMS: str = _text(True, "given names")
+    ALIAS: str = _text(True, "other names, separated by |", 500)
+    SEXE: str = _code(codes.SEXES, True, "sex")
+    DATE_NAISSANCE: str = pa.Field(nullable=True, description="birth date, possibly partial")
+    LIEU_NAISSANCE: str = _text(True, "birth place, free text")
+    NATIONALITE: str = _text(True, "country name in French capitals")
+    DATE_ECROU: str = _date(False, "committal date")
+    CATEGORIE_PENALE: str = _code(codes.PENAL_CATEGORIES, False, "penal category")
+    QUANTUM_TOTAL_JOURS: str = pa.Field(nullable=True, description="total sentence in days")
+    DATE_LIBERATION_PREVISIBLE: str = _date(True, "expected release date")
+    ITF: str = _code(codes.ITF_CODES, False, "judicial ban from the territory")
+    NUM_AGDREF: str = _text(True, "AGDREF number when the prison knows it", 40)
+
+    @pa.check("DATE_ECROU", "DATE_LIBERATION_PREVISIBLE", name="calendar_date")
+    def _calendar_dates(cls, data):
+        return is_calendar_date(data)
+
+    @pa.check("DATE_NAISSANCE", name="possible_birth_date")
+    def _birth_date(cls, data):
+        return is_possible_birth_date(data)
+
+    @pa.check("DEPT_ETABLISSEMENT", name="department_code")
+    def _department(cls, data):
+        return is_department_code(data)
+
+    @pa.check("QUANTUM_TOTAL_JOURS", name="whole_number")
+    def _sentence(cls, data):
+        return is_whole_number(data)
+
+
+class AgdrefPersonnesFile(SourceModel):
+    """AGDREF PERSONNES. Grain: one AGDREF file."""
+
+    NUM_AGDREF: str = pa.Field(nullable=False, str_matches=AGDREF_NUMBER_PATTERN,
+                               description="10-digit AGDREF number")
+    NOM: str = _text(False, "birth surname")
+    NOM_USAGE: str = _text(True, "usual surname")
+    PRENOMS: str = _text(True, "given names")
+    SEXE: str = _code(codes.SEXES, True, "sex")
+    DATE_NAISSANCE: str = pa.Field(nullable=True, description="birth date, possibly partial")
+    LIEU_NAISSANCE: str = _text(True, "birth place")
+    NATIONALITE: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$",
+                                description="ISO 3166-1 alpha-3")
+    DEPT_GESTION: str = pa.Field(nullable=False, description="managing department")
+    DATE_ENTREE_FRANCE: str = _date(True, "declared entry date")
+    LIEN_FAMILIAL_FRANCAIS: str = _code(codes.FAMILY_LINKS, True,
+                                        "family tie with a French national")
+    SITUATION: str = _code(codes.PERSON_STATUSES, False, "file situation")
+
+    @pa.check("DATE_ENTREE_FRANCE", name="calendar_date")
+    def _calendar_dates(cls, data):
+        return is_calendar_date(data)
+
+    @pa.check("DATE_NAISSANCE", name="possible_birth_date")
+    def _birth_date(cls, data):
+        return is_possible_birth_date(data)
+
+    @pa.check("DEPT_GESTION", name="department_code")
+    def _department(cls, data):
+        return is_department_code(data)
+
+
+class AgdrefTitresFile(SourceModel):
+    """AGDREF TITRES. Grain: one residence document."""
+
+    NUM_AGDREF: str = pa.Field(nullable=False, str_matches=AGDREF_NUMBER_PATTERN,
+                               description="10-digit AGDREF number")
+    TYPE_TITRE: str = _code(codes.TITLE_TYPES, False, "document type")
+    DATE_DEBUT: str = _date(False, "start of validity")
+    DATE_FIN: str = _date(True, "end of validity")
+    STATUT: str = _code(codes.TITLE_STATUSES, False, "document status")
+
+    @pa.check("DATE_DEBUT", "DATE_FIN", name="calendar_date")
+    def _calendar_dates(cls, data):
+        return is_calendar_date(data)
+
+
+class AgdrefMesuresFile(SourceModel):
+    """AGDREF MESURES. Grain: one removal measure."""
+
+    ID_MESURE: str = pa.Field(nullable=False, str_matches=r"^[A-Za-z0-9\-]{1,30}$",
+                              description="measure id")
+    NUM_AGDREF: str = pa.Field(nullable=False, str_matches=AGDREF_NUMBER_PATTERN,
+                               description="10-digit AGDREF number")
+    TYPE_MESURE: str = _code(codes.MEASURE_TYPES, False, "measure type")
+    FONDEMENT: str = _text(True, "legal basis", 40)
+    DATE_DECISION: str = _date(False, "decision date")
+    DATE_NOTIFICATION: str = _date(True, "notification date")
+    DELAI_DEPART_JOURS: str = pa.Field(nullable=True, description="departure period (days)")
+    SITUATION_NOTIFICATION: str = _code(codes.NOTIFICATION_SITUATIONS, True,
+                                        "situation at notification")
+    IRTF_ANNEES: str = pa.Field(nullable=True, description="re-entry ban (years)")
+    DATE_ACCORD_ETAT_MEMBRE: str = _date(True, "other State's acceptance")
+    RECOURS: str = _code(codes.APPEAL_STATUSES, True, "court challenge")
+    STATUT: str = _code(codes.MEASURE_STATUSES, False, "measure status")
+
+    @pa.check("DATE_DECISION", "DATE_NOTIFICATION", "DATE_ACCORD_ETAT_MEMBRE",
+              name="calendar_date")
+    def _calendar_dates(cls, data):
+        return is_calendar_date(data)
+
+    @pa.check("DELAI_DEPART_JOURS", "IRTF_ANNEES", name="whole_number")
+    def _numbers(cls, data):
+        return is_whole_number(data)
+
+
+class AgdrefEvenementsFile(SourceModel):
+    """AGDREF EVENEMENTS. Grain: one execution event of a measure."""
+
+    ID_MESURE: str = pa.Field(nullable=False, str_matches=r"^[A-Za-z0-9\-]{1,30}$",
+                              description="measure id")
+    TYPE_EVENEMENT: str = _code(codes.EVENT_TYPES, False, "event type")
+    DATE_EVENEMENT: str = _date(False, "event date")
+    MOTIF: str = _text(True, "free-text reason", 500)
+
+    @pa.check("DATE_EVENEMENT", name="calendar_date")
+    def _calendar_dates(cls, data):
+        return is_calendar_date(data)
+
+
+SOURCE_MODELS: dict[str, type[SourceModel]] = {
+    "telemofpra": TelemofpraFile,
+    "genesis": GenesisFile,
+    "agdref_personnes": AgdrefPersonnesFile,
+    "agdref_titres": AgdrefTitresFile,
+    "agdref_mesures": AgdrefMesuresFile,
+    "agdref_evenements": AgdrefEvenementsFile,
+}

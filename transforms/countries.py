@@ -1,0 +1,84 @@
+"""Country names as GENESIS writes them (French capitals, accents optional) to ISO 3166-1
+alpha-3, from pycountry's ISO data and its French translations."""
+
+from __future__ import annotations
+
+import gettext
+import re
+from functools import cache
+
+import pycountry
+from anyascii import anyascii
+
+UNKNOWN = "INDETERMINEE"
+
+# pycountry's French translations give the ISO form ("Syrienne, République arabe"); the
+# short form in everyday French usage is added for the few countries where the ISO form
+# is not what a French administration writes.
+EVERYDAY_FRENCH_NAMES = {
+    "SYRIE": "SYR",
+    "CONGO": "COG",
+    "RD CONGO": "COD",
+    "REPUBLIQUE DEMOCRATIQUE DU CONGO": "COD",
+    "COREE DU SUD": "KOR",
+    "COREE DU NORD": "PRK",
+    "TCHEQUIE": "CZE",
+    "MACEDOINE DU NORD": "MKD",
+    "VIET NAM": "VNM",
+    "VIETNAM": "VNM",
+    "PALESTINE": "PSE",
+    "BOLIVIE": "BOL",
+    "VENEZUELA": "VEN",
+    "LAOS": "LAO",
+    "GUINEE BISSAU": "GNB",
+    "ETATS UNIS": "USA",
+}
+
+
+def normalise_country_name(name: str) -> str:
+    text = anyascii(name).upper()
+    return re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9]+", " ", text)).strip()
+
+
+@cache
+def french_country_names() -> dict[str, str]:
+    """Normalised French name → alpha-3. Names shared by two countries are left out."""
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    candidates: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        names = {french.gettext(country.name)}
+        for attribute in ("official_name", "common_name"):
+            value = getattr(country, attribute, None)
+            if value:
+                names.add(french.gettext(value))
+        for name in list(names):
+            # "Russie, Fédération de" is written "RUSSIE" in everyday use.
+            if "," in name:
+                names.add(name.split(",")[0])
+        for name in names:
+            candidates.setdefault(normalise_country_name(name), set()).add(country.alpha_3)
+    mapping = {name: codes.pop() for name, codes in candidates.items() if len(codes) == 1}
+    mapping.update(EVERYDAY_FRENCH_NAMES)
+    return mapping
+
+
+@cache
+def french_name_of(alpha_3: str) -> str:
+    """The French short name in capitals, as GENESIS writes it (used by the generator)."""
+    for name, code in EVERYDAY_FRENCH_NAMES.items():
+        if code == alpha_3:
+            return name
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    country = pycountry.countries.get(alpha_3=alpha_3)
+    return french.gettext(country.name).split(",")[0].upper()
+
+
+def country_code(name: str | None) -> str | None:
+    """ISO alpha-3 for a GENESIS country name; None when unknown or indeterminate."""
+    if name is None:
+        return None
+    key = normalise_country_name(name)
+    if key == UNKNOWN:
+        return None
+    return french_country_names().get(key)
+

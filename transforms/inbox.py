@@ -1,0 +1,152 @@
+"""The inbox: which files are there, what the contract says about each name, and what
+to do with each file given the files already registered (CONTRACTS.md §1).
+
+A file is identified by its checksum within its kind and unit (department or
+establishment). A file whose bytes were registered before for the same kind and unit is
+the same delivery (or a copy sent again under another date): it is skipped. A
+header-only list is never a duplicate: its date is its content (an empty GENESIS list
+says nobody is left in the establishment, PRI-01). A file with new bytes and the same
+key (kind, unit, extraction date) as a loaded file is a correction: it supersedes the
+earlier one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from schemas.codes import AGDREF_TABLES, DEPARTMENTS
+
+_DEPT = r"(?P<unit>\d{2,3}|2A|2B)"
+_DATE = r"(?P<date>\d{8})"
+FILE_NAME_PATTERNS: dict[str, re.Pattern[str]] = {
+    "telemofpra": re.compile(rf"^TELEMOFPRA_{_DEPT}_{_DATE}\.csv$"),
+    "genesis": re.compile(rf"^GENESIS_(?P<unit>[A-Z0-9]{{6}})_{_DATE}\.(?P<ext>csv|xlsx)$"),
+    "agdref": re.compile(
+        rf"^AGDREF_(?P<table>{'|'.join(AGDREF_TABLES)})_{_DEPT}_{_DATE}\.csv$"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    """One file found in the inbox, with what its name says."""
+
+    path: Path
+    file_name: str
+    system: str | None
+    kind: str | None
+    unit: str | None
+    extraction_date: date | None
+    sha256: str
+    name_error: str | None = None
+    has_data_rows: bool = True
+
+    @property
+    def identity(self) -> tuple[str | None, str | None, str]:
+        """What makes two deliveries the same file (see the module docstring)."""
+        if self.has_data_rows:
+            return (self.kind, self.unit, self.sha256)
+        return (self.kind, self.unit, f"{self.sha256}:{self.file_name}")
+
+    @property
+    def key(self) -> tuple[str | None, str | None, date | None]:
+        return (self.kind, self.unit, self.extraction_date)
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    file: InboxFile
+    action: str  # LOAD, SKIP_KNOWN, SKIPPED_DUPLICATE, REJECTED
+    supersedes: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+def checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_file(path: Path, folder_system: str | None) -> InboxFile:
+    """Read what the file name says; a name outside the contract is kept with a reason."""
+    name = path.name
+    sha = checksum(path)
+    # A CSV with a single line is header-only; XLSX content is not inspected here.
+    has_rows = name.endswith(".xlsx") or path.read_bytes().strip().count(b"\n") >= 1
+    for system, pattern in FILE_NAME_PATTERNS.items():
+        match = pattern.match(name)
+        if not match:
+            continue
+        if folder_system and folder_system != system:
+            break
+        try:
+            extraction = datetime.strptime(match["date"], "%Y%m%d").date()
+        except ValueError:
+            return InboxFile(path, name, system, None, None, None, sha,
+                             f"file name date {match['date']} is not a calendar date")
+        unit = match["unit"]
+        if system != "genesis" and unit not in DEPARTMENTS:
+            return InboxFile(path, name, system, None, None, None, sha,
+                             f"file name department {unit} is not a department code")
+        kind = f"agdref_{match['table'].lower()}" if system == "agdref" else system
+        return InboxFile(path, name, system, kind, unit, extraction, sha,
+                         has_data_rows=has_rows)
+    expected = folder_system or "telemofpra|genesis|agdref"
+    return InboxFile(path, name, folder_system, None, None, None, sha,
+                     f"file name outside the contract for {expected}/ (CONTRACTS §1)")
+
+
+def list_inbox(inbox: Path) -> list[InboxFile]:
+    """Every regular file under the inbox, in a stable order (system, unit, date, name)."""
+    files = []
+    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
+        relative = path.relative_to(inbox)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        folder = relative.parts[0] if len(relative.parts) > 1 else None
+        folder_system = folder if folder in FILE_NAME_PATTERNS else None
+        files.append(describe_file(path, folder_system))
+    return sorted(files, key=_order_key)
+
+
+def _order_key(f: InboxFile) -> tuple:
+    return (f.system or "~", f.kind or "~", f.unit or "", f.extraction_date or date.min,
+            f.file_name)
+
+
+def plan_files(
+    files: list[InboxFile],
+    registered: dict[tuple, str],
+    loaded_keys: dict[tuple, str],
+) -> list[PlannedFile]:
+    """Decide what to do with each file.
+
+    `registered` maps the identity of each registered file to its file name;
+    `loaded_keys` maps the key of each currently loaded file to its file name.
+    """
+    plans: list[PlannedFile] = []
+    seen = dict(registered)
+    current = dict(loaded_keys)
+    for f in files:
+        if f.identity in seen:
+            known_name = seen[f.identity]
+            if known_name == f.file_name:
+                plans.append(PlannedFile(f, "SKIP_KNOWN"))
+            else:
+                plans.append(PlannedFile(f, "SKIPPED_DUPLICATE",
+                                         reason=f"same content as {known_name}"))
+            continue
+        seen[f.identity] = f.file_name
+        if f.name_error:
+            plans.append(PlannedFile(f, "REJECTED", reason=f.name_error))
+            continue
+        earlier = current.get(f.key)
+        plans.append(PlannedFile(f, "LOAD", supersedes=(earlier,) if earlier else ()))
+        current[f.key] = f.file_name
+    return plans

@@ -1,0 +1,253 @@
+"""Reading source files exactly as delivered, and splitting their rows into valid and
+quarantined with Pandera (DESIGN.md, steps 1–2).
+
+Errors that make a whole file unusable raise `UnreadableFile` with one line naming the
+file, the line or column, and the reason; they never quote a person's data.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import duckdb
+import fastexcel
+import polars as pl
+from pandera.errors import SchemaError, SchemaErrors
+
+from schemas.published import FileRecord
+from schemas.sources import SOURCE_MODELS
+from transforms import warehouse
+from transforms.inbox import InboxFile, PlannedFile
+from transforms.standardise import stage_rows
+
+LINEAGE_COLUMNS = ("file_name", "line_number")
+QUARANTINE_COLUMNS = ("file_name", "line_number", "column_name", "check_name", "value")
+# Line numbers count the header as line 1, so the first data row is line 2.
+FIRST_DATA_LINE = 2
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all: it is REJECTED with this one-line reason."""
+
+
+@dataclass(frozen=True)
+class SourceRows:
+    """Every row of a file as text, with its line number, and what was noticed."""
+
+    rows: pl.DataFrame
+    notes: tuple[str, ...] = ()
+
+
+def expected_columns(kind: str) -> list[str]:
+    return list(SOURCE_MODELS[kind].to_schema().columns)
+
+
+def decode_text(data: bytes, kind: str, file_name: str) -> tuple[str, list[str]]:
+    """Decode with the encoding of the contract: Windows-1252 for TélémOfpra, UTF-8 (BOM
+    optional) otherwise. A TélémOfpra file that is in fact valid UTF-8 with accents is
+    read as UTF-8 (decoding it as Windows-1252 would stage mojibake) and noted."""
+    notes: list[str] = []
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(f"{file_name}: binary content, not a text file")
+    if kind == "telemofpra":
+        if not data.isascii():
+            try:
+                text = data.decode("utf-8-sig")
+                notes.append("encoded in UTF-8 instead of Windows-1252; read as UTF-8")
+                return text, notes
+            except UnicodeDecodeError:
+                pass
+        try:
+            return data.decode("cp1252"), notes
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise UnreadableFile(
+                f"{file_name}: line {line}: byte 0x{data[err.start]:02X} is not Windows-1252"
+            ) from None
+    try:
+        return data.decode("utf-8-sig"), notes
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise UnreadableFile(
+            f"{file_name}: line {line}: not UTF-8 (byte 0x{data[err.start]:02X})"
+        ) from None
+
+
+def read_csv_text(text: str, file_name: str) -> pl.DataFrame:
+    if not text.strip():
+        raise UnreadableFile(f"{file_name}: empty file (no header line)")
+    try:
+        return pl.read_csv(
+            io.StringIO(text),
+            separator=";",
+            infer_schema=False,
+            quote_char='"',
+            raise_if_empty=True,
+        )
+    except pl.exceptions.PolarsError as err:
+        first_line = str(err).strip().splitlines()[0][:160]
+        raise UnreadableFile(f"{file_name}: cannot be parsed as ';' CSV: {first_line}") from None
+
+
+def read_xlsx(data: bytes, file_name: str) -> pl.DataFrame:
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet = reader.load_sheet(0, dtypes="string", skip_whitespace_tail_rows=True)
+        frame = sheet.to_polars()
+    except Exception as err:  # fastexcel raises several private error types
+        reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
+        raise UnreadableFile(f"{file_name}: not a readable XLSX workbook: {reason}") from None
+    # Date cells typed as dates come out as ISO text; the contract's text form is DD/MM/YYYY.
+    iso = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?$"
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(iso))
+        .then(pl.col(c).str.replace(iso, "$3/$2/$1"))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in frame.columns
+    )
+
+
+def conform_columns(
+    frame: pl.DataFrame, kind: str, file_name: str
+) -> tuple[pl.DataFrame, list[str]]:
+    """Check the header against the contract: a missing column rejects the file; an extra
+    column is dropped and noted."""
+    expected = expected_columns(kind)
+    header = [c.strip().lstrip("\ufeff") for c in frame.columns]
+    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
+    missing = [c for c in expected if c not in header]
+    if missing:
+        hint = ""
+        if len(header) == 1 and any(sep in header[0] for sep in (",", "\t", "|")):
+            hint = " (the separator is not ';')"
+        raise UnreadableFile(
+            f"{file_name}: line 1: missing column {', '.join(missing[:5])}"
+            f"{' …' if len(missing) > 5 else ''}{hint}"
+        )
+    extra = [c for c in header if c not in expected]
+    notes = [f"extra column ignored: {', '.join(extra)}"] if extra else []
+    return frame.select(expected), notes
+
+
+def read_source_file(f: InboxFile) -> SourceRows:
+    """All rows of one file as text (empty field = null), with `file_name` and
+    `line_number`, columns in contract order."""
+    data = f.path.read_bytes()
+    notes: list[str] = []
+    if f.file_name.endswith(".xlsx"):
+        frame = read_xlsx(data, f.file_name)
+    else:
+        text, notes = decode_text(data, f.kind, f.file_name)
+        frame = read_csv_text(text, f.file_name)
+    frame, column_notes = conform_columns(frame, f.kind, f.file_name)
+    notes += column_notes
+    frame = frame.with_columns(
+        pl.col(c).str.strip_chars().replace("", None).alias(c) for c in frame.columns
+    ).with_columns(
+        pl.lit(f.file_name).alias("file_name"),
+        (pl.int_range(pl.len(), dtype=pl.Int64) + FIRST_DATA_LINE).alias("line_number"),
+    )
+    return SourceRows(frame.select(*LINEAGE_COLUMNS, *expected_columns(f.kind)), tuple(notes))
+
+
+def split_valid_rows(rows: pl.DataFrame, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Validate every row against the file's contract. Returns the valid rows and one
+    quarantine row per (row, failed check). A schema-level failure rejects the file."""
+    model = SOURCE_MODELS[kind]
+    empty_quarantine = pl.DataFrame(schema={
+        "file_name": pl.String, "line_number": pl.Int64, "column_name": pl.String,
+        "check_name": pl.String, "value": pl.String,
+    })
+    try:
+        model.validate(rows.drop(LINEAGE_COLUMNS), lazy=True)
+        return rows, empty_quarantine
+    except SchemaError as err:  # raised instead of SchemaErrors for some schema failures
+        raise UnreadableFile(f"{rows['file_name'][0]}: {str(err).splitlines()[0][:160]}") from None
+    except SchemaErrors as err:
+        failures = err.failure_cases
+    schema_level = failures.filter(pl.col("index").is_null())
+    if schema_level.height:
+        first = schema_level.row(0, named=True)
+        raise UnreadableFile(
+            f"{rows['file_name'][0]}: {first['check']} failed for {first['column']}"
+        )
+    lineage = rows.select(LINEAGE_COLUMNS).with_row_index("index")
+    quarantine = (
+        failures.with_columns(pl.col("index").cast(pl.UInt32))
+        .join(lineage, on="index", how="left")
+        .select(
+            "file_name",
+            "line_number",
+            pl.col("column").alias("column_name"),
+            pl.col("check").alias("check_name"),
+            pl.col("failure_case").cast(pl.String).alias("value"),
+        )
+        .sort("line_number", "column_name", "check_name")
+    )
+    bad_lines = quarantine["line_number"].unique()
+    valid = rows.filter(~pl.col("line_number").is_in(bad_lines.implode()))
+    return valid, quarantine
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one file: counts and a one-line reason, never personal data."""
+
+    file_name: str
+    system: str | None
+    status: str
+    rows_read: int = 0
+    rows_staged: int = 0
+    rows_quarantined: int = 0
+    error: str | None = None
+
+
+def ingest_planned_file(
+    con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_id: str
+) -> FileOutcome | None:
+    """Register, read, validate and stage one planned file in one transaction, so that a
+    run killed mid-file leaves no half-loaded file. Returns None for a file already
+    registered under the same name and checksum (nothing to do)."""
+    f = planned.file
+    if planned.action == "SKIP_KNOWN":
+        return None
+    outcome = FileOutcome(f.file_name, f.system, planned.action, error=planned.reason)
+    staged = quarantine = rows = None
+    if planned.action == "LOAD":
+        try:
+            source = read_source_file(f)
+            rows = source.rows
+            valid, quarantine = split_valid_rows(rows, f.kind)
+            staged = stage_rows(f.kind, valid, f.extraction_date, f.unit)
+            outcome = FileOutcome(
+                f.file_name, f.system, "LOADED", rows_read=rows.height,
+                rows_staged=staged.height,
+                rows_quarantined=quarantine["line_number"].n_unique(),
+                error="; ".join(source.notes) or None,
+            )
+        except UnreadableFile as err:
+            outcome = FileOutcome(f.file_name, f.system, "REJECTED", error=str(err))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if outcome.status == "LOADED":
+            warehouse.insert_frame(con, warehouse.raw_table(f.kind), rows)
+            warehouse.insert_frame(con, warehouse.staging_table(f.kind), staged)
+            warehouse.insert_frame(
+                con, "audit.quarantine", quarantine.with_columns(pl.lit(run_id).alias("run_id"))
+            )
+            for earlier in planned.supersedes:
+                warehouse.supersede_file(con, f.kind, earlier, f.file_name)
+        warehouse.insert_frame(con, "audit.files", pl.DataFrame([{
+            "file_name": f.file_name, "system": f.system, "file_kind": f.kind, "unit": f.unit,
+            "extraction_date": f.extraction_date, "sha256": f.sha256,
+            "rows_read": outcome.rows_read, "rows_staged": outcome.rows_staged,
+            "rows_quarantined": outcome.rows_quarantined, "status": outcome.status,
+            "error": outcome.error, "run_id": run_id, "superseded_by": None,
+        }], schema=warehouse.polars_schema(FileRecord)))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return outcome

@@ -1,0 +1,232 @@
+"""Staging: valid source rows → typed rows with house column names (DESIGN.md step 2).
+
+Source column names appear here and nowhere after. Every function is pure: a frame of
+valid text rows in, a frame matching the staged contract out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import polars as pl
+from anyascii import anyascii
+
+from schemas.checks import AGDREF_NUMBER_PATTERN, DATE_FORMAT
+from schemas.staging import STAGED_MODELS
+from transforms.countries import country_code
+
+
+def parse_date(column: str) -> pl.Expr:
+    return pl.col(column).str.to_date(DATE_FORMAT, strict=False)
+
+
+def ascii_upper(column: pl.Expr | str) -> pl.Expr:
+    """Names for comparison: ASCII transliteration (DuckDB string distances work on
+    bytes), upper case, separators (hyphen, apostrophe, comma, dot) as single spaces."""
+    expr = pl.col(column) if isinstance(column, str) else column
+    transliterated = expr.map_batches(_transliterate, return_dtype=pl.String)
+    return (
+        transliterated.str.to_uppercase()
+        .str.replace_all(r"[^A-Z0-9]+", " ")
+        .str.strip_chars()
+        .replace("", None)
+    )
+
+
+def _transliterate(series: pl.Series) -> pl.Series:
+    # Transliterate each distinct value once: names repeat a lot at national scale.
+    distinct = series.drop_nulls().unique()
+    non_ascii = distinct.filter(~distinct.str.contains(r"^[\x00-\x7F]*$"))
+    if non_ascii.len() == 0:
+        return series
+    mapping = {value: anyascii(value) for value in non_ascii.to_list()}
+    return series.replace(mapping)
+
+
+def agdref_number(column: str) -> pl.Expr:
+    """An AGDREF number only when well formed (10 digits); anything else is not a number
+    we may use, though the raw text stays in `num_agdref_as_delivered`."""
+    value = pl.col(column).str.replace_all(r"\s", "")
+    return pl.when(value.str.contains(AGDREF_NUMBER_PATTERN)).then(value).otherwise(None)
+
+
+def birth_date_parts(column: str) -> list[pl.Expr]:
+    """Partial birth dates as parts; `00`/`XX` is unknown. `01/01/YYYY` is flagged as the
+    usual placeholder for an unknown date, not evidence of a real birthday."""
+    parts = pl.col(column).str.replace_all("XX", "00").str.extract_groups(
+        r"^(\d{2})/(\d{2})/(\d{4})$"
+    )
+    day = parts.struct.field("1").cast(pl.Int32)
+    month = parts.struct.field("2").cast(pl.Int32)
+    year = parts.struct.field("3").cast(pl.Int32)
+    day = pl.when(day > 0).then(day)
+    month = pl.when(month > 0).then(month)
+    return [
+        year.alias("birth_year"),
+        month.alias("birth_month"),
+        day.alias("birth_day"),
+        pl.when(day.is_not_null() & month.is_not_null())
+        .then(pl.date(year, month, day))
+        .alias("birth_date"),
+        ((day == 1) & (month == 1)).fill_null(False).alias("birth_date_is_placeholder"),
+    ]
+
+
+def given_names(column: str) -> pl.Expr:
+    """Several given names may be separated by spaces or commas: keep them written with
+    single spaces."""
+    return (
+        pl.col(column).str.replace_all(r"\s*,\s*", " ").str.replace_all(r"\s+", " ")
+        .str.strip_chars().replace("", None)
+    )
+
+
+def identity_columns(nationality: pl.Expr) -> list[pl.Expr]:
+    return [
+        agdref_number("NUM_AGDREF").alias("num_agdref"),
+        pl.col("NOM").alias("last_name"),
+        given_names("PRENOMS").alias("first_names"),
+        ascii_upper("NOM").alias("last_name_ascii"),
+        ascii_upper(given_names("PRENOMS")).alias("first_names_ascii"),
+        pl.col("SEXE").alias("sex"),
+        *birth_date_parts("DATE_NAISSANCE"),
+        nationality.alias("nationality"),
+    ]
+
+
+def lineage_columns(extraction_date: date) -> list[pl.Expr]:
+    return [
+        pl.col("file_name"),
+        pl.col("line_number"),
+        pl.lit(extraction_date, dtype=pl.Date).alias("extraction_date"),
+    ]
+
+
+def stage_asylum_decisions(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+    return rows.select(
+        *lineage_columns(extraction_date),
+        pl.lit(unit).alias("list_department"),
+        pl.col("NUM_OFPRA").alias("num_ofpra"),
+        pl.col("NUM_AGDREF").alias("num_agdref_as_delivered"),
+        *identity_columns(pl.col("NATIONALITE")),
+        pl.col("DEPT_DOMICILIATION").alias("department"),
+        pl.col("TYPE_DEMANDE").alias("claim_type"),
+        pl.col("PROCEDURE").alias("procedure"),
+        parse_date("DATE_INTRODUCTION").alias("claim_date"),
+        pl.col("ORGANE").alias("deciding_body"),
+        pl.col("SENS_DECISION").alias("outcome"),
+        pl.col("FONDEMENT").alias("decision_basis"),
+        parse_date("DATE_DECISION").alias("decision_date"),
+        pl.col("MODE_CNDA").alias("cnda_mode"),
+        parse_date("DATE_NOTIFICATION").alias("notification_date"),
+        parse_date("DATE_DEFINITIVE").alias("final_date"),
+    )
+
+
+def _alias_list(column: str) -> pl.Expr:
+    return (
+        pl.col(column).fill_null("").str.split("|")
+        .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
+    )
+
+
+def stage_detainees(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+    del unit  # the establishment code is in each row
+    nationality = pl.col("NATIONALITE").map_elements(country_code, return_dtype=pl.String)
+    return rows.select(
+        *lineage_columns(extraction_date),
+        pl.col("CODE_ETABLISSEMENT").alias("establishment_code"),
+        pl.col("LIBELLE_ETABLISSEMENT").alias("establishment_name"),
+        pl.col("DEPT_ETABLISSEMENT").alias("department"),
+        pl.col("NUM_ECROU").alias("committal_number"),
+        pl.col("NUM_AGDREF").alias("num_agdref_as_delivered"),
+        *identity_columns(nationality),
+        _alias_list("ALIAS").alias("aliases"),
+        _alias_list("ALIAS").list.eval(ascii_upper(pl.element())).alias("aliases_ascii"),
+        pl.col("LIEU_NAISSANCE").alias("birth_place"),
+        pl.col("NATIONALITE").alias("nationality_as_delivered"),
+        parse_date("DATE_ECROU").alias("committal_date"),
+        pl.col("CATEGORIE_PENALE").alias("penal_category"),
+        pl.col("QUANTUM_TOTAL_JOURS").cast(pl.Int32).alias("sentence_days"),
+        parse_date("DATE_LIBERATION_PREVISIBLE").alias("release_date"),
+        pl.col("ITF").alias("itf"),
+    )
+
+
+def stage_agdref_persons(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+    del unit
+    return rows.select(
+        *lineage_columns(extraction_date),
+        *identity_columns(pl.col("NATIONALITE")),
+        pl.col("NOM_USAGE").alias("usual_name"),
+        ascii_upper("NOM_USAGE").alias("usual_name_ascii"),
+        pl.col("LIEU_NAISSANCE").alias("birth_place"),
+        pl.col("DEPT_GESTION").alias("department"),
+        parse_date("DATE_ENTREE_FRANCE").alias("entry_date"),
+        pl.col("LIEN_FAMILIAL_FRANCAIS").alias("french_family_link"),
+        pl.col("SITUATION").alias("file_status"),
+    )
+
+
+def stage_agdref_titles(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+    return rows.select(
+        *lineage_columns(extraction_date),
+        pl.lit(unit).alias("department"),
+        pl.col("NUM_AGDREF").alias("num_agdref"),
+        pl.col("TYPE_TITRE").alias("title_type"),
+        parse_date("DATE_DEBUT").alias("start_date"),
+        parse_date("DATE_FIN").alias("end_date"),
+        pl.col("STATUT").alias("title_status"),
+    )
+
+
+def stage_agdref_measures(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+    return rows.select(
+        *lineage_columns(extraction_date),
+        pl.lit(unit).alias("department"),
+        pl.col("ID_MESURE").alias("measure_id"),
+        pl.col("NUM_AGDREF").alias("num_agdref"),
+        pl.col("TYPE_MESURE").alias("measure_type"),
+        pl.col("FONDEMENT").alias("measure_basis"),
+        parse_date("DATE_DECISION").alias("decision_date"),
+        parse_date("DATE_NOTIFICATION").alias("notification_date"),
+        pl.col("DELAI_DEPART_JOURS").cast(pl.Int32).alias("departure_period_days"),
+        pl.col("SITUATION_NOTIFICATION").alias("notification_situation"),
+        pl.col("IRTF_ANNEES").cast(pl.Int32).alias("reentry_ban_years"),
+        parse_date("DATE_ACCORD_ETAT_MEMBRE").alias("member_state_acceptance_date"),
+        pl.col("RECOURS").alias("appeal_status"),
+        pl.col("STATUT").alias("measure_status"),
+    )
+
+
+def stage_agdref_events(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+    return rows.select(
+        *lineage_columns(extraction_date),
+        pl.lit(unit).alias("department"),
+        pl.col("ID_MESURE").alias("measure_id"),
+        pl.col("TYPE_EVENEMENT").alias("event_type"),
+        parse_date("DATE_EVENEMENT").alias("event_date"),
+        pl.col("MOTIF").alias("event_reason"),
+    )
+
+
+STAGERS: dict[str, Callable[[pl.DataFrame, date, str], pl.DataFrame]] = {
+    "telemofpra": stage_asylum_decisions,
+    "genesis": stage_detainees,
+    "agdref_personnes": stage_agdref_persons,
+    "agdref_titres": stage_agdref_titles,
+    "agdref_mesures": stage_agdref_measures,
+    "agdref_evenements": stage_agdref_events,
+}
+
+
+def stage_rows(
+    kind: str, valid_rows: pl.DataFrame, extraction_date: date, unit: str
+) -> pl.DataFrame:
+    """Typed, standardised rows for the staging table of `kind`, checked against the staged
+    contract (a failure here is a defect of this module, not of the data)."""
+    staged = STAGERS[kind](valid_rows, extraction_date, unit)
+    model = STAGED_MODELS[kind]
+    staged = staged.select(list(model.to_schema().columns))
+    return model.validate(staged)

@@ -1,0 +1,173 @@
+"""The DuckDB warehouse: tables built from the Pandera contracts, frames written through
+Arrow, and the audit queries the ingest step needs."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandera.polars as pa
+import polars as pl
+
+from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
+from schemas.sources import SOURCE_MODELS
+from schemas.staging import STAGED_MODELS, STAGING_TABLES
+
+_DUCKDB_TYPES = {
+    pl.String: "VARCHAR",
+    pl.Int64: "BIGINT",
+    pl.Int32: "INTEGER",
+    pl.Date: "DATE",
+    pl.Boolean: "BOOLEAN",
+    pl.Float64: "DOUBLE",
+    pl.Datetime: "TIMESTAMP",
+}
+
+RAW_LINEAGE = {
+    "file_name": "source file name",
+    "line_number": "line in the source file (header = line 1; sheet row for XLSX)",
+}
+
+
+def read_sql(name: str) -> str:
+    return resources.files("transforms").joinpath("sql", name).read_text(encoding="utf-8")
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(path), read_only=read_only)
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
+    base = dtype.base_type() if hasattr(dtype, "base_type") else dtype
+    return _DUCKDB_TYPES[base]
+
+
+def _literal(text: str) -> str:
+    # Comments are the project's own constants (docstrings, field descriptions).
+    return "'" + text.replace("'", "''") + "'"
+
+
+def model_columns(model: type[pa.DataFrameModel]) -> dict[str, tuple[pl.DataType, str | None]]:
+    schema = model.to_schema()
+    return {
+        name: (column.dtype.type, column.description)
+        for name, column in schema.columns.items()
+    }
+
+
+def create_table_sql(
+    table: str, columns: dict[str, tuple[pl.DataType, str | None]], comment: str | None
+) -> list[str]:
+    """CREATE TABLE plus COMMENT statements for one table of the warehouse."""
+    body = ",\n  ".join(f'"{name}" {duckdb_type(dtype)}' for name, (dtype, _) in columns.items())
+    statements = [f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)"]
+    if comment:
+        statements.append(f"COMMENT ON TABLE {table} IS {_literal(comment)}")
+    statements += [
+        f'COMMENT ON COLUMN {table}."{name}" IS {_literal(description)}'
+        for name, (_, description) in columns.items()
+        if description
+    ]
+    return statements
+
+
+def _docstring_summary(model: type) -> str:
+    return " ".join((model.__doc__ or "").strip().split("\n\n")[0].split())
+
+
+def raw_table(kind: str) -> str:
+    return f"raw.{kind}"
+
+
+def staging_table(kind: str) -> str:
+    return f"staging.{STAGING_TABLES[kind]}"
+
+
+@cache
+def warehouse_tables() -> dict[str, tuple[dict, str]]:
+    """Every table of the warehouse with its columns and comment."""
+    tables: dict[str, tuple[dict, str]] = {}
+    for kind, model in SOURCE_MODELS.items():
+        columns = {name: (pl.String, RAW_LINEAGE.get(name)) for name in RAW_LINEAGE}
+        columns["line_number"] = (pl.Int64, RAW_LINEAGE["line_number"])
+        columns.update(model_columns(model))
+        tables[raw_table(kind)] = (columns, f"As delivered. {_docstring_summary(model)}")
+    for kind, model in STAGED_MODELS.items():
+        tables[staging_table(kind)] = (model_columns(model), _docstring_summary(model))
+    for schema, models in (("core", CORE_TABLES), ("worklists", WORKLIST_TABLES),
+                           ("audit", AUDIT_TABLES)):
+        for name, model in models.items():
+            tables[f"{schema}.{name}"] = (model_columns(model), _docstring_summary(model))
+    return tables
+
+
+def create_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every layer and table that does not exist yet (idempotent)."""
+    con.execute(read_sql("schemas.sql"))
+    for table, (columns, comment) in warehouse_tables().items():
+        for statement in create_table_sql(table, columns, comment):
+            con.execute(statement)
+
+
+def known_table(table: str) -> str:
+    """Table names are identifiers and cannot be bound: only the warehouse's own tables
+    may be named in a statement (values are always bound)."""
+    if table not in warehouse_tables():
+        raise ValueError(f"not a warehouse table: {table}")
+    return table
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    target = known_table(table)
+    con.register("_incoming", frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _incoming")  # noqa: S608
+    finally:
+        con.unregister("_incoming")
+
+
+def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
+    """Identity (kind, unit, checksum) → file name of every file registered so far;
+    header-only files are registered under their name too (see transforms.inbox)."""
+    rows = con.execute(
+        "SELECT file_kind, unit, sha256, file_name, rows_read, status FROM audit.files "
+        "ORDER BY file_name"
+    ).fetchall()
+    registered: dict[tuple, str] = {}
+    for kind, unit, sha, name, rows_read, status in rows:
+        header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
+        sha_key = f"{sha}:{name}" if header_only else sha
+        registered.setdefault((kind, unit, sha_key), name)
+    return registered
+
+
+def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
+    rows = con.execute(
+        "SELECT file_kind, unit, extraction_date, file_name FROM audit.files "
+        "WHERE status = 'LOADED' ORDER BY file_name"
+    ).fetchall()
+    return {(kind, unit, day): name for kind, unit, day, name in rows}
+
+
+def supersede_file(
+    con: duckdb.DuckDBPyConnection, kind: str, old_file: str, new_file: str
+) -> None:
+    """A corrected file replaces an earlier one: its staged rows leave staging; its raw
+    rows and audit counts stay (nothing is lost)."""
+    table = known_table(staging_table(kind))
+    con.execute(f"DELETE FROM {table} WHERE file_name = ?", [old_file])  # noqa: S608
+    con.execute(
+        "UPDATE audit.files SET status = 'SUPERSEDED', superseded_by = ? "
+        "WHERE file_name = ? AND status = 'LOADED'",
+        [new_file, old_file],
+    )
+
+
+def polars_schema(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
+    return {column: dtype for column, (dtype, _) in model_columns(model).items()}
