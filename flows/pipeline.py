@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from transforms import warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
-from transforms.ingest import FileOutcome, ingest_planned_file
+from transforms.ingest import FileOutcome, ingest_inbox
 
 
 @task(name="prepare-warehouse")
@@ -49,23 +49,24 @@ def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
 @task(name="ingest-files")
 def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) -> list[dict]:
     logger = get_run_logger()
-    outcomes: list[FileOutcome] = []
     todo = [p for p in plans if p.action != "SKIP_KNOWN"]
     with warehouse.connect(warehouse_path) as con, Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         transient=True,
     ) as progress:
         bar = progress.add_task("ingest", total=len(todo))
-        for planned in todo:
-            outcome = ingest_planned_file(con, planned, run_id)
+
+        def report(outcome: FileOutcome | None) -> None:
             progress.advance(bar)
             if outcome is None:
-                continue
-            outcomes.append(outcome)
+                return
+            # File names and one-line reasons only: they never hold personal data.
             if outcome.status == "REJECTED":
                 logger.warning("REJECTED %s", outcome.error)
             elif outcome.error:
                 logger.info("%s: %s", outcome.file_name, outcome.error)
+
+        outcomes = ingest_inbox(con, todo, run_id, on_file=report)
     by_status = Counter(o.status for o in outcomes)
     logger.info(
         "files: %s; rows read %d, staged %d, quarantined %d",

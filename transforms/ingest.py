@@ -8,6 +8,7 @@ file, the line or column, and the reason; they never quote a person's data.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -232,13 +233,15 @@ def ingest_planned_file(
     con.execute("BEGIN TRANSACTION")
     try:
         if outcome.status == "LOADED":
-            warehouse.insert_frame(con, warehouse.raw_table(f.kind), rows)
+            # Supersede first: a correction often keeps the earlier file's name.
+            for earlier in planned.supersedes:
+                warehouse.supersede_file(con, f.kind, earlier, f.file_name)
+            warehouse.insert_frame(con, warehouse.raw_table(f.kind),
+                                   rows.with_columns(pl.lit(f.sha256).alias("file_sha256")))
             warehouse.insert_frame(con, warehouse.staging_table(f.kind), staged)
             warehouse.insert_frame(
                 con, "audit.quarantine", quarantine.with_columns(pl.lit(run_id).alias("run_id"))
             )
-            for earlier in planned.supersedes:
-                warehouse.supersede_file(con, f.kind, earlier, f.file_name)
         warehouse.insert_frame(con, "audit.files", pl.DataFrame([{
             "file_name": f.file_name, "system": f.system, "file_kind": f.kind, "unit": f.unit,
             "extraction_date": f.extraction_date, "sha256": f.sha256,
@@ -251,3 +254,21 @@ def ingest_planned_file(
         con.execute("ROLLBACK")
         raise
     return outcome
+
+
+def ingest_inbox(
+    con: duckdb.DuckDBPyConnection,
+    plans: list[PlannedFile],
+    run_id: str,
+    on_file: Callable[[FileOutcome | None], None] | None = None,
+) -> list[FileOutcome]:
+    """Ingest every planned file in order; one outcome per file that was not already
+    registered under the same name and checksum."""
+    outcomes = []
+    for planned in plans:
+        outcome = ingest_planned_file(con, planned, run_id)
+        if on_file:
+            on_file(outcome)
+        if outcome is not None:
+            outcomes.append(outcome)
+    return outcomes

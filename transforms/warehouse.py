@@ -27,6 +27,7 @@ _DUCKDB_TYPES = {
 
 RAW_LINEAGE = {
     "file_name": "source file name",
+    "file_sha256": "checksum of the delivery (a correction may keep the same name)",
     "line_number": "line in the source file (header = line 1; sheet row for XLSX)",
 }
 

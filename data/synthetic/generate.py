@@ -122,9 +122,11 @@ class Generator:
                               ("detainee", s.detainees)):
             situations = SITUATIONS_BY_FAMILY[family]
             weights = [x.weight for x in situations]
-            for _ in range(total):
+            for i in range(total):
                 counter += 1
-                situation = self.rng.choices(situations, weights=weights)[0]
+                # Every situation at least once, even in a small sample; then by weight.
+                situation = (situations[i] if i < len(situations) and total >= 4 * len(situations)
+                             else self.rng.choices(situations, weights=weights)[0])
                 origin = "eu" if "EU_CITIZEN" in situation.code else None
                 p = draw_identity(self.rng, self.as_of, f"P{counter:08d}",
                                   self.rng.choice(s.departments), origin)
@@ -538,6 +540,8 @@ def write_truth(folder: Path, g: Generator, resolved: dict) -> None:
         "person_id": p.person_id, "family": p.family, "situation": p.situation,
         "protected": int(p.protected), "flaggable_on": p.flaggable_on,
         "department": p.department, "nationality": p.nationality,
+        "birth_precision": "day" if p.birth_day_known else (
+            "month" if p.birth_month_known else "year"),
         "agdref_numbers": "|".join(p.agdref_numbers),
         "oqtf_issued_next_night": int(p.person_id in resolved),
     } for p in g.persons]

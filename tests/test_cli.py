@@ -1,0 +1,73 @@
+"""The `reconcile` command end to end, through the real Prefect flow (one temporary
+Prefect server per command, so these are few and marked slow)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from tests.conftest import SAMPLE_DIR
+
+RECONCILE = [sys.executable, "-m", "flows"]
+
+
+def _reconcile(*args: str, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "120"}
+    return subprocess.run([*RECONCILE, *args], capture_output=True, text=True, env=env,
+                          timeout=600, check=False)
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = _reconcile("--help", home=tmp_path)
+    assert result.returncode == 0
+    for command in ("run", "generate", "demo"):
+        assert command in result.stdout
+
+
+def test_run_refuses_a_missing_inbox_in_one_line(tmp_path):
+    result = _reconcile("run", "--inbox", str(tmp_path / "nowhere"), "--warehouse",
+                        str(tmp_path / "w.duckdb"), "--exports", str(tmp_path / "x"),
+                        home=tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0 and "is not a folder" in result.stderr
+
+
+@pytest.mark.slow
+def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    args = ("run", "--inbox", str(SAMPLE_DIR / "inbox"), "--warehouse", str(warehouse),
+            "--exports", str(tmp_path / "exports"), "--as-of", "2026-11-16")
+    first = _reconcile(*args, home=tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    counts_query = ("SELECT (SELECT count(*) FROM staging.asylum_decisions), "
+                    "(SELECT count(*) FROM staging.detainees), "
+                    "(SELECT count(*) FROM raw.agdref_personnes), "
+                    "(SELECT count(*) FROM audit.quarantine)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        after_first = con.execute(counts_query).fetchone()
+    second = _reconcile(*args, home=tmp_path)
+    assert second.returncode == 0, second.stderr[-2000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(counts_query).fetchone() == after_first
+        runs = con.execute("SELECT status FROM audit.runs ORDER BY started_at").fetchall()
+        assert runs == [("SUCCEEDED",), ("SUCCEEDED",)]
+        tables = {r[0] for r in con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+    assert {"core.person_links", "worklists.rejected_without_oqtf",
+            "worklists.upcoming_releases", "worklists.unexecuted_measures",
+            "worklists.exclusions", "worklists.flag_history"} <= tables
+    assert "0 new files" in second.stdout
+    # Need to know: no AGDREF number or surname of the sample in any output.
+    logs = first.stdout + first.stderr + second.stdout + second.stderr
+    persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)
+                         for p in (SAMPLE_DIR / "inbox" / "agdref").glob("AGDREF_PERSONNES_*")])
+    for number in persons["NUM_AGDREF"].drop_nulls().to_list():
+        assert number not in logs
+    for surname in persons["NOM"].drop_nulls().unique().to_list():
+        assert f" {surname} " not in logs and f"{surname}," not in logs

@@ -1,0 +1,161 @@
+"""Ingestion: registration by checksum, duplicates, corrections, rejected files, and the
+row accounting rows_read = rows_staged + rows_quarantined."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.builders import row, write_file
+from tests.conftest import SAMPLE_DIR
+
+TELE = "TELEMOFPRA_13_20261109.csv"
+
+
+def _files(con):
+    return {r[0]: r[1:] for r in con.execute(
+        "SELECT file_name || ':' || sha256[:8], status, rows_read, rows_staged, "
+        "rows_quarantined, error FROM audit.files ORDER BY 1").fetchall()}
+
+
+def _status(con, name):
+    return [r[0] for r in con.execute(
+        "SELECT status FROM audit.files WHERE file_name = ? ORDER BY run_id, status",
+        [name]).fetchall()]
+
+
+def test_rows_are_staged_or_quarantined_with_lineage(con, ingest_into, tmp_path):
+    write_file(tmp_path, TELE, "telemofpra", [
+        row("telemofpra"),
+        row("telemofpra", NUM_OFPRA="OF2", DATE_DECISION="31/02/2026", SEXE="X"),
+        row("telemofpra", NUM_OFPRA="OF3", NOM="N'DIAYE-TOURÉ", PRENOMS="Aïssatou, Fatoumata"),
+    ])
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.status, outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) \
+        == ("LOADED", 3, 2, 1)
+    quarantine = con.execute(
+        "SELECT line_number, column_name, value FROM audit.quarantine ORDER BY 2").fetchall()
+    assert quarantine == [(3, "DATE_DECISION", "31/02/2026"), (3, "SEXE", "X")]
+    raw_lines = con.execute("SELECT line_number FROM raw.telemofpra ORDER BY 1").fetchall()
+    assert raw_lines == [(2,), (3,), (4,)]
+    staged = con.execute(
+        "SELECT line_number, last_name, last_name_ascii, first_names, first_names_ascii, "
+        "extraction_date::VARCHAR, list_department FROM staging.asylum_decisions "
+        "WHERE num_ofpra = 'OF3'").fetchone()
+    assert staged == (4, "N'DIAYE-TOURÉ", "N DIAYE TOURE", "Aïssatou Fatoumata",
+                      "AISSATOU FATOUMATA", "2026-11-09", "13")
+
+
+def test_same_file_twice_changes_nothing(con, ingest_into, tmp_path):
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    ingest_into(con, tmp_path)
+    before = con.execute("SELECT count(*) FROM staging.asylum_decisions").fetchone()
+    assert ingest_into(con, tmp_path) == []
+    assert con.execute("SELECT count(*) FROM staging.asylum_decisions").fetchone() == before
+    assert con.execute("SELECT count(*) FROM audit.files").fetchone() == (1,)
+
+
+def test_copy_under_another_date_is_a_skipped_duplicate(con, ingest_into, tmp_path):
+    original = write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    shutil.copy(original, original.with_name("TELEMOFPRA_13_20261110.csv"))
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert outcomes["TELEMOFPRA_13_20261110.csv"].status == "SKIPPED_DUPLICATE"
+    assert outcomes[TELE].status == "LOADED"
+    assert con.execute("SELECT count(*) FROM staging.asylum_decisions").fetchone() == (1,)
+
+
+def test_header_only_lists_are_never_duplicates(con, ingest_into, tmp_path):
+    for day in ("20261101", "20261116"):
+        write_file(tmp_path, f"GENESIS_E01301_{day}.csv", "genesis", [])
+    write_file(tmp_path, "GENESIS_E02A01_20261116.csv", "genesis", [])
+    outcomes = ingest_into(con, tmp_path)
+    assert [o.status for o in outcomes] == ["LOADED"] * 3
+    assert ingest_into(con, tmp_path) == []
+
+
+def test_corrected_file_supersedes_the_earlier_one(con, ingest_into, tmp_path):
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    ingest_into(con, tmp_path)
+    write_file(tmp_path, TELE, "telemofpra",
+               [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF9")])
+    [outcome] = ingest_into(con, tmp_path)
+    assert outcome.status == "LOADED"
+    assert sorted(_status(con, TELE)) == ["LOADED", "SUPERSEDED"]
+    staged = con.execute("SELECT num_ofpra FROM staging.asylum_decisions ORDER BY 1").fetchall()
+    assert staged == [("OF20250000001",), ("OF9",)]
+    # Nothing lost: the superseded file's rows stay in raw.
+    assert con.execute("SELECT count(*) FROM raw.telemofpra").fetchone() == (3,)
+
+
+def test_unreadable_files_are_rejected_and_the_run_goes_on(con, ingest_into, tmp_path):
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    (tmp_path / "telemofpra" / "TELEMOFPRA_13_20261102.csv").write_bytes(
+        b"NUM_OFPRA,NOM,PRENOMS\r\nOF1,DIALLO,MAMADOU\r\n")
+    (tmp_path / "genesis").mkdir()
+    (tmp_path / "genesis" / "GENESIS_E01301_20261116.xlsx").write_bytes(b"PK\x03\x04broken")
+    (tmp_path / "genesis" / "detenus_novembre.csv").write_text("x", encoding="utf-8")
+    (tmp_path / "agdref").mkdir()
+    (tmp_path / "agdref" / "AGDREF_PERSONNES_13_20261116.csv").write_bytes(b"\x00\x01\x02")
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert outcomes[TELE].status == "LOADED"
+    rejected = {name: o.error for name, o in outcomes.items() if o.status == "REJECTED"}
+    assert set(rejected) == {"TELEMOFPRA_13_20261102.csv", "GENESIS_E01301_20261116.xlsx",
+                             "detenus_novembre.csv", "AGDREF_PERSONNES_13_20261116.csv"}
+    assert "separator is not ';'" in rejected["TELEMOFPRA_13_20261102.csv"]
+    assert "missing column" in rejected["TELEMOFPRA_13_20261102.csv"]
+    assert "XLSX" in rejected["GENESIS_E01301_20261116.xlsx"]
+    assert "outside the contract" in rejected["detenus_novembre.csv"]
+    assert "binary" in rejected["AGDREF_PERSONNES_13_20261116.csv"]
+    for error in rejected.values():
+        assert "\n" not in error and "DIALLO" not in error
+
+
+def test_telemofpra_in_utf8_is_read_without_mojibake(con, ingest_into, tmp_path):
+    path = write_file(tmp_path, TELE, "telemofpra", [row("telemofpra", NOM="TOURÉ")])
+    path.write_bytes(path.read_bytes().decode("cp1252").encode("utf-8"))
+    [outcome] = ingest_into(con, tmp_path)
+    assert outcome.status == "LOADED" and "UTF-8" in outcome.error
+    assert con.execute("SELECT last_name FROM staging.asylum_decisions").fetchone() == ("TOURÉ",)
+
+
+def test_genesis_xlsx_and_csv_stage_the_same(con, ingest_into, tmp_path):
+    detainee = row("genesis", ALIAS="BEN ALI KARIM| BENALY KARIM ", NATIONALITE="CÔTE D'IVOIRE",
+                   DATE_NAISSANCE="00/00/1988")
+    write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [detainee])
+    write_file(tmp_path, "GENESIS_E01302_20261101.xlsx", "genesis",
+               [{**detainee, "CODE_ETABLISSEMENT": "E01302"}])
+    assert [o.status for o in ingest_into(con, tmp_path)] == ["LOADED", "LOADED"]
+    staged = con.execute(
+        "SELECT line_number, aliases, aliases_ascii, nationality, birth_year, birth_month, "
+        "birth_date, birth_date_is_placeholder, release_date::VARCHAR "
+        "FROM staging.detainees ORDER BY establishment_code").fetchall()
+    assert staged[0] == staged[1]
+    assert staged[0] == (2, ["BEN ALI KARIM", "BENALY KARIM"], ["BEN ALI KARIM", "BENALY KARIM"],
+                         "CIV", 1988, None, None, False, "2027-01-15")
+
+
+def test_placeholder_and_malformed_agdref_number(con, ingest_into, tmp_path):
+    write_file(tmp_path, TELE, "telemofpra",
+               [row("telemofpra", DATE_NAISSANCE="01/01/1990", NUM_AGDREF="12345-678")])
+    ingest_into(con, tmp_path)
+    staged = con.execute(
+        "SELECT num_agdref, num_agdref_as_delivered, birth_date::VARCHAR, "
+        "birth_date_is_placeholder FROM staging.asylum_decisions").fetchone()
+    assert staged == (None, "12345-678", "1990-01-01", True)
+
+
+def test_sample_inbox_accounts_for_every_row(con, ingest_into):
+    outcomes = ingest_into(con, SAMPLE_DIR / "inbox")
+    assert outcomes and all(o.status == "LOADED" for o in outcomes)
+    bad = con.execute(
+        "SELECT file_name FROM audit.files WHERE rows_read <> rows_staged + rows_quarantined"
+    ).fetchall()
+    assert bad == []
+    staged = sum(con.execute(f"SELECT count(*) FROM staging.{t}").fetchone()[0] for t in (  # noqa: S608
+        "asylum_decisions", "detainees", "agdref_persons", "agdref_titles", "agdref_measures",
+        "agdref_events"))
+    raw = sum(con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in (  # noqa: S608
+        "telemofpra", "genesis", "agdref_personnes", "agdref_titres", "agdref_mesures",
+        "agdref_evenements"))
+    quarantined = con.execute(
+        "SELECT count(DISTINCT (file_name, line_number)) FROM audit.quarantine").fetchone()[0]
+    assert raw == staged + quarantined and quarantined > 0

@@ -1,0 +1,96 @@
+"""Source contracts: the sample passes except its planted defects, and each constraint
+rejects a hand-broken row for its stated reason."""
+
+from __future__ import annotations
+
+import csv
+
+import polars as pl
+import pytest
+
+from tests.builders import row
+from tests.conftest import SAMPLE_DIR
+from transforms.inbox import list_inbox
+from transforms.ingest import read_source_file, split_valid_rows
+
+
+def _quarantine_for(kind: str, rows: list[dict]) -> pl.DataFrame:
+    frame = pl.DataFrame(rows, schema={c: pl.String for c in rows[0]}).with_columns(
+        pl.col(c).replace("", None) for c in rows[0]
+    ).with_columns(pl.lit("test.csv").alias("file_name"),
+                   (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("line_number"))
+    _, quarantine = split_valid_rows(frame, kind)
+    return quarantine
+
+
+@pytest.mark.parametrize("kind", ["telemofpra", "genesis", "agdref_personnes", "agdref_titres",
+                                  "agdref_mesures", "agdref_evenements"])
+def test_default_rows_pass(kind):
+    assert _quarantine_for(kind, [row(kind)]).height == 0
+
+
+BROKEN = [
+    ("telemofpra", "DATE_DECISION", "30/02/2026", "calendar_date"),
+    ("telemofpra", "DATE_DECISION", "2026-09-03", "str_matches"),
+    ("telemofpra", "DATE_DECISION", "", "not_nullable"),
+    ("telemofpra", "DATE_NAISSANCE", "31/02/1990", "possible_birth_date"),
+    ("telemofpra", "DATE_NAISSANCE", "12/00/1990", "possible_birth_date"),
+    ("telemofpra", "SENS_DECISION", "REJETE", "isin"),
+    ("telemofpra", "ORGANE", "CE", "isin"),
+    ("telemofpra", "TYPE_DEMANDE", "NOUVELLE", "isin"),
+    ("telemofpra", "FONDEMENT", "L999", "isin"),
+    ("telemofpra", "NATIONALITE", "Guinée", "str_matches"),
+    ("telemofpra", "DEPT_DOMICILIATION", "20", "department_code"),
+    ("telemofpra", "SEXE", "X", "isin"),
+    ("telemofpra", "NOM", "", "not_nullable"),
+    ("telemofpra", "NOM", "A" * 201, "str_length"),
+    ("genesis", "CODE_ETABLISSEMENT", "E013", "str_matches"),
+    ("genesis", "CATEGORIE_PENALE", "DETENU", "isin"),
+    ("genesis", "QUANTUM_TOTAL_JOURS", "-5", "whole_number"),
+    ("genesis", "ITF", "OUI", "isin"),
+    ("genesis", "DEPT_ETABLISSEMENT", "99", "department_code"),
+    ("agdref_personnes", "NUM_AGDREF", "12345", "str_matches"),
+    ("agdref_personnes", "SITUATION", "EXPULSE", "isin"),
+    ("agdref_personnes", "LIEN_FAMILIAL_FRANCAIS", "FRERE", "isin"),
+    ("agdref_titres", "TYPE_TITRE", "VISA", "isin"),
+    ("agdref_titres", "DATE_DEBUT", "00/01/2025", "calendar_date"),
+    ("agdref_mesures", "TYPE_MESURE", "IRTF", "isin"),
+    ("agdref_mesures", "DELAI_DEPART_JOURS", "30j", "whole_number"),
+    ("agdref_mesures", "RECOURS", "PENDANT", "isin"),
+    ("agdref_mesures", "STATUT", "SUSPENDUE", "isin"),
+    ("agdref_evenements", "TYPE_EVENEMENT", "EVASION", "isin"),
+]
+
+
+@pytest.mark.parametrize(("kind", "column", "value", "check"), BROKEN,
+                         ids=[f"{k}-{c}-{v[:12]}" for k, c, v, _ in BROKEN])
+def test_each_constraint_rejects_a_broken_row(kind, column, value, check):
+    good, bad = row(kind), row(kind, **{column: value})
+    quarantine = _quarantine_for(kind, [good, bad])
+    assert quarantine["line_number"].unique().to_list() == [3], "only the broken row"
+    failures = quarantine.filter(pl.col("column_name") == column)
+    assert failures.height >= 1
+    assert any(name.startswith(check) for name in failures["check_name"]), failures
+    expected_value = None if value == "" else value
+    assert expected_value in failures["value"].to_list()
+
+
+def test_partial_birth_dates_are_valid():
+    rows = [row("telemofpra", DATE_NAISSANCE=value)
+            for value in ("00/00/1987", "XX/XX/1987", "00/05/1987", "01/01/1987", "")]
+    assert _quarantine_for("telemofpra", rows).height == 0
+
+
+def test_sample_passes_except_planted_defects():
+    """Every committed sample file validates; the only quarantined lines are those the
+    generator broke on purpose (truth/defects.csv)."""
+    with (SAMPLE_DIR / "truth" / "defects.csv").open(encoding="utf-8") as handle:
+        planted = {(d["file_name"], int(d["line_number"])) for d in csv.DictReader(handle)}
+    quarantined = set()
+    for f in list_inbox(SAMPLE_DIR / "inbox"):
+        rows = read_source_file(f).rows
+        _, quarantine = split_valid_rows(rows, f.kind)
+        quarantined |= {(f.file_name, n) for n in quarantine["line_number"].unique()}
+    in_inbox = {d for d in planted if any((SAMPLE_DIR / "inbox").rglob(d[0]))}
+    assert in_inbox, "the sample plants some defective rows"
+    assert quarantined == in_inbox
