@@ -72,7 +72,6 @@ def _assert_rate(observed: int, trials: int, rate: float, label: str) -> None:
 @pytest.mark.parametrize("system", ["telemofpra", "genesis"])
 def test_identity_noise_rates(truth, system):
     records = truth["records"].filter(pl.col("system") == system)
-    n = records.height
     for flag, rate in (("name_variant", f"{system}_name_variant"),
                        ("name_swapped", f"{system}_name_swap"),
                        ("birth_partial_on_row", f"{system}_birth_partial_on_row")):

@@ -59,19 +59,17 @@ def decode_text(data: bytes, kind: str, file_name: str) -> tuple[str, list[str]]
                 return text, notes
             except UnicodeDecodeError:
                 pass
-        try:
-            return data.decode("cp1252"), notes
-        except UnicodeDecodeError as err:
-            line = data[: err.start].count(b"\n") + 1
-            raise UnreadableFile(
-                f"{file_name}: line {line}: byte 0x{data[err.start]:02X} is not Windows-1252"
-            ) from None
+        return _decode_strictly(data, "cp1252", "Windows-1252", file_name), notes
+    return _decode_strictly(data, "utf-8-sig", "UTF-8", file_name), notes
+
+
+def _decode_strictly(data: bytes, codec: str, label: str, file_name: str) -> str:
     try:
-        return data.decode("utf-8-sig"), notes
+        return data.decode(codec)
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise UnreadableFile(
-            f"{file_name}: line {line}: not UTF-8 (byte 0x{data[err.start]:02X})"
+            f"{file_name}: line {line}: byte 0x{data[err.start]:02X} is not {label}"
         ) from None
 
 
