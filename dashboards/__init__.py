@@ -1,0 +1,1 @@
+"""The dashboard, built from worklists and marts (not yet implemented)."""

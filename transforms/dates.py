@@ -1,0 +1,36 @@
+"""All legal date arithmetic, in one place (RULES.md, "Dates").
+
+"One month" and "N years" are calendar arithmetic: the same day of the month, clamped
+to the month's last day (31 January + 1 month = 28 or 29 February). Days are calendar
+days. Every rule computes its dates through these functions, never with ad-hoc
+`timedelta(days=30)`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+
+def add_days(day: date, days: int) -> date:
+    return day + timedelta(days=days)
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of the month `months` later (or earlier), clamped to the month's end."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def add_years(day: date, years: int) -> date:
+    """Same day `years` later; 29 February becomes 28 February in a common year."""
+    return add_months(day, 12 * years)
+
+
+def age_in_years(birth: date, on: date) -> int:
+    """Completed years on `on` (a person born on 29 February turns a year older on
+    28 February in a common year, as `add_years` computes)."""
+    years = on.year - birth.year
+    return years if add_years(birth, years) <= on else years - 1
