@@ -67,7 +67,13 @@ def run(
         first_line = str(err).splitlines()[0][:200] if str(err) else ""
         _fail(f"run failed: {type(err).__name__}: {first_line}")
     typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
-               f"warehouse {warehouse}")
+               f"{_worklist_summary(result)}; warehouse {warehouse}")
+
+
+def _worklist_summary(result: dict) -> str:
+    counts = result["worklists"]
+    listed = ", ".join(f"{name} {n}" for name, n in counts["listed"].items())
+    return f"{listed} ({counts['new']} new, {counts['resolved']} resolved)"
 
 
 @app.command()
@@ -115,7 +121,8 @@ def demo(
             shutil.copytree(SAMPLE_DIR / "next_night", inbox, dirs_exist_ok=True)
         typer.echo(f"night {night}: as of {day}")
         result = _execute_run(inbox, warehouse, exports, day)
-        typer.echo(f"  run {result['run_id']}: {result['files']} new files")
+        typer.echo(f"  run {result['run_id']}: {result['files']} new files; "
+                   f"{_worklist_summary(result)}")
     typer.echo(f"warehouse: {warehouse}\nexports:   {exports}")
 
 

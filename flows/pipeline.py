@@ -11,9 +11,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from flows.settings import RunSettings
 from transforms import warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox
+from transforms.publish import publish_worklists
 
 
 @task(name="prepare-warehouse")
@@ -77,6 +79,21 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) ->
     return [asdict(o) for o in outcomes]
 
 
+@task(name="build-worklists")
+def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int) -> dict:
+    """Rebuild core and the three worklists as of the run date, in one transaction."""
+    with warehouse.connect(warehouse_path) as con:
+        counts = publish_worklists(con, as_of, horizon_days)
+    # Counts only: worklists hold persons.
+    get_run_logger().info(
+        "worklists: %s; excluded %s; %d new flags, %d resolved",
+        ", ".join(f"{k} {v}" for k, v in counts.listed.items()),
+        ", ".join(f"{k} {v}" for k, v in sorted(counts.excluded.items())),
+        counts.new, counts.resolved,
+    )
+    return asdict(counts)
+
+
 @task(name="finish-run")
 def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
     with warehouse.connect(warehouse_path) as con:
@@ -89,14 +106,16 @@ def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
 @flow(name="reconcile-nightly", log_prints=False, persist_result=False)
 def nightly_run(inbox: Path, warehouse_path: Path, exports: Path, as_of: date) -> dict:
     """Ingest the inbox into the warehouse and publish the worklists as of `as_of`."""
+    settings = RunSettings.from_environment()
     prepare_warehouse(warehouse_path)
     run_id = start_run(warehouse_path, as_of)
     try:
         plans = plan_inbox(inbox, warehouse_path)
         outcomes = ingest_files(warehouse_path, plans, run_id)
+        counts = build_worklists(warehouse_path, as_of, settings.release_horizon_days)
     except BaseException:
         finish_run(warehouse_path, run_id, "FAILED")
         raise
     finish_run(warehouse_path, run_id, "SUCCEEDED")
     exports.mkdir(parents=True, exist_ok=True)
-    return {"run_id": run_id, "files": len(outcomes)}
+    return {"run_id": run_id, "files": len(outcomes), "worklists": counts}

@@ -56,3 +56,59 @@ FILE_STATUSES = ("LOADED", "SKIPPED_DUPLICATE", "SUPERSEDED", "REJECTED")
 LINK_STATUSES = ("LINKED", "REVIEW", "UNLINKED")
 FLAG_STATUSES = ("NEW", "OPEN", "RESOLVED")
 RUN_STATUSES = ("RUNNING", "SUCCEEDED", "FAILED")
+
+# Residence documents that protect their holder on the run date (RULES.md §5
+# RESIDENCE_PERMIT: permit, receipt or APS); the ADA is the asylum attestation (RTR-01).
+PERMIT_TYPES = ("CST", "CR", "CSP", "RECEPISSE", "APS")
+ASYLUM_ATTESTATION = "ADA"
+CLOSED_MEASURE_STATUSES = ("ANNULEE", "ABROGEE", "RETIREE", "EXECUTEE")
+WITHDRAWN_MEASURE_STATUSES = ("ANNULEE", "ABROGEE", "RETIREE")
+DEPARTURE_EVENTS = ("ELOIGNEMENT_EXECUTE", "DEPART_VOLONTAIRE_CONSTATE")
+LEFT_FILE_STATUSES = ("DECEDE", "NATURALISE", "PARTI")
+
+# EU and EEA States and Switzerland (RULES.md §5 EU_CITIZEN, CESEDA Book II).
+EU_EEA_CH = (
+    "AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
+    "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK",
+    "SVN", "ESP", "SWE", "ISL", "LIE", "NOR", "CHE",
+)
+
+# Worklists (table names of CONTRACTS.md §2).
+REJECTED = "rejected_without_oqtf"
+RELEASES = "upcoming_releases"
+MEASURES = "unexecuted_measures"
+WORKLISTS = (REJECTED, RELEASES, MEASURES)
+
+# Exclusion reasons. The first fourteen are RULES.md §5 (protections and uncertainty);
+# the last five say why a candidate is outside a list's scope, so that every candidate
+# is explained (they are not protections and never hide a protected person).
+EXCLUSION_REASONS: dict[str, str] = {
+    "MINOR": "under 18 on the run date, or age not established",
+    "ASYLUM_PENDING": "right to remain running (valid ADA, Dublin procedure)",
+    "RTR_END_UNCONFIRMED": "end of the right to remain not proven",
+    "CLOSURE_REOPENABLE": "closure less than 9 months old",
+    "PROTECTION_GRANTED": "refugee, subsidiary protection or stateless",
+    "RESIDENCE_PERMIT": "valid residence permit, receipt or APS",
+    "EU_CITIZEN": "national of an EU/EEA State or Switzerland",
+    "MEASURE_CLOSED": "measure annulled, abrogated, withdrawn or executed",
+    "APPEAL_PENDING": "court challenge pending or challenge window open",
+    "NOT_YET_ENFORCEABLE": "departure period, notification or challenge window pending",
+    "SUSPENDED_BY_RTR": "measure suspended by a right to remain",
+    "DUBLIN_DEADLINE_EXPIRED": "Dublin transfer deadline passed",
+    "DECEASED_OR_LEFT": "death, naturalisation or departure recorded",
+    "IDENTITY_CONFLICT": "records not tied to one person with confidence",
+    # scope of a list
+    "MEASURE_IN_FORCE": "already under a removal measure (followed on unexecuted_measures)",
+    "NOT_SENTENCED": "remand prisoner, or MIXTE without a release date",
+    "RELEASE_DATE_UNKNOWN": "sentenced detainee without an expected release date",
+    "RELEASE_DATE_PASSED": "expected release date already past",
+    "RELEASE_OUTSIDE_HORIZON": "planning window opens after the horizon",
+}
+PROTECTIVE_REASONS = tuple(list(EXCLUSION_REASONS)[:14])
+
+MARKERS: dict[str, str] = {
+    "EXECUTION_AFTER_NOTIFICATION": "CNDA ordonnance signed, not yet notified (RTR-05)",
+    "SUSPENSION_REQUEST_POSSIBLE": "the court may be asked to suspend removal (RTR-06)",
+    "INDIVIDUAL_ASSESSMENT": "10 years of presence or French family: assess first (OQ-04)",
+    "NOT_COERCIBLE": "OQTF 3 years old or more: no house arrest or retention (OQ-08)",
+}

@@ -27,10 +27,14 @@ class PersonLink(PublishedModel):
     system: str = pa.Field(isin=list(codes.SYSTEMS), description="source system")
     person_key: str = pa.Field(description=(
         "AGDREF number of the person when linked with confidence, else the record key"))
-    match_probability: float = pa.Field(nullable=True, ge=0, le=1,
-                                        description="probability that the link is right")
+    match_probability: float = pa.Field(nullable=True, ge=0, le=1, description=(
+        "probability that the link is right; null when a deterministic rule decided"))
     link_status: str = pa.Field(isin=list(codes.LINK_STATUSES), description=(
         "LINKED (acted on), REVIEW (ambiguous, never acted on) or UNLINKED"))
+    link_rule: str = pa.Field(description=(
+        "why: NUMBER_VERIFIED (number given, name and birth agree), SEVERAL_NUMBERS_VERIFIED, "
+        "NUMBER_NOT_VERIFIED (number points to someone else or nowhere), NO_NUMBER, "
+        "AGDREF_FILE"))
 
 
 class FlagColumns(PublishedModel):
@@ -50,6 +54,7 @@ class FlagColumns(PublishedModel):
 class RejectedWithoutOqtf(FlagColumns):
     """worklists.rejected_without_oqtf. Grain: one person."""
 
+    num_ofpra: str = pa.Field(description="OFPRA file number of the decision")
     rtr_end_date: date = pa.Field(description="date the right to remain ended")
     knowledge_date: date = pa.Field(description="date of the first list showing the end")
     oqtf_due_date: date = pa.Field(description="knowledge date + 15 days (OQ-02)")
@@ -88,23 +93,29 @@ class UnexecutedMeasure(FlagColumns):
 class Exclusion(PublishedModel):
     """worklists.exclusions. Grain: one (worklist, candidate) not listed."""
 
-    worklist: str = pa.Field(isin=["rejected_without_oqtf", "upcoming_releases",
-                                   "unexecuted_measures"])
-    person_key: str
-    num_agdref: str = pa.Field(nullable=True)
-    measure_id: str = pa.Field(nullable=True)
-    reason_code: str = pa.Field(description="exclusion reason of RULES.md §5")
-    rule_ids: STRING_LIST
-    source_rows: STRING_LIST
+    worklist: str = pa.Field(isin=list(codes.WORKLISTS), description="worklist table name")
+    candidate_id: str = pa.Field(unique=True, description=(
+        "the flag_id the candidate would have on the list (follows it across runs)"))
+    person_key: str = pa.Field(description="person (see core.person_links)")
+    num_agdref: str = pa.Field(nullable=True, description="AGDREF number when linked")
+    department: str = pa.Field(nullable=True, isin=list(codes.DEPARTMENTS),
+                               description="department whose prefecture would act")
+    measure_id: str = pa.Field(nullable=True, description="measure (unexecuted_measures)")
+    reason_code: str = pa.Field(isin=list(codes.EXCLUSION_REASONS), description=(
+        "first reason that applies: RULES.md §5, or a scope code (see README)"))
+    other_reasons: STRING_LIST = pa.Field(description="further reasons that also apply")
+    rule_ids: STRING_LIST = pa.Field(description="RULES.md ids behind the reason")
+    source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
 
 
 class FlagHistory(PublishedModel):
     """worklists.flag_history. Grain: one flag and run."""
 
-    flag_id: str
-    worklist: str
-    run_date: date
-    status: str = pa.Field(isin=list(codes.FLAG_STATUSES))
+    flag_id: str = pa.Field(description="flag (stable across runs)")
+    worklist: str = pa.Field(isin=list(codes.WORKLISTS), description="worklist table name")
+    run_date: date = pa.Field(description="as-of date of the run")
+    status: str = pa.Field(isin=list(codes.FLAG_STATUSES), description=(
+        "NEW (not on the list after the previous run), OPEN (still there), RESOLVED (gone)"))
 
 
 class Run(PublishedModel):

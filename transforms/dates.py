@@ -34,3 +34,22 @@ def age_in_years(birth: date, on: date) -> int:
     28 February in a common year, as `add_years` computes)."""
     years = on.year - birth.year
     return years if add_years(birth, years) <= on else years - 1
+
+
+def latest_possible_birth(year: int | None, month: int | None, day: int | None,
+                          is_placeholder: bool = False) -> date | None:
+    """The latest birth date consistent with a partial date: the reading that makes the
+    person youngest, so that doubt about age never removes the protection of minors
+    (OQ-03). `01/01/YYYY` is a placeholder, not a birthday: only its year counts."""
+    if year is None:
+        return None
+    if is_placeholder or month is None:
+        return date(year, 12, 31)
+    if day is None:
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def is_minor(birth: date | None, on: date) -> bool:
+    """Under 18 on `on`; an unknown birth date counts as possibly minor."""
+    return birth is None or age_in_years(birth, on) < 18

@@ -105,6 +105,7 @@ class Generator:
         self.number_list: list[str] = []
         self.records: list[dict] = []
         self.defects: list[dict] = []
+        self.measure_seq = 0
 
     # --- persons -----------------------------------------------------------------
     def new_agdref_number(self) -> str:
@@ -341,7 +342,6 @@ class Generator:
     def agdref_rows(self, snapshot: date, extra: dict[str, list[dict]] | None = None
                     ) -> dict[tuple[str, str], list[dict]]:
         tables: dict[tuple[str, str], list[dict]] = {}
-        measure_seq = 0
         extra = extra or {}
         for dept in self.scale.departments:
             for table in ("PERSONNES", "TITRES", "MESURES", "EVENEMENTS"):
@@ -368,9 +368,11 @@ class Generator:
                     "DATE_FIN": fmt(t["end"]), "STATUT": t["status"],
                 })
             for m in p.measures + extra.get(p.person_id, []):
-                measure_seq += 1
                 if "id" not in m:
-                    m["id"] = f"M{p.department:0>3}{measure_seq:08d}"
+                    # Ids are kept across snapshots: a later snapshot's new measures
+                    # take new numbers, never an existing measure's.
+                    self.measure_seq += 1
+                    m["id"] = f"M{p.department:0>3}{self.measure_seq:08d}"
                 tables[("MESURES", p.department)].append({
                     "ID_MESURE": m["id"], "NUM_AGDREF": number, "TYPE_MESURE": m["type"],
                     "FONDEMENT": m["basis"], "DATE_DECISION": fmt(m["decided"]),

@@ -84,9 +84,10 @@ def _ada(p: Person, start: date, end: date, status: str) -> None:
 
 
 def _asylum_history(p: Person, rng: random.Random, decision: dict, as_of: date) -> None:
-    """The expired ADA that every rejected claimant holds in AGDREF."""
-    _ada(p, decision["claim_date"], decision["decision_date"] + days(30),
-         "EXPIRE" if decision["decision_date"] + days(30) < as_of else "VALIDE")
+    """The ADA that every rejected claimant holds in AGDREF: expired, or withdrawn
+    (RETIRE) by the prefecture when the right to remain ended before its end date."""
+    end = decision["decision_date"] + days(30)
+    _ada(p, decision["claim_date"], end, "EXPIRE" if end < as_of else "RETIRE")
 
 
 def _known_date(rng: random.Random, as_of: date, ctx: dict, oldest: int = 350,
@@ -289,7 +290,7 @@ def plant_expulsion(p, rng, as_of, ctx):
 
 def plant_dublin(state: str):
     def plant(p, rng, as_of, ctx):
-        age = {"pending": rng.randint(20, 150), "expired": rng.randint(200, 330),
+        age = {"pending": rng.randint(60, 150), "expired": rng.randint(200, 330),
                "absconded": rng.randint(200, 480)}[state]
         accepted = as_of - days(age)
         m = _measure(p, rng, as_of, "TRANSFERT_DUBLIN", accepted + days(rng.randint(3, 10)),
@@ -302,7 +303,7 @@ def plant_dublin(state: str):
 
 
 def plant_remise(p, rng, as_of, ctx):
-    accepted = as_of - days(rng.randint(20, 300))
+    accepted = as_of - days(rng.randint(60, 300))
     _measure(p, rng, as_of, "REMISE", accepted + days(rng.randint(2, 8)), ddv=None,
              acceptance=accepted)
 

@@ -1,0 +1,99 @@
+"""Tiny inboxes for rule tests: write a handful of rows in the contract formats, ingest
+them, decide the worklists as of a date, and read back what was listed or excluded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from tests.builders import row, write_file
+from transforms import warehouse
+from transforms.inbox import list_inbox, plan_files
+from transforms.ingest import ingest_inbox
+from transforms.publish import publish_worklists
+
+RUN = date(2026, 11, 16)
+PERSON = "0123456789"  # the builders' default AGDREF number (DIALLO MAMADOU, 14/03/1990)
+
+
+def fr(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass
+class Outcome:
+    con: duckdb.DuckDBPyConnection
+
+    def listed(self, worklist: str) -> list[dict]:
+        return self.con.sql(
+            f"SELECT * FROM worklists.{worklist} ORDER BY flag_id").pl().to_dicts()  # noqa: S608
+
+    def excluded(self, worklist: str) -> list[dict]:
+        return self.con.sql(
+            "SELECT * FROM worklists.exclusions WHERE worklist = ? ORDER BY candidate_id",
+            params=[worklist]).pl().to_dicts()
+
+    def only_listed(self, worklist: str) -> dict:
+        rows = self.listed(worklist)
+        assert len(rows) == 1, (rows, self.excluded(worklist))
+        return rows[0]
+
+    def only_excluded(self, worklist: str) -> dict:
+        rows = self.excluded(worklist)
+        assert len(rows) == 1, (rows, self.listed(worklist))
+        assert not self.listed(worklist)
+        return rows[0]
+
+    def reason(self, worklist: str) -> str:
+        return self.only_excluded(worklist)["reason_code"]
+
+
+class Inbox:
+    """Rows by file; `decide` writes the files, ingests them and decides the lists."""
+
+    def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection):
+        self.folder, self.con = folder, con
+        self.files: dict[tuple[str, str], list[dict]] = {}
+
+    def add(self, name: str, kind: str, *rows: dict) -> Inbox:
+        self.files.setdefault((name, kind), []).extend(rows)
+        return self
+
+    def telemofpra(self, list_date: date, **overrides: str) -> Inbox:
+        return self.add(f"TELEMOFPRA_13_{list_date:%Y%m%d}.csv", "telemofpra",
+                        row("telemofpra", **overrides))
+
+    def genesis(self, list_date: date, *rows: dict, establishment: str = "E01301") -> Inbox:
+        self.files.setdefault((f"GENESIS_{establishment}_{list_date:%Y%m%d}.csv", "genesis"),
+                              []).extend(rows)
+        return self
+
+    def agdref(self, table: str, snapshot: date = RUN, **overrides: str) -> Inbox:
+        kind = f"agdref_{table.lower()}"
+        return self.add(f"AGDREF_{table}_13_{snapshot:%Y%m%d}.csv", kind, row(kind, **overrides))
+
+    def person(self, **overrides: str) -> Inbox:
+        return self.agdref("PERSONNES", **overrides)
+
+    def measure(self, **overrides: str) -> Inbox:
+        return self.agdref("MESURES", **overrides)
+
+    def title(self, **overrides: str) -> Inbox:
+        return self.agdref("TITRES", **overrides)
+
+    def event(self, **overrides: str) -> Inbox:
+        return self.agdref("EVENEMENTS", **overrides)
+
+    def decide(self, run_date: date = RUN, horizon_days: int = 120) -> Outcome:
+        for (name, kind), rows in self.files.items():
+            write_file(self.folder, name, kind, rows)
+        self.files = {}
+        plans = plan_files(list_inbox(self.folder), warehouse.registered_files(self.con),
+                           warehouse.loaded_file_keys(self.con))
+        outcomes = ingest_inbox(self.con, plans, run_id=f"test-{run_date}")
+        assert all(o.rows_quarantined == 0 for o in outcomes), outcomes
+        publish_worklists(self.con, run_date, horizon_days)
+        return Outcome(self.con)

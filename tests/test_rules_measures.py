@@ -1,0 +1,228 @@
+"""Removal measures not executed: RULES.md §4 (EX-01…05), OQ-05…08, RTR-02, RTR-05
+and the exclusions of §5, each from a tiny inbox as of RUN (16/11/2026)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.codes import MEASURES
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, Inbox, fr
+
+OLD_ENOUGH = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con).person()
+
+
+def test_ex_03_enforceable_oqtf_without_execution_is_listed(inbox):
+    inbox.measure(**OLD_ENOUGH).event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER",
+                                      DATE_EVENEMENT="10/05/2026")
+    flag = inbox.decide().only_listed(MEASURES)
+    assert flag["measure_id"] == "M01300000001" and flag["num_agdref"] == PERSON
+    assert flag["enforceable_from"] == date(2026, 4, 3)  # OQ-07: notification + 1 month
+    assert flag["days_since_enforceable"] == (RUN - date(2026, 4, 3)).days
+    assert flag["coercible_until"] == date(2029, 3, 1) and flag["is_coercible"]
+    assert flag["last_event_type"] == "DEMANDE_LAISSEZ_PASSER"
+    assert flag["last_event_date"] == date(2026, 5, 10)
+    assert not flag["in_detention"] and flag["markers"] == []
+    assert {"EX-01", "EX-03", "OQ-05", "OQ-06", "OQ-07", "OQ-08"} <= set(flag["rule_ids"])
+    assert flag["source_rows"] == ["AGDREF_MESURES_13_20261116.csv:2",
+                                   "AGDREF_PERSONNES_13_20261116.csv:2",
+                                   "AGDREF_EVENEMENTS_13_20261116.csv:2"]
+
+
+@pytest.mark.parametrize(("measure_type", "extra"), [
+    ("OQTF", {}), ("APE", {"DELAI_DEPART_JOURS": ""}), ("AME", {"DELAI_DEPART_JOURS": ""}),
+    ("ITF", {"DELAI_DEPART_JOURS": "", "DATE_NOTIFICATION": ""}),
+    ("REMISE", {"DELAI_DEPART_JOURS": "", "DATE_ACCORD_ETAT_MEMBRE": "25/02/2026"}),
+    ("TRANSFERT_DUBLIN", {"DELAI_DEPART_JOURS": "", "DATE_ACCORD_ETAT_MEMBRE": "15/08/2026",
+                          "DATE_DECISION": "20/08/2026", "DATE_NOTIFICATION": "22/08/2026"}),
+])
+def test_ex_01_every_tracked_measure_type(inbox, measure_type, extra):
+    inbox.measure(TYPE_MESURE=measure_type, **{**OLD_ENOUGH, **extra})
+    flag = inbox.decide().only_listed(MEASURES)
+    assert flag["measure_type"] == measure_type
+    assert flag["is_coercible"] and (flag["coercible_until"] is None) == (
+        measure_type != "OQTF")
+
+
+@pytest.mark.parametrize("status", ["ANNULEE", "ABROGEE", "RETIREE", "EXECUTEE"])
+def test_ex_02_closed_measures_are_out_of_scope(inbox, status):
+    inbox.measure(STATUT=status, **OLD_ENOUGH)
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "MEASURE_CLOSED" and excluded["rule_ids"] == ["EX-02"]
+    assert excluded["measure_id"] == "M01300000001"
+
+
+@pytest.mark.parametrize("event", ["ELOIGNEMENT_EXECUTE", "DEPART_VOLONTAIRE_CONSTATE"])
+def test_ex_02_recorded_departure_closes_the_measure(inbox, event):
+    inbox.measure(**OLD_ENOUGH).event(TYPE_EVENEMENT=event, DATE_EVENEMENT="01/06/2026")
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "MEASURE_CLOSED"
+    assert "AGDREF_EVENEMENTS_13_20261116.csv:2" in excluded["source_rows"]
+
+
+def test_ex_02_annulled_by_the_court_is_closed(inbox):
+    inbox.measure(RECOURS="ANNULE", **OLD_ENOUGH)
+    assert inbox.decide().reason(MEASURES) == "MEASURE_CLOSED"
+
+
+def test_oq_06_pending_challenge(inbox):
+    inbox.measure(RECOURS="EN_COURS", **OLD_ENOUGH)
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "APPEAL_PENDING" and excluded["rule_ids"] == ["OQ-06"]
+
+
+LAST_OPEN_DAY, FIRST_DAY = RUN, date(2026, 11, 17)
+
+
+@pytest.mark.parametrize(("situation", "notified"), [
+    ("LIBRE", date(2026, 10, 17)),    # one month
+    (None, date(2026, 10, 17)),       # unknown situation: read as liberty
+    ("DETENU", date(2026, 11, 10)),   # 7 days
+    ("ASSIGNE", date(2026, 11, 10)),
+    ("RETENU", date(2026, 11, 15)),   # 48 hours
+])
+def test_oq_06_challenge_window_by_situation(inbox, situation, notified):
+    inbox.measure(SITUATION_NOTIFICATION=situation or "", DATE_DECISION=fr(notified),
+                  DATE_NOTIFICATION=fr(notified), DELAI_DEPART_JOURS="0")
+    assert inbox.decide(LAST_OPEN_DAY).reason(MEASURES) == "APPEAL_PENDING"
+    flag = inbox.decide(FIRST_DAY).only_listed(MEASURES)
+    assert flag["enforceable_from"] == FIRST_DAY
+
+
+def test_oq_05_departure_period_keeps_the_measure_not_yet_enforceable(inbox):
+    inbox.measure(DATE_DECISION="18/09/2026", DATE_NOTIFICATION="18/09/2026",
+                  DELAI_DEPART_JOURS="60")
+    excluded = inbox.decide(LAST_OPEN_DAY).only_excluded(MEASURES)
+    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE"
+    assert "OQ-05" in excluded["rule_ids"]
+    assert inbox.decide(FIRST_DAY).only_listed(MEASURES)["enforceable_from"] == FIRST_DAY
+
+
+def test_oq_05_empty_departure_period_at_liberty_reads_as_thirty_days(inbox):
+    # 31 January + 30 days = 2 March; + one month = 28 February: the later wins (OQ-07).
+    inbox.measure(DATE_DECISION="31/01/2026", DATE_NOTIFICATION="31/01/2026",
+                  DELAI_DEPART_JOURS="")
+    assert inbox.decide().only_listed(MEASURES)["enforceable_from"] == date(2026, 3, 2)
+
+
+def test_oq_07_never_notified_is_not_enforceable(inbox):
+    inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="")
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE"
+    assert excluded["rule_ids"] == ["OQ-07"]
+
+
+def test_oq_08_oqtf_three_years_old_is_listed_not_coercible(inbox):
+    inbox.measure(DATE_DECISION=fr(date(2023, 11, 16)), DATE_NOTIFICATION="20/11/2023")
+    flag = inbox.decide().only_listed(MEASURES)
+    assert not flag["is_coercible"] and flag["markers"] == ["NOT_COERCIBLE"]
+    assert flag["coercible_until"] == RUN
+
+
+def test_oq_08_coercion_window_last_day(inbox):
+    inbox.measure(DATE_DECISION=fr(date(2023, 11, 17)), DATE_NOTIFICATION="20/11/2023")
+    assert inbox.decide().only_listed(MEASURES)["is_coercible"]
+
+
+def test_ex_04_dublin_transfer_lapses_after_six_months(inbox):
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", DATE_ACCORD_ETAT_MEMBRE="17/05/2026",
+                  DATE_DECISION="20/05/2026", DATE_NOTIFICATION="22/05/2026",
+                  DELAI_DEPART_JOURS="")
+    assert inbox.decide(LAST_OPEN_DAY).listed(MEASURES)
+    excluded = inbox.decide(FIRST_DAY).only_excluded(MEASURES)
+    assert excluded["reason_code"] == "DUBLIN_DEADLINE_EXPIRED"
+    assert excluded["rule_ids"] == ["EX-04"]
+
+
+def test_ex_04_absconding_extends_the_dublin_deadline_to_eighteen_months(inbox):
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", DATE_ACCORD_ETAT_MEMBRE="16/01/2026",
+                  DATE_DECISION="20/01/2026", DATE_NOTIFICATION="22/01/2026",
+                  DELAI_DEPART_JOURS="")
+    inbox.event(TYPE_EVENEMENT="FUITE", DATE_EVENEMENT="01/03/2026")
+    flag = inbox.decide().only_listed(MEASURES)
+    assert "EX-04" in flag["rule_ids"] and flag["last_event_type"] == "FUITE"
+
+
+def test_ex_04_imprisonment_extends_the_dublin_deadline_to_twelve_months(inbox):
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", DATE_ACCORD_ETAT_MEMBRE="16/03/2026",
+                  DATE_DECISION="20/03/2026", DATE_NOTIFICATION="22/03/2026",
+                  DELAI_DEPART_JOURS="")
+    inbox.genesis(date(2026, 11, 12), row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO",
+                                          PRENOMS="MAMADOU", DATE_NAISSANCE="14/03/1990",
+                                          NATIONALITE="GUINEE"))
+    flag = inbox.decide().only_listed(MEASURES)
+    assert flag["in_detention"]
+
+
+def test_ex_04_dublin_without_acceptance_date_is_not_chased(inbox):
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", DELAI_DEPART_JOURS="", **OLD_ENOUGH)
+    assert inbox.decide().reason(MEASURES) == "DUBLIN_DEADLINE_EXPIRED"
+
+
+def test_ex_05_valid_asylum_attestation_suspends_the_measure(inbox):
+    inbox.measure(**OLD_ENOUGH).title(TYPE_TITRE="ADA", DATE_DEBUT="01/10/2026",
+                                      DATE_FIN="01/04/2027", STATUT="VALIDE")
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "SUSPENDED_BY_RTR"
+    assert {"EX-05", "RTR-01"} <= set(excluded["rule_ids"])
+
+
+def test_rtr_02_claim_after_the_measure_suspends_it_until_its_end(inbox):
+    inbox.measure(**OLD_ENOUGH)
+    inbox.telemofpra(date(2026, 10, 2), DATE_INTRODUCTION="01/04/2026",
+                     DATE_DECISION="20/09/2026", DATE_NOTIFICATION="25/09/2026",
+                     DATE_DEFINITIVE="")
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "SUSPENDED_BY_RTR" and "RTR-02" in excluded["rule_ids"]
+    # Once the rejection is reported final, execution may start from its end.
+    inbox.telemofpra(date(2026, 10, 30), DATE_INTRODUCTION="01/04/2026",
+                     DATE_DECISION="20/09/2026", DATE_NOTIFICATION="25/09/2026",
+                     DATE_DEFINITIVE="27/10/2026")
+    flag = inbox.decide().only_listed(MEASURES)
+    assert flag["enforceable_from"] == date(2026, 9, 25) and "RTR-02" in flag["rule_ids"]
+
+
+def test_rtr_05_measure_waits_for_the_ordonnance_notification(inbox):
+    inbox.measure(**OLD_ENOUGH)
+    inbox.telemofpra(date(2026, 11, 13), ORGANE="CNDA", MODE_CNDA="ORDONNANCE",
+                     DATE_DECISION="10/11/2026", DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE" and excluded["rule_ids"] == [
+        "RTR-05"]
+
+
+def test_rtr_10_oqtf_of_a_refugee_is_reported_for_abrogation_review(inbox):
+    inbox.measure(**OLD_ENOUGH)
+    inbox.telemofpra(date(2026, 10, 2), SENS_DECISION="REFUGIE", DATE_DEFINITIVE="")
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "PROTECTION_GRANTED"
+    assert excluded["measure_id"] == "M01300000001"
+
+
+@pytest.mark.parametrize(("person", "reason"), [
+    ({"SITUATION": "PARTI"}, "DECEASED_OR_LEFT"),
+    ({"NATIONALITE": "ESP"}, "EU_CITIZEN"),
+    ({"DATE_NAISSANCE": "00/00/2010"}, "MINOR"),
+])
+def test_protections_of_section_5_apply_to_measures(tmp_path, con, person, reason):
+    inbox = Inbox(tmp_path, con).person(**person).measure(**OLD_ENOUGH)
+    assert inbox.decide().reason(MEASURES) == reason
+
+
+def test_residence_permit_excludes_the_measure(inbox):
+    inbox.measure(**OLD_ENOUGH).title(TYPE_TITRE="APS", DATE_DEBUT="01/11/2026",
+                                      DATE_FIN="01/02/2027", STATUT="VALIDE")
+    assert inbox.decide().reason(MEASURES) == "RESIDENCE_PERMIT"
+
+
+def test_measure_without_an_agdref_file_is_an_identity_conflict(tmp_path, con):
+    inbox = Inbox(tmp_path, con).measure(**OLD_ENOUGH)
+    excluded = inbox.decide().only_excluded(MEASURES)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"

@@ -1,0 +1,324 @@
+"""Rejected asylum seekers without an OQTF: RULES.md §1 (RTR-01…10), §2 (OQ-01…04,
+OQ-08) and the exclusions of §5, each from a tiny inbox as of RUN (16/11/2026).
+
+The builders' default person is a Guinean adult (AGDREF 0123456789) whose OFPRA
+rejection was notified on 07/09/2026 and reported final on 09/10/2026."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.codes import REJECTED
+from tests.scenarios import PERSON, RUN, Inbox, fr
+
+FINAL_LIST = date(2026, 10, 9)
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con).person()
+
+
+def test_rtr_03_final_ofpra_rejection_is_listed_with_its_dates(inbox):
+    flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
+    assert flag["num_agdref"] == PERSON and flag["department"] == "13"
+    assert flag["rtr_end_date"] == date(2026, 9, 7)  # notification
+    assert flag["knowledge_date"] == FINAL_LIST
+    assert flag["oqtf_due_date"] == date(2026, 10, 24)  # OQ-02: + 15 days
+    assert flag["days_overdue"] == 23
+    assert flag["reason"] == "NO_MEASURE" and flag["markers"] == []
+    assert flag["rule_ids"] == ["OQ-01", "OQ-02", "RTR-03"]
+    assert flag["source_rows"] == ["TELEMOFPRA_13_20261009.csv:2",
+                                   "AGDREF_PERSONNES_13_20261116.csv:2"]
+    assert flag["first_seen_date"] == RUN
+
+
+def test_rtr_03_ofpra_rejection_without_final_date_is_unconfirmed(inbox):
+    out = inbox.telemofpra(FINAL_LIST, DATE_DEFINITIVE="").decide()
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "RTR_END_UNCONFIRMED"
+    assert excluded["rule_ids"] == ["RTR-03"]
+    assert "TELEMOFPRA_13_20261009.csv:2" in excluded["source_rows"]
+
+
+def test_oq_02_knowledge_date_is_the_first_list_that_proved_the_end(inbox):
+    early = date(2026, 9, 11)
+    inbox.telemofpra(early, DATE_DEFINITIVE="")  # shown, not yet final: no knowledge
+    inbox.telemofpra(FINAL_LIST)
+    # Repeated a week later, in a list that also holds someone else's decision.
+    inbox.telemofpra(date(2026, 10, 16)).telemofpra(
+        date(2026, 10, 16), NUM_OFPRA="OF20250000002", NUM_AGDREF="", NOM="KONE")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["knowledge_date"] == FINAL_LIST
+    assert flag["oqtf_due_date"] == date(2026, 10, 24)
+    assert len(flag["source_rows"]) == 4  # three list rows and the AGDREF file
+
+
+def test_oq_02_not_overdue_within_fifteen_days(inbox):
+    flag = inbox.telemofpra(date(2026, 11, 13)).decide().only_listed(REJECTED)
+    assert flag["oqtf_due_date"] == date(2026, 11, 28) and flag["days_overdue"] == 0
+
+
+def test_rtr_04_cnda_hearing_ends_on_reading_date(inbox):
+    flag = inbox.telemofpra(
+        date(2026, 10, 30), ORGANE="CNDA", MODE_CNDA="AUDIENCE", DATE_DECISION="20/10/2026",
+        DATE_NOTIFICATION="", DATE_DEFINITIVE="").decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 10, 20)
+    assert flag["knowledge_date"] == date(2026, 10, 30)
+    assert "RTR-04" in flag["rule_ids"] and flag["markers"] == []
+
+
+def test_rtr_05_unnotified_ordonnance_flagged_with_execution_marker(inbox):
+    flag = inbox.telemofpra(
+        date(2026, 11, 13), ORGANE="CNDA", MODE_CNDA="ORDONNANCE", DATE_DECISION="10/11/2026",
+        DATE_NOTIFICATION="", DATE_DEFINITIVE="").decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 11, 10)  # signature
+    assert flag["markers"] == ["EXECUTION_AFTER_NOTIFICATION"]
+    assert "RTR-05" in flag["rule_ids"]
+
+
+def test_rtr_04_cnda_row_without_mode_is_not_acted_on(inbox):
+    out = inbox.telemofpra(date(2026, 10, 30), ORGANE="CNDA", DATE_DEFINITIVE="").decide()
+    assert out.reason(REJECTED) == "RTR_END_UNCONFIRMED"
+
+
+@pytest.mark.parametrize(("outcome", "basis", "procedure", "marker"), [
+    ("IRRECEVABILITE", "L531-32-3", "NORMALE", ["SUSPENSION_REQUEST_POSSIBLE"]),
+    ("IRRECEVABILITE", "L531-32-1", "NORMALE", []),
+    ("REJET", "L531-24", "ACCELEREE", ["SUSPENSION_REQUEST_POSSIBLE"]),
+    ("RETRAIT", "", "NORMALE", []),
+])
+def test_rtr_06_early_end_at_notification_even_without_final_date(
+        inbox, outcome, basis, procedure, marker):
+    flag = inbox.telemofpra(
+        date(2026, 9, 11), SENS_DECISION=outcome, FONDEMENT=basis, PROCEDURE=procedure,
+        DATE_DEFINITIVE="").decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 9, 7)
+    assert flag["knowledge_date"] == date(2026, 9, 11)
+    assert flag["markers"] == marker and "RTR-06" in flag["rule_ids"]
+
+
+def test_rtr_06_early_end_not_yet_notified_is_unconfirmed(inbox):
+    out = inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE",
+                           FONDEMENT="L531-32-2", DATE_NOTIFICATION="",
+                           DATE_DEFINITIVE="").decide()
+    assert out.reason(REJECTED) == "RTR_END_UNCONFIRMED"
+
+
+def test_rtr_06_accelerated_rejection_without_basis_needs_final_proof(inbox):
+    out = inbox.telemofpra(date(2026, 9, 11), PROCEDURE="ACCELEREE",
+                           DATE_DEFINITIVE="").decide()
+    assert out.reason(REJECTED) == "RTR_END_UNCONFIRMED"
+
+
+def test_rtr_07_recent_closure_is_reopenable(inbox):
+    out = inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="CLOTURE", FONDEMENT="L531-38",
+                           DATE_DEFINITIVE="").decide()
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "CLOSURE_REOPENABLE"
+    assert "RTR-07" in excluded["rule_ids"]
+
+
+def test_rtr_07_closure_listed_once_nine_months_have_passed(inbox):
+    flag = inbox.telemofpra(
+        date(2026, 1, 16), SENS_DECISION="CLOTURE", FONDEMENT="L531-37",
+        DATE_DECISION="05/01/2026", DATE_NOTIFICATION="12/01/2026",
+        DATE_DEFINITIVE="").decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 1, 12)
+    # The end is known for good when the reopening window closes: 12/01 + 9 months.
+    assert flag["knowledge_date"] == date(2026, 10, 12)
+
+
+def test_rtr_07_reopening_window_boundary(inbox):
+    inbox.telemofpra(date(2026, 2, 20), SENS_DECISION="CLOTURE", FONDEMENT="L531-37",
+                     DATE_DECISION="16/02/2026", DATE_NOTIFICATION="17/02/2026",
+                     DATE_DEFINITIVE="")
+    assert inbox.decide(RUN).reason(REJECTED) == "CLOSURE_REOPENABLE"
+    assert inbox.decide(date(2026, 11, 17)).listed(REJECTED)
+
+
+def test_rtr_08_second_reexamination_rejected_ends_early(inbox):
+    flag = inbox.telemofpra(date(2026, 9, 11), TYPE_DEMANDE="REEXAMEN_MULTIPLE",
+                            SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-3",
+                            DATE_DEFINITIVE="").decide().only_listed(REJECTED)
+    assert {"RTR-06", "RTR-08"} <= set(flag["rule_ids"])
+
+
+def test_rtr_08_open_first_reexamination_outweighs_an_older_end(inbox):
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    inbox.telemofpra(FINAL_LIST, TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/08/2026",
+                     DATE_DEFINITIVE="")
+    assert inbox.decide().reason(REJECTED) == "RTR_END_UNCONFIRMED"
+
+
+def test_rtr_01_valid_asylum_attestation_means_asylum_pending(inbox):
+    inbox.title(TYPE_TITRE="ADA", DATE_DEBUT="01/11/2026", DATE_FIN="01/05/2027",
+                STATUT="VALIDE")
+    excluded = inbox.telemofpra(FINAL_LIST).decide().only_excluded(REJECTED)
+    assert excluded["reason_code"] == "ASYLUM_PENDING"
+    assert excluded["rule_ids"] == ["RTR-01", "RTR-08"]
+    assert "AGDREF_TITRES_13_20261116.csv:2" in excluded["source_rows"]
+
+
+def test_rtr_01_expired_attestation_does_not_protect(inbox):
+    inbox.title()  # ADA expired on 03/10/2026
+    assert inbox.telemofpra(FINAL_LIST).decide().listed(REJECTED)
+
+
+def test_rtr_09_dublin_procedure_is_not_a_rejection(inbox):
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1",
+                  DATE_ACCORD_ETAT_MEMBRE="01/10/2026", DELAI_DEPART_JOURS="")
+    excluded = inbox.telemofpra(FINAL_LIST).decide().only_excluded(REJECTED)
+    assert excluded["reason_code"] == "ASYLUM_PENDING" and excluded["rule_ids"] == ["RTR-09"]
+
+
+@pytest.mark.parametrize(("body", "outcome", "mode"), [
+    ("OFPRA", "REFUGIE", ""), ("OFPRA", "APATRIDE", ""),
+    ("CNDA", "ANNULATION_PROTECTION_SUBSIDIAIRE", "AUDIENCE"),
+])
+def test_rtr_10_protection_granted_is_never_flagged(inbox, body, outcome, mode):
+    inbox.telemofpra(date(2026, 3, 6), DATE_DECISION="01/03/2026",
+                     DATE_NOTIFICATION="03/03/2026", DATE_DEFINITIVE="04/04/2026")
+    inbox.telemofpra(FINAL_LIST, ORGANE=body, SENS_DECISION=outcome, MODE_CNDA=mode,
+                     DATE_DEFINITIVE="")
+    excluded = inbox.decide().only_excluded(REJECTED)
+    assert excluded["reason_code"] == "PROTECTION_GRANTED"
+    assert excluded["rule_ids"] == ["RTR-10"]
+
+
+def test_oq_01_valid_residence_permit_excludes(inbox):
+    inbox.title(TYPE_TITRE="CST", DATE_DEBUT="01/11/2026", DATE_FIN="31/10/2027",
+                STATUT="VALIDE")
+    assert inbox.telemofpra(FINAL_LIST).decide().reason(REJECTED) == "RESIDENCE_PERMIT"
+
+
+def test_oq_01_coercible_oqtf_takes_the_person_off_the_list(inbox):
+    inbox.measure(DATE_DECISION="20/10/2026")
+    assert inbox.telemofpra(FINAL_LIST).decide().reason(REJECTED) == "MEASURE_IN_FORCE"
+
+
+@pytest.mark.parametrize("measure_type", ["APE", "ITF"])
+def test_oq_01_expulsion_or_judicial_ban_counts_as_a_measure(inbox, measure_type):
+    inbox.measure(TYPE_MESURE=measure_type, DATE_DECISION="01/02/2020",
+                  DELAI_DEPART_JOURS="")
+    assert inbox.telemofpra(FINAL_LIST).decide().reason(REJECTED) == "MEASURE_IN_FORCE"
+
+
+def test_oq_01_annulled_oqtf_does_not_count(inbox):
+    inbox.measure(STATUT="ANNULEE", RECOURS="ANNULE")
+    assert inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)["reason"] == (
+        "NO_MEASURE")
+
+
+def test_oq_08_prior_oqtf_three_years_old_is_not_coercible(inbox):
+    inbox.measure(DATE_DECISION=fr(date(2023, 11, 16)), DATE_NOTIFICATION="20/11/2023")
+    flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
+    assert flag["reason"] == "PRIOR_MEASURE_NOT_COERCIBLE" and "OQ-08" in flag["rule_ids"]
+    assert "AGDREF_MESURES_13_20261116.csv:2" in flag["source_rows"]
+
+
+def test_oq_08_prior_oqtf_a_day_younger_still_counts(inbox):
+    inbox.measure(DATE_DECISION=fr(date(2023, 11, 17)), DATE_NOTIFICATION="20/11/2023")
+    assert inbox.telemofpra(FINAL_LIST).decide().reason(REJECTED) == "MEASURE_IN_FORCE"
+
+
+def test_oq_03_minor_on_run_date_is_excluded(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE="17/11/2008")
+    out = inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="17/11/2008").decide()
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "MINOR" and excluded["rule_ids"] == ["OQ-03"]
+
+
+def test_oq_03_eighteenth_birthday_is_adult(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE="16/11/2008")
+    assert inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="16/11/2008").decide().listed(REJECTED)
+
+
+@pytest.mark.parametrize("birth", ["00/00/2008", "01/01/2008", "00/12/2008"])
+def test_oq_03_partial_birth_date_that_may_be_a_minor_protects(tmp_path, con, birth):
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=birth)
+    assert inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE=birth).decide().reason(
+        REJECTED) == "MINOR"
+
+
+def test_oq_03_youngest_source_wins_when_systems_disagree(tmp_path, con):
+    # Same day and month, AGDREF says 1990, the asylum row says 2009: the row does not
+    # verify the number, and the younger reading still protects.
+    inbox = Inbox(tmp_path, con).person()
+    out = inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="14/03/2009").decide()
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "MINOR"
+    assert "IDENTITY_CONFLICT" in excluded["other_reasons"]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"DATE_ENTREE_FRANCE": "15/11/2016"}, {"LIEN_FAMILIAL_FRANCAIS": "PARENT"},
+])
+def test_oq_04_long_presence_or_french_family_marks_individual_assessment(
+        tmp_path, con, overrides):
+    inbox = Inbox(tmp_path, con).person(**overrides)
+    flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
+    assert flag["markers"] == ["INDIVIDUAL_ASSESSMENT"] and "OQ-04" in flag["rule_ids"]
+
+
+def test_oq_04_presence_one_day_short_of_ten_years_is_not_marked(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person(DATE_ENTREE_FRANCE="17/11/2016")
+    assert inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)["markers"] == []
+
+
+def test_eu_citizen_excluded(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person(NATIONALITE="ROU")
+    out = inbox.telemofpra(FINAL_LIST, NATIONALITE="ROU").decide()
+    assert out.reason(REJECTED) == "EU_CITIZEN"
+
+
+@pytest.mark.parametrize("status", ["DECEDE", "NATURALISE", "PARTI"])
+def test_deceased_or_left_excluded(tmp_path, con, status):
+    inbox = Inbox(tmp_path, con).person(SITUATION=status)
+    assert inbox.telemofpra(FINAL_LIST).decide().reason(REJECTED) == "DECEASED_OR_LEFT"
+
+
+def test_identity_conflict_when_the_number_points_to_someone_else(inbox):
+    out = inbox.telemofpra(FINAL_LIST, NOM="KONE", PRENOMS="AWA", SEXE="F",
+                           DATE_NAISSANCE="02/02/1995").decide()
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+    assert excluded["num_agdref"] is None
+    assert excluded["person_key"] == "telemofpra:OF20250000001"
+    link = out.con.execute("SELECT link_status, link_rule FROM core.person_links "
+                           "WHERE record_key = 'telemofpra:OF20250000001'").fetchone()
+    assert link == ("UNLINKED", "NUMBER_NOT_VERIFIED")
+
+
+def test_identity_transliteration_and_swapped_names_still_link(inbox):
+    flag = inbox.telemofpra(FINAL_LIST, NOM="MAMADOU", PRENOMS="DYALLO").decide()
+    assert flag.only_listed(REJECTED)["num_agdref"] == PERSON
+
+
+def test_identity_protection_on_a_second_file_is_found_without_a_number(inbox):
+    # Same person, a second AGDREF file (spelling variant) holding a valid permit.
+    inbox.person(NUM_AGDREF="9876543210", NOM="DYALLO")
+    inbox.title(NUM_AGDREF="9876543210", TYPE_TITRE="CSP", DATE_DEBUT="01/01/2026",
+                DATE_FIN="01/01/2028", STATUT="VALIDE")
+    excluded = inbox.telemofpra(FINAL_LIST).decide().only_excluded(REJECTED)
+    assert excluded["reason_code"] == "RESIDENCE_PERMIT"
+    assert "AGDREF_TITRES_13_20261116.csv:2" in excluded["source_rows"]
+
+
+def test_one_row_per_person_and_earliest_end_wins(inbox):
+    # OFPRA inadmissibility (early end at notification), then the CNDA rejection.
+    inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE",
+                     FONDEMENT="L531-32-2", DATE_DEFINITIVE="")
+    inbox.telemofpra(date(2026, 10, 30), ORGANE="CNDA", MODE_CNDA="AUDIENCE",
+                     DATE_DECISION="20/10/2026", DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 9, 7)
+    assert flag["knowledge_date"] == date(2026, 9, 11)
+
+
+def test_decisions_listed_after_the_run_date_are_not_yet_known(inbox):
+    inbox.telemofpra(FINAL_LIST)
+    assert not inbox.decide(date(2026, 10, 8)).listed(REJECTED)

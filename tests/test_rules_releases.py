@@ -1,0 +1,188 @@
+"""Foreign detainees near release: RULES.md §3 (PRI-01…08) and the exclusions of §5,
+each from a tiny inbox as of RUN (16/11/2026). The default detainee (GENESIS builder)
+is sentenced to 700 days, released on 15/01/2027, and not known to AGDREF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.codes import RELEASES
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, Inbox, fr
+
+LIST = date(2026, 11, 12)
+KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+         "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE"}
+
+
+def detainee(**overrides: str) -> dict:
+    return row("genesis", **overrides)
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con).person()
+
+
+def test_pri_08_unidentified_detainee_is_listed_to_confirm_identity(inbox):
+    flag = inbox.genesis(LIST, detainee()).decide().only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM"
+    assert flag["person_key"] == "genesis:E01301:000101" and flag["num_agdref"] is None
+    assert flag["release_date"] == date(2027, 1, 15)
+    assert flag["department"] == "13" and flag["establishment_code"] == "E01301"
+    assert flag["source_rows"] == ["GENESIS_E01301_20261112.csv:2"]
+    assert {"PRI-05", "PRI-07", "PRI-08"} <= set(flag["rule_ids"])
+
+
+def test_pri_08_identified_without_measure_is_to_examine(inbox):
+    flag = inbox.genesis(LIST, detainee(**KNOWN)).decide().only_listed(RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE" and flag["num_agdref"] == PERSON
+    assert flag["measure_ids"] == []
+
+
+def test_pri_08_coercible_oqtf_makes_the_measure_enforceable(inbox):
+    inbox.measure(DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025",
+                  SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    flag = inbox.genesis(LIST, detainee(**KNOWN)).decide().only_listed(RELEASES)
+    assert flag["situation"] == "ENFORCEABLE_MEASURE"
+    assert flag["measure_ids"] == ["M01300000001"]
+    assert {"OQ-08", "PRI-04"} <= set(flag["rule_ids"])
+
+
+def test_pri_08_oqtf_no_longer_coercible_at_release_is_to_examine(inbox):
+    # 3 years old on 01/01/2027, before the release on 15/01/2027 (OQ-08).
+    inbox.measure(DATE_DECISION="01/01/2024", DATE_NOTIFICATION="03/01/2024")
+    flag = inbox.genesis(LIST, detainee(**KNOWN)).decide().only_listed(RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE"
+
+
+def test_pri_08_oqtf_under_challenge_cannot_support_removal(inbox):
+    inbox.measure(DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025",
+                  RECOURS="EN_COURS")
+    flag = inbox.genesis(LIST, detainee(**KNOWN)).decide().only_listed(RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE"
+
+
+def test_pri_06_judicial_ban_in_genesis_is_a_measure(inbox):
+    flag = inbox.genesis(LIST, detainee(ITF="DEFINITIVE", **KNOWN)).decide().only_listed(
+        RELEASES)
+    assert flag["situation"] == "ENFORCEABLE_MEASURE"
+    assert flag["measure_ids"] == ["GENESIS-ITF:E01301:000101"]
+    assert {"PRI-06", "PRI-04"} <= set(flag["rule_ids"])
+
+
+@pytest.mark.parametrize(("sentence", "window_start", "cited"), [
+    ("700", date(2026, 10, 15), True),   # two years or less: 3 months before release
+    ("731", date(2026, 10, 15), True),
+    ("800", date(2027, 1, 15), False),   # longer: the release date itself
+])
+def test_pri_03_window_opens_three_months_early_for_short_sentences(
+        inbox, sentence, window_start, cited):
+    flag = inbox.genesis(LIST, detainee(QUANTUM_TOTAL_JOURS=sentence)).decide().only_listed(
+        RELEASES)
+    assert flag["window_start_date"] == window_start
+    assert ("PRI-03" in flag["rule_ids"]) is cited
+
+
+def test_pri_08_horizon_boundary(inbox):
+    # Long sentence: the window opens at release. Horizon 120 days → 16/03/2027.
+    inbox.genesis(LIST, detainee(QUANTUM_TOTAL_JOURS="1500",
+                                 DATE_LIBERATION_PREVISIBLE="16/03/2027"),
+                  detainee(NUM_ECROU="000102", QUANTUM_TOTAL_JOURS="1500",
+                           DATE_LIBERATION_PREVISIBLE="17/03/2027"))
+    out = inbox.decide()
+    assert [f["release_date"] for f in out.listed(RELEASES)] == [date(2027, 3, 16)]
+    assert [e["reason_code"] for e in out.excluded(RELEASES)] == ["RELEASE_OUTSIDE_HORIZON"]
+
+
+def test_pri_08_release_date_past_is_not_listed(inbox):
+    inbox.genesis(LIST, detainee(DATE_LIBERATION_PREVISIBLE="15/11/2026"))
+    assert inbox.decide().reason(RELEASES) == "RELEASE_DATE_PASSED"
+
+
+def test_pri_08_release_on_the_run_date_is_still_listed(inbox):
+    inbox.genesis(LIST, detainee(DATE_LIBERATION_PREVISIBLE=fr(RUN)))
+    assert inbox.decide().only_listed(RELEASES)["release_date"] == RUN
+
+
+@pytest.mark.parametrize("overrides", [
+    {"CATEGORIE_PENALE": "PREVENU", "QUANTUM_TOTAL_JOURS": "",
+     "DATE_LIBERATION_PREVISIBLE": ""},
+    {"CATEGORIE_PENALE": "MIXTE", "QUANTUM_TOTAL_JOURS": "", "DATE_LIBERATION_PREVISIBLE": ""},
+])
+def test_pri_02_remand_prisoners_are_not_listed(inbox, overrides):
+    excluded = inbox.genesis(LIST, detainee(**overrides)).decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "NOT_SENTENCED" and excluded["rule_ids"] == ["PRI-02"]
+
+
+def test_pri_02_mixed_category_with_release_date_is_listed(inbox):
+    assert inbox.genesis(LIST, detainee(CATEGORIE_PENALE="MIXTE")).decide().listed(RELEASES)
+
+
+def test_pri_02_sentenced_without_release_date_is_explained(inbox):
+    inbox.genesis(LIST, detainee(DATE_LIBERATION_PREVISIBLE=""))
+    assert inbox.decide().reason(RELEASES) == "RELEASE_DATE_UNKNOWN"
+
+
+def test_pri_01_latest_list_of_the_establishment_is_the_truth(inbox):
+    inbox.genesis(date(2026, 10, 28), detainee(), detainee(NUM_ECROU="000102"))
+    inbox.genesis(LIST, detainee(DATE_LIBERATION_PREVISIBLE="05/02/2027"))
+    flag = inbox.decide().only_listed(RELEASES)
+    assert flag["person_key"] == "genesis:E01301:000101"  # 000102 has left
+    assert flag["release_date_change_days"] == 21
+    # A late list dated before the latest one changes nothing.
+    inbox.genesis(date(2026, 11, 1), detainee(), detainee(NUM_ECROU="000103"))
+    again = inbox.decide().only_listed(RELEASES)
+    assert again["flag_id"] == flag["flag_id"] and again["release_date"] == date(2027, 2, 5)
+
+
+def test_pri_01_an_empty_latest_list_empties_the_establishment(inbox):
+    inbox.genesis(date(2026, 10, 28), detainee())
+    inbox.genesis(LIST)
+    out = inbox.decide()
+    assert not out.listed(RELEASES) and not out.excluded(RELEASES)
+
+
+def test_pri_07_refugee_detainee_is_never_listed(inbox):
+    inbox.telemofpra(date(2021, 5, 7), SENS_DECISION="REFUGIE", DATE_DECISION="01/05/2021",
+                     DATE_NOTIFICATION="03/05/2021", DATE_DEFINITIVE="",
+                     DATE_INTRODUCTION="01/01/2021")
+    excluded = inbox.genesis(LIST, detainee(**KNOWN)).decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "PROTECTION_GRANTED"
+
+
+def test_pri_07_detainee_awaiting_an_asylum_decision_is_never_listed(inbox):
+    inbox.telemofpra(date(2026, 11, 6), DATE_DEFINITIVE="")
+    excluded = inbox.genesis(LIST, detainee(**KNOWN)).decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "RTR_END_UNCONFIRMED"
+    assert "PRI-07" in excluded["rule_ids"]
+
+
+def test_pri_07_protection_found_for_a_detainee_without_number(inbox):
+    # GENESIS gives no AGDREF number, but the identity agrees with a file holding an ADA.
+    inbox.title(TYPE_TITRE="ADA", DATE_DEBUT="01/10/2026", DATE_FIN="01/04/2027",
+                STATUT="VALIDE")
+    unnumbered = {**KNOWN, "NUM_AGDREF": "", "NOM": "DYALLO"}
+    excluded = inbox.genesis(LIST, detainee(**unnumbered)).decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "ASYLUM_PENDING"
+    assert excluded["person_key"] == "genesis:E01301:000101"
+
+
+def test_minor_detainee_is_excluded(inbox):
+    inbox.genesis(LIST, detainee(DATE_NAISSANCE="00/00/2009"))
+    assert inbox.decide().reason(RELEASES) == "MINOR"
+
+
+@pytest.mark.parametrize("nationality", ["ROUMANIE", "ITALIE"])
+def test_eu_citizen_detainee_is_excluded(inbox, nationality):
+    inbox.genesis(LIST, detainee(NATIONALITE=nationality))
+    assert inbox.decide().reason(RELEASES) == "EU_CITIZEN"
+
+
+def test_residence_permit_holder_is_excluded(inbox):
+    inbox.title(TYPE_TITRE="CR", DATE_DEBUT="01/01/2020", DATE_FIN="31/12/2029",
+                STATUT="VALIDE")
+    inbox.genesis(LIST, detainee(**KNOWN))
+    assert inbox.decide().reason(RELEASES) == "RESIDENCE_PERMIT"

@@ -1,0 +1,58 @@
+"""Flag identity and lifecycle (CONTRACTS.md §2): a `flag_id` stable from one run to the
+next for the same situation, and a history of NEW, OPEN and RESOLVED per run."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import polars as pl
+
+from schemas import codes
+
+FLAG_PREFIXES = {codes.REJECTED: "ROQ", codes.RELEASES: "REL", codes.MEASURES: "MES"}
+
+
+def flag_id(worklist: str, *situation: str) -> str:
+    """Same worklist and situation → same id, night after night. The situation is the
+    person and the decision that ended the right to remain (rejected), the detention
+    (releases), or the measure (unexecuted measures)."""
+    digest = hashlib.sha256("|".join((worklist, *situation)).encode("utf-8")).hexdigest()
+    return f"{FLAG_PREFIXES[worklist]}-{digest[:16]}"
+
+
+HISTORY_SCHEMA = {"flag_id": pl.String, "worklist": pl.String, "run_date": pl.Date,
+                  "status": pl.String}
+
+
+def next_history(history: pl.DataFrame, current: pl.DataFrame, run_date: date
+                 ) -> pl.DataFrame:
+    """History rows of `run_date` for the flags now on the lists (`current`: flag_id,
+    worklist). A flag open after the latest earlier run is OPEN, otherwise NEW; a flag
+    open then and absent now is RESOLVED. Runs after `run_date` are not read, so a run
+    replayed for a past date gives the same answer."""
+    earlier = history.filter(pl.col("run_date") < run_date)
+    if earlier.height:
+        previous_date = earlier["run_date"].max()
+        was_open = earlier.filter(
+            (pl.col("run_date") == previous_date) & pl.col("status").is_in(["NEW", "OPEN"])
+        ).select("flag_id", "worklist")
+    else:
+        was_open = pl.DataFrame(schema={"flag_id": pl.String, "worklist": pl.String})
+    now = current.select("flag_id", "worklist").unique()
+    seen = now.with_columns(
+        status=pl.when(pl.col("flag_id").is_in(was_open["flag_id"].implode()))
+        .then(pl.lit("OPEN")).otherwise(pl.lit("NEW")))
+    resolved = was_open.join(now, on=["flag_id", "worklist"], how="anti").with_columns(
+        status=pl.lit("RESOLVED"))
+    return (pl.concat([seen, resolved])
+            .with_columns(run_date=pl.lit(run_date, dtype=pl.Date))
+            .select(list(HISTORY_SCHEMA)).cast(HISTORY_SCHEMA)
+            .sort("worklist", "status", "flag_id"))
+
+
+def first_seen_dates(history: pl.DataFrame) -> dict[str, date]:
+    """Run date when each flag last became NEW: the start of its current episode."""
+    news = history.filter(pl.col("status") == "NEW").group_by("flag_id").agg(
+        pl.col("run_date").max())
+    return dict(zip(news["flag_id"].to_list(), news["run_date"].to_list(), strict=True))

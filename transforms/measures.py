@@ -1,0 +1,151 @@
+"""Removal measures: departure period, challenge windows, enforceability and coercion
+(OQ-05…OQ-08) and the follow-up of unexecuted measures (EX-01…EX-05).
+
+Pure functions of a measure record (house column names of `core.removal_measures`) and
+the run date. Docstrings state the reading chosen where RULES.md is silent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from schemas import codes
+from transforms.dates import add_days, add_months, add_years
+
+Record = Mapping[str, object]
+
+DEFAULT_DEPARTURE_DAYS = 30
+COERCION_YEARS = 3
+DUBLIN_MONTHS = {"default": 6, "imprisoned": 12, "absconded": 18}
+EXPULSIONS = ("APE", "AME")
+
+
+@dataclass(frozen=True)
+class Enforceability:
+    """When a measure may be executed, and why not yet."""
+
+    enforceable_from: date | None
+    challenge_window_end: date | None
+    rule_ids: tuple[str, ...]
+
+
+def oq_05_departure_days(measure: Record) -> int:
+    """OQ-05: 30 days unless AGDREF records another value. CONTRACTS reads an empty
+    field as "none granted"; for an OQTF notified at liberty (or in an unknown
+    situation) an empty field is read as the default 30 days, the reading that never
+    shortens the time the person has to leave. Other measures have no departure period."""
+    days = measure["departure_period_days"]
+    if days is not None:
+        return int(days)
+    if measure["measure_type"] == "OQTF" and measure["notification_situation"] in (
+            None, "LIBRE"):
+        return DEFAULT_DEPARTURE_DAYS
+    return 0
+
+
+def oq_06_challenge_window_end(measure: Record) -> date | None:
+    """OQ-06: one month at liberty, 7 days detained or under house arrest, 48 hours in
+    retention; an unknown situation is read as liberty (the longer window). RULES.md
+    gives these windows for the OQTF; they are applied to expulsions, handovers and
+    Dublin transfers too, whose own windows are never longer. A judicial ITF is
+    challenged through the criminal courts: no administrative window. Null when the
+    measure has not been notified."""
+    notified = measure["notification_date"]
+    if notified is None or measure["measure_type"] == "ITF":
+        return None
+    situation = measure["notification_situation"]
+    if situation == "RETENU":
+        return add_days(notified, 2)
+    if situation in ("DETENU", "ASSIGNE"):
+        return add_days(notified, 7)
+    return add_months(notified, 1)
+
+
+def oq_07_enforceability(measure: Record, rtr_end: date | None = None,
+                         ordonnance_notified: date | None = None) -> Enforceability:
+    """OQ-07: `enforceable_from = max(notification + DDV, notification + challenge
+    window)`, never before the end of a right to remain that suspended the measure
+    (RTR-02) nor before an ordonnance's notification (RTR-05). A measure never notified
+    is not enforceable (null). A judicial ITF is enforceable from its decision."""
+    rules = ("OQ-07",)
+    if measure["measure_type"] == "ITF":
+        start = measure["notification_date"] or measure["decision_date"]
+        return Enforceability(start, None, rules + ("PRI-06",))
+    notified = measure["notification_date"]
+    if notified is None:
+        return Enforceability(None, None, rules)
+    window_end = oq_06_challenge_window_end(measure)
+    candidates = [add_days(notified, oq_05_departure_days(measure)), window_end]
+    rules += ("OQ-05", "OQ-06") if measure["measure_type"] == "OQTF" else ("OQ-06",)
+    start = max(candidates)
+    # The end of a right to remain, or an ordonnance's notification, only counts (and
+    # is cited) when it comes later.
+    if rtr_end is not None and rtr_end > start:
+        start, rules = rtr_end, rules + ("RTR-02",)
+    if ordonnance_notified is not None and ordonnance_notified > start:
+        start, rules = ordonnance_notified, rules + ("RTR-05",)
+    return Enforceability(start, window_end, rules)
+
+
+def oq_08_coercible_until(measure: Record) -> date | None:
+    """OQ-08: house arrest and retention only on an OQTF less than 3 years old (the
+    2024 window, applied to older OQTFs too). Expulsions, ITFs, handovers and Dublin
+    transfers have no such window (null)."""
+    if measure["measure_type"] != "OQTF":
+        return None
+    return add_years(measure["decision_date"], COERCION_YEARS)
+
+
+def oq_08_is_coercible(measure: Record, on: date) -> bool:
+    """On the third anniversary the OQTF is 3 years old: no longer coercible."""
+    until = oq_08_coercible_until(measure)
+    return until is None or on < until
+
+
+def ex_02_closed(measure: Record, run_date: date) -> bool:
+    """EX-02: annulled, abrogated or withdrawn (status, or annulled by the court), or
+    executed (status, forced removal or recorded voluntary departure)."""
+    departed = measure["departure_date"]
+    return (measure["measure_status"] in codes.CLOSED_MEASURE_STATUSES
+            or measure["appeal_status"] == "ANNULE"
+            or (departed is not None and departed <= run_date))
+
+
+def counts_as_measure(measure: Record) -> bool:
+    """"Who is without OQTF" (RULES.md §2): an OQTF neither annulled, abrogated nor
+    withdrawn, whatever its date; an expulsion or a judicial ITF in force."""
+    if measure["appeal_status"] == "ANNULE":
+        return False
+    if measure["measure_type"] == "OQTF":
+        return measure["measure_status"] not in codes.WITHDRAWN_MEASURE_STATUSES
+    return (measure["measure_type"] in EXPULSIONS + ("ITF",)
+            and measure["measure_status"] == "EN_VIGUEUR")
+
+
+def ex_04_dublin_deadline(measure: Record, imprisoned: bool) -> date | None:
+    """EX-04: 6 months from the other State's acceptance; 12 when the person was
+    imprisoned, 18 when they absconded (a FUITE event). Only recorded facts extend the
+    deadline: without them the shorter one applies, and France's responsibility (which
+    protects the person) is never delayed by a guess. Null when the acceptance date is
+    unknown."""
+    accepted = measure["member_state_acceptance_date"]
+    if accepted is None:
+        return None
+    months = DUBLIN_MONTHS["default"]
+    if measure["absconded"]:
+        months = DUBLIN_MONTHS["absconded"]
+    elif imprisoned:
+        months = DUBLIN_MONTHS["imprisoned"]
+    return add_months(accepted, months)
+
+
+def can_support_removal_at(measure: Record, on: date) -> bool:
+    """PRI-08: a measure in force that can support removal on `on` (the release date):
+    an expulsion or ITF in force, or an OQTF in force, not under a pending challenge and
+    still coercible on that day (OQ-08)."""
+    if (ex_02_closed(measure, on) or not counts_as_measure(measure)
+            or measure["appeal_status"] == "EN_COURS"):
+        return False
+    return oq_08_is_coercible(measure, on)

@@ -1,0 +1,286 @@
+"""Rights to remain and protections of persons: RULES.md §1 (RTR-01…10), OQ-03, OQ-04
+and the person-level exclusions of §5.
+
+Every function takes the run date as a parameter and plain records (dicts with the
+house column names of `core`), so that a rule reads like the rule book and is tested on
+a handful of values. Where RULES.md is silent or ambiguous the docstring states the
+reading chosen; it is always the one that never shortens a protection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from schemas import codes
+from transforms.dates import add_months, add_years, is_minor, latest_possible_birth
+
+Record = Mapping[str, object]
+
+GRANTED = "GRANTED"
+ENDED = "ENDED"
+NOT_ENDED = "NOT_ENDED"
+REOPENABLE = "REOPENABLE"
+
+GRANT_OUTCOMES = ("REFUGIE", "PROTECTION_SUBSIDIAIRE", "APATRIDE", "ANNULATION_REFUGIE",
+                  "ANNULATION_PROTECTION_SUBSIDIAIRE")
+CNDA_ENDING_OUTCOMES = ("REJET", "NON_LIEU", "DESISTEMENT")
+INADMISSIBILITY_BASES = ("L531-32-1", "L531-32-2", "L531-32-3")
+ACCELERATED_REJECTION_BASES = ("L531-24", "L531-27-5")
+RETENTION_BASIS = "L753-5"
+SUSPENSION_BASES = ("L531-32-3", "L753-5", "L531-24", "L531-27-5")
+CLOSURE_REOPENING_MONTHS = 9
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A fact a rule established about a candidate: an exclusion reason or a marker,
+    with the rule ids that produced it and the source rows it rests on."""
+
+    code: str
+    rule_ids: tuple[str, ...]
+    source_rows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RtrOutcome:
+    """What one decision (or a person's decisions) says about the right to remain."""
+
+    effect: str
+    rtr_end_date: date | None = None
+    knowledge_date: date | None = None
+    rule_ids: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
+    reason: str | None = None
+    decision: Record | None = field(default=None, compare=False)
+
+    @property
+    def source_rows(self) -> tuple[str, ...]:
+        return tuple(self.decision["source_rows"]) if self.decision else ()
+
+
+# --- one decision -------------------------------------------------------------------
+
+def rtr_10_is_grant(decision: Record) -> bool:
+    """RTR-10: refugee status, subsidiary protection (OFPRA, or CNDA annulling a
+    rejection) or statelessness. A grant outcome on a row of the other body is still
+    read as a grant: a protection is never discarded for a data-entry slip."""
+    return decision["outcome"] in GRANT_OUTCOMES
+
+
+def rtr_06_is_early_end(decision: Record) -> bool:
+    """RTR-06 (L. 542-2): the OFPRA decisions whose notification ends the right to
+    remain even if the CNDA is seized. An inadmissibility or an accelerated rejection
+    whose legal basis is not given is *not* read as an early end (RTR-03 applies and
+    requires proof that the decision is final)."""
+    outcome, basis = decision["outcome"], decision["decision_basis"]
+    return (
+        (outcome == "IRRECEVABILITE" and basis in INADMISSIBILITY_BASES)
+        or (outcome == "REJET" and decision["procedure"] == "ACCELEREE"
+            and basis in ACCELERATED_REJECTION_BASES)
+        or basis == RETENTION_BASIS
+        or outcome in ("CLOTURE", "RETRAIT")
+        or decision["claim_type"] == "REEXAMEN_MULTIPLE"
+    )
+
+
+def rtr_06_suspension_possible(decision: Record) -> bool:
+    """RTR-06 / L. 542-6: in the cases L. 531-32 3°, L. 753-5 and L. 531-24 /
+    L. 531-27 5° the person may ask the court to suspend removal."""
+    return decision["decision_basis"] in SUSPENSION_BASES
+
+
+def rtr_07_reopening_window_end(decision: Record) -> date:
+    """RTR-07: 9 months to have a closed file reopened. Counted from the later of the
+    decision and its notification (the text says "the decision"; a late notification
+    must not eat into the window)."""
+    start = max(d for d in (decision["decision_date"], decision["notification_date"]) if d)
+    return add_months(start, CLOSURE_REOPENING_MONTHS)
+
+
+def _not_ended(decision: Record, rule_ids: tuple[str, ...]) -> RtrOutcome:
+    return RtrOutcome(NOT_ENDED, rule_ids=rule_ids, reason="RTR_END_UNCONFIRMED",
+                      decision=decision)
+
+
+def _ended(decision: Record, end: date, known: date | None, run_date: date,
+           rule_ids: tuple[str, ...], markers: tuple[str, ...] = ()) -> RtrOutcome:
+    # An end dated after the run date has not happened yet; a decision must have been
+    # on a list on or before the run date to be known.
+    if end > run_date or known is None or known > run_date:
+        return _not_ended(decision, rule_ids)
+    return RtrOutcome(ENDED, end, known, rule_ids, markers, decision=decision)
+
+
+def rtr_early_end(decision: Record, run_date: date) -> RtrOutcome:
+    """RTR-06 and RTR-07: the right to remain ends at notification; a closure stays
+    reopenable for 9 months. The prefecture learns that a closure ended the right to
+    remain for good only when the reopening window has closed, so the knowledge date
+    of a closure is the later of its first list and the end of the window."""
+    rules = ("RTR-06",) + (("RTR-08",) if decision["claim_type"] == "REEXAMEN_MULTIPLE"
+                           else ())
+    markers = ("SUSPENSION_REQUEST_POSSIBLE",) if rtr_06_suspension_possible(decision) else ()
+    known = decision["first_notified_list_date"]
+    if decision["outcome"] == "CLOTURE":
+        rules += ("RTR-07",)
+        window_end = rtr_07_reopening_window_end(decision)
+        if run_date < window_end:
+            return RtrOutcome(REOPENABLE, rule_ids=rules, reason="CLOSURE_REOPENABLE",
+                              decision=decision)
+        known = max(known, window_end) if known else None
+    if decision["notification_date"] is None:
+        return _not_ended(decision, rules)
+    return _ended(decision, decision["notification_date"], known, run_date, rules, markers)
+
+
+def rtr_03_ofpra_final(decision: Record, run_date: date) -> RtrOutcome:
+    """RTR-03: an OFPRA decision not appealed ends the right to remain at its
+    notification, but only a row reported final (`final_date`) proves that no appeal
+    was lodged. Without a notification date the end is taken at the final date (the
+    later of the two possible readings)."""
+    if decision["final_date"] is None:
+        return _not_ended(decision, ("RTR-03",))
+    end = decision["notification_date"] or decision["final_date"]
+    return _ended(decision, end, decision["first_final_list_date"], run_date, ("RTR-03",))
+
+
+def rtr_cnda(decision: Record, run_date: date) -> RtrOutcome:
+    """RTR-04: after a hearing the right to remain ends on the reading date. RTR-05: an
+    ordonnance ends it on signature, but execution waits for notification (marker
+    EXECUTION_AFTER_NOTIFICATION). A CNDA row without its mode cannot say which date
+    applies: not ended."""
+    mode = decision["cnda_mode"]
+    if mode == "AUDIENCE":
+        return _ended(decision, decision["decision_date"], decision["first_list_date"],
+                      run_date, ("RTR-04",))
+    if mode == "ORDONNANCE":
+        markers = () if decision["notification_date"] else ("EXECUTION_AFTER_NOTIFICATION",)
+        return _ended(decision, decision["decision_date"], decision["first_list_date"],
+                      run_date, ("RTR-05",), markers)
+    return _not_ended(decision, ("RTR-04", "RTR-05"))
+
+
+def assess_decision(decision: Record, run_date: date) -> RtrOutcome:
+    """What one OFPRA or CNDA decision says about the right to remain on `run_date`."""
+    if rtr_10_is_grant(decision):
+        return RtrOutcome(GRANTED, rule_ids=("RTR-10",), reason="PROTECTION_GRANTED",
+                          decision=decision)
+    if decision["deciding_body"] == "CNDA":
+        if decision["outcome"] in CNDA_ENDING_OUTCOMES:
+            return rtr_cnda(decision, run_date)
+        return _not_ended(decision, ("RTR-04", "RTR-05"))
+    if decision["outcome"] not in codes.OFPRA_OUTCOMES:
+        return _not_ended(decision, ("RTR-03",))
+    if rtr_06_is_early_end(decision):
+        return rtr_early_end(decision, run_date)
+    return rtr_03_ofpra_final(decision, run_date)
+
+
+# --- all decisions of a person ------------------------------------------------------
+
+def _claim_key(decision: Record) -> tuple:
+    return (decision["claim_date"] or date.min, decision["claim_type"])
+
+
+def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | None:
+    """The right to remain of a person from all their decisions.
+
+    A grant in any claim is final (RTR-10). Otherwise the latest claim decides: a
+    re-examination restores the right to remain (RTR-08), so an earlier claim's end
+    never overrides a later claim that is still open. Within that claim the earliest
+    established end wins (an early end at OFPRA notification comes before the CNDA
+    reading); a reopenable closure keeps the right alive (RTR-07); without an
+    established end the latest decision explains why.
+    """
+    outcomes = [assess_decision(d, run_date) for d in decisions]
+    if not outcomes:
+        return None
+    grants = [o for o in outcomes if o.effect == GRANTED]
+    if grants:
+        return grants[0]
+    latest_claim = max(_claim_key(o.decision) for o in outcomes)
+    claim = [o for o in outcomes if _claim_key(o.decision) == latest_claim]
+    reopenable = [o for o in claim if o.effect == REOPENABLE]
+    if reopenable:
+        return reopenable[0]
+    ended = [o for o in claim if o.effect == ENDED]
+    if ended:
+        return min(ended, key=lambda o: (o.rtr_end_date, o.knowledge_date,
+                                         o.decision["decision_key"]))
+    return max(claim, key=lambda o: (o.decision["decision_date"], o.decision["decision_key"]))
+
+
+# --- protections of a person (one AGDREF file) --------------------------------------
+
+def title_is_valid(title: Record, run_date: date) -> bool:
+    end = title["end_date"]
+    return (title["title_status"] == "VALIDE" and title["start_date"] <= run_date
+            and (end is None or end >= run_date))
+
+
+def rtr_01_asylum_attestation(titles: Iterable[Record], run_date: date) -> Finding | None:
+    """RTR-01 / RTR-08: a valid ADA means the right to remain is running, whatever
+    TélémOfpra says (an attestation that outlived a rejection is contradictory data:
+    the person is excluded, never flagged)."""
+    rows = tuple(t["source_row"] for t in titles
+                 if t["title_type"] == codes.ASYLUM_ATTESTATION and title_is_valid(t, run_date))
+    return Finding("ASYLUM_PENDING", ("RTR-01", "RTR-08"), rows) if rows else None
+
+
+def residence_permit(titles: Iterable[Record], run_date: date) -> Finding | None:
+    """§5 RESIDENCE_PERMIT: a permit, receipt or APS valid on the run date."""
+    rows = tuple(t["source_row"] for t in titles
+                 if t["title_type"] in codes.PERMIT_TYPES and title_is_valid(t, run_date))
+    return Finding("RESIDENCE_PERMIT", ("OQ-01",), rows) if rows else None
+
+
+def birth_of(identity: Record) -> date | None:
+    return latest_possible_birth(identity["birth_year"], identity["birth_month"],
+                                 identity["birth_day"],
+                                 bool(identity["birth_date_is_placeholder"]))
+
+
+def oq_03_minor(identities: Iterable[Record], run_date: date) -> Finding | None:
+    """OQ-03: under 18 on the run date. Every source's birth date is read at its
+    youngest (partial dates, 01/01 placeholders), and the youngest source wins: when
+    systems disagree about age, the person is treated as the younger. With no source at
+    all the caller reports IDENTITY_CONFLICT instead."""
+    identities = [i for i in identities if i is not None]
+    if any(is_minor(birth_of(i), run_date) for i in identities):
+        rows = tuple(i["source_row"] for i in identities if i.get("source_row"))
+        return Finding("MINOR", ("OQ-03",), rows)
+    return None
+
+
+def eu_citizen(identities: Iterable[Record]) -> Finding | None:
+    """§5 EU_CITIZEN: any source giving an EU/EEA or Swiss nationality."""
+    rows = tuple(i["source_row"] for i in identities
+                 if i is not None and i["nationality"] in codes.EU_EEA_CH)
+    return Finding("EU_CITIZEN", ("OQ-01",), rows) if rows else None
+
+
+def deceased_or_left(person: Record | None) -> Finding | None:
+    """§5 DECEASED_OR_LEFT: AGDREF records death, naturalisation or departure."""
+    if person is not None and person["file_status"] in codes.LEFT_FILE_STATUSES:
+        return Finding("DECEASED_OR_LEFT", ("EX-02",), (person["source_row"],))
+    return None
+
+
+def oq_04_individual_assessment(person: Record | None, run_date: date) -> bool:
+    """OQ-04: 10 years of presence (from the AGDREF entry date) or a French spouse or
+    child recorded in AGDREF call for an individual assessment before any OQTF."""
+    if person is None:
+        return False
+    entry = person["entry_date"]
+    return bool(person["french_family_link"]) or (
+        entry is not None and add_years(entry, 10) <= run_date)
+
+
+def file_protections(person: Record, titles: Iterable[Record], run_date: date
+                     ) -> list[Finding]:
+    """Protections that one AGDREF file shows on the run date."""
+    titles = list(titles)
+    found = [rtr_01_asylum_attestation(titles, run_date), residence_permit(titles, run_date),
+             deceased_or_left(person)]
+    return [f for f in found if f is not None]

@@ -1,0 +1,32 @@
+-- core.asylum_decisions: one row per decision, however many weekly lists repeated it.
+-- Facts come from the latest list that showed the decision; the knowledge dates from the
+-- first list that showed it (OQ-02: a repeat in a later list does not move them).
+CREATE OR REPLACE TABLE core.asylum_decisions AS
+WITH rows AS (
+    SELECT d.*, 'telemofpra:' || d.num_ofpra AS record_key,
+           d.file_name || ':' || d.line_number AS source_row
+    FROM staging.asylum_decisions d
+    WHERE d.extraction_date <= getvariable('run_date')
+), keyed AS (
+    SELECT *, concat_ws('|', num_ofpra, deciding_body, decision_date, outcome, claim_type)
+              AS decision_key
+    FROM rows
+), firsts AS (
+    SELECT decision_key,
+           min(extraction_date) AS first_list_date,
+           min(extraction_date) FILTER (WHERE notification_date IS NOT NULL)
+               AS first_notified_list_date,
+           min(extraction_date) FILTER (WHERE final_date IS NOT NULL)
+               AS first_final_list_date,
+           list(source_row ORDER BY extraction_date, file_name, line_number) AS source_rows
+    FROM keyed GROUP BY decision_key
+)
+SELECT k.decision_key, k.record_key, k.num_ofpra, k.department, k.claim_type, k.procedure,
+       k.claim_date, k.deciding_body, k.outcome, k.decision_basis, k.decision_date,
+       k.cnda_mode, k.notification_date, k.final_date, f.first_list_date,
+       f.first_notified_list_date, f.first_final_list_date, f.source_rows
+FROM keyed k JOIN firsts f USING (decision_key)
+QUALIFY row_number() OVER (PARTITION BY k.decision_key
+                           ORDER BY k.extraction_date DESC, k.file_name DESC,
+                                    k.line_number DESC) = 1;
+COMMENT ON TABLE core.asylum_decisions IS 'One OFPRA or CNDA decision, with the date of the first TélémOfpra list that showed it (knowledge date, OQ-02).';

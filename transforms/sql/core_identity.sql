@@ -1,0 +1,96 @@
+-- Identity agreement between a source record and an AGDREF file (CONTRACTS.md §2).
+-- Until probabilistic linkage lands, agreement is a deterministic test on ASCII names
+-- (tolerant to transliteration and to surname / given name swaps), birth date parts
+-- (a 01/01 placeholder and unknown parts are no evidence either way), sex and
+-- nationality (a known difference disagrees).
+CREATE OR REPLACE TEMP MACRO compact_name(s) AS regexp_replace(coalesce(s, ''), '[^A-Z]', '', 'g');
+CREATE OR REPLACE TEMP MACRO name_tokens(s) AS
+    list_filter(string_split_regex(coalesce(s, ''), '[^A-Z]+'), lambda t: t <> '');
+CREATE OR REPLACE TEMP MACRO token_similarity(a, b) AS
+    coalesce(list_max(list_transform(name_tokens(a), lambda x:
+        list_max(list_transform(name_tokens(b), lambda y: jaro_winkler_similarity(x, y))))), 0);
+CREATE OR REPLACE TEMP MACRO surnames_agree(a, b) AS
+    compact_name(a) <> '' AND compact_name(b) <> ''
+    AND (jaro_winkler_similarity(compact_name(a), compact_name(b)) >= 0.75
+         OR token_similarity(a, b) >= 0.85);
+CREATE OR REPLACE TEMP MACRO given_names_agree(a, b) AS
+    compact_name(a) <> '' AND compact_name(b) <> ''
+    AND (jaro_winkler_similarity(compact_name(a), compact_name(b)) >= 0.85
+         OR token_similarity(a, b) >= 0.8);
+CREATE OR REPLACE TEMP MACRO names_agree(last_a, first_a, last_b, usual_b, first_b) AS
+    ((surnames_agree(last_a, last_b) OR surnames_agree(last_a, usual_b))
+      AND given_names_agree(first_a, first_b))
+    OR (token_similarity(last_a, first_b) >= 0.85 AND token_similarity(first_a, last_b) >= 0.85);
+CREATE OR REPLACE TEMP MACRO part_agrees(a, b, placeholder_a, placeholder_b) AS
+    a IS NULL OR b IS NULL OR placeholder_a OR placeholder_b OR a = b;
+CREATE OR REPLACE TEMP MACRO identities_agree(s, p) AS
+    s.birth_year = p.birth_year
+    AND part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,
+                    p.birth_date_is_placeholder)
+    AND part_agrees(s.birth_day, p.birth_day, s.birth_date_is_placeholder,
+                    p.birth_date_is_placeholder)
+    AND (s.sex IS NULL OR p.sex IS NULL OR s.sex = p.sex)
+    AND (s.nationality IS NULL OR p.nationality IS NULL OR s.nationality = p.nationality)
+    AND names_agree(s.last_name_ascii, s.first_names_ascii, p.last_name_ascii,
+                    p.usual_name_ascii, p.first_names_ascii);
+
+-- One identity per source person record: the latest row that carried it, and every
+-- well-formed AGDREF number any of its rows gave.
+CREATE OR REPLACE TEMP TABLE source_identities AS
+WITH rows AS (
+    SELECT 'telemofpra' AS system, 'telemofpra:' || num_ofpra AS record_key, num_agdref,
+           last_name_ascii, first_names_ascii, sex, birth_year, birth_month, birth_day,
+           birth_date_is_placeholder, nationality, department, extraction_date, file_name,
+           line_number
+    FROM staging.asylum_decisions WHERE extraction_date <= getvariable('run_date')
+    UNION ALL
+    SELECT 'genesis', 'genesis:' || establishment_code || ':' || committal_number,
+           num_agdref, last_name_ascii, first_names_ascii, sex, birth_year, birth_month,
+           birth_day, birth_date_is_placeholder, nationality, department, extraction_date,
+           file_name, line_number
+    FROM staging.detainees WHERE extraction_date <= getvariable('run_date')
+), numbers AS (
+    SELECT record_key, list(DISTINCT num_agdref ORDER BY num_agdref)
+                           FILTER (WHERE num_agdref IS NOT NULL) AS numbers
+    FROM rows GROUP BY record_key
+)
+SELECT r.* EXCLUDE (num_agdref, extraction_date, file_name, line_number),
+       r.file_name || ':' || r.line_number AS source_row,
+       coalesce(n.numbers, []::VARCHAR[]) AS numbers
+FROM rows r JOIN numbers n USING (record_key)
+QUALIFY row_number() OVER (PARTITION BY r.record_key
+                           ORDER BY r.extraction_date DESC, r.file_name DESC,
+                                    r.line_number DESC) = 1;
+
+-- What the rules read of a source record's identity (names stay in staging).
+CREATE OR REPLACE TABLE core.record_identities AS
+SELECT record_key, system, sex, birth_year, birth_month, birth_day, birth_date_is_placeholder,
+       nationality, department, source_row
+FROM source_identities ORDER BY record_key;
+COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationality of each TélémOfpra and GENESIS person record, from its latest row.';
+
+-- Every AGDREF file whose identity agrees with a record: through the number the record
+-- gave (NUMBER, which may link) or through identity alone (IDENTITY, used only to find
+-- protections, never to act). AGDREF files under a measure are screened against the
+-- other files too, since a person may hold two files.
+CREATE OR REPLACE TABLE core.identity_candidates AS
+WITH screened AS (
+    SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
+           birth_month, birth_day, birth_date_is_placeholder, nationality
+    FROM source_identities
+    UNION ALL
+    SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
+           p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
+           p.birth_date_is_placeholder, p.nationality
+    FROM core.persons p
+    WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
+)
+SELECT s.record_key, s.system, p.num_agdref,
+       CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER' ELSE 'IDENTITY' END
+           AS evidence,
+       p.source_row
+FROM screened s
+JOIN core.persons p ON p.birth_year = s.birth_year
+WHERE identities_agree(s, p)
+ORDER BY s.record_key, p.num_agdref;
+COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number) or IDENTITY (agreement alone: used to find protections, never to act).';

@@ -1,0 +1,36 @@
+-- core.removal_measures: one row per measure of the latest AGDREF snapshot of each
+-- department, with its execution events (latest EVENEMENTS snapshot) summarised.
+CREATE OR REPLACE TABLE core.removal_measures AS
+WITH measures AS (
+    SELECT m.*, m.file_name || ':' || m.line_number AS source_row
+    FROM staging.agdref_measures m
+    JOIN latest_files f ON f.file_name = m.file_name AND f.file_kind = 'agdref_mesures'
+                       AND f.recency = 1
+    QUALIFY row_number() OVER (PARTITION BY m.measure_id
+                               ORDER BY m.extraction_date DESC, m.department, m.line_number) = 1
+), events AS (
+    SELECT e.measure_id, e.event_type, e.event_date,
+           e.file_name || ':' || e.line_number AS source_row, e.line_number
+    FROM staging.agdref_events e
+    JOIN latest_files f ON f.file_name = e.file_name AND f.file_kind = 'agdref_evenements'
+                       AND f.recency = 1
+    WHERE e.event_date <= getvariable('run_date')
+), summary AS (
+    SELECT measure_id,
+           arg_max(event_type, (event_date, line_number)) AS last_event_type,
+           max(event_date) AS last_event_date,
+           min(event_date) FILTER (WHERE event_type IN ('ELOIGNEMENT_EXECUTE',
+                                                       'DEPART_VOLONTAIRE_CONSTATE'))
+               AS departure_date,
+           bool_or(event_type = 'FUITE') AS absconded,
+           list(source_row ORDER BY event_date, line_number) AS event_rows
+    FROM events GROUP BY measure_id
+)
+SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key, m.department, m.measure_type,
+       m.measure_basis, m.decision_date, m.notification_date, m.departure_period_days,
+       m.notification_situation, m.reentry_ban_years, m.member_state_acceptance_date,
+       m.appeal_status, m.measure_status, s.last_event_type, s.last_event_date,
+       s.departure_date, coalesce(s.absconded, false) AS absconded,
+       m.source_row, coalesce(s.event_rows, []::VARCHAR[]) AS event_rows
+FROM measures m LEFT JOIN summary s USING (measure_id);
+COMMENT ON TABLE core.removal_measures IS 'One removal measure (latest AGDREF snapshot) with its execution events summarised.';
