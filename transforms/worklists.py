@@ -133,16 +133,20 @@ class Verdict:
         return found[0], others
 
 
-def candidate_files(facts: Facts, record_keys: Iterable[str]) -> list[str]:
+def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
+                    ) -> list[str]:
     """AGDREF files that may be this person: the linked file and every file whose
-    identity agrees with one of the records (with or without a number)."""
+    identity agrees with one of the records (with or without a number); with `weak`,
+    also the files that agree only on a partial or placeholder birth date."""
+    evidence = ("NUMBER", "IDENTITY", "IDENTITY_WEAK") if weak else ("NUMBER", "IDENTITY")
     files = set()
     for key in record_keys:
         if key.startswith("agdref:"):
             files.add(key.removeprefix("agdref:"))
         if facts.is_linked(key):
             files.add(facts.person_key(key))
-        files.update(c["num_agdref"] for c in facts.candidates.get(key, ()))
+        files.update(c["num_agdref"] for c in facts.candidates.get(key, ())
+                     if c["evidence"] in evidence)
     return sorted(f for f in files if f in facts.persons)
 
 
@@ -308,7 +312,9 @@ def upcoming_releases(facts: Facts, run_date: date, horizon_days: int
         linked = facts.is_linked(key)
         person_key = facts.person_key(key)
         person = facts.persons.get(person_key) if linked else None
-        files = candidate_files(facts, [key])
+        # PRI-07: a detainee who cannot be linked is checked against every plausible
+        # file, however weak the evidence, before anyone is asked to confirm identity.
+        files = candidate_files(facts, [key], weak=not linked)
         verdict = Verdict(codes.RELEASES)
         verdict.add(pri_scope(det, run_date, horizon_days))
         verdict.findings += identity_findings(facts, files, [key], run_date)

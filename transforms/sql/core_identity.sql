@@ -40,13 +40,13 @@ CREATE OR REPLACE TEMP TABLE source_identities AS
 WITH rows AS (
     SELECT 'telemofpra' AS system, 'telemofpra:' || num_ofpra AS record_key, num_agdref,
            last_name_ascii, first_names_ascii, sex, birth_year, birth_month, birth_day,
-           birth_date_is_placeholder, nationality, department, extraction_date, file_name,
+           birth_date, birth_date_is_placeholder, nationality, department, extraction_date, file_name,
            line_number
     FROM staging.asylum_decisions WHERE extraction_date <= getvariable('run_date')
     UNION ALL
     SELECT 'genesis', 'genesis:' || establishment_code || ':' || committal_number,
            num_agdref, last_name_ascii, first_names_ascii, sex, birth_year, birth_month,
-           birth_day, birth_date_is_placeholder, nationality, department, extraction_date,
+           birth_day, birth_date, birth_date_is_placeholder, nationality, department, extraction_date,
            file_name, line_number
     FROM staging.detainees WHERE extraction_date <= getvariable('run_date')
 ), numbers AS (
@@ -71,26 +71,33 @@ COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationalit
 
 -- Every AGDREF file whose identity agrees with a record: through the number the record
 -- gave (NUMBER, which may link) or through identity alone (IDENTITY, used only to find
--- protections, never to act). AGDREF files under a measure are screened against the
--- other files too, since a person may hold two files.
+-- protections, never to act). Identity alone is IDENTITY when both birth dates are
+-- complete and real, IDENTITY_WEAK when one is a year, a month or a 01/01 placeholder:
+-- common names then match strangers by the hundred at department scale, so weak
+-- candidates are searched only for a detainee who cannot be linked (PRI-07), until
+-- probabilistic linkage weighs them. AGDREF files under a measure are screened against
+-- the other files too (a person may hold two).
 CREATE OR REPLACE TABLE core.identity_candidates AS
 WITH screened AS (
     SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
-           birth_month, birth_day, birth_date_is_placeholder, nationality
+           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality
     FROM source_identities
     UNION ALL
     SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
            p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
-           p.birth_date_is_placeholder, p.nationality
+           p.birth_date, p.birth_date_is_placeholder, p.nationality
     FROM core.persons p
     WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
 )
 SELECT s.record_key, s.system, p.num_agdref,
-       CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER' ELSE 'IDENTITY' END
-           AS evidence,
+       CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER'
+            WHEN s.birth_date IS NOT NULL AND p.birth_date IS NOT NULL
+                 AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
+                THEN 'IDENTITY'
+            ELSE 'IDENTITY_WEAK' END AS evidence,
        p.source_row
 FROM screened s
 JOIN core.persons p ON p.birth_year = s.birth_year
 WHERE identities_agree(s, p)
 ORDER BY s.record_key, p.num_agdref;
-COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number) or IDENTITY (agreement alone: used to find protections, never to act).';
+COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number), IDENTITY (agreement alone, complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date). Identity evidence is used to find protections, never to act.';

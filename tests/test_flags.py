@@ -1,0 +1,71 @@
+"""Flag lifecycle: stable ids, NEW / OPEN / RESOLVED per run, first_seen_date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from schemas.codes import MEASURES, REJECTED
+from tests.scenarios import RUN, Inbox
+from transforms.flags import HISTORY_SCHEMA, first_seen_dates, flag_id, next_history
+
+NEXT = date(2026, 11, 17)
+
+
+def history(con) -> list[tuple]:
+    return con.execute("SELECT run_date, worklist, status, flag_id FROM worklists.flag_history "
+                       "ORDER BY run_date, worklist, status").fetchall()
+
+
+def test_flag_ids_are_stable_and_distinct():
+    assert flag_id(REJECTED, "0123456789", "d1") == flag_id(REJECTED, "0123456789", "d1")
+    assert flag_id(REJECTED, "0123456789", "d1") != flag_id(REJECTED, "0123456789", "d2")
+    assert flag_id(MEASURES, "M1").startswith("MES-")
+
+
+def test_next_history_marks_new_open_and_resolved():
+    earlier = pl.DataFrame({"flag_id": ["a", "b"], "worklist": [REJECTED, REJECTED],
+                            "run_date": [RUN, RUN], "status": ["NEW", "NEW"]},
+                           schema=HISTORY_SCHEMA)
+    current = pl.DataFrame({"flag_id": ["b", "c"], "worklist": [REJECTED, REJECTED]})
+    today = next_history(earlier, current, NEXT)
+    assert dict(zip(today["flag_id"], today["status"], strict=True)) == {
+        "a": "RESOLVED", "b": "OPEN", "c": "NEW"}
+    seen = first_seen_dates(pl.concat([earlier, today]))
+    assert seen == {"a": RUN, "b": RUN, "c": NEXT}
+
+
+def test_next_history_ignores_later_runs_when_replaying_a_past_date():
+    later = pl.DataFrame({"flag_id": ["x"], "worklist": [REJECTED], "run_date": [NEXT],
+                          "status": ["NEW"]}, schema=HISTORY_SCHEMA)
+    current = pl.DataFrame({"flag_id": ["x"], "worklist": [REJECTED]})
+    assert next_history(later, current, RUN)["status"].to_list() == ["NEW"]
+
+
+def test_night_after_night_an_issued_oqtf_resolves_the_flag(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().telemofpra(date(2026, 10, 9))
+    first = inbox.decide(RUN).only_listed(REJECTED)
+    assert history(con) == [(RUN, REJECTED, "NEW", first["flag_id"])]
+
+    inbox.agdref("PERSONNES", NEXT)  # the next night's snapshot
+    second = inbox.decide(NEXT).only_listed(REJECTED)
+    assert second["flag_id"] == first["flag_id"] and second["first_seen_date"] == RUN
+    assert history(con)[-1] == (NEXT, REJECTED, "OPEN", first["flag_id"])
+
+    third_night = date(2026, 11, 18)
+    inbox.agdref("PERSONNES", third_night).agdref("MESURES", third_night,
+                                                  DATE_DECISION="17/11/2026",
+                                                  DATE_NOTIFICATION="")
+    out = inbox.decide(third_night)
+    assert out.reason(REJECTED) == "MEASURE_IN_FORCE"
+    assert out.only_excluded(REJECTED)["candidate_id"] == first["flag_id"]
+    assert history(con)[-1] == (third_night, REJECTED, "RESOLVED", first["flag_id"])
+
+
+def test_rerunning_the_same_date_is_idempotent(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().telemofpra(date(2026, 10, 9))
+    inbox.decide(RUN)
+    before = history(con)
+    listed = inbox.decide(RUN).listed(REJECTED)
+    assert history(con) == before and len(listed) == 1
