@@ -67,9 +67,7 @@ class Inbox:
                         row("telemofpra", **overrides))
 
     def genesis(self, list_date: date, *rows: dict, establishment: str = "E01301") -> Inbox:
-        self.files.setdefault((f"GENESIS_{establishment}_{list_date:%Y%m%d}.csv", "genesis"),
-                              []).extend(rows)
-        return self
+        return self.add(f"GENESIS_{establishment}_{list_date:%Y%m%d}.csv", "genesis", *rows)
 
     def agdref(self, table: str, snapshot: date = RUN, **overrides: str) -> Inbox:
         kind = f"agdref_{table.lower()}"

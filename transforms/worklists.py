@@ -66,6 +66,7 @@ class Facts:
     links: dict[str, Record] = field(default_factory=dict)
     identities: dict[str, Record] = field(default_factory=dict)
     candidates: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    detained: set[str] = field(default_factory=set)
 
     def person_key(self, record_key: str) -> str:
         link = self.links.get(record_key)
@@ -80,12 +81,10 @@ class Facts:
             self.measures_by_person[m["person_key"]].append(m)
         for d in self.decisions:
             self.decisions_by_person[self.person_key(d["record_key"])].append(d)
+        # Linked persons on the latest list of an establishment.
+        self.detained = {self.person_key(d["record_key"]) for d in self.detentions
+                         if self.is_linked(d["record_key"])}
         return self
-
-    @property
-    def detained_persons(self) -> set[str]:
-        return {self.person_key(d["record_key"]) for d in self.detentions
-                if self.is_linked(d["record_key"])}
 
 
 def _rows(con: duckdb.DuckDBPyConnection, table: str, order: str) -> list[dict]:
@@ -179,7 +178,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _rule_list(*groups: Iterable[str]) -> list[str]:
-    return sorted(set(_unique(r for g in groups for r in g)))
+    return sorted({r for g in groups for r in g if r})
 
 
 def exclusion_row(worklist: str, candidate_id: str, person_key: str, num_agdref: str | None,
@@ -258,7 +257,7 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, person_key: str,
                   run_date: date) -> Finding | None:
     """RTR-09: a person under a Dublin transfer that is neither closed nor lapsed is in
     the Dublin procedure, not a rejected asylum seeker (reason ASYLUM_PENDING)."""
-    imprisoned = person_key in facts.detained_persons
+    imprisoned = person_key in facts.detained
     rows = []
     for m in own_measures:
         if m["measure_type"] != "TRANSFERT_DUBLIN" or mx.ex_02_closed(m, run_date):
@@ -297,9 +296,10 @@ def pri_scope(detention: Record, run_date: date, horizon_days: int) -> Finding |
 
 
 def rtr_findings(decisions: list[Record], run_date: date) -> list[Finding]:
-    """PRI-07 and §5 for a detainee: a grant, or an asylum claim not finally decided."""
+    """PRI-07 and §5 for a detainee: an asylum claim not finally decided (a grant is
+    found by `screen_protections`)."""
     rtr = rights.assess_claims(decisions, run_date)
-    if rtr is None or rtr.effect == rights.ENDED:
+    if rtr is None or rtr.effect in (rights.ENDED, rights.GRANTED):
         return []
     return [Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows)]
 
@@ -387,7 +387,7 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
 
 def unexecuted_measures(facts: Facts, run_date: date) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
-    detained = facts.detained_persons
+    detained = facts.detained
     for m in facts.measures:
         person_key, number = m["person_key"], m["num_agdref"]
         person = facts.persons.get(number)
