@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections import Counter
 from dataclasses import asdict
@@ -12,7 +13,7 @@ from prefect import flow, get_run_logger, task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from flows.settings import RunSettings
-from transforms import warehouse
+from transforms import export, warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox
 from transforms.publish import publish_worklists
@@ -94,6 +95,29 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int) -> dic
     return asdict(counts)
 
 
+@task(name="publish-exports")
+def publish_exports(warehouse_path: Path, exports: Path, as_of: date, run_id: str) -> dict:
+    """Write every department's folder (CSV lists, README.txt) beside the published tree,
+    then move each into place by renames; record every file in audit.exports."""
+    built = exports / f".incoming-{run_id}"
+    if built.exists():
+        shutil.rmtree(built)
+    records: list[dict] = []
+    with warehouse.connect(warehouse_path) as con:
+        lists = export.load_lists(con)
+        departments = export.export_departments(con)
+        with Progress(TextColumn("exports"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), transient=True) as progress:
+            for department in progress.track(departments):
+                records += export.write_department(lists, department, built / department,
+                                                   as_of)
+        export.publish_tree(built, exports)
+        export.record_exports(con, run_id, records)
+    get_run_logger().info("exports: %d departments, %d files in %s",
+                          len(departments), len(records), exports)
+    return {"departments": len(departments), "files": len(records)}
+
+
 @task(name="finish-run")
 def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
     with warehouse.connect(warehouse_path) as con:
@@ -113,9 +137,10 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path, as_of: date) -
         plans = plan_inbox(inbox, warehouse_path)
         outcomes = ingest_files(warehouse_path, plans, run_id)
         counts = build_worklists(warehouse_path, as_of, settings.release_horizon_days)
+        published = publish_exports(warehouse_path, exports, as_of, run_id)
     except BaseException:
         finish_run(warehouse_path, run_id, "FAILED")
         raise
     finish_run(warehouse_path, run_id, "SUCCEEDED")
-    exports.mkdir(parents=True, exist_ok=True)
-    return {"run_id": run_id, "files": len(outcomes), "worklists": counts}
+    return {"run_id": run_id, "files": len(outcomes), "worklists": counts,
+            "exports": published}

@@ -1,17 +1,36 @@
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from data.synthetic.generate import read_manifest
 from transforms import warehouse
 from transforms.inbox import list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox
+from transforms.publish import publish_worklists
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+SAMPLE_AS_OF = date.fromisoformat(read_manifest(SAMPLE_DIR)["as_of"])
+# Tools a unit's workstation has (LibreOffice, Chromium): CI installs them and sets this,
+# so that the tests that need them fail there instead of being skipped.
+REQUIRE_DESKTOP_TOOLS = os.environ.get("RECONCILE_REQUIRE_DESKTOP_TOOLS") == "1"
+
+
+def desktop_tool(name: str) -> str:
+    """Path of a program (soffice, chromium); skips the test when absent, except in CI."""
+    path = shutil.which(name)
+    if path is None:
+        if REQUIRE_DESKTOP_TOOLS:
+            pytest.fail(f"{name} is required here (RECONCILE_REQUIRE_DESKTOP_TOOLS=1)")
+        pytest.skip(f"{name} is not installed (see .ci/run)")
+    return path
 
 
 @pytest.fixture
@@ -27,6 +46,18 @@ def ingest(con: duckdb.DuckDBPyConnection, inbox: Path) -> list[FileOutcome]:
     plans = plan_files(list_inbox(inbox), warehouse.registered_files(con),
                        warehouse.loaded_file_keys(con))
     return ingest_inbox(con, plans, run_id=uuid.uuid4().hex)
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse():
+    """The committed sample ingested and its worklists published as of its date
+    (in memory, without Prefect). Read-only for the tests that share it."""
+    con = warehouse.connect(":memory:")
+    warehouse.create_warehouse(con)
+    ingest(con, SAMPLE_DIR / "inbox")
+    publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+    yield con
+    con.close()
 
 
 @pytest.fixture

@@ -9,26 +9,13 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data.synthetic.generate import SCALES, generate_dataset, read_manifest
+from data.synthetic.generate import SCALES, generate_dataset
 from schemas.codes import WORKLISTS
 from tests.conftest import SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
 from transforms.publish import publish_worklists
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
-SAMPLE_AS_OF = date.fromisoformat(read_manifest(SAMPLE_DIR)["as_of"])
-
-
-@pytest.fixture(scope="module")
-def sample_warehouse():
-    from transforms import warehouse
-
-    con = warehouse.connect(":memory:")
-    warehouse.create_warehouse(con)
-    ingest(con, SAMPLE_DIR / "inbox")
-    publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
-    yield con
-    con.close()
 
 
 def as_text(frame: pl.DataFrame) -> str:

@@ -1,0 +1,77 @@
+"""The exports opened the way a prefecture unit opens them: LibreOffice Calc (headless,
+French locale) reads the CSV and the cells are read back from what it saved."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, datetime
+
+import fastexcel
+import polars as pl
+
+from schemas import codes
+from schemas import exports as contract
+from tests.conftest import SAMPLE_AS_OF, desktop_tool
+from transforms import export
+
+# CSV import options of LibreOffice: separator ';' (59), quote '"' (34), UTF-8 (76),
+# from line 1, default column types, French (1036), quoted text as text, detect dates.
+FRENCH_CSV_IMPORT = "CSV:59,34,76,1,,1036,false,true"
+
+
+def open_in_calc(soffice: str, csv_path, out_dir, profile) -> pl.DataFrame:
+    subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+         f"--infilter={FRENCH_CSV_IMPORT}", "--convert-to", "xlsx", "--outdir", str(out_dir),
+         str(csv_path)],
+        check=True, capture_output=True, timeout=180)
+    saved = out_dir / csv_path.with_suffix(".xlsx").name
+    return fastexcel.read_excel(saved).load_sheet(0).to_polars()
+
+
+def test_calc_reads_dates_as_dates_accents_intact_one_column_per_field(
+        sample_warehouse, tmp_path):
+    soffice = desktop_tool("soffice")
+    lists = export.load_lists(sample_warehouse)
+    department = export.export_departments(sample_warehouse)[0]
+    # A planted attack on each list's first row: it must come back as text, not a result.
+    lists = {name: frame.with_columns(
+        pl.when(pl.col("flag_id") == pl.col("flag_id").filter(
+            pl.col("department") == department).min())
+        .then(pl.lit(["=1+1", "@SUM(1;2)"])).otherwise(pl.col("source_rows"))
+        .alias("source_rows"))
+        for name, frame in lists.items()}
+    export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
+    for worklist, date_column in ((codes.REJECTED, "Date de connaissance"),
+                                  (codes.RELEASES, "Libération prévisible"),
+                                  (codes.MEASURES, "Exécutoire depuis")):
+        csv_path = tmp_path / "out" / contract.FILE_NAME.format(worklist=worklist,
+                                                                day=SAMPLE_AS_OF)
+        sheet = open_in_calc(soffice, csv_path, tmp_path / "calc", tmp_path / "profile")
+        expected = lists[worklist].filter(pl.col("department") == department)
+        assert sheet.columns == contract.headers(worklist)  # accents, one column per field
+        assert sheet.height == expected.height > 0
+        assert sheet.schema[date_column] in (pl.Datetime("ms"), pl.Date)
+        first_seen = sheet["Première apparition"].to_list()
+        assert all(isinstance(v, datetime | date) for v in first_seen)
+        # A spreadsheet reads "13" as the number 13 (hence the .xlsx copy for identifiers).
+        read_back = {f"{v:02.0f}" if isinstance(v, float) else v for v in sheet["Département"]}
+        assert read_back == {department}
+        planted = sheet["Lignes sources"].to_list()
+        assert "'=1+1 | @SUM(1;2)" in planted  # kept as text, never computed
+
+
+def test_xlsx_copy_keeps_leading_zeros_and_dates(sample_warehouse, tmp_path):
+    lists = export.load_lists(sample_warehouse)
+    lists[codes.MEASURES] = lists[codes.MEASURES].with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("0012345678"))
+        .otherwise(pl.col("num_agdref")).alias("num_agdref"))
+    department = lists[codes.MEASURES]["department"][0]
+    export.write_department(lists, department, tmp_path, SAMPLE_AS_OF)
+    name = contract.FILE_NAME.format(worklist=codes.MEASURES, day=SAMPLE_AS_OF)
+    sheet = fastexcel.read_excel(tmp_path / name.replace(".csv", ".xlsx")).load_sheet(0)
+    frame = sheet.to_polars()
+    assert "0012345678" in frame["N° AGDREF"].to_list()
+    assert frame.schema["Exécutoire depuis"] in (pl.Datetime("ms"), pl.Date)
+    assert frame.height == lists[codes.MEASURES].filter(
+        pl.col("department") == department).height
