@@ -163,6 +163,19 @@ def test_rtr_01_valid_asylum_attestation_means_asylum_pending(inbox):
     assert "AGDREF_TITRES_13_20261116.csv:2" in excluded["source_rows"]
 
 
+def test_rtr_01_attestation_on_a_second_file_of_the_linked_person_protects(tmp_path, con):
+    """The rejected row gives only a birth year, so the person's second AGDREF file
+    (surname transliterated otherwise, valid ADA of a new claim) agrees only weakly with
+    the row; it agrees fully with the linked file, and that is enough to protect."""
+    inbox = Inbox(tmp_path, con).person().person(NUM_AGDREF="0987654321", NOM="DJALLO")
+    inbox.title(NUM_AGDREF="0987654321", TYPE_TITRE="ADA", DATE_DEBUT="01/11/2026",
+                DATE_FIN="01/05/2027", STATUT="VALIDE")
+    excluded = inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="00/00/1990").decide(
+    ).only_excluded(REJECTED)
+    assert excluded["reason_code"] == "ASYLUM_PENDING"
+    assert "AGDREF_TITRES_13_20261116.csv:2" in excluded["source_rows"]
+
+
 def test_rtr_01_expired_attestation_does_not_protect(inbox):
     inbox.title()  # ADA expired on 03/10/2026
     assert inbox.telemofpra(FINAL_LIST).decide().listed(REJECTED)

@@ -134,16 +134,19 @@ class Verdict:
 
 def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
                     ) -> list[str]:
-    """AGDREF files that may be this person: the linked file and every file whose
-    identity agrees with one of the records (with or without a number); with `weak`,
+    """AGDREF files that may be this person: the linked file, every file whose identity
+    agrees with one of the records (with or without a number) or with the linked file;
+    with `weak`,
     also the files that agree only on a partial or placeholder birth date."""
     evidence = ("NUMBER", "IDENTITY", "IDENTITY_WEAK") if weak else ("NUMBER", "IDENTITY")
+    keys = set(record_keys)
+    # The linked file's own candidates: another file of the same person (AGDREF holds
+    # duplicates) may carry the protection while agreeing only weakly with the record.
+    keys |= {f"agdref:{facts.person_key(key)}" for key in record_keys if facts.is_linked(key)}
     files = set()
-    for key in record_keys:
+    for key in sorted(keys):
         if key.startswith("agdref:"):
             files.add(key.removeprefix("agdref:"))
-        if facts.is_linked(key):
-            files.add(facts.person_key(key))
         files.update(c["num_agdref"] for c in facts.candidates.get(key, ())
                      if c["evidence"] in evidence)
     return sorted(f for f in files if f in facts.persons)

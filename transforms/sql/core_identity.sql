@@ -75,8 +75,9 @@ COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationalit
 -- complete and real, IDENTITY_WEAK when one is a year, a month or a 01/01 placeholder:
 -- common names then match strangers by the hundred at department scale, so weak
 -- candidates are searched only for a detainee who cannot be linked (PRI-07), until
--- probabilistic linkage weighs them. AGDREF files under a measure are screened against
--- the other files too (a person may hold two).
+-- probabilistic linkage weighs them. AGDREF files under a measure, and files a source
+-- record gave the number of, are screened against the other files too: a person may hold
+-- two files, and the second may carry the protection.
 CREATE OR REPLACE TABLE core.identity_candidates AS
 WITH screened AS (
     SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
@@ -88,6 +89,7 @@ WITH screened AS (
            p.birth_date, p.birth_date_is_placeholder, p.nationality
     FROM core.persons p
     WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
+       OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities)
 )
 SELECT s.record_key, s.system, p.num_agdref,
        CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER'
