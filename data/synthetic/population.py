@@ -226,13 +226,28 @@ def _measure(p: Person, rng: random.Random, as_of: date, kind: str, decided: dat
     return m
 
 
+FAILURE_REASONS = ("refus d'embarquer", "refus d'embarquer", "refus d'embarquer",
+                   "absence de laissez-passer consulaire", "vol annulé",
+                   "refus du commandant de bord", "non-présentation à l'embarquement")
+
+
 def _failed_attempts(m: dict, rng: random.Random, as_of: date) -> None:
+    """What a prefecture tries before giving up, in order: return aid, a consular pass
+    (granted or refused), house arrest, a failed removal with its reason."""
     start = (m["notified"] or m["decided"]) + days(rng.randint(35, 60))
-    for event in rng.sample(["AIDE_RETOUR_PROPOSEE", "DEMANDE_LAISSEZ_PASSER",
-                             "LAISSEZ_PASSER_REFUSE", "ASSIGNATION_RESIDENCE",
-                             "ECHEC_ELOIGNEMENT"], rng.randint(0, 3)):
+    steps: list[tuple[str, str | None]] = []
+    if rng.random() < 0.5:
+        steps.append(("AIDE_RETOUR_PROPOSEE", None))
+    if rng.random() < 0.6:
+        steps.append(("DEMANDE_LAISSEZ_PASSER", None))
+        steps.append((rng.choice(["LAISSEZ_PASSER_OBTENU", "LAISSEZ_PASSER_REFUSE",
+                                  "LAISSEZ_PASSER_REFUSE"]), None))
+    if rng.random() < 0.3:
+        steps.append(("ASSIGNATION_RESIDENCE", None))
+    if rng.random() < 0.5:
+        steps.append(("ECHEC_ELOIGNEMENT", rng.choice(FAILURE_REASONS)))
+    for event, reason in steps:
         if start < as_of:
-            reason = "refus d'embarquer" if event == "ECHEC_ELOIGNEMENT" else None
             m["events"].append({"type": event, "date": start, "reason": reason})
             start += days(rng.randint(5, 40))
 
