@@ -78,6 +78,9 @@ RELEASES = "upcoming_releases"
 MEASURES = "unexecuted_measures"
 WORKLISTS = (REJECTED, RELEASES, MEASURES)
 
+# How a person's right to remain stands (transforms.rights).
+RTR_EFFECTS = ("GRANTED", "ENDED", "REOPENABLE", "NOT_ENDED")
+
 # Exclusion reasons. The first fourteen are RULES.md §5 (protections and uncertainty);
 # the last five say why a candidate is outside a list's scope, so that every candidate
 # is explained (they are not protections and never hide a protected person).

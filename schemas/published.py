@@ -37,6 +37,27 @@ class PersonLink(PublishedModel):
         "AGDREF_FILE"))
 
 
+class AsylumOutcome(PublishedModel):
+    """core.asylum_outcomes. Grain: one person with asylum decisions. How their right to
+    remain stands on the run date under RTR-01…10; the base of the asylum indicators."""
+
+    person_key: str = pa.Field(unique=True, description="person (see core.person_links)")
+    num_agdref: str = pa.Field(nullable=True, description="AGDREF number when linked")
+    department: str = pa.Field(isin=list(codes.DEPARTMENTS),
+                               description="domicile department of the deciding record")
+    nationality: str = pa.Field(nullable=True, description=(
+        "ISO 3166-1 alpha-3: the AGDREF file's when linked, else the TélémOfpra record's"))
+    effect: str = pa.Field(isin=list(codes.RTR_EFFECTS), description=(
+        "GRANTED (protection), ENDED (right to remain ended), REOPENABLE (closure under "
+        "9 months), NOT_ENDED (claim pending or end not proven)"))
+    rtr_end_date: date = pa.Field(nullable=True, description="date the right to remain ended")
+    knowledge_date: date = pa.Field(nullable=True, description=(
+        "first list that proved the end (start of the 15-day OQTF deadline)"))
+    decision_key: str = pa.Field(description="deciding decision (core.asylum_decisions)")
+    num_ofpra: str = pa.Field(description="OFPRA file number of that decision")
+    rule_ids: STRING_LIST = pa.Field(description="RULES.md ids applied")
+
+
 class FlagColumns(PublishedModel):
     """Columns every worklist row carries."""
 
@@ -169,7 +190,7 @@ class ExportRecord(PublishedModel):
     sha256: str
 
 
-CORE_TABLES = {"person_links": PersonLink}
+CORE_TABLES = {"person_links": PersonLink, "asylum_outcomes": AsylumOutcome}
 WORKLIST_TABLES = {
     "rejected_without_oqtf": RejectedWithoutOqtf,
     "upcoming_releases": UpcomingRelease,

@@ -15,6 +15,7 @@ CORE_STEPS = (
     "core_latest_files.sql",
     "core_persons.sql",
     "core_residence_titles.sql",
+    "core_measure_events.sql",
     "core_removal_measures.sql",
     "core_asylum_decisions.sql",
     "core_detentions.sql",

@@ -1,4 +1,4 @@
-"""Rebuild `core` and the worklists as of the run date and publish them in one
+"""Rebuild `core`, the worklists and the marts as of the run date and publish them in one
 transaction: readers see the previous night's state or this one, never a mixture."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import polars as pl
 
 from schemas import codes
 from schemas.published import (
+    AsylumOutcome,
     Exclusion,
     FlagHistory,
     PersonLink,
@@ -20,8 +21,10 @@ from schemas.published import (
 )
 from transforms.core import build_core
 from transforms.flags import HISTORY_SCHEMA, first_seen_dates, next_history
-from transforms.warehouse import insert_frame, polars_schema
+from transforms.warehouse import insert_frame, polars_schema, read_sql
 from transforms.worklists import (
+    Facts,
+    asylum_outcomes,
     load_facts,
     rejected_without_oqtf,
     unexecuted_measures,
@@ -52,10 +55,9 @@ def frame_of(rows: list[dict], model) -> pl.DataFrame:
     return model.validate(frame)
 
 
-def decide(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int
-           ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+def decide(facts: Facts, run_date: date, horizon_days: int
+           ) -> tuple[dict[str, list[dict]], pl.DataFrame]:
     """The three lists (without first_seen_date yet) and the exclusions, from `core`."""
-    facts = load_facts(con)
     results = {
         codes.REJECTED: rejected_without_oqtf(facts, run_date),
         codes.RELEASES: upcoming_releases(facts, run_date, horizon_days),
@@ -73,7 +75,8 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
     try:
         build_core(con, run_date)
         PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
-        lists, exclusions = decide(con, run_date, horizon_days)
+        facts = load_facts(con)
+        lists, exclusions = decide(facts, run_date, horizon_days)
         current = pl.DataFrame(
             [{"flag_id": r["flag_id"], "worklist": name}
              for name, rows in lists.items() for r in rows],
@@ -91,6 +94,10 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
             insert_frame(con, f"worklists.{name}", frame_of(rows, LIST_MODELS[name]))
         con.execute("DELETE FROM worklists.exclusions")
         insert_frame(con, "worklists.exclusions", exclusions)
+        con.execute("DELETE FROM core.asylum_outcomes")
+        insert_frame(con, "core.asylum_outcomes",
+                     frame_of(asylum_outcomes(facts, run_date), AsylumOutcome))
+        con.execute(read_sql("marts.sql"))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -1,5 +1,5 @@
 -- core.removal_measures: one row per measure of the latest AGDREF snapshot of each
--- department, with its execution events (latest EVENEMENTS snapshot) summarised.
+-- department, with its execution events (core.measure_events) summarised.
 CREATE OR REPLACE TABLE core.removal_measures AS
 WITH measures AS (
     SELECT m.*, m.file_name || ':' || m.line_number AS source_row
@@ -8,13 +8,6 @@ WITH measures AS (
                        AND f.recency = 1
     QUALIFY row_number() OVER (PARTITION BY m.measure_id
                                ORDER BY m.extraction_date DESC, m.department, m.line_number) = 1
-), events AS (
-    SELECT e.measure_id, e.event_type, e.event_date,
-           e.file_name || ':' || e.line_number AS source_row, e.line_number
-    FROM staging.agdref_events e
-    JOIN latest_files f ON f.file_name = e.file_name AND f.file_kind = 'agdref_evenements'
-                       AND f.recency = 1
-    WHERE e.event_date <= getvariable('run_date')
 ), summary AS (
     SELECT measure_id,
            arg_max(event_type, (event_date, line_number)) AS last_event_type,
@@ -24,7 +17,7 @@ WITH measures AS (
                AS departure_date,
            bool_or(event_type = 'FUITE') AS absconded,
            list(source_row ORDER BY event_date, line_number) AS event_rows
-    FROM events GROUP BY measure_id
+    FROM core.measure_events GROUP BY measure_id
 )
 SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key, m.department, m.measure_type,
        m.measure_basis, m.decision_date, m.notification_date, m.departure_period_days,

@@ -1,0 +1,157 @@
+"""Indicators (marts), each checked on a tiny inbox whose answer is known by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from tests.builders import row, write_file
+from tests.conftest import ingest
+from tests.scenarios import RUN, Inbox
+from transforms.publish import publish_worklists
+
+FINAL_LIST = date(2026, 10, 9)  # knowledge date of the builders' rejection
+SECOND = {"NUM_AGDREF": "0987654321", "NOM": "KEITA", "PRENOMS": "SEKOU",
+          "DATE_NAISSANCE": "02/02/1985"}
+THIRD = {"NUM_AGDREF": "0555555555", "NOM": "CAMARA", "PRENOMS": "ALPHA",
+         "DATE_NAISSANCE": "05/05/1980"}
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def mart(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
+    return con.sql(f"SELECT * FROM marts.{table} ORDER BY ALL").pl().to_dicts()  # noqa: S608
+
+
+def test_rejections_and_the_oqtf_that_followed(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().person(**SECOND).person(**THIRD)
+    for n, person in enumerate(({}, SECOND, THIRD), start=1):
+        inbox.telemofpra(FINAL_LIST, NUM_OFPRA=f"OF2025000000{n}", **person)
+    inbox.measure()  # L611-1-4 decided 20/10: 11 days after the knowledge date, in time
+    inbox.measure(ID_MESURE="M01300000002", NUM_AGDREF=SECOND["NUM_AGDREF"],
+                  DATE_DECISION="02/11/2026", DATE_NOTIFICATION="03/11/2026")  # 24 days
+    inbox.measure(ID_MESURE="M01300000003", NUM_AGDREF=THIRD["NUM_AGDREF"],
+                  FONDEMENT="L611-1-2")  # another basis: not an OQTF after a rejection
+    inbox.decide()
+    assert mart(con, "rejections_oqtf") == [{
+        "department": "13", "iso_week": iso_week(FINAL_LIST), "nationality": "GIN",
+        "final_rejections": 3, "oqtf_issued": 2, "oqtf_within_deadline": 1,
+        "share_issued": 0.6667, "share_within_deadline": 0.3333, "median_delay_days": 17.5,
+    }]
+
+
+def test_overdue_backlog_by_band(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().person(**SECOND)
+    inbox.telemofpra(FINAL_LIST)  # due 24/10: 23 days overdue on RUN
+    inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20250000002", **SECOND)  # not yet due
+    inbox.decide()
+    assert mart(con, "overdue_backlog") == [
+        {"department": "13", "nationality": "GIN", "days_overdue_band": "0", "persons": 1,
+         "to_assess_first": 0},
+        {"department": "13", "nationality": "GIN", "days_overdue_band": "1-30", "persons": 1,
+         "to_assess_first": 0},
+    ]
+
+
+OLD_OQTF = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
+
+
+def test_unexecuted_measures_by_age_and_coercibility(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().person(**SECOND)
+    inbox.measure(**OLD_OQTF)
+    inbox.measure(ID_MESURE="M01300000002", NUM_AGDREF=SECOND["NUM_AGDREF"],
+                  DATE_DECISION="01/03/2023", DATE_NOTIFICATION="03/03/2023")  # 3 years on
+    inbox.decide()
+    assert mart(con, "unexecuted_measures") == [
+        {"department": "13", "measure_type": "OQTF", "age_band": "1096+",
+         "is_coercible": False, "in_detention": False, "measures": 1},
+        {"department": "13", "measure_type": "OQTF", "age_band": "91-365",
+         "is_coercible": True, "in_detention": False, "measures": 1},
+    ]
+
+
+def test_execution_events_outcomes_passes_and_return_aid(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().measure(**OLD_OQTF)
+    events = [("AIDE_RETOUR_PROPOSEE", "02/04/2026", ""),
+              ("DEMANDE_LAISSEZ_PASSER", "10/04/2026", ""),
+              ("LAISSEZ_PASSER_REFUSE", "20/04/2026", ""),
+              ("DEMANDE_LAISSEZ_PASSER", "04/05/2026", ""),
+              ("LAISSEZ_PASSER_OBTENU", "06/05/2026", ""),
+              ("ECHEC_ELOIGNEMENT", "07/05/2026", "Passager M. X absent"),  # rare text
+              *[("ECHEC_ELOIGNEMENT", f"{d:02d}/06/2026", "refus d'embarquer")
+                for d in (1, 2, 3, 4, 5)]]
+    for kind, day, reason in events:
+        inbox.event(TYPE_EVENEMENT=kind, DATE_EVENEMENT=day, MOTIF=reason)
+    inbox.decide()
+    week = iso_week
+    assert mart(con, "consular_passes") == [
+        {"department": "13", "iso_week": week(date(2026, 4, 10)), "nationality": "GIN",
+         "requested": 1, "granted": 0, "refused": 0},
+        {"department": "13", "iso_week": week(date(2026, 4, 20)), "nationality": "GIN",
+         "requested": 0, "granted": 0, "refused": 1},
+        {"department": "13", "iso_week": week(date(2026, 5, 4)), "nationality": "GIN",
+         "requested": 1, "granted": 1, "refused": 0},
+    ]
+    assert mart(con, "return_aid") == [
+        {"department": "13", "iso_week": week(date(2026, 4, 2)), "nationality": "GIN",
+         "measure_type": "OQTF", "proposed": 1}]
+    failures = {(r["failure_reason"], r["events"]) for r in mart(con, "execution_outcomes")}
+    # Free text shared by fewer than 5 events never reaches a mart.
+    assert failures == {("autre", 1), ("refus d'embarquer", 5)}
+    assert {r["outcome"] for r in mart(con, "execution_outcomes")} == {"FAILURE"}
+
+
+def test_upcoming_releases_by_week_with_date_changes(tmp_path, con):
+    inbox = Inbox(tmp_path, con)
+    inbox.genesis(date(2026, 11, 1), row("genesis", DATE_LIBERATION_PREVISIBLE="20/01/2027"))
+    inbox.genesis(date(2026, 11, 15), row("genesis"))  # 15/01/2027: five days earlier
+    inbox.decide()
+    assert mart(con, "upcoming_releases") == [
+        {"department": "13", "release_week": iso_week(date(2027, 1, 15)),
+         "situation": "IDENTITY_TO_CONFIRM", "detainees": 1, "release_brought_forward": 1,
+         "release_postponed": 0}]
+
+
+def test_handovers_by_quarter_executed_or_not(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person()
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1", DELAI_DEPART_JOURS="",
+                  DATE_DECISION="10/07/2026", DATE_NOTIFICATION="12/07/2026",
+                  DATE_ACCORD_ETAT_MEMBRE="01/07/2026", STATUT="EXECUTEE")
+    inbox.measure(ID_MESURE="M01300000002", TYPE_MESURE="REMISE", FONDEMENT="L621-2",
+                  DELAI_DEPART_JOURS="", DATE_DECISION="20/08/2026",
+                  DATE_NOTIFICATION="21/08/2026", DATE_ACCORD_ETAT_MEMBRE="15/08/2026")
+    inbox.event(ID_MESURE="M01300000002", TYPE_EVENEMENT="ECHEC_ELOIGNEMENT",
+                DATE_EVENEMENT="01/10/2026", MOTIF="vol annulé")
+    inbox.decide()
+    assert mart(con, "handovers_quarterly") == [
+        {"quarter": "2026-Q3", "department": "13", "nationality": "GIN",
+         "measure_type": "REMISE", "measures": 1, "executed": 0, "not_executed": 1,
+         "failed_attempts": 1, "failure_reasons": ["autre"]},
+        {"quarter": "2026-Q3", "department": "13", "nationality": "GIN",
+         "measure_type": "TRANSFERT_DUBLIN", "measures": 1, "executed": 1, "not_executed": 0,
+         "failed_attempts": 0, "failure_reasons": []},
+    ]
+
+
+def test_data_quality_counts_files_rows_and_quarantine(tmp_path, con):
+    write_file(tmp_path, "TELEMOFPRA_13_20261113.csv", "telemofpra",
+               [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF20250000002",
+                                       DATE_DECISION="31/02/2026")])
+    write_file(tmp_path, "GENESIS_E01301_20261115.csv", "genesis", [row("genesis")])
+    (tmp_path / "telemofpra" / "notes.txt").write_text("not a list")
+    ingest(con, tmp_path)
+    run_ids = {r[0] for r in con.sql("SELECT DISTINCT run_id FROM audit.files").fetchall()}
+    publish_worklists(con, RUN, horizon_days=120)
+    quality = {(r["system"], r["department"], r["status"]): (r["files"], r["rows_read"],
+               r["rows_staged"], r["rows_quarantined"]) for r in mart(con, "data_quality")}
+    assert quality == {("telemofpra", "13", "LOADED"): (1, 2, 1, 1),
+                       ("genesis", "13", "LOADED"): (1, 1, 1, 0),
+                       ("telemofpra", None, "REJECTED"): (1, 0, 0, 0)}
+    reasons = mart(con, "quarantine_reasons")
+    assert [(r["system"], r["column_name"], r["check_name"], r["rows_quarantined"])
+            for r in reasons] == [("telemofpra", "DATE_DECISION", "calendar_date", 1)]
+    assert {r["run_id"] for r in reasons} <= run_ids
