@@ -1,1 +1,2 @@
-"""The dashboard, built from worklists and marts (not yet implemented)."""
+"""The dashboard, built from worklists and marts: one HTML page per department and a
+national overview, self-contained (no network)."""

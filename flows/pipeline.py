@@ -12,6 +12,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from dashboards import build as dashboard
 from flows.settings import RunSettings
 from transforms import export, warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
@@ -97,8 +98,9 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int) -> dic
 
 @task(name="publish-exports")
 def publish_exports(warehouse_path: Path, exports: Path, as_of: date, run_id: str) -> dict:
-    """Write every department's folder (CSV lists, README.txt) beside the published tree,
-    then move each into place by renames; record every file in audit.exports."""
+    """Write every department's folder (lists as CSV and XLSX, README.txt, dashboard) and
+    the national dashboard beside the published tree, then move each into place by
+    renames; record every file in audit.exports."""
     built = exports / f".incoming-{run_id}"
     if built.exists():
         shutil.rmtree(built)
@@ -111,6 +113,11 @@ def publish_exports(warehouse_path: Path, exports: Path, as_of: date, run_id: st
             for department in progress.track(departments):
                 records += export.write_department(lists, department, built / department,
                                                    as_of)
+                records.append(dashboard.write_page(
+                    con, dashboard.Scope(department, as_of, run_id),
+                    built / department / dashboard.PAGE_NAME))
+        records.append(dashboard.write_page(con, dashboard.Scope(None, as_of, run_id),
+                                            built / dashboard.NATIONAL_PAGE_NAME))
         export.publish_tree(built, exports)
         export.record_exports(con, run_id, records)
     get_run_logger().info("exports: %d departments, %d files in %s",

@@ -182,12 +182,12 @@ class QuarantineRow(PublishedModel):
 class ExportRecord(PublishedModel):
     """audit.exports. Grain: one exported file."""
 
-    run_id: str
-    department: str
-    worklist: str
-    file_name: str
-    rows: pl.Int64
-    sha256: str
+    run_id: str = pa.Field(description="run that wrote the file")
+    department: str = pa.Field(description="department folder, or 'national'")
+    worklist: str = pa.Field(description="worklist table name, or 'dashboard'")
+    file_name: str = pa.Field(description="path under the exports folder")
+    rows: pl.Int64 = pa.Field(ge=0, description="list rows in the file (0 for a dashboard)")
+    sha256: str = pa.Field(description="checksum of the file as written")
 
 
 CORE_TABLES = {"person_links": PersonLink, "asylum_outcomes": AsylumOutcome}

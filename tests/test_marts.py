@@ -152,6 +152,7 @@ def test_data_quality_counts_files_rows_and_quarantine(tmp_path, con):
                        ("genesis", "13", "LOADED"): (1, 1, 1, 0),
                        ("telemofpra", None, "REJECTED"): (1, 0, 0, 0)}
     reasons = mart(con, "quarantine_reasons")
-    assert [(r["system"], r["column_name"], r["check_name"], r["rows_quarantined"])
-            for r in reasons] == [("telemofpra", "DATE_DECISION", "calendar_date", 1)]
+    assert [(r["system"], r["department"], r["column_name"], r["check_name"],
+             r["rows_quarantined"]) for r in reasons] == [
+        ("telemofpra", "13", "DATE_DECISION", "calendar_date", 1)]
     assert {r["run_id"] for r in reasons} <= run_ids

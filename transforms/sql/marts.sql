@@ -212,13 +212,20 @@ COMMENT ON COLUMN marts.data_quality.rows_staged IS 'rows staged';
 COMMENT ON COLUMN marts.data_quality.rows_quarantined IS 'rows quarantined (a row failing several checks counts once)';
 
 CREATE OR REPLACE TABLE marts.quarantine_reasons AS
-SELECT q.run_id, coalesce(f.system, 'INCONNU') AS system, q.column_name, q.check_name,
+WITH establishments AS (
+    SELECT DISTINCT establishment_code, department FROM staging.detainees
+)
+SELECT q.run_id, coalesce(f.system, 'INCONNU') AS system,
+       CASE WHEN f.system = 'genesis' THEN e.department ELSE f.unit END AS department,
+       q.column_name, q.check_name,
        count(DISTINCT (q.file_name, q.line_number)) AS rows_quarantined
 FROM audit.quarantine q LEFT JOIN audit.files f USING (file_name)
+LEFT JOIN establishments e ON f.system = 'genesis' AND e.establishment_code = f.unit
 GROUP BY ALL ORDER BY ALL;
-COMMENT ON TABLE marts.quarantine_reasons IS 'Quarantined rows by failed check (values are left in audit.quarantine). Grain: run, system, column, check.';
+COMMENT ON TABLE marts.quarantine_reasons IS 'Quarantined rows by failed check (values are left in audit.quarantine). Grain: run, system, department, column, check.';
 COMMENT ON COLUMN marts.quarantine_reasons.run_id IS 'run that quarantined the rows';
 COMMENT ON COLUMN marts.quarantine_reasons.system IS 'source system of the file';
+COMMENT ON COLUMN marts.quarantine_reasons.department IS 'department of the file (of the establishment for GENESIS); null when unknown';
 COMMENT ON COLUMN marts.quarantine_reasons.column_name IS 'column that failed (null for a whole-row check)';
 COMMENT ON COLUMN marts.quarantine_reasons.check_name IS 'check that failed';
 COMMENT ON COLUMN marts.quarantine_reasons.rows_quarantined IS 'rows';
