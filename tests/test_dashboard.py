@@ -1,0 +1,79 @@
+"""The dashboard as a manager sees it: rendered by headless Chromium (Debian package),
+every chart drawn, no request leaving the machine, counts only; a screenshot is saved
+to test-output/ for a person to look at."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pytest
+
+from dashboards import build as dashboard
+from tests.conftest import PROJECT_ROOT, SAMPLE_AS_OF, SAMPLE_DIR, desktop_tool
+
+SCREENSHOTS = PROJECT_ROOT / "test-output"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def pages(sample_warehouse, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dashboards")
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    written = {}
+    for department in (None, "13"):
+        scope = dashboard.Scope(department, SAMPLE_AS_OF, run_id)
+        name = department or "national"
+        record = dashboard.write_page(sample_warehouse, scope, folder / f"{name}.html")
+        written[name] = (folder / f"{name}.html", record)
+    return written
+
+
+def test_pages_hold_no_person(pages):
+    persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)
+                         for p in (SAMPLE_DIR / "inbox" / "agdref").glob("AGDREF_PERSONNES_*")])
+    plotly_js = dashboard._plotly_script()
+    for path, record in pages.values():
+        text = path.read_text(encoding="utf-8").replace(plotly_js, "")
+        assert record["rows"] == 0 and len(record["sha256"]) == 64
+        numbers = set(re.findall(r"\d{10}", text))
+        assert numbers.isdisjoint(persons["NUM_AGDREF"].drop_nulls().to_list())
+        for surname in persons["NOM"].drop_nulls().unique().to_list()[:300]:
+            assert f">{surname}<" not in text and f'"{surname}"' not in text
+        assert "http://" not in text and "https://" not in text
+
+
+def test_chromium_draws_every_chart_without_network(pages):
+    chromium = desktop_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            for name, (path, _) in pages.items():
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                requests, errors = [], []
+                page.on("request", lambda r, seen=requests: seen.append(r.url))
+                page.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
+                page.goto(path.as_uri(), wait_until="load")
+                page.wait_for_function("document.querySelectorAll('.main-svg').length > 0")
+                drawn = page.evaluate("""() => [...document.querySelectorAll(
+                    '.plotly-graph-div')].map(d => ({id: d.id,
+                    marks: d.querySelectorAll('.point path, .scatterlayer path').length,
+                    notes: [...d.querySelectorAll('.annotation-text')].map(a => a.textContent)
+                }))""")
+                page.screenshot(path=str(SCREENSHOTS / f"dashboard_{name}.png"), full_page=True)
+                page.close()
+                assert errors == []
+                # Only the page itself: no script, font or image fetched from anywhere.
+                assert requests == [path.as_uri()], requests
+                assert [d["id"] for d in drawn] == [f"chart-{c.__name__}"
+                                                    for c in dashboard.CHARTS]
+                for chart in drawn:
+                    assert chart["marks"] > 0 or chart["notes"], chart
+        finally:
+            browser.close()
+    assert (SCREENSHOTS / "dashboard_national.png").stat().st_size > 10_000
