@@ -67,7 +67,8 @@ def run(
         first_line = str(err).splitlines()[0][:200] if str(err) else ""
         _fail(f"run failed: {type(err).__name__}: {first_line}")
     typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
-               f"{_worklist_summary(result)}; warehouse {warehouse}")
+               f"{_worklist_summary(result)}")
+    typer.echo(_outputs(warehouse, exports))
 
 
 def _worklist_summary(result: dict) -> str:
@@ -123,7 +124,29 @@ def demo(
         result = _execute_run(inbox, warehouse, exports, day)
         typer.echo(f"  run {result['run_id']}: {result['files']} new files; "
                    f"{_worklist_summary(result)}")
-    typer.echo(f"warehouse: {warehouse}\nexports:   {exports}")
+    typer.echo(_outputs(warehouse, exports))
+
+
+def _outputs(warehouse: Path, exports: Path) -> str:
+    """Where each output of the last run is, for the person who just ran it."""
+    from dashboards.build import NATIONAL_PAGE_NAME, PAGE_NAME
+
+    departments = sorted(p.name for p in exports.iterdir()
+                         if p.is_dir() and not p.name.startswith("."))
+    lists = sorted(p.name for p in (exports / departments[0]).glob("*.csv")) if departments \
+        else []
+    lists = [name.removesuffix(".csv") for name in lists]
+    rows = [
+        ("warehouse (DuckDB; docs/analysts.md)", str(warehouse)),
+        ("national dashboard", str(exports / NATIONAL_PAGE_NAME)),
+        (f"department folders ({', '.join(departments)})", f"{exports}/<department>/"),
+        ("  worklists (.csv and .xlsx)", ", ".join(lists)),
+        ("  guide to columns and codes", "README.txt"),
+        ("  department dashboard", PAGE_NAME),
+        ("audit tables", "audit.runs, audit.files, audit.quarantine, audit.exports"),
+    ]
+    lines = ["outputs:", *(f"  {label:<40}{value}" for label, value in rows)]
+    return "\n".join(lines)
 
 
 def main() -> None:  # pragma: no cover

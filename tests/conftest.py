@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -63,3 +65,15 @@ def sample_warehouse():
 @pytest.fixture
 def ingest_into():
     return ingest
+
+
+@pytest.fixture(scope="session")
+def demo_output(tmp_path_factory) -> tuple[Path, str]:
+    """`reconcile demo` run once, as a user runs it (its own process, real Prefect flow):
+    the output folder and what the command printed."""
+    out = tmp_path_factory.mktemp("demo") / "demo-output"
+    env = {**os.environ, "PREFECT_HOME": str(out.parent / "prefect"), "COLUMNS": "160"}
+    result = subprocess.run([sys.executable, "-m", "flows", "demo", "--out", str(out)],
+                            capture_output=True, text=True, env=env, timeout=900, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out, result.stdout

@@ -21,7 +21,12 @@ from schemas.published import (
 )
 from transforms.core import build_core
 from transforms.flags import HISTORY_SCHEMA, first_seen_dates, next_history
-from transforms.warehouse import insert_frame, polars_schema, read_sql
+from transforms.warehouse import (
+    comment_undescribed_columns,
+    insert_frame,
+    polars_schema,
+    read_sql,
+)
 from transforms.worklists import (
     Facts,
     asylum_outcomes,
@@ -98,6 +103,7 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
         insert_frame(con, "core.asylum_outcomes",
                      frame_of(asylum_outcomes(facts, run_date), AsylumOutcome))
         con.execute(read_sql("marts.sql"))
+        comment_undescribed_columns(con, ("core", "marts"))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -11,6 +11,7 @@ import duckdb
 import pandera.polars as pa
 import polars as pl
 
+from schemas import glossary
 from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
 from schemas.sources import SOURCE_MODELS
 from schemas.staging import STAGED_MODELS, STAGING_TABLES
@@ -55,7 +56,7 @@ def _literal(text: str) -> str:
 def model_columns(model: type[pa.DataFrameModel]) -> dict[str, tuple[pl.DataType, str | None]]:
     schema = model.to_schema()
     return {
-        name: (column.dtype.type, column.description)
+        name: (column.dtype.type, column.description or glossary.COLUMNS.get(name))
         for name, column in schema.columns.items()
     }
 
@@ -172,3 +173,18 @@ def supersede_file(
 
 def polars_schema(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
     return {column: dtype for column, (dtype, _) in model_columns(model).items()}
+
+
+def comment_undescribed_columns(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]
+                                ) -> None:
+    """Tables rebuilt by CREATE OR REPLACE lose their comments: describe every column
+    still without one from the glossary (names are read from the catalog, not typed in)."""
+    rows = con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name IN ? "
+        "AND (comment IS NULL OR comment = '') ORDER BY ALL", [list(schemas)]).fetchall()
+    for schema, table, column in rows:
+        description = glossary.COLUMNS.get(column)
+        if description:
+            con.execute(f'COMMENT ON COLUMN {schema}.{table}."{column}" IS '
+                        f"{_literal(description)}")

@@ -15,3 +15,5 @@ INSERT OR REPLACE INTO audit.layers VALUES
   ('worklists', 'The three worklists, their exclusions and the flag history, as of the run date.'),
   ('marts', 'Aggregate indicators for analysts and managers.'),
   ('audit', 'Runs, files, quarantined rows and exports: the accounting of every input row.');
+COMMENT ON COLUMN audit.layers.layer IS 'schema of the warehouse';
+COMMENT ON COLUMN audit.layers.description IS 'what the schema holds (DuckDB cannot comment a schema itself)';

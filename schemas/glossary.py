@@ -1,0 +1,116 @@
+"""What a column means wherever it appears in the warehouse, by name. A column whose own
+contract gives no description is described from here, so that every column an analyst
+sees carries a COMMENT (tests/test_analysts.py checks it)."""
+
+from __future__ import annotations
+
+COLUMNS: dict[str, str] = {
+    # lineage and keys
+    "record_key": "source person record: telemofpra:<NUM_OFPRA>, "
+                  "genesis:<CODE_ETABLISSEMENT>:<NUM_ECROU> or agdref:<NUM_AGDREF>",
+    "person_key": "person: the AGDREF number when linked with confidence, else the record key",
+    "num_agdref": "10-digit AGDREF number (text: leading zeros matter)",
+    "num_agdref_as_delivered": "AGDREF number as written in the source row, before checks",
+    "num_ofpra": "OFPRA file number",
+    "system": "source system: telemofpra, genesis or agdref",
+    "source_row": "<file name>:<line number> of the row this fact comes from (header = line 1)",
+    "source_rows": "<file name>:<line number> of every row behind this fact",
+    "event_rows": "<file name>:<line number> of the measure's execution events",
+    "file_name": "source file name",
+    "line_number": "line in the source file (header = line 1; sheet row for XLSX)",
+    "snapshot_date": "extraction date of the AGDREF snapshot the row comes from",
+    "list_date": "extraction date of the GENESIS list the row comes from",
+    "extraction_date": "extraction date of the file (from its name)",
+    "department": "department (INSEE code: 01…95, 2A, 2B, 971…976)",
+    "evidence": "NUMBER (the record gave this AGDREF number), IDENTITY (identity agrees, "
+                "complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date)",
+    # identity (personal data)
+    "last_name": "surname as written (personal data)",
+    "first_names": "given names as written (personal data)",
+    "usual_name": "usual name as written (personal data)",
+    "last_name_ascii": "surname, ASCII upper case, single spaces (personal data)",
+    "first_names_ascii": "given names, ASCII upper case, single spaces (personal data)",
+    "usual_name_ascii": "usual name, ASCII upper case (personal data)",
+    "sex": "M or F",
+    "birth_year": "birth year",
+    "birth_month": "birth month, null when unknown",
+    "birth_day": "birth day, null when unknown",
+    "birth_date": "birth date when complete (personal data)",
+    "birth_date_is_placeholder": "birth date given as 01/01, a common placeholder: weak evidence",
+    "birth_place": "birth place as written (free text)",
+    "nationality": "nationality, ISO 3166-1 alpha-3",
+    "nationality_as_delivered": "nationality as written in the source row",
+    "entry_date": "declared date of entry into France",
+    "french_family_link": "CONJOINT or PARENT of a French national (OQ-04)",
+    "file_status": "AGDREF file situation: ACTIF, DECEDE, NATURALISE, PARTI",
+    # asylum
+    "decision_key": "one decision: OFPRA number, body, date, outcome, claim type",
+    "claim_type": "PREMIERE, REEXAMEN, REEXAMEN_MULTIPLE or REOUVERTURE",
+    "procedure": "NORMALE or ACCELEREE",
+    "claim_date": "date the claim was lodged",
+    "deciding_body": "OFPRA or CNDA",
+    "outcome": "decision outcome (REJET, REFUGIE, PROTECTION_SUBSIDIAIRE, IRRECEVABILITE, "
+               "CLOTURE, ...)",
+    "decision_basis": "legal basis given for the decision (inadmissibility, accelerated)",
+    "cnda_mode": "CNDA ruling mode: AUDIENCE (after a hearing) or ORDONNANCE",
+    "decision_date": "date of the decision",
+    "notification_date": "date the decision was notified",
+    "final_date": "date the OFPRA decision became final (no appeal lodged)",
+    "first_list_date": "first TélémOfpra list that carried the decision",
+    "first_notified_list_date": "first list that carried the decision with its notification",
+    "first_final_list_date": "first list that carried the decision with its final date",
+    # titles
+    "title_type": "CST, CR, CSP, RECEPISSE, APS or ADA (asylum attestation)",
+    "start_date": "first day of validity",
+    "end_date": "last day of validity",
+    "title_status": "VALIDE, RETIRE or EXPIRE",
+    # measures and events
+    "measure_id": "AGDREF measure id",
+    "measure_type": "OQTF, APE, AME, ITF, REMISE or TRANSFERT_DUBLIN",
+    "measure_basis": "legal basis of the measure (L611-1-4: rejected asylum seeker)",
+    "departure_period_days": "voluntary departure period in days (null: none granted)",
+    "notification_situation": "where the person was when notified: LIBRE, DETENU, ASSIGNE, "
+                              "RETENU",
+    "reentry_ban_years": "re-entry ban (IRTF) in years",
+    "member_state_acceptance_date": "other State's acceptance (Dublin transfer, remise)",
+    "appeal_status": "court challenge: AUCUN, EN_COURS, REJETE, ANNULE",
+    "measure_status": "EN_VIGUEUR, ANNULEE, ABROGEE, RETIREE or EXECUTEE",
+    "last_event_type": "latest execution event on or before the run date",
+    "last_event_date": "date of that event",
+    "departure_date": "first recorded departure (forced removal or voluntary departure)",
+    "absconded": "a FUITE (absconding) event is recorded",
+    "event_type": "execution event (AIDE_RETOUR_PROPOSEE, DEMANDE_LAISSEZ_PASSER, "
+                  "ECHEC_ELOIGNEMENT, ELOIGNEMENT_EXECUTE, ...)",
+    "event_date": "date of the event",
+    "event_reason": "reason as written (free text; may hold personal data)",
+    "days_since_enforceable": "days from enforceable_from to the run date",
+    "is_coercible": "house arrest or retention still possible on the run date (OQ-08)",
+    # detentions
+    "establishment_code": "GENESIS establishment code",
+    "establishment_name": "establishment name",
+    "committal_number": "committal number (NUM_ECROU), unique within the establishment",
+    "committal_date": "committal date",
+    "penal_category": "PREVENU (remand), CONDAMNE (sentenced) or MIXTE",
+    "sentence_days": "total sentence in days",
+    "release_date": "expected release date",
+    "previous_release_date": "expected release date on the establishment's previous list",
+    "itf": "judicial ban from the territory: NON, TEMPORAIRE or DEFINITIVE",
+    # worklists
+    "reason": "why listed: NO_MEASURE or PRIOR_MEASURE_NOT_COERCIBLE",
+    "situation": "ENFORCEABLE_MEASURE, MEASURE_TO_EXAMINE or IDENTITY_TO_CONFIRM",
+    # audit
+    "run_id": "run (audit.runs)",
+    "as_of_date": "as-of date of the run: every date computation uses it",
+    "started_at": "when the run started (server clock)",
+    "finished_at": "when the run finished (null while running or if killed)",
+    "status": "audit.runs: RUNNING, SUCCEEDED, FAILED; audit.files: LOADED, "
+              "SKIPPED_DUPLICATE, SUPERSEDED, REJECTED",
+    "sha256": "SHA-256 checksum of the file",
+    "rows_read": "data rows read",
+    "rows_staged": "rows staged",
+    "rows_quarantined": "rows quarantined (a row failing several checks counts once)",
+    "column_name": "column that failed (null for a whole-row or whole-file check)",
+    "check_name": "check that failed",
+    "layer": "schema of the warehouse",
+    "description": "what the layer holds",
+}

@@ -1,0 +1,85 @@
+"""The demo as a user meets it: `reconcile demo` says where every output is; the
+warehouse is documented down to each column; the ten queries of docs/analysts.md run;
+the exports on disk are exactly those recorded in audit.exports. Slow: one demo run."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import duckdb
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+ANALYSTS = PROJECT_ROOT / "docs" / "analysts.md"
+QUERIES = re.findall(r"```sql\n(.*?)```", ANALYSTS.read_text(encoding="utf-8"), re.S)
+SYSTEM_SCHEMAS = ("main", "information_schema", "pg_catalog")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_con(demo_output):
+    out, _ = demo_output
+    con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+def test_demo_says_where_each_output_is(demo_output):
+    out, printed = demo_output
+    tail = printed[printed.index("outputs:"):]
+    for path in (out / "warehouse.duckdb", out / "exports" / "tableau_de_bord_national.html"):
+        assert str(path) in tail and path.is_file()
+    for department in ("13", "2A"):
+        folder = out / "exports" / department
+        assert department in tail
+        assert (folder / "README.txt").is_file() and (folder / "tableau_de_bord.html").is_file()
+        assert len(list(folder.glob("*.csv"))) == 3 and len(list(folder.glob("*.xlsx"))) == 3
+
+
+def test_every_table_and_column_is_described(demo_con):
+    tables = demo_con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+        "WHERE schema_name NOT IN ? AND coalesce(comment, '') = ''",
+        [list(SYSTEM_SCHEMAS)]).fetchall()
+    columns = demo_con.execute(
+        "SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
+        "WHERE schema_name NOT IN ? AND coalesce(comment, '') = ''",
+        [list(SYSTEM_SCHEMAS)]).fetchall()
+    assert tables == [] and columns == []
+    schemas = {r[0] for r in demo_con.execute(
+        "SELECT schema_name FROM duckdb_schemas() WHERE NOT internal AND schema_name NOT IN ?",
+        [list(SYSTEM_SCHEMAS)]).fetchall()}
+    described = {r[0] for r in demo_con.execute("SELECT layer FROM audit.layers").fetchall()}
+    assert schemas == described == {"raw", "staging", "core", "worklists", "marts", "audit"}
+
+
+def test_the_guide_has_ten_queries():
+    assert len(QUERIES) == 10
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[f"query-{i}" for i in range(1, 11)])
+def test_analyst_query_runs_on_the_demo_warehouse(demo_con, query):
+    rows = demo_con.sql(query).fetchall()
+    assert len(rows) > 0
+
+
+def test_exports_on_disk_are_those_recorded(demo_con, demo_output):
+    out, _ = demo_output
+    exports = out / "exports"
+    (last_run,) = demo_con.execute(
+        "SELECT run_id FROM audit.runs ORDER BY started_at DESC LIMIT 1").fetchone()
+    records = demo_con.execute(
+        "SELECT file_name, rows, sha256 FROM audit.exports WHERE run_id = ?",
+        [last_run]).fetchall()
+    on_disk = {str(p.relative_to(exports)) for p in exports.rglob("*")
+               if p.is_file() and p.name != "README.txt"}
+    assert {name for name, _, _ in records} == on_disk
+    for name, rows, sha in records:
+        data = (exports / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sha
+        if name.endswith(".csv"):
+            assert data.count(b"\r\n") == rows + 1  # header + rows (no line break in cells)
+    assert not any(p.name.startswith(".") for p in exports.iterdir())  # nothing half-built
