@@ -38,7 +38,7 @@ COLUMNS: dict[str, str] = {
     "birth_date": "birth date when complete (personal data)",
     "birth_date_is_placeholder": "birth date given as 01/01, a common placeholder: weak evidence",
     "birth_place": "birth place as written (free text)",
-    "nationality": "nationality, ISO 3166-1 alpha-3",
+    "nationality": "nationality, ISO 3166-1 alpha-3 (INCONNUE in marts when not known)",
     "nationality_as_delivered": "nationality as written in the source row",
     "entry_date": "declared date of entry into France",
     "french_family_link": "CONJOINT or PARENT of a French national (OQ-04)",

@@ -88,7 +88,7 @@ def test_each_department_sees_its_rows_and_no_row_is_lost(sample_warehouse, tmp_
         assert code in readme
     assert {r["file_name"].split("/")[0] for r in records} == set(departments)
     for record in records:
-        assert record["sha256"] == export.sha256_of(tmp_path / record["file_name"])
+        assert record["sha256"] == export.checksum(tmp_path / record["file_name"])
 
 
 def test_publication_replaces_folders_and_drops_stale_departments(tmp_path):

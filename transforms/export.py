@@ -7,7 +7,6 @@ cells that a spreadsheet would run as a formula are neutralised."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from datetime import date, datetime, time
@@ -20,6 +19,7 @@ import xlsxwriter
 from schemas import codes
 from schemas import exports as contract
 from schemas.published import ExportRecord
+from transforms.inbox import checksum
 from transforms.warehouse import insert_frame, polars_schema
 
 README_ENCODING = "utf-8-sig"
@@ -79,14 +79,6 @@ def write_xlsx(frame: pl.DataFrame, path: Path, title: str, run_date: date) -> N
         frame.write_excel(workbook, worksheet=title[:31], autofit=True,
                           dtype_formats={pl.Date: contract.XLSX_DATE_FORMAT},
                           table_style="Table Style Light 9", freeze_panes=(1, 0))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
@@ -153,7 +145,7 @@ def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Pa
         sizes[worklist] = rows.height
         records += [{"department": department, "worklist": worklist,
                      "file_name": f"{department}/{written.name}", "rows": rows.height,
-                     "sha256": sha256_of(written)} for written in (path, workbook)]
+                     "sha256": checksum(written)} for written in (path, workbook)]
     (folder / contract.README_NAME).write_text(
         readme_text(department, run_date, sizes), encoding=README_ENCODING, newline="")
     return records

@@ -1,6 +1,7 @@
 -- Indicators for managers and analysts (marts): aggregates only, never a person.
 -- Rebuilt each run from core, worklists and audit, as of getvariable('run_date').
 -- Each indicator is defined here once; tests/test_marts.py checks each on a tiny inbox.
+-- Columns without a COMMENT here are described from schemas/glossary.py.
 
 -- Final rejections received and the OQTF L. 611-1 4° that followed (OQ-01, OQ-02).
 CREATE OR REPLACE TABLE marts.rejections_oqtf AS
@@ -29,7 +30,6 @@ GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.rejections_oqtf IS 'Final rejections received (right to remain ended, by ISO week of the knowledge date) and the OQTF on basis L. 611-1 4° issued after them. Grain: department, ISO week, nationality.';
 COMMENT ON COLUMN marts.rejections_oqtf.department IS 'domicile department of the deciding TélémOfpra record';
 COMMENT ON COLUMN marts.rejections_oqtf.iso_week IS 'ISO week (YYYY-Www) of the knowledge date: when the end of the right to remain was first proven by a list';
-COMMENT ON COLUMN marts.rejections_oqtf.nationality IS 'ISO 3166-1 alpha-3 (INCONNUE when not known)';
 COMMENT ON COLUMN marts.rejections_oqtf.final_rejections IS 'persons whose right to remain ended (core.asylum_outcomes.effect = ENDED)';
 COMMENT ON COLUMN marts.rejections_oqtf.oqtf_issued IS 'of them, persons with an OQTF on basis L611-1-4 decided on or after the end of the right to remain (linked persons only)';
 COMMENT ON COLUMN marts.rejections_oqtf.oqtf_within_deadline IS 'of them, OQTF decided at most 15 days after the knowledge date (OQ-02)';
@@ -51,7 +51,6 @@ LEFT JOIN core.asylum_outcomes o USING (person_key)
 GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.overdue_backlog IS 'Persons on rejected_without_oqtf by days past the OQTF deadline. Grain: department, nationality, band.';
 COMMENT ON COLUMN marts.overdue_backlog.department IS 'department whose prefecture must act';
-COMMENT ON COLUMN marts.overdue_backlog.nationality IS 'ISO 3166-1 alpha-3 (INCONNUE when not known)';
 COMMENT ON COLUMN marts.overdue_backlog.days_overdue_band IS 'days past the due date: 0 (not yet due), 1-30, 31-90, 91-365, 366+';
 COMMENT ON COLUMN marts.overdue_backlog.persons IS 'persons listed';
 COMMENT ON COLUMN marts.overdue_backlog.to_assess_first IS 'of them, with marker INDIVIDUAL_ASSESSMENT (OQ-04)';
@@ -101,7 +100,6 @@ GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.execution_outcomes IS 'Execution outcomes of removal measures by ISO week of the event. Grain: department, week, nationality, measure type, outcome, failure reason.';
 COMMENT ON COLUMN marts.execution_outcomes.department IS 'department of the AGDREF snapshot';
 COMMENT ON COLUMN marts.execution_outcomes.iso_week IS 'ISO week (YYYY-Www) of the event';
-COMMENT ON COLUMN marts.execution_outcomes.nationality IS 'ISO 3166-1 alpha-3 (INCONNUE when not known)';
 COMMENT ON COLUMN marts.execution_outcomes.measure_type IS 'type of the measure executed or attempted';
 COMMENT ON COLUMN marts.execution_outcomes.outcome IS 'FORCED_REMOVAL (ELOIGNEMENT_EXECUTE), VOLUNTARY_DEPARTURE (DEPART_VOLONTAIRE_CONSTATE) or FAILURE (ECHEC_ELOIGNEMENT)';
 COMMENT ON COLUMN marts.execution_outcomes.failure_reason IS 'reason of a failure, lower case; ''autre'' when fewer than 5 events share the text';
@@ -133,7 +131,6 @@ GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.return_aid IS 'Return aid proposals (AIDE_RETOUR_PROPOSEE) by ISO week. Grain: department, week, nationality, measure type.';
 COMMENT ON COLUMN marts.return_aid.department IS 'department of the AGDREF snapshot';
 COMMENT ON COLUMN marts.return_aid.iso_week IS 'ISO week (YYYY-Www) of the proposal';
-COMMENT ON COLUMN marts.return_aid.nationality IS 'ISO 3166-1 alpha-3 (INCONNUE when not known)';
 COMMENT ON COLUMN marts.return_aid.measure_type IS 'type of the measure the aid was proposed under';
 COMMENT ON COLUMN marts.return_aid.proposed IS 'proposals recorded';
 
@@ -180,7 +177,6 @@ GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.handovers_quarterly IS 'Handovers to another State (remise, Dublin transfer) by quarter of decision, executed or not, with failure reasons. The State is not in the AGDREF export (CONTRACTS §1.3), so it is not a dimension yet. Grain: quarter, department, nationality, measure type.';
 COMMENT ON COLUMN marts.handovers_quarterly.quarter IS 'quarter (YYYY-Qn) of the decision';
 COMMENT ON COLUMN marts.handovers_quarterly.department IS 'managing department';
-COMMENT ON COLUMN marts.handovers_quarterly.nationality IS 'ISO 3166-1 alpha-3 (INCONNUE when not known)';
 COMMENT ON COLUMN marts.handovers_quarterly.measure_type IS 'REMISE or TRANSFERT_DUBLIN';
 COMMENT ON COLUMN marts.handovers_quarterly.measures IS 'measures decided in the quarter';
 COMMENT ON COLUMN marts.handovers_quarterly.executed IS 'of them, executed (departure recorded or status EXECUTEE)';
@@ -189,17 +185,19 @@ COMMENT ON COLUMN marts.handovers_quarterly.failed_attempts IS 'ECHEC_ELOIGNEMEN
 COMMENT ON COLUMN marts.handovers_quarterly.failure_reasons IS 'distinct failure reasons (''autre'' for rare texts)';
 
 -- Data quality of every run: files by status, rows read, staged and quarantined.
-CREATE OR REPLACE TABLE marts.data_quality AS
-WITH establishments AS (
-    SELECT DISTINCT establishment_code, department FROM staging.detainees
-)
-SELECT f.run_id, coalesce(f.system, 'INCONNU') AS system,
-       CASE WHEN f.system = 'genesis' THEN e.department ELSE f.unit END AS department,
-       f.status, count(*) AS files, sum(f.rows_read)::BIGINT AS rows_read,
-       sum(f.rows_staged)::BIGINT AS rows_staged,
-       sum(f.rows_quarantined)::BIGINT AS rows_quarantined
+-- The department of a file: its unit, or its establishment's department for GENESIS.
+CREATE OR REPLACE TEMP TABLE file_departments AS
+SELECT f.file_name, coalesce(f.system, 'INCONNU') AS system,
+       CASE WHEN f.system = 'genesis' THEN e.department ELSE f.unit END AS department
 FROM audit.files f
-LEFT JOIN establishments e ON f.system = 'genesis' AND e.establishment_code = f.unit
+LEFT JOIN (SELECT DISTINCT establishment_code, department FROM staging.detainees) e
+       ON f.system = 'genesis' AND e.establishment_code = f.unit;
+
+CREATE OR REPLACE TABLE marts.data_quality AS
+SELECT f.run_id, d.system, d.department, f.status, count(*) AS files,
+       sum(f.rows_read)::BIGINT AS rows_read, sum(f.rows_staged)::BIGINT AS rows_staged,
+       sum(f.rows_quarantined)::BIGINT AS rows_quarantined
+FROM audit.files f JOIN file_departments d USING (file_name)
 GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.data_quality IS 'Files received by the run that first saw them, by system, department and status, with row counts. Grain: run, system, department, status.';
 COMMENT ON COLUMN marts.data_quality.run_id IS 'run that first saw the files (audit.runs)';
@@ -212,15 +210,9 @@ COMMENT ON COLUMN marts.data_quality.rows_staged IS 'rows staged';
 COMMENT ON COLUMN marts.data_quality.rows_quarantined IS 'rows quarantined (a row failing several checks counts once)';
 
 CREATE OR REPLACE TABLE marts.quarantine_reasons AS
-WITH establishments AS (
-    SELECT DISTINCT establishment_code, department FROM staging.detainees
-)
-SELECT q.run_id, coalesce(f.system, 'INCONNU') AS system,
-       CASE WHEN f.system = 'genesis' THEN e.department ELSE f.unit END AS department,
-       q.column_name, q.check_name,
-       count(DISTINCT (q.file_name, q.line_number)) AS rows_quarantined
-FROM audit.quarantine q LEFT JOIN audit.files f USING (file_name)
-LEFT JOIN establishments e ON f.system = 'genesis' AND e.establishment_code = f.unit
+SELECT q.run_id, coalesce(d.system, 'INCONNU') AS system, d.department, q.column_name,
+       q.check_name, count(DISTINCT (q.file_name, q.line_number)) AS rows_quarantined
+FROM audit.quarantine q LEFT JOIN file_departments d USING (file_name)
 GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.quarantine_reasons IS 'Quarantined rows by failed check (values are left in audit.quarantine). Grain: run, system, department, column, check.';
 COMMENT ON COLUMN marts.quarantine_reasons.run_id IS 'run that quarantined the rows';
