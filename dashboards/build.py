@@ -229,7 +229,8 @@ footer{font-size:12px;color:#555;padding:16px 24px}
 
 
 def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    """The whole page as one string (deterministic: fixed element ids, no clock)."""
+    """The whole page as one string (deterministic: fixed element ids, no clock, no run
+    id: the same data give the same bytes)."""
     cards = "".join(
         f'<div class="card"><div class="label">{html.escape(label)}</div>'
         f'<div class="value">{value}</div><div class="detail">{html.escape(detail)}</div></div>'
@@ -260,8 +261,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         "nominatives sont dans les fichiers du département. Les signalements sont des "
         "suggestions à examiner, jamais des décisions.</p></header>"
         f'<main><div class="cards">{cards}</div><div class="charts">{charts}</div>{table}'
-        f"</main><footer>Traitement {html.escape(scope.run_id)} — données au "
-        f"{scope.run_date:%d/%m/%Y}.</footer>"
+        f"</main><footer>Données au {scope.run_date:%d/%m/%Y}.</footer>"
         # Charts are drawn while the page is parsed, before the grid has its final widths.
         "<script>window.addEventListener('load',()=>document.querySelectorAll("
         "'.plotly-graph-div').forEach(d=>Plotly.Plots.resize(d)));</script></body></html>"

@@ -37,6 +37,18 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
+def _refuse_if_running(warehouse: Path, exports: Path) -> None:
+    """One clear line before Prefect starts when another run holds the warehouse (the
+    flow takes the lock itself for the whole run; this only answers early)."""
+    from transforms.publication import RunLock, RunLocked, Workspace
+
+    try:
+        with RunLock(Workspace(warehouse, exports)):
+            pass
+    except RunLocked as err:
+        _fail(str(err))
+
+
 def _execute_run(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
     configure_prefect_offline()
     from flows.pipeline import nightly_run
@@ -61,6 +73,7 @@ def run(
     day = _parse_day(as_of)
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
+    _refuse_if_running(warehouse, exports)
     try:
         result = _execute_run(inbox, warehouse, exports, day)
     except Exception as err:  # one line for the operator; details are in the Prefect logs

@@ -13,8 +13,9 @@ from prefect import flow, get_run_logger, task
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboards import build as dashboard
+from flows import faults
 from flows.settings import RunSettings
-from transforms import export, warehouse
+from transforms import export, publication, warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox
 from transforms.publish import publish_worklists
@@ -96,12 +97,11 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int) -> dic
     return asdict(counts)
 
 
-@task(name="publish-exports")
-def publish_exports(warehouse_path: Path, exports: Path, as_of: date, run_id: str) -> dict:
+@task(name="build-exports")
+def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -> dict:
     """Write every department's folder (lists as CSV and XLSX, README.txt, dashboard) and
-    the national dashboard beside the published tree, then move each into place by
-    renames; record every file in audit.exports."""
-    built = exports / f".incoming-{run_id}"
+    the national dashboard into a hidden folder beside the published tree (moved into
+    place at the commit); record every file in audit.exports."""
     if built.exists():
         shutil.rmtree(built)
     records: list[dict] = []
@@ -118,11 +118,37 @@ def publish_exports(warehouse_path: Path, exports: Path, as_of: date, run_id: st
                     built / department / dashboard.PAGE_NAME))
         records.append(dashboard.write_page(con, dashboard.Scope(None, as_of, run_id),
                                             built / dashboard.NATIONAL_PAGE_NAME))
-        export.publish_tree(built, exports)
         export.record_exports(con, run_id, records)
-    get_run_logger().info("exports: %d departments, %d files in %s",
-                          len(departments), len(records), exports)
+    get_run_logger().info("exports: %d departments, %d files built", len(departments),
+                          len(records))
     return {"departments": len(departments), "files": len(records)}
+
+
+@task(name="prepare-workspace")
+def prepare_workspace(workspace: publication.Workspace) -> None:
+    """Finish a publication a killed run committed to, drop what it left, copy the
+    published warehouse as this run's working copy."""
+    if workspace.journal.exists():
+        get_run_logger().warning("finishing the publication of an interrupted run")
+    publication.prepare(workspace)
+
+
+@task(name="commit")
+def commit(workspace: publication.Workspace, run_id: str) -> None:
+    publication.commit(workspace, run_id, stage=faults.reach)
+    get_run_logger().info("published: warehouse %s, exports %s", workspace.warehouse,
+                          workspace.exports)
+
+
+@task(name="record-failure")
+def record_failure(workspace: publication.Workspace, run_id: str, as_of: date,
+                   started_at: datetime) -> None:
+    """A failed run leaves the published state as it was, plus one line in audit.runs."""
+    publication.discard(workspace, run_id)
+    with warehouse.connect(workspace.warehouse) as con:
+        warehouse.create_warehouse(con)
+        con.execute("INSERT INTO audit.runs VALUES (?, ?, ?, ?, 'FAILED')",
+                    [run_id, as_of, started_at, datetime.now()])
 
 
 @task(name="finish-run")
@@ -136,18 +162,28 @@ def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
 
 @flow(name="reconcile-nightly", log_prints=False, persist_result=False)
 def nightly_run(inbox: Path, warehouse_path: Path, exports: Path, as_of: date) -> dict:
-    """Ingest the inbox into the warehouse and publish the worklists as of `as_of`."""
+    """Ingest the inbox and publish the worklists, marts, exports and dashboards as of
+    `as_of`: built on a working copy, published at once (transforms.publication)."""
     settings = RunSettings.from_environment()
-    prepare_warehouse(warehouse_path)
-    run_id = start_run(warehouse_path, as_of)
-    try:
-        plans = plan_inbox(inbox, warehouse_path)
-        outcomes = ingest_files(warehouse_path, plans, run_id)
-        counts = build_worklists(warehouse_path, as_of, settings.release_horizon_days)
-        published = publish_exports(warehouse_path, exports, as_of, run_id)
-    except BaseException:
-        finish_run(warehouse_path, run_id, "FAILED")
-        raise
-    finish_run(warehouse_path, run_id, "SUCCEEDED")
+    workspace = publication.Workspace(warehouse_path, exports)
+    with publication.RunLock(workspace):
+        prepare_workspace(workspace)
+        work = workspace.working_warehouse
+        started_at = datetime.now()
+        prepare_warehouse(work)
+        run_id = start_run(work, as_of)
+        try:
+            plans = plan_inbox(inbox, work)
+            outcomes = ingest_files(work, plans, run_id)
+            faults.reach("after-ingest")
+            counts = build_worklists(work, as_of, settings.release_horizon_days)
+            faults.reach("after-worklists")
+            built = build_exports(work, workspace.built_exports(run_id), as_of, run_id)
+            faults.reach("after-exports")
+            finish_run(work, run_id, "SUCCEEDED")
+            commit(workspace, run_id)
+        except BaseException:
+            record_failure(workspace, run_id, as_of, started_at)
+            raise
     return {"run_id": run_id, "files": len(outcomes), "worklists": counts,
-            "exports": published}
+            "exports": built}
