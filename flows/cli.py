@@ -91,6 +91,41 @@ def _worklist_summary(result: dict) -> str:
 
 
 @app.command()
+def serve(
+    inbox: Annotated[Path, typer.Option(help="Inbox folder the prisons, OFPRA and AGDREF feed.")],
+    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file (created if absent).")],
+    exports: Annotated[Path, typer.Option(help="Folder for the per-department exports.")],
+    cron: Annotated[str, typer.Option(help="When to run, in Paris time (cron syntax).")] = (
+        "30 2 * * *"),
+) -> None:
+    """Run the nightly schedule (Prefect, Europe/Paris) until stopped.
+
+    Needs a running Prefect server: PREFECT_API_URL must point to it (README, operations).
+    Each scheduled run uses the date of the day in Paris as its as-of date.
+    """
+    import os
+
+    if not os.environ.get("PREFECT_API_URL"):
+        _fail("PREFECT_API_URL is not set: start a Prefect server and point to it "
+              "(README, 'Running it every night')")
+    if not inbox.is_dir():
+        _fail(f"inbox {inbox} is not a folder")
+    configure_prefect_offline()
+    from prefect.schedules import Cron
+
+    from flows.pipeline import PARIS, nightly_run
+
+    nightly_run.serve(
+        name="nightly",
+        schedules=[Cron(cron, timezone=PARIS.key)],
+        parameters={"inbox": str(inbox.resolve()), "warehouse_path": str(warehouse.resolve()),
+                    "exports": str(exports.resolve())},
+        description="Nightly reconciliation: inbox -> warehouse -> worklists, exports",
+        pause_on_shutdown=False,
+    )
+
+
+@app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write inbox/, next_night/ and truth/ into.")],
     scale: Annotated[str, typer.Option(

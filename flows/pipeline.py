@@ -1,6 +1,7 @@
-"""The nightly flow: a list of named steps (DESIGN.md data path)."""
+"""The nightly flow: a list of named steps (DESIGN.md data path).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Prefect validates the flow parameters of a
+served run from the real annotations (with strings it cannot resolve `Path`)."""
 
 import shutil
 import uuid
@@ -8,8 +9,11 @@ from collections import Counter
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import duckdb
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboards import build as dashboard
@@ -20,8 +24,25 @@ from transforms.inbox import PlannedFile, list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox
 from transforms.publish import publish_worklists
 
+PARIS = ZoneInfo("Europe/Paris")
 
-@task(name="prepare-warehouse")
+
+def transient(task, task_run, state) -> bool:
+    """Retry only what may pass on a second try (disk, file lock); bad input never
+    raises (it is quarantined) and a bug would fail again."""
+    try:
+        state.result()
+    except (OSError, duckdb.IOException):
+        return True
+    except Exception:  # noqa: BLE001 (any other failure is not transient)
+        return False
+    return False
+
+
+RETRY = {"retries": 2, "retry_delay_seconds": 20, "retry_condition_fn": transient}
+
+
+@task(name="prepare-warehouse", **RETRY)
 def prepare_warehouse(warehouse_path: Path) -> None:
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     with warehouse.connect(warehouse_path) as con:
@@ -97,7 +118,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int) -> dic
     return asdict(counts)
 
 
-@task(name="build-exports")
+@task(name="build-exports", **RETRY)
 def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -> dict:
     """Write every department's folder (lists as CSV and XLSX, README.txt, dashboard) and
     the national dashboard into a hidden folder beside the published tree (moved into
@@ -124,7 +145,7 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -
     return {"departments": len(departments), "files": len(records)}
 
 
-@task(name="prepare-workspace")
+@task(name="prepare-workspace", **RETRY)
 def prepare_workspace(workspace: publication.Workspace) -> None:
     """Finish a publication a killed run committed to, drop what it left, copy the
     published warehouse as this run's working copy."""
@@ -133,7 +154,7 @@ def prepare_workspace(workspace: publication.Workspace) -> None:
     publication.prepare(workspace)
 
 
-@task(name="commit")
+@task(name="commit", **RETRY)
 def commit(workspace: publication.Workspace, run_id: str) -> None:
     publication.commit(workspace, run_id, stage=faults.reach)
     get_run_logger().info("published: warehouse %s, exports %s", workspace.warehouse,
@@ -161,10 +182,13 @@ def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
 
 
 @flow(name="reconcile-nightly", log_prints=False, persist_result=False)
-def nightly_run(inbox: Path, warehouse_path: Path, exports: Path, as_of: date) -> dict:
+def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
+                as_of: date | None = None) -> dict:
     """Ingest the inbox and publish the worklists, marts, exports and dashboards as of
-    `as_of`: built on a working copy, published at once (transforms.publication)."""
+    `as_of` (default: today in Paris, for scheduled runs): built on a working copy,
+    published at once (transforms.publication)."""
     settings = RunSettings.from_environment()
+    as_of = as_of or datetime.now(PARIS).date()
     workspace = publication.Workspace(warehouse_path, exports)
     with publication.RunLock(workspace):
         prepare_workspace(workspace)
@@ -182,8 +206,36 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path, as_of: date) -
             faults.reach("after-exports")
             finish_run(work, run_id, "SUCCEEDED")
             commit(workspace, run_id)
-        except BaseException:
+        except BaseException as err:
             record_failure(workspace, run_id, as_of, started_at)
+            summarise(run_id, as_of, [], None, None, failure=type(err).__name__)
             raise
+    summarise(run_id, as_of, outcomes, counts, built)
     return {"run_id": run_id, "files": len(outcomes), "worklists": counts,
             "exports": built}
+
+
+def summarise(run_id: str, as_of: date, outcomes: list[dict], counts: dict | None,
+              built: dict | None, failure: str | None = None) -> None:
+    """The run's Prefect artifact: counts and file names only, never a person."""
+    lines = [f"# Run {run_id} as of {as_of:%Y-%m-%d}", ""]
+    if failure:
+        lines += [f"**FAILED** ({failure}): the published warehouse and exports are those "
+                  "of the last good run. See the task logs.", ""]
+    else:
+        by_status = Counter(o["status"] for o in outcomes)
+        lines += ["| files | rows read | staged | quarantined |", "|---|---|---|---|",
+                  f"| {', '.join(f'{k} {v}' for k, v in sorted(by_status.items())) or 'none new'}"
+                  f" | {sum(o['rows_read'] for o in outcomes)}"
+                  f" | {sum(o['rows_staged'] for o in outcomes)}"
+                  f" | {sum(o['rows_quarantined'] for o in outcomes)} |", "",
+                  "| worklist | listed | excluded |", "|---|---|---|"]
+        lines += [f"| {name} | {n} | {counts['excluded'].get(name, 0)} |"
+                  for name, n in counts["listed"].items()]
+        lines += ["", f"{counts['new']} new flags, {counts['resolved']} resolved; "
+                  f"{built['files']} export files for {built['departments']} departments."]
+        rejected = [o["file_name"] for o in outcomes if o["status"] == "REJECTED"]
+        if rejected:
+            lines += ["", "Rejected files: " + ", ".join(rejected)]
+    create_markdown_artifact("\n".join(lines), key="nightly-summary",
+                             description="Files, rows, quarantine and worklist sizes")

@@ -2,8 +2,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import uuid
 from datetime import date
 from pathlib import Path
@@ -77,3 +81,37 @@ def demo_output(tmp_path_factory) -> tuple[Path, str]:
                             capture_output=True, text=True, env=env, timeout=900, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     return out, result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """One local Prefect server shared by the tests that run the command several times
+    (about 10 s to start, then each run saves the ~12 s of a temporary server)."""
+    home = tmp_path_factory.mktemp("prefect")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "DO_NOT_TRACK": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2):
+                break
+        except OSError:
+            time.sleep(1)
+    else:
+        os.killpg(server.pid, signal.SIGTERM)
+        pytest.fail("the Prefect server did not start")
+    yield {**env, "PREFECT_API_URL": url}
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)

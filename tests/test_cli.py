@@ -4,6 +4,7 @@ Prefect server per command, so these are few and marked slow)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,19 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         assert number not in logs
     for surname in persons["NOM"].drop_nulls().unique().to_list():
         assert f" {surname} " not in logs and f"{surname}," not in logs
+
+
+def test_service_files_use_only_defined_settings_and_real_options(tmp_path):
+    deploy = Path(__file__).resolve().parent.parent / "deploy"
+    settings = dict(line.split("=", 1) for line in
+                    (deploy / "reconcile.env.example").read_text().splitlines()
+                    if line and not line.startswith("#"))
+    nightly = (deploy / "systemd" / "reconcile-nightly.service").read_text()
+    server = (deploy / "systemd" / "reconcile-prefect.service").read_text()
+    used = set(re.findall(r"\$([A-Z_]+)", nightly))
+    assert used and used <= set(settings)
+    help_text = _reconcile("serve", "--help", home=tmp_path).stdout
+    for option in re.findall(r"(--[a-z-]+) \"\$", nightly):
+        assert option in help_text
+    port = re.search(r"--port (\d+)", server).group(1)
+    assert settings["PREFECT_API_URL"] == f"http://127.0.0.1:{port}/api"

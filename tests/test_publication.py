@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -90,39 +86,6 @@ def test_a_second_run_is_refused_with_a_clear_message(tmp_path):
 
 
 # --- the whole command, killed at each stage -------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory):
-    """One local Prefect server for every run of this module (about 10 s to start)."""
-    home = tmp_path_factory.mktemp("prefect")
-    port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "DO_NOT_TRACK": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(1)
-    else:
-        os.killpg(server.pid, signal.SIGTERM)
-        pytest.fail("the Prefect server did not start")
-    yield {**env, "PREFECT_API_URL": url}
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
-
 
 @pytest.fixture(scope="module")
 def inboxes(tmp_path_factory):

@@ -147,8 +147,10 @@ def prepare(workspace: Workspace) -> None:
             shutil.rmtree(folder)
     workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
     if workspace.warehouse.exists():
-        with duckdb.connect(str(workspace.warehouse)) as con:
-            con.execute("CHECKPOINT")
+        # Only a writer killed mid-way leaves a log; otherwise readers may keep the
+        # published file open while the run copies it.
+        if workspace.warehouse.with_name(workspace.warehouse.name + ".wal").exists():
+            _checkpoint(workspace.warehouse)
         shutil.copyfile(workspace.warehouse, working)
 
 
@@ -156,13 +158,22 @@ def commit(workspace: Workspace, run_id: str,
            stage: Callable[[str], None] = _no_stage) -> None:
     """Publish the run's warehouse and exports (the journal is the commit point)."""
     working, built = workspace.working_warehouse, workspace.built_exports(run_id)
-    with duckdb.connect(str(working)) as con:
-        con.execute("CHECKPOINT")
-    _write_atomically(workspace.journal, json.dumps(
-        {"run_id": run_id, "working_warehouse": str(working), "built_exports": str(built)}))
-    stage("committed")
+    if not workspace.journal.exists():  # not yet committed (a retry may find it done)
+        if not working.exists():
+            raise FileNotFoundError(f"no working warehouse to publish: {working}")
+        _checkpoint(working)
+        _write_atomically(workspace.journal, json.dumps(
+            {"run_id": run_id, "working_warehouse": str(working),
+             "built_exports": str(built)}))
+        stage("committed")
     _apply(workspace, working, built, stage)
     workspace.journal.unlink()
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the write-ahead log into the file, so that the file alone is the database."""
+    with duckdb.connect(str(path)) as con:
+        con.execute("CHECKPOINT")
 
 
 def discard(workspace: Workspace, run_id: str) -> None:
