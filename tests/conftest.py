@@ -72,15 +72,16 @@ def ingest_into():
 
 
 @pytest.fixture(scope="session")
-def demo_output(tmp_path_factory) -> tuple[Path, str]:
+def demo_output(tmp_path_factory) -> tuple[Path, str, str]:
     """`reconcile demo` run once, as a user runs it (its own process, real Prefect flow):
-    the output folder and what the command printed."""
+    the output folder, what the command printed and what it logged. Prefect's own
+    database and logs are in the folder's parent (prefect/)."""
     out = tmp_path_factory.mktemp("demo") / "demo-output"
     env = {**os.environ, "PREFECT_HOME": str(out.parent / "prefect"), "COLUMNS": "160"}
     result = subprocess.run([sys.executable, "-m", "flows", "demo", "--out", str(out)],
                             capture_output=True, text=True, env=env, timeout=900, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
-    return out, result.stdout
+    return out, result.stdout, result.stderr
 
 
 def free_port() -> int:

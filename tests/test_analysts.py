@@ -8,9 +8,10 @@ import hashlib
 import re
 
 import duckdb
+import polars as pl
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, SAMPLE_DIR
 
 ANALYSTS = PROJECT_ROOT / "docs" / "analysts.md"
 QUERIES = re.findall(r"```sql\n(.*?)```", ANALYSTS.read_text(encoding="utf-8"), re.S)
@@ -21,14 +22,14 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_con(demo_output):
-    out, _ = demo_output
+    out, *_ = demo_output
     con = duckdb.connect(str(out / "warehouse.duckdb"), read_only=True)
     yield con
     con.close()
 
 
 def test_demo_says_where_each_output_is(demo_output):
-    out, printed = demo_output
+    out, printed, _ = demo_output
     tail = printed[printed.index("outputs:"):]
     for path in (out / "warehouse.duckdb", out / "exports" / "tableau_de_bord_national.html"):
         assert str(path) in tail and path.is_file()
@@ -67,7 +68,7 @@ def test_analyst_query_runs_on_the_demo_warehouse(demo_con, query):
 
 
 def test_exports_on_disk_are_those_recorded(demo_con, demo_output):
-    out, _ = demo_output
+    out, *_ = demo_output
     exports = out / "exports"
     (last_run,) = demo_con.execute(
         "SELECT run_id FROM audit.runs ORDER BY started_at DESC LIMIT 1").fetchone()
@@ -83,3 +84,33 @@ def test_exports_on_disk_are_those_recorded(demo_con, demo_output):
         if name.endswith(".csv"):
             assert data.count(b"\r\n") == rows + 1  # header + rows (no line break in cells)
     assert not any(p.name.startswith(".") for p in exports.iterdir())  # nothing half-built
+
+
+def sample_identifiers() -> tuple[set[str], set[str]]:
+    """Numbers (AGDREF, OFPRA) and surnames of every person in the sample inbox."""
+    numbers, names = set(), set()
+    for path in (SAMPLE_DIR / "inbox").rglob("*.csv"):
+        frame = pl.read_csv(path, separator=";", infer_schema=False,
+                            encoding="utf8-lossy", truncate_ragged_lines=True)
+        for column in ("NUM_AGDREF", "NUM_OFPRA"):
+            if column in frame.columns:
+                numbers |= set(frame[column].drop_nulls().to_list())
+        if "NOM" in frame.columns:
+            names |= {n for n in frame["NOM"].drop_nulls().to_list() if len(n) >= 4}
+    return numbers, names
+
+
+def test_no_identifier_or_name_in_any_log_artifact_or_message(demo_output):
+    """Console output, Prefect's database (logs, artifacts, parameters) and its files."""
+    out, printed, logged = demo_output
+    texts = [printed, logged]
+    for path in (out.parent / "prefect").rglob("*"):
+        if path.is_file():
+            texts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    numbers, names = sample_identifiers()
+    assert len(numbers) > 1000 and len(names) > 100
+    text = "\n".join(texts)
+    leaked_numbers = [n for n in numbers if n in text]
+    words = set(re.findall(r"[A-ZÀ-Ÿ][A-ZÀ-Ÿ' -]{3,}", text))
+    leaked_names = sorted(names & {w.strip() for w in words})
+    assert leaked_numbers == [] and leaked_names == []
