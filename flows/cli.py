@@ -126,6 +126,51 @@ def serve(
 
 
 @app.command()
+def purge(
+    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")],
+    inbox: Annotated[Path | None, typer.Option(
+        help="Inbox folder: its files past retention are deleted too.")] = None,
+    telemofpra_days: Annotated[int | None, typer.Option(
+        help="Keep TélémOfpra raw rows and files this many days (default 90, or "
+             "RECONCILE_RETENTION_DAYS_TELEMOFPRA).")] = None,
+    genesis_days: Annotated[int | None, typer.Option(help="Same for GENESIS.")] = None,
+    agdref_days: Annotated[int | None, typer.Option(help="Same for AGDREF.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="Count the periods back from this date. Default: today.")] = None,
+) -> None:
+    """Remove rows as delivered (raw), quarantined values and inbox files past retention.
+
+    Typed rows (staging) and the accounting (audit.files counts, audit.purges) stay, so
+    the worklists do not change. Runs under the same lock as a nightly run.
+    """
+    from flows.settings import retention_days
+    from transforms import warehouse as store
+    from transforms.publication import RunLock, RunLocked, Workspace
+    from transforms.purge import purge as purge_sources
+
+    if not warehouse.is_file():
+        _fail(f"warehouse {warehouse} does not exist")
+    days = retention_days()
+    for system, value in (("telemofpra", telemofpra_days), ("genesis", genesis_days),
+                          ("agdref", agdref_days)):
+        if value is not None:
+            if value < 0:
+                raise typer.BadParameter(f"{system} retention must be 0 days or more")
+            days[system] = value
+    try:
+        with RunLock(Workspace(warehouse, warehouse.parent)), \
+                store.connect(warehouse) as con:
+            store.create_warehouse(con)
+            records = purge_sources(con, inbox, _parse_day(as_of), days)
+    except RunLocked as err:
+        _fail(str(err))
+    for r in records:
+        typer.echo(f"{r['system']}: kept {r['retention_days']} days; {r['files']} files: "
+                   f"{r['raw_rows']} raw rows, {r['quarantine_values']} quarantined values, "
+                   f"{r['inbox_files']} inbox files removed")
+
+
+@app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write inbox/, next_night/ and truth/ into.")],
     scale: Annotated[str, typer.Option(

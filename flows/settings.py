@@ -35,3 +35,10 @@ class RunSettings:
         return cls(
             release_horizon_days=int(os.environ.get("RECONCILE_RELEASE_HORIZON_DAYS", "120")),
         )
+
+
+def retention_days() -> dict[str, int]:
+    """Days the rows as delivered and the inbox files are kept, per source
+    (RECONCILE_RETENTION_DAYS_<SOURCE>, default 90)."""
+    return {system: int(os.environ.get(f"RECONCILE_RETENTION_DAYS_{system.upper()}", "90"))
+            for system in ("telemofpra", "genesis", "agdref")}

@@ -190,6 +190,21 @@ class ExportRecord(PublishedModel):
     sha256: str = pa.Field(description="checksum of the file as written")
 
 
+class PurgeRecord(PublishedModel):
+    """audit.purges. Grain: one purge of one source. What was deleted, counts only: the
+    files themselves stay in audit.files with their counts."""
+
+    purged_at: datetime = pa.Field(description="when the purge ran (server clock)")
+    as_of_date: date = pa.Field(description="date the retention period is counted back from")
+    system: str = pa.Field(isin=list(codes.SYSTEMS), description="source system")
+    retention_days: pl.Int32 = pa.Field(ge=0, description="rows and files older than this "
+                                                           "many days were removed")
+    files: pl.Int64 = pa.Field(ge=0, description="files whose raw rows were removed")
+    raw_rows: pl.Int64 = pa.Field(ge=0, description="raw rows deleted")
+    quarantine_values: pl.Int64 = pa.Field(ge=0, description="quarantined values blanked")
+    inbox_files: pl.Int64 = pa.Field(ge=0, description="inbox files deleted")
+
+
 CORE_TABLES = {"person_links": PersonLink, "asylum_outcomes": AsylumOutcome}
 WORKLIST_TABLES = {
     "rejected_without_oqtf": RejectedWithoutOqtf,
@@ -203,4 +218,5 @@ AUDIT_TABLES = {
     "files": FileRecord,
     "quarantine": QuarantineRow,
     "exports": ExportRecord,
+    "purges": PurgeRecord,
 }

@@ -27,7 +27,7 @@ def _reconcile(*args: str, home: Path) -> subprocess.CompletedProcess:
 def test_help_lists_the_commands(tmp_path):
     result = _reconcile("--help", home=tmp_path)
     assert result.returncode == 0
-    for command in ("run", "generate", "demo"):
+    for command in ("run", "serve", "purge", "generate", "demo"):
         assert command in result.stdout
 
 

@@ -1,0 +1,68 @@
+"""Retention (`reconcile purge`): rows as delivered, quarantined values and inbox files
+past their source's period go; typed rows, counts and the worklists stay."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import duckdb
+
+from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
+from transforms import warehouse
+from transforms.publish import publish_worklists
+from transforms.purge import purge
+
+LISTS = ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures", "exclusions")
+
+
+def state(con: duckdb.DuckDBPyConnection) -> dict:
+    return {
+        "lists": {t: con.sql(f"SELECT * FROM worklists.{t} ORDER BY ALL").fetchall()  # noqa: S608
+                  for t in LISTS},
+        "files": con.sql("SELECT file_name, rows_read, rows_staged, rows_quarantined, status "
+                         "FROM audit.files ORDER BY ALL").fetchall(),
+        "staged": con.sql("SELECT count(*) FROM staging.asylum_decisions").fetchall(),
+    }
+
+
+def test_purge_removes_old_raw_rows_and_files_and_changes_no_list(tmp_path):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_DIR / "inbox", inbox)
+    con = warehouse.connect(":memory:")
+    warehouse.create_warehouse(con)
+    ingest(con, inbox)
+    publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+    before = state(con)
+    purge_day = date(2026, 11, 20)  # 90 days back: 22/08/2026
+    old_lists = {r[0] for r in con.execute(
+        "SELECT file_name FROM audit.files WHERE system = 'telemofpra' "
+        "AND extraction_date < DATE '2026-08-22'").fetchall()}
+    assert 10 < len(old_lists) < len(list((inbox / "telemofpra").iterdir()))
+
+    records = purge(con, inbox, purge_day, {"telemofpra": 90, "genesis": 3650, "agdref": 0})
+    by_system = {r["system"]: r for r in records}
+    assert by_system["telemofpra"]["files"] == len(old_lists)
+    assert by_system["telemofpra"]["raw_rows"] > 0
+    assert by_system["genesis"]["files"] == 0
+    assert by_system["agdref"]["raw_rows"] > 0  # 0 days: every snapshot before that day
+    assert by_system["agdref"]["quarantine_values"] > 0
+    # Gone: rows as delivered, offending values, the files themselves.
+    (left,) = con.execute("SELECT count(*) FROM raw.telemofpra WHERE file_name IN ?",
+                          [sorted(old_lists)]).fetchone()
+    assert left == 0
+    assert not any((inbox / "telemofpra" / name).exists() for name in old_lists)
+    assert (inbox / "genesis").is_dir() and any((inbox / "genesis").iterdir())
+    (values,) = con.execute("SELECT count(*) FROM audit.quarantine q JOIN audit.files f "
+                            "USING (file_name) WHERE f.system = 'agdref' "
+                            "AND q.value IS NOT NULL").fetchone()
+    assert values == 0
+    # Kept: typed rows, the accounting, and so the very same lists.
+    publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+    assert state(con) == before
+    (purges,) = con.execute("SELECT count(*) FROM audit.purges").fetchone()
+    assert purges == 3
+    # A purged file sent again is recognised, not loaded twice.
+    again = ingest(con, SAMPLE_DIR / "inbox")
+    assert {o.status for o in again} <= {"SKIPPED_DUPLICATE"}
+    assert purge(con, inbox, purge_day, {"telemofpra": 90})[0]["raw_rows"] == 0
