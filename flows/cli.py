@@ -10,7 +10,12 @@ from typing import Annotated
 
 import typer
 
-from flows.settings import PROJECT_ROOT, SAMPLE_DIR, configure_prefect_offline
+from flows.settings import (
+    PROJECT_ROOT,
+    SAMPLE_DIR,
+    configure_prefect_offline,
+    configure_warehouse_encryption,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -51,6 +56,7 @@ def _refuse_if_running(warehouse: Path, exports: Path) -> None:
 
 def _execute_run(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
     configure_prefect_offline()
+    configure_warehouse_encryption()
     from flows.pipeline import nightly_run
 
     return nightly_run(inbox=inbox, warehouse_path=warehouse, exports=exports, as_of=as_of)
@@ -111,6 +117,10 @@ def serve(
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
     configure_prefect_offline()
+    try:
+        configure_warehouse_encryption()
+    except RuntimeError as err:
+        _fail(str(err))
     from prefect.schedules import Cron
 
     from flows.pipeline import PARIS, nightly_run
@@ -150,6 +160,10 @@ def purge(
 
     if not warehouse.is_file():
         _fail(f"warehouse {warehouse} does not exist")
+    try:
+        configure_warehouse_encryption()
+    except RuntimeError as err:
+        _fail(str(err))
     days = retention_days()
     for system, value in (("telemofpra", telemofpra_days), ("genesis", genesis_days),
                           ("agdref", agdref_days)):

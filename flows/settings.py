@@ -42,3 +42,16 @@ def retention_days() -> dict[str, int]:
     (RECONCILE_RETENTION_DAYS_<SOURCE>, default 90)."""
     return {system: int(os.environ.get(f"RECONCILE_RETENTION_DAYS_{system.upper()}", "90"))
             for system in ("telemofpra", "genesis", "agdref")}
+
+
+def configure_warehouse_encryption() -> None:
+    """Encryption at rest of the warehouse: key from the file RECONCILE_WAREHOUSE_KEY_FILE
+    or from RECONCILE_WAREHOUSE_KEY (neither: unencrypted, owner-only file permissions).
+    RECONCILE_UNSAFE_TEST_CRYPTO=1 is for the tests of this path only."""
+    from transforms.warehouse import check_encryption, use_encryption
+
+    key_file = os.environ.get("RECONCILE_WAREHOUSE_KEY_FILE")
+    key = (Path(key_file).read_text(encoding="utf-8").strip() if key_file
+           else os.environ.get("RECONCILE_WAREHOUSE_KEY")) or None
+    use_encryption(key, os.environ.get("RECONCILE_UNSAFE_TEST_CRYPTO") == "1")
+    check_encryption()

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
 from transforms.export import publish_tree
+from transforms.warehouse import connect, restrict_to_owner
 
 INCOMING_PREFIX = ".incoming-"
 
@@ -152,6 +151,7 @@ def prepare(workspace: Workspace) -> None:
         if workspace.warehouse.with_name(workspace.warehouse.name + ".wal").exists():
             _checkpoint(workspace.warehouse)
         shutil.copyfile(workspace.warehouse, working)
+        restrict_to_owner(working)
 
 
 def commit(workspace: Workspace, run_id: str,
@@ -172,7 +172,7 @@ def commit(workspace: Workspace, run_id: str,
 
 def _checkpoint(path: Path) -> None:
     """Fold the write-ahead log into the file, so that the file alone is the database."""
-    with duckdb.connect(str(path)) as con:
+    with connect(path) as con:
         con.execute("CHECKPOINT")
 
 

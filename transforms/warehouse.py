@@ -37,8 +37,62 @@ def read_sql(name: str) -> str:
     return resources.files("transforms").joinpath("sql", name).read_text(encoding="utf-8")
 
 
+class EncryptionUnavailable(RuntimeError):
+    """A warehouse key is configured but DuckDB cannot write encrypted files here."""
+
+
+_ENCRYPTION = {"key": None, "unsafe_crypto_for_tests": False}
+
+
+def use_encryption(key: str | None, unsafe_crypto_for_tests: bool = False) -> None:
+    """Open every warehouse file with this key from now on (None: unencrypted). Set once
+    by the command from its settings; `unsafe_crypto_for_tests` lets DuckDB write with its
+    built-in library, which its authors do not call secure: for tests only."""
+    _ENCRYPTION.update(key=key, unsafe_crypto_for_tests=unsafe_crypto_for_tests)
+
+
+def check_encryption() -> None:
+    """Fail early, in one line, when a key is set that this machine cannot honour."""
+    if _ENCRYPTION["key"] is not None:
+        _open_crypto(duckdb.connect()).close()
+
+
+def _open_crypto(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    try:
+        if _ENCRYPTION["unsafe_crypto_for_tests"]:
+            con.execute("SET force_mbedtls_unsafe = 'true'")
+        else:
+            con.execute("LOAD httpfs")
+    except duckdb.Error:
+        con.close()
+        raise EncryptionUnavailable(
+            "a warehouse key is set but DuckDB's crypto extension (httpfs) is not "
+            "installed on this machine: install it, or unset the key and rely on file "
+            "permissions and disk encryption (README, 'Data at rest')") from None
+    return con
+
+
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path), read_only=read_only)
+    """A connection whose default database is the warehouse file: encrypted when a key is
+    set, and readable by its owner only (it holds personal data)."""
+    if str(path) == ":memory:":
+        return duckdb.connect(":memory:")
+    key = _ENCRYPTION["key"]
+    if key is None:
+        con = duckdb.connect(str(path), read_only=read_only)
+    else:
+        con = _open_crypto(duckdb.connect())
+        options = f"ENCRYPTION_KEY {_literal(key)}" + (", READ_ONLY" if read_only else "")
+        con.execute(f"ATTACH {_literal(str(path))} AS warehouse ({options})")
+        con.execute("USE warehouse")
+    restrict_to_owner(Path(path))
+    return con
+
+
+def restrict_to_owner(path: Path) -> None:
+    for file in (path, path.with_name(path.name + ".wal")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(0o600)
 
 
 def duckdb_type(dtype: pl.DataType) -> str:

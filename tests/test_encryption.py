@@ -1,0 +1,72 @@
+"""Data at rest: the warehouse file is readable by its owner only; with a key it is
+encrypted, and a key this machine cannot honour stops the run in one line."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
+from transforms import warehouse
+from transforms.publish import publish_worklists
+
+
+@pytest.fixture
+def encryption():
+    yield warehouse.use_encryption
+    warehouse.use_encryption(None)
+
+
+def build(path) -> None:
+    with warehouse.connect(path) as con:
+        warehouse.create_warehouse(con)
+        ingest(con, SAMPLE_DIR / "inbox")
+        publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+
+
+def test_the_warehouse_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    with warehouse.connect(path) as con:
+        warehouse.create_warehouse(con)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_with_a_key_the_whole_pipeline_writes_an_encrypted_file(tmp_path, encryption):
+    # DuckDB's built-in library stands in for the crypto extension this machine lacks.
+    encryption("a-test-key-never-used-in-production", unsafe_crypto_for_tests=True)
+    path = tmp_path / "warehouse.duckdb"
+    build(path)
+    with warehouse.connect(path, read_only=True) as con:
+        (flags,) = con.execute("SELECT count(*) FROM worklists.rejected_without_oqtf"
+                               ).fetchone()
+    assert flags > 0
+    with pytest.raises(duckdb.Error, match="encrypted"):
+        duckdb.connect(str(path), read_only=True).sql("SELECT 1").fetchall()
+    persons = next((SAMPLE_DIR / "inbox" / "agdref").glob("AGDREF_PERSONNES_*"))
+    surname = persons.read_text(encoding="utf-8").splitlines()[1].split(";")[1]
+    stored = path.read_bytes()
+    assert len(surname) >= 3 and surname.encode() not in stored
+    assert persons.name.encode() not in stored
+
+
+def test_a_key_without_the_crypto_extension_stops_the_run_in_one_line(tmp_path):
+    env = {**os.environ, "RECONCILE_WAREHOUSE_KEY": "k", "PREFECT_HOME": str(tmp_path)}
+    env.pop("RECONCILE_UNSAFE_TEST_CRYPTO", None)
+    try:
+        duckdb.connect().execute("LOAD httpfs")
+        pytest.skip("the crypto extension is installed here")
+    except duckdb.Error:
+        pass
+    result = subprocess.run(
+        [sys.executable, "-m", "flows", "run", "--inbox", str(SAMPLE_DIR / "inbox"),
+         "--warehouse", str(tmp_path / "w.duckdb"), "--exports", str(tmp_path / "x")],
+        env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "crypto extension" in result.stderr and "disk encryption" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
