@@ -21,7 +21,7 @@ from flows import faults
 from flows.settings import RunSettings
 from transforms import export, publication, warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
-from transforms.ingest import FileOutcome, ingest_inbox
+from transforms.ingest import FileOutcome, ingest_inbox, quarantine_lines
 from transforms.publish import publish_worklists
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -86,11 +86,16 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) ->
             progress.advance(bar)
             if outcome is None:
                 return
-            # File names and one-line reasons only: they never hold personal data.
+            # File names, lines, columns and checks only: never a value (personal data).
             if outcome.status == "REJECTED":
-                logger.warning("REJECTED %s", outcome.error)
+                error = outcome.error or ""
+                logger.warning("REJECTED %s", error if error.startswith(outcome.file_name)
+                               else f"{outcome.file_name}: {error}")
             elif outcome.error:
                 logger.info("%s: %s", outcome.file_name, outcome.error)
+            if outcome.rows_quarantined:
+                for line in quarantine_lines(con, outcome.file_name, run_id):
+                    logger.warning("QUARANTINED %s", line)
 
         outcomes = ingest_inbox(con, todo, run_id, on_file=report)
     by_status = Counter(o.status for o in outcomes)

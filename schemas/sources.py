@@ -222,3 +222,17 @@ SOURCE_MODELS: dict[str, type[SourceModel]] = {
     "agdref_mesures": AgdrefMesuresFile,
     "agdref_evenements": AgdrefEvenementsFile,
 }
+
+
+# Dates that cannot be later than the day the file was extracted (a decision, a
+# notification or an event reported before it happened is a defect of the row). Dates
+# that may lie ahead (expected release, end of a title) are not listed.
+NOT_AFTER_EXTRACTION: dict[str, tuple[str, ...]] = {
+    "telemofpra": ("DATE_INTRODUCTION", "DATE_DECISION", "DATE_NOTIFICATION",
+                   "DATE_DEFINITIVE"),
+    "genesis": ("DATE_ECROU",),
+    "agdref_personnes": ("DATE_ENTREE_FRANCE",),
+    "agdref_titres": (),
+    "agdref_mesures": ("DATE_DECISION", "DATE_NOTIFICATION", "DATE_ACCORD_ETAT_MEMBRE"),
+    "agdref_evenements": ("DATE_EVENEMENT",),
+}

@@ -10,19 +10,23 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import fastexcel
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
+from schemas.checks import DATE_FORMAT
 from schemas.published import FileRecord
-from schemas.sources import SOURCE_MODELS
+from schemas.sources import NOT_AFTER_EXTRACTION, SOURCE_MODELS
 from transforms import warehouse
 from transforms.inbox import InboxFile, PlannedFile
 from transforms.standardise import stage_rows
 
 LINEAGE_COLUMNS = ("file_name", "line_number")
+# Fields on the line minus fields in the header (0 for a well-formed line).
+FIELDS_COLUMN = "_field_difference"
 QUARANTINE_COLUMNS = ("file_name", "line_number", "column_name", "check_name", "value")
 # Line numbers count the header as line 1, so the first data row is line 2.
 FIRST_DATA_LINE = 2
@@ -135,11 +139,14 @@ def read_source_file(f: InboxFile) -> SourceRows:
     `line_number`, columns in contract order."""
     data = f.path.read_bytes()
     notes: list[str] = []
+    field_counts = None
     if f.file_name.endswith(".xlsx"):
         frame = read_xlsx(data, f.file_name)
     else:
         text, notes = decode_text(data, f.kind, f.file_name)
         frame = read_csv_text(text, f.file_name)
+        field_counts = fields_per_line(text, frame.height)
+    header_width = frame.width
     frame, column_notes = conform_columns(frame, f.kind, f.file_name)
     notes += column_notes
     frame = frame.with_columns(
@@ -147,25 +154,66 @@ def read_source_file(f: InboxFile) -> SourceRows:
     ).with_columns(
         pl.lit(f.file_name).alias("file_name"),
         (pl.int_range(pl.len(), dtype=pl.Int64) + FIRST_DATA_LINE).alias("line_number"),
+        pl.Series(FIELDS_COLUMN, field_counts if field_counts is not None
+                  else [header_width] * frame.height, dtype=pl.Int32),
     )
-    return SourceRows(frame.select(*LINEAGE_COLUMNS, *expected_columns(f.kind)), tuple(notes))
+    return SourceRows(frame.select(*LINEAGE_COLUMNS, *expected_columns(f.kind),
+                                   pl.col(FIELDS_COLUMN) - header_width), tuple(notes))
 
 
-def split_valid_rows(rows: pl.DataFrame, kind: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def fields_per_line(text: str, rows: int) -> list[int]:
+    """Fields on each data line (a quoted field may hold ';'), to find truncated or
+    overlong lines, which the CSV reader pads or cuts silently."""
+    lines = pl.Series(text.splitlines()[1:], dtype=pl.String)
+    counts = (lines.str.replace_all(r'"[^"]*"', "").str.count_matches(";") + 1)
+    counts = counts.filter(lines.str.strip_chars() != "").to_list()
+    return (counts + [0] * rows)[:rows]
+
+
+QUARANTINE_SCHEMA = {"file_name": pl.String, "line_number": pl.Int64,
+                     "column_name": pl.String, "check_name": pl.String, "value": pl.String}
+
+
+def line_checks(rows: pl.DataFrame, kind: str, extraction_date: date | None
+                ) -> pl.DataFrame:
+    """Checks that need more than one field: the number of fields on the line, and dates
+    that cannot be later than the file's extraction date (NOT_AFTER_EXTRACTION)."""
+    difference = pl.col(FIELDS_COLUMN)
+    found = [rows.filter(difference != 0).select(
+        "file_name", "line_number", pl.lit(None, pl.String).alias("column_name"),
+        pl.lit("field_count").alias("check_name"),
+        pl.format("{} field(s) {} than the header", difference.abs(),
+                  pl.when(difference < 0).then(pl.lit("fewer")).otherwise(pl.lit("more"))
+                  ).alias("value"))]
+    if extraction_date is not None:
+        for column in NOT_AFTER_EXTRACTION.get(kind, ()):
+            day = pl.col(column).str.to_date(DATE_FORMAT, strict=False)
+            found.append(rows.filter(day > extraction_date).select(
+                "file_name", "line_number", pl.lit(column).alias("column_name"),
+                pl.lit("not_after_extraction_date").alias("check_name"),
+                pl.col(column).alias("value")))
+    return pl.concat(found).cast(QUARANTINE_SCHEMA)
+
+
+def split_valid_rows(rows: pl.DataFrame, kind: str, extraction_date: date | None = None
+                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Validate every row against the file's contract. Returns the valid rows and one
     quarantine row per (row, failed check). A schema-level failure rejects the file."""
     model = SOURCE_MODELS[kind]
-    empty_quarantine = pl.DataFrame(schema={
-        "file_name": pl.String, "line_number": pl.Int64, "column_name": pl.String,
-        "check_name": pl.String, "value": pl.String,
-    })
+    if FIELDS_COLUMN not in rows.columns:  # rows not read from a CSV line by line
+        rows = rows.with_columns(pl.lit(0, pl.Int32).alias(FIELDS_COLUMN))
+    extra = line_checks(rows, kind, extraction_date)
+    rows = rows.drop(FIELDS_COLUMN)
     try:
         model.validate(rows.drop(LINEAGE_COLUMNS), lazy=True)
-        return rows, empty_quarantine
+        failures = None
     except SchemaError as err:  # raised instead of SchemaErrors for some schema failures
         raise UnreadableFile(f"{rows['file_name'][0]}: {str(err).splitlines()[0][:160]}") from None
     except SchemaErrors as err:
         failures = err.failure_cases
+    if failures is None:
+        bad_lines = extra["line_number"].unique()
+        return rows.filter(~pl.col("line_number").is_in(bad_lines.implode())), extra
     schema_level = failures.filter(pl.col("index").is_null())
     if schema_level.height:
         first = schema_level.row(0, named=True)
@@ -183,8 +231,9 @@ def split_valid_rows(rows: pl.DataFrame, kind: str) -> tuple[pl.DataFrame, pl.Da
             pl.col("check").alias("check_name"),
             pl.col("failure_case").cast(pl.String).alias("value"),
         )
-        .sort("line_number", "column_name", "check_name")
     )
+    quarantine = pl.concat([quarantine.cast(QUARANTINE_SCHEMA), extra]).sort(
+        "line_number", "column_name", "check_name", nulls_last=True)
     bad_lines = quarantine["line_number"].unique()
     valid = rows.filter(~pl.col("line_number").is_in(bad_lines.implode()))
     return valid, quarantine
@@ -218,7 +267,7 @@ def ingest_planned_file(
         try:
             source = read_source_file(f)
             rows = source.rows
-            valid, quarantine = split_valid_rows(rows, f.kind)
+            valid, quarantine = split_valid_rows(rows, f.kind, f.extraction_date)
             staged = stage_rows(f.kind, valid, f.extraction_date, f.unit)
             outcome = FileOutcome(
                 f.file_name, f.system, "LOADED", rows_read=rows.height,
@@ -234,8 +283,8 @@ def ingest_planned_file(
             # Supersede first: a correction often keeps the earlier file's name.
             for earlier in planned.supersedes:
                 warehouse.supersede_file(con, f.kind, earlier, f.file_name)
-            warehouse.insert_frame(con, warehouse.raw_table(f.kind),
-                                   rows.with_columns(pl.lit(f.sha256).alias("file_sha256")))
+            warehouse.insert_frame(con, warehouse.raw_table(f.kind), rows.drop(
+                FIELDS_COLUMN).with_columns(pl.lit(f.sha256).alias("file_sha256")))
             warehouse.insert_frame(con, warehouse.staging_table(f.kind), staged)
             warehouse.insert_frame(
                 con, "audit.quarantine", quarantine.with_columns(pl.lit(run_id).alias("run_id"))
@@ -270,3 +319,18 @@ def ingest_inbox(
         if outcome is not None:
             outcomes.append(outcome)
     return outcomes
+
+
+def quarantine_lines(con: duckdb.DuckDBPyConnection, file_name: str, run_id: str,
+                     limit: int = 10) -> list[str]:
+    """One line per quarantined (line, column, check) of a file: `<file>:<line> <column>:
+    <check>`, without the value, which may be personal data (it stays in
+    audit.quarantine). Past `limit`, one line says how many more there are."""
+    rows = con.execute(
+        "SELECT line_number, coalesce(column_name, '(line)'), "
+        "split_part(check_name, '(', 1) FROM audit.quarantine "
+        "WHERE file_name = ? AND run_id = ? ORDER BY 1, 2, 3", [file_name, run_id]).fetchall()
+    lines = [f"{file_name}:{line} {column}: {check}" for line, column, check in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"{file_name}: {len(rows) - limit} more in audit.quarantine")
+    return lines

@@ -212,6 +212,8 @@ def _measure(p: Person, rng: random.Random, as_of: date, kind: str, decided: dat
              basis: str | None = None, **fields) -> dict:
     situation = fields.pop("situation", "LIBRE")
     notified = fields.pop("notified", decided + days(rng.randint(1, 5)))
+    if notified is not None and notified > as_of:  # no snapshot reports the future
+        notified = as_of
     ddv = fields.pop("ddv", 30 if kind == "OQTF" and situation == "LIBRE" else None)
     m = {
         "type": kind, "basis": basis or {"OQTF": "L611-1-2", "APE": "L631-1", "AME": "L631-1",
