@@ -193,7 +193,7 @@ def test_rtr_09_dublin_procedure_is_not_a_rejection(inbox):
     ("CNDA", "ANNULATION_PROTECTION_SUBSIDIAIRE", "AUDIENCE"),
 ])
 def test_rtr_10_protection_granted_is_never_flagged(inbox, body, outcome, mode):
-    inbox.telemofpra(date(2026, 3, 6), DATE_DECISION="01/03/2026",
+    inbox.telemofpra(date(2026, 4, 10), DATE_DECISION="01/03/2026",
                      DATE_NOTIFICATION="03/03/2026", DATE_DEFINITIVE="04/04/2026")
     inbox.telemofpra(FINAL_LIST, ORGANE=body, SENS_DECISION=outcome, MODE_CNDA=mode,
                      DATE_DEFINITIVE="")
