@@ -201,3 +201,17 @@ def test_the_command_refuses_a_second_run_in_one_line(prefect_server, inboxes, t
     assert result.returncode != 0
     assert "another run is using" in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_only_disk_and_lock_errors_are_retried():
+    from prefect.states import Completed, Failed
+
+    from flows.pipeline import RETRY, transient
+    from transforms.ingest import UnreadableFile
+
+    assert RETRY["retries"] >= 1
+    assert transient(None, None, Failed(data=OSError("No space left on device")))
+    assert transient(None, None, Failed(data=duckdb.IOException("Could not set lock")))
+    assert not transient(None, None, Failed(data=UnreadableFile("bad input")))
+    assert not transient(None, None, Failed(data=ValueError("a bug")))
+    assert not transient(None, None, Completed(data=1))
