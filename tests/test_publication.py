@@ -71,6 +71,8 @@ def test_a_commit_interrupted_after_its_journal_is_finished_by_the_next_run(tmp_
     with pytest.raises(Killed):
         publication.commit(workspace, "r1", stage=die)
     assert tag_of(workspace) == ("new", "old") and workspace.journal.exists()
+    publication.discard(workspace, "r1")  # a failure handler must not undo a commit
+    assert workspace.built_exports("r1").exists()
     publication.prepare(workspace)  # the next run starts: roll forward first
     assert tag_of(workspace) == ("new", "new") and not workspace.journal.exists()
 

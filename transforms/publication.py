@@ -177,7 +177,10 @@ def _checkpoint(path: Path) -> None:
 
 
 def discard(workspace: Workspace, run_id: str) -> None:
-    """Drop what a failed run built; the published state stays as it was."""
+    """Drop what a failed run built; the published state stays as it was. A run that
+    failed after its commit point is left to be finished by the next (roll forward)."""
+    if workspace.journal.exists():
+        return
     working = workspace.working_warehouse
     for leftover in (working, working.with_name(working.name + ".wal")):
         leftover.unlink(missing_ok=True)
