@@ -31,6 +31,10 @@ COLUMNS: dict[str, str] = {
     "last_name_ascii": "surname, ASCII upper case, single spaces (personal data)",
     "first_names_ascii": "given names, ASCII upper case, single spaces (personal data)",
     "usual_name_ascii": "usual name, ASCII upper case (personal data)",
+    "last_name_skeleton": "surname reduced for matching (core_name_keys.sql): MOHAMED, "
+                          "MOHAMMED and MUHAMMAD give MHMD",
+    "usual_name_skeleton": "usual name reduced for matching",
+    "first_name_skeleton": "first given name reduced for matching",
     "sex": "M or F",
     "birth_year": "birth year",
     "birth_month": "birth month, null when unknown",

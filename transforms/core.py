@@ -13,6 +13,7 @@ from transforms.warehouse import read_sql
 
 CORE_STEPS = (
     "core_latest_files.sql",
+    "core_name_keys.sql",
     "core_persons.sql",
     "core_residence_titles.sql",
     "core_measure_events.sql",

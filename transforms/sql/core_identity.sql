@@ -21,6 +21,13 @@ CREATE OR REPLACE TEMP MACRO names_agree(last_a, first_a, last_b, usual_b, first
     ((surnames_agree(last_a, last_b) OR surnames_agree(last_a, usual_b))
       AND given_names_agree(first_a, first_b))
     OR (token_similarity(last_a, first_b) >= 0.85 AND token_similarity(first_a, last_b) >= 0.85);
+-- The same names written otherwise (core_name_keys.sql), surnames of 3 letters or more.
+CREATE OR REPLACE TEMP MACRO skeletons_agree(s, p) AS
+    length(s.last_name_skeleton) >= 3 AND length(s.first_name_skeleton) >= 2
+    AND ((s.last_name_skeleton IN (p.last_name_skeleton, p.usual_name_skeleton)
+          AND s.first_name_skeleton = p.first_name_skeleton)
+         OR (s.last_name_skeleton = p.first_name_skeleton
+             AND s.first_name_skeleton = p.last_name_skeleton));
 CREATE OR REPLACE TEMP MACRO part_agrees(a, b, placeholder_a, placeholder_b) AS
     a IS NULL OR b IS NULL OR placeholder_a OR placeholder_b OR a = b;
 CREATE OR REPLACE TEMP MACRO identities_agree(s, p) AS
@@ -31,8 +38,9 @@ CREATE OR REPLACE TEMP MACRO identities_agree(s, p) AS
                     p.birth_date_is_placeholder)
     AND (s.sex IS NULL OR p.sex IS NULL OR s.sex = p.sex)
     AND (s.nationality IS NULL OR p.nationality IS NULL OR s.nationality = p.nationality)
-    AND names_agree(s.last_name_ascii, s.first_names_ascii, p.last_name_ascii,
-                    p.usual_name_ascii, p.first_names_ascii);
+    AND (names_agree(s.last_name_ascii, s.first_names_ascii, p.last_name_ascii,
+                     p.usual_name_ascii, p.first_names_ascii)
+         OR skeletons_agree(s, p));
 
 -- One identity per source person record: the latest row that carried it, and every
 -- well-formed AGDREF number any of its rows gave.
@@ -55,6 +63,8 @@ WITH rows AS (
     FROM rows GROUP BY record_key
 )
 SELECT r.* EXCLUDE (num_agdref, extraction_date, file_name, line_number),
+       name_skeleton(r.last_name_ascii) AS last_name_skeleton,
+       first_name_skeleton(r.first_names_ascii) AS first_name_skeleton,
        r.file_name || ':' || r.line_number AS source_row,
        coalesce(n.numbers, []::VARCHAR[]) AS numbers
 FROM rows r JOIN numbers n USING (record_key)
@@ -81,12 +91,14 @@ COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationalit
 CREATE OR REPLACE TABLE core.identity_candidates AS
 WITH screened AS (
     SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
-           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality
+           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
+           last_name_skeleton, first_name_skeleton
     FROM source_identities
     UNION ALL
     SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
            p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
-           p.birth_date, p.birth_date_is_placeholder, p.nationality
+           p.birth_date, p.birth_date_is_placeholder, p.nationality, p.last_name_skeleton,
+           p.first_name_skeleton
     FROM core.persons p
     WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
        OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities)

@@ -1,0 +1,25 @@
+-- Name skeletons for matching transliterated names (used by core_persons.sql and
+-- core_identity.sql): particles joined to the next word (ABD EL KADER -> ABDELKADER,
+-- BEN ALI -> BENALI), sounds written several ways folded (OU/OO/W -> U, EE/Y -> I,
+-- KH/CK/Q/C -> K, PH -> F, TH -> T, DH -> D, GH -> G, Z -> S), then vowels after the first
+-- letter, a final H and doubled letters dropped: MOHAMED, MOHAMMED and MUHAMMAD all give
+-- MHMD; ABDELKADER and ABDULKADIR give ABDLKDR; OUEDRAOGO and WEDRAOGO give UDRG.
+CREATE OR REPLACE TEMP MACRO joined_particles(s) AS
+    regexp_replace(coalesce(s, ''),
+                   '\b(EL|AL|BEN|BIN|IBN|ABD|ABDEL|ABDUL|ABOU|ABU|OULD|BOU)\s+', '\1', 'g');
+CREATE OR REPLACE TEMP MACRO folded_sounds(s) AS
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(joined_particles(s), '[^A-Z]', '', 'g'),
+        'OU|OO|W', 'U', 'g'), 'EE|Y', 'I', 'g'), 'KH|CK|Q|C', 'K', 'g'),
+        'PH', 'F', 'g'), 'TH', 'T', 'g'), 'DH', 'D', 'g'), 'GH', 'G', 'g'), 'Z', 'S', 'g');
+CREATE OR REPLACE TEMP MACRO without_repeats(s) AS
+    array_to_string(list_filter(string_split(s, ''),
+        lambda c, i: i = 1 OR c <> string_split(s, '')[i - 1]), '');
+CREATE OR REPLACE TEMP MACRO name_skeleton(s) AS
+    without_repeats(regexp_replace(
+        left(folded_sounds(s), 1) || regexp_replace(substr(folded_sounds(s), 2), '[AEIOU]', '', 'g'),
+        'H$', ''));
+-- First given name only: the others come and go between sources.
+CREATE OR REPLACE TEMP MACRO first_name_skeleton(s) AS
+    name_skeleton(split_part(trim(coalesce(s, '')), ' ', 1));
