@@ -185,6 +185,41 @@ def purge(
 
 
 @app.command()
+def link(
+    warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")],
+    record: Annotated[str, typer.Option(help="Source record key, as in core.link_review "
+                                             "(telemofpra:… or genesis:…:…).")],
+    agdref: Annotated[str, typer.Option(help="AGDREF number of the candidate file.")],
+    agent: Annotated[str, typer.Option(help="Your login (recorded with the decision).")],
+    confirm: Annotated[bool, typer.Option(
+        "--confirm/--reject", help="Same person (link them) or not (never link them).")],
+) -> None:
+    """Record an agent's decision on an identity pair of core.link_review.
+
+    The next run honours it: a confirmed pair is LINKED (acted on), a rejected pair is
+    never linked. The latest decision on a pair counts; audit.link_decisions keeps all.
+    """
+    from datetime import datetime
+
+    from transforms import warehouse as store
+    from transforms.publication import RunLock, RunLocked, Workspace
+    from transforms.review import InvalidDecision, record_decision
+
+    if not warehouse.is_file():
+        _fail(f"warehouse {warehouse} does not exist")
+    decision = "CONFIRMED" if confirm else "REJECTED"
+    try:
+        configure_warehouse_encryption()
+        with RunLock(Workspace(warehouse, warehouse.parent)), \
+                store.connect(warehouse) as con:
+            store.create_warehouse(con)
+            record_decision(con, record, agdref, decision, agent, datetime.now())
+    except (RunLocked, InvalidDecision, RuntimeError) as err:
+        _fail(str(err))
+    typer.echo(f"recorded: {decision}; the next run applies it")
+
+
+@app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write inbox/, next_night/ and truth/ into.")],
     scale: Annotated[str, typer.Option(

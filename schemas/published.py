@@ -34,7 +34,47 @@ class PersonLink(PublishedModel):
     link_rule: str = pa.Field(description=(
         "why: NUMBER_VERIFIED (number given, name and birth agree), SEVERAL_NUMBERS_VERIFIED, "
         "NUMBER_NOT_VERIFIED (number points to someone else or nowhere), NO_NUMBER, "
+        "AGENT_CONFIRMED, AGENT_CONFIRMED_SEVERAL, AGENT_REJECTED (audit.link_decisions), "
         "AGDREF_FILE"))
+
+
+class LinkReview(PublishedModel):
+    """core.link_review. Grain: one candidate pair (source record, AGDREF file) for an
+    agent to decide: records in REVIEW, and records whose number did not verify or that
+    agree with a file without a number. Never acted on until decided."""
+
+    record_key: str = pa.Field(description="source person record")
+    system: str = pa.Field(isin=list(codes.SYSTEMS), description="source system")
+    department: str = pa.Field(nullable=True, description="department of the record")
+    num_agdref: str = pa.Field(description="candidate AGDREF file")
+    evidence: str = pa.Field(description=(
+        "NUMBER (given and identity agrees), NUMBER_NOT_VERIFIED (given, identity "
+        "disagrees), IDENTITY or IDENTITY_WEAK (identity agrees, no number)"))
+    link_status: str = pa.Field(isin=list(codes.LINK_STATUSES),
+                                description="the record's status in core.person_links")
+    surname_similarity: float = pa.Field(nullable=True, description=(
+        "Jaro-Winkler similarity of the ASCII surnames (best of surname and usual name)"))
+    given_names_similarity: float = pa.Field(nullable=True, description=(
+        "Jaro-Winkler similarity of the ASCII given names"))
+    same_skeleton: bool = pa.Field(description="surname and first given name skeletons agree")
+    birth_agreement: str = pa.Field(description=(
+        "EXACT (complete dates equal), COMPATIBLE (known parts agree), DIFFERENT"))
+    sex_agreement: str = pa.Field(description="SAME, DIFFERENT or UNKNOWN")
+    nationality_agreement: str = pa.Field(description="SAME, DIFFERENT or UNKNOWN")
+    decision: str = pa.Field(nullable=True, isin=list(codes.LINK_DECISIONS),
+                             description="latest agent decision on the pair, if any")
+
+
+class LinkDecision(PublishedModel):
+    """audit.link_decisions. Grain: one decision of an agent on a pair (the latest per
+    pair counts). Honoured by every later run: CONFIRMED links the record to the file,
+    REJECTED forbids that link."""
+
+    record_key: str = pa.Field(description="source person record")
+    num_agdref: str = pa.Field(description="AGDREF file")
+    decision: str = pa.Field(isin=list(codes.LINK_DECISIONS), description="CONFIRMED or REJECTED")
+    decided_by: str = pa.Field(description="agent who decided (login, not a name)")
+    decided_at: datetime = pa.Field(description="when the decision was recorded")
 
 
 class AsylumOutcome(PublishedModel):
@@ -205,7 +245,8 @@ class PurgeRecord(PublishedModel):
     inbox_files: pl.Int64 = pa.Field(ge=0, description="inbox files deleted")
 
 
-CORE_TABLES = {"person_links": PersonLink, "asylum_outcomes": AsylumOutcome}
+CORE_TABLES = {"person_links": PersonLink, "link_review": LinkReview,
+               "asylum_outcomes": AsylumOutcome}
 WORKLIST_TABLES = {
     "rejected_without_oqtf": RejectedWithoutOqtf,
     "upcoming_releases": UpcomingRelease,
@@ -219,4 +260,5 @@ AUDIT_TABLES = {
     "quarantine": QuarantineRow,
     "exports": ExportRecord,
     "purges": PurgeRecord,
+    "link_decisions": LinkDecision,
 }

@@ -22,6 +22,7 @@ CORE_STEPS = (
     "core_detentions.sql",
     "core_identity.sql",
     "core_person_links.sql",
+    "core_link_review.sql",
 )
 
 

@@ -38,12 +38,12 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
                 table = raw_table(kind)
                 (count,) = con.execute(
                     f"SELECT count(*) FROM {table} WHERE file_name IN ?",  # noqa: S608
-                    [files]).fetchone()
+                    [files]).fetchall()[0]
                 con.execute(f"DELETE FROM {table} WHERE file_name IN ?", [files])  # noqa: S608
                 raw_rows += count
             (values,) = con.execute(
                 "SELECT count(*) FROM audit.quarantine WHERE file_name IN ? "
-                "AND value IS NOT NULL", [files]).fetchone()
+                "AND value IS NOT NULL", [files]).fetchall()[0]
             con.execute("UPDATE audit.quarantine SET value = NULL WHERE file_name IN ?",
                         [files])
             present = [inbox / system / name for name in files

@@ -1,0 +1,51 @@
+-- core.link_review: the pairs an agent should decide, with how each part of the identity
+-- compares: records not LINKED, with every file they gave the number of (verified or
+-- not) and every file whose identity agrees on a complete birth date. Weak agreements
+-- (partial birth dates) are left out: at department scale they match strangers by the
+-- hundred. Decisions go to audit.link_decisions (`reconcile link`).
+DELETE FROM core.link_review;
+INSERT INTO core.link_review BY NAME
+WITH given AS (
+    SELECT record_key, unnest(numbers) AS num_agdref FROM source_identities
+), pairs AS (
+    SELECT record_key, num_agdref, evidence FROM core.identity_candidates
+    WHERE system <> 'agdref' AND evidence IN ('NUMBER', 'IDENTITY')
+    UNION ALL
+    SELECT g.record_key, g.num_agdref, 'NUMBER_NOT_VERIFIED'
+    FROM given g JOIN core.persons p USING (num_agdref)
+    ANTI JOIN core.identity_candidates c USING (record_key, num_agdref)
+), decisions AS (
+    SELECT record_key, num_agdref, decision FROM audit.link_decisions
+    QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
+                               ORDER BY decided_at DESC, decision) = 1
+)
+SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_status,
+       greatest(jaro_winkler_similarity(compact_name(s.last_name_ascii),
+                                        compact_name(p.last_name_ascii)),
+                CASE WHEN compact_name(p.usual_name_ascii) <> ''
+                     THEN jaro_winkler_similarity(compact_name(s.last_name_ascii),
+                                                  compact_name(p.usual_name_ascii)) END)
+           AS surname_similarity,
+       jaro_winkler_similarity(compact_name(s.first_names_ascii),
+                               compact_name(p.first_names_ascii)) AS given_names_similarity,
+       coalesce(skeletons_agree(s, p), false) AS same_skeleton,
+       CASE WHEN s.birth_date IS NOT NULL AND s.birth_date = p.birth_date THEN 'EXACT'
+            WHEN s.birth_year = p.birth_year
+                 AND part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,
+                                 p.birth_date_is_placeholder)
+                 AND part_agrees(s.birth_day, p.birth_day, s.birth_date_is_placeholder,
+                                 p.birth_date_is_placeholder) THEN 'COMPATIBLE'
+            ELSE 'DIFFERENT' END AS birth_agreement,
+       CASE WHEN s.sex IS NULL OR p.sex IS NULL THEN 'UNKNOWN'
+            WHEN s.sex = p.sex THEN 'SAME' ELSE 'DIFFERENT' END AS sex_agreement,
+       CASE WHEN s.nationality IS NULL OR p.nationality IS NULL THEN 'UNKNOWN'
+            WHEN s.nationality = p.nationality THEN 'SAME' ELSE 'DIFFERENT' END
+           AS nationality_agreement,
+       d.decision
+FROM pairs pr
+JOIN source_identities s USING (record_key)
+JOIN core.persons p USING (num_agdref)
+JOIN core.person_links l USING (record_key)
+LEFT JOIN decisions d USING (record_key, num_agdref)
+WHERE l.link_status <> 'LINKED' OR d.decision IS NOT NULL
+ORDER BY s.record_key, p.num_agdref;
