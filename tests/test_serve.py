@@ -63,7 +63,7 @@ def test_serve_schedules_nightly_runs_in_paris_time_and_runs_them(prefect_server
         stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         scheduled = []
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 150
         while time.monotonic() < deadline and not scheduled:
             time.sleep(2)
             try:
