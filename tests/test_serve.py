@@ -55,12 +55,13 @@ def test_serve_schedules_nightly_runs_in_paris_time_and_runs_them(prefect_server
         (inbox / system).mkdir(parents=True)
     for path in (SAMPLE_DIR / "inbox" / "agdref").glob("AGDREF_*_2A_*"):
         (inbox / "agdref" / path.name).write_bytes(path.read_bytes())
+    log = tmp_path / "serve.log"
     served = subprocess.Popen(
         [sys.executable, "-m", "flows", "serve", "--inbox", str(inbox), "--warehouse",
          str(tmp_path / "warehouse.duckdb"), "--exports", str(tmp_path / "exports"),
          "--cron", "30 2 * * *"],
-        env={**os.environ, "COLUMNS": "160"}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
+        env={**os.environ, "COLUMNS": "160"}, stdout=log.open("w"),
+        stderr=subprocess.STDOUT, start_new_session=True)
     try:
         scheduled = []
         deadline = time.monotonic() + 150
@@ -71,7 +72,7 @@ def test_serve_schedules_nightly_runs_in_paris_time_and_runs_them(prefect_server
             except Exception:  # noqa: BLE001 (not registered yet)
                 continue
             scheduled = [r for r in runs if r.state_name == "Scheduled"]
-        assert scheduled, "no scheduled run was created"
+        assert scheduled, "no scheduled run was created: " + log.read_text()[-3000:]
         (schedule,) = deployment.schedules
         assert schedule.schedule.timezone == "Europe/Paris"
         for run in scheduled:
