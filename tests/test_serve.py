@@ -1,14 +1,18 @@
 """`reconcile serve`: the nightly schedule in Paris time on a local Prefect server, and a
-run of the served flow with today's date (slow: a served process and a real run)."""
+run of the served flow with today's date (slow: a served process and a real run).
+
+The server is queried through its REST API: a Prefect client in this process would keep
+the settings it read when Prefect was first imported by another test."""
 
 from __future__ import annotations
 
-import asyncio
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -21,35 +25,30 @@ pytestmark = pytest.mark.slow
 PARIS = ZoneInfo("Europe/Paris")
 
 
-async def _deployment_runs(name: str) -> tuple:
-    from prefect.client.orchestration import get_client
-
-    async with get_client() as client:
-        deployment = await client.read_deployment_by_name(name)
-        runs = await client.read_flow_runs()
-        return deployment, [r for r in runs if r.deployment_id == deployment.id]
-
-
-async def _start_and_wait(deployment_id, timeout: float) -> str:
-    from prefect.client.orchestration import get_client
-
-    async with get_client() as client:
-        run = await client.create_flow_run_from_deployment(deployment_id)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            run = await client.read_flow_run(run.id)
-            if run.state and run.state.is_final():
-                artifacts = await client.read_artifacts()
-                keys = {a.key for a in artifacts if a.flow_run_id == run.id}
-                return f"{run.state.type.value}:{','.join(sorted(k for k in keys if k))}"
-            await asyncio.sleep(2)
-    return "TIMEOUT"
+def api(url: str, path: str, body: dict | None = None):
+    request = urllib.request.Request(
+        f"{url}{path}", method="POST" if body is not None else "GET",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
 
 
-def test_serve_schedules_nightly_runs_in_paris_time_and_runs_them(prefect_server, tmp_path,
-                                                                   monkeypatch):
-    for key, value in prefect_server.items():
-        monkeypatch.setenv(key, value)
+def wait_for(condition, timeout: float, every: float = 2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            found = condition()
+        except OSError:  # not there yet (404) or server busy
+            found = None
+        if found:
+            return found
+        time.sleep(every)
+    return None
+
+
+def test_serve_schedules_nightly_runs_in_paris_time_and_runs_them(prefect_server, tmp_path):
+    url = prefect_server["PREFECT_API_URL"]
     inbox = tmp_path / "inbox"
     for system in ("telemofpra", "agdref"):
         (inbox / system).mkdir(parents=True)
@@ -60,25 +59,36 @@ def test_serve_schedules_nightly_runs_in_paris_time_and_runs_them(prefect_server
         [sys.executable, "-m", "flows", "serve", "--inbox", str(inbox), "--warehouse",
          str(tmp_path / "warehouse.duckdb"), "--exports", str(tmp_path / "exports"),
          "--cron", "30 2 * * *"],
-        env={**os.environ, "COLUMNS": "160"}, stdout=log.open("w"),
+        env={**prefect_server, "COLUMNS": "160"}, stdout=log.open("w"),
         stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        scheduled = []
-        deadline = time.monotonic() + 150
-        while time.monotonic() < deadline and not scheduled:
-            time.sleep(2)
-            try:
-                deployment, runs = asyncio.run(_deployment_runs("reconcile-nightly/nightly"))
-            except Exception:  # noqa: BLE001 (not registered yet)
-                continue
-            scheduled = [r for r in runs if r.state_name == "Scheduled"]
+        deployment = wait_for(lambda: api(url, "/deployments/name/reconcile-nightly/nightly"),
+                              timeout=60)
+        assert deployment, "not registered: " + log.read_text()[-3000:]
+        (schedule,) = deployment["schedules"]
+        assert schedule["schedule"]["cron"] == "30 2 * * *"
+        assert schedule["schedule"]["timezone"] == "Europe/Paris"
+
+        def scheduled_runs():
+            runs = api(url, "/flow_runs/filter", {
+                "deployments": {"id": {"any_": [deployment["id"]]}},
+                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}}})
+            return [r for r in runs if r["state"]["name"] == "Scheduled"]
+
+        scheduled = wait_for(scheduled_runs, timeout=120)
         assert scheduled, "no scheduled run was created: " + log.read_text()[-3000:]
-        (schedule,) = deployment.schedules
-        assert schedule.schedule.timezone == "Europe/Paris"
         for run in scheduled:
-            assert run.expected_start_time.astimezone(PARIS).strftime("%H:%M") == "02:30"
-        outcome = asyncio.run(_start_and_wait(deployment.id, timeout=240))
-        assert outcome == "COMPLETED:nightly-summary", outcome
+            start = datetime.fromisoformat(run["expected_start_time"])
+            assert start.astimezone(PARIS).strftime("%H:%M") == "02:30"
+
+        run = api(url, f"/deployments/{deployment['id']}/create_flow_run", {})
+        final = wait_for(lambda: (lambda r: r if r["state"]["type"] in (
+            "COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None)(
+            api(url, f"/flow_runs/{run['id']}")), timeout=240)
+        assert final and final["state"]["type"] == "COMPLETED", log.read_text()[-3000:]
+        artifacts = api(url, "/artifacts/filter",
+                        {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
+        assert "nightly-summary" in {a["key"] for a in artifacts}
     finally:
         os.killpg(served.pid, signal.SIGTERM)
         served.wait(timeout=60)
