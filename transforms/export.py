@@ -20,7 +20,7 @@ from schemas import codes
 from schemas import exports as contract
 from schemas.published import ExportRecord
 from transforms.inbox import checksum
-from transforms.warehouse import insert_frame, polars_schema
+from transforms.warehouse import insert_frame, model_frame
 
 README_ENCODING = "utf-8-sig"
 
@@ -182,7 +182,6 @@ def publish_tree(built: Path, root: Path) -> None:
 
 
 def record_exports(con: duckdb.DuckDBPyConnection, run_id: str, records: list[dict]) -> None:
-    frame = pl.DataFrame([{"run_id": run_id, **r} for r in records],
-                         schema=polars_schema(ExportRecord))
+    frame = model_frame([{"run_id": run_id, **r} for r in records], ExportRecord)
     con.execute("DELETE FROM audit.exports WHERE run_id = ?", [run_id])
-    insert_frame(con, "audit.exports", ExportRecord.validate(frame))
+    insert_frame(con, "audit.exports", frame)

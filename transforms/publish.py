@@ -24,7 +24,7 @@ from transforms.flags import HISTORY_SCHEMA, first_seen_dates, next_history
 from transforms.warehouse import (
     comment_undescribed_columns,
     insert_frame,
-    polars_schema,
+    model_frame,
     read_sql,
 )
 from transforms.worklists import (
@@ -53,13 +53,6 @@ class WorklistCounts:
     resolved: int
 
 
-def frame_of(rows: list[dict], model) -> pl.DataFrame:
-    schema = polars_schema(model)
-    frame = pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema,
-                         orient="row") if rows else pl.DataFrame(schema=schema)
-    return model.validate(frame)
-
-
 def decide(facts: Facts, run_date: date, horizon_days: int
            ) -> tuple[dict[str, list[dict]], pl.DataFrame]:
     """The three lists (without first_seen_date yet) and the exclusions, from `core`."""
@@ -71,7 +64,7 @@ def decide(facts: Facts, run_date: date, horizon_days: int
     lists = {name: flags for name, (flags, _) in results.items()}
     exclusions = [row for _, excluded in results.values() for row in excluded]
     return ({name: sorted(rows, key=lambda r: r["flag_id"]) for name, rows in lists.items()},
-            frame_of(sorted(exclusions, key=lambda r: r["candidate_id"]), Exclusion))
+            model_frame(sorted(exclusions, key=lambda r: r["candidate_id"]), Exclusion))
 
 
 def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int
@@ -96,12 +89,12 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
             for r in rows:
                 r["first_seen_date"] = seen.get(r["flag_id"], run_date)
             con.execute(f"DELETE FROM worklists.{name}")  # noqa: S608 (fixed names)
-            insert_frame(con, f"worklists.{name}", frame_of(rows, LIST_MODELS[name]))
+            insert_frame(con, f"worklists.{name}", model_frame(rows, LIST_MODELS[name]))
         con.execute("DELETE FROM worklists.exclusions")
         insert_frame(con, "worklists.exclusions", exclusions)
         con.execute("DELETE FROM core.asylum_outcomes")
         insert_frame(con, "core.asylum_outcomes",
-                     frame_of(asylum_outcomes(facts, run_date), AsylumOutcome))
+                     model_frame(asylum_outcomes(facts, run_date), AsylumOutcome))
         con.execute(read_sql("marts.sql"))
         comment_undescribed_columns(con, ("core", "marts"))
         con.execute("COMMIT")

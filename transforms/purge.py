@@ -10,11 +10,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from schemas.published import PurgeRecord
 from schemas.sources import SOURCE_MODELS
-from transforms.warehouse import insert_frame, polars_schema, raw_table
+from transforms.warehouse import insert_frame, model_frame, raw_table
 
 
 def kinds_of(system: str) -> list[str]:
@@ -53,8 +52,7 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
                             "system": system, "retention_days": days, "files": len(files),
                             "raw_rows": raw_rows, "quarantine_values": values,
                             "inbox_files": len(present)})
-        insert_frame(con, "audit.purges", PurgeRecord.validate(
-            pl.DataFrame(records, schema=polars_schema(PurgeRecord))))
+        insert_frame(con, "audit.purges", model_frame(records, PurgeRecord))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

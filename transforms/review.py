@@ -8,11 +8,10 @@ import re
 from datetime import datetime
 
 import duckdb
-import polars as pl
 
 from schemas import codes
 from schemas.published import LinkDecision
-from transforms.warehouse import insert_frame, polars_schema
+from transforms.warehouse import insert_frame, model_frame
 
 AGENT_LOGIN = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 
@@ -37,7 +36,6 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
                                 [num_agdref]).fetchall()[0]
     if not known_file:
         raise InvalidDecision("no AGDREF file with that number in the latest snapshots")
-    frame = pl.DataFrame([{"record_key": record_key, "num_agdref": num_agdref,
-                           "decision": decision, "decided_by": agent, "decided_at": at}],
-                         schema=polars_schema(LinkDecision))
-    insert_frame(con, "audit.link_decisions", LinkDecision.validate(frame))
+    insert_frame(con, "audit.link_decisions", model_frame(
+        [{"record_key": record_key, "num_agdref": num_agdref, "decision": decision,
+          "decided_by": agent, "decided_at": at}], LinkDecision))

@@ -229,6 +229,14 @@ def polars_schema(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
     return {column: dtype for column, (dtype, _) in model_columns(model).items()}
 
 
+def model_frame(rows: list[dict], model: type[pa.DataFrameModel]) -> pl.DataFrame:
+    """Rows as a frame of the model's columns and types, validated against the model."""
+    schema = polars_schema(model)
+    frame = pl.DataFrame([{c: r.get(c) for c in schema} for r in rows], schema=schema,
+                         orient="row") if rows else pl.DataFrame(schema=schema)
+    return model.validate(frame)
+
+
 def comment_undescribed_columns(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]
                                 ) -> None:
     """Tables rebuilt by CREATE OR REPLACE lose their comments: describe every column
