@@ -14,10 +14,6 @@ WITH given AS (
     SELECT g.record_key, g.num_agdref, 'NUMBER_NOT_VERIFIED'
     FROM given g JOIN core.persons p USING (num_agdref)
     ANTI JOIN core.identity_candidates c USING (record_key, num_agdref)
-), decisions AS (
-    SELECT record_key, num_agdref, decision FROM audit.link_decisions
-    QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
-                               ORDER BY decided_at DESC, decision) = 1
 )
 SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_status,
        greatest(jaro_winkler_similarity(compact_name(s.last_name_ascii),
@@ -46,6 +42,6 @@ FROM pairs pr
 JOIN source_identities s USING (record_key)
 JOIN core.persons p USING (num_agdref)
 JOIN core.person_links l USING (record_key)
-LEFT JOIN decisions d USING (record_key, num_agdref)
+LEFT JOIN link_decisions d USING (record_key, num_agdref)
 WHERE l.link_status <> 'LINKED' OR d.decision IS NOT NULL
 ORDER BY s.record_key, p.num_agdref;

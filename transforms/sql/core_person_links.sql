@@ -2,26 +2,28 @@
 -- when it gave that file's number and the identities agree, or when an agent confirmed
 -- the pair (audit.link_decisions); a number that points to someone else is not used, nor
 -- a pair an agent rejected. Two candidate files are ambiguous (REVIEW, never acted on).
+-- The latest decision of an agent on each pair (also read by core_link_review.sql).
+CREATE OR REPLACE TEMP TABLE link_decisions AS
+SELECT record_key, num_agdref, decision FROM audit.link_decisions
+QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
+                           ORDER BY decided_at DESC, decision) = 1;
+
 DELETE FROM core.person_links;
 INSERT INTO core.person_links BY NAME
-WITH decisions AS (
-    SELECT record_key, num_agdref, decision FROM audit.link_decisions
-    QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
-                               ORDER BY decided_at DESC, decision) = 1
-), confirmed AS (
+WITH confirmed AS (
     SELECT d.record_key, list(d.num_agdref ORDER BY d.num_agdref) AS numbers
-    FROM decisions d JOIN core.persons p USING (num_agdref)
+    FROM link_decisions d JOIN core.persons p USING (num_agdref)
     WHERE d.decision = 'CONFIRMED'
     GROUP BY d.record_key
 ), verified AS (
     SELECT c.record_key, list(c.num_agdref ORDER BY c.num_agdref) AS numbers
     FROM core.identity_candidates c
-    ANTI JOIN (SELECT record_key, num_agdref FROM decisions WHERE decision = 'REJECTED') r
+    ANTI JOIN (SELECT record_key, num_agdref FROM link_decisions WHERE decision = 'REJECTED') r
         USING (record_key, num_agdref)
     WHERE c.evidence = 'NUMBER' AND c.system <> 'agdref'
     GROUP BY c.record_key
 ), rejected AS (
-    SELECT DISTINCT record_key FROM decisions WHERE decision = 'REJECTED'
+    SELECT DISTINCT record_key FROM link_decisions WHERE decision = 'REJECTED'
 )
 SELECT s.record_key, s.system,
        CASE WHEN len(cf.numbers) = 1 THEN cf.numbers[1]
