@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -52,6 +54,29 @@ def _refuse_if_running(warehouse: Path, exports: Path) -> None:
             pass
     except RunLocked as err:
         _fail(str(err))
+
+
+@contextmanager
+def _maintenance_connection(warehouse: Path) -> Iterator:
+    """The published warehouse, for a command that changes it between nightly runs: it
+    must exist, a configured key must be usable, and no run may hold it meanwhile."""
+    from transforms import warehouse as store
+    from transforms.publication import RunLock, RunLocked, Workspace
+
+    if not warehouse.is_file():
+        _fail(f"warehouse {warehouse} does not exist")
+    try:
+        configure_warehouse_encryption()
+    except RuntimeError as err:
+        _fail(str(err))
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(RunLock(Workspace(warehouse, warehouse.parent)))
+        except RunLocked as err:
+            _fail(str(err))
+        con = stack.enter_context(store.connect(warehouse))
+        store.create_warehouse(con)
+        yield con
 
 
 def _execute_run(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
@@ -154,16 +179,8 @@ def purge(
     the worklists do not change. Runs under the same lock as a nightly run.
     """
     from flows.settings import retention_days
-    from transforms import warehouse as store
-    from transforms.publication import RunLock, RunLocked, Workspace
     from transforms.purge import purge as purge_sources
 
-    if not warehouse.is_file():
-        _fail(f"warehouse {warehouse} does not exist")
-    try:
-        configure_warehouse_encryption()
-    except RuntimeError as err:
-        _fail(str(err))
     days = retention_days()
     for system, value in (("telemofpra", telemofpra_days), ("genesis", genesis_days),
                           ("agdref", agdref_days)):
@@ -171,13 +188,8 @@ def purge(
             if value < 0:
                 raise typer.BadParameter(f"{system} retention must be 0 days or more")
             days[system] = value
-    try:
-        with RunLock(Workspace(warehouse, warehouse.parent)), \
-                store.connect(warehouse) as con:
-            store.create_warehouse(con)
-            records = purge_sources(con, inbox, _parse_day(as_of), days)
-    except RunLocked as err:
-        _fail(str(err))
+    with _maintenance_connection(warehouse) as con:
+        records = purge_sources(con, inbox, _parse_day(as_of), days)
     for r in records:
         typer.echo(f"{r['system']}: kept {r['retention_days']} days; {r['files']} files: "
                    f"{r['raw_rows']} raw rows, {r['quarantine_values']} quarantined values, "
@@ -201,21 +213,14 @@ def link(
     """
     from datetime import datetime
 
-    from transforms import warehouse as store
-    from transforms.publication import RunLock, RunLocked, Workspace
     from transforms.review import InvalidDecision, record_decision
 
-    if not warehouse.is_file():
-        _fail(f"warehouse {warehouse} does not exist")
     decision = "CONFIRMED" if confirm else "REJECTED"
-    try:
-        configure_warehouse_encryption()
-        with RunLock(Workspace(warehouse, warehouse.parent)), \
-                store.connect(warehouse) as con:
-            store.create_warehouse(con)
+    with _maintenance_connection(warehouse) as con:
+        try:
             record_decision(con, record, agdref, decision, agent, datetime.now())
-    except (RunLocked, InvalidDecision, RuntimeError) as err:
-        _fail(str(err))
+        except InvalidDecision as err:
+            _fail(str(err))
     typer.echo(f"recorded: {decision}; the next run applies it")
 
 
