@@ -67,6 +67,16 @@ class Facts:
     identities: dict[str, Record] = field(default_factory=dict)
     candidates: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     detained: set[str] = field(default_factory=set)
+    assessed: dict[tuple[str, date], rights.RtrOutcome | None] = field(default_factory=dict)
+
+    def rtr(self, person_key: str, run_date: date) -> rights.RtrOutcome | None:
+        """How the person's right to remain stands on the run date (RTR rules): assessed
+        once, then read by every list and by the indicators."""
+        key = (person_key, run_date)
+        if key not in self.assessed:
+            self.assessed[key] = rights.assess_claims(
+                self.decisions_by_person.get(person_key, []), run_date)
+        return self.assessed[key]
 
     def person_key(self, record_key: str) -> str:
         link = self.links.get(record_key)
@@ -207,7 +217,7 @@ def rejected_without_oqtf(facts: Facts, run_date: date) -> tuple[list[dict], lis
     for person_key in sorted(facts.decisions_by_person):
         decisions = facts.decisions_by_person[person_key]
         record_keys = sorted({d["record_key"] for d in decisions})
-        rtr = rights.assess_claims(decisions, run_date)
+        rtr = facts.rtr(person_key, run_date)
         decision = rtr.decision
         linked = person_key in facts.persons  # a person key is a number only when LINKED
         person = facts.persons.get(person_key) if linked else None
@@ -298,10 +308,9 @@ def pri_scope(detention: Record, run_date: date, horizon_days: int) -> Finding |
     return None
 
 
-def rtr_findings(decisions: list[Record], run_date: date) -> list[Finding]:
+def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
     """PRI-07 and §5 for a detainee: an asylum claim not finally decided (a grant is
     found by `screen_protections`)."""
-    rtr = rights.assess_claims(decisions, run_date)
     if rtr is None or rtr.effect in (rights.ENDED, rights.GRANTED):
         return []
     return [Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows)]
@@ -323,8 +332,7 @@ def upcoming_releases(facts: Facts, run_date: date, horizon_days: int
         verdict.findings += identity_findings(facts, files, [key], run_date)
         verdict.findings += screen_protections(facts, files, run_date)
         for number in files:
-            verdict.findings += rtr_findings(facts.decisions_by_person.get(number, []),
-                                             run_date)
+            verdict.findings += rtr_findings(facts.rtr(number, run_date))
         candidate = flag_id(codes.RELEASES, key)
         num_agdref = person_key if linked else None
         context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
@@ -377,8 +385,7 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
     before or after the measure (a claim not finally decided suspends execution); once
     the right ended, execution waits for that end (RTR-02) and for an ordonnance's
     notification (RTR-05)."""
-    rtr = rights.assess_claims(facts.decisions_by_person.get(measure["person_key"], []),
-                               run_date)
+    rtr = facts.rtr(measure["person_key"], run_date)
     if rtr is None or rtr.effect == rights.GRANTED:
         return None, None
     if rtr.effect != rights.ENDED:
@@ -461,7 +468,7 @@ def asylum_outcomes(facts: Facts, run_date: date) -> list[dict]:
     AGDREF file when the person is linked, else from the deciding TélémOfpra record."""
     rows = []
     for person_key in sorted(facts.decisions_by_person):
-        rtr = rights.assess_claims(facts.decisions_by_person[person_key], run_date)
+        rtr = facts.rtr(person_key, run_date)
         decision = rtr.decision
         person = facts.persons.get(person_key)
         identity = facts.identities.get(decision["record_key"]) or {}
