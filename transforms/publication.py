@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from transforms.export import publish_tree
-from transforms.warehouse import connect, restrict_to_owner
+from transforms.warehouse import connect, restrict_to_owner, wal_path
 
 INCOMING_PREFIX = ".incoming-"
 
@@ -138,9 +138,8 @@ def prepare(workspace: Workspace) -> None:
     """Start a run: finish or discard what a killed run left, then copy the published
     warehouse (checkpointed, so the copy is whole) as the working one."""
     recover(workspace)
+    _drop_working_warehouse(workspace)
     working = workspace.working_warehouse
-    for leftover in (working, working.with_name(working.name + ".wal")):
-        leftover.unlink(missing_ok=True)
     if workspace.exports.exists():
         for folder in workspace.exports.glob(f"{INCOMING_PREFIX}*"):
             shutil.rmtree(folder)
@@ -148,7 +147,7 @@ def prepare(workspace: Workspace) -> None:
     if workspace.warehouse.exists():
         # Only a writer killed mid-way leaves a log; otherwise readers may keep the
         # published file open while the run copies it.
-        if workspace.warehouse.with_name(workspace.warehouse.name + ".wal").exists():
+        if wal_path(workspace.warehouse).exists():
             _checkpoint(workspace.warehouse)
         shutil.copyfile(workspace.warehouse, working)
         restrict_to_owner(working)
@@ -181,7 +180,11 @@ def discard(workspace: Workspace, run_id: str) -> None:
     failed after its commit point is left to be finished by the next (roll forward)."""
     if workspace.journal.exists():
         return
-    working = workspace.working_warehouse
-    for leftover in (working, working.with_name(working.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    _drop_working_warehouse(workspace)
     shutil.rmtree(workspace.built_exports(run_id), ignore_errors=True)
+
+
+def _drop_working_warehouse(workspace: Workspace) -> None:
+    working = workspace.working_warehouse
+    for leftover in (working, wal_path(working)):
+        leftover.unlink(missing_ok=True)

@@ -89,8 +89,13 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
+def wal_path(path: Path) -> Path:
+    """DuckDB's write-ahead log beside a database file (present until a checkpoint)."""
+    return path.with_name(path.name + ".wal")
+
+
 def restrict_to_owner(path: Path) -> None:
-    for file in (path, path.with_name(path.name + ".wal")):
+    for file in (path, wal_path(path)):
         if file.exists() and file.stat().st_mode & 0o077:
             file.chmod(0o600)
 
