@@ -1,0 +1,230 @@
+"""Probabilistic identity linkage with Splink (DESIGN.md step 3).
+
+TélémOfpra and GENESIS records are scored against AGDREF files, and AGDREF files
+against each other, by a Fellegi-Sunter model: surname, first given name, birth date,
+sex and nationality, each compared on levels suited to transliterated names (exact with
+term-frequency adjustment, same skeleton, Jaro-Winkler, surname and given name swapped).
+Its parameters were estimated without labels (`train_model`) and are read from the
+versioned model file in `transforms/models/`; the thresholds beside it were chosen on
+the generator's labelled data (benchmarks/linkage_synthetic.py).
+
+Splink runs on its own in-memory DuckDB connection, never on the warehouse: it writes
+`__splink__*` tables into the connection it is given (STACK.md). Pure: frames in, frames
+out; nothing here reads the clock or the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import Linker, SettingsCreator, block_on
+from splink.backends.duckdb import DuckDBAPI
+
+MODELS = Path(__file__).parent / "models"
+MODEL_FILE = MODELS / "identity_model.json"
+THRESHOLDS_FILE = MODELS / "identity_thresholds.json"
+# Pairs scored below this never reach the warehouse: far under any threshold.
+KEEP_ABOVE = 0.01
+
+COMPARISON_COLUMNS = {
+    "surname": "surname",
+    "given_name": "given_name",
+    "birth": "birth_date",
+    "sex": "sex",
+    "nationality": "nationality",
+}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Match probabilities that decide a record's outcome: at or above `link`, the best
+    candidate is linked (when no other reaches `review`); between `review` and `link`,
+    the record goes to an agent; another candidate within `margin` bits of match weight
+    of the best makes the choice an agent's too; a candidate agreeing only on a partial
+    or placeholder birth date needs `weak_birth_link`. Two AGDREF files at or above
+    `duplicate` are one person."""
+
+    link: float
+    review: float
+    margin: float
+    duplicate: float
+    weak_birth_link: float
+
+
+def read_thresholds(path: Path = THRESHOLDS_FILE) -> Thresholds:
+    chosen = json.loads(path.read_text(encoding="utf-8"))
+    return Thresholds(chosen["link"], chosen["review"], chosen["margin"], chosen["duplicate"],
+                      chosen["weak_birth_link"])
+
+
+def _same_birth_parts(part: str) -> str:
+    return (f'("{part}_l" IS NULL OR "{part}_r" IS NULL OR "{part}_l" = "{part}_r")')
+
+
+def comparisons() -> list:
+    surname = cl.CustomComparison(
+        output_column_name="surname",
+        comparison_description="surname (ASCII, letters only)",
+        comparison_levels=[
+            cll.NullLevel("surname"),
+            cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
+            cll.CustomLevel('"surname_skeleton_l" = "surname_skeleton_r"', "same skeleton"),
+            cll.JaroWinklerLevel("surname", 0.92),
+            cll.JaroWinklerLevel("surname", 0.8),
+            cll.ElseLevel(),
+        ],
+    )
+    given_name = cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_description="first given name (ASCII, letters only)",
+        comparison_levels=[
+            cll.NullLevel("given_name"),
+            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True),
+            cll.CustomLevel('"given_skeleton_l" = "given_skeleton_r"', "same skeleton"),
+            cll.JaroWinklerLevel("given_name", 0.88),
+            cll.ElseLevel(),
+        ],
+    )
+    birth = cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_description="birth date: a 01/01 placeholder counts as its year only",
+        comparison_levels=[
+            cll.CustomLevel('"birth_year_l" IS NULL OR "birth_year_r" IS NULL', "unknown")
+            .configure(is_null_level=True),
+            cll.CustomLevel('"birth_date_l" = "birth_date_r"', "same date")
+            .configure(m_probability=0.85),
+            cll.CustomLevel('"birth_year_l" = "birth_year_r" AND "birth_day_l" = "birth_month_r"'
+                            ' AND "birth_month_l" = "birth_day_r"', "day and month swapped")
+            .configure(m_probability=0.01),
+            cll.CustomLevel('"birth_year_l" = "birth_year_r" AND '
+                            f'{_same_birth_parts("birth_month")} AND '
+                            f'{_same_birth_parts("birth_day")}',
+                            "same year, the known parts agree").configure(m_probability=0.1),
+            cll.CustomLevel('"birth_year_l" = "birth_year_r"', "same year, another day")
+            .configure(m_probability=0.02),
+            cll.CustomLevel('abs("birth_year_l" - "birth_year_r") = 1', "one year apart")
+            .configure(m_probability=0.01),
+            cll.ElseLevel().configure(m_probability=0.01),
+        ],
+    )
+    sex = cl.ExactMatch("sex")
+    nationality = cl.ExactMatch("nationality").configure(term_frequency_adjustments=True)
+    return [surname, given_name, birth, sex, nationality]
+
+
+def blocking_rules() -> list:
+    """Pairs worth scoring, sized for national volume (millions of AGDREF files): every
+    rule holds the birth year or the birth date, with a name skeleton or the nationality."""
+    return [
+        block_on("birth_year", "surname_skeleton"),
+        block_on("birth_year", "given_skeleton", "nationality"),
+        block_on("birth_date", "nationality"),
+    ]
+
+
+def settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="unique_id",
+        comparisons=comparisons(),
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        additional_columns_to_retain=["record_key"],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+    )
+
+
+def _linker(records: pl.DataFrame, model: SettingsCreator | dict, link_type: str
+            ) -> tuple[Linker, DuckDBAPI]:
+    """A linker on its own in-memory connection, over records (`source`) and AGDREF
+    files (`agdref`)."""
+    if isinstance(model, dict):
+        model = {**model, "link_type": link_type}
+    db_api = DuckDBAPI(duckdb.connect(":memory:"))
+    frames = [
+        db_api.register(records.filter(pl.col("dataset") == name).drop("dataset").to_arrow(),
+                        dataset_display_name=name)
+        for name in ("source", "agdref")
+    ]
+    training = isinstance(model, SettingsCreator)
+    # Splink logs timings at INFO (counts only); a nightly run keeps its log to warnings.
+    return Linker(frames, model, validate_settings=training,
+                  log_level=logging.INFO if training else logging.WARNING), db_api
+
+
+def train_model(records: pl.DataFrame, seed: int = 7) -> dict:
+    """Estimate the model from the data alone, without ground truth: u by random
+    sampling of records and files; m from the pairs that share an AGDREF number (the
+    number a TélémOfpra or GENESIS row carries, `number_given`: partial and sometimes
+    wrong, which keeps m honest about noise); the prior from exact identities.
+    Expectation maximisation was tried and is not used: under non-match, names and
+    nationality agree together (names come from the same countries), so EM takes
+    namesakes for matches."""
+    linker, _ = _linker(records, settings(), "link_only")
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("surname", "given_name", "birth_date")], recall=0.6)
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
+    linker.training.estimate_m_from_label_column("number_given")
+    return linker.misc.save_model_to_json()
+
+
+def read_model(path: Path = MODEL_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABOVE
+                ) -> pl.DataFrame:
+    """Every blocked pair of a record and an AGDREF file, and of two AGDREF files,
+    scored in one pass (`link_and_dedupe`; pairs of two records are dropped): one row per
+    (record, file) with the best-scoring way of writing them, its match weight and
+    probability and the weight of each comparison (what an agent reads to decide).
+    Duplicates are scored with the same m and u; they have their own threshold."""
+    if records.filter(pl.col("dataset") == "agdref").is_empty():
+        return _empty_pairs()
+    linker, db_api = _linker(records, model, "link_and_dedupe")
+    predictions = linker.inference.predict(threshold_match_probability=keep_above,
+                                           warning_mode="never")
+    con = db_api._con
+    table = predictions.physical_name
+    columns = set(con.sql(f"SELECT * FROM {table} LIMIT 0").columns)  # noqa: S608
+    # Each comparison's weight, its term-frequency adjustment included.
+    weights = ", ".join(
+        f"mw_{c}" + (f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "")
+        + f" AS weight_{name}" for name, c in COMPARISON_COLUMNS.items())
+    # The record on the left, the file on the right; two files: the lower number left.
+    relation = con.sql(f"""
+        WITH pairs AS (
+            SELECT CASE WHEN {_SWAP} THEN record_key_r ELSE record_key_l END AS record_key,
+                   CASE WHEN {_SWAP} THEN record_key_l ELSE record_key_r END AS file_key,
+                   match_weight, match_probability, {weights}
+            FROM {table}
+            WHERE 'agdref' IN (source_dataset_l, source_dataset_r)
+              AND record_key_l <> record_key_r
+        )
+        SELECT record_key, substr(file_key, 8) AS num_agdref, match_weight, match_probability,
+               COLUMNS('^weight_')
+        FROM pairs
+        QUALIFY row_number() OVER (PARTITION BY record_key, file_key
+                                   ORDER BY match_weight DESC) = 1
+        ORDER BY record_key, num_agdref
+    """)  # noqa: S608 - table and column names come from Splink, no value is formatted
+    return relation.pl()
+
+
+_SWAP = """(source_dataset_l = 'agdref' AND source_dataset_r = 'source'
+            OR source_dataset_l = source_dataset_r AND record_key_l > record_key_r)"""
+
+
+def _empty_pairs() -> pl.DataFrame:
+    return pl.DataFrame(schema={
+        "record_key": pl.String, "num_agdref": pl.String, "match_weight": pl.Float64,
+        "match_probability": pl.Float64,
+        **{f"weight_{name}": pl.Float64 for name in COMPARISON_COLUMNS},
+    })

@@ -1,0 +1,56 @@
+-- The names Splink compares (transforms/linkage.py), one row per way a person is
+-- written: a TélémOfpra or GENESIS record's latest identity and every GENESIS alias
+-- (written "SURNAME Given"), the record with surname and first given name swapped, an AGDREF file under its surname and under its usual name.
+-- Birth dates: a 01/01 placeholder keeps only its year (weak evidence), unknown parts
+-- stay NULL. Read after core_identity.sql (temp table source_identities).
+WITH aliases AS (
+    SELECT DISTINCT 'genesis:' || establishment_code || ':' || committal_number AS record_key,
+           unnest(aliases_ascii) AS alias
+    FROM staging.detainees WHERE extraction_date <= getvariable('run_date')
+), names AS (
+    SELECT 'source' AS dataset, record_key, 0 AS variant, last_name_ascii AS surname,
+           first_names_ascii AS given_names
+    FROM source_identities
+    UNION ALL
+    -- surname and given name swapped: a common slip between systems
+    SELECT 'source', record_key, -1, split_part(trim(first_names_ascii), ' ', 1),
+           last_name_ascii
+    FROM source_identities WHERE first_names_ascii IS NOT NULL
+    UNION ALL
+    SELECT 'source', a.record_key,
+           row_number() OVER (PARTITION BY a.record_key ORDER BY a.alias),
+           nullif(trim(regexp_replace(a.alias, '\s*\S+$', '')), ''),
+           regexp_extract(a.alias, '(\S+)$', 1)
+    FROM aliases a SEMI JOIN source_identities s USING (record_key)
+    WHERE a.alias LIKE '% %'
+    UNION ALL
+    SELECT 'agdref', 'agdref:' || num_agdref, 0, last_name_ascii, first_names_ascii
+    FROM core.persons
+    UNION ALL
+    SELECT 'agdref', 'agdref:' || num_agdref, 1, usual_name_ascii, first_names_ascii
+    FROM core.persons WHERE usual_name_ascii IS NOT NULL AND usual_name_ascii <> last_name_ascii
+), identities AS (
+    SELECT record_key, numbers[1] AS number_given, sex, birth_year, birth_month, birth_day, birth_date,
+           birth_date_is_placeholder, nationality
+    FROM source_identities
+    UNION ALL
+    SELECT 'agdref:' || num_agdref, num_agdref, sex, birth_year, birth_month, birth_day, birth_date,
+           birth_date_is_placeholder, nationality
+    FROM core.persons
+)
+SELECT n.dataset, n.record_key || '~' || n.variant AS unique_id, n.record_key,
+       nullif(compact_name(n.surname), '') AS surname,
+       nullif(compact_name(split_part(trim(coalesce(n.given_names, '')), ' ', 1)), '')
+           AS given_name,
+       nullif(name_skeleton(n.surname), '') AS surname_skeleton,
+       nullif(first_name_skeleton(n.given_names), '') AS given_skeleton,
+       i.birth_year,
+       CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_month END AS birth_month,
+       CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_day END AS birth_day,
+       CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_date END AS birth_date,
+       i.sex, i.nationality,
+       -- the number a row carries, on its own spelling only: what trains m (linkage.py)
+       CASE WHEN n.variant = 0 THEN i.number_given END AS number_given
+FROM names n JOIN identities i USING (record_key)
+WHERE compact_name(n.surname) <> '' OR compact_name(n.given_names) <> ''
+ORDER BY n.dataset, unique_id
