@@ -28,14 +28,19 @@ class PersonLink(PublishedModel):
     person_key: str = pa.Field(description=(
         "AGDREF number of the person when linked with confidence, else the record key"))
     match_probability: float = pa.Field(nullable=True, ge=0, le=1, description=(
-        "probability that the link is right; null when a deterministic rule decided"))
+        "Splink's probability for the linked (or best) candidate; null when an agent "
+        "decided or no candidate was scored"))
     link_status: str = pa.Field(isin=list(codes.LINK_STATUSES), description=(
         "LINKED (acted on), REVIEW (ambiguous, never acted on) or UNLINKED"))
     link_rule: str = pa.Field(description=(
         "why: NUMBER_VERIFIED (number given, name and birth agree), SEVERAL_NUMBERS_VERIFIED, "
-        "NUMBER_NOT_VERIFIED (number points to someone else or nowhere), NO_NUMBER, "
-        "AGENT_CONFIRMED, AGENT_CONFIRMED_SEVERAL, AGENT_REJECTED (audit.link_decisions), "
-        "AGDREF_FILE"))
+        "PROBABILISTIC (Splink at or above the link threshold, no close rival), "
+        "SEVERAL_CANDIDATES, CANDIDATE_CONFLICTS (a known sex, nationality or birth year "
+        "differs), WEAK_BIRTH_DATE (only a partial birth date agrees), GREY_BAND (between "
+        "the review and link thresholds), NUMBER_NOT_VERIFIED (number points to someone "
+        "else or nowhere, no candidate), NO_NUMBER, AGENT_CONFIRMED, "
+        "AGENT_CONFIRMED_SEVERAL, AGENT_REJECTED (audit.link_decisions), AGDREF_FILE, "
+        "AGDREF_DUPLICATE (a file merged with another file of the same person)"))
 
 
 class LinkReview(PublishedModel):
@@ -49,7 +54,8 @@ class LinkReview(PublishedModel):
     num_agdref: str = pa.Field(description="candidate AGDREF file")
     evidence: str = pa.Field(description=(
         "NUMBER (given and identity agrees), NUMBER_NOT_VERIFIED (given, identity "
-        "disagrees), IDENTITY or IDENTITY_WEAK (identity agrees, no number)"))
+        "disagrees), IDENTITY (identity agrees on a complete birth date, no number), "
+        "PROBABILISTIC (Splink candidate at or above the review threshold)"))
     link_status: str = pa.Field(isin=list(codes.LINK_STATUSES),
                                 description="the record's status in core.person_links")
     surname_similarity: float = pa.Field(nullable=True, description=(
@@ -57,6 +63,21 @@ class LinkReview(PublishedModel):
     given_names_similarity: float = pa.Field(nullable=True, description=(
         "Jaro-Winkler similarity of the ASCII given names"))
     same_skeleton: bool = pa.Field(description="surname and first given name skeletons agree")
+    match_probability: float = pa.Field(nullable=True, ge=0, le=1, description=(
+        "Splink's probability that the record and the file are one person (null: the pair "
+        "was not among the blocked pairs)"))
+    match_weight: float = pa.Field(nullable=True, description=(
+        "Splink's match weight in bits: the prior plus the weight of each comparison"))
+    weight_surname: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the surname (term frequency included): positive for, "
+        "negative against"))
+    weight_given_name: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the first given name (term frequency included)"))
+    weight_birth: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the birth date (a 01/01 placeholder counts as its year)"))
+    weight_sex: float = pa.Field(nullable=True, description="bits of evidence from the sex")
+    weight_nationality: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the nationality"))
     birth_agreement: str = pa.Field(description=(
         "EXACT (complete dates equal), COMPATIBLE (known parts agree), DIFFERENT"))
     sex_agreement: str = pa.Field(description="SAME, DIFFERENT or UNKNOWN")

@@ -123,9 +123,12 @@ def model_columns(model: type[pa.DataFrameModel]) -> dict[str, tuple[pl.DataType
 def create_table_sql(
     table: str, columns: dict[str, tuple[pl.DataType, str | None]], comment: str | None
 ) -> list[str]:
-    """CREATE TABLE plus COMMENT statements for one table of the warehouse."""
+    """CREATE TABLE plus COMMENT statements for one table of the warehouse; a column a
+    newer contract added is added to a warehouse made by an older version."""
     body = ",\n  ".join(f'"{name}" {duckdb_type(dtype)}' for name, (dtype, _) in columns.items())
     statements = [f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)"]
+    statements += [f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {duckdb_type(dtype)}'
+                   for name, (dtype, _) in columns.items()]
     if comment:
         statements.append(f"COMMENT ON TABLE {table} IS {_literal(comment)}")
     statements += [

@@ -67,6 +67,7 @@ class Facts:
     identities: dict[str, Record] = field(default_factory=dict)
     candidates: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     detained: set[str] = field(default_factory=set)
+    files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     assessed: dict[tuple[str, date], rights.RtrOutcome | None] = field(default_factory=dict)
 
     def rtr(self, person_key: str, run_date: date) -> rights.RtrOutcome | None:
@@ -87,6 +88,9 @@ class Facts:
         return bool(link) and link["link_status"] == "LINKED"
 
     def index(self) -> Facts:
+        # AGDREF files merged as one person (core_person_links.sql) share a person key.
+        for number, person in self.persons.items():
+            self.files_of_person[person["person_key"]].append(number)
         for m in self.measures:
             self.measures_by_person[m["person_key"]].append(m)
         for d in self.decisions:
@@ -152,7 +156,8 @@ def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
     keys = set(record_keys)
     # The linked file's own candidates: another file of the same person (AGDREF holds
     # duplicates) may carry the protection while agreeing only weakly with the record.
-    keys |= {f"agdref:{facts.person_key(key)}" for key in record_keys if facts.is_linked(key)}
+    keys |= {f"agdref:{number}" for key in record_keys if facts.is_linked(key)
+             for number in facts.files_of_person.get(facts.person_key(key), ())}
     files = set()
     for key in sorted(keys):
         if key.startswith("agdref:"):

@@ -1,8 +1,10 @@
 -- core.link_review: the pairs an agent should decide, with how each part of the identity
--- compares: records not LINKED, with every file they gave the number of (verified or
--- not) and every file whose identity agrees on a complete birth date. Weak agreements
--- (partial birth dates) are left out: at department scale they match strangers by the
--- hundred. Decisions go to audit.link_decisions (`reconcile link`).
+-- compares and Splink's match weight for each: records not LINKED, with every file they
+-- gave the number of (verified or not), every file whose identity agrees on a complete
+-- birth date and every Splink candidate at or above the review threshold. Weak
+-- deterministic agreements (partial birth dates) are left out unless Splink scores them:
+-- at department scale they match strangers by the hundred. Decisions go to
+-- audit.link_decisions (`reconcile link`).
 DELETE FROM core.link_review;
 INSERT INTO core.link_review BY NAME
 WITH given AS (
@@ -14,6 +16,13 @@ WITH given AS (
     SELECT g.record_key, g.num_agdref, 'NUMBER_NOT_VERIFIED'
     FROM given g JOIN core.persons p USING (num_agdref)
     ANTI JOIN core.identity_candidates c USING (record_key, num_agdref)
+), all_pairs AS (
+    SELECT * FROM pairs
+    UNION ALL
+    SELECT sc.record_key, sc.num_agdref, 'PROBABILISTIC'
+    FROM identity_scores sc JOIN source_identities USING (record_key)
+    ANTI JOIN pairs USING (record_key, num_agdref)
+    WHERE sc.match_probability >= getvariable('review_threshold')
 )
 SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_status,
        greatest(jaro_winkler_similarity(compact_name(s.last_name_ascii),
@@ -37,11 +46,14 @@ SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_s
        CASE WHEN s.nationality IS NULL OR p.nationality IS NULL THEN 'UNKNOWN'
             WHEN s.nationality = p.nationality THEN 'SAME' ELSE 'DIFFERENT' END
            AS nationality_agreement,
+       sc.match_probability, sc.match_weight, sc.weight_surname, sc.weight_given_name,
+       sc.weight_birth, sc.weight_sex, sc.weight_nationality,
        d.decision
-FROM pairs pr
+FROM all_pairs pr
 JOIN source_identities s USING (record_key)
 JOIN core.persons p USING (num_agdref)
 JOIN core.person_links l USING (record_key)
+LEFT JOIN identity_scores sc USING (record_key, num_agdref)
 LEFT JOIN link_decisions d USING (record_key, num_agdref)
 WHERE l.link_status <> 'LINKED' OR d.decision IS NOT NULL
 ORDER BY s.record_key, p.num_agdref;

@@ -1,50 +1,150 @@
--- core.person_links (CONTRACTS.md §2): a source record is LINKED to an AGDREF file only
--- when it gave that file's number and the identities agree, or when an agent confirmed
--- the pair (audit.link_decisions); a number that points to someone else is not used, nor
--- a pair an agent rejected. Two candidate files are ambiguous (REVIEW, never acted on).
+-- core.person_links (CONTRACTS.md §2): one outcome per source record, from, in order:
+--   an agent's decision (audit.link_decisions): CONFIRMED links, REJECTED forbids the pair;
+--   the AGDREF number the record gave, when the identity agrees (core_identity.sql); a
+--     number pointing to someone else is not used, the record goes on to matching;
+--   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
+--     best candidate is LINKED at or above link_threshold when no other person reaches
+--     review_threshold within candidate_margin bits of match weight and no known sex,
+--     nationality or birth year differs; when the complete birth dates do not agree (a
+--     year, a month or a 01/01 placeholder: namesakes born the same year are common) the
+--     stricter weak_birth_link_threshold applies; a candidate between the thresholds, two close candidates, a
+--     conflicting one or one agreeing only on a partial birth date go to REVIEW (never
+--     acted on).
+-- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, and
+-- the same known date of entry into France: namesakes born the same day exist, and a
+-- merge attributes one file's measures to the other) share one person_key, the lowest of
+-- their numbers. Files not merged are still screened for each other's protections
+-- (core.identity_candidates).
+
+-- What a probability may outweigh but an action must not: a known part that differs.
+CREATE OR REPLACE TEMP MACRO identity_conflict(s, p) AS
+    (s.sex IS NOT NULL AND p.sex IS NOT NULL AND s.sex <> p.sex)
+    OR (s.nationality IS NOT NULL AND p.nationality IS NOT NULL
+        AND s.nationality <> p.nationality)
+    OR (s.birth_year IS NOT NULL AND p.birth_year IS NOT NULL AND s.birth_year <> p.birth_year);
+
 -- The latest decision of an agent on each pair (also read by core_link_review.sql).
 CREATE OR REPLACE TEMP TABLE link_decisions AS
 SELECT record_key, num_agdref, decision FROM audit.link_decisions
 QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                            ORDER BY decided_at DESC, decision) = 1;
 
+-- Duplicate AGDREF files: connected pairs, at most 3 files a person (a longer chain of
+-- pairs is more likely namesakes than one person holding 4 files: not merged).
+CREATE OR REPLACE TEMP TABLE duplicate_files AS
+WITH RECURSIVE edges AS (
+    SELECT a.num_agdref AS a, b.num_agdref AS b, sc.match_probability
+    FROM identity_scores sc
+    JOIN core.persons a ON 'agdref:' || a.num_agdref = sc.record_key
+    JOIN core.persons b ON b.num_agdref = sc.num_agdref
+    WHERE sc.match_probability >= getvariable('duplicate_threshold')
+      AND NOT identity_conflict(a, b)
+      AND a.entry_date = b.entry_date
+), both_ways AS (
+    SELECT a, b FROM edges UNION SELECT b, a FROM edges
+), reach(num_agdref, member) AS (
+    SELECT a, a FROM both_ways
+    UNION
+    SELECT r.num_agdref, w.b FROM reach r JOIN both_ways w ON w.a = r.member
+), components AS (
+    SELECT num_agdref, min(member) AS person_key, count(*) AS files
+    FROM reach GROUP BY num_agdref
+)
+SELECT c.num_agdref, c.person_key,
+       (SELECT max(e.match_probability) FROM edges e
+        WHERE c.num_agdref IN (e.a, e.b)) AS match_probability
+FROM components c WHERE c.files <= 3;
+
+UPDATE core.persons SET person_key = num_agdref;
+UPDATE core.removal_measures SET person_key = num_agdref;
+UPDATE core.persons p SET person_key = d.person_key
+FROM duplicate_files d WHERE p.num_agdref = d.num_agdref;
+UPDATE core.removal_measures m SET person_key = d.person_key
+FROM duplicate_files d WHERE m.num_agdref = d.num_agdref;
+
 DELETE FROM core.person_links;
 INSERT INTO core.person_links BY NAME
-WITH confirmed AS (
-    SELECT d.record_key, list(d.num_agdref ORDER BY d.num_agdref) AS numbers
+WITH rejected_pairs AS (
+    SELECT record_key, num_agdref FROM link_decisions WHERE decision = 'REJECTED'
+), confirmed AS (
+    SELECT d.record_key, list(DISTINCT p.person_key) AS persons
     FROM link_decisions d JOIN core.persons p USING (num_agdref)
     WHERE d.decision = 'CONFIRMED'
     GROUP BY d.record_key
 ), verified AS (
-    SELECT c.record_key, list(c.num_agdref ORDER BY c.num_agdref) AS numbers
+    SELECT c.record_key, list(DISTINCT p.person_key) AS persons,
+           max(sc.match_probability) AS match_probability
     FROM core.identity_candidates c
-    ANTI JOIN (SELECT record_key, num_agdref FROM link_decisions WHERE decision = 'REJECTED') r
-        USING (record_key, num_agdref)
+    JOIN core.persons p USING (num_agdref)
+    LEFT JOIN identity_scores sc USING (record_key, num_agdref)
+    ANTI JOIN rejected_pairs r USING (record_key, num_agdref)
     WHERE c.evidence = 'NUMBER' AND c.system <> 'agdref'
     GROUP BY c.record_key
-), rejected AS (
-    SELECT DISTINCT record_key FROM link_decisions WHERE decision = 'REJECTED'
+), candidates AS (
+    -- a person's duplicate files count once
+    SELECT sc.record_key, p.person_key, max(sc.match_probability) AS match_probability,
+           max(sc.match_weight) AS match_weight, bool_or(identity_conflict(s, p)) AS conflict,
+           bool_and(s.birth_date IS NULL OR p.birth_date IS NULL OR s.birth_date <> p.birth_date
+                    OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
+               AS weak_birth
+    FROM identity_scores sc
+    JOIN source_identities s USING (record_key)
+    JOIN core.persons p USING (num_agdref)
+    ANTI JOIN rejected_pairs r USING (record_key, num_agdref)
+    WHERE sc.match_probability >= getvariable('review_threshold')
+    GROUP BY sc.record_key, p.person_key
+), close AS (
+    -- candidates within candidate_margin bits of the best: too close to choose
+    SELECT * FROM candidates
+    QUALIFY match_weight >= max(match_weight) OVER (PARTITION BY record_key)
+                            - getvariable('candidate_margin')
+), best AS (
+    SELECT record_key, count(*) AS persons, max(match_probability) AS match_probability,
+           arg_max(person_key, match_weight) AS person_key,
+           arg_max(conflict, match_weight) AS conflict,
+           arg_max(weak_birth, match_weight) AS weak_birth
+    FROM close GROUP BY record_key
+), decided AS (
+    SELECT s.record_key, s.system,
+        CASE WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
+             WHEN len(cf.persons) > 1 THEN 'AGENT_CONFIRMED_SEVERAL'
+             WHEN len(v.persons) = 1 THEN 'NUMBER_VERIFIED'
+             WHEN len(v.persons) > 1 THEN 'SEVERAL_NUMBERS_VERIFIED'
+             WHEN b.persons > 1 THEN 'SEVERAL_CANDIDATES'
+             WHEN b.conflict THEN 'CANDIDATE_CONFLICTS'
+             WHEN b.weak_birth
+                  AND b.match_probability < getvariable('weak_birth_link_threshold')
+                 THEN 'WEAK_BIRTH_DATE'
+             WHEN b.match_probability >= getvariable('link_threshold') THEN 'PROBABILISTIC'
+             WHEN b.persons = 1 THEN 'GREY_BAND'
+             WHEN s.record_key IN (SELECT record_key FROM rejected_pairs) THEN 'AGENT_REJECTED'
+             WHEN len(s.numbers) > 0 THEN 'NUMBER_NOT_VERIFIED'
+             ELSE 'NO_NUMBER' END AS link_rule,
+        CASE WHEN len(cf.persons) = 1 THEN cf.persons[1]
+             WHEN cf.persons IS NULL AND len(v.persons) = 1 THEN v.persons[1]
+             WHEN cf.persons IS NULL AND v.persons IS NULL THEN b.person_key END AS person_key,
+        CASE WHEN cf.persons IS NOT NULL THEN NULL
+             WHEN v.persons IS NOT NULL THEN v.match_probability
+             ELSE b.match_probability END AS match_probability
+    FROM source_identities s
+    LEFT JOIN confirmed cf USING (record_key)
+    LEFT JOIN verified v USING (record_key)
+    LEFT JOIN best b USING (record_key)
 )
-SELECT s.record_key, s.system,
-       CASE WHEN len(cf.numbers) = 1 THEN cf.numbers[1]
-            WHEN cf.numbers IS NULL AND len(v.numbers) = 1 THEN v.numbers[1]
-            ELSE s.record_key END AS person_key,
-       NULL::DOUBLE AS match_probability,
-       CASE WHEN len(cf.numbers) = 1 THEN 'LINKED'
-            WHEN len(cf.numbers) > 1 THEN 'REVIEW'
-            WHEN len(v.numbers) = 1 THEN 'LINKED'
-            WHEN len(v.numbers) > 1 THEN 'REVIEW' ELSE 'UNLINKED' END AS link_status,
-       CASE WHEN len(cf.numbers) = 1 THEN 'AGENT_CONFIRMED'
-            WHEN len(cf.numbers) > 1 THEN 'AGENT_CONFIRMED_SEVERAL'
-            WHEN len(v.numbers) = 1 THEN 'NUMBER_VERIFIED'
-            WHEN len(v.numbers) > 1 THEN 'SEVERAL_NUMBERS_VERIFIED'
-            WHEN rj.record_key IS NOT NULL THEN 'AGENT_REJECTED'
-            WHEN len(s.numbers) > 0 THEN 'NUMBER_NOT_VERIFIED'
-            ELSE 'NO_NUMBER' END AS link_rule
-FROM source_identities s
-LEFT JOIN verified v USING (record_key)
-LEFT JOIN confirmed cf USING (record_key)
-LEFT JOIN rejected rj USING (record_key)
+SELECT record_key, system,
+       CASE WHEN link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
+            THEN person_key ELSE record_key END AS person_key,
+       match_probability,
+       CASE WHEN link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
+                THEN 'LINKED'
+            WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'SEVERAL_NUMBERS_VERIFIED',
+                               'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
+                               'GREY_BAND')
+                THEN 'REVIEW'
+            ELSE 'UNLINKED' END AS link_status,
+       link_rule
+FROM decided
 UNION ALL
-SELECT 'agdref:' || num_agdref, 'agdref', num_agdref, NULL, 'LINKED', 'AGDREF_FILE'
-FROM core.persons;
+SELECT 'agdref:' || p.num_agdref, 'agdref', p.person_key, d.match_probability, 'LINKED',
+       CASE WHEN d.num_agdref IS NULL THEN 'AGDREF_FILE' ELSE 'AGDREF_DUPLICATE' END
+FROM core.persons p LEFT JOIN duplicate_files d USING (num_agdref);
