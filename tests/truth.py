@@ -7,19 +7,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from data.synthetic.truth import read_truth
 from schemas.codes import WORKLISTS
-
-
-def read_truth(folder: Path) -> tuple[pl.DataFrame, dict[str, str]]:
-    persons = pl.read_csv(folder / "persons.csv", schema_overrides={"agdref_numbers": pl.String})
-    records = pl.read_csv(folder / "records.csv",
-                          schema_overrides={"agdref_number_state": pl.String})
-    owner = dict(zip(records["record_key"], records["person_id"], strict=True))
-    for person_id, numbers in zip(persons["person_id"], persons["agdref_numbers"], strict=True):
-        for number in (numbers or "").split("|"):
-            if number:
-                owner[number] = person_id
-    return persons, owner
 
 
 def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:

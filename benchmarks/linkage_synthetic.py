@@ -1,0 +1,166 @@
+"""Identity linkage on the generator's ground truth (issue 4, benchmark c).
+
+    python -m benchmarks.linkage_synthetic train        # re-estimate the model (seed 11)
+    python -m benchmarks.linkage_synthetic thresholds   # choose thresholds (seed 23)
+    python -m benchmarks.linkage_synthetic measure [--scale national]
+
+`train` writes transforms/models/identity_model.json from a department-scale inbox,
+without its truth. `thresholds` chooses, on another seed, the thresholds that link the
+most records at precision >= 0.9995 with no wrong merge of AGDREF files, and writes
+transforms/models/identity_thresholds.json. `measure` runs the pipeline's linkage on a
+fresh seed and writes benchmarks/results/linkage_synthetic_<scale>.json and .md.
+Datasets are generated once into benchmarks/cache/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from data.synthetic.generate import SCALES, generate_dataset
+from data.synthetic.truth import linkage_metrics
+from transforms import core, linkage, warehouse
+from transforms.inbox import list_inbox, plan_files
+from transforms.ingest import ingest_inbox
+from transforms.warehouse import read_sql
+
+HERE = Path(__file__).parent
+CACHE = HERE / "cache"
+RESULTS = HERE / "results"
+AS_OF = date(2026, 11, 16)
+TRAIN_SEED, THRESHOLD_SEED, MEASURE_SEED = 11, 23, 37
+PRECISION_FLOOR = 0.9995
+
+
+def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
+    """A generated inbox, ingested once into a cached warehouse; opened read-write so
+    that core can be rebuilt inside a transaction that is rolled back."""
+    folder = CACHE / f"{scale}-{seed}"
+    database = folder / "warehouse.duckdb"
+    if not database.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        generate_dataset(folder, SCALES[scale], seed=seed, as_of=AS_OF)
+        con = warehouse.connect(folder / "building.duckdb")
+        warehouse.create_warehouse(con)
+        plans = plan_files(list_inbox(folder / "inbox"), warehouse.registered_files(con),
+                           warehouse.loaded_file_keys(con))
+        ingest_inbox(con, plans, run_id=f"bench-{seed}")
+        con.close()
+        (folder / "building.duckdb").rename(database)
+    con = warehouse.connect(database)
+    warehouse.create_warehouse(con)
+    return con
+
+
+def linkage_records(con: duckdb.DuckDBPyConnection):
+    con.execute("SET VARIABLE run_date = ?", [AS_OF])
+    for step in core.CORE_STEPS:
+        con.execute(read_sql(step))
+    return con.sql(read_sql("linkage_records.sql")).pl()
+
+
+def train() -> None:
+    con = staged_dataset("department", TRAIN_SEED)
+    con.execute("BEGIN")
+    model = linkage.train_model(linkage_records(con))
+    con.execute("ROLLBACK")
+    linkage.MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {linkage.MODEL_FILE}")
+
+
+def set_thresholds(con: duckdb.DuckDBPyConnection, t: linkage.Thresholds) -> None:
+    for name, value in (("link_threshold", t.link), ("review_threshold", t.review),
+                        ("candidate_margin", t.margin), ("duplicate_threshold", t.duplicate),
+                        ("weak_birth_link_threshold", t.weak_birth_link)):
+        con.execute(f"SET VARIABLE {name} = ?", [value])
+
+
+def choose_thresholds() -> None:
+    scale = "department"
+    con = staged_dataset(scale, THRESHOLD_SEED)
+    con.execute("BEGIN")
+    core.build_core(con, AS_OF, thresholds=linkage.Thresholds(0.99, 0.5, 4, 0.9999, 0.9999))
+    truth = CACHE / f"{scale}-{THRESHOLD_SEED}" / "truth"
+    tried = []
+    for link, review, margin, duplicate, weak in itertools.product(
+            (0.99, 0.995, 0.999, 0.9999), (0.5, 0.8, 0.95), (4.0, 8.0),
+            (0.999, 0.9999), (0.9995, 0.9999, 0.99999)):
+        if review >= link or weak < link:
+            continue
+        t = linkage.Thresholds(link, review, margin, duplicate, weak)
+        set_thresholds(con, t)
+        con.execute(read_sql("core_person_links.sql"))
+        m = linkage_metrics(con, truth)
+        tried.append((t, m))
+    con.execute("ROLLBACK")
+    safe = [(t, m) for t, m in tried
+            if (m["precision"] or 0) >= PRECISION_FLOOR and m["duplicate_precision"] in (1.0, None)]
+    # most records linked, then fewest sent to review, then the highest (safest) thresholds
+    t, m = max(safe, key=lambda tm: (tm[1]["recall"], tm[1]["duplicate_recall"] or 0,
+                                     -tm[1]["review_share"], tm[0].link, tm[0].weak_birth_link,
+                                     tm[0].duplicate, tm[0].margin))
+    chosen = {"link": t.link, "review": t.review, "margin": t.margin, "duplicate": t.duplicate,
+              "weak_birth_link": t.weak_birth_link,
+              "chosen_on": f"reconcile generate --scale {scale} --seed {THRESHOLD_SEED}",
+              "rule": f"highest recall at precision >= {PRECISION_FLOOR}, no wrong merge",
+              "precision": m["precision"], "recall": m["recall"],
+              "review_share": m["review_share"],
+              "duplicate_precision": m["duplicate_precision"],
+              "duplicate_recall": m["duplicate_recall"]}
+    linkage.THRESHOLDS_FILE.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(chosen, indent=2))
+
+
+def measure(scale: str) -> dict:
+    started = time.perf_counter()
+    con = staged_dataset(scale, MEASURE_SEED)
+    prepared = time.perf_counter()
+    con.execute("BEGIN")
+    core.build_core(con, AS_OF)
+    linked = time.perf_counter()
+    metrics = linkage_metrics(con, CACHE / f"{scale}-{MEASURE_SEED}" / "truth")
+    con.execute("ROLLBACK")
+    result = {
+        "scale": scale, "seed": MEASURE_SEED,
+        "files": con.sql("SELECT count(*) FROM staging.agdref_persons").fetchall()[0][0],
+        "core_seconds": round(linked - prepared, 1),
+        "generate_and_ingest_seconds": round(prepared - started, 1),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        **{k: v for k, v in metrics.items() if k != "wrong_links"},
+        "wrong_links": len(metrics["wrong_links"]),
+    }
+    write_results(f"linkage_synthetic_{scale}", result)
+    return result
+
+
+def write_results(name: str, result: dict) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    rows = "\n".join(f"| {k} | {v} |" for k, v in result.items())
+    (RESULTS / f"{name}.md").write_text(f"| measure | value |\n|---|---|\n{rows}\n",
+                                        encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("step", choices=("train", "thresholds", "measure"))
+    parser.add_argument("--scale", default="department", choices=sorted(SCALES))
+    args = parser.parse_args()
+    if args.step == "train":
+        train()
+    elif args.step == "thresholds":
+        choose_thresholds()
+    else:
+        measure(args.scale)
+
+
+if __name__ == "__main__":
+    main()
