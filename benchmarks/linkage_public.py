@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -175,10 +174,11 @@ def febrl4() -> dict:
         frame = pl.read_csv(io.BytesIO(text), infer_schema=False)
         frame = frame.rename({c: c.strip() for c in frame.columns}).with_columns(
             pl.all().str.strip_chars().replace("", None))
+        born = pl.col("date_of_birth").str
         return frame.rename({"rec_id": "unique_id"}).with_columns(
-            pl.col("date_of_birth").str.slice(0, 4).cast(pl.Int32, strict=False).alias("birth_year"),
-            pl.col("date_of_birth").str.slice(4, 2).cast(pl.Int32, strict=False).alias("birth_month"),
-            pl.col("date_of_birth").str.slice(6, 2).cast(pl.Int32, strict=False).alias("birth_day"))
+            born.slice(0, 4).cast(pl.Int32, strict=False).alias("birth_year"),
+            born.slice(4, 2).cast(pl.Int32, strict=False).alias("birth_month"),
+            born.slice(6, 2).cast(pl.Int32, strict=False).alias("birth_day"))
 
     frames = [with_skeletons(read(n), {"given_skeleton": "given_name",
                                        "surname_skeleton": "surname"})
