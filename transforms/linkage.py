@@ -68,30 +68,30 @@ def _same_birth_parts(part: str) -> str:
     return (f'("{part}_l" IS NULL OR "{part}_r" IS NULL OR "{part}_l" = "{part}_r")')
 
 
+def name_comparison(column: str, skeleton: str, description: str,
+                    jaro_winkler: tuple[float, ...], above_skeleton: tuple[float, ...] = ()
+                    ) -> cl.CustomComparison:
+    """Exact (term-frequency adjusted), Jaro-Winkler at `above_skeleton` thresholds, same
+    skeleton (core_name_keys.sql), then Jaro-Winkler at `jaro_winkler` thresholds."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column, term_frequency_adjustments=True),
+            *(cll.JaroWinklerLevel(column, t) for t in above_skeleton),
+            cll.CustomLevel(f'"{skeleton}_l" = "{skeleton}_r"', "same skeleton"),
+            *(cll.JaroWinklerLevel(column, t) for t in jaro_winkler),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def comparisons() -> list:
-    surname = cl.CustomComparison(
-        output_column_name="surname",
-        comparison_description="surname (ASCII, letters only)",
-        comparison_levels=[
-            cll.NullLevel("surname"),
-            cll.ExactMatchLevel("surname", term_frequency_adjustments=True),
-            cll.CustomLevel('"surname_skeleton_l" = "surname_skeleton_r"', "same skeleton"),
-            cll.JaroWinklerLevel("surname", 0.92),
-            cll.JaroWinklerLevel("surname", 0.8),
-            cll.ElseLevel(),
-        ],
-    )
-    given_name = cl.CustomComparison(
-        output_column_name="given_name",
-        comparison_description="first given name (ASCII, letters only)",
-        comparison_levels=[
-            cll.NullLevel("given_name"),
-            cll.ExactMatchLevel("given_name", term_frequency_adjustments=True),
-            cll.CustomLevel('"given_skeleton_l" = "given_skeleton_r"', "same skeleton"),
-            cll.JaroWinklerLevel("given_name", 0.88),
-            cll.ElseLevel(),
-        ],
-    )
+    surname = name_comparison("surname", "surname_skeleton", "surname (ASCII, letters only)",
+                              (0.92, 0.8))
+    given_name = name_comparison("given_name", "given_skeleton",
+                                 "first given name (ASCII, letters only)", (0.88,))
     birth = cl.CustomComparison(
         output_column_name="birth_date",
         comparison_description="birth date: a 01/01 placeholder counts as its year only",
