@@ -29,7 +29,6 @@ from data.synthetic.truth import linkage_metrics
 from transforms import core, linkage, warehouse
 from transforms.inbox import list_inbox, plan_files
 from transforms.ingest import ingest_inbox
-from transforms.warehouse import read_sql
 
 HERE = Path(__file__).parent
 CACHE = HERE / "cache"
@@ -59,27 +58,13 @@ def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def linkage_records(con: duckdb.DuckDBPyConnection):
-    con.execute("SET VARIABLE run_date = ?", [AS_OF])
-    for step in core.CORE_STEPS:
-        con.execute(read_sql(step))
-    return con.sql(read_sql("linkage_records.sql")).pl()
-
-
 def train() -> None:
     con = staged_dataset("department", TRAIN_SEED)
     con.execute("BEGIN")
-    model = linkage.train_model(linkage_records(con))
+    model = linkage.train_model(core.identity_records(con, AS_OF))
     con.execute("ROLLBACK")
     linkage.MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {linkage.MODEL_FILE}")
-
-
-def set_thresholds(con: duckdb.DuckDBPyConnection, t: linkage.Thresholds) -> None:
-    for name, value in (("link_threshold", t.link), ("review_threshold", t.review),
-                        ("candidate_margin", t.margin), ("duplicate_threshold", t.duplicate),
-                        ("weak_birth_link_threshold", t.weak_birth_link)):
-        con.execute(f"SET VARIABLE {name} = ?", [value])
 
 
 def choose_thresholds() -> None:
@@ -95,8 +80,7 @@ def choose_thresholds() -> None:
         if review >= link or weak < link:
             continue
         t = linkage.Thresholds(link, review, margin, duplicate, weak)
-        set_thresholds(con, t)
-        con.execute(read_sql("core_person_links.sql"))
+        core.link_persons(con, t)
         m = linkage_metrics(con, truth)
         tried.append((t, m))
     con.execute("ROLLBACK")

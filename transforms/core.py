@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import polars as pl
 
 from transforms import linkage
 from transforms.warehouse import read_sql
@@ -33,25 +34,39 @@ def build_core(con: duckdb.DuckDBPyConnection, run_date: date,
                model: dict | None = None, thresholds: linkage.Thresholds | None = None
                ) -> None:
     """`model` and `thresholds` default to the versioned files in transforms/models/."""
+    records = identity_records(con, run_date)
+    score_identities(con, records, model or linkage.read_model())
+    link_persons(con, thresholds or linkage.read_thresholds())
+
+
+def identity_records(con: duckdb.DuckDBPyConnection, run_date: date) -> pl.DataFrame:
+    """Core up to the identity candidates, and the records and AGDREF files Splink
+    compares (linkage_records.sql)."""
     con.execute("SET VARIABLE run_date = ?", [run_date])
     for step in CORE_STEPS:
         con.execute(read_sql(step))
-    score_identities(con, model or linkage.read_model(), thresholds or linkage.read_thresholds())
-    for step in LINK_STEPS:
-        con.execute(read_sql(step))
+    return con.sql(read_sql("linkage_records.sql")).pl()
 
 
-def score_identities(con: duckdb.DuckDBPyConnection, model: dict,
-                     thresholds: linkage.Thresholds) -> None:
+def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
+                     model: dict) -> None:
     """Splink scores, on its own connection, each record against the AGDREF files and
-    the files among themselves; the scores come back as temp table identity_scores and
-    the thresholds as variables, read by core_person_links.sql."""
-    records = con.sql(read_sql("linkage_records.sql")).pl()
-    scores = linkage.score_pairs(records, model)  # noqa: F841 - read by the next statement
-    con.execute("CREATE OR REPLACE TEMP TABLE identity_scores AS SELECT * FROM scores")
+    the files among themselves; the scores come back as temp table identity_scores."""
+    con.register("_scores", linkage.score_pairs(records, model).to_arrow())
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE identity_scores AS SELECT * FROM _scores")
+    finally:
+        con.unregister("_scores")
+
+
+def link_persons(con: duckdb.DuckDBPyConnection, thresholds: linkage.Thresholds) -> None:
+    """core.person_links and core.link_review from the scores, the thresholds bound as
+    variables."""
     for name, value in (("link_threshold", thresholds.link),
                         ("review_threshold", thresholds.review),
                         ("candidate_margin", thresholds.margin),
                         ("weak_birth_link_threshold", thresholds.weak_birth_link),
                         ("duplicate_threshold", thresholds.duplicate)):
         con.execute(f"SET VARIABLE {name} = ?", [value])
+    for step in LINK_STEPS:
+        con.execute(read_sql(step))
