@@ -30,14 +30,19 @@ CREATE OR REPLACE TEMP MACRO skeletons_agree(s, p) AS
              AND s.first_name_skeleton = p.last_name_skeleton));
 CREATE OR REPLACE TEMP MACRO part_agrees(a, b, placeholder_a, placeholder_b) AS
     a IS NULL OR b IS NULL OR placeholder_a OR placeholder_b OR a = b;
+-- A known sex, nationality or birth year that differs (also read by core_person_links.sql).
+CREATE OR REPLACE TEMP MACRO identity_conflict(s, p) AS
+    (s.sex IS NOT NULL AND p.sex IS NOT NULL AND s.sex <> p.sex)
+    OR (s.nationality IS NOT NULL AND p.nationality IS NOT NULL
+        AND s.nationality <> p.nationality)
+    OR (s.birth_year IS NOT NULL AND p.birth_year IS NOT NULL AND s.birth_year <> p.birth_year);
 CREATE OR REPLACE TEMP MACRO identities_agree(s, p) AS
     s.birth_year = p.birth_year
     AND part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,
                     p.birth_date_is_placeholder)
     AND part_agrees(s.birth_day, p.birth_day, s.birth_date_is_placeholder,
                     p.birth_date_is_placeholder)
-    AND (s.sex IS NULL OR p.sex IS NULL OR s.sex = p.sex)
-    AND (s.nationality IS NULL OR p.nationality IS NULL OR s.nationality = p.nationality)
+    AND NOT identity_conflict(s, p)
     AND (names_agree(s.last_name_ascii, s.first_names_ascii, p.last_name_ascii,
                      p.usual_name_ascii, p.first_names_ascii)
          OR skeletons_agree(s, p));

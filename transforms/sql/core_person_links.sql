@@ -16,12 +16,8 @@
 -- their numbers. Files not merged are still screened for each other's protections
 -- (core.identity_candidates).
 
--- What a probability may outweigh but an action must not: a known part that differs.
-CREATE OR REPLACE TEMP MACRO identity_conflict(s, p) AS
-    (s.sex IS NOT NULL AND p.sex IS NOT NULL AND s.sex <> p.sex)
-    OR (s.nationality IS NOT NULL AND p.nationality IS NOT NULL
-        AND s.nationality <> p.nationality)
-    OR (s.birth_year IS NOT NULL AND p.birth_year IS NOT NULL AND s.birth_year <> p.birth_year);
+-- identity_conflict (a known sex, nationality or birth year that differs) is defined in
+-- core_identity.sql: a probability may outweigh it, an action must not.
 
 -- The latest decision of an agent on each pair (also read by core_link_review.sql).
 CREATE OR REPLACE TEMP TABLE link_decisions AS
