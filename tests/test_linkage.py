@@ -4,6 +4,8 @@ truth on the committed sample, and the outcomes a record can have."""
 from __future__ import annotations
 
 import json
+from datetime import date
+from math import log2
 
 import pytest
 
@@ -13,7 +15,7 @@ from tests.conftest import SAMPLE_DIR
 from tests.scenarios import PERSON, Inbox
 from transforms import linkage
 
-FINAL_LIST = __import__("datetime").date(2026, 10, 9)
+FINAL_LIST = date(2026, 10, 9)
 RECORD = "telemofpra:OF20250000001"
 # Other people in the file, so that term frequencies are those of a real file (in a file
 # of eight, DIALLO would be as common as a name can be, and weigh nothing).
@@ -98,7 +100,6 @@ def test_review_pairs_carry_the_weight_of_each_comparison(tmp_path, con):
     assert row["weight_nationality"] > 0 and row["weight_birth"] > 0
     parts = sum(row[f"weight_{c}"] for c in linkage.COMPARISON_COLUMNS)
     prior = linkage.read_model()["probability_two_random_records_match"]
-    from math import log2
     assert row["match_weight"] == pytest.approx(parts + log2(prior / (1 - prior)), abs=1e-6)
 
 

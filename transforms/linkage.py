@@ -141,12 +141,10 @@ def settings() -> SettingsCreator:
     )
 
 
-def _linker(records: pl.DataFrame, model: SettingsCreator | dict, link_type: str
+def _linker(records: pl.DataFrame, model: SettingsCreator | dict
             ) -> tuple[Linker, DuckDBAPI]:
     """A linker on its own in-memory connection, over records (`source`) and AGDREF
     files (`agdref`)."""
-    if isinstance(model, dict):
-        model = {**model, "link_type": link_type}
     db_api = DuckDBAPI(duckdb.connect(":memory:"))
     frames = [
         db_api.register(records.filter(pl.col("dataset") == name).drop("dataset").to_arrow(),
@@ -167,7 +165,7 @@ def train_model(records: pl.DataFrame, seed: int = 7) -> dict:
     Expectation maximisation was tried and is not used: under non-match, names and
     nationality agree together (names come from the same countries), so EM takes
     namesakes for matches."""
-    linker, _ = _linker(records, settings(), "link_only")
+    linker, _ = _linker(records, settings())
     linker.training.estimate_probability_two_random_records_match(
         [block_on("surname", "given_name", "birth_date")], recall=0.6)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
@@ -188,7 +186,7 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
     Duplicates are scored with the same m and u; they have their own threshold."""
     if records.filter(pl.col("dataset") == "agdref").is_empty():
         return _empty_pairs()
-    linker, db_api = _linker(records, model, "link_and_dedupe")
+    linker, db_api = _linker(records, {**model, "link_type": "link_and_dedupe"})
     predictions = linker.inference.predict(threshold_match_probability=keep_above,
                                            warning_mode="never")
     con = db_api._con

@@ -3,6 +3,7 @@ accuracy measured against it: used by the tests and the linkage benchmarks."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -37,22 +38,18 @@ def linkage_metrics(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
     persons_with_file = {owner[f] for f in files if f in owner}
     records = links.filter(pl.col("system") != "agdref")
     linked = records.filter(pl.col("link_status") == "LINKED")
-    right = sum(owner.get(r) == owner.get(p)
-                for r, p in zip(linked["record_key"], linked["person_key"], strict=True))
-    linkable = sum(owner.get(r) in persons_with_file for r in records["record_key"])
     wrong = [(r, p, rule) for r, p, rule in linked.select(
         "record_key", "person_key", "link_rule").iter_rows() if owner.get(r) != owner.get(p)]
+    right = linked.height - len(wrong)
+    linkable = sum(owner.get(r) in persons_with_file for r in records["record_key"])
 
     agdref = links.filter(pl.col("system") == "agdref").with_columns(
         pl.col("record_key").str.strip_prefix("agdref:").alias("num_agdref"))
     merged = agdref.filter(pl.col("person_key") != pl.col("num_agdref"))
     merged_right = sum(owner.get(n) == owner.get(k)
                        for n, k in zip(merged["num_agdref"], merged["person_key"], strict=True))
-    by_person: dict[str, int] = {}
-    for number in files:
-        if number in owner:
-            by_person[owner[number]] = by_person.get(owner[number], 0) + 1
-    duplicate_files = sum(n - 1 for n in by_person.values() if n > 1)
+    files_per_person = Counter(owner[number] for number in files if number in owner)
+    duplicate_files = sum(n - 1 for n in files_per_person.values())
     return {
         "records": records.height,
         "linkable_records": linkable,
