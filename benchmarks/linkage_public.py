@@ -27,7 +27,7 @@ import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
-from benchmarks.linkage_synthetic import CACHE, write_results
+from benchmarks.datasets import CACHE, write_results
 from transforms import linkage
 from transforms.warehouse import read_sql
 

@@ -19,21 +19,16 @@ import itertools
 import json
 import resource
 import time
-from datetime import date
-from pathlib import Path
 
 import duckdb
 
-from data.synthetic.generate import SCALES, generate_dataset
+from benchmarks.datasets import AS_OF, CACHE, generated, write_results
+from data.synthetic.generate import SCALES
 from data.synthetic.truth import linkage_metrics
 from transforms import core, linkage, warehouse
 from transforms.inbox import list_inbox, plan_files
 from transforms.ingest import ingest_inbox
 
-HERE = Path(__file__).parent
-CACHE = HERE / "cache"
-RESULTS = HERE / "results"
-AS_OF = date(2026, 11, 16)
 TRAIN_SEED, THRESHOLD_SEED, MEASURE_SEED = 11, 23, 37
 PRECISION_FLOOR = 0.9995
 
@@ -41,11 +36,9 @@ PRECISION_FLOOR = 0.9995
 def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
     """A generated inbox, ingested once into a cached warehouse; opened read-write so
     that core can be rebuilt inside a transaction that is rolled back."""
-    folder = CACHE / f"{scale}-{seed}"
+    folder = generated(scale, seed)
     database = folder / "warehouse.duckdb"
     if not database.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        generate_dataset(folder, SCALES[scale], seed=seed, as_of=AS_OF)
         con = warehouse.connect(folder / "building.duckdb")
         warehouse.create_warehouse(con)
         plans = plan_files(list_inbox(folder / "inbox"), warehouse.registered_files(con),
@@ -122,15 +115,6 @@ def measure(scale: str) -> dict:
     }
     write_results(f"linkage_synthetic_{scale}", result)
     return result
-
-
-def write_results(name: str, result: dict) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    rows = "\n".join(f"| {k} | {v} |" for k, v in result.items())
-    (RESULTS / f"{name}.md").write_text(f"| measure | value |\n|---|---|\n{rows}\n",
-                                        encoding="utf-8")
-    print(json.dumps(result, indent=2))
 
 
 def main() -> None:

@@ -19,10 +19,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboards import build as dashboard
 from flows import faults
 from flows.settings import RunSettings
+from flows.stages import StageClock
+from schemas.published import RunStage
 from transforms import export, publication, warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox, quarantine_lines
 from transforms.publish import publish_worklists
+from transforms.warehouse import insert_frame, model_frame
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -109,10 +112,13 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) ->
 
 
 @task(name="build-worklists")
-def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int) -> dict:
-    """Rebuild core and the three worklists as of the run date, in one transaction."""
+def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
+                    ) -> tuple[dict, list[dict]]:
+    """Rebuild core and the three worklists as of the run date, in one transaction;
+    returns the counts and the timed stages."""
+    clock = StageClock()
     with warehouse.connect(warehouse_path) as con:
-        counts = publish_worklists(con, as_of, horizon_days)
+        counts = publish_worklists(con, as_of, horizon_days, stage=clock)
     # Counts only: worklists hold persons.
     get_run_logger().info(
         "worklists: %s; excluded %s; %d new flags, %d resolved",
@@ -120,7 +126,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int) -> dic
         ", ".join(f"{k} {v}" for k, v in sorted(counts.excluded.items())),
         counts.new, counts.resolved,
     )
-    return asdict(counts)
+    return asdict(counts), clock.stages
 
 
 @task(name="build-exports", **RETRY)
@@ -147,7 +153,8 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -
         export.record_exports(con, run_id, records)
     get_run_logger().info("exports: %d departments, %d files built", len(departments),
                           len(records))
-    return {"departments": len(departments), "files": len(records)}
+    return {"departments": len(departments), "files": len(records),
+            "rows": sum(r["rows"] for r in records)}
 
 
 @task(name="prepare-workspace", **RETRY)
@@ -178,12 +185,20 @@ def record_failure(workspace: publication.Workspace, run_id: str, as_of: date,
 
 
 @task(name="finish-run")
-def finish_run(warehouse_path: Path, run_id: str, status: str) -> None:
+def finish_run(warehouse_path: Path, run_id: str, status: str, stages: list[dict]) -> None:
+    """Close the run and keep what each stage cost (one log line each: names, seconds,
+    counts and memory, never a value)."""
+    logger = get_run_logger()
+    for s in stages:
+        logger.info("stage %s: %.1f s, %s rows, peak %.0f MiB", s["stage"], s["seconds"],
+                    "-" if s["rows"] is None else s["rows"], s["peak_rss_mb"])
     with warehouse.connect(warehouse_path) as con:
         con.execute(
             "UPDATE audit.runs SET finished_at = ?, status = ? WHERE run_id = ?",
             [datetime.now(), status, run_id],
         )
+        insert_frame(con, "audit.run_stages",
+                     model_frame([{"run_id": run_id, **s} for s in stages], RunStage))
 
 
 @flow(name="reconcile-nightly", log_prints=False, persist_result=False)
@@ -195,21 +210,27 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
     settings = RunSettings.from_environment()
     as_of = as_of or datetime.now(PARIS).date()
     workspace = publication.Workspace(warehouse_path, exports)
+    clock = StageClock()
     with publication.RunLock(workspace):
-        prepare_workspace(workspace)
-        work = workspace.working_warehouse
         started_at = datetime.now()
-        prepare_warehouse(work)
+        with clock("prepare-workspace"):
+            prepare_workspace(workspace)
+            work = workspace.working_warehouse
+            prepare_warehouse(work)
         run_id = start_run(work, as_of)
         try:
-            plans = plan_inbox(inbox, work)
-            outcomes = ingest_files(work, plans, run_id)
+            with clock("ingest") as stage:
+                plans = plan_inbox(inbox, work)
+                outcomes = ingest_files(work, plans, run_id)
+                stage["rows"] = sum(o["rows_read"] for o in outcomes)
             faults.reach("after-ingest")
-            counts = build_worklists(work, as_of, settings.release_horizon_days)
+            counts, stages = build_worklists(work, as_of, settings.release_horizon_days)
             faults.reach("after-worklists")
-            built = build_exports(work, workspace.built_exports(run_id), as_of, run_id)
+            with clock("exports") as stage:
+                built = build_exports(work, workspace.built_exports(run_id), as_of, run_id)
+                stage["rows"] = built["rows"]
             faults.reach("after-exports")
-            finish_run(work, run_id, "SUCCEEDED")
+            finish_run(work, run_id, "SUCCEEDED", clock.stages[:2] + stages + clock.stages[2:])
             commit(workspace, run_id)
         except BaseException as err:
             record_failure(workspace, run_id, as_of, started_at)

@@ -210,6 +210,23 @@ class Run(PublishedModel):
     status: str = pa.Field(isin=list(codes.RUN_STATUSES))
 
 
+class RunStage(PublishedModel):
+    """audit.run_stages. Grain: one stage of one successful run (names and counts only).
+    What a night costs, stage by stage, for operators and the national benchmark."""
+
+    run_id: str
+    stage: str = pa.Field(description="prepare-workspace, ingest, core-sql, "
+                                      "identity-scoring, identity-links, worklist-rules, "
+                                      "worklist-tables, marts or exports")
+    started_at: datetime
+    seconds: float = pa.Field(ge=0, description="wall time")
+    rows: pl.Int64 = pa.Field(nullable=True, description=(
+        "rows the stage worked on: rows read (ingest), records compared (core-sql, "
+        "identity-scoring), links, candidates decided, rows written, rows exported"))
+    peak_rss_mb: float = pa.Field(ge=0, description="peak resident memory of the run's "
+                                                    "process during the stage, MiB")
+
+
 class FileRecord(PublishedModel):
     """audit.files. Grain: one file seen (name and checksum)."""
 
@@ -277,6 +294,7 @@ WORKLIST_TABLES = {
 }
 AUDIT_TABLES = {
     "runs": Run,
+    "run_stages": RunStage,
     "files": FileRecord,
     "quarantine": QuarantineRow,
     "exports": ExportRecord,

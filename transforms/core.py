@@ -5,6 +5,8 @@ staging each run (one SQL file each, values bound through `getvariable`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 import duckdb
@@ -29,14 +31,28 @@ LINK_STEPS = (
     "core_link_review.sql",
 )
 
+# A named stage of a run: `with stage("core-sql") as counts: ...; counts["rows"] = n`.
+# The nightly flow passes a clock (flows/stages.py); by default nothing is measured.
+Stage = Callable[[str], AbstractContextManager[dict]]
+
+
+def untimed(name: str) -> AbstractContextManager[dict]:
+    return nullcontext({})
+
 
 def build_core(con: duckdb.DuckDBPyConnection, run_date: date,
-               model: dict | None = None, thresholds: linkage.Thresholds | None = None
-               ) -> None:
+               model: dict | None = None, thresholds: linkage.Thresholds | None = None,
+               stage: Stage = untimed) -> None:
     """`model` and `thresholds` default to the versioned files in transforms/models/."""
-    records = identity_records(con, run_date)
-    score_identities(con, records, model or linkage.read_model())
-    link_persons(con, thresholds or linkage.read_thresholds())
+    with stage("core-sql") as counts:
+        records = identity_records(con, run_date)
+        counts["rows"] = records.height
+    with stage("identity-scoring") as counts:
+        score_identities(con, records, model or linkage.read_model())
+        counts["rows"] = records.height
+    with stage("identity-links") as counts:
+        link_persons(con, thresholds or linkage.read_thresholds())
+        counts["rows"] = con.sql("SELECT count(*) FROM core.person_links").fetchall()[0][0]
 
 
 def identity_records(con: duckdb.DuckDBPyConnection, run_date: date) -> pl.DataFrame:

@@ -22,7 +22,7 @@ from schemas.published import FileRecord
 from schemas.sources import NOT_AFTER_EXTRACTION, SOURCE_MODELS
 from transforms import warehouse
 from transforms.inbox import InboxFile, PlannedFile
-from transforms.standardise import stage_rows
+from transforms.standardise import check_staged, standardise_rows
 
 LINEAGE_COLUMNS = ("file_name", "line_number")
 # Fields on the line minus fields in the header (0 for a well-formed line).
@@ -174,7 +174,7 @@ QUARANTINE_SCHEMA = {"file_name": pl.String, "line_number": pl.Int64,
                      "column_name": pl.String, "check_name": pl.String, "value": pl.String}
 
 
-def line_checks(rows: pl.DataFrame, kind: str, extraction_date: date | None
+def line_checks(rows: pl.DataFrame, kind: str, extraction_date: date | pl.Expr | None
                 ) -> pl.DataFrame:
     """Checks that need more than one field: the number of fields on the line, and dates
     that cannot be later than the file's extraction date (NOT_AFTER_EXTRACTION)."""
@@ -195,10 +195,13 @@ def line_checks(rows: pl.DataFrame, kind: str, extraction_date: date | None
     return pl.concat(found).cast(QUARANTINE_SCHEMA)
 
 
-def split_valid_rows(rows: pl.DataFrame, kind: str, extraction_date: date | None = None
+def split_valid_rows(rows: pl.DataFrame, kind: str,
+                     extraction_date: date | pl.Expr | None = None
                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Validate every row against the file's contract. Returns the valid rows and one
-    quarantine row per (row, failed check). A schema-level failure rejects the file."""
+    quarantine row per (row, failed check). A schema-level failure rejects the file.
+    `rows` may hold several files of one kind (`extraction_date` then an expression):
+    rows are told apart by (file_name, line_number)."""
     model = SOURCE_MODELS[kind]
     if FIELDS_COLUMN not in rows.columns:  # rows not read from a CSV line by line
         rows = rows.with_columns(pl.lit(0, pl.Int32).alias(FIELDS_COLUMN))
@@ -212,8 +215,7 @@ def split_valid_rows(rows: pl.DataFrame, kind: str, extraction_date: date | None
     except SchemaErrors as err:
         failures = err.failure_cases
     if failures is None:
-        bad_lines = extra["line_number"].unique()
-        return rows.filter(~pl.col("line_number").is_in(bad_lines.implode())), extra
+        return _without_lines(rows, extra), extra
     schema_level = failures.filter(pl.col("index").is_null())
     if schema_level.height:
         first = schema_level.row(0, named=True)
@@ -233,10 +235,13 @@ def split_valid_rows(rows: pl.DataFrame, kind: str, extraction_date: date | None
         )
     )
     quarantine = pl.concat([quarantine.cast(QUARANTINE_SCHEMA), extra]).sort(
-        "line_number", "column_name", "check_name", nulls_last=True)
-    bad_lines = quarantine["line_number"].unique()
-    valid = rows.filter(~pl.col("line_number").is_in(bad_lines.implode()))
-    return valid, quarantine
+        "file_name", "line_number", "column_name", "check_name", nulls_last=True)
+    return _without_lines(rows, quarantine), quarantine
+
+
+def _without_lines(rows: pl.DataFrame, quarantine: pl.DataFrame) -> pl.DataFrame:
+    return rows.join(quarantine.select(LINEAGE_COLUMNS).unique(), on=LINEAGE_COLUMNS,
+                     how="anti", maintain_order="left")
 
 
 @dataclass(frozen=True)
@@ -252,55 +257,9 @@ class FileOutcome:
     error: str | None = None
 
 
-def ingest_planned_file(
-    con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_id: str
-) -> FileOutcome | None:
-    """Register, read, validate and stage one planned file in one transaction, so that a
-    run killed mid-file leaves no half-loaded file. Returns None for a file already
-    registered under the same name and checksum (nothing to do)."""
-    f = planned.file
-    if planned.action == "SKIP_KNOWN":
-        return None
-    outcome = FileOutcome(f.file_name, f.system, planned.action, error=planned.reason)
-    staged = quarantine = rows = None
-    if planned.action == "LOAD":
-        try:
-            source = read_source_file(f)
-            rows = source.rows
-            valid, quarantine = split_valid_rows(rows, f.kind, f.extraction_date)
-            staged = stage_rows(f.kind, valid, f.extraction_date, f.unit)
-            outcome = FileOutcome(
-                f.file_name, f.system, "LOADED", rows_read=rows.height,
-                rows_staged=staged.height,
-                rows_quarantined=quarantine["line_number"].n_unique(),
-                error="; ".join(source.notes) or None,
-            )
-        except UnreadableFile as err:
-            outcome = FileOutcome(f.file_name, f.system, "REJECTED", error=str(err))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if outcome.status == "LOADED":
-            # Supersede first: a correction often keeps the earlier file's name.
-            for earlier in planned.supersedes:
-                warehouse.supersede_file(con, f.kind, earlier, f.file_name)
-            warehouse.insert_frame(con, warehouse.raw_table(f.kind), rows.drop(
-                FIELDS_COLUMN).with_columns(pl.lit(f.sha256).alias("file_sha256")))
-            warehouse.insert_frame(con, warehouse.staging_table(f.kind), staged)
-            warehouse.insert_frame(
-                con, "audit.quarantine", quarantine.with_columns(pl.lit(run_id).alias("run_id"))
-            )
-        warehouse.insert_frame(con, "audit.files", pl.DataFrame([{
-            "file_name": f.file_name, "system": f.system, "file_kind": f.kind, "unit": f.unit,
-            "extraction_date": f.extraction_date, "sha256": f.sha256,
-            "rows_read": outcome.rows_read, "rows_staged": outcome.rows_staged,
-            "rows_quarantined": outcome.rows_quarantined, "status": outcome.status,
-            "error": outcome.error, "run_id": run_id, "superseded_by": None,
-        }], schema=warehouse.polars_schema(FileRecord)))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return outcome
+# Rows checked and written together: Pandera's cost is mostly per call, and a national
+# inbox holds thousands of small weekly lists.
+BATCH_ROWS = 250_000
 
 
 def ingest_inbox(
@@ -310,15 +269,132 @@ def ingest_inbox(
     on_file: Callable[[FileOutcome | None], None] | None = None,
 ) -> list[FileOutcome]:
     """Ingest every planned file in order; one outcome per file that was not already
-    registered under the same name and checksum."""
-    outcomes = []
+    registered under the same name and checksum. Consecutive files of one kind are
+    checked and written in one batch, in one transaction: a run killed mid-batch leaves
+    none of its files half-loaded."""
+    outcomes: list[FileOutcome] = []
+    batch: list[tuple[PlannedFile, SourceRows]] = []
+
+    def report(done: list[FileOutcome | None]) -> None:
+        for outcome in done:
+            if on_file:
+                on_file(outcome)
+            if outcome is not None:
+                outcomes.append(outcome)
+
+    def flush() -> None:
+        if batch:
+            report(_load_batch(con, list(batch), run_id))
+            batch.clear()
+
     for planned in plans:
-        outcome = ingest_planned_file(con, planned, run_id)
-        if on_file:
-            on_file(outcome)
-        if outcome is not None:
-            outcomes.append(outcome)
+        if planned.action != "LOAD":
+            report([_record_unloaded(con, planned, run_id)])
+            continue
+        names = {p.file.file_name for p, _ in batch}
+        if batch and (planned.file.kind != batch[0][0].file.kind
+                      or names & {planned.file.file_name, *planned.supersedes}):
+            flush()
+        try:
+            source = read_source_file(planned.file)
+        except UnreadableFile as err:
+            report([_record(con, planned, FileOutcome(
+                planned.file.file_name, planned.file.system, "REJECTED", error=str(err)),
+                run_id)])
+            continue
+        batch.append((planned, source))
+        if sum(s.rows.height for _, s in batch) >= BATCH_ROWS:
+            flush()
+    flush()
     return outcomes
+
+
+def _record_unloaded(con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_id: str
+                     ) -> FileOutcome | None:
+    """A file that is not loaded: None when already registered under the same name and
+    checksum (nothing to do), else its record (duplicate or rejected by name)."""
+    if planned.action == "SKIP_KNOWN":
+        return None
+    f = planned.file
+    return _record(con, planned, FileOutcome(f.file_name, f.system, planned.action,
+                                             error=planned.reason), run_id)
+
+
+def _record(con: duckdb.DuckDBPyConnection, planned: PlannedFile, outcome: FileOutcome,
+            run_id: str) -> FileOutcome:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _insert_file_records(con, [(planned, outcome)], run_id)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return outcome
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, SourceRows]],
+                run_id: str) -> list[FileOutcome]:
+    """Check, stage and write files of one kind together. A file-level failure found on
+    the batch (a column Pandera cannot read) is attributed by loading its files one by
+    one."""
+    kind = batch[0][0].file.kind
+    files = {p.file.file_name: p.file for p, _ in batch}
+    rows = pl.concat([s.rows for _, s in batch]) if len(batch) > 1 else batch[0][1].rows
+    dates = {name: f.extraction_date for name, f in files.items()}
+    try:
+        valid, quarantine = split_valid_rows(
+            rows, kind, batch[0][0].file.extraction_date if len(batch) == 1 else
+            pl.col("file_name").replace_strict(dates, return_dtype=pl.Date))
+    except UnreadableFile as err:
+        if len(batch) > 1:
+            return [o for item in batch for o in _load_batch(con, [item], run_id)]
+        planned = batch[0][0]
+        return [_record(con, planned, FileOutcome(planned.file.file_name, planned.file.system,
+                                                  "REJECTED", error=str(err)), run_id)]
+    parts = valid.partition_by("file_name", as_dict=True, maintain_order=True)
+    staged = check_staged(kind, pl.concat(
+        [standardise_rows(kind, parts.get((name,), valid.clear()), f.extraction_date, f.unit)
+         for name, f in files.items()]))
+    read = dict(rows.group_by("file_name").len().iter_rows())
+    kept = dict(staged.group_by("file_name").len().iter_rows())
+    bad = dict(quarantine.group_by("file_name").agg(pl.col("line_number").n_unique())
+               .iter_rows())
+    done = [(planned, FileOutcome(
+        planned.file.file_name, planned.file.system, "LOADED",
+        rows_read=read.get(planned.file.file_name, 0),
+        rows_staged=kept.get(planned.file.file_name, 0),
+        rows_quarantined=bad.get(planned.file.file_name, 0),
+        error="; ".join(source.notes) or None)) for planned, source in batch]
+    shas = {name: f.sha256 for name, f in files.items()}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        # Supersede first: a correction often keeps the earlier file's name.
+        for planned, _ in batch:
+            for earlier in planned.supersedes:
+                warehouse.supersede_file(con, kind, earlier, planned.file.file_name)
+        warehouse.insert_frame(con, warehouse.raw_table(kind), rows.drop(
+            FIELDS_COLUMN).with_columns(pl.col("file_name").replace_strict(shas)
+                                        .alias("file_sha256")))
+        warehouse.insert_frame(con, warehouse.staging_table(kind), staged)
+        warehouse.insert_frame(
+            con, "audit.quarantine", quarantine.with_columns(pl.lit(run_id).alias("run_id")))
+        _insert_file_records(con, done, run_id)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return [outcome for _, outcome in done]
+
+
+def _insert_file_records(con: duckdb.DuckDBPyConnection,
+                         done: list[tuple[PlannedFile, FileOutcome]], run_id: str) -> None:
+    warehouse.insert_frame(con, "audit.files", pl.DataFrame([{
+        "file_name": p.file.file_name, "system": p.file.system, "file_kind": p.file.kind,
+        "unit": p.file.unit, "extraction_date": p.file.extraction_date,
+        "sha256": p.file.sha256, "rows_read": o.rows_read, "rows_staged": o.rows_staged,
+        "rows_quarantined": o.rows_quarantined, "status": o.status, "error": o.error,
+        "run_id": run_id, "superseded_by": None,
+    } for p, o in done], schema=warehouse.polars_schema(FileRecord)))
 
 
 def quarantine_lines(con: duckdb.DuckDBPyConnection, file_name: str, run_id: str,

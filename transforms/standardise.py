@@ -221,12 +221,14 @@ STAGERS: dict[str, Callable[[pl.DataFrame, date, str], pl.DataFrame]] = {
 }
 
 
-def stage_rows(
+def standardise_rows(
     kind: str, valid_rows: pl.DataFrame, extraction_date: date, unit: str
 ) -> pl.DataFrame:
-    """Typed, standardised rows for the staging table of `kind`, checked against the staged
-    contract (a failure here is a defect of this module, not of the data)."""
+    """The staging columns of one file's valid rows, not yet checked (see check_staged,
+    which may check the rows of several files at once)."""
     staged = STAGERS[kind](valid_rows, extraction_date, unit)
-    model = STAGED_MODELS[kind]
-    staged = staged.select(list(model.to_schema().columns))
-    return model.validate(staged)
+    return staged.select(list(STAGED_MODELS[kind].to_schema().columns))
+
+
+def check_staged(kind: str, staged: pl.DataFrame) -> pl.DataFrame:
+    return STAGED_MODELS[kind].validate(staged)

@@ -1,0 +1,46 @@
+"""Generated inboxes cached under benchmarks/cache/ (git-ignored), and results written
+under benchmarks/results/ (committed with the code)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+from data.synthetic.generate import MANIFEST, SCALES, generate_dataset, read_manifest
+
+HERE = Path(__file__).parent
+CACHE = HERE / "cache"
+RESULTS = HERE / "results"
+AS_OF = date(2026, 11, 16)
+
+
+def generated(scale: str, seed: int) -> Path:
+    """The folder of a generated dataset (inbox/, next_night/, truth/, manifest.json),
+    generated on first use; the manifest is written last, so a killed generation is
+    started again."""
+    folder = CACHE / f"{scale}-{seed}"
+    if not (folder / MANIFEST).exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        print(f"generating the {scale} dataset (seed {seed}) into {folder} ...", flush=True)
+        generate_dataset(folder, SCALES[scale], seed=seed, as_of=AS_OF)
+        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    return folder
+
+
+def dataset_manifest(scale: str, seed: int) -> dict:
+    return read_manifest(generated(scale, seed))
+
+
+def write_results(name: str, result: dict, markdown: str | None = None) -> None:
+    """results/<name>.json, and results/<name>.md: `markdown` or one row per measure."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, default=str) + "\n",
+                                          encoding="utf-8")
+    if markdown is None:
+        rows = "\n".join(f"| {k} | {v} |" for k, v in result.items())
+        markdown = f"| measure | value |\n|---|---|\n{rows}\n"
+    (RESULTS / f"{name}.md").write_text(markdown, encoding="utf-8")
+    print(markdown)
