@@ -23,6 +23,7 @@ from transforms import rights
 from transforms.dates import add_days, add_months
 from transforms.flags import flag_id
 from transforms.rights import Finding, Record
+from transforms.warehouse import read_sql
 
 OQTF_DEADLINE_DAYS = 15
 SHORT_SENTENCE_DAYS = 731  # two years, leap day included (PRI-03)
@@ -101,20 +102,28 @@ class Facts:
         return self
 
 
-def _rows(con: duckdb.DuckDBPyConnection, table: str, order: str) -> list[dict]:
-    relation = con.sql(f"SELECT * FROM core.{table} ORDER BY {order}")  # noqa: S608
+def _rows(con: duckdb.DuckDBPyConnection, table: str, order: str, where: str = "true"
+          ) -> list[dict]:
+    relation = con.sql(f"SELECT * FROM core.{table} WHERE {where} ORDER BY {order}")  # noqa: S608
     return relation.pl().to_dicts()
 
 
 def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
+    """The rows the rules read. AGDREF files (with their titles and links) only when a
+    rule can reach them (rule_files.sql): nationally most files are people no list is
+    about, and reading them into Python would cost minutes."""
+    con.execute(read_sql("rule_files.sql"))
     facts = Facts()
-    facts.persons = {p["num_agdref"]: p for p in _rows(con, "persons", "num_agdref")}
-    for t in _rows(con, "residence_titles", "num_agdref, source_row"):
+    reached = "num_agdref IN (SELECT num_agdref FROM rule_files)"
+    facts.persons = {p["num_agdref"]: p for p in _rows(con, "persons", "num_agdref", reached)}
+    for t in _rows(con, "residence_titles", "num_agdref, source_row", reached):
         facts.titles[t["num_agdref"]].append(t)
     facts.measures = _rows(con, "removal_measures", "measure_id")
     facts.decisions = _rows(con, "asylum_decisions", "decision_key")
     facts.detentions = _rows(con, "detentions", "record_key")
-    facts.links = {lk["record_key"]: lk for lk in _rows(con, "person_links", "record_key")}
+    facts.links = {lk["record_key"]: lk for lk in _rows(
+        con, "person_links", "record_key",
+        "system <> 'agdref' OR record_key IN (SELECT 'agdref:' || num_agdref FROM rule_files)")}
     facts.identities = {i["record_key"]: i for i in _rows(con, "record_identities",
                                                            "record_key")}
     for c in _rows(con, "identity_candidates", "record_key, num_agdref"):

@@ -93,30 +93,72 @@ COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationalit
 -- probabilistic linkage weighs them. AGDREF files under a measure, and files a source
 -- record gave the number of, are screened against the other files too: a person may hold
 -- two files, and the second may carry the protection.
+CREATE OR REPLACE TEMP TABLE screened_identities AS
+SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
+       birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
+       last_name_skeleton, first_name_skeleton
+FROM source_identities
+UNION ALL
+SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
+       p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
+       p.birth_date, p.birth_date_is_placeholder, p.nationality, p.last_name_skeleton,
+       p.first_name_skeleton
+FROM core.persons p
+WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
+   OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities);
+
+-- Blocking: identities_agree is tested on the pairs of one equi-join key at a time, not
+-- on every pair born the same year (billions at national scale). Exact for the numbers
+-- given and for complete real birth dates (identities_agree then needs the same date);
+-- with a partial or placeholder date, the two must also share a name skeleton (surname,
+-- usual name, first given name, or surname and given name swapped). On the generator's
+-- department set, the pairs this leaves out were all strangers.
+-- One row per number a record gave, so that its pairs are an equi-join too.
+CREATE OR REPLACE TEMP TABLE given_numbers AS
+SELECT *, unnest(numbers) AS given_number FROM screened_identities;
+CREATE OR REPLACE TEMP MACRO candidate_evidence(s, p) AS
+    CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER'
+         WHEN s.birth_date IS NOT NULL AND p.birth_date IS NOT NULL
+              AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
+             THEN 'IDENTITY'
+         ELSE 'IDENTITY_WEAK' END;
+
 CREATE OR REPLACE TABLE core.identity_candidates AS
-WITH screened AS (
-    SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
-           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
-           last_name_skeleton, first_name_skeleton
-    FROM source_identities
-    UNION ALL
-    SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
-           p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
-           p.birth_date, p.birth_date_is_placeholder, p.nationality, p.last_name_skeleton,
-           p.first_name_skeleton
-    FROM core.persons p
-    WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
-       OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities)
-)
-SELECT s.record_key, s.system, p.num_agdref,
-       CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER'
-            WHEN s.birth_date IS NOT NULL AND p.birth_date IS NOT NULL
-                 AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
-                THEN 'IDENTITY'
-            ELSE 'IDENTITY_WEAK' END AS evidence,
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened s
-JOIN core.persons p ON p.birth_year = s.birth_year
-WHERE identities_agree(s, p)
-ORDER BY s.record_key, p.num_agdref;
+FROM given_numbers s JOIN core.persons p
+  ON p.num_agdref = s.given_number
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_identities s JOIN core.persons p
+  ON p.birth_date = s.birth_date
+ AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_identities s JOIN core.persons p
+  ON p.birth_year = s.birth_year AND p.last_name_skeleton = s.last_name_skeleton
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_identities s JOIN core.persons p
+  ON p.birth_year = s.birth_year AND p.usual_name_skeleton = s.last_name_skeleton
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_identities s JOIN core.persons p
+  ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.last_name_skeleton
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_identities s JOIN core.persons p
+  ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.first_name_skeleton
+ AND identities_agree(s, p)
+ORDER BY record_key, num_agdref;
 COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number), IDENTITY (agreement alone, complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date). Identity evidence is used to find protections, never to act.';

@@ -1,17 +1,33 @@
 -- core.persons: one row per AGDREF file in the latest snapshot of its department.
+-- Name skeletons are computed once per distinct name (a national file repeats names by
+-- the thousand, and the skeleton is a chain of regular expressions).
+CREATE OR REPLACE TEMP TABLE agdref_name_skeletons AS
+WITH names AS (
+    SELECT last_name_ascii AS name FROM staging.agdref_persons
+    UNION SELECT usual_name_ascii FROM staging.agdref_persons
+)
+SELECT name, name_skeleton(name) AS skeleton FROM names;
+CREATE OR REPLACE TEMP TABLE agdref_first_name_skeletons AS
+SELECT names, first_name_skeleton(names) AS skeleton
+FROM (SELECT DISTINCT first_names_ascii AS names FROM staging.agdref_persons);
+
 CREATE OR REPLACE TABLE core.persons AS
 SELECT p.num_agdref AS person_key, p.num_agdref, p.department,
        p.last_name, p.first_names, p.usual_name, p.last_name_ascii, p.first_names_ascii,
        p.usual_name_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day, p.birth_date,
        p.birth_date_is_placeholder, p.nationality, p.entry_date, p.french_family_link,
        p.file_status, p.extraction_date AS snapshot_date,
-       name_skeleton(p.last_name_ascii) AS last_name_skeleton,
-       name_skeleton(p.usual_name_ascii) AS usual_name_skeleton,
-       first_name_skeleton(p.first_names_ascii) AS first_name_skeleton,
+       last_name.skeleton AS last_name_skeleton,
+       usual_name.skeleton AS usual_name_skeleton,
+       first_name.skeleton AS first_name_skeleton,
        p.file_name || ':' || p.line_number AS source_row
 FROM staging.agdref_persons p
 JOIN latest_files f ON f.file_name = p.file_name AND f.file_kind = 'agdref_personnes'
                    AND f.recency = 1
+JOIN agdref_name_skeletons last_name ON last_name.name IS NOT DISTINCT FROM p.last_name_ascii
+JOIN agdref_name_skeletons usual_name ON usual_name.name IS NOT DISTINCT FROM p.usual_name_ascii
+JOIN agdref_first_name_skeletons first_name
+  ON first_name.names IS NOT DISTINCT FROM p.first_names_ascii
 QUALIFY row_number() OVER (PARTITION BY p.num_agdref
                            ORDER BY p.extraction_date DESC, p.department, p.line_number) = 1;
 COMMENT ON TABLE core.persons IS 'One AGDREF file (latest snapshot of its department). person_key is the AGDREF number until identity resolution merges duplicate files.';

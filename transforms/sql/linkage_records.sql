@@ -29,6 +29,17 @@ WITH aliases AS (
     UNION ALL
     SELECT 'agdref', 'agdref:' || num_agdref, 1, usual_name_ascii, first_names_ascii
     FROM core.persons WHERE usual_name_ascii IS NOT NULL AND usual_name_ascii <> last_name_ascii
+), surnames AS (  -- name keys once per distinct name (core_persons.sql says why)
+    SELECT surname, nullif(compact_name(surname), '') AS compact,
+           nullif(name_skeleton(surname), '') AS skeleton
+    FROM (SELECT DISTINCT surname FROM names)
+), given AS (
+    SELECT given_names,
+           nullif(compact_name(split_part(trim(coalesce(given_names, '')), ' ', 1)), '')
+               AS first_compact,
+           nullif(first_name_skeleton(given_names), '') AS first_skeleton,
+           compact_name(given_names) <> '' AS known
+    FROM (SELECT DISTINCT given_names FROM names)
 ), identities AS (
     SELECT record_key, numbers[1] AS number_given, sex, birth_year, birth_month, birth_day, birth_date,
            birth_date_is_placeholder, nationality
@@ -39,11 +50,8 @@ WITH aliases AS (
     FROM core.persons
 )
 SELECT n.dataset, n.record_key || '~' || n.variant AS unique_id, n.record_key,
-       nullif(compact_name(n.surname), '') AS surname,
-       nullif(compact_name(split_part(trim(coalesce(n.given_names, '')), ' ', 1)), '')
-           AS given_name,
-       nullif(name_skeleton(n.surname), '') AS surname_skeleton,
-       nullif(first_name_skeleton(n.given_names), '') AS given_skeleton,
+       s.compact AS surname, g.first_compact AS given_name, s.skeleton AS surname_skeleton,
+       g.first_skeleton AS given_skeleton,
        i.birth_year,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_month END AS birth_month,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_day END AS birth_day,
@@ -52,5 +60,7 @@ SELECT n.dataset, n.record_key || '~' || n.variant AS unique_id, n.record_key,
        -- the number a row carries, on its own spelling only: what trains m (linkage.py)
        CASE WHEN n.variant = 0 THEN i.number_given END AS number_given
 FROM names n JOIN identities i USING (record_key)
-WHERE compact_name(n.surname) <> '' OR compact_name(n.given_names) <> ''
+JOIN surnames s ON s.surname IS NOT DISTINCT FROM n.surname
+JOIN given g ON g.given_names IS NOT DISTINCT FROM n.given_names
+WHERE s.compact IS NOT NULL OR g.known
 ORDER BY n.dataset, unique_id
