@@ -26,6 +26,15 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/pytest -q
 
+# Scale benchmarks (issue 7), results in benchmarks/results/: the nightly run at department
+# and national scale (the national inbox is generated once into benchmarks/cache/, ~6 min
+# and 12 GB of memory), then Splink's Spark backend (needs Java 17).
+BENCH_SCALES ?= department national
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	for scale in $(BENCH_SCALES); do $(BIN)/python -m benchmarks.nightly --scale $$scale || exit 1; done
+	$(BIN)/pytest -q -m spark
+
 # Regenerate the committed sample (deterministic: same bytes for the same seed and date).
 sample: $(STAMP)
 	rm -rf data/sample

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboards import build as dashboard
 from flows import faults
 from flows.settings import RunSettings
+from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
 from transforms import export, publication, warehouse
@@ -117,8 +118,9 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
     """Rebuild core and the three worklists as of the run date, in one transaction;
     returns the counts and the timed stages."""
     clock = StageClock()
+    spark = spark_session() if linkage_backend() == "spark" else None
     with warehouse.connect(warehouse_path) as con:
-        counts = publish_worklists(con, as_of, horizon_days, stage=clock)
+        counts = publish_worklists(con, as_of, horizon_days, stage=clock, spark=spark)
     # Counts only: worklists hold persons.
     get_run_logger().info(
         "worklists: %s; excluded %s; %d new flags, %d resolved",

@@ -42,13 +42,14 @@ def untimed(name: str) -> AbstractContextManager[dict]:
 
 def build_core(con: duckdb.DuckDBPyConnection, run_date: date,
                model: dict | None = None, thresholds: linkage.Thresholds | None = None,
-               stage: Stage = untimed) -> None:
-    """`model` and `thresholds` default to the versioned files in transforms/models/."""
+               stage: Stage = untimed, spark=None) -> None:
+    """`model` and `thresholds` default to the versioned files in transforms/models/;
+    with `spark` (a SparkSession), Splink scores on Spark."""
     with stage("core-sql") as counts:
         records = identity_records(con, run_date)
         counts["rows"] = records.height
     with stage("identity-scoring") as counts:
-        score_identities(con, records, model or linkage.read_model())
+        score_identities(con, records, model or linkage.read_model(), spark)
         counts["rows"] = records.height
     with stage("identity-links") as counts:
         link_persons(con, thresholds or linkage.read_thresholds())
@@ -65,10 +66,10 @@ def identity_records(con: duckdb.DuckDBPyConnection, run_date: date) -> pl.DataF
 
 
 def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
-                     model: dict) -> None:
+                     model: dict, spark=None) -> None:
     """Splink scores, on its own connection, each record against the AGDREF files and
     the files among themselves; the scores come back as temp table identity_scores."""
-    con.register("_scores", linkage.score_pairs(records, model).to_arrow())
+    con.register("_scores", linkage.score_pairs(records, model, spark=spark).to_arrow())
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE identity_scores AS SELECT * FROM _scores")
     finally:

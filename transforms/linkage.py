@@ -9,7 +9,9 @@ versioned model file in `transforms/models/`; the thresholds beside it were chos
 the generator's labelled data (benchmarks/linkage_synthetic.py).
 
 Splink runs on its own in-memory DuckDB connection, never on the warehouse: it writes
-`__splink__*` tables into the connection it is given (STACK.md). Pure: frames in, frames
+`__splink__*` tables into the connection it is given (STACK.md). Beyond one machine, the
+same model scores on Splink's Spark backend when a Spark session is given
+(`score_pairs(..., spark=session)`; flows/spark.py makes one). Pure: frames in, frames
 out; nothing here reads the clock or the environment.
 """
 
@@ -24,6 +26,7 @@ import duckdb
 import polars as pl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+import sqlglot
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
@@ -141,16 +144,26 @@ def settings() -> SettingsCreator:
     )
 
 
-def _linker(records: pl.DataFrame, model: SettingsCreator | dict
+def _linker(records: pl.DataFrame, model: SettingsCreator | dict, spark=None
             ) -> tuple[Linker, DuckDBAPI]:
-    """A linker on its own in-memory connection, over records (`source`) and AGDREF
-    files (`agdref`)."""
-    db_api = DuckDBAPI(duckdb.connect(":memory:"))
-    frames = [
-        db_api.register(records.filter(pl.col("dataset") == name).drop("dataset").to_arrow(),
-                        dataset_display_name=name)
-        for name in ("source", "agdref")
-    ]
+    """A linker over records (`source`) and AGDREF files (`agdref`): on its own
+    in-memory DuckDB connection, or on `spark` (a SparkSession) with the model's SQL
+    translated to Spark's dialect."""
+    if spark is not None:
+        from splink.backends.spark import SparkAPI
+
+        # persist, not checkpoint: no copy of the names written to a checkpoint folder
+        db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
+        model = for_spark(model)
+        tables = {name: spark.createDataFrame(
+            records.filter(pl.col("dataset") == name).drop("dataset").to_arrow())
+            for name in ("source", "agdref")}
+    else:
+        db_api = DuckDBAPI(duckdb.connect(":memory:"))
+        tables = {name: records.filter(pl.col("dataset") == name).drop("dataset").to_arrow()
+                  for name in ("source", "agdref")}
+    frames = [db_api.register(table, dataset_display_name=name)
+              for name, table in tables.items()]
     training = isinstance(model, SettingsCreator)
     # Splink logs timings at INFO (counts only); a nightly run keeps its log to warnings.
     return Linker(frames, model, validate_settings=training,
@@ -177,8 +190,35 @@ def read_model(path: Path = MODEL_FILE) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABOVE
-                ) -> pl.DataFrame:
+# DuckDB functions the model's conditions use, by their Splink name on Spark (the UDF
+# jar that flows/spark.py puts on Spark's class path).
+SPARK_FUNCTIONS = {"JAROWINKLER_SIMILARITY(": "jaro_winkler("}
+
+
+def for_spark(model: dict) -> dict:
+    """The model with its SQL (comparison levels, blocking rules) in Spark's dialect: the
+    saved file is DuckDB's, where "name" is a column; in Spark it would be a string."""
+    def translate(sql: str) -> str:
+        if sql == "ELSE":
+            return sql
+        spark_sql = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+        for duckdb_name, spark_name in SPARK_FUNCTIONS.items():
+            spark_sql = spark_sql.replace(duckdb_name, spark_name)
+        return spark_sql
+
+    def walk(value):
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        return {k: translate(v) if k in ("sql_condition", "blocking_rule")
+                else "spark" if k == "sql_dialect" else walk(v) for k, v in value.items()}
+
+    return walk(model)
+
+
+def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABOVE,
+                spark=None) -> pl.DataFrame:
     """Every blocked pair of a record and an AGDREF file, and of two AGDREF files,
     scored in one pass (`link_and_dedupe`; pairs of two records are dropped): one row per
     (record, file) with the best-scoring way of writing them, its match weight and
@@ -186,11 +226,14 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
     Duplicates are scored with the same m and u; they have their own threshold."""
     if records.filter(pl.col("dataset") == "agdref").is_empty():
         return _empty_pairs()
-    linker, db_api = _linker(records, {**model, "link_type": "link_and_dedupe"})
+    linker, db_api = _linker(records, {**model, "link_type": "link_and_dedupe"}, spark)
     predictions = linker.inference.predict(threshold_match_probability=keep_above,
                                            warning_mode="never")
-    con = db_api._con
-    table = predictions.physical_name
+    if spark is None:
+        con, table = db_api._con, predictions.physical_name
+    else:  # the pairs come back from Spark; the choice of spellings is the same SQL
+        con, table = duckdb.connect(":memory:"), "spark_predictions"
+        con.register(table, predictions.as_spark_dataframe().toArrow())
     columns = set(con.sql(f"SELECT * FROM {table} LIMIT 0").columns)  # noqa: S608
     # Each comparison's weight, its term-frequency adjustment included.
     weights = ", ".join(

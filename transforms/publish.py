@@ -68,10 +68,11 @@ def decide(facts: Facts, run_date: date, horizon_days: int
 
 
 def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
-                      stage: Stage = untimed) -> WorklistCounts:
+                      stage: Stage = untimed, spark=None) -> WorklistCounts:
+    """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB)."""
     con.execute("BEGIN TRANSACTION")
     try:
-        build_core(con, run_date, stage=stage)
+        build_core(con, run_date, stage=stage, spark=spark)
         with stage("worklist-rules") as counts:
             PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
             facts = load_facts(con)

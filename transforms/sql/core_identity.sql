@@ -108,11 +108,29 @@ WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
    OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities);
 
 -- Blocking: identities_agree is tested on the pairs of one equi-join key at a time, not
--- on every pair born the same year (billions at national scale). Exact for the numbers
--- given and for complete real birth dates (identities_agree then needs the same date);
--- with a partial or placeholder date, the two must also share a name skeleton (surname,
+-- on every pair born the same year (billions at national scale). Every key holds the
+-- nationality (an unknown nationality is expanded to every nationality, so that it
+-- still meets any: identity_conflict lets it). Exact for the numbers given and for
+-- complete real birth dates (identities_agree then needs the same date); when one birth
+-- date is partial or a placeholder, the two must also share a name skeleton (surname,
 -- usual name, first given name, or surname and given name swapped). On the generator's
 -- department set, the pairs this leaves out were all strangers.
+CREATE OR REPLACE TEMP TABLE known_nationalities AS
+SELECT list(DISTINCT nationality) AS nationalities
+FROM (SELECT nationality FROM core.persons UNION ALL SELECT nationality FROM screened_identities)
+WHERE nationality IS NOT NULL;
+CREATE OR REPLACE TEMP MACRO nationality_keys(nationality) AS
+    CASE WHEN nationality IS NULL
+         THEN (SELECT coalesce(nationalities, []) FROM known_nationalities)
+         ELSE [nationality] END;
+CREATE OR REPLACE TEMP TABLE screened_keys AS
+SELECT *, birth_date IS NULL OR birth_date_is_placeholder AS weak_birth,
+       unnest(nationality_keys(nationality)) AS nationality_key
+FROM screened_identities;
+CREATE OR REPLACE TEMP TABLE person_keys AS
+SELECT *, birth_date IS NULL OR birth_date_is_placeholder AS weak_birth,
+       unnest(nationality_keys(nationality)) AS nationality_key
+FROM core.persons;
 -- One row per number a record gave, so that its pairs are an equi-join too.
 CREATE OR REPLACE TEMP TABLE given_numbers AS
 SELECT *, unnest(numbers) AS given_number FROM screened_identities;
@@ -132,33 +150,65 @@ FROM given_numbers s JOIN core.persons p
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_identities s JOIN core.persons p
-  ON p.birth_date = s.birth_date
+FROM screened_keys s JOIN person_keys p
+  ON p.birth_date = s.birth_date AND p.nationality_key = s.nationality_key
  AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_identities s JOIN core.persons p
+FROM screened_keys s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.last_name_skeleton = s.last_name_skeleton
+ AND p.nationality_key = s.nationality_key AND s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_identities s JOIN core.persons p
+FROM screened_keys s JOIN person_keys p
+  ON p.birth_year = s.birth_year AND p.last_name_skeleton = s.last_name_skeleton
+ AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_keys s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.usual_name_skeleton = s.last_name_skeleton
+ AND p.nationality_key = s.nationality_key AND s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_identities s JOIN core.persons p
+FROM screened_keys s JOIN person_keys p
+  ON p.birth_year = s.birth_year AND p.usual_name_skeleton = s.last_name_skeleton
+ AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_keys s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.last_name_skeleton
+ AND p.nationality_key = s.nationality_key AND s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_identities s JOIN core.persons p
+FROM screened_keys s JOIN person_keys p
+  ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.last_name_skeleton
+ AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_keys s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.first_name_skeleton
+ AND p.nationality_key = s.nationality_key AND s.weak_birth
+ AND identities_agree(s, p)
+UNION
+SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
+       p.source_row
+FROM screened_keys s JOIN person_keys p
+  ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.first_name_skeleton
+ AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
  AND identities_agree(s, p)
 ORDER BY record_key, num_agdref;
 COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number), IDENTITY (agreement alone, complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date). Identity evidence is used to find protections, never to act.';
