@@ -232,7 +232,8 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                 built = build_exports(work, workspace.built_exports(run_id), as_of, run_id)
                 stage["rows"] = built["rows"]
             faults.reach("after-exports")
-            finish_run(work, run_id, "SUCCEEDED", clock.stages[:2] + stages + clock.stages[2:])
+            finish_run(work, run_id, "SUCCEEDED",
+                       sorted(clock.stages + stages, key=lambda s: s["started_at"]))
             commit(workspace, run_id)
         except BaseException as err:
             record_failure(workspace, run_id, as_of, started_at)

@@ -1,5 +1,5 @@
 """Wall time, peak memory and rows of each stage of a run, for operators (audit.run_stages)
-and for the national benchmark (benchmarks/national.py). Names and counts only."""
+and for the national benchmark (benchmarks/nightly.py). Names and counts only."""
 
 from __future__ import annotations
 

@@ -58,6 +58,18 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         assert con.execute(counts_query).fetchone() == after_first
         runs = con.execute("SELECT status FROM audit.runs ORDER BY started_at").fetchall()
         assert runs == [("SUCCEEDED",), ("SUCCEEDED",)]
+        stages = con.execute("SELECT run_id, stage, rows, peak_rss_mb FROM audit.run_stages "
+                             "ORDER BY started_at").fetchall()
+        rows_read = con.execute("SELECT sum(rows_read) FROM audit.files").fetchone()[0]
+    # What each night cost, stage by stage, in the order the stages ran.
+    order = ["prepare-workspace", "ingest", "core-sql", "identity-scoring", "identity-links",
+             "worklist-rules", "worklist-tables", "marts", "exports"]
+    assert [stage for _, stage, _, _ in stages] == order * 2
+    assert len({run for run, *_ in stages}) == 2
+    ingest = [rows for _, stage, rows, _ in stages if stage == "ingest"]
+    assert ingest == [rows_read, 0]
+    assert all(peak > 0 for *_, peak in stages)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = {r[0] for r in con.execute(
             "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
     assert {"core.person_links", "worklists.rejected_without_oqtf",

@@ -339,12 +339,11 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
     one."""
     kind = batch[0][0].file.kind
     files = {p.file.file_name: p.file for p, _ in batch}
-    rows = pl.concat([s.rows for _, s in batch]) if len(batch) > 1 else batch[0][1].rows
+    rows = pl.concat([s.rows for _, s in batch])
     dates = {name: f.extraction_date for name, f in files.items()}
     try:
         valid, quarantine = split_valid_rows(
-            rows, kind, batch[0][0].file.extraction_date if len(batch) == 1 else
-            pl.col("file_name").replace_strict(dates, return_dtype=pl.Date))
+            rows, kind, pl.col("file_name").replace_strict(dates, return_dtype=pl.Date))
     except UnreadableFile as err:
         if len(batch) > 1:
             return [o for item in batch for o in _load_batch(con, [item], run_id)]

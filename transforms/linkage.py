@@ -21,6 +21,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
@@ -29,6 +30,9 @@ import splink.comparison_library as cl
 import sqlglot
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
+
+if TYPE_CHECKING:  # pyspark is the optional `spark` extra
+    from splink.backends.spark import SparkAPI
 
 MODELS = Path(__file__).parent / "models"
 MODEL_FILE = MODELS / "identity_model.json"
@@ -145,23 +149,21 @@ def settings() -> SettingsCreator:
 
 
 def _linker(records: pl.DataFrame, model: SettingsCreator | dict, spark=None
-            ) -> tuple[Linker, DuckDBAPI]:
+            ) -> tuple[Linker, DuckDBAPI | SparkAPI]:
     """A linker over records (`source`) and AGDREF files (`agdref`): on its own
     in-memory DuckDB connection, or on `spark` (a SparkSession) with the model's SQL
     translated to Spark's dialect."""
+    tables = {name: records.filter(pl.col("dataset") == name).drop("dataset").to_arrow()
+              for name in ("source", "agdref")}
     if spark is not None:
         from splink.backends.spark import SparkAPI
 
         # persist, not checkpoint: no copy of the names written to a checkpoint folder
         db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
         model = for_spark(model)
-        tables = {name: spark.createDataFrame(
-            records.filter(pl.col("dataset") == name).drop("dataset").to_arrow())
-            for name in ("source", "agdref")}
+        tables = {name: spark.createDataFrame(table) for name, table in tables.items()}
     else:
         db_api = DuckDBAPI(duckdb.connect(":memory:"))
-        tables = {name: records.filter(pl.col("dataset") == name).drop("dataset").to_arrow()
-                  for name in ("source", "agdref")}
     frames = [db_api.register(table, dataset_display_name=name)
               for name, table in tables.items()]
     training = isinstance(model, SettingsCreator)
