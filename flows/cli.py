@@ -16,7 +16,7 @@ from flows.settings import (
     PROJECT_ROOT,
     SAMPLE_DIR,
     configure_prefect_offline,
-    configure_warehouse_encryption,
+    configure_warehouse,
 )
 
 app = typer.Typer(
@@ -66,7 +66,7 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
     if not warehouse.is_file():
         _fail(f"warehouse {warehouse} does not exist")
     try:
-        configure_warehouse_encryption()
+        configure_warehouse()
     except RuntimeError as err:
         _fail(str(err))
     with ExitStack() as stack:
@@ -81,7 +81,7 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
 
 def _execute_run(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
     configure_prefect_offline()
-    configure_warehouse_encryption()
+    configure_warehouse()
     from flows.pipeline import nightly_run
 
     return nightly_run(inbox=inbox, warehouse_path=warehouse, exports=exports, as_of=as_of)
@@ -143,7 +143,7 @@ def serve(
         _fail(f"inbox {inbox} is not a folder")
     configure_prefect_offline()
     try:
-        configure_warehouse_encryption()
+        configure_warehouse()
     except RuntimeError as err:
         _fail(str(err))
     from prefect.schedules import Cron

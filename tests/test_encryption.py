@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -52,6 +53,42 @@ def test_with_a_key_the_whole_pipeline_writes_an_encrypted_file(tmp_path, encryp
     stored = path.read_bytes()
     assert len(surname) >= 3 and surname.encode() not in stored
     assert persons.name.encode() not in stored
+
+
+# A name that is in no other file: found in a spilled page, it was written in clear.
+MARKER = "ZORGLUBOVITCH"
+
+
+def spill(con: duckdb.DuckDBPyConnection) -> list[bytes]:
+    """Make DuckDB write pages of a table of names to disk, and return what it wrote."""
+    con.execute("SET memory_limit = '64MB'; SET threads = 1")
+    con.execute("CREATE TEMP TABLE names AS SELECT ? || i AS name FROM range(3000000) t(i)",
+                [MARKER])
+    con.execute("CREATE TEMP TABLE sorted AS SELECT name FROM names ORDER BY name DESC")
+    folder = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
+    return [Path(f.path).read_bytes() for f in os.scandir(folder) if f.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("key", [None, "a-test-key-never-used-in-production"])
+def test_what_does_not_fit_in_memory_spills_beside_the_warehouse_privately(
+        tmp_path, encryption, key, monkeypatch):
+    """The warehouse and Splink's own connection spill into one owner-only folder beside
+    the warehouse, never into the working directory; with a key, in cipher."""
+    encryption(key, unsafe_crypto_for_tests=True)
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "data" / "warehouse.duckdb"
+    path.parent.mkdir()
+    with warehouse.connect(path) as con, warehouse.scratch_connection(con) as scratch:
+        spilled = {"warehouse": spill(con), "splink": spill(scratch)}
+        folder = path.parent / warehouse.SPILL_FOLDER
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert scratch.sql("SELECT current_setting('temp_directory')").fetchall()[0][0] \
+            == str(folder)
+    assert not (tmp_path / ".tmp").exists()
+    for connection, pages in spilled.items():
+        assert pages, f"{connection}: nothing spilled, the test proves nothing"
+        in_clear = any(MARKER.encode() in page for page in pages)
+        assert in_clear == (key is None), connection
 
 
 def test_a_key_without_the_crypto_extension_stops_the_run_in_one_line(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -17,6 +18,7 @@ import pytest
 
 from tests.conftest import SAMPLE_DIR
 from transforms import publication
+from transforms.warehouse import SPILL_FOLDER
 
 NIGHT_1, NIGHT_2 = "2026-11-16", "2026-11-17"
 LISTS = ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures", "exclusions")
@@ -75,6 +77,21 @@ def test_a_commit_interrupted_after_its_journal_is_finished_by_the_next_run(tmp_
     assert workspace.built_exports("r1").exists()
     publication.prepare(workspace)  # the next run starts: roll forward first
     assert tag_of(workspace) == ("new", "new") and not workspace.journal.exists()
+
+
+def test_the_next_run_deletes_the_pages_a_killed_run_spilled(tmp_path):
+    workspace = make_state(tmp_path, "old")
+    spill = tmp_path / SPILL_FOLDER
+    spill.mkdir()
+    killed = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    dead = [spill / f"duckdb_temp_{killed}_0_owner",
+            spill / f"duckdb_temp_{killed}_0_storage_DEFAULT-0.tmp"]
+    alive = spill / f"duckdb_temp_{os.getpid()}_0_storage_DEFAULT-0.tmp"  # a reader's
+    for file in (*dead, alive):
+        file.write_bytes(b"pages")
+    publication.prepare(workspace)
+    assert sorted(spill.iterdir()) == [alive]
 
 
 def test_a_second_run_is_refused_with_a_clear_message(tmp_path):
@@ -175,7 +192,9 @@ def test_a_run_killed_at_any_stage_leaves_the_last_good_state(
     assert snapshot(state, with_dashboards=False)["files"] == \
         snapshot(night2, with_dashboards=False)["files"]
     leftovers = [p.name for p in state.iterdir()] + [p.name for p in (state / "exports").iterdir()]
-    assert not [n for n in leftovers if n.startswith(".") or n.endswith((".next", ".json"))]
+    assert not [n for n in leftovers if n.startswith(".") and n != SPILL_FOLDER
+                or n.endswith((".next", ".json"))]
+    assert not list((state / SPILL_FOLDER).iterdir())
 
 
 @pytestmark_slow

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
+from functools import partial
 
 import duckdb
 import polars as pl
 
-from transforms import linkage
+from transforms import linkage, warehouse
 from transforms.warehouse import read_sql
 
 CORE_STEPS = (
@@ -67,9 +68,12 @@ def identity_records(con: duckdb.DuckDBPyConnection, run_date: date) -> pl.DataF
 
 def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
                      model: dict, spark=None) -> None:
-    """Splink scores, on its own connection, each record against the AGDREF files and
-    the files among themselves; the scores come back as temp table identity_scores."""
-    con.register("_scores", linkage.score_pairs(records, model, spark=spark).to_arrow())
+    """Splink scores, on connections of its own (spilling privately beside the
+    warehouse), each record against the AGDREF files and the files among themselves; the
+    scores come back as temp table identity_scores."""
+    scores = linkage.score_pairs(records, model, spark=spark,
+                                 connect=partial(warehouse.scratch_connection, con))
+    con.register("_scores", scores.to_arrow())
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE identity_scores AS SELECT * FROM _scores")
     finally:

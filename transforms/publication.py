@@ -22,7 +22,13 @@ from datetime import datetime
 from pathlib import Path
 
 from transforms.export import publish_tree
-from transforms.warehouse import connect, restrict_to_owner, wal_path
+from transforms.warehouse import (
+    SPILL_FOLDER,
+    clear_stale_spill,
+    connect,
+    restrict_to_owner,
+    wal_path,
+)
 
 INCOMING_PREFIX = ".incoming-"
 
@@ -135,10 +141,11 @@ def _apply(workspace: Workspace, working: Path, built: Path,
 
 
 def prepare(workspace: Workspace) -> None:
-    """Start a run: finish or discard what a killed run left, then copy the published
-    warehouse (checkpointed, so the copy is whole) as the working one."""
+    """Start a run: finish or discard what a killed run left (its spilled pages too), then
+    copy the published warehouse (checkpointed, so the copy is whole) as the working one."""
     recover(workspace)
     _drop_working_warehouse(workspace)
+    clear_stale_spill(workspace.warehouse.parent / SPILL_FOLDER)
     working = workspace.working_warehouse
     if workspace.exports.exists():
         for folder in workspace.exports.glob(f"{INCOMING_PREFIX}*"):

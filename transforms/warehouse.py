@@ -3,6 +3,9 @@ Arrow, and the audit queries the ingest step needs."""
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -42,6 +45,9 @@ class EncryptionUnavailable(RuntimeError):
 
 
 _ENCRYPTION = {"key": None, "unsafe_crypto_for_tests": False}
+_MEMORY = {"limit": None}
+# Beside the warehouse, owner-only: what DuckDB writes when a step does not fit in memory.
+SPILL_FOLDER = ".spill"
 
 
 def use_encryption(key: str | None, unsafe_crypto_for_tests: bool = False) -> None:
@@ -49,6 +55,12 @@ def use_encryption(key: str | None, unsafe_crypto_for_tests: bool = False) -> No
     by the command from its settings; `unsafe_crypto_for_tests` lets DuckDB write with its
     built-in library, which its authors do not call secure: for tests only."""
     _ENCRYPTION.update(key=key, unsafe_crypto_for_tests=unsafe_crypto_for_tests)
+
+
+def use_memory_limit(limit: str | None) -> None:
+    """Cap each DuckDB connection opened from now on ("6GB"; None: DuckDB's default, 80 %
+    of the machine). Beyond it, DuckDB spills to the private spill folder."""
+    _MEMORY.update(limit=limit)
 
 
 def check_encryption() -> None:
@@ -86,7 +98,66 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
         con.execute(f"ATTACH {_literal(str(path))} AS warehouse ({options})")
         con.execute("USE warehouse")
     restrict_to_owner(Path(path))
+    return _spill_privately(con, spill_directory(Path(path)))
+
+
+def spill_directory(path: Path) -> Path:
+    """The folder where the connections of a warehouse file spill: beside it, readable by
+    its owner only (spilled pages hold names). DuckDB's default would be `.tmp` under the
+    working directory for an encrypted warehouse, world-readable and in clear."""
+    folder = path.parent / SPILL_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
+def clear_stale_spill(folder: Path) -> int:
+    """Delete what DuckDB spilled for processes no longer running (a killed run leaves its
+    pages: names); DuckDB names each file after its process. Returns the files deleted."""
+    deleted = 0
+    for file in folder.glob("duckdb_temp_*") if folder.is_dir() else ():
+        owner = _SPILL_OWNER.match(file.name)
+        if owner and not _running(int(owner.group(1))):
+            file.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
+_SPILL_OWNER = re.compile(r"duckdb_temp_(\d+)_")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _spill_privately(con: duckdb.DuckDBPyConnection, folder: Path
+                     ) -> duckdb.DuckDBPyConnection:
+    con.execute(f"SET temp_directory = {_literal(str(folder))}")
+    if _ENCRYPTION["key"] is not None:  # spilled pages encrypted like the file
+        con.execute("SET temp_file_encryption = true")
+    if _MEMORY["limit"] is not None:
+        con.execute(f"SET memory_limit = {_literal(_MEMORY['limit'])}")
     return con
+
+
+def scratch_connection(like: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB apart from the warehouse (Splink writes its own tables into the
+    connection it is given), spilling where `like` spills, with the same memory limit;
+    when the warehouse is encrypted, its spilled pages are encrypted with a key of its own
+    that lives only as long as the connection."""
+    folder = Path(like.sql("SELECT current_setting('temp_directory')").fetchall()[0][0])
+    if _ENCRYPTION["key"] is None:
+        return _spill_privately(duckdb.connect(":memory:"), folder)
+    con = _open_crypto(duckdb.connect())
+    con.execute(f"ATTACH ':memory:' AS scratch (ENCRYPTION_KEY {_literal(secrets.token_hex(32))})")
+    con.execute("USE scratch")
+    return _spill_privately(con, folder)
 
 
 def wal_path(path: Path) -> Path:
