@@ -176,6 +176,7 @@ def bench(scale: str, seed: int, check: bool) -> dict:
     print(f"  {incremental['seconds']} s", flush=True)
     result = {
         "scale": scale, "seed": seed, "cores": os.cpu_count(),
+        "memory_limit": os.environ.get("RECONCILE_MEMORY_LIMIT") or "DuckDB's default",
         "persons": manifest["persons"], "input_files": reference["files"],
         "input_rows": reference["rows"], "input_megabytes": reference["megabytes"],
         "reference_read_seconds": reference["seconds"],
@@ -214,7 +215,8 @@ def markdown(result: dict) -> str:
     reference = result["reference_read_seconds"]
     lines = [
         f"# Nightly run, {result['scale']} scale (seed {result['seed']}, "
-        f"{result['cores']} cores)", "",
+        f"{result['cores']} cores; RECONCILE_MEMORY_LIMIT: "
+        f"{result.get('memory_limit', 'unset')})", "",
         f"{result['persons']:,} persons; {result['input_files']:,} input files, "
         f"{result['input_rows']:,} rows, {result['input_megabytes']} MiB. "
         f"Reference: DuckDB alone reads them into memory in {reference} s.", "",

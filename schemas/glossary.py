@@ -23,7 +23,8 @@ COLUMNS: dict[str, str] = {
     "extraction_date": "extraction date of the file (from its name)",
     "department": "department (INSEE code: 01…95, 2A, 2B, 971…976)",
     "evidence": "NUMBER (the record gave this AGDREF number), IDENTITY (identity agrees, "
-                "complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date)",
+                "complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date; "
+                "GENESIS records only)",
     # identity (personal data)
     "last_name": "surname as written (personal data)",
     "first_names": "given names as written (personal data)",

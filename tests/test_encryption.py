@@ -61,8 +61,8 @@ MARKER = "ZORGLUBOVITCH"
 
 def spill(con: duckdb.DuckDBPyConnection) -> list[bytes]:
     """Make DuckDB write pages of a table of names to disk, and return what it wrote."""
-    con.execute("SET memory_limit = '64MB'; SET threads = 1")
-    con.execute("CREATE TEMP TABLE names AS SELECT ? || i AS name FROM range(3000000) t(i)",
+    con.execute("SET memory_limit = '24MB'; SET threads = 1")
+    con.execute("CREATE TEMP TABLE names AS SELECT ? || i AS name FROM range(600000) t(i)",
                 [MARKER])
     con.execute("CREATE TEMP TABLE sorted AS SELECT name FROM names ORDER BY name DESC")
     folder = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]

@@ -8,9 +8,12 @@ file, the line or column, and the reason; they never quote a person's data.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 import duckdb
 import fastexcel
@@ -274,6 +277,8 @@ def ingest_inbox(
     none of its files half-loaded."""
     outcomes: list[FileOutcome] = []
     batch: list[tuple[PlannedFile, SourceRows]] = []
+    batch_names: set[str] = set()  # kept beside the batch: thousands of files a batch
+    batch_rows = 0
 
     def report(done: list[FileOutcome | None]) -> None:
         for outcome in done:
@@ -283,30 +288,58 @@ def ingest_inbox(
                 outcomes.append(outcome)
 
     def flush() -> None:
+        nonlocal batch_rows
         if batch:
             report(_load_batch(con, list(batch), run_id))
             batch.clear()
+            batch_names.clear()
+            batch_rows = 0
 
-    for planned in plans:
-        if planned.action != "LOAD":
+    for planned, reading in _read_ahead(plans):
+        if reading is None:
             report([_record_unloaded(con, planned, run_id)])
             continue
-        names = {p.file.file_name for p, _ in batch}
         if batch and (planned.file.kind != batch[0][0].file.kind
-                      or names & {planned.file.file_name, *planned.supersedes}):
+                      or batch_names & {planned.file.file_name, *planned.supersedes}):
             flush()
         try:
-            source = read_source_file(planned.file)
+            source = reading.result()
         except UnreadableFile as err:
             report([_record(con, planned, FileOutcome(
                 planned.file.file_name, planned.file.system, "REJECTED", error=str(err)),
                 run_id)])
             continue
         batch.append((planned, source))
-        if sum(s.rows.height for _, s in batch) >= BATCH_ROWS:
+        batch_names.add(planned.file.file_name)
+        batch_rows += source.rows.height
+        if batch_rows >= BATCH_ROWS:
             flush()
     flush()
     return outcomes
+
+
+# Files read ahead of the one being loaded, by threads: reading (decoding, parsing, the
+# per-file polars calls) overlaps the checks and writes of the batch.
+READ_AHEAD = 16
+READERS = 2
+
+
+def _read_ahead(plans: list[PlannedFile]
+                ) -> Iterator[tuple[PlannedFile, Future[SourceRows] | None]]:
+    """Each plan in order, with the reading of its file under way (None: not loaded)."""
+    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="read") as pool:
+        pending: deque[tuple[PlannedFile, Future[SourceRows] | None]] = deque()
+        upcoming = iter(plans)
+
+        def submit(count: int) -> None:
+            for planned in islice(upcoming, count):
+                pending.append((planned, pool.submit(read_source_file, planned.file)
+                                if planned.action == "LOAD" else None))
+
+        submit(READ_AHEAD)
+        while pending:
+            yield pending.popleft()
+            submit(1)
 
 
 def _record_unloaded(con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_id: str

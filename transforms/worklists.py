@@ -109,9 +109,10 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, order: str, where: str = "
 
 
 def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
-    """The rows the rules read. AGDREF files (with their titles and links) only when a
-    rule can reach them (rule_files.sql): nationally most files are people no list is
-    about, and reading them into Python would cost minutes."""
+    """The rows the rules read. AGDREF files (with their titles and links) and the
+    candidates of AGDREF files only when a rule can reach them (rule_files.sql):
+    nationally most files are people no list is about, and reading them into Python
+    would cost minutes and gigabytes."""
     con.execute(read_sql("rule_files.sql"))
     facts = Facts()
     reached = "num_agdref IN (SELECT num_agdref FROM rule_files)"
@@ -126,7 +127,8 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
         "system <> 'agdref' OR record_key IN (SELECT 'agdref:' || num_agdref FROM rule_files)")}
     facts.identities = {i["record_key"]: i for i in _rows(con, "record_identities",
                                                            "record_key")}
-    for c in _rows(con, "identity_candidates", "record_key, num_agdref"):
+    for c in con.sql("SELECT * FROM rule_candidates ORDER BY record_key, num_agdref"
+                     ).pl().to_dicts():
         facts.candidates[c["record_key"]].append(c)
     return facts.index()
 

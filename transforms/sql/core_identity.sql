@@ -89,8 +89,8 @@ COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationalit
 -- protections, never to act). Identity alone is IDENTITY when both birth dates are
 -- complete and real, IDENTITY_WEAK when one is a year, a month or a 01/01 placeholder:
 -- common names then match strangers by the hundred at department scale, so weak
--- candidates are searched only for a detainee who cannot be linked (PRI-07), until
--- probabilistic linkage weighs them. AGDREF files under a measure, and files a source
+-- candidates are searched, and read, only for a detainee who cannot be linked (PRI-07),
+-- until probabilistic linkage weighs them. AGDREF files under a measure, and files a source
 -- record gave the number of, are screened against the other files too: a person may hold
 -- two files, and the second may carry the protection.
 CREATE OR REPLACE TEMP TABLE screened_identities AS
@@ -131,6 +131,11 @@ CREATE OR REPLACE TEMP TABLE person_keys AS
 SELECT *, birth_date IS NULL OR birth_date_is_placeholder AS weak_birth,
        unnest(nationality_keys(nationality)) AS nationality_key
 FROM core.persons;
+-- Weak candidates are read only for GENESIS records (worklists.upcoming_releases, PRI-07):
+-- searched for them alone (nationally, AGDREF files and asylum records would add
+-- millions of weak pairs no rule reads).
+CREATE OR REPLACE TEMP TABLE weak_screened AS
+SELECT * FROM screened_keys WHERE system = 'genesis';
 -- One row per number a record gave, so that its pairs are an equi-join too.
 CREATE OR REPLACE TEMP TABLE given_numbers AS
 SELECT *, unnest(numbers) AS given_number FROM screened_identities;
@@ -157,58 +162,58 @@ FROM screened_keys s JOIN person_keys p
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.last_name_skeleton = s.last_name_skeleton
  AND p.nationality_key = s.nationality_key AND s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.last_name_skeleton = s.last_name_skeleton
  AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.usual_name_skeleton = s.last_name_skeleton
  AND p.nationality_key = s.nationality_key AND s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.usual_name_skeleton = s.last_name_skeleton
  AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.last_name_skeleton
  AND p.nationality_key = s.nationality_key AND s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.last_name_skeleton
  AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.first_name_skeleton
  AND p.nationality_key = s.nationality_key AND s.weak_birth
  AND identities_agree(s, p)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM screened_keys s JOIN person_keys p
+FROM weak_screened s JOIN person_keys p
   ON p.birth_year = s.birth_year AND p.first_name_skeleton = s.first_name_skeleton
  AND p.nationality_key = s.nationality_key AND p.weak_birth AND NOT s.weak_birth
  AND identities_agree(s, p)
 ORDER BY record_key, num_agdref;
-COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number), IDENTITY (agreement alone, complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date). Identity evidence is used to find protections, never to act.';
+COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number), IDENTITY (agreement alone, complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date; GENESIS records only). Identity evidence is used to find protections, never to act.';

@@ -1,11 +1,26 @@
--- The AGDREF files a worklist rule can reach (transforms/worklists.load_facts): files
--- under a measure, files a record may be (identity candidates), files a record is linked
--- to, and every other file of the same person (merged duplicates).
+-- What a worklist rule can reach (transforms/worklists.load_facts), so that only that is
+-- read into Python: nationally most AGDREF files, and most identity candidates, concern
+-- no list.
+-- rule_seeds: the AGDREF files whose own identity candidates a rule reads: a file under
+-- a measure, and every file of a person a TélémOfpra or GENESIS record is linked to.
+CREATE OR REPLACE TEMP TABLE rule_seeds AS
+SELECT num_agdref FROM core.removal_measures
+UNION
+SELECT p.num_agdref FROM core.persons p
+JOIN core.person_links l ON l.person_key = p.person_key AND l.system <> 'agdref';
+
+-- rule_candidates: the identity candidates a rule reads (worklists.candidate_files):
+-- those of the records and of the seeds (weak ones exist for GENESIS records only).
+CREATE OR REPLACE TEMP TABLE rule_candidates AS
+SELECT * FROM core.identity_candidates
+WHERE system <> 'agdref' OR record_key IN (SELECT 'agdref:' || num_agdref FROM rule_seeds);
+
+-- rule_files: the seeds, the candidates, and every other file of the same person (merged
+-- duplicates).
 CREATE OR REPLACE TEMP TABLE rule_files AS
 WITH reached AS (
-    SELECT num_agdref FROM core.removal_measures
-    UNION SELECT num_agdref FROM core.identity_candidates
-    UNION SELECT person_key FROM core.person_links WHERE system <> 'agdref'
+    SELECT num_agdref FROM rule_seeds
+    UNION SELECT num_agdref FROM rule_candidates
 )
 SELECT num_agdref FROM core.persons
 WHERE person_key IN (SELECT p.person_key FROM core.persons p JOIN reached USING (num_agdref));
