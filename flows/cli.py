@@ -290,7 +290,8 @@ def _outputs(warehouse: Path, exports: Path) -> str:
         ("  worklists (.csv and .xlsx)", ", ".join(lists)),
         ("  guide to columns and codes", "README.txt"),
         ("  department dashboard", PAGE_NAME),
-        ("audit tables", "audit.runs, audit.files, audit.quarantine, audit.exports"),
+        ("audit tables", "audit.runs, audit.run_stages, audit.files, audit.quarantine, "
+                         "audit.exports"),
     ]
     lines = ["outputs:", *(f"  {label:<40}{value}" for label, value in rows)]
     return "\n".join(lines)
