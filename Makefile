@@ -30,6 +30,8 @@ test: $(STAMP) lint
 # and national scale (the national inbox is generated once into benchmarks/cache/, ~6 min
 # and 12 GB of memory), then Splink's Spark backend (needs Java 17).
 BENCH_SCALES ?= department national
+# Each DuckDB connection capped so that the national run fits 8 GB (README).
+bench: export RECONCILE_MEMORY_LIMIT ?= 4GB
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	for scale in $(BENCH_SCALES); do $(BIN)/python -m benchmarks.nightly --scale $$scale || exit 1; done
