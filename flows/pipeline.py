@@ -6,6 +6,7 @@ served run from the real annotations (with strings it cannot resolve `Path`)."""
 import shutil
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboards import build as dashboard
@@ -25,8 +27,9 @@ from schemas.published import RunStage
 from transforms import export, publication, warehouse
 from transforms.inbox import PlannedFile, list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox, quarantine_lines
-from transforms.publish import publish_worklists
+from transforms.publish import Decided, publish_worklists
 from transforms.warehouse import insert_frame, model_frame
+from transforms.worklists import Departments
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -112,6 +115,20 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) ->
     return [asdict(o) for o in outcomes]
 
 
+def department_tasks(rules: Callable[[Departments], Decided], groups: list[Departments]
+                     ) -> list[Decided]:
+    """The rules of each department as a Prefect task of its own (`rules-<department>`),
+    submitted to the flow's task runner; the results come back in the order of the
+    groups. The tasks share the facts read once (in memory, never cached nor persisted:
+    they hold persons)."""
+    per_department = task(lambda department, group: rules(group), name="rules",
+                          task_run_name="rules-{department}", cache_policy=NO_CACHE)
+    futures = [per_department.submit(
+        ",".join(sorted(d or "unknown" for d in group)) if group else "all", group)
+        for group in groups]
+    return [future.result() for future in futures]
+
+
 @task(name="build-worklists")
 def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
                     ) -> tuple[dict, list[dict]]:
@@ -120,7 +137,8 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
     clock = StageClock()
     spark = spark_session() if linkage_backend() == "spark" else None
     with warehouse.connect(warehouse_path) as con:
-        counts = publish_worklists(con, as_of, horizon_days, stage=clock, spark=spark)
+        counts = publish_worklists(con, as_of, horizon_days, stage=clock, spark=spark,
+                                   fan_out=department_tasks)
     # Counts only: worklists hold persons.
     get_run_logger().info(
         "worklists: %s; excluded %s; %d new flags, %d resolved",

@@ -11,9 +11,12 @@ import pytest
 
 from data.synthetic.generate import SCALES, generate_dataset
 from schemas.codes import WORKLISTS
-from tests.conftest import SAMPLE_DIR, ingest
+from schemas.published import Exclusion
+from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
-from transforms.publish import publish_worklists
+from transforms.publish import decide, decide_for, publish_worklists
+from transforms.warehouse import model_frame
+from transforms.worklists import load_facts
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
 
@@ -56,3 +59,32 @@ def test_department_scale_against_ground_truth(tmp_path):
     assert result["protected_listed"] == []
     assert result["missed"] == []
     assert result["found"] >= 0.9 * result["flaggable"]
+
+
+def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehouse):
+    """The nightly flow runs the rules as one task per department over shared facts: put
+    together, the parts are exactly one pass over every candidate, and each part holds
+    only its department's rows."""
+    sample_warehouse.execute("BEGIN")
+    try:
+        facts = load_facts(sample_warehouse)
+    finally:
+        sample_warehouse.execute("ROLLBACK")
+    groups = []
+
+    def recording(rules, parts):
+        groups.extend(parts)
+        decided = [rules(part) for part in parts]
+        for part, (lists, exclusions) in zip(parts, decided, strict=True):
+            rows = [*exclusions, *(row for listed in lists.values() for row in listed)]
+            assert {row["department"] for row in rows} <= part
+        return decided
+
+    lists, exclusions = decide(facts, SAMPLE_AS_OF, 120, fan_out=recording)
+    whole, whole_exclusions = decide_for(facts, SAMPLE_AS_OF, 120)
+    assert len(groups) == 2 and all(len(g) == 1 for g in groups)  # 13 and 2A
+    for name in WORKLISTS:
+        assert lists[name] == sorted(whole[name], key=lambda r: r["flag_id"])
+        assert lists[name], name
+    assert exclusions.to_dicts() == model_frame(
+        sorted(whole_exclusions, key=lambda r: r["candidate_id"]), Exclusion).to_dicts()

@@ -3,8 +3,10 @@ transaction: readers see the previous night's state or this one, never a mixture
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import duckdb
 import polars as pl
@@ -28,8 +30,10 @@ from transforms.warehouse import (
     read_sql,
 )
 from transforms.worklists import (
+    Departments,
     Facts,
     asylum_outcomes,
+    candidate_departments,
     load_facts,
     rejected_without_oqtf,
     unexecuted_measures,
@@ -53,30 +57,58 @@ class WorklistCounts:
     resolved: int
 
 
-def decide(facts: Facts, run_date: date, horizon_days: int
-           ) -> tuple[dict[str, list[dict]], pl.DataFrame]:
-    """The three lists (without first_seen_date yet) and the exclusions, from `core`."""
+# The lists and exclusions decided for some departments.
+Decided = tuple[dict[str, list[dict]], list[dict]]
+# Runs the rules once per group of departments and returns the results in the same order:
+# the nightly flow makes each a Prefect task; by default they run one after the other.
+FanOut = Callable[[Callable[[Departments], Decided], list[Departments]], list[Decided]]
+
+
+def one_after_another(rules: Callable[[Departments], Decided], groups: list[Departments]
+                      ) -> list[Decided]:
+    return [rules(group) for group in groups]
+
+
+def decide_for(facts: Facts, run_date: date, horizon_days: int,
+               departments: Departments = None) -> Decided:
+    """The three lists (without first_seen_date yet) and the exclusions of the candidates
+    of these departments (None: all)."""
     results = {
-        codes.REJECTED: rejected_without_oqtf(facts, run_date),
-        codes.RELEASES: upcoming_releases(facts, run_date, horizon_days),
-        codes.MEASURES: unexecuted_measures(facts, run_date),
+        codes.REJECTED: rejected_without_oqtf(facts, run_date, departments),
+        codes.RELEASES: upcoming_releases(facts, run_date, horizon_days, departments),
+        codes.MEASURES: unexecuted_measures(facts, run_date, departments),
     }
-    lists = {name: flags for name, (flags, _) in results.items()}
-    exclusions = [row for _, excluded in results.values() for row in excluded]
-    return ({name: sorted(rows, key=lambda r: r["flag_id"]) for name, rows in lists.items()},
-            model_frame(sorted(exclusions, key=lambda r: r["candidate_id"]), Exclusion))
+    return ({name: flags for name, (flags, _) in results.items()},
+            [row for _, excluded in results.values() for row in excluded])
+
+
+def decide(facts: Facts, run_date: date, horizon_days: int,
+           fan_out: FanOut = one_after_another) -> tuple[dict[str, list[dict]], pl.DataFrame]:
+    """The three lists and the exclusions, from `core`: the rules run per department
+    (each candidate is decided alone over the shared facts), the parts put together in
+    one order whatever the fan-out."""
+    groups: list[Departments] = [frozenset({d}) for d in sorted(
+        candidate_departments(facts), key=lambda d: (d is None, d or ""))]
+    parts = fan_out(partial(decide_for, facts, run_date, horizon_days), groups)
+    lists = {name: sorted((row for part, _ in parts for row in part[name]),
+                          key=lambda r: r["flag_id"]) for name in LIST_MODELS}
+    exclusions = sorted((row for _, excluded in parts for row in excluded),
+                        key=lambda r: r["candidate_id"])
+    return lists, model_frame(exclusions, Exclusion)
 
 
 def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
-                      stage: Stage = untimed, spark=None) -> WorklistCounts:
-    """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB)."""
+                      stage: Stage = untimed, spark=None,
+                      fan_out: FanOut = one_after_another) -> WorklistCounts:
+    """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB); `fan_out`:
+    how the rules of each department are run (default: one after the other)."""
     con.execute("BEGIN TRANSACTION")
     try:
         build_core(con, run_date, stage=stage, spark=spark)
         with stage("worklist-rules") as counts:
             PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
             facts = load_facts(con)
-            lists, exclusions = decide(facts, run_date, horizon_days)
+            lists, exclusions = decide(facts, run_date, horizon_days, fan_out)
             counts["rows"] = sum(map(len, lists.values())) + exclusions.height
         with stage("worklist-tables") as counts:
             today = _write_lists(con, run_date, lists, exclusions)

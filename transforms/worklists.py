@@ -133,6 +133,25 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
     return facts.index()
 
 
+# --- departments ------------------------------------------------------------------------
+
+# The departments a call decides for (None: all). Every candidate is decided alone over
+# the shared facts, so the lists of a partition of the departments, put together, are
+# the lists of all (publish.decide); a candidate without a department is in the group
+# None belongs to.
+Departments = frozenset[str | None] | None
+
+
+def in_scope(department: str | None, departments: Departments) -> bool:
+    return departments is None or department in departments
+
+
+def candidate_departments(facts: Facts) -> set[str | None]:
+    """Every department a candidate of any list can be decided under."""
+    return ({d["department"] for d in facts.decisions} | {d["department"] for d in
+            facts.detentions} | {m["department"] for m in facts.measures})
+
+
 # --- shared reasoning -------------------------------------------------------------------
 
 @dataclass
@@ -228,13 +247,16 @@ def exclusion_row(worklist: str, candidate_id: str, person_key: str, num_agdref:
 
 # --- rejected asylum seekers without an OQTF (RULES.md §2) ----------------------------
 
-def rejected_without_oqtf(facts: Facts, run_date: date) -> tuple[list[dict], list[dict]]:
+def rejected_without_oqtf(facts: Facts, run_date: date, departments: Departments = None
+                          ) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
     for person_key in sorted(facts.decisions_by_person):
         decisions = facts.decisions_by_person[person_key]
         record_keys = sorted({d["record_key"] for d in decisions})
         rtr = facts.rtr(person_key, run_date)
         decision = rtr.decision
+        if not in_scope(decision["department"], departments):
+            continue
         linked = person_key in facts.persons  # a person key is a number only when LINKED
         person = facts.persons.get(person_key) if linked else None
         files = candidate_files(facts, record_keys)
@@ -332,10 +354,12 @@ def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
     return [Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows)]
 
 
-def upcoming_releases(facts: Facts, run_date: date, horizon_days: int
-                      ) -> tuple[list[dict], list[dict]]:
+def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
+                      departments: Departments = None) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
     for det in facts.detentions:
+        if not in_scope(det["department"], departments):
+            continue
         key = det["record_key"]
         linked = facts.is_linked(key)
         person_key = facts.person_key(key)
@@ -411,10 +435,13 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
     return None, rtr
 
 
-def unexecuted_measures(facts: Facts, run_date: date) -> tuple[list[dict], list[dict]]:
+def unexecuted_measures(facts: Facts, run_date: date, departments: Departments = None
+                        ) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
     detained = facts.detained
     for m in facts.measures:
+        if not in_scope(m["department"], departments):
+            continue
         person_key, number = m["person_key"], m["num_agdref"]
         person = facts.persons.get(number)
         files = candidate_files(facts, [f"agdref:{number}"])
