@@ -17,6 +17,7 @@ out; nothing here reads the clock or the environment.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable
@@ -134,7 +135,7 @@ def comparisons() -> list:
 
 def record_blocking() -> list:
     """Pairs of a record and an AGDREF file worth scoring at national volume (millions of
-    files, names drawn from a few thousand): the birth year with both name skeletons, or
+    files, names drawn from a few hundred): the birth year with both name skeletons, or
     the complete birth date with the nationality or either skeleton. On the generator's
     region set they keep 99.7 % of the true pairs of spellings, and cost one linked record
     of 15,934 against the looser (birth year, surname skeleton) (benchmarks/README.md)."""
@@ -147,8 +148,8 @@ def record_blocking() -> list:
 
 
 def file_blocking() -> list:
-    """Pairs of two AGDREF files worth scoring: the same rules as for a record. The
-    files' pairs grow with the square of the file, so no looser rule fits nationally."""
+    """Pairs of two AGDREF files worth scoring: the same rules as for a record. Pairs of
+    files grow with the square of their number, so no looser rule fits nationally."""
     return record_blocking()
 
 
@@ -181,12 +182,18 @@ def _linker(tables: dict[str, pa.Table], model: SettingsCreator | dict,
         spark = db_api.spark
         model = for_spark(model)
         tables = {name: spark.createDataFrame(table) for name, table in tables.items()}
-    frames = [db_api.register(table, dataset_display_name=name)
+    # A table name of its own each time: a Spark session keeps its views from one pass
+    # (and one night, under `reconcile serve`) to the next.
+    frames = [db_api.register(table, dataset_display_name=name,
+                              table_name=f"{name}_{next(_REGISTERED)}")
               for name, table in tables.items()]
     training = isinstance(model, SettingsCreator)
     # Splink logs timings at INFO (counts only); a nightly run keeps its log to warnings.
     return Linker(frames, model, validate_settings=training,
                   log_level=logging.INFO if training else logging.WARNING)
+
+
+_REGISTERED = itertools.count(1)
 
 
 def _split(records: pl.DataFrame) -> dict[str, pa.Table]:
