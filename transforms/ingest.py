@@ -355,13 +355,8 @@ def _record_unloaded(con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_i
 
 def _record(con: duckdb.DuckDBPyConnection, planned: PlannedFile, outcome: FileOutcome,
             run_id: str) -> FileOutcome:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with warehouse.transaction(con):
         _insert_file_records(con, [(planned, outcome)], run_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return outcome
 
 
@@ -398,8 +393,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
         rows_quarantined=bad.get(planned.file.file_name, 0),
         error="; ".join(source.notes) or None)) for planned, source in batch]
     shas = {name: f.sha256 for name, f in files.items()}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with warehouse.transaction(con):
         # Supersede first: a correction often keeps the earlier file's name.
         for planned, _ in batch:
             for earlier in planned.supersedes:
@@ -411,10 +405,6 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
         warehouse.insert_frame(
             con, "audit.quarantine", quarantine.with_columns(pl.lit(run_id).alias("run_id")))
         _insert_file_records(con, done, run_id)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return [outcome for _, outcome in done]
 
 

@@ -28,6 +28,7 @@ from transforms.warehouse import (
     insert_frame,
     model_frame,
     read_sql,
+    transaction,
 )
 from transforms.worklists import (
     Departments,
@@ -102,8 +103,7 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
                       fan_out: FanOut = one_after_another) -> WorklistCounts:
     """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB); `fan_out`:
     how the rules of each department are run (default: one after the other)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         build_core(con, run_date, stage=stage, spark=spark)
         with stage("worklist-rules") as counts:
             PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
@@ -119,10 +119,6 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
         with stage("marts"):
             con.execute(read_sql("marts.sql"))
             comment_undescribed_columns(con, ("core", "marts"))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     excluded = exclusions.group_by("worklist").len()
     return WorklistCounts(
         listed={name: len(rows) for name, rows in lists.items()},

@@ -13,7 +13,7 @@ import duckdb
 
 from schemas.published import PurgeRecord
 from schemas.sources import SOURCE_MODELS
-from transforms.warehouse import insert_frame, model_frame, raw_table
+from transforms.warehouse import insert_frame, model_frame, raw_table, transaction
 
 
 def kinds_of(system: str) -> list[str]:
@@ -25,8 +25,7 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
     """Purge each source of what is older than its retention, in one transaction (the
     inbox files are deleted after the commit). Returns one audit record per source."""
     records, to_delete = [], []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for system, days in sorted(retention_days.items()):
             cutoff = as_of - timedelta(days=days)
             files = [r[0] for r in con.execute(
@@ -53,10 +52,6 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
                             "raw_rows": raw_rows, "quarantine_values": values,
                             "inbox_files": len(present)})
         insert_frame(con, "audit.purges", model_frame(records, PurgeRecord))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     for path in to_delete:
         path.unlink(missing_ok=True)
     return records

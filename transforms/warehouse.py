@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -158,6 +160,19 @@ def scratch_connection(like: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnec
     con.execute(f"ATTACH ':memory:' AS scratch (ENCRYPTION_KEY {_literal(secrets.token_hex(32))})")
     con.execute("USE scratch")
     return _spill_privately(con, folder)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All of the block's writes or none: committed at its end, rolled back on any
+    exception or interruption."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def wal_path(path: Path) -> Path:
