@@ -170,6 +170,23 @@ def test_pri_07_protection_found_for_a_detainee_without_number(inbox):
     assert excluded["person_key"] == "genesis:E01301:000101"
 
 
+@pytest.mark.parametrize("identity", [
+    {"DATE_NAISSANCE": "00/00/1990"},  # the year only: a weak candidate by surname
+    {"DATE_NAISSANCE": "01/01/1990", "NOM": "MAMADOU", "PRENOMS": "DIALLO"},  # swapped
+])
+def test_pri_07_weak_identity_still_finds_the_protection(inbox, identity):
+    """An unlinked detainee is screened against every plausible file, however weak the
+    evidence (core_identity.sql, weak_files): a partial or placeholder birth date with a
+    shared name key reaches the file that holds an ADA."""
+    inbox.title(TYPE_TITRE="ADA", DATE_DEBUT="01/10/2026", DATE_FIN="01/04/2027",
+                STATUT="VALIDE")
+    weak = {**KNOWN, "NUM_AGDREF": "", **identity}
+    excluded = inbox.genesis(LIST, detainee(**weak)).decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "ASYLUM_PENDING"
+    assert excluded["rule_ids"] == ["RTR-01", "RTR-08"]  # the ADA, found on the file
+    assert excluded["person_key"] == "genesis:E01301:000101"  # never linked
+
+
 def test_minor_detainee_is_excluded(inbox):
     inbox.genesis(LIST, detainee(DATE_NAISSANCE="00/00/2009"))
     assert inbox.decide().reason(RELEASES) == "MINOR"
