@@ -67,7 +67,8 @@ class LinkReview(PublishedModel):
         "Splink's probability that the record and the file are one person (null: the pair "
         "was not among the blocked pairs)"))
     match_weight: float = pa.Field(nullable=True, description=(
-        "Splink's match weight in bits: the prior plus the weight of each comparison"))
+        "Splink's match weight in bits: the prior (lower the more AGDREF files there "
+        "are) plus the weight of each comparison"))
     weight_surname: float = pa.Field(nullable=True, description=(
         "bits of evidence from the surname (term frequency included): positive for, "
         "negative against"))

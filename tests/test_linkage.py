@@ -120,12 +120,50 @@ def test_two_files_of_one_person_share_a_person_key_and_both_protect(tmp_path, c
     assert out.reason(REJECTED) == "RESIDENCE_PERMIT"
 
 
-def test_files_with_another_entry_date_are_not_merged(tmp_path, con):
-    inbox = with_others(Inbox(tmp_path, con).person())
-    inbox.person(NUM_AGDREF="0987654321", DATE_ENTREE_FRANCE="05/05/2019")
-    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+@pytest.mark.parametrize(("first", "second"), [
+    ({}, {"DATE_ENTREE_FRANCE": "05/05/2019"}),
+    # a 01/01 placeholder or a year alone: strangers of one name share them by the dozen
+    ({"DATE_NAISSANCE": "01/01/1990"}, {"DATE_NAISSANCE": "01/01/1990"}),
+    ({"DATE_NAISSANCE": "00/00/1990"}, {"DATE_NAISSANCE": "00/00/1990"}),
+])
+def test_files_without_the_same_entry_and_birth_dates_are_not_merged(tmp_path, con, first,
+                                                                     second):
+    inbox = with_others(Inbox(tmp_path, con).person(**first))
+    inbox.person(NUM_AGDREF="0987654321", **second)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", **first).decide()
     rules = dict(con.execute("SELECT record_key, link_rule FROM core.person_links "
                              "WHERE record_key LIKE 'agdref:0%'").fetchall())
     assert set(rules.values()) == {"AGDREF_FILE"}
-    # two candidates as close as can be: an agent decides
-    assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
+    # two candidates as close as can be: never acted on
+    assert link_of(con)[0] != "LINKED"
+    if not first:
+        assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
+
+
+def test_the_prior_falls_with_the_number_of_files_and_never_rises():
+    model = {**linkage.read_model(), linkage.TRAINED_ON_FILES: 1_000}
+    prior = model["probability_two_random_records_match"]
+    national = linkage.prior_for(model, 100_000)
+    assert national["probability_two_random_records_match"] == pytest.approx(prior / 100)
+    assert linkage.TRAINED_ON_FILES not in national  # Splink reads the rest
+    for files in (10, 1_000):  # fewer files: as chosen, never more generous
+        assert linkage.prior_for(model, files)["probability_two_random_records_match"] == prior
+    untrained = linkage.read_model() | {linkage.TRAINED_ON_FILES: None}
+    assert linkage.prior_for(untrained, 10**6)["probability_two_random_records_match"] == prior
+
+
+def test_scores_use_the_prior_for_tonight_s_files(tmp_path, con, monkeypatch):
+    # As if the model had been trained among 3 files: tonight's 301 make a random pair
+    # about 100 times less likely to be one person, and the same evidence weighs 6.6 bits
+    # less.
+    trained = {**linkage.read_model(), linkage.TRAINED_ON_FILES: 3}
+    monkeypatch.setattr(linkage, "read_model", lambda path=linkage.MODEL_FILE: trained)
+    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    row = con.sql("SELECT * FROM identity_scores WHERE record_key = ? AND num_agdref = ?",
+                  params=[RECORD, PERSON]).pl().row(0, named=True)
+    files, = con.execute("SELECT count(*) FROM core.persons").fetchone()
+    assert files == 1 + len(SURNAMES) * len(GIVEN)
+    prior = trained["probability_two_random_records_match"] * 3 / files
+    parts = sum(row[f"weight_{c}"] for c in linkage.COMPARISON_COLUMNS)
+    assert row["match_weight"] == pytest.approx(parts + log2(prior / (1 - prior)), abs=1e-6)

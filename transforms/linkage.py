@@ -5,8 +5,9 @@ against each other, by a Fellegi-Sunter model: surname, first given name, birth 
 sex and nationality, each compared on levels suited to transliterated names (exact with
 term-frequency adjustment, same skeleton, Jaro-Winkler, surname and given name swapped).
 Its parameters were estimated without labels (`train_model`) and are read from the
-versioned model file in `transforms/models/`; the thresholds beside it were chosen on
-the generator's labelled data (benchmarks/linkage_synthetic.py).
+versioned model file in `transforms/models/`, the prior scaled each night to the
+number of AGDREF files (`prior_for`); the thresholds beside it were chosen on the
+generator's labelled data (benchmarks/linkage_synthetic.py).
 
 Splink runs on its own in-memory DuckDB connection, never on the warehouse: it writes
 `__splink__*` tables into the connection it is given (STACK.md). Beyond one machine, the
@@ -43,9 +44,11 @@ THRESHOLDS_FILE = MODELS / "identity_thresholds.json"
 # Pairs scored below this never reach the warehouse: far under any threshold.
 KEEP_ABOVE = 0.01
 # Pairs of two AGDREF files matter only as duplicates; their threshold is chosen from
-# 0.999 up (benchmarks/linkage_synthetic.py): namesakes below it are not kept (at
+# 0.99 up (benchmarks/linkage_synthetic.py): namesakes below it are not kept (at
 # national volume they are tens of millions).
-KEEP_DUPLICATES_ABOVE = 0.999
+KEEP_DUPLICATES_ABOVE = 0.99
+# Key of the model file: how many AGDREF files the prior was estimated among.
+TRAINED_ON_FILES = "agdref_files_at_training"
 
 COMPARISON_COLUMNS = {
     "surname": "surname",
@@ -214,7 +217,27 @@ def train_model(records: pl.DataFrame, seed: int = 7) -> dict:
         [block_on("surname", "given_name", "birth_date")], recall=0.6)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
     linker.training.estimate_m_from_label_column("number_given")
-    return linker.misc.save_model_to_json()
+    return {**linker.misc.save_model_to_json(),
+            TRAINED_ON_FILES: records.filter(pl.col("dataset") == "agdref")
+            .get_column("record_key").n_unique()}
+
+
+def prior_for(model: dict, files: int) -> dict:
+    """The model with its prior (`probability_two_random_records_match`) for `files`
+    AGDREF files tonight, ready for Splink. The prior was estimated among the files at
+    training (TRAINED_ON_FILES): a record has at most one file, and a file few
+    duplicates, so the chance that a random pair is one person falls as 1/files, for
+    pairs of a record and a file as for pairs of two files. Left unscaled, a national
+    night (a hundred times a department's files) would overstate every match by
+    log2(100) = 6.6 bits and take namesakes born the same day for one person. Never
+    raised above the trained prior: on fewer files than at training, probabilities stay
+    as the thresholds were chosen (understated, so no more links than chosen)."""
+    scored = {k: v for k, v in model.items() if k != TRAINED_ON_FILES}
+    trained_on = model.get(TRAINED_ON_FILES)
+    if trained_on and files > trained_on:
+        scored["probability_two_random_records_match"] = (
+            model["probability_two_random_records_match"] * trained_on / files)
+    return scored
 
 
 def read_model(path: Path = MODEL_FILE) -> dict:
@@ -260,6 +283,8 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
     tables = _split(records)
     if tables["agdref"].num_rows == 0:
         return _empty_pairs()
+    model = prior_for(model, records.filter(pl.col("dataset") == "agdref")
+                      .get_column("record_key").n_unique())
     passes = (
         ("link_only", tables, record_blocking(), keep_above, _RECORD_PAIRS),
         ("dedupe_only", {"agdref": tables["agdref"]}, file_blocking(), KEEP_DUPLICATES_ABOVE,

@@ -10,11 +10,11 @@
 --     stricter weak_birth_link_threshold applies; a candidate between the thresholds, two close candidates, a
 --     conflicting one or one agreeing only on a partial birth date go to REVIEW (never
 --     acted on).
--- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, and
--- the same known date of entry into France: namesakes born the same day exist, and a
--- merge attributes one file's measures to the other) share one person_key, the lowest of
--- their numbers. Files not merged are still screened for each other's protections
--- (core.identity_candidates).
+-- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
+-- same complete birth date and the same known date of entry into France: namesakes born
+-- the same day exist, and a merge attributes one file's measures to the other) share
+-- one person_key, the lowest of their numbers. Files not merged are still screened for
+-- each other's protections (core.identity_candidates).
 
 -- identity_conflict (a known sex, nationality or birth year that differs) is defined in
 -- core_identity.sql: a probability may outweigh it, an action must not.
@@ -36,6 +36,10 @@ WITH RECURSIVE edges AS (
     WHERE sc.match_probability >= getvariable('duplicate_threshold')
       AND NOT identity_conflict(a, b)
       AND a.entry_date = b.entry_date
+      -- the same complete birth date: a year, a month or a 01/01 placeholder is shared
+      -- by strangers of one name by the dozen nationally
+      AND a.birth_date = b.birth_date
+      AND NOT a.birth_date_is_placeholder AND NOT b.birth_date_is_placeholder
 ), both_ways AS (
     SELECT a, b FROM edges UNION SELECT b, a FROM edges
 ), reach(num_agdref, member) AS (
