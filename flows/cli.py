@@ -200,7 +200,8 @@ def purge(
 def link(
     warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")],
     record: Annotated[str, typer.Option(help="Source record key, as in core.link_review "
-                                             "(telemofpra:… or genesis:…:…).")],
+                                             "(telemofpra:… or genesis:…:…), or agdref:<number> "
+                                             "for a pair of AGDREF files.")],
     agdref: Annotated[str, typer.Option(help="AGDREF number of the candidate file.")],
     agent: Annotated[str, typer.Option(help="Your login (recorded with the decision).")],
     confirm: Annotated[bool, typer.Option(
@@ -209,7 +210,9 @@ def link(
     """Record an agent's decision on an identity pair of core.link_review.
 
     The next run honours it: a confirmed pair is LINKED (acted on), a rejected pair is
-    never linked. The latest decision on a pair counts; audit.link_decisions keeps all.
+    never linked. For two AGDREF files (evidence DUPLICATE), confirming merges them as
+    one person and rejecting keeps them apart. The latest decision on a pair counts;
+    audit.link_decisions keeps all.
     """
     from datetime import datetime
 

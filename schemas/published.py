@@ -46,7 +46,8 @@ class PersonLink(PublishedModel):
 class LinkReview(PublishedModel):
     """core.link_review. Grain: one candidate pair (source record, AGDREF file) for an
     agent to decide: records in REVIEW, and records whose number did not verify or that
-    agree with a file without a number. Never acted on until decided."""
+    agree with a file without a number. Never acted on until decided. Also every pair of
+    AGDREF files merged as one person (acted on: an agent may reject the merge)."""
 
     record_key: str = pa.Field(description="source person record")
     system: str = pa.Field(isin=list(codes.SYSTEMS), description="source system")
@@ -55,7 +56,9 @@ class LinkReview(PublishedModel):
     evidence: str = pa.Field(description=(
         "NUMBER (given and identity agrees), NUMBER_NOT_VERIFIED (given, identity "
         "disagrees), IDENTITY (identity agrees on a complete birth date, no number), "
-        "PROBABILISTIC (Splink candidate at or above the review threshold)"))
+        "PROBABILISTIC (Splink candidate at or above the review threshold), DUPLICATE "
+        "(two AGDREF files merged as one person, or decided by an agent; the record is "
+        "agdref:<the lower number>)"))
     link_status: str = pa.Field(isin=list(codes.LINK_STATUSES),
                                 description="the record's status in core.person_links")
     surname_similarity: float = pa.Field(nullable=True, description=(
@@ -90,9 +93,11 @@ class LinkReview(PublishedModel):
 class LinkDecision(PublishedModel):
     """audit.link_decisions. Grain: one decision of an agent on a pair (the latest per
     pair counts). Honoured by every later run: CONFIRMED links the record to the file,
-    REJECTED forbids that link."""
+    REJECTED forbids that link; on two AGDREF files, CONFIRMED merges them and REJECTED
+    keeps them apart."""
 
-    record_key: str = pa.Field(description="source person record")
+    record_key: str = pa.Field(description=(
+        "source person record, or agdref:<the lower number> for a pair of AGDREF files"))
     num_agdref: str = pa.Field(description="AGDREF file")
     decision: str = pa.Field(isin=list(codes.LINK_DECISIONS), description="CONFIRMED or REJECTED")
     decided_by: str = pa.Field(description="agent who decided (login, not a name)")

@@ -61,6 +61,8 @@ def test_a_confirmed_pair_is_linked_and_acted_on(tmp_path, con):
     (RECORD, PERSON, "Jean Dupont", "login"),
     ("telemofpra:NOPE", PERSON, "agent.13", "no TélémOfpra or GENESIS record"),
     (RECORD, "0000000000", "agent.13", "no AGDREF file"),
+    (f"agdref:{PERSON}", PERSON, "agent.13", "two AGDREF numbers"),
+    ("agdref:0000000000", PERSON, "agent.13", "two AGDREF numbers"),
 ])
 def test_a_decision_on_nothing_known_is_refused(tmp_path, con, record, number, agent,
                                                 message):

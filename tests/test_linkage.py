@@ -4,7 +4,7 @@ truth on the committed sample, and the outcomes a record can have."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from math import log2
 
 import pytest
@@ -14,6 +14,7 @@ from schemas.codes import REJECTED
 from tests.conftest import SAMPLE_DIR
 from tests.scenarios import PERSON, Inbox
 from transforms import linkage
+from transforms.review import record_decision
 
 FINAL_LIST = date(2026, 10, 9)
 RECORD = "telemofpra:OF20250000001"
@@ -167,3 +168,45 @@ def test_scores_use_the_prior_for_tonight_s_files(tmp_path, con, monkeypatch):
     prior = trained["probability_two_random_records_match"] * 3 / files
     parts = sum(row[f"weight_{c}"] for c in linkage.COMPARISON_COLUMNS)
     assert row["match_weight"] == pytest.approx(parts + log2(prior / (1 - prior)), abs=1e-6)
+
+
+def merge_rules(con) -> dict:
+    return dict(con.execute("SELECT record_key, person_key FROM core.person_links "
+                            "WHERE system = 'agdref' AND record_key LIKE 'agdref:0%'").fetchall())
+
+
+def test_a_merge_is_shown_for_review_and_an_agent_can_undo_it(tmp_path, con):
+    second = "0987654321"
+    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox.person(NUM_AGDREF=second, NOM="DIALO")
+    inbox.telemofpra(FINAL_LIST).decide()
+    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": PERSON}
+    row = con.sql("SELECT * FROM core.link_review WHERE evidence = 'DUPLICATE'"
+                  ).pl().row(0, named=True)
+    assert (row["record_key"], row["num_agdref"], row["system"]) == (
+        f"agdref:{PERSON}", second, "agdref")
+    assert row["link_status"] == "LINKED" and row["weight_birth"] > 0
+    assert row["match_probability"] >= linkage.read_thresholds().duplicate
+    # decided either way round; stored as the pair is scored, the lower number first
+    record_decision(con, f"agdref:{second}", PERSON, "REJECTED", "agent.13",
+                    datetime(2026, 11, 16, 9))
+    inbox.decide()
+    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": second}
+    assert con.execute("SELECT decision FROM core.link_review WHERE evidence = 'DUPLICATE'"
+                       ).fetchall() == [("REJECTED",)]
+
+
+def test_an_agent_can_merge_files_the_model_kept_apart(tmp_path, con):
+    second = "0987654321"
+    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox.person(NUM_AGDREF=second, DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    assert set(merge_rules(con).values()) == {PERSON, second}
+    assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
+    record_decision(con, f"agdref:{PERSON}", second, "CONFIRMED", "agent.13",
+                    datetime(2026, 11, 16, 9))
+    out = inbox.decide()
+    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": PERSON}
+    # one person now: the record links to it and the list acts on it
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+    assert out.only_listed(REJECTED)["num_agdref"] == PERSON

@@ -1,10 +1,11 @@
 -- core.link_review: the pairs an agent should decide, with how each part of the identity
 -- compares and Splink's match weight for each: records not LINKED, with every file they
 -- gave the number of (verified or not), every file whose identity agrees on a complete
--- birth date and every Splink candidate at or above the review threshold. Weak
--- deterministic agreements (partial birth dates) are left out unless Splink scores them:
--- at department scale they match strangers by the hundred. Decisions go to
--- audit.link_decisions (`reconcile link`).
+-- birth date and every Splink candidate at or above the review threshold; and every
+-- pair of AGDREF files merged as one person (DUPLICATE), so that a merge can be checked
+-- and undone like a link. Weak deterministic agreements (partial birth dates) are left
+-- out unless Splink scores them: at department scale they match strangers by the
+-- hundred. Decisions go to audit.link_decisions (`reconcile link`).
 DELETE FROM core.link_review;
 INSERT INTO core.link_review BY NAME
 WITH given AS (
@@ -16,6 +17,14 @@ WITH given AS (
     SELECT g.record_key, g.num_agdref, 'NUMBER_NOT_VERIFIED'
     FROM given g JOIN core.persons p USING (num_agdref)
     ANTI JOIN core.identity_candidates c USING (record_key, num_agdref)
+), file_pairs AS (  -- files merged (core_person_links.sql), and file pairs decided
+    SELECT 'agdref:' || e.a AS record_key, e.b AS num_agdref, 'DUPLICATE' AS evidence
+    FROM duplicate_edges e
+    JOIN core.persons a ON a.num_agdref = e.a
+    JOIN core.persons b ON b.num_agdref = e.b AND b.person_key = a.person_key
+    UNION
+    SELECT record_key, num_agdref, 'DUPLICATE' FROM link_decisions
+    WHERE record_key LIKE 'agdref:%'
 ), all_pairs AS (
     SELECT * FROM pairs
     UNION ALL
@@ -23,6 +32,19 @@ WITH given AS (
     FROM identity_scores sc JOIN source_identities USING (record_key)
     ANTI JOIN pairs USING (record_key, num_agdref)
     WHERE sc.match_probability >= getvariable('review_threshold')
+    UNION ALL
+    SELECT * FROM file_pairs
+), sides AS (  -- the first of a pair: a source record or an AGDREF file
+    SELECT record_key, system, department, last_name_ascii, first_names_ascii,
+           last_name_skeleton, first_name_skeleton, sex, birth_year, birth_month, birth_day,
+           birth_date, birth_date_is_placeholder, nationality
+    FROM source_identities
+    UNION ALL
+    SELECT 'agdref:' || num_agdref, 'agdref', department, last_name_ascii,
+           first_names_ascii, last_name_skeleton, first_name_skeleton, sex, birth_year,
+           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality
+    FROM core.persons
+    WHERE 'agdref:' || num_agdref IN (SELECT record_key FROM file_pairs)
 )
 SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_status,
        greatest(jaro_winkler_similarity(compact_name(s.last_name_ascii),
@@ -50,10 +72,10 @@ SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_s
        sc.weight_birth, sc.weight_sex, sc.weight_nationality,
        d.decision
 FROM all_pairs pr
-JOIN source_identities s USING (record_key)
+JOIN sides s USING (record_key)
 JOIN core.persons p USING (num_agdref)
 JOIN core.person_links l USING (record_key)
 LEFT JOIN identity_scores sc USING (record_key, num_agdref)
 LEFT JOIN link_decisions d USING (record_key, num_agdref)
-WHERE l.link_status <> 'LINKED' OR d.decision IS NOT NULL
+WHERE l.link_status <> 'LINKED' OR d.decision IS NOT NULL OR pr.evidence = 'DUPLICATE'
 ORDER BY s.record_key, p.num_agdref;

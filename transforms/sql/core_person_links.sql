@@ -25,21 +25,37 @@ SELECT record_key, num_agdref, decision FROM audit.link_decisions
 QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                            ORDER BY decided_at DESC, decision) = 1;
 
+-- Pairs of AGDREF files of one person (also read by core_link_review.sql): at or above
+-- the duplicate threshold with the guards above, or CONFIRMED by an agent; never a pair
+-- an agent REJECTED. File pairs are decided as `agdref:<lower number>` and the other.
+CREATE OR REPLACE TEMP TABLE duplicate_edges AS
+SELECT a.num_agdref AS a, b.num_agdref AS b, sc.match_probability
+FROM identity_scores sc
+JOIN core.persons a ON 'agdref:' || a.num_agdref = sc.record_key
+JOIN core.persons b ON b.num_agdref = sc.num_agdref
+LEFT JOIN link_decisions d ON d.record_key = sc.record_key AND d.num_agdref = sc.num_agdref
+WHERE d.decision IS DISTINCT FROM 'REJECTED'
+  AND (d.decision = 'CONFIRMED'
+       OR (sc.match_probability >= getvariable('duplicate_threshold')
+           AND NOT identity_conflict(a, b)
+           AND a.entry_date = b.entry_date
+           -- the same complete birth date: a year, a month or a 01/01 placeholder is
+           -- shared by strangers of one name by the dozen nationally
+           AND a.birth_date = b.birth_date
+           AND NOT a.birth_date_is_placeholder AND NOT b.birth_date_is_placeholder))
+UNION ALL  -- confirmed pairs Splink did not keep
+SELECT a.num_agdref, b.num_agdref, NULL
+FROM link_decisions d
+JOIN core.persons a ON 'agdref:' || a.num_agdref = d.record_key
+JOIN core.persons b ON b.num_agdref = d.num_agdref
+ANTI JOIN identity_scores sc ON sc.record_key = d.record_key AND sc.num_agdref = d.num_agdref
+WHERE d.decision = 'CONFIRMED';
+
 -- Duplicate AGDREF files: connected pairs, at most 3 files a person (a longer chain of
 -- pairs is more likely namesakes than one person holding 4 files: not merged).
 CREATE OR REPLACE TEMP TABLE duplicate_files AS
 WITH RECURSIVE edges AS (
-    SELECT a.num_agdref AS a, b.num_agdref AS b, sc.match_probability
-    FROM identity_scores sc
-    JOIN core.persons a ON 'agdref:' || a.num_agdref = sc.record_key
-    JOIN core.persons b ON b.num_agdref = sc.num_agdref
-    WHERE sc.match_probability >= getvariable('duplicate_threshold')
-      AND NOT identity_conflict(a, b)
-      AND a.entry_date = b.entry_date
-      -- the same complete birth date: a year, a month or a 01/01 placeholder is shared
-      -- by strangers of one name by the dozen nationally
-      AND a.birth_date = b.birth_date
-      AND NOT a.birth_date_is_placeholder AND NOT b.birth_date_is_placeholder
+    SELECT * FROM duplicate_edges
 ), both_ways AS (
     SELECT a, b FROM edges UNION SELECT b, a FROM edges
 ), reach(num_agdref, member) AS (
