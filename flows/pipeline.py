@@ -3,12 +3,15 @@
 No `from __future__ import annotations` here: Prefect validates the flow parameters of a
 served run from the real annotations (with strings it cannot resolve `Path`)."""
 
+import os
 import shutil
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import date, datetime
+from multiprocessing import get_context
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -149,25 +152,64 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
     return asdict(counts), clock.stages
 
 
+# Departments' lists are written by a pool of processes (xlsxwriter writes cell by cell
+# in Python: one core a department) when there are at least this many; below, starting
+# the pool costs more than it saves (a department's run must stay within 30 s).
+PARALLEL_EXPORTS_FROM = 8
+
+
+class _WriteNow:
+    """The pool's `submit` without a pool: runs the call at once."""
+
+    def submit(self, fn: Callable, *args) -> Future:
+        done = Future()
+        try:
+            done.set_result(fn(*args))
+        except Exception as err:  # noqa: BLE001 (raised again by .result(), as a pool does)
+            done.set_exception(err)
+        return done
+
+    def __enter__(self) -> "_WriteNow":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def list_writers(departments: int) -> ProcessPoolExecutor | _WriteNow:
+    """Processes started afresh (spawn: the run's threads are not forked) on every core
+    this process may use, or none for a few departments."""
+    cores = len(os.sched_getaffinity(0))
+    if departments < PARALLEL_EXPORTS_FROM or cores < 2:
+        return _WriteNow()
+    return ProcessPoolExecutor(max_workers=cores, mp_context=get_context("spawn"))
+
+
 @task(name="build-exports", **RETRY)
 def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -> dict:
     """Write every department's folder (lists as CSV and XLSX, README.txt, dashboard) and
     the national dashboard into a hidden folder beside the published tree (moved into
-    place at the commit); record every file in audit.exports."""
+    place at the commit); record every file in audit.exports. The lists are written by
+    `list_writers` while the dashboards are drawn here."""
     if built.exists():
         shutil.rmtree(built)
     records: list[dict] = []
     with warehouse.connect(warehouse_path) as con:
         lists = export.load_lists(con)
         departments = export.export_departments(con)
-        with Progress(TextColumn("exports"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), transient=True) as progress:
-            for department in progress.track(departments):
-                records += export.write_department(lists, department, built / department,
-                                                   as_of)
-                records.append(dashboard.write_page(
-                    con, dashboard.Scope(department, as_of, run_id),
-                    built / department / dashboard.PAGE_NAME))
+        with list_writers(len(departments)) as writers, Progress(
+                TextColumn("exports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                transient=True) as progress:
+            written = [writers.submit(export.write_department,
+                                      export.lists_of(lists, department), department,
+                                      built / department, as_of)
+                       for department in departments]
+            pages = [dashboard.write_page(con, dashboard.Scope(department, as_of, run_id),
+                                          built / department / dashboard.PAGE_NAME)
+                     for department in departments]
+            for lists_written, page in progress.track(zip(written, pages, strict=True),
+                                                      total=len(departments)):
+                records += [*lists_written.result(), page]
         records.append(dashboard.write_page(con, dashboard.Scope(None, as_of, run_id),
                                             built / dashboard.NATIONAL_PAGE_NAME))
         export.record_exports(con, run_id, records)

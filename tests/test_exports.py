@@ -103,3 +103,26 @@ def test_publication_replaces_folders_and_drops_stale_departments(tmp_path):
     export.publish_tree(built, root)
     assert sorted(p.name for p in root.iterdir()) == ["13", "national.html"]
     assert [p.name for p in (root / "13").iterdir()] == ["new.csv"]
+
+
+def test_a_pool_of_processes_writes_the_same_files(sample_warehouse, tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from flows.pipeline import PARALLEL_EXPORTS_FROM, list_writers
+
+    lists = export.load_lists(sample_warehouse)
+    departments = export.export_departments(sample_warehouse)
+
+    def write(writers, root) -> list[dict]:
+        with writers:
+            futures = [writers.submit(export.write_department, export.lists_of(lists, d), d,
+                                      root / d, SAMPLE_AS_OF) for d in departments]
+            return [record for done in futures for record in done.result()]
+
+    pool = list_writers(PARALLEL_EXPORTS_FROM)
+    if not isinstance(pool, ProcessPoolExecutor):
+        pytest.skip("a single core: no pool")
+    # the same files, byte for byte (each record carries its file's checksum)
+    pooled = write(pool, tmp_path / "pool")
+    assert pooled == write(list_writers(1), tmp_path / "here")
+    assert {r["department"] for r in pooled} == set(departments) and len(pooled) == 12

@@ -119,6 +119,12 @@ def load_lists(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
             for name in codes.WORKLISTS}
 
 
+def lists_of(lists: dict[str, pl.DataFrame], department: str) -> dict[str, pl.DataFrame]:
+    """A department's rows of each list (what a process writing its folder is sent)."""
+    return {name: rows.filter(pl.col("department") == department)
+            for name, rows in lists.items()}
+
+
 def export_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every department with data in the warehouse gets a folder, even with empty lists:
     an empty list tonight is news too."""
