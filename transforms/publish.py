@@ -90,6 +90,7 @@ def decide(facts: Facts, run_date: date, horizon_days: int,
     one order whatever the fan-out."""
     groups: list[Departments] = [frozenset({d}) for d in sorted(
         candidate_departments(facts), key=lambda d: (d is None, d or ""))]
+    facts.index_departments(run_date)  # once, before the parts read it side by side
     parts = fan_out(partial(decide_for, facts, run_date, horizon_days), groups)
     lists = {name: sorted((row for part, _ in parts for row in part[name]),
                           key=lambda r: r["flag_id"]) for name in LIST_MODELS}

@@ -70,6 +70,8 @@ class Facts:
     detained: set[str] = field(default_factory=set)
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     assessed: dict[tuple[str, date], rights.RtrOutcome | None] = field(default_factory=dict)
+    by_department: dict[tuple[str, date], dict[str | None, list]] = field(
+        default_factory=dict)
 
     def rtr(self, person_key: str, run_date: date) -> rights.RtrOutcome | None:
         """How the person's right to remain stands on the run date (RTR rules): assessed
@@ -79,6 +81,36 @@ class Facts:
             self.assessed[key] = rights.assess_claims(
                 self.decisions_by_person.get(person_key, []), run_date)
         return self.assessed[key]
+
+    def to_decide(self, worklist: str, run_date: date, departments: Departments) -> list:
+        """The candidates of a list (rejected: person keys with asylum decisions, under
+        the department of the decision that ended their right to remain; releases:
+        detentions; measures: measures), in the facts' order, of these departments
+        (None: all). Read from `index_departments`: each department's rules read only
+        their own candidates."""
+        if departments is None:
+            return [item for _, item in self._located(worklist, run_date)]
+        index = self.index_departments(run_date)[worklist]
+        return [item for d in sorted(departments, key=lambda d: (d is None, d or ""))
+                for item in index.get(d, ())]
+
+    def index_departments(self, run_date: date) -> dict[str, dict[str | None, list]]:
+        """The candidates of each list by department, built once a run date (before the
+        rules fan out: the index is then only read)."""
+        for worklist in codes.WORKLISTS:
+            if (worklist, run_date) not in self.by_department:
+                index: dict[str | None, list] = defaultdict(list)
+                for department, item in self._located(worklist, run_date):
+                    index[department].append(item)
+                self.by_department[(worklist, run_date)] = index
+        return {w: self.by_department[(w, run_date)] for w in codes.WORKLISTS}
+
+    def _located(self, worklist: str, run_date: date) -> Iterable[tuple[str | None, object]]:
+        if worklist == codes.REJECTED:
+            return ((self.rtr(person_key, run_date).decision["department"], person_key)
+                    for person_key in sorted(self.decisions_by_person))
+        rows = self.detentions if worklist == codes.RELEASES else self.measures
+        return ((row["department"], row) for row in rows)
 
     def person_key(self, record_key: str) -> str:
         link = self.links.get(record_key)
@@ -140,10 +172,6 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
 # the lists of all (publish.decide); a candidate without a department is in the group
 # None belongs to.
 Departments = frozenset[str | None] | None
-
-
-def in_scope(department: str | None, departments: Departments) -> bool:
-    return departments is None or department in departments
 
 
 def candidate_departments(facts: Facts) -> set[str | None]:
@@ -250,13 +278,11 @@ def exclusion_row(worklist: str, candidate_id: str, person_key: str, num_agdref:
 def rejected_without_oqtf(facts: Facts, run_date: date, departments: Departments = None
                           ) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
-    for person_key in sorted(facts.decisions_by_person):
+    for person_key in facts.to_decide(codes.REJECTED, run_date, departments):
         decisions = facts.decisions_by_person[person_key]
         record_keys = sorted({d["record_key"] for d in decisions})
         rtr = facts.rtr(person_key, run_date)
         decision = rtr.decision
-        if not in_scope(decision["department"], departments):
-            continue
         linked = person_key in facts.persons  # a person key is a number only when LINKED
         person = facts.persons.get(person_key) if linked else None
         files = candidate_files(facts, record_keys)
@@ -357,9 +383,7 @@ def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
 def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
                       departments: Departments = None) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
-    for det in facts.detentions:
-        if not in_scope(det["department"], departments):
-            continue
+    for det in facts.to_decide(codes.RELEASES, run_date, departments):
         key = det["record_key"]
         linked = facts.is_linked(key)
         person_key = facts.person_key(key)
@@ -439,9 +463,7 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
                         ) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
     detained = facts.detained
-    for m in facts.measures:
-        if not in_scope(m["department"], departments):
-            continue
+    for m in facts.to_decide(codes.MEASURES, run_date, departments):
         person_key, number = m["person_key"], m["num_agdref"]
         person = facts.persons.get(number)
         files = candidate_files(facts, [f"agdref:{number}"])
