@@ -13,7 +13,7 @@ from data.synthetic.truth import linkage_metrics
 from schemas.codes import REJECTED
 from tests.conftest import SAMPLE_DIR
 from tests.scenarios import PERSON, Inbox
-from transforms import linkage
+from transforms import core, linkage
 from transforms.review import record_decision
 
 FINAL_LIST = date(2026, 10, 9)
@@ -210,3 +210,26 @@ def test_an_agent_can_merge_files_the_model_kept_apart(tmp_path, con):
     # one person now: the record links to it and the list acts on it
     assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
     assert out.only_listed(REJECTED)["num_agdref"] == PERSON
+
+
+def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_path, con):
+    # A second file of the same name born with day and month swapped: with the review
+    # threshold between the two files' probabilities, the second still weighs against
+    # the first (within the margin), and an agent sees both (the second agrees only
+    # through Splink).
+    second, born = "0987654321", "05/03/1990"
+    inbox = with_others(Inbox(tmp_path, con).person(DATE_NAISSANCE=born))
+    inbox.person(NUM_AGDREF=second, DATE_NAISSANCE="03/05/1990")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE=born).decide()
+    (best, best_weight), (other, other_weight) = con.execute(
+        "SELECT match_probability, match_weight FROM identity_scores WHERE record_key = ? "
+        "ORDER BY num_agdref", [RECORD]).fetchall()
+    chosen = linkage.read_thresholds()
+    assert other < best and best_weight - other_weight < chosen.margin
+    review = (best + other) / 2
+    core.link_persons(con, linkage.Thresholds(min(best, chosen.link), review, chosen.margin,
+                                              chosen.duplicate, chosen.weak_birth_link))
+    assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
+    shown = con.execute("SELECT num_agdref, evidence FROM core.link_review "
+                        "WHERE record_key = ? ORDER BY num_agdref", [RECORD]).fetchall()
+    assert shown == [(PERSON, "IDENTITY"), (second, "PROBABILISTIC")]

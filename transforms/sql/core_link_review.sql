@@ -1,11 +1,12 @@
 -- core.link_review: the pairs an agent should decide, with how each part of the identity
 -- compares and Splink's match weight for each: records not LINKED, with every file they
 -- gave the number of (verified or not), every file whose identity agrees on a complete
--- birth date and every Splink candidate at or above the review threshold; and every
--- pair of AGDREF files merged as one person (DUPLICATE), so that a merge can be checked
--- and undone like a link. Weak deterministic agreements (partial birth dates) are left
--- out unless Splink scores them: at department scale they match strangers by the
--- hundred. Decisions go to audit.link_decisions (`reconcile link`).
+-- birth date and every Splink candidate at or above the review threshold (or close to
+-- one that is); and every pair of AGDREF files merged as one person (DUPLICATE), so
+-- that a merge can be checked and undone like a link. Weak deterministic agreements
+-- (partial birth dates) are left out unless Splink scores them: at department scale
+-- they match strangers by the hundred. Decisions go to audit.link_decisions
+-- (`reconcile link`).
 DELETE FROM core.link_review;
 INSERT INTO core.link_review BY NAME
 WITH given AS (
@@ -25,13 +26,23 @@ WITH given AS (
     UNION
     SELECT record_key, num_agdref, 'DUPLICATE' FROM link_decisions
     WHERE record_key LIKE 'agdref:%'
+), scored AS (
+    -- Splink candidates at or above the review threshold, and those within the margin
+    -- of such a one (core_person_links.sql weighs them against it)
+    SELECT record_key, num_agdref FROM (
+        SELECT sc.record_key, sc.num_agdref, sc.match_probability, sc.match_weight,
+               max(sc.match_probability) OVER per_record AS best_probability,
+               max(sc.match_weight) OVER per_record AS best_weight
+        FROM identity_scores sc SEMI JOIN source_identities USING (record_key)
+        WINDOW per_record AS (PARTITION BY sc.record_key))
+    WHERE match_probability >= getvariable('review_threshold')
+       OR (best_probability >= getvariable('review_threshold')
+           AND match_weight >= best_weight - getvariable('candidate_margin'))
 ), all_pairs AS (
     SELECT * FROM pairs
     UNION ALL
-    SELECT sc.record_key, sc.num_agdref, 'PROBABILISTIC'
-    FROM identity_scores sc JOIN source_identities USING (record_key)
-    ANTI JOIN pairs USING (record_key, num_agdref)
-    WHERE sc.match_probability >= getvariable('review_threshold')
+    SELECT s.record_key, s.num_agdref, 'PROBABILISTIC'
+    FROM scored s ANTI JOIN pairs USING (record_key, num_agdref)
     UNION ALL
     SELECT * FROM file_pairs
 ), sides AS (  -- the first of a pair: a source record or an AGDREF file

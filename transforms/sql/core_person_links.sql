@@ -3,13 +3,13 @@
 --   the AGDREF number the record gave, when the identity agrees (core_identity.sql); a
 --     number pointing to someone else is not used, the record goes on to matching;
 --   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
---     best candidate is LINKED at or above link_threshold when no other person reaches
---     review_threshold within candidate_margin bits of match weight and no known sex,
---     nationality or birth year differs; when the complete birth dates do not agree (a
---     year, a month or a 01/01 placeholder: namesakes born the same year are common) the
---     stricter weak_birth_link_threshold applies; a candidate between the thresholds, two close candidates, a
---     conflicting one or one agreeing only on a partial birth date go to REVIEW (never
---     acted on).
+--     best candidate is LINKED at or above link_threshold when no other person scores
+--     within candidate_margin bits of match weight (however low its probability) and
+--     no known sex, nationality or birth year differs; when the complete birth dates do
+--     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
+--     are common) the stricter weak_birth_link_threshold applies; a best candidate
+--     between the review and link thresholds, two close candidates, a conflicting one
+--     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
 -- same complete birth date and the same known date of entry into France: namesakes born
 -- the same day exist, and a merge attributes one file's measures to the other) share
@@ -107,7 +107,6 @@ WITH rejected_pairs AS (
     JOIN source_identities s USING (record_key)
     JOIN core.persons p USING (num_agdref)
     ANTI JOIN rejected_pairs r USING (record_key, num_agdref)
-    WHERE sc.match_probability >= getvariable('review_threshold')
     GROUP BY sc.record_key, p.person_key
 ), close AS (
     -- candidates within candidate_margin bits of the best: too close to choose
@@ -120,6 +119,8 @@ WITH rejected_pairs AS (
            arg_max(conflict, match_weight) AS conflict,
            arg_max(weak_birth, match_weight) AS weak_birth
     FROM close GROUP BY record_key
+    -- a best candidate under the review threshold is no candidate
+    HAVING max(match_probability) >= getvariable('review_threshold')
 ), decided AS (
     SELECT s.record_key, s.system,
         CASE WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
