@@ -217,9 +217,12 @@ def train_model(records: pl.DataFrame, seed: int = 7) -> dict:
         [block_on("surname", "given_name", "birth_date")], recall=0.6)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
     linker.training.estimate_m_from_label_column("number_given")
-    return {**linker.misc.save_model_to_json(),
-            TRAINED_ON_FILES: records.filter(pl.col("dataset") == "agdref")
-            .get_column("record_key").n_unique()}
+    return {**linker.misc.save_model_to_json(), TRAINED_ON_FILES: agdref_files(records)}
+
+
+def agdref_files(records: pl.DataFrame) -> int:
+    """How many AGDREF files the records hold (a file has a row per way it is written)."""
+    return records.filter(pl.col("dataset") == "agdref").get_column("record_key").n_unique()
 
 
 def prior_for(model: dict, files: int) -> dict:
@@ -283,8 +286,7 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
     tables = _split(records)
     if tables["agdref"].num_rows == 0:
         return _empty_pairs()
-    model = prior_for(model, records.filter(pl.col("dataset") == "agdref")
-                      .get_column("record_key").n_unique())
+    model = prior_for(model, agdref_files(records))
     passes = (
         ("link_only", tables, record_blocking(), keep_above, _RECORD_PAIRS),
         ("dedupe_only", {"agdref": tables["agdref"]}, file_blocking(), KEEP_DUPLICATES_ABOVE,

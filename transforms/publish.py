@@ -34,7 +34,7 @@ from transforms.worklists import (
     Departments,
     Facts,
     asylum_outcomes,
-    candidate_departments,
+    department_order,
     load_facts,
     rejected_without_oqtf,
     unexecuted_measures,
@@ -88,9 +88,11 @@ def decide(facts: Facts, run_date: date, horizon_days: int,
     """The three lists and the exclusions, from `core`: the rules run per department
     (each candidate is decided alone over the shared facts), the parts put together in
     one order whatever the fan-out."""
+    # Indexed once, before the parts read it side by side: one group per department
+    # that has candidates.
+    index = facts.index_departments(run_date)
     groups: list[Departments] = [frozenset({d}) for d in sorted(
-        candidate_departments(facts), key=lambda d: (d is None, d or ""))]
-    facts.index_departments(run_date)  # once, before the parts read it side by side
+        set().union(*index.values()), key=department_order)]
     parts = fan_out(partial(decide_for, facts, run_date, horizon_days), groups)
     lists = {name: sorted((row for part, _ in parts for row in part[name]),
                           key=lambda r: r["flag_id"]) for name in LIST_MODELS}

@@ -91,7 +91,7 @@ class Facts:
         if departments is None:
             return [item for _, item in self._located(worklist, run_date)]
         index = self.index_departments(run_date)[worklist]
-        return [item for d in sorted(departments, key=lambda d: (d is None, d or ""))
+        return [item for d in sorted(departments, key=department_order)
                 for item in index.get(d, ())]
 
     def index_departments(self, run_date: date) -> dict[str, dict[str | None, list]]:
@@ -174,10 +174,9 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
 Departments = frozenset[str | None] | None
 
 
-def candidate_departments(facts: Facts) -> set[str | None]:
-    """Every department a candidate of any list can be decided under."""
-    return ({d["department"] for d in facts.decisions} | {d["department"] for d in
-            facts.detentions} | {m["department"] for m in facts.measures})
+def department_order(department: str | None) -> tuple[bool, str]:
+    """Departments in code order, a candidate without one last."""
+    return department is None, department or ""
 
 
 # --- shared reasoning -------------------------------------------------------------------
