@@ -40,7 +40,9 @@ class PersonLink(PublishedModel):
         "the review and link thresholds), NUMBER_NOT_VERIFIED (number points to someone "
         "else or nowhere, no candidate), NO_NUMBER, AGENT_CONFIRMED, "
         "AGENT_CONFIRMED_SEVERAL, AGENT_REJECTED (audit.link_decisions), AGDREF_FILE, "
-        "AGDREF_DUPLICATE (a file merged with another file of the same person)"))
+        "AGDREF_DUPLICATE (a file merged by the model with another file of the same "
+        "person), AGDREF_DUPLICATE_CONFIRMED (every merge of the person's files confirmed "
+        "by an agent)"))
 
 
 class LinkReview(PublishedModel):

@@ -17,6 +17,14 @@ from transforms.publish import publish_worklists
 
 RUN = date(2026, 11, 16)
 PERSON = "0123456789"  # the builders' default AGDREF number (DIALLO MAMADOU, 14/03/1990)
+# Other people in the file, so that term frequencies are those of a real file (in a file
+# of eight, DIALLO would be as common as a name can be, and weigh nothing): Inbox.others.
+SURNAMES = ("KONE", "NGUYEN", "POPESCU", "AHMADI", "TRAORE", "SILVA", "HADDAD", "OKAFOR",
+            "PETROV", "RAHMAN", "MENSAH", "BARRY", "KHAN", "SOW", "MOREIRA", "DIOP", "ALI",
+            "CAMARA", "YILMAZ", "ZAHIR")
+GIVEN = ("ISSA", "AN", "ION", "ALI", "AWA", "ANA", "OMAR", "CHIDI", "IVAN", "RUMI", "KOFI",
+         "FATOU", "AMIR", "BINTA", "LUIS")
+COUNTRIES = ("MLI", "VNM", "ROU", "AFG", "CIV", "BRA", "SYR", "NGA", "RUS", "BGD")
 
 
 def fr(day: date) -> str:
@@ -84,6 +92,14 @@ class Inbox:
 
     def event(self, **overrides: str) -> Inbox:
         return self.agdref("EVENEMENTS", **overrides)
+
+    def others(self) -> Inbox:
+        """300 AGDREF files of other people (SURNAMES x GIVEN), for Splink's tests."""
+        for n, (last, first) in enumerate((s, g) for s in SURNAMES for g in GIVEN):
+            self.person(NUM_AGDREF=f"9000000{n:03d}", NOM=last, PRENOMS=first,
+                        DATE_NAISSANCE=f"{1 + n % 28:02d}/{1 + n % 12:02d}/{1970 + n % 30}",
+                        NATIONALITE=COUNTRIES[n % len(COUNTRIES)])
+        return self
 
     def decide(self, run_date: date = RUN, horizon_days: int = 120) -> Outcome:
         for (name, kind), rows in self.files.items():

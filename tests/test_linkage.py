@@ -12,33 +12,15 @@ import pytest
 from data.synthetic.truth import linkage_metrics
 from schemas.codes import REJECTED
 from tests.conftest import SAMPLE_DIR
-from tests.scenarios import PERSON, Inbox
+from tests.scenarios import GIVEN, PERSON, SURNAMES, Inbox
 from transforms import core, linkage
 from transforms.review import record_decision
 
 FINAL_LIST = date(2026, 10, 9)
 RECORD = "telemofpra:OF20250000001"
-# Other people in the file, so that term frequencies are those of a real file (in a file
-# of eight, DIALLO would be as common as a name can be, and weigh nothing).
-SURNAMES = ("KONE", "NGUYEN", "POPESCU", "AHMADI", "TRAORE", "SILVA", "HADDAD", "OKAFOR",
-            "PETROV", "RAHMAN", "MENSAH", "BARRY", "KHAN", "SOW", "MOREIRA", "DIOP", "ALI",
-            "CAMARA", "YILMAZ", "ZAHIR")
-GIVEN = ("ISSA", "AN", "ION", "ALI", "AWA", "ANA", "OMAR", "CHIDI", "IVAN", "RUMI", "KOFI",
-         "FATOU", "AMIR", "BINTA", "LUIS")
-COUNTRIES = ("MLI", "VNM", "ROU", "AFG", "CIV", "BRA", "SYR", "NGA", "RUS", "BGD")
-
-
 def link_of(con, record: str = RECORD) -> tuple:
     return con.execute("SELECT link_status, link_rule, person_key FROM core.person_links "
                        "WHERE record_key = ?", [record]).fetchall()[0]
-
-
-def with_others(inbox: Inbox) -> Inbox:
-    for n, (last, first) in enumerate((s, g) for s in SURNAMES for g in GIVEN):
-        inbox.person(NUM_AGDREF=f"9000000{n:03d}", NOM=last, PRENOMS=first,
-                     DATE_NAISSANCE=f"{1 + n % 28:02d}/{1 + n % 12:02d}/{1970 + n % 30}",
-                     NATIONALITE=COUNTRIES[n % len(COUNTRIES)])
-    return inbox
 
 
 def test_sample_links_meet_the_precision_and_recall_floors(sample_warehouse):
@@ -64,7 +46,7 @@ def test_the_model_file_is_trained_and_the_thresholds_are_ordered():
 
 
 def test_a_record_without_a_number_is_linked_on_a_strong_probability(tmp_path, con):
-    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox = Inbox(tmp_path, con).person().others()
     out = inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
     assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
     probability, = con.execute("SELECT match_probability FROM core.person_links "
@@ -82,7 +64,7 @@ def test_a_record_without_a_number_is_linked_on_a_strong_probability(tmp_path, c
     ({"DATE_NAISSANCE": "00/00/1990"}, "WEAK_BIRTH_DATE"),
 ])
 def test_weak_or_conflicting_identities_are_never_acted_on(tmp_path, con, overrides, rule):
-    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox = Inbox(tmp_path, con).person().others()
     out = inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", **overrides).decide()
     status, found, key = link_of(con)
     assert status != "LINKED" and key == RECORD
@@ -92,7 +74,7 @@ def test_weak_or_conflicting_identities_are_never_acted_on(tmp_path, con, overri
 
 
 def test_review_pairs_carry_the_weight_of_each_comparison(tmp_path, con):
-    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox = Inbox(tmp_path, con).person().others()
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE="00/00/1990").decide()
     row = con.sql("SELECT * FROM core.link_review WHERE record_key = ?",
                   params=[RECORD]).pl().row(0, named=True)
@@ -107,7 +89,7 @@ def test_review_pairs_carry_the_weight_of_each_comparison(tmp_path, con):
 def test_two_files_of_one_person_share_a_person_key_and_both_protect(tmp_path, con):
     # The second file, written otherwise, holds a valid permit: the person is protected.
     second = "0987654321"
-    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox = Inbox(tmp_path, con).person().others()
     inbox.person(NUM_AGDREF=second, NOM="DIALO")
     inbox.title(NUM_AGDREF=second, TYPE_TITRE="CST", DATE_DEBUT="01/01/2026",
                 DATE_FIN="31/12/2026", STATUT="VALIDE")
@@ -129,7 +111,7 @@ def test_two_files_of_one_person_share_a_person_key_and_both_protect(tmp_path, c
 ])
 def test_files_without_the_same_entry_and_birth_dates_are_not_merged(tmp_path, con, first,
                                                                      second):
-    inbox = with_others(Inbox(tmp_path, con).person(**first))
+    inbox = Inbox(tmp_path, con).person(**first).others()
     inbox.person(NUM_AGDREF="0987654321", **second)
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", **first).decide()
     rules = dict(con.execute("SELECT record_key, link_rule FROM core.person_links "
@@ -159,7 +141,7 @@ def test_scores_use_the_prior_for_tonight_s_files(tmp_path, con, monkeypatch):
     # less.
     trained = {**linkage.read_model(), linkage.TRAINED_ON_FILES: 3}
     monkeypatch.setattr(linkage, "read_model", lambda path=linkage.MODEL_FILE: trained)
-    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox = Inbox(tmp_path, con).person().others()
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
     row = con.sql("SELECT * FROM identity_scores WHERE record_key = ? AND num_agdref = ?",
                   params=[RECORD, PERSON]).pl().row(0, named=True)
@@ -177,7 +159,7 @@ def merge_rules(con) -> dict:
 
 def test_a_merge_is_shown_for_review_and_an_agent_can_undo_it(tmp_path, con):
     second = "0987654321"
-    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox = Inbox(tmp_path, con).person().others()
     inbox.person(NUM_AGDREF=second, NOM="DIALO")
     inbox.telemofpra(FINAL_LIST).decide()
     assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": PERSON}
@@ -198,7 +180,7 @@ def test_a_merge_is_shown_for_review_and_an_agent_can_undo_it(tmp_path, con):
 
 def test_an_agent_can_merge_files_the_model_kept_apart(tmp_path, con):
     second = "0987654321"
-    inbox = with_others(Inbox(tmp_path, con).person())
+    inbox = Inbox(tmp_path, con).person().others()
     inbox.person(NUM_AGDREF=second, DATE_ENTREE_FRANCE="05/05/2019")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
     assert set(merge_rules(con).values()) == {PERSON, second}
@@ -218,7 +200,7 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     # the first (within the margin), and an agent sees both (the second agrees only
     # through Splink).
     second, born = "0987654321", "05/03/1990"
-    inbox = with_others(Inbox(tmp_path, con).person(DATE_NAISSANCE=born))
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=born).others()
     inbox.person(NUM_AGDREF=second, DATE_NAISSANCE="03/05/1990")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE=born).decide()
     (best, best_weight), (other, other_weight) = con.execute(

@@ -4,13 +4,14 @@ is sentenced to 700 days, released on 15/01/2027, and not known to AGDREF."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from schemas.codes import RELEASES
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, Inbox, fr
+from transforms.review import record_decision
 
 LIST = date(2026, 11, 12)
 KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
@@ -71,6 +72,59 @@ def test_pri_06_judicial_ban_in_genesis_is_a_measure(inbox):
     assert flag["situation"] == "ENFORCEABLE_MEASURE"
     assert flag["measure_ids"] == ["GENESIS-ITF:E01301:000101"]
     assert {"PRI-06", "PRI-04"} <= set(flag["rule_ids"])
+
+
+SECOND = "0987654321"  # a second file of DIALLO MAMADOU, merged by the model
+ENFORCEABLE_OQTF = {"DATE_DECISION": "01/03/2025", "DATE_NOTIFICATION": "03/03/2025",
+                    "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""}
+
+
+def merged_file_with_measure(inbox: Inbox) -> Inbox:
+    """The measure is on the second file only; the detainee's record gives the first."""
+    inbox.others().person(NUM_AGDREF=SECOND, NOM="DIALO")
+    return inbox.measure(NUM_AGDREF=SECOND, **ENFORCEABLE_OQTF)
+
+
+def link_rules(inbox: Inbox) -> set[str]:
+    return {rule for rule, in inbox.con.execute(
+        "SELECT link_rule FROM core.person_links WHERE record_key IN (?, ?)",
+        [f"agdref:{PERSON}", f"agdref:{SECOND}"]).fetchall()}
+
+
+def test_pri_08_a_measure_reached_only_through_a_merge_is_identity_to_confirm(inbox):
+    # Strangers of one name, birth date and entry date exist nationally, and the model
+    # merges some: a measure of the other file is not acted on until an agent confirms.
+    out = merged_file_with_measure(inbox).genesis(LIST, detainee(**KNOWN)).decide()
+    assert link_rules(inbox) == {"AGDREF_DUPLICATE"}
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM" and flag["num_agdref"] == PERSON
+    assert flag["measure_ids"] == ["M01300000001"]  # shown, to be checked
+    assert "PRI-04" not in flag["rule_ids"] and "PRI-08" in flag["rule_ids"]
+
+
+def test_pri_08_an_agent_confirmed_merge_makes_the_measure_enforceable(inbox):
+    merged_file_with_measure(inbox).genesis(LIST, detainee(**KNOWN)).decide()
+    record_decision(inbox.con, f"agdref:{SECOND}", PERSON, "CONFIRMED", "agent.13",
+                    datetime(2026, 11, 16, 9))
+    flag = inbox.decide().only_listed(RELEASES)
+    assert link_rules(inbox) == {"AGDREF_DUPLICATE_CONFIRMED"}
+    assert flag["situation"] == "ENFORCEABLE_MEASURE"
+    assert flag["measure_ids"] == ["M01300000001"]
+
+
+def test_pri_08_a_measure_of_the_file_whose_number_the_record_gives_is_enforceable(inbox):
+    out = merged_file_with_measure(inbox).genesis(
+        LIST, detainee(**{**KNOWN, "NUM_AGDREF": SECOND})).decide()
+    assert link_rules(inbox) == {"AGDREF_DUPLICATE"}
+    assert out.only_listed(RELEASES)["situation"] == "ENFORCEABLE_MEASURE"
+
+
+def test_pri_08_beside_a_judicial_ban_an_unconfirmed_measure_is_left_out(inbox):
+    out = merged_file_with_measure(inbox).genesis(
+        LIST, detainee(ITF="DEFINITIVE", **KNOWN)).decide()
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "ENFORCEABLE_MEASURE"
+    assert flag["measure_ids"] == ["GENESIS-ITF:E01301:000101"]
 
 
 @pytest.mark.parametrize(("sentence", "window_start", "cited"), [

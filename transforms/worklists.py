@@ -224,6 +224,19 @@ def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
     return sorted(f for f in files if f in facts.persons)
 
 
+def firmly_held(facts: Facts, record_key: str, measure: Record) -> bool:
+    """Whether a measure of the record's linked person is that person's with
+    confidence: its file is no duplicate merged by the model alone (an agent confirmed
+    the merge, or there is none), or the record itself gave and verified that file's
+    number."""
+    number = measure["num_agdref"]
+    link = facts.links.get(f"agdref:{number}")
+    if link is not None and link["link_rule"] != "AGDREF_DUPLICATE":
+        return True
+    return any(c["num_agdref"] == number and c["evidence"] == "NUMBER"
+               for c in facts.candidates.get(record_key, ()))
+
+
 def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
     """Protections shown by any candidate file: its titles, its status, a grant among
     the decisions linked to it (RTR-10)."""
@@ -410,17 +423,25 @@ def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
         if window_start < release:
             rules.append("PRI-03")
         measure_ids, measure_rows = [], []
-        if det["itf"] != "NON":
+        judicial_ban = det["itf"] != "NON"
+        if judicial_ban:
             measure_ids.append(f"GENESIS-ITF:{det['establishment_code']}:"
                                f"{det['committal_number']}")
             rules.append("PRI-06")
-        for m in facts.measures_by_person.get(person_key, []) if linked else []:
-            if mx.can_support_removal_at(m, release):
-                measure_ids.append(m["measure_id"])
-                measure_rows.append(m["source_row"])
-                rules.append("OQ-08" if m["measure_type"] == "OQTF" else "PRI-06"
-                             if m["measure_type"] == "ITF" else "PRI-08")
-        if not linked:
+        supporting = [m for m in (facts.measures_by_person.get(person_key, []) if linked else [])
+                      if mx.can_support_removal_at(m, release)]
+        firm = [m for m in supporting if firmly_held(facts, key, m)]
+        # PRI-08: a measure reached only through files the model merged may be a
+        # namesake's (strangers of one name, birth date and entry date exist nationally):
+        # the detainee's identity is to confirm, that measure shown, until an agent
+        # confirms the merge. Beside a firm measure (or the ITF) it is left out.
+        unconfirmed_only = bool(supporting) and not firm and not judicial_ban
+        for m in supporting if unconfirmed_only else firm:
+            measure_ids.append(m["measure_id"])
+            measure_rows.append(m["source_row"])
+            rules.append("OQ-08" if m["measure_type"] == "OQTF" else "PRI-06"
+                         if m["measure_type"] == "ITF" else "PRI-08")
+        if not linked or unconfirmed_only:
             situation = "IDENTITY_TO_CONFIRM"
         elif measure_ids:
             situation = "ENFORCEABLE_MEASURE"

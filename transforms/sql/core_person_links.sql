@@ -29,7 +29,8 @@ QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
 -- the duplicate threshold with the guards above, or CONFIRMED by an agent; never a pair
 -- an agent REJECTED. File pairs are decided as `agdref:<lower number>` and the other.
 CREATE OR REPLACE TEMP TABLE duplicate_edges AS
-SELECT a.num_agdref AS a, b.num_agdref AS b, sc.match_probability
+SELECT a.num_agdref AS a, b.num_agdref AS b, sc.match_probability,
+       coalesce(d.decision = 'CONFIRMED', false) AS confirmed
 FROM identity_scores sc
 JOIN core.persons a ON 'agdref:' || a.num_agdref = sc.record_key
 JOIN core.persons b ON b.num_agdref = sc.num_agdref
@@ -44,7 +45,7 @@ WHERE d.decision IS DISTINCT FROM 'REJECTED'
            AND a.birth_date = b.birth_date
            AND NOT a.birth_date_is_placeholder AND NOT b.birth_date_is_placeholder))
 UNION ALL  -- confirmed pairs Splink did not keep
-SELECT a.num_agdref, b.num_agdref, NULL
+SELECT a.num_agdref, b.num_agdref, NULL, true
 FROM link_decisions d
 JOIN core.persons a ON 'agdref:' || a.num_agdref = d.record_key
 JOIN core.persons b ON b.num_agdref = d.num_agdref
@@ -65,11 +66,16 @@ WITH RECURSIVE edges AS (
 ), components AS (
     SELECT num_agdref, min(member) AS person_key, count(*) AS files
     FROM reach GROUP BY num_agdref
+), confirmed AS (  -- a person whose every pair of files an agent confirmed
+    SELECT c.person_key, bool_and(e.confirmed) AS confirmed
+    FROM edges e JOIN components c ON c.num_agdref = e.a
+    GROUP BY c.person_key
 )
 SELECT c.num_agdref, c.person_key,
        (SELECT max(e.match_probability) FROM edges e
-        WHERE c.num_agdref IN (e.a, e.b)) AS match_probability
-FROM components c WHERE c.files <= 3;
+        WHERE c.num_agdref IN (e.a, e.b)) AS match_probability,
+       cf.confirmed
+FROM components c JOIN confirmed cf USING (person_key) WHERE c.files <= 3;
 
 UPDATE core.persons SET person_key = num_agdref;
 UPDATE core.removal_measures SET person_key = num_agdref;
@@ -162,6 +168,10 @@ SELECT record_key, system,
        link_rule
 FROM decided
 UNION ALL
+-- A merge made by the model alone (AGDREF_DUPLICATE) is not enough to act on one file's
+-- measure for the other file's holder (worklists.firmly_held); an agent's confirmation is.
 SELECT 'agdref:' || p.num_agdref, 'agdref', p.person_key, d.match_probability, 'LINKED',
-       CASE WHEN d.num_agdref IS NULL THEN 'AGDREF_FILE' ELSE 'AGDREF_DUPLICATE' END
+       CASE WHEN d.num_agdref IS NULL THEN 'AGDREF_FILE'
+            WHEN d.confirmed THEN 'AGDREF_DUPLICATE_CONFIRMED'
+            ELSE 'AGDREF_DUPLICATE' END
 FROM core.persons p LEFT JOIN duplicate_files d USING (num_agdref);
