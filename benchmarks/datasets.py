@@ -4,11 +4,12 @@ under benchmarks/results/ (committed with the code)."""
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from datetime import date
 from pathlib import Path
 
-from data.synthetic.generate import MANIFEST, SCALES, generate_dataset, read_manifest
+from data.synthetic.generate import MANIFEST, REALISM, SCALES, generate_dataset, read_manifest
 
 HERE = Path(__file__).parent
 CACHE = HERE / "cache"
@@ -19,8 +20,13 @@ AS_OF = date(2026, 11, 16)
 def generated(scale: str, seed: int) -> Path:
     """The folder of a generated dataset (inbox/, next_night/, truth/, manifest.json),
     generated on first use; the manifest is written last, so a killed generation is
-    started again."""
+    started again, and a dataset of other realism rates than the generator's (the
+    generator changed since) is generated again."""
     folder = CACHE / f"{scale}-{seed}"
+    if (folder / MANIFEST).exists() and read_manifest(folder)["realism_rates"] != REALISM:
+        print(f"{folder} was generated with other realism rates: generating it again",
+              flush=True)
+        shutil.rmtree(folder)
     if not (folder / MANIFEST).exists():
         folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()

@@ -84,6 +84,10 @@ class LinkReview(PublishedModel):
     weight_sex: float = pa.Field(nullable=True, description="bits of evidence from the sex")
     weight_nationality: float = pa.Field(nullable=True, description=(
         "bits of evidence from the nationality"))
+    weight_department: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the department (the list's against the file's managing "
+        "department): about nothing when one department runs alone, positive the rarer "
+        "the shared department among tonight's, negative when they differ"))
     birth_agreement: str = pa.Field(description=(
         "EXACT (complete dates equal), COMPATIBLE (known parts agree), DIFFERENT"))
     sex_agreement: str = pa.Field(description="SAME, DIFFERENT or UNKNOWN")

@@ -130,6 +130,34 @@ def test_person_level_features(truth, sources):
     assert several.str.contains(",").sum() > 0, "some are comma-separated"
 
 
+def test_people_who_moved_between_departments(truth, sources):
+    """Lists come from where a person lives or is held, files from their managing
+    prefecture: at the declared rates they differ (the sample has two departments)."""
+    records = truth["records"].join(truth["persons"].select("person_id", "department"),
+                                    on="person_id")
+    tele = sources["telemofpra"].select(
+        ("telemofpra:" + pl.col("NUM_OFPRA")).alias("record_key"),
+        pl.col("DEPT_DOMICILIATION").alias("list_department"))
+    genesis = sources["genesis"].select(
+        ("genesis:" + pl.col("CODE_ETABLISSEMENT") + ":" + pl.col("NUM_ECROU"))
+        .alias("record_key"), pl.col("DEPT_ETABLISSEMENT").alias("list_department"))
+    for rows, rate in ((tele, "telemofpra_domicile_elsewhere"),
+                       (genesis, "genesis_held_elsewhere")):
+        joined = records.join(rows.unique(), on="record_key")
+        assert joined.height == records.join(rows.unique("record_key"), on="record_key").height
+        moved = int((joined["list_department"] != joined["department"]).sum())
+        _assert_rate(moved, joined.height, REALISM[rate], rate)
+    managed = dict(zip(*sources["agdref_personnes"].select("NUM_AGDREF", "DEPT_GESTION"),
+                       strict=True))
+    two_files = truth["persons"].filter(pl.col("agdref_numbers").str.contains(r"\|"))
+    first, second = (two_files["agdref_numbers"].str.split("|").list.get(i) for i in (0, 1))
+    assert all(managed[n] == d for n, d in zip(first, two_files["department"], strict=True))
+    elsewhere = sum(managed[n] != d for n, d in zip(second, two_files["department"],
+                                                      strict=True))
+    _assert_rate(elsewhere, two_files.height, REALISM["second_agdref_file_elsewhere"],
+                 "second file elsewhere")
+
+
 def test_file_features():
     inbox = list(list_inbox(SAMPLE_DIR / "inbox"))
     genesis = [f for f in inbox if f.kind == "genesis"]

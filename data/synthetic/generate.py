@@ -50,6 +50,12 @@ REALISM = {
     # persons
     "second_agdref_file": 0.02,
     "namesake": 0.01,
+    # people who moved (only where the scale has more than one department): lists come
+    # from the department where the person lives or is held, files from the department
+    # that manages them, and a second file is mostly opened by another prefecture
+    "telemofpra_domicile_elsewhere": 0.05,
+    "genesis_held_elsewhere": 0.20,
+    "second_agdref_file_elsewhere": 0.5,
     # files
     "genesis_xlsx": 0.30,
     "telemofpra_decision_repeated_next_list": 0.03,
@@ -100,6 +106,9 @@ class Generator:
         self.scale = scale
         self.as_of = as_of
         self.rng = random.Random(seed)
+        # Moves between departments draw from a stream of their own: the rest of the
+        # data stays what the same seed gave before they were modelled.
+        self.moves = random.Random(f"{seed}:moves")
         self.persons: list[Person] = []
         self.numbers: set[str] = set()
         self.number_list: list[str] = []
@@ -137,8 +146,11 @@ class Generator:
                 situation.plant(p, self.rng, self.as_of, {})
                 if p.in_agdref:
                     p.agdref_numbers.append(self.new_agdref_number())
+                    p.file_departments.append(p.department)
                     if self.rng.random() < REALISM["second_agdref_file"]:
                         p.agdref_numbers.append(self.new_agdref_number())
+                        p.file_departments.append(
+                            self.elsewhere(p.department, "second_agdref_file_elsewhere"))
                 self.persons.append(p)
         case_persons = list(self.persons)
         for _ in range(s.background_persons):
@@ -160,6 +172,13 @@ class Generator:
                 self._background_title(p)
                 self.persons.append(p)
 
+    def elsewhere(self, department: str, rate: str) -> str:
+        """Another department of the scale, at the realism rate `rate`, else `department`."""
+        others = [d for d in self.scale.departments if d != department]
+        if others and self.moves.random() < REALISM[rate]:
+            return self.moves.choice(others)
+        return department
+
     def _birth_date_realism(self, p: Person) -> None:
         draw = self.rng.random()
         if draw < REALISM["birth_date_placeholder_0101"]:
@@ -170,6 +189,7 @@ class Generator:
     def _background_title(self, p: Person) -> None:
         self._birth_date_realism(p)
         p.agdref_numbers.append(self.new_agdref_number())
+        p.file_departments.append(p.department)
         kind = self.rng.choice(["CST", "CST", "CR", "CSP", "RECEPISSE", "APS"])
         start = self.as_of - days(self.rng.randint(10, 1500))
         end = start + days(self.rng.randint(200, 3650))
@@ -236,11 +256,12 @@ class Generator:
             if not p.decisions or p.family == "detainee" and p.situation != "DETAINEE_REFUGEE":
                 continue
             sequence += 1
+            domicile = self.elsewhere(p.department, "telemofpra_domicile_elsewhere")
             num_ofpra = f"OF{self.as_of.year - 1}{sequence:07d}"
             identity = self.render_identity(p, "telemofpra")
             self.record(f"telemofpra:{num_ofpra}", p, "telemofpra", identity)
             for d in p.decisions:
-                candidates = dates[p.department]
+                candidates = dates[domicile]
                 needed = max(x for x in (d["known"], d["decision_date"], d["notification_date"],
                                          d["final_date"]) if x is not None)
                 later = [x for x in candidates if x >= needed]
@@ -255,7 +276,7 @@ class Generator:
                     "NUM_OFPRA": num_ofpra, "NUM_AGDREF": identity["NUM_AGDREF"],
                     "NOM": identity["NOM"], "PRENOMS": identity["PRENOMS"], "SEXE": p.sex,
                     "DATE_NAISSANCE": identity["DATE_NAISSANCE"], "NATIONALITE": p.nationality,
-                    "DEPT_DOMICILIATION": p.department, "TYPE_DEMANDE": d["claim_type"],
+                    "DEPT_DOMICILIATION": domicile, "TYPE_DEMANDE": d["claim_type"],
                     "PROCEDURE": d["procedure"], "DATE_INTRODUCTION": fmt(d["claim_date"]),
                     "ORGANE": d["body"], "SENS_DECISION": d["outcome"],
                     "FONDEMENT": d["basis"] or "", "DATE_DECISION": fmt(d["decision_date"]),
@@ -263,10 +284,10 @@ class Generator:
                     "DATE_NOTIFICATION": fmt(d["notification_date"]),
                     "DATE_DEFINITIVE": fmt(d["final_date"]),
                 }
-                lists.setdefault((p.department, later[0]), []).append(row)
+                lists.setdefault((domicile, later[0]), []).append(row)
                 if len(later) > 1 and self.rng.random() < REALISM[
                         "telemofpra_decision_repeated_next_list"]:
-                    lists.setdefault((p.department, later[1]), []).append(dict(row))
+                    lists.setdefault((domicile, later[1]), []).append(dict(row))
         for dept, ds in dates.items():
             for d in ds:
                 lists.setdefault((dept, d), [])
@@ -294,7 +315,8 @@ class Generator:
             if p.detention is None:
                 continue
             ecrou += 1
-            code, label, dept = self.rng.choice(by_dept[p.department])
+            held_in = self.elsewhere(p.department, "genesis_held_elsewhere")
+            code, label, dept = self.rng.choice(by_dept[held_in])
             det = p.detention
             identity = self.render_identity(p, "genesis")
             num = f"{ecrou:06d}"
@@ -349,14 +371,15 @@ class Generator:
         for p in self.persons:
             if not p.agdref_numbers:
                 continue
-            for k, number in enumerate(p.agdref_numbers):
+            for k, (number, managed_by) in enumerate(zip(p.agdref_numbers, p.file_departments,
+                                                         strict=True)):
                 last = p.last_name if k == 0 else spelling_variant(p.last_name, self.rng)
                 birth, _ = self.birth_text(p, 0.0)
-                tables[("PERSONNES", p.department)].append({
+                tables[("PERSONNES", managed_by)].append({
                     "NUM_AGDREF": number, "NOM": last, "NOM_USAGE": "",
                     "PRENOMS": " ".join(p.first_names), "SEXE": p.sex, "DATE_NAISSANCE": birth,
                     "LIEU_NAISSANCE": french_name_of(p.nationality).title(),
-                    "NATIONALITE": p.nationality, "DEPT_GESTION": p.department,
+                    "NATIONALITE": p.nationality, "DEPT_GESTION": managed_by,
                     "DATE_ENTREE_FRANCE": fmt(p.entry_date),
                     "LIEN_FAMILIAL_FRANCAIS": p.family_link or "", "SITUATION": p.file_status,
                 })

@@ -33,6 +33,7 @@ class Person:
     nationality: str = ""
     department: str = ""
     agdref_numbers: list[str] = field(default_factory=list)
+    file_departments: list[str] = field(default_factory=list)  # managing each file
     entry_date: date | None = None
     family_link: str | None = None
     file_status: str = "ACTIF"

@@ -81,6 +81,7 @@ SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_s
            AS nationality_agreement,
        sc.match_probability, sc.match_weight, sc.weight_surname, sc.weight_given_name,
        sc.weight_birth, sc.weight_sex, sc.weight_nationality,
+       sc.weight_department,
        d.decision
 FROM all_pairs pr
 JOIN sides s USING (record_key)

@@ -1,6 +1,8 @@
 -- The names Splink compares (transforms/linkage.py), one row per way a person is
 -- written: a TélémOfpra or GENESIS record's latest identity and every GENESIS alias
 -- (written "SURNAME Given"), the record with surname and first given name swapped, an AGDREF file under its surname and under its usual name.
+-- The department: of the list (TélémOfpra domicile, GENESIS establishment) or managing
+-- the AGDREF file.
 -- Birth dates: a 01/01 placeholder keeps only its year (weak evidence), unknown parts
 -- stay NULL. Read after core_identity.sql (temp table source_identities).
 WITH aliases AS (
@@ -42,11 +44,11 @@ WITH aliases AS (
     FROM (SELECT DISTINCT given_names FROM names)
 ), identities AS (
     SELECT record_key, numbers[1] AS number_given, sex, birth_year, birth_month, birth_day, birth_date,
-           birth_date_is_placeholder, nationality
+           birth_date_is_placeholder, nationality, department
     FROM source_identities
     UNION ALL
     SELECT 'agdref:' || num_agdref, num_agdref, sex, birth_year, birth_month, birth_day, birth_date,
-           birth_date_is_placeholder, nationality
+           birth_date_is_placeholder, nationality, department
     FROM core.persons
 )
 SELECT n.dataset, n.record_key || '~' || n.variant AS unique_id, n.record_key,
@@ -57,6 +59,8 @@ SELECT n.dataset, n.record_key || '~' || n.variant AS unique_id, n.record_key,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_day END AS birth_day,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_date END AS birth_date,
        i.sex, i.nationality,
+       -- where the list came from (domicile, establishment) or which prefecture manages the file
+       i.department,
        -- the number a row carries, on its own spelling only: what trains m (linkage.py)
        CASE WHEN n.variant = 0 THEN i.number_given END AS number_given
 FROM names n JOIN identities i USING (record_key)
