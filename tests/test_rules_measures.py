@@ -11,6 +11,7 @@ from schemas.codes import MEASURES
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, Inbox, fr
 
+SECOND = "0987654321"  # a second file of DIALLO MAMADOU (written DIALO)
 OLD_ENOUGH = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
 
 
@@ -159,6 +160,29 @@ def test_ex_04_imprisonment_extends_the_dublin_deadline_to_twelve_months(inbox):
                                           NATIONALITE="GUINEE"))
     flag = inbox.decide().only_listed(MEASURES)
     assert flag["in_detention"]
+
+
+@pytest.mark.parametrize(("number_given", "listed"), [(PERSON, False), (SECOND, True)])
+def test_ex_04_only_a_detention_firmly_tied_to_the_file_extends_the_deadline(
+        inbox, number_given, listed):
+    # The transfer is on a second file the model merged with the detainee's: a stranger
+    # of one name, birth date and entry date may hold it, so the detention extends its
+    # deadline only when the detainee's row gave that file's number.
+    inbox.others().person(NUM_AGDREF=SECOND, NOM="DIALO")
+    inbox.measure(NUM_AGDREF=SECOND, TYPE_MESURE="TRANSFERT_DUBLIN",
+                  DATE_ACCORD_ETAT_MEMBRE="16/03/2026", DATE_DECISION="20/03/2026",
+                  DATE_NOTIFICATION="22/03/2026", DELAI_DEPART_JOURS="")
+    inbox.genesis(date(2026, 11, 12), row("genesis", NUM_AGDREF=number_given, NOM="DIALLO",
+                                          PRENOMS="MAMADOU", DATE_NAISSANCE="14/03/1990",
+                                          NATIONALITE="GUINEE"))
+    out = inbox.decide()
+    merged = out.con.execute("SELECT DISTINCT link_rule FROM core.person_links WHERE "
+                             "record_key = ?", [f"agdref:{SECOND}"]).fetchall()
+    assert merged == [("AGDREF_DUPLICATE",)]
+    if listed:
+        assert out.only_listed(MEASURES)["in_detention"]
+    else:
+        assert out.reason(MEASURES) == "DUBLIN_DEADLINE_EXPIRED"
 
 
 def test_ex_04_dublin_without_acceptance_date_is_not_chased(inbox):

@@ -68,6 +68,7 @@ class Facts:
     identities: dict[str, Record] = field(default_factory=dict)
     candidates: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     detained: set[str] = field(default_factory=set)
+    detained_files: set[str] = field(default_factory=set)
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     assessed: dict[tuple[str, date], rights.RtrOutcome | None] = field(default_factory=dict)
     by_department: dict[tuple[str, date], dict[str | None, list]] = field(
@@ -128,10 +129,25 @@ class Facts:
             self.measures_by_person[m["person_key"]].append(m)
         for d in self.decisions:
             self.decisions_by_person[self.person_key(d["record_key"])].append(d)
-        # Linked persons on the latest list of an establishment.
-        self.detained = {self.person_key(d["record_key"]) for d in self.detentions
-                         if self.is_linked(d["record_key"])}
+        # Linked persons on the latest list of an establishment; and the files they are
+        # firmly tied to (what may delay France's responsibility, EX-04).
+        linked = [d["record_key"] for d in self.detentions if self.is_linked(d["record_key"])]
+        self.detained = {self.person_key(key) for key in linked}
+        self.detained_files = {number for key in linked
+                               for number in self.files_of_person[self.person_key(key)]
+                               if self.firmly_tied(key, number)}
         return self
+
+    def firmly_tied(self, record_key: str, number: str) -> bool:
+        """Whether a file of the record's linked person is that person's with confidence:
+        no duplicate merged by the model alone (an agent confirmed the merge, or there is
+        none), or the record itself gave and verified the file's number. Strangers of one
+        name, birth date and entry date exist nationally, and the model merges some."""
+        link = self.links.get(f"agdref:{number}")
+        if link is not None and link["link_rule"] != "AGDREF_DUPLICATE":
+            return True
+        return any(c["num_agdref"] == number and c["evidence"] == "NUMBER"
+                   for c in self.candidates.get(record_key, ()))
 
 
 def _rows(con: duckdb.DuckDBPyConnection, table: str, order: str, where: str = "true"
@@ -222,19 +238,6 @@ def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
         files.update(c["num_agdref"] for c in facts.candidates.get(key, ())
                      if c["evidence"] in evidence)
     return sorted(f for f in files if f in facts.persons)
-
-
-def firmly_held(facts: Facts, record_key: str, measure: Record) -> bool:
-    """Whether a measure of the record's linked person is that person's with
-    confidence: its file is no duplicate merged by the model alone (an agent confirmed
-    the merge, or there is none), or the record itself gave and verified that file's
-    number."""
-    number = measure["num_agdref"]
-    link = facts.links.get(f"agdref:{number}")
-    if link is not None and link["link_rule"] != "AGDREF_DUPLICATE":
-        return True
-    return any(c["num_agdref"] == number and c["evidence"] == "NUMBER"
-               for c in facts.candidates.get(record_key, ()))
 
 
 def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
@@ -430,7 +433,7 @@ def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
             rules.append("PRI-06")
         supporting = [m for m in (facts.measures_by_person.get(person_key, []) if linked else [])
                       if mx.can_support_removal_at(m, release)]
-        firm = [m for m in supporting if firmly_held(facts, key, m)]
+        firm = [m for m in supporting if facts.firmly_tied(key, m["num_agdref"])]
         # PRI-08: a measure reached only through files the model merged may be a
         # namesake's (strangers of one name, birth date and entry date exist nationally):
         # the detainee's identity is to confirm, that measure shown, until an agent
@@ -482,7 +485,6 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
 def unexecuted_measures(facts: Facts, run_date: date, departments: Departments = None
                         ) -> tuple[list[dict], list[dict]]:
     flags, exclusions = [], []
-    detained = facts.detained
     for m in facts.to_decide(codes.MEASURES, run_date, departments):
         person_key, number = m["person_key"], m["num_agdref"]
         person = facts.persons.get(number)
@@ -504,7 +506,9 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
         rules = ["EX-01", "EX-03"]
         if m["measure_type"] == "TRANSFERT_DUBLIN":
             rules.append("EX-04")
-            deadline = mx.ex_04_dublin_deadline(m, person_key in detained)
+            # a wrong merge must not keep a lapsed transfer alive: the detention counts
+            # when it is firmly tied to the measure's own file
+            deadline = mx.ex_04_dublin_deadline(m, number in facts.detained_files)
             if deadline is None or run_date >= deadline:
                 verdict.add(Finding("DUBLIN_DEADLINE_EXPIRED", ("EX-04",), rows))
         ordonnance = (rtr.decision["notification_date"] if rtr and
@@ -538,7 +542,7 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
             "days_since_enforceable": (run_date - enforce.enforceable_from).days,
             "coercible_until": mx.oq_08_coercible_until(m), "is_coercible": coercible,
             "last_event_type": m["last_event_type"], "last_event_date": m["last_event_date"],
-            "in_detention": person_key in detained, "markers": sorted(markers),
+            "in_detention": number in facts.detained_files, "markers": sorted(markers),
             "rule_ids": _rule_list(rules, enforce.rule_ids, rtr.rule_ids if rtr else ()),
             "source_rows": _unique([*context, *(rtr.source_rows if rtr else ())]),
         })
