@@ -17,6 +17,7 @@ from transforms.publish import publish_worklists
 
 RUN = date(2026, 11, 16)
 PERSON = "0123456789"  # the builders' default AGDREF number (DIALLO MAMADOU, 14/03/1990)
+SECOND = "0987654321"  # a second file of that person (Inbox.second_file)
 # Other people in the file, so that term frequencies are those of a real file (in a file
 # of eight, DIALLO would be as common as a name can be, and weigh nothing): Inbox.others.
 SURNAMES = ("KONE", "NGUYEN", "POPESCU", "AHMADI", "TRAORE", "SILVA", "HADDAD", "OKAFOR",
@@ -92,6 +93,11 @@ class Inbox:
 
     def event(self, **overrides: str) -> Inbox:
         return self.agdref("EVENEMENTS", **overrides)
+
+    def second_file(self, **overrides: str) -> Inbox:
+        """A second AGDREF file of the builders' person, written DIALO: with `others` in
+        the file, the model merges it with the first (AGDREF_DUPLICATE)."""
+        return self.person(**{"NUM_AGDREF": SECOND, "NOM": "DIALO", **overrides})
 
     def others(self) -> Inbox:
         """300 AGDREF files of other people (SURNAMES x GIVEN), for Splink's tests."""

@@ -12,7 +12,7 @@ import pytest
 from data.synthetic.truth import linkage_metrics
 from schemas.codes import REJECTED
 from tests.conftest import SAMPLE_DIR
-from tests.scenarios import GIVEN, PERSON, SURNAMES, Inbox
+from tests.scenarios import GIVEN, PERSON, SECOND, SURNAMES, Inbox
 from transforms import core, linkage
 from transforms.review import record_decision
 
@@ -88,16 +88,14 @@ def test_review_pairs_carry_the_weight_of_each_comparison(tmp_path, con):
 
 def test_two_files_of_one_person_share_a_person_key_and_both_protect(tmp_path, con):
     # The second file, written otherwise, holds a valid permit: the person is protected.
-    second = "0987654321"
-    inbox = Inbox(tmp_path, con).person().others()
-    inbox.person(NUM_AGDREF=second, NOM="DIALO")
-    inbox.title(NUM_AGDREF=second, TYPE_TITRE="CST", DATE_DEBUT="01/01/2026",
+    inbox = Inbox(tmp_path, con).person().others().second_file()
+    inbox.title(NUM_AGDREF=SECOND, TYPE_TITRE="CST", DATE_DEBUT="01/01/2026",
                 DATE_FIN="31/12/2026", STATUT="VALIDE")
     out = inbox.telemofpra(FINAL_LIST).decide()
     keys = dict(con.execute("SELECT record_key, person_key FROM core.person_links "
                             "WHERE system = 'agdref' AND record_key LIKE 'agdref:0%'"
                             ).fetchall())
-    assert keys == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": PERSON}
+    assert keys == {f"agdref:{PERSON}": PERSON, f"agdref:{SECOND}": PERSON}
     assert link_of(con)[0] == "LINKED"
     assert out.listed(REJECTED) == []
     assert out.reason(REJECTED) == "RESIDENCE_PERMIT"
@@ -112,7 +110,7 @@ def test_two_files_of_one_person_share_a_person_key_and_both_protect(tmp_path, c
 def test_files_without_the_same_entry_and_birth_dates_are_not_merged(tmp_path, con, first,
                                                                      second):
     inbox = Inbox(tmp_path, con).person(**first).others()
-    inbox.person(NUM_AGDREF="0987654321", **second)
+    inbox.person(NUM_AGDREF=SECOND, **second)
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", **first).decide()
     rules = dict(con.execute("SELECT record_key, link_rule FROM core.person_links "
                              "WHERE record_key LIKE 'agdref:0%'").fetchall())
@@ -158,37 +156,34 @@ def merge_rules(con) -> dict:
 
 
 def test_a_merge_is_shown_for_review_and_an_agent_can_undo_it(tmp_path, con):
-    second = "0987654321"
-    inbox = Inbox(tmp_path, con).person().others()
-    inbox.person(NUM_AGDREF=second, NOM="DIALO")
+    inbox = Inbox(tmp_path, con).person().others().second_file()
     inbox.telemofpra(FINAL_LIST).decide()
-    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": PERSON}
+    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{SECOND}": PERSON}
     row = con.sql("SELECT * FROM core.link_review WHERE evidence = 'DUPLICATE'"
                   ).pl().row(0, named=True)
     assert (row["record_key"], row["num_agdref"], row["system"]) == (
-        f"agdref:{PERSON}", second, "agdref")
+        f"agdref:{PERSON}", SECOND, "agdref")
     assert row["link_status"] == "LINKED" and row["weight_birth"] > 0
     assert row["match_probability"] >= linkage.read_thresholds().duplicate
     # decided either way round; stored as the pair is scored, the lower number first
-    record_decision(con, f"agdref:{second}", PERSON, "REJECTED", "agent.13",
+    record_decision(con, f"agdref:{SECOND}", PERSON, "REJECTED", "agent.13",
                     datetime(2026, 11, 16, 9))
     inbox.decide()
-    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": second}
+    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{SECOND}": SECOND}
     assert con.execute("SELECT decision FROM core.link_review WHERE evidence = 'DUPLICATE'"
                        ).fetchall() == [("REJECTED",)]
 
 
 def test_an_agent_can_merge_files_the_model_kept_apart(tmp_path, con):
-    second = "0987654321"
     inbox = Inbox(tmp_path, con).person().others()
-    inbox.person(NUM_AGDREF=second, DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.person(NUM_AGDREF=SECOND, DATE_ENTREE_FRANCE="05/05/2019")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
-    assert set(merge_rules(con).values()) == {PERSON, second}
+    assert set(merge_rules(con).values()) == {PERSON, SECOND}
     assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
-    record_decision(con, f"agdref:{PERSON}", second, "CONFIRMED", "agent.13",
+    record_decision(con, f"agdref:{PERSON}", SECOND, "CONFIRMED", "agent.13",
                     datetime(2026, 11, 16, 9))
     out = inbox.decide()
-    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{second}": PERSON}
+    assert merge_rules(con) == {f"agdref:{PERSON}": PERSON, f"agdref:{SECOND}": PERSON}
     # one person now: the record links to it and the list acts on it
     assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
     assert out.only_listed(REJECTED)["num_agdref"] == PERSON
@@ -199,9 +194,9 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     # threshold between the two files' probabilities, the second still weighs against
     # the first (within the margin), and an agent sees both (the second agrees only
     # through Splink).
-    second, born = "0987654321", "05/03/1990"
+    born = "05/03/1990"
     inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=born).others()
-    inbox.person(NUM_AGDREF=second, DATE_NAISSANCE="03/05/1990")
+    inbox.person(NUM_AGDREF=SECOND, DATE_NAISSANCE="03/05/1990")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE=born).decide()
     (best, best_weight), (other, other_weight) = con.execute(
         "SELECT match_probability, match_weight FROM identity_scores WHERE record_key = ? "
@@ -214,4 +209,4 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
     shown = con.execute("SELECT num_agdref, evidence FROM core.link_review "
                         "WHERE record_key = ? ORDER BY num_agdref", [RECORD]).fetchall()
-    assert shown == [(PERSON, "IDENTITY"), (second, "PROBABILISTIC")]
+    assert shown == [(PERSON, "IDENTITY"), (SECOND, "PROBABILISTIC")]

@@ -9,9 +9,8 @@ import pytest
 
 from schemas.codes import MEASURES
 from tests.builders import row
-from tests.scenarios import PERSON, RUN, Inbox, fr
+from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
 
-SECOND = "0987654321"  # a second file of DIALLO MAMADOU (written DIALO)
 OLD_ENOUGH = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
 
 
@@ -168,7 +167,7 @@ def test_ex_04_only_a_detention_firmly_tied_to_the_file_extends_the_deadline(
     # The transfer is on a second file the model merged with the detainee's: a stranger
     # of one name, birth date and entry date may hold it, so the detention extends its
     # deadline only when the detainee's row gave that file's number.
-    inbox.others().person(NUM_AGDREF=SECOND, NOM="DIALO")
+    inbox.others().second_file()
     inbox.measure(NUM_AGDREF=SECOND, TYPE_MESURE="TRANSFERT_DUBLIN",
                   DATE_ACCORD_ETAT_MEMBRE="16/03/2026", DATE_DECISION="20/03/2026",
                   DATE_NOTIFICATION="22/03/2026", DELAI_DEPART_JOURS="")

@@ -10,7 +10,7 @@ import pytest
 
 from schemas.codes import RELEASES
 from tests.builders import row
-from tests.scenarios import PERSON, RUN, Inbox, fr
+from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
 from transforms.review import record_decision
 
 LIST = date(2026, 11, 12)
@@ -74,14 +74,13 @@ def test_pri_06_judicial_ban_in_genesis_is_a_measure(inbox):
     assert {"PRI-06", "PRI-04"} <= set(flag["rule_ids"])
 
 
-SECOND = "0987654321"  # a second file of DIALLO MAMADOU, merged by the model
 ENFORCEABLE_OQTF = {"DATE_DECISION": "01/03/2025", "DATE_NOTIFICATION": "03/03/2025",
                     "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""}
 
 
 def merged_file_with_measure(inbox: Inbox) -> Inbox:
     """The measure is on the second file only; the detainee's record gives the first."""
-    inbox.others().person(NUM_AGDREF=SECOND, NOM="DIALO")
+    inbox.others().second_file()
     return inbox.measure(NUM_AGDREF=SECOND, **ENFORCEABLE_OQTF)
 
 

@@ -2,8 +2,9 @@
 
 TélémOfpra and GENESIS records are scored against AGDREF files, and AGDREF files
 against each other, by a Fellegi-Sunter model: surname, first given name, birth date,
-sex, nationality and department, each compared on levels suited to transliterated names (exact with
-term-frequency adjustment, same skeleton, Jaro-Winkler, surname and given name swapped).
+sex, nationality and department, each compared on levels suited to transliterated
+names (exact with term-frequency adjustment, same skeleton, Jaro-Winkler, surname and
+given name swapped).
 Its parameters were estimated without labels (`train_model`) and are read from the
 versioned model file in `transforms/models/`, the prior scaled each night to the
 number of AGDREF files (`prior_for`); the thresholds beside it were chosen on the
@@ -67,8 +68,9 @@ COMPARISON_COLUMNS = {
 SAME_DEPARTMENT = 0.85
 # Chance that two strangers share a department, nationally (about a hundred
 # departments). Term frequencies replace it on agreement (the department's share of
-# tonight's records and files); on disagreement it is at most 1, so the penalty for a
-# person who moved is never overstated.
+# tonight's records and files); on disagreement the national figure stays, so among
+# fewer departments the penalty for a person who moved is somewhat overstated (0.14 bits
+# among a region's ten, 1 bit among two).
 STRANGERS_SAME_DEPARTMENT = 0.01
 
 
