@@ -79,16 +79,26 @@ def choose_thresholds(scale: str) -> None:
     con.execute("BEGIN")
     core.build_core(con, AS_OF, thresholds=linkage.Thresholds(0.99, 0.5, 4, 0.9999, 0.9999))
     truth = CACHE / f"{scale}-{THRESHOLD_SEED}" / "truth"
-    grid = [linkage.Thresholds(link, review, margin, duplicate, weak)
-            for link, review, margin, duplicate, weak in itertools.product(
-                LINK_TRIED, (0.5, 0.8, 0.95), (4.0, 8.0), DUPLICATE_TRIED,
-                (0.9995, 0.9999, 0.99999))
-            if review < link <= weak]
     tried = []
-    for t in track(grid, description="thresholds"):
+    for t in track(threshold_grid(), description="thresholds"):
         core.link_persons(con, t)
         tried.append((t, linkage_metrics(con, truth)))
     con.execute("ROLLBACK")
+    write_chosen(scale, tried)
+
+
+def threshold_grid() -> list[linkage.Thresholds]:
+    return [linkage.Thresholds(link, review, margin, duplicate, weak)
+            for link, review, margin, duplicate, weak in itertools.product(
+                LINK_TRIED, (0.5, 0.8, 0.95), (4.0, 8.0), DUPLICATE_TRIED,
+                (0.9995, 0.9999, 0.99999))
+            # a merge of two files weighs at least as much as a link
+            if review < link <= weak and link <= duplicate]
+
+
+def write_chosen(scale: str, tried: list[tuple[linkage.Thresholds, dict]]) -> None:
+    """The choice (choose_thresholds says how) into the thresholds file, and every
+    combination tried into benchmarks/results/."""
     safe = [(t, m) for t, m in tried
             if (m["precision"] or 0) >= PRECISION_FLOOR and m["duplicate_precision"] in (1.0, None)]
     best = max(m["recall"] for _, m in safe)

@@ -79,6 +79,9 @@ class LinkReview(PublishedModel):
         "negative against"))
     weight_given_name: float = pa.Field(nullable=True, description=(
         "bits of evidence from the first given name (term frequency included)"))
+    weight_other_given_names: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the given names after the first: positive when they agree, "
+        "somewhat negative when only one side has any, strongly negative when they differ"))
     weight_birth: float = pa.Field(nullable=True, description=(
         "bits of evidence from the birth date (a 01/01 placeholder counts as its year)"))
     weight_sex: float = pa.Field(nullable=True, description="bits of evidence from the sex")
@@ -88,6 +91,10 @@ class LinkReview(PublishedModel):
         "bits of evidence from the department (the list's against the file's managing "
         "department): about nothing when one department runs alone, positive the rarer "
         "the shared department among tonight's, negative when they differ"))
+    weight_asylum_claim: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the file's asylum attestations (ADA) against the date the "
+        "TélémOfpra claim was introduced at OFPRA: positive for an ADA issued for this "
+        "claim, negative for a file without one; nothing for a GENESIS record or two files"))
     birth_agreement: str = pa.Field(description=(
         "EXACT (complete dates equal), COMPATIBLE (known parts agree), DIFFERENT"))
     sex_agreement: str = pa.Field(description="SAME, DIFFERENT or UNKNOWN")

@@ -100,9 +100,11 @@ class Inbox:
         return self.person(**{"NUM_AGDREF": SECOND, "NOM": "DIALO", **overrides})
 
     def others(self) -> Inbox:
-        """300 AGDREF files of other people (SURNAMES x GIVEN), for Splink's tests."""
+        """300 AGDREF files of other people (SURNAMES x GIVEN, a third with a second given
+        name), for Splink's tests."""
         for n, (last, first) in enumerate((s, g) for s in SURNAMES for g in GIVEN):
-            self.person(NUM_AGDREF=f"9000000{n:03d}", NOM=last, PRENOMS=first,
+            given = f"{first} {GIVEN[n * 7 % len(GIVEN)]}" if n % 3 == 0 else first
+            self.person(NUM_AGDREF=f"9000000{n:03d}", NOM=last, PRENOMS=given,
                         DATE_NAISSANCE=f"{1 + n % 28:02d}/{1 + n % 12:02d}/{1970 + n % 30}",
                         NATIONALITE=COUNTRIES[n % len(COUNTRIES)])
         return self

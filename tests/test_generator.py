@@ -81,6 +81,10 @@ def test_identity_noise_rates(truth, system):
             eligible = records.join(truth["persons"], on="person_id").filter(
                 pl.col("birth_precision") == "day")
         _assert_rate(int((eligible[flag] == "1").sum()), eligible.height, REALISM[rate], flag)
+    # only a person with several given names can lose all but the first (empty otherwise)
+    several = records.filter(pl.col("given_names_dropped").is_not_null())
+    _assert_rate(int((several["given_names_dropped"] == "1").sum()), several.height,
+                 REALISM[f"{system}_first_given_name_only"], "first given name only")
     with_file = records.filter(pl.col("agdref_number_state") != "none_exists")
     states = with_file["agdref_number_state"]
     _assert_rate(int((states == "missing").sum()), with_file.height,
@@ -204,3 +208,27 @@ def test_transliteration_variants_between_systems(truth, sources):
         (pl.col("NOM") != pl.col("A_NOM"))
         | (pl.col("PRENOMS").str.replace_all(",", "") != pl.col("A_PRENOMS")))
     assert differs.height == variants.height
+
+
+def test_an_asylum_attestation_starts_before_the_claim_reaches_ofpra(truth, sources):
+    """The prefecture registers a claim and issues its ADA, then the claimant sends it to
+    OFPRA within 21 days: each TélémOfpra claim's person holds an ADA starting within the
+    declared number of days before the date of introduction."""
+    low = REALISM["asylum_registered_min_days_before_claim"]
+    high = REALISM["asylum_registered_max_days_before_claim"]
+    # strict=False: the planted defective rows read as null
+    claims = sources["telemofpra"].select(
+        ("telemofpra:" + pl.col("NUM_OFPRA")).alias("record_key"),
+        pl.col("DATE_INTRODUCTION").str.to_date("%d/%m/%Y", strict=False).alias("claim")).unique()
+    owners = truth["persons"].select(
+        "person_id", pl.col("agdref_numbers").str.split("|").alias("NUM_AGDREF")
+    ).explode("NUM_AGDREF")
+    attestations = sources["agdref_titres"].filter(pl.col("TYPE_TITRE") == "ADA").select(
+        "NUM_AGDREF", pl.col("DATE_DEBUT").str.to_date("%d/%m/%Y", strict=False).alias("start"))
+    gaps = (truth["records"].join(claims, on="record_key").join(owners, on="person_id")
+            .join(attestations, on="NUM_AGDREF")
+            .with_columns(days=(pl.col("claim") - pl.col("start")).dt.total_days())
+            .filter(pl.col("days").is_between(0, 60))
+            .group_by("record_key").agg(pl.col("days").min()))
+    assert gaps.height > 0.8 * claims.height
+    assert gaps["days"].min() == low and gaps["days"].max() == high

@@ -121,6 +121,53 @@ def test_files_without_the_same_entry_and_birth_dates_are_not_merged(tmp_path, c
         assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
 
 
+@pytest.mark.parametrize(("given_on_record", "outcome"), [
+    # the second given names tell the namesakes apart
+    ("MAMADOU ALPHA", ("LINKED", "PROBABILISTIC", PERSON)),
+    # only the first given name on the list's row: both files are as likely
+    ("MAMADOU", ("REVIEW", "SEVERAL_CANDIDATES", RECORD)),
+])
+def test_the_other_given_names_tell_namesakes_apart(tmp_path, con, given_on_record,
+                                                    outcome):
+    # two files of one name and birth date, in the same department, with another second
+    # given name each
+    inbox = Inbox(tmp_path, con).person(PRENOMS="MAMADOU ALPHA").others()
+    inbox.person(NUM_AGDREF=SECOND, PRENOMS="MAMADOU SAIDOU", DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", PRENOMS=given_on_record).decide()
+    assert link_of(con) == outcome
+    weights = dict(con.execute(
+        "SELECT num_agdref, weight_other_given_names FROM identity_scores "
+        "WHERE record_key = ?", [RECORD]).fetchall())
+    if given_on_record == "MAMADOU ALPHA":
+        assert weights[PERSON] > 0 > weights[SECOND]
+    else:
+        assert weights[PERSON] == weights[SECOND] < 0
+
+
+def test_the_claim_s_asylum_attestation_tells_namesakes_apart(tmp_path, con):
+    # Two files of one name and birth date; only the first holds the ADA the prefecture
+    # issued when it registered this claim (the builders' ADA starts on the day the claim
+    # reached OFPRA, within the days allowed).
+    inbox = Inbox(tmp_path, con).person().title().others()
+    inbox.person(NUM_AGDREF=SECOND, DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+    weights = dict(con.execute(
+        "SELECT num_agdref, weight_asylum_claim FROM identity_scores WHERE record_key = ?",
+        [RECORD]).fetchall())
+    assert weights[PERSON] > 0 > weights[SECOND]
+
+
+def test_an_attestation_of_another_claim_is_evidence_against(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().title(DATE_DEBUT="02/01/2023",
+                                                DATE_FIN="01/01/2024").others()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    weight, = con.execute("SELECT weight_asylum_claim FROM identity_scores "
+                          "WHERE record_key = ? AND num_agdref = ?",
+                          [RECORD, PERSON]).fetchone()
+    assert weight < 0
+
+
 def test_the_prior_falls_with_the_number_of_files_and_never_rises():
     model = {**linkage.read_model(), linkage.TRAINED_ON_FILES: 1_000}
     prior = model["probability_two_random_records_match"]

@@ -1,8 +1,9 @@
 """Probabilistic identity linkage with Splink (DESIGN.md step 3).
 
 TélémOfpra and GENESIS records are scored against AGDREF files, and AGDREF files
-against each other, by a Fellegi-Sunter model: surname, first given name, birth date,
-sex, nationality and department, each compared on levels suited to transliterated
+against each other, by a Fellegi-Sunter model: surname, first given name, the other
+given names, birth date, sex, nationality, department and, for an asylum claim, the
+file's asylum attestation, each compared on levels suited to transliterated
 names (exact with term-frequency adjustment, same skeleton, Jaro-Winkler, surname and
 given name swapped).
 Its parameters were estimated without labels (`train_model`) and are read from the
@@ -39,6 +40,12 @@ from splink.backends.duckdb import DuckDBAPI
 if TYPE_CHECKING:  # pyspark is the optional `spark` extra
     from splink.backends.spark import SparkAPI
 
+# Having no other given name is a level of its own (other_given_names_comparison), not a
+# missing value: Splink's warning that the comparison has no null level is expected.
+logging.getLogger("splink.internals.settings").addFilter(
+    lambda record: "No null level found for comparison other_given_names"
+    not in record.getMessage())
+
 MODELS = Path(__file__).parent / "models"
 MODEL_FILE = MODELS / "identity_model.json"
 THRESHOLDS_FILE = MODELS / "identity_thresholds.json"
@@ -54,10 +61,12 @@ TRAINED_ON_FILES = "agdref_files_at_training"
 COMPARISON_COLUMNS = {
     "surname": "surname",
     "given_name": "given_name",
+    "other_given_names": "other_given_names",
     "birth": "birth_date",
     "sex": "sex",
     "nationality": "nationality",
     "department": "department",
+    "asylum_claim": "asylum_claim",
 }
 # Share of one person's record and file in the same department (DESIGN.md: a list comes
 # from the department of domicile or of the prison, a file from its managing prefecture).
@@ -148,7 +157,61 @@ def comparisons() -> list:
     )
     sex = cl.ExactMatch("sex")
     nationality = cl.ExactMatch("nationality").configure(term_frequency_adjustments=True)
-    return [surname, given_name, birth, sex, nationality, department_comparison()]
+    return [surname, given_name, other_given_names_comparison(), birth, sex, nationality,
+            department_comparison(), asylum_claim_comparison()]
+
+
+# Days from an AGDREF file's asylum attestation (ADA) to the date a TélémOfpra claim was
+# introduced at OFPRA, on whichever side of the pair each is (the other side's is null).
+_REGISTERED_DAYS_BEFORE_CLAIM = (
+    "date_diff('day', coalesce(\"attestation_start_l\", \"attestation_start_r\"), "
+    "coalesce(\"claim_introduced_l\", \"claim_introduced_r\"))")
+
+
+def asylum_claim_comparison() -> cl.CustomComparison:
+    """For a TélémOfpra record: does the AGDREF file hold the asylum attestation of this
+    claim? The prefecture registers a claim and issues its ADA first, then the claimant
+    has 21 days to send it to OFPRA, whose date of introduction the list shows: an ADA
+    starting up to 45 days before it (a few days after, for a slip) is the claim's. A file
+    without any ADA, or with the ADAs of other claims only, is evidence against (whoever
+    claimed asylum holds one), weighed by the model's m like the rest. GENESIS records
+    and pairs of files: unknown."""
+    days = _REGISTERED_DAYS_BEFORE_CLAIM
+    return cl.CustomComparison(
+        output_column_name="asylum_claim",
+        comparison_description="the file's asylum attestation against the claim's date",
+        comparison_levels=[
+            cll.CustomLevel('"claim_introduced_l" IS NULL AND "claim_introduced_r" IS NULL',
+                            "no claim date on the record").configure(is_null_level=True),
+            cll.CustomLevel(f"{days} BETWEEN -7 AND 45", "an ADA issued for this claim"),
+            cll.CustomLevel('"attestation_start_l" IS NULL AND "attestation_start_r" IS NULL',
+                            "the file holds no ADA"),
+            cll.ElseLevel(),  # ADAs of other claims only
+        ],
+    )
+
+
+def other_given_names_comparison() -> cl.CustomComparison:
+    """The given names after the first (linkage_records.sql), which tell apart namesakes
+    who share surname and first given name. Having none is itself a level, not unknown:
+    a row keeping only the first given name where the file has several is a common slip
+    (a register with one field), weighed by the model's m like any other disagreement,
+    while two different second given names are strong evidence against."""
+    both, one = ('"other_given_names_l" IS NULL AND "other_given_names_r" IS NULL',
+                 '"other_given_names_l" IS NULL OR "other_given_names_r" IS NULL')
+    return cl.CustomComparison(
+        output_column_name="other_given_names",
+        comparison_description="given names after the first (ASCII, letters only)",
+        comparison_levels=[
+            cll.CustomLevel(both, "neither has another given name"),
+            cll.CustomLevel(one, "only one has other given names"),
+            cll.ExactMatchLevel("other_given_names", term_frequency_adjustments=True),
+            cll.CustomLevel('"other_given_skeleton_l" = "other_given_skeleton_r"',
+                            "same skeleton"),
+            cll.JaroWinklerLevel("other_given_names", 0.88),
+            cll.ElseLevel(),
+        ],
+    )
 
 
 def department_comparison() -> cl.CustomComparison:

@@ -36,12 +36,20 @@ REALISM = {
     "telemofpra_name_swap": 0.03,
     "genesis_name_swap": 0.06,
     "given_names_comma_separated": 0.2,
+    # a row that keeps the first given name only (a register with one field, a clerk in
+    # a hurry): the file has them all
+    "telemofpra_first_given_name_only": 0.10,
+    "genesis_first_given_name_only": 0.20,
     "genesis_alias": 0.25,
     "telemofpra_birth_partial_on_row": 0.03,
     "genesis_birth_partial_on_row": 0.06,
     # person-level birth dates (the same in every system)
     "birth_date_placeholder_0101": 0.06,
     "birth_date_unknown_0000": 0.03,
+    # the ADA starts when the prefecture registers the claim, 1 to 21 days before OFPRA's
+    # date of introduction (days)
+    "asylum_registered_min_days_before_claim": 1,
+    "asylum_registered_max_days_before_claim": 21,
     # AGDREF numbers on source rows
     "telemofpra_agdref_missing": 0.20,
     "telemofpra_agdref_wrong": 0.02,
@@ -109,6 +117,8 @@ class Generator:
         # Moves between departments draw from a stream of their own: the rest of the
         # data stays what the same seed gave before they were modelled.
         self.moves = random.Random(f"{seed}:moves")
+        self.given_names = random.Random(f"{seed}:given-names")  # the same, for dropped names
+        self.registrations = random.Random(f"{seed}:registrations")  # and for ADA dates
         self.persons: list[Person] = []
         self.numbers: set[str] = set()
         self.number_list: list[str] = []
@@ -144,6 +154,7 @@ class Generator:
                 p.situation, p.family = situation.code, family
                 p.protected, p.flaggable_on = situation.protected, situation.flaggable_on
                 situation.plant(p, self.rng, self.as_of, {})
+                self._registered_before_claim(p)
                 if p.in_agdref:
                     p.agdref_numbers.append(self.new_agdref_number())
                     p.file_departments.append(p.department)
@@ -171,6 +182,17 @@ class Generator:
                 p.situation = "NAMESAKE"
                 self._background_title(p)
                 self.persons.append(p)
+
+    def _registered_before_claim(self, p: Person) -> None:
+        """The prefecture registers an asylum claim and issues its attestation (ADA) first;
+        the claimant then has 21 days to send it to OFPRA, whose date of introduction is
+        the one TélémOfpra shows."""
+        claims = {d["claim_date"] for d in p.decisions}
+        for title in p.titles:
+            if title["type"] == "ADA" and title["start"] in claims:
+                title["start"] -= days(self.registrations.randint(
+                    REALISM["asylum_registered_min_days_before_claim"],
+                    REALISM["asylum_registered_max_days_before_claim"]))
 
     def elsewhere(self, department: str, rate: str) -> str:
         """Another department of the scale, at the realism rate `rate`, else `department`."""
@@ -221,10 +243,16 @@ class Generator:
             last, firsts = firsts[0], [p.last_name] + firsts[1:]
         separator = ", " if len(firsts) > 1 and self.rng.random() < REALISM[
             "given_names_comma_separated"] else " "
+        dropped = None  # stays None with a single given name: nothing to drop
+        if len(firsts) > 1:
+            dropped = self.given_names.random() < REALISM[f"{system}_first_given_name_only"]
+            if dropped:
+                firsts = firsts[:1]
         birth, partial = self.birth_text(p, REALISM[f"{system}_birth_partial_on_row"])
         number, number_state = self.source_agdref_number(p, system)
         return {"NOM": last, "PRENOMS": separator.join(firsts), "DATE_NAISSANCE": birth,
                 "NUM_AGDREF": number, "_variant": variant, "_swapped": swapped,
+                "_given_names_dropped": dropped,
                 "_partial": partial, "_number_state": number_state}
 
     def source_agdref_number(self, p: Person, system: str) -> tuple[str, str]:
@@ -425,6 +453,9 @@ class Generator:
             "name_variant": int(bool(noise.get("_variant"))),
             "name_swapped": int(bool(noise.get("_swapped"))),
             "birth_partial_on_row": int(bool(noise.get("_partial"))),
+            # empty when the person has a single given name
+            "given_names_dropped": ("" if noise.get("_given_names_dropped") is None
+                                    else int(noise["_given_names_dropped"])),
             "agdref_number_state": noise.get("_number_state", ""),
         })
 

@@ -47,20 +47,21 @@ CREATE OR REPLACE TEMP MACRO identities_agree(s, p) AS
                      p.usual_name_ascii, p.first_names_ascii)
          OR skeletons_agree(s, p));
 
--- One identity per source person record: the latest row that carried it, and every
--- well-formed AGDREF number any of its rows gave.
+-- One identity per source person record: the latest row that carried it (with, for a
+-- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
+-- AGDREF number any of its rows gave.
 CREATE OR REPLACE TEMP TABLE source_identities AS
 WITH rows AS (
     SELECT 'telemofpra' AS system, 'telemofpra:' || num_ofpra AS record_key, num_agdref,
            last_name_ascii, first_names_ascii, sex, birth_year, birth_month, birth_day,
-           birth_date, birth_date_is_placeholder, nationality, department, extraction_date, file_name,
-           line_number
+           birth_date, birth_date_is_placeholder, nationality, department, claim_date,
+           extraction_date, file_name, line_number
     FROM staging.asylum_decisions WHERE extraction_date <= getvariable('run_date')
     UNION ALL
     SELECT 'genesis', 'genesis:' || establishment_code || ':' || committal_number,
            num_agdref, last_name_ascii, first_names_ascii, sex, birth_year, birth_month,
-           birth_day, birth_date, birth_date_is_placeholder, nationality, department, extraction_date,
-           file_name, line_number
+           birth_day, birth_date, birth_date_is_placeholder, nationality, department,
+           NULL::DATE, extraction_date, file_name, line_number
     FROM staging.detainees WHERE extraction_date <= getvariable('run_date')
 ), numbers AS (
     SELECT record_key, list(DISTINCT num_agdref ORDER BY num_agdref)

@@ -80,8 +80,8 @@ SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_s
             WHEN s.nationality = p.nationality THEN 'SAME' ELSE 'DIFFERENT' END
            AS nationality_agreement,
        sc.match_probability, sc.match_weight, sc.weight_surname, sc.weight_given_name,
-       sc.weight_birth, sc.weight_sex, sc.weight_nationality,
-       sc.weight_department,
+       sc.weight_other_given_names, sc.weight_birth, sc.weight_sex, sc.weight_nationality,
+       sc.weight_department, sc.weight_asylum_claim,
        d.decision
 FROM all_pairs pr
 JOIN sides s USING (record_key)

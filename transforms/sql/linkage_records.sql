@@ -1,8 +1,11 @@
 -- The names Splink compares (transforms/linkage.py), one row per way a person is
 -- written: a TélémOfpra or GENESIS record's latest identity and every GENESIS alias
--- (written "SURNAME Given"), the record with surname and first given name swapped, an AGDREF file under its surname and under its usual name.
+-- (written "SURNAME Given"), the record with surname and first given name swapped, an
+-- AGDREF file under its surname and under its usual name. The given names after the
+-- first are the record's or the file's, the same on each of its rows.
 -- The department: of the list (TélémOfpra domicile, GENESIS establishment) or managing
--- the AGDREF file.
+-- the AGDREF file. An AGDREF file has its rows once for each asylum attestation (ADA) it
+-- holds, to be compared with the date a TélémOfpra claim was introduced.
 -- Birth dates: a 01/01 placeholder keeps only its year (weak evidence), unknown parts
 -- stay NULL. Read after core_identity.sql (temp table source_identities).
 WITH aliases AS (
@@ -42,18 +45,36 @@ WITH aliases AS (
            nullif(first_name_skeleton(given_names), '') AS first_skeleton,
            compact_name(given_names) <> '' AS known
     FROM (SELECT DISTINCT given_names FROM names)
+), attestations AS (  -- asylum attestations of each file, the latest first
+    SELECT num_agdref, start_date,
+           row_number() OVER (PARTITION BY num_agdref ORDER BY start_date DESC) AS attestation
+    FROM (SELECT DISTINCT num_agdref, start_date FROM core.residence_titles
+          WHERE title_type = 'ADA' AND start_date IS NOT NULL)
 ), identities AS (
-    SELECT record_key, numbers[1] AS number_given, sex, birth_year, birth_month, birth_day, birth_date,
-           birth_date_is_placeholder, nationality, department
+    SELECT record_key, 0 AS attestation, numbers[1] AS number_given, sex, birth_year,
+           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
+           department, first_names_ascii, claim_date AS claim_introduced,
+           NULL::DATE AS attestation_start
     FROM source_identities
     UNION ALL
-    SELECT 'agdref:' || num_agdref, num_agdref, sex, birth_year, birth_month, birth_day, birth_date,
-           birth_date_is_placeholder, nationality, department
-    FROM core.persons
+    SELECT 'agdref:' || p.num_agdref, coalesce(a.attestation, 0), p.num_agdref, p.sex,
+           p.birth_year, p.birth_month, p.birth_day, p.birth_date,
+           p.birth_date_is_placeholder, p.nationality, p.department, p.first_names_ascii,
+           NULL, a.start_date
+    FROM core.persons p LEFT JOIN attestations a USING (num_agdref)
+), other_given AS (  -- the given names after the first, whichever way the name is written
+    SELECT first_names_ascii,
+           nullif(compact_name(regexp_replace(trim(first_names_ascii), '^\S+', '')), '')
+               AS other_compact,
+           nullif(name_skeleton(regexp_replace(trim(first_names_ascii), '^\S+', '')), '')
+               AS other_skeleton
+    FROM (SELECT DISTINCT first_names_ascii FROM identities)
 )
-SELECT n.dataset, n.record_key || '~' || n.variant AS unique_id, n.record_key,
+SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS unique_id,
+       n.record_key,
        s.compact AS surname, g.first_compact AS given_name, s.skeleton AS surname_skeleton,
        g.first_skeleton AS given_skeleton,
+       o.other_compact AS other_given_names, o.other_skeleton AS other_given_skeleton,
        i.birth_year,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_month END AS birth_month,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_day END AS birth_day,
@@ -61,10 +82,15 @@ SELECT n.dataset, n.record_key || '~' || n.variant AS unique_id, n.record_key,
        i.sex, i.nationality,
        -- where the list came from (domicile, establishment) or which prefecture manages the file
        i.department,
-       -- the number a row carries, on its own spelling only: what trains m (linkage.py)
-       CASE WHEN n.variant = 0 THEN i.number_given END AS number_given
+       -- a TélémOfpra record: when its claim reached OFPRA; an AGDREF file: when one of its
+       -- asylum attestations started, a row for each (the best-scoring row of a pair counts)
+       i.claim_introduced, i.attestation_start,
+       -- the number a row carries, on its own spelling and latest attestation only: what
+       -- trains m (linkage.py)
+       CASE WHEN n.variant = 0 AND i.attestation <= 1 THEN i.number_given END AS number_given
 FROM names n JOIN identities i USING (record_key)
 JOIN surnames s ON s.surname IS NOT DISTINCT FROM n.surname
 JOIN given g ON g.given_names IS NOT DISTINCT FROM n.given_names
+JOIN other_given o ON o.first_names_ascii IS NOT DISTINCT FROM i.first_names_ascii
 WHERE s.compact IS NOT NULL OR g.known
 ORDER BY n.dataset, unique_id
