@@ -20,6 +20,10 @@ CREATE OR REPLACE TEMP MACRO name_skeleton(s) AS
     without_repeats(regexp_replace(
         left(folded_sounds(s), 1) || regexp_replace(substr(folded_sounds(s), 2), '[AEIOU]', '', 'g'),
         'H$', ''));
+-- Several given names are written with single spaces (standardise.given_names): the
+-- first, and the others (linkage_records.sql compares both).
+CREATE OR REPLACE TEMP MACRO first_given_name(s) AS split_part(trim(coalesce(s, '')), ' ', 1);
+CREATE OR REPLACE TEMP MACRO other_given_names(s) AS
+    trim(regexp_replace(trim(coalesce(s, '')), '^\S+', ''));
 -- First given name only: the others come and go between sources.
-CREATE OR REPLACE TEMP MACRO first_name_skeleton(s) AS
-    name_skeleton(split_part(trim(coalesce(s, '')), ' ', 1));
+CREATE OR REPLACE TEMP MACRO first_name_skeleton(s) AS name_skeleton(first_given_name(s));

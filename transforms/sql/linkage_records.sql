@@ -18,7 +18,7 @@ WITH aliases AS (
     FROM source_identities
     UNION ALL
     -- surname and given name swapped: a common slip between systems
-    SELECT 'source', record_key, -1, split_part(trim(first_names_ascii), ' ', 1),
+    SELECT 'source', record_key, -1, first_given_name(first_names_ascii),
            last_name_ascii
     FROM source_identities WHERE first_names_ascii IS NOT NULL
     UNION ALL
@@ -40,7 +40,7 @@ WITH aliases AS (
     FROM (SELECT DISTINCT surname FROM names)
 ), given AS (
     SELECT given_names,
-           nullif(compact_name(split_part(trim(coalesce(given_names, '')), ' ', 1)), '')
+           nullif(compact_name(first_given_name(given_names)), '')
                AS first_compact,
            nullif(first_name_skeleton(given_names), '') AS first_skeleton,
            compact_name(given_names) <> '' AS known
@@ -64,10 +64,8 @@ WITH aliases AS (
     FROM core.persons p LEFT JOIN attestations a USING (num_agdref)
 ), other_given AS (  -- the given names after the first, whichever way the name is written
     SELECT first_names_ascii,
-           nullif(compact_name(regexp_replace(trim(first_names_ascii), '^\S+', '')), '')
-               AS other_compact,
-           nullif(name_skeleton(regexp_replace(trim(first_names_ascii), '^\S+', '')), '')
-               AS other_skeleton
+           nullif(compact_name(other_given_names(first_names_ascii)), '') AS other_compact,
+           nullif(name_skeleton(other_given_names(first_names_ascii)), '') AS other_skeleton
     FROM (SELECT DISTINCT first_names_ascii FROM identities)
 )
 SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS unique_id,
