@@ -378,10 +378,10 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
         planned = batch[0][0]
         return [_record(con, planned, FileOutcome(planned.file.file_name, planned.file.system,
                                                   "REJECTED", error=str(err)), run_id)]
-    parts = valid.partition_by("file_name", as_dict=True, maintain_order=True)
-    staged = check_staged(kind, pl.concat(
-        [standardise_rows(kind, parts.get((name,), valid.clear()), f.extraction_date, f.unit)
-         for name, f in files.items()]))
+    staged = check_staged(kind, standardise_rows(
+        kind, valid, pl.col("file_name").replace_strict(dates, return_dtype=pl.Date),
+        pl.col("file_name").replace_strict({n: f.unit for n, f in files.items()},
+                                           return_dtype=pl.String)))
     read = dict(rows.group_by("file_name").len().iter_rows())
     kept = dict(staged.group_by("file_name").len().iter_rows())
     bad = dict(quarantine.group_by("file_name").agg(pl.col("line_number").n_unique())

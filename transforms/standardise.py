@@ -95,18 +95,28 @@ def identity_columns(nationality: pl.Expr) -> list[pl.Expr]:
     ]
 
 
-def lineage_columns(extraction_date: date) -> list[pl.Expr]:
+# A file's extraction date or unit: one value, or an expression giving each row its
+# file's (the rows of several files of one kind are staged in one call).
+PerFile = date | str | pl.Expr
+
+
+def per_file(value: PerFile, dtype: pl.DataType) -> pl.Expr:
+    return value if isinstance(value, pl.Expr) else pl.lit(value, dtype=dtype)
+
+
+def lineage_columns(extraction_date: date | pl.Expr) -> list[pl.Expr]:
     return [
         pl.col("file_name"),
         pl.col("line_number"),
-        pl.lit(extraction_date, dtype=pl.Date).alias("extraction_date"),
+        per_file(extraction_date, pl.Date).alias("extraction_date"),
     ]
 
 
-def stage_asylum_decisions(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+def stage_asylum_decisions(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
+                           ) -> pl.DataFrame:
     return rows.select(
         *lineage_columns(extraction_date),
-        pl.lit(unit).alias("list_department"),
+        per_file(unit, pl.String).alias("list_department"),
         pl.col("NUM_OFPRA").alias("num_ofpra"),
         pl.col("NUM_AGDREF").alias("num_agdref_as_delivered"),
         *identity_columns(pl.col("NATIONALITE")),
@@ -131,9 +141,10 @@ def _alias_list(column: str) -> pl.Expr:
     )
 
 
-def stage_detainees(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+def stage_detainees(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
+                    ) -> pl.DataFrame:
     del unit  # the establishment code is in each row
-    nationality = pl.col("NATIONALITE").map_elements(country_code, return_dtype=pl.String)
+    nationality = pl.col("NATIONALITE").map_batches(_country_codes, return_dtype=pl.String)
     return rows.select(
         *lineage_columns(extraction_date),
         pl.col("CODE_ETABLISSEMENT").alias("establishment_code"),
@@ -143,7 +154,8 @@ def stage_detainees(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.
         pl.col("NUM_AGDREF").alias("num_agdref_as_delivered"),
         *identity_columns(nationality),
         _alias_list("ALIAS").alias("aliases"),
-        _alias_list("ALIAS").list.eval(ascii_upper(pl.element())).alias("aliases_ascii"),
+        _alias_list("ALIAS").map_batches(_ascii_upper_items, return_dtype=pl.List(pl.String))
+        .alias("aliases_ascii"),
         pl.col("LIEU_NAISSANCE").alias("birth_place"),
         pl.col("NATIONALITE").alias("nationality_as_delivered"),
         parse_date("DATE_ECROU").alias("committal_date"),
@@ -154,7 +166,24 @@ def stage_detainees(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.
     )
 
 
-def stage_agdref_persons(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+def _ascii_upper_items(lists: pl.Series) -> pl.Series:
+    """`ascii_upper` of every item of lists, each distinct item once (inside `list.eval`
+    the transliteration would run once per row: seconds for a few thousand detainees)."""
+    items = lists.explode().drop_nulls().unique()
+    mapping = pl.DataFrame({"item": items}).select("item", ascii_upper("item").alias("ascii"))
+    return lists.list.eval(pl.element().replace_strict(mapping["item"], mapping["ascii"],
+                                                       return_dtype=pl.String))
+
+
+def _country_codes(names: pl.Series) -> pl.Series:
+    """ISO codes of GENESIS country names, each distinct name looked up once."""
+    distinct = names.drop_nulls().unique().to_list()
+    return names.replace_strict({n: country_code(n) for n in distinct}, default=None,
+                                return_dtype=pl.String)
+
+
+def stage_agdref_persons(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
+                         ) -> pl.DataFrame:
     del unit
     return rows.select(
         *lineage_columns(extraction_date),
@@ -169,10 +198,11 @@ def stage_agdref_persons(rows: pl.DataFrame, extraction_date: date, unit: str) -
     )
 
 
-def stage_agdref_titles(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+def stage_agdref_titles(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
+                        ) -> pl.DataFrame:
     return rows.select(
         *lineage_columns(extraction_date),
-        pl.lit(unit).alias("department"),
+        per_file(unit, pl.String).alias("department"),
         pl.col("NUM_AGDREF").alias("num_agdref"),
         pl.col("TYPE_TITRE").alias("title_type"),
         parse_date("DATE_DEBUT").alias("start_date"),
@@ -181,10 +211,11 @@ def stage_agdref_titles(rows: pl.DataFrame, extraction_date: date, unit: str) ->
     )
 
 
-def stage_agdref_measures(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+def stage_agdref_measures(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
+                          ) -> pl.DataFrame:
     return rows.select(
         *lineage_columns(extraction_date),
-        pl.lit(unit).alias("department"),
+        per_file(unit, pl.String).alias("department"),
         pl.col("ID_MESURE").alias("measure_id"),
         pl.col("NUM_AGDREF").alias("num_agdref"),
         pl.col("TYPE_MESURE").alias("measure_type"),
@@ -200,10 +231,11 @@ def stage_agdref_measures(rows: pl.DataFrame, extraction_date: date, unit: str) 
     )
 
 
-def stage_agdref_events(rows: pl.DataFrame, extraction_date: date, unit: str) -> pl.DataFrame:
+def stage_agdref_events(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
+                        ) -> pl.DataFrame:
     return rows.select(
         *lineage_columns(extraction_date),
-        pl.lit(unit).alias("department"),
+        per_file(unit, pl.String).alias("department"),
         pl.col("ID_MESURE").alias("measure_id"),
         pl.col("TYPE_EVENEMENT").alias("event_type"),
         parse_date("DATE_EVENEMENT").alias("event_date"),
@@ -211,7 +243,7 @@ def stage_agdref_events(rows: pl.DataFrame, extraction_date: date, unit: str) ->
     )
 
 
-STAGERS: dict[str, Callable[[pl.DataFrame, date, str], pl.DataFrame]] = {
+STAGERS: dict[str, Callable[[pl.DataFrame, PerFile, PerFile], pl.DataFrame]] = {
     "telemofpra": stage_asylum_decisions,
     "genesis": stage_detainees,
     "agdref_personnes": stage_agdref_persons,
@@ -222,10 +254,12 @@ STAGERS: dict[str, Callable[[pl.DataFrame, date, str], pl.DataFrame]] = {
 
 
 def standardise_rows(
-    kind: str, valid_rows: pl.DataFrame, extraction_date: date, unit: str
+    kind: str, valid_rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
 ) -> pl.DataFrame:
-    """The staging columns of one file's valid rows, not yet checked (see check_staged,
-    which may check the rows of several files at once)."""
+    """The staging columns of valid rows, not yet checked (see check_staged): of one
+    file, or of several files of one kind with `extraction_date` and `unit` expressions
+    (a national inbox holds thousands of small weekly lists: one call each would cost a
+    minute)."""
     staged = STAGERS[kind](valid_rows, extraction_date, unit)
     return staged.select(list(STAGED_MODELS[kind].to_schema().columns))
 
