@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 def add_days(day: date, days: int) -> date:
     return day + timedelta(days=days)
 
 
+@lru_cache(maxsize=1 << 18)  # the rules ask the same few dates millions of times nationally
 def add_months(day: date, months: int) -> date:
     """Same day of the month `months` later (or earlier), clamped to the month's end."""
     index = day.year * 12 + (day.month - 1) + months
@@ -33,7 +35,11 @@ def age_in_years(birth: date, on: date) -> int:
     """Completed years on `on` (a person born on 29 February turns a year older on
     28 February in a common year, as `add_years` computes)."""
     years = on.year - birth.year
-    return years if add_years(birth, years) <= on else years - 1
+    # the birthday in `on`'s year, as add_years(birth, years) gives it, compared by
+    # (month, day) without building the date: asked for every identity of every candidate
+    birthday = (birth.month, 28 if (birth.month, birth.day) == (2, 29)
+                and not calendar.isleap(on.year) else birth.day)
+    return years if birthday <= (on.month, on.day) else years - 1
 
 
 def latest_possible_birth(year: int | None, month: int | None, day: int | None,
