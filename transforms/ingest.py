@@ -368,20 +368,20 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
     kind = batch[0][0].file.kind
     files = {p.file.file_name: p.file for p, _ in batch}
     rows = pl.concat([s.rows for _, s in batch])
-    dates = {name: f.extraction_date for name, f in files.items()}
+    # each row's file's extraction date and unit
+    extraction_dates = pl.col("file_name").replace_strict(
+        {name: f.extraction_date for name, f in files.items()}, return_dtype=pl.Date)
+    units = pl.col("file_name").replace_strict({name: f.unit for name, f in files.items()},
+                                               return_dtype=pl.String)
     try:
-        valid, quarantine = split_valid_rows(
-            rows, kind, pl.col("file_name").replace_strict(dates, return_dtype=pl.Date))
+        valid, quarantine = split_valid_rows(rows, kind, extraction_dates)
     except UnreadableFile as err:
         if len(batch) > 1:
             return [o for item in batch for o in _load_batch(con, [item], run_id)]
         planned = batch[0][0]
         return [_record(con, planned, FileOutcome(planned.file.file_name, planned.file.system,
                                                   "REJECTED", error=str(err)), run_id)]
-    staged = check_staged(kind, standardise_rows(
-        kind, valid, pl.col("file_name").replace_strict(dates, return_dtype=pl.Date),
-        pl.col("file_name").replace_strict({n: f.unit for n, f in files.items()},
-                                           return_dtype=pl.String)))
+    staged = check_staged(kind, standardise_rows(kind, valid, extraction_dates, units))
     read = dict(rows.group_by("file_name").len().iter_rows())
     kept = dict(staged.group_by("file_name").len().iter_rows())
     bad = dict(quarantine.group_by("file_name").agg(pl.col("line_number").n_unique())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 import polars as pl
 from anyascii import anyascii
@@ -25,7 +26,8 @@ def ascii_upper(column: pl.Expr | str) -> pl.Expr:
     """Names for comparison: ASCII transliteration (DuckDB string distances work on
     bytes), upper case, separators (hyphen, apostrophe, comma, dot) as single spaces."""
     expr = pl.col(column) if isinstance(column, str) else column
-    transliterated = expr.map_batches(_transliterate, return_dtype=pl.String)
+    transliterated = expr.map_batches(partial(once_per_distinct, anyascii),
+                                      return_dtype=pl.String)
     return (
         transliterated.str.to_uppercase()
         .str.replace_all(r"[^A-Z0-9]+", " ")
@@ -34,14 +36,12 @@ def ascii_upper(column: pl.Expr | str) -> pl.Expr:
     )
 
 
-def _transliterate(series: pl.Series) -> pl.Series:
-    # Transliterate each distinct value once: names repeat a lot at national scale.
-    distinct = series.drop_nulls().unique()
-    non_ascii = distinct.filter(~distinct.str.contains(r"^[\x00-\x7F]*$"))
-    if non_ascii.len() == 0:
-        return series
-    mapping = {value: anyascii(value) for value in non_ascii.to_list()}
-    return series.replace(mapping)
+def once_per_distinct(convert: Callable[[str], str | None], values: pl.Series) -> pl.Series:
+    """`convert` of each value, called once per distinct value: names and country names
+    repeat a lot at national scale."""
+    distinct = values.drop_nulls().unique().to_list()
+    return values.replace_strict({v: convert(v) for v in distinct}, default=None,
+                                 return_dtype=pl.String)
 
 
 def agdref_number(column: str) -> pl.Expr:
@@ -104,7 +104,7 @@ def per_file(value: PerFile, dtype: pl.DataType) -> pl.Expr:
     return value if isinstance(value, pl.Expr) else pl.lit(value, dtype=dtype)
 
 
-def lineage_columns(extraction_date: date | pl.Expr) -> list[pl.Expr]:
+def lineage_columns(extraction_date: PerFile) -> list[pl.Expr]:
     return [
         pl.col("file_name"),
         pl.col("line_number"),
@@ -144,7 +144,8 @@ def _alias_list(column: str) -> pl.Expr:
 def stage_detainees(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
                     ) -> pl.DataFrame:
     del unit  # the establishment code is in each row
-    nationality = pl.col("NATIONALITE").map_batches(_country_codes, return_dtype=pl.String)
+    nationality = pl.col("NATIONALITE").map_batches(partial(once_per_distinct, country_code),
+                                                    return_dtype=pl.String)
     return rows.select(
         *lineage_columns(extraction_date),
         pl.col("CODE_ETABLISSEMENT").alias("establishment_code"),
@@ -173,13 +174,6 @@ def _ascii_upper_items(lists: pl.Series) -> pl.Series:
     mapping = pl.DataFrame({"item": items}).select("item", ascii_upper("item").alias("ascii"))
     return lists.list.eval(pl.element().replace_strict(mapping["item"], mapping["ascii"],
                                                        return_dtype=pl.String))
-
-
-def _country_codes(names: pl.Series) -> pl.Series:
-    """ISO codes of GENESIS country names, each distinct name looked up once."""
-    distinct = names.drop_nulls().unique().to_list()
-    return names.replace_strict({n: country_code(n) for n in distinct}, default=None,
-                                return_dtype=pl.String)
 
 
 def stage_agdref_persons(rows: pl.DataFrame, extraction_date: PerFile, unit: PerFile
