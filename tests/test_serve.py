@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -25,13 +26,24 @@ pytestmark = pytest.mark.slow
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def api(url: str, path: str, body: dict | None = None):
+# The codes the Prefect client itself retries: the server answers 503 when its SQLite
+# database is busy (CI once saw it on create_flow_run while the scheduler was writing).
+RETRYABLE = {429, 502, 503}
+
+
+def api(url: str, path: str, body: dict | None = None, attempts: int = 6):
     request = urllib.request.Request(
         f"{url}{path}", method="POST" if body is not None else "GET",
         data=json.dumps(body).encode() if body is not None else None,
         headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            if error.code not in RETRYABLE or attempt == attempts - 1:
+                raise
+            time.sleep(2 ** attempt)
 
 
 def wait_for(condition, timeout: float, every: float = 2):
