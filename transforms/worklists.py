@@ -150,15 +150,49 @@ class Facts:
                    for c in self.candidates.get(record_key, ()))
 
 
-def _rows(con: duckdb.DuckDBPyConnection, table: str, order: str, where: str = "true"
-          ) -> list[dict]:
-    relation = con.sql(f"SELECT * FROM core.{table} WHERE {where} ORDER BY {order}")  # noqa: S608
+# The columns of `core` the rules read, and no other: names, and what no rule weighs,
+# stay in the warehouse (and out of the memory of the rules).
+READ_COLUMNS = {
+    "persons": ("person_key", "num_agdref", "department", "birth_year", "birth_month",
+                "birth_day", "birth_date_is_placeholder", "nationality", "entry_date",
+                "french_family_link", "file_status", "source_row"),
+    "residence_titles": ("num_agdref", "department", "title_type", "start_date", "end_date",
+                         "title_status", "source_row"),
+    "removal_measures": ("measure_id", "num_agdref", "person_key", "department",
+                         "measure_type", "decision_date", "notification_date",
+                         "departure_period_days", "notification_situation",
+                         "member_state_acceptance_date", "appeal_status", "measure_status",
+                         "last_event_type", "last_event_date", "departure_date", "absconded",
+                         "source_row", "event_rows"),
+    "asylum_decisions": ("decision_key", "record_key", "num_ofpra", "department",
+                         "claim_type", "procedure", "claim_date", "deciding_body", "outcome",
+                         "decision_basis", "decision_date", "cnda_mode", "notification_date",
+                         "final_date", "first_list_date", "first_notified_list_date",
+                         "first_final_list_date", "source_rows"),
+    "detentions": ("record_key", "establishment_code", "department", "committal_number",
+                   "penal_category", "sentence_days", "release_date", "itf", "birth_year",
+                   "birth_month", "birth_day", "birth_date_is_placeholder", "nationality",
+                   "previous_release_date", "source_row"),
+    "person_links": ("record_key", "person_key", "link_status", "link_rule"),
+    "record_identities": ("record_key", "birth_year", "birth_month", "birth_day",
+                          "birth_date_is_placeholder", "nationality", "department",
+                          "source_row"),
+    "identity_candidates": ("record_key", "num_agdref", "evidence", "source_row"),
+}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, order: str, where: str = "true",
+          source: str | None = None) -> list[dict]:
+    """READ_COLUMNS of `table`, read from `source` (default: the core table)."""
+    columns = ", ".join(READ_COLUMNS[table])
+    relation = con.sql(f"SELECT {columns} FROM {source or 'core.' + table} "  # noqa: S608
+                       f"WHERE {where} ORDER BY {order}")
     return relation.pl().to_dicts()
 
 
 def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
-    """The rows the rules read. AGDREF files (with their titles and links) and the
-    candidates of AGDREF files only when a rule can reach them (rule_files.sql):
+    """The rows the rules read (READ_COLUMNS). AGDREF files (with their titles and links)
+    and the candidates of AGDREF files only when a rule can reach them (rule_files.sql):
     nationally most files are people no list is about, and reading them into Python
     would cost minutes and gigabytes."""
     con.execute(read_sql("rule_files.sql"))
@@ -175,8 +209,8 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
         "system <> 'agdref' OR record_key IN (SELECT 'agdref:' || num_agdref FROM rule_files)")}
     facts.identities = {i["record_key"]: i for i in _rows(con, "record_identities",
                                                            "record_key")}
-    for c in con.sql("SELECT * FROM rule_candidates ORDER BY record_key, num_agdref"
-                     ).pl().to_dicts():
+    for c in _rows(con, "identity_candidates", "record_key, num_agdref",
+                   source="rule_candidates"):
         facts.candidates[c["record_key"]].append(c)
     return facts.index()
 
