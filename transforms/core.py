@@ -69,15 +69,68 @@ def identity_records(con: duckdb.DuckDBPyConnection, run_date: date) -> pl.DataF
 def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
                      model: dict, spark=None) -> None:
     """Splink scores, on connections of its own (spilling privately beside the
-    warehouse), each record against the AGDREF files and the files among themselves; the
-    scores come back as temp table identity_scores."""
-    scores = linkage.score_pairs(records, model, spark=spark,
-                                 connect=partial(warehouse.scratch_connection, con))
-    con.register("_scores", scores.to_arrow())
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE identity_scores AS SELECT * FROM _scores")
-    finally:
-        con.unregister("_scores")
+    warehouse), each record against the AGDREF files and the files among themselves,
+    reusing what the previous night proved of the pairs of files (linkage.duplicates_pass);
+    the scores come back as temp table identity_scores, tonight's memory replaces the
+    previous one."""
+    scores, memory = linkage.score_remembering(
+        records, model, read_duplicates_memory(con), spark=spark,
+        connect=partial(warehouse.scratch_connection, con))
+    warehouse.replace_table(con, "identity_scores", scores, temporary=True)
+    write_duplicates_memory(con, memory)
+
+
+# What a night's pass over pairs of AGDREF files leaves to the next (linkage.DuplicatesMemory).
+MEMORY_TABLES = {
+    "core.duplicates_memory_files": (
+        "files", "AGDREF files as the last duplicates pass compared them, one row per "
+        "spelling (linkage_records.sql): the next night scores again the pairs of the files "
+        "that changed", "as compared by the last duplicates pass (linkage_records.sql)"),
+    "core.duplicates_memory_pairs": (
+        "pairs", "pairs of two AGDREF files the last duplicates pass scored from "
+        "linkage.REMEMBER_FROM_WEIGHT (num_agdref: the greater file; record_key: the "
+        "lesser), scored again the next night", "of the pair's best spelling, as in "
+        "core.link_review"),
+}
+MEMORY_STATE = "core.duplicates_memory"
+
+
+def read_duplicates_memory(con: duckdb.DuckDBPyConnection) -> linkage.DuplicatesMemory | None:
+    """The previous night's memory, or None (first night, or none kept)."""
+    known = {r[0] for r in con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database()").fetchall()}
+    if not {MEMORY_STATE, *MEMORY_TABLES} <= known:
+        return None
+    state = con.sql(f"SELECT model_key, prior, ceiling FROM {MEMORY_STATE}").fetchall()  # noqa: S608
+    if len(state) != 1:
+        return None
+    frames = {field: con.sql(f"SELECT * FROM {table}").pl()  # noqa: S608 (fixed names)
+              for table, (field, _, _) in MEMORY_TABLES.items()}
+    return linkage.DuplicatesMemory(**frames, model_key=state[0][0], prior=state[0][1],
+                                    ceiling=state[0][2])
+
+
+def write_duplicates_memory(con: duckdb.DuckDBPyConnection,
+                            memory: linkage.DuplicatesMemory | None) -> None:
+    """Replace the memory (none: drop it, the next night scores every pair)."""
+    if memory is None:
+        for table in (MEMORY_STATE, *MEMORY_TABLES):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        return
+    for table, (field, description, columns) in MEMORY_TABLES.items():
+        frame = getattr(memory, field)
+        warehouse.replace_table(con, table, frame)
+        warehouse.describe(con, table, description,
+                           {column: f"{column}, {columns}" for column in frame.columns})
+    warehouse.replace_table(con, MEMORY_STATE, pl.DataFrame(
+        {"model_key": [memory.model_key], "prior": [memory.prior], "ceiling": [memory.ceiling]}))
+    warehouse.describe(
+        con, MEMORY_STATE, "the model and prior of the last duplicates pass, and the match "
+        "weight no pair of two AGDREF files left out of core.duplicates_memory_pairs reached",
+        {"model_key": "digest of the model, blocking and columns the pass scored with",
+         "prior": "the prior (probability two random files are one person) it used",
+         "ceiling": "no pair of files missing from the pairs table weighed this much"})
 
 
 def link_persons(con: duckdb.DuckDBPyConnection, thresholds: linkage.Thresholds) -> None:

@@ -20,9 +20,11 @@ out; nothing here reads the clock or the environment.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,8 @@ import splink.comparison_library as cl
 import sqlglot
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
+from splink.internals.input_column import InputColumn
+from splink.internals.term_frequencies import term_frequencies_for_single_column_sql
 
 if TYPE_CHECKING:  # pyspark is the optional `spark` extra
     from splink.backends.spark import SparkAPI
@@ -234,18 +238,22 @@ def department_comparison() -> cl.CustomComparison:
     )
 
 
+# Columns a pair must share to be scored (record_blocking says why).
+BLOCKING_KEYS = (
+    ("birth_year", "surname_skeleton", "given_skeleton"),
+    ("birth_date", "nationality"),
+    ("birth_date", "surname_skeleton"),
+    ("birth_date", "given_skeleton"),
+)
+
+
 def record_blocking() -> list:
     """Pairs of a record and an AGDREF file worth scoring at national volume (millions of
     files, names drawn from a few hundred): the birth year with both name skeletons, or
     the complete birth date with the nationality or either skeleton. On the generator's
     region set they keep 99.7 % of the true pairs of spellings, and cost one linked record
     of 15,934 against the looser (birth year, surname skeleton) (benchmarks/README.md)."""
-    return [
-        block_on("birth_year", "surname_skeleton", "given_skeleton"),
-        block_on("birth_date", "nationality"),
-        block_on("birth_date", "surname_skeleton"),
-        block_on("birth_date", "given_skeleton"),
-    ]
+    return [block_on(*keys) for keys in BLOCKING_KEYS]
 
 
 def file_blocking() -> list:
@@ -381,32 +389,195 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
     and probability and the weight of each comparison (what an agent reads to decide).
     Each pass runs on a connection of its own from `connect` (Splink writes its tables
     into it), or on `spark` (a SparkSession)."""
+    return score_remembering(records, model, None, keep_above, connect, spark)[0]
+
+
+def score_remembering(records: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
+                      keep_above: float = KEEP_ABOVE,
+                      connect: Callable[[], duckdb.DuckDBPyConnection] = duckdb.connect,
+                      spark=None) -> tuple[pl.DataFrame, DuplicatesMemory | None]:
+    """score_pairs, the pairs of two files scored again only where the previous night's
+    `memory` does not already prove the result (duplicates_pass); returns the pairs and
+    tonight's memory (None without AGDREF files)."""
     tables = _split(records)
     if tables["agdref"].num_rows == 0:
-        return _empty_pairs()
+        return _empty_pairs(), None
     model = prior_for(model, agdref_files(records))
-    passes = (
-        ("link_only", tables, record_blocking(), keep_above, _RECORD_PAIRS),
-        ("dedupe_only", {"agdref": tables["agdref"]}, file_blocking(), KEEP_DUPLICATES_ABOVE,
-         _FILE_PAIRS),
-    )
+    with connect() as con:
+        record_pairs = _predict(con, tables, model, "link_only", record_blocking(),
+                                _log2_odds(keep_above), _RECORD_PAIRS, spark)
+    files = records.filter(pl.col("dataset") == "agdref").drop("dataset")
+    file_pairs, remembered = duplicates_pass(files, model, memory, connect, spark)
+    duplicates = file_pairs.filter(
+        pl.col("match_weight") >= _log2_odds(KEEP_DUPLICATES_ABOVE))
+    return pl.concat([record_pairs, duplicates]).sort("record_key", "num_agdref"), remembered
+
+
+def _predict(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], model: dict,
+             link_type: str, blocking: list, from_weight: float, orient: tuple[str, str],
+             spark=None, count_terms_in: pa.Table | None = None) -> pl.DataFrame:
+    """One Splink pass over `tables`: the blocked pairs weighing at least `from_weight`,
+    the best spelling of each (`_best_spelling`). With `count_terms_in`, term
+    frequencies are counted there instead of in `tables` (with Splink's own SQL, so
+    that the weights are those of a pass over it to the last bit)."""
+    db_api = _backend(con, spark)
+    linker = _linker(tables, {
+        **model, "link_type": link_type,
+        "blocking_rules_to_generate_predictions": [
+            rule.create_blocking_rule_dict("duckdb") for rule in blocking],
+    }, db_api)
+    if count_terms_in is not None:
+        con.register("_counted", count_terms_in)
+        for column in term_frequency_columns(model):
+            counted = con.sql(term_frequencies_for_single_column_sql(
+                InputColumn(column, sqlglot_dialect_str="duckdb"), "_counted")).to_arrow_table()
+            linker.table_management.register_term_frequency_lookup(
+                db_api.register(counted, table_name=f"tf_{column}_{next(_REGISTERED)}"),
+                column)
+    predictions = linker.inference.predict(threshold_match_weight=from_weight,
+                                           warning_mode="never")
+    if spark is None:
+        table = predictions.physical_name
+    else:  # the pairs come back from Spark; the choice of spellings is the same SQL
+        table = "spark_predictions"
+        con.register(table, predictions.as_spark_dataframe().toArrow())
+    return _best_spelling(con, table, orient)
+
+
+# From one night to the next, a few AGDREF files change (about 1 %: 12,842 of 2,971,668
+# on the national bench), and scoring every pair of two files is most of identity
+# scoring. So each night remembers the pairs of two files weighing from this match
+# weight (a probability of one half; 6.6 bits under the duplicate threshold of 0.99),
+# and the next night scores afresh only the pairs touching a file that changed, and the
+# remembered pairs again (duplicates_pass). On the national bench, 0.9 M pairs of
+# spellings weigh that much (14 M from -8 bits), and a night moves weights by at most
+# 1.8 bits: three nights out of four reuse, the fourth scores every pair.
+REMEMBER_FROM_WEIGHT = 0.0
+# Floating-point slack added to the proven bound (weights are sums of a few logarithms).
+_ROUNDING = 1e-9
+
+
+@dataclass(frozen=True)
+class DuplicatesMemory:
+    """What a night's duplicates pass leaves to the next (kept in the warehouse,
+    core.duplicates_memory*): the AGDREF rows it compared (`files`), every pair of two
+    files scoring from REMEMBER_FROM_WEIGHT (`pairs`, their best spelling), the key of
+    the model and the prior it scored with, and `ceiling`: no pair of two files left
+    out of `pairs` weighed as much as this."""
+
+    files: pl.DataFrame
+    pairs: pl.DataFrame
+    model_key: str
+    prior: float
+    ceiling: float
+
+
+def model_key(model: dict, columns: list[str], backend: str) -> str:
+    """What must not change for remembered weights to stay comparable: the model but for
+    its nightly prior, the blocking, the threshold of memory, the compared columns and
+    the backend."""
+    fixed = {k: v for k, v in model.items() if k != "probability_two_random_records_match"}
+    text = json.dumps([fixed, BLOCKING_KEYS, REMEMBER_FROM_WEIGHT, sorted(columns), backend],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
+                    connect: Callable[[], duckdb.DuckDBPyConnection] = duckdb.connect,
+                    spark=None) -> tuple[pl.DataFrame, DuplicatesMemory]:
+    """Pairs of two AGDREF files (`files`: their rows as compared), from
+    REMEMBER_FROM_WEIGHT, exactly as a pass over every pair would score them.
+
+    A pair of two files that did not change since `memory` was made keeps its
+    comparison levels; only the prior and the term frequencies of the values it agrees
+    on exactly move its weight, by at most `weight_shift` (computed, not assumed). So a
+    pair left out of the memory still weighs under `ceiling + shift`. While that stays
+    under the duplicate threshold, only the pairs touching a changed file and the
+    remembered pairs are scored (Splink, tonight's term frequencies); otherwise, or
+    without a memory of the same model, every pair is, and the ceiling starts again
+    at REMEMBER_FROM_WEIGHT."""
+    backend = "duckdb" if spark is None else "spark"
+    key = model_key(model, files.columns, backend)
+    prior = model["probability_two_random_records_match"]
+    if memory is not None and memory.model_key == key and spark is None:
+        ceiling = memory.ceiling + weight_shift(memory, files, model) + _ROUNDING
+        if ceiling < _log2_odds(KEEP_DUPLICATES_ABOVE):
+            pairs = _rescore(files, model, memory, connect)
+            return pairs, DuplicatesMemory(files, pairs, key, prior, ceiling)
+    with connect() as con:
+        pairs = _predict(con, {"agdref": files.to_arrow()}, model, "dedupe_only",
+                         file_blocking(), REMEMBER_FROM_WEIGHT, _FILE_PAIRS, spark)
+    return pairs, DuplicatesMemory(files, pairs, key, prior, REMEMBER_FROM_WEIGHT)
+
+
+def term_frequency_columns(model: dict) -> dict[str, float]:
+    """Column → weight of its term-frequency adjustment, as the model applies them."""
+    return {level["tf_adjustment_column"]: level.get("tf_adjustment_weight", 1.0)
+            for comparison in model["comparisons"]
+            for level in comparison["comparison_levels"] if level.get("tf_adjustment_column")}
+
+
+def term_frequencies(files: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Each value of `column`, its rows and its share of the rows where it is known, as
+    Splink counts it (term_frequencies_for_single_column_sql)."""
+    known = files.filter(pl.col(column).is_not_null())
+    return known.group_by(column).agg(pl.len().cast(pl.Int64).alias("rows")).with_columns(
+        (pl.col("rows").cast(pl.Float64) / known.height).alias(f"tf_{column}"))
+
+
+def weight_shift(memory: DuplicatesMemory, files: pl.DataFrame, model: dict) -> float:
+    """The most a pair of two unchanged files can have gained in match weight since
+    `memory`: the change of prior in bits, plus for each term-frequency column the
+    largest change of log2(share) of a value held by two rows or more on both nights
+    (two unchanged files agreeing exactly on a value hold it twice, both nights)."""
+    prior = model["probability_two_random_records_match"]
+    bits = abs(_log2_odds(prior) - _log2_odds(memory.prior))
+    for column, weight in term_frequency_columns(model).items():
+        share = f"tf_{column}"
+        both = term_frequencies(memory.files, column).join(
+            term_frequencies(files, column), on=column, suffix="_tonight").filter(
+            (pl.col("rows") >= 2) & (pl.col("rows_tonight") >= 2))
+        change = both.select(
+            (pl.col(share).log(2) - pl.col(f"{share}_tonight").log(2)).abs().max()).item()
+        bits += abs(weight) * (change or 0.0)
+    return bits
+
+
+def _log2_odds(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+def _rescore(files: pl.DataFrame, model: dict, memory: DuplicatesMemory,
+             connect: Callable[[], duckdb.DuckDBPyConnection]) -> pl.DataFrame:
+    """The pairs touching a file that changed (new, gone or any row different), scored
+    against every file, and the remembered pairs of unchanged files, scored again; the
+    term frequencies are tonight's, over every file, as a full pass counts them."""
+    before = memory.files.select(files.columns).cast(files.schema)
+    changed = pl.concat([
+        files.join(before, on=files.columns, how="anti", nulls_equal=True),
+        before.join(files, on=files.columns, how="anti", nulls_equal=True),
+    ]).get_column("record_key").unique()
     scored = []
-    for link_type, pass_tables, blocking, threshold, orient in passes:
+    fresh = files.filter(pl.col("record_key").is_in(changed.implode()))
+    if fresh.height:
         with connect() as con:
-            linker = _linker(pass_tables, {
-                **model, "link_type": link_type,
-                "blocking_rules_to_generate_predictions": [
-                    rule.create_blocking_rule_dict("duckdb") for rule in blocking],
-            }, _backend(con, spark))
-            predictions = linker.inference.predict(threshold_match_probability=threshold,
-                                                   warning_mode="never")
-            if spark is None:
-                table = predictions.physical_name
-            else:  # the pairs come back from Spark; the choice of spellings is the same SQL
-                table = "spark_predictions"
-                con.register(table, predictions.as_spark_dataframe().toArrow())
-            scored.append(_best_spelling(con, table, orient))
-    return pl.concat(scored).sort("record_key", "num_agdref")
+            scored.append(_predict(
+                con, {"changed": fresh.to_arrow(), "agdref": files.to_arrow()}, model,
+                "link_only", file_blocking(), REMEMBER_FROM_WEIGHT, _FILE_PAIRS,
+                count_terms_in=files.to_arrow()))
+    kept = (memory.pairs.select(left="record_key", right="agdref:" + pl.col("num_agdref"))
+            .filter(~pl.col("left").is_in(changed.implode())
+                    & ~pl.col("right").is_in(changed.implode()))
+            .with_row_index("pair").with_columns(pl.col("pair").cast(pl.String)))
+    if kept.height:
+        sides = {side: kept.select("pair", record_key=side).join(files, on="record_key")
+                 .with_columns(unique_id=pl.col("unique_id") + "#" + pl.col("pair")).to_arrow()
+                 for side in ("left", "right")}
+        with connect() as con:
+            scored.append(_predict(
+                con, sides, model, "link_only", [block_on("pair", *keys) for keys in BLOCKING_KEYS],
+                REMEMBER_FROM_WEIGHT, _FILE_PAIRS, count_terms_in=files.to_arrow()))
+    return pl.concat(scored) if scored else _empty_pairs()
 
 
 # Which side of a scored pair is the record: the source record against a file; of two
@@ -424,13 +595,15 @@ def _best_spelling(con: duckdb.DuckDBPyConnection, table: str, orient: tuple[str
     weights = ", ".join(
         f"mw_{c}" + (f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "")
         + f" AS weight_{name}" for name, c in COMPARISON_COLUMNS.items())
+    # Spellings of equal weight: the same one whichever pass or side scored them.
+    ties = ", ".join(f"weight_{name} DESC" for name in COMPARISON_COLUMNS)
     return con.sql(f"""
         SELECT {record} AS record_key, substr({file}, 8) AS num_agdref,
                match_weight, match_probability, {weights}
         FROM {table}
         WHERE record_key_l <> record_key_r
         QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
-                                   ORDER BY match_weight DESC) = 1
+                                   ORDER BY match_weight DESC, {ties}) = 1
     """).pl()  # noqa: S608 - table and column names come from Splink, no value is formatted
 
 

@@ -348,6 +348,26 @@ def _column(name: str, dtype: pl.DataType, values: list) -> pl.Series:
     return pl.Series(name, lists).cast(dtype)
 
 
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
+                  temporary: bool = False) -> None:
+    """`table` (a fixed name of the code's, never a value) becomes `frame`."""
+    con.register("_frame", frame.to_arrow())
+    try:
+        con.execute(f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE {table} AS "  # noqa: S608
+                    "SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def describe(con: duckdb.DuckDBPyConnection, table: str, comment: str,
+             columns: dict[str, str]) -> None:
+    """COMMENT the table and its columns (the code's own texts; DuckDB binds no value
+    in a COMMENT)."""
+    con.execute(f"COMMENT ON TABLE {table} IS {_literal(comment)}")
+    for column, description in columns.items():
+        con.execute(f'COMMENT ON COLUMN {table}."{column}" IS {_literal(description)}')
+
+
 def comment_undescribed_columns(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]
                                 ) -> None:
     """Tables rebuilt by CREATE OR REPLACE lose their comments: describe every column

@@ -1,0 +1,117 @@
+"""The duplicates pass reuses the previous night (linkage.duplicates_pass): its results
+must be those of a pass over every pair, to the last bit, or it must score every pair."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+
+from transforms import core, linkage
+from transforms.warehouse import read_sql
+
+DUPLICATE = "agdref:9999999999"
+
+
+@pytest.fixture(scope="module")
+def night_one(sample_warehouse) -> pl.DataFrame:
+    """The sample's records as Splink compares them (read only: the temp tables of the
+    sample's run)."""
+    return sample_warehouse.sql(read_sql("linkage_records.sql")).pl()
+
+
+def next_night(records: pl.DataFrame) -> pl.DataFrame:
+    """A night later: one file in 25 written differently (a surname corrected, a birth
+    day entered), one file gone, and a new file opened for a person who has one."""
+    keys = (records.filter(pl.col("dataset") == "agdref").get_column("record_key")
+            .unique().sort())
+    corrected, entered = keys.gather_every(50), keys.gather_every(50, offset=25)
+    gone, copied = keys[7], keys[11]
+    new_file = records.filter(pl.col("record_key") == copied).with_columns(
+        record_key=pl.lit(DUPLICATE),
+        unique_id=pl.col("unique_id").str.replace(copied, DUPLICATE, literal=True),
+        number_given=pl.lit(None, pl.String))
+    return pl.concat([
+        records.filter(pl.col("record_key") != gone).with_columns(
+            surname=pl.when(pl.col("record_key").is_in(corrected.implode()))
+            .then(pl.col("surname") + "E").otherwise(pl.col("surname")),
+            birth_day=pl.when(pl.col("record_key").is_in(entered.implode())
+                              & pl.col("birth_day").is_null())
+            .then(14).otherwise(pl.col("birth_day")).cast(records.schema["birth_day"])),
+        new_file,
+    ])
+
+
+def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
+    model = linkage.read_model()
+    _, memory = linkage.score_remembering(night_one, model, None)
+    assert memory.ceiling == linkage.REMEMBER_FROM_WEIGHT
+    assert memory.pairs.height > 0
+    night_two = next_night(night_one)
+
+    reused, remembered = linkage.score_remembering(night_two, model, memory)
+    everything = linkage.score_pairs(night_two, model)
+
+    assert remembered.ceiling > memory.ceiling  # the memory was used, not a full pass
+    assert reused.equals(everything)  # every column, to the last bit
+    new_duplicate = reused.filter((pl.col("num_agdref") == DUPLICATE.removeprefix("agdref:"))
+                                  | (pl.col("record_key") == DUPLICATE))
+    assert new_duplicate.filter(pl.col("match_probability") >= linkage.KEEP_DUPLICATES_ABOVE
+                                ).height >= 1
+    # and tomorrow's memory is the one a full pass would leave, above its ceiling
+    _, full = linkage.score_remembering(night_two, model, None)
+    above = pl.col("match_weight") >= remembered.ceiling
+    assert remembered.pairs.filter(above).sort("record_key", "num_agdref").equals(
+        full.pairs.filter(above).sort("record_key", "num_agdref"))
+
+
+def test_every_pair_is_scored_when_the_memory_cannot_prove_the_result(night_one):
+    model = linkage.read_model()
+    _, memory = linkage.score_remembering(night_one, model, None)
+    night_two = next_night(night_one)
+    everything = linkage.score_pairs(night_two, model)
+    duplicate_weight = math.log2(linkage.KEEP_DUPLICATES_ABOVE
+                                 / (1 - linkage.KEEP_DUPLICATES_ABOVE))
+    shift = linkage.weight_shift(memory, night_two.filter(pl.col("dataset") == "agdref")
+                                 .drop("dataset"), linkage.prior_for(model, 10**9))
+    assert shift > 0
+    for stale in (
+            # too many nights of drift: a pair left out might now be a duplicate
+            linkage.DuplicatesMemory(memory.files, memory.pairs, memory.model_key,
+                                     memory.prior, duplicate_weight - 1e-6),
+            # another model (or blocking, or columns): its weights say nothing tonight
+            linkage.DuplicatesMemory(memory.files, memory.pairs, "another model",
+                                     memory.prior, memory.ceiling)):
+        scores, remembered = linkage.score_remembering(night_two, model, stale)
+        assert remembered.ceiling == linkage.REMEMBER_FROM_WEIGHT
+        assert scores.equals(everything)
+
+
+def test_the_shift_bound_counts_the_prior_and_the_rarest_value_that_moved():
+    model = linkage.read_model()
+    files = pl.DataFrame({c: ["A", "A", "B", "B", "C", "C", "C", "C"]
+                          for c in linkage.term_frequency_columns(model)})
+    memory = linkage.DuplicatesMemory(files, pl.DataFrame(), "key", 0.001, 0.0)
+    # the same values, the same prior: nothing moved
+    assert linkage.weight_shift(memory, files, {**model, "probability_two_random_records_match":
+                                                0.001}) == 0
+    # two rows more, surname B (held twice, now four times: 2/8 -> 4/10, log2(1.6) bits)
+    # and C elsewhere (4/8 -> 6/10; A and B fall from 2/8 to 2/10, log2(10/8) bits)
+    tonight = files.vstack(files.head(2).with_columns(pl.all().exclude("surname").replace(
+        "A", "C"), surname=pl.lit("B")))
+    prior = 0.002
+    shift = linkage.weight_shift(memory, tonight,
+                                 {**model, "probability_two_random_records_match": prior})
+    other_columns = 4 * math.log2(10 / 8)
+    expected = (math.log2(prior / (1 - prior)) - math.log2(0.001 / 0.999)
+                + math.log2(1.6) + other_columns)
+    assert shift == pytest.approx(expected)
+
+
+def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, night_one):
+    memory = core.read_duplicates_memory(sample_warehouse)
+    assert memory is not None and memory.ceiling == linkage.REMEMBER_FROM_WEIGHT
+    agdref = night_one.filter(pl.col("dataset") == "agdref").drop("dataset")
+    assert memory.files.sort("unique_id").equals(agdref.sort("unique_id"))
+    assert memory.pairs.height > 0 and memory.pairs["match_weight"].min() >= 0
