@@ -556,18 +556,18 @@ def _rescore(files: pl.DataFrame, model: dict, memory: DuplicatesMemory,
     changed = pl.concat([
         files.join(before, on=files.columns, how="anti", nulls_equal=True),
         before.join(files, on=files.columns, how="anti", nulls_equal=True),
-    ]).get_column("record_key").unique()
+    ]).get_column("record_key").unique().implode()
+    every_file = files.to_arrow()  # scored against and counted in, by both passes
     scored = []
-    fresh = files.filter(pl.col("record_key").is_in(changed.implode()))
+    fresh = files.filter(pl.col("record_key").is_in(changed))
     if fresh.height:
         with connect() as con:
             scored.append(_predict(
-                con, {"changed": fresh.to_arrow(), "agdref": files.to_arrow()}, model,
+                con, {"changed": fresh.to_arrow(), "agdref": every_file}, model,
                 "link_only", file_blocking(), REMEMBER_FROM_WEIGHT, _FILE_PAIRS,
-                count_terms_in=files.to_arrow()))
+                count_terms_in=every_file))
     kept = (memory.pairs.select(left="record_key", right="agdref:" + pl.col("num_agdref"))
-            .filter(~pl.col("left").is_in(changed.implode())
-                    & ~pl.col("right").is_in(changed.implode()))
+            .filter(~pl.col("left").is_in(changed) & ~pl.col("right").is_in(changed))
             .with_row_index("pair").with_columns(pl.col("pair").cast(pl.String)))
     if kept.height:
         sides = {side: kept.select("pair", record_key=side).join(files, on="record_key")
@@ -576,7 +576,7 @@ def _rescore(files: pl.DataFrame, model: dict, memory: DuplicatesMemory,
         with connect() as con:
             scored.append(_predict(
                 con, sides, model, "link_only", [block_on("pair", *keys) for keys in BLOCKING_KEYS],
-                REMEMBER_FROM_WEIGHT, _FILE_PAIRS, count_terms_in=files.to_arrow()))
+                REMEMBER_FROM_WEIGHT, _FILE_PAIRS, count_terms_in=every_file))
     return pl.concat(scored) if scored else _empty_pairs()
 
 

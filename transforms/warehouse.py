@@ -217,14 +217,17 @@ def create_table_sql(
     statements = [f"CREATE TABLE IF NOT EXISTS {table} (\n  {body}\n)"]
     statements += [f'ALTER TABLE {table} ADD COLUMN IF NOT EXISTS "{name}" {duckdb_type(dtype)}'
                    for name, (dtype, _) in columns.items()]
-    if comment:
-        statements.append(f"COMMENT ON TABLE {table} IS {_literal(comment)}")
-    statements += [
-        f'COMMENT ON COLUMN {table}."{name}" IS {_literal(description)}'
-        for name, (_, description) in columns.items()
-        if description
-    ]
-    return statements
+    return statements + comment_sql(
+        table, comment, {name: description for name, (_, description) in columns.items()})
+
+
+def comment_sql(table: str, comment: str | None, descriptions: dict[str, str | None]
+                ) -> list[str]:
+    """COMMENT statements for a table and its columns (the code's own texts; DuckDB binds
+    no value in a COMMENT); a missing text is left out."""
+    statements = [f"COMMENT ON TABLE {table} IS {_literal(comment)}"] if comment else []
+    return statements + [f'COMMENT ON COLUMN {table}."{name}" IS {_literal(description)}'
+                         for name, description in descriptions.items() if description]
 
 
 def _docstring_summary(model: type) -> str:
@@ -361,11 +364,9 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 def describe(con: duckdb.DuckDBPyConnection, table: str, comment: str,
              columns: dict[str, str]) -> None:
-    """COMMENT the table and its columns (the code's own texts; DuckDB binds no value
-    in a COMMENT)."""
-    con.execute(f"COMMENT ON TABLE {table} IS {_literal(comment)}")
-    for column, description in columns.items():
-        con.execute(f'COMMENT ON COLUMN {table}."{column}" IS {_literal(description)}')
+    """COMMENT the table and its columns (comment_sql)."""
+    for statement in comment_sql(table, comment, columns):
+        con.execute(statement)
 
 
 def comment_undescribed_columns(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]
