@@ -47,9 +47,10 @@ def retention_days() -> dict[str, int]:
 def configure_warehouse() -> None:
     """Encryption at rest of the warehouse: key from the file RECONCILE_WAREHOUSE_KEY_FILE
     or from RECONCILE_WAREHOUSE_KEY (neither: unencrypted, owner-only file permissions).
-    RECONCILE_UNSAFE_TEST_CRYPTO=1 is for the tests of this path only. Memory: each DuckDB
-    connection is capped at RECONCILE_MEMORY_LIMIT (e.g. "6GB"; unset: DuckDB's default,
-    80 % of the machine) and spills beyond it into the private `.spill` folder."""
+    RECONCILE_UNSAFE_TEST_CRYPTO=1 is for the tests of this path only. Memory: DuckDB (the
+    warehouse and Splink's scratch databases together) is capped at
+    RECONCILE_MEMORY_LIMIT (e.g. "6GB"; unset: DuckDB's default, 80 % of the machine)
+    and spills beyond it into the private `.spill` folder."""
     from transforms.warehouse import check_encryption, use_encryption, use_memory_limit
 
     use_memory_limit(os.environ.get("RECONCILE_MEMORY_LIMIT") or None)

@@ -4,7 +4,9 @@ must be those of a pass over every pair, to the last bit, or it must score every
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -23,24 +25,37 @@ def night_one(sample_warehouse) -> pl.DataFrame:
 
 def next_night(records: pl.DataFrame) -> pl.DataFrame:
     """A night later: one file in 25 written differently (a surname corrected, a birth
-    day entered), one file gone, and a new file opened for a person who has one."""
+    day entered), one file gone, a new file opened for a person who has one, and a file
+    rewritten (identity corrected) into a duplicate of another."""
     keys = (records.filter(pl.col("dataset") == "agdref").get_column("record_key")
             .unique().sort())
     corrected, entered = keys.gather_every(50), keys.gather_every(50, offset=25)
-    gone, copied = keys[7], keys[11]
-    new_file = records.filter(pl.col("record_key") == copied).with_columns(
-        record_key=pl.lit(DUPLICATE),
-        unique_id=pl.col("unique_id").str.replace(copied, DUPLICATE, literal=True),
-        number_given=pl.lit(None, pl.String))
+    gone, copied, rewritten, model = keys[7], keys[11], keys[13], keys[17]
     return pl.concat([
-        records.filter(pl.col("record_key") != gone).with_columns(
+        records.filter(~pl.col("record_key").is_in([gone, rewritten])).with_columns(
             surname=pl.when(pl.col("record_key").is_in(corrected.implode()))
             .then(pl.col("surname") + "E").otherwise(pl.col("surname")),
             birth_day=pl.when(pl.col("record_key").is_in(entered.implode())
                               & pl.col("birth_day").is_null())
             .then(14).otherwise(pl.col("birth_day")).cast(records.schema["birth_day"])),
-        new_file,
+        copy_of(records, copied, DUPLICATE),
+        copy_of(records, model, rewritten),
     ])
+
+
+def copy_of(records: pl.DataFrame, file: str, key: str) -> pl.DataFrame:
+    """The rows of `file` under the file key `key`."""
+    return records.filter(pl.col("record_key") == file).with_columns(
+        record_key=pl.lit(key), unique_id=pl.col("unique_id").str.replace(file, key, literal=True),
+        number_given=pl.lit(None, pl.String))
+
+
+def pair_of(scores: pl.DataFrame, one: str, other: str) -> pl.DataFrame:
+    """The scores of two files, whichever side each is on."""
+    def on(lesser: str, greater: str) -> pl.Expr:
+        return ((pl.col("record_key") == lesser)
+                & (pl.col("num_agdref") == greater.removeprefix("agdref:")))
+    return scores.filter(on(one, other) | on(other, one))
 
 
 def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
@@ -55,10 +70,12 @@ def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
 
     assert remembered.ceiling > memory.ceiling  # the memory was used, not a full pass
     assert reused.equals(everything)  # every column, to the last bit
-    new_duplicate = reused.filter((pl.col("num_agdref") == DUPLICATE.removeprefix("agdref:"))
-                                  | (pl.col("record_key") == DUPLICATE))
-    assert new_duplicate.filter(pl.col("match_probability") >= linkage.KEEP_DUPLICATES_ABOVE
-                                ).height >= 1
+    keys = night_one.filter(pl.col("dataset") == "agdref").get_column("record_key").unique().sort()
+    for one, other in ((DUPLICATE, keys[11]), (keys[13], keys[17])):  # a new, a rewritten file
+        duplicate = pair_of(reused, one, other)
+        assert duplicate.height == 1 and duplicate["match_probability"][0] \
+            >= linkage.KEEP_DUPLICATES_ABOVE
+        assert pair_of(memory.pairs, one, other).height == 0  # not remembered: found tonight
     # and tomorrow's memory is the one a full pass would leave, above its ceiling
     _, full = linkage.score_remembering(night_two, model, None)
     above = pl.col("match_weight") >= remembered.ceiling
@@ -73,16 +90,14 @@ def test_every_pair_is_scored_when_the_memory_cannot_prove_the_result(night_one)
     everything = linkage.score_pairs(night_two, model)
     duplicate_weight = math.log2(linkage.KEEP_DUPLICATES_ABOVE
                                  / (1 - linkage.KEEP_DUPLICATES_ABOVE))
-    shift = linkage.weight_shift(memory, night_two.filter(pl.col("dataset") == "agdref")
-                                 .drop("dataset"), linkage.prior_for(model, 10**9))
+    tonight = linkage.common_terms(night_two.filter(pl.col("dataset") == "agdref"), model)
+    shift = linkage.weight_shift(memory, tonight, linkage.prior_for(model, 10**9))
     assert shift > 0
     for stale in (
             # too many nights of drift: a pair left out might now be a duplicate
-            linkage.DuplicatesMemory(memory.files, memory.pairs, memory.model_key,
-                                     memory.prior, duplicate_weight - 1e-6),
+            replace(memory, ceiling=duplicate_weight - 1e-6),
             # another model (or blocking, or columns): its weights say nothing tonight
-            linkage.DuplicatesMemory(memory.files, memory.pairs, "another model",
-                                     memory.prior, memory.ceiling)):
+            replace(memory, model_key="another model")):
         scores, remembered = linkage.score_remembering(night_two, model, stale)
         assert remembered.ceiling == linkage.REMEMBER_FROM_WEIGHT
         assert scores.equals(everything)
@@ -92,16 +107,17 @@ def test_the_shift_bound_counts_the_prior_and_the_rarest_value_that_moved():
     model = linkage.read_model()
     files = pl.DataFrame({c: ["A", "A", "B", "B", "C", "C", "C", "C"]
                           for c in linkage.term_frequency_columns(model)})
-    memory = linkage.DuplicatesMemory(files, pl.DataFrame(), "key", 0.001, 0.0)
+    memory = linkage.DuplicatesMemory(pl.DataFrame(), linkage.common_terms(files, model),
+                                      pl.DataFrame(), "key", 0.001, 0.0)
     # the same values, the same prior: nothing moved
-    assert linkage.weight_shift(memory, files, {**model, "probability_two_random_records_match":
-                                                0.001}) == 0
+    assert linkage.weight_shift(memory, linkage.common_terms(files, model), {
+        **model, "probability_two_random_records_match": 0.001}) == 0
     # two rows more, surname B (held twice, now four times: 2/8 -> 4/10, log2(1.6) bits)
     # and C elsewhere (4/8 -> 6/10; A and B fall from 2/8 to 2/10, log2(10/8) bits)
     tonight = files.vstack(files.head(2).with_columns(pl.all().exclude("surname").replace(
         "A", "C"), surname=pl.lit("B")))
     prior = 0.002
-    shift = linkage.weight_shift(memory, tonight,
+    shift = linkage.weight_shift(memory, linkage.common_terms(tonight, model),
                                  {**model, "probability_two_random_records_match": prior})
     other_columns = 4 * math.log2(10 / 8)
     expected = (math.log2(prior / (1 - prior)) - math.log2(0.001 / 0.999)
@@ -113,5 +129,11 @@ def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, nig
     memory = core.read_duplicates_memory(sample_warehouse)
     assert memory is not None and memory.ceiling == linkage.REMEMBER_FROM_WEIGHT
     agdref = night_one.filter(pl.col("dataset") == "agdref").drop("dataset")
-    assert memory.files.sort("unique_id").equals(agdref.sort("unique_id"))
+    with duckdb.connect() as con:
+        digests = linkage.file_digests(con, agdref.to_arrow())
+    assert memory.digests.height == agdref.get_column("record_key").n_unique()
+    assert memory.digests.sort("record_key").equals(digests.sort("record_key"))
+    terms = ("column_name", "value")
+    assert memory.terms.sort(terms).equals(
+        linkage.common_terms(agdref, linkage.read_model()).sort(terms))
     assert memory.pairs.height > 0 and memory.pairs["match_weight"].min() >= 0

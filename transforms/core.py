@@ -81,16 +81,31 @@ def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
 
 
 # What a night's pass over pairs of AGDREF files leaves to the next (linkage.DuplicatesMemory).
+_WEIGHTS = "of the pair's best spelling, as in core.link_review"
 MEMORY_TABLES = {
-    "core.duplicates_memory_files": (
-        "files", "AGDREF files as the last duplicates pass compared them, one row per "
-        "spelling (linkage_records.sql): the next night scores again the pairs of the files "
-        "that changed", "as compared by the last duplicates pass (linkage_records.sql)"),
-    "core.duplicates_memory_pairs": (
-        "pairs", "pairs of two AGDREF files the last duplicates pass scored from "
-        "linkage.REMEMBER_FROM_WEIGHT (num_agdref: the greater file; record_key: the "
-        "lesser), scored again the next night", "of the pair's best spelling, as in "
-        "core.link_review"),
+    "core.duplicates_memory_files": ("digests", (
+        "one row per AGDREF file as the last duplicates pass compared it: the next night "
+        "scores again the pairs of the files whose digest changed"), {
+        "record_key": "the AGDREF file ('agdref:' and its number)",
+        "digest": "MD5 of the file's rows as compared (linkage.file_digests): no name or "
+                  "date can be read back from it"}),
+    "core.duplicates_memory_terms": ("terms", (
+        "values held by two AGDREF rows or more in a column whose term frequency weighs "
+        "on the match weight, as the last duplicates pass counted them (the next night "
+        "bounds how far weights moved)"), {
+        "column_name": "the compared column (linkage_records.sql)",
+        "value": "its value",
+        "rows": "AGDREF rows holding it (one per spelling of a file)",
+        "share": "its share of the rows where the column is known"}),
+    "core.duplicates_memory_pairs": ("pairs", (
+        "pairs of two AGDREF files the last duplicates pass scored from "
+        "linkage.REMEMBER_FROM_WEIGHT, scored again the next night"), {
+        "record_key": "the lesser file of the pair ('agdref:' and its number)",
+        "num_agdref": "the greater file's number",
+        "match_weight": f"match weight {_WEIGHTS}",
+        "match_probability": f"match probability {_WEIGHTS}",
+        **{f"weight_{name}": f"weight of the {name} comparison {_WEIGHTS}"
+           for name in linkage.COMPARISON_COLUMNS}}),
 }
 MEMORY_STATE = "core.duplicates_memory"
 
@@ -119,10 +134,8 @@ def write_duplicates_memory(con: duckdb.DuckDBPyConnection,
             con.execute(f"DROP TABLE IF EXISTS {table}")
         return
     for table, (field, description, columns) in MEMORY_TABLES.items():
-        frame = getattr(memory, field)
-        warehouse.replace_table(con, table, frame)
-        warehouse.describe(con, table, description,
-                           {column: f"{column}, {columns}" for column in frame.columns})
+        warehouse.replace_table(con, table, getattr(memory, field))
+        warehouse.describe(con, table, description, columns)
     warehouse.replace_table(con, MEMORY_STATE, pl.DataFrame(
         {"model_key": [memory.model_key], "prior": [memory.prior], "ceiling": [memory.ceiling]}))
     warehouse.describe(

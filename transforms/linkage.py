@@ -26,6 +26,7 @@ import json
 import logging
 import math
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -304,6 +305,9 @@ def _linker(tables: dict[str, pa.Table], model: SettingsCreator | dict,
 
 _REGISTERED = itertools.count(1)
 
+# Opens the DuckDB connection a Splink pass runs on (`with connect() as con`).
+Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
 
 def _split(records: pl.DataFrame) -> dict[str, pa.Table]:
     return {name: records.filter(pl.col("dataset") == name).drop("dataset").to_arrow()
@@ -381,8 +385,7 @@ def for_spark(model: dict) -> dict:
 
 
 def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABOVE,
-                connect: Callable[[], duckdb.DuckDBPyConnection] = duckdb.connect,
-                spark=None) -> pl.DataFrame:
+                connect: Connect = duckdb.connect, spark=None) -> pl.DataFrame:
     """Every blocked pair of a record and an AGDREF file (kept from `keep_above`), and of
     two AGDREF files (kept from KEEP_DUPLICATES_ABOVE), scored with the same m and u: one
     row per (record, file) with the best-scoring way of writing them, its match weight
@@ -393,20 +396,18 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
 
 
 def score_remembering(records: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
-                      keep_above: float = KEEP_ABOVE,
-                      connect: Callable[[], duckdb.DuckDBPyConnection] = duckdb.connect,
+                      keep_above: float = KEEP_ABOVE, connect: Connect = duckdb.connect,
                       spark=None) -> tuple[pl.DataFrame, DuplicatesMemory | None]:
     """score_pairs, the pairs of two files scored again only where the previous night's
     `memory` does not already prove the result (duplicates_pass); returns the pairs and
     tonight's memory (None without AGDREF files)."""
-    tables = _split(records)
-    if tables["agdref"].num_rows == 0:
+    files = records.filter(pl.col("dataset") == "agdref").drop("dataset")
+    if files.height == 0:
         return _empty_pairs(), None
     model = prior_for(model, agdref_files(records))
     with connect() as con:
-        record_pairs = _predict(con, tables, model, "link_only", record_blocking(),
+        record_pairs = _predict(con, _split(records), model, "link_only", record_blocking(),
                                 _log2_odds(keep_above), _RECORD_PAIRS, spark)
-    files = records.filter(pl.col("dataset") == "agdref").drop("dataset")
     file_pairs, remembered = duplicates_pass(files, model, memory, connect, spark)
     duplicates = file_pairs.filter(
         pl.col("match_weight") >= _log2_odds(KEEP_DUPLICATES_ABOVE))
@@ -460,31 +461,37 @@ _ROUNDING = 1e-9
 @dataclass(frozen=True)
 class DuplicatesMemory:
     """What a night's duplicates pass leaves to the next (kept in the warehouse,
-    core.duplicates_memory*): the AGDREF rows it compared (`files`), every pair of two
-    files scoring from REMEMBER_FROM_WEIGHT (`pairs`, their best spelling), the key of
-    the model and the prior it scored with, and `ceiling`: no pair of two files left
-    out of `pairs` weighed as much as this."""
+    core.duplicates_memory*): a digest of each AGDREF file as compared (`digests`,
+    file_digests), the values of the term-frequency columns held by two rows or more
+    (`terms`, common_terms), every pair of two files scoring from REMEMBER_FROM_WEIGHT
+    (`pairs`, their best spelling), the key of the model and the prior it scored with,
+    and `ceiling`: no pair of two files left out of `pairs` weighed as much as this."""
 
-    files: pl.DataFrame
+    digests: pl.DataFrame
+    terms: pl.DataFrame
     pairs: pl.DataFrame
     model_key: str
     prior: float
     ceiling: float
 
 
+# What a memory holds, and how (a memory of another format is not reused).
+MEMORY_FORMAT = "file digests and common terms"
+
+
 def model_key(model: dict, columns: list[str], backend: str) -> str:
     """What must not change for remembered weights to stay comparable: the model but for
-    its nightly prior, the blocking, the threshold of memory, the compared columns and
-    the backend."""
+    its nightly prior, the blocking, the threshold of memory, the compared columns, the
+    backend and the memory's format."""
     fixed = {k: v for k, v in model.items() if k != "probability_two_random_records_match"}
-    text = json.dumps([fixed, BLOCKING_KEYS, REMEMBER_FROM_WEIGHT, sorted(columns), backend],
-                      sort_keys=True, default=str)
+    text = json.dumps([fixed, BLOCKING_KEYS, REMEMBER_FROM_WEIGHT, sorted(columns), backend,
+                       MEMORY_FORMAT], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
-                    connect: Callable[[], duckdb.DuckDBPyConnection] = duckdb.connect,
-                    spark=None) -> tuple[pl.DataFrame, DuplicatesMemory]:
+                    connect: Connect = duckdb.connect, spark=None
+                    ) -> tuple[pl.DataFrame, DuplicatesMemory]:
     """Pairs of two AGDREF files (`files`: their rows as compared), from
     REMEMBER_FROM_WEIGHT, exactly as a pass over every pair would score them.
 
@@ -499,15 +506,42 @@ def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory |
     backend = "duckdb" if spark is None else "spark"
     key = model_key(model, files.columns, backend)
     prior = model["probability_two_random_records_match"]
-    if memory is not None and memory.model_key == key and spark is None:
-        ceiling = memory.ceiling + weight_shift(memory, files, model) + _ROUNDING
-        if ceiling < _log2_odds(KEEP_DUPLICATES_ABOVE):
-            pairs = _rescore(files, model, memory, connect)
-            return pairs, DuplicatesMemory(files, pairs, key, prior, ceiling)
+    every_file = files.to_arrow()  # scored, and counted in for the term frequencies
     with connect() as con:
-        pairs = _predict(con, {"agdref": files.to_arrow()}, model, "dedupe_only",
+        digests = file_digests(con, every_file)
+    terms = common_terms(files, model)
+    if memory is not None and memory.model_key == key and spark is None:
+        ceiling = memory.ceiling + weight_shift(memory, terms, model) + _ROUNDING
+        if ceiling < _log2_odds(KEEP_DUPLICATES_ABOVE):
+            changed = changed_files(memory.digests, digests)
+            pairs = _rescore(files, every_file, model, memory.pairs, changed, connect)
+            return pairs, DuplicatesMemory(digests, terms, pairs, key, prior, ceiling)
+    with connect() as con:
+        pairs = _predict(con, {"agdref": every_file}, model, "dedupe_only",
                          file_blocking(), REMEMBER_FROM_WEIGHT, _FILE_PAIRS, spark)
-    return pairs, DuplicatesMemory(files, pairs, key, prior, REMEMBER_FROM_WEIGHT)
+    return pairs, DuplicatesMemory(digests, terms, pairs, key, prior, REMEMBER_FROM_WEIGHT)
+
+
+def file_digests(con: duckdb.DuckDBPyConnection, files: pa.Table) -> pl.DataFrame:
+    """One digest per AGDREF file (`record_key`) of its rows as compared, whatever their
+    order: the MD5 of the sorted MD5s of its rows written as JSON. A file whose digest
+    changed from one night to the next was written differently."""
+    con.register("_digested", files)
+    digests = con.sql("""
+        SELECT record_key, md5(string_agg(row_digest, '' ORDER BY row_digest)) AS digest
+        FROM (SELECT record_key, md5(to_json(f)) AS row_digest FROM _digested f)
+        GROUP BY record_key
+    """).pl()
+    con.unregister("_digested")
+    return digests
+
+
+def changed_files(before: pl.DataFrame, tonight: pl.DataFrame) -> pl.Series:
+    """The files new, gone or written differently between two nights' `file_digests`."""
+    on = ["record_key", "digest"]
+    return pl.concat([tonight.join(before, on=on, how="anti"),
+                      before.join(tonight, on=on, how="anti")]
+                     ).get_column("record_key").unique()
 
 
 def term_frequency_columns(model: dict) -> dict[str, float]:
@@ -525,39 +559,42 @@ def term_frequencies(files: pl.DataFrame, column: str) -> pl.DataFrame:
         (pl.col("rows").cast(pl.Float64) / known.height).alias(f"tf_{column}"))
 
 
-def weight_shift(memory: DuplicatesMemory, files: pl.DataFrame, model: dict) -> float:
+def common_terms(files: pl.DataFrame, model: dict) -> pl.DataFrame:
+    """For each term-frequency column of the model, the values held by two rows or more,
+    their rows and share (term_frequencies): what weight_shift needs of a night (two
+    files agreeing exactly on a value hold it twice)."""
+    return pl.concat([
+        term_frequencies(files, column).filter(pl.col("rows") >= 2).select(
+            column_name=pl.lit(column), value=pl.col(column).cast(pl.String), rows="rows",
+            share=f"tf_{column}")
+        for column in term_frequency_columns(model)])
+
+
+def weight_shift(memory: DuplicatesMemory, terms: pl.DataFrame, model: dict) -> float:
     """The most a pair of two unchanged files can have gained in match weight since
     `memory`: the change of prior in bits, plus for each term-frequency column the
     largest change of log2(share) of a value held by two rows or more on both nights
-    (two unchanged files agreeing exactly on a value hold it twice, both nights)."""
+    (`terms`: tonight's common_terms)."""
     prior = model["probability_two_random_records_match"]
     bits = abs(_log2_odds(prior) - _log2_odds(memory.prior))
-    for column, weight in term_frequency_columns(model).items():
-        share = f"tf_{column}"
-        both = term_frequencies(memory.files, column).join(
-            term_frequencies(files, column), on=column, suffix="_tonight").filter(
-            (pl.col("rows") >= 2) & (pl.col("rows_tonight") >= 2))
-        change = both.select(
-            (pl.col(share).log(2) - pl.col(f"{share}_tonight").log(2)).abs().max()).item()
-        bits += abs(weight) * (change or 0.0)
-    return bits
+    changes = memory.terms.join(terms, on=["column_name", "value"], suffix="_tonight").group_by(
+        "column_name").agg((pl.col("share").log(2) - pl.col("share_tonight").log(2)).abs().max())
+    weights = term_frequency_columns(model)
+    return bits + sum(abs(weights[column]) * change for column, change in changes.iter_rows())
 
 
 def _log2_odds(probability: float) -> float:
     return math.log2(probability / (1 - probability))
 
 
-def _rescore(files: pl.DataFrame, model: dict, memory: DuplicatesMemory,
-             connect: Callable[[], duckdb.DuckDBPyConnection]) -> pl.DataFrame:
-    """The pairs touching a file that changed (new, gone or any row different), scored
-    against every file, and the remembered pairs of unchanged files, scored again; the
-    term frequencies are tonight's, over every file, as a full pass counts them."""
-    before = memory.files.select(files.columns).cast(files.schema)
-    changed = pl.concat([
-        files.join(before, on=files.columns, how="anti", nulls_equal=True),
-        before.join(files, on=files.columns, how="anti", nulls_equal=True),
-    ]).get_column("record_key").unique().implode()
-    every_file = files.to_arrow()  # scored against and counted in, by both passes
+def _rescore(files: pl.DataFrame, every_file: pa.Table, model: dict, remembered: pl.DataFrame,
+             changed: pl.Series,
+             connect: Connect) -> pl.DataFrame:
+    """The pairs touching a `changed` file, scored against every file, and the
+    `remembered` pairs of unchanged files, scored again; the term frequencies are
+    tonight's, over every file (`every_file`, `files` as Arrow), as a full pass counts
+    them."""
+    changed = changed.implode()
     scored = []
     fresh = files.filter(pl.col("record_key").is_in(changed))
     if fresh.height:
@@ -566,7 +603,7 @@ def _rescore(files: pl.DataFrame, model: dict, memory: DuplicatesMemory,
                 con, {"changed": fresh.to_arrow(), "agdref": every_file}, model,
                 "link_only", file_blocking(), REMEMBER_FROM_WEIGHT, _FILE_PAIRS,
                 count_terms_in=every_file))
-    kept = (memory.pairs.select(left="record_key", right="agdref:" + pl.col("num_agdref"))
+    kept = (remembered.select(left="record_key", right="agdref:" + pl.col("num_agdref"))
             .filter(~pl.col("left").is_in(changed) & ~pl.col("right").is_in(changed))
             .with_row_index("pair").with_columns(pl.col("pair").cast(pl.String)))
     if kept.height:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
-from itertools import accumulate, chain
+from itertools import accumulate, chain, count
 from pathlib import Path
 
 import duckdb
@@ -62,8 +62,9 @@ def use_encryption(key: str | None, unsafe_crypto_for_tests: bool = False) -> No
 
 
 def use_memory_limit(limit: str | None) -> None:
-    """Cap each DuckDB connection opened from now on ("6GB"; None: DuckDB's default, 80 %
-    of the machine). Beyond it, DuckDB spills to the private spill folder."""
+    """Cap the memory of each warehouse opened from now on, its scratch databases for
+    Splink included ("6GB"; None: DuckDB's default, 80 % of the machine). Beyond it,
+    DuckDB spills to the private spill folder."""
     _MEMORY.update(limit=limit)
 
 
@@ -150,18 +151,34 @@ def _spill_privately(con: duckdb.DuckDBPyConnection, folder: Path
     return con
 
 
-def scratch_connection(like: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB apart from the warehouse (Splink writes its own tables into the
-    connection it is given), spilling where `like` spills, with the same memory limit;
-    when the warehouse is encrypted, its spilled pages are encrypted with a key of its own
-    that lives only as long as the connection."""
-    folder = Path(like.sql("SELECT current_setting('temp_directory')").fetchall()[0][0])
-    if _ENCRYPTION["key"] is None:
-        return _spill_privately(duckdb.connect(":memory:"), folder)
-    con = _open_crypto(duckdb.connect())
-    con.execute(f"ATTACH ':memory:' AS scratch (ENCRYPTION_KEY {_literal(secrets.token_hex(32))})")
-    con.execute("USE scratch")
-    return _spill_privately(con, folder)
+@contextmanager
+def scratch_connection(like: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for Splink, which writes its own tables into the connection it is
+    given: a cursor of the warehouse's DuckDB whose default database is an in-memory one
+    of its own, detached (freed) at the end. It shares the warehouse's memory limit (so
+    RECONCILE_MEMORY_LIMIT caps DuckDB as a whole, not each connection) and spill folder;
+    when the warehouse is encrypted, the scratch database is encrypted with a key of its
+    own that lives only as long as it."""
+    con = like.cursor()
+    home = con.sql("SELECT current_database()").fetchall()[0][0]
+    name = f"scratch_{next(_SCRATCH)}"
+    key = (f" (ENCRYPTION_KEY {_literal(secrets.token_hex(32))})"
+           if _ENCRYPTION["key"] is not None else "")
+    try:
+        con.execute(f"ATTACH ':memory:' AS {name}{key}")
+        con.execute(f"USE {name}")
+        yield con
+    finally:
+        con.execute(f"USE {_identifier(home)}")
+        con.execute(f"DETACH DATABASE IF EXISTS {name}")
+        con.close()
+
+
+_SCRATCH = count(1)
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 @contextmanager
