@@ -59,12 +59,14 @@ def test_with_a_key_the_whole_pipeline_writes_an_encrypted_file(tmp_path, encryp
 MARKER = "ZORGLUBOVITCH"
 
 
-def spill(con: duckdb.DuckDBPyConnection) -> list[bytes]:
+def spill(con: duckdb.DuckDBPyConnection, temporary: bool = True) -> list[bytes]:
     """Make DuckDB write pages of a table of names to disk, and return what it wrote."""
+    kind = "TEMP TABLE" if temporary else "TABLE"
     con.execute("SET memory_limit = '24MB'; SET threads = 1")
-    con.execute("CREATE TEMP TABLE names AS SELECT ? || i AS name FROM range(600000) t(i)",
-                [MARKER])
-    con.execute("CREATE TEMP TABLE sorted AS SELECT name FROM names ORDER BY name DESC")
+    con.execute(f"CREATE {kind} names AS SELECT ? || i AS name "  # noqa: S608 (fixed words)
+                "FROM range(600000) t(i)", [MARKER])
+    con.execute(f"CREATE {kind} sorted AS SELECT name FROM names "  # noqa: S608 (fixed words)
+                "ORDER BY name DESC")
     folder = con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0]
     return [Path(f.path).read_bytes() for f in os.scandir(folder) if f.name.endswith(".tmp")]
 
@@ -79,7 +81,8 @@ def test_what_does_not_fit_in_memory_spills_beside_the_warehouse_privately(
     path = tmp_path / "data" / "warehouse.duckdb"
     path.parent.mkdir()
     with warehouse.connect(path) as con, warehouse.scratch_connection(con) as scratch:
-        spilled = {"warehouse": spill(con), "splink": spill(scratch)}
+        # Splink writes plain tables into its connection's database: the scratch one
+        spilled = {"warehouse": spill(con), "splink": spill(scratch, temporary=False)}
         folder = path.parent / warehouse.SPILL_FOLDER
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         assert scratch.sql("SELECT current_setting('temp_directory')").fetchall()[0][0] \
@@ -107,3 +110,24 @@ def test_a_key_without_the_crypto_extension_stops_the_run_in_one_line(tmp_path):
     assert result.stderr.strip().count("\n") == 0
     assert "crypto extension" in result.stderr and "disk encryption" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_splink_works_in_a_scratch_database_of_the_warehouse_freed_at_the_end(tmp_path):
+    """One DuckDB, one memory limit for the warehouse and Splink's tables; the scratch
+    database sees none of the warehouse's tables and is gone once Splink is done."""
+    with warehouse.connect(tmp_path / "warehouse.duckdb") as con:
+        con.execute("SET memory_limit = '300MB'")
+        con.execute("CREATE TABLE persons AS SELECT 1 AS person")
+        with warehouse.scratch_connection(con) as scratch:
+            scratch.execute("CREATE TABLE __splink__pairs AS SELECT 2 AS pair")
+            assert scratch.sql("SELECT current_setting('memory_limit')").fetchall() == \
+                con.sql("SELECT current_setting('memory_limit')").fetchall()
+            with pytest.raises(duckdb.CatalogException):
+                scratch.sql("SELECT * FROM persons")
+            scratch_name = scratch.sql("SELECT current_database()").fetchall()[0][0]
+        databases = {r[0] for r in con.sql("SELECT database_name FROM duckdb_databases()"
+                                           ).fetchall()}
+        assert scratch_name.startswith("scratch_") and scratch_name not in databases
+        with pytest.raises(duckdb.CatalogException):
+            con.sql("SELECT * FROM __splink__pairs")
+        assert con.sql("SELECT person FROM persons").fetchall() == [(1,)]
