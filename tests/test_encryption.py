@@ -131,3 +131,18 @@ def test_splink_works_in_a_scratch_database_of_the_warehouse_freed_at_the_end(tm
         with pytest.raises(duckdb.CatalogException):
             con.sql("SELECT * FROM __splink__pairs")
         assert con.sql("SELECT person FROM persons").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize("key", [None, "a-test-key-never-used-in-production"])
+def test_a_warehouse_is_attached_with_its_key_to_be_compared(tmp_path, encryption, key):
+    """What the benchmark does to compare two runs' warehouses, encrypted or not."""
+    encryption(key, unsafe_crypto_for_tests=True)
+    for name, value in (("one", 1), ("two", 2)):
+        with warehouse.connect(tmp_path / f"{name}.duckdb") as con:
+            con.execute("CREATE TABLE t AS SELECT ? AS v", [value])
+    with duckdb.connect() as con:
+        for name in ("one", "two"):
+            warehouse.attach(con, tmp_path / f"{name}.duckdb", name, read_only=True)
+        assert con.sql("SELECT one.t.v, two.t.v FROM one.t, two.t").fetchall() == [(1, 2)]
+        with pytest.raises(duckdb.Error):
+            con.execute("INSERT INTO one.t VALUES (3)")

@@ -94,16 +94,26 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     set, and readable by its owner only (it holds personal data)."""
     if str(path) == ":memory:":
         return duckdb.connect(":memory:")
-    key = _ENCRYPTION["key"]
-    if key is None:
+    if _ENCRYPTION["key"] is None:
         con = duckdb.connect(str(path), read_only=read_only)
     else:
-        con = _open_crypto(duckdb.connect())
-        options = f"ENCRYPTION_KEY {_literal(key)}" + (", READ_ONLY" if read_only else "")
-        con.execute(f"ATTACH {_literal(str(path))} AS warehouse ({options})")
+        con = attach(duckdb.connect(), path, "warehouse", read_only)
         con.execute("USE warehouse")
     restrict_to_owner(Path(path))
     return _spill_privately(con, spill_directory(Path(path)))
+
+
+def attach(con: duckdb.DuckDBPyConnection, path: Path | str, alias: str,
+           read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Attach a warehouse file to `con` as `alias`, with the key when one is set (to
+    compare two warehouses, for instance)."""
+    options = ["READ_ONLY"] if read_only else []
+    if _ENCRYPTION["key"] is not None:
+        _open_crypto(con)
+        options.insert(0, f"ENCRYPTION_KEY {_literal(_ENCRYPTION['key'])}")
+    con.execute(f"ATTACH {_literal(str(path))} AS {_identifier(alias)}"
+                + (f" ({', '.join(options)})" if options else ""))
+    return con
 
 
 def spill_directory(path: Path) -> Path:
