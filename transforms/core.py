@@ -87,8 +87,7 @@ MEMORY_TABLES = {
         "one row per AGDREF file as the last duplicates pass compared it: the next night "
         "scores again the pairs of the files whose digest changed"), {
         "record_key": "the AGDREF file ('agdref:' and its number)",
-        "digest": "MD5 of the file's rows as compared (linkage.file_digests): no name or "
-                  "date can be read back from it"}),
+        "digest": "64-bit hash of the file's rows as compared (linkage.file_digests)"}),
     "core.duplicates_memory_terms": ("terms", (
         "values held by two AGDREF rows or more in a column whose term frequency weighs "
         "on the match weight, as the last duplicates pass counted them (the next night "

@@ -476,7 +476,7 @@ class DuplicatesMemory:
 
 
 # What a memory holds, and how (a memory of another format is not reused).
-MEMORY_FORMAT = "file digests and common terms"
+MEMORY_FORMAT = "64-bit file digests and common terms"
 
 
 def model_key(model: dict, columns: list[str], backend: str) -> str:
@@ -524,13 +524,15 @@ def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory |
 
 def file_digests(con: duckdb.DuckDBPyConnection, files: pa.Table) -> pl.DataFrame:
     """One digest per AGDREF file (`record_key`) of its rows as compared, whatever their
-    order: the MD5 of the sorted MD5s of its rows written as JSON. A file whose digest
-    changed from one night to the next was written differently."""
+    order: the sum modulo 2^64 of DuckDB's 64-bit hash of each row (every column, NULL
+    told apart from any value). A file whose digest changed from one night to the next
+    was written differently; a change leaves the digest as it was with a chance of
+    2^-64 (about 10^-15 a night for 13,000 changed files). MD5 of each row as JSON, tried
+    first, took 7.5 s nationally against 1.5 s."""
     con.register("_digested", files)
     digests = con.sql("""
-        SELECT record_key, md5(string_agg(row_digest, '' ORDER BY row_digest)) AS digest
-        FROM (SELECT record_key, md5(to_json(f)) AS row_digest FROM _digested f)
-        GROUP BY record_key
+        SELECT record_key, (sum(hash(f)) % 18446744073709551616)::UBIGINT AS digest
+        FROM _digested f GROUP BY record_key
     """).pl()
     con.unregister("_digested")
     return digests
