@@ -142,8 +142,6 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
     with warehouse.connect(warehouse_path) as con:
         counts = publish_worklists(con, as_of, horizon_days, stage=clock, spark=spark,
                                    fan_out=department_tasks)
-        with clock("checkpoint"):  # what closing would do unseen: the night's writes to the file
-            con.execute("CHECKPOINT")
     # Counts only: worklists hold persons.
     get_run_logger().info(
         "worklists: %s; excluded %s; %d new flags, %d resolved",

@@ -236,7 +236,8 @@ class RunStage(PublishedModel):
     run_id: str
     stage: str = pa.Field(description="prepare-workspace, ingest, core-sql, "
                                       "identity-scoring, identity-links, worklist-rules, "
-                                      "worklist-tables, marts, checkpoint or exports")
+                                      "worklist-tables, marts, commit (of core, "
+                                      "the lists and marts) or exports")
     started_at: datetime
     seconds: float = pa.Field(ge=0, description="wall time")
     rows: pl.Int64 = pa.Field(nullable=True, description=(

@@ -63,7 +63,7 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         rows_read = con.execute("SELECT sum(rows_read) FROM audit.files").fetchone()[0]
     # What each night cost, stage by stage, in the order the stages ran.
     order = ["prepare-workspace", "ingest", "core-sql", "identity-scoring", "identity-links",
-             "worklist-rules", "worklist-tables", "marts", "checkpoint", "exports"]
+             "worklist-rules", "worklist-tables", "marts", "commit", "exports"]
     assert [stage for _, stage, _, _ in stages] == order * 2
     assert len({run for run, *_ in stages}) == 2
     ingest = [rows for _, stage, rows, _ in stages if stage == "ingest"]

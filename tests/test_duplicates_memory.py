@@ -137,3 +137,25 @@ def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, nig
     assert memory.terms.sort(terms).equals(
         linkage.common_terms(agdref, linkage.read_model()).sort(terms))
     assert memory.pairs.height > 0 and memory.pairs["match_weight"].min() >= 0
+
+
+def test_a_file_digest_changes_with_any_cell_and_not_with_the_order_of_rows():
+    rows = pl.DataFrame({"record_key": ["agdref:1", "agdref:1", "agdref:2"],
+                         "unique_id": ["agdref:1~0", "agdref:1~1", "agdref:2~0"],
+                         "surname": ["DIALLO", "DIALO", "SOW"],
+                         "given_name": ["AMADOU", "AMADOU", None]})
+
+    def digests(frame: pl.DataFrame) -> pl.DataFrame:
+        with duckdb.connect() as con:
+            return linkage.file_digests(con, frame.to_arrow())
+
+    def changed(frame: pl.DataFrame) -> set[str]:
+        return set(linkage.changed_files(digests(rows), digests(frame)).to_list())
+
+    assert changed(rows.reverse()) == set()  # the same rows in another order
+    assert changed(rows.with_columns(pl.col("given_name").fill_null(""))) == {"agdref:2"}
+    assert changed(rows.with_columns(surname="given_name", given_name="surname")) \
+        == {"agdref:1", "agdref:2"}  # values moved to another column
+    assert changed(rows.with_columns(pl.col("surname").str.replace("DIALO", "DIALLO"))) \
+        == {"agdref:1"}
+    assert changed(rows.filter(pl.col("record_key") == "agdref:1")) == {"agdref:2"}  # gone

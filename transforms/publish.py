@@ -106,7 +106,7 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
                       fan_out: FanOut = one_after_another) -> WorklistCounts:
     """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB); `fan_out`:
     how the rules of each department are run (default: one after the other)."""
-    with transaction(con):
+    with transaction(con, committing=partial(stage, "commit")):
         build_core(con, run_date, stage=stage, spark=spark)
         with stage("worklist-rules") as counts:
             PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())

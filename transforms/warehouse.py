@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from importlib import resources
 from itertools import accumulate, chain, count
@@ -192,13 +192,17 @@ def _identifier(name: str) -> str:
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """All of the block's writes or none: committed at its end, rolled back on any
+def transaction(con: duckdb.DuckDBPyConnection,
+                committing: Callable[[], AbstractContextManager] = nullcontext
+                ) -> Iterator[None]:
+    """All of the block's writes or none: committed at its end (inside `committing`, to
+    time it: DuckDB writes a large transaction to the file there), rolled back on any
     exception or interruption."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield
-        con.execute("COMMIT")
+        with committing():
+            con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
