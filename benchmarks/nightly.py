@@ -117,7 +117,7 @@ def run_night(inbox: Path, work: Path, as_of: date) -> dict:
                             ORDER BY started_at DESC LIMIT 1)
             ORDER BY started_at""").pl().to_dicts()
     staged = sum(s["seconds"] for s in stages)
-    stages.append({"stage": "other (Python and Prefect start-up, tasks, commit)",
+    stages.append({"stage": "other (Python and Prefect start-up, tasks, publication)",
                    "seconds": round(seconds - staged, 2), "rows": None, "peak_rss_mb": None})
     return {"seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
             "stages": stages}
