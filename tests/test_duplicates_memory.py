@@ -159,3 +159,16 @@ def test_a_file_digest_changes_with_any_cell_and_not_with_the_order_of_rows():
     assert changed(rows.with_columns(pl.col("surname").str.replace("DIALO", "DIALLO"))) \
         == {"agdref:1"}
     assert changed(rows.filter(pl.col("record_key") == "agdref:1")) == {"agdref:2"}  # gone
+
+
+@pytest.mark.parametrize("package", ["splink", "duckdb"])
+def test_an_upgrade_of_splink_or_duckdb_makes_the_next_night_score_every_pair(
+        monkeypatch, package):
+    """Another Splink may compute weights otherwise, another DuckDB hash files otherwise:
+    what the memory proved no longer holds."""
+    model = linkage.read_model()
+    before = linkage.model_key(model, ["surname"], "duckdb")
+    installed = linkage.version
+    monkeypatch.setattr(linkage, "version",
+                        lambda name: "99.0" if name == package else installed(name))
+    assert linkage.model_key(model, ["surname"], "duckdb") != before

@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -482,10 +483,12 @@ MEMORY_FORMAT = "64-bit file digests and common terms"
 def model_key(model: dict, columns: list[str], backend: str) -> str:
     """What must not change for remembered weights to stay comparable: the model but for
     its nightly prior, the blocking, the threshold of memory, the compared columns, the
-    backend and the memory's format."""
+    backend, the memory's format, and the versions of Splink (its SQL computes the
+    weights) and DuckDB (it runs that SQL and hashes the files)."""
     fixed = {k: v for k, v in model.items() if k != "probability_two_random_records_match"}
     text = json.dumps([fixed, BLOCKING_KEYS, REMEMBER_FROM_WEIGHT, sorted(columns), backend,
-                       MEMORY_FORMAT], sort_keys=True, default=str)
+                       MEMORY_FORMAT, version("splink"), version("duckdb")],
+                      sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
