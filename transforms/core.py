@@ -140,7 +140,8 @@ def write_duplicates_memory(con: duckdb.DuckDBPyConnection,
     warehouse.describe(
         con, MEMORY_STATE, "the model and prior of the last duplicates pass, and the match "
         "weight no pair of two AGDREF files left out of core.duplicates_memory_pairs reached",
-        {"model_key": "digest of the model, blocking and columns the pass scored with",
+        {"model_key": "digest of what the pass scored with (linkage.model_key: model, "
+                      "blocking, columns, backend, memory format, Splink and DuckDB versions)",
          "prior": "the prior (probability two random files are one person) it used",
          "ceiling": "no pair of files missing from the pairs table weighed this much"})
 
