@@ -243,8 +243,9 @@ class RunStage(PublishedModel):
     rows: pl.Int64 = pa.Field(nullable=True, description=(
         "rows the stage worked on: rows read (ingest), records compared (core-sql, "
         "identity-scoring), links, candidates decided, rows written, rows exported"))
-    peak_rss_mb: float = pa.Field(ge=0, description="peak resident memory of the run's "
-                                                    "process during the stage, MiB")
+    peak_rss_mb: float = pa.Field(ge=0, description=(
+        "peak memory of the run during the stage, MiB: the resident memory of its process "
+        "plus the pages its child processes (rules, list writers) hold alone"))
 
 
 class FileRecord(PublishedModel):

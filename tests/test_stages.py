@@ -1,0 +1,32 @@
+"""The run's stage clock (audit.run_stages): wall time and the peak memory of the run,
+its child processes included (the rules of the departments, the writers of the lists)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from flows.stages import StageClock, private_bytes
+
+HELD = 200 * 2**20
+
+
+def test_a_stage_counts_the_memory_its_child_processes_hold():
+    clock = StageClock()
+    child = subprocess.Popen(  # noqa: S603 (this interpreter, fixed code)
+        [sys.executable, "-c", f"import sys; b = bytearray({HELD}); b[::4096] = "
+         f"b'1' * len(b[::4096]); print('ready', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        with clock("held") as stage:
+            assert child.stdout.readline().strip() == b"ready"
+            assert private_bytes(child.pid) >= HELD
+            stage["rows"] = 1
+    finally:
+        child.communicate(b"")
+    with clock("gone"):
+        pass
+    held, gone = clock.stages
+    assert held["rows"] == 1
+    assert held["peak_rss_mb"] >= gone["peak_rss_mb"] + HELD / 2**20 * 0.95
+
