@@ -3,10 +3,12 @@ its child processes included (the rules of the departments, the writers of the l
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 
 from flows.stages import StageClock, private_bytes
+from transforms.worklists import collection_paused
 
 HELD = 200 * 2**20
 
@@ -30,3 +32,16 @@ def test_a_stage_counts_the_memory_its_child_processes_hold():
     assert held["rows"] == 1
     assert held["peak_rss_mb"] >= gone["peak_rss_mb"] + HELD / 2**20 * 0.95
 
+
+def test_collection_is_paused_and_restored():
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

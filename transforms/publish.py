@@ -34,6 +34,7 @@ from transforms.worklists import (
     Departments,
     Facts,
     asylum_outcomes,
+    collection_paused,
     department_order,
     load_facts,
     rejected_without_oqtf,
@@ -108,12 +109,12 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
     how the rules of each department are run (default: one after the other)."""
     with transaction(con, committing=partial(stage, "commit")):
         build_core(con, run_date, stage=stage, spark=spark)
-        with stage("worklist-rules") as counts:
+        with collection_paused(), stage("worklist-rules") as counts:
             PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
             facts = load_facts(con)
             lists, exclusions = decide(facts, run_date, horizon_days, fan_out)
             counts["rows"] = sum(map(len, lists.values())) + exclusions.height
-        with stage("worklist-tables") as counts:
+        with collection_paused(), stage("worklist-tables") as counts:
             today = _write_lists(con, run_date, lists, exclusions)
             outcomes = model_frame(asylum_outcomes(facts, run_date), AsylumOutcome)
             con.execute("DELETE FROM core.asylum_outcomes")
