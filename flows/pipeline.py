@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dashboards import build as dashboard
 from flows import faults
+from flows.rule_processes import rule_processes
 from flows.settings import RunSettings
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
@@ -123,13 +124,16 @@ def department_tasks(rules: Callable[[Departments], Decided], groups: list[Depar
     """The rules of each department as a Prefect task of its own (`rules-<department>`),
     submitted to the flow's task runner; the results come back in the order of the
     groups. The tasks share the facts read once (in memory, never cached nor persisted:
-    they hold persons)."""
-    per_department = task(lambda department, group: rules(group), name="rules",
-                          task_run_name="rules-{department}", cache_policy=NO_CACHE)
-    futures = [per_department.submit(
-        ",".join(sorted(d or "unknown" for d in group)) if group else "all", group)
-        for group in groups]
-    return [future.result() for future in futures]
+    they hold persons); nationally each task hands its department to processes forked
+    with the facts, one a core (flows.rule_processes)."""
+    with rule_processes(rules, len(groups)) as submit:
+        per_department = task(lambda department, group: submit(group).result(),
+                              name="rules", task_run_name="rules-{department}",
+                              cache_policy=NO_CACHE)
+        futures = [per_department.submit(
+            ",".join(sorted(d or "unknown" for d in group)) if group else "all", group)
+            for group in groups]
+        return [future.result() for future in futures]
 
 
 @task(name="build-worklists")

@@ -3,6 +3,7 @@ generator's ground truth (protected persons never listed, flaggable persons foun
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 
@@ -10,6 +11,7 @@ import polars as pl
 import pytest
 
 from data.synthetic.generate import SCALES, generate_dataset
+from flows.rule_processes import rule_processes
 from schemas.codes import WORKLISTS
 from schemas.published import Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
@@ -88,3 +90,29 @@ def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehous
         assert lists[name], name
     assert exclusions.to_dicts() == model_frame(
         sorted(whole_exclusions, key=lambda r: r["candidate_id"]), Exclusion).to_dicts()
+
+
+def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_warehouse):
+    """Nationally each department's rules run in a process forked with the facts: the
+    rows it sends back are the very rows the run's own process decides."""
+    sample_warehouse.execute("BEGIN")
+    try:
+        facts = load_facts(sample_warehouse)
+    finally:
+        sample_warehouse.execute("ROLLBACK")
+    groups = [frozenset({"13"}), frozenset({"2A"})]
+
+    def rules(group):
+        return decide_for(facts, SAMPLE_AS_OF, 120, group), os.getpid()
+
+    collecting = gc.isenabled()
+    with rule_processes(rules, len(groups), cores=2, parallel_from=1) as submit:
+        parts = [future.result() for future in [submit(group) for group in groups]]
+    assert {pid for _, pid in parts} - {os.getpid()} == {pid for _, pid in parts}
+    decided = [decide_for(facts, SAMPLE_AS_OF, 120, group) for group in groups]
+    assert [part for part, _ in parts] == decided
+    assert all(lists[WORKLISTS[0]] for lists, _ in decided)  # not vacuous
+    assert gc.isenabled() == collecting and gc.get_freeze_count() == 0
+    # Below the threshold the rules run at once, in this process.
+    with rule_processes(rules, len(groups), cores=2) as submit:
+        assert submit(groups[0]).result() == (decided[0], os.getpid())
