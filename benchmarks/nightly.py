@@ -117,9 +117,12 @@ def run_night(inbox: Path, work: Path, as_of: date) -> dict:
                             ORDER BY started_at DESC LIMIT 1)
             ORDER BY started_at""").pl().to_dicts()
     staged = sum(s["seconds"] for s in stages)
+    # The largest process (wait4), or the whole run as its stages saw it (their processes
+    # included: the rules of the departments, the writers of the lists), if more.
+    peak_mb = max(usage.ru_maxrss / 1024, *(s["peak_rss_mb"] for s in stages))
     stages.append({"stage": "other (Python and Prefect start-up, tasks, publication)",
                    "seconds": round(seconds - staged, 2), "rows": None, "peak_rss_mb": None})
-    return {"seconds": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024),
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak_mb),
             "stages": stages}
 
 
