@@ -33,7 +33,7 @@ test: $(STAMP) lint
 # and national scale (the national inbox is generated once into benchmarks/cache/, ~6 min
 # and 12 GB of memory), then Splink's Spark backend (needs Java 17).
 BENCH_SCALES ?= department national
-# Each DuckDB connection capped so that the national run fits 8 GB (README).
+# DuckDB capped as a whole so that the national run fits 8 GB (README).
 bench: export RECONCILE_MEMORY_LIMIT ?= 4GB
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,spark]'

@@ -1,4 +1,4 @@
-"""The rules of the departments in processes forked from the run, one a core.
+"""The rules of the departments in processes forked from the run, and in the run's own.
 
 The facts are read once, in the run's process (transforms.worklists.load_facts); a
 process forked afterwards finds them in its memory as they are, without copying nor
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from itertools import count
 from multiprocessing import get_context
 
 from transforms.publish import Decided
@@ -48,9 +49,12 @@ def _decide_now(rules: Rules, group: Departments) -> Future[Decided]:
 @contextmanager
 def rule_processes(rules: Rules, departments: int, cores: int | None = None,
                    parallel_from: int = PARALLEL_RULES_FROM) -> Iterator[Submit]:
-    """`submit(group)` → the future rows of a group of departments: decided by processes
-    forked now, one on every core this process may use (or `cores`), when there are at
-    least `parallel_from` departments and two cores; else at once, in the caller."""
+    """`submit(group)` → the future rows of a group of departments. With at least
+    `parallel_from` departments and two cores (`cores`: default, every core this process
+    may use), one group in `cores` is decided at once in the caller and the others by
+    processes forked now, one per remaining core: the run's process, which waits
+    otherwise, works too, and a process fewer holds its own copy of the pages of facts
+    it touched (nationally about 1.5 GB each). Else every group at once, in the caller."""
     global _forked_rules  # noqa: PLW0603 (the one way to hand the facts to a fork)
     cores = cores or len(os.sched_getaffinity(0))
     if departments < parallel_from or cores < 2:
@@ -60,10 +64,18 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     # Out of the collector's reach: a collection in a forked process would write to
     # every object's header, copying every page of the facts.
     gc.freeze()
+    turns = count()
     try:
-        with ProcessPoolExecutor(max_workers=cores, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=cores - 1,
+                                 mp_context=get_context("fork")) as pool:
             pool.submit(int).result()  # every process forked now, from this thread
-            yield partial(pool.submit, _decide)
+
+            def submit(group: Departments) -> Future[Decided]:
+                if next(turns) % cores == 0:
+                    return _decide_now(rules, group)
+                return pool.submit(_decide, group)
+
+            yield submit
     finally:
         _forked_rules = None
         gc.unfreeze()
