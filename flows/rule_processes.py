@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from itertools import count
 from multiprocessing import get_context
 
 from transforms.publish import Decided
@@ -23,6 +23,8 @@ from transforms.worklists import Departments
 # Below this many departments the rules run in the run's process: forking costs more
 # than it saves (a department's run must stay within 30 s).
 PARALLEL_RULES_FROM = 8
+# Groups waiting or being decided in each forked process: one ready when it finishes one.
+QUEUED_PER_PROCESS = 2
 
 Rules = Callable[[Departments], Decided]
 Submit = Callable[[Departments], "Future[Decided]"]
@@ -48,13 +50,15 @@ def _decide_now(rules: Rules, group: Departments) -> Future[Decided]:
 
 @contextmanager
 def rule_processes(rules: Rules, departments: int, cores: int | None = None,
-                   parallel_from: int = PARALLEL_RULES_FROM) -> Iterator[Submit]:
+                   parallel_from: int = PARALLEL_RULES_FROM,
+                   queued: int = QUEUED_PER_PROCESS) -> Iterator[Submit]:
     """`submit(group)` → the future rows of a group of departments. With at least
     `parallel_from` departments and two cores (`cores`: default, every core this process
-    may use), one group in `cores` is decided at once in the caller and the others by
-    processes forked now, one per remaining core: the run's process, which waits
-    otherwise, works too, and a process fewer holds its own copy of the pages of facts
-    it touched (nationally about 1.5 GB each). Else every group at once, in the caller."""
+    may use), processes forked now, one per core but one, take a group while fewer than
+    `queued` each are waiting or being decided; the caller decides the others at once.
+    The run's process, which would wait otherwise, works too, and a process fewer holds
+    its own copy of the pages of facts it touches (nationally about 1.5 GB each); the
+    forked processes are never left idle. Else every group at once, in the caller."""
     global _forked_rules  # noqa: PLW0603 (the one way to hand the facts to a fork)
     cores = cores or len(os.sched_getaffinity(0))
     if departments < parallel_from or cores < 2:
@@ -64,16 +68,26 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     # Out of the collector's reach: a collection in a forked process would write to
     # every object's header, copying every page of the facts.
     gc.freeze()
-    turns = count()
+    lock, in_pool = threading.Lock(), [0]
+
+    def one_less(_: Future) -> None:
+        with lock:
+            in_pool[0] -= 1
+
     try:
         with ProcessPoolExecutor(max_workers=cores - 1,
                                  mp_context=get_context("fork")) as pool:
             pool.submit(int).result()  # every process forked now, from this thread
 
             def submit(group: Departments) -> Future[Decided]:
-                if next(turns) % cores == 0:
+                with lock:
+                    forked = in_pool[0] < queued * (cores - 1)
+                    in_pool[0] += forked
+                if not forked:
                     return _decide_now(rules, group)
-                return pool.submit(_decide, group)
+                future = pool.submit(_decide, group)
+                future.add_done_callback(one_less)
+                return future
 
             yield submit
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from datetime import date
 
 import polars as pl
@@ -93,9 +94,9 @@ def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehous
 
 
 def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_warehouse):
-    """Nationally the departments' rules run in the run's process and in processes
-    forked with the facts: the rows these send back are the very rows the run's own
-    process decides."""
+    """Nationally the departments' rules run in processes forked with the facts and in
+    the run's own: the rows these send back are the very rows the run's process decides,
+    and the run's process takes a group only while the forked ones are busy."""
     sample_warehouse.execute("BEGIN")
     try:
         facts = load_facts(sample_warehouse)
@@ -104,17 +105,24 @@ def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_wareh
     groups = [frozenset({"13"}), frozenset({"2A"})]
 
     def rules(group):
+        if os.getpid() != parent and group == groups[0]:
+            time.sleep(2)  # the forked process stays busy with the first group
         return decide_for(facts, SAMPLE_AS_OF, 120, group), os.getpid()
 
-    collecting = gc.isenabled()
+    parent, collecting = os.getpid(), gc.isenabled()
+    decided = [decide_for(facts, SAMPLE_AS_OF, 120, group) for group in groups]
+    assert all(lists[WORKLISTS[0]] for lists, _ in decided)  # not vacuous
+    # Room for two groups in the forked process: both go there.
     with rule_processes(rules, len(groups), cores=2, parallel_from=1) as submit:
         parts = [future.result() for future in [submit(group) for group in groups]]
-    # One group in two in this process, the other in a forked one.
-    assert [pid == os.getpid() for _, pid in parts] == [True, False]
-    decided = [decide_for(facts, SAMPLE_AS_OF, 120, group) for group in groups]
     assert [part for part, _ in parts] == decided
-    assert all(lists[WORKLISTS[0]] for lists, _ in decided)  # not vacuous
+    assert all(pid != parent for _, pid in parts)
+    # Room for one: the second group is decided here while the first keeps it busy.
+    with rule_processes(rules, len(groups), cores=2, parallel_from=1, queued=1) as submit:
+        parts = [future.result() for future in [submit(group) for group in groups]]
+    assert [part for part, _ in parts] == decided
+    assert [pid == parent for _, pid in parts] == [False, True]
     assert gc.isenabled() == collecting and gc.get_freeze_count() == 0
     # Below the threshold the rules run at once, in this process.
     with rule_processes(rules, len(groups), cores=2) as submit:
-        assert submit(groups[0]).result() == (decided[0], os.getpid())
+        assert submit(groups[0]).result() == (decided[0], parent)
