@@ -8,7 +8,7 @@ import shutil
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import date, datetime
 from multiprocessing import get_context
@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dashboards import build as dashboard
 from flows import faults
-from flows.rule_processes import rule_processes
+from flows.rule_processes import rule_processes, run_now
 from flows.settings import RunSettings
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
@@ -124,8 +124,9 @@ def department_tasks(rules: Callable[[Departments], Decided], groups: list[Depar
     """The rules of each department as a Prefect task of its own (`rules-<department>`),
     submitted to the flow's task runner; the results come back in the order of the
     groups. The tasks share the facts read once (in memory, never cached nor persisted:
-    they hold persons); nationally each task hands its department to processes forked
-    with the facts, one a core (flows.rule_processes)."""
+    they hold persons); nationally the departments are decided by processes forked
+    with the facts, one per core but one, and by the tasks themselves while those are
+    busy (flows.rule_processes)."""
     with rule_processes(rules, len(groups)) as submit:
         per_department = task(lambda department, group: submit(group).result(),
                               name="rules", task_run_name="rules-{department}",
@@ -163,15 +164,9 @@ PARALLEL_EXPORTS_FROM = 8
 
 
 class _WriteNow:
-    """The pool's `submit` without a pool: runs the call at once."""
+    """A pool without processes: each call made at once."""
 
-    def submit(self, fn: Callable, *args) -> Future:
-        done = Future()
-        try:
-            done.set_result(fn(*args))
-        except Exception as err:  # noqa: BLE001 (raised again by .result(), as a pool does)
-            done.set_exception(err)
-        return done
+    submit = staticmethod(run_now)
 
     def __enter__(self) -> "_WriteNow":
         return self

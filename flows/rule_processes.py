@@ -39,10 +39,12 @@ def _decide(group: Departments) -> Decided:
     return _forked_rules(group)
 
 
-def _decide_now(rules: Rules, group: Departments) -> Future[Decided]:
-    done: Future[Decided] = Future()
+def run_now(fn: Callable, *args) -> Future:
+    """A pool's `submit` without a pool: the call made at once, its result or its error
+    in a done future."""
+    done: Future = Future()
     try:
-        done.set_result(rules(group))
+        done.set_result(fn(*args))
     except Exception as err:  # noqa: BLE001 (raised again by .result(), as a pool does)
         done.set_exception(err)
     return done
@@ -62,17 +64,18 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     global _forked_rules  # noqa: PLW0603 (the one way to hand the facts to a fork)
     cores = cores or len(os.sched_getaffinity(0))
     if departments < parallel_from or cores < 2:
-        yield partial(_decide_now, rules)
+        yield partial(run_now, rules)
         return
     _forked_rules = rules
     # Out of the collector's reach: a collection in a forked process would write to
     # every object's header, copying every page of the facts.
     gc.freeze()
-    lock, in_pool = threading.Lock(), [0]
+    lock, in_pool = threading.Lock(), 0
 
     def one_less(_: Future) -> None:
+        nonlocal in_pool
         with lock:
-            in_pool[0] -= 1
+            in_pool -= 1
 
     try:
         with ProcessPoolExecutor(max_workers=cores - 1,
@@ -80,11 +83,12 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
             pool.submit(int).result()  # every process forked now, from this thread
 
             def submit(group: Departments) -> Future[Decided]:
+                nonlocal in_pool
                 with lock:
-                    forked = in_pool[0] < queued * (cores - 1)
-                    in_pool[0] += forked
+                    forked = in_pool < queued * (cores - 1)
+                    in_pool += forked
                 if not forked:
-                    return _decide_now(rules, group)
+                    return run_now(rules, group)
                 future = pool.submit(_decide, group)
                 future.add_done_callback(one_less)
                 return future

@@ -19,12 +19,12 @@ SAMPLE_SECONDS = 0.05
 CHILDREN_EVERY = 10
 
 
-def resident_bytes(pid: int | str = "self") -> int:
-    """The process's resident memory now (Linux), else this process's peak so far."""
+def resident_bytes() -> int:
+    """The process's resident memory now (Linux), else its peak so far."""
     try:
-        return int((_PROC / str(pid) / "statm").read_text().split()[1]) * _PAGE
-    except OSError:  # not Linux (ru_maxrss is in bytes on macOS), or the process is gone
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if pid == "self" else 0
+        return int((_PROC / "self" / "statm").read_text().split()[1]) * _PAGE
+    except OSError:  # not Linux: ru_maxrss is in bytes on macOS
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def child_processes(pid: int | str = "self") -> list[int]:
