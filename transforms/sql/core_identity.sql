@@ -6,21 +6,39 @@
 CREATE OR REPLACE TEMP MACRO compact_name(s) AS regexp_replace(coalesce(s, ''), '[^A-Z]', '', 'g');
 CREATE OR REPLACE TEMP MACRO name_tokens(s) AS
     list_filter(string_split_regex(coalesce(s, ''), '[^A-Z]+'), lambda t: t <> '');
-CREATE OR REPLACE TEMP MACRO token_similarity(a, b) AS
-    coalesce(list_max(list_transform(name_tokens(a), lambda x:
-        list_max(list_transform(name_tokens(b), lambda y: jaro_winkler_similarity(x, y))))), 0);
-CREATE OR REPLACE TEMP MACRO surnames_agree(a, b) AS
-    compact_name(a) <> '' AND compact_name(b) <> ''
-    AND (jaro_winkler_similarity(compact_name(a), compact_name(b)) >= 0.75
-         OR token_similarity(a, b) >= 0.85);
-CREATE OR REPLACE TEMP MACRO given_names_agree(a, b) AS
-    compact_name(a) <> '' AND compact_name(b) <> ''
-    AND (jaro_winkler_similarity(compact_name(a), compact_name(b)) >= 0.85
-         OR token_similarity(a, b) >= 0.8);
-CREATE OR REPLACE TEMP MACRO names_agree(last_a, first_a, last_b, usual_b, first_b) AS
-    ((surnames_agree(last_a, last_b) OR surnames_agree(last_a, usual_b))
-      AND given_names_agree(first_a, first_b))
-    OR (token_similarity(last_a, first_b) >= 0.85 AND token_similarity(first_a, last_b) >= 0.85);
+-- Each name as names_agree compares it, letters only (compact) and its words (tokens):
+-- computed once per record and per file (agdref_identities, screened_identities), not once
+-- per pair (the national pairs are millions: cleaning and splitting the two names again
+-- for each pair was most of this step's time).
+CREATE OR REPLACE TEMP MACRO name_forms(last_name, usual_name, first_names) AS {
+    'last_compact': compact_name(last_name), 'last_tokens': name_tokens(last_name),
+    'usual_compact': compact_name(usual_name), 'usual_tokens': name_tokens(usual_name),
+    'first_compact': compact_name(first_names), 'first_tokens': name_tokens(first_names)};
+-- The best similarity of a word of one name to a word of the other; two one-word names are
+-- their compact forms (computed without the lambdas, which cost most).
+CREATE OR REPLACE TEMP MACRO token_similarity(a_compact, a_tokens, b_compact, b_tokens) AS
+    CASE WHEN len(a_tokens) = 1 AND len(b_tokens) = 1
+         THEN jaro_winkler_similarity(a_compact, b_compact)
+         ELSE coalesce(list_max(list_transform(a_tokens, lambda x:
+                  list_max(list_transform(b_tokens, lambda y: jaro_winkler_similarity(x, y))))), 0)
+    END;
+CREATE OR REPLACE TEMP MACRO surnames_agree(a_compact, a_tokens, b_compact, b_tokens) AS
+    a_compact <> '' AND b_compact <> ''
+    AND (jaro_winkler_similarity(a_compact, b_compact) >= 0.75
+         OR token_similarity(a_compact, a_tokens, b_compact, b_tokens) >= 0.85);
+CREATE OR REPLACE TEMP MACRO given_names_agree(a_compact, a_tokens, b_compact, b_tokens) AS
+    a_compact <> '' AND b_compact <> ''
+    AND (jaro_winkler_similarity(a_compact, b_compact) >= 0.85
+         OR token_similarity(a_compact, a_tokens, b_compact, b_tokens) >= 0.8);
+-- s, p: the name forms (name_forms) of a source record (or a screened file) and of an
+-- AGDREF file.
+CREATE OR REPLACE TEMP MACRO names_agree(s, p) AS
+    ((surnames_agree(s.last_compact, s.last_tokens, p.last_compact, p.last_tokens)
+      OR surnames_agree(s.last_compact, s.last_tokens, p.usual_compact, p.usual_tokens))
+     AND given_names_agree(s.first_compact, s.first_tokens, p.first_compact, p.first_tokens))
+    OR (token_similarity(s.last_compact, s.last_tokens, p.first_compact, p.first_tokens) >= 0.85
+        AND token_similarity(s.first_compact, s.first_tokens, p.last_compact, p.last_tokens)
+            >= 0.85);
 -- The same names written otherwise (core_name_keys.sql), surnames of 3 letters or more.
 CREATE OR REPLACE TEMP MACRO skeletons_agree(s, p) AS
     length(s.last_name_skeleton) >= 3 AND length(s.first_name_skeleton) >= 2
@@ -36,16 +54,17 @@ CREATE OR REPLACE TEMP MACRO identity_conflict(s, p) AS
     OR (s.nationality IS NOT NULL AND p.nationality IS NOT NULL
         AND s.nationality <> p.nationality)
     OR (s.birth_year IS NOT NULL AND p.birth_year IS NOT NULL AND s.birth_year <> p.birth_year);
-CREATE OR REPLACE TEMP MACRO identities_agree(s, p) AS
+-- s, p: a record and a file as table aliases, s_names, p_names: their name_forms columns.
+-- The forms are passed as columns because a table alias passed to a macro is a struct of
+-- the whole row, which the lambdas of token_similarity would build again for every pair.
+CREATE OR REPLACE TEMP MACRO identities_agree(s, p, s_names, p_names) AS
     s.birth_year = p.birth_year
     AND part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,
                     p.birth_date_is_placeholder)
     AND part_agrees(s.birth_day, p.birth_day, s.birth_date_is_placeholder,
                     p.birth_date_is_placeholder)
     AND NOT identity_conflict(s, p)
-    AND (names_agree(s.last_name_ascii, s.first_names_ascii, p.last_name_ascii,
-                     p.usual_name_ascii, p.first_names_ascii)
-         OR skeletons_agree(s, p));
+    AND (names_agree(s_names, p_names) OR skeletons_agree(s, p));
 
 -- One identity per source person record: the latest row that carried it (with, for a
 -- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
@@ -94,19 +113,29 @@ COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationalit
 -- until probabilistic linkage weighs them. AGDREF files under a measure, and files a source
 -- record gave the number of, are screened against the other files too: a person may hold
 -- two files, and the second may carry the protection.
+-- What identities_agree reads of every AGDREF file.
+CREATE OR REPLACE TEMP TABLE agdref_identities AS
+SELECT num_agdref, source_row, sex, birth_year, birth_month, birth_day, birth_date,
+       birth_date_is_placeholder, nationality, last_name_skeleton, usual_name_skeleton,
+       first_name_skeleton,
+       name_forms(last_name_ascii, usual_name_ascii, first_names_ascii) AS name_forms
+FROM core.persons;
 CREATE OR REPLACE TEMP TABLE screened_identities AS
-SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
-       birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
-       last_name_skeleton, first_name_skeleton
-FROM source_identities
-UNION ALL
-SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
-       p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
-       p.birth_date, p.birth_date_is_placeholder, p.nationality, p.last_name_skeleton,
-       p.first_name_skeleton
-FROM core.persons p
-WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
-   OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities);
+SELECT *, name_forms(last_name_ascii, NULL, first_names_ascii) AS name_forms
+FROM (
+    SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
+           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
+           last_name_skeleton, first_name_skeleton
+    FROM source_identities
+    UNION ALL
+    SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
+           p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
+           p.birth_date, p.birth_date_is_placeholder, p.nationality, p.last_name_skeleton,
+           p.first_name_skeleton
+    FROM core.persons p
+    WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
+       OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities)
+);
 
 -- Blocking: identities_agree is tested on the pairs of one equi-join key at a time, not
 -- on every pair born the same year (billions at national scale). Every key holds the
@@ -131,7 +160,7 @@ FROM screened_identities;
 CREATE OR REPLACE TEMP TABLE person_keys AS
 SELECT *, birth_date IS NULL OR birth_date_is_placeholder AS weak_birth,
        unnest(nationality_keys(nationality)) AS nationality_key
-FROM core.persons;
+FROM agdref_identities;
 -- Weak candidates are read only for GENESIS records (worklists.upcoming_releases, PRI-07):
 -- searched for them alone (nationally, AGDREF files and asylum records would add
 -- millions of weak pairs no rule reads). A weak pair shares the birth year, the
@@ -157,7 +186,7 @@ WITH record_keys AS (
     FROM record_keys r JOIN file_keys f USING (part, skeleton, birth_year, nationality_key)
     WHERE r.weak_birth OR f.weak_birth
 )
-SELECT pairs.record_key, p.* FROM pairs JOIN core.persons p USING (num_agdref);
+SELECT pairs.record_key, p.* FROM pairs JOIN agdref_identities p USING (num_agdref);
 -- One row per number a record gave, so that its pairs are an equi-join too.
 CREATE OR REPLACE TEMP TABLE given_numbers AS
 SELECT *, unnest(numbers) AS given_number FROM screened_identities;
@@ -171,20 +200,20 @@ CREATE OR REPLACE TEMP MACRO candidate_evidence(s, p) AS
 CREATE OR REPLACE TABLE core.identity_candidates AS
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
-FROM given_numbers s JOIN core.persons p
+FROM given_numbers s JOIN agdref_identities p
   ON p.num_agdref = s.given_number
- AND identities_agree(s, p)
+ AND identities_agree(s, p, s.name_forms, p.name_forms)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
 FROM screened_keys s JOIN person_keys p
   ON p.birth_date = s.birth_date AND p.nationality_key = s.nationality_key
  AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
- AND identities_agree(s, p)
+ AND identities_agree(s, p, s.name_forms, p.name_forms)
 UNION
 SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidence,
        p.source_row
 FROM weak_files p JOIN screened_identities s USING (record_key)
-WHERE identities_agree(s, p)
+WHERE identities_agree(s, p, s.name_forms, p.name_forms)
 ORDER BY record_key, num_agdref;
 COMMENT ON TABLE core.identity_candidates IS 'AGDREF files whose identity agrees with a source record: NUMBER (the record gave that number), IDENTITY (agreement alone, complete birth dates) or IDENTITY_WEAK (partial or placeholder birth date; GENESIS records only). Identity evidence is used to find protections, never to act.';
