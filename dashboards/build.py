@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
-import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
@@ -83,21 +82,32 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
     ]
 
 
-# Every chart's template, as plotly's default: the same figure, but passed to each
-# figure the template is validated and copied again (0.3 s a page, half a minute for
-# the departments of a national run).
-pio.templates.default = "plotly_white"
+# A chart is a plotly figure as plain data ({"data": [traces], "layout": {...}}), drawn
+# by plotly.js without plotly's Python objects: building, validating and copying those
+# took most of a page's time (half a minute for the departments of a national run).
+# tests/test_dashboard.py checks every chart against plotly's validators instead.
+Figure = dict
 
 
-def _layout(fig: go.Figure, title: str, **extra) -> go.Figure:
-    fig.update_layout(title={"text": title, "x": 0, "font": {"size": 15}}, height=360,
-                      margin={"l": 55, "r": 55, "t": 50, "b": 40},
-                      legend={"orientation": "h", "y": -0.3}, **extra)
-    fig.update_xaxes(automargin=True, tickangle=-45)
-    return fig
+@cache
+def _template() -> dict:
+    """The look of every chart (plotly's "plotly_white"), as plain data."""
+    return pio.templates["plotly_white"].to_plotly_json()
 
 
-def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
+def _bar(x: list, y: list, **properties) -> dict:
+    return {"type": "bar", "x": x, "y": y, **properties}
+
+
+def _layout(traces: list[dict], title: str, xaxis: dict | None = None, **extra) -> Figure:
+    return {"data": traces, "layout": {
+        "template": _template(), "title": {"text": title, "x": 0, "font": {"size": 15}},
+        "height": 360, "margin": {"l": 55, "r": 55, "t": 50, "b": 40},
+        "legend": {"orientation": "h", "y": -0.3},
+        "xaxis": {"automargin": True, "tickangle": -45, **(xaxis or {})}, **extra}}
+
+
+def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     rows = _rows(con, f"""SELECT iso_week, sum(final_rejections), sum(oqtf_issued),
         sum(oqtf_within_deadline) FROM marts.rejections_oqtf WHERE {cond}
@@ -105,89 +115,87 @@ def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
     rows = rows[::-1]
     weeks = [r[0] for r in rows]
     shares = [f"{round(100 * r[2] / r[1])} %" if r[1] else "" for r in rows]
-    fig = go.Figure([
-        go.Bar(x=weeks, y=[r[1] for r in rows], name="Rejets définitifs connus",
-               marker_color="#bbbbbb", text=shares, textposition="outside",
-               hovertemplate="%{x} : %{y} rejets, %{text} couverts<extra></extra>"),
-        go.Bar(x=weeks, y=[r[2] for r in rows], name="Suivis d'une OQTF (L. 611-1 4°)",
-               marker_color="#2166ac"),
-        go.Bar(x=weeks, y=[r[3] for r in rows], name="dont dans les 15 jours",
-               marker_color="#053061"),
-    ])
-    return _layout(fig, "Rejets définitifs couverts par une OQTF (% au-dessus des barres)",
-                   barmode="overlay", bargap=0.15, yaxis={"title": "personnes"})
+    return _layout([
+        _bar(weeks, [r[1] for r in rows], name="Rejets définitifs connus",
+             marker={"color": "#bbbbbb"}, text=shares, textposition="outside",
+             hovertemplate="%{x} : %{y} rejets, %{text} couverts<extra></extra>"),
+        _bar(weeks, [r[2] for r in rows], name="Suivis d'une OQTF (L. 611-1 4°)",
+             marker={"color": "#2166ac"}),
+        _bar(weeks, [r[3] for r in rows], name="dont dans les 15 jours",
+             marker={"color": "#053061"}),
+    ], "Rejets définitifs couverts par une OQTF (% au-dessus des barres)",
+        barmode="overlay", bargap=0.15, yaxis={"title": {"text": "personnes"}})
 
 
-def overdue_backlog(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
+def overdue_backlog(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     counts = dict(_rows(con, f"""SELECT days_overdue_band, sum(persons)
         FROM marts.overdue_backlog WHERE {cond} GROUP BY ALL""", params))  # noqa: S608
     labels = ["pas encore dû" if b == "0" else f"{b} j" for b in OVERDUE_BANDS]
-    fig = go.Figure(go.Bar(x=labels, y=[counts.get(b, 0) for b in OVERDUE_BANDS],
-                           marker_color=["#92c5de", "#f4a582", "#d6604d", "#b2182b",
-                                         "#67001f"]))
-    return _layout(fig, "Déboutés sans OQTF, par retard sur le délai de 15 jours",
-                   yaxis={"title": "personnes"})
+    return _layout([_bar(labels, [counts.get(b, 0) for b in OVERDUE_BANDS],
+                         marker={"color": ["#92c5de", "#f4a582", "#d6604d", "#b2182b",
+                                           "#67001f"]})],
+                   "Déboutés sans OQTF, par retard sur le délai de 15 jours",
+                   yaxis={"title": {"text": "personnes"}})
 
 
-def releases_ahead(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
+def releases_ahead(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     rows = _rows(con, f"""SELECT release_week, situation, sum(detainees)
         FROM marts.upcoming_releases WHERE {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
         params)
     weeks = sorted({r[0] for r in rows})
     counts = {(r[0], r[1]): r[2] for r in rows}
-    fig = go.Figure([go.Bar(x=weeks, y=[counts.get((w, code), 0) for w in weeks], name=label,
-                            marker_color=colour)
-                     for code, (label, colour) in SITUATIONS.items()])
-    return _layout(fig, "Libérations à venir par semaine et situation", barmode="stack",
-                   yaxis={"title": "détenus"})
+    return _layout([_bar(weeks, [counts.get((w, code), 0) for w in weeks], name=label,
+                         marker={"color": colour})
+                    for code, (label, colour) in SITUATIONS.items()],
+                   "Libérations à venir par semaine et situation", barmode="stack",
+                   yaxis={"title": {"text": "détenus"}})
 
 
-def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
+def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     counts = {(r[0], r[1]): r[2] for r in _rows(con, f"""SELECT age_band, is_coercible,
         sum(measures) FROM marts.unexecuted_measures WHERE {cond} GROUP BY ALL""",  # noqa: S608
         params)}
     labels = [f"{b} j" for b in AGE_BANDS]
-    fig = go.Figure([
-        go.Bar(x=labels, y=[counts.get((b, True), 0) for b in AGE_BANDS],
-               name="contrainte possible", marker_color="#2166ac"),
-        go.Bar(x=labels, y=[counts.get((b, False), 0) for b in AGE_BANDS],
-               name="plus de contrainte (OQ-08)", marker_color="#bbbbbb"),
-    ])
-    return _layout(fig, "Mesures non exécutées, par ancienneté depuis qu'elles sont exécutoires",
-                   barmode="stack", yaxis={"title": "mesures"})
+    return _layout([
+        _bar(labels, [counts.get((b, True), 0) for b in AGE_BANDS],
+             name="contrainte possible", marker={"color": "#2166ac"}),
+        _bar(labels, [counts.get((b, False), 0) for b in AGE_BANDS],
+             name="plus de contrainte (OQ-08)", marker={"color": "#bbbbbb"}),
+    ], "Mesures non exécutées, par ancienneté depuis qu'elles sont exécutoires",
+        barmode="stack", yaxis={"title": {"text": "mesures"}})
 
 
-def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
+def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     rows = _rows(con, f"""SELECT system, status, sum(files) FROM marts.data_quality
         WHERE run_id = ? AND {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
         [scope.run_id, *params])
     systems = sorted({r[0] for r in rows})
     counts = {(r[0], r[1]): r[2] for r in rows}
-    fig = go.Figure([go.Bar(x=systems, y=[counts.get((s, status), 0) for s in systems],
-                            name=label, marker_color=colour)
-                     for status, (label, colour) in FILE_STATUSES.items()])
-    return _layout(fig, "Fichiers reçus cette nuit, par source et statut", barmode="stack",
-                   yaxis={"title": "fichiers"})
+    return _layout([_bar(systems, [counts.get((s, status), 0) for s in systems], name=label,
+                         marker={"color": colour})
+                    for status, (label, colour) in FILE_STATUSES.items()],
+                   "Fichiers reçus cette nuit, par source et statut", barmode="stack",
+                   yaxis={"title": {"text": "fichiers"}})
 
 
-def quarantine_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> go.Figure:
+def quarantine_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     rows = _rows(con, f"""SELECT system, column_name, check_name, sum(rows_quarantined)
         FROM marts.quarantine_reasons WHERE run_id = ? AND {cond}
         GROUP BY ALL ORDER BY 4, 1, 2, 3""", [scope.run_id, *params])  # noqa: S608
-    fig = go.Figure(go.Bar(y=[f"{s} {c or '(ligne)'} : {k}" for s, c, k, _ in rows],
-                           x=[n for *_, n in rows], orientation="h", marker_color="#b2182b"))
-    if not rows:
-        fig.add_annotation(text="aucune ligne en quarantaine cette nuit", x=0.5, y=0.5,
-                           xref="paper", yref="paper", showarrow=False, font={"size": 14})
-    fig = _layout(fig, "Lignes en quarantaine cette nuit, par contrôle échoué",
-                  xaxis={"title": "lignes"}, yaxis={"automargin": True})
-    fig.update_xaxes(tickangle=0)
-    return fig
+    empty = {} if rows else {"annotations": [{
+        "text": "aucune ligne en quarantaine cette nuit", "x": 0.5, "y": 0.5, "xref": "paper",
+        "yref": "paper", "showarrow": False, "font": {"size": 14}}]}
+    return _layout([_bar([n for *_, n in rows],
+                         [f"{s} {c or '(ligne)'} : {k}" for s, c, k, _ in rows],
+                         orientation="h", marker={"color": "#b2182b"})],
+                   "Lignes en quarantaine cette nuit, par contrôle échoué",
+                   xaxis={"title": {"text": "lignes"}, "tickangle": 0},
+                   yaxis={"automargin": True}, **empty)
 
 
 CHARTS = (rejections_trend, overdue_backlog, releases_ahead, measures_by_age, files_tonight,
@@ -243,9 +251,9 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         f'<div class="value">{value}</div><div class="detail">{html.escape(detail)}</div></div>'
         for label, value, detail in headline(con, scope))
     charts = "".join(
-        '<div class="chart">' + chart(con, scope).to_html(
-            full_html=False, include_plotlyjs=False, div_id=f"chart-{chart.__name__}",
-            config=PLOT_CONFIG) + "</div>"
+        '<div class="chart">' + pio.to_html(
+            chart(con, scope), full_html=False, include_plotlyjs=False, validate=False,
+            div_id=f"chart-{chart.__name__}", config=PLOT_CONFIG) + "</div>"
         for chart in CHARTS)
     table = ""
     if scope.department is None:

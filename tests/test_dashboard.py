@@ -31,6 +31,22 @@ def pages(sample_warehouse, tmp_path_factory):
     return written
 
 
+def test_every_chart_is_what_plotly_would_have_built(sample_warehouse):
+    """Pages draw plain figure data without plotly's validators (for speed): each chart
+    must pass them unchanged (a misspelt property raises, a coerced value differs)."""
+    import plotly.graph_objects as go
+
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    for department in (None, "13"):
+        scope = dashboard.Scope(department, SAMPLE_AS_OF, run_id)
+        for chart in dashboard.CHARTS:
+            figure = chart(sample_warehouse, scope)
+            assert figure["data"] and figure["layout"]["template"]["layout"], chart.__name__
+            assert go.Figure(figure).to_dict() == figure, chart.__name__
+    with pytest.raises(ValueError, match="colour"):
+        go.Figure({"data": [dashboard._bar(["a"], [1], colour="red")], "layout": {}})
+
+
 def test_pages_hold_no_person(pages):
     persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)
                          for p in (SAMPLE_DIR / "inbox" / "agdref").glob("AGDREF_PERSONNES_*")])
