@@ -7,6 +7,7 @@ from datetime import date
 import polars as pl
 
 from schemas.codes import MEASURES, REJECTED
+from tests.builders import row
 from tests.scenarios import RUN, Inbox
 from transforms.flags import HISTORY_SCHEMA, first_seen_dates, flag_id, next_history
 
@@ -69,3 +70,21 @@ def test_rerunning_the_same_date_is_idempotent(tmp_path, con):
     before = history(con)
     listed = inbox.decide(RUN).listed(REJECTED)
     assert history(con) == before and len(listed) == 1
+
+
+def test_core_reads_each_departments_latest_snapshot_however_old(tmp_path, con):
+    """Staging keeps every snapshot; core reads from the earliest of the departments'
+    latest snapshots on: a department that stopped delivering keeps its files, one that
+    delivered since is read from its new snapshot only."""
+    silent = date(2026, 11, 2)
+    inbox = (Inbox(tmp_path, con).person()
+             .add(f"AGDREF_PERSONNES_2A_{silent:%Y%m%d}.csv", "agdref_personnes",
+                  row("agdref_personnes", NUM_AGDREF="1111111111", DEPT_GESTION="2A")))
+    inbox.decide(RUN)
+    inbox.agdref("PERSONNES", NEXT, NUM_AGDREF="2222222222")  # 13's next snapshot
+    inbox.decide(NEXT)
+    persons = con.sql("SELECT num_agdref, department, snapshot_date FROM core.persons "
+                      "ORDER BY 1").fetchall()
+    assert persons == [("1111111111", "2A", silent), ("2222222222", "13", NEXT)]
+    staged = con.sql("SELECT count(*) FROM staging.agdref_persons").fetchall()[0][0]
+    assert staged == 3  # nothing left staging: the older snapshot of 13 is only not read

@@ -6,5 +6,6 @@ SELECT e.measure_id, e.department, e.event_type, e.event_date, e.event_reason,
 FROM staging.agdref_events e
 JOIN latest_files f ON f.file_name = e.file_name AND f.file_kind = 'agdref_evenements'
                    AND f.recency = 1
-WHERE e.event_date <= getvariable('run_date');
+WHERE e.extraction_date >= getvariable('agdref_snapshots_from')
+  AND e.event_date <= getvariable('run_date');
 COMMENT ON TABLE core.measure_events IS 'One execution event of a removal measure (latest AGDREF snapshot, up to the run date).';

@@ -1,15 +1,21 @@
 -- core.persons: one row per AGDREF file in the latest snapshot of its department.
+CREATE OR REPLACE TEMP VIEW latest_agdref_persons AS
+SELECT p.*
+FROM staging.agdref_persons p
+JOIN latest_files f ON f.file_name = p.file_name AND f.file_kind = 'agdref_personnes'
+                   AND f.recency = 1
+WHERE p.extraction_date >= getvariable('agdref_snapshots_from');
 -- Name skeletons are computed once per distinct name (a national file repeats names by
 -- the thousand, and the skeleton is a chain of regular expressions).
 CREATE OR REPLACE TEMP TABLE agdref_name_skeletons AS
 WITH names AS (
-    SELECT last_name_ascii AS name FROM staging.agdref_persons
-    UNION SELECT usual_name_ascii FROM staging.agdref_persons
+    SELECT last_name_ascii AS name FROM latest_agdref_persons
+    UNION SELECT usual_name_ascii FROM latest_agdref_persons
 )
 SELECT name, name_skeleton(name) AS skeleton FROM names;
 CREATE OR REPLACE TEMP TABLE agdref_first_name_skeletons AS
 SELECT names, first_name_skeleton(names) AS skeleton
-FROM (SELECT DISTINCT first_names_ascii AS names FROM staging.agdref_persons);
+FROM (SELECT DISTINCT first_names_ascii AS names FROM latest_agdref_persons);
 
 CREATE OR REPLACE TABLE core.persons AS
 SELECT p.num_agdref AS person_key, p.num_agdref, p.department,
@@ -21,9 +27,7 @@ SELECT p.num_agdref AS person_key, p.num_agdref, p.department,
        usual_name.skeleton AS usual_name_skeleton,
        first_name.skeleton AS first_name_skeleton,
        p.file_name || ':' || p.line_number AS source_row
-FROM staging.agdref_persons p
-JOIN latest_files f ON f.file_name = p.file_name AND f.file_kind = 'agdref_personnes'
-                   AND f.recency = 1
+FROM latest_agdref_persons p
 JOIN agdref_name_skeletons last_name ON last_name.name IS NOT DISTINCT FROM p.last_name_ascii
 JOIN agdref_name_skeletons usual_name ON usual_name.name IS NOT DISTINCT FROM p.usual_name_ascii
 JOIN agdref_first_name_skeletons first_name

@@ -6,6 +6,7 @@ WITH measures AS (
     FROM staging.agdref_measures m
     JOIN latest_files f ON f.file_name = m.file_name AND f.file_kind = 'agdref_mesures'
                        AND f.recency = 1
+    WHERE m.extraction_date >= getvariable('agdref_snapshots_from')
     QUALIFY row_number() OVER (PARTITION BY m.measure_id
                                ORDER BY m.extraction_date DESC, m.department, m.line_number) = 1
 ), summary AS (
