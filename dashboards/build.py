@@ -99,7 +99,9 @@ def _bar(x: list, y: list, **properties) -> dict:
     return {"type": "bar", "x": x, "y": y, **properties}
 
 
-def _layout(traces: list[dict], title: str, xaxis: dict | None = None, **extra) -> Figure:
+def _figure(traces: list[dict], title: str, xaxis: dict | None = None, **extra) -> Figure:
+    """A chart: its bars, and the layout every chart shares with `extra` (`xaxis` merged
+    into the shared x axis)."""
     return {"data": traces, "layout": {
         "template": _template(), "title": {"text": title, "x": 0, "font": {"size": 15}},
         "height": 360, "margin": {"l": 55, "r": 55, "t": 50, "b": 40},
@@ -115,7 +117,7 @@ def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     rows = rows[::-1]
     weeks = [r[0] for r in rows]
     shares = [f"{round(100 * r[2] / r[1])} %" if r[1] else "" for r in rows]
-    return _layout([
+    return _figure([
         _bar(weeks, [r[1] for r in rows], name="Rejets définitifs connus",
              marker={"color": "#bbbbbb"}, text=shares, textposition="outside",
              hovertemplate="%{x} : %{y} rejets, %{text} couverts<extra></extra>"),
@@ -132,7 +134,7 @@ def overdue_backlog(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     counts = dict(_rows(con, f"""SELECT days_overdue_band, sum(persons)
         FROM marts.overdue_backlog WHERE {cond} GROUP BY ALL""", params))  # noqa: S608
     labels = ["pas encore dû" if b == "0" else f"{b} j" for b in OVERDUE_BANDS]
-    return _layout([_bar(labels, [counts.get(b, 0) for b in OVERDUE_BANDS],
+    return _figure([_bar(labels, [counts.get(b, 0) for b in OVERDUE_BANDS],
                          marker={"color": ["#92c5de", "#f4a582", "#d6604d", "#b2182b",
                                            "#67001f"]})],
                    "Déboutés sans OQTF, par retard sur le délai de 15 jours",
@@ -146,7 +148,7 @@ def releases_ahead(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         params)
     weeks = sorted({r[0] for r in rows})
     counts = {(r[0], r[1]): r[2] for r in rows}
-    return _layout([_bar(weeks, [counts.get((w, code), 0) for w in weeks], name=label,
+    return _figure([_bar(weeks, [counts.get((w, code), 0) for w in weeks], name=label,
                          marker={"color": colour})
                     for code, (label, colour) in SITUATIONS.items()],
                    "Libérations à venir par semaine et situation", barmode="stack",
@@ -159,7 +161,7 @@ def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         sum(measures) FROM marts.unexecuted_measures WHERE {cond} GROUP BY ALL""",  # noqa: S608
         params)}
     labels = [f"{b} j" for b in AGE_BANDS]
-    return _layout([
+    return _figure([
         _bar(labels, [counts.get((b, True), 0) for b in AGE_BANDS],
              name="contrainte possible", marker={"color": "#2166ac"}),
         _bar(labels, [counts.get((b, False), 0) for b in AGE_BANDS],
@@ -175,7 +177,7 @@ def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         [scope.run_id, *params])
     systems = sorted({r[0] for r in rows})
     counts = {(r[0], r[1]): r[2] for r in rows}
-    return _layout([_bar(systems, [counts.get((s, status), 0) for s in systems], name=label,
+    return _figure([_bar(systems, [counts.get((s, status), 0) for s in systems], name=label,
                          marker={"color": colour})
                     for status, (label, colour) in FILE_STATUSES.items()],
                    "Fichiers reçus cette nuit, par source et statut", barmode="stack",
@@ -190,7 +192,7 @@ def quarantine_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     empty = {} if rows else {"annotations": [{
         "text": "aucune ligne en quarantaine cette nuit", "x": 0.5, "y": 0.5, "xref": "paper",
         "yref": "paper", "showarrow": False, "font": {"size": 14}}]}
-    return _layout([_bar([n for *_, n in rows],
+    return _figure([_bar([n for *_, n in rows],
                          [f"{s} {c or '(ligne)'} : {k}" for s, c, k, _ in rows],
                          orientation="h", marker={"color": "#b2182b"})],
                    "Lignes en quarantaine cette nuit, par contrôle échoué",
