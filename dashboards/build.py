@@ -109,6 +109,18 @@ def _figure(traces: list[dict], title: str, xaxis: dict | None = None, **extra) 
         "xaxis": {"automargin": True, "tickangle": -45, **(xaxis or {})}, **extra}}
 
 
+def _stacked(rows: list[tuple], series: dict[str, tuple[str, str]], title: str,
+             unit: str) -> Figure:
+    """Stacked bars from (x, series code, count) rows: the x values in order, one bar per
+    series of `series` (code → label, colour), 0 where a row is missing."""
+    xs = sorted({r[0] for r in rows})
+    counts = {(r[0], r[1]): r[2] for r in rows}
+    return _figure([_bar(xs, [counts.get((x, code), 0) for x in xs], name=label,
+                         marker={"color": colour})
+                    for code, (label, colour) in series.items()],
+                   title, barmode="stack", yaxis={"title": {"text": unit}})
+
+
 def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     rows = _rows(con, f"""SELECT iso_week, sum(final_rejections), sum(oqtf_issued),
@@ -146,13 +158,8 @@ def releases_ahead(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     rows = _rows(con, f"""SELECT release_week, situation, sum(detainees)
         FROM marts.upcoming_releases WHERE {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
         params)
-    weeks = sorted({r[0] for r in rows})
-    counts = {(r[0], r[1]): r[2] for r in rows}
-    return _figure([_bar(weeks, [counts.get((w, code), 0) for w in weeks], name=label,
-                         marker={"color": colour})
-                    for code, (label, colour) in SITUATIONS.items()],
-                   "Libérations à venir par semaine et situation", barmode="stack",
-                   yaxis={"title": {"text": "détenus"}})
+    return _stacked(rows, SITUATIONS, "Libérations à venir par semaine et situation",
+                    "détenus")
 
 
 def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
@@ -175,13 +182,8 @@ def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     rows = _rows(con, f"""SELECT system, status, sum(files) FROM marts.data_quality
         WHERE run_id = ? AND {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
         [scope.run_id, *params])
-    systems = sorted({r[0] for r in rows})
-    counts = {(r[0], r[1]): r[2] for r in rows}
-    return _figure([_bar(systems, [counts.get((s, status), 0) for s in systems], name=label,
-                         marker={"color": colour})
-                    for status, (label, colour) in FILE_STATUSES.items()],
-                   "Fichiers reçus cette nuit, par source et statut", barmode="stack",
-                   yaxis={"title": {"text": "fichiers"}})
+    return _stacked(rows, FILE_STATUSES, "Fichiers reçus cette nuit, par source et statut",
+                    "fichiers")
 
 
 def quarantine_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
