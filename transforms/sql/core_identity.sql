@@ -121,21 +121,17 @@ SELECT num_agdref, source_row, sex, birth_year, birth_month, birth_day, birth_da
        name_forms(last_name_ascii, usual_name_ascii, first_names_ascii) AS name_forms
 FROM core.persons;
 CREATE OR REPLACE TEMP TABLE screened_identities AS
-SELECT *, name_forms(last_name_ascii, NULL, first_names_ascii) AS name_forms
-FROM (
-    SELECT system, record_key, numbers, last_name_ascii, first_names_ascii, sex, birth_year,
-           birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
-           last_name_skeleton, first_name_skeleton
-    FROM source_identities
-    UNION ALL
-    SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.last_name_ascii,
-           p.first_names_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day,
-           p.birth_date, p.birth_date_is_placeholder, p.nationality, p.last_name_skeleton,
-           p.first_name_skeleton
-    FROM core.persons p
-    WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
-       OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities)
-);
+SELECT system, record_key, numbers, sex, birth_year, birth_month, birth_day, birth_date,
+       birth_date_is_placeholder, nationality, last_name_skeleton, first_name_skeleton,
+       name_forms(last_name_ascii, NULL, first_names_ascii) AS name_forms
+FROM source_identities
+UNION ALL
+SELECT 'agdref', 'agdref:' || p.num_agdref, [p.num_agdref], p.sex, p.birth_year,
+       p.birth_month, p.birth_day, p.birth_date, p.birth_date_is_placeholder, p.nationality,
+       p.last_name_skeleton, p.first_name_skeleton, p.name_forms
+FROM agdref_identities p
+WHERE p.num_agdref IN (SELECT num_agdref FROM core.removal_measures)
+   OR p.num_agdref IN (SELECT unnest(numbers) FROM source_identities);
 
 -- Blocking: identities_agree is tested on the pairs of one equi-join key at a time, not
 -- on every pair born the same year (billions at national scale). Every key holds the
