@@ -12,7 +12,9 @@
 4. Night 2, incremental: the next day's files (next_night/) join the inbox; the run
    ingests only them and rebuilds the lists.
 5. The check: a full run from an empty warehouse on the night-2 inbox must publish the
-   same worklists, exclusions and links as the incremental night.
+   same worklists, exclusions and links as the incremental night; and every XLSX copy of
+   the incremental night's lists, its rows rendered by polars, must be the bytes
+   xlsxwriter writes cell by cell (transforms.workbook).
 
 Results: benchmarks/results/nightly_<scale>.json and .md.
 """
@@ -31,11 +33,13 @@ from pathlib import Path
 
 import duckdb
 import fastexcel
+import polars as pl
 
 from benchmarks.datasets import CACHE, dataset_manifest, generated, write_results
 from data.synthetic.generate import SCALES
 from flows.settings import configure_warehouse
-from transforms import warehouse
+from schemas import codes
+from transforms import export, warehouse, workbook
 
 TARGETS = {  # issue 7, on 2 cores / 24 GB
     "national": {"full_seconds": 600, "reference_ratio": 5.0, "peak_rss_mb": 8192,
@@ -193,9 +197,40 @@ def bench(scale: str, seed: int, check: bool) -> dict:
         result["full_run_night_2"] = run_night(night_2, runs / "full-night-2", second)
         result["differences_incremental_vs_full"] = same_results(
             runs / "nightly" / "warehouse.duckdb", runs / "full-night-2" / "warehouse.duckdb")
+        print("workbooks against xlsxwriter cell by cell ...", flush=True)
+        result["workbooks"] = workbooks_as_xlsxwriter_writes(
+            runs / "nightly" / "warehouse.duckdb", second, runs / "workbooks")
     result["targets"] = targets_met(scale, result)
     write_results(f"nightly_{scale}", result, markdown(result))
     return result
+
+
+def workbooks_as_xlsxwriter_writes(warehouse_path: Path, run_date: date, folder: Path
+                                   ) -> dict:
+    """Every department's lists written as XLSX the way the run writes them (rows rendered
+    by polars, transforms.workbook) and with xlsxwriter writing every cell: the files
+    must be the same bytes. The time of each way, for the record."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with warehouse.connect(warehouse_path, read_only=True) as con:
+        lists, departments = export.load_lists(con), export.export_departments(con)
+    seconds = {"rendered": 0.0, "cell_by_cell": 0.0}
+    different, cells = [], 0
+    for department in departments:
+        for worklist in codes.WORKLISTS:
+            frame = export.export_frame(lists[worklist].filter(
+                pl.col("department") == department), worklist, run_date, typed=True)
+            cells += frame.height * frame.width
+            paths = {way: folder / f"{way}.xlsx" for way in seconds}
+            for way, write in (("rendered", workbook.write_xlsx),
+                               ("cell_by_cell", workbook.write_xlsx_cell_by_cell)):
+                started = time.perf_counter()
+                write(frame, paths[way], worklist, run_date)
+                seconds[way] += time.perf_counter() - started
+            if paths["rendered"].read_bytes() != paths["cell_by_cell"].read_bytes():
+                different.append(f"{department}/{worklist}")
+    return {"workbooks": len(departments) * len(codes.WORKLISTS), "cells": cells,
+            "different": different,
+            "seconds": {way: round(s, 1) for way, s in seconds.items()}}
 
 
 def targets_met(scale: str, result: dict) -> dict:
@@ -255,6 +290,13 @@ def markdown(result: dict) -> str:
         lines += [f"| {t} | {n} | {differences['with_source_rows'][t]} |"
                   for t, n in differences["decisions"].items()]
         lines.append("")
+    if "workbooks" in result:
+        books = result["workbooks"]
+        lines += ["## XLSX copies against xlsxwriter writing every cell", "",
+                  f"{books['workbooks']} workbooks of the incremental night, {books['cells']:,}"
+                  f" cells: {len(books['different'])} differ by a byte. One process: rows "
+                  f"rendered by polars {books['seconds']['rendered']} s, xlsxwriter cell by "
+                  f"cell {books['seconds']['cell_by_cell']} s.", ""]
     if result["targets"]:
         lines += ["## Targets", "", "| measure | target | measured | met |", "|---|---|---|---|"]
         lines += [f"| {name} | {t['target']} | {t['measured']} | {'yes' if t['met'] else 'NO'} |"

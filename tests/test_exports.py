@@ -126,24 +126,3 @@ def test_a_pool_of_processes_writes_the_same_files(sample_warehouse, tmp_path):
     pooled = write(pool, tmp_path / "pool")
     assert pooled == write(list_writers(1), tmp_path / "here")
     assert {r["department"] for r in pooled} == set(departments) and len(pooled) == 12
-
-
-def test_xlsx_columns_fit_their_longest_text_and_header():
-    from xlsxwriter.utility import xl_pixel_width
-
-    frame = pl.DataFrame({"Numéro AGDREF": ["0123456789", None, "01"],
-                          "Motifs": ["OQ-01", "OQ-01|OQ-04|OQ-08", None],
-                          "Date": [date(2026, 1, 2), None, None],
-                          "Lignes sources": ["x" * 400, "y", None]})
-    widths = export.column_widths(frame)
-    padding = export.CELL_PADDING
-    assert widths["Numéro AGDREF"] == (xl_pixel_width("Numéro AGDREF") + export.FILTER_BUTTON
-                                       + padding)  # the header is wider than the numbers
-    assert widths["Motifs"] == xl_pixel_width("OQ-01|OQ-04|OQ-08") + padding
-    assert widths["Date"] >= xl_pixel_width(contract.XLSX_DATE_FORMAT) + padding
-    assert widths["Lignes sources"] == export.WIDEST_COLUMN
-    empty = export.column_widths(frame.clear())
-    assert empty["Date"] == widths["Date"]
-    assert {name: empty[name] for name in ("Numéro AGDREF", "Motifs", "Lignes sources")} == {
-        name: xl_pixel_width(name) + export.FILTER_BUTTON + padding
-        for name in ("Numéro AGDREF", "Motifs", "Lignes sources")}

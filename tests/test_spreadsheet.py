@@ -75,3 +75,32 @@ def test_xlsx_copy_keeps_leading_zeros_and_dates(sample_warehouse, tmp_path):
     assert frame.schema["Exécutoire depuis"] in (pl.Datetime("ms"), pl.Date)
     assert frame.height == lists[codes.MEASURES].filter(
         pl.col("department") == department).height
+
+
+def test_calc_opens_the_xlsx_copy_and_reads_every_cell(sample_warehouse, tmp_path):
+    """The workbook's rows are rendered without xlsxwriter (transforms.workbook): the
+    spreadsheet a unit opens must read every cell of every list as written."""
+    soffice = desktop_tool("soffice")
+    lists = export.load_lists(sample_warehouse)
+    department = export.export_departments(sample_warehouse)[0]
+    export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
+    for worklist in codes.WORKLISTS:
+        written = (tmp_path / "out" / contract.FILE_NAME.format(
+            worklist=worklist, day=SAMPLE_AS_OF)).with_suffix(".xlsx")
+        subprocess.run(
+            [soffice, "--headless", "--norestore",
+             f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--convert-to", "xlsx",
+             "--outdir", str(tmp_path / "calc"), str(written)],
+            check=True, capture_output=True, timeout=180)
+        saved = fastexcel.read_excel(tmp_path / "calc" / written.name).load_sheet(0)
+        ours = fastexcel.read_excel(written).load_sheet(0)
+        expected = export.export_frame(
+            lists[worklist].filter(pl.col("department") == department), worklist,
+            SAMPLE_AS_OF, typed=True)
+        assert ours.height == saved.height == expected.height > 0
+        assert saved.to_polars().equals(ours.to_polars())
+        read = saved.to_polars()
+        assert read.columns == expected.columns
+        for name, dtype in expected.schema.items():
+            if dtype == pl.String:  # an empty text is an empty cell
+                assert read[name].to_list() == [v or None for v in expected[name]], name

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
-import xlsxwriter
-from xlsxwriter.utility import xl_pixel_width
 
 from schemas import codes
 from schemas import exports as contract
 from schemas.published import ExportRecord
 from transforms.inbox import checksum
 from transforms.warehouse import insert_frame, model_frame
+from transforms.workbook import write_xlsx
 
 README_ENCODING = "utf-8-sig"
 
@@ -67,37 +66,6 @@ def export_frame(rows: pl.DataFrame, worklist: str, run_date: date,
 def write_csv(frame: pl.DataFrame, path: Path) -> None:
     frame.write_csv(path, separator=contract.SEPARATOR, include_bom=True,
                     quote_style="necessary", line_terminator="\r\n")
-
-
-def write_xlsx(frame: pl.DataFrame, path: Path, title: str, run_date: date) -> None:
-    """The same list as an XLSX workbook: identifiers stay text (leading zeros kept, which
-    a CSV opened by double-click loses), dates are date cells; no string is ever turned
-    into a formula, a number or a link."""
-    with xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_numbers": False,
-                                    "strings_to_urls": False}) as workbook:
-        # The run date, not the clock, as creation date: the same run, the same bytes.
-        workbook.set_properties({"created": datetime.combine(run_date, time())})
-        frame.write_excel(workbook, worksheet=title[:31], column_widths=column_widths(frame),
-                          dtype_formats={pl.Date: contract.XLSX_DATE_FORMAT},
-                          table_style="Table Style Light 9", freeze_panes=(1, 0))
-
-
-# Pixels around a cell's text, room for the header's filter button, and the widest column
-# (as xlsxwriter's autofit: a list of source rows would be metres wide).
-CELL_PADDING, FILTER_BUTTON, WIDEST_COLUMN = 7, 16, 1_790
-
-
-def column_widths(frame: pl.DataFrame) -> dict[str, int]:
-    """Each column as wide as its longest text or its header, in pixels, measured as
-    xlsxwriter's autofit does but on one value a column (the longest, found by polars):
-    autofit measures every cell, a fifth of a workbook's time."""
-    texts = [pl.col(name).cast(pl.String) for name in frame.columns]
-    longest = frame.select(text.sort_by(text.str.len_chars(), descending=True,
-                                        nulls_last=True).first() for text in texts).row(0)
-    return {name: min(WIDEST_COLUMN, max(
-        xl_pixel_width(contract.XLSX_DATE_FORMAT if dtype == pl.Date else value or ""),
-        xl_pixel_width(name) + FILTER_BUTTON) + CELL_PADDING)
-        for (name, dtype), value in zip(frame.schema.items(), longest, strict=True)}
 
 
 def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
