@@ -8,10 +8,9 @@ import shutil
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import date, datetime
-from multiprocessing import get_context
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dashboards import build as dashboard
 from flows import faults
-from flows.rule_processes import rule_processes, run_now
+from flows.rule_processes import rule_processes
 from flows.settings import RunSettings
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
@@ -157,31 +156,14 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
     return asdict(counts), clock.stages
 
 
-# Departments' lists are written by a pool of processes (xlsxwriter writes cell by cell
-# in Python: one core a department) when there are at least this many; below, starting
-# the pool costs more than it saves (a department's run must stay within 30 s).
-PARALLEL_EXPORTS_FROM = 8
-
-
-class _WriteNow:
-    """A pool without processes: each call made at once."""
-
-    submit = staticmethod(run_now)
-
-    def __enter__(self) -> "_WriteNow":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-
-def list_writers(departments: int) -> ProcessPoolExecutor | _WriteNow:
-    """Processes started afresh (spawn: the run's threads are not forked) on every core
-    this process may use, or none for a few departments."""
-    cores = len(os.sched_getaffinity(0))
-    if departments < PARALLEL_EXPORTS_FROM or cores < 2:
-        return _WriteNow()
-    return ProcessPoolExecutor(max_workers=cores, mp_context=get_context("spawn"))
+def list_writers(departments: int) -> ThreadPoolExecutor:
+    """Threads writing the departments' lists, one per core this process may use (at
+    most one a department), while the dashboards are drawn in the run's thread: the rows
+    of a list are rendered by polars and compressed by zlib, which let the other threads
+    run (transforms.workbook). Processes were slower (each starts its own polars, whose
+    threads then compete for the same cores)."""
+    return ThreadPoolExecutor(max_workers=max(1, min(departments,
+                                                     len(os.sched_getaffinity(0)))))
 
 
 @task(name="build-exports", **RETRY)

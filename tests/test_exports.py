@@ -105,10 +105,10 @@ def test_publication_replaces_folders_and_drops_stale_departments(tmp_path):
     assert [p.name for p in (root / "13").iterdir()] == ["new.csv"]
 
 
-def test_a_pool_of_processes_writes_the_same_files(sample_warehouse, tmp_path):
-    from concurrent.futures import ProcessPoolExecutor
+def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
 
-    from flows.pipeline import PARALLEL_EXPORTS_FROM, list_writers
+    from flows.pipeline import list_writers
 
     lists = export.load_lists(sample_warehouse)
     departments = export.export_departments(sample_warehouse)
@@ -119,10 +119,7 @@ def test_a_pool_of_processes_writes_the_same_files(sample_warehouse, tmp_path):
                                       root / d, SAMPLE_AS_OF) for d in departments]
             return [record for done in futures for record in done.result()]
 
-    pool = list_writers(PARALLEL_EXPORTS_FROM)
-    if not isinstance(pool, ProcessPoolExecutor):
-        pytest.skip("a single core: no pool")
     # the same files, byte for byte (each record carries its file's checksum)
-    pooled = write(pool, tmp_path / "pool")
-    assert pooled == write(list_writers(1), tmp_path / "here")
-    assert {r["department"] for r in pooled} == set(departments) and len(pooled) == 12
+    threads = write(list_writers(len(departments)), tmp_path / "threads")
+    assert threads == write(ThreadPoolExecutor(max_workers=1), tmp_path / "one")
+    assert {r["department"] for r in threads} == set(departments) and len(threads) == 12
