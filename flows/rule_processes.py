@@ -57,7 +57,8 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     """`submit(group)` → the future rows of a group of departments. With at least
     `parallel_from` departments and two cores (`cores`: default, every core this process
     may use), processes forked now, one per core but one, take a group while fewer than
-    `queued` each are waiting or being decided; the caller decides the others at once.
+    `queued` each are waiting or being decided; else the caller decides it at once if
+    the run's process is deciding none, or waits for the first of the two to be free.
     The run's process, which would wait otherwise, works too, and a process fewer holds
     its own copy of the pages of facts it touches (nationally about 1.5 GB each); the
     forked processes are never left idle. Else every group at once, in the caller."""
@@ -70,12 +71,21 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     # Out of the collector's reach: a collection in a forked process would write to
     # every object's header, copying every page of the facts.
     gc.freeze()
-    lock, in_pool = threading.Lock(), 0
+    # Groups sent to the forked processes, and whether the run's process is deciding one:
+    # the callers (the flow's task threads, a hundred at once nationally) wait for one
+    # or the other. Deciding several groups at once in the run's process only shares its
+    # one core (and its interpreter lock) among them.
+    lanes, in_pool, deciding_here = threading.Condition(), 0, False
+    room = queued * (cores - 1)
 
-    def one_less(_: Future) -> None:
-        nonlocal in_pool
-        with lock:
-            in_pool -= 1
+    def lane_freed(_: Future | None = None, here: bool = False) -> None:
+        nonlocal in_pool, deciding_here
+        with lanes:
+            if here:
+                deciding_here = False
+            else:
+                in_pool -= 1
+            lanes.notify_all()
 
     try:
         with ProcessPoolExecutor(max_workers=cores - 1,
@@ -83,14 +93,21 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
             pool.submit(int).result()  # every process forked now, from this thread
 
             def submit(group: Departments) -> Future[Decided]:
-                nonlocal in_pool
-                with lock:
-                    forked = in_pool < queued * (cores - 1)
-                    in_pool += forked
+                nonlocal in_pool, deciding_here
+                with lanes:
+                    lanes.wait_for(lambda: in_pool < room or not deciding_here)
+                    forked = in_pool < room
+                    if forked:
+                        in_pool += 1
+                    else:
+                        deciding_here = True
                 if not forked:
-                    return run_now(rules, group)
+                    try:
+                        return run_now(rules, group)
+                    finally:
+                        lane_freed(here=True)
                 future = pool.submit(_decide, group)
-                future.add_done_callback(one_less)
+                future.add_done_callback(lane_freed)
                 return future
 
             yield submit

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import polars as pl
@@ -126,3 +128,38 @@ def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_wareh
     # Below the threshold the rules run at once, in this process.
     with rule_processes(rules, len(groups), cores=2) as submit:
         assert submit(groups[0]).result() == (decided[0], parent)
+
+
+def test_the_run_process_decides_one_group_at_a_time_however_many_callers(
+        sample_warehouse):
+    """Nationally a hundred task threads submit their department at once: while the
+    forked process is busy, the run's process decides one group at a time and the other
+    callers wait (several at once would only share its one core)."""
+    sample_warehouse.execute("BEGIN")
+    try:
+        facts = load_facts(sample_warehouse)
+    finally:
+        sample_warehouse.execute("ROLLBACK")
+    groups = [frozenset({"13"}), frozenset({"2A"})] * 4
+    parent, lock, deciding, most = os.getpid(), threading.Lock(), [0], [0]
+
+    def rules(group):
+        if os.getpid() != parent:
+            time.sleep(0.4)
+        else:
+            with lock:
+                deciding[0] += 1
+                most[0] = max(most[0], deciding[0])
+            time.sleep(0.1)
+            with lock:
+                deciding[0] -= 1
+        return decide_for(facts, SAMPLE_AS_OF, 120, group), os.getpid()
+
+    with rule_processes(rules, len(groups), cores=2, parallel_from=1, queued=1) as submit, \
+            ThreadPoolExecutor(max_workers=len(groups)) as callers:
+        parts = list(callers.map(lambda group: submit(group).result(), groups))
+    assert [part for part, _ in parts] == [decide_for(facts, SAMPLE_AS_OF, 120, group)
+                                           for group in groups]
+    here = sum(pid == parent for _, pid in parts)
+    assert 0 < here < len(groups)  # both lanes used
+    assert most[0] == 1
