@@ -22,7 +22,9 @@ TRICKY = pl.DataFrame({
     "Depuis": [date(2026, 11, 17), None, date(1900, 2, 28), date(1900, 3, 1),
                date(2099, 12, 31), *[date(2024, 2, 29)] * 10],
     "Jours": [0, -5, None, 1459, 2**31 - 1, *range(10)],
-}, schema={"Identifiant": pl.String, "Depuis": pl.Date, "Jours": pl.Int32})
+    "Rang": [None, *range(14)],
+}, schema={"Identifiant": pl.String, "Depuis": pl.Date, "Jours": pl.Int32,
+           "Rang": pl.UInt32})
 
 
 def parts(path) -> dict[str, bytes]:
@@ -71,7 +73,7 @@ def test_an_empty_list_is_a_table_with_its_header(tmp_path):
     sheet = fastexcel.read_excel(path).load_sheet(0)
     assert sheet.to_polars().columns == TRICKY.columns and sheet.height == 0
     table = parts(path)["xl/tables/table1.xml"].decode()
-    assert 'ref="A1:C2"' in table  # Excel requires a table to have a row
+    assert 'ref="A1:D2"' in table  # Excel requires a table to have a row
 
 
 def test_a_column_of_another_type_is_refused():

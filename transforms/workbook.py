@@ -2,7 +2,7 @@
 renders its rows.
 
 xlsxwriter writes one cell at a time in Python, about 20 µs a cell; nationally the lists
-are 4.4 M cells a night, a minute and a half of CPU. So xlsxwriter writes everything but
+are about 4.5 M cells a night, a minute and a half of CPU. So xlsxwriter writes everything but
 the rows (styles, the Excel table, column widths and formats, the frozen header, the
 properties), and the rows and their shared strings are rendered set-based exactly as
 xlsxwriter writes them, then put into the sheet after its header. The tests compare the
@@ -125,7 +125,8 @@ def _insert_rows(path: Path, frame: pl.DataFrame) -> None:
         parts = {info.filename: (info, written.read(info)) for info in written.infolist()}
     sheet, strings = (parts[name][1].decode() for name in (SHEET_PART, STRINGS_PART))
     strings, indexed = _shared_strings(strings, fitted(frame))
-    rows = rendered_rows(indexed, _column_styles(sheet))
+    rows = rendered_rows(indexed, _column_styles(sheet), shared={
+        name for name, dtype in frame.schema.items() if dtype == pl.String})
     last_column = xl_col_to_name(frame.width - 1)
     header_only = f'<dimension ref="A1:{last_column}1"/>'
     if header_only not in sheet or sheet.count("</sheetData>") != 1:
@@ -181,22 +182,23 @@ def _shared_strings(strings: str, frame: pl.DataFrame) -> tuple[str, pl.DataFram
     return strings, indexed
 
 
-def rendered_rows(frame: pl.DataFrame, styles: dict[int, str]) -> str:
+def rendered_rows(frame: pl.DataFrame, styles: dict[int, str], shared: set[str]) -> str:
     """The `<row>` elements of the frame's rows (sheet rows 2 onwards), as xlsxwriter
-    writes them; text columns hold shared string indices, `styles` each column's format
-    index."""
+    writes them: the `shared` columns hold shared string indices, the others numbers or
+    dates; `styles`: each column's format index."""
     row = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).cast(pl.String)
-    cells = [_cell(pl.col(name), dtype, xl_col_to_name(index), styles[index], row)
+    cells = [_cell(pl.col(name), dtype, name in shared, xl_col_to_name(index),
+                   styles[index], row)
              for index, (name, dtype) in enumerate(frame.schema.items())]
     xml = pl.concat_str([pl.lit('<row r="'), row, pl.lit(f'" spans="1:{frame.width}">'),
                          *cells, pl.lit("</row>")])
     return frame.select(xml.str.join("")).item()
 
 
-def _cell(column: pl.Expr, dtype: pl.DataType, letter: str, style: str, row: pl.Expr
-          ) -> pl.Expr:
+def _cell(column: pl.Expr, dtype: pl.DataType, text: bool, letter: str, style: str,
+          row: pl.Expr) -> pl.Expr:
     start = pl.concat_str([pl.lit(f'<c r="{letter}'), row, pl.lit(f'" s="{style}"')])
-    number, text = column, dtype == pl.UInt32
+    number = column
     if dtype == pl.Date:
         days = (column - pl.lit(EXCEL_DAY_ZERO)).dt.total_days()
         number = pl.when(days >= EXCEL_PHANTOM_LEAP_DAY).then(days + 1).otherwise(days)
@@ -214,8 +216,8 @@ def _preserved(text: pl.Expr) -> pl.Expr:
 
 
 def _escaped(text: pl.Expr) -> pl.Expr:
-    """A text as the XML of an inline string: control characters as _xHHHH_ (a literal
-    _xHHHH_ escaped too), & < > as entities, as xlsxwriter writes it."""
+    """A text as XML character data, as xlsxwriter writes a shared string: control
+    characters as _xHHHH_ (a literal _xHHHH_ escaped too), & < > as entities."""
     return (text.str.replace_all(r"(_x[0-9a-fA-F]{4}_)", "_x005F${1}")
             .str.replace_many(CONTROL_CHARACTERS, ESCAPED_CONTROLS)
             .str.replace_all("&", "&amp;", literal=True)
