@@ -88,3 +88,33 @@ def test_core_reads_each_departments_latest_snapshot_however_old(tmp_path, con):
     assert persons == [("1111111111", "2A", silent), ("2222222222", "13", NEXT)]
     staged = con.sql("SELECT count(*) FROM staging.agdref_persons").fetchall()[0][0]
     assert staged == 3  # nothing left staging: the older snapshot of 13 is only not read
+
+
+def test_a_run_reads_only_the_history_it_needs_and_decides_as_with_all_of_it(con):
+    """The history grows by every listed flag every night: a run reads the latest
+    earlier run and the NEW rows before it (flag_history_read.sql), and gets the same
+    statuses and first-seen dates as from the whole history, later runs included."""
+    import random
+
+    from transforms.warehouse import insert_frame, read_sql
+
+    rng, flags = random.Random(7), [f"f{i}" for i in range(60)]
+    nights = [date(2026, 10, 1 + i) for i in range(12)]
+    whole = pl.DataFrame(schema=HISTORY_SCHEMA)
+    for night in nights:  # flags come, go and come back (a new episode, NEW again)
+        current = pl.DataFrame({"flag_id": [f for f in flags if rng.random() < 0.5],
+                                "worklist": REJECTED})
+        whole = pl.concat([whole, next_history(whole, current, night)])
+    insert_frame(con, "worklists.flag_history", whole)
+    tonight = pl.DataFrame({"flag_id": flags[::3], "worklist": REJECTED})
+    for run_date in (nights[-1] + (nights[1] - nights[0]), nights[6], nights[0]):
+        read = con.sql(read_sql("flag_history_read.sql"), params={"run_date": run_date}
+                           ).pl().cast(HISTORY_SCHEMA)
+        assert read.height < whole.filter(pl.col("run_date") < run_date).height or \
+            run_date == nights[0]
+        today = next_history(read, tonight, run_date)
+        assert today.equals(next_history(whole, tonight, run_date))
+        earlier = whole.filter(pl.col("run_date") < run_date)
+        assert first_seen_dates(pl.concat([read, today])) == first_seen_dates(
+            pl.concat([earlier, today]))
+    assert set(whole["status"]) == {"NEW", "OPEN", "RESOLVED"}

@@ -140,11 +140,12 @@ def _write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
         [{"flag_id": r["flag_id"], "worklist": name}
          for name, rows in lists.items() for r in rows],
         schema={"flag_id": pl.String, "worklist": pl.String})
-    history = con.sql("SELECT * FROM worklists.flag_history").pl().cast(HISTORY_SCHEMA)
+    history = con.sql(read_sql("flag_history_read.sql"), params={"run_date": run_date}
+                          ).pl().cast(HISTORY_SCHEMA)
     today = FlagHistory.validate(next_history(history, current, run_date))
     con.execute("DELETE FROM worklists.flag_history WHERE run_date = ?", [run_date])
     insert_frame(con, "worklists.flag_history", today)
-    seen = first_seen_dates(pl.concat([history.filter(pl.col("run_date") < run_date), today]))
+    seen = first_seen_dates(pl.concat([history, today]))
     for name, rows in lists.items():
         for r in rows:
             r["first_seen_date"] = seen.get(r["flag_id"], run_date)
