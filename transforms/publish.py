@@ -109,17 +109,20 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
     how the rules of each department are run (default: one after the other)."""
     with transaction(con, committing=partial(stage, "commit")):
         build_core(con, run_date, stage=stage, spark=spark)
-        with collection_paused(), stage("worklist-rules") as counts:
-            PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
-            facts = load_facts(con)
-            lists, exclusions = decide(facts, run_date, horizon_days, fan_out)
-            counts["rows"] = sum(map(len, lists.values())) + exclusions.height
-        with collection_paused(), stage("worklist-tables") as counts:
-            today = _write_lists(con, run_date, lists, exclusions)
-            outcomes = model_frame(asylum_outcomes(facts, run_date), AsylumOutcome)
-            con.execute("DELETE FROM core.asylum_outcomes")
-            insert_frame(con, "core.asylum_outcomes", outcomes)
-            counts["rows"] = today.height + outcomes.height
+        # One pause for both stages: the collector, enabled between them, walked the
+        # millions of objects of the facts once more (a second nationally).
+        with collection_paused():
+            with stage("worklist-rules") as counts:
+                PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
+                facts = load_facts(con)
+                lists, exclusions = decide(facts, run_date, horizon_days, fan_out)
+                counts["rows"] = sum(map(len, lists.values())) + exclusions.height
+            with stage("worklist-tables") as counts:
+                today = _write_lists(con, run_date, lists, exclusions)
+                outcomes = model_frame(asylum_outcomes(facts, run_date), AsylumOutcome)
+                con.execute("DELETE FROM core.asylum_outcomes")
+                insert_frame(con, "core.asylum_outcomes", outcomes)
+                counts["rows"] = today.height + outcomes.height
         with stage("marts"):
             con.execute(read_sql("marts.sql"))
             comment_undescribed_columns(con, ("core", "marts"))
