@@ -28,6 +28,7 @@ from transforms.warehouse import (
     insert_frame,
     model_frame,
     read_sql,
+    rows_frame,
     transaction,
 )
 from transforms.worklists import (
@@ -59,8 +60,10 @@ class WorklistCounts:
     resolved: int
 
 
-# The lists and exclusions decided for some departments.
-Decided = tuple[dict[str, list[dict]], list[dict]]
+# The lists and the exclusions decided for some departments, as frames of their models
+# (the lists' first_seen_date still empty), not validated yet: built where the rules ran,
+# a forked process sends back frames, cheaper than the rows they hold.
+Decided = tuple[dict[str, pl.DataFrame], pl.DataFrame]
 # Runs the rules once per group of departments and returns the results in the same order:
 # the nightly flow makes each a Prefect task; by default they run one after the other.
 FanOut = Callable[[Callable[[Departments], Decided], list[Departments]], list[Decided]]
@@ -80,26 +83,27 @@ def decide_for(facts: Facts, run_date: date, horizon_days: int,
         codes.RELEASES: upcoming_releases(facts, run_date, horizon_days, departments),
         codes.MEASURES: unexecuted_measures(facts, run_date, departments),
     }
-    return ({name: flags for name, (flags, _) in results.items()},
-            [row for _, excluded in results.values() for row in excluded])
+    return ({name: rows_frame(flags, LIST_MODELS[name]) for name, (flags, _) in results.items()},
+            rows_frame([row for _, excluded in results.values() for row in excluded],
+                       Exclusion))
 
 
 def decide(facts: Facts, run_date: date, horizon_days: int,
-           fan_out: FanOut = one_after_another) -> tuple[dict[str, list[dict]], pl.DataFrame]:
-    """The three lists and the exclusions, from `core`: the rules run per department
-    (each candidate is decided alone over the shared facts), the parts put together in
-    one order whatever the fan-out."""
+           fan_out: FanOut = one_after_another) -> Decided:
+    """The three lists (without first_seen_date yet) and the exclusions (validated), from
+    `core`: the rules run per department (each candidate is decided alone over the shared
+    facts), the parts put together in one order whatever the fan-out."""
     # Indexed once, before the parts read it side by side: one group per department
     # that has candidates.
     index = facts.index_departments(run_date)
     groups: list[Departments] = [frozenset({d}) for d in sorted(
         set().union(*index.values()), key=department_order)]
     parts = fan_out(partial(decide_for, facts, run_date, horizon_days), groups)
-    lists = {name: sorted((row for part, _ in parts for row in part[name]),
-                          key=lambda r: r["flag_id"]) for name in LIST_MODELS}
-    exclusions = sorted((row for _, excluded in parts for row in excluded),
-                        key=lambda r: r["candidate_id"])
-    return lists, model_frame(exclusions, Exclusion)
+    lists = {name: pl.concat([part[name] for part, _ in parts] or [rows_frame([], model)])
+             .sort("flag_id") for name, model in LIST_MODELS.items()}
+    exclusions = pl.concat([excluded for _, excluded in parts]
+                           or [rows_frame([], Exclusion)]).sort("candidate_id")
+    return lists, Exclusion.validate(exclusions)
 
 
 def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
@@ -116,7 +120,7 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
                 PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
                 facts = load_facts(con)
                 lists, exclusions = decide(facts, run_date, horizon_days, fan_out)
-                counts["rows"] = sum(map(len, lists.values())) + exclusions.height
+                counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height
             with stage("worklist-tables") as counts:
                 today = _write_lists(con, run_date, lists, exclusions)
                 outcomes = model_frame(asylum_outcomes(facts, run_date), AsylumOutcome)
@@ -128,7 +132,7 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
             comment_undescribed_columns(con, ("core", "marts"))
     excluded = exclusions.group_by("worklist").len()
     return WorklistCounts(
-        listed={name: len(rows) for name, rows in lists.items()},
+        listed={name: rows.height for name, rows in lists.items()},
         excluded=dict(zip(excluded["worklist"], excluded["len"], strict=True)),
         new=today.filter(pl.col("status") == "NEW").height,
         resolved=today.filter(pl.col("status") == "RESOLVED").height,
@@ -136,24 +140,23 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
 
 
 def _write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
-                 lists: dict[str, list[dict]], exclusions: pl.DataFrame) -> pl.DataFrame:
+                 lists: dict[str, pl.DataFrame], exclusions: pl.DataFrame) -> pl.DataFrame:
     """Today's flag history, each list with the date its flags were first seen, and the
     exclusions; returns today's history."""
-    current = pl.DataFrame(
-        [{"flag_id": r["flag_id"], "worklist": name}
-         for name, rows in lists.items() for r in rows],
-        schema={"flag_id": pl.String, "worklist": pl.String})
+    current = pl.concat([rows.select("flag_id", worklist=pl.lit(name, pl.String))
+                         for name, rows in lists.items()])
     history = con.sql(read_sql("flag_history_read.sql"), params={"run_date": run_date}
-                          ).pl().cast(HISTORY_SCHEMA)
+                      ).pl().cast(HISTORY_SCHEMA)
     today = FlagHistory.validate(next_history(history, current, run_date))
     con.execute("DELETE FROM worklists.flag_history WHERE run_date = ?", [run_date])
     insert_frame(con, "worklists.flag_history", today)
     seen = first_seen_dates(pl.concat([history, today]))
+    first_seen = pl.col("flag_id").replace_strict(
+        list(seen), list(seen.values()), default=run_date, return_dtype=pl.Date)
     for name, rows in lists.items():
-        for r in rows:
-            r["first_seen_date"] = seen.get(r["flag_id"], run_date)
         con.execute(f"DELETE FROM worklists.{name}")  # noqa: S608 (fixed names)
-        insert_frame(con, f"worklists.{name}", model_frame(rows, LIST_MODELS[name]))
+        insert_frame(con, f"worklists.{name}", LIST_MODELS[name].validate(
+            rows.with_columns(first_seen.alias("first_seen_date"))))
     con.execute("DELETE FROM worklists.exclusions")
     insert_frame(con, "worklists.exclusions", exclusions)
     return today

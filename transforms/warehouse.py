@@ -360,13 +360,18 @@ def polars_schema(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:
 
 
 def model_frame(rows: list[dict], model: type[pa.DataFrameModel]) -> pl.DataFrame:
-    """Rows as a frame of the model's columns and types, validated against the model.
-    Built a column at a time: the worklists hold hundreds of thousands of rows
-    nationally, and polars builds a frame from row dicts ten times slower."""
+    """Rows as a frame of the model's columns and types, validated against the model."""
+    return model.validate(rows_frame(rows, model))
+
+
+def rows_frame(rows: list[dict], model: type[pa.DataFrameModel]) -> pl.DataFrame:
+    """Rows as a frame of the model's columns and types (a column the rows lack is
+    empty), not validated yet. Built a column at a time: the worklists hold hundreds of
+    thousands of rows nationally, and polars builds a frame from row dicts ten times
+    slower."""
     schema = polars_schema(model)
-    frame = pl.DataFrame([_column(name, dtype, [r.get(name) for r in rows])
-                          for name, dtype in schema.items()])
-    return model.validate(frame)
+    return pl.DataFrame([_column(name, dtype, [r.get(name) for r in rows])
+                         for name, dtype in schema.items()])
 
 
 def _column(name: str, dtype: pl.DataType, values: list) -> pl.Series:
