@@ -69,7 +69,7 @@ class StageClock:
     """`with clock("core-sql") as stage: ...; stage["rows"] = n` records one stage; a
     sampling thread keeps the peak memory of the run during the stage: this process
     (DuckDB, polars and Splink allocate here) and the processes it started (the rules
-    of the departments, the writers of the lists), read less often."""
+    of the departments, Prefect's temporary server), read less often."""
 
     def __init__(self) -> None:
         self.stages: list[dict] = []
