@@ -123,20 +123,20 @@ def _insert_rows(path: Path, frame: pl.DataFrame) -> None:
     shared strings; every other part as xlsxwriter wrote it."""
     with zipfile.ZipFile(path) as written:
         parts = {info.filename: (info, written.read(info)) for info in written.infolist()}
-    sheet, strings = (parts[name][1].decode() for name in (SHEET_PART, STRINGS_PART))
-    strings, indexed = _shared_strings(strings, fitted(frame))
-    rows = rendered_rows(indexed, _column_styles(sheet), shared={
-        name for name, dtype in frame.schema.items() if dtype == pl.String})
+    sheet, strings, table = (parts[name][1].decode()
+                             for name in (SHEET_PART, STRINGS_PART, TABLE_PART))
     last_column = xl_col_to_name(frame.width - 1)
     header_only = f'<dimension ref="A1:{last_column}1"/>'
     if header_only not in sheet or sheet.count("</sheetData>") != 1:
         raise ValueError("the sheet xlsxwriter wrote is not the header-only sheet expected")
-    sheet = (sheet.replace(header_only, f'<dimension ref="A1:{last_column}{frame.height + 1}"/>')
-             .replace("</sheetData>", rows + "</sheetData>"))
     one_row, all_rows = (f'ref="A1:{last_column}{n + 1}"' for n in (1, frame.height))
-    table = parts[TABLE_PART][1].decode()
     if table.count(one_row) != 2:  # the table's and its filter's
         raise ValueError("the table xlsxwriter wrote is not over one row as expected")
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    strings, indexed = _shared_strings(strings, fitted(frame), texts)
+    rows = rendered_rows(indexed, _column_styles(sheet), shared=set(texts))
+    sheet = (sheet.replace(header_only, f'<dimension ref="A1:{last_column}{frame.height + 1}"/>')
+             .replace("</sheetData>", rows + "</sheetData>"))
     rewritten = {SHEET_PART: sheet, STRINGS_PART: strings,
                  TABLE_PART: table.replace(one_row, all_rows)}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as workbook:
@@ -151,15 +151,16 @@ def _column_styles(sheet: str) -> dict[int, str]:
         r'<col min="(?P<min>\d+)" max="\d+"[^>]* style="(?P<style>\d+)"', sheet)}
 
 
-def _shared_strings(strings: str, frame: pl.DataFrame) -> tuple[str, pl.DataFrame]:
-    """The shared strings part with the texts of the rows added after the header's, each
-    once in the order a reader meets them (row by row), as xlsxwriter adds them; and
-    the frame with each text replaced by its index (an empty text: no cell value)."""
+def _shared_strings(strings: str, frame: pl.DataFrame, texts: list[str]
+                    ) -> tuple[str, pl.DataFrame]:
+    """The shared strings part with the texts of the rows (`texts`: the text columns)
+    added after the header's, each once in the order a reader meets them (row by row), as
+    xlsxwriter adds them; and the frame with each text replaced by its index (an empty
+    text: no cell value)."""
     headers = re.findall(r"<si>(.*?)</si>", strings)
     match = re.search(r' count="(\d+)" uniqueCount="(\d+)"', strings)
     if match is None or int(match[2]) != len(headers):
         raise ValueError("the shared strings xlsxwriter wrote are not the header's")
-    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     cells = pl.concat([frame.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
                                     pl.lit(index, pl.UInt32).alias("column"),
                                     pl.col(name).alias("text"))
@@ -170,9 +171,9 @@ def _shared_strings(strings: str, frame: pl.DataFrame) -> tuple[str, pl.DataFram
     # The header's texts first (they are indices 0 to len(headers) - 1).
     table = pl.concat([pl.DataFrame({"text": list(frame.columns)}), cells.select("text")]
                       ).unique(maintain_order=True).with_row_index("index")
-    added = table.slice(len(headers)).select(pl.concat_str([
-        pl.lit("<si><t"), _preserved(_escaped(pl.col("text"))), pl.lit(">"),
-        _escaped(pl.col("text")), pl.lit("</t></si>")]).str.join("")).item()
+    added = table.slice(len(headers)).select(text=_escaped(pl.col("text"))).select(
+        pl.concat_str([pl.lit("<si><t"), _preserved(pl.col("text")), pl.lit(">"),
+                       pl.col("text"), pl.lit("</t></si>")]).str.join("")).item()
     strings = (strings.replace(match[0], f' count="{int(match[1]) + cells.height}" '
                                          f'uniqueCount="{table.height}"', 1)
                .replace("</sst>", added + "</sst>"))
