@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+from schemas.sources import SOURCE_MODELS
 from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
 
@@ -159,3 +160,30 @@ def test_sample_inbox_accounts_for_every_row(con, ingest_into):
     quarantined = con.execute(
         "SELECT count(DISTINCT (file_name, line_number)) FROM audit.quarantine").fetchone()[0]
     assert raw == staged + quarantined and quarantined > 0
+
+
+def test_batches_of_any_size_stage_the_same(ingest_into, monkeypatch):
+    """Consecutive files of one kind are checked and committed in batches of about
+    BATCH_ROWS rows: batches cut after nearly every file (7 rows) or never change nothing
+    in raw, staging, the quarantine or the file records."""
+    from transforms import ingest, warehouse
+    tables = [*(warehouse.raw_table(kind) for kind in SOURCE_MODELS),
+              *(warehouse.staging_table(kind) for kind in SOURCE_MODELS),
+              "audit.quarantine", "audit.files"]
+
+    def loaded(batch_rows: int) -> dict[str, list]:
+        monkeypatch.setattr(ingest, "BATCH_ROWS", batch_rows)
+        con = warehouse.connect(":memory:")
+        warehouse.create_warehouse(con)
+        ingest_into(con, SAMPLE_DIR / "inbox")
+        found = {table: sorted(con.sql(
+            f"SELECT * EXCLUDE (run_id) FROM {table}" if table.startswith("audit.")  # noqa: S608
+            else f"SELECT * FROM {table}").fetchall(), key=repr)  # noqa: S608
+            for table in tables}
+        con.close()
+        return found
+
+    whole, cut = loaded(10_000_000), loaded(7)
+    assert all(whole[table] for table in tables if table != "audit.quarantine")
+    assert whole["audit.quarantine"]
+    assert cut == whole
