@@ -63,6 +63,11 @@ def column_widths(frame: pl.DataFrame) -> dict[str, int]:
         for (name, dtype), value in zip(frame.schema.items(), longest, strict=True)}
 
 
+def text_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns whose values are written as texts (shared strings)."""
+    return [name for name, dtype in frame.schema.items() if dtype == pl.String]
+
+
 def cell_kind(dtype: pl.DataType) -> str:
     """The kind of cell a column's values become (a key of FORMATS)."""
     if dtype == pl.String:
@@ -132,8 +137,8 @@ def _insert_rows(path: Path, frame: pl.DataFrame) -> None:
     one_row, all_rows = (f'ref="A1:{last_column}{n + 1}"' for n in (1, frame.height))
     if table.count(one_row) != 2:  # the table's and its filter's
         raise ValueError("the table xlsxwriter wrote is not over one row as expected")
-    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    strings, indexed = _shared_strings(strings, fitted(frame), texts)
+    texts = text_columns(frame)
+    strings, indexed = _shared_strings(strings, fitted(frame, texts), texts)
     rows = rendered_rows(indexed, _column_styles(sheet), shared=set(texts))
     sheet = (sheet.replace(header_only, f'<dimension ref="A1:{last_column}{frame.height + 1}"/>')
              .replace("</sheetData>", rows + "</sheetData>"))
@@ -226,11 +231,10 @@ def _escaped(text: pl.Expr) -> pl.Expr:
             .str.replace_all(">", "&gt;", literal=True))
 
 
-def fitted(frame: pl.DataFrame) -> pl.DataFrame:
-    """Texts longer than a cell holds cut where xlsxwriter cuts them (in UTF-16 units:
-    a character beyond the BMP counts twice). Never seen in these lists, but never
-    written as a cell Excel would refuse to open."""
-    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+def fitted(frame: pl.DataFrame, texts: list[str]) -> pl.DataFrame:
+    """Texts (`texts`: the text columns) longer than a cell holds cut where xlsxwriter
+    cuts them (in UTF-16 units: a character beyond the BMP counts twice). Never seen in
+    these lists, but never written as a cell Excel would refuse to open."""
     utf16_lengths = frame.select(
         (pl.col(name).str.len_chars() + pl.col(name).str.count_matches(
             r"[\x{10000}-\x{10FFFF}]")).max() for name in texts).row(0) if texts else ()
