@@ -20,7 +20,7 @@ from schemas.published import Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
 from transforms.publish import decide, decide_for, publish_worklists
-from transforms.worklists import load_facts
+from transforms.worklists import Facts, load_facts
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
 
@@ -65,15 +65,21 @@ def test_department_scale_against_ground_truth(tmp_path):
     assert result["found"] >= 0.9 * result["flaggable"]
 
 
+def sample_facts(con) -> Facts:
+    """The rules' facts of the sample warehouse; what load_facts creates there is rolled
+    back (the warehouse is shared by the session's tests)."""
+    con.execute("BEGIN")
+    try:
+        return load_facts(con)
+    finally:
+        con.execute("ROLLBACK")
+
+
 def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehouse):
     """The nightly flow runs the rules as one task per department over shared facts: put
     together, the parts are exactly one pass over every candidate, and each part holds
     only its department's rows."""
-    sample_warehouse.execute("BEGIN")
-    try:
-        facts = load_facts(sample_warehouse)
-    finally:
-        sample_warehouse.execute("ROLLBACK")
+    facts = sample_facts(sample_warehouse)
     groups = []
 
     def recording(rules, parts):
@@ -105,11 +111,7 @@ def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_wareh
     """Nationally the departments' rules run in processes forked with the facts and in
     the run's own: the rows these send back are the very rows the run's process decides,
     and the run's process takes a group only while the forked ones are busy."""
-    sample_warehouse.execute("BEGIN")
-    try:
-        facts = load_facts(sample_warehouse)
-    finally:
-        sample_warehouse.execute("ROLLBACK")
+    facts = sample_facts(sample_warehouse)
     groups = [frozenset({"13"}), frozenset({"2A"})]
 
     def rules(group):
@@ -142,11 +144,7 @@ def test_the_run_process_decides_one_group_at_a_time_however_many_callers(
     """Nationally a hundred task threads submit their department at once: while the
     forked process is busy, the run's process decides one group at a time and the other
     callers wait (several at once would only share its one core)."""
-    sample_warehouse.execute("BEGIN")
-    try:
-        facts = load_facts(sample_warehouse)
-    finally:
-        sample_warehouse.execute("ROLLBACK")
+    facts = sample_facts(sample_warehouse)
     groups = [frozenset({"13"}), frozenset({"2A"})] * 4
     parent, lock, deciding, most = os.getpid(), threading.Lock(), [0], [0]
 
