@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
@@ -79,12 +79,23 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
         yield con
 
 
-def _execute_run(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
+@contextmanager
+def _nightly_pipeline() -> Iterator[Callable[[Path, Path, Path, date], dict]]:
+    """The nightly flow, ready to run once or more: Prefect's server (prefect_api)
+    starts first, and the pipeline is imported meanwhile."""
     configure_prefect_offline()
-    configure_warehouse()
-    from flows.pipeline import nightly_run
+    from flows.prefect_server import prefect_api
 
-    return nightly_run(inbox=inbox, warehouse_path=warehouse, exports=exports, as_of=as_of)
+    with prefect_api() as api:
+        configure_warehouse()
+        from flows.pipeline import nightly_run
+
+        def execute(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
+            with api.reporting():
+                return nightly_run(inbox=inbox, warehouse_path=warehouse, exports=exports,
+                                   as_of=as_of)
+
+        yield execute
 
 
 @app.command()
@@ -106,7 +117,8 @@ def run(
         _fail(f"inbox {inbox} is not a folder")
     _refuse_if_running(warehouse, exports)
     try:
-        result = _execute_run(inbox, warehouse, exports, day)
+        with _nightly_pipeline() as execute:
+            result = execute(inbox, warehouse, exports, day)
     except Exception as err:  # one line for the operator; details are in the Prefect logs
         first_line = str(err).splitlines()[0][:200] if str(err) else ""
         _fail(f"run failed: {type(err).__name__}: {first_line}")
@@ -267,13 +279,14 @@ def demo(
     shutil.copytree(SAMPLE_DIR / "inbox", inbox)
     warehouse = out / "warehouse.duckdb"
     exports = out / "exports"
-    for night, day in ((1, first_night), (2, next_night)):
-        if night == 2:
-            shutil.copytree(SAMPLE_DIR / "next_night", inbox, dirs_exist_ok=True)
-        typer.echo(f"night {night}: as of {day}")
-        result = _execute_run(inbox, warehouse, exports, day)
-        typer.echo(f"  run {result['run_id']}: {result['files']} new files; "
-                   f"{_worklist_summary(result)}")
+    with _nightly_pipeline() as execute:
+        for night, day in ((1, first_night), (2, next_night)):
+            if night == 2:
+                shutil.copytree(SAMPLE_DIR / "next_night", inbox, dirs_exist_ok=True)
+            typer.echo(f"night {night}: as of {day}")
+            result = execute(inbox, warehouse, exports, day)
+            typer.echo(f"  run {result['run_id']}: {result['files']} new files; "
+                       f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
 
 

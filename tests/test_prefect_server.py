@@ -1,0 +1,80 @@
+"""The Prefect server a command reports to (flows/prefect_server.py): the configured one,
+or a temporary server of its own that answers while the command runs and is gone after."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from flows import prefect_server
+from flows.prefect_server import prefect_api
+from flows.settings import configure_prefect_offline
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2):  # noqa: S310
+            return True
+    except OSError:
+        return False
+
+
+def test_a_configured_api_is_used_as_it_is(monkeypatch):
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+
+    def no_server(*args, **kwargs):
+        raise AssertionError("no server may start when PREFECT_API_URL is set")
+
+    monkeypatch.setattr(subprocess, "Popen", no_server)
+    with prefect_api() as api, api.reporting():
+        assert api.url is None
+
+
+def test_a_server_that_stops_at_start_says_why_in_one_line(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setattr(prefect_server, "server_command", lambda port: [
+        sys.executable, "-c", "print('starting'); print('Port is already in use.'); exit(1)"])
+    with prefect_api() as api, pytest.raises(RuntimeError) as err:
+        api.reporting()
+    assert str(err.value) == ("the temporary Prefect server stopped at start (exit 1): "
+                              "Port is already in use.")
+
+
+def test_a_server_that_never_answers_is_given_up_and_stopped(monkeypatch):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "0.5")
+    started = []
+
+    def silent(port):
+        return [sys.executable, "-c", "import time; time.sleep(60)"]
+
+    real_popen = subprocess.Popen
+
+    def recording(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(prefect_server, "server_command", silent)
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    with prefect_api() as api, pytest.raises(RuntimeError, match="did not answer within 0.5 s"):
+        api.reporting()
+    assert started[0].returncode is not None  # stopped on leaving, not left running
+
+
+def test_the_temporary_server_answers_during_the_command_and_stops_after(
+        monkeypatch, tmp_path):
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "prefect"))
+    configure_prefect_offline()
+    with prefect_api() as api:
+        with api.reporting():
+            from prefect.settings import PREFECT_API_URL
+
+            assert PREFECT_API_URL.value() == api.url
+            assert _answers(api.url)
+        assert "PREFECT_API_URL" not in os.environ
+    assert not _answers(api.url)
