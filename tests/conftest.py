@@ -93,7 +93,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
     """One local Prefect server shared by the tests that run the command several times
-    (about 10 s to start, then each run saves the ~12 s of a temporary server)."""
+    (about 4 s to start, then each run saves starting a temporary server of its own)."""
     home = tmp_path_factory.mktemp("prefect")
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
