@@ -11,10 +11,12 @@ imports the pipeline, on the other core (about 5 s less per `reconcile run`).
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -89,7 +91,7 @@ def prefect_api() -> Iterator[PrefectApi]:
         yield PrefectApi()
         return
     port = free_port()
-    with tempfile.TemporaryFile() as output:
+    with tempfile.TemporaryFile() as output, _terminated_as_interrupted():
         server = subprocess.Popen(  # noqa: S603 - this interpreter's own Prefect
             server_command(port), stdin=subprocess.DEVNULL, stdout=output,
             stderr=subprocess.STDOUT)
@@ -103,6 +105,28 @@ def prefect_api() -> Iterator[PrefectApi]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+@contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM (a service stopped, `kill`) ends the command by SystemExit(143) instead of
+    at once, so that the temporary server is stopped on the way out rather than left
+    running. A flow run catches SIGTERM first (it records the crash and the run's failure,
+    transforms.publication keeps the last good state), then hands it on to this handler.
+    Only where SIGTERM still has its default action, from the main thread."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):
+        yield
+        return
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _send_queued_reports(timeout: float = 10) -> None:

@@ -4,8 +4,10 @@ or a temporary server of its own that answers while the command runs and is gone
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -78,3 +80,31 @@ def test_the_temporary_server_answers_during_the_command_and_stops_after(
             assert _answers(api.url)
         assert "PREFECT_API_URL" not in os.environ
     assert not _answers(api.url)
+
+
+def test_sigterm_stops_the_temporary_server_with_the_command(tmp_path):
+    """A command stopped by SIGTERM (a service stopped, `kill`) exits 143 and takes its
+    temporary server with it, instead of leaving it listening."""
+    pid_file = tmp_path / "server.pid"
+    script = f"""
+import os, sys, time
+from flows import prefect_server
+prefect_server.server_command = lambda port: [sys.executable, "-c",
+    "import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"]
+with prefect_server.prefect_api():
+    print("started", flush=True)
+    time.sleep(60)
+"""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    command = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                               text=True, env=env)
+    assert command.stdout.readline().strip() == "started"
+    for _ in range(100):
+        if pid_file.exists() and pid_file.read_text():
+            break
+        time.sleep(0.1)
+    server_pid = int(pid_file.read_text())
+    command.send_signal(signal.SIGTERM)
+    assert command.wait(timeout=30) == 143
+    with pytest.raises(ProcessLookupError):
+        os.kill(server_pid, 0)
