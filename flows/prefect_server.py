@@ -98,13 +98,19 @@ def prefect_api() -> Iterator[PrefectApi]:
         try:
             yield PrefectApi(server, f"http://127.0.0.1:{port}/api", output)
         finally:
-            _send_queued_reports()
-            server.terminate()
             try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+                _send_queued_reports()
+            finally:
+                _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 @contextmanager
