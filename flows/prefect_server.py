@@ -56,11 +56,9 @@ class PrefectApi:
             if self._server.poll() is not None:
                 raise RuntimeError(f"the temporary Prefect server stopped at start "
                                    f"(exit {self._server.returncode}): {self._last_line()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2):  # noqa: S310
-                    return
-            except OSError:
-                time.sleep(0.05)
+            if answers(self.url):
+                return
+            time.sleep(0.05)
         raise RuntimeError(f"the temporary Prefect server did not answer within {timeout:g} s")
 
     def _last_line(self) -> str:
@@ -74,6 +72,15 @@ def server_command(port: int) -> list[str]:
     """`prefect server start` on a local port, with this interpreter's Prefect."""
     return [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
             "--port", str(port), *SERVER_OPTIONS]
+
+
+def answers(api_url: str) -> bool:
+    """Whether a Prefect API answers its health check at `api_url` (…/api)."""
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2):  # noqa: S310
+            return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:

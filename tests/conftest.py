@@ -3,11 +3,9 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from datetime import date
 from pathlib import Path
@@ -16,6 +14,7 @@ import duckdb
 import pytest
 
 from data.synthetic.generate import read_manifest
+from flows.prefect_server import answers, free_port
 from transforms import warehouse
 from transforms.inbox import list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox
@@ -84,12 +83,6 @@ def demo_output(tmp_path_factory) -> tuple[Path, str, str]:
     return out, result.stdout, result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory):
     """One local Prefect server shared by the tests that run the command several times
@@ -107,11 +100,9 @@ def prefect_server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(1)
+        if answers(url):
+            break
+        time.sleep(1)
     else:
         os.killpg(server.pid, signal.SIGTERM)
         pytest.fail("the Prefect server did not start")

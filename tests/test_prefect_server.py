@@ -8,21 +8,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
 from flows import prefect_server
-from flows.prefect_server import prefect_api
+from flows.prefect_server import answers, prefect_api
 from flows.settings import configure_prefect_offline
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2):  # noqa: S310
-            return True
-    except OSError:
-        return False
 
 
 def test_a_configured_api_is_used_as_it_is(monkeypatch):
@@ -77,9 +68,9 @@ def test_the_temporary_server_answers_during_the_command_and_stops_after(
             from prefect.settings import PREFECT_API_URL
 
             assert PREFECT_API_URL.value() == api.url
-            assert _answers(api.url)
+            assert answers(api.url)
         assert "PREFECT_API_URL" not in os.environ
-    assert not _answers(api.url)
+    assert not answers(api.url)
 
 
 def test_sigterm_stops_the_temporary_server_with_the_command(tmp_path):
