@@ -1,14 +1,19 @@
 """Build the `core` layer from staging, as of the run date: AGDREF persons, titles and
 measures of the latest snapshots, asylum decisions with their knowledge dates, detainees
 on the latest lists, identity candidates and person links. Every table is rebuilt from
-staging each run (one SQL file each, values bound through `getvariable`)."""
+staging each run (one SQL file each, values bound through `getvariable`); the identity
+candidates reuse the previous build's decisions for the pairs of a record and a file that
+both read as then (core_identity.sql, identity_memory_key)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from functools import partial
+from importlib.metadata import version
 
 import duckdb
 import polars as pl
@@ -31,6 +36,20 @@ LINK_STEPS = (
     "core_person_links.sql",
     "core_link_review.sql",
 )
+
+# What the memory of core.identity_candidates holds (core_identity.sql): a memory of
+# another format, or made by another core_identity.sql or DuckDB, is not used.
+IDENTITY_MEMORY_FORMAT = "64-bit digests of screened records and AGDREF files"
+
+
+def identity_memory_key() -> str:
+    """What must not change for the previous build's identity candidates to be reused:
+    the SQL that decides them, the memory's format and DuckDB (its functions compare the
+    names and hash the rows)."""
+    text = json.dumps([read_sql("core_identity.sql"), IDENTITY_MEMORY_FORMAT,
+                       version("duckdb")])
+    return hashlib.sha256(text.encode()).hexdigest()
+
 
 # A named stage of a run: `with stage("core-sql") as counts: ...; counts["rows"] = n`.
 # The nightly flow passes a clock (flows/stages.py); by default nothing is measured.
@@ -61,6 +80,7 @@ def identity_records(con: duckdb.DuckDBPyConnection, run_date: date) -> pl.DataF
     """Core up to the identity candidates, and the records and AGDREF files Splink
     compares (linkage_records.sql)."""
     con.execute("SET VARIABLE run_date = ?", [run_date])
+    con.execute("SET VARIABLE identity_memory_key = ?", [identity_memory_key()])
     for step in CORE_STEPS:
         con.execute(read_sql(step))
     return con.sql(read_sql("linkage_records.sql")).pl()
