@@ -229,7 +229,7 @@ def test_pri_07_protection_found_for_a_detainee_without_number(inbox):
 ])
 def test_pri_07_weak_identity_still_finds_the_protection(inbox, identity):
     """An unlinked detainee is screened against every plausible file, however weak the
-    evidence (core_identity.sql, weak_files): a partial or placeholder birth date with a
+    evidence (core_identity.sql, pairs_to_decide): a partial or placeholder birth date with a
     shared name key reaches the file that holds an ADA."""
     inbox.title(TYPE_TITRE="ADA", DATE_DEBUT="01/10/2026", DATE_FIN="01/04/2027",
                 STATUT="VALIDE")
