@@ -243,21 +243,12 @@ UNION
 SELECT s.record_key, p.num_agdref
 FROM screened_keys s JOIN person_keys p
   ON p.birth_date = s.birth_date AND p.nationality_key = s.nationality_key
- AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder AND s.changed
-UNION
-SELECT s.record_key, p.num_agdref
-FROM screened_keys s JOIN person_keys p
-  ON p.birth_date = s.birth_date AND p.nationality_key = s.nationality_key
  AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
- AND NOT s.changed AND p.changed
+ AND (s.changed OR p.changed)
 UNION
 SELECT r.record_key, f.num_agdref
 FROM record_keys r JOIN file_keys f USING (part, skeleton, birth_year, nationality_key)
-WHERE r.changed AND (r.weak_birth OR f.weak_birth)
-UNION
-SELECT r.record_key, f.num_agdref
-FROM record_keys r JOIN file_keys f USING (part, skeleton, birth_year, nationality_key)
-WHERE NOT r.changed AND f.changed AND (r.weak_birth OR f.weak_birth);
+WHERE (r.changed OR f.changed) AND (r.weak_birth OR f.weak_birth);
 -- The files of those pairs, with their name_forms, each beside the record of its pair (read
 -- here, before identities_agree, for the reason above).
 CREATE OR REPLACE TEMP TABLE files_to_decide AS
