@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +26,13 @@ from transforms.worklists import Departments
 PARALLEL_RULES_FROM = 8
 # Groups waiting or being decided in each forked process: one ready when it finishes one.
 QUEUED_PER_PROCESS = 2
+# The interpreter's switch interval while the run's process decides beside forked ones
+# (seconds; Python's default is 0.005). Handing a forked process its next group takes
+# the run's process several threads (the pool's, the callback's, a waiting task's), each
+# waiting up to an interval for the interpreter lock that the deciding thread holds:
+# nationally the forked process waited 3-4 s in 0.1-0.4 s gaps for lack of its next
+# group. At 0.0005 the gaps are gone (benchmarks/README.md).
+HANDOFF_SWITCH_INTERVAL = 0.0005
 
 Rules = Callable[[Departments], Decided]
 Submit = Callable[[Departments], "Future[Decided]"]
@@ -68,6 +76,7 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
         yield partial(run_now, rules)
         return
     _forked_rules = rules
+    switch_interval = sys.getswitchinterval()
     # Out of the collector's reach: a collection in a forked process would write to
     # every object's header, copying every page of the facts.
     gc.freeze()
@@ -91,6 +100,8 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
         with ProcessPoolExecutor(max_workers=cores - 1,
                                  mp_context=get_context("fork")) as pool:
             pool.submit(int).result()  # every process forked now, from this thread
+            # After the fork: the forked processes keep the default.
+            sys.setswitchinterval(HANDOFF_SWITCH_INTERVAL)
 
             def submit(group: Departments) -> Future[Decided]:
                 nonlocal in_pool, deciding_here
@@ -113,4 +124,5 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
             yield submit
     finally:
         _forked_rules = None
+        sys.setswitchinterval(switch_interval)
         gc.unfreeze()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,7 @@ import polars as pl
 import pytest
 
 from data.synthetic.generate import SCALES, generate_dataset
-from flows.rule_processes import rule_processes
+from flows.rule_processes import HANDOFF_SWITCH_INTERVAL, rule_processes
 from schemas.codes import WORKLISTS
 from schemas.published import Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
@@ -119,7 +120,7 @@ def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_wareh
             time.sleep(2)  # the forked process stays busy with the first group
         return decide_for(facts, SAMPLE_AS_OF, 120, group), os.getpid()
 
-    parent, collecting = os.getpid(), gc.isenabled()
+    parent, collecting, switching = os.getpid(), gc.isenabled(), sys.getswitchinterval()
     decided = [decide_for(facts, SAMPLE_AS_OF, 120, group) for group in groups]
     assert all(lists[WORKLISTS[0]].height for lists, _ in decided)  # not vacuous
     # Room for two groups in the forked process: both go there.
@@ -129,10 +130,13 @@ def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_wareh
     assert all(pid != parent for _, pid in parts)
     # Room for one: the second group is decided here while the first keeps it busy.
     with rule_processes(rules, len(groups), cores=2, parallel_from=1, queued=1) as submit:
+        # the run's process hands the forked one its groups without waiting long
+        assert sys.getswitchinterval() == HANDOFF_SWITCH_INTERVAL < switching
         parts = [future.result() for future in [submit(group) for group in groups]]
     assert same_decisions([part for part, _ in parts], decided)
     assert [pid == parent for _, pid in parts] == [False, True]
     assert gc.isenabled() == collecting and gc.get_freeze_count() == 0
+    assert sys.getswitchinterval() == switching
     # Below the threshold the rules run at once, in this process.
     with rule_processes(rules, len(groups), cores=2) as submit:
         part, pid = submit(groups[0]).result()
