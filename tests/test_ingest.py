@@ -3,12 +3,15 @@ row accounting rows_read = rows_staged + rows_quarantined."""
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import shutil
 
 from schemas.sources import SOURCE_MODELS
 from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
 from transforms import ingest, warehouse
+from transforms.inbox import LineBreakAfterContent, list_inbox, scan_file
 
 TELE = "TELEMOFPRA_13_20261109.csv"
 
@@ -72,6 +75,30 @@ def test_header_only_lists_are_never_duplicates(con, ingest_into, tmp_path):
     outcomes = ingest_into(con, tmp_path)
     assert [o.status for o in outcomes] == ["LOADED"] * 3
     assert ingest_into(con, tmp_path) == []
+
+
+def test_header_only_is_read_in_blocks_as_on_the_whole_file():
+    """Every text of up to 7 bytes of white space, line breaks and content, fed in blocks
+    of every size: a line break after content is found as on the whole text."""
+    for length in range(8):
+        for text in map(bytes, itertools.product(b" \r\n\tx", repeat=length)):
+            expected = text.strip().count(b"\n") >= 1
+            for size in range(1, max(length, 1) + 1):
+                scan = LineBreakAfterContent()
+                for start in range(0, len(text), size):
+                    scan.feed(text[start:start + size])
+                assert scan.found == expected, (text, size)
+
+
+def test_inbox_files_are_hashed_and_sized_up_in_one_read(tmp_path, monkeypatch):
+    write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [])
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    monkeypatch.setattr("transforms.inbox.BLOCK_BYTES", 7)  # many blocks a file
+    found = {f.file_name: f for f in list_inbox(tmp_path)}
+    assert not found["GENESIS_E01301_20261101.csv"].has_data_rows
+    assert found[TELE].has_data_rows
+    for f in found.values():
+        assert scan_file(f.path)[0] == hashlib.sha256(f.path.read_bytes()).hexdigest()
 
 
 def test_corrected_file_supersedes_the_earlier_one(con, ingest_into, tmp_path):

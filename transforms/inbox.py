@@ -13,7 +13,10 @@ earlier one.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -65,20 +68,61 @@ class PlannedFile:
     reason: str | None = None
 
 
+BLOCK_BYTES = 1 << 20
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from iter(lambda: handle.read(BLOCK_BYTES), b"")
+
+
 def checksum(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    for block in _blocks(path):
+        digest.update(block)
     return digest.hexdigest()
+
+
+class LineBreakAfterContent:
+    """Whether bytes, stripped of white space at both ends, still hold a line break
+    (`data.strip().count(b"\n") >= 1`: a CSV with more than its header line), read a
+    block at a time: a line break with something before it and something after it."""
+
+    def __init__(self) -> None:
+        self.found = False
+        self._content = False  # something other than white space seen
+        self._pending = False  # a line break seen since the last such byte
+
+    def feed(self, block: bytes) -> None:
+        if self.found:
+            return
+        lead, end = len(block) - len(block.lstrip()), len(block.rstrip())
+        if lead == len(block):  # white space only
+            self._pending = self._pending or (self._content and b"\n" in block)
+            return
+        if (self._content and (self._pending or b"\n" in block[:lead])) \
+                or b"\n" in block[lead:end]:
+            self.found = True
+            return
+        self._content, self._pending = True, b"\n" in block[end:]
+
+
+def scan_file(path: Path) -> tuple[str, bool]:
+    """The file's SHA-256 and whether it has a line after its first (header) line, from
+    one read of the file."""
+    digest, lines = hashlib.sha256(), LineBreakAfterContent()
+    for block in _blocks(path):
+        digest.update(block)
+        lines.feed(block)
+    return digest.hexdigest(), lines.found
 
 
 def describe_file(path: Path, folder_system: str | None) -> InboxFile:
     """Read what the file name says; a name outside the contract is kept with a reason."""
     name = path.name
-    sha = checksum(path)
+    sha, has_line_breaks = scan_file(path)
     # A CSV with a single line is header-only; XLSX content is not inspected here.
-    has_rows = name.endswith(".xlsx") or path.read_bytes().strip().count(b"\n") >= 1
+    has_rows = name.endswith(".xlsx") or has_line_breaks
     for system, pattern in FILE_NAME_PATTERNS.items():
         match = pattern.match(name)
         if not match:
@@ -103,15 +147,17 @@ def describe_file(path: Path, folder_system: str | None) -> InboxFile:
 
 
 def list_inbox(inbox: Path) -> list[InboxFile]:
-    """Every regular file under the inbox, in a stable order (system, unit, date, name)."""
-    files = []
+    """Every regular file under the inbox, in a stable order (system, unit, date, name).
+    The files are read on one thread a core (hashing and reading let the others run)."""
+    found = []
     for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
         relative = path.relative_to(inbox)
         if any(part.startswith(".") for part in relative.parts):
             continue
         folder = relative.parts[0] if len(relative.parts) > 1 else None
-        folder_system = folder if folder in FILE_NAME_PATTERNS else None
-        files.append(describe_file(path, folder_system))
+        found.append((path, folder if folder in FILE_NAME_PATTERNS else None))
+    with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0))) as readers:
+        files = list(readers.map(lambda item: describe_file(*item), found))
     return sorted(files, key=_order_key)
 
 
