@@ -2,7 +2,8 @@
 
 With PREFECT_API_URL set (a dedicated server, as `serve` needs), that one. Otherwise a
 temporary `prefect server start` of the command's own, on a free local port, stopped
-when the command ends. Prefect would start one by itself at the first flow run, but only
+when the command ends (on Linux also when the command is killed: `tied_to_this_process`).
+Prefect would start one by itself at the first flow run, but only
 after the pipeline is imported, and after importing its own server in the command's
 process too (about 3.5 s): started here first, the server starts while the command
 imports the pipeline, on the other core (about 5 s less per `reconcile run`).
@@ -10,6 +11,7 @@ imports the pipeline, on the other core (about 5 s less per `reconcile run`).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -26,6 +28,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 # schedule deployments, which a temporary server has none of.
 SERVER_OPTIONS = ("--no-ui", "--no-scheduler", "--no-late-runs", "--analytics-off",
                   "--log-level", "ERROR")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class PrefectApi:
@@ -74,6 +77,27 @@ def server_command(port: int) -> list[str]:
             "--port", str(port), *SERVER_OPTIONS]
 
 
+def tied_to_this_process(command: list[str]) -> list[str]:
+    """`command`, started through `become_tied` (`python -m flows.prefect_server`): on
+    Linux it gets SIGTERM when this process dies, even by SIGKILL or the OOM killer, which
+    no handler of ours can catch; without it the server would be left listening, holding
+    its port and memory, after every killed run. (The signal comes when the thread that
+    started it ends: start it from the main thread.)"""
+    return [sys.executable, "-m", "flows.prefect_server", str(os.getpid()), *command]
+
+
+def become_tied(parent: int, command: list[str]) -> None:
+    """Ask Linux for SIGTERM when `parent` dies, then become `command` (the request
+    outlives exec); exit at once if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:
+        sys.exit(0)
+    os.execv(command[0], command)
+
+
 def answers(api_url: str) -> bool:
     """Whether a Prefect API answers its health check at `api_url` (…/api)."""
     try:
@@ -100,7 +124,7 @@ def prefect_api() -> Iterator[PrefectApi]:
     port = free_port()
     with tempfile.TemporaryFile() as output, _terminated_as_interrupted():
         server = subprocess.Popen(  # noqa: S603 - this interpreter's own Prefect
-            server_command(port), stdin=subprocess.DEVNULL, stdout=output,
+            tied_to_this_process(server_command(port)), stdin=subprocess.DEVNULL, stdout=output,
             stderr=subprocess.STDOUT)
         try:
             yield PrefectApi(server, f"http://127.0.0.1:{port}/api", output)
@@ -153,3 +177,7 @@ def _send_queued_reports(timeout: float = 10) -> None:
 
     APILogWorker.drain_all(timeout=timeout)
     EventsWorker.drain_all(timeout=timeout)
+
+
+if __name__ == "__main__":  # tied_to_this_process: python -m flows.prefect_server PID COMMAND...
+    become_tied(int(sys.argv[1]), sys.argv[2:])

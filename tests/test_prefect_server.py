@@ -73,9 +73,9 @@ def test_the_temporary_server_answers_during_the_command_and_stops_after(
     assert not answers(api.url)
 
 
-def test_sigterm_stops_the_temporary_server_with_the_command(tmp_path):
-    """A command stopped by SIGTERM (a service stopped, `kill`) exits 143 and takes its
-    temporary server with it, instead of leaving it listening."""
+def _command_with_a_stand_in_server(tmp_path) -> tuple[subprocess.Popen, int]:
+    """A command running with its temporary server (a stand-in that only sleeps); returns
+    the command and the server's process id."""
     pid_file = tmp_path / "server.pid"
     script = f"""
 import os, sys, time
@@ -94,8 +94,45 @@ with prefect_server.prefect_api():
         if pid_file.exists() and pid_file.read_text():
             break
         time.sleep(0.1)
-    server_pid = int(pid_file.read_text())
+    return command, int(pid_file.read_text())
+
+
+def _gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_sigterm_stops_the_temporary_server_with_the_command(tmp_path):
+    """A command stopped by SIGTERM (a service stopped, `kill`) exits 143 and takes its
+    temporary server with it, instead of leaving it listening."""
+    command, server_pid = _command_with_a_stand_in_server(tmp_path)
     command.send_signal(signal.SIGTERM)
     assert command.wait(timeout=30) == 143
     with pytest.raises(ProcessLookupError):
         os.kill(server_pid, 0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_command_takes_its_temporary_server_with_it(tmp_path):
+    """SIGKILL (or the OOM killer) runs no handler of the command: Linux stops the server
+    (its parent-death signal), which would otherwise be left listening."""
+    command, server_pid = _command_with_a_stand_in_server(tmp_path)
+    command.kill()
+    assert command.wait(timeout=30) == -signal.SIGKILL
+    assert _gone(server_pid)
+
+
+def test_a_server_whose_command_is_already_gone_never_starts(tmp_path):
+    """Started for a parent that died meanwhile, the server exits at once."""
+    marker = tmp_path / "started"
+    tied = prefect_server.tied_to_this_process(
+        [sys.executable, "-c", f"open({str(marker)!r}, 'w')"])
+    tied[3] = "1"  # a parent the wrapper does not have (init)
+    assert subprocess.run(tied, timeout=30).returncode == 0
+    assert not marker.exists()
