@@ -2,9 +2,9 @@
 
 With PREFECT_API_URL set (a dedicated server, as `serve` needs), that one. Otherwise a
 temporary `prefect server start` of the command's own, on a free local port, stopped
-when the command ends (on Linux also when the command is killed: `tied_to_this_process`).
-Prefect would start one by itself at the first flow run, but only
-after the pipeline is imported, and after importing its own server in the command's
+when the command ends, and on Linux also when the command is killed
+(`tied_to_this_process`). Prefect would start one by itself at the first flow run, but
+only after the pipeline is imported, and after importing its own server in the command's
 process too (about 3.5 s): started here first, the server starts while the command
 imports the pipeline, on the other core (about 5 s less per `reconcile run`).
 """

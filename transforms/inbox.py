@@ -13,7 +13,6 @@ earlier one.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -69,6 +68,7 @@ class PlannedFile:
 
 
 BLOCK_BYTES = 1 << 20
+READERS = 2  # threads reading the inbox (hashing and reading let the other run)
 
 
 def _blocks(path: Path) -> Iterator[bytes]:
@@ -147,8 +147,8 @@ def describe_file(path: Path, folder_system: str | None) -> InboxFile:
 
 
 def list_inbox(inbox: Path) -> list[InboxFile]:
-    """Every regular file under the inbox, in a stable order (system, unit, date, name).
-    The files are read on one thread a core (hashing and reading let the others run)."""
+    """Every regular file under the inbox, in a stable order (system, unit, date, name),
+    read by READERS threads."""
     found = []
     for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
         relative = path.relative_to(inbox)
@@ -156,7 +156,7 @@ def list_inbox(inbox: Path) -> list[InboxFile]:
             continue
         folder = relative.parts[0] if len(relative.parts) > 1 else None
         found.append((path, folder if folder in FILE_NAME_PATTERNS else None))
-    with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0))) as readers:
+    with ThreadPoolExecutor(max_workers=READERS) as readers:
         files = list(readers.map(lambda item: describe_file(*item), found))
     return sorted(files, key=_order_key)
 
