@@ -47,10 +47,20 @@ class PrefectApi:
         if not self._ready:
             self._wait()
             self._ready = True
-        from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            PREFECT_UI_URL,
+            temporary_settings,
+        )
 
-        # No "View at" link: the server has no UI and stops with the command.
-        return temporary_settings(updates={PREFECT_API_URL: self.url, PREFECT_UI_URL: ""})
+        # No "View at" link: the server has no UI and stops with the command. No flow-run
+        # heartbeats: they let a server mark as crashed a run whose process vanished, and
+        # this server vanishes with it; and a flow run's end waited for their thread to
+        # wake from its one-second sleep (0.2-0.3 s on a department run, 1 s for a flow
+        # of one task).
+        return temporary_settings(updates={PREFECT_API_URL: self.url, PREFECT_UI_URL: "",
+                                           PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 
     def _wait(self) -> None:
         timeout = float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90"))

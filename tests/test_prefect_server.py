@@ -65,9 +65,10 @@ def test_the_temporary_server_answers_during_the_command_and_stops_after(
     configure_prefect_offline()
     with prefect_api() as api:
         with api.reporting():
-            from prefect.settings import PREFECT_API_URL
+            from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 
             assert PREFECT_API_URL.value() == api.url
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None  # dies with the command
             assert answers(api.url)
         assert "PREFECT_API_URL" not in os.environ
     assert not answers(api.url)
