@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: Prefect validates the flow parameters of a
 served run from the real annotations (with strings it cannot resolve `Path`)."""
 
-import os
 import shutil
 import uuid
 from collections import Counter
@@ -23,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboards import build as dashboard
 from flows import faults
 from flows.rule_processes import rule_processes
-from flows.settings import RunSettings
+from flows.settings import RunSettings, usable_cores
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
@@ -162,8 +161,7 @@ def list_writers(departments: int) -> ThreadPoolExecutor:
     of a list are rendered by polars and compressed by zlib, which let the other threads
     run (transforms.workbook). Processes were slower (each starts its own polars, whose
     threads then compete for the same cores)."""
-    return ThreadPoolExecutor(max_workers=max(1, min(departments,
-                                                     len(os.sched_getaffinity(0)))))
+    return ThreadPoolExecutor(max_workers=max(1, min(departments, usable_cores())))
 
 
 @task(name="build-exports", **RETRY)

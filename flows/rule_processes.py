@@ -9,7 +9,6 @@ the parts put together are the lists of a single pass (transforms.publish.decide
 from __future__ import annotations
 
 import gc
-import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from contextlib import contextmanager
 from functools import partial
 from multiprocessing import get_context
 
+from flows.settings import usable_cores
 from transforms.publish import Decided
 from transforms.worklists import Departments
 
@@ -71,7 +71,7 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     its own copy of the pages of facts it touches (nationally about 1.5 GB each); the
     forked processes are never left idle. Else every group at once, in the caller."""
     global _forked_rules  # noqa: PLW0603 (the one way to hand the facts to a fork)
-    cores = cores or len(os.sched_getaffinity(0))
+    cores = cores or usable_cores()
     if departments < parallel_from or cores < 2:
         yield partial(run_now, rules)
         return

@@ -37,6 +37,15 @@ class RunSettings:
         )
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the system keeps one
+    (Linux: a container or `taskset` may allow fewer than the machine has), else every
+    core of the machine (`os.sched_getaffinity` does not exist on macOS)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def retention_days() -> dict[str, int]:
     """Days the rows as delivered and the inbox files are kept, per source
     (RECONCILE_RETENTION_DAYS_<SOURCE>, default 90)."""

@@ -4,9 +4,11 @@ its child processes included (the rules of the departments, the writers of the l
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 
+from flows.settings import usable_cores
 from flows.stages import StageClock, private_bytes
 from transforms.worklists import collection_paused
 
@@ -45,3 +47,15 @@ def test_collection_is_paused_and_restored():
         assert not gc.isenabled()  # left as it was found
     finally:
         gc.enable()
+
+
+def test_usable_cores_follow_the_affinity_or_else_the_machine(monkeypatch):
+    """On Linux the process's CPU affinity; where the system keeps none (macOS), every
+    core of the machine instead of an AttributeError."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert usable_cores() == 3
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    assert usable_cores() == 16
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert usable_cores() == 1
