@@ -94,3 +94,27 @@ def test_sample_passes_except_planted_defects():
     in_inbox = {d for d in planted if any((SAMPLE_DIR / "inbox").rglob(d[0]))}
     assert in_inbox, "the sample plants some defective rows"
     assert quarantined == in_inbox
+
+
+def test_rows_frame_keeps_every_list_as_given():
+    """The rules' rows become frames of their model's columns and types: a list column
+    keeps empty lists, missing lists and the order of its items; a column the rows lack
+    is empty."""
+    from schemas.published import Exclusion
+    from transforms.warehouse import rows_frame
+
+    rows = [{"worklist": "unexecuted_measures", "candidate_id": "MES-1", "person_key": "p1",
+             "reason_code": "MINOR", "other_reasons": ["EU_CITIZEN", "APPEAL_PENDING"],
+             "rule_ids": ["OQ-03"], "source_rows": ["b.csv:3", "a.csv:2"]},
+            {"worklist": "unexecuted_measures", "candidate_id": "MES-2", "person_key": "p2",
+             "reason_code": "MINOR", "other_reasons": [], "rule_ids": None,
+             "source_rows": ["c.csv:4", None]}]
+    frame = rows_frame(rows, Exclusion)
+    assert frame.columns == list(Exclusion.to_schema().columns)
+    assert frame.schema["other_reasons"] == pl.List(pl.String)
+    assert frame.get_column("other_reasons").to_list() == [["EU_CITIZEN", "APPEAL_PENDING"], []]
+    assert frame.get_column("rule_ids").to_list() == [["OQ-03"], None]
+    assert frame.get_column("source_rows").to_list() == [["b.csv:3", "a.csv:2"],
+                                                         ["c.csv:4", None]]
+    assert frame.get_column("department").to_list() == [None, None]
+    assert rows_frame([], Exclusion).height == 0
