@@ -41,7 +41,7 @@ import polars as pl
 
 from benchmarks.datasets import CACHE, dataset_manifest, generated, write_results
 from data.synthetic.generate import SCALES
-from flows.settings import configure_warehouse
+from flows.settings import configure_warehouse, usable_cores
 from schemas import codes
 from transforms import export, warehouse, workbook
 
@@ -197,7 +197,7 @@ def bench(scale: str, seed: int, check: bool) -> dict:
     full, reference = night("night 1, full", night_1, runs / "nightly", first)
     incremental, _ = night("night 2, incremental", night_2, runs / "nightly", second)
     result = {
-        "scale": scale, "seed": seed, "cores": os.cpu_count(),
+        "scale": scale, "seed": seed, "cores": usable_cores(),
         "memory_limit": os.environ.get("RECONCILE_MEMORY_LIMIT") or "DuckDB's default",
         "persons": manifest["persons"], "input_files": reference["files"],
         "input_rows": reference["rows"], "input_megabytes": reference["megabytes"],
