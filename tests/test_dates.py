@@ -30,7 +30,10 @@ def test_years_and_days():
     (date(2008, 11, 22), date(2026, 11, 21), 17),
     (date(2008, 11, 22), date(2026, 11, 22), 18),
     (date(2008, 2, 29), date(2026, 2, 27), 17),
-    (date(2008, 2, 29), date(2026, 2, 28), 18),
+    # born on 29 February: still a minor on 28 February of a common year, adult on 1 March
+    (date(2008, 2, 29), date(2026, 2, 28), 17),
+    (date(2008, 2, 29), date(2026, 3, 1), 18),
+    (date(2008, 2, 29), date(2028, 2, 29), 20),
 ])
 def test_age_in_completed_years(birth, on, age):
     assert age_in_years(birth, on) == age

@@ -32,13 +32,15 @@ def add_years(day: date, years: int) -> date:
 
 
 def age_in_years(birth: date, on: date) -> int:
-    """Completed years on `on` (a person born on 29 February turns a year older on
-    28 February in a common year, as `add_years` computes)."""
+    """Completed years on `on`. A person born on 29 February turns a year older on
+    1 March in a common year (RULES.md, "Boundaries": the reading that never shortens
+    the protection of a minor, OQ-03), unlike `add_years`, which clamps to 28 February
+    for the deadlines of measures."""
     years = on.year - birth.year
-    # the birthday in `on`'s year, as add_years(birth, years) gives it, compared by
-    # (month, day) without building the date: asked for every identity of every candidate
-    birthday = (birth.month, 28 if (birth.month, birth.day) == (2, 29)
-                and not calendar.isleap(on.year) else birth.day)
+    # the birthday in `on`'s year compared by (month, day) without building the date:
+    # asked for every identity of every candidate
+    birthday = ((3, 1) if (birth.month, birth.day) == (2, 29) and not calendar.isleap(on.year)
+                else (birth.month, birth.day))
     return years if birthday <= (on.month, on.day) else years - 1
 
 
