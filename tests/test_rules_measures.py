@@ -91,7 +91,11 @@ LAST_OPEN_DAY, FIRST_DAY = RUN, date(2026, 11, 17)
 def test_oq_06_challenge_window_by_situation(inbox, situation, notified):
     inbox.measure(SITUATION_NOTIFICATION=situation or "", DATE_DECISION=fr(notified),
                   DATE_NOTIFICATION=fr(notified), DELAI_DEPART_JOURS="0")
-    assert inbox.decide(LAST_OPEN_DAY).reason(MEASURES) == "APPEAL_PENDING"
+    # the window runs, no challenge recorded: not yet enforceable (APPEAL_PENDING is for a
+    # challenge actually pending, RECOURS = EN_COURS)
+    excluded = inbox.decide(LAST_OPEN_DAY).only_excluded(MEASURES)
+    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE" and "OQ-06" in excluded["rule_ids"]
+    assert "APPEAL_PENDING" not in excluded["other_reasons"]
     flag = inbox.decide(FIRST_DAY).only_listed(MEASURES)
     assert flag["enforceable_from"] == FIRST_DAY
 
@@ -105,11 +109,12 @@ def test_oq_05_departure_period_keeps_the_measure_not_yet_enforceable(inbox):
     assert inbox.decide(FIRST_DAY).only_listed(MEASURES)["enforceable_from"] == FIRST_DAY
 
 
-def test_oq_05_empty_departure_period_at_liberty_reads_as_thirty_days(inbox):
-    # 31 January + 30 days = 2 March; + one month = 28 February: the later wins (OQ-07).
+def test_oq_05_empty_departure_period_means_none_granted(inbox):
+    # No DDV (CONTRACTS §1.3): the challenge window alone, 31 January + one month =
+    # 28 February (OQ-06, OQ-07); 30 days would have given 2 March.
     inbox.measure(DATE_DECISION="31/01/2026", DATE_NOTIFICATION="31/01/2026",
                   DELAI_DEPART_JOURS="")
-    assert inbox.decide().only_listed(MEASURES)["enforceable_from"] == date(2026, 3, 2)
+    assert inbox.decide().only_listed(MEASURES)["enforceable_from"] == date(2026, 2, 28)
 
 
 def test_oq_07_never_notified_is_not_enforceable(inbox):
@@ -135,8 +140,9 @@ def test_ex_04_dublin_transfer_lapses_after_six_months(inbox):
     inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", DATE_ACCORD_ETAT_MEMBRE="17/05/2026",
                   DATE_DECISION="20/05/2026", DATE_NOTIFICATION="22/05/2026",
                   DELAI_DEPART_JOURS="")
-    assert inbox.decide(LAST_OPEN_DAY).listed(MEASURES)
-    excluded = inbox.decide(FIRST_DAY).only_excluded(MEASURES)
+    # 17/05 + 6 months = 17/11: still executable on the anniversary, lapsed the day after
+    assert inbox.decide(FIRST_DAY).listed(MEASURES)
+    excluded = inbox.decide(date(2026, 11, 18)).only_excluded(MEASURES)
     assert excluded["reason_code"] == "DUBLIN_DEADLINE_EXPIRED"
     assert excluded["rule_ids"] == ["EX-04"]
 

@@ -16,7 +16,6 @@ from transforms.dates import add_days, add_months, add_years
 
 Record = Mapping[str, object]
 
-DEFAULT_DEPARTURE_DAYS = 30
 COERCION_YEARS = 3
 DUBLIN_MONTHS = {"default": 6, "imprisoned": 12, "absconded": 18}
 EXPULSIONS = ("APE", "AME")
@@ -32,17 +31,12 @@ class Enforceability:
 
 
 def oq_05_departure_days(measure: Record) -> int:
-    """OQ-05: 30 days unless AGDREF records another value. CONTRACTS reads an empty
-    field as "none granted"; for an OQTF notified at liberty (or in an unknown
-    situation) an empty field is read as the default 30 days, the reading that never
-    shortens the time the person has to leave. Other measures have no departure period."""
+    """OQ-05: the days AGDREF records in `DELAI_DEPART_JOURS`; an empty field means no
+    departure period was granted (CONTRACTS §1.3), so the challenge window of OQ-06
+    alone sets when execution may start (for an OQTF at liberty, one month: never
+    shorter than the usual 30-day period)."""
     days = measure["departure_period_days"]
-    if days is not None:
-        return int(days)
-    if measure["measure_type"] == "OQTF" and measure["notification_situation"] in (
-            None, "LIBRE"):
-        return DEFAULT_DEPARTURE_DAYS
-    return 0
+    return int(days) if days is not None else 0
 
 
 def oq_06_challenge_window_end(measure: Record) -> date | None:
@@ -139,6 +133,14 @@ def ex_04_dublin_deadline(measure: Record, imprisoned: bool) -> date | None:
     elif imprisoned:
         months = DUBLIN_MONTHS["imprisoned"]
     return add_months(accepted, months)
+
+
+def ex_04_dublin_lapsed(measure: Record, imprisoned: bool, run_date: date) -> bool:
+    """EX-04: the transfer may still be carried out on the anniversary day itself (Reg.
+    1182/71 art. 3); it has lapsed from the day after. Without an acceptance date the
+    deadline cannot be shown to run: lapsed (France responsible, the protective reading)."""
+    deadline = ex_04_dublin_deadline(measure, imprisoned)
+    return deadline is None or run_date > deadline
 
 
 def can_support_removal_at(measure: Record, on: date) -> bool:
