@@ -69,6 +69,9 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         [scope.run_date, *params])[0]
     measures = _rows(con, f"""SELECT count(*), count(*) FILTER (WHERE is_coercible)
         FROM worklists.unexecuted_measures WHERE {cond}""", params)[0]  # noqa: S608
+    alerts = _rows(con, f"""SELECT count(*), count(*) FILTER (WHERE first_seen_date = ?)
+        FROM worklists.legal_alerts WHERE {cond}""",  # noqa: S608
+        [scope.run_date, *params])[0]
     quality = _rows(con, f"""SELECT coalesce(sum(files), 0), coalesce(sum(rows_quarantined), 0)
         FROM marts.data_quality WHERE run_id = ? AND {cond}""",  # noqa: S608
         [scope.run_id, *params])[0]
@@ -78,6 +81,9 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         ("Libérations à venir", releases[0],
          f"dont {releases[2]} dans les 8 semaines, {releases[1]} avec mesure exécutoire"),
         ("Mesures non exécutées", measures[0], f"dont {measures[1]} encore sous contrainte"),
+        ("Alertes juridiques", alerts[0],
+         f"laissez-passer consulaires demandés à tort (PRI-07), dont {alerts[1]} nouvelles "
+         "cette nuit : voir legal_alerts dans les fichiers du département"),
         ("Fichiers reçus cette nuit", quality[0], f"{quality[1]} lignes en quarantaine"),
     ]
 

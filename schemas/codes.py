@@ -82,24 +82,28 @@ WORKLISTS = (REJECTED, RELEASES, MEASURES)
 # How a person's right to remain stands (transforms.rights).
 RTR_EFFECTS = ("GRANTED", "ENDED", "REOPENABLE", "NOT_ENDED")
 
-# Exclusion reasons. The first fourteen are RULES.md §5 (protections and uncertainty);
+# Exclusion reasons. The first sixteen are RULES.md §5 (protections and uncertainty);
 # the last five say why a candidate is outside a list's scope, so that every candidate
 # is explained (they are not protections and never hide a protected person).
 EXCLUSION_REASONS: dict[str, str] = {
     "MINOR": "under 18 on the run date, or age not established",
-    "ASYLUM_PENDING": "right to remain running (valid ADA, Dublin procedure)",
+    "ASYLUM_PENDING": "right to remain running (valid ADA, registered re-examination, "
+                      "Dublin procedure)",
     "RTR_END_UNCONFIRMED": "end of the right to remain not proven",
     "CLOSURE_REOPENABLE": "closure less than 9 months old",
     "PROTECTION_GRANTED": "refugee, subsidiary protection or stateless",
     "RESIDENCE_PERMIT": "valid residence permit, receipt or APS",
     "EU_CITIZEN": "national of an EU/EEA State or Switzerland",
     "MEASURE_CLOSED": "measure annulled, abrogated, withdrawn or executed",
-    "APPEAL_PENDING": "court challenge pending or challenge window open",
+    "APPEAL_PENDING": "court challenge of the measure pending",
     "NOT_YET_ENFORCEABLE": "departure period, notification or challenge window pending",
     "SUSPENDED_BY_RTR": "measure suspended by a right to remain",
     "DUBLIN_DEADLINE_EXPIRED": "Dublin transfer deadline passed",
     "DECEASED_OR_LEFT": "death, naturalisation or departure recorded",
     "IDENTITY_CONFLICT": "records not tied to one person with confidence",
+    "SOURCE_ROW_QUARANTINED": "a quarantined source row names the person and may protect "
+                              "them (DQ-01): wait for the corrected file",
+    "OTHER_GROUND_UNDER_EXAMINATION": "the unit examines admission on another ground (OQ-02)",
     # scope of a list
     "MEASURE_IN_FORCE": "already under a removal measure (followed on unexecuted_measures)",
     "NOT_SENTENCED": "remand prisoner, or MIXTE without a release date",
@@ -111,9 +115,45 @@ SCOPE_REASONS = ("MEASURE_IN_FORCE", "NOT_SENTENCED", "RELEASE_DATE_UNKNOWN",
                  "RELEASE_DATE_PASSED", "RELEASE_OUTSIDE_HORIZON")
 PROTECTIVE_REASONS = tuple(r for r in EXCLUSION_REASONS if r not in SCOPE_REASONS)
 
+# The one fixed order of RULES.md §5 "When several reasons apply" (docs/reason_order.md):
+# an exclusion's reason_code is the first that applies, the others are other_reasons.
+# What protects the person comes first (a protection, then a right to remain), then what
+# closes or lapses the measure, then doubt about the data, then the unit's own decision,
+# then the measure's pending steps, then the list's scope.
+REASON_ORDER = (
+    "PROTECTION_GRANTED", "MINOR", "ASYLUM_PENDING", "CLOSURE_REOPENABLE",
+    "SUSPENDED_BY_RTR", "RTR_END_UNCONFIRMED", "RESIDENCE_PERMIT", "EU_CITIZEN",
+    "DECEASED_OR_LEFT", "MEASURE_CLOSED", "DUBLIN_DEADLINE_EXPIRED",
+    "SOURCE_ROW_QUARANTINED", "IDENTITY_CONFLICT", "OTHER_GROUND_UNDER_EXAMINATION",
+    "APPEAL_PENDING", "NOT_YET_ENFORCEABLE",
+    "MEASURE_IN_FORCE", "NOT_SENTENCED", "RELEASE_DATE_UNKNOWN", "RELEASE_DATE_PASSED",
+    "RELEASE_OUTSIDE_HORIZON",
+)
+
 MARKERS: dict[str, str] = {
     "EXECUTION_AFTER_NOTIFICATION": "CNDA ordonnance signed, not yet notified (RTR-05)",
     "SUSPENSION_REQUEST_POSSIBLE": "the court may be asked to suspend removal (RTR-06)",
     "INDIVIDUAL_ASSESSMENT": "10 years of presence or French family: assess first (OQ-04)",
     "NOT_COERCIBLE": "OQTF 3 years old or more: no house arrest or retention (OQ-08)",
+    "NO_CONSULAR_CONTACT": "never contact the consulate about this person (PRI-07)",
+    "OFPRA_DOCUMENTS_REQUESTABLE": "final rejection: OFPRA may be asked for the person's "
+                                   "documents (circular of 11 March 2014)",
+    "STALE_PRISON_LIST": "the establishment's latest list is late (PRI-01)",
+    "EU_CITIZEN": "EU/EEA/Swiss detainee listed for a judicial ITF (PRI-10)",
+    "PRISON_ANSWER_DUE": "release within 7 days, the prison still has no answer (PRI-05)",
 }
+
+# Agents' decisions the night honours (core.agent_decisions, CONTRACTS §2): admission on
+# another ground under examination (OQ-02) and the answer given to a prison (PRI-05).
+OTHER_GROUND = "OTHER_GROUND_UNDER_EXAMINATION"
+PRISON_ANSWER = "PRISON_ANSWER"
+AGENT_DECISION_KINDS = (OTHER_GROUND, PRISON_ANSWER)
+
+# Legal alerts (worklists.legal_alerts, CONTRACTS §2).
+LEGAL_ALERT_REASONS: dict[str, str] = {
+    "CONSULAR_CONTACT_FORBIDDEN": "consular pass requested while the person awaited an OFPRA "
+                                  "or CNDA decision, or was protected (PRI-07)",
+}
+LEGAL_ALERTS = "legal_alerts"
+# What each department's export folder holds (CONTRACTS §3): the lists and the alerts.
+EXPORTED_TABLES = (*WORKLISTS, LEGAL_ALERTS)

@@ -93,18 +93,38 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
                          "établissement pénitentiaire."),
         **_FLAG_END,
     },
+    codes.LEGAL_ALERTS: {
+        "alert_id": ("Identifiant alerte", "Identifiant stable de l'alerte d'une nuit à "
+                     "l'autre."),
+        "new_tonight": _FLAG_START["new_tonight"],
+        "first_seen_date": _FLAG_START["first_seen_date"],
+        "department": ("Département", "Département qui gère la mesure concernée."),
+        "num_agdref": _FLAG_START["num_agdref"],
+        "person_key": _FLAG_START["person_key"],
+        "measure_id": ("N° mesure", "Identifiant AGDREF de la mesure dont relève "
+                       "l'événement."),
+        "reason_code": ("Alerte", "CONSULAR_CONTACT_FORBIDDEN : laissez-passer consulaire "
+                        "demandé alors que la personne attendait une décision de l'OFPRA ou "
+                        "de la CNDA, ou était protégée (règle PRI-07)."),
+        "event_date": ("Date de l'événement", "Date de l'événement qui a déclenché l'alerte "
+                       "(la demande de laissez-passer)."),
+        "rule_ids": _FLAG_END["rule_ids"],
+        "source_rows": _FLAG_END["source_rows"],
+    },
 }
 
 TITLES = {
     codes.REJECTED: "Déboutés du droit d'asile sans OQTF",
     codes.RELEASES: "Détenus étrangers dont la libération approche",
     codes.MEASURES: "Mesures d'éloignement non exécutées",
+    codes.LEGAL_ALERTS: "Alertes juridiques (démarches interdites déjà faites)",
 }
 
 SHEET_NAMES = {  # at most 31 characters
     codes.REJECTED: "Déboutés sans OQTF",
     codes.RELEASES: "Libérations à venir",
     codes.MEASURES: "Mesures non exécutées",
+    codes.LEGAL_ALERTS: "Alertes juridiques",
 }
 
 REASONS_FR = {
@@ -114,6 +134,9 @@ REASONS_FR = {
     "ENFORCEABLE_MEASURE": "une mesure sera exécutoire à la date de libération",
     "MEASURE_TO_EXAMINE": "aucune mesure exécutoire : situation administrative à examiner",
     "IDENTITY_TO_CONFIRM": "identité à confirmer avant toute démarche",
+    "CONSULAR_CONTACT_FORBIDDEN": "laissez-passer consulaire demandé alors que la personne "
+                                  "attendait une décision de l'OFPRA ou de la CNDA, ou était "
+                                  "protégée : à signaler au chef de bureau (PRI-07)",
 }
 
 MARKERS_FR = {
@@ -124,6 +147,18 @@ MARKERS_FR = {
     "INDIVIDUAL_ASSESSMENT": "10 ans de présence ou lien familial avec un Français : examen "
                              "individuel préalable (OQ-04)",
     "NOT_COERCIBLE": "OQTF de 3 ans ou plus : ni assignation ni rétention possibles (OQ-08)",
+    "NO_CONSULAR_CONTACT": "ne jamais saisir les autorités consulaires au sujet de cette "
+                           "personne : une décision de l'OFPRA ou de la CNDA peut être "
+                           "attendue (PRI-07)",
+    "OFPRA_DOCUMENTS_REQUESTABLE": "rejet définitif : les documents d'état civil ou de voyage "
+                                   "peuvent être demandés à l'OFPRA (circulaire du 11 mars "
+                                   "2014)",
+    "STALE_PRISON_LIST": "la dernière liste de l'établissement est en retard : la date de "
+                         "libération peut avoir changé (PRI-01)",
+    "EU_CITIZEN": "ressortissant de l'UE, de l'EEE ou suisse, signalé pour son interdiction "
+                  "judiciaire du territoire (PRI-10)",
+    "PRISON_ANSWER_DUE": "libération dans 7 jours au plus et l'établissement attend toujours "
+                         "la réponse de la préfecture (PRI-05)",
 }
 
 # How a unit works through each list (column -> descending); flag_id makes it total.
@@ -131,6 +166,7 @@ SORT = {
     codes.REJECTED: {"days_overdue": True, "flag_id": False},
     codes.RELEASES: {"release_date": False, "flag_id": False},
     codes.MEASURES: {"is_coercible": True, "days_since_enforceable": True, "flag_id": False},
+    codes.LEGAL_ALERTS: {"event_date": True, "alert_id": False},
 }
 
 FILE_NAME = "{worklist}_{day:%Y%m%d}.csv"

@@ -117,6 +117,25 @@ class LinkDecision(PublishedModel):
     decided_at: datetime = pa.Field(description="when the decision was recorded")
 
 
+class AgentDecision(PublishedModel):
+    """core.agent_decisions. Grain: one decision of a unit in force on the run date,
+    copied each night from the operational database where agents record them
+    (append-only, with who and when; CONTRACTS §2). The rules honour them: a person under
+    an examination on another ground leaves rejected_without_oqtf (OQ-02), a detainee
+    whose prison has its answer loses PRISON_ANSWER_DUE (PRI-05)."""
+
+    decision_id: str = pa.Field(unique=True, description="id in the operational database")
+    kind: str = pa.Field(isin=list(codes.AGENT_DECISION_KINDS), description=(
+        "OTHER_GROUND_UNDER_EXAMINATION (OQ-02) or PRISON_ANSWER (PRI-05)"))
+    worklist: str = pa.Field(isin=list(codes.WORKLISTS), description="list of the flag")
+    flag_id: str = pa.Field(description="flag the decision was taken on")
+    person_key: str = pa.Field(description="person (see core.person_links)")
+    decided_by: str = pa.Field(description="agent who decided (login, not a name)")
+    decided_at: datetime = pa.Field(description="when the decision was recorded")
+    effective_date: date = pa.Field(description="date the decision holds from")
+    source_row: str = pa.Field(description="agent_decisions:<decision_id>, cited by the lists")
+
+
 class AsylumOutcome(PublishedModel):
     """core.asylum_outcomes. Grain: one person with asylum decisions. How their right to
     remain stands on the run date under RTR-01…10; the base of the asylum indicators."""
@@ -167,8 +186,10 @@ class UpcomingRelease(FlagColumns):
     """worklists.upcoming_releases. Grain: one detainee."""
 
     establishment_code: str = pa.Field(description="GENESIS establishment")
-    release_date: date = pa.Field(description="expected release date on the latest list")
-    window_start_date: date = pa.Field(description="start of the planning window (PRI-03)")
+    release_date: date = pa.Field(nullable=True, description=(
+        "expected release date on the latest list (empty for a remand prisoner, PRI-09)"))
+    window_start_date: date = pa.Field(nullable=True, description=(
+        "start of the planning window (PRI-03); empty without a release date"))
     situation: str = pa.Field(isin=["ENFORCEABLE_MEASURE", "MEASURE_TO_EXAMINE",
                                     "IDENTITY_TO_CONFIRM"])
     measure_ids: STRING_LIST = pa.Field(description="measures that can support removal")
@@ -189,6 +210,23 @@ class UnexecutedMeasure(FlagColumns):
     last_event_type: str = pa.Field(nullable=True)
     last_event_date: date = pa.Field(nullable=True)
     in_detention: bool = pa.Field(description="on the latest list of an establishment")
+
+
+class LegalAlert(PublishedModel):
+    """worklists.legal_alerts. Grain: one alert (RULES.md PRI-07)."""
+
+    alert_id: str = pa.Field(unique=True, description="stable id of the alert across runs")
+    department: str = pa.Field(nullable=True, isin=list(codes.DEPARTMENTS),
+                               description="department managing the measure")
+    person_key: str = pa.Field(description="person (see core.person_links)")
+    num_agdref: str = pa.Field(nullable=True, description="AGDREF number when known")
+    measure_id: str = pa.Field(nullable=True, description="measure the event belongs to")
+    reason_code: str = pa.Field(isin=list(codes.LEGAL_ALERT_REASONS),
+                                description="what the event broke")
+    event_date: date = pa.Field(description="date of the event that raised the alert")
+    rule_ids: STRING_LIST = pa.Field(description="RULES.md ids behind the alert")
+    source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
+    first_seen_date: date = pa.Field(description="run date when the alert first appeared")
 
 
 class Exclusion(PublishedModel):
@@ -305,13 +343,14 @@ class PurgeRecord(PublishedModel):
 
 
 CORE_TABLES = {"person_links": PersonLink, "link_review": LinkReview,
-               "asylum_outcomes": AsylumOutcome}
+               "asylum_outcomes": AsylumOutcome, "agent_decisions": AgentDecision}
 WORKLIST_TABLES = {
     "rejected_without_oqtf": RejectedWithoutOqtf,
     "upcoming_releases": UpcomingRelease,
     "unexecuted_measures": UnexecutedMeasure,
     "exclusions": Exclusion,
     "flag_history": FlagHistory,
+    "legal_alerts": LegalAlert,
 }
 AUDIT_TABLES = {
     "runs": Run,

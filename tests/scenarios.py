@@ -4,11 +4,12 @@ them, decide the worklists as of a date, and read back what was listed or exclud
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
+from schemas.published import AgentDecision
 from tests.builders import row, write_file
 from transforms import warehouse
 from transforms.inbox import list_inbox, plan_files
@@ -59,6 +60,11 @@ class Outcome:
     def reason(self, worklist: str) -> str:
         return self.only_excluded(worklist)["reason_code"]
 
+    def quarantined(self) -> list[tuple[str, int]]:
+        """(file name, line number) of every quarantined row."""
+        return sorted(set(self.con.execute(
+            "SELECT file_name, line_number FROM audit.quarantine").fetchall()))
+
 
 class Inbox:
     """Rows by file; `decide` writes the files, ingests them and decides the lists."""
@@ -66,6 +72,7 @@ class Inbox:
     def __init__(self, folder: Path, con: duckdb.DuckDBPyConnection):
         self.folder, self.con = folder, con
         self.files: dict[tuple[str, str], list[dict]] = {}
+        self.decisions: list[dict] = []
 
     def add(self, name: str, kind: str, *rows: dict) -> Inbox:
         self.files.setdefault((name, kind), []).extend(rows)
@@ -109,13 +116,37 @@ class Inbox:
                         NATIONALITE=COUNTRIES[n % len(COUNTRIES)])
         return self
 
-    def decide(self, run_date: date = RUN, horizon_days: int = 120) -> Outcome:
+    def agent_decision(self, kind: str, flag: dict, worklist: str, effective: date = RUN
+                       ) -> Inbox:
+        """A unit's decision on a listed flag, as the night copies it into
+        core.agent_decisions from the operational database."""
+        number = len(self.decisions) + 1
+        self.decisions.append({
+            "decision_id": f"D{number}", "kind": kind, "worklist": worklist,
+            "flag_id": flag["flag_id"], "person_key": flag["person_key"],
+            "decided_by": "agent13", "decided_at": datetime(2026, 11, 1, 9, 0),
+            "effective_date": effective, "source_row": f"agent_decisions:D{number}"})
+        return self
+
+    def telemofpra_in(self, department: str, list_date: date, **overrides: str) -> Inbox:
+        """A TélémOfpra row in the list of another department than 13."""
+        return self.add(f"TELEMOFPRA_{department}_{list_date:%Y%m%d}.csv", "telemofpra",
+                        row("telemofpra", **overrides))
+
+    def decide(self, run_date: date = RUN, horizon_days: int = 120,
+               allow_quarantine: bool = False) -> Outcome:
+        """`allow_quarantine`: for the scenarios of a quarantined row (DQ-01); by default
+        a quarantined row is a mistake of the test's setup."""
         for (name, kind), rows in self.files.items():
             write_file(self.folder, name, kind, rows)
         self.files = {}
         plans = plan_files(list_inbox(self.folder), warehouse.registered_files(self.con),
                            warehouse.loaded_file_keys(self.con))
         outcomes = ingest_inbox(self.con, plans, run_id=f"test-{run_date}")
-        assert all(o.rows_quarantined == 0 for o in outcomes), outcomes
+        if not allow_quarantine:
+            assert all(o.rows_quarantined == 0 for o in outcomes), outcomes
+        self.con.execute("DELETE FROM core.agent_decisions")
+        warehouse.insert_frame(self.con, "core.agent_decisions",
+                               warehouse.model_frame(self.decisions, AgentDecision))
         publish_worklists(self.con, run_date, horizon_days)
         return Outcome(self.con)

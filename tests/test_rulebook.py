@@ -20,13 +20,19 @@ def rule_ids() -> list[str]:
 
 
 def reason_codes() -> list[str]:
-    section = RULES.read_text("utf-8").split("## 5.")[1]
+    section = RULES.read_text("utf-8").split("## 5.")[1].split("### Markers")[0]
+    return re.findall(r"^\| `([A-Z_]+)` \|", section, re.M)
+
+
+def marker_table() -> list[str]:
+    section = RULES.read_text("utf-8").split("### Markers")[1]
     return re.findall(r"^\| `([A-Z_]+)` \|", section, re.M)
 
 
 def marker_codes() -> set[str]:
-    text = RULES.read_text("utf-8").split("## 5.")[0]
-    return set(re.findall(r"marker `([A-Z_]+)`", text)) | set(
+    """The markers table, every "marker `X`" of the rules, and OQ-08's NOT_COERCIBLE."""
+    text = RULES.read_text("utf-8")
+    return set(marker_table()) | set(re.findall(r"marker `([A-Z_]+)`", text)) | set(
         re.findall(r"`([A-Z_]+)`: they need", text))
 
 
@@ -47,8 +53,18 @@ def test_rule_book_copy_is_the_shared_one():
 def test_the_rule_book_has_every_section():
     ids = rule_ids()
     assert len(ids) == 10 + 8 + 8 + 5 and len(set(ids)) == len(ids)
-    assert len(reason_codes()) == 14
+    assert len(reason_codes()) == 16
+    assert len(marker_table()) == 8
     assert marker_codes() == set(codes.MARKERS)
+
+
+def test_the_reason_order_holds_every_reason_once():
+    """RULES.md §5: one fixed order decides reason_code (docs/reason_order.md)."""
+    assert sorted(codes.REASON_ORDER) == sorted(codes.EXCLUSION_REASONS)
+    assert set(reason_codes()) <= set(codes.REASON_ORDER)
+    documented = (PROJECT_ROOT / "docs" / "reason_order.md").read_text("utf-8")
+    positions = [documented.index(f"`{r}`") for r in codes.REASON_ORDER]
+    assert positions == sorted(positions), "docs/reason_order.md is not in the code's order"
 
 
 @pytest.mark.parametrize("rule_id", rule_ids())
@@ -71,6 +87,7 @@ def test_scope_reasons_are_tested_too():
 
 
 @pytest.mark.parametrize("marker", sorted(marker_codes()))
-def test_every_marker_is_known_and_tested(marker):
+def test_every_marker_is_known_produced_and_tested(marker):
     assert marker in codes.MARKERS
-    assert f'"{marker}"' in sources("tests", "test_rules_*.py")
+    assert f'"{marker}"' in sources("transforms", "*.py"), f"{marker}: never produced"
+    assert f'"{marker}"' in sources("tests", "test_rules_*.py"), f"{marker}: no test"

@@ -28,7 +28,8 @@ def test_rtr_03_final_ofpra_rejection_is_listed_with_its_dates(inbox):
     assert flag["knowledge_date"] == FINAL_LIST
     assert flag["oqtf_due_date"] == date(2026, 10, 24)  # OQ-02: + 15 days
     assert flag["days_overdue"] == 23
-    assert flag["reason"] == "NO_MEASURE" and flag["markers"] == []
+    # a final rejection (RTR-03): OFPRA may now be asked for the documents
+    assert flag["reason"] == "NO_MEASURE" and flag["markers"] == ["OFPRA_DOCUMENTS_REQUESTABLE"]
     assert flag["rule_ids"] == ["OQ-01", "OQ-02", "RTR-03"]
     assert flag["source_rows"] == ["TELEMOFPRA_13_20261009.csv:2",
                                    "AGDREF_PERSONNES_13_20261116.csv:2"]
@@ -67,7 +68,8 @@ def test_rtr_04_cnda_hearing_ends_on_reading_date(inbox):
         DATE_NOTIFICATION="", DATE_DEFINITIVE="").decide().only_listed(REJECTED)
     assert flag["rtr_end_date"] == date(2026, 10, 20)
     assert flag["knowledge_date"] == date(2026, 10, 30)
-    assert "RTR-04" in flag["rule_ids"] and flag["markers"] == []
+    # a CNDA reading is a final rejection: OFPRA may be asked for the documents
+    assert "RTR-04" in flag["rule_ids"] and flag["markers"] == ["OFPRA_DOCUMENTS_REQUESTABLE"]
 
 
 def test_rtr_05_unnotified_ordonnance_flagged_with_execution_marker(inbox):
@@ -84,10 +86,13 @@ def test_rtr_04_cnda_row_without_mode_is_not_acted_on(inbox):
     assert out.reason(REJECTED) == "RTR_END_UNCONFIRMED"
 
 
+# An early end with neither a CNDA decision nor DATE_DEFINITIVE may still await the
+# CNDA: NO_CONSULAR_CONTACT (PRI-07), except after a withdrawal.
 @pytest.mark.parametrize(("outcome", "basis", "procedure", "marker"), [
-    ("IRRECEVABILITE", "L531-32-3", "NORMALE", ["SUSPENSION_REQUEST_POSSIBLE"]),
-    ("IRRECEVABILITE", "L531-32-1", "NORMALE", []),
-    ("REJET", "L531-24", "ACCELEREE", ["SUSPENSION_REQUEST_POSSIBLE"]),
+    ("IRRECEVABILITE", "L531-32-3", "NORMALE",
+     ["NO_CONSULAR_CONTACT", "SUSPENSION_REQUEST_POSSIBLE"]),
+    ("IRRECEVABILITE", "L531-32-1", "NORMALE", ["NO_CONSULAR_CONTACT"]),
+    ("REJET", "L531-24", "ACCELEREE", ["NO_CONSULAR_CONTACT", "SUSPENSION_REQUEST_POSSIBLE"]),
     ("RETRAIT", "", "NORMALE", []),
 ])
 def test_rtr_06_early_end_at_notification_even_without_final_date(
@@ -127,16 +132,21 @@ def test_rtr_07_closure_listed_once_nine_months_have_passed(inbox):
         DATE_DECISION="05/01/2026", DATE_NOTIFICATION="12/01/2026",
         DATE_DEFINITIVE="").decide().only_listed(REJECTED)
     assert flag["rtr_end_date"] == date(2026, 1, 12)
-    # The end is known for good when the reopening window closes: 12/01 + 9 months.
-    assert flag["knowledge_date"] == date(2026, 10, 12)
+    # The end is known for good the day after the reopening window (12/01 + 9 months,
+    # its anniversary included): 13/10 (RTR-07).
+    assert flag["knowledge_date"] == date(2026, 10, 13)
+    assert flag["oqtf_due_date"] == date(2026, 10, 28)
 
 
 def test_rtr_07_reopening_window_boundary(inbox):
     inbox.telemofpra(date(2026, 2, 20), SENS_DECISION="CLOTURE", FONDEMENT="L531-37",
                      DATE_DECISION="16/02/2026", DATE_NOTIFICATION="17/02/2026",
                      DATE_DEFINITIVE="")
+    # notified 17/02: the window's last day is its 9-month anniversary, 17/11
     assert inbox.decide(RUN).reason(REJECTED) == "CLOSURE_REOPENABLE"
-    assert inbox.decide(date(2026, 11, 17)).listed(REJECTED)
+    assert inbox.decide(date(2026, 11, 17)).reason(REJECTED) == "CLOSURE_REOPENABLE"
+    flag = inbox.decide(date(2026, 11, 18)).only_listed(REJECTED)
+    assert flag["knowledge_date"] == date(2026, 11, 18)
 
 
 def test_rtr_08_second_reexamination_rejected_ends_early(inbox):
@@ -274,12 +284,14 @@ def test_oq_04_long_presence_or_french_family_marks_individual_assessment(
         tmp_path, con, overrides):
     inbox = Inbox(tmp_path, con).person(**overrides)
     flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
-    assert flag["markers"] == ["INDIVIDUAL_ASSESSMENT"] and "OQ-04" in flag["rule_ids"]
+    assert flag["markers"] == ["INDIVIDUAL_ASSESSMENT", "OFPRA_DOCUMENTS_REQUESTABLE"]
+    assert "OQ-04" in flag["rule_ids"]
 
 
 def test_oq_04_presence_one_day_short_of_ten_years_is_not_marked(tmp_path, con):
     inbox = Inbox(tmp_path, con).person(DATE_ENTREE_FRANCE="17/11/2016")
-    assert inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)["markers"] == []
+    markers = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)["markers"]
+    assert "INDIVIDUAL_ASSESSMENT" not in markers
 
 
 def test_eu_citizen_excluded(tmp_path, con):

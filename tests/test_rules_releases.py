@@ -140,10 +140,11 @@ def test_pri_03_window_opens_three_months_early_for_short_sentences(
 
 
 def test_pri_08_horizon_boundary(inbox):
-    # Long sentence: the window opens at release. Horizon 120 days → 16/03/2027.
-    inbox.genesis(LIST, detainee(QUANTUM_TOTAL_JOURS="1500",
+    # Long sentence: the window opens at release. Horizon 120 days → 16/03/2027, its
+    # last day included. (Identified detainees: PRI-09 lists the others whatever the date.)
+    inbox.genesis(LIST, detainee(**KNOWN, QUANTUM_TOTAL_JOURS="1500",
                                  DATE_LIBERATION_PREVISIBLE="16/03/2027"),
-                  detainee(NUM_ECROU="000102", QUANTUM_TOTAL_JOURS="1500",
+                  detainee(**KNOWN, NUM_ECROU="000102", QUANTUM_TOTAL_JOURS="1500",
                            DATE_LIBERATION_PREVISIBLE="17/03/2027"))
     out = inbox.decide()
     assert [f["release_date"] for f in out.listed(RELEASES)] == [date(2027, 3, 16)]
@@ -151,7 +152,7 @@ def test_pri_08_horizon_boundary(inbox):
 
 
 def test_pri_08_release_date_past_is_not_listed(inbox):
-    inbox.genesis(LIST, detainee(DATE_LIBERATION_PREVISIBLE="15/11/2026"))
+    inbox.genesis(LIST, detainee(**KNOWN, DATE_LIBERATION_PREVISIBLE="15/11/2026"))
     assert inbox.decide().reason(RELEASES) == "RELEASE_DATE_PASSED"
 
 
@@ -166,8 +167,23 @@ def test_pri_08_release_on_the_run_date_is_still_listed(inbox):
     {"CATEGORIE_PENALE": "MIXTE", "QUANTUM_TOTAL_JOURS": "", "DATE_LIBERATION_PREVISIBLE": ""},
 ])
 def test_pri_02_remand_prisoners_are_not_listed(inbox, overrides):
-    excluded = inbox.genesis(LIST, detainee(**overrides)).decide().only_excluded(RELEASES)
+    excluded = inbox.genesis(LIST, detainee(**KNOWN, **overrides)).decide().only_excluded(
+        RELEASES)
     assert excluded["reason_code"] == "NOT_SENTENCED" and excluded["rule_ids"] == ["PRI-02"]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"CATEGORIE_PENALE": "PREVENU", "QUANTUM_TOTAL_JOURS": "",
+     "DATE_LIBERATION_PREVISIBLE": ""},
+    {"DATE_LIBERATION_PREVISIBLE": "15/11/2026"},
+    {"QUANTUM_TOTAL_JOURS": "3000", "DATE_LIBERATION_PREVISIBLE": "16/11/2030"},
+])
+def test_pri_09_unidentified_detainee_is_listed_whatever_the_release_date(inbox, overrides):
+    flag = inbox.genesis(LIST, detainee(**overrides)).decide().only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM" and "PRI-09" in flag["rule_ids"]
+    release = overrides["DATE_LIBERATION_PREVISIBLE"]
+    if not release:  # a remand prisoner: no release date, no window
+        assert flag["release_date"] is None and flag["window_start_date"] is None
 
 
 def test_pri_02_mixed_category_with_release_date_is_listed(inbox):
@@ -175,7 +191,7 @@ def test_pri_02_mixed_category_with_release_date_is_listed(inbox):
 
 
 def test_pri_02_sentenced_without_release_date_is_explained(inbox):
-    inbox.genesis(LIST, detainee(DATE_LIBERATION_PREVISIBLE=""))
+    inbox.genesis(LIST, detainee(**KNOWN, DATE_LIBERATION_PREVISIBLE=""))
     assert inbox.decide().reason(RELEASES) == "RELEASE_DATE_UNKNOWN"
 
 

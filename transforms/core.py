@@ -30,7 +30,9 @@ CORE_STEPS = (
     "core_removal_measures.sql",
     "core_asylum_decisions.sql",
     "core_detentions.sql",
+    "core_detention_history.sql",
     "core_identity.sql",
+    "core_quarantined_references.sql",
 )
 LINK_STEPS = (
     "core_person_links.sql",

@@ -86,7 +86,7 @@ def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
         "zéros initiaux, qu'un tableur retire d'un .csv ouvert par double-clic).",
         "",
     ]
-    for worklist in codes.WORKLISTS:
+    for worklist in codes.EXPORTED_TABLES:
         name = contract.FILE_NAME.format(worklist=worklist, day=run_date)
         lines += [f"== {name} : {contract.TITLES[worklist]} ({sizes[worklist]} lignes)", ""]
         lines += [f"  {header} : {text}"
@@ -103,7 +103,7 @@ def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
 
 def load_lists(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
     return {name: con.sql(f"SELECT * FROM worklists.{name}").pl()  # noqa: S608 (fixed names)
-            for name in codes.WORKLISTS}
+            for name in codes.EXPORTED_TABLES}
 
 
 def lists_of(lists: dict[str, pl.DataFrame], department: str) -> dict[str, pl.DataFrame]:
@@ -125,10 +125,11 @@ def export_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Path,
                      run_date: date) -> list[dict]:
-    """The department's three CSV files and README.txt; returns one audit record per CSV."""
+    """The department's three lists and its legal alerts (CSV and XLSX) and README.txt;
+    returns one audit record per file."""
     folder.mkdir(parents=True, exist_ok=True)
     records, sizes = [], {}
-    for worklist in codes.WORKLISTS:
+    for worklist in codes.EXPORTED_TABLES:
         rows = lists[worklist].filter(pl.col("department") == department)
         path = folder / contract.FILE_NAME.format(worklist=worklist, day=run_date)
         write_csv(export_frame(rows, worklist, run_date), path)

@@ -10,7 +10,8 @@ import polars as pl
 
 from schemas import codes
 
-FLAG_PREFIXES = {codes.REJECTED: "ROQ", codes.RELEASES: "REL", codes.MEASURES: "MES"}
+FLAG_PREFIXES = {codes.REJECTED: "ROQ", codes.RELEASES: "REL", codes.MEASURES: "MES",
+                 codes.LEGAL_ALERTS: "ALR"}
 
 
 def flag_id(worklist: str, *situation: str) -> str:

@@ -16,6 +16,7 @@ from schemas.published import (
     AsylumOutcome,
     Exclusion,
     FlagHistory,
+    LegalAlert,
     PersonLink,
     RejectedWithoutOqtf,
     UnexecutedMeasure,
@@ -32,11 +33,13 @@ from transforms.warehouse import (
     transaction,
 )
 from transforms.worklists import (
+    STALE_PRISON_LIST_DAYS,
     Departments,
     Facts,
     asylum_outcomes,
     collection_paused,
     department_order,
+    legal_alerts,
     load_facts,
     rejected_without_oqtf,
     unexecuted_measures,
@@ -75,12 +78,14 @@ def one_after_another(rules: Callable[[Departments], Decided], groups: list[Depa
 
 
 def decide_for(facts: Facts, run_date: date, horizon_days: int,
-               departments: Departments = None) -> Decided:
+               departments: Departments = None,
+               stale_days: int = STALE_PRISON_LIST_DAYS) -> Decided:
     """The three lists (without first_seen_date yet) and the exclusions of the candidates
     of these departments (None: all)."""
     results = {
         codes.REJECTED: rejected_without_oqtf(facts, run_date, departments),
-        codes.RELEASES: upcoming_releases(facts, run_date, horizon_days, departments),
+        codes.RELEASES: upcoming_releases(facts, run_date, horizon_days, departments,
+                                          stale_days),
         codes.MEASURES: unexecuted_measures(facts, run_date, departments),
     }
     return ({name: rows_frame(flags, LIST_MODELS[name]) for name, (flags, _) in results.items()},
@@ -89,7 +94,8 @@ def decide_for(facts: Facts, run_date: date, horizon_days: int,
 
 
 def decide(facts: Facts, run_date: date, horizon_days: int,
-           fan_out: FanOut = one_after_another) -> Decided:
+           fan_out: FanOut = one_after_another,
+           stale_days: int = STALE_PRISON_LIST_DAYS) -> Decided:
     """The three lists (without first_seen_date yet) and the exclusions (validated), from
     `core`: the rules run per department (each candidate is decided alone over the shared
     facts), the parts put together in one order whatever the fan-out."""
@@ -98,7 +104,8 @@ def decide(facts: Facts, run_date: date, horizon_days: int,
     index = facts.index_departments(run_date)
     groups: list[Departments] = [frozenset({d}) for d in sorted(
         set().union(*index.values()), key=department_order)]
-    parts = fan_out(partial(decide_for, facts, run_date, horizon_days), groups)
+    parts = fan_out(partial(decide_for, facts, run_date, horizon_days,
+                            stale_days=stale_days), groups)
     lists = {name: pl.concat([part[name] for part, _ in parts] or [rows_frame([], model)])
              .sort("flag_id") for name, model in LIST_MODELS.items()}
     exclusions = pl.concat([excluded for _, excluded in parts]
@@ -108,9 +115,11 @@ def decide(facts: Facts, run_date: date, horizon_days: int,
 
 def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
                       stage: Stage = untimed, spark=None,
-                      fan_out: FanOut = one_after_another) -> WorklistCounts:
+                      fan_out: FanOut = one_after_another,
+                      stale_days: int = STALE_PRISON_LIST_DAYS) -> WorklistCounts:
     """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB); `fan_out`:
-    how the rules of each department are run (default: one after the other)."""
+    how the rules of each department are run (default: one after the other);
+    `stale_days`: a prison list older than this is late (PRI-01)."""
     with transaction(con, committing=partial(stage, "commit")):
         build_core(con, run_date, stage=stage, spark=spark)
         # One pause for both stages: the collector, enabled between them, walked the
@@ -119,10 +128,11 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
             with stage("worklist-rules") as counts:
                 PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
                 facts = load_facts(con)
-                lists, exclusions = decide(facts, run_date, horizon_days, fan_out)
+                lists, exclusions = decide(facts, run_date, horizon_days, fan_out, stale_days)
                 counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height
             with stage("worklist-tables") as counts:
                 today = _write_lists(con, run_date, lists, exclusions)
+                _write_alerts(con, run_date, legal_alerts(facts, run_date))
                 outcomes = model_frame(asylum_outcomes(facts, run_date), AsylumOutcome)
                 con.execute("DELETE FROM core.asylum_outcomes")
                 insert_frame(con, "core.asylum_outcomes", outcomes)
@@ -137,6 +147,16 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
         new=today.filter(pl.col("status") == "NEW").height,
         resolved=today.filter(pl.col("status") == "RESOLVED").height,
     )
+
+
+def _write_alerts(con: duckdb.DuckDBPyConnection, run_date: date, alerts: list[dict]) -> None:
+    """worklists.legal_alerts, each alert with the run date it was first seen (kept from
+    the previous night's table for an alert still raised)."""
+    seen = dict(con.execute("SELECT alert_id, first_seen_date FROM worklists.legal_alerts "
+                            "WHERE first_seen_date <= ?", [run_date]).fetchall())
+    rows = [{**a, "first_seen_date": seen.get(a["alert_id"], run_date)} for a in alerts]
+    con.execute("DELETE FROM worklists.legal_alerts")
+    insert_frame(con, "worklists.legal_alerts", LegalAlert.validate(rows_frame(rows, LegalAlert)))
 
 
 def _write_lists(con: duckdb.DuckDBPyConnection, run_date: date,

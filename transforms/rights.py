@@ -10,11 +10,11 @@ reading chosen; it is always the one that never shortens a protection.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from schemas import codes
-from transforms.dates import add_months, add_years, is_minor, latest_possible_birth
+from transforms.dates import add_days, add_months, add_years, is_minor, latest_possible_birth
 
 Record = Mapping[str, object]
 
@@ -22,6 +22,10 @@ GRANTED = "GRANTED"
 ENDED = "ENDED"
 NOT_ENDED = "NOT_ENDED"
 REOPENABLE = "REOPENABLE"
+# A registered second or later re-examination: no right to remain (RTR-06, RTR-08), but
+# OFPRA has still to decide (PRI-07).
+NO_RTR = "NO_RTR"
+RE_EXAMINATIONS = ("REEXAMEN", "REEXAMEN_MULTIPLE")
 
 GRANT_OUTCOMES = ("REFUGIE", "PROTECTION_SUBSIDIAIRE", "APATRIDE", "ANNULATION_REFUGIE",
                   "ANNULATION_PROTECTION_SUBSIDIAIRE")
@@ -92,9 +96,8 @@ def rtr_06_suspension_possible(decision: Record) -> bool:
 
 
 def rtr_07_reopening_window_end(decision: Record) -> date:
-    """RTR-07: 9 months to have a closed file reopened. Counted from the later of the
-    decision and its notification (the text says "the decision"; a late notification
-    must not eat into the window)."""
+    """RTR-07: 9 months to have a closed file reopened, counted from the later of the
+    decision and its notification; the 9-month anniversary is the window's last day."""
     start = max(d for d in (decision["decision_date"], decision["notification_date"]) if d)
     return add_months(start, CLOSURE_REOPENING_MONTHS)
 
@@ -115,9 +118,9 @@ def _ended(decision: Record, end: date, known: date | None, run_date: date,
 
 def rtr_early_end(decision: Record, run_date: date) -> RtrOutcome:
     """RTR-06 and RTR-07: the right to remain ends at notification; a closure stays
-    reopenable for 9 months. The prefecture learns that a closure ended the right to
-    remain for good only when the reopening window has closed, so the knowledge date
-    of a closure is the later of its first list and the end of the window."""
+    reopenable for 9 months, its anniversary included. Since nothing can be done before,
+    the knowledge date of a closure (OQ-02) is the later of the first list proving its
+    notification and the day after the window."""
     rules = ("RTR-06",) + (("RTR-08",) if decision["claim_type"] == "REEXAMEN_MULTIPLE"
                            else ())
     markers = ("SUSPENSION_REQUEST_POSSIBLE",) if rtr_06_suspension_possible(decision) else ()
@@ -125,10 +128,10 @@ def rtr_early_end(decision: Record, run_date: date) -> RtrOutcome:
     if decision["outcome"] == "CLOTURE":
         rules += ("RTR-07",)
         window_end = rtr_07_reopening_window_end(decision)
-        if run_date < window_end:
+        if run_date <= window_end:
             return RtrOutcome(REOPENABLE, rule_ids=rules, reason="CLOSURE_REOPENABLE",
                               decision=decision)
-        known = max(known, window_end) if known else None
+        known = max(known, add_days(window_end, 1)) if known else None
     if decision["notification_date"] is None:
         return _not_ended(decision, rules)
     return _ended(decision, decision["notification_date"], known, run_date, rules, markers)
@@ -161,8 +164,46 @@ def rtr_cnda(decision: Record, run_date: date) -> RtrOutcome:
     return _not_ended(decision, ("RTR-04", "RTR-05"))
 
 
+def is_registered_request(decision: Record) -> bool:
+    """RTR-08 / CONTRACTS §1.1: a re-examination or reopening request registered at
+    OFPRA and not yet decided (the decision fields are empty)."""
+    return decision["outcome"] is None
+
+
+def registration_date(decision: Record) -> date:
+    """When a request was registered: its introduction date, else the first list that
+    showed it."""
+    return decision["claim_date"] or decision["first_list_date"]
+
+
+def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> RtrOutcome:
+    """RTR-08: a first re-examination registered and not yet decided restores the right
+    to remain (ASYLUM_PENDING); a second or later one gives none (RTR-06: effect NO_RTR,
+    the earlier claim's end stands). A reopening (RTR-07) registered within the 9-month
+    window of a closure, its anniversary included, restores it; registered after the
+    window it is read as a re-examination, the first unless the person's history holds
+    an earlier re-examination. A registered first claim (never delivered so, CONTRACTS)
+    would also restore it."""
+    registered = registration_date(request)
+    decided = [d for d in history if not is_registered_request(d)]
+    claim_type, rules = request["claim_type"], ("RTR-08",)
+    if claim_type == "REOUVERTURE":
+        rules += ("RTR-07",)
+        if any(d["outcome"] == "CLOTURE" and registered <= rtr_07_reopening_window_end(d)
+               for d in decided):
+            return RtrOutcome(NOT_ENDED, rule_ids=rules, reason="ASYLUM_PENDING",
+                              decision=request)
+        earlier = [d for d in history if d is not request and d["claim_type"] in RE_EXAMINATIONS
+                   and (d["claim_date"] or registration_date(d)) <= registered]
+        claim_type = "REEXAMEN_MULTIPLE" if earlier else "REEXAMEN"
+    if claim_type == "REEXAMEN_MULTIPLE":
+        return RtrOutcome(NO_RTR, rule_ids=(*rules, "RTR-06"), decision=request)
+    return RtrOutcome(NOT_ENDED, rule_ids=rules, reason="ASYLUM_PENDING", decision=request)
+
+
 def assess_decision(decision: Record, run_date: date) -> RtrOutcome:
-    """What one OFPRA or CNDA decision says about the right to remain on `run_date`."""
+    """What one OFPRA or CNDA decision says about the right to remain on `run_date`
+    (a registered request is read with the person's history: rtr_08_registered_request)."""
     if rtr_10_is_grant(decision):
         return RtrOutcome(GRANTED, rule_ids=("RTR-10",), reason="PROTECTION_GRANTED",
                           decision=decision)
@@ -180,7 +221,9 @@ def assess_decision(decision: Record, run_date: date) -> RtrOutcome:
 # --- all decisions of a person ------------------------------------------------------
 
 def _claim_key(decision: Record) -> tuple:
-    return (decision["claim_date"] or date.min, decision["claim_type"])
+    start = decision["claim_date"] or (registration_date(decision)
+                                       if is_registered_request(decision) else None)
+    return (start or date.min, decision["claim_type"])
 
 
 def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | None:
@@ -188,27 +231,82 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
 
     A grant in any claim is final (RTR-10). Otherwise the latest claim decides: a
     re-examination restores the right to remain (RTR-08), so an earlier claim's end
-    never overrides a later claim that is still open. Within that claim the earliest
-    established end wins (an early end at OFPRA notification comes before the CNDA
-    reading); a reopenable closure keeps the right alive (RTR-07); without an
-    established end the latest decision explains why.
+    never overrides a later claim that is still open; a registered second re-examination
+    gives no right to remain, so the claim before it decides. Within that claim a decision
+    outweighs the registration of its request, the earliest established end wins (an
+    early end at OFPRA notification comes before the CNDA reading); a reopenable closure
+    keeps the right alive (RTR-07); without an established end the latest decision
+    explains why. The markers of the claim are added (`claim_markers`).
     """
-    outcomes = [assess_decision(d, run_date) for d in decisions]
+    decisions = list(decisions)
+    outcomes = [rtr_08_registered_request(d, decisions) if is_registered_request(d)
+                else assess_decision(d, run_date) for d in decisions]
     if not outcomes:
         return None
     grants = [o for o in outcomes if o.effect == GRANTED]
     if grants:
         return grants[0]
-    latest_claim = max(_claim_key(o.decision) for o in outcomes)
-    claim = [o for o in outcomes if _claim_key(o.decision) == latest_claim]
+    awaited = [o for o in outcomes if o.effect == NO_RTR]
+    standing = [o for o in outcomes if o.effect != NO_RTR]
+    if not standing:  # only a later request is known: its claim's end is not proven
+        o = awaited[0]
+        return RtrOutcome(NOT_ENDED, rule_ids=o.rule_ids, reason="RTR_END_UNCONFIRMED",
+                          markers=("NO_CONSULAR_CONTACT",), decision=o.decision)
+    latest_claim = max(_claim_key(o.decision) for o in standing)
+    claim = [o for o in standing if _claim_key(o.decision) == latest_claim]
+    decided = [o for o in claim if not is_registered_request(o.decision)]
+    claim = decided or claim
     reopenable = [o for o in claim if o.effect == REOPENABLE]
     if reopenable:
         return reopenable[0]
     ended = [o for o in claim if o.effect == ENDED]
     if ended:
-        return min(ended, key=lambda o: (o.rtr_end_date, o.knowledge_date,
-                                         o.decision["decision_key"]))
-    return max(claim, key=lambda o: (o.decision["decision_date"], o.decision["decision_key"]))
+        deciding = min(ended, key=lambda o: (o.rtr_end_date, o.knowledge_date,
+                                             o.decision["decision_key"]))
+        later = [o for o in awaited if _claim_key(o.decision) > latest_claim]
+        markers = claim_markers(deciding, [o.decision for o in claim], bool(later))
+        return replace(deciding, markers=tuple(sorted({*deciding.markers, *markers})),
+                       rule_ids=tuple(dict.fromkeys(
+                           (*deciding.rule_ids, *(r for o in later for r in o.rule_ids)))))
+    return max(claim, key=lambda o: (o.decision["decision_date"] or date.min,
+                                     o.decision["decision_key"]))
+
+
+def pri_07_awaits_decision(deciding: Record, claim: Iterable[Record]) -> bool:
+    """PRI-07: the latest claim may still await a decision when its right to remain ended
+    early (RTR-06, a withdrawal excepted: the claimant gave it up) and neither a CNDA
+    decision nor OFPRA's proof that the decision is final (`DATE_DEFINITIVE`) is known
+    for that claim: an appeal may be pending at the CNDA."""
+    if not rtr_06_is_early_end(deciding) or deciding["outcome"] == "RETRAIT":
+        return False
+    return not any(d["deciding_body"] == "CNDA" or d["final_date"] is not None
+                   for d in claim)
+
+
+def is_final_rejection(decision: Record) -> bool:
+    """The 2014 circular's "final rejection": an OFPRA decision reported final (RTR-03),
+    a CNDA reading (RTR-04) or a notified ordonnance (RTR-05)."""
+    if rtr_10_is_grant(decision) or is_registered_request(decision):
+        return False
+    if decision["deciding_body"] == "CNDA":
+        return decision["outcome"] in CNDA_ENDING_OUTCOMES and (
+            decision["cnda_mode"] == "AUDIENCE"
+            or (decision["cnda_mode"] == "ORDONNANCE" and decision["notification_date"]))
+    return decision["final_date"] is not None
+
+
+def claim_markers(deciding: RtrOutcome, claim: list[Record], request_awaited: bool
+                  ) -> tuple[str, ...]:
+    """Markers of the claim that ended the right to remain, carried on every list:
+    NO_CONSULAR_CONTACT (PRI-07) while a decision may still be awaited on it, or on a
+    later registered request; OFPRA_DOCUMENTS_REQUESTABLE once the rejection is final
+    (circular of 11 March 2014), never before."""
+    markers = []
+    if request_awaited or pri_07_awaits_decision(deciding.decision, claim):
+        markers.append("NO_CONSULAR_CONTACT")
+    if any(is_final_rejection(d) for d in claim):
+        markers.append("OFPRA_DOCUMENTS_REQUESTABLE")
+    return tuple(markers)
 
 
 # --- protections of a person (one AGDREF file) --------------------------------------

@@ -1,6 +1,7 @@
 -- core.asylum_decisions: one row per decision, however many weekly lists repeated it.
 -- Facts come from the latest list that showed the decision; the knowledge dates from the
--- first list that showed it (OQ-02: a repeat in a later list does not move them).
+-- first list that showed it (OQ-02: a repeat in a later list does not move them); the
+-- last list that showed it tells which domicile is the latest (RULES.md, "Boundaries").
 CREATE OR REPLACE TABLE core.asylum_decisions AS
 WITH rows AS (
     SELECT d.*, 'telemofpra:' || d.num_ofpra AS record_key,
@@ -14,6 +15,7 @@ WITH rows AS (
 ), firsts AS (
     SELECT decision_key,
            min(extraction_date) AS first_list_date,
+           max(extraction_date) AS last_list_date,
            min(extraction_date) FILTER (WHERE notification_date IS NOT NULL)
                AS first_notified_list_date,
            min(extraction_date) FILTER (WHERE final_date IS NOT NULL)
@@ -24,7 +26,7 @@ WITH rows AS (
 SELECT k.decision_key, k.record_key, k.num_ofpra, k.department, k.claim_type, k.procedure,
        k.claim_date, k.deciding_body, k.outcome, k.decision_basis, k.decision_date,
        k.cnda_mode, k.notification_date, k.final_date, f.first_list_date,
-       f.first_notified_list_date, f.first_final_list_date, f.source_rows
+       f.first_notified_list_date, f.first_final_list_date, f.last_list_date, f.source_rows
 FROM keyed k JOIN firsts f USING (decision_key)
 QUALIFY row_number() OVER (PARTITION BY k.decision_key
                            ORDER BY k.extraction_date DESC, k.file_name DESC,
