@@ -6,6 +6,9 @@ SEXES = ("M", "F")
 
 # TélémOfpra
 CLAIM_TYPES = ("PREMIERE", "REEXAMEN", "REEXAMEN_MULTIPLE", "REOUVERTURE")
+# Requests that TélémOfpra lists once registered, before any decision (CONTRACTS §1.1,
+# RULES.md RTR-08).
+REQUEST_TYPES = ("REEXAMEN", "REEXAMEN_MULTIPLE", "REOUVERTURE")
 PROCEDURES = ("NORMALE", "ACCELEREE")
 BODIES = ("OFPRA", "CNDA")
 OFPRA_OUTCOMES = (

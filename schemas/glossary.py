@@ -78,6 +78,8 @@ COLUMNS: dict[str, str] = {
                               "RETENU",
     "reentry_ban_years": "re-entry ban (IRTF) in years",
     "member_state_acceptance_date": "other State's acceptance (Dublin transfer, remise)",
+    "member_state": "State the person is handed over to (Dublin transfer, remise), ISO "
+                    "3166-1 alpha-3; null when AGDREF does not give it",
     "appeal_status": "court challenge: AUCUN, EN_COURS, REJETE, ANNULE",
     "measure_status": "EN_VIGUEUR, ANNULEE, ABROGEE, RETIREE or EXECUTEE",
     "last_event_type": "latest execution event on or before the run date",

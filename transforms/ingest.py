@@ -22,7 +22,7 @@ from pandera.errors import SchemaError, SchemaErrors
 
 from schemas.checks import DATE_FORMAT
 from schemas.published import FileRecord
-from schemas.sources import NOT_AFTER_EXTRACTION, SOURCE_MODELS
+from schemas.sources import NOT_AFTER_EXTRACTION, OPTIONAL_COLUMNS, SOURCE_MODELS
 from transforms import warehouse
 from transforms.inbox import InboxFile, PlannedFile
 from transforms.standardise import check_staged, standardise_rows
@@ -118,12 +118,15 @@ def read_xlsx(data: bytes, file_name: str) -> pl.DataFrame:
 def conform_columns(
     frame: pl.DataFrame, kind: str, file_name: str
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Check the header against the contract: a missing column rejects the file; an extra
-    column is dropped and noted."""
+    """Check the header against the contract: a missing column rejects the file, unless
+    the contract added it later (OPTIONAL_COLUMNS: read as empty); an extra column is
+    dropped and noted."""
     expected = expected_columns(kind)
     header = [c.strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
-    missing = [c for c in expected if c not in header]
+    absent_optional = [c for c in OPTIONAL_COLUMNS.get(kind, ()) if c not in header]
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in absent_optional)
+    missing = [c for c in expected if c not in header and c not in absent_optional]
     if missing:
         hint = ""
         if len(header) == 1 and any(sep in header[0] for sep in (",", "\t", "|")):

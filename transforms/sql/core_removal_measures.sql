@@ -23,7 +23,7 @@ WITH measures AS (
 SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key, m.department, m.measure_type,
        m.measure_basis, m.decision_date, m.notification_date, m.departure_period_days,
        m.notification_situation, m.reentry_ban_years, m.member_state_acceptance_date,
-       m.appeal_status, m.measure_status, s.last_event_type, s.last_event_date,
+       m.appeal_status, m.measure_status, m.member_state, s.last_event_type, s.last_event_date,
        s.departure_date, coalesce(s.absconded, false) AS absconded,
        m.source_row, coalesce(s.event_rows, []::VARCHAR[]) AS event_rows
 FROM measures m LEFT JOIN summary s USING (measure_id);
