@@ -111,7 +111,7 @@ COLUMNS: dict[str, str] = {
     "started_at": "when the run started (server clock)",
     "finished_at": "when the run finished (null while running or if killed)",
     "status": "audit.runs: RUNNING, SUCCEEDED, FAILED; audit.files: LOADED, "
-              "SKIPPED_DUPLICATE, SUPERSEDED, REJECTED",
+              "UNCHANGED, SKIPPED_DUPLICATE, SUPERSEDED, REJECTED",
     "sha256": "SHA-256 checksum of the file",
     "rows_read": "data rows read",
     "rows_staged": "rows staged",

@@ -303,6 +303,8 @@ def ingest_inbox(
 
     for planned, reading in _read_ahead(plans):
         if reading is None:
+            if batch_names & set(planned.supersedes):  # supersede what is written only
+                flush()
             report([_record_unloaded(con, planned, run_id)])
             continue
         if batch and (planned.file.kind != batch[0][0].file.kind
@@ -354,7 +356,13 @@ def _read_ahead(plans: list[PlannedFile]
 def _record_unloaded(con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_id: str
                      ) -> FileOutcome | None:
     """A file that is not loaded: None when already registered under the same name and
-    checksum (nothing to do), else its record (duplicate or rejected by name)."""
+    checksum (nothing to do), else its record (unchanged delivery, duplicate or rejected
+    by name).
+
+    An UNCHANGED delivery counts 0 rows read, staged and quarantined: its rows were read,
+    staged or quarantined once, under the file it repeats (audit.files.repeats_file_name,
+    also named in its `error` note), and counting them again would count rows twice in
+    the marts; rows_read = rows_staged + rows_quarantined holds for it as for every file."""
     if planned.action == "SKIP_KNOWN":
         return None
     f = planned.file
@@ -364,7 +372,13 @@ def _record_unloaded(con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_i
 
 def _record(con: duckdb.DuckDBPyConnection, planned: PlannedFile, outcome: FileOutcome,
             run_id: str) -> FileOutcome:
+    """Record one file not loaded; an unchanged delivery that corrects a delivery of
+    its date supersedes it in the same transaction."""
     with warehouse.transaction(con):
+        if outcome.status == "UNCHANGED":
+            for earlier in planned.supersedes:
+                warehouse.supersede_file(con, planned.file.kind, earlier,
+                                         planned.file.file_name)
         _insert_file_records(con, [(planned, outcome)], run_id)
     return outcome
 
@@ -425,6 +439,7 @@ def _insert_file_records(con: duckdb.DuckDBPyConnection,
         "sha256": p.file.sha256, "rows_read": o.rows_read, "rows_staged": o.rows_staged,
         "rows_quarantined": o.rows_quarantined, "status": o.status, "error": o.error,
         "run_id": run_id, "superseded_by": None,
+        "repeats_file_name": p.repeats if o.status == "UNCHANGED" else None,
     } for p, o in done], schema=warehouse.polars_schema(FileRecord)))
 
 

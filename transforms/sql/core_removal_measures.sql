@@ -2,13 +2,14 @@
 -- department, with its execution events (core.measure_events) summarised.
 CREATE OR REPLACE TABLE core.removal_measures AS
 WITH measures AS (
-    SELECT m.*, m.file_name || ':' || m.line_number AS source_row
+    SELECT m.* REPLACE (f.extraction_date AS extraction_date),
+           f.file_name || ':' || m.line_number AS source_row
     FROM staging.agdref_measures m
-    JOIN latest_files f ON f.file_name = m.file_name AND f.file_kind = 'agdref_mesures'
+    JOIN latest_files f ON f.rows_file_name = m.file_name AND f.file_kind = 'agdref_mesures'
                        AND f.recency = 1
     WHERE m.extraction_date >= getvariable('agdref_snapshots_from')
     QUALIFY row_number() OVER (PARTITION BY m.measure_id
-                               ORDER BY m.extraction_date DESC, m.department, m.line_number) = 1
+                               ORDER BY f.extraction_date DESC, m.department, m.line_number) = 1
 ), summary AS (
     SELECT measure_id,
            arg_max(event_type, (event_date, line_number)) AS last_event_type,

@@ -207,7 +207,7 @@ COMMENT ON TABLE marts.data_quality IS 'Files received by the run that first saw
 COMMENT ON COLUMN marts.data_quality.run_id IS 'run that first saw the files (audit.runs)';
 COMMENT ON COLUMN marts.data_quality.system IS 'telemofpra, genesis or agdref (the inbox folder), INCONNU when not known';
 COMMENT ON COLUMN marts.data_quality.department IS 'department of the file (of the establishment for GENESIS); null when unknown';
-COMMENT ON COLUMN marts.data_quality.status IS 'LOADED, SKIPPED_DUPLICATE, SUPERSEDED or REJECTED';
+COMMENT ON COLUMN marts.data_quality.status IS 'LOADED, UNCHANGED (same bytes as an earlier delivery under a later date: rows counted under that file), SKIPPED_DUPLICATE, SUPERSEDED or REJECTED';
 COMMENT ON COLUMN marts.data_quality.files IS 'files';
 COMMENT ON COLUMN marts.data_quality.rows_read IS 'data rows read';
 COMMENT ON COLUMN marts.data_quality.rows_staged IS 'rows staged';
