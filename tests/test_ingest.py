@@ -107,6 +107,19 @@ def test_unchanged_delivery_repeats_the_loaded_file_through_later_copies(
                        ("GENESIS_E01301_20261215.csv", "GENESIS_E01301_20261101.csv")]
 
 
+def test_copy_of_a_rejected_file_under_a_later_date_is_rejected_too(
+        con, ingest_into, tmp_path):
+    (tmp_path / "genesis").mkdir()
+    first = tmp_path / "genesis" / "GENESIS_E01301_20261101.csv"
+    first.write_bytes(b"NUM_ECROU;NOM\r\n000101;BENALI\r\n")
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261116.csv"))
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert [o.status for o in outcomes.values()] == ["REJECTED", "REJECTED"]
+    assert "same content as GENESIS_E01301_20261101.csv" in \
+        outcomes["GENESIS_E01301_20261116.csv"].error
+    assert ingest_into(con, tmp_path) == []
+
+
 def test_correction_of_an_unchanged_delivery_supersedes_it(con, ingest_into, tmp_path):
     first = write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [row("genesis")])
     shutil.copy(first, first.with_name("GENESIS_E01301_20261116.csv"))

@@ -303,7 +303,8 @@ def ingest_inbox(
 
     for planned, reading in _read_ahead(plans):
         if reading is None:
-            if batch_names & set(planned.supersedes):  # supersede what is written only
+            # Supersede what is written only, and know whether the file it repeats loaded.
+            if batch_names & {*planned.supersedes, planned.repeats}:
                 flush()
             report([_record_unloaded(con, planned, run_id)])
             continue
@@ -366,6 +367,12 @@ def _record_unloaded(con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_i
     if planned.action == "SKIP_KNOWN":
         return None
     f = planned.file
+    if planned.action == "UNCHANGED" and not warehouse.is_loaded(con, planned.repeats):
+        # Planned before the file it repeats was read: the same bytes cannot load either.
+        return _record(con, planned, FileOutcome(
+            f.file_name, f.system, "REJECTED",
+            error=f"{f.file_name}: same content as {planned.repeats}, which was rejected"),
+            run_id)
     return _record(con, planned, FileOutcome(f.file_name, f.system, planned.action,
                                              error=planned.reason), run_id)
 

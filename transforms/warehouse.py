@@ -372,6 +372,13 @@ def supersede_file(
     )
 
 
+def is_loaded(con: duckdb.DuckDBPyConnection, file_name: str | None) -> bool:
+    """Whether a file of that name is loaded (its rows staged)."""
+    return file_name is not None and bool(con.execute(
+        "SELECT count(*) FROM audit.files WHERE file_name = ? AND status = 'LOADED'",
+        [file_name]).fetchall()[0][0])
+
+
 def hand_over_rows(con: duckdb.DuckDBPyConnection, kind: str, old_file: str) -> None:
     """Before a loaded file is superseded, the earliest UNCHANGED delivery repeating it
     (same bytes, later date) takes its rows over and becomes LOADED, as if it had been
