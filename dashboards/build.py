@@ -25,6 +25,7 @@ SITUATIONS = {
 OVERDUE_BANDS = ("0", "1-30", "31-90", "91-365", "366+")
 AGE_BANDS = ("0-90", "91-365", "366-1095", "1096+")
 FILE_STATUSES = {"LOADED": ("chargés", "#1b7837"),
+                 "UNCHANGED": ("inchangés (reçus à nouveau à leur date)", "#5aae61"),
                  "SKIPPED_DUPLICATE": ("doublons ignorés", "#bbbbbb"),
                  "SUPERSEDED": ("remplacés par une correction", "#92c5de"),
                  "REJECTED": ("rejetés", "#b2182b")}

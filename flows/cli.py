@@ -125,6 +125,7 @@ def run(
     typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
                f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
+    _echo_late_units(result)
 
 
 def _worklist_summary(result: dict) -> str:
@@ -288,6 +289,14 @@ def demo(
             typer.echo(f"  run {result['run_id']}: {result['files']} new files; "
                        f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
+    _echo_late_units(result)
+
+
+def _echo_late_units(result: dict) -> None:
+    """The console ends with one line per source unit whose latest delivery is late
+    (PRI-01, audit.source_freshness): system, unit, dates; never a person."""
+    for line in result.get("late_units", []):
+        typer.echo(line)
 
 
 def _outputs(warehouse: Path, exports: Path) -> str:
@@ -307,7 +316,7 @@ def _outputs(warehouse: Path, exports: Path) -> str:
         ("  guide to columns and codes", "README.txt"),
         ("  department dashboard", PAGE_NAME),
         ("audit tables", "audit.runs, audit.run_stages, audit.files, audit.quarantine, "
-                         "audit.exports"),
+                         "audit.source_freshness, audit.exports"),
     ]
     lines = ["outputs:", *(f"  {label:<40}{value}" for label, value in rows)]
     return "\n".join(lines)

@@ -27,6 +27,7 @@ from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
 from transforms import export, publication, warehouse
+from transforms.freshness import record_source_freshness
 from transforms.inbox import PlannedFile, list_inbox, plan_files
 from transforms.ingest import FileOutcome, ingest_inbox, quarantine_lines
 from transforms.publish import Decided, publish_worklists
@@ -117,6 +118,19 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) ->
     return [asdict(o) for o in outcomes]
 
 
+@task(name="record-freshness")
+def record_freshness(warehouse_path: Path, run_id: str, as_of: date,
+                     late_after_days: dict[str, int]) -> list[str]:
+    """audit.source_freshness for this run (PRI-01), in the run's working warehouse so
+    that it is published with the rest; one warning per late unit (units and dates only)."""
+    with warehouse.connect(warehouse_path) as con:
+        late = record_source_freshness(con, run_id, as_of, late_after_days)
+    logger = get_run_logger()
+    for unit in late:
+        logger.warning("%s", unit.describe())
+    return [unit.describe() for unit in late]
+
+
 def department_tasks(rules: Callable[[Departments], Decided], groups: list[Departments]
                      ) -> list[Decided]:
     """The rules of each department as a Prefect task of its own (`rules-<department>`),
@@ -136,15 +150,15 @@ def department_tasks(rules: Callable[[Departments], Decided], groups: list[Depar
 
 
 @task(name="build-worklists")
-def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int
-                    ) -> tuple[dict, list[dict]]:
+def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
+                    stale_days: int) -> tuple[dict, list[dict]]:
     """Rebuild core and the three worklists as of the run date, in one transaction;
     returns the counts and the timed stages."""
     clock = StageClock()
     spark = spark_session() if linkage_backend() == "spark" else None
     with warehouse.connect(warehouse_path) as con:
         counts = publish_worklists(con, as_of, horizon_days, stage=clock, spark=spark,
-                                   fan_out=department_tasks)
+                                   fan_out=department_tasks, stale_days=stale_days)
     # Counts only: worklists hold persons.
     get_run_logger().info(
         "worklists: %s; excluded %s; %d new flags, %d resolved",
@@ -264,8 +278,10 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                 plans = plan_inbox(inbox, work)
                 outcomes = ingest_files(work, plans, run_id)
                 stage["rows"] = sum(o["rows_read"] for o in outcomes)
+                late = record_freshness(work, run_id, as_of, settings.late_after_days())
             faults.reach("after-ingest")
-            counts, stages = build_worklists(work, as_of, settings.release_horizon_days)
+            counts, stages = build_worklists(work, as_of, settings.release_horizon_days,
+                                             settings.stale_prison_list_days)
             faults.reach("after-worklists")
             with clock("exports") as stage:
                 built = build_exports(work, workspace.built_exports(run_id), as_of, run_id)
@@ -278,13 +294,14 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
             record_failure(workspace, run_id, as_of, started_at)
             summarise(run_id, as_of, [], None, None, failure=type(err).__name__)
             raise
-    summarise(run_id, as_of, outcomes, counts, built)
+    summarise(run_id, as_of, outcomes, counts, built, late=late)
     return {"run_id": run_id, "files": len(outcomes), "worklists": counts,
-            "exports": built}
+            "exports": built, "late_units": late}
 
 
 def summarise(run_id: str, as_of: date, outcomes: list[dict], counts: dict | None,
-              built: dict | None, failure: str | None = None) -> None:
+              built: dict | None, failure: str | None = None,
+              late: list[str] | None = None) -> None:
     """The run's Prefect artifact: counts and file names only, never a person."""
     lines = [f"# Run {run_id} as of {as_of:%Y-%m-%d}", ""]
     if failure:
@@ -305,5 +322,7 @@ def summarise(run_id: str, as_of: date, outcomes: list[dict], counts: dict | Non
         rejected = [o["file_name"] for o in outcomes if o["status"] == "REJECTED"]
         if rejected:
             lines += ["", "Rejected files: " + ", ".join(rejected)]
+        if late:
+            lines += ["", "Late sources (PRI-01):", *(f"- {line}" for line in late)]
     create_markdown_artifact("\n".join(lines), key="nightly-summary",
                              description="Files, rows, quarantine and worklist sizes")

@@ -26,15 +26,30 @@ def configure_prefect_offline() -> None:
 
 @dataclass(frozen=True)
 class RunSettings:
-    """Values that tune the rules, read once (RULES.md PRI-08 planning horizon)."""
+    """Values that tune the rules, read once: the planning horizon (RULES.md PRI-08) and
+    the days after which a source unit's latest delivery is late (PRI-01): a GENESIS
+    establishment, a TélémOfpra department, an AGDREF department (and table)."""
 
     release_horizon_days: int = 120
+    stale_prison_list_days: int = 16
+    late_telemofpra_days: int = 8
+    late_agdref_days: int = 2
 
     @classmethod
     def from_environment(cls) -> RunSettings:
         return cls(
             release_horizon_days=int(os.environ.get("RECONCILE_RELEASE_HORIZON_DAYS", "120")),
+            stale_prison_list_days=int(
+                os.environ.get("RECONCILE_STALE_PRISON_LIST_DAYS", "16")),
+            late_telemofpra_days=int(os.environ.get("RECONCILE_LATE_TELEMOFPRA_DAYS", "8")),
+            late_agdref_days=int(os.environ.get("RECONCILE_LATE_AGDREF_DAYS", "2")),
         )
+
+    def late_after_days(self) -> dict[str, int]:
+        """Days per source system after which a unit is late (more days old is late)."""
+        return {"genesis": self.stale_prison_list_days,
+                "telemofpra": self.late_telemofpra_days,
+                "agdref": self.late_agdref_days}
 
 
 def usable_cores() -> int:

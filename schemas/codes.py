@@ -6,6 +6,9 @@ SEXES = ("M", "F")
 
 # TélémOfpra
 CLAIM_TYPES = ("PREMIERE", "REEXAMEN", "REEXAMEN_MULTIPLE", "REOUVERTURE")
+# Requests that TélémOfpra lists once registered, before any decision (CONTRACTS §1.1,
+# RULES.md RTR-08).
+REQUEST_TYPES = ("REEXAMEN", "REEXAMEN_MULTIPLE", "REOUVERTURE")
 PROCEDURES = ("NORMALE", "ACCELEREE")
 BODIES = ("OFPRA", "CNDA")
 OFPRA_OUTCOMES = (
@@ -52,7 +55,9 @@ DEPARTMENTS = tuple(
 
 # Systems and audit statuses of CONTRACTS.md §2.
 SYSTEMS = ("telemofpra", "genesis", "agdref")
-FILE_STATUSES = ("LOADED", "SKIPPED_DUPLICATE", "SUPERSEDED", "REJECTED")
+FILE_STATUSES = ("LOADED", "UNCHANGED", "SKIPPED_DUPLICATE", "SUPERSEDED", "REJECTED")
+# Statuses of a file that is a delivery of its date (PRI-01: the latest list, freshness).
+DELIVERED_STATUSES = ("LOADED", "UNCHANGED")
 LINK_STATUSES = ("LINKED", "REVIEW", "UNLINKED")
 LINK_DECISIONS = ("CONFIRMED", "REJECTED")
 FLAG_STATUSES = ("NEW", "OPEN", "RESOLVED")

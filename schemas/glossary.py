@@ -78,6 +78,8 @@ COLUMNS: dict[str, str] = {
                               "RETENU",
     "reentry_ban_years": "re-entry ban (IRTF) in years",
     "member_state_acceptance_date": "other State's acceptance (Dublin transfer, remise)",
+    "member_state": "State the person is handed over to (Dublin transfer, remise), ISO "
+                    "3166-1 alpha-3; null when AGDREF does not give it",
     "appeal_status": "court challenge: AUCUN, EN_COURS, REJETE, ANNULE",
     "measure_status": "EN_VIGUEUR, ANNULEE, ABROGEE, RETIREE or EXECUTEE",
     "last_event_type": "latest execution event on or before the run date",
@@ -109,7 +111,7 @@ COLUMNS: dict[str, str] = {
     "started_at": "when the run started (server clock)",
     "finished_at": "when the run finished (null while running or if killed)",
     "status": "audit.runs: RUNNING, SUCCEEDED, FAILED; audit.files: LOADED, "
-              "SKIPPED_DUPLICATE, SUPERSEDED, REJECTED",
+              "UNCHANGED, SKIPPED_DUPLICATE, SUPERSEDED, REJECTED",
     "sha256": "SHA-256 checksum of the file",
     "rows_read": "data rows read",
     "rows_staged": "rows staged",

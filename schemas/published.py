@@ -287,7 +287,10 @@ class RunStage(PublishedModel):
 
 
 class FileRecord(PublishedModel):
-    """audit.files. Grain: one file seen (name and checksum)."""
+    """audit.files. Grain: one file seen (name and checksum). For every file rows_read =
+    rows_staged + rows_quarantined; an UNCHANGED delivery (the same bytes as an earlier
+    delivery of its kind and unit, under a later date) counts 0 of each: its rows were
+    counted once, under the file it repeats (repeats_file_name)."""
 
     file_name: str
     system: str = pa.Field(nullable=True, description="null when the name is outside the contract")
@@ -298,10 +301,40 @@ class FileRecord(PublishedModel):
     rows_read: pl.Int64
     rows_staged: pl.Int64
     rows_quarantined: pl.Int64
-    status: str = pa.Field(isin=list(codes.FILE_STATUSES))
-    error: str = pa.Field(nullable=True, description="one-line reason; never personal data")
+    status: str = pa.Field(isin=list(codes.FILE_STATUSES), description=(
+        "LOADED, UNCHANGED (same bytes as an earlier delivery, under a later date: a "
+        "delivery whose rows are not staged twice), SKIPPED_DUPLICATE (already seen, "
+        "re-sent), SUPERSEDED (replaced by a correction) or REJECTED"))
+    error: str = pa.Field(nullable=True, description="one-line reason or note; never personal data")
     run_id: str = pa.Field(description="run that first saw the file")
     superseded_by: str = pa.Field(nullable=True, description="file that replaced this one")
+    repeats_file_name: str = pa.Field(nullable=True, description=(
+        "UNCHANGED: the loaded file with the same bytes, whose staged rows are this "
+        "delivery's (it counts as the delivery of its own date: latest list, freshness)"))
+
+
+class SourceFreshness(PublishedModel):
+    """audit.source_freshness. Grain: one source unit and run: a TélémOfpra department, a
+    GENESIS establishment, an AGDREF department and table. How old the unit's latest
+    delivery (loaded or UNCHANGED) extracted on or before the run date is, and whether it
+    is late (RULES.md PRI-01: more days old than the source's setting). Units and dates
+    only, never a person."""
+
+    run_id: str = pa.Field(description="run (audit.runs)")
+    system: str = pa.Field(isin=list(codes.SYSTEMS), description="source system")
+    file_kind: str = pa.Field(description=(
+        "telemofpra, genesis or agdref_<table>: with unit, the source unit"))
+    unit: str = pa.Field(description=(
+        "TélémOfpra department, GENESIS establishment code, or AGDREF department (its "
+        "table in file_kind)"))
+    latest_file_date: date = pa.Field(description=(
+        "extraction date of the unit's latest delivery (an UNCHANGED delivery counts)"))
+    days_old: pl.Int32 = pa.Field(ge=0, description="run date minus latest_file_date, in days")
+    late_after_days: pl.Int32 = pa.Field(ge=0, description=(
+        "the source's setting: late when days_old is greater (GENESIS "
+        "RECONCILE_STALE_PRISON_LIST_DAYS, TélémOfpra RECONCILE_LATE_TELEMOFPRA_DAYS, "
+        "AGDREF RECONCILE_LATE_AGDREF_DAYS)"))
+    is_late: bool = pa.Field(description="days_old > late_after_days")
 
 
 class QuarantineRow(PublishedModel):
@@ -356,6 +389,7 @@ AUDIT_TABLES = {
     "runs": Run,
     "run_stages": RunStage,
     "files": FileRecord,
+    "source_freshness": SourceFreshness,
     "quarantine": QuarantineRow,
     "exports": ExportRecord,
     "purges": PurgeRecord,

@@ -2,12 +2,15 @@
 
 Every column is text, exactly as written in the file; an empty field is null. A row
 that breaks one of these checks is quarantined with the column, the check and the
-value. A missing column is a schema-level failure: the whole file is rejected.
+value. A missing column is a schema-level failure: the whole file is rejected, except
+a column the contract added later (OPTIONAL_COLUMNS): an extract made before it existed
+is read with that column empty.
 """
 
 from __future__ import annotations
 
 import pandera.polars as pa
+import polars as pl
 
 from schemas import codes
 from schemas.checks import (
@@ -46,8 +49,22 @@ class SourceModel(pa.DataFrameModel):
         coerce = False
 
 
+# The decision fields of a TélémOfpra row: all empty on a registered request not yet
+# decided (CONTRACTS §1.1, RULES.md RTR-08).
+DECISION_FIELDS = ("SENS_DECISION", "FONDEMENT", "DATE_DECISION", "MODE_CNDA",
+                   "DATE_NOTIFICATION", "DATE_DEFINITIVE")
+
+
+def is_registered_request() -> pl.Expr:
+    """A re-examination or reopening request registered and not yet decided: every
+    decision field empty."""
+    return pl.col("TYPE_DEMANDE").is_in(codes.REQUEST_TYPES) & pl.all_horizontal(
+        pl.col(c).is_null() for c in DECISION_FIELDS)
+
+
 class TelemofpraFile(SourceModel):
-    """TélémOfpra weekly list. Grain: one decision."""
+    """TélémOfpra weekly list. Grain: one decision, or one registered request not yet
+    decided (decision fields all empty)."""
 
     NUM_OFPRA: str = pa.Field(nullable=False, str_matches=r"^[A-Za-z0-9\-/]{1,30}$",
                               description="OFPRA file number")
@@ -63,9 +80,11 @@ class TelemofpraFile(SourceModel):
     PROCEDURE: str = _code(codes.PROCEDURES, False, "procedure")
     DATE_INTRODUCTION: str = _date(True, "claim introduced at OFPRA")
     ORGANE: str = _code(codes.BODIES, False, "deciding body")
-    SENS_DECISION: str = _code(codes.DECISION_OUTCOMES, False, "decision outcome")
+    SENS_DECISION: str = _code(codes.DECISION_OUTCOMES, True,
+                               "decision outcome; empty only on a registered request")
     FONDEMENT: str = _code(codes.DECISION_BASES, True, "legal basis")
-    DATE_DECISION: str = _date(False, "decision, reading or signature date")
+    DATE_DECISION: str = _date(True, "decision, reading or signature date; empty only on a "
+                                     "registered request")
     MODE_CNDA: str = _code(codes.CNDA_MODES, True, "CNDA hearing or ordonnance")
     DATE_NOTIFICATION: str = _date(True, "notification date")
     DATE_DEFINITIVE: str = _date(True, "OFPRA decision final (no appeal in time)")
@@ -78,6 +97,15 @@ class TelemofpraFile(SourceModel):
     @pa.check("DATE_NAISSANCE", name="possible_birth_date")
     def _birth_date(cls, data):
         return is_possible_birth_date(data)
+
+    # An empty outcome or decision date is a registered request only when the row is a
+    # request type and every decision field is empty; otherwise the row is incomplete
+    # (a PREMIERE row without a decision, an outcome without its date, a request carrying
+    # part of a decision) and is quarantined. ignore_na=False: the check is about nulls.
+    @pa.check("SENS_DECISION", "DATE_DECISION", name="empty_only_on_registered_request",
+              ignore_na=False)
+    def _registered_request(cls, data):
+        return data.lazyframe.select(pl.col(data.key).is_not_null() | is_registered_request())
 
     @pa.check("DEPT_DOMICILIATION", name="department_code")
     def _department(cls, data):
@@ -189,6 +217,9 @@ class AgdrefMesuresFile(SourceModel):
     DATE_ACCORD_ETAT_MEMBRE: str = _date(True, "other State's acceptance")
     RECOURS: str = _code(codes.APPEAL_STATUSES, True, "court challenge")
     STATUT: str = _code(codes.MEASURE_STATUSES, False, "measure status")
+    ETAT_MEMBRE: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$", description=(
+        "State the person is handed over to (Dublin, remise), ISO 3166-1 alpha-3; last "
+        "column, absent from extracts made before it existed"))
 
     @pa.check("DATE_DECISION", "DATE_NOTIFICATION", "DATE_ACCORD_ETAT_MEMBRE",
               name="calendar_date")
@@ -221,6 +252,13 @@ SOURCE_MODELS: dict[str, type[SourceModel]] = {
     "agdref_titres": AgdrefTitresFile,
     "agdref_mesures": AgdrefMesuresFile,
     "agdref_evenements": AgdrefEvenementsFile,
+}
+
+# Columns the contract added after extracts were already delivered: a file without them is
+# still valid and is read with them empty (CONTRACTS §1.3: ETAT_MEMBRE); any other missing
+# column rejects the file.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "agdref_mesures": ("ETAT_MEMBRE",),
 }
 
 

@@ -55,7 +55,9 @@ class IdentityColumns(StagedModel):
 
 
 class AsylumDecision(IdentityColumns):
-    """staging.asylum_decisions. Grain: one TélémOfpra row (a decision on one list)."""
+    """staging.asylum_decisions. Grain: one TélémOfpra row (a decision on one list, or a
+    re-examination or reopening request registered and not yet decided: outcome and
+    decision_date null, RULES.md RTR-08)."""
 
     list_department: str = pa.Field(isin=list(codes.DEPARTMENTS),
                                     description="department of the weekly list")
@@ -68,9 +70,12 @@ class AsylumDecision(IdentityColumns):
     procedure: str = pa.Field(isin=list(codes.PROCEDURES))
     claim_date: date = pa.Field(nullable=True)
     deciding_body: str = pa.Field(isin=list(codes.BODIES))
-    outcome: str = pa.Field(isin=list(codes.DECISION_OUTCOMES))
+    outcome: str = pa.Field(nullable=True, isin=list(codes.DECISION_OUTCOMES),
+                            description="decision outcome; null: registered request not "
+                                        "yet decided")
     decision_basis: str = pa.Field(nullable=True, isin=list(codes.DECISION_BASES))
-    decision_date: date = pa.Field(description="OFPRA decision, CNDA reading or signature")
+    decision_date: date = pa.Field(nullable=True, description=(
+        "OFPRA decision, CNDA reading or signature; null: registered request not yet decided"))
     cnda_mode: str = pa.Field(nullable=True, isin=list(codes.CNDA_MODES))
     notification_date: date = pa.Field(nullable=True)
     final_date: date = pa.Field(nullable=True, description="OFPRA decision final, no appeal")
@@ -136,6 +141,9 @@ class AgdrefMeasure(StagedModel):
     member_state_acceptance_date: date = pa.Field(nullable=True)
     appeal_status: str = pa.Field(nullable=True, isin=list(codes.APPEAL_STATUSES))
     measure_status: str = pa.Field(isin=list(codes.MEASURE_STATUSES))
+    member_state: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$", description=(
+        "State the person is handed over to (Dublin, remise), ISO 3166-1 alpha-3; null "
+        "when not given or the extract predates ETAT_MEMBRE"))
 
 
 class AgdrefEvent(StagedModel):

@@ -42,7 +42,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "FONDEMENT": "L611-1-4", "DATE_DECISION": "20/10/2026",
         "DATE_NOTIFICATION": "22/10/2026", "DELAI_DEPART_JOURS": "30",
         "SITUATION_NOTIFICATION": "LIBRE", "IRTF_ANNEES": "1", "DATE_ACCORD_ETAT_MEMBRE": "",
-        "RECOURS": "AUCUN", "STATUT": "EN_VIGUEUR",
+        "RECOURS": "AUCUN", "STATUT": "EN_VIGUEUR", "ETAT_MEMBRE": "",
     },
     "agdref_evenements": {
         "ID_MESURE": "M01300000001", "TYPE_EVENEMENT": "AIDE_RETOUR_PROPOSEE",

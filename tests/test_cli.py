@@ -18,8 +18,8 @@ from tests.conftest import SAMPLE_DIR
 RECONCILE = [sys.executable, "-m", "flows"]
 
 
-def _reconcile(*args: str, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "120"}
+def _reconcile(*args: str, home: Path, **settings: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "120", **settings}
     return subprocess.run([*RECONCILE, *args], capture_output=True, text=True, env=env,
                           timeout=600, check=False)
 
@@ -52,8 +52,13 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
                     "(SELECT count(*) FROM audit.quarantine)")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         after_first = con.execute(counts_query).fetchone()
-    second = _reconcile(*args, home=tmp_path)
+    # The second night is stricter with prison lists: the console ends with the late ones.
+    second = _reconcile(*args, home=tmp_path, RECONCILE_STALE_PRISON_LIST_DAYS="12")
     assert second.returncode == 0, second.stderr[-2000:]
+    assert "late:" not in first.stdout
+    assert second.stdout.strip().splitlines()[-2:] == [
+        "late: genesis E01301: latest delivery 2026-11-03, 13 days old",
+        "late: genesis E02A01: latest delivery 2026-11-03, 13 days old"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute(counts_query).fetchone() == after_first
         runs = con.execute("SELECT status FROM audit.runs ORDER BY started_at").fetchall()
@@ -61,6 +66,9 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         stages = con.execute("SELECT run_id, stage, rows, peak_rss_mb FROM audit.run_stages "
                              "ORDER BY started_at").fetchall()
         rows_read = con.execute("SELECT sum(rows_read) FROM audit.files").fetchone()[0]
+        freshness = con.execute("SELECT count(DISTINCT run_id), count(*) FILTER (WHERE is_late) "
+                                "FROM audit.source_freshness").fetchone()
+    assert freshness == (2, 2)
     # What each night cost, stage by stage, in the order the stages ran.
     order = ["prepare-workspace", "ingest", "core-sql", "identity-scoring", "identity-links",
              "worklist-rules", "worklist-tables", "marts", "commit", "exports"]

@@ -59,13 +59,79 @@ def test_same_file_twice_changes_nothing(con, ingest_into, tmp_path):
     assert con.execute("SELECT count(*) FROM audit.files").fetchone() == (1,)
 
 
-def test_copy_under_another_date_is_a_skipped_duplicate(con, ingest_into, tmp_path):
+def test_copy_under_a_later_date_is_an_unchanged_delivery(con, ingest_into, tmp_path):
+    """PRI-01: the same bytes sent again under a later date are that date's delivery,
+    recorded UNCHANGED with 0 rows of its own (its rows are the earlier file's, staged
+    once) and the name of the file holding them."""
     original = write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
     shutil.copy(original, original.with_name("TELEMOFPRA_13_20261110.csv"))
     outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
-    assert outcomes["TELEMOFPRA_13_20261110.csv"].status == "SKIPPED_DUPLICATE"
     assert outcomes[TELE].status == "LOADED"
+    unchanged = outcomes["TELEMOFPRA_13_20261110.csv"]
+    assert (unchanged.status, unchanged.rows_read, unchanged.rows_staged,
+            unchanged.rows_quarantined) == ("UNCHANGED", 0, 0, 0)
+    assert TELE in unchanged.error
+    assert con.execute("SELECT repeats_file_name FROM audit.files WHERE file_name = ?",
+                       ["TELEMOFPRA_13_20261110.csv"]).fetchall() == [(TELE,)]
     assert con.execute("SELECT count(*) FROM staging.asylum_decisions").fetchone() == (1,)
+    # A rerun of the same inbox records nothing more.
+    assert ingest_into(con, tmp_path) == []
+    assert con.execute("SELECT count(*) FROM audit.files").fetchone() == (2,)
+
+
+def test_copy_under_an_earlier_date_is_a_skipped_duplicate(con, ingest_into, tmp_path):
+    later = write_file(tmp_path, "TELEMOFPRA_13_20261110.csv", "telemofpra", [row("telemofpra")])
+    ingest_into(con, tmp_path)
+    shutil.copy(later, later.with_name(TELE))
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.file_name, outcome.status) == (TELE, "SKIPPED_DUPLICATE")
+    assert con.execute("SELECT count(*) FROM staging.asylum_decisions").fetchone() == (1,)
+    assert ingest_into(con, tmp_path) == []
+
+
+def test_unchanged_delivery_repeats_the_loaded_file_through_later_copies(
+        con, ingest_into, tmp_path):
+    first = write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [row("genesis")])
+    write_file(tmp_path, "GENESIS_E01301_20261115.csv", "genesis",
+               [row("genesis", NUM_ECROU="000102")])
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261130.csv"))
+    ingest_into(con, tmp_path)
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261215.csv"))
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261120.csv"))  # late, older copy
+    outcomes = {o.file_name: o.status for o in ingest_into(con, tmp_path)}
+    assert outcomes == {"GENESIS_E01301_20261215.csv": "UNCHANGED",
+                        "GENESIS_E01301_20261120.csv": "SKIPPED_DUPLICATE"}
+    repeats = con.execute("SELECT file_name, repeats_file_name FROM audit.files "
+                          "WHERE status = 'UNCHANGED' ORDER BY 1").fetchall()
+    assert repeats == [("GENESIS_E01301_20261130.csv", "GENESIS_E01301_20261101.csv"),
+                       ("GENESIS_E01301_20261215.csv", "GENESIS_E01301_20261101.csv")]
+
+
+def test_copy_of_a_rejected_file_under_a_later_date_is_rejected_too(
+        con, ingest_into, tmp_path):
+    (tmp_path / "genesis").mkdir()
+    first = tmp_path / "genesis" / "GENESIS_E01301_20261101.csv"
+    first.write_bytes(b"NUM_ECROU;NOM\r\n000101;BENALI\r\n")
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261116.csv"))
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert [o.status for o in outcomes.values()] == ["REJECTED", "REJECTED"]
+    assert "same content as GENESIS_E01301_20261101.csv" in \
+        outcomes["GENESIS_E01301_20261116.csv"].error
+    assert ingest_into(con, tmp_path) == []
+
+
+def test_correction_of_an_unchanged_delivery_supersedes_it(con, ingest_into, tmp_path):
+    first = write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [row("genesis")])
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261116.csv"))
+    ingest_into(con, tmp_path)
+    write_file(tmp_path, "GENESIS_E01301_20261116.csv", "genesis",
+               [row("genesis", NUM_ECROU="000102")])
+    [outcome] = ingest_into(con, tmp_path)
+    assert outcome.status == "LOADED"
+    assert sorted(_status(con, "GENESIS_E01301_20261116.csv")) == ["LOADED", "SUPERSEDED"]
+    assert con.execute("SELECT file_name, committal_number FROM staging.detainees "
+                       "ORDER BY 1").fetchall() == [
+        ("GENESIS_E01301_20261101.csv", "000101"), ("GENESIS_E01301_20261116.csv", "000102")]
 
 
 def test_header_only_lists_are_never_duplicates(con, ingest_into, tmp_path):
@@ -136,6 +202,100 @@ def test_unreadable_files_are_rejected_and_the_run_goes_on(con, ingest_into, tmp
     assert "binary" in rejected["AGDREF_PERSONNES_13_20261116.csv"]
     for error in rejected.values():
         assert "\n" not in error and "DIALLO" not in error
+
+
+def test_correction_of_a_repeated_file_hands_its_rows_to_the_unchanged_delivery(
+        con, ingest_into, tmp_path):
+    """A later unchanged copy keeps its content when the file it repeats is corrected:
+    it takes the rows over and becomes LOADED, as if loaded itself."""
+    first = write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis",
+                       [row("genesis"), row("genesis", NUM_ECROU="000102", SEXE="X")])
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261116.csv"))
+    shutil.copy(first, first.with_name("GENESIS_E01301_20261201.csv"))
+    ingest_into(con, tmp_path)
+    write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis",
+               [row("genesis", NUM_ECROU="000103")])
+    [outcome] = ingest_into(con, tmp_path)
+    assert outcome.status == "LOADED"
+    files = con.execute(
+        "SELECT file_name, status, rows_read, rows_staged, rows_quarantined, "
+        "repeats_file_name FROM audit.files ORDER BY 1, 2").fetchall()
+    assert files == [
+        ("GENESIS_E01301_20261101.csv", "LOADED", 1, 1, 0, None),
+        ("GENESIS_E01301_20261101.csv", "SUPERSEDED", 2, 1, 1, None),
+        ("GENESIS_E01301_20261116.csv", "LOADED", 2, 1, 1, None),
+        ("GENESIS_E01301_20261201.csv", "UNCHANGED", 0, 0, 0,
+         "GENESIS_E01301_20261116.csv")]
+    staged = con.execute("SELECT file_name, extraction_date::VARCHAR, committal_number "
+                         "FROM staging.detainees ORDER BY 1").fetchall()
+    assert staged == [("GENESIS_E01301_20261101.csv", "2026-11-01", "000103"),
+                      ("GENESIS_E01301_20261116.csv", "2026-11-16", "000101")]
+    assert con.execute("SELECT count(*) FROM raw.genesis WHERE file_name = ?",
+                       ["GENESIS_E01301_20261116.csv"]).fetchone() == (2,)
+    assert con.execute("SELECT line_number, column_name FROM audit.quarantine "
+                       "WHERE file_name = ?", ["GENESIS_E01301_20261116.csv"]
+                       ).fetchall() == [(3, "SEXE")]
+
+
+REGISTERED = {"TYPE_DEMANDE": "REEXAMEN", "SENS_DECISION": "", "FONDEMENT": "",
+              "DATE_DECISION": "", "MODE_CNDA": "", "DATE_NOTIFICATION": "",
+              "DATE_DEFINITIVE": ""}
+
+
+def test_registered_request_is_staged_without_a_decision(con, ingest_into, tmp_path):
+    """RTR-08, CONTRACTS §1.1: a re-examination or reopening request not yet decided is a
+    valid row; an empty decision anywhere else is quarantined, by name."""
+    write_file(tmp_path, TELE, "telemofpra", [
+        row("telemofpra", NUM_OFPRA="R1", **REGISTERED),
+        row("telemofpra", NUM_OFPRA="R2", **{**REGISTERED, "TYPE_DEMANDE": "REOUVERTURE"}),
+        row("telemofpra", NUM_OFPRA="R3",
+            **{**REGISTERED, "TYPE_DEMANDE": "REEXAMEN_MULTIPLE"}),
+        row("telemofpra", NUM_OFPRA="P1", **{**REGISTERED, "TYPE_DEMANDE": "PREMIERE"}),
+        row("telemofpra", NUM_OFPRA="D1", DATE_DECISION="", DATE_NOTIFICATION="",
+            DATE_DEFINITIVE=""),
+        row("telemofpra", NUM_OFPRA="H1", **{**REGISTERED, "DATE_NOTIFICATION": "07/09/2026"}),
+        row("telemofpra", NUM_OFPRA="H2", **{**REGISTERED, "DATE_DECISION": "03/09/2026"}),
+    ])
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (7, 3, 4)
+    staged = con.execute("SELECT num_ofpra, claim_type, outcome, decision_date "
+                         "FROM staging.asylum_decisions ORDER BY 1").fetchall()
+    assert staged == [("R1", "REEXAMEN", None, None), ("R2", "REOUVERTURE", None, None),
+                      ("R3", "REEXAMEN_MULTIPLE", None, None)]
+    quarantined = con.execute(
+        "SELECT line_number, column_name, check_name FROM audit.quarantine "
+        "ORDER BY ALL").fetchall()
+    check = "empty_only_on_registered_request"
+    assert quarantined == [(5, "DATE_DECISION", check), (5, "SENS_DECISION", check),
+                           (6, "DATE_DECISION", check), (7, "DATE_DECISION", check),
+                           (7, "SENS_DECISION", check), (8, "SENS_DECISION", check)]
+
+
+def test_member_state_is_optional_and_staged(con, ingest_into, tmp_path):
+    """CONTRACTS §1.3: ETAT_MEMBRE, the last column of MESURES, may be absent (older
+    extracts); any other missing column still rejects the file."""
+    write_file(tmp_path, "AGDREF_MESURES_13_20261116.csv", "agdref_mesures", [
+        row("agdref_mesures", TYPE_MESURE="TRANSFERT_DUBLIN", ETAT_MEMBRE="ITA"),
+        row("agdref_mesures", ID_MESURE="M2")])
+    older = write_file(tmp_path, "AGDREF_MESURES_2A_20261116.csv", "agdref_mesures",
+                       [row("agdref_mesures", ID_MESURE="M3")])
+    older.write_text("\n".join(line.rsplit(";", 1)[0] for line in
+                               older.read_text(encoding="utf-8").splitlines()) + "\n",
+                     encoding="utf-8")
+    assert older.read_text(encoding="utf-8").splitlines()[0].endswith(";RECOURS;STATUT")
+    broken = write_file(tmp_path, "AGDREF_MESURES_13_20261115.csv", "agdref_mesures",
+                        [row("agdref_mesures", ID_MESURE="M4")])
+    broken.write_text(broken.read_text(encoding="utf-8").replace("STATUT;", "STATUS;"),
+                      encoding="utf-8")
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert outcomes["AGDREF_MESURES_2A_20261116.csv"].status == "LOADED"
+    assert outcomes["AGDREF_MESURES_2A_20261116.csv"].rows_staged == 1
+    assert outcomes["AGDREF_MESURES_13_20261116.csv"].rows_staged == 2
+    assert outcomes["AGDREF_MESURES_13_20261115.csv"].status == "REJECTED"
+    assert "missing column STATUT" in outcomes["AGDREF_MESURES_13_20261115.csv"].error
+    staged = con.execute("SELECT measure_id, member_state FROM staging.agdref_measures "
+                         "ORDER BY 1").fetchall()
+    assert staged == [("M01300000001", "ITA"), ("M2", None), ("M3", None)]
 
 
 def test_telemofpra_in_utf8_is_read_without_mojibake(con, ingest_into, tmp_path):

@@ -116,11 +116,20 @@ def test_upcoming_releases_by_week_with_date_changes(tmp_path, con):
          "release_postponed": 0}]
 
 
-def test_handovers_by_quarter_executed_or_not(tmp_path, con):
+def test_handovers_by_quarter_and_state_executed_or_not(tmp_path, con):
+    """By destination State (ETAT_MEMBRE; INCONNU when AGDREF does not give it)."""
     inbox = Inbox(tmp_path, con).person()
     inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1", DELAI_DEPART_JOURS="",
                   DATE_DECISION="10/07/2026", DATE_NOTIFICATION="12/07/2026",
-                  DATE_ACCORD_ETAT_MEMBRE="01/07/2026", STATUT="EXECUTEE")
+                  DATE_ACCORD_ETAT_MEMBRE="01/07/2026", STATUT="EXECUTEE", ETAT_MEMBRE="ITA")
+    inbox.measure(ID_MESURE="M01300000003", TYPE_MESURE="TRANSFERT_DUBLIN",
+                  FONDEMENT="L572-1", DELAI_DEPART_JOURS="", DATE_DECISION="10/09/2026",
+                  DATE_NOTIFICATION="12/09/2026", DATE_ACCORD_ETAT_MEMBRE="01/09/2026",
+                  ETAT_MEMBRE="ITA")
+    inbox.measure(ID_MESURE="M01300000004", TYPE_MESURE="TRANSFERT_DUBLIN",
+                  FONDEMENT="L572-1", DELAI_DEPART_JOURS="", DATE_DECISION="11/09/2026",
+                  DATE_NOTIFICATION="12/09/2026", DATE_ACCORD_ETAT_MEMBRE="01/09/2026",
+                  ETAT_MEMBRE="DEU")
     inbox.measure(ID_MESURE="M01300000002", TYPE_MESURE="REMISE", FONDEMENT="L621-2",
                   DELAI_DEPART_JOURS="", DATE_DECISION="20/08/2026",
                   DATE_NOTIFICATION="21/08/2026", DATE_ACCORD_ETAT_MEMBRE="15/08/2026")
@@ -129,11 +138,14 @@ def test_handovers_by_quarter_executed_or_not(tmp_path, con):
     inbox.decide()
     assert mart(con, "handovers_quarterly") == [
         {"quarter": "2026-Q3", "department": "13", "nationality": "GIN",
-         "measure_type": "REMISE", "measures": 1, "executed": 0, "not_executed": 1,
-         "failed_attempts": 1, "failure_reasons": ["autre"]},
+         "member_state": "DEU", "measure_type": "TRANSFERT_DUBLIN", "measures": 1,
+         "executed": 0, "not_executed": 1, "failed_attempts": 0, "failure_reasons": []},
         {"quarter": "2026-Q3", "department": "13", "nationality": "GIN",
-         "measure_type": "TRANSFERT_DUBLIN", "measures": 1, "executed": 1, "not_executed": 0,
-         "failed_attempts": 0, "failure_reasons": []},
+         "member_state": "INCONNU", "measure_type": "REMISE", "measures": 1, "executed": 0,
+         "not_executed": 1, "failed_attempts": 1, "failure_reasons": ["autre"]},
+        {"quarter": "2026-Q3", "department": "13", "nationality": "GIN",
+         "member_state": "ITA", "measure_type": "TRANSFERT_DUBLIN", "measures": 2,
+         "executed": 1, "not_executed": 1, "failed_attempts": 0, "failure_reasons": []},
     ]
 
 

@@ -32,7 +32,8 @@ def test_default_rows_pass(kind):
 BROKEN = [
     ("telemofpra", "DATE_DECISION", "30/02/2026", "calendar_date"),
     ("telemofpra", "DATE_DECISION", "2026-09-03", "str_matches"),
-    ("telemofpra", "DATE_DECISION", "", "not_nullable"),
+    ("telemofpra", "DATE_DECISION", "", "empty_only_on_registered_request"),
+    ("telemofpra", "SENS_DECISION", "", "empty_only_on_registered_request"),
     ("telemofpra", "DATE_NAISSANCE", "31/02/1990", "possible_birth_date"),
     ("telemofpra", "DATE_NAISSANCE", "12/00/1990", "possible_birth_date"),
     ("telemofpra", "SENS_DECISION", "REJETE", "isin"),
@@ -58,6 +59,7 @@ BROKEN = [
     ("agdref_mesures", "DELAI_DEPART_JOURS", "30j", "whole_number"),
     ("agdref_mesures", "RECOURS", "PENDANT", "isin"),
     ("agdref_mesures", "STATUT", "SUSPENDUE", "isin"),
+    ("agdref_mesures", "ETAT_MEMBRE", "Italie", "str_matches"),
     ("agdref_evenements", "TYPE_EVENEMENT", "EVASION", "isin"),
 ]
 

@@ -1,9 +1,9 @@
 """Build the `core` layer from staging, as of the run date: AGDREF persons, titles and
 measures of the latest snapshots, asylum decisions with their knowledge dates, detainees
-on the latest lists, identity candidates and person links. Every table is rebuilt from
-staging each run (one SQL file each, values bound through `getvariable`); the identity
-candidates reuse the previous build's decisions for the pairs of a record and a file that
-both read as then (core_identity.sql, identity_memory_key)."""
+on the latest lists and every committal ever listed, identity candidates and person
+links. Every table is rebuilt from staging each run (one SQL file each, values bound
+through `getvariable`); the identity candidates reuse the previous build's decisions for
+the pairs of a record and a file that both read as then (core_identity.sql, identity_memory_key)."""
 
 from __future__ import annotations
 

@@ -2,11 +2,20 @@
 to do with each file given the files already registered (CONTRACTS.md §1).
 
 A file is identified by its checksum within its kind and unit (department or
-establishment). A file whose bytes were registered before for the same kind and unit is
-the same delivery (or a copy sent again under another date): it is skipped. A
-header-only list is never a duplicate: its date is its content (an empty GENESIS list
+establishment). Bytes registered before for the same kind and unit are one of:
+
+- `UNCHANGED`: delivered under a later extraction date than every earlier delivery of
+  those bytes (PRI-01: an unchanged list sent on time is a delivery, not a duplicate). It
+  is that date's delivery (the unit's latest list, its freshness) but its rows are not
+  staged twice: they are read from the loaded file with the same bytes (`repeats`).
+- `SKIPPED_DUPLICATE`: a file already seen, re-sent under an earlier or equal date (or
+  bytes whose earlier delivery holds no staged rows: rejected or superseded).
+- `SKIP_KNOWN`: the same name and checksum as a registered file: nothing to do, nothing
+  recorded (a rerun of the same inbox adds no record).
+
+A header-only list is never a duplicate: its date is its content (an empty GENESIS list
 says nobody is left in the establishment, PRI-01). A file with new bytes and the same
-key (kind, unit, extraction date) as a loaded file is a correction: it supersedes the
+key (kind, unit, extraction date) as a delivered file is a correction: it supersedes the
 earlier one.
 """
 
@@ -16,7 +25,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -60,11 +69,23 @@ class InboxFile:
 
 
 @dataclass(frozen=True)
+class KnownContent:
+    """What is registered of one content (an identity): the file names it was seen
+    under, the loaded file holding its staged rows (None: none does, it was rejected or
+    superseded), and the latest extraction date it was delivered under."""
+
+    names: frozenset[str]
+    holder: str | None
+    latest_date: date | None
+
+
+@dataclass(frozen=True)
 class PlannedFile:
     file: InboxFile
-    action: str  # LOAD, SKIP_KNOWN, SKIPPED_DUPLICATE, REJECTED
+    action: str  # LOAD, UNCHANGED, SKIP_KNOWN, SKIPPED_DUPLICATE, REJECTED
     supersedes: tuple[str, ...] = ()
     reason: str | None = None
+    repeats: str | None = None  # UNCHANGED: the loaded file whose staged rows it repeats
 
 
 BLOCK_BYTES = 1 << 20
@@ -168,31 +189,50 @@ def _order_key(f: InboxFile) -> tuple:
 
 def plan_files(
     files: list[InboxFile],
-    registered: dict[tuple, str],
+    registered: dict[tuple, KnownContent],
     loaded_keys: dict[tuple, str],
 ) -> list[PlannedFile]:
-    """Decide what to do with each file.
+    """Decide what to do with each file (see the module docstring).
 
-    `registered` maps the identity of each registered file to its file name;
-    `loaded_keys` maps the key of each currently loaded file to its file name.
+    `registered` maps the identity of each registered content to what is known of it;
+    `loaded_keys` maps the key of each current delivery (loaded or unchanged) to its file
+    name.
     """
     plans: list[PlannedFile] = []
     seen = dict(registered)
     current = dict(loaded_keys)
     for f in files:
-        if f.identity in seen:
-            known_name = seen[f.identity]
-            if known_name == f.file_name:
-                plans.append(PlannedFile(f, "SKIP_KNOWN"))
-            else:
-                plans.append(PlannedFile(f, "SKIPPED_DUPLICATE",
-                                         reason=f"same content as {known_name}"))
+        known = seen.get(f.identity)
+        if known is not None and f.file_name in known.names:
+            plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
-        seen[f.identity] = f.file_name
+        if known is not None and not _is_later_delivery(f, known):
+            plans.append(PlannedFile(f, "SKIPPED_DUPLICATE",
+                                     reason=f"same content as {min(known.names)}"))
+            seen[f.identity] = replace(known, names=known.names | {f.file_name})
+            continue
         if f.name_error:
+            seen[f.identity] = KnownContent(frozenset({f.file_name}), None, None)
             plans.append(PlannedFile(f, "REJECTED", reason=f.name_error))
             continue
         earlier = current.get(f.key)
-        plans.append(PlannedFile(f, "LOAD", supersedes=(earlier,) if earlier else ()))
+        supersedes = (earlier,) if earlier else ()
         current[f.key] = f.file_name
+        if known is None:
+            seen[f.identity] = KnownContent(frozenset({f.file_name}), f.file_name,
+                                            f.extraction_date)
+            plans.append(PlannedFile(f, "LOAD", supersedes=supersedes))
+            continue
+        seen[f.identity] = replace(known, names=known.names | {f.file_name},
+                                   latest_date=f.extraction_date)
+        plans.append(PlannedFile(
+            f, "UNCHANGED", supersedes=supersedes, repeats=known.holder,
+            reason=f"same content as {known.holder}, delivered again: its rows are read "
+                   "from that file"))
     return plans
+
+
+def _is_later_delivery(f: InboxFile, known: KnownContent) -> bool:
+    """Bytes whose rows are staged, delivered again under a later date than ever before."""
+    return (known.holder is not None and f.extraction_date is not None
+            and known.latest_date is not None and f.extraction_date > known.latest_date)

@@ -22,7 +22,7 @@ from pandera.errors import SchemaError, SchemaErrors
 
 from schemas.checks import DATE_FORMAT
 from schemas.published import FileRecord
-from schemas.sources import NOT_AFTER_EXTRACTION, SOURCE_MODELS
+from schemas.sources import NOT_AFTER_EXTRACTION, OPTIONAL_COLUMNS, SOURCE_MODELS
 from transforms import warehouse
 from transforms.inbox import InboxFile, PlannedFile
 from transforms.standardise import check_staged, standardise_rows
@@ -118,12 +118,15 @@ def read_xlsx(data: bytes, file_name: str) -> pl.DataFrame:
 def conform_columns(
     frame: pl.DataFrame, kind: str, file_name: str
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Check the header against the contract: a missing column rejects the file; an extra
-    column is dropped and noted."""
+    """Check the header against the contract: a missing column rejects the file, unless
+    the contract added it later (OPTIONAL_COLUMNS: read as empty); an extra column is
+    dropped and noted."""
     expected = expected_columns(kind)
     header = [c.strip().lstrip("\ufeff") for c in frame.columns]
     frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
-    missing = [c for c in expected if c not in header]
+    absent_optional = [c for c in OPTIONAL_COLUMNS.get(kind, ()) if c not in header]
+    frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in absent_optional)
+    missing = [c for c in expected if c not in header and c not in absent_optional]
     if missing:
         hint = ""
         if len(header) == 1 and any(sep in header[0] for sep in (",", "\t", "|")):
@@ -300,6 +303,9 @@ def ingest_inbox(
 
     for planned, reading in _read_ahead(plans):
         if reading is None:
+            # Supersede what is written only, and know whether the file it repeats loaded.
+            if batch_names & {*planned.supersedes, planned.repeats}:
+                flush()
             report([_record_unloaded(con, planned, run_id)])
             continue
         if batch and (planned.file.kind != batch[0][0].file.kind
@@ -351,17 +357,35 @@ def _read_ahead(plans: list[PlannedFile]
 def _record_unloaded(con: duckdb.DuckDBPyConnection, planned: PlannedFile, run_id: str
                      ) -> FileOutcome | None:
     """A file that is not loaded: None when already registered under the same name and
-    checksum (nothing to do), else its record (duplicate or rejected by name)."""
+    checksum (nothing to do), else its record (unchanged delivery, duplicate or rejected
+    by name).
+
+    An UNCHANGED delivery counts 0 rows read, staged and quarantined: its rows were read,
+    staged or quarantined once, under the file it repeats (audit.files.repeats_file_name,
+    also named in its `error` note), and counting them again would count rows twice in
+    the marts; rows_read = rows_staged + rows_quarantined holds for it as for every file."""
     if planned.action == "SKIP_KNOWN":
         return None
     f = planned.file
+    if planned.action == "UNCHANGED" and not warehouse.is_loaded(con, planned.repeats):
+        # Planned before the file it repeats was read: the same bytes cannot load either.
+        return _record(con, planned, FileOutcome(
+            f.file_name, f.system, "REJECTED",
+            error=f"{f.file_name}: same content as {planned.repeats}, which was rejected"),
+            run_id)
     return _record(con, planned, FileOutcome(f.file_name, f.system, planned.action,
                                              error=planned.reason), run_id)
 
 
 def _record(con: duckdb.DuckDBPyConnection, planned: PlannedFile, outcome: FileOutcome,
             run_id: str) -> FileOutcome:
+    """Record one file not loaded; an unchanged delivery that corrects a delivery of
+    its date supersedes it in the same transaction."""
     with warehouse.transaction(con):
+        if outcome.status == "UNCHANGED":
+            for earlier in planned.supersedes:
+                warehouse.supersede_file(con, planned.file.kind, earlier,
+                                         planned.file.file_name)
         _insert_file_records(con, [(planned, outcome)], run_id)
     return outcome
 
@@ -422,6 +446,7 @@ def _insert_file_records(con: duckdb.DuckDBPyConnection,
         "sha256": p.file.sha256, "rows_read": o.rows_read, "rows_staged": o.rows_staged,
         "rows_quarantined": o.rows_quarantined, "status": o.status, "error": o.error,
         "run_id": run_id, "superseded_by": None,
+        "repeats_file_name": p.repeats if o.status == "UNCHANGED" else None,
     } for p, o in done], schema=warehouse.polars_schema(FileRecord)))
 
 

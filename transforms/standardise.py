@@ -222,6 +222,7 @@ def stage_agdref_measures(rows: pl.DataFrame, extraction_date: PerFile, unit: Pe
         parse_date("DATE_ACCORD_ETAT_MEMBRE").alias("member_state_acceptance_date"),
         pl.col("RECOURS").alias("appeal_status"),
         pl.col("STATUT").alias("measure_status"),
+        pl.col("ETAT_MEMBRE").alias("member_state"),
     )
 
 

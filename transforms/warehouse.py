@@ -8,6 +8,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import date
 from functools import cache
 from importlib import resources
 from itertools import accumulate, chain, count
@@ -19,9 +20,11 @@ import polars as pl
 import pyarrow
 
 from schemas import glossary
+from schemas.codes import DELIVERED_STATUSES
 from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
 from schemas.sources import SOURCE_MODELS
 from schemas.staging import STAGED_MODELS, STAGING_TABLES
+from transforms.inbox import KnownContent
 
 _DUCKDB_TYPES = {
     pl.String: "VARCHAR",
@@ -318,25 +321,37 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
         con.unregister("_incoming")
 
 
-def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
-    """Identity (kind, unit, checksum) → file name of every file registered so far;
-    header-only files are registered under their name too (see transforms.inbox)."""
+def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent]:
+    """Identity (kind, unit, checksum) → what is known of every content registered so
+    far: its file names, the loaded file holding its staged rows, the latest date it was
+    delivered under; header-only files are registered under their name too (see
+    transforms.inbox)."""
     rows = con.execute(
-        "SELECT file_kind, unit, sha256, file_name, rows_read, status FROM audit.files "
-        "ORDER BY file_name"
+        "SELECT file_kind, unit, sha256, file_name, rows_read, status, extraction_date "
+        "FROM audit.files ORDER BY file_name, status"
     ).fetchall()
-    registered: dict[tuple, str] = {}
-    for kind, unit, sha, name, rows_read, status in rows:
+    names: dict[tuple, set[str]] = {}
+    holders: dict[tuple, str] = {}
+    latest: dict[tuple, date] = {}
+    for kind, unit, sha, name, rows_read, status, day in rows:
         header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
-        sha_key = f"{sha}:{name}" if header_only else sha
-        registered.setdefault((kind, unit, sha_key), name)
-    return registered
+        identity = (kind, unit, f"{sha}:{name}" if header_only else sha)
+        names.setdefault(identity, set()).add(name)
+        if status == "LOADED":
+            holders.setdefault(identity, name)
+        if status in DELIVERED_STATUSES and day is not None:
+            latest[identity] = max(day, latest.get(identity, day))
+    return {identity: KnownContent(frozenset(found), holders.get(identity),
+                                   latest.get(identity))
+            for identity, found in names.items()}
 
 
 def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
+    """Key (kind, unit, extraction date) → file name of every current delivery (loaded,
+    or unchanged: a correction of either supersedes it)."""
     rows = con.execute(
         "SELECT file_kind, unit, extraction_date, file_name FROM audit.files "
-        "WHERE status = 'LOADED' ORDER BY file_name"
+        "WHERE status IN ? ORDER BY file_name", [list(DELIVERED_STATUSES)]
     ).fetchall()
     return {(kind, unit, day): name for kind, unit, day, name in rows}
 
@@ -344,15 +359,56 @@ def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
 def supersede_file(
     con: duckdb.DuckDBPyConnection, kind: str, old_file: str, new_file: str
 ) -> None:
-    """A corrected file replaces an earlier one: its staged rows leave staging; its raw
-    rows and audit counts stay (nothing is lost)."""
+    """A corrected file replaces an earlier one: its staged rows leave staging (an
+    unchanged delivery has none of its own), unless a later delivery repeats them
+    (hand_over_rows); its raw rows and audit counts stay (nothing is lost)."""
+    hand_over_rows(con, kind, old_file)
     table = known_table(staging_table(kind))
     con.execute(f"DELETE FROM {table} WHERE file_name = ?", [old_file])  # noqa: S608
     con.execute(
         "UPDATE audit.files SET status = 'SUPERSEDED', superseded_by = ? "
-        "WHERE file_name = ? AND status = 'LOADED'",
-        [new_file, old_file],
+        "WHERE file_name = ? AND status IN ?",
+        [new_file, old_file, list(DELIVERED_STATUSES)],
     )
+
+
+def is_loaded(con: duckdb.DuckDBPyConnection, file_name: str | None) -> bool:
+    """Whether a file of that name is loaded (its rows staged)."""
+    return file_name is not None and bool(con.execute(
+        "SELECT count(*) FROM audit.files WHERE file_name = ? AND status = 'LOADED'",
+        [file_name]).fetchall()[0][0])
+
+
+def hand_over_rows(con: duckdb.DuckDBPyConnection, kind: str, old_file: str) -> None:
+    """Before a loaded file is superseded, the earliest UNCHANGED delivery repeating it
+    (same bytes, later date) takes its rows over and becomes LOADED, as if it had been
+    loaded itself: staged rows move to it (with its date), raw and quarantined rows and
+    counts are copied; later copies now repeat it. Without this, a correction of an old
+    list would empty a later list that happened to have the same content."""
+    heirs = con.execute(
+        "SELECT h.file_name, h.extraction_date, o.rows_read, o.rows_staged, "
+        "o.rows_quarantined, o.run_id, o.sha256 FROM audit.files h "
+        "JOIN audit.files o ON o.file_name = h.repeats_file_name AND o.status = 'LOADED' "
+        "WHERE h.repeats_file_name = ? AND h.status = 'UNCHANGED' "
+        "ORDER BY h.extraction_date, h.file_name LIMIT 1", [old_file]).fetchall()
+    if not heirs:
+        return
+    heir, day, read, staged, quarantined, run_id, sha = heirs[0]
+    staging, raw = known_table(staging_table(kind)), known_table(raw_table(kind))
+    con.execute(f"UPDATE {staging} SET file_name = ?, extraction_date = ? "  # noqa: S608
+                "WHERE file_name = ?", [heir, day, old_file])
+    con.execute(f"INSERT INTO {raw} SELECT * REPLACE (?::VARCHAR AS file_name) "  # noqa: S608
+                f"FROM {raw} WHERE file_name = ? AND file_sha256 = ?", [heir, old_file, sha])
+    con.execute("INSERT INTO audit.quarantine SELECT * REPLACE (?::VARCHAR AS file_name) "
+                "FROM audit.quarantine WHERE file_name = ? AND run_id = ?",
+                [heir, old_file, run_id])
+    con.execute(
+        "UPDATE audit.files SET status = 'LOADED', repeats_file_name = NULL, rows_read = ?, "
+        "rows_staged = ?, rows_quarantined = ?, error = ? "
+        "WHERE file_name = ? AND status = 'UNCHANGED'",
+        [read, staged, quarantined, f"rows taken over from {old_file}, superseded", heir])
+    con.execute("UPDATE audit.files SET repeats_file_name = ? "
+                "WHERE repeats_file_name = ? AND status = 'UNCHANGED'", [heir, old_file])
 
 
 def polars_schema(model: type[pa.DataFrameModel]) -> dict[str, pl.DataType]:

@@ -9,8 +9,15 @@ WITH rows AS (
     FROM staging.asylum_decisions d
     WHERE d.extraction_date <= getvariable('run_date')
 ), keyed AS (
-    SELECT *, concat_ws('|', num_ofpra, deciding_body, decision_date, outcome, claim_type)
-              AS decision_key
+    -- A registered request not yet decided (outcome and decision_date null, RTR-08) is
+    -- keyed by a literal REGISTERED part and its introduction date, never by concat_ws
+    -- skipping its nulls: the key stays apart from every decision's and the same
+    -- across the weekly lists that repeat the request.
+    SELECT *, CASE WHEN outcome IS NULL AND decision_date IS NULL
+                   THEN concat_ws('|', num_ofpra, deciding_body, 'REGISTERED', claim_type,
+                                  coalesce(strftime(claim_date, '%Y-%m-%d'), 'UNDATED'))
+                   ELSE concat_ws('|', num_ofpra, deciding_body, decision_date, outcome,
+                                  claim_type) END AS decision_key
     FROM rows
 ), firsts AS (
     SELECT decision_key,
@@ -31,4 +38,4 @@ FROM keyed k JOIN firsts f USING (decision_key)
 QUALIFY row_number() OVER (PARTITION BY k.decision_key
                            ORDER BY k.extraction_date DESC, k.file_name DESC,
                                     k.line_number DESC) = 1;
-COMMENT ON TABLE core.asylum_decisions IS 'One OFPRA or CNDA decision, with the date of the first TélémOfpra list that showed it (knowledge date, OQ-02).';
+COMMENT ON TABLE core.asylum_decisions IS 'One OFPRA or CNDA decision, with the date of the first TélémOfpra list that showed it (knowledge date, OQ-02); or one re-examination or reopening request registered and not yet decided (outcome and decision_date null, RTR-08).';

@@ -1,18 +1,20 @@
 -- core.detentions: one row per detainee on the latest list of each establishment
--- (PRI-01), with the release date of the previous list for the change in days.
+-- (PRI-01), with the release date of the previous list for the change in days. The
+-- latest list is the latest date: an UNCHANGED list counts with its own date and name
+-- (same bytes, same lines), its rows read from the file it repeats.
 CREATE OR REPLACE TABLE core.detentions AS
 WITH listed AS (
-    SELECT d.*, f.recency,
+    SELECT d.*, f.recency, f.extraction_date AS list_date,
            'genesis:' || d.establishment_code || ':' || d.committal_number AS record_key,
-           d.file_name || ':' || d.line_number AS source_row
+           f.file_name || ':' || d.line_number AS source_row
     FROM staging.detainees d
-    JOIN latest_files f ON f.file_name = d.file_name AND f.file_kind = 'genesis'
+    JOIN latest_files f ON f.rows_file_name = d.file_name AND f.file_kind = 'genesis'
                        AND f.recency <= 2
 )
 SELECT cur.record_key, cur.establishment_code, cur.establishment_name, cur.department,
        cur.committal_number, cur.committal_date, cur.penal_category, cur.sentence_days,
        cur.release_date, cur.itf, cur.birth_year, cur.birth_month, cur.birth_day,
-       cur.birth_date_is_placeholder, cur.nationality, cur.extraction_date AS list_date,
+       cur.birth_date_is_placeholder, cur.nationality, cur.list_date,
        prev.release_date AS previous_release_date, cur.source_row
 FROM listed cur
 LEFT JOIN listed prev ON prev.recency = 2 AND prev.record_key = cur.record_key

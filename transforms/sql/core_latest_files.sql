@@ -3,16 +3,29 @@
 -- GENESIS list of an establishment is the truth for it (PRI-01). Files extracted after
 -- the run date are not yet known and are ignored, so that an --as-of run in the past
 -- sees what the prefecture knew then.
+-- An UNCHANGED delivery (the same bytes as an earlier delivery, under a later date) is
+-- that date's delivery, so it ranks by its own date (PRI-01: the latest list is the
+-- latest date, even when its content is an earlier list's); its rows are those staged
+-- under the file it repeats: rows_file_name, which the core steps join staging on.
 CREATE OR REPLACE TEMP TABLE latest_files AS
-SELECT file_kind, unit, file_name, extraction_date,
-       row_number() OVER (PARTITION BY file_kind, unit
-                          ORDER BY extraction_date DESC, file_name DESC) AS recency
-FROM audit.files
-WHERE status = 'LOADED' AND extraction_date <= getvariable('run_date');
+WITH deliveries AS (
+    SELECT file_kind, unit, file_name, extraction_date,
+           coalesce(repeats_file_name, file_name) AS rows_file_name
+    FROM audit.files
+    WHERE status IN ('LOADED', 'UNCHANGED') AND extraction_date <= getvariable('run_date')
+)
+SELECT d.file_kind, d.unit, d.file_name, d.extraction_date, d.rows_file_name,
+       coalesce(h.extraction_date, d.extraction_date) AS rows_extraction_date,
+       row_number() OVER (PARTITION BY d.file_kind, d.unit
+                          ORDER BY d.extraction_date DESC, d.file_name DESC) AS recency
+FROM deliveries d
+LEFT JOIN audit.files h ON h.file_name = d.rows_file_name AND h.status = 'LOADED'
+                       AND d.rows_file_name <> d.file_name;
 -- Staging keeps every AGDREF snapshot (a night adds one per department): the core steps
--- read only the rows extracted from the earliest of the latest snapshots on, which the
+-- read only the rows extracted from the earliest of the latest snapshots on (the rows of
+-- an unchanged snapshot carry the date of the file they were staged from), which the
 -- scans skip by their extraction dates (rows are stored in the order they arrived)
 -- instead of reading every snapshot ever loaded and joining it to the files.
 SET VARIABLE agdref_snapshots_from = (
-    SELECT coalesce(min(extraction_date), DATE '9999-12-31') FROM latest_files
+    SELECT coalesce(min(rows_extraction_date), DATE '9999-12-31') FROM latest_files
     WHERE recency = 1 AND file_kind LIKE 'agdref\_%' ESCAPE '\');

@@ -2,9 +2,9 @@
 -- each department, up to the run date.
 CREATE OR REPLACE TABLE core.measure_events AS
 SELECT e.measure_id, e.department, e.event_type, e.event_date, e.event_reason,
-       e.file_name || ':' || e.line_number AS source_row, e.line_number
+       f.file_name || ':' || e.line_number AS source_row, e.line_number
 FROM staging.agdref_events e
-JOIN latest_files f ON f.file_name = e.file_name AND f.file_kind = 'agdref_evenements'
+JOIN latest_files f ON f.rows_file_name = e.file_name AND f.file_kind = 'agdref_evenements'
                    AND f.recency = 1
 WHERE e.extraction_date >= getvariable('agdref_snapshots_from')
   AND e.event_date <= getvariable('run_date');

@@ -1,8 +1,10 @@
 -- core.persons: one row per AGDREF file in the latest snapshot of its department.
+-- A row of an unchanged snapshot is that snapshot's: its date and name (same bytes, same
+-- line), though it was staged from the file it repeats (core_latest_files.sql).
 CREATE OR REPLACE TEMP VIEW latest_agdref_persons AS
-SELECT p.*
+SELECT p.* REPLACE (f.file_name AS file_name, f.extraction_date AS extraction_date)
 FROM staging.agdref_persons p
-JOIN latest_files f ON f.file_name = p.file_name AND f.file_kind = 'agdref_personnes'
+JOIN latest_files f ON f.rows_file_name = p.file_name AND f.file_kind = 'agdref_personnes'
                    AND f.recency = 1
 WHERE p.extraction_date >= getvariable('agdref_snapshots_from');
 -- Name skeletons are computed once per distinct name (a national file repeats names by

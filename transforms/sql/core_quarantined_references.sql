@@ -8,8 +8,9 @@ CREATE OR REPLACE TABLE core.quarantined_references AS
 WITH lines AS (
     SELECT DISTINCT q.file_name, q.line_number, f.system, f.file_kind, f.unit,
            f.extraction_date, f.sha256,
+           -- the latest delivery of the unit, or the file an UNCHANGED latest repeats
            EXISTS (SELECT 1 FROM latest_files l
-                   WHERE l.file_name = f.file_name AND l.recency = 1) AS is_latest
+                   WHERE l.rows_file_name = f.file_name AND l.recency = 1) AS is_latest
     FROM audit.quarantine q
     JOIN audit.files f ON f.file_name = q.file_name AND f.run_id = q.run_id
                       AND f.status = 'LOADED'

@@ -2,13 +2,14 @@
 -- department, with its execution events (core.measure_events) summarised.
 CREATE OR REPLACE TABLE core.removal_measures AS
 WITH measures AS (
-    SELECT m.*, m.file_name || ':' || m.line_number AS source_row
+    SELECT m.* REPLACE (f.extraction_date AS extraction_date),
+           f.file_name || ':' || m.line_number AS source_row
     FROM staging.agdref_measures m
-    JOIN latest_files f ON f.file_name = m.file_name AND f.file_kind = 'agdref_mesures'
+    JOIN latest_files f ON f.rows_file_name = m.file_name AND f.file_kind = 'agdref_mesures'
                        AND f.recency = 1
     WHERE m.extraction_date >= getvariable('agdref_snapshots_from')
     QUALIFY row_number() OVER (PARTITION BY m.measure_id
-                               ORDER BY m.extraction_date DESC, m.department, m.line_number) = 1
+                               ORDER BY f.extraction_date DESC, m.department, m.line_number) = 1
 ), summary AS (
     SELECT measure_id,
            arg_max(event_type, (event_date, line_number)) AS last_event_type,
@@ -23,7 +24,7 @@ WITH measures AS (
 SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key, m.department, m.measure_type,
        m.measure_basis, m.decision_date, m.notification_date, m.departure_period_days,
        m.notification_situation, m.reentry_ban_years, m.member_state_acceptance_date,
-       m.appeal_status, m.measure_status, s.last_event_type, s.last_event_date,
+       m.appeal_status, m.measure_status, m.member_state, s.last_event_type, s.last_event_date,
        s.departure_date, coalesce(s.absconded, false) AS absconded,
        m.source_row, coalesce(s.event_rows, []::VARCHAR[]) AS event_rows
 FROM measures m LEFT JOIN summary s USING (measure_id);

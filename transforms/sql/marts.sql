@@ -150,7 +150,9 @@ COMMENT ON COLUMN marts.upcoming_releases.detainees IS 'detainees listed';
 COMMENT ON COLUMN marts.upcoming_releases.release_brought_forward IS 'of them, release date earlier than on the previous list';
 COMMENT ON COLUMN marts.upcoming_releases.release_postponed IS 'of them, release date later than on the previous list';
 
--- Handovers to other States (remises, Dublin transfers) by quarter of decision.
+-- Handovers to other States (remises, Dublin transfers) by quarter of decision and
+-- destination State, as the statistics of the 1995 Schengen circular ask: decided,
+-- executed, not executed, and why attempts failed.
 CREATE OR REPLACE TABLE marts.handovers_quarterly AS
 WITH failures AS (
     SELECT measure_id, count(*) AS failures,
@@ -159,7 +161,8 @@ WITH failures AS (
     GROUP BY measure_id
 )
 SELECT year(m.decision_date) || '-Q' || quarter(m.decision_date) AS quarter, m.department,
-       coalesce(p.nationality, 'INCONNUE') AS nationality, m.measure_type,
+       coalesce(p.nationality, 'INCONNUE') AS nationality,
+       coalesce(m.member_state, 'INCONNU') AS member_state, m.measure_type,
        count(*) AS measures,
        count(*) FILTER (WHERE m.departure_date IS NOT NULL OR m.measure_status = 'EXECUTEE')
            AS executed,
@@ -174,7 +177,8 @@ LEFT JOIN core.persons p ON p.num_agdref = m.num_agdref
 LEFT JOIN failures f USING (measure_id)
 WHERE m.measure_type IN ('REMISE', 'TRANSFERT_DUBLIN')
 GROUP BY ALL ORDER BY ALL;
-COMMENT ON TABLE marts.handovers_quarterly IS 'Handovers to another State (remise, Dublin transfer) by quarter of decision, executed or not, with failure reasons. The State is not in the AGDREF export (CONTRACTS §1.3), so it is not a dimension yet. Grain: quarter, department, nationality, measure type.';
+COMMENT ON TABLE marts.handovers_quarterly IS 'Handovers to another State (remise, Dublin transfer) by quarter of decision and destination State, executed or not, with failure reasons. Grain: quarter, department, nationality, destination State, measure type.';
+COMMENT ON COLUMN marts.handovers_quarterly.member_state IS 'State the person is handed over to (AGDREF ETAT_MEMBRE, ISO 3166-1 alpha-3); INCONNU when not given (extracts made before the column existed)';
 COMMENT ON COLUMN marts.handovers_quarterly.quarter IS 'quarter (YYYY-Qn) of the decision';
 COMMENT ON COLUMN marts.handovers_quarterly.department IS 'managing department';
 COMMENT ON COLUMN marts.handovers_quarterly.measure_type IS 'REMISE or TRANSFERT_DUBLIN';
@@ -203,7 +207,7 @@ COMMENT ON TABLE marts.data_quality IS 'Files received by the run that first saw
 COMMENT ON COLUMN marts.data_quality.run_id IS 'run that first saw the files (audit.runs)';
 COMMENT ON COLUMN marts.data_quality.system IS 'telemofpra, genesis or agdref (the inbox folder), INCONNU when not known';
 COMMENT ON COLUMN marts.data_quality.department IS 'department of the file (of the establishment for GENESIS); null when unknown';
-COMMENT ON COLUMN marts.data_quality.status IS 'LOADED, SKIPPED_DUPLICATE, SUPERSEDED or REJECTED';
+COMMENT ON COLUMN marts.data_quality.status IS 'LOADED, UNCHANGED (same bytes as an earlier delivery under a later date: rows counted under that file), SKIPPED_DUPLICATE, SUPERSEDED or REJECTED';
 COMMENT ON COLUMN marts.data_quality.files IS 'files';
 COMMENT ON COLUMN marts.data_quality.rows_read IS 'data rows read';
 COMMENT ON COLUMN marts.data_quality.rows_staged IS 'rows staged';
