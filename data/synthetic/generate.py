@@ -2,7 +2,15 @@
 next night's deliveries, and the ground truth, deterministic for a seed and a date.
 
 Realism rates are declared once in `REALISM` and written to the manifest; the tests
-measure each of them back from the files and the truth."""
+measure each of them back from the files and the truth. The planted situations and their
+rates are in population.py.
+
+The truth (truth/): `persons.csv` (situation, protected, flaggable_on, and since issue 31
+`markers`, the markers the run must put on the person's flag, and `legal_alert`, the
+reason code of a legal alert it must raise), `records.csv` (each source record's owner and
+noise), `defects.csv` (rows broken on purpose; `planted_for` names the person whose row
+was planted defective, empty for random defects) and `establishments.csv` (each GENESIS
+establishment's latest list and whether it is late, PRI-01)."""
 
 from __future__ import annotations
 
@@ -443,8 +451,8 @@ class Generator:
         codes = sorted(schedule)
         count = max(1, round(REALISM["genesis_establishment_late"] * len(codes)))
         for code in sorted(self.lateness.sample(codes, count)):
-            age = self.lateness.randint(REALISM["genesis_late_list_min_days"],
-                                        REALISM["genesis_late_list_max_days"])
+            age = max(STALE_LIST_DAYS + 1, self.lateness.randint(
+                REALISM["genesis_late_list_min_days"], REALISM["genesis_late_list_max_days"]))
             shift = self.as_of - days(age) - schedule[code][-1]
             schedule[code] = [d + shift for d in schedule[code]]
             self.late_establishments[code] = schedule[code][-1]
