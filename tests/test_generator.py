@@ -13,6 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from data.synthetic import population
 from data.synthetic.generate import REALISM, SCALES, generate_dataset, read_manifest
 from data.synthetic.population import SITUATIONS, SUSPENSION_BASES
 from tests.conftest import SAMPLE_DIR
@@ -541,3 +542,32 @@ def test_early_end_while_detained_lets_the_person_ask_for_a_suspension(generated
     assert rows["DATE_DEFINITIVE"].is_null().all()
     assert generated.of(situation)["markers"].str.contains("SUSPENSION_REQUEST_POSSIBLE").all()
     assert _latest_rows(generated, situation).height >= 1
+
+
+def test_a_detainee_with_a_registered_request_is_held_under_a_measure(generated):
+    situation = "DETAINEE_REEXAM_REGISTERED"
+    rows = _latest_rows(generated, situation)
+    assert set(rows["person_id"]) == set(generated.of(situation)["person_id"])
+    oqtf = generated.files_of(situation, "agdref_mesures").filter(
+        (pl.col("TYPE_MESURE") == "OQTF") & (pl.col("STATUT") == "EN_VIGUEUR"))
+    under_measure = set(rows.filter(pl.col("ITF") != "NON")["person_id"]) | set(
+        oqtf["person_id"])
+    assert set(rows["person_id"]) <= under_measure
+
+
+def test_the_rate_table_of_the_population_module_gives_the_weights():
+    """population.py documents each issue-31 situation's weight and rate in its family."""
+    table = {}
+    for line in population.__doc__.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 6 and cells[2].replace(".", "").isdigit():
+            table[cells[0].split(" ")[0]] = (cells[1], float(cells[2]), cells[3])
+    assert set(table) == ISSUE_31
+    totals = {family: sum(s.weight for s in members)
+              for family, members in population.SITUATIONS_BY_FAMILY.items()}
+    for s in SITUATIONS:
+        if s.code in table:
+            family, weight, rate = table[s.code]
+            assert (family, weight) == (s.family, s.weight), s.code
+            assert rate == f"{100 * s.weight / totals[s.family]:.1f} %", s.code
+            assert f"{s.family} {totals[s.family]:g}" in " ".join(population.__doc__.split())
