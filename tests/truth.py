@@ -14,8 +14,14 @@ from schemas.codes import WORKLISTS
 def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
     """Protected persons listed (must be none) and flaggable persons missed without an
     explanation the truth accepts (must be none): an unlinked record (IDENTITY_CONFLICT),
-    a row lost to quarantine, or a protection found on an AGDREF file of someone else
-    whose identity agrees (the screen errs on the side of protection)."""
+    a row lost to a random defect of the generator, or a protection found on an AGDREF
+    file of someone else whose identity agrees (the screen errs on the side of
+    protection). A row planted defective for a person (QUARANTINED_ROW_NAMING_PERSON,
+    DQ-01) is no explanation: that person is protected, and must never be listed.
+
+    Also (issue 31): `markers_missed`, flaggable persons found on their list without a
+    marker the truth expects there, and `alerts_missed`, persons the truth expects a legal
+    alert for (PRI-07) with no such alert in worklists.legal_alerts."""
     persons, owner = read_truth(truth)
     listed = {(owner.get(key), worklist)
               for worklist in WORKLISTS
@@ -59,4 +65,45 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
             missed.append((pid, p["situation"], [r for r, _ in reasons]))
     return {"protected_listed": protected_listed, "missed": missed,
             "flaggable": flaggable.height, "explained": explained,
-            "found": flaggable.height - explained - len(missed)}
+            "found": flaggable.height - explained - len(missed),
+            "markers_missed": _markers_missed(con, persons, owner),
+            "alerts_missed": _alerts_missed(con, persons, owner)}
+
+
+def _markers_missed(con: duckdb.DuckDBPyConnection, persons: pl.DataFrame,
+                    owner: dict[str, str]) -> list[tuple[str, str, list[str]]]:
+    """(person, situation, expected markers absent from the person's row of the list the
+    truth names); a person not on that list is reported by `missed`, not here."""
+    if "markers" not in persons.columns:
+        return []
+    expected = persons.filter((pl.col("flaggable_on") != "")
+                              & pl.col("markers").fill_null("").ne(""))
+    carried: dict[tuple[str | None, str], set[str]] = {}
+    for worklist in set(expected["flaggable_on"]):
+        for key, markers in con.execute(
+                f"SELECT person_key, markers FROM worklists.{worklist}").fetchall():  # noqa: S608
+            carried.setdefault((owner.get(key), worklist), set()).update(markers or [])
+    missed = []
+    for pid, situation, worklist, markers in expected.select(
+            "person_id", "situation", "flaggable_on", "markers").iter_rows():
+        if (pid, worklist) in carried:
+            absent = sorted(set(markers.split("|")) - carried[(pid, worklist)])
+            if absent:
+                missed.append((pid, situation, absent))
+    return missed
+
+
+def _alerts_missed(con: duckdb.DuckDBPyConnection, persons: pl.DataFrame,
+                   owner: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(person, situation, reason code) of each legal alert the truth expects and the run
+    did not raise (all of them when the run has no legal_alerts table)."""
+    if "legal_alert" not in persons.columns:
+        return []
+    expected = persons.filter(pl.col("legal_alert").fill_null("") != "")
+    raised: set[tuple[str | None, str]] = set()
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                   "'worklists' AND table_name = 'legal_alerts'").fetchall()[0][0]:
+        raised = {(owner.get(key), reason) for key, reason in con.execute(
+            "SELECT person_key, reason_code FROM worklists.legal_alerts").fetchall()}
+    return [(pid, situation, reason) for pid, situation, reason in expected.select(
+        "person_id", "situation", "legal_alert").iter_rows() if (pid, reason) not in raised]

@@ -2,7 +2,15 @@
 next night's deliveries, and the ground truth, deterministic for a seed and a date.
 
 Realism rates are declared once in `REALISM` and written to the manifest; the tests
-measure each of them back from the files and the truth."""
+measure each of them back from the files and the truth. The planted situations and their
+rates are in population.py.
+
+The truth (truth/): `persons.csv` (situation, protected, flaggable_on, and since issue 31
+`markers`, the markers the run must put on the person's flag, and `legal_alert`, the
+reason code of a legal alert it must raise), `records.csv` (each source record's owner and
+noise), `defects.csv` (rows broken on purpose; `planted_for` names the person whose row
+was planted defective, empty for random defects) and `establishments.csv` (each GENESIS
+establishment's latest list and whether it is late, PRI-01)."""
 
 from __future__ import annotations
 
@@ -20,7 +28,9 @@ from anyascii import anyascii
 from data.synthetic.names import spelling_variant
 from data.synthetic.population import (
     REJECTED,
+    RELEASES,
     SITUATIONS_BY_FAMILY,
+    SUSPENSION_BASES,
     Person,
     days,
     draw_identity,
@@ -70,7 +80,21 @@ REALISM = {
     "genesis_release_date_moves": 0.20,
     "genesis_unknown_nationality": 0.03,
     "defective_row": 0.003,
+    # issue 31: establishments whose latest list is late (PRI-01: more than 16 days old on
+    # the as-of date), at least one at every scale; their latest list is this old (days)
+    "genesis_establishment_late": 0.10,
+    "genesis_late_list_min_days": 20,
+    "genesis_late_list_max_days": 30,
+    # a Dublin transfer or a remise whose State (MESURES.ETAT_MEMBRE) AGDREF does not show
+    "mesures_member_state_unknown": 0.10,
 }
+
+# The States a person is handed over to (Dublin transfer, remise), ISO 3166-1 alpha-3,
+# the frequent partners repeated.
+MEMBER_STATES = ("ITA", "ITA", "DEU", "DEU", "ESP", "ESP", "BEL", "NLD", "AUT", "CHE",
+                 "SWE", "GRC", "POL", "PRT", "LUX", "BGR", "HRV")
+STALE_LIST_DAYS = 16  # PRI-01's default setting
+ANSWER_DUE_DAYS = 7  # PRI-05
 
 
 @dataclass(frozen=True)
@@ -119,6 +143,10 @@ class Generator:
         self.moves = random.Random(f"{seed}:moves")
         self.given_names = random.Random(f"{seed}:given-names")  # the same, for dropped names
         self.registrations = random.Random(f"{seed}:registrations")  # and for ADA dates
+        self.lateness = random.Random(f"{seed}:late-lists")  # and for late establishments
+        self.states = random.Random(f"{seed}:member-states")  # and for ETAT_MEMBRE
+        self.late_establishments: dict[str, date] = {}  # code -> latest list date
+        self.latest_lists: dict[str, tuple[str, date]] = {}  # code -> (department, date)
         self.persons: list[Person] = []
         self.numbers: set[str] = set()
         self.number_list: list[str] = []
@@ -155,6 +183,7 @@ class Generator:
                 p.protected, p.flaggable_on = situation.protected, situation.flaggable_on
                 situation.plant(p, self.rng, self.as_of, {})
                 self._registered_before_claim(p)
+                self._suspension_marker(p)
                 if p.in_agdref:
                     p.agdref_numbers.append(self.new_agdref_number())
                     p.file_departments.append(p.department)
@@ -193,6 +222,18 @@ class Generator:
                 title["start"] -= days(self.registrations.randint(
                     REALISM["asylum_registered_min_days_before_claim"],
                     REALISM["asylum_registered_max_days_before_claim"]))
+
+    @staticmethod
+    def _suspension_marker(p: Person) -> None:
+        """RTR-06: an early end under L. 531-32 3°, L. 753-5 or L. 531-24 / L. 531-27 5° (in
+        the accelerated procedure) lets the person ask for a suspension of removal: every
+        flag of the person carries SUSPENSION_REQUEST_POSSIBLE."""
+        decided = [d for d in p.decisions if d["outcome"] is not None]
+        if p.flaggable_on and decided:
+            latest = decided[-1]
+            if latest["basis"] in SUSPENSION_BASES or (
+                    latest["basis"] == "L531-27-5" and latest["procedure"] == "ACCELEREE"):
+                p.markers.add("SUSPENSION_REQUEST_POSSIBLE")
 
     def elsewhere(self, department: str, rate: str) -> str:
         """Another department of the scale, at the realism rate `rate`, else `department`."""
@@ -258,6 +299,9 @@ class Generator:
     def source_agdref_number(self, p: Person, system: str) -> tuple[str, str]:
         if not p.agdref_numbers:
             return "", "none_exists"
+        if p.quarantined_table == "PERSONNES" and system == "telemofpra":
+            # the list names the file whose PERSONNES row is quarantined (DQ-01)
+            return p.agdref_numbers[0], "correct"
         draw = self.rng.random()
         if draw < REALISM[f"{system}_agdref_missing"]:
             return "", "missing"
@@ -281,7 +325,7 @@ class Generator:
         dates = {d: self.list_dates(d, 7, self.scale.weeks, 3) for d in self.scale.departments}
         sequence = 0
         for p in self.persons:
-            if not p.decisions or p.family == "detainee" and p.situation != "DETAINEE_REFUGEE":
+            if not p.decisions:
                 continue
             sequence += 1
             domicile = self.elsewhere(p.department, "telemofpra_domicile_elsewhere")
@@ -306,7 +350,7 @@ class Generator:
                     "DATE_NAISSANCE": identity["DATE_NAISSANCE"], "NATIONALITE": p.nationality,
                     "DEPT_DOMICILIATION": domicile, "TYPE_DEMANDE": d["claim_type"],
                     "PROCEDURE": d["procedure"], "DATE_INTRODUCTION": fmt(d["claim_date"]),
-                    "ORGANE": d["body"], "SENS_DECISION": d["outcome"],
+                    "ORGANE": d["body"], "SENS_DECISION": d["outcome"] or "",
                     "FONDEMENT": d["basis"] or "", "DATE_DECISION": fmt(d["decision_date"]),
                     "MODE_CNDA": d["cnda_mode"] or "",
                     "DATE_NOTIFICATION": fmt(d["notification_date"]),
@@ -338,6 +382,8 @@ class Generator:
             by_dept.setdefault(e[2], []).append(e)
         lists: dict[tuple[str, date], list[dict]] = {}
         schedule = {code: self.list_dates(code, 15, 6, 5) for code, _, _ in etabs}
+        self._make_late(schedule)
+        self.latest_lists = {code: (dept, schedule[code][-1]) for code, _, dept in etabs}
         ecrou = 0
         for p in self.persons:
             if p.detention is None:
@@ -364,9 +410,19 @@ class Generator:
                 det["category"] = "MIXTE"
             moves = self.rng.random() < REALISM["genesis_release_date_moves"]
             dates = schedule[code]
+            if det.get("leaves_before_latest_list"):
+                # EX-04: held after a Dublin acceptance, released between the last two lists
+                det["release"] = dates[-1] - days(self.rng.randint(
+                    1, (dates[-1] - dates[-2]).days - 1))
+                det["sentence"] = (det["release"] - det["committed"]).days + self.rng.randint(
+                    10, 40)
+            det["establishment"], det["on_latest_list"] = code, False
             for i, list_date in enumerate(dates):
-                if det["committed"] > list_date or (sentenced and det["release"] <= list_date):
+                # a release on the as-of date still shows on a list of that date
+                released = det["release"] <= list_date and det["release"] < self.as_of
+                if det["committed"] > list_date or (sentenced and released):
                     continue
+                det["on_latest_list"] = i == len(dates) - 1
                 release = det["release"]
                 if moves and i < len(dates) - 1:
                     release = release + days(self.rng.choice([-20, -10, 15, 30, 45]))
@@ -383,10 +439,35 @@ class Generator:
                     "ITF": det["itf"], "NUM_AGDREF": identity["NUM_AGDREF"],
                 }
                 lists.setdefault((code, list_date), []).append(row)
+            self._release_markers(p, sentenced)
         for code, ds in schedule.items():
             for d in ds:
                 lists.setdefault((code, d), [])
         return lists
+
+    def _make_late(self, schedule: dict[str, list[date]]) -> None:
+        """PRI-01: some establishments stopped sending their list: the latest is more than
+        16 days old on the as-of date (at least one establishment at every scale)."""
+        codes = sorted(schedule)
+        count = max(1, round(REALISM["genesis_establishment_late"] * len(codes)))
+        for code in sorted(self.lateness.sample(codes, count)):
+            age = max(STALE_LIST_DAYS + 1, self.lateness.randint(
+                REALISM["genesis_late_list_min_days"], REALISM["genesis_late_list_max_days"]))
+            shift = self.as_of - days(age) - schedule[code][-1]
+            schedule[code] = [d + shift for d in schedule[code]]
+            self.late_establishments[code] = schedule[code][-1]
+
+    def _release_markers(self, p: Person, sentenced: bool) -> None:
+        """Markers due on a detainee's release flag: a late list (PRI-01), a release at
+        most 7 days away with no answer recorded yet (PRI-05; the generator records no
+        answer)."""
+        det = p.detention
+        if p.flaggable_on != RELEASES or not det["on_latest_list"]:
+            return
+        if det["establishment"] in self.late_establishments:
+            p.markers.add("STALE_PRISON_LIST")
+        if sentenced and 0 <= (det["release"] - self.as_of).days <= ANSWER_DUE_DAYS:
+            p.markers.add("PRISON_ANSWER_DUE")
 
     # --- AGDREF -----------------------------------------------------------------------
     def agdref_rows(self, snapshot: date, extra: dict[str, list[dict]] | None = None
@@ -403,21 +484,30 @@ class Generator:
                                                          strict=True)):
                 last = p.last_name if k == 0 else spelling_variant(p.last_name, self.rng)
                 birth, _ = self.birth_text(p, 0.0)
-                tables[("PERSONNES", managed_by)].append({
+                row = {
                     "NUM_AGDREF": number, "NOM": last, "NOM_USAGE": "",
                     "PRENOMS": " ".join(p.first_names), "SEXE": p.sex, "DATE_NAISSANCE": birth,
                     "LIEU_NAISSANCE": french_name_of(p.nationality).title(),
                     "NATIONALITE": p.nationality, "DEPT_GESTION": managed_by,
                     "DATE_ENTREE_FRANCE": fmt(p.entry_date),
                     "LIEN_FAMILIAL_FRANCAIS": p.family_link or "", "SITUATION": p.file_status,
-                })
+                }
+                if k == 0 and p.quarantined_table == "PERSONNES":
+                    row["SEXE"] = "X"  # DQ-01: not a sex code; the number stays well-formed
+                    row["_planted"] = ("SEXE", "code", p.person_id)
+                tables[("PERSONNES", managed_by)].append(row)
                 self.record(f"agdref:{number}", p, "agdref", None, snapshot)
             number = p.agdref_numbers[0]
-            for t in p.titles:
-                tables[("TITRES", p.department)].append({
+            for j, t in enumerate(p.titles):
+                row = {
                     "NUM_AGDREF": number, "TYPE_TITRE": t["type"], "DATE_DEBUT": fmt(t["start"]),
                     "DATE_FIN": fmt(t["end"]), "STATUT": t["status"],
-                })
+                }
+                if j == 0 and p.quarantined_table == "TITRES":
+                    # DQ-01: no such day; the number stays well-formed
+                    row["DATE_FIN"] = f"31/02/{t['end'].year}"
+                    row["_planted"] = ("DATE_FIN", "date", p.person_id)
+                tables[("TITRES", p.department)].append(row)
             for m in p.measures + extra.get(p.person_id, []):
                 if "id" not in m:
                     # Ids are kept across snapshots: a later snapshot's new measures
@@ -432,7 +522,7 @@ class Generator:
                     "SITUATION_NOTIFICATION": m["situation"] or "",
                     "IRTF_ANNEES": "" if m["irtf"] is None else str(m["irtf"]),
                     "DATE_ACCORD_ETAT_MEMBRE": fmt(m["acceptance"]), "RECOURS": m["appeal"],
-                    "STATUT": m["status"],
+                    "STATUT": m["status"], "ETAT_MEMBRE": self.member_state(m),
                 })
                 for e in sorted(m["events"], key=lambda e: e["date"]):
                     if e["date"] <= snapshot:
@@ -441,6 +531,17 @@ class Generator:
                             "DATE_EVENEMENT": fmt(e["date"]), "MOTIF": e["reason"] or "",
                         })
         return tables
+
+    def member_state(self, m: dict) -> str:
+        """The State a Dublin transfer or a remise hands the person over to, drawn once
+        per measure (kept across snapshots); empty for other measures and at the
+        declared rate for handovers whose State AGDREF does not show."""
+        if "member_state" not in m:
+            m["member_state"] = ""
+            if m["type"] in ("TRANSFERT_DUBLIN", "REMISE"):
+                unknown = self.states.random() < REALISM["mesures_member_state_unknown"]
+                m["member_state"] = "" if unknown else self.states.choice(MEMBER_STATES)
+        return m["member_state"]
 
     # --- truth ------------------------------------------------------------------------
     def record(self, key: str, p: Person, system: str, identity: dict | None,
@@ -460,12 +561,20 @@ class Generator:
         })
 
     def defect(self, rows: list[dict], file_name: str, kind: str) -> None:
-        """Break a few rows the way real extracts break (they must be quarantined)."""
+        """Break a few rows the way real extracts break (they must be quarantined), and
+        record the rows planted defective for a situation (QUARANTINED_ROW_NAMING_PERSON)."""
         for i, row in enumerate(rows):
+            if "_planted" in row:
+                column, choice, person_id = row["_planted"]
+                self.defects.append({"file_name": file_name, "line_number": i + 2,
+                                     "column_name": column, "defect": choice,
+                                     "planted_for": person_id})
+                continue
             if self.rng.random() >= REALISM["defective_row"]:
                 continue
+            # a malformed date needs a date to malform (a registered request has none)
             columns = [c for c in ("DATE_NAISSANCE", "DATE_DECISION", "DATE_ECROU",
-                                   "DATE_DEBUT", "DATE_EVENEMENT") if c in row]
+                                   "DATE_DEBUT", "DATE_EVENEMENT") if row.get(c)]
             choice = self.rng.choice(["date", "code", "missing"])
             if choice == "date" and columns:
                 column = self.rng.choice(columns)
@@ -478,7 +587,7 @@ class Generator:
                 column = required[0]
                 row[column] = ""
             self.defects.append({"file_name": file_name, "line_number": i + 2,
-                                 "column_name": column, "defect": choice})
+                                 "column_name": column, "defect": choice, "planted_for": ""})
 
 
 def _csv_text(rows: list[dict], columns: list[str]) -> str:
@@ -490,15 +599,24 @@ def _csv_text(rows: list[dict], columns: list[str]) -> str:
     return buffer.getvalue()
 
 
+def source_columns(kind: str) -> list[str]:
+    """The columns of a source file, in the contract's order: MESURES ends with the
+    optional ETAT_MEMBRE (CONTRACTS §1.3) whether or not this schema knows it yet."""
+    columns = [c for c in SOURCE_MODELS[kind].to_schema().columns if c != "ETAT_MEMBRE"]
+    if kind == "agdref_mesures":
+        columns.append("ETAT_MEMBRE")
+    return columns
+
+
 def write_csv(path: Path, rows: list[dict], kind: str, encoding: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    columns = list(SOURCE_MODELS[kind].to_schema().columns)
+    columns = source_columns(kind)
     path.write_bytes(_csv_text(rows, columns).encode(encoding))
 
 
 def write_xlsx(path: Path, rows: list[dict], kind: str, created: date) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    columns = list(SOURCE_MODELS[kind].to_schema().columns)
+    columns = source_columns(kind)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
     workbook.set_properties({"created": datetime.combine(created, datetime.min.time()),
                              "author": "GENESIS (synthetic)"})
@@ -570,7 +688,7 @@ def generate_dataset(out: Path, scale: Scale, seed: int, as_of: date) -> dict:
             resolved[p.person_id] = [{
                 "type": "OQTF", "basis": "L611-1-4", "decided": next_day, "notified": None,
                 "ddv": 30, "situation": "LIBRE", "irtf": None, "acceptance": None,
-                "appeal": "AUCUN", "status": "EN_VIGUEUR", "events": [],
+                "appeal": "AUCUN", "status": "EN_VIGUEUR", "events": [], "member_state": "",
             }]
     for (table, dept), rows in sorted(g.agdref_rows(next_day, resolved).items()):
         write_csv(later / "agdref" / f"AGDREF_{table}_{dept}_{next_day:%Y%m%d}.csv", rows,
@@ -600,9 +718,17 @@ def write_truth(folder: Path, g: Generator, resolved: dict) -> None:
             "month" if p.birth_month_known else "year"),
         "agdref_numbers": "|".join(p.agdref_numbers),
         "oqtf_issued_next_night": int(p.person_id in resolved),
+        # issue 31: markers the run must put on the person's flag (a subset: other markers
+        # may be due too), and the reason code of a legal alert the run must raise
+        "markers": "|".join(sorted(p.markers)),
+        "legal_alert": p.legal_alert,
     } for p in g.persons]
+    establishments = [{
+        "establishment_code": code, "department": dept, "latest_list_date": day.isoformat(),
+        "days_old": (g.as_of - day).days, "late": int(code in g.late_establishments),
+    } for code, (dept, day) in sorted(g.latest_lists.items())]
     for name, rows in (("persons.csv", persons), ("records.csv", g.records),
-                       ("defects.csv", g.defects)):
+                       ("defects.csv", g.defects), ("establishments.csv", establishments)):
         columns = list(rows[0]) if rows else ["empty"]
         with (folder / name).open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")

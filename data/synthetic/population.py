@@ -4,7 +4,37 @@ A situation says what the truth is and what the worklists must do with it:
 `protected` persons must never appear on any worklist (a protection of RULES.md or a
 closed measure); `flaggable_on` names the worklist where the person must appear. Dates
 are planted with clear margins around every legal boundary (boundaries are tested by
-the rule tests, not here)."""
+the rule tests, not here).
+
+Rates. Each family (asylum, measure, detainee) draws its persons by the weights of its
+situations, after one person of each situation first (so that every situation is planted
+at every scale, the sample included, when the family has at least 4 persons a situation:
+true of every scale of generate.py). A situation's rate is its weight over the family's
+total weight (asylum 104, measure 103.5, detainee 108.5). The situations of issue 31:
+
+| situation                              | family   | wt  | rate  | protected | flaggable_on |
+|----------------------------------------|----------|-----|-------|-----------|--------------|
+| REEXAM_REGISTERED                      | asylum   | 2   | 1.9 % | RTR-08    |              |
+| REEXAM_MULTIPLE_REGISTERED             | asylum   | 1   | 1.0 % |           | rejected     |
+| QUARANTINED_ROW_NAMING_PERSON          | asylum   | 1.5 | 1.4 % | DQ-01     |              |
+| CONSULAR_REQUEST_TOO_EARLY (1)         | measure  | 1   | 1.0 % |           | unexecuted   |
+| DUBLIN_HELD_AFTER_ACCEPTANCE           | measure  | 1.5 | 1.4 % |           | unexecuted   |
+| DETAINEE_REEXAM_REGISTERED             | detainee | 1   | 0.9 % | RTR-08    |              |
+| DETAINEE_REMAND_NOT_IN_AGDREF          | detainee | 3   | 2.8 % |           | releases     |
+| DETAINEE_LONG_SENTENCE_NOT_IN_AGDREF   | detainee | 2   | 1.8 % |           | releases     |
+| DETAINEE_EU_CITIZEN_ITF (2)            | detainee | 1   | 0.9 % |           | releases     |
+| DETAINEE_RELEASE_IMMINENT (3)          | detainee | 2   | 1.8 % |           | releases     |
+| DETAINEE_RELEASE_IN_8_TO_9_DAYS        | detainee | 1   | 0.9 % |           | releases     |
+| DETAINEE_EARLY_END_SUSPENSION_POSSIBLE | detainee | 1.5 | 1.4 % |           | releases (4) |
+
+rejected = rejected_without_oqtf, unexecuted = unexecuted_measures, releases =
+upcoming_releases. Truth (truth/persons.csv): (1) legal_alert CONSULAR_CONTACT_FORBIDDEN;
+(2) marker EU_CITIZEN; (3) release 0 to 7 days away, marker PRISON_ANSWER_DUE; (4) marker
+SUSPENSION_REQUEST_POSSIBLE (also on EARLY_END_SAFE_COUNTRY and REEXAM_MULTIPLE_REJECTED).
+The quarantined rows are listed in truth/defects.csv (`planted_for`).
+
+Late establishments (PRI-01, marker STALE_PRISON_LIST on the flags of their latest list)
+and the State of a handover (MESURES.ETAT_MEMBRE) are rates of generate.REALISM."""
 
 from __future__ import annotations
 
@@ -46,6 +76,14 @@ class Person:
     titles: list[dict] = field(default_factory=list)
     measures: list[dict] = field(default_factory=list)
     detention: dict | None = None
+    # what the run must also produce for this person (truth/persons.csv): markers the
+    # generator knows are due on the person's flag (a subset: others may be due too),
+    # and the reason code of a legal alert (worklists.legal_alerts)
+    markers: set[str] = field(default_factory=set)
+    legal_alert: str = ""
+    # an AGDREF table whose row of this person is planted defective in every snapshot
+    # (QUARANTINED_ROW_NAMING_PERSON): "TITRES" or "PERSONNES"
+    quarantined_table: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +182,62 @@ def plant_reexam_multiple(p, rng, as_of, ctx):
                   basis="L531-32-3", procedure="ACCELEREE",
                   decision_date=known - days(rng.randint(5, 15)))
     _asylum_history(p, rng, d, as_of)
+
+
+def _registered_request(p: Person, rng: random.Random, as_of: date, claim_type: str,
+                        after: date) -> dict:
+    """A re-examination request registered at OFPRA and not yet decided (CONTRACTS §1.1):
+    a TélémOfpra row with the six decision fields empty, listed after `after`."""
+    registered = min(after + days(rng.randint(20, 60)), as_of - days(12))
+    row = {
+        "claim_type": claim_type, "procedure": "ACCELEREE", "body": "OFPRA",
+        "outcome": None, "basis": None, "cnda_mode": None, "claim_date": registered,
+        "decision_date": None, "notification_date": None, "final_date": None,
+        "known": registered + days(rng.randint(2, 5)),
+    }
+    p.decisions.append(row)
+    return row
+
+
+def _old_final_rejection(p: Person, rng: random.Random, as_of: date, claim_type: str,
+                         oldest: int, newest: int, claimed_after: date | None = None) -> dict:
+    """An OFPRA rejection reported final (RTR-03), known between `oldest` and `newest`
+    days before the as-of date, and its expired ADA."""
+    known = as_of - days(rng.randint(newest, oldest))
+    decided = known - days(rng.randint(45, 80))
+    notified = decided + days(4)
+    claimed = decided - days(rng.randint(120, 300))
+    if claimed_after is not None:
+        claimed = max(claimed, min(claimed_after + days(30), decided - days(60)))
+    d = _decision(p, rng, known, claim_type=claim_type, claim_date=claimed,
+                  decision_date=decided, notification_date=notified,
+                  final_date=notified + days(rng.randint(31, 35)))
+    _asylum_history(p, rng, d, as_of)
+    return d
+
+
+def plant_reexam_registered(p, rng, as_of, ctx):
+    """RTR-08: a final rejection, then a first re-examination registered and undecided:
+    the right to remain runs again (no ADA in AGDREF yet: only TélémOfpra shows it)."""
+    d = _old_final_rejection(p, rng, as_of, "PREMIERE", 330, 90)
+    _registered_request(p, rng, as_of, "REEXAMEN", d["known"])
+
+
+def plant_reexam_multiple_registered(p, rng, as_of, ctx):
+    """RTR-06/RTR-08: a final rejection, a first re-examination rejected for good, then a
+    second re-examination registered: it gives no right to remain, the RTR stays ended
+    by the final rejection of the first re-examination."""
+    first = _old_final_rejection(p, rng, as_of, "PREMIERE", 900, 600)
+    d = _old_final_rejection(p, rng, as_of, "REEXAMEN", 330, 90, first["final_date"])
+    _registered_request(p, rng, as_of, "REEXAMEN_MULTIPLE", d["known"])
+
+
+def plant_quarantined_row(p, rng, as_of, ctx):
+    """DQ-01: a person the OQTF list would flag (final OFPRA rejection, no measure) whose
+    AGDREF row of one table is defective in the latest snapshot but keeps a well-formed
+    AGDREF number: excluded with SOURCE_ROW_QUARANTINED until the row is corrected."""
+    plant_ofpra_final(p, rng, as_of, ctx)
+    p.quarantined_table = rng.choice(["TITRES", "TITRES", "PERSONNES"])
 
 
 def plant_ofpra_unconfirmed(p, rng, as_of, ctx):
@@ -326,6 +420,42 @@ def plant_remise(p, rng, as_of, ctx):
              acceptance=accepted)
 
 
+def plant_consular_request_too_early(p, rng, as_of, ctx):
+    """PRI-07: an OQTF taken before an asylum claim (RTR-02), a consular pass requested
+    while the claim awaited the CNDA, the claim since rejected at a CNDA hearing: the
+    OQTF is unexecuted and enforceable, and the early request is a legal alert."""
+    read = as_of - days(rng.randint(60, 200))
+    claim = read - days(rng.randint(250, 400))
+    decided = claim - days(rng.randint(60, 150))
+    m = _measure(p, rng, as_of, "OQTF", decided, "L611-1-2",
+                 appeal=rng.choice(["AUCUN", "REJETE"]))
+    known = read + days(rng.randint(3, 10))
+    d = _decision(p, rng, known, body="CNDA", cnda_mode="AUDIENCE", claim_date=claim,
+                  decision_date=read, notification_date=read + days(rng.randint(1, 2)))
+    _asylum_history(p, rng, d, as_of)
+    request = read - days(rng.randint(20, 90))
+    m["events"].append({"type": "DEMANDE_LAISSEZ_PASSER", "date": request, "reason": None})
+    if rng.random() < 0.5:
+        m["events"].append({"type": "LAISSEZ_PASSER_REFUSE",
+                            "date": request + days(rng.randint(5, 15)), "reason": None})
+    p.legal_alert = "CONSULAR_CONTACT_FORBIDDEN"
+
+
+def plant_dublin_held(p, rng, as_of, ctx):
+    """EX-04: a Dublin acceptance 7 to 11 months old and a detention since, shown on
+    earlier GENESIS lists only (released before the latest list): the transfer deadline
+    is 12 months, so the transfer is still to execute."""
+    accepted = as_of - days(rng.randint(215, 330))
+    _measure(p, rng, as_of, "TRANSFERT_DUBLIN", accepted + days(rng.randint(3, 10)),
+             ddv=None, acceptance=accepted)
+    _ada(p, accepted - days(40), accepted + days(10), "EXPIRE")
+    committed = as_of - days(rng.randint(60, 100))
+    # the release date is set against the establishment's list dates (generate.py):
+    # after its last-but-one list, before its latest
+    p.detention = {"committed": committed, "release": None, "sentence": None,
+                   "category": "CONDAMNE", "itf": "NON", "leaves_before_latest_list": True}
+
+
 # --- detainees (GENESIS) --------------------------------------------------------------
 
 def _detain(p: Person, rng: random.Random, as_of: date, release_in: int, sentence: int,
@@ -381,6 +511,51 @@ def plant_detainee(kind: str):
     return plant
 
 
+SUSPENSION_BASES = ("L531-32-3", "L753-5", "L531-24")
+
+
+def plant_detainee_issue31(kind: str):
+    """Detainee situations of issue 31 (PRI-05, PRI-09, PRI-10, RTR-06, RTR-08)."""
+    def plant(p, rng, as_of, ctx):
+        long_sentence = rng.randint(800, 2500)
+        if kind == "reexam_registered":
+            _detain(p, rng, as_of, rng.randint(10, 110), long_sentence,
+                    itf=rng.choice(["NON", "TEMPORAIRE", "DEFINITIVE"]))
+            if p.detention["itf"] == "NON":
+                _measure(p, rng, as_of, "OQTF", as_of - days(rng.randint(150, 500)),
+                         "L611-1-5", situation="DETENU", ddv=None)
+            plant_reexam_registered(p, rng, as_of, ctx)
+        elif kind == "remand_not_in_agdref":
+            p.in_agdref = False
+            _detain(p, rng, as_of, 0, 0, category="PREVENU")
+        elif kind == "long_sentence_not_in_agdref":
+            p.in_agdref = False
+            _detain(p, rng, as_of, rng.randint(300, 900), long_sentence + 900)
+        elif kind == "eu_citizen_itf":
+            _detain(p, rng, as_of, rng.randint(10, 110), long_sentence,
+                    itf=rng.choice(["TEMPORAIRE", "DEFINITIVE"]))
+            p.markers.add("EU_CITIZEN")
+        elif kind in ("release_imminent", "release_in_8_to_9_days"):
+            release_in = rng.randint(0, 7) if kind == "release_imminent" else rng.randint(8, 9)
+            itf = rng.choice(["NON", "TEMPORAIRE", "DEFINITIVE"])
+            _detain(p, rng, as_of, release_in, rng.randint(200, 1500), itf=itf)
+            if itf == "NON":
+                _measure(p, rng, as_of, "OQTF", as_of - days(rng.randint(60, 600)),
+                         "L611-1-5", situation="DETENU", ddv=None)
+        elif kind == "early_end_suspension":
+            _detain(p, rng, as_of, rng.randint(10, 110), long_sentence,
+                    itf=rng.choice(["TEMPORAIRE", "DEFINITIVE"]))
+            basis = rng.choice(SUSPENSION_BASES)
+            known = as_of - days(rng.randint(10, 120))
+            d = _decision(p, rng, known, outcome="IRRECEVABILITE" if basis == "L531-32-3"
+                          else "REJET", basis=basis, procedure="ACCELEREE",
+                          claim_type="REEXAMEN" if basis == "L531-32-3" else "PREMIERE",
+                          decision_date=known - days(rng.randint(10, 20)))
+            _asylum_history(p, rng, d, as_of)
+    return plant
+
+
+
 SITUATIONS: list[Situation] = [
     # asylum: flaggable on the OQTF list
     Situation("OFPRA_REJECTION_FINAL", "asylum", 20, False, REJECTED, plant_ofpra_final),
@@ -418,6 +593,11 @@ SITUATIONS: list[Situation] = [
               plant_rejected_then("deceased_or_left")),
     Situation("REJECTED_OQTF_ISSUED", "asylum", 14, False, "",
               plant_rejected_then("oqtf_issued")),
+    # issue 31 (after the older situations of the family, see the table above)
+    Situation("REEXAM_REGISTERED", "asylum", 2, True, "", plant_reexam_registered),
+    Situation("REEXAM_MULTIPLE_REGISTERED", "asylum", 1, False, REJECTED,
+              plant_reexam_multiple_registered),
+    Situation("QUARANTINED_ROW_NAMING_PERSON", "asylum", 1.5, True, "", plant_quarantined_row),
     # removal measures
     Situation("OQTF_ENFORCEABLE", "measure", 40, False, MEASURES, plant_oqtf("enforceable")),
     Situation("OQTF_NOT_COERCIBLE", "measure", 14, False, MEASURES, plant_oqtf("old")),
@@ -436,6 +616,11 @@ SITUATIONS: list[Situation] = [
     Situation("OQTF_SUSPENDED_BY_RTR", "measure", 2, True, "", plant_oqtf("suspended_by_rtr")),
     Situation("DUBLIN_DEADLINE_EXPIRED", "measure", 3, True, "", plant_dublin("expired")),
     Situation("MEASURE_PERSON_LEFT", "measure", 2, True, "", plant_oqtf("person_left")),
+    # issue 31
+    Situation("CONSULAR_REQUEST_TOO_EARLY", "measure", 1, False, MEASURES,
+              plant_consular_request_too_early),
+    Situation("DUBLIN_HELD_AFTER_ACCEPTANCE", "measure", 1.5, False, MEASURES,
+              plant_dublin_held),
     # detainees
     Situation("DETAINEE_ITF", "detainee", 12, False, RELEASES, plant_detainee("itf")),
     Situation("DETAINEE_OQTF", "detainee", 10, False, RELEASES, plant_detainee("oqtf")),
@@ -451,6 +636,21 @@ SITUATIONS: list[Situation] = [
               plant_detainee("asylum_pending")),
     Situation("DETAINEE_MINOR", "detainee", 2, True, "", plant_detainee("minor")),
     Situation("DETAINEE_EU_CITIZEN", "detainee", 2, True, "", plant_detainee("eu_citizen")),
+    # issue 31
+    Situation("DETAINEE_REEXAM_REGISTERED", "detainee", 1, True, "",
+              plant_detainee_issue31("reexam_registered")),
+    Situation("DETAINEE_REMAND_NOT_IN_AGDREF", "detainee", 3, False, RELEASES,
+              plant_detainee_issue31("remand_not_in_agdref")),
+    Situation("DETAINEE_LONG_SENTENCE_NOT_IN_AGDREF", "detainee", 2, False, RELEASES,
+              plant_detainee_issue31("long_sentence_not_in_agdref")),
+    Situation("DETAINEE_EU_CITIZEN_ITF", "detainee", 1, False, RELEASES,
+              plant_detainee_issue31("eu_citizen_itf")),
+    Situation("DETAINEE_RELEASE_IMMINENT", "detainee", 2, False, RELEASES,
+              plant_detainee_issue31("release_imminent")),
+    Situation("DETAINEE_RELEASE_IN_8_TO_9_DAYS", "detainee", 1, False, RELEASES,
+              plant_detainee_issue31("release_in_8_to_9_days")),
+    Situation("DETAINEE_EARLY_END_SUSPENSION_POSSIBLE", "detainee", 1.5, False, RELEASES,
+              plant_detainee_issue31("early_end_suspension")),
 ]
 
 SITUATIONS_BY_FAMILY: dict[str, list[Situation]] = {}
