@@ -34,6 +34,11 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
     # A person with a record missing from core lost a row to quarantine (defects.csv).
     incomplete = {owner[key] for key in owner
                   if ":" in key and key not in linked_keys}
+    # A detention that cannot be tied to the person with confidence (a GENESIS record not
+    # LINKED) never extends a Dublin deadline (EX-04): the shorter deadline, protective.
+    untied_detention = {owner.get(key) for (key,) in con.execute(
+        "SELECT record_key FROM core.person_links WHERE system = 'genesis' "
+        "AND link_status <> 'LINKED'").fetchall()}
     for table in ("agdref_personnes", "agdref_mesures", "agdref_titres"):
         incomplete |= {owner.get(number) for (number,) in con.execute(
             f"SELECT r.NUM_AGDREF FROM raw.{table} r JOIN audit.quarantine q "  # noqa: S608
@@ -57,6 +62,7 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
         reasons = exclusions.get((pid, worklist), [])
         accepted = pid in incomplete or any(
             reason == "IDENTITY_CONFLICT"
+            or (reason == "DUBLIN_DEADLINE_EXPIRED" and pid in untied_detention)
             or any(file_of_row.get(r) not in (None, *own) for r in rows)
             for reason, rows in reasons)
         if accepted:
