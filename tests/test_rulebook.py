@@ -52,7 +52,7 @@ def test_rule_book_copy_is_the_shared_one():
 
 def test_the_rule_book_has_every_section():
     ids = rule_ids()
-    assert len(ids) == 10 + 8 + 8 + 5 and len(set(ids)) == len(ids)
+    assert len(ids) == 10 + 8 + 10 + 5 and len(set(ids)) == len(ids)
     assert len(reason_codes()) == 16
     assert len(marker_table()) == 8
     assert marker_codes() == set(codes.MARKERS)

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from schemas.codes import OTHER_GROUND, PRISON_ANSWER, REJECTED, RELEASES
-from tests.scenarios import PERSON, RUN, fr
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, Inbox, fr
 
 FINAL_LIST = date(2026, 10, 9)
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con)
 
 
 def test_oq_02_other_ground_under_examination_takes_the_person_off_the_list(inbox):
@@ -30,7 +38,6 @@ def test_oq_02_an_examination_recorded_for_a_later_day_does_not_act_yet(inbox):
 
 
 def _detainee_released_in(days: int) -> dict:
-    from tests.builders import row
     release = date.fromordinal(RUN.toordinal() + days)
     return row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
                DATE_NAISSANCE="14/03/1990", NATIONALITE="GUINEE", ITF="DEFINITIVE",

@@ -626,7 +626,10 @@ def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
         linked = facts.is_linked(key)
         person_key = facts.person_key(key)
         person = facts.persons.get(person_key) if linked else None
-        judicial_ban = det["itf"] != "NON"
+        # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
+        judicial_ban = det["itf"] != "NON" or any(
+            m["measure_type"] == "ITF"
+            for m in supporting_measures(facts, det, person_key, linked)[0])
         # PRI-07: a detainee who cannot be linked is checked against every plausible
         # file, however weak the evidence, before anyone is asked to confirm identity.
         files = candidate_files(facts, [key], weak=not linked)
@@ -816,8 +819,8 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
         if attestation:
             return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *attestation.rule_ids),
                            attestation.source_rows)
-    known = [d for d in facts.decisions_by_person.get(measure["person_key"], ())
-             if min(x for x in (d["first_list_date"], d["claim_date"]) if x) <= day]
+    known = [d for d in (decision_on(d, day) for d in
+                         facts.decisions_by_person.get(measure["person_key"], ())) if d]
     rtr = rights.assess_claims(known, day)
     if rtr is None:
         return None
@@ -825,6 +828,26 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
         return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *rtr.rule_ids),
                        rtr.source_rows)
     return None
+
+
+def decision_on(decision: Record, day: date) -> Record | None:
+    """A decision as it stood on `day`: none when its claim was neither introduced nor
+    listed by then, or when it was taken after `day` (the claim was then still awaiting
+    it); its notification and its proof of finality only from their dates; every list
+    read as if it had been known on `day` (what was true then, not what the prefecture
+    knew then)."""
+    started = [x for x in (decision["claim_date"], decision["first_list_date"]) if x]
+    taken = decision["decision_date"]
+    if not started or min(started) > day or (taken is not None and taken > day):
+        return None
+
+    def until_day(value: date | None) -> date | None:
+        return value if value is not None and value <= day else None
+
+    notified, final = until_day(decision["notification_date"]), until_day(decision["final_date"])
+    return {**decision, "notification_date": notified, "final_date": final,
+            "first_list_date": day, "first_notified_list_date": day if notified else None,
+            "first_final_list_date": day if final else None}
 
 
 def legal_alerts(facts: Facts, run_date: date) -> list[dict]:
