@@ -831,15 +831,19 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
 
 
 def decision_on(decision: Record, day: date) -> Record | None:
-    """A decision as it stood on `day`: none when its claim was neither introduced nor
-    listed by then, or when it was taken after `day` (the claim was then still awaiting
-    it); its notification and its proof of finality only from their dates; every list
-    read as if it had been known on `day` (what was true then, not what the prefecture
-    knew then)."""
+    """A decision as it stood on `day` (what was true then, every list read as if known
+    that day): none when its claim was neither introduced nor listed by then; a claim
+    decided after `day` still awaited its decision then (read as a registered request,
+    RTR-08: not ended); a notification or a proof of finality counts from its date."""
     started = [x for x in (decision["claim_date"], decision["first_list_date"]) if x]
-    taken = decision["decision_date"]
-    if not started or min(started) > day or (taken is not None and taken > day):
+    if not started or min(started) > day:
         return None
+    taken = decision["decision_date"]
+    if taken is not None and taken > day:
+        return {**decision, "outcome": None, "decision_date": None, "decision_basis": None,
+                "cnda_mode": None, "notification_date": None, "final_date": None,
+                "claim_date": decision["claim_date"] or min(started), "first_list_date": day,
+                "first_notified_list_date": None, "first_final_list_date": None}
 
     def until_day(value: date | None) -> date | None:
         return value if value is not None and value <= day else None
