@@ -34,11 +34,27 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
     # A person with a record missing from core lost a row to quarantine (defects.csv).
     incomplete = {owner[key] for key in owner
                   if ":" in key and key not in linked_keys}
-    # A detention that cannot be tied to the person with confidence (a GENESIS record not
-    # LINKED) never extends a Dublin deadline (EX-04): the shorter deadline, protective.
+    # A detainee whose row in the latest list of the establishment was quarantined without
+    # a usable committal number is no longer on that list (DQ-01 names nobody).
+    lost_rows = {establishment for (establishment,) in con.execute(
+        "SELECT DISTINCT f.unit FROM audit.quarantine q JOIN audit.files f "
+        "ON f.file_name = q.file_name AND f.run_id = q.run_id AND f.file_kind = 'genesis' "
+        "WHERE f.extraction_date = (SELECT max(extraction_date) FROM audit.files g "
+        "WHERE g.file_kind = 'genesis' AND g.unit = f.unit AND g.status = 'LOADED')"
+    ).fetchall()}
+    on_lists = {key for (key,) in con.execute("SELECT record_key FROM core.detentions").fetchall()}
+    incomplete |= {owner[key] for key in owner if key.startswith("genesis:")
+                   and key.split(":")[1] in lost_rows and key not in on_lists}
+    # A detention that cannot be tied to the measure's file with confidence (a GENESIS
+    # record not LINKED, or a file the model merged with the person's) never extends a
+    # Dublin deadline (EX-04): the shorter deadline, protective.
     untied_detention = {owner.get(key) for (key,) in con.execute(
         "SELECT record_key FROM core.person_links WHERE system = 'genesis' "
         "AND link_status <> 'LINKED'").fetchall()}
+    untied_detention |= set(persons.filter(pl.col("agdref_numbers").fill_null("")
+                                           .str.contains("|", literal=True))["person_id"])
+    quarantined_rows = {f"{name}:{line}" for name, line in con.execute(
+        "SELECT file_name, line_number FROM audit.quarantine").fetchall()}
     for table in ("agdref_personnes", "agdref_mesures", "agdref_titres"):
         incomplete |= {owner.get(number) for (number,) in con.execute(
             f"SELECT r.NUM_AGDREF FROM raw.{table} r JOIN audit.quarantine q "  # noqa: S608
@@ -63,6 +79,7 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
         accepted = pid in incomplete or any(
             reason == "IDENTITY_CONFLICT"
             or (reason == "DUBLIN_DEADLINE_EXPIRED" and pid in untied_detention)
+            or (reason == "SOURCE_ROW_QUARANTINED" and quarantined_rows & set(rows))
             or any(file_of_row.get(r) not in (None, *own) for r in rows)
             for reason, rows in reasons)
         if accepted:
@@ -73,7 +90,7 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
             "flaggable": flaggable.height, "explained": explained,
             "found": flaggable.height - explained - len(missed),
             "markers_missed": _markers_missed(con, persons, owner),
-            "alerts_missed": _alerts_missed(con, persons, owner)}
+            "alerts_missed": _alerts_missed(con, persons, owner, incomplete)}
 
 
 def _markers_missed(con: duckdb.DuckDBPyConnection, persons: pl.DataFrame,
@@ -100,9 +117,10 @@ def _markers_missed(con: duckdb.DuckDBPyConnection, persons: pl.DataFrame,
 
 
 def _alerts_missed(con: duckdb.DuckDBPyConnection, persons: pl.DataFrame,
-                   owner: dict[str, str]) -> list[tuple[str, str, str]]:
+                   owner: dict[str, str], incomplete: set) -> list[tuple[str, str, str]]:
     """(person, situation, reason code) of each legal alert the truth expects and the run
-    did not raise (all of them when the run has no legal_alerts table)."""
+    did not raise (all of them when the run has no legal_alerts table), except for a
+    person who lost a row to quarantine (the measure the alert is about, perhaps)."""
     if "legal_alert" not in persons.columns:
         return []
     expected = persons.filter(pl.col("legal_alert").fill_null("") != "")
@@ -112,4 +130,5 @@ def _alerts_missed(con: duckdb.DuckDBPyConnection, persons: pl.DataFrame,
         raised = {(owner.get(key), reason) for key, reason in con.execute(
             "SELECT person_key, reason_code FROM worklists.legal_alerts").fetchall()}
     return [(pid, situation, reason) for pid, situation, reason in expected.select(
-        "person_id", "situation", "legal_alert").iter_rows() if (pid, reason) not in raised]
+        "person_id", "situation", "legal_alert").iter_rows()
+        if (pid, reason) not in raised and pid not in incomplete]
