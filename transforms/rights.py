@@ -198,6 +198,8 @@ def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> Rtr
         claim_type = "REEXAMEN_MULTIPLE" if earlier else "REEXAMEN"
     if claim_type == "REEXAMEN_MULTIPLE":
         return RtrOutcome(NO_RTR, rule_ids=(*rules, "RTR-06"), decision=request)
+    if claim_type not in RE_EXAMINATIONS:  # a first claim awaiting its decision
+        rules = ("RTR-01",)
     return RtrOutcome(NOT_ENDED, rule_ids=rules, reason="ASYLUM_PENDING", decision=request)
 
 
