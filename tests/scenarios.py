@@ -12,11 +12,13 @@ import duckdb
 from schemas.published import AgentDecision
 from tests.builders import row, write_file
 from transforms import warehouse
+from transforms.freshness import record_source_freshness
 from transforms.inbox import list_inbox, plan_files
 from transforms.ingest import ingest_inbox
 from transforms.publish import publish_worklists
 
 RUN = date(2026, 11, 16)
+LATE_AFTER_DAYS = {"genesis": 16, "telemofpra": 8, "agdref": 2}  # RULES.md PRI-01 defaults
 PERSON = "0123456789"  # the builders' default AGDREF number (DIALLO MAMADOU, 14/03/1990)
 SECOND = "0987654321"  # a second file of that person (Inbox.second_file)
 # Other people in the file, so that term frequencies are those of a real file (in a file
@@ -148,5 +150,7 @@ class Inbox:
         self.con.execute("DELETE FROM core.agent_decisions")
         warehouse.insert_frame(self.con, "core.agent_decisions",
                                warehouse.model_frame(self.decisions, AgentDecision))
+        # as the flow does after ingest: the freshness of every source unit (PRI-01)
+        record_source_freshness(self.con, f"test-{run_date}", run_date, LATE_AFTER_DAYS)
         publish_worklists(self.con, run_date, horizon_days)
         return Outcome(self.con)

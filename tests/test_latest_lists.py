@@ -117,8 +117,8 @@ def test_source_freshness_boundaries(con, ingest_into, tmp_path):
         ("genesis", "genesis", "E02A01"): ("2026-10-30", 17, 16, True),
         ("telemofpra", "telemofpra", "13"): ("2026-11-08", 8, 8, False),
         ("telemofpra", "telemofpra", "2A"): ("2026-11-07", 9, 8, True),
-        ("agdref", "agdref_mesures", "13"): ("2026-11-14", 2, 2, False),
-        ("agdref", "agdref_personnes", "13"): ("2026-11-13", 3, 2, True),
+        ("agdref", "agdref_mesures", "MESURES_13"): ("2026-11-14", 2, 2, False),
+        ("agdref", "agdref_personnes", "PERSONNES_13"): ("2026-11-13", 3, 2, True),
     }
     # Recording the run again replaces its rows.
     _freshness(con, date(2026, 11, 16))
@@ -144,7 +144,7 @@ def test_late_unit_lines_name_units_and_dates_only(con, ingest_into, tmp_path):
     ingest_into(con, tmp_path)
     late = record_source_freshness(con, "r1", date(2026, 11, 16), LATE)
     assert [u.describe() for u in late] == [
-        "late: agdref MESURES 13: latest delivery 2026-11-01, 15 days old",
+        "late: agdref MESURES_13: latest delivery 2026-11-01, 15 days old",
         "late: genesis E01301: latest delivery 2026-10-01, 46 days old"]
 
 

@@ -25,9 +25,7 @@ class LateUnit:
 
     def describe(self) -> str:
         """One line for the console: the unit, its latest delivery, how old it is."""
-        table = self.file_kind.removeprefix("agdref_").upper() + " " \
-            if self.system == "agdref" else ""
-        return (f"late: {self.system} {table}{self.unit}: latest delivery "
+        return (f"late: {self.system} {self.unit}: latest delivery "
                 f"{self.latest_file_date:%Y-%m-%d}, {self.days_old} days old")
 
 

@@ -20,7 +20,11 @@ WITH latest AS (
            END::INTEGER AS late_after_days
     FROM latest
 )
-SELECT getvariable('run_id') AS run_id, system, file_kind, unit, latest_file_date,
+-- An AGDREF unit is a department and a table (CONTRACTS §2): named as in the file name.
+SELECT getvariable('run_id') AS run_id, system, file_kind,
+       CASE WHEN system = 'agdref'
+            THEN upper(replace(file_kind, 'agdref_', '')) || '_' || unit ELSE unit END AS unit,
+       latest_file_date,
        days_old, late_after_days, days_old > late_after_days AS is_late
 FROM aged
 ORDER BY system, file_kind, unit;
