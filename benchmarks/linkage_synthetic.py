@@ -29,9 +29,11 @@ from rich.progress import track
 from benchmarks.datasets import AS_OF, CACHE, generated, write_results
 from data.synthetic.generate import SCALES
 from data.synthetic.truth import linkage_metrics
-from transforms import core, linkage, warehouse
-from transforms.inbox import list_inbox, plan_files
-from transforms.ingest import ingest_inbox
+from transforms.core import build as core
+from transforms.identity import linkage
+from transforms.ingest.inbox import list_inbox, plan_files
+from transforms.ingest.load import ingest_inbox
+from transforms.warehouse import database as warehouse
 
 TRAIN_SEED, THRESHOLD_SEED, MEASURE_SEED = 11, 23, 37
 PRECISION_FLOOR = 0.9995

@@ -26,13 +26,14 @@ from flows.settings import RunSettings, usable_cores
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
-from transforms import export, publication, warehouse
-from transforms.freshness import record_source_freshness
-from transforms.inbox import PlannedFile, list_inbox, plan_files
-from transforms.ingest import FileOutcome, ingest_inbox, quarantine_lines
-from transforms.publish import Decided, publish_worklists
-from transforms.warehouse import insert_frame, model_frame
-from transforms.worklists import Departments
+from transforms.ingest.freshness import record_source_freshness
+from transforms.ingest.inbox import PlannedFile, list_inbox, plan_files
+from transforms.ingest.load import FileOutcome, ingest_inbox, quarantine_lines
+from transforms.publish import export, publication
+from transforms.publish.night import Decided, publish_worklists
+from transforms.rules.worklists import Departments
+from transforms.warehouse import database as warehouse
+from transforms.warehouse.database import insert_frame, model_frame
 
 PARIS = ZoneInfo("Europe/Paris")
 

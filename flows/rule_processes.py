@@ -18,8 +18,8 @@ from functools import partial
 from multiprocessing import get_context
 
 from flows.settings import usable_cores
-from transforms.publish import Decided
-from transforms.worklists import Departments
+from transforms.publish.night import Decided
+from transforms.rules.worklists import Departments
 
 # Below this many departments the rules run in the run's process: forking costs more
 # than it saves (a department's run must stay within 30 s).

@@ -15,10 +15,10 @@ import pytest
 
 from data.synthetic.generate import read_manifest
 from flows.prefect_server import answers, free_port
-from transforms import warehouse
-from transforms.inbox import list_inbox, plan_files
-from transforms.ingest import FileOutcome, ingest_inbox
-from transforms.publish import publish_worklists
+from transforms.ingest.inbox import list_inbox, plan_files
+from transforms.ingest.load import FileOutcome, ingest_inbox
+from transforms.publish.night import publish_worklists
+from transforms.warehouse import database as warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"

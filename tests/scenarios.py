@@ -11,10 +11,10 @@ import duckdb
 
 from schemas.published import AgentDecision
 from tests.builders import row, write_file
-from transforms import warehouse
-from transforms.inbox import list_inbox, plan_files
-from transforms.ingest import ingest_inbox
-from transforms.publish import publish_worklists
+from transforms.ingest.inbox import list_inbox, plan_files
+from transforms.ingest.load import ingest_inbox
+from transforms.publish.night import publish_worklists
+from transforms.warehouse import database as warehouse
 
 RUN = date(2026, 11, 16)
 PERSON = "0123456789"  # the builders' default AGDREF number (DIALLO MAMADOU, 14/03/1990)

@@ -10,8 +10,9 @@ import shutil
 from schemas.sources import SOURCE_MODELS
 from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
-from transforms import ingest, warehouse
-from transforms.inbox import LineBreakAfterContent, list_inbox, scan_file
+from transforms.ingest import load as ingest
+from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, scan_file
+from transforms.warehouse import database as warehouse
 
 TELE = "TELEMOFPRA_13_20261109.csv"
 

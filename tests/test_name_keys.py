@@ -11,7 +11,7 @@ import pytest
 
 from schemas.codes import REJECTED
 from tests.scenarios import PERSON, Inbox
-from transforms.warehouse import read_sql
+from transforms.warehouse.database import read_sql
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import polars as pl
 from schemas import codes
 from schemas import exports as contract
 from tests.conftest import SAMPLE_AS_OF, desktop_tool
-from transforms import export
+from transforms.publish import export
 
 # CSV import options of LibreOffice: separator ';' (59), quote '"' (34), UTF-8 (76),
 # from line 1, default column types, French (1036), quoted text as text, detect dates.

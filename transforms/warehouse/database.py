@@ -11,6 +11,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from itertools import accumulate, chain, count
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from schemas.codes import DELIVERED_STATUSES
 from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
 from schemas.sources import SOURCE_MODELS
 from schemas.staging import STAGED_MODELS, STAGING_TABLES
-from transforms.inbox import KnownContent
+from transforms.ingest.inbox import KnownContent
 
 _DUCKDB_TYPES = {
     pl.String: "VARCHAR",
@@ -43,8 +44,25 @@ RAW_LINEAGE = {
 }
 
 
+@cache
+def _sql_files() -> dict[str, Traversable]:
+    """Each stage keeps its SQL in its own folder (transforms/<stage>/), one file per table
+    it builds: a file is found by its name, which no other stage's file may take."""
+    found: dict[str, Traversable] = {}
+    folders = [resources.files("transforms")]
+    while folders:
+        for entry in folders.pop().iterdir():
+            if entry.is_dir():
+                folders.append(entry)
+            elif entry.name.endswith(".sql"):
+                if entry.name in found:
+                    raise ValueError(f"two SQL files are named {entry.name}")
+                found[entry.name] = entry
+    return found
+
+
 def read_sql(name: str) -> str:
-    return resources.files("transforms").joinpath("sql", name).read_text(encoding="utf-8")
+    return _sql_files()[name].read_text(encoding="utf-8")
 
 
 class EncryptionUnavailable(RuntimeError):

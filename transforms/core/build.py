@@ -18,8 +18,9 @@ from importlib.metadata import version
 import duckdb
 import polars as pl
 
-from transforms import linkage, warehouse
-from transforms.warehouse import read_sql
+from transforms.identity import linkage
+from transforms.warehouse import database as warehouse
+from transforms.warehouse.database import read_sql
 
 CORE_STEPS = (
     "core_latest_files.sql",
