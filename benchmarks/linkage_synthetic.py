@@ -31,7 +31,7 @@ from data.synthetic.generate import SCALES
 from data.synthetic.truth import linkage_metrics
 from transforms.core import build as core
 from transforms.identity import linkage
-from transforms.ingest.inbox import list_inbox, plan_files
+from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.warehouse import database as warehouse
 
@@ -51,9 +51,7 @@ def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
     if not database.exists():
         con = warehouse.connect(folder / "building.duckdb")
         warehouse.create_warehouse(con)
-        plans = plan_files(list_inbox(folder / "inbox"), warehouse.registered_files(con),
-                           warehouse.loaded_file_keys(con))
-        ingest_inbox(con, plans, run_id=f"bench-{seed}")
+        ingest_inbox(con, plan_inbox(con, folder / "inbox"), run_id=f"bench-{seed}")
         con.close()
         (folder / "building.duckdb").rename(database)
     con = warehouse.connect(database)

@@ -26,8 +26,9 @@ from flows.settings import RunSettings, usable_cores
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
+from transforms.ingest import inbox as ingest_plan
 from transforms.ingest.freshness import record_source_freshness
-from transforms.ingest.inbox import PlannedFile, list_inbox, plan_files
+from transforms.ingest.inbox import PlannedFile
 from transforms.ingest.load import FileOutcome, ingest_inbox, quarantine_lines
 from transforms.publish import export, publication
 from transforms.publish.night import Decided, publish_worklists
@@ -73,12 +74,10 @@ def start_run(warehouse_path: Path, as_of: date) -> str:
 
 @task(name="plan-inbox")
 def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
-    files = list_inbox(inbox)
     with warehouse.connect(warehouse_path) as con:
-        plans = plan_files(files, warehouse.registered_files(con),
-                           warehouse.loaded_file_keys(con))
+        plans = ingest_plan.plan_inbox(con, inbox)
     actions = Counter(p.action for p in plans)
-    get_run_logger().info("inbox: %d files (%s)", len(files),
+    get_run_logger().info("inbox: %d files (%s)", len(plans),
                           ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
     return plans
 

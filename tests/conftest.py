@@ -15,7 +15,7 @@ import pytest
 
 from data.synthetic.generate import read_manifest
 from flows.prefect_server import answers, free_port
-from transforms.ingest.inbox import list_inbox, plan_files
+from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import FileOutcome, ingest_inbox
 from transforms.publish.night import publish_worklists
 from transforms.warehouse import database as warehouse
@@ -48,9 +48,7 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def ingest(con: duckdb.DuckDBPyConnection, inbox: Path) -> list[FileOutcome]:
     """One ingestion pass over an inbox, as the flow does it, without Prefect."""
-    plans = plan_files(list_inbox(inbox), warehouse.registered_files(con),
-                       warehouse.loaded_file_keys(con))
-    return ingest_inbox(con, plans, run_id=uuid.uuid4().hex)
+    return ingest_inbox(con, plan_inbox(con, inbox), run_id=uuid.uuid4().hex)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import duckdb
 
 from schemas.published import AgentDecision
 from tests.builders import row, write_file
-from transforms.ingest.inbox import list_inbox, plan_files
+from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.publish.night import publish_worklists
 from transforms.warehouse import database as warehouse
@@ -140,9 +140,8 @@ class Inbox:
         for (name, kind), rows in self.files.items():
             write_file(self.folder, name, kind, rows)
         self.files = {}
-        plans = plan_files(list_inbox(self.folder), warehouse.registered_files(self.con),
-                           warehouse.loaded_file_keys(self.con))
-        outcomes = ingest_inbox(self.con, plans, run_id=f"test-{run_date}")
+        outcomes = ingest_inbox(self.con, plan_inbox(self.con, self.folder),
+                                run_id=f"test-{run_date}")
         if not allow_quarantine:
             assert all(o.rows_quarantined == 0 for o in outcomes), outcomes
         self.con.execute("DELETE FROM core.agent_decisions")
