@@ -4,10 +4,11 @@
     python -m benchmarks.linkage_synthetic thresholds --scale region  # seed 23
     python -m benchmarks.linkage_synthetic measure [--scale national]
 
-`train` writes transforms/models/identity_model.json from a department-scale inbox,
+`train` writes transforms/identity/models/identity_model.json from a department-scale inbox,
 without its truth. `thresholds` chooses, on another seed, the most cautious thresholds
 among those that link the most records (within 0.2 points) at precision >= 0.9995 with
-no wrong merge of AGDREF files, and writes transforms/models/identity_thresholds.json
+no wrong merge of AGDREF files, and writes
+transforms/identity/models/identity_thresholds.json
 and benchmarks/results/identity_thresholds_<scale>.md (every combination tried).
 `measure` runs the pipeline's linkage on a fresh seed and writes
 benchmarks/results/linkage_synthetic_<scale>.json and .md.

@@ -17,7 +17,7 @@
 5. The check: a full run from an empty warehouse on the night-2 inbox must publish the
    same worklists, exclusions and links as the incremental night; and every XLSX copy of
    the incremental night's lists, its rows rendered by polars, must be the bytes
-   xlsxwriter writes cell by cell (transforms.workbook).
+   xlsxwriter writes cell by cell (transforms.publish.workbook).
 
 Results: benchmarks/results/nightly_<scale>.json and .md.
 """
@@ -223,7 +223,7 @@ def bench(scale: str, seed: int, check: bool) -> dict:
 def workbooks_as_xlsxwriter_writes(warehouse_path: Path, run_date: date, folder: Path
                                    ) -> dict:
     """Every department's lists written as XLSX the way the run writes them (rows rendered
-    by polars, transforms.workbook) and with xlsxwriter writing every cell: the files
+    by polars, transforms.publish.workbook) and with xlsxwriter writing every cell: the files
     must be the same bytes. The time of each way, for the record."""
     folder.mkdir(parents=True, exist_ok=True)
     with warehouse.connect(warehouse_path, read_only=True) as con:

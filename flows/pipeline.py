@@ -173,7 +173,7 @@ def list_writers(departments: int) -> ThreadPoolExecutor:
     """Threads writing the departments' lists, one per core this process may use (at
     most one a department), while the dashboards are drawn in the run's thread: the rows
     of a list are rendered by polars and compressed by zlib, which let the other threads
-    run (transforms.workbook). Processes were slower (each starts its own polars, whose
+    run (transforms.publish.workbook). Processes were slower (each starts its own polars, whose
     threads then compete for the same cores)."""
     return ThreadPoolExecutor(max_workers=max(1, min(departments, usable_cores())))
 
@@ -261,7 +261,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                 as_of: date | None = None) -> dict:
     """Ingest the inbox and publish the worklists, marts, exports and dashboards as of
     `as_of` (default: today in Paris, for scheduled runs): built on a working copy,
-    published at once (transforms.publication)."""
+    published at once (transforms.publish.publication)."""
     settings = RunSettings.from_environment()
     as_of = as_of or datetime.now(PARIS).date()
     workspace = publication.Workspace(warehouse_path, exports)

@@ -1,10 +1,10 @@
 """The rules of the departments in processes forked from the run, and in the run's own.
 
-The facts are read once, in the run's process (transforms.worklists.load_facts); a
+The facts are read once, in the run's process (transforms.rules.worklists.load_facts); a
 process forked afterwards finds them in its memory as they are, without copying nor
 pickling them (the pages stay shared until written), decides the departments it is
 sent and returns their rows. Each candidate is decided alone over the shared facts, so
-the parts put together are the lists of a single pass (transforms.publish.decide)."""
+the parts put together are the lists of a single pass (transforms.publish.night.decide)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Probabilistic identity linkage (transforms/linkage.py, core_person_links.sql): known
+"""Probabilistic identity linkage (transforms/identity/linkage.py, core_person_links.sql): known
 truth on the committed sample, and the outcomes a record can have."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Name skeletons for matching transliterated names (transforms/sql/core_name_keys.sql),
+"""Name skeletons for matching transliterated names (transforms/identity/core_name_keys.sql),
 and what they change: a record given an AGDREF number is linked although its names are
 spelled otherwise, never a namesake of another nationality or birth year."""
 

@@ -66,7 +66,7 @@ def untimed(name: str) -> AbstractContextManager[dict]:
 def build_core(con: duckdb.DuckDBPyConnection, run_date: date,
                model: dict | None = None, thresholds: linkage.Thresholds | None = None,
                stage: Stage = untimed, spark=None) -> None:
-    """`model` and `thresholds` default to the versioned files in transforms/models/;
+    """`model` and `thresholds` default to the versioned files in transforms/identity/models/;
     with `spark` (a SparkSession), Splink scores on Spark."""
     with stage("core-sql") as counts:
         records = identity_records(con, run_date)
