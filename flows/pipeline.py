@@ -26,13 +26,15 @@ from flows.settings import RunSettings, usable_cores
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
-from transforms import export, publication, warehouse
-from transforms.freshness import record_source_freshness
-from transforms.inbox import PlannedFile, list_inbox, plan_files
-from transforms.ingest import FileOutcome, ingest_inbox, quarantine_lines
-from transforms.publish import Decided, publish_worklists
-from transforms.warehouse import insert_frame, model_frame
-from transforms.worklists import Departments
+from transforms.ingest import inbox as ingest_plan
+from transforms.ingest.freshness import record_source_freshness
+from transforms.ingest.inbox import PlannedFile
+from transforms.ingest.load import FileOutcome, ingest_inbox, quarantine_lines
+from transforms.publish import export, publication
+from transforms.publish.night import Decided, publish_worklists
+from transforms.rules.worklists import Departments
+from transforms.warehouse import database as warehouse
+from transforms.warehouse.database import insert_frame, model_frame
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -72,12 +74,10 @@ def start_run(warehouse_path: Path, as_of: date) -> str:
 
 @task(name="plan-inbox")
 def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
-    files = list_inbox(inbox)
     with warehouse.connect(warehouse_path) as con:
-        plans = plan_files(files, warehouse.registered_files(con),
-                           warehouse.loaded_file_keys(con))
+        plans = ingest_plan.plan_inbox(con, inbox)
     actions = Counter(p.action for p in plans)
-    get_run_logger().info("inbox: %d files (%s)", len(files),
+    get_run_logger().info("inbox: %d files (%s)", len(plans),
                           ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
     return plans
 
@@ -173,7 +173,7 @@ def list_writers(departments: int) -> ThreadPoolExecutor:
     """Threads writing the departments' lists, one per core this process may use (at
     most one a department), while the dashboards are drawn in the run's thread: the rows
     of a list are rendered by polars and compressed by zlib, which let the other threads
-    run (transforms.workbook). Processes were slower (each starts its own polars, whose
+    run (transforms.publish.workbook). Processes were slower (each starts its own polars, whose
     threads then compete for the same cores)."""
     return ThreadPoolExecutor(max_workers=max(1, min(departments, usable_cores())))
 
@@ -261,7 +261,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                 as_of: date | None = None) -> dict:
     """Ingest the inbox and publish the worklists, marts, exports and dashboards as of
     `as_of` (default: today in Paris, for scheduled runs): built on a working copy,
-    published at once (transforms.publication)."""
+    published at once (transforms.publish.publication)."""
     settings = RunSettings.from_environment()
     as_of = as_of or datetime.now(PARIS).date()
     workspace = publication.Workspace(warehouse_path, exports)

@@ -159,7 +159,7 @@ def _terminated_as_interrupted() -> Iterator[None]:
     """SIGTERM (a service stopped, `kill`) ends the command by SystemExit(143) instead of
     at once, so that the temporary server is stopped on the way out rather than left
     running. A flow run catches SIGTERM first (it records the crash and the run's failure,
-    transforms.publication keeps the last good state), then hands it on to this handler.
+    transforms.publish.publication keeps the last good state), then hands it on to this handler.
     Only where SIGTERM still has its default action, from the main thread."""
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL):

@@ -75,7 +75,7 @@ def configure_warehouse() -> None:
     warehouse and Splink's scratch databases together) is capped at
     RECONCILE_MEMORY_LIMIT (e.g. "6GB"; unset: DuckDB's default, 80 % of the machine)
     and spills beyond it into the private `.spill` folder."""
-    from transforms.warehouse import check_encryption, use_encryption, use_memory_limit
+    from transforms.warehouse.database import check_encryption, use_encryption, use_memory_limit
 
     use_memory_limit(os.environ.get("RECONCILE_MEMORY_LIMIT") or None)
 

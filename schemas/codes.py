@@ -84,7 +84,7 @@ RELEASES = "upcoming_releases"
 MEASURES = "unexecuted_measures"
 WORKLISTS = (REJECTED, RELEASES, MEASURES)
 
-# How a person's right to remain stands (transforms.rights).
+# How a person's right to remain stands (transforms.rules.rights).
 RTR_EFFECTS = ("GRANTED", "ENDED", "REOPENABLE", "NOT_ENDED")
 
 # Exclusion reasons. The first sixteen are RULES.md §5 (protections and uncertainty);

@@ -15,10 +15,10 @@ import pytest
 
 from data.synthetic.generate import read_manifest
 from flows.prefect_server import answers, free_port
-from transforms import warehouse
-from transforms.inbox import list_inbox, plan_files
-from transforms.ingest import FileOutcome, ingest_inbox
-from transforms.publish import publish_worklists
+from transforms.ingest.inbox import plan_inbox
+from transforms.ingest.load import FileOutcome, ingest_inbox
+from transforms.publish.night import publish_worklists
+from transforms.warehouse import database as warehouse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
@@ -48,9 +48,7 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def ingest(con: duckdb.DuckDBPyConnection, inbox: Path) -> list[FileOutcome]:
     """One ingestion pass over an inbox, as the flow does it, without Prefect."""
-    plans = plan_files(list_inbox(inbox), warehouse.registered_files(con),
-                       warehouse.loaded_file_keys(con))
-    return ingest_inbox(con, plans, run_id=uuid.uuid4().hex)
+    return ingest_inbox(con, plan_inbox(con, inbox), run_id=uuid.uuid4().hex)
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,11 @@ import duckdb
 
 from schemas.published import AgentDecision
 from tests.builders import row, write_file
-from transforms import warehouse
-from transforms.freshness import record_source_freshness
-from transforms.inbox import list_inbox, plan_files
-from transforms.ingest import ingest_inbox
-from transforms.publish import publish_worklists
+from transforms.ingest.freshness import record_source_freshness
+from transforms.ingest.inbox import plan_inbox
+from transforms.ingest.load import ingest_inbox
+from transforms.publish.night import publish_worklists
+from transforms.warehouse import database as warehouse
 
 RUN = date(2026, 11, 16)
 LATE_AFTER_DAYS = {"genesis": 16, "telemofpra": 8, "agdref": 2}  # RULES.md PRI-01 defaults
@@ -142,9 +142,8 @@ class Inbox:
         for (name, kind), rows in self.files.items():
             write_file(self.folder, name, kind, rows)
         self.files = {}
-        plans = plan_files(list_inbox(self.folder), warehouse.registered_files(self.con),
-                           warehouse.loaded_file_keys(self.con))
-        outcomes = ingest_inbox(self.con, plans, run_id=f"test-{run_date}")
+        outcomes = ingest_inbox(self.con, plan_inbox(self.con, self.folder),
+                                run_id=f"test-{run_date}")
         if not allow_quarantine:
             assert all(o.rows_quarantined == 0 for o in outcomes), outcomes
         self.con.execute("DELETE FROM core.agent_decisions")

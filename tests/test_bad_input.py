@@ -20,7 +20,7 @@ EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8"),
 
 @pytest.fixture(scope="module")
 def corpus_con():
-    from transforms import warehouse
+    from transforms.warehouse import database as warehouse
 
     con = warehouse.connect(":memory:")
     warehouse.create_warehouse(con)

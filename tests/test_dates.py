@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from transforms.dates import add_days, add_months, add_years, age_in_years
+from transforms.rules.dates import add_days, add_months, add_years, age_in_years
 
 
 @pytest.mark.parametrize(("start", "months", "expected"), [

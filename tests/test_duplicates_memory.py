@@ -10,8 +10,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms import core, linkage
-from transforms.warehouse import read_sql
+from transforms.core import build as core
+from transforms.identity import linkage
+from transforms.warehouse.database import read_sql
 
 DUPLICATE = "agdref:9999999999"
 

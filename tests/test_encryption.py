@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
-from transforms import warehouse
-from transforms.publish import publish_worklists
+from transforms.publish.night import publish_worklists
+from transforms.warehouse import database as warehouse
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from schemas import codes
 from schemas import exports as contract
 from tests.conftest import SAMPLE_AS_OF
-from transforms import export
+from transforms.publish import export
 
 RUN = date(2026, 11, 16)
 

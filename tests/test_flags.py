@@ -9,7 +9,7 @@ import polars as pl
 from schemas.codes import MEASURES, REJECTED
 from tests.builders import row
 from tests.scenarios import RUN, Inbox
-from transforms.flags import HISTORY_SCHEMA, first_seen_dates, flag_id, next_history
+from transforms.rules.flags import HISTORY_SCHEMA, first_seen_dates, flag_id, next_history
 
 NEXT = date(2026, 11, 17)
 
@@ -96,7 +96,7 @@ def test_a_run_reads_only_the_history_it_needs_and_decides_as_with_all_of_it(con
     statuses and first-seen dates as from the whole history, later runs included."""
     import random
 
-    from transforms.warehouse import insert_frame, read_sql
+    from transforms.warehouse.database import insert_frame, read_sql
 
     rng, flags = random.Random(7), [f"f{i}" for i in range(60)]
     nights = [date(2026, 10, 1 + i) for i in range(12)]

@@ -17,8 +17,8 @@ from data.synthetic import population
 from data.synthetic.generate import REALISM, SCALES, generate_dataset, read_manifest
 from data.synthetic.population import SITUATIONS, SUSPENSION_BASES
 from tests.conftest import SAMPLE_DIR
-from transforms.inbox import list_inbox
-from transforms.ingest import read_source_file
+from transforms.ingest.inbox import list_inbox
+from transforms.ingest.load import read_source_file
 
 
 def _digests(folder: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF
-from transforms import core
+from transforms.core import build as core
 
 CANDIDATES = "SELECT * FROM core.identity_candidates ORDER BY ALL"
 

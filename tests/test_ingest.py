@@ -10,8 +10,9 @@ import shutil
 from schemas.sources import SOURCE_MODELS
 from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
-from transforms import ingest, warehouse
-from transforms.inbox import LineBreakAfterContent, list_inbox, scan_file
+from transforms.ingest import load as ingest
+from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, scan_file
+from transforms.warehouse import database as warehouse
 
 TELE = "TELEMOFPRA_13_20261109.csv"
 
@@ -159,7 +160,7 @@ def test_header_only_is_read_in_blocks_as_on_the_whole_file():
 def test_inbox_files_are_hashed_and_sized_up_in_one_read(tmp_path, monkeypatch):
     write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [])
     write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
-    monkeypatch.setattr("transforms.inbox.BLOCK_BYTES", 7)  # many blocks a file
+    monkeypatch.setattr("transforms.ingest.inbox.BLOCK_BYTES", 7)  # many blocks a file
     found = {f.file_name: f for f in list_inbox(tmp_path)}
     assert not found["GENESIS_E01301_20261101.csv"].has_data_rows
     assert found[TELE].has_data_rows

@@ -9,8 +9,8 @@ import shutil
 from datetime import date
 
 from tests.builders import row, write_file
-from transforms.core import identity_records
-from transforms.freshness import record_source_freshness
+from transforms.core.build import identity_records
+from transforms.ingest.freshness import record_source_freshness
 
 X = row("genesis", NUM_ECROU="000101", NOM="BENALI")
 Y = row("genesis", NUM_ECROU="000202", NOM="HADDAD", PRENOMS="OMAR")

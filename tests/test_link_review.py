@@ -15,9 +15,9 @@ from schemas.codes import REJECTED
 from tests.builders import write_file
 from tests.conftest import ingest
 from tests.scenarios import PERSON, Inbox
-from transforms import warehouse
-from transforms.publish import publish_worklists
-from transforms.review import InvalidDecision, record_decision
+from transforms.identity.review import InvalidDecision, record_decision
+from transforms.publish.night import publish_worklists
+from transforms.warehouse import database as warehouse
 
 FINAL_LIST = date(2026, 10, 9)
 RECORD = "telemofpra:OF20250000001"

@@ -1,4 +1,4 @@
-"""Probabilistic identity linkage (transforms/linkage.py, core_person_links.sql): known
+"""Probabilistic identity linkage (transforms/identity/linkage.py, core_person_links.sql): known
 truth on the committed sample, and the outcomes a record can have."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from data.synthetic.truth import linkage_metrics
 from schemas.codes import REJECTED
 from tests.conftest import SAMPLE_DIR
 from tests.scenarios import GIVEN, PERSON, SECOND, SURNAMES, Inbox
-from transforms import core, linkage
-from transforms.review import record_decision
+from transforms.core import build as core
+from transforms.identity import linkage
+from transforms.identity.review import record_decision
 
 FINAL_LIST = date(2026, 10, 9)
 RECORD = "telemofpra:OF20250000001"

@@ -9,7 +9,7 @@ import duckdb
 from tests.builders import row, write_file
 from tests.conftest import ingest
 from tests.scenarios import RUN, Inbox
-from transforms.publish import publish_worklists
+from transforms.publish.night import publish_worklists
 
 FINAL_LIST = date(2026, 10, 9)  # knowledge date of the builders' rejection
 SECOND = {"NUM_AGDREF": "0987654321", "NOM": "KEITA", "PRENOMS": "SEKOU",

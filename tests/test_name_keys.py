@@ -1,4 +1,4 @@
-"""Name skeletons for matching transliterated names (transforms/sql/core_name_keys.sql),
+"""Name skeletons for matching transliterated names (transforms/identity/core_name_keys.sql),
 and what they change: a record given an AGDREF number is linked although its names are
 spelled otherwise, never a namesake of another nationality or birth year."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from schemas.codes import REJECTED
 from tests.scenarios import PERSON, Inbox
-from transforms.warehouse import read_sql
+from transforms.warehouse.database import read_sql
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ import duckdb
 import pytest
 
 from tests.conftest import SAMPLE_DIR
-from transforms import publication
-from transforms.warehouse import SPILL_FOLDER
+from transforms.publish import publication
+from transforms.warehouse.database import SPILL_FOLDER
 
 NIGHT_1, NIGHT_2 = "2026-11-16", "2026-11-17"
 LISTS = ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures", "exclusions")
@@ -228,7 +228,7 @@ def test_only_disk_and_lock_errors_are_retried():
     from prefect.states import Completed, Failed
 
     from flows.pipeline import RETRY, transient
-    from transforms.ingest import UnreadableFile
+    from transforms.ingest.load import UnreadableFile
 
     assert RETRY["retries"] >= 1
     assert transient(None, None, Failed(data=OSError("No space left on device")))

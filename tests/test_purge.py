@@ -9,9 +9,9 @@ from datetime import date
 import duckdb
 
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
-from transforms import warehouse
-from transforms.publish import publish_worklists
-from transforms.purge import purge
+from transforms.publish.night import publish_worklists
+from transforms.warehouse import database as warehouse
+from transforms.warehouse.purge import purge
 
 LISTS = ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures", "exclusions")
 

@@ -37,7 +37,7 @@ def marker_codes() -> set[str]:
 
 
 def sources(folder: str, pattern: str) -> str:
-    return "\n".join(p.read_text("utf-8") for p in sorted((PROJECT_ROOT / folder).glob(pattern)))
+    return "\n".join(p.read_text("utf-8") for p in sorted((PROJECT_ROOT / folder).rglob(pattern)))
 
 
 def mentions(text: str, rule_id: str) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from schemas.codes import RELEASES
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
-from transforms.review import record_decision
+from transforms.identity.review import record_decision
 
 LIST = date(2026, 11, 12)
 KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",

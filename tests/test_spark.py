@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF
-from transforms import core, linkage
+from transforms.core import build as core
+from transforms.identity import linkage
 
 pytestmark = pytest.mark.spark
 

@@ -12,7 +12,7 @@ import polars as pl
 from schemas import codes
 from schemas import exports as contract
 from tests.conftest import SAMPLE_AS_OF, desktop_tool
-from transforms import export
+from transforms.publish import export
 
 # CSV import options of LibreOffice: separator ';' (59), quote '"' (34), UTF-8 (76),
 # from line 1, default column types, French (1036), quoted text as text, detect dates.
@@ -78,7 +78,7 @@ def test_xlsx_copy_keeps_leading_zeros_and_dates(sample_warehouse, tmp_path):
 
 
 def test_calc_opens_the_xlsx_copy_and_reads_every_cell(sample_warehouse, tmp_path):
-    """The workbook's rows are rendered without xlsxwriter (transforms.workbook): the
+    """The workbook's rows are rendered without xlsxwriter (transforms.publish.workbook): the
     spreadsheet a unit opens must read every cell of every list as written."""
     soffice = desktop_tool("soffice")
     lists = export.load_lists(sample_warehouse)

@@ -11,7 +11,7 @@ import fastexcel
 import polars as pl
 
 from schemas import exports as contract
-from transforms import workbook
+from transforms.publish import workbook
 
 RUN_DATE = date(2026, 11, 17)
 

@@ -20,8 +20,8 @@ from schemas.codes import WORKLISTS
 from schemas.published import Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
-from transforms.publish import decide, decide_for, publish_worklists
-from transforms.worklists import Facts, load_facts
+from transforms.publish.night import decide, decide_for, publish_worklists
+from transforms.rules.worklists import Facts, load_facts
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
 
@@ -55,7 +55,7 @@ def test_sample_against_ground_truth(sample_warehouse):
 
 @pytest.mark.slow
 def test_department_scale_against_ground_truth(tmp_path):
-    from transforms import warehouse
+    from transforms.warehouse import database as warehouse
 
     as_of = date(2026, 11, 16)
     generate_dataset(tmp_path, SCALES["department"], seed=11, as_of=as_of)

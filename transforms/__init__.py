@@ -1,2 +1,4 @@
 """The computation: pure functions over frames and SQL over the warehouse. Never imports
-Prefect, never reads the environment, never calls the clock: the run date is a parameter."""
+Prefect, never reads the environment, never calls the clock: the run date is a parameter.
+One package per stage of the night (ingest, core, identity, rules, publish) over the
+warehouse package, each with its SQL: docs/architecture.md."""

@@ -37,7 +37,7 @@ from data.synthetic.population import (
 )
 from schemas.codes import DEPARTMENTS
 from schemas.sources import SOURCE_MODELS
-from transforms.countries import french_name_of
+from transforms.ingest.countries import french_name_of
 
 REALISM = {
     # identity noise on TélémOfpra and GENESIS rows, relative to the AGDREF file

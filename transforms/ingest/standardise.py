@@ -15,7 +15,7 @@ from anyascii import anyascii
 
 from schemas.checks import AGDREF_NUMBER_PATTERN, DATE_FORMAT
 from schemas.staging import STAGED_MODELS
-from transforms.countries import country_code
+from transforms.ingest.countries import country_code
 
 
 def parse_date(column: str) -> pl.Expr:

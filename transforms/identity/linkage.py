@@ -7,7 +7,7 @@ file's asylum attestation, each compared on levels suited to transliterated
 names (exact with term-frequency adjustment, same skeleton, Jaro-Winkler, surname and
 given name swapped).
 Its parameters were estimated without labels (`train_model`) and are read from the
-versioned model file in `transforms/models/`, the prior scaled each night to the
+versioned model file in `transforms/identity/models/`, the prior scaled each night to the
 number of AGDREF files (`prior_for`); the thresholds beside it were chosen on the
 generator's labelled data (benchmarks/linkage_synthetic.py).
 

@@ -22,17 +22,9 @@ from schemas.published import (
     UnexecutedMeasure,
     UpcomingRelease,
 )
-from transforms.core import Stage, build_core, untimed
-from transforms.flags import HISTORY_SCHEMA, first_seen_dates, next_history
-from transforms.warehouse import (
-    comment_undescribed_columns,
-    insert_frame,
-    model_frame,
-    read_sql,
-    rows_frame,
-    transaction,
-)
-from transforms.worklists import (
+from transforms.core.build import Stage, build_core, untimed
+from transforms.rules.flags import HISTORY_SCHEMA, first_seen_dates, next_history
+from transforms.rules.worklists import (
     STALE_PRISON_LIST_DAYS,
     Departments,
     Facts,
@@ -44,6 +36,14 @@ from transforms.worklists import (
     rejected_without_oqtf,
     unexecuted_measures,
     upcoming_releases,
+)
+from transforms.warehouse.database import (
+    comment_undescribed_columns,
+    insert_frame,
+    model_frame,
+    read_sql,
+    rows_frame,
+    transaction,
 )
 
 LIST_MODELS = {

@@ -18,9 +18,9 @@ import polars as pl
 from schemas import codes
 from schemas import exports as contract
 from schemas.published import ExportRecord
-from transforms.inbox import checksum
-from transforms.warehouse import insert_frame, model_frame
-from transforms.workbook import write_xlsx
+from transforms.ingest.inbox import checksum
+from transforms.publish.workbook import write_xlsx
+from transforms.warehouse.database import insert_frame, model_frame
 
 README_ENCODING = "utf-8-sig"
 

@@ -18,8 +18,9 @@ from importlib.metadata import version
 import duckdb
 import polars as pl
 
-from transforms import linkage, warehouse
-from transforms.warehouse import read_sql
+from transforms.identity import linkage
+from transforms.warehouse import database as warehouse
+from transforms.warehouse.database import read_sql
 
 CORE_STEPS = (
     "core_latest_files.sql",
@@ -65,7 +66,7 @@ def untimed(name: str) -> AbstractContextManager[dict]:
 def build_core(con: duckdb.DuckDBPyConnection, run_date: date,
                model: dict | None = None, thresholds: linkage.Thresholds | None = None,
                stage: Stage = untimed, spark=None) -> None:
-    """`model` and `thresholds` default to the versioned files in transforms/models/;
+    """`model` and `thresholds` default to the versioned files in transforms/identity/models/;
     with `spark` (a SparkSession), Splink scores on Spark."""
     with stage("core-sql") as counts:
         records = identity_records(con, run_date)

@@ -1,7 +1,7 @@
 """Agents' decisions on identity links (audit.link_decisions): a confirmed pair links the
 record to the AGDREF file (or merges two files), a rejected pair can no longer link (or
 merge); every later run honours the latest decision on each pair
-(transforms/sql/core_person_links.sql)."""
+(transforms/identity/core_person_links.sql)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import duckdb
 
 from schemas import codes
 from schemas.published import LinkDecision
-from transforms.warehouse import insert_frame, model_frame
+from transforms.warehouse.database import insert_frame, model_frame
 
 AGENT_LOGIN = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 

@@ -1,4 +1,4 @@
-"""The XLSX copy of a list (transforms.export): xlsxwriter writes the workbook, polars
+"""The XLSX copy of a list (transforms.publish.export): xlsxwriter writes the workbook, polars
 renders its rows.
 
 xlsxwriter writes one cell at a time in Python, about 20 µs a cell; nationally the lists

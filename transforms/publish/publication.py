@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from transforms.export import publish_tree
-from transforms.warehouse import (
+from transforms.publish.export import publish_tree
+from transforms.warehouse.database import (
     SPILL_FOLDER,
     clear_stale_spill,
     connect,

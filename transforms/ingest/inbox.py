@@ -29,7 +29,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from schemas.codes import AGDREF_TABLES, DEPARTMENTS
+import duckdb
+
+from schemas.codes import AGDREF_TABLES, DELIVERED_STATUSES, DEPARTMENTS
 
 _DEPT = r"(?P<unit>\d{2,3}|2A|2B)"
 _DATE = r"(?P<date>\d{8})"
@@ -236,3 +238,44 @@ def _is_later_delivery(f: InboxFile, known: KnownContent) -> bool:
     """Bytes whose rows are staged, delivered again under a later date than ever before."""
     return (known.holder is not None and f.extraction_date is not None
             and known.latest_date is not None and f.extraction_date > known.latest_date)
+
+
+def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent]:
+    """Identity (kind, unit, checksum) → what is known of every content registered so
+    far: its file names, the loaded file holding its staged rows, the latest date it was
+    delivered under; header-only files are registered under their name too (see
+    the module docstring)."""
+    rows = con.execute(
+        "SELECT file_kind, unit, sha256, file_name, rows_read, status, extraction_date "
+        "FROM audit.files ORDER BY file_name, status"
+    ).fetchall()
+    names: dict[tuple, set[str]] = {}
+    holders: dict[tuple, str] = {}
+    latest: dict[tuple, date] = {}
+    for kind, unit, sha, name, rows_read, status, day in rows:
+        header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
+        identity = (kind, unit, f"{sha}:{name}" if header_only else sha)
+        names.setdefault(identity, set()).add(name)
+        if status == "LOADED":
+            holders.setdefault(identity, name)
+        if status in DELIVERED_STATUSES and day is not None:
+            latest[identity] = max(day, latest.get(identity, day))
+    return {identity: KnownContent(frozenset(found), holders.get(identity),
+                                   latest.get(identity))
+            for identity, found in names.items()}
+
+
+def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
+    """Key (kind, unit, extraction date) → file name of every current delivery (loaded,
+    or unchanged: a correction of either supersedes it)."""
+    rows = con.execute(
+        "SELECT file_kind, unit, extraction_date, file_name FROM audit.files "
+        "WHERE status IN ? ORDER BY file_name", [list(DELIVERED_STATUSES)]
+    ).fetchall()
+    return {(kind, unit, day): name for kind, unit, day, name in rows}
+
+
+def plan_inbox(con: duckdb.DuckDBPyConnection, inbox: Path) -> list[PlannedFile]:
+    """The ingest plan of a night: each file of the inbox, read once, planned against what
+    the warehouse has registered (one PlannedFile per file)."""
+    return plan_files(list_inbox(inbox), registered_files(con), loaded_file_keys(con))

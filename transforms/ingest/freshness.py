@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 
 from schemas.codes import SYSTEMS
-from transforms.warehouse import read_sql, transaction
+from transforms.warehouse.database import read_sql, transaction
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from pandera.errors import SchemaError, SchemaErrors
 from schemas.checks import DATE_FORMAT
 from schemas.published import FileRecord
 from schemas.sources import NOT_AFTER_EXTRACTION, OPTIONAL_COLUMNS, SOURCE_MODELS
-from transforms import warehouse
-from transforms.inbox import InboxFile, PlannedFile
-from transforms.standardise import check_staged, standardise_rows
+from transforms.ingest.inbox import InboxFile, PlannedFile
+from transforms.ingest.standardise import check_staged, standardise_rows
+from transforms.warehouse import database as warehouse
 
 LINEAGE_COLUMNS = ("file_name", "line_number")
 # Fields on the line minus fields in the header (0 for a well-formed line).

@@ -1,5 +1,6 @@
 """The DuckDB warehouse: tables built from the Pandera contracts, frames written through
-Arrow, and the audit queries the ingest step needs."""
+Arrow, and the audit writes the ingest step needs (what it has registered is read where the
+inbox is planned, transforms.ingest.inbox)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import date
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from itertools import accumulate, chain, count
 from pathlib import Path
 
@@ -24,7 +25,6 @@ from schemas.codes import DELIVERED_STATUSES
 from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
 from schemas.sources import SOURCE_MODELS
 from schemas.staging import STAGED_MODELS, STAGING_TABLES
-from transforms.inbox import KnownContent
 
 _DUCKDB_TYPES = {
     pl.String: "VARCHAR",
@@ -43,8 +43,25 @@ RAW_LINEAGE = {
 }
 
 
+@cache
+def _sql_files() -> dict[str, Traversable]:
+    """Each stage keeps its SQL in its own folder (transforms/<stage>/), one file per table
+    it builds: a file is found by its name, which no other stage's file may take."""
+    found: dict[str, Traversable] = {}
+    folders = [resources.files("transforms")]
+    while folders:
+        for entry in folders.pop().iterdir():
+            if entry.is_dir():
+                folders.append(entry)
+            elif entry.name.endswith(".sql"):
+                if entry.name in found:
+                    raise ValueError(f"two SQL files are named {entry.name}")
+                found[entry.name] = entry
+    return found
+
+
 def read_sql(name: str) -> str:
-    return resources.files("transforms").joinpath("sql", name).read_text(encoding="utf-8")
+    return _sql_files()[name].read_text(encoding="utf-8")
 
 
 class EncryptionUnavailable(RuntimeError):
@@ -319,41 +336,6 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
         con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _incoming")  # noqa: S608
     finally:
         con.unregister("_incoming")
-
-
-def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent]:
-    """Identity (kind, unit, checksum) → what is known of every content registered so
-    far: its file names, the loaded file holding its staged rows, the latest date it was
-    delivered under; header-only files are registered under their name too (see
-    transforms.inbox)."""
-    rows = con.execute(
-        "SELECT file_kind, unit, sha256, file_name, rows_read, status, extraction_date "
-        "FROM audit.files ORDER BY file_name, status"
-    ).fetchall()
-    names: dict[tuple, set[str]] = {}
-    holders: dict[tuple, str] = {}
-    latest: dict[tuple, date] = {}
-    for kind, unit, sha, name, rows_read, status, day in rows:
-        header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
-        identity = (kind, unit, f"{sha}:{name}" if header_only else sha)
-        names.setdefault(identity, set()).add(name)
-        if status == "LOADED":
-            holders.setdefault(identity, name)
-        if status in DELIVERED_STATUSES and day is not None:
-            latest[identity] = max(day, latest.get(identity, day))
-    return {identity: KnownContent(frozenset(found), holders.get(identity),
-                                   latest.get(identity))
-            for identity, found in names.items()}
-
-
-def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
-    """Key (kind, unit, extraction date) → file name of every current delivery (loaded,
-    or unchanged: a correction of either supersedes it)."""
-    rows = con.execute(
-        "SELECT file_kind, unit, extraction_date, file_name FROM audit.files "
-        "WHERE status IN ? ORDER BY file_name", [list(DELIVERED_STATUSES)]
-    ).fetchall()
-    return {(kind, unit, day): name for kind, unit, day, name in rows}
 
 
 def supersede_file(

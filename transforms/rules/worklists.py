@@ -21,12 +21,12 @@ from datetime import date
 import duckdb
 
 from schemas import codes
-from transforms import measures as mx
-from transforms import rights
-from transforms.dates import add_days, add_months
-from transforms.flags import flag_id
-from transforms.rights import Finding, Record
-from transforms.warehouse import read_sql
+from transforms.rules import measures as mx
+from transforms.rules import rights
+from transforms.rules.dates import add_days, add_months
+from transforms.rules.flags import flag_id
+from transforms.rules.rights import Finding, Record
+from transforms.warehouse.database import read_sql
 
 OQTF_DEADLINE_DAYS = 15
 SHORT_SENTENCE_DAYS = 731  # two years, leap day included (PRI-03)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from schemas import codes
-from transforms.dates import add_days, add_months, add_years
+from transforms.rules.dates import add_days, add_months, add_years
 
 Record = Mapping[str, object]
 

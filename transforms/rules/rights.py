@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from schemas import codes
-from transforms.dates import add_days, add_months, add_years, is_minor, latest_possible_birth
+from transforms.rules.dates import add_days, add_months, add_years, is_minor, latest_possible_birth
 
 Record = Mapping[str, object]
 

@@ -1,0 +1,4 @@
+"""Stage 3 of the night, identity: who is who across the three systems. Name keys and
+identity candidates (SQL over `core` and `staging`), Splink's scores with the versioned
+model in models/ (linkage), `core.person_links` and `core.link_review`, and the agents'
+identity decisions (review)."""
