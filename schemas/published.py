@@ -347,6 +347,9 @@ class QuarantineRow(PublishedModel):
     value: str = pa.Field(nullable=True, description="offending value (personal data: "
                                                      "same access rules as raw)")
     run_id: str
+    names: STRING_LIST = pa.Field(nullable=True, description=(
+        "whom the row names (DQ-01), kept after a purge: agdref:<NUM_AGDREF>, "
+        "telemofpra:<NUM_OFPRA>, genesis:<CODE_ETABLISSEMENT>:<NUM_ECROU>, measure:<ID_MESURE>"))
 
 
 class ExportRecord(PublishedModel):

@@ -73,15 +73,16 @@ def test_each_department_sees_its_rows_and_no_row_is_lost(sample_warehouse, tmp_
     for department in departments:
         records += export.write_department(lists, department, tmp_path / department,
                                            SAMPLE_AS_OF)
-    for worklist in codes.WORKLISTS:
+    for worklist in codes.EXPORTED_TABLES:
+        key = "alert_id" if worklist == codes.LEGAL_ALERTS else "flag_id"
         exported = []
         for department in departments:
             name = contract.FILE_NAME.format(worklist=worklist, day=SAMPLE_AS_OF)
             frame = read_export(tmp_path / department / name)
             assert frame.columns == contract.headers(worklist)
             assert set(frame["Département"].to_list()) <= {department}
-            exported += frame["Identifiant signalement"].to_list()
-        assert sorted(exported) == sorted(lists[worklist]["flag_id"].to_list())
+            exported += frame[contract.COLUMNS[worklist][key][0]].to_list()
+        assert sorted(exported) == sorted(lists[worklist][key].to_list())
         assert len(exported) > 0
     readme = (tmp_path / departments[0] / "README.txt").read_text(encoding="utf-8-sig")
     for code in [*contract.MARKERS_FR, *contract.REASONS_FR]:
@@ -122,4 +123,6 @@ def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     # the same files, byte for byte (each record carries its file's checksum)
     threads = write(list_writers(len(departments)), tmp_path / "threads")
     assert threads == write(ThreadPoolExecutor(max_workers=1), tmp_path / "one")
-    assert {r["department"] for r in threads} == set(departments) and len(threads) == 12
+    # per department: three lists and the legal alerts, each as CSV and XLSX
+    assert {r["department"] for r in threads} == set(departments)
+    assert len(threads) == 2 * 4 * len(departments)

@@ -24,7 +24,7 @@ from schemas.checks import DATE_FORMAT
 from schemas.published import FileRecord
 from schemas.sources import NOT_AFTER_EXTRACTION, OPTIONAL_COLUMNS, SOURCE_MODELS
 from transforms.ingest.inbox import InboxFile, PlannedFile
-from transforms.ingest.standardise import check_staged, standardise_rows
+from transforms.ingest.standardise import check_staged, named_by_rows, standardise_rows
 from transforms.warehouse import database as warehouse
 
 LINEAGE_COLUMNS = ("file_name", "line_number")
@@ -432,8 +432,10 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
             FIELDS_COLUMN).with_columns(pl.col("file_name").replace_strict(shas)
                                         .alias("file_sha256")))
         warehouse.insert_frame(con, warehouse.staging_table(kind), staged)
-        warehouse.insert_frame(
-            con, "audit.quarantine", quarantine.with_columns(pl.lit(run_id).alias("run_id")))
+        warehouse.insert_frame(con, "audit.quarantine", quarantine.with_columns(
+            pl.lit(run_id).alias("run_id")).join(named_by_rows(kind, rows.join(
+                quarantine.select(LINEAGE_COLUMNS).unique(), on=LINEAGE_COLUMNS), units),
+                on=LINEAGE_COLUMNS, how="left"))
         _insert_file_records(con, done, run_id)
     return [outcome for _, outcome in done]
 

@@ -261,3 +261,31 @@ def standardise_rows(
 
 def check_staged(kind: str, staged: pl.DataFrame) -> pl.DataFrame:
     return STAGED_MODELS[kind].validate(staged)
+
+
+def _prefixed(prefix: str, value: pl.Expr) -> pl.Expr:
+    return pl.when(value.is_not_null()).then(pl.lit(prefix) + value)
+
+
+# Whom a row of each kind names, in the house keys of core.quarantined_references.
+def _names(kind: str, unit: PerFile) -> list[pl.Expr]:
+    number = _prefixed("agdref:", agdref_number("NUM_AGDREF"))
+    measure = _prefixed("measure:", pl.col("ID_MESURE"))
+    return {
+        "telemofpra": [number, _prefixed("telemofpra:", pl.col("NUM_OFPRA"))],
+        "genesis": [number, _prefixed("genesis:", per_file(unit, pl.String) + ":"
+                                      + pl.col("NUM_ECROU"))],
+        "agdref_personnes": [number], "agdref_titres": [number],
+        "agdref_mesures": [number, measure], "agdref_evenements": [measure],
+    }[kind]
+
+
+def named_by_rows(kind: str, rows: pl.DataFrame, unit: PerFile) -> pl.DataFrame:
+    """RULES.md DQ-01: whom each row names, read from its text as delivered (a
+    well-formed AGDREF number, an OFPRA number, a committal number of its establishment,
+    a measure id), for the rows that are quarantined: kept with them in audit.quarantine
+    so that the person waits for the corrected file even once the raw rows are purged."""
+    return rows.select(
+        "file_name", "line_number",
+        pl.concat_list(_names(kind, unit)).list.drop_nulls().list.unique(maintain_order=True)
+        .alias("names"))
