@@ -32,7 +32,7 @@ from transforms.ingest.inbox import PlannedFile
 from transforms.ingest.load import FileOutcome, ingest_inbox, quarantine_lines
 from transforms.publish import export, publication
 from transforms.publish.night import Decided, publish_worklists
-from transforms.rules.worklists import Departments
+from transforms.rules.facts import Departments
 from transforms.warehouse import database as warehouse
 from transforms.warehouse.database import insert_frame, model_frame
 

@@ -1,6 +1,6 @@
 """The rules of the departments in processes forked from the run, and in the run's own.
 
-The facts are read once, in the run's process (transforms.rules.worklists.load_facts); a
+The facts are read once, in the run's process (transforms.rules.facts.load_facts); a
 process forked afterwards finds them in its memory as they are, without copying nor
 pickling them (the pages stay shared until written), decides the departments it is
 sent and returns their rows. Each candidate is decided alone over the shared facts, so
@@ -19,7 +19,7 @@ from multiprocessing import get_context
 
 from flows.settings import usable_cores
 from transforms.publish.night import Decided
-from transforms.rules.worklists import Departments
+from transforms.rules.facts import Departments
 
 # Below this many departments the rules run in the run's process: forking costs more
 # than it saves (a department's run must stay within 30 s).

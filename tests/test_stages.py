@@ -10,7 +10,7 @@ import sys
 
 from flows.settings import usable_cores
 from flows.stages import StageClock, private_bytes
-from transforms.rules.worklists import collection_paused
+from transforms.rules.facts import collection_paused
 
 HELD = 200 * 2**20
 

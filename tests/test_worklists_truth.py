@@ -21,7 +21,7 @@ from schemas.published import Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
 from transforms.publish.night import decide, decide_for, publish_worklists
-from transforms.rules.worklists import Facts, load_facts
+from transforms.rules.facts import Facts, load_facts
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
 

@@ -3,7 +3,7 @@
 -- a claim, a committal number of its establishment, a measure id: audit.quarantine.names,
 -- read from the row as delivered when it was quarantined, and kept by a purge). Reads
 -- audit.quarantine, audit.files, latest_files (core_latest_files.sql); the rules decide
--- whether a row is recent enough to matter (transforms/rules/worklists.py).
+-- whether a row is recent enough to matter (transforms/rules/verdicts.py, dq_01_quarantined).
 CREATE OR REPLACE TABLE core.quarantined_references AS
 WITH lines AS (
     SELECT q.file_name, q.line_number, f.system, f.file_kind, f.unit, f.extraction_date,

@@ -169,7 +169,7 @@ SELECT record_key, system,
 FROM decided
 UNION ALL
 -- A merge made by the model alone (AGDREF_DUPLICATE) is not enough to act on one file's
--- measure for the other file's holder (Facts.firmly_tied, worklists.py); an agent's
+-- measure for the other file's holder (Facts.firmly_tied, rules/facts.py); an agent's
 -- confirmation is (AGDREF_DUPLICATE_CONFIRMED).
 SELECT 'agdref:' || p.num_agdref, 'agdref', p.person_key, d.match_probability, 'LINKED',
        CASE WHEN d.num_agdref IS NULL THEN 'AGDREF_FILE'

@@ -23,20 +23,19 @@ from schemas.published import (
     UpcomingRelease,
 )
 from transforms.core.build import Stage, build_core, untimed
-from transforms.rules.flags import HISTORY_SCHEMA, first_seen_dates, next_history
-from transforms.rules.worklists import (
-    STALE_PRISON_LIST_DAYS,
+from transforms.rules.alerts import legal_alerts
+from transforms.rules.facts import (
     Departments,
     Facts,
-    asylum_outcomes,
     collection_paused,
     department_order,
-    legal_alerts,
     load_facts,
-    rejected_without_oqtf,
-    unexecuted_measures,
-    upcoming_releases,
 )
+from transforms.rules.flags import HISTORY_SCHEMA, first_seen_dates, next_history
+from transforms.rules.outcomes import asylum_outcomes
+from transforms.rules.rejected import rejected_without_oqtf
+from transforms.rules.releases import STALE_PRISON_LIST_DAYS, upcoming_releases
+from transforms.rules.unexecuted import unexecuted_measures
 from transforms.warehouse.database import (
     comment_undescribed_columns,
     insert_frame,

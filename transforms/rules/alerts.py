@@ -1,0 +1,91 @@
+"""Legal alerts (RULES.md PRI-07, CONTRACTS §2 worklists.legal_alerts): consular pass
+requests made when the rules forbade the contact."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas import codes
+from transforms.rules import rights
+from transforms.rules.facts import Facts
+from transforms.rules.flags import flag_id
+from transforms.rules.rights import Finding, Record
+from transforms.rules.verdicts import candidate_files, rule_list, unique_rows
+
+
+def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
+                                      ) -> Finding | None:
+    """PRI-07: on `day` the person was protected (RTR-10), held a valid asylum
+    attestation, or may still have awaited an OFPRA or CNDA decision: the claims known on
+    that day (registered, listed or introduced by then) are assessed as of that day; a
+    right to remain not ended, a reopenable closure, a grant (later grants included: the
+    claim was pending then) or an early end still open to the CNDA all forbid the contact."""
+    files = candidate_files(facts, [f"agdref:{measure['num_agdref']}"])
+    for number in files:
+        attestation = rights.rtr_01_asylum_attestation(facts.titles.get(number, ()), day)
+        if attestation:
+            return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *attestation.rule_ids),
+                           attestation.source_rows)
+    known = [d for d in (decision_on(d, day) for d in
+                         facts.decisions_by_person.get(measure["person_key"], ())) if d]
+    rtr = rights.assess_claims(known, day)
+    if rtr is None:
+        return None
+    if rtr.effect != rights.ENDED or "NO_CONSULAR_CONTACT" in rtr.markers:
+        return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *rtr.rule_ids),
+                       rtr.source_rows)
+    return None
+
+
+def decision_on(decision: Record, day: date) -> Record | None:
+    """A decision as it stood on `day` (what was true then, every list read as if known
+    that day): none when its claim was neither introduced nor listed by then; a claim
+    decided after `day` still awaited its decision then (read as a registered request,
+    RTR-08: not ended); a notification or a proof of finality counts from its date."""
+    started = [x for x in (decision["claim_date"], decision["first_list_date"]) if x]
+    if not started or min(started) > day:
+        return None
+    taken = decision["decision_date"]
+    if taken is not None and taken > day:
+        return {**decision, "outcome": None, "decision_date": None, "decision_basis": None,
+                "cnda_mode": None, "notification_date": None, "final_date": None,
+                "claim_date": decision["claim_date"] or min(started), "first_list_date": day,
+                "first_notified_list_date": None, "first_final_list_date": None}
+
+    def until_day(value: date | None) -> date | None:
+        return value if value is not None and value <= day else None
+
+    notified, final = until_day(decision["notification_date"]), until_day(decision["final_date"])
+    return {**decision, "notification_date": notified, "final_date": final,
+            "first_list_date": day, "first_notified_list_date": day if notified else None,
+            "first_final_list_date": day if final else None}
+
+
+def legal_alerts(facts: Facts, run_date: date) -> list[dict]:
+    """One alert per consular pass request (`DEMANDE_LAISSEZ_PASSER`) made when PRI-07
+    forbade it, with an id stable across runs (first_seen_date is set when published)."""
+    measures = {m["measure_id"]: m for m in facts.measures}
+    alerts: dict[str, dict] = {}
+    for event in facts.consular_requests:
+        m = measures.get(event["measure_id"])
+        if m is None or event["event_date"] > run_date:
+            continue
+        found = pri_07_consular_contact_forbidden(facts, m, event["event_date"])
+        if found is None:
+            continue
+        alert = flag_id(codes.LEGAL_ALERTS, found.code, m["measure_id"],
+                        event["event_date"].isoformat())
+        if alert in alerts:
+            alerts[alert]["source_rows"] = unique_rows([*alerts[alert]["source_rows"],
+                                                       event["source_row"]])
+            continue
+        linked = m["num_agdref"] in facts.persons
+        alerts[alert] = {
+            "alert_id": alert, "department": m["department"], "person_key": m["person_key"],
+            "num_agdref": m["num_agdref"] if linked else None, "measure_id": m["measure_id"],
+            "reason_code": found.code, "event_date": event["event_date"],
+            "rule_ids": rule_list(found.rule_ids),
+            "source_rows": unique_rows([event["source_row"], m["source_row"],
+                                       *found.source_rows]),
+        }
+    return [alerts[a] for a in sorted(alerts)]

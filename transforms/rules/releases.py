@@ -1,0 +1,205 @@
+"""Foreign detainees near release (RULES.md §3, PRI rules): the list and its exclusions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas import codes
+from transforms.rules import measures as mx
+from transforms.rules import rights
+from transforms.rules.dates import add_days, add_months
+from transforms.rules.facts import Departments, Facts
+from transforms.rules.flags import flag_id
+from transforms.rules.rights import Finding, Record
+from transforms.rules.verdicts import (
+    Verdict,
+    agent_decision,
+    candidate_files,
+    dq_01_quarantined,
+    exclusion_row,
+    identity_findings,
+    marker_rules,
+    person_markers,
+    person_references,
+    rule_list,
+    screen_protections,
+    unique_rows,
+)
+
+SHORT_SENTENCE_DAYS = 731  # two years, leap day included (PRI-03)
+PLANNING_MONTHS = 3
+PRISON_ANSWER_DAYS = 7  # PRI-05
+STALE_PRISON_LIST_DAYS = 16  # PRI-01, a setting (flows/settings.py)
+
+
+def pri_03_window_start(detention: Record) -> date:
+    """PRI-03: for a total sentence of 2 years or less the window opens 3 months before
+    release; otherwise at release. An unknown sentence length is read as short: the
+    window opens earlier, which only gives the unit more time."""
+    days = detention["sentence_days"]
+    if days is None or days <= SHORT_SENTENCE_DAYS:
+        return add_months(detention["release_date"], -PLANNING_MONTHS)
+    return detention["release_date"]
+
+
+def pri_scope(detention: Record, run_date: date, horizon_days: int) -> Finding | None:
+    """PRI-02 (sentenced only) and PRI-08 (window within the horizon, its last day
+    included; release not past, a release on the run date listed)."""
+    row = (detention["source_row"],)
+    category, release = detention["penal_category"], detention["release_date"]
+    if category == "PREVENU" or (category == "MIXTE" and release is None):
+        return Finding("NOT_SENTENCED", ("PRI-02",), row)
+    if release is None:
+        return Finding("RELEASE_DATE_UNKNOWN", ("PRI-02",), row)
+    if release < run_date:
+        return Finding("RELEASE_DATE_PASSED", ("PRI-08",), row)
+    if pri_03_window_start(detention) > add_days(run_date, horizon_days):
+        return Finding("RELEASE_OUTSIDE_HORIZON", ("PRI-08",), row)
+    return None
+
+
+def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
+    """PRI-07 and §5 for a detainee: an asylum claim not finally decided (a grant is
+    found by `screen_protections`)."""
+    if rtr is None or rtr.effect in (rights.ENDED, rights.GRANTED):
+        return []
+    return [Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows)]
+
+
+def release_markers(facts: Facts, detention: Record, run_date: date, stale_days: int,
+                    flag: str) -> list[str]:
+    """PRI-01: the establishment's latest list is more than `stale_days` old; PRI-05: the
+    release is at most 7 days away and the unit has recorded no answer to the prison on
+    this flag (core.agent_decisions)."""
+    markers = []
+    if (run_date - detention["list_date"]).days > stale_days:
+        markers.append("STALE_PRISON_LIST")
+    release = detention["release_date"]
+    answered = agent_decision(facts, codes.PRISON_ANSWER, facts.person_key(
+        detention["record_key"]), run_date, flag)
+    if (release is not None and 0 <= (release - run_date).days <= PRISON_ANSWER_DAYS
+            and answered is None):
+        markers.append("PRISON_ANSWER_DUE")
+    return markers
+
+
+def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool
+                        ) -> tuple[list[Record], bool]:
+    """PRI-08: the AGDREF measures that can support removal at release (any day within
+    the horizon for a detainee without a release date), and whether they are reached
+    only through files the model merged (a namesake's, perhaps: identity to confirm, those
+    measures shown, until an agent confirms the merge; beside a firm measure they are left
+    out)."""
+    if not linked or det["release_date"] is None:
+        return [], False
+    supporting = [m for m in facts.measures_by_person.get(person_key, [])
+                  if mx.can_support_removal_at(m, det["release_date"])]
+    firm = [m for m in supporting if facts.firmly_tied(det["record_key"], m["num_agdref"])]
+    unconfirmed_only = bool(supporting) and not firm and det["itf"] == "NON"
+    return (supporting if unconfirmed_only else firm), unconfirmed_only
+
+
+def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
+                      departments: Departments = None,
+                      stale_days: int = STALE_PRISON_LIST_DAYS) -> tuple[list[dict], list[dict]]:
+    flags, exclusions = [], []
+    for det in facts.to_decide(codes.RELEASES, run_date, departments):
+        key = det["record_key"]
+        if "quarantined_rows" in det:
+            exclusions.append(held_back_exclusion(facts, det))
+            continue
+        linked = facts.is_linked(key)
+        person_key = facts.person_key(key)
+        person = facts.persons.get(person_key) if linked else None
+        # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
+        judicial_ban = det["itf"] != "NON" or any(
+            m["measure_type"] == "ITF"
+            for m in supporting_measures(facts, det, person_key, linked)[0])
+        # PRI-07: a detainee who cannot be linked is checked against every plausible
+        # file, however weak the evidence, before anyone is asked to confirm identity.
+        files = candidate_files(facts, [key], weak=not linked)
+        verdict = Verdict(codes.RELEASES)
+        # PRI-09: identity is established during detention: an unlinked detainee is
+        # listed whatever the release date (a remand prisoner too).
+        if linked:
+            verdict.add(pri_scope(det, run_date, horizon_days))
+        identity = identity_findings(facts, files, [key], run_date)
+        # PRI-10: a judicial ITF binds whatever the nationality.
+        eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in identity)
+        verdict.findings += [f for f in identity if not (eu_with_ban and f.code == "EU_CITIZEN")]
+        verdict.findings += screen_protections(facts, files, run_date)
+        for number in files:
+            verdict.findings += rtr_findings(facts.rtr(number, run_date))
+        candidate = flag_id(codes.RELEASES, key)
+        num_agdref = person_key if linked else None
+        context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
+        verdict.add(dq_01_quarantined(facts, person_references([key], files), context))
+        excluded = exclusion_row(codes.RELEASES, candidate, person_key, num_agdref,
+                                 det["department"], None, verdict, context)
+        if excluded:
+            exclusions.append(excluded)
+            continue
+        flags.append(release_flag(facts, det, run_date, stale_days, candidate, context,
+                                  eu_with_ban))
+    return flags, exclusions
+
+
+def held_back_exclusion(facts: Facts, det: Record) -> dict:
+    """The exclusion of a committal whose latest row is quarantined (quarantined_committals)."""
+    key = det["record_key"]
+    linked = facts.is_linked(key)
+    verdict = Verdict(codes.RELEASES, [Finding("SOURCE_ROW_QUARANTINED", ("DQ-01", "PRI-01"),
+                                               det["quarantined_rows"])])
+    return exclusion_row(codes.RELEASES, flag_id(codes.RELEASES, key), facts.person_key(key),
+                         facts.person_key(key) if linked else None, det["department"], None,
+                         verdict, ())
+
+
+def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, candidate: str,
+                 context: list[str], eu_with_ban: bool) -> dict:
+    """A listed detainee: the situation (PRI-08, PRI-09, PRI-10), the measures that can
+    support removal at release, the markers."""
+    key = det["record_key"]
+    linked = facts.is_linked(key)
+    person_key = facts.person_key(key)
+    release = det["release_date"]
+    rules = ["PRI-01", "PRI-02", "PRI-05", "PRI-07", "PRI-08"]
+    window_start = pri_03_window_start(det) if release is not None else None
+    if window_start is not None and window_start < release:
+        rules.append("PRI-03")
+    measure_ids, measure_rows = [], []
+    if det["itf"] != "NON":
+        measure_ids.append(f"GENESIS-ITF:{det['establishment_code']}:{det['committal_number']}")
+        rules.append("PRI-06")
+    supporting, unconfirmed_only = supporting_measures(facts, det, person_key, linked)
+    for m in supporting:
+        measure_ids.append(m["measure_id"])
+        measure_rows.append(m["source_row"])
+        rules.append("OQ-08" if m["measure_type"] == "OQTF" else "PRI-06"
+                     if m["measure_type"] == "ITF" else "PRI-08")
+    markers = release_markers(facts, det, run_date, stale_days, candidate)
+    if linked:
+        markers += person_markers(facts.rtr(person_key, run_date))
+    if eu_with_ban:
+        situation = "ENFORCEABLE_MEASURE"
+        markers.append("EU_CITIZEN")
+        rules += ["PRI-04", "PRI-10"]
+    elif not linked or unconfirmed_only:
+        situation = "IDENTITY_TO_CONFIRM"
+        rules.append("PRI-09")
+    elif measure_ids:
+        situation = "ENFORCEABLE_MEASURE"
+        rules.append("PRI-04")
+    else:
+        situation = "MEASURE_TO_EXAMINE"
+    previous = det["previous_release_date"]
+    return {
+        "flag_id": candidate, "person_key": person_key,
+        "num_agdref": person_key if linked else None,
+        "department": det["department"], "establishment_code": det["establishment_code"],
+        "release_date": release, "window_start_date": window_start,
+        "situation": situation, "measure_ids": measure_ids,
+        "release_date_change_days": (release - previous).days if previous and release else None,
+        "markers": sorted(set(markers)), "rule_ids": rule_list(rules, marker_rules(markers)),
+        "source_rows": unique_rows([*context, *measure_rows]),
+    }

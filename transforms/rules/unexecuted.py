@@ -1,0 +1,108 @@
+"""Removal measures not executed (RULES.md §4, EX rules): the list and its exclusions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas import codes
+from transforms.rules import measures as mx
+from transforms.rules import rights
+from transforms.rules.facts import Departments, Facts
+from transforms.rules.flags import flag_id
+from transforms.rules.rights import Finding, Record
+from transforms.rules.verdicts import (
+    Verdict,
+    candidate_files,
+    dq_01_quarantined,
+    dublin_imprisoned,
+    exclusion_row,
+    identity_findings,
+    marker_rules,
+    person_markers,
+    person_references,
+    rule_list,
+    screen_protections,
+    unique_rows,
+)
+
+
+def rtr_against_measure(facts: Facts, measure: Record, run_date: date
+                        ) -> tuple[Finding | None, rights.RtrOutcome | None]:
+    """RTR-02 / EX-05: no removal while a right to remain runs, whether the claim came
+    before or after the measure (a claim not finally decided suspends execution); once
+    the right ended, execution waits for that end (RTR-02) and for an ordonnance's
+    notification (RTR-05)."""
+    rtr = facts.rtr(measure["person_key"], run_date)
+    if rtr is None or rtr.effect == rights.GRANTED:
+        return None, None
+    if rtr.effect != rights.ENDED:
+        return Finding("SUSPENDED_BY_RTR", ("RTR-02", *rtr.rule_ids), rtr.source_rows), None
+    if "EXECUTION_AFTER_NOTIFICATION" in rtr.markers:
+        return Finding("NOT_YET_ENFORCEABLE", ("RTR-05",), rtr.source_rows), rtr
+    return None, rtr
+
+
+def unexecuted_measures(facts: Facts, run_date: date, departments: Departments = None
+                        ) -> tuple[list[dict], list[dict]]:
+    flags, exclusions = [], []
+    for m in facts.to_decide(codes.MEASURES, run_date, departments):
+        person_key, number = m["person_key"], m["num_agdref"]
+        person = facts.persons.get(number)
+        files = candidate_files(facts, [f"agdref:{number}"])
+        verdict = Verdict(codes.MEASURES)
+        rows = (m["source_row"],)
+        if mx.ex_02_closed(m, run_date):
+            verdict.add(Finding("MEASURE_CLOSED", ("EX-02",), (*rows, *m["event_rows"])))
+        if person is None:
+            verdict.add(Finding("IDENTITY_CONFLICT", ("EX-03",), rows))
+        verdict.findings += identity_findings(facts, files, [], run_date)
+        for finding in screen_protections(facts, files, run_date):
+            if finding.code == "ASYLUM_PENDING":
+                finding = Finding("SUSPENDED_BY_RTR", ("EX-05", *finding.rule_ids),
+                                  finding.source_rows)
+            verdict.add(finding)
+        suspended, rtr = rtr_against_measure(facts, m, run_date)
+        verdict.add(suspended)
+        rules = ["EX-01", "EX-03"]
+        if m["measure_type"] == "TRANSFERT_DUBLIN":
+            rules.append("EX-04")
+            if mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date):
+                verdict.add(Finding("DUBLIN_DEADLINE_EXPIRED", ("EX-04",), rows))
+        ordonnance = (rtr.decision["notification_date"] if rtr and
+                      rtr.decision["cnda_mode"] == "ORDONNANCE" else None)
+        enforce = mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None, ordonnance)
+        # APPEAL_PENDING only for a pending challenge; while the challenge window (or the
+        # departure period) runs the measure is NOT_YET_ENFORCEABLE (OQ-06, OQ-07).
+        if m["appeal_status"] == "EN_COURS":
+            verdict.add(Finding("APPEAL_PENDING", ("OQ-06",), rows))
+        if enforce.enforceable_from is None or run_date < enforce.enforceable_from:
+            verdict.add(Finding("NOT_YET_ENFORCEABLE", enforce.rule_ids, rows))
+        candidate = flag_id(codes.MEASURES, m["measure_id"])
+        context = [*rows, *(p["source_row"] for p in [person] if p), *m["event_rows"]]
+        verdict.add(dq_01_quarantined(
+            facts, [f"measure:{m['measure_id']}", *person_references([], files)], context))
+        excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
+                                 m["department"], m["measure_id"], verdict, context)
+        if excluded:
+            exclusions.append(excluded)
+            continue
+        markers = []
+        coercible = mx.oq_08_is_coercible(m, run_date)
+        if m["measure_type"] == "OQTF":
+            rules.append("OQ-08")
+            if not coercible:
+                markers.append("NOT_COERCIBLE")
+        markers += person_markers(rtr)
+        flags.append({
+            "flag_id": candidate, "person_key": person_key, "num_agdref": number,
+            "department": m["department"], "measure_id": m["measure_id"],
+            "measure_type": m["measure_type"], "enforceable_from": enforce.enforceable_from,
+            "days_since_enforceable": (run_date - enforce.enforceable_from).days,
+            "coercible_until": mx.oq_08_coercible_until(m), "is_coercible": coercible,
+            "last_event_type": m["last_event_type"], "last_event_date": m["last_event_date"],
+            "in_detention": number in facts.detained_files, "markers": sorted(set(markers)),
+            "rule_ids": rule_list(rules, enforce.rule_ids, rtr.rule_ids if rtr else (),
+                                  marker_rules(markers)),
+            "source_rows": unique_rows([*context, *(rtr.source_rows if rtr else ())]),
+        })
+    return flags, exclusions

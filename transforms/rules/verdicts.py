@@ -1,0 +1,180 @@
+"""The reasoning the three worklists share, each decided from `core` as of the run date.
+
+Every candidate ends either on its list or in `exclusions` with one reason code (the
+first that applies in the list's order of precedence, protections first), the other
+reasons that also apply, the rule ids and the source rows. Identity is used with care:
+only a LINKED record is acted on, but every AGDREF file whose identity agrees with a
+record (even without a number) is searched for a protection, so that a second file or
+a missing number never hides one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from schemas import codes
+from transforms.rules import rights
+from transforms.rules.facts import Facts
+from transforms.rules.rights import Finding, Record
+
+
+@dataclass
+class Verdict:
+    """The findings about one candidate; listed when no exclusion applies."""
+
+    worklist: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding | None) -> None:
+        if finding is not None:
+            self.findings.append(finding)
+
+    def exclusion(self) -> tuple[Finding, list[str]] | None:
+        """The first reason in the one fixed order (codes.REASON_ORDER), and the others."""
+        order = codes.REASON_ORDER
+        found = sorted((f for f in self.findings if f.code in order),
+                       key=lambda f: order.index(f.code))
+        if not found:
+            return None
+        others = sorted({f.code for f in found[1:]} - {found[0].code},
+                        key=order.index)
+        return found[0], others
+
+
+def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
+                    ) -> list[str]:
+    """AGDREF files that may be this person: the linked file, every file whose identity
+    agrees with one of the records (with or without a number) or with the linked file;
+    with `weak`,
+    also the files that agree only on a partial or placeholder birth date."""
+    evidence = ("NUMBER", "IDENTITY", "IDENTITY_WEAK") if weak else ("NUMBER", "IDENTITY")
+    keys = set(record_keys)
+    # The linked file's own candidates: another file of the same person (AGDREF holds
+    # duplicates) may carry the protection while agreeing only weakly with the record.
+    keys |= {f"agdref:{number}" for key in record_keys if facts.is_linked(key)
+             for number in facts.files_of_person.get(facts.person_key(key), ())}
+    files = set()
+    for key in sorted(keys):
+        if key.startswith("agdref:"):
+            files.add(key.removeprefix("agdref:"))
+        files.update(c["num_agdref"] for c in facts.candidates.get(key, ())
+                     if c["evidence"] in evidence)
+    return sorted(f for f in files if f in facts.persons)
+
+
+def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
+    """Protections shown by any candidate file: its titles, its status, a grant among
+    the decisions linked to it (RTR-10)."""
+    found: list[Finding] = []
+    for number in files:
+        found += rights.file_protections(facts.persons[number], facts.titles.get(number, ()),
+                                         run_date)
+        grants = [d for d in facts.decisions_by_person.get(number, ())
+                  if rights.rtr_10_is_grant(d)]
+        if grants:
+            found.append(Finding("PROTECTION_GRANTED", ("RTR-10",),
+                                 tuple(r for d in grants for r in d["source_rows"])))
+    return found
+
+
+def identity_findings(facts: Facts, files: list[str], record_keys: Iterable[str],
+                      run_date: date) -> list[Finding]:
+    """Age and nationality from every source that describes the person."""
+    identities = [facts.persons[f] for f in files]
+    identities += [facts.identities[k] for k in record_keys if k in facts.identities]
+    found = [rights.oq_03_minor(identities, run_date), rights.eu_citizen(identities)]
+    return [f for f in found if f is not None]
+
+
+FILE_DATE = re.compile(r"_(\d{4})(\d{2})(\d{2})\.(?:csv|xlsx):\d+$")
+
+
+def row_date(source_row: str) -> date | None:
+    """The extraction date of the file a source row comes from (its name, CONTRACTS §1)."""
+    found = FILE_DATE.search(source_row)
+    return date(*map(int, found.groups())) if found else None
+
+
+def dq_01_quarantined(facts: Facts, references: Iterable[str], listing_rows: Iterable[str]
+                      ) -> Finding | None:
+    """DQ-01 (RULES.md §5 SOURCE_ROW_QUARANTINED): a quarantined row names the person (a
+    well-formed AGDREF number, an OFPRA number of their claims, their committal number,
+    their measure) and may hold what protects them. It matters when it is not older than
+    the facts that would list them: an AGDREF snapshot or a GENESIS list is the truth of
+    its unit only while it is the latest delivery, so their rows count when their file is
+    the latest of its kind and unit; a TélémOfpra row counts when its list is not older
+    than the newest TélémOfpra list among the facts (or there is none among them)."""
+    newest_telemofpra = max((row_date(r) for r in listing_rows
+                             if r.startswith("TELEMOFPRA_") and row_date(r)), default=None)
+    rows = sorted({q["source_row"] for ref in set(references)
+                   for q in facts.quarantined.get(ref, ())
+                   if (q["is_latest"] if q["system"] != "telemofpra"
+                       else newest_telemofpra is None
+                       or q["extraction_date"] >= newest_telemofpra)})
+    return Finding("SOURCE_ROW_QUARANTINED", ("DQ-01",), tuple(rows)) if rows else None
+
+
+def person_references(record_keys: Iterable[str], files: Iterable[str]) -> list[str]:
+    """How a quarantined row may name the person (core.quarantined_references)."""
+    return [*record_keys, *(f"agdref:{number}" for number in files)]
+
+
+def unique_rows(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def rule_list(*groups: Iterable[str]) -> list[str]:
+    return sorted({r for g in groups for r in g if r})
+
+
+def exclusion_row(worklist: str, candidate_id: str, person_key: str, num_agdref: str | None,
+                  department: str | None, measure_id: str | None, verdict: Verdict,
+                  context_rows: Iterable[str]) -> dict | None:
+    decided = verdict.exclusion()
+    if decided is None:
+        return None
+    finding, others = decided
+    return {
+        "worklist": worklist, "candidate_id": candidate_id, "person_key": person_key,
+        "num_agdref": num_agdref, "department": department, "measure_id": measure_id,
+        "reason_code": finding.code, "other_reasons": others,
+        "rule_ids": rule_list(finding.rule_ids),
+        "source_rows": unique_rows([*finding.source_rows, *context_rows]),
+    }
+
+
+def dublin_imprisoned(facts: Facts, measure: Record) -> bool:
+    """EX-04: the person was imprisoned at any time since the other State's acceptance,
+    as the detention history shows (PRI-01) for a committal firmly tied to the measure's
+    own file (a wrong merge must not keep a lapsed transfer alive)."""
+    return facts.held_after(measure["num_agdref"], measure["member_state_acceptance_date"])
+
+
+def agent_decision(facts: Facts, kind: str, person_key: str, run_date: date,
+                   flag: str | None = None) -> Record | None:
+    """The unit's decision of this kind about the person (on this flag, when given) in
+    force on the run date (core.agent_decisions)."""
+    found = [a for a in facts.agent_decisions.get((kind, person_key), ())
+             if a["effective_date"] <= run_date and (flag is None or a["flag_id"] == flag)]
+    return max(found, key=lambda a: (a["effective_date"], a["source_row"]), default=None)
+
+
+MARKER_RULES = {
+    "EXECUTION_AFTER_NOTIFICATION": "RTR-05", "SUSPENSION_REQUEST_POSSIBLE": "RTR-06",
+    "INDIVIDUAL_ASSESSMENT": "OQ-04", "NOT_COERCIBLE": "OQ-08", "NO_CONSULAR_CONTACT": "PRI-07",
+    "STALE_PRISON_LIST": "PRI-01", "EU_CITIZEN": "PRI-10", "PRISON_ANSWER_DUE": "PRI-05",
+}
+
+
+def marker_rules(markers: Iterable[str]) -> list[str]:
+    """The rule ids behind markers (OFPRA_DOCUMENTS_REQUESTABLE rests on a circular)."""
+    return [MARKER_RULES[m] for m in markers if m in MARKER_RULES]
+
+
+def person_markers(rtr: rights.RtrOutcome | None) -> list[str]:
+    """The markers of the decision that ended the right to remain of the person's latest
+    claim, carried on every list where the person appears (RULES.md §5, Markers)."""
+    return list(rtr.markers) if rtr is not None and rtr.effect == rights.ENDED else []
