@@ -49,36 +49,10 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
         person_key, number = m["person_key"], m["num_agdref"]
         person = facts.persons.get(number)
         files = candidate_files(facts, [f"agdref:{number}"])
-        verdict = Verdict(codes.MEASURES)
-        rows = (m["source_row"],)
-        if mx.ex_02_closed(m, run_date):
-            verdict.add(Finding("MEASURE_CLOSED", ("EX-02",), (*rows, *m["event_rows"])))
-        if person is None:
-            verdict.add(Finding("IDENTITY_CONFLICT", ("EX-03",), rows))
-        verdict.findings += identity_findings(facts, files, [], run_date)
-        for finding in screen_protections(facts, files, run_date):
-            if finding.code == "ASYLUM_PENDING":
-                finding = Finding("SUSPENDED_BY_RTR", ("EX-05", *finding.rule_ids),
-                                  finding.source_rows)
-            verdict.add(finding)
-        suspended, rtr = rtr_against_measure(facts, m, run_date)
-        verdict.add(suspended)
-        rules = ["EX-01", "EX-03"]
-        if m["measure_type"] == "TRANSFERT_DUBLIN":
-            rules.append("EX-04")
-            if mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date):
-                verdict.add(Finding("DUBLIN_DEADLINE_EXPIRED", ("EX-04",), rows))
-        ordonnance = (rtr.decision["notification_date"] if rtr and
-                      rtr.decision["cnda_mode"] == "ORDONNANCE" else None)
-        enforce = mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None, ordonnance)
-        # APPEAL_PENDING only for a pending challenge; while the challenge window (or the
-        # departure period) runs the measure is NOT_YET_ENFORCEABLE (OQ-06, OQ-07).
-        if m["appeal_status"] == "EN_COURS":
-            verdict.add(Finding("APPEAL_PENDING", ("OQ-06",), rows))
-        if enforce.enforceable_from is None or run_date < enforce.enforceable_from:
-            verdict.add(Finding("NOT_YET_ENFORCEABLE", enforce.rule_ids, rows))
+        verdict, rtr, enforce, rules = screen_measure(facts, m, person, files, run_date)
         candidate = flag_id(codes.MEASURES, m["measure_id"])
-        context = [*rows, *(p["source_row"] for p in [person] if p), *m["event_rows"]]
+        context = [m["source_row"], *(p["source_row"] for p in [person] if p),
+                   *m["event_rows"]]
         verdict.add(dq_01_quarantined(
             facts, [f"measure:{m['measure_id']}", *person_references([], files)], context))
         excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
@@ -86,23 +60,68 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
         if excluded:
             exclusions.append(excluded)
             continue
-        markers = []
-        coercible = mx.oq_08_is_coercible(m, run_date)
-        if m["measure_type"] == "OQTF":
-            rules.append("OQ-08")
-            if not coercible:
-                markers.append("NOT_COERCIBLE")
-        markers += person_markers(rtr)
-        flags.append({
-            "flag_id": candidate, "person_key": person_key, "num_agdref": number,
-            "department": m["department"], "measure_id": m["measure_id"],
-            "measure_type": m["measure_type"], "enforceable_from": enforce.enforceable_from,
-            "days_since_enforceable": (run_date - enforce.enforceable_from).days,
-            "coercible_until": mx.oq_08_coercible_until(m), "is_coercible": coercible,
-            "last_event_type": m["last_event_type"], "last_event_date": m["last_event_date"],
-            "in_detention": number in facts.detained_files, "markers": sorted(set(markers)),
-            "rule_ids": rule_list(rules, enforce.rule_ids, rtr.rule_ids if rtr else (),
-                                  marker_rules(markers)),
-            "source_rows": unique_rows([*context, *(rtr.source_rows if rtr else ())]),
-        })
+        flags.append(measure_flag(facts, m, run_date, candidate, context, rtr, enforce, rules))
     return flags, exclusions
+
+
+def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[str],
+                   run_date: date) -> tuple[Verdict, rights.RtrOutcome | None,
+                                            mx.Enforceability, list[str]]:
+    """The findings about a measure (EX-02…05, OQ-06, OQ-07, the protections of its
+    files), the right to remain it waited for, its enforceability and the rules read."""
+    verdict = Verdict(codes.MEASURES)
+    rows = (m["source_row"],)
+    if mx.ex_02_closed(m, run_date):
+        verdict.add(Finding("MEASURE_CLOSED", ("EX-02",), (*rows, *m["event_rows"])))
+    if person is None:
+        verdict.add(Finding("IDENTITY_CONFLICT", ("EX-03",), rows))
+    verdict.findings += identity_findings(facts, files, [], run_date)
+    for finding in screen_protections(facts, files, run_date):
+        if finding.code == "ASYLUM_PENDING":
+            finding = Finding("SUSPENDED_BY_RTR", ("EX-05", *finding.rule_ids),
+                              finding.source_rows)
+        verdict.add(finding)
+    suspended, rtr = rtr_against_measure(facts, m, run_date)
+    verdict.add(suspended)
+    rules = ["EX-01", "EX-03"]
+    if m["measure_type"] == "TRANSFERT_DUBLIN":
+        rules.append("EX-04")
+        if mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date):
+            verdict.add(Finding("DUBLIN_DEADLINE_EXPIRED", ("EX-04",), rows))
+    ordonnance = (rtr.decision["notification_date"] if rtr and
+                  rtr.decision["cnda_mode"] == "ORDONNANCE" else None)
+    enforce = mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None, ordonnance)
+    # APPEAL_PENDING only for a pending challenge; while the challenge window (or the
+    # departure period) runs the measure is NOT_YET_ENFORCEABLE (OQ-06, OQ-07).
+    if m["appeal_status"] == "EN_COURS":
+        verdict.add(Finding("APPEAL_PENDING", ("OQ-06",), rows))
+    if enforce.enforceable_from is None or run_date < enforce.enforceable_from:
+        verdict.add(Finding("NOT_YET_ENFORCEABLE", enforce.rule_ids, rows))
+    return verdict, rtr, enforce, rules
+
+
+def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, context: list[str],
+                 rtr: rights.RtrOutcome | None, enforce: mx.Enforceability,
+                 rules: list[str]) -> dict:
+    """A listed measure: since when it is enforceable, until when coercible (OQ-08), the
+    markers."""
+    person_key, number = m["person_key"], m["num_agdref"]
+    markers = []
+    coercible = mx.oq_08_is_coercible(m, run_date)
+    if m["measure_type"] == "OQTF":
+        rules.append("OQ-08")
+        if not coercible:
+            markers.append("NOT_COERCIBLE")
+    markers += person_markers(rtr)
+    return {
+        "flag_id": candidate, "person_key": person_key, "num_agdref": number,
+        "department": m["department"], "measure_id": m["measure_id"],
+        "measure_type": m["measure_type"], "enforceable_from": enforce.enforceable_from,
+        "days_since_enforceable": (run_date - enforce.enforceable_from).days,
+        "coercible_until": mx.oq_08_coercible_until(m), "is_coercible": coercible,
+        "last_event_type": m["last_event_type"], "last_event_date": m["last_event_date"],
+        "in_detention": number in facts.detained_files, "markers": sorted(set(markers)),
+        "rule_ids": rule_list(rules, enforce.rule_ids, rtr.rule_ids if rtr else (),
+                              marker_rules(markers)),
+        "source_rows": unique_rows([*context, *(rtr.source_rows if rtr else ())]),
+    }
