@@ -28,7 +28,7 @@ import duckdb
 from rich.progress import track
 
 from benchmarks.datasets import AS_OF, CACHE, generated, write_results
-from data.synthetic.generate import SCALES
+from data.synthetic.scales import SCALES
 from data.synthetic.truth import linkage_metrics
 from transforms.core import build as core
 from transforms.identity import linkage
