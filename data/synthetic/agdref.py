@@ -6,6 +6,7 @@ from datetime import date
 
 from data.synthetic.files import fmt
 from data.synthetic.names import spelling_variant
+from data.synthetic.persons import Person
 from data.synthetic.realism import MEMBER_STATES, REALISM
 from transforms.ingest.countries import french_name_of
 
@@ -51,29 +52,35 @@ class AgdrefMixin:
                     row["DATE_FIN"] = f"31/02/{t['end'].year}"
                     row["_planted"] = ("DATE_FIN", "date", p.person_id)
                 tables[("TITRES", p.department)].append(row)
-            for m in p.measures + extra.get(p.person_id, []):
-                if "id" not in m:
-                    # Ids are kept across snapshots: a later snapshot's new measures
-                    # take new numbers, never an existing measure's.
-                    self.measure_seq += 1
-                    m["id"] = f"M{p.department:0>3}{self.measure_seq:08d}"
-                tables[("MESURES", p.department)].append({
-                    "ID_MESURE": m["id"], "NUM_AGDREF": number, "TYPE_MESURE": m["type"],
-                    "FONDEMENT": m["basis"], "DATE_DECISION": fmt(m["decided"]),
-                    "DATE_NOTIFICATION": fmt(m["notified"]),
-                    "DELAI_DEPART_JOURS": "" if m["ddv"] is None else str(m["ddv"]),
-                    "SITUATION_NOTIFICATION": m["situation"] or "",
-                    "IRTF_ANNEES": "" if m["irtf"] is None else str(m["irtf"]),
-                    "DATE_ACCORD_ETAT_MEMBRE": fmt(m["acceptance"]), "RECOURS": m["appeal"],
-                    "STATUT": m["status"], "ETAT_MEMBRE": self.member_state(m),
-                })
-                for e in sorted(m["events"], key=lambda e: e["date"]):
-                    if e["date"] <= snapshot:
-                        tables[("EVENEMENTS", p.department)].append({
-                            "ID_MESURE": m["id"], "TYPE_EVENEMENT": e["type"],
-                            "DATE_EVENEMENT": fmt(e["date"]), "MOTIF": e["reason"] or "",
-                        })
+            self._measure_rows(p, number, p.measures + extra.get(p.person_id, []), snapshot,
+                               tables)
         return tables
+
+    def _measure_rows(self, p: Person, number: str, measures: list[dict], snapshot: date,
+                      tables: dict[tuple[str, str], list[dict]]) -> None:
+        """MESURES and EVENEMENTS rows of a person's measures (events up to `snapshot`)."""
+        for m in measures:
+            if "id" not in m:
+                # Ids are kept across snapshots: a later snapshot's new measures
+                # take new numbers, never an existing measure's.
+                self.measure_seq += 1
+                m["id"] = f"M{p.department:0>3}{self.measure_seq:08d}"
+            tables[("MESURES", p.department)].append({
+                "ID_MESURE": m["id"], "NUM_AGDREF": number, "TYPE_MESURE": m["type"],
+                "FONDEMENT": m["basis"], "DATE_DECISION": fmt(m["decided"]),
+                "DATE_NOTIFICATION": fmt(m["notified"]),
+                "DELAI_DEPART_JOURS": "" if m["ddv"] is None else str(m["ddv"]),
+                "SITUATION_NOTIFICATION": m["situation"] or "",
+                "IRTF_ANNEES": "" if m["irtf"] is None else str(m["irtf"]),
+                "DATE_ACCORD_ETAT_MEMBRE": fmt(m["acceptance"]), "RECOURS": m["appeal"],
+                "STATUT": m["status"], "ETAT_MEMBRE": self.member_state(m),
+            })
+            for e in sorted(m["events"], key=lambda e: e["date"]):
+                if e["date"] <= snapshot:
+                    tables[("EVENEMENTS", p.department)].append({
+                        "ID_MESURE": m["id"], "TYPE_EVENEMENT": e["type"],
+                        "DATE_EVENEMENT": fmt(e["date"]), "MOTIF": e["reason"] or "",
+                    })
 
     def member_state(self, m: dict) -> str:
         """The State a Dublin transfer or a remise hands the person over to, drawn once

@@ -59,61 +59,13 @@ def generate_dataset(out: Path, scale: Scale, seed: int, as_of: date) -> dict:
     g = Generator(scale, seed, as_of)
     g.build_population()
     inbox, later = out / "inbox", out / "next_night"
-    files = rows_written = 0
     tele = g.telemofpra_rows()
     genesis = g.genesis_rows()
     agdref = g.agdref_rows(as_of)
-    written: list[Path] = []
-
-    def emit(folder: Path, name: str, rows: list[dict], kind: str, xlsx: bool = False) -> Path:
-        nonlocal files, rows_written
-        g.defect(rows, name, kind)
-        path = folder / name
-        if xlsx:
-            write_xlsx(path, rows, kind, as_of)
-        else:
-            write_csv(path, rows, kind, "cp1252" if kind == "telemofpra" else
-                      ("utf-8-sig" if kind == "genesis" else "utf-8"))
-        files += 1
-        rows_written += len(rows)
-        written.append(path)
-        return path
-
-    # Next night: a late GENESIS list (out of order), a corrected TélémOfpra list (same
-    # name, new content), a list delivered twice (same bytes, another date) and a new
-    # AGDREF snapshot where some overdue persons now have their OQTF.
-    late_key = sorted(genesis)[1] if len(genesis) > 1 else None
-    for (dept, day), rows in sorted(tele.items()):
-        emit(inbox / "telemofpra", f"TELEMOFPRA_{dept}_{day:%Y%m%d}.csv", rows, "telemofpra")
-    for (code, day), rows in sorted(genesis.items()):
-        folder = later if (code, day) == late_key else inbox
-        xlsx = g.rng.random() < REALISM["genesis_xlsx"]
-        emit(folder / "genesis", f"GENESIS_{code}_{day:%Y%m%d}.{'xlsx' if xlsx else 'csv'}",
-             rows, "genesis", xlsx)
-    for (table, dept), rows in sorted(agdref.items()):
-        emit(inbox / "agdref", f"AGDREF_{table}_{dept}_{as_of:%Y%m%d}.csv", rows,
-             f"agdref_{table.lower()}")
-
+    files, rows_written = write_first_night(g, inbox, later, tele, genesis, agdref)
     next_day = as_of + timedelta(days=1)
-    # The corrected list adds a decision the first extraction omitted (a repeat of an
-    # earlier list's row: its knowledge date must not move).
-    department_lists = sorted(k for k in tele if k[0] == scale.departments[0])
-    latest_tele = department_lists[-1]
-    earlier_rows = [r for k in department_lists[:-1] for r in tele[k]]
-    corrected = [dict(r) for r in tele[latest_tele]] + [dict(earlier_rows[-1])]
-    write_csv(later / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{latest_tele[1]:%Y%m%d}.csv",
-              corrected, "telemofpra", "cp1252")
-    duplicate_of = inbox / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{latest_tele[1]:%Y%m%d}.csv"
-    (later / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{next_day:%Y%m%d}.csv").write_bytes(
-        duplicate_of.read_bytes())
-    resolved = {}
-    for p in g.persons:
-        if p.flaggable_on == REJECTED and p.agdref_numbers and g.rng.random() < 0.3:
-            resolved[p.person_id] = [{
-                "type": "OQTF", "basis": "L611-1-4", "decided": next_day, "notified": None,
-                "ddv": 30, "situation": "LIBRE", "irtf": None, "acceptance": None,
-                "appeal": "AUCUN", "status": "EN_VIGUEUR", "events": [], "member_state": "",
-            }]
+    write_corrected_list(inbox, later, tele, scale, next_day)
+    resolved = resolve_overdue(g, next_day)
     for (table, dept), rows in sorted(g.agdref_rows(next_day, resolved).items()):
         write_csv(later / "agdref" / f"AGDREF_{table}_{dept}_{next_day:%Y%m%d}.csv", rows,
                   f"agdref_{table.lower()}", "utf-8")
@@ -132,3 +84,66 @@ def generate_dataset(out: Path, scale: Scale, seed: int, as_of: date) -> dict:
     return manifest
 
 
+def emit(g: Generator, path: Path, rows: list[dict], kind: str, xlsx: bool = False) -> int:
+    """Break a few rows (Generator.defect), write the file; its number of rows."""
+    g.defect(rows, path.name, kind)
+    if xlsx:
+        write_xlsx(path, rows, kind, g.as_of)
+    else:
+        write_csv(path, rows, kind, "cp1252" if kind == "telemofpra" else
+                  ("utf-8-sig" if kind == "genesis" else "utf-8"))
+    return len(rows)
+
+
+def write_first_night(g: Generator, inbox: Path, later: Path,
+                      tele: dict[tuple[str, date], list[dict]],
+                      genesis: dict[tuple[str, date], list[dict]],
+                      agdref: dict[tuple[str, str], list[dict]]) -> tuple[int, int]:
+    """Every list and snapshot of the as-of date (one GENESIS list late, in the next
+    night's folder); the files and rows written."""
+    rows_per_file: list[int] = []
+    # Next night: a late GENESIS list (out of order), a corrected TélémOfpra list (same
+    # name, new content), a list delivered twice (same bytes, another date) and a new
+    # AGDREF snapshot where some overdue persons now have their OQTF.
+    late_key = sorted(genesis)[1] if len(genesis) > 1 else None
+    for (dept, day), rows in sorted(tele.items()):
+        name = f"TELEMOFPRA_{dept}_{day:%Y%m%d}.csv"
+        rows_per_file.append(emit(g, inbox / "telemofpra" / name, rows, "telemofpra"))
+    for (code, day), rows in sorted(genesis.items()):
+        folder = later if (code, day) == late_key else inbox
+        xlsx = g.rng.random() < REALISM["genesis_xlsx"]
+        name = f"GENESIS_{code}_{day:%Y%m%d}.{'xlsx' if xlsx else 'csv'}"
+        rows_per_file.append(emit(g, folder / "genesis" / name, rows, "genesis", xlsx))
+    for (table, dept), rows in sorted(agdref.items()):
+        name = f"AGDREF_{table}_{dept}_{g.as_of:%Y%m%d}.csv"
+        rows_per_file.append(emit(g, inbox / "agdref" / name, rows, f"agdref_{table.lower()}"))
+    return len(rows_per_file), sum(rows_per_file)
+
+
+def write_corrected_list(inbox: Path, later: Path, tele: dict[tuple[str, date], list[dict]],
+                         scale: Scale, next_day: date) -> None:
+    """The next night's corrected TélémOfpra list, and the same list delivered twice."""
+    # The corrected list adds a decision the first extraction omitted (a repeat of an
+    # earlier list's row: its knowledge date must not move).
+    department_lists = sorted(k for k in tele if k[0] == scale.departments[0])
+    latest_tele = department_lists[-1]
+    earlier_rows = [r for k in department_lists[:-1] for r in tele[k]]
+    corrected = [dict(r) for r in tele[latest_tele]] + [dict(earlier_rows[-1])]
+    write_csv(later / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{latest_tele[1]:%Y%m%d}.csv",
+              corrected, "telemofpra", "cp1252")
+    duplicate_of = inbox / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{latest_tele[1]:%Y%m%d}.csv"
+    (later / "telemofpra" / f"TELEMOFPRA_{latest_tele[0]}_{next_day:%Y%m%d}.csv").write_bytes(
+        duplicate_of.read_bytes())
+
+
+def resolve_overdue(g: Generator, next_day: date) -> dict[str, list[dict]]:
+    """Some overdue persons have their OQTF in the next night's AGDREF snapshot."""
+    resolved = {}
+    for p in g.persons:
+        if p.flaggable_on == REJECTED and p.agdref_numbers and g.rng.random() < 0.3:
+            resolved[p.person_id] = [{
+                "type": "OQTF", "basis": "L611-1-4", "decided": next_day, "notified": None,
+                "ddv": 30, "situation": "LIBRE", "irtf": None, "acceptance": None,
+                "appeal": "AUCUN", "status": "EN_VIGUEUR", "events": [], "member_state": "",
+            }]
+    return resolved

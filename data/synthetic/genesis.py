@@ -46,27 +46,14 @@ class GenesisMixin:
             identity = self.render_identity(p, "genesis")
             num = f"{ecrou:06d}"
             self.record(f"genesis:{code}:{num}", p, "genesis", identity)
-            aliases = []
-            if self.rng.random() < REALISM["genesis_alias"]:
-                for _ in range(self.rng.randint(1, 2)):
-                    aliases.append(f"{spelling_variant(p.last_name, self.rng)} "
-                                   f"{self.rng.choice(p.first_names)}")
-            nationality = french_name_of(p.nationality)
-            if self.rng.random() < 0.5:
-                nationality = anyascii(nationality)
-            if self.rng.random() < REALISM["genesis_unknown_nationality"]:
-                nationality = "INDETERMINEE"
+            aliases, nationality = self._aliases_and_nationality(p)
             sentenced = det["category"] != "PREVENU"
             if sentenced and self.rng.random() < 0.15:
                 det["category"] = "MIXTE"
             moves = self.rng.random() < REALISM["genesis_release_date_moves"]
             dates = schedule[code]
             if det.get("leaves_before_latest_list"):
-                # EX-04: held after a Dublin acceptance, released between the last two lists
-                det["release"] = dates[-1] - days(self.rng.randint(
-                    1, (dates[-1] - dates[-2]).days - 1))
-                det["sentence"] = (det["release"] - det["committed"]).days + self.rng.randint(
-                    10, 40)
+                self._release_between_last_lists(det, dates)
             det["establishment"], det["on_latest_list"] = code, False
             for i, list_date in enumerate(dates):
                 # a release on the as-of date still shows on a list of that date
@@ -95,6 +82,28 @@ class GenesisMixin:
             for d in ds:
                 lists.setdefault((code, d), [])
         return lists
+
+    def _aliases_and_nationality(self, p: Person) -> tuple[list[str], str]:
+        """The aliases a prison knows, and the nationality as GENESIS writes it (French
+        name, accents or not, sometimes unknown)."""
+        aliases = []
+        if self.rng.random() < REALISM["genesis_alias"]:
+            for _ in range(self.rng.randint(1, 2)):
+                aliases.append(f"{spelling_variant(p.last_name, self.rng)} "
+                               f"{self.rng.choice(p.first_names)}")
+        nationality = french_name_of(p.nationality)
+        if self.rng.random() < 0.5:
+            nationality = anyascii(nationality)
+        if self.rng.random() < REALISM["genesis_unknown_nationality"]:
+            nationality = "INDETERMINEE"
+        return aliases, nationality
+
+    def _release_between_last_lists(self, det: dict, dates: list[date]) -> None:
+        """EX-04: held after a Dublin acceptance, released between the last two lists."""
+        det["release"] = dates[-1] - days(self.rng.randint(
+            1, (dates[-1] - dates[-2]).days - 1))
+        det["sentence"] = (det["release"] - det["committed"]).days + self.rng.randint(
+            10, 40)
 
     def _make_late(self, schedule: dict[str, list[date]]) -> None:
         """PRI-01: some establishments stopped sending their list: the latest is more than
