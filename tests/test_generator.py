@@ -21,7 +21,7 @@ from data.synthetic.scales import SCALES, read_manifest
 from data.synthetic.situations import SITUATIONS
 from tests.conftest import SAMPLE_DIR
 from transforms.ingest.inbox import list_inbox
-from transforms.ingest.load import read_source_file
+from transforms.ingest.read import read_source_file
 
 
 def _digests(folder: Path) -> dict[str, str]:
