@@ -40,7 +40,7 @@ import fastexcel
 import polars as pl
 
 from benchmarks.datasets import CACHE, dataset_manifest, generated, write_results
-from data.synthetic.generate import SCALES
+from data.synthetic.scales import SCALES
 from flows.settings import configure_warehouse, usable_cores
 from schemas import codes
 from transforms.publish import export, workbook

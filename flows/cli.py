@@ -250,7 +250,8 @@ def generate(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Inbox date YYYY-MM-DD.")] = None,
 ) -> None:
     """Write a synthetic inbox (never real data) and its ground truth."""
-    from data.synthetic.generate import SCALES, generate_dataset
+    from data.synthetic.generate import generate_dataset
+    from data.synthetic.scales import SCALES
 
     if scale not in SCALES:
         raise typer.BadParameter(f"scale must be one of {', '.join(SCALES)}")
@@ -269,7 +270,7 @@ def demo(
     data/sample/next_night (a corrected list, a duplicate, a late list, a new snapshot)
     as of the next day.
     """
-    from data.synthetic.generate import read_manifest
+    from data.synthetic.scales import read_manifest
 
     manifest = read_manifest(SAMPLE_DIR)
     first_night = date.fromisoformat(manifest["as_of"])

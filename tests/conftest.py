@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.synthetic.generate import read_manifest
+from data.synthetic.scales import read_manifest
 from flows.prefect_server import answers, free_port
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import FileOutcome, ingest_inbox

@@ -11,7 +11,8 @@ import pytest
 from tests.builders import row
 from tests.conftest import SAMPLE_DIR
 from transforms.ingest.inbox import list_inbox
-from transforms.ingest.load import read_source_file, split_valid_rows
+from transforms.ingest.read import read_source_file
+from transforms.ingest.validate import split_valid_rows
 
 
 def _quarantine_for(kind: str, rows: list[dict]) -> pl.DataFrame:

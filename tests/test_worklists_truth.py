@@ -14,7 +14,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data.synthetic.generate import SCALES, generate_dataset
+from data.synthetic.generate import generate_dataset
+from data.synthetic.scales import SCALES
 from flows.rule_processes import HANDOFF_SWITCH_INTERVAL, rule_processes
 from schemas.codes import WORKLISTS
 from schemas.published import Exclusion
