@@ -27,12 +27,15 @@ class IdentityMixin:
     def render_identity(self, p: Person, system: str) -> dict:
         last, firsts = p.last_name, list(p.first_names)
         variant = self.rng.random() < REALISM[f"{system}_name_variant"]
+        varied = 0  # which given name was respelled (0: the first, or the surname)
         if variant:
             if self.rng.random() < 0.5:
-                last = spelling_variant(last, self.rng)
+                respelled = spelling_variant(last, self.rng)
+                variant, last = respelled != last, respelled
             else:
-                i = self.rng.randrange(len(firsts))
-                firsts[i] = spelling_variant(firsts[i], self.rng)
+                varied = self.rng.randrange(len(firsts))
+                respelled = spelling_variant(firsts[varied], self.rng)
+                variant, firsts[varied] = respelled != firsts[varied], respelled
         swapped = self.rng.random() < REALISM[f"{system}_name_swap"]
         if swapped:
             last, firsts = firsts[0], [p.last_name] + firsts[1:]
@@ -43,6 +46,8 @@ class IdentityMixin:
             dropped = self.given_names.random() < REALISM[f"{system}_first_given_name_only"]
             if dropped:
                 firsts = firsts[:1]
+                # the truth says "variant" only when the written names show it
+                variant = variant and varied == 0
         birth, partial = self.birth_text(p, REALISM[f"{system}_birth_partial_on_row"])
         number, number_state = self.source_agdref_number(p, system)
         return {"NOM": last, "PRENOMS": separator.join(firsts), "DATE_NAISSANCE": birth,
