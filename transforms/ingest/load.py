@@ -25,7 +25,7 @@ from schemas.published import FileRecord
 from schemas.sources import NOT_AFTER_EXTRACTION, OPTIONAL_COLUMNS, SOURCE_MODELS
 from transforms.ingest.inbox import InboxFile, PlannedFile
 from transforms.ingest.standardise import check_staged, named_by_rows, standardise_rows
-from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables as warehouse
 
 LINEAGE_COLUMNS = ("file_name", "line_number")
 # Fields on the line minus fields in the header (0 for a well-formed line).

@@ -37,13 +37,12 @@ from transforms.rules.worklists import (
     unexecuted_measures,
     upcoming_releases,
 )
-from transforms.warehouse.database import (
+from transforms.warehouse.database import read_sql, transaction
+from transforms.warehouse.tables import (
     comment_undescribed_columns,
     insert_frame,
     model_frame,
-    read_sql,
     rows_frame,
-    transaction,
 )
 
 LIST_MODELS = {
