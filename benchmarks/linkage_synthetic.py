@@ -36,6 +36,7 @@ from transforms.identity.thresholds import THRESHOLDS_FILE, Thresholds
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
 
 TRAIN_SEED, THRESHOLD_SEED, MEASURE_SEED = 11, 23, 37
 PRECISION_FLOOR = 0.9995
@@ -52,12 +53,12 @@ def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
     database = folder / "warehouse.duckdb"
     if not database.exists():
         con = warehouse.connect(folder / "building.duckdb")
-        warehouse.create_warehouse(con)
+        tables.create_warehouse(con)
         ingest_inbox(con, plan_inbox(con, folder / "inbox"), run_id=f"bench-{seed}")
         con.close()
         (folder / "building.duckdb").rename(database)
     con = warehouse.connect(database)
-    warehouse.create_warehouse(con)
+    tables.create_warehouse(con)
     return con
 
 

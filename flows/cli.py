@@ -1,4 +1,4 @@
-"""The `reconcile` command (CONTRACTS.md §4)."""
+"""The `reconcile` command (docs/contracts.md §4)."""
 
 from __future__ import annotations
 
@@ -62,11 +62,12 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
     must exist, a configured key must be usable, and no run may hold it meanwhile."""
     from transforms.publish.publication import RunLock, RunLocked, Workspace
     from transforms.warehouse import database as store
+    from transforms.warehouse import tables
 
     if not warehouse.is_file():
         _fail(f"warehouse {warehouse} does not exist")
     try:
-        configure_warehouse()
+        settings = configure_warehouse()
     except RuntimeError as err:
         _fail(str(err))
     with ExitStack() as stack:
@@ -74,8 +75,8 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
             stack.enter_context(RunLock(Workspace(warehouse, warehouse.parent)))
         except RunLocked as err:
             _fail(str(err))
-        con = stack.enter_context(store.connect(warehouse))
-        store.create_warehouse(con)
+        con = stack.enter_context(store.connect(warehouse, settings=settings))
+        tables.create_warehouse(con)
         yield con
 
 

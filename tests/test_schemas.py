@@ -104,7 +104,7 @@ def test_rows_frame_keeps_every_list_as_given():
     keeps empty lists, missing lists and the order of its items; a column the rows lack
     is empty."""
     from schemas.published import Exclusion
-    from transforms.warehouse.database import rows_frame
+    from transforms.warehouse.tables import rows_frame
 
     rows = [{"worklist": "unexecuted_measures", "candidate_id": "MES-1", "person_key": "p1",
              "reason_code": "MINOR", "other_reasons": ["EU_CITIZEN", "APPEAL_PENDING"],

@@ -20,8 +20,8 @@ import polars as pl
 
 from transforms.identity import comparisons, duplicates, linkage, model_file
 from transforms.identity.thresholds import Thresholds, read_thresholds
-from transforms.warehouse import database as warehouse
-from transforms.warehouse.database import read_sql
+from transforms.warehouse import tables
+from transforms.warehouse.database import read_sql, scratch_connection
 
 CORE_STEPS = (
     "core_latest_files.sql",
@@ -99,8 +99,8 @@ def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
     previous one."""
     scores, memory = linkage.score_remembering(
         records, model, read_duplicates_memory(con), spark=spark,
-        connect=partial(warehouse.scratch_connection, con))
-    warehouse.replace_table(con, "identity_scores", scores, temporary=True)
+        connect=partial(scratch_connection, con))
+    tables.replace_table(con, "identity_scores", scores, temporary=True)
     write_duplicates_memory(con, memory)
 
 
@@ -157,11 +157,11 @@ def write_duplicates_memory(con: duckdb.DuckDBPyConnection,
             con.execute(f"DROP TABLE IF EXISTS {table}")
         return
     for table, (field, description, columns) in MEMORY_TABLES.items():
-        warehouse.replace_table(con, table, getattr(memory, field))
-        warehouse.describe(con, table, description, columns)
-    warehouse.replace_table(con, MEMORY_STATE, pl.DataFrame(
+        tables.replace_table(con, table, getattr(memory, field))
+        tables.describe(con, table, description, columns)
+    tables.replace_table(con, MEMORY_STATE, pl.DataFrame(
         {"model_key": [memory.model_key], "prior": [memory.prior], "ceiling": [memory.ceiling]}))
-    warehouse.describe(
+    tables.describe(
         con, MEMORY_STATE, "the model and prior of the last duplicates pass, and the match "
         "weight no pair of two AGDREF files left out of core.duplicates_memory_pairs reached",
         {"model_key": "digest of what the pass scored with (linkage.model_key: model, "

@@ -23,7 +23,7 @@ from transforms.ingest.read import (
 )
 from transforms.ingest.standardise import check_staged, named_by_rows, standardise_rows
 from transforms.ingest.validate import split_valid_rows
-from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables as warehouse
 
 
 @dataclass(frozen=True)
