@@ -356,9 +356,9 @@ def test_batches_of_any_size_stage_the_same(ingest_into, monkeypatch):
     """Consecutive files of one kind are checked and committed in batches of about
     BATCH_ROWS rows: batches cut after nearly every file (7 rows) or never change nothing
     in raw, staging, the quarantine or the file records."""
-    tables = [*(tables.raw_table(kind) for kind in SOURCE_MODELS),
-              *(tables.staging_table(kind) for kind in SOURCE_MODELS),
-              "audit.quarantine", "audit.files"]
+    compared = [*(tables.raw_table(kind) for kind in SOURCE_MODELS),
+                *(tables.staging_table(kind) for kind in SOURCE_MODELS),
+                "audit.quarantine", "audit.files"]
 
     def loaded(batch_rows: int) -> dict[str, list]:
         monkeypatch.setattr(ingest, "BATCH_ROWS", batch_rows)
@@ -368,7 +368,7 @@ def test_batches_of_any_size_stage_the_same(ingest_into, monkeypatch):
         found = {table: sorted(con.sql(
             f"SELECT * EXCLUDE (run_id) FROM {table}" if table.startswith("audit.")  # noqa: S608
             else f"SELECT * FROM {table}").fetchall(), key=repr)  # noqa: S608
-            for table in tables}
+            for table in compared}
         con.close()
         return found
 
