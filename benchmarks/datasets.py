@@ -9,7 +9,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-from data.synthetic.generate import MANIFEST, REALISM, SCALES, generate_dataset, read_manifest
+from data.synthetic.generate import generate_dataset
+from data.synthetic.realism import REALISM
+from data.synthetic.scales import MANIFEST, SCALES, read_manifest
 
 HERE = Path(__file__).parent
 CACHE = HERE / "cache"

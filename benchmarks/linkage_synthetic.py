@@ -28,13 +28,15 @@ import duckdb
 from rich.progress import track
 
 from benchmarks.datasets import AS_OF, CACHE, generated, write_results
-from data.synthetic.generate import SCALES
+from data.synthetic.scales import SCALES
 from data.synthetic.truth import linkage_metrics
 from transforms.core import build as core
-from transforms.identity import linkage
+from transforms.identity import model_file
+from transforms.identity.thresholds import THRESHOLDS_FILE, Thresholds
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
 
 TRAIN_SEED, THRESHOLD_SEED, MEASURE_SEED = 11, 23, 37
 PRECISION_FLOOR = 0.9995
@@ -51,22 +53,22 @@ def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
     database = folder / "warehouse.duckdb"
     if not database.exists():
         con = warehouse.connect(folder / "building.duckdb")
-        warehouse.create_warehouse(con)
+        tables.create_warehouse(con)
         ingest_inbox(con, plan_inbox(con, folder / "inbox"), run_id=f"bench-{seed}")
         con.close()
         (folder / "building.duckdb").rename(database)
     con = warehouse.connect(database)
-    warehouse.create_warehouse(con)
+    tables.create_warehouse(con)
     return con
 
 
 def train() -> None:
     con = staged_dataset("department", TRAIN_SEED)
     con.execute("BEGIN")
-    model = linkage.train_model(core.identity_records(con, AS_OF))
+    model = model_file.train_model(core.identity_records(con, AS_OF))
     con.execute("ROLLBACK")
-    linkage.MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {linkage.MODEL_FILE}")
+    model_file.MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {model_file.MODEL_FILE}")
 
 
 def choose_thresholds(scale: str) -> None:
@@ -78,7 +80,7 @@ def choose_thresholds(scale: str) -> None:
     files (a merge is guarded besides, core_person_links.sql)."""
     con = staged_dataset(scale, THRESHOLD_SEED)
     con.execute("BEGIN")
-    core.build_core(con, AS_OF, thresholds=linkage.Thresholds(0.99, 0.5, 4, 0.9999, 0.9999))
+    core.build_core(con, AS_OF, thresholds=Thresholds(0.99, 0.5, 4, 0.9999, 0.9999))
     truth = CACHE / f"{scale}-{THRESHOLD_SEED}" / "truth"
     tried = []
     for t in track(threshold_grid(), description="thresholds"):
@@ -88,8 +90,8 @@ def choose_thresholds(scale: str) -> None:
     write_chosen(scale, tried)
 
 
-def threshold_grid() -> list[linkage.Thresholds]:
-    return [linkage.Thresholds(link, review, margin, duplicate, weak)
+def threshold_grid() -> list[Thresholds]:
+    return [Thresholds(link, review, margin, duplicate, weak)
             for link, review, margin, duplicate, weak in itertools.product(
                 LINK_TRIED, (0.5, 0.8, 0.95), (4.0, 8.0), DUPLICATE_TRIED,
                 (0.9995, 0.9999, 0.99999))
@@ -97,7 +99,7 @@ def threshold_grid() -> list[linkage.Thresholds]:
             if review < link <= weak and link <= duplicate]
 
 
-def write_chosen(scale: str, tried: list[tuple[linkage.Thresholds, dict]]) -> None:
+def write_chosen(scale: str, tried: list[tuple[Thresholds, dict]]) -> None:
     """The choice (choose_thresholds says how) into the thresholds file, and every
     combination tried into benchmarks/results/."""
     safe = [(t, m) for t, m in tried
@@ -115,7 +117,7 @@ def write_chosen(scale: str, tried: list[tuple[linkage.Thresholds, dict]]) -> No
               "review_share": m["review_share"],
               "duplicate_precision": m["duplicate_precision"],
               "duplicate_recall": m["duplicate_recall"]}
-    linkage.THRESHOLDS_FILE.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
+    THRESHOLDS_FILE.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
     rows = "\n".join(
         f"| {t.link} | {t.review} | {t.margin} | {t.duplicate} | {t.weak_birth_link} "
         f"| {m['precision']} | {m['recall']} | {m['review_share']} "

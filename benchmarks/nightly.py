@@ -40,11 +40,12 @@ import fastexcel
 import polars as pl
 
 from benchmarks.datasets import CACHE, dataset_manifest, generated, write_results
-from data.synthetic.generate import SCALES
+from data.synthetic.scales import SCALES
 from flows.settings import configure_warehouse, usable_cores
 from schemas import codes
 from transforms.publish import export, workbook
 from transforms.warehouse import database as warehouse
+from transforms.warehouse.database import WarehouseSettings
 
 TARGETS = {  # issue 7, on 2 cores / 24 GB
     "national": {"full_seconds": 600, "reference_ratio": 5.0, "peak_rss_mb": 8192,
@@ -104,7 +105,7 @@ def reference_read(files: list[Path]) -> dict:
             "seconds": round(seconds, 2)}
 
 
-def run_night(inbox: Path, work: Path, as_of: date) -> dict:
+def run_night(inbox: Path, work: Path, as_of: date, settings: WarehouseSettings) -> dict:
     """`reconcile run` in a child process: wall time and the child's peak memory, then
     the stages the run recorded in audit.run_stages."""
     warehouse_path, exports = work / "warehouse.duckdb", work / "exports"
@@ -119,7 +120,7 @@ def run_night(inbox: Path, work: Path, as_of: date) -> dict:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         sys.exit(f"reconcile run failed ({child.returncode}):\n{output[-3000:]}")
-    with warehouse.connect(warehouse_path, read_only=True) as con:
+    with warehouse.connect(warehouse_path, read_only=True, settings=settings) as con:
         stages = con.sql("""
             SELECT stage, seconds, rows, peak_rss_mb FROM audit.run_stages
             WHERE run_id = (SELECT run_id FROM audit.runs WHERE status = 'SUCCEEDED'
@@ -135,12 +136,13 @@ def run_night(inbox: Path, work: Path, as_of: date) -> dict:
             "stages": stages}
 
 
-def same_results(incremental: Path, full: Path) -> dict[str, dict[str, int]]:
+def same_results(incremental: Path, full: Path, settings: WarehouseSettings
+                 ) -> dict[str, dict[str, int]]:
     """Rows in one warehouse and not the other, per compared table (0: identical), on the
     decisions (source_rows left out) and on everything."""
     con = duckdb.connect()
-    warehouse.attach(con, incremental, "incremental", read_only=True)
-    warehouse.attach(con, full, "full_run", read_only=True)
+    warehouse.attach(con, incremental, "incremental", read_only=True, settings=settings)
+    warehouse.attach(con, full, "full_run", read_only=True, settings=settings)
     differences: dict[str, dict[str, int]] = {"decisions": {}, "with_source_rows": {}}
     for table, left_out in COMPARED.items():
         columns = {c for (c,) in con.sql(f"SELECT column_name FROM (DESCRIBE full_run.{table})"  # noqa: S608
@@ -171,7 +173,7 @@ def linked_inbox(sources: list[Path], target: Path) -> Path:
     return target
 
 
-def bench(scale: str, seed: int, check: bool) -> dict:
+def bench(scale: str, seed: int, check: bool, settings: WarehouseSettings) -> dict:
     folder = generated(scale, seed)
     manifest = dataset_manifest(scale, seed)
     first, second = date.fromisoformat(manifest["as_of"]), date.fromisoformat(
@@ -188,7 +190,7 @@ def bench(scale: str, seed: int, check: bool) -> dict:
         print("reference read ...", flush=True)
         before = reference_read(files)
         print(f"  {before}\n{title} ...", flush=True)
-        measured = run_night(inbox, work, as_of)
+        measured = run_night(inbox, work, as_of, settings)
         after = reference_read(files)
         print(f"  {measured['seconds']} s (reference read after it: {after['seconds']} s)",
               flush=True)
@@ -211,22 +213,23 @@ def bench(scale: str, seed: int, check: bool) -> dict:
         result["full_run_night_2"], _ = night("night 2 as a full run, to compare", night_2,
                                               runs / "full-night-2", second)
         result["differences_incremental_vs_full"] = same_results(
-            runs / "nightly" / "warehouse.duckdb", runs / "full-night-2" / "warehouse.duckdb")
+            runs / "nightly" / "warehouse.duckdb", runs / "full-night-2" / "warehouse.duckdb",
+            settings)
         print("workbooks against xlsxwriter cell by cell ...", flush=True)
         result["workbooks"] = workbooks_as_xlsxwriter_writes(
-            runs / "nightly" / "warehouse.duckdb", second, runs / "workbooks")
+            runs / "nightly" / "warehouse.duckdb", second, runs / "workbooks", settings)
     result["targets"] = targets_met(scale, result)
     write_results(f"nightly_{scale}", result, markdown(result))
     return result
 
 
-def workbooks_as_xlsxwriter_writes(warehouse_path: Path, run_date: date, folder: Path
-                                   ) -> dict:
+def workbooks_as_xlsxwriter_writes(warehouse_path: Path, run_date: date, folder: Path,
+                                   settings: WarehouseSettings) -> dict:
     """Every department's lists written as XLSX the way the run writes them (rows rendered
     by polars, transforms.publish.workbook) and with xlsxwriter writing every cell: the files
     must be the same bytes. The time of each way, for the record."""
     folder.mkdir(parents=True, exist_ok=True)
-    with warehouse.connect(warehouse_path, read_only=True) as con:
+    with warehouse.connect(warehouse_path, read_only=True, settings=settings) as con:
         lists, departments = export.load_lists(con), export.export_departments(con)
     seconds = {"rendered": 0.0, "cell_by_cell": 0.0}
     different, cells = [], 0
@@ -333,8 +336,8 @@ def main() -> None:
                         help="skip the third run that compares the incremental night "
                              "with a full run")
     args = parser.parse_args()
-    configure_warehouse()  # the runs' key, if one is set: the bench reads what they wrote
-    bench(args.scale, args.seed, check=not args.no_check)
+    # The runs' key, if one is set: the bench reads what they wrote.
+    bench(args.scale, args.seed, check=not args.no_check, settings=configure_warehouse())
 
 
 if __name__ == "__main__":

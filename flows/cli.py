@@ -1,4 +1,4 @@
-"""The `reconcile` command (CONTRACTS.md §4)."""
+"""The `reconcile` command (docs/contracts.md §4)."""
 
 from __future__ import annotations
 
@@ -62,11 +62,12 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
     must exist, a configured key must be usable, and no run may hold it meanwhile."""
     from transforms.publish.publication import RunLock, RunLocked, Workspace
     from transforms.warehouse import database as store
+    from transforms.warehouse import tables
 
     if not warehouse.is_file():
         _fail(f"warehouse {warehouse} does not exist")
     try:
-        configure_warehouse()
+        settings = configure_warehouse()
     except RuntimeError as err:
         _fail(str(err))
     with ExitStack() as stack:
@@ -74,8 +75,8 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
             stack.enter_context(RunLock(Workspace(warehouse, warehouse.parent)))
         except RunLocked as err:
             _fail(str(err))
-        con = stack.enter_context(store.connect(warehouse))
-        store.create_warehouse(con)
+        con = stack.enter_context(store.connect(warehouse, settings=settings))
+        tables.create_warehouse(con)
         yield con
 
 
@@ -250,7 +251,8 @@ def generate(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Inbox date YYYY-MM-DD.")] = None,
 ) -> None:
     """Write a synthetic inbox (never real data) and its ground truth."""
-    from data.synthetic.generate import SCALES, generate_dataset
+    from data.synthetic.generate import generate_dataset
+    from data.synthetic.scales import SCALES
 
     if scale not in SCALES:
         raise typer.BadParameter(f"scale must be one of {', '.join(SCALES)}")
@@ -269,7 +271,7 @@ def demo(
     data/sample/next_night (a corrected list, a duplicate, a late list, a new snapshot)
     as of the next day.
     """
-    from data.synthetic.generate import read_manifest
+    from data.synthetic.scales import read_manifest
 
     manifest = read_manifest(SAMPLE_DIR)
     first_night = date.fromisoformat(manifest["as_of"])

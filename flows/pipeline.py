@@ -1,4 +1,4 @@
-"""The nightly flow: a list of named steps (DESIGN.md data path).
+"""The nightly flow: a list of named steps (docs/design.md data path).
 
 No `from __future__ import annotations` here: Prefect validates the flow parameters of a
 served run from the real annotations (with strings it cannot resolve `Path`)."""
@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboards import build as dashboard
 from flows import faults
 from flows.rule_processes import rule_processes
-from flows.settings import RunSettings, usable_cores
+from flows.settings import RunSettings, usable_cores, warehouse_settings
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
@@ -34,7 +34,8 @@ from transforms.publish import export, publication
 from transforms.publish.night import Decided, publish_worklists
 from transforms.rules.facts import Departments
 from transforms.warehouse import database as warehouse
-from transforms.warehouse.database import insert_frame, model_frame
+from transforms.warehouse import tables
+from transforms.warehouse.tables import insert_frame, model_frame
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -51,20 +52,26 @@ def transient(task, task_run, state) -> bool:
     return False
 
 
+def open_warehouse(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A warehouse file opened with the command's settings (key, memory limit), read
+    where the task runs: a key never travels as a task's parameter."""
+    return warehouse.connect(path, read_only, warehouse_settings())
+
+
 RETRY = {"retries": 2, "retry_delay_seconds": 20, "retry_condition_fn": transient}
 
 
 @task(name="prepare-warehouse", **RETRY)
 def prepare_warehouse(warehouse_path: Path) -> None:
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    with warehouse.connect(warehouse_path) as con:
-        warehouse.create_warehouse(con)
+    with open_warehouse(warehouse_path) as con:
+        tables.create_warehouse(con)
 
 
 @task(name="start-run")
 def start_run(warehouse_path: Path, as_of: date) -> str:
     run_id = f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
-    with warehouse.connect(warehouse_path) as con:
+    with open_warehouse(warehouse_path) as con:
         con.execute(
             "INSERT INTO audit.runs VALUES (?, ?, ?, NULL, 'RUNNING')",
             [run_id, as_of, datetime.now()],
@@ -74,7 +81,7 @@ def start_run(warehouse_path: Path, as_of: date) -> str:
 
 @task(name="plan-inbox")
 def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
-    with warehouse.connect(warehouse_path) as con:
+    with open_warehouse(warehouse_path) as con:
         plans = ingest_plan.plan_inbox(con, inbox)
     actions = Counter(p.action for p in plans)
     get_run_logger().info("inbox: %d files (%s)", len(plans),
@@ -86,7 +93,7 @@ def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
 def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) -> list[dict]:
     logger = get_run_logger()
     todo = [p for p in plans if p.action != "SKIP_KNOWN"]
-    with warehouse.connect(warehouse_path) as con, Progress(
+    with open_warehouse(warehouse_path) as con, Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         transient=True,
     ) as progress:
@@ -123,7 +130,7 @@ def record_freshness(warehouse_path: Path, run_id: str, as_of: date,
                      late_after_days: dict[str, int]) -> list[str]:
     """audit.source_freshness for this run (PRI-01), in the run's working warehouse so
     that it is published with the rest; one warning per late unit (units and dates only)."""
-    with warehouse.connect(warehouse_path) as con:
+    with open_warehouse(warehouse_path) as con:
         late = record_source_freshness(con, run_id, as_of, late_after_days)
     logger = get_run_logger()
     for unit in late:
@@ -156,7 +163,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
     returns the counts and the timed stages."""
     clock = StageClock()
     spark = spark_session() if linkage_backend() == "spark" else None
-    with warehouse.connect(warehouse_path) as con:
+    with open_warehouse(warehouse_path) as con:
         counts = publish_worklists(con, as_of, horizon_days, stage=clock, spark=spark,
                                    fan_out=department_tasks, stale_days=stale_days)
     # Counts only: worklists hold persons.
@@ -187,7 +194,7 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -
     if built.exists():
         shutil.rmtree(built)
     records: list[dict] = []
-    with warehouse.connect(warehouse_path) as con:
+    with open_warehouse(warehouse_path) as con:
         lists = export.load_lists(con)
         departments = export.export_departments(con)
         with list_writers(len(departments)) as writers, Progress(
@@ -218,12 +225,12 @@ def prepare_workspace(workspace: publication.Workspace) -> None:
     published warehouse as this run's working copy."""
     if workspace.journal.exists():
         get_run_logger().warning("finishing the publication of an interrupted run")
-    publication.prepare(workspace)
+    publication.prepare(workspace, warehouse_settings())
 
 
 @task(name="commit", **RETRY)
 def commit(workspace: publication.Workspace, run_id: str) -> None:
-    publication.commit(workspace, run_id, stage=faults.reach)
+    publication.commit(workspace, run_id, stage=faults.reach, settings=warehouse_settings())
     get_run_logger().info("published: warehouse %s, exports %s", workspace.warehouse,
                           workspace.exports)
 
@@ -233,8 +240,8 @@ def record_failure(workspace: publication.Workspace, run_id: str, as_of: date,
                    started_at: datetime) -> None:
     """A failed run leaves the published state as it was, plus one line in audit.runs."""
     publication.discard(workspace, run_id)
-    with warehouse.connect(workspace.warehouse) as con:
-        warehouse.create_warehouse(con)
+    with open_warehouse(workspace.warehouse) as con:
+        tables.create_warehouse(con)
         con.execute("INSERT INTO audit.runs VALUES (?, ?, ?, ?, 'FAILED')",
                     [run_id, as_of, started_at, datetime.now()])
 
@@ -247,7 +254,7 @@ def finish_run(warehouse_path: Path, run_id: str, status: str, stages: list[dict
     for s in stages:
         logger.info("stage %s: %.1f s, %s rows, peak %.0f MiB", s["stage"], s["seconds"],
                     "-" if s["rows"] is None else s["rows"], s["peak_rss_mb"])
-    with warehouse.connect(warehouse_path) as con:
+    with open_warehouse(warehouse_path) as con:
         con.execute(
             "UPDATE audit.runs SET finished_at = ?, status = ? WHERE run_id = ?",
             [datetime.now(), status, run_id],

@@ -5,8 +5,8 @@ temporary `prefect server start` of the command's own, on a free local port, sto
 when the command ends, and on Linux also when the command is killed
 (`tied_to_this_process`). Prefect would start one by itself at the first flow run, but
 only after the pipeline is imported, and after importing its own server in the command's
-process too (about 3.5 s): started here first, the server starts while the command
-imports the pipeline, on the other core (about 5 s less per `reconcile run`).
+process too: started here first, the server starts while the command imports the
+pipeline, on the other core.
 """
 
 from __future__ import annotations
@@ -57,8 +57,7 @@ class PrefectApi:
         # No "View at" link: the server has no UI and stops with the command. No flow-run
         # heartbeats: they let a server mark as crashed a run whose process vanished, and
         # this server vanishes with it; and a flow run's end waited for their thread to
-        # wake from its one-second sleep (0.2-0.3 s on a department run, 1 s for a flow
-        # of one task).
+        # wake from its one-second sleep.
         return temporary_settings(updates={PREFECT_API_URL: self.url, PREFECT_UI_URL: "",
                                            PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
 

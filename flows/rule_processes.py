@@ -30,8 +30,8 @@ QUEUED_PER_PROCESS = 2
 # (seconds; Python's default is 0.005). Handing a forked process its next group takes
 # the run's process several threads (the pool's, the callback's, a waiting task's), each
 # waiting up to an interval for the interpreter lock that the deciding thread holds:
-# nationally the forked process waited 3-4 s in 0.1-0.4 s gaps for lack of its next
-# group. At 0.0005 the gaps are gone (benchmarks/README.md).
+# nationally the forked process waited in gaps for lack of its next group. At 0.0005
+# the gaps are gone (benchmarks/README.md).
 HANDOFF_SWITCH_INTERVAL = 0.0005
 
 Rules = Callable[[Departments], Decided]
@@ -68,7 +68,7 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     `queued` each are waiting or being decided; else the caller decides it at once if
     the run's process is deciding none, or waits for the first of the two to be free.
     The run's process, which would wait otherwise, works too, and a process fewer holds
-    its own copy of the pages of facts it touches (nationally about 1.5 GB each); the
+    its own copy of the pages of facts it touches (gigabytes nationally); the
     forked processes are never left idle. Else every group at once, in the caller."""
     global _forked_rules  # noqa: PLW0603 (the one way to hand the facts to a fork)
     cores = cores or usable_cores()

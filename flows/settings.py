@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transforms.warehouse.database import WarehouseSettings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 
 
 def configure_prefect_offline() -> None:
-    """Prefect on a machine without internet (STACK.md): no analytics, a home of its own,
+    """Prefect on a machine without internet: no analytics, a home of its own,
     time for the temporary server to start. Must run before `prefect` is imported."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -19,7 +23,8 @@ def configure_prefect_offline() -> None:
     # Prefect creates only the last level of its home.
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    # Task results may hold persons: never persist them (STACK.md).
+    # Task results may hold persons, and persisted results are pickles on disk (data at
+    # rest): never persist them.
     os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
 
@@ -68,19 +73,28 @@ def retention_days() -> dict[str, int]:
             for system in ("telemofpra", "genesis", "agdref")}
 
 
-def configure_warehouse() -> None:
-    """Encryption at rest of the warehouse: key from the file RECONCILE_WAREHOUSE_KEY_FILE
-    or from RECONCILE_WAREHOUSE_KEY (neither: unencrypted, owner-only file permissions).
-    RECONCILE_UNSAFE_TEST_CRYPTO=1 is for the tests of this path only. Memory: DuckDB (the
-    warehouse and Splink's scratch databases together) is capped at
-    RECONCILE_MEMORY_LIMIT (e.g. "6GB"; unset: DuckDB's default, 80 % of the machine)
-    and spills beyond it into the private `.spill` folder."""
-    from transforms.warehouse.database import check_encryption, use_encryption, use_memory_limit
-
-    use_memory_limit(os.environ.get("RECONCILE_MEMORY_LIMIT") or None)
+def warehouse_settings() -> WarehouseSettings:
+    """How the warehouse is opened. Encryption at rest: key from the file
+    RECONCILE_WAREHOUSE_KEY_FILE or from RECONCILE_WAREHOUSE_KEY (neither: unencrypted,
+    owner-only file permissions); RECONCILE_UNSAFE_TEST_CRYPTO=1 is for the tests of this
+    path only. Memory: DuckDB (the warehouse and Splink's scratch databases together) is
+    capped at RECONCILE_MEMORY_LIMIT (e.g. "6GB"; unset: DuckDB's default, 80 % of the
+    machine) and spills beyond it into the private `.spill` folder."""
+    from transforms.warehouse.database import WarehouseSettings
 
     key_file = os.environ.get("RECONCILE_WAREHOUSE_KEY_FILE")
     key = (Path(key_file).read_text(encoding="utf-8").strip() if key_file
            else os.environ.get("RECONCILE_WAREHOUSE_KEY")) or None
-    use_encryption(key, os.environ.get("RECONCILE_UNSAFE_TEST_CRYPTO") == "1")
-    check_encryption()
+    return WarehouseSettings(
+        key=key, unsafe_crypto_for_tests=os.environ.get("RECONCILE_UNSAFE_TEST_CRYPTO") == "1",
+        memory_limit=os.environ.get("RECONCILE_MEMORY_LIMIT") or None)
+
+
+def configure_warehouse() -> WarehouseSettings:
+    """The warehouse settings, checked: a key this machine cannot honour fails here, in
+    one line (EncryptionUnavailable), before anything is written."""
+    from transforms.warehouse.database import check_encryption
+
+    settings = warehouse_settings()
+    check_encryption(settings)
+    return settings

@@ -1,4 +1,4 @@
-"""Code lists of CONTRACTS.md §1, declared once and shared by the contracts and the rules."""
+"""Code lists of docs/contracts.md §1, declared once and shared by the contracts and the rules."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ DEPARTMENTS = tuple(
     + [str(n) for n in range(971, 977)]
 )
 
-# Systems and audit statuses of CONTRACTS.md §2.
+# Systems and audit statuses of docs/contracts.md §2.
 SYSTEMS = ("telemofpra", "genesis", "agdref")
 FILE_STATUSES = ("LOADED", "UNCHANGED", "SKIPPED_DUPLICATE", "SUPERSEDED", "REJECTED")
 # Statuses of a file that is a delivery of its date (PRI-01: the latest list, freshness).
@@ -78,7 +78,7 @@ EU_EEA_CH = (
     "SVN", "ESP", "SWE", "ISL", "LIE", "NOR", "CHE",
 )
 
-# Worklists (table names of CONTRACTS.md §2).
+# Worklists (table names of docs/contracts.md §2).
 REJECTED = "rejected_without_oqtf"
 RELEASES = "upcoming_releases"
 MEASURES = "unexecuted_measures"

@@ -1,4 +1,4 @@
-"""Contract of the CSV exports read by prefecture units (CONTRACTS.md §3): French column
+"""Contract of the CSV exports read by prefecture units (docs/contracts.md §3): French column
 headers, what each column means, and the French wording of every code a cell can hold.
 
 Other tools read these files: a header changes only with the contract."""

@@ -62,6 +62,10 @@ COLUMNS: dict[str, str] = {
     "notification_date": "date the decision was notified",
     "final_date": "date the OFPRA decision became final (no appeal lodged)",
     "first_list_date": "first TélémOfpra list that carried the decision",
+    "last_list_date": "last list that carried the decision or the committal (the latest "
+                      "TélémOfpra list decides the domicile)",
+    "unit": "source unit: TélémOfpra or AGDREF department, GENESIS establishment",
+    "file_kind": "kind of source file: telemofpra, genesis or agdref_<table>",
     "first_notified_list_date": "first list that carried the decision with its notification",
     "first_final_list_date": "first list that carried the decision with its final date",
     # titles

@@ -1,4 +1,4 @@
-"""Contracts of the published tables (CONTRACTS.md §2): identity links, worklists,
+"""Contracts of the published tables (docs/contracts.md §2): identity links, worklists,
 flag history and audit. Descriptions become DuckDB `COMMENT`s for analysts."""
 
 from __future__ import annotations

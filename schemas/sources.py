@@ -1,4 +1,4 @@
-"""Contracts of the source files as delivered (CONTRACTS.md §1).
+"""Contracts of the source files as delivered (docs/contracts.md §1).
 
 Every column is text, exactly as written in the file; an empty field is null. A row
 that breaks one of these checks is quarantined with the column, the check and the

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from data.synthetic.generate import write_csv, write_xlsx
+from data.synthetic.files import write_csv, write_xlsx
 from schemas.sources import SOURCE_MODELS
 
 DEFAULTS: dict[str, dict[str, str]] = {

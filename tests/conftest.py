@@ -13,12 +13,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from data.synthetic.generate import read_manifest
+from data.synthetic.scales import read_manifest
 from flows.prefect_server import answers, free_port
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import FileOutcome, ingest_inbox
 from transforms.publish.night import publish_worklists
 from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
@@ -41,7 +42,7 @@ def desktop_tool(name: str) -> str:
 @pytest.fixture
 def con() -> duckdb.DuckDBPyConnection:
     connection = warehouse.connect(":memory:")
-    warehouse.create_warehouse(connection)
+    tables.create_warehouse(connection)
     yield connection
     connection.close()
 
@@ -56,7 +57,7 @@ def sample_warehouse():
     """The committed sample ingested and its worklists published as of its date
     (in memory, without Prefect). Read-only for the tests that share it."""
     con = warehouse.connect(":memory:")
-    warehouse.create_warehouse(con)
+    tables.create_warehouse(con)
     ingest(con, SAMPLE_DIR / "inbox")
     publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
     yield con

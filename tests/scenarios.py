@@ -15,7 +15,7 @@ from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.publish.night import publish_worklists
-from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
 
 RUN = date(2026, 11, 16)
 LATE_AFTER_DAYS = {"genesis": 16, "telemofpra": 8, "agdref": 2}  # RULES.md PRI-01 defaults
@@ -147,8 +147,8 @@ class Inbox:
         if not allow_quarantine:
             assert all(o.rows_quarantined == 0 for o in outcomes), outcomes
         self.con.execute("DELETE FROM core.agent_decisions")
-        warehouse.insert_frame(self.con, "core.agent_decisions",
-                               warehouse.model_frame(self.decisions, AgentDecision))
+        tables.insert_frame(self.con, "core.agent_decisions",
+                               tables.model_frame(self.decisions, AgentDecision))
         # as the flow does after ingest: the freshness of every source unit (PRI-01)
         record_source_freshness(self.con, f"test-{run_date}", run_date, LATE_AFTER_DAYS)
         publish_worklists(self.con, run_date, horizon_days)

@@ -21,9 +21,10 @@ EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8"),
 @pytest.fixture(scope="module")
 def corpus_con():
     from transforms.warehouse import database as warehouse
+    from transforms.warehouse import tables
 
     con = warehouse.connect(":memory:")
-    warehouse.create_warehouse(con)
+    tables.create_warehouse(con)
     ingest(con, CORPUS / "inbox")
     yield con
     con.close()

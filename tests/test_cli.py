@@ -55,9 +55,13 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     # The second night is stricter with prison lists: the console ends with the late ones.
     second = _reconcile(*args, home=tmp_path, RECONCILE_STALE_PRISON_LIST_DAYS="12")
     assert second.returncode == 0, second.stderr[-2000:]
-    assert "late:" not in first.stdout
-    assert second.stdout.strip().splitlines()[-2:] == [
+    # the sample plants one late establishment (PRI-01: more than 16 days)
+    assert [line for line in first.stdout.splitlines() if line.startswith("late:")] == [
+        "late: genesis E01302: latest delivery 2026-10-20, 27 days old"]
+    assert first.stdout.strip().splitlines()[-1].startswith("late: genesis E01302")
+    assert second.stdout.strip().splitlines()[-3:] == [
         "late: genesis E01301: latest delivery 2026-11-03, 13 days old",
+        "late: genesis E01302: latest delivery 2026-10-20, 27 days old",
         "late: genesis E02A01: latest delivery 2026-11-03, 13 days old"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute(counts_query).fetchone() == after_first
@@ -68,7 +72,7 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         rows_read = con.execute("SELECT sum(rows_read) FROM audit.files").fetchone()[0]
         freshness = con.execute("SELECT count(DISTINCT run_id), count(*) FILTER (WHERE is_late) "
                                 "FROM audit.source_freshness").fetchone()
-    assert freshness == (2, 2)
+    assert freshness == (2, 1 + 3)  # E01302 late on the first night; three at 12 days
     # What each night cost, stage by stage, in the order the stages ran.
     order = ["prepare-workspace", "ingest", "core-sql", "identity-scoring", "identity-links",
              "worklist-rules", "worklist-tables", "marts", "commit", "exports"]

@@ -11,7 +11,8 @@ import polars as pl
 import pytest
 
 from transforms.core import build as core
-from transforms.identity import linkage
+from transforms.identity import duplicates, linkage, model_file, splink_pass
+from transforms.identity.thresholds import KEEP_DUPLICATES_ABOVE
 from transforms.warehouse.database import read_sql
 
 DUPLICATE = "agdref:9999999999"
@@ -60,9 +61,9 @@ def pair_of(scores: pl.DataFrame, one: str, other: str) -> pl.DataFrame:
 
 
 def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
-    model = linkage.read_model()
+    model = model_file.read_model()
     _, memory = linkage.score_remembering(night_one, model, None)
-    assert memory.ceiling == linkage.REMEMBER_FROM_WEIGHT
+    assert memory.ceiling == duplicates.REMEMBER_FROM_WEIGHT
     assert memory.pairs.height > 0
     night_two = next_night(night_one)
 
@@ -75,7 +76,7 @@ def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
     for one, other in ((DUPLICATE, keys[11]), (keys[13], keys[17])):  # a new, a rewritten file
         duplicate = pair_of(reused, one, other)
         assert duplicate.height == 1 and duplicate["match_probability"][0] \
-            >= linkage.KEEP_DUPLICATES_ABOVE
+            >= KEEP_DUPLICATES_ABOVE
         assert pair_of(memory.pairs, one, other).height == 0  # not remembered: found tonight
     # and tomorrow's memory is the one a full pass would leave, above its ceiling
     _, full = linkage.score_remembering(night_two, model, None)
@@ -85,14 +86,14 @@ def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
 
 
 def test_every_pair_is_scored_when_the_memory_cannot_prove_the_result(night_one):
-    model = linkage.read_model()
+    model = model_file.read_model()
     _, memory = linkage.score_remembering(night_one, model, None)
     night_two = next_night(night_one)
     everything = linkage.score_pairs(night_two, model)
-    duplicate_weight = math.log2(linkage.KEEP_DUPLICATES_ABOVE
-                                 / (1 - linkage.KEEP_DUPLICATES_ABOVE))
-    tonight = linkage.common_terms(night_two.filter(pl.col("dataset") == "agdref"), model)
-    shift = linkage.weight_shift(memory, tonight, linkage.prior_for(model, 10**9))
+    duplicate_weight = math.log2(KEEP_DUPLICATES_ABOVE
+                                 / (1 - KEEP_DUPLICATES_ABOVE))
+    tonight = duplicates.common_terms(night_two.filter(pl.col("dataset") == "agdref"), model)
+    shift = duplicates.weight_shift(memory, tonight, model_file.prior_for(model, 10**9))
     assert shift > 0
     for stale in (
             # too many nights of drift: a pair left out might now be a duplicate
@@ -100,25 +101,25 @@ def test_every_pair_is_scored_when_the_memory_cannot_prove_the_result(night_one)
             # another model (or blocking, or columns): its weights say nothing tonight
             replace(memory, model_key="another model")):
         scores, remembered = linkage.score_remembering(night_two, model, stale)
-        assert remembered.ceiling == linkage.REMEMBER_FROM_WEIGHT
+        assert remembered.ceiling == duplicates.REMEMBER_FROM_WEIGHT
         assert scores.equals(everything)
 
 
 def test_the_shift_bound_counts_the_prior_and_the_rarest_value_that_moved():
-    model = linkage.read_model()
+    model = model_file.read_model()
     files = pl.DataFrame({c: ["A", "A", "B", "B", "C", "C", "C", "C"]
-                          for c in linkage.term_frequency_columns(model)})
-    memory = linkage.DuplicatesMemory(pl.DataFrame(), linkage.common_terms(files, model),
+                          for c in splink_pass.term_frequency_columns(model)})
+    memory = duplicates.DuplicatesMemory(pl.DataFrame(), duplicates.common_terms(files, model),
                                       pl.DataFrame(), "key", 0.001, 0.0)
     # the same values, the same prior: nothing moved
-    assert linkage.weight_shift(memory, linkage.common_terms(files, model), {
+    assert duplicates.weight_shift(memory, duplicates.common_terms(files, model), {
         **model, "probability_two_random_records_match": 0.001}) == 0
     # two rows more, surname B (held twice, now four times: 2/8 -> 4/10, log2(1.6) bits)
     # and C elsewhere (4/8 -> 6/10; A and B fall from 2/8 to 2/10, log2(10/8) bits)
     tonight = files.vstack(files.head(2).with_columns(pl.all().exclude("surname").replace(
         "A", "C"), surname=pl.lit("B")))
     prior = 0.002
-    shift = linkage.weight_shift(memory, linkage.common_terms(tonight, model),
+    shift = duplicates.weight_shift(memory, duplicates.common_terms(tonight, model),
                                  {**model, "probability_two_random_records_match": prior})
     other_columns = 4 * math.log2(10 / 8)
     expected = (math.log2(prior / (1 - prior)) - math.log2(0.001 / 0.999)
@@ -128,15 +129,15 @@ def test_the_shift_bound_counts_the_prior_and_the_rarest_value_that_moved():
 
 def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, night_one):
     memory = core.read_duplicates_memory(sample_warehouse)
-    assert memory is not None and memory.ceiling == linkage.REMEMBER_FROM_WEIGHT
+    assert memory is not None and memory.ceiling == duplicates.REMEMBER_FROM_WEIGHT
     agdref = night_one.filter(pl.col("dataset") == "agdref").drop("dataset")
     with duckdb.connect() as con:
-        digests = linkage.file_digests(con, agdref.to_arrow())
+        digests = duplicates.file_digests(con, agdref.to_arrow())
     assert memory.digests.height == agdref.get_column("record_key").n_unique()
     assert memory.digests.sort("record_key").equals(digests.sort("record_key"))
     terms = ("column_name", "value")
     assert memory.terms.sort(terms).equals(
-        linkage.common_terms(agdref, linkage.read_model()).sort(terms))
+        duplicates.common_terms(agdref, model_file.read_model()).sort(terms))
     assert memory.pairs.height > 0 and memory.pairs["match_weight"].min() >= 0
 
 
@@ -148,10 +149,10 @@ def test_a_file_digest_changes_with_any_cell_and_not_with_the_order_of_rows():
 
     def digests(frame: pl.DataFrame) -> pl.DataFrame:
         with duckdb.connect() as con:
-            return linkage.file_digests(con, frame.to_arrow())
+            return duplicates.file_digests(con, frame.to_arrow())
 
     def changed(frame: pl.DataFrame) -> set[str]:
-        return set(linkage.changed_files(digests(rows), digests(frame)).to_list())
+        return set(duplicates.changed_files(digests(rows), digests(frame)).to_list())
 
     assert changed(rows.reverse()) == set()  # the same rows in another order
     assert changed(rows.with_columns(pl.col("given_name").fill_null(""))) == {"agdref:2"}
@@ -167,9 +168,9 @@ def test_an_upgrade_of_splink_or_duckdb_makes_the_next_night_score_every_pair(
         monkeypatch, package):
     """Another Splink may compute weights otherwise, another DuckDB hash files otherwise:
     what the memory proved no longer holds."""
-    model = linkage.read_model()
-    before = linkage.model_key(model, ["surname"], "duckdb")
-    installed = linkage.version
-    monkeypatch.setattr(linkage, "version",
+    model = model_file.read_model()
+    before = duplicates.model_key(model, ["surname"], "duckdb")
+    installed = duplicates.version
+    monkeypatch.setattr(duplicates, "version",
                         lambda name: "99.0" if name == package else installed(name))
-    assert linkage.model_key(model, ["surname"], "duckdb") != before
+    assert duplicates.model_key(model, ["surname"], "duckdb") != before

@@ -15,17 +15,18 @@ import pytest
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from transforms.publish.night import publish_worklists
 from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
+from transforms.warehouse.database import WarehouseSettings
 
 
-@pytest.fixture
-def encryption():
-    yield warehouse.use_encryption
-    warehouse.use_encryption(None)
+def encrypted(key: str | None) -> WarehouseSettings:
+    # DuckDB's built-in library stands in for the crypto extension this machine lacks.
+    return WarehouseSettings(key=key, unsafe_crypto_for_tests=True)
 
 
-def build(path) -> None:
-    with warehouse.connect(path) as con:
-        warehouse.create_warehouse(con)
+def build(path, settings: WarehouseSettings) -> None:
+    with warehouse.connect(path, settings=settings) as con:
+        tables.create_warehouse(con)
         ingest(con, SAMPLE_DIR / "inbox")
         publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
 
@@ -33,16 +34,15 @@ def build(path) -> None:
 def test_the_warehouse_file_is_readable_by_its_owner_only(tmp_path):
     path = tmp_path / "warehouse.duckdb"
     with warehouse.connect(path) as con:
-        warehouse.create_warehouse(con)
+        tables.create_warehouse(con)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_with_a_key_the_whole_pipeline_writes_an_encrypted_file(tmp_path, encryption):
-    # DuckDB's built-in library stands in for the crypto extension this machine lacks.
-    encryption("a-test-key-never-used-in-production", unsafe_crypto_for_tests=True)
+def test_with_a_key_the_whole_pipeline_writes_an_encrypted_file(tmp_path):
+    settings = encrypted("a-test-key-never-used-in-production")
     path = tmp_path / "warehouse.duckdb"
-    build(path)
-    with warehouse.connect(path, read_only=True) as con:
+    build(path, settings)
+    with warehouse.connect(path, read_only=True, settings=settings) as con:
         (flags,) = con.execute("SELECT count(*) FROM worklists.rejected_without_oqtf"
                                ).fetchone()
     assert flags > 0
@@ -73,14 +73,14 @@ def spill(con: duckdb.DuckDBPyConnection, temporary: bool = True) -> list[bytes]
 
 @pytest.mark.parametrize("key", [None, "a-test-key-never-used-in-production"])
 def test_what_does_not_fit_in_memory_spills_beside_the_warehouse_privately(
-        tmp_path, encryption, key, monkeypatch):
+        tmp_path, key, monkeypatch):
     """The warehouse and Splink's own connection spill into one owner-only folder beside
     the warehouse, never into the working directory; with a key, in cipher."""
-    encryption(key, unsafe_crypto_for_tests=True)
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "data" / "warehouse.duckdb"
     path.parent.mkdir()
-    with warehouse.connect(path) as con, warehouse.scratch_connection(con) as scratch:
+    with (warehouse.connect(path, settings=encrypted(key)) as con,
+          warehouse.scratch_connection(con) as scratch):
         # Splink writes plain tables into its connection's database: the scratch one
         spilled = {"warehouse": spill(con), "splink": spill(scratch, temporary=False)}
         folder = path.parent / warehouse.SPILL_FOLDER
@@ -134,15 +134,16 @@ def test_splink_works_in_a_scratch_database_of_the_warehouse_freed_at_the_end(tm
 
 
 @pytest.mark.parametrize("key", [None, "a-test-key-never-used-in-production"])
-def test_a_warehouse_is_attached_with_its_key_to_be_compared(tmp_path, encryption, key):
+def test_a_warehouse_is_attached_with_its_key_to_be_compared(tmp_path, key):
     """What the benchmark does to compare two runs' warehouses, encrypted or not."""
-    encryption(key, unsafe_crypto_for_tests=True)
+    settings = encrypted(key)
     for name, value in (("one", 1), ("two", 2)):
-        with warehouse.connect(tmp_path / f"{name}.duckdb") as con:
+        with warehouse.connect(tmp_path / f"{name}.duckdb", settings=settings) as con:
             con.execute("CREATE TABLE t AS SELECT ? AS v", [value])
     with duckdb.connect() as con:
         for name in ("one", "two"):
-            warehouse.attach(con, tmp_path / f"{name}.duckdb", name, read_only=True)
+            warehouse.attach(con, tmp_path / f"{name}.duckdb", name, read_only=True,
+                             settings=settings)
         assert con.sql("SELECT one.t.v, two.t.v FROM one.t, two.t").fetchall() == [(1, 2)]
         with pytest.raises(duckdb.Error):
             con.execute("INSERT INTO one.t VALUES (3)")

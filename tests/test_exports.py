@@ -1,4 +1,4 @@
-"""CSV exports (CONTRACTS.md §3): cells, scoping per department, audit, publication."""
+"""CSV exports (docs/contracts.md §3): cells, scoping per department, audit, publication."""
 
 from __future__ import annotations
 

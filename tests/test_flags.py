@@ -96,7 +96,8 @@ def test_a_run_reads_only_the_history_it_needs_and_decides_as_with_all_of_it(con
     statuses and first-seen dates as from the whole history, later runs included."""
     import random
 
-    from transforms.warehouse.database import insert_frame, read_sql
+    from transforms.warehouse.database import read_sql
+    from transforms.warehouse.tables import insert_frame
 
     rng, flags = random.Random(7), [f"f{i}" for i in range(60)]
     nights = [date(2026, 10, 1 + i) for i in range(12)]

@@ -13,12 +13,15 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data.synthetic import population
-from data.synthetic.generate import REALISM, SCALES, generate_dataset, read_manifest
-from data.synthetic.population import SITUATIONS, SUSPENSION_BASES
+from data.synthetic import situations
+from data.synthetic.asylum import SUSPENSION_BASES
+from data.synthetic.generate import generate_dataset
+from data.synthetic.realism import REALISM
+from data.synthetic.scales import SCALES, read_manifest
+from data.synthetic.situations import SITUATIONS
 from tests.conftest import SAMPLE_DIR
 from transforms.ingest.inbox import list_inbox
-from transforms.ingest.load import read_source_file
+from transforms.ingest.read import read_source_file
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -558,18 +561,18 @@ def test_a_detainee_with_a_registered_request_is_held_under_a_measure(generated)
 
 
 def test_the_rate_table_of_the_population_module_gives_the_weights():
-    """population.py documents each issue-31 situation's weight and rate in its family."""
+    """situations.py documents each issue-31 situation's weight and rate in its family."""
     table = {}
-    for line in population.__doc__.splitlines():
+    for line in situations.__doc__.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 6 and cells[2].replace(".", "").isdigit():
             table[cells[0].split(" ")[0]] = (cells[1], float(cells[2]), cells[3])
     assert set(table) == ISSUE_31
     totals = {family: sum(s.weight for s in members)
-              for family, members in population.SITUATIONS_BY_FAMILY.items()}
+              for family, members in situations.SITUATIONS_BY_FAMILY.items()}
     for s in SITUATIONS:
         if s.code in table:
             family, weight, rate = table[s.code]
             assert (family, weight) == (s.family, s.weight), s.code
             assert rate == f"{100 * s.weight / totals[s.family]:.1f} %", s.code
-            assert f"{s.family} {totals[s.family]:g}" in " ".join(population.__doc__.split())
+            assert f"{s.family} {totals[s.family]:g}" in " ".join(situations.__doc__.split())

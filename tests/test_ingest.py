@@ -13,6 +13,7 @@ from tests.conftest import SAMPLE_DIR
 from transforms.ingest import load as ingest
 from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, scan_file
 from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
 
 TELE = "TELEMOFPRA_13_20261109.csv"
 
@@ -355,19 +356,19 @@ def test_batches_of_any_size_stage_the_same(ingest_into, monkeypatch):
     """Consecutive files of one kind are checked and committed in batches of about
     BATCH_ROWS rows: batches cut after nearly every file (7 rows) or never change nothing
     in raw, staging, the quarantine or the file records."""
-    tables = [*(warehouse.raw_table(kind) for kind in SOURCE_MODELS),
-              *(warehouse.staging_table(kind) for kind in SOURCE_MODELS),
-              "audit.quarantine", "audit.files"]
+    compared = [*(tables.raw_table(kind) for kind in SOURCE_MODELS),
+                *(tables.staging_table(kind) for kind in SOURCE_MODELS),
+                "audit.quarantine", "audit.files"]
 
     def loaded(batch_rows: int) -> dict[str, list]:
         monkeypatch.setattr(ingest, "BATCH_ROWS", batch_rows)
         con = warehouse.connect(":memory:")
-        warehouse.create_warehouse(con)
+        tables.create_warehouse(con)
         ingest_into(con, SAMPLE_DIR / "inbox")
         found = {table: sorted(con.sql(
             f"SELECT * EXCLUDE (run_id) FROM {table}" if table.startswith("audit.")  # noqa: S608
             else f"SELECT * FROM {table}").fetchall(), key=repr)  # noqa: S608
-            for table in tables}
+            for table in compared}
         con.close()
         return found
 

@@ -18,6 +18,7 @@ from tests.scenarios import PERSON, Inbox
 from transforms.identity.review import InvalidDecision, record_decision
 from transforms.publish.night import publish_worklists
 from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
 
 FINAL_LIST = date(2026, 10, 9)
 RECORD = "telemofpra:OF20250000001"
@@ -77,7 +78,7 @@ def test_the_command_records_a_decision(tmp_path):
         write_file(inbox.folder, name, kind, rows)
     path = tmp_path / "warehouse.duckdb"
     with warehouse.connect(path) as con:
-        warehouse.create_warehouse(con)
+        tables.create_warehouse(con)
         ingest(con, inbox.folder)
         publish_worklists(con, date(2026, 11, 16), horizon_days=120)
     result = subprocess.run(

@@ -14,8 +14,9 @@ from schemas.codes import REJECTED
 from tests.conftest import SAMPLE_DIR
 from tests.scenarios import GIVEN, PERSON, SECOND, SURNAMES, Inbox
 from transforms.core import build as core
-from transforms.identity import linkage
+from transforms.identity import comparisons, model_file
 from transforms.identity.review import record_decision
+from transforms.identity.thresholds import THRESHOLDS_FILE, Thresholds, read_thresholds
 
 FINAL_LIST = date(2026, 10, 9)
 RECORD = "telemofpra:OF20250000001"
@@ -35,14 +36,14 @@ def test_sample_links_meet_the_precision_and_recall_floors(sample_warehouse):
 
 
 def test_the_model_file_is_trained_and_the_thresholds_are_ordered():
-    model = linkage.read_model()
+    model = model_file.read_model()
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
             if not level.get("is_null_level"):
                 assert 0 < level["m_probability"] <= 1 and 0 < level["u_probability"] <= 1
-    t = linkage.read_thresholds()
+    t = read_thresholds()
     assert 0 < t.review < t.link <= t.weak_birth_link < 1 and t.duplicate >= t.link
-    chosen = json.loads(linkage.THRESHOLDS_FILE.read_text(encoding="utf-8"))
+    chosen = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
     assert chosen["precision"] >= 0.9995 and chosen["duplicate_precision"] == 1.0
 
 
@@ -52,7 +53,7 @@ def test_a_record_without_a_number_is_linked_on_a_strong_probability(tmp_path, c
     assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
     probability, = con.execute("SELECT match_probability FROM core.person_links "
                                "WHERE record_key = ?", [RECORD]).fetchall()[0]
-    assert probability >= linkage.read_thresholds().link
+    assert probability >= read_thresholds().link
     assert out.only_listed(REJECTED)["num_agdref"] == PERSON
 
 
@@ -82,8 +83,8 @@ def test_review_pairs_carry_the_weight_of_each_comparison(tmp_path, con):
     assert row["num_agdref"] == PERSON and row["evidence"] == "PROBABILISTIC"
     assert row["weight_surname"] > 0 and row["weight_given_name"] > 0
     assert row["weight_nationality"] > 0 and row["weight_birth"] > 0
-    parts = sum(row[f"weight_{c}"] for c in linkage.COMPARISON_COLUMNS)
-    prior = linkage.read_model()["probability_two_random_records_match"]
+    parts = sum(row[f"weight_{c}"] for c in comparisons.COMPARISON_COLUMNS)
+    prior = model_file.read_model()["probability_two_random_records_match"]
     assert row["match_weight"] == pytest.approx(parts + log2(prior / (1 - prior)), abs=1e-6)
 
 
@@ -170,23 +171,23 @@ def test_an_attestation_of_another_claim_is_evidence_against(tmp_path, con):
 
 
 def test_the_prior_falls_with_the_number_of_files_and_never_rises():
-    model = {**linkage.read_model(), linkage.TRAINED_ON_FILES: 1_000}
+    model = {**model_file.read_model(), model_file.TRAINED_ON_FILES: 1_000}
     prior = model["probability_two_random_records_match"]
-    national = linkage.prior_for(model, 100_000)
+    national = model_file.prior_for(model, 100_000)
     assert national["probability_two_random_records_match"] == pytest.approx(prior / 100)
-    assert linkage.TRAINED_ON_FILES not in national  # Splink reads the rest
+    assert model_file.TRAINED_ON_FILES not in national  # Splink reads the rest
     for files in (10, 1_000):  # fewer files: as chosen, never more generous
-        assert linkage.prior_for(model, files)["probability_two_random_records_match"] == prior
-    untrained = linkage.read_model() | {linkage.TRAINED_ON_FILES: None}
-    assert linkage.prior_for(untrained, 10**6)["probability_two_random_records_match"] == prior
+        assert model_file.prior_for(model, files)["probability_two_random_records_match"] == prior
+    untrained = model_file.read_model() | {model_file.TRAINED_ON_FILES: None}
+    assert model_file.prior_for(untrained, 10**6)["probability_two_random_records_match"] == prior
 
 
 def test_scores_use_the_prior_for_tonight_s_files(tmp_path, con, monkeypatch):
     # As if the model had been trained among 3 files: tonight's 301 make a random pair
     # about 100 times less likely to be one person, and the same evidence weighs 6.6 bits
     # less.
-    trained = {**linkage.read_model(), linkage.TRAINED_ON_FILES: 3}
-    monkeypatch.setattr(linkage, "read_model", lambda path=linkage.MODEL_FILE: trained)
+    trained = {**model_file.read_model(), model_file.TRAINED_ON_FILES: 3}
+    monkeypatch.setattr(model_file, "read_model", lambda path=model_file.MODEL_FILE: trained)
     inbox = Inbox(tmp_path, con).person().others()
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
     row = con.sql("SELECT * FROM identity_scores WHERE record_key = ? AND num_agdref = ?",
@@ -194,7 +195,7 @@ def test_scores_use_the_prior_for_tonight_s_files(tmp_path, con, monkeypatch):
     files, = con.execute("SELECT count(*) FROM core.persons").fetchone()
     assert files == 1 + len(SURNAMES) * len(GIVEN)
     prior = trained["probability_two_random_records_match"] * 3 / files
-    parts = sum(row[f"weight_{c}"] for c in linkage.COMPARISON_COLUMNS)
+    parts = sum(row[f"weight_{c}"] for c in comparisons.COMPARISON_COLUMNS)
     assert row["match_weight"] == pytest.approx(parts + log2(prior / (1 - prior)), abs=1e-6)
 
 
@@ -212,7 +213,7 @@ def test_a_merge_is_shown_for_review_and_an_agent_can_undo_it(tmp_path, con):
     assert (row["record_key"], row["num_agdref"], row["system"]) == (
         f"agdref:{PERSON}", SECOND, "agdref")
     assert row["link_status"] == "LINKED" and row["weight_birth"] > 0
-    assert row["match_probability"] >= linkage.read_thresholds().duplicate
+    assert row["match_probability"] >= read_thresholds().duplicate
     # decided either way round; stored as the pair is scored, the lower number first
     record_decision(con, f"agdref:{SECOND}", PERSON, "REJECTED", "agent.13",
                     datetime(2026, 11, 16, 9))
@@ -249,10 +250,10 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     (best, best_weight), (other, other_weight) = con.execute(
         "SELECT match_probability, match_weight FROM identity_scores WHERE record_key = ? "
         "ORDER BY num_agdref", [RECORD]).fetchall()
-    chosen = linkage.read_thresholds()
+    chosen = read_thresholds()
     assert other < best and best_weight - other_weight < chosen.margin
     review = (best + other) / 2
-    core.link_persons(con, linkage.Thresholds(min(best, chosen.link), review, chosen.margin,
+    core.link_persons(con, Thresholds(min(best, chosen.link), review, chosen.margin,
                                               chosen.duplicate, chosen.weak_birth_link))
     assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
     shown = con.execute("SELECT num_agdref, evidence FROM core.link_review "

@@ -228,7 +228,7 @@ def test_only_disk_and_lock_errors_are_retried():
     from prefect.states import Completed, Failed
 
     from flows.pipeline import RETRY, transient
-    from transforms.ingest.load import UnreadableFile
+    from transforms.ingest.read import UnreadableFile
 
     assert RETRY["retries"] >= 1
     assert transient(None, None, Failed(data=OSError("No space left on device")))

@@ -11,6 +11,7 @@ import duckdb
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from transforms.publish.night import publish_worklists
 from transforms.warehouse import database as warehouse
+from transforms.warehouse import tables
 from transforms.warehouse.purge import purge
 
 LISTS = ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures", "exclusions")
@@ -30,7 +31,7 @@ def test_purge_removes_old_raw_rows_and_files_and_changes_no_list(tmp_path):
     inbox = tmp_path / "inbox"
     shutil.copytree(SAMPLE_DIR / "inbox", inbox)
     con = warehouse.connect(":memory:")
-    warehouse.create_warehouse(con)
+    tables.create_warehouse(con)
     ingest(con, inbox)
     publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
     before = state(con)

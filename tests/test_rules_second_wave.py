@@ -1,4 +1,4 @@
-"""Second wave of rule scenarios, written from RULES.md (amended) and CONTRACTS.md alone,
+"""Second wave of rule scenarios, written from RULES.md (amended) and docs/contracts.md alone,
 independently of the implementation: registered re-examinations (RTR-08), quarantined
 source rows (DQ-01), the markers of §5, legal alerts (PRI-07), source freshness and the
 detention history (PRI-01, EX-04), unidentified detainees (PRI-09), EU citizens with a

@@ -11,7 +11,8 @@ import pytest
 from tests.builders import row
 from tests.conftest import SAMPLE_DIR
 from transforms.ingest.inbox import list_inbox
-from transforms.ingest.load import read_source_file, split_valid_rows
+from transforms.ingest.read import read_source_file
+from transforms.ingest.validate import split_valid_rows
 
 
 def _quarantine_for(kind: str, rows: list[dict]) -> pl.DataFrame:
@@ -103,7 +104,7 @@ def test_rows_frame_keeps_every_list_as_given():
     keeps empty lists, missing lists and the order of its items; a column the rows lack
     is empty."""
     from schemas.published import Exclusion
-    from transforms.warehouse.database import rows_frame
+    from transforms.warehouse.tables import rows_frame
 
     rows = [{"worklist": "unexecuted_measures", "candidate_id": "MES-1", "person_key": "p1",
              "reason_code": "MINOR", "other_reasons": ["EU_CITIZEN", "APPEAL_PENDING"],

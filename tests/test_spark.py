@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import SAMPLE_AS_OF
 from transforms.core import build as core
-from transforms.identity import linkage
+from transforms.identity import comparisons, linkage, model_file, splink_pass
 
 pytestmark = pytest.mark.spark
 
@@ -30,7 +30,7 @@ def test_spark_scores_the_same_pairs_as_duckdb(sample_warehouse, spark):
         records = core.identity_records(sample_warehouse, SAMPLE_AS_OF)
     finally:
         sample_warehouse.execute("ROLLBACK")
-    model = linkage.read_model()
+    model = model_file.read_model()
     on_duckdb = linkage.score_pairs(records, model)
     on_spark = linkage.score_pairs(records, model, spark=spark)
     assert on_duckdb.height > 500
@@ -38,12 +38,12 @@ def test_spark_scores_the_same_pairs_as_duckdb(sample_warehouse, spark):
         on_duckdb.select("record_key", "num_agdref"))
     both = on_duckdb.join(on_spark, on=["record_key", "num_agdref"], suffix="_spark")
     for column in ("match_weight", "match_probability", *(
-            f"weight_{name}" for name in linkage.COMPARISON_COLUMNS)):
+            f"weight_{name}" for name in comparisons.COMPARISON_COLUMNS)):
         assert (both[column] - both[f"{column}_spark"]).abs().max() < 1e-6, column
 
 
 def test_the_model_reads_in_spark_dialect():
-    model = linkage.for_spark(linkage.read_model())
+    model = splink_pass.for_spark(model_file.read_model())
     levels = [level["sql_condition"] for c in model["comparisons"]
               for level in c["comparison_levels"]]
     assert "`surname_l` = `surname_r`" in levels

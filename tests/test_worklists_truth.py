@@ -14,7 +14,8 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data.synthetic.generate import SCALES, generate_dataset
+from data.synthetic.generate import generate_dataset
+from data.synthetic.scales import SCALES
 from flows.rule_processes import HANDOFF_SWITCH_INTERVAL, rule_processes
 from schemas.codes import WORKLISTS
 from schemas.published import Exclusion
@@ -56,11 +57,12 @@ def test_sample_against_ground_truth(sample_warehouse):
 @pytest.mark.slow
 def test_department_scale_against_ground_truth(tmp_path):
     from transforms.warehouse import database as warehouse
+    from transforms.warehouse import tables
 
     as_of = date(2026, 11, 16)
     generate_dataset(tmp_path, SCALES["department"], seed=11, as_of=as_of)
     con = warehouse.connect(tmp_path / "warehouse.duckdb")
-    warehouse.create_warehouse(con)
+    tables.create_warehouse(con)
     ingest(con, tmp_path / "inbox")
     publish_worklists(con, as_of, horizon_days=120)
     result = check_against_truth(con, tmp_path / "truth")

@@ -3,11 +3,16 @@ accuracy measured against it: used by the tests and the linkage benchmarks."""
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
+
+if TYPE_CHECKING:
+    from data.synthetic.generate import Generator
 
 
 def read_truth(folder: Path) -> tuple[pl.DataFrame, dict[str, str]]:
@@ -67,3 +72,31 @@ def linkage_metrics(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
         "duplicate_precision": _ratio(merged_right, merged.height),
         "duplicate_recall": _ratio(merged_right, duplicate_files),
     }
+
+
+def write_truth(folder: Path, g: Generator, resolved: dict) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    persons = [{
+        "person_id": p.person_id, "family": p.family, "situation": p.situation,
+        "protected": int(p.protected), "flaggable_on": p.flaggable_on,
+        "department": p.department, "nationality": p.nationality,
+        "birth_precision": "day" if p.birth_day_known else (
+            "month" if p.birth_month_known else "year"),
+        "agdref_numbers": "|".join(p.agdref_numbers),
+        "oqtf_issued_next_night": int(p.person_id in resolved),
+        # issue 31: markers the run must put on the person's flag (a subset: other markers
+        # may be due too), and the reason code of a legal alert the run must raise
+        "markers": "|".join(sorted(p.markers)),
+        "legal_alert": p.legal_alert,
+    } for p in g.persons]
+    establishments = [{
+        "establishment_code": code, "department": dept, "latest_list_date": day.isoformat(),
+        "days_old": (g.as_of - day).days, "late": int(code in g.late_establishments),
+    } for code, (dept, day) in sorted(g.latest_lists.items())]
+    for name, rows in (("persons.csv", persons), ("records.csv", g.records),
+                       ("defects.csv", g.defects), ("establishments.csv", establishments)):
+        columns = list(rows[0]) if rows else ["empty"]
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)

@@ -18,9 +18,10 @@ from importlib.metadata import version
 import duckdb
 import polars as pl
 
-from transforms.identity import linkage
-from transforms.warehouse import database as warehouse
-from transforms.warehouse.database import read_sql
+from transforms.identity import comparisons, duplicates, linkage, model_file
+from transforms.identity.thresholds import Thresholds, read_thresholds
+from transforms.warehouse import tables
+from transforms.warehouse.database import read_sql, scratch_connection
 
 CORE_STEPS = (
     "core_latest_files.sql",
@@ -64,7 +65,7 @@ def untimed(name: str) -> AbstractContextManager[dict]:
 
 
 def build_core(con: duckdb.DuckDBPyConnection, run_date: date,
-               model: dict | None = None, thresholds: linkage.Thresholds | None = None,
+               model: dict | None = None, thresholds: Thresholds | None = None,
                stage: Stage = untimed, spark=None) -> None:
     """`model` and `thresholds` default to the versioned files in transforms/identity/models/;
     with `spark` (a SparkSession), Splink scores on Spark."""
@@ -72,10 +73,10 @@ def build_core(con: duckdb.DuckDBPyConnection, run_date: date,
         records = identity_records(con, run_date)
         counts["rows"] = records.height
     with stage("identity-scoring") as counts:
-        score_identities(con, records, model or linkage.read_model(), spark)
+        score_identities(con, records, model or model_file.read_model(), spark)
         counts["rows"] = records.height
     with stage("identity-links") as counts:
-        link_persons(con, thresholds or linkage.read_thresholds())
+        link_persons(con, thresholds or read_thresholds())
         counts["rows"] = con.sql("SELECT count(*) FROM core.person_links").fetchall()[0][0]
 
 
@@ -98,8 +99,8 @@ def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
     previous one."""
     scores, memory = linkage.score_remembering(
         records, model, read_duplicates_memory(con), spark=spark,
-        connect=partial(warehouse.scratch_connection, con))
-    warehouse.replace_table(con, "identity_scores", scores, temporary=True)
+        connect=partial(scratch_connection, con))
+    tables.replace_table(con, "identity_scores", scores, temporary=True)
     write_duplicates_memory(con, memory)
 
 
@@ -127,12 +128,12 @@ MEMORY_TABLES = {
         "match_weight": f"match weight {_WEIGHTS}",
         "match_probability": f"match probability {_WEIGHTS}",
         **{f"weight_{name}": f"weight of the {name} comparison {_WEIGHTS}"
-           for name in linkage.COMPARISON_COLUMNS}}),
+           for name in comparisons.COMPARISON_COLUMNS}}),
 }
 MEMORY_STATE = "core.duplicates_memory"
 
 
-def read_duplicates_memory(con: duckdb.DuckDBPyConnection) -> linkage.DuplicatesMemory | None:
+def read_duplicates_memory(con: duckdb.DuckDBPyConnection) -> duplicates.DuplicatesMemory | None:
     """The previous night's memory, or None (first night, or none kept)."""
     known = {r[0] for r in con.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
@@ -144,23 +145,23 @@ def read_duplicates_memory(con: duckdb.DuckDBPyConnection) -> linkage.Duplicates
         return None
     frames = {field: con.sql(f"SELECT * FROM {table}").pl()  # noqa: S608 (fixed names)
               for table, (field, _, _) in MEMORY_TABLES.items()}
-    return linkage.DuplicatesMemory(**frames, model_key=state[0][0], prior=state[0][1],
-                                    ceiling=state[0][2])
+    return duplicates.DuplicatesMemory(**frames, model_key=state[0][0], prior=state[0][1],
+                                       ceiling=state[0][2])
 
 
 def write_duplicates_memory(con: duckdb.DuckDBPyConnection,
-                            memory: linkage.DuplicatesMemory | None) -> None:
+                            memory: duplicates.DuplicatesMemory | None) -> None:
     """Replace the memory (none: drop it, the next night scores every pair)."""
     if memory is None:
         for table in (MEMORY_STATE, *MEMORY_TABLES):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         return
     for table, (field, description, columns) in MEMORY_TABLES.items():
-        warehouse.replace_table(con, table, getattr(memory, field))
-        warehouse.describe(con, table, description, columns)
-    warehouse.replace_table(con, MEMORY_STATE, pl.DataFrame(
+        tables.replace_table(con, table, getattr(memory, field))
+        tables.describe(con, table, description, columns)
+    tables.replace_table(con, MEMORY_STATE, pl.DataFrame(
         {"model_key": [memory.model_key], "prior": [memory.prior], "ceiling": [memory.ceiling]}))
-    warehouse.describe(
+    tables.describe(
         con, MEMORY_STATE, "the model and prior of the last duplicates pass, and the match "
         "weight no pair of two AGDREF files left out of core.duplicates_memory_pairs reached",
         {"model_key": "digest of what the pass scored with (linkage.model_key: model, "
@@ -169,7 +170,7 @@ def write_duplicates_memory(con: duckdb.DuckDBPyConnection,
          "ceiling": "no pair of files missing from the pairs table weighed this much"})
 
 
-def link_persons(con: duckdb.DuckDBPyConnection, thresholds: linkage.Thresholds) -> None:
+def link_persons(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:
     """core.person_links and core.link_review from the scores, the thresholds bound as
     variables."""
     for name, value in (("link_threshold", thresholds.link),

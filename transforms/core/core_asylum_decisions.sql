@@ -1,3 +1,5 @@
+-- reads: staging.asylum_decisions
+-- builds: core.asylum_decisions
 -- core.asylum_decisions: one row per decision, however many weekly lists repeated it.
 -- Facts come from the latest list that showed the decision; the knowledge dates from the
 -- first list that showed it (OQ-02: a repeat in a later list does not move them); the

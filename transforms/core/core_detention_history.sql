@@ -1,3 +1,5 @@
+-- reads: audit.files, staging.detainees
+-- builds: core.detention_history
 -- core.detention_history: one row per committal ever seen on a GENESIS list extracted on
 -- or before the run date (PRI-01: who was held where, from when, until which list last
 -- showed them), read by EX-04 (a Dublin transfer gets 12 months when the person was held

@@ -1,3 +1,5 @@
+-- reads: latest_files, staging.detainees
+-- builds: core.detentions
 -- core.detentions: one row per detainee on the latest list of each establishment
 -- (PRI-01), with the release date of the previous list for the change in days. The
 -- latest list is the latest date: an UNCHANGED list counts with its own date and name

@@ -1,3 +1,5 @@
+-- reads: audit.files
+-- builds: latest_files
 -- The deliveries known on the run date, ranked per source and unit (1 = latest).
 -- AGDREF snapshots are complete: the latest of each department is the truth; the latest
 -- GENESIS list of an establishment is the truth for it (PRI-01). Files extracted after

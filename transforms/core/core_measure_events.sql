@@ -1,3 +1,5 @@
+-- reads: latest_files, staging.agdref_events
+-- builds: core.measure_events
 -- core.measure_events: one row per execution event of the latest EVENEMENTS snapshot of
 -- each department, up to the run date.
 CREATE OR REPLACE TABLE core.measure_events AS

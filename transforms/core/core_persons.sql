@@ -1,3 +1,6 @@
+-- reads: latest_files, staging.agdref_persons
+-- builds: agdref_first_name_skeletons, agdref_name_skeletons, core.persons,
+--         latest_agdref_persons
 -- core.persons: one row per AGDREF file in the latest snapshot of its department.
 -- A row of an unchanged snapshot is that snapshot's: its date and name (same bytes, same
 -- line), though it was staged from the file it repeats (core_latest_files.sql).

@@ -1,3 +1,5 @@
+-- reads: audit.files, audit.quarantine, latest_files
+-- builds: core.quarantined_references
 -- core.quarantined_references (RULES.md §5 SOURCE_ROW_QUARANTINED, DQ-01): whom each
 -- quarantined row of a loaded file names (a well-formed AGDREF number, the OFPRA number of
 -- a claim, a committal number of its establishment, a measure id: audit.quarantine.names,

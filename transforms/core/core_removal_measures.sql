@@ -1,3 +1,5 @@
+-- reads: core.measure_events, latest_files, staging.agdref_measures
+-- builds: core.removal_measures
 -- core.removal_measures: one row per measure of the latest AGDREF snapshot of each
 -- department, with its execution events (core.measure_events) summarised.
 CREATE OR REPLACE TABLE core.removal_measures AS

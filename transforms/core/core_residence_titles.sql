@@ -1,3 +1,5 @@
+-- reads: latest_files, staging.agdref_titles
+-- builds: core.residence_titles
 -- core.residence_titles: residence documents and asylum attestations of the latest
 -- AGDREF snapshot of each department.
 CREATE OR REPLACE TABLE core.residence_titles AS

@@ -1,8 +1,13 @@
--- Identity agreement between a source record and an AGDREF file (CONTRACTS.md §2).
--- Until probabilistic linkage lands, agreement is a deterministic test on ASCII names
--- (tolerant to transliteration and to surname / given name swaps), birth date parts
--- (a 01/01 placeholder and unknown parts are no evidence either way), sex and
--- nationality (a known difference disagrees).
+-- reads: core.persons, core.removal_measures, staging.asylum_decisions, staging.detainees
+-- builds: agdref_identities, core.identity_candidates, core.identity_memory,
+--         core.identity_memory_files, core.identity_memory_records, core.record_identities,
+--         files_to_decide, identity_memory_usable, known_nationalities, pairs_to_decide,
+--         person_keys, remembered_candidates, remembered_files, remembered_records,
+--         screened_identities, screened_keys, source_identities
+-- Identity agreement between a source record and an AGDREF file (docs/contracts.md §2).
+-- Agreement is a deterministic test on ASCII names (tolerant to transliteration and to
+-- surname / given name swaps), birth date parts (a 01/01 placeholder and unknown parts
+-- are no evidence either way), sex and nationality (a known difference disagrees).
 CREATE OR REPLACE TEMP MACRO compact_name(s) AS regexp_replace(coalesce(s, ''), '[^A-Z]', '', 'g');
 CREATE OR REPLACE TEMP MACRO name_tokens(s) AS
     list_filter(string_split_regex(coalesce(s, ''), '[^A-Z]+'), lambda t: t <> '');

@@ -1,3 +1,6 @@
+-- reads: core.identity_candidates, core.person_links, core.persons, duplicate_edges,
+--         identity_scores, link_decisions, source_identities
+-- builds: core.link_review
 -- core.link_review: the pairs an agent should decide, with how each part of the identity
 -- compares and Splink's match weight for each: records not LINKED, with every file they
 -- gave the number of (verified or not), every file whose identity agrees on a complete

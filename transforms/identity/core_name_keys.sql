@@ -1,3 +1,5 @@
+-- reads: nothing
+-- builds: nothing (macros only: name_skeleton, first_name_skeleton and their parts)
 -- Name skeletons for matching transliterated names (used by core_persons.sql and
 -- core_identity.sql): particles joined to the next word (ABD EL KADER -> ABDELKADER,
 -- BEN ALI -> BENALI), sounds written several ways folded (OU/OO/W -> U, EE/Y -> I,

@@ -1,4 +1,7 @@
--- core.person_links (CONTRACTS.md §2): one outcome per source record, from, in order:
+-- reads: audit.link_decisions, core.identity_candidates, core.persons, identity_scores,
+--         source_identities
+-- builds: core.person_links, duplicate_edges, duplicate_files, link_decisions
+-- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
 --   an agent's decision (audit.link_decisions): CONFIRMED links, REJECTED forbids the pair;
 --   the AGDREF number the record gave, when the identity agrees (core_identity.sql); a
 --     number pointing to someone else is not used, the record goes on to matching;

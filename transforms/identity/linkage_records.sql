@@ -1,3 +1,5 @@
+-- reads: core.persons, core.residence_titles, source_identities, staging.detainees
+-- builds: nothing (a query: the rows it returns)
 -- The names Splink compares (transforms/linkage.py), one row per way a person is
 -- written: a TélémOfpra or GENESIS record's latest identity and every GENESIS alias
 -- (written "SURNAME Given"), the record with surname and first given name swapped, an

@@ -12,7 +12,7 @@ import duckdb
 
 from schemas import codes
 from schemas.published import LinkDecision
-from transforms.warehouse.database import insert_frame, model_frame
+from transforms.warehouse.tables import insert_frame, model_frame
 
 AGENT_LOGIN = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 

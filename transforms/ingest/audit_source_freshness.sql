@@ -1,3 +1,5 @@
+-- reads: audit.files
+-- builds: audit.source_freshness
 -- audit.source_freshness: one row per source unit for this run (PRI-01): how old the
 -- latest delivery of each TélémOfpra department, GENESIS establishment and AGDREF
 -- department and table is on the run date, and whether it is late (more days old than

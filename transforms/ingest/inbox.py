@@ -1,5 +1,5 @@
 """The inbox: which files are there, what the contract says about each name, and what
-to do with each file given the files already registered (CONTRACTS.md §1).
+to do with each file given the files already registered (docs/contracts.md §1).
 
 A file is identified by its checksum within its kind and unit (department or
 establishment). Bytes registered before for the same kind and unit are one of:

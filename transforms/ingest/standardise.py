@@ -1,4 +1,4 @@
-"""Staging: valid source rows → typed rows with house column names (DESIGN.md step 2).
+"""Staging: valid source rows → typed rows with house column names (docs/design.md step 2).
 
 Source column names appear here and nowhere after. Every function is pure: a frame of
 valid text rows in, a frame matching the staged contract out.

@@ -1,4 +1,4 @@
-"""CSV exports for prefecture units (CONTRACTS.md §3), and the swap that publishes a
+"""CSV exports for prefecture units (docs/contracts.md §3), and the swap that publishes a
 folder of outputs at once.
 
 A department's folder is built from that department's rows only; cells are formatted for
@@ -20,7 +20,7 @@ from schemas import exports as contract
 from schemas.published import ExportRecord
 from transforms.ingest.inbox import checksum
 from transforms.publish.workbook import write_xlsx
-from transforms.warehouse.database import insert_frame, model_frame
+from transforms.warehouse.tables import insert_frame, model_frame
 
 README_ENCODING = "utf-8-sig"
 

@@ -36,13 +36,12 @@ from transforms.rules.outcomes import asylum_outcomes
 from transforms.rules.rejected import rejected_without_oqtf
 from transforms.rules.releases import STALE_PRISON_LIST_DAYS, upcoming_releases
 from transforms.rules.unexecuted import unexecuted_measures
-from transforms.warehouse.database import (
+from transforms.warehouse.database import read_sql, transaction
+from transforms.warehouse.tables import (
     comment_undescribed_columns,
     insert_frame,
     model_frame,
-    read_sql,
     rows_frame,
-    transaction,
 )
 
 LIST_MODELS = {
@@ -112,6 +111,27 @@ def decide(facts: Facts, run_date: date, horizon_days: int,
     return lists, Exclusion.validate(exclusions)
 
 
+# The indicators for managers and analysts (marts), in the order they are built: aggregates
+# only, never a person, rebuilt each run from core, worklists and audit, as of
+# getvariable('run_date'). Each indicator is defined once, in its file, and checked on a
+# tiny inbox (tests/test_marts.py); columns without a COMMENT there are described from
+# schemas/glossary.py.
+MART_STEPS = (
+    "marts_rejections_oqtf.sql",
+    "marts_overdue_backlog.sql",
+    "marts_unexecuted_measures.sql",
+    "marts_events_for_marts.sql",
+    "marts_execution_outcomes.sql",
+    "marts_consular_passes.sql",
+    "marts_return_aid.sql",
+    "marts_upcoming_releases.sql",
+    "marts_handovers_quarterly.sql",
+    "marts_file_departments.sql",
+    "marts_data_quality.sql",
+    "marts_quarantine_reasons.sql",
+)
+
+
 def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
                       stage: Stage = untimed, spark=None,
                       fan_out: FanOut = one_after_another,
@@ -122,7 +142,7 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
     with transaction(con, committing=partial(stage, "commit")):
         build_core(con, run_date, stage=stage, spark=spark)
         # One pause for both stages: the collector, enabled between them, walked the
-        # millions of objects of the facts once more (a second nationally).
+        # millions of objects of the facts once more.
         with collection_paused():
             with stage("worklist-rules") as counts:
                 PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
@@ -137,7 +157,8 @@ def publish_worklists(con: duckdb.DuckDBPyConnection, run_date: date, horizon_da
                 insert_frame(con, "core.asylum_outcomes", outcomes)
                 counts["rows"] = today.height + outcomes.height
         with stage("marts"):
-            con.execute(read_sql("marts.sql"))
+            for step in MART_STEPS:
+                con.execute(read_sql(step))
             comment_undescribed_columns(con, ("core", "marts"))
     excluded = exclusions.group_by("worklist").len()
     return WorklistCounts(

@@ -24,6 +24,8 @@ from pathlib import Path
 from transforms.publish.export import publish_tree
 from transforms.warehouse.database import (
     SPILL_FOLDER,
+    UNENCRYPTED,
+    WarehouseSettings,
     clear_stale_spill,
     connect,
     restrict_to_owner,
@@ -140,7 +142,7 @@ def _apply(workspace: Workspace, working: Path, built: Path,
         publish_tree(built, workspace.exports)
 
 
-def prepare(workspace: Workspace) -> None:
+def prepare(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> None:
     """Start a run: finish or discard what a killed run left (its spilled pages too), then
     copy the published warehouse (checkpointed, so the copy is whole) as the working one."""
     recover(workspace)
@@ -155,19 +157,20 @@ def prepare(workspace: Workspace) -> None:
         # Only a writer killed mid-way leaves a log; otherwise readers may keep the
         # published file open while the run copies it.
         if wal_path(workspace.warehouse).exists():
-            _checkpoint(workspace.warehouse)
+            _checkpoint(workspace.warehouse, settings)
         shutil.copyfile(workspace.warehouse, working)
         restrict_to_owner(working)
 
 
-def commit(workspace: Workspace, run_id: str,
-           stage: Callable[[str], None] = _no_stage) -> None:
-    """Publish the run's warehouse and exports (the journal is the commit point)."""
+def commit(workspace: Workspace, run_id: str, stage: Callable[[str], None] = _no_stage,
+           settings: WarehouseSettings = UNENCRYPTED) -> None:
+    """Publish the run's warehouse and exports (the journal is the commit point);
+    `settings`: how the warehouse files are opened."""
     working, built = workspace.working_warehouse, workspace.built_exports(run_id)
     if not workspace.journal.exists():  # not yet committed (a retry may find it done)
         if not working.exists():
             raise FileNotFoundError(f"no working warehouse to publish: {working}")
-        _checkpoint(working)
+        _checkpoint(working, settings)
         _write_atomically(workspace.journal, json.dumps(
             {"run_id": run_id, "working_warehouse": str(working),
              "built_exports": str(built)}))
@@ -176,9 +179,9 @@ def commit(workspace: Workspace, run_id: str,
     workspace.journal.unlink()
 
 
-def _checkpoint(path: Path) -> None:
+def _checkpoint(path: Path, settings: WarehouseSettings) -> None:
     """Fold the write-ahead log into the file, so that the file alone is the database."""
-    with connect(path) as con:
+    with connect(path, settings=settings) as con:
         con.execute("CHECKPOINT")
 
 

@@ -27,8 +27,8 @@ from xlsxwriter.worksheet import Worksheet
 from schemas import exports as contract
 
 # No string is ever turned into a formula, a number or a link. The parts are assembled
-# in memory, not in temporary files (about 1 s of the 19 s of CPU the national lists
-# take; the parts' dates in the archive are then 1 January 1980, not the 31st).
+# in memory, not in temporary files (faster; the parts' dates in the archive are then
+# 1 January 1980, not the 31st).
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
                     "strings_to_urls": False, "in_memory": True}
 TABLE_STYLE = "Table Style Light 9"

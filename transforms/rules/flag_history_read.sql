@@ -1,3 +1,5 @@
+-- reads: worklists.flag_history
+-- builds: nothing (a query: the rows it returns)
 -- The rows of worklists.flag_history a run as of $run_date reads (transforms.flags): those
 -- of the latest earlier run (which flags were open), and every NEW row before the run
 -- (when each flag's current episode began). The history grows by every listed flag every

@@ -1,3 +1,5 @@
+-- reads: core.identity_candidates, core.person_links, core.persons, core.removal_measures
+-- builds: rule_candidates, rule_files, rule_seeds
 -- What a worklist rule can reach (transforms/worklists.load_facts), so that only that is
 -- read into Python: nationally most AGDREF files, and most identity candidates, concern
 -- no list.

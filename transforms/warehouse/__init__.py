@@ -1,3 +1,3 @@
-"""Below every stage: the DuckDB warehouse (database: tables from the Pandera contracts,
-frames through Arrow, transactions, each stage's SQL read by name) and the purge of old
-source rows (purge)."""
+"""Below every stage: the DuckDB warehouse (database: connections opened with their
+settings, transactions, each stage's SQL read by name; tables: tables from the Pandera
+contracts, frames through Arrow) and the purge of old source rows (purge)."""

@@ -13,7 +13,8 @@ import duckdb
 
 from schemas.published import PurgeRecord
 from schemas.sources import SOURCE_MODELS
-from transforms.warehouse.database import insert_frame, model_frame, raw_table, transaction
+from transforms.warehouse.database import transaction
+from transforms.warehouse.tables import insert_frame, model_frame, raw_table
 
 
 def kinds_of(system: str) -> list[str]:

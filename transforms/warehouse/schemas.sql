@@ -1,4 +1,6 @@
--- Warehouse layers (CONTRACTS.md §2). Tables are created from the Pandera contracts.
+-- reads: nothing
+-- builds: audit.layers
+-- Warehouse layers (docs/contracts.md §2). Tables are created from the Pandera contracts.
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS core;

@@ -1,0 +1,174 @@
+"""One Splink pass: the backend (DuckDB, or Spark with the model's SQL translated), the
+linker over the named tables, the pairs predicted and the best spelling of each."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import sqlglot
+from splink import Linker, SettingsCreator
+from splink.backends.duckdb import DuckDBAPI
+from splink.internals.input_column import InputColumn
+from splink.internals.term_frequencies import term_frequencies_for_single_column_sql
+
+if TYPE_CHECKING:  # pyspark is the optional `spark` extra
+    from splink.backends.spark import SparkAPI
+
+from transforms.identity.comparisons import COMPARISON_COLUMNS
+
+
+def _backend(con: duckdb.DuckDBPyConnection, spark=None) -> DuckDBAPI | SparkAPI:
+    if spark is None:
+        return DuckDBAPI(con)
+    from splink.backends.spark import SparkAPI
+
+    # persist, not checkpoint: no copy of the names written to a checkpoint folder
+    return SparkAPI(spark_session=spark, break_lineage_method="persist")
+
+
+def make_linker(tables: dict[str, pa.Table], model: SettingsCreator | dict,
+                db_api: DuckDBAPI | SparkAPI) -> Linker:
+    """A linker over the named tables (`source` records, `agdref` files), on DuckDB or on
+    Spark with the model's SQL translated to Spark's dialect."""
+    if not isinstance(db_api, DuckDBAPI):
+        spark = db_api.spark
+        model = for_spark(model)
+        tables = {name: spark.createDataFrame(table) for name, table in tables.items()}
+    # A table name of its own each time: a Spark session keeps its views from one pass
+    # (and one night, under `reconcile serve`) to the next.
+    frames = [db_api.register(table, dataset_display_name=name,
+                              table_name=f"{name}_{next(_REGISTERED)}")
+              for name, table in tables.items()]
+    training = isinstance(model, SettingsCreator)
+    # Splink logs timings at INFO (counts only); a nightly run keeps its log to warnings.
+    return Linker(frames, model, validate_settings=training,
+                  log_level=logging.INFO if training else logging.WARNING)
+
+
+_REGISTERED = itertools.count(1)
+
+# Opens the DuckDB connection a Splink pass runs on (`with connect() as con`).
+Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
+
+
+def split_datasets(records: pl.DataFrame) -> dict[str, pa.Table]:
+    return {name: records.filter(pl.col("dataset") == name).drop("dataset").to_arrow()
+            for name in ("source", "agdref")}
+
+
+
+# DuckDB functions the model's conditions use, by their Splink name on Spark (the UDF
+# jar that flows/spark.py puts on Spark's class path).
+SPARK_FUNCTIONS = {"JAROWINKLER_SIMILARITY(": "jaro_winkler("}
+
+
+def for_spark(model: dict) -> dict:
+    """The model with its SQL (comparison levels, blocking rules) in Spark's dialect: the
+    saved file is DuckDB's, where "name" is a column; in Spark it would be a string."""
+    def translate(sql: str) -> str:
+        if sql == "ELSE":
+            return sql
+        spark_sql = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+        for duckdb_name, spark_name in SPARK_FUNCTIONS.items():
+            spark_sql = spark_sql.replace(duckdb_name, spark_name)
+        return spark_sql
+
+    def walk(value):
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        return {k: translate(v) if k in ("sql_condition", "blocking_rule")
+                else "spark" if k == "sql_dialect" else walk(v) for k, v in value.items()}
+
+    return walk(model)
+
+
+
+def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], model: dict,
+                  link_type: str, blocking: list, from_weight: float,
+                  orient: tuple[str, str], spark=None,
+                  count_terms_in: pa.Table | None = None) -> pl.DataFrame:
+    """One Splink pass over `tables`: the blocked pairs weighing at least `from_weight`,
+    the best spelling of each (`_best_spelling`). With `count_terms_in`, term
+    frequencies are counted there instead of in `tables` (with Splink's own SQL, so
+    that the weights are those of a pass over it to the last bit)."""
+    db_api = _backend(con, spark)
+    linker = make_linker(tables, {
+        **model, "link_type": link_type,
+        "blocking_rules_to_generate_predictions": [
+            rule.create_blocking_rule_dict("duckdb") for rule in blocking],
+    }, db_api)
+    if count_terms_in is not None:
+        con.register("_counted", count_terms_in)
+        for column in term_frequency_columns(model):
+            counted = con.sql(term_frequencies_for_single_column_sql(
+                InputColumn(column, sqlglot_dialect_str="duckdb"), "_counted")).to_arrow_table()
+            linker.table_management.register_term_frequency_lookup(
+                db_api.register(counted, table_name=f"tf_{column}_{next(_REGISTERED)}"),
+                column)
+    predictions = linker.inference.predict(threshold_match_weight=from_weight,
+                                           warning_mode="never")
+    if spark is None:
+        table = predictions.physical_name
+    else:  # the pairs come back from Spark; the choice of spellings is the same SQL
+        table = "spark_predictions"
+        con.register(table, predictions.as_spark_dataframe().toArrow())
+    return _best_spelling(con, table, orient)
+
+
+
+def term_frequency_columns(model: dict) -> dict[str, float]:
+    """Column → weight of its term-frequency adjustment, as the model applies them."""
+    return {level["tf_adjustment_column"]: level.get("tf_adjustment_weight", 1.0)
+            for comparison in model["comparisons"]
+            for level in comparison["comparison_levels"] if level.get("tf_adjustment_column")}
+
+
+
+def log2_odds(probability: float) -> float:
+    return math.log2(probability / (1 - probability))
+
+
+
+# Which side of a scored pair is the record: the source record against a file; of two
+# files, the lower number (file keys are `agdref:<number>`).
+RECORD_PAIRS = ("CASE WHEN source_dataset_l = 'agdref' THEN record_key_r ELSE record_key_l END",
+                 "CASE WHEN source_dataset_l = 'agdref' THEN record_key_l ELSE record_key_r END")
+FILE_PAIRS = ("least(record_key_l, record_key_r)", "greatest(record_key_l, record_key_r)")
+
+
+def _best_spelling(con: duckdb.DuckDBPyConnection, table: str, orient: tuple[str, str]
+                   ) -> pl.DataFrame:
+    record, file = orient
+    columns = set(con.sql(f"SELECT * FROM {table} LIMIT 0").columns)  # noqa: S608
+    # Each comparison's weight, its term-frequency adjustment included.
+    weights = ", ".join(
+        f"mw_{c}" + (f" + coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "")
+        + f" AS weight_{name}" for name, c in COMPARISON_COLUMNS.items())
+    # Spellings of equal weight: the same one whichever pass or side scored them.
+    ties = ", ".join(f"weight_{name} DESC" for name in COMPARISON_COLUMNS)
+    return con.sql(f"""
+        SELECT {record} AS record_key, substr({file}, 8) AS num_agdref,
+               match_weight, match_probability, {weights}
+        FROM {table}
+        WHERE record_key_l <> record_key_r
+        QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
+                                   ORDER BY match_weight DESC, {ties}) = 1
+    """).pl()  # noqa: S608 - table and column names come from Splink, no value is formatted
+
+
+def empty_pairs() -> pl.DataFrame:
+    return pl.DataFrame(schema={
+        "record_key": pl.String, "num_agdref": pl.String, "match_weight": pl.Float64,
+        "match_probability": pl.Float64,
+        **{f"weight_{name}": pl.Float64 for name in COMPARISON_COLUMNS},
+    })
