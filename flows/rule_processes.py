@@ -58,6 +58,36 @@ def run_now(fn: Callable, *args) -> Future:
     return done
 
 
+class Lanes:
+    """Groups sent to the forked processes (at most `room`), and whether the run's process
+    is deciding one: the callers (the flow's task threads, a hundred at once nationally)
+    wait for one or the other. Deciding several groups at once in the run's process only
+    shares its one core (and its interpreter lock) among them."""
+
+    def __init__(self, room: int) -> None:
+        self._changed = threading.Condition()
+        self.room, self.in_pool, self.deciding_here = room, 0, False
+
+    def take(self) -> bool:
+        """Wait for a lane; True: a forked process's, False: the run's process's."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.in_pool < self.room or not self.deciding_here)
+            forked = self.in_pool < self.room
+            if forked:
+                self.in_pool += 1
+            else:
+                self.deciding_here = True
+            return forked
+
+    def free(self, _: Future | None = None, here: bool = False) -> None:
+        with self._changed:
+            if here:
+                self.deciding_here = False
+            else:
+                self.in_pool -= 1
+            self._changed.notify_all()
+
+
 @contextmanager
 def rule_processes(rules: Rules, departments: int, cores: int | None = None,
                    parallel_from: int = PARALLEL_RULES_FROM,
@@ -80,22 +110,7 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
     # Out of the collector's reach: a collection in a forked process would write to
     # every object's header, copying every page of the facts.
     gc.freeze()
-    # Groups sent to the forked processes, and whether the run's process is deciding one:
-    # the callers (the flow's task threads, a hundred at once nationally) wait for one
-    # or the other. Deciding several groups at once in the run's process only shares its
-    # one core (and its interpreter lock) among them.
-    lanes, in_pool, deciding_here = threading.Condition(), 0, False
-    room = queued * (cores - 1)
-
-    def lane_freed(_: Future | None = None, here: bool = False) -> None:
-        nonlocal in_pool, deciding_here
-        with lanes:
-            if here:
-                deciding_here = False
-            else:
-                in_pool -= 1
-            lanes.notify_all()
-
+    lanes = Lanes(room=queued * (cores - 1))
     try:
         with ProcessPoolExecutor(max_workers=cores - 1,
                                  mp_context=get_context("fork")) as pool:
@@ -104,21 +119,13 @@ def rule_processes(rules: Rules, departments: int, cores: int | None = None,
             sys.setswitchinterval(HANDOFF_SWITCH_INTERVAL)
 
             def submit(group: Departments) -> Future[Decided]:
-                nonlocal in_pool, deciding_here
-                with lanes:
-                    lanes.wait_for(lambda: in_pool < room or not deciding_here)
-                    forked = in_pool < room
-                    if forked:
-                        in_pool += 1
-                    else:
-                        deciding_here = True
-                if not forked:
+                if not lanes.take():
                     try:
                         return run_now(rules, group)
                     finally:
-                        lane_freed(here=True)
+                        lanes.free(here=True)
                 future = pool.submit(_decide, group)
-                future.add_done_callback(lane_freed)
+                future.add_done_callback(lanes.free)
                 return future
 
             yield submit
