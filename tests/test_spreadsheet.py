@@ -35,16 +35,20 @@ def test_calc_reads_dates_as_dates_accents_intact_one_column_per_field(
     lists = export.load_lists(sample_warehouse)
     department = export.export_departments(sample_warehouse)[0]
     # A planted attack on each list's first row: it must come back as text, not a result.
+    def first_row(name: str) -> pl.Expr:
+        key = pl.col("alert_id" if name == codes.LEGAL_ALERTS else "flag_id")
+        return key == key.filter(pl.col("department") == department).min()
+
     lists = {name: frame.with_columns(
-        pl.when(pl.col("flag_id") == pl.col("flag_id").filter(
-            pl.col("department") == department).min())
+        pl.when(first_row(name))
         .then(pl.lit(["=1+1", "@SUM(1;2)"])).otherwise(pl.col("source_rows"))
         .alias("source_rows"))
         for name, frame in lists.items()}
     export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
     for worklist, date_column in ((codes.REJECTED, "Date de connaissance"),
                                   (codes.RELEASES, "Libération prévisible"),
-                                  (codes.MEASURES, "Exécutoire depuis")):
+                                  (codes.MEASURES, "Exécutoire depuis"),
+                                  (codes.LEGAL_ALERTS, "Date de l'événement")):
         csv_path = tmp_path / "out" / contract.FILE_NAME.format(worklist=worklist,
                                                                 day=SAMPLE_AS_OF)
         sheet = open_in_calc(soffice, csv_path, tmp_path / "calc", tmp_path / "profile")
