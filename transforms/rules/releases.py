@@ -111,10 +111,10 @@ def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
         linked = facts.is_linked(key)
         person_key = facts.person_key(key)
         person = facts.persons.get(person_key) if linked else None
+        supporting = supporting_measures(facts, det, person_key, linked)
         # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
         judicial_ban = det["itf"] != "NON" or any(
-            m["measure_type"] == "ITF"
-            for m in supporting_measures(facts, det, person_key, linked)[0])
+            m["measure_type"] == "ITF" for m in supporting[0])
         # PRI-07: a detainee who cannot be linked is checked against every plausible
         # file, however weak the evidence, before anyone is asked to confirm identity.
         files = candidate_files(facts, [key], weak=not linked)
@@ -140,7 +140,7 @@ def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
             exclusions.append(excluded)
             continue
         flags.append(release_flag(facts, det, run_date, stale_days, candidate, context,
-                                  eu_with_ban))
+                                  eu_with_ban, supporting))
     return flags, exclusions
 
 
@@ -156,9 +156,10 @@ def held_back_exclusion(facts: Facts, det: Record) -> dict:
 
 
 def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, candidate: str,
-                 context: list[str], eu_with_ban: bool) -> dict:
+                 context: list[str], eu_with_ban: bool,
+                 supporting_found: tuple[list[Record], bool]) -> dict:
     """A listed detainee: the situation (PRI-08, PRI-09, PRI-10), the measures that can
-    support removal at release, the markers."""
+    support removal at release (`supporting_found`: supporting_measures), the markers."""
     key = det["record_key"]
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
@@ -171,7 +172,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
     if det["itf"] != "NON":
         measure_ids.append(f"GENESIS-ITF:{det['establishment_code']}:{det['committal_number']}")
         rules.append("PRI-06")
-    supporting, unconfirmed_only = supporting_measures(facts, det, person_key, linked)
+    supporting, unconfirmed_only = supporting_found
     for m in supporting:
         measure_ids.append(m["measure_id"])
         measure_rows.append(m["source_row"])
