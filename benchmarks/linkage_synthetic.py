@@ -30,9 +30,10 @@ from rich.progress import track
 from benchmarks.datasets import AS_OF, CACHE, generated, write_results
 from data.synthetic.scales import SCALES
 from data.synthetic.truth import linkage_metrics
-from transforms.core import build as core
+from transforms.core.build import build_core
 from transforms.identity import model_file
-from transforms.identity.thresholds import THRESHOLDS_FILE, Thresholds
+from transforms.identity.build import build_identity, identity_records, link_persons
+from transforms.identity.thresholds import THRESHOLDS_FILE, Thresholds, read_thresholds
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.warehouse import database as warehouse
@@ -65,7 +66,8 @@ def staged_dataset(scale: str, seed: int) -> duckdb.DuckDBPyConnection:
 def train() -> None:
     con = staged_dataset("department", TRAIN_SEED)
     con.execute("BEGIN")
-    model = model_file.train_model(core.identity_records(con, AS_OF))
+    build_core(con, AS_OF)
+    model = model_file.train_model(identity_records(con, AS_OF))
     con.execute("ROLLBACK")
     model_file.MODEL_FILE.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {model_file.MODEL_FILE}")
@@ -80,11 +82,13 @@ def choose_thresholds(scale: str) -> None:
     files (a merge is guarded besides, core_person_links.sql)."""
     con = staged_dataset(scale, THRESHOLD_SEED)
     con.execute("BEGIN")
-    core.build_core(con, AS_OF, thresholds=Thresholds(0.99, 0.5, 4, 0.9999, 0.9999))
+    build_core(con, AS_OF)
+    build_identity(con, AS_OF, model_file.read_model(),
+                   Thresholds(0.99, 0.5, 4, 0.9999, 0.9999))
     truth = CACHE / f"{scale}-{THRESHOLD_SEED}" / "truth"
     tried = []
     for t in track(threshold_grid(), description="thresholds"):
-        core.link_persons(con, t)
+        link_persons(con, t)
         tried.append((t, linkage_metrics(con, truth)))
     con.execute("ROLLBACK")
     write_chosen(scale, tried)
@@ -134,7 +138,8 @@ def measure(scale: str) -> dict:
     con = staged_dataset(scale, MEASURE_SEED)
     prepared = time.perf_counter()
     con.execute("BEGIN")
-    core.build_core(con, AS_OF)
+    build_core(con, AS_OF)
+    build_identity(con, AS_OF, model_file.read_model(), read_thresholds())
     linked = time.perf_counter()
     metrics = linkage_metrics(con, CACHE / f"{scale}-{MEASURE_SEED}" / "truth")
     con.execute("ROLLBACK")

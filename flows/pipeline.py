@@ -30,8 +30,9 @@ from transforms.ingest import inbox as ingest_plan
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import PlannedFile
 from transforms.ingest.load import FileOutcome, ingest_inbox, quarantine_lines
+from transforms.night import rebuild_night
 from transforms.publish import export, publication
-from transforms.publish.night import Decided, publish_worklists
+from transforms.rules.decide import Decided
 from transforms.rules.facts import Departments
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
@@ -164,7 +165,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
     clock = StageClock()
     spark = spark_session() if linkage_backend() == "spark" else None
     with open_warehouse(warehouse_path) as con:
-        counts = publish_worklists(con, as_of, horizon_days, stage=clock, spark=spark,
+        counts = rebuild_night(con, as_of, horizon_days, stage=clock, spark=spark,
                                    fan_out=department_tasks, stale_days=stale_days)
     # Counts only: worklists hold persons.
     get_run_logger().info(

@@ -4,7 +4,7 @@ The facts are read once, in the run's process (transforms.rules.facts.load_facts
 process forked afterwards finds them in its memory as they are, without copying nor
 pickling them (the pages stay shared until written), decides the departments it is
 sent and returns their rows. Each candidate is decided alone over the shared facts, so
-the parts put together are the lists of a single pass (transforms.publish.night.decide)."""
+the parts put together are the lists of a single pass (transforms.rules.decide.decide)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from functools import partial
 from multiprocessing import get_context
 
 from flows.settings import usable_cores
-from transforms.publish.night import Decided
+from transforms.rules.decide import Decided
 from transforms.rules.facts import Departments
 
 # Below this many departments the rules run in the run's process: forking costs more

@@ -17,7 +17,7 @@ from data.synthetic.scales import read_manifest
 from flows.prefect_server import answers, free_port
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import FileOutcome, ingest_inbox
-from transforms.publish.night import publish_worklists
+from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 
@@ -59,7 +59,7 @@ def sample_warehouse():
     con = warehouse.connect(":memory:")
     tables.create_warehouse(con)
     ingest(con, SAMPLE_DIR / "inbox")
-    publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+    rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
     yield con
     con.close()
 

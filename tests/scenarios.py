@@ -14,7 +14,7 @@ from tests.builders import row, write_file
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
-from transforms.publish.night import publish_worklists
+from transforms.night import rebuild_night
 from transforms.warehouse import tables
 
 RUN = date(2026, 11, 16)
@@ -151,5 +151,5 @@ class Inbox:
                                tables.model_frame(self.decisions, AgentDecision))
         # as the flow does after ingest: the freshness of every source unit (PRI-01)
         record_source_freshness(self.con, f"test-{run_date}", run_date, LATE_AFTER_DAYS)
-        publish_worklists(self.con, run_date, horizon_days)
+        rebuild_night(self.con, run_date, horizon_days)
         return Outcome(self.con)

@@ -10,8 +10,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms.core import build as core
 from transforms.identity import duplicates, linkage, model_file, splink_pass
+from transforms.identity.memory import read_duplicates_memory
 from transforms.identity.thresholds import KEEP_DUPLICATES_ABOVE
 from transforms.warehouse.database import read_sql
 
@@ -128,7 +128,7 @@ def test_the_shift_bound_counts_the_prior_and_the_rarest_value_that_moved():
 
 
 def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, night_one):
-    memory = core.read_duplicates_memory(sample_warehouse)
+    memory = read_duplicates_memory(sample_warehouse)
     assert memory is not None and memory.ceiling == duplicates.REMEMBER_FROM_WEIGHT
     agdref = night_one.filter(pl.col("dataset") == "agdref").drop("dataset")
     with duckdb.connect() as con:

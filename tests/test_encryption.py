@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
-from transforms.publish.night import publish_worklists
+from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 from transforms.warehouse.database import WarehouseSettings
@@ -28,7 +28,7 @@ def build(path, settings: WarehouseSettings) -> None:
     with warehouse.connect(path, settings=settings) as con:
         tables.create_warehouse(con)
         ingest(con, SAMPLE_DIR / "inbox")
-        publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+        rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
 
 
 def test_the_warehouse_file_is_readable_by_its_owner_only(tmp_path):

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF
-from transforms.core import build as core
+from transforms.core.build import build_core
+from transforms.identity import build as identity
 
 CANDIDATES = "SELECT * FROM core.identity_candidates ORDER BY ALL"
 
@@ -26,7 +27,8 @@ def sample(sample_warehouse):
 def build(con, remembering: bool) -> pl.DataFrame:
     if not remembering:
         con.execute("DELETE FROM core.identity_memory")
-    core.identity_records(con, SAMPLE_AS_OF)
+    build_core(con, SAMPLE_AS_OF)
+    identity.identity_records(con, SAMPLE_AS_OF)
     return con.sql(CANDIDATES).pl()
 
 
@@ -171,11 +173,12 @@ def test_a_build_reusing_its_memory_gives_the_candidates_of_a_full_build(sample)
 
 def test_a_memory_made_by_other_code_is_not_used(sample):
     build(sample, remembering=False)
-    sample.execute("UPDATE core.identity_memory SET memory_key = 'another core_identity.sql'")
-    core.identity_records(sample, SAMPLE_AS_OF)
+    sample.execute("UPDATE core.identity_memory SET memory_key = 'other candidate SQL'")
+    build_core(sample, SAMPLE_AS_OF)
+    identity.identity_records(sample, SAMPLE_AS_OF)
     assert changed(sample) == screened(sample)
     assert one(sample, "SELECT memory_key FROM core.identity_memory") \
-        == (core.identity_memory_key(),)
+        == (identity.identity_memory_key(),)
 
 
 def test_two_unknown_nationalities_meet_where_no_nationality_is_known(sample):

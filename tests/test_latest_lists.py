@@ -9,7 +9,8 @@ import shutil
 from datetime import date
 
 from tests.builders import row, write_file
-from transforms.core.build import identity_records
+from transforms.core.build import build_core
+from transforms.identity.build import identity_records
 from transforms.ingest.freshness import record_source_freshness
 
 X = row("genesis", NUM_ECROU="000101", NOM="BENALI")
@@ -21,8 +22,13 @@ def _genesis(folder, day: str, *rows):
     return write_file(folder, f"GENESIS_E01301_{day}.csv", "genesis", list(rows))
 
 
-def _detained(con, run_date: date) -> list[tuple]:
+def _core(con, run_date: date) -> None:
+    build_core(con, run_date)
     identity_records(con, run_date)
+
+
+def _detained(con, run_date: date) -> list[tuple]:
+    _core(con, run_date)
     return con.execute("SELECT committal_number, list_date::VARCHAR, source_row "
                        "FROM core.detentions ORDER BY 1").fetchall()
 
@@ -66,7 +72,7 @@ def test_detention_history_keeps_every_committal(con, ingest_into, tmp_path):
                [row("genesis", CODE_ETABLISSEMENT="E02A01", DEPT_ETABLISSEMENT="2A",
                     NUM_ECROU="000101")])
     ingest_into(con, tmp_path)
-    identity_records(con, date(2026, 12, 1))
+    _core(con, date(2026, 12, 1))
     history = con.execute(
         "SELECT record_key, establishment_code, department, committal_number, "
         "committal_date::VARCHAR, first_list_date::VARCHAR, last_list_date::VARCHAR, "
@@ -164,7 +170,7 @@ def test_registered_request_is_one_undecided_row_per_request(con, ingest_into, t
         row("telemofpra", TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="02/10/2026",
             DATE_DECISION="12/11/2026", DATE_NOTIFICATION="", DATE_DEFINITIVE="")])
     ingest_into(con, tmp_path)
-    identity_records(con, date(2026, 11, 16))
+    _core(con, date(2026, 11, 16))
     rows = con.execute(
         "SELECT decision_key, claim_type, outcome, decision_date::VARCHAR, "
         "first_list_date::VARCHAR, len(source_rows) FROM core.asylum_decisions "
@@ -190,7 +196,7 @@ def test_member_state_reaches_the_measures(con, ingest_into, tmp_path):
         row("agdref_mesures", ID_MESURE="D3", TYPE_MESURE="REMISE", ETAT_MEMBRE="ESP"),
         row("agdref_mesures", ID_MESURE="D4", TYPE_MESURE="REMISE")])
     ingest_into(con, tmp_path)
-    identity_records(con, date(2026, 11, 16))
+    _core(con, date(2026, 11, 16))
     assert con.execute("SELECT measure_id, member_state FROM core.removal_measures "
                        "ORDER BY 1").fetchall() == [
         ("D1", "ITA"), ("D2", "ITA"), ("D3", "ESP"), ("D4", None)]

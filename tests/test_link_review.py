@@ -16,7 +16,7 @@ from tests.builders import write_file
 from tests.conftest import ingest
 from tests.scenarios import PERSON, Inbox
 from transforms.identity.review import InvalidDecision, record_decision
-from transforms.publish.night import publish_worklists
+from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 
@@ -80,7 +80,7 @@ def test_the_command_records_a_decision(tmp_path):
     with warehouse.connect(path) as con:
         tables.create_warehouse(con)
         ingest(con, inbox.folder)
-        publish_worklists(con, date(2026, 11, 16), horizon_days=120)
+        rebuild_night(con, date(2026, 11, 16), horizon_days=120)
     result = subprocess.run(
         [sys.executable, "-m", "flows", "link", "--warehouse", str(path), "--record", RECORD,
          "--agdref", PERSON, "--reject", "--agent", "agent.13"],

@@ -13,8 +13,8 @@ from data.synthetic.truth import linkage_metrics
 from schemas.codes import REJECTED
 from tests.conftest import SAMPLE_DIR
 from tests.scenarios import GIVEN, PERSON, SECOND, SURNAMES, Inbox
-from transforms.core import build as core
 from transforms.identity import comparisons, model_file
+from transforms.identity.build import link_persons
 from transforms.identity.review import record_decision
 from transforms.identity.thresholds import THRESHOLDS_FILE, Thresholds, read_thresholds
 
@@ -253,8 +253,8 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     chosen = read_thresholds()
     assert other < best and best_weight - other_weight < chosen.margin
     review = (best + other) / 2
-    core.link_persons(con, Thresholds(min(best, chosen.link), review, chosen.margin,
-                                              chosen.duplicate, chosen.weak_birth_link))
+    link_persons(con, Thresholds(min(best, chosen.link), review, chosen.margin,
+                                 chosen.duplicate, chosen.weak_birth_link))
     assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
     shown = con.execute("SELECT num_agdref, evidence FROM core.link_review "
                         "WHERE record_key = ? ORDER BY num_agdref", [RECORD]).fetchall()

@@ -9,7 +9,7 @@ import duckdb
 from tests.builders import row, write_file
 from tests.conftest import ingest
 from tests.scenarios import RUN, Inbox
-from transforms.publish.night import publish_worklists
+from transforms.night import rebuild_night
 
 FINAL_LIST = date(2026, 10, 9)  # knowledge date of the builders' rejection
 SECOND = {"NUM_AGDREF": "0987654321", "NOM": "KEITA", "PRENOMS": "SEKOU",
@@ -157,7 +157,7 @@ def test_data_quality_counts_files_rows_and_quarantine(tmp_path, con):
     (tmp_path / "telemofpra" / "notes.txt").write_text("not a list")
     ingest(con, tmp_path)
     run_ids = {r[0] for r in con.sql("SELECT DISTINCT run_id FROM audit.files").fetchall()}
-    publish_worklists(con, RUN, horizon_days=120)
+    rebuild_night(con, RUN, horizon_days=120)
     quality = {(r["system"], r["department"], r["status"]): (r["files"], r["rows_read"],
                r["rows_staged"], r["rows_quarantined"]) for r in mart(con, "data_quality")}
     assert quality == {("telemofpra", "13", "LOADED"): (1, 2, 1, 1),

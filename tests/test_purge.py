@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
-from transforms.publish.night import publish_worklists
+from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 from transforms.warehouse.purge import purge
@@ -33,7 +33,7 @@ def test_purge_removes_old_raw_rows_and_files_and_changes_no_list(tmp_path):
     con = warehouse.connect(":memory:")
     tables.create_warehouse(con)
     ingest(con, inbox)
-    publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+    rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
     before = state(con)
     purge_day = date(2026, 11, 20)  # 90 days back: 22/08/2026
     old_lists = {r[0] for r in con.execute(
@@ -59,7 +59,7 @@ def test_purge_removes_old_raw_rows_and_files_and_changes_no_list(tmp_path):
                             "AND q.value IS NOT NULL").fetchone()
     assert values == 0
     # Kept: typed rows, the accounting, and so the very same lists.
-    publish_worklists(con, SAMPLE_AS_OF, horizon_days=120)
+    rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
     assert state(con) == before
     (purges,) = con.execute("SELECT count(*) FROM audit.purges").fetchone()
     assert purges == 3

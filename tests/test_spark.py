@@ -8,8 +8,9 @@ import polars as pl
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF
-from transforms.core import build as core
+from transforms.core.build import build_core
 from transforms.identity import comparisons, linkage, model_file, splink_pass
+from transforms.identity.build import identity_records
 
 pytestmark = pytest.mark.spark
 
@@ -27,7 +28,8 @@ def spark():
 def test_spark_scores_the_same_pairs_as_duckdb(sample_warehouse, spark):
     sample_warehouse.execute("BEGIN")
     try:
-        records = core.identity_records(sample_warehouse, SAMPLE_AS_OF)
+        build_core(sample_warehouse, SAMPLE_AS_OF)
+        records = identity_records(sample_warehouse, SAMPLE_AS_OF)
     finally:
         sample_warehouse.execute("ROLLBACK")
     model = model_file.read_model()

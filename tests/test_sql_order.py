@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from transforms.core.build import CORE_STEPS, LINK_STEPS, MEMORY_STATE, MEMORY_TABLES
-from transforms.publish.night import MART_STEPS
+from transforms.core.build import CORE_STEPS
+from transforms.identity.build import CANDIDATE_STEPS, LINK_STEPS
+from transforms.identity.memory import MEMORY_STATE, MEMORY_TABLES
+from transforms.publish.marts import MART_STEPS
 from transforms.warehouse.tables import warehouse_tables
 
 TRANSFORMS = Path(__file__).parents[1] / "transforms"
@@ -24,10 +26,11 @@ SCORE_IDENTITIES = ("score_identities", frozenset({"identity_scores", MEMORY_STA
                                                    *MEMORY_TABLES}))
 WRITE_LISTS = ("worklist-tables", frozenset())  # warehouse tables only
 
-# The night: ingest's freshness, core (identity included), the rules' reads, the marts.
+# The night: ingest's freshness, core, identity, the rules' reads, the marts.
 NIGHT = (
     "audit_source_freshness.sql",
     *CORE_STEPS,
+    *CANDIDATE_STEPS,
     "linkage_records.sql",
     SCORE_IDENTITIES,
     *LINK_STEPS,

@@ -21,7 +21,8 @@ from schemas.codes import WORKLISTS
 from schemas.published import Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
-from transforms.publish.night import decide, decide_for, publish_worklists
+from transforms.night import rebuild_night
+from transforms.rules.decide import decide, decide_for
 from transforms.rules.facts import Facts, load_facts
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
@@ -64,7 +65,7 @@ def test_department_scale_against_ground_truth(tmp_path):
     con = warehouse.connect(tmp_path / "warehouse.duckdb")
     tables.create_warehouse(con)
     ingest(con, tmp_path / "inbox")
-    publish_worklists(con, as_of, horizon_days=120)
+    rebuild_night(con, as_of, horizon_days=120)
     result = check_against_truth(con, tmp_path / "truth")
     assert result["protected_listed"] == []
     assert result["missed"] == []

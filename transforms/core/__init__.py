@@ -1,2 +1,2 @@
 """Stage 2 of the night, core: the `core` tables rebuilt from `staging` as of the run date,
-one SQL file each (build runs them, then the identity stage's scoring and links)."""
+one SQL file each (build runs them)."""

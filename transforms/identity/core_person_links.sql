@@ -3,7 +3,7 @@
 -- builds: core.person_links, duplicate_edges, duplicate_files, link_decisions
 -- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
 --   an agent's decision (audit.link_decisions): CONFIRMED links, REJECTED forbids the pair;
---   the AGDREF number the record gave, when the identity agrees (core_identity.sql); a
+--   the AGDREF number the record gave, when the identity agrees (core_identity_candidates.sql); a
 --     number pointing to someone else is not used, the record goes on to matching;
 --   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
 --     best candidate is LINKED at or above link_threshold when no other person scores
@@ -20,7 +20,7 @@
 -- each other's protections (core.identity_candidates).
 
 -- identity_conflict (a known sex, nationality or birth year that differs) is defined in
--- core_identity.sql: a probability may outweigh it, an action must not.
+-- identity_agreement.sql: a probability may outweigh it, an action must not.
 
 -- The latest decision of an agent on each pair (also read by core_link_review.sql).
 CREATE OR REPLACE TEMP TABLE link_decisions AS

@@ -9,7 +9,7 @@
 -- the AGDREF file. An AGDREF file has its rows once for each asylum attestation (ADA) it
 -- holds, to be compared with the date a TélémOfpra claim was introduced.
 -- Birth dates: a 01/01 placeholder keeps only its year (weak evidence), unknown parts
--- stay NULL. Read after core_identity.sql (temp table source_identities).
+-- stay NULL. Read after core_record_identities.sql (temp table source_identities).
 WITH aliases AS (
     SELECT DISTINCT 'genesis:' || establishment_code || ':' || committal_number AS record_key,
            unnest(aliases_ascii) AS alias

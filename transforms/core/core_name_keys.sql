@@ -1,7 +1,7 @@
 -- reads: nothing
 -- builds: nothing (macros only: name_skeleton, first_name_skeleton and their parts)
 -- Name skeletons for matching transliterated names (used by core_persons.sql and
--- core_identity.sql): particles joined to the next word (ABD EL KADER -> ABDELKADER,
+-- identity_agreement.sql): particles joined to the next word (ABD EL KADER -> ABDELKADER,
 -- BEN ALI -> BENALI), sounds written several ways folded (OU/OO/W -> U, EE/Y -> I,
 -- KH/CK/Q/C -> K, PH -> F, TH -> T, DH -> D, GH -> G, Z -> S), then vowels after the first
 -- letter, a final H and doubled letters dropped: MOHAMED, MOHAMMED and MUHAMMAD all give

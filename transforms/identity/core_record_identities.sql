@@ -1,0 +1,39 @@
+-- reads: staging.asylum_decisions, staging.detainees
+-- builds: core.record_identities, source_identities
+-- One identity per source person record: the latest row that carried it (with, for a
+-- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
+-- AGDREF number any of its rows gave.
+CREATE OR REPLACE TEMP TABLE source_identities AS
+WITH rows AS (
+    SELECT 'telemofpra' AS system, 'telemofpra:' || num_ofpra AS record_key, num_agdref,
+           last_name_ascii, first_names_ascii, sex, birth_year, birth_month, birth_day,
+           birth_date, birth_date_is_placeholder, nationality, department, claim_date,
+           extraction_date, file_name, line_number
+    FROM staging.asylum_decisions WHERE extraction_date <= getvariable('run_date')
+    UNION ALL
+    SELECT 'genesis', 'genesis:' || establishment_code || ':' || committal_number,
+           num_agdref, last_name_ascii, first_names_ascii, sex, birth_year, birth_month,
+           birth_day, birth_date, birth_date_is_placeholder, nationality, department,
+           NULL::DATE, extraction_date, file_name, line_number
+    FROM staging.detainees WHERE extraction_date <= getvariable('run_date')
+), numbers AS (
+    SELECT record_key, list(DISTINCT num_agdref ORDER BY num_agdref)
+                           FILTER (WHERE num_agdref IS NOT NULL) AS numbers
+    FROM rows GROUP BY record_key
+)
+SELECT r.* EXCLUDE (num_agdref, extraction_date, file_name, line_number),
+       name_skeleton(r.last_name_ascii) AS last_name_skeleton,
+       first_name_skeleton(r.first_names_ascii) AS first_name_skeleton,
+       r.file_name || ':' || r.line_number AS source_row,
+       coalesce(n.numbers, []::VARCHAR[]) AS numbers
+FROM rows r JOIN numbers n USING (record_key)
+QUALIFY row_number() OVER (PARTITION BY r.record_key
+                           ORDER BY r.extraction_date DESC, r.file_name DESC,
+                                    r.line_number DESC) = 1;
+
+-- What the rules read of a source record's identity (names stay in staging).
+CREATE OR REPLACE TABLE core.record_identities AS
+SELECT record_key, system, sex, birth_year, birth_month, birth_day, birth_date_is_placeholder,
+       nationality, department, source_row
+FROM source_identities ORDER BY record_key;
+COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationality of each TélémOfpra and GENESIS person record, from its latest row.';

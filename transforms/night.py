@@ -1,0 +1,87 @@
+"""The night's rebuild, as of the run date, in one transaction (readers see the previous
+night's state or this one, never a mixture), as the list of its steps: core from staging,
+identity over core, the rules over the facts, the lists written, the marts. Each step is a
+named stage of the run (audit.run_stages): the nightly flow passes a clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+
+import duckdb
+import polars as pl
+
+from schemas.published import PersonLink
+from transforms.core.build import build_core
+from transforms.identity import model_file
+from transforms.identity.build import identity_records, link_persons, score_identities
+from transforms.identity.thresholds import read_thresholds
+from transforms.publish.lists import write_alerts, write_lists, write_outcomes
+from transforms.publish.marts import build_marts
+from transforms.rules.alerts import legal_alerts
+from transforms.rules.decide import FanOut, decide, one_after_another
+from transforms.rules.facts import collection_paused, load_facts
+from transforms.rules.outcomes import asylum_outcomes
+from transforms.rules.releases import STALE_PRISON_LIST_DAYS
+from transforms.warehouse.database import transaction
+
+# A named stage of a run: `with stage("core-sql") as counts: ...; counts["rows"] = n`.
+Stage = Callable[[str], AbstractContextManager[dict]]
+
+
+def untimed(name: str) -> AbstractContextManager[dict]:
+    return nullcontext({})
+
+
+@dataclass(frozen=True)
+class WorklistCounts:
+    """Sizes only: safe to log."""
+
+    listed: dict[str, int]
+    excluded: dict[str, int]
+    new: int
+    resolved: int
+
+
+def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
+                  stage: Stage = untimed, spark=None, fan_out: FanOut = one_after_another,
+                  stale_days: int = STALE_PRISON_LIST_DAYS) -> WorklistCounts:
+    """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB); `fan_out`:
+    how the rules of each department are run (default: one after the other);
+    `stale_days`: a prison list older than this is late (PRI-01)."""
+    with transaction(con, committing=partial(stage, "commit")):
+        with stage("core-sql") as counts:
+            build_core(con, run_date)
+            records = identity_records(con, run_date)
+            counts["rows"] = records.height
+        with stage("identity-scoring") as counts:
+            score_identities(con, records, model_file.read_model(), spark)
+            counts["rows"] = records.height
+        with stage("identity-links") as counts:
+            link_persons(con, read_thresholds())
+            counts["rows"] = con.sql("SELECT count(*) FROM core.person_links").fetchall()[0][0]
+        # One pause for both stages: the collector, enabled between them, walked the
+        # millions of objects of the facts once more.
+        with collection_paused():
+            with stage("worklist-rules") as counts:
+                PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
+                facts = load_facts(con)
+                lists, exclusions = decide(facts, run_date, horizon_days, fan_out, stale_days)
+                counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height
+            with stage("worklist-tables") as counts:
+                today = write_lists(con, run_date, lists, exclusions)
+                write_alerts(con, run_date, legal_alerts(facts, run_date))
+                counts["rows"] = today.height + write_outcomes(
+                    con, asylum_outcomes(facts, run_date))
+        with stage("marts"):
+            build_marts(con)
+    excluded = exclusions.group_by("worklist").len()
+    return WorklistCounts(
+        listed={name: rows.height for name, rows in lists.items()},
+        excluded=dict(zip(excluded["worklist"], excluded["len"], strict=True)),
+        new=today.filter(pl.col("status") == "NEW").height,
+        resolved=today.filter(pl.col("status") == "RESOLVED").height,
+    )

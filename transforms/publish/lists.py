@@ -1,0 +1,56 @@
+"""Write what the rules decided: the flag history night by night, each list with the date
+its flags were first seen, the exclusions, the legal alerts and the asylum outcomes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from schemas.published import AsylumOutcome, FlagHistory, LegalAlert
+from transforms.rules.decide import LIST_MODELS
+from transforms.rules.flags import HISTORY_SCHEMA, first_seen_dates, next_history
+from transforms.warehouse.database import read_sql
+from transforms.warehouse.tables import insert_frame, model_frame, rows_frame
+
+
+def write_alerts(con: duckdb.DuckDBPyConnection, run_date: date, alerts: list[dict]) -> None:
+    """worklists.legal_alerts, each alert with the run date it was first seen (kept from
+    the previous night's table for an alert still raised)."""
+    seen = dict(con.execute("SELECT alert_id, first_seen_date FROM worklists.legal_alerts "
+                            "WHERE first_seen_date <= ?", [run_date]).fetchall())
+    rows = [{**a, "first_seen_date": seen.get(a["alert_id"], run_date)} for a in alerts]
+    con.execute("DELETE FROM worklists.legal_alerts")
+    insert_frame(con, "worklists.legal_alerts", LegalAlert.validate(rows_frame(rows, LegalAlert)))
+
+
+def write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
+                 lists: dict[str, pl.DataFrame], exclusions: pl.DataFrame) -> pl.DataFrame:
+    """Today's flag history, each list with the date its flags were first seen, and the
+    exclusions; returns today's history."""
+    current = pl.concat([rows.select("flag_id", worklist=pl.lit(name, pl.String))
+                         for name, rows in lists.items()])
+    history = con.sql(read_sql("flag_history_read.sql"), params={"run_date": run_date}
+                      ).pl().cast(HISTORY_SCHEMA)
+    today = FlagHistory.validate(next_history(history, current, run_date))
+    con.execute("DELETE FROM worklists.flag_history WHERE run_date = ?", [run_date])
+    insert_frame(con, "worklists.flag_history", today)
+    seen = first_seen_dates(pl.concat([history, today]))
+    first_seen = pl.col("flag_id").replace_strict(
+        list(seen), list(seen.values()), default=run_date, return_dtype=pl.Date)
+    for name, rows in lists.items():
+        con.execute(f"DELETE FROM worklists.{name}")  # noqa: S608 (fixed names)
+        insert_frame(con, f"worklists.{name}", LIST_MODELS[name].validate(
+            rows.with_columns(first_seen.alias("first_seen_date"))))
+    con.execute("DELETE FROM worklists.exclusions")
+    insert_frame(con, "worklists.exclusions", exclusions)
+    return today
+
+
+def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: list[dict]) -> int:
+    """core.asylum_outcomes replaced; returns its rows."""
+    frame = model_frame(outcomes, AsylumOutcome)
+    con.execute("DELETE FROM core.asylum_outcomes")
+    insert_frame(con, "core.asylum_outcomes", frame)
+    return frame.height
