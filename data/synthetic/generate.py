@@ -1,4 +1,4 @@
-"""`reconcile generate`: a synthetic inbox in the exact formats of CONTRACTS.md §1, its
+"""`reconcile generate`: a synthetic inbox in the exact formats of docs/contracts.md §1, its
 next night's deliveries, and the ground truth, deterministic for a seed and a date.
 
 Realism rates are declared once in `realism.REALISM` and written to the manifest; the tests

@@ -26,7 +26,7 @@ COMPARISON_COLUMNS = {
     "department": "department",
     "asylum_claim": "asylum_claim",
 }
-# Share of one person's record and file in the same department (DESIGN.md: a list comes
+# Share of one person's record and file in the same department (docs/design.md: a list comes
 # from the department of domicile or of the prison, a file from its managing prefecture).
 # Set by judgment, not estimated: the model is trained on one department, where every
 # pair agrees. Lists and files mostly stay in one prefecture, but detainees are often

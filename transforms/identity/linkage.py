@@ -1,4 +1,4 @@
-"""Probabilistic identity linkage with Splink (DESIGN.md step 3).
+"""Probabilistic identity linkage with Splink (docs/design.md step 3).
 
 TélémOfpra and GENESIS records are scored against AGDREF files, and AGDREF files
 against each other, by a Fellegi-Sunter model: surname, first given name, the other
@@ -12,7 +12,7 @@ number of AGDREF files (`prior_for`); the thresholds beside it were chosen on th
 generator's labelled data (benchmarks/linkage_synthetic.py).
 
 Splink runs on its own in-memory DuckDB connection, never on the warehouse: it writes
-`__splink__*` tables into the connection it is given (STACK.md). Beyond one machine, the
+`__splink__*` tables into the connection it is given (a Splink 5 habit). Beyond one machine, the
 same model scores on Splink's Spark backend when a Spark session is given
 (`score_pairs(..., spark=session)`; flows/spark.py makes one). Pure: frames in, frames
 out; nothing here reads the clock or the environment.

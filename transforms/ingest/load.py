@@ -1,4 +1,4 @@
-"""Loading the inbox (DESIGN.md, steps 1–2): files read ahead, checked and written in
+"""Loading the inbox (docs/design.md, steps 1–2): files read ahead, checked and written in
 batches of one kind, one transaction a batch, and one outcome a file in audit.files."""
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ class FileOutcome:
 
 # Rows checked and written together: Pandera's cost is mostly per call, a national inbox
 # holds thousands of small weekly lists, and each batch's commit costs the warehouse a
-# write of its own. Nationally, batches of 250,000 rows spent 7 s of the second night's
-# ingest committing (1 s at 1,000,000 rows); the night's first ingest peaks at 3.5 GB
-# either way, the batch's frames being small beside DuckDB's own memory.
+# write of its own: fewer, larger batches commit faster at the same peak memory, the
+# batch's frames being small beside DuckDB's own memory (benchmarks/README.md).
 BATCH_ROWS = 1_000_000
 
 
@@ -105,9 +104,8 @@ def ingest_inbox(
 
 # Files read ahead of the one being loaded, by threads: reading (decoding, parsing, the
 # per-file polars calls) overlaps the checks and writes of the batch. Writing a batch of
-# BATCH_ROWS takes seconds: with 16 files ahead the readers stopped meanwhile (nationally
-# the night-2 ingest 25.7-25.9 s with 16, 24.2-24.6 s with 48, 25.4 s with 32, 25.8-26.1 s
-# with 96; night 1 53.9 s -> 52.7 s; the same peak memory).
+# BATCH_ROWS takes seconds, during which fewer files ahead left the readers idle
+# (the counts tried and their timings: benchmarks/README.md).
 READ_AHEAD = 48
 READERS = 2
 

@@ -1,4 +1,4 @@
-"""Reading source files exactly as delivered (DESIGN.md, step 1): decoded with the
+"""Reading source files exactly as delivered (docs/design.md, step 1): decoded with the
 contract's encoding, parsed as ';' CSV or XLSX, the header checked against the contract.
 
 Errors that make a whole file unusable raise `UnreadableFile` with one line naming the

@@ -1,4 +1,4 @@
-"""Splitting rows into valid and quarantined with Pandera (DESIGN.md, step 2): one
+"""Splitting rows into valid and quarantined with Pandera (docs/design.md, step 2): one
 quarantine row per (row, failed check), with the column, the check and the value."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Flag identity and lifecycle (CONTRACTS.md §2): a `flag_id` stable from one run to the
+"""Flag identity and lifecycle (docs/contracts.md §2): a `flag_id` stable from one run to the
 next for the same situation, and a history of NEW, OPEN and RESOLVED per run."""
 
 from __future__ import annotations
