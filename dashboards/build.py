@@ -32,6 +32,11 @@ FILE_STATUSES = {"LOADED": ("chargés", "#1b7837"),
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
+# The files of the night the page is about: first seen by a run of its date (a rerun of
+# the night sees none of its own, and its page stays the same).
+TONIGHT = "run_id IN (SELECT run_id FROM audit.runs WHERE as_of_date = ?)"
+
+
 @dataclass(frozen=True)
 class Scope:
     """What one page covers: a department, or the whole country when `department` is None."""
@@ -74,8 +79,8 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         FROM worklists.legal_alerts WHERE {cond}""",  # noqa: S608
         [scope.run_date, *params])[0]
     quality = _rows(con, f"""SELECT coalesce(sum(files), 0), coalesce(sum(rows_quarantined), 0)
-        FROM marts.data_quality WHERE run_id = ? AND {cond}""",  # noqa: S608
-        [scope.run_id, *params])[0]
+        FROM marts.data_quality WHERE {TONIGHT} AND {cond}""",  # noqa: S608
+        [scope.run_date, *params])[0]
     return [
         ("Déboutés sans OQTF", rejected[0],
          f"dont {rejected[1]} hors délai de 15 jours, {rejected[2]} nouveaux cette nuit"),
@@ -187,8 +192,8 @@ def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
 def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     rows = _rows(con, f"""SELECT system, status, sum(files) FROM marts.data_quality
-        WHERE run_id = ? AND {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
-        [scope.run_id, *params])
+        WHERE {TONIGHT} AND {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
+        [scope.run_date, *params])
     return _stacked(rows, FILE_STATUSES, "Fichiers reçus cette nuit, par source et statut",
                     "fichiers")
 
@@ -196,8 +201,8 @@ def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
 def quarantine_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     rows = _rows(con, f"""SELECT system, column_name, check_name, sum(rows_quarantined)
-        FROM marts.quarantine_reasons WHERE run_id = ? AND {cond}
-        GROUP BY ALL ORDER BY 4, 1, 2, 3""", [scope.run_id, *params])  # noqa: S608
+        FROM marts.quarantine_reasons WHERE {TONIGHT} AND {cond}
+        GROUP BY ALL ORDER BY 4, 1, 2, 3""", [scope.run_date, *params])  # noqa: S608
     empty = {} if rows else {"annotations": [{
         "text": "aucune ligne en quarantaine cette nuit", "x": 0.5, "y": 0.5, "xref": "paper",
         "yref": "paper", "showarrow": False, "font": {"size": 14}}]}

@@ -59,6 +59,8 @@ def sample_warehouse():
     con = warehouse.connect(":memory:")
     tables.create_warehouse(con)
     ingest(con, SAMPLE_DIR / "inbox")
+    con.execute("INSERT INTO audit.runs SELECT DISTINCT run_id, ?, now(), now(), 'SUCCEEDED' "
+                "FROM audit.files", [SAMPLE_AS_OF])
     rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
     yield con
     con.close()

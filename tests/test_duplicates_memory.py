@@ -85,6 +85,20 @@ def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
         full.pairs.filter(above).sort("record_key", "num_agdref"))
 
 
+def test_a_night_without_change_leaves_the_memory_as_it_was(night_one):
+    """The same files scored again (a rerun of the night): no weight moved, so the
+    ceiling stays where it was instead of growing by the rounding slack every rerun."""
+    model = model_file.read_model()
+    _, memory = linkage.score_remembering(night_one, model, None)
+    pairs, again = linkage.score_remembering(night_one, model, memory)
+    assert again.ceiling == memory.ceiling
+    def ordered(frame):
+        return frame.sort(frame.columns[:2])
+    assert ordered(again.pairs).equals(ordered(memory.pairs))
+    assert ordered(again.digests).equals(ordered(memory.digests))
+    assert ordered(pairs).equals(ordered(linkage.score_pairs(night_one, model)))
+
+
 def test_every_pair_is_scored_when_the_memory_cannot_prove_the_result(night_one):
     model = model_file.read_model()
     _, memory = linkage.score_remembering(night_one, model, None)

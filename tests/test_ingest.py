@@ -61,6 +61,24 @@ def test_same_file_twice_changes_nothing(con, ingest_into, tmp_path):
     assert con.execute("SELECT count(*) FROM audit.files").fetchone() == (1,)
 
 
+def test_files_rejected_or_skipped_are_recorded_once_whatever_they_hold(
+        con, ingest_into, tmp_path):
+    """A rerun records nothing again: a header-only file rejected for its header, one with
+    a name outside the contract, one whose only line is separators, a re-sent copy."""
+    good = write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    header = good.read_bytes().split(b"\r\n")[0] + b"\r\n"
+    (tmp_path / "TELEMOFPRA_13_2026110.csv").write_bytes(header)
+    (tmp_path / "TELEMOFPRA_13_20261111.csv").write_bytes(b"NOM;PRENOMS\r\n")
+    (tmp_path / "TELEMOFPRA_13_20261112.csv").write_bytes(header + b";" * 20 + b"\r\n")
+    (tmp_path / "TELEMOFPRA_13_20261101.csv").write_bytes(good.read_bytes())
+    first = ingest_into(con, tmp_path)
+    assert len(first) == 5
+    before = _files(con)
+    assert ingest_into(con, tmp_path) == []
+    assert ingest_into(con, tmp_path) == []
+    assert _files(con) == before
+
+
 def test_copy_under_a_later_date_is_an_unchanged_delivery(con, ingest_into, tmp_path):
     """PRI-01: the same bytes sent again under a later date are that date's delivery,
     recorded UNCHANGED with 0 rows of its own (its rows are the earlier file's, staged

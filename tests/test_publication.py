@@ -152,6 +152,15 @@ def snapshot(state: Path, with_dashboards: bool = True) -> dict:
     return {"tables": tables, "files": files, "runs": runs}
 
 
+def every_table(state: Path) -> dict[str, tuple[int, int]]:
+    """Rows and an order-free digest of every table of the warehouse."""
+    with duckdb.connect(str(state / "warehouse.duckdb"), read_only=True) as con:
+        names = [f"{s}.{t}" for s, t in con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() ORDER BY ALL").fetchall()]
+        return {name: con.execute(f"SELECT count(*), sum(hash(t)) FROM {name} t"  # noqa: S608
+                                  ).fetchall()[0] for name in names}
+
+
 @pytest.fixture(scope="module")
 def nights(prefect_server, inboxes, tmp_path_factory):
     """Night 1 published, and night 2 run without interruption from it."""
@@ -209,9 +218,19 @@ def test_same_inbox_and_date_give_the_same_bytes_and_a_replay_changes_nothing(
     shutil.copytree(night1, replay)
     result = reconcile_run(prefect_server, inboxes[0], replay, NIGHT_1)
     assert result.returncode == 0 and "0 new files" in result.stdout
-    after = snapshot(replay, with_dashboards=False)
-    assert after["tables"] == snapshot(night1)["tables"]
-    assert after["files"] == snapshot(night1, with_dashboards=False)["files"]
+    # A rerun changes no table, no export (dashboards included) and no audit row but the
+    # rows of the run itself: audit.runs, its stages and the freshness it measured (one
+    # row per source unit and run, docs/contracts.md §2).
+    after = snapshot(replay)
+    assert after["files"] == snapshot(night1)["files"]
+    assert after["runs"] == snapshot(night1)["runs"] + 1
+    per_run = {"audit.runs", "audit.run_stages", "audit.source_freshness"}
+    before, again = every_table(night1), every_table(replay)
+    assert {name: again[name] for name in again if name not in per_run} == \
+        {name: before[name] for name in before if name not in per_run}
+    with duckdb.connect(str(replay / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(DISTINCT run_id) FROM audit.source_freshness"
+                           ).fetchone() == (2,)
 
 
 @pytestmark_slow

@@ -93,7 +93,10 @@ def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory |
         digests = file_digests(con, every_file)
     terms = common_terms(files, model)
     if memory is not None and memory.model_key == key and spark is None:
-        ceiling = memory.ceiling + weight_shift(memory, terms, model) + _ROUNDING
+        shift = weight_shift(memory, terms, model)
+        # No shift: tonight's weights are last night's to the bit, and so is the bound (a
+        # rerun of a night leaves the memory as it was).
+        ceiling = memory.ceiling + shift + _ROUNDING if shift else memory.ceiling
         if ceiling < log2_odds(KEEP_DUPLICATES_ABOVE):
             changed = changed_files(memory.digests, digests)
             pairs = _rescore(files, every_file, model, memory.pairs, changed, connect)

@@ -203,9 +203,13 @@ def plan_files(
     plans: list[PlannedFile] = []
     seen = dict(registered)
     current = dict(loaded_keys)
+    # Every name registered with its checksum, whatever its identity: a file rejected for
+    # its content is registered without knowing whether it held rows.
+    named = {(name, identity[2].partition(":")[0])
+             for identity, known in registered.items() for name in known.names}
     for f in files:
         known = seen.get(f.identity)
-        if known is not None and f.file_name in known.names:
+        if (f.file_name, f.sha256) in named:
             plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
         if known is not None and not _is_later_delivery(f, known):

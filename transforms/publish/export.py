@@ -176,6 +176,13 @@ def publish_tree(built: Path, root: Path) -> None:
 
 
 def record_exports(con: duckdb.DuckDBPyConnection, run_id: str, records: list[dict]) -> None:
-    frame = model_frame([{"run_id": run_id, **r} for r in records], ExportRecord)
+    """audit.exports gains the files this run wrote, but for a file written again with the
+    bytes it was last recorded with (a rerun of a night records nothing new)."""
     con.execute("DELETE FROM audit.exports WHERE run_id = ?", [run_id])
-    insert_frame(con, "audit.exports", frame)
+    last = dict(con.execute(
+        "SELECT e.file_name, arg_max(e.sha256, r.started_at) FROM audit.exports e "
+        "JOIN audit.runs r USING (run_id) GROUP BY e.file_name"
+    ).fetchall())
+    changed = [r for r in records if last.get(r["file_name"]) != r["sha256"]]
+    insert_frame(con, "audit.exports",
+                 model_frame([{"run_id": run_id, **r} for r in changed], ExportRecord))
