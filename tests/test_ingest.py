@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import shutil
 
 from schemas.sources import SOURCE_MODELS
 from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
+from transforms.ingest import inbox as inbox_module
 from transforms.ingest import load as ingest
 from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, scan_file
 from transforms.warehouse import database as warehouse
@@ -375,3 +377,83 @@ def test_batches_of_any_size_stage_the_same(ingest_into, monkeypatch):
     whole, cut = loaded(10_000_000), loaded(7)
     assert all(whole.values())  # every table holds rows, the quarantine too
     assert cut == whole
+
+
+def test_file_name_that_is_not_utf8_is_rejected_escaped_and_the_night_goes_on(
+        con, ingest_into, tmp_path):
+    """Issue 37: a Latin-1 name from a Windows share (bytes that are not UTF-8) is
+    recorded REJECTED under its name with those bytes escaped (`\\xff`), once; the other
+    files are loaded."""
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    (tmp_path / "genesis").mkdir()
+    latin1 = os.fsdecode(b"GENESIS_E02A94_2026\xff1110.csv")
+    (tmp_path / "genesis" / latin1).write_bytes(b"NUM_ECROU\r\n000101\r\n")
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert outcomes[TELE].status == "LOADED"
+    rejected = outcomes["GENESIS_E02A94_2026\\xff1110.csv"]
+    assert rejected.status == "REJECTED" and "not UTF-8" in rejected.error
+    assert "\n" not in rejected.error
+    assert con.execute("SELECT file_name, system, sha256 FROM audit.files WHERE status = "
+                       "'REJECTED'").fetchall() == [
+        ("GENESIS_E02A94_2026\\xff1110.csv", "genesis",
+         hashlib.sha256(b"NUM_ECROU\r\n000101\r\n").hexdigest())]
+    assert ingest_into(con, tmp_path) == []  # recorded once
+
+
+def test_names_with_control_characters_are_recorded_escaped_never_loaded(
+        con, ingest_into, tmp_path):
+    """Issue 37: a line end (even at the end of a name the contract would otherwise
+    accept) or an escape sequence in a name is recorded escaped, the file REJECTED."""
+    (tmp_path / "telemofpra").mkdir()
+    (tmp_path / "telemofpra" / f"{TELE}\n").write_bytes(b"1")
+    (tmp_path / "telemofpra" / "TELEMOFPRA_13_\x1b[31m20261110.csv").write_bytes(b"2")
+    (tmp_path / "telemofpra" / "TELEMOFPRA_13_\u202e20261111.csv").write_bytes(b"3")
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert set(outcomes) == {f"{TELE}\\n", "TELEMOFPRA_13_\\x1b[31m20261110.csv",
+                             "TELEMOFPRA_13_\\u202e20261111.csv"}
+    for outcome in outcomes.values():
+        assert outcome.status == "REJECTED" and "control or invisible" in outcome.error
+        assert outcome.file_name.isprintable() and outcome.error.isprintable()
+
+
+def test_every_inbox_entry_that_is_not_a_regular_file_is_rejected_once_with_a_reason(
+        con, ingest_into, tmp_path, monkeypatch):
+    """Issue 37: links to nothing, link loops, FIFOs, links to folders, folders named
+    like files and files that cannot be read are each recorded REJECTED with a reason
+    (no checksum: nothing was read), once; a link to a regular file is read as the file."""
+    genesis = tmp_path / "genesis"
+    good = write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [row("genesis")])
+    (genesis / "GENESIS_E01301_20261102.csv").symlink_to(genesis / "missing.csv")
+    (genesis / "GENESIS_E01301_20261103.csv").symlink_to(genesis / "GENESIS_E01301_20261103.csv")
+    os.mkfifo(genesis / "GENESIS_E01301_20261104.csv")
+    (genesis / "GENESIS_E01301_20261105.csv").mkdir()
+    (genesis / "archives").symlink_to(tmp_path, target_is_directory=True)
+    (genesis / "GENESIS_E01301_20261106.csv").symlink_to(good)
+    locked = write_file(tmp_path, "GENESIS_E01301_20261107.csv", "genesis",
+                        [row("genesis", NUM_ECROU="000107")])
+    scan = inbox_module.scan_file
+
+    def refuse(path):  # the tests run as root, whom permissions never stop
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scan(path)
+
+    monkeypatch.setattr(inbox_module, "scan_file", refuse)
+    outcomes = {o.file_name: (o.status, o.error) for o in ingest_into(con, tmp_path)}
+    assert outcomes == {
+        "GENESIS_E01301_20261101.csv": ("LOADED", None),
+        "GENESIS_E01301_20261102.csv": ("REJECTED", "symbolic link to nothing (dangling link)"),
+        "GENESIS_E01301_20261103.csv": (
+            "REJECTED", "symbolic link loop (the link never reaches a file)"),
+        "GENESIS_E01301_20261104.csv": ("REJECTED", "not a regular file (a FIFO)"),
+        "GENESIS_E01301_20261105.csv": ("REJECTED", "a folder where a file is expected"),
+        "archives": ("REJECTED", "symbolic link to a folder, not followed: put the files "
+                                 "themselves in the inbox"),
+        "GENESIS_E01301_20261106.csv": ("UNCHANGED", "same content as "
+                                        "GENESIS_E01301_20261101.csv, delivered again: its "
+                                        "rows are read from that file"),
+        "GENESIS_E01301_20261107.csv": ("REJECTED", "cannot be read: Permission denied"),
+    }
+    assert con.execute("SELECT count(*) FROM audit.files WHERE sha256 IS NULL").fetchone() \
+        == (6,)
+    assert ingest_into(con, tmp_path) == []  # each recorded once

@@ -14,6 +14,7 @@ import polars as pl
 
 from schemas.published import FileRecord
 from transforms.ingest.inbox import PlannedFile
+from transforms.ingest.printable import printable
 from transforms.ingest.read import (
     FIELDS_COLUMN,
     LINEAGE_COLUMNS,
@@ -91,7 +92,7 @@ def ingest_inbox(
             source = reading.result()
         except UnreadableFile as err:
             report([_record(con, planned, FileOutcome(
-                planned.file.file_name, planned.file.system, "REJECTED", error=str(err)),
+                planned.file.file_name, planned.file.system, "REJECTED", error=printable(str(err))),
                 run_id)])
             continue
         batch.append((planned, source))
@@ -185,8 +186,9 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
         if len(batch) > 1:
             return [o for item in batch for o in _load_batch(con, [item], run_id)]
         planned = batch[0][0]
-        return [_record(con, planned, FileOutcome(planned.file.file_name, planned.file.system,
-                                                  "REJECTED", error=str(err)), run_id)]
+        return [_record(con, planned, FileOutcome(
+            planned.file.file_name, planned.file.system, "REJECTED",
+            error=printable(str(err))), run_id)]
     staged = check_staged(kind, standardise_rows(kind, valid, extraction_dates, units))
     read = dict(rows.group_by("file_name").len().iter_rows())
     kept = dict(staged.group_by("file_name").len().iter_rows())
