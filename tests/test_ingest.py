@@ -8,6 +8,8 @@ import itertools
 import os
 import shutil
 
+import xlsxwriter
+
 from schemas.sources import SOURCE_MODELS
 from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
@@ -457,3 +459,92 @@ def test_every_inbox_entry_that_is_not_a_regular_file_is_rejected_once_with_a_re
     assert con.execute("SELECT count(*) FROM audit.files WHERE sha256 IS NULL").fetchone() \
         == (6,)
     assert ingest_into(con, tmp_path) == []  # each recorded once
+
+
+EVENTS = "AGDREF_EVENEMENTS_13_20261116.csv"
+
+
+def test_quoted_line_ends_never_shift_the_rows_after_them(con, ingest_into, tmp_path):
+    """Issue 37: a MOTIF holding a quoted line end is read whole, on the line its row
+    starts on; the next row is staged and every row keeps the line a text editor shows
+    it on (the header is line 1), a defect below it too."""
+    event = "agdref_evenements"
+    path = write_file(tmp_path, EVENTS, event, [
+        row(event, ID_MESURE="M1"),
+        row(event, ID_MESURE="M2", MOTIF="refus d'embarquer\r\nle 2 novembre"),
+        row(event, ID_MESURE="M3", MOTIF='a "quoted";\nreason\n\non three lines'),
+        row(event, ID_MESURE="M4", DATE_EVENEMENT="31/02/2026"),
+        row(event, ID_MESURE="M5"),
+    ])
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (5, 4, 1)
+    lines = path.read_bytes().split(b"\n")
+    raw = con.execute("SELECT ID_MESURE, line_number FROM raw.agdref_evenements "
+                      "ORDER BY 2").fetchall()
+    assert raw == [("M1", 2), ("M2", 3), ("M3", 5), ("M4", 9), ("M5", 10)]
+    for measure, line in raw:  # the line an editor shows the row on starts with the row
+        assert lines[line - 1].startswith(measure.encode())
+    assert con.execute("SELECT line_number, column_name, check_name FROM audit.quarantine"
+                       ).fetchall() == [(9, "DATE_EVENEMENT", "calendar_date")]
+    assert con.execute("SELECT event_reason FROM staging.agdref_events WHERE measure_id = "
+                       "'M2'").fetchone() == ("refus d'embarquer\r\nle 2 novembre",)
+
+
+def test_empty_lines_keep_their_place(con, ingest_into, tmp_path):
+    """Empty lines before the header are passed over (lines still counted); a later
+    empty line is a row of its own, quarantined on its line."""
+    path = write_file(tmp_path, TELE, "telemofpra",
+                      [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF2")])
+    header, first, second = path.read_bytes().rstrip(b"\r\n").split(b"\r\n")
+    path.write_bytes(b"\r\n".join([b"", header, first, b"", second]) + b"\r\n")
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (3, 2, 1)
+    assert con.execute("SELECT line_number, NUM_OFPRA FROM raw.telemofpra ORDER BY 1"
+                       ).fetchall() == [(3, "OF20250000001"), (4, None), (5, "OF2")]
+    assert (4, None, "field_count") in con.execute(
+        "SELECT line_number, column_name, check_name FROM audit.quarantine").fetchall()
+
+
+def test_header_naming_a_contract_column_twice_is_rejected(con, ingest_into, tmp_path):
+    """Issue 37: which of two NOM columns holds the surname cannot be told: the file is
+    REJECTED (CSV or XLSX); an extra column named twice is only noted."""
+    twice = write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    text = twice.read_text(encoding="cp1252")
+    twice.write_text(text.replace("DATE_DEFINITIVE", "DATE_DEFINITIVE;NOM").replace(
+        "09/10/2026", "09/10/2026;DIALO"), encoding="cp1252")
+    extra = write_file(tmp_path, "TELEMOFPRA_13_20261110.csv", "telemofpra",
+                       [row("telemofpra")])
+    text = extra.read_text(encoding="cp1252")
+    extra.write_text(text.replace("DATE_DEFINITIVE", "DATE_DEFINITIVE;VU;VU").replace(
+        "09/10/2026", "09/10/2026;x;y"), encoding="cp1252")
+    detainee = row("genesis")
+    (tmp_path / "genesis").mkdir()
+    workbook = xlsxwriter.Workbook(str(tmp_path / "genesis" / "GENESIS_E01301_20261101.xlsx"))
+    sheet = workbook.add_worksheet()
+    for r, values in enumerate([[*detainee, "NOM"], [*detainee.values(), "BENALY"]]):
+        for c, value in enumerate(values):
+            sheet.write_string(r, c, value)
+    workbook.close()
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert outcomes[TELE].status == "REJECTED"
+    assert outcomes[TELE].error == (f"{TELE}: line 1: column NOM appears 2 times (columns "
+                                    "3, 19): which one holds the data cannot be told")
+    assert outcomes["GENESIS_E01301_20261101.xlsx"].status == "REJECTED"
+    assert "column NOM appears 2 times (columns 5, 18)" in \
+        outcomes["GENESIS_E01301_20261101.xlsx"].error
+    assert outcomes["TELEMOFPRA_13_20261110.csv"].status == "LOADED"
+    assert outcomes["TELEMOFPRA_13_20261110.csv"].error == "extra column ignored: VU, VU"
+
+
+def test_parser_errors_never_quote_the_field(con, ingest_into, tmp_path):
+    """A field the CSV reader cannot parse (text after a closing quote, a quote never
+    closed) is named by its column, never quoted: it may be a person's name."""
+    for day, bad in (("20261109", '"DIALLO"X'), ("20261110", '"DIALLO\r\nX')):
+        path = write_file(tmp_path, f"TELEMOFPRA_13_{day}.csv", "telemofpra",
+                          [row("telemofpra")])
+        path.write_bytes(path.read_bytes().replace(b"DIALLO", bad.encode()))
+    outcomes = ingest_into(con, tmp_path)
+    assert [o.status for o in outcomes] == ["REJECTED", "REJECTED"]
+    for outcome in outcomes:
+        assert "DIALLO" not in outcome.error and "\n" not in outcome.error
+        assert "could not parse a field" in outcome.error
