@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import os
 import shutil
+from datetime import date
 
 import xlsxwriter
 
@@ -15,7 +16,7 @@ from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
 from transforms.ingest import inbox as inbox_module
 from transforms.ingest import load as ingest
-from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, scan_file
+from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, plan_inbox, scan_file
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 
@@ -548,3 +549,55 @@ def test_parser_errors_never_quote_the_field(con, ingest_into, tmp_path):
     for outcome in outcomes:
         assert "DIALLO" not in outcome.error and "\n" not in outcome.error
         assert "could not parse a field" in outcome.error
+
+
+def test_impossible_birth_dates_are_quarantined_in_every_source(con, tmp_path):
+    """Issue 37: a birth date after the file's extraction date, or after the run date,
+    is quarantined with its column (`birth_date_not_in_future`) in TélémOfpra, GENESIS
+    and AGDREF; a partial date only when its earliest possible day is."""
+    births = {"B1": "12/03/2031", "B2": "00/00/2027", "B3": "17/11/2026", "B4": "16/11/2026",
+              "B5": "00/12/2026", "B6": "00/11/2026", "B7": "XX/XX/2026", "B8": "14/03/1990"}
+    write_file(tmp_path, "TELEMOFPRA_13_20261116.csv", "telemofpra", [
+        row("telemofpra", NUM_OFPRA=key, DATE_NAISSANCE=day) for key, day in births.items()])
+    write_file(tmp_path, "GENESIS_E01301_20261116.xlsx", "genesis", [
+        row("genesis", NUM_ECROU=key, DATE_NAISSANCE=day) for key, day in births.items()])
+    write_file(tmp_path, "AGDREF_PERSONNES_13_20261116.csv", "agdref_personnes", [
+        row("agdref_personnes", NUM_AGDREF=f"000000000{key[1]}", DATE_NAISSANCE=day)
+        for key, day in births.items()])
+    # A list extracted after the run date (a night run again later, as of its date): a
+    # birth date after the run date is impossible too.
+    write_file(tmp_path, "GENESIS_E01302_20261120.csv", "genesis", [
+        row("genesis", CODE_ETABLISSEMENT="E01302", NUM_ECROU=key, DATE_NAISSANCE=day)
+        for key, day in (("C1", "17/11/2026"), ("C2", "16/11/2026"))])
+    outcomes = ingest.ingest_inbox(con, plan_inbox(con, tmp_path), "run",
+                                   run_date=date(2026, 11, 16))
+    assert sorted((o.rows_read, o.rows_quarantined) for o in outcomes) == [(2, 1), *[(8, 4)] * 3]
+    quarantined = con.execute(
+        "SELECT file_name, line_number, column_name, check_name, value "
+        "FROM audit.quarantine ORDER BY ALL").fetchall()
+    assert quarantined == sorted([
+        (name, line, "DATE_NAISSANCE", "birth_date_not_in_future", births[f"B{line - 1}"])
+        for name in ("AGDREF_PERSONNES_13_20261116.csv", "GENESIS_E01301_20261116.xlsx",
+                     "TELEMOFPRA_13_20261116.csv")
+        for line in (2, 3, 4, 6)] + [("GENESIS_E01302_20261120.csv", 2, "DATE_NAISSANCE",
+                                      "birth_date_not_in_future", "17/11/2026")])
+
+
+def test_dates_after_the_extraction_date_are_quarantined(con, ingest_into, tmp_path):
+    """Decisions, notifications, committals, entries and events cannot postdate the
+    list that reports them; release dates and the end of a title lie ahead lawfully."""
+    write_file(tmp_path, "GENESIS_E01301_20261116.csv", "genesis", [
+        row("genesis", NUM_ECROU="1", DATE_ECROU="17/11/2026"),
+        row("genesis", NUM_ECROU="2", DATE_LIBERATION_PREVISIBLE="17/11/2029")])
+    write_file(tmp_path, "AGDREF_MESURES_13_20261116.csv", "agdref_mesures", [
+        row("agdref_mesures", ID_MESURE="M1", DATE_DECISION="17/11/2026"),
+        row("agdref_mesures", ID_MESURE="M2", DATE_NOTIFICATION="17/11/2026")])
+    write_file(tmp_path, "AGDREF_TITRES_13_20261116.csv", "agdref_titres", [
+        row("agdref_titres", DATE_DEBUT="17/11/2026", DATE_FIN="16/11/2027")])
+    ingest_into(con, tmp_path)
+    assert con.execute("SELECT file_name, line_number, column_name, check_name "
+                       "FROM audit.quarantine ORDER BY ALL").fetchall() == [
+        ("AGDREF_MESURES_13_20261116.csv", 2, "DATE_DECISION", "not_after_extraction_date"),
+        ("AGDREF_MESURES_13_20261116.csv", 3, "DATE_NOTIFICATION",
+         "not_after_extraction_date"),
+        ("GENESIS_E01301_20261116.csv", 2, "DATE_ECROU", "not_after_extraction_date")]
