@@ -601,3 +601,17 @@ def test_dates_after_the_extraction_date_are_quarantined(con, ingest_into, tmp_p
         ("AGDREF_MESURES_13_20261116.csv", 3, "DATE_NOTIFICATION",
          "not_after_extraction_date"),
         ("GENESIS_E01301_20261116.csv", 2, "DATE_ECROU", "not_after_extraction_date")]
+
+
+def test_overlong_line_is_quarantined_not_the_file(con, ingest_into, tmp_path):
+    """A line with more fields than the header (a stray ';') is quarantined as
+    `field_count` on its line; the rows around it are staged."""
+    path = write_file(tmp_path, TELE, "telemofpra", [
+        row("telemofpra"), row("telemofpra", NUM_OFPRA="OF2"),
+        row("telemofpra", NUM_OFPRA="OF3")])
+    path.write_bytes(path.read_bytes().replace(b"OF2;", b"OF2;;"))
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.status, outcome.rows_staged, outcome.rows_quarantined) == ("LOADED", 2, 1)
+    assert con.execute("SELECT line_number, check_name, value FROM audit.quarantine WHERE "
+                       "column_name IS NULL").fetchall() == [
+        (3, "field_count", "1 field(s) more than the header")]

@@ -86,6 +86,7 @@ def read_csv_text(text: str, file_name: str) -> pl.DataFrame:
             infer_schema=False,
             quote_char='"',
             raise_if_empty=True,
+            truncate_ragged_lines=True,  # an overlong line is quarantined (field_count)
         )
     except pl.exceptions.PolarsError as err:
         raise UnreadableFile(
