@@ -181,10 +181,15 @@ def split_records(text: str) -> pl.DataFrame:
         "line": pl.int_range(1, lines.len() + 1, dtype=pl.Int64, eager=True),
         "starts": (quotes.cum_sum() - quotes) % 2 == 0,  # outside quotes at its start
     })
-    if not records["starts"].all():
-        records = records.group_by(pl.col("starts").cum_sum().alias("record"),
-                                   maintain_order=True).agg(pl.col("text").str.join("\n"),
-                                                            pl.col("line").first())
+    if not records["starts"].all():  # join the lines of each record spanning several
+        record = pl.col("starts").cum_sum()
+        spanning = record.is_duplicated()
+        records = pl.concat([
+            records.filter(~spanning),
+            records.filter(spanning).group_by(record.alias("record"), maintain_order=True)
+            .agg(pl.col("text").str.join("\n"), pl.col("line").first(), pl.col("starts").first())
+            .drop("record"),
+        ]).sort("line")
     blank = pl.col("text").is_in(["", "\r"])
     records = records.filter(~blank.cum_min())  # leading empty lines
     fields = pl.col("text").str.replace_all(r'"[^"]*"', "").str.count_matches(";") + 1
