@@ -9,6 +9,7 @@ import os
 import shutil
 from datetime import date
 
+import pytest
 import xlsxwriter
 
 from schemas.sources import SOURCE_MODELS
@@ -615,3 +616,24 @@ def test_overlong_line_is_quarantined_not_the_file(con, ingest_into, tmp_path):
     assert con.execute("SELECT line_number, check_name, value FROM audit.quarantine WHERE "
                        "column_name IS NULL").fetchall() == [
         (3, "field_count", "1 field(s) more than the header")]
+
+
+def test_a_folder_that_cannot_be_listed_is_recorded_the_inbox_itself_fails(
+        con, ingest_into, tmp_path, monkeypatch):
+    """Issue 37: a folder of the inbox that cannot be listed is REJECTED with its reason
+    (its files cannot be known); an inbox that cannot be listed stops the run."""
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    (tmp_path / "genesis" / "novembre").mkdir(parents=True)
+    scandir = os.scandir
+
+    def refuse(path):  # the tests run as root, whom permissions never stop
+        if os.fspath(path).endswith("novembre"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    outcomes = {o.file_name: (o.status, o.error) for o in ingest_into(con, tmp_path)}
+    assert outcomes == {TELE: ("LOADED", None), "novembre": (
+        "REJECTED", "folder cannot be read: Permission denied")}
+    with pytest.raises(PermissionError):
+        ingest_into(con, tmp_path / "genesis" / "novembre")
