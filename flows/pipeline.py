@@ -91,7 +91,8 @@ def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
 
 
 @task(name="ingest-files")
-def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) -> list[dict]:
+def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str,
+                 as_of: date) -> list[dict]:
     logger = get_run_logger()
     todo = [p for p in plans if p.action != "SKIP_KNOWN"]
     with open_warehouse(warehouse_path) as con, Progress(
@@ -115,7 +116,7 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str) ->
                 for line in quarantine_lines(con, outcome.file_name, run_id):
                     logger.warning("QUARANTINED %s", line)
 
-        outcomes = ingest_inbox(con, todo, run_id, on_file=report)
+        outcomes = ingest_inbox(con, todo, run_id, on_file=report, run_date=as_of)
     by_status = Counter(o.status for o in outcomes)
     logger.info(
         "files: %s; rows read %d, staged %d, quarantined %d",
@@ -284,7 +285,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
         try:
             with clock("ingest") as stage:
                 plans = plan_inbox(inbox, work)
-                outcomes = ingest_files(work, plans, run_id)
+                outcomes = ingest_files(work, plans, run_id, as_of)
                 stage["rows"] = sum(o["rows_read"] for o in outcomes)
                 late = record_freshness(work, run_id, as_of, settings.late_after_days())
             faults.reach("after-ingest")

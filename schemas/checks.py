@@ -13,6 +13,13 @@ DATE_FORMAT = "%d/%m/%Y"
 FULL_DATE_PATTERN = r"^\d{2}/\d{2}/\d{4}$"
 AGDREF_NUMBER_PATTERN = r"^\d{10}$"
 
+# Dates a row is checked against, handed to the checks as columns of the frame validated
+# (they are not the contract's): the extraction date of the row's file (from its name) and
+# the run date. A check whose date is not there passes (the row is checked for the rest).
+EXTRACTION_DATE_COLUMN = "_extraction_date"
+RUN_DATE_COLUMN = "_run_date"
+REFERENCE_COLUMNS = (EXTRACTION_DATE_COLUMN, RUN_DATE_COLUMN)
+
 
 def parse_full_date(column: pl.Expr) -> pl.Expr:
     return column.str.to_date(DATE_FORMAT, strict=False)
@@ -24,14 +31,17 @@ def is_calendar_date(data: pa.PolarsData) -> pl.LazyFrame:
     return data.lazyframe.select(col.is_null() | parse_full_date(col).is_not_null())
 
 
+def _birth_date_parts(col: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Day, month and year of a possibly partial birth date (0 when unknown)."""
+    parts = col.str.replace_all("XX", "00").str.extract_groups(r"^(\d{2})/(\d{2})/(\d{4})$")
+    return tuple(parts.struct.field(str(i)).cast(pl.Int32, strict=False) for i in (1, 2, 3))
+
+
 def is_possible_birth_date(data: pa.PolarsData) -> pl.LazyFrame:
     """A possibly partial birth date (`00` or `XX` for an unknown day or month): known
     parts must form a possible date, and a day is never known without its month."""
     col = pl.col(data.key)
-    parts = col.str.replace_all("XX", "00").str.extract_groups(r"^(\d{2})/(\d{2})/(\d{4})$")
-    day = parts.struct.field("1").cast(pl.Int32, strict=False)
-    month = parts.struct.field("2").cast(pl.Int32, strict=False)
-    year = parts.struct.field("3").cast(pl.Int32, strict=False)
+    day, month, year = _birth_date_parts(col)
     complete_is_real = parse_full_date(col).is_not_null()
     possible = (
         year.is_between(1900, 2100)
@@ -50,3 +60,37 @@ def is_whole_number(data: pa.PolarsData) -> pl.LazyFrame:
     """Digits only: no sign, no decimals, at most six digits."""
     col = pl.col(data.key)
     return data.lazyframe.select(col.is_null() | col.str.contains(r"^\d{1,6}$"))
+
+
+def _references(data: pa.PolarsData, columns: tuple[str, ...]) -> list[pl.Expr]:
+    present = data.lazyframe.collect_schema().names()
+    return [pl.col(c) for c in columns if c in present]
+
+
+def is_not_after_extraction(data: pa.PolarsData) -> pl.LazyFrame:
+    """A date no later than the extraction date of its file: a decision, a notification or
+    an event is not reported before it happened. An unparseable date passes (the
+    calendar check names it)."""
+    col = pl.col(data.key)
+    limit = _references(data, (EXTRACTION_DATE_COLUMN,))
+    if not limit:
+        return data.lazyframe.select(pl.lit(True).alias(data.key))
+    return data.lazyframe.select(
+        col.is_null() | (parse_full_date(col) <= limit[0]).fill_null(True))
+
+
+def is_birth_date_not_in_future(data: pa.PolarsData) -> pl.LazyFrame:
+    """A birth date no later than the earlier of the file's extraction date and the run
+    date. A partial date fails only when its earliest possible day (unknown parts read as
+    1) is later: `00/00/2031` fails, `00/11/2026` does not on 10 November 2026."""
+    col = pl.col(data.key)
+    limits = _references(data, REFERENCE_COLUMNS)
+    if not limits:
+        return data.lazyframe.select(pl.lit(True).alias(data.key))
+    day, month, year = _birth_date_parts(col)
+    earliest = pl.concat_str(
+        [year.cast(pl.String), *(pl.max_horizontal(part, 1).cast(pl.String).str.zfill(2)
+                                 for part in (month, day))], separator="-",
+    ).str.to_date("%Y-%m-%d", strict=False)  # null when impossible: another check says so
+    return data.lazyframe.select(
+        col.is_null() | (earliest <= pl.min_horizontal(limits)).fill_null(True))

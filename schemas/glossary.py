@@ -116,7 +116,7 @@ COLUMNS: dict[str, str] = {
     "finished_at": "when the run finished (null while running or if killed)",
     "status": "audit.runs: RUNNING, SUCCEEDED, FAILED; audit.files: LOADED, "
               "UNCHANGED, SKIPPED_DUPLICATE, SUPERSEDED, REJECTED",
-    "sha256": "SHA-256 checksum of the file",
+    "sha256": "SHA-256 checksum of the file (null: an inbox entry that could not be read)",
     "rows_read": "data rows read",
     "rows_staged": "rows staged",
     "rows_quarantined": "rows quarantined (a row failing several checks counts once)",

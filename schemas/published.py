@@ -297,7 +297,7 @@ class FileRecord(PublishedModel):
     file_kind: str = pa.Field(nullable=True, description="telemofpra, genesis or agdref_<table>")
     unit: str = pa.Field(nullable=True, description="department or establishment of the file")
     extraction_date: date = pa.Field(nullable=True)
-    sha256: str
+    sha256: str = pa.Field(nullable=True)  # null: an entry that could not be read
     rows_read: pl.Int64
     rows_staged: pl.Int64
     rows_quarantined: pl.Int64

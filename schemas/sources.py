@@ -16,8 +16,10 @@ from schemas import codes
 from schemas.checks import (
     AGDREF_NUMBER_PATTERN,
     FULL_DATE_PATTERN,
+    is_birth_date_not_in_future,
     is_calendar_date,
     is_department_code,
+    is_not_after_extraction,
     is_possible_birth_date,
     is_whole_number,
 )
@@ -40,9 +42,26 @@ def _text(nullable: bool, description: str, max_length: int = 200):
                     description=description)
 
 
+# Dates that cannot be later than the day the file was extracted (a decision, a
+# notification or an event reported before it happened is a defect of the row): checked
+# as `not_after_extraction_date`. Dates that may lie ahead (expected release, start or end
+# of a title: a renewed card may start when the current one ends) are not listed. Birth
+# dates are checked apart (`birth_date_not_in_future`: partial dates, and the run date).
+NOT_AFTER_EXTRACTION: dict[str, tuple[str, ...]] = {
+    "telemofpra": ("DATE_INTRODUCTION", "DATE_DECISION", "DATE_NOTIFICATION",
+                   "DATE_DEFINITIVE"),
+    "genesis": ("DATE_ECROU",),
+    "agdref_personnes": ("DATE_ENTREE_FRANCE",),
+    "agdref_titres": (),
+    "agdref_mesures": ("DATE_DECISION", "DATE_NOTIFICATION", "DATE_ACCORD_ETAT_MEMBRE"),
+    "agdref_evenements": ("DATE_EVENEMENT",),
+}
+
+
 class SourceModel(pa.DataFrameModel):
     """Common configuration: columns in any order, no extra column checked here (the
-    ingest step reports extra columns and drops them)."""
+    ingest step reports extra columns and drops them, and hands the dates rows are
+    checked against as columns of their own: schemas.checks.REFERENCE_COLUMNS)."""
 
     class Config:
         strict = False
@@ -89,6 +108,10 @@ class TelemofpraFile(SourceModel):
     DATE_NOTIFICATION: str = _date(True, "notification date")
     DATE_DEFINITIVE: str = _date(True, "OFPRA decision final (no appeal in time)")
 
+    @pa.check(*NOT_AFTER_EXTRACTION["telemofpra"], name="not_after_extraction_date")
+    def _not_after_extraction(cls, data):
+        return is_not_after_extraction(data)
+
     @pa.check("DATE_INTRODUCTION", "DATE_DECISION", "DATE_NOTIFICATION", "DATE_DEFINITIVE",
               name="calendar_date")
     def _calendar_dates(cls, data):
@@ -97,6 +120,10 @@ class TelemofpraFile(SourceModel):
     @pa.check("DATE_NAISSANCE", name="possible_birth_date")
     def _birth_date(cls, data):
         return is_possible_birth_date(data)
+
+    @pa.check("DATE_NAISSANCE", name="birth_date_not_in_future")
+    def _birth_date_past(cls, data):
+        return is_birth_date_not_in_future(data)
 
     # An empty outcome or decision date is a registered request only when the row is a
     # request type and every decision field is empty; otherwise the row is incomplete
@@ -135,6 +162,10 @@ class GenesisFile(SourceModel):
     ITF: str = _code(codes.ITF_CODES, False, "judicial ban from the territory")
     NUM_AGDREF: str = _text(True, "AGDREF number when the prison knows it", 40)
 
+    @pa.check(*NOT_AFTER_EXTRACTION["genesis"], name="not_after_extraction_date")
+    def _not_after_extraction(cls, data):
+        return is_not_after_extraction(data)
+
     @pa.check("DATE_ECROU", "DATE_LIBERATION_PREVISIBLE", name="calendar_date")
     def _calendar_dates(cls, data):
         return is_calendar_date(data)
@@ -142,6 +173,10 @@ class GenesisFile(SourceModel):
     @pa.check("DATE_NAISSANCE", name="possible_birth_date")
     def _birth_date(cls, data):
         return is_possible_birth_date(data)
+
+    @pa.check("DATE_NAISSANCE", name="birth_date_not_in_future")
+    def _birth_date_past(cls, data):
+        return is_birth_date_not_in_future(data)
 
     @pa.check("DEPT_ETABLISSEMENT", name="department_code")
     def _department(cls, data):
@@ -171,6 +206,10 @@ class AgdrefPersonnesFile(SourceModel):
                                         "family tie with a French national")
     SITUATION: str = _code(codes.PERSON_STATUSES, False, "file situation")
 
+    @pa.check(*NOT_AFTER_EXTRACTION["agdref_personnes"], name="not_after_extraction_date")
+    def _not_after_extraction(cls, data):
+        return is_not_after_extraction(data)
+
     @pa.check("DATE_ENTREE_FRANCE", name="calendar_date")
     def _calendar_dates(cls, data):
         return is_calendar_date(data)
@@ -178,6 +217,10 @@ class AgdrefPersonnesFile(SourceModel):
     @pa.check("DATE_NAISSANCE", name="possible_birth_date")
     def _birth_date(cls, data):
         return is_possible_birth_date(data)
+
+    @pa.check("DATE_NAISSANCE", name="birth_date_not_in_future")
+    def _birth_date_past(cls, data):
+        return is_birth_date_not_in_future(data)
 
     @pa.check("DEPT_GESTION", name="department_code")
     def _department(cls, data):
@@ -221,6 +264,10 @@ class AgdrefMesuresFile(SourceModel):
         "State the person is handed over to (Dublin, remise), ISO 3166-1 alpha-3; last "
         "column, absent from extracts made before it existed"))
 
+    @pa.check(*NOT_AFTER_EXTRACTION["agdref_mesures"], name="not_after_extraction_date")
+    def _not_after_extraction(cls, data):
+        return is_not_after_extraction(data)
+
     @pa.check("DATE_DECISION", "DATE_NOTIFICATION", "DATE_ACCORD_ETAT_MEMBRE",
               name="calendar_date")
     def _calendar_dates(cls, data):
@@ -239,6 +286,10 @@ class AgdrefEvenementsFile(SourceModel):
     TYPE_EVENEMENT: str = _code(codes.EVENT_TYPES, False, "event type")
     DATE_EVENEMENT: str = _date(False, "event date")
     MOTIF: str = _text(True, "free-text reason", 500)
+
+    @pa.check(*NOT_AFTER_EXTRACTION["agdref_evenements"], name="not_after_extraction_date")
+    def _not_after_extraction(cls, data):
+        return is_not_after_extraction(data)
 
     @pa.check("DATE_EVENEMENT", name="calendar_date")
     def _calendar_dates(cls, data):
@@ -259,18 +310,4 @@ SOURCE_MODELS: dict[str, type[SourceModel]] = {
 # column rejects the file.
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "agdref_mesures": ("ETAT_MEMBRE",),
-}
-
-
-# Dates that cannot be later than the day the file was extracted (a decision, a
-# notification or an event reported before it happened is a defect of the row). Dates
-# that may lie ahead (expected release, end of a title) are not listed.
-NOT_AFTER_EXTRACTION: dict[str, tuple[str, ...]] = {
-    "telemofpra": ("DATE_INTRODUCTION", "DATE_DECISION", "DATE_NOTIFICATION",
-                   "DATE_DEFINITIVE"),
-    "genesis": ("DATE_ECROU",),
-    "agdref_personnes": ("DATE_ENTREE_FRANCE",),
-    "agdref_titres": (),
-    "agdref_mesures": ("DATE_DECISION", "DATE_NOTIFICATION", "DATE_ACCORD_ETAT_MEMBRE"),
-    "agdref_evenements": ("DATE_EVENEMENT",),
 }

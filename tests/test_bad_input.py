@@ -1,6 +1,8 @@
-"""The bad-input corpus (tests/corpus, one file per case of issue 6): each case gives one
-clear line (file, line, column, reason) in audit and on the console, and nothing else is
-lost. Rebuild the corpus with `python -m tests.corpus.build`."""
+"""The bad-input corpus (tests/corpus, one file per case of issues 6 and 37): each case
+gives one clear line (file, line, column, reason) in audit and on the console, and nothing
+else is lost. Rebuild the corpus with `python -m tests.corpus.build`. The entries git
+cannot hold (links, a FIFO, names that are not UTF-8) are made in a copy of the corpus
+inbox (tests.corpus.build.make_special_entries)."""
 
 from __future__ import annotations
 
@@ -12,27 +14,48 @@ import sys
 import pytest
 
 from tests.conftest import PROJECT_ROOT, ingest
+from tests.corpus.build import SPECIAL_ENTRIES, make_special_entries
 
 CORPUS = PROJECT_ROOT / "tests" / "corpus"
 EXPECTED = list(csv.DictReader((CORPUS / "expected.csv").open(encoding="utf-8"),
                                delimiter=";"))
 
 
+def corpus_inbox(folder):
+    """A copy of the corpus inbox with the entries git cannot hold."""
+    inbox = folder / "inbox"
+    shutil.copytree(CORPUS / "inbox", inbox)
+    make_special_entries(inbox)
+    return inbox
+
+
 @pytest.fixture(scope="module")
-def corpus_con():
+def corpus_con(tmp_path_factory):
     from transforms.warehouse import database as warehouse
     from transforms.warehouse import tables
 
     con = warehouse.connect(":memory:")
     tables.create_warehouse(con)
-    ingest(con, CORPUS / "inbox")
+    ingest(con, corpus_inbox(tmp_path_factory.mktemp("corpus")))
     yield con
     con.close()
 
 
 def test_every_file_of_the_corpus_is_expected():
     on_disk = {p.name for p in (CORPUS / "inbox").rglob("*") if p.is_file()}
-    assert on_disk == {e["file_name"] for e in EXPECTED}
+    assert on_disk | {name for name, _ in SPECIAL_ENTRIES} == {
+        e["file_name"] for e in EXPECTED}
+
+
+def test_every_entry_is_recorded_once_and_printable(corpus_con):
+    """Issue 37: nothing in the inbox vanishes, nothing is recorded twice, and every name
+    and error recorded is one printable line."""
+    recorded = corpus_con.execute(
+        "SELECT file_name, coalesce(error, '') FROM audit.files").fetchall()
+    names = [name for name, _ in recorded]
+    assert len(names) == len(set(names)) and set(names) == {e["file_name"] for e in EXPECTED}
+    for name, error in recorded:
+        assert name.isprintable() and error.isprintable(), (name, error)
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=[
@@ -60,18 +83,28 @@ def test_good_rows_beside_bad_ones_are_staged_and_no_mojibake_reaches_staging(co
     staged = dict(corpus_con.execute(
         "SELECT file_name, count(*) FROM staging.asylum_decisions GROUP BY ALL").fetchall())
     assert staged == {"TELEMOFPRA_13_20261105.csv": 1, "TELEMOFPRA_13_20261106.csv": 1,
-                      "TELEMOFPRA_13_20261109.csv": 1, "TELEMOFPRA_13_20261110.csv": 1}
+                      "TELEMOFPRA_13_20261109.csv": 1, "TELEMOFPRA_13_20261110.csv": 1,
+                      "TELEMOFPRA_13_20261116.csv": 1}
     texts = corpus_con.execute(
         "SELECT string_agg(coalesce(last_name, '') || coalesce(first_names, ''), '') "
         "FROM staging.asylum_decisions").fetchone()[0]
     assert "Ã" not in texts and "\ufffd" not in texts
 
 
+def test_quoted_line_end_shifts_no_row(corpus_con):
+    """Issue 37: the row after a MOTIF holding a line end is staged, on its true line."""
+    assert corpus_con.execute(
+        "SELECT measure_id, line_number FROM staging.agdref_events ORDER BY 2").fetchall() \
+        == [("M1", 2), ("M2", 4)]
+    assert corpus_con.execute(
+        "SELECT line_number, check_name FROM audit.quarantine WHERE file_name = "
+        "'AGDREF_EVENEMENTS_13_20261114.csv'").fetchall() == [(5, "calendar_date")]
+
+
 @pytest.mark.slow
 def test_the_console_names_file_line_column_and_reason_never_the_value(prefect_server,
                                                                         tmp_path):
-    inbox = tmp_path / "inbox"
-    shutil.copytree(CORPUS / "inbox", inbox)
+    inbox = corpus_inbox(tmp_path)
     result = subprocess.run(
         [sys.executable, "-m", "flows", "run", "--inbox", str(inbox), "--warehouse",
          str(tmp_path / "w.duckdb"), "--exports", str(tmp_path / "x"), "--as-of",
@@ -86,5 +119,11 @@ def test_the_console_names_file_line_column_and_reason_never_the_value(prefect_s
             column = case["column_name"] or "(line)"
             assert (f"{case['file_name']}:{case['line_number']} {column}: {case['reason']}"
                     in console)
-    for value in ("PEUT_ETRE", "XXXXXXXXXX", "2026-09-03", "31/02/2026", "OF5 ;-)", "KOUAM"):
+    for value in ("PEUT_ETRE", "XXXXXXXXXX", "2026-09-03", "31/02/2026", "OF5 ;-)", "KOUAM",
+                  "12/03/2031", "00/00/2027", "refus d'embarquer", "DIALO"):
         assert value not in console
+    # Issue 37: names and header names printed escaped, on one line each.
+    assert "\x1b" not in console and "\udcff" not in console
+    for line in console.splitlines():
+        if "REJECTED" in line or "QUARANTINED" in line:
+            assert line.isprintable(), line

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import shutil
+from datetime import date
+
+import pytest
+import xlsxwriter
 
 from schemas.sources import SOURCE_MODELS
 from tests.builders import row, write_file
 from tests.conftest import SAMPLE_DIR
+from transforms.ingest import inbox as inbox_module
 from transforms.ingest import load as ingest
-from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, scan_file
+from transforms.ingest.inbox import LineBreakAfterContent, list_inbox, plan_inbox, scan_file
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 
@@ -393,3 +399,259 @@ def test_batches_of_any_size_stage_the_same(ingest_into, monkeypatch):
     whole, cut = loaded(10_000_000), loaded(7)
     assert all(whole.values())  # every table holds rows, the quarantine too
     assert cut == whole
+
+
+def test_file_name_that_is_not_utf8_is_rejected_escaped_and_the_night_goes_on(
+        con, ingest_into, tmp_path):
+    """Issue 37: a Latin-1 name from a Windows share (bytes that are not UTF-8) is
+    recorded REJECTED under its name with those bytes escaped (`\\xff`), once; the other
+    files are loaded."""
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    (tmp_path / "genesis").mkdir()
+    latin1 = os.fsdecode(b"GENESIS_E02A94_2026\xff1110.csv")
+    (tmp_path / "genesis" / latin1).write_bytes(b"NUM_ECROU\r\n000101\r\n")
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert outcomes[TELE].status == "LOADED"
+    rejected = outcomes["GENESIS_E02A94_2026\\xff1110.csv"]
+    assert rejected.status == "REJECTED" and "not UTF-8" in rejected.error
+    assert "\n" not in rejected.error
+    assert con.execute("SELECT file_name, system, sha256 FROM audit.files WHERE status = "
+                       "'REJECTED'").fetchall() == [
+        ("GENESIS_E02A94_2026\\xff1110.csv", "genesis",
+         hashlib.sha256(b"NUM_ECROU\r\n000101\r\n").hexdigest())]
+    assert ingest_into(con, tmp_path) == []  # recorded once
+
+
+def test_names_with_control_characters_are_recorded_escaped_never_loaded(
+        con, ingest_into, tmp_path):
+    """Issue 37: a line end (even at the end of a name the contract would otherwise
+    accept) or an escape sequence in a name is recorded escaped, the file REJECTED."""
+    (tmp_path / "telemofpra").mkdir()
+    (tmp_path / "telemofpra" / f"{TELE}\n").write_bytes(b"1")
+    (tmp_path / "telemofpra" / "TELEMOFPRA_13_\x1b[31m20261110.csv").write_bytes(b"2")
+    (tmp_path / "telemofpra" / "TELEMOFPRA_13_\u202e20261111.csv").write_bytes(b"3")
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert set(outcomes) == {f"{TELE}\\n", "TELEMOFPRA_13_\\x1b[31m20261110.csv",
+                             "TELEMOFPRA_13_\\u202e20261111.csv"}
+    for outcome in outcomes.values():
+        assert outcome.status == "REJECTED" and "control or invisible" in outcome.error
+        assert outcome.file_name.isprintable() and outcome.error.isprintable()
+
+
+def test_every_inbox_entry_that_is_not_a_regular_file_is_rejected_once_with_a_reason(
+        con, ingest_into, tmp_path, monkeypatch):
+    """Issue 37: links to nothing, link loops, FIFOs, links to folders, folders named
+    like files and files that cannot be read are each recorded REJECTED with a reason
+    (no checksum: nothing was read), once; a link to a regular file is read as the file."""
+    genesis = tmp_path / "genesis"
+    good = write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [row("genesis")])
+    (genesis / "GENESIS_E01301_20261102.csv").symlink_to(genesis / "missing.csv")
+    (genesis / "GENESIS_E01301_20261103.csv").symlink_to(genesis / "GENESIS_E01301_20261103.csv")
+    os.mkfifo(genesis / "GENESIS_E01301_20261104.csv")
+    (genesis / "GENESIS_E01301_20261105.csv").mkdir()
+    (genesis / "archives").symlink_to(tmp_path, target_is_directory=True)
+    (genesis / "GENESIS_E01301_20261106.csv").symlink_to(good)
+    locked = write_file(tmp_path, "GENESIS_E01301_20261107.csv", "genesis",
+                        [row("genesis", NUM_ECROU="000107")])
+    scan = inbox_module.scan_file
+
+    def refuse(path):  # the tests run as root, whom permissions never stop
+        if path == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scan(path)
+
+    monkeypatch.setattr(inbox_module, "scan_file", refuse)
+    outcomes = {o.file_name: (o.status, o.error) for o in ingest_into(con, tmp_path)}
+    assert outcomes == {
+        "GENESIS_E01301_20261101.csv": ("LOADED", None),
+        "GENESIS_E01301_20261102.csv": ("REJECTED", "symbolic link to nothing (dangling link)"),
+        "GENESIS_E01301_20261103.csv": (
+            "REJECTED", "symbolic link loop (the link never reaches a file)"),
+        "GENESIS_E01301_20261104.csv": ("REJECTED", "not a regular file (a FIFO)"),
+        "GENESIS_E01301_20261105.csv": ("REJECTED", "a folder where a file is expected"),
+        "archives": ("REJECTED", "symbolic link to a folder, not followed: put the files "
+                                 "themselves in the inbox"),
+        "GENESIS_E01301_20261106.csv": ("UNCHANGED", "same content as "
+                                        "GENESIS_E01301_20261101.csv, delivered again: its "
+                                        "rows are read from that file"),
+        "GENESIS_E01301_20261107.csv": ("REJECTED", "cannot be read: Permission denied"),
+    }
+    assert con.execute("SELECT count(*) FROM audit.files WHERE sha256 IS NULL").fetchone() \
+        == (6,)
+    assert ingest_into(con, tmp_path) == []  # each recorded once
+
+
+EVENTS = "AGDREF_EVENEMENTS_13_20261116.csv"
+
+
+def test_quoted_line_ends_never_shift_the_rows_after_them(con, ingest_into, tmp_path):
+    """Issue 37: a MOTIF holding a quoted line end is read whole, on the line its row
+    starts on; the next row is staged and every row keeps the line a text editor shows
+    it on (the header is line 1), a defect below it too."""
+    event = "agdref_evenements"
+    path = write_file(tmp_path, EVENTS, event, [
+        row(event, ID_MESURE="M1"),
+        row(event, ID_MESURE="M2", MOTIF="refus d'embarquer\r\nle 2 novembre"),
+        row(event, ID_MESURE="M3", MOTIF='a "quoted";\nreason\n\non three lines'),
+        row(event, ID_MESURE="M4", DATE_EVENEMENT="31/02/2026"),
+        row(event, ID_MESURE="M5"),
+    ])
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (5, 4, 1)
+    lines = path.read_bytes().split(b"\n")
+    raw = con.execute("SELECT ID_MESURE, line_number FROM raw.agdref_evenements "
+                      "ORDER BY 2").fetchall()
+    assert raw == [("M1", 2), ("M2", 3), ("M3", 5), ("M4", 9), ("M5", 10)]
+    for measure, line in raw:  # the line an editor shows the row on starts with the row
+        assert lines[line - 1].startswith(measure.encode())
+    assert con.execute("SELECT line_number, column_name, check_name FROM audit.quarantine"
+                       ).fetchall() == [(9, "DATE_EVENEMENT", "calendar_date")]
+    assert con.execute("SELECT event_reason FROM staging.agdref_events WHERE measure_id = "
+                       "'M2'").fetchone() == ("refus d'embarquer\r\nle 2 novembre",)
+
+
+def test_empty_lines_keep_their_place(con, ingest_into, tmp_path):
+    """Empty lines before the header are passed over (lines still counted); a later
+    empty line is a row of its own, quarantined on its line."""
+    path = write_file(tmp_path, TELE, "telemofpra",
+                      [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF2")])
+    header, first, second = path.read_bytes().rstrip(b"\r\n").split(b"\r\n")
+    path.write_bytes(b"\r\n".join([b"", header, first, b"", second]) + b"\r\n")
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (3, 2, 1)
+    assert con.execute("SELECT line_number, NUM_OFPRA FROM raw.telemofpra ORDER BY 1"
+                       ).fetchall() == [(3, "OF20250000001"), (4, None), (5, "OF2")]
+    assert (4, None, "field_count") in con.execute(
+        "SELECT line_number, column_name, check_name FROM audit.quarantine").fetchall()
+
+
+def test_header_naming_a_contract_column_twice_is_rejected(con, ingest_into, tmp_path):
+    """Issue 37: which of two NOM columns holds the surname cannot be told: the file is
+    REJECTED (CSV or XLSX); an extra column named twice is only noted."""
+    twice = write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    text = twice.read_text(encoding="cp1252")
+    twice.write_text(text.replace("DATE_DEFINITIVE", "DATE_DEFINITIVE;NOM").replace(
+        "09/10/2026", "09/10/2026;DIALO"), encoding="cp1252")
+    extra = write_file(tmp_path, "TELEMOFPRA_13_20261110.csv", "telemofpra",
+                       [row("telemofpra")])
+    text = extra.read_text(encoding="cp1252")
+    extra.write_text(text.replace("DATE_DEFINITIVE", "DATE_DEFINITIVE;VU;VU").replace(
+        "09/10/2026", "09/10/2026;x;y"), encoding="cp1252")
+    detainee = row("genesis")
+    (tmp_path / "genesis").mkdir()
+    workbook = xlsxwriter.Workbook(str(tmp_path / "genesis" / "GENESIS_E01301_20261101.xlsx"))
+    sheet = workbook.add_worksheet()
+    for r, values in enumerate([[*detainee, "NOM"], [*detainee.values(), "BENALY"]]):
+        for c, value in enumerate(values):
+            sheet.write_string(r, c, value)
+    workbook.close()
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    assert outcomes[TELE].status == "REJECTED"
+    assert outcomes[TELE].error == (f"{TELE}: line 1: column NOM appears 2 times (columns "
+                                    "3, 19): which one holds the data cannot be told")
+    assert outcomes["GENESIS_E01301_20261101.xlsx"].status == "REJECTED"
+    assert "column NOM appears 2 times (columns 5, 18)" in \
+        outcomes["GENESIS_E01301_20261101.xlsx"].error
+    assert outcomes["TELEMOFPRA_13_20261110.csv"].status == "LOADED"
+    assert outcomes["TELEMOFPRA_13_20261110.csv"].error == "extra column ignored: VU, VU"
+
+
+def test_parser_errors_never_quote_the_field(con, ingest_into, tmp_path):
+    """A field the CSV reader cannot parse (text after a closing quote, a quote never
+    closed) is named by its column, never quoted: it may be a person's name."""
+    for day, bad in (("20261109", '"DIALLO"X'), ("20261110", '"DIALLO\r\nX')):
+        path = write_file(tmp_path, f"TELEMOFPRA_13_{day}.csv", "telemofpra",
+                          [row("telemofpra")])
+        path.write_bytes(path.read_bytes().replace(b"DIALLO", bad.encode()))
+    outcomes = ingest_into(con, tmp_path)
+    assert [o.status for o in outcomes] == ["REJECTED", "REJECTED"]
+    for outcome in outcomes:
+        assert "DIALLO" not in outcome.error and "\n" not in outcome.error
+        assert "could not parse a field" in outcome.error
+
+
+def test_impossible_birth_dates_are_quarantined_in_every_source(con, tmp_path):
+    """Issue 37: a birth date after the file's extraction date, or after the run date,
+    is quarantined with its column (`birth_date_not_in_future`) in TélémOfpra, GENESIS
+    and AGDREF; a partial date only when its earliest possible day is."""
+    births = {"B1": "12/03/2031", "B2": "00/00/2027", "B3": "17/11/2026", "B4": "16/11/2026",
+              "B5": "00/12/2026", "B6": "00/11/2026", "B7": "XX/XX/2026", "B8": "14/03/1990"}
+    write_file(tmp_path, "TELEMOFPRA_13_20261116.csv", "telemofpra", [
+        row("telemofpra", NUM_OFPRA=key, DATE_NAISSANCE=day) for key, day in births.items()])
+    write_file(tmp_path, "GENESIS_E01301_20261116.xlsx", "genesis", [
+        row("genesis", NUM_ECROU=key, DATE_NAISSANCE=day) for key, day in births.items()])
+    write_file(tmp_path, "AGDREF_PERSONNES_13_20261116.csv", "agdref_personnes", [
+        row("agdref_personnes", NUM_AGDREF=f"000000000{key[1]}", DATE_NAISSANCE=day)
+        for key, day in births.items()])
+    # A list extracted after the run date (a night run again later, as of its date): a
+    # birth date after the run date is impossible too.
+    write_file(tmp_path, "GENESIS_E01302_20261120.csv", "genesis", [
+        row("genesis", CODE_ETABLISSEMENT="E01302", NUM_ECROU=key, DATE_NAISSANCE=day)
+        for key, day in (("C1", "17/11/2026"), ("C2", "16/11/2026"))])
+    outcomes = ingest.ingest_inbox(con, plan_inbox(con, tmp_path), "run",
+                                   run_date=date(2026, 11, 16))
+    assert sorted((o.rows_read, o.rows_quarantined) for o in outcomes) == [(2, 1), *[(8, 4)] * 3]
+    quarantined = con.execute(
+        "SELECT file_name, line_number, column_name, check_name, value "
+        "FROM audit.quarantine ORDER BY ALL").fetchall()
+    assert quarantined == sorted([
+        (name, line, "DATE_NAISSANCE", "birth_date_not_in_future", births[f"B{line - 1}"])
+        for name in ("AGDREF_PERSONNES_13_20261116.csv", "GENESIS_E01301_20261116.xlsx",
+                     "TELEMOFPRA_13_20261116.csv")
+        for line in (2, 3, 4, 6)] + [("GENESIS_E01302_20261120.csv", 2, "DATE_NAISSANCE",
+                                      "birth_date_not_in_future", "17/11/2026")])
+
+
+def test_dates_after_the_extraction_date_are_quarantined(con, ingest_into, tmp_path):
+    """Decisions, notifications, committals, entries and events cannot postdate the
+    list that reports them; release dates and the end of a title lie ahead lawfully."""
+    write_file(tmp_path, "GENESIS_E01301_20261116.csv", "genesis", [
+        row("genesis", NUM_ECROU="1", DATE_ECROU="17/11/2026"),
+        row("genesis", NUM_ECROU="2", DATE_LIBERATION_PREVISIBLE="17/11/2029")])
+    write_file(tmp_path, "AGDREF_MESURES_13_20261116.csv", "agdref_mesures", [
+        row("agdref_mesures", ID_MESURE="M1", DATE_DECISION="17/11/2026"),
+        row("agdref_mesures", ID_MESURE="M2", DATE_NOTIFICATION="17/11/2026")])
+    write_file(tmp_path, "AGDREF_TITRES_13_20261116.csv", "agdref_titres", [
+        row("agdref_titres", DATE_DEBUT="17/11/2026", DATE_FIN="16/11/2027")])
+    ingest_into(con, tmp_path)
+    assert con.execute("SELECT file_name, line_number, column_name, check_name "
+                       "FROM audit.quarantine ORDER BY ALL").fetchall() == [
+        ("AGDREF_MESURES_13_20261116.csv", 2, "DATE_DECISION", "not_after_extraction_date"),
+        ("AGDREF_MESURES_13_20261116.csv", 3, "DATE_NOTIFICATION",
+         "not_after_extraction_date"),
+        ("GENESIS_E01301_20261116.csv", 2, "DATE_ECROU", "not_after_extraction_date")]
+
+
+def test_overlong_line_is_quarantined_not_the_file(con, ingest_into, tmp_path):
+    """A line with more fields than the header (a stray ';') is quarantined as
+    `field_count` on its line; the rows around it are staged."""
+    path = write_file(tmp_path, TELE, "telemofpra", [
+        row("telemofpra"), row("telemofpra", NUM_OFPRA="OF2"),
+        row("telemofpra", NUM_OFPRA="OF3")])
+    path.write_bytes(path.read_bytes().replace(b"OF2;", b"OF2;;"))
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.status, outcome.rows_staged, outcome.rows_quarantined) == ("LOADED", 2, 1)
+    assert con.execute("SELECT line_number, check_name, value FROM audit.quarantine WHERE "
+                       "column_name IS NULL").fetchall() == [
+        (3, "field_count", "1 field(s) more than the header")]
+
+
+def test_a_folder_that_cannot_be_listed_is_recorded_the_inbox_itself_fails(
+        con, ingest_into, tmp_path, monkeypatch):
+    """Issue 37: a folder of the inbox that cannot be listed is REJECTED with its reason
+    (its files cannot be known); an inbox that cannot be listed stops the run."""
+    write_file(tmp_path, TELE, "telemofpra", [row("telemofpra")])
+    (tmp_path / "genesis" / "novembre").mkdir(parents=True)
+    scandir = os.scandir
+
+    def refuse(path):  # the tests run as root, whom permissions never stop
+        if os.fspath(path).endswith("novembre"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    outcomes = {o.file_name: (o.status, o.error) for o in ingest_into(con, tmp_path)}
+    assert outcomes == {TELE: ("LOADED", None), "novembre": (
+        "REJECTED", "folder cannot be read: Permission denied")}
+    with pytest.raises(PermissionError):
+        ingest_into(con, tmp_path / "genesis" / "novembre")

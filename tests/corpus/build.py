@@ -1,10 +1,16 @@
-"""Writes the bad-input corpus (synthetic rows only): one file per case of issue 6, each
-with its expected outcome in expected.csv. Run `python -m tests.corpus.build` after a
-change to the contracts; the files are committed so that the cases are visible."""
+"""Writes the bad-input corpus (synthetic rows only): one file per case of issues 6 and
+37, each with its expected outcome in expected.csv. Run `python -m tests.corpus.build`
+after a change to the contracts; the files are committed so that the cases are visible.
+
+Entries git cannot hold or holds badly (a FIFO, links to nothing or to themselves, a folder
+named like a file, names that are not UTF-8 or hold control characters) are made by
+`make_special_entries` in a copy of the inbox when the tests run; their expected outcomes
+are in expected.csv with the others, under their names as recorded (escaped)."""
 
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 from tests.builders import row, write_file
@@ -96,7 +102,73 @@ def build() -> list[dict]:
     expect("AGDREF_PERSONNES_13_20261112.csv", "REJECTED", reason="binary")
     (INBOX / "genesis" / "liste detenus novembre.csv").write_text("NOM\nX\n", encoding="utf-8")
     expect("liste detenus novembre.csv", "REJECTED", reason="outside the contract")
+    build_issue_37(expect)
     return expected
+
+
+def build_issue_37(expect) -> None:
+    """The cases of issue 37 that are files (see make_special_entries for the others)."""
+    # Impossible birth dates, in each source: after the run date and the extraction date
+    # (12/03/2031), a partial date whose year has not begun, a day after the extraction.
+    tele("20261113", row("telemofpra", DATE_NAISSANCE="12/03/2031"))
+    expect("TELEMOFPRA_13_20261113.csv", "LOADED", 2, "DATE_NAISSANCE",
+           "birth_date_not_in_future")
+    write_file(INBOX, "GENESIS_E01303_20261113.csv", "genesis",
+               [row("genesis", CODE_ETABLISSEMENT="E01303", DATE_NAISSANCE="00/00/2027")])
+    expect("GENESIS_E01303_20261113.csv", "LOADED", 2, "DATE_NAISSANCE",
+           "birth_date_not_in_future")
+    write_file(INBOX, "AGDREF_PERSONNES_13_20261113.csv", "agdref_personnes",
+               [row("agdref_personnes", DATE_NAISSANCE="14/11/2026")])
+    expect("AGDREF_PERSONNES_13_20261113.csv", "LOADED", 2, "DATE_NAISSANCE",
+           "birth_date_not_in_future")
+    # A MOTIF holding a quoted line end (lines 2-3): the next row is staged, the defect
+    # after it is found on its true line, 5.
+    event = "agdref_evenements"
+    write_file(INBOX, "AGDREF_EVENEMENTS_13_20261114.csv", event, [
+        row(event, ID_MESURE="M1", MOTIF="refus d'embarquer\r\nle 2 novembre"),
+        row(event, ID_MESURE="M2"),
+        row(event, ID_MESURE="M3", DATE_EVENEMENT="31/02/2026")])
+    expect("AGDREF_EVENEMENTS_13_20261114.csv", "LOADED", 5, "DATE_EVENEMENT",
+           "calendar_date")
+    # A contract column named twice: which NOM is the surname cannot be told.
+    good = row("telemofpra")
+    _csv(INBOX / "telemofpra" / "TELEMOFPRA_13_20261115.csv", [*good, "NOM"],
+         [[*good.values(), "DIALO"]], encoding="cp1252")
+    expect("TELEMOFPRA_13_20261115.csv", "REJECTED", reason="column NOM appears 2 times")
+    # An extra column whose name holds an escape sequence: noted, escaped.
+    _csv(INBOX / "telemofpra" / "TELEMOFPRA_13_20261116.csv", [*good, "VU\x1b[2J"],
+         [[*good.values(), "x"]], encoding="cp1252")
+    expect("TELEMOFPRA_13_20261116.csv", "LOADED", reason="extra column ignored: VU\\x1b[2J")
+    for name, reason in SPECIAL_ENTRIES:
+        expect(name, "REJECTED", reason=reason)
+
+
+# Entries made at run time (make_special_entries), by their names as recorded (escaped),
+# with a word of the reason they are rejected for.
+SPECIAL_ENTRIES = (
+    ("GENESIS_E02A94_2026\\xff1110.csv", "not UTF-8"),
+    ("TELEMOFPRA_13_20261117.csv\\n", "control or invisible characters"),
+    ("TELEMOFPRA_13_\\x1b[31m20261118.csv", "control or invisible characters"),
+    ("GENESIS_E01303_20261118.csv", "dangling link"),
+    ("AGDREF_MESURES_13_20261118.csv", "symbolic link loop"),
+    ("GENESIS_E01303_20261119.csv", "FIFO"),
+    ("GENESIS_E01303_20261120.csv", "a folder where a file is expected"),
+    ("archives", "symbolic link to a folder"),
+)
+
+
+def make_special_entries(inbox: Path) -> None:
+    """Make, in a copy of the corpus inbox, the entries of SPECIAL_ENTRIES."""
+    genesis, tele_folder, agdref = inbox / "genesis", inbox / "telemofpra", inbox / "agdref"
+    (genesis / os.fsdecode(b"GENESIS_E02A94_2026\xff1110.csv")).write_bytes(b"NUM_ECROU\r\n1\r\n")
+    (tele_folder / "TELEMOFPRA_13_20261117.csv\n").write_bytes(b"NUM_OFPRA\r\n2\r\n")
+    (tele_folder / "TELEMOFPRA_13_\x1b[31m20261118.csv").write_bytes(b"NUM_OFPRA\r\n3\r\n")
+    (genesis / "GENESIS_E01303_20261118.csv").symlink_to(genesis / "absent.csv")
+    (agdref / "AGDREF_MESURES_13_20261118.csv").symlink_to(
+        agdref / "AGDREF_MESURES_13_20261118.csv")
+    os.mkfifo(genesis / "GENESIS_E01303_20261119.csv")
+    (genesis / "GENESIS_E01303_20261120.csv").mkdir()
+    (agdref / "archives").symlink_to(tele_folder, target_is_directory=True)
 
 
 def main() -> None:

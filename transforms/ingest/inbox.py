@@ -32,21 +32,27 @@ from pathlib import Path
 import duckdb
 
 from schemas.codes import AGDREF_TABLES, DELIVERED_STATUSES, DEPARTMENTS
+from transforms.ingest.entries import Entry, inbox_entries
+from transforms.ingest.printable import printable
 
 _DEPT = r"(?P<unit>\d{2,3}|2A|2B)"
 _DATE = r"(?P<date>\d{8})"
+# Matched whole (fullmatch: `$` would let a trailing line end through) and in ASCII (`\d`
+# would take any script's digits).
 FILE_NAME_PATTERNS: dict[str, re.Pattern[str]] = {
-    "telemofpra": re.compile(rf"^TELEMOFPRA_{_DEPT}_{_DATE}\.csv$"),
-    "genesis": re.compile(rf"^GENESIS_(?P<unit>[A-Z0-9]{{6}})_{_DATE}\.(?P<ext>csv|xlsx)$"),
+    "telemofpra": re.compile(rf"TELEMOFPRA_{_DEPT}_{_DATE}\.csv", re.ASCII),
+    "genesis": re.compile(rf"GENESIS_(?P<unit>[A-Z0-9]{{6}})_{_DATE}\.(?P<ext>csv|xlsx)",
+                          re.ASCII),
     "agdref": re.compile(
-        rf"^AGDREF_(?P<table>{'|'.join(AGDREF_TABLES)})_{_DEPT}_{_DATE}\.csv$"
-    ),
+        rf"AGDREF_(?P<table>{'|'.join(AGDREF_TABLES)})_{_DEPT}_{_DATE}\.csv", re.ASCII),
 }
 
 
 @dataclass(frozen=True)
 class InboxFile:
-    """One file found in the inbox, with what its name says."""
+    """One entry found in the inbox, with what its name says. `file_name` is the name
+    as it may be printed and recorded (transforms.ingest.printable); `sha256` is None for
+    an entry that could not be read (not a regular readable file)."""
 
     path: Path
     file_name: str
@@ -54,20 +60,28 @@ class InboxFile:
     kind: str | None
     unit: str | None
     extraction_date: date | None
-    sha256: str
+    sha256: str | None
     name_error: str | None = None
     has_data_rows: bool = True
 
     @property
     def identity(self) -> tuple[str | None, str | None, str]:
         """What makes two deliveries the same file (see the module docstring)."""
-        if self.has_data_rows:
-            return (self.kind, self.unit, self.sha256)
-        return (self.kind, self.unit, f"{self.sha256}:{self.file_name}")
+        return content_identity(self.kind, self.unit, self.sha256, self.file_name,
+                                by_name=not self.has_data_rows)
 
     @property
     def key(self) -> tuple[str | None, str | None, date | None]:
         return (self.kind, self.unit, self.extraction_date)
+
+
+def content_identity(kind: str | None, unit: str | None, sha256: str | None,
+                     file_name: str, by_name: bool) -> tuple[str | None, str | None, str]:
+    """Kind, unit and checksum; with the name too for a header-only list (never a
+    duplicate), and the name alone for an entry that could not be read (no checksum)."""
+    if sha256 is None:
+        return (kind, unit, f"unread:{file_name}")
+    return (kind, unit, f"{sha256}:{file_name}" if by_name else sha256)
 
 
 @dataclass(frozen=True)
@@ -141,13 +155,24 @@ def scan_file(path: Path) -> tuple[str, bool]:
 
 
 def describe_file(path: Path, folder_system: str | None) -> InboxFile:
-    """Read what the file name says; a name outside the contract is kept with a reason."""
-    name = path.name
-    sha, has_line_breaks = scan_file(path)
+    """Read what the file name says; a name outside the contract, or one that cannot be
+    printed as it is (not UTF-8, control characters: recorded escaped), is kept with a
+    reason, as is a file that cannot be read."""
+    name = printable(path.name)
+    try:
+        sha, has_line_breaks = scan_file(path)
+    except OSError as err:
+        return unread_entry(Entry(path, folder_system,
+                                  f"cannot be read: {err.strerror or type(err).__name__}"))
+    if name != path.name:
+        undecoded = any("\udc80" <= c <= "\udcff" for c in path.name)
+        return InboxFile(path, name, folder_system, None, None, None, sha, (
+            "file name is not UTF-8 (recorded with its bytes escaped as \\xNN)" if undecoded
+            else "file name holds control or invisible characters (recorded escaped)"))
     # A CSV with a single line is header-only; XLSX content is not inspected here.
     has_rows = name.endswith(".xlsx") or has_line_breaks
     for system, pattern in FILE_NAME_PATTERNS.items():
-        match = pattern.match(name)
+        match = pattern.fullmatch(name)
         if not match:
             continue
         if folder_system and folder_system != system:
@@ -169,18 +194,23 @@ def describe_file(path: Path, folder_system: str | None) -> InboxFile:
                      f"file name outside the contract for {expected}/ (CONTRACTS §1)")
 
 
+def unread_entry(entry: Entry) -> InboxFile:
+    """An entry that is not read (not a regular readable file), with its reason."""
+    return InboxFile(entry.path, printable(entry.path.name), entry.folder, None, None, None,
+                     None, entry.problem, has_data_rows=False)
+
+
+def describe_entry(entry: Entry) -> InboxFile:
+    return unread_entry(entry) if entry.problem else describe_file(entry.path, entry.folder)
+
+
 def list_inbox(inbox: Path) -> list[InboxFile]:
-    """Every regular file under the inbox, in a stable order (system, unit, date, name),
-    read by READERS threads."""
-    found = []
-    for path in sorted(p for p in inbox.rglob("*") if p.is_file()):
-        relative = path.relative_to(inbox)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        folder = relative.parts[0] if len(relative.parts) > 1 else None
-        found.append((path, folder if folder in FILE_NAME_PATTERNS else None))
+    """Every entry under the inbox (transforms.ingest.entries), in a stable order (system,
+    unit, date, name), read by READERS threads: regular files by their name and content,
+    anything else with the reason it is not read."""
+    entries = inbox_entries(inbox, FILE_NAME_PATTERNS)
     with ThreadPoolExecutor(max_workers=READERS) as readers:
-        files = list(readers.map(lambda item: describe_file(*item), found))
+        files = list(readers.map(describe_entry, entries))
     return sorted(files, key=_order_key)
 
 
@@ -258,7 +288,7 @@ def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent
     latest: dict[tuple, date] = {}
     for kind, unit, sha, name, rows_read, status, day in rows:
         header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
-        identity = (kind, unit, f"{sha}:{name}" if header_only else sha)
+        identity = content_identity(kind, unit, sha, name, by_name=header_only)
         names.setdefault(identity, set()).add(name)
         if status == "LOADED":
             holders.setdefault(identity, name)

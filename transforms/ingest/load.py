@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from itertools import islice
 
 import duckdb
@@ -14,6 +15,7 @@ import polars as pl
 
 from schemas.published import FileRecord
 from transforms.ingest.inbox import PlannedFile
+from transforms.ingest.printable import printable
 from transforms.ingest.read import (
     FIELDS_COLUMN,
     LINEAGE_COLUMNS,
@@ -51,11 +53,13 @@ def ingest_inbox(
     plans: list[PlannedFile],
     run_id: str,
     on_file: Callable[[FileOutcome | None], None] | None = None,
+    run_date: date | None = None,
 ) -> list[FileOutcome]:
     """Ingest every planned file in order; one outcome per file that was not already
     registered under the same name and checksum. Consecutive files of one kind are
     checked and written in one batch, in one transaction: a run killed mid-batch leaves
-    none of its files half-loaded."""
+    none of its files half-loaded. Rows are checked against their file's extraction date
+    and, when given, the run date (a birth date after either is impossible)."""
     outcomes: list[FileOutcome] = []
     batch: list[tuple[PlannedFile, SourceRows]] = []
     batch_names: set[str] = set()  # kept beside the batch: thousands of files a batch
@@ -71,7 +75,7 @@ def ingest_inbox(
     def flush() -> None:
         nonlocal batch_rows
         if batch:
-            report(_load_batch(con, list(batch), run_id))
+            report(_load_batch(con, list(batch), run_id, run_date))
             batch.clear()
             batch_names.clear()
             batch_rows = 0
@@ -90,7 +94,7 @@ def ingest_inbox(
             source = reading.result()
         except UnreadableFile as err:
             report([_record(con, planned, FileOutcome(
-                planned.file.file_name, planned.file.system, "REJECTED", error=str(err)),
+                planned.file.file_name, planned.file.system, "REJECTED", error=printable(str(err))),
                 run_id)])
             continue
         batch.append((planned, source))
@@ -165,7 +169,7 @@ def _record(con: duckdb.DuckDBPyConnection, planned: PlannedFile, outcome: FileO
 
 
 def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, SourceRows]],
-                run_id: str) -> list[FileOutcome]:
+                run_id: str, run_date: date | None) -> list[FileOutcome]:
     """Check, stage and write files of one kind together. A file-level failure found on
     the batch (a column Pandera cannot read) is attributed by loading its files one by
     one."""
@@ -178,13 +182,14 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
     units = pl.col("file_name").replace_strict({name: f.unit for name, f in files.items()},
                                                return_dtype=pl.String)
     try:
-        valid, quarantine = split_valid_rows(rows, kind, extraction_dates)
+        valid, quarantine = split_valid_rows(rows, kind, extraction_dates, run_date)
     except UnreadableFile as err:
         if len(batch) > 1:
-            return [o for item in batch for o in _load_batch(con, [item], run_id)]
+            return [o for item in batch for o in _load_batch(con, [item], run_id, run_date)]
         planned = batch[0][0]
-        return [_record(con, planned, FileOutcome(planned.file.file_name, planned.file.system,
-                                                  "REJECTED", error=str(err)), run_id)]
+        return [_record(con, planned, FileOutcome(
+            planned.file.file_name, planned.file.system, "REJECTED",
+            error=printable(str(err))), run_id)]
     staged = check_staged(kind, standardise_rows(kind, valid, extraction_dates, units))
     read = dict(rows.group_by("file_name").len().iter_rows())
     kept = dict(staged.group_by("file_name").len().iter_rows())

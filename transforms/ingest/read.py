@@ -1,13 +1,20 @@
 """Reading source files exactly as delivered (docs/design.md, step 1): decoded with the
 contract's encoding, parsed as ';' CSV or XLSX, the header checked against the contract.
 
+Each row keeps the line a text editor shows it on (the header is line 1): a quoted field
+may hold line ends (a free-text MOTIF typed on two lines), which the CSV reader reads
+whole, so a row starts on the line after the last line of the row before it, not on the
+line after the line before it (issue 37).
+
 Errors that make a whole file unusable raise `UnreadableFile` with one line naming the
-file, the line or column, and the reason; they never quote a person's data.
+file, the line or column, and the reason; they never quote a person's data, and what they
+name from the file (a column name) is escaped (transforms.ingest.printable).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import fastexcel
@@ -15,11 +22,12 @@ import polars as pl
 
 from schemas.sources import OPTIONAL_COLUMNS, SOURCE_MODELS
 from transforms.ingest.inbox import InboxFile
+from transforms.ingest.printable import printable
 
 LINEAGE_COLUMNS = ("file_name", "line_number")
 # Fields on the line minus fields in the header (0 for a well-formed line).
 FIELDS_COLUMN = "_field_difference"
-# Line numbers count the header as line 1, so the first data row is line 2.
+# Sheet rows count the header as row 1, so an XLSX's first data row is row 2.
 FIRST_DATA_LINE = 2
 
 
@@ -78,40 +86,135 @@ def read_csv_text(text: str, file_name: str) -> pl.DataFrame:
             infer_schema=False,
             quote_char='"',
             raise_if_empty=True,
+            truncate_ragged_lines=True,  # an overlong line is quarantined (field_count)
         )
     except pl.exceptions.PolarsError as err:
-        first_line = str(err).strip().splitlines()[0][:160]
-        raise UnreadableFile(f"{file_name}: cannot be parsed as ';' CSV: {first_line}") from None
+        raise UnreadableFile(
+            f"{file_name}: cannot be parsed as ';' CSV: {parser_reason(err)}") from None
 
 
-def read_xlsx(data: bytes, file_name: str) -> pl.DataFrame:
+# The CSV reader quotes the field it could not parse: a value, maybe a person's name.
+_UNPARSED_FIELD = re.compile(r"^could not parse `.*?(?:` as dtype `[^`]*`|$)", re.S)
+
+
+def parser_reason(err: Exception) -> str:
+    """A reader's error as one printable line, without any field it quotes."""
+    text = str(err).strip()
+    if not text:
+        return type(err).__name__
+    text = _UNPARSED_FIELD.sub("could not parse a field", text)
+    if text.startswith("could not parse a field") and "at column" not in text.split("\n")[0]:
+        text = "could not parse a field (a quote opened and never closed?)"
+    return printable(text.splitlines()[0][:160])
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A file's rows as the reader gives them (columns named by the reader), with its
+    header as written (a name twice stays twice), the line (sheet row for XLSX) each row
+    starts on, and the fields each row holds."""
+
+    frame: pl.DataFrame
+    header: list[str]
+    lines: pl.Series
+    fields: pl.Series
+
+
+def read_xlsx(data: bytes, file_name: str) -> Parsed:
     try:
         reader = fastexcel.read_excel(data)
-        sheet = reader.load_sheet(0, dtypes="string", skip_whitespace_tail_rows=True)
-        frame = sheet.to_polars()
+        frame = reader.load_sheet(0, dtypes="string", skip_whitespace_tail_rows=True
+                                  ).to_polars()
+        first_row = reader.load_sheet(0, header_row=None, n_rows=1, dtypes="string"
+                                      ).to_polars()
     except Exception as err:  # fastexcel raises several private error types
-        reason = str(err).strip().splitlines()[0][:160] if str(err).strip() else type(err).__name__
-        raise UnreadableFile(f"{file_name}: not a readable XLSX workbook: {reason}") from None
+        raise UnreadableFile(
+            f"{file_name}: not a readable XLSX workbook: {parser_reason(err)}") from None
+    header = [name or "" for name in first_row.row(0)] if first_row.height else []
+    if len(header) != frame.width:  # cells the reader names itself (an empty header cell)
+        header = frame.columns
     # Date cells typed as dates come out as ISO text; the contract's text form is DD/MM/YYYY.
     iso = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?$"
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.when(pl.col(c).str.contains(iso))
         .then(pl.col(c).str.replace(iso, "$3/$2/$1"))
         .otherwise(pl.col(c))
         .alias(c)
         for c in frame.columns
     )
+    return Parsed(frame, header,
+                  pl.int_range(FIRST_DATA_LINE, frame.height + FIRST_DATA_LINE, dtype=pl.Int64,
+                               eager=True),
+                  pl.repeat(frame.width, frame.height, dtype=pl.Int32, eager=True))
+
+
+def read_csv(text: str, file_name: str) -> Parsed:
+    """The rows of a CSV text, each with the line it starts on and its fields. The
+    records are found as the reader finds them (a line end inside quotes does not end a
+    record); should the two ever disagree the file is rejected rather than any row given
+    another's line."""
+    frame = read_csv_text(text, file_name)
+    records = split_records(text)
+    data_records = records.slice(1)
+    if data_records.height != frame.height:
+        raise UnreadableFile(
+            f"{file_name}: {frame.height} rows read but {data_records.height} records "
+            "found: quotes that cannot be paired, lines cannot be told")
+    header = pl.read_csv(io.StringIO(records["text"][0]), separator=";", has_header=False,
+                         infer_schema=False, quote_char='"').row(0)
+    return Parsed(frame, [name or "" for name in header], data_records["line"],
+                  data_records["fields"])
+
+
+def split_records(text: str) -> pl.DataFrame:
+    """One row per record of a ';' CSV text: `text`, the `line` it starts on (a text
+    editor's numbering: lines end at LF, CRLF counting once) and its `fields`. A record
+    ends at a line end outside quotes (every '"' opens or closes a quoted part, '""'
+    inside one closing and reopening it); empty lines before the header are passed over,
+    as the reader passes them over; a later empty line is a record (of one empty field)."""
+    lines = pl.Series("text", [text]).str.split("\n").explode()
+    if text.endswith("\n"):
+        lines = lines.head(lines.len() - 1)
+    quotes = lines.str.count_matches('"', literal=True)
+    records = pl.DataFrame({
+        "text": lines,
+        "line": pl.int_range(1, lines.len() + 1, dtype=pl.Int64, eager=True),
+        "starts": (quotes.cum_sum() - quotes) % 2 == 0,  # outside quotes at its start
+    })
+    if not records["starts"].all():  # join the lines of each record spanning several
+        record = pl.col("starts").cum_sum()
+        spanning = record.is_duplicated()
+        records = pl.concat([
+            records.filter(~spanning),
+            records.filter(spanning).group_by(record.alias("record"), maintain_order=True)
+            .agg(pl.col("text").str.join("\n"), pl.col("line").first(), pl.col("starts").first())
+            .drop("record"),
+        ]).sort("line")
+    blank = pl.col("text").is_in(["", "\r"])
+    records = records.filter(~blank.cum_min())  # leading empty lines
+    fields = pl.col("text").str.replace_all(r'"[^"]*"', "").str.count_matches(";") + 1
+    return records.select("text", "line", fields.cast(pl.Int32).alias("fields"))
 
 
 def conform_columns(
-    frame: pl.DataFrame, kind: str, file_name: str
+    frame: pl.DataFrame, header: list[str], kind: str, file_name: str
 ) -> tuple[pl.DataFrame, list[str]]:
-    """Check the header against the contract: a missing column rejects the file, unless
-    the contract added it later (OPTIONAL_COLUMNS: read as empty); an extra column is
-    dropped and noted."""
+    """Check the header as written against the contract: a missing column rejects the
+    file, unless the contract added it later (OPTIONAL_COLUMNS: read as empty); a
+    contract column named twice rejects it (which of the two holds the data cannot be
+    told); an extra column is dropped and noted."""
     expected = expected_columns(kind)
-    header = [c.strip().lstrip("\ufeff") for c in frame.columns]
-    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
+    header = [c.strip().lstrip("\ufeff") for c in header]
+    if len(header) != frame.width:
+        raise UnreadableFile(f"{file_name}: line 1: the header cannot be read")
+    twice = [c for c in expected if header.count(c) > 1]
+    if twice:
+        places = [str(i + 1) for i, c in enumerate(header) if c == twice[0]]
+        raise UnreadableFile(
+            f"{file_name}: line 1: column {twice[0]} appears {len(places)} times (columns "
+            f"{', '.join(places)}): which one holds the data cannot be told")
+    frame = frame.select(pl.col(name).alias(c)
+                         for name, c in zip(frame.columns, header, strict=True) if c in expected)
     absent_optional = [c for c in OPTIONAL_COLUMNS.get(kind, ()) if c not in header]
     frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in absent_optional)
     missing = [c for c in expected if c not in header and c not in absent_optional]
@@ -123,7 +226,7 @@ def conform_columns(
             f"{file_name}: line 1: missing column {', '.join(missing[:5])}"
             f"{' …' if len(missing) > 5 else ''}{hint}"
         )
-    extra = [c for c in header if c not in expected]
+    extra = [printable(c) for c in header if c not in expected]
     notes = [f"extra column ignored: {', '.join(extra)}"] if extra else []
     return frame.select(expected), notes
 
@@ -133,32 +236,19 @@ def read_source_file(f: InboxFile) -> SourceRows:
     `line_number`, columns in contract order."""
     data = f.path.read_bytes()
     notes: list[str] = []
-    field_counts = None
     if f.file_name.endswith(".xlsx"):
-        frame = read_xlsx(data, f.file_name)
+        parsed = read_xlsx(data, f.file_name)
     else:
         text, notes = decode_text(data, f.kind, f.file_name)
-        frame = read_csv_text(text, f.file_name)
-        field_counts = fields_per_line(text, frame.height)
-    header_width = frame.width
-    frame, column_notes = conform_columns(frame, f.kind, f.file_name)
+        parsed = read_csv(text, f.file_name)
+    frame, column_notes = conform_columns(parsed.frame, parsed.header, f.kind, f.file_name)
     notes += column_notes
     frame = frame.with_columns(
         pl.col(c).str.strip_chars().replace("", None).alias(c) for c in frame.columns
     ).with_columns(
         pl.lit(f.file_name).alias("file_name"),
-        (pl.int_range(pl.len(), dtype=pl.Int64) + FIRST_DATA_LINE).alias("line_number"),
-        pl.Series(FIELDS_COLUMN, field_counts if field_counts is not None
-                  else [header_width] * frame.height, dtype=pl.Int32),
+        parsed.lines.alias("line_number"),
+        (parsed.fields - len(parsed.header)).cast(pl.Int32).alias(FIELDS_COLUMN),
     )
     return SourceRows(frame.select(*LINEAGE_COLUMNS, *expected_columns(f.kind),
-                                   pl.col(FIELDS_COLUMN) - header_width), tuple(notes))
-
-
-def fields_per_line(text: str, rows: int) -> list[int]:
-    """Fields on each data line (a quoted field may hold ';'), to find truncated or
-    overlong lines, which the CSV reader pads or cuts silently."""
-    lines = pl.Series(text.splitlines()[1:], dtype=pl.String)
-    counts = (lines.str.replace_all(r'"[^"]*"', "").str.count_matches(";") + 1)
-    counts = counts.filter(lines.str.strip_chars() != "").to_list()
-    return (counts + [0] * rows)[:rows]
+                                   FIELDS_COLUMN), tuple(notes))

@@ -1,5 +1,7 @@
 """Splitting rows into valid and quarantined with Pandera (docs/design.md, step 2): one
-quarantine row per (row, failed check), with the column, the check and the value."""
+quarantine row per (row, failed check), with the column, the check and the value. The
+dates a row is checked against (its file's extraction date, the run date) are parameters,
+handed to the contract's checks as columns of the frame validated."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from datetime import date
 import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
-from schemas.checks import DATE_FORMAT
-from schemas.sources import NOT_AFTER_EXTRACTION, SOURCE_MODELS
+from schemas.checks import EXTRACTION_DATE_COLUMN, RUN_DATE_COLUMN
+from schemas.sources import SOURCE_MODELS
 from transforms.ingest.read import FIELDS_COLUMN, LINEAGE_COLUMNS, UnreadableFile
 
 QUARANTINE_COLUMNS = ("file_name", "line_number", "column_name", "check_name", "value")
@@ -18,41 +20,42 @@ QUARANTINE_SCHEMA = {"file_name": pl.String, "line_number": pl.Int64,
                      "column_name": pl.String, "check_name": pl.String, "value": pl.String}
 
 
-def line_checks(rows: pl.DataFrame, kind: str, extraction_date: date | pl.Expr | None
-                ) -> pl.DataFrame:
-    """Checks that need more than one field: the number of fields on the line, and dates
-    that cannot be later than the file's extraction date (NOT_AFTER_EXTRACTION)."""
+def line_checks(rows: pl.DataFrame) -> pl.DataFrame:
+    """The check that needs the line rather than its fields: the number of fields on it."""
     difference = pl.col(FIELDS_COLUMN)
-    found = [rows.filter(difference != 0).select(
+    return rows.filter(difference != 0).select(
         "file_name", "line_number", pl.lit(None, pl.String).alias("column_name"),
         pl.lit("field_count").alias("check_name"),
         pl.format("{} field(s) {} than the header", difference.abs(),
                   pl.when(difference < 0).then(pl.lit("fewer")).otherwise(pl.lit("more"))
-                  ).alias("value"))]
-    if extraction_date is not None:
-        for column in NOT_AFTER_EXTRACTION.get(kind, ()):
-            day = pl.col(column).str.to_date(DATE_FORMAT, strict=False)
-            found.append(rows.filter(day > extraction_date).select(
-                "file_name", "line_number", pl.lit(column).alias("column_name"),
-                pl.lit("not_after_extraction_date").alias("check_name"),
-                pl.col(column).alias("value")))
-    return pl.concat(found).cast(QUARANTINE_SCHEMA)
+                  ).alias("value")).cast(QUARANTINE_SCHEMA)
+
+
+def with_reference_dates(rows: pl.DataFrame, extraction_date: date | pl.Expr | None,
+                         run_date: date | None) -> pl.DataFrame:
+    """The rows with the dates they are checked against (schemas.checks), as far as known."""
+    dates = {EXTRACTION_DATE_COLUMN: extraction_date, RUN_DATE_COLUMN: run_date}
+    return rows.with_columns(
+        (value if isinstance(value, pl.Expr) else pl.lit(value)).cast(pl.Date).alias(name)
+        for name, value in dates.items() if value is not None)
 
 
 def split_valid_rows(rows: pl.DataFrame, kind: str,
-                     extraction_date: date | pl.Expr | None = None
-                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
+                     extraction_date: date | pl.Expr | None = None,
+                     run_date: date | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Validate every row against the file's contract. Returns the valid rows and one
     quarantine row per (row, failed check). A schema-level failure rejects the file.
     `rows` may hold several files of one kind (`extraction_date` then an expression):
-    rows are told apart by (file_name, line_number)."""
+    rows are told apart by (file_name, line_number). Without `extraction_date` or
+    `run_date` the checks against that date are not made."""
     model = SOURCE_MODELS[kind]
     if FIELDS_COLUMN not in rows.columns:  # rows not read from a CSV line by line
         rows = rows.with_columns(pl.lit(0, pl.Int32).alias(FIELDS_COLUMN))
-    extra = line_checks(rows, kind, extraction_date)
+    extra = line_checks(rows)
     rows = rows.drop(FIELDS_COLUMN)
     try:
-        model.validate(rows.drop(LINEAGE_COLUMNS), lazy=True)
+        model.validate(with_reference_dates(rows, extraction_date, run_date).drop(
+            LINEAGE_COLUMNS), lazy=True)
         failures = None
     except SchemaError as err:  # raised instead of SchemaErrors for some schema failures
         raise UnreadableFile(f"{rows['file_name'][0]}: {str(err).splitlines()[0][:160]}") from None
