@@ -239,7 +239,8 @@ def plan_files(
              for identity, known in registered.items() for name in known.names}
     for f in files:
         known = seen.get(f.identity)
-        if (f.file_name, f.sha256) in named:
+        if (f.file_name, f.sha256) in named or (known is not None
+                                                 and f.file_name in known.names):
             plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
         if known is not None and not _is_later_delivery(f, known):
