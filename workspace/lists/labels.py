@@ -1,0 +1,60 @@
+"""How the warehouse's values read on a French page: the exports' headers and wordings
+(schemas/exports.py), dates DD/MM/YYYY, lists joined, yes/no in French."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from schemas import exports
+from schemas.codes import EXCLUSION_REASONS
+from transforms.rules.verdicts import MARKER_RULES
+
+STATUS_FR = {"NEW": "nouveau", "OPEN": "toujours présent", "RESOLVED": "résolu"}
+LIST_NAMES = exports.TITLES
+
+
+def text(value) -> str:
+    """A cell as a unit reads it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return exports.YES if value else exports.NO
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime(exports.DATE_FORMAT)
+    if isinstance(value, list | tuple):
+        return exports.LIST_JOINER.join(text(v) for v in value)
+    return str(value)
+
+
+def headers(worklist: str, columns: list[str]) -> list[dict]:
+    return [{"name": c, "label": exports.COLUMNS[worklist][c][0],
+             "help": exports.COLUMNS[worklist][c][1]} for c in columns]
+
+
+def cells(row: dict, columns: list[str]) -> list[str]:
+    return [text(row[c]) for c in columns]
+
+
+def facts(worklist: str, row: dict) -> list[dict]:
+    """Every column of a flag with its French header and description."""
+    return [{"label": h["label"], "help": h["help"], "value": text(row[h["name"]])}
+            for h in headers(worklist, list(row))]
+
+
+def markers(codes: list[str]) -> list[dict]:
+    return [{"code": m, "label": exports.MARKERS_FR.get(m, m), "rule": MARKER_RULES.get(m, "")}
+            for m in codes]
+
+
+def reasons(row: dict) -> list[dict]:
+    """The flag's reason or situation (or the alert's) in French."""
+    found = [row[c] for c in ("reason", "situation", "reason_code") if row.get(c)]
+    return [{"code": r, "label": exports.REASONS_FR.get(r) or EXCLUSION_REASONS.get(r, r)}
+            for r in found]
+
+
+def history(rows: list[dict]) -> list[dict]:
+    return [{"date": text(r["run_date"]), "status": STATUS_FR.get(r["status"], r["status"])}
+            for r in rows]
