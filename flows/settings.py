@@ -121,3 +121,14 @@ def workspace_options(warehouse: Path) -> WorkspaceOptions:
         trusted_header=os.environ.get("RECONCILE_WORKSPACE_TRUSTED_HEADER", ""),
         access_log_days=int(os.environ.get("RECONCILE_WORKSPACE_ACCESS_LOG_DAYS",
                                            str(DEFAULT_ACCESS_LOG_DAYS))))
+
+
+def workspace_database(warehouse: Path) -> dict:
+    """Where the workspace keeps agents' decisions, for the night that copies those in
+    force: the same database `reconcile workspace` uses (RECONCILE_WORKSPACE_DATABASE_URL,
+    else the SQLite file beside the published warehouse)."""
+    from workspace.options import WorkspaceOptions, database_config
+
+    return database_config(WorkspaceOptions(
+        warehouse=warehouse,
+        database_url=os.environ.get("RECONCILE_WORKSPACE_DATABASE_URL", "")))

@@ -119,3 +119,26 @@ def test_a_signed_in_agent_reaches_their_flag_and_not_another_departments(served
     assert response.status == 200 and "OFPRA_DOCUMENTS_REQUESTABLE" in text
     response, _ = browser.request("GET", f"/listes/rejected_without_oqtf/{other}/")
     assert response.status == 404
+
+
+def test_the_night_reads_the_database_the_workspace_writes(tmp_path, monkeypatch):
+    from flows.settings import workspace_database
+
+    monkeypatch.delenv("RECONCILE_WORKSPACE_DATABASE_URL", raising=False)
+    sqlite = workspace_database(tmp_path / "warehouse.duckdb")
+    assert sqlite["NAME"] == str(tmp_path / "workspace.sqlite3")
+    assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
+    monkeypatch.setenv("RECONCILE_WORKSPACE_DATABASE_URL",
+                       "postgresql://units:s%40cret@db.intranet:5433/reconcile")
+    postgres = workspace_database(tmp_path / "warehouse.duckdb")
+    assert (postgres["ENGINE"], postgres["USER"], postgres["PASSWORD"], postgres["HOST"],
+            postgres["PORT"], postgres["NAME"]) == (
+        "django.db.backends.postgresql", "units", "s@cret", "db.intranet", "5433", "reconcile")
+
+
+def test_the_night_finds_no_decision_before_the_workspace_exists(tmp_path):
+    from workspace.decisions.in_force import decisions_in_force
+    from workspace.options import WorkspaceOptions, database_config
+
+    options = WorkspaceOptions(warehouse=tmp_path / "warehouse.duckdb")
+    assert decisions_in_force(database_config(options)) == []

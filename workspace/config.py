@@ -41,7 +41,7 @@ def build_settings(options: WorkspaceOptions) -> dict:
         "INSTALLED_APPS": [
             "django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions",
             "django.contrib.messages", "django.contrib.staticfiles", "axes",
-            "workspace.accounts", "workspace.lists",
+            "workspace.accounts", "workspace.lists", "workspace.decisions",
         ],
         "MIDDLEWARE": _MIDDLEWARE_HEAD + trusted + _MIDDLEWARE_TAIL,
         "TEMPLATES": [{

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from workspace.decisions import views as decisions
 from workspace.lists import views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("listes/<str:worklist>/", views.worklist, name="worklist"),
     path("listes/<str:worklist>/<str:key>/", views.flag_page, name="flag"),
+    path("listes/<str:worklist>/<str:key>/decisions/", decisions.decide, name="decide"),
     path("recherche/", views.search, name="search"),
     path("indicateurs/", views.indicators, name="indicators"),
 ]

@@ -6,9 +6,43 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from schemas import exports
-from schemas.codes import EXCLUSION_REASONS
 from transforms.rules.verdicts import MARKER_RULES
 
+# why a candidate is not listed (schemas.codes.EXCLUSION_REASONS), as a unit reads it
+EXCLUSIONS_FR = {
+    "MINOR": "mineur à la date du traitement, ou âge non établi",
+    "ASYLUM_PENDING": "droit au maintien en cours (ADA valide, réexamen enregistré, "
+                      "procédure Dublin)",
+    "RTR_END_UNCONFIRMED": "fin du droit au maintien non établie",
+    "CLOSURE_REOPENABLE": "clôture de moins de 9 mois (réouverture possible)",
+    "PROTECTION_GRANTED": "réfugié, protection subsidiaire ou apatride",
+    "RESIDENCE_PERMIT": "titre de séjour, récépissé ou APS en cours de validité",
+    "EU_CITIZEN": "ressortissant de l'UE, de l'EEE ou suisse",
+    "MEASURE_CLOSED": "mesure annulée, abrogée, retirée ou exécutée",
+    "APPEAL_PENDING": "recours contre la mesure en cours",
+    "NOT_YET_ENFORCEABLE": "délai de départ, notification ou délai de recours en cours",
+    "SUSPENDED_BY_RTR": "mesure suspendue par un droit au maintien",
+    "DUBLIN_DEADLINE_EXPIRED": "délai de transfert Dublin expiré",
+    "DECEASED_OR_LEFT": "décès, naturalisation ou départ enregistré",
+    "IDENTITY_CONFLICT": "enregistrements non rattachés avec certitude à une même personne",
+    "SOURCE_ROW_QUARANTINED": "une ligne source en quarantaine concerne la personne et peut "
+                              "la protéger : attendre le fichier corrigé (DQ-01)",
+    "OTHER_GROUND_UNDER_EXAMINATION": "le bureau examine l'admission au séjour sur un autre "
+                                      "fondement (OQ-02)",
+    "MEASURE_IN_FORCE": "déjà sous le coup d'une mesure d'éloignement (suivie dans les "
+                        "mesures non exécutées)",
+    "NOT_SENTENCED": "prévenu, ou MIXTE sans date de libération",
+    "RELEASE_DATE_UNKNOWN": "condamné sans date de libération prévisible",
+    "RELEASE_DATE_PASSED": "date de libération prévisible déjà passée",
+    "RELEASE_OUTSIDE_HORIZON": "la préparation commence après l'horizon de planification",
+}
+EXCLUSION_HEADERS = {
+    "worklist": "Liste", "candidate_id": "Identifiant signalement",
+    "person_key": exports.COLUMNS["rejected_without_oqtf"]["person_key"][0],
+    "num_agdref": "N° AGDREF", "department": "Département", "measure_id": "N° mesure",
+    "reason_code": "Motif d'exclusion", "other_reasons": "Autres motifs",
+    "rule_ids": "Règles appliquées", "source_rows": "Lignes sources",
+}
 STATUS_FR = {"NEW": "nouveau", "OPEN": "toujours présent", "RESOLVED": "résolu"}
 LIST_NAMES = exports.TITLES
 
@@ -51,8 +85,14 @@ def markers(codes: list[str]) -> list[dict]:
 def reasons(row: dict) -> list[dict]:
     """The flag's reason or situation (or the alert's) in French."""
     found = [row[c] for c in ("reason", "situation", "reason_code") if row.get(c)]
-    return [{"code": r, "label": exports.REASONS_FR.get(r) or EXCLUSION_REASONS.get(r, r)}
+    found += row.get("other_reasons") or []
+    return [{"code": r, "label": exports.REASONS_FR.get(r) or EXCLUSIONS_FR.get(r, r)}
             for r in found]
+
+
+def exclusion_facts(row: dict) -> list[dict]:
+    return [{"label": label, "help": "", "value": text(row[name])}
+            for name, label in EXCLUSION_HEADERS.items()]
 
 
 def history(rows: list[dict]) -> list[dict]:

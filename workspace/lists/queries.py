@@ -90,6 +90,14 @@ def flag(cur: duckdb.DuckDBPyConnection, worklist: str, key: str, departments: l
     return found[0] if found else None
 
 
+def exclusion(cur: duckdb.DuckDBPyConnection, worklist: str, key: str,
+              departments: list[str]) -> dict | None:
+    """The candidate `key` of a list, excluded tonight, if in the account's departments."""
+    found = _dicts(cur.execute(read_sql("exclusion.sql"), {
+        "worklist": worklist, "key": key, "departments": departments}))
+    return found[0] if found else None
+
+
 def history(cur: duckdb.DuckDBPyConnection, flag_id: str) -> list[dict]:
     return _dicts(cur.execute(read_sql("flag_history.sql"), {"flag": flag_id}))
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_view
+from workspace.decisions import state
 from workspace.lists import labels, queries
 from workspace.lists.warehouse import WarehouseUnavailable, published
 
@@ -67,28 +68,39 @@ def worklist(request, worklist: str):
         "has_overdue": worklist in queries.OVERDUE})
 
 
+def _flag_context(cur, worklist: str, key: str, row: dict, departments: list[str]) -> dict:
+    """What a flag's page shows from the warehouse (row found in `departments`)."""
+    excluded = "candidate_id" in row
+    others = [f for f in queries.person_flags(cur, row["person_key"], departments)
+              if f["key"] != key]
+    return {
+        "worklist": worklist, "title": labels.LIST_NAMES[worklist], "key": key, "row": row,
+        "excluded": excluded,
+        "facts": labels.exclusion_facts(row) if excluded else labels.facts(worklist, row),
+        "reasons": labels.reasons(row), "markers": labels.markers(row.get("markers") or []),
+        "rule_ids": row["rule_ids"], "history": labels.history(queries.history(cur, key)),
+        "sources": queries.source_rows(cur, row["source_rows"]),
+        "others": [{**f, "title": labels.LIST_NAMES[f["worklist"]]} for f in others]}
+
+
 @require_GET
 @persons_view
 def flag_page(request, worklist: str, key: str):
+    """A flag, or the candidate the night excluded (why someone is not listed)."""
     try:
         with warehouse() as cur:
-            row = queries.flag(cur, worklist, key, request.departments)
+            row = (queries.flag(cur, worklist, key, request.departments)
+                   or queries.exclusion(cur, worklist, key, request.departments))
             if row is None:
                 raise Http404
-            night_by_night = queries.history(cur, key)
-            others = [f for f in queries.person_flags(cur, row["person_key"],
-                                                      request.departments)
-                      if f["key"] != key]
-            sources = queries.source_rows(cur, row["source_rows"])
+            context = _flag_context(cur, worklist, key, row, request.departments)
     except WarehouseUnavailable:
         return unavailable(request)
     record_view(request, worklist, key)
-    return render(request, "lists/flag.html", {
-        "worklist": worklist, "title": labels.LIST_NAMES[worklist], "key": key, "row": row,
-        "facts": labels.facts(worklist, row), "reasons": labels.reasons(row),
-        "markers": labels.markers(row.get("markers") or []), "rule_ids": row["rule_ids"],
-        "history": labels.history(night_by_night), "sources": sources,
-        "others": [{**f, "title": labels.LIST_NAMES[f["worklist"]]} for f in others]})
+    found = state.events(key, row["person_key"], request.departments)
+    context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
+    context["actions"] = [str(a) for a in state.actions(worklist, found)]
+    return render(request, "lists/flag.html", context)
 
 
 @require_GET
