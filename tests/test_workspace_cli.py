@@ -142,3 +142,28 @@ def test_the_night_finds_no_decision_before_the_workspace_exists(tmp_path):
 
     options = WorkspaceOptions(warehouse=tmp_path / "warehouse.duckdb")
     assert decisions_in_force(database_config(options)) == []
+
+
+def test_pages_read_the_night_published_after_the_swap(world, tmp_path):
+    """A night replaces the warehouse file in one rename while the workspace runs: the
+    reader follows it, and the previous file's readers are not disturbed."""
+    import shutil
+
+    from transforms.warehouse import database
+    from workspace.lists.warehouse import PublishedWarehouse
+
+    published = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(world.warehouse, published)
+    reader = PublishedWarehouse(published, database.UNENCRYPTED)
+    count = "SELECT count(*) FROM worklists.rejected_without_oqtf"
+    with reader.cursor() as cur:
+        assert cur.execute(count).fetchall() == [(2,)]
+    night = tmp_path / "warehouse.duckdb.next"
+    shutil.copyfile(world.warehouse, night)
+    with database.connect(night) as con:
+        con.execute("DELETE FROM worklists.rejected_without_oqtf WHERE department = '75'")
+    with reader.cursor() as before:
+        os.replace(night, published)
+        with reader.cursor() as after:
+            assert after.execute(count).fetchall() == [(1,)]
+        assert before.execute(count).fetchall() == [(2,)]
