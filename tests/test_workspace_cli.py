@@ -12,6 +12,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 import pytest
@@ -74,28 +76,36 @@ class Browser:
         return response, text
 
 
+@contextmanager
+def running_workspace(warehouse, **environment: str) -> Iterator[int]:
+    """`reconcile workspace` in its own process on a free port, until the block ends."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flows", "workspace", "--warehouse", str(warehouse), "--port",
+         str(port)], env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the workspace did not start")
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def served(world):
-    wh = str(world.warehouse)
-    assert reconcile("users", "add", "served13", "--warehouse", wh, "-d", "13",
-                     "--password", PASSWORD).returncode == 0
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "flows", "workspace", "--warehouse", wh,
-                               "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        os.killpg(server.pid, signal.SIGTERM)
-        pytest.fail("the workspace did not start")
-    yield port
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    assert reconcile("users", "add", "served13", "--warehouse", str(world.warehouse), "-d",
+                     "13", "--password", PASSWORD).returncode == 0
+    with running_workspace(world.warehouse) as port:
+        yield port
 
 
 def test_the_served_workspace_sends_the_unauthenticated_to_sign_in(served):
@@ -167,3 +177,19 @@ def test_pages_read_the_night_published_after_the_swap(world, tmp_path):
         with reader.cursor() as after:
             assert after.execute(count).fetchall() == [(1,)]
         assert before.execute(count).fetchall() == [(2,)]
+
+
+def test_single_sign_on_through_the_proxy_header_when_enabled(served, world):
+    own = world.flags["rejected_13"]["flag_id"]
+    with running_workspace(world.warehouse,
+                           RECONCILE_WORKSPACE_TRUSTED_HEADER="X-Remote-User") as port:
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        con.request("GET", f"/listes/rejected_without_oqtf/{own}/",
+                    headers={"X-Remote-User": "served13"})
+        response = con.getresponse()
+        assert response.status == 200 and own in response.read().decode()
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        con.request("GET", "/", headers={"X-Remote-User": "nobody"})
+        response = con.getresponse()
+        assert response.status == 302  # unknown logins are never created
+        assert response.getheader("Location").startswith("/connexion/")
