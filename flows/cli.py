@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from flows import workspace_cli
 from flows.settings import (
     PROJECT_ROOT,
     SAMPLE_DIR,
@@ -322,6 +323,10 @@ def _outputs(warehouse: Path, exports: Path) -> str:
     ]
     lines = ["outputs:", *(f"  {label:<40}{value}" for label, value in rows)]
     return "\n".join(lines)
+
+
+app.command("workspace")(workspace_cli.workspace)
+app.add_typer(workspace_cli.users_app, name="users")
 
 
 def main() -> None:  # pragma: no cover

@@ -22,10 +22,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboards import build as dashboard
 from flows import faults
 from flows.rule_processes import rule_processes
-from flows.settings import RunSettings, usable_cores, warehouse_settings
+from flows.settings import RunSettings, usable_cores, warehouse_settings, workspace_database
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
+from transforms.core.agent_decisions import load_agent_decisions
 from transforms.ingest import inbox as ingest_plan
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import PlannedFile
@@ -37,6 +38,7 @@ from transforms.rules.facts import Departments
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 from transforms.warehouse.tables import insert_frame, model_frame
+from workspace.decisions.in_force import decisions_in_force
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -138,6 +140,20 @@ def record_freshness(warehouse_path: Path, run_id: str, as_of: date,
     for unit in late:
         logger.warning("%s", unit.describe())
     return [unit.describe() for unit in late]
+
+
+@task(name="agent-decisions", **RETRY)
+def copy_agent_decisions(warehouse_path: Path, published: Path) -> int:
+    """The decisions units recorded in the workspace and in force tonight (OQ-02's
+    examination on another ground, PRI-05's answer to the prison), read from the
+    workspace's database beside the published warehouse and copied into
+    core.agent_decisions for the rules (CONTRACTS §2). Agents may write meanwhile: the
+    night reads one consistent snapshot (SQLite WAL, PostgreSQL)."""
+    rows = decisions_in_force(workspace_database(published))
+    with open_warehouse(warehouse_path) as con:
+        count = load_agent_decisions(con, rows)
+    get_run_logger().info("agent decisions in force: %d", count)
+    return count
 
 
 def department_tasks(rules: Callable[[Departments], Decided], groups: list[Departments]
@@ -288,6 +304,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                 outcomes = ingest_files(work, plans, run_id, as_of)
                 stage["rows"] = sum(o["rows_read"] for o in outcomes)
                 late = record_freshness(work, run_id, as_of, settings.late_after_days())
+                copy_agent_decisions(work, workspace.warehouse)
             faults.reach("after-ingest")
             counts, stages = build_worklists(work, as_of, settings.release_horizon_days,
                                              settings.stale_prison_list_days)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from transforms.warehouse.database import WarehouseSettings
+    from workspace.options import WorkspaceOptions
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
@@ -98,3 +99,36 @@ def configure_warehouse() -> WarehouseSettings:
     settings = warehouse_settings()
     check_encryption(settings)
     return settings
+
+
+def workspace_options(warehouse: Path) -> WorkspaceOptions:
+    """The workspace's settings (README, operators): RECONCILE_WORKSPACE_DATABASE_URL
+    (postgresql://…; unset: SQLite beside the warehouse), RECONCILE_WORKSPACE_SECRET_KEY_FILE
+    (unset: a key made once beside the warehouse), RECONCILE_WORKSPACE_ALLOWED_HOSTS (comma
+    separated host names the pages answer to), RECONCILE_WORKSPACE_HTTPS=1 behind the HTTPS
+    reverse proxy, RECONCILE_WORKSPACE_TRUSTED_HEADER (single sign-on header; unset: off),
+    RECONCILE_WORKSPACE_ACCESS_LOG_DAYS (default 365)."""
+    from workspace.options import DEFAULT_ACCESS_LOG_DAYS, WorkspaceOptions
+
+    key_file = os.environ.get("RECONCILE_WORKSPACE_SECRET_KEY_FILE")
+    hosts = os.environ.get("RECONCILE_WORKSPACE_ALLOWED_HOSTS", "localhost,127.0.0.1")
+    return WorkspaceOptions(
+        warehouse=warehouse, warehouse_settings=configure_warehouse(),
+        database_url=os.environ.get("RECONCILE_WORKSPACE_DATABASE_URL", ""),
+        secret_key=Path(key_file).read_text(encoding="utf-8").strip() if key_file else "",
+        allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+        https=os.environ.get("RECONCILE_WORKSPACE_HTTPS") == "1",
+        trusted_header=os.environ.get("RECONCILE_WORKSPACE_TRUSTED_HEADER", ""),
+        access_log_days=int(os.environ.get("RECONCILE_WORKSPACE_ACCESS_LOG_DAYS",
+                                           str(DEFAULT_ACCESS_LOG_DAYS))))
+
+
+def workspace_database(warehouse: Path) -> dict:
+    """Where the workspace keeps agents' decisions, for the night that copies those in
+    force: the same database `reconcile workspace` uses (RECONCILE_WORKSPACE_DATABASE_URL,
+    else the SQLite file beside the published warehouse)."""
+    from workspace.options import WorkspaceOptions, database_config
+
+    return database_config(WorkspaceOptions(
+        warehouse=warehouse,
+        database_url=os.environ.get("RECONCILE_WORKSPACE_DATABASE_URL", "")))

@@ -110,3 +110,12 @@ def prefect_server(tmp_path_factory):
     yield {**env, "PREFECT_API_URL": url}
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def workspace_app(tmp_path_factory):
+    """The units' workspace (Django, configured once per process) on a small published
+    warehouse of departments 13 and 75, with one account per role (workspace_world.py)."""
+    from tests.workspace_world import start_workspace
+
+    return start_workspace(tmp_path_factory.mktemp("workspace"))

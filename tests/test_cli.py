@@ -27,7 +27,7 @@ def _reconcile(*args: str, home: Path, **settings: str) -> subprocess.CompletedP
 def test_help_lists_the_commands(tmp_path):
     result = _reconcile("--help", home=tmp_path)
     assert result.returncode == 0
-    for command in ("run", "serve", "purge", "generate", "demo"):
+    for command in ("run", "serve", "purge", "generate", "demo", "workspace", "users"):
         assert command in result.stdout
 
 
@@ -112,3 +112,9 @@ def test_service_files_use_only_defined_settings_and_real_options(tmp_path):
         assert option in help_text
     port = re.search(r"--port (\d+)", server).group(1)
     assert settings["PREFECT_API_URL"] == f"http://127.0.0.1:{port}/api"
+    workspace = (deploy / "systemd" / "reconcile-workspace.service").read_text()
+    used = set(re.findall(r"\$([A-Z_]+)", workspace))
+    assert used and used <= set(settings)
+    help_text = _reconcile("workspace", "--help", home=tmp_path).stdout
+    for option in re.findall(r"(--[a-z-]+) \"\$", workspace):
+        assert option in help_text

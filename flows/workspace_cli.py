@@ -1,0 +1,97 @@
+"""`reconcile workspace` and `reconcile users`: the units' web application and its
+accounts (issue 34). Django is imported only when one of these commands runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.settings import workspace_options
+
+WarehouseOption = Annotated[Path, typer.Option(
+    help="Published DuckDB warehouse (the workspace's own database sits beside it unless "
+         "RECONCILE_WORKSPACE_DATABASE_URL names a PostgreSQL one).")]
+
+users_app = typer.Typer(no_args_is_help=True, help="Accounts of the workspace.")
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"reconcile: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _options(warehouse: Path):
+    try:
+        return workspace_options(warehouse)
+    except (RuntimeError, ValueError) as err:
+        _fail(str(err))
+
+
+def workspace(
+    warehouse: WarehouseOption,
+    host: Annotated[str, typer.Option(help="Address to listen on (the reverse proxy's side).")
+                    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8034,
+) -> None:
+    """Serve the units' workspace: their lists, flags and decisions, need-to-know enforced.
+
+    Reads the published warehouse read-only (a night may run meanwhile); keeps accounts
+    and agents' decisions in the operational database, brought up to date at start.
+    """
+    from workspace.server import serve
+
+    options = _options(warehouse)
+    typer.echo(f"workspace on http://{host}:{port}/ (warehouse {warehouse})")
+    serve(options, host, port)
+
+
+def _registry(warehouse: Path):
+    from workspace.server import prepare
+
+    prepare(_options(warehouse))
+    from workspace.accounts import registry
+
+    return registry
+
+
+@users_app.command("add")
+def add_user(
+    login: Annotated[str, typer.Argument(help="Login (never a person's name in logs).")],
+    warehouse: WarehouseOption,
+    role: Annotated[str, typer.Option(help="agent, manager, analyst or admin.")] = "agent",
+    department: Annotated[list[str] | None, typer.Option(
+        "--department", "-d", help="A department the account may see (repeat the option).")
+    ] = None,
+    password: Annotated[str, typer.Option(
+        prompt=True, hide_input=True, confirmation_prompt=True,
+        help="Asked for when not given (12 characters at least).")] = "",
+) -> None:
+    """Create an account with its role and departments."""
+    registry = _registry(warehouse)
+    try:
+        registry.add_account(login, role, department or [], password)
+    except registry.AccountError as err:
+        _fail(str(err))
+    typer.echo(f"account {login} added: {role}, departments "
+               f"{', '.join(sorted(set(department or []))) or 'none'}")
+
+
+@users_app.command("disable")
+def disable_user(login: Annotated[str, typer.Argument()], warehouse: WarehouseOption) -> None:
+    """Stop an account from signing in (its past decisions keep their author)."""
+    registry = _registry(warehouse)
+    try:
+        registry.disable_account(login)
+    except registry.AccountError as err:
+        _fail(str(err))
+    typer.echo(f"account {login} disabled")
+
+
+@users_app.command("list")
+def list_users(warehouse: WarehouseOption) -> None:
+    """Every account: login, role, departments, active or not."""
+    for line in _registry(warehouse).list_accounts():
+        state = "active" if line.active else "disabled"
+        typer.echo(f"{line.login}\t{line.role}\t{','.join(line.departments) or '-'}\t{state}")

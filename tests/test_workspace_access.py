@@ -1,0 +1,172 @@
+"""The workspace's security (issue 34 §2, §7), against the application through Django's
+test client: sign-in required, need to know enforced by the server (404 for another
+department, 403 for an analyst), CSRF, throttling, cookies, markup shown as text, SQL in
+parameters harmless, views logged."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.workspace_world import AGDREF_75, MARKUP_NAME, OFPRA_75, PASSWORD, client_for
+
+REJECTED = "/listes/rejected_without_oqtf/"
+
+
+@pytest.fixture(scope="module")
+def ws(workspace_app):
+    return workspace_app
+
+
+def flag_url(ws, name: str) -> str:
+    flag = ws.world.flags[name]
+    worklist = {"rejected": "rejected_without_oqtf", "release": "upcoming_releases"}[
+        name.split("_")[0]]
+    return f"/listes/{worklist}/{flag['flag_id']}/"
+
+
+@pytest.mark.parametrize("path", ["/", REJECTED, "/recherche/?number=1", "/indicateurs/"])
+def test_unauthenticated_requests_are_sent_to_sign_in(ws, path):
+    response = client_for(ws).get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/?next=")
+
+
+def test_unauthenticated_flag_page_is_sent_to_sign_in(ws):
+    response = client_for(ws).get(flag_url(ws, "rejected_13"))
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+
+
+def test_sign_in_sets_httponly_samesite_cookies_and_opens_the_lists(ws):
+    client = client_for(ws)
+    page = client.get("/connexion/")
+    assert page.status_code == 200 and "Mot de passe" in page.content.decode()
+    csrf = page.cookies["csrftoken"]
+    assert csrf["httponly"] and csrf["samesite"] == "Strict"
+    response = client.post("/connexion/", {"username": "agent13", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    session = response.cookies["sessionid"]
+    assert session["httponly"] and session["samesite"] == "Strict"
+    assert not session["secure"]  # Secure behind HTTPS only (RECONCILE_WORKSPACE_HTTPS)
+    assert client.get(REJECTED).status_code == 200
+
+
+def test_sign_in_is_throttled_after_repeated_failures(ws):
+    client = client_for(ws)
+    for _ in range(3):
+        client.post("/connexion/", {"username": "manager13", "password": "wrong password"})
+    locked = client.post("/connexion/", {"username": "manager13", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Connexion suspendue" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_form_without_its_csrf_token_is_refused(ws):
+    client = client_for(ws, enforce_csrf_checks=True)
+    response = client.post("/connexion/", {"username": "agent13", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Formulaire refusé" in response.content.decode()
+    signed_in = client_for(ws, "agent13", enforce_csrf_checks=True)
+    assert signed_in.post("/deconnexion/").status_code == 403
+
+
+def test_an_agent_sees_only_the_rows_of_their_departments(ws):
+    page = client_for(ws, "agent13").get(REJECTED).content.decode()
+    assert ws.world.flags["rejected_13"]["flag_id"] in page
+    assert ws.world.flags["rejected_75"]["flag_id"] not in page
+    assert "Déboutés du droit d&#x27;asile sans OQTF" in page
+
+
+def test_another_departments_flag_is_not_found(ws):
+    agent13 = client_for(ws, "agent13")
+    assert agent13.get(flag_url(ws, "rejected_75")).status_code == 404
+    assert agent13.get(flag_url(ws, "rejected_13")).status_code == 200
+    assert client_for(ws, "agent75").get(flag_url(ws, "rejected_13")).status_code == 404
+
+
+def test_search_finds_nothing_in_another_department(ws):
+    agent13, agent75 = client_for(ws, "agent13"), client_for(ws, "agent75")
+    flag_75 = ws.world.flags["rejected_75"]["flag_id"]
+    for number in (OFPRA_75, AGDREF_75):
+        hidden = agent13.get("/recherche/", {"number": number})
+        assert hidden.status_code == 404 and flag_75 not in hidden.content.decode()
+        shown = agent75.get("/recherche/", {"number": number})
+        assert shown.status_code == 200 and flag_75 in shown.content.decode()
+
+
+def test_an_analyst_is_forbidden_every_person_page(ws):
+    analyst = client_for(ws, "analyst")
+    for path in (flag_url(ws, "rejected_13"), REJECTED, "/recherche/?number=" + OFPRA_75):
+        assert analyst.get(path).status_code == 403
+    counts = analyst.get("/indicateurs/")
+    assert counts.status_code == 200
+    assert ws.world.flags["rejected_13"]["flag_id"] not in counts.content.decode()
+
+
+def test_an_admin_without_departments_sees_no_person(ws):
+    admin = client_for(ws, "admin")
+    assert admin.get(flag_url(ws, "rejected_13")).status_code == 404
+    page = admin.get(REJECTED).content.decode()
+    assert ws.world.flags["rejected_13"]["flag_id"] not in page and "Aucune ligne." in page
+
+
+def test_the_flag_page_explains_in_french_and_shows_the_source_rows(ws):
+    page = client_for(ws, "manager13").get(flag_url(ws, "release_13")).content.decode()
+    assert "PRISON_ANSWER_DUE" in page and "(PRI-05)" in page
+    assert "libération dans 7 jours au plus" in page
+    assert "Libération prévisible" in page  # the exports' French header
+    assert "GENESIS_E01301_20261116.csv:2" in page and "BENALI" in page
+    assert "nouveau" in page  # its history: new tonight
+
+
+def test_markup_in_a_name_from_an_input_file_is_shown_as_text(ws):
+    page = client_for(ws, "agent75").get(flag_url(ws, "rejected_75")).content.decode()
+    assert MARKUP_NAME not in page and "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&lt;b&gt;KARA&lt;/b&gt;" in page
+
+
+@pytest.mark.parametrize("params", [
+    {"number": "' OR 1=1 --"}, {"number": "0123456789' OR department <> '13"},
+    {"marker": "x'); DROP TABLE worklists.rejected_without_oqtf; --"},
+    {"new": "1 OR 1=1", "overdue": "1; DELETE FROM core.persons"},
+])
+def test_sql_in_filter_parameters_is_harmless(ws, params):
+    agent13 = client_for(ws, "agent13")
+    response = agent13.get(REJECTED, params)
+    assert response.status_code == 200
+    assert ws.world.flags["rejected_75"]["flag_id"] not in response.content.decode()
+    after = agent13.get(REJECTED).content.decode()
+    assert ws.world.flags["rejected_13"]["flag_id"] in after
+
+
+def test_filters_narrow_the_list(ws):
+    agent13 = client_for(ws, "agent13")
+    flag_13 = ws.world.flags["rejected_13"]["flag_id"]
+    assert flag_13 in agent13.get(REJECTED, {"new": "1"}).content.decode()
+    assert flag_13 in agent13.get(REJECTED, {"number": "0123456789"}).content.decode()
+    assert flag_13 not in agent13.get(REJECTED, {"number": "9999999999"}).content.decode()
+    assert flag_13 not in agent13.get(
+        REJECTED, {"marker": "NO_CONSULAR_CONTACT"}).content.decode()
+
+
+def test_each_view_of_a_flag_is_logged_without_personal_data(ws):
+    from workspace.accounts.models import PageView
+
+    flag_id = ws.world.flags["rejected_13"]["flag_id"]
+    client_for(ws, "agent13").get(flag_url(ws, "rejected_13"))
+    seen = PageView.objects.filter(account__username="agent13", target=flag_id)
+    assert seen.exists() and seen.first().kind == "rejected_without_oqtf"
+
+
+def test_the_proxy_header_signs_no_one_in_by_default(ws):
+    response = client_for(ws).get("/", HTTP_X_REMOTE_USER="agent13")
+    assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+
+
+def test_pages_carry_a_content_security_policy_and_the_vendored_style(ws):
+    agent13 = client_for(ws, "agent13")
+    response = agent13.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert "/static/workspace/workspace.css" in response.content.decode()
+    assert "http://" not in response.content.decode() and "https://" not in \
+        response.content.decode()

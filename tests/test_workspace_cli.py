@@ -1,0 +1,195 @@
+"""`reconcile users` and `reconcile workspace` as an operator runs them (own processes):
+accounts added, listed and disabled; the served application answers over HTTP, sends the
+unauthenticated to sign-in, serves its own style and keeps another department's flag
+out of reach of a signed-in agent."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlencode
+
+import pytest
+
+from flows.prefect_server import free_port
+from tests.workspace_world import PASSWORD, build_world
+
+
+def reconcile(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flows", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    return build_world(tmp_path_factory.mktemp("served"))
+
+
+def test_users_add_list_disable(world):
+    wh = str(world.warehouse)
+    added = reconcile("users", "add", "agent13", "--warehouse", wh, "--role", "agent",
+                      "-d", "13", stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    assert added.returncode == 0, added.stderr
+    assert "account agent13 added: agent, departments 13" in added.stdout
+    assert PASSWORD not in added.stdout + added.stderr
+    refused = reconcile("users", "add", "someone", "--warehouse", wh, "--role", "boss",
+                        "--password", PASSWORD)
+    assert refused.returncode == 1 and "role must be one of" in refused.stderr
+    weak = reconcile("users", "add", "weak", "--warehouse", wh, "--password", "1234")
+    assert weak.returncode == 1
+    analyst = reconcile("users", "add", "analyst1", "--warehouse", wh, "--role", "analyst",
+                        "-d", "13", "--password", PASSWORD)
+    assert analyst.returncode == 1 and "no department" in analyst.stderr
+    assert reconcile("users", "disable", "agent13", "--warehouse", wh).returncode == 0
+    listed = reconcile("users", "list", "--warehouse", wh).stdout
+    assert "agent13\tagent\t13\tdisabled" in listed
+    assert (world.warehouse.parent / "workspace.sqlite3").exists()
+
+
+class Browser:
+    """Just enough of a browser: cookies kept, redirects not followed."""
+
+    def __init__(self, port: int):
+        self.port, self.cookies = port, {}
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        con.request(method, path, body=body, headers=headers)
+        response = con.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";")[0]
+        con.close()
+        return response, text
+
+
+@contextmanager
+def running_workspace(warehouse, **environment: str) -> Iterator[int]:
+    """`reconcile workspace` in its own process on a free port, until the block ends."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flows", "workspace", "--warehouse", str(warehouse), "--port",
+         str(port)], env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("HEAD", "/")
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the workspace did not start")
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served(world):
+    assert reconcile("users", "add", "served13", "--warehouse", str(world.warehouse), "-d",
+                     "13", "--password", PASSWORD).returncode == 0
+    with running_workspace(world.warehouse) as port:
+        yield port
+
+
+def test_the_served_workspace_sends_the_unauthenticated_to_sign_in(served):
+    response, _ = Browser(served).request("GET", "/listes/rejected_without_oqtf/")
+    assert response.status == 302
+    assert response.getheader("Location").startswith("/connexion/?next=")
+    style, css = Browser(served).request("GET", "/static/workspace/workspace.css")
+    assert style.status == 200 and "@media print" in css
+
+
+def test_a_signed_in_agent_reaches_their_flag_and_not_another_departments(served, world):
+    browser = Browser(served)
+    _, page = browser.request("GET", "/connexion/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    signed, _ = browser.request("POST", "/connexion/", {
+        "csrfmiddlewaretoken": token, "username": "served13", "password": PASSWORD})
+    assert signed.status == 302
+    own = world.flags["rejected_13"]["flag_id"]
+    other = world.flags["rejected_75"]["flag_id"]
+    response, text = browser.request("GET", f"/listes/rejected_without_oqtf/{own}/")
+    assert response.status == 200 and "OFPRA_DOCUMENTS_REQUESTABLE" in text
+    response, _ = browser.request("GET", f"/listes/rejected_without_oqtf/{other}/")
+    assert response.status == 404
+
+
+def test_the_night_reads_the_database_the_workspace_writes(tmp_path, monkeypatch):
+    from flows.settings import workspace_database
+
+    monkeypatch.delenv("RECONCILE_WORKSPACE_DATABASE_URL", raising=False)
+    sqlite = workspace_database(tmp_path / "warehouse.duckdb")
+    assert sqlite["NAME"] == str(tmp_path / "workspace.sqlite3")
+    assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
+    monkeypatch.setenv("RECONCILE_WORKSPACE_DATABASE_URL",
+                       "postgresql://units:s%40cret@db.intranet:5433/reconcile")
+    postgres = workspace_database(tmp_path / "warehouse.duckdb")
+    assert (postgres["ENGINE"], postgres["USER"], postgres["PASSWORD"], postgres["HOST"],
+            postgres["PORT"], postgres["NAME"]) == (
+        "django.db.backends.postgresql", "units", "s@cret", "db.intranet", "5433", "reconcile")
+
+
+def test_the_night_finds_no_decision_before_the_workspace_exists(tmp_path):
+    from workspace.decisions.in_force import decisions_in_force
+    from workspace.options import WorkspaceOptions, database_config
+
+    options = WorkspaceOptions(warehouse=tmp_path / "warehouse.duckdb")
+    assert decisions_in_force(database_config(options)) == []
+
+
+def test_pages_read_the_night_published_after_the_swap(world, tmp_path):
+    """A night replaces the warehouse file in one rename while the workspace runs: the
+    reader follows it, and the previous file's readers are not disturbed."""
+    import shutil
+
+    from transforms.warehouse import database
+    from workspace.lists.warehouse import PublishedWarehouse
+
+    published = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(world.warehouse, published)
+    reader = PublishedWarehouse(published, database.UNENCRYPTED)
+    count = "SELECT count(*) FROM worklists.rejected_without_oqtf"
+    with reader.cursor() as cur:
+        assert cur.execute(count).fetchall() == [(2,)]
+    night = tmp_path / "warehouse.duckdb.next"
+    shutil.copyfile(world.warehouse, night)
+    with database.connect(night) as con:
+        con.execute("DELETE FROM worklists.rejected_without_oqtf WHERE department = '75'")
+    with reader.cursor() as before:
+        os.replace(night, published)
+        with reader.cursor() as after:
+            assert after.execute(count).fetchall() == [(1,)]
+        assert before.execute(count).fetchall() == [(2,)]
+
+
+def test_single_sign_on_through_the_proxy_header_when_enabled(served, world):
+    own = world.flags["rejected_13"]["flag_id"]
+    with running_workspace(world.warehouse,
+                           RECONCILE_WORKSPACE_TRUSTED_HEADER="X-Remote-User") as port:
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        con.request("GET", f"/listes/rejected_without_oqtf/{own}/",
+                    headers={"X-Remote-User": "served13"})
+        response = con.getresponse()
+        assert response.status == 200 and own in response.read().decode()
+        con = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        con.request("GET", "/", headers={"X-Remote-User": "nobody"})
+        response = con.getresponse()
+        assert response.status == 302  # unknown logins are never created
+        assert response.getheader("Location").startswith("/connexion/")

@@ -1,0 +1,97 @@
+"""A small published warehouse for the workspace's tests, built once per session from
+synthetic rows: departments 13 and 75, a rejected asylum seeker in each (the one in 75
+with markup in his name, as an input file may carry it) and a detainee of 13 released in
+three days (PRISON_ANSWER_DUE). The Django side (settings, operational database, accounts)
+is set up once per process too: Django is configured only once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tests.builders import row
+from tests.scenarios import RUN, Inbox, fr
+from transforms.warehouse import database, tables
+
+FINAL_LIST = date(2026, 10, 9)
+MARKUP_NAME = "<script>alert('x')</script><b>KARA</b>"
+OFPRA_75 = "OF20250000075"
+AGDREF_75 = "0750000001"
+DETAINEE = "0130000002"
+PASSWORD = "correct horse battery staple 13"
+
+
+@dataclass(frozen=True)
+class World:
+    warehouse: Path
+    flags: dict[str, dict]  # name -> flag row (rejected_13, rejected_75, release_13)
+
+
+def _people(inbox: Inbox) -> Inbox:
+    release = date.fromordinal(RUN.toordinal() + 3)
+    return (inbox.telemofpra(FINAL_LIST).person()
+            .telemofpra_in("75", FINAL_LIST, NUM_OFPRA=OFPRA_75, NUM_AGDREF=AGDREF_75,
+                           NOM=MARKUP_NAME, PRENOMS="OMAR", DATE_NAISSANCE="02/02/1991",
+                           DEPT_DOMICILIATION="75")
+            .person(NUM_AGDREF=AGDREF_75, NOM=MARKUP_NAME, PRENOMS="OMAR",
+                    DATE_NAISSANCE="02/02/1991", DEPT_GESTION="75")
+            .person(NUM_AGDREF=DETAINEE, NOM="BENALI", PRENOMS="KARIM",
+                    DATE_NAISSANCE="01/06/1988", NATIONALITE="DZA")
+            .genesis(RUN, row("genesis", NUM_AGDREF=DETAINEE, ITF="DEFINITIVE",
+                              DATE_LIBERATION_PREVISIBLE=fr(release))))
+
+
+def build_world(folder: Path) -> World:
+    path = folder / "warehouse.duckdb"
+    con = database.connect(path)
+    tables.create_warehouse(con)
+    outcome = _people(Inbox(folder / "inbox", con)).decide()
+    rejected = {r["department"]: r for r in outcome.listed("rejected_without_oqtf")}
+    release = outcome.only_listed("upcoming_releases")
+    con.close()
+    return World(path, {"rejected_13": rejected["13"], "rejected_75": rejected["75"],
+                        "release_13": release})
+
+
+ACCOUNTS = {  # login -> (role, departments)
+    "agent13": ("agent", ["13"]), "agent75": ("agent", ["75"]),
+    "manager13": ("manager", ["13"]), "analyst": ("analyst", []), "admin": ("admin", []),
+}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    world: World
+    accounts: dict  # login -> Account
+
+
+def start_workspace(folder: Path) -> Workspace:
+    """Django configured on the world's warehouse, its database migrated (SQLite beside
+    the warehouse), the test accounts created. Sign-in locks after 3 failures."""
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    from workspace.config import configure
+    from workspace.options import WorkspaceOptions
+
+    world = build_world(folder)
+    configure(WorkspaceOptions(warehouse=world.warehouse, failure_limit=3))
+    setup_test_environment()
+    call_command("migrate", interactive=False, verbosity=0)
+    from workspace.accounts.registry import add_account
+
+    accounts = {login: add_account(login, role, departments, PASSWORD)
+                for login, (role, departments) in ACCOUNTS.items()}
+    return Workspace(world, accounts)
+
+
+def client_for(workspace: Workspace, login: str | None = None, **kwargs):
+    """A test client, signed in as `login` (without the throttled sign-in form)."""
+    from django.test import Client
+
+    client = Client(**kwargs)
+    if login:
+        client.force_login(workspace.accounts[login],
+                           backend="django.contrib.auth.backends.ModelBackend")
+    return client

@@ -1,0 +1,19 @@
+"""core.agent_decisions: the decisions units recorded in the workspace and in force on
+the night (CONTRACTS §2), copied as facts the rules read (OQ-02, PRI-05). They come from
+the operational database, which the night reads but never writes: flows hands the rows
+over (workspace.decisions.in_force)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from schemas.published import AgentDecision
+from transforms.warehouse.tables import insert_frame, model_frame
+
+
+def load_agent_decisions(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    """Replace last night's copy with tonight's decisions in force (checked against the
+    contract); returns how many."""
+    con.execute("DELETE FROM core.agent_decisions")
+    insert_frame(con, "core.agent_decisions", model_frame(rows, AgentDecision))
+    return len(rows)

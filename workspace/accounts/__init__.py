@@ -1,0 +1,1 @@
+"""Accounts, roles and the departments an account may see (need to know)."""

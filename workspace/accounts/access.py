@@ -1,0 +1,44 @@
+"""Need to know, on the server: which departments a request may see, and the guard every
+view about a person goes through (an analyst is refused, whatever the department)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from workspace.accounts.models import PageView, Role
+
+
+def departments(request) -> list[str]:
+    """The departments of the signed-in account (empty for an analyst)."""
+    return request.user.departments()
+
+
+def persons_view(view):
+    """A view that shows persons: 403 for an analyst (aggregates only); the view itself
+    scopes every query to `request.departments`."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.sees_persons:
+            raise PermissionDenied("aggregates only")
+        request.departments = departments(request)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def admin_view(view):
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.user.role != Role.ADMIN:
+            raise PermissionDenied("administrators only")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def record_view(request, kind: str, target: str) -> None:
+    """Traceability (issue 34 §6): who saw which flag or person, when."""
+    PageView.objects.create(account=request.user, kind=kind, target=target)

@@ -1,0 +1,51 @@
+"""The decisions in force, read by the night from the workspace's operational database
+without Django (the night never starts the web application): rows shaped as
+core.agent_decisions (schemas.published.AgentDecision)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from importlib.resources import files
+from pathlib import Path
+
+
+def _sql() -> str:
+    return (files("workspace.decisions") / "sql" / "decisions_in_force.sql").read_text(
+        encoding="utf-8")
+
+
+def _fetch(database: dict) -> list[tuple]:
+    """`database`: the workspace's DATABASES entry (workspace.options.database_config)."""
+    if database["ENGINE"].endswith("sqlite3"):
+        path = Path(database["NAME"])
+        if not path.exists():  # no workspace yet: no decision
+            return []
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=20) as con:
+            if not con.execute("SELECT 1 FROM sqlite_master WHERE name = "
+                               "'decisions_decisionevent'").fetchall():
+                return []
+            return con.execute(_sql()).fetchall()
+    import psycopg
+
+    with psycopg.connect(dbname=database["NAME"], user=database["USER"] or None,
+                         password=database["PASSWORD"] or None,
+                         host=database["HOST"] or None, port=database["PORT"] or None) as con:
+        return con.execute(_sql()).fetchall()
+
+
+def _moment(value) -> datetime:
+    """Django keeps UTC: naive UTC text in SQLite, an aware timestamp in PostgreSQL."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def decisions_in_force(database: dict) -> list[dict]:
+    return [{"decision_id": str(id_), "kind": kind, "worklist": worklist, "flag_id": flag_id,
+             "person_key": person_key, "decided_by": decided_by,
+             "decided_at": _moment(decided_at),
+             "effective_date": (date.fromisoformat(effective) if isinstance(effective, str)
+                                else effective),
+             "source_row": f"agent_decisions:{id_}"}
+            for (id_, kind, worklist, flag_id, person_key, decided_by, decided_at, effective)
+            in _fetch(database)]

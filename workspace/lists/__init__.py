@@ -1,0 +1,1 @@
+"""The units' lists and flag pages, read from the published warehouse."""

@@ -1,0 +1,152 @@
+"""The workspace's reads of the published warehouse. Need to know is in the SQL itself:
+every query about persons carries `list_contains($departments, department)` with the
+account's departments bound as a parameter. Table and column names come from the
+contracts (schemas/), never from a request; every value from a request is bound."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+import duckdb
+
+from schemas import codes, exports
+from schemas.sources import SOURCE_MODELS
+
+LISTS = codes.EXPORTED_TABLES
+KEY = {name: "flag_id" for name in codes.WORKLISTS} | {codes.LEGAL_ALERTS: "alert_id"}
+MAX_ROWS = 3000
+# what "overdue" means on each list that has a deadline
+OVERDUE = {codes.REJECTED: "days_overdue > 0",
+           codes.RELEASES: "list_contains(markers, 'PRISON_ANSWER_DUE')"}
+_SOURCE_FILE = re.compile(r"^(TELEMOFPRA|GENESIS|AGDREF_(PERSONNES|TITRES|MESURES|EVENEMENTS))_")
+
+
+@cache
+def read_sql(name: str) -> str:
+    return (files("workspace.lists") / "sql" / name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """What a unit asked for: `number` is an AGDREF, OFPRA or committal number."""
+
+    new: bool = False
+    overdue: bool = False
+    marker: str = ""
+    number: str = ""
+
+
+@dataclass
+class Rows:
+    columns: list[str]
+    rows: list[dict] = field(default_factory=list)
+
+
+def columns(worklist: str) -> list[str]:
+    """The list's columns as the exports show them (new_tonight is computed, not stored)."""
+    return [c for c in exports.COLUMNS[worklist] if c != "new_tonight"]
+
+
+def list_sql(worklist: str, filters: ListFilters) -> str:
+    """The rows of one list in the account's departments, filtered, in the units' order."""
+    if worklist not in LISTS:
+        raise KeyError(worklist)
+    where = ["list_contains($departments, department)"]
+    if filters.new:
+        where.append("first_seen_date = (SELECT max(run_date) FROM worklists.flag_history)")
+    if filters.overdue and worklist in OVERDUE:
+        where.append(OVERDUE[worklist])
+    if filters.marker and worklist != codes.LEGAL_ALERTS:
+        where.append("list_contains(markers, $marker)")
+    if filters.number:
+        where.append(read_sql("number_match.sql"))
+    order = ", ".join(f"{c} {'DESC' if desc else 'ASC'}"
+                      for c, desc in exports.SORT[worklist].items())
+    return (f"SELECT {', '.join(columns(worklist))} FROM worklists.{worklist} "  # noqa: S608
+            f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT $limit")
+
+
+def list_rows(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[str],
+              filters: ListFilters) -> Rows:
+    params: dict = {"departments": departments, "limit": MAX_ROWS}
+    if filters.marker and worklist != codes.LEGAL_ALERTS:
+        params["marker"] = filters.marker
+    if filters.number:
+        params["number"] = filters.number
+    return Rows(columns(worklist), _dicts(cur.execute(list_sql(worklist, filters), params)))
+
+
+def flag(cur: duckdb.DuckDBPyConnection, worklist: str, key: str, departments: list[str]
+         ) -> dict | None:
+    """One flag (or alert) if it is in the account's departments, else None."""
+    if worklist not in LISTS:
+        return None
+    sql = (f"SELECT {', '.join(columns(worklist))} FROM worklists.{worklist} "  # noqa: S608
+           f"WHERE {KEY[worklist]} = $key AND list_contains($departments, department)")
+    found = _dicts(cur.execute(sql, {"key": key, "departments": departments}))
+    return found[0] if found else None
+
+
+def exclusion(cur: duckdb.DuckDBPyConnection, worklist: str, key: str,
+              departments: list[str]) -> dict | None:
+    """The candidate `key` of a list, excluded tonight, if in the account's departments."""
+    found = _dicts(cur.execute(read_sql("exclusion.sql"), {
+        "worklist": worklist, "key": key, "departments": departments}))
+    return found[0] if found else None
+
+
+def history(cur: duckdb.DuckDBPyConnection, flag_id: str) -> list[dict]:
+    return _dicts(cur.execute(read_sql("flag_history.sql"), {"flag": flag_id}))
+
+
+def person_flags(cur: duckdb.DuckDBPyConnection, person_key: str, departments: list[str]
+                 ) -> list[dict]:
+    return _dicts(cur.execute(read_sql("person_flags.sql"),
+                              {"person": person_key, "departments": departments}))
+
+
+def search(cur: duckdb.DuckDBPyConnection, number: str, departments: list[str]
+           ) -> list[dict]:
+    """Every flag and alert, in the account's departments, of the person a number names."""
+    found = []
+    for worklist in LISTS:
+        rows = list_rows(cur, worklist, departments, ListFilters(number=number)).rows
+        found += [{"worklist": worklist, "key": r[KEY[worklist]], **r} for r in rows]
+    return found
+
+
+def source_rows(cur: duckdb.DuckDBPyConnection, cited: list[str]) -> list[dict]:
+    """The rows as delivered behind a flag's `source_rows` (file:line). Call it with the
+    citations of a flag already found in the account's departments."""
+    shown = []
+    for citation in cited:
+        name, _, line = citation.rpartition(":")
+        match = _SOURCE_FILE.match(name)
+        if not match or not line.isdigit():
+            shown.append({"citation": citation, "values": []})
+            continue
+        kind = match.group(1).lower()
+        assert kind in SOURCE_MODELS
+        sql = (f"SELECT * EXCLUDE (file_sha256) FROM raw.{kind} "  # noqa: S608
+               "WHERE file_name = $file AND line_number = $line")
+        rows = _dicts(cur.execute(sql, {"file": name, "line": int(line)}))
+        values = [(k, v) for k, v in rows[0].items()
+                  if k not in ("file_name", "line_number")] if rows else []
+        shown.append({"citation": citation, "file": name, "line": int(line), "values": values})
+    return shown
+
+
+def last_night(cur: duckdb.DuckDBPyConnection):
+    return cur.execute(read_sql("last_night.sql")).fetchall()[0][0]
+
+
+def department_counts(cur: duckdb.DuckDBPyConnection) -> list[dict]:
+    return _dicts(cur.execute(read_sql("department_counts.sql")))
+
+
+def _dicts(result: duckdb.DuckDBPyConnection) -> list[dict]:
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -1,0 +1,135 @@
+"""Pages about the lists. Every view that shows persons goes through `persons_view`
+(analysts refused) and passes the account's departments to the query itself."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from schemas import codes, exports
+from workspace.accounts.access import persons_view, record_view
+from workspace.decisions import state
+from workspace.lists import labels, queries
+from workspace.lists.warehouse import WarehouseUnavailable, published
+
+
+@contextmanager
+def warehouse():
+    reader = published(settings.RECONCILE_WAREHOUSE, settings.RECONCILE_WAREHOUSE_SETTINGS)
+    with reader.cursor() as cur:
+        yield cur
+
+
+def unavailable(request):
+    return render(request, "lists/unavailable.html", status=503)
+
+
+def _filters(request, worklist: str) -> queries.ListFilters:
+    marker = request.GET.get("marker", "")
+    return queries.ListFilters(
+        new=request.GET.get("new") == "1", overdue=request.GET.get("overdue") == "1",
+        marker=marker if marker in codes.MARKERS else "",
+        number=request.GET.get("number", "").strip()[:40])
+
+
+@require_GET
+def home(request):
+    if not request.user.sees_persons:
+        return indicators(request)
+    return render(request, "lists/home.html", {
+        "lists": [{"name": w, "title": labels.LIST_NAMES[w]} for w in queries.LISTS],
+        "departments": request.user.departments()})
+
+
+@require_GET
+@persons_view
+def worklist(request, worklist: str):
+    if worklist not in queries.LISTS:
+        raise Http404
+    filters = _filters(request, worklist)
+    try:
+        with warehouse() as cur:
+            found = queries.list_rows(cur, worklist, request.departments, filters)
+            night = queries.last_night(cur)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    key = queries.KEY[worklist]
+    return render(request, "lists/worklist.html", {
+        "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
+        "night": labels.text(night), "departments": request.departments,
+        "headers": labels.headers(worklist, found.columns),
+        "rows": [{"key": r[key], "cells": labels.cells(r, found.columns)} for r in found.rows],
+        "truncated": len(found.rows) >= queries.MAX_ROWS,
+        "markers": sorted(exports.MARKERS_FR) if worklist != codes.LEGAL_ALERTS else [],
+        "has_overdue": worklist in queries.OVERDUE})
+
+
+def _flag_context(cur, worklist: str, key: str, row: dict, departments: list[str]) -> dict:
+    """What a flag's page shows from the warehouse (row found in `departments`)."""
+    excluded = "candidate_id" in row
+    others = [f for f in queries.person_flags(cur, row["person_key"], departments)
+              if f["key"] != key]
+    return {
+        "worklist": worklist, "title": labels.LIST_NAMES[worklist], "key": key, "row": row,
+        "excluded": excluded,
+        "facts": labels.exclusion_facts(row) if excluded else labels.facts(worklist, row),
+        "reasons": labels.reasons(row), "markers": labels.markers(row.get("markers") or []),
+        "rule_ids": row["rule_ids"], "history": labels.history(queries.history(cur, key)),
+        "sources": queries.source_rows(cur, row["source_rows"]),
+        "others": [{**f, "title": labels.LIST_NAMES[f["worklist"]]} for f in others]}
+
+
+@require_GET
+@persons_view
+def flag_page(request, worklist: str, key: str):
+    """A flag, or the candidate the night excluded (why someone is not listed)."""
+    try:
+        with warehouse() as cur:
+            row = (queries.flag(cur, worklist, key, request.departments)
+                   or queries.exclusion(cur, worklist, key, request.departments))
+            if row is None:
+                raise Http404
+            context = _flag_context(cur, worklist, key, row, request.departments)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    record_view(request, worklist, key)
+    found = state.events(key, row["person_key"], request.departments)
+    context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
+    context["actions"] = [str(a) for a in state.actions(worklist, found)]
+    return render(request, "lists/flag.html", context)
+
+
+@require_GET
+@persons_view
+def search(request):
+    number = request.GET.get("number", "").strip()[:40]
+    if not number:
+        return render(request, "lists/search.html", {"number": "", "found": []})
+    try:
+        with warehouse() as cur:
+            found = queries.search(cur, number, request.departments)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    record_view(request, "search", number)
+    # nothing in the account's departments reads exactly like nothing at all
+    return render(request, "lists/search.html", {
+        "number": number,
+        "found": [{"worklist": f["worklist"], "title": labels.LIST_NAMES[f["worklist"]],
+                   "key": f["key"], "department": f["department"]} for f in found]},
+        status=200 if found else 404)
+
+
+@require_GET
+def indicators(request):
+    """Counts per list and department: aggregates, for every role."""
+    try:
+        with warehouse() as cur:
+            counts = queries.department_counts(cur)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    return render(request, "lists/indicators.html", {
+        "counts": [{**c, "title": labels.LIST_NAMES[c["worklist"]]} for c in counts]})

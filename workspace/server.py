@@ -1,0 +1,42 @@
+"""`reconcile workspace`: the operational database brought up to date (migrations), the
+views log trimmed to its retention, then the pages served by waitress (a production WSGI
+server in pure Python: no compiler, no extra service)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from workspace.config import configure
+from workspace.options import WorkspaceOptions
+
+THREADS = 4
+
+
+def prepare(options: WorkspaceOptions) -> None:
+    """Django configured and the operational database at the latest migration."""
+    configure(options)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def trim_views_log(days: int) -> int:
+    """Views older than the retention period are deleted (issue 34 §6)."""
+    from django.utils import timezone
+
+    from workspace.accounts.models import PageView
+
+    deleted, _ = PageView.objects.filter(
+        viewed_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted
+
+
+def serve(options: WorkspaceOptions, host: str, port: int) -> None:
+    prepare(options)
+    trim_views_log(options.access_log_days)
+    from django.core.wsgi import get_wsgi_application
+    from waitress import serve as waitress_serve
+
+    # behind the HTTPS proxy, Django reads X-Forwarded-Proto itself (SECURE_PROXY_SSL_HEADER)
+    waitress_serve(get_wsgi_application(), host=host, port=port, threads=THREADS,
+                   ident="reconcile")

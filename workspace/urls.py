@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from workspace.decisions import views as decisions
+from workspace.lists import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+         name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("listes/<str:worklist>/", views.worklist, name="worklist"),
+    path("listes/<str:worklist>/<str:key>/", views.flag_page, name="flag"),
+    path("listes/<str:worklist>/<str:key>/decisions/", decisions.decide, name="decide"),
+    path("recherche/", views.search, name="search"),
+    path("indicateurs/", views.indicators, name="indicators"),
+]
