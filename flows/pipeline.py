@@ -147,7 +147,7 @@ def copy_agent_decisions(warehouse_path: Path, published: Path) -> int:
     """The decisions units recorded in the workspace and in force tonight (OQ-02's
     examination on another ground, PRI-05's answer to the prison), read from the
     workspace's database beside the published warehouse and copied into
-    core.agent_decisions for the rules (CONTRACTS §2). Agents may write meanwhile: the
+    core.agent_decisions for the rules (docs/contracts.md §2). Agents may write meanwhile: the
     night reads one consistent snapshot (SQLite WAL, PostgreSQL)."""
     rows = decisions_in_force(workspace_database(published))
     with open_warehouse(warehouse_path) as con:

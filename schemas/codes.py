@@ -6,7 +6,7 @@ SEXES = ("M", "F")
 
 # TélémOfpra
 CLAIM_TYPES = ("PREMIERE", "REEXAMEN", "REEXAMEN_MULTIPLE", "REOUVERTURE")
-# Requests that TélémOfpra lists once registered, before any decision (CONTRACTS §1.1,
+# Requests that TélémOfpra lists once registered, before any decision (docs/contracts.md §1.1,
 # RULES.md RTR-08).
 REQUEST_TYPES = ("REEXAMEN", "REEXAMEN_MULTIPLE", "REOUVERTURE")
 PROCEDURES = ("NORMALE", "ACCELEREE")
@@ -148,17 +148,17 @@ MARKERS: dict[str, str] = {
     "PRISON_ANSWER_DUE": "release within 7 days, the prison still has no answer (PRI-05)",
 }
 
-# Agents' decisions the night honours (core.agent_decisions, CONTRACTS §2): admission on
+# Agents' decisions the night honours (core.agent_decisions, docs/contracts.md §2): admission on
 # another ground under examination (OQ-02) and the answer given to a prison (PRI-05).
 OTHER_GROUND = "OTHER_GROUND_UNDER_EXAMINATION"
 PRISON_ANSWER = "PRISON_ANSWER"
 AGENT_DECISION_KINDS = (OTHER_GROUND, PRISON_ANSWER)
 
-# Legal alerts (worklists.legal_alerts, CONTRACTS §2).
+# Legal alerts (worklists.legal_alerts, docs/contracts.md §2).
 LEGAL_ALERT_REASONS: dict[str, str] = {
     "CONSULAR_CONTACT_FORBIDDEN": "consular pass requested while the person awaited an OFPRA "
                                   "or CNDA decision, or was protected (PRI-07)",
 }
 LEGAL_ALERTS = "legal_alerts"
-# What each department's export folder holds (CONTRACTS §3): the lists and the alerts.
+# What each department's export folder holds (docs/contracts.md §3): the lists and the alerts.
 EXPORTED_TABLES = (*WORKLISTS, LEGAL_ALERTS)

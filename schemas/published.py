@@ -120,7 +120,7 @@ class LinkDecision(PublishedModel):
 class AgentDecision(PublishedModel):
     """core.agent_decisions. Grain: one decision of a unit in force on the run date,
     copied each night from the operational database where agents record them
-    (append-only, with who and when; CONTRACTS §2). The rules honour them: a person under
+    (append-only, with who and when; docs/contracts.md §2). The rules honour them: a person under
     an examination on another ground leaves rejected_without_oqtf (OQ-02), a detainee
     whose prison has its answer loses PRISON_ANSWER_DUE (PRI-05)."""
 

@@ -69,7 +69,7 @@ class SourceModel(pa.DataFrameModel):
 
 
 # The decision fields of a TélémOfpra row: all empty on a registered request not yet
-# decided (CONTRACTS §1.1, RULES.md RTR-08).
+# decided (docs/contracts.md §1.1, RULES.md RTR-08).
 DECISION_FIELDS = ("SENS_DECISION", "FONDEMENT", "DATE_DECISION", "MODE_CNDA",
                    "DATE_NOTIFICATION", "DATE_DEFINITIVE")
 
@@ -306,7 +306,7 @@ SOURCE_MODELS: dict[str, type[SourceModel]] = {
 }
 
 # Columns the contract added after extracts were already delivered: a file without them is
-# still valid and is read with them empty (CONTRACTS §1.3: ETAT_MEMBRE); any other missing
+# still valid and is read with them empty (docs/contracts.md §1.3: ETAT_MEMBRE); any other missing
 # column rejects the file.
 OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {
     "agdref_mesures": ("ETAT_MEMBRE",),

@@ -13,7 +13,7 @@ from schemas.codes import OTHER_GROUND, PRISON_ANSWER
 from tests.scenarios import RUN
 from tests.workspace_world import client_for
 from transforms.core.agent_decisions import load_agent_decisions
-from transforms.publish.night import publish_worklists
+from transforms.night import rebuild_night
 from transforms.warehouse import database
 
 REJECTED, RELEASES = "rejected_without_oqtf", "upcoming_releases"
@@ -59,7 +59,7 @@ def next_night(ws, tmp_path, decisions: list[dict]) -> database.duckdb.DuckDBPyC
     shutil.copyfile(ws.world.warehouse, copy)
     con = database.connect(copy)
     load_agent_decisions(con, decisions)
-    publish_worklists(con, RUN, 120)
+    rebuild_night(con, RUN, 120)
     return con
 
 

@@ -72,7 +72,7 @@ def plant_reexam_multiple(p, rng, as_of, ctx):
 
 def _registered_request(p: Person, rng: random.Random, as_of: date, claim_type: str,
                         after: date) -> dict:
-    """A re-examination request registered at OFPRA and not yet decided (CONTRACTS §1.1):
+    """A re-examination request registered at OFPRA and not yet decided (docs/contracts.md §1.1):
     a TélémOfpra row with the six decision fields empty, listed after `after`."""
     registered = min(after + days(rng.randint(20, 60)), as_of - days(12))
     row = {

@@ -28,7 +28,7 @@ def _csv_text(rows: list[dict], columns: list[str]) -> str:
 
 def source_columns(kind: str) -> list[str]:
     """The columns of a source file, in the contract's order: MESURES ends with the
-    optional ETAT_MEMBRE (CONTRACTS §1.3) whether or not this schema knows it yet."""
+    optional ETAT_MEMBRE (docs/contracts.md §1.3) whether or not this schema knows it yet."""
     columns = [c for c in SOURCE_MODELS[kind].to_schema().columns if c != "ETAT_MEMBRE"]
     if kind == "agdref_mesures":
         columns.append("ETAT_MEMBRE")

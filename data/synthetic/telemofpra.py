@@ -1,4 +1,4 @@
-"""TélémOfpra weekly lists: each department's asylum decisions (CONTRACTS §1.1)."""
+"""TélémOfpra weekly lists: each department's asylum decisions (docs/contracts.md §1.1)."""
 
 from __future__ import annotations
 

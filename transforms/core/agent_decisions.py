@@ -1,5 +1,5 @@
 """core.agent_decisions: the decisions units recorded in the workspace and in force on
-the night (CONTRACTS §2), copied as facts the rules read (OQ-02, PRI-05). They come from
+the night (docs/contracts.md §2), copied as facts the rules read (OQ-02, PRI-05). They come from
 the operational database, which the night reads but never writes: flows hands the rows
 over (workspace.decisions.in_force)."""
 

@@ -191,7 +191,7 @@ def describe_file(path: Path, folder_system: str | None) -> InboxFile:
                          has_data_rows=has_rows)
     expected = folder_system or "telemofpra|genesis|agdref"
     return InboxFile(path, name, folder_system, None, None, None, sha,
-                     f"file name outside the contract for {expected}/ (CONTRACTS §1)")
+                     f"file name outside the contract for {expected}/ (docs/contracts.md §1)")
 
 
 def unread_entry(entry: Entry) -> InboxFile:

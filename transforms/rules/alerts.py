@@ -1,4 +1,4 @@
-"""Legal alerts (RULES.md PRI-07, CONTRACTS §2 worklists.legal_alerts): consular pass
+"""Legal alerts (RULES.md PRI-07, docs/contracts.md §2 worklists.legal_alerts): consular pass
 requests made when the rules forbade the contact."""
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ class Enforceability:
 
 def oq_05_departure_days(measure: Record) -> int:
     """OQ-05: the days AGDREF records in `DELAI_DEPART_JOURS`; an empty field means no
-    departure period was granted (CONTRACTS §1.3), so the challenge window of OQ-06
+    departure period was granted (docs/contracts.md §1.3), so the challenge window of OQ-06
     alone sets when execution may start (for an OQTF at liberty, one month: never
     shorter than the usual 30-day period)."""
     days = measure["departure_period_days"]

@@ -165,7 +165,7 @@ def rtr_cnda(decision: Record, run_date: date) -> RtrOutcome:
 
 
 def is_registered_request(decision: Record) -> bool:
-    """RTR-08 / CONTRACTS §1.1: a re-examination or reopening request registered at
+    """RTR-08 / docs/contracts.md §1.1: a re-examination or reopening request registered at
     OFPRA and not yet decided (the decision fields are empty)."""
     return decision["outcome"] is None
 
@@ -182,7 +182,7 @@ def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> Rtr
     the earlier claim's end stands). A reopening (RTR-07) registered within the 9-month
     window of a closure, its anniversary included, restores it; registered after the
     window it is read as a re-examination, the first unless the person's history holds
-    an earlier re-examination. A registered first claim (never delivered so, CONTRACTS)
+    an earlier re-examination. A registered first claim (never delivered so, docs/contracts.md)
     would also restore it."""
     registered = registration_date(request)
     decided = [d for d in history if not is_registered_request(d)]

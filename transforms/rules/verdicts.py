@@ -93,7 +93,7 @@ FILE_DATE = re.compile(r"_(\d{4})(\d{2})(\d{2})\.(?:csv|xlsx):\d+$")
 
 
 def row_date(source_row: str) -> date | None:
-    """The extraction date of the file a source row comes from (its name, CONTRACTS §1)."""
+    """The extraction date of the file a source row comes from (its name, docs/contracts.md §1)."""
     found = FILE_DATE.search(source_row)
     return date(*map(int, found.groups())) if found else None
 
