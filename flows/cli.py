@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from flows.settings import (
     configure_prefect_offline,
     configure_warehouse,
 )
+from transforms.ingest.printable import printable
 
 app = typer.Typer(
     add_completion=False,
@@ -41,8 +43,18 @@ def _parse_day(value: str | None) -> date:
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"reconcile: {message}", err=True)
+    """One line, control characters escaped (a path or an error may hold any)."""
+    typer.echo(f"reconcile: {printable(message)}", err=True)
     raise typer.Exit(code=1)
+
+
+def _fail_now(message: str) -> None:
+    """The last line of a failed run: its reason, and nothing after it (the interpreter's
+    shutdown would report the native objects a failed night left behind)."""
+    typer.echo(f"reconcile: {printable(message)}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def _refuse_if_running(warehouse: Path, exports: Path) -> None:
@@ -117,13 +129,17 @@ def run(
     day = _parse_day(as_of)
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
+    if warehouse.is_dir():
+        _fail(f"warehouse {warehouse} is a folder: give the path of the warehouse file")
+    if exports.exists() and not exports.is_dir():
+        _fail(f"exports {exports} is a file: give the path of the exports folder")
     _refuse_if_running(warehouse, exports)
     try:
         with _nightly_pipeline() as execute:
             result = execute(inbox, warehouse, exports, day)
     except Exception as err:  # one line for the operator; details are in the Prefect logs
         first_line = str(err).splitlines()[0][:200] if str(err) else ""
-        _fail(f"run failed: {type(err).__name__}: {first_line}")
+        _fail_now(f"run failed: {type(err).__name__}: {first_line}")
     typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
                f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))

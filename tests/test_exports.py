@@ -92,20 +92,6 @@ def test_each_department_sees_its_rows_and_no_row_is_lost(sample_warehouse, tmp_
         assert record["sha256"] == export.checksum(tmp_path / record["file_name"])
 
 
-def test_publication_replaces_folders_and_drops_stale_departments(tmp_path):
-    root, built = tmp_path / "exports", tmp_path / "exports" / ".incoming-run"
-    (root / "2B").mkdir(parents=True)
-    (root / "2B" / "old.csv").write_text("stale")
-    (root / "13").mkdir()
-    (root / "13" / "old.csv").write_text("yesterday")
-    (built / "13").mkdir(parents=True)
-    (built / "13" / "new.csv").write_text("tonight")
-    (built / "national.html").write_text("<html></html>")
-    export.publish_tree(built, root)
-    assert sorted(p.name for p in root.iterdir()) == ["13", "national.html"]
-    assert [p.name for p in (root / "13").iterdir()] == ["new.csv"]
-
-
 def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 

@@ -7,8 +7,6 @@ cells that a spreadsheet would run as a formula are neutralised."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -143,36 +141,6 @@ def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Pa
     (folder / contract.README_NAME).write_text(
         readme_text(department, run_date, sizes), encoding=README_ENCODING, newline="")
     return records
-
-
-def swap_into_place(built: Path, target: Path) -> None:
-    """Replace `target` by the folder `built` with renames only: a reader sees the old
-    folder or the new one, never a half-written file."""
-    retired = target.with_name(f".{target.name}.retired")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(built, target)
-    if retired.exists():
-        shutil.rmtree(retired)
-
-
-def publish_tree(built: Path, root: Path) -> None:
-    """Move every folder and file of `built` into `root`, one rename each, then drop the
-    department folders of `root` that this run did not write (never leave a stale list)."""
-    root.mkdir(parents=True, exist_ok=True)
-    written = set()
-    for entry in sorted(built.iterdir()):
-        written.add(entry.name)
-        if entry.is_dir():
-            swap_into_place(entry, root / entry.name)
-        else:
-            os.replace(entry, root / entry.name)
-    for entry in root.iterdir():
-        if entry.is_dir() and entry.name in codes.DEPARTMENTS and entry.name not in written:
-            shutil.rmtree(entry)
-    built.rmdir()
 
 
 def record_exports(con: duckdb.DuckDBPyConnection, run_id: str, records: list[dict]) -> None:
