@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -48,13 +49,16 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _fail_now(message: str) -> None:
-    """The last line of a failed run: its reason, and nothing after it (the interpreter's
-    shutdown would report the native objects a failed night left behind)."""
-    typer.echo(f"reconcile: {printable(message)}", err=True)
-    sys.stdout.flush()
+def _quiet_after_last_line() -> None:
+    """Once every other exit handler has run (the Prefect client's shipping the run's
+    logs included: registered later, they run first), stderr goes to /dev/null: what
+    DuckDB's bindings report of their objects at the interpreter's shutdown ("nanobind:
+    leaked …") would otherwise follow the command's last line."""
     sys.stderr.flush()
-    os._exit(1)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+
+
+atexit.register(_quiet_after_last_line)
 
 
 def _refuse_if_running(warehouse: Path, exports: Path) -> None:
@@ -139,7 +143,7 @@ def run(
             result = execute(inbox, warehouse, exports, day)
     except Exception as err:  # one line for the operator; details are in the Prefect logs
         first_line = str(err).splitlines()[0][:200] if str(err) else ""
-        _fail_now(f"run failed: {type(err).__name__}: {first_line}")
+        _fail(f"run failed: {type(err).__name__}: {first_line}")
     typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
                f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
