@@ -218,3 +218,39 @@ def test_the_flags_resolved_tonight_and_why(tmp_path, con):
     assert why[detainee["flag_id"]].startswith("Ne figure plus parmi les cas examinés")
     assert set(frame["Liste (en clair)"]) == {contract.TITLES[codes.REJECTED],
                                               contract.TITLES[codes.RELEASES]}
+
+
+def test_exports_are_published_for_owner_and_group_only(tmp_path):
+    import grp
+    import os
+    import stat
+
+    import duckdb
+
+    from transforms.publish import publication
+    from transforms.warehouse.database import WarehouseSettings
+
+    group = grp.getgrgid(os.getgid()).gr_name
+    if os.geteuid() == 0:  # root may give the files any group: take one that is not its own
+        group = next(g.gr_name for g in grp.getgrall() if g.gr_gid != os.getgid())
+    settings = WarehouseSettings(exports_group=group)
+    workspace = publication.Workspace(tmp_path / "warehouse.duckdb", tmp_path / "exports")
+    old = workspace.exports / "13" / "old.csv"
+    old.parent.mkdir(parents=True)
+    old.write_text("published before, world-readable")
+    old.chmod(0o644)
+    publication.prepare(workspace, settings)
+    duckdb.connect(str(workspace.working_warehouse)).close()
+    built = workspace.built_exports("run-1")
+    (built / "13").mkdir(parents=True)
+    (built / "13" / "list.csv").write_text("tonight")
+    (built / "national.html").write_text("<html></html>")
+    publication.commit(workspace, "run-1", settings=settings)
+    published = [workspace.exports, *workspace.exports.rglob("*")]
+    assert {p.name for p in published} >= {"13", "list.csv", "national.html"}
+    for path in published:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o750 if path.is_dir() else 0o640), (path, oct(mode))
+        assert grp.getgrgid(path.stat().st_gid).gr_name == group, path
+    with pytest.raises(LookupError, match="no group named"):
+        export.restrict_exports(workspace.exports, "no-such-group-35")

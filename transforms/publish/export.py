@@ -7,6 +7,7 @@ cells that a spreadsheet would run as a formula are neutralised."""
 
 from __future__ import annotations
 
+import grp
 import os
 import shutil
 from datetime import date
@@ -24,6 +25,8 @@ from transforms.warehouse.database import read_sql
 from transforms.warehouse.tables import insert_frame, model_frame
 
 README_ENCODING = "utf-8-sig"
+# Owner and group only (docs/contracts.md §3 names the readers: the department's unit).
+EXPORT_FILE_MODE, EXPORT_FOLDER_MODE = 0o640, 0o750
 # What README.txt explains after the columns: every code a cell can hold, every rule.
 README_VOCABULARIES = (
     ("Motifs, situations et alertes", contract.REASONS_FR),
@@ -189,6 +192,31 @@ def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Pa
     (folder / contract.README_NAME).write_text(
         readme_text(department, run_date, sizes), encoding=README_ENCODING, newline="")
     return records
+
+
+def exports_gid(group: str | None) -> int:
+    """The group id the exports are given (-1: leave the owner's group)."""
+    if group is None:
+        return -1
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise LookupError(f"no group named {group!r} for the exports "
+                          "(RECONCILE_EXPORTS_GROUP)") from None
+
+
+def restrict_exports(root: Path, group: str | None) -> None:
+    """Owner and group only, like the warehouse: every folder under `root` (itself
+    included) 750, every file 640, all given `group` (None: the owner's group)."""
+    gid = exports_gid(group)
+    for path in (root, *sorted(root.rglob("*"))):
+        if path.is_symlink():
+            continue
+        if gid != -1 and path.stat().st_gid != gid:
+            os.chown(path, -1, gid)
+        mode = EXPORT_FOLDER_MODE if path.is_dir() else EXPORT_FILE_MODE
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
 
 
 def swap_into_place(built: Path, target: Path) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from transforms.publish.export import publish_tree
+from transforms.publish.export import EXPORT_FOLDER_MODE, publish_tree, restrict_exports
 from transforms.warehouse.database import (
     SPILL_FOLDER,
     UNENCRYPTED,
@@ -152,6 +152,10 @@ def prepare(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> 
     if workspace.exports.exists():
         for folder in workspace.exports.glob(f"{INCOMING_PREFIX}*"):
             shutil.rmtree(folder)
+    # Owner and group only from the start: what the run writes inside is never reachable
+    # by others, even before the commit gives each file its mode.
+    workspace.exports.mkdir(mode=EXPORT_FOLDER_MODE, parents=True, exist_ok=True)
+    restrict_exports(workspace.exports, settings.exports_group)
     workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
     if workspace.warehouse.exists():
         # Only a writer killed mid-way leaves a log; otherwise readers may keep the
@@ -171,6 +175,8 @@ def commit(workspace: Workspace, run_id: str, stage: Callable[[str], None] = _no
         if not working.exists():
             raise FileNotFoundError(f"no working warehouse to publish: {working}")
         _checkpoint(working, settings)
+        if built.exists():
+            restrict_exports(built, settings.exports_group)
         _write_atomically(workspace.journal, json.dumps(
             {"run_id": run_id, "working_warehouse": str(working),
              "built_exports": str(built)}))
