@@ -225,7 +225,7 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -
     built.mkdir(parents=True)
     records: list[dict] = []
     with open_warehouse(warehouse_path) as con:
-        lists = export.load_lists(con)
+        lists = export.load_lists(con, as_of)
         departments = export.export_departments(con)
         with list_writers(len(departments)) as writers, Progress(
                 TextColumn("exports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

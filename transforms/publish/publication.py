@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from transforms.publish.export import EXPORT_FOLDER_MODE, restrict_exports
 from transforms.warehouse.database import (
     SPILL_FOLDER,
     UNENCRYPTED,
@@ -191,6 +192,9 @@ def prepare(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> 
     make this run's night, holding a copy of the published warehouse (checkpointed, so the
     copy is whole). Returns the night's folder."""
     workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    # the nights hold the exports: owner and group only, as the exports' own folders
+    workspace.nights.mkdir(mode=EXPORT_FOLDER_MODE, exist_ok=True)
+    workspace.nights.chmod(EXPORT_FOLDER_MODE)
     _adopt(workspace, settings)
     drop_old_nights(workspace)
     clear_stale_spill(workspace.warehouse.parent / SPILL_FOLDER)
@@ -206,7 +210,10 @@ def prepare(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> 
             _checkpoint(workspace.warehouse, settings)
         shutil.copyfile(working_warehouse(published), working_warehouse(night))
         restrict_to_owner(working_warehouse(night))
-    built_exports(night).mkdir()
+    # Owner and group only from the start: what the run writes inside is never reachable
+    # by others, even before the commit gives each file its mode.
+    built_exports(night).mkdir(mode=EXPORT_FOLDER_MODE)
+    restrict_exports(built_exports(night), settings.exports_group)
     return night
 
 
@@ -238,6 +245,7 @@ def commit(workspace: Workspace, night: Path, stage: Callable[[str], None] = _no
     if not working_warehouse(night).exists():
         raise FileNotFoundError(f"no working warehouse to publish: {night}")
     _checkpoint(working_warehouse(night), settings)
+    restrict_exports(built_exports(night), settings.exports_group)
     (night / BUILDING).unlink(missing_ok=True)
     _sync_folder(night)
     stage("night-whole")

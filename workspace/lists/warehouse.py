@@ -2,7 +2,8 @@
 the warehouse path goes through (transforms/publish/publication.py): a connection stays
 on the file it opened, so the reader reopens when the path leads to another file, and
 pages always read one whole night (the night before is kept until the next one is
-published, for the requests still on it). Requests share the opened database through cursors (one per request).
+published, for the requests still on it). Requests share the opened database through
+cursors (one per request).
 
 The file is ATTACHed under a new name each time rather than opened with
 `duckdb.connect(path)`: DuckDB keeps one database instance per path and process, and
