@@ -115,6 +115,10 @@ class LinkDecision(PublishedModel):
     decision: str = pa.Field(isin=list(codes.LINK_DECISIONS), description="CONFIRMED or REJECTED")
     decided_by: str = pa.Field(description="agent who decided (login, not a name)")
     decided_at: datetime = pa.Field(description="when the decision was recorded")
+    overridden_pair: str = pa.Field(nullable=True, description=(
+        "a confirmation that contradicts an earlier one, recorded on the agent's explicit "
+        "override: the confirmed pair it contradicts (record key and AGDREF number); "
+        "empty otherwise"))
 
 
 class AgentDecision(PublishedModel):
