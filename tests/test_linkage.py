@@ -238,11 +238,45 @@ def test_an_agent_can_merge_files_the_model_kept_apart(tmp_path, con):
     assert out.only_listed(REJECTED)["num_agdref"] == PERSON
 
 
+BORN = "05/03/1990"
+SWAPPED = "03/05/1990"  # the same date keyed month first
+
+
+def level_weight(comparison: str, label: str) -> float:
+    levels = next(c for c in model_file.read_model()["comparisons"]
+                  if c["output_column_name"] == comparison)["comparison_levels"]
+    level = next(lv for lv in levels if lv.get("label_for_charts") == label)
+    return log2(level["m_probability"] / level["u_probability"])
+
+
+def test_a_day_and_month_swap_weighs_nearly_as_much_as_the_same_date(tmp_path, con):
+    # Among strangers a swap is as rare as the same date: it is not a weak birth date.
+    assert level_weight("birth_date", "day and month swapped") >= (
+        level_weight("birth_date", "same date") - 1.5)
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=BORN).others()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE=SWAPPED).decide()
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
+@pytest.mark.parametrize(("number", "rule"), [(PERSON, "NUMBER_VERIFIED"),
+                                              ("", "PROBABILISTIC")])
+def test_a_swap_with_a_typo_is_verified_and_blocked(tmp_path, con, number, rule):
+    # DIAKLO: a one-letter typo that moves the surname's skeleton, so that only the
+    # swapped date can bring the record and the file together.
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=BORN).others()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF=number, NOM="DIAKLO",
+                     DATE_NAISSANCE=SWAPPED).decide()
+    assert link_of(con) == ("LINKED", rule, PERSON)
+    evidence = con.execute("SELECT evidence FROM core.identity_candidates "
+                           "WHERE record_key = ? AND num_agdref = ?", [RECORD, PERSON]).fetchall()
+    assert evidence == [("NUMBER" if number else "IDENTITY",)]
+
+
 def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_path, con):
     # A second file of the same name born with day and month swapped: with the review
     # threshold between the two files' probabilities, the second still weighs against
-    # the first (within the margin), and an agent sees both (the second agrees only
-    # through Splink).
+    # the first (within the margin), and an agent sees both (a swap agrees, as
+    # identity evidence).
     born = "05/03/1990"
     inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=born).others()
     inbox.person(NUM_AGDREF=SECOND, DATE_NAISSANCE="03/05/1990")
@@ -258,4 +292,4 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
     shown = con.execute("SELECT num_agdref, evidence FROM core.link_review "
                         "WHERE record_key = ? ORDER BY num_agdref", [RECORD]).fetchall()
-    assert shown == [(PERSON, "IDENTITY"), (SECOND, "PROBABILISTIC")]
+    assert shown == [(PERSON, "IDENTITY"), (SECOND, "IDENTITY")]

@@ -10,7 +10,8 @@
 --     within candidate_margin bits of match weight (however low its probability) and
 --     no known sex, nationality or birth year differs; when the complete birth dates do
 --     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
---     are common) the stricter weak_birth_link_threshold applies; a best candidate
+--     are common; day and month swapped agree) the stricter weak_birth_link_threshold
+--     applies; a best candidate
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
@@ -109,7 +110,8 @@ WITH rejected_pairs AS (
     -- a person's duplicate files count once
     SELECT sc.record_key, p.person_key, max(sc.match_probability) AS match_probability,
            max(sc.match_weight) AS match_weight, bool_or(identity_conflict(s, p)) AS conflict,
-           bool_and(s.birth_date IS NULL OR p.birth_date IS NULL OR s.birth_date <> p.birth_date
+           bool_and(s.birth_date IS NULL OR p.birth_date IS NULL
+                    OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
                     OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
                AS weak_birth
     FROM identity_scores sc

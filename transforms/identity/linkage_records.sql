@@ -9,7 +9,7 @@
 -- the AGDREF file. An AGDREF file has its rows once for each asylum attestation (ADA) it
 -- holds, to be compared with the date a TélémOfpra claim was introduced.
 -- Birth dates: a 01/01 placeholder keeps only its year (weak evidence), unknown parts
--- stay NULL. Read after core_record_identities.sql (temp table source_identities).
+-- stay NULL; a complete date also comes with day and month swapped, to block on. Read after core_record_identities.sql (temp table source_identities).
 WITH aliases AS (
     SELECT DISTINCT 'genesis:' || establishment_code || ':' || committal_number AS record_key,
            unnest(aliases_ascii) AS alias
@@ -79,6 +79,10 @@ SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS un
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_month END AS birth_month,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_day END AS birth_day,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_date END AS birth_date,
+       -- the complete date with day and month swapped, where they can swap (a blocking key)
+       CASE WHEN NOT i.birth_date_is_placeholder AND i.birth_day <= 12
+                 AND i.birth_day <> i.birth_month
+            THEN make_date(i.birth_year, i.birth_day, i.birth_month) END AS birth_date_swapped,
        i.sex, i.nationality,
        -- where the list came from (domicile, establishment) or which prefecture manages the file
        i.department,
