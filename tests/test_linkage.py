@@ -272,6 +272,20 @@ def test_a_swap_with_a_typo_is_verified_and_blocked(tmp_path, con, number, rule)
     assert evidence == [("NUMBER" if number else "IDENTITY",)]
 
 
+def test_a_compound_surname_given_as_given_names_is_compared_as_a_whole(tmp_path, con):
+    # BEN SALAH MOHAMED on the file, MOHAMED BEN SALAH on the list: word by word, BEN
+    # against BENSALAH and SALAH as another given name the file lacks cost bits.
+    inbox = Inbox(tmp_path, con).person(NOM="BEN SALAH", PRENOMS="MOHAMED").others()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", NOM="MOHAMED", PRENOMS="BEN SALAH").decide()
+    surname, others = con.execute(
+        "SELECT weight_surname, weight_other_given_names FROM identity_scores "
+        "WHERE record_key = ? AND num_agdref = ?", [RECORD, PERSON]).fetchall()[0]
+    assert surname >= level_weight("surname", "same skeleton")
+    assert others == pytest.approx(level_weight("other_given_names",
+                                                "neither has another given name"))
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
 def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_path, con):
     # A second file of the same name born with day and month swapped: with the review
     # threshold between the two files' probabilities, the second still weighs against
