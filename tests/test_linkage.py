@@ -286,6 +286,29 @@ def test_a_compound_surname_given_as_given_names_is_compared_as_a_whole(tmp_path
     assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
 
 
+def test_a_competitor_that_can_never_be_linked_does_not_stop_a_better_link(tmp_path, con):
+    # A namesake born the same day, of the other sex: a conflict, so never linked, yet
+    # within the margin (the sex costs 6.3 bits of the other 35).
+    inbox = Inbox(tmp_path, con).person().others().person(NUM_AGDREF=SECOND, SEXE="F")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    weights = dict(con.execute("SELECT num_agdref, match_weight FROM identity_scores "
+                               "WHERE record_key = ?", [RECORD]).fetchall())
+    assert 0 < weights[PERSON] - weights[SECOND] < read_thresholds().margin
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
+def test_a_conflicting_competitor_scoring_higher_still_stops_a_link(tmp_path, con):
+    # The record is written as the file of the other sex, which scores higher (its sex
+    # may be the slip): the linkable file behind it is not chosen.
+    inbox = Inbox(tmp_path, con).person().others()
+    inbox.person(NUM_AGDREF=SECOND, NOM="DIALO", PRENOMS="MAMADOU ALPHA", SEXE="F")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", SEXE="F").decide()
+    weights = dict(con.execute("SELECT num_agdref, match_weight FROM identity_scores "
+                               "WHERE record_key = ?", [RECORD]).fetchall())
+    assert weights[PERSON] > weights[SECOND]
+    assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
+
+
 def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_path, con):
     # A second file of the same name born with day and month swapped: with the review
     # threshold between the two files' probabilities, the second still weighs against

@@ -7,7 +7,8 @@
 --     number pointing to someone else is not used, the record goes on to matching;
 --   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
 --     best candidate is LINKED at or above link_threshold when no other person scores
---     within candidate_margin bits of match weight (however low its probability) and
+--     within candidate_margin bits of match weight (however low its probability; one
+--     that can never be linked, by a conflict, counts only when it scores higher) and
 --     no known sex, nationality or birth year differs; when the complete birth dates do
 --     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
 --     are common; day and month swapped agree) the stricter weak_birth_link_threshold
@@ -120,10 +121,17 @@ WITH rejected_pairs AS (
     ANTI JOIN rejected_pairs r USING (record_key, num_agdref)
     GROUP BY sc.record_key, p.person_key
 ), close AS (
-    -- candidates within candidate_margin bits of the best: too close to choose
-    SELECT * FROM candidates
+    -- candidates within candidate_margin bits of the best: too close to choose. A
+    -- candidate that can never be linked (a conflict) is no competitor of a better
+    -- linkable one; scoring as high or higher, it still stops the link (the conflict may
+    -- be a slip of the true file's).
+    SELECT * EXCLUDE (best_linkable) FROM (
+        SELECT *, max(CASE WHEN NOT conflict THEN match_weight END)
+                      OVER (PARTITION BY record_key) AS best_linkable
+        FROM candidates)
     QUALIFY match_weight >= max(match_weight) OVER (PARTITION BY record_key)
                             - getvariable('candidate_margin')
+        AND (NOT conflict OR best_linkable IS NULL OR match_weight >= best_linkable)
 ), best AS (
     SELECT record_key, count(*) AS persons, max(match_probability) AS match_probability,
            arg_max(person_key, match_weight) AS person_key,
