@@ -3,9 +3,10 @@ agent to review, agents' decisions on them and the weights each night used."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pandera.polars as pa
+import polars as pl
 
 from schemas import codes
 from schemas.base import PublishedModel
@@ -111,3 +112,23 @@ class LinkDecision(PublishedModel):
         "a confirmation that contradicts an earlier one, recorded on the agent's explicit "
         "override: the confirmed pair it contradicts (record key and AGDREF number); "
         "empty otherwise"))
+
+
+class IdentityWeight(PublishedModel):
+    """audit.identity_weights. Grain: one comparison level weighed on a night's data and
+    run date (transforms/identity/absence.py): a level that reads missing data as
+    evidence against, its m estimated from the night's pairs verified by number."""
+
+    run_date: date = pa.Field(description="the night's run date (as of)")
+    comparison: str = pa.Field(description="comparison of the linkage model")
+    level: str = pa.Field(description="its level, as the model file names it")
+    verified_pairs: pl.Int64 = pa.Field(ge=0, description=(
+        "pairs of a record and the file whose number it gave, identity agreeing, that the "
+        "level concerns"))
+    pairs_at_level: pl.Int64 = pa.Field(ge=0, description="of those, the pairs in the level")
+    m_probability: float = pa.Field(gt=0, le=1, description=(
+        "m used tonight: the share of verified pairs in the level (smoothed), or u when "
+        "too few pairs (the level then weighs 0)"))
+    u_probability: float = pa.Field(gt=0, le=1, description="u of the model file")
+    match_weight: float = pa.Field(description="log2(m / u): bits for (+) or against (-)")
+    estimated: bool = pa.Field(description="enough verified pairs to estimate m")

@@ -10,9 +10,10 @@ import polars as pl
 
 from schemas import codes
 from schemas.base import STRING_LIST, PublishedModel
-from schemas.identity import LinkDecision, LinkReview, PersonLink
+from schemas.identity import IdentityWeight, LinkDecision, LinkReview, PersonLink
 
-__all__ = ["STRING_LIST", "LinkDecision", "LinkReview", "PersonLink", "PublishedModel"]
+__all__ = ["STRING_LIST", "IdentityWeight", "LinkDecision", "LinkReview", "PersonLink",
+           "PublishedModel"]
 
 
 class AgentDecision(PublishedModel):
@@ -295,4 +296,5 @@ AUDIT_TABLES = {
     "exports": ExportRecord,
     "purges": PurgeRecord,
     "link_decisions": LinkDecision,
+    "identity_weights": IdentityWeight,
 }

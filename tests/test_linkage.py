@@ -133,7 +133,7 @@ def test_the_other_given_names_tell_namesakes_apart(tmp_path, con, given_on_reco
                                                     outcome):
     # two files of one name and birth date, in the same department, with another second
     # given name each
-    inbox = Inbox(tmp_path, con).person(PRENOMS="MAMADOU ALPHA").others()
+    inbox = Inbox(tmp_path, con).person(PRENOMS="MAMADOU ALPHA").others().verified_claims()
     inbox.person(NUM_AGDREF=SECOND, PRENOMS="MAMADOU SAIDOU", DATE_ENTREE_FRANCE="05/05/2019")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", PRENOMS=given_on_record).decide()
     assert link_of(con) == outcome
@@ -150,7 +150,7 @@ def test_the_claim_s_asylum_attestation_tells_namesakes_apart(tmp_path, con):
     # Two files of one name and birth date; only the first holds the ADA the prefecture
     # issued when it registered this claim (the builders' ADA starts on the day the claim
     # reached OFPRA, within the days allowed).
-    inbox = Inbox(tmp_path, con).person().title().others()
+    inbox = Inbox(tmp_path, con).person().title().others().verified_claims()
     inbox.person(NUM_AGDREF=SECOND, DATE_ENTREE_FRANCE="05/05/2019")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
     assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
@@ -168,6 +168,42 @@ def test_an_attestation_of_another_claim_is_evidence_against(tmp_path, con):
                           "WHERE record_key = ? AND num_agdref = ?",
                           [RECORD, PERSON]).fetchone()
     assert weight < 0
+
+
+def absence_weights(con) -> dict:
+    return {comparison: (verified, weight, estimated) for comparison, verified, weight, estimated
+            in con.execute("SELECT comparison, verified_pairs, match_weight, estimated "
+                           "FROM audit.identity_weights").fetchall()}
+
+
+@pytest.mark.parametrize(("with_ada", "against"), [(True, True), (False, False)])
+def test_a_missing_attestation_weighs_what_the_night_s_verified_pairs_say(
+        tmp_path, con, with_ada, against):
+    # Where AGDREF keeps the claims' ADAs, a file without one is evidence against; where
+    # it keeps none (an older migration), a missing ADA tells nothing.
+    inbox = Inbox(tmp_path, con).person().others().verified_claims(with_ada=with_ada)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    verified, weight, estimated = absence_weights(con)["asylum_claim"]
+    assert verified == 120 and estimated
+    assert weight < -5 if against else abs(weight) < 0.2
+    used, = con.execute("SELECT weight_asylum_claim FROM identity_scores WHERE record_key = ? "
+                        "AND num_agdref = ?", [RECORD, PERSON]).fetchone()
+    assert used == pytest.approx(weight)
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
+def test_absence_weighs_nothing_under_the_floor_of_verified_pairs(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().others().verified_claims(count=20)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    assert absence_weights(con) == {"asylum_claim": (20, 0.0, False),
+                                    "other_given_names": (20, 0.0, False)}
+    used, = con.execute("SELECT weight_asylum_claim FROM identity_scores WHERE record_key = ? "
+                        "AND num_agdref = ?", [RECORD, PERSON]).fetchone()
+    assert used == 0
+    # a rerun of the night keeps one row per level
+    inbox.decide()
+    assert len(absence_weights(con)) == con.execute(
+        "SELECT count(*) FROM audit.identity_weights").fetchone()[0] == 2
 
 
 def test_the_prior_falls_with_the_number_of_files_and_never_rises():
@@ -301,7 +337,7 @@ def test_a_conflicting_competitor_scoring_higher_still_stops_a_link(tmp_path, co
     # The record is written as the file of the other sex, which scores higher (its sex
     # may be the slip): the linkable file behind it is not chosen.
     inbox = Inbox(tmp_path, con).person().others()
-    inbox.person(NUM_AGDREF=SECOND, NOM="DIALO", PRENOMS="MAMADOU ALPHA", SEXE="F")
+    inbox.person(NUM_AGDREF=SECOND, DATE_NAISSANCE="00/03/1990", SEXE="F")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", SEXE="F").decide()
     weights = dict(con.execute("SELECT num_agdref, match_weight FROM identity_scores "
                                "WHERE record_key = ?", [RECORD]).fetchall())
