@@ -142,6 +142,9 @@ def measure(scale: str) -> dict:
     build_identity(con, AS_OF, model_file.read_model(), read_thresholds())
     linked = time.perf_counter()
     metrics = linkage_metrics(con, CACHE / f"{scale}-{MEASURE_SEED}" / "truth")
+    # the weights of the levels of absence the night estimated (transforms/identity/absence.py)
+    absence = {f"{c}: {level}": round(weight, 3) for c, level, weight in con.execute(
+        "SELECT comparison, level, match_weight FROM audit.identity_weights").fetchall()}
     con.execute("ROLLBACK")
     result = {
         "scale": scale, "seed": MEASURE_SEED,
@@ -151,6 +154,7 @@ def measure(scale: str) -> dict:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         **{k: v for k, v in metrics.items() if k != "wrong_links"},
         "wrong_links": len(metrics["wrong_links"]),
+        "absence_weights": absence,
     }
     write_results(f"linkage_synthetic_{scale}", result)
     return result

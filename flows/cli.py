@@ -241,13 +241,18 @@ def link(
     agent: Annotated[str, typer.Option(help="Your login (recorded with the decision).")],
     confirm: Annotated[bool, typer.Option(
         "--confirm/--reject", help="Same person (link them) or not (never link them).")],
+    override_conflict: Annotated[bool, typer.Option(
+        "--override-conflict", help="Record a confirmation that contradicts a confirmed "
+                                    "pair (recorded with the pair it overrides).")] = False,
 ) -> None:
     """Record an agent's decision on an identity pair of core.link_review.
 
     The next run honours it: a confirmed pair is LINKED (acted on), a rejected pair is
     never linked. For two AGDREF files (evidence DUPLICATE), confirming merges them as
     one person and rejecting keeps them apart. The latest decision on a pair counts;
-    audit.link_decisions keeps all.
+    audit.link_decisions keeps all. A confirmation that contradicts a confirmed pair (the
+    record confirmed to another person's file, or another record of one of its lists
+    confirmed to this person) is refused unless --override-conflict is given.
     """
     from datetime import datetime
 
@@ -256,7 +261,8 @@ def link(
     decision = "CONFIRMED" if confirm else "REJECTED"
     with _maintenance_connection(warehouse) as con:
         try:
-            record_decision(con, record, agdref, decision, agent, datetime.now())
+            record_decision(con, record, agdref, decision, agent, datetime.now(),
+                            override=override_conflict)
         except InvalidDecision as err:
             _fail(str(err))
     typer.echo(f"recorded: {decision}; the next run applies it")

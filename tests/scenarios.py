@@ -75,6 +75,7 @@ class Inbox:
         self.folder, self.con = folder, con
         self.files: dict[tuple[str, str], list[dict]] = {}
         self.decisions: list[dict] = []
+        self.other_files: list[dict] = []
 
     def add(self, name: str, kind: str, *rows: dict) -> Inbox:
         self.files.setdefault((name, kind), []).extend(rows)
@@ -113,9 +114,22 @@ class Inbox:
         name), for Splink's tests."""
         for n, (last, first) in enumerate((s, g) for s in SURNAMES for g in GIVEN):
             given = f"{first} {GIVEN[n * 7 % len(GIVEN)]}" if n % 3 == 0 else first
-            self.person(NUM_AGDREF=f"9000000{n:03d}", NOM=last, PRENOMS=given,
-                        DATE_NAISSANCE=f"{1 + n % 28:02d}/{1 + n % 12:02d}/{1970 + n % 30}",
-                        NATIONALITE=COUNTRIES[n % len(COUNTRIES)])
+            identity = {"NUM_AGDREF": f"9000000{n:03d}", "NOM": last, "PRENOMS": given,
+                        "DATE_NAISSANCE": f"{1 + n % 28:02d}/{1 + n % 12:02d}/{1970 + n % 30}",
+                        "NATIONALITE": COUNTRIES[n % len(COUNTRIES)]}
+            self.other_files.append(identity)
+            self.person(**identity)
+        return self
+
+    def verified_claims(self, count: int = 120, with_ada: bool = True) -> Inbox:
+        """TélémOfpra rows of `count` of the `others` (added first), each giving its file's
+        number with an agreeing identity: the pairs verified by number from which the
+        night weighs the evidence of absence (transforms/identity/absence.py); each file
+        holds its claim's asylum attestation, or none (an AGDREF that keeps no ADA)."""
+        for n, identity in enumerate(self.other_files[:count]):
+            self.telemofpra(date(2026, 10, 9), NUM_OFPRA=f"OF2024{n:07d}", **identity)
+            if with_ada:
+                self.title(NUM_AGDREF=identity["NUM_AGDREF"])
         return self
 
     def agent_decision(self, kind: str, flag: dict, worklist: str, effective: date = RUN

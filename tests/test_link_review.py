@@ -12,9 +12,9 @@ from datetime import date, datetime
 import pytest
 
 from schemas.codes import REJECTED
-from tests.builders import write_file
+from tests.builders import row, write_file
 from tests.conftest import ingest
-from tests.scenarios import PERSON, Inbox
+from tests.scenarios import PERSON, SECOND, Inbox
 from transforms.identity.review import InvalidDecision, record_decision
 from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
@@ -92,3 +92,86 @@ def test_the_command_records_a_decision(tmp_path):
         rows = con.execute("SELECT record_key, num_agdref, decision, decided_by "
                            "FROM audit.link_decisions").fetchall()
     assert rows == [(RECORD, PERSON, "REJECTED", "agent.13")]
+
+
+OTHER = "0111111111"  # a file of someone else (KONE AWA)
+SAME_LIST = "telemofpra:OF20250000002"  # a second applicant on the list of RECORD
+AT = datetime(2026, 11, 16, 9)
+
+
+def decided(con) -> list[tuple]:
+    return con.execute("SELECT record_key, num_agdref, decision, overridden_pair "
+                       "FROM audit.link_decisions ORDER BY decided_at, record_key").fetchall()
+
+
+def test_two_records_of_one_list_cannot_be_confirmed_to_one_person(tmp_path, con):
+    # Two rows of one delivered list are two persons: confirming both to one file would
+    # make them one person the next night.
+    inbox = Inbox(tmp_path, con).person().telemofpra(FINAL_LIST).telemofpra(
+        FINAL_LIST, NUM_OFPRA="OF20250000002", NUM_AGDREF="", NOM="KONE", PRENOMS="AWA",
+        SEXE="F", DATE_NAISSANCE="02/02/1985")
+    inbox.genesis(FINAL_LIST, row("genesis", NUM_AGDREF="")).decide()
+    record_decision(con, RECORD, PERSON, "CONFIRMED", "agent.13", AT)
+    with pytest.raises(InvalidDecision, match=rf"^contradicts the confirmed pair {RECORD} = "
+                                              rf"agdref:{PERSON} \(another record"):
+        record_decision(con, SAME_LIST, PERSON, "CONFIRMED", "agent.13", AT)
+    # A record of another list (a detainee) may be that person; rejecting never conflicts.
+    record_decision(con, "genesis:E01301:000101", PERSON, "CONFIRMED", "agent.13", AT)
+    record_decision(con, SAME_LIST, PERSON, "REJECTED", "agent.13", AT)
+    # The agent's explicit override is recorded with the pair it overrides.
+    record_decision(con, SAME_LIST, PERSON, "CONFIRMED", "agent.13", datetime(2026, 11, 16, 10),
+                    override=True)
+    assert decided(con)[-1] == (SAME_LIST, PERSON, "CONFIRMED", f"{RECORD} {PERSON}")
+
+
+def test_one_record_cannot_be_confirmed_to_two_persons(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().person(
+        NUM_AGDREF=OTHER, NOM="KONE", PRENOMS="AWA", SEXE="F", DATE_NAISSANCE="02/02/1985")
+    inbox.telemofpra(FINAL_LIST).decide()
+    record_decision(con, RECORD, PERSON, "CONFIRMED", "agent.13", AT)
+    with pytest.raises(InvalidDecision, match=rf"pair {RECORD} = agdref:{PERSON} \(one record"):
+        record_decision(con, RECORD, OTHER, "CONFIRMED", "agent.13", AT)
+    # Once the first pair is rejected, the record is free to be confirmed elsewhere.
+    record_decision(con, RECORD, PERSON, "REJECTED", "agent.13", datetime(2026, 11, 16, 10))
+    record_decision(con, RECORD, OTHER, "CONFIRMED", "agent.13", datetime(2026, 11, 16, 10))
+    assert decided(con)[-1] == (RECORD, OTHER, "CONFIRMED", None)
+
+
+def test_a_record_may_be_confirmed_to_two_files_of_one_person(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().second_file().others().telemofpra(FINAL_LIST)
+    inbox.decide()
+    assert con.execute("SELECT DISTINCT person_key FROM core.persons WHERE num_agdref IN "
+                       "(?, ?)", [PERSON, SECOND]).fetchall() == [(PERSON,)]
+    record_decision(con, RECORD, PERSON, "CONFIRMED", "agent.13", AT)
+    record_decision(con, RECORD, SECOND, "CONFIRMED", "agent.13", AT)
+    assert [d[3] for d in decided(con)] == [None, None]
+
+
+def test_the_command_refuses_a_contradiction_in_one_line(tmp_path):
+    inbox = Inbox(tmp_path / "inbox", None).person().person(
+        NUM_AGDREF=OTHER, NOM="KONE", PRENOMS="AWA", SEXE="F", DATE_NAISSANCE="02/02/1985")
+    inbox.telemofpra(FINAL_LIST)
+    for (name, kind), rows in inbox.files.items():
+        write_file(inbox.folder, name, kind, rows)
+    path = tmp_path / "warehouse.duckdb"
+    with warehouse.connect(path) as con:
+        tables.create_warehouse(con)
+        ingest(con, inbox.folder)
+        rebuild_night(con, date(2026, 11, 16), horizon_days=120)
+        record_decision(con, RECORD, PERSON, "CONFIRMED", "agent.13", AT)
+
+    def link(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "flows", "link", "--warehouse", str(path), "--record",
+             RECORD, "--agdref", OTHER, "--confirm", "--agent", "agent.13", *extra],
+            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")},
+            capture_output=True, text=True, timeout=120, check=False)
+
+    refused = link()
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"reconcile: contradicts the confirmed pair {RECORD} = agdref:{PERSON} (one record, "
+        "another person's file); pass --override-conflict to record it anyway"]
+    assert link("--override-conflict").returncode == 0
+    with warehouse.connect(path, read_only=True) as con:
+        assert decided(con)[-1] == (RECORD, OTHER, "CONFIRMED", f"{RECORD} {PERSON}")

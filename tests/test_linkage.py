@@ -133,7 +133,7 @@ def test_the_other_given_names_tell_namesakes_apart(tmp_path, con, given_on_reco
                                                     outcome):
     # two files of one name and birth date, in the same department, with another second
     # given name each
-    inbox = Inbox(tmp_path, con).person(PRENOMS="MAMADOU ALPHA").others()
+    inbox = Inbox(tmp_path, con).person(PRENOMS="MAMADOU ALPHA").others().verified_claims()
     inbox.person(NUM_AGDREF=SECOND, PRENOMS="MAMADOU SAIDOU", DATE_ENTREE_FRANCE="05/05/2019")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", PRENOMS=given_on_record).decide()
     assert link_of(con) == outcome
@@ -150,7 +150,7 @@ def test_the_claim_s_asylum_attestation_tells_namesakes_apart(tmp_path, con):
     # Two files of one name and birth date; only the first holds the ADA the prefecture
     # issued when it registered this claim (the builders' ADA starts on the day the claim
     # reached OFPRA, within the days allowed).
-    inbox = Inbox(tmp_path, con).person().title().others()
+    inbox = Inbox(tmp_path, con).person().title().others().verified_claims()
     inbox.person(NUM_AGDREF=SECOND, DATE_ENTREE_FRANCE="05/05/2019")
     inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
     assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
@@ -168,6 +168,42 @@ def test_an_attestation_of_another_claim_is_evidence_against(tmp_path, con):
                           "WHERE record_key = ? AND num_agdref = ?",
                           [RECORD, PERSON]).fetchone()
     assert weight < 0
+
+
+def absence_weights(con) -> dict:
+    return {comparison: (verified, weight, estimated) for comparison, verified, weight, estimated
+            in con.execute("SELECT comparison, verified_pairs, match_weight, estimated "
+                           "FROM audit.identity_weights").fetchall()}
+
+
+@pytest.mark.parametrize(("with_ada", "against"), [(True, True), (False, False)])
+def test_a_missing_attestation_weighs_what_the_night_s_verified_pairs_say(
+        tmp_path, con, with_ada, against):
+    # Where AGDREF keeps the claims' ADAs, a file without one is evidence against; where
+    # it keeps none (an older migration), a missing ADA tells nothing.
+    inbox = Inbox(tmp_path, con).person().others().verified_claims(with_ada=with_ada)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    verified, weight, estimated = absence_weights(con)["asylum_claim"]
+    assert verified == 120 and estimated
+    assert weight < -5 if against else abs(weight) < 0.2
+    used, = con.execute("SELECT weight_asylum_claim FROM identity_scores WHERE record_key = ? "
+                        "AND num_agdref = ?", [RECORD, PERSON]).fetchone()
+    assert used == pytest.approx(weight)
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
+def test_absence_weighs_nothing_under_the_floor_of_verified_pairs(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().others().verified_claims(count=20)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    assert absence_weights(con) == {"asylum_claim": (20, 0.0, False),
+                                    "other_given_names": (20, 0.0, False)}
+    used, = con.execute("SELECT weight_asylum_claim FROM identity_scores WHERE record_key = ? "
+                        "AND num_agdref = ?", [RECORD, PERSON]).fetchone()
+    assert used == 0
+    # a rerun of the night keeps one row per level
+    inbox.decide()
+    assert len(absence_weights(con)) == con.execute(
+        "SELECT count(*) FROM audit.identity_weights").fetchone()[0] == 2
 
 
 def test_the_prior_falls_with_the_number_of_files_and_never_rises():
@@ -238,11 +274,82 @@ def test_an_agent_can_merge_files_the_model_kept_apart(tmp_path, con):
     assert out.only_listed(REJECTED)["num_agdref"] == PERSON
 
 
+BORN = "05/03/1990"
+SWAPPED = "03/05/1990"  # the same date keyed month first
+
+
+def level_weight(comparison: str, label: str) -> float:
+    levels = next(c for c in model_file.read_model()["comparisons"]
+                  if c["output_column_name"] == comparison)["comparison_levels"]
+    level = next(lv for lv in levels if lv.get("label_for_charts") == label)
+    return log2(level["m_probability"] / level["u_probability"])
+
+
+def test_a_day_and_month_swap_weighs_nearly_as_much_as_the_same_date(tmp_path, con):
+    # Among strangers a swap is as rare as the same date: it is not a weak birth date.
+    assert level_weight("birth_date", "day and month swapped") >= (
+        level_weight("birth_date", "same date") - 1.5)
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=BORN).others()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE=SWAPPED).decide()
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
+@pytest.mark.parametrize(("number", "rule"), [(PERSON, "NUMBER_VERIFIED"),
+                                              ("", "PROBABILISTIC")])
+def test_a_swap_with_a_typo_is_verified_and_blocked(tmp_path, con, number, rule):
+    # DIAKLO: a one-letter typo that moves the surname's skeleton, so that only the
+    # swapped date can bring the record and the file together.
+    inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=BORN).others()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF=number, NOM="DIAKLO",
+                     DATE_NAISSANCE=SWAPPED).decide()
+    assert link_of(con) == ("LINKED", rule, PERSON)
+    evidence = con.execute("SELECT evidence FROM core.identity_candidates "
+                           "WHERE record_key = ? AND num_agdref = ?", [RECORD, PERSON]).fetchall()
+    assert evidence == [("NUMBER" if number else "IDENTITY",)]
+
+
+def test_a_compound_surname_given_as_given_names_is_compared_as_a_whole(tmp_path, con):
+    # BEN SALAH MOHAMED on the file, MOHAMED BEN SALAH on the list: word by word, BEN
+    # against BENSALAH and SALAH as another given name the file lacks cost bits.
+    inbox = Inbox(tmp_path, con).person(NOM="BEN SALAH", PRENOMS="MOHAMED").others()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", NOM="MOHAMED", PRENOMS="BEN SALAH").decide()
+    surname, others = con.execute(
+        "SELECT weight_surname, weight_other_given_names FROM identity_scores "
+        "WHERE record_key = ? AND num_agdref = ?", [RECORD, PERSON]).fetchall()[0]
+    assert surname >= level_weight("surname", "same skeleton")
+    assert others == pytest.approx(level_weight("other_given_names",
+                                                "neither has another given name"))
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
+def test_a_competitor_that_can_never_be_linked_does_not_stop_a_better_link(tmp_path, con):
+    # A namesake born the same day, of the other sex: a conflict, so never linked, yet
+    # within the margin (the sex costs 6.3 bits of the other 35).
+    inbox = Inbox(tmp_path, con).person().others().person(NUM_AGDREF=SECOND, SEXE="F")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    weights = dict(con.execute("SELECT num_agdref, match_weight FROM identity_scores "
+                               "WHERE record_key = ?", [RECORD]).fetchall())
+    assert 0 < weights[PERSON] - weights[SECOND] < read_thresholds().margin
+    assert link_of(con) == ("LINKED", "PROBABILISTIC", PERSON)
+
+
+def test_a_conflicting_competitor_scoring_higher_still_stops_a_link(tmp_path, con):
+    # The record is written as the file of the other sex, which scores higher (its sex
+    # may be the slip): the linkable file behind it is not chosen.
+    inbox = Inbox(tmp_path, con).person().others()
+    inbox.person(NUM_AGDREF=SECOND, DATE_NAISSANCE="00/03/1990", SEXE="F")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", SEXE="F").decide()
+    weights = dict(con.execute("SELECT num_agdref, match_weight FROM identity_scores "
+                               "WHERE record_key = ?", [RECORD]).fetchall())
+    assert weights[PERSON] > weights[SECOND]
+    assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
+
+
 def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_path, con):
     # A second file of the same name born with day and month swapped: with the review
     # threshold between the two files' probabilities, the second still weighs against
-    # the first (within the margin), and an agent sees both (the second agrees only
-    # through Splink).
+    # the first (within the margin), and an agent sees both (a swap agrees, as
+    # identity evidence).
     born = "05/03/1990"
     inbox = Inbox(tmp_path, con).person(DATE_NAISSANCE=born).others()
     inbox.person(NUM_AGDREF=SECOND, DATE_NAISSANCE="03/05/1990")
@@ -258,4 +365,4 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     assert link_of(con)[:2] == ("REVIEW", "SEVERAL_CANDIDATES")
     shown = con.execute("SELECT num_agdref, evidence FROM core.link_review "
                         "WHERE record_key = ? ORDER BY num_agdref", [RECORD]).fetchall()
-    assert shown == [(PERSON, "IDENTITY"), (SECOND, "PROBABILISTIC")]
+    assert shown == [(PERSON, "IDENTITY"), (SECOND, "IDENTITY")]

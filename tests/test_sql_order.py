@@ -32,6 +32,7 @@ NIGHT = (
     *CORE_STEPS,
     *CANDIDATE_STEPS,
     "linkage_records.sql",
+    "identity_absence_levels.sql",
     SCORE_IDENTITIES,
     *LINK_STEPS,
     "rule_files.sql",

@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from transforms.identity import linkage
+from transforms.identity.absence import calibrate_absence
 from transforms.identity.memory import read_duplicates_memory, write_duplicates_memory
 from transforms.identity.thresholds import Thresholds
 from transforms.warehouse import tables
@@ -67,12 +68,23 @@ def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
     warehouse), each record against the AGDREF files and the files among themselves,
     reusing what the previous night proved of the pairs of files (linkage.duplicates_pass);
     the scores come back as temp table identity_scores, tonight's memory replaces the
-    previous one. With `spark` (a SparkSession), Splink scores on Spark."""
+    previous one. Records are scored with the evidence of absence weighed on tonight's
+    verified pairs (absence.py). With `spark` (a SparkSession), Splink scores on Spark."""
     scores, memory = linkage.score_remembering(
         records, model, read_duplicates_memory(con), spark=spark,
-        connect=partial(scratch_connection, con))
+        connect=partial(scratch_connection, con), record_model=weigh_absence(con, model))
     tables.replace_table(con, "identity_scores", scores, temporary=True)
     write_duplicates_memory(con, memory)
+
+
+def weigh_absence(con: duckdb.DuckDBPyConnection, model: dict) -> dict:
+    """The model for the record pass, its levels of absence weighed on tonight's pairs
+    verified by number; the weights used replace the run date's in audit.identity_weights."""
+    counts = con.sql(read_sql("identity_absence_levels.sql")).pl()
+    calibrated, weights = calibrate_absence(model, counts)
+    con.execute("DELETE FROM audit.identity_weights WHERE run_date = getvariable('run_date')")
+    tables.insert_frame(con, "audit.identity_weights", weights)
+    return calibrated
 
 
 def link_persons(con: duckdb.DuckDBPyConnection, thresholds: Thresholds) -> None:

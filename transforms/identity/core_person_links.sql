@@ -7,10 +7,12 @@
 --     number pointing to someone else is not used, the record goes on to matching;
 --   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
 --     best candidate is LINKED at or above link_threshold when no other person scores
---     within candidate_margin bits of match weight (however low its probability) and
+--     within candidate_margin bits of match weight (however low its probability; one
+--     that can never be linked, by a conflict, counts only when it scores higher) and
 --     no known sex, nationality or birth year differs; when the complete birth dates do
 --     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
---     are common) the stricter weak_birth_link_threshold applies; a best candidate
+--     are common; day and month swapped agree) the stricter weak_birth_link_threshold
+--     applies; a best candidate
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
@@ -109,7 +111,8 @@ WITH rejected_pairs AS (
     -- a person's duplicate files count once
     SELECT sc.record_key, p.person_key, max(sc.match_probability) AS match_probability,
            max(sc.match_weight) AS match_weight, bool_or(identity_conflict(s, p)) AS conflict,
-           bool_and(s.birth_date IS NULL OR p.birth_date IS NULL OR s.birth_date <> p.birth_date
+           bool_and(s.birth_date IS NULL OR p.birth_date IS NULL
+                    OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
                     OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
                AS weak_birth
     FROM identity_scores sc
@@ -118,10 +121,17 @@ WITH rejected_pairs AS (
     ANTI JOIN rejected_pairs r USING (record_key, num_agdref)
     GROUP BY sc.record_key, p.person_key
 ), close AS (
-    -- candidates within candidate_margin bits of the best: too close to choose
-    SELECT * FROM candidates
+    -- candidates within candidate_margin bits of the best: too close to choose. A
+    -- candidate that can never be linked (a conflict) is no competitor of a better
+    -- linkable one; scoring as high or higher, it still stops the link (the conflict may
+    -- be a slip of the true file's).
+    SELECT * EXCLUDE (best_linkable) FROM (
+        SELECT *, max(CASE WHEN NOT conflict THEN match_weight END)
+                      OVER (PARTITION BY record_key) AS best_linkable
+        FROM candidates)
     QUALIFY match_weight >= max(match_weight) OVER (PARTITION BY record_key)
                             - getvariable('candidate_margin')
+        AND (NOT conflict OR best_linkable IS NULL OR match_weight >= best_linkable)
 ), best AS (
     SELECT record_key, count(*) AS persons, max(match_probability) AS match_probability,
            arg_max(person_key, match_weight) AS person_key,

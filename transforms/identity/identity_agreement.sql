@@ -4,7 +4,8 @@
 -- Identity agreement between a source record and an AGDREF file (docs/contracts.md §2).
 -- Agreement is a deterministic test on ASCII names (tolerant to transliteration and to
 -- surname / given name swaps), birth date parts (a 01/01 placeholder and unknown parts
--- are no evidence either way), sex and nationality (a known difference disagrees).
+-- are no evidence either way; day and month swapped agree), sex and nationality (a known
+-- difference disagrees).
 CREATE OR REPLACE TEMP MACRO compact_name(s) AS regexp_replace(coalesce(s, ''), '[^A-Z]', '', 'g');
 CREATE OR REPLACE TEMP MACRO name_tokens(s) AS
     list_filter(string_split_regex(coalesce(s, ''), '[^A-Z]+'), lambda t: t <> '');
@@ -59,12 +60,19 @@ CREATE OR REPLACE TEMP MACRO identity_conflict(s, p) AS
 -- s, p: a record and a file as table aliases, s_names, p_names: their name_forms columns.
 -- The forms are passed as columns because a table alias passed to a macro is a struct of
 -- the whole row, which the lambdas of token_similarity would build again for every pair.
+-- Two complete real dates of one year with day and month swapped (DD/MM read as MM/DD, a
+-- common slip): as telling as the same date (comparisons.py, SWAPPED_DATE_M).
+CREATE OR REPLACE TEMP MACRO birth_swapped(s, p) AS
+    s.birth_year = p.birth_year AND s.birth_day = p.birth_month
+    AND s.birth_month = p.birth_day AND s.birth_day <> s.birth_month
+    AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder;
 CREATE OR REPLACE TEMP MACRO identities_agree(s, p, s_names, p_names) AS
     s.birth_year = p.birth_year
-    AND part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,
-                    p.birth_date_is_placeholder)
-    AND part_agrees(s.birth_day, p.birth_day, s.birth_date_is_placeholder,
-                    p.birth_date_is_placeholder)
+    AND ((part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,
+                      p.birth_date_is_placeholder)
+          AND part_agrees(s.birth_day, p.birth_day, s.birth_date_is_placeholder,
+                          p.birth_date_is_placeholder))
+         OR coalesce(birth_swapped(s, p), false))
     AND NOT identity_conflict(s, p)
     AND (names_agree(s_names, p_names) OR skeletons_agree(s, p));
 CREATE OR REPLACE TEMP MACRO candidate_evidence(s, p) AS

@@ -5,7 +5,8 @@
 -- nationality (an unknown nationality is expanded to every nationality, so that it
 -- still meets any: identity_conflict lets it; and to '', which no nationality is, so that
 -- two unknown nationalities meet even where none is known). Exact for the numbers given
--- and for complete real birth dates (identities_agree then needs the same date); when one
+-- and for complete real birth dates (identities_agree then needs the same date, or day and
+-- month swapped: the record's date swapped meets the file's); when one
 -- birth date is partial or a placeholder, the two must also share a name skeleton
 -- (surname, usual name, first given name, or surname and given name swapped). On the
 -- generator's department set, the pairs this leaves out were all strangers.
@@ -21,6 +22,8 @@ CREATE OR REPLACE TEMP TABLE screened_keys AS
 SELECT record_key, system, changed, birth_date, birth_date_is_placeholder, birth_year,
        last_name_skeleton, first_name_skeleton,
        birth_date IS NULL OR birth_date_is_placeholder AS weak_birth,
+       CASE WHEN NOT birth_date_is_placeholder AND birth_day <= 12 AND birth_day <> birth_month
+            THEN make_date(birth_year, birth_day, birth_month) END AS birth_date_swapped,
        unnest(nationality_keys(nationality)) AS nationality_key
 FROM screened_identities;
 CREATE OR REPLACE TEMP TABLE person_keys AS
@@ -62,6 +65,11 @@ FROM screened_keys s JOIN person_keys p
   ON p.birth_date = s.birth_date AND p.nationality_key = s.nationality_key
  AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
  AND (s.changed OR p.changed)
+UNION
+SELECT s.record_key, p.num_agdref
+FROM screened_keys s JOIN person_keys p
+  ON p.birth_date = s.birth_date_swapped AND p.nationality_key = s.nationality_key
+ AND NOT p.birth_date_is_placeholder AND (s.changed OR p.changed)
 UNION
 SELECT r.record_key, f.num_agdref
 FROM record_keys r JOIN file_keys f USING (part, skeleton, birth_year, nationality_key)

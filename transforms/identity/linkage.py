@@ -55,16 +55,19 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
 
 def score_remembering(records: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
                       keep_above: float = KEEP_ABOVE, connect: Connect = duckdb.connect,
-                      spark=None) -> tuple[pl.DataFrame, DuplicatesMemory | None]:
+                      spark=None, record_model: dict | None = None
+                      ) -> tuple[pl.DataFrame, DuplicatesMemory | None]:
     """score_pairs, the pairs of two files scored again only where the previous night's
     `memory` does not already prove the result (duplicates_pass); returns the pairs and
-    tonight's memory (None without AGDREF files)."""
+    tonight's memory (None without AGDREF files). `record_model`: the model for pairs of
+    a record and a file, when it differs (absence.py); pairs of files use `model`."""
     files = records.filter(pl.col("dataset") == "agdref").drop("dataset")
     if files.height == 0:
         return empty_pairs(), None
-    model = prior_for(model, agdref_files(records))
+    tonight = agdref_files(records)
+    model, record_model = prior_for(model, tonight), prior_for(record_model or model, tonight)
     with connect() as con:
-        record_pairs = predict_pairs(con, split_datasets(records), model, "link_only",
+        record_pairs = predict_pairs(con, split_datasets(records), record_model, "link_only",
                                      record_blocking(), log2_odds(keep_above), RECORD_PAIRS,
                                      spark)
     file_pairs, remembered = duplicates_pass(files, model, memory, connect, spark)

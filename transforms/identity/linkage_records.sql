@@ -9,7 +9,7 @@
 -- the AGDREF file. An AGDREF file has its rows once for each asylum attestation (ADA) it
 -- holds, to be compared with the date a TélémOfpra claim was introduced.
 -- Birth dates: a 01/01 placeholder keeps only its year (weak evidence), unknown parts
--- stay NULL. Read after core_record_identities.sql (temp table source_identities).
+-- stay NULL; a complete date also comes with day and month swapped, to block on. Read after core_record_identities.sql (temp table source_identities).
 WITH aliases AS (
     SELECT DISTINCT 'genesis:' || establishment_code || ':' || committal_number AS record_key,
            unnest(aliases_ascii) AS alias
@@ -23,6 +23,11 @@ WITH aliases AS (
     SELECT 'source', record_key, -1, first_given_name(first_names_ascii),
            last_name_ascii
     FROM source_identities WHERE first_names_ascii IS NOT NULL
+    UNION ALL
+    -- a compound surname given as the given names (BEN SALAH): the surname is all of
+    -- them, compared as a whole, and the given names are the surname's words
+    SELECT 'source', record_key, -2, first_names_ascii, last_name_ascii
+    FROM source_identities WHERE first_names_ascii LIKE '% %'
     UNION ALL
     SELECT 'source', a.record_key,
            row_number() OVER (PARTITION BY a.record_key ORDER BY a.alias),
@@ -68,7 +73,8 @@ WITH aliases AS (
     SELECT first_names_ascii,
            nullif(compact_name(other_given_names(first_names_ascii)), '') AS other_compact,
            nullif(name_skeleton(other_given_names(first_names_ascii)), '') AS other_skeleton
-    FROM (SELECT DISTINCT first_names_ascii FROM identities)
+    FROM (SELECT first_names_ascii FROM identities
+          UNION SELECT given_names FROM names WHERE variant = -2)
 )
 SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS unique_id,
        n.record_key,
@@ -79,6 +85,10 @@ SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS un
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_month END AS birth_month,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_day END AS birth_day,
        CASE WHEN NOT i.birth_date_is_placeholder THEN i.birth_date END AS birth_date,
+       -- the complete date with day and month swapped, where they can swap (a blocking key)
+       CASE WHEN NOT i.birth_date_is_placeholder AND i.birth_day <= 12
+                 AND i.birth_day <> i.birth_month
+            THEN make_date(i.birth_year, i.birth_day, i.birth_month) END AS birth_date_swapped,
        i.sex, i.nationality,
        -- where the list came from (domicile, establishment) or which prefecture manages the file
        i.department,
@@ -91,6 +101,9 @@ SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS un
 FROM names n JOIN identities i USING (record_key)
 JOIN surnames s ON s.surname IS NOT DISTINCT FROM n.surname
 JOIN given g ON g.given_names IS NOT DISTINCT FROM n.given_names
-JOIN other_given o ON o.first_names_ascii IS NOT DISTINCT FROM i.first_names_ascii
+-- for a compound surname given as given names (variant -2), the other given names are
+-- the words of the surname after its first
+JOIN other_given o ON o.first_names_ascii IS NOT DISTINCT FROM
+    CASE WHEN n.variant = -2 THEN n.given_names ELSE i.first_names_ascii END
 WHERE s.compact IS NOT NULL OR g.known
 ORDER BY n.dataset, unique_id

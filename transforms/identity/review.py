@@ -1,7 +1,13 @@
 """Agents' decisions on identity links (audit.link_decisions): a confirmed pair links the
 record to the AGDREF file (or merges two files), a rejected pair can no longer link (or
 merge); every later run honours the latest decision on each pair
-(transforms/identity/core_person_links.sql)."""
+(transforms/identity/core_person_links.sql).
+
+Confirmations may not contradict each other (a CONFIRMED pair says "this record is that
+person"): one source record confirmed to files of two persons, or two records that one
+delivered list holds side by side (two rows of one list are two persons) confirmed to one
+person, is refused, naming the pair already confirmed, unless the agent overrides it; the
+override is recorded with the pair it overrode."""
 
 from __future__ import annotations
 
@@ -25,9 +31,10 @@ FILE_PREFIX = "agdref:"
 
 
 def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref: str,
-                    decision: str, agent: str, at: datetime) -> None:
+                    decision: str, agent: str, at: datetime, override: bool = False) -> None:
     """A source record and an AGDREF file, or two AGDREF files (`agdref:<number>` and the
-    other number: CONFIRMED merges them as one person, REJECTED keeps them apart)."""
+    other number: CONFIRMED merges them as one person, REJECTED keeps them apart).
+    `override`: record a confirmation that contradicts an earlier one anyway."""
     if decision not in codes.LINK_DECISIONS:
         raise InvalidDecision(f"decision must be one of {', '.join(codes.LINK_DECISIONS)}")
     if not AGENT_LOGIN.match(agent):
@@ -49,9 +56,63 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
         if not known_record:
             raise InvalidDecision("no TélémOfpra or GENESIS record with that key in the "
                                   "warehouse (see core.link_review)")
+    conflict = None
+    if decision == "CONFIRMED" and not record_key.startswith(FILE_PREFIX):
+        conflict = _conflicting_confirmation(con, record_key, num_agdref)
+        if conflict and not override:
+            raise InvalidDecision(
+                f"contradicts the confirmed pair {conflict[0]} = agdref:{conflict[1]} "
+                f"({_CONFLICT_KINDS[conflict[0] == record_key]}); pass --override-conflict "
+                "to record it anyway")
     insert_frame(con, "audit.link_decisions", model_frame(
         [{"record_key": record_key, "num_agdref": num_agdref, "decision": decision,
-          "decided_by": agent, "decided_at": at}], LinkDecision))
+          "decided_by": agent, "decided_at": at,
+          "overridden_pair": " ".join(conflict) if conflict else None}], LinkDecision))
+
+
+_CONFLICT_KINDS = {True: "one record, another person's file",
+                   False: "another record of one of its lists, the same person"}
+
+# The latest decision on each pair (as core_person_links.sql reads them), confirmed, of a
+# source record, with the person of its file; a pair contradicts the new one when it ties
+# the same record to another person, or to the same person a record that shares a
+# delivered list with it.
+_CONFLICTS_SQL = """
+WITH latest AS (
+    SELECT record_key, num_agdref, decision FROM audit.link_decisions
+    QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
+                               ORDER BY decided_at DESC, decision) = 1
+), confirmed AS (
+    SELECT l.record_key, l.num_agdref, p.person_key
+    FROM latest l JOIN core.persons p USING (num_agdref)
+    WHERE l.decision = 'CONFIRMED' AND NOT starts_with(l.record_key, 'agdref:')
+), target AS (
+    SELECT person_key FROM core.persons WHERE num_agdref = $file
+), rows AS (
+    SELECT 'telemofpra:' || num_ofpra AS record_key, file_name FROM staging.asylum_decisions
+    UNION ALL
+    SELECT 'genesis:' || establishment_code || ':' || committal_number, file_name
+    FROM staging.detainees
+), list_mates AS (
+    SELECT DISTINCT r.record_key FROM rows r
+    WHERE r.record_key <> $record
+      AND r.file_name IN (SELECT file_name FROM rows WHERE record_key = $record)
+)
+SELECT record_key, num_agdref FROM confirmed
+WHERE (record_key = $record AND num_agdref <> $file
+       AND person_key NOT IN (SELECT person_key FROM target))
+   OR (record_key IN (SELECT record_key FROM list_mates)
+       AND person_key IN (SELECT person_key FROM target))
+ORDER BY record_key <> $record, record_key, num_agdref
+LIMIT 1
+"""
+
+
+def _conflicting_confirmation(con: duckdb.DuckDBPyConnection, record_key: str,
+                              num_agdref: str) -> tuple[str, str] | None:
+    """A confirmed pair that the confirmation of (record_key, num_agdref) contradicts."""
+    found = con.execute(_CONFLICTS_SQL, {"record": record_key, "file": num_agdref}).fetchall()
+    return tuple(found[0]) if found else None
 
 
 def _known_file(con: duckdb.DuckDBPyConnection, num_agdref: str) -> bool:
