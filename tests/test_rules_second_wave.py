@@ -209,6 +209,33 @@ def test_dq_01_quarantined_telemofpra_row_with_the_ofpra_number_holds_the_person
     assert "TELEMOFPRA_13_20261116.csv:2" in excluded["source_rows"]
 
 
+def test_dq_01_quarantined_row_without_any_number_names_the_person_by_identity(inbox):
+    """DQ-01 read by principle 1: the registered re-examination that protects the person
+    (RTR-08) lost its OFPRA number and gives no AGDREF number, so it is quarantined and
+    names nobody by number; its surname, given names and birth date are those of the
+    AGDREF file: the person waits, excluded with SOURCE_ROW_QUARANTINED, citing the row."""
+    inbox.telemofpra(FINAL_LIST)
+    inbox.telemofpra(RUN, NUM_OFPRA="", NUM_AGDREF="", TYPE_DEMANDE="REEXAMEN",
+                     DATE_INTRODUCTION="02/11/2026", **REGISTERED)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("TELEMOFPRA_13_20261116.csv", 2)]
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "SOURCE_ROW_QUARANTINED"
+    assert "TELEMOFPRA_13_20261116.csv:2" in excluded["source_rows"]
+    assert "DQ-01" in excluded["rule_ids"]
+
+
+def test_dq_01_quarantined_row_of_someone_else_changes_nothing(inbox):
+    """A quarantined row without any number whose identity is another person's (another
+    surname) names nobody here: the person stays listed."""
+    inbox.telemofpra(FINAL_LIST)
+    inbox.telemofpra(RUN, NUM_OFPRA="", NUM_AGDREF="", NOM="OUEDRAOGO",
+                     TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="02/11/2026", **REGISTERED)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("TELEMOFPRA_13_20261116.csv", 2)]
+    assert out.only_listed(REJECTED)["num_agdref"] == PERSON
+
+
 def test_dq_01_quarantined_genesis_row_with_the_committal_number_holds_the_detainee(inbox):
     """DQ-01: the latest list of the establishment (16/11) names committal 000101 in a
     quarantined row (release date 31/11/2026); the 12/11 list would list the detainee

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from transforms.core.build import CORE_STEPS
-from transforms.identity.build import CANDIDATE_STEPS, LINK_STEPS
+from transforms.identity.build import CANDIDATE_STEPS, LINK_STEPS, QUARANTINE_STEPS
 from transforms.identity.memory import MEMORY_STATE, MEMORY_TABLES
 from transforms.publish.marts import MART_STEPS
 from transforms.warehouse.tables import warehouse_tables
@@ -31,6 +31,7 @@ NIGHT = (
     "audit_source_freshness.sql",
     *CORE_STEPS,
     *CANDIDATE_STEPS,
+    *QUARANTINE_STEPS,
     "linkage_records.sql",
     "identity_absence_levels.sql",
     SCORE_IDENTITIES,

@@ -32,6 +32,8 @@ CANDIDATE_STEPS = (
     "core_identity_candidates.sql",
     "core_identity_memory.sql",
 )
+# Whom the quarantined rows without any number name, by identity (DQ-01).
+QUARANTINE_STEPS = ("core_quarantined_identities.sql",)
 LINK_STEPS = (
     "core_person_links.sql",
     "core_link_review.sql",
@@ -53,11 +55,12 @@ def identity_memory_key() -> str:
 
 def identity_records(con: duckdb.DuckDBPyConnection, run_date: date) -> pl.DataFrame:
     """The identity candidates (core.record_identities, core.identity_candidates and their
-    memory) over the core tables built for `run_date`, and the records and AGDREF files
+    memory) and the files quarantined rows name by identity (core.quarantined_identities)
+    over the core tables built for `run_date`, and the records and AGDREF files
     Splink compares (linkage_records.sql)."""
     con.execute("SET VARIABLE run_date = ?", [run_date])
     con.execute("SET VARIABLE identity_memory_key = ?", [identity_memory_key()])
-    for step in CANDIDATE_STEPS:
+    for step in (*CANDIDATE_STEPS, *QUARANTINE_STEPS):
         con.execute(read_sql(step))
     return con.sql(read_sql("linkage_records.sql")).pl()
 

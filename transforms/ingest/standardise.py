@@ -267,14 +267,28 @@ def _prefixed(prefix: str, value: pl.Expr) -> pl.Expr:
     return pl.when(value.is_not_null()).then(pl.lit(prefix) + value)
 
 
+def _identity(numbers: list[pl.Expr]) -> pl.Expr:
+    """A TélémOfpra or GENESIS row that gives no number still says who it is about:
+    `identity:<surname>|<given names>|<birth date as delivered>` (ASCII, upper case),
+    matched to the AGDREF files by the identity stage (core_quarantined_identities.sql).
+    Only for a row without any number: a row with one names the person by it."""
+    surname, given = ascii_upper("NOM"), ascii_upper(given_names("PRENOMS"))
+    known = (surname.str.len_chars() > 0) & pl.col("DATE_NAISSANCE").is_not_null()
+    return (pl.when(pl.all_horizontal(n.is_null() for n in numbers) & known)
+            .then(pl.concat_str([pl.lit("identity:"), surname, pl.lit("|"),
+                                 given.fill_null(""), pl.lit("|"),
+                                 pl.col("DATE_NAISSANCE").str.strip_chars()])))
+
+
 # Whom a row of each kind names, in the house keys of core.quarantined_references.
 def _names(kind: str, unit: PerFile) -> list[pl.Expr]:
     number = _prefixed("agdref:", agdref_number("NUM_AGDREF"))
     measure = _prefixed("measure:", pl.col("ID_MESURE"))
+    ofpra = _prefixed("telemofpra:", pl.col("NUM_OFPRA"))
+    committal = _prefixed("genesis:", per_file(unit, pl.String) + ":" + pl.col("NUM_ECROU"))
     return {
-        "telemofpra": [number, _prefixed("telemofpra:", pl.col("NUM_OFPRA"))],
-        "genesis": [number, _prefixed("genesis:", per_file(unit, pl.String) + ":"
-                                      + pl.col("NUM_ECROU"))],
+        "telemofpra": [number, ofpra, _identity([number, ofpra])],
+        "genesis": [number, committal, _identity([number, committal])],
         "agdref_personnes": [number], "agdref_titres": [number],
         "agdref_mesures": [number, measure], "agdref_evenements": [measure],
     }[kind]

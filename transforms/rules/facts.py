@@ -198,6 +198,8 @@ READ_COLUMNS = {
                           "last_list_date"),
     "quarantined_references": ("reference", "system", "extraction_date", "is_latest",
                                "source_row"),
+    "quarantined_identities": ("reference", "system", "extraction_date", "is_latest",
+                               "source_row"),
     "measure_events": ("measure_id", "event_type", "event_date", "source_row"),
     "agent_decisions": ("kind", "flag_id", "person_key", "effective_date", "source_row"),
     "person_links": ("record_key", "person_key", "link_status", "link_rule"),
@@ -248,8 +250,9 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
     facts.decisions = _rows(con, "asylum_decisions", "decision_key")
     facts.detentions = _rows(con, "detentions", "record_key")
     facts.detention_history = _rows(con, "detention_history", "record_key, first_list_date")
-    for q in _rows(con, "quarantined_references", "reference, source_row"):
-        facts.quarantined[q["reference"]].append(q)
+    for table in ("quarantined_references", "quarantined_identities"):
+        for q in _rows(con, table, "reference, source_row"):
+            facts.quarantined[q["reference"]].append(q)
     for a in _rows(con, "agent_decisions", "decision_id"):
         facts.agent_decisions[(a["kind"], a["person_key"])].append(a)
     facts.consular_requests = _rows(con, "measure_events", "measure_id, event_date, source_row",
