@@ -1,8 +1,9 @@
 """A small published warehouse for the workspace's tests, built once per session from
 synthetic rows: departments 13 and 75, a rejected asylum seeker in each (the one in 75
-with markup in his name, as an input file may carry it) and a detainee of 13 released in
-three days (PRISON_ANSWER_DUE). The Django side (settings, operational database, accounts)
-is set up once per process too: Django is configured only once."""
+with markup in his name, as an input file may carry it), a detainee of 13 released in
+three days (PRISON_ANSWER_DUE) and an OQTF of 13 never executed. The Django side
+(settings, operational database, accounts) is set up once per process too: Django is
+configured only once."""
 
 from __future__ import annotations
 
@@ -19,13 +20,15 @@ MARKUP_NAME = "<script>alert('x')</script><b>KARA</b>"
 OFPRA_75 = "OF20250000075"
 AGDREF_75 = "0750000001"
 DETAINEE = "0130000002"
+MEASURE_HOLDER = "0130000003"
 PASSWORD = "correct horse battery staple 13"
 
 
 @dataclass(frozen=True)
 class World:
     warehouse: Path
-    flags: dict[str, dict]  # name -> flag row (rejected_13, rejected_75, release_13)
+    # name -> flag row (rejected_13, rejected_75, release_13, measure_13)
+    flags: dict[str, dict]
 
 
 def _people(inbox: Inbox) -> Inbox:
@@ -39,7 +42,11 @@ def _people(inbox: Inbox) -> Inbox:
             .person(NUM_AGDREF=DETAINEE, NOM="BENALI", PRENOMS="KARIM",
                     DATE_NAISSANCE="01/06/1988", NATIONALITE="DZA")
             .genesis(RUN, row("genesis", NUM_AGDREF=DETAINEE, ITF="DEFINITIVE",
-                              DATE_LIBERATION_PREVISIBLE=fr(release))))
+                              DATE_LIBERATION_PREVISIBLE=fr(release)))
+            .person(NUM_AGDREF=MEASURE_HOLDER, NOM="TRAORE", PRENOMS="ISSA",
+                    DATE_NAISSANCE="05/05/1985", NATIONALITE="MLI")
+            .measure(ID_MESURE="M01300000003", NUM_AGDREF=MEASURE_HOLDER,
+                     DATE_DECISION="05/01/2026", DATE_NOTIFICATION="10/01/2026"))
 
 
 def build_world(folder: Path) -> World:
@@ -49,9 +56,10 @@ def build_world(folder: Path) -> World:
     outcome = _people(Inbox(folder / "inbox", con)).decide()
     rejected = {r["department"]: r for r in outcome.listed("rejected_without_oqtf")}
     release = outcome.only_listed("upcoming_releases")
+    measure = outcome.only_listed("unexecuted_measures")
     con.close()
     return World(path, {"rejected_13": rejected["13"], "rejected_75": rejected["75"],
-                        "release_13": release})
+                        "release_13": release, "measure_13": measure})
 
 
 ACCOUNTS = {  # login -> (role, departments)
