@@ -28,8 +28,8 @@ def page(client, path: str, **params) -> str:
 
 
 @pytest.fixture(scope="module")
-def ws(workspace_app):
-    return workspace_app
+def ws(decisions_workspace):
+    return decisions_workspace
 
 
 def test_take_comment_and_release_a_flag(ws):

@@ -7,9 +7,16 @@ configured only once."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
 
 from tests.builders import row
 from tests.scenarios import RUN, Inbox, fr
@@ -22,6 +29,9 @@ AGDREF_75 = "0750000001"
 DETAINEE = "0130000002"
 MEASURE_HOLDER = "0130000003"
 PASSWORD = "correct horse battery staple 13"
+# the PostgreSQL server the decision tests also run on (.ci/run starts one)
+POSTGRES_URL = os.environ.get("RECONCILE_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("RECONCILE_REQUIRE_POSTGRES") == "1"
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,7 @@ ACCOUNTS = {  # login -> (role, departments)
 class Workspace:
     world: World
     accounts: dict  # login -> Account
+    database: dict  # Django's DATABASES entry the workspace writes to (the night reads it)
 
 
 def start_workspace(folder: Path) -> Workspace:
@@ -87,11 +98,75 @@ def start_workspace(folder: Path) -> Workspace:
     configure(WorkspaceOptions(warehouse=world.warehouse, failure_limit=3))
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
+    from django.db import connections
+
     from workspace.accounts.registry import add_account
 
     accounts = {login: add_account(login, role, departments, PASSWORD)
                 for login, (role, departments) in ACCOUNTS.items()}
-    return Workspace(world, accounts)
+    return Workspace(world, accounts, dict(connections["default"].settings_dict))
+
+
+@contextmanager
+def _switched_database(config: dict) -> Iterator[None]:
+    """Django's default database replaced by `config` until the block ends (Django is
+    configured once per process: its connection handler is pointed elsewhere, as
+    Django's own test databases are)."""
+    from django.db import connections
+
+    def drop_connection():
+        connections.close_all()
+        with suppress(AttributeError):
+            del connections["default"]
+
+    saved = connections.settings["default"]
+    drop_connection()
+    connections.settings["default"] = connections.configure_settings(
+        {"default": dict(config)})["default"]
+    try:
+        yield
+    finally:
+        drop_connection()
+        connections.settings["default"] = saved
+
+
+@contextmanager
+def on_database(workspace: Workspace, backend: str) -> Iterator[Workspace]:
+    """The workspace on `backend`: its own SQLite file as started, or a new database of
+    the PostgreSQL server RECONCILE_TEST_POSTGRES_URL names (migrated, with the test
+    accounts; dropped afterwards). Without that URL the test is skipped, except where
+    RECONCILE_REQUIRE_POSTGRES=1 (CI, .ci/run) makes it fail."""
+    if backend == "sqlite":
+        yield workspace
+        return
+    if not POSTGRES_URL:
+        reason = "no PostgreSQL server: set RECONCILE_TEST_POSTGRES_URL (.ci/postgres start)"
+        if REQUIRE_POSTGRES:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    import psycopg
+    from django.core.management import call_command
+    from psycopg import sql
+
+    from workspace.accounts.registry import add_account
+    from workspace.options import WorkspaceOptions, database_config
+
+    name = f"reconcile_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = urlsplit(POSTGRES_URL)._replace(path=f"/{name}").geturl()
+    config = database_config(WorkspaceOptions(warehouse=workspace.world.warehouse,
+                                              database_url=url))
+    try:
+        with _switched_database(config):
+            call_command("migrate", interactive=False, verbosity=0)
+            accounts = {login: add_account(login, role, departments, PASSWORD)
+                        for login, (role, departments) in ACCOUNTS.items()}
+            yield Workspace(workspace.world, accounts, config)
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as server:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
 
 
 def client_for(workspace: Workspace, login: str | None = None, **kwargs):
