@@ -22,9 +22,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _options(warehouse: Path):
+def _options(warehouse: Path, exports: Path | None = None):
     try:
-        return workspace_options(warehouse)
+        return workspace_options(warehouse, exports)
     except (RuntimeError, ValueError) as err:
         _fail(str(err))
 
@@ -34,6 +34,9 @@ def workspace(
     host: Annotated[str, typer.Option(help="Address to listen on (the reverse proxy's side).")
                     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8034,
+    exports: Annotated[Path | None, typer.Option(
+        help="The exports folder of `reconcile run` (each department's files offered for "
+             "download to that department's accounts, each download logged).")] = None,
 ) -> None:
     """Serve the units' workspace: their lists, flags and decisions, need-to-know enforced.
 
@@ -42,7 +45,7 @@ def workspace(
     """
     from workspace.server import serve
 
-    options = _options(warehouse)
+    options = _options(warehouse, exports)
     typer.echo(f"workspace on http://{host}:{port}/ (warehouse {warehouse})")
     serve(options, host, port)
 

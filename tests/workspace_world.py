@@ -28,6 +28,8 @@ OFPRA_75 = "OF20250000075"
 AGDREF_75 = "0750000001"
 DETAINEE = "0130000002"
 MEASURE_HOLDER = "0130000003"
+PERMIT_HOLDER, OFPRA_PERMIT = "0130000004", "OF20250000004"  # excluded in 13
+MINOR_75, OFPRA_MINOR = "0750000005", "OF20250000005"  # excluded in 75
 PASSWORD = "correct horse battery staple 13"
 # the PostgreSQL server the decision tests also run on (.ci/run starts one)
 POSTGRES_URL = os.environ.get("RECONCILE_TEST_POSTGRES_URL", "")
@@ -56,7 +58,18 @@ def _people(inbox: Inbox) -> Inbox:
             .person(NUM_AGDREF=MEASURE_HOLDER, NOM="TRAORE", PRENOMS="ISSA",
                     DATE_NAISSANCE="05/05/1985", NATIONALITE="MLI")
             .measure(ID_MESURE="M01300000003", NUM_AGDREF=MEASURE_HOLDER,
-                     DATE_DECISION="05/01/2026", DATE_NOTIFICATION="10/01/2026"))
+                     DATE_DECISION="05/01/2026", DATE_NOTIFICATION="10/01/2026")
+            .telemofpra(FINAL_LIST, NUM_OFPRA=OFPRA_PERMIT, NUM_AGDREF=PERMIT_HOLDER,
+                        NOM="SOW", PRENOMS="AMINATA", SEXE="F", DATE_NAISSANCE="12/12/1992")
+            .person(NUM_AGDREF=PERMIT_HOLDER, NOM="SOW", PRENOMS="AMINATA", SEXE="F",
+                    DATE_NAISSANCE="12/12/1992")
+            .title(NUM_AGDREF=PERMIT_HOLDER, TYPE_TITRE="CST", DATE_DEBUT="01/11/2026",
+                   DATE_FIN="31/10/2027", STATUT="VALIDE")
+            .telemofpra_in("75", FINAL_LIST, NUM_OFPRA=OFPRA_MINOR, NUM_AGDREF=MINOR_75,
+                           NOM="KONE", PRENOMS="MOUSSA", DATE_NAISSANCE="03/03/2010",
+                           DEPT_DOMICILIATION="75")
+            .person(NUM_AGDREF=MINOR_75, NOM="KONE", PRENOMS="MOUSSA",
+                    DATE_NAISSANCE="03/03/2010", DEPT_GESTION="75"))
 
 
 def build_world(folder: Path) -> World:
@@ -70,6 +83,20 @@ def build_world(folder: Path) -> World:
     con.close()
     return World(path, {"rejected_13": rejected["13"], "rejected_75": rejected["75"],
                         "release_13": release, "measure_13": measure})
+
+
+EXPORT_NAME = "rejected_without_oqtf_20261116.csv"
+
+
+def write_exports(folder: Path) -> Path:
+    """A night's exports folder as `reconcile run` leaves it: one folder per department
+    (synthetic lines), and a file no night writes, never offered."""
+    for department in ("13", "75"):
+        (folder / department).mkdir(parents=True, exist_ok=True)
+        (folder / department / EXPORT_NAME).write_text(
+            f"\ufeffIdentifiant;Département\nROQ-x;{department}\n", encoding="utf-8")
+    (folder / "13" / "notes.txt").write_text("pas un export", encoding="utf-8")
+    return folder
 
 
 ACCOUNTS = {  # login -> (role, departments)
@@ -95,7 +122,8 @@ def start_workspace(folder: Path) -> Workspace:
     from workspace.options import WorkspaceOptions
 
     world = build_world(folder)
-    configure(WorkspaceOptions(warehouse=world.warehouse, failure_limit=3))
+    configure(WorkspaceOptions(warehouse=world.warehouse, failure_limit=3,
+                               exports=write_exports(folder / "exports")))
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
     from django.db import connections

@@ -25,6 +25,9 @@ class WorkspaceOptions:
 
     warehouse: Path
     warehouse_settings: WarehouseSettings = UNENCRYPTED
+    # the folder `reconcile run --exports` writes (one folder per department); None: the
+    # workspace offers no download
+    exports: Path | None = None
     database_url: str = ""
     secret_key: str = ""
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")

@@ -113,6 +113,24 @@ def exclusion(cur: duckdb.DuckDBPyConnection, worklist: str, key: str,
     return found[0] if found else None
 
 
+def exclusions_sql(by_number: bool) -> str:
+    sql = read_sql("exclusions.sql")
+    if by_number:
+        sql += " AND " + read_sql("number_match.sql")
+    return sql + "\nORDER BY worklist, department, candidate_id LIMIT $limit"
+
+
+def exclusions(cur: duckdb.DuckDBPyConnection, departments: list[str], worklist: str,
+               reason: str, number: str) -> list[dict]:
+    """Why candidates are not listed (RULES.md §5), in the account's departments; the
+    request's values are all bound."""
+    params = {"departments": departments, "worklist": worklist, "reason": reason,
+              "limit": MAX_ROWS}
+    if number:
+        params["number"] = number
+    return _dicts(cur.execute(exclusions_sql(bool(number)), params))
+
+
 def history(cur: duckdb.DuckDBPyConnection, flag_id: str) -> list[dict]:
     return _dicts(cur.execute(read_sql("flag_history.sql"), {"flag": flag_id}))
 

@@ -156,3 +156,30 @@ def indicators(request):
         return unavailable(request)
     return render(request, "lists/indicators.html", {
         "counts": [{**c, "title": labels.LIST_NAMES[c["worklist"]]} for c in counts]})
+
+
+@require_GET
+@persons_view
+def exclusions(request):
+    """Why someone is not listed: the night's exclusions in the account's departments,
+    by number, list and reason."""
+    number = request.GET.get("number", "").strip()[:40]
+    worklist = request.GET.get("worklist", "")
+    worklist = worklist if worklist in codes.WORKLISTS else ""
+    reason = request.GET.get("reason", "")
+    reason = reason if reason in codes.EXCLUSION_REASONS else ""
+    try:
+        with warehouse() as cur:
+            found = queries.exclusions(cur, request.departments, worklist, reason, number)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    if number:
+        record_view(request, "exclusions", number)
+    return render(request, "lists/exclusions.html", {
+        "number": number, "worklist": worklist, "reason": reason,
+        "lists": [(w, labels.LIST_NAMES[w]) for w in codes.WORKLISTS],
+        "reasons": sorted(labels.EXCLUSIONS_FR.items()),
+        "rows": [{**r, "title": labels.LIST_NAMES[r["worklist"]],
+                  "reasons": labels.reasons(r), "rules": labels.text(r["rule_ids"])}
+                 for r in found],
+        "truncated": len(found) >= queries.MAX_ROWS})
