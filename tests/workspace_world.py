@@ -159,6 +159,31 @@ def _switched_database(config: dict) -> Iterator[None]:
 
 
 @contextmanager
+def _workspace_on(world: World, config: dict) -> Iterator[Workspace]:
+    """Django's default database switched to `config`, migrated, with the accounts."""
+    from django.core.management import call_command
+
+    from workspace.accounts.registry import add_account
+
+    with _switched_database(config):
+        call_command("migrate", interactive=False, verbosity=0)
+        accounts = {login: add_account(login, role, departments, PASSWORD)
+                    for login, (role, departments) in ACCOUNTS.items()}
+        yield Workspace(world, accounts, config)
+
+
+@contextmanager
+def on_fresh_sqlite(workspace: Workspace, world: World) -> Iterator[Workspace]:
+    """The workspace writing to a new SQLite file beside `world`'s warehouse, as an
+    installation of that warehouse would (its decisions apart from the shared one's)."""
+    from workspace.options import WorkspaceOptions, database_config
+
+    with _workspace_on(world, database_config(WorkspaceOptions(warehouse=world.warehouse))
+                       ) as switched:
+        yield switched
+
+
+@contextmanager
 def on_database(workspace: Workspace, backend: str) -> Iterator[Workspace]:
     """The workspace on `backend`: its own SQLite file as started, or a new database of
     the PostgreSQL server RECONCILE_TEST_POSTGRES_URL names (migrated, with the test
@@ -173,10 +198,8 @@ def on_database(workspace: Workspace, backend: str) -> Iterator[Workspace]:
             pytest.fail(reason)
         pytest.skip(reason)
     import psycopg
-    from django.core.management import call_command
     from psycopg import sql
 
-    from workspace.accounts.registry import add_account
     from workspace.options import WorkspaceOptions, database_config
 
     name = f"reconcile_test_{uuid.uuid4().hex[:12]}"
@@ -186,11 +209,8 @@ def on_database(workspace: Workspace, backend: str) -> Iterator[Workspace]:
     config = database_config(WorkspaceOptions(warehouse=workspace.world.warehouse,
                                               database_url=url))
     try:
-        with _switched_database(config):
-            call_command("migrate", interactive=False, verbosity=0)
-            accounts = {login: add_account(login, role, departments, PASSWORD)
-                        for login, (role, departments) in ACCOUNTS.items()}
-            yield Workspace(workspace.world, accounts, config)
+        with _workspace_on(workspace.world, config) as switched:
+            yield switched
     finally:
         with psycopg.connect(POSTGRES_URL, autocommit=True) as server:
             server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
