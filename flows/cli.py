@@ -128,6 +128,7 @@ def run(
                f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
     _echo_late_units(result)
+    workspace_cli.echo_demo_accounts(warehouse, exports)
 
 
 def _worklist_summary(result: dict) -> str:
@@ -270,7 +271,8 @@ def demo(
 
     Night 1 reads data/sample/inbox as of the sample's date; night 2 adds the files of
     data/sample/next_night (a corrected list, a duplicate, a late list, a new snapshot)
-    as of the next day.
+    as of the next day. Then the workspace's demo accounts are made and printed with
+    their passwords, with the command that opens the workspace.
     """
     from data.synthetic.scales import read_manifest
 
@@ -293,6 +295,7 @@ def demo(
                        f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
     _echo_late_units(result)
+    workspace_cli.echo_demo_accounts(warehouse, exports)
 
 
 def _echo_late_units(result: dict) -> None:
