@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from flows.settings import (
     configure_prefect_offline,
     configure_warehouse,
 )
+from transforms.ingest.printable import printable
 
 app = typer.Typer(
     add_completion=False,
@@ -42,8 +45,21 @@ def _parse_day(value: str | None) -> date:
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"reconcile: {message}", err=True)
+    """One line, control characters escaped (a path or an error may hold any)."""
+    typer.echo(f"reconcile: {printable(message)}", err=True)
     raise typer.Exit(code=1)
+
+
+def _quiet_after_last_line() -> None:
+    """Once every other exit handler has run (the Prefect client's shipping the run's
+    logs included: registered later, they run first), stderr goes to /dev/null: what
+    DuckDB's bindings report of their objects at the interpreter's shutdown ("nanobind:
+    leaked …") would otherwise follow the command's last line."""
+    sys.stderr.flush()
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+
+
+atexit.register(_quiet_after_last_line)
 
 
 def _refuse_if_running(warehouse: Path, exports: Path) -> None:
@@ -118,6 +134,10 @@ def run(
     day = _parse_day(as_of)
     if not inbox.is_dir():
         _fail(f"inbox {inbox} is not a folder")
+    if warehouse.is_dir():
+        _fail(f"warehouse {warehouse} is a folder: give the path of the warehouse file")
+    if exports.exists() and not exports.is_dir():
+        _fail(f"exports {exports} is a file: give the path of the exports folder")
     _refuse_if_running(warehouse, exports)
     try:
         with _nightly_pipeline() as execute:

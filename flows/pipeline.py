@@ -3,6 +3,7 @@
 No `from __future__ import annotations` here: Prefect validates the flow parameters of a
 served run from the real annotations (with strings it cannot resolve `Path`)."""
 
+import errno
 import shutil
 import uuid
 from collections import Counter
@@ -43,13 +44,23 @@ from workspace.decisions.in_force import decisions_in_force
 PARIS = ZoneInfo("Europe/Paris")
 
 
+# What may pass on a second try: a full disk being cleared, a busy or flaky device, a
+# file another process holds. A path that is a folder, a missing file or a refused
+# permission fails the same way 20 seconds later: not retried.
+TRANSIENT_ERRNOS = frozenset({errno.ENOSPC, errno.EBUSY, errno.EAGAIN, errno.EINTR, errno.EIO,
+                              errno.ETIMEDOUT, errno.ESTALE, errno.EDQUOT})
+TRANSIENT_DUCKDB = ("could not set lock", "conflicting lock", "no space left")
+
+
 def transient(task, task_run, state) -> bool:
-    """Retry only what may pass on a second try (disk, file lock); bad input never
-    raises (it is quarantined) and a bug would fail again."""
+    """Retry only what may pass on a second try (TRANSIENT_ERRNOS, a lock DuckDB could not
+    take); bad input never raises (it is quarantined) and a bug would fail again."""
     try:
         state.result()
-    except (OSError, duckdb.IOException):
-        return True
+    except duckdb.IOException as err:
+        return any(words in str(err).lower() for words in TRANSIENT_DUCKDB)
+    except OSError as err:
+        return err.errno in TRANSIENT_ERRNOS
     except Exception:  # noqa: BLE001 (any other failure is not transient)
         return False
     return False
@@ -206,14 +217,15 @@ def list_writers(departments: int) -> ThreadPoolExecutor:
 @task(name="build-exports", **RETRY)
 def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -> dict:
     """Write every department's folder (lists as CSV and XLSX, README.txt, dashboard) and
-    the national dashboard into a hidden folder beside the published tree (moved into
-    place at the commit); record every file in audit.exports. The lists are written by
-    `list_writers` while the dashboards are drawn here."""
+    the national dashboard into the run's night (published with it at the commit); record
+    every file in audit.exports. The lists are written by `list_writers` while the
+    dashboards are drawn here."""
     if built.exists():
         shutil.rmtree(built)
+    built.mkdir(parents=True)
     records: list[dict] = []
     with open_warehouse(warehouse_path) as con:
-        lists = export.load_lists(con)
+        lists = export.load_lists(con, as_of)
         departments = export.export_departments(con)
         with list_writers(len(departments)) as writers, Progress(
                 TextColumn("exports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -238,26 +250,25 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -
 
 
 @task(name="prepare-workspace", **RETRY)
-def prepare_workspace(workspace: publication.Workspace) -> None:
-    """Finish a publication a killed run committed to, drop what it left, copy the
-    published warehouse as this run's working copy."""
-    if workspace.journal.exists():
-        get_run_logger().warning("finishing the publication of an interrupted run")
-    publication.prepare(workspace, warehouse_settings())
+def prepare_workspace(workspace: publication.Workspace) -> Path:
+    """Drop what killed runs left, make this run's night with a copy of the published
+    warehouse; returns the night's folder (transforms.publish.publication)."""
+    night = publication.prepare(workspace, warehouse_settings())
+    return night
 
 
 @task(name="commit", **RETRY)
-def commit(workspace: publication.Workspace, run_id: str) -> None:
-    publication.commit(workspace, run_id, stage=faults.reach, settings=warehouse_settings())
+def commit(workspace: publication.Workspace, night: Path) -> None:
+    publication.commit(workspace, night, stage=faults.reach, settings=warehouse_settings())
     get_run_logger().info("published: warehouse %s, exports %s", workspace.warehouse,
                           workspace.exports)
 
 
 @task(name="record-failure")
-def record_failure(workspace: publication.Workspace, run_id: str, as_of: date,
+def record_failure(workspace: publication.Workspace, night: Path, run_id: str, as_of: date,
                    started_at: datetime) -> None:
     """A failed run leaves the published state as it was, plus one line in audit.runs."""
-    publication.discard(workspace, run_id)
+    publication.discard(workspace, night)
     with open_warehouse(workspace.warehouse) as con:
         tables.create_warehouse(con)
         con.execute("INSERT INTO audit.runs VALUES (?, ?, ?, ?, 'FAILED')",
@@ -294,8 +305,8 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
     with publication.RunLock(workspace):
         started_at = datetime.now()
         with clock("prepare-workspace"):
-            prepare_workspace(workspace)
-            work = workspace.working_warehouse
+            night = prepare_workspace(workspace)
+            work = publication.working_warehouse(night)
             prepare_warehouse(work)
         run_id = start_run(work, as_of)
         try:
@@ -310,14 +321,14 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                                              settings.stale_prison_list_days)
             faults.reach("after-worklists")
             with clock("exports") as stage:
-                built = build_exports(work, workspace.built_exports(run_id), as_of, run_id)
+                built = build_exports(work, publication.built_exports(night), as_of, run_id)
                 stage["rows"] = built["rows"]
             faults.reach("after-exports")
             finish_run(work, run_id, "SUCCEEDED",
                        sorted(clock.stages + stages, key=lambda s: s["started_at"]))
-            commit(workspace, run_id)
+            commit(workspace, night)
         except BaseException as err:
-            record_failure(workspace, run_id, as_of, started_at)
+            record_failure(workspace, night, run_id, as_of, started_at)
             summarise(run_id, as_of, [], None, None, failure=type(err).__name__)
             raise
     summarise(run_id, as_of, outcomes, counts, built, late=late)

@@ -80,7 +80,8 @@ def warehouse_settings() -> WarehouseSettings:
     owner-only file permissions); RECONCILE_UNSAFE_TEST_CRYPTO=1 is for the tests of this
     path only. Memory: DuckDB (the warehouse and Splink's scratch databases together) is
     capped at RECONCILE_MEMORY_LIMIT (e.g. "6GB"; unset: DuckDB's default, 80 % of the
-    machine) and spills beyond it into the private `.spill` folder."""
+    machine) and spills beyond it into the private `.spill` folder. Exports: readable by
+    their owner and RECONCILE_EXPORTS_GROUP (unset: the owner's group), never by others."""
     from transforms.warehouse.database import WarehouseSettings
 
     key_file = os.environ.get("RECONCILE_WAREHOUSE_KEY_FILE")
@@ -88,7 +89,8 @@ def warehouse_settings() -> WarehouseSettings:
            else os.environ.get("RECONCILE_WAREHOUSE_KEY")) or None
     return WarehouseSettings(
         key=key, unsafe_crypto_for_tests=os.environ.get("RECONCILE_UNSAFE_TEST_CRYPTO") == "1",
-        memory_limit=os.environ.get("RECONCILE_MEMORY_LIMIT") or None)
+        memory_limit=os.environ.get("RECONCILE_MEMORY_LIMIT") or None,
+        exports_group=os.environ.get("RECONCILE_EXPORTS_GROUP") or None)
 
 
 def configure_warehouse() -> WarehouseSettings:

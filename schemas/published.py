@@ -255,6 +255,10 @@ class FlagHistory(PublishedModel):
     run_date: date = pa.Field(description="as-of date of the run")
     status: str = pa.Field(isin=list(codes.FLAG_STATUSES), description=(
         "NEW (not on the list after the previous run), OPEN (still there), RESOLVED (gone)"))
+    department: str = pa.Field(nullable=True, isin=list(codes.DEPARTMENTS), description=(
+        "department of the flag (for RESOLVED: on its last night on the list)"))
+    person_key: str = pa.Field(nullable=True, description="person of the flag")
+    num_agdref: str = pa.Field(nullable=True, description="AGDREF number of the flag's person")
 
 
 class Run(PublishedModel):

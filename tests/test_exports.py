@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -92,20 +93,6 @@ def test_each_department_sees_its_rows_and_no_row_is_lost(sample_warehouse, tmp_
         assert record["sha256"] == export.checksum(tmp_path / record["file_name"])
 
 
-def test_publication_replaces_folders_and_drops_stale_departments(tmp_path):
-    root, built = tmp_path / "exports", tmp_path / "exports" / ".incoming-run"
-    (root / "2B").mkdir(parents=True)
-    (root / "2B" / "old.csv").write_text("stale")
-    (root / "13").mkdir()
-    (root / "13" / "old.csv").write_text("yesterday")
-    (built / "13").mkdir(parents=True)
-    (built / "13" / "new.csv").write_text("tonight")
-    (built / "national.html").write_text("<html></html>")
-    export.publish_tree(built, root)
-    assert sorted(p.name for p in root.iterdir()) == ["13", "national.html"]
-    assert [p.name for p in (root / "13").iterdir()] == ["new.csv"]
-
-
 def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
@@ -123,6 +110,133 @@ def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     # the same files, byte for byte (each record carries its file's checksum)
     threads = write(list_writers(len(departments)), tmp_path / "threads")
     assert threads == write(ThreadPoolExecutor(max_workers=1), tmp_path / "one")
-    # per department: three lists and the legal alerts, each as CSV and XLSX
+    # per department: three lists and the legal alerts, each as CSV and XLSX, and the
+    # flags resolved tonight as CSV
     assert {r["department"] for r in threads} == set(departments)
-    assert len(threads) == 2 * 4 * len(departments)
+    assert len(threads) == (2 * 4 + 1) * len(departments)
+
+
+def test_each_code_is_followed_by_its_french_label():
+    frame = release_rows(markers=["STALE_PRISON_LIST", "PRISON_ANSWER_DUE"])
+    cells = export.export_frame(frame, codes.RELEASES, RUN).row(0, named=True)
+    headers = list(cells)
+    for code, label in (("Situation", "Situation (en clair)"),
+                        ("Points d'attention", "Points d'attention (en clair)")):
+        assert headers.index(label) == headers.index(code) + 1
+    assert cells["Situation"] == "IDENTITY_TO_CONFIRM"
+    assert cells["Situation (en clair)"] == "Identité à confirmer avant toute démarche"
+    assert cells["Points d'attention (en clair)"] == (
+        "La dernière liste de l'établissement est en retard : la date de libération peut "
+        "avoir changé (PRI-01) | Libération dans 7 jours au plus et l'établissement attend "
+        "toujours la réponse de la préfecture (PRI-05)")
+
+
+@pytest.mark.parametrize("worklist", codes.EXPORTED_TABLES)
+def test_first_columns_are_what_a_unit_searches_by(worklist):
+    due = {codes.REJECTED: "OQTF attendue au plus tard", codes.RELEASES: "Libération prévisible",
+           codes.MEASURES: "Exécutoire depuis", codes.LEGAL_ALERTS: "Date de l'événement"}
+    assert contract.headers(worklist)[:3] == ["N° AGDREF", "Clé personne", due[worklist]]
+    labelled = [name for name in contract.COLUMNS[worklist] if name in contract.LABELS]
+    assert labelled, "every list has at least one code column"
+    for name in labelled:  # none is left in English only
+        assert contract.LABELS[name][0] in contract.headers(worklist)
+
+
+def test_measure_and_event_codes_read_in_french():
+    frame = pl.DataFrame([{
+        "flag_id": "MES-1", "person_key": "0123456789", "num_agdref": "0123456789",
+        "department": "13", "markers": ["NOT_COERCIBLE"], "rule_ids": ["EX-03"],
+        "first_seen_date": RUN, "source_rows": ["AGDREF_MESURES_13_20261116.csv:2"],
+        "measure_id": "M1", "measure_type": "TRANSFERT_DUBLIN", "enforceable_from": RUN,
+        "days_since_enforceable": 0, "coercible_until": None, "is_coercible": False,
+        "last_event_type": "LAISSEZ_PASSER_REFUSE", "last_event_date": RUN,
+        "in_detention": False}], schema_overrides={"coercible_until": pl.Date})
+    cells = export.export_frame(frame, codes.MEASURES, RUN).row(0, named=True)
+    assert cells["Type de mesure (en clair)"] == (
+        "Transfert vers l'État responsable de la demande d'asile (Dublin)")
+    assert cells["Dernier événement (en clair)"] == "Laissez-passer consulaire refusé"
+
+
+def test_readme_explains_every_label_and_every_rule():
+    import re
+
+    readme = export.readme_text("13", RUN, {name: 0 for name in codes.EXPORTED_TABLES})
+    for _, vocabulary in contract.LABELS.values():
+        for code, text in vocabulary.items():
+            assert f"{code} : {text}" in readme
+    rules = set(re.findall(r"\b(?:RTR|OQ|PRI|EX|DQ)-\d+\b",
+                           (Path(__file__).parents[1] / "docs" / "RULES.md").read_text()))
+    assert rules == set(contract.RULES_FR)
+    for rule, text in contract.RULES_FR.items():
+        assert f"{rule} : {text}" in readme
+    for worklist in (*codes.EXPORTED_TABLES, contract.RESOLVED):
+        for header in contract.headers(worklist):
+            assert f"  {header} : " in readme
+    assert "RULES.md" not in readme  # a unit does not have it
+
+
+def test_the_flags_resolved_tonight_and_why(tmp_path, con):
+    from tests.builders import row
+    from tests.scenarios import Inbox
+
+    night, next_night = date(2026, 11, 16), date(2026, 11, 17)
+    inbox = Inbox(tmp_path / "inbox", con).person().telemofpra(date(2026, 10, 9))
+    inbox.genesis(date(2026, 11, 15), row("genesis"))  # a detainee to identify
+    listed = inbox.decide(night)
+    rejected, detainee = listed.only_listed(codes.REJECTED), listed.only_listed(codes.RELEASES)
+    # The next night: an OQTF is taken; the establishment's new list no longer holds him.
+    inbox.agdref("PERSONNES", next_night)
+    inbox.agdref("MESURES", next_night, DATE_DECISION="16/11/2026", DATE_NOTIFICATION="")
+    inbox.genesis(next_night, row("genesis", NUM_ECROU="000102", NOM="OUALI"))
+    inbox.decide(next_night)
+    resolved = export.load_lists(con, next_night)[contract.RESOLVED]
+    assert sorted(resolved.select("flag_id", "department", "num_agdref", "resolution").rows()) \
+        == sorted([(rejected["flag_id"], "13", "0123456789", "MEASURE_IN_FORCE"),
+                   (detainee["flag_id"], "13", None, contract.NO_LONGER_CANDIDATE)])
+    assert export.load_lists(con, night)[contract.RESOLVED].height == 0
+    export.write_department(export.load_lists(con, next_night), "13", tmp_path / "13",
+                            next_night)
+    frame = read_export(tmp_path / "13" / "resolus_20261117.csv")
+    assert frame.columns == contract.headers(contract.RESOLVED)
+    why = dict(zip(frame["Identifiant signalement"], frame["Motif de sortie (en clair)"],
+                   strict=True))
+    assert why[rejected["flag_id"]].startswith("Déjà sous le coup d'une mesure d'éloignement")
+    assert why[detainee["flag_id"]].startswith("Ne figure plus parmi les cas examinés")
+    assert set(frame["Liste (en clair)"]) == {contract.TITLES[codes.REJECTED],
+                                              contract.TITLES[codes.RELEASES]}
+
+
+def test_exports_are_published_for_owner_and_group_only(tmp_path):
+    import grp
+    import os
+    import stat
+
+    import duckdb
+
+    from transforms.publish import publication
+    from transforms.warehouse.database import WarehouseSettings
+
+    group = grp.getgrgid(os.getgid()).gr_name
+    if os.geteuid() == 0:  # root may give the files any group: take one that is not its own
+        group = next(g.gr_name for g in grp.getgrall() if g.gr_gid != os.getgid())
+    settings = WarehouseSettings(exports_group=group)
+    workspace = publication.Workspace(tmp_path / "warehouse.duckdb", tmp_path / "exports")
+    old = workspace.exports / "13" / "old.csv"
+    old.parent.mkdir(parents=True)
+    old.write_text("published before, world-readable")
+    old.chmod(0o644)
+    night = publication.prepare(workspace, settings)  # the old exports adopted
+    duckdb.connect(str(publication.working_warehouse(night))).close()
+    built = publication.built_exports(night)
+    (built / "13").mkdir(parents=True)
+    (built / "13" / "list.csv").write_text("tonight")
+    (built / "national.html").write_text("<html></html>")
+    publication.commit(workspace, night, settings=settings)
+    published = [built, *workspace.exports.rglob("*")]
+    assert {p.name for p in published} >= {"13", "list.csv", "national.html"}
+    for path in published:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o750 if path.is_dir() else 0o640), (path, oct(mode))
+        assert grp.getgrgid(path.stat().st_gid).gr_name == group, path
+    with pytest.raises(LookupError, match="no group named"):
+        export.restrict_exports(workspace.exports, "no-such-group-35")

@@ -168,3 +168,32 @@ def test_data_quality_counts_files_rows_and_quarantine(tmp_path, con):
              r["rows_quarantined"]) for r in reasons] == [
         ("telemofpra", "13", "DATE_DECISION", "calendar_date", 1)]
     assert {r["run_id"] for r in reasons} <= run_ids
+
+
+
+def test_a_corrected_and_a_re_sent_file_are_each_counted_once(tmp_path, con):
+    """Files are counted from audit.files, one per name and checksum: a correction under
+    the same name as the file it replaces was counted twice (12 files shown for 11)."""
+    import shutil
+
+    write_file(tmp_path, "TELEMOFPRA_13_20261113.csv", "telemofpra", [row("telemofpra")])
+    genesis = write_file(tmp_path, "GENESIS_E01301_20261115.csv", "genesis", [row("genesis")])
+    ingest(con, tmp_path)  # night 1: two files loaded
+    # Night 2: the TélémOfpra list corrected under its name, the GENESIS list re-sent
+    # under an earlier date (the same bytes: a duplicate), a new AGDREF snapshot.
+    write_file(tmp_path, "TELEMOFPRA_13_20261113.csv", "telemofpra",
+               [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF20250000002")])
+    shutil.copy(genesis, genesis.with_name("GENESIS_E01301_20261114.csv"))
+    write_file(tmp_path, "AGDREF_PERSONNES_13_20261116.csv", "agdref_personnes",
+               [row("agdref_personnes")])
+    ingest(con, tmp_path)
+    rebuild_night(con, RUN, horizon_days=120)
+    files = con.sql("SELECT run_id, status, count(DISTINCT (file_name, sha256)) AS n "
+                    "FROM audit.files GROUP BY ALL").fetchall()
+    totals = {}
+    for _, status, n in files:
+        totals[status] = totals.get(status, 0) + n
+    assert totals == {"LOADED": 3, "SUPERSEDED": 1, "SKIPPED_DUPLICATE": 1}
+    counted = con.sql("SELECT run_id, status, sum(files)::INT FROM marts.data_quality "
+                      "GROUP BY ALL").fetchall()
+    assert sorted(counted) == sorted(files)

@@ -108,3 +108,52 @@ def test_calc_opens_the_xlsx_copy_and_reads_every_cell(sample_warehouse, tmp_pat
         for name, dtype in expected.schema.items():
             if dtype == pl.String:  # an empty text is an empty cell
                 assert read[name].to_list() == [v or None for v in expected[name]], name
+
+
+def calc_resaves(soffice: str, written, out_dir, profile) -> dict[str, str]:
+    """The parts of the workbook Calc saves after opening `written`: what it understood."""
+    import zipfile
+
+    subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+         "--convert-to", "xlsx", "--outdir", str(out_dir), str(written)],
+        check=True, capture_output=True, timeout=180)
+    with zipfile.ZipFile(out_dir / written.name) as saved:
+        return {name: saved.read(name).decode() for name in saved.namelist()
+                if name.endswith(".xml")}
+
+
+def test_calc_prints_the_list_landscape_on_the_page_width_with_its_header(
+        sample_warehouse, tmp_path):
+    """What a unit prints and filters: Calc reads the labels in French, an autofilter on
+    the header, a bold header, A4 landscape fitted to one page wide, the header row
+    repeated on every page (the frozen header is the file's view: tests/test_workbook.py)."""
+    import re
+
+    soffice = desktop_tool("soffice")
+    lists = export.load_lists(sample_warehouse)
+    department = export.export_departments(sample_warehouse)[0]
+    export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
+    written = (tmp_path / "out" / contract.FILE_NAME.format(
+        worklist=codes.RELEASES, day=SAMPLE_AS_OF)).with_suffix(".xlsx")
+    parts = calc_resaves(soffice, written, tmp_path / "calc", tmp_path / "profile")
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    setup = re.search(r"<pageSetup [^>]*>", sheet)[0]
+    assert 'orientation="landscape"' in setup and 'paperSize="9"' in setup
+    assert 'fitToWidth="1"' in setup and 'fitToHeight="0"' in setup
+    assert re.search(r'<pageSetUpPr fitToPage="(true|1)"/>', sheet)
+    assert re.search(r'name="_xlnm.Print_Titles"[^>]*>[^<]*\$1:\$1</definedName>',
+                     parts["xl/workbook.xml"])
+    filters = "".join(text for name, text in parts.items() if "table" in name) + sheet
+    rows = lists[codes.RELEASES].filter(pl.col("department") == department).height
+    assert re.search(rf'<autoFilter ref="A1:[A-Z]+{rows + 1}"', filters)
+    header_style = int(re.search(r'<c r="A1" s="(\d+)"', sheet)[1])
+    styles = parts["xl/styles.xml"]
+    font = int(re.findall(r"<xf [^>]*fontId=\"(\d+)\"",
+                          re.search(r"<cellXfs.*?</cellXfs>", styles)[0])[header_style])
+    assert "<b" in re.findall(r"<font>.*?</font>", re.search(r"<fonts.*?</fonts>",
+                                                             styles)[0])[font]
+    read = fastexcel.read_excel(tmp_path / "calc" / written.name).load_sheet(0).to_polars()
+    assert read.columns == contract.headers(codes.RELEASES)
+    words = {code: text[:1].upper() + text[1:] for code, text in contract.REASONS_FR.items()}
+    assert read["Situation (en clair)"].to_list() == [words[c] for c in read["Situation"]]

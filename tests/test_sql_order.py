@@ -38,6 +38,7 @@ NIGHT = (
     "flag_history_read.sql",
     WRITE_LISTS,
     *MART_STEPS,
+    "resolved_flags.sql",  # read by the exports
 )
 # Run by create_warehouse before any night, building schemas only.
 OUTSIDE_NIGHT = ("schemas.sql",)

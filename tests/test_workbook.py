@@ -106,3 +106,19 @@ def test_xlsx_columns_fit_their_longest_text_and_header():
     assert {name: empty[name] for name in ("Numéro AGDREF", "Motifs", "Lignes sources")} == {
         name: xl_pixel_width(name) + workbook.FILTER_BUTTON + padding
         for name in ("Numéro AGDREF", "Motifs", "Lignes sources")}
+
+
+def test_the_header_is_bold_frozen_filtered_and_printed_on_every_page(tmp_path):
+    workbook.write_xlsx(TRICKY.slice(0, 3), tmp_path / "list.xlsx", "Liste", RUN_DATE)
+    written = parts(tmp_path / "list.xlsx")
+    sheet = written[workbook.SHEET_PART].decode()
+    assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in sheet
+    assert '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in sheet
+    assert '<pageSetUpPr fitToPage="1"/>' in sheet
+    assert "Liste!$1:$1</definedName>" in written["xl/workbook.xml"].decode()
+    assert '<autoFilter ref="A1:D4"/>' in written[workbook.TABLE_PART].decode()
+    header_style = int(sheet.split('<c r="A1" s="')[1].split('"')[0])
+    styles = written["xl/styles.xml"].decode()
+    xfs = styles.split("<cellXfs")[1].split("</cellXfs>")[0].split("<xf ")[1:]
+    font = int(xfs[header_style].split('fontId="')[1].split('"')[0])
+    assert "<b/>" in styles.split("<fonts")[1].split("</fonts>")[0].split("<font>")[1:][font]

@@ -87,6 +87,12 @@ def signed_in(browser, base: str, login: str, requests: list[str]):
     return page
 
 
+def open_flag(page, flag_id: str) -> None:
+    """The flag's row of the list, opened by its link (the row's first cell)."""
+    page.locator("tbody tr", has_text=flag_id).get_by_role("link").first.click()
+    page.wait_for_url(f"**/{flag_id}/")
+
+
 def test_an_agent_records_another_ground_and_the_person_leaves_the_list_next_night(
         served, browser, tmp_path):
     ws, base = served
@@ -98,7 +104,7 @@ def test_an_agent_records_another_ground_and_the_person_leaves_the_list_next_nig
     page.get_by_label("État").select_option("TO_DO")
     page.get_by_role("button", name="Filtrer").click()
     page.screenshot(path=str(tmp_path / "1_liste_filtree.png"), full_page=True)
-    page.get_by_role("link", name=flag["flag_id"]).click()
+    open_flag(page, flag["flag_id"])
     assert page.get_by_role("heading", name="Motif et points d'attention").is_visible()
     form = page.locator("#action-OTHER_GROUND_UNDER_EXAMINATION")
     form.get_by_label("Commentaire").fill("demande de titre salarié déposée")
@@ -127,7 +133,7 @@ def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
     page.get_by_role("link", name="Libérations à venir").click()
     page.get_by_label("En retard").check()
     page.get_by_role("button", name="Filtrer").click()
-    page.get_by_role("link", name=flag["flag_id"]).click()
+    open_flag(page, flag["flag_id"])
     assert "PRISON_ANSWER_DUE" in page.locator("#motifs + ul").inner_text()
     form = page.locator("#action-PRISON_ANSWER")
     form.get_by_label("oui").check()

@@ -7,8 +7,8 @@ cells that a spreadsheet would run as a formula are neutralised."""
 
 from __future__ import annotations
 
+import grp
 import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -20,9 +20,22 @@ from schemas import exports as contract
 from schemas.published import ExportRecord
 from transforms.ingest.inbox import checksum
 from transforms.publish.workbook import write_xlsx
+from transforms.warehouse.database import read_sql
 from transforms.warehouse.tables import insert_frame, model_frame
 
 README_ENCODING = "utf-8-sig"
+# Owner and group only (docs/contracts.md §3 names the readers: the department's unit).
+EXPORT_FILE_MODE, EXPORT_FOLDER_MODE = 0o640, 0o750
+# What README.txt explains after the columns: every code a cell can hold, every rule.
+README_VOCABULARIES = (
+    ("Motifs, situations et alertes", contract.REASONS_FR),
+    ("Points d'attention", contract.MARKERS_FR),
+    ("Types de mesure", contract.MEASURE_TYPES_FR),
+    ("Événements d'exécution", contract.EVENT_TYPES_FR),
+    ("Listes", contract.LABELS["worklist"][1]),
+    ("Motifs de sortie de liste (fichier resolus)", contract.RESOLUTIONS_FR),
+    ("Règles appliquées", contract.RULES_FR),
+)
 
 
 def neutralise_formulas(column: pl.Expr) -> pl.Expr:
@@ -47,20 +60,40 @@ def _cell(name: str, dtype: pl.DataType, typed: bool) -> pl.Expr:
     return column if typed else column.cast(pl.String)
 
 
+def wording(name: str) -> dict[str, str]:
+    """The French wording of each code a labelled column holds, as a cell shows it."""
+    return {code: text[:1].upper() + text[1:]
+            for code, text in contract.LABELS[name][1].items()}
+
+
+def with_labels(rows: pl.DataFrame, worklist: str) -> pl.DataFrame:
+    """Each code column's label column (<column>_label): the same values in French, a list
+    of codes as the list of their wordings; a code without a wording stays as is."""
+    labels = []
+    for name in contract.COLUMNS[worklist]:
+        if name not in contract.LABELS:
+            continue
+        column, words = pl.col(name), wording(name)
+        label = (column.list.eval(pl.element().replace(words))
+                 if isinstance(rows.schema[name], pl.List) else column.replace(words))
+        labels.append(label.alias(name + contract.LABEL_SUFFIX))
+    return rows.with_columns(labels)
+
+
 def export_frame(rows: pl.DataFrame, worklist: str, run_date: date,
                  typed: bool = False) -> pl.DataFrame:
-    """One worklist's rows as the cells of its CSV: contract order, French headers,
-    sorted the way a unit works through the list. `typed` keeps dates and numbers as
-    such (for the XLSX copy); otherwise every cell is text as the CSV holds it."""
-    columns = contract.COLUMNS[worklist]
-    ordered = rows.with_columns(
-        new_tonight=pl.col("first_seen_date") == pl.lit(run_date)
-    ).sort(list(contract.SORT[worklist]), descending=list(contract.SORT[worklist].values()),
-           nulls_last=True, maintain_order=True)
+    """One worklist's rows as the cells of its CSV: contract order, each code followed by
+    its French label, French headers, sorted the way a unit works through the list.
+    `typed` keeps dates and numbers as such (for the XLSX copy); otherwise every cell is
+    text as the CSV holds it."""
+    if "first_seen_date" in rows.columns:
+        rows = rows.with_columns(new_tonight=pl.col("first_seen_date") == pl.lit(run_date))
+    ordered = with_labels(rows, worklist).sort(
+        list(contract.SORT[worklist]), descending=list(contract.SORT[worklist].values()),
+        nulls_last=True, maintain_order=True)
     schema = ordered.schema
-    return ordered.select(
-        _cell(name, schema[name], typed).alias(header) for name, (header, _) in columns.items()
-    )
+    return ordered.select(_cell(name, schema[name], typed).alias(header)
+                          for name, header, _ in contract.export_columns(worklist))
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> None:
@@ -69,41 +102,52 @@ def write_csv(frame: pl.DataFrame, path: Path) -> None:
 
 
 def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
-    """README.txt of a department's folder, in French: each file, each column, each code."""
+    """README.txt of a department's folder, in French: each file, each column, each code
+    and its label, each rule."""
     lines = [
         f"Listes de travail du département {department} au {run_date:%d/%m/%Y}",
         "",
         "Ces listes sont des suggestions à examiner par un agent, jamais des décisions.",
         "Chaque ligne indique les règles appliquées et les lignes des fichiers sources.",
+        "Chaque colonne de codes est suivie d'une colonne « (en clair) » qui les donne en",
+        "toutes lettres ; chaque code et chaque règle sont expliqués à la fin de ce fichier.",
         "Format : séparateur « ; », UTF-8 avec BOM, dates JJ/MM/AAAA, listes séparées",
         "par « | ». Une cellule de texte commençant par = + - ou @ est précédée d'une",
         "apostrophe pour qu'un tableur ne l'exécute jamais comme une formule.",
         "",
-    ]
-    lines += [
         "Chaque liste existe en deux fichiers de même contenu : .csv (format d'échange) et",
         ".xlsx (à ouvrir de préférence dans un tableur : les numéros AGDREF gardent leurs",
-        "zéros initiaux, qu'un tableur retire d'un .csv ouvert par double-clic).",
+        "zéros initiaux, qu'un tableur retire d'un .csv ouvert par double-clic ; en-tête",
+        "figé, filtres, impression en paysage sur la largeur d'une page).",
         "",
     ]
-    for worklist in codes.EXPORTED_TABLES:
+    for worklist in (*codes.EXPORTED_TABLES, contract.RESOLVED):
         name = contract.FILE_NAME.format(worklist=worklist, day=run_date)
-        lines += [f"== {name} : {contract.TITLES[worklist]} ({sizes[worklist]} lignes)", ""]
+        counted = f" ({sizes[worklist]} lignes)" if worklist in sizes else ""
+        lines += [f"== {name} : {contract.TITLES[worklist]}{counted}", ""]
         lines += [f"  {header} : {text}"
-                  for header, text in contract.COLUMNS[worklist].values()]
+                  for _, header, text in contract.export_columns(worklist)]
         lines.append("")
-    lines += ["== Motifs et situations", ""]
-    lines += [f"  {code} : {text}" for code, text in contract.REASONS_FR.items()]
-    lines += ["", "== Points d'attention", ""]
-    lines += [f"  {code} : {text}" for code, text in contract.MARKERS_FR.items()]
-    lines += ["", "Les personnes protégées (demande d'asile en cours, mineurs, réfugiés, titre",
+    for title, vocabulary in README_VOCABULARIES:
+        lines += [f"== {title}", ""]
+        lines += [f"  {code} : {text}" for code, text in vocabulary.items()]
+        lines.append("")
+    lines += ["Les personnes protégées (demande d'asile en cours, mineurs, réfugiés, titre",
               "de séjour valide, recours en cours...) ne figurent jamais sur ces listes.", ""]
     return "\r\n".join(lines)
 
 
-def load_lists(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    return {name: con.sql(f"SELECT * FROM worklists.{name}").pl()  # noqa: S608 (fixed names)
-            for name in codes.EXPORTED_TABLES}
+def load_lists(con: duckdb.DuckDBPyConnection, run_date: date | None = None
+               ) -> dict[str, pl.DataFrame]:
+    """The lists and the legal alerts, and the flags resolved on `run_date` (default: the
+    latest run of the flag history) under contract.RESOLVED."""
+    lists = {name: con.sql(f"SELECT * FROM worklists.{name}").pl()  # noqa: S608 (fixed names)
+             for name in codes.EXPORTED_TABLES}
+    if run_date is None:
+        run_date = con.execute("SELECT max(run_date) FROM worklists.flag_history").fetchall()[0][0]
+    lists[contract.RESOLVED] = con.sql(read_sql("resolved_flags.sql"),
+                                       params={"run_date": run_date}).pl()
+    return lists
 
 
 def lists_of(lists: dict[str, pl.DataFrame], department: str) -> dict[str, pl.DataFrame]:
@@ -125,54 +169,53 @@ def export_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Path,
                      run_date: date) -> list[dict]:
-    """The department's three lists and its legal alerts (CSV and XLSX) and README.txt;
-    returns one audit record per file."""
+    """The department's three lists and its legal alerts (CSV and XLSX), the flags
+    resolved tonight (CSV) and README.txt; returns one audit record per file."""
     folder.mkdir(parents=True, exist_ok=True)
     records, sizes = [], {}
-    for worklist in codes.EXPORTED_TABLES:
+    for worklist in (*codes.EXPORTED_TABLES, contract.RESOLVED):
+        if worklist not in lists:
+            continue
         rows = lists[worklist].filter(pl.col("department") == department)
         path = folder / contract.FILE_NAME.format(worklist=worklist, day=run_date)
         write_csv(export_frame(rows, worklist, run_date), path)
-        workbook = path.with_suffix(".xlsx")
-        write_xlsx(export_frame(rows, worklist, run_date, typed=True), workbook,
-                   contract.SHEET_NAMES[worklist], run_date)
+        written = [path]
+        if worklist != contract.RESOLVED:
+            written.append(path.with_suffix(".xlsx"))
+            write_xlsx(export_frame(rows, worklist, run_date, typed=True), written[-1],
+                       contract.SHEET_NAMES[worklist], run_date)
         sizes[worklist] = rows.height
         records += [{"department": department, "worklist": worklist,
-                     "file_name": f"{department}/{written.name}", "rows": rows.height,
-                     "sha256": checksum(written)} for written in (path, workbook)]
+                     "file_name": f"{department}/{file.name}", "rows": rows.height,
+                     "sha256": checksum(file)} for file in written]
     (folder / contract.README_NAME).write_text(
         readme_text(department, run_date, sizes), encoding=README_ENCODING, newline="")
     return records
 
 
-def swap_into_place(built: Path, target: Path) -> None:
-    """Replace `target` by the folder `built` with renames only: a reader sees the old
-    folder or the new one, never a half-written file."""
-    retired = target.with_name(f".{target.name}.retired")
-    if retired.exists():
-        shutil.rmtree(retired)
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(built, target)
-    if retired.exists():
-        shutil.rmtree(retired)
+def exports_gid(group: str | None) -> int:
+    """The group id the exports are given (-1: leave the owner's group)."""
+    if group is None:
+        return -1
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise LookupError(f"no group named {group!r} for the exports "
+                          "(RECONCILE_EXPORTS_GROUP)") from None
 
 
-def publish_tree(built: Path, root: Path) -> None:
-    """Move every folder and file of `built` into `root`, one rename each, then drop the
-    department folders of `root` that this run did not write (never leave a stale list)."""
-    root.mkdir(parents=True, exist_ok=True)
-    written = set()
-    for entry in sorted(built.iterdir()):
-        written.add(entry.name)
-        if entry.is_dir():
-            swap_into_place(entry, root / entry.name)
-        else:
-            os.replace(entry, root / entry.name)
-    for entry in root.iterdir():
-        if entry.is_dir() and entry.name in codes.DEPARTMENTS and entry.name not in written:
-            shutil.rmtree(entry)
-    built.rmdir()
+def restrict_exports(root: Path, group: str | None) -> None:
+    """Owner and group only, like the warehouse: every folder under `root` (itself
+    included) 750, every file 640, all given `group` (None: the owner's group)."""
+    gid = exports_gid(group)
+    for path in (root, *sorted(root.rglob("*"))):
+        if path.is_symlink():
+            continue
+        if gid != -1 and path.stat().st_gid != gid:
+            os.chown(path, -1, gid)
+        mode = EXPORT_FOLDER_MODE if path.is_dir() else EXPORT_FILE_MODE
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
 
 
 def record_exports(con: duckdb.DuckDBPyConnection, run_id: str, records: list[dict]) -> None:

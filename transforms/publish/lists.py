@@ -10,7 +10,13 @@ import polars as pl
 
 from schemas.published import AsylumOutcome, FlagHistory, LegalAlert
 from transforms.rules.decide import LIST_MODELS
-from transforms.rules.flags import HISTORY_SCHEMA, first_seen_dates, next_history
+from transforms.rules.flags import (
+    DETAIL_SCHEMA,
+    HISTORY_SCHEMA,
+    first_seen_dates,
+    next_history,
+    with_details,
+)
 from transforms.warehouse.database import read_sql
 from transforms.warehouse.tables import insert_frame, model_frame, rows_frame
 
@@ -29,11 +35,12 @@ def write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
                  lists: dict[str, pl.DataFrame], exclusions: pl.DataFrame) -> pl.DataFrame:
     """Today's flag history, each list with the date its flags were first seen, and the
     exclusions; returns today's history."""
-    current = pl.concat([rows.select("flag_id", worklist=pl.lit(name, pl.String))
-                         for name, rows in lists.items()])
+    current = pl.concat([rows.select("flag_id", *DETAIL_SCHEMA, worklist=pl.lit(name, pl.String))
+                         .cast(DETAIL_SCHEMA) for name, rows in lists.items()])
     history = con.sql(read_sql("flag_history_read.sql"), params={"run_date": run_date}
-                      ).pl().cast(HISTORY_SCHEMA)
-    today = FlagHistory.validate(next_history(history, current, run_date))
+                      ).pl().cast({**HISTORY_SCHEMA, **DETAIL_SCHEMA})
+    today = FlagHistory.validate(with_details(
+        next_history(history, current, run_date), current, history))
     con.execute("DELETE FROM worklists.flag_history WHERE run_date = ?", [run_date])
     insert_frame(con, "worklists.flag_history", today)
     seen = first_seen_dates(pl.concat([history, today]))

@@ -1,19 +1,28 @@
-"""Build aside, publish at once. A run works on a copy of the warehouse and writes its
-exports into a hidden folder; nothing published is touched until the commit:
+"""Build aside, publish at once, by switching one pointer.
 
-1. the commit point is the journal (`<warehouse>.publish.json`), written atomically;
-2. then the working warehouse replaces the published one (one rename) and each
-   department folder of the exports is swapped into place (one rename each);
-3. then the journal is removed.
+Everything readers see of a night (the warehouse, every department folder, the national
+pages) lives in one folder of its own, a *night*, under `.<warehouse>.nights/` beside the
+warehouse. The paths readers use are symbolic links through one pointer:
 
-A run killed before the journal leaves the published state as it was (its working files
-are discarded by the next run); killed after it, the next run finishes the renames before
-anything else (roll forward). Only one run at a time may do this: see `RunLock`."""
+    <warehouse>  ->  .<warehouse>.published/warehouse.duckdb
+    <exports>    ->  (relative path to) .<warehouse>.published/exports
+    .<warehouse>.published  ->  .<warehouse>.nights/<night>      (the pointer)
+
+A run builds its night aside (a copy of the published warehouse, then its exports), then
+publishes it with one rename of a new pointer over the old one: a reader opening a path
+before that rename gets the previous night, after it this one, never a mixture (a
+reader who needs several files of one night resolves the pointer once: `published_night`).
+A run killed at any moment leaves the published night as it was, or the new one whole;
+the next run drops the nights no pointer names, but for the one published just before
+the current one, kept one more night for the readers still on it.
+
+A warehouse and exports published by an earlier version (a file and a folder) are
+adopted as the first night on the next run. Only one run at a time may do this: see
+`RunLock`."""
 
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -21,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from transforms.publish.export import publish_tree
+from transforms.publish.export import EXPORT_FOLDER_MODE, restrict_exports
 from transforms.warehouse.database import (
     SPILL_FOLDER,
     UNENCRYPTED,
@@ -32,7 +41,10 @@ from transforms.warehouse.database import (
     wal_path,
 )
 
-INCOMING_PREFIX = ".incoming-"
+WAREHOUSE_NAME = "warehouse.duckdb"
+EXPORTS_NAME = "exports"
+BUILDING = ".building"  # in a night's folder until it is whole
+STAGED_LINK = ".link"  # a link made aside, renamed over its path
 
 
 class RunLocked(RuntimeError):
@@ -47,22 +59,32 @@ class Workspace:
     exports: Path
 
     def sibling(self, suffix: str) -> Path:
-        return self.warehouse.with_name(self.warehouse.name + suffix)
+        return self.warehouse.with_name(f".{self.warehouse.name}{suffix}")
 
     @property
-    def working_warehouse(self) -> Path:
-        return self.sibling(".next")
+    def nights(self) -> Path:
+        return self.sibling(".nights")
 
     @property
-    def journal(self) -> Path:
-        return self.sibling(".publish.json")
+    def pointer(self) -> Path:
+        return self.sibling(".published")
+
+    @property
+    def previous(self) -> Path:
+        """The night published before the current one (kept for the readers still on it)."""
+        return self.sibling(".previous")
 
     @property
     def lock_file(self) -> Path:
-        return self.sibling(".lock")
+        return self.warehouse.with_name(self.warehouse.name + ".lock")
 
-    def built_exports(self, run_id: str) -> Path:
-        return self.exports / f"{INCOMING_PREFIX}{run_id}"
+
+def working_warehouse(night: Path) -> Path:
+    return night / WAREHOUSE_NAME
+
+
+def built_exports(night: Path) -> Path:
+    return night / EXPORTS_NAME
 
 
 class RunLock:
@@ -99,16 +121,6 @@ class RunLock:
             self.handle.close()
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    _sync_folder(path.parent)
-
-
 def _sync_folder(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY)
     try:
@@ -117,66 +129,132 @@ def _sync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def recover(workspace: Workspace) -> bool:
-    """Finish a publication a killed run had committed to (True when there was one)."""
-    if not workspace.journal.exists():
-        return False
-    journal = json.loads(workspace.journal.read_text(encoding="utf-8"))
-    _apply(workspace, Path(journal["working_warehouse"]), Path(journal["built_exports"]))
-    workspace.journal.unlink()
-    return True
+def _link(path: Path, target: str | Path) -> None:
+    """Make `path` a symbolic link to `target`, in one rename over what was there."""
+    staged = path.with_name(f".{path.name.lstrip('.')}.{os.getpid()}{STAGED_LINK}")
+    staged.unlink(missing_ok=True)
+    os.symlink(target, staged)
+    os.replace(staged, path)
+    _sync_folder(path.parent)
+
+
+def published_night(workspace: Workspace, pointer: Path | None = None) -> Path | None:
+    """The folder of the published night, resolved once (None before the first night);
+    `pointer`: another pointer (workspace.previous)."""
+    pointer = pointer or workspace.pointer
+    if not pointer.is_symlink():
+        return None
+    return workspace.nights / os.readlink(pointer).rpartition("/")[2]
 
 
 def _no_stage(stage: str) -> None:
-    """Default observer of the commit's stages (the flow uses it to inject faults)."""
+    """Default observer of the publication's steps (the flow uses it to inject faults)."""
 
 
-def _apply(workspace: Workspace, working: Path, built: Path,
-           stage: Callable[[str], None] = _no_stage) -> None:
-    """The renames of a publication; each step can be repeated after a kill."""
-    if working.exists():
-        os.replace(working, workspace.warehouse)
-        _sync_folder(workspace.warehouse.parent)
-    stage("warehouse-swapped")
-    if built.exists():
-        publish_tree(built, workspace.exports)
+def _link_readers(workspace: Workspace) -> None:
+    """The paths readers use, through the pointer (made once; a run repeats it harmlessly)."""
+    pointer = workspace.pointer.name
+    if not workspace.warehouse.is_symlink():
+        _link(workspace.warehouse, f"{pointer}/{WAREHOUSE_NAME}")
+    if not workspace.exports.is_symlink():
+        if workspace.exports.exists() and not workspace.exports.is_dir():
+            raise NotADirectoryError(f"exports {workspace.exports} is a file, not a folder")
+        if workspace.exports.is_dir():
+            workspace.exports.rmdir()  # empty: a non-empty one was adopted
+        workspace.exports.parent.mkdir(parents=True, exist_ok=True)
+        # relative, so that the whole state can be moved or copied as it is
+        _link(workspace.exports, os.path.relpath(workspace.pointer.absolute() / EXPORTS_NAME,
+                                                 workspace.exports.parent.absolute()))
 
 
-def prepare(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> None:
-    """Start a run: finish or discard what a killed run left (its spilled pages too), then
-    copy the published warehouse (checkpointed, so the copy is whole) as the working one."""
-    recover(workspace)
-    _drop_working_warehouse(workspace)
-    clear_stale_spill(workspace.warehouse.parent / SPILL_FOLDER)
-    working = workspace.working_warehouse
-    if workspace.exports.exists():
-        for folder in workspace.exports.glob(f"{INCOMING_PREFIX}*"):
-            shutil.rmtree(folder)
-    workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    if workspace.warehouse.exists():
-        # Only a writer killed mid-way leaves a log; otherwise readers may keep the
-        # published file open while the run copies it.
+def _adopt(workspace: Workspace, settings: WarehouseSettings) -> None:
+    """A warehouse file and exports folder published by an earlier version become the
+    first night (each step can be repeated after a kill)."""
+    legacy_warehouse = workspace.warehouse.is_file() and not workspace.warehouse.is_symlink()
+    legacy_exports = (workspace.exports.is_dir() and not workspace.exports.is_symlink()
+                      and any(workspace.exports.iterdir()))
+    if not (legacy_warehouse or legacy_exports):
+        return
+    night = workspace.nights / "adopted"
+    night.mkdir(parents=True, exist_ok=True)
+    if legacy_warehouse:
         if wal_path(workspace.warehouse).exists():
             _checkpoint(workspace.warehouse, settings)
-        shutil.copyfile(workspace.warehouse, working)
-        restrict_to_owner(working)
+        os.replace(workspace.warehouse, working_warehouse(night))
+    if legacy_exports:
+        shutil.move(workspace.exports, built_exports(night))
+    _link(workspace.pointer, f"{workspace.nights.name}/{night.name}")
+    _link_readers(workspace)
 
 
-def commit(workspace: Workspace, run_id: str, stage: Callable[[str], None] = _no_stage,
+def prepare(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> Path:
+    """Start a run: drop what killed runs left (unpublished nights, spilled pages), then
+    make this run's night, holding a copy of the published warehouse (checkpointed, so the
+    copy is whole). Returns the night's folder."""
+    workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    # the nights hold the exports: owner and group only, as the exports' own folders
+    workspace.nights.mkdir(mode=EXPORT_FOLDER_MODE, exist_ok=True)
+    workspace.nights.chmod(EXPORT_FOLDER_MODE)
+    _adopt(workspace, settings)
+    drop_old_nights(workspace)
+    clear_stale_spill(workspace.warehouse.parent / SPILL_FOLDER)
+    night = workspace.nights / f"{datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}"
+    night.mkdir(parents=True)
+    (night / BUILDING).touch()
+    published = published_night(workspace)
+    if published is not None and working_warehouse(published).exists():
+        # Only a writer killed mid-way leaves a log; otherwise readers may keep the
+        # published file open while the run copies it.
+        if wal_path(workspace.warehouse).exists() or wal_path(
+                working_warehouse(published)).exists():
+            _checkpoint(workspace.warehouse, settings)
+        shutil.copyfile(working_warehouse(published), working_warehouse(night))
+        restrict_to_owner(working_warehouse(night))
+    # Owner and group only from the start: what the run writes inside is never reachable
+    # by others, even before the commit gives each file its mode.
+    built_exports(night).mkdir(mode=EXPORT_FOLDER_MODE)
+    restrict_exports(built_exports(night), settings.exports_group)
+    return night
+
+
+def drop_old_nights(workspace: Workspace) -> list[str]:
+    """Delete every night but the published one and the one published before it (readers
+    may still be on it); returns the names of the unfinished nights dropped."""
+    for folder in {workspace.warehouse.parent, workspace.exports.parent}:
+        for staged in folder.glob(f".*{STAGED_LINK}"):
+            if staged.is_symlink():
+                staged.unlink()
+    if not workspace.nights.is_dir():
+        return []
+    keep = {published_night(workspace), published_night(workspace, workspace.previous)}
+    unfinished = []
+    for night in sorted(workspace.nights.iterdir()):
+        if night not in keep:
+            if (night / BUILDING).exists():
+                unfinished.append(night.name)
+            shutil.rmtree(night)
+    return unfinished
+
+
+def commit(workspace: Workspace, night: Path, stage: Callable[[str], None] = _no_stage,
            settings: WarehouseSettings = UNENCRYPTED) -> None:
-    """Publish the run's warehouse and exports (the journal is the commit point);
-    `settings`: how the warehouse files are opened."""
-    working, built = workspace.working_warehouse, workspace.built_exports(run_id)
-    if not workspace.journal.exists():  # not yet committed (a retry may find it done)
-        if not working.exists():
-            raise FileNotFoundError(f"no working warehouse to publish: {working}")
-        _checkpoint(working, settings)
-        _write_atomically(workspace.journal, json.dumps(
-            {"run_id": run_id, "working_warehouse": str(working),
-             "built_exports": str(built)}))
-        stage("committed")
-    _apply(workspace, working, built, stage)
-    workspace.journal.unlink()
+    """Publish the night: its warehouse checkpointed (the file alone is the database), the
+    night marked whole, then the pointer switched in one rename (the commit point)."""
+    if published_night(workspace) == night:  # a retry may find it done
+        return
+    if not working_warehouse(night).exists():
+        raise FileNotFoundError(f"no working warehouse to publish: {night}")
+    _checkpoint(working_warehouse(night), settings)
+    restrict_exports(built_exports(night), settings.exports_group)
+    (night / BUILDING).unlink(missing_ok=True)
+    _sync_folder(night)
+    stage("night-whole")
+    if workspace.pointer.is_symlink():
+        _link(workspace.previous, os.readlink(workspace.pointer))
+    _link(workspace.pointer, f"{workspace.nights.name}/{night.name}")
+    stage("published")
+    _link_readers(workspace)
+    drop_old_nights(workspace)
 
 
 def _checkpoint(path: Path, settings: WarehouseSettings) -> None:
@@ -185,16 +263,8 @@ def _checkpoint(path: Path, settings: WarehouseSettings) -> None:
         con.execute("CHECKPOINT")
 
 
-def discard(workspace: Workspace, run_id: str) -> None:
-    """Drop what a failed run built; the published state stays as it was. A run that
-    failed after its commit point is left to be finished by the next (roll forward)."""
-    if workspace.journal.exists():
-        return
-    _drop_working_warehouse(workspace)
-    shutil.rmtree(workspace.built_exports(run_id), ignore_errors=True)
-
-
-def _drop_working_warehouse(workspace: Workspace) -> None:
-    working = workspace.working_warehouse
-    for leftover in (working, wal_path(working)):
-        leftover.unlink(missing_ok=True)
+def discard(workspace: Workspace, night: Path) -> None:
+    """Drop what a failed run built; the published state stays as it was (a night already
+    published is kept)."""
+    if published_night(workspace) != night:
+        shutil.rmtree(night, ignore_errors=True)

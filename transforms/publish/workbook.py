@@ -33,7 +33,7 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
                     "strings_to_urls": False, "in_memory": True}
 TABLE_STYLE = "Table Style Light 9"
 FORMATS = {
-    "text": {"valign": "vcenter"},
+    "text": {"valign": "vcenter", "text_wrap": True},
     "date": {"num_format": contract.XLSX_DATE_FORMAT, "valign": "vcenter"},
     "integer": {"num_format": "#,##0", "valign": "vcenter"},
 }
@@ -47,9 +47,14 @@ EXCEL_DAY_ZERO, EXCEL_PHANTOM_LEAP_DAY = date(1899, 12, 31), 60
 CONTROL_CHARACTERS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20))]
 ESCAPED_CONTROLS = [f"_x{ord(c):04X}_" for c in CONTROL_CHARACTERS]
 
-# Pixels around a cell's text, room for the header's filter button, and the widest column
-# (as xlsxwriter's autofit: a list of source rows would be metres wide).
-CELL_PADDING, FILTER_BUTTON, WIDEST_COLUMN = 7, 16, 1_790
+HEADER_FORMAT = {"bold": True, "valign": "vcenter", "text_wrap": True}
+# Printed as a unit reads it: A4 landscape, every column on the width of one page (as many
+# pages down as needed), the header repeated at the top of each page.
+A4_PAPER = 9
+# Pixels around a cell's text, room for the header's filter button, and the widest column:
+# a longer text (the source rows, the wordings of several points of attention) wraps
+# within it, so that a list fitted to the page width stays legible.
+CELL_PADDING, FILTER_BUTTON, WIDEST_COLUMN = 7, 16, 320
 
 
 def column_widths(frame: pl.DataFrame) -> dict[str, int]:
@@ -86,22 +91,34 @@ def sheet_for(frame: pl.DataFrame, path: Path, title: str, run_date: date,
               table_rows: int | None = None) -> Iterator[tuple[Worksheet, list[Format]]]:
     """The workbook of a list, with everything but the rows: an Excel table over the
     header and `table_rows` rows (default: the frame's, at least one as Excel requires),
-    each column's width and format, the header frozen; yields the sheet and each
-    column's format, to write the rows into before the workbook is closed."""
+    each column's width and format, the header bold and frozen, the page set-up; yields
+    the sheet and each column's format, to write the rows into before the workbook is
+    closed."""
     with xlsxwriter.Workbook(path, WORKBOOK_OPTIONS) as workbook:
         # The run date, not the clock, as creation date: the same run, the same bytes.
         workbook.set_properties({"created": datetime.combine(run_date, time())})
         sheet = workbook.add_worksheet(title[:31])
         formats = [workbook.add_format(FORMATS[cell_kind(dtype)]) for dtype in frame.dtypes]
+        header = workbook.add_format(HEADER_FORMAT)
+        # An Excel table: its header row carries the filter buttons (autoFilter).
         sheet.add_table(0, 0, table_rows or max(frame.height, 1), frame.width - 1, {
             "style": TABLE_STYLE,
-            "columns": [{"header": name, "format": cell_format}
+            "columns": [{"header": name, "format": cell_format, "header_format": header}
                         for name, cell_format in zip(frame.columns, formats, strict=True)]})
         for index, (width, cell_format) in enumerate(zip(
                 column_widths(frame).values(), formats, strict=True)):
             sheet.set_column_pixels(index, index, width, cell_format)
         sheet.freeze_panes(1, 0)
+        set_up_pages(sheet)
         yield sheet, formats
+
+
+def set_up_pages(sheet: Worksheet) -> None:
+    """A4 landscape, fitted to the width of one page, the header row on every page."""
+    sheet.set_paper(A4_PAPER)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
 
 
 def write_xlsx(frame: pl.DataFrame, path: Path, title: str, run_date: date) -> None:

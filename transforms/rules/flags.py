@@ -52,6 +52,33 @@ def next_history(history: pl.DataFrame, current: pl.DataFrame, run_date: date
             .sort("worklist", "status", "flag_id"))
 
 
+# What a unit needs to find a flag again once it has left its list (resolus_<date>.csv):
+# kept on every history row, a RESOLVED row carrying those of the flag's last night.
+DETAIL_SCHEMA = {"department": pl.String, "person_key": pl.String, "num_agdref": pl.String}
+
+
+def with_details(today: pl.DataFrame, current: pl.DataFrame, history: pl.DataFrame
+                 ) -> pl.DataFrame:
+    """`today`'s history rows (next_history) with the department, person and AGDREF number
+    of each flag: from tonight's lists (`current`) for a flag on them, from the latest
+    earlier history row for a RESOLVED flag (null where that row had none)."""
+    keys = ["flag_id", "worklist"]
+    details = list(DETAIL_SCHEMA)
+    tonight = current.select(*keys, *details).unique(keys, keep="first", maintain_order=True)
+    earlier = history.filter(pl.col("run_date") < today["run_date"].max()) \
+        if today.height else history.clear()
+    if earlier.height and set(details) <= set(earlier.columns):
+        last = earlier.filter(pl.col("run_date") == earlier["run_date"].max()
+                              ).select(*keys, *details)
+    else:
+        last = pl.DataFrame(schema={"flag_id": pl.String, "worklist": pl.String,
+                                    **DETAIL_SCHEMA})
+    known = pl.concat([tonight.cast({**DETAIL_SCHEMA}),
+                       last.cast({**DETAIL_SCHEMA}).join(tonight, on=keys, how="anti")])
+    return today.join(known, on=keys, how="left", maintain_order="left").select(
+        *HISTORY_SCHEMA, *details)
+
+
 def first_seen_dates(history: pl.DataFrame) -> dict[str, date]:
     """Run date when each flag last became NEW: the start of its current episode."""
     news = history.filter(pl.col("status") == "NEW").group_by("flag_id").agg(

@@ -52,11 +52,13 @@ class WarehouseSettings:
     library, which its authors do not call secure: for tests only. `memory_limit`: cap of
     each warehouse's DuckDB, its scratch databases for Splink included ("6GB"; None:
     DuckDB's default, 80 % of the machine); beyond it, DuckDB spills to the private spill
-    folder."""
+    folder. `exports_group`: the group that may read the published exports (files 640,
+    folders 750; None: the owner's group)."""
 
     key: str | None = field(default=None, repr=False)
     unsafe_crypto_for_tests: bool = False
     memory_limit: str | None = None
+    exports_group: str | None = None
 
 
 UNENCRYPTED = WarehouseSettings()

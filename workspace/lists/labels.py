@@ -8,34 +8,8 @@ from datetime import date, datetime
 from schemas import exports
 from transforms.rules.verdicts import MARKER_RULES
 
-# why a candidate is not listed (schemas.codes.EXCLUSION_REASONS), as a unit reads it
-EXCLUSIONS_FR = {
-    "MINOR": "mineur à la date du traitement, ou âge non établi",
-    "ASYLUM_PENDING": "droit au maintien en cours (ADA valide, réexamen enregistré, "
-                      "procédure Dublin)",
-    "RTR_END_UNCONFIRMED": "fin du droit au maintien non établie",
-    "CLOSURE_REOPENABLE": "clôture de moins de 9 mois (réouverture possible)",
-    "PROTECTION_GRANTED": "réfugié, protection subsidiaire ou apatride",
-    "RESIDENCE_PERMIT": "titre de séjour, récépissé ou APS en cours de validité",
-    "EU_CITIZEN": "ressortissant de l'UE, de l'EEE ou suisse",
-    "MEASURE_CLOSED": "mesure annulée, abrogée, retirée ou exécutée",
-    "APPEAL_PENDING": "recours contre la mesure en cours",
-    "NOT_YET_ENFORCEABLE": "délai de départ, notification ou délai de recours en cours",
-    "SUSPENDED_BY_RTR": "mesure suspendue par un droit au maintien",
-    "DUBLIN_DEADLINE_EXPIRED": "délai de transfert Dublin expiré",
-    "DECEASED_OR_LEFT": "décès, naturalisation ou départ enregistré",
-    "IDENTITY_CONFLICT": "enregistrements non rattachés avec certitude à une même personne",
-    "SOURCE_ROW_QUARANTINED": "une ligne source en quarantaine concerne la personne et peut "
-                              "la protéger : attendre le fichier corrigé (DQ-01)",
-    "OTHER_GROUND_UNDER_EXAMINATION": "le bureau examine l'admission au séjour sur un autre "
-                                      "fondement (OQ-02)",
-    "MEASURE_IN_FORCE": "déjà sous le coup d'une mesure d'éloignement (suivie dans les "
-                        "mesures non exécutées)",
-    "NOT_SENTENCED": "prévenu, ou MIXTE sans date de libération",
-    "RELEASE_DATE_UNKNOWN": "condamné sans date de libération prévisible",
-    "RELEASE_DATE_PASSED": "date de libération prévisible déjà passée",
-    "RELEASE_OUTSIDE_HORIZON": "la préparation commence après l'horizon de planification",
-}
+# why a candidate is not listed, as a unit reads it (shared with the exports' README)
+EXCLUSIONS_FR = exports.EXCLUSIONS_FR
 EXCLUSION_HEADERS = {
     "worklist": "Liste", "candidate_id": "Identifiant signalement",
     "person_key": exports.COLUMNS["rejected_without_oqtf"]["person_key"][0],

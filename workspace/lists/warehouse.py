@@ -1,7 +1,9 @@
-"""The published warehouse, read-only. Each night replaces the file in one rename
-(transforms/publish/publication.py): a connection stays on the file it opened, so the
-reader reopens when the published file is another one, and pages always read one whole
-night. Requests share the opened database through cursors (one per request).
+"""The published warehouse, read-only. Each night is published by switching the pointer
+the warehouse path goes through (transforms/publish/publication.py): a connection stays
+on the file it opened, so the reader reopens when the path leads to another file, and
+pages always read one whole night (the night before is kept until the next one is
+published, for the requests still on it). Requests share the opened database through
+cursors (one per request).
 
 The file is ATTACHed under a new name each time rather than opened with
 `duckdb.connect(path)`: DuckDB keeps one database instance per path and process, and
