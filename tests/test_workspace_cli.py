@@ -216,3 +216,24 @@ def test_demo_accounts_are_printed_once_with_a_password_that_signs_in(served, wo
     signed, _ = browser.request("POST", "/connexion/", {
         "csrfmiddlewaretoken": token, "username": "chef13", "password": lines["chef13"]})
     assert signed.status == 302 and signed.getheader("Location") == "/"
+
+
+def test_the_workspace_keeps_its_files_beside_the_published_path_not_in_a_night(tmp_path):
+    """The warehouse path leads through the publication's pointer into one night's folder
+    (docs/architecture.md), which a later night removes: the agents' decisions and the
+    session key stay beside the path itself, where every night and the workspace find
+    them."""
+    from flows.settings import workspace_database
+    from workspace.options import WorkspaceOptions, database_config, secret_key
+
+    night = tmp_path / ".warehouse.duckdb.nights" / "20261116T000000-1"
+    night.mkdir(parents=True)
+    (night / "warehouse.duckdb").write_bytes(b"")
+    (tmp_path / "warehouse.duckdb").symlink_to(night / "warehouse.duckdb")
+    options = WorkspaceOptions(warehouse=tmp_path / "warehouse.duckdb")
+    assert database_config(options)["NAME"] == str(tmp_path / "workspace.sqlite3")
+    assert workspace_database(tmp_path / "warehouse.duckdb")["NAME"] == str(
+        tmp_path / "workspace.sqlite3")
+    secret_key(options)
+    assert (tmp_path / "workspace-secret.key").is_file()
+    assert list(night.iterdir()) == [night / "warehouse.duckdb"]
