@@ -149,17 +149,6 @@ def run(
                f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
     _echo_late_units(result)
-    _make_demo_accounts(warehouse, exports)
-
-
-def _make_demo_accounts(warehouse: Path, exports: Path) -> None:
-    """`reconcile users demo` in a process of its own: the pipeline's process never
-    starts the web framework (its DuckDB objects outlived Django's at exit)."""
-    sys.stdout.flush()
-    made = subprocess.run([sys.executable, "-m", "flows", "users", "demo", "--warehouse",
-                           str(warehouse), "--exports", str(exports)], check=False)
-    if made.returncode != 0:
-        raise typer.Exit(code=made.returncode)
 
 
 def _worklist_summary(result: dict) -> str:
