@@ -19,6 +19,9 @@ from workspace.lists import queries
 from workspace.lists.views import warehouse
 from workspace.lists.warehouse import WarehouseUnavailable
 
+# the decisions that change what the next night decides (OQ-02, PRI-05)
+NIGHT_READS = (Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED, Kind.PRISON_ANSWER)
+
 
 def _target(request, worklist: str, key: str) -> dict:
     try:
@@ -68,5 +71,6 @@ def decide(request, worklist: str, key: str):
         kind=kind, worklist=worklist, flag_id=key, person_key=row["person_key"],
         department=row["department"], decided_by=request.user,
         effective_date=timezone.localdate(), **form.event_fields())
-    messages.success(request, f"Enregistré : {state.describe(event)}.")
+    night = " La nuit prochaine en tiendra compte." if kind in NIGHT_READS else ""
+    messages.success(request, f"Enregistré : {state.describe(event)}.{night}")
     return redirect("flag", worklist=worklist, key=key)
