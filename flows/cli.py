@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -296,7 +297,8 @@ def demo(
 
     Night 1 reads data/sample/inbox as of the sample's date; night 2 adds the files of
     data/sample/next_night (a corrected list, a duplicate, a late list, a new snapshot)
-    as of the next day.
+    as of the next day. Then the workspace's demo accounts are made and printed with
+    their passwords, with the command that opens the workspace.
     """
     from data.synthetic.scales import read_manifest
 
@@ -319,6 +321,17 @@ def demo(
                        f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))
     _echo_late_units(result)
+    _make_demo_accounts(warehouse, exports)
+
+
+def _make_demo_accounts(warehouse: Path, exports: Path) -> None:
+    """`reconcile users demo` in a process of its own: the pipeline's process never
+    starts the web framework (its DuckDB objects outlived Django's at exit)."""
+    sys.stdout.flush()
+    made = subprocess.run([sys.executable, "-m", "flows", "users", "demo", "--warehouse",
+                           str(warehouse), "--exports", str(exports)], check=False)
+    if made.returncode != 0:
+        raise typer.Exit(code=made.returncode)
 
 
 def _echo_late_units(result: dict) -> None:

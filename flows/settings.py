@@ -103,7 +103,7 @@ def configure_warehouse() -> WarehouseSettings:
     return settings
 
 
-def workspace_options(warehouse: Path) -> WorkspaceOptions:
+def workspace_options(warehouse: Path, exports: Path | None = None) -> WorkspaceOptions:
     """The workspace's settings (README, operators): RECONCILE_WORKSPACE_DATABASE_URL
     (postgresql://…; unset: SQLite beside the warehouse), RECONCILE_WORKSPACE_SECRET_KEY_FILE
     (unset: a key made once beside the warehouse), RECONCILE_WORKSPACE_ALLOWED_HOSTS (comma
@@ -115,7 +115,7 @@ def workspace_options(warehouse: Path) -> WorkspaceOptions:
     key_file = os.environ.get("RECONCILE_WORKSPACE_SECRET_KEY_FILE")
     hosts = os.environ.get("RECONCILE_WORKSPACE_ALLOWED_HOSTS", "localhost,127.0.0.1")
     return WorkspaceOptions(
-        warehouse=warehouse, warehouse_settings=configure_warehouse(),
+        warehouse=warehouse, warehouse_settings=configure_warehouse(), exports=exports,
         database_url=os.environ.get("RECONCILE_WORKSPACE_DATABASE_URL", ""),
         secret_key=Path(key_file).read_text(encoding="utf-8").strip() if key_file else "",
         allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),

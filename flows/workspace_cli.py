@@ -22,9 +22,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
-def _options(warehouse: Path):
+def _options(warehouse: Path, exports: Path | None = None):
     try:
-        return workspace_options(warehouse)
+        return workspace_options(warehouse, exports)
     except (RuntimeError, ValueError) as err:
         _fail(str(err))
 
@@ -34,6 +34,9 @@ def workspace(
     host: Annotated[str, typer.Option(help="Address to listen on (the reverse proxy's side).")
                     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8034,
+    exports: Annotated[Path | None, typer.Option(
+        help="The exports folder of `reconcile run` (each department's files offered for "
+             "download to that department's accounts, each download logged).")] = None,
 ) -> None:
     """Serve the units' workspace: their lists, flags and decisions, need-to-know enforced.
 
@@ -42,7 +45,7 @@ def workspace(
     """
     from workspace.server import serve
 
-    options = _options(warehouse)
+    options = _options(warehouse, exports)
     typer.echo(f"workspace on http://{host}:{port}/ (warehouse {warehouse})")
     serve(options, host, port)
 
@@ -95,3 +98,31 @@ def list_users(warehouse: WarehouseOption) -> None:
     for line in _registry(warehouse).list_accounts():
         state = "active" if line.active else "disabled"
         typer.echo(f"{line.login}\t{line.role}\t{','.join(line.departments) or '-'}\t{state}")
+
+
+def echo_demo_accounts(warehouse: Path, exports: Path | None) -> None:
+    """The demo's accounts added to the workspace beside `warehouse`, printed with their
+    passwords, and how to open the workspace."""
+    _registry(warehouse)
+    from workspace.accounts.demo import add_demo_accounts
+
+    made = add_demo_accounts()
+    if made:
+        typer.echo("demo accounts (for this demo only; passwords shown once):")
+    for line, password in made:
+        typer.echo(f"  {line.login:<10} {line.role:<8} "
+                   f"{','.join(line.departments) or '-':<4} {password}")
+    command = f"reconcile workspace --warehouse {warehouse}"
+    if exports is not None:
+        command += f" --exports {exports}"
+    typer.echo(f"workspace: run `{command}`, then open http://127.0.0.1:8034/ and sign "
+               "in with one of these accounts")
+
+
+@users_app.command("demo")
+def demo_users(
+    warehouse: WarehouseOption,
+    exports: Annotated[Path | None, typer.Option(help="The demo's exports folder.")] = None,
+) -> None:
+    """Add the demo's accounts (one per role, random passwords printed once)."""
+    echo_demo_accounts(warehouse, exports)

@@ -119,3 +119,13 @@ def workspace_app(tmp_path_factory):
     from tests.workspace_world import start_workspace
 
     return start_workspace(tmp_path_factory.mktemp("workspace"))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def decisions_workspace(workspace_app, request):
+    """The workspace on each storage it supports (issue 34 §5): its SQLite file, then a
+    fresh PostgreSQL database (skipped without a server, except in CI)."""
+    from tests.workspace_world import on_database
+
+    with on_database(workspace_app, request.param) as ws:
+        yield ws

@@ -40,6 +40,9 @@ def test_demo_says_where_each_output_is(demo_output):
         # the three lists and the legal alerts, and the flags resolved tonight (CSV only)
         assert len(list(folder.glob("*.csv"))) == 5 and len(list(folder.glob("*.xlsx"))) == 4
         assert (folder / "resolus_20261117.csv").is_file()
+    # the workspace's demo accounts and how to open it (README, "make demo")
+    assert "demo accounts" in tail and "chef13" in tail
+    assert f"reconcile workspace --warehouse {out / 'warehouse.duckdb'}" in tail
 
 
 def test_every_table_and_column_is_described(demo_con):

@@ -59,6 +59,8 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     assert [line for line in first.stdout.splitlines() if line.startswith("late:")] == [
         "late: genesis E01302: latest delivery 2026-10-20, 27 days old"]
     assert first.stdout.strip().splitlines()[-1].startswith("late: genesis E01302")
+    # a night makes no account (the demo's are `reconcile demo`'s only)
+    assert not (tmp_path / "workspace.sqlite3").exists() and "password" not in first.stdout
     assert second.stdout.strip().splitlines()[-3:] == [
         "late: genesis E01301: latest delivery 2026-11-03, 13 days old",
         "late: genesis E01302: latest delivery 2026-10-20, 27 days old",

@@ -193,3 +193,47 @@ def test_single_sign_on_through_the_proxy_header_when_enabled(served, world):
         response = con.getresponse()
         assert response.status == 302  # unknown logins are never created
         assert response.getheader("Location").startswith("/connexion/")
+
+
+def test_demo_accounts_are_printed_once_with_a_password_that_signs_in(served, world):
+    made = reconcile("users", "demo", "--warehouse", str(world.warehouse), "--exports",
+                     str(world.warehouse.parent / "exports"))
+    assert made.returncode == 0, made.stderr
+    lines = dict(re.findall(r"^  (\S+) +\S+ +\S+ +(\S+)$", made.stdout, flags=re.M))
+    # agent13 exists already here (test_users_add_list_disable): kept as it is
+    assert {"agent2a", "chef13", "analyste", "admin"} <= set(lines) <= {
+        "agent13", "agent2a", "chef13", "analyste", "admin"}
+    assert (f"reconcile workspace --warehouse {world.warehouse} --exports "
+            f"{world.warehouse.parent / 'exports'}`, then open http://127.0.0.1:8034/"
+            ) in made.stdout
+    again = reconcile("users", "demo", "--warehouse", str(world.warehouse))
+    assert again.returncode == 0 and "demo accounts" not in again.stdout
+    listed = reconcile("users", "list", "--warehouse", str(world.warehouse)).stdout
+    assert "chef13\tmanager\t13\tactive" in listed and "analyste\tanalyst\t-\tactive" in listed
+    browser = Browser(served)
+    _, page = browser.request("GET", "/connexion/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    signed, _ = browser.request("POST", "/connexion/", {
+        "csrfmiddlewaretoken": token, "username": "chef13", "password": lines["chef13"]})
+    assert signed.status == 302 and signed.getheader("Location") == "/"
+
+
+def test_the_workspace_keeps_its_files_beside_the_published_path_not_in_a_night(tmp_path):
+    """The warehouse path leads through the publication's pointer into one night's folder
+    (docs/architecture.md), which a later night removes: the agents' decisions and the
+    session key stay beside the path itself, where every night and the workspace find
+    them."""
+    from flows.settings import workspace_database
+    from workspace.options import WorkspaceOptions, database_config, secret_key
+
+    night = tmp_path / ".warehouse.duckdb.nights" / "20261116T000000-1"
+    night.mkdir(parents=True)
+    (night / "warehouse.duckdb").write_bytes(b"")
+    (tmp_path / "warehouse.duckdb").symlink_to(night / "warehouse.duckdb")
+    options = WorkspaceOptions(warehouse=tmp_path / "warehouse.duckdb")
+    assert database_config(options)["NAME"] == str(tmp_path / "workspace.sqlite3")
+    assert workspace_database(tmp_path / "warehouse.duckdb")["NAME"] == str(
+        tmp_path / "workspace.sqlite3")
+    secret_key(options)
+    assert (tmp_path / "workspace-secret.key").is_file()
+    assert list(night.iterdir()) == [night / "warehouse.duckdb"]

@@ -31,10 +31,10 @@ def on_the_day_of_the_lists():
 
 
 @pytest.fixture(scope="module")
-def decided(workspace_app):
+def decided(decisions_workspace):
     """agent13 opens an examination on another ground for the rejected person of 13 and
-    answers the prison about the detainee of 13."""
-    ws, agent13 = workspace_app, client_for(workspace_app, "agent13")
+    answers the prison about the detainee of 13 (on SQLite, then on PostgreSQL)."""
+    ws, agent13 = decisions_workspace, client_for(decisions_workspace, "agent13")
     with on_the_day_of_the_lists():
         opened = agent13.post(url(ws, "rejected_13", REJECTED, True),
                               {"kind": OTHER_GROUND, "note": "demande de titre salarié"})
@@ -45,11 +45,10 @@ def decided(workspace_app):
 
 
 def in_force(ws) -> list[dict]:
-    from django.conf import settings
-
+    """What the night reads from the workspace's database, without Django."""
     from workspace.decisions.in_force import decisions_in_force
 
-    return decisions_in_force(settings.DATABASES["default"])
+    return decisions_in_force(ws.database)
 
 
 def next_night(ws, tmp_path, decisions: list[dict]) -> database.duckdb.DuckDBPyConnection:
@@ -93,7 +92,11 @@ def test_decisions_are_refused_outside_the_accounts_departments_and_lists(decide
 
 
 def test_decision_events_are_append_only(decided):
+    from django.db import connection
+
     from workspace.decisions.models import AppendOnly, DecisionEvent
+
+    assert connection.vendor in decided.database["ENGINE"]  # the backend under test
 
     event = DecisionEvent.objects.first()
     event.note = "changed"

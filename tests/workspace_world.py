@@ -1,14 +1,22 @@
 """A small published warehouse for the workspace's tests, built once per session from
 synthetic rows: departments 13 and 75, a rejected asylum seeker in each (the one in 75
-with markup in his name, as an input file may carry it) and a detainee of 13 released in
-three days (PRISON_ANSWER_DUE). The Django side (settings, operational database, accounts)
-is set up once per process too: Django is configured only once."""
+with markup in his name, as an input file may carry it), a detainee of 13 released in
+three days (PRISON_ANSWER_DUE) and an OQTF of 13 never executed. The Django side
+(settings, operational database, accounts) is set up once per process too: Django is
+configured only once."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
 
 from tests.builders import row
 from tests.scenarios import RUN, Inbox, fr
@@ -19,13 +27,20 @@ MARKUP_NAME = "<script>alert('x')</script><b>KARA</b>"
 OFPRA_75 = "OF20250000075"
 AGDREF_75 = "0750000001"
 DETAINEE = "0130000002"
+MEASURE_HOLDER = "0130000003"
+PERMIT_HOLDER, OFPRA_PERMIT = "0130000004", "OF20250000004"  # excluded in 13
+MINOR_75, OFPRA_MINOR = "0750000005", "OF20250000005"  # excluded in 75
 PASSWORD = "correct horse battery staple 13"
+# the PostgreSQL server the decision tests also run on (.ci/run starts one)
+POSTGRES_URL = os.environ.get("RECONCILE_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("RECONCILE_REQUIRE_POSTGRES") == "1"
 
 
 @dataclass(frozen=True)
 class World:
     warehouse: Path
-    flags: dict[str, dict]  # name -> flag row (rejected_13, rejected_75, release_13)
+    # name -> flag row (rejected_13, rejected_75, release_13, measure_13)
+    flags: dict[str, dict]
 
 
 def _people(inbox: Inbox) -> Inbox:
@@ -39,7 +54,22 @@ def _people(inbox: Inbox) -> Inbox:
             .person(NUM_AGDREF=DETAINEE, NOM="BENALI", PRENOMS="KARIM",
                     DATE_NAISSANCE="01/06/1988", NATIONALITE="DZA")
             .genesis(RUN, row("genesis", NUM_AGDREF=DETAINEE, ITF="DEFINITIVE",
-                              DATE_LIBERATION_PREVISIBLE=fr(release))))
+                              DATE_LIBERATION_PREVISIBLE=fr(release)))
+            .person(NUM_AGDREF=MEASURE_HOLDER, NOM="TRAORE", PRENOMS="ISSA",
+                    DATE_NAISSANCE="05/05/1985", NATIONALITE="MLI")
+            .measure(ID_MESURE="M01300000003", NUM_AGDREF=MEASURE_HOLDER,
+                     DATE_DECISION="05/01/2026", DATE_NOTIFICATION="10/01/2026")
+            .telemofpra(FINAL_LIST, NUM_OFPRA=OFPRA_PERMIT, NUM_AGDREF=PERMIT_HOLDER,
+                        NOM="SOW", PRENOMS="AMINATA", SEXE="F", DATE_NAISSANCE="12/12/1992")
+            .person(NUM_AGDREF=PERMIT_HOLDER, NOM="SOW", PRENOMS="AMINATA", SEXE="F",
+                    DATE_NAISSANCE="12/12/1992")
+            .title(NUM_AGDREF=PERMIT_HOLDER, TYPE_TITRE="CST", DATE_DEBUT="01/11/2026",
+                   DATE_FIN="31/10/2027", STATUT="VALIDE")
+            .telemofpra_in("75", FINAL_LIST, NUM_OFPRA=OFPRA_MINOR, NUM_AGDREF=MINOR_75,
+                           NOM="KONE", PRENOMS="MOUSSA", DATE_NAISSANCE="03/03/2010",
+                           DEPT_DOMICILIATION="75")
+            .person(NUM_AGDREF=MINOR_75, NOM="KONE", PRENOMS="MOUSSA",
+                    DATE_NAISSANCE="03/03/2010", DEPT_GESTION="75"))
 
 
 def build_world(folder: Path) -> World:
@@ -49,9 +79,24 @@ def build_world(folder: Path) -> World:
     outcome = _people(Inbox(folder / "inbox", con)).decide()
     rejected = {r["department"]: r for r in outcome.listed("rejected_without_oqtf")}
     release = outcome.only_listed("upcoming_releases")
+    measure = outcome.only_listed("unexecuted_measures")
     con.close()
     return World(path, {"rejected_13": rejected["13"], "rejected_75": rejected["75"],
-                        "release_13": release})
+                        "release_13": release, "measure_13": measure})
+
+
+EXPORT_NAME = "rejected_without_oqtf_20261116.csv"
+
+
+def write_exports(folder: Path) -> Path:
+    """A night's exports folder as `reconcile run` leaves it: one folder per department
+    (synthetic lines), and a file no night writes, never offered."""
+    for department in ("13", "75"):
+        (folder / department).mkdir(parents=True, exist_ok=True)
+        (folder / department / EXPORT_NAME).write_text(
+            f"\ufeffIdentifiant;Département\nROQ-x;{department}\n", encoding="utf-8")
+    (folder / "13" / "notes.txt").write_text("pas un export", encoding="utf-8")
+    return folder
 
 
 ACCOUNTS = {  # login -> (role, departments)
@@ -64,6 +109,7 @@ ACCOUNTS = {  # login -> (role, departments)
 class Workspace:
     world: World
     accounts: dict  # login -> Account
+    database: dict  # Django's DATABASES entry the workspace writes to (the night reads it)
 
 
 def start_workspace(folder: Path) -> Workspace:
@@ -76,14 +122,99 @@ def start_workspace(folder: Path) -> Workspace:
     from workspace.options import WorkspaceOptions
 
     world = build_world(folder)
-    configure(WorkspaceOptions(warehouse=world.warehouse, failure_limit=3))
+    configure(WorkspaceOptions(warehouse=world.warehouse, failure_limit=3,
+                               exports=write_exports(folder / "exports")))
     setup_test_environment()
     call_command("migrate", interactive=False, verbosity=0)
+    from django.db import connections
+
     from workspace.accounts.registry import add_account
 
     accounts = {login: add_account(login, role, departments, PASSWORD)
                 for login, (role, departments) in ACCOUNTS.items()}
-    return Workspace(world, accounts)
+    return Workspace(world, accounts, dict(connections["default"].settings_dict))
+
+
+@contextmanager
+def _switched_database(config: dict) -> Iterator[None]:
+    """Django's default database replaced by `config` until the block ends (Django is
+    configured once per process: its connection handler is pointed elsewhere, as
+    Django's own test databases are)."""
+    from django.db import connections
+
+    def drop_connection():
+        connections.close_all()
+        with suppress(AttributeError):
+            del connections["default"]
+
+    saved = connections.settings["default"]
+    drop_connection()
+    connections.settings["default"] = connections.configure_settings(
+        {"default": dict(config)})["default"]
+    try:
+        yield
+    finally:
+        drop_connection()
+        connections.settings["default"] = saved
+
+
+@contextmanager
+def _workspace_on(world: World, config: dict) -> Iterator[Workspace]:
+    """Django's default database switched to `config`, migrated, with the accounts."""
+    from django.core.management import call_command
+
+    from workspace.accounts.registry import add_account
+
+    with _switched_database(config):
+        call_command("migrate", interactive=False, verbosity=0)
+        accounts = {login: add_account(login, role, departments, PASSWORD)
+                    for login, (role, departments) in ACCOUNTS.items()}
+        yield Workspace(world, accounts, config)
+
+
+@contextmanager
+def on_fresh_sqlite(workspace: Workspace, world: World) -> Iterator[Workspace]:
+    """The workspace writing to a new SQLite file beside `world`'s warehouse, as an
+    installation of that warehouse would (its decisions apart from the shared one's)."""
+    from workspace.options import WorkspaceOptions, database_config
+
+    with _workspace_on(world, database_config(WorkspaceOptions(warehouse=world.warehouse))
+                       ) as switched:
+        yield switched
+
+
+@contextmanager
+def on_database(workspace: Workspace, backend: str) -> Iterator[Workspace]:
+    """The workspace on `backend`: its own SQLite file as started, or a new database of
+    the PostgreSQL server RECONCILE_TEST_POSTGRES_URL names (migrated, with the test
+    accounts; dropped afterwards). Without that URL the test is skipped, except where
+    RECONCILE_REQUIRE_POSTGRES=1 (CI, .ci/run) makes it fail."""
+    if backend == "sqlite":
+        yield workspace
+        return
+    if not POSTGRES_URL:
+        reason = "no PostgreSQL server: set RECONCILE_TEST_POSTGRES_URL (.ci/postgres start)"
+        if REQUIRE_POSTGRES:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    import psycopg
+    from psycopg import sql
+
+    from workspace.options import WorkspaceOptions, database_config
+
+    name = f"reconcile_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = urlsplit(POSTGRES_URL)._replace(path=f"/{name}").geturl()
+    config = database_config(WorkspaceOptions(warehouse=workspace.world.warehouse,
+                                              database_url=url))
+    try:
+        with _workspace_on(workspace.world, config) as switched:
+            yield switched
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as server:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
 
 
 def client_for(workspace: Workspace, login: str | None = None, **kwargs):

@@ -67,6 +67,7 @@ def build_settings(options: WorkspaceOptions) -> dict:
         "LOGIN_URL": "login", "LOGIN_REDIRECT_URL": "home", "LOGOUT_REDIRECT_URL": "login",
         "RECONCILE_WAREHOUSE": options.warehouse,
         "RECONCILE_WAREHOUSE_SETTINGS": options.warehouse_settings,
+        "RECONCILE_EXPORTS": options.exports,
         "RECONCILE_TRUSTED_HEADER": options.trusted_header,
         "RECONCILE_ACCESS_LOG_DAYS": options.access_log_days,
         "LOGGING": _logging(),

@@ -3,6 +3,7 @@ command line and the environment and handed over once (no environment read here)
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ class WorkspaceOptions:
 
     warehouse: Path
     warehouse_settings: WarehouseSettings = UNENCRYPTED
+    # the folder `reconcile run --exports` writes (one folder per department); None: the
+    # workspace offers no download
+    exports: Path | None = None
     database_url: str = ""
     secret_key: str = ""
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
@@ -36,7 +40,10 @@ class WorkspaceOptions:
 
     @property
     def folder(self) -> Path:
-        return self.warehouse.resolve().parent
+        """Beside the warehouse path as given, never where it leads: the published path
+        goes through the publication's pointer into one night's folder, which a later
+        night removes (agents' decisions and the session key would go with it)."""
+        return Path(os.path.abspath(self.warehouse)).parent
 
 
 def database_config(options: WorkspaceOptions) -> dict:

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from workspace.accounts import views as accounts
 from workspace.decisions import views as decisions
-from workspace.lists import views
+from workspace.lists import files, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +15,8 @@ urlpatterns = [
     path("listes/<str:worklist>/<str:key>/decisions/", decisions.decide, name="decide"),
     path("recherche/", views.search, name="search"),
     path("indicateurs/", views.indicators, name="indicators"),
+    path("exclusions/", views.exclusions, name="exclusions"),
+    path("exports/", files.exports_page, name="exports"),
+    path("exports/<str:department>/<str:name>", files.download, name="download"),
+    path("journal/", accounts.views_log, name="views_log"),
 ]

@@ -1,5 +1,6 @@
 """Agents' decisions, one row per event, never changed nor deleted: the state of a flag
-is read from its latest events (in_force.py)."""
+and its assignee are read from its events (state.py), the decisions the night honours
+from the latest ones (in_force.py)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,56 @@ from schemas import codes
 
 
 class Kind(models.TextChoices):
+    # any flag: who handles it, and what they noted
+    TAKEN = "TAKEN", "signalement pris en charge"
+    RELEASED = "RELEASED", "signalement rendu"
+    COMMENT = "COMMENT", "commentaire"
     # OQ-02: the unit examines admission on another ground (the person leaves the list)
     OTHER_GROUND = codes.OTHER_GROUND, "examen d'un autre fondement de séjour ouvert"
     # ... until the unit closes that examination (the person may be listed again)
     OTHER_GROUND_CLOSED = "OTHER_GROUND_CLOSED", "examen d'un autre fondement de séjour clos"
+    # rejected without OQTF: the OQTF is taken, shown until AGDREF records it
+    OQTF_TAKEN = "OQTF_TAKEN", "OQTF prise"
     # PRI-05: the answer given to the establishment
     PRISON_ANSWER = codes.PRISON_ANSWER, "réponse à l'établissement pénitentiaire"
+    # unexecuted measures: the next step planned
+    NEXT_STEP = "NEXT_STEP", "étape suivante planifiée"
+    # rejected without OQTF, unexecuted measures: the unit does not pursue (a reason)
+    NOT_PURSUED = "NOT_PURSUED", "non poursuivi"
 
 
-# the list whose flags each decision may be taken on
-WORKLIST_OF = {Kind.OTHER_GROUND: codes.REJECTED, Kind.OTHER_GROUND_CLOSED: codes.REJECTED,
-               Kind.PRISON_ANSWER: codes.RELEASES}
+class Reason(models.TextChoices):
+    """Why a unit does not pursue a flag (a fixed list: counted by the dashboard)."""
+
+    LEFT_FRANCE = "LEFT_FRANCE", "départ de France connu du bureau"
+    PROTECTION_FOUND = "PROTECTION_FOUND", "protection constatée à l'examen du dossier"
+    RESIDENCE_RIGHT = "RESIDENCE_RIGHT", "droit au séjour établi"
+    OTHER_DEPARTMENT = "OTHER_DEPARTMENT", "dossier relevant d'un autre département"
+    IDENTITY_DOUBT = "IDENTITY_DOUBT", "doute sur l'identité de la personne"
+    SOURCE_ERROR = "SOURCE_ERROR", "erreur dans les données sources"
+    REMOVAL_IMPOSSIBLE = "REMOVAL_IMPOSSIBLE", "éloignement impossible (santé, pays)"
+    OTHER = "OTHER", "autre motif (à préciser en commentaire)"
+
+
+class Step(models.TextChoices):
+    """The next step planned on an unexecuted measure."""
+
+    HOUSE_ARREST = "HOUSE_ARREST", "assignation à résidence"
+    RETENTION = "RETENTION", "placement en rétention"
+    CONSULAR_PASS = "CONSULAR_PASS", "laissez-passer consulaire demandé"
+    RETURN_AID = "RETURN_AID", "aide au retour proposée"
+    SUMMONS = "SUMMONS", "convocation en préfecture"
+    TRANSFER = "TRANSFER", "transfert ou remise organisé"
+
+
+# the lists whose flags each decision may be taken on
+ANY_LIST = (*codes.WORKLISTS, codes.LEGAL_ALERTS)
+WORKLISTS_OF = {
+    Kind.TAKEN: ANY_LIST, Kind.RELEASED: ANY_LIST, Kind.COMMENT: ANY_LIST,
+    Kind.OTHER_GROUND: (codes.REJECTED,), Kind.OTHER_GROUND_CLOSED: (codes.REJECTED,),
+    Kind.OQTF_TAKEN: (codes.REJECTED,), Kind.PRISON_ANSWER: (codes.RELEASES,),
+    Kind.NEXT_STEP: (codes.MEASURES,), Kind.NOT_PURSUED: (codes.REJECTED, codes.MEASURES),
+}
 
 
 class AppendOnly(RuntimeError):
@@ -29,7 +69,10 @@ class AppendOnly(RuntimeError):
 
 class DecisionEvent(models.Model):
     """One decision an agent recorded on a flag. `taken_in_charge` (PRISON_ANSWER): the
-    border police takes the detainee in charge at release or not; `charge_date`: when."""
+    border police takes the detainee in charge at release or not; `charge_date`: when.
+    `fact_date`: the day the OQTF was signed (OQTF_TAKEN), the day the next step is
+    planned for (NEXT_STEP). `reason` (NOT_PURSUED), `step` (NEXT_STEP): from the fixed
+    lists above."""
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     worklist = models.CharField(max_length=40)
@@ -42,6 +85,9 @@ class DecisionEvent(models.Model):
     effective_date = models.DateField()
     taken_in_charge = models.BooleanField(null=True)
     charge_date = models.DateField(null=True)
+    fact_date = models.DateField(null=True)
+    reason = models.CharField(max_length=40, choices=Reason.choices, blank=True)
+    step = models.CharField(max_length=40, choices=Step.choices, blank=True)
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:

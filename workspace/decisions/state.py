@@ -1,14 +1,71 @@
-"""What the units decided about a flag, read from its events: the history shown on the
-flag's page and the actions still open to the unit."""
+"""What the units decided about a flag, read from its events: its state and assignee
+(shown on the lists and the flag's page), its history, and the actions still open.
+
+A flag's state is its latest outcome (OQTF taken, examination on another ground, answer
+to the prison, next step planned, not pursued); without one it is "en cours" while an
+agent holds it, "à traiter" otherwise. "Non poursuivi" is a state, not an exclusion: the
+night keeps listing the flag (a flag is a suggestion for human review, RULES.md
+principle 2) and the lists show it as not pursued, with who decided and why."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from schemas import codes
-from workspace.decisions.models import DecisionEvent, Kind
+from workspace.decisions.models import WORKLISTS_OF, DecisionEvent, Kind
 
 OTHER_GROUND_KINDS = (Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED)
+OUTCOMES = (Kind.OQTF_TAKEN, Kind.PRISON_ANSWER, Kind.NEXT_STEP, Kind.NOT_PURSUED)
+TO_DO, IN_PROGRESS = "TO_DO", "IN_PROGRESS"
+STATES = {  # code -> as a unit reads it
+    TO_DO: "à traiter", IN_PROGRESS: "en cours",
+    Kind.OTHER_GROUND.value: "examen d'un autre fondement",
+    Kind.OQTF_TAKEN.value: "OQTF prise", Kind.PRISON_ANSWER.value: "réponse donnée",
+    Kind.NEXT_STEP.value: "étape planifiée", Kind.NOT_PURSUED.value: "non poursuivi",
+}
+
+
+@dataclass(frozen=True)
+class FlagState:
+    state: str = TO_DO
+    assignee: str = ""
+    outcome: DecisionEvent | None = None
+
+    @property
+    def label(self) -> str:
+        """The state as the lists show it, with the date of an OQTF taken."""
+        text = STATES[self.state]
+        if self.outcome is not None and self.outcome.kind == Kind.OQTF_TAKEN:
+            text += f" le {self.outcome.fact_date:%d/%m/%Y}"
+        elif self.outcome is not None and self.outcome.kind == Kind.NEXT_STEP:
+            text += f" : {self.outcome.get_step_display()}"
+        elif self.outcome is not None and self.outcome.kind == Kind.NOT_PURSUED:
+            text += f" : {self.outcome.get_reason_display()}"
+        return text
+
+
+def fold(found: list[DecisionEvent]) -> FlagState:
+    """The state of a flag from its events in the order they were recorded (and the
+    person's examinations on another ground)."""
+    assignee, outcome, examining, latest = "", None, None, None
+    for event in found:
+        if event.kind == Kind.TAKEN:
+            assignee = event.decided_by.username
+        elif event.kind == Kind.RELEASED:
+            assignee = ""
+        elif event.kind in OUTCOMES:
+            outcome = latest = event
+        elif event.kind in OTHER_GROUND_KINDS:
+            examining = event if event.kind == Kind.OTHER_GROUND else None
+            latest = event
+    if examining is not None and latest is examining:
+        return FlagState(Kind.OTHER_GROUND.value, assignee, examining)
+    if outcome is not None:
+        return FlagState(outcome.kind, assignee, outcome)
+    return FlagState(IN_PROGRESS if assignee else TO_DO, assignee)
 
 
 def events(key: str, person_key: str, departments: list[str]) -> list[DecisionEvent]:
@@ -19,18 +76,47 @@ def events(key: str, person_key: str, departments: list[str]) -> list[DecisionEv
                 .select_related("decided_by"))
 
 
+def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
+    """flag id -> state of every flag of the list with events in the account's
+    departments; a person's open examination on another ground under the key
+    `person:<person_key>` (it holds for all their flags of the list)."""
+    about = Q(worklist=worklist) | Q(kind__in=OTHER_GROUND_KINDS)
+    by_key: dict[str, list[DecisionEvent]] = defaultdict(list)
+    for event in (DecisionEvent.objects.filter(about, department__in=departments)
+                  .select_related("decided_by")):
+        if event.kind in OTHER_GROUND_KINDS:
+            by_key[f"person:{event.person_key}"].append(event)
+        else:
+            by_key[event.flag_id].append(event)
+    return {key: fold(found) for key, found in by_key.items()}
+
+
+def state_of(states: dict[str, FlagState], key: str, person_key: str) -> FlagState:
+    """A listed flag's state from `list_states`, with the person's examination."""
+    own = states.get(key, FlagState())
+    person = states.get(f"person:{person_key}")
+    if person is not None and person.state == Kind.OTHER_GROUND and (
+            own.outcome is None or own.outcome.decided_at < person.outcome.decided_at):
+        return FlagState(Kind.OTHER_GROUND.value, own.assignee, person.outcome)
+    return own
+
+
 def examination_open(found: list[DecisionEvent]) -> bool:
     latest = [e for e in found if e.kind in OTHER_GROUND_KINDS]
     return bool(latest) and latest[-1].kind == Kind.OTHER_GROUND
 
 
-def actions(worklist: str, found: list[DecisionEvent]) -> list[str]:
-    """The decisions the unit may record on this flag now."""
+def actions(worklist: str, found: list[DecisionEvent], login: str) -> list[str]:
+    """The decisions the unit may record on this flag now, in the order the page shows
+    them: the flag taken by the agent (or released by its holder), a comment, then what
+    the list's rules ask for."""
+    current = fold(found)
+    offered = [Kind.RELEASED if current.assignee == login else Kind.TAKEN, Kind.COMMENT]
     if worklist == codes.REJECTED:
-        return [Kind.OTHER_GROUND_CLOSED if examination_open(found) else Kind.OTHER_GROUND]
-    if worklist == codes.RELEASES:
-        return [Kind.PRISON_ANSWER]
-    return []
+        offered.append(Kind.OTHER_GROUND_CLOSED if examination_open(found)
+                       else Kind.OTHER_GROUND)
+    offered += [k for k in OUTCOMES if worklist in WORKLISTS_OF[k]]
+    return [str(k) for k in offered]
 
 
 def describe(event: DecisionEvent) -> str:
@@ -41,4 +127,56 @@ def describe(event: DecisionEvent) -> str:
             "oui" if event.taken_in_charge else "non")
         if event.charge_date:
             text += f" (le {event.charge_date:%d/%m/%Y})"
+    elif event.kind == Kind.OQTF_TAKEN:
+        text += f" le {event.fact_date:%d/%m/%Y}, en attente de son enregistrement dans AGDREF"
+    elif event.kind == Kind.NEXT_STEP:
+        text += f" : {event.get_step_display()}"
+        if event.fact_date:
+            text += f" (prévue le {event.fact_date:%d/%m/%Y})"
+    elif event.kind == Kind.NOT_PURSUED:
+        text += f" : {event.get_reason_display()}"
     return text
+
+
+NOBODY = "-"  # the assignee filter for flags no one holds
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A state or assignee filter as bound lists the list's SQL narrows on (flag ids, and
+    persons for an examination on another ground): `only` rows matching either list
+    (a superset, refined by `wanted`), `never` rows matching neither."""
+
+    only: tuple[list[str], list[str]] | None = None
+    never: tuple[list[str], list[str]] | None = None
+
+
+def selection(states: dict[str, FlagState], wanted_state: str, assignee: str) -> Selection:
+    persons = [k.removeprefix("person:") for k, s in states.items()
+               if k.startswith("person:") and s.state == Kind.OTHER_GROUND]
+    keys = [k for k in states if not k.startswith("person:")]
+    held = [k for k in keys if states[k].assignee]
+    if assignee == NOBODY:
+        never = (held, [])
+    else:
+        never = None
+    if wanted_state == TO_DO:
+        busy = [k for k in keys if states[k].state != TO_DO]
+        never = (busy + (never[0] if never else []), persons)
+    only = None
+    if assignee and assignee != NOBODY:
+        only = ([k for k in held if states[k].assignee == assignee], [])
+    elif wanted_state and wanted_state != TO_DO:
+        only = (keys, persons)
+    return Selection(only, never)
+
+
+def wanted(states: dict[str, FlagState], key: str, person_key: str, wanted_state: str,
+           assignee: str) -> bool:
+    """Whether a listed flag has the state and assignee asked for (empty: any)."""
+    current = state_of(states, key, person_key)
+    if wanted_state and current.state != wanted_state:
+        return False
+    if assignee == NOBODY:
+        return not current.assignee
+    return not assignee or current.assignee == assignee

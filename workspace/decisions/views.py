@@ -1,25 +1,26 @@
 """Recording a decision on a flag. The flag is looked up again in the account's
-departments before anything is written: a decision on another department's flag, or on
-a list the decision does not belong to, is refused (404 and 400)."""
+departments before anything is written: a decision on another department's flag is
+refused (404); one that does not belong to the list, is not open now, or is incomplete
+is refused (400) with the reason in French."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from workspace.accounts.access import persons_view
-from workspace.decisions import state
-from workspace.decisions.models import WORKLIST_OF, DecisionEvent, Kind
+from workspace.accounts.models import Role
+from workspace.decisions import forms, state
+from workspace.decisions.models import WORKLISTS_OF, DecisionEvent, Kind
 from workspace.lists import queries
 from workspace.lists.views import warehouse
 from workspace.lists.warehouse import WarehouseUnavailable
 
-NOTE_LENGTH = 500
+# the decisions that change what the next night decides (OQ-02, PRI-05)
+NIGHT_READS = (Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED, Kind.PRISON_ANSWER)
 
 
 def _target(request, worklist: str, key: str) -> dict:
@@ -34,35 +35,42 @@ def _target(request, worklist: str, key: str) -> dict:
     return found
 
 
-def _prison_answer(request) -> tuple[bool | None, date | None]:
-    answer = request.POST.get("taken_in_charge")
-    if answer not in ("oui", "non"):
-        raise ValueError("answer")
-    raw = request.POST.get("charge_date", "").strip()
-    return answer == "oui", date.fromisoformat(raw) if raw else None
+def _refusal(request, kind: str, row: dict, found: list) -> str:
+    """Why this decision cannot be recorded now ("" when it can)."""
+    if kind not in state.actions(row["worklist"], found, request.user.username):
+        return "décision déjà enregistrée ou sans objet"
+    holder = state.fold(found).assignee
+    if kind == Kind.TAKEN and holder and request.user.role != Role.MANAGER:
+        return f"signalement déjà pris en charge par {holder}"
+    return ""
+
+
+def _refused(request, worklist: str, key: str, reason: str):
+    return render(request, "lists/refused.html",
+                  {"worklist": worklist, "key": key, "reason": reason}, status=400)
 
 
 @require_POST
 @persons_view
 def decide(request, worklist: str, key: str):
     kind = request.POST.get("kind", "")
-    if kind not in Kind.values or WORKLIST_OF[kind] != worklist:
-        return HttpResponseBadRequest("décision inconnue pour cette liste")
-    row = _target(request, worklist, key)
-    if kind not in state.actions(worklist, state.events(key, row["person_key"],
-                                                         request.departments)):
-        return HttpResponseBadRequest("décision déjà enregistrée")
-    taken, charge = None, None
-    if kind == Kind.PRISON_ANSWER:
-        try:
-            taken, charge = _prison_answer(request)
-        except ValueError:
-            return HttpResponseBadRequest("réponse incomplète")
+    if kind not in Kind.values or worklist not in WORKLISTS_OF[kind]:
+        return _refused(request, worklist, key, "décision inconnue pour cette liste")
+    row = {**_target(request, worklist, key), "worklist": worklist}
+    found = state.events(key, row["person_key"], request.departments)
+    refused = _refusal(request, kind, row, found)
+    form = forms.form_for(kind, request.POST)
+    if not refused and not form.is_valid():
+        refused = "décision incomplète : " + " ".join(
+            m for errors in form.errors.values() for m in errors)
+    if not refused and kind == Kind.NEXT_STEP:
+        refused = forms.step_refused(form.cleaned_data["step"], row)
+    if refused:
+        return _refused(request, worklist, key, refused)
     event = DecisionEvent.objects.create(
         kind=kind, worklist=worklist, flag_id=key, person_key=row["person_key"],
         department=row["department"], decided_by=request.user,
-        effective_date=timezone.localdate(), taken_in_charge=taken, charge_date=charge,
-        note=request.POST.get("note", "")[:NOTE_LENGTH])
-    messages.success(request, f"Enregistré : {state.describe(event)}. La nuit prochaine "
-                              "en tiendra compte.")
+        effective_date=timezone.localdate(), **form.event_fields())
+    night = " La nuit prochaine en tiendra compte." if kind in NIGHT_READS else ""
+    messages.success(request, f"Enregistré : {state.describe(event)}.{night}")
     return redirect("flag", worklist=worklist, key=key)

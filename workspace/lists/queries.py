@@ -37,6 +37,10 @@ class ListFilters:
     overdue: bool = False
     marker: str = ""
     number: str = ""
+    # the flags handled as asked (state, assignee), as the operational database says:
+    # rows whose key or person is in `only` (when given), in neither list of `never`
+    only: tuple[list[str], list[str]] | None = None
+    never: tuple[list[str], list[str]] | None = None
 
 
 @dataclass
@@ -63,6 +67,13 @@ def list_sql(worklist: str, filters: ListFilters) -> str:
         where.append("list_contains(markers, $marker)")
     if filters.number:
         where.append(read_sql("number_match.sql"))
+    key = KEY[worklist]
+    if filters.only is not None:
+        where.append(f"(list_contains($only_keys::VARCHAR[], {key}) "
+                     "OR list_contains($only_persons::VARCHAR[], person_key))")
+    if filters.never is not None:
+        where.append(f"NOT list_contains($never_keys::VARCHAR[], {key}) "
+                     "AND NOT list_contains($never_persons::VARCHAR[], person_key)")
     order = ", ".join(f"{c} {'DESC' if desc else 'ASC'}"
                       for c, desc in exports.SORT[worklist].items())
     return (f"SELECT {', '.join(columns(worklist))} FROM worklists.{worklist} "  # noqa: S608
@@ -76,6 +87,10 @@ def list_rows(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[s
         params["marker"] = filters.marker
     if filters.number:
         params["number"] = filters.number
+    for name in ("only", "never"):
+        chosen = getattr(filters, name)
+        if chosen is not None:
+            params[f"{name}_keys"], params[f"{name}_persons"] = chosen
     return Rows(columns(worklist), _dicts(cur.execute(list_sql(worklist, filters), params)))
 
 
@@ -96,6 +111,24 @@ def exclusion(cur: duckdb.DuckDBPyConnection, worklist: str, key: str,
     found = _dicts(cur.execute(read_sql("exclusion.sql"), {
         "worklist": worklist, "key": key, "departments": departments}))
     return found[0] if found else None
+
+
+def exclusions_sql(by_number: bool) -> str:
+    sql = read_sql("exclusions.sql")
+    if by_number:
+        sql += " AND " + read_sql("number_match.sql")
+    return sql + "\nORDER BY worklist, department, candidate_id LIMIT $limit"
+
+
+def exclusions(cur: duckdb.DuckDBPyConnection, departments: list[str], worklist: str,
+               reason: str, number: str) -> list[dict]:
+    """Why candidates are not listed (RULES.md §5), in the account's departments; the
+    request's values are all bound."""
+    params = {"departments": departments, "worklist": worklist, "reason": reason,
+              "limit": MAX_ROWS}
+    if number:
+        params["number"] = number
+    return _dicts(cur.execute(exclusions_sql(bool(number)), params))
 
 
 def history(cur: duckdb.DuckDBPyConnection, flag_id: str) -> list[dict]:

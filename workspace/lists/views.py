@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_view
 from workspace.decisions import state
+from workspace.decisions.models import Reason, Step
 from workspace.lists import labels, queries
 from workspace.lists.warehouse import WarehouseUnavailable, published
 
@@ -28,12 +29,24 @@ def unavailable(request):
     return render(request, "lists/unavailable.html", status=503)
 
 
-def _filters(request, worklist: str) -> queries.ListFilters:
+def _filters(request, states: dict) -> queries.ListFilters:
     marker = request.GET.get("marker", "")
+    wanted_state, assignee = _handling(request)
+    chosen = state.selection(states, wanted_state, assignee)
     return queries.ListFilters(
         new=request.GET.get("new") == "1", overdue=request.GET.get("overdue") == "1",
         marker=marker if marker in codes.MARKERS else "",
-        number=request.GET.get("number", "").strip()[:40])
+        number=request.GET.get("number", "").strip()[:40],
+        only=chosen.only, never=chosen.never)
+
+
+def _handling(request) -> tuple[str, str]:
+    """The state and assignee asked for ("moi": the signed-in agent)."""
+    wanted_state = request.GET.get("state", "")
+    assignee = request.GET.get("assignee", "").strip()[:150]
+    if assignee == "moi":
+        assignee = request.user.username
+    return (wanted_state if wanted_state in state.STATES else ""), assignee
 
 
 @require_GET
@@ -50,7 +63,8 @@ def home(request):
 def worklist(request, worklist: str):
     if worklist not in queries.LISTS:
         raise Http404
-    filters = _filters(request, worklist)
+    states = state.list_states(worklist, request.departments)
+    filters = _filters(request, states)
     try:
         with warehouse() as cur:
             found = queries.list_rows(cur, worklist, request.departments, filters)
@@ -58,14 +72,21 @@ def worklist(request, worklist: str):
     except WarehouseUnavailable:
         return unavailable(request)
     key = queries.KEY[worklist]
+    wanted_state, assignee = _handling(request)
+    rows = [r for r in found.rows
+            if state.wanted(states, r[key], r["person_key"], wanted_state, assignee)]
     return render(request, "lists/worklist.html", {
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
         "headers": labels.headers(worklist, found.columns),
-        "rows": [{"key": r[key], "cells": labels.cells(r, found.columns)} for r in found.rows],
+        "rows": [{"key": r[key], "cells": labels.cells(r, found.columns),
+                  "handling": state.state_of(states, r[key], r["person_key"])} for r in rows],
         "truncated": len(found.rows) >= queries.MAX_ROWS,
         "markers": sorted(exports.MARKERS_FR) if worklist != codes.LEGAL_ALERTS else [],
-        "has_overdue": worklist in queries.OVERDUE})
+        "has_overdue": worklist in queries.OVERDUE,
+        "states": state.STATES, "wanted_state": wanted_state,
+        "assignee": request.GET.get("assignee", ""),
+        "assignees": sorted({s.assignee for s in states.values() if s.assignee})})
 
 
 def _flag_context(cur, worklist: str, key: str, row: dict, departments: list[str]) -> dict:
@@ -99,7 +120,9 @@ def flag_page(request, worklist: str, key: str):
     record_view(request, worklist, key)
     found = state.events(key, row["person_key"], request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
-    context["actions"] = [str(a) for a in state.actions(worklist, found)]
+    context["state"] = state.fold(found)
+    context["actions"] = state.actions(worklist, found, request.user.username)
+    context["reasons_choices"], context["steps"] = Reason.choices, Step.choices
     return render(request, "lists/flag.html", context)
 
 
@@ -133,3 +156,30 @@ def indicators(request):
         return unavailable(request)
     return render(request, "lists/indicators.html", {
         "counts": [{**c, "title": labels.LIST_NAMES[c["worklist"]]} for c in counts]})
+
+
+@require_GET
+@persons_view
+def exclusions(request):
+    """Why someone is not listed: the night's exclusions in the account's departments,
+    by number, list and reason."""
+    number = request.GET.get("number", "").strip()[:40]
+    worklist = request.GET.get("worklist", "")
+    worklist = worklist if worklist in codes.WORKLISTS else ""
+    reason = request.GET.get("reason", "")
+    reason = reason if reason in codes.EXCLUSION_REASONS else ""
+    try:
+        with warehouse() as cur:
+            found = queries.exclusions(cur, request.departments, worklist, reason, number)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    if number:
+        record_view(request, "exclusions", number)
+    return render(request, "lists/exclusions.html", {
+        "number": number, "worklist": worklist, "reason": reason,
+        "lists": [(w, labels.LIST_NAMES[w]) for w in codes.WORKLISTS],
+        "reasons": sorted(labels.EXCLUSIONS_FR.items()),
+        "rows": [{**r, "title": labels.LIST_NAMES[r["worklist"]],
+                  "reasons": labels.reasons(r), "rules": labels.text(r["rule_ids"])}
+                 for r in found],
+        "truncated": len(found) >= queries.MAX_ROWS})

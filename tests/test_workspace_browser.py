@@ -1,0 +1,154 @@
+"""The workspace in a browser (issue 34 §8): Playwright drives the Debian Chromium
+against the application served on a local port. An agent signs in, filters a list,
+opens a flag and records "examen d'un autre fondement": after the next night the person
+is excluded with OTHER_GROUND_UNDER_EXAMINATION. An agent answers the prison:
+PRISON_ANSWER_DUE is gone next night. No request leaves the machine. Screenshots are
+saved in the test's folder.
+
+The application runs in this process (its own world, its own SQLite database), so that
+its clock can be set to the day of the world's lists: decisions hold from the day they
+are recorded, and the next night runs as of that day."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from unittest import mock
+
+import pytest
+
+from tests.conftest import desktop_tool
+from tests.scenarios import RUN
+from tests.test_dashboard import CHROMIUM_ARGS
+from tests.workspace_world import PASSWORD, build_world, on_fresh_sqlite
+from transforms.core.agent_decisions import load_agent_decisions
+from transforms.night import rebuild_night
+from transforms.warehouse import database
+
+
+@pytest.fixture(scope="module")
+def served(workspace_app, tmp_path_factory):
+    """The workspace on a world of its own, served by waitress in a thread."""
+    from django.core.wsgi import get_wsgi_application
+    from django.test import override_settings
+    from waitress.server import create_server
+
+    world = build_world(tmp_path_factory.mktemp("browser"))
+    with (on_fresh_sqlite(workspace_app, world) as ws,
+          override_settings(RECONCILE_WAREHOUSE=world.warehouse),
+          mock.patch("django.utils.timezone.localdate", return_value=RUN)):
+        server = create_server(get_wsgi_application(), host="127.0.0.1", port=0, threads=2)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            yield ws, f"http://127.0.0.1:{server.effective_port}"
+        finally:
+            server.close()
+            thread.join(timeout=10)
+
+
+def publish_next_night(ws) -> None:
+    """The next night: the decisions in force read from the workspace's database, the
+    lists decided again as of the same day, the warehouse swapped in one rename while
+    the workspace serves."""
+    from workspace.decisions.in_force import decisions_in_force
+
+    published = ws.world.warehouse
+    night = published.with_name("warehouse.next.duckdb")
+    shutil.copyfile(published, night)
+    con = database.connect(night)
+    load_agent_decisions(con, decisions_in_force(ws.database))
+    rebuild_night(con, RUN, 120)
+    con.close()
+    os.replace(night, published)
+
+
+@pytest.fixture
+def browser():
+    chromium = desktop_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def signed_in(browser, base: str, login: str, requests: list[str]):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{base}/")
+    assert "/connexion/" in page.url
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def open_flag(page, flag_id: str) -> None:
+    """The flag's row of the list, opened by its link (the row's first cell)."""
+    page.locator("tbody tr", has_text=flag_id).get_by_role("link").first.click()
+    page.wait_for_url(f"**/{flag_id}/")
+
+
+def test_an_agent_records_another_ground_and_the_person_leaves_the_list_next_night(
+        served, browser, tmp_path):
+    ws, base = served
+    requests: list[str] = []
+    flag = ws.world.flags["rejected_13"]
+    page = signed_in(browser, base, "agent13", requests)
+    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    page.get_by_label("Nouveaux depuis la dernière nuit").check()
+    page.get_by_label("État").select_option("TO_DO")
+    page.get_by_role("button", name="Filtrer").click()
+    page.screenshot(path=str(tmp_path / "1_liste_filtree.png"), full_page=True)
+    open_flag(page, flag["flag_id"])
+    assert page.get_by_role("heading", name="Motif et points d'attention").is_visible()
+    form = page.locator("#action-OTHER_GROUND_UNDER_EXAMINATION")
+    form.get_by_label("Commentaire").fill("demande de titre salarié déposée")
+    form.get_by_role("button", name="Ouvrir l'examen").click()
+    assert "Enregistré : examen d'un autre fondement" in page.locator(".messages").inner_text()
+    page.screenshot(path=str(tmp_path / "2_examen_enregistre.png"), full_page=True)
+
+    publish_next_night(ws)
+    page.get_by_role("link", name="Exclusions").click()
+    page.get_by_label("N° AGDREF, OFPRA ou d'écrou").fill(flag["num_agdref"])
+    page.get_by_role("button", name="Rechercher").click()
+    row = page.locator("tbody tr", has_text=flag["flag_id"])
+    assert "OTHER_GROUND_UNDER_EXAMINATION" in row.inner_text()
+    page.screenshot(path=str(tmp_path / "3_exclu_la_nuit_suivante.png"), full_page=True)
+    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    assert flag["flag_id"] not in page.locator("table").inner_text()
+    assert requests and all(url.startswith(base) for url in requests), requests
+
+
+def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
+        served, browser, tmp_path):
+    ws, base = served
+    requests: list[str] = []
+    flag = ws.world.flags["release_13"]
+    page = signed_in(browser, base, "agent13", requests)
+    page.get_by_role("link", name="Libérations à venir").click()
+    page.get_by_label("En retard").check()
+    page.get_by_role("button", name="Filtrer").click()
+    open_flag(page, flag["flag_id"])
+    assert "PRISON_ANSWER_DUE" in page.locator("#motifs + ul").inner_text()
+    form = page.locator("#action-PRISON_ANSWER")
+    form.get_by_label("oui").check()
+    form.get_by_label("Date de prise en charge").fill("2026-11-19")
+    form.get_by_role("button", name="Enregistrer").click()
+    assert "police aux frontières oui (le 19/11/2026)" in page.locator(".messages").inner_text()
+    page.screenshot(path=str(tmp_path / "4_reponse_enregistree.png"), full_page=True)
+
+    publish_next_night(ws)
+    page.reload()
+    assert "PRISON_ANSWER_DUE" not in page.locator("#motifs + ul").inner_text()
+    assert "réponse donnée" in page.locator("#decisions ~ p").first.inner_text()
+    page.screenshot(path=str(tmp_path / "5_plus_de_reponse_due.png"), full_page=True)
+    page.get_by_role("link", name="Libérations à venir").click()
+    page.get_by_label("En retard").check()
+    page.get_by_role("button", name="Filtrer").click()
+    assert flag["flag_id"] not in page.locator("table").inner_text()
+    assert all(url.startswith(base) for url in requests), requests

@@ -1,0 +1,128 @@
+"""Handling a flag (issue 34 §4): taken, commented, released; "OQTF prise le …" on a
+rejected asylum seeker; the next step or "non poursuivi" on an unexecuted measure. Each
+an append-only event with who and when, refused outside the account's departments and
+when the rules forbid it; the lists show each flag's state and assignee and filter on
+them. "Non poursuivi" is a state, never an exclusion: the next night still lists the
+flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_workspace_decisions import in_force, next_night
+from tests.workspace_world import client_for
+
+REJECTED, MEASURES = "rejected_without_oqtf", "unexecuted_measures"
+
+
+def flag_url(ws, name: str, decide: bool = False) -> str:
+    worklist = {"rejected": REJECTED, "measure": MEASURES}[name.split("_")[0]]
+    path = f"/listes/{worklist}/{ws.world.flags[name]['flag_id']}/"
+    return path + "decisions/" if decide else path
+
+
+def page(client, path: str, **params) -> str:
+    response = client.get(path, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture(scope="module")
+def ws(decisions_workspace):
+    return decisions_workspace
+
+
+def test_take_comment_and_release_a_flag(ws):
+    agent13, key = client_for(ws, "agent13"), ws.world.flags["measure_13"]["flag_id"]
+    assert client_for(ws, "agent75").post(flag_url(ws, "measure_13", True),
+                                          {"kind": "TAKEN"}).status_code == 404
+    assert agent13.post(flag_url(ws, "measure_13", True), {"kind": "TAKEN"}).status_code == 302
+    assert agent13.post(flag_url(ws, "measure_13", True),
+                        {"kind": "COMMENT", "note": "appel au consulat prévu"}).status_code == 302
+    assert agent13.post(flag_url(ws, "measure_13", True), {"kind": "COMMENT"}).status_code == 400
+    shown = page(agent13, flag_url(ws, "measure_13"))
+    assert "pris en charge par <strong>agent13</strong>" in shown
+    assert "commentaire — « appel au consulat prévu »" in shown
+    assert 'value="RELEASED"' in shown and 'value="TAKEN"' not in shown
+    listed = f"/listes/{MEASURES}/"
+    assert key in page(agent13, listed, assignee="moi")
+    assert key in page(agent13, listed, state="IN_PROGRESS")
+    assert key not in page(agent13, listed, assignee="-")
+    assert key not in page(agent13, listed, state="TO_DO")
+    assert key not in page(client_for(ws, "manager13"), listed, assignee="moi")
+    assert agent13.post(flag_url(ws, "measure_13", True), {"kind": "RELEASED"}).status_code == 302
+    assert key in page(agent13, listed, state="TO_DO", assignee="-")
+
+
+def test_a_held_flag_is_taken_over_by_a_manager_only(ws):
+    from workspace.accounts.models import Account
+    from workspace.accounts.registry import add_account
+
+    if not Account.objects.filter(username="agent13b").exists():
+        ws.accounts["agent13b"] = add_account("agent13b", "agent", ["13"],
+                                              "another long passphrase 13")
+    url = flag_url(ws, "rejected_13", True)
+    assert client_for(ws, "agent13").post(url, {"kind": "TAKEN"}).status_code == 302
+    refused = client_for(ws, "agent13b").post(url, {"kind": "TAKEN"})
+    assert refused.status_code == 400
+    assert "déjà pris en charge par agent13" in refused.content.decode()
+    assert client_for(ws, "manager13").post(url, {"kind": "TAKEN"}).status_code == 302
+    assert "pris en charge par <strong>manager13</strong>" in page(
+        client_for(ws, "agent13"), flag_url(ws, "rejected_13"))
+
+
+def test_oqtf_taken_is_shown_on_the_flag_and_the_list(ws):
+    agent75, url = client_for(ws, "agent75"), flag_url(ws, "rejected_75", True)
+    assert agent75.post(url, {"kind": "OQTF_TAKEN"}).status_code == 400  # no date
+    assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": "2999-01-01"}
+                        ).status_code == 400
+    assert agent75.post(url, {"kind": "NEXT_STEP", "step": "RETENTION"}).status_code == 400
+    assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": "2026-11-20"}
+                        ).status_code == 302
+    shown = page(agent75, flag_url(ws, "rejected_75"))
+    assert "OQTF prise le 20/11/2026, en attente de son enregistrement dans AGDREF" in shown
+    key = ws.world.flags["rejected_75"]["flag_id"]
+    listed = page(agent75, f"/listes/{REJECTED}/", state="OQTF_TAKEN")
+    assert key in listed and "OQTF prise le 20/11/2026" in listed
+    assert key not in page(agent75, f"/listes/{REJECTED}/", state="NOT_PURSUED")
+
+
+def test_next_step_on_a_measure_and_the_rules_guards(ws):
+    from workspace.decisions.forms import step_refused
+
+    agent13, url = client_for(ws, "agent13"), flag_url(ws, "measure_13", True)
+    assert agent13.post(url, {"kind": "NEXT_STEP", "step": "SPACESHIP"}).status_code == 400
+    assert agent13.post(url, {"kind": "NEXT_STEP", "step": "HOUSE_ARREST",
+                              "fact_date": "2026-12-10"}).status_code == 302
+    assert "étape suivante planifiée : assignation à résidence (prévue le 10/12/2026)" in page(
+        agent13, flag_url(ws, "measure_13"))
+    assert step_refused("CONSULAR_PASS", {"markers": ["NO_CONSULAR_CONTACT"]})
+    assert step_refused("RETENTION", {"markers": [], "is_coercible": False})
+    assert step_refused("HOUSE_ARREST", {"markers": ["NOT_COERCIBLE"]})
+    assert not step_refused("CONSULAR_PASS", {"markers": [], "is_coercible": True})
+
+
+def test_not_pursued_needs_a_reason_and_keeps_the_flag_listed_next_night(ws, tmp_path):
+    agent13, url = client_for(ws, "agent13"), flag_url(ws, "measure_13", True)
+    assert agent13.post(url, {"kind": "NOT_PURSUED"}).status_code == 400
+    assert agent13.post(url, {"kind": "NOT_PURSUED", "reason": "OTHER"}).status_code == 400
+    assert agent13.post(url, {"kind": "NOT_PURSUED", "reason": "LEFT_FRANCE"}).status_code == 302
+    key = ws.world.flags["measure_13"]["flag_id"]
+    listed = page(agent13, f"/listes/{MEASURES}/", state="NOT_PURSUED")
+    assert key in listed and "non poursuivi : départ de France connu du bureau" in listed
+    decisions = in_force(ws)
+    assert key not in {d["flag_id"] for d in decisions}
+    con = next_night(ws, tmp_path, decisions)
+    assert con.execute(f"SELECT count(*) FROM worklists.{MEASURES} WHERE flag_id = ?",  # noqa: S608
+                       [key]).fetchall() == [(1,)]
+    con.close()
+
+
+def test_handling_events_are_append_only_with_who_and_when(ws):
+    from workspace.decisions.models import DecisionEvent
+
+    key = ws.world.flags["measure_13"]["flag_id"]
+    kinds = list(DecisionEvent.objects.filter(flag_id=key).values_list("kind", flat=True))
+    assert kinds[:4] == ["TAKEN", "COMMENT", "RELEASED", "NEXT_STEP"]
+    assert all(e.decided_by.username == "agent13" and e.decided_at
+               for e in DecisionEvent.objects.filter(flag_id=key))

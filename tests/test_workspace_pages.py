@@ -1,0 +1,70 @@
+"""The exclusions page (why someone is not listed, by number, need to know enforced),
+the night's exports downloaded through the workspace (a department's files to its
+accounts only, each download logged) and the log of views, for administrators only
+(issue 34 §3, §6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.workspace_world import (
+    EXPORT_NAME,
+    MINOR_75,
+    OFPRA_MINOR,
+    OFPRA_PERMIT,
+    PERMIT_HOLDER,
+    client_for,
+)
+
+
+@pytest.fixture(scope="module")
+def ws(workspace_app):
+    return workspace_app
+
+
+def test_exclusions_are_searchable_by_number_in_the_accounts_departments(ws):
+    agent13, agent75 = client_for(ws, "agent13"), client_for(ws, "agent75")
+    for number in (PERMIT_HOLDER, OFPRA_PERMIT):
+        page = agent13.get("/exclusions/", {"number": number}).content.decode()
+        assert "RESIDENCE_PERMIT" in page and "titre de séjour" in page
+    hidden = agent13.get("/exclusions/", {"number": OFPRA_MINOR}).content.decode()
+    assert MINOR_75 not in hidden and "Aucune exclusion ne correspond" in hidden
+    assert "MINOR" in agent75.get("/exclusions/", {"number": MINOR_75}).content.decode()
+    every = agent13.get("/exclusions/").content.decode()
+    assert PERMIT_HOLDER in every and MINOR_75 not in every
+    assert PERMIT_HOLDER not in agent13.get(
+        "/exclusions/", {"reason": "MINOR"}).content.decode()
+    harmless = agent13.get("/exclusions/", {"number": "' OR 1=1 --", "reason": "x' OR '1"})
+    assert harmless.status_code == 200 and MINOR_75 not in harmless.content.decode()
+    assert client_for(ws, "analyst").get("/exclusions/").status_code == 403
+
+
+def test_exports_are_downloaded_by_their_department_only_and_logged(ws):
+    from workspace.accounts.models import PageView
+
+    agent13 = client_for(ws, "agent13")
+    listing = agent13.get("/exports/").content.decode()
+    assert f"/exports/13/{EXPORT_NAME}" in listing and "/exports/75/" not in listing
+    assert "notes.txt" not in listing
+    download = agent13.get(f"/exports/13/{EXPORT_NAME}")
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content).decode("utf-8-sig").endswith(";13\n")
+    assert PageView.objects.filter(account__username="agent13", kind="export",
+                                   target=f"13/{EXPORT_NAME}").exists()
+    assert agent13.get(f"/exports/75/{EXPORT_NAME}").status_code == 404
+    assert agent13.get("/exports/13/notes.txt").status_code == 404
+    assert agent13.get("/exports/13/..%2F75%2F" + EXPORT_NAME).status_code == 404
+    assert client_for(ws, "analyst").get(f"/exports/13/{EXPORT_NAME}").status_code == 403
+
+
+def test_the_views_log_is_for_administrators_only(ws):
+    flag = ws.world.flags["rejected_13"]["flag_id"]
+    client_for(ws, "agent13").get(f"/listes/rejected_without_oqtf/{flag}/")
+    page = client_for(ws, "admin").get("/journal/", {"login": "agent13"})
+    text = page.content.decode()
+    assert page.status_code == 200 and flag in text and "agent13" in text
+    for login in ("agent13", "manager13", "analyst"):
+        assert client_for(ws, login).get("/journal/").status_code == 403
+    assert "/journal/" in client_for(ws, "admin").get("/").content.decode()
+    assert "/journal/" not in client_for(ws, "agent13").get("/").content.decode()

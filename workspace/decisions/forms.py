@@ -1,0 +1,94 @@
+"""What each decision carries besides who and when, checked by Django's forms on the
+server; and the guards the rules put on a next step (RULES.md PRI-07, OQ-08)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from workspace.decisions.models import Kind, Reason, Step
+
+NOTE_LENGTH = 500
+YES_NO = [("oui", "oui"), ("non", "non")]
+
+
+def not_in_future(day):
+    if day is not None and day > timezone.localdate():
+        raise ValidationError("une date à venir n'est pas possible ici")
+
+
+class DecisionForm(forms.Form):
+    """Any decision: an optional comment (no needless personal data)."""
+
+    note = forms.CharField(max_length=NOTE_LENGTH, required=False, strip=True)
+
+    def event_fields(self) -> dict:
+        return {"note": self.cleaned_data["note"]}
+
+
+class CommentForm(DecisionForm):
+    note = forms.CharField(max_length=NOTE_LENGTH, required=True, strip=True)
+
+
+class PrisonAnswerForm(DecisionForm):
+    taken_in_charge = forms.ChoiceField(choices=YES_NO)
+    charge_date = forms.DateField(required=False)
+
+    def event_fields(self) -> dict:
+        return {**super().event_fields(),
+                "taken_in_charge": self.cleaned_data["taken_in_charge"] == "oui",
+                "charge_date": self.cleaned_data["charge_date"]}
+
+
+class OqtfTakenForm(DecisionForm):
+    """"OQTF prise le …": the day the prefect signed it (today or before)."""
+
+    fact_date = forms.DateField(validators=[not_in_future])
+
+    def event_fields(self) -> dict:
+        return {**super().event_fields(), "fact_date": self.cleaned_data["fact_date"]}
+
+
+class NextStepForm(DecisionForm):
+    step = forms.ChoiceField(choices=Step.choices)
+    fact_date = forms.DateField(required=False)
+
+    def event_fields(self) -> dict:
+        return {**super().event_fields(), "step": self.cleaned_data["step"],
+                "fact_date": self.cleaned_data["fact_date"]}
+
+
+class NotPursuedForm(DecisionForm):
+    reason = forms.ChoiceField(choices=Reason.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Reason.OTHER and not cleaned.get("note"):
+            raise ValidationError("précisez le motif en commentaire")
+        return cleaned
+
+    def event_fields(self) -> dict:
+        return {**super().event_fields(), "reason": self.cleaned_data["reason"]}
+
+
+FORMS = {Kind.COMMENT: CommentForm, Kind.PRISON_ANSWER: PrisonAnswerForm,
+         Kind.OQTF_TAKEN: OqtfTakenForm, Kind.NEXT_STEP: NextStepForm,
+         Kind.NOT_PURSUED: NotPursuedForm}
+
+
+def form_for(kind: str, data) -> DecisionForm:
+    return FORMS.get(kind, DecisionForm)(data)
+
+
+def step_refused(step: str, flag: dict) -> str:
+    """Why the rules forbid this next step on this measure ("" when they allow it): no
+    consulate is contacted about a person who may await an asylum decision (PRI-07);
+    house arrest and retention need an OQTF under 3 years old (OQ-08)."""
+    markers = flag.get("markers") or []
+    if step == Step.CONSULAR_PASS and "NO_CONSULAR_CONTACT" in markers:
+        return "contact consulaire interdit pour cette personne (PRI-07)"
+    if step in (Step.HOUSE_ARREST, Step.RETENTION) and (
+            flag.get("is_coercible") is False or "NOT_COERCIBLE" in markers):
+        return "mesure de 3 ans ou plus : ni assignation ni rétention (OQ-08)"
+    return ""
