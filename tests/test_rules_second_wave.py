@@ -236,6 +236,25 @@ def test_dq_01_quarantined_row_of_someone_else_changes_nothing(inbox):
     assert out.only_listed(REJECTED)["num_agdref"] == PERSON
 
 
+@pytest.mark.parametrize(("final", "listed"), [("", False), ("02/11/2026", True)])
+def test_a_record_in_identity_review_with_a_running_claim_holds_the_measure(
+        inbox, final, listed):
+    """Principle 1: a TélémOfpra record still in identity review against the file (only
+    the birth year known: REVIEW, WEAK_BIRTH_DATE) whose claim is not finally decided
+    may be the person the measure concerns: the measure waits, IDENTITY_CONFLICT, until
+    an agent decides the pair. Once the claim's end is final, the measure is listed."""
+    inbox.others().measure(**OLD_ENOUGH)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE="00/00/1990",
+                     DATE_DEFINITIVE=final)
+    out = inbox.decide(allow_quarantine=True)
+    if listed:
+        assert out.only_listed(MEASURES)["num_agdref"] == PERSON
+        return
+    excluded = out.only_excluded(MEASURES)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+    assert any(r.startswith("TELEMOFPRA_13_") for r in excluded["source_rows"])
+
+
 def test_dq_01_quarantined_genesis_row_with_the_committal_number_holds_the_detainee(inbox):
     """DQ-01: the latest list of the establishment (16/11) names committal 000101 in a
     quarantined row (release date 31/11/2026); the 12/11 list would list the detainee

@@ -47,6 +47,8 @@ class Facts:
     detained: set[str] = field(default_factory=set)
     detained_files: set[str] = field(default_factory=set)
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # records still in identity review, by the AGDREF file they were scored against
+    in_review: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     assessed: dict[tuple[str, date], rights.RtrOutcome | None] = field(default_factory=dict)
     by_department: dict[tuple[str, date], dict[str | None, list]] = field(
         default_factory=dict)
@@ -200,6 +202,7 @@ READ_COLUMNS = {
                                "source_row"),
     "quarantined_identities": ("reference", "system", "extraction_date", "is_latest",
                                "source_row"),
+    "link_review": ("record_key", "num_agdref"),
     "measure_events": ("measure_id", "event_type", "event_date", "source_row"),
     "agent_decisions": ("kind", "flag_id", "person_key", "effective_date", "source_row"),
     "person_links": ("record_key", "person_key", "link_status", "link_rule"),
@@ -253,6 +256,9 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
     for table in ("quarantined_references", "quarantined_identities"):
         for q in _rows(con, table, "reference, source_row"):
             facts.quarantined[q["reference"]].append(q)
+    for r in _rows(con, "link_review", "num_agdref, record_key",
+                   f"link_status = 'REVIEW' AND system <> 'agdref' AND {reached}"):
+        facts.in_review[r["num_agdref"]].append(r["record_key"])
     for a in _rows(con, "agent_decisions", "decision_id"):
         facts.agent_decisions[(a["kind"], a["person_key"])].append(a)
     facts.consular_requests = _rows(con, "measure_events", "measure_id, event_date, source_row",

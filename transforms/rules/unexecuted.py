@@ -17,6 +17,7 @@ from transforms.rules.verdicts import (
     dublin_imprisoned,
     exclusion_row,
     identity_findings,
+    review_protections,
     marker_rules,
     person_markers,
     person_references,
@@ -76,6 +77,8 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
     if person is None:
         verdict.add(Finding("IDENTITY_CONFLICT", ("EX-03",), rows))
     verdict.findings += identity_findings(facts, files, [], run_date)
+    for finding in review_protections(facts, files, run_date):
+        verdict.add(finding)
     for finding in screen_protections(facts, files, run_date):
         if finding.code == "ASYLUM_PENDING":
             finding = Finding("SUSPENDED_BY_RTR", ("EX-05", *finding.rule_ids),

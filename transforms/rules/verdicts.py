@@ -80,6 +80,21 @@ def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[F
     return found
 
 
+def review_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
+    """A TélémOfpra or GENESIS record still in identity review against one of the files,
+    whose own claims show a right to remain not ended or a protection granted: the measure
+    may concern a protected person, so until an agent decides the pair the records cannot
+    be tied with the confidence an action needs (IDENTITY_CONFLICT, principle 1)."""
+    found = []
+    for number in files:
+        for record_key in facts.in_review.get(number, ()):
+            rtr = facts.rtr(facts.person_key(record_key), run_date)
+            if rtr is not None and rtr.effect in (rights.NOT_ENDED, rights.GRANTED):
+                found.append(Finding("IDENTITY_CONFLICT", ("EX-03", *rtr.rule_ids),
+                                     rtr.source_rows))
+    return found
+
+
 def identity_findings(facts: Facts, files: list[str], record_keys: Iterable[str],
                       run_date: date) -> list[Finding]:
     """Age and nationality from every source that describes the person."""
