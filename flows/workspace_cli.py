@@ -3,6 +3,8 @@ accounts (issue 34). Django is imported only when one of these commands runs."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,18 @@ WarehouseOption = Annotated[Path, typer.Option(
          "RECONCILE_WORKSPACE_DATABASE_URL names a PostgreSQL one).")]
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of the workspace.")
+
+
+def _program() -> str:
+    """How to call this command from here: `reconcile` when it is on the PATH, else the
+    one beside this Python (`.venv/bin/reconcile` after `make demo`)."""
+    beside = Path(sys.executable).parent / "reconcile"
+    if shutil.which("reconcile") or not beside.exists():
+        return "reconcile"
+    try:
+        return str(beside.relative_to(Path.cwd()))
+    except ValueError:
+        return str(beside)
 
 
 def _fail(message: str) -> None:
@@ -112,7 +126,7 @@ def echo_demo_accounts(warehouse: Path, exports: Path | None) -> None:
     for line, password in made:
         typer.echo(f"  {line.login:<10} {line.role:<8} "
                    f"{','.join(line.departments) or '-':<4} {password}")
-    command = f"reconcile workspace --warehouse {warehouse}"
+    command = f"{_program()} workspace --warehouse {warehouse}"
     if exports is not None:
         command += f" --exports {exports}"
     typer.echo(f"workspace: run `{command}`, then open http://127.0.0.1:8034/ and sign "
