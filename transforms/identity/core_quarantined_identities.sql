@@ -37,3 +37,4 @@ WHERE (u.first_name_skeleton IS NULL OR u.first_name_skeleton = p.first_name_ske
 ORDER BY reference, source_row;
 COMMENT ON TABLE core.quarantined_identities IS 'AGDREF files a quarantined TélémOfpra or GENESIS row without any number names by identity (name skeletons, birth date): the person waits, excluded with SOURCE_ROW_QUARANTINED, until the row is corrected (DQ-01, RULES principle 1).';
 COMMENT ON COLUMN core.quarantined_identities.reference IS 'agdref:<NUM_AGDREF> of a file whose identity agrees with the quarantined row';
+COMMENT ON COLUMN core.quarantined_identities.is_latest IS 'the quarantined row''s file is the latest delivery of its kind and unit on the run date';
