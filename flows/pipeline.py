@@ -163,15 +163,19 @@ def copy_agent_decisions(warehouse_path: Path, published: Path) -> int:
     (a pair confirmed or rejected), added to audit.link_decisions where those of
     `reconcile link` already are, for the identity stage. Agents may write meanwhile: the
     night reads one consistent snapshot (SQLite WAL, PostgreSQL)."""
-    database = workspace_database(published)
-    rows = decisions_in_force(database)
-    identities = identity_decisions(database)
     with open_warehouse(warehouse_path) as con:
-        count = load_agent_decisions(con, rows)
-        carried = carry_link_decisions(con, identities)
+        count, carried = copy_decisions(con, workspace_database(published))
     get_run_logger().info("agent decisions in force: %d; identity decisions new: %d",
                           count, carried)
     return count
+
+
+def copy_decisions(con: duckdb.DuckDBPyConnection, database: dict) -> tuple[int, int]:
+    """The workspace's decisions (its DATABASES entry) into the night's warehouse: those
+    in force into core.agent_decisions, the identity decisions not copied yet into
+    audit.link_decisions. Returns both counts."""
+    count = load_agent_decisions(con, decisions_in_force(database))
+    return count, carry_link_decisions(con, identity_decisions(database))
 
 
 def department_tasks(rules: Callable[[Departments], Decided], groups: list[Departments]

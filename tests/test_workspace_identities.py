@@ -74,6 +74,9 @@ def test_the_pair_page_shows_both_records_and_the_weights_as_a_waterfall(workspa
     # the prior, eight comparisons and the final weight, drawn and tabulated
     svg = page[page.index("<svg"):page.index("</svg>")]
     assert svg.count("<rect") == 10 and "<script" not in page.lower()
+    # SVG geometry as plain numbers, never the page's French decimal comma
+    for attribute in re.findall(r' (?:x|y|width|x1|x2)="([^"]*)"', svg):
+        float(attribute)
     for label in ("A priori", "Nom", "Date de naissance", "Poids final"):
         assert label in svg
     assert "Probabilité a priori" in page and "probabilité finale" in page
@@ -181,3 +184,22 @@ def test_the_next_night_links_a_confirmed_pair_and_never_a_rejected_one(
                           "ORDER BY decided_at").fetchall()
     assert decided == [(PAIR_13[0], "CONFIRMED", "agent13"), (MATE_13[0], "REJECTED", "agent13")]
     con.close()
+
+
+def test_the_waterfall_adds_each_weight_to_the_prior_up_to_the_final_weight():
+    from workspace.identities import waterfall
+
+    pair = {"match_weight": -2.0, "match_probability": 0.2,
+            **{f"weight_{name}": 0.0 for name, _ in waterfall.COMPARISONS},
+            "weight_surname": 4.0, "weight_birth": -1.0, "weight_sex": None}
+    drawn = waterfall.bars(pair)
+    assert [b.kind for b in drawn] == ["prior", "for", *["for"] * 2, "against",
+                                       *["for"] * 4, "total"]
+    assert drawn[0].weight == -5.0 and drawn[-2].end == drawn[-1].end == -2.0
+    assert waterfall.percent(waterfall.probability(drawn[0].weight)) == "3,0 %"
+    chart = waterfall.chart(pair)
+    # plain numbers for SVG, whatever the page's locale; a rising bar starts at the end
+    # of the one before
+    assert all(isinstance(r["x"], float) and r["width"] >= 1 for r in chart["rows"])
+    assert chart["rows"][1]["x"] == chart["rows"][0]["x"]  # prior ends where Nom starts
+    assert waterfall.chart({**pair, "match_weight": None}) is None

@@ -46,7 +46,7 @@ def value(row: dict | None, name: str) -> str:
 
 def side_by_side(record: dict | None, file: dict | None) -> list[dict]:
     return [{"label": label, "record": value(record, name), "file": value(file, name),
-             "differs": value(record, name) != value(file, name)}
+             "differs": name != "extraction_date" and value(record, name) != value(file, name)}
             for name, label in FIELDS]
 
 

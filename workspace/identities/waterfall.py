@@ -40,7 +40,11 @@ def probability(weight: float) -> float:
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+    if value is None:
+        return "—"
+    if 0 < value < 0.001:  # a prior is often a few in a million: never shown as 0 %
+        return "moins de 0,1 %"
+    return f"{value * 100:.1f} %".replace(".", ",")
 
 
 def bars(pair: dict) -> list[Bar]:
