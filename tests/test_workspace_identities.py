@@ -7,13 +7,19 @@ audit.link_decisions, beside those of `reconcile link`, and honours them."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 
 from tests.scenarios import RUN
 from tests.workspace_world import (
+    OFPRA_75,
     REVIEW_FILE_13,
     REVIEW_FILE_75,
     REVIEW_MATE_13,
@@ -21,7 +27,7 @@ from tests.workspace_world import (
     REVIEW_OFPRA_75,
     client_for,
 )
-from transforms.identity.review import carry_link_decisions
+from transforms.identity.review import carry_link_decisions, record_decision
 from transforms.night import rebuild_night
 from transforms.warehouse import database
 
@@ -160,21 +166,31 @@ def link_of(con, record_key: str) -> tuple:
                        "WHERE record_key = ?", [record_key]).fetchall()[0]
 
 
-def test_the_next_night_links_a_confirmed_pair_and_never_a_rejected_one(
-        workspace_app, tmp_path):
+@contextmanager
+def own_installation(workspace_app, tmp_path):
+    """The workspace on a copy of the world's warehouse, with its own operational
+    database beside it (as an installation of that warehouse has)."""
+    from django.test import override_settings
+
     from tests.workspace_world import World, on_fresh_sqlite
 
-    # an installation of its own (the same warehouse, its own operational database)
     (tmp_path / "own").mkdir()
     own = World(tmp_path / "own" / "warehouse.duckdb", workspace_app.world.flags)
     shutil.copyfile(workspace_app.world.warehouse, own.warehouse)
-    with on_fresh_sqlite(workspace_app, own) as ws:
+    with (on_fresh_sqlite(workspace_app, own) as ws,
+          override_settings(RECONCILE_WAREHOUSE=own.warehouse)):
+        yield ws
+
+
+def test_the_next_night_links_a_confirmed_pair_and_never_a_rejected_one(
+        workspace_app, tmp_path):
+    with own_installation(workspace_app, tmp_path) as ws:
         agent13 = client_for(ws, "agent13")
         assert agent13.post(pair_url(PAIR_13, True), {"decision": "CONFIRMED"}
                             ).status_code == 302
         assert agent13.post(pair_url(MATE_13, True), {"decision": "REJECTED"}
                             ).status_code == 302
-        con = night_after(ws, tmp_path)
+        con = night_after(ws, tmp_path, ws.world.warehouse)
     assert link_of(con, PAIR_13[0]) == ("LINKED", "AGENT_CONFIRMED", REVIEW_FILE_13)
     assert link_of(con, MATE_13[0])[0] == "UNLINKED"
     listed = con.execute("SELECT num_agdref FROM worklists.rejected_without_oqtf "
@@ -203,3 +219,37 @@ def test_the_waterfall_adds_each_weight_to_the_prior_up_to_the_final_weight():
     assert all(isinstance(r["x"], float) and r["width"] >= 1 for r in chart["rows"])
     assert chart["rows"][1]["x"] == chart["rows"][0]["x"]  # prior ends where Nom starts
     assert waterfall.chart({**pair, "match_weight": None}) is None
+
+
+def test_the_workspace_and_reconcile_link_each_honour_the_others_confirmations(
+        workspace_app, tmp_path):
+    """reconcile link's decisions are carried over (they are in audit.link_decisions,
+    which every night keeps); the workspace's count for reconcile link before the night
+    copies them."""
+    from workspace.decisions.models import IdentityDecision
+
+    with own_installation(workspace_app, tmp_path) as ws:
+        # confirmed in the workspace: a record of the same list confirmed to that file
+        # with the command is refused, in one line naming the pair
+        IdentityDecision.objects.create(
+            record_key=PAIR_75[0], num_agdref=PAIR_75[1], department="75",
+            decision="CONFIRMED", decided_by=ws.accounts["agent75"])
+        command = subprocess.run(
+            [sys.executable, "-m", "flows", "link", "--warehouse", str(ws.world.warehouse),
+             "--record", f"telemofpra:{OFPRA_75}", "--agdref", REVIEW_FILE_75, "--confirm",
+             "--agent", "agent.75"],
+            env={**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")},
+            capture_output=True, text=True, timeout=120, check=False)
+        assert command.returncode == 1
+        assert command.stderr.splitlines() == [
+            f"reconcile: contradicts the confirmed pair {PAIR_75[0]} = agdref:{PAIR_75[1]} "
+            "(another record of one of its lists, the same person); pass "
+            "--override-conflict to record it anyway"]
+        # confirmed with the command: the workspace refuses its list-mate
+        with database.connect(ws.world.warehouse) as con:
+            record_decision(con, *PAIR_13, "CONFIRMED", "agent.13", datetime(2026, 11, 16))
+        refused = client_for(ws, "agent13").post(pair_url(MATE_13, True),
+                                                 {"decision": "CONFIRMED"})
+        assert refused.status_code == 400
+        assert f"paire confirmée {PAIR_13[0]} = agdref:{PAIR_13[1]}" in (
+            refused.content.decode())
