@@ -7,6 +7,8 @@ audit.link_decisions, beside those of `reconcile link`, and honours them."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import re
 import shutil
@@ -36,8 +38,13 @@ MATE_13 = (f"telemofpra:{REVIEW_MATE_13}", REVIEW_FILE_13)
 PAIR_75 = (f"telemofpra:{REVIEW_OFPRA_75}", REVIEW_FILE_75)
 
 
+def pair_id(pair: tuple[str, str]) -> str:
+    """How the workspace names a pair in its addresses (review_pairs.sql)."""
+    return "IDP-" + hashlib.sha256("|".join(pair).encode()).hexdigest()[:16]
+
+
 def pair_url(pair: tuple[str, str], decision: bool = False) -> str:
-    path = f"/identites/{pair[0]}/{pair[1]}/"
+    path = f"/identites/{pair_id(pair)}/"
     return path + "decision/" if decision else path
 
 
@@ -63,7 +70,7 @@ def test_another_departments_pair_is_not_found(workspace_app):
     agent75 = client_for(workspace_app, "agent75")
     assert agent75.get(pair_url(PAIR_13)).status_code == 404
     assert agent75.post(pair_url(PAIR_13, True), {"decision": "REJECTED"}).status_code == 404
-    assert agent75.get("/identites/telemofpra:x' OR 1=1 --/0/").status_code == 404
+    assert agent75.get("/identites/x' OR 1=1 --/").status_code == 404
     assert not IdentityDecision.objects.filter(record_key=PAIR_13[0]).exists()
 
 
@@ -87,7 +94,20 @@ def test_the_pair_page_shows_both_records_and_the_weights_as_a_waterfall(workspa
         assert label in svg
     assert "Probabilité a priori" in page and "probabilité finale" in page
     assert 'name="csrfmiddlewaretoken"' in page
-    assert PageView.objects.filter(kind="identity", target=" ".join(PAIR_13)).exists()
+    assert PageView.objects.filter(kind="identity", target=pair_id(PAIR_13)).exists()
+
+
+def test_addresses_and_the_request_log_carry_no_persons_number(workspace_app, caplog):
+    agent13, agent75 = client_for(workspace_app, "agent13"), client_for(workspace_app, "agent75")
+    queue = agent13.get("/identites/").content.decode()
+    assert f'href="/identites/{pair_id(PAIR_13)}/"' in queue
+    numbers = (REVIEW_OFPRA_13, REVIEW_MATE_13, REVIEW_FILE_13)
+    assert not any(n in href for href in re.findall(r'href="([^"]*)"', queue) for n in numbers)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        agent75.get(pair_url(PAIR_13))  # 404, logged with its path
+        agent13.post(pair_url(PAIR_13, True), {"decision": "PEUT-ETRE"})  # 400
+    assert len(caplog.records) == 2
+    assert not any(n in caplog.text for n in numbers)
 
 
 def test_a_decision_without_its_csrf_token_is_refused(workspace_app):

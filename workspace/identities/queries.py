@@ -25,10 +25,10 @@ def review_pairs(cur: duckdb.DuckDBPyConnection, departments: list[str]) -> list
                               {"departments": departments, "limit": MAX_PAIRS}))
 
 
-def pair(cur: duckdb.DuckDBPyConnection, record_key: str, num_agdref: str,
-         departments: list[str]) -> dict | None:
+def pair(cur: duckdb.DuckDBPyConnection, pair_id: str, departments: list[str]
+         ) -> dict | None:
     found = _dicts(cur.execute(read_sql("review_pair.sql"), {
-        "record": record_key, "file": num_agdref, "departments": departments}))
+        "pair": pair_id, "departments": departments}))
     return found[0] if found else None
 
 

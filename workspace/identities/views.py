@@ -1,6 +1,7 @@
 """The identity review queue and its decisions. Only agents and managers review (an
 analyst or an administrator is refused); every pair is looked up in the account's
-departments before it is shown or decided (404 otherwise). A confirmation that
+departments before it is shown or decided (404 otherwise). A pair's address names it by
+its pair_id, never by a person's number (the request log keeps addresses). A confirmation that
 contradicts a confirmed pair (transforms/identity/review.py, as `reconcile link`) is
 refused in one line naming that pair; a manager may record it anyway, explicitly, and
 the pair it overrides is recorded with it."""
@@ -60,9 +61,9 @@ def _pair_context(cur, found: dict) -> dict:
             "chart": waterfall.chart(found)}
 
 
-def _found(request, record: str, file: str) -> dict:
+def _found(request, pair_id: str) -> dict:
     with warehouse() as cur:
-        found = queries.pair(cur, record, file, request.departments)
+        found = queries.pair(cur, pair_id, request.departments)
         if found is None:
             raise Http404
         return _pair_context(cur, found)
@@ -70,16 +71,16 @@ def _found(request, record: str, file: str) -> dict:
 
 @require_GET
 @reviewer_view
-def pair_page(request, record: str, file: str):
+def pair_page(request, pair_id: str):
     try:
-        context = _found(request, record, file)
+        context = _found(request, pair_id)
     except WarehouseUnavailable:
         return unavailable(request)
-    record_view(request, "identity", f"{record} {file}")
+    record_view(request, "identity", pair_id)
+    found = context["pair"]
     context["history"] = IdentityDecision.objects.filter(
-        record_key=record, num_agdref=file, department__in=request.departments
-    ).select_related("decided_by")
-    context["choices"] = Identity.choices
+        record_key=found["record_key"], num_agdref=found["num_agdref"],
+        department__in=request.departments).select_related("decided_by")
     return render(request, "identities/pair.html", context)
 
 
@@ -90,32 +91,33 @@ def _pending() -> list[dict]:
             for d in IdentityDecision.objects.all()]
 
 
-def _refused(request, record: str, file: str, reason: str, may_override: bool = False):
+def _refused(request, pair_id: str, reason: str, may_override: bool = False):
     return render(request, "identities/refused.html", {
-        "record": record, "file": file, "reason": reason, "may_override": may_override},
-        status=400 if not may_override else 409)
+        "pair_id": pair_id, "reason": reason, "may_override": may_override},
+        status=409 if may_override else 400)
 
 
 @require_POST
 @reviewer_view
-def decide(request, record: str, file: str):
+def decide(request, pair_id: str):
     decision = request.POST.get("decision", "")
     if decision not in Identity.values:
-        return _refused(request, record, file, "Décision inconnue.")
+        return _refused(request, pair_id, "Décision inconnue.")
     override = request.POST.get("override") == "1" and request.user.role == Role.MANAGER
     try:
         with warehouse() as cur, transaction.atomic():
-            found = queries.pair(cur, record, file, request.departments)
+            found = queries.pair(cur, pair_id, request.departments)
             if found is None:
                 raise Http404
             if connection.vendor == "postgresql":  # one guard at a time (SQLite: IMMEDIATE)
                 with connection.cursor() as db:
                     db.execute("SELECT pg_advisory_xact_lock(34)")
+            record, file = found["record_key"], found["num_agdref"]
             conflict = None
             if decision == Identity.CONFIRMED and not record.startswith("agdref:"):
                 conflict = conflicting_confirmation(cur, record, file, _pending())
             if conflict and not override:
-                return _refused(request, record, file, labels.conflict_message(conflict, record),
+                return _refused(request, pair_id, labels.conflict_message(conflict, record),
                                 may_override=request.user.role == Role.MANAGER)
             IdentityDecision.objects.create(
                 record_key=record, num_agdref=file, department=found["department"],
@@ -125,4 +127,4 @@ def decide(request, record: str, file: str):
         return unavailable(request)
     messages.success(request, f"Enregistré : {labels.DECISION[decision]}. "
                               "La nuit prochaine en tiendra compte.")
-    return redirect("identity_pair", record=record, file=file)
+    return redirect("identity_pair", pair_id=pair_id)
