@@ -246,7 +246,9 @@ def link(
         "--override-conflict", help="Record a confirmation that contradicts a confirmed "
                                     "pair (recorded with the pair it overrides).")] = False,
 ) -> None:
-    """Record an agent's decision on an identity pair of core.link_review.
+    """Record an agent's decision on an identity pair of core.link_review (the
+    workspace's identity review queue does the same from a browser, and is the units'
+    way; both tools' decisions meet in audit.link_decisions).
 
     The next run honours it: a confirmed pair is LINKED (acted on), a rejected pair is
     never linked. For two AGDREF files (evidence DUPLICATE), confirming merges them as
@@ -255,15 +257,21 @@ def link(
     record confirmed to another person's file, or another record of one of its lists
     confirmed to this person) is refused unless --override-conflict is given.
     """
-    from datetime import datetime
+    from datetime import UTC, datetime
 
+    from flows.settings import workspace_database
     from transforms.identity.review import InvalidDecision, record_decision
+    from workspace.decisions.in_force import identity_decisions
 
     decision = "CONFIRMED" if confirm else "REJECTED"
     with _maintenance_connection(warehouse) as con:
+        # the workspace's decisions the next night will add count for the guard already
+        pending = identity_decisions(workspace_database(warehouse))
         try:
-            record_decision(con, record, agdref, decision, agent, datetime.now(),
-                            override=override_conflict)
+            # UTC, as the workspace records them: the latest on a pair counts
+            record_decision(con, record, agdref, decision, agent,
+                            datetime.now(UTC).replace(tzinfo=None),
+                            override=override_conflict, pending=pending)
         except InvalidDecision as err:
             _fail(str(err))
     typer.echo(f"recorded: {decision}; the next run applies it")

@@ -28,6 +28,7 @@ from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
 from transforms.core.agent_decisions import load_agent_decisions
+from transforms.identity.review import carry_link_decisions
 from transforms.ingest import inbox as ingest_plan
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import PlannedFile
@@ -39,7 +40,7 @@ from transforms.rules.facts import Departments
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 from transforms.warehouse.tables import insert_frame, model_frame
-from workspace.decisions.in_force import decisions_in_force
+from workspace.decisions.in_force import decisions_in_force, identity_decisions
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -158,13 +159,23 @@ def copy_agent_decisions(warehouse_path: Path, published: Path) -> int:
     """The decisions units recorded in the workspace and in force tonight (OQ-02's
     examination on another ground, PRI-05's answer to the prison), read from the
     workspace's database beside the published warehouse and copied into
-    core.agent_decisions for the rules (docs/contracts.md §2). Agents may write meanwhile: the
+    core.agent_decisions for the rules (docs/contracts.md §2); and the identity decisions
+    (a pair confirmed or rejected), added to audit.link_decisions where those of
+    `reconcile link` already are, for the identity stage. Agents may write meanwhile: the
     night reads one consistent snapshot (SQLite WAL, PostgreSQL)."""
-    rows = decisions_in_force(workspace_database(published))
     with open_warehouse(warehouse_path) as con:
-        count = load_agent_decisions(con, rows)
-    get_run_logger().info("agent decisions in force: %d", count)
+        count, carried = copy_decisions(con, workspace_database(published))
+    get_run_logger().info("agent decisions in force: %d; identity decisions new: %d",
+                          count, carried)
     return count
+
+
+def copy_decisions(con: duckdb.DuckDBPyConnection, database: dict) -> tuple[int, int]:
+    """The workspace's decisions (its DATABASES entry) into the night's warehouse: those
+    in force into core.agent_decisions, the identity decisions not copied yet into
+    audit.link_decisions. Returns both counts."""
+    count = load_agent_decisions(con, decisions_in_force(database))
+    return count, carry_link_decisions(con, identity_decisions(database))
 
 
 def department_tasks(rules: Callable[[Departments], Decided], groups: list[Departments]

@@ -106,8 +106,11 @@ class LinkDecision(PublishedModel):
         "source person record, or agdref:<the lower number> for a pair of AGDREF files"))
     num_agdref: str = pa.Field(description="AGDREF file")
     decision: str = pa.Field(isin=list(codes.LINK_DECISIONS), description="CONFIRMED or REJECTED")
-    decided_by: str = pa.Field(description="agent who decided (login, not a name)")
-    decided_at: datetime = pa.Field(description="when the decision was recorded")
+    decided_by: str = pa.Field(description=(
+        "agent who decided (login, not a name), in the workspace or with reconcile link"))
+    decided_at: datetime = pa.Field(description=(
+        "when the decision was recorded (UTC; reconcile link's before the workspace: the "
+        "machine's local time)"))
     overridden_pair: str = pa.Field(nullable=True, description=(
         "a confirmation that contradicts an earlier one, recorded on the agent's explicit "
         "override: the confirmed pair it contradicts (record key and AGDREF number); "

@@ -2,8 +2,9 @@
 against the application served on a local port. An agent signs in, filters a list,
 opens a flag and records "examen d'un autre fondement": after the next night the person
 is excluded with OTHER_GROUND_UNDER_EXAMINATION. An agent answers the prison:
-PRISON_ANSWER_DUE is gone next night. No request leaves the machine. Screenshots are
-saved in the test's folder.
+PRISON_ANSWER_DUE is gone next night. An agent confirms an identity pair from the review
+queue: the record is linked next night and the person listed. No request leaves the
+machine. Screenshots are saved in the test's folder.
 
 The application runs in this process (its own world, its own SQLite database), so that
 its clock can be set to the day of the world's lists: decisions hold from the day they
@@ -18,11 +19,17 @@ from unittest import mock
 
 import pytest
 
+from flows.pipeline import copy_decisions
 from tests.conftest import desktop_tool
 from tests.scenarios import RUN
 from tests.test_dashboard import CHROMIUM_ARGS
-from tests.workspace_world import PASSWORD, build_world, on_fresh_sqlite
-from transforms.core.agent_decisions import load_agent_decisions
+from tests.workspace_world import (
+    PASSWORD,
+    REVIEW_FILE_13,
+    REVIEW_OFPRA_13,
+    build_world,
+    on_fresh_sqlite,
+)
 from transforms.night import rebuild_night
 from transforms.warehouse import database
 
@@ -50,15 +57,14 @@ def served(workspace_app, tmp_path_factory):
 
 def publish_next_night(ws) -> None:
     """The next night: the decisions in force read from the workspace's database, the
-    lists decided again as of the same day, the warehouse swapped in one rename while
-    the workspace serves."""
-    from workspace.decisions.in_force import decisions_in_force
-
+    identity decisions added to audit.link_decisions (flows.pipeline.copy_decisions, as
+    the night's agent-decisions task does), the lists decided again as of the same day,
+    the warehouse swapped in one rename while the workspace serves."""
     published = ws.world.warehouse
     night = published.with_name("warehouse.next.duckdb")
     shutil.copyfile(published, night)
     con = database.connect(night)
-    load_agent_decisions(con, decisions_in_force(ws.database))
+    copy_decisions(con, ws.database)
     rebuild_night(con, RUN, 120)
     con.close()
     os.replace(night, published)
@@ -151,4 +157,32 @@ def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
     page.get_by_label("En retard").check()
     page.get_by_role("button", name="Filtrer").click()
     assert flag["flag_id"] not in page.locator("table").inner_text()
+    assert all(url.startswith(base) for url in requests), requests
+
+
+def test_an_agent_confirms_a_pair_and_the_record_is_linked_next_night(
+        served, browser, tmp_path):
+    ws, base = served
+    requests: list[str] = []
+    page = signed_in(browser, base, "agent13", requests)
+    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    assert REVIEW_FILE_13 not in page.locator("table").inner_text()  # not acted on
+    page.get_by_role("link", name="Identités à vérifier").click()
+    page.locator("tbody tr", has_text=REVIEW_OFPRA_13).get_by_role("link").click()
+    page.wait_for_url("**/identites/IDP-*/")
+    assert page.locator("svg.cascade rect").count() == 10
+    assert "non rapproché" in page.locator(".etat-resume").inner_text()
+    page.screenshot(path=str(tmp_path / "6_paire_a_verifier.png"), full_page=True)
+    page.get_by_role("button", name="Confirmer : même personne").click()
+    assert "Enregistré : confirmé (même personne)" in page.locator(".messages").inner_text()
+
+    publish_next_night(ws)
+    page.reload()
+    summary = page.locator(".etat-resume").inner_text()
+    assert "rapproché (utilisé)" in summary and "confirmé (même personne)" in summary
+    page.screenshot(path=str(tmp_path / "7_paire_confirmee_la_nuit_suivante.png"),
+                    full_page=True)
+    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    assert REVIEW_FILE_13 in page.locator("table").inner_text()
+    page.screenshot(path=str(tmp_path / "8_personne_listee.png"), full_page=True)
     assert all(url.startswith(base) for url in requests), requests

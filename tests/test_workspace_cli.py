@@ -147,11 +147,12 @@ def test_the_night_reads_the_database_the_workspace_writes(tmp_path, monkeypatch
 
 
 def test_the_night_finds_no_decision_before_the_workspace_exists(tmp_path):
-    from workspace.decisions.in_force import decisions_in_force
+    from workspace.decisions.in_force import decisions_in_force, identity_decisions
     from workspace.options import WorkspaceOptions, database_config
 
     options = WorkspaceOptions(warehouse=tmp_path / "warehouse.duckdb")
     assert decisions_in_force(database_config(options)) == []
+    assert identity_decisions(database_config(options)) == []
 
 
 def test_pages_read_the_night_published_after_the_swap(world, tmp_path):

@@ -30,6 +30,11 @@ DETAINEE = "0130000002"
 MEASURE_HOLDER = "0130000003"
 PERMIT_HOLDER, OFPRA_PERMIT = "0130000004", "OF20250000004"  # excluded in 13
 MINOR_75, OFPRA_MINOR = "0750000005", "OF20250000005"  # excluded in 75
+# identity review: two records of one list of 13 give the number of one file, each with
+# another birth date (NUMBER_NOT_VERIFIED pairs), and one record of 75 likewise
+REVIEW_FILE_13, REVIEW_OFPRA_13, REVIEW_MATE_13 = ("0130000006", "OF20250000006",
+                                                   "OF20250000007")
+REVIEW_FILE_75, REVIEW_OFPRA_75 = "0750000008", "OF20250000008"
 PASSWORD = "correct horse battery staple 13"
 # the PostgreSQL server the decision tests also run on (.ci/run starts one)
 POSTGRES_URL = os.environ.get("RECONCILE_TEST_POSTGRES_URL", "")
@@ -69,7 +74,20 @@ def _people(inbox: Inbox) -> Inbox:
                            NOM="KONE", PRENOMS="MOUSSA", DATE_NAISSANCE="03/03/2010",
                            DEPT_DOMICILIATION="75")
             .person(NUM_AGDREF=MINOR_75, NOM="KONE", PRENOMS="MOUSSA",
-                    DATE_NAISSANCE="03/03/2010", DEPT_GESTION="75"))
+                    DATE_NAISSANCE="03/03/2010", DEPT_GESTION="75")
+            .telemofpra(FINAL_LIST, NUM_OFPRA=REVIEW_OFPRA_13, NUM_AGDREF=REVIEW_FILE_13,
+                        NOM="HADDAD", PRENOMS="YOUSSEF", DATE_NAISSANCE="07/07/1987",
+                        NATIONALITE="TUN")
+            .telemofpra(FINAL_LIST, NUM_OFPRA=REVIEW_MATE_13, NUM_AGDREF=REVIEW_FILE_13,
+                        NOM="HADAD", PRENOMS="YOUSSEF", DATE_NAISSANCE="27/07/1987",
+                        NATIONALITE="TUN")
+            .person(NUM_AGDREF=REVIEW_FILE_13, NOM="HADDAD", PRENOMS="YOUSSEF",
+                    DATE_NAISSANCE="17/07/1987", NATIONALITE="TUN")
+            .telemofpra_in("75", FINAL_LIST, NUM_OFPRA=REVIEW_OFPRA_75,
+                           NUM_AGDREF=REVIEW_FILE_75, NOM="MARTINS", PRENOMS="ANA", SEXE="F",
+                           DATE_NAISSANCE="04/04/1994", DEPT_DOMICILIATION="75")
+            .person(NUM_AGDREF=REVIEW_FILE_75, NOM="MARTINS", PRENOMS="ANA", SEXE="F",
+                    DATE_NAISSANCE="14/04/1994", DEPT_GESTION="75"))
 
 
 def build_world(folder: Path) -> World:

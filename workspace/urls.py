@@ -3,6 +3,7 @@ from django.urls import path
 
 from workspace.accounts import views as accounts
 from workspace.decisions import views as decisions
+from workspace.identities import views as identities
 from workspace.lists import files, views
 
 urlpatterns = [
@@ -13,6 +14,9 @@ urlpatterns = [
     path("listes/<str:worklist>/", views.worklist, name="worklist"),
     path("listes/<str:worklist>/<str:key>/", views.flag_page, name="flag"),
     path("listes/<str:worklist>/<str:key>/decisions/", decisions.decide, name="decide"),
+    path("identites/", identities.queue, name="identity_queue"),
+    path("identites/<str:pair_id>/", identities.pair_page, name="identity_pair"),
+    path("identites/<str:pair_id>/decision/", identities.decide, name="identity_decide"),
     path("recherche/", views.search, name="search"),
     path("indicateurs/", views.indicators, name="indicators"),
     path("exclusions/", views.exclusions, name="exclusions"),

@@ -31,10 +31,12 @@ FILE_PREFIX = "agdref:"
 
 
 def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref: str,
-                    decision: str, agent: str, at: datetime, override: bool = False) -> None:
+                    decision: str, agent: str, at: datetime, override: bool = False,
+                    pending: list[dict] = ()) -> None:
     """A source record and an AGDREF file, or two AGDREF files (`agdref:<number>` and the
     other number: CONFIRMED merges them as one person, REJECTED keeps them apart).
-    `override`: record a confirmation that contradicts an earlier one anyway."""
+    `override`: record a confirmation that contradicts an earlier one anyway; `pending`:
+    the workspace's decisions the warehouse does not hold yet (conflicting_confirmation)."""
     if decision not in codes.LINK_DECISIONS:
         raise InvalidDecision(f"decision must be one of {', '.join(codes.LINK_DECISIONS)}")
     if not AGENT_LOGIN.match(agent):
@@ -58,7 +60,7 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
                                   "warehouse (see core.link_review)")
     conflict = None
     if decision == "CONFIRMED" and not record_key.startswith(FILE_PREFIX):
-        conflict = _conflicting_confirmation(con, record_key, num_agdref)
+        conflict = conflicting_confirmation(con, record_key, num_agdref, pending)
         if conflict and not override:
             raise InvalidDecision(
                 f"contradicts the confirmed pair {conflict[0]} = agdref:{conflict[1]} "
@@ -78,8 +80,13 @@ _CONFLICT_KINDS = {True: "one record, another person's file",
 # the same record to another person, or to the same person a record that shares a
 # delivered list with it.
 _CONFLICTS_SQL = """
-WITH latest AS (
-    SELECT record_key, num_agdref, decision FROM audit.link_decisions
+WITH decisions AS (
+    SELECT record_key, num_agdref, decision, decided_at FROM audit.link_decisions
+    UNION ALL  -- recorded in the workspace since the warehouse was published
+    SELECT unnest($pending_records::VARCHAR[]), unnest($pending_files::VARCHAR[]),
+           unnest($pending_decisions::VARCHAR[]), unnest($pending_at::TIMESTAMP[])
+), latest AS (
+    SELECT record_key, num_agdref, decision FROM decisions
     QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                                ORDER BY decided_at DESC, decision) = 1
 ), confirmed AS (
@@ -108,11 +115,46 @@ LIMIT 1
 """
 
 
-def _conflicting_confirmation(con: duckdb.DuckDBPyConnection, record_key: str,
-                              num_agdref: str) -> tuple[str, str] | None:
-    """A confirmed pair that the confirmation of (record_key, num_agdref) contradicts."""
-    found = con.execute(_CONFLICTS_SQL, {"record": record_key, "file": num_agdref}).fetchall()
+def conflicting_confirmation(con: duckdb.DuckDBPyConnection, record_key: str,
+                             num_agdref: str, pending: list[dict] = ()
+                             ) -> tuple[str, str] | None:
+    """A confirmed pair that the confirmation of (record_key, num_agdref) contradicts.
+    `pending`: decisions not in audit.link_decisions yet (the workspace's since the
+    warehouse was published; rows shaped as LinkDecision). Reads only: the workspace
+    runs it on the published warehouse."""
+    found = con.execute(_CONFLICTS_SQL, {
+        "record": record_key, "file": num_agdref,
+        "pending_records": [d["record_key"] for d in pending],
+        "pending_files": [d["num_agdref"] for d in pending],
+        "pending_decisions": [d["decision"] for d in pending],
+        "pending_at": [d["decided_at"] for d in pending]}).fetchall()
     return tuple(found[0]) if found else None
+
+
+def carry_link_decisions(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    """Add to audit.link_decisions the decisions recorded in the workspace (all of them,
+    rows shaped as LinkDecision) that it does not hold yet: the table keeps every
+    decision, those of `reconcile link` included, and core_person_links.sql reads the
+    latest on each pair. Returns how many were new."""
+    if not rows:
+        return 0
+    con.register("workspace_link_decisions", model_frame(rows, LinkDecision))
+    try:
+        [(before,)] = con.execute("SELECT count(*) FROM audit.link_decisions").fetchall()
+        con.execute(_CARRY_SQL)
+        [(after,)] = con.execute("SELECT count(*) FROM audit.link_decisions").fetchall()
+    finally:
+        con.unregister("workspace_link_decisions")
+    return after - before
+
+
+# one decision is one (pair, decision, agent, moment): copied once, whatever the nights
+_CARRY_SQL = """
+INSERT INTO audit.link_decisions BY NAME
+SELECT * FROM workspace_link_decisions
+ANTI JOIN audit.link_decisions
+    USING (record_key, num_agdref, decision, decided_by, decided_at)
+"""
 
 
 def _known_file(con: duckdb.DuckDBPyConnection, num_agdref: str) -> bool:

@@ -29,6 +29,20 @@ def persons_view(view):
     return guarded
 
 
+def reviewer_view(view):
+    """A view of the identity review queue: agents and managers only (403 otherwise);
+    the view scopes every query to `request.departments`."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.user.role not in (Role.AGENT, Role.MANAGER):
+            raise PermissionDenied("agents and managers only")
+        request.departments = departments(request)
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 def admin_view(view):
     @wraps(view)
     def guarded(request, *args, **kwargs):

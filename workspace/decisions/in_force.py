@@ -10,28 +10,30 @@ from importlib.resources import files
 from pathlib import Path
 
 
-def _sql() -> str:
-    return (files("workspace.decisions") / "sql" / "decisions_in_force.sql").read_text(
-        encoding="utf-8")
+def _sql(name: str) -> str:
+    return (files("workspace.decisions") / "sql" / name).read_text(encoding="utf-8")
 
 
-def _fetch(database: dict) -> list[tuple]:
-    """`database`: the workspace's DATABASES entry (workspace.options.database_config)."""
+def _fetch(database: dict, name: str, table: str) -> list[tuple]:
+    """`database`: the workspace's DATABASES entry (workspace.options.database_config);
+    the rows of the query `name`, none while the workspace has no `table` yet."""
     if database["ENGINE"].endswith("sqlite3"):
         path = Path(database["NAME"])
         if not path.exists():  # no workspace yet: no decision
             return []
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=20) as con:
-            if not con.execute("SELECT 1 FROM sqlite_master WHERE name = "
-                               "'decisions_decisionevent'").fetchall():
+            if not con.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
+                               [table]).fetchall():
                 return []
-            return con.execute(_sql()).fetchall()
+            return con.execute(_sql(name)).fetchall()
     import psycopg
 
     with psycopg.connect(dbname=database["NAME"], user=database["USER"] or None,
                          password=database["PASSWORD"] or None,
                          host=database["HOST"] or None, port=database["PORT"] or None) as con:
-        return con.execute(_sql()).fetchall()
+        if not con.execute("SELECT to_regclass(%s)", [table]).fetchone()[0]:
+            return []
+        return con.execute(_sql(name)).fetchall()
 
 
 def _moment(value) -> datetime:
@@ -48,4 +50,14 @@ def decisions_in_force(database: dict) -> list[dict]:
                                 else effective),
              "source_row": f"agent_decisions:{id_}"}
             for (id_, kind, worklist, flag_id, person_key, decided_by, decided_at, effective)
-            in _fetch(database)]
+            in _fetch(database, "decisions_in_force.sql", "decisions_decisionevent")]
+
+
+def identity_decisions(database: dict) -> list[dict]:
+    """Every decision on an identity pair, shaped as audit.link_decisions
+    (schemas.identity.LinkDecision): the night adds those it does not hold yet."""
+    return [{"record_key": record_key, "num_agdref": num_agdref, "decision": decision,
+             "decided_by": decided_by, "decided_at": _moment(decided_at),
+             "overridden_pair": overridden or None}
+            for (record_key, num_agdref, decision, decided_by, decided_at, overridden)
+            in _fetch(database, "identity_decisions.sql", "decisions_identitydecision")]

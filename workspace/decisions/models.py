@@ -100,3 +100,36 @@ class DecisionEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("decision events are never deleted")
+
+
+class Identity(models.TextChoices):
+    CONFIRMED = "CONFIRMED", "même personne (lien confirmé)"
+    REJECTED = "REJECTED", "personnes différentes (lien rejeté)"
+
+
+class IdentityDecision(models.Model):
+    """An agent's decision on a pair of core.link_review: a source record (or
+    agdref:<the lower number>) and an AGDREF file. Copied each night into
+    audit.link_decisions (transforms/identity/review.py), where the latest decision on
+    each pair counts. `overridden_pair`: the confirmed pair a manager's confirmation
+    contradicts, recorded on the manager's explicit override."""
+
+    record_key = models.CharField(max_length=200, db_index=True)
+    num_agdref = models.CharField(max_length=20)
+    department = models.CharField(max_length=3)
+    decision = models.CharField(max_length=10, choices=Identity.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="identity_decisions")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    overridden_pair = models.CharField(max_length=240, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("identity decisions are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("identity decisions are never deleted")

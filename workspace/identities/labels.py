@@ -1,0 +1,57 @@
+"""The review queue's words: what each code of core.link_review means, in French."""
+
+from __future__ import annotations
+
+from datetime import date
+
+EVIDENCE = {
+    "NUMBER": "numéro AGDREF donné, identité concordante",
+    "NUMBER_NOT_VERIFIED": "numéro AGDREF donné, identité discordante",
+    "IDENTITY": "identité concordante, sans numéro",
+    "PROBABILISTIC": "candidat proposé par le modèle de rapprochement",
+    "DUPLICATE": "deux dossiers AGDREF d'une même personne",
+}
+STATUS = {"LINKED": "rapproché (utilisé)", "REVIEW": "à vérifier (jamais utilisé)",
+          "UNLINKED": "non rapproché"}
+SYSTEMS = {"telemofpra": "TélémOfpra", "genesis": "GENESIS", "agdref": "AGDREF"}
+DECISION = {"CONFIRMED": "confirmé (même personne)",
+            "REJECTED": "rejeté (personnes différentes)"}
+# the parts of an identity shown side by side: (column of record_rows.sql, French label)
+FIELDS = (("last_name", "Nom"), ("first_names", "Prénoms"), ("birth", "Date de naissance"),
+          ("sex", "Sexe"), ("nationality", "Nationalité"), ("department", "Département"),
+          ("num_agdref", "N° AGDREF donné"), ("extraction_date", "Extraction"))
+CONFLICT_KINDS = {True: "le même enregistrement rattaché au dossier d'une autre personne",
+                  False: "un autre enregistrement d'une même liste rattaché à cette personne"}
+
+
+def birth(row: dict) -> str:
+    """A birth date as known: complete, or its known parts (?? for the unknown)."""
+    if row.get("birth_date"):
+        return row["birth_date"].strftime("%d/%m/%Y")
+    parts = [f"{row[p]:02d}" if row.get(p) else "??" for p in ("birth_day", "birth_month")]
+    year = str(row["birth_year"]) if row.get("birth_year") else "????"
+    return "/".join([*parts, year])
+
+
+def value(row: dict | None, name: str) -> str:
+    if row is None:
+        return "—"
+    if name == "birth":
+        return birth(row)
+    found = row.get(name)
+    if isinstance(found, date):
+        return found.strftime("%d/%m/%Y")
+    return "—" if found in (None, "") else str(found)
+
+
+def side_by_side(record: dict | None, file: dict | None) -> list[dict]:
+    return [{"label": label, "record": value(record, name), "file": value(file, name),
+             "differs": name != "extraction_date" and value(record, name) != value(file, name)}
+            for name, label in FIELDS]
+
+
+def conflict_message(conflict: tuple[str, str], record_key: str) -> str:
+    """The one line an agent reads when a confirmation contradicts a confirmed pair."""
+    other, number = conflict
+    return (f"Confirmation refusée : elle contredit la paire confirmée {other} = "
+            f"agdref:{number} ({CONFLICT_KINDS[other == record_key]}).")

@@ -1,0 +1,47 @@
+"""The review queue's reads of the published warehouse. Need to know is in the SQL: the
+pairs carry `list_contains($departments, department)` with the account's departments
+bound; the records' rows are read only for a pair found that way."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+import duckdb
+
+from workspace.lists import queries as lists
+
+MAX_PAIRS = 1000
+DELIVERIES_SHOWN = 3
+
+
+@cache
+def read_sql(name: str) -> str:
+    return (files("workspace.identities") / "sql" / name).read_text(encoding="utf-8")
+
+
+def review_pairs(cur: duckdb.DuckDBPyConnection, departments: list[str]) -> list[dict]:
+    return _dicts(cur.execute(read_sql("review_pairs.sql"),
+                              {"departments": departments, "limit": MAX_PAIRS}))
+
+
+def pair(cur: duckdb.DuckDBPyConnection, pair_id: str, departments: list[str]
+         ) -> dict | None:
+    found = _dicts(cur.execute(read_sql("review_pair.sql"), {
+        "pair": pair_id, "departments": departments}))
+    return found[0] if found else None
+
+
+def side(cur: duckdb.DuckDBPyConnection, record_key: str) -> dict:
+    """One side of a pair found in the account's departments: its latest deliveries as
+    staged, and those rows as delivered (file, line, values)."""
+    rows = _dicts(cur.execute(read_sql("record_rows.sql"),
+                              {"record": record_key, "limit": DELIVERIES_SHOWN}))
+    cited = [f"{r['file_name']}:{r['line_number']}" for r in rows]
+    return {"record_key": record_key, "latest": rows[0] if rows else None,
+            "sources": lists.source_rows(cur, cited)}
+
+
+def _dicts(result: duckdb.DuckDBPyConnection) -> list[dict]:
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -1,0 +1,130 @@
+"""The identity review queue and its decisions. Only agents and managers review (an
+analyst or an administrator is refused); every pair is looked up in the account's
+departments before it is shown or decided (404 otherwise). A pair's address names it by
+its pair_id, never by a person's number (the request log keeps addresses). A confirmation that
+contradicts a confirmed pair (transforms/identity/review.py, as `reconcile link`) is
+refused in one line naming that pair; a manager may record it anyway, explicitly, and
+the pair it overrides is recorded with it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import connection, transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from transforms.identity.review import conflicting_confirmation
+from workspace.accounts.access import record_view, reviewer_view
+from workspace.accounts.models import Role
+from workspace.decisions.models import Identity, IdentityDecision
+from workspace.identities import labels, queries, waterfall
+from workspace.lists.views import unavailable, warehouse
+from workspace.lists.warehouse import WarehouseUnavailable
+
+
+def _recorded(departments: list[str]) -> dict[tuple[str, str], IdentityDecision]:
+    """The latest decision recorded here on each pair of the departments (the warehouse
+    holds them from the next night)."""
+    found = IdentityDecision.objects.filter(department__in=departments).select_related(
+        "decided_by")
+    return {(d.record_key, d.num_agdref): d for d in found}
+
+
+@require_GET
+@reviewer_view
+def queue(request):
+    try:
+        with warehouse() as cur:
+            pairs = queries.review_pairs(cur, request.departments)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    recorded = _recorded(request.departments)
+    return render(request, "identities/queue.html", {"pairs": [{
+        **p, "evidence_fr": labels.EVIDENCE.get(p["evidence"], p["evidence"]),
+        "status_fr": labels.STATUS[p["link_status"]],
+        "probability": waterfall.percent(p["match_probability"]),
+        "decided": labels.DECISION.get(p["decision"], ""),
+        "recorded": recorded.get((p["record_key"], p["num_agdref"]))} for p in pairs],
+        "truncated": len(pairs) >= queries.MAX_PAIRS})
+
+
+def _pair_context(cur, found: dict) -> dict:
+    record = queries.side(cur, found["record_key"])
+    file = queries.side(cur, f"agdref:{found['num_agdref']}")
+    return {"pair": found, "record": record, "file": file,
+            "system": labels.SYSTEMS[found["system"]],
+            "evidence": labels.EVIDENCE.get(found["evidence"], found["evidence"]),
+            "status": labels.STATUS[found["link_status"]],
+            "decided": labels.DECISION.get(found["decision"], ""),
+            "fields": labels.side_by_side(record["latest"], file["latest"]),
+            "chart": waterfall.chart(found)}
+
+
+def _found(request, pair_id: str) -> dict:
+    with warehouse() as cur:
+        found = queries.pair(cur, pair_id, request.departments)
+        if found is None:
+            raise Http404
+        return _pair_context(cur, found)
+
+
+@require_GET
+@reviewer_view
+def pair_page(request, pair_id: str):
+    try:
+        context = _found(request, pair_id)
+    except WarehouseUnavailable:
+        return unavailable(request)
+    record_view(request, "identity", pair_id)
+    found = context["pair"]
+    context["history"] = IdentityDecision.objects.filter(
+        record_key=found["record_key"], num_agdref=found["num_agdref"],
+        department__in=request.departments).select_related("decided_by")
+    return render(request, "identities/pair.html", context)
+
+
+def _pending() -> list[dict]:
+    """Every decision recorded here, as the guard reads them with the warehouse's."""
+    return [{"record_key": d.record_key, "num_agdref": d.num_agdref, "decision": d.decision,
+             "decided_at": d.decided_at.replace(tzinfo=None)}
+            for d in IdentityDecision.objects.all()]
+
+
+def _refused(request, pair_id: str, reason: str, may_override: bool = False):
+    return render(request, "identities/refused.html", {
+        "pair_id": pair_id, "reason": reason, "may_override": may_override},
+        status=409 if may_override else 400)
+
+
+@require_POST
+@reviewer_view
+def decide(request, pair_id: str):
+    decision = request.POST.get("decision", "")
+    if decision not in Identity.values:
+        return _refused(request, pair_id, "Décision inconnue.")
+    override = request.POST.get("override") == "1" and request.user.role == Role.MANAGER
+    try:
+        with warehouse() as cur, transaction.atomic():
+            found = queries.pair(cur, pair_id, request.departments)
+            if found is None:
+                raise Http404
+            if connection.vendor == "postgresql":  # one guard at a time (SQLite: IMMEDIATE)
+                with connection.cursor() as db:
+                    db.execute("SELECT pg_advisory_xact_lock(34)")
+            record, file = found["record_key"], found["num_agdref"]
+            conflict = None
+            if decision == Identity.CONFIRMED and not record.startswith("agdref:"):
+                conflict = conflicting_confirmation(cur, record, file, _pending())
+            if conflict and not override:
+                return _refused(request, pair_id, labels.conflict_message(conflict, record),
+                                may_override=request.user.role == Role.MANAGER)
+            IdentityDecision.objects.create(
+                record_key=record, num_agdref=file, department=found["department"],
+                decision=decision, decided_by=request.user,
+                overridden_pair=" ".join(conflict) if conflict else "")
+    except WarehouseUnavailable:
+        return unavailable(request)
+    messages.success(request, f"Enregistré : {labels.DECISION[decision]}. "
+                              "La nuit prochaine en tiendra compte.")
+    return redirect("identity_pair", pair_id=pair_id)
