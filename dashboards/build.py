@@ -16,6 +16,8 @@ import duckdb
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from dashboards.freshness import render_panel, source_freshness
+
 TREND_WEEKS = 26
 SITUATIONS = {
     "ENFORCEABLE_MEASURE": ("Mesure exécutoire", "#1b7837"),
@@ -256,6 +258,9 @@ min-width:0;overflow:hidden}
 table{border-collapse:collapse;background:#fff;margin-top:12px}
 td,th{padding:6px 12px;border-bottom:1px solid #ddd;text-align:right}
 footer{font-size:12px;color:#555;padding:16px 24px}
+#fraicheur h2{font-size:17px;margin:18px 0 4px} #fraicheur p{margin:4px 0}
+#fraicheur p.late,tr.late td{color:#b2182b;font-weight:600}
+table.freshness td:nth-child(-n+2){text-align:left}
 """
 
 
@@ -271,6 +276,8 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
             chart(con, scope), full_html=False, include_plotlyjs=False, validate=False,
             div_id=f"chart-{chart.__name__}", config=PLOT_CONFIG) + "</div>"
         for chart in CHARTS)
+    fresh = render_panel(source_freshness(con, scope.run_id, scope.department),
+                         national=scope.department is None)
     table = ""
     if scope.department is None:
         rows = "".join(
@@ -291,7 +298,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         f"<header><h1>{html.escape(scope.title)}</h1><p>Chiffres agrégés ; les listes "
         "nominatives sont dans les fichiers du département. Les signalements sont des "
         "suggestions à examiner, jamais des décisions.</p></header>"
-        f'<main><div class="cards">{cards}</div><div class="charts">{charts}</div>{table}'
+        f'<main><div class="cards">{cards}</div>{fresh}<div class="charts">{charts}</div>{table}'
         f"</main><footer>Données au {scope.run_date:%d/%m/%Y}.</footer>"
         # Charts are drawn while the page is parsed, before the grid has its final widths.
         "<script>window.addEventListener('load',()=>document.querySelectorAll("
