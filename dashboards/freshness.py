@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-SOURCE_NAMES = {"telemofpra": "TélémOfpra", "genesis": "GENESIS", "agdref": "AGDREF"}
+from dashboards.french import source_in_words
 
 # The department of a unit: a TélémOfpra unit is one; an AGDREF unit is <TABLE>_<DEPT>;
 # a GENESIS establishment's is the one its detainees' rows give (none for an
@@ -70,7 +70,7 @@ def source_freshness(con: duckdb.DuckDBPyConnection, run_id: str,
 def _row(unit: UnitFreshness, national: bool) -> str:
     state = (f"en retard (plus de {unit.late_after_days} j)" if unit.is_late
              else "à jour")
-    cells = [SOURCE_NAMES.get(unit.system, unit.system), unit.label]
+    cells = [source_in_words(unit.system), unit.label]
     if national:
         cells.append(unit.department or "inconnu")
     cells += [f"{unit.latest_file_date:%d/%m/%Y}", f"{unit.days_old} j", state]

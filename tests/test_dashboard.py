@@ -10,9 +10,12 @@ import polars as pl
 import pytest
 
 from dashboards import build as dashboard
+from dashboards import charts
+from dashboards.french import CHECKS, check_in_words
 from tests.conftest import PROJECT_ROOT, SAMPLE_AS_OF, SAMPLE_DIR, desktop_tool
 
 SCREENSHOTS = PROJECT_ROOT / "test-output"
+PAGE_LIMIT_BYTES = 1_500_000  # issue 35: a hundred departments' pages a night
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
@@ -23,7 +26,8 @@ def pages(sample_warehouse, tmp_path_factory):
     folder = tmp_path_factory.mktemp("dashboards")
     (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
     written = {}
-    for department in (None, "13"):
+    # 971: a department with no row anywhere, whose every chart has nothing to draw.
+    for department in (None, "13", "971"):
         scope = dashboard.Scope(department, SAMPLE_AS_OF, run_id)
         name = department or "national"
         record = dashboard.write_page(sample_warehouse, scope, folder / f"{name}.html")
@@ -44,13 +48,13 @@ def test_every_chart_is_what_plotly_would_have_built(sample_warehouse):
             assert figure["data"] and figure["layout"]["template"]["layout"], chart.__name__
             assert go.Figure(figure).to_dict() == figure, chart.__name__
     with pytest.raises(ValueError, match="colour"):
-        go.Figure({"data": [dashboard._bar(["a"], [1], colour="red")], "layout": {}})
+        go.Figure({"data": [charts.bar(["a"], [1], colour="red")], "layout": {}})
 
 
 def test_pages_hold_no_person(pages):
     persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)
                          for p in (SAMPLE_DIR / "inbox" / "agdref").glob("AGDREF_PERSONNES_*")])
-    plotly_js = dashboard._plotly_script()
+    plotly_js = dashboard.plotly_script()
     for path, record in pages.values():
         text = path.read_text(encoding="utf-8").replace(plotly_js, "")
         assert record["rows"] == 0 and len(record["sha256"]) == 64
@@ -79,6 +83,7 @@ def test_chromium_draws_every_chart_without_network(pages):
                 drawn = page.evaluate("""() => [...document.querySelectorAll(
                     '.plotly-graph-div')].map(d => ({id: d.id,
                     marks: d.querySelectorAll('.point path, .scatterlayer path').length,
+                    ticks: d.querySelectorAll('.xtick, .ytick').length,
                     notes: [...d.querySelectorAll('.annotation-text')].map(a => a.textContent)
                 }))""")
                 page.screenshot(path=str(SCREENSHOTS / f"dashboard_{name}.png"), full_page=True)
@@ -88,8 +93,14 @@ def test_chromium_draws_every_chart_without_network(pages):
                 assert requests == [path.as_uri()], requests
                 assert [d["id"] for d in drawn] == [f"chart-{c.__name__}"
                                                     for c in dashboard.CHARTS]
+                assert path.stat().st_size <= PAGE_LIMIT_BYTES, (name, path.stat().st_size)
                 for chart in drawn:
-                    assert chart["marks"] > 0 or chart["notes"], chart
+                    # Drawn: bars on axes, or no axes and a sentence saying why.
+                    assert (chart["marks"] > 0 and chart["ticks"] > 0) or (
+                        chart["notes"] and chart["ticks"] == 0), chart
+                if name == "971":
+                    assert all(c["notes"] and c["notes"][0].startswith("Aucun")
+                               for c in drawn), drawn
         finally:
             browser.close()
     assert (SCREENSHOTS / "dashboard_national.png").stat().st_size > 10_000
@@ -132,3 +143,44 @@ def test_freshness_panel_of_a_department_with_no_delivery(sample_warehouse):
     page = dashboard.render(sample_warehouse, dashboard.Scope("971", SAMPLE_AS_OF, run_id))
     assert freshness_rows(page) == []
     assert "Aucune livraison connue à cette date pour ce périmètre." in page
+
+
+def test_pages_are_light_and_carry_the_basic_bundle_of_plotlys_version(pages):
+    """Item 6: each page ≤ 1.5 MB with the chart library inline; the vendored bundle is the
+    plotly.js version plotly's Python package was made for (its template and figures)."""
+    from plotly.offline import get_plotlyjs
+
+    version = re.search(r"plotly\.js v(\S+)", get_plotlyjs()[:300]).group(1)
+    script = dashboard.plotly_script()
+    assert f"plotly.js (basic - minified) v{version}" in script[:200]
+    for path, _ in pages.values():
+        text = path.read_text(encoding="utf-8")
+        assert script in text and 1_000_000 < len(text.encode()) <= PAGE_LIMIT_BYTES
+        assert text.count("plotly_white") <= 1 and text.count('"template"') == 0
+
+
+def test_an_empty_chart_says_so_in_words_without_axes(sample_warehouse):
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    for chart in dashboard.CHARTS:
+        empty = chart(sample_warehouse, dashboard.Scope("971", SAMPLE_AS_OF, run_id))
+        layout = empty["layout"]
+        assert layout["xaxis"]["visible"] is False and layout["yaxis"]["visible"] is False
+        assert layout["annotations"][0]["text"].startswith("Aucun"), chart.__name__
+        full = chart(sample_warehouse, dashboard.Scope("13", SAMPLE_AS_OF, run_id))
+        if chart.__name__ != "quarantine_tonight":
+            assert "annotations" not in full["layout"], chart.__name__
+
+
+def test_quarantine_reasons_read_in_french(con, ingest_into):
+    """Every check a row of the bad-input corpus fails has French words, never
+    `isin(['M', 'F'])`."""
+    ingest_into(con, PROJECT_ROOT / "tests" / "corpus" / "inbox")
+    checks = con.sql("SELECT DISTINCT column_name, check_name FROM audit.quarantine"
+                     ).fetchall()
+    assert len(checks) >= 8
+    for column, check in checks:
+        words = check_in_words(column, check)
+        assert not words.startswith("contrôle ") and "(" not in words.split(" (")[0], check
+    assert check_in_words("SEXE", "isin(['M', 'F'])") == CHECKS["isin"]
+    assert check_in_words("DATE_DECISION", "str_matches('^\\d{2}$')").startswith("date")
+    assert check_in_words("NOM", "str_length(None, 200)") == "texte de plus de 200 caractères"
