@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from flows import workspace_cli
+from flows.failures import console_without_tracebacks, failure_reason
 from flows.settings import (
     PROJECT_ROOT,
     SAMPLE_DIR,
@@ -99,15 +100,19 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
 
 
 @contextmanager
-def _nightly_pipeline() -> Iterator[Callable[[Path, Path, Path, date], dict]]:
+def _nightly_pipeline(debug: bool = False) -> Iterator[Callable[[Path, Path, Path, date], dict]]:
     """The nightly flow, ready to run once or more: Prefect's server (prefect_api)
-    starts first, and the pipeline is imported meanwhile."""
+    starts first, and the pipeline is imported meanwhile. Without `debug`, a failure's
+    traceback goes to the Prefect logs only, not to the console."""
     configure_prefect_offline()
     from flows.prefect_server import prefect_api
 
     with prefect_api() as api:
         configure_warehouse()
         from flows.pipeline import nightly_run
+
+        if not debug:
+            console_without_tracebacks()
 
         def execute(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
             with api.reporting():
@@ -125,26 +130,33 @@ def run(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Run date YYYY-MM-DD; fixes every date computation. Default: today.",
     )] = None,
+    simulate: Annotated[bool, typer.Option(
+        "--simulate", help="Allow an --as-of after tomorrow (tests, simulations).")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of a failure on the console.")] = False,
 ) -> None:
     """Ingest the inbox and publish the worklists as of one date.
 
     Exits 0 when the run completed, even with quarantined rows or rejected files (see
-    audit.files and audit.quarantine); non-zero with one line when it could not run.
+    audit.files and audit.quarantine); non-zero with one line when it could not run. Only
+    the inbox's telemofpra/, genesis/ and agdref/ folders are read.
     """
-    day = _parse_day(as_of)
-    if not inbox.is_dir():
-        _fail(f"inbox {inbox} is not a folder")
-    if warehouse.is_dir():
-        _fail(f"warehouse {warehouse} is a folder: give the path of the warehouse file")
-    if exports.exists() and not exports.is_dir():
-        _fail(f"exports {exports} is a file: give the path of the exports folder")
+    from flows.preflight import Refused, check_run
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        _fail(f"--as-of {as_of}: not a date: give it as YYYY-MM-DD")
+    try:
+        check_run(inbox, warehouse, exports, day, date.today(), simulate)
+    except Refused as refused:
+        _fail(str(refused))
     _refuse_if_running(warehouse, exports)
     try:
-        with _nightly_pipeline() as execute:
+        with _nightly_pipeline(debug) as execute:
             result = execute(inbox, warehouse, exports, day)
     except Exception as err:  # one line for the operator; details are in the Prefect logs
-        first_line = str(err).splitlines()[0][:200] if str(err) else ""
-        _fail(f"run failed: {type(err).__name__}: {first_line}")
+        _fail(f"run failed: {failure_reason(err)}")
     typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
                f"{_worklist_summary(result)}")
     typer.echo(_outputs(warehouse, exports))

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dashboards import build as dashboard
 from flows import faults
+from flows.failures import failure_reason
 from flows.rule_processes import rule_processes
 from flows.settings import RunSettings, usable_cores, warehouse_settings, workspace_database
 from flows.spark import linkage_backend, spark_session
@@ -87,7 +88,8 @@ def start_run(warehouse_path: Path, as_of: date) -> str:
     run_id = f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
     with open_warehouse(warehouse_path) as con:
         con.execute(
-            "INSERT INTO audit.runs VALUES (?, ?, ?, NULL, 'RUNNING')",
+            "INSERT INTO audit.runs (run_id, as_of_date, started_at, status) "
+            "VALUES (?, ?, ?, 'RUNNING')",
             [run_id, as_of, datetime.now()],
         )
     return run_id
@@ -96,7 +98,7 @@ def start_run(warehouse_path: Path, as_of: date) -> str:
 @task(name="plan-inbox")
 def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
     with open_warehouse(warehouse_path) as con:
-        plans = ingest_plan.plan_inbox(con, inbox)
+        plans = ingest_plan.plan_inbox(con, inbox, system_folders_only=True)
     actions = Counter(p.action for p in plans)
     get_run_logger().info("inbox: %d files (%s)", len(plans),
                           ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
@@ -266,13 +268,15 @@ def commit(workspace: publication.Workspace, night: Path) -> None:
 
 @task(name="record-failure")
 def record_failure(workspace: publication.Workspace, night: Path, run_id: str, as_of: date,
-                   started_at: datetime) -> None:
-    """A failed run leaves the published state as it was, plus one line in audit.runs."""
+                   started_at: datetime, reason: str) -> None:
+    """A failed run leaves the published state as it was, plus one line in audit.runs
+    with its reason."""
     publication.discard(workspace, night)
     with open_warehouse(workspace.warehouse) as con:
         tables.create_warehouse(con)
-        con.execute("INSERT INTO audit.runs VALUES (?, ?, ?, ?, 'FAILED')",
-                    [run_id, as_of, started_at, datetime.now()])
+        con.execute("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
+                    "status, failure_reason) VALUES (?, ?, ?, ?, 'FAILED', ?)",
+                    [run_id, as_of, started_at, datetime.now(), reason])
 
 
 @task(name="finish-run")
@@ -328,7 +332,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                        sorted(clock.stages + stages, key=lambda s: s["started_at"]))
             commit(workspace, night)
         except BaseException as err:
-            record_failure(workspace, night, run_id, as_of, started_at)
+            record_failure(workspace, night, run_id, as_of, started_at, failure_reason(err))
             summarise(run_id, as_of, [], None, None, failure=type(err).__name__)
             raise
     summarise(run_id, as_of, outcomes, counts, built, late=late)

@@ -61,7 +61,8 @@ def sample_warehouse():
     con = warehouse.connect(":memory:")
     tables.create_warehouse(con)
     ingest(con, SAMPLE_DIR / "inbox")
-    con.execute("INSERT INTO audit.runs SELECT DISTINCT run_id, ?, now(), now(), 'SUCCEEDED' "
+    con.execute("INSERT INTO audit.runs BY NAME SELECT DISTINCT run_id, ? AS as_of_date, "
+                "now() AS started_at, now() AS finished_at, 'SUCCEEDED' AS status "
                 "FROM audit.files", [SAMPLE_AS_OF])
     (run_id,) = con.execute("SELECT min(run_id) FROM audit.files").fetchone()
     record_source_freshness(con, run_id, SAMPLE_AS_OF, SAMPLE_LATE_AFTER_DAYS)
