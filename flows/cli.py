@@ -15,7 +15,8 @@ from typing import Annotated
 
 import typer
 
-from flows import workspace_cli
+from flows import console, workspace_cli
+from flows.console import say
 from flows.failures import console_without_tracebacks, failure_reason
 from flows.settings import (
     PROJECT_ROOT,
@@ -152,21 +153,17 @@ def run(
     except Refused as refused:
         _fail(str(refused))
     _refuse_if_running(warehouse, exports)
+    say(f"reconcile run as of {day:%Y-%m-%d}: inbox {printable(str(inbox))}; starting "
+        "(stages below as they end, seconds elapsed)")
     try:
         with _nightly_pipeline(debug) as execute:
             result = execute(inbox, warehouse, exports, day)
     except Exception as err:  # one line for the operator; details are in the Prefect logs
         _fail(f"run failed: {failure_reason(err)}")
-    typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
-               f"{_worklist_summary(result)}")
-    typer.echo(_outputs(warehouse, exports))
-    _echo_late_units(result)
-
-
-def _worklist_summary(result: dict) -> str:
-    counts = result["worklists"]
-    listed = ", ".join(f"{name} {n}" for name, n in counts["listed"].items())
-    return f"{listed} ({counts['new']} new, {counts['resolved']} resolved)"
+    say(f"run {result['run_id']} completed: {console.files_summary(result)}; "
+        f"{console.worklist_summary(result)}")
+    typer.echo(console.outputs(warehouse, exports))
+    console.echo_late_units(result)
 
 
 @app.command()
@@ -329,10 +326,10 @@ def demo(
                 shutil.copytree(SAMPLE_DIR / "next_night", inbox, dirs_exist_ok=True)
             typer.echo(f"night {night}: as of {day}")
             result = execute(inbox, warehouse, exports, day)
-            typer.echo(f"  run {result['run_id']}: {result['files']} new files; "
-                       f"{_worklist_summary(result)}")
-    typer.echo(_outputs(warehouse, exports))
-    _echo_late_units(result)
+            say(f"  run {result['run_id']}: {console.files_summary(result)}; "
+                f"{console.worklist_summary(result)}")
+    typer.echo(console.outputs(warehouse, exports))
+    console.echo_late_units(result)
     _make_demo_accounts(warehouse, exports)
 
 
@@ -344,36 +341,6 @@ def _make_demo_accounts(warehouse: Path, exports: Path) -> None:
                            str(warehouse), "--exports", str(exports)], check=False)
     if made.returncode != 0:
         raise typer.Exit(code=made.returncode)
-
-
-def _echo_late_units(result: dict) -> None:
-    """The console ends with one line per source unit whose latest delivery is late
-    (PRI-01, audit.source_freshness): system, unit, dates; never a person."""
-    for line in result.get("late_units", []):
-        typer.echo(line)
-
-
-def _outputs(warehouse: Path, exports: Path) -> str:
-    """Where each output of the last run is, for the person who just ran it."""
-    from dashboards.build import NATIONAL_PAGE_NAME, PAGE_NAME
-
-    departments = sorted(p.name for p in exports.iterdir()
-                         if p.is_dir() and not p.name.startswith("."))
-    lists = sorted(p.name for p in (exports / departments[0]).glob("*.csv")) if departments \
-        else []
-    lists = [name.removesuffix(".csv") for name in lists]
-    rows = [
-        ("warehouse (DuckDB; docs/analysts.md)", str(warehouse)),
-        ("national dashboard", str(exports / NATIONAL_PAGE_NAME)),
-        (f"department folders ({', '.join(departments)})", f"{exports}/<department>/"),
-        ("  worklists (.csv and .xlsx)", ", ".join(lists)),
-        ("  guide to columns and codes", "README.txt"),
-        ("  department dashboard", PAGE_NAME),
-        ("audit tables", "audit.runs, audit.run_stages, audit.files, audit.quarantine, "
-                         "audit.source_freshness, audit.exports"),
-    ]
-    lines = ["outputs:", *(f"  {label:<40}{value}" for label, value in rows)]
-    return "\n".join(lines)
 
 
 app.command("workspace")(workspace_cli.workspace)
