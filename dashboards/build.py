@@ -13,9 +13,12 @@ from pathlib import Path
 
 import duckdb
 
-from dashboards.charts import CHARTS, chart_html, charts_setup
+from dashboards import charts, outcomes
+from dashboards.charts import chart_html, charts_setup
 from dashboards.freshness import render_panel, source_freshness
 from dashboards.scope import TONIGHT, Scope, read_rows
+
+CHARTS = charts.CHARTS + outcomes.CHARTS
 
 __all__ = ["CHARTS", "NATIONAL_PAGE_NAME", "PAGE_NAME", "Scope", "render", "write_page"]
 
@@ -99,7 +102,8 @@ td,th{padding:6px 12px;border-bottom:1px solid #ddd;text-align:right}
 footer{font-size:12px;color:#555;padding:16px 24px}
 #fraicheur h2{font-size:17px;margin:18px 0 4px} #fraicheur p{margin:4px 0}
 #fraicheur p.late,tr.late td{color:#b2182b;font-weight:600}
-table.freshness td:nth-child(-n+2){text-align:left}
+table.freshness td:nth-child(-n+2),table.handovers td:nth-child(-n+3),
+table.handovers td:last-child{text-align:left}
 """
 
 
@@ -110,9 +114,10 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         f'<div class="card"><div class="label">{html.escape(label)}</div>'
         f'<div class="value">{value}</div><div class="detail">{html.escape(detail)}</div></div>'
         for label, value, detail in headline(con, scope))
-    charts = "".join(
+    drawn = "".join(
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
         for chart in CHARTS)
+    handovers = outcomes.handovers_table(con, scope)
     fresh = render_panel(source_freshness(con, scope.run_id, scope.department),
                          national=scope.department is None)
     table = ""
@@ -136,7 +141,8 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         f"<header><h1>{html.escape(scope.title)}</h1><p>Chiffres agrégés ; les listes "
         "nominatives sont dans les fichiers du département. Les signalements sont des "
         "suggestions à examiner, jamais des décisions.</p></header>"
-        f'<main><div class="cards">{cards}</div>{fresh}<div class="charts">{charts}</div>{table}'
+        f'<main><div class="cards">{cards}</div>{fresh}<div class="charts">{drawn}</div>'
+        f"{handovers}{table}"
         f"</main><footer>Données au {scope.run_date:%d/%m/%Y}.</footer>"
         # Charts are drawn while the page is parsed, before the grid has its final widths.
         "<script>window.addEventListener('load',()=>document.querySelectorAll("

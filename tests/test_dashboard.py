@@ -184,3 +184,49 @@ def test_quarantine_reasons_read_in_french(con, ingest_into):
     assert check_in_words("SEXE", "isin(['M', 'F'])") == CHECKS["isin"]
     assert check_in_words("DATE_DECISION", "str_matches('^\\d{2}$')").startswith("date")
     assert check_in_words("NOM", "str_length(None, 200)") == "texte de plus de 200 caractères"
+
+
+def _trace(figure: dict, name: str) -> list:
+    return next(t for t in figure["data"] if t.get("name") == name)["y"]
+
+
+def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
+    """Item 4: the lists night by night from the flag history, execution outcomes,
+    consular passes (and those waiting, by how long), return aid and the handovers, each
+    from its mart and summing to it."""
+    from dashboards import outcomes
+
+    con = sample_warehouse
+    (run_id,) = con.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    scope = dashboard.Scope("13", SAMPLE_AS_OF, run_id)
+    listed = sum(con.execute(f"SELECT count(*) FROM worklists.{t} WHERE department = '13'"  # noqa: S608
+                             ).fetchone()[0]
+                 for t in ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures"))
+    nights = outcomes.lists_by_night(con, scope)
+    assert nights["data"][0]["x"] == [f"{SAMPLE_AS_OF:%d/%m}"]
+    assert (_trace(nights, "sur les listes"), _trace(nights, "nouveaux"),
+            _trace(nights, "résolus")) == ([listed], [listed], [0])
+
+    def total(sql: str) -> int:
+        return con.execute(sql + " WHERE department = '13'").fetchone()[0]
+
+    executed = outcomes.execution_outcomes(con, scope)
+    weeks = executed["data"][0]["x"]
+    assert len(weeks) <= outcomes.TREND_WEEKS and weeks == sorted(weeks)
+    in_weeks = con.execute("SELECT sum(events) FROM marts.execution_outcomes WHERE "
+                           "department = '13' AND iso_week >= ?", [weeks[0]]).fetchone()[0]
+    assert sum(sum(t["y"]) for t in executed["data"]) == in_weeks > 0
+    reasons = outcomes.failure_reasons(con, scope)["data"][0]
+    assert sum(reasons["x"]) == total("SELECT sum(events) FILTER (WHERE outcome = 'FAILURE') "
+                                      "FROM marts.execution_outcomes")
+    waiting = outcomes.passes_waiting(con, scope)["data"][0]
+    assert sum(waiting["y"]) == total("SELECT sum(pending) FROM marts.consular_passes_pending")
+    assert sum(outcomes.return_aid(con, scope)["data"][0]["y"]) > 0
+    passes = outcomes.consular_passes(con, scope)
+    assert [t["name"] for t in passes["data"]] == ["demandés", "obtenus", "refusés"]
+    table = outcomes.handovers_table(con, scope)
+    quarters = con.execute("SELECT DISTINCT quarter FROM marts.handovers_quarterly WHERE "
+                           "department = '13' ORDER BY 1 DESC LIMIT 4").fetchall()
+    shown = re.findall(r"<tr><td>(\d{4} T\d)</td>", table)
+    assert {q.replace(" T", "-Q") for q in shown} == {q for (q,) in quarters}
+    assert "Remises et transferts Dublin" in table
