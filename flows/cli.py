@@ -15,7 +15,9 @@ from typing import Annotated
 
 import typer
 
-from flows import workspace_cli
+from flows import console, workspace_cli
+from flows.console import say
+from flows.failures import console_without_tracebacks, failure_reason
 from flows.settings import (
     PROJECT_ROOT,
     SAMPLE_DIR,
@@ -99,15 +101,19 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
 
 
 @contextmanager
-def _nightly_pipeline() -> Iterator[Callable[[Path, Path, Path, date], dict]]:
+def _nightly_pipeline(debug: bool = False) -> Iterator[Callable[[Path, Path, Path, date], dict]]:
     """The nightly flow, ready to run once or more: Prefect's server (prefect_api)
-    starts first, and the pipeline is imported meanwhile."""
+    starts first, and the pipeline is imported meanwhile. Without `debug`, a failure's
+    traceback goes to the Prefect logs only, not to the console."""
     configure_prefect_offline()
     from flows.prefect_server import prefect_api
 
     with prefect_api() as api:
         configure_warehouse()
         from flows.pipeline import nightly_run
+
+        if not debug:
+            console_without_tracebacks()
 
         def execute(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
             with api.reporting():
@@ -125,36 +131,39 @@ def run(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Run date YYYY-MM-DD; fixes every date computation. Default: today.",
     )] = None,
+    simulate: Annotated[bool, typer.Option(
+        "--simulate", help="Allow an --as-of after tomorrow (tests, simulations).")] = False,
+    debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the traceback of a failure on the console.")] = False,
 ) -> None:
     """Ingest the inbox and publish the worklists as of one date.
 
     Exits 0 when the run completed, even with quarantined rows or rejected files (see
-    audit.files and audit.quarantine); non-zero with one line when it could not run.
+    audit.files and audit.quarantine); non-zero with one line when it could not run. Only
+    the inbox's telemofpra/, genesis/ and agdref/ folders are read.
     """
-    day = _parse_day(as_of)
-    if not inbox.is_dir():
-        _fail(f"inbox {inbox} is not a folder")
-    if warehouse.is_dir():
-        _fail(f"warehouse {warehouse} is a folder: give the path of the warehouse file")
-    if exports.exists() and not exports.is_dir():
-        _fail(f"exports {exports} is a file: give the path of the exports folder")
-    _refuse_if_running(warehouse, exports)
+    from flows.preflight import Refused, check_run
+
     try:
-        with _nightly_pipeline() as execute:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        _fail(f"--as-of {as_of}: not a date: give it as YYYY-MM-DD")
+    try:
+        check_run(inbox, warehouse, exports, day, date.today(), simulate)
+    except Refused as refused:
+        _fail(str(refused))
+    _refuse_if_running(warehouse, exports)
+    say(f"reconcile run as of {day:%Y-%m-%d}: inbox {printable(str(inbox))}; starting "
+        "(stages below as they end, seconds elapsed)")
+    try:
+        with _nightly_pipeline(debug) as execute:
             result = execute(inbox, warehouse, exports, day)
     except Exception as err:  # one line for the operator; details are in the Prefect logs
-        first_line = str(err).splitlines()[0][:200] if str(err) else ""
-        _fail(f"run failed: {type(err).__name__}: {first_line}")
-    typer.echo(f"run {result['run_id']} completed: {result['files']} new files; "
-               f"{_worklist_summary(result)}")
-    typer.echo(_outputs(warehouse, exports))
-    _echo_late_units(result)
-
-
-def _worklist_summary(result: dict) -> str:
-    counts = result["worklists"]
-    listed = ", ".join(f"{name} {n}" for name, n in counts["listed"].items())
-    return f"{listed} ({counts['new']} new, {counts['resolved']} resolved)"
+        _fail(f"run failed: {failure_reason(err)}")
+    say(f"run {result['run_id']} completed: {console.files_summary(result)}; "
+        f"{console.worklist_summary(result)}")
+    typer.echo(console.outputs(warehouse, exports))
+    console.echo_late_units(result)
 
 
 @app.command()
@@ -325,10 +334,10 @@ def demo(
                 shutil.copytree(SAMPLE_DIR / "next_night", inbox, dirs_exist_ok=True)
             typer.echo(f"night {night}: as of {day}")
             result = execute(inbox, warehouse, exports, day)
-            typer.echo(f"  run {result['run_id']}: {result['files']} new files; "
-                       f"{_worklist_summary(result)}")
-    typer.echo(_outputs(warehouse, exports))
-    _echo_late_units(result)
+            say(f"  run {result['run_id']}: {console.files_summary(result)}; "
+                f"{console.worklist_summary(result)}")
+    typer.echo(console.outputs(warehouse, exports))
+    console.echo_late_units(result)
     _make_demo_accounts(warehouse, exports)
 
 
@@ -340,36 +349,6 @@ def _make_demo_accounts(warehouse: Path, exports: Path) -> None:
                            str(warehouse), "--exports", str(exports)], check=False)
     if made.returncode != 0:
         raise typer.Exit(code=made.returncode)
-
-
-def _echo_late_units(result: dict) -> None:
-    """The console ends with one line per source unit whose latest delivery is late
-    (PRI-01, audit.source_freshness): system, unit, dates; never a person."""
-    for line in result.get("late_units", []):
-        typer.echo(line)
-
-
-def _outputs(warehouse: Path, exports: Path) -> str:
-    """Where each output of the last run is, for the person who just ran it."""
-    from dashboards.build import NATIONAL_PAGE_NAME, PAGE_NAME
-
-    departments = sorted(p.name for p in exports.iterdir()
-                         if p.is_dir() and not p.name.startswith("."))
-    lists = sorted(p.name for p in (exports / departments[0]).glob("*.csv")) if departments \
-        else []
-    lists = [name.removesuffix(".csv") for name in lists]
-    rows = [
-        ("warehouse (DuckDB; docs/analysts.md)", str(warehouse)),
-        ("national dashboard", str(exports / NATIONAL_PAGE_NAME)),
-        (f"department folders ({', '.join(departments)})", f"{exports}/<department>/"),
-        ("  worklists (.csv and .xlsx)", ", ".join(lists)),
-        ("  guide to columns and codes", "README.txt"),
-        ("  department dashboard", PAGE_NAME),
-        ("audit tables", "audit.runs, audit.run_stages, audit.files, audit.quarantine, "
-                         "audit.source_freshness, audit.exports"),
-    ]
-    lines = ["outputs:", *(f"  {label:<40}{value}" for label, value in rows)]
-    return "\n".join(lines)
 
 
 app.command("workspace")(workspace_cli.workspace)

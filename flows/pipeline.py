@@ -5,6 +5,7 @@ served run from the real annotations (with strings it cannot resolve `Path`)."""
 
 import errno
 import shutil
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -21,7 +22,8 @@ from prefect.cache_policies import NO_CACHE
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboards import build as dashboard
-from flows import faults
+from flows import console, faults
+from flows.failures import failure_reason
 from flows.rule_processes import rule_processes
 from flows.settings import RunSettings, usable_cores, warehouse_settings, workspace_database
 from flows.spark import linkage_backend, spark_session
@@ -33,6 +35,7 @@ from transforms.ingest import inbox as ingest_plan
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import PlannedFile
 from transforms.ingest.load import FileOutcome, ingest_inbox, quarantine_lines
+from transforms.ingest.received import received_files
 from transforms.night import rebuild_night
 from transforms.publish import export, publication
 from transforms.rules.decide import Decided
@@ -88,7 +91,8 @@ def start_run(warehouse_path: Path, as_of: date) -> str:
     run_id = f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
     with open_warehouse(warehouse_path) as con:
         con.execute(
-            "INSERT INTO audit.runs VALUES (?, ?, ?, NULL, 'RUNNING')",
+            "INSERT INTO audit.runs (run_id, as_of_date, started_at, status) "
+            "VALUES (?, ?, ?, 'RUNNING')",
             [run_id, as_of, datetime.now()],
         )
     return run_id
@@ -97,7 +101,7 @@ def start_run(warehouse_path: Path, as_of: date) -> str:
 @task(name="plan-inbox")
 def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
     with open_warehouse(warehouse_path) as con:
-        plans = ingest_plan.plan_inbox(con, inbox)
+        plans = ingest_plan.plan_inbox(con, inbox, system_folders_only=True)
     actions = Counter(p.action for p in plans)
     get_run_logger().info("inbox: %d files (%s)", len(plans),
                           ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
@@ -106,12 +110,14 @@ def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
 
 @task(name="ingest-files")
 def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str,
-                 as_of: date) -> list[dict]:
+                 as_of: date) -> tuple[list[dict], dict]:
+    """Read the planned files; returns their outcomes and what the night received
+    (transforms.ingest.received, from audit.files)."""
     logger = get_run_logger()
     todo = [p for p in plans if p.action != "SKIP_KNOWN"]
     with open_warehouse(warehouse_path) as con, Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        transient=True,
+        transient=True, disable=not sys.stdout.isatty(),  # a bar on a terminal only
     ) as progress:
         bar = progress.add_task("ingest", total=len(todo))
 
@@ -131,6 +137,7 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str,
                     logger.warning("QUARANTINED %s", line)
 
         outcomes = ingest_inbox(con, todo, run_id, on_file=report, run_date=as_of)
+        received = received_files(con, run_id)
     by_status = Counter(o.status for o in outcomes)
     logger.info(
         "files: %s; rows read %d, staged %d, quarantined %d",
@@ -138,7 +145,7 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str,
         sum(o.rows_read for o in outcomes), sum(o.rows_staged for o in outcomes),
         sum(o.rows_quarantined for o in outcomes),
     )
-    return [asdict(o) for o in outcomes]
+    return [asdict(o) for o in outcomes], asdict(received)
 
 
 @task(name="record-freshness")
@@ -201,7 +208,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
                     stale_days: int) -> tuple[dict, list[dict]]:
     """Rebuild core and the three worklists as of the run date, in one transaction;
     returns the counts and the timed stages."""
-    clock = StageClock()
+    clock = StageClock(on_end=console.stage_done)
     spark = spark_session() if linkage_backend() == "spark" else None
     with open_warehouse(warehouse_path) as con:
         counts = rebuild_night(con, as_of, horizon_days, stage=clock, spark=spark,
@@ -240,7 +247,7 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -
         departments = export.export_departments(con)
         with list_writers(len(departments)) as writers, Progress(
                 TextColumn("exports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                transient=True) as progress:
+                transient=True, disable=not sys.stdout.isatty()) as progress:
             written = [writers.submit(export.write_department,
                                       export.lists_of(lists, department), department,
                                       built / department, as_of)
@@ -277,13 +284,15 @@ def commit(workspace: publication.Workspace, night: Path) -> None:
 
 @task(name="record-failure")
 def record_failure(workspace: publication.Workspace, night: Path, run_id: str, as_of: date,
-                   started_at: datetime) -> None:
-    """A failed run leaves the published state as it was, plus one line in audit.runs."""
+                   started_at: datetime, reason: str) -> None:
+    """A failed run leaves the published state as it was, plus one line in audit.runs
+    with its reason."""
     publication.discard(workspace, night)
     with open_warehouse(workspace.warehouse) as con:
         tables.create_warehouse(con)
-        con.execute("INSERT INTO audit.runs VALUES (?, ?, ?, ?, 'FAILED')",
-                    [run_id, as_of, started_at, datetime.now()])
+        con.execute("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
+                    "status, failure_reason) VALUES (?, ?, ?, ?, 'FAILED', ?)",
+                    [run_id, as_of, started_at, datetime.now(), reason])
 
 
 @task(name="finish-run")
@@ -312,7 +321,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
     settings = RunSettings.from_environment()
     as_of = as_of or datetime.now(PARIS).date()
     workspace = publication.Workspace(warehouse_path, exports)
-    clock = StageClock()
+    clock = StageClock(on_end=console.stage_done)
     with publication.RunLock(workspace):
         started_at = datetime.now()
         with clock("prepare-workspace"):
@@ -323,7 +332,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
         try:
             with clock("ingest") as stage:
                 plans = plan_inbox(inbox, work)
-                outcomes = ingest_files(work, plans, run_id, as_of)
+                outcomes, received = ingest_files(work, plans, run_id, as_of)
                 stage["rows"] = sum(o["rows_read"] for o in outcomes)
                 late = record_freshness(work, run_id, as_of, settings.late_after_days())
                 copy_agent_decisions(work, workspace.warehouse)
@@ -339,11 +348,12 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                        sorted(clock.stages + stages, key=lambda s: s["started_at"]))
             commit(workspace, night)
         except BaseException as err:
-            record_failure(workspace, night, run_id, as_of, started_at)
+            record_failure(workspace, night, run_id, as_of, started_at, failure_reason(err))
             summarise(run_id, as_of, [], None, None, failure=type(err).__name__)
             raise
     summarise(run_id, as_of, outcomes, counts, built, late=late)
-    return {"run_id": run_id, "files": len(outcomes), "worklists": counts,
+    return {"run_id": run_id, "files": len(outcomes), "received": received,
+            "worklists": counts,
             "exports": built, "late_units": late}
 
 

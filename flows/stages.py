@@ -6,7 +6,7 @@ from __future__ import annotations
 import resource
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -71,8 +71,9 @@ class StageClock:
     (DuckDB, polars and Splink allocate here) and the processes it started (the rules
     of the departments, Prefect's temporary server), read less often."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_end: Callable[[dict], None] | None = None) -> None:
         self.stages: list[dict] = []
+        self.on_end = on_end  # told each stage's record as the stage ends (the console)
         self._peak = 0
         self._children = 0
         self._lock = threading.Lock()
@@ -110,3 +111,5 @@ class StageClock:
                 "stage": name, "started_at": started_at, "seconds": round(seconds, 3),
                 "rows": counts.get("rows"), "peak_rss_mb": round(self._peak / 2**20, 1),
             })
+            if self.on_end is not None:
+                self.on_end(self.stages[-1])

@@ -168,6 +168,9 @@ class Run(PublishedModel):
     started_at: datetime
     finished_at: datetime = pa.Field(nullable=True)
     status: str = pa.Field(isin=list(codes.RUN_STATUSES))
+    failure_reason: str = pa.Field(nullable=True, description=(
+        "FAILED: why, in one line (the error's kind and first line, as the console ends); "
+        "null otherwise. Never personal data"))
 
 
 class RunStage(PublishedModel):

@@ -15,6 +15,7 @@ import pytest
 
 from data.synthetic.scales import read_manifest
 from flows.prefect_server import answers, free_port
+from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import FileOutcome, ingest_inbox
 from transforms.night import rebuild_night
@@ -24,6 +25,7 @@ from transforms.warehouse import tables
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 SAMPLE_AS_OF = date.fromisoformat(read_manifest(SAMPLE_DIR)["as_of"])
+SAMPLE_LATE_AFTER_DAYS = {"genesis": 16, "telemofpra": 8, "agdref": 2}  # PRI-01 defaults
 # Tools a unit's workstation has (LibreOffice, Chromium): CI installs them and sets this,
 # so that the tests that need them fail there instead of being skipped.
 REQUIRE_DESKTOP_TOOLS = os.environ.get("RECONCILE_REQUIRE_DESKTOP_TOOLS") == "1"
@@ -59,8 +61,11 @@ def sample_warehouse():
     con = warehouse.connect(":memory:")
     tables.create_warehouse(con)
     ingest(con, SAMPLE_DIR / "inbox")
-    con.execute("INSERT INTO audit.runs SELECT DISTINCT run_id, ?, now(), now(), 'SUCCEEDED' "
+    con.execute("INSERT INTO audit.runs BY NAME SELECT DISTINCT run_id, ? AS as_of_date, "
+                "now() AS started_at, now() AS finished_at, 'SUCCEEDED' AS status "
                 "FROM audit.files", [SAMPLE_AS_OF])
+    (run_id,) = con.execute("SELECT min(run_id) FROM audit.files").fetchone()
+    record_source_freshness(con, run_id, SAMPLE_AS_OF, SAMPLE_LATE_AFTER_DAYS)
     rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
     yield con
     con.close()

@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,24 @@ def _reconcile(*args: str, home: Path, **settings: str) -> subprocess.CompletedP
     env = {**os.environ, "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "120", **settings}
     return subprocess.run([*RECONCILE, *args], capture_output=True, text=True, env=env,
                           timeout=600, check=False)
+
+
+def _reconcile_timed(*args: str, home: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """The command as `_reconcile` runs it, and the seconds its first line took."""
+    env = {**os.environ, "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "120"}
+    started = time.monotonic()
+    with subprocess.Popen([*RECONCILE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env=env) as process:
+        errors: list[str] = []
+        reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
+        reader.start()
+        first = process.stdout.readline()
+        first_seconds = time.monotonic() - started
+        rest = process.stdout.read()
+        process.wait(timeout=600)
+        reader.join()
+    return (subprocess.CompletedProcess(process.args, process.returncode, first + rest,
+                                        "".join(errors)), first_seconds)
 
 
 def test_help_lists_the_commands(tmp_path):
@@ -44,8 +64,18 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     warehouse = tmp_path / "warehouse.duckdb"
     args = ("run", "--inbox", str(SAMPLE_DIR / "inbox"), "--warehouse", str(warehouse),
             "--exports", str(tmp_path / "exports"), "--as-of", "2026-11-16")
-    first = _reconcile(*args, home=tmp_path)
+    first, first_line_seconds = _reconcile_timed(*args, home=tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
+    # Issue 35 (item 8): a line at once, then one per stage as it ends, plain text
+    assert first_line_seconds < 1, first_line_seconds
+    assert first.stdout.startswith("reconcile run as of 2026-11-16: inbox ")
+    assert "\x1b" not in first.stdout
+    stage_lines = [line.split()[0] for line in first.stdout.splitlines()
+                   if re.fullmatch(r"  [a-z-]+ +\d+\.\d s( .*)?", line)]
+    assert [line for line in first.stdout.splitlines() if " completed: " in line][0].split(
+        " completed: ")[1].startswith(
+        "135 new files loaded (0 corrections), 0 duplicates skipped, 0 unchanged deliveries, "
+        "0 files rejected; ")
     counts_query = ("SELECT (SELECT count(*) FROM staging.asylum_decisions), "
                     "(SELECT count(*) FROM staging.detainees), "
                     "(SELECT count(*) FROM raw.agdref_personnes), "
@@ -79,6 +109,7 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     order = ["prepare-workspace", "ingest", "core-sql", "identity-scoring", "identity-links",
              "worklist-rules", "worklist-tables", "marts", "commit", "exports"]
     assert [stage for _, stage, _, _ in stages] == order * 2
+    assert sorted(stage_lines) == sorted(order)
     assert len({run for run, *_ in stages}) == 2
     ingest = [rows for _, stage, rows, _ in stages if stage == "ingest"]
     assert ingest == [rows_read, 0]

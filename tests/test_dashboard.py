@@ -10,9 +10,12 @@ import polars as pl
 import pytest
 
 from dashboards import build as dashboard
+from dashboards import charts
+from dashboards.french import CHECKS, check_in_words
 from tests.conftest import PROJECT_ROOT, SAMPLE_AS_OF, SAMPLE_DIR, desktop_tool
 
 SCREENSHOTS = PROJECT_ROOT / "test-output"
+PAGE_LIMIT_BYTES = 1_500_000  # issue 35: a hundred departments' pages a night
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
@@ -23,7 +26,8 @@ def pages(sample_warehouse, tmp_path_factory):
     folder = tmp_path_factory.mktemp("dashboards")
     (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
     written = {}
-    for department in (None, "13"):
+    # 971: a department with no row anywhere, whose every chart has nothing to draw.
+    for department in (None, "13", "971"):
         scope = dashboard.Scope(department, SAMPLE_AS_OF, run_id)
         name = department or "national"
         record = dashboard.write_page(sample_warehouse, scope, folder / f"{name}.html")
@@ -44,13 +48,13 @@ def test_every_chart_is_what_plotly_would_have_built(sample_warehouse):
             assert figure["data"] and figure["layout"]["template"]["layout"], chart.__name__
             assert go.Figure(figure).to_dict() == figure, chart.__name__
     with pytest.raises(ValueError, match="colour"):
-        go.Figure({"data": [dashboard._bar(["a"], [1], colour="red")], "layout": {}})
+        go.Figure({"data": [charts.bar(["a"], [1], colour="red")], "layout": {}})
 
 
 def test_pages_hold_no_person(pages):
     persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)
                          for p in (SAMPLE_DIR / "inbox" / "agdref").glob("AGDREF_PERSONNES_*")])
-    plotly_js = dashboard._plotly_script()
+    plotly_js = dashboard.plotly_script()
     for path, record in pages.values():
         text = path.read_text(encoding="utf-8").replace(plotly_js, "")
         assert record["rows"] == 0 and len(record["sha256"]) == 64
@@ -79,6 +83,7 @@ def test_chromium_draws_every_chart_without_network(pages):
                 drawn = page.evaluate("""() => [...document.querySelectorAll(
                     '.plotly-graph-div')].map(d => ({id: d.id,
                     marks: d.querySelectorAll('.point path, .scatterlayer path').length,
+                    ticks: d.querySelectorAll('.xtick, .ytick').length,
                     notes: [...d.querySelectorAll('.annotation-text')].map(a => a.textContent)
                 }))""")
                 page.screenshot(path=str(SCREENSHOTS / f"dashboard_{name}.png"), full_page=True)
@@ -88,8 +93,140 @@ def test_chromium_draws_every_chart_without_network(pages):
                 assert requests == [path.as_uri()], requests
                 assert [d["id"] for d in drawn] == [f"chart-{c.__name__}"
                                                     for c in dashboard.CHARTS]
+                assert path.stat().st_size <= PAGE_LIMIT_BYTES, (name, path.stat().st_size)
                 for chart in drawn:
-                    assert chart["marks"] > 0 or chart["notes"], chart
+                    # Drawn: bars on axes, or no axes and a sentence saying why.
+                    assert (chart["marks"] > 0 and chart["ticks"] > 0) or (
+                        chart["notes"] and chart["ticks"] == 0), chart
+                if name == "971":
+                    assert all(c["notes"] and c["notes"][0].startswith("Aucun")
+                               for c in drawn), drawn
         finally:
             browser.close()
     assert (SCREENSHOTS / "dashboard_national.png").stat().st_size > 10_000
+
+
+def freshness_rows(page: str) -> list[list[str]]:
+    """The freshness panel's rows as text cells, in the page's order."""
+    section = re.search(r'<section id="fraicheur">(.*?)</section>', page, re.S)
+    assert section, "no freshness panel"
+    return [re.findall(r"<td>(.*?)</td>", row)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", section.group(1))[1:]]
+
+
+def test_freshness_panel_per_department_and_national_late_first(sample_warehouse):
+    """Item 2: the latest delivery of each source unit, late ones first. In the sample
+    the prison E01302 (department 13) last sent its list on 20/10, 27 days before."""
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    page = {d: dashboard.render(sample_warehouse, dashboard.Scope(d, SAMPLE_AS_OF, run_id))
+            for d in (None, "13", "2A")}
+    rows_13 = freshness_rows(page["13"])
+    assert rows_13[0] == ["GENESIS", "E01302", "20/10/2026", "27 j",
+                          "en retard (plus de 16 j)"]
+    assert all(r[-1] == "à jour" for r in rows_13[1:])
+    assert {r[1] for r in rows_13} == {"E01301", "E01302", "13", "personnes (13)",
+                                       "titres (13)", "mesures (13)", "evenements (13)"}
+    assert "1 source en retard sur 7" in page["13"]
+    rows_2a = freshness_rows(page["2A"])
+    assert len(rows_2a) == 7 and all(r[-1] == "à jour" for r in rows_2a)
+    assert "Les 7 sources sont à jour." in page["2A"]
+    national = freshness_rows(page[None])
+    assert len(national) == 14
+    assert national[0] == ["GENESIS", "E01302", "13", "20/10/2026", "27 j",
+                           "en retard (plus de 16 j)"]
+    ages = [int(r[4].removesuffix(" j")) for r in national[1:]]
+    assert ages == sorted(ages, reverse=True)
+
+
+def test_freshness_panel_of_a_department_with_no_delivery(sample_warehouse):
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    page = dashboard.render(sample_warehouse, dashboard.Scope("971", SAMPLE_AS_OF, run_id))
+    assert freshness_rows(page) == []
+    assert "Aucune livraison connue à cette date pour ce périmètre." in page
+
+
+def test_pages_are_light_and_carry_the_basic_bundle_of_plotlys_version(pages):
+    """Item 6: each page ≤ 1.5 MB with the chart library inline; the vendored bundle is the
+    plotly.js version plotly's Python package was made for (its template and figures)."""
+    from plotly.offline import get_plotlyjs
+
+    version = re.search(r"plotly\.js v(\S+)", get_plotlyjs()[:300]).group(1)
+    script = dashboard.plotly_script()
+    assert f"plotly.js (basic - minified) v{version}" in script[:200]
+    for path, _ in pages.values():
+        text = path.read_text(encoding="utf-8")
+        assert script in text and 1_000_000 < len(text.encode()) <= PAGE_LIMIT_BYTES
+        assert text.count("plotly_white") <= 1 and text.count('"template"') == 0
+
+
+def test_an_empty_chart_says_so_in_words_without_axes(sample_warehouse):
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    for chart in dashboard.CHARTS:
+        empty = chart(sample_warehouse, dashboard.Scope("971", SAMPLE_AS_OF, run_id))
+        layout = empty["layout"]
+        assert layout["xaxis"]["visible"] is False and layout["yaxis"]["visible"] is False
+        assert layout["annotations"][0]["text"].startswith("Aucun"), chart.__name__
+        full = chart(sample_warehouse, dashboard.Scope("13", SAMPLE_AS_OF, run_id))
+        if chart.__name__ != "quarantine_tonight":
+            assert "annotations" not in full["layout"], chart.__name__
+
+
+def test_quarantine_reasons_read_in_french(con, ingest_into):
+    """Every check a row of the bad-input corpus fails has French words, never
+    `isin(['M', 'F'])`."""
+    ingest_into(con, PROJECT_ROOT / "tests" / "corpus" / "inbox")
+    checks = con.sql("SELECT DISTINCT column_name, check_name FROM audit.quarantine"
+                     ).fetchall()
+    assert len(checks) >= 8
+    for column, check in checks:
+        words = check_in_words(column, check)
+        assert not words.startswith("contrôle ") and "(" not in words.split(" (")[0], check
+    assert check_in_words("SEXE", "isin(['M', 'F'])") == CHECKS["isin"]
+    assert check_in_words("DATE_DECISION", "str_matches('^\\d{2}$')").startswith("date")
+    assert check_in_words("NOM", "str_length(None, 200)") == "texte de plus de 200 caractères"
+
+
+def _trace(figure: dict, name: str) -> list:
+    return next(t for t in figure["data"] if t.get("name") == name)["y"]
+
+
+def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
+    """Item 4: the lists night by night from the flag history, execution outcomes,
+    consular passes (and those waiting, by how long), return aid and the handovers, each
+    from its mart and summing to it."""
+    from dashboards import outcomes
+
+    con = sample_warehouse
+    (run_id,) = con.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    scope = dashboard.Scope("13", SAMPLE_AS_OF, run_id)
+    listed = sum(con.execute(f"SELECT count(*) FROM worklists.{t} WHERE department = '13'"  # noqa: S608
+                             ).fetchone()[0]
+                 for t in ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures"))
+    nights = outcomes.lists_by_night(con, scope)
+    assert nights["data"][0]["x"] == [f"{SAMPLE_AS_OF:%d/%m}"]
+    assert (_trace(nights, "sur les listes"), _trace(nights, "nouveaux"),
+            _trace(nights, "résolus")) == ([listed], [listed], [0])
+
+    def total(sql: str) -> int:
+        return con.execute(sql + " WHERE department = '13'").fetchone()[0]
+
+    executed = outcomes.execution_outcomes(con, scope)
+    weeks = executed["data"][0]["x"]
+    assert len(weeks) <= outcomes.TREND_WEEKS and weeks == sorted(weeks)
+    in_weeks = con.execute("SELECT sum(events) FROM marts.execution_outcomes WHERE "
+                           "department = '13' AND iso_week >= ?", [weeks[0]]).fetchone()[0]
+    assert sum(sum(t["y"]) for t in executed["data"]) == in_weeks > 0
+    reasons = outcomes.failure_reasons(con, scope)["data"][0]
+    assert sum(reasons["x"]) == total("SELECT sum(events) FILTER (WHERE outcome = 'FAILURE') "
+                                      "FROM marts.execution_outcomes")
+    waiting = outcomes.passes_waiting(con, scope)["data"][0]
+    assert sum(waiting["y"]) == total("SELECT sum(pending) FROM marts.consular_passes_pending")
+    assert sum(outcomes.return_aid(con, scope)["data"][0]["y"]) > 0
+    passes = outcomes.consular_passes(con, scope)
+    assert [t["name"] for t in passes["data"]] == ["demandés", "obtenus", "refusés"]
+    table = outcomes.handovers_table(con, scope)
+    quarters = con.execute("SELECT DISTINCT quarter FROM marts.handovers_quarterly WHERE "
+                           "department = '13' ORDER BY 1 DESC LIMIT 4").fetchall()
+    shown = re.findall(r"<tr><td>(\d{4} T\d)</td>", table)
+    assert {q.replace(" T", "-Q") for q in shown} == {q for (q,) in quarters}
+    assert "Remises et transferts Dublin" in table

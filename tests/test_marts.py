@@ -197,3 +197,22 @@ def test_a_corrected_and_a_re_sent_file_are_each_counted_once(tmp_path, con):
     counted = con.sql("SELECT run_id, status, sum(files)::INT FROM marts.data_quality "
                       "GROUP BY ALL").fetchall()
     assert sorted(counted) == sorted(files)
+
+
+def test_consular_passes_pending_with_their_age(tmp_path, con):
+    """A request answered (granted or refused) is no longer pending; the latest request
+    of a measure with no answer on or after it waits, counted in days to the run date."""
+    inbox = Inbox(tmp_path, con).person().person(**SECOND)
+    inbox.measure(**OLD_OQTF)
+    inbox.measure(ID_MESURE="M01300000002", NUM_AGDREF=SECOND["NUM_AGDREF"], **OLD_OQTF)
+    for kind, day in (("DEMANDE_LAISSEZ_PASSER", "10/04/2026"),
+                      ("LAISSEZ_PASSER_REFUSE", "20/04/2026"),
+                      ("DEMANDE_LAISSEZ_PASSER", "01/10/2026")):
+        inbox.event(TYPE_EVENEMENT=kind, DATE_EVENEMENT=day)
+    for kind, day in (("DEMANDE_LAISSEZ_PASSER", "04/05/2026"),
+                      ("LAISSEZ_PASSER_OBTENU", "06/05/2026")):
+        inbox.event(ID_MESURE="M01300000002", TYPE_EVENEMENT=kind, DATE_EVENEMENT=day)
+    inbox.decide()
+    assert mart(con, "consular_passes_pending") == [
+        {"department": "13", "nationality": "GIN", "waiting_band": "31-90", "pending": 1,
+         "oldest_days": (RUN - date(2026, 10, 1)).days}]

@@ -228,8 +228,8 @@ def inboxes(tmp_path_factory):
     return first, second
 
 
-def reconcile_run(env: dict, inbox: Path, state: Path, as_of: str, fault: str | None = None
-                  ) -> subprocess.CompletedProcess:
+def reconcile_run(env: dict, inbox: Path, state: Path, as_of: str, fault: str | None = None,
+                  debug: bool = False) -> subprocess.CompletedProcess:
     run_env = {**env, "COLUMNS": "160"}
     run_env.pop("RECONCILE_FAULT_AT", None)
     if fault:
@@ -237,8 +237,8 @@ def reconcile_run(env: dict, inbox: Path, state: Path, as_of: str, fault: str | 
     return subprocess.run(
         [sys.executable, "-m", "flows", "run", "--inbox", str(inbox), "--warehouse",
          str(state / "warehouse.duckdb"), "--exports", str(state / "exports"),
-         "--as-of", as_of], env=run_env, capture_output=True, text=True, timeout=600,
-        check=False)
+         "--as-of", as_of, *(["--debug"] if debug else [])], env=run_env,
+        capture_output=True, text=True, timeout=600, check=False)
 
 
 def snapshot(state: Path, with_dashboards: bool = True) -> dict:
@@ -378,11 +378,21 @@ def test_a_failed_run_ends_with_its_reason_and_is_not_retried(
     assert failed.stderr.rstrip("\n").splitlines()[-1] == (
         "reconcile: run failed: InjectedFault: fault injected at after-ingest")
     assert "nanobind" not in failed.stderr and "Retrying" not in failed.stderr
+    # an expected failure: no traceback on the console (Prefect's logs keep it; --debug)
+    assert "Traceback" not in failed.stderr and "raise " not in failed.stderr
     assert {k: v for k, v in snapshot(state).items() if k != "runs"} == \
         {k: v for k, v in before.items() if k != "runs"}
     with duckdb.connect(str(state / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT status FROM audit.runs ORDER BY started_at DESC LIMIT 1"
-                           ).fetchone() == ("FAILED",)
+        assert con.execute("SELECT status, failure_reason FROM audit.runs "
+                           "ORDER BY started_at DESC LIMIT 1").fetchone() == (
+            "FAILED", "InjectedFault: fault injected at after-ingest")
+        assert con.execute("SELECT count(*) FROM audit.runs WHERE status = 'SUCCEEDED' "
+                           "AND failure_reason IS NULL").fetchone() == (1,)
+    debugged = reconcile_run(prefect_server, inboxes[1], state, NIGHT_2,
+                             fault="after-ingest:error", debug=True)
+    assert debugged.returncode == 1 and "Traceback" in debugged.stderr
+    assert debugged.stderr.rstrip("\n").splitlines()[-1] == (
+        "reconcile: run failed: InjectedFault: fault injected at after-ingest")
 
 
 @pytestmark_slow

@@ -63,9 +63,12 @@ def folder_problem(path: Path) -> str | None:
     return None
 
 
-def inbox_entries(inbox: Path, systems: Collection[str]) -> list[Entry]:
+def inbox_entries(inbox: Path, systems: Collection[str],
+                  system_folders_only: bool = False) -> list[Entry]:
     """Every entry under `inbox` that is not hidden, sorted by path: regular files with no
-    problem, anything else with its reason. The inbox itself must be readable (OSError)."""
+    problem, anything else with its reason. The inbox itself must be readable (OSError).
+    With `system_folders_only`, what lies beside the systems' folders is not read (the
+    nightly run: a next night's folder or a note left in the inbox is not the night's)."""
     entries: list[Entry] = []
 
     def folder_of(path: Path) -> str | None:
@@ -81,7 +84,10 @@ def inbox_entries(inbox: Path, systems: Collection[str]) -> list[Entry]:
 
     for top, folders, files in os.walk(inbox, onerror=unlisted):
         here = Path(top)
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        folders[:] = sorted(name for name in folders if not name.startswith(".")
+                            and (here != inbox or not system_folders_only or name in systems))
+        if here == inbox and system_folders_only:
+            files = []
         for name in folders:
             problem = folder_problem(here / name)
             if problem:

@@ -204,11 +204,12 @@ def describe_entry(entry: Entry) -> InboxFile:
     return unread_entry(entry) if entry.problem else describe_file(entry.path, entry.folder)
 
 
-def list_inbox(inbox: Path) -> list[InboxFile]:
-    """Every entry under the inbox (transforms.ingest.entries), in a stable order (system,
-    unit, date, name), read by READERS threads: regular files by their name and content,
-    anything else with the reason it is not read."""
-    entries = inbox_entries(inbox, FILE_NAME_PATTERNS)
+def list_inbox(inbox: Path, system_folders_only: bool = False) -> list[InboxFile]:
+    """Every entry under the inbox (transforms.ingest.entries; under its systems' folders
+    only with `system_folders_only`), in a stable order (system, unit, date, name), read
+    by READERS threads: regular files by their name and content, anything else with the
+    reason it is not read."""
+    entries = inbox_entries(inbox, FILE_NAME_PATTERNS, system_folders_only)
     with ThreadPoolExecutor(max_workers=READERS) as readers:
         files = list(readers.map(describe_entry, entries))
     return sorted(files, key=_order_key)
@@ -310,7 +311,10 @@ def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
     return {(kind, unit, day): name for kind, unit, day, name in rows}
 
 
-def plan_inbox(con: duckdb.DuckDBPyConnection, inbox: Path) -> list[PlannedFile]:
-    """The ingest plan of a night: each file of the inbox, read once, planned against what
-    the warehouse has registered (one PlannedFile per file)."""
-    return plan_files(list_inbox(inbox), registered_files(con), loaded_file_keys(con))
+def plan_inbox(con: duckdb.DuckDBPyConnection, inbox: Path,
+               system_folders_only: bool = False) -> list[PlannedFile]:
+    """The ingest plan of a night: each file of the inbox (of its systems' folders only
+    with `system_folders_only`, as the nightly run reads it), read once, planned against
+    what the warehouse has registered (one PlannedFile per file)."""
+    return plan_files(list_inbox(inbox, system_folders_only), registered_files(con),
+                      loaded_file_keys(con))

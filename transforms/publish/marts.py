@@ -20,6 +20,7 @@ MART_STEPS = (
     "marts_events_for_marts.sql",
     "marts_execution_outcomes.sql",
     "marts_consular_passes.sql",
+    "marts_consular_passes_pending.sql",
     "marts_return_aid.sql",
     "marts_upcoming_releases.sql",
     "marts_handovers_quarterly.sql",

@@ -1,0 +1,45 @@
+"""What a manager reads instead of a code: the sources' names and, in words, the checks
+a quarantined row failed (`isin(['M', 'F'])` says nothing to a manager)."""
+
+from __future__ import annotations
+
+import re
+
+SOURCE_NAMES = {"telemofpra": "TélémOfpra", "genesis": "GENESIS", "agdref": "AGDREF"}
+
+# The checks of schemas/sources.py and schemas/checks.py, and the row-level ones of the
+# ingest step (field_count), by name.
+CHECKS = {
+    "not_nullable": "valeur obligatoire absente",
+    "field_count": "nombre de champs inattendu (ligne tronquée ou trop longue)",
+    "calendar_date": "date qui n'existe pas au calendrier",
+    "possible_birth_date": "date de naissance impossible",
+    "birth_date_not_in_future": "date de naissance dans le futur",
+    "not_after_extraction_date": "date postérieure à l'extraction du fichier",
+    "empty_only_on_registered_request": "décision vide hors demande de réexamen enregistrée",
+    "department_code": "code de département inconnu",
+    "whole_number": "nombre entier attendu",
+    "isin": "valeur hors de la liste des codes admis",
+    "str_length": "texte trop long",
+    "str_matches": "format inattendu",
+    "greater_than_or_equal_to": "valeur trop petite",
+    "less_than_or_equal_to": "valeur trop grande",
+    "in_range": "valeur hors des limites admises",
+    "unique": "valeur en double",
+}
+
+
+def check_in_words(column: str | None, check: str) -> str:
+    """A failed check in French: its name without its arguments, a date column's
+    unreadable format said as such; a check this table does not know keeps its name."""
+    name = check.split("(", 1)[0]
+    if name == "str_matches" and column and column.startswith("DATE_"):
+        return "date illisible (JJ/MM/AAAA attendu)"
+    if name == "str_length":
+        limit = re.search(r"(\d+)\)$", check)
+        return f"texte de plus de {limit.group(1)} caractères" if limit else CHECKS[name]
+    return CHECKS.get(name, f"contrôle {name}")
+
+
+def source_in_words(system: str | None) -> str:
+    return SOURCE_NAMES.get(system or "", "source inconnue")

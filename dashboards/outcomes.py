@@ -1,0 +1,136 @@
+"""What the seeds ask a manager to see beyond the lists (issue 35, item 4): the lists
+night by night from the flag history, what became of the measures (forced removals,
+recorded voluntary departures, failures by reason), consular passes (asked, granted,
+refused, and those still waiting, by how long), return aid proposed, and the quarterly
+handovers to other States. Counts only, from worklists.flag_history and the marts."""
+
+from __future__ import annotations
+
+import html
+
+import duckdb
+
+from dashboards.charts import TREND_WEEKS, Figure, bar, figure
+from dashboards.scope import Scope, read_rows
+
+NIGHTS = 30
+OUTCOMES = {"FORCED_REMOVAL": ("éloignements exécutés", "#1b7837"),
+            "VOLUNTARY_DEPARTURE": ("départs volontaires constatés", "#5aae61"),
+            "FAILURE": ("échecs", "#b2182b")}
+WAITING_BANDS = ("0-30", "31-90", "91-180", "181+")
+HANDOVER_QUARTERS = 4
+
+
+def _weeks(con: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> list[str]:
+    """The last TREND_WEEKS weeks a weekly mart has rows for, oldest first."""
+    cond, params = scope.where()
+    rows = read_rows(con, f"""SELECT DISTINCT iso_week FROM marts.{table} WHERE {cond}
+        ORDER BY iso_week DESC LIMIT {TREND_WEEKS}""", params)  # noqa: S608 (fixed names)
+    return sorted(r[0] for r in rows)
+
+
+def lists_by_night(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
+    cond, params = scope.where()
+    rows = read_rows(con, f"""SELECT run_date, count(*) FILTER (WHERE status <> 'RESOLVED'),
+        count(*) FILTER (WHERE status = 'NEW'), count(*) FILTER (WHERE status = 'RESOLVED')
+        FROM worklists.flag_history WHERE {cond} AND run_date <= ?
+        GROUP BY run_date ORDER BY run_date DESC LIMIT {NIGHTS}""",  # noqa: S608
+        [*params, scope.run_date])[::-1]
+    nights = [f"{r[0]:%d/%m}" for r in rows]
+    return figure([
+        {"type": "scatter", "mode": "lines+markers", "x": nights, "y": [r[1] for r in rows],
+         "name": "sur les listes", "line": {"color": "#000091"}},
+        bar(nights, [r[2] for r in rows], name="nouveaux", marker={"color": "#f4a582"}),
+        bar(nights, [r[3] for r in rows], name="résolus", marker={"color": "#1b7837"}),
+    ], "Les trois listes nuit après nuit : signalements ouverts, nouveaux, résolus",
+        "Aucune nuit enregistrée pour ce périmètre.", barmode="group",
+        xaxis={"type": "category"}, yaxis={"title": {"text": "signalements"}})
+
+
+def execution_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
+    cond, params = scope.where()
+    weeks = _weeks(con, "execution_outcomes", scope)
+    counts = {(r[0], r[1]): r[2] for r in read_rows(con, f"""SELECT iso_week, outcome,
+        sum(events) FROM marts.execution_outcomes WHERE {cond} GROUP BY ALL""",  # noqa: S608
+        params)}
+    return figure([bar(weeks, [counts.get((w, code), 0) for w in weeks], name=label,
+                       marker={"color": colour}) for code, (label, colour) in OUTCOMES.items()],
+                  "Exécution des mesures par semaine", "Aucune exécution ni échec enregistré.",
+                  barmode="stack", yaxis={"title": {"text": "mesures"}})
+
+
+def failure_reasons(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
+    cond, params = scope.where()
+    rows = read_rows(con, f"""SELECT failure_reason, sum(events) FROM marts.execution_outcomes
+        WHERE outcome = 'FAILURE' AND {cond} GROUP BY ALL ORDER BY 2, 1""",  # noqa: S608
+        params)
+    return figure([bar([r[1] for r in rows], [r[0] for r in rows], orientation="h",
+                       marker={"color": "#b2182b"})],
+                  "Échecs d'éloignement par motif (depuis le début de l'historique)",
+                  "Aucun échec d'éloignement enregistré.",
+                  xaxis={"title": {"text": "échecs"}, "tickangle": 0},
+                  yaxis={"automargin": True})
+
+
+def consular_passes(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
+    cond, params = scope.where()
+    weeks = _weeks(con, "consular_passes", scope)
+    counts = {r[0]: r[1:] for r in read_rows(con, f"""SELECT iso_week, sum(requested),
+        sum(granted), sum(refused) FROM marts.consular_passes WHERE {cond}
+        GROUP BY ALL""", params)}  # noqa: S608
+    series = (("demandés", "#2166ac"), ("obtenus", "#1b7837"), ("refusés", "#b2182b"))
+    return figure([bar(weeks, [counts.get(w, (0, 0, 0))[i] for w in weeks], name=label,
+                       marker={"color": colour}) for i, (label, colour) in enumerate(series)],
+                  "Laissez-passer consulaires par semaine", "Aucun laissez-passer demandé.",
+                  barmode="group", yaxis={"title": {"text": "laissez-passer"}})
+
+
+def passes_waiting(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
+    cond, params = scope.where()
+    counts = dict(read_rows(con, f"""SELECT waiting_band, sum(pending)
+        FROM marts.consular_passes_pending WHERE {cond} GROUP BY ALL""", params))  # noqa: S608
+    return figure([bar([f"{b} j" for b in WAITING_BANDS],
+                       [counts.get(b, 0) for b in WAITING_BANDS],
+                       marker={"color": ["#92c5de", "#f4a582", "#d6604d", "#67001f"]})],
+                  "Laissez-passer demandés sans réponse, par attente",
+                  "Aucune demande de laissez-passer en attente.",
+                  yaxis={"title": {"text": "demandes"}})
+
+
+def return_aid(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
+    cond, params = scope.where()
+    weeks = _weeks(con, "return_aid", scope)
+    counts = dict(read_rows(con, f"""SELECT iso_week, sum(proposed) FROM marts.return_aid
+        WHERE {cond} GROUP BY ALL""", params))  # noqa: S608
+    return figure([bar(weeks, [counts.get(w, 0) for w in weeks], marker={"color": "#5aae61"})],
+                  "Aides au retour proposées par semaine", "Aucune aide au retour proposée.",
+                  yaxis={"title": {"text": "propositions"}})
+
+
+CHARTS = (lists_by_night, execution_outcomes, failure_reasons, consular_passes,
+          passes_waiting, return_aid)
+
+
+def handovers_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+    """The last quarters' handovers to other States (remises, Dublin transfers) by
+    nationality and destination State, executed or not, with failure reasons."""
+    cond, params = scope.where()
+    rows = read_rows(con, f"""WITH q AS (SELECT DISTINCT quarter FROM marts.handovers_quarterly
+            WHERE {cond} ORDER BY quarter DESC LIMIT {HANDOVER_QUARTERS})
+        SELECT quarter, nationality, member_state, sum(measures), sum(executed),
+               sum(not_executed), list_sort(list_distinct(flatten(list(failure_reasons))))
+        FROM marts.handovers_quarterly WHERE {cond} AND quarter IN (SELECT quarter FROM q)
+        GROUP BY ALL ORDER BY quarter DESC, 4 DESC, 2, 3""",  # noqa: S608
+        [*params, *params])
+    head = ("<tr><th>Trimestre</th><th>Nationalité</th><th>État de destination</th>"
+            "<th>Décidées</th><th>Exécutées</th><th>Non exécutées</th>"
+            "<th>Motifs d'échec</th></tr>")
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
+            quarter.replace("-Q", " T"), nationality, state, decided, executed, waiting,
+            ", ".join(reasons) or "—")) + "</tr>"
+        for quarter, nationality, state, decided, executed, waiting, reasons in rows)
+    table = (f'<table class="handovers">{head}{body}</table>' if rows else
+             "<p>Aucune remise ni transfert Dublin décidé.</p>")
+    return (f'<section id="remises"><h2>Remises et transferts Dublin aux autres États '
+            f"({HANDOVER_QUARTERS} derniers trimestres)</h2>{table}</section>")

@@ -1,0 +1,36 @@
+"""What one page covers, and the reads every part of a page shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+# The files of the night the page is about: first seen by a run of its date (a rerun of
+# the night sees none of its own, and its page stays the same).
+TONIGHT = "run_id IN (SELECT run_id FROM audit.runs WHERE as_of_date = ?)"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one page covers: a department, or the whole country when `department` is None."""
+
+    department: str | None
+    run_date: date
+    run_id: str
+
+    @property
+    def title(self) -> str:
+        where = f"Département {self.department}" if self.department else "Vue nationale"
+        return f"{where} — tableau de bord au {self.run_date:%d/%m/%Y}"
+
+    def where(self, column: str = "department") -> tuple[str, list]:
+        """A filter on the department with its bound value (none for the national page)."""
+        if self.department is None:
+            return "TRUE", []
+        return f"{column} = ?", [self.department]
+
+
+def read_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tuple]:
+    return con.execute(sql, params).fetchall()

@@ -1,0 +1,64 @@
+"""What `reconcile run` prints for the person who runs it (issue 35, item 8): plain lines
+on standard output, the same on a terminal or not: one at once, one per stage of the night
+with its elapsed time as the stage ends, then the summary. Names, counts and seconds only,
+never a person. Prefect's own log lines stay on standard error."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def say(line: str) -> None:
+    """One line, at once (a pipe or a file buffers otherwise until the run ends)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def stage_done(stage: dict) -> None:
+    """A stage of the night has ended (flows.stages.StageClock's record)."""
+    rows = "" if stage.get("rows") is None else f"  {stage['rows']:,} rows".replace(",", " ")
+    say(f"  {stage['stage']:<18}{stage['seconds']:7.1f} s{rows}")
+
+
+def files_summary(result: dict) -> str:
+    """What the night received, from audit.files: new files are the files loaded."""
+    from transforms.ingest.received import ReceivedFiles
+
+    return ReceivedFiles(**result["received"]).describe()
+
+
+def worklist_summary(result: dict) -> str:
+    counts = result["worklists"]
+    listed = ", ".join(f"{name} {n}" for name, n in counts["listed"].items())
+    return f"{listed} ({counts['new']} new, {counts['resolved']} resolved)"
+
+
+def echo_late_units(result: dict) -> None:
+    """The console ends with one line per source unit whose latest delivery is late
+    (PRI-01, audit.source_freshness): system, unit, dates; never a person."""
+    for line in result.get("late_units", []):
+        say(line)
+
+
+def outputs(warehouse: Path, exports: Path) -> str:
+    """Where each output of the last run is, for the person who just ran it."""
+    from dashboards.build import NATIONAL_PAGE_NAME, PAGE_NAME
+
+    departments = sorted(p.name for p in exports.iterdir()
+                         if p.is_dir() and not p.name.startswith("."))
+    lists = sorted(p.name for p in (exports / departments[0]).glob("*.csv")) if departments \
+        else []
+    lists = [name.removesuffix(".csv") for name in lists]
+    rows = [
+        ("warehouse (DuckDB; docs/analysts.md)", str(warehouse)),
+        ("national dashboard", str(exports / NATIONAL_PAGE_NAME)),
+        (f"department folders ({', '.join(departments)})", f"{exports}/<department>/"),
+        ("  worklists (.csv and .xlsx)", ", ".join(lists)),
+        ("  guide to columns and codes", "README.txt"),
+        ("  department dashboard", PAGE_NAME),
+        ("audit tables", "audit.runs, audit.run_stages, audit.files, audit.quarantine, "
+                         "audit.source_freshness, audit.exports"),
+    ]
+    lines = ["outputs:", *(f"  {label:<40}{value}" for label, value in rows)]
+    return "\n".join(lines)

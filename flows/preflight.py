@@ -1,0 +1,102 @@
+"""What `reconcile run` checks before any work (issue 35, item 3): a read-only exports
+folder found after the whole night and two retries, an inbox one level too high that
+loads the next night's files, a run dated forty years ahead: each is refused at once, in
+one line naming what to fix."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from schemas.codes import SYSTEMS
+
+
+class Refused(Exception):
+    """A run that cannot start: the message is the one line the operator reads."""
+
+
+def check_as_of(as_of: date, today: date, simulate: bool) -> None:
+    """A night is run on or before its date (a scheduler in another time zone may be a
+    day ahead): a date after tomorrow is a typing error unless simulated on purpose."""
+    if as_of > today + timedelta(days=1) and not simulate:
+        raise Refused(f"--as-of {as_of:%Y-%m-%d} is after tomorrow: give the date of the "
+                      "night to run, or add --simulate to run a date ahead on purpose "
+                      "(tests, simulations)")
+
+
+def _subfolders(folder: Path) -> list[str]:
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_dir()
+                      and not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+def check_inbox(inbox: Path) -> None:
+    """The inbox holds a folder per system (docs/contracts.md §1), and only those are
+    read: a folder without them (one level too high, one too deep) is refused, naming
+    the folder below that has them when there is one."""
+    if not inbox.is_dir():
+        raise Refused(f"inbox {inbox} is not a folder: give the folder that holds "
+                      f"{', '.join(f'{s}/' for s in SYSTEMS)}")
+    missing = [s for s in SYSTEMS if not (inbox / s).is_dir()]
+    if not missing:
+        return
+    below = [name for name in _subfolders(inbox)
+             if all((inbox / name / s).is_dir() for s in SYSTEMS)]
+    hint = (f"give --inbox {inbox / below[0]}" if len(below) == 1 else
+            f"give the folder that holds {', '.join(f'{s}/' for s in SYSTEMS)}")
+    raise Refused(f"inbox {inbox} has no {', '.join(f'{s}/' for s in missing)} "
+                  f"folder: {hint}")
+
+
+def _existing_folder(path: Path) -> Path:
+    """The folder a path will be made in: its nearest existing ancestor."""
+    folder = path.absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def writable(folder: Path) -> bool:
+    """Whether this account can make a file there: tried, not guessed from the mode (a
+    read-only file system, an access control list, root's rights)."""
+    if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".reconcile-preflight-"):
+            return True
+    except OSError:
+        return False
+
+
+def check_output(role: str, path: Path, expect_folder: bool) -> None:
+    """The warehouse file or the exports folder: of the right kind, and the folder that
+    holds it writable (the night is built beside it and published by a link there; an
+    exports folder of an earlier version is moved into the night, so it must be
+    writable itself)."""
+    if expect_folder and path.exists() and not path.is_dir():
+        raise Refused(f"exports {path} is a file: give the path of the exports folder")
+    if not expect_folder and path.is_dir() and not path.is_symlink():
+        raise Refused(f"warehouse {path} is a folder: give the path of the warehouse file")
+    holder = _existing_folder(path.parent)
+    if not holder.is_dir():
+        raise Refused(f"{role} {path}: {holder} is not a folder: give a path in a folder")
+    if not writable(holder):
+        raise Refused(f"{role} folder {holder} is not writable by this account: give "
+                      f"--{role} in a folder it may write to, or change its permissions")
+    if expect_folder and path.is_dir() and not path.is_symlink() and not writable(path):
+        raise Refused(f"exports folder {path} is not writable by this account: give "
+                      "--exports in a folder it may write to, or change its permissions")
+
+
+def check_run(inbox: Path, warehouse: Path, exports: Path, as_of: date, today: date,
+              simulate: bool) -> None:
+    """Every check, in the order an operator fixes them; the first failing one raises
+    `Refused`."""
+    check_as_of(as_of, today, simulate)
+    check_inbox(inbox)
+    check_output("warehouse", warehouse, expect_folder=False)
+    check_output("exports", exports, expect_folder=True)
