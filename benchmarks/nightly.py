@@ -105,13 +105,14 @@ def reference_read(files: list[Path]) -> dict:
             "seconds": round(seconds, 2)}
 
 
-def run_night(inbox: Path, work: Path, as_of: date, settings: WarehouseSettings) -> dict:
-    """`reconcile run` in a child process: wall time and the child's peak memory, then
-    the stages the run recorded in audit.run_stages."""
+def run_night(inbox: Path, work: Path, as_of: date, settings: WarehouseSettings,
+              extra: tuple[str, ...] = ()) -> dict:
+    """`reconcile run` in a child process (with `extra` options): wall time and the
+    child's peak memory, then the stages the run recorded in audit.run_stages."""
     warehouse_path, exports = work / "warehouse.duckdb", work / "exports"
     command = [str(Path(sys.executable).with_name("reconcile")), "run", "--inbox", str(inbox),
                "--warehouse", str(warehouse_path), "--exports", str(exports),
-               "--as-of", as_of.isoformat()]
+               "--as-of", as_of.isoformat(), *extra]
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
     output = child.stdout.read().decode("utf-8", "replace")

@@ -1,0 +1,182 @@
+"""Consecutive nights with realistic daily changes (issue 36): what a night costs as the
+history grows, and what the warehouse keeps.
+
+    python -m benchmarks.nights [--scale department] [--nights 60] [--seed 37]
+
+Night 0 is the generated inbox (benchmarks/cache/<scale>-<seed>/inbox). Each following
+night, as a prefecture receives them:
+- AGDREF: every department's four tables again in full, under the night's date, a few
+  rows changed (titles prolonged, events added to measures, a birth place corrected);
+- TélémOfpra: each department's weekly list on its weekday, a few new decisions;
+- GENESIS: each establishment's list every 15 days (a few detainees gone, the others
+  listed again), a workbook list re-sent unchanged under its new date.
+(Corrections and late files are not simulated yet.)
+Each night is `reconcile run --as-of <day> --simulate` in its own process. Recorded per
+night: wall time and each stage (audit.run_stages), the warehouse's size, the rows of each
+layer (raw, staging, core, worklists, marts, audit) and the publication (commit stage).
+Results: results/nights_<scale>.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from benchmarks.datasets import AS_OF, generated, write_results
+from benchmarks.nightly import run_night
+from flows.settings import configure_warehouse
+from transforms.warehouse import database as warehouse
+
+LAYERS = ("raw", "staging", "core", "worklists", "marts", "audit")
+CHANGED_ROWS = 0.002  # share of an AGDREF table's rows changed from one night to the next
+# What changes in a row of each table (measures are left as they were)
+EDITED = {"TITRES": "DATE_FIN", "PERSONNES": "LIEU_NAISSANCE"}
+
+
+def _lines(path: Path) -> tuple[str, list[str], str]:
+    """A CSV's header, rows and encoding, as delivered (CRLF line ends)."""
+    encoding = "cp1252" if path.name.startswith("TELEMOFPRA_") else "utf-8"
+    text = path.read_bytes().decode(encoding)
+    header, *rows = [line for line in text.split("\r\n") if line]
+    return header, rows, encoding
+
+
+def _write(path: Path, header: str, rows: list[str], encoding: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\r\n".join([header, *rows]) + "\r\n").encode(encoding))
+
+
+def _latest(folder: Path, prefix: str) -> Path | None:
+    found = sorted(folder.glob(f"{prefix}_*"), key=lambda p: p.stem.rsplit("_", 1)[1])
+    return found[-1] if found else None
+
+
+def _agdref(inbox: Path, day: date, rng: random.Random) -> None:
+    """Each AGDREF table of each department again in full, a few rows changed."""
+    folder = inbox / "agdref"
+    tables = {p.name.rsplit("_", 1)[0] for p in folder.glob("AGDREF_*.csv")}
+    for stem in sorted(tables):
+        previous = _latest(folder, stem)
+        header, rows, encoding = _lines(previous)
+        columns = header.split(";")
+        changed = max(1, int(len(rows) * CHANGED_ROWS))
+        if "_EVENEMENTS_" in stem:  # events are added, never edited
+            rows += [_event_on(rng.choice(rows), day) for _ in range(changed)]
+        else:
+            edited = EDITED.get(stem.split("_")[1])
+            for i in rng.sample(range(len(rows)), min(changed, len(rows))) if edited else ():
+                cells = rows[i].split(";")
+                cells[columns.index(edited)] = (
+                    f"{day + timedelta(days=365):%d/%m/%Y}" if edited == "DATE_FIN"
+                    else f"VILLE {rng.randint(1, 999)}, {cells[columns.index('NATIONALITE')]}")
+                rows[i] = ";".join(cells)
+        _write(folder / f"{stem}_{day:%Y%m%d}.csv", header, rows, encoding)
+
+
+def _event_on(row: str, day: date) -> str:
+    measure, *_ = row.split(";")
+    return f"{measure};ECHEC_EXECUTION;{day:%d/%m/%Y};REFUS_EMBARQUEMENT"
+
+
+def _telemofpra(inbox: Path, day: date, night: int, rng: random.Random) -> None:
+    """Each department's weekly list on its weekday: a few decisions of earlier lists
+    delivered again for new claimants (new OFPRA numbers)."""
+    folder = inbox / "telemofpra"
+    for department in sorted({p.name.split("_")[1] for p in folder.glob("TELEMOFPRA_*")}):
+        previous = _latest(folder, f"TELEMOFPRA_{department}")
+        if previous is None or (day - _day_of(previous)).days < 7:
+            continue
+        header, rows, encoding = _lines(previous)
+        picked = rng.sample(rows, min(len(rows), rng.randint(3, 12)))
+        fresh = [f"OF{day:%y}N{night:03d}{i:04d}" + row[row.index(";"):]
+                 for i, row in enumerate(picked)]
+        _write(folder / f"TELEMOFPRA_{department}_{day:%Y%m%d}.csv", header, fresh, encoding)
+
+
+def _genesis(inbox: Path, day: date, rng: random.Random) -> None:
+    """Each establishment's list every 15 days: a few detainees gone (CSV lists), or the
+    same bytes again (a workbook)."""
+    folder = inbox / "genesis"
+    for code in sorted({p.name.split("_")[1] for p in folder.glob("GENESIS_*")}):
+        previous = _latest(folder, f"GENESIS_{code}")
+        if (day - _day_of(previous)).days < 15:
+            continue
+        target = folder / f"GENESIS_{code}_{day:%Y%m%d}{previous.suffix}"
+        if previous.suffix == ".xlsx":
+            shutil.copyfile(previous, target)
+            continue
+        header, rows, encoding = _lines(previous)
+        kept = [r for r in rows if rng.random() > 0.05]
+        _write(target, header, kept, encoding)
+
+
+def _day_of(path: Path) -> date:
+    stamp = path.stem.rsplit("_", 1)[1]
+    return date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8]))
+
+
+def _layers(warehouse_path: Path, settings) -> dict[str, int]:
+    with warehouse.connect(warehouse_path, read_only=True, settings=settings) as con:
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                             "WHERE schema_name IN ?", [list(LAYERS)]).fetchall()
+        rows = dict.fromkeys(LAYERS, 0)
+        for schema, table in tables:
+            rows[schema] += con.execute(
+                f'SELECT count(*) FROM "{schema}"."{table}"').fetchall()[0][0]  # noqa: S608
+    return rows
+
+
+def one_night(inbox: Path, work: Path, day: date, settings) -> dict:
+    result = run_night(inbox, work, day, settings, extra=("--simulate",))
+    published = (work / "warehouse.duckdb").resolve()
+    stages = {s["stage"]: s["seconds"] for s in result["stages"]}
+    return {"day": day.isoformat(), "seconds": result["seconds"],
+            "peak_rss_mb": result["peak_rss_mb"], "stages": stages,
+            "publication_seconds": stages.get("commit"),
+            "warehouse_mb": round(published.stat().st_size / 2**20, 1),
+            "rows": _layers(work / "warehouse.duckdb", settings)}
+
+
+def markdown(scale: str, nights: list[dict]) -> str:
+    head = ("| night | day | seconds | ingest | core | rules | exports | commit | warehouse MB "
+            "| " + " | ".join(LAYERS) + " |\n|" + "---|" * (9 + len(LAYERS)) + "\n")
+    body = "".join(
+        f"| {i} | {n['day']} | {n['seconds']} | {n['stages'].get('ingest')} | "
+        f"{n['stages'].get('core-sql')} | {n['stages'].get('worklist-rules')} | "
+        f"{n['stages'].get('exports')} | {n['publication_seconds']} | {n['warehouse_mb']} | "
+        + " | ".join(str(n["rows"][layer]) for layer in LAYERS) + " |\n"
+        for i, n in enumerate(nights))
+    return f"Consecutive nights at {scale} scale (benchmarks/nights.py)\n\n{head}{body}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="department")
+    parser.add_argument("--seed", type=int, default=37)
+    parser.add_argument("--nights", type=int, default=60)
+    args = parser.parse_args()
+    settings = configure_warehouse()
+    rng = random.Random(args.seed)
+    nights = []
+    with tempfile.TemporaryDirectory(prefix="nights-") as folder:
+        work, inbox = Path(folder) / "state", Path(folder) / "inbox"
+        shutil.copytree(generated(args.scale, args.seed) / "inbox", inbox)
+        for night in range(args.nights + 1):
+            day = AS_OF + timedelta(days=night)
+            if night:
+                _agdref(inbox, day, rng)
+                _telemofpra(inbox, day, night, rng)
+                _genesis(inbox, day, rng)
+            nights.append(one_night(inbox, work, day, settings))
+            print(f"night {night} ({day}): {nights[-1]['seconds']} s, "
+                  f"warehouse {nights[-1]['warehouse_mb']} MB", flush=True)
+    write_results(f"nights_{args.scale}", {"scale": args.scale, "seed": args.seed,
+                                           "nights": nights}, markdown(args.scale, nights))
+
+
+if __name__ == "__main__":
+    main()
