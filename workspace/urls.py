@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from workspace.accounts import views as accounts
+from workspace.dashboard import views as dashboard
 from workspace.decisions import views as decisions
 from workspace.identities import views as identities
 from workspace.lists import files, views
@@ -18,6 +19,7 @@ urlpatterns = [
     path("identites/<str:pair_id>/", identities.pair_page, name="identity_pair"),
     path("identites/<str:pair_id>/decision/", identities.decide, name="identity_decide"),
     path("recherche/", views.search, name="search"),
+    path("tableau-de-bord/", dashboard.dashboard, name="dashboard"),
     path("indicateurs/", views.indicators, name="indicators"),
     path("exclusions/", views.exclusions, name="exclusions"),
     path("exports/", files.exports_page, name="exports"),

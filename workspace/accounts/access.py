@@ -29,9 +29,10 @@ def persons_view(view):
     return guarded
 
 
-def reviewer_view(view):
-    """A view of the identity review queue: agents and managers only (403 otherwise);
-    the view scopes every query to `request.departments`."""
+def unit_view(view):
+    """A view for the units (the identity review queue, the department dashboard):
+    agents and managers only (403 otherwise); the view scopes every query to
+    `request.departments`."""
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
@@ -41,6 +42,9 @@ def reviewer_view(view):
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+reviewer_view = unit_view
 
 
 def admin_view(view):
