@@ -16,11 +16,13 @@ import duckdb
 from dashboards import charts, outcomes
 from dashboards.charts import chart_html, charts_setup
 from dashboards.freshness import render_panel, source_freshness
+from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
 from dashboards.scope import TONIGHT, Scope, read_rows
 
 CHARTS = charts.CHARTS + outcomes.CHARTS
 
-__all__ = ["CHARTS", "NATIONAL_PAGE_NAME", "PAGE_NAME", "Scope", "render", "write_page"]
+__all__ = ["CHARTS", "NATIONAL_PAGE_NAME", "PAGE_NAME", "Objectives", "Scope", "render",
+           "write_page"]
 
 
 def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, int, str]]:
@@ -104,12 +106,15 @@ footer{font-size:12px;color:#555;padding:16px 24px}
 #fraicheur p.late,tr.late td{color:#b2182b;font-weight:600}
 table.freshness td:nth-child(-n+2),table.handovers td:nth-child(-n+3),
 table.handovers td:last-child{text-align:left}
+table.objectives td:first-child{text-align:left} table.objectives small{display:block;
+font-size:11px;font-weight:400} td.met{color:#1b7837} td.missed{color:#b2182b;font-weight:600}
 """
 
 
-def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
+def render(con: duckdb.DuckDBPyConnection, scope: Scope,
+           objectives: Objectives = NO_OBJECTIVES) -> str:
     """The whole page as one string (deterministic: fixed element ids, no clock, no run
-    id: the same data give the same bytes)."""
+    id: the same data give the same bytes), each indicator against `objectives`."""
     cards = "".join(
         f'<div class="card"><div class="label">{html.escape(label)}</div>'
         f'<div class="value">{value}</div><div class="detail">{html.escape(detail)}</div></div>'
@@ -118,6 +123,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
         for chart in CHARTS)
     handovers = outcomes.handovers_table(con, scope)
+    aims = objectives_table(con, scope, objectives)
     fresh = render_panel(source_freshness(con, scope.run_id, scope.department),
                          national=scope.department is None)
     table = ""
@@ -141,7 +147,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
         f"<header><h1>{html.escape(scope.title)}</h1><p>Chiffres agrégés ; les listes "
         "nominatives sont dans les fichiers du département. Les signalements sont des "
         "suggestions à examiner, jamais des décisions.</p></header>"
-        f'<main><div class="cards">{cards}</div>{fresh}<div class="charts">{drawn}</div>'
+        f'<main><div class="cards">{cards}</div>{aims}{fresh}<div class="charts">{drawn}</div>'
         f"{handovers}{table}"
         f"</main><footer>Données au {scope.run_date:%d/%m/%Y}.</footer>"
         # Charts are drawn while the page is parsed, before the grid has its final widths.
@@ -154,9 +160,10 @@ PAGE_NAME = "tableau_de_bord.html"
 NATIONAL_PAGE_NAME = "tableau_de_bord_national.html"
 
 
-def write_page(con: duckdb.DuckDBPyConnection, scope: Scope, path: Path) -> dict:
+def write_page(con: duckdb.DuckDBPyConnection, scope: Scope, path: Path,
+               objectives: Objectives = NO_OBJECTIVES) -> dict:
     """Write one page; returns its audit record (rows: 0, a page holds no list rows)."""
-    data = render(con, scope).encode("utf-8")
+    data = render(con, scope, objectives).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return {"department": scope.department or "national", "worklist": "dashboard",

@@ -19,6 +19,9 @@ OUTCOMES = {"FORCED_REMOVAL": ("éloignements exécutés", "#1b7837"),
             "FAILURE": ("échecs", "#b2182b")}
 WAITING_BANDS = ("0-30", "31-90", "91-180", "181+")
 HANDOVER_QUARTERS = 4
+# Legal alerts (worklists.legal_alerts) by reason → (short French wording, colour).
+ALERTS = {"CONSULAR_CONTACT_FORBIDDEN": ("laissez-passer consulaire demandé à tort (PRI-07)",
+                                         "#b2182b")}
 
 
 def _weeks(con: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> list[str]:
@@ -107,8 +110,30 @@ def return_aid(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
                   yaxis={"title": {"text": "propositions"}})
 
 
+def legal_alerts(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
+    """The alerts on the list tonight, by week of the step the law forbade, the last
+    TREND_WEEKS weeks that have one; those new tonight apart."""
+    cond, params = scope.where()
+    rows = read_rows(con, f"""SELECT strftime(event_date, '%G-W%V') AS week, reason_code,
+        count(*) FILTER (WHERE first_seen_date = ?), count(*) FILTER (WHERE first_seen_date <> ?)
+        FROM worklists.legal_alerts WHERE {cond} AND event_date IS NOT NULL
+        GROUP BY ALL ORDER BY ALL""", [scope.run_date, scope.run_date, *params])  # noqa: S608
+    weeks = sorted({r[0] for r in rows})[-TREND_WEEKS:]
+    traces = []
+    for code in sorted({r[1] for r in rows}):
+        label, colour = ALERTS.get(code, (code, "#762a83"))
+        counts = {r[0]: r[2:] for r in rows if r[1] == code}
+        for i, when, opacity in ((1, "déjà signalées", 0.55), (0, "nouvelles cette nuit", 1)):
+            traces.append(bar(weeks, [counts.get(w, (0, 0))[i] for w in weeks],
+                              name=f"{label} : {when}", opacity=opacity,
+                              marker={"color": colour}))
+    return figure(traces, "Alertes juridiques en cours, par semaine de la démarche interdite",
+                  "Aucune alerte juridique en cours.", barmode="stack",
+                  yaxis={"title": {"text": "alertes"}})
+
+
 CHARTS = (lists_by_night, execution_outcomes, failure_reasons, consular_passes,
-          passes_waiting, return_aid)
+          passes_waiting, return_aid, legal_alerts)
 
 
 def handovers_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:

@@ -23,6 +23,8 @@ from flows.settings import (
     SAMPLE_DIR,
     configure_prefect_offline,
     configure_warehouse,
+    objectives_file,
+    read_objectives,
 )
 from transforms.ingest.printable import printable
 
@@ -115,10 +117,11 @@ def _nightly_pipeline(debug: bool = False) -> Iterator[Callable[[Path, Path, Pat
         if not debug:
             console_without_tracebacks()
 
-        def execute(inbox: Path, warehouse: Path, exports: Path, as_of: date) -> dict:
+        def execute(inbox: Path, warehouse: Path, exports: Path, as_of: date,
+                    objectives: Path | None = None) -> dict:
             with api.reporting():
                 return nightly_run(inbox=inbox, warehouse_path=warehouse, exports=exports,
-                                   as_of=as_of)
+                                   as_of=as_of, objectives=objectives)
 
         yield execute
 
@@ -135,6 +138,9 @@ def run(
         "--simulate", help="Allow an --as-of after tomorrow (tests, simulations).")] = False,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the traceback of a failure on the console.")] = False,
+    objectives: Annotated[Path | None, typer.Option(help=(
+        "Dashboard targets (TOML). Default: RECONCILE_OBJECTIVES_FILE, else the file "
+        "shipped as flows/objectives.toml."))] = None,
 ) -> None:
     """Ingest the inbox and publish the worklists as of one date.
 
@@ -150,14 +156,15 @@ def run(
         _fail(f"--as-of {as_of}: not a date: give it as YYYY-MM-DD")
     try:
         check_run(inbox, warehouse, exports, day, date.today(), simulate)
-    except Refused as refused:
+        read_objectives(objectives_file(objectives))
+    except (Refused, ValueError) as refused:
         _fail(str(refused))
     _refuse_if_running(warehouse, exports)
     say(f"reconcile run as of {day:%Y-%m-%d}: inbox {printable(str(inbox))}; starting "
         "(stages below as they end, seconds elapsed)")
     try:
         with _nightly_pipeline(debug) as execute:
-            result = execute(inbox, warehouse, exports, day)
+            result = execute(inbox, warehouse, exports, day, objectives)
     except Exception as err:  # one line for the operator; details are in the Prefect logs
         _fail(f"run failed: {failure_reason(err)}")
     say(f"run {result['run_id']} completed: {console.files_summary(result)}; "

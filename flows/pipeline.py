@@ -25,7 +25,14 @@ from dashboards import build as dashboard
 from flows import console, faults
 from flows.failures import failure_reason
 from flows.rule_processes import rule_processes
-from flows.settings import RunSettings, usable_cores, warehouse_settings, workspace_database
+from flows.settings import (
+    RunSettings,
+    objectives_file,
+    read_objectives,
+    usable_cores,
+    warehouse_settings,
+    workspace_database,
+)
 from flows.spark import linkage_backend, spark_session
 from flows.stages import StageClock
 from schemas.published import RunStage
@@ -233,7 +240,8 @@ def list_writers(departments: int) -> ThreadPoolExecutor:
 
 
 @task(name="build-exports", **RETRY)
-def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -> dict:
+def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str,
+                  objectives: dashboard.Objectives) -> dict:
     """Write every department's folder (lists as CSV and XLSX, README.txt, dashboard) and
     the national dashboard into the run's night (published with it at the commit); record
     every file in audit.exports. The lists are written by `list_writers` while the
@@ -253,13 +261,13 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str) -
                                       built / department, as_of)
                        for department in departments]
             pages = [dashboard.write_page(con, dashboard.Scope(department, as_of, run_id),
-                                          built / department / dashboard.PAGE_NAME)
+                                          built / department / dashboard.PAGE_NAME, objectives)
                      for department in departments]
             for lists_written, page in progress.track(zip(written, pages, strict=True),
                                                       total=len(departments)):
                 records += [*lists_written.result(), page]
         records.append(dashboard.write_page(con, dashboard.Scope(None, as_of, run_id),
-                                            built / dashboard.NATIONAL_PAGE_NAME))
+                                            built / dashboard.NATIONAL_PAGE_NAME, objectives))
         export.record_exports(con, run_id, records)
     get_run_logger().info("exports: %d departments, %d files built", len(departments),
                           len(records))
@@ -314,11 +322,13 @@ def finish_run(warehouse_path: Path, run_id: str, status: str, stages: list[dict
 
 @flow(name="reconcile-nightly", log_prints=False, persist_result=False)
 def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
-                as_of: date | None = None) -> dict:
+                as_of: date | None = None, objectives: Path | None = None) -> dict:
     """Ingest the inbox and publish the worklists, marts, exports and dashboards as of
     `as_of` (default: today in Paris, for scheduled runs): built on a working copy,
-    published at once (transforms.publish.publication)."""
+    published at once (transforms.publish.publication). The dashboards' targets come from
+    `objectives` (flows.settings.objectives_file)."""
     settings = RunSettings.from_environment()
+    targets = read_objectives(objectives_file(objectives))
     as_of = as_of or datetime.now(PARIS).date()
     workspace = publication.Workspace(warehouse_path, exports)
     clock = StageClock(on_end=console.stage_done)
@@ -341,7 +351,8 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                                              settings.stale_prison_list_days)
             faults.reach("after-worklists")
             with clock("exports") as stage:
-                built = build_exports(work, publication.built_exports(night), as_of, run_id)
+                built = build_exports(work, publication.built_exports(night), as_of, run_id,
+                                      targets)
                 stage["rows"] = built["rows"]
             faults.reach("after-exports")
             finish_run(work, run_id, "SUCCEEDED",

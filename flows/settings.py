@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dashboards.objectives import Objectives
     from transforms.warehouse.database import WarehouseSettings
     from workspace.options import WorkspaceOptions
 
@@ -134,3 +135,30 @@ def workspace_database(warehouse: Path) -> dict:
     return database_config(WorkspaceOptions(
         warehouse=warehouse,
         database_url=os.environ.get("RECONCILE_WORKSPACE_DATABASE_URL", "")))
+
+
+DEFAULT_OBJECTIVES = Path(__file__).with_name("objectives.toml")
+
+
+def objectives_file(option: Path | None = None) -> Path:
+    """The dashboard's objectives: `--objectives`, else RECONCILE_OBJECTIVES_FILE, else
+    the defaults shipped beside this module (flows/objectives.toml)."""
+    if option is not None:
+        return option
+    return Path(os.environ.get("RECONCILE_OBJECTIVES_FILE", DEFAULT_OBJECTIVES))
+
+
+def read_objectives(path: Path) -> Objectives:
+    """The objectives of a settings file; ValueError in one line naming the file and
+    what to fix."""
+    import tomllib
+
+    from dashboards.objectives import objectives_from
+
+    try:
+        with path.open("rb") as file:
+            return objectives_from(tomllib.load(file))
+    except OSError as err:
+        raise ValueError(f"objectives {path}: cannot be read ({err.strerror})") from None
+    except (tomllib.TOMLDecodeError, ValueError) as err:
+        raise ValueError(f"objectives {path}: {err}") from None

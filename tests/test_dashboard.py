@@ -230,3 +230,23 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
     shown = re.findall(r"<tr><td>(\d{4} T\d)</td>", table)
     assert {q.replace(" T", "-Q") for q in shown} == {q for (q,) in quarters}
     assert "Remises et transferts Dublin" in table
+
+
+def test_legal_alerts_by_week_of_the_forbidden_step(sample_warehouse):
+    """Every legal alert on the list with a date is drawn once, in its week, new tonight
+    or already signalled."""
+    from dashboards import outcomes
+
+    con = sample_warehouse
+    counted = dict(con.execute("SELECT department, count(*) FROM worklists.legal_alerts "
+                               "WHERE event_date IS NOT NULL GROUP BY ALL").fetchall())
+    for department in (None, *counted):
+        scope = dashboard.Scope(department, SAMPLE_AS_OF, "r")
+        chart = outcomes.legal_alerts(con, scope)
+        drawn = sum(sum(t["y"]) for t in chart["data"])
+        assert drawn == (sum(counted.values()) if department is None else counted[department])
+        weeks = chart["data"][0]["x"] if chart["data"] else []
+        assert weeks == sorted(weeks)
+    assert sum(counted.values()) > 0  # the sample has some
+    empty = outcomes.legal_alerts(con, dashboard.Scope("971", SAMPLE_AS_OF, "r"))
+    assert empty["layout"]["annotations"][0]["text"] == "Aucune alerte juridique en cours."

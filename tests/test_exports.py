@@ -111,9 +111,9 @@ def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     threads = write(list_writers(len(departments)), tmp_path / "threads")
     assert threads == write(ThreadPoolExecutor(max_workers=1), tmp_path / "one")
     # per department: three lists and the legal alerts, each as CSV and XLSX, and the
-    # flags resolved tonight as CSV
+    # flags resolved tonight as CSV, and the handovers of the last four quarters as CSV
     assert {r["department"] for r in threads} == set(departments)
-    assert len(threads) == (2 * 4 + 1) * len(departments)
+    assert len(threads) == (2 * 4 + 1 + 4) * len(departments)
 
 
 def test_each_code_is_followed_by_its_french_label():
@@ -240,3 +240,55 @@ def test_exports_are_published_for_owner_and_group_only(tmp_path):
         assert grp.getgrgid(path.stat().st_gid).gr_name == group, path
     with pytest.raises(LookupError, match="no group named"):
         export.restrict_exports(workspace.exports, "no-such-group-35")
+
+
+def test_handovers_annex_rows_by_nationality_and_state_with_totals():
+    from transforms.publish.handovers import annex_rows
+
+    rows = pl.DataFrame({
+        "quarter": ["2026-Q3", "2026-Q3", "2026-Q2"], "department": ["13"] * 3,
+        "nationality": ["GIN", "AFG", "GIN"], "member_state": ["ITA", "INCONNU", "DEU"],
+        "measures": [3, 1, 9], "executed": [1, 1, 9], "not_executed": [2, 0, 0],
+        "failed_attempts": [2, 0, 0],
+        "failure_reasons": [["refus d'embarquer", "vol annulé"], [], []]})
+    table = annex_rows(rows, "2026-Q3")
+    assert table.rows() == [
+        ("AFG", "AFGHANISTAN", "INCONNU", "État inconnu", 1, 1, 0, 0, []),
+        ("GIN", "GUINÉE", "ITA", "ITALIE", 3, 1, 2, 2, ["refus d'embarquer", "vol annulé"]),
+        ("TOTAL", "tous pays", "TOTAL", "tous pays", 4, 2, 2, 2,
+         ["refus d'embarquer", "vol annulé"]),
+    ]
+    assert annex_rows(rows, "2026-Q1").rows() == [
+        ("TOTAL", "tous pays", "TOTAL", "tous pays", 0, 0, 0, 0, [])]
+
+
+def test_a_handovers_file_per_quarter_in_each_folder_sums_to_the_mart(sample_warehouse,
+                                                                       tmp_path):
+    from schemas import handovers
+
+    lists = export.load_lists(sample_warehouse)
+    records = [r for d in export.export_departments(sample_warehouse)
+               for r in export.write_department(export.lists_of(lists, d), d, tmp_path / d,
+                                                SAMPLE_AS_OF)
+               if r["worklist"] == handovers.HANDOVERS]
+    quarters = handovers.quarters(SAMPLE_AS_OF)
+    assert len(quarters) == 4 and quarters == sorted(quarters, reverse=True)
+    headers = [header for _, header, _ in handovers.COLUMNS]
+    shown = 0
+    for record in records:
+        frame = read_export(tmp_path / record["file_name"])
+        assert frame.columns == headers
+        assert frame.height == record["rows"] + 1 and frame["Nationalité"][-1] == "TOTAL"
+        counts = frame["Décidées"].cast(pl.Int64)
+        assert counts[-1] == counts[:-1].sum()
+        executed = frame["Exécutées"].cast(pl.Int64) + frame["Non exécutées"].cast(pl.Int64)
+        assert (executed == counts).all()
+        shown += counts[-1]
+    expected = sample_warehouse.execute(
+        "SELECT coalesce(sum(measures), 0) FROM marts.handovers_quarterly WHERE quarter IN "
+        "(SELECT unnest(?))", [quarters]).fetchone()[0]
+    assert shown == expected > 0
+    readme = (tmp_path / records[0]["file_name"]).parent.joinpath("README.txt").read_text(
+        encoding="utf-8-sig")
+    assert handovers.file_name(quarters[0], SAMPLE_AS_OF) in readme
+    assert all(header in readme for header in headers)

@@ -216,3 +216,28 @@ def test_consular_passes_pending_with_their_age(tmp_path, con):
     assert mart(con, "consular_passes_pending") == [
         {"department": "13", "nationality": "GIN", "waiting_band": "31-90", "pending": 1,
          "oldest_days": (RUN - date(2026, 10, 1)).days}]
+
+
+def test_objectives_indicators_by_month(tmp_path, con):
+    """Rejections count in the month of their knowledge date once their 15 days are over;
+    removals and consular passes obtained in the month of the event."""
+    inbox = Inbox(tmp_path, con).person().person(**SECOND).person(**THIRD)
+    inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000001")
+    inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000002", **SECOND)
+    inbox.telemofpra(RUN, NUM_OFPRA="OF20250000003", **THIRD)  # 15 days not over: not yet
+    inbox.measure()  # decided 20/10: 11 days after the knowledge date, in time
+    for kind, day in (("LAISSEZ_PASSER_OBTENU", "06/05/2026"),
+                      ("ELOIGNEMENT_EXECUTE", "20/05/2026"),
+                      ("ELOIGNEMENT_EXECUTE", "02/06/2026")):
+        inbox.event(TYPE_EVENEMENT=kind, DATE_EVENEMENT=day, MOTIF="")
+    inbox.decide()
+    assert mart(con, "objectives_monthly") == [
+        {"department": "13", "month": "2026-05", "indicator": "CONSULAR_PASSES_OBTAINED",
+         "achieved": 1, "base": None},
+        {"department": "13", "month": "2026-05", "indicator": "REMOVALS_EXECUTED",
+         "achieved": 1, "base": None},
+        {"department": "13", "month": "2026-06", "indicator": "REMOVALS_EXECUTED",
+         "achieved": 1, "base": None},
+        {"department": "13", "month": "2026-10", "indicator": "OQTF_WITHIN_15_DAYS",
+         "achieved": 1, "base": 2},
+    ]

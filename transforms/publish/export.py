@@ -17,8 +17,10 @@ import polars as pl
 
 from schemas import codes
 from schemas import exports as contract
+from schemas import handovers as handover_contract
 from schemas.published import ExportRecord
 from transforms.ingest.inbox import checksum
+from transforms.publish.handovers import annex_rows, load_handovers
 from transforms.publish.workbook import write_xlsx
 from transforms.warehouse.database import read_sql
 from transforms.warehouse.tables import insert_frame, model_frame
@@ -101,6 +103,18 @@ def write_csv(frame: pl.DataFrame, path: Path) -> None:
                     quote_style="necessary", line_terminator="\r\n")
 
 
+def handovers_readme(run_date: date, sizes: dict[str, int]) -> list[str]:
+    """README.txt's lines on the handovers files: each quarter's file, each column."""
+    lines = []
+    for quarter in handover_contract.quarters(run_date):
+        name = handover_contract.file_name(quarter, run_date)
+        counted = f" ({sizes[name]} lignes et le total)" if name in sizes else ""
+        lines.append(f"== {name}{counted}")
+    lines += ["", f"  {handover_contract.TITLE}.", ""]
+    lines += [f"  {header} : {text}" for _, header, text in handover_contract.COLUMNS]
+    return [*lines, ""]
+
+
 def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
     """README.txt of a department's folder, in French: each file, each column, each code
     and its label, each rule."""
@@ -128,6 +142,7 @@ def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
         lines += [f"  {header} : {text}"
                   for _, header, text in contract.export_columns(worklist)]
         lines.append("")
+    lines += handovers_readme(run_date, sizes)
     for title, vocabulary in README_VOCABULARIES:
         lines += [f"== {title}", ""]
         lines += [f"  {code} : {text}" for code, text in vocabulary.items()]
@@ -139,14 +154,16 @@ def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
 
 def load_lists(con: duckdb.DuckDBPyConnection, run_date: date | None = None
                ) -> dict[str, pl.DataFrame]:
-    """The lists and the legal alerts, and the flags resolved on `run_date` (default: the
-    latest run of the flag history) under contract.RESOLVED."""
+    """The lists and the legal alerts, the flags resolved on `run_date` (default: the
+    latest run of the flag history) under contract.RESOLVED, and the handovers by quarter
+    under schemas.handovers.HANDOVERS."""
     lists = {name: con.sql(f"SELECT * FROM worklists.{name}").pl()  # noqa: S608 (fixed names)
              for name in codes.EXPORTED_TABLES}
     if run_date is None:
         run_date = con.execute("SELECT max(run_date) FROM worklists.flag_history").fetchall()[0][0]
     lists[contract.RESOLVED] = con.sql(read_sql("resolved_flags.sql"),
                                        params={"run_date": run_date}).pl()
+    lists[handover_contract.HANDOVERS] = load_handovers(con)
     return lists
 
 
@@ -188,9 +205,31 @@ def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Pa
         records += [{"department": department, "worklist": worklist,
                      "file_name": f"{department}/{file.name}", "rows": rows.height,
                      "sha256": checksum(file)} for file in written]
+    if handover_contract.HANDOVERS in lists:
+        handovers = lists[handover_contract.HANDOVERS].filter(pl.col("department") == department)
+        written, counted = write_handovers(handovers, department, folder, run_date)
+        records += written
+        sizes.update(counted)
     (folder / contract.README_NAME).write_text(
         readme_text(department, run_date, sizes), encoding=README_ENCODING, newline="")
     return records
+
+
+def write_handovers(rows: pl.DataFrame, department: str, folder: Path, run_date: date
+                    ) -> tuple[list[dict], dict[str, int]]:
+    """A department's handovers, one annex table a quarter (schemas/handovers.py), even
+    empty; returns the audit records and each file's rows (the totals row apart)."""
+    records, sizes = [], {}
+    for quarter in handover_contract.quarters(run_date):
+        table = annex_rows(rows, quarter)
+        path = folder / handover_contract.file_name(quarter, run_date)
+        write_csv(table.select(_cell(name, table.schema[name], typed=False).alias(header)
+                               for name, header, _ in handover_contract.COLUMNS), path)
+        sizes[path.name] = table.height - 1
+        records.append({"department": department, "worklist": handover_contract.HANDOVERS,
+                        "file_name": f"{department}/{path.name}", "rows": table.height - 1,
+                        "sha256": checksum(path)})
+    return records, sizes
 
 
 def exports_gid(group: str | None) -> int:

@@ -24,6 +24,7 @@ MART_STEPS = (
     "marts_return_aid.sql",
     "marts_upcoming_releases.sql",
     "marts_handovers_quarterly.sql",
+    "marts_objectives_monthly.sql",
     "marts_file_departments.sql",
     "marts_data_quality.sql",
     "marts_quarantine_reasons.sql",
