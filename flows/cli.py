@@ -103,10 +103,11 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
 
 
 @contextmanager
-def _nightly_pipeline(debug: bool = False) -> Iterator[Callable[[Path, Path, Path, date], dict]]:
+def _nightly_pipeline(debug: bool = False) -> Iterator[Callable[..., dict]]:
     """The nightly flow, ready to run once or more: Prefect's server (prefect_api)
-    starts first, and the pipeline is imported meanwhile. Without `debug`, a failure's
-    traceback goes to the Prefect logs only, not to the console."""
+    starts first, and the pipeline is imported meanwhile; it is called with the inbox,
+    the warehouse, the exports, the run date and optionally the objectives file. Without
+    `debug`, a failure's traceback goes to the Prefect logs only, not to the console."""
     configure_prefect_offline()
     from flows.prefect_server import prefect_api
 
