@@ -7,8 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -26,22 +24,17 @@ def _reconcile(*args: str, home: Path, **settings: str) -> subprocess.CompletedP
                           timeout=600, check=False)
 
 
-def _reconcile_timed(*args: str, home: Path) -> tuple[subprocess.CompletedProcess, float]:
-    """The command as `_reconcile` runs it, and the seconds its first line took."""
-    env = {**os.environ, "PREFECT_HOME": str(home / "prefect"), "COLUMNS": "120"}
-    started = time.monotonic()
-    with subprocess.Popen([*RECONCILE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, env=env) as process:
-        errors: list[str] = []
-        reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
-        reader.start()
-        first = process.stdout.readline()
-        first_seconds = time.monotonic() - started
-        rest = process.stdout.read()
-        process.wait(timeout=600)
-        reader.join()
-    return (subprocess.CompletedProcess(process.args, process.returncode, first + rest,
-                                        "".join(errors)), first_seconds)
+def test_the_command_line_answers_before_the_heavy_libraries_load():
+    """Issue 35 (item 8): the first line comes at once because the command line imports
+    none of the libraries that take seconds to load (Prefect, polars, DuckDB, Django,
+    Pandera, Splink) before it has printed it. A structural check: timings belong to the
+    benchmarks, not to the tests."""
+    heavy = ("prefect", "polars", "duckdb", "django", "pandera", "splink")
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, flows.cli; "
+         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
 
 
 def test_help_lists_the_commands(tmp_path):
@@ -64,10 +57,9 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     warehouse = tmp_path / "warehouse.duckdb"
     args = ("run", "--inbox", str(SAMPLE_DIR / "inbox"), "--warehouse", str(warehouse),
             "--exports", str(tmp_path / "exports"), "--as-of", "2026-11-16")
-    first, first_line_seconds = _reconcile_timed(*args, home=tmp_path)
+    first = _reconcile(*args, home=tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
     # Issue 35 (item 8): a line at once, then one per stage as it ends, plain text
-    assert first_line_seconds < 1, first_line_seconds
     assert first.stdout.startswith("reconcile run as of 2026-11-16: inbox ")
     assert "\x1b" not in first.stdout
     stage_lines = [line.split()[0] for line in first.stdout.splitlines()
