@@ -64,7 +64,7 @@ def sample_warehouse():
     con.execute("INSERT INTO audit.runs BY NAME SELECT DISTINCT run_id, ? AS as_of_date, "
                 "now() AS started_at, now() AS finished_at, 'SUCCEEDED' AS status "
                 "FROM audit.files", [SAMPLE_AS_OF])
-    (run_id,) = con.execute("SELECT min(run_id) FROM audit.files").fetchone()
+    (run_id,) = con.execute("SELECT min(run_id) FROM audit.files").fetchall()[0]
     record_source_freshness(con, run_id, SAMPLE_AS_OF, SAMPLE_LATE_AFTER_DAYS)
     rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
     yield con

@@ -37,9 +37,11 @@ def test_demo_says_where_each_output_is(demo_output):
         folder = out / "exports" / department
         assert department in tail
         assert (folder / "README.txt").is_file() and (folder / "tableau_de_bord.html").is_file()
-        # the three lists and the legal alerts, and the flags resolved tonight (CSV only)
-        assert len(list(folder.glob("*.csv"))) == 5 and len(list(folder.glob("*.xlsx"))) == 4
+        # the three lists and the legal alerts, the flags resolved tonight and the handovers
+        # of the run's quarter and the three before it (CSV only)
+        assert len(list(folder.glob("*.csv"))) == 5 + 4 and len(list(folder.glob("*.xlsx"))) == 4
         assert (folder / "resolus_20261117.csv").is_file()
+        assert len(list(folder.glob("remises_*T*_20261117.csv"))) == 4
     # the workspace's demo accounts and how to open it (README, "make demo")
     assert "demo accounts" in tail and "chef13" in tail
     assert f"reconcile workspace --warehouse {out / 'warehouse.duckdb'}" in tail
@@ -78,7 +80,7 @@ def test_exports_on_disk_are_those_recorded(demo_con, demo_output):
     # the last night's files, each as it was last recorded (a file written again with the
     # same bytes keeps its earlier record)
     (last_day,) = demo_con.execute(
-        "SELECT strftime(max(as_of_date), '%Y%m%d') FROM audit.runs").fetchone()
+        "SELECT strftime(max(as_of_date), '%Y%m%d') FROM audit.runs").fetchall()[0]
     latest = demo_con.execute(
         "SELECT e.file_name, arg_max(e.rows, r.started_at), arg_max(e.sha256, r.started_at) "
         "FROM audit.exports e JOIN audit.runs r USING (run_id) GROUP BY e.file_name"
@@ -92,7 +94,9 @@ def test_exports_on_disk_are_those_recorded(demo_con, demo_output):
         data = (exports / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == sha
         if name.endswith(".csv"):
-            assert data.count(b"\r\n") == rows + 1  # header + rows (no line break in cells)
+            # header + rows (no line break in cells), and a handovers table's TOTAL row
+            total = 1 if name.split("/")[-1].startswith("remises_") else 0
+            assert data.count(b"\r\n") == rows + 1 + total
     assert not any(p.name.startswith(".") for p in exports.iterdir())  # nothing half-built
 
 

@@ -200,7 +200,7 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
     (run_id,) = con.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
     scope = dashboard.Scope("13", SAMPLE_AS_OF, run_id)
     listed = sum(con.execute(f"SELECT count(*) FROM worklists.{t} WHERE department = '13'"  # noqa: S608
-                             ).fetchone()[0]
+                             ).fetchall()[0][0]
                  for t in ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures"))
     nights = outcomes.lists_by_night(con, scope)
     assert nights["data"][0]["x"] == [f"{SAMPLE_AS_OF:%d/%m}"]
@@ -208,13 +208,13 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
             _trace(nights, "résolus")) == ([listed], [listed], [0])
 
     def total(sql: str) -> int:
-        return con.execute(sql + " WHERE department = '13'").fetchone()[0]
+        return con.execute(sql + " WHERE department = '13'").fetchall()[0][0]
 
     executed = outcomes.execution_outcomes(con, scope)
     weeks = executed["data"][0]["x"]
     assert len(weeks) <= outcomes.TREND_WEEKS and weeks == sorted(weeks)
     in_weeks = con.execute("SELECT sum(events) FROM marts.execution_outcomes WHERE "
-                           "department = '13' AND iso_week >= ?", [weeks[0]]).fetchone()[0]
+                           "department = '13' AND iso_week >= ?", [weeks[0]]).fetchall()[0][0]
     assert sum(sum(t["y"]) for t in executed["data"]) == in_weeks > 0
     reasons = outcomes.failure_reasons(con, scope)["data"][0]
     assert sum(reasons["x"]) == total("SELECT sum(events) FILTER (WHERE outcome = 'FAILURE') "

@@ -286,7 +286,7 @@ def test_a_handovers_file_per_quarter_in_each_folder_sums_to_the_mart(sample_war
         shown += counts[-1]
     expected = sample_warehouse.execute(
         "SELECT coalesce(sum(measures), 0) FROM marts.handovers_quarterly WHERE quarter IN "
-        "(SELECT unnest(?))", [quarters]).fetchone()[0]
+        "(SELECT unnest(?))", [quarters]).fetchall()[0][0]
     assert shown == expected > 0
     readme = (tmp_path / records[0]["file_name"]).parent.joinpath("README.txt").read_text(
         encoding="utf-8-sig")
