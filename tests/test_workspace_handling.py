@@ -13,10 +13,11 @@ from tests.test_workspace_decisions import in_force, next_night
 from tests.workspace_world import client_for
 
 REJECTED, MEASURES = "rejected_without_oqtf", "unexecuted_measures"
+RELEASES = "upcoming_releases"
 
 
 def flag_url(ws, name: str, decide: bool = False) -> str:
-    worklist = {"rejected": REJECTED, "measure": MEASURES}[name.split("_")[0]]
+    worklist = {"rejected": REJECTED, "measure": MEASURES, "release": RELEASES}[name.split("_")[0]]
     path = f"/listes/{worklist}/{ws.world.flags[name]['flag_id']}/"
     return path + "decisions/" if decide else path
 
@@ -126,3 +127,73 @@ def test_handling_events_are_append_only_with_who_and_when(ws):
     assert kinds[:4] == ["TAKEN", "COMMENT", "RELEASED", "NEXT_STEP"]
     assert all(e.decided_by.username == "agent13" and e.decided_at
                for e in DecisionEvent.objects.filter(flag_id=key))
+
+
+def _extra_account(ws, login: str, role: str, departments: list[str]):
+    from workspace.accounts.models import Account
+    from workspace.accounts.registry import add_account
+
+    if not Account.objects.filter(username=login).exists():
+        ws.accounts[login] = add_account(login, role, departments, "another long passphrase 13")
+    return ws.accounts[login]
+
+
+def test_a_manager_assigns_a_flag_to_an_agent_of_its_department(ws):
+    from workspace.decisions.models import DecisionEvent
+
+    key, url = ws.world.flags["release_13"]["flag_id"], flag_url(ws, "release_13")
+    manager13 = client_for(ws, "manager13")
+    assert 'id="action-ASSIGNED"' in page(manager13, url)
+    assert manager13.post(url + "attribution/", {"agent": "agent13"}).status_code == 302
+    shown = page(client_for(ws, "agent13"), url)
+    assert "pris en charge par <strong>agent13</strong>" in shown
+    assert "manager13 : signalement attribué à agent13" in shown
+    assert key in page(client_for(ws, "agent13"), f"/listes/{RELEASES}/", assignee="moi")
+    assert key in page(manager13, f"/listes/{RELEASES}/", assignee="agent13")
+    assert key not in page(manager13, f"/listes/{RELEASES}/", assignee="-")
+    event = DecisionEvent.objects.filter(flag_id=key).latest("id")
+    assert (event.kind, event.decided_by.username, event.assigned_to.username) == (
+        "ASSIGNED", "manager13", "agent13")
+    assert event.decided_at and event.department == "13"
+    again = manager13.post(url + "attribution/", {"agent": "agent13"})
+    assert again.status_code == 400 and "déjà attribué à agent13" in again.content.decode()
+
+
+def test_only_a_manager_assigns_and_without_csrf_token_nobody_does(ws):
+    url = flag_url(ws, "release_13")
+    agent13 = client_for(ws, "agent13")
+    assert 'id="action-ASSIGNED"' not in page(agent13, url)
+    assert agent13.post(url + "attribution/", {"agent": "agent13"}).status_code == 403
+    assert client_for(ws, "analyst").post(url + "attribution/",
+                                          {"agent": "agent13"}).status_code == 403
+    unsigned = client_for(ws, "manager13", enforce_csrf_checks=True)
+    assert unsigned.post(url + "attribution/", {"agent": "manager13"}).status_code == 403
+
+
+@pytest.mark.parametrize("login", ["agent75", "analyst", "admin13", "agent13_off", "nobody", ""])
+def test_a_flag_is_assigned_only_to_an_active_agent_of_its_department(ws, login):
+    from workspace.accounts.registry import disable_account
+
+    _extra_account(ws, "admin13", "admin", ["13"])  # sees 13, but handles no flag
+    if login == "agent13_off":
+        _extra_account(ws, login, "agent", ["13"])
+        disable_account(login)
+    url = flag_url(ws, "release_13")
+    refused = client_for(ws, "manager13").post(url + "attribution/", {"agent": login})
+    assert refused.status_code == 400
+    assert "attribution refusée" in refused.content.decode()
+    if login:
+        assert f">{login}<" not in page(client_for(ws, "manager13"), url)
+
+
+def test_another_departments_flag_cannot_be_assigned(ws):
+    _extra_account(ws, "manager75", "manager", ["75"])
+    assert client_for(ws, "manager75").post(flag_url(ws, "rejected_75") + "attribution/",
+                                            {"agent": "agent75"}).status_code == 302
+    url = flag_url(ws, "release_13")
+    assert client_for(ws, "manager75").post(url + "attribution/",
+                                            {"agent": "agent75"}).status_code == 404
+    assert client_for(ws, "manager75").post(url + "attribution/",
+                                            {"agent": "agent13"}).status_code == 404
+    assert client_for(ws, "manager13").post(flag_url(ws, "rejected_75") + "attribution/",
+                                            {"agent": "agent13"}).status_code == 404

@@ -1,5 +1,6 @@
 """What each decision carries besides who and when, checked by Django's forms on the
-server; and the guards the rules put on a next step (RULES.md PRI-07, OQ-08)."""
+server; the agents a manager may assign a flag to; and the guards the rules put on a
+next step (RULES.md PRI-07, OQ-08)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from workspace.accounts.models import Account, Role
 from workspace.decisions.models import Kind, Reason, Step
 
 NOTE_LENGTH = 500
@@ -70,6 +72,28 @@ class NotPursuedForm(DecisionForm):
 
     def event_fields(self) -> dict:
         return {**super().event_fields(), "reason": self.cleaned_data["reason"]}
+
+
+def assignable(department: str):
+    """The accounts a flag of `department` may be assigned to: active agents and managers
+    who see that department."""
+    return (Account.objects.filter(is_active=True, role__in=[Role.AGENT, Role.MANAGER],
+                                   grants__department=department)
+            .order_by("username"))
+
+
+class AssignForm(forms.Form):
+    """A manager gives a flag to a named agent of the flag's department: an account of
+    another department, inactive, or an analyst or administrator is not a valid choice."""
+
+    agent = forms.ModelChoiceField(
+        queryset=Account.objects.none(), to_field_name="username",
+        error_messages={"required": "choisissez un agent",
+                        "invalid_choice": "cet agent n'est pas un agent actif du département"})
+
+    def __init__(self, department: str, data=None):
+        super().__init__(data)
+        self.fields["agent"].queryset = assignable(department)
 
 
 FORMS = {Kind.COMMENT: CommentForm, Kind.PRISON_ANSWER: PrisonAnswerForm,

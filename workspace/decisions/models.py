@@ -15,6 +15,8 @@ class Kind(models.TextChoices):
     TAKEN = "TAKEN", "signalement pris en charge"
     RELEASED = "RELEASED", "signalement rendu"
     COMMENT = "COMMENT", "commentaire"
+    # a manager gives the flag to a named agent of its department (`assigned_to`)
+    ASSIGNED = "ASSIGNED", "signalement attribué"
     # OQ-02: the unit examines admission on another ground (the person leaves the list)
     OTHER_GROUND = codes.OTHER_GROUND, "examen d'un autre fondement de séjour ouvert"
     # ... until the unit closes that examination (the person may be listed again)
@@ -57,6 +59,7 @@ class Step(models.TextChoices):
 ANY_LIST = (*codes.WORKLISTS, codes.LEGAL_ALERTS)
 WORKLISTS_OF = {
     Kind.TAKEN: ANY_LIST, Kind.RELEASED: ANY_LIST, Kind.COMMENT: ANY_LIST,
+    Kind.ASSIGNED: ANY_LIST,
     Kind.OTHER_GROUND: (codes.REJECTED,), Kind.OTHER_GROUND_CLOSED: (codes.REJECTED,),
     Kind.OQTF_TAKEN: (codes.REJECTED,), Kind.PRISON_ANSWER: (codes.RELEASES,),
     Kind.NEXT_STEP: (codes.MEASURES,), Kind.NOT_PURSUED: (codes.REJECTED, codes.MEASURES),
@@ -72,7 +75,7 @@ class DecisionEvent(models.Model):
     border police takes the detainee in charge at release or not; `charge_date`: when.
     `fact_date`: the day the OQTF was signed (OQTF_TAKEN), the day the next step is
     planned for (NEXT_STEP). `reason` (NOT_PURSUED), `step` (NEXT_STEP): from the fixed
-    lists above."""
+    lists above. `assigned_to` (ASSIGNED): the agent the manager gave the flag to."""
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     worklist = models.CharField(max_length=40)
@@ -82,6 +85,8 @@ class DecisionEvent(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="decisions")
     decided_at = models.DateTimeField(auto_now_add=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, related_name="assignments")
     effective_date = models.DateField()
     taken_in_charge = models.BooleanField(null=True)
     charge_date = models.DateField(null=True)

@@ -1,5 +1,7 @@
 """What the units decided about a flag, read from its events: its state and assignee
 (shown on the lists and the flag's page), its history, and the actions still open.
+The assignee is whoever took the flag last or the agent a manager assigned it to last;
+a release leaves it to no one.
 
 A flag's state is its latest outcome (OQTF taken, examination on another ground, answer
 to the prison, next step planned, not pursued); without one it is "en cours" while an
@@ -54,6 +56,8 @@ def fold(found: list[DecisionEvent]) -> FlagState:
     for event in found:
         if event.kind == Kind.TAKEN:
             assignee = event.decided_by.username
+        elif event.kind == Kind.ASSIGNED:
+            assignee = event.assigned_to.username
         elif event.kind == Kind.RELEASED:
             assignee = ""
         elif event.kind in OUTCOMES:
@@ -73,7 +77,7 @@ def events(key: str, person_key: str, departments: list[str]) -> list[DecisionEv
     the person), recorded in the account's departments."""
     about = Q(flag_id=key) | Q(person_key=person_key, kind__in=OTHER_GROUND_KINDS)
     return list(DecisionEvent.objects.filter(about, department__in=departments)
-                .select_related("decided_by"))
+                .select_related("decided_by", "assigned_to"))
 
 
 def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
@@ -83,7 +87,7 @@ def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
     about = Q(worklist=worklist) | Q(kind__in=OTHER_GROUND_KINDS)
     by_key: dict[str, list[DecisionEvent]] = defaultdict(list)
     for event in (DecisionEvent.objects.filter(about, department__in=departments)
-                  .select_related("decided_by")):
+                  .select_related("decided_by", "assigned_to")):
         if event.kind in OTHER_GROUND_KINDS:
             by_key[f"person:{event.person_key}"].append(event)
         else:
@@ -135,6 +139,8 @@ def describe(event: DecisionEvent) -> str:
             text += f" (prévue le {event.fact_date:%d/%m/%Y})"
     elif event.kind == Kind.NOT_PURSUED:
         text += f" : {event.get_reason_display()}"
+    elif event.kind == Kind.ASSIGNED:
+        text += f" à {event.assigned_to.username}"
     return text
 
 

@@ -1,11 +1,13 @@
 """Recording a decision on a flag. The flag is looked up again in the account's
 departments before anything is written: a decision on another department's flag is
 refused (404); one that does not belong to the list, is not open now, or is incomplete
-is refused (400) with the reason in French."""
+is refused (400) with the reason in French. Assigning a flag to an agent is a manager's
+decision (403 for anyone else), to an active agent or manager of the flag's department."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -73,4 +75,30 @@ def decide(request, worklist: str, key: str):
         effective_date=timezone.localdate(), **form.event_fields())
     night = " La nuit prochaine en tiendra compte." if kind in NIGHT_READS else ""
     messages.success(request, f"Enregistré : {state.describe(event)}.{night}")
+    return redirect("flag", worklist=worklist, key=key)
+
+
+@require_POST
+@persons_view
+def assign(request, worklist: str, key: str):
+    """A manager assigns the flag to a named agent of its department: an ASSIGNED event
+    (who, when, to whom); the flag's assignee is that agent until taken or released."""
+    if request.user.role != Role.MANAGER:
+        raise PermissionDenied("managers only")
+    if worklist not in WORKLISTS_OF[Kind.ASSIGNED]:
+        return _refused(request, worklist, key, "liste inconnue")
+    row = _target(request, worklist, key)
+    form = forms.AssignForm(row["department"], request.POST)
+    if not form.is_valid():
+        return _refused(request, worklist, key, "attribution refusée : " + " ".join(
+            m for errors in form.errors.values() for m in errors))
+    agent = form.cleaned_data["agent"]
+    found = state.events(key, row["person_key"], request.departments)
+    if state.fold(found).assignee == agent.username:
+        return _refused(request, worklist, key, f"signalement déjà attribué à {agent}")
+    event = DecisionEvent.objects.create(
+        kind=Kind.ASSIGNED, worklist=worklist, flag_id=key, person_key=row["person_key"],
+        department=row["department"], decided_by=request.user, assigned_to=agent,
+        effective_date=timezone.localdate())
+    messages.success(request, f"Enregistré : {state.describe(event)}.")
     return redirect("flag", worklist=worklist, key=key)

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET
 
 from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_view
-from workspace.decisions import state
+from workspace.accounts.models import Role
+from workspace.decisions import forms, state
 from workspace.decisions.models import Reason, Step
 from workspace.lists import labels, queries
 from workspace.lists.warehouse import WarehouseUnavailable, published
@@ -123,6 +124,8 @@ def flag_page(request, worklist: str, key: str):
     context["state"] = state.fold(found)
     context["actions"] = state.actions(worklist, found, request.user.username)
     context["reasons_choices"], context["steps"] = Reason.choices, Step.choices
+    context["assignable"] = (forms.assignable(row["department"])
+                             if request.user.role == Role.MANAGER else [])
     return render(request, "lists/flag.html", context)
 
 
