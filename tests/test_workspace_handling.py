@@ -197,3 +197,15 @@ def test_another_departments_flag_cannot_be_assigned(ws):
                                             {"agent": "agent13"}).status_code == 404
     assert client_for(ws, "manager13").post(flag_url(ws, "rejected_75") + "attribution/",
                                             {"agent": "agent13"}).status_code == 404
+
+
+def test_an_assignment_or_a_comment_keeps_an_examination_on_another_ground_in_force(ws):
+    key, url = ws.world.flags["rejected_13"]["flag_id"], flag_url(ws, "rejected_13", True)
+    assert client_for(ws, "agent13").post(url, {"kind": "OTHER_GROUND_UNDER_EXAMINATION"}
+                                          ).status_code == 302
+    assert client_for(ws, "manager13").post(flag_url(ws, "rejected_13") + "attribution/",
+                                            {"agent": "agent13"}).status_code == 302
+    assert client_for(ws, "agent13").post(url, {"kind": "COMMENT", "note": "dossier reçu"}
+                                          ).status_code == 302
+    assert ("OTHER_GROUND_UNDER_EXAMINATION", key) in {
+        (d["kind"], d["flag_id"]) for d in in_force(ws)}
