@@ -11,7 +11,7 @@ import pytest
 
 from schemas.codes import OTHER_GROUND, PRISON_ANSWER
 from tests.scenarios import RUN
-from tests.workspace_world import client_for
+from tests.workspace_world import client_for, refused_in_the_database
 from transforms.core.agent_decisions import load_agent_decisions
 from transforms.night import rebuild_night
 from transforms.warehouse import database
@@ -104,6 +104,10 @@ def test_decision_events_are_append_only(decided):
         event.save()
     with pytest.raises(AppendOnly):
         event.delete()
+
+
+def test_decision_events_are_append_only_in_the_database(decided):
+    refused_in_the_database("decisions_decisionevent")
 
 
 def test_the_next_night_honours_the_decisions_in_force(decided, tmp_path):

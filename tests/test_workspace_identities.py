@@ -28,6 +28,7 @@ from tests.workspace_world import (
     REVIEW_OFPRA_13,
     REVIEW_OFPRA_75,
     client_for,
+    refused_in_the_database,
 )
 from transforms.identity.review import carry_link_decisions, record_decision
 from transforms.night import rebuild_night
@@ -138,6 +139,10 @@ def test_a_decision_is_an_event_with_who_and_when(confirmed):
         decision.save()
     with pytest.raises(AppendOnly):
         decision.delete()
+
+
+def test_identity_decisions_are_append_only_in_the_database(confirmed):
+    refused_in_the_database("decisions_identitydecision")
 
 
 def test_a_contradictory_confirmation_is_refused_in_one_line(confirmed):

@@ -244,3 +244,26 @@ def client_for(workspace: Workspace, login: str | None = None, **kwargs):
         client.force_login(workspace.accounts[login],
                            backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+def refused_in_the_database(table: str) -> None:
+    """A raw UPDATE and a raw DELETE on `table`'s first row, and a DELETE of all its
+    rows, past the models, are refused by the database's own triggers (migration 0004 of
+    workspace.decisions), and the rows are left as they were. Only the workspace's own
+    table names reach the statements."""
+    from django.db import IntegrityError, connection, transaction
+
+    def rows(cursor) -> list[tuple]:
+        cursor.execute(f"SELECT id, department FROM {table} ORDER BY id")  # noqa: S608
+        return cursor.fetchall()
+
+    with connection.cursor() as cursor:
+        before = rows(cursor)
+        first = before[0][0]
+        refused = (f"UPDATE {table} SET department = 'XX' WHERE id = {first}",  # noqa: S608
+                   f"DELETE FROM {table} WHERE id = {first}",  # noqa: S608
+                   f"DELETE FROM {table}")  # noqa: S608
+        for statement in refused:
+            with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+                cursor.execute(statement)
+        assert rows(cursor) == before
