@@ -2,7 +2,7 @@
 and its assignee are read from its events (state.py), the decisions the night honours
 from the latest ones (in_force.py). The models refuse a change (AppendOnly), and so does
 the database itself, whoever writes: triggers refuse UPDATE and DELETE on both event
-tables (migrations/0004_append_only_in_the_database.py)."""
+tables (migrations/0005_append_only_in_the_database.py)."""
 
 from __future__ import annotations
 

@@ -60,7 +60,7 @@ class PerVendorSQL(migrations.RunSQL):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("decisions", "0003_identity_decisions"),
+        ("decisions", "0004_assignment"),
     ]
 
     operations = [
