@@ -1,4 +1,4 @@
--- reads: core.asylum_outcomes, core.removal_measures, events_for_marts
+-- reads: events_for_marts, rejections_followed
 -- builds: marts.objectives_monthly
 -- The indicators that objectives are set for (the 2009 mission letter's "tableau de bord
 -- global et synthétique"), by calendar month, up to the run date: the dashboard sets each
@@ -6,22 +6,14 @@
 -- its knowledge date once its 15 days are over (OQ-02): before that, it cannot yet be late.
 CREATE OR REPLACE TABLE marts.objectives_monthly AS
 WITH rejected AS (
-    SELECT person_key, department, rtr_end_date, knowledge_date
-    FROM core.asylum_outcomes
-    WHERE effect = 'ENDED' AND knowledge_date + 15 <= getvariable('run_date')
-), first_oqtf AS (
-    SELECT r.person_key, min(m.decision_date) AS oqtf_date
-    FROM rejected r
-    JOIN core.removal_measures m ON m.person_key = r.person_key
-    WHERE m.measure_type = 'OQTF' AND m.measure_basis = 'L611-1-4'
-      AND m.decision_date >= r.rtr_end_date
-    GROUP BY r.person_key
+    SELECT department, knowledge_date, oqtf_date FROM rejections_followed
+    WHERE knowledge_date + 15 <= getvariable('run_date')
 ), indicators AS (
     SELECT r.department, strftime(r.knowledge_date, '%Y-%m') AS month,
            'OQTF_WITHIN_15_DAYS' AS indicator,
-           count(*) FILTER (WHERE o.oqtf_date <= r.knowledge_date + 15) AS achieved,
+           count(*) FILTER (WHERE r.oqtf_date <= r.knowledge_date + 15) AS achieved,
            count(*) AS base
-    FROM rejected r LEFT JOIN first_oqtf o USING (person_key)
+    FROM rejected r
     GROUP BY ALL
     UNION ALL
     SELECT department, strftime(event_date, '%Y-%m'),

@@ -1,7 +1,9 @@
 -- reads: core.asylum_outcomes, core.removal_measures
--- builds: marts.rejections_oqtf
+-- builds: marts.rejections_oqtf, rejections_followed
 -- Final rejections received and the OQTF L. 611-1 4° that followed (OQ-01, OQ-02).
-CREATE OR REPLACE TABLE marts.rejections_oqtf AS
+-- rejections_followed (one row per person whose right to remain ended, with the first
+-- such OQTF) is read again by marts_objectives_monthly.sql.
+CREATE OR REPLACE TEMP TABLE rejections_followed AS
 WITH rejected AS (
     SELECT person_key, department, coalesce(nationality, 'INCONNUE') AS nationality,
            rtr_end_date, knowledge_date
@@ -14,15 +16,17 @@ WITH rejected AS (
       AND m.decision_date >= r.rtr_end_date
     GROUP BY r.person_key
 )
+SELECT r.*, o.oqtf_date FROM rejected r LEFT JOIN first_oqtf o USING (person_key);
+CREATE OR REPLACE TABLE marts.rejections_oqtf AS
 SELECT r.department, strftime(r.knowledge_date, '%G-W%V') AS iso_week, r.nationality,
        count(*) AS final_rejections,
-       count(o.oqtf_date) AS oqtf_issued,
-       count(*) FILTER (WHERE o.oqtf_date <= r.knowledge_date + 15) AS oqtf_within_deadline,
-       round(count(o.oqtf_date) / count(*), 4) AS share_issued,
-       round(count(*) FILTER (WHERE o.oqtf_date <= r.knowledge_date + 15) / count(*), 4)
+       count(r.oqtf_date) AS oqtf_issued,
+       count(*) FILTER (WHERE r.oqtf_date <= r.knowledge_date + 15) AS oqtf_within_deadline,
+       round(count(r.oqtf_date) / count(*), 4) AS share_issued,
+       round(count(*) FILTER (WHERE r.oqtf_date <= r.knowledge_date + 15) / count(*), 4)
            AS share_within_deadline,
-       median(o.oqtf_date - r.knowledge_date) AS median_delay_days
-FROM rejected r LEFT JOIN first_oqtf o USING (person_key)
+       median(r.oqtf_date - r.knowledge_date) AS median_delay_days
+FROM rejections_followed r
 GROUP BY ALL ORDER BY ALL;
 COMMENT ON TABLE marts.rejections_oqtf IS 'Final rejections received (right to remain ended, by ISO week of the knowledge date) and the OQTF on basis L. 611-1 4° issued after them. Grain: department, ISO week, nationality.';
 COMMENT ON COLUMN marts.rejections_oqtf.department IS 'domicile department of the deciding TélémOfpra record';
