@@ -9,8 +9,11 @@ night, as a prefecture receives them:
   rows changed (titles prolonged, events added to measures, a birth place corrected);
 - TélémOfpra: each department's weekly list on its weekday, a few new decisions;
 - GENESIS: each establishment's list every 15 days (a few detainees gone, the others
-  listed again), a workbook list re-sent unchanged under its new date.
-(Corrections and late files are not simulated yet.)
+  listed again), a workbook list re-sent unchanged under its new date;
+- every 10th night, a correction: one department's AGDREF titles of the night before
+  re-sent under the same name with one row corrected (it supersedes the file);
+- every 7th night, a late list: one establishment's GENESIS list arrives dated three days
+  before the night.
 Each night is `reconcile run --as-of <day> --simulate` in its own process. Recorded per
 night: wall time and each stage (audit.run_stages), the warehouse's size, the rows of each
 layer (raw, staging, core, worklists, marts, audit) and the publication (commit stage).
@@ -75,6 +78,37 @@ def _agdref(inbox: Path, day: date, rng: random.Random) -> None:
                     else f"VILLE {rng.randint(1, 999)}, {cells[columns.index('NATIONALITE')]}")
                 rows[i] = ";".join(cells)
         _write(folder / f"{stem}_{day:%Y%m%d}.csv", header, rows, encoding)
+
+
+def _correction(inbox: Path, day: date, rng: random.Random) -> None:
+    """One department's AGDREF titles of the night before, corrected under the same name."""
+    yesterday = f"{day - timedelta(days=1):%Y%m%d}"
+    files = sorted((inbox / "agdref").glob(f"AGDREF_TITRES_*_{yesterday}.csv"))
+    if not files:
+        return
+    path = rng.choice(files)
+    header, rows, encoding = _lines(path)
+    columns = header.split(";")
+    i = rng.randrange(len(rows))
+    cells = rows[i].split(";")
+    cells[columns.index("DATE_FIN")] = f"{day + timedelta(days=400):%d/%m/%Y}"
+    rows[i] = ";".join(cells)
+    _write(path, header, rows, encoding)
+
+
+def _late_list(inbox: Path, day: date, rng: random.Random) -> None:
+    """One establishment's CSV list, dated three days before the night it arrives."""
+    folder = inbox / "genesis"
+    codes = sorted({p.name.split("_")[1] for p in folder.glob("GENESIS_*.csv")})
+    if not codes:
+        return
+    previous = _latest(folder, f"GENESIS_{rng.choice(codes)}")
+    late = day - timedelta(days=3)
+    if _day_of(previous) >= late:
+        return
+    header, rows, encoding = _lines(previous)
+    _write(folder / f"{previous.name.rsplit('_', 1)[0]}_{late:%Y%m%d}.csv", header,
+           [r for r in rows if rng.random() > 0.03], encoding)
 
 
 def _event_on(row: str, day: date) -> str:
@@ -171,6 +205,10 @@ def main() -> None:
                 _agdref(inbox, day, rng)
                 _telemofpra(inbox, day, night, rng)
                 _genesis(inbox, day, rng)
+                if night % 10 == 0:
+                    _correction(inbox, day, rng)
+                if night % 7 == 0:
+                    _late_list(inbox, day, rng)
             nights.append(one_night(inbox, work, day, settings))
             print(f"night {night} ({day}): {nights[-1]['seconds']} s, "
                   f"warehouse {nights[-1]['warehouse_mb']} MB", flush=True)

@@ -66,7 +66,7 @@ def next_night(con) -> dict[str, tuple]:
     Returns the pairs each change touches."""
     renamed = one(con, "SELECT record_key, num_agdref FROM core.identity_candidates "
                        "WHERE evidence = 'IDENTITY' AND system = 'telemofpra' ORDER BY ALL")
-    con.execute("UPDATE staging.agdref_persons SET last_name_ascii = 'QZWXQZ' "
+    con.execute("UPDATE staging.agdref_persons_contents SET last_name_ascii = 'QZWXQZ' "
                 "WHERE num_agdref = ?", [renamed[1]])
     detainee = one(con, "SELECT c.record_key, c.num_agdref, d.establishment_code, "
                         "d.committal_number FROM core.identity_candidates c "
@@ -101,12 +101,14 @@ def next_night(con) -> dict[str, tuple]:
                         "WHERE evidence = 'NUMBER' AND system = 'telemofpra' "
                         "AND num_agdref NOT IN (?, ?, ?, ?, ?) ORDER BY ALL",
                    [renamed[1], detainee[1], copied[1], weak[1], corrected[1]])
-    con.execute("UPDATE staging.agdref_persons SET birth_day = NULL, birth_date = NULL "
+    con.execute("UPDATE staging.agdref_persons_contents SET birth_day = NULL, birth_date = NULL "
                 "WHERE num_agdref = ?", [weakened[1]])
     touched = [renamed[1], detainee[1], copied[1], weak[1], corrected[1], weakened[1]]
     gone = one(con, "SELECT record_key, num_agdref FROM core.identity_candidates "
                     "WHERE num_agdref NOT IN ? ORDER BY ALL DESC", [touched])
-    con.execute("DELETE FROM staging.agdref_persons WHERE num_agdref = ?", [gone[1]])
+    con.execute("DELETE FROM staging.agdref_persons_deliveries WHERE row_id IN "
+                "(SELECT row_id FROM staging.agdref_persons_contents WHERE num_agdref = ?)",
+                [gone[1]])
     given = one(con, "SELECT d.num_ofpra, p.num_agdref FROM staging.asylum_decisions d "
                      "JOIN core.persons p ON p.sex = d.sex AND p.birth_year = d.birth_year "
                      "AND p.nationality = d.nationality AND p.num_agdref NOT IN ? "
@@ -121,7 +123,7 @@ def next_night(con) -> dict[str, tuple]:
 def take_identity(con, record_key: str, number: str) -> None:
     """The AGDREF file `number` written with the identity of the GENESIS record."""
     con.execute("""
-        UPDATE staging.agdref_persons a SET last_name_ascii = d.last_name_ascii,
+        UPDATE staging.agdref_persons_contents a SET last_name_ascii = d.last_name_ascii,
                first_names_ascii = d.first_names_ascii, usual_name_ascii = NULL,
                sex = d.sex, birth_year = d.birth_year, birth_month = d.birth_month,
                birth_day = d.birth_day, birth_date = d.birth_date,
@@ -186,7 +188,7 @@ def test_two_unknown_nationalities_meet_where_no_nationality_is_known(sample):
     none known, two identities born the same day still meet (and whether two meet depends
     on them alone, as the memory needs)."""
     with_nationalities = build(sample, remembering=False)
-    for table in ("agdref_persons", "detainees", "asylum_decisions"):
+    for table in ("agdref_persons_contents", "detainees", "asylum_decisions"):
         sample.execute(f"UPDATE staging.{table} SET nationality = NULL")  # noqa: S608
     without = build(sample, remembering=False)
     assert sample.execute("SELECT count(*) FROM core.persons WHERE nationality IS NOT NULL"

@@ -13,6 +13,7 @@ import duckdb
 
 from schemas.published import PurgeRecord
 from schemas.sources import SOURCE_MODELS
+from transforms.warehouse import history
 from transforms.warehouse.database import transaction
 from transforms.warehouse.tables import insert_frame, model_frame, raw_table
 
@@ -34,11 +35,12 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
                 "ORDER BY file_name", [system, cutoff]).fetchall()]
             raw_rows = 0
             for kind in kinds_of(system):
-                table = raw_table(kind)
+                table = history.deliveries(raw_table(kind))
                 (count,) = con.execute(
                     f"SELECT count(*) FROM {table} WHERE file_name IN ?",  # noqa: S608
                     [files]).fetchall()[0]
                 con.execute(f"DELETE FROM {table} WHERE file_name IN ?", [files])  # noqa: S608
+                history.drop_unreferenced(con, raw_table(kind))
                 raw_rows += count
             (values,) = con.execute(
                 "SELECT count(*) FROM audit.quarantine WHERE file_name IN ? "

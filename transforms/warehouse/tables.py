@@ -17,6 +17,7 @@ from schemas.codes import DELIVERED_STATUSES
 from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
 from schemas.sources import SOURCE_MODELS
 from schemas.staging import STAGED_MODELS, STAGING_TABLES
+from transforms.warehouse import history
 from transforms.warehouse.database import literal, read_sql
 from transforms.warehouse.database import transaction as transaction  # noqa: PLC0414
 
@@ -109,11 +110,27 @@ def warehouse_tables() -> dict[str, tuple[dict, str]]:
 
 
 def create_warehouse(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every layer and table that does not exist yet (idempotent)."""
+    """Create every layer and table that does not exist yet (idempotent). A table kept as
+    changes (transforms/warehouse/history.py) found as a table of every delivered row, as
+    an earlier version wrote it, is converted."""
     con.execute(read_sql("schemas.sql"))
     for table, (columns, comment) in warehouse_tables().items():
-        for statement in create_table_sql(table, columns, comment):
+        if not history.kept_as_changes(table):
+            for statement in create_table_sql(table, columns, comment):
+                con.execute(statement)
+    # after the audit tables, which their views read
+    for table, (columns, comment) in warehouse_tables().items():
+        if not history.kept_as_changes(table):
+            continue
+        adopted = history.adopt_table(con, table)
+        for statement in history.create_statements(
+                table, {name: duckdb_type(dtype) for name, (dtype, _) in columns.items()},
+                comment, {name: text for name, (_, text) in columns.items()}):
             con.execute(statement)
+        if adopted:
+            before = f"{table}_before_changes"
+            history.insert(con, table, before, list(columns))
+            con.execute(f"DROP TABLE {before}")
 
 
 def known_table(table: str) -> str:
@@ -128,9 +145,18 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     if frame.height == 0:
         return
     target = known_table(table)
+    if history.kept_as_changes(target):
+        # every column, so that rows are matched on all their values
+        columns = warehouse_tables()[target][0]
+        frame = frame.with_columns(pl.lit(None, dtype).alias(name)
+                                   for name, (dtype, _) in columns.items()
+                                   if name not in frame.columns).select(list(columns))
     con.register("_incoming", frame.to_arrow())
     try:
-        con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _incoming")  # noqa: S608
+        if history.kept_as_changes(target):
+            history.insert(con, target, "_incoming", frame.columns)
+        else:
+            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _incoming")  # noqa: S608
     finally:
         con.unregister("_incoming")
 
@@ -143,7 +169,9 @@ def supersede_file(
     (hand_over_rows); its raw rows and audit counts stay (nothing is lost)."""
     hand_over_rows(con, kind, old_file)
     table = known_table(staging_table(kind))
-    con.execute(f"DELETE FROM {table} WHERE file_name = ?", [old_file])  # noqa: S608
+    con.execute(f"DELETE FROM {history.deliveries(table)} WHERE file_name = ?",  # noqa: S608
+                [old_file])
+    history.drop_unreferenced(con, table)
     con.execute(
         "UPDATE audit.files SET status = 'SUPERSEDED', superseded_by = ? "
         "WHERE file_name = ? AND status IN ?",
@@ -173,7 +201,8 @@ def hand_over_rows(con: duckdb.DuckDBPyConnection, kind: str, old_file: str) -> 
     if not heirs:
         return
     heir, day, read, staged, quarantined, run_id, sha = heirs[0]
-    staging, raw = known_table(staging_table(kind)), known_table(raw_table(kind))
+    staging = history.deliveries(known_table(staging_table(kind)))
+    raw = history.deliveries(known_table(raw_table(kind)))
     con.execute(f"UPDATE {staging} SET file_name = ?, extraction_date = ? "  # noqa: S608
                 "WHERE file_name = ?", [heir, day, old_file])
     con.execute(f"INSERT INTO {raw} SELECT * REPLACE (?::VARCHAR AS file_name) "  # noqa: S608
