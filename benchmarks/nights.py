@@ -106,7 +106,10 @@ def _late_list(inbox: Path, day: date, rng: random.Random) -> None:
     late = day - timedelta(days=3)
     if _day_of(previous) >= late:
         return
-    header, rows, encoding = _lines(previous)
+    try:
+        header, rows, encoding = _lines(previous)
+    except UnicodeDecodeError:  # a list planted unreadable: no late copy of it
+        return
     _write(folder / f"{previous.name.rsplit('_', 1)[0]}_{late:%Y%m%d}.csv", header,
            [r for r in rows if rng.random() > 0.03], encoding)
 

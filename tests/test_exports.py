@@ -292,3 +292,30 @@ def test_a_handovers_file_per_quarter_in_each_folder_sums_to_the_mart(sample_war
         encoding="utf-8-sig")
     assert handovers.file_name(quarters[0], SAMPLE_AS_OF) in readme
     assert all(header in readme for header in headers)
+
+
+def test_an_execution_event_naming_no_measure_is_named_in_the_readme(tmp_path, con):
+    """An executed measure whose execution event lost its ID_MESURE is still listed (no
+    datum says which measure it was); README.txt warns the unit, with file and line."""
+    from tests.scenarios import Inbox
+
+    inbox = Inbox(tmp_path / "inbox", con).person().measure(
+        DATE_DECISION="16/06/2025", DATE_NOTIFICATION="19/06/2025")
+    inbox.agdref("EVENEMENTS", ID_MESURE="", TYPE_EVENEMENT="DEPART_VOLONTAIRE_CONSTATE",
+                 DATE_EVENEMENT="20/07/2025")
+    inbox.agdref("EVENEMENTS", ID_MESURE="", TYPE_EVENEMENT="AIDE_RETOUR_PROPOSEE",
+                 DATE_EVENEMENT="01/07/2025")
+    listed = inbox.decide(RUN, allow_quarantine=True)
+    assert listed.only_listed(codes.MEASURES)["measure_id"] == "M01300000001"
+    lists = export.load_lists(con, RUN)
+    assert lists[export.UNATTRIBUTED].select("department", "source_row", "event_type").rows() \
+        == [("13", "AGDREF_EVENEMENTS_13_20261116.csv:2", "DEPART_VOLONTAIRE_CONSTATE")]
+    export.write_department(export.lists_of(lists, "13"), "13", tmp_path / "13", RUN)
+    readme = (tmp_path / "13" / contract.README_NAME).read_text(encoding="utf-8-sig")
+    assert "ATTENTION : exécutions sans numéro de mesure" in readme
+    assert ("AGDREF_EVENEMENTS_13_20261116.csv ligne 2 : départ volontaire constaté "
+            "(date indiquée : 20/07/2025)") in readme
+    assert "ligne 3" not in readme  # a return-aid offer says nothing of an execution
+    export.write_department(export.lists_of(lists, "75"), "75", tmp_path / "75", RUN)
+    assert "ATTENTION" not in (tmp_path / "75" / contract.README_NAME).read_text(
+        encoding="utf-8-sig")

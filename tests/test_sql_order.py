@@ -41,6 +41,7 @@ NIGHT = (
     WRITE_LISTS,
     *MART_STEPS,
     "resolved_flags.sql",  # read by the exports
+    "unattributed_executions.sql",  # read by the exports
 )
 # Run by create_warehouse before any night, building schemas only.
 OUTSIDE_NIGHT = ("schemas.sql",)

@@ -115,9 +115,36 @@ def handovers_readme(run_date: date, sizes: dict[str, int]) -> list[str]:
     return [*lines, ""]
 
 
-def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
-    """README.txt of a department's folder, in French: each file, each column, each code
-    and its label, each rule."""
+# load_lists' key for the execution events that name no measure (unattributed_executions.sql)
+UNATTRIBUTED = "unattributed_executions"
+
+
+def unattributed_readme(rows: pl.DataFrame | None) -> list[str]:
+    """README.txt's warning on the execution events of the latest AGDREF snapshot that
+    name no measure (file and line, type and date only: no person is known)."""
+    if rows is None or rows.height == 0:
+        return []
+    lines = [
+        "== ATTENTION : exécutions sans numéro de mesure",
+        "",
+        f"  Le dernier extrait AGDREF des événements contient {rows.height} ligne(s)",
+        "  d'exécution mise(s) en quarantaine sans numéro de mesure lisible. La mesure",
+        "  concernée ne peut pas être retrouvée : elle figure peut-être encore dans la liste",
+        "  des mesures non exécutées. Avant d'agir sur une mesure de cette liste, vérifier",
+        "  dans AGDREF qu'elle n'a pas été exécutée, et faire corriger ces lignes :",
+    ]
+    for row in rows.iter_rows(named=True):
+        label = contract.EVENT_TYPES_FR.get(row["event_type"], row["event_type"])
+        lines.append(f"  - {row['file_name']} ligne {row['line_number']} : {label}"
+                     f" (date indiquée : {row['event_date_as_delivered'] or 'aucune'})")
+    return [*lines, ""]
+
+
+def readme_text(department: str, run_date: date, sizes: dict[str, int],
+                unattributed: pl.DataFrame | None = None) -> str:
+    """README.txt of a department's folder, in French: a warning first when execution
+    events name no measure, then each file, each column, each code and its label, each
+    rule."""
     lines = [
         f"Listes de travail du département {department} au {run_date:%d/%m/%Y}",
         "",
@@ -134,6 +161,7 @@ def readme_text(department: str, run_date: date, sizes: dict[str, int]) -> str:
         "zéros initiaux, qu'un tableur retire d'un .csv ouvert par double-clic ; en-tête",
         "figé, filtres, impression en paysage sur la largeur d'une page).",
         "",
+        *unattributed_readme(unattributed),
     ]
     for worklist in (*codes.EXPORTED_TABLES, contract.RESOLVED):
         name = contract.FILE_NAME.format(worklist=worklist, day=run_date)
@@ -164,6 +192,8 @@ def load_lists(con: duckdb.DuckDBPyConnection, run_date: date | None = None
     lists[contract.RESOLVED] = con.sql(read_sql("resolved_flags.sql"),
                                        params={"run_date": run_date}).pl()
     lists[handover_contract.HANDOVERS] = load_handovers(con)
+    lists[UNATTRIBUTED] = con.sql(read_sql("unattributed_executions.sql"),
+                                  params={"run_date": run_date}).pl()
     return lists
 
 
@@ -211,7 +241,8 @@ def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Pa
         records += written
         sizes.update(counted)
     (folder / contract.README_NAME).write_text(
-        readme_text(department, run_date, sizes), encoding=README_ENCODING, newline="")
+        readme_text(department, run_date, sizes, lists.get(UNATTRIBUTED)),
+        encoding=README_ENCODING, newline="")
     return records
 
 
