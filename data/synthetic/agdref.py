@@ -8,7 +8,6 @@ from data.synthetic.files import fmt
 from data.synthetic.names import spelling_variant
 from data.synthetic.persons import Person
 from data.synthetic.realism import MEMBER_STATES, REALISM
-from transforms.ingest.countries import french_name_of
 
 
 class AgdrefMixin:
@@ -31,7 +30,7 @@ class AgdrefMixin:
                 row = {
                     "NUM_AGDREF": number, "NOM": last, "NOM_USAGE": "",
                     "PRENOMS": " ".join(p.first_names), "SEXE": p.sex, "DATE_NAISSANCE": birth,
-                    "LIEU_NAISSANCE": french_name_of(p.nationality).title(),
+                    "LIEU_NAISSANCE": self.birth_place_text(p, f"agdref:{number}"),
                     "NATIONALITE": p.nationality, "DEPT_GESTION": managed_by,
                     "DATE_ENTREE_FRANCE": fmt(p.entry_date),
                     "LIEN_FAMILIAL_FRANCAIS": p.family_link or "", "SITUATION": p.file_status,
