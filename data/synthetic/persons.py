@@ -53,6 +53,8 @@ class Person:
     # list or file writes it ("genesis", "agdref:<number>"): the same every snapshot
     birth_town: str | None = None
     birth_places_written: dict[str, str] = field(default_factory=dict)
+    # DATE_ENTREE_FRANCE of each file after the first (agdref.entry_date_written)
+    entry_dates_written: dict[int, date | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,10 @@ REALISM = {
     "agdref_birth_place_country_only": 0.08,
     "birth_place_other_town": 0.03,
     "birth_place_other_spelling": 0.3,
+    # DATE_ENTREE_FRANCE of a person's second AGDREF file: empty, or a few days off (keyed
+    # again from another document); otherwise the first file's
+    "agdref_entry_date_empty_on_second_file": 0.1,
+    "agdref_entry_date_moved_on_second_file": 0.1,
     "defective_row": 0.003,
     # issue 31: establishments whose latest list is late (PRI-01: more than 16 days old on
     # the as-of date), at least one at every scale; their latest list is this old (days)
