@@ -10,6 +10,7 @@ from datetime import date
 
 import duckdb
 
+from transforms.core.birth_places import register_birth_towns
 from transforms.warehouse.database import read_sql
 
 CORE_STEPS = (
@@ -31,4 +32,6 @@ def build_core(con: duckdb.DuckDBPyConnection, run_date: date) -> None:
     later stages' SQL reads too)."""
     con.execute("SET VARIABLE run_date = ?", [run_date])
     for step in CORE_STEPS:
+        if step == "core_persons.sql":
+            register_birth_towns(con)  # read by core_persons.sql and the identity stage
         con.execute(read_sql(step))

@@ -16,8 +16,9 @@
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
--- same complete birth date and the same known date of entry into France: namesakes born
--- the same day exist, and a merge attributes one file's measures to the other) share
+-- same complete birth date and the same known date of entry into France, or within 10
+-- days: namesakes born the same day exist, and a merge attributes one file's measures to
+-- the other) share
 -- one person_key, the lowest of their numbers. Files not merged are still screened for
 -- each other's protections (core.identity_candidates).
 
@@ -44,7 +45,9 @@ WHERE d.decision IS DISTINCT FROM 'REJECTED'
   AND (d.decision = 'CONFIRMED'
        OR (sc.match_probability >= getvariable('duplicate_threshold')
            AND NOT identity_conflict(a, b)
-           AND a.entry_date = b.entry_date
+           -- the same known date of entry, or one keyed again a few days off (as the
+           -- entry_date comparison reads it, comparisons.py)
+           AND abs(date_diff('day', a.entry_date, b.entry_date)) <= 10
            -- the same complete birth date: a year, a month or a 01/01 placeholder is
            -- shared by strangers of one name by the dozen nationally
            AND a.birth_date = b.birth_date
