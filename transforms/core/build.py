@@ -25,6 +25,9 @@ CORE_STEPS = (
     "core_detention_history.sql",
     "core_quarantined_references.sql",
 )
+# Python builds temp table birth_towns (birth_places.py) before this step, which reads it
+# (and so does the identity stage).
+BIRTH_TOWNS_BEFORE = "core_persons.sql"
 
 
 def build_core(con: duckdb.DuckDBPyConnection, run_date: date) -> None:
@@ -32,6 +35,6 @@ def build_core(con: duckdb.DuckDBPyConnection, run_date: date) -> None:
     later stages' SQL reads too)."""
     con.execute("SET VARIABLE run_date = ?", [run_date])
     for step in CORE_STEPS:
-        if step == "core_persons.sql":
-            register_birth_towns(con)  # read by core_persons.sql and the identity stage
+        if step == BIRTH_TOWNS_BEFORE:
+            register_birth_towns(con)
         con.execute(read_sql(step))
