@@ -2,7 +2,7 @@
 
     python -m benchmarks.linkage_synthetic train        # re-estimate the model (seed 11)
     python -m benchmarks.linkage_synthetic thresholds --scale region  # seed 23
-    python -m benchmarks.linkage_synthetic measure [--scale national]
+    python -m benchmarks.linkage_synthetic measure [--scale national] [--seed 5] [--tag before]
 
 `train` writes transforms/identity/models/identity_model.json from a department-scale inbox,
 without its truth. `thresholds` chooses, on another seed, the most cautious thresholds
@@ -10,8 +10,8 @@ among those that link the most records (within 0.2 points) at precision >= 0.999
 no wrong merge of AGDREF files, and writes
 transforms/identity/models/identity_thresholds.json
 and benchmarks/results/identity_thresholds_<scale>.md (every combination tried).
-`measure` runs the pipeline's linkage on a fresh seed and writes
-benchmarks/results/linkage_synthetic_<scale>.json and .md.
+`measure` runs the pipeline's linkage on a fresh seed (37 unless --seed) and writes
+benchmarks/results/linkage_synthetic_<scale>[_seed<seed>][_<tag>].json and .md.
 Datasets are generated once into benchmarks/cache/ (git-ignored).
 """
 
@@ -133,21 +133,21 @@ def write_chosen(scale: str, tried: list[tuple[Thresholds, dict]]) -> None:
         f"---|\n{rows}\n\nChosen: {json.dumps(chosen)}\n")
 
 
-def measure(scale: str) -> dict:
+def measure(scale: str, seed: int = MEASURE_SEED, tag: str = "") -> dict:
     started = time.perf_counter()
-    con = staged_dataset(scale, MEASURE_SEED)
+    con = staged_dataset(scale, seed)
     prepared = time.perf_counter()
     con.execute("BEGIN")
     build_core(con, AS_OF)
     build_identity(con, AS_OF, model_file.read_model(), read_thresholds())
     linked = time.perf_counter()
-    metrics = linkage_metrics(con, CACHE / f"{scale}-{MEASURE_SEED}" / "truth")
+    metrics = linkage_metrics(con, CACHE / f"{scale}-{seed}" / "truth")
     # the weights of the levels of absence the night estimated (transforms/identity/absence.py)
     absence = {f"{c}: {level}": round(weight, 3) for c, level, weight in con.execute(
         "SELECT comparison, level, match_weight FROM audit.identity_weights").fetchall()}
     con.execute("ROLLBACK")
     result = {
-        "scale": scale, "seed": MEASURE_SEED,
+        "scale": scale, "seed": seed,
         "files": con.sql("SELECT count(*) FROM staging.agdref_persons").fetchall()[0][0],
         "core_seconds": round(linked - prepared, 1),
         "generate_and_ingest_seconds": round(prepared - started, 1),
@@ -156,7 +156,8 @@ def measure(scale: str) -> dict:
         "wrong_links": len(metrics["wrong_links"]),
         "absence_weights": absence,
     }
-    write_results(f"linkage_synthetic_{scale}", result)
+    name = f"linkage_synthetic_{scale}" + (f"_seed{seed}" if seed != MEASURE_SEED else "")
+    write_results(name + (f"_{tag}" if tag else ""), result)
     return result
 
 
@@ -164,13 +165,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("step", choices=("train", "thresholds", "measure"))
     parser.add_argument("--scale", default="department", choices=sorted(SCALES))
+    parser.add_argument("--seed", type=int, default=MEASURE_SEED, help="measure: the seed")
+    parser.add_argument("--tag", default="", help="measure: a suffix of the results' name")
     args = parser.parse_args()
     if args.step == "train":
         train()
     elif args.step == "thresholds":
         choose_thresholds(args.scale)
     else:
-        measure(args.scale)
+        measure(args.scale, args.seed, args.tag)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,13 @@ class LinkReview(PublishedModel):
         "bits of evidence from the file's asylum attestations (ADA) against the date the "
         "TélémOfpra claim was introduced at OFPRA: positive for an ADA issued for this "
         "claim, negative for a file without one; nothing for a GENESIS record or two files"))
+    weight_birth_place: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the town of birth (term frequency included: a capital "
+        "weighs less than a small town): positive for the same town or a close spelling, "
+        "negative for another town; nothing when a side has no town (or the country only)"))
+    weight_entry_date: float = pa.Field(nullable=True, description=(
+        "bits of evidence from the declared date of entry into France: only two AGDREF "
+        "files both have one (duplicates); nothing for a TélémOfpra or GENESIS record"))
     birth_agreement: str = pa.Field(description=(
         "EXACT (complete dates equal), COMPATIBLE (known parts agree), DIFFERENT"))
     sex_agreement: str = pa.Field(description="SAME, DIFFERENT or UNKNOWN")

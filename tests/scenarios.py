@@ -109,14 +109,15 @@ class Inbox:
         the file, the model merges it with the first (AGDREF_DUPLICATE)."""
         return self.person(**{"NUM_AGDREF": SECOND, "NOM": "DIALO", **overrides})
 
-    def others(self) -> Inbox:
+    def others(self, places: tuple[str, ...] = ()) -> Inbox:
         """300 AGDREF files of other people (SURNAMES x GIVEN, a third with a second given
-        name), for Splink's tests."""
+        name), for Splink's tests; born in `places` in turn (LIEU_NAISSANCE), if given."""
         for n, (last, first) in enumerate((s, g) for s in SURNAMES for g in GIVEN):
             given = f"{first} {GIVEN[n * 7 % len(GIVEN)]}" if n % 3 == 0 else first
             identity = {"NUM_AGDREF": f"9000000{n:03d}", "NOM": last, "PRENOMS": given,
                         "DATE_NAISSANCE": f"{1 + n % 28:02d}/{1 + n % 12:02d}/{1970 + n % 30}",
-                        "NATIONALITE": COUNTRIES[n % len(COUNTRIES)]}
+                        "NATIONALITE": COUNTRIES[n % len(COUNTRIES)],
+                        **({"LIEU_NAISSANCE": places[n % len(places)]} if places else {})}
             self.other_files.append(identity)
             self.person(**identity)
         return self

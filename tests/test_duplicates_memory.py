@@ -135,7 +135,9 @@ def test_the_shift_bound_counts_the_prior_and_the_rarest_value_that_moved():
     prior = 0.002
     shift = duplicates.weight_shift(memory, duplicates.common_terms(tonight, model),
                                  {**model, "probability_two_random_records_match": prior})
-    other_columns = 4 * math.log2(10 / 8)
+    # every other term-frequency column (given name, other given names, nationality,
+    # department, town of birth)
+    other_columns = (len(splink_pass.term_frequency_columns(model)) - 1) * math.log2(10 / 8)
     expected = (math.log2(prior / (1 - prior)) - math.log2(0.001 / 0.999)
                 + math.log2(1.6) + other_columns)
     assert shift == pytest.approx(expected)

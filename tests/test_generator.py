@@ -12,14 +12,18 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from anyascii import anyascii
 
 from data.synthetic import situations
 from data.synthetic.asylum import SUSPENSION_BASES
+from data.synthetic.birth_places import TOWNS
 from data.synthetic.generate import generate_dataset
 from data.synthetic.realism import REALISM
 from data.synthetic.scales import SCALES, read_manifest
 from data.synthetic.situations import SITUATIONS
 from tests.conftest import SAMPLE_DIR
+from transforms.core.birth_places import birth_town
+from transforms.ingest.countries import country_code
 from transforms.ingest.inbox import list_inbox
 from transforms.ingest.read import read_source_file
 
@@ -576,3 +580,90 @@ def test_the_rate_table_of_the_population_module_gives_the_weights():
             assert (family, weight) == (s.family, s.weight), s.code
             assert rate == f"{100 * s.weight / totals[s.family]:.1f} %", s.code
             assert f"{s.family} {totals[s.family]:g}" in " ".join(situations.__doc__.split())
+
+
+def _town_of(text: str, nationality: str) -> str | None:
+    """Which town of birth_places.TOWNS a written LIEU_NAISSANCE names (its first
+    spelling), whatever the spelling, accents or case; None: no town written."""
+    town = birth_town(text)
+    for spellings, _ in TOWNS.get(nationality, ()):
+        if town in {birth_town(s) for s in spellings.split("|")}:
+            return spellings
+    assert town is None, (text, nationality)  # a town always comes from the pool
+    return None
+
+
+def test_places_of_birth_are_town_and_country_with_each_source_s_noise(sources):
+    agdref = sources["agdref_personnes"]
+    places = agdref["LIEU_NAISSANCE"]
+    _assert_rate(int(places.is_null().sum()), places.len(),
+                 REALISM["agdref_birth_place_missing"], "no place of birth")
+    written = agdref.filter(pl.col("LIEU_NAISSANCE").is_not_null())
+    country_only = written.filter(~pl.col("LIEU_NAISSANCE").str.contains(","))
+    _assert_rate(country_only.height, places.len(),
+                 REALISM["agdref_birth_place_country_only"], "country only")
+    for place, nationality in country_only.select("LIEU_NAISSANCE", "NATIONALITE").iter_rows():
+        assert country_code(place) == nationality
+    # "town, country": the country of the nationality, the town from its pool, in
+    # several spellings, capitals or not, accents or not ("Oran, Algérie", "ALGER, ALGERIE")
+    towns = written.filter(pl.col("LIEU_NAISSANCE").str.contains(","))
+    for place, nationality in towns.select("LIEU_NAISSANCE", "NATIONALITE").iter_rows():
+        assert country_code(place.rsplit(", ", 1)[1]) == nationality, place
+        assert _town_of(place, nationality) is not None, place
+    texts = set(towns["LIEU_NAISSANCE"])
+    assert any(t.isupper() for t in texts) and any(not t.isupper() for t in texts)
+    assert {"TBILISSI", "TBILISI"} <= {birth_town(t) for t in texts} or {
+        "CONAKRY", "KONAKRI"} <= {birth_town(t) for t in texts}
+    assert any(t != anyascii(t) for t in texts) and any(
+        t == anyascii(t) and not t.isupper() for t in texts)
+
+
+def test_one_person_s_sources_mostly_agree_on_the_town_as_each_spells_it(truth, sources):
+    """GENESIS and AGDREF name one town for one person, each in its own spelling; now
+    and then they disagree (another town of the country), and namesakes are born where
+    each was."""
+    genesis = sources["genesis"].select(
+        record_key=pl.format("genesis:{}:{}", "CODE_ETABLISSEMENT", "NUM_ECROU"),
+        genesis_place="LIEU_NAISSANCE").unique("record_key")
+    files = sources["agdref_personnes"].select(
+        "NUM_AGDREF", "LIEU_NAISSANCE", "NATIONALITE")
+    persons = truth["persons"].select(
+        "person_id", NUM_AGDREF=pl.col("agdref_numbers").str.split("|").list.first())
+    pairs = (truth["records"].join(genesis, on="record_key").join(persons, on="person_id")
+             .join(files, on="NUM_AGDREF").drop_nulls(["genesis_place", "LIEU_NAISSANCE"]))
+    same = other = respelled = 0
+    for g, a, nationality in pairs.select("genesis_place", "LIEU_NAISSANCE",
+                                          "NATIONALITE").iter_rows():
+        town_g, town_a = _town_of(g, nationality), _town_of(a, nationality)
+        if town_g is None or town_a is None:
+            continue
+        same += town_g == town_a
+        other += town_g != town_a
+        respelled += town_g == town_a and birth_town(g) != birth_town(a)
+    assert same > 10 * other and respelled > 0, (same, other, respelled)
+    # the same file repeats its place and date of entry the next night
+    later = pl.concat([read_source_file(f).rows for f in list_inbox(SAMPLE_DIR / "next_night")
+                       if f.kind == "agdref_personnes"])
+    both = sources["agdref_personnes"].join(later, on="NUM_AGDREF", suffix="_later")
+    assert both.height > 0
+    assert both.filter(pl.col("LIEU_NAISSANCE").ne_missing(pl.col("LIEU_NAISSANCE_later"))
+                       | pl.col("DATE_ENTREE_FRANCE").ne_missing(
+                           pl.col("DATE_ENTREE_FRANCE_later"))).height == 0
+    namesakes = truth["persons"].filter(pl.col("situation") == "NAMESAKE")
+    assert namesakes.height > 0
+
+
+def test_a_second_file_mostly_repeats_the_date_of_entry(truth, sources):
+    files = sources["agdref_personnes"].select(
+        "NUM_AGDREF", entry=pl.col("DATE_ENTREE_FRANCE").str.to_date("%d/%m/%Y"))
+    numbers = truth["persons"].filter(pl.col("agdref_numbers").str.contains(r"\|")).select(
+        first=pl.col("agdref_numbers").str.split("|").list.get(0),
+        second=pl.col("agdref_numbers").str.split("|").list.get(1))
+    pairs = (numbers.join(files.rename({"NUM_AGDREF": "first", "entry": "entry_first"}),
+                          on="first")
+             .join(files.rename({"NUM_AGDREF": "second", "entry": "entry_second"}), on="second")
+             .filter(pl.col("entry_first").is_not_null()))
+    days = (pairs["entry_second"] - pairs["entry_first"]).dt.total_days()
+    assert (days.drop_nulls().abs() <= 10).all()
+    repeated, moved, empty = int((days == 0).sum()), int((days != 0).sum()), days.null_count()
+    assert repeated > moved + empty and moved > 0 and empty > 0, (repeated, moved, empty)

@@ -11,6 +11,7 @@ import pytest
 
 from data.synthetic.truth import linkage_metrics
 from schemas.codes import REJECTED
+from tests.builders import row
 from tests.conftest import SAMPLE_DIR
 from tests.scenarios import GIVEN, PERSON, SECOND, SURNAMES, Inbox
 from transforms.identity import comparisons, model_file
@@ -366,3 +367,111 @@ def test_a_close_candidate_under_the_review_threshold_still_stops_a_link(tmp_pat
     shown = con.execute("SELECT num_agdref, evidence FROM core.link_review "
                         "WHERE record_key = ? ORDER BY num_agdref", [RECORD]).fetchall()
     assert shown == [(PERSON, "IDENTITY"), (SECOND, "IDENTITY")]
+
+
+# Where the others of the file were born: each in its country's capital (Inbox.others'
+# nationalities in turn), so that agreeing on a capital weighs about what agreeing on
+# the nationality does.
+PLACES = ("Bamako, Mali", "Hanoï, Viêt Nam", "Bucarest, Roumanie", "Kaboul, Afghanistan",
+          "Abidjan, Côte d'Ivoire", "São Paulo, Brésil", "Alep, Syrie", "Lagos, Nigeria",
+          "Grozny, Russie", "Dacca, Bangladesh")
+DETAINEE = "genesis:E01301:000101"
+
+
+def born_in(con, tmp_path, file_place: str, place: str, born: str = "14/03/1990",
+            given: str = "MAMADOU") -> None:
+    """The builders' person, Malian, born in `file_place` as the file says; a GENESIS row
+    of them (no AGDREF number) born on `born` in `place`; the others' files."""
+    inbox = Inbox(tmp_path, con).person(LIEU_NAISSANCE=file_place, NATIONALITE="MLI",
+                                        PRENOMS=given).others(PLACES)
+    inbox.genesis(FINAL_LIST, row("genesis", NOM="DIALLO", PRENOMS=given, DATE_NAISSANCE=born,
+                                  LIEU_NAISSANCE=place, NATIONALITE="MALI")).decide()
+
+
+def weight_of(con, comparison: str) -> float:
+    weight, = con.execute(f"SELECT weight_{comparison} FROM identity_scores "  # noqa: S608
+                          "WHERE record_key = ? AND num_agdref = ?",
+                          [DETAINEE, PERSON]).fetchall()[0]
+    return weight
+
+
+def test_agreeing_on_a_small_town_weighs_more_than_on_the_capital(tmp_path, con):
+    born_in(con, tmp_path / "capital", "Bamako, Mali", "BAMAKO, MALI")
+    capital = weight_of(con, "birth_place")
+    born_in(con, tmp_path / "small", "Kayes, Mali", "KAYES, MALI")
+    small = weight_of(con, "birth_place")
+    # a tenth of the files share the capital: agreeing on it tells less
+    assert small > capital + 3 > 3
+
+
+@pytest.mark.parametrize("place", ["MALI", "", "KAYES"])
+def test_a_country_only_or_missing_place_is_no_evidence(tmp_path, con, place):
+    # the country only, nothing, or the town without its country (still a town)
+    born_in(con, tmp_path, "Kayes, Mali", place)
+    if place == "KAYES":
+        assert weight_of(con, "birth_place") > 4
+    else:
+        assert weight_of(con, "birth_place") == 0
+        assert weight_of(con, "nationality") > 0
+
+
+def test_spellings_of_one_town_agree_and_another_town_weighs_against(tmp_path, con):
+    born_in(con, tmp_path / "spelt", "Tombouctou, Mali", "TIMBUKTU, MALI")
+    close = level_weight("birth_town", "close spelling of one town")
+    assert weight_of(con, "birth_place") == pytest.approx(close)
+    assert close > 0
+    born_in(con, tmp_path / "other", "Kayes, Mali", "SIKASSO, MALI")
+    assert weight_of(con, "birth_place") < 0
+
+
+def test_a_town_of_birth_does_not_count_the_nationality_twice(tmp_path, con):
+    born_in(con, tmp_path, "Kayes, Mali", "KAYES, MALI")
+    # the town's weight carries the nationality's evidence, its own is nothing
+    assert weight_of(con, "nationality") == 0 < weight_of(con, "birth_place")
+
+
+@pytest.mark.parametrize(("place", "outcome"), [
+    # the same town of birth: enough, with the names and the year, to act on
+    ("KAYES, MALI", ("LINKED", "PROBABILISTIC", PERSON)),
+    # the country only: the year alone, as before (an agent decides)
+    ("MALI", ("REVIEW", "WEAK_BIRTH_DATE", DETAINEE)),
+])
+def test_a_year_only_record_born_in_the_file_s_town_is_linked(tmp_path, con, place, outcome):
+    # the same names and birth year: under the threshold a partial birth date needs
+    # (weak_birth_link) without the town, over it with the town
+    born_in(con, tmp_path, "Kayes, Mali", place, born="00/00/1990", given="MAMADOU ALPHA")
+    assert link_of(con, DETAINEE) == outcome
+
+
+@pytest.mark.parametrize(("entry", "label", "merged"), [
+    ("01/12/2024", "same date of entry", True),
+    # a few days off: evidence for, but a merge still needs the same date (strangers of
+    # one given name born the same day entered within days of each other at region
+    # scale, benchmarks/README.md)
+    ("05/12/2024", "within 10 days", False),
+])
+def test_the_date_of_entry_weighs_on_pairs_of_files(tmp_path, con, entry, label, merged):
+    # the builders' file entered on 01/12/2024; its second file (DIALO)
+    inbox = Inbox(tmp_path, con).person().others().second_file(DATE_ENTREE_FRANCE=entry)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    assert (merge_rules(con)[f"agdref:{SECOND}"] == PERSON) == merged
+    weight, = con.execute("SELECT weight_entry_date FROM identity_scores "
+                          "WHERE record_key = ? AND num_agdref = ?",
+                          [f"agdref:{PERSON}", SECOND]).fetchall()[0]
+    assert weight == pytest.approx(level_weight("entry_date", label))
+    assert weight > 0 > level_weight("entry_date", "All other comparisons")
+
+
+def test_strangers_born_and_entered_the_same_day_are_not_merged_on_the_date_of_entry(
+        tmp_path, con):
+    # another surname, the same given name, birth date and date of entry: the date of
+    # entry's weight lifts the pair over the duplicate threshold, but a merge needs the
+    # names and the birth date to carry it alone
+    inbox = Inbox(tmp_path, con).person().others().person(NUM_AGDREF=SECOND, NOM="SYLLA")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    probability, weight = con.execute(
+        "SELECT match_probability, weight_entry_date FROM identity_scores "
+        "WHERE record_key = ? AND num_agdref = ?", [f"agdref:{PERSON}", SECOND]).fetchall()[0]
+    assert probability >= read_thresholds().duplicate
+    assert weight == pytest.approx(level_weight("entry_date", "same date of entry"))
+    assert set(merge_rules(con).values()) == {PERSON, SECOND}

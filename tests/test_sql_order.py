@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.core.build import CORE_STEPS
+from transforms.core.build import BIRTH_TOWNS_BEFORE, CORE_STEPS
 from transforms.identity.build import CANDIDATE_STEPS, LINK_STEPS, QUARANTINE_STEPS
 from transforms.identity.memory import MEMORY_STATE, MEMORY_TABLES
 from transforms.publish.marts import MART_STEPS
@@ -25,11 +25,13 @@ SCHEMAS = ("raw", "staging", "audit", "core", "worklists", "marts")
 SCORE_IDENTITIES = ("score_identities", frozenset({"identity_scores", MEMORY_STATE,
                                                    *MEMORY_TABLES}))
 WRITE_LISTS = ("worklist-tables", frozenset())  # warehouse tables only
+BIRTH_TOWNS = ("register_birth_towns", frozenset({"birth_towns"}))
 
 # The night: ingest's freshness, core, identity, the rules' reads, the marts.
 NIGHT = (
     "audit_source_freshness.sql",
-    *CORE_STEPS,
+    *(step for core in CORE_STEPS
+      for step in ((BIRTH_TOWNS, core) if core == BIRTH_TOWNS_BEFORE else (core,))),
     *CANDIDATE_STEPS,
     *QUARANTINE_STEPS,
     "linkage_records.sql",

@@ -85,9 +85,9 @@ def test_the_pair_page_shows_both_records_and_the_weights_as_a_waterfall(workspa
     assert "07/07/1987" in page and "17/07/1987" in page and 'class="differe"' in page
     assert re.search(r"TELEMOFPRA_13_\d{8}\.csv:\d+", page)
     assert re.search(r"AGDREF_PERSONNES_13_\d{8}\.csv:\d+", page)
-    # the prior, eight comparisons and the final weight, drawn and tabulated
+    # the prior, ten comparisons and the final weight, drawn and tabulated
     svg = page[page.index("<svg"):page.index("</svg>")]
-    assert svg.count("<rect") == 10 and "<script" not in page.lower()
+    assert svg.count("<rect") == 12 and "<script" not in page.lower()
     # SVG geometry as plain numbers, never the page's French decimal comma
     for attribute in re.findall(r' (?:x|y|width|x1|x2)="([^"]*)"', svg):
         float(attribute)
@@ -235,7 +235,7 @@ def test_the_waterfall_adds_each_weight_to_the_prior_up_to_the_final_weight():
             "weight_surname": 4.0, "weight_birth": -1.0, "weight_sex": None}
     drawn = waterfall.bars(pair)
     assert [b.kind for b in drawn] == ["prior", "for", *["for"] * 2, "against",
-                                       *["for"] * 4, "total"]
+                                       *["for"] * 6, "total"]
     assert drawn[0].weight == -5.0 and drawn[-2].end == drawn[-1].end == -2.0
     assert waterfall.percent(waterfall.probability(drawn[0].weight)) == "3,0 %"
     chart = waterfall.chart(pair)

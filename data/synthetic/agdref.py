@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from data.synthetic.files import fmt
 from data.synthetic.names import spelling_variant
 from data.synthetic.persons import Person
 from data.synthetic.realism import MEMBER_STATES, REALISM
-from transforms.ingest.countries import french_name_of
 
 
 class AgdrefMixin:
@@ -31,9 +30,9 @@ class AgdrefMixin:
                 row = {
                     "NUM_AGDREF": number, "NOM": last, "NOM_USAGE": "",
                     "PRENOMS": " ".join(p.first_names), "SEXE": p.sex, "DATE_NAISSANCE": birth,
-                    "LIEU_NAISSANCE": french_name_of(p.nationality).title(),
+                    "LIEU_NAISSANCE": self.birth_place_text(p, f"agdref:{number}"),
                     "NATIONALITE": p.nationality, "DEPT_GESTION": managed_by,
-                    "DATE_ENTREE_FRANCE": fmt(p.entry_date),
+                    "DATE_ENTREE_FRANCE": fmt(self.entry_date_written(p, k)),
                     "LIEN_FAMILIAL_FRANCAIS": p.family_link or "", "SITUATION": p.file_status,
                 }
                 if k == 0 and p.quarantined_table == "PERSONNES":
@@ -55,6 +54,24 @@ class AgdrefMixin:
             self._measure_rows(p, number, p.measures + extra.get(p.person_id, []), snapshot,
                                tables)
         return tables
+
+    def entry_date_written(self, p: Person, k: int) -> date | None:
+        """DATE_ENTREE_FRANCE of the person's `k`-th file: the first file's is the
+        person's; a second file mostly repeats it, sometimes keyed again from another
+        document (a few days off) or left empty. Drawn once (every snapshot repeats it),
+        from a stream of its own."""
+        if k == 0 or p.entry_date is None:
+            return p.entry_date
+        if k not in p.entry_dates_written:
+            draw = self.entries.random()
+            entry = p.entry_date
+            if draw < REALISM["agdref_entry_date_empty_on_second_file"]:
+                entry = None
+            elif draw < (REALISM["agdref_entry_date_empty_on_second_file"]
+                         + REALISM["agdref_entry_date_moved_on_second_file"]):
+                entry += timedelta(days=self.entries.choice([-1, 1]) * self.entries.randint(1, 10))
+            p.entry_dates_written[k] = entry
+        return p.entry_dates_written[k]
 
     def _measure_rows(self, p: Person, number: str, measures: list[dict], snapshot: date,
                       tables: dict[tuple[str, str], list[dict]]) -> None:

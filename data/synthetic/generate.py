@@ -45,6 +45,8 @@ class Generator(PopulationMixin, IdentityMixin, TelemofpraMixin, GenesisMixin, A
         self.registrations = random.Random(f"{seed}:registrations")  # and for ADA dates
         self.lateness = random.Random(f"{seed}:late-lists")  # and for late establishments
         self.states = random.Random(f"{seed}:member-states")  # and for ETAT_MEMBRE
+        self.birth_places = random.Random(f"{seed}:birth-places")  # and for LIEU_NAISSANCE
+        self.entries = random.Random(f"{seed}:entry-dates")  # and a second file's entry date
         self.late_establishments: dict[str, date] = {}  # code -> latest list date
         self.latest_lists: dict[str, tuple[str, date]] = {}  # code -> (department, date)
         self.persons: list[Person] = []

@@ -69,7 +69,7 @@ class GenesisMixin:
                     "DEPT_ETABLISSEMENT": dept, "NOM": identity["NOM"],
                     "PRENOMS": identity["PRENOMS"], "ALIAS": "|".join(aliases),
                     "SEXE": p.sex, "DATE_NAISSANCE": identity["DATE_NAISSANCE"],
-                    "LIEU_NAISSANCE": french_name_of(p.nationality),
+                    "LIEU_NAISSANCE": self.birth_place_text(p, "genesis"),
                     "NATIONALITE": nationality, "DATE_ECROU": fmt(det["committed"]),
                     "CATEGORIE_PENALE": det["category"],
                     "QUANTUM_TOTAL_JOURS": str(det["sentence"]) if sentenced else "",

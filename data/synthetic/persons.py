@@ -49,6 +49,12 @@ class Person:
     # an AGDREF table whose row of this person is planted defective in every snapshot
     # (QUARANTINED_ROW_NAMING_PERSON): "TITRES" or "PERSONNES"
     quarantined_table: str = ""
+    # the town of birth (birth_places.TOWNS: its spellings), and LIEU_NAISSANCE as each
+    # list or file writes it ("genesis", "agdref:<number>"): the same every snapshot
+    birth_town: str | None = None
+    birth_places_written: dict[str, str] = field(default_factory=dict)
+    # DATE_ENTREE_FRANCE of each file after the first (agdref.entry_date_written)
+    entry_dates_written: dict[int, date | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from data.synthetic.asylum import SUSPENSION_BASES
+from data.synthetic.birth_places import draw_birth_town, written_birth_place
 from data.synthetic.persons import Person, days, draw_identity
 from data.synthetic.realism import REALISM
 from data.synthetic.situations import SITUATIONS_BY_FAMILY
@@ -70,6 +71,18 @@ class PopulationMixin:
                 p.situation = "NAMESAKE"
                 self._background_title(p)
                 self.persons.append(p)
+        # Towns of birth from a stream of their own (the other draws stay what the seed
+        # gave): one town a person, a namesake its own.
+        for p in self.persons:
+            p.birth_town = draw_birth_town(p.nationality, self.birth_places)
+
+    def birth_place_text(self, p: Person, written_by: str) -> str:
+        """LIEU_NAISSANCE of `p` as one list or file writes it ("genesis", or
+        "agdref:<number>"), drawn once: every snapshot repeats it."""
+        if written_by not in p.birth_places_written:
+            p.birth_places_written[written_by] = written_birth_place(
+                p.nationality, p.birth_town, written_by.split(":")[0], self.birth_places)
+        return p.birth_places_written[written_by]
 
     def _registered_before_claim(self, p: Person) -> None:
         """The prefecture registers an asylum claim and issues its attestation (ADA) first;

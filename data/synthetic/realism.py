@@ -43,6 +43,19 @@ REALISM = {
     "telemofpra_decision_repeated_next_list": 0.03,
     "genesis_release_date_moves": 0.20,
     "genesis_unknown_nationality": 0.03,
+    # LIEU_NAISSANCE ("town, country"), per row: empty, the country only, another town of
+    # the country than the person's (a slip: the sources disagree), another spelling of
+    # the town (Tbilissi / Tbilisi) where it has one
+    "genesis_birth_place_missing": 0.08,
+    "genesis_birth_place_country_only": 0.12,
+    "agdref_birth_place_missing": 0.04,
+    "agdref_birth_place_country_only": 0.08,
+    "birth_place_other_town": 0.03,
+    "birth_place_other_spelling": 0.3,
+    # DATE_ENTREE_FRANCE of a person's second AGDREF file: empty, or a few days off (keyed
+    # again from another document); otherwise the first file's
+    "agdref_entry_date_empty_on_second_file": 0.1,
+    "agdref_entry_date_moved_on_second_file": 0.1,
     "defective_row": 0.003,
     # issue 31: establishments whose latest list is late (PRI-01: more than 16 days old on
     # the as-of date), at least one at every scale; their latest list is this old (days)

@@ -10,6 +10,7 @@ from datetime import date
 
 import duckdb
 
+from transforms.core.birth_places import register_birth_towns
 from transforms.warehouse.database import read_sql
 
 CORE_STEPS = (
@@ -24,6 +25,9 @@ CORE_STEPS = (
     "core_detention_history.sql",
     "core_quarantined_references.sql",
 )
+# Python builds temp table birth_towns (birth_places.py) before this step, which reads it
+# (and so does the identity stage).
+BIRTH_TOWNS_BEFORE = "core_persons.sql"
 
 
 def build_core(con: duckdb.DuckDBPyConnection, run_date: date) -> None:
@@ -31,4 +35,6 @@ def build_core(con: duckdb.DuckDBPyConnection, run_date: date) -> None:
     later stages' SQL reads too)."""
     con.execute("SET VARIABLE run_date = ?", [run_date])
     for step in CORE_STEPS:
+        if step == BIRTH_TOWNS_BEFORE:
+            register_birth_towns(con)
         con.execute(read_sql(step))

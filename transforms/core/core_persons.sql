@@ -1,4 +1,4 @@
--- reads: latest_files, staging.agdref_persons
+-- reads: birth_towns, latest_files, staging.agdref_persons
 -- builds: agdref_first_name_skeletons, agdref_name_skeletons, core.persons,
 --         latest_agdref_persons
 -- core.persons: one row per AGDREF file in the latest snapshot of its department.
@@ -27,6 +27,7 @@ SELECT p.num_agdref AS person_key, p.num_agdref, p.department,
        p.last_name, p.first_names, p.usual_name, p.last_name_ascii, p.first_names_ascii,
        p.usual_name_ascii, p.sex, p.birth_year, p.birth_month, p.birth_day, p.birth_date,
        p.birth_date_is_placeholder, p.nationality, p.entry_date, p.french_family_link,
+       p.birth_place, town.birth_town,
        p.file_status, p.extraction_date AS snapshot_date,
        last_name.skeleton AS last_name_skeleton,
        usual_name.skeleton AS usual_name_skeleton,
@@ -37,6 +38,8 @@ JOIN agdref_name_skeletons last_name ON last_name.name IS NOT DISTINCT FROM p.la
 JOIN agdref_name_skeletons usual_name ON usual_name.name IS NOT DISTINCT FROM p.usual_name_ascii
 JOIN agdref_first_name_skeletons first_name
   ON first_name.names IS NOT DISTINCT FROM p.first_names_ascii
+-- the town of the place of birth (transforms/core/birth_places.py), NULL: none written
+LEFT JOIN birth_towns town ON town.birth_place = p.birth_place
 QUALIFY row_number() OVER (PARTITION BY p.num_agdref
                            ORDER BY p.extraction_date DESC, p.department, p.line_number) = 1;
 COMMENT ON TABLE core.persons IS 'One AGDREF file (latest snapshot of its department). person_key is the AGDREF number until identity resolution merges duplicate files.';

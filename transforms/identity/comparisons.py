@@ -1,5 +1,6 @@
 """The linkage model's comparisons (surname, given names, birth date, sex, nationality,
-department, asylum claim) and blocking rules, as Splink settings."""
+department, asylum claim, town of birth, date of entry) and blocking rules, as Splink
+settings."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ COMPARISON_COLUMNS = {
     "nationality": "nationality",
     "department": "department",
     "asylum_claim": "asylum_claim",
+    "birth_place": "birth_town",
+    "entry_date": "entry_date",
 }
 # Share of one person's record and file in the same department (docs/design.md: a list comes
 # from the department of domicile or of the prison, a file from its managing prefecture).
@@ -104,9 +107,90 @@ def comparisons() -> list:
         ],
     )
     sex = cl.ExactMatch("sex")
-    nationality = cl.ExactMatch("nationality").configure(term_frequency_adjustments=True)
-    return [surname, given_name, other_given_names_comparison(), birth, sex, nationality,
-            department_comparison(), asylum_claim_comparison()]
+    return [surname, given_name, other_given_names_comparison(), birth, sex,
+            nationality_comparison(), department_comparison(), asylum_claim_comparison(),
+            birth_town_comparison(), entry_date_comparison()]
+
+
+# Two towns of birth read as one: the same skeleton (core_name_keys.sql: TBILISSI and
+# TBILISI, CONAKRY and KONAKRI), or close by Jaro-Winkler (ALGER and ALGIERS).
+_SAME_OR_CLOSE_TOWN = ('("birth_town_l" = "birth_town_r" '
+                       'OR "birth_town_skeleton_l" = "birth_town_skeleton_r" '
+                       'OR jaro_winkler_similarity("birth_town_l", "birth_town_r") >= 0.88)')
+
+
+def birth_town_comparison() -> cl.CustomComparison:
+    """The town of birth (GENESIS and AGDREF write "town, country"; TélémOfpra has none):
+    the same town, term-frequency adjusted (a capital is shared by many strangers, so
+    agreeing on it weighs less than on a small town), a close spelling, another town.
+    Missing, or the country only, on either side is no evidence (the null level)."""
+    return cl.CustomComparison(
+        output_column_name="birth_town",
+        comparison_description="town of birth (ASCII capitals, before the country)",
+        comparison_levels=[
+            cll.NullLevel("birth_town"),
+            cll.ExactMatchLevel("birth_town", term_frequency_adjustments=True),
+            cll.CustomLevel(_SAME_OR_CLOSE_TOWN, "close spelling of one town"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+# The weight of the nationality level whose evidence the town of birth carries: m = u,
+# nothing (these two values are not the level's frequencies, only their ratio counts).
+_COUNTED_WITH_THE_TOWN = 0.5
+
+
+def nationality_comparison() -> cl.CustomComparison:
+    """Same nationality, term-frequency adjusted, or not. Strangers born in one town are
+    nearly always of one nationality, and the town's weight is measured against all
+    strangers (its share of everyone): where the towns agree, the nationality's weight
+    would count the same evidence twice (about 5 bits). So a pair agreeing on both
+    weighs the nationality at nothing, the town carrying the evidence of the two."""
+    fixed = {"m_probability": _COUNTED_WITH_THE_TOWN, "u_probability": _COUNTED_WITH_THE_TOWN,
+             "fix_m_probability": True, "fix_u_probability": True}
+    return cl.CustomComparison(
+        output_column_name="nationality",
+        comparison_description="nationality (ISO 3166-1 alpha-3)",
+        comparison_levels=[
+            cll.NullLevel("nationality"),
+            cll.CustomLevel(f'"nationality_l" = "nationality_r" AND {_SAME_OR_CLOSE_TOWN}',
+                            "same nationality, weighed with the town of birth")
+            .configure(**fixed),
+            cll.ExactMatchLevel("nationality", term_frequency_adjustments=True),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+# m of the date-of-entry levels, set by judgment: only pairs of two AGDREF files both
+# carry a date of entry, and no number labels such a pair, so m cannot be estimated the
+# way the other comparisons' is (model_file.train_model estimates u on pairs of files).
+# One person's second file mostly repeats the declared date; a date keyed again from
+# another document may move by days; a few declare another entry.
+ENTRY_DATE_M = {"same date of entry": 0.8, "within 10 days": 0.1, "other date": 0.1}
+
+
+def entry_date_comparison() -> cl.CustomComparison:
+    """The declared date of entry into France: the same, within 10 days, or another; only
+    AGDREF has it, so it weighs on pairs of two files (duplicates) and is unknown (the
+    null level) for a TélémOfpra or GENESIS record."""
+    levels = [
+        cll.CustomLevel('"entry_date_l" = "entry_date_r"', "same date of entry"),
+        cll.CustomLevel('abs(date_diff(\'day\', "entry_date_l", "entry_date_r")) <= 10',
+                        "within 10 days"),
+        cll.ElseLevel(),
+    ]
+    labels = list(ENTRY_DATE_M)
+    return cl.CustomComparison(
+        output_column_name="entry_date",
+        comparison_description="declared date of entry into France (AGDREF)",
+        comparison_levels=[
+            cll.NullLevel("entry_date"),
+            *(level.configure(m_probability=ENTRY_DATE_M[label], fix_m_probability=True)
+              for level, label in zip(levels, labels, strict=True)),
+        ],
+    )
 
 
 # Days from an AGDREF file's asylum attestation (ADA) to the date a TélémOfpra claim was
@@ -217,9 +301,9 @@ def file_blocking() -> list:
     return [block_on(*keys) for keys in BLOCKING_KEYS]
 
 
-def settings() -> SettingsCreator:
+def settings(link_type: str = "link_only") -> SettingsCreator:
     return SettingsCreator(
-        link_type="link_only",
+        link_type=link_type,
         unique_id_column_name="unique_id",
         comparisons=comparisons(),
         blocking_rules_to_generate_predictions=record_blocking(),

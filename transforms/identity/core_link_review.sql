@@ -84,7 +84,8 @@ SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_s
            AS nationality_agreement,
        sc.match_probability, sc.match_weight, sc.weight_surname, sc.weight_given_name,
        sc.weight_other_given_names, sc.weight_birth, sc.weight_sex, sc.weight_nationality,
-       sc.weight_department, sc.weight_asylum_claim,
+       sc.weight_department, sc.weight_asylum_claim, sc.weight_birth_place,
+       sc.weight_entry_date,
        d.decision
 FROM all_pairs pr
 JOIN sides s USING (record_key)

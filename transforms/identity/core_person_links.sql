@@ -17,7 +17,8 @@
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
 -- same complete birth date and the same known date of entry into France: namesakes born
--- the same day exist, and a merge attributes one file's measures to the other) share
+-- the same day exist, and a merge attributes one file's measures to the other; the
+-- threshold is reached without the date of entry's weight) share
 -- one person_key, the lowest of their numbers. Files not merged are still screened for
 -- each other's protections (core.identity_candidates).
 
@@ -43,6 +44,13 @@ LEFT JOIN link_decisions d ON d.record_key = sc.record_key AND d.num_agdref = sc
 WHERE d.decision IS DISTINCT FROM 'REJECTED'
   AND (d.decision = 'CONFIRMED'
        OR (sc.match_probability >= getvariable('duplicate_threshold')
+           -- the names and birth date must carry the pair without the date of entry,
+           -- which the next line asks to be the same: counted in the score as well,
+           -- strangers born the same day and entered the same day (or within days,
+           -- when that was allowed) were merged (benchmarks/README.md, issue 33 item 3)
+           AND sc.match_weight - coalesce(sc.weight_entry_date, 0)
+               >= log2(getvariable('duplicate_threshold')
+                       / (1 - getvariable('duplicate_threshold')))
            AND NOT identity_conflict(a, b)
            AND a.entry_date = b.entry_date
            -- the same complete birth date: a year, a month or a 01/01 placeholder is

@@ -1,4 +1,4 @@
--- reads: staging.asylum_decisions, staging.detainees
+-- reads: birth_towns, staging.asylum_decisions, staging.detainees
 -- builds: core.record_identities, source_identities
 -- One identity per source person record: the latest row that carried it (with, for a
 -- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
@@ -8,13 +8,13 @@ WITH rows AS (
     SELECT 'telemofpra' AS system, 'telemofpra:' || num_ofpra AS record_key, num_agdref,
            last_name_ascii, first_names_ascii, sex, birth_year, birth_month, birth_day,
            birth_date, birth_date_is_placeholder, nationality, department, claim_date,
-           extraction_date, file_name, line_number
+           NULL::VARCHAR AS birth_place, extraction_date, file_name, line_number
     FROM staging.asylum_decisions WHERE extraction_date <= getvariable('run_date')
     UNION ALL
     SELECT 'genesis', 'genesis:' || establishment_code || ':' || committal_number,
            num_agdref, last_name_ascii, first_names_ascii, sex, birth_year, birth_month,
            birth_day, birth_date, birth_date_is_placeholder, nationality, department,
-           NULL::DATE, extraction_date, file_name, line_number
+           NULL::DATE, birth_place, extraction_date, file_name, line_number
     FROM staging.detainees WHERE extraction_date <= getvariable('run_date')
 ), numbers AS (
     SELECT record_key, list(DISTINCT num_agdref ORDER BY num_agdref)
@@ -22,11 +22,14 @@ WITH rows AS (
     FROM rows GROUP BY record_key
 )
 SELECT r.* EXCLUDE (num_agdref, extraction_date, file_name, line_number),
+       -- the town of the place of birth (GENESIS only; transforms/core/birth_places.py)
+       t.birth_town,
        name_skeleton(r.last_name_ascii) AS last_name_skeleton,
        first_name_skeleton(r.first_names_ascii) AS first_name_skeleton,
        r.file_name || ':' || r.line_number AS source_row,
        coalesce(n.numbers, []::VARCHAR[]) AS numbers
 FROM rows r JOIN numbers n USING (record_key)
+LEFT JOIN birth_towns t ON t.birth_place = r.birth_place
 QUALIFY row_number() OVER (PARTITION BY r.record_key
                            ORDER BY r.extraction_date DESC, r.file_name DESC,
                                     r.line_number DESC) = 1;

@@ -61,14 +61,17 @@ WITH aliases AS (
     SELECT record_key, 0 AS attestation, numbers[1] AS number_given, sex, birth_year,
            birth_month, birth_day, birth_date, birth_date_is_placeholder, nationality,
            department, first_names_ascii, claim_date AS claim_introduced,
-           NULL::DATE AS attestation_start
+           NULL::DATE AS attestation_start, birth_town, NULL::DATE AS entry_date
     FROM source_identities
     UNION ALL
     SELECT 'agdref:' || p.num_agdref, coalesce(a.attestation, 0), p.num_agdref, p.sex,
            p.birth_year, p.birth_month, p.birth_day, p.birth_date,
            p.birth_date_is_placeholder, p.nationality, p.department, p.first_names_ascii,
-           NULL, a.start_date
+           NULL, a.start_date, p.birth_town, p.entry_date
     FROM core.persons p LEFT JOIN attestations a USING (num_agdref)
+), towns AS (  -- the town's skeleton once per town, as for names
+    SELECT birth_town, name_skeleton(birth_town) AS skeleton
+    FROM (SELECT DISTINCT birth_town FROM identities WHERE birth_town IS NOT NULL)
 ), other_given AS (  -- the given names after the first, whichever way the name is written
     SELECT first_names_ascii,
            nullif(compact_name(other_given_names(first_names_ascii)), '') AS other_compact,
@@ -95,6 +98,10 @@ SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS un
        -- a TélémOfpra record: when its claim reached OFPRA; an AGDREF file: when one of its
        -- asylum attestations started, a row for each (the best-scoring row of a pair counts)
        i.claim_introduced, i.attestation_start,
+       -- the town of birth (GENESIS and AGDREF; transforms/core/birth_places.py) and its
+       -- skeleton, which folds transliterations (TBILISSI and TBILISI give TBLS); the
+       -- declared date of entry into France (AGDREF only)
+       i.birth_town, t.skeleton AS birth_town_skeleton, i.entry_date,
        -- the number a row carries, on its own spelling and latest attestation only: what
        -- trains m (linkage.py)
        CASE WHEN n.variant = 0 AND i.attestation <= 1 THEN i.number_given END AS number_given
@@ -105,5 +112,6 @@ JOIN given g ON g.given_names IS NOT DISTINCT FROM n.given_names
 -- the words of the surname after its first
 JOIN other_given o ON o.first_names_ascii IS NOT DISTINCT FROM
     CASE WHEN n.variant = -2 THEN n.given_names ELSE i.first_names_ascii END
+LEFT JOIN towns t ON t.birth_town = i.birth_town
 WHERE s.compact IS NOT NULL OR g.known
 ORDER BY n.dataset, unique_id

@@ -33,7 +33,27 @@ def train_model(records: pl.DataFrame, seed: int = 7) -> dict:
         [block_on("surname", "given_name", "birth_date")], recall=0.6)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
     linker.training.estimate_m_from_label_column("number_given")
-    return {**linker.misc.save_model_to_json(), TRAINED_ON_FILES: agdref_files(records)}
+    model = linker.misc.save_model_to_json()
+    _entry_date_u_among_files(model, records, seed)
+    return {**model, TRAINED_ON_FILES: agdref_files(records)}
+
+
+def _entry_date_u_among_files(model: dict, records: pl.DataFrame, seed: int) -> None:
+    """u of the date-of-entry levels, by random sampling of pairs of two AGDREF files:
+    only files carry the date, so the pairs of a record and a file tell nothing of it
+    (its m is set by judgment, comparisons.ENTRY_DATE_M)."""
+    files = {"agdref": split_datasets(records)["agdref"]}
+    linker = make_linker(files, settings("dedupe_only"), DuckDBAPI(duckdb.connect(":memory:")))
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
+    among_files = linker.misc.save_model_to_json()
+    estimated = next(c for c in among_files["comparisons"]
+                     if c["output_column_name"] == "entry_date")
+    for c in model["comparisons"]:
+        if c["output_column_name"] == "entry_date":
+            for level, measured in zip(c["comparison_levels"], estimated["comparison_levels"],
+                                       strict=True):
+                if "u_probability" in measured:
+                    level["u_probability"] = measured["u_probability"]
 
 
 def agdref_files(records: pl.DataFrame) -> int:

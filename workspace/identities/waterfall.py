@@ -12,7 +12,8 @@ COMPARISONS = (
     ("surname", "Nom"), ("given_name", "Premier prénom"),
     ("other_given_names", "Autres prénoms"), ("birth", "Date de naissance"),
     ("sex", "Sexe"), ("nationality", "Nationalité"), ("department", "Département"),
-    ("asylum_claim", "Attestation de demande d'asile"),
+    ("asylum_claim", "Attestation de demande d'asile"), ("birth_place", "Lieu de naissance"),
+    ("entry_date", "Date d'entrée en France"),
 )
 WIDTH, LABELS, ROW, BAR = 760, 230, 30, 20  # pixels
 
