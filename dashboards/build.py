@@ -16,6 +16,7 @@ import duckdb
 from dashboards import charts, outcomes
 from dashboards.charts import chart_html, charts_setup
 from dashboards.freshness import render_panel, source_freshness
+from dashboards.handling import handling_table
 from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
 from dashboards.scope import TONIGHT, Scope, read_rows
 
@@ -106,7 +107,8 @@ footer{font-size:12px;color:#555;padding:16px 24px}
 #fraicheur p.late,tr.late td{color:#b2182b;font-weight:600}
 table.freshness td:nth-child(-n+2),table.handovers td:nth-child(-n+3),
 table.handovers td:last-child{text-align:left}
-table.objectives td:first-child{text-align:left} table.objectives small{display:block;
+table.objectives td:first-child,table.states td:first-child{text-align:left}
+table.objectives small{display:block;
 font-size:11px;font-weight:400} td.met{color:#1b7837} td.missed{color:#b2182b;font-weight:600}
 """
 
@@ -123,6 +125,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
         for chart in CHARTS)
     handovers = outcomes.handovers_table(con, scope)
+    states = handling_table(con, scope)
     aims = objectives_table(con, scope, objectives)
     fresh = render_panel(source_freshness(con, scope.run_id, scope.department),
                          national=scope.department is None)
@@ -147,7 +150,8 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
         f"<header><h1>{html.escape(scope.title)}</h1><p>Chiffres agrégés ; les listes "
         "nominatives sont dans les fichiers du département. Les signalements sont des "
         "suggestions à examiner, jamais des décisions.</p></header>"
-        f'<main><div class="cards">{cards}</div>{aims}{fresh}<div class="charts">{drawn}</div>'
+        f'<main><div class="cards">{cards}</div>{states}{aims}{fresh}'
+        f'<div class="charts">{drawn}</div>'
         f"{handovers}{table}"
         f"</main><footer>Données au {scope.run_date:%d/%m/%Y}.</footer>"
         # Charts are drawn while the page is parsed, before the grid has its final widths.

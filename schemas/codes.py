@@ -152,7 +152,17 @@ MARKERS: dict[str, str] = {
 # another ground under examination (OQ-02) and the answer given to a prison (PRI-05).
 OTHER_GROUND = "OTHER_GROUND_UNDER_EXAMINATION"
 PRISON_ANSWER = "PRISON_ANSWER"
-AGENT_DECISION_KINDS = (OTHER_GROUND, PRISON_ANSWER)
+# The night copies also what makes each flag's state and assignee (shown by the lists,
+# the exports and the dashboards): the latest outcome recorded on a flag and who holds it.
+OQTF_TAKEN, NEXT_STEP, NOT_PURSUED = "OQTF_TAKEN", "NEXT_STEP", "NOT_PURSUED"
+HANDLING_OUTCOMES = (OQTF_TAKEN, PRISON_ANSWER, NEXT_STEP, NOT_PURSUED)
+TAKEN, ASSIGNED = "TAKEN", "ASSIGNED"  # the flag's holder: who took it, or was given it
+AGENT_DECISION_KINDS = (OTHER_GROUND, PRISON_ANSWER, OQTF_TAKEN, NEXT_STEP, NOT_PURSUED,
+                        TAKEN, ASSIGNED)
+# A flag's state in the workspace (worklists.*.handling_state): to do, held by an agent,
+# or its latest outcome (the person's examination on another ground counts when later).
+TO_DO, IN_PROGRESS = "TO_DO", "IN_PROGRESS"
+HANDLING_STATES = (TO_DO, IN_PROGRESS, OTHER_GROUND, *HANDLING_OUTCOMES)
 
 # Legal alerts (worklists.legal_alerts, docs/contracts.md §2).
 LEGAL_ALERT_REASONS: dict[str, str] = {

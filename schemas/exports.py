@@ -32,6 +32,24 @@ _FLAG = {
     "flag_id": ("Identifiant signalement", "Identifiant stable du signalement d'une nuit à "
                 "l'autre : le même cas garde le même identifiant."),
 }
+# What the unit has done on the flag in the workspace, as the night found it (the
+# workspace's pages show the state live); the workspace's own words (state.py reads them
+# from here).
+HANDLING_STATES_FR = {
+    codes.TO_DO: "à traiter", codes.IN_PROGRESS: "en cours",
+    codes.OTHER_GROUND: "examen d'un autre fondement",
+    codes.OQTF_TAKEN: "OQTF prise", codes.PRISON_ANSWER: "réponse donnée",
+    codes.NEXT_STEP: "étape planifiée", codes.NOT_PURSUED: "non poursuivi",
+}
+_HANDLING = {
+    "handling_state": ("État", "Où en est le signalement dans l'espace de travail lors de "
+                       "ce traitement : TO_DO (à traiter), IN_PROGRESS (pris en charge par "
+                       "un agent) ou la dernière suite enregistrée ; la colonne suivante le "
+                       "donne en toutes lettres."),
+    "assignee": ("Attribué à", "Identifiant de connexion de l'agent qui a pris en charge le "
+                 "signalement ou à qui il a été attribué ; vide si personne."),
+}
+HANDLING_COLUMNS = tuple(_HANDLING)
 _FLAG_END = {
     "markers": ("Points d'attention", "Codes d'attention, séparés par « | » ; la colonne "
                 "suivante les donne en toutes lettres."),
@@ -51,6 +69,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "reason": ("Motif", "NO_MEASURE ou PRIOR_MEASURE_NOT_COERCIBLE ; la colonne suivante "
                    "le donne en toutes lettres."),
         **_FLAG,
+        **_HANDLING,
         "num_ofpra": ("N° OFPRA", "Numéro du dossier OFPRA de la décision de rejet."),
         "rtr_end_date": ("Fin du droit au maintien", "Date à laquelle le droit de se maintenir "
                          "sur le territoire a pris fin."),
@@ -69,6 +88,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "window_start_date": ("Début de préparation", "Date à partir de laquelle préparer "
                               "l'éloignement (règle PRI-03)."),
         **_FLAG,
+        **_HANDLING,
         "measure_ids": ("Mesures", "Identifiants des mesures pouvant fonder l'éloignement, "
                         "séparés par « | »."),
         "release_date_change_days": ("Décalage de libération (jours)", "Changement de la date "
@@ -96,6 +116,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "in_detention": ("Détenu", "« oui » si la personne figure sur la dernière liste d'un "
                          "établissement pénitentiaire."),
         **_FLAG,
+        **_HANDLING,
         **_FLAG_END,
     },
     codes.LEGAL_ALERTS: {
@@ -111,6 +132,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "department": ("Département", "Département qui gère la mesure concernée."),
         "alert_id": ("Identifiant alerte", "Identifiant stable de l'alerte d'une nuit à "
                      "l'autre."),
+        **_HANDLING,
         "rule_ids": _FLAG_END["rule_ids"],
         "source_rows": _FLAG_END["source_rows"],
     },
@@ -309,6 +331,7 @@ LABELS: dict[str, tuple[str, dict[str, str]]] = {
     "markers": ("Points d'attention (en clair)", MARKERS_FR),
     "worklist": ("Liste (en clair)", {name: TITLES[name] for name in codes.WORKLISTS}),
     "resolution": ("Motif de sortie (en clair)", RESOLUTIONS_FR),
+    "handling_state": ("État (en clair)", HANDLING_STATES_FR),
 }
 LABEL_SUFFIX = "_label"
 LABEL_DESCRIPTION = "La colonne précédente en toutes lettres (voir les codes plus bas)."
@@ -351,6 +374,7 @@ def check_complete() -> None:
         "exclusion reasons": (codes.EXCLUSION_REASONS, EXCLUSIONS_FR),
         "legal alerts": (codes.LEGAL_ALERT_REASONS, REASONS_FR),
         "lists": (codes.EXPORTED_TABLES, TITLES),
+        "handling states": (codes.HANDLING_STATES, HANDLING_STATES_FR),
     }
     for what, (known, worded) in vocabularies.items():
         if missing := set(known) - set(worded):

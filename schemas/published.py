@@ -25,11 +25,15 @@ class AgentDecision(PublishedModel):
 
     decision_id: str = pa.Field(unique=True, description="id in the operational database")
     kind: str = pa.Field(isin=list(codes.AGENT_DECISION_KINDS), description=(
-        "OTHER_GROUND_UNDER_EXAMINATION (OQ-02) or PRISON_ANSWER (PRI-05)"))
-    worklist: str = pa.Field(isin=list(codes.WORKLISTS), description="list of the flag")
-    flag_id: str = pa.Field(description="flag the decision was taken on")
+        "OTHER_GROUND_UNDER_EXAMINATION (OQ-02, the latest about the person), the latest "
+        "outcome on the flag (PRISON_ANSWER, PRI-05; OQTF_TAKEN, NEXT_STEP, NOT_PURSUED) "
+        "and who holds the flag (TAKEN, ASSIGNED; none once released or unassigned)"))
+    worklist: str = pa.Field(isin=list(codes.EXPORTED_TABLES), description="list of the flag")
+    flag_id: str = pa.Field(description="flag the decision was taken on (alert_id for an alert)")
     person_key: str = pa.Field(description="person (see core.person_links)")
     decided_by: str = pa.Field(description="agent who decided (login, not a name)")
+    assignee: str = pa.Field(nullable=True, description=(
+        "TAKEN, ASSIGNED: the account that holds the flag (login, not a name)"))
     decided_at: datetime = pa.Field(description="when the decision was recorded")
     effective_date: date = pa.Field(description="date the decision holds from")
     source_row: str = pa.Field(description="agent_decisions:<decision_id>, cited by the lists")
@@ -68,6 +72,11 @@ class FlagColumns(PublishedModel):
     rule_ids: STRING_LIST = pa.Field(description="RULES.md ids that produced the flag")
     first_seen_date: date = pa.Field(description="run date when the flag first appeared")
     source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
+    handling_state: str = pa.Field(isin=list(codes.HANDLING_STATES), description=(
+        "state in the workspace on the night (core.agent_decisions): TO_DO, IN_PROGRESS "
+        "(held), or the latest outcome recorded"))
+    assignee: str = pa.Field(nullable=True, description=(
+        "account holding the flag in the workspace (login, not a name); empty: no one"))
 
 
 class RejectedWithoutOqtf(FlagColumns):
@@ -126,6 +135,10 @@ class LegalAlert(PublishedModel):
     rule_ids: STRING_LIST = pa.Field(description="RULES.md ids behind the alert")
     source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
     first_seen_date: date = pa.Field(description="run date when the alert first appeared")
+    handling_state: str = pa.Field(isin=list(codes.HANDLING_STATES), description=(
+        "state in the workspace on the night (core.agent_decisions): TO_DO or IN_PROGRESS"))
+    assignee: str = pa.Field(nullable=True, description=(
+        "account holding the alert in the workspace (login, not a name); empty: no one"))
 
 
 class Exclusion(PublishedModel):

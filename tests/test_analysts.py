@@ -47,6 +47,34 @@ def test_demo_says_where_each_output_is(demo_output):
     assert f"reconcile workspace --warehouse {out / 'warehouse.duckdb'}" in tail
 
 
+def test_the_demo_ends_saying_how_to_open_the_workspace_and_leaves_pairs_to_review(
+        demo_output):
+    """A new user follows the last line: the workspace on the demo's warehouse, the demo
+    agent signed in with the password printed, pairs waiting in "Identités à vérifier"."""
+    from tests.test_workspace_cli import running_workspace
+    from tests.test_workspace_served import Browser
+
+    out, printed, _ = demo_output
+    last = printed.rstrip().splitlines()[-1]
+    assert last.startswith("workspace: run `") and "http://127.0.0.1:8034/" in last
+    password = re.search(r"^  agent13 +agent +13 +(\S+)$", printed, re.M).group(1)
+    with running_workspace(out / "warehouse.duckdb", "--exports", str(out / "exports")
+                           ) as port:
+        agent = Browser(port)
+        assert agent.sign_in("agent13", password).status == 302
+        queue = agent.get("/identites/")
+        assert queue.status == 200
+        pairs = re.findall(r'href="(/identites/IDP-[0-9a-f]{16}/)"', queue.text)
+        assert pairs, "the demo leaves no pair to review"
+        page = agent.get(pairs[0])
+        assert page.status == 200 and 'value="CONFIRMED"' in page.text
+    with duckdb.connect(str(out / "warehouse.duckdb"), read_only=True) as con:
+        undecided = con.execute(
+            "SELECT count(*) FROM core.link_review WHERE department = '13' "
+            "AND link_status = 'REVIEW' AND decision IS NULL").fetchall()[0][0]
+    assert undecided >= 1  # a pair the model left to an agent, not only merges to check
+
+
 def test_every_table_and_column_is_described(demo_con):
     tables = demo_con.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables() "

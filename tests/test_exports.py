@@ -24,6 +24,7 @@ def release_rows(**changes) -> pl.DataFrame:
         "establishment_code": "ABC123", "release_date": date(2027, 1, 5),
         "window_start_date": date(2026, 10, 5), "situation": "IDENTITY_TO_CONFIRM",
         "measure_ids": [], "release_date_change_days": -12,
+        "handling_state": "IN_PROGRESS", "assignee": "agent13",
     }
     row.update(changes)
     return pl.DataFrame([row], schema_overrides={"markers": pl.List(pl.String),
@@ -123,6 +124,9 @@ def test_each_code_is_followed_by_its_french_label():
     for code, label in (("Situation", "Situation (en clair)"),
                         ("Points d'attention", "Points d'attention (en clair)")):
         assert headers.index(label) == headers.index(code) + 1
+    assert headers.index("État (en clair)") == headers.index("État") + 1
+    assert (cells["État"], cells["État (en clair)"], cells["Attribué à"]) == (
+        "IN_PROGRESS", "En cours", "agent13")
     assert cells["Situation"] == "IDENTITY_TO_CONFIRM"
     assert cells["Situation (en clair)"] == "Identité à confirmer avant toute démarche"
     assert cells["Points d'attention (en clair)"] == (
@@ -150,7 +154,8 @@ def test_measure_and_event_codes_read_in_french():
         "measure_id": "M1", "measure_type": "TRANSFERT_DUBLIN", "enforceable_from": RUN,
         "days_since_enforceable": 0, "coercible_until": None, "is_coercible": False,
         "last_event_type": "LAISSEZ_PASSER_REFUSE", "last_event_date": RUN,
-        "in_detention": False}], schema_overrides={"coercible_until": pl.Date})
+        "in_detention": False, "handling_state": "TO_DO", "assignee": None}],
+        schema_overrides={"coercible_until": pl.Date, "assignee": pl.String})
     cells = export.export_frame(frame, codes.MEASURES, RUN).row(0, named=True)
     assert cells["Type de mesure (en clair)"] == (
         "Transfert vers l'État responsable de la demande d'asile (Dublin)")

@@ -77,12 +77,13 @@ class Browser:
 
 
 @contextmanager
-def running_workspace(warehouse, **environment: str) -> Iterator[int]:
-    """`reconcile workspace` in its own process on a free port, until the block ends."""
+def running_workspace(warehouse, *options: str, **environment: str) -> Iterator[int]:
+    """`reconcile workspace` in its own process on a free port (with more `options`, in
+    `environment`), until the block ends."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "flows", "workspace", "--warehouse", str(warehouse), "--port",
-         str(port)], env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
+         str(port), *options], env={**os.environ, **environment}, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 60
     try:

@@ -112,10 +112,10 @@ def test_not_pursued_needs_a_reason_and_keeps_the_flag_listed_next_night(ws, tmp
     listed = page(agent13, f"/listes/{MEASURES}/", state="NOT_PURSUED")
     assert key in listed and "non poursuivi : départ de France connu du bureau" in listed
     decisions = in_force(ws)
-    assert key not in {d["flag_id"] for d in decisions}
+    assert ("NOT_PURSUED", key) in {(d["kind"], d["flag_id"]) for d in decisions}
     con = next_night(ws, tmp_path, decisions)
-    assert con.execute(f"SELECT count(*) FROM worklists.{MEASURES} WHERE flag_id = ?",  # noqa: S608
-                       [key]).fetchall() == [(1,)]
+    assert con.execute(f"SELECT handling_state FROM worklists.{MEASURES} WHERE flag_id = ?",  # noqa: S608
+                       [key]).fetchall() == [("NOT_PURSUED",)]
     con.close()
 
 

@@ -37,6 +37,23 @@ def serve(options: WorkspaceOptions, host: str, port: int) -> None:
     from django.core.wsgi import get_wsgi_application
     from waitress import serve as waitress_serve
 
-    # behind the HTTPS proxy, Django reads X-Forwarded-Proto itself (SECURE_PROXY_SSL_HEADER)
     waitress_serve(get_wsgi_application(), host=host, port=port, threads=THREADS,
-                   ident="reconcile")
+                   ident="reconcile", **proxy_settings(options))
+
+
+# The HTTPS reverse proxy runs on the same machine (README, operators) and proxies to
+# 127.0.0.1: only its requests may say they came through HTTPS.
+PROXY_ADDRESS = "127.0.0.1"
+
+
+def proxy_settings(options: WorkspaceOptions) -> dict:
+    """Behind the HTTPS proxy, waitress passes the proxy's X-Forwarded-Proto on to Django
+    (SECURE_PROXY_SSL_HEADER: the request is secure, its Origin https://…) when the
+    request comes from the proxy's address; by default waitress removes the header from
+    every request, and Django would take each request for plain HTTP (a form posted
+    from https://<host>:<port> refused as from another origin). Without HTTPS, waitress
+    removes it as ever."""
+    if not options.https:
+        return {}
+    return {"trusted_proxy": PROXY_ADDRESS, "trusted_proxy_headers": {"x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True}

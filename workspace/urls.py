@@ -16,6 +16,8 @@ urlpatterns = [
     path("listes/<str:worklist>/<str:key>/", views.flag_page, name="flag"),
     path("listes/<str:worklist>/<str:key>/decisions/", decisions.decide, name="decide"),
     path("listes/<str:worklist>/<str:key>/attribution/", decisions.assign, name="assign"),
+    path("listes/<str:worklist>/<str:key>/attribution/retrait/", decisions.unassign,
+         name="unassign"),
     path("identites/", identities.queue, name="identity_queue"),
     path("identites/<str:pair_id>/", identities.pair_page, name="identity_pair"),
     path("identites/<str:pair_id>/decision/", identities.decide, name="identity_decide"),

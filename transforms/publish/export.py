@@ -35,6 +35,7 @@ README_VOCABULARIES = (
     ("Types de mesure", contract.MEASURE_TYPES_FR),
     ("Événements d'exécution", contract.EVENT_TYPES_FR),
     ("Listes", contract.LABELS["worklist"][1]),
+    ("États dans l'espace de travail", contract.HANDLING_STATES_FR),
     ("Motifs de sortie de liste (fichier resolus)", contract.RESOLUTIONS_FR),
     ("Règles appliquées", contract.RULES_FR),
 )

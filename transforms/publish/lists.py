@@ -1,5 +1,6 @@
 """Write what the rules decided: the flag history night by night, each list with the date
-its flags were first seen, the exclusions, the legal alerts and the asylum outcomes."""
+its flags were first seen and its state in the workspace, the exclusions, the legal alerts
+and the asylum outcomes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import duckdb
 import polars as pl
 
 from schemas.published import AsylumOutcome, FlagHistory, LegalAlert
+from transforms.publish.handling import read_decisions, with_handling
 from transforms.rules.decide import LIST_MODELS
 from transforms.rules.flags import (
     DETAIL_SCHEMA,
@@ -28,7 +30,8 @@ def write_alerts(con: duckdb.DuckDBPyConnection, run_date: date, alerts: list[di
                             "WHERE first_seen_date <= ?", [run_date]).fetchall())
     rows = [{**a, "first_seen_date": seen.get(a["alert_id"], run_date)} for a in alerts]
     con.execute("DELETE FROM worklists.legal_alerts")
-    insert_frame(con, "worklists.legal_alerts", LegalAlert.validate(rows_frame(rows, LegalAlert)))
+    insert_frame(con, "worklists.legal_alerts", LegalAlert.validate(
+        with_handling(rows_frame(rows, LegalAlert), read_decisions(con), key="alert_id")))
 
 
 def write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
@@ -46,10 +49,11 @@ def write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
     seen = first_seen_dates(pl.concat([history, today]))
     first_seen = pl.col("flag_id").replace_strict(
         list(seen), list(seen.values()), default=run_date, return_dtype=pl.Date)
+    decisions = read_decisions(con)
     for name, rows in lists.items():
         con.execute(f"DELETE FROM worklists.{name}")  # noqa: S608 (fixed names)
-        insert_frame(con, f"worklists.{name}", LIST_MODELS[name].validate(
-            rows.with_columns(first_seen.alias("first_seen_date"))))
+        insert_frame(con, f"worklists.{name}", LIST_MODELS[name].validate(with_handling(
+            rows.with_columns(first_seen.alias("first_seen_date")), decisions)))
     con.execute("DELETE FROM worklists.exclusions")
     insert_frame(con, "worklists.exclusions", exclusions)
     return today

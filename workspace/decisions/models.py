@@ -19,6 +19,9 @@ class Kind(models.TextChoices):
     COMMENT = "COMMENT", "commentaire"
     # a manager gives the flag to a named agent of its department (`assigned_to`)
     ASSIGNED = "ASSIGNED", "signalement attribué"
+    # a manager withdraws the assignment (`assigned_to`: the holder it is withdrawn from);
+    # the flag is to be handled again (réattribuer: a new ASSIGNED event)
+    UNASSIGNED = "UNASSIGNED", "attribution retirée"
     # OQ-02: the unit examines admission on another ground (the person leaves the list)
     OTHER_GROUND = codes.OTHER_GROUND, "examen d'un autre fondement de séjour ouvert"
     # ... until the unit closes that examination (the person may be listed again)
@@ -61,7 +64,7 @@ class Step(models.TextChoices):
 ANY_LIST = (*codes.WORKLISTS, codes.LEGAL_ALERTS)
 WORKLISTS_OF = {
     Kind.TAKEN: ANY_LIST, Kind.RELEASED: ANY_LIST, Kind.COMMENT: ANY_LIST,
-    Kind.ASSIGNED: ANY_LIST,
+    Kind.ASSIGNED: ANY_LIST, Kind.UNASSIGNED: ANY_LIST,
     Kind.OTHER_GROUND: (codes.REJECTED,), Kind.OTHER_GROUND_CLOSED: (codes.REJECTED,),
     Kind.OQTF_TAKEN: (codes.REJECTED,), Kind.PRISON_ANSWER: (codes.RELEASES,),
     Kind.NEXT_STEP: (codes.MEASURES,), Kind.NOT_PURSUED: (codes.REJECTED, codes.MEASURES),
@@ -77,7 +80,8 @@ class DecisionEvent(models.Model):
     border police takes the detainee in charge at release or not; `charge_date`: when.
     `fact_date`: the day the OQTF was signed (OQTF_TAKEN), the day the next step is
     planned for (NEXT_STEP). `reason` (NOT_PURSUED), `step` (NEXT_STEP): from the fixed
-    lists above. `assigned_to` (ASSIGNED): the agent the manager gave the flag to."""
+    lists above. `assigned_to`: the agent the manager gave the flag to (ASSIGNED), or took it
+back from (UNASSIGNED)."""
 
     kind = models.CharField(max_length=40, choices=Kind.choices)
     worklist = models.CharField(max_length=40)

@@ -1,7 +1,7 @@
 """What the units decided about a flag, read from its events: its state and assignee
 (shown on the lists and the flag's page), its history, and the actions still open.
 The assignee is whoever took the flag last or the agent a manager assigned it to last;
-a release leaves it to no one.
+a release, or a manager withdrawing the assignment, leaves it to no one.
 
 A flag's state is its latest outcome (OQTF taken, examination on another ground, answer
 to the prison, next step planned, not pursued); without one it is "en cours" while an
@@ -16,18 +16,15 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from schemas import codes
+from schemas import codes, exports
 from workspace.decisions.models import WORKLISTS_OF, DecisionEvent, Kind
 
 OTHER_GROUND_KINDS = (Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED)
 OUTCOMES = (Kind.OQTF_TAKEN, Kind.PRISON_ANSWER, Kind.NEXT_STEP, Kind.NOT_PURSUED)
-TO_DO, IN_PROGRESS = "TO_DO", "IN_PROGRESS"
-STATES = {  # code -> as a unit reads it
-    TO_DO: "à traiter", IN_PROGRESS: "en cours",
-    Kind.OTHER_GROUND.value: "examen d'un autre fondement",
-    Kind.OQTF_TAKEN.value: "OQTF prise", Kind.PRISON_ANSWER.value: "réponse donnée",
-    Kind.NEXT_STEP.value: "étape planifiée", Kind.NOT_PURSUED.value: "non poursuivi",
-}
+TO_DO, IN_PROGRESS = codes.TO_DO, codes.IN_PROGRESS
+# code -> as a unit reads it: the same words as the night's exports (schemas/exports.py),
+# which show each flag's state as the night found it (transforms/publish/handling.py)
+STATES = exports.HANDLING_STATES_FR
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ def fold(found: list[DecisionEvent]) -> FlagState:
             assignee = event.decided_by.username
         elif event.kind == Kind.ASSIGNED:
             assignee = event.assigned_to.username
-        elif event.kind == Kind.RELEASED:
+        elif event.kind in (Kind.RELEASED, Kind.UNASSIGNED):
             assignee = ""
         elif event.kind in OUTCOMES:
             outcome = latest = event
@@ -141,6 +138,8 @@ def describe(event: DecisionEvent) -> str:
         text += f" : {event.get_reason_display()}"
     elif event.kind == Kind.ASSIGNED:
         text += f" à {event.assigned_to.username}"
+    elif event.kind == Kind.UNASSIGNED:
+        text += f" à {event.assigned_to.username}, à traiter de nouveau"
     return text
 
 

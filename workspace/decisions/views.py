@@ -2,7 +2,8 @@
 departments before anything is written: a decision on another department's flag is
 refused (404); one that does not belong to the list, is not open now, or is incomplete
 is refused (400) with the reason in French. Assigning a flag to an agent is a manager's
-decision (403 for anyone else), to an active agent or manager of the flag's department."""
+decision (403 for anyone else), to an active agent or manager of the flag's department;
+so is changing it (a new assignment) or withdrawing it (the flag is to be handled again)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from workspace.accounts.access import persons_view
-from workspace.accounts.models import Role
+from workspace.accounts.models import Account, Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import WORKLISTS_OF, DecisionEvent, Kind
 from workspace.lists import queries
@@ -100,5 +101,27 @@ def assign(request, worklist: str, key: str):
         kind=Kind.ASSIGNED, worklist=worklist, flag_id=key, person_key=row["person_key"],
         department=row["department"], decided_by=request.user, assigned_to=agent,
         effective_date=timezone.localdate())
+    messages.success(request, f"Enregistré : {state.describe(event)}.")
+    return redirect("flag", worklist=worklist, key=key)
+
+
+@require_POST
+@persons_view
+def unassign(request, worklist: str, key: str):
+    """A manager withdraws the flag from whoever holds it (assigned or taken): an
+    UNASSIGNED event (who, when, from whom); the flag is to be handled again, tonight's
+    lists and exports show it so."""
+    if request.user.role != Role.MANAGER:
+        raise PermissionDenied("managers only")
+    if worklist not in WORKLISTS_OF[Kind.UNASSIGNED]:
+        return _refused(request, worklist, key, "liste inconnue")
+    row = _target(request, worklist, key)
+    holder = state.fold(state.events(key, row["person_key"], request.departments)).assignee
+    if not holder:
+        return _refused(request, worklist, key, "signalement attribué à personne")
+    event = DecisionEvent.objects.create(
+        kind=Kind.UNASSIGNED, worklist=worklist, flag_id=key, person_key=row["person_key"],
+        department=row["department"], decided_by=request.user,
+        assigned_to=Account.objects.get(username=holder), effective_date=timezone.localdate())
     messages.success(request, f"Enregistré : {state.describe(event)}.")
     return redirect("flag", worklist=worklist, key=key)

@@ -50,8 +50,11 @@ class Rows:
 
 
 def columns(worklist: str) -> list[str]:
-    """The list's columns as the exports show them (new_tonight is computed, not stored)."""
-    return [c for c in exports.COLUMNS[worklist] if c != "new_tonight"]
+    """The list's columns as the exports show them (new_tonight is computed, not stored;
+    the state and assignee are shown live from the operational database, not as the night
+    found them)."""
+    return [c for c in exports.COLUMNS[worklist]
+            if c != "new_tonight" and c not in exports.HANDLING_COLUMNS]
 
 
 def list_sql(worklist: str, filters: ListFilters) -> str:

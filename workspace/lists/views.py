@@ -15,7 +15,7 @@ from workspace.accounts.access import persons_view, record_view
 from workspace.accounts.models import Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import Reason, Step
-from workspace.lists import labels, queries
+from workspace.lists import labels, queries, table
 from workspace.lists.warehouse import WarehouseUnavailable, published
 
 
@@ -59,6 +59,10 @@ def home(request):
         "departments": request.user.departments()})
 
 
+def _row(worklist: str, key: str, cells: list[str], handling: state.FlagState):
+    return table.row_html(worklist, key, cells, handling.label, handling.assignee)
+
+
 @require_GET
 @persons_view
 def worklist(request, worklist: str):
@@ -80,8 +84,8 @@ def worklist(request, worklist: str):
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
         "headers": labels.headers(worklist, found.columns),
-        "rows": [{"key": r[key], "cells": labels.cells(r, found.columns),
-                  "handling": state.state_of(states, r[key], r["person_key"])} for r in rows],
+        "rows": [_row(worklist, r[key], labels.cells(r, found.columns),
+                      state.state_of(states, r[key], r["person_key"])) for r in rows],
         "truncated": len(found.rows) >= queries.MAX_ROWS,
         "markers": sorted(exports.MARKERS_FR) if worklist != codes.LEGAL_ALERTS else [],
         "has_overdue": worklist in queries.OVERDUE,

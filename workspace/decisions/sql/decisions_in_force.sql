@@ -1,21 +1,32 @@
 -- reads: decisions_decisionevent, accounts_account (the workspace's operational database)
 -- builds: nothing (core.agent_decisions is written from these rows)
--- The decisions in force: for an examination on another ground the latest event about
--- the person (opened, not closed since); for the answer to a prison the latest on the flag.
--- Only those kinds are ranked: a later comment, take or assignment changes neither.
--- Portable SQL: SQLite and PostgreSQL run it as is.
+-- The decisions in force, each the latest of its kind of fact:
+--   an examination on another ground: the latest event about the person (opened, not
+--   closed since), which the rules honour (OQ-02);
+--   a flag's outcome: the latest answer to a prison (PRI-05, which the rules honour), OQTF
+--   taken, next step or "non poursuivi" recorded on the flag;
+--   a flag's holder: the latest take or assignment, unless released or unassigned since.
+-- A comment changes none of these. Portable SQL: SQLite and PostgreSQL run it as is.
 WITH ranked AS (
     SELECT e.id, e.kind, e.worklist, e.flag_id, e.person_key, a.username AS decided_by,
+           CASE WHEN e.kind = 'TAKEN' THEN a.username
+                WHEN e.kind = 'ASSIGNED' THEN t.username END AS assignee,
            e.decided_at, e.effective_date,
            ROW_NUMBER() OVER (
-               PARTITION BY CASE WHEN e.kind = 'PRISON_ANSWER' THEN 'flag:' || e.flag_id
-                                 ELSE 'person:' || e.person_key END
+               PARTITION BY CASE
+                   WHEN e.kind IN ('OTHER_GROUND_UNDER_EXAMINATION', 'OTHER_GROUND_CLOSED')
+                       THEN 'person:' || e.person_key
+                   WHEN e.kind IN ('TAKEN', 'ASSIGNED', 'RELEASED', 'UNASSIGNED')
+                       THEN 'holder:' || e.flag_id
+                   ELSE 'outcome:' || e.flag_id END
                ORDER BY e.decided_at DESC, e.id DESC) AS recency
     FROM decisions_decisionevent AS e
     JOIN accounts_account AS a ON a.id = e.decided_by_id
-    WHERE e.kind IN ('OTHER_GROUND_UNDER_EXAMINATION', 'OTHER_GROUND_CLOSED', 'PRISON_ANSWER')
+    LEFT JOIN accounts_account AS t ON t.id = e.assigned_to_id
+    WHERE e.kind <> 'COMMENT'
 )
-SELECT id, kind, worklist, flag_id, person_key, decided_by, decided_at, effective_date
+SELECT id, kind, worklist, flag_id, person_key, decided_by, assignee, decided_at,
+       effective_date
 FROM ranked
-WHERE recency = 1 AND kind IN ('OTHER_GROUND_UNDER_EXAMINATION', 'PRISON_ANSWER')
+WHERE recency = 1 AND kind NOT IN ('OTHER_GROUND_CLOSED', 'RELEASED', 'UNASSIGNED')
 ORDER BY id
