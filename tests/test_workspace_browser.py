@@ -30,6 +30,7 @@ from tests.workspace_world import (
     build_world,
     on_fresh_sqlite,
 )
+from transforms.identity.comparisons import COMPARISON_COLUMNS
 from transforms.night import rebuild_night
 from transforms.warehouse import database
 
@@ -170,7 +171,8 @@ def test_an_agent_confirms_a_pair_and_the_record_is_linked_next_night(
     page.get_by_role("link", name="Identités à vérifier").click()
     page.locator("tbody tr", has_text=REVIEW_OFPRA_13).get_by_role("link").click()
     page.wait_for_url("**/identites/IDP-*/")
-    assert page.locator("svg.cascade rect").count() == 10
+    # the prior, one bar per comparison of the model, the final weight
+    assert page.locator("svg.cascade rect").count() == 2 + len(COMPARISON_COLUMNS)
     assert "non rapproché" in page.locator(".etat-resume").inner_text()
     page.screenshot(path=str(tmp_path / "6_paire_a_verifier.png"), full_page=True)
     page.get_by_role("button", name="Confirmer : même personne").click()
