@@ -27,7 +27,7 @@ from pathlib import Path
 from benchmarks.independent import noise, population
 from benchmarks.independent.names import CONFUSED_NATIONALITY, NATIONALITIES
 from benchmarks.independent.population import GENESIS, TELEMOFPRA, People, Person
-from benchmarks.independent.truth import TRUTH_COLUMNS, write_truth
+from benchmarks.independent.truth import TRUTH_COLUMNS, TruthWriter
 from schemas.codes import DEPARTMENTS
 
 AS_OF = date(2026, 11, 16)
@@ -118,7 +118,8 @@ class World:
         self.agdref: dict[str, dict[str, list[tuple]]] = defaultdict(lambda: defaultdict(list))
         self.telemofpra: dict[tuple[str, date], list[tuple]] = defaultdict(list)
         self.genesis: dict[tuple[str, date], list[tuple]] = defaultdict(list)
-        self.truth: list[tuple[str, str, str, str]] = []
+        self.truth: list[tuple[str, str, str, str]] = []  # written by department
+        self.groups: dict[str, list[str]] = {}  # the files of persons holding several
         self.ofpra_ids = iter(range(1, 10**9))
         self.measure_ids = iter(range(1, 10**9))
 
@@ -133,7 +134,9 @@ class World:
     # AGDREF ------------------------------------------------------------------------
     def open_file(self, p: Person, dept: str, claim_intro: date | None = None,
                   detained: bool = False, duplicate_rate: float = 0.025,
-                  tags: tuple[str, ...] = ()) -> str:
+                  tags: tuple[str, ...] = (), movable: bool = True) -> str:
+        """A file of `p` in `dept`, and sometimes a second one (in another department
+        only when `movable`: that department's files may already be written)."""
         rng = self.rng
         number = self.numbers.new()
         p.files.append(number)
@@ -149,7 +152,7 @@ class World:
         self.truth.append((f"agdref:{number}", p.pid, "agdref", "|".join(tags)))
         self.titles(number, dept, claim_intro, detained)
         if rng.random() < duplicate_rate:
-            self.duplicate_file(p, dept, entry)
+            self.duplicate_file(p, dept, entry, movable)
         return number
 
     def personnes(self, number: str, nom: str, prenoms: str, p: Person,
@@ -165,15 +168,16 @@ class World:
             number, nom, usage, prenoms, p.sex, noise.format_birth(birth) if birth else "",
             place or "", p.nationality.iso3, dept, fmt(entry), link, situation))
 
-    def duplicate_file(self, p: Person, dept: str, entry: date | None) -> None:
+    def duplicate_file(self, p: Person, dept: str, entry: date | None, movable: bool) -> None:
         """A second file of the same person, opened from other papers."""
         rng = self.rng
-        where = dept if rng.random() < 0.6 else self.other_department(dept)
+        where = dept if rng.random() < 0.6 or not movable else self.other_department(dept)
         if where is None:
             return
         number = self.numbers.new()
         p.files.append(number)
         p.depts.append(where)
+        self.groups[p.pid] = p.files
         nom, prenoms, tags = population.spelling(p, population.DUPLICATE, rng)
         birth, birth_tags = population.birth_on(p, population.DUPLICATE, rng, 0.8)
         shape = rng.choices(("same", "empty", "other"), (0.5, 0.25, 0.25))[0]
@@ -420,12 +424,14 @@ class World:
     def background(self, dept: str) -> None:
         for _ in range(self.scale.background_files):
             p = self.people.person()
-            self.open_file(p, dept, duplicate_rate=0.006)
+            self.open_file(p, dept, duplicate_rate=0.006, movable=False)
             if self.rng.random() < 0.03:
                 self.measure(p.files[0], dept, date(2024, 1, 1) + timedelta(
                     days=self.rng.randrange(1000)), "LIBRE")
 
-    def department(self, dept: str) -> None:
+    def lists(self, dept: str) -> None:
+        """The department's list records, their files (in any department) and their
+        namesakes' files."""
         claimants = [self.claimant(dept) for _ in range(self.scale.claimants)]
         code = dept.rjust(3, "0")
         for k in range(self.scale.establishments):
@@ -434,7 +440,6 @@ class World:
             label = ("CENTRE PENITENTIAIRE" if k % 2 else "MAISON D'ARRET") + f" {town} {k + 1}"
             for serial in range(self.scale.detainees):
                 self.detainee(dept, establishment, label, serial, claimants)
-        self.background(dept)
 
 
 def p_tags(p: Person) -> list[str]:
@@ -457,12 +462,17 @@ def write_csv(path: Path, header: tuple[str, ...], rows: list[tuple], encoding: 
         writer.writerows(rows)
 
 
-def write_inbox(world: World, inbox: Path) -> None:
+def write_agdref(world: World, dept: str, inbox: Path) -> None:
+    """The department's AGDREF snapshot, then forgotten (a national set holds millions
+    of files)."""
     stamp = AGDREF_DATE.strftime("%Y%m%d")
-    for dept in world.departments:
-        for table in ("PERSONNES", "TITRES", "MESURES", "EVENEMENTS"):
-            write_csv(inbox / "agdref" / f"AGDREF_{table}_{dept}_{stamp}.csv",
-                      COLUMNS[table], world.agdref[dept][table], "utf-8")
+    for table in ("PERSONNES", "TITRES", "MESURES", "EVENEMENTS"):
+        write_csv(inbox / "agdref" / f"AGDREF_{table}_{dept}_{stamp}.csv",
+                  COLUMNS[table], world.agdref[dept][table], "utf-8")
+    del world.agdref[dept]
+
+
+def write_lists(world: World, inbox: Path) -> None:
     for (dept, day), rows in sorted(world.telemofpra.items()):
         write_csv(inbox / "telemofpra" / f"TELEMOFPRA_{dept}_{day:%Y%m%d}.csv",
                   COLUMNS["TELEMOFPRA"], rows, "cp1252")
@@ -476,14 +486,22 @@ def generate_independent(folder: Path, scale: str, seed: int) -> dict:
     written last."""
     world = World(SCALES[scale], seed)
     for dept in world.departments:
-        world.department(dept)
-    write_inbox(world, folder / "inbox")
-    write_truth(folder / "truth", world.truth)
+        world.lists(dept)
+    records = sum(1 for r in world.truth if r[2] != "agdref")
+    write_lists(world, folder / "inbox")
+    files = 0
+    with TruthWriter(folder / "truth") as truth:
+        for dept in world.departments:
+            world.background(dept)
+            files += len(world.agdref[dept]["PERSONNES"])
+            write_agdref(world, dept, folder / "inbox")
+            truth.write(world.truth)
+            world.truth.clear()
+        truth.write_groups(world.groups)
     manifest = {"generator": "benchmarks.independent", "scale": scale, "seed": seed,
                 "as_of": AS_OF.isoformat(), "departments": world.departments,
                 "ada_policies": world.ada, **asdict(world.scale),
-                "agdref_files": sum(len(t["PERSONNES"]) for t in world.agdref.values()),
-                "records": sum(1 for r in world.truth if r[2] != "agdref"),
+                "agdref_files": files, "records": records,
                 "nationalities": [n.iso3 for n in NATIONALITIES],
                 "truth_columns": list(TRUTH_COLUMNS)}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",

@@ -20,7 +20,7 @@ for _r, _row in enumerate(_ROWS):
                          if 0 <= j < len(_ROWS[_other])}
         _NEIGHBOURS[_letter] = "".join(sorted(near))
 
-_ACCENTED = {"E": "ÉÈË", "I": "ÏÎ", "A": "ÀÂ", "O": "Ô", "U": "Ü", "C": "Ç"}
+_ACCENTED = {"E": "ÉÈ", "I": "Ï", "C": "Ç"}  # what French clerks add to foreign names
 
 TYPO_KINDS = ("adjacent_key", "dropped_letter", "doubled_letter", "added_letter",
               "transposed_letters")
@@ -84,26 +84,28 @@ DATE_SLIPS = ("day_month_swapped", "year_off_by_one", "day_typo", "month_unknown
               "year_only", "placeholder_01_01", "missing")
 
 
-def birth_slip(date: BirthDate, kind: str, rng: random.Random) -> BirthDate | None:
-    """A birth date as a list writes it after one slip (None: not written). A swap
-    needs a day that can be a month: without one, the day is mistyped instead."""
+def birth_slip(date: BirthDate, kind: str, rng: random.Random
+               ) -> tuple[BirthDate | None, str]:
+    """A birth date as a list writes it after one slip (None: not written), and the
+    slip made. A swap needs a day that can be a month and differs from it: without one,
+    the day is mistyped instead."""
     day, month, year = date
     if kind == "missing":
-        return None
+        return None, kind
     if kind == "year_only":
-        return (0, 0, year)
+        return (0, 0, year), kind
     if kind == "placeholder_01_01":
-        return (1, 1, year)
+        return (1, 1, year), kind
     if kind == "month_unknown_day":
-        return (0, month, year)
+        return (0, month, year), kind
     if kind == "year_off_by_one":
         year += rng.choice((-1, 1))
-        return (valid_day(day, month, year) if day else 0, month, year)
+        return (valid_day(day, month, year) if day else 0, month, year), kind
     if not day:
-        return date
+        return date, "none"
     if kind == "day_month_swapped" and day <= 12 and day != month:
-        return (month, day, year)
+        return (month, day, year), kind
     new = day + rng.choice((-10, -1, 1, 10, 9, -9))
     if not 1 <= new <= calendar.monthrange(year, month)[1]:
         new = day - 1 if day > 1 else 2
-    return (new, month, year)
+    return (new, month, year), "day_typo"

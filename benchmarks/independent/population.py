@@ -107,8 +107,10 @@ class People:
         pool = nat.male if sex == "M" else nat.female
         count = rng.choices((1, 2, 3), (0.55, 0.35, 0.10))[0]
         given = [self.pick(pool)]
-        for _ in range(count - 1):
-            given.append(self.pick(nat.male if rng.random() < 0.5 else pool))
+        for _ in range(count - 1):  # a father's name, or another name of one's own
+            name = self.pick(nat.male if rng.random() < 0.5 else pool)
+            if name not in given:
+                given.append(name)
         surname = self.pick(nat.male) if nat.father_as_surname and rng.random() < 0.7 \
             else self.pick(nat.surnames)
         day = BIRTH_FROM + timedelta(days=rng.randrange((BIRTH_TO - BIRTH_FROM).days))
@@ -125,7 +127,7 @@ class People:
         d, m, y = p.birth
         if p.birth_documented:
             p.agdref_birth = p.birth if self.rng.random() < 0.985 else noise.birth_slip(
-                p.birth, self.rng.choice(("day_typo", "day_month_swapped")), self.rng)
+                p.birth, self.rng.choice(("day_typo", "day_month_swapped")), self.rng)[0]
         else:
             p.agdref_birth = (1, 1, y) if self.rng.random() < 0.6 else (0, 0, y)
 
@@ -225,8 +227,8 @@ def birth_on(p: Person, rates: Rates, rng: random.Random, documented_as_agdref: 
     draw = rng.random()
     for kind, rate in rates.birth_slips.items():
         if draw < rate:
-            written = noise.birth_slip(p.birth, kind, rng)
-            return written, [f"birth_{kind}"] if written != p.birth else []
+            written, made = noise.birth_slip(p.birth, kind, rng)
+            return written, [f"birth_{made}"] if written != p.birth else []
         draw -= rate
     if p.agdref_birth != p.birth:
         return p.birth, ["birth_slip_on_agdref"]

@@ -13,7 +13,6 @@ and `person_id` (the project's own generator writes one too, as CSV with `,`).
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -21,21 +20,32 @@ import duckdb
 TRUTH_COLUMNS = ("record_key", "person_id", "system", "tags")
 
 
-def write_truth(folder: Path, rows: list[tuple[str, str, str, str]]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "records.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
-        writer.writerow(TRUTH_COLUMNS)
-        writer.writerows(rows)
-    files: dict[str, list[str]] = defaultdict(list)
-    for key, person, system, _ in rows:
-        if system == "agdref":
-            files[person].append(key.removeprefix("agdref:"))
-    with (folder / "duplicate_groups.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
-        writer.writerow(("person_id", "num_agdref"))
-        writer.writerows((person, number) for person, numbers in files.items()
-                         if len(numbers) > 1 for number in numbers)
+class TruthWriter:
+    """truth/records.csv written as the rows come, then truth/duplicate_groups.csv."""
+
+    def __init__(self, folder: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.handle = (folder / "records.csv").open("w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.handle, delimiter=";", lineterminator="\n")
+        self.writer.writerow(TRUTH_COLUMNS)
+
+    def __enter__(self) -> TruthWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+    def write(self, rows: list[tuple[str, str, str, str]]) -> None:
+        self.writer.writerows(rows)
+
+    def write_groups(self, groups: dict[str, list[str]]) -> None:
+        with (self.folder / "duplicate_groups.csv").open("w", encoding="utf-8",
+                                                          newline="") as handle:
+            writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+            writer.writerow(("person_id", "num_agdref"))
+            writer.writerows((person, number) for person, numbers in sorted(groups.items())
+                             for number in numbers)
 
 
 _TRUTH = ("CREATE OR REPLACE TEMP TABLE truth AS SELECT record_key, person_id, '' AS tags "
