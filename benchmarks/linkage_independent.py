@@ -32,6 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.datasets import AS_OF, CACHE, RESULTS, write_results
+from benchmarks.independent.causes import PATTERNS, miss_causes
 from benchmarks.independent.generate import generate_independent
 from benchmarks.independent.truth import linkage_measures, load_truth, misses
 
@@ -109,6 +110,7 @@ def measure_one(set_name: str, scale: str, seed: int) -> dict:
     }
     if set_name == "independent":
         result["misses"] = misses(con)
+        result["causes"] = miss_causes(con)
     con.execute("ROLLBACK")
     con.close()
     for stale in (path, warehouse.wal_path(path)):
@@ -176,8 +178,44 @@ def markdown(runs: list[dict]) -> str:
         "| gap |\n|---|---|---|---|---|---|\n" + (missed or "| none | | | | | |") + "\n")
     independent = [r for r in runs if r["set"] == "independent"]
     if independent:
-        text += "\n" + misses_markdown(independent)
+        text += "\n" + causes_markdown(independent) + "\n" + misses_markdown(independent)
     return text
+
+
+def causes_markdown(runs: list[dict]) -> str:
+    """One cause per miss (benchmarks/independent/causes.py), the seeds together."""
+    recall: dict[str, Counter] = {}
+    wrong: Counter = Counter()
+    pairs: dict[str, Counter] = {}
+    for r in runs:
+        for row in r["causes"]["recall"]:
+            recall.setdefault(row["cause"], Counter())[row["outcome"]] += row["records"]
+        for row in r["causes"]["wrong_links"]:
+            wrong[row["cause"]] += row["records"]
+        for row in r["causes"]["duplicate_pairs"]:
+            pairs.setdefault(row["cause"], Counter())[row["merged"]] += row["pairs"]
+    seeds = ", ".join(str(r["seed"]) for r in runs)
+    lines = [f"Causes of the misses on the independent set (seeds {seeds} together; one "
+             "cause per record, the first that applies in `causes.RECALL_CAUSES`).", "",
+             "Linkable records not linked to their person (recall; REVIEW counts in the "
+             "review share, UNLINKED in the silent misses):", "",
+             "| cause | REVIEW | UNLINKED | LINKED elsewhere | most frequent outcome "
+             "| pattern |", "|---|---|---|---|---|---|"]
+    for cause, outcomes in sorted(recall.items(), key=lambda kv: -sum(kv[1].values())):
+        by = Counter()
+        for outcome, n in outcomes.items():
+            by[outcome.split()[0]] += n
+        lines.append(f"| {cause} | {by['REVIEW']} | {by['UNLINKED']} | {by['LINKED']} "
+                     f"| {outcomes.most_common(1)[0][0]} | {PATTERNS.get(cause, '')} |")
+    lines += ["", "Wrong links (precision):", "", "| cause | records |", "|---|---|"]
+    lines += [f"| {c} | {n} |" for c, n in wrong.most_common()]
+    lines += ["", "Pairs of AGDREF files of one person (the first file and a second one):",
+              "", "| what the second file holds | pairs | merged | left apart |",
+              "|---|---|---|---|"]
+    for cause, merged in sorted(pairs.items(), key=lambda kv: -kv[1][False]):
+        lines.append(f"| {cause} | {merged[True] + merged[False]} | {merged[True]} "
+                     f"| {merged[False]} |")
+    return "\n".join(lines) + "\n"
 
 
 def misses_markdown(runs: list[dict]) -> str:
@@ -206,14 +244,18 @@ def misses_markdown(runs: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("step", choices=("measure", "one"))
+    parser.add_argument("step", choices=("measure", "one", "report"))
     parser.add_argument("--set", dest="set_name", default="independent",
                         choices=("independent", "project"))
     parser.add_argument("--scale", default="department", choices=("tiny", "department",
                                                                    "national"))
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
-    if args.step == "one":
+    if args.step == "report":  # the .md again from the .json (after a change of layout)
+        name = f"linkage_independent_{args.scale}"
+        runs = json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))["runs"]
+        write_results(name, {"as_of": AS_OF, "runs": runs}, markdown(runs))
+    elif args.step == "one":
         print(json.dumps(measure_one(args.set_name, args.scale, args.seeds[0]), default=str))
     else:
         measure(args.set_name, args.scale, args.seeds)

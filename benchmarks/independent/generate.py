@@ -181,9 +181,12 @@ class World:
         nom, prenoms, tags = population.spelling(p, population.DUPLICATE, rng)
         birth, birth_tags = population.birth_on(p, population.DUPLICATE, rng, 0.8)
         shape = rng.choices(("same", "empty", "other"), (0.5, 0.25, 0.25))[0]
+        first_entry = entry
         if shape == "other" or entry is None:
             entry = None if shape == "empty" else date(2008, 1, 1) + timedelta(
                 days=rng.randrange(6500))
+        if first_entry is None:  # the first file has none: missing on one side or both
+            shape = "empty"
         self.personnes(number, nom, prenoms, p, birth,
                        population.town_text(p, rng, True, AGDREF_PLACES), where, entry)
         self.truth.append((f"agdref:{number}", p.pid, "agdref",

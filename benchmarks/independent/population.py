@@ -187,11 +187,11 @@ def spelling(p: Person, rates: Rates, rng: random.Random) -> tuple[str, str, lis
             tags.append(f"compound_{shape}")
     if rng.random() < rates.surname_typo:
         surname, kind = noise.typo(surname, rng)
-        tags.append(f"surname_{kind}")
+        tags += [f"surname_{kind}"] if kind != "none" else []
     if given and rng.random() < rates.given_typo:
         i = rng.randrange(len(given))
         given[i], kind = noise.typo(given[i], rng)
-        tags.append(f"given_{kind}")
+        tags += [f"given_{kind}"] if kind != "none" else []
     if rng.random() < rates.accent:
         if rng.random() < 0.5:
             surname = noise.accent(surname, rng)
