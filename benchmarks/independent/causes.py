@@ -89,9 +89,10 @@ def duplicate_cause(tags: set[str]) -> str:
     birth = "birth date differs" if any(t.startswith("birth_") for t in tags) \
         else "birth date the same"
     name = "names spelt otherwise" if tags - {"duplicate", "entry_same", "entry_empty",
-                                                "entry_other"} - {
+                                                "entry_other", "other_department"} - {
         t for t in tags if t.startswith("birth_")} else "names the same"
-    return f"{entry}; {birth}; {name}"
+    where = "; another department" if "other_department" in tags else ""
+    return f"{entry}; {birth}; {name}{where}"
 
 
 def miss_causes(con: duckdb.DuckDBPyConnection) -> dict:

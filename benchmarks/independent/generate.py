@@ -189,8 +189,10 @@ class World:
             shape = "empty"
         self.personnes(number, nom, prenoms, p, birth,
                        population.town_text(p, rng, True, AGDREF_PLACES), where, entry)
+        moved = ["other_department"] if where != dept else []
         self.truth.append((f"agdref:{number}", p.pid, "agdref",
-                           "|".join(["duplicate", f"entry_{shape}", *tags, *birth_tags])))
+                           "|".join(["duplicate", f"entry_{shape}", *moved, *tags,
+                                     *birth_tags])))
 
     def titles(self, number: str, dept: str, claim_intro: date | None, detained: bool) -> None:
         rng = self.rng
