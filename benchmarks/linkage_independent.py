@@ -177,8 +177,9 @@ def markdown(runs: list[dict]) -> str:
         "Targets missed (gap = value − target):\n\n| set | seed | measure | value | target "
         "| gap |\n|---|---|---|---|---|---|\n" + (missed or "| none | | | | | |") + "\n")
     independent = [r for r in runs if r["set"] == "independent"]
-    if independent:
-        text += "\n" + causes_markdown(independent) + "\n" + misses_markdown(independent)
+    if independent:  # runs measured before the causes were kept have none
+        text += "\n" + causes_markdown([r for r in independent if "causes" in r]) \
+            + "\n" + misses_markdown(independent)
     return text
 
 
