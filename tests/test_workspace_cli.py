@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
@@ -53,27 +54,60 @@ def test_users_add_list_disable(world):
     assert (world.warehouse.parent / "workspace.sqlite3").exists()
 
 
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    text: str
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+    def cookie(self, name: str) -> str:
+        """The Set-Cookie line of cookie `name`, as sent ('' when none)."""
+        return next((c for c in self.headers.get_all("Set-Cookie") or []
+                     if c.startswith(f"{name}=")), "")
+
+
+@dataclass
 class Browser:
-    """Just enough of a browser: cookies kept, redirects not followed."""
+    """Just enough of a browser: cookies kept, redirects not followed, extra headers
+    (a reverse proxy's) sent with every request."""
 
-    def __init__(self, port: int):
-        self.port, self.cookies = port, {}
+    port: int
+    headers: dict = field(default_factory=dict)
+    cookies: dict = field(default_factory=dict)
 
-    def request(self, method: str, path: str, form: dict | None = None):
-        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+    def request(self, method: str, path: str, form: dict | None = None) -> Answer:
+        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {**self.headers,
+                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         con.request(method, path, body=body, headers=headers)
         response = con.getresponse()
-        text = response.read().decode()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
+        answer = Answer(response.status, response.headers, response.read().decode())
+        for line in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = line.partition("=")
             self.cookies[name] = rest.split(";")[0]
         con.close()
-        return response, text
+        return answer
+
+    def get(self, path: str, **params) -> Answer:
+        return self.request("GET", path + (f"?{urlencode(params)}" if params else ""))
+
+    def token(self, path: str = "/connexion/") -> str:
+        """The CSRF token of the first form of the page at `path` (the sign-in form by
+        default), with its cookie."""
+        page = self.get(path)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+    def sign_in(self, login: str, password: str = PASSWORD) -> Answer:
+        return self.request("POST", "/connexion/", {
+            "csrfmiddlewaretoken": self.token(), "username": login, "password": password})
 
 
 @contextmanager
@@ -110,26 +144,21 @@ def served(world):
 
 
 def test_the_served_workspace_sends_the_unauthenticated_to_sign_in(served):
-    response, _ = Browser(served).request("GET", "/listes/rejected_without_oqtf/")
+    response = Browser(served).get("/listes/rejected_without_oqtf/")
     assert response.status == 302
-    assert response.getheader("Location").startswith("/connexion/?next=")
-    style, css = Browser(served).request("GET", "/static/workspace/workspace.css")
-    assert style.status == 200 and "@media print" in css
+    assert response.location.startswith("/connexion/?next=")
+    style = Browser(served).get("/static/workspace/workspace.css")
+    assert style.status == 200 and "@media print" in style.text
 
 
 def test_a_signed_in_agent_reaches_their_flag_and_not_another_departments(served, world):
     browser = Browser(served)
-    _, page = browser.request("GET", "/connexion/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    signed, _ = browser.request("POST", "/connexion/", {
-        "csrfmiddlewaretoken": token, "username": "served13", "password": PASSWORD})
-    assert signed.status == 302
+    assert browser.sign_in("served13").status == 302
     own = world.flags["rejected_13"]["flag_id"]
     other = world.flags["rejected_75"]["flag_id"]
-    response, text = browser.request("GET", f"/listes/rejected_without_oqtf/{own}/")
-    assert response.status == 200 and "OFPRA_DOCUMENTS_REQUESTABLE" in text
-    response, _ = browser.request("GET", f"/listes/rejected_without_oqtf/{other}/")
-    assert response.status == 404
+    response = browser.get(f"/listes/rejected_without_oqtf/{own}/")
+    assert response.status == 200 and "OFPRA_DOCUMENTS_REQUESTABLE" in response.text
+    assert browser.get(f"/listes/rejected_without_oqtf/{other}/").status == 404
 
 
 def test_the_night_reads_the_database_the_workspace_writes(tmp_path, monkeypatch):
@@ -212,12 +241,8 @@ def test_demo_accounts_are_printed_once_with_a_password_that_signs_in(served, wo
     assert again.returncode == 0 and "demo accounts" not in again.stdout
     listed = reconcile("users", "list", "--warehouse", str(world.warehouse)).stdout
     assert "chef13\tmanager\t13\tactive" in listed and "analyste\tanalyst\t-\tactive" in listed
-    browser = Browser(served)
-    _, page = browser.request("GET", "/connexion/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    signed, _ = browser.request("POST", "/connexion/", {
-        "csrfmiddlewaretoken": token, "username": "chef13", "password": lines["chef13"]})
-    assert signed.status == 302 and signed.getheader("Location") == "/"
+    signed = Browser(served).sign_in("chef13", lines["chef13"])
+    assert signed.status == 302 and signed.location == "/"
 
 
 def test_the_workspace_keeps_its_files_beside_the_published_path_not_in_a_night(tmp_path):

@@ -11,11 +11,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from flows.pipeline import copy_decisions
-from tests.scenarios import PERSON, RUN, SECOND, Inbox
+from tests.scenarios import PERSON, SECOND, Inbox
 from tests.test_workspace_identities import pair_url
-from tests.workspace_world import World, client_for
-from transforms.night import rebuild_night
+from tests.workspace_world import World, client_for, next_night
 from transforms.warehouse import database, tables
 
 # file pairs are decided as agdref:<the lower number> and the other (core_person_links.sql)
@@ -47,15 +45,6 @@ def installation(workspace_app, merged: World, tmp_path) -> Iterator:
     with (on_fresh_sqlite(workspace_app, own) as ws,
           override_settings(RECONCILE_WAREHOUSE=own.warehouse)):
         yield ws
-
-
-def next_night(ws, tmp_path):
-    copy = tmp_path / "night.duckdb"
-    shutil.copyfile(ws.world.warehouse, copy)
-    con = database.connect(copy)
-    copy_decisions(con, ws.database)
-    rebuild_night(con, RUN, 120)
-    return con
 
 
 def files_links(con) -> dict[str, tuple[str, str]]:

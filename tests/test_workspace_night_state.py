@@ -17,14 +17,11 @@ import pytest
 
 from dashboards.handling import counts_by_state, handling_table
 from dashboards.scope import Scope
-from flows.pipeline import copy_decisions
 from schemas import codes
 from tests.scenarios import RUN
-from tests.workspace_world import World, client_for
-from transforms.night import rebuild_night
+from tests.workspace_world import World, client_for, next_night
 from transforms.publish import export
 from transforms.publish.handling import with_handling
-from transforms.warehouse import database
 
 REJECTED, RELEASES, MEASURES = codes.REJECTED, codes.RELEASES, codes.MEASURES
 
@@ -66,18 +63,6 @@ def own_installation(workspace_app, tmp_path) -> Iterator:
           override_settings(RECONCILE_WAREHOUSE=own.warehouse),
           mock.patch("django.utils.timezone.localdate", return_value=RUN)):
         yield ws
-
-
-def next_night(ws, tmp_path):
-    """The next night on a copy of the published warehouse, reading the workspace's
-    database as the night's agent-decisions task does."""
-    tmp_path.mkdir(exist_ok=True)
-    copy = tmp_path / "night.duckdb"
-    shutil.copyfile(ws.world.warehouse, copy)
-    con = database.connect(copy)
-    copy_decisions(con, ws.database)
-    rebuild_night(con, RUN, 120)
-    return con
 
 
 def night_state(con, worklist: str, key: str) -> tuple:

@@ -7,14 +7,12 @@ settings from the environment, cookies as sent on the wire."""
 
 from __future__ import annotations
 
-import http.client
 import re
-from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from dataclasses import dataclass
 
 import pytest
 
-from tests.test_workspace_cli import reconcile, running_workspace
+from tests.test_workspace_cli import Browser, reconcile, running_workspace
 from tests.test_workspace_identities import PAIR_13, PAIR_75, pair_url
 from tests.workspace_world import (
     AGDREF_75,
@@ -33,62 +31,6 @@ REJECTED = "/listes/rejected_without_oqtf/"
 EXPORT = "rejected_without_oqtf_20261116.csv"
 SQL_PAYLOADS = ["' OR 1=1 --", "0750000001' OR department <> '13",
                 "x'); DROP TABLE worklists.rejected_without_oqtf; --"]
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    text: str
-
-    @property
-    def location(self) -> str:
-        return self.headers.get("Location", "")
-
-    def cookie(self, name: str) -> str:
-        """The Set-Cookie line of cookie `name`, as sent ('' when none)."""
-        return next((c for c in self.headers.get_all("Set-Cookie") or []
-                     if c.startswith(f"{name}=")), "")
-
-
-@dataclass
-class Browser:
-    """Just enough of a browser: cookies kept, redirects not followed, extra headers
-    (a reverse proxy's) sent with every request."""
-
-    port: int
-    headers: dict = field(default_factory=dict)
-    cookies: dict = field(default_factory=dict)
-
-    def request(self, method: str, path: str, form: dict | None = None) -> Answer:
-        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {**self.headers,
-                   "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        con.request(method, path, body=body, headers=headers)
-        response = con.getresponse()
-        answer = Answer(response.status, response.headers, response.read().decode())
-        for line in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = line.partition("=")
-            self.cookies[name] = rest.split(";")[0]
-        con.close()
-        return answer
-
-    def get(self, path: str, **params) -> Answer:
-        return self.request("GET", path + (f"?{urlencode(params)}" if params else ""))
-
-    def token(self, path: str = "/connexion/") -> str:
-        """The CSRF token of the first form of the page at `path` (the sign-in form by
-        default), with its cookie."""
-        page = self.get(path)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-
-    def sign_in(self, login: str, password: str = PASSWORD) -> Answer:
-        return self.request("POST", "/connexion/", {
-            "csrfmiddlewaretoken": self.token(), "username": login, "password": password})
 
 
 @dataclass(frozen=True)

@@ -271,3 +271,20 @@ def refused_in_the_database(table: str) -> None:
             with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
                 cursor.execute(statement)
         assert rows(cursor) == before
+
+
+def next_night(ws: Workspace, tmp_path: Path):
+    """The next night on a copy of the published warehouse, reading the workspace's
+    database as the night's agent-decisions task does."""
+    import shutil
+
+    from flows.pipeline import copy_decisions  # the night's modules, once Django is set up
+    from transforms.night import rebuild_night
+
+    tmp_path.mkdir(exist_ok=True)
+    copy = tmp_path / "night.duckdb"
+    shutil.copyfile(ws.world.warehouse, copy)
+    con = database.connect(copy)
+    copy_decisions(con, ws.database)
+    rebuild_night(con, RUN, 120)
+    return con
