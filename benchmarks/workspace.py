@@ -237,7 +237,9 @@ def markdown(result: dict) -> str:
     busy = (f"The page was measured with a load average of {page['load_average']} on the 2 "
             "cores (other sessions ran meanwhile): the wall-clock times include waiting for "
             "a core; the CPU time is the page's own work.\n\n")
-    return "\n".join(lines) + "\n\n" + rows_note + busy + national_note(result)
+    # measured nationally, nothing left to extrapolate
+    beyond = "" if result["scale"] == "national" else national_note(result)
+    return "\n".join(lines) + "\n\n" + rows_note + busy + beyond
 
 
 def measure(scale: str, seed: int, volumes: list[int], repeats: int, work: Path) -> dict:
