@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from transforms.ingest.countries import UNKNOWN, country_code, normalise_country_name
+from transforms.warehouse.tables import replace_table
 
 
 def birth_town(place: str | None) -> str | None:
@@ -31,6 +32,4 @@ def register_birth_towns(con: duckdb.DuckDBPyConnection) -> None:
     towns = pl.DataFrame({"birth_place": places,
                           "birth_town": [birth_town(p) for p in places]},
                          schema={"birth_place": pl.String, "birth_town": pl.String})
-    con.register("_birth_towns", towns)
-    con.execute("CREATE OR REPLACE TEMP TABLE birth_towns AS SELECT * FROM _birth_towns")
-    con.unregister("_birth_towns")
+    replace_table(con, "birth_towns", towns, temporary=True)

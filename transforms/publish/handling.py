@@ -46,9 +46,3 @@ def with_handling(rows: pl.DataFrame, decisions: pl.DataFrame, key: str = "flag_
     return (joined.with_columns(handling_state=state, assignee=pl.col("_holder"))
             .drop("_holder", "_outcome", "_outcome_at", "_examined_at"))
 
-
-def count_by_state(rows: pl.DataFrame) -> dict[str, int]:
-    """How many flags in each state (every state named, zero included), in the order of
-    codes.HANDLING_STATES."""
-    found = dict(rows.group_by("handling_state").len().iter_rows()) if rows.height else {}
-    return {state: found.get(state, 0) for state in codes.HANDLING_STATES}
