@@ -15,6 +15,11 @@ from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.night import rebuild_night
+from transforms.publish.decision_memory import read_memory
+from transforms.rules.dates import add_days
+from transforms.rules.decide import decide
+from transforms.rules.facts import load_facts
+from transforms.rules.reuse import Memory
 from transforms.warehouse import tables
 
 RUN = date(2026, 11, 16)
@@ -167,4 +172,33 @@ class Inbox:
         # as the flow does after ingest: the freshness of every source unit (PRI-01)
         record_source_freshness(self.con, f"test-{run_date}", run_date, LATE_AFTER_DAYS)
         rebuild_night(self.con, run_date, horizon_days)
+        decided_in_both_modes(self.con, run_date, horizon_days)
         return Outcome(self.con)
+
+
+# Nights whose decisions are offered to the scenario's run date as the night before's
+# (issue 36): the day before, a month before, more than a year before, the day after.
+MEMORY_NIGHTS = (-1, -30, -400, 1)
+
+
+def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
+                          horizon_days: int) -> None:
+    """Every rule scenario in both modes: the lists and exclusions the night wrote (a
+    scenario deciding twice keeps decisions of its first night) are those of deciding
+    every candidate again, and so are those decided from the memory of other nights
+    with the same facts (the dates that change a decision)."""
+    facts = load_facts(con)
+    full = decide(facts, run_date, horizon_days)
+    written = read_memory(con)
+    for name, rows in full.lists.items():
+        assert written.lists[name].sort("flag_id").equals(rows), name
+    assert written.exclusions.sort("candidate_id").equals(full.exclusions)
+    for days in MEMORY_NIGHTS:
+        before = decide(facts, add_days(run_date, days), horizon_days)
+        kept = decide(facts, run_date, horizon_days, memory=Memory.of(
+            before.memory, before.lists, before.exclusions))
+        for name, rows in full.lists.items():
+            assert kept.lists[name].equals(rows), (name, days)
+        assert kept.exclusions.equals(full.exclusions), days
+        assert kept.memory.drop("reads", "digest", "valid_from", "valid_until").equals(
+            full.memory.drop("reads", "digest", "valid_from", "valid_until")), days

@@ -22,7 +22,7 @@ from schemas.published import Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
 from transforms.night import rebuild_night
-from transforms.rules.decide import decide, decide_for
+from transforms.rules.decide import decide, decide_for, decide_part
 from transforms.rules.facts import Facts, load_facts
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
@@ -94,13 +94,13 @@ def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehous
     def recording(rules, parts):
         groups.extend(parts)
         decided = [rules(part) for part in parts]
-        for part, (lists, exclusions) in zip(parts, decided, strict=True):
+        for part, (lists, exclusions, _, _) in zip(parts, decided, strict=True):
             frames = [exclusions, *lists.values()]
             assert set().union(*(frame["department"] for frame in frames)) <= part
         return decided
 
-    lists, exclusions = decide(facts, SAMPLE_AS_OF, 120, fan_out=recording)
-    whole, whole_exclusions = decide_for(facts, SAMPLE_AS_OF, 120)
+    lists, exclusions, _, _ = decide(facts, SAMPLE_AS_OF, 120, fan_out=recording)
+    whole, whole_exclusions, _, _ = decide_for(facts, SAMPLE_AS_OF, 120)
     assert len(groups) == 2 and all(len(g) == 1 for g in groups)  # 13 and 2A
     for name in WORKLISTS:
         assert lists[name].equals(whole[name].sort("flag_id"))
@@ -109,11 +109,15 @@ def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehous
 
 
 def same_decisions(these, those) -> bool:
-    """Decided parts (lists and exclusions as frames) equal one by one."""
+    """Decided parts (lists, exclusions and memory as frames) equal one by one."""
     return len(these) == len(those) and all(
         excluded.equals(other_excluded) and lists.keys() == other_lists.keys()
         and all(lists[name].equals(other_lists[name]) for name in lists)
-        for (lists, excluded), (other_lists, other_excluded) in zip(these, those, strict=True))
+        and memory.equals(other_memory)
+        and kept == other_kept
+        for (lists, excluded, memory, kept), (other_lists, other_excluded, other_memory,
+                                              other_kept)
+        in zip(these, those, strict=True))
 
 
 def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_warehouse):
@@ -126,11 +130,11 @@ def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_wareh
     def rules(group):
         if os.getpid() != parent and group == groups[0]:
             time.sleep(2)  # the forked process stays busy with the first group
-        return decide_for(facts, SAMPLE_AS_OF, 120, group), os.getpid()
+        return decide_part(facts, SAMPLE_AS_OF, 120, group), os.getpid()
 
     parent, collecting, switching = os.getpid(), gc.isenabled(), sys.getswitchinterval()
-    decided = [decide_for(facts, SAMPLE_AS_OF, 120, group) for group in groups]
-    assert all(lists[WORKLISTS[0]].height for lists, _ in decided)  # not vacuous
+    decided = [decide_part(facts, SAMPLE_AS_OF, 120, group) for group in groups]
+    assert all(part.lists[WORKLISTS[0]].height for part in decided)  # not vacuous
     # Room for two groups in the forked process: both go there.
     with rule_processes(rules, len(groups), cores=2, parallel_from=1) as submit:
         parts = [future.result() for future in [submit(group) for group in groups]]
@@ -170,13 +174,13 @@ def test_the_run_process_decides_one_group_at_a_time_however_many_callers(
             time.sleep(0.1)
             with lock:
                 deciding[0] -= 1
-        return decide_for(facts, SAMPLE_AS_OF, 120, group), os.getpid()
+        return decide_part(facts, SAMPLE_AS_OF, 120, group), os.getpid()
 
     with rule_processes(rules, len(groups), cores=2, parallel_from=1, queued=1) as submit, \
             ThreadPoolExecutor(max_workers=len(groups)) as callers:
         parts = list(callers.map(lambda group: submit(group).result(), groups))
     assert same_decisions([part for part, _ in parts],
-                          [decide_for(facts, SAMPLE_AS_OF, 120, group) for group in groups])
+                          [decide_part(facts, SAMPLE_AS_OF, 120, group) for group in groups])
     here = sum(pid == parent for _, pid in parts)
     assert 0 < here < len(groups)  # both lanes used
     assert most[0] == 1

@@ -19,6 +19,7 @@ from transforms.core.build import build_core
 from transforms.identity import model_file
 from transforms.identity.build import identity_records, link_persons, score_identities
 from transforms.identity.thresholds import read_thresholds
+from transforms.publish.decision_memory import read_memory, write_memory
 from transforms.publish.lists import write_alerts, write_lists, write_outcomes
 from transforms.publish.marts import build_marts
 from transforms.rules.alerts import legal_alerts
@@ -44,14 +45,19 @@ class WorklistCounts:
     excluded: dict[str, int]
     new: int
     resolved: int
+    kept: int  # decisions of earlier nights kept (transforms.rules.reuse)
+    decided: int  # decisions taken tonight
 
 
 def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
                   stage: Stage = untimed, spark=None, fan_out: FanOut = one_after_another,
-                  stale_days: int = STALE_PRISON_LIST_DAYS) -> WorklistCounts:
+                  stale_days: int = STALE_PRISON_LIST_DAYS,
+                  decide_all: bool = False) -> WorklistCounts:
     """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB); `fan_out`:
     how the rules of each department are run (default: one after the other);
-    `stale_days`: a prison list older than this is late (PRI-01)."""
+    `stale_days`: a prison list older than this is late (PRI-01); `decide_all`: decide
+    every candidate again, keeping no decision of the night before (core.decision_memory
+    is written either way)."""
     with transaction(con, committing=partial(stage, "commit")):
         with stage("core-sql") as counts:
             build_core(con, run_date)
@@ -69,10 +75,13 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
             with stage("worklist-rules") as counts:
                 PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
                 facts = load_facts(con)
-                lists, exclusions = decide(facts, run_date, horizon_days, fan_out, stale_days)
+                memory = None if decide_all else read_memory(con)
+                lists, exclusions, remembered, _ = decide(facts, run_date, horizon_days, fan_out,
+                                                          stale_days, memory)
                 counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height
             with stage("worklist-tables") as counts:
                 today = write_lists(con, run_date, lists, exclusions)
+                write_memory(con, remembered)
                 write_alerts(con, run_date, legal_alerts(facts, run_date))
                 counts["rows"] = today.height + write_outcomes(
                     con, asylum_outcomes(facts, run_date))
@@ -84,4 +93,6 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
         excluded=dict(zip(excluded["worklist"], excluded["len"], strict=True)),
         new=today.filter(pl.col("status") == "NEW").height,
         resolved=today.filter(pl.col("status") == "RESOLVED").height,
+        kept=remembered.filter(pl.col("decided_on") < run_date).height,
+        decided=remembered.filter(pl.col("decided_on") >= run_date).height,
     )

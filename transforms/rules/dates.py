@@ -60,4 +60,14 @@ def latest_possible_birth(year: int | None, month: int | None, day: int | None,
 
 def is_minor(birth: date | None, on: date) -> bool:
     """Under 18 on `on`; an unknown birth date counts as possibly minor."""
-    return birth is None or age_in_years(birth, on) < 18
+    return birth is None or on < coming_of_age(birth)
+
+
+def coming_of_age(birth: date) -> date:
+    """The 18th birthday: the first day `age_in_years` is 18 (1 March for a person born
+    on 29 February when that year is common). A date, so that the rules can tell until
+    when a minor stays one (transforms.rules.watch)."""
+    year = birth.year + 18
+    if (birth.month, birth.day) == (2, 29) and not calendar.isleap(year):
+        return date(year, 3, 1)
+    return date(year, birth.month, birth.day)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import NamedTuple
 
 import polars as pl
 
@@ -15,6 +16,7 @@ from schemas.published import Exclusion, RejectedWithoutOqtf, UnexecutedMeasure,
 from transforms.rules.facts import Departments, Facts, department_order
 from transforms.rules.rejected import rejected_without_oqtf
 from transforms.rules.releases import STALE_PRISON_LIST_DAYS, upcoming_releases
+from transforms.rules.reuse import Memory, memory_frame, rules_version
 from transforms.rules.unexecuted import unexecuted_measures
 from transforms.warehouse.tables import rows_frame
 
@@ -25,10 +27,21 @@ LIST_MODELS = {
 }
 
 
-# The lists and the exclusions decided for some departments, as frames of their models
-# (the lists' first_seen_date still empty), not validated yet: built where the rules ran,
-# a forked process sends back frames, cheaper than the rows they hold.
-Decided = tuple[dict[str, pl.DataFrame], pl.DataFrame]
+class Decided(NamedTuple):
+    """The lists (their first_seen_date still empty) and the exclusions decided for some
+    departments, as frames of their models, not validated yet; `memory`, each candidate's
+    decision as core.decision_memory keeps it (transforms.rules.reuse); `kept`, per list,
+    the flag ids and the exclusions' candidate ids kept from the night before, whose rows
+    are not in `lists` and `exclusions` yet (`finish` adds them). Built where the rules
+    ran with no polars computation (a forked process must not start polars' threads):
+    it sends back frames, cheaper than the rows they hold."""
+
+    lists: dict[str, pl.DataFrame]
+    exclusions: pl.DataFrame
+    memory: pl.DataFrame
+    kept: dict[str, tuple[list[str], list[str]]]
+
+
 # Runs the rules once per group of departments and returns the results in the same order:
 # the nightly flow makes each a Prefect task; by default they run one after the other.
 FanOut = Callable[[Callable[[Departments], Decided], list[Departments]], list[Decided]]
@@ -39,37 +52,90 @@ def one_after_another(rules: Callable[[Departments], Decided], groups: list[Depa
     return [rules(group) for group in groups]
 
 
+def decide_part(facts: Facts, run_date: date, horizon_days: int,
+                departments: Departments = None,
+                stale_days: int = STALE_PRISON_LIST_DAYS,
+                memory: Memory | None = None) -> Decided:
+    """The candidates of these departments (None: all), each decided now or kept from
+    `memory` (the night before) when its decision still holds."""
+    version = rules_version(horizon_days, stale_days)
+    results = {
+        codes.REJECTED: rejected_without_oqtf(facts, run_date, departments, memory, version),
+        codes.RELEASES: upcoming_releases(facts, run_date, horizon_days, departments,
+                                          stale_days, memory, version),
+        codes.MEASURES: unexecuted_measures(facts, run_date, departments, memory, version),
+    }
+    return Decided(
+        {name: rows_frame(deciding.flags, LIST_MODELS[name])
+         for name, deciding in results.items()},
+        rows_frame([row for deciding in results.values() for row in deciding.exclusions],
+                   Exclusion),
+        memory_frame([entry for deciding in results.values() for entry in deciding.entries]),
+        {name: (deciding.kept_flags, deciding.kept_exclusions)
+         for name, deciding in results.items()})
+
+
+def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decided:
+    """The parts put together in one order whatever the fan-out, with the rows kept from
+    the night before and the day counts of the run date; the exclusions validated."""
+    lists = {}
+    for name, model in LIST_MODELS.items():
+        frames = [part.lists[name] for part in parts] or [rows_frame([], model)]
+        if memory is not None:
+            frames.append(kept(memory.lists[name], "flag_id",
+                               [i for part in parts for i in part.kept[name][0]]))
+        lists[name] = with_day_counts(pl.concat(frames), run_date).sort("flag_id")
+    exclusions = [part.exclusions for part in parts] or [rows_frame([], Exclusion)]
+    if memory is not None:
+        exclusions += [kept(memory.exclusions.filter(pl.col("worklist") == name),
+                            "candidate_id", [i for part in parts for i in part.kept[name][1]])
+                       for name in LIST_MODELS]
+    remembered = pl.concat([part.memory for part in parts] or [memory_frame([])])
+    return Decided(lists, Exclusion.validate(pl.concat(exclusions).sort("candidate_id")),
+                   remembered.sort("worklist", "candidate_key"), {})
+
+
 def decide_for(facts: Facts, run_date: date, horizon_days: int,
                departments: Departments = None,
-               stale_days: int = STALE_PRISON_LIST_DAYS) -> Decided:
-    """The three lists (without first_seen_date yet) and the exclusions of the candidates
-    of these departments (None: all)."""
-    results = {
-        codes.REJECTED: rejected_without_oqtf(facts, run_date, departments),
-        codes.RELEASES: upcoming_releases(facts, run_date, horizon_days, departments,
-                                          stale_days),
-        codes.MEASURES: unexecuted_measures(facts, run_date, departments),
-    }
-    return ({name: rows_frame(flags, LIST_MODELS[name]) for name, (flags, _) in results.items()},
-            rows_frame([row for _, excluded in results.values() for row in excluded],
-                       Exclusion))
+               stale_days: int = STALE_PRISON_LIST_DAYS,
+               memory: Memory | None = None) -> Decided:
+    """The three lists (without first_seen_date yet), the exclusions and the memory of
+    the candidates of these departments (None: all), finished."""
+    return finish([decide_part(facts, run_date, horizon_days, departments, stale_days,
+                               memory)], run_date, memory)
+
+
+def kept(rows: pl.DataFrame, key: str, ids: list[str]) -> pl.DataFrame:
+    """The rows of the night before whose decisions hold."""
+    return rows.filter(pl.col(key).is_in(ids))
+
+
+def with_day_counts(rows: pl.DataFrame, run_date: date) -> pl.DataFrame:
+    """The counts of days that move with the run date, counted here for the rows decided
+    tonight and those kept alike: days past the OQTF's due date (0 when not due, OQ-02)
+    and since a measure became enforceable."""
+    day = pl.lit(run_date, dtype=pl.Date)
+    if "days_overdue" in rows.columns:
+        rows = rows.with_columns(days_overdue=pl.max_horizontal(
+            pl.lit(0), (day - pl.col("oqtf_due_date")).dt.total_days()).cast(pl.Int32))
+    if "days_since_enforceable" in rows.columns:
+        rows = rows.with_columns(days_since_enforceable=(
+            day - pl.col("enforceable_from")).dt.total_days().cast(pl.Int32))
+    return rows
 
 
 def decide(facts: Facts, run_date: date, horizon_days: int,
            fan_out: FanOut = one_after_another,
-           stale_days: int = STALE_PRISON_LIST_DAYS) -> Decided:
-    """The three lists (without first_seen_date yet) and the exclusions (validated), from
-    `core`: the rules run per department (each candidate is decided alone over the shared
-    facts), the parts put together in one order whatever the fan-out."""
+           stale_days: int = STALE_PRISON_LIST_DAYS, memory: Memory | None = None) -> Decided:
+    """The three lists (without first_seen_date yet), the exclusions (validated) and the
+    memory, from `core`: the rules run per department (each candidate is decided alone
+    over the shared facts), the parts put together in one order whatever the fan-out;
+    with `memory` (the night before) a decision that still holds is kept."""
     # Indexed once, before the parts read it side by side: one group per department
     # that has candidates.
     index = facts.index_departments(run_date)
     groups: list[Departments] = [frozenset({d}) for d in sorted(
         set().union(*index.values()), key=department_order)]
-    parts = fan_out(partial(decide_for, facts, run_date, horizon_days,
-                            stale_days=stale_days), groups)
-    lists = {name: pl.concat([part[name] for part, _ in parts] or [rows_frame([], model)])
-             .sort("flag_id") for name, model in LIST_MODELS.items()}
-    exclusions = pl.concat([excluded for _, excluded in parts]
-                           or [rows_frame([], Exclusion)]).sort("candidate_id")
-    return lists, Exclusion.validate(exclusions)
+    parts = fan_out(partial(decide_part, facts, run_date, horizon_days,
+                            stale_days=stale_days, memory=memory), groups)
+    return finish(parts, run_date, memory)

@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 
 from schemas import codes
-from transforms.rules import rights
+from transforms.rules import rights, watch
 from transforms.rules.rights import Record
 from transforms.warehouse.database import read_sql
 
@@ -49,18 +49,26 @@ class Facts:
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     # records still in identity review, by the AGDREF file they were scored against
     in_review: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    assessed: dict[tuple[str, date], rights.RtrOutcome | None] = field(default_factory=dict)
+    # each assessment with what it read (watch.Trail), replayed wherever it is used
+    assessed: dict[tuple[str, date], tuple[rights.RtrOutcome | None, watch.Trail]] = field(
+        default_factory=dict)
     by_department: dict[tuple[str, date], dict[str | None, list]] = field(
         default_factory=dict)
 
     def rtr(self, person_key: str, run_date: date) -> rights.RtrOutcome | None:
         """How the person's right to remain stands on the run date (RTR rules): assessed
         once, then read by every list and by the indicators."""
-        key = (person_key, run_date)
-        if key not in self.assessed:
-            self.assessed[key] = rights.assess_claims(
-                self.decisions_by_person.get(person_key, []), run_date)
-        return self.assessed[key]
+        key = (person_key, watch.plain(run_date))
+        found = self.assessed.get(key)
+        if found is None:
+            # Always watched, whoever asks first: the trail goes with the cached outcome.
+            with watch.following(run_date) as trail:
+                outcome = rights.assess_claims(self.decisions_by_person.get(person_key, []),
+                                               watch.RunDate(run_date))
+            trail.reads.add(("decisions_by_person", person_key))
+            found = self.assessed[key] = (outcome, trail)
+        watch.join_current(found[1])
+        return found[0]
 
     def to_decide(self, worklist: str, run_date: date, departments: Departments) -> list:
         """The candidates of a list (rejected: person keys with asylum decisions, under

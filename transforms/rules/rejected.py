@@ -11,6 +11,7 @@ from transforms.rules import rights
 from transforms.rules.dates import add_days
 from transforms.rules.facts import Departments, Facts
 from transforms.rules.flags import flag_id
+from transforms.rules.reuse import Deciding, Decision, Memory
 from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import (
     Verdict,
@@ -30,62 +31,67 @@ from transforms.rules.verdicts import (
 OQTF_DEADLINE_DAYS = 15
 
 
-def rejected_without_oqtf(facts: Facts, run_date: date, departments: Departments = None
-                          ) -> tuple[list[dict], list[dict]]:
-    flags, exclusions = [], []
+def rejected_without_oqtf(facts: Facts, run_date: date, departments: Departments = None,
+                          memory: Memory | None = None, version: bytes = b"") -> Deciding:
+    deciding = Deciding(codes.REJECTED, facts, run_date, memory, version)
     for person_key in facts.to_decide(codes.REJECTED, run_date, departments):
-        decisions = facts.decisions_by_person[person_key]
-        record_keys = sorted({d["record_key"] for d in decisions})
-        rtr = facts.rtr(person_key, run_date)
-        decision = rtr.decision
-        linked = person_key in facts.persons  # a person key is a number only when LINKED
-        person = facts.persons.get(person_key) if linked else None
-        files = candidate_files(facts, record_keys)
-        verdict = Verdict(codes.REJECTED)
-        if rtr.effect != rights.ENDED:
-            verdict.add(Finding(rtr.reason, rtr.rule_ids, rtr.source_rows))
-        verdict.findings += identity_findings(facts, files, record_keys, run_date)
-        verdict.findings += screen_protections(facts, files, run_date)
-        if not linked:
-            verdict.add(Finding("IDENTITY_CONFLICT", ("OQ-01",)))
-        own_measures = facts.measures_by_person.get(person_key, []) if linked else []
-        verdict.add(rtr_09_dublin(own_measures, facts, run_date))
-        held = [m for m in own_measures if mx.counts_as_measure(m)]
-        coercible = [m for m in held if mx.oq_08_is_coercible(m, run_date)]
-        if coercible:
-            verdict.add(Finding("MEASURE_IN_FORCE", ("OQ-01",),
-                                tuple(m["source_row"] for m in coercible)))
-        verdict.add(pri_06_judicial_ban(facts.detentions_by_person.get(person_key, [])))
-        verdict.add(oq_02_other_ground(facts, person_key, run_date))
-        candidate = flag_id(codes.REJECTED, person_key, decision["decision_key"])
-        department = facts.domicile(person_key)
-        num_agdref = person_key if linked else None
-        context = [*rtr.source_rows, *(p["source_row"] for p in [person] if p)]
-        verdict.add(dq_01_quarantined(facts, person_references(record_keys, files), context))
-        excluded = exclusion_row(codes.REJECTED, candidate, person_key, num_agdref, department,
-                                 None, verdict, context)
-        if excluded:
-            exclusions.append(excluded)
-            continue
-        markers = list(rtr.markers)
-        rules = [*rtr.rule_ids, *marker_rules(markers), "OQ-01", "OQ-02"]
-        if rights.oq_04_individual_assessment(person, run_date):
-            markers.append("INDIVIDUAL_ASSESSMENT")
-            rules.append("OQ-04")
-        reason, measure_rows = "NO_MEASURE", []
-        if held:
-            reason, measure_rows = "PRIOR_MEASURE_NOT_COERCIBLE", [m["source_row"] for m in held]
-            rules.append("OQ-08")
-        due = add_days(rtr.knowledge_date, OQTF_DEADLINE_DAYS)
-        flags.append({
-            "flag_id": candidate, "person_key": person_key, "num_agdref": num_agdref,
-            "department": department, "num_ofpra": decision["num_ofpra"],
-            "rtr_end_date": rtr.rtr_end_date, "knowledge_date": rtr.knowledge_date,
-            "oqtf_due_date": due, "days_overdue": max(0, (run_date - due).days),
-            "reason": reason, "markers": sorted(markers), "rule_ids": rule_list(rules),
-            "source_rows": unique_rows([*context, *measure_rows]),
-        })
-    return flags, exclusions
+        deciding.candidate(person_key, person_key,
+                           lambda f, day, key=person_key: decide_rejected(f, key, day))
+    return deciding
+
+
+def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
+    """One person with asylum decisions: on the list, or excluded."""
+    decisions = facts.decisions_by_person[person_key]
+    record_keys = sorted({d["record_key"] for d in decisions})
+    rtr = facts.rtr(person_key, run_date)
+    decision = rtr.decision
+    linked = person_key in facts.persons  # a person key is a number only when LINKED
+    person = facts.persons.get(person_key) if linked else None
+    files = candidate_files(facts, record_keys)
+    verdict = Verdict(codes.REJECTED)
+    if rtr.effect != rights.ENDED:
+        verdict.add(Finding(rtr.reason, rtr.rule_ids, rtr.source_rows))
+    verdict.findings += identity_findings(facts, files, record_keys, run_date)
+    verdict.findings += screen_protections(facts, files, run_date)
+    if not linked:
+        verdict.add(Finding("IDENTITY_CONFLICT", ("OQ-01",)))
+    own_measures = facts.measures_by_person.get(person_key, []) if linked else []
+    verdict.add(rtr_09_dublin(own_measures, facts, run_date))
+    held = [m for m in own_measures if mx.counts_as_measure(m)]
+    coercible = [m for m in held if mx.oq_08_is_coercible(m, run_date)]
+    if coercible:
+        verdict.add(Finding("MEASURE_IN_FORCE", ("OQ-01",),
+                            tuple(m["source_row"] for m in coercible)))
+    verdict.add(pri_06_judicial_ban(facts.detentions_by_person.get(person_key, [])))
+    verdict.add(oq_02_other_ground(facts, person_key, run_date))
+    candidate = flag_id(codes.REJECTED, person_key, decision["decision_key"])
+    department = facts.domicile(person_key)
+    num_agdref = person_key if linked else None
+    context = [*rtr.source_rows, *(p["source_row"] for p in [person] if p)]
+    verdict.add(dq_01_quarantined(facts, person_references(record_keys, files), context))
+    excluded = exclusion_row(codes.REJECTED, candidate, person_key, num_agdref, department,
+                             None, verdict, context)
+    if excluded:
+        return None, excluded
+    markers = list(rtr.markers)
+    rules = [*rtr.rule_ids, *marker_rules(markers), "OQ-01", "OQ-02"]
+    if rights.oq_04_individual_assessment(person, run_date):
+        markers.append("INDIVIDUAL_ASSESSMENT")
+        rules.append("OQ-04")
+    reason, measure_rows = "NO_MEASURE", []
+    if held:
+        reason, measure_rows = "PRIOR_MEASURE_NOT_COERCIBLE", [m["source_row"] for m in held]
+        rules.append("OQ-08")
+    return {
+        "flag_id": candidate, "person_key": person_key, "num_agdref": num_agdref,
+        "department": department, "num_ofpra": decision["num_ofpra"],
+        "rtr_end_date": rtr.rtr_end_date, "knowledge_date": rtr.knowledge_date,
+        # days_overdue: counted on the list (decide.with_day_counts)
+        "oqtf_due_date": add_days(rtr.knowledge_date, OQTF_DEADLINE_DAYS),
+        "reason": reason, "markers": sorted(markers), "rule_ids": rule_list(rules),
+        "source_rows": unique_rows([*context, *measure_rows]),
+    }, None
 
 
 def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date

@@ -10,6 +10,7 @@ from transforms.rules import rights
 from transforms.rules.dates import add_days, add_months
 from transforms.rules.facts import Departments, Facts
 from transforms.rules.flags import flag_id
+from transforms.rules.reuse import Deciding, Decision, Memory
 from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import (
     Verdict,
@@ -101,47 +102,54 @@ def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool
 
 def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
                       departments: Departments = None,
-                      stale_days: int = STALE_PRISON_LIST_DAYS) -> tuple[list[dict], list[dict]]:
-    flags, exclusions = [], []
+                      stale_days: int = STALE_PRISON_LIST_DAYS, memory: Memory | None = None,
+                      version: bytes = b"") -> Deciding:
+    deciding = Deciding(codes.RELEASES, facts, run_date, memory, version)
     for det in facts.to_decide(codes.RELEASES, run_date, departments):
-        key = det["record_key"]
-        if "quarantined_rows" in det:
-            exclusions.append(held_back_exclusion(facts, det))
-            continue
-        linked = facts.is_linked(key)
-        person_key = facts.person_key(key)
-        person = facts.persons.get(person_key) if linked else None
-        supporting = supporting_measures(facts, det, person_key, linked)
-        # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
-        judicial_ban = det["itf"] != "NON" or any(
-            m["measure_type"] == "ITF" for m in supporting[0])
-        # PRI-07: a detainee who cannot be linked is checked against every plausible
-        # file, however weak the evidence, before anyone is asked to confirm identity.
-        files = candidate_files(facts, [key], weak=not linked)
-        verdict = Verdict(codes.RELEASES)
-        # PRI-09: identity is established during detention: an unlinked detainee is
-        # listed whatever the release date (a remand prisoner too).
-        if linked:
-            verdict.add(pri_scope(det, run_date, horizon_days))
-        identity = identity_findings(facts, files, [key], run_date)
-        # PRI-10: a judicial ITF binds whatever the nationality.
-        eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in identity)
-        verdict.findings += [f for f in identity if not (eu_with_ban and f.code == "EU_CITIZEN")]
-        verdict.findings += screen_protections(facts, files, run_date)
-        for number in files:
-            verdict.findings += rtr_findings(facts.rtr(number, run_date))
-        candidate = flag_id(codes.RELEASES, key)
-        num_agdref = person_key if linked else None
-        context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
-        verdict.add(dq_01_quarantined(facts, person_references([key], files), context))
-        excluded = exclusion_row(codes.RELEASES, candidate, person_key, num_agdref,
-                                 det["department"], None, verdict, context)
-        if excluded:
-            exclusions.append(excluded)
-            continue
-        flags.append(release_flag(facts, det, run_date, stale_days, candidate, context,
-                                  eu_with_ban, supporting))
-    return flags, exclusions
+        deciding.candidate(det["record_key"], det, lambda f, day, det=det: decide_release(
+            f, det, day, horizon_days, stale_days))
+    return deciding
+
+
+def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
+                   stale_days: int) -> Decision:
+    """One detainee on the latest list of an establishment (or held back, DQ-01): on the
+    list, or excluded."""
+    key = det["record_key"]
+    if "quarantined_rows" in det:
+        return None, held_back_exclusion(facts, det)
+    linked = facts.is_linked(key)
+    person_key = facts.person_key(key)
+    person = facts.persons.get(person_key) if linked else None
+    supporting = supporting_measures(facts, det, person_key, linked)
+    # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
+    judicial_ban = det["itf"] != "NON" or any(
+        m["measure_type"] == "ITF" for m in supporting[0])
+    # PRI-07: a detainee who cannot be linked is checked against every plausible
+    # file, however weak the evidence, before anyone is asked to confirm identity.
+    files = candidate_files(facts, [key], weak=not linked)
+    verdict = Verdict(codes.RELEASES)
+    # PRI-09: identity is established during detention: an unlinked detainee is
+    # listed whatever the release date (a remand prisoner too).
+    if linked:
+        verdict.add(pri_scope(det, run_date, horizon_days))
+    identity = identity_findings(facts, files, [key], run_date)
+    # PRI-10: a judicial ITF binds whatever the nationality.
+    eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in identity)
+    verdict.findings += [f for f in identity if not (eu_with_ban and f.code == "EU_CITIZEN")]
+    verdict.findings += screen_protections(facts, files, run_date)
+    for number in files:
+        verdict.findings += rtr_findings(facts.rtr(number, run_date))
+    candidate = flag_id(codes.RELEASES, key)
+    num_agdref = person_key if linked else None
+    context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
+    verdict.add(dq_01_quarantined(facts, person_references([key], files), context))
+    excluded = exclusion_row(codes.RELEASES, candidate, person_key, num_agdref,
+                             det["department"], None, verdict, context)
+    if excluded:
+        return None, excluded
+    return release_flag(facts, det, run_date, stale_days, candidate, context,
+                        eu_with_ban, supporting), None
 
 
 def held_back_exclusion(facts: Facts, det: Record) -> dict:

@@ -9,6 +9,7 @@ from transforms.rules import measures as mx
 from transforms.rules import rights
 from transforms.rules.facts import Departments, Facts
 from transforms.rules.flags import flag_id
+from transforms.rules.reuse import Deciding, Decision, Memory
 from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import (
     Verdict,
@@ -43,26 +44,30 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
     return None, rtr
 
 
-def unexecuted_measures(facts: Facts, run_date: date, departments: Departments = None
-                        ) -> tuple[list[dict], list[dict]]:
-    flags, exclusions = [], []
+def unexecuted_measures(facts: Facts, run_date: date, departments: Departments = None,
+                        memory: Memory | None = None, version: bytes = b"") -> Deciding:
+    deciding = Deciding(codes.MEASURES, facts, run_date, memory, version)
     for m in facts.to_decide(codes.MEASURES, run_date, departments):
-        person_key, number = m["person_key"], m["num_agdref"]
-        person = facts.persons.get(number)
-        files = candidate_files(facts, [f"agdref:{number}"])
-        verdict, rtr, enforce, rules = screen_measure(facts, m, person, files, run_date)
-        candidate = flag_id(codes.MEASURES, m["measure_id"])
-        context = [m["source_row"], *(p["source_row"] for p in [person] if p),
-                   *m["event_rows"]]
-        verdict.add(dq_01_quarantined(
-            facts, [f"measure:{m['measure_id']}", *person_references([], files)], context))
-        excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
-                                 m["department"], m["measure_id"], verdict, context)
-        if excluded:
-            exclusions.append(excluded)
-            continue
-        flags.append(measure_flag(facts, m, run_date, candidate, context, rtr, enforce, rules))
-    return flags, exclusions
+        deciding.candidate(m["measure_id"], m, lambda f, day, m=m: decide_measure(f, m, day))
+    return deciding
+
+
+def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
+    """One removal measure: on the list, or excluded."""
+    person_key, number = m["person_key"], m["num_agdref"]
+    person = facts.persons.get(number)
+    files = candidate_files(facts, [f"agdref:{number}"])
+    verdict, rtr, enforce, rules = screen_measure(facts, m, person, files, run_date)
+    candidate = flag_id(codes.MEASURES, m["measure_id"])
+    context = [m["source_row"], *(p["source_row"] for p in [person] if p),
+               *m["event_rows"]]
+    verdict.add(dq_01_quarantined(
+        facts, [f"measure:{m['measure_id']}", *person_references([], files)], context))
+    excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
+                             m["department"], m["measure_id"], verdict, context)
+    if excluded:
+        return None, excluded
+    return measure_flag(facts, m, run_date, candidate, context, rtr, enforce, rules), None
 
 
 def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[str],
@@ -120,7 +125,7 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         "flag_id": candidate, "person_key": person_key, "num_agdref": number,
         "department": m["department"], "measure_id": m["measure_id"],
         "measure_type": m["measure_type"], "enforceable_from": enforce.enforceable_from,
-        "days_since_enforceable": (run_date - enforce.enforceable_from).days,
+        # days_since_enforceable: counted on the list (decide.with_day_counts)
         "coercible_until": mx.oq_08_coercible_until(m), "is_coercible": coercible,
         "last_event_type": m["last_event_type"], "last_event_date": m["last_event_date"],
         "in_detention": number in facts.detained_files, "markers": sorted(set(markers)),

@@ -1,0 +1,57 @@
+"""core.decision_memory: each candidate's decision as the night took it, and what it read
+(transforms.rules.reuse), read back the next night with the rows it wrote."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from schemas.published import Exclusion
+from transforms.rules.decide import LIST_MODELS
+from transforms.rules.reuse import MEMORY_SCHEMA, Memory
+from transforms.warehouse.tables import describe, polars_schema, replace_table
+
+TABLE = "core.decision_memory"
+COLUMNS = {
+    "worklist": "list the candidate was decided for",
+    "candidate_key": "the candidate within its list: person key (rejected), GENESIS record "
+                     "key (releases), measure id (measures)",
+    "row_id": "flag_id of its row on the list, or candidate_id of its exclusion",
+    "listed": "true: on the list; false: excluded",
+    "digest": "64-bit digest of the facts the decision read (under the keys in reads), of "
+              "the rules' code and of the night's settings",
+    "valid_from": "first run date on which the same facts give the same decision",
+    "valid_until": "first run date on which they may not (a due date, a window's end, an "
+                   "anniversary, an 18th birthday, the horizon...); empty: none",
+    "reads": "the facts read, one per line: table of the rules' facts, tab, key",
+    "decided_on": "run date of the night that took the decision (earlier: kept since)",
+}
+
+
+def read_memory(con: duckdb.DuckDBPyConnection) -> Memory | None:
+    """The night before's decisions and rows; None before the first night that kept them."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' "
+                       "AND table_name = 'decision_memory'").fetchall()[0][0]:
+        return None
+    entries = con.sql(f"SELECT * FROM {TABLE}").pl().cast(MEMORY_SCHEMA)  # noqa: S608
+    lists = {name: _rows(con, f"worklists.{name}", model) for name, model in LIST_MODELS.items()}
+    return Memory.of(entries, lists, _rows(con, "worklists.exclusions", Exclusion))
+
+
+# Columns the night adds after the rules (transforms.publish.lists): empty, as decided.
+NIGHT_COLUMNS = ("first_seen_date", "handling_state", "assignee")
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, model) -> pl.DataFrame:
+    """The rows as the rules decided them (the night's own columns empty)."""
+    schema = polars_schema(model)
+    columns = ", ".join(f'NULL AS "{name}"' if name in NIGHT_COLUMNS else f'"{name}"'
+                        for name in schema)
+    return con.sql(f"SELECT {columns} FROM {table}").pl().cast(schema)  # noqa: S608
+
+
+def write_memory(con: duckdb.DuckDBPyConnection, memory: pl.DataFrame) -> None:
+    replace_table(con, TABLE, memory.cast(MEMORY_SCHEMA))
+    describe(con, TABLE, "Each candidate's decision of the night and what it read: the "
+             "next night keeps a decision whose facts and dates still hold, and decides "
+             "the others again (transforms/rules/reuse.py).", COLUMNS)
