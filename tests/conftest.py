@@ -41,10 +41,59 @@ def desktop_tool(name: str) -> str:
     return path
 
 
-@pytest.fixture
-def con() -> duckdb.DuckDBPyConnection:
+# What a warehouse's catalog holds, to check that a copy is what create_warehouse makes.
+# DuckDB reprints a table macro it copies (the columns of its REPLACE in another order):
+# macros are compared by name and parameters.
+CATALOG = (
+    "SELECT schema_name, table_name, comment, sql FROM duckdb_tables() ORDER BY ALL",
+    "SELECT schema_name, table_name, column_name, column_index, data_type, column_default, "
+    "is_nullable, comment FROM duckdb_columns() ORDER BY ALL",
+    "SELECT schema_name, view_name, comment, sql FROM duckdb_views() WHERE NOT internal "
+    "ORDER BY ALL",
+    "SELECT schema_name, function_name, function_type, parameters FROM duckdb_functions() "
+    "WHERE NOT internal ORDER BY ALL",
+    "SELECT schema_name, table_name, constraint_type, constraint_text, expression, "
+    "constraint_column_names FROM duckdb_constraints() ORDER BY ALL",
+    "SELECT schema_name, sequence_name FROM duckdb_sequences() ORDER BY ALL",
+    "SELECT schema_name, table_name, sql FROM duckdb_indexes() ORDER BY ALL",
+    "SELECT * FROM audit.layers ORDER BY ALL",
+)
+
+
+def catalog(connection: duckdb.DuckDBPyConnection) -> list[list[tuple]]:
+    return [connection.execute(query).fetchall() for query in CATALOG]
+
+
+def copy_of(template: Path) -> duckdb.DuckDBPyConnection:
+    """A new in-memory warehouse holding a copy of the warehouse file `template`."""
     connection = warehouse.connect(":memory:")
-    tables.create_warehouse(connection)
+    connection.execute("ATTACH ? AS template (READ_ONLY)", [str(template)])
+    connection.execute("COPY FROM DATABASE template TO memory")
+    connection.execute("DETACH template")
+    return connection
+
+
+@pytest.fixture(scope="session")
+def empty_warehouse(tmp_path_factory) -> Path:
+    """A warehouse file as create_warehouse makes it, once per process: `con` copies it
+    (0.06 s) instead of running create_warehouse's 1,100 statements (0.25 s) for each of
+    some 300 tests. Checked once against a warehouse create_warehouse makes in memory."""
+    path = tmp_path_factory.mktemp("warehouse") / "empty.duckdb"
+    with duckdb.connect(str(path)) as template:
+        tables.create_warehouse(template)
+    made = warehouse.connect(":memory:")
+    tables.create_warehouse(made)
+    copied = copy_of(path)
+    assert catalog(copied) == catalog(made), "a copied warehouse is not what create_warehouse makes"
+    copied.close()
+    made.close()
+    return path
+
+
+@pytest.fixture
+def con(empty_warehouse) -> duckdb.DuckDBPyConnection:
+    """An empty in-memory warehouse, as create_warehouse makes it."""
+    connection = copy_of(empty_warehouse)
     yield connection
     connection.close()
 

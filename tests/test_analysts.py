@@ -142,6 +142,33 @@ def sample_identifiers() -> tuple[set[str], set[str]]:
     return numbers, names
 
 
+def occurring(needles: set[str], text: str) -> list[str]:
+    """The needles found in `text`, as `[n for n in needles if n in text]` finds them, in
+    one pass over the text instead of one per needle (3,000 numbers in 6 MB took 12 s):
+    every needle is made of characters of the needles' alphabet, so an occurrence lies
+    inside a run of such characters, and is one of that run's windows of its length."""
+    if not needles:
+        return []
+    alphabet = "".join(sorted(set("".join(needles))))
+    lengths = {len(needle) for needle in needles}
+    windows: set[str] = set()
+    for run in re.finditer(f"[{re.escape(alphabet)}]{{{min(lengths)},}}", text):
+        found = run.group()
+        for length in lengths:
+            windows.update(found[i:i + length] for i in range(len(found) - length + 1))
+    return [needle for needle in needles if needle in windows]
+
+
+def test_the_one_pass_search_finds_what_a_search_per_needle_finds():
+    needles = {"0123456789", "OF20250000431", "0004555709", "9999999999", "OF-1"}
+    text = ("x0123456789y 10004555709 OF2025000043 OF202500004312 -OF-1]\n"
+            "99999999 9999999")
+    assert occurring(needles, text) == [n for n in needles if n in text]
+    assert sorted(occurring(needles, text)) == ["0004555709", "0123456789", "OF-1",
+                                                "OF20250000431"]
+    assert occurring(needles, "") == [] and occurring(set(), text) == []
+
+
 def test_no_identifier_or_name_in_any_log_artifact_or_message(demo_output):
     """Console output, Prefect's database (logs, artifacts, parameters) and its files."""
     out, printed, logged = demo_output
@@ -152,7 +179,7 @@ def test_no_identifier_or_name_in_any_log_artifact_or_message(demo_output):
     numbers, names = sample_identifiers()
     assert len(numbers) > 1000 and len(names) > 100
     text = "\n".join(texts)
-    leaked_numbers = [n for n in numbers if n in text]
+    leaked_numbers = occurring(numbers, text)
     words = set(re.findall(r"[A-ZÀ-Ÿ][A-ZÀ-Ÿ' -]{3,}", text))
     leaked_names = sorted(names & {w.strip() for w in words})
     assert leaked_numbers == [] and leaked_names == []
