@@ -225,13 +225,19 @@ def purge(
     agdref_days: Annotated[int | None, typer.Option(help="Same for AGDREF.")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Count the periods back from this date. Default: today.")] = None,
+    audit_days: Annotated[list[str] | None, typer.Option(
+        help="TABLE=DAYS (or TABLE=all): keep that audit table's rows this many days; "
+             "tables run_stages, source_freshness, exports, quarantine (default 400 each, "
+             "or RECONCILE_AUDIT_RETENTION_DAYS_<TABLE>). Repeatable.")] = None,
 ) -> None:
-    """Remove rows as delivered (raw), quarantined values and inbox files past retention.
+    """Remove rows as delivered (raw), quarantined values and inbox files past retention,
+    and the rows of the growing audit tables past theirs.
 
-    Typed rows (staging) and the accounting (audit.files counts, audit.purges) stay, so
-    the worklists do not change. Runs under the same lock as a nightly run.
+    Typed rows (staging) and the accounting (audit.files counts, audit.runs, audit.purges)
+    stay, so the worklists do not change. Runs under the same lock as a nightly run.
     """
-    from flows.settings import retention_days
+    from flows.settings import audit_retention_days, retention_days
+    from transforms.warehouse.audit_retention import purge_audit
     from transforms.warehouse.purge import purge as purge_sources
 
     days = retention_days()
@@ -241,12 +247,37 @@ def purge(
             if value < 0:
                 raise typer.BadParameter(f"{system} retention must be 0 days or more")
             days[system] = value
+    audit = audit_retention_days() | _audit_days(audit_days or [])
+    day = _parse_day(as_of)
     with _maintenance_connection(warehouse) as con:
-        records = purge_sources(con, inbox, _parse_day(as_of), days)
+        records = purge_sources(con, inbox, day, days)
+        removed = purge_audit(con, day, audit)
     for r in records:
         typer.echo(f"{r['system']}: kept {r['retention_days']} days; {r['files']} files: "
                    f"{r['raw_rows']} raw rows, {r['quarantine_values']} quarantined values, "
                    f"{r['inbox_files']} inbox files removed")
+    for table, kept in sorted(audit.items()):
+        typer.echo(f"audit.{table}: kept " + ("every row" if kept is None else
+                   f"{kept} days; {removed.get(table, 0)} rows removed"))
+
+
+def _audit_days(options: list[str]) -> dict[str, int | None]:
+    """`--audit-days TABLE=DAYS` options, checked."""
+    from flows.settings import AUDIT_RETENTION_DAYS
+
+    days: dict[str, int | None] = {}
+    for option in options:
+        table, _, value = option.partition("=")
+        if table not in AUDIT_RETENTION_DAYS:
+            raise typer.BadParameter(f"--audit-days: {table!r} is not one of "
+                                     f"{', '.join(AUDIT_RETENTION_DAYS)}")
+        if value.strip().lower() == "all":
+            days[table] = None
+        elif value.isdigit():
+            days[table] = int(value)
+        else:
+            raise typer.BadParameter(f"--audit-days {table}: days must be 0 or more, or all")
+    return days
 
 
 @app.command()

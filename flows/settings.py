@@ -79,6 +79,23 @@ def retention_days() -> dict[str, int]:
             for system in ("telemofpra", "genesis", "agdref")}
 
 
+# Days the audit tables that grow by every run keep their rows (README, "Retention"):
+# 400, thirteen months, so that a night can still be set beside the same night a year
+# before; the accounting itself (audit.files, audit.runs) is kept whole.
+AUDIT_RETENTION_DAYS = {"run_stages": 400, "source_freshness": 400, "exports": 400,
+                        "quarantine": 400}
+
+
+def audit_retention_days() -> dict[str, int | None]:
+    """Days each growing audit table keeps its rows (RECONCILE_AUDIT_RETENTION_DAYS_<TABLE>,
+    e.g. RECONCILE_AUDIT_RETENTION_DAYS_SOURCE_FRESHNESS; `all` keeps every row)."""
+    days: dict[str, int | None] = {}
+    for table, default in AUDIT_RETENTION_DAYS.items():
+        value = os.environ.get(f"RECONCILE_AUDIT_RETENTION_DAYS_{table.upper()}", str(default))
+        days[table] = None if value.strip().lower() == "all" else int(value)
+    return days
+
+
 def warehouse_settings() -> WarehouseSettings:
     """How the warehouse is opened. Encryption at rest: key from the file
     RECONCILE_WAREHOUSE_KEY_FILE or from RECONCILE_WAREHOUSE_KEY (neither: unencrypted,

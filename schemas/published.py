@@ -173,6 +173,34 @@ class FlagHistory(PublishedModel):
     num_agdref: str = pa.Field(nullable=True, description="AGDREF number of the flag's person")
 
 
+class FlagHistoryInterval(PublishedModel):
+    """worklists.flag_history_intervals. Grain: one flag and stretch of consecutive runs
+    (worklists.flag_history_runs) with the same department, person and AGDREF number, in
+    which the flag has `status` on the first run and OPEN on every later one. A RESOLVED
+    stretch is one run long. Stores worklists.flag_history (a view, one row per flag and
+    run) as changes: an open flag costs one row, not one per night (issue 36)."""
+
+    flag_id: str = pa.Field(description="flag (stable across runs)")
+    worklist: str = pa.Field(isin=list(codes.WORKLISTS), description="worklist table name")
+    status: str = pa.Field(isin=list(codes.FLAG_STATUSES), description=(
+        "the flag's status on first_run_date (NEW, OPEN or RESOLVED); OPEN on the later "
+        "runs of the stretch"))
+    first_run_date: date = pa.Field(description="first run of the stretch")
+    last_run_date: date = pa.Field(description=(
+        "last run of the stretch (the latest run while the flag is still listed)"))
+    department: str = pa.Field(nullable=True, isin=list(codes.DEPARTMENTS), description=(
+        "department of the flag (for RESOLVED: on its last night on the list)"))
+    person_key: str = pa.Field(nullable=True, description="person of the flag")
+    num_agdref: str = pa.Field(nullable=True, description="AGDREF number of the flag's person")
+
+
+class FlagHistoryRun(PublishedModel):
+    """worklists.flag_history_runs. Grain: one run that wrote the flag history (its as-of
+    date), even a night with no flag: the runs worklists.flag_history has rows for."""
+
+    run_date: date = pa.Field(unique=True, description="as-of date of the run")
+
+
 class Run(PublishedModel):
     """audit.runs. Grain: one run."""
 
@@ -305,6 +333,8 @@ WORKLIST_TABLES = {
     "unexecuted_measures": UnexecutedMeasure,
     "exclusions": Exclusion,
     "flag_history": FlagHistory,
+    "flag_history_intervals": FlagHistoryInterval,
+    "flag_history_runs": FlagHistoryRun,
     "legal_alerts": LegalAlert,
 }
 AUDIT_TABLES = {

@@ -20,6 +20,7 @@ from transforms.rules.flags import (
     with_details,
 )
 from transforms.warehouse.database import read_sql
+from transforms.warehouse.flag_intervals import write_run
 from transforms.warehouse.tables import insert_frame, model_frame, rows_frame
 
 
@@ -44,8 +45,7 @@ def write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
                       ).pl().cast({**HISTORY_SCHEMA, **DETAIL_SCHEMA})
     today = FlagHistory.validate(with_details(
         next_history(history, current, run_date), current, history))
-    con.execute("DELETE FROM worklists.flag_history WHERE run_date = ?", [run_date])
-    insert_frame(con, "worklists.flag_history", today)
+    write_run(con, run_date, today)  # replaces the run's rows, if it had any
     seen = first_seen_dates(pl.concat([history, today]))
     first_seen = pl.col("flag_id").replace_strict(
         list(seen), list(seen.values()), default=run_date, return_dtype=pl.Date)

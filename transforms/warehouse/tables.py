@@ -17,7 +17,7 @@ from schemas.codes import DELIVERED_STATUSES
 from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
 from schemas.sources import SOURCE_MODELS
 from schemas.staging import STAGED_MODELS, STAGING_TABLES
-from transforms.warehouse import history
+from transforms.warehouse import flag_intervals, history
 from transforms.warehouse.database import literal, read_sql
 from transforms.warehouse.database import transaction as transaction  # noqa: PLC0414
 
@@ -112,12 +112,23 @@ def warehouse_tables() -> dict[str, tuple[dict, str]]:
 def create_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     """Create every layer and table that does not exist yet (idempotent). A table kept as
     changes (transforms/warehouse/history.py) found as a table of every delivered row, as
-    an earlier version wrote it, is converted."""
+    an earlier version wrote it, is converted; so is a flag history found as a table of
+    one row per flag and run (transforms/warehouse/flag_intervals.py)."""
     con.execute(read_sql("schemas.sql"))
+    history_adopted = flag_intervals.adopt_table(con)
     for table, (columns, comment) in warehouse_tables().items():
+        if flag_intervals.is_view(table):
+            continue
         if not history.kept_as_changes(table):
             for statement in create_table_sql(table, columns, comment):
                 con.execute(statement)
+    # the flag history's view, over the tables it is stored in
+    columns, comment = warehouse_tables()[flag_intervals.VIEW]
+    if history_adopted:
+        flag_intervals.convert(con)
+    for statement in flag_intervals.create_statements(
+            comment, {name: text for name, (_, text) in columns.items()}):
+        con.execute(statement)
     # after the audit tables, which their views read
     for table, (columns, comment) in warehouse_tables().items():
         if not history.kept_as_changes(table):
@@ -145,6 +156,9 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     if frame.height == 0:
         return
     target = known_table(table)
+    if flag_intervals.is_view(target):  # stored as stretches of runs, run by run
+        flag_intervals.write_runs(con, frame)
+        return
     if history.kept_as_changes(target):
         # every column, so that rows are matched on all their values
         columns = warehouse_tables()[target][0]
