@@ -23,9 +23,11 @@ Results: results/nights_<scale>.json and .md.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import tempfile
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -178,6 +180,62 @@ def one_night(inbox: Path, work: Path, day: date, settings) -> dict:
             "rows": _layers(work / "warehouse.duckdb", settings)}
 
 
+# What the units and the analysts read of a night, compared row for row both ways.
+COMPARED = ("worklists.rejected_without_oqtf", "worklists.upcoming_releases",
+            "worklists.unexecuted_measures", "worklists.exclusions", "worklists.legal_alerts",
+            "worklists.flag_history")
+
+
+def _rows_of(warehouse_path: Path, settings) -> dict[str, Counter]:
+    with warehouse.connect(warehouse_path, read_only=True, settings=settings) as con:
+        return {table: Counter(r[0] for r in con.execute(
+            f"SELECT t::VARCHAR FROM {table} t").fetchall())  # noqa: S608
+            for table in COMPARED}
+
+
+def _kept(warehouse_path: Path, settings, day: date) -> tuple[int, int]:
+    with warehouse.connect(warehouse_path, read_only=True, settings=settings) as con:
+        return tuple(con.execute(
+            "SELECT count(*) FILTER (WHERE decided_on < ?), count(*) "
+            "FROM core.decision_memory", [day]).fetchall()[0])
+
+
+def both_ways(inbox: Path, folder: Path, day: date, settings) -> dict:
+    """The night run twice on its own warehouses: decisions kept from the night before,
+    and every candidate decided again (RECONCILE_DECIDE_ALL=1); the rules' time of each,
+    the decisions kept, and the rows found in one warehouse and not the other."""
+    kept = one_night(inbox, folder / "kept", day, settings)
+    os.environ["RECONCILE_DECIDE_ALL"] = "1"
+    try:
+        again = one_night(inbox, folder / "all", day, settings)
+    finally:
+        del os.environ["RECONCILE_DECIDE_ALL"]
+    these = _rows_of(folder / "kept" / "warehouse.duckdb", settings)
+    those = _rows_of(folder / "all" / "warehouse.duckdb", settings)
+    kept_count, candidates = _kept(folder / "kept" / "warehouse.duckdb", settings, day)
+    return {**kept, "rules_kept_seconds": kept["stages"].get("worklist-rules"),
+            "rules_all_seconds": again["stages"].get("worklist-rules"),
+            "night_all_seconds": again["seconds"], "decisions_kept": kept_count,
+            "candidates": candidates,
+            "differing_rows": {t: sum(((these[t] - those[t]) + (those[t] - these[t])).values())
+                               for t in COMPARED}}
+
+
+def markdown_both_ways(scale: str, nights: list[dict]) -> str:
+    head = ("| night | day | candidates | kept | rules, kept (s) | rules, all again (s) | "
+            "night, kept (s) | night, all again (s) | differing rows |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|\n")
+    body = "".join(
+        f"| {i} | {n['day']} | {n['candidates']} | {n['decisions_kept']} | "
+        f"{n['rules_kept_seconds']} | {n['rules_all_seconds']} | {n['seconds']} | "
+        f"{n['night_all_seconds']} | {sum(n['differing_rows'].values())} |\n"
+        for i, n in enumerate(nights))
+    return (f"Consecutive nights at {scale} scale, each run twice (benchmarks/nights.py "
+            f"--both-ways): decisions kept from the night before, and every candidate "
+            f"decided again. Differing rows: rows of {', '.join(COMPARED)} found in one "
+            f"warehouse and not in the other.\n\n{head}{body}")
+
+
 def markdown(scale: str, nights: list[dict]) -> str:
     head = ("| night | day | seconds | ingest | core | rules | exports | commit | warehouse MB "
             "| " + " | ".join(LAYERS) + " |\n|" + "---|" * (9 + len(LAYERS)) + "\n")
@@ -195,6 +253,8 @@ def main() -> None:
     parser.add_argument("--scale", default="department")
     parser.add_argument("--seed", type=int, default=37)
     parser.add_argument("--nights", type=int, default=60)
+    parser.add_argument("--both-ways", action="store_true",
+                        help="run each night twice: decisions kept, and all decided again")
     args = parser.parse_args()
     settings = configure_warehouse()
     rng = random.Random(args.seed)
@@ -212,9 +272,15 @@ def main() -> None:
                     _correction(inbox, day, rng)
                 if night % 7 == 0:
                     _late_list(inbox, day, rng)
-            nights.append(one_night(inbox, work, day, settings))
+            nights.append(both_ways(inbox, Path(folder), day, settings) if args.both_ways
+                          else one_night(inbox, work, day, settings))
             print(f"night {night} ({day}): {nights[-1]['seconds']} s, "
                   f"warehouse {nights[-1]['warehouse_mb']} MB", flush=True)
+    if args.both_ways:
+        write_results(f"nights_{args.scale}_both_ways", {
+            "scale": args.scale, "seed": args.seed, "nights": nights},
+            markdown_both_ways(args.scale, nights))
+        return
     write_results(f"nights_{args.scale}", {"scale": args.scale, "seed": args.seed,
                                            "nights": nights}, markdown(args.scale, nights))
 
