@@ -202,14 +202,15 @@ def _kept(warehouse_path: Path, settings, day: date) -> tuple[int, int]:
 
 def both_ways(inbox: Path, folder: Path, day: date, settings) -> dict:
     """The night run twice on its own warehouses: decisions kept from the night before,
-    and every candidate decided again (RECONCILE_DECIDE_ALL=1); the rules' time of each,
-    the decisions kept, and the rows found in one warehouse and not the other."""
-    kept = one_night(inbox, folder / "kept", day, settings)
-    os.environ["RECONCILE_DECIDE_ALL"] = "1"
+    (RECONCILE_KEEP_DECISIONS=1), and every candidate decided again (the default); the
+    rules' time of each, the decisions kept, and the rows found in one warehouse and not
+    the other."""
+    os.environ["RECONCILE_KEEP_DECISIONS"] = "1"
     try:
-        again = one_night(inbox, folder / "all", day, settings)
+        kept = one_night(inbox, folder / "kept", day, settings)
     finally:
-        del os.environ["RECONCILE_DECIDE_ALL"]
+        del os.environ["RECONCILE_KEEP_DECISIONS"]
+    again = one_night(inbox, folder / "all", day, settings)
     these = _rows_of(folder / "kept" / "warehouse.duckdb", settings)
     those = _rows_of(folder / "all" / "warehouse.duckdb", settings)
     kept_count, candidates = _kept(folder / "kept" / "warehouse.duckdb", settings, day)

@@ -212,7 +212,7 @@ def department_tasks(rules: Callable[[Departments], Decided], groups: list[Depar
 
 @task(name="build-worklists")
 def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
-                    stale_days: int, decide_all: bool = False) -> tuple[dict, list[dict]]:
+                    stale_days: int, keep_decisions: bool = False) -> tuple[dict, list[dict]]:
     """Rebuild core and the three worklists as of the run date, in one transaction;
     returns the counts and the timed stages."""
     clock = StageClock(on_end=console.stage_done)
@@ -220,7 +220,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
     with open_warehouse(warehouse_path) as con:
         counts = rebuild_night(con, as_of, horizon_days, stage=clock, spark=spark,
                                    fan_out=department_tasks, stale_days=stale_days,
-                                   decide_all=decide_all)
+                                   keep_decisions=keep_decisions)
     # Counts only: worklists hold persons.
     get_run_logger().info(
         "worklists: %s; excluded %s; %d new flags, %d resolved",
@@ -228,10 +228,9 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
         ", ".join(f"{k} {v}" for k, v in sorted(counts.excluded.items())),
         counts.new, counts.resolved,
     )
-    get_run_logger().info(
-        "rules: %d decisions of earlier nights kept, %d decided tonight",
-        counts.kept, counts.decided,
-    )
+    if keep_decisions:
+        get_run_logger().info("rules: %d decisions of earlier nights kept, %d decided tonight",
+                              counts.kept, counts.decided)
     return asdict(counts), clock.stages
 
 
@@ -354,7 +353,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
             faults.reach("after-ingest")
             counts, stages = build_worklists(work, as_of, settings.release_horizon_days,
                                              settings.stale_prison_list_days,
-                                             settings.decide_all)
+                                             settings.keep_decisions)
             faults.reach("after-worklists")
             with clock("exports") as stage:
                 built = build_exports(work, publication.built_exports(night), as_of, run_id,

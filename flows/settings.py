@@ -41,9 +41,9 @@ class RunSettings:
     stale_prison_list_days: int = 16
     late_telemofpra_days: int = 8
     late_agdref_days: int = 2
-    # Every candidate decided again, none kept from the night before (transforms.rules.
-    # reuse): to compare both ways, or to be sure after a doubt.
-    decide_all: bool = False
+    # Decisions kept from the night before where their facts and dates hold (transforms.
+    # rules.reuse). Off by default: see README, "Decisions kept from one night to the next".
+    keep_decisions: bool = False
 
     @classmethod
     def from_environment(cls) -> RunSettings:
@@ -53,7 +53,7 @@ class RunSettings:
                 os.environ.get("RECONCILE_STALE_PRISON_LIST_DAYS", "16")),
             late_telemofpra_days=int(os.environ.get("RECONCILE_LATE_TELEMOFPRA_DAYS", "8")),
             late_agdref_days=int(os.environ.get("RECONCILE_LATE_AGDREF_DAYS", "2")),
-            decide_all=os.environ.get("RECONCILE_DECIDE_ALL") == "1",
+            keep_decisions=os.environ.get("RECONCILE_KEEP_DECISIONS") == "1",
         )
 
     def late_after_days(self) -> dict[str, int]:

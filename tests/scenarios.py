@@ -15,7 +15,7 @@ from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
 from transforms.night import rebuild_night
-from transforms.publish.decision_memory import read_memory
+from transforms.publish.decision_memory import decided_rows
 from transforms.rules.dates import add_days
 from transforms.rules.decide import decide
 from transforms.rules.facts import load_facts
@@ -188,11 +188,14 @@ def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
     every candidate again, and so are those decided from the memory of other nights
     with the same facts (the dates that change a decision)."""
     facts = load_facts(con)
-    full = decide(facts, run_date, horizon_days)
-    written = read_memory(con)
+    full = decide(facts, run_date, horizon_days, remember=False)
+    watched = decide(facts, run_date, horizon_days)  # each decision watched: the same
+    assert all(watched.lists[name].equals(rows) for name, rows in full.lists.items())
+    assert watched.exclusions.equals(full.exclusions)
+    lists, exclusions = decided_rows(con)
     for name, rows in full.lists.items():
-        assert written.lists[name].sort("flag_id").equals(rows), name
-    assert written.exclusions.sort("candidate_id").equals(full.exclusions)
+        assert lists[name].sort("flag_id").equals(rows), name
+    assert exclusions.sort("candidate_id").equals(full.exclusions)
     for days in MEMORY_NIGHTS:
         before = decide(facts, add_days(run_date, days), horizon_days)
         kept = decide(facts, run_date, horizon_days, memory=Memory.of(
@@ -201,4 +204,4 @@ def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
             assert kept.lists[name].equals(rows), (name, days)
         assert kept.exclusions.equals(full.exclusions), days
         assert kept.memory.select("worklist", "candidate_key", "row_id", "listed").equals(
-            full.memory.select("worklist", "candidate_key", "row_id", "listed")), days
+            watched.memory.select("worklist", "candidate_key", "row_id", "listed")), days

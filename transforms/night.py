@@ -52,12 +52,13 @@ class WorklistCounts:
 def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: int,
                   stage: Stage = untimed, spark=None, fan_out: FanOut = one_after_another,
                   stale_days: int = STALE_PRISON_LIST_DAYS,
-                  decide_all: bool = False) -> WorklistCounts:
+                  keep_decisions: bool = False) -> WorklistCounts:
     """`spark`: a SparkSession for Splink's Spark backend (default: DuckDB); `fan_out`:
     how the rules of each department are run (default: one after the other);
-    `stale_days`: a prison list older than this is late (PRI-01); `decide_all`: decide
-    every candidate again, keeping no decision of the night before (core.decision_memory
-    is written either way)."""
+    `stale_days`: a prison list older than this is late (PRI-01); `keep_decisions`:
+    keep the decisions of the night before whose facts and dates hold, and remember
+    tonight's (core.decision_memory); otherwise every candidate is decided again and no
+    memory is left (a later night keeping decisions starts afresh)."""
     with transaction(con, committing=partial(stage, "commit")):
         with stage("core-sql") as counts:
             build_core(con, run_date)
@@ -75,13 +76,13 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
             with stage("worklist-rules") as counts:
                 PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
                 facts = load_facts(con)
-                memory = None if decide_all else read_memory(con)
+                memory = read_memory(con) if keep_decisions else None
                 lists, exclusions, remembered, _ = decide(facts, run_date, horizon_days, fan_out,
-                                                          stale_days, memory)
+                                                          stale_days, memory, keep_decisions)
                 counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height
             with stage("worklist-tables") as counts:
                 today = write_lists(con, run_date, lists, exclusions)
-                write_memory(con, remembered)
+                write_memory(con, remembered if keep_decisions else None)
                 write_alerts(con, run_date, legal_alerts(facts, run_date))
                 counts["rows"] = today.height + write_outcomes(
                     con, asylum_outcomes(facts, run_date))

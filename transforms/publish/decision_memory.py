@@ -34,8 +34,15 @@ def read_memory(con: duckdb.DuckDBPyConnection) -> Memory | None:
                        "AND table_name = 'decision_memory'").fetchall()[0][0]:
         return None
     entries = con.sql(f"SELECT * FROM {TABLE}").pl().cast(MEMORY_SCHEMA)  # noqa: S608
+    lists, exclusions = decided_rows(con)
+    return Memory.of(entries, lists, exclusions)
+
+
+def decided_rows(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pl.DataFrame],
+                                                          pl.DataFrame]:
+    """The lists and the exclusions as the rules decided them (the night's columns empty)."""
     lists = {name: _rows(con, f"worklists.{name}", model) for name, model in LIST_MODELS.items()}
-    return Memory.of(entries, lists, _rows(con, "worklists.exclusions", Exclusion))
+    return lists, _rows(con, "worklists.exclusions", Exclusion)
 
 
 # Columns the night adds after the rules (transforms.publish.lists): empty, as decided.
@@ -50,7 +57,12 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, model) -> pl.DataFrame:
     return con.sql(f"SELECT {columns} FROM {table}").pl().cast(schema)  # noqa: S608
 
 
-def write_memory(con: duckdb.DuckDBPyConnection, memory: pl.DataFrame) -> None:
+def write_memory(con: duckdb.DuckDBPyConnection, memory: pl.DataFrame | None) -> None:
+    """Tonight's memory; None: none (dropped, never left from an earlier night: the lists
+    it would take rows from are tonight's)."""
+    if memory is None:
+        con.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        return
     replace_table(con, TABLE, memory.cast(MEMORY_SCHEMA))
     describe(con, TABLE, "Each candidate's decision of the night and what it read: the "
              "next night keeps a decision whose facts and dates still hold, and decides "

@@ -55,15 +55,18 @@ def one_after_another(rules: Callable[[Departments], Decided], groups: list[Depa
 def decide_part(facts: Facts, run_date: date, horizon_days: int,
                 departments: Departments = None,
                 stale_days: int = STALE_PRISON_LIST_DAYS,
-                memory: Memory | None = None) -> Decided:
+                memory: Memory | None = None, remember: bool = True) -> Decided:
     """The candidates of these departments (None: all), each decided now or kept from
-    `memory` (the night before) when its decision still holds."""
+    `memory` (the night before) when its decision still holds; `remember`: each
+    decision watched, for the memory."""
     version = rules_version(horizon_days, stale_days)
     results = {
-        codes.REJECTED: rejected_without_oqtf(facts, run_date, departments, memory, version),
+        codes.REJECTED: rejected_without_oqtf(facts, run_date, departments, memory, version,
+                                              remember),
         codes.RELEASES: upcoming_releases(facts, run_date, horizon_days, departments,
-                                          stale_days, memory, version),
-        codes.MEASURES: unexecuted_measures(facts, run_date, departments, memory, version),
+                                          stale_days, memory, version, remember),
+        codes.MEASURES: unexecuted_measures(facts, run_date, departments, memory, version,
+                                            remember),
     }
     return Decided(
         {name: rows_frame(deciding.flags, LIST_MODELS[name])
@@ -126,7 +129,8 @@ def with_day_counts(rows: pl.DataFrame, run_date: date) -> pl.DataFrame:
 
 def decide(facts: Facts, run_date: date, horizon_days: int,
            fan_out: FanOut = one_after_another,
-           stale_days: int = STALE_PRISON_LIST_DAYS, memory: Memory | None = None) -> Decided:
+           stale_days: int = STALE_PRISON_LIST_DAYS, memory: Memory | None = None,
+           remember: bool = True) -> Decided:
     """The three lists (without first_seen_date yet), the exclusions (validated) and the
     memory, from `core`: the rules run per department (each candidate is decided alone
     over the shared facts), the parts put together in one order whatever the fan-out;
@@ -137,5 +141,5 @@ def decide(facts: Facts, run_date: date, horizon_days: int,
     groups: list[Departments] = [frozenset({d}) for d in sorted(
         set().union(*index.values()), key=department_order)]
     parts = fan_out(partial(decide_part, facts, run_date, horizon_days,
-                            stale_days=stale_days, memory=memory), groups)
+                            stale_days=stale_days, memory=memory, remember=remember), groups)
     return finish(parts, run_date, memory)

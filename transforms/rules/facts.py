@@ -60,14 +60,19 @@ class Facts:
         once, then read by every list and by the indicators."""
         key = (person_key, watch.plain(run_date))
         found = self.assessed.get(key)
-        if found is None:
-            # Always watched, whoever asks first: the trail goes with the cached outcome.
+        watched = watch.is_following()
+        if found is None and not watched:  # no decision is watched: nothing to carry
+            found = self.assessed[key] = (rights.assess_claims(
+                self.decisions_by_person.get(person_key, []), run_date), None)
+        elif found is None or found[1] is None and watched:
+            # Watched, the trail goes with the cached outcome to every decision using it.
             with watch.following(run_date) as trail:
                 outcome = rights.assess_claims(self.decisions_by_person.get(person_key, []),
                                                watch.RunDate(run_date))
             trail.reads.add(("decisions_by_person", person_key))
             found = self.assessed[key] = (outcome, trail)
-        watch.join_current(found[1])
+        if found[1] is not None:
+            watch.join_current(found[1])
         return found[0]
 
     def to_decide(self, worklist: str, run_date: date, departments: Departments) -> list:

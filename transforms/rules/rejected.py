@@ -32,8 +32,9 @@ OQTF_DEADLINE_DAYS = 15
 
 
 def rejected_without_oqtf(facts: Facts, run_date: date, departments: Departments = None,
-                          memory: Memory | None = None, version: bytes = b"") -> Deciding:
-    deciding = Deciding(codes.REJECTED, facts, run_date, memory, version)
+                          memory: Memory | None = None, version: bytes = b"",
+                          remember: bool = True) -> Deciding:
+    deciding = Deciding(codes.REJECTED, facts, run_date, memory, version, remember)
     for person_key in facts.to_decide(codes.REJECTED, run_date, departments):
         deciding.candidate(person_key, person_key,
                            lambda f, day, key=person_key: decide_rejected(f, key, day))

@@ -103,8 +103,8 @@ def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool
 def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
                       departments: Departments = None,
                       stale_days: int = STALE_PRISON_LIST_DAYS, memory: Memory | None = None,
-                      version: bytes = b"") -> Deciding:
-    deciding = Deciding(codes.RELEASES, facts, run_date, memory, version)
+                      version: bytes = b"", remember: bool = True) -> Deciding:
+    deciding = Deciding(codes.RELEASES, facts, run_date, memory, version, remember)
     for det in facts.to_decide(codes.RELEASES, run_date, departments):
         deciding.candidate(det["record_key"], det, lambda f, day, det=det: decide_release(
             f, det, day, horizon_days, stale_days))

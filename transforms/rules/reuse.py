@@ -92,6 +92,7 @@ class Deciding:
     run_date: date
     memory: Memory | None
     version: bytes
+    remember: bool = True  # watch each decision, for the memory
     flags: list[dict] = field(default_factory=list)
     exclusions: list[dict] = field(default_factory=list)
     kept_flags: list[str] = field(default_factory=list)
@@ -107,6 +108,11 @@ class Deciding:
                   decide: Callable[[object, date], Decision]) -> None:
         """Decide one candidate (`key`: its id within the list; `item`: what the list
         iterates, part of the digest) unless its memory holds."""
+        if not self.remember:
+            flag, excluded = decide(self.facts, self.run_date)
+            (self.flags if flag is not None else self.exclusions).append(
+                flag if flag is not None else excluded)
+            return
         entry = self.memory.entries.get((self.worklist, key)) if self.memory else None
         if entry is not None:
             row_id, listed, digest, valid_from, valid_until, reads, _ = entry

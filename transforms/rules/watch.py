@@ -82,6 +82,10 @@ def following(day: date) -> Iterator[Trail]:
         _current.reset(token)
 
 
+def is_following() -> bool:
+    return _current.get() is not None
+
+
 def join_current(trail: Trail) -> None:
     """Add what an earlier computation read (a cached one) to the current trail."""
     current = _current.get()
@@ -114,7 +118,20 @@ def plain(day: date) -> date:
     return day.plain if isinstance(day, RunDate) else day
 
 
-class RunDate(date):
+class Compared:
+    """The six comparisons, each through `_compare(other, operator)`."""
+
+    __slots__ = ()
+
+    def __lt__(self, other): return self._compare(other, operator.lt)
+    def __le__(self, other): return self._compare(other, operator.le)
+    def __gt__(self, other): return self._compare(other, operator.gt)
+    def __ge__(self, other): return self._compare(other, operator.ge)
+    def __eq__(self, other): return self._compare(other, operator.eq)
+    def __ne__(self, other): return self._compare(other, operator.ne)
+
+
+class RunDate(Compared, date):
     """The run date plus `offset` days, noting every comparison in the current trail."""
 
     __slots__ = ("offset", "plain")
@@ -133,12 +150,6 @@ class RunDate(date):
         _crossing(other.toordinal() - self.offset)
         return op(self.plain, other)
 
-    def __lt__(self, other): return self._compare(other, operator.lt)
-    def __le__(self, other): return self._compare(other, operator.le)
-    def __gt__(self, other): return self._compare(other, operator.gt)
-    def __ge__(self, other): return self._compare(other, operator.ge)
-    def __eq__(self, other): return self._compare(other, operator.eq)
-    def __ne__(self, other): return self._compare(other, operator.ne)
 
     def __add__(self, other: object) -> RunDate:
         if not isinstance(other, timedelta):
@@ -197,7 +208,7 @@ class RunDate(date):
 
 
 @dataclass(frozen=True, eq=False)
-class Days:
+class Days(Compared):
     """A count of days that moves with the run date: `value` = sign × run date + const
     (ordinals). Compared with a number, it notes where the answer can change; added to
     or taken from a number, it stays watched; nothing else is allowed."""
@@ -217,12 +228,6 @@ class Days:
         _crossing(self.sign * (other - self.const))
         return op(self.value, other)
 
-    def __lt__(self, other): return self._compare(other, operator.lt)
-    def __le__(self, other): return self._compare(other, operator.le)
-    def __gt__(self, other): return self._compare(other, operator.gt)
-    def __ge__(self, other): return self._compare(other, operator.ge)
-    def __eq__(self, other): return self._compare(other, operator.eq)
-    def __ne__(self, other): return self._compare(other, operator.ne)
 
     def __add__(self, other: object) -> Days:
         if not isinstance(other, int) or isinstance(other, bool):
