@@ -11,6 +11,8 @@ from datetime import date, timedelta
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF
+from transforms.night import rebuild_night
+from transforms.publish.decision_memory import decided_rows, read_memory
 from transforms.rules.decide import decide
 from transforms.rules.facts import load_facts
 from transforms.rules.reuse import Memory
@@ -125,3 +127,21 @@ def test_sixty_nights_kept_decisions_are_those_decided_again(night_con):
         kept, decided = kept + old.sum(), decided + (~old).sum()
     # Not vacuous: most decisions were kept, and some were taken again each night.
     assert kept > 0.6 * (kept + decided) and decided > NIGHTS
+
+
+def test_a_night_keeping_decisions_writes_what_deciding_all_would(night_con):
+    """The night itself (rebuild_night): with RECONCILE_KEEP_DECISIONS its lists and
+    exclusions are those of deciding every candidate again (core is rebuilt from staging,
+    so only the date moves here: the facts' changes are the test above's), most rows kept; a night
+    without it leaves no memory for a later one."""
+    day = SAMPLE_AS_OF + timedelta(days=1)
+    rebuild_night(night_con, day, 120, keep_decisions=True)
+    counts = rebuild_night(night_con, day + timedelta(days=1), 120, keep_decisions=True)
+    assert counts.kept > counts.decided > 0
+    lists, exclusions = decided_rows(night_con)
+    full = decide(load_facts(night_con), day + timedelta(days=1), 120, remember=False)
+    for name, rows in full.lists.items():
+        assert lists[name].sort("flag_id").equals(rows), name
+    assert exclusions.sort("candidate_id").equals(full.exclusions)
+    rebuild_night(night_con, day + timedelta(days=2), 120)
+    assert read_memory(night_con) is None
