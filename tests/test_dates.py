@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from transforms.rules.dates import add_days, add_months, add_years, age_in_years
+from transforms.rules.dates import add_days, add_months, add_years, age_in_years, is_minor
 
 
 @pytest.mark.parametrize(("start", "months", "expected"), [
@@ -37,3 +37,4 @@ def test_years_and_days():
 ])
 def test_age_in_completed_years(birth, on, age):
     assert age_in_years(birth, on) == age
+    assert is_minor(birth, on) == (age < 18)  # the rules' reading (OQ-03), the same

@@ -30,7 +30,8 @@ COLUMNS = {
 
 def read_memory(con: duckdb.DuckDBPyConnection) -> Memory | None:
     """The night before's decisions and rows; None before the first night that kept them."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'core' "
+    if not con.execute("SELECT count(*) FROM duckdb_tables() "
+                       "WHERE database_name = current_database() AND schema_name = 'core' "
                        "AND table_name = 'decision_memory'").fetchall()[0][0]:
         return None
     entries = con.sql(f"SELECT * FROM {TABLE}").pl().cast(MEMORY_SCHEMA)  # noqa: S608

@@ -37,11 +37,15 @@ def age_in_years(birth: date, on: date) -> int:
     the protection of a minor, OQ-03), unlike `add_years`, which clamps to 28 February
     for the deadlines of measures."""
     years = on.year - birth.year
-    # the birthday in `on`'s year compared by (month, day) without building the date:
-    # asked for every identity of every candidate
-    birthday = ((3, 1) if (birth.month, birth.day) == (2, 29) and not calendar.isleap(on.year)
-                else (birth.month, birth.day))
-    return years if birthday <= (on.month, on.day) else years - 1
+    return years if birthday_in(birth, on.year) <= on else years - 1
+
+
+def birthday_in(birth: date, year: int) -> date:
+    """The person's birthday in `year`: 1 March for one born on 29 February when `year`
+    is common (age_in_years)."""
+    if (birth.month, birth.day) == (2, 29) and not calendar.isleap(year):
+        return date(year, 3, 1)
+    return date(year, birth.month, birth.day)
 
 
 def latest_possible_birth(year: int | None, month: int | None, day: int | None,
@@ -64,10 +68,6 @@ def is_minor(birth: date | None, on: date) -> bool:
 
 
 def coming_of_age(birth: date) -> date:
-    """The 18th birthday: the first day `age_in_years` is 18 (1 March for a person born
-    on 29 February when that year is common). A date, so that the rules can tell until
-    when a minor stays one (transforms.rules.watch)."""
-    year = birth.year + 18
-    if (birth.month, birth.day) == (2, 29) and not calendar.isleap(year):
-        return date(year, 3, 1)
-    return date(year, birth.month, birth.day)
+    """The 18th birthday: the first day `age_in_years` is 18. A date, so that the rules
+    can tell until when a minor stays one (transforms.rules.watch)."""
+    return birthday_in(birth, birth.year + 18)

@@ -50,7 +50,9 @@ class Facts:
     # records still in identity review, by the AGDREF file they were scored against
     in_review: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     # each assessment with what it read (watch.Trail), replayed wherever it is used
-    assessed: dict[tuple[str, date], tuple[rights.RtrOutcome | None, watch.Trail]] = field(
+    # (None: assessed while no decision was watched, what it read not noted)
+    assessed: dict[tuple[str, date],
+                   tuple[rights.RtrOutcome | None, watch.Trail | None]] = field(
         default_factory=dict)
     by_department: dict[tuple[str, date], dict[str | None, list]] = field(
         default_factory=dict)
@@ -61,16 +63,16 @@ class Facts:
         key = (person_key, watch.plain(run_date))
         found = self.assessed.get(key)
         watched = watch.is_following()
-        if found is None and not watched:  # no decision is watched: nothing to carry
-            found = self.assessed[key] = (rights.assess_claims(
-                self.decisions_by_person.get(person_key, []), run_date), None)
-        elif found is None or found[1] is None and watched:
-            # Watched, the trail goes with the cached outcome to every decision using it.
-            with watch.following(run_date) as trail:
-                outcome = rights.assess_claims(self.decisions_by_person.get(person_key, []),
-                                               watch.RunDate(run_date))
-            trail.reads.add(("decisions_by_person", person_key))
-            found = self.assessed[key] = (outcome, trail)
+        if found is None or (watched and found[1] is None):
+            decisions = self.decisions_by_person.get(person_key, [])
+            if watched:  # the trail goes with the outcome to every decision using it
+                with watch.following(run_date) as trail:
+                    outcome = rights.assess_claims(decisions, watch.RunDate(run_date))
+                trail.reads.add(("decisions_by_person", person_key))
+                found = (outcome, trail)
+            else:
+                found = (rights.assess_claims(decisions, run_date), None)
+            self.assessed[key] = found
         if found[1] is not None:
             watch.join_current(found[1])
         return found[0]

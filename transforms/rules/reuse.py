@@ -102,26 +102,16 @@ class Deciding:
 
     def __post_init__(self) -> None:
         self.watched = watch.watched_facts(self.facts)
-        self.day = self.run_date.toordinal()
 
     def candidate(self, key: str, item: object,
                   decide: Callable[[object, date], Decision]) -> None:
         """Decide one candidate (`key`: its id within the list; `item`: what the list
         iterates, part of the digest) unless its memory holds."""
         if not self.remember:
-            flag, excluded = decide(self.facts, self.run_date)
-            (self.flags if flag is not None else self.exclusions).append(
-                flag if flag is not None else excluded)
+            self._add(*decide(self.facts, self.run_date))
             return
-        entry = self.memory.entries.get((self.worklist, key)) if self.memory else None
-        if entry is not None:
-            row_id, listed, digest, valid_from, valid_until, reads, _ = entry
-            if (valid_from <= self.run_date and (valid_until is None
-                                                 or self.run_date < valid_until)
-                    and digest == self.digest(reads, item)):
-                (self.kept_flags if listed else self.kept_exclusions).append(row_id)
-                self.entries.append((self.worklist, key, *entry))
-                return
+        if self._kept(key, item):
+            return
         with watch.following(self.run_date) as trail:
             flag, excluded = decide(self.watched, watch.RunDate(self.run_date))
         row = flag if flag is not None else excluded
@@ -129,7 +119,7 @@ class Deciding:
             if isinstance(value, (watch.RunDate, watch.Days)):
                 trail.today_only()
                 row[name] = watch.plain(value) if isinstance(value, date) else value.value
-        (self.flags if flag is not None else self.exclusions).append(row)
+        self._add(flag, excluded)
         reads = "\n".join(sorted(encode_read(t, k) for t, k in trail.reads))
         until = None if trail.valid_until >= watch.FOREVER else date.fromordinal(
             trail.valid_until)
@@ -138,6 +128,26 @@ class Deciding:
                              flag is not None, self.digest(reads, item),
                              date.fromordinal(trail.valid_from), until, reads,
                              self.run_date))
+
+    def _add(self, flag: dict | None, excluded: dict | None) -> None:
+        if flag is not None:
+            self.flags.append(flag)
+        else:
+            self.exclusions.append(excluded)
+
+    def _kept(self, key: str, item: object) -> bool:
+        """Whether the night before's decision holds tonight: then its row is kept."""
+        entry = self.memory.entries.get((self.worklist, key)) if self.memory else None
+        if entry is None:
+            return False
+        row_id, listed, digest, valid_from, valid_until, reads, _ = entry
+        if not (valid_from <= self.run_date
+                and (valid_until is None or self.run_date < valid_until)
+                and digest == self.digest(reads, item)):
+            return False
+        (self.kept_flags if listed else self.kept_exclusions).append(row_id)
+        self.entries.append((self.worklist, key, *entry))
+        return True
 
     def digest(self, reads: str, item: object) -> int:
         """The facts a decision read, as they are tonight, with the rules' version."""
@@ -150,7 +160,6 @@ class Deciding:
                     watch.current_value(self.facts, table, key))
             digest.update(value)
         return int.from_bytes(digest.digest(), "big", signed=True)
-
 
 
 def memory_frame(entries: list[tuple]) -> pl.DataFrame:
