@@ -137,15 +137,16 @@ def run_night(inbox: Path, work: Path, as_of: date, settings: WarehouseSettings,
             "stages": stages}
 
 
-def same_results(incremental: Path, full: Path, settings: WarehouseSettings
-                 ) -> dict[str, dict[str, int]]:
-    """Rows in one warehouse and not the other, per compared table (0: identical), on the
-    decisions (source_rows left out) and on everything."""
+def same_results(incremental: Path, full: Path, settings: WarehouseSettings,
+                 compared: dict[str, str | None] = COMPARED) -> dict[str, dict[str, int]]:
+    """Rows in one warehouse and not the other, per compared table (0: identical; each
+    table with the column it leaves out), on the decisions (source_rows left out) and on
+    everything."""
     con = duckdb.connect()
     warehouse.attach(con, incremental, "incremental", read_only=True, settings=settings)
     warehouse.attach(con, full, "full_run", read_only=True, settings=settings)
     differences: dict[str, dict[str, int]] = {"decisions": {}, "with_source_rows": {}}
-    for table, left_out in COMPARED.items():
+    for table, left_out in compared.items():
         columns = {c for (c,) in con.sql(f"SELECT column_name FROM (DESCRIBE full_run.{table})"  # noqa: S608
                                          ).fetchall()}
         for name, excluded in (("decisions", {left_out, "source_rows"}),

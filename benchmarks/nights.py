@@ -27,12 +27,11 @@ import os
 import random
 import shutil
 import tempfile
-from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 from benchmarks.datasets import AS_OF, generated, write_results
-from benchmarks.nightly import run_night
+from benchmarks.nightly import run_night, same_results
 from flows.settings import configure_warehouse
 from transforms.warehouse import database as warehouse
 
@@ -180,17 +179,11 @@ def one_night(inbox: Path, work: Path, day: date, settings) -> dict:
             "rows": _layers(work / "warehouse.duckdb", settings)}
 
 
-# What the units and the analysts read of a night, compared row for row both ways.
-COMPARED = ("worklists.rejected_without_oqtf", "worklists.upcoming_releases",
-            "worklists.unexecuted_measures", "worklists.exclusions", "worklists.legal_alerts",
-            "worklists.flag_history")
-
-
-def _rows_of(warehouse_path: Path, settings) -> dict[str, Counter]:
-    with warehouse.connect(warehouse_path, read_only=True, settings=settings) as con:
-        return {table: Counter(r[0] for r in con.execute(
-            f"SELECT t::VARCHAR FROM {table} t").fetchall())  # noqa: S608
-            for table in COMPARED}
+# What the units and the analysts read of a night, compared row for row both ways, every
+# column (both warehouses have the same history: no column is left out).
+COMPARED = dict.fromkeys(("worklists.rejected_without_oqtf", "worklists.upcoming_releases",
+                          "worklists.unexecuted_measures", "worklists.exclusions",
+                          "worklists.legal_alerts", "worklists.flag_history"))
 
 
 def _kept(warehouse_path: Path, settings, day: date) -> tuple[int, int]:
@@ -211,15 +204,15 @@ def both_ways(inbox: Path, folder: Path, day: date, settings) -> dict:
     finally:
         del os.environ["RECONCILE_KEEP_DECISIONS"]
     again = one_night(inbox, folder / "all", day, settings)
-    these = _rows_of(folder / "kept" / "warehouse.duckdb", settings)
-    those = _rows_of(folder / "all" / "warehouse.duckdb", settings)
+    differing = same_results(folder / "kept" / "warehouse.duckdb",
+                             folder / "all" / "warehouse.duckdb", settings,
+                             COMPARED)["with_source_rows"]
     kept_count, candidates = _kept(folder / "kept" / "warehouse.duckdb", settings, day)
     return {**kept, "rules_kept_seconds": kept["stages"].get("worklist-rules"),
             "rules_all_seconds": again["stages"].get("worklist-rules"),
             "night_all_seconds": again["seconds"], "decisions_kept": kept_count,
             "candidates": candidates,
-            "differing_rows": {t: sum(((these[t] - those[t]) + (those[t] - these[t])).values())
-                               for t in COMPARED}}
+            "differing_rows": differing}
 
 
 def markdown_both_ways(scale: str, nights: list[dict]) -> str:
