@@ -26,8 +26,12 @@ class PersonLink(PublishedModel):
     link_status: str = pa.Field(isin=list(codes.LINK_STATUSES), description=(
         "LINKED (acted on), REVIEW (ambiguous, never acted on) or UNLINKED"))
     link_rule: str = pa.Field(description=(
-        "why: NUMBER_VERIFIED (number given, name and birth agree), SEVERAL_NUMBERS_VERIFIED, "
+        "why: NUMBER_VERIFIED (number given, names agree, birth date the same or one slip: "
+        "the year one off, another day of the month, none on the list), "
+        "SEVERAL_NUMBERS_VERIFIED, "
         "PROBABILISTIC (Splink at or above the link threshold, no close rival), "
+        "DETAILS_DIFFER (at or above the link threshold, but the town of birth and the "
+        "other given names both weigh against: a namesake is as likely), "
         "SEVERAL_CANDIDATES, CANDIDATE_CONFLICTS (a known sex, nationality or birth year "
         "differs), WEAK_BIRTH_DATE (only a partial birth date agrees), GREY_BAND (between "
         "the review and link thresholds), NUMBER_NOT_VERIFIED (number points to someone "

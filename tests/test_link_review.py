@@ -39,9 +39,10 @@ def test_a_rejected_pair_is_never_linked_again(tmp_path, con):
 
 
 def test_a_confirmed_pair_is_linked_and_acted_on(tmp_path, con):
-    # The list gives the number but another birth date: not verified, so not acted on.
+    # The list gives the number but another birth date (month and year): not verified, so
+    # not acted on.
     inbox = Inbox(tmp_path, con).person()
-    out = inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="14/03/1991").decide()
+    out = inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="14/07/1991").decide()
     assert out.reason(REJECTED) == "IDENTITY_CONFLICT"
     review = con.execute(
         "SELECT num_agdref, evidence, birth_agreement, sex_agreement, nationality_agreement, "

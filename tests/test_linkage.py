@@ -475,3 +475,56 @@ def test_strangers_born_and_entered_the_same_day_are_not_merged_on_the_date_of_e
     assert probability >= read_thresholds().duplicate
     assert weight == pytest.approx(level_weight("entry_date", "same date of entry"))
     assert set(merge_rules(con).values()) == {PERSON, SECOND}
+
+
+@pytest.mark.parametrize(("overrides", "linked"), [
+    # the number given and the names agreeing carry the file through one slip of the
+    # birth date: the year one off, another day of the same month, no date on the list
+    ({"DATE_NAISSANCE": "14/03/1991"}, True),
+    ({"DATE_NAISSANCE": "16/03/1990"}, True),
+    ({"DATE_NAISSANCE": ""}, True),
+    # two slips, the year two off, or a known sex that differs: the number is not enough
+    ({"DATE_NAISSANCE": "14/07/1991"}, False),
+    ({"DATE_NAISSANCE": "14/03/1992"}, False),
+    ({"DATE_NAISSANCE": "14/03/1991", "SEXE": "F"}, False),
+    # another person's names under the number: someone else's number
+    ({"DATE_NAISSANCE": "14/03/1991", "NOM": "KOUYATE", "PRENOMS": "FANTA"}, False),
+])
+def test_a_number_given_verifies_through_one_slip_of_the_birth_date(tmp_path, con, overrides,
+                                                                     linked):
+    Inbox(tmp_path, con).person().others().telemofpra(FINAL_LIST, **overrides).decide()
+    if linked:
+        assert link_of(con) == ("LINKED", "NUMBER_VERIFIED", PERSON)
+    else:
+        assert link_of(con)[0] != "LINKED" and link_of(con)[1] != "NUMBER_VERIFIED"
+
+
+def test_a_list_s_birth_year_one_off_without_a_number_reaches_an_agent(tmp_path, con):
+    # no number, the names as the file's, the year one off: scored (blocked on the day,
+    # the month and both name skeletons), and sent to an agent rather than left unlinked
+    born_in(con, tmp_path, "Kayes, Mali", "KAYES, MALI", born="14/03/1991")
+    status, rule, _ = link_of(con, DETAINEE)
+    assert weight_of(con, "birth") < 0
+    assert status == "REVIEW" and rule != "NO_NUMBER"
+
+
+@pytest.mark.parametrize(("place", "given", "outcome"), [
+    # the names and the birth date agree; the town and the second given name too
+    ("KAYES, MALI", "MAMADOU ALPHA", ("LINKED", "PROBABILISTIC", PERSON)),
+    # one of the two differs: the rest carries the link
+    ("SIKASSO, MALI", "MAMADOU ALPHA", ("LINKED", "PROBABILISTIC", PERSON)),
+    # both differ (a namesake born the same day, with another file or none): an agent
+    # decides, however high the probability
+    ("SIKASSO, MALI", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
+])
+def test_a_namesake_whose_town_and_second_given_name_differ_is_not_linked(
+        tmp_path, con, place, given, outcome):
+    inbox = Inbox(tmp_path, con).person(LIEU_NAISSANCE="Kayes, Mali", NATIONALITE="MLI",
+                                        PRENOMS="MAMADOU ALPHA").others(PLACES)
+    inbox.genesis(FINAL_LIST, row("genesis", NOM="DIALLO", PRENOMS=given,
+                                  DATE_NAISSANCE="14/03/1990", LIEU_NAISSANCE=place,
+                                  NATIONALITE="MALI")).decide()
+    assert link_of(con, DETAINEE) == outcome
+    probability, = con.execute("SELECT match_probability FROM core.person_links "
+                               "WHERE record_key = ?", [DETAINEE]).fetchall()[0]
+    assert probability >= read_thresholds().link

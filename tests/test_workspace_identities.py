@@ -82,7 +82,7 @@ def test_the_pair_page_shows_both_records_and_the_weights_as_a_waterfall(workspa
     assert response.status_code == 200
     page = response.content.decode()
     # side by side, as delivered: the birth dates differ, each row cited with its file
-    assert "07/07/1987" in page and "17/07/1987" in page and 'class="differe"' in page
+    assert "07/08/1987" in page and "17/07/1987" in page and 'class="differe"' in page
     assert re.search(r"TELEMOFPRA_13_\d{8}\.csv:\d+", page)
     assert re.search(r"AGDREF_PERSONNES_13_\d{8}\.csv:\d+", page)
     # the prior, ten comparisons and the final weight, drawn and tabulated

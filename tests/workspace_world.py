@@ -76,20 +76,21 @@ def _people(inbox: Inbox) -> Inbox:
             .person(NUM_AGDREF=MINOR_75, NOM="KONE", PRENOMS="MOUSSA",
                     DATE_NAISSANCE="03/03/2010", DEPT_GESTION="75")
             .telemofpra(FINAL_LIST, NUM_OFPRA=REVIEW_OFPRA_13, NUM_AGDREF=REVIEW_FILE_13,
-                        NOM="HADDAD", PRENOMS="YOUSSEF", DATE_NAISSANCE="07/07/1987",
+                        NOM="HADDAD", PRENOMS="YOUSSEF", DATE_NAISSANCE="07/08/1987",
                         NATIONALITE="TUN")
             .telemofpra(FINAL_LIST, NUM_OFPRA=REVIEW_MATE_13, NUM_AGDREF=REVIEW_FILE_13,
-                        NOM="HADAD", PRENOMS="YOUSSEF", DATE_NAISSANCE="27/07/1987",
+                        NOM="HADAD", PRENOMS="YOUSSEF", DATE_NAISSANCE="27/08/1987",
                         NATIONALITE="TUN")
             .person(NUM_AGDREF=REVIEW_FILE_13, NOM="HADDAD", PRENOMS="YOUSSEF",
                     DATE_NAISSANCE="17/07/1987", NATIONALITE="TUN")
-            # the file holds the claim's asylum attestation: with a day typo in the birth
-            # date (4.7 bits against since the model of issue 33 item 3), the pairs are
+            # the file holds the claim's asylum attestation: with the day and the month
+            # of the birth date keyed otherwise (4.7 bits against since the model of
+            # issue 33 item 3; one slip alone, the number would verify), the pairs are
             # still scored, and drawn as a waterfall
             .title(NUM_AGDREF=REVIEW_FILE_13)
             .telemofpra_in("75", FINAL_LIST, NUM_OFPRA=REVIEW_OFPRA_75,
                            NUM_AGDREF=REVIEW_FILE_75, NOM="MARTINS", PRENOMS="ANA", SEXE="F",
-                           DATE_NAISSANCE="04/04/1994", DEPT_DOMICILIATION="75")
+                           DATE_NAISSANCE="04/05/1994", DEPT_DOMICILIATION="75")
             .person(NUM_AGDREF=REVIEW_FILE_75, NOM="MARTINS", PRENOMS="ANA", SEXE="F",
                     DATE_NAISSANCE="14/04/1994", DEPT_GESTION="75"))
 

@@ -275,6 +275,11 @@ BLOCKING_KEYS = (
 )
 
 
+# The birth day and month with both name skeletons, whatever the year: a list's year one
+# off (a keying slip) otherwise leaves the pair unscored when the record gives no number.
+YEAR_SLIP_KEYS = ("birth_month", "birth_day", "surname_skeleton", "given_skeleton")
+
+
 # A complete birth date with day and month swapped (linkage_records.sql) against the
 # other side's date, with the same nationality: symmetric (a swapped date's swap is the
 # date), so one rule holds whichever side Splink puts on the left.
@@ -290,7 +295,8 @@ def record_blocking() -> list:
     of 15,934 against the looser (birth year, surname skeleton) (benchmarks/README.md).
     And the date with day and month swapped, with the nationality: a swap and a typo in a
     name (which moves its skeleton) otherwise leave the pair unscored."""
-    return [*file_blocking(), CustomRule(SWAPPED_DATE_RULE, sql_dialect="duckdb")]
+    return [*file_blocking(), CustomRule(SWAPPED_DATE_RULE, sql_dialect="duckdb"),
+            block_on(*YEAR_SLIP_KEYS)]
 
 
 def file_blocking() -> list:

@@ -25,6 +25,7 @@ SELECT s.record_key, s.system, p.num_agdref, candidate_evidence(s, p) AS evidenc
        p.source_row
 FROM files_to_decide p JOIN screened_identities s USING (record_key)
 WHERE identities_agree(s, p, s.name_forms, p.name_forms)
+   OR number_agrees(s, p, s.name_forms, p.name_forms)
 UNION ALL
 SELECT * FROM remembered_candidates
 ORDER BY record_key, num_agdref;

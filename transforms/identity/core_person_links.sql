@@ -12,7 +12,10 @@
 --     no known sex, nationality or birth year differs; when the complete birth dates do
 --     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
 --     are common; day and month swapped agree) the stricter weak_birth_link_threshold
---     applies; a best candidate
+--     applies; when the town of birth and the other given names both weigh against the
+--     best candidate (a namesake born the same day is then as likely as the person:
+--     Splink counts those details as independent of the names and date, namesakes are
+--     not), it goes to REVIEW as DETAILS_DIFFER; a best candidate
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
@@ -122,7 +125,9 @@ WITH rejected_pairs AS (
            bool_and(s.birth_date IS NULL OR p.birth_date IS NULL
                     OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
                     OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
-               AS weak_birth
+               AS weak_birth,
+           bool_and(coalesce(sc.weight_birth_place < 0 AND sc.weight_other_given_names < 0,
+                             false)) AS details_differ
     FROM identity_scores sc
     JOIN source_identities s USING (record_key)
     JOIN core.persons p USING (num_agdref)
@@ -144,7 +149,8 @@ WITH rejected_pairs AS (
     SELECT record_key, count(*) AS persons, max(match_probability) AS match_probability,
            arg_max(person_key, match_weight) AS person_key,
            arg_max(conflict, match_weight) AS conflict,
-           arg_max(weak_birth, match_weight) AS weak_birth
+           arg_max(weak_birth, match_weight) AS weak_birth,
+           arg_max(details_differ, match_weight) AS details_differ
     FROM close GROUP BY record_key
     -- a best candidate under the review threshold is no candidate
     HAVING max(match_probability) >= getvariable('review_threshold')
@@ -159,6 +165,8 @@ WITH rejected_pairs AS (
              WHEN b.weak_birth
                   AND b.match_probability < getvariable('weak_birth_link_threshold')
                  THEN 'WEAK_BIRTH_DATE'
+             WHEN b.match_probability >= getvariable('link_threshold') AND b.details_differ
+                 THEN 'DETAILS_DIFFER'
              WHEN b.match_probability >= getvariable('link_threshold') THEN 'PROBABILISTIC'
              WHEN b.persons = 1 THEN 'GREY_BAND'
              WHEN s.record_key IN (SELECT record_key FROM rejected_pairs) THEN 'AGENT_REJECTED'
@@ -183,7 +191,7 @@ SELECT record_key, system,
                 THEN 'LINKED'
             WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'SEVERAL_NUMBERS_VERIFIED',
                                'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
-                               'GREY_BAND')
+                               'DETAILS_DIFFER', 'GREY_BAND')
                 THEN 'REVIEW'
             ELSE 'UNLINKED' END AS link_status,
        link_rule

@@ -1,6 +1,6 @@
 -- reads: nothing
--- builds: nothing (macros only: identities_agree, identity_conflict, candidate_evidence and
---         their parts)
+-- builds: nothing (macros only: identities_agree, number_agrees, identity_conflict,
+--         candidate_evidence and their parts)
 -- Identity agreement between a source record and an AGDREF file (docs/contracts.md §2).
 -- Agreement is a deterministic test on ASCII names (tolerant to transliteration and to
 -- surname / given name swaps), birth date parts (a 01/01 placeholder and unknown parts
@@ -74,6 +74,25 @@ CREATE OR REPLACE TEMP MACRO identities_agree(s, p, s_names, p_names) AS
                           p.birth_date_is_placeholder))
          OR coalesce(birth_swapped(s, p), false))
     AND NOT identity_conflict(s, p)
+    AND (names_agree(s_names, p_names) OR skeletons_agree(s, p));
+-- The number a record gave is strong evidence of its own: the file it names agrees when
+-- the names agree and no known sex or nationality differs, even through one slip of the
+-- birth date that identities_agree refuses (issue 33): the year one off with the same
+-- day and month, the same year and month with another day (a typo on the list or the
+-- file), or no birth date on one side. Linking then never hides a minor: OQ-03 reads
+-- every source's date at its youngest (transforms/rules/rights.py).
+CREATE OR REPLACE TEMP MACRO birth_slip(s, p) AS
+    s.birth_year IS NULL OR p.birth_year IS NULL
+    OR (NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
+        AND s.birth_month IS NOT NULL AND s.birth_month = p.birth_month
+        AND s.birth_day IS NOT NULL AND p.birth_day IS NOT NULL
+        AND ((abs(s.birth_year - p.birth_year) = 1 AND s.birth_day = p.birth_day)
+             OR s.birth_year = p.birth_year));
+CREATE OR REPLACE TEMP MACRO number_agrees(s, p, s_names, p_names) AS
+    list_contains(s.numbers, p.num_agdref)
+    AND coalesce(birth_slip(s, p), false)
+    AND NOT coalesce(s.sex <> p.sex, false)
+    AND NOT coalesce(s.nationality <> p.nationality, false)
     AND (names_agree(s_names, p_names) OR skeletons_agree(s, p));
 CREATE OR REPLACE TEMP MACRO candidate_evidence(s, p) AS
     CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER'
