@@ -227,7 +227,11 @@ def _adopt(workspace: Workspace, settings: WarehouseSettings) -> None:
         built_exports(night).mkdir(mode=EXPORT_FOLDER_MODE, exist_ok=True)
         if workspace.history.exists():
             publish(workspace, night, settings)
-        commit(workspace, night, settings=settings)
+            commit(workspace, night, settings=settings)
+        else:  # exports without a warehouse: published as they are
+            (night / BUILDING).unlink(missing_ok=True)
+            _link(workspace.pointer, f"{workspace.nights.name}/{night.name}")
+            _link_readers(workspace)
         return
     published = published_night(workspace)
     if (published is not None and not workspace.history.exists()
