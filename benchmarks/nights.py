@@ -249,16 +249,20 @@ def markdown(scale: str, nights: list[dict]) -> str:
         f"{n['stages'].get('ingest')} | "
         f"{n['stages'].get('core-sql')} | {n['stages'].get('worklist-rules')} | "
         f"{n['stages'].get('exports')} | {n['stages'].get('publish')} | "
-        f"{n['publication_seconds']} | {n['warehouse_mb']} | {n.get('history_mb')} | "
+        f"{n['publication_seconds'] or n['stages'].get('history-commit')} | "
+        f"{n['warehouse_mb']} | {n.get('history_mb')} | "
         f"{n.get('state_mb')} | {n.get('written_mb')} | "
         + " | ".join(str(n["rows"][layer]) for layer in LAYERS) + " |\n"
         for i, n in enumerate(nights))
     return (f"Consecutive nights at {scale} scale (benchmarks/nights.py). prepare: making "
             "the night's folder (and, before the history warehouse, copying the published "
             "warehouse into it); publish: building the readers' warehouse from the history "
-            "one; commit: the pointer's switch; state MB: every file of the state folder; "
-            "written MB: what the run's process wrote to disk. Rows: of the published "
-            f"warehouse.\n\n{head}{body}")
+            "one; commit: DuckDB's commit of the rebuild's transaction (before) or of the "
+            "whole night's writes to the history warehouse (after); warehouse MB: the "
+            "published warehouse; state MB: every file of the state folder (the published "
+            "night, the one before it, the history warehouse); written MB: what the run's "
+            "process wrote to disk. Rows: of the published warehouse."
+            f"\n\n{head}{body}")
 
 
 def main() -> None:

@@ -66,6 +66,27 @@ def tag_of(workspace: publication.Workspace) -> tuple[str, ...]:
     return tags(workspace.warehouse, workspace.exports)
 
 
+def test_a_transaction_inside_the_nights_is_part_of_it(tmp_path):
+    """The night's writes are one transaction: a stage's own `transaction` inside it
+    commits nothing, and a failure anywhere rolls back every stage's writes."""
+    from transforms.warehouse.database import transaction
+
+    with duckdb.connect(str(tmp_path / "h.duckdb")) as con:
+        con.execute("CREATE TABLE t (n INTEGER)")
+        with pytest.raises(RuntimeError), transaction(con):
+            with transaction(con):  # a stage's, e.g. one ingest batch
+                con.execute("INSERT INTO t VALUES (1)")
+            con.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("a later stage fails")
+        assert con.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+        with transaction(con):
+            with transaction(con):
+                con.execute("INSERT INTO t VALUES (3)")
+            with duckdb.connect(str(tmp_path / "h.duckdb")).cursor() as other:
+                assert other.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+        assert con.execute("SELECT n FROM t").fetchall() == [(3,)]
+
+
 def test_a_discarded_run_leaves_the_published_state(tmp_path):
     workspace = make_state(tmp_path, "old")
     night = publication.prepare(workspace)
