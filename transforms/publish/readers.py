@@ -32,6 +32,8 @@ from transforms.warehouse.database import WarehouseSettings, attach, connect, li
 from transforms.warehouse.tables import warehouse_tables
 
 HISTORY = "history"  # the history warehouse's alias while the readers' one is built
+# (schema, table or view) -> (its comment, [(column, comment)…])
+Comments = dict[tuple[str, str], tuple[str | None, list[tuple[str, str]]]]
 WHOLE_SCHEMAS = ("core", "worklists", "marts", "audit")
 LAYER_NOTES = {
     "raw": " Published warehouse: TélémOfpra and GENESIS whole, AGDREF's latest delivery "
@@ -73,10 +75,11 @@ def build_readers_warehouse(history_path: Path, target: Path,
     with connect(target, settings=settings) as con:
         attach(con, history_path, HISTORY, read_only=True, settings=settings)
         con.execute("BEGIN TRANSACTION")
+        comments = _history_comments(con)
         _copy_schemas(con)
-        _copy_whole_tables(con)
-        _copy_latest_deliveries(con)
-        _copy_views(con)
+        _copy_whole_tables(con, comments)
+        _copy_latest_deliveries(con, comments)
+        _copy_views(con, comments)
         _describe_layers(con)
         con.execute("COMMIT")
         con.execute(f"DETACH {HISTORY}")
@@ -93,7 +96,7 @@ def _copy_schemas(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}")
 
 
-def _copy_whole_tables(con: duckdb.DuckDBPyConnection) -> None:
+def _copy_whole_tables(con: duckdb.DuckDBPyConnection, comments: Comments) -> None:
     """Each table with its definition (types, constraints), rows and comments."""
     for schema, table, sql in _catalog(
             con, "SELECT schema_name, table_name, sql FROM duckdb_tables() "
@@ -103,10 +106,10 @@ def _copy_whole_tables(con: duckdb.DuckDBPyConnection) -> None:
         name = f"{_quoted(schema)}.{_quoted(table)}"
         con.execute(sql)
         con.execute(f"INSERT INTO {name} SELECT * FROM {HISTORY}.{name}")  # noqa: S608
-        _copy_comments(con, schema, table, "TABLE")
+        _copy_comments(con, comments, schema, table, "TABLE")
 
 
-def _copy_latest_deliveries(con: duckdb.DuckDBPyConnection) -> None:
+def _copy_latest_deliveries(con: duckdb.DuckDBPyConnection, comments: Comments) -> None:
     """Each AGDREF table as a table of its latest deliveries (the rows the lists cite, with
     their own file and line), and the `_latest` view of the staged snapshots."""
     present = {f"{schema}.{name}" for schema, name in _catalog(
@@ -119,7 +122,7 @@ def _copy_latest_deliveries(con: duckdb.DuckDBPyConnection) -> None:
             f"CREATE TABLE {table} AS SELECT * FROM {HISTORY}.{table} "  # noqa: S608
             f"WHERE file_name IN (SELECT rows_file_name FROM "
             f"({history.latest_files_sql(kind or name, f'{HISTORY}.audit.files')}))")
-        _copy_comments(con, schema, name, "VIEW", as_kind="TABLE")
+        _copy_comments(con, comments, schema, name, "VIEW", as_kind="TABLE")
         summary = warehouse_tables()[table][1]
         con.execute(f"COMMENT ON TABLE {table} IS " + literal(
             f"{summary} Published warehouse: the latest delivery of each department "
@@ -130,10 +133,10 @@ def _copy_latest_deliveries(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"COMMENT ON VIEW {table}_latest IS " + literal(
                 "The latest delivered snapshot of each unit (every snapshot: "
                 f"{table}_on(date) in the history warehouse)."))
-            _copy_comments(con, schema, f"{name}_latest", "VIEW", with_table=False)
+            _copy_comments(con, comments, schema, f"{name}_latest", "VIEW", with_table=False)
 
 
-def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
+def _copy_views(con: duckdb.DuckDBPyConnection, comments: Comments) -> None:
     """The views of the schemas copied whole (worklists.flag_history), over their tables
     copied above."""
     for schema, view, sql in _catalog(
@@ -141,26 +144,38 @@ def _copy_views(con: duckdb.DuckDBPyConnection) -> None:
                  "WHERE database_name = ? AND NOT internal AND NOT temporary ORDER BY 1, 2"):
         if schema in WHOLE_SCHEMAS:
             con.execute(sql)
-            _copy_comments(con, schema, view, "VIEW")
+            _copy_comments(con, comments, schema, view, "VIEW")
 
 
-def _copy_comments(con: duckdb.DuckDBPyConnection, schema: str, name: str, kind: str,
-                   as_kind: str | None = None, with_table: bool = True) -> None:
+def _history_comments(con: duckdb.DuckDBPyConnection) -> Comments:
+    """(schema, table or view) -> (its comment, [(column, comment)…]) of the history
+    warehouse, read once (the catalog of an attached database is slow to scan)."""
+    objects = {(schema, name): (comment, []) for schema, name, comment in con.execute(
+        "SELECT schema_name, table_name, comment FROM duckdb_tables() "
+        "WHERE database_name = ? UNION ALL SELECT schema_name, view_name, comment "
+        "FROM duckdb_views() WHERE database_name = ? AND NOT internal",
+        [HISTORY, HISTORY]).fetchall()}
+    for schema, name, column, comment in _catalog(
+            con, "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+                 "WHERE database_name = ? AND comment IS NOT NULL "
+                 "ORDER BY schema_name, table_name, column_index"):
+        if (schema, name) in objects:
+            objects[schema, name][1].append((column, comment))
+    return objects
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, comments: Comments, schema: str,
+                   name: str, kind: str, as_kind: str | None = None,
+                   with_table: bool = True) -> None:
     """The comments of a table or view of the history warehouse and of its columns onto
     the readers' object of the same name (`as_kind`: a view published as a table;
     `with_table`: False for the columns' only)."""
+    comment, columns = comments.get((schema, name), (None, []))
     target = f"{_quoted(schema)}.{_quoted(name)}"
-    listing = "duckdb_tables() WHERE table_name" if kind == "TABLE" else \
-        "duckdb_views() WHERE view_name"
-    found = con.execute(f"SELECT comment FROM {listing} = ? AND schema_name = ? "  # noqa: S608
-                        "AND database_name = ?", [name, schema, HISTORY]).fetchall()
-    if with_table and found and found[0][0]:
-        con.execute(f"COMMENT ON {as_kind or kind} {target} IS {literal(found[0][0])}")
-    for column, comment in con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? "
-            "AND schema_name = ? AND table_name = ? AND comment IS NOT NULL "
-            "ORDER BY column_index", [HISTORY, schema, name]).fetchall():
-        con.execute(f"COMMENT ON COLUMN {target}.{_quoted(column)} IS {literal(comment)}")
+    if with_table and comment:
+        con.execute(f"COMMENT ON {as_kind or kind} {target} IS {literal(comment)}")
+    for column, text in columns:
+        con.execute(f"COMMENT ON COLUMN {target}.{_quoted(column)} IS {literal(text)}")
 
 
 def _describe_layers(con: duckdb.DuckDBPyConnection) -> None:
