@@ -133,8 +133,10 @@ def run_night(inbox: Path, work: Path, as_of: date, settings: WarehouseSettings,
     peak_mb = max(usage.ru_maxrss / 1024, *(s["peak_rss_mb"] for s in stages))
     stages.append({"stage": "other (Python and Prefect start-up, tasks, publication)",
                    "seconds": round(seconds - staged, 2), "rows": None, "peak_rss_mb": None})
+    # Bytes the run's process dirtied on disk (ru_oublock: 512-byte blocks, counted when
+    # written, whatever the writeback): a night copying its warehouse shows it here.
     return {"seconds": round(seconds, 1), "peak_rss_mb": round(peak_mb),
-            "stages": stages}
+            "written_mb": round(usage.ru_oublock * 512 / 2**20, 1), "stages": stages}
 
 
 def same_results(incremental: Path, full: Path, settings: WarehouseSettings,

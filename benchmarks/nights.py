@@ -168,14 +168,24 @@ def _layers(warehouse_path: Path, settings) -> dict[str, int]:
     return rows
 
 
+def _megabytes(folder: Path) -> float:
+    """What a folder holds on disk, links not followed (each file once)."""
+    return round(sum(p.stat().st_size for p in folder.rglob("*")
+                     if p.is_file() and not p.is_symlink()) / 2**20, 1)
+
+
 def one_night(inbox: Path, work: Path, day: date, settings) -> dict:
     result = run_night(inbox, work, day, settings, extra=("--simulate",))
     published = (work / "warehouse.duckdb").resolve()
+    history = work / ".warehouse.duckdb.history.duckdb"  # absent before the history file
     stages = {s["stage"]: s["seconds"] for s in result["stages"]}
     return {"day": day.isoformat(), "seconds": result["seconds"],
             "peak_rss_mb": result["peak_rss_mb"], "stages": stages,
             "publication_seconds": stages.get("commit"),
             "warehouse_mb": round(published.stat().st_size / 2**20, 1),
+            "history_mb": round(history.stat().st_size / 2**20, 1) if history.exists()
+            else None,
+            "state_mb": _megabytes(work), "written_mb": result["written_mb"],
             "rows": _layers(work / "warehouse.duckdb", settings)}
 
 
@@ -231,15 +241,28 @@ def markdown_both_ways(scale: str, nights: list[dict]) -> str:
 
 
 def markdown(scale: str, nights: list[dict]) -> str:
-    head = ("| night | day | seconds | ingest | core | rules | exports | commit | warehouse MB "
-            "| " + " | ".join(LAYERS) + " |\n|" + "---|" * (9 + len(LAYERS)) + "\n")
+    head = ("| night | day | seconds | prepare | ingest | core | rules | exports | publish "
+            "| commit | warehouse MB | history MB | state MB | written MB "
+            "| " + " | ".join(LAYERS) + " |\n|" + "---|" * (14 + len(LAYERS)) + "\n")
     body = "".join(
-        f"| {i} | {n['day']} | {n['seconds']} | {n['stages'].get('ingest')} | "
+        f"| {i} | {n['day']} | {n['seconds']} | {n['stages'].get('prepare-workspace')} | "
+        f"{n['stages'].get('ingest')} | "
         f"{n['stages'].get('core-sql')} | {n['stages'].get('worklist-rules')} | "
-        f"{n['stages'].get('exports')} | {n['publication_seconds']} | {n['warehouse_mb']} | "
+        f"{n['stages'].get('exports')} | {n['stages'].get('publish')} | "
+        f"{n['publication_seconds'] or n['stages'].get('history-commit')} | "
+        f"{n['warehouse_mb']} | {n.get('history_mb')} | "
+        f"{n.get('state_mb')} | {n.get('written_mb')} | "
         + " | ".join(str(n["rows"][layer]) for layer in LAYERS) + " |\n"
         for i, n in enumerate(nights))
-    return f"Consecutive nights at {scale} scale (benchmarks/nights.py)\n\n{head}{body}"
+    return (f"Consecutive nights at {scale} scale (benchmarks/nights.py). prepare: making "
+            "the night's folder (and, before the history warehouse, copying the published "
+            "warehouse into it); publish: building the readers' warehouse from the history "
+            "one; commit: DuckDB's commit of the rebuild's transaction (before) or of the "
+            "whole night's writes to the history warehouse (after); warehouse MB: the "
+            "published warehouse; state MB: every file of the state folder (the published "
+            "night, the one before it, the history warehouse); written MB: what the run's "
+            "process wrote to disk. Rows: of the published warehouse."
+            f"\n\n{head}{body}")
 
 
 def main() -> None:
@@ -249,6 +272,8 @@ def main() -> None:
     parser.add_argument("--nights", type=int, default=60)
     parser.add_argument("--both-ways", action="store_true",
                         help="run each night twice: decisions kept, and all decided again")
+    parser.add_argument("--label", default="",
+                        help="suffix of the results' name (nights_<scale>_<label>)")
     args = parser.parse_args()
     settings = configure_warehouse()
     rng = random.Random(args.seed)
@@ -275,8 +300,9 @@ def main() -> None:
             "scale": args.scale, "seed": args.seed, "nights": nights},
             markdown_both_ways(args.scale, nights))
         return
-    write_results(f"nights_{args.scale}", {"scale": args.scale, "seed": args.seed,
-                                           "nights": nights}, markdown(args.scale, nights))
+    name = f"nights_{args.scale}" + (f"_{args.label}" if args.label else "")
+    write_results(name, {"scale": args.scale, "seed": args.seed, "nights": nights},
+                  markdown(args.scale, nights))
 
 
 if __name__ == "__main__":

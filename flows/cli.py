@@ -80,13 +80,25 @@ def _refuse_if_running(warehouse: Path, exports: Path) -> None:
 
 @contextmanager
 def _maintenance_connection(warehouse: Path) -> Iterator:
-    """The published warehouse, for a command that changes it between nightly runs: it
-    must exist, a configured key must be usable, and no run may hold it meanwhile."""
-    from transforms.publish.publication import RunLock, RunLocked, Workspace
+    """The history warehouse, for a command that changes it between nightly runs: it
+    must exist, a configured key must be usable, and no run may hold it meanwhile. The
+    command writes in its own transactions; the published readers' warehouse is then built
+    again from the history and swapped in (transforms.publish.publication.republish). A
+    warehouse of a version before the history warehouse is changed in place (the next run
+    adopts it)."""
+    from transforms.publish.publication import (
+        RunLock,
+        RunLocked,
+        Workspace,
+        republish,
+        unpublished_night,
+    )
     from transforms.warehouse import database as store
     from transforms.warehouse import tables
 
-    if not warehouse.is_file():
+    workspace = Workspace(warehouse, warehouse.parent)
+    target = workspace.history if workspace.history.is_file() else warehouse
+    if not target.is_file():
         _fail(f"warehouse {warehouse} does not exist")
     try:
         settings = configure_warehouse()
@@ -94,12 +106,18 @@ def _maintenance_connection(warehouse: Path) -> Iterator:
         _fail(str(err))
     with ExitStack() as stack:
         try:
-            stack.enter_context(RunLock(Workspace(warehouse, warehouse.parent)))
+            stack.enter_context(RunLock(workspace))
         except RunLocked as err:
             _fail(str(err))
-        con = stack.enter_context(store.connect(warehouse, settings=settings))
-        tables.create_warehouse(con)
-        yield con
+        if target == workspace.history and unpublished_night(workspace, settings):
+            _fail("the last night is committed but not published yet: run `reconcile run` "
+                  "first (it publishes it)")
+        with store.connect(target, settings=settings) as con:
+            with store.transaction(con):
+                tables.create_warehouse(con)
+            yield con
+        if target == workspace.history:
+            republish(workspace, settings)
 
 
 @contextmanager

@@ -1,16 +1,18 @@
 """Fault injection for the tests of atomic publication: with RECONCILE_FAULT_AT set to a
 stage name, the process kills itself (SIGKILL, no clean-up) when it reaches that stage;
 with `<stage>:error`, the run fails there (InjectedFault).
-Stages: after-ingest, after-worklists, after-exports, night-whole (the night marked whole,
-the pointer not switched yet), published (the pointer switched, the readers' links not
-checked yet)."""
+Stages: after-ingest, after-worklists, after-exports (the night's writes to the history
+warehouse not committed yet), history-committed (committed, the readers' warehouse not
+built yet), night-whole (the night marked whole, the pointer not switched yet), published
+(the pointer switched, the readers' links not checked yet)."""
 
 from __future__ import annotations
 
 import os
 import signal
 
-STAGES = ("after-ingest", "after-worklists", "after-exports", "night-whole", "published")
+STAGES = ("after-ingest", "after-worklists", "after-exports", "history-committed",
+          "night-whole", "published")
 
 
 class InjectedFault(RuntimeError):

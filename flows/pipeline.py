@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboards import build as dashboard
 from flows import console, faults
 from flows.failures import failure_reason
+from flows.night_warehouse import night_transaction, open_warehouse, warehouse_connection
 from flows.rule_processes import rule_processes
 from flows.settings import (
     RunSettings,
@@ -77,37 +79,35 @@ def transient(task, task_run, state) -> bool:
     return False
 
 
-def open_warehouse(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A warehouse file opened with the command's settings (key, memory limit), read
-    where the task runs: a key never travels as a task's parameter."""
-    return warehouse.connect(path, read_only, warehouse_settings())
-
-
 RETRY = {"retries": 2, "retry_delay_seconds": 20, "retry_condition_fn": transient}
 
 
 @task(name="prepare-warehouse", **RETRY)
 def prepare_warehouse(warehouse_path: Path) -> None:
+    """Every layer and table that does not exist yet, and the conversions of an earlier
+    version's tables, all or nothing: the history warehouse is written in place."""
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    with open_warehouse(warehouse_path) as con:
+    with open_warehouse(warehouse_path) as con, warehouse.transaction(con):
         tables.create_warehouse(con)
 
 
+def new_run_id(as_of: date) -> str:
+    return f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
+
+
 @task(name="start-run")
-def start_run(warehouse_path: Path, as_of: date) -> str:
-    run_id = f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
-    with open_warehouse(warehouse_path) as con:
+def start_run(warehouse_path: Path, run_id: str, as_of: date) -> None:
+    with warehouse_connection(warehouse_path) as con:
         con.execute(
             "INSERT INTO audit.runs (run_id, as_of_date, started_at, status) "
             "VALUES (?, ?, ?, 'RUNNING')",
             [run_id, as_of, datetime.now()],
         )
-    return run_id
 
 
 @task(name="plan-inbox")
 def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
-    with open_warehouse(warehouse_path) as con:
+    with warehouse_connection(warehouse_path) as con:
         plans = ingest_plan.plan_inbox(con, inbox, system_folders_only=True)
     actions = Counter(p.action for p in plans)
     get_run_logger().info("inbox: %d files (%s)", len(plans),
@@ -122,7 +122,7 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str,
     (transforms.ingest.received, from audit.files)."""
     logger = get_run_logger()
     todo = [p for p in plans if p.action != "SKIP_KNOWN"]
-    with open_warehouse(warehouse_path) as con, Progress(
+    with warehouse_connection(warehouse_path) as con, Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         transient=True, disable=not sys.stdout.isatty(),  # a bar on a terminal only
     ) as progress:
@@ -160,7 +160,7 @@ def record_freshness(warehouse_path: Path, run_id: str, as_of: date,
                      late_after_days: dict[str, int]) -> list[str]:
     """audit.source_freshness for this run (PRI-01), in the run's working warehouse so
     that it is published with the rest; one warning per late unit (units and dates only)."""
-    with open_warehouse(warehouse_path) as con:
+    with warehouse_connection(warehouse_path) as con:
         late = record_source_freshness(con, run_id, as_of, late_after_days)
     logger = get_run_logger()
     for unit in late:
@@ -177,7 +177,7 @@ def copy_agent_decisions(warehouse_path: Path, published: Path) -> int:
     (a pair confirmed or rejected), added to audit.link_decisions where those of
     `reconcile link` already are, for the identity stage. Agents may write meanwhile: the
     night reads one consistent snapshot (SQLite WAL, PostgreSQL)."""
-    with open_warehouse(warehouse_path) as con:
+    with warehouse_connection(warehouse_path) as con:
         count, carried = copy_decisions(con, workspace_database(published))
     get_run_logger().info("agent decisions in force: %d; identity decisions new: %d",
                           count, carried)
@@ -217,7 +217,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
     returns the counts and the timed stages."""
     clock = StageClock(on_end=console.stage_done)
     spark = spark_session() if linkage_backend() == "spark" else None
-    with open_warehouse(warehouse_path) as con:
+    with warehouse_connection(warehouse_path) as con:
         counts = rebuild_night(con, as_of, horizon_days, stage=clock, spark=spark,
                                    fan_out=department_tasks, stale_days=stale_days,
                                    keep_decisions=keep_decisions)
@@ -254,7 +254,7 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str,
         shutil.rmtree(built)
     built.mkdir(parents=True)
     records: list[dict] = []
-    with open_warehouse(warehouse_path) as con:
+    with warehouse_connection(warehouse_path) as con:
         lists = export.load_lists(con, as_of)
         departments = export.export_departments(con)
         with list_writers(len(departments)) as writers, Progress(
@@ -281,10 +281,16 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str,
 
 @task(name="prepare-workspace", **RETRY)
 def prepare_workspace(workspace: publication.Workspace) -> Path:
-    """Drop what killed runs left, make this run's night with a copy of the published
-    warehouse; returns the night's folder (transforms.publish.publication)."""
-    night = publication.prepare(workspace, warehouse_settings())
-    return night
+    """Adopt an earlier layout, publish a night committed but not published, drop what
+    killed runs left, make this run's night (an empty folder: nothing is copied); returns
+    the night's folder (transforms.publish.publication)."""
+    return publication.prepare(workspace, warehouse_settings())
+
+
+@task(name="publish", **RETRY)
+def publish(workspace: publication.Workspace, night: Path) -> None:
+    """The night's readers' warehouse, built from the committed history."""
+    publication.publish(workspace, night, warehouse_settings())
 
 
 @task(name="commit", **RETRY)
@@ -298,13 +304,22 @@ def commit(workspace: publication.Workspace, night: Path) -> None:
 def record_failure(workspace: publication.Workspace, night: Path, run_id: str, as_of: date,
                    started_at: datetime, reason: str) -> None:
     """A failed run leaves the published state as it was, plus one line in audit.runs
-    with its reason."""
-    publication.discard(workspace, night)
-    with open_warehouse(workspace.warehouse) as con:
+    with its reason: in the history (rolled back to the last committed night), and in
+    the published readers' warehouse, built again from it and swapped in one rename. A
+    run that failed after its history was committed is not a failed run: its night is
+    published by the next run (publication._recover)."""
+    settings = warehouse_settings()
+    if publication.committed_run(workspace, night, settings):
+        get_run_logger().warning("the night's history is committed; the next run "
+                                 "publishes it")
+        return
+    publication.discard(workspace, night, settings)
+    with open_warehouse(workspace.history) as con, warehouse.transaction(con):
         tables.create_warehouse(con)
         con.execute("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
                     "status, failure_reason) VALUES (?, ?, ?, ?, 'FAILED', ?)",
                     [run_id, as_of, started_at, datetime.now(), reason])
+    publication.republish(workspace, settings)
 
 
 @task(name="finish-run")
@@ -315,7 +330,7 @@ def finish_run(warehouse_path: Path, run_id: str, status: str, stages: list[dict
     for s in stages:
         logger.info("stage %s: %.1f s, %s rows, peak %.0f MiB", s["stage"], s["seconds"],
                     "-" if s["rows"] is None else s["rows"], s["peak_rss_mb"])
-    with open_warehouse(warehouse_path) as con:
+    with warehouse_connection(warehouse_path) as con:
         con.execute(
             "UPDATE audit.runs SET finished_at = ?, status = ? WHERE run_id = ?",
             [datetime.now(), status, run_id],
@@ -324,44 +339,71 @@ def finish_run(warehouse_path: Path, run_id: str, status: str, stages: list[dict
                      model_frame([{"run_id": run_id, **s} for s in stages], RunStage))
 
 
+PUBLICATION_STAGES = ("history-commit", "publish")
+
+
+@task(name="record-publication")
+def record_publication(workspace: publication.Workspace, night: Path, run_id: str,
+                       stages: list[dict]) -> None:
+    """What committing the history and building the readers' warehouse cost, timed after
+    the run's other stages were recorded: added to both warehouses (the readers' one
+    before it is published)."""
+    rows = model_frame([{"run_id": run_id, **s} for s in stages
+                        if s["stage"] in PUBLICATION_STAGES], RunStage)
+    for path in (workspace.history, publication.working_warehouse(night)):
+        with open_warehouse(path) as con:
+            insert_frame(con, "audit.run_stages", rows)
+
+
 @flow(name="reconcile-nightly", log_prints=False, persist_result=False)
 def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                 as_of: date | None = None, objectives: Path | None = None) -> dict:
     """Ingest the inbox and publish the worklists, marts, exports and dashboards as of
-    `as_of` (default: today in Paris, for scheduled runs): built on a working copy,
-    published at once (transforms.publish.publication). The dashboards' targets come from
+    `as_of` (default: today in Paris, for scheduled runs): written to the history
+    warehouse in one transaction, then published at once as a readers' warehouse and
+    exports (transforms.publish.publication). The dashboards' targets come from
     `objectives` (flows.settings.objectives_file)."""
     settings = RunSettings.from_environment()
     targets = read_objectives(objectives_file(objectives))
     as_of = as_of or datetime.now(PARIS).date()
     workspace = publication.Workspace(warehouse_path, exports)
+    history = workspace.history
     clock = StageClock(on_end=console.stage_done)
     with publication.RunLock(workspace):
         started_at = datetime.now()
+        run_id = new_run_id(as_of)
         with clock("prepare-workspace"):
             night = prepare_workspace(workspace)
-            work = publication.working_warehouse(night)
-            prepare_warehouse(work)
-        run_id = start_run(work, as_of)
+            prepare_warehouse(history)
         try:
-            with clock("ingest") as stage:
-                plans = plan_inbox(inbox, work)
-                outcomes, received = ingest_files(work, plans, run_id, as_of)
-                stage["rows"] = sum(o["rows_read"] for o in outcomes)
-                late = record_freshness(work, run_id, as_of, settings.late_after_days())
-                copy_agent_decisions(work, workspace.warehouse)
-            faults.reach("after-ingest")
-            counts, stages = build_worklists(work, as_of, settings.release_horizon_days,
-                                             settings.stale_prison_list_days,
-                                             settings.keep_decisions)
-            faults.reach("after-worklists")
-            with clock("exports") as stage:
-                built = build_exports(work, publication.built_exports(night), as_of, run_id,
-                                      targets)
-                stage["rows"] = built["rows"]
-            faults.reach("after-exports")
-            finish_run(work, run_id, "SUCCEEDED",
-                       sorted(clock.stages + stages, key=lambda s: s["started_at"]))
+            # Every write of the night to the history in one transaction (commit point 1)
+            with night_transaction(history, committing=partial(clock, "history-commit")):
+                start_run(history, run_id, as_of)
+                publication.record_run(night, run_id)
+                with clock("ingest") as stage:
+                    plans = plan_inbox(inbox, history)
+                    outcomes, received = ingest_files(history, plans, run_id, as_of)
+                    stage["rows"] = sum(o["rows_read"] for o in outcomes)
+                    late = record_freshness(history, run_id, as_of,
+                                            settings.late_after_days())
+                    copy_agent_decisions(history, workspace.warehouse)
+                faults.reach("after-ingest")
+                counts, stages = build_worklists(history, as_of,
+                                                 settings.release_horizon_days,
+                                                 settings.stale_prison_list_days,
+                                                 settings.keep_decisions)
+                faults.reach("after-worklists")
+                with clock("exports") as stage:
+                    built = build_exports(history, publication.built_exports(night), as_of,
+                                          run_id, targets)
+                    stage["rows"] = built["rows"]
+                faults.reach("after-exports")
+                finish_run(history, run_id, "SUCCEEDED",
+                           sorted(clock.stages + stages, key=lambda s: s["started_at"]))
+            faults.reach("history-committed")
+            with clock("publish"):
+                publish(workspace, night)
+            record_publication(workspace, night, run_id, clock.stages)
             commit(workspace, night)
         except BaseException as err:
             record_failure(workspace, night, run_id, as_of, started_at, failure_reason(err))

@@ -97,9 +97,11 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         freshness = con.execute("SELECT count(DISTINCT run_id), count(*) FILTER (WHERE is_late) "
                                 "FROM audit.source_freshness").fetchone()
     assert freshness == (2, 1 + 3)  # E01302 late on the first night; three at 12 days
-    # What each night cost, stage by stage, in the order the stages ran.
+    # What each night cost, stage by stage, in the order the stages ran: the night's writes
+    # to the history warehouse committed at once, then its readers' warehouse built.
     order = ["prepare-workspace", "ingest", "core-sql", "identity-scoring", "identity-links",
-             "worklist-rules", "worklist-tables", "marts", "commit", "exports"]
+             "worklist-rules", "worklist-tables", "marts", "exports", "history-commit",
+             "publish"]
     assert [stage for _, stage, _, _ in stages] == order * 2
     assert sorted(stage_lines) == sorted(order)
     assert len({run for run, *_ in stages}) == 2

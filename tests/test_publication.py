@@ -27,28 +27,36 @@ LISTS = ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures", "e
 
 # --- the mechanism, without Prefect ------------------------------------------------------
 
-def build(night: Path, tag: str) -> None:
-    """A night as a run builds it: its warehouse (a copy of the published one) and exports."""
-    with duckdb.connect(str(publication.working_warehouse(night))) as con:
-        con.execute("CREATE OR REPLACE TABLE t AS SELECT ? AS tag", [tag])
+def write_history(workspace: publication.Workspace, tag: str) -> None:
+    """What a night writes in place into the history warehouse."""
+    with duckdb.connect(str(workspace.history)) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS worklists")
+        con.execute("CREATE OR REPLACE TABLE worklists.t AS SELECT ? AS tag", [tag])
+
+
+def build(workspace: publication.Workspace, night: Path, tag: str) -> None:
+    """A night as a run builds it: its writes to the history, its exports, then its
+    readers' warehouse built from the history."""
+    write_history(workspace, tag)
     for department in ("13", "2A"):
         folder = publication.built_exports(night) / department
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "list.csv").write_text(tag)
     (publication.built_exports(night) / "national.html").write_text(tag)
+    publication.publish(workspace, night)
 
 
 def make_state(root: Path, tag: str) -> publication.Workspace:
     workspace = publication.Workspace(root / "w.duckdb", root / "exports")
     night = publication.prepare(workspace)
-    build(night, tag)
+    build(workspace, night, tag)
     publication.commit(workspace, night)
     return workspace
 
 
 def tags(warehouse: Path, exports: Path) -> tuple[str, ...]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        (tag,) = con.execute("SELECT tag FROM t").fetchone()
+        (tag,) = con.execute("SELECT tag FROM worklists.t").fetchone()
     return (tag, *((exports / name).read_text()
                    for name in ("13/list.csv", "2A/list.csv", "national.html")))
 
@@ -58,10 +66,31 @@ def tag_of(workspace: publication.Workspace) -> tuple[str, ...]:
     return tags(workspace.warehouse, workspace.exports)
 
 
+def test_a_transaction_inside_the_nights_is_part_of_it(tmp_path):
+    """The night's writes are one transaction: a stage's own `transaction` inside it
+    commits nothing, and a failure anywhere rolls back every stage's writes."""
+    from transforms.warehouse.database import transaction
+
+    with duckdb.connect(str(tmp_path / "h.duckdb")) as con:
+        con.execute("CREATE TABLE t (n INTEGER)")
+        with pytest.raises(RuntimeError), transaction(con):
+            with transaction(con):  # a stage's, e.g. one ingest batch
+                con.execute("INSERT INTO t VALUES (1)")
+            con.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("a later stage fails")
+        assert con.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+        with transaction(con):
+            with transaction(con):
+                con.execute("INSERT INTO t VALUES (3)")
+            with duckdb.connect(str(tmp_path / "h.duckdb")).cursor() as other:
+                assert other.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+        assert con.execute("SELECT n FROM t").fetchall() == [(3,)]
+
+
 def test_a_discarded_run_leaves_the_published_state(tmp_path):
     workspace = make_state(tmp_path, "old")
     night = publication.prepare(workspace)
-    build(night, "new")
+    build(workspace, night, "new")
     assert set(tag_of(workspace)) == {"old"}  # nothing published touched while building
     publication.discard(workspace, night)
     assert set(tag_of(workspace)) == {"old"}
@@ -72,26 +101,121 @@ def test_the_readers_paths_are_links_through_one_pointer(tmp_path):
     workspace = make_state(tmp_path, "old")
     assert workspace.warehouse.is_symlink() and workspace.exports.is_symlink()
     night = publication.prepare(workspace)
-    build(night, "new")
+    build(workspace, night, "new")
     publication.commit(workspace, night)
     assert set(tag_of(workspace)) == {"new"}
     assert workspace.warehouse.resolve().parent == night
     assert workspace.exports.resolve() == publication.built_exports(night)
 
 
+def test_a_night_copies_nothing_of_the_history(tmp_path):
+    """The history warehouse is written in place (same file, night after night); a night's
+    folder holds its exports and a readers' warehouse built from the history, never a
+    copy of it."""
+    workspace = make_state(tmp_path, "0")
+    with duckdb.connect(str(workspace.history)) as con:  # history readers never see
+        con.execute("CREATE SCHEMA raw")
+        con.execute("CREATE TABLE raw.delivered AS SELECT md5(range::VARCHAR) AS row "
+                    "FROM range(300000)")
+        con.execute("CHECKPOINT")
+    inode = workspace.history.stat().st_ino
+    for n in range(1, 4):
+        night = publication.prepare(workspace)
+        assert sorted(p.name for p in night.iterdir()) == [publication.BUILDING, "exports"]
+        build(workspace, night, str(n))
+        publication.commit(workspace, night)
+        assert workspace.history.stat().st_ino == inode
+        assert tag_of(workspace) == (str(n),) * 4
+        largest = max(p.stat().st_size for p in night.rglob("*") if p.is_file())
+        assert largest < workspace.history.stat().st_size / 10
+        with duckdb.connect(str(workspace.warehouse), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM duckdb_tables() "
+                               "WHERE schema_name = 'raw'").fetchone() == (0,)
+
+
+def test_a_night_committed_but_not_published_is_published_by_the_next_run(tmp_path):
+    """Killed between the history's commit and the pointer's switch: readers stay on the
+    last published night, and the next run publishes the committed one first."""
+    workspace = make_state(tmp_path, "old")
+    night = publication.prepare(workspace)
+    publication.record_run(night, "r2")
+    build(workspace, night, "new")
+    with duckdb.connect(str(workspace.history)) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+        con.execute("CREATE TABLE audit.runs AS SELECT 'r2' AS run_id, 'SUCCEEDED' AS status")
+    assert set(tag_of(workspace)) == {"old"}
+    assert publication.unpublished_night(workspace) == night
+    following = publication.prepare(workspace)
+    assert set(tag_of(workspace)) == {"new"}
+    assert publication.published_night(workspace) == night
+    assert following.exists() and publication.unpublished_night(workspace) is None
+    # a night whose run the history does not hold as SUCCEEDED is dropped
+    publication.record_run(following, "r3")
+    publication.prepare(workspace)
+    assert not following.exists() and set(tag_of(workspace)) == {"new"}
+
+
 def test_a_warehouse_and_exports_of_an_earlier_version_are_adopted(tmp_path):
+    """The warehouse file of a version before nights becomes the history warehouse (the
+    same file, renamed), and a readers' warehouse is published from it."""
     workspace = publication.Workspace(tmp_path / "w.duckdb", tmp_path / "exports")
     with duckdb.connect(str(workspace.warehouse)) as con:
-        con.execute("CREATE TABLE t AS SELECT 'legacy' AS tag")
+        con.execute("CREATE SCHEMA worklists")
+        con.execute("CREATE TABLE worklists.t AS SELECT 'legacy' AS tag")
+    inode = workspace.warehouse.stat().st_ino
     for name in ("13/list.csv", "2A/list.csv", "national.html"):
         (workspace.exports / name).parent.mkdir(parents=True, exist_ok=True)
         (workspace.exports / name).write_text("legacy")
     night = publication.prepare(workspace)
     assert set(tag_of(workspace)) == {"legacy"}  # readers keep the published night
-    assert tags(publication.working_warehouse(night), workspace.exports)[0] == "legacy"
-    build(night, "new")
+    assert workspace.history.stat().st_ino == inode
+    assert workspace.warehouse.resolve().stat().st_ino != inode
+    build(workspace, night, "new")
     publication.commit(workspace, night)
     assert set(tag_of(workspace)) == {"new"}
+
+
+def test_a_published_whole_warehouse_of_an_earlier_version_is_copied_once(tmp_path):
+    """A version before the history warehouse published the whole warehouse in each
+    night: the next run copies it once into the history warehouse; readers stay on it
+    until the next night is published. A history warehouse lost is not made up from a
+    readers' warehouse."""
+    workspace = publication.Workspace(tmp_path / "w.duckdb", tmp_path / "exports")
+    night = publication.prepare(workspace)
+    with duckdb.connect(str(publication.working_warehouse(night))) as con:
+        con.execute("CREATE SCHEMA worklists")
+        con.execute("CREATE TABLE worklists.t AS SELECT 'whole' AS tag")
+    for name in ("13/list.csv", "2A/list.csv", "national.html"):
+        (publication.built_exports(night) / name).parent.mkdir(parents=True, exist_ok=True)
+        (publication.built_exports(night) / name).write_text("whole")
+    publication.commit(workspace, night)
+    assert not workspace.history.exists()
+    following = publication.prepare(workspace)
+    assert set(tag_of(workspace)) == {"whole"}
+    with duckdb.connect(str(workspace.history), read_only=True) as con:
+        assert con.execute("SELECT tag FROM worklists.t").fetchone() == ("whole",)
+    with duckdb.connect(str(workspace.history)) as con:  # the layers, as a warehouse has
+        con.execute("CREATE SCHEMA audit")
+        con.execute("CREATE TABLE audit.layers AS SELECT 'raw' AS layer, 'As delivered.' "
+                    "AS description")
+    build(workspace, following, "new")
+    publication.commit(workspace, following)
+    assert set(tag_of(workspace)) == {"new"}
+    workspace.history.unlink()
+    with pytest.raises(FileNotFoundError, match="history warehouse .* is missing"):
+        publication.prepare(workspace)
+
+
+def test_republishing_swaps_the_readers_warehouse_in_one_rename(tmp_path):
+    """A change to the history between nights (a failed run's line, a purge) reaches the
+    published night's readers' warehouse, a new file renamed over it."""
+    workspace = make_state(tmp_path, "old")
+    before = workspace.warehouse.resolve().stat().st_ino
+    write_history(workspace, "changed")
+    assert publication.republish(workspace)
+    assert tag_of(workspace) == ("changed", "old", "old", "old")
+    assert workspace.warehouse.resolve().stat().st_ino != before
+    assert not list(publication.published_night(workspace).glob(publication.REPUBLISHED))
 
 
 # A commit run in a process of its own, killed (SIGKILL) at its k-th file system step.
@@ -125,7 +249,7 @@ def test_a_publication_killed_at_every_step_shows_one_whole_night(tmp_path):
         root = tmp_path / f"k{step}"
         workspace = make_state(root, "old")
         night = publication.prepare(workspace)
-        build(night, "new")
+        build(workspace, night, "new")
         done = subprocess.run([sys.executable, "-c", KILLED_COMMIT, str(root), str(night),
                                str(step)], capture_output=True, text=True, check=False,
                               cwd=Path(__file__).parents[1])
@@ -136,7 +260,7 @@ def test_a_publication_killed_at_every_step_shows_one_whole_night(tmp_path):
                     publication.built_exports(resolved)) == seen
         following = publication.prepare(workspace)  # the next run
         assert set(tag_of(workspace)) == set(seen)
-        build(following, "next")
+        build(workspace, following, "next")
         publication.commit(workspace, following)
         assert set(tag_of(workspace)) == {"next"}
         # the published night, and the one before it for readers still on it
@@ -162,7 +286,7 @@ from transforms.publish import publication
 workspace = publication.Workspace(Path(sys.argv[1]) / "w.duckdb", Path(sys.argv[1]) / "exports")
 for n in range(1, 8):
     night = publication.prepare(workspace)
-    build(night, str(n))
+    build(workspace, night, str(n))
     publication.commit(workspace, night)
 """, str(tmp_path)], cwd=Path(__file__).parents[1])
     seen = set()
@@ -302,7 +426,8 @@ def killed_at_random(env: dict, inbox: Path, state: Path, as_of: str) -> float:
 
 
 @pytestmark_slow
-@pytest.mark.parametrize("stage", ["after-exports", "night-whole", "published", "random"])
+@pytest.mark.parametrize("stage", ["after-ingest", "after-exports", "history-committed",
+                                   "night-whole", "published", "random"])
 def test_a_run_killed_at_any_stage_leaves_the_last_good_state(
         prefect_server, inboxes, nights, tmp_path, stage):
     night1, night2 = nights
@@ -319,6 +444,12 @@ def test_a_run_killed_at_any_stage_leaves_the_last_good_state(
     # Readers see one whole night: the last good one, or the new one if it was published.
     expected = after if stage == "published" else before
     assert snapshot(state) in ((before, after) if stage == "random" else (expected,)), replay
+    history = publication.Workspace(state / "warehouse.duckdb", state / "exports").history
+    with duckdb.connect(str(history), read_only=True) as con:  # the kill's log rolled back
+        committed = con.execute("SELECT count(*) FROM audit.runs WHERE status = 'SUCCEEDED'"
+                                ).fetchone()[0]
+    assert committed == before["runs"] + (stage in ("history-committed", "night-whole",
+                                                    "published")) or stage == "random"
     again = reconcile_run(prefect_server, inboxes[1], state, NIGHT_2)
     assert again.returncode == 0, again.stderr[-3000:]
     # The same lists and files, dashboards included, as an uninterrupted night 2 (one
@@ -333,6 +464,45 @@ def test_a_run_killed_at_any_stage_leaves_the_last_good_state(
     assert len(nights_kept) <= 2
     assert not [n for n in nights_kept if (n / publication.BUILDING).exists()]
     assert not [p for folder in (state, *nights_kept) for p in folder.glob(f"{SPILL_FOLDER}/*")]
+
+
+@pytestmark_slow
+def test_a_night_writes_the_history_in_place_and_publishes_what_readers_need(
+        prefect_server, inboxes, nights, tmp_path):
+    """Night 2 on night 1's state: the history warehouse is the same file, grown in
+    place; the night's folder holds no copy of it; the readers' warehouse holds no
+    delivery history (AGDREF's latest deliveries only) and every table and column keeps
+    its comment."""
+    night1, night2 = nights
+    state = tmp_path / "state"
+    shutil.copytree(night1, state, symlinks=True)
+    workspace = publication.Workspace(state / "warehouse.duckdb", state / "exports")
+    inode = workspace.history.stat().st_ino
+    result = reconcile_run(prefect_server, inboxes[1], state, NIGHT_2)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert workspace.history.stat().st_ino == inode
+    size = workspace.history.stat().st_size
+    night = publication.published_night(workspace)
+    assert max(p.stat().st_size for p in night.rglob("*") if p.is_file()) < size
+    with duckdb.connect(str(workspace.warehouse), read_only=True) as con:
+        objects = {name for (name,) in con.execute(
+            "SELECT schema_name || '.' || table_name FROM duckdb_tables() UNION ALL "
+            "SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal"
+        ).fetchall()}
+        assert not [o for o in objects if o.endswith(("_contents", "_deliveries", "_history"))
+                    and o.startswith(("raw.", "staging."))]
+        assert {"raw.agdref_personnes", "staging.agdref_persons_latest",
+                "worklists.flag_history"} <= objects
+        assert con.execute("SELECT count(DISTINCT extraction_date) FROM "
+                           "staging.agdref_persons WHERE department = '2A'").fetchone() == (1,)
+        assert con.execute("SELECT count(*) FROM duckdb_columns() WHERE database_name = "
+                           "current_database() AND comment IS NULL").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
+                           "current_database() AND comment IS NULL").fetchone() == (0,)
+    with duckdb.connect(str(workspace.history), read_only=True) as con:
+        assert con.execute("SELECT count(DISTINCT extraction_date) FROM "
+                           "staging.agdref_persons WHERE department = '2A'").fetchone()[0] > 1
+    assert snapshot(state) == snapshot(night2)
 
 
 @pytestmark_slow
@@ -382,12 +552,17 @@ def test_a_failed_run_ends_with_its_reason_and_is_not_retried(
     assert "Traceback" not in failed.stderr and "raise " not in failed.stderr
     assert {k: v for k, v in snapshot(state).items() if k != "runs"} == \
         {k: v for k, v in before.items() if k != "runs"}
-    with duckdb.connect(str(state / "warehouse.duckdb"), read_only=True) as con:
-        assert con.execute("SELECT status, failure_reason FROM audit.runs "
-                           "ORDER BY started_at DESC LIMIT 1").fetchone() == (
-            "FAILED", "InjectedFault: fault injected at after-ingest")
-        assert con.execute("SELECT count(*) FROM audit.runs WHERE status = 'SUCCEEDED' "
-                           "AND failure_reason IS NULL").fetchone() == (1,)
+    history = publication.Workspace(state / "warehouse.duckdb", state / "exports").history
+    for warehouse in (state / "warehouse.duckdb", history):  # readers' and history
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            assert con.execute("SELECT status, failure_reason FROM audit.runs "
+                               "ORDER BY started_at DESC LIMIT 1").fetchone() == (
+                "FAILED", "InjectedFault: fault injected at after-ingest")
+            assert con.execute("SELECT count(*) FROM audit.runs WHERE status = 'SUCCEEDED' "
+                               "AND failure_reason IS NULL").fetchone() == (1,)
+            assert con.execute("SELECT count(*) FROM audit.files WHERE run_id = ("
+                               "SELECT run_id FROM audit.runs WHERE status = 'FAILED')"
+                               ).fetchone() == (0,)  # the failed night's files rolled back
     debugged = reconcile_run(prefect_server, inboxes[1], state, NIGHT_2,
                              fault="after-ingest:error", debug=True)
     assert debugged.returncode == 1 and "Traceback" in debugged.stderr

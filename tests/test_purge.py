@@ -67,3 +67,40 @@ def test_purge_removes_old_raw_rows_and_files_and_changes_no_list(tmp_path):
     again = ingest(con, SAMPLE_DIR / "inbox")
     assert {o.status for o in again} <= {"SKIPPED_DUPLICATE"}
     assert purge(con, inbox, purge_day, {"telemofpra": 90})[0]["raw_rows"] == 0
+
+
+def test_the_purge_command_writes_the_history_and_republishes(tmp_path):
+    """With a history warehouse (transforms/publish/publication.py), `reconcile purge`
+    purges the history, where the rows as delivered are, and the published readers'
+    warehouse is built again from it and renamed over the night's: readers see the
+    purge's record, the same lists, and no row the history no longer holds."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from transforms.publish import publication
+
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE_DIR / "inbox", inbox)
+    workspace = publication.Workspace(tmp_path / "warehouse.duckdb", tmp_path / "exports")
+    night = publication.prepare(workspace)
+    with warehouse.connect(workspace.history) as con:
+        tables.create_warehouse(con)
+        ingest(con, inbox)
+        rebuild_night(con, SAMPLE_AS_OF, horizon_days=120)
+    publication.publish(workspace, night)
+    publication.commit(workspace, night)
+    with duckdb.connect(str(workspace.warehouse), read_only=True) as con:
+        before = state(con)
+    published = workspace.warehouse.resolve().stat().st_ino
+    result = CliRunner().invoke(app, ["purge", "--warehouse", str(workspace.warehouse),
+                                      "--as-of", "2026-11-20", "--agdref-days", "0"])
+    assert result.exit_code == 0, result.output
+    assert workspace.warehouse.resolve().stat().st_ino != published
+    assert publication.published_night(workspace) == night
+    for path in (workspace.warehouse, workspace.history):
+        with duckdb.connect(str(path), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM audit.purges").fetchall() == [(3,)]
+            assert con.execute("SELECT count(*) FROM audit.quarantine q JOIN audit.files f "
+                               "USING (file_name) WHERE f.system = 'agdref' "
+                               "AND q.value IS NOT NULL").fetchall() == [(0,)]
+            assert state(con) == before

@@ -1,24 +1,48 @@
-"""Build aside, publish at once, by switching one pointer.
+"""Write the history in place, build the readers' warehouse aside, publish at once by
+switching one pointer.
 
-Everything readers see of a night (the warehouse, every department folder, the national
-pages) lives in one folder of its own, a *night*, under `.<warehouse>.nights/` beside the
-warehouse. The paths readers use are symbolic links through one pointer:
+Two DuckDB files, both with the warehouse's settings (key, owner-only):
+
+- the *history warehouse*, `.<warehouse>.history.duckdb` beside the warehouse: every
+  layer with all its history (raw and staged deliveries, the flag history, the decision
+  and identity memories, audit). Readers never open it. A night writes it in place, all
+  of its writes in one DuckDB transaction (flows/pipeline.py: one connection through the
+  night's tasks; transforms.warehouse.database.transaction nests), so a failed or killed
+  night leaves it as the last committed night left it: DuckDB is ACID, and a kill before
+  the commit leaves a write-ahead log that the next open rolls back.
+- the *readers' warehouse*, `warehouse.duckdb` of each night's folder: what analysts, the
+  workspace and the dashboards read (transforms.publish.readers), built afresh from the
+  history warehouse once the night is committed. It does not grow with the number of
+  nights, and nothing copies the history.
+
+Everything readers see of a night (its readers' warehouse, every department folder, the
+national pages) lives in one folder of its own, a *night*, under `.<warehouse>.nights/`.
+The paths readers use are symbolic links through one pointer:
 
     <warehouse>  ->  .<warehouse>.published/warehouse.duckdb
     <exports>    ->  (relative path to) .<warehouse>.published/exports
     .<warehouse>.published  ->  .<warehouse>.nights/<night>      (the pointer)
 
-A run builds its night aside (a copy of the published warehouse, then its exports), then
-publishes it with one rename of a new pointer over the old one: a reader opening a path
-before that rename gets the previous night, after it this one, never a mixture (a
-reader who needs several files of one night resolves the pointer once: `published_night`).
-A run killed at any moment leaves the published night as it was, or the new one whole;
-the next run drops the nights no pointer names, but for the one published just before
-the current one, kept one more night for the readers still on it.
+A night: its folder made (`prepare`), its run recorded in it (`record_run`), its writes to
+the history warehouse and its exports, the history committed (commit point 1), the
+readers' warehouse built (`publish`), then the pointer switched in one rename (`commit`,
+commit point 2): a reader opening a path before that rename gets the previous night,
+after it this one, never a mixture (a reader who needs several files of one night
+resolves the pointer once: `published_night`). Killed before commit point 1, nothing
+changed that readers or the next night see. Killed between the two, the history is one
+night ahead of what readers see: the next run finds the night's folder (its exports
+whole, its run SUCCEEDED in the history) and publishes it before anything else
+(`_recover`), then goes on as usual. A failed run rolls the history back, records its
+FAILED line there and in the published readers' warehouse, rebuilt aside and swapped in
+one rename (`republish`); so do the commands that change the warehouse between nights
+(`reconcile purge`, `reconcile link`). The next run drops the nights no pointer names,
+but for the one published just before the current one, kept one more night for the
+readers still on it.
 
-A warehouse and exports published by an earlier version (a file and a folder) are
-adopted as the first night on the next run. Only one run at a time may do this: see
-`RunLock`."""
+Earlier layouts are adopted by the next run: a warehouse file and exports folder (before
+nights) become the history warehouse and the first night; a published night holding the
+whole warehouse (before the history warehouse) is copied once into the history
+warehouse. Only one run at a time may do any of this: see `RunLock`."""
 
 from __future__ import annotations
 
@@ -31,6 +55,7 @@ from datetime import datetime
 from pathlib import Path
 
 from transforms.publish.export import EXPORT_FOLDER_MODE, restrict_exports
+from transforms.publish.readers import build_readers_warehouse, holds_history
 from transforms.warehouse.database import (
     SPILL_FOLDER,
     UNENCRYPTED,
@@ -44,7 +69,10 @@ from transforms.warehouse.database import (
 WAREHOUSE_NAME = "warehouse.duckdb"
 EXPORTS_NAME = "exports"
 BUILDING = ".building"  # in a night's folder until it is whole
+RUN = ".run"  # in a night's folder: its run's id, written before its history is committed
 STAGED_LINK = ".link"  # a link made aside, renamed over its path
+ADOPTED = "adopted"  # the night made of an earlier version's warehouse and exports
+REPUBLISHED = ".republished"  # a readers' warehouse built aside, renamed over a night's
 
 
 class RunLocked(RuntimeError):
@@ -73,6 +101,11 @@ class Workspace:
     def previous(self) -> Path:
         """The night published before the current one (kept for the readers still on it)."""
         return self.sibling(".previous")
+
+    @property
+    def history(self) -> Path:
+        """The history warehouse, written in place by each night, never read by readers."""
+        return self.sibling(".history.duckdb")
 
     @property
     def lock_file(self) -> Path:
@@ -168,53 +201,146 @@ def _link_readers(workspace: Workspace) -> None:
 
 
 def _adopt(workspace: Workspace, settings: WarehouseSettings) -> None:
-    """A warehouse file and exports folder published by an earlier version become the
-    first night (each step can be repeated after a kill)."""
+    """Earlier layouts, once (each step can be repeated after a kill):
+    a warehouse file and exports folder published by a version before nights become the
+    history warehouse (renamed) and the first night (its exports moved, its readers'
+    warehouse built); a published night whose warehouse is the whole warehouse (a version
+    before the history warehouse) is copied once into the history warehouse, readers
+    staying on it until the next night is published."""
     legacy_warehouse = workspace.warehouse.is_file() and not workspace.warehouse.is_symlink()
     legacy_exports = (workspace.exports.is_dir() and not workspace.exports.is_symlink()
                       and any(workspace.exports.iterdir()))
-    if not (legacy_warehouse or legacy_exports):
-        return
-    night = workspace.nights / "adopted"
-    night.mkdir(parents=True, exist_ok=True)
-    if legacy_warehouse:
-        if wal_path(workspace.warehouse).exists():
+    night = workspace.nights / ADOPTED
+    if legacy_warehouse or legacy_exports:
+        night.mkdir(parents=True, exist_ok=True)
+        (night / BUILDING).touch()
+        if legacy_warehouse:
+            if workspace.history.exists():
+                raise FileExistsError(f"both {workspace.warehouse} (an earlier version's "
+                                      f"warehouse) and {workspace.history} exist: keep one")
             _checkpoint(workspace.warehouse, settings)
-        os.replace(workspace.warehouse, working_warehouse(night))
-    if legacy_exports:
-        shutil.move(workspace.exports, built_exports(night))
-    _link(workspace.pointer, f"{workspace.nights.name}/{night.name}")
-    _link_readers(workspace)
+            os.replace(workspace.warehouse, workspace.history)
+            _sync_folder(workspace.history.parent)
+        if legacy_exports:
+            shutil.move(workspace.exports, built_exports(night))
+    if night.is_dir() and published_night(workspace) is None:
+        built_exports(night).mkdir(mode=EXPORT_FOLDER_MODE, exist_ok=True)
+        if workspace.history.exists():
+            publish(workspace, night, settings)
+            commit(workspace, night, settings=settings)
+        else:  # exports without a warehouse: published as they are
+            (night / BUILDING).unlink(missing_ok=True)
+            _link(workspace.pointer, f"{workspace.nights.name}/{night.name}")
+            _link_readers(workspace)
+        return
+    published = published_night(workspace)
+    if (published is not None and not workspace.history.exists()
+            and working_warehouse(published).exists()):
+        whole = working_warehouse(published)
+        if not holds_history(whole, settings):
+            raise FileNotFoundError(f"the history warehouse {workspace.history} is missing "
+                                    f"(the published warehouse holds the latest night only): "
+                                    "restore it from a backup")
+        if wal_path(whole).exists():
+            _checkpoint(whole, settings)
+        copied = workspace.history.with_name(workspace.history.name + ".adopting")
+        shutil.copyfile(whole, copied)
+        restrict_to_owner(copied)
+        os.replace(copied, workspace.history)
+        _sync_folder(workspace.history.parent)
 
 
 def prepare(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> Path:
-    """Start a run: drop what killed runs left (unpublished nights, spilled pages), then
-    make this run's night, holding a copy of the published warehouse (checkpointed, so the
-    copy is whole). Returns the night's folder."""
+    """Start a run: adopt an earlier layout, publish a night whose history was committed
+    but not published (a run killed between its two commit points), drop what killed runs
+    left (unpublished nights, spilled pages), then make this run's night: an empty folder
+    for its exports and, at `publish`, its readers' warehouse (nothing is copied). Returns
+    the night's folder."""
     workspace.warehouse.parent.mkdir(parents=True, exist_ok=True)
     # the nights hold the exports: owner and group only, as the exports' own folders
     workspace.nights.mkdir(mode=EXPORT_FOLDER_MODE, exist_ok=True)
     workspace.nights.chmod(EXPORT_FOLDER_MODE)
     _adopt(workspace, settings)
+    _recover(workspace, settings)
     drop_old_nights(workspace)
     clear_stale_spill(workspace.warehouse.parent / SPILL_FOLDER)
     night = workspace.nights / f"{datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}"
     night.mkdir(parents=True)
     (night / BUILDING).touch()
-    published = published_night(workspace)
-    if published is not None and working_warehouse(published).exists():
-        # Only a writer killed mid-way leaves a log; otherwise readers may keep the
-        # published file open while the run copies it.
-        if wal_path(workspace.warehouse).exists() or wal_path(
-                working_warehouse(published)).exists():
-            _checkpoint(workspace.warehouse, settings)
-        shutil.copyfile(working_warehouse(published), working_warehouse(night))
-        restrict_to_owner(working_warehouse(night))
     # Owner and group only from the start: what the run writes inside is never reachable
     # by others, even before the commit gives each file its mode.
     built_exports(night).mkdir(mode=EXPORT_FOLDER_MODE)
     restrict_exports(built_exports(night), settings.exports_group)
     return night
+
+
+def record_run(night: Path, run_id: str) -> None:
+    """Name the night's run in its folder, before its history is committed: a night whose
+    run the history holds as SUCCEEDED has its exports whole (`_recover`)."""
+    (night / RUN).write_text(run_id, encoding="utf-8")
+    _sync_folder(night)
+
+
+def committed_run(workspace: Workspace, night: Path,
+                  settings: WarehouseSettings = UNENCRYPTED) -> bool:
+    """Whether the history holds the night's run as SUCCEEDED (its first commit point)."""
+    if not (night / RUN).exists() or not workspace.history.exists():
+        return False
+    run_id = (night / RUN).read_text(encoding="utf-8").strip()
+    with connect(workspace.history, read_only=True, settings=settings) as con:
+        return bool(con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'audit' AND table_name = 'runs'").fetchall()[0][0]) and bool(
+            con.execute("SELECT count(*) FROM audit.runs WHERE run_id = ? "
+                        "AND status = 'SUCCEEDED'", [run_id]).fetchall()[0][0])
+
+
+def unpublished_night(workspace: Workspace,
+                      settings: WarehouseSettings = UNENCRYPTED) -> Path | None:
+    """The night committed in the history but not published (a run killed between the
+    history's commit and the pointer's switch), if any: the latest night with a run,
+    newer than the published one, whose run the history holds as SUCCEEDED."""
+    published = published_night(workspace)
+    nights = sorted(workspace.nights.iterdir()) if workspace.nights.is_dir() else []
+    for night in reversed(nights):
+        if night == published or not (night / RUN).exists():
+            continue
+        if published is not None and night.name < published.name:
+            return None  # older than what readers see
+        return night if committed_run(workspace, night, settings) else None
+    return None
+
+
+def _recover(workspace: Workspace, settings: WarehouseSettings) -> None:
+    """Publish a night committed in the history but not published: the readers get it
+    whole, as an uninterrupted run would have left them."""
+    night = unpublished_night(workspace, settings)
+    if night is not None:
+        publish(workspace, night, settings)
+        commit(workspace, night, settings=settings)
+
+
+def publish(workspace: Workspace, night: Path,
+            settings: WarehouseSettings = UNENCRYPTED) -> None:
+    """Build the night's readers' warehouse from the committed history."""
+    build_readers_warehouse(workspace.history, working_warehouse(night), settings)
+    restrict_to_owner(working_warehouse(night))
+
+
+def republish(workspace: Workspace, settings: WarehouseSettings = UNENCRYPTED) -> bool:
+    """After a change to the history between nights (a failed run's line, a purge, an
+    identity decision): the published night's readers' warehouse built again aside and
+    renamed over it, in one step (its exports do not change). Returns whether there was
+    a published night."""
+    night = published_night(workspace)
+    if night is None or not workspace.history.exists():
+        return False
+    aside = night / REPUBLISHED
+    build_readers_warehouse(workspace.history, aside, settings)
+    restrict_to_owner(aside)
+    os.replace(aside, working_warehouse(night))
+    _sync_folder(night)
+    return True
 
 
 def drop_old_nights(workspace: Workspace) -> list[str]:
@@ -238,12 +364,13 @@ def drop_old_nights(workspace: Workspace) -> list[str]:
 
 def commit(workspace: Workspace, night: Path, stage: Callable[[str], None] = _no_stage,
            settings: WarehouseSettings = UNENCRYPTED) -> None:
-    """Publish the night: its warehouse checkpointed (the file alone is the database), the
-    night marked whole, then the pointer switched in one rename (the commit point)."""
+    """Publish the night: its readers' warehouse checkpointed (the file alone is the
+    database), the night marked whole, then the pointer switched in one rename (the
+    commit point)."""
     if published_night(workspace) == night:  # a retry may find it done
         return
     if not working_warehouse(night).exists():
-        raise FileNotFoundError(f"no working warehouse to publish: {night}")
+        raise FileNotFoundError(f"no readers' warehouse to publish: {night}")
     _checkpoint(working_warehouse(night), settings)
     restrict_exports(built_exports(night), settings.exports_group)
     (night / BUILDING).unlink(missing_ok=True)
@@ -263,8 +390,10 @@ def _checkpoint(path: Path, settings: WarehouseSettings) -> None:
         con.execute("CHECKPOINT")
 
 
-def discard(workspace: Workspace, night: Path) -> None:
-    """Drop what a failed run built; the published state stays as it was (a night already
-    published is kept)."""
-    if published_night(workspace) != night:
+def discard(workspace: Workspace, night: Path,
+            settings: WarehouseSettings = UNENCRYPTED) -> None:
+    """Drop what a failed run built; the published state stays as it was. A night already
+    published is kept, and so is a night whose history was committed (the next run
+    publishes it: `_recover`)."""
+    if published_night(workspace) != night and not committed_run(workspace, night, settings):
         shutil.rmtree(night, ignore_errors=True)

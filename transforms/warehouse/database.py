@@ -198,8 +198,15 @@ def transaction(con: duckdb.DuckDBPyConnection,
                 ) -> Iterator[None]:
     """All of the block's writes or none: committed at its end (inside `committing`, to
     time it: DuckDB writes a large transaction to the file there), rolled back on any
-    exception or interruption."""
+    exception or interruption. Inside a transaction already open on `con` (the night's,
+    which holds every write of a night to the history warehouse: flows/pipeline.py), it
+    opens none: its writes are the outer one's, committed or rolled back with them (an
+    exception goes on to the outer block, which rolls everything back)."""
+    if id(con) in _OPEN:
+        yield
+        return
     con.execute("BEGIN TRANSACTION")
+    _OPEN.add(id(con))
     try:
         yield
         with committing():
@@ -207,6 +214,13 @@ def transaction(con: duckdb.DuckDBPyConnection,
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        _OPEN.discard(id(con))
+
+
+# The connections with a transaction opened by `transaction` (DuckDB's connections take
+# no weak references; an id is dropped when its transaction ends, before the connection).
+_OPEN: set[int] = set()
 
 
 def wal_path(path: Path) -> Path:

@@ -114,10 +114,7 @@ def _snapshot_statements(table: str, kind: str, columns: dict[str, str],
     file it repeats (audit.files.repeats_file_name) under its own name and date."""
     lineage = KEPT_AS_CHANGES[table][0]
     values = ", ".join(f'c."{c}"' for c in columns if c not in lineage)
-    delivered = ("SELECT unit, file_name, extraction_date, "  # noqa: S608
-                 "coalesce(repeats_file_name, file_name) AS rows_file_name "
-                 f"FROM audit.files WHERE file_kind = {literal(kind)} "
-                 "AND status IN ('LOADED', 'UNCHANGED')")
+    delivered = _delivered_sql(kind)
     history = f"""CREATE OR REPLACE VIEW {table}_history AS
 WITH delivered AS (
     SELECT *, row_number() OVER (PARTITION BY unit ORDER BY extraction_date, file_name)
@@ -168,6 +165,29 @@ FROM {table} t JOIN latest l ON l.rows_file_name = t.file_name"""  # noqa: S608
                        for c, text in descriptions.items()
                        if text and not (view.endswith("_history") and c in lineage)]
     return statements
+
+
+def _delivered_sql(kind: str, files: str = "audit.files") -> str:
+    """The deliveries of a file kind: unit, file, date, and the file holding its rows."""
+    return ("SELECT unit, file_name, extraction_date, "  # noqa: S608
+            "coalesce(repeats_file_name, file_name) AS rows_file_name "
+            f"FROM {files} WHERE file_kind = {literal(kind)} "
+            "AND status IN ('LOADED', 'UNCHANGED')")
+
+
+def latest_files_sql(kind: str, files: str = "audit.files") -> str:
+    """The latest delivery of each unit of a file kind (as `_latest` reads it), from the
+    files table `files` (another database's, for the readers' warehouse)."""
+    return (f"SELECT * FROM ({_delivered_sql(kind, files)}) QUALIFY row_number() "  # noqa: S608
+            "OVER (PARTITION BY unit ORDER BY extraction_date DESC, file_name DESC) = 1")
+
+
+def latest_snapshot_sql(table: str, kind: str) -> str:
+    """The latest snapshot of each unit of `table` (its `_on` macro's on the last date),
+    for a warehouse holding the table's latest deliveries only (the readers')."""
+    return (f"SELECT t.* REPLACE (l.file_name AS file_name, "  # noqa: S608
+            f"l.extraction_date AS extraction_date) FROM {table} t "
+            f"JOIN ({latest_files_sql(kind)}) l ON l.rows_file_name = t.file_name")
 
 
 def adopt_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
