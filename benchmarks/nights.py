@@ -179,8 +179,10 @@ def one_night(inbox: Path, work: Path, day: date, settings) -> dict:
     published = (work / "warehouse.duckdb").resolve()
     history = work / ".warehouse.duckdb.history.duckdb"  # absent before the history file
     stages = {s["stage"]: s["seconds"] for s in result["stages"]}
+    peaks = {s["stage"]: s["peak_rss_mb"] for s in result["stages"] if s["peak_rss_mb"]}
     return {"day": day.isoformat(), "seconds": result["seconds"],
-            "peak_rss_mb": result["peak_rss_mb"], "stages": stages,
+            "peak_rss_mb": result["peak_rss_mb"], "stages": stages, "peaks_mb": peaks,
+            "peak_stage": max(peaks, key=peaks.get) if peaks else None,
             "publication_seconds": stages.get("commit"),
             "warehouse_mb": round(published.stat().st_size / 2**20, 1),
             "history_mb": round(history.stat().st_size / 2**20, 1) if history.exists()
@@ -242,15 +244,15 @@ def markdown_both_ways(scale: str, nights: list[dict]) -> str:
 
 def markdown(scale: str, nights: list[dict]) -> str:
     head = ("| night | day | seconds | prepare | ingest | core | rules | exports | publish "
-            "| commit | warehouse MB | history MB | state MB | written MB "
-            "| " + " | ".join(LAYERS) + " |\n|" + "---|" * (14 + len(LAYERS)) + "\n")
+            "| commit | peak MB | at | warehouse MB | history MB | state MB | written MB "
+            "| " + " | ".join(LAYERS) + " |\n|" + "---|" * (16 + len(LAYERS)) + "\n")
     body = "".join(
         f"| {i} | {n['day']} | {n['seconds']} | {n['stages'].get('prepare-workspace')} | "
         f"{n['stages'].get('ingest')} | "
         f"{n['stages'].get('core-sql')} | {n['stages'].get('worklist-rules')} | "
         f"{n['stages'].get('exports')} | {n['stages'].get('publish')} | "
         f"{n['publication_seconds'] or n['stages'].get('history-commit')} | "
-        f"{n['warehouse_mb']} | {n.get('history_mb')} | "
+        f"{n['peak_rss_mb']} | {n.get('peak_stage') or ''} | {n['warehouse_mb']} | {n.get('history_mb')} | "
         f"{n.get('state_mb')} | {n.get('written_mb')} | "
         + " | ".join(str(n["rows"][layer]) for layer in LAYERS) + " |\n"
         for i, n in enumerate(nights))
@@ -261,7 +263,8 @@ def markdown(scale: str, nights: list[dict]) -> str:
             "whole night's writes to the history warehouse (after); warehouse MB: the "
             "published warehouse; state MB: every file of the state folder (the published "
             "night, the one before it, the history warehouse); written MB: what the run's "
-            "process wrote to disk. Rows: of the published warehouse."
+            "process wrote to disk; peak MB: the run's memory at its highest (its process and "
+            "the ones it started), at: in which stage. Rows: of the published warehouse."
             f"\n\n{head}{body}")
 
 
