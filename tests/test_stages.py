@@ -8,9 +8,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from flows.settings import usable_cores
 from flows.stages import StageClock, private_bytes
 from transforms.rules.facts import collection_paused
+from transforms.warehouse import database as warehouse
+from transforms.warehouse.database import WarehouseSettings, release_cache
 
 HELD = 200 * 2**20
 
@@ -59,3 +63,31 @@ def test_usable_cores_follow_the_affinity_or_else_the_machine(monkeypatch):
     assert usable_cores() == 16
     monkeypatch.setattr(os, "cpu_count", lambda: None)
     assert usable_cores() == 1
+
+
+def _cached_mb(con) -> float:
+    return con.sql("SELECT sum(memory_usage_bytes) / 2**20 FROM duckdb_memory()").fetchall()[0][0]
+
+
+@pytest.mark.parametrize("limit", ["1GB", None])
+def test_the_night_connection_hands_its_cache_back_in_its_transaction(tmp_path, limit):
+    """The night's one connection stays open all night: before the rules' processes are
+    forked, DuckDB's cache of the earlier stages is handed back, uncommitted writes
+    included, the transaction going on when DuckDB cannot evict everything, and the limit the settings gave comes back as given (DuckDB reads it back
+    rounded)."""
+    settings = WarehouseSettings(memory_limit=limit)
+    with warehouse.connect(tmp_path / "w.duckdb", settings=settings) as con:
+        before = con.sql("SELECT current_setting('memory_limit')").fetchall()
+        con.execute("CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS s "
+                    "FROM range(3000000)")
+        con.execute("BEGIN TRANSACTION")
+        con.execute("UPDATE t SET s = s || 'x' WHERE i % 3 = 0")
+        assert con.sql("SELECT count(DISTINCT s) FROM t").fetchall() == [(3000000,)]
+        cached = _cached_mb(con)
+        assert cached > 150
+        release_cache(con)  # DuckDB cannot go down to RELEASED_CACHE here (refused)
+        assert _cached_mb(con) < cached / 2
+        assert con.sql("SELECT current_setting('memory_limit')").fetchall() == before
+        con.execute("COMMIT")
+        assert con.sql("SELECT count(*) FILTER (WHERE s LIKE '%x') FROM t").fetchall() == \
+            [(1000000,)]

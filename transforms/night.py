@@ -27,7 +27,7 @@ from transforms.rules.decide import FanOut, decide, one_after_another
 from transforms.rules.facts import collection_paused, load_facts
 from transforms.rules.outcomes import asylum_outcomes
 from transforms.rules.releases import STALE_PRISON_LIST_DAYS
-from transforms.warehouse.database import transaction
+from transforms.warehouse.database import release_cache, transaction
 
 # A named stage of a run: `with stage("core-sql") as counts: ...; counts["rows"] = n`.
 Stage = Callable[[str], AbstractContextManager[dict]]
@@ -65,6 +65,7 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
             records = identity_records(con, run_date)
             counts["rows"] = records.height
         with stage("identity-scoring") as counts:
+            release_cache(con)
             score_identities(con, records, model_file.read_model(), spark)
             counts["rows"] = records.height
         with stage("identity-links") as counts:
@@ -77,6 +78,7 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
                 PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
                 facts = load_facts(con)
                 memory = read_memory(con) if keep_decisions else None
+                release_cache(con)  # before the rules' processes are forked
                 lists, exclusions, remembered, _ = decide(facts, run_date, horizon_days, fan_out,
                                                           stale_days, memory, keep_decisions)
                 counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height

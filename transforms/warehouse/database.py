@@ -159,7 +159,36 @@ def _spill_privately(con: duckdb.DuckDBPyConnection, folder: Path,
         con.execute("SET temp_file_encryption = true")
     if settings.memory_limit is not None:
         con.execute(f"SET memory_limit = {literal(settings.memory_limit)}")
+        # As given: DuckDB reads the limit back rounded (release_cache sets it again).
+        con.execute(f"SET VARIABLE {LIMIT_VARIABLE} = {literal(settings.memory_limit)}")
     return con
+
+
+# What DuckDB's cache is brought down to by `release_cache`: enough for the pages it keeps
+# pinned between statements.
+RELEASED_CACHE = "64MB"
+# The connection's variable holding the memory limit the settings gave (connect).
+LIMIT_VARIABLE = "reconcile_memory_limit"
+
+
+def release_cache(con: duckdb.DuckDBPyConnection) -> None:
+    """Hand back to the system the pages DuckDB keeps cached from earlier statements: its
+    limit lowered for a moment (DuckDB evicts down to it, spilling pages not yet
+    written), then set back. The night's connection stays open all night (its one
+    transaction): without this its cache, up to the memory limit, would sit beside the
+    rules' forked processes and Splink's model. Where DuckDB cannot go that low (pages
+    in use), it evicts what it can and refuses the rest: the limits are set from a
+    cursor of the connection, whose refusal ends the cursor's own transaction, never the
+    night's."""
+    limit = con.sql(f"SELECT getvariable({literal(LIMIT_VARIABLE)})").fetchall()[0][0]
+    with con.cursor() as cursor:
+        try:
+            cursor.execute(f"SET memory_limit = {literal(RELEASED_CACHE)}")
+        except duckdb.OutOfMemoryException:
+            pass  # evicted down to what is in use; the limit was left as it was
+        # The settings' limit, or DuckDB's default (80 % of the machine's memory).
+        cursor.execute("RESET memory_limit" if limit is None
+                       else f"SET memory_limit = {literal(limit)}")
 
 
 @contextmanager
