@@ -91,3 +91,12 @@ def test_the_night_connection_hands_its_cache_back_in_its_transaction(tmp_path, 
         con.execute("COMMIT")
         assert con.sql("SELECT count(*) FILTER (WHERE s LIKE '%x') FROM t").fetchall() == \
             [(1000000,)]
+
+
+def test_memory_duckdb_frees_goes_back_to_the_system_while_the_night_is_open(tmp_path):
+    """The night's connection stays open all night: what DuckDB frees must not stay
+    reserved by its allocator until the connection closes (its background threads
+    return it)."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        assert con.sql("SELECT current_setting('allocator_background_threads')"
+                       ).fetchall() == [(True,)]
