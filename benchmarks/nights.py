@@ -252,7 +252,8 @@ def markdown(scale: str, nights: list[dict]) -> str:
         f"{n['stages'].get('core-sql')} | {n['stages'].get('worklist-rules')} | "
         f"{n['stages'].get('exports')} | {n['stages'].get('publish')} | "
         f"{n['publication_seconds'] or n['stages'].get('history-commit')} | "
-        f"{n['peak_rss_mb']} | {n.get('peak_stage') or ''} | {n['warehouse_mb']} | {n.get('history_mb')} | "
+        f"{n['peak_rss_mb']} | {n.get('peak_stage') or ''} | "
+        f"{n['warehouse_mb']} | {n.get('history_mb')} | "
         f"{n.get('state_mb')} | {n.get('written_mb')} | "
         + " | ".join(str(n["rows"][layer]) for layer in LAYERS) + " |\n"
         for i, n in enumerate(nights))

@@ -73,8 +73,8 @@ def _cached_mb(con) -> float:
 def test_the_night_connection_hands_its_cache_back_in_its_transaction(tmp_path, limit):
     """The night's one connection stays open all night: before the rules' processes are
     forked, DuckDB's cache of the earlier stages is handed back, uncommitted writes
-    included, the transaction going on when DuckDB cannot evict everything, and the limit the settings gave comes back as given (DuckDB reads it back
-    rounded)."""
+    included; the transaction goes on when DuckDB cannot evict everything, and the
+    limit the settings gave comes back as given (DuckDB reads it back rounded)."""
     settings = WarehouseSettings(memory_limit=limit)
     with warehouse.connect(tmp_path / "w.duckdb", settings=settings) as con:
         before = con.sql("SELECT current_setting('memory_limit')").fetchall()
