@@ -157,7 +157,8 @@ def _spill_privately(con: duckdb.DuckDBPyConnection, folder: Path,
     con.execute(f"SET temp_directory = {literal(str(folder))}")
     # Memory DuckDB frees goes back to the system within seconds: without the allocator's
     # background threads it is kept for reuse as long as the connection is open, and the
-    # night's stays open all night (nationally, gigabytes beside the rules' processes).
+    # night's stays open all night (the national peak fell by 0.1-0.2 GB with it:
+    # benchmarks/README.md, national nights).
     con.execute("SET allocator_background_threads = true")
     if settings.key is not None:  # spilled pages encrypted like the file
         con.execute("SET temp_file_encryption = true")
