@@ -190,7 +190,7 @@ def release_cache(con: duckdb.DuckDBPyConnection) -> None:
         try:
             cursor.execute(f"SET memory_limit = {literal(RELEASED_CACHE)}")
         except duckdb.OutOfMemoryException:
-            pass  # evicted down to what is in use; the limit was left as it was
+            return  # evicted down to what is in use; the limit was left as it was
         # The settings' limit, or DuckDB's default (80 % of the machine's memory).
         cursor.execute("RESET memory_limit" if limit is None
                        else f"SET memory_limit = {literal(limit)}")
