@@ -7,7 +7,9 @@ import gc
 import os
 import subprocess
 import sys
+import weakref
 
+import pyarrow as pa
 import pytest
 
 from flows.settings import usable_cores
@@ -100,3 +102,29 @@ def test_memory_duckdb_frees_goes_back_to_the_system_while_the_night_is_open(tmp
     with warehouse.connect(tmp_path / "w.duckdb") as con:
         assert con.sql("SELECT current_setting('allocator_background_threads')"
                        ).fetchall() == [(True,)]
+
+
+def test_rows_read_in_the_night_transaction_are_let_go_at_once(tmp_path):
+    """Every frame the night writes goes through run_reading inside one transaction: once
+    its statement has run, the rows must be free to go (a registered view, dropped in a
+    transaction, kept them until the commit). Checked both ways, so that the check can
+    fail."""
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        con.execute("CREATE TABLE t (i BIGINT)")
+        con.execute("BEGIN TRANSACTION")
+        kept = {}
+        for way in ("registered", "run_reading"):
+            rows = pa.table({"i": list(range(1000))})
+            kept[way] = weakref.ref(rows)
+            if way == "registered":
+                con.register("incoming", rows)
+                con.execute("INSERT INTO t SELECT * FROM incoming")
+                con.unregister("incoming")
+            else:
+                warehouse.run_reading(con, "incoming", rows, "INSERT INTO t SELECT * FROM incoming")
+            del rows
+        gc.collect()
+        assert kept["registered"]() is not None  # what the night did before
+        assert kept["run_reading"]() is None
+        assert con.sql("SELECT count(*) FROM t").fetchall() == [(2000,)]
+        con.execute("COMMIT")

@@ -18,6 +18,7 @@ import duckdb
 
 from schemas import codes
 from schemas.published import LinkDecision
+from transforms.warehouse.database import run_reading
 from transforms.warehouse.tables import insert_frame, model_frame
 
 AGENT_LOGIN = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
@@ -138,13 +139,10 @@ def carry_link_decisions(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> in
     latest on each pair. Returns how many were new."""
     if not rows:
         return 0
-    con.register("workspace_link_decisions", model_frame(rows, LinkDecision))
-    try:
-        [(before,)] = con.execute("SELECT count(*) FROM audit.link_decisions").fetchall()
-        con.execute(_CARRY_SQL)
-        [(after,)] = con.execute("SELECT count(*) FROM audit.link_decisions").fetchall()
-    finally:
-        con.unregister("workspace_link_decisions")
+    [(before,)] = con.execute("SELECT count(*) FROM audit.link_decisions").fetchall()
+    run_reading(con, "workspace_link_decisions", model_frame(rows, LinkDecision).to_arrow(),
+                _CARRY_SQL)
+    [(after,)] = con.execute("SELECT count(*) FROM audit.link_decisions").fetchall()
     return after - before
 
 

@@ -17,6 +17,7 @@ from itertools import count
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 
 @cache
@@ -194,6 +195,17 @@ def release_cache(con: duckdb.DuckDBPyConnection) -> None:
         # The settings' limit, or DuckDB's default (80 % of the machine's memory).
         cursor.execute("RESET memory_limit" if limit is None
                        else f"SET memory_limit = {literal(limit)}")
+
+
+def run_reading(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table,
+                statement: str) -> duckdb.DuckDBPyRelation | None:
+    """Run one statement that reads `rows` under `name` (a name of the statement's own,
+    gone after it). Not `con.register`: inside a transaction, a registered table, even
+    once unregistered, is kept alive until the commit (its dropped view is kept for a
+    rollback), and the night writes in one transaction: nationally every frame the night
+    wrote stayed in memory to the end, about 4 GB (benchmarks/README.md, national
+    nights). A statement that writes runs at the call."""
+    return con.from_arrow(rows).query(name, statement)
 
 
 @contextmanager

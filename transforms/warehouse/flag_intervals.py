@@ -23,7 +23,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from transforms.warehouse.database import literal
+from transforms.warehouse.database import literal, run_reading
 
 VIEW = "worklists.flag_history"
 INTERVALS = "worklists.flag_history_intervals"
@@ -121,24 +121,21 @@ def write_run(con: duckdb.DuckDBPyConnection, run_date: date, rows: pl.DataFrame
     _take_out_run(con)
     rows = rows.with_columns(pl.lit(None, pl.String).alias(c)
                              for c in DETAILS if c not in rows.columns)
-    con.register("_flag_rows", rows.select(*KEY, "status", *DETAILS).to_arrow())
-    try:
-        if before is not None:  # an open flag, details unchanged: one run longer
-            con.execute(f"""
-                UPDATE {INTERVALS} x SET last_run_date = getvariable('flag_run')
-                FROM _flag_rows y
-                WHERE x.last_run_date = getvariable('flag_before') AND x.status <> 'RESOLVED'
-                  AND y.status = 'OPEN' AND {_SAME}""")  # noqa: S608
-        con.execute(f"""
-            INSERT INTO {INTERVALS} ({_COLUMNS})
-            SELECT y.flag_id, y.worklist, y.status, getvariable('flag_run'),
-                   getvariable('flag_run'), {', '.join(f'y.{c}' for c in DETAILS)}
+    flag_rows = rows.select(*KEY, "status", *DETAILS).to_arrow()
+    if before is not None:  # an open flag, details unchanged: one run longer
+        run_reading(con, "_flag_rows", flag_rows, f"""
+            UPDATE {INTERVALS} x SET last_run_date = getvariable('flag_run')
             FROM _flag_rows y
-            WHERE NOT EXISTS (SELECT 1 FROM {INTERVALS} x
-                              WHERE x.last_run_date = getvariable('flag_run') AND {_SAME})
-            ORDER BY y.worklist, y.flag_id""")  # noqa: S608
-    finally:
-        con.unregister("_flag_rows")
+            WHERE x.last_run_date = getvariable('flag_before') AND x.status <> 'RESOLVED'
+              AND y.status = 'OPEN' AND {_SAME}""")  # noqa: S608
+    run_reading(con, "_flag_rows", flag_rows, f"""
+        INSERT INTO {INTERVALS} ({_COLUMNS})
+        SELECT y.flag_id, y.worklist, y.status, getvariable('flag_run'),
+               getvariable('flag_run'), {', '.join(f'y.{c}' for c in DETAILS)}
+        FROM _flag_rows y
+        WHERE NOT EXISTS (SELECT 1 FROM {INTERVALS} x
+                          WHERE x.last_run_date = getvariable('flag_run') AND {_SAME})
+        ORDER BY y.worklist, y.flag_id""")  # noqa: S608
     if after is not None:
         _join_next_run(con)
 

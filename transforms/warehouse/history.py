@@ -207,28 +207,35 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, source: str,
            columns: list[str]) -> None:
     """Insert the rows of relation `source` (every column of `table`): contents not seen
     before are added, every row gets its delivery."""
+    for statement in insert_statements(table, source, columns):
+        con.execute(statement)
+
+
+def insert_statements(table: str, source: str, columns: list[str]) -> list[str]:
+    """The statements of `insert`, in order, each reading relation `source` itself (no
+    temporary table: one dropped inside the night's transaction stays in memory until
+    its commit)."""
     lineage = KEPT_AS_CHANGES[table][0]
     values = [c for c in columns if c not in lineage]
     order = "file_name, line_number"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _delivered AS SELECT *, "  # noqa: S608
-                f"hash({_quoted(values)}) AS row_hash FROM {source}")
-    try:
-        con.execute(f"""
-            INSERT INTO {contents(table)} (row_id, row_hash, {_quoted(values)})
+    delivered = (f"WITH _delivered AS (SELECT *, hash({_quoted(values)}) AS row_hash "  # noqa: S608
+                 f"FROM {source}) ")
+    return [
+        f"""INSERT INTO {contents(table)} (row_id, row_hash, {_quoted(values)})
+            {delivered}
             SELECT (SELECT coalesce(max(row_id), 0) FROM {contents(table)})
                    + row_number() OVER (ORDER BY {order}), row_hash, {_quoted(values)}
             FROM (SELECT DISTINCT ON (row_hash, {_quoted(values)}) *
                   FROM _delivered ORDER BY {order}) n
             WHERE NOT EXISTS (SELECT 1 FROM {contents(table)} c
                               WHERE c.row_hash = n.row_hash
-                                AND {_same_values('c', 'n', values)})""")  # noqa: S608
-        con.execute(f"""
-            INSERT INTO {deliveries(table)} ({_quoted(lineage)}, row_id)
+                                AND {_same_values('c', 'n', values)})""",  # noqa: S608
+        f"""INSERT INTO {deliveries(table)} ({_quoted(lineage)}, row_id)
+            {delivered}
             SELECT {', '.join(f'n."{c}"' for c in lineage)}, c.row_id
             FROM _delivered n JOIN {contents(table)} c
-              ON c.row_hash = n.row_hash AND {_same_values('c', 'n', values)}""")  # noqa: S608
-    finally:
-        con.execute("DROP TABLE IF EXISTS _delivered")
+              ON c.row_hash = n.row_hash AND {_same_values('c', 'n', values)}""",  # noqa: S608
+    ]
 
 
 def drop_unreferenced(con: duckdb.DuckDBPyConnection, table: str) -> int:

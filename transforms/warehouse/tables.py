@@ -18,7 +18,7 @@ from schemas.published import AUDIT_TABLES, CORE_TABLES, WORKLIST_TABLES
 from schemas.sources import SOURCE_MODELS
 from schemas.staging import STAGED_MODELS, STAGING_TABLES
 from transforms.warehouse import flag_intervals, history
-from transforms.warehouse.database import literal, read_sql
+from transforms.warehouse.database import literal, read_sql, run_reading
 from transforms.warehouse.database import transaction as transaction  # noqa: PLC0414
 
 # `transaction` is re-exported for transforms/ingest/load.py, which reaches it as
@@ -165,14 +165,12 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
         frame = frame.with_columns(pl.lit(None, dtype).alias(name)
                                    for name, (dtype, _) in columns.items()
                                    if name not in frame.columns).select(list(columns))
-    con.register("_incoming", frame.to_arrow())
-    try:
-        if history.kept_as_changes(target):
-            history.insert(con, target, "_incoming", frame.columns)
-        else:
-            con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM _incoming")  # noqa: S608
-    finally:
-        con.unregister("_incoming")
+    rows = frame.to_arrow()
+    statements = (history.insert_statements(target, "_incoming", frame.columns)
+                  if history.kept_as_changes(target)
+                  else [f"INSERT INTO {target} BY NAME SELECT * FROM _incoming"])  # noqa: S608
+    for statement in statements:
+        run_reading(con, "_incoming", rows, statement)
 
 
 def supersede_file(
@@ -268,12 +266,9 @@ def _column(name: str, dtype: pl.DataType, values: list) -> pl.Series:
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
                   temporary: bool = False) -> None:
     """`table` (a fixed name of the code's, never a value) becomes `frame`."""
-    con.register("_frame", frame.to_arrow())
-    try:
-        con.execute(f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE {table} AS "  # noqa: S608
-                    "SELECT * FROM _frame")
-    finally:
-        con.unregister("_frame")
+    run_reading(con, "_frame", frame.to_arrow(),
+                f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE {table} AS "  # noqa: S608
+                "SELECT * FROM _frame")
 
 
 def describe(con: duckdb.DuckDBPyConnection, table: str, comment: str,
