@@ -24,6 +24,7 @@ from transforms.identity.splink_pass import (
     term_frequency_columns,
 )
 from transforms.identity.thresholds import KEEP_DUPLICATES_ABOVE
+from transforms.warehouse.database import run_reading
 
 # From one night to the next, a few AGDREF files change (about 1 %: 12,842 of 2,971,668
 # on the national bench), and scoring every pair of two files is most of identity
@@ -114,13 +115,10 @@ def file_digests(con: duckdb.DuckDBPyConnection, files: pa.Table) -> pl.DataFram
     was written differently; a change leaves the digest as it was with a chance of
     2^-64 (about 10^-15 a night for 13,000 changed files). Cheaper than a digest of each
     row as text (benchmarks/README.md)."""
-    con.register("_digested", files)
-    digests = con.sql("""
+    return run_reading(con, "_digested", files, """
         SELECT record_key, (sum(hash(f)) % 18446744073709551616)::UBIGINT AS digest
         FROM _digested f GROUP BY record_key
     """).pl()
-    con.unregister("_digested")
-    return digests
 
 
 def changed_files(before: pl.DataFrame, tonight: pl.DataFrame) -> pl.Series:
