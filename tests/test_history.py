@@ -189,3 +189,17 @@ def test_views_are_described(con):
         "SELECT table_name || '.' || column_name FROM duckdb_columns() "
         "WHERE schema_name IN ('raw', 'staging') AND coalesce(comment, '') = ''").fetchall()
     assert undescribed == []
+
+
+def test_new_contents_are_numbered_in_the_order_of_their_first_line(con, tmp_path):
+    """Known rows keep their content, new ones are numbered after the last in the order of
+    the delivery's lines, and a new row repeated in the delivery is stored once."""
+    inbox = tmp_path / "inbox"
+    deliver(con, inbox, "20261101", persons()[:2])
+    known, second, third = persons()[0], persons()[3], persons()[2]
+    deliver(con, inbox, "20261102", [known, second, third, second])
+    assert con.execute(
+        "SELECT line_number, row_id FROM raw.agdref_personnes_deliveries "
+        "WHERE file_name LIKE '%20261102%' ORDER BY line_number").fetchall() == [
+        (2, 1), (3, 3), (4, 4), (5, 3)]
+    assert count(con, "SELECT count(*) FROM raw.agdref_personnes_contents") == 4

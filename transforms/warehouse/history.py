@@ -214,7 +214,9 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, source: str,
 def insert_statements(table: str, source: str, columns: list[str]) -> list[str]:
     """The statements of `insert`, in order, each reading relation `source` itself (no
     temporary table: one dropped inside the night's transaction stays in memory until
-    its commit)."""
+    its commit). New contents are found before they are made distinct: a night's rows
+    are nearly all known, and sorting only the few new ones (not the whole batch) halves
+    the insert (benchmarks/README.md, "History insert")."""
     lineage = KEPT_AS_CHANGES[table][0]
     values = [c for c in columns if c not in lineage]
     order = "file_name, line_number"
@@ -222,14 +224,15 @@ def insert_statements(table: str, source: str, columns: list[str]) -> list[str]:
                  f"FROM {source}) ")
     return [
         f"""INSERT INTO {contents(table)} (row_id, row_hash, {_quoted(values)})
-            {delivered}
+            {delivered}, _new AS (
+                SELECT * FROM _delivered n
+                WHERE NOT EXISTS (SELECT 1 FROM {contents(table)} c
+                                  WHERE c.row_hash = n.row_hash
+                                    AND {_same_values('c', 'n', values)}))
             SELECT (SELECT coalesce(max(row_id), 0) FROM {contents(table)})
                    + row_number() OVER (ORDER BY {order}), row_hash, {_quoted(values)}
             FROM (SELECT DISTINCT ON (row_hash, {_quoted(values)}) *
-                  FROM _delivered ORDER BY {order}) n
-            WHERE NOT EXISTS (SELECT 1 FROM {contents(table)} c
-                              WHERE c.row_hash = n.row_hash
-                                AND {_same_values('c', 'n', values)})""",  # noqa: S608
+                  FROM _new ORDER BY {order}) n""",  # noqa: S608
         f"""INSERT INTO {deliveries(table)} ({_quoted(lineage)}, row_id)
             {delivered}
             SELECT {', '.join(f'n."{c}"' for c in lineage)}, c.row_id
