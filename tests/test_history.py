@@ -11,7 +11,7 @@ import pytest
 from tests.builders import row, write_file
 from tests.conftest import ingest
 from transforms.warehouse import database as warehouse
-from transforms.warehouse import tables
+from transforms.warehouse import history, tables
 from transforms.warehouse.purge import purge
 
 NUMBERS = [f"01300000{n:02d}" for n in range(1, 6)]
@@ -203,3 +203,18 @@ def test_new_contents_are_numbered_in_the_order_of_their_first_line(con, tmp_pat
         "WHERE file_name LIKE '%20261102%' ORDER BY line_number").fetchall() == [
         (2, 1), (3, 3), (4, 4), (5, 3)]
     assert count(con, "SELECT count(*) FROM raw.agdref_personnes_contents") == 4
+
+
+def test_the_latest_deliveries_are_found_when_the_latest_repeats_an_earlier_file(nights):
+    """The readers' warehouse copies each table's latest delivery with a filter that also
+    bounds the staged rows' extraction date: the fifth extract repeats the second's bytes,
+    so its rows are the second file's, dated the 2nd, and must still be found."""
+    con, _ = nights
+    for table, kind in (("staging.agdref_persons", "agdref_personnes"),
+                        ("raw.agdref_personnes", "agdref_personnes")):
+        found = con.execute(
+            f"SELECT DISTINCT file_name FROM {table} WHERE "  # noqa: S608
+            + history.latest_deliveries_condition(table, kind)).fetchall()
+        assert found == [("AGDREF_PERSONNES_13_20261102.csv",)]
+        assert count(con, f"SELECT count(*) FROM {table} WHERE "  # noqa: S608
+                     + history.latest_deliveries_condition(table, kind)) == len(NUMBERS)

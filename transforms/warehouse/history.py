@@ -182,6 +182,19 @@ def latest_files_sql(kind: str, files: str = "audit.files") -> str:
             "OVER (PARTITION BY unit ORDER BY extraction_date DESC, file_name DESC) = 1")
 
 
+def latest_deliveries_condition(table: str, kind: str, files: str = "audit.files") -> str:
+    """A filter on `table`'s rows keeping those of the latest delivery of each unit of
+    `kind` (files from `files`). Where the rows carry their extraction date (the staged
+    tables), it also bounds that date from below, so that a scan skips the earlier
+    nights' deliveries instead of reading the whole history (stored in arrival order)."""
+    latest = f"SELECT rows_file_name FROM ({latest_files_sql(kind, files)})"  # noqa: S608
+    condition = f"file_name IN ({latest})"
+    if "extraction_date" in KEPT_AS_CHANGES[table][0]:
+        condition += (" AND extraction_date >= (SELECT min(extraction_date) "  # noqa: S608
+                      f"FROM {files} WHERE file_name IN ({latest}))")
+    return condition
+
+
 def latest_snapshot_sql(table: str, kind: str) -> str:
     """The latest snapshot of each unit of `table` (its `_on` macro's on the last date),
     for a warehouse holding the table's latest deliveries only (the readers')."""
