@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from transforms.ingest.countries import UNKNOWN, country_code, normalise_country_name
+from transforms.warehouse.history import contents
 from transforms.warehouse.tables import replace_table
 
 
@@ -24,8 +25,11 @@ def birth_town(place: str | None) -> str | None:
 
 def register_birth_towns(con: duckdb.DuckDBPyConnection) -> None:
     """Temp table birth_towns: every place of birth staged (AGDREF files, GENESIS
-    detainees) and its town (NULL: no town), computed once per distinct text."""
-    places = con.sql("SELECT birth_place FROM staging.agdref_persons "
+    detainees) and its town (NULL: no town), computed once per distinct text. AGDREF's
+    places are read from its distinct rows (`_contents`), not from every delivery: the
+    same texts, without a join that grows with every night kept (a lookup holding a
+    place no delivery holds any more changes nothing)."""
+    places = con.sql(f"SELECT birth_place FROM {contents('staging.agdref_persons')} "  # noqa: S608
                      "WHERE birth_place IS NOT NULL UNION "
                      "SELECT birth_place FROM staging.detainees "
                      "WHERE birth_place IS NOT NULL").pl().get_column("birth_place")
