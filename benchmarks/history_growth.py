@@ -33,14 +33,10 @@ import duckdb
 from benchmarks.datasets import write_results
 from transforms.warehouse import history
 
-STAGED_KIND = {"staging.agdref_persons": "agdref_personnes",
-               "staging.agdref_titles": "agdref_titres",
-               "staging.agdref_measures": "agdref_mesures",
-               "staging.agdref_events": "agdref_evenements"}
-
 
 def kind_of(table: str) -> str:
-    return STAGED_KIND.get(table) or table.split(".")[1]
+    """The file kind whose deliveries a table holds (as the publication reads it)."""
+    return history.KEPT_AS_CHANGES[table][1] or table.split(".")[1]
 
 
 def add_earlier_nights(con: duckdb.DuckDBPyConnection, nights: int) -> None:
@@ -82,15 +78,15 @@ def reads(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "birth towns, every delivery (before)": best_of(con, places.format(
             "staging.agdref_persons")),
     }
-    for table in history.KEPT_AS_CHANGES:
-        condition = history.latest_deliveries_condition(table, kind_of(table))
-        timed[f"publication, {table}"] = best_of(
-            con, f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {table} WHERE {condition}")  # noqa: S608
-        if table in STAGED_KIND:
-            unbounded = condition.split(" AND extraction_date")[0]
-            timed[f"publication, {table}, unbounded (before)"] = best_of(
-                con, f"SELECT count(*), sum(hash(COLUMNS(*))) FROM {table} "  # noqa: S608
-                     f"WHERE {unbounded}")
+    copied = "SELECT count(*), sum(hash(COLUMNS(*))) FROM {} WHERE {}"
+    for table, (lineage, _) in history.KEPT_AS_CHANGES.items():
+        kind = kind_of(table)
+        timed[f"publication, {table}"] = best_of(con, copied.format(
+            table, history.latest_deliveries_condition(table, kind)))
+        if "extraction_date" in lineage:  # as the publication read it before
+            timed[f"publication, {table}, unbounded (before)"] = best_of(con, copied.format(
+                table, f"file_name IN (SELECT rows_file_name FROM "  # noqa: S608
+                       f"({history.latest_files_sql(kind)}))"))
     return timed
 
 
