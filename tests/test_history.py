@@ -218,3 +218,30 @@ def test_the_latest_deliveries_are_found_when_the_latest_repeats_an_earlier_file
         assert found == [("AGDREF_PERSONNES_13_20261102.csv",)]
         assert count(con, f"SELECT count(*) FROM {table} WHERE "  # noqa: S608
                      + history.latest_deliveries_condition(table, kind)) == len(NUMBERS)
+
+
+def test_every_staged_delivery_carries_its_files_date_through_hand_overs(con, tmp_path):
+    """The readers' warehouse bounds the staged rows' extraction date by their files'
+    (latest_deliveries_condition): it rests on every staged delivery carrying the date
+    audit.files gives its file, also once corrections have handed rows over to the
+    unchanged deliveries that repeated the corrected file."""
+    inbox = tmp_path / "inbox"
+    for day in ("20261101", "20261102", "20261103"):  # the 2nd and 3rd repeat the 1st
+        deliver(con, inbox, day, persons())
+    deliver(con, inbox, "20261101", persons(changed=NUMBERS[0]))  # rows handed to the 2nd
+    deliver(con, inbox, "20261102", persons(changed=NUMBERS[1]))  # then to the 3rd
+    for table, (lineage, kind) in history.KEPT_AS_CHANGES.items():
+        if "extraction_date" not in lineage:
+            continue
+        assert count(con, f"SELECT count(*) FROM {history.deliveries(table)} d "  # noqa: S608
+                          "WHERE d.extraction_date IS DISTINCT FROM (SELECT max(f.extraction_date)"
+                          " FROM audit.files f WHERE f.file_name = d.file_name)") == 0
+        latest = history.latest_files_sql(kind)
+        unbounded = f"file_name IN (SELECT rows_file_name FROM ({latest}))"  # noqa: S608
+        assert count(con, f"SELECT count(*) FROM {table} WHERE "  # noqa: S608
+                     + history.latest_deliveries_condition(table, kind)) \
+            == count(con, f"SELECT count(*) FROM {table} WHERE {unbounded}")  # noqa: S608
+    condition = history.latest_deliveries_condition("staging.agdref_persons",
+                                                    "agdref_personnes")
+    assert count(con, "SELECT count(*) FROM staging.agdref_persons "  # noqa: S608
+                      f"WHERE {condition}") == len(NUMBERS)
