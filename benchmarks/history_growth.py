@@ -34,11 +34,6 @@ from benchmarks.datasets import write_results
 from transforms.warehouse import history
 
 
-def kind_of(table: str) -> str:
-    """The file kind whose deliveries a table holds (as the publication reads it)."""
-    return history.KEPT_AS_CHANGES[table][1] or table.split(".")[1]
-
-
 def add_earlier_nights(con: duckdb.DuckDBPyConnection, nights: int) -> None:
     """Every delivery of every AGDREF table again on each of the `nights` days before it."""
     for table, (lineage, _) in history.KEPT_AS_CHANGES.items():
@@ -80,13 +75,12 @@ def reads(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     }
     copied = "SELECT count(*), sum(hash(COLUMNS(*))) FROM {} WHERE {}"
     for table, (lineage, _) in history.KEPT_AS_CHANGES.items():
-        kind = kind_of(table)
         timed[f"publication, {table}"] = best_of(con, copied.format(
-            table, history.latest_deliveries_condition(table, kind)))
+            table, history.latest_deliveries_condition(table)))
         if "extraction_date" in lineage:  # as the publication read it before
             timed[f"publication, {table}, unbounded (before)"] = best_of(con, copied.format(
                 table, f"file_name IN (SELECT rows_file_name FROM "  # noqa: S608
-                       f"({history.latest_files_sql(kind)}))"))
+                       f"({history.latest_files_sql(history.delivered_kind(table))}))"))
     return timed
 
 

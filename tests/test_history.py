@@ -210,14 +210,13 @@ def test_the_latest_deliveries_are_found_when_the_latest_repeats_an_earlier_file
     bounds the staged rows' extraction date: the fifth extract repeats the second's bytes,
     so its rows are the second file's, dated the 2nd, and must still be found."""
     con, _ = nights
-    for table, kind in (("staging.agdref_persons", "agdref_personnes"),
-                        ("raw.agdref_personnes", "agdref_personnes")):
+    for table in ("staging.agdref_persons", "raw.agdref_personnes"):
         found = con.execute(
             f"SELECT DISTINCT file_name FROM {table} WHERE "  # noqa: S608
-            + history.latest_deliveries_condition(table, kind)).fetchall()
+            + history.latest_deliveries_condition(table)).fetchall()
         assert found == [("AGDREF_PERSONNES_13_20261102.csv",)]
         assert count(con, f"SELECT count(*) FROM {table} WHERE "  # noqa: S608
-                     + history.latest_deliveries_condition(table, kind)) == len(NUMBERS)
+                     + history.latest_deliveries_condition(table)) == len(NUMBERS)
 
 
 def test_every_staged_delivery_carries_its_files_date_through_hand_overs(con, tmp_path):
@@ -239,9 +238,8 @@ def test_every_staged_delivery_carries_its_files_date_through_hand_overs(con, tm
         latest = history.latest_files_sql(kind)
         unbounded = f"file_name IN (SELECT rows_file_name FROM ({latest}))"  # noqa: S608
         assert count(con, f"SELECT count(*) FROM {table} WHERE "  # noqa: S608
-                     + history.latest_deliveries_condition(table, kind)) \
+                     + history.latest_deliveries_condition(table)) \
             == count(con, f"SELECT count(*) FROM {table} WHERE {unbounded}")  # noqa: S608
-    condition = history.latest_deliveries_condition("staging.agdref_persons",
-                                                    "agdref_personnes")
+    condition = history.latest_deliveries_condition("staging.agdref_persons")
     assert count(con, "SELECT count(*) FROM staging.agdref_persons "  # noqa: S608
                       f"WHERE {condition}") == len(NUMBERS)

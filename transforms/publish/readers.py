@@ -120,8 +120,7 @@ def _copy_latest_deliveries(con: duckdb.DuckDBPyConnection, comments: Comments) 
         schema, name = table.split(".")
         con.execute(
             f"CREATE TABLE {table} AS SELECT * FROM {HISTORY}.{table} WHERE "  # noqa: S608
-            + history.latest_deliveries_condition(table, kind or name,
-                                                  f"{HISTORY}.audit.files"))
+            + history.latest_deliveries_condition(table, f"{HISTORY}.audit.files"))
         _copy_comments(con, comments, schema, name, "VIEW", as_kind="TABLE")
         summary = warehouse_tables()[table][1]
         con.execute(f"COMMENT ON TABLE {table} IS " + literal(

@@ -182,11 +182,17 @@ def latest_files_sql(kind: str, files: str = "audit.files") -> str:
             "OVER (PARTITION BY unit ORDER BY extraction_date DESC, file_name DESC) = 1")
 
 
-def latest_deliveries_condition(table: str, kind: str, files: str = "audit.files") -> str:
-    """A filter on `table`'s rows keeping those of the latest delivery of each unit of
-    `kind` (files from `files`). Where the rows carry their extraction date (the staged
+def delivered_kind(table: str) -> str:
+    """The file kind whose deliveries a table kept as changes holds."""
+    return KEPT_AS_CHANGES[table][1] or table.split(".")[1]
+
+
+def latest_deliveries_condition(table: str, files: str = "audit.files") -> str:
+    """A filter on `table`'s rows keeping those of the latest delivery of each unit
+    (files from `files`). Where the rows carry their extraction date (the staged
     tables), it also bounds that date from below, so that a scan skips the earlier
     nights' deliveries instead of reading the whole history (stored in arrival order)."""
+    kind = delivered_kind(table)
     latest = f"SELECT rows_file_name FROM ({latest_files_sql(kind, files)})"  # noqa: S608
     condition = f"file_name IN ({latest})"
     if "extraction_date" in KEPT_AS_CHANGES[table][0]:
