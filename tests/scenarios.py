@@ -199,7 +199,7 @@ def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
     for days in MEMORY_NIGHTS:
         before = decide(facts, add_days(run_date, days), horizon_days)
         kept = decide(facts, run_date, horizon_days, memory=Memory.of(
-            before.memory, before.lists, before.exclusions))
+            before.memory, before.lists, before.exclusions, before.citations))
         for name, rows in full.lists.items():
             assert kept.lists[name].equals(rows), (name, days)
         assert kept.exclusions.equals(full.exclusions), days

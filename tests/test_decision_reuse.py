@@ -6,8 +6,10 @@ random changes to the facts, each decided both ways, with no difference."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 
+import polars as pl
 import pytest
 
 from tests.conftest import SAMPLE_AS_OF
@@ -15,7 +17,7 @@ from transforms.night import rebuild_night
 from transforms.publish.decision_memory import decided_rows, read_memory
 from transforms.rules.decide import decide
 from transforms.rules.facts import load_facts
-from transforms.rules.reuse import Memory
+from transforms.rules.reuse import CITED_ONLY, Memory
 from transforms.rules.watch import FOREVER, RunDate, Trail, following
 
 # What changes from one night to the next, a few rows at a time: (table, column). A date
@@ -106,27 +108,105 @@ def change_facts(con, rng: random.Random) -> int:
     return changed
 
 
+# Where core cites AGDREF's rows: (table, column of one citation or of a list of them).
+AGDREF_CITATIONS = (("persons", "source_row"), ("residence_titles", "source_row"),
+                    ("removal_measures", "source_row"), ("removal_measures", "event_rows"),
+                    ("measure_events", "source_row"), ("quarantined_references", "source_row"))
+
+
+def deliver_agdref_again(con, run_date: date, rng: random.Random) -> int:
+    """AGDREF delivered again in full, as every night: each of its rows cited under the
+    night's file name at another line, in another order (the same facts otherwise);
+    returns how many citations moved."""
+    values = {where: [v for (v,) in con.execute(
+        f"SELECT DISTINCT {where[1]} FROM core.{where[0]} "  # noqa: S608
+        f"WHERE {where[1]} IS NOT NULL").fetchall()] for where in AGDREF_CITATIONS}
+    cited = sorted({c for found in values.values() for value in found
+                    for c in (value if isinstance(value, list) else [value])
+                    if c.startswith("AGDREF_")})
+    lines = rng.sample(range(2, 10 * len(cited) + 2), len(cited))
+    moved = {c: re.sub(r"_\d{8}(\.\w+):\d+$", f"_{run_date:%Y%m%d}\\g<1>:{line}", c)
+             for c, line in zip(cited, lines, strict=True)}
+    for table, column in AGDREF_CITATIONS:
+        # keyed by the old value (each names its own rows; an update of a list column
+        # gives the row another rowid)
+        pairs = [(value, [moved.get(c, c) for c in value] if isinstance(value, list)
+                  else moved[value]) for value in values[table, column]
+                 if isinstance(value, list) or value in moved]
+        if pairs:
+            con.register("renamed", pl.DataFrame(pairs, schema=["old", "new"], orient="row"))
+            con.execute(f"UPDATE core.{table} SET {column} = renamed.new FROM renamed "  # noqa: S608
+                        f"WHERE core.{table}.{column} = renamed.old")
+            con.unregister("renamed")
+    return sum(old != new for old, new in moved.items())
+
+
 def test_sixty_nights_kept_decisions_are_those_decided_again(night_con):
-    """Each night: a few facts changed, the run date one day later (a week now and
-    then); the lists and exclusions decided from the night before's memory equal those
-    of deciding every candidate again, row for row; and most decisions were kept."""
+    """Each night: AGDREF delivered again (every citation of its rows moves), a few facts
+    changed, the run date one day later (a week now and then); the lists and exclusions
+    decided from the night before's memory equal those of deciding every candidate
+    again, row for row (their citations too); and most decisions were kept."""
     rng = random.Random(36)
     night = decide(load_facts(night_con), SAMPLE_AS_OF, 120)
-    run_date, kept, decided = SAMPLE_AS_OF, 0, 0
+    run_date, kept, candidates = SAMPLE_AS_OF, {}, {}
     for _ in range(NIGHTS):
         run_date += timedelta(days=7 if rng.random() < 0.1 else 1)
+        assert deliver_agdref_again(night_con, run_date, rng)
         assert change_facts(night_con, rng)
-        memory = Memory.of(night.memory, night.lists, night.exclusions)
+        memory = Memory.of(night.memory, night.lists, night.exclusions, night.citations)
         facts = load_facts(night_con)  # read once a night, as the night does
         night = decide(facts, run_date, 120, memory=memory)
         again = decide(facts, run_date, 120, remember=False)
         for name, rows in again.lists.items():
             assert night.lists[name].equals(rows), (run_date, name)
         assert night.exclusions.equals(again.exclusions), run_date
-        old = night.memory["decided_on"] < run_date
-        kept, decided = kept + old.sum(), decided + (~old).sum()
-    # Not vacuous: most decisions were kept, and some were taken again each night.
-    assert kept > 0.6 * (kept + decided) and decided > NIGHTS
+        old = night.memory.group_by("worklist").agg(
+            kept=(pl.col("decided_on") < run_date).sum(), all=pl.len())
+        for worklist, k, n in old.iter_rows():
+            kept[worklist] = kept.get(worklist, 0) + k
+            candidates[worklist] = candidates.get(worklist, 0) + n
+    # Not vacuous: on every list most decisions were kept, and some were taken again.
+    for worklist, n in candidates.items():
+        assert n > kept[worklist] > 0.6 * n, worklist
+    assert sum(candidates.values()) - sum(kept.values()) > NIGHTS
+
+
+def test_the_rules_only_cite_the_citations_a_digest_leaves_out(sample_warehouse):
+    """What lets a kept decision leave AGDREF's citations out of its digest (reuse.
+    CITED_ONLY): the rules pass them on and never weigh them. Renamed (another date in
+    the file name, their order reversed), the same decisions come out, citing the new
+    names; a rule that parsed, compared or sorted them would differ."""
+    facts = load_facts(sample_warehouse)
+    before = decide(facts, SAMPLE_AS_OF, 120, remember=False)
+    records = [r for table in CITED_ONLY for value in _values(getattr(facts, table))
+               for r in (value if isinstance(value, list) else [value])]
+    cited = sorted({c for r in records for name in ("source_row", "event_rows")
+                    for c in _listed(r.get(name))})
+    renamed = {c: f"AGDREF_RENAMED_{len(cited) - i:06d}_19990101.csv:{i + 2}"
+               for i, c in enumerate(cited)}
+    assert len(renamed) > 100
+    for r in {id(r): r for r in records}.values():
+        r["source_row"] = renamed.get(r["source_row"], r["source_row"])
+        if "event_rows" in r:
+            r["event_rows"] = [renamed[c] for c in r["event_rows"]]
+    after = decide(facts, SAMPLE_AS_OF, 120, remember=False)
+    rename = pl.col("source_rows").list.eval(
+        pl.element().replace(list(renamed), list(renamed.values())))
+    moved = 0
+    for name, rows in before.lists.items():
+        assert after.lists[name].equals(rows.with_columns(rename)), name
+        moved += after.lists[name]["source_rows"].explode().str.starts_with(
+            "AGDREF_RENAMED_").sum()
+    assert after.exclusions.equals(before.exclusions.with_columns(rename))
+    assert moved > 100  # not vacuous: list rows cite the renamed rows
+
+
+def _values(table):
+    return table.values() if isinstance(table, dict) else table
+
+
+def _listed(value) -> list:
+    return [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def test_a_night_keeping_decisions_writes_what_deciding_all_would(night_con):

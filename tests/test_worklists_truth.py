@@ -94,13 +94,13 @@ def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehous
     def recording(rules, parts):
         groups.extend(parts)
         decided = [rules(part) for part in parts]
-        for part, (lists, exclusions, _, _) in zip(parts, decided, strict=True):
+        for part, (lists, exclusions, *_) in zip(parts, decided, strict=True):
             frames = [exclusions, *lists.values()]
             assert set().union(*(frame["department"] for frame in frames)) <= part
         return decided
 
-    lists, exclusions, _, _ = decide(facts, SAMPLE_AS_OF, 120, fan_out=recording)
-    whole, whole_exclusions, _, _ = decide_for(facts, SAMPLE_AS_OF, 120)
+    lists, exclusions, *_ = decide(facts, SAMPLE_AS_OF, 120, fan_out=recording)
+    whole, whole_exclusions, *_ = decide_for(facts, SAMPLE_AS_OF, 120)
     assert len(groups) == 2 and all(len(g) == 1 for g in groups)  # 13 and 2A
     for name in WORKLISTS:
         assert lists[name].equals(whole[name].sort("flag_id"))
@@ -109,15 +109,15 @@ def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehous
 
 
 def same_decisions(these, those) -> bool:
-    """Decided parts (lists, exclusions and memory as frames) equal one by one."""
+    """Decided parts (lists, exclusions and memory as frames; what was kept, the
+    citations) equal one by one."""
     return len(these) == len(those) and all(
-        excluded.equals(other_excluded) and lists.keys() == other_lists.keys()
-        and all(lists[name].equals(other_lists[name]) for name in lists)
-        and memory.equals(other_memory)
-        and kept == other_kept
-        for (lists, excluded, memory, kept), (other_lists, other_excluded, other_memory,
-                                              other_kept)
-        in zip(these, those, strict=True))
+        one.exclusions.equals(other.exclusions) and one.lists.keys() == other.lists.keys()
+        and all(one.lists[name].equals(other.lists[name]) for name in one.lists)
+        and one.memory.equals(other.memory)
+        and (one.kept, one.citations, one.rewrites)
+        == (other.kept, other.citations, other.rewrites)
+        for one, other in zip(these, those, strict=True))
 
 
 def test_rules_in_forked_processes_are_the_rules_of_the_run_process(sample_warehouse):

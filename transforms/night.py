@@ -79,12 +79,12 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
                 facts = load_facts(con)
                 memory = read_memory(con) if keep_decisions else None
                 release_cache(con)  # before the rules' processes are forked
-                lists, exclusions, remembered, _ = decide(facts, run_date, horizon_days, fan_out,
-                                                          stale_days, memory, keep_decisions)
+                lists, exclusions, remembered, _, citations, _ = decide(
+                    facts, run_date, horizon_days, fan_out, stale_days, memory, keep_decisions)
                 counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height
             with stage("worklist-tables") as counts:
                 today = write_lists(con, run_date, lists, exclusions)
-                write_memory(con, remembered if keep_decisions else None)
+                write_memory(con, remembered if keep_decisions else None, citations)
                 write_alerts(con, run_date, legal_alerts(facts, run_date))
                 counts["rows"] = today.height + write_outcomes(
                     con, asylum_outcomes(facts, run_date))

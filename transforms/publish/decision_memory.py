@@ -12,6 +12,8 @@ from transforms.rules.reuse import MEMORY_SCHEMA, Memory
 from transforms.warehouse.tables import describe, polars_schema, replace_table
 
 TABLE = "core.decision_memory"
+CITATIONS = "core.decision_citations"
+CITATIONS_SCHEMA = {"read": pl.String, "cited": pl.List(pl.String)}
 COLUMNS = {
     "worklist": "list the candidate was decided for",
     "candidate_key": "the candidate within its list: person key (rejected), GENESIS record "
@@ -30,13 +32,20 @@ COLUMNS = {
 
 def read_memory(con: duckdb.DuckDBPyConnection) -> Memory | None:
     """The night before's decisions and rows; None before the first night that kept them."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() "
-                       "WHERE database_name = current_database() AND schema_name = 'core' "
-                       "AND table_name = 'decision_memory'").fetchall()[0][0]:
+    if not _exists(con, "decision_memory"):
         return None
     entries = con.sql(f"SELECT * FROM {TABLE}").pl().cast(MEMORY_SCHEMA)  # noqa: S608
     lists, exclusions = decided_rows(con)
-    return Memory.of(entries, lists, exclusions)
+    citations = {read: tuple(cited) for read, cited in con.sql(
+        f"SELECT read, cited FROM {CITATIONS}").fetchall()} if _exists(  # noqa: S608
+        con, "decision_citations") else {}
+    return Memory.of(entries, lists, exclusions, citations)
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() "
+                       "WHERE database_name = current_database() AND schema_name = 'core' "
+                       "AND table_name = ?", [table]).fetchall()[0][0] > 0
 
 
 def decided_rows(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pl.DataFrame],
@@ -58,13 +67,25 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, model) -> pl.DataFrame:
     return con.sql(f"SELECT {columns} FROM {table}").pl().cast(schema)  # noqa: S608
 
 
-def write_memory(con: duckdb.DuckDBPyConnection, memory: pl.DataFrame | None) -> None:
-    """Tonight's memory; None: none (dropped, never left from an earlier night: the lists
-    it would take rows from are tonight's)."""
+def write_memory(con: duckdb.DuckDBPyConnection, memory: pl.DataFrame | None,
+                 citations: dict[str, tuple[str, ...]] | None = None) -> None:
+    """Tonight's memory and the citations of the facts its decisions only cite; None:
+    none (dropped, never left from an earlier night: the lists it would take rows from
+    are tonight's)."""
     if memory is None:
         con.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        con.execute(f"DROP TABLE IF EXISTS {CITATIONS}")
         return
     replace_table(con, TABLE, memory.cast(MEMORY_SCHEMA))
     describe(con, TABLE, "Each candidate's decision of the night and what it read: the "
              "next night keeps a decision whose facts and dates still hold, and decides "
              "the others again (transforms/rules/reuse.py).", COLUMNS)
+    cited = sorted((citations or {}).items())
+    replace_table(con, CITATIONS, pl.DataFrame(
+        {"read": [read for read, _ in cited], "cited": [list(c) for _, c in cited]},
+        schema=CITATIONS_SCHEMA))
+    describe(con, CITATIONS, "The citations of the night of the AGDREF facts the decisions "
+             "read, which the rules only cite: a decision kept the next night cites that "
+             "night's file and line for the same facts (transforms/rules/reuse.py).",
+             {"read": "a fact read, as in decision_memory.reads",
+              "cited": "its <file name>:<line number> citations of the night, in order"})

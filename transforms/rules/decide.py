@@ -32,7 +32,10 @@ class Decided(NamedTuple):
     departments, as frames of their models, not validated yet; `memory`, each candidate's
     decision as core.decision_memory keeps it (transforms.rules.reuse); `kept`, per list,
     the flag ids and the exclusions' candidate ids kept from the night before, whose rows
-    are not in `lists` and `exclusions` yet (`finish` adds them). Built where the rules
+    are not in `lists` and `exclusions` yet (`finish` adds them); `citations`, tonight's
+    citations of the facts whose citations the rules only pass on, by read (the memory's
+    core.decision_citations); `rewrites`, each citation of the night before in a kept
+    row and tonight's (`finish` brings the kept rows to them). Built where the rules
     ran with no polars computation (a forked process must not start polars' threads):
     it sends back frames, cheaper than the rows they hold."""
 
@@ -40,6 +43,8 @@ class Decided(NamedTuple):
     exclusions: pl.DataFrame
     memory: pl.DataFrame
     kept: dict[str, tuple[list[str], list[str]]]
+    citations: dict[str, tuple[str, ...]]
+    rewrites: dict[str, str]
 
 
 # Runs the rules once per group of departments and returns the results in the same order:
@@ -75,27 +80,45 @@ def decide_part(facts: Facts, run_date: date, horizon_days: int,
                    Exclusion),
         memory_frame([entry for deciding in results.values() for entry in deciding.entries]),
         {name: (deciding.kept_flags, deciding.kept_exclusions)
-         for name, deciding in results.items()})
+         for name, deciding in results.items()},
+        {read: cited for deciding in results.values()
+         for read, cited in deciding.citations.items()},
+        {old: new for deciding in results.values() for old, new in deciding.rewrites.items()})
 
 
 def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decided:
     """The parts put together in one order whatever the fan-out, with the rows kept from
-    the night before and the day counts of the run date; the exclusions validated."""
+    the night before (citing tonight's rows) and the day counts of the run date; the
+    exclusions validated."""
+    rewrites = cited_tonight([part.rewrites for part in parts])
     lists = {}
     for name, model in LIST_MODELS.items():
         frames = [part.lists[name] for part in parts] or [rows_frame([], model)]
         if memory is not None:
             frames.append(kept(memory.lists[name], "flag_id",
-                               [i for part in parts for i in part.kept[name][0]]))
+                               [i for part in parts for i in part.kept[name][0]], rewrites))
         lists[name] = with_day_counts(pl.concat(frames), run_date).sort("flag_id")
     exclusions = [part.exclusions for part in parts] or [rows_frame([], Exclusion)]
     if memory is not None:
         exclusions += [kept(memory.exclusions.filter(pl.col("worklist") == name),
-                            "candidate_id", [i for part in parts for i in part.kept[name][1]])
+                            "candidate_id", [i for part in parts for i in part.kept[name][1]],
+                            rewrites)
                        for name in LIST_MODELS]
     remembered = pl.concat([part.memory for part in parts] or [memory_frame([])])
+    citations = {read: cited for part in parts for read, cited in part.citations.items()}
     return Decided(lists, Exclusion.validate(pl.concat(exclusions).sort("candidate_id")),
-                   remembered.sort("worklist", "candidate_key"), {})
+                   remembered.sort("worklist", "candidate_key"), {}, citations, {})
+
+
+def cited_tonight(parts: list[dict[str, str]]) -> dict[str, str]:
+    """The citations of the night before in kept rows that moved, and where to; one
+    citation paired two ways would be a fault of the rules' reuse, never written."""
+    rewrites: dict[str, str] = {}
+    for part in parts:
+        for old, new in part.items():
+            if rewrites.setdefault(old, new) != new:
+                raise RuntimeError("a kept decision's citation paired with two of tonight's")
+    return {old: new for old, new in rewrites.items() if old != new}
 
 
 def decide_for(facts: Facts, run_date: date, horizon_days: int,
@@ -108,9 +131,14 @@ def decide_for(facts: Facts, run_date: date, horizon_days: int,
                                memory)], run_date, memory)
 
 
-def kept(rows: pl.DataFrame, key: str, ids: list[str]) -> pl.DataFrame:
-    """The rows of the night before whose decisions hold."""
-    return rows.filter(pl.col(key).is_in(ids))
+def kept(rows: pl.DataFrame, key: str, ids: list[str],
+         rewrites: dict[str, str] | None = None) -> pl.DataFrame:
+    """The rows of the night before whose decisions hold, citing tonight's rows."""
+    rows = rows.filter(pl.col(key).is_in(ids))
+    if not rewrites:
+        return rows
+    return rows.with_columns(pl.col("source_rows").list.eval(
+        pl.element().replace(list(rewrites), list(rewrites.values()))))
 
 
 def with_day_counts(rows: pl.DataFrame, run_date: date) -> pl.DataFrame:

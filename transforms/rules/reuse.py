@@ -9,6 +9,13 @@ candidate whose memory holds for the run date and whose facts, read again under 
 keys, give the same digest keeps its row of the night before (only its day counts move);
 any other is decided again, watched. A decision that read a table whole, or the day
 itself, holds for its own night only.
+
+AGDREF is delivered whole every night: the same file's facts come back under tonight's
+file name and line. The rules only cite those (CITED_ONLY), so the digest leaves them
+out, the memory keeps each fact's citations of the night (`core.decision_citations`),
+and a kept row's citations are brought to tonight's, position for position within the
+same facts (`Deciding.rewrites`): the row cites tonight's file and line, as a decision
+taken tonight would.
 """
 
 from __future__ import annotations
@@ -28,6 +35,16 @@ from transforms.rules import watch
 MEMORY_SCHEMA = {"worklist": pl.String, "candidate_key": pl.String, "row_id": pl.String,
                  "listed": pl.Boolean, "digest": pl.Int64, "valid_from": pl.Date,
                  "valid_until": pl.Date, "reads": pl.String, "decided_on": pl.Date}
+# The facts whose citations (`<file>:<line>`) the rules only pass on into a row's
+# source_rows, never weigh, compare or sort: AGDREF's files, titles and measures (with
+# their events), cited anew every night. Every other citation stays in the digest: a
+# TélémOfpra list's date decides DQ-01 (verdicts.dq_01_quarantined), the order of a
+# quarantined row's or an agent decision's citation what is cited (tests/
+# test_decision_reuse.py renames these citations and finds the same decisions, renamed).
+CITED_ONLY = {"persons": ("source_row",), "titles": ("source_row",),
+              "measures": ("source_row", "event_rows"),
+              "measures_by_person": ("source_row", "event_rows")}
+_CITED = "<cited>"  # what a citation reads as in a digest
 # What a decision produces: its row on the list, or its exclusion (one of the two).
 Decision = tuple[dict | None, dict | None]
 
@@ -66,20 +83,46 @@ def decode_read(read: str) -> tuple[str, object]:
     return table, (tuple(key.split("\x1f")) if "\x1f" in key else key)
 
 
+def without_citations(value: object, fields: tuple[str, ...]
+                      ) -> tuple[object, tuple[str, ...]]:
+    """A fact (a record, a list of records) with the citations in `fields` each read as
+    one mark (a list of them as its length), and those citations in order."""
+    records = value if isinstance(value, list) else [value] if isinstance(value, dict) else ()
+    if not records:
+        return value, ()
+    cited: list[str] = []
+    marked = []
+    for record in records:
+        copy = dict(record)
+        for name in fields:
+            found = record.get(name)
+            if isinstance(found, (list, tuple)):
+                cited.extend(found)
+                copy[name] = len(found)
+            elif found is not None:
+                cited.append(found)
+                copy[name] = _CITED
+        marked.append(copy)
+    return (marked if isinstance(value, list) else marked[0]), tuple(cited)
+
+
 @dataclass
 class Memory:
     """The night before: its decisions (core.decision_memory, by worklist and candidate
-    key) and the rows it wrote (each list's decided columns, the exclusions)."""
+    key), the rows it wrote (each list's decided columns, the exclusions) and the
+    citations of the CITED_ONLY facts its decisions read (by read, core.decision_citations)."""
 
     entries: dict[tuple[str, str], tuple]
     lists: dict[str, pl.DataFrame]
     exclusions: pl.DataFrame
+    citations: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, entries: pl.DataFrame, lists: dict[str, pl.DataFrame],
-           exclusions: pl.DataFrame) -> Memory:
+           exclusions: pl.DataFrame,
+           citations: dict[str, tuple[str, ...]] | None = None) -> Memory:
         return cls({(row[0], row[1]): row[2:] for row in entries.iter_rows()}, lists,
-                   exclusions)
+                   exclusions, citations or {})
 
 
 @dataclass
@@ -93,12 +136,18 @@ class Deciding:
     memory: Memory | None
     version: bytes
     remember: bool = True  # watch each decision, for the memory
+    items_from: str | None = None  # the facts table the candidates are records of
     flags: list[dict] = field(default_factory=list)
     exclusions: list[dict] = field(default_factory=list)
     kept_flags: list[str] = field(default_factory=list)
     kept_exclusions: list[str] = field(default_factory=list)
     entries: list[tuple] = field(default_factory=list)
-    _values: dict[tuple[str, object], bytes] = field(default_factory=dict)
+    # tonight's citations of the CITED_ONLY facts read (by encoded read), for the memory
+    citations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # each citation of the night before in a kept row -> tonight's (itself when the same)
+    rewrites: dict[str, str] = field(default_factory=dict)
+    _values: dict[tuple[str, object], tuple[bytes, tuple[str, ...]]] = field(
+        default_factory=dict)
 
     def __post_init__(self) -> None:
         self.watched = watch.watched_facts(self.facts)
@@ -110,7 +159,8 @@ class Deciding:
         if not self.remember:
             self._add(*decide(self.facts, self.run_date))
             return
-        if self._kept(key, item):
+        printed, cited = self._item(item)
+        if self._kept(key, printed, cited):
             return
         with watch.following(self.run_date) as trail:
             flag, excluded = decide(self.watched, watch.RunDate(self.run_date))
@@ -121,11 +171,12 @@ class Deciding:
                 row[name] = watch.plain(value) if isinstance(value, date) else value.value
         self._add(flag, excluded)
         reads = "\n".join(sorted(encode_read(t, k) for t, k in trail.reads))
+        self.citations.update(self._cited(reads, key, cited))
         until = None if trail.valid_until >= watch.FOREVER else date.fromordinal(
             trail.valid_until)
         self.entries.append((self.worklist, key,
                              row["flag_id"] if flag is not None else row["candidate_id"],
-                             flag is not None, self.digest(reads, item),
+                             flag is not None, self.digest(reads, printed),
                              date.fromordinal(trail.valid_from), until, reads,
                              self.run_date))
 
@@ -135,7 +186,7 @@ class Deciding:
         else:
             self.exclusions.append(excluded)
 
-    def _kept(self, key: str, item: object) -> bool:
+    def _kept(self, key: str, printed: bytes, cited: tuple[str, ...]) -> bool:
         """Whether the night before's decision holds tonight: then its row is kept."""
         entry = self.memory.entries.get((self.worklist, key)) if self.memory else None
         if entry is None:
@@ -143,22 +194,64 @@ class Deciding:
         row_id, listed, digest, valid_from, valid_until, reads, _ = entry
         if not (valid_from <= self.run_date
                 and (valid_until is None or self.run_date < valid_until)
-                and digest == self.digest(reads, item)):
+                and digest == self.digest(reads, printed)
+                and self._cite_tonight(self._cited(reads, key, cited))):
             return False
         (self.kept_flags if listed else self.kept_exclusions).append(row_id)
         self.entries.append((self.worklist, key, *entry))
         return True
 
-    def digest(self, reads: str, item: object) -> int:
-        """The facts a decision read, as they are tonight, with the rules' version."""
-        digest = hashlib.blake2b(self.version + _fingerprint(item), digest_size=8)
+    def _item(self, item: object) -> tuple[bytes, tuple[str, ...]]:
+        """The candidate's own fact: its fingerprint and citations (as `_read`)."""
+        fields = CITED_ONLY.get(self.items_from or "", ())
+        value, cited = without_citations(item, fields) if fields else (item, ())
+        return _fingerprint(value), cited
+
+    def _cited(self, reads: str, key: str, item_cited: tuple[str, ...]
+               ) -> dict[str, tuple[str, ...]]:
+        """Tonight's citations of the CITED_ONLY facts a decision read, by read, and of
+        its candidate's own fact (under the list's name and the candidate's key)."""
+        found = {encode_read(self.worklist, key): item_cited} if item_cited else {}
         for read in reads.split("\n") if reads else ():
-            table, key = decode_read(read)
-            value = self._values.get((table, key))
-            if value is None:
-                value = self._values[(table, key)] = _fingerprint(
-                    watch.current_value(self.facts, table, key))
-            digest.update(value)
+            table, read_key = decode_read(read)
+            if table in CITED_ONLY:
+                found[read] = self._read(table, read_key)[1]
+        return found
+
+    def _cite_tonight(self, tonight: dict[str, tuple[str, ...]]) -> bool:
+        """A kept decision's citations of the night before paired with tonight's,
+        position for position within each fact (the facts read the same but for them:
+        the digest said so); False when they cannot be paired (not remembered, or a
+        citation already paired otherwise): the decision is then taken again."""
+        pairs: list[tuple[str, str]] = []
+        for read, new in tonight.items():
+            old = self.memory.citations.get(read, ())
+            if len(old) != len(new):
+                return False
+            pairs += zip(old, new, strict=True)
+        if any(self.rewrites.get(old, new) != new for old, new in pairs):
+            return False
+        self.rewrites.update(pairs)
+        self.citations.update(tonight)
+        return True
+
+    def _read(self, table: str, key: object) -> tuple[bytes, tuple[str, ...]]:
+        """A fact as it is tonight: its fingerprint (CITED_ONLY citations left out) and
+        those citations."""
+        found = self._values.get((table, key))
+        if found is None:
+            value, cited = watch.current_value(self.facts, table, key), ()
+            if table in CITED_ONLY:
+                value, cited = without_citations(value, CITED_ONLY[table])
+            found = self._values[(table, key)] = (_fingerprint(value), cited)
+        return found
+
+    def digest(self, reads: str, printed: bytes) -> int:
+        """The facts a decision read, as they are tonight (CITED_ONLY citations left
+        out), with its candidate's fingerprint and the rules' version."""
+        digest = hashlib.blake2b(self.version + printed, digest_size=8)
+        for read in reads.split("\n") if reads else ():
+            digest.update(self._read(*decode_read(read))[0])
         return int.from_bytes(digest.digest(), "big", signed=True)
 
 

@@ -47,7 +47,8 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
 def unexecuted_measures(facts: Facts, run_date: date, departments: Departments = None,
                         memory: Memory | None = None, version: bytes = b"",
                         remember: bool = True) -> Deciding:
-    deciding = Deciding(codes.MEASURES, facts, run_date, memory, version, remember)
+    deciding = Deciding(codes.MEASURES, facts, run_date, memory, version, remember,
+                        items_from="measures")
     for m in facts.to_decide(codes.MEASURES, run_date, departments):
         deciding.candidate(m["measure_id"], m, lambda f, day, m=m: decide_measure(f, m, day))
     return deciding
