@@ -224,7 +224,9 @@ READ_COLUMNS = {
     "record_identities": ("record_key", "birth_year", "birth_month", "birth_day",
                           "birth_date_is_placeholder", "nationality", "department",
                           "source_row"),
-    "identity_candidates": ("record_key", "num_agdref", "evidence", "source_row"),
+    # (not their AGDREF row's citation: no rule cites a candidate, and it moves every
+    # night with AGDREF's delivery)
+    "identity_candidates": ("record_key", "num_agdref", "evidence"),
 }
 
 
@@ -283,7 +285,7 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
         "system <> 'agdref' OR record_key IN (SELECT 'agdref:' || num_agdref FROM rule_files)")}
     facts.identities = {i["record_key"]: i for i in _rows(con, "record_identities",
                                                            "record_key")}
-    for c in _rows(con, "identity_candidates", "record_key, num_agdref",
+    for c in _rows(con, "identity_candidates", "record_key, num_agdref, evidence",
                    source="rule_candidates"):
         facts.candidates[c["record_key"]].append(c)
     return facts.index()
