@@ -12,12 +12,12 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from tests.conftest import SAMPLE_AS_OF
+from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from transforms.night import rebuild_night
 from transforms.publish.decision_memory import decided_rows, read_memory
 from transforms.rules.decide import decide
-from transforms.rules.facts import load_facts
-from transforms.rules.reuse import CITED_ONLY, Memory
+from transforms.rules.facts import Facts, load_facts
+from transforms.rules.reuse import CITED_ONLY, Deciding, Memory
 from transforms.rules.watch import FOREVER, RunDate, Trail, following
 
 # What changes from one night to the next, a few rows at a time: (table, column). A date
@@ -171,18 +171,69 @@ def test_sixty_nights_kept_decisions_are_those_decided_again(night_con):
     assert sum(candidates.values()) - sum(kept.values()) > NIGHTS
 
 
+def test_a_night_after_agdref_delivered_again_keeps_decisions_citing_its_lines(
+        night_con, tmp_path):
+    """The night itself, the memory written and read back: AGDREF's files, titles and
+    measures delivered again the next day, their lines in reverse order; the night keeps
+    most decisions, and its rows are those of deciding every candidate again, citing the
+    new files' lines."""
+    day = SAMPLE_AS_OF + timedelta(days=1)
+    rebuild_night(night_con, day, 120, keep_decisions=True)
+    inbox = tmp_path / "agdref"
+    inbox.mkdir()
+    for table in ("PERSONNES", "TITRES", "MESURES"):
+        for path in sorted((SAMPLE_DIR / "inbox" / "agdref").glob(f"AGDREF_{table}_*.csv")):
+            header, *lines = path.read_bytes().splitlines(keepends=True)
+            lines[-1] = lines[-1] if lines[-1].endswith(b"\n") else lines[-1] + b"\r\n"
+            name = path.name.replace(f"{SAMPLE_AS_OF:%Y%m%d}", f"{day:%Y%m%d}")
+            (inbox / name).write_bytes(header + b"".join(reversed(lines)))
+    assert all(o.rows_quarantined == 0 or o.rows_staged for o in ingest(night_con, tmp_path))
+    counts = rebuild_night(night_con, day + timedelta(days=1), 120, keep_decisions=True)
+    assert counts.kept > 4 * counts.decided
+    lists, exclusions = decided_rows(night_con)
+    full = decide(load_facts(night_con), day + timedelta(days=1), 120, remember=False)
+    cited = 0
+    for name, rows in full.lists.items():
+        assert lists[name].sort("flag_id").equals(rows), name
+        cited += rows["source_rows"].explode().str.contains(f"_{day:%Y%m%d}.csv:").sum()
+    assert exclusions.sort("candidate_id").equals(full.exclusions)
+    assert cited > 100  # the rows cite the new delivery
+
+
+def test_a_kept_decisions_citations_are_paired_one_to_one_or_it_is_taken_again():
+    """The night before's citations of a kept decision are paired with tonight's one to
+    one, across the decisions of a night; otherwise the decision is taken again."""
+    memory = Memory({}, {}, pl.DataFrame(), {"persons\t1": ("A.csv:2",),
+                                            "persons\t2": ("A.csv:3",),
+                                            "titles\t1": ("A.csv:4", "A.csv:5")})
+    deciding = Deciding("rejected_without_oqtf", Facts(), SAMPLE_AS_OF, memory, b"")
+    # two citations of the night before with one of tonight's
+    assert not deciding._cite_tonight({"persons\t1": ("B.csv:2",), "persons\t2": ("B.csv:2",)})
+    assert not deciding._cite_tonight({"titles\t1": ("B.csv:4", "B.csv:4")})
+    assert not deciding._cite_tonight({"persons\t3": ("B.csv:7",)})  # not remembered
+    assert not deciding._cite_tonight({"titles\t1": ("B.csv:4",)})  # not as many
+    assert deciding._cite_tonight({"persons\t1": ("B.csv:5",)})
+    assert not deciding._cite_tonight({"persons\t2": ("B.csv:5",)})  # B.csv:5 taken
+    assert not deciding._cite_tonight({"persons\t1": ("B.csv:6",)})  # A.csv:2 paired
+    assert deciding._cite_tonight({"persons\t2": ("B.csv:6",)})
+    assert deciding.rewrites == {"A.csv:2": "B.csv:5", "A.csv:3": "B.csv:6"}
+    assert set(deciding.citations) == {"persons\t1", "persons\t2"}
+
+
 def test_the_rules_only_cite_the_citations_a_digest_leaves_out(sample_warehouse):
     """What lets a kept decision leave AGDREF's citations out of its digest (reuse.
-    CITED_ONLY): the rules pass them on and never weigh them. Renamed (another date in
-    the file name, their order reversed), the same decisions come out, citing the new
-    names; a rule that parsed, compared or sorted them would differ."""
+    CITED_ONLY): the rules pass them on and never weigh them. Renamed (another source's
+    prefix, a later date in the file name, their order reversed), the same decisions come
+    out, citing the new names; a rule that parsed, compared or sorted them would differ."""
     facts = load_facts(sample_warehouse)
     before = decide(facts, SAMPLE_AS_OF, 120, remember=False)
     records = [r for table in CITED_ONLY for value in _values(getattr(facts, table))
                for r in (value if isinstance(value, list) else [value])]
     cited = sorted({c for r in records for name in ("source_row", "event_rows")
                     for c in _listed(r.get(name))})
-    renamed = {c: f"AGDREF_RENAMED_{len(cited) - i:06d}_19990101.csv:{i + 2}"
+    # another source's prefix and a later date, in reverse order: a rule that told the
+    # sources apart by name, read a file's date or sorted citations would decide otherwise
+    renamed = {c: f"TELEMOFPRA_RENAMED_{len(cited) - i:06d}_29991231.csv:{i + 2}"
                for i, c in enumerate(cited)}
     assert len(renamed) > 100
     for r in {id(r): r for r in records}.values():
@@ -196,7 +247,7 @@ def test_the_rules_only_cite_the_citations_a_digest_leaves_out(sample_warehouse)
     for name, rows in before.lists.items():
         assert after.lists[name].equals(rows.with_columns(rename)), name
         moved += after.lists[name]["source_rows"].explode().str.starts_with(
-            "AGDREF_RENAMED_").sum()
+            "TELEMOFPRA_RENAMED_").sum()
     assert after.exclusions.equals(before.exclusions.with_columns(rename))
     assert moved > 100  # not vacuous: list rows cite the renamed rows
 

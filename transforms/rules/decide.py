@@ -83,7 +83,7 @@ def decide_part(facts: Facts, run_date: date, horizon_days: int,
          for name, deciding in results.items()},
         {read: cited for deciding in results.values()
          for read, cited in deciding.citations.items()},
-        {old: new for deciding in results.values() for old, new in deciding.rewrites.items()})
+        cited_tonight([deciding.rewrites for deciding in results.values()], moved_only=False))
 
 
 def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decided:
@@ -110,15 +110,18 @@ def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decid
                    remembered.sort("worklist", "candidate_key"), {}, citations, {})
 
 
-def cited_tonight(parts: list[dict[str, str]]) -> dict[str, str]:
-    """The citations of the night before in kept rows that moved, and where to; one
-    citation paired two ways would be a fault of the rules' reuse, never written."""
+def cited_tonight(parts: list[dict[str, str]], moved_only: bool = True) -> dict[str, str]:
+    """The citations of the night before in kept rows, and tonight's (`moved_only`: those
+    that moved); one citation paired two ways, or two with one, would be a fault of the
+    rules' reuse, never written."""
     rewrites: dict[str, str] = {}
     for part in parts:
         for old, new in part.items():
             if rewrites.setdefault(old, new) != new:
                 raise RuntimeError("a kept decision's citation paired with two of tonight's")
-    return {old: new for old, new in rewrites.items() if old != new}
+    if len(set(rewrites.values())) != len(rewrites):
+        raise RuntimeError("two citations of kept decisions paired with one of tonight's")
+    return {old: new for old, new in rewrites.items() if old != new} if moved_only else rewrites
 
 
 def decide_for(facts: Facts, run_date: date, horizon_days: int,

@@ -70,7 +70,8 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
     department = facts.domicile(person_key)
     num_agdref = person_key if linked else None
     context = [*rtr.source_rows, *(p["source_row"] for p in [person] if p)]
-    verdict.add(dq_01_quarantined(facts, person_references(record_keys, files), context))
+    verdict.add(dq_01_quarantined(facts, person_references(record_keys, files),
+                                  rtr.source_rows))
     excluded = exclusion_row(codes.REJECTED, candidate, person_key, num_agdref, department,
                              None, verdict, context)
     if excluded:

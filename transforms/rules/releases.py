@@ -143,7 +143,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None
     context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
-    verdict.add(dq_01_quarantined(facts, person_references([key], files), context))
+    verdict.add(dq_01_quarantined(facts, person_references([key], files)))
     excluded = exclusion_row(codes.RELEASES, candidate, person_key, num_agdref,
                              det["department"], None, verdict, context)
     if excluded:

@@ -99,7 +99,7 @@ def without_citations(value: object, fields: tuple[str, ...]
             if isinstance(found, (list, tuple)):
                 cited.extend(found)
                 copy[name] = len(found)
-            elif found is not None:
+            elif found:  # an empty citation reads as none (the rules drop it)
                 cited.append(found)
                 copy[name] = _CITED
         marked.append(copy)
@@ -146,6 +146,7 @@ class Deciding:
     citations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # each citation of the night before in a kept row -> tonight's (itself when the same)
     rewrites: dict[str, str] = field(default_factory=dict)
+    _paired_from: dict[str, str] = field(default_factory=dict)  # rewrites turned round
     _values: dict[tuple[str, object], tuple[bytes, tuple[str, ...]]] = field(
         default_factory=dict)
 
@@ -221,17 +222,24 @@ class Deciding:
     def _cite_tonight(self, tonight: dict[str, tuple[str, ...]]) -> bool:
         """A kept decision's citations of the night before paired with tonight's,
         position for position within each fact (the facts read the same but for them:
-        the digest said so); False when they cannot be paired (not remembered, or a
-        citation already paired otherwise): the decision is then taken again."""
-        pairs: list[tuple[str, str]] = []
+        the digest said so); False when they cannot be paired one to one (not
+        remembered, or a citation already paired otherwise): the decision is then
+        taken again."""
+        pairs: dict[str, str] = {}
         for read, new in tonight.items():
             old = self.memory.citations.get(read, ())
             if len(old) != len(new):
                 return False
-            pairs += zip(old, new, strict=True)
-        if any(self.rewrites.get(old, new) != new for old, new in pairs):
+            for before, now in zip(old, new, strict=True):
+                if pairs.setdefault(before, now) != now:
+                    return False
+        if len(set(pairs.values())) != len(pairs) or any(
+                self.rewrites.get(before, now) != now
+                or self._paired_from.get(now, before) != before
+                for before, now in pairs.items()):
             return False
         self.rewrites.update(pairs)
+        self._paired_from.update((now, before) for before, now in pairs.items())
         self.citations.update(tonight)
         return True
 

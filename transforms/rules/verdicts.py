@@ -113,15 +113,17 @@ def row_date(source_row: str) -> date | None:
     return date(*map(int, found.groups())) if found else None
 
 
-def dq_01_quarantined(facts: Facts, references: Iterable[str], listing_rows: Iterable[str]
-                      ) -> Finding | None:
+def dq_01_quarantined(facts: Facts, references: Iterable[str],
+                      listing_rows: Iterable[str] = ()) -> Finding | None:
     """DQ-01 (RULES.md §5 SOURCE_ROW_QUARANTINED): a quarantined row names the person (a
     well-formed AGDREF number, an OFPRA number of their claims, their committal number,
     their measure) and may hold what protects them. It matters when it is not older than
     the facts that would list them: an AGDREF snapshot or a GENESIS list is the truth of
     its unit only while it is the latest delivery, so their rows count when their file is
     the latest of its kind and unit; a TélémOfpra row counts when its list is not older
-    than the newest TélémOfpra list among the facts (or there is none among them)."""
+    than the newest TélémOfpra list among the facts (or there is none among them).
+    `listing_rows`: the TélémOfpra rows of those facts, the only citations a rule reads
+    (others are only cited: transforms.rules.reuse.CITED_ONLY)."""
     newest_telemofpra = max((row_date(r) for r in listing_rows
                              if r.startswith("TELEMOFPRA_") and row_date(r)), default=None)
     rows = sorted({q["source_row"] for ref in set(references)
