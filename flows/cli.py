@@ -251,8 +251,9 @@ def purge(
     """Remove rows as delivered (raw), quarantined values and inbox files past retention,
     and the rows of the growing audit tables past theirs.
 
-    Typed rows (staging) and the accounting (audit.files counts, audit.runs, audit.purges)
-    stay, so the worklists do not change. Runs under the same lock as a nightly run.
+    Typed rows (staging) and the accounting (audit.files counts, audit.runs, audit.purges,
+    audit.audit_purges) stay, so the worklists do not change. Runs under the same lock
+    as a nightly run.
     """
     from flows.settings import audit_retention_days, retention_days
     from transforms.warehouse.audit_retention import purge_audit

@@ -325,6 +325,19 @@ class PurgeRecord(PublishedModel):
     inbox_files: pl.Int64 = pa.Field(ge=0, description="inbox files deleted")
 
 
+class AuditPurgeRecord(PublishedModel):
+    """audit.audit_purges. Grain: one purge of one growing audit table (reconcile purge).
+    Counts only: which table, the period kept and how many rows went."""
+
+    purged_at: datetime = pa.Field(description="when the purge ran (server clock)")
+    as_of_date: date = pa.Field(description="date the retention period is counted back from")
+    audit_table: str = pa.Field(description="run_stages, source_freshness, exports or "
+                                            "quarantine (of audit)")
+    retention_days: pl.Int32 = pa.Field(ge=0, description="rows older than this many days "
+                                                          "were removed")
+    rows_removed: pl.Int64 = pa.Field(ge=0, description="rows deleted")
+
+
 CORE_TABLES = {"person_links": PersonLink, "link_review": LinkReview,
                "asylum_outcomes": AsylumOutcome, "agent_decisions": AgentDecision}
 WORKLIST_TABLES = {
@@ -345,6 +358,7 @@ AUDIT_TABLES = {
     "quarantine": QuarantineRow,
     "exports": ExportRecord,
     "purges": PurgeRecord,
+    "audit_purges": AuditPurgeRecord,
     "link_decisions": LinkDecision,
     "identity_weights": IdentityWeight,
 }

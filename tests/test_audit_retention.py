@@ -69,8 +69,9 @@ def test_old_rows_go_recent_and_lineage_stay(con, tmp_path):
     before = {t: per_run(con, t) for t in ("run_stages", "source_freshness", "exports")}
     assert all(set(rows) == set(runs) for rows in before.values())
 
-    removed = purge_audit(con, TODAY, {"run_stages": 400, "source_freshness": 400,
-                                       "exports": None, "quarantine": 400})
+    removed = removed_first = purge_audit(
+        con, TODAY, {"run_stages": 400, "source_freshness": 400, "exports": None,
+                     "quarantine": 400})
     # older than 400 days: the two oldest runs' rows; audit.exports kept whole (None)
     for table in ("run_stages", "source_freshness"):
         assert per_run(con, table) == {r: n for r, n in before[table].items()
@@ -97,6 +98,13 @@ def test_old_rows_go_recent_and_lineage_stay(con, tmp_path):
     assert count(con, "SELECT count(*) FROM audit.files "
                       "WHERE rows_read <> rows_staged + rows_quarantined") == 0
     assert count(con, "SELECT count(*) FROM staging.detainees") == 1
+    # each purge of a table with a period recorded, counts only (none for exports: None)
+    assert con.execute("SELECT audit_table, retention_days, rows_removed "
+                       "FROM audit.audit_purges ORDER BY purged_at, audit_table").fetchall() == [
+        ("quarantine", 400, 0),
+        ("run_stages", 400, removed_first["run_stages"]),
+        ("source_freshness", 400, removed_first["source_freshness"]),
+        ("exports", 0, removed["exports"]), ("quarantine", 400, 1)]
 
 
 def test_the_latest_successful_run_keeps_its_rows_whatever_the_period(con, tmp_path):

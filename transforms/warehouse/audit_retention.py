@@ -6,7 +6,8 @@ is ever removed:
 
 - audit.runs, audit.files (every file with its counts: rows_read = rows_staged +
   rows_quarantined, and how a file sent again is recognised), audit.purges,
-  audit.link_decisions and audit.identity_weights are kept whole;
+  audit.audit_purges (what these purges removed), audit.link_decisions and
+  audit.identity_weights are kept whole;
 - the latest successful run keeps its rows (tonight's freshness, stages and exports);
 - a quarantined row stays while its file is a loaded or unchanged delivery (the rules
   read it: DQ-01, and its rows are in staging), and while the rows as delivered of its
@@ -14,14 +15,15 @@ is ever removed:
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import duckdb
 
+from schemas.published import AuditPurgeRecord
 from schemas.sources import SOURCE_MODELS
 from transforms.warehouse import history
 from transforms.warehouse.database import transaction
-from transforms.warehouse.tables import raw_table
+from transforms.warehouse.tables import insert_frame, model_frame, raw_table
 
 # the tables kept per run, dated by their run's as-of date (audit.runs)
 PER_RUN_TABLES = ("run_stages", "source_freshness", "exports")
@@ -58,8 +60,10 @@ def _old_quarantine() -> str:
 def purge_audit(con: duckdb.DuckDBPyConnection, as_of: date,
                 retention_days: dict[str, int | None]) -> dict[str, int]:
     """Remove, in one transaction, each table's rows older than its period counted back
-    from `as_of` (None: keep all). Returns the rows removed per table."""
+    from `as_of` (None: keep all), each purge recorded in audit.audit_purges. Returns the
+    rows removed per table."""
     removed = {}
+    purged_at = datetime.now()
     with transaction(con):
         for table, days in sorted(retention_days.items()):
             if table not in AUDIT_RETAINED:
@@ -74,4 +78,8 @@ def purge_audit(con: duckdb.DuckDBPyConnection, as_of: date,
                 params = [cutoff]
             removed[table] = con.execute(f"SELECT count(*) {where}", params).fetchall()[0][0]
             con.execute(f"DELETE {where}", params)
+        insert_frame(con, "audit.audit_purges", model_frame(
+            [{"purged_at": purged_at, "as_of_date": as_of, "audit_table": table,
+              "retention_days": retention_days[table], "rows_removed": rows}
+             for table, rows in removed.items()], AuditPurgeRecord))
     return removed
