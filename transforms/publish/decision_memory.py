@@ -9,6 +9,7 @@ import polars as pl
 from schemas.published import Exclusion
 from transforms.rules.decide import LIST_MODELS
 from transforms.rules.reuse import MEMORY_SCHEMA, Memory
+from transforms.warehouse.database import table_exists
 from transforms.warehouse.tables import describe, polars_schema, replace_table
 
 TABLE = "core.decision_memory"
@@ -32,20 +33,14 @@ COLUMNS = {
 
 def read_memory(con: duckdb.DuckDBPyConnection) -> Memory | None:
     """The night before's decisions and rows; None before the first night that kept them."""
-    if not _exists(con, "decision_memory"):
+    if not table_exists(con, TABLE):
         return None
     entries = con.sql(f"SELECT * FROM {TABLE}").pl().cast(MEMORY_SCHEMA)  # noqa: S608
     lists, exclusions = decided_rows(con)
     citations = {read: tuple(cited) for read, cited in con.sql(
-        f"SELECT read, cited FROM {CITATIONS}").fetchall()} if _exists(  # noqa: S608
-        con, "decision_citations") else {}
+        f"SELECT read, cited FROM {CITATIONS}").fetchall()} if table_exists(  # noqa: S608
+        con, CITATIONS) else {}
     return Memory.of(entries, lists, exclusions, citations)
-
-
-def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() "
-                       "WHERE database_name = current_database() AND schema_name = 'core' "
-                       "AND table_name = ?", [table]).fetchall()[0][0] > 0
 
 
 def decided_rows(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, pl.DataFrame],

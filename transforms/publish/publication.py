@@ -63,6 +63,7 @@ from transforms.warehouse.database import (
     clear_stale_spill,
     connect,
     restrict_to_owner,
+    table_exists,
     wal_path,
 )
 
@@ -288,9 +289,7 @@ def committed_run(workspace: Workspace, night: Path,
         return False
     run_id = (night / RUN).read_text(encoding="utf-8").strip()
     with connect(workspace.history, read_only=True, settings=settings) as con:
-        return bool(con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = 'audit' AND table_name = 'runs'").fetchall()[0][0]) and bool(
+        return table_exists(con, "audit.runs") and bool(
             con.execute("SELECT count(*) FROM audit.runs WHERE run_id = ? "
                         "AND status = 'SUCCEEDED'", [run_id]).fetchall()[0][0])
 

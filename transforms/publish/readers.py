@@ -28,7 +28,13 @@ from pathlib import Path
 import duckdb
 
 from transforms.warehouse import history
-from transforms.warehouse.database import WarehouseSettings, attach, connect, literal
+from transforms.warehouse.database import (
+    WarehouseSettings,
+    attach,
+    connect,
+    literal,
+    table_exists,
+)
 from transforms.warehouse.tables import warehouse_tables
 
 HISTORY = "history"  # the history warehouse's alias while the readers' one is built
@@ -51,9 +57,7 @@ def holds_history(path: Path, settings: WarehouseSettings) -> bool:
     """Whether a warehouse file is a whole warehouse (an earlier version's published one,
     or a history warehouse), not a readers' warehouse (whose layers say so)."""
     with connect(path, read_only=True, settings=settings) as con:
-        described = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = 'audit' AND table_name = 'layers'").fetchall()[0][0]
+        described = table_exists(con, "audit.layers")
         found = con.execute("SELECT description FROM audit.layers WHERE layer = 'raw'"
                             ).fetchall() if described else []
     return not (found and found[0][0].endswith(LAYER_NOTES["raw"]))
@@ -178,9 +182,7 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, comments: Comments, schema: s
 
 
 def _describe_layers(con: duckdb.DuckDBPyConnection) -> None:
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
-                       "current_database() AND schema_name = 'audit' "
-                       "AND table_name = 'layers'").fetchall()[0][0]:
+    if not table_exists(con, "audit.layers"):
         return
     for layer, note in LAYER_NOTES.items():
         con.execute("UPDATE audit.layers SET description = description || ? "

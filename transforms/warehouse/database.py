@@ -104,6 +104,14 @@ def connect(path: Path | str, read_only: bool = False,
     return _spill_privately(con, spill_directory(Path(path)), settings)
 
 
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `table` (schema.name) is a table of the connection's current database."""
+    schema, name = table.split(".")
+    return con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0] > 0
+
+
 def attach(con: duckdb.DuckDBPyConnection, path: Path | str, alias: str,
            read_only: bool = False,
            settings: WarehouseSettings = UNENCRYPTED) -> duckdb.DuckDBPyConnection:

@@ -23,7 +23,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from transforms.warehouse.database import literal, run_reading
+from transforms.warehouse.database import literal, run_reading, table_exists
 
 VIEW = "worklists.flag_history"
 INTERVALS = "worklists.flag_history_intervals"
@@ -62,9 +62,7 @@ def adopt_table(con: duckdb.DuckDBPyConnection) -> bool:
     """A warehouse written by an earlier version holds worklists.flag_history as a table
     of one row per flag and run: rename it aside (convert reads it once the new tables
     exist). Returns whether there was one."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'worklists' AND table_name = 'flag_history'").fetchall()[0][0]
+    found = table_exists(con, VIEW)
     if found:
         con.execute(f"ALTER TABLE {VIEW} RENAME TO flag_history_before_intervals")
         for column in DETAILS:  # a history older than the details lacks them

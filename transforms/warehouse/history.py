@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import duckdb
 
-from transforms.warehouse.database import literal
+from transforms.warehouse.database import literal, table_exists
 
 RAW_LINEAGE = ("file_name", "file_sha256", "line_number")
 STAGED_LINEAGE = ("file_name", "line_number", "extraction_date")
@@ -213,13 +213,10 @@ def adopt_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """A warehouse written by an earlier version holds `table` as a table of every
     delivered row: rename it aside (its rows are inserted as changes once the new
     tables exist: insert). Returns whether there was one."""
-    schema, name = table.split(".")
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = ? AND table_name = ?", [schema, name]).fetchall()[0][0]
+    found = table_exists(con, table)
     if found:
-        con.execute(f"ALTER TABLE {table} RENAME TO {name}_before_changes")
-    return bool(found)
+        con.execute(f"ALTER TABLE {table} RENAME TO {table.split('.')[1]}_before_changes")
+    return found
 
 
 def insert(con: duckdb.DuckDBPyConnection, table: str, source: str,
