@@ -83,14 +83,15 @@ def decide_part(facts: Facts, run_date: date, horizon_days: int,
          for name, deciding in results.items()},
         {read: cited for deciding in results.values()
          for read, cited in deciding.citations.items()},
-        cited_tonight([deciding.rewrites for deciding in results.values()], moved_only=False))
+        cited_tonight([deciding.rewrites for deciding in results.values()]))
 
 
 def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decided:
     """The parts put together in one order whatever the fan-out, with the rows kept from
     the night before (citing tonight's rows) and the day counts of the run date; the
     exclusions validated."""
-    rewrites = cited_tonight([part.rewrites for part in parts])
+    rewrites = {old: new for old, new in cited_tonight([part.rewrites for part in parts]).items()
+                if old != new}
     lists = {}
     for name, model in LIST_MODELS.items():
         frames = [part.lists[name] for part in parts] or [rows_frame([], model)]
@@ -110,10 +111,10 @@ def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decid
                    remembered.sort("worklist", "candidate_key"), {}, citations, {})
 
 
-def cited_tonight(parts: list[dict[str, str]], moved_only: bool = True) -> dict[str, str]:
-    """The citations of the night before in kept rows, and tonight's (`moved_only`: those
-    that moved); one citation paired two ways, or two with one, would be a fault of the
-    rules' reuse, never written."""
+def cited_tonight(parts: list[dict[str, str]]) -> dict[str, str]:
+    """The citations of the night before in kept rows, and tonight's, put together; one
+    citation paired two ways, or two with one, would be a fault of the rules' reuse,
+    never written."""
     rewrites: dict[str, str] = {}
     for part in parts:
         for old, new in part.items():
@@ -121,7 +122,7 @@ def cited_tonight(parts: list[dict[str, str]], moved_only: bool = True) -> dict[
                 raise RuntimeError("a kept decision's citation paired with two of tonight's")
     if len(set(rewrites.values())) != len(rewrites):
         raise RuntimeError("two citations of kept decisions paired with one of tonight's")
-    return {old: new for old, new in rewrites.items() if old != new} if moved_only else rewrites
+    return rewrites
 
 
 def decide_for(facts: Facts, run_date: date, horizon_days: int,
@@ -134,9 +135,10 @@ def decide_for(facts: Facts, run_date: date, horizon_days: int,
                                memory)], run_date, memory)
 
 
-def kept(rows: pl.DataFrame, key: str, ids: list[str],
-         rewrites: dict[str, str] | None = None) -> pl.DataFrame:
-    """The rows of the night before whose decisions hold, citing tonight's rows."""
+def kept(rows: pl.DataFrame, key: str, ids: list[str], rewrites: dict[str, str]
+         ) -> pl.DataFrame:
+    """The rows of the night before whose decisions hold, citing tonight's rows
+    (`rewrites`: each citation that moved, and where to)."""
     rows = rows.filter(pl.col(key).is_in(ids))
     if not rewrites:
         return rows
