@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from transforms.identity import duplicates, linkage, model_file, splink_pass
-from transforms.identity.memory import read_duplicates_memory
+from transforms.identity.memory import read_memories
 from transforms.identity.thresholds import KEEP_DUPLICATES_ABOVE
 from transforms.warehouse.database import read_sql
 
@@ -52,6 +52,14 @@ def copy_of(records: pl.DataFrame, file: str, key: str) -> pl.DataFrame:
         number_given=pl.lit(None, pl.String))
 
 
+def remembering(records: pl.DataFrame, model: dict, memory: duplicates.DuplicatesMemory | None
+                ) -> tuple[pl.DataFrame, duplicates.DuplicatesMemory | None]:
+    """A night's scores and the memory of its duplicates pass, from `memory` (the pass over
+    records and files remembering nothing)."""
+    pairs, memories = linkage.score_remembering(records, model, linkage.Memories(None, memory))
+    return pairs, memories.files
+
+
 def pair_of(scores: pl.DataFrame, one: str, other: str) -> pl.DataFrame:
     """The scores of two files, whichever side each is on."""
     def on(lesser: str, greater: str) -> pl.Expr:
@@ -62,12 +70,12 @@ def pair_of(scores: pl.DataFrame, one: str, other: str) -> pl.DataFrame:
 
 def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
     model = model_file.read_model()
-    _, memory = linkage.score_remembering(night_one, model, None)
+    _, memory = remembering(night_one, model, None)
     assert memory.ceiling == duplicates.REMEMBER_FROM_WEIGHT
     assert memory.pairs.height > 0
     night_two = next_night(night_one)
 
-    reused, remembered = linkage.score_remembering(night_two, model, memory)
+    reused, remembered = remembering(night_two, model, memory)
     everything = linkage.score_pairs(night_two, model)
 
     assert remembered.ceiling > memory.ceiling  # the memory was used, not a full pass
@@ -79,7 +87,7 @@ def test_a_night_reusing_its_memory_scores_as_a_pass_over_every_pair(night_one):
             >= KEEP_DUPLICATES_ABOVE
         assert pair_of(memory.pairs, one, other).height == 0  # not remembered: found tonight
     # and tomorrow's memory is the one a full pass would leave, above its ceiling
-    _, full = linkage.score_remembering(night_two, model, None)
+    _, full = remembering(night_two, model, None)
     above = pl.col("match_weight") >= remembered.ceiling
     assert remembered.pairs.filter(above).sort("record_key", "num_agdref").equals(
         full.pairs.filter(above).sort("record_key", "num_agdref"))
@@ -89,8 +97,8 @@ def test_a_night_without_change_leaves_the_memory_as_it_was(night_one):
     """The same files scored again (a rerun of the night): no weight moved, so the
     ceiling stays where it was instead of growing by the rounding slack every rerun."""
     model = model_file.read_model()
-    _, memory = linkage.score_remembering(night_one, model, None)
-    pairs, again = linkage.score_remembering(night_one, model, memory)
+    _, memory = remembering(night_one, model, None)
+    pairs, again = remembering(night_one, model, memory)
     assert again.ceiling == memory.ceiling
     def ordered(frame):
         return frame.sort(frame.columns[:2])
@@ -101,7 +109,7 @@ def test_a_night_without_change_leaves_the_memory_as_it_was(night_one):
 
 def test_every_pair_is_scored_when_the_memory_cannot_prove_the_result(night_one):
     model = model_file.read_model()
-    _, memory = linkage.score_remembering(night_one, model, None)
+    _, memory = remembering(night_one, model, None)
     night_two = next_night(night_one)
     everything = linkage.score_pairs(night_two, model)
     duplicate_weight = math.log2(KEEP_DUPLICATES_ABOVE
@@ -114,7 +122,7 @@ def test_every_pair_is_scored_when_the_memory_cannot_prove_the_result(night_one)
             replace(memory, ceiling=duplicate_weight - 1e-6),
             # another model (or blocking, or columns): its weights say nothing tonight
             replace(memory, model_key="another model")):
-        scores, remembered = linkage.score_remembering(night_two, model, stale)
+        scores, remembered = remembering(night_two, model, stale)
         assert remembered.ceiling == duplicates.REMEMBER_FROM_WEIGHT
         assert scores.equals(everything)
 
@@ -144,7 +152,7 @@ def test_the_shift_bound_counts_the_prior_and_the_rarest_value_that_moved():
 
 
 def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, night_one):
-    memory = read_duplicates_memory(sample_warehouse)
+    memory = read_memories(sample_warehouse).files
     assert memory is not None and memory.ceiling == duplicates.REMEMBER_FROM_WEIGHT
     agdref = night_one.filter(pl.col("dataset") == "agdref").drop("dataset")
     with duckdb.connect() as con:

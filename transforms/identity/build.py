@@ -17,7 +17,7 @@ import polars as pl
 
 from transforms.identity import linkage
 from transforms.identity.absence import calibrate_absence
-from transforms.identity.memory import read_duplicates_memory, write_duplicates_memory
+from transforms.identity.memory import read_memories, write_memories
 from transforms.identity.thresholds import Thresholds
 from transforms.warehouse import tables
 from transforms.warehouse.database import read_sql, scratch_connection
@@ -69,15 +69,16 @@ def score_identities(con: duckdb.DuckDBPyConnection, records: pl.DataFrame,
                      model: dict, spark=None) -> None:
     """Splink scores, on connections of its own (spilling privately beside the
     warehouse), each record against the AGDREF files and the files among themselves,
-    reusing what the previous night proved of the pairs of files (linkage.duplicates_pass);
-    the scores come back as temp table identity_scores, tonight's memory replaces the
-    previous one. Records are scored with the evidence of absence weighed on tonight's
-    verified pairs (absence.py). With `spark` (a SparkSession), Splink scores on Spark."""
-    scores, memory = linkage.score_remembering(
-        records, model, read_duplicates_memory(con), spark=spark,
+    reusing what the previous night proved of the pairs (record_pairs.records_pass,
+    duplicates.duplicates_pass); the scores come back as temp table identity_scores,
+    tonight's memories replace the previous ones. Records are scored with the evidence of
+    absence weighed on tonight's verified pairs (absence.py). With `spark` (a
+    SparkSession), Splink scores on Spark."""
+    scores, memories = linkage.score_remembering(
+        records, model, read_memories(con), spark=spark,
         connect=partial(scratch_connection, con), record_model=weigh_absence(con, model))
     tables.replace_table(con, "identity_scores", scores, temporary=True)
-    write_duplicates_memory(con, memory)
+    write_memories(con, memories)
 
 
 def weigh_absence(con: duckdb.DuckDBPyConnection, model: dict) -> dict:

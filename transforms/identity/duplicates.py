@@ -73,7 +73,8 @@ def model_key(model: dict, columns: list[str], backend: str) -> str:
 
 
 def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
-                    connect: Connect = duckdb.connect, spark=None
+                    connect: Connect = duckdb.connect, spark=None,
+                    digests: pl.DataFrame | None = None
                     ) -> tuple[pl.DataFrame, DuplicatesMemory]:
     """Pairs of two AGDREF files (`files`: their rows as compared), from
     REMEMBER_FROM_WEIGHT, exactly as a pass over every pair would score them.
@@ -85,13 +86,14 @@ def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory |
     under the duplicate threshold, only the pairs touching a changed file and the
     remembered pairs are scored (Splink, tonight's term frequencies); otherwise, or
     without a memory of the same model, every pair is, and the ceiling starts again
-    at REMEMBER_FROM_WEIGHT."""
+    at REMEMBER_FROM_WEIGHT. `digests`: the files' file_digests, when already computed."""
     backend = "duckdb" if spark is None else "spark"
     key = model_key(model, files.columns, backend)
     prior = model["probability_two_random_records_match"]
     every_file = files.to_arrow()  # scored, and counted in for the term frequencies
-    with connect() as con:
-        digests = file_digests(con, every_file)
+    if digests is None:
+        with connect() as con:
+            digests = file_digests(con, every_file)
     terms = common_terms(files, model)
     if memory is not None and memory.model_key == key and spark is None:
         shift = weight_shift(memory, terms, model)
@@ -155,11 +157,19 @@ def weight_shift(memory: DuplicatesMemory, terms: pl.DataFrame, model: dict) -> 
     largest change of log2(share) of a value held by two rows or more on both nights
     (`terms`: tonight's common_terms)."""
     prior = model["probability_two_random_records_match"]
-    bits = abs(log2_odds(prior) - log2_odds(memory.prior))
-    changes = memory.terms.join(terms, on=["column_name", "value"], suffix="_tonight").group_by(
+    return abs(log2_odds(prior) - log2_odds(memory.prior)) + term_shift(memory.terms, terms,
+                                                                        model)
+
+
+def term_shift(before: pl.DataFrame, tonight: pl.DataFrame, model: dict) -> float:
+    """The most the term-frequency adjustments can have moved the weight of a pair of two
+    unchanged rows between two nights' common_terms: for each term-frequency column, its
+    adjustment's weight times the largest change of log2(share) of a value held by two
+    rows or more on both nights (two unchanged rows agreeing on a value held it on both)."""
+    changes = before.join(tonight, on=["column_name", "value"], suffix="_tonight").group_by(
         "column_name").agg((pl.col("share").log(2) - pl.col("share_tonight").log(2)).abs().max())
     weights = term_frequency_columns(model)
-    return bits + sum(abs(weights[column]) * change for column, change in changes.iter_rows())
+    return sum(abs(weights[column]) * change for column, change in changes.iter_rows())
 
 
 

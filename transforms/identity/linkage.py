@@ -19,26 +19,21 @@ out; nothing here reads the clock or the environment.
 
 This module scores a night; the stages it runs are in comparisons (the model's
 comparisons and blocking), model_file (training, the nightly prior), splink_pass (one
-Splink pass, DuckDB or Spark), duplicates (pairs of two files and the night's memory)
-and thresholds.
+Splink pass, DuckDB or Spark), record_pairs (pairs of a record and a file and the night's
+memory), duplicates (pairs of two files and the night's memory) and thresholds.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import polars as pl
 
-from transforms.identity.comparisons import record_blocking
-from transforms.identity.duplicates import DuplicatesMemory, duplicates_pass
+from transforms.identity.duplicates import DuplicatesMemory, duplicates_pass, file_digests
 from transforms.identity.model_file import agdref_files, prior_for
-from transforms.identity.splink_pass import (
-    RECORD_PAIRS,
-    Connect,
-    empty_pairs,
-    log2_odds,
-    predict_pairs,
-    split_datasets,
-)
+from transforms.identity.record_pairs import RecordPairsMemory, records_pass
+from transforms.identity.splink_pass import Connect, empty_pairs, log2_odds
 from transforms.identity.thresholds import KEEP_ABOVE, KEEP_DUPLICATES_ABOVE
 
 
@@ -50,27 +45,40 @@ def score_pairs(records: pl.DataFrame, model: dict, keep_above: float = KEEP_ABO
     and probability and the weight of each comparison (what an agent reads to decide).
     Each pass runs on a connection of its own from `connect` (Splink writes its tables
     into it), or on `spark` (a SparkSession)."""
-    return score_remembering(records, model, None, keep_above, connect, spark)[0]
+    return score_remembering(records, model, Memories(None, None), keep_above, connect,
+                             spark)[0]
 
 
-def score_remembering(records: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
+@dataclass(frozen=True)
+class Memories:
+    """What a night's passes leave to the next: of the pairs of a record and a file
+    (record_pairs.py) and of two files (duplicates.py); None where there is none."""
+
+    records: RecordPairsMemory | None
+    files: DuplicatesMemory | None
+
+
+def score_remembering(records: pl.DataFrame, model: dict, memories: Memories,
                       keep_above: float = KEEP_ABOVE, connect: Connect = duckdb.connect,
                       spark=None, record_model: dict | None = None
-                      ) -> tuple[pl.DataFrame, DuplicatesMemory | None]:
-    """score_pairs, the pairs of two files scored again only where the previous night's
-    `memory` does not already prove the result (duplicates_pass); returns the pairs and
-    tonight's memory (None without AGDREF files). `record_model`: the model for pairs of
-    a record and a file, when it differs (absence.py); pairs of files use `model`."""
+                      ) -> tuple[pl.DataFrame, Memories]:
+    """score_pairs, the pairs scored again only where the previous night's `memories` do
+    not already prove the result (records_pass, duplicates_pass); returns the pairs and
+    tonight's memories (none without AGDREF files). `record_model`: the model for pairs
+    of a record and a file, when it differs (absence.py); pairs of files use `model`."""
     files = records.filter(pl.col("dataset") == "agdref").drop("dataset")
     if files.height == 0:
-        return empty_pairs(), None
+        return empty_pairs(), Memories(None, None)
     tonight = agdref_files(records)
     model, record_model = prior_for(model, tonight), prior_for(record_model or model, tonight)
-    with connect() as con:
-        record_pairs = predict_pairs(con, split_datasets(records), record_model, "link_only",
-                                     record_blocking(), log2_odds(keep_above), RECORD_PAIRS,
-                                     spark)
-    file_pairs, remembered = duplicates_pass(files, model, memory, connect, spark)
+    with connect() as con:  # one digest per record and file, for both passes
+        digests = file_digests(con, records.drop("dataset").to_arrow())
+    record_pairs, remembered_records = records_pass(
+        records, record_model, memories.records, log2_odds(keep_above), digests, connect, spark)
+    file_pairs, remembered_files = duplicates_pass(
+        files, model, memories.files, connect, spark,
+        digests.filter(pl.col("record_key").str.starts_with("agdref:")))
     duplicates = file_pairs.filter(
         pl.col("match_weight") >= log2_odds(KEEP_DUPLICATES_ABOVE))
-    return pl.concat([record_pairs, duplicates]).sort("record_key", "num_agdref"), remembered
+    return (pl.concat([record_pairs, duplicates]).sort("record_key", "num_agdref"),
+            Memories(remembered_records, remembered_files))

@@ -1,13 +1,15 @@
-"""What a night's pass over pairs of AGDREF files leaves to the next
-(duplicates.DuplicatesMemory), kept in `core.duplicates_memory*`."""
+"""What a night's passes leave to the next, kept in the warehouse: over pairs of AGDREF
+files (duplicates.DuplicatesMemory, `core.duplicates_memory*`) and over pairs of a record
+and a file (record_pairs.RecordPairsMemory, `core.record_pairs_memory*`)."""
 
 from __future__ import annotations
 
 import duckdb
 import polars as pl
 
-from transforms.identity import comparisons, duplicates
+from transforms.identity import comparisons, duplicates, linkage, record_pairs
 from transforms.warehouse import tables
+from transforms.warehouse.database import table_exists
 
 _WEIGHTS = "of the pair's best spelling, as in core.link_review"
 MEMORY_TABLES = {
@@ -35,40 +37,87 @@ MEMORY_TABLES = {
            for name in comparisons.COMPARISON_COLUMNS}}),
 }
 MEMORY_STATE = "core.duplicates_memory"
+_STATE_COLUMNS = {
+    "model_key": "digest of what the pass scored with (its model but for what is compared "
+                 "night to night, blocking, columns, backend, memory format, Splink and "
+                 "DuckDB versions)",
+    "prior": "the prior (probability two random rows are one person) it used",
+    "ceiling": "no pair missing from the pairs table weighed this much"}
+
+RECORD_MEMORY_TABLES = {
+    "core.record_pairs_memory_rows": ("digests", (
+        "one row per TélémOfpra or GENESIS record and AGDREF file as the last pass over "
+        "records and files compared them: the next night scores again the pairs touching "
+        "one whose digest changed"), {
+        "record_key": "the record or file",
+        "digest": "64-bit hash of its rows as compared (duplicates.file_digests)"}),
+    "core.record_pairs_memory_terms": ("terms", (
+        "values held by two rows or more (records and files together) in a column whose "
+        "term frequency weighs on the match weight, as the last pass counted them"), {
+        "column_name": "the compared column (linkage_records.sql)",
+        "value": "its value",
+        "rows": "rows holding it (one per spelling of a record or file)",
+        "share": "its share of the rows where the column is known"}),
+    "core.record_pairs_memory_levels": ("levels", (
+        "the weight of each level of the record model the last pass scored with (the "
+        "levels of absence are weighed each night)"), {
+        "comparison": "the comparison", "level": "its level, in the model's order",
+        "weight": "log2(m/u)"}),
+    "core.record_pairs_memory_pairs": ("pairs", (
+        "pairs of a record and an AGDREF file the last pass scored from "
+        "record_pairs.REMEMBER_FROM_BITS under the weight kept, scored again the next "
+        "night"), {
+        "record_key": "the TélémOfpra or GENESIS record",
+        "num_agdref": "the AGDREF file's number",
+        "match_weight": f"match weight {_WEIGHTS}",
+        "match_probability": f"match probability {_WEIGHTS}",
+        **{f"weight_{name}": f"weight of the {name} comparison {_WEIGHTS}"
+           for name in comparisons.COMPARISON_COLUMNS}}),
+}
+RECORD_MEMORY_STATE = "core.record_pairs_memory"
 
 
-def read_duplicates_memory(con: duckdb.DuckDBPyConnection) -> duplicates.DuplicatesMemory | None:
-    """The previous night's memory, or None (first night, or none kept)."""
-    known = {r[0] for r in con.execute(
-        "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
-        "WHERE database_name = current_database()").fetchall()}
-    if not {MEMORY_STATE, *MEMORY_TABLES} <= known:
+def _read(con: duckdb.DuckDBPyConnection, state: str, memory_tables: dict) -> dict | None:
+    if not all(table_exists(con, table) for table in (state, *memory_tables)):
         return None
-    state = con.sql(f"SELECT model_key, prior, ceiling FROM {MEMORY_STATE}").fetchall()  # noqa: S608
-    if len(state) != 1:
+    row = con.sql(f"SELECT model_key, prior, ceiling FROM {state}").fetchall()  # noqa: S608
+    if len(row) != 1:
         return None
     frames = {field: con.sql(f"SELECT * FROM {table}").pl()  # noqa: S608 (fixed names)
-              for table, (field, _, _) in MEMORY_TABLES.items()}
-    return duplicates.DuplicatesMemory(**frames, model_key=state[0][0], prior=state[0][1],
-                                       ceiling=state[0][2])
+              for table, (field, _, _) in memory_tables.items()}
+    return {**frames, "model_key": row[0][0], "prior": row[0][1], "ceiling": row[0][2]}
 
 
-def write_duplicates_memory(con: duckdb.DuckDBPyConnection,
-                            memory: duplicates.DuplicatesMemory | None) -> None:
-    """Replace the memory (none: drop it, the next night scores every pair)."""
+def _write(con: duckdb.DuckDBPyConnection, state: str, memory_tables: dict, memory,
+           described: str) -> None:
     if memory is None:
-        for table in (MEMORY_STATE, *MEMORY_TABLES):
+        for table in (state, *memory_tables):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         return
-    for table, (field, description, columns) in MEMORY_TABLES.items():
+    for table, (field, description, columns) in memory_tables.items():
         tables.replace_table(con, table, getattr(memory, field))
         tables.describe(con, table, description, columns)
-    tables.replace_table(con, MEMORY_STATE, pl.DataFrame(
+    tables.replace_table(con, state, pl.DataFrame(
         {"model_key": [memory.model_key], "prior": [memory.prior], "ceiling": [memory.ceiling]}))
-    tables.describe(
-        con, MEMORY_STATE, "the model and prior of the last duplicates pass, and the match "
-        "weight no pair of two AGDREF files left out of core.duplicates_memory_pairs reached",
-        {"model_key": "digest of what the pass scored with (linkage.model_key: model, "
-                      "blocking, columns, backend, memory format, Splink and DuckDB versions)",
-         "prior": "the prior (probability two random files are one person) it used",
-         "ceiling": "no pair of files missing from the pairs table weighed this much"})
+    tables.describe(con, state, described, _STATE_COLUMNS)
+
+
+def read_memories(con: duckdb.DuckDBPyConnection) -> linkage.Memories:
+    """The previous night's memories, each None where there is none (first night, or
+    none kept)."""
+    records = _read(con, RECORD_MEMORY_STATE, RECORD_MEMORY_TABLES)
+    files = _read(con, MEMORY_STATE, MEMORY_TABLES)
+    return linkage.Memories(
+        record_pairs.RecordPairsMemory(**records) if records else None,
+        duplicates.DuplicatesMemory(**files) if files else None)
+
+
+def write_memories(con: duckdb.DuckDBPyConnection, memories: linkage.Memories) -> None:
+    """Replace the memories (none: drop it, the next night scores every pair)."""
+    _write(con, RECORD_MEMORY_STATE, RECORD_MEMORY_TABLES, memories.records,
+           "the model and prior of the last pass over records and files, and the match "
+           "weight no pair left out of core.record_pairs_memory_pairs reached")
+    _write(con, MEMORY_STATE, MEMORY_TABLES, memories.files,
+           "the model and prior of the last duplicates pass, and the match weight no pair "
+           "of two AGDREF files left out of core.duplicates_memory_pairs reached")
+

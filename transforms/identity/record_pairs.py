@@ -1,0 +1,192 @@
+"""The pass over pairs of a TélémOfpra or GENESIS record and an AGDREF file, and what a
+night remembers of it for the next (core.record_pairs_memory*): only pairs touching a
+new or changed record or file are scored afresh while the remembered bound proves the
+rest, as the duplicates pass does for pairs of two files (duplicates.py).
+
+From one night to the next, about 0.2 % of AGDREF files change and a few lists arrive,
+while scoring every record against the 3 million files nationally took about 28 s of the
+night. Each night remembers the pairs weighing from REMEMBER_FROM_BITS under the weight
+kept at all (KEEP_ABOVE), and a bound on the weights of the pairs it left out (the
+memory's `ceiling`). The next night computes how far any weight can have moved since:
+the prior, each comparison's largest change of level weight (the levels of absence are
+weighed again each night, absence.py) and the term frequencies. While the bound stays
+under the weight kept, a pair left out cannot be kept tonight, so the night scores only
+the pairs of a changed record against every file, of an unchanged record against a
+changed file, and the remembered pairs again: the same pairs, to the last bit, as a pass
+over everything (tests/test_record_pairs_memory.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+from splink import block_on
+from splink.blocking_rule_library import CustomRule
+
+from transforms.identity.comparisons import (
+    BLOCKING_KEYS,
+    SWAPPED_DATE_RULE,
+    YEAR_SLIP_KEYS,
+    record_blocking,
+)
+from transforms.identity.duplicates import (
+    changed_files,
+    common_terms,
+    model_key,
+    term_shift,
+)
+from transforms.identity.splink_pass import (
+    RECORD_PAIRS,
+    Connect,
+    empty_pairs,
+    log2_odds,
+    predict_pairs,
+    split_datasets,
+)
+
+# How far under the weight kept (KEEP_ABOVE, -6.6 bits) pairs are remembered: the nights'
+# drift adds up in the ceiling until it reaches the weight kept, and then a night scores
+# every pair again and starts from here.
+REMEMBER_FROM_BITS = 4.0
+# Floating-point slack added to the proven bound (weights are sums of a few logarithms).
+_ROUNDING = 1e-9
+MEMORY_FORMAT = "record pairs: 64-bit digests, common terms, level weights"
+
+
+@dataclass(frozen=True)
+class RecordPairsMemory:
+    """What a night's pass over records and files leaves to the next (kept in the
+    warehouse, core.record_pairs_memory*): a digest of each record and file as compared
+    (`digests`), the values held by two rows or more of the term-frequency columns over
+    records and files together (`terms`), the weight of each level of the record model
+    (`levels`), the pairs scoring from the floor (`pairs`, their best spelling), the key
+    of what must not change, the prior, and `ceiling`: no pair left out of `pairs`
+    weighed as much as this."""
+
+    digests: pl.DataFrame
+    terms: pl.DataFrame
+    levels: pl.DataFrame
+    pairs: pl.DataFrame
+    model_key: str
+    prior: float
+    ceiling: float
+
+
+def level_weights(model: dict) -> pl.DataFrame:
+    """Each comparison level's weight, log2(m/u), as the model scores it (null levels,
+    weighing nothing, left out)."""
+    rows = [{"comparison": comparison["output_column_name"], "level": index,
+             "weight": math.log2(level["m_probability"] / level["u_probability"])}
+            for comparison in model["comparisons"]
+            for index, level in enumerate(comparison["comparison_levels"])
+            if "m_probability" in level and "u_probability" in level]
+    return pl.DataFrame(rows, schema={"comparison": pl.String, "level": pl.Int64,
+                                      "weight": pl.Float64})
+
+
+def level_shift(before: pl.DataFrame, tonight: pl.DataFrame) -> float:
+    """The most the levels' weights can have moved one pair's weight: for each
+    comparison, its largest change of a level's weight (a pair sits at one level of
+    each comparison)."""
+    changes = before.join(tonight, on=["comparison", "level"], how="full", coalesce=True,
+                          suffix="_tonight")
+    if changes.select(pl.any_horizontal(pl.col("weight", "weight_tonight").is_null()).any()
+                      ).item():
+        return math.inf  # a level came or went: the weights say nothing of each other
+    return changes.group_by("comparison").agg(
+        (pl.col("weight") - pl.col("weight_tonight")).abs().max()).get_column("weight").sum()
+
+
+def record_model_key(model: dict, columns: list[str], backend: str, floor: float) -> str:
+    """What must not change for remembered weights to stay comparable: the model but for
+    its prior and its levels' m (their weights are compared instead, level_shift), the
+    blocking of records, the floor of memory and what duplicates.model_key names."""
+    without_m = {**model, "comparisons": [
+        {**comparison, "comparison_levels": [
+            {k: v for k, v in level.items() if k != "m_probability"}
+            for level in comparison["comparison_levels"]]}
+        for comparison in model["comparisons"]]}
+    text = json.dumps([model_key(without_m, columns, backend), SWAPPED_DATE_RULE,
+                       YEAR_SLIP_KEYS, floor, MEMORY_FORMAT])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory | None,
+                 keep_from: float, digests: pl.DataFrame, connect: Connect = duckdb.connect,
+                 spark=None) -> tuple[pl.DataFrame, RecordPairsMemory]:
+    """Pairs of a record and an AGDREF file (`records`: both, as compared, by `dataset`)
+    weighing `keep_from` bits or more, exactly as a pass over every pair scores them, and
+    tonight's memory (`digests`: duplicates.file_digests of every record and file).
+    Without a usable memory (none, another model, Spark, or a drift that could lift a
+    pair left out to `keep_from`), every pair is scored."""
+    backend = "duckdb" if spark is None else "spark"
+    floor = keep_from - REMEMBER_FROM_BITS
+    columns = [c for c in records.columns if c != "dataset"]
+    key = record_model_key(model, columns, backend, floor)
+    prior = model["probability_two_random_records_match"]
+    every_row = records.drop("dataset")
+    terms, levels = common_terms(every_row, model), level_weights(model)
+    if memory is not None and memory.model_key == key and spark is None:
+        shift = (abs(log2_odds(prior) - log2_odds(memory.prior))
+                 + level_shift(memory.levels, levels) + term_shift(memory.terms, terms, model))
+        ceiling = memory.ceiling + shift + _ROUNDING if shift else memory.ceiling
+        if ceiling < keep_from:
+            pairs = _rescore(records, every_row.to_arrow(), model, floor, memory.pairs,
+                             changed_files(memory.digests, digests), connect)
+            return (_kept(pairs, keep_from),
+                    RecordPairsMemory(digests, terms, levels, pairs, key, prior, ceiling))
+    with connect() as con:
+        pairs = predict_pairs(con, split_datasets(records), model, "link_only",
+                              record_blocking(), floor, RECORD_PAIRS, spark)
+    return (_kept(pairs, keep_from),
+            RecordPairsMemory(digests, terms, levels, pairs, key, prior, floor))
+
+
+def _kept(pairs: pl.DataFrame, keep_from: float) -> pl.DataFrame:
+    return pairs.filter(pl.col("match_weight") >= keep_from)
+
+
+def pair_blocking() -> list:
+    """record_blocking within one remembered pair (the column `pair` on both sides): the
+    spellings of a record and a file Splink compares are those a full pass blocks."""
+    return [*(block_on("pair", *keys) for keys in BLOCKING_KEYS),
+            CustomRule(f'l."pair" = r."pair" AND {SWAPPED_DATE_RULE}', sql_dialect="duckdb"),
+            block_on("pair", *YEAR_SLIP_KEYS)]
+
+
+def _rescore(records: pl.DataFrame, every_row: pa.Table, model: dict, floor: float,
+             remembered: pl.DataFrame, changed: pl.Series, connect: Connect) -> pl.DataFrame:
+    """From `floor`: the pairs of a changed record against every file, of an unchanged
+    record against a changed file, and the `remembered` pairs of an unchanged record and
+    file, scored again; term frequencies counted over every row (`every_row`), as a full
+    pass counts them."""
+    changed = changed.implode()
+    touched = pl.col("record_key").is_in(changed)
+    sources = records.filter(pl.col("dataset") == "source").drop("dataset")
+    files = records.filter(pl.col("dataset") == "agdref").drop("dataset")
+    scored = []
+    for source, agdref in ((sources.filter(touched), files),
+                           (sources.filter(~touched), files.filter(touched))):
+        if source.height and agdref.height:
+            with connect() as con:
+                scored.append(predict_pairs(
+                    con, {"source": source.to_arrow(), "agdref": agdref.to_arrow()}, model,
+                    "link_only", record_blocking(), floor, RECORD_PAIRS,
+                    count_terms_in=every_row))
+    kept = (remembered.select("record_key", file="agdref:" + pl.col("num_agdref"))
+            .filter(~pl.col("record_key").is_in(changed) & ~pl.col("file").is_in(changed))
+            .with_row_index("pair").with_columns(pl.col("pair").cast(pl.String)))
+    if kept.height:
+        sides = {name: kept.select("pair", record_key=side).join(frame, on="record_key")
+                 .with_columns(unique_id=pl.col("unique_id") + "#" + pl.col("pair")).to_arrow()
+                 for name, side, frame in (("source", "record_key", sources),
+                                           ("agdref", "file", files))}
+        with connect() as con:
+            scored.append(predict_pairs(con, sides, model, "link_only", pair_blocking(),
+                                        floor, RECORD_PAIRS, count_terms_in=every_row))
+    return pl.concat(scored) if scored else empty_pairs()
