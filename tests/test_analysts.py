@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import PROJECT_ROOT, SAMPLE_DIR
+from transforms.identity.memory import IDENTITY_MEMORY_TABLES
 
 ANALYSTS = PROJECT_ROOT / "docs" / "analysts.md"
 QUERIES = re.findall(r"```sql\n(.*?)```", ANALYSTS.read_text(encoding="utf-8"), re.S)
@@ -90,6 +91,26 @@ def test_every_table_and_column_is_described(demo_con):
         [list(SYSTEM_SCHEMAS)]).fetchall()}
     described = {r[0] for r in demo_con.execute("SELECT layer FROM audit.layers").fetchall()}
     assert schemas == described == {"raw", "staging", "core", "worklists", "marts", "audit"}
+
+
+def test_the_identity_memories_stay_in_the_history_warehouse(demo_con, demo_output):
+    """The digests and scored pairs the identity stage keeps for the next night are read
+    there by the night alone: described in the history warehouse, not published."""
+    out, *_ = demo_output
+    published = {r[0] for r in demo_con.execute(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
+    assert published & set(IDENTITY_MEMORY_TABLES) == set()
+    assert {"core.person_links", "core.identity_candidates"} <= published
+    with duckdb.connect(str(out / ".warehouse.duckdb.history.duckdb"), read_only=True) as con:
+        kept = dict(con.execute(
+            "SELECT schema_name || '.' || table_name, coalesce(comment, '') FROM duckdb_tables()"
+        ).fetchall())
+        undescribed = con.execute(
+            "SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
+            "WHERE schema_name || '.' || table_name IN ? AND coalesce(comment, '') = ''",
+            [list(IDENTITY_MEMORY_TABLES)]).fetchall()
+    assert all(kept.get(table) for table in IDENTITY_MEMORY_TABLES)
+    assert undescribed == []
 
 
 def test_the_guide_has_ten_queries():

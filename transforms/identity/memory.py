@@ -121,3 +121,11 @@ def write_memories(con: duckdb.DuckDBPyConnection, memories: linkage.Memories) -
            "the model and prior of the last duplicates pass, and the match weight no pair "
            "of two AGDREF files left out of core.duplicates_memory_pairs reached")
 
+
+# Every table the identity stage keeps for the next night alone (digests of what it
+# compared, pairs it scored, what it scored them with): read in the history warehouse by
+# the next night, of no use to a reader, so not published (transforms/publish/readers.py).
+IDENTITY_MEMORY_TABLES = (
+    RECORD_MEMORY_STATE, *RECORD_MEMORY_TABLES, MEMORY_STATE, *MEMORY_TABLES,
+    "core.identity_memory", "core.identity_memory_files", "core.identity_memory_records",
+)

@@ -6,7 +6,9 @@ It holds, with every COMMENT of the history warehouse (docs/contracts.md §2):
 
 - `core`, `worklists`, `marts` and `audit` whole: rebuilt every night, or kept as
   changes (the flag history's stretches), or trimmed by `reconcile purge`; with their
-  views (`worklists.flag_history`) and constraints;
+  views (`worklists.flag_history`) and constraints; but for the identity stage's
+  memories (digests and scored pairs the next night reads in the history warehouse:
+  about 10 million rows nationally, of no use to a reader);
 - the TélémOfpra and GENESIS layers whole (`raw.telemofpra`, `raw.genesis`,
   `staging.asylum_decisions`, `staging.detainees`): each delivery brings new decisions
   or committals, which the workspace shows with their rows as delivered;
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.identity.memory import IDENTITY_MEMORY_TABLES
 from transforms.warehouse import history
 from transforms.warehouse.database import (
     WarehouseSettings,
@@ -64,8 +67,11 @@ def holds_history(path: Path, settings: WarehouseSettings) -> bool:
 
 
 def _whole(schema: str, table: str) -> bool:
-    """A table of the history warehouse copied whole."""
+    """A table of the history warehouse copied whole (the identity stage's memories are
+    the next night's alone: IDENTITY_MEMORY_TABLES, not published)."""
     name = f"{schema}.{table}"
+    if name in IDENTITY_MEMORY_TABLES:
+        return False
     return schema in WHOLE_SCHEMAS or (
         name in warehouse_tables() and not history.kept_as_changes(name))
 
