@@ -11,7 +11,7 @@ from dataclasses import replace
 import polars as pl
 import pytest
 
-from transforms.identity import linkage, model_file, record_pairs
+from transforms.identity import linkage, model_file, record_pairs, splink_pass
 from transforms.identity.memory import read_memories
 from transforms.identity.splink_pass import log2_odds
 from transforms.identity.thresholds import KEEP_ABOVE
@@ -182,3 +182,21 @@ def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, nig
     assert memory.digests.height == night_one.get_column("record_key").n_unique()
     assert memory.pairs.height > 0 and memory.pairs["match_weight"].min() >= FLOOR
     assert not memory.pairs["record_key"].str.starts_with("agdref:").any()
+
+
+def test_only_values_held_by_an_unchanged_record_and_file_can_move_a_pair_left_out(model):
+    """A town new on many files tonight (held by no record) moved its frequency far, but no
+    pair of an unchanged record and file agrees on it: the bound leaves it out. A value
+    held by a changed record only is left out too (its pairs are scored again)."""
+    columns = list(splink_pass.term_frequency_columns(model))
+    rows = pl.DataFrame({
+        "dataset": ["source", "source", "agdref", "agdref", "agdref"],
+        "record_key": ["genesis:1", "genesis:2", "agdref:1", "agdref:2", "agdref:3"],
+        **{c: [None] * 5 for c in columns}}, schema_overrides={c: pl.String for c in columns})
+    rows = rows.with_columns(
+        surname=pl.Series(["DIALLO", "SOW", "DIALLO", "SOW", "BA"]),
+        birth_town=pl.Series(["KAYES", None, "VILLE 952", "VILLE 952", "KAYES"]))
+    held = record_pairs.held_on_both_sides(rows, pl.Series(["genesis:2"]), model)
+    assert sorted(held.iter_rows()) == [("birth_town", "KAYES"), ("surname", "DIALLO")]
+    assert record_pairs.held_on_both_sides(
+        rows, pl.Series(["genesis:1", "genesis:2"]), model).height == 0

@@ -9,7 +9,8 @@ night. Each night remembers the pairs weighing from REMEMBER_FROM_BITS under the
 kept at all (KEEP_ABOVE), and a bound on the weights of the pairs it left out (the
 memory's `ceiling`). The next night computes how far any weight can have moved since:
 the prior, each comparison's largest change of level weight (the levels of absence are
-weighed again each night, absence.py) and the term frequencies. While the bound stays
+weighed again each night, absence.py) and the term frequencies of the values an
+unchanged record and an unchanged file both hold. While the bound stays
 under the weight kept, a pair left out cannot be kept tonight, so the night scores only
 the pairs of a changed record against every file, of an unchanged record against a
 changed file, and the remembered pairs again: the same pairs, to the last bit, as a pass
@@ -47,6 +48,7 @@ from transforms.identity.splink_pass import (
     log2_odds,
     predict_pairs,
     split_datasets,
+    term_frequency_columns,
 )
 
 # How far under the weight kept (KEEP_ABOVE, -6.6 bits) pairs are remembered: the nights'
@@ -102,6 +104,25 @@ def level_shift(before: pl.DataFrame, tonight: pl.DataFrame) -> float:
         (pl.col("weight") - pl.col("weight_tonight")).abs().max()).get_column("weight").sum()
 
 
+def held_on_both_sides(records: pl.DataFrame, changed: pl.Series, model: dict
+                       ) -> pl.DataFrame:
+    """For each term-frequency column, the values (`column_name`, `value` as in
+    common_terms) held by an unchanged record and by an unchanged file. A pair the night
+    does not score again joins an unchanged record and an unchanged file, and a frequency
+    moves its weight only on a value both hold (the adjustments apply on exact agreement
+    alone): the frequencies of other values, however far they moved (a new town keyed on
+    files only), cannot lift it."""
+    unchanged = records.filter(~pl.col("record_key").is_in(changed.implode()))
+    held = []
+    for column in term_frequency_columns(model):
+        sides = [unchanged.filter(pl.col("dataset") == side)
+                 .select(value=pl.col(column).cast(pl.String)).drop_nulls().unique()
+                 for side in ("source", "agdref")]
+        held.append(sides[0].join(sides[1], on="value").select(
+            column_name=pl.lit(column), value="value"))
+    return pl.concat(held)
+
+
 def record_model_key(model: dict, columns: list[str], backend: str, floor: float) -> str:
     """What must not change for remembered weights to stay comparable: the model but for
     its prior and its levels' m (their weights are compared instead, level_shift), the
@@ -132,12 +153,15 @@ def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory |
     every_row = records.drop("dataset")
     terms, levels = common_terms(every_row, model), level_weights(model)
     if memory is not None and memory.model_key == key and spark is None:
+        changed = changed_files(memory.digests, digests)
+        moving = terms.join(held_on_both_sides(records, changed, model),
+                            on=["column_name", "value"], how="semi")
         shift = (abs(log2_odds(prior) - log2_odds(memory.prior))
-                 + level_shift(memory.levels, levels) + term_shift(memory.terms, terms, model))
+                 + level_shift(memory.levels, levels) + term_shift(memory.terms, moving, model))
         ceiling = memory.ceiling + shift + _ROUNDING if shift else memory.ceiling
         if ceiling < keep_from:
             pairs = _rescore(records, every_row.to_arrow(), model, floor, memory.pairs,
-                             changed_files(memory.digests, digests), connect)
+                             changed, connect)
             return (_kept(pairs, keep_from),
                     RecordPairsMemory(digests, terms, levels, pairs, key, prior, ceiling))
     with connect() as con:
