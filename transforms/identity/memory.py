@@ -12,6 +12,12 @@ from transforms.warehouse import tables
 from transforms.warehouse.database import table_exists
 
 _WEIGHTS = "of the pair's best spelling, as in core.link_review"
+# The columns of a remembered pair's score (splink_pass.empty_pairs).
+_SCORES = {
+    "match_weight": f"match weight {_WEIGHTS}",
+    "match_probability": f"match probability {_WEIGHTS}",
+    **{f"weight_{name}": f"weight of the {name} comparison {_WEIGHTS}"
+       for name in comparisons.COMPARISON_COLUMNS}}
 MEMORY_TABLES = {
     "core.duplicates_memory_files": ("digests", (
         "one row per AGDREF file as the last duplicates pass compared it: the next night "
@@ -31,10 +37,7 @@ MEMORY_TABLES = {
         "linkage.REMEMBER_FROM_WEIGHT, scored again the next night"), {
         "record_key": "the lesser file of the pair ('agdref:' and its number)",
         "num_agdref": "the greater file's number",
-        "match_weight": f"match weight {_WEIGHTS}",
-        "match_probability": f"match probability {_WEIGHTS}",
-        **{f"weight_{name}": f"weight of the {name} comparison {_WEIGHTS}"
-           for name in comparisons.COMPARISON_COLUMNS}}),
+        **_SCORES}),
 }
 MEMORY_STATE = "core.duplicates_memory"
 _STATE_COLUMNS = {
@@ -69,10 +72,7 @@ RECORD_MEMORY_TABLES = {
         "night"), {
         "record_key": "the TélémOfpra or GENESIS record",
         "num_agdref": "the AGDREF file's number",
-        "match_weight": f"match weight {_WEIGHTS}",
-        "match_probability": f"match probability {_WEIGHTS}",
-        **{f"weight_{name}": f"weight of the {name} comparison {_WEIGHTS}"
-           for name in comparisons.COMPARISON_COLUMNS}}),
+        **_SCORES}),
 }
 RECORD_MEMORY_STATE = "core.record_pairs_memory"
 
