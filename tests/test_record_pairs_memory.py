@@ -7,13 +7,18 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import replace
+from datetime import date
 
+import duckdb
 import polars as pl
 import pytest
+from splink import block_on
 
 from transforms.identity import linkage, model_file, record_pairs, splink_pass
+from transforms.identity.comparisons import record_blocking
+from transforms.identity.duplicates import file_digests
 from transforms.identity.memory import read_memories
-from transforms.identity.splink_pass import log2_odds
+from transforms.identity.splink_pass import RECORD_PAIRS, log2_odds, predict_pairs, split_datasets
 from transforms.identity.thresholds import KEEP_ABOVE
 from transforms.warehouse.database import read_sql
 
@@ -30,6 +35,12 @@ def night_one(sample_warehouse) -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def model() -> dict:
     return model_file.read_model()
+
+
+@pytest.fixture(scope="module")
+def ready(model) -> dict:
+    """The model as Splink takes it (what score_remembering makes of it, prior_for)."""
+    return model_file.prior_for(model, 0)
 
 
 def reweighed(model: dict, comparison: str, level: int, factor: float) -> dict:
@@ -119,6 +130,10 @@ def test_a_night_without_change_leaves_the_memory_as_it_was(night_one, model):
     _, memory = remembering(night_one, model, None, model)
     pairs, again = remembering(night_one, model, memory, model)
     assert again.ceiling == memory.ceiling
+    # reused, not a full pass (which would also leave the ceiling at the floor): a level
+    # weighed 1 % otherwise tonight raises it
+    _, nudged = remembering(night_one, model, memory, reweighed(model, "asylum_claim", 2, 1.01))
+    assert memory.ceiling < nudged.ceiling < log2_odds(KEEP_ABOVE)
     assert again.pairs.sort("record_key", "num_agdref").equals(
         memory.pairs.sort("record_key", "num_agdref"))
     assert records_only(pairs).equals(records_only(linkage.score_pairs(night_one, model)))
@@ -200,3 +215,109 @@ def test_only_values_held_by_an_unchanged_record_and_file_can_move_a_pair_left_o
     assert sorted(held.iter_rows()) == [("birth_town", "KAYES"), ("surname", "DIALLO")]
     assert record_pairs.held_on_both_sides(
         rows, pl.Series(["genesis:1", "genesis:2"]), model).height == 0
+
+
+def passing(records: pl.DataFrame, model: dict, memory, keep: float = log2_odds(KEEP_ABOVE)):
+    """records_pass alone, with the model as given (its prior unscaled)."""
+    with duckdb.connect() as con:
+        digests = file_digests(con, records.drop("dataset").to_arrow())
+    return record_pairs.records_pass(records, model, memory, keep, digests)
+
+
+def ordered(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort("record_key", "num_agdref")
+
+
+def test_a_prior_five_bits_higher_is_counted(night_one, ready):
+    """Tonight's prior 2^5 times last night's (the sample has fewer files than the model
+    was trained on, so prior_for never moves it here): pairs left out under the margin
+    might now be kept, and the night scores every pair."""
+    _, memory = passing(night_one, ready, None)
+    tonight = {**ready, "probability_two_random_records_match":
+               ready["probability_two_random_records_match"] * 32}
+    reused, remembered = passing(night_one, tonight, memory)
+    assert remembered.ceiling == pytest.approx(memory.ceiling)  # a full pass, from the floor
+    assert ordered(reused).equals(ordered(passing(night_one, tonight, None)[0]))
+
+
+def crafted_records(night_one: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """One record per rule of record_blocking: a copy of a file's row altered so that this
+    rule alone blocks the pair (record key -> the rule's index)."""
+    files = night_one.filter(pl.col("dataset") == "agdref")
+    file = files.filter(pl.col("birth_date_swapped").is_not_null()
+                        & pl.col("nationality").is_not_null()).row(0, named=True)
+    year, month, day = file["birth_year"], file["birth_month"], file["birth_day"]
+    other_day = 28 if day != 28 else 27  # over 12: no swapped date
+    alter = {
+        0: {"birth_date": date(year, month, other_day), "birth_day": other_day,
+            "birth_date_swapped": None, "nationality": "ZZZ"},
+        1: {"surname_skeleton": "QQQ", "given_skeleton": "QQQ"},
+        2: {"given_skeleton": "QQQ", "nationality": "ZZZ"},
+        3: {"surname_skeleton": "QQQ", "nationality": "ZZZ"},
+        4: {"birth_date": file["birth_date_swapped"], "birth_date_swapped": file["birth_date"],
+            "birth_month": day, "birth_day": month, "surname_skeleton": "QQQ",
+            "given_skeleton": "QQQ"},
+        5: {"birth_year": year + 1, "birth_date": date(year + 1, month, day),
+            "birth_date_swapped": None, "nationality": "ZZZ"},
+    }
+    assert len(alter) == len(record_blocking())
+    row = rows_of(night_one, file["record_key"]).head(1)
+    crafted, rules = [], {}
+    for rule, changes in alter.items():
+        key = f"telemofpra:RULE{rule}"
+        crafted.append(row.with_columns(
+            dataset=pl.lit("source"), record_key=pl.lit(key), unique_id=pl.lit(key + "~0~0"),
+            **{c: pl.lit(v, dtype=night_one.schema[c]) for c, v in changes.items()}))
+        rules[key] = rule
+    return pl.concat([night_one, *crafted]), rules
+
+
+def test_a_pair_blocked_by_one_rule_alone_is_scored_again_as_a_full_pass_blocks_it(
+        night_one, ready):
+    records, rules = crafted_records(night_one)
+    full, memory = passing(records, ready, None)
+    for key, rule in rules.items():
+        found = full.filter(pl.col("record_key") == key)
+        assert found.height >= 1, key
+        others = [r for i, r in enumerate(record_blocking()) if i != rule]
+        with duckdb.connect() as con:
+            without = predict_pairs(con, split_datasets(records), ready, "link_only", others,
+                                    -1000.0, RECORD_PAIRS)
+        assert without.join(found, on=["record_key", "num_agdref"], how="semi").height == 0, key
+    tonight = reweighed(ready, "asylum_claim", 2, 1.01)
+    again, remembered = passing(records, tonight, memory)
+    assert memory.ceiling < remembered.ceiling < log2_odds(KEEP_ABOVE)  # remembered pairs
+    assert ordered(again).equals(ordered(passing(records, tonight, None)[0]))
+
+
+def test_a_town_new_on_many_files_leaves_the_memory_usable(night_one, ready):
+    """300 new files born in a town no record holds (its frequency up about 7 bits) cannot
+    lift a pair left out: the night reuses its memory and scores as a full pass."""
+    sources = night_one.filter(pl.col("dataset") == "source")
+    files = night_one.filter(pl.col("dataset") == "agdref")
+    towns = files.group_by("birth_town").agg(n=pl.col("record_key").n_unique()).filter(
+        (pl.col("n") >= 2) & pl.col("birth_town").is_not_null()
+        & ~pl.col("birth_town").is_in(sources["birth_town"].drop_nulls().implode()))
+    town = towns.sort("n", "birth_town").row(0, named=True)["birth_town"]
+    _, memory = passing(night_one, ready, None)
+    donors = files.get_column("record_key").unique().sort().head(300)
+    new = files.filter(pl.col("record_key").is_in(donors.implode())).with_columns(
+        record_key=pl.lit("agdref:8") + pl.col("record_key").str.slice(8),
+        unique_id=pl.lit("agdref:8") + pl.col("unique_id").str.slice(8),
+        birth_town=pl.lit(town))
+    night_two = pl.concat([night_one, new])
+    reused, remembered = passing(night_two, ready, memory)
+    assert memory.ceiling < remembered.ceiling < log2_odds(KEEP_ABOVE)  # reused
+    assert ordered(reused).equals(ordered(passing(night_two, ready, None)[0]))
+
+
+def test_a_release_changing_the_record_blocking_makes_the_night_score_every_pair(
+        night_one, ready, monkeypatch):
+    _, memory = passing(night_one, ready, None)
+    looser = [*record_blocking(), block_on("birth_year", "surname_skeleton")]
+    monkeypatch.setattr(record_pairs, "record_blocking", lambda: looser)
+    everything, fresh = passing(night_one, ready, None)
+    assert fresh.model_key != memory.model_key
+    reused, remembered = passing(night_one, ready, memory)
+    assert remembered.ceiling == pytest.approx(FLOOR)
+    assert ordered(reused).equals(ordered(everything))

@@ -23,7 +23,7 @@ MEMORY_TABLES = {
         "one row per AGDREF file as the last duplicates pass compared it: the next night "
         "scores again the pairs of the files whose digest changed"), {
         "record_key": "the AGDREF file ('agdref:' and its number)",
-        "digest": "64-bit hash of the file's rows as compared (linkage.file_digests)"}),
+        "digest": "64-bit hash of the file's rows as compared (duplicates.file_digests)"}),
     "core.duplicates_memory_terms": ("terms", (
         "values held by two AGDREF rows or more in a column whose term frequency weighs "
         "on the match weight, as the last duplicates pass counted them (the next night "
@@ -34,7 +34,7 @@ MEMORY_TABLES = {
         "share": "its share of the rows where the column is known"}),
     "core.duplicates_memory_pairs": ("pairs", (
         "pairs of two AGDREF files the last duplicates pass scored from "
-        "linkage.REMEMBER_FROM_WEIGHT, scored again the next night"), {
+        "duplicates.REMEMBER_FROM_WEIGHT, scored again the next night"), {
         "record_key": "the lesser file of the pair ('agdref:' and its number)",
         "num_agdref": "the greater file's number",
         **_SCORES}),

@@ -3,18 +3,18 @@ night remembers of it for the next (core.record_pairs_memory*): only pairs touch
 new or changed record or file are scored afresh while the remembered bound proves the
 rest, as the duplicates pass does for pairs of two files (duplicates.py).
 
-From one night to the next, about 0.2 % of AGDREF files change and a few lists arrive,
-while scoring every record against the 3 million files nationally took about 28 s of the
-night. Each night remembers the pairs weighing from REMEMBER_FROM_BITS under the weight
-kept at all (KEEP_ABOVE), and a bound on the weights of the pairs it left out (the
-memory's `ceiling`). The next night computes how far any weight can have moved since:
-the prior, each comparison's largest change of level weight (the levels of absence are
-weighed again each night, absence.py) and the term frequencies of the values an
-unchanged record and an unchanged file both hold. While the bound stays
-under the weight kept, a pair left out cannot be kept tonight, so the night scores only
-the pairs of a changed record against every file, of an unchanged record against a
-changed file, and the remembered pairs again: the same pairs, to the last bit, as a pass
-over everything (tests/test_record_pairs_memory.py)."""
+From one night to the next, a few AGDREF files change (0.2 to 0.5 % on the national
+bench) and a few lists arrive, while scoring every record against the 3 million files
+nationally took about 35 s of the night. Each night remembers the pairs weighing from
+REMEMBER_FROM_BITS under the weight kept at all (KEEP_ABOVE), and a bound on the weights
+of the pairs it left out (the memory's `ceiling`). The next night computes how far any
+weight can have moved since: the prior, each comparison's largest change of level weight
+(the levels of absence are weighed again each night, absence.py) and the term
+frequencies of the values an unchanged record and an unchanged file both hold. While the
+bound stays under the weight kept, a pair left out cannot be kept tonight, so the night
+scores only the pairs of a changed record against every file, of an unchanged record
+against a changed file, and the remembered pairs again: the same pairs, to the last bit,
+as a pass over everything (tests/test_record_pairs_memory.py)."""
 
 from __future__ import annotations
 
@@ -26,15 +26,9 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 import pyarrow as pa
-from splink import block_on
 from splink.blocking_rule_library import CustomRule
 
-from transforms.identity.comparisons import (
-    BLOCKING_KEYS,
-    SWAPPED_DATE_RULE,
-    YEAR_SLIP_KEYS,
-    record_blocking,
-)
+from transforms.identity.comparisons import record_blocking
 from transforms.identity.duplicates import (
     changed_files,
     common_terms,
@@ -80,8 +74,8 @@ class RecordPairsMemory:
 
 
 def level_weights(model: dict) -> pl.DataFrame:
-    """Each comparison level's weight, log2(m/u), as the model scores it (null levels,
-    weighing nothing, left out)."""
+    """Each comparison level's weight, log2(m/u), as the model scores it (the null
+    levels, which hold no m and u and weigh nothing, are not listed)."""
     rows = [{"comparison": comparison["output_column_name"], "level": index,
              "weight": math.log2(level["m_probability"] / level["u_probability"])}
             for comparison in model["comparisons"]
@@ -120,20 +114,22 @@ def held_on_both_sides(records: pl.DataFrame, changed: pl.Series, model: dict
                  for side in ("source", "agdref")]
         held.append(sides[0].join(sides[1], on="value").select(
             column_name=pl.lit(column), value="value"))
-    return pl.concat(held)
+    return pl.concat(held) if held else pl.DataFrame(
+        schema={"column_name": pl.String, "value": pl.String})
 
 
 def record_model_key(model: dict, columns: list[str], backend: str, floor: float) -> str:
     """What must not change for remembered weights to stay comparable: the model but for
     its prior and its levels' m (their weights are compared instead, level_shift), the
-    blocking of records, the floor of memory and what duplicates.model_key names."""
+    rules record_blocking holds (as SQL), the floor of memory and what
+    duplicates.model_key names."""
     without_m = {**model, "comparisons": [
         {**comparison, "comparison_levels": [
             {k: v for k, v in level.items() if k != "m_probability"}
             for level in comparison["comparison_levels"]]}
         for comparison in model["comparisons"]]}
-    text = json.dumps([model_key(without_m, columns, backend), SWAPPED_DATE_RULE,
-                       YEAR_SLIP_KEYS, floor, MEMORY_FORMAT])
+    text = json.dumps([model_key(without_m, columns, backend),
+                       [_rule_sql(rule) for rule in record_blocking()], floor, MEMORY_FORMAT])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -176,11 +172,15 @@ def _kept(pairs: pl.DataFrame, keep_from: float) -> pl.DataFrame:
 
 
 def pair_blocking() -> list:
-    """record_blocking within one remembered pair (the column `pair` on both sides): the
-    spellings of a record and a file Splink compares are those a full pass blocks."""
-    return [*(block_on("pair", *keys) for keys in BLOCKING_KEYS),
-            CustomRule(f'l."pair" = r."pair" AND {SWAPPED_DATE_RULE}', sql_dialect="duckdb"),
-            block_on("pair", *YEAR_SLIP_KEYS)]
+    """Each rule of record_blocking within one remembered pair (the column `pair` on
+    both sides): the spellings of a record and a file Splink compares again are those a
+    full pass blocks, whatever rules record_blocking holds."""
+    return [CustomRule(f'l."pair" = r."pair" AND ({_rule_sql(rule)})', sql_dialect="duckdb")
+            for rule in record_blocking()]
+
+
+def _rule_sql(rule) -> str:
+    return rule.create_blocking_rule_dict("duckdb")["blocking_rule"]
 
 
 def _rescore(records: pl.DataFrame, every_row: pa.Table, model: dict, floor: float,
