@@ -12,15 +12,14 @@ from importlib.metadata import version
 import duckdb
 import polars as pl
 import pyarrow as pa
-from splink import block_on
 
 from transforms.identity.comparisons import BLOCKING_KEYS, file_blocking
 from transforms.identity.splink_pass import (
     FILE_PAIRS,
     Connect,
-    empty_pairs,
     log2_odds,
     predict_pairs,
+    score_again,
     term_frequency_columns,
 )
 from transforms.identity.thresholds import KEEP_DUPLICATES_ABOVE
@@ -73,8 +72,7 @@ def model_key(model: dict, columns: list[str], backend: str) -> str:
 
 
 def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory | None,
-                    connect: Connect = duckdb.connect, spark=None,
-                    digests: pl.DataFrame | None = None
+                    digests: pl.DataFrame, connect: Connect = duckdb.connect, spark=None
                     ) -> tuple[pl.DataFrame, DuplicatesMemory]:
     """Pairs of two AGDREF files (`files`: their rows as compared), from
     REMEMBER_FROM_WEIGHT, exactly as a pass over every pair would score them.
@@ -86,20 +84,14 @@ def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory |
     under the duplicate threshold, only the pairs touching a changed file and the
     remembered pairs are scored (Splink, tonight's term frequencies); otherwise, or
     without a memory of the same model, every pair is, and the ceiling starts again
-    at REMEMBER_FROM_WEIGHT. `digests`: the files' file_digests, when already computed."""
+    at REMEMBER_FROM_WEIGHT. `digests`: the files' file_digests."""
     backend = "duckdb" if spark is None else "spark"
     key = model_key(model, files.columns, backend)
     prior = model["probability_two_random_records_match"]
     every_file = files.to_arrow()  # scored, and counted in for the term frequencies
-    if digests is None:
-        with connect() as con:
-            digests = file_digests(con, every_file)
     terms = common_terms(files, model)
     if memory is not None and memory.model_key == key and spark is None:
-        shift = weight_shift(memory, terms, model)
-        # No shift: tonight's weights are last night's to the bit, and so is the bound (a
-        # rerun of a night leaves the memory as it was).
-        ceiling = memory.ceiling + shift + _ROUNDING if shift else memory.ceiling
+        ceiling = raised(memory.ceiling, weight_shift(memory, terms, model))
         if ceiling < log2_odds(KEEP_DUPLICATES_ABOVE):
             changed = changed_files(memory.digests, digests)
             pairs = _rescore(files, every_file, model, memory.pairs, changed, connect)
@@ -108,6 +100,13 @@ def duplicates_pass(files: pl.DataFrame, model: dict, memory: DuplicatesMemory |
         pairs = predict_pairs(con, {"agdref": every_file}, model, "dedupe_only",
                               file_blocking(), REMEMBER_FROM_WEIGHT, FILE_PAIRS, spark)
     return pairs, DuplicatesMemory(digests, terms, pairs, key, prior, REMEMBER_FROM_WEIGHT)
+
+
+def raised(ceiling: float, shift: float) -> float:
+    """A memory's ceiling after a night's drift of `shift` bits, with floating-point
+    slack. No shift: tonight's weights are last night's to the bit, and so is the bound
+    (a rerun of a night leaves the memory as it was)."""
+    return ceiling + shift + _ROUNDING if shift else ceiling
 
 
 def file_digests(con: duckdb.DuckDBPyConnection, files: pa.Table) -> pl.DataFrame:
@@ -189,15 +188,7 @@ def _rescore(files: pl.DataFrame, every_file: pa.Table, model: dict, remembered:
                 con, {"changed": fresh.to_arrow(), "agdref": every_file}, model,
                 "link_only", file_blocking(), REMEMBER_FROM_WEIGHT, FILE_PAIRS,
                 count_terms_in=every_file))
-    kept = (remembered.select(left="record_key", right="agdref:" + pl.col("num_agdref"))
-            .filter(~pl.col("left").is_in(changed) & ~pl.col("right").is_in(changed))
-            .with_row_index("pair").with_columns(pl.col("pair").cast(pl.String)))
-    if kept.height:
-        sides = {side: kept.select("pair", record_key=side).join(files, on="record_key")
-                 .with_columns(unique_id=pl.col("unique_id") + "#" + pl.col("pair")).to_arrow()
-                 for side in ("left", "right")}
-        with connect() as con:
-            scored.append(predict_pairs(
-                con, sides, model, "link_only", [block_on("pair", *keys) for keys in BLOCKING_KEYS],
-                REMEMBER_FROM_WEIGHT, FILE_PAIRS, count_terms_in=every_file))
-    return pl.concat(scored) if scored else empty_pairs()
+    scored.append(score_again(remembered, changed, {"left": files, "right": files}, model,
+                              file_blocking(), REMEMBER_FROM_WEIGHT, FILE_PAIRS, every_file,
+                              connect))
+    return pl.concat(scored)

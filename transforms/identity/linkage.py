@@ -76,8 +76,8 @@ def score_remembering(records: pl.DataFrame, model: dict, memories: Memories,
     record_pairs, remembered_records = records_pass(
         records, record_model, memories.records, log2_odds(keep_above), digests, connect, spark)
     file_pairs, remembered_files = duplicates_pass(
-        files, model, memories.files, connect, spark,
-        digests.filter(pl.col("record_key").str.starts_with("agdref:")))
+        files, model, memories.files,
+        digests.filter(pl.col("record_key").str.starts_with("agdref:")), connect, spark)
     duplicates = file_pairs.filter(
         pl.col("match_weight") >= log2_odds(KEEP_DUPLICATES_ABOVE))
     return (pl.concat([record_pairs, duplicates]).sort("record_key", "num_agdref"),

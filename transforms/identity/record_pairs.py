@@ -26,21 +26,22 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 import pyarrow as pa
-from splink.blocking_rule_library import CustomRule
 
 from transforms.identity.comparisons import record_blocking
 from transforms.identity.duplicates import (
     changed_files,
     common_terms,
     model_key,
+    raised,
     term_shift,
 )
 from transforms.identity.splink_pass import (
     RECORD_PAIRS,
     Connect,
-    empty_pairs,
+    blocking_sql,
     log2_odds,
     predict_pairs,
+    score_again,
     split_datasets,
     term_frequency_columns,
 )
@@ -49,8 +50,6 @@ from transforms.identity.splink_pass import (
 # drift adds up in the ceiling until it reaches the weight kept, and then a night scores
 # every pair again and starts from here.
 REMEMBER_FROM_BITS = 4.0
-# Floating-point slack added to the proven bound (weights are sums of a few logarithms).
-_ROUNDING = 1e-9
 MEMORY_FORMAT = "record pairs: 64-bit digests, common terms, level weights"
 
 
@@ -129,7 +128,7 @@ def record_model_key(model: dict, columns: list[str], backend: str, floor: float
             for level in comparison["comparison_levels"]]}
         for comparison in model["comparisons"]]}
     text = json.dumps([model_key(without_m, columns, backend),
-                       [_rule_sql(rule) for rule in record_blocking()], floor, MEMORY_FORMAT])
+                       [blocking_sql(rule) for rule in record_blocking()], floor, MEMORY_FORMAT])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -154,7 +153,7 @@ def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory |
                             on=["column_name", "value"], how="semi")
         shift = (abs(log2_odds(prior) - log2_odds(memory.prior))
                  + level_shift(memory.levels, levels) + term_shift(memory.terms, moving, model))
-        ceiling = memory.ceiling + shift + _ROUNDING if shift else memory.ceiling
+        ceiling = raised(memory.ceiling, shift)
         if ceiling < keep_from:
             pairs = _rescore(records, every_row.to_arrow(), model, floor, memory.pairs,
                              changed, connect)
@@ -169,18 +168,6 @@ def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory |
 
 def _kept(pairs: pl.DataFrame, keep_from: float) -> pl.DataFrame:
     return pairs.filter(pl.col("match_weight") >= keep_from)
-
-
-def pair_blocking() -> list:
-    """Each rule of record_blocking within one remembered pair (the column `pair` on
-    both sides): the spellings of a record and a file Splink compares again are those a
-    full pass blocks, whatever rules record_blocking holds."""
-    return [CustomRule(f'l."pair" = r."pair" AND ({_rule_sql(rule)})', sql_dialect="duckdb")
-            for rule in record_blocking()]
-
-
-def _rule_sql(rule) -> str:
-    return rule.create_blocking_rule_dict("duckdb")["blocking_rule"]
 
 
 def _rescore(records: pl.DataFrame, every_row: pa.Table, model: dict, floor: float,
@@ -202,15 +189,7 @@ def _rescore(records: pl.DataFrame, every_row: pa.Table, model: dict, floor: flo
                     con, {"source": source.to_arrow(), "agdref": agdref.to_arrow()}, model,
                     "link_only", record_blocking(), floor, RECORD_PAIRS,
                     count_terms_in=every_row))
-    kept = (remembered.select("record_key", file="agdref:" + pl.col("num_agdref"))
-            .filter(~pl.col("record_key").is_in(changed) & ~pl.col("file").is_in(changed))
-            .with_row_index("pair").with_columns(pl.col("pair").cast(pl.String)))
-    if kept.height:
-        sides = {name: kept.select("pair", record_key=side).join(frame, on="record_key")
-                 .with_columns(unique_id=pl.col("unique_id") + "#" + pl.col("pair")).to_arrow()
-                 for name, side, frame in (("source", "record_key", sources),
-                                           ("agdref", "file", files))}
-        with connect() as con:
-            scored.append(predict_pairs(con, sides, model, "link_only", pair_blocking(),
-                                        floor, RECORD_PAIRS, count_terms_in=every_row))
-    return pl.concat(scored) if scored else empty_pairs()
+    scored.append(score_again(remembered, changed, {"source": sources, "agdref": files},
+                              model, record_blocking(), floor, RECORD_PAIRS, every_row,
+                              connect))
+    return pl.concat(scored)

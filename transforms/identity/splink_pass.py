@@ -16,6 +16,7 @@ import pyarrow as pa
 import sqlglot
 from splink import Linker, SettingsCreator
 from splink.backends.duckdb import DuckDBAPI
+from splink.blocking_rule_library import CustomRule
 from splink.internals.input_column import InputColumn
 from splink.internals.term_frequencies import term_frequencies_for_single_column_sql
 
@@ -123,6 +124,36 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
         table = "spark_predictions"
         con.register(table, predictions.as_spark_dataframe().toArrow())
     return _best_spelling(con, table, orient)
+
+
+
+def blocking_sql(rule) -> str:
+    """A blocking rule's condition, in DuckDB's SQL."""
+    return rule.create_blocking_rule_dict("duckdb")["blocking_rule"]
+
+
+def score_again(remembered: pl.DataFrame, changed: pl.Series, sides: dict[str, pl.DataFrame],
+                model: dict, blocking: list, from_weight: float, orient: tuple[str, str],
+                count_terms_in: pa.Table, connect: Connect) -> pl.DataFrame:
+    """The `remembered` pairs (`record_key` and `num_agdref`, as scored) of which neither
+    side is `changed` (record keys, imploded), scored again each apart: joined to the
+    rows of the two named frames of `sides` (the record's, then the file's), each
+    spelling tagged with its pair, so that Splink compares within one pair the spellings
+    that each rule of `blocking` joins in a full pass, with the term frequencies of
+    `count_terms_in`."""
+    pairs = (remembered.select(left="record_key", right="agdref:" + pl.col("num_agdref"))
+             .filter(~pl.col("left").is_in(changed) & ~pl.col("right").is_in(changed))
+             .with_row_index("pair").with_columns(pl.col("pair").cast(pl.String)))
+    if pairs.height == 0:
+        return empty_pairs()
+    tables = {name: pairs.select("pair", record_key=side).join(frame, on="record_key")
+              .with_columns(unique_id=pl.col("unique_id") + "#" + pl.col("pair")).to_arrow()
+              for (name, frame), side in zip(sides.items(), ("left", "right"), strict=True)}
+    within = [CustomRule(f'l."pair" = r."pair" AND ({blocking_sql(rule)})',
+                         sql_dialect="duckdb") for rule in blocking]
+    with connect() as con:
+        return predict_pairs(con, tables, model, "link_only", within, from_weight, orient,
+                             count_terms_in=count_terms_in)
 
 
 
