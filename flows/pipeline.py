@@ -260,8 +260,8 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str,
         with list_writers(len(departments)) as writers, Progress(
                 TextColumn("exports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 transient=True, disable=not sys.stdout.isatty()) as progress:
-            written = [writers.submit(export.write_department,
-                                      export.lists_of(lists, department), department,
+            folders = export.folder_lists(lists, departments, as_of)
+            written = [writers.submit(export.write_folder, folders[department], department,
                                       built / department, as_of)
                        for department in departments]
             pages = [dashboard.write_page(con, dashboard.Scope(department, as_of, run_id),

@@ -102,10 +102,12 @@ def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     lists = export.load_lists(sample_warehouse)
     departments = export.export_departments(sample_warehouse)
 
+    folders = export.folder_lists(lists, departments, SAMPLE_AS_OF)
+
     def write(writers, root) -> list[dict]:
         with writers:
-            futures = [writers.submit(export.write_department, export.lists_of(lists, d), d,
-                                      root / d, SAMPLE_AS_OF) for d in departments]
+            futures = [writers.submit(export.write_folder, folders[d], d, root / d,
+                                      SAMPLE_AS_OF) for d in departments]
             return [record for done in futures for record in done.result()]
 
     # the same files, byte for byte (each record carries its file's checksum)
@@ -115,6 +117,40 @@ def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     # flags resolved tonight as CSV, and the handovers of the last four quarters as CSV
     assert {r["department"] for r in threads} == set(departments)
     assert len(threads) == (2 * 4 + 1 + 4) * len(departments)
+
+
+def test_the_lists_rendered_once_for_all_departments_are_each_rendered_alone(
+        sample_warehouse):
+    """The night renders each list once and splits it by department: every department's
+    cells (CSV and XLSX), handovers and unattributed executions are those of its rows
+    taken alone, in the same order; a department without rows gets the header alone."""
+    from polars.testing import assert_frame_equal
+
+    from schemas import handovers
+
+    lists = export.load_lists(sample_warehouse)
+    departments = [*export.export_departments(sample_warehouse), "976"]
+    assert not any(rows.filter(pl.col("department") == "976").height
+                   for rows in lists.values())
+    folders = export.folder_lists(lists, departments, SAMPLE_AS_OF)
+    for department in departments:
+        alone = {name: rows.filter(pl.col("department") == department)
+                 for name, rows in lists.items()}
+        folder = folders[department]
+        assert list(folder.cells) == [*codes.EXPORTED_TABLES, contract.RESOLVED]
+        assert list(folder.typed) == list(codes.EXPORTED_TABLES)
+        for name, cells in folder.cells.items():
+            assert_frame_equal(cells, export.export_frame(alone[name], name, SAMPLE_AS_OF))
+        for name, cells in folder.typed.items():
+            assert_frame_equal(cells, export.export_frame(alone[name], name, SAMPLE_AS_OF,
+                                                          typed=True))
+        assert_frame_equal(folder.handovers, alone[handovers.HANDOVERS])
+        assert_frame_equal(folder.unattributed, alone[export.UNATTRIBUTED])
+    assert sum(folders[d].cells[codes.MEASURES].height for d in departments) \
+        == lists[codes.MEASURES].height > 0
+    assert folders["976"].cells[codes.MEASURES].height == 0
+    assert folders["976"].cells[codes.MEASURES].columns == folders[departments[0]].cells[
+        codes.MEASURES].columns
 
 
 def test_each_code_is_followed_by_its_french_label():
@@ -273,8 +309,7 @@ def test_a_handovers_file_per_quarter_in_each_folder_sums_to_the_mart(sample_war
 
     lists = export.load_lists(sample_warehouse)
     records = [r for d in export.export_departments(sample_warehouse)
-               for r in export.write_department(export.lists_of(lists, d), d, tmp_path / d,
-                                                SAMPLE_AS_OF)
+               for r in export.write_department(lists, d, tmp_path / d, SAMPLE_AS_OF)
                if r["worklist"] == handovers.HANDOVERS]
     quarters = handovers.quarters(SAMPLE_AS_OF)
     assert len(quarters) == 4 and quarters == sorted(quarters, reverse=True)
@@ -315,12 +350,12 @@ def test_an_execution_event_naming_no_measure_is_named_in_the_readme(tmp_path, c
     lists = export.load_lists(con, RUN)
     assert lists[export.UNATTRIBUTED].select("department", "source_row", "event_type").rows() \
         == [("13", "AGDREF_EVENEMENTS_13_20261116.csv:2", "DEPART_VOLONTAIRE_CONSTATE")]
-    export.write_department(export.lists_of(lists, "13"), "13", tmp_path / "13", RUN)
+    export.write_department(lists, "13", tmp_path / "13", RUN)
     readme = (tmp_path / "13" / contract.README_NAME).read_text(encoding="utf-8-sig")
     assert "ATTENTION : exécutions sans numéro de mesure" in readme
     assert ("AGDREF_EVENEMENTS_13_20261116.csv ligne 2 : départ volontaire constaté "
             "(date indiquée : 20/07/2025)") in readme
     assert "ligne 3" not in readme  # a return-aid offer says nothing of an execution
-    export.write_department(export.lists_of(lists, "75"), "75", tmp_path / "75", RUN)
+    export.write_department(lists, "75", tmp_path / "75", RUN)
     assert "ATTENTION" not in (tmp_path / "75" / contract.README_NAME).read_text(
         encoding="utf-8-sig")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import grp
 import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -89,14 +90,35 @@ def export_frame(rows: pl.DataFrame, worklist: str, run_date: date,
     its French label, French headers, sorted the way a unit works through the list.
     `typed` keeps dates and numbers as such (for the XLSX copy); otherwise every cell is
     text as the CSV holds it."""
+    return _cells(rows, worklist, run_date, typed).drop(FOLDER)
+
+
+# The department whose folder a row goes to, beside its cells while they are split.
+FOLDER = "\x00department"
+
+
+def _cells(rows: pl.DataFrame, worklist: str, run_date: date, typed: bool) -> pl.DataFrame:
     if "first_seen_date" in rows.columns:
         rows = rows.with_columns(new_tonight=pl.col("first_seen_date") == pl.lit(run_date))
     ordered = with_labels(rows, worklist).sort(
         list(contract.SORT[worklist]), descending=list(contract.SORT[worklist].values()),
         nulls_last=True, maintain_order=True)
     schema = ordered.schema
-    return ordered.select(_cell(name, schema[name], typed).alias(header)
-                          for name, header, _ in contract.export_columns(worklist))
+    return ordered.select(*(_cell(name, schema[name], typed).alias(header)
+                            for name, header, _ in contract.export_columns(worklist)),
+                          pl.col("department").alias(FOLDER))
+
+
+def cells_by_department(rows: pl.DataFrame, worklist: str, run_date: date,
+                        departments: list[str], typed: bool = False
+                        ) -> dict[str, pl.DataFrame]:
+    """`export_frame` of each department's rows (an empty list: the header alone), rendered
+    once for all the rows, then split: a stable sort keeps, within a department, the
+    order of the department's rows sorted alone."""
+    cells = _cells(rows, worklist, run_date, typed)
+    parts = cells.partition_by(FOLDER, as_dict=True, include_key=False, maintain_order=True)
+    empty = cells.clear().drop(FOLDER)
+    return {department: parts.get((department,), empty) for department in departments}
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> None:
@@ -198,10 +220,44 @@ def load_lists(con: duckdb.DuckDBPyConnection, run_date: date | None = None
     return lists
 
 
-def lists_of(lists: dict[str, pl.DataFrame], department: str) -> dict[str, pl.DataFrame]:
-    """A department's rows of each list (what a process writing its folder is sent)."""
-    return {name: rows.filter(pl.col("department") == department)
-            for name, rows in lists.items()}
+@dataclass(frozen=True)
+class FolderLists:
+    """What a department's folder is written from: each list's cells as its CSV holds
+    them (`export_frame`) and, for the three lists and the alerts, as its XLSX copy does
+    (typed); its handovers; the execution events naming no measure in its AGDREF
+    snapshot."""
+
+    cells: dict[str, pl.DataFrame]
+    typed: dict[str, pl.DataFrame]
+    handovers: pl.DataFrame | None
+    unattributed: pl.DataFrame | None
+
+
+def folder_lists(lists: dict[str, pl.DataFrame], departments: list[str], run_date: date
+                 ) -> dict[str, FolderLists]:
+    """Each department's FolderLists, from the night's lists (`load_lists`): every list
+    rendered once for all departments, then split (nationally a hundred renderings of
+    small frames cost more than one of all the rows)."""
+    exported = [name for name in (*codes.EXPORTED_TABLES, contract.RESOLVED) if name in lists]
+    cells = {name: cells_by_department(lists[name], name, run_date, departments)
+             for name in exported}
+    typed = {name: cells_by_department(lists[name], name, run_date, departments, typed=True)
+             for name in exported if name != contract.RESOLVED}
+    own = {name: _split(lists.get(name), departments)
+           for name in (handover_contract.HANDOVERS, UNATTRIBUTED)}
+    return {department: FolderLists(
+        {name: frames[department] for name, frames in cells.items()},
+        {name: frames[department] for name, frames in typed.items()},
+        *(rows[department] if rows is not None else None for rows in own.values()))
+        for department in departments}
+
+
+def _split(rows: pl.DataFrame | None, departments: list[str]
+           ) -> dict[str, pl.DataFrame] | None:
+    if rows is None:
+        return None
+    parts = rows.partition_by("department", as_dict=True, maintain_order=True)
+    return {department: parts.get((department,), rows.clear()) for department in departments}
 
 
 def export_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -217,32 +273,36 @@ def export_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Path,
                      run_date: date) -> list[dict]:
+    """The department's folder from the night's lists (`load_lists`, every department's
+    rows: the department's are taken here); returns one audit record per file."""
+    return write_folder(folder_lists(lists, [department], run_date)[department], department,
+                        folder, run_date)
+
+
+def write_folder(lists: FolderLists, department: str, folder: Path, run_date: date
+                 ) -> list[dict]:
     """The department's three lists and its legal alerts (CSV and XLSX), the flags
     resolved tonight (CSV) and README.txt; returns one audit record per file."""
     folder.mkdir(parents=True, exist_ok=True)
     records, sizes = [], {}
-    for worklist in (*codes.EXPORTED_TABLES, contract.RESOLVED):
-        if worklist not in lists:
-            continue
-        rows = lists[worklist].filter(pl.col("department") == department)
+    for worklist, cells in lists.cells.items():
         path = folder / contract.FILE_NAME.format(worklist=worklist, day=run_date)
-        write_csv(export_frame(rows, worklist, run_date), path)
+        write_csv(cells, path)
         written = [path]
-        if worklist != contract.RESOLVED:
+        if worklist in lists.typed:
             written.append(path.with_suffix(".xlsx"))
-            write_xlsx(export_frame(rows, worklist, run_date, typed=True), written[-1],
-                       contract.SHEET_NAMES[worklist], run_date)
-        sizes[worklist] = rows.height
+            write_xlsx(lists.typed[worklist], written[-1], contract.SHEET_NAMES[worklist],
+                       run_date)
+        sizes[worklist] = cells.height
         records += [{"department": department, "worklist": worklist,
-                     "file_name": f"{department}/{file.name}", "rows": rows.height,
+                     "file_name": f"{department}/{file.name}", "rows": cells.height,
                      "sha256": checksum(file)} for file in written]
-    if handover_contract.HANDOVERS in lists:
-        handovers = lists[handover_contract.HANDOVERS].filter(pl.col("department") == department)
-        written, counted = write_handovers(handovers, department, folder, run_date)
+    if lists.handovers is not None:
+        written, counted = write_handovers(lists.handovers, department, folder, run_date)
         records += written
         sizes.update(counted)
     (folder / contract.README_NAME).write_text(
-        readme_text(department, run_date, sizes, lists.get(UNATTRIBUTED)),
+        readme_text(department, run_date, sizes, lists.unattributed),
         encoding=README_ENCODING, newline="")
     return records
 
