@@ -18,12 +18,15 @@ from data.synthetic.generate import generate_dataset
 from data.synthetic.scales import SCALES
 from flows.rule_processes import HANDOFF_SWITCH_INTERVAL, rule_processes
 from schemas.codes import WORKLISTS
-from schemas.published import Exclusion
+from schemas.published import AsylumOutcome, Exclusion
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from tests.truth import check_against_truth
 from transforms.night import rebuild_night
+from transforms.rules.alerts import legal_alerts
 from transforms.rules.decide import decide, decide_for, decide_part
 from transforms.rules.facts import Facts, load_facts
+from transforms.rules.outcomes import asylum_outcomes
+from transforms.warehouse.tables import rows_frame
 
 GOLDEN = SAMPLE_DIR.parent.parent / "tests" / "golden"
 
@@ -99,13 +102,20 @@ def test_rules_per_department_put_together_are_the_rules_for_all(sample_warehous
             assert set().union(*(frame["department"] for frame in frames)) <= part
         return decided
 
-    lists, exclusions, *_ = decide(facts, SAMPLE_AS_OF, 120, fan_out=recording)
+    decided = decide(facts, SAMPLE_AS_OF, 120, fan_out=recording)
+    lists, exclusions = decided.lists, decided.exclusions
     whole, whole_exclusions, *_ = decide_for(facts, SAMPLE_AS_OF, 120)
     assert len(groups) == 2 and all(len(g) == 1 for g in groups)  # 13 and 2A
     for name in WORKLISTS:
         assert lists[name].equals(whole[name].sort("flag_id"))
         assert lists[name].height, name
     assert exclusions.equals(Exclusion.validate(whole_exclusions.sort("candidate_id")))
+    # the indicators and the legal alerts, read in the parts, are those of all
+    outcomes = asylum_outcomes(facts, SAMPLE_AS_OF)
+    assert decided.outcomes.equals(rows_frame(outcomes, AsylumOutcome))
+    assert len({o["department"] for o in outcomes}) == 2
+    alerts = legal_alerts(facts, SAMPLE_AS_OF)
+    assert decided.alerts == alerts and len({a["department"] for a in alerts}) == 2
 
 
 def same_decisions(these, those) -> bool:
@@ -114,9 +124,9 @@ def same_decisions(these, those) -> bool:
     return len(these) == len(those) and all(
         one.exclusions.equals(other.exclusions) and one.lists.keys() == other.lists.keys()
         and all(one.lists[name].equals(other.lists[name]) for name in one.lists)
-        and one.memory.equals(other.memory)
-        and (one.kept, one.citations, one.rewrites)
-        == (other.kept, other.citations, other.rewrites)
+        and one.memory.equals(other.memory) and one.outcomes.equals(other.outcomes)
+        and (one.kept, one.citations, one.rewrites, one.alerts)
+        == (other.kept, other.citations, other.rewrites, other.alerts)
         for one, other in zip(these, those, strict=True))
 
 

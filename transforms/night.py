@@ -22,10 +22,8 @@ from transforms.identity.thresholds import read_thresholds
 from transforms.publish.decision_memory import read_memory, write_memory
 from transforms.publish.lists import write_alerts, write_lists, write_outcomes
 from transforms.publish.marts import build_marts
-from transforms.rules.alerts import legal_alerts
 from transforms.rules.decide import FanOut, decide, one_after_another
 from transforms.rules.facts import collection_paused, load_facts
-from transforms.rules.outcomes import asylum_outcomes
 from transforms.rules.releases import STALE_PRISON_LIST_DAYS
 from transforms.warehouse.database import release_cache, transaction
 
@@ -79,15 +77,15 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
                 facts = load_facts(con)
                 memory = read_memory(con) if keep_decisions else None
                 release_cache(con)  # before the rules' processes are forked
-                lists, exclusions, remembered, _, citations, _ = decide(
-                    facts, run_date, horizon_days, fan_out, stale_days, memory, keep_decisions)
+                decided = decide(facts, run_date, horizon_days, fan_out, stale_days, memory,
+                                 keep_decisions)
+                lists, exclusions, remembered = decided.lists, decided.exclusions, decided.memory
                 counts["rows"] = sum(rows.height for rows in lists.values()) + exclusions.height
             with stage("worklist-tables") as counts:
                 today = write_lists(con, run_date, lists, exclusions)
-                write_memory(con, remembered if keep_decisions else None, citations)
-                write_alerts(con, run_date, legal_alerts(facts, run_date))
-                counts["rows"] = today.height + write_outcomes(
-                    con, asylum_outcomes(facts, run_date))
+                write_memory(con, remembered if keep_decisions else None, decided.citations)
+                write_alerts(con, run_date, decided.alerts)
+                counts["rows"] = today.height + write_outcomes(con, decided.outcomes)
         with stage("marts"):
             build_marts(con)
     excluded = exclusions.group_by("worklist").len()

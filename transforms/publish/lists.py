@@ -21,7 +21,7 @@ from transforms.rules.flags import (
 )
 from transforms.warehouse.database import read_sql
 from transforms.warehouse.flag_intervals import write_run
-from transforms.warehouse.tables import insert_frame, model_frame, rows_frame
+from transforms.warehouse.tables import insert_frame, rows_frame
 
 
 def write_alerts(con: duckdb.DuckDBPyConnection, run_date: date, alerts: list[dict]) -> None:
@@ -59,9 +59,9 @@ def write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
     return today
 
 
-def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: list[dict]) -> int:
-    """core.asylum_outcomes replaced; returns its rows."""
-    frame = model_frame(outcomes, AsylumOutcome)
+def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: pl.DataFrame) -> int:
+    """core.asylum_outcomes replaced (`outcomes`: rows of its model); returns its rows."""
+    frame = AsylumOutcome.validate(outcomes)
     con.execute("DELETE FROM core.asylum_outcomes")
     insert_frame(con, "core.asylum_outcomes", frame)
     return frame.height

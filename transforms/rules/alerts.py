@@ -7,7 +7,7 @@ from datetime import date
 
 from schemas import codes
 from transforms.rules import rights
-from transforms.rules.facts import Facts
+from transforms.rules.facts import Departments, Facts, department_order
 from transforms.rules.flags import flag_id
 from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import candidate_files, rule_list, unique_rows
@@ -61,13 +61,19 @@ def decision_on(decision: Record, day: date) -> Record | None:
             "first_final_list_date": day if final else None}
 
 
-def legal_alerts(facts: Facts, run_date: date) -> list[dict]:
+def legal_alerts(facts: Facts, run_date: date, departments: Departments = None
+                 ) -> list[dict]:
     """One alert per consular pass request (`DEMANDE_LAISSEZ_PASSER`) made when PRI-07
-    forbade it, with an id stable across runs (first_seen_date is set when published)."""
-    measures = {m["measure_id"]: m for m in facts.measures}
+    forbade it, with an id stable across runs (first_seen_date is set when published);
+    `departments`: the requests about measures of these departments (None: all). An
+    alert names its measure, so the alerts of a partition of the departments, put
+    together, are those of all."""
+    requests = facts.consular_requests if departments is None else [
+        event for d in sorted(departments, key=department_order)
+        for event in facts.requests_by_department.get(d, ())]
     alerts: dict[str, dict] = {}
-    for event in facts.consular_requests:
-        m = measures.get(event["measure_id"])
+    for event in requests:
+        m = facts.measures_by_id.get(event["measure_id"])
         if m is None or event["event_date"] > run_date:
             continue
         found = pri_07_consular_contact_forbidden(facts, m, event["event_date"])

@@ -12,8 +12,16 @@ from typing import NamedTuple
 import polars as pl
 
 from schemas import codes
-from schemas.published import Exclusion, RejectedWithoutOqtf, UnexecutedMeasure, UpcomingRelease
+from schemas.published import (
+    AsylumOutcome,
+    Exclusion,
+    RejectedWithoutOqtf,
+    UnexecutedMeasure,
+    UpcomingRelease,
+)
+from transforms.rules.alerts import legal_alerts
 from transforms.rules.facts import Departments, Facts, department_order
+from transforms.rules.outcomes import asylum_outcomes
 from transforms.rules.rejected import rejected_without_oqtf
 from transforms.rules.releases import STALE_PRISON_LIST_DAYS, upcoming_releases
 from transforms.rules.reuse import Memory, memory_frame, rules_version
@@ -37,7 +45,11 @@ class Decided(NamedTuple):
     core.decision_citations); `rewrites`, each citation of the night before in a kept
     row and tonight's (`finish` brings the kept rows to them). Built where the rules
     ran with no polars computation (a forked process must not start polars' threads):
-    it sends back frames, cheaper than the rows they hold."""
+    it sends back frames, cheaper than the rows they hold. With them, read where each
+    right to remain was just assessed: `outcomes`, where the right to remain of each
+    person of the rejected list stands (core.asylum_outcomes), and `alerts`, the legal
+    alerts about the measures of these departments (worklists.legal_alerts, without
+    first_seen_date)."""
 
     lists: dict[str, pl.DataFrame]
     exclusions: pl.DataFrame
@@ -45,6 +57,8 @@ class Decided(NamedTuple):
     kept: dict[str, tuple[list[str], list[str]]]
     citations: dict[str, tuple[str, ...]]
     rewrites: dict[str, str]
+    outcomes: pl.DataFrame
+    alerts: list[dict]
 
 
 # Runs the rules once per group of departments and returns the results in the same order:
@@ -83,7 +97,9 @@ def decide_part(facts: Facts, run_date: date, horizon_days: int,
          for name, deciding in results.items()},
         {read: cited for deciding in results.values()
          for read, cited in deciding.citations.items()},
-        cited_tonight([deciding.rewrites for deciding in results.values()]))
+        cited_tonight([deciding.rewrites for deciding in results.values()]),
+        rows_frame(asylum_outcomes(facts, run_date, departments), AsylumOutcome),
+        legal_alerts(facts, run_date, departments))
 
 
 def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decided:
@@ -107,8 +123,13 @@ def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decid
                        for name in LIST_MODELS]
     remembered = pl.concat([part.memory for part in parts] or [memory_frame([])])
     citations = {read: cited for part in parts for read, cited in part.citations.items()}
+    outcomes = pl.concat([part.outcomes for part in parts]
+                         or [rows_frame([], AsylumOutcome)]).sort("person_key")
+    alerts = sorted((alert for part in parts for alert in part.alerts),
+                    key=lambda alert: alert["alert_id"])
     return Decided(lists, Exclusion.validate(pl.concat(exclusions).sort("candidate_id")),
-                   remembered.sort("worklist", "candidate_key"), {}, citations, {})
+                   remembered.sort("worklist", "candidate_key"), {}, citations, {},
+                   outcomes, alerts)
 
 
 def cited_tonight(parts: list[dict[str, str]]) -> dict[str, str]:

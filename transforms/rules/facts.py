@@ -39,6 +39,10 @@ class Facts:
     held_until: dict[str, date] = field(default_factory=dict)
     quarantined: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     consular_requests: list[Record] = field(default_factory=list)
+    measures_by_id: dict[str, Record] = field(default_factory=dict)
+    # the consular pass requests about a known measure, by the measure's department
+    requests_by_department: dict[str | None, list[Record]] = field(
+        default_factory=lambda: defaultdict(list))
     agent_decisions: dict[tuple[str, str], list[Record]] = field(
         default_factory=lambda: defaultdict(list))
     links: dict[str, Record] = field(default_factory=dict)
@@ -135,6 +139,11 @@ class Facts:
             self.files_of_person[person["person_key"]].append(number)
         for m in self.measures:
             self.measures_by_person[m["person_key"]].append(m)
+            self.measures_by_id[m["measure_id"]] = m
+        for event in self.consular_requests:
+            m = self.measures_by_id.get(event["measure_id"])
+            if m is not None:
+                self.requests_by_department[m["department"]].append(event)
         for d in self.decisions:
             self.decisions_by_person[self.person_key(d["record_key"])].append(d)
         # Linked persons on the latest list of an establishment; and the files they are

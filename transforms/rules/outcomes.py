@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from transforms.rules.facts import Facts
+from schemas import codes
+from transforms.rules.facts import Departments, Facts
 from transforms.rules.verdicts import rule_list
 
 
-def asylum_outcomes(facts: Facts, run_date: date) -> list[dict]:
+def asylum_outcomes(facts: Facts, run_date: date, departments: Departments = None
+                    ) -> list[dict]:
     """One row per person with asylum decisions: where their right to remain stands on
     the run date (the RTR rules, as the lists read them). Nationality comes from the
-    AGDREF file when the person is linked, else from the deciding TélémOfpra record."""
+    AGDREF file when the person is linked, else from the deciding TélémOfpra record.
+    `departments`: the persons the rejected list decides for these departments (None:
+    all, by person key)."""
     rows = []
-    for person_key in sorted(facts.decisions_by_person):
+    for person_key in facts.to_decide(codes.REJECTED, run_date, departments):
         rtr = facts.rtr(person_key, run_date)
         decision = rtr.decision
         person = facts.persons.get(person_key)
