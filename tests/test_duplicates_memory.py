@@ -198,3 +198,20 @@ def test_an_upgrade_of_splink_or_duckdb_makes_the_next_night_score_every_pair(
     monkeypatch.setattr(duplicates, "version",
                         lambda name: "99.0" if name == package else installed(name))
     assert duplicates.model_key(model, ["surname"], "duckdb") != before
+
+
+def test_a_release_changing_the_file_blocking_makes_the_next_night_score_every_pair(
+        monkeypatch):
+    """The memory's key names the rules file_blocking returns, not the constants they were
+    built from: a rule added in a release (a custom one too) is another blocking, whose
+    pairs the memory never saw."""
+    from splink.blocking_rule_library import CustomRule
+
+    model = model_file.read_model()
+    before = duplicates.model_key(model, ["surname"], "duckdb")
+    rules = duplicates.file_blocking()
+    monkeypatch.setattr(duplicates, "file_blocking", lambda: [
+        *rules, CustomRule('l."birth_year" = r."birth_year"', sql_dialect="duckdb")])
+    assert duplicates.model_key(model, ["surname"], "duckdb") != before
+    monkeypatch.setattr(duplicates, "file_blocking", lambda: rules)
+    assert duplicates.model_key(model, ["surname"], "duckdb") == before

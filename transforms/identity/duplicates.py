@@ -13,10 +13,11 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from transforms.identity.comparisons import BLOCKING_KEYS, file_blocking
+from transforms.identity.comparisons import file_blocking
 from transforms.identity.splink_pass import (
     FILE_PAIRS,
     Connect,
+    blocking_sql,
     log2_odds,
     predict_pairs,
     score_again,
@@ -61,11 +62,12 @@ MEMORY_FORMAT = "64-bit file digests and common terms"
 
 def model_key(model: dict, columns: list[str], backend: str) -> str:
     """What must not change for remembered weights to stay comparable: the model but for
-    its nightly prior, the blocking, the threshold of memory, the compared columns, the
-    backend, the memory's format, and the versions of Splink (its SQL computes the
-    weights) and DuckDB (it runs that SQL and hashes the files)."""
+    its nightly prior, the rules file_blocking holds (as SQL), the threshold of memory,
+    the compared columns, the backend, the memory's format, and the versions of Splink
+    (its SQL computes the weights) and DuckDB (it runs that SQL and hashes the files)."""
     fixed = {k: v for k, v in model.items() if k != "probability_two_random_records_match"}
-    text = json.dumps([fixed, BLOCKING_KEYS, REMEMBER_FROM_WEIGHT, sorted(columns), backend,
+    text = json.dumps([fixed, [blocking_sql(rule) for rule in file_blocking()],
+                       REMEMBER_FROM_WEIGHT, sorted(columns), backend,
                        MEMORY_FORMAT, version("splink"), version("duckdb")],
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
