@@ -126,7 +126,6 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
     return _best_spelling(con, table, orient)
 
 
-
 def blocking_sql(rule) -> str:
     """A blocking rule's condition, in DuckDB's SQL."""
     return rule.create_blocking_rule_dict("duckdb")["blocking_rule"]
@@ -154,7 +153,6 @@ def score_again(remembered: pl.DataFrame, changed: pl.Series, sides: dict[str, p
     with connect() as con:
         return predict_pairs(con, tables, model, "link_only", within, from_weight, orient,
                              count_terms_in=count_terms_in)
-
 
 
 def term_frequency_columns(model: dict) -> dict[str, float]:

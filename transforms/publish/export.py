@@ -115,10 +115,8 @@ def cells_by_department(rows: pl.DataFrame, worklist: str, run_date: date,
     """`export_frame` of each department's rows (an empty list: the header alone), rendered
     once for all the rows, then split: a stable sort keeps, within a department, the
     order of the department's rows sorted alone."""
-    cells = _cells(rows, worklist, run_date, typed)
-    parts = cells.partition_by(FOLDER, as_dict=True, include_key=False, maintain_order=True)
-    empty = cells.clear().drop(FOLDER)
-    return {department: parts.get((department,), empty) for department in departments}
+    return _split(_cells(rows, worklist, run_date, typed), departments, FOLDER,
+                  include_key=False)
 
 
 def write_csv(frame: pl.DataFrame, path: Path) -> None:
@@ -243,7 +241,7 @@ def folder_lists(lists: dict[str, pl.DataFrame], departments: list[str], run_dat
              for name in exported}
     typed = {name: cells_by_department(lists[name], name, run_date, departments, typed=True)
              for name in exported if name != contract.RESOLVED}
-    own = {name: _split(lists.get(name), departments)
+    own = {name: _split(lists[name], departments) if name in lists else None
            for name in (handover_contract.HANDOVERS, UNATTRIBUTED)}
     return {department: FolderLists(
         {name: frames[department] for name, frames in cells.items()},
@@ -252,12 +250,14 @@ def folder_lists(lists: dict[str, pl.DataFrame], departments: list[str], run_dat
         for department in departments}
 
 
-def _split(rows: pl.DataFrame | None, departments: list[str]
-           ) -> dict[str, pl.DataFrame] | None:
-    if rows is None:
-        return None
-    parts = rows.partition_by("department", as_dict=True, maintain_order=True)
-    return {department: parts.get((department,), rows.clear()) for department in departments}
+def _split(rows: pl.DataFrame, departments: list[str], column: str = "department",
+           include_key: bool = True) -> dict[str, pl.DataFrame]:
+    """Each department's rows (`column`: its code, left out unless `include_key`), in
+    their order; a department without rows gets none."""
+    parts = rows.partition_by(column, as_dict=True, include_key=include_key,
+                              maintain_order=True)
+    empty = rows.clear() if include_key else rows.clear().drop(column)
+    return {department: parts.get((department,), empty) for department in departments}
 
 
 def export_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
