@@ -516,6 +516,11 @@ def test_a_list_s_birth_year_one_off_without_a_number_reaches_an_agent(tmp_path,
     # both differ (a namesake born the same day, with another file or none): an agent
     # decides, however high the probability
     ("SIKASSO, MALI", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
+    # the second given name differs and the town agrees: the town carries the link
+    ("KAYES, MALI", "MAMADOU SAIDOU", ("LINKED", "PROBABILISTIC", PERSON)),
+    # the second given name differs and nothing but the names and the date speaks for
+    # the file (no town on the list): as likely a namesake, an agent decides
+    ("", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
 ])
 def test_a_namesake_whose_town_and_second_given_name_differ_is_not_linked(
         tmp_path, con, place, given, outcome):
@@ -528,3 +533,25 @@ def test_a_namesake_whose_town_and_second_given_name_differ_is_not_linked(
     probability, = con.execute("SELECT match_probability FROM core.person_links "
                                "WHERE record_key = ?", [DETAINEE]).fetchall()[0]
     assert probability >= read_thresholds().link
+
+
+@pytest.mark.parametrize(("with_ada", "outcome"), [
+    # the file holds the asylum attestation of this claim: it speaks for the file
+    (True, ("LINKED", "PROBABILISTIC", PERSON)),
+    # no attestation (an AGDREF that keeps none): nothing but the names and the birth
+    # date speaks for the file, and its second given name differs
+    (False, ("REVIEW", "DETAILS_DIFFER", RECORD)),
+])
+def test_a_claim_whose_second_given_name_differs_needs_something_more_for_the_file(
+        tmp_path, con, with_ada, outcome):
+    inbox = Inbox(tmp_path, con).person(PRENOMS="MAMADOU ALPHA").others()
+    if with_ada:
+        inbox.title()
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", PRENOMS="MAMADOU SAIDOU").decide()
+    assert link_of(con) == outcome
+    probability, other, claim = con.execute(
+        "SELECT match_probability, weight_other_given_names, weight_asylum_claim "
+        "FROM identity_scores WHERE record_key = ? AND num_agdref = ?",
+        [RECORD, PERSON]).fetchone()
+    assert probability >= read_thresholds().link and other < 0
+    assert (claim >= 1) == with_ada

@@ -12,10 +12,14 @@
 --     no known sex, nationality or birth year differs; when the complete birth dates do
 --     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
 --     are common; day and month swapped agree) the stricter weak_birth_link_threshold
---     applies; when the town of birth and the other given names both weigh against the
---     best candidate (a namesake born the same day is then as likely as the person:
+--     applies; when the other given names weigh against the best candidate and nothing
+--     but the names, the birth date, sex and nationality weighs for it (no town of birth,
+--     no asylum attestation of this claim; for or against: one bit or more, so that a
+--     level the night weighs near nothing, transforms/identity/absence.py, does not
+--     decide), it goes to REVIEW as
+--     DETAILS_DIFFER (a namesake born the same day is then as likely as the person:
 --     Splink counts those details as independent of the names and date, namesakes are
---     not), it goes to REVIEW as DETAILS_DIFFER; a best candidate
+--     not; benchmarks/README.md measures it on both test sets); a best candidate
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
@@ -126,8 +130,9 @@ WITH rejected_pairs AS (
                     OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
                     OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
                AS weak_birth,
-           bool_and(coalesce(sc.weight_birth_place < 0 AND sc.weight_other_given_names < 0,
-                             false)) AS details_differ
+           bool_and(coalesce(sc.weight_other_given_names, 0) <= -1
+                    AND coalesce(sc.weight_birth_place, 0) < 1
+                    AND coalesce(sc.weight_asylum_claim, 0) < 1) AS details_differ
     FROM identity_scores sc
     JOIN source_identities s USING (record_key)
     JOIN core.persons p USING (num_agdref)
