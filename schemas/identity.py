@@ -61,6 +61,9 @@ class LinkReview(PublishedModel):
         "agdref:<the lower number>)"))
     link_status: str = pa.Field(isin=list(codes.LINK_STATUSES),
                                 description="the record's status in core.person_links")
+    link_rule: str = pa.Field(nullable=True, description=(
+        "why the record has that status: its link_rule in core.person_links (a REVIEW's "
+        "reason: SEVERAL_CANDIDATES, DETAILS_DIFFER…), which the review queue shows"))
     surname_similarity: float = pa.Field(nullable=True, description=(
         "Jaro-Winkler similarity of the ASCII surnames (best of surname and usual name)"))
     given_names_similarity: float = pa.Field(nullable=True, description=(

@@ -53,6 +53,9 @@ def test_the_queue_lists_the_pairs_of_the_accounts_departments_only(workspace_ap
     page = client_for(workspace_app, "agent13").get("/identites/").content.decode()
     assert PAIR_13[0] in page and MATE_13[0] in page and PAIR_75[0] not in page
     assert "numéro AGDREF donné, identité discordante" in page
+    # why each record waits for an agent tonight, in French
+    assert "<th scope=\"col\">Motif</th>" in page
+    assert "le numéro AGDREF donné ne concorde pas avec l&#x27;identité" in page
     page = client_for(workspace_app, "agent75").get("/identites/").content.decode()
     assert PAIR_75[0] in page and PAIR_13[0] not in page
 
@@ -83,6 +86,7 @@ def test_the_pair_page_shows_both_records_and_the_weights_as_a_waterfall(workspa
     page = response.content.decode()
     # side by side, as delivered: the birth dates differ, each row cited with its file
     assert "07/08/1987" in page and "17/07/1987" in page and 'class="differe"' in page
+    assert "motif : le numéro AGDREF donné ne concorde pas avec l&#x27;identité" in page
     assert re.search(r"TELEMOFPRA_13_\d{8}\.csv:\d+", page)
     assert re.search(r"AGDREF_PERSONNES_13_\d{8}\.csv:\d+", page)
     # the prior, ten comparisons and the final weight, drawn and tabulated

@@ -61,6 +61,7 @@ WITH given AS (
     WHERE 'agdref:' || num_agdref IN (SELECT record_key FROM file_pairs)
 )
 SELECT s.record_key, s.system, s.department, p.num_agdref, pr.evidence, l.link_status,
+       l.link_rule,
        greatest(jaro_winkler_similarity(compact_name(s.last_name_ascii),
                                         compact_name(p.last_name_ascii)),
                 CASE WHEN compact_name(p.usual_name_ascii) <> ''

@@ -11,6 +11,33 @@ EVIDENCE = {
     "PROBABILISTIC": "candidat proposé par le modèle de rapprochement",
     "DUPLICATE": "deux dossiers AGDREF d'une même personne",
 }
+# Why a record is where it is tonight (core.person_links.link_rule, core_person_links.sql)
+WHY = {
+    "NUMBER_VERIFIED": "numéro AGDREF donné, identité concordante",
+    "PROBABILISTIC": "rapproché par le modèle, sans autre candidat proche",
+    "AGENT_CONFIRMED": "confirmé par un agent",
+    "AGENT_CONFIRMED_SEVERAL": "des confirmations d'agents désignent plusieurs personnes",
+    "SEVERAL_NUMBERS_VERIFIED": "plusieurs numéros AGDREF donnés désignent des personnes "
+                                "différentes",
+    "SEVERAL_CANDIDATES": "plusieurs dossiers sont presque aussi vraisemblables l'un que "
+                          "l'autre",
+    "CANDIDATE_CONFLICTS": "un sexe, une nationalité ou une année de naissance connus "
+                           "diffèrent",
+    "WEAK_BIRTH_DATE": "seule une date de naissance partielle concorde (année, mois ou "
+                       "01/01) : des homonymes la partagent",
+    "DETAILS_DIFFER": "les autres prénoms diffèrent et rien d'autre que le nom et la date "
+                      "de naissance ne désigne ce dossier (ni lieu de naissance, ni "
+                      "attestation de la demande d'asile) : un homonyme né le même jour est "
+                      "aussi vraisemblable",
+    "GREY_BAND": "vraisemblance entre le seuil de vérification et celui de rapprochement",
+    "NUMBER_NOT_VERIFIED": "le numéro AGDREF donné ne concorde pas avec l'identité",
+    "NO_NUMBER": "ni numéro AGDREF, ni candidat assez vraisemblable",
+    "AGENT_REJECTED": "un agent a rejeté le rapprochement",
+    "AGDREF_FILE": "dossier AGDREF",
+    "AGDREF_DUPLICATE": "dossiers AGDREF réunis par le modèle (jamais utilisé pour agir "
+                        "sur l'autre dossier)",
+    "AGDREF_DUPLICATE_CONFIRMED": "dossiers AGDREF réunis, confirmé par un agent",
+}
 STATUS = {"LINKED": "rapproché (utilisé)", "REVIEW": "à vérifier (jamais utilisé)",
           "UNLINKED": "non rapproché"}
 SYSTEMS = {"telemofpra": "TélémOfpra", "genesis": "GENESIS", "agdref": "AGDREF"}

@@ -43,6 +43,7 @@ def queue(request):
     return render(request, "identities/queue.html", {"pairs": [{
         **p, "evidence_fr": labels.EVIDENCE.get(p["evidence"], p["evidence"]),
         "status_fr": labels.STATUS[p["link_status"]],
+        "why_fr": labels.WHY.get(p["link_rule"], ""),
         "probability": waterfall.percent(p["match_probability"]),
         "decided": labels.DECISION.get(p["decision"], ""),
         "recorded": recorded.get((p["record_key"], p["num_agdref"]))} for p in pairs],
@@ -56,6 +57,7 @@ def _pair_context(cur, found: dict) -> dict:
             "system": labels.SYSTEMS[found["system"]],
             "evidence": labels.EVIDENCE.get(found["evidence"], found["evidence"]),
             "status": labels.STATUS[found["link_status"]],
+            "why": labels.WHY.get(found["link_rule"], ""),
             "decided": labels.DECISION.get(found["decision"], ""),
             "fields": labels.side_by_side(record["latest"], file["latest"]),
             "chart": waterfall.chart(found)}
