@@ -25,10 +25,9 @@ WHY = {
                            "diffèrent",
     "WEAK_BIRTH_DATE": "seule une date de naissance partielle concorde (année, mois ou "
                        "01/01) : des homonymes la partagent",
-    "DETAILS_DIFFER": "les autres prénoms diffèrent et rien d'autre que le nom et la date "
-                      "de naissance ne désigne ce dossier (ni lieu de naissance, ni "
-                      "attestation de la demande d'asile) : un homonyme né le même jour est "
-                      "aussi vraisemblable",
+    "DETAILS_DIFFER": "les autres prénoms ne concordent pas (différents, ou d'un seul "
+                      "côté) et seuls le nom et la date de naissance désignent ce dossier : "
+                      "un homonyme né le même jour est aussi vraisemblable",
     "GREY_BAND": "vraisemblance entre le seuil de vérification et celui de rapprochement",
     "NUMBER_NOT_VERIFIED": "le numéro AGDREF donné ne concorde pas avec l'identité",
     "NO_NUMBER": "ni numéro AGDREF, ni candidat assez vraisemblable",
