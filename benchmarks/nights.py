@@ -26,6 +26,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -242,6 +243,54 @@ def markdown_both_ways(scale: str, nights: list[dict]) -> str:
             f"warehouse and not in the other.\n\n{head}{body}")
 
 
+# The early night compared in turn with the last (--in-turn): the third, the first whose
+# warehouse already holds a steady night before it.
+EARLY_NIGHT = 3
+
+
+def kept_for_turns(inbox: Path, work: Path, folder: Path, night: int) -> None:
+    """The state as the night found it and the night's inbox, kept to run it again."""
+    shutil.copytree(work, folder / f"state_before_{night}", symlinks=True)  # links relative
+    shutil.copytree(inbox, folder / f"inbox_{night}")
+
+
+def in_turn(folder: Path, nights: tuple[int, int], turns: int, settings) -> list[dict]:
+    """Each night run again on a copy of the state it found, the two nights in turn: on a
+    machine whose speed moves with the hour, only their ratio within a pair measures what
+    the history costs."""
+    pairs = []
+    for _ in range(turns):
+        pair = {}
+        for night in nights:
+            again = folder / f"again_{night}"
+            shutil.rmtree(again, ignore_errors=True)
+            shutil.copytree(folder / f"state_before_{night}", again, symlinks=True)
+            pair[night] = one_night(folder / f"inbox_{night}", again,
+                                    AS_OF + timedelta(days=night), settings)
+            shutil.rmtree(again)
+        pairs.append(pair)
+    return pairs
+
+
+def markdown_in_turn(scale: str, nights: tuple[int, int], pairs: list[dict]) -> str:
+    early, last = nights
+    stages = list(pairs[0][early]["stages"])
+    head = (f"| pair | night {early} (s) | night {last} (s) | ratio |\n|---|---:|---:|---:|\n")
+    body = "".join(f"| {i + 1} | {p[early]['seconds']} | {p[last]['seconds']} | "
+                   f"{p[last]['seconds'] / p[early]['seconds']:.3f} |\n"
+                   for i, p in enumerate(pairs))
+    ratios = sorted(p[last]["seconds"] / p[early]["seconds"] for p in pairs)
+    per_stage = "".join(
+        f"| {stage} | {statistics.median(p[early]['stages'].get(stage, 0) for p in pairs):.2f} "
+        f"| {statistics.median(p[last]['stages'].get(stage, 0) for p in pairs):.2f} |\n"
+        for stage in stages)
+    return (f"Night {early} and night {last} at {scale} scale, each run again on a copy of "
+            f"the state it found, in turn (benchmarks/nights.py --in-turn): the ratio of "
+            f"each pair, median {statistics.median(ratios):.3f}.\n\n{head}{body}\n"
+            f"Stages, medians (s):\n\n| stage | night {early} | night {last} |\n"
+            f"|---|---:|---:|\n{per_stage}")
+
+
 def markdown(scale: str, nights: list[dict]) -> str:
     head = ("| night | day | seconds | prepare | ingest | core | rules | exports | publish "
             "| commit | peak MB | at | warehouse MB | history MB | state MB | written MB "
@@ -276,9 +325,14 @@ def main() -> None:
     parser.add_argument("--nights", type=int, default=60)
     parser.add_argument("--both-ways", action="store_true",
                         help="run each night twice: decisions kept, and all decided again")
+    parser.add_argument("--in-turn", type=int, default=0, metavar="PAIRS",
+                        help=f"then run night {EARLY_NIGHT} and the last night again on the "
+                             "states they found, in turn, PAIRS times")
     parser.add_argument("--label", default="",
                         help="suffix of the results' name (nights_<scale>_<label>)")
     args = parser.parse_args()
+    if args.in_turn and (args.both_ways or args.nights <= EARLY_NIGHT):
+        parser.error(f"--in-turn runs one way, over more than {EARLY_NIGHT} nights")
     settings = configure_warehouse()
     rng = random.Random(args.seed)
     nights = []
@@ -295,10 +349,19 @@ def main() -> None:
                     _correction(inbox, day, rng)
                 if night % 7 == 0:
                     _late_list(inbox, day, rng)
+            if args.in_turn and night in (EARLY_NIGHT, args.nights):
+                kept_for_turns(inbox, work, Path(folder), night)
             nights.append(both_ways(inbox, Path(folder), day, settings) if args.both_ways
                           else one_night(inbox, work, day, settings))
             print(f"night {night} ({day}): {nights[-1]['seconds']} s, "
                   f"warehouse {nights[-1]['warehouse_mb']} MB", flush=True)
+        if args.in_turn:
+            compared = (EARLY_NIGHT, args.nights)
+            pairs = in_turn(Path(folder), compared, args.in_turn, settings)
+            write_results(f"nights_{args.scale}_in_turn", {
+                "scale": args.scale, "seed": args.seed, "nights": list(compared),
+                "pairs": [{str(n): p[n] for n in compared} for p in pairs]},
+                markdown_in_turn(args.scale, compared, pairs))
     if args.both_ways:
         write_results(f"nights_{args.scale}_both_ways", {
             "scale": args.scale, "seed": args.seed, "nights": nights},
