@@ -20,12 +20,6 @@ RESULTS = HERE / "results"
 AS_OF = date(2026, 11, 16)
 
 
-_GENERATE = ("import sys; from pathlib import Path; from benchmarks.datasets import AS_OF; "
-             "from data.synthetic.generate import generate_dataset; "
-             "from data.synthetic.scales import SCALES; generate_dataset(Path(sys.argv[1]), "
-             "SCALES[sys.argv[2]], seed=int(sys.argv[3]), as_of=AS_OF)")
-
-
 def generated(scale: str, seed: int) -> Path:
     """The folder of a generated dataset (inbox/, next_night/, truth/, manifest.json),
     generated on first use; the manifest is written last, so a killed generation is
@@ -40,10 +34,12 @@ def generated(scale: str, seed: int) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         print(f"generating the {scale} dataset (seed {seed}) into {folder} ...", flush=True)
-        # In a process of its own: a national generation holds 12-17 GB, and a process's
-        # high-water mark passes to every process it starts (benchmarks/nightly.py), so
-        # generated here it would stand as the peak memory of every run measured after.
-        subprocess.run([sys.executable, "-c", _GENERATE, str(folder), scale, str(seed)],  # noqa: S603
+        # By `reconcile generate`, in a process of its own: a national generation holds
+        # 12-17 GB, and a process's high-water mark passes to every process it starts
+        # (benchmarks/nightly.py), so generated here it would stand as the peak memory of
+        # every run measured after.
+        subprocess.run([sys.executable, "-m", "flows", "generate", "--out", str(folder),  # noqa: S603
+                        "--scale", scale, "--seed", str(seed), "--as-of", AS_OF.isoformat()],
                        check=True)
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
     return folder

@@ -275,11 +275,11 @@ def in_turn(folder: Path, nights: tuple[int, int], turns: int, settings) -> list
 def markdown_in_turn(scale: str, nights: tuple[int, int], pairs: list[dict]) -> str:
     early, last = nights
     stages = list(pairs[0][early]["stages"])
-    head = (f"| pair | night {early} (s) | night {last} (s) | ratio |\n|---|---:|---:|---:|\n")
+    head = f"| pair | night {early} (s) | night {last} (s) | ratio |\n|---|---:|---:|---:|\n"
     body = "".join(f"| {i + 1} | {p[early]['seconds']} | {p[last]['seconds']} | "
                    f"{p[last]['seconds'] / p[early]['seconds']:.3f} |\n"
                    for i, p in enumerate(pairs))
-    ratios = sorted(p[last]["seconds"] / p[early]["seconds"] for p in pairs)
+    ratios = [p[last]["seconds"] / p[early]["seconds"] for p in pairs]
     per_stage = "".join(
         f"| {stage} | {statistics.median(p[early]['stages'].get(stage, 0) for p in pairs):.2f} "
         f"| {statistics.median(p[last]['stages'].get(stage, 0) for p in pairs):.2f} |\n"

@@ -13,7 +13,7 @@ EVIDENCE = {
 }
 # Why a record is where it is tonight (core.person_links.link_rule, core_person_links.sql)
 WHY = {
-    "NUMBER_VERIFIED": "numéro AGDREF donné, identité concordante",
+    "NUMBER_VERIFIED": EVIDENCE["NUMBER"],
     "PROBABILISTIC": "rapproché par le modèle, sans autre candidat proche",
     "AGENT_CONFIRMED": "confirmé par un agent",
     "AGENT_CONFIRMED_SEVERAL": "des confirmations d'agents désignent plusieurs personnes",
