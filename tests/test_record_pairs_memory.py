@@ -15,10 +15,16 @@ import pytest
 from splink import block_on
 
 from transforms.identity import linkage, model_file, record_pairs, splink_pass
-from transforms.identity.comparisons import record_blocking
+from transforms.identity.comparisons import file_blocking, record_blocking
 from transforms.identity.duplicates import file_digests
 from transforms.identity.memory import read_memories
-from transforms.identity.splink_pass import RECORD_PAIRS, log2_odds, predict_pairs, split_datasets
+from transforms.identity.splink_pass import (
+    FILE_PAIRS,
+    RECORD_PAIRS,
+    log2_odds,
+    predict_pairs,
+    split_datasets,
+)
 from transforms.identity.thresholds import KEEP_ABOVE
 from transforms.warehouse.database import read_sql
 
@@ -321,3 +327,29 @@ def test_a_release_changing_the_record_blocking_makes_the_night_score_every_pair
     reused, remembered = passing(night_one, ready, memory)
     assert remembered.ceiling == pytest.approx(FLOOR)
     assert ordered(reused).equals(ordered(everything))
+
+
+@pytest.mark.parametrize("kept", ["one file, two spellings", "records without files",
+                                  "files without records"])
+def test_tables_that_cannot_make_a_pair_give_what_a_splink_pass_gives(
+        night_one, ready, kept, monkeypatch):
+    files = night_one.filter(pl.col("dataset") == "agdref")
+    one_file = files.filter(pl.col("record_key") == files.get_column("record_key")[0])
+    one_file = pl.concat([one_file, one_file.with_columns(unique_id=pl.col("unique_id") + "b")])
+    sides = split_datasets(night_one)
+    tables, link_type, blocking, orient = {
+        "one file, two spellings": ({"agdref": one_file.drop("dataset").to_arrow()},
+                                    "dedupe_only", file_blocking(), FILE_PAIRS),
+        "records without files": ({"source": sides["source"], "agdref": sides["agdref"][:0]},
+                                  "link_only", record_blocking(), RECORD_PAIRS),
+        "files without records": ({"source": sides["source"][:0], "agdref": sides["agdref"]},
+                                  "link_only", record_blocking(), RECORD_PAIRS),
+    }[kept]
+    assert not splink_pass.can_pair(tables, link_type)
+    with duckdb.connect() as con:
+        skipped = predict_pairs(con, tables, ready, link_type, blocking, -1000.0, orient)
+    monkeypatch.setattr(splink_pass, "can_pair", lambda *_: True)
+    with duckdb.connect() as con:
+        passed = predict_pairs(con, tables, ready, link_type, blocking, -1000.0, orient)
+    assert skipped.height == passed.height == 0
+    assert skipped.schema == passed.schema

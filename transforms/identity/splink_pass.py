@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import sqlglot
 from splink import Linker, SettingsCreator
 from splink.backends.duckdb import DuckDBAPI
@@ -101,7 +102,11 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
     """One Splink pass over `tables`: the blocked pairs weighing at least `from_weight`,
     the best spelling of each (`_best_spelling`). With `count_terms_in`, term
     frequencies are counted there instead of in `tables` (with Splink's own SQL, so
-    that the weights are those of a pass over it to the last bit)."""
+    that the weights are those of a pass over it to the last bit). Tables that cannot
+    make a pair (a side without rows; fewer than two records to deduplicate) give no
+    pairs without a Splink pass."""
+    if not can_pair(tables, link_type):
+        return empty_pairs()
     db_api = _backend(con, spark)
     linker = make_linker(tables, {
         **model, "link_type": link_type,
@@ -124,6 +129,15 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
         table = "spark_predictions"
         con.register(table, predictions.as_spark_dataframe().toArrow())
     return _best_spelling(con, table, orient)
+
+
+def can_pair(tables: dict[str, pa.Table], link_type: str) -> bool:
+    """Whether `tables` hold two different records that a pass of `link_type` compares:
+    a row on each side to link, or two records (`record_key`) to deduplicate."""
+    if link_type == "dedupe_only":
+        (table,) = tables.values()
+        return pc.count_distinct(table.column("record_key")).as_py() > 1
+    return all(table.num_rows for table in tables.values())
 
 
 def blocking_sql(rule) -> str:
