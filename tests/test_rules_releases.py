@@ -66,6 +66,41 @@ def test_pri_08_oqtf_under_challenge_cannot_support_removal(inbox):
     assert flag["situation"] == "MEASURE_TO_EXAMINE"
 
 
+@pytest.mark.parametrize(("measure", "release", "situation"), [
+    # notified in detention on 15/11: the 7-day challenge window runs to 22/11 (OQ-06)
+    ({"DATE_DECISION": "14/11/2026", "DATE_NOTIFICATION": "15/11/2026",
+      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""},
+     "21/11/2026", "MEASURE_TO_EXAMINE"),
+    ({"DATE_DECISION": "14/11/2026", "DATE_NOTIFICATION": "15/11/2026",
+      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""},
+     "22/11/2026", "ENFORCEABLE_MEASURE"),
+    # a 90-day departure period still running at release (OQ-05, OQ-07)
+    ({"DATE_DECISION": "31/10/2026", "DATE_NOTIFICATION": "01/11/2026",
+      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": "90"},
+     "15/01/2027", "MEASURE_TO_EXAMINE"),
+    ({"DATE_DECISION": "31/10/2026", "DATE_NOTIFICATION": "01/11/2026",
+      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": "90"},
+     "30/01/2027", "ENFORCEABLE_MEASURE"),
+    # never notified: nothing can be executed (OQ-07), an expulsion no more than an OQTF
+    ({"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": ""}, "15/01/2027",
+     "MEASURE_TO_EXAMINE"),
+    ({"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "", "TYPE_MESURE": "APE",
+      "FONDEMENT": "L631-1", "DELAI_DEPART_JOURS": ""}, "15/01/2027",
+     "MEASURE_TO_EXAMINE"),
+])
+def test_pri_08_a_measure_is_enforceable_at_release_only_once_oq_07_allows_it(
+        inbox, measure, release, situation):
+    # "une mesure sera exécutoire à la date de libération": not while the challenge
+    # window or the departure period runs on the release date, nor before notification.
+    inbox.measure(**measure)
+    flag = inbox.genesis(LIST, detainee(DATE_LIBERATION_PREVISIBLE=release, **KNOWN)
+                         ).decide().only_listed(RELEASES)
+    assert flag["situation"] == situation
+    enforceable = situation == "ENFORCEABLE_MEASURE"
+    assert flag["measure_ids"] == (["M01300000001"] if enforceable else [])
+    assert ("OQ-07" in flag["rule_ids"]) == enforceable
+
+
 def test_pri_06_judicial_ban_in_genesis_is_a_measure(inbox):
     flag = inbox.genesis(LIST, detainee(ITF="DEFINITIVE", **KNOWN)).decide().only_listed(
         RELEASES)

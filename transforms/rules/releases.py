@@ -12,6 +12,7 @@ from transforms.rules.facts import Departments, Facts
 from transforms.rules.flags import flag_id
 from transforms.rules.reuse import Deciding, Decision, Memory
 from transforms.rules.rights import Finding, Record
+from transforms.rules.unexecuted import enforceable_on
 from transforms.rules.verdicts import (
     Verdict,
     agent_decision,
@@ -84,17 +85,21 @@ def release_markers(facts: Facts, detention: Record, run_date: date, stale_days:
     return markers
 
 
-def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool
-                        ) -> tuple[list[Record], bool]:
-    """PRI-08: the AGDREF measures that can support removal at release (any day within
-    the horizon for a detainee without a release date), and whether they are reached
+def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool,
+                        run_date: date) -> tuple[list[Record], bool]:
+    """PRI-08: the AGDREF measures that can support removal at release: in force, not
+    challenged, coercible (OQ-08) and enforceable (OQ-07) on the release date, that is
+    notified, their departure period and challenge window run by then and no right to
+    remain suspending them; and whether they are reached
     only through files the model merged (a namesake's, perhaps: identity to confirm, those
     measures shown, until an agent confirms the merge; beside a firm measure they are left
     out)."""
     if not linked or det["release_date"] is None:
         return [], False
+    release = det["release_date"]
     supporting = [m for m in facts.measures_by_person.get(person_key, [])
-                  if mx.can_support_removal_at(m, det["release_date"])]
+                  if mx.can_support_removal_at(m, release)
+                  and enforceable_on(facts, m, release, run_date) is not None]
     firm = [m for m in supporting if facts.firmly_tied(det["record_key"], m["num_agdref"])]
     unconfirmed_only = bool(supporting) and not firm and det["itf"] == "NON"
     return (supporting if unconfirmed_only else firm), unconfirmed_only
@@ -121,7 +126,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
     person = facts.persons.get(person_key) if linked else None
-    supporting = supporting_measures(facts, det, person_key, linked)
+    supporting = supporting_measures(facts, det, person_key, linked, run_date)
     # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
     judicial_ban = det["itf"] != "NON" or any(
         m["measure_type"] == "ITF" for m in supporting[0])
@@ -186,6 +191,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         measure_rows.append(m["source_row"])
         rules.append("OQ-08" if m["measure_type"] == "OQTF" else "PRI-06"
                      if m["measure_type"] == "ITF" else "PRI-08")
+        rules += enforceable_on(facts, m, release, run_date).rule_ids
     markers = release_markers(facts, det, run_date, stale_days, candidate)
     if linked:
         markers += person_markers(facts.rtr(person_key, run_date))

@@ -44,6 +44,28 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
     return None, rtr
 
 
+def enforceability(m: Record, rtr: rights.RtrOutcome | None) -> mx.Enforceability:
+    """OQ-07 for a measure whose person's right to remain ended (`rtr`, as
+    rtr_against_measure gives it): not before that end (RTR-02) nor before an
+    ordonnance's notification (RTR-05)."""
+    ordonnance = (rtr.decision["notification_date"] if rtr and
+                  rtr.decision["cnda_mode"] == "ORDONNANCE" else None)
+    return mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None, ordonnance)
+
+
+def enforceable_on(facts: Facts, m: Record, on: date, run_date: date
+                   ) -> mx.Enforceability | None:
+    """The measure's enforceability (OQ-07) when it allows execution on `on` (a release
+    date): no right to remain suspends it on the run date, and the departure period and
+    the challenge window have run by then; None otherwise (a measure never notified
+    included)."""
+    suspended, rtr = rtr_against_measure(facts, m, run_date)
+    enforce = enforceability(m, rtr)
+    if suspended is not None or enforce.enforceable_from is None or enforce.enforceable_from > on:
+        return None
+    return enforce
+
+
 def unexecuted_measures(facts: Facts, run_date: date, departments: Departments = None,
                         memory: Memory | None = None, version: bytes = b"",
                         remember: bool = True) -> Deciding:
@@ -98,9 +120,7 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         rules.append("EX-04")
         if mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date):
             verdict.add(Finding("DUBLIN_DEADLINE_EXPIRED", ("EX-04",), rows))
-    ordonnance = (rtr.decision["notification_date"] if rtr and
-                  rtr.decision["cnda_mode"] == "ORDONNANCE" else None)
-    enforce = mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None, ordonnance)
+    enforce = enforceability(m, rtr)
     # APPEAL_PENDING only for a pending challenge; while the challenge window (or the
     # departure period) runs the measure is NOT_YET_ENFORCEABLE (OQ-06, OQ-07).
     if m["appeal_status"] == "EN_COURS":
