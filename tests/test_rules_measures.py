@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from schemas.codes import MEASURES
+from schemas.codes import MEASURES, REJECTED
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
 
@@ -201,6 +201,23 @@ def test_ex_05_valid_asylum_attestation_suspends_the_measure(inbox):
     excluded = inbox.decide().only_excluded(MEASURES)
     assert excluded["reason_code"] == "SUSPENDED_BY_RTR"
     assert {"EX-05", "RTR-01"} <= set(excluded["rule_ids"])
+
+
+@pytest.mark.parametrize("measure_decided", ["20/06/2026", "01/03/2026"])
+def test_rtr_07_a_closure_still_reopenable_excludes_the_measure_as_on_every_list(
+        inbox, measure_decided):
+    # Closure notified 07/06/2026: reopenable until 07/03/2027, whether the OQTF came
+    # after the closure or before the claim (RTR-07: CLOSURE_REOPENABLE, every list).
+    inbox.measure(DATE_DECISION=measure_decided, DATE_NOTIFICATION=measure_decided,
+                  DELAI_DEPART_JOURS="")
+    inbox.telemofpra(date(2026, 6, 12), SENS_DECISION="CLOTURE", FONDEMENT="L531-37",
+                     DATE_INTRODUCTION="01/04/2026", DATE_DECISION="01/06/2026",
+                     DATE_NOTIFICATION="07/06/2026", DATE_DEFINITIVE="")
+    out = inbox.decide()
+    excluded = out.only_excluded(MEASURES)
+    assert excluded["reason_code"] == "CLOSURE_REOPENABLE"
+    assert "RTR-07" in excluded["rule_ids"]
+    assert out.reason(REJECTED) == "CLOSURE_REOPENABLE"
 
 
 def test_rtr_02_claim_after_the_measure_suspends_it_until_its_end(inbox):

@@ -31,14 +31,18 @@ from transforms.rules.verdicts import (
 def rtr_against_measure(facts: Facts, measure: Record, run_date: date
                         ) -> tuple[Finding | None, rights.RtrOutcome | None]:
     """RTR-02 / EX-05: no removal while a right to remain runs, whether the claim came
-    before or after the measure (a claim not finally decided suspends execution); once
+    before or after the measure (a claim not finally decided suspends execution; a
+    closure still reopenable excludes as CLOSURE_REOPENABLE, RTR-07); once
     the right ended, execution waits for that end (RTR-02) and for an ordonnance's
     notification (RTR-05)."""
     rtr = facts.rtr(measure["person_key"], run_date)
     if rtr is None or rtr.effect == rights.GRANTED:
         return None, None
     if rtr.effect != rights.ENDED:
-        return Finding("SUSPENDED_BY_RTR", ("RTR-02", *rtr.rule_ids), rtr.source_rows), None
+        # RTR-07: within the window of a closure the person is excluded with
+        # CLOSURE_REOPENABLE on every list (it comes before SUSPENDED_BY_RTR, §5).
+        code = "CLOSURE_REOPENABLE" if rtr.reason == "CLOSURE_REOPENABLE" else "SUSPENDED_BY_RTR"
+        return Finding(code, ("RTR-02", *rtr.rule_ids), rtr.source_rows), None
     if "EXECUTION_AFTER_NOTIFICATION" in rtr.markers:
         return Finding("NOT_YET_ENFORCEABLE", ("RTR-05",), rtr.source_rows), rtr
     return None, rtr
