@@ -10,6 +10,7 @@ COLUMNS: dict[str, str] = {
                   "genesis:<CODE_ETABLISSEMENT>:<NUM_ECROU> or agdref:<NUM_AGDREF>",
     "person_key": "person: the AGDREF number when linked with confidence, else the record key",
     "num_agdref": "10-digit AGDREF number (text: leading zeros matter)",
+    "numbers": "every well-formed AGDREF number the record's rows gave, verified or not",
     "num_agdref_as_delivered": "AGDREF number as written in the source row, before checks",
     "num_ofpra": "OFPRA file number",
     "system": "source system: telemofpra, genesis or agdref",

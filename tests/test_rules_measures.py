@@ -272,3 +272,28 @@ def test_measure_without_an_agdref_file_is_an_identity_conflict(tmp_path, con):
     inbox = Inbox(tmp_path, con).measure(**OLD_ENOUGH)
     excluded = inbox.decide().only_excluded(MEASURES)
     assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+
+
+@pytest.mark.parametrize("system", ["genesis", "telemofpra"])
+@pytest.mark.parametrize(("birth", "held"), [("14/03/2009", True), ("14/03/1990", False)])
+def test_a_record_giving_the_file_s_number_as_a_minor_holds_its_measure(
+        inbox, system, birth, held):
+    # Principle 1: a GENESIS or TélémOfpra row gives the file's number and names, but a
+    # birth date that makes a minor (OQ-03); the number does not verify, so the record
+    # is not tied to the file. Whether the row or the file is right, the measure may
+    # concern a minor: held (IDENTITY_CONFLICT) until an agent decides the pair. With
+    # the file's own birth date the record links and the measure stays listed.
+    inbox.measure(**OLD_ENOUGH)
+    identity = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+                "DATE_NAISSANCE": birth}
+    if system == "genesis":
+        inbox.genesis(date(2026, 11, 12), row("genesis", NATIONALITE="GUINEE", **identity))
+    else:
+        inbox.telemofpra(date(2026, 10, 9), **identity)
+    out = inbox.decide()
+    if held:
+        excluded = out.only_excluded(MEASURES)
+        assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+        assert {"EX-03", "OQ-03"} <= set(excluded["rule_ids"])
+    else:
+        assert out.only_listed(MEASURES)["measure_id"] == "M01300000001"

@@ -37,6 +37,6 @@ QUALIFY row_number() OVER (PARTITION BY r.record_key
 -- What the rules read of a source record's identity (names stay in staging).
 CREATE OR REPLACE TABLE core.record_identities AS
 SELECT record_key, system, sex, birth_year, birth_month, birth_day, birth_date_is_placeholder,
-       nationality, department, source_row
+       nationality, department, source_row, numbers
 FROM source_identities ORDER BY record_key;
-COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationality of each TélémOfpra and GENESIS person record, from its latest row.';
+COMMENT ON TABLE core.record_identities IS 'Birth date parts, sex and nationality of each TélémOfpra and GENESIS person record, from its latest row, and every well-formed AGDREF number its rows gave (numbers).';

@@ -51,7 +51,9 @@ class Facts:
     detained: set[str] = field(default_factory=set)
     detained_files: set[str] = field(default_factory=set)
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    # records still in identity review, by the AGDREF file they were scored against
+    # records that may be an AGDREF file's person without being tied to it, by the file:
+    # still in identity review against it, or giving its number without being linked to
+    # its person (a number that did not verify: a slip, or an identity that differs)
     in_review: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     # each assessment with what it read (watch.Trail), replayed wherever it is used
     # (None: assessed while no decision was watched, what it read not noted)
@@ -146,6 +148,12 @@ class Facts:
                 self.requests_by_department[m["department"]].append(event)
         for d in self.decisions:
             self.decisions_by_person[self.person_key(d["record_key"])].append(d)
+        for record_key, identity in self.identities.items():
+            for number in identity["numbers"]:
+                if (number in self.persons and record_key not in self.in_review[number]
+                        and not (self.is_linked(record_key) and self.person_key(record_key)
+                                 == self.persons[number]["person_key"])):
+                    self.in_review[number].append(record_key)
         # Linked persons on the latest list of an establishment; and the files they are
         # firmly tied to (what may delay France's responsibility, EX-04).
         linked = [d["record_key"] for d in self.detentions if self.is_linked(d["record_key"])]
@@ -232,7 +240,7 @@ READ_COLUMNS = {
     "person_links": ("record_key", "person_key", "link_status", "link_rule"),
     "record_identities": ("record_key", "birth_year", "birth_month", "birth_day",
                           "birth_date_is_placeholder", "nationality", "department",
-                          "source_row"),
+                          "source_row", "numbers"),
     # (not their AGDREF row's citation: no rule cites a candidate, and it moves every
     # night with AGDREF's delivery)
     "identity_candidates": ("record_key", "num_agdref", "evidence"),

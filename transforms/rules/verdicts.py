@@ -81,10 +81,12 @@ def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[F
 
 
 def review_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
-    """A TélémOfpra or GENESIS record still in identity review against one of the files,
-    whose own claims show a right to remain not ended or a protection granted: the measure
-    may concern a protected person, so until an agent decides the pair the records cannot
-    be tied with the confidence an action needs (IDENTITY_CONFLICT, principle 1)."""
+    """A TélémOfpra or GENESIS record that may be one of the files' person without being
+    tied to it (in identity review against it, or giving its number unverified:
+    Facts.in_review), whose own claims show a right to remain not ended or a protection
+    granted, or whose own birth date makes a minor (OQ-03): the measure may concern a
+    protected person, so until an agent decides the pair the records cannot be tied with
+    the confidence an action needs (IDENTITY_CONFLICT, principle 1)."""
     found = []
     for number in files:
         for record_key in facts.in_review.get(number, ()):
@@ -92,6 +94,10 @@ def review_protections(facts: Facts, files: list[str], run_date: date) -> list[F
             if rtr is not None and rtr.effect in (rights.NOT_ENDED, rights.GRANTED):
                 found.append(Finding("IDENTITY_CONFLICT", ("EX-03", *rtr.rule_ids),
                                      rtr.source_rows))
+            minor = rights.oq_03_minor([facts.identities.get(record_key)], run_date)
+            if minor is not None:
+                found.append(Finding("IDENTITY_CONFLICT", ("EX-03", *minor.rule_ids),
+                                     minor.source_rows))
     return found
 
 
