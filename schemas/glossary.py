@@ -92,7 +92,8 @@ COLUMNS: dict[str, str] = {
     "last_event_type": "latest execution event on or before the run date",
     "last_event_date": "date of that event",
     "departure_date": "first recorded departure (forced removal or voluntary departure)",
-    "absconded": "a FUITE (absconding) event is recorded",
+    "absconded": ("a FUITE (absconding) event is recorded on or after the other State's "
+                  "acceptance (EX-04)"),
     "event_type": "execution event (AIDE_RETOUR_PROPOSEE, DEMANDE_LAISSEZ_PASSER, "
                   "ECHEC_ELOIGNEMENT, ELOIGNEMENT_EXECUTE, ...)",
     "event_date": "date of the event",

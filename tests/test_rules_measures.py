@@ -156,6 +156,26 @@ def test_ex_04_absconding_extends_the_dublin_deadline_to_eighteen_months(inbox):
     assert "EX-04" in flag["rule_ids"] and flag["last_event_type"] == "FUITE"
 
 
+@pytest.mark.parametrize(("absconded_on", "reason"), [
+    ("15/01/2026", "DUBLIN_DEADLINE_EXPIRED"),  # the day before the acceptance
+    ("16/01/2026", None),                       # the day of the acceptance
+])
+def test_ex_04_only_an_absconding_since_the_acceptance_extends_the_deadline(
+        inbox, absconded_on, reason):
+    # Accepted 16/01/2026: 6 months ran out on 16/07; 18 months only for an absconding
+    # during the transfer's time limit (Reg. 604/2013 art. 29(2)), as imprisonment
+    # "since the acceptance": an older one never delays France's responsibility.
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", DATE_ACCORD_ETAT_MEMBRE="16/01/2026",
+                  DATE_DECISION="20/01/2026", DATE_NOTIFICATION="22/01/2026",
+                  DELAI_DEPART_JOURS="")
+    inbox.event(TYPE_EVENEMENT="FUITE", DATE_EVENEMENT=absconded_on)
+    out = inbox.decide()
+    if reason is None:
+        assert out.only_listed(MEASURES)["last_event_type"] == "FUITE"
+    else:
+        assert out.reason(MEASURES) == reason
+
+
 def test_ex_04_imprisonment_extends_the_dublin_deadline_to_twelve_months(inbox):
     inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", DATE_ACCORD_ETAT_MEMBRE="16/03/2026",
                   DATE_DECISION="20/03/2026", DATE_NOTIFICATION="22/03/2026",

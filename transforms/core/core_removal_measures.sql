@@ -19,7 +19,7 @@ WITH measures AS (
            min(event_date) FILTER (WHERE event_type IN ('ELOIGNEMENT_EXECUTE',
                                                        'DEPART_VOLONTAIRE_CONSTATE'))
                AS departure_date,
-           bool_or(event_type = 'FUITE') AS absconded,
+           max(event_date) FILTER (WHERE event_type = 'FUITE') AS last_absconded_date,
            list(source_row ORDER BY event_date, line_number) AS event_rows
     FROM core.measure_events GROUP BY measure_id
 )
@@ -27,7 +27,10 @@ SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key, m.department, m.m
        m.measure_basis, m.decision_date, m.notification_date, m.departure_period_days,
        m.notification_situation, m.reentry_ban_years, m.member_state_acceptance_date,
        m.appeal_status, m.measure_status, m.member_state, s.last_event_type, s.last_event_date,
-       s.departure_date, coalesce(s.absconded, false) AS absconded,
+       s.departure_date,
+       -- EX-04: an absconding extends a transfer's deadline from the acceptance on
+       coalesce(s.last_absconded_date >= m.member_state_acceptance_date, false)
+           AS absconded,
        m.source_row, coalesce(s.event_rows, []::VARCHAR[]) AS event_rows
 FROM measures m LEFT JOIN summary s USING (measure_id);
 COMMENT ON TABLE core.removal_measures IS 'One removal measure (latest AGDREF snapshot) with its execution events summarised.';

@@ -120,7 +120,8 @@ def counts_as_measure(measure: Record) -> bool:
 
 def ex_04_dublin_deadline(measure: Record, imprisoned: bool) -> date | None:
     """EX-04: 6 months from the other State's acceptance; 12 when the person was
-    imprisoned, 18 when they absconded (a FUITE event). Only recorded facts extend the
+    imprisoned, 18 when they absconded (a FUITE event since the acceptance,
+    core_removal_measures.sql). Only recorded facts extend the
     deadline: without them the shorter one applies, and France's responsibility (which
     protects the person) is never delayed by a guess. Null when the acceptance date is
     unknown."""
