@@ -191,6 +191,22 @@ def test_rtr_01_expired_attestation_does_not_protect(inbox):
     assert inbox.telemofpra(FINAL_LIST).decide().listed(REJECTED)
 
 
+@pytest.mark.parametrize(("status", "end", "protects"), [
+    ("EXPIRE", "16/11/2026", True),   # said expired, its end still to come: contradictory
+    ("EXPIRE", "15/11/2026", False),  # expired, as its end says
+    ("RETIRE", "01/05/2027", False),  # withdrawn before its term
+])
+def test_rtr_01_an_attestation_said_expired_before_its_end_still_protects(
+        inbox, status, end, protects):
+    # Principle 1: contradictory data never put a person on an action list.
+    inbox.title(DATE_DEBUT="01/10/2026", DATE_FIN=end, STATUT=status)
+    out = inbox.telemofpra(FINAL_LIST).decide()
+    if protects:
+        assert out.reason(REJECTED) == "ASYLUM_PENDING"
+    else:
+        assert out.only_listed(REJECTED)
+
+
 def test_rtr_09_dublin_procedure_is_not_a_rejection(inbox):
     inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1",
                   DATE_ACCORD_ETAT_MEMBRE="01/10/2026", DELAI_DEPART_JOURS="")
