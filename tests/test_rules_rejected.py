@@ -207,6 +207,12 @@ def test_rtr_01_an_attestation_said_expired_before_its_end_still_protects(
         assert out.only_listed(REJECTED)
 
 
+def test_rtr_01_a_valid_attestation_starting_after_the_run_date_protects(inbox):
+    # Issued, said valid, its first day tomorrow: contradictory, so it protects.
+    inbox.title(DATE_DEBUT="17/11/2026", DATE_FIN="01/05/2027", STATUT="VALIDE")
+    assert inbox.telemofpra(FINAL_LIST).decide().reason(REJECTED) == "ASYLUM_PENDING"
+
+
 def test_rtr_09_dublin_procedure_is_not_a_rejection(inbox):
     inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1",
                   DATE_ACCORD_ETAT_MEMBRE="01/10/2026", DELAI_DEPART_JOURS="")

@@ -314,15 +314,15 @@ def claim_markers(deciding: RtrOutcome, claim: list[Record], request_awaited: bo
 # --- protections of a person (one AGDREF file) --------------------------------------
 
 def title_is_valid(title: Record, run_date: date) -> bool:
-    """Valid on the run date (its DATE_FIN day included). A title said `EXPIRE` whose
-    dates still cover the run date is contradictory data: read as valid, so that it
-    protects (principle 1); a withdrawn one (`RETIRE`) ended before its term."""
+    """Valid on the run date (its DATE_FIN day included). Contradictory data protect
+    (principle 1): a title said `VALIDE` whose DATE_DEBUT is still to come (issued, so
+    granted) and one said `EXPIRE` whose dates still cover the run date are read as
+    valid; a withdrawn one (`RETIRE`) ended before its term."""
     end = title["end_date"]
-    started = title["start_date"] <= run_date
     if title["title_status"] == "VALIDE":
-        return started and (end is None or end >= run_date)
-    return (title["title_status"] == "EXPIRE" and started and end is not None
-            and end >= run_date)
+        return end is None or end >= run_date
+    return (title["title_status"] == "EXPIRE" and title["start_date"] <= run_date
+            and end is not None and end >= run_date)
 
 
 def rtr_01_asylum_attestation(titles: Iterable[Record], run_date: date) -> Finding | None:
