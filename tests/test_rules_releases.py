@@ -66,21 +66,19 @@ def test_pri_08_oqtf_under_challenge_cannot_support_removal(inbox):
     assert flag["situation"] == "MEASURE_TO_EXAMINE"
 
 
+# Notified in detention on 15/11: the 7-day challenge window runs to 22/11 (OQ-06).
+NOTIFIED_IN_DETENTION = {"DATE_DECISION": "14/11/2026", "DATE_NOTIFICATION": "15/11/2026",
+                         "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""}
+# A 90-day departure period from 01/11: it runs to 30/01/2027 (OQ-05, OQ-07).
+DEPARTURE_PERIOD = {"DATE_DECISION": "31/10/2026", "DATE_NOTIFICATION": "01/11/2026",
+                    "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": "90"}
+
+
 @pytest.mark.parametrize(("measure", "release", "situation"), [
-    # notified in detention on 15/11: the 7-day challenge window runs to 22/11 (OQ-06)
-    ({"DATE_DECISION": "14/11/2026", "DATE_NOTIFICATION": "15/11/2026",
-      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""},
-     "21/11/2026", "MEASURE_TO_EXAMINE"),
-    ({"DATE_DECISION": "14/11/2026", "DATE_NOTIFICATION": "15/11/2026",
-      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""},
-     "22/11/2026", "ENFORCEABLE_MEASURE"),
-    # a 90-day departure period still running at release (OQ-05, OQ-07)
-    ({"DATE_DECISION": "31/10/2026", "DATE_NOTIFICATION": "01/11/2026",
-      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": "90"},
-     "15/01/2027", "MEASURE_TO_EXAMINE"),
-    ({"DATE_DECISION": "31/10/2026", "DATE_NOTIFICATION": "01/11/2026",
-      "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": "90"},
-     "30/01/2027", "ENFORCEABLE_MEASURE"),
+    (NOTIFIED_IN_DETENTION, "21/11/2026", "MEASURE_TO_EXAMINE"),
+    (NOTIFIED_IN_DETENTION, "22/11/2026", "ENFORCEABLE_MEASURE"),
+    (DEPARTURE_PERIOD, "15/01/2027", "MEASURE_TO_EXAMINE"),
+    (DEPARTURE_PERIOD, "30/01/2027", "ENFORCEABLE_MEASURE"),
     # never notified: nothing can be executed (OQ-07), an expulsion no more than an OQTF
     ({"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": ""}, "15/01/2027",
      "MEASURE_TO_EXAMINE"),
