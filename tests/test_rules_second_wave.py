@@ -759,3 +759,36 @@ def test_pri_01_unchanged_list_on_a_later_date_is_the_latest_list(bare):
     held = out.con.execute("SELECT list_date FROM core.detentions WHERE record_key = ?",
                            [GENESIS_KEY]).fetchall()
     assert held == [(RUN,)]
+
+
+def on_every_list(inbox: Inbox) -> Inbox:
+    """The default person with an enforceable OQTF (measures list) and in detention with
+    a judicial ban (releases list)."""
+    inbox.measure(DATE_DECISION="15/09/2026", DATE_NOTIFICATION="16/09/2026",
+                  SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    return inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN))
+
+
+@pytest.mark.parametrize("worklist", [MEASURES, RELEASES])
+def test_dq_01_a_quarantined_row_giving_only_the_claim_s_ofpra_number_holds_every_list(
+        inbox, worklist):
+    # DQ-01 applies to every list: today's TélémOfpra row of the person's claim, its AGDREF
+    # number empty, is quarantined (31/09 is no date); it may hold what protects them.
+    on_every_list(inbox.telemofpra(FINAL_LIST))
+    inbox.telemofpra(RUN, NUM_AGDREF="", DATE_NOTIFICATION="31/09/2026", DATE_DEFINITIVE="")
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("TELEMOFPRA_13_20261116.csv", 2)]
+    excluded = out.only_excluded(worklist)
+    assert excluded["reason_code"] == "SOURCE_ROW_QUARANTINED"
+    assert "TELEMOFPRA_13_20261116.csv:2" in excluded["source_rows"]
+
+
+def test_rtr_05_nothing_is_enforceable_at_release_before_the_ordonnance_is_notified(inbox):
+    # RTR-05 / OQ-07: a signed CNDA ordonnance not yet notified: no removal, the judicial
+    # ban's included, may be executed; the detainee is not ENFORCEABLE_MEASURE.
+    inbox.telemofpra(date(2026, 9, 18), ORGANE="CNDA", MODE_CNDA="ORDONNANCE",
+                     SENS_DECISION="REJET", FONDEMENT="", DATE_DECISION="10/09/2026",
+                     DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    flag = on_every_list(inbox).decide().only_listed(RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE"
+    assert "EXECUTION_AFTER_NOTIFICATION" in flag["markers"] and "RTR-05" in flag["rule_ids"]

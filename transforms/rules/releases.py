@@ -17,6 +17,7 @@ from transforms.rules.verdicts import (
     Verdict,
     agent_decision,
     candidate_files,
+    claim_records,
     dq_01_quarantined,
     exclusion_row,
     identity_findings,
@@ -148,7 +149,8 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None
     context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
-    verdict.add(dq_01_quarantined(facts, person_references([key], files)))
+    claims = claim_records(facts, person_key) if linked else []
+    verdict.add(dq_01_quarantined(facts, person_references([key, *claims], files)))
     excluded = exclusion_row(codes.RELEASES, candidate, person_key, num_agdref,
                              det["department"], None, verdict, context)
     if excluded:
@@ -206,6 +208,10 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         situation = "ENFORCEABLE_MEASURE"
         rules.append("PRI-04")
     else:
+        situation = "MEASURE_TO_EXAMINE"
+    if situation == "ENFORCEABLE_MEASURE" and "EXECUTION_AFTER_NOTIFICATION" in markers:
+        # RTR-05 / OQ-07: no removal, a judicial ban's included, before the ordonnance
+        # is notified: nothing is enforceable at release while its date is unknown.
         situation = "MEASURE_TO_EXAMINE"
     previous = det["previous_release_date"]
     return {

@@ -14,6 +14,7 @@ from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import (
     Verdict,
     candidate_files,
+    claim_records,
     dq_01_quarantined,
     dublin_imprisoned,
     exclusion_row,
@@ -90,7 +91,8 @@ def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
     context = [m["source_row"], *(p["source_row"] for p in [person] if p),
                *m["event_rows"]]
     verdict.add(dq_01_quarantined(
-        facts, [f"measure:{m['measure_id']}", *person_references([], files)]))
+        facts, [f"measure:{m['measure_id']}",
+                *person_references(claim_records(facts, person_key), files)]))
     excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
                              m["department"], m["measure_id"], verdict, context)
     if excluded:

@@ -145,6 +145,12 @@ def person_references(record_keys: Iterable[str], files: Iterable[str]) -> list[
     return [*record_keys, *(f"agdref:{number}" for number in files)]
 
 
+def claim_records(facts: Facts, person_key: str) -> list[str]:
+    """The TélémOfpra records of the person's claims: a quarantined row may name the
+    person by an OFPRA number only (DQ-01), on every list."""
+    return sorted({d["record_key"] for d in facts.decisions_by_person.get(person_key, ())})
+
+
 def unique_rows(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
