@@ -197,14 +197,24 @@ def test_dq_01_quarantined_row_older_than_the_listing_files_changes_nothing(inbo
     assert out.only_listed(REJECTED)["knowledge_date"] == FINAL_LIST
 
 
-def test_dq_01_quarantined_telemofpra_row_with_the_ofpra_number_holds_the_person(inbox):
-    """DQ-01: a quarantined row of the list of RUN carrying only the OFPRA number of the
-    person's staged claim (no AGDREF number) names them."""
-    inbox.telemofpra(FINAL_LIST)
+def on_every_list(inbox: Inbox) -> Inbox:
+    """The default person with an enforceable OQTF (measures list) and in detention with
+    a judicial ban (releases list)."""
+    inbox.measure(DATE_DECISION="15/09/2026", DATE_NOTIFICATION="16/09/2026",
+                  SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    return inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN))
+
+
+@pytest.mark.parametrize("worklist", [REJECTED, MEASURES, RELEASES])
+def test_dq_01_quarantined_telemofpra_row_with_the_ofpra_number_holds_the_person(
+        inbox, worklist):
+    """DQ-01, on every list: a quarantined row of the list of RUN carrying only the OFPRA
+    number of the person's staged claim (no AGDREF number) names them."""
+    on_every_list(inbox.telemofpra(FINAL_LIST))
     inbox.telemofpra(RUN, NUM_AGDREF="", DATE_NOTIFICATION="31/09/2026", DATE_DEFINITIVE="")
     out = inbox.decide(allow_quarantine=True)
     assert out.quarantined() == [("TELEMOFPRA_13_20261116.csv", 2)]
-    excluded = out.only_excluded(REJECTED)
+    excluded = out.only_excluded(worklist)
     assert excluded["reason_code"] == "SOURCE_ROW_QUARANTINED"
     assert "TELEMOFPRA_13_20261116.csv:2" in excluded["source_rows"]
 
@@ -759,28 +769,6 @@ def test_pri_01_unchanged_list_on_a_later_date_is_the_latest_list(bare):
     held = out.con.execute("SELECT list_date FROM core.detentions WHERE record_key = ?",
                            [GENESIS_KEY]).fetchall()
     assert held == [(RUN,)]
-
-
-def on_every_list(inbox: Inbox) -> Inbox:
-    """The default person with an enforceable OQTF (measures list) and in detention with
-    a judicial ban (releases list)."""
-    inbox.measure(DATE_DECISION="15/09/2026", DATE_NOTIFICATION="16/09/2026",
-                  SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
-    return inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN))
-
-
-@pytest.mark.parametrize("worklist", [MEASURES, RELEASES])
-def test_dq_01_a_quarantined_row_giving_only_the_claim_s_ofpra_number_holds_every_list(
-        inbox, worklist):
-    # DQ-01 applies to every list: today's TélémOfpra row of the person's claim, its AGDREF
-    # number empty, is quarantined (31/09 is no date); it may hold what protects them.
-    on_every_list(inbox.telemofpra(FINAL_LIST))
-    inbox.telemofpra(RUN, NUM_AGDREF="", DATE_NOTIFICATION="31/09/2026", DATE_DEFINITIVE="")
-    out = inbox.decide(allow_quarantine=True)
-    assert out.quarantined() == [("TELEMOFPRA_13_20261116.csv", 2)]
-    excluded = out.only_excluded(worklist)
-    assert excluded["reason_code"] == "SOURCE_ROW_QUARANTINED"
-    assert "TELEMOFPRA_13_20261116.csv:2" in excluded["source_rows"]
 
 
 def test_rtr_05_nothing_is_enforceable_at_release_before_the_ordonnance_is_notified(inbox):
