@@ -17,6 +17,7 @@ from transforms.rules.verdicts import (
     Verdict,
     agent_decision,
     candidate_files,
+    claim_records,
     dq_01_quarantined,
     dublin_imprisoned,
     exclusion_row,
@@ -43,8 +44,7 @@ def rejected_without_oqtf(facts: Facts, run_date: date, departments: Departments
 
 def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
     """One person with asylum decisions: on the list, or excluded."""
-    decisions = facts.decisions_by_person[person_key]
-    record_keys = sorted({d["record_key"] for d in decisions})
+    record_keys = claim_records(facts, person_key)
     rtr = facts.rtr(person_key, run_date)
     decision = rtr.decision
     linked = person_key in facts.persons  # a person key is a number only when LINKED
