@@ -780,3 +780,5 @@ def test_rtr_05_nothing_is_enforceable_at_release_before_the_ordonnance_is_notif
     flag = on_every_list(inbox).decide().only_listed(RELEASES)
     assert flag["situation"] == "MEASURE_TO_EXAMINE"
     assert "EXECUTION_AFTER_NOTIFICATION" in flag["markers"] and "RTR-05" in flag["rule_ids"]
+    # PRI-04's release conditional on removal is not open before the notification.
+    assert "PRI-04" not in flag["rule_ids"]

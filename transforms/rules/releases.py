@@ -87,21 +87,23 @@ def release_markers(facts: Facts, detention: Record, run_date: date, stale_days:
 
 
 def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool,
-                        run_date: date) -> tuple[list[Record], bool]:
+                        run_date: date) -> tuple[list[tuple[Record, mx.Enforceability]], bool]:
     """PRI-08: the AGDREF measures that can support removal at release: in force, not
     challenged, coercible (OQ-08) and enforceable (OQ-07) on the release date, that is
     notified, their departure period and challenge window run by then and no right to
-    remain suspending them; and whether they are reached
+    remain suspending them (each with its enforceability, whose rules the flag cites);
+    and whether they are reached
     only through files the model merged (a namesake's, perhaps: identity to confirm, those
     measures shown, until an agent confirms the merge; beside a firm measure they are left
     out)."""
     if not linked or det["release_date"] is None:
         return [], False
     release = det["release_date"]
-    supporting = [m for m in facts.measures_by_person.get(person_key, [])
+    supporting = [(m, enforce) for m in facts.measures_by_person.get(person_key, [])
                   if mx.can_support_removal_at(m, release)
-                  and enforceable_on(facts, m, release, run_date) is not None]
-    firm = [m for m in supporting if facts.firmly_tied(det["record_key"], m["num_agdref"])]
+                  and (enforce := enforceable_on(facts, m, release, run_date)) is not None]
+    firm = [(m, enforce) for m, enforce in supporting
+            if facts.firmly_tied(det["record_key"], m["num_agdref"])]
     unconfirmed_only = bool(supporting) and not firm and det["itf"] == "NON"
     return (supporting if unconfirmed_only else firm), unconfirmed_only
 
@@ -130,7 +132,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     supporting = supporting_measures(facts, det, person_key, linked, run_date)
     # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
     judicial_ban = det["itf"] != "NON" or any(
-        m["measure_type"] == "ITF" for m in supporting[0])
+        m["measure_type"] == "ITF" for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
     # file, however weak the evidence, before anyone is asked to confirm identity.
     files = candidate_files(facts, [key], weak=not linked)
@@ -172,7 +174,8 @@ def held_back_exclusion(facts: Facts, det: Record) -> dict:
 
 def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, candidate: str,
                  context: list[str], eu_with_ban: bool,
-                 supporting_found: tuple[list[Record], bool]) -> dict:
+                 supporting_found: tuple[list[tuple[Record, mx.Enforceability]], bool]
+                 ) -> dict:
     """A listed detainee: the situation (PRI-08, PRI-09, PRI-10), the measures that can
     support removal at release (`supporting_found`: supporting_measures), the markers."""
     key = det["record_key"]
@@ -188,12 +191,12 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         measure_ids.append(f"GENESIS-ITF:{det['establishment_code']}:{det['committal_number']}")
         rules.append("PRI-06")
     supporting, unconfirmed_only = supporting_found
-    for m in supporting:
+    for m, enforce in supporting:
         measure_ids.append(m["measure_id"])
         measure_rows.append(m["source_row"])
         rules.append("OQ-08" if m["measure_type"] == "OQTF" else "PRI-06"
                      if m["measure_type"] == "ITF" else "PRI-08")
-        rules += enforceable_on(facts, m, release, run_date).rule_ids
+        rules += enforce.rule_ids
     markers = release_markers(facts, det, run_date, stale_days, candidate)
     if linked:
         markers += person_markers(facts.rtr(person_key, run_date))
@@ -211,8 +214,10 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         situation = "MEASURE_TO_EXAMINE"
     if situation == "ENFORCEABLE_MEASURE" and "EXECUTION_AFTER_NOTIFICATION" in markers:
         # RTR-05 / OQ-07: no removal, a judicial ban's included, before the ordonnance
-        # is notified: nothing is enforceable at release while its date is unknown.
+        # is notified: nothing is enforceable at release while its date is unknown. PRI-04
+        # (a release conditional on removal) is not open to them before then.
         situation = "MEASURE_TO_EXAMINE"
+        rules.remove("PRI-04")
     previous = det["previous_release_date"]
     return {
         "flag_id": candidate, "person_key": person_key,
