@@ -157,6 +157,26 @@ def test_each_view_of_a_flag_is_logged_without_personal_data(ws):
     assert seen.exists() and seen.first().kind == "rejected_without_oqtf"
 
 
+def test_a_look_up_by_number_logs_the_flags_shown_never_the_number(ws):
+    from workspace.accounts.models import PageView
+
+    flag_75 = ws.world.flags["rejected_75"]["flag_id"]
+    agent75 = client_for(ws, "agent75")
+    since = PageView.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    agent75.get("/recherche/", {"number": AGDREF_75})
+    agent75.get(REJECTED, {"number": AGDREF_75})
+    agent75.get("/exclusions/", {"number": AGDREF_75})
+    client_for(ws, "agent13").get("/recherche/", {"number": OFPRA_75})  # not theirs
+    logged = list(PageView.objects.filter(id__gt=since).values_list(
+        "account__username", "kind", "target"))
+    assert ("agent75", "search", flag_75) in logged
+    assert [v for v in logged if v[0] == "agent75" and v[1] == "search"].count(
+        ("agent75", "search", flag_75)) == 2  # the search page and the list page
+    assert any(v[:2] == ("agent75", "exclusions") for v in logged)
+    assert ("agent13", "search", "") in logged  # a look-up that found nothing
+    assert not [v for v in logged if AGDREF_75 in v[2] or OFPRA_75 in v[2]]
+
+
 def test_the_proxy_header_signs_no_one_in_by_default(ws):
     response = client_for(ws).get("/", HTTP_X_REMOTE_USER="agent13")
     assert response.status_code == 302 and response["Location"].startswith("/connexion/")

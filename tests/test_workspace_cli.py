@@ -51,7 +51,9 @@ def test_users_add_list_disable(world):
     assert reconcile("users", "disable", "agent13", "--warehouse", wh).returncode == 0
     listed = reconcile("users", "list", "--warehouse", wh).stdout
     assert "agent13\tagent\t13\tdisabled" in listed
-    assert (world.warehouse.parent / "workspace.sqlite3").exists()
+    database = world.warehouse.parent / "workspace.sqlite3"
+    # password hashes, the views log, AGDREF numbers: its owner's alone
+    assert database.exists() and database.stat().st_mode & 0o777 == 0o600
 
 
 @dataclass

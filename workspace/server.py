@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from workspace.config import configure
-from workspace.options import WorkspaceOptions
+from workspace.options import DATABASE_NAME, WorkspaceOptions
 
 THREADS = 4
 
@@ -18,6 +18,19 @@ def prepare(options: WorkspaceOptions) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    if not options.database_url:
+        restrict_database(options)
+
+
+def restrict_database(options: WorkspaceOptions) -> None:
+    """The SQLite database holds password hashes, the views log and AGDREF numbers: its
+    owner alone reads it, as the warehouse and the session key (SQLite gives its -wal and
+    -shm files the database's mode)."""
+    database = options.folder / DATABASE_NAME
+    for file in (database, *(database.with_name(database.name + end)
+                             for end in ("-wal", "-shm"))):
+        if file.exists():
+            file.chmod(0o600)
 
 
 def trim_views_log(days: int) -> int:

@@ -60,3 +60,13 @@ def admin_view(view):
 def record_view(request, kind: str, target: str) -> None:
     """Traceability (issue 34 §6): who saw which flag or person, when."""
     PageView.objects.create(account=request.user, kind=kind, target=target)
+
+
+def record_lookup(request, kind: str, keys: list[str]) -> None:
+    """A look-up by a person's number: one view per flag or candidate it showed, by its
+    key. The number typed is never kept: it is a person's number, and the log must hold
+    none (docs/design.md, need to know); a look-up that found nothing in the account's
+    departments is kept as one view without a target."""
+    shown = sorted(set(keys)) or [""]
+    PageView.objects.bulk_create(
+        [PageView(account=request.user, kind=kind, target=key) for key in shown])

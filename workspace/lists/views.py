@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from schemas import codes, exports
-from workspace.accounts.access import persons_view, record_view
+from workspace.accounts.access import persons_view, record_lookup, record_view
 from workspace.accounts.models import Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import Reason, Step
@@ -80,6 +80,8 @@ def worklist(request, worklist: str):
     wanted_state, assignee = _handling(request)
     rows = [r for r in found.rows
             if state.wanted(states, r[key], r["person_key"], wanted_state, assignee)]
+    if filters.number:  # a person looked up by number: as the search page
+        record_lookup(request, "search", [r[key] for r in rows])
     return render(request, "lists/worklist.html", {
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
@@ -144,7 +146,7 @@ def search(request):
             found = queries.search(cur, number, request.departments)
     except WarehouseUnavailable:
         return unavailable(request)
-    record_view(request, "search", number)
+    record_lookup(request, "search", [f["key"] for f in found])
     # nothing in the account's departments reads exactly like nothing at all
     return render(request, "lists/search.html", {
         "number": number,
@@ -181,7 +183,7 @@ def exclusions(request):
     except WarehouseUnavailable:
         return unavailable(request)
     if number:
-        record_view(request, "exclusions", number)
+        record_lookup(request, "exclusions", [r["candidate_id"] for r in found])
     return render(request, "lists/exclusions.html", {
         "number": number, "worklist": worklist, "reason": reason,
         "lists": [(w, labels.LIST_NAMES[w]) for w in codes.WORKLISTS],
