@@ -348,6 +348,32 @@ def test_genesis_xlsx_and_csv_stage_the_same(con, ingest_into, tmp_path):
                          "CIV", 1988, None, None, False, "2027-01-15")
 
 
+def test_xlsx_lines_are_the_sheet_s_rows_when_the_header_is_not_on_row_1(
+        con, ingest_into, tmp_path):
+    """CONTRACTS §2: the line of an XLSX row is the sheet's row number. A sheet whose
+    header is on row 3 (two empty rows above it, an empty row among the detainees) is
+    numbered as the sheet: the reader's passing over the empty rows moves no line."""
+    detainees = [row("genesis", NUM_ECROU="000101"),
+                 row("genesis", NUM_ECROU="000102", DATE_ECROU="99/99/2026")]
+    (tmp_path / "genesis").mkdir()
+    workbook = xlsxwriter.Workbook(str(tmp_path / "genesis" / "GENESIS_E01301_20261101.xlsx"))
+    sheet = workbook.add_worksheet()
+    for r, values in ((2, list(detainees[0])), (3, list(detainees[0].values())),
+                      (5, list(detainees[1].values()))):
+        for c, value in enumerate(values):
+            sheet.write_string(r, c, value)
+    workbook.close()
+    [outcome] = ingest_into(con, tmp_path)
+    # the empty row is a row read, quarantined as a CSV's empty line is
+    assert (outcome.status, outcome.rows_read, outcome.rows_staged) == ("LOADED", 3, 1)
+    assert con.execute("SELECT committal_number, line_number FROM staging.detainees"
+                       ).fetchall() == [("000101", 4)]
+    quarantined = con.execute("SELECT DISTINCT line_number, column_name FROM audit.quarantine"
+                              ).fetchall()
+    assert (6, "DATE_ECROU") in quarantined
+    assert {line for line, _ in quarantined} == {5, 6}
+
+
 def test_placeholder_and_malformed_agdref_number(con, ingest_into, tmp_path):
     write_file(tmp_path, TELE, "telemofpra",
                [row("telemofpra", DATE_NAISSANCE="01/01/1990", NUM_AGDREF="12345-678")])

@@ -120,17 +120,20 @@ class Parsed:
     fields: pl.Series
 
 
+# Rows read from the top of a sheet to find its header (rows before it are empty).
+TOP_ROWS = 64
+
+
 def read_xlsx(data: bytes, file_name: str) -> Parsed:
     try:
         reader = fastexcel.read_excel(data)
         frame = reader.load_sheet(0, dtypes="string", skip_whitespace_tail_rows=True
                                   ).to_polars()
-        first_row = reader.load_sheet(0, header_row=None, n_rows=1, dtypes="string"
-                                      ).to_polars()
+        header_row, first_row = sheet_header(reader)
     except Exception as err:  # fastexcel raises several private error types
         raise UnreadableFile(
             f"{file_name}: not a readable XLSX workbook: {parser_reason(err)}") from None
-    header = [name or "" for name in first_row.row(0)] if first_row.height else []
+    header = [name or "" for name in first_row] if first_row else []
     if len(header) != frame.width:  # cells the reader names itself (an empty header cell)
         header = frame.columns
     # Date cells typed as dates come out as ISO text; the contract's text form is DD/MM/YYYY.
@@ -142,10 +145,28 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
         .alias(c)
         for c in frame.columns
     )
+    first_line = FIRST_DATA_LINE + header_row
     return Parsed(frame, header,
-                  pl.int_range(FIRST_DATA_LINE, frame.height + FIRST_DATA_LINE, dtype=pl.Int64,
+                  pl.int_range(first_line, frame.height + first_line, dtype=pl.Int64,
                                eager=True),
                   pl.repeat(frame.width, frame.height, dtype=pl.Int32, eager=True))
+
+
+def sheet_header(reader) -> tuple[int, tuple]:
+    """The first sheet's header: how many empty rows come before it (the reader passes
+    them over, a sheet's row numbers do not: CONTRACTS §2, the sheet's row number) and its
+    cells; (0, ()) for an empty sheet."""
+    read = TOP_ROWS
+    while True:
+        top = reader.load_sheet(0, header_row=None, skip_rows=0, n_rows=read,
+                                dtypes="string").to_polars()
+        filled = top.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+        if filled.any():
+            index = filled.arg_true()[0]
+            return index, top.row(index)
+        if top.height < read:
+            return 0, ()
+        read *= 8
 
 
 def read_csv(text: str, file_name: str) -> Parsed:
