@@ -29,6 +29,10 @@ def configure_prefect_offline() -> None:
     # rest): never persist them.
     os.environ.setdefault("PREFECT_RESULTS_PERSIST_BY_DEFAULT", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    # Prefect's run logs on standard output, with the night's progress: a run that could
+    # not complete leaves one line on standard error, its reason (CONTRACTS §4), which a
+    # scheduler can mail as it is.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_STREAM", "ext://sys.stdout")
 
 
 @dataclass(frozen=True)
