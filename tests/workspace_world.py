@@ -252,10 +252,11 @@ def client_for(workspace: Workspace, login: str | None = None, **kwargs):
 
 
 def refused_in_the_database(table: str) -> None:
-    """A raw UPDATE and a raw DELETE on `table`'s first row, and a DELETE of all its
-    rows, past the models, are refused by the database's own triggers (migration 0004 of
-    workspace.decisions), and the rows are left as they were. Only the workspace's own
-    table names reach the statements."""
+    """A raw UPDATE, a raw DELETE and a rewrite (INSERT OR REPLACE, ON CONFLICT DO UPDATE)
+    of `table`'s first row, and a DELETE of all its rows, past the models, are refused by
+    the database's own triggers (migrations 0005 and 0007 of workspace.decisions), and the
+    rows are left as they were. Only the workspace's own table names reach the
+    statements."""
     from django.db import IntegrityError, connection, transaction
 
     def rows(cursor) -> list[tuple]:
@@ -265,9 +266,14 @@ def refused_in_the_database(table: str) -> None:
     with connection.cursor() as cursor:
         before = rows(cursor)
         first = before[0][0]
+        # a row written again over itself: SQLite's REPLACE, PostgreSQL's ON CONFLICT
+        rewritten = (f"INSERT OR REPLACE INTO {table} SELECT * FROM {table} "  # noqa: S608
+                     f"WHERE id = {first}" if connection.vendor == "sqlite" else
+                     f"INSERT INTO {table} SELECT * FROM {table} WHERE id = {first} "  # noqa: S608
+                     "ON CONFLICT (id) DO UPDATE SET department = 'XX'")
         refused = (f"UPDATE {table} SET department = 'XX' WHERE id = {first}",  # noqa: S608
                    f"DELETE FROM {table} WHERE id = {first}",  # noqa: S608
-                   f"DELETE FROM {table}")  # noqa: S608
+                   f"DELETE FROM {table}", rewritten)  # noqa: S608
         for statement in refused:
             with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
                 cursor.execute(statement)
