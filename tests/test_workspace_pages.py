@@ -68,3 +68,11 @@ def test_the_views_log_is_for_administrators_only(ws):
         assert client_for(ws, login).get("/journal/").status_code == 403
     assert "/journal/" in client_for(ws, "admin").get("/").content.decode()
     assert "/journal/" not in client_for(ws, "agent13").get("/").content.decode()
+
+
+def test_the_models_and_their_migrations_agree(ws):
+    """Every change of a model has its migration (the schema a deployment migrates to is
+    the one the code reads)."""
+    from django.core.management import call_command
+
+    call_command("makemigrations", check=True, dry_run=True, verbosity=0)
