@@ -194,7 +194,9 @@ def test_cookies_are_secure_behind_the_https_reverse_proxy(world):
         for name in ("csrftoken", "sessionid"):
             attributes = {a.strip().lower() for a in signed.cookie(name).split(";")[1:]}
             assert {"secure", "httponly", "samesite=strict"} <= attributes, name
-        assert proxied.get(REJECTED).status == 200
+        listed = proxied.get(REJECTED)
+        assert listed.status == 200
+        assert listed.headers["Strict-Transport-Security"] == "max-age=31536000"
         # a form posted from another origin is refused, token or not
         foreign = Browser(port, {"X-Forwarded-Proto": "https",
                                  "Origin": "https://intrus.example"})
@@ -213,3 +215,19 @@ def test_sign_in_is_throttled_after_repeated_failures(served):
     assert locked.status == 429 and "Connexion suspendue" in locked.text
     assert "sessionid" not in browser.cookies
     assert Browser(served.port).sign_in("agent13").status == 302  # others unaffected
+
+
+def test_behind_the_proxy_throttling_counts_each_client_apart(world):
+    """Behind the HTTPS proxy every request comes from its address: the client's, in the
+    X-Forwarded-For the proxy sets, is what sign-in throttling counts, so that a stranger
+    failing five times does not lock the agent out."""
+    with running_workspace(world.warehouse, RECONCILE_WORKSPACE_HTTPS="1") as port:
+        def client(address: str) -> Browser:
+            return Browser(port, {"X-Forwarded-Proto": "https", "X-Forwarded-For": address,
+                                  "Origin": f"https://127.0.0.1:{port}"})
+        stranger = client("203.0.113.7")
+        for attempt in range(1, 6):
+            failed = stranger.sign_in("agent13", "not the password at all")
+            assert failed.status == (429 if attempt == 5 else 200), attempt
+        assert stranger.sign_in("agent13").status == 429
+        assert client("10.13.0.21").sign_in("agent13").status == 302

@@ -94,12 +94,16 @@ def _authentication(options: WorkspaceOptions) -> dict:
     }
 
 
+HSTS_SECONDS = 365 * 24 * 3600
+
+
 def _cookies(options: WorkspaceOptions) -> dict:
     """Session and CSRF cookies out of scripts' reach, never sent by another site's form,
     Secure behind HTTPS; a session lasts a working day and ends with the browser."""
     https = {"SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
-             "CSRF_TRUSTED_ORIGINS": [f"https://{h}" for h in options.allowed_hosts]
-             } if options.https else {}
+             "CSRF_TRUSTED_ORIGINS": [f"https://{h}" for h in options.allowed_hosts],
+             # browsers keep to HTTPS for this host (HSTS), a year, the host alone
+             "SECURE_HSTS_SECONDS": HSTS_SECONDS} if options.https else {}
     return {
         "SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Strict",
         "SESSION_COOKIE_SECURE": options.https, "SESSION_COOKIE_AGE": SESSION_HOURS * 3600,

@@ -64,9 +64,13 @@ def proxy_settings(options: WorkspaceOptions) -> dict:
     (SECURE_PROXY_SSL_HEADER: the request is secure, its Origin https://…) when the
     request comes from the proxy's address; by default waitress removes the header from
     every request, and Django would take each request for plain HTTP (a form posted
-    from https://<host>:<port> refused as from another origin). Without HTTPS, waitress
-    removes it as ever."""
+    from https://<host>:<port> refused as from another origin); and the proxy's
+    X-Forwarded-For, the client's address (the last hop, the one the proxy saw), so that
+    sign-in throttling counts failures per login and client, not per login alone (every
+    request would come from the proxy's address). Without HTTPS, waitress removes both
+    as ever."""
     if not options.https:
         return {}
-    return {"trusted_proxy": PROXY_ADDRESS, "trusted_proxy_headers": {"x-forwarded-proto"},
+    return {"trusted_proxy": PROXY_ADDRESS,
+            "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
             "clear_untrusted_proxy_headers": True}
