@@ -157,7 +157,7 @@ def test_each_view_of_a_flag_is_logged_without_personal_data(ws):
     assert seen.exists() and seen.first().kind == "rejected_without_oqtf"
 
 
-def test_a_look_up_by_number_logs_the_flags_shown_never_the_number(ws):
+def test_a_look_up_by_number_logs_the_flags_shown_never_the_number_and_lists_are_logged(ws):
     from workspace.accounts.models import PageView
 
     flag_75 = ws.world.flags["rejected_75"]["flag_id"]
@@ -175,6 +175,13 @@ def test_a_look_up_by_number_logs_the_flags_shown_never_the_number(ws):
     assert any(v[:2] == ("agent75", "exclusions") for v in logged)
     assert ("agent13", "search", "") in logged  # a look-up that found nothing
     assert not [v for v in logged if AGDREF_75 in v[2] or OFPRA_75 in v[2]]
+    # a list opened is logged by its name: who saw which list's rows, when
+    agent75.get(REJECTED)
+    agent75.get("/exclusions/")
+    agent75.get("/identites/")
+    opened = set(PageView.objects.filter(account__username="agent75", kind="list")
+                 .values_list("target", flat=True))
+    assert opened == {"rejected_without_oqtf", "exclusions", "identites"}
 
 
 def test_the_proxy_header_signs_no_one_in_by_default(ws):

@@ -40,6 +40,7 @@ def queue(request):
     except WarehouseUnavailable:
         return unavailable(request)
     recorded = _recorded(request.departments)
+    record_view(request, "list", "identites")
     return render(request, "identities/queue.html", {"pairs": [{
         **p, "evidence_fr": labels.EVIDENCE.get(p["evidence"], p["evidence"]),
         "status_fr": labels.STATUS[p["link_status"]],

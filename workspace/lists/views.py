@@ -82,6 +82,8 @@ def worklist(request, worklist: str):
             if state.wanted(states, r[key], r["person_key"], wanted_state, assignee)]
     if filters.number:  # a person looked up by number: as the search page
         record_lookup(request, "search", [r[key] for r in rows])
+    else:  # the rows of a list, by the list's name (who opened which list, when)
+        record_view(request, "list", worklist)
     return render(request, "lists/worklist.html", {
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
@@ -184,6 +186,8 @@ def exclusions(request):
         return unavailable(request)
     if number:
         record_lookup(request, "exclusions", [r["candidate_id"] for r in found])
+    else:
+        record_view(request, "list", "exclusions")
     return render(request, "lists/exclusions.html", {
         "number": number, "worklist": worklist, "reason": reason,
         "lists": [(w, labels.LIST_NAMES[w]) for w in codes.WORKLISTS],
