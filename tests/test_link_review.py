@@ -105,6 +105,23 @@ def decided(con) -> list[tuple]:
                        "FROM audit.link_decisions ORDER BY decided_at, record_key").fetchall()
 
 
+def test_a_record_cannot_be_confirmed_to_the_person_a_list_mate_is_linked_to(tmp_path, con):
+    # Issue 33 item 6: the list's first row is linked to the file by its verified number,
+    # without an agent; confirming the list's second row (another person) to that file
+    # would make the two rows one person the next night just the same.
+    inbox = Inbox(tmp_path, con).person().telemofpra(FINAL_LIST).telemofpra(
+        FINAL_LIST, NUM_OFPRA="OF20250000002", NUM_AGDREF="", NOM="KONE", PRENOMS="AWA",
+        SEXE="F", DATE_NAISSANCE="02/02/1985")
+    inbox.decide()
+    assert link_of(con)[0] == "LINKED"
+    assert con.execute("SELECT count(*) FROM audit.link_decisions").fetchall() == [(0,)]
+    with pytest.raises(InvalidDecision, match=rf"^contradicts the linked pair {RECORD} = "
+                                              rf"agdref:{PERSON} \(another record"):
+        record_decision(con, SAME_LIST, PERSON, "CONFIRMED", "agent.13", AT)
+    record_decision(con, SAME_LIST, PERSON, "CONFIRMED", "agent.13", AT, override=True)
+    assert decided(con) == [(SAME_LIST, PERSON, "CONFIRMED", f"{RECORD} {PERSON}")]
+
+
 def test_two_records_of_one_list_cannot_be_confirmed_to_one_person(tmp_path, con):
     # Two rows of one delivered list are two persons: confirming both to one file would
     # make them one person the next night.
@@ -176,3 +193,13 @@ def test_the_command_refuses_a_contradiction_in_one_line(tmp_path):
     assert link("--override-conflict").returncode == 0
     with warehouse.connect(path, read_only=True) as con:
         assert decided(con)[-1] == (RECORD, OTHER, "CONFIRMED", f"{RECORD} {PERSON}")
+
+
+def test_the_workspace_names_a_linked_pair_as_linked_tonight():
+    from transforms.identity.review import Conflict
+    from workspace.identities.labels import conflict_message
+
+    message = conflict_message(Conflict(RECORD, PERSON, False), SAME_LIST)
+    assert message == (f"Confirmation refusée : elle contredit la paire rapprochée cette nuit "
+                       f"{RECORD} = agdref:{PERSON} (un autre enregistrement d'une même liste "
+                       "rattaché à cette personne).")

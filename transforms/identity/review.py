@@ -7,12 +7,15 @@ Confirmations may not contradict each other (a CONFIRMED pair says "this record 
 person"): one source record confirmed to files of two persons, or two records that one
 delivered list holds side by side (two rows of one list are two persons) confirmed to one
 person, is refused, naming the pair already confirmed, unless the agent overrides it; the
-override is recorded with the pair it overrode."""
+override is recorded with the pair it overrode. A record of the list linked to that person
+tonight without an agent (its number verified, the model) counts as confirmed: the next
+night would make the two rows one person all the same."""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import NamedTuple
 
 import duckdb
 
@@ -64,13 +67,29 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
         conflict = conflicting_confirmation(con, record_key, num_agdref, pending)
         if conflict and not override:
             raise InvalidDecision(
-                f"contradicts the confirmed pair {conflict[0]} = agdref:{conflict[1]} "
-                f"({_CONFLICT_KINDS[conflict[0] == record_key]}); pass --override-conflict "
-                "to record it anyway")
+                f"contradicts the {'confirmed' if conflict.confirmed else 'linked'} pair "
+                f"{conflict.record_key} = agdref:{conflict.num_agdref} "
+                f"({_CONFLICT_KINDS[conflict.record_key == record_key]}); pass "
+                "--override-conflict to record it anyway")
     insert_frame(con, "audit.link_decisions", model_frame(
         [{"record_key": record_key, "num_agdref": num_agdref, "decision": decision,
           "decided_by": agent, "decided_at": at,
-          "overridden_pair": " ".join(conflict) if conflict else None}], LinkDecision))
+          "overridden_pair": conflict.pair if conflict else None}], LinkDecision))
+
+
+class Conflict(NamedTuple):
+    """The pair a confirmation contradicts: confirmed by an agent, or (`confirmed` False)
+    linked tonight without one (a record of the same list, its number verified or the
+    model's link)."""
+
+    record_key: str
+    num_agdref: str
+    confirmed: bool
+
+    @property
+    def pair(self) -> str:
+        """As audit.link_decisions.overridden_pair keeps it."""
+        return f"{self.record_key} {self.num_agdref}"
 
 
 _CONFLICT_KINDS = {True: "one record, another person's file",
@@ -105,21 +124,29 @@ WITH decisions AS (
     SELECT DISTINCT r.record_key FROM rows r
     WHERE r.record_key <> $record
       AND r.file_name IN (SELECT file_name FROM rows WHERE record_key = $record)
+), linked AS (  -- tonight's links made without an agent (a number verified, the model)
+    SELECT record_key, person_key AS num_agdref, person_key FROM core.person_links
+    WHERE link_status = 'LINKED' AND system <> 'agdref'
+      AND record_key NOT IN (SELECT record_key FROM confirmed)
 )
-SELECT record_key, num_agdref FROM confirmed
+SELECT record_key, num_agdref, true AS confirmed FROM confirmed
 WHERE (record_key = $record AND num_agdref <> $file
        AND person_key NOT IN (SELECT person_key FROM target))
    OR (record_key IN (SELECT record_key FROM list_mates)
        AND person_key IN (SELECT person_key FROM target))
-ORDER BY record_key <> $record, record_key, num_agdref
+UNION ALL
+SELECT record_key, num_agdref, false FROM linked
+WHERE record_key IN (SELECT record_key FROM list_mates)
+  AND person_key IN (SELECT person_key FROM target)
+ORDER BY confirmed DESC, record_key <> $record, record_key, num_agdref
 LIMIT 1
 """
 
 
 def conflicting_confirmation(con: duckdb.DuckDBPyConnection, record_key: str,
-                             num_agdref: str, pending: list[dict] = ()
-                             ) -> tuple[str, str] | None:
-    """A confirmed pair that the confirmation of (record_key, num_agdref) contradicts.
+                             num_agdref: str, pending: list[dict] = ()) -> Conflict | None:
+    """A confirmed or linked pair that the confirmation of (record_key, num_agdref)
+    contradicts.
     `pending`: decisions not in audit.link_decisions yet (the workspace's since the
     warehouse was published; rows shaped as LinkDecision). Reads only: the workspace
     runs it on the published warehouse."""
@@ -129,7 +156,7 @@ def conflicting_confirmation(con: duckdb.DuckDBPyConnection, record_key: str,
         "pending_files": [d["num_agdref"] for d in pending],
         "pending_decisions": [d["decision"] for d in pending],
         "pending_at": [d["decided_at"] for d in pending]}).fetchall()
-    return tuple(found[0]) if found else None
+    return Conflict(*found[0]) if found else None
 
 
 def carry_link_decisions(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:

@@ -76,8 +76,10 @@ def side_by_side(record: dict | None, file: dict | None) -> list[dict]:
             for name, label in FIELDS]
 
 
-def conflict_message(conflict: tuple[str, str], record_key: str) -> str:
-    """The one line an agent reads when a confirmation contradicts a confirmed pair."""
-    other, number = conflict
-    return (f"Confirmation refusée : elle contredit la paire confirmée {other} = "
-            f"agdref:{number} ({CONFLICT_KINDS[other == record_key]}).")
+def conflict_message(conflict, record_key: str) -> str:
+    """The one line an agent reads when a confirmation contradicts a pair confirmed by an
+    agent or linked tonight (transforms.identity.review.Conflict)."""
+    how = "confirmée" if conflict.confirmed else "rapprochée cette nuit"
+    return (f"Confirmation refusée : elle contredit la paire {how} {conflict.record_key} = "
+            f"agdref:{conflict.num_agdref} "
+            f"({CONFLICT_KINDS[conflict.record_key == record_key]}).")

@@ -125,7 +125,7 @@ def decide(request, pair_id: str):
             IdentityDecision.objects.create(
                 record_key=record, num_agdref=file, department=found["department"],
                 decision=decision, decided_by=request.user,
-                overridden_pair=" ".join(conflict) if conflict else "")
+                overridden_pair=conflict.pair if conflict else "")
     except WarehouseUnavailable:
         return unavailable(request)
     messages.success(request, f"Enregistré : {labels.DECISION[decision]}. "
