@@ -207,6 +207,24 @@ def test_absence_weighs_nothing_under_the_floor_of_verified_pairs(tmp_path, con)
         "SELECT count(*) FROM audit.identity_weights").fetchone()[0] == 2
 
 
+def test_absence_weighs_nothing_in_the_model_file_nor_between_two_files(tmp_path, con):
+    # Issue 33 item 1: the model file keeps only what does not depend on one source's
+    # habits. Its levels of absence weigh nothing; pairs of two AGDREF files, which no
+    # night weighs, read a second given name on one file only as no evidence.
+    from transforms.identity.absence import ABSENCE_LEVELS
+
+    model = model_file.read_model()
+    for comparison, label in ABSENCE_LEVELS:
+        [level] = [lv for c in model["comparisons"] if c["output_column_name"] == comparison
+                   for lv in c["comparison_levels"] if lv.get("label_for_charts") == label]
+        assert level["m_probability"] == level["u_probability"], label
+    Inbox(tmp_path, con).person(PRENOMS="MAMADOU ALPHA").second_file().others().decide()
+    weight, = con.execute("SELECT weight_other_given_names FROM identity_scores "
+                          "WHERE record_key = ? AND num_agdref = ?",
+                          [f"agdref:{PERSON}", SECOND]).fetchone()
+    assert weight == 0
+
+
 def test_the_prior_falls_with_the_number_of_files_and_never_rises():
     model = {**model_file.read_model(), model_file.TRAINED_ON_FILES: 1_000}
     prior = model["probability_two_random_records_match"]

@@ -10,8 +10,11 @@ So the record pass estimates these levels' m each night from the pairs whose ide
 verified by number (identity_absence_levels.sql): the share of them in the level,
 smoothed by one pair each way. Under MIN_VERIFIED_PAIRS verified pairs the night cannot
 tell, and the level weighs 0 (m = u). u stays the model file's (random pairs of
-strangers). Pairs of two AGDREF files keep the model file's m: both sides are AGDREF, and
-no number verifies them. The weights used are kept in audit.identity_weights.
+strangers). The model file keeps m = u for these levels (`neutral_absence`): they weigh
+nothing where no night weighs them, in pairs of two AGDREF files (no number verifies
+them; one person's two files with other given names on one side only are a habit of
+the register, not evidence against). The weights used are kept in
+audit.identity_weights.
 """
 
 from __future__ import annotations
@@ -24,6 +27,22 @@ import polars as pl
 # Verified pairs a level's m is estimated from; fewer, and the level weighs nothing. At a
 # share near 3 %, 100 pairs put it within about ±3.5 points (95 %).
 MIN_VERIFIED_PAIRS = 100
+
+
+# The levels that read missing data as evidence against (comparisons.py), by comparison
+# and label: weighed each night (identity_absence_levels.sql), neutral in the model file.
+ABSENCE_LEVELS = (("asylum_claim", "the file holds no ADA"),
+                  ("other_given_names", "only one has other given names"))
+
+
+def neutral_absence(model: dict) -> dict:
+    """The model with m = u at every level of absence (weight 0): what the model file
+    keeps, since their m depends on the sources' habits, not on identity."""
+    neutral = copy.deepcopy(model)
+    for comparison, label in ABSENCE_LEVELS:
+        level = _level(neutral, comparison, label)
+        level["m_probability"] = level["u_probability"]
+    return neutral
 
 
 def calibrate_absence(model: dict, counts: pl.DataFrame) -> tuple[dict, pl.DataFrame]:

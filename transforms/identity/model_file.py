@@ -11,6 +11,7 @@ import polars as pl
 from splink import block_on
 from splink.backends.duckdb import DuckDBAPI
 
+from transforms.identity.absence import neutral_absence
 from transforms.identity.comparisons import settings
 from transforms.identity.splink_pass import make_linker, split_datasets
 
@@ -24,7 +25,8 @@ def train_model(records: pl.DataFrame, seed: int = 7) -> dict:
     """Estimate the model from the data alone, without ground truth: u by random
     sampling of records and files; m from the pairs that share an AGDREF number (the
     number a TélémOfpra or GENESIS row carries, `number_given`: partial and sometimes
-    wrong, which keeps m honest about noise); the prior from exact identities.
+    wrong, which keeps m honest about noise), but at the levels of absence, neutral
+    (absence.neutral_absence: each night weighs them); the prior from exact identities.
     Expectation maximisation was tried and is not used: under non-match, names and
     nationality agree together (names come from the same countries), so EM takes
     namesakes for matches."""
@@ -33,7 +35,7 @@ def train_model(records: pl.DataFrame, seed: int = 7) -> dict:
         [block_on("surname", "given_name", "birth_date")], recall=0.6)
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
     linker.training.estimate_m_from_label_column("number_given")
-    model = linker.misc.save_model_to_json()
+    model = neutral_absence(linker.misc.save_model_to_json())
     _entry_date_u_among_files(model, records, seed)
     return {**model, TRAINED_ON_FILES: agdref_files(records)}
 
