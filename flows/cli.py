@@ -31,6 +31,10 @@ from transforms.ingest.printable import printable
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    # click's plain help: options without a type after each flag, text wrapped to the
+    # terminal (the framed layout cut sentences and wrote <bool> after every flag)
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 100},
     help=(
         "Reconcile final asylum rejections (TélémOfpra), foreign-detainee lists (GENESIS) "
         "and the foreigners file (AGDREF) into three worklists per department.\n\n"
@@ -231,7 +235,7 @@ def serve(
     )
 
 
-@app.command()
+@app.command(short_help="Remove what is past its retention (rows, values, files, audit).")
 def purge(
     warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")],
     inbox: Annotated[Path | None, typer.Option(
@@ -299,7 +303,7 @@ def _audit_days(options: list[str]) -> dict[str, int | None]:
     return days
 
 
-@app.command()
+@app.command(short_help="Record an agent's decision on an identity pair.")
 def link(
     warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file.")],
     record: Annotated[str, typer.Option(help="Source record key, as in core.link_review "
@@ -364,7 +368,7 @@ def generate(
                f"{summary['persons']} synthetic persons to {out}")
 
 
-@app.command()
+@app.command(short_help="Run two nights on the bundled synthetic sample into demo-output/.")
 def demo(
     out: Annotated[Path, typer.Option(help="Output folder.")] = PROJECT_ROOT / "demo-output",
 ) -> None:
@@ -409,7 +413,8 @@ def _make_demo_accounts(warehouse: Path, exports: Path) -> None:
         raise typer.Exit(code=made.returncode)
 
 
-app.command("workspace")(workspace_cli.workspace)
+app.command("workspace", short_help="Serve the units' workspace (lists, flags, decisions).")(
+    workspace_cli.workspace)
 app.add_typer(workspace_cli.users_app, name="users")
 
 

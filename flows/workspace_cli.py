@@ -16,7 +16,8 @@ WarehouseOption = Annotated[Path, typer.Option(
     help="Published DuckDB warehouse (the workspace's own database sits beside it unless "
          "RECONCILE_WORKSPACE_DATABASE_URL names a PostgreSQL one).")]
 
-users_app = typer.Typer(no_args_is_help=True, help="Accounts of the workspace.")
+users_app = typer.Typer(no_args_is_help=True, help="Accounts of the workspace.",
+                        rich_markup_mode=None, context_settings={"max_content_width": 100})
 
 
 def _program() -> str:
@@ -95,7 +96,7 @@ def add_user(
                f"{', '.join(sorted(set(department or []))) or 'none'}")
 
 
-@users_app.command("disable")
+@users_app.command("disable", short_help="Stop an account from signing in.")
 def disable_user(login: Annotated[str, typer.Argument()], warehouse: WarehouseOption) -> None:
     """Stop an account from signing in (its past decisions keep their author)."""
     registry = _registry(warehouse)
@@ -133,7 +134,7 @@ def echo_demo_accounts(warehouse: Path, exports: Path | None) -> None:
                "in with one of these accounts")
 
 
-@users_app.command("demo")
+@users_app.command("demo", short_help="Add the demo's accounts (one per role).")
 def demo_users(
     warehouse: WarehouseOption,
     exports: Annotated[Path | None, typer.Option(help="The demo's exports folder.")] = None,

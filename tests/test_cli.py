@@ -42,6 +42,11 @@ def test_help_lists_the_commands(tmp_path):
     assert result.returncode == 0
     for command in ("run", "serve", "purge", "generate", "demo", "workspace", "users"):
         assert command in result.stdout
+    # each command's summary whole; a flag takes no value, so none is shown after it
+    assert "Remove what is past its retention (rows, values, files, audit)." in result.stdout
+    run_help = _reconcile("run", "--help", home=tmp_path)
+    assert run_help.returncode == 0 and "--simulate " in run_help.stdout
+    assert "<bool>" not in run_help.stdout
 
 
 def test_run_refuses_a_missing_inbox_in_one_line(tmp_path):
