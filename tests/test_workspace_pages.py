@@ -76,3 +76,29 @@ def test_the_models_and_their_migrations_agree(ws):
     from django.core.management import call_command
 
     call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+
+
+def test_list_cells_read_in_french_and_every_row_opens_its_flag(ws):
+    """A list page shows each code in its French wording (the exports' label columns),
+    the markers' filter too; a detainee without an AGDREF number (identity to confirm)
+    is opened by the person's key, never by an empty link."""
+    from django.utils.html import escape
+
+    from schemas import exports
+    from workspace.decisions.state import FlagState
+    from workspace.lists import queries, views
+
+    page = client_for(ws, "agent13").get("/listes/upcoming_releases/").content.decode()
+    release = ws.world.flags["release_13"]
+    assert f"<td>{escape(exports.REASONS_FR[release['situation']])}</td>" in page
+    assert f"<td>{release['situation']}</td>" not in page
+    assert ('<option value="NO_CONSULAR_CONTACT" >'
+            f"{escape(exports.MARKERS_FR['NO_CONSULAR_CONTACT'])}</option>") in page
+    unidentified = {**release, "num_agdref": None, "person_key": "genesis:E01301:000102",
+                    "situation": "IDENTITY_TO_CONFIRM", "markers": ["STALE_PRISON_LIST"]}
+    html = str(views._row("upcoming_releases", "REL-0", unidentified,
+                          queries.columns("upcoming_releases"), FlagState()))
+    assert '"/listes/upcoming_releases/REL-0/">genesis:E01301:000102</a>' in html
+    assert f"<td>{escape(exports.REASONS_FR['IDENTITY_TO_CONFIRM'])}</td>" in html
+    assert escape(exports.MARKERS_FR["STALE_PRISON_LIST"]) in html
+    assert "IDENTITY_TO_CONFIRM" not in html and "STALE_PRISON_LIST" not in html

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from schemas import exports
@@ -36,13 +37,35 @@ def text(value) -> str:
     return str(value)
 
 
+# The exports' descriptions of a code column end by pointing to the label column that
+# follows it; a page shows the wording in the cell itself.
+_NEXT_COLUMN = re.compile(r" ?; (la )?colonne suivante .*$")
+IN_WORDS = " (affiché ici en toutes lettres ; le code figure dans les exports)."
+
+
 def headers(worklist: str, columns: list[str]) -> list[dict]:
     return [{"name": c, "label": exports.COLUMNS[worklist][c][0],
-             "help": exports.COLUMNS[worklist][c][1]} for c in columns]
+             "help": _help(exports.COLUMNS[worklist][c][1], c)} for c in columns]
+
+
+def _help(description: str, column: str) -> str:
+    if column not in exports.LABELS:
+        return description
+    return _NEXT_COLUMN.sub("", description).rstrip(".") + IN_WORDS
+
+
+def in_words(column: str, value) -> str:
+    """A cell as a unit reads it, a code (or a list of codes) in its French wording."""
+    if column in exports.LABELS and value:
+        wording = exports.LABELS[column][1]
+        if isinstance(value, list | tuple):
+            return exports.LIST_JOINER.join(wording.get(v, v) for v in value)
+        return wording.get(value, value)
+    return text(value)
 
 
 def cells(row: dict, columns: list[str]) -> list[str]:
-    return [text(row[c]) for c in columns]
+    return [in_words(c, row[c]) for c in columns]
 
 
 def facts(worklist: str, row: dict) -> list[dict]:

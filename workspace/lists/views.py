@@ -59,7 +59,11 @@ def home(request):
         "departments": request.user.departments()})
 
 
-def _row(worklist: str, key: str, cells: list[str], handling: state.FlagState):
+def _row(worklist: str, key: str, row: dict, columns: list[str], handling: state.FlagState):
+    cells = labels.cells(row, columns)
+    # the first cell opens the flag: a detainee without an AGDREF number (identity to
+    # confirm) is named by the person's key, its establishment and committal number
+    cells[0] = cells[0] or row.get("person_key") or key
     return table.row_html(worklist, key, cells, handling.label, handling.assignee)
 
 
@@ -88,10 +92,11 @@ def worklist(request, worklist: str):
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
         "headers": labels.headers(worklist, found.columns),
-        "rows": [_row(worklist, r[key], labels.cells(r, found.columns),
+        "rows": [_row(worklist, r[key], r, found.columns,
                       state.state_of(states, r[key], r["person_key"])) for r in rows],
         "truncated": len(found.rows) >= queries.MAX_ROWS,
-        "markers": sorted(exports.MARKERS_FR) if worklist != codes.LEGAL_ALERTS else [],
+        "markers": (sorted(exports.MARKERS_FR.items(), key=lambda m: m[1])
+                    if worklist != codes.LEGAL_ALERTS else []),
         "has_overdue": worklist in queries.OVERDUE,
         "states": state.STATES, "wanted_state": wanted_state,
         "assignee": request.GET.get("assignee", ""),
