@@ -6,6 +6,7 @@ counted, whatever the request asks. Server-rendered: tables and SVG bars, no scr
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -116,3 +117,7 @@ def test_server_rendered_without_script_nor_network(ws):
     assert "<script" not in page and "style=" not in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
+    # SVG numbers in the notation browsers read, whatever the page's language (a French
+    # decimal comma, x="0,0", draws nothing)
+    numbers = re.findall(r'<rect class="[^"]*" x="([^"]*)" y="0" width="([^"]*)"', page)
+    assert numbers and all(re.fullmatch(r"\d+(\.\d+)?", v) for pair in numbers for v in pair)
