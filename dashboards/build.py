@@ -15,6 +15,7 @@ import duckdb
 
 from dashboards import charts, outcomes
 from dashboards.charts import chart_html, charts_setup
+from dashboards.french import counted
 from dashboards.freshness import render_panel, source_freshness
 from dashboards.handling import handling_table
 from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
@@ -35,11 +36,14 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         [scope.run_date, *params])[0]
     releases = read_rows(con, f"""SELECT count(*),
         count(*) FILTER (WHERE situation = 'ENFORCEABLE_MEASURE'),
-        count(*) FILTER (WHERE release_date <= ? + 56)
+        count(*) FILTER (WHERE release_date <= ? + 56),
+        count(*) FILTER (WHERE first_seen_date = ?)
         FROM worklists.upcoming_releases WHERE {cond}""",  # noqa: S608
+        [scope.run_date, scope.run_date, *params])[0]
+    measures = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE is_coercible),
+        count(*) FILTER (WHERE first_seen_date = ?)
+        FROM worklists.unexecuted_measures WHERE {cond}""",  # noqa: S608
         [scope.run_date, *params])[0]
-    measures = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE is_coercible)
-        FROM worklists.unexecuted_measures WHERE {cond}""", params)[0]  # noqa: S608
     alerts = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE first_seen_date = ?)
         FROM worklists.legal_alerts WHERE {cond}""",  # noqa: S608
         [scope.run_date, *params])[0]
@@ -48,14 +52,20 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         [scope.run_date, *params])[0]
     return [
         ("Déboutés sans OQTF", rejected[0],
-         f"dont {rejected[1]} hors délai de 15 jours, {rejected[2]} nouveaux cette nuit"),
+         f"dont {rejected[1]} hors délai de 15 jours, "
+         f"{counted(rejected[2], 'nouveau', 'nouveaux')} cette nuit"),
         ("Libérations à venir", releases[0],
-         f"dont {releases[2]} dans les 8 semaines, {releases[1]} avec mesure exécutoire"),
-        ("Mesures non exécutées", measures[0], f"dont {measures[1]} encore sous contrainte"),
+         f"dont {releases[2]} dans les 8 semaines, {releases[1]} avec mesure exécutoire, "
+         f"{counted(releases[3], 'nouvelle', 'nouvelles')} cette nuit"),
+        ("Mesures non exécutées", measures[0],
+         f"dont {measures[1]} encore sous contrainte, "
+         f"{counted(measures[2], 'nouvelle', 'nouvelles')} cette nuit"),
         ("Alertes juridiques", alerts[0],
-         f"laissez-passer consulaires demandés à tort (PRI-07), dont {alerts[1]} nouvelles "
-         "cette nuit : voir legal_alerts dans les fichiers du département"),
-        ("Fichiers reçus cette nuit", quality[0], f"{quality[1]} lignes en quarantaine"),
+         f"laissez-passer consulaires demandés à tort (PRI-07), dont "
+         f"{counted(alerts[1], 'nouvelle', 'nouvelles')} cette nuit : voir le fichier "
+         "legal_alerts du département"),
+        ("Fichiers reçus cette nuit", quality[0],
+         f"{counted(quality[1], 'ligne', 'lignes')} en quarantaine"),
     ]
 
 

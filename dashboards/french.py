@@ -43,3 +43,8 @@ def check_in_words(column: str | None, check: str) -> str:
 
 def source_in_words(system: str | None) -> str:
     return SOURCE_NAMES.get(system or "", "source inconnue")
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """A count and its noun as French agrees them: 0 and 1 take the singular."""
+    return f"{count} {singular if count < 2 else plural}"

@@ -250,3 +250,22 @@ def test_legal_alerts_by_week_of_the_forbidden_step(sample_warehouse):
     assert sum(counted.values()) > 0  # the sample has some
     empty = outcomes.legal_alerts(con, dashboard.Scope("971", SAMPLE_AS_OF, "r"))
     assert empty["layout"]["annotations"][0]["text"] == "Aucune alerte juridique en cours."
+
+
+def test_the_headline_counts_what_is_new_on_each_list_in_agreeing_french(sample_warehouse):
+    """Each card says how many of its rows the night brought, and French agrees the
+    noun with its count (0 and 1 singular)."""
+    from dashboards.build import headline
+    from dashboards.french import counted
+
+    assert [counted(n, "nouveau", "nouveaux") for n in (0, 1, 2)] == [
+        "0 nouveau", "1 nouveau", "2 nouveaux"]
+    con = sample_warehouse
+    (run_id,) = con.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    cards = {label: detail for label, _, detail in
+             headline(con, dashboard.Scope("13", SAMPLE_AS_OF, run_id))}
+    for label, table in (("Libérations à venir", "upcoming_releases"),
+                         ("Mesures non exécutées", "unexecuted_measures")):
+        new = con.execute(f"SELECT count(*) FROM worklists.{table} WHERE department = '13' "  # noqa: S608
+                          "AND first_seen_date = ?", [SAMPLE_AS_OF]).fetchall()[0][0]
+        assert cards[label].endswith(f"{counted(new, 'nouvelle', 'nouvelles')} cette nuit")
