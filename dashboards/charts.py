@@ -10,7 +10,13 @@ from functools import cache
 import duckdb
 import plotly.io as pio
 
-from dashboards.french import check_in_words, source_in_words
+from dashboards.french import (
+    check_in_words,
+    every_week,
+    iso_week_monday,
+    source_in_words,
+    week_label,
+)
 from dashboards.scope import TONIGHT, Scope, read_rows
 
 TREND_WEEKS = 26
@@ -71,16 +77,44 @@ def figure(traces: list[dict], title: str, empty: str, xaxis: dict | None = None
         "xaxis": {"automargin": True, "tickangle": -45, **(xaxis or {})}, **extra}
     if _is_empty(traces):
         layout.update(_said_empty(empty))
+    else:
+        _whole_ticks(traces, layout)
     return {"data": traces, "layout": layout}
 
 
+def _whole_ticks(traces: list[dict], layout: dict) -> None:
+    """Counts of a few units read on whole ticks: under about five, plotly would put a
+    tick at every half (0,5 alerte)."""
+    for axis, horizontal in (("yaxis", False), ("xaxis", True)):
+        drawn = [t for t in traces if t.get("type") in ("bar", "scatter")
+                 and (t.get("orientation") == "h") == horizontal]
+        values = [t["x" if horizontal else "y"] for t in drawn]
+        numbers = [v for series in values for v in series if isinstance(v, int | float)]
+        if not numbers or not all(float(v).is_integer() for v in numbers):
+            continue
+        highest = sum(max((v for v in series if isinstance(v, int | float)), default=0)
+                      for series in values)
+        if highest <= 10:
+            layout[axis] = {"dtick": 1, "rangemode": "tozero", **layout.get(axis, {})}
+
+
 def _stacked(rows: list[tuple], series: dict[str, tuple[str, str]], title: str,
-             unit: str, empty: str) -> Figure:
-    """Stacked bars from (x, series code, count) rows: the x values in order, one bar per
-    series of `series` (code → label, colour), 0 where a row is missing."""
+             unit: str, empty: str, weekly: bool = False) -> Figure:
+    """Stacked bars from (x, series code, count) rows: the x values in order (`weekly`:
+    ISO weeks, every one from the first to the last, named by their Monday, then any
+    other value), one bar per series of `series` (code → label, colour), 0 where a row
+    is missing."""
     xs = sorted({r[0] for r in rows})
+    shown = xs
+    if weekly:  # a value that is not a week ('sans date') comes after the weeks, as it is
+        weeks = [x for x in xs if "-W" in x]
+        if weeks:
+            weeks = every_week(weeks, 1 + (iso_week_monday(weeks[-1])
+                                           - iso_week_monday(weeks[0])).days // 7)
+        others = [x for x in xs if "-W" not in x]
+        xs, shown = weeks + others, [week_label(w) for w in weeks] + others
     counts = {(r[0], r[1]): r[2] for r in rows}
-    return figure([bar(xs, [counts.get((x, code), 0) for x in xs], name=label,
+    return figure([bar(shown, [counts.get((x, code), 0) for x in xs], name=label,
                        marker={"color": colour})
                    for code, (label, colour) in series.items()],
                   title, empty, barmode="stack", yaxis={"title": {"text": unit}})
@@ -91,8 +125,10 @@ def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     rows = read_rows(con, f"""SELECT iso_week, sum(final_rejections), sum(oqtf_issued),
         sum(oqtf_within_deadline) FROM marts.rejections_oqtf WHERE {cond}
         GROUP BY iso_week ORDER BY iso_week DESC LIMIT {TREND_WEEKS}""", params)  # noqa: S608
-    rows = rows[::-1]
-    weeks = [r[0] for r in rows]
+    by_week = {r[0]: r[1:] for r in rows}
+    weeks = every_week(list(by_week), TREND_WEEKS)
+    rows = [(w, *by_week.get(w, (0, 0, 0))) for w in weeks]
+    weeks = [week_label(w) for w in weeks]
     shares = [f"{round(100 * r[2] / r[1])} %" if r[1] else "" for r in rows]
     return figure([
         bar(weeks, [r[1] for r in rows], name="Rejets définitifs connus",
@@ -126,7 +162,7 @@ def releases_ahead(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         FROM marts.upcoming_releases WHERE {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
         params)
     return _stacked(rows, SITUATIONS, "Libérations à venir par semaine et situation",
-                    "détenus", "Aucune libération à venir dans l'horizon suivi.")
+                    "détenus", "Aucune libération à venir dans l'horizon suivi.", weekly=True)
 
 
 def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:

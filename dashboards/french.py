@@ -4,6 +4,7 @@ a quarantined row failed (`isin(['M', 'F'])` says nothing to a manager)."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 SOURCE_NAMES = {"telemofpra": "TélémOfpra", "genesis": "GENESIS", "agdref": "AGDREF"}
 
@@ -48,3 +49,26 @@ def source_in_words(system: str | None) -> str:
 def counted(count: int, singular: str, plural: str) -> str:
     """A count and its noun as French agrees them: 0 and 1 take the singular."""
     return f"{count} {singular if count < 2 else plural}"
+
+
+def iso_week_monday(week: str) -> date:
+    """The Monday of an ISO week written YYYY-Www (the marts' iso_week)."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
+def every_week(weeks: list[str], last: int) -> list[str]:
+    """The `last` weeks up to the latest of `weeks`, each one, oldest first: a week
+    without a row is a week of nothing, drawn as such, never left out of the axis."""
+    if not weeks:
+        return []
+    latest = iso_week_monday(max(weeks))
+    mondays = [latest - timedelta(weeks=n) for n in range(last - 1, -1, -1)]
+    earliest = iso_week_monday(min(weeks))
+    return [f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in mondays
+            if m >= earliest]
+
+
+def week_label(week: str) -> str:
+    """An ISO week as a French reader names it: "sem. du 30/11/26"."""
+    return f"sem. du {iso_week_monday(week):%d/%m/%y}"

@@ -5,6 +5,7 @@ to test-output/ for a person to look at."""
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import polars as pl
 import pytest
@@ -212,9 +213,11 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
 
     executed = outcomes.execution_outcomes(con, scope)
     weeks = executed["data"][0]["x"]
-    assert len(weeks) <= outcomes.TREND_WEEKS and weeks == sorted(weeks)
+    assert len(weeks) <= outcomes.TREND_WEEKS and _week_by_week(weeks)
+    first = _monday(weeks[0]).isocalendar()
     in_weeks = con.execute("SELECT sum(events) FROM marts.execution_outcomes WHERE "
-                           "department = '13' AND iso_week >= ?", [weeks[0]]).fetchall()[0][0]
+                           "department = '13' AND iso_week >= ?",
+                           [f"{first[0]}-W{first[1]:02d}"]).fetchall()[0][0]
     assert sum(sum(t["y"]) for t in executed["data"]) == in_weeks > 0
     reasons = outcomes.failure_reasons(con, scope)["data"][0]
     assert sum(reasons["x"]) == total("SELECT sum(events) FILTER (WHERE outcome = 'FAILURE') "
@@ -246,7 +249,8 @@ def test_legal_alerts_by_week_of_the_forbidden_step(sample_warehouse):
         drawn = sum(sum(t["y"]) for t in chart["data"])
         assert drawn == (sum(counted.values()) if department is None else counted[department])
         weeks = chart["data"][0]["x"] if chart["data"] else []
-        assert weeks == sorted(weeks)
+        mondays = [_monday(w) for w in weeks]
+        assert mondays == sorted(mondays)
     assert sum(counted.values()) > 0  # the sample has some
     empty = outcomes.legal_alerts(con, dashboard.Scope("971", SAMPLE_AS_OF, "r"))
     assert empty["layout"]["annotations"][0]["text"] == "Aucune alerte juridique en cours."
@@ -269,3 +273,35 @@ def test_the_headline_counts_what_is_new_on_each_list_in_agreeing_french(sample_
         new = con.execute(f"SELECT count(*) FROM worklists.{table} WHERE department = '13' "  # noqa: S608
                           "AND first_seen_date = ?", [SAMPLE_AS_OF]).fetchall()[0][0]
         assert cards[label].endswith(f"{counted(new, 'nouvelle', 'nouvelles')} cette nuit")
+
+
+def _monday(label: str) -> date:
+    """The Monday a chart's week is named by ("sem. du 30/11/26")."""
+    return datetime.strptime(label.removeprefix("sem. du "), "%d/%m/%y").date()
+
+
+def _week_by_week(labels: list[str]) -> bool:
+    """Weeks in order, none left out: a week without a row is drawn as nothing."""
+    mondays = [_monday(w) for w in labels]
+    return all((b - a).days == 7 for a, b in zip(mondays, mondays[1:], strict=False))
+
+
+def test_weeks_are_named_by_their_monday_and_none_is_left_out():
+    from dashboards.french import every_week, week_label
+
+    assert every_week(["2026-W19", "2026-W22"], 26) == [
+        "2026-W19", "2026-W20", "2026-W21", "2026-W22"]
+    assert every_week(["2026-W01", "2026-W40"], 3) == ["2026-W38", "2026-W39", "2026-W40"]
+    assert every_week(["2026-W52", "2027-W01"], 26) == ["2026-W52", "2026-W53", "2027-W01"]
+    assert week_label("2026-W49") == "sem. du 30/11/26"
+
+
+def test_a_few_units_are_counted_on_whole_ticks():
+    from dashboards.charts import bar, figure
+
+    few = figure([bar(["a", "b"], [1, 2]), bar(["a", "b"], [0, 1])], "t", "vide")
+    assert few["layout"]["yaxis"]["dtick"] == 1  # never 0,5 alerte
+    many = figure([bar(["a", "b"], [40, 200])], "t", "vide")
+    assert "dtick" not in many["layout"].get("yaxis", {})
+    flat = figure([bar([2, 3], ["x", "y"], orientation="h")], "t", "vide")
+    assert flat["layout"]["xaxis"]["dtick"] == 1
