@@ -72,3 +72,13 @@ def every_week(weeks: list[str], last: int) -> list[str]:
 def week_label(week: str) -> str:
     """An ISO week as a French reader names it: "sem. du 30/11/26"."""
     return f"sem. du {iso_week_monday(week):%d/%m/%y}"
+
+
+def whole(number: int) -> str:
+    """A count as French writes it: thousands apart by a narrow no-break space (14 071)."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
+def percent(share: float) -> str:
+    """A share as French writes it: a no-break space before the sign (33 %)."""
+    return f"{round(100 * share)}\u00a0%"

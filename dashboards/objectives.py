@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING
 
+from dashboards.french import percent, whole
+
 if TYPE_CHECKING:  # the command line reads the settings file before any heavy import
     import duckdb
 
@@ -113,11 +115,12 @@ def _cell(indicator: str, achieved: int, base: int | None, target: float | None)
     if indicator in SHARES:
         if not base:
             return '<td class="none">—</td>'
-        value, shown = achieved / base, f"{achieved / base:.0%} ({achieved}/{base})"
-        aim = None if target is None else f"{target:.0%}"
+        value = achieved / base
+        shown = f"{percent(value)} ({whole(achieved)}/{whole(base)})"
+        aim = None if target is None else percent(target)
     else:
-        value, shown = achieved, str(achieved)
-        aim = None if target is None else f"{target:.0f}"
+        value, shown = achieved, whole(achieved)
+        aim = None if target is None else whole(round(target))
     if aim is None:
         return f"<td>{html.escape(shown)}</td>"
     met = value >= target - 1e-9

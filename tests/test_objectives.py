@@ -87,9 +87,11 @@ def test_each_indicator_against_its_target_month_by_month_and_year_to_date():
     rows = cells(page)
     oqtf = rows["Part des rejets définitifs suivis d'une OQTF dans les 15 jours"]
     assert len(oqtf) == 11 + 1  # January to the run's month, then the year to date
-    assert oqtf[9] == ["50%", "(1/2)", "objectif", "80%", ":", "non", "atteint"]
-    assert oqtf[10] == ["100%", "(3/3)", "objectif", "80%", ":", "atteint"]
-    assert oqtf[11] == ["80%", "(4/5)", "objectif", "80%", ":", "atteint"]
+    # French typography: a no-break space before % (split here as any space)
+    assert oqtf[9] == ["50", "%", "(1/2)", "objectif", "80", "%", ":", "non", "atteint"]
+    assert oqtf[10] == ["100", "%", "(3/3)", "objectif", "80", "%", ":", "atteint"]
+    assert oqtf[11] == ["80", "%", "(4/5)", "objectif", "80", "%", ":", "atteint"]
+    assert "50\u00a0%" in page
     assert oqtf[0] == ["—"]  # no rejection: no share
     removals = rows["Éloignements exécutés"]
     # 90 a quarter: 30 a month, 16 days of November so far (16.0), 320 days of the year.
@@ -104,4 +106,11 @@ def test_every_page_shows_the_objectives(sample_warehouse):
         page = dashboard.render(sample_warehouse, dashboard.Scope(department, SAMPLE_AS_OF,
                                                                   run_id),
                                 read_objectives(DEFAULT_OBJECTIVES))
-        assert '<section id="objectifs">' in page and "objectif 80%" in page
+        assert '<section id="objectifs">' in page and "objectif 80\u00a0%" in page
+
+
+def test_counts_and_shares_read_as_french_writes_them():
+    from dashboards.french import percent, whole
+
+    assert whole(14071) == "14\u202f071" and whole(316) == "316"
+    assert percent(1 / 3) == "33\u00a0%"
