@@ -60,6 +60,28 @@ def test_the_queue_lists_the_pairs_of_the_accounts_departments_only(workspace_ap
     assert PAIR_75[0] in page and PAIR_13[0] not in page
 
 
+def test_a_flag_waiting_for_an_identity_links_to_its_pair_and_back(workspace_app):
+    """The page of what waits for an identity (here the exclusion of a claimant whose
+    number did not verify) links to the pair to decide; a pair's page links to the flags
+    its decision unblocks, in the account's departments."""
+    import duckdb
+
+    from workspace.identities import views
+
+    with duckdb.connect(str(workspace_app.world.warehouse), read_only=True) as con:
+        worklist, candidate = con.execute(
+            "SELECT worklist, candidate_id FROM worklists.exclusions WHERE person_key = ?",
+            [PAIR_13[0]]).fetchall()[0]
+        agent13 = client_for(workspace_app, "agent13")
+        page = agent13.get(f"/listes/{worklist}/{candidate}/").content.decode()
+        assert "Identité à vérifier" in page and f'href="{pair_url(PAIR_13)}"' in page
+        release = workspace_app.world.flags["release_13"]
+        found = {"record_key": "genesis:E01301:000101", "num_agdref": release["person_key"]}
+        waiting = views._flags_waiting(con, found, ["13"])
+        assert {f["key"] for f in waiting} >= {release["flag_id"]}
+        assert views._flags_waiting(con, found, ["75"]) == []
+
+
 @pytest.mark.parametrize("login", ["analyst", "admin"])
 def test_only_agents_and_managers_review(workspace_app, login):
     client = client_for(workspace_app, login)

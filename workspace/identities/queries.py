@@ -25,6 +25,13 @@ def review_pairs(cur: duckdb.DuckDBPyConnection, departments: list[str]) -> list
                               {"departments": departments, "limit": MAX_PAIRS}))
 
 
+def pairs_of_person(cur: duckdb.DuckDBPyConnection, person_key: str,
+                    departments: list[str]) -> list[dict]:
+    """The pairs to decide of a flag's person (its record or its AGDREF file)."""
+    return _dicts(cur.execute(read_sql("pairs_of_person.sql"),
+                              {"person": person_key, "departments": departments}))
+
+
 def pair(cur: duckdb.DuckDBPyConnection, pair_id: str, departments: list[str]
          ) -> dict | None:
     found = _dicts(cur.execute(read_sql("review_pair.sql"), {

@@ -19,6 +19,8 @@ from workspace.accounts.access import record_view, reviewer_view
 from workspace.accounts.models import Role
 from workspace.decisions.models import Identity, IdentityDecision
 from workspace.identities import labels, queries, waterfall
+from workspace.lists import labels as list_labels
+from workspace.lists import queries as list_queries
 from workspace.lists.views import unavailable, warehouse
 from workspace.lists.warehouse import WarehouseUnavailable
 
@@ -69,7 +71,20 @@ def _found(request, pair_id: str) -> dict:
         found = queries.pair(cur, pair_id, request.departments)
         if found is None:
             raise Http404
-        return _pair_context(cur, found)
+        context = _pair_context(cur, found)
+        context["flags"] = _flags_waiting(cur, found, request.departments)
+        return context
+
+
+def _flags_waiting(cur, found: dict, departments: list[str]) -> list[dict]:
+    """The flags, in the account's departments, of the pair's record (a detainee not tied
+    to a file is its own person) and of its AGDREF file: what the decision unblocks."""
+    keys = {found["record_key"], found["record_key"].removeprefix("agdref:"),
+            found["num_agdref"]}
+    flags = {(f["worklist"], f["key"]): f for key in sorted(keys)
+             for f in list_queries.person_flags(cur, key, departments)}
+    return [{**f, "title": list_labels.LIST_NAMES[f["worklist"]]}
+            for _, f in sorted(flags.items())]
 
 
 @require_GET

@@ -15,6 +15,8 @@ from workspace.accounts.access import persons_view, record_lookup, record_view
 from workspace.accounts.models import Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import Reason, Step
+from workspace.identities import labels as identity_labels
+from workspace.identities import queries as identity_queries
 from workspace.lists import labels, queries, table
 from workspace.lists.warehouse import WarehouseUnavailable, published
 
@@ -115,7 +117,12 @@ def _flag_context(cur, worklist: str, key: str, row: dict, departments: list[str
         "reasons": labels.reasons(row), "markers": labels.markers(row.get("markers") or []),
         "rule_ids": row["rule_ids"], "history": labels.history(queries.history(cur, key)),
         "sources": queries.source_rows(cur, row["source_rows"]),
-        "others": [{**f, "title": labels.LIST_NAMES[f["worklist"]]} for f in others]}
+        "others": [{**f, "title": labels.LIST_NAMES[f["worklist"]]} for f in others],
+        # the identity this flag waits for: the pairs of its person to decide
+        "pairs": [{**p, "evidence_fr": identity_labels.EVIDENCE.get(p["evidence"],
+                                                                    p["evidence"])}
+                  for p in identity_queries.pairs_of_person(cur, row["person_key"],
+                                                            departments)]}
 
 
 @require_GET
