@@ -9,6 +9,7 @@ import pytest
 
 from tests.workspace_world import (
     EXPORT_NAME,
+    HANDOVERS_NAME,
     MINOR_75,
     OFPRA_MINOR,
     OFPRA_PERMIT,
@@ -46,6 +47,7 @@ def test_exports_are_downloaded_by_their_department_only_and_logged(ws):
     listing = agent13.get("/exports/").content.decode()
     assert f"/exports/13/{EXPORT_NAME}" in listing and "/exports/75/" not in listing
     assert "notes.txt" not in listing
+    assert f"/exports/13/{HANDOVERS_NAME}" in listing  # the quarters' handovers too
     download = agent13.get(f"/exports/13/{EXPORT_NAME}")
     assert download.status_code == 200
     assert "attachment" in download["Content-Disposition"]

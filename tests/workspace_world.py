@@ -109,6 +109,7 @@ def build_world(folder: Path) -> World:
 
 
 EXPORT_NAME = "rejected_without_oqtf_20261116.csv"
+HANDOVERS_NAME = "remises_2026T4_20261116.csv"  # a quarter's handovers (schemas/handovers.py)
 
 
 def write_exports(folder: Path) -> Path:
@@ -119,6 +120,7 @@ def write_exports(folder: Path) -> Path:
         (folder / department / EXPORT_NAME).write_text(
             f"\ufeffIdentifiant;Département\nROQ-x;{department}\n", encoding="utf-8")
     (folder / "13" / "notes.txt").write_text("pas un export", encoding="utf-8")
+    (folder / "13" / HANDOVERS_NAME).write_text("\ufeffTrimestre\n", encoding="utf-8")
     return folder
 
 

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET
 
 from workspace.accounts.access import persons_view, record_view
 
+# What a night writes in a department's folder: the lists (csv, xlsx), the quarters'
+# handovers (remises_2026T4_<date>.csv), README.txt and the dashboard.
 EXPORT_NAME = re.compile(
-    r"^(?:[a-z_]+_\d{8}\.(?:csv|xlsx)|README\.txt|tableau_de_bord\.html)$")
+    r"^(?:[a-z_]+(?:_\d{4}T[1-4])?_\d{8}\.(?:csv|xlsx)|README\.txt|tableau_de_bord\.html)$")
 
 
 def _folder() -> Path | None:
