@@ -108,6 +108,10 @@ def test_the_pair_page_shows_both_records_and_the_weights_as_a_waterfall(workspa
     page = response.content.decode()
     # side by side, as delivered: the birth dates differ, each row cited with its file
     assert "07/08/1987" in page and "17/07/1987" in page and 'class="differe"' in page
+    # the town of birth and the date of entry, compared by the model, shown too (the
+    # file's; a TélémOfpra list has neither)
+    assert "Lieu de naissance</th><td>—</td><td>Conakry</td>" in page
+    assert "Entrée en France</th><td>—</td><td>01/12/2024</td>" in page
     assert "motif : le numéro AGDREF donné ne concorde pas avec l&#x27;identité" in page
     assert re.search(r"TELEMOFPRA_13_\d{8}\.csv:\d+", page)
     assert re.search(r"AGDREF_PERSONNES_13_\d{8}\.csv:\d+", page)

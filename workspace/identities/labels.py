@@ -44,8 +44,10 @@ DECISION = {"CONFIRMED": "confirmé (même personne)",
             "REJECTED": "rejeté (personnes différentes)"}
 # the parts of an identity shown side by side: (column of record_rows.sql, French label)
 FIELDS = (("last_name", "Nom"), ("first_names", "Prénoms"), ("birth", "Date de naissance"),
-          ("sex", "Sexe"), ("nationality", "Nationalité"), ("department", "Département"),
-          ("num_agdref", "N° AGDREF donné"), ("extraction_date", "Extraction"))
+          ("birth_place", "Lieu de naissance"), ("sex", "Sexe"),
+          ("nationality", "Nationalité"), ("entry_date", "Entrée en France"),
+          ("department", "Département"), ("num_agdref", "N° AGDREF donné"),
+          ("extraction_date", "Extraction"))
 CONFLICT_KINDS = {True: "le même enregistrement rattaché au dossier d'une autre personne",
                   False: "un autre enregistrement d'une même liste rattaché à cette personne"}
 
