@@ -31,13 +31,16 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
     """The figures a manager reads first: (label, value, detail)."""
     cond, params = scope.where()
     rejected = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE days_overdue > 0),
-        count(*) FILTER (WHERE first_seen_date = ?)
+        count(*) FILTER (WHERE first_seen_date = ?),
+        count(*) FILTER (WHERE oqtf_due_date BETWEEN ? AND ? + 7)
         FROM worklists.rejected_without_oqtf WHERE {cond}""",  # noqa: S608
-        [scope.run_date, *params])[0]
+        [scope.run_date, scope.run_date, scope.run_date, *params])[0]
     releases = read_rows(con, f"""SELECT count(*),
         count(*) FILTER (WHERE situation = 'ENFORCEABLE_MEASURE'),
         count(*) FILTER (WHERE release_date <= ? + 56),
-        count(*) FILTER (WHERE first_seen_date = ?)
+        count(*) FILTER (WHERE first_seen_date = ?),
+        count(*) FILTER (WHERE list_contains(markers, 'PRISON_ANSWER_DUE')),
+        count(*) FILTER (WHERE situation = 'IDENTITY_TO_CONFIRM')
         FROM worklists.upcoming_releases WHERE {cond}""",  # noqa: S608
         [scope.run_date, scope.run_date, *params])[0]
     measures = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE is_coercible),
@@ -52,11 +55,13 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         [scope.run_date, *params])[0]
     return [
         ("Déboutés sans OQTF", rejected[0],
-         f"dont {rejected[1]} hors délai de 15 jours, "
-         f"{counted(rejected[2], 'nouveau', 'nouveaux')} cette nuit"),
+         f"dont {rejected[1]} hors délai de 15 jours, {rejected[3]} à prendre dans les 7 "
+         f"jours, {counted(rejected[2], 'nouveau', 'nouveaux')} cette nuit"),
         ("Libérations à venir", releases[0],
          f"dont {releases[2]} dans les 8 semaines, {releases[1]} avec mesure exécutoire, "
-         f"{counted(releases[3], 'nouvelle', 'nouvelles')} cette nuit"),
+         f"{counted(releases[5], 'identité', 'identités')} à confirmer, "
+         f"{counted(releases[4], 'réponse due', 'réponses dues')} à l'établissement "
+         f"(7 jours), {counted(releases[3], 'nouvelle', 'nouvelles')} cette nuit"),
         ("Mesures non exécutées", measures[0],
          f"dont {measures[1]} encore sous contrainte, "
          f"{counted(measures[2], 'nouvelle', 'nouvelles')} cette nuit"),

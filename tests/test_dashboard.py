@@ -273,6 +273,20 @@ def test_the_headline_counts_what_is_new_on_each_list_in_agreeing_french(sample_
         new = con.execute(f"SELECT count(*) FROM worklists.{table} WHERE department = '13' "  # noqa: S608
                           "AND first_seen_date = ?", [SAMPLE_AS_OF]).fetchall()[0][0]
         assert cards[label].endswith(f"{counted(new, 'nouvelle', 'nouvelles')} cette nuit")
+    # what needs action this week: OQTFs falling due, answers due to the prisons,
+    # identities to confirm
+    due, answers, identities = con.execute(
+        "SELECT (SELECT count(*) FROM worklists.rejected_without_oqtf WHERE department = '13' "
+        "AND oqtf_due_date BETWEEN $d AND $d + 7), (SELECT count(*) FROM "
+        "worklists.upcoming_releases WHERE department = '13' AND list_contains(markers, "
+        "'PRISON_ANSWER_DUE')), (SELECT count(*) FROM worklists.upcoming_releases WHERE "
+        "department = '13' AND situation = 'IDENTITY_TO_CONFIRM')",
+        {"d": SAMPLE_AS_OF}).fetchall()[0]
+    assert f"{due} à prendre dans les 7 jours" in cards["Déboutés sans OQTF"]
+    assert f"{counted(answers, 'réponse due', 'réponses dues')} à l'établissement" in cards[
+        "Libérations à venir"]
+    assert f"{counted(identities, 'identité', 'identités')} à confirmer" in cards[
+        "Libérations à venir"]
 
 
 def _monday(label: str) -> date:
