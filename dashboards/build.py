@@ -15,11 +15,11 @@ import duckdb
 
 from dashboards import charts, outcomes
 from dashboards.charts import chart_html, charts_setup
-from dashboards.french import counted
 from dashboards.freshness import render_panel, source_freshness
 from dashboards.handling import handling_table
 from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
 from dashboards.scope import TONIGHT, Scope, read_rows
+from schemas.exports import counted
 
 CHARTS = charts.CHARTS + outcomes.CHARTS
 

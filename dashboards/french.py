@@ -46,11 +46,6 @@ def source_in_words(system: str | None) -> str:
     return SOURCE_NAMES.get(system or "", "source inconnue")
 
 
-def counted(count: int, singular: str, plural: str) -> str:
-    """A count and its noun as French agrees them: 0 and 1 take the singular."""
-    return f"{count} {singular if count < 2 else plural}"
-
-
 def iso_week_monday(week: str) -> date:
     """The Monday of an ISO week written YYYY-Www (the marts' iso_week)."""
     year, number = week.split("-W")

@@ -349,6 +349,11 @@ FILE_NAME = "{worklist}_{day:%Y%m%d}.csv"
 README_NAME = "README.txt"
 
 
+def counted(count: int, singular: str, plural: str) -> str:
+    """A count and its noun as French agrees them: 0 and 1 take the singular."""
+    return f"{count} {singular if count < 2 else plural}"
+
+
 def export_columns(worklist: str) -> list[tuple[str, str, str]]:
     """(column, French header, description) of each column of a list's file, in order:
     each code column followed by its label column (named <column>_label)."""

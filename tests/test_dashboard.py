@@ -260,7 +260,7 @@ def test_the_headline_counts_what_is_new_on_each_list_in_agreeing_french(sample_
     """Each card says how many of its rows the night brought, and French agrees the
     noun with its count (0 and 1 singular)."""
     from dashboards.build import headline
-    from dashboards.french import counted
+    from schemas.exports import counted
 
     assert [counted(n, "nouveau", "nouveaux") for n in (0, 1, 2)] == [
         "0 nouveau", "1 nouveau", "2 nouveaux"]

@@ -104,3 +104,24 @@ def test_list_cells_read_in_french_and_every_row_opens_its_flag(ws):
     assert f"<td>{escape(exports.REASONS_FR['IDENTITY_TO_CONFIRM'])}</td>" in html
     assert escape(exports.MARKERS_FR["STALE_PRISON_LIST"]) in html
     assert "IDENTITY_TO_CONFIRM" not in html and "STALE_PRISON_LIST" not in html
+
+
+def test_the_home_page_counts_each_list_in_the_accounts_departments(ws):
+    """What is waiting, at a glance: each list's rows, those new tonight and those past
+    their date, the identity pairs to decide, in the account's departments only."""
+    import duckdb
+    from django.utils.html import escape
+
+    from schemas.exports import TITLES as LIST_NAMES
+
+    page = client_for(ws, "agent13").get("/").content.decode()
+    with duckdb.connect(str(ws.world.warehouse), read_only=True) as con:
+        rejected, overdue = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE days_overdue > 0) FROM "
+            "worklists.rejected_without_oqtf WHERE department = '13'").fetchall()[0]
+        pairs = con.execute("SELECT count(*) FROM core.link_review WHERE department = '13' "
+                            "AND decision IS NULL").fetchall()[0][0]
+    assert f"{escape(LIST_NAMES['rejected_without_oqtf'])}</a> : {rejected} —" in page
+    assert f'?overdue=1">{overdue} hors délai</a>' in page
+    assert f"{pairs} paire{'s' if pairs > 1 else ''} à décider" in page
+    assert "cette nuit" in page

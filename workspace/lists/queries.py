@@ -179,6 +179,13 @@ def last_night(cur: duckdb.DuckDBPyConnection):
     return cur.execute(read_sql("last_night.sql")).fetchall()[0][0]
 
 
+def home_counts(cur: duckdb.DuckDBPyConnection, departments: list[str]) -> dict[str, dict]:
+    """Per list (and "identities"), in the account's departments: rows, new tonight,
+    overdue."""
+    return {r["worklist"]: r for r in _dicts(cur.execute(read_sql("home_counts.sql"),
+                                                         {"departments": departments}))}
+
+
 def department_counts(cur: duckdb.DuckDBPyConnection) -> list[dict]:
     return _dicts(cur.execute(read_sql("department_counts.sql")))
 

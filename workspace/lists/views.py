@@ -56,9 +56,21 @@ def _handling(request) -> tuple[str, str]:
 def home(request):
     if not request.user.sees_persons:
         return indicators(request)
+    departments = request.user.departments()
+    try:
+        with warehouse() as cur:
+            counts = queries.home_counts(cur, departments)
+    except WarehouseUnavailable:
+        return unavailable(request)
     return render(request, "lists/home.html", {
-        "lists": [{"name": w, "title": labels.LIST_NAMES[w]} for w in queries.LISTS],
-        "departments": request.user.departments()})
+        "lists": [{"name": w, "title": labels.LIST_NAMES[w], **counts.get(w, {}),
+                   "new_text": exports.counted(counts.get(w, {}).get("new") or 0,
+                                               "nouveau", "nouveaux")}
+                  for w in queries.LISTS],
+        "identities": exports.counted(counts.get("identities", {}).get("rows") or 0,
+                                      "paire", "paires"),
+        "reviews": request.user.role in (Role.AGENT, Role.MANAGER),
+        "departments": departments})
 
 
 def _row(worklist: str, key: str, row: dict, columns: list[str], handling: state.FlagState):
