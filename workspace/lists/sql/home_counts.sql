@@ -2,23 +2,26 @@
 -- builds: nothing
 -- What the home page counts in the account's departments: each list's rows, those new
 -- tonight, those past their date (the OQTF's 15 days), and the identity pairs to decide.
-WITH night AS (SELECT max(run_date) AS run_date FROM worklists.flag_history)
-SELECT 'rejected_without_oqtf' AS worklist, count(*) AS rows,
-       count(*) FILTER (WHERE first_seen_date = (SELECT run_date FROM night)) AS new,
-       count(*) FILTER (WHERE days_overdue > 0) AS overdue
-FROM worklists.rejected_without_oqtf WHERE list_contains($departments, department)
-UNION ALL
-SELECT 'upcoming_releases', count(*),
-       count(*) FILTER (WHERE first_seen_date = (SELECT run_date FROM night)), NULL
-FROM worklists.upcoming_releases WHERE list_contains($departments, department)
-UNION ALL
-SELECT 'unexecuted_measures', count(*),
-       count(*) FILTER (WHERE first_seen_date = (SELECT run_date FROM night)), NULL
-FROM worklists.unexecuted_measures WHERE list_contains($departments, department)
-UNION ALL
-SELECT 'legal_alerts', count(*),
-       count(*) FILTER (WHERE first_seen_date = (SELECT run_date FROM night)), NULL
-FROM worklists.legal_alerts WHERE list_contains($departments, department)
+-- A list without a row in them has no row here.
+WITH listed AS (
+    SELECT 'rejected_without_oqtf' AS worklist, department, first_seen_date, days_overdue
+    FROM worklists.rejected_without_oqtf
+    UNION ALL
+    SELECT 'upcoming_releases', department, first_seen_date, NULL
+    FROM worklists.upcoming_releases
+    UNION ALL
+    SELECT 'unexecuted_measures', department, first_seen_date, NULL
+    FROM worklists.unexecuted_measures
+    UNION ALL
+    SELECT 'legal_alerts', department, first_seen_date, NULL FROM worklists.legal_alerts
+)
+SELECT worklist, count(*) AS rows,
+       count(*) FILTER (WHERE first_seen_date = (SELECT max(run_date)
+                                                 FROM worklists.flag_history)) AS new,
+       CASE WHEN worklist = 'rejected_without_oqtf'
+            THEN count(*) FILTER (WHERE days_overdue > 0) END AS overdue
+FROM listed WHERE list_contains($departments, department)
+GROUP BY worklist
 UNION ALL
 SELECT 'identities', count(*) FILTER (WHERE decision IS NULL), NULL, NULL
 FROM core.link_review WHERE list_contains($departments, department)
