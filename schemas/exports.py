@@ -80,13 +80,18 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
     codes.RELEASES: {
         **_PERSON,
         "release_date": ("Libération prévisible", "Date de libération prévisible sur la "
-                         "dernière liste de l'établissement."),
+                         "dernière liste de l'établissement ; vide pour un prévenu, listé "
+                         "seulement pour établir son identité (PRI-09)."),
         "situation": ("Situation", "ENFORCEABLE_MEASURE, MEASURE_TO_EXAMINE ou "
                       "IDENTITY_TO_CONFIRM ; la colonne suivante la donne en toutes lettres."),
         "establishment_code": ("Établissement", "Code GENESIS de l'établissement "
                                "pénitentiaire."),
-        "window_start_date": ("Début de préparation", "Date à partir de laquelle préparer "
-                              "l'éloignement (règle PRI-03)."),
+        "window_start_date": ("Début de préparation", "Ouverture de la fenêtre de "
+                              "préparation (PRI-03) : pour une peine de 2 ans ou moins, 3 "
+                              "mois avant la libération prévisible, quand la libération "
+                              "sous contrainte peut intervenir ; pour une peine plus "
+                              "longue, la date de libération elle-même. Vide pour un "
+                              "prévenu (PRI-09)."),
         **_FLAG,
         **_HANDLING,
         "measure_ids": ("Mesures", "Identifiants des mesures pouvant fonder l'éloignement, "
