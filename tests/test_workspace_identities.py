@@ -268,6 +268,9 @@ def test_the_waterfall_adds_each_weight_to_the_prior_up_to_the_final_weight():
                                        *["for"] * 6, "total"]
     assert drawn[0].weight == -5.0 and drawn[-2].end == drawn[-1].end == -2.0
     assert waterfall.percent(waterfall.probability(drawn[0].weight)) == "3,0 %"
+    # near certain is not certain: a pair in review never reads 100 %
+    assert waterfall.percent(0.99996) == "plus de 99,9 %"
+    assert waterfall.percent(0.999) == "99,9 %" and waterfall.percent(1.0) == "100,0 %"
     chart = waterfall.chart(pair)
     # plain numbers for SVG, whatever the page's locale; a rising bar starts at the end
     # of the one before

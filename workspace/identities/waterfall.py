@@ -45,6 +45,8 @@ def percent(value: float | None) -> str:
         return "—"
     if 0 < value < 0.001:  # a prior is often a few in a million: never shown as 0 %
         return "moins de 0,1 %"
+    if 0.999 < value < 1:  # a pair sent to an agent is never certain: never 100 %
+        return "plus de 99,9 %"
     return f"{value * 100:.1f} %".replace(".", ",")
 
 
