@@ -18,10 +18,12 @@ from dashboards.french import source_in_words
 # establishment never seen with a row: shown on the national page only).
 FRESHNESS_SQL = """
 WITH establishments AS (
-    SELECT establishment_code, min(department) AS department
+    SELECT establishment_code, min(department) AS department,
+           arg_max(establishment_name, extraction_date) AS name
     FROM staging.detainees GROUP BY establishment_code
 ), units AS (
-    SELECT f.system, f.unit, f.latest_file_date, f.days_old, f.late_after_days, f.is_late,
+    SELECT f.system, f.unit, e.name, f.latest_file_date, f.days_old, f.late_after_days,
+           f.is_late,
            CASE f.system WHEN 'telemofpra' THEN f.unit
                          WHEN 'genesis' THEN e.department
                          ELSE regexp_extract(f.unit, '_([^_]+)$', 1) END AS department
@@ -29,7 +31,8 @@ WITH establishments AS (
     LEFT JOIN establishments e ON f.system = 'genesis' AND e.establishment_code = f.unit
     WHERE f.run_id = ?
 )
-SELECT system, unit, department, latest_file_date, days_old, late_after_days, is_late
+SELECT system, unit, department, latest_file_date, days_old, late_after_days, is_late,
+       name
 FROM units WHERE {condition}
 ORDER BY is_late DESC, days_old DESC, system, unit
 """
@@ -46,13 +49,17 @@ class UnitFreshness:
     days_old: int
     late_after_days: int
     is_late: bool
+    name: str | None = None  # a prison's name, as its latest list gives it
 
     @property
     def label(self) -> str:
-        """The unit as a manager names it: an AGDREF table as words, not a file name."""
+        """The unit as a manager names it: an AGDREF table as words, not a file name; a
+        prison by its name beside its code."""
         if self.system == "agdref":
             table, _, department = self.unit.rpartition("_")
             return f"{table.lower()} ({department})"
+        if self.name:
+            return f"{self.name} ({self.unit})"
         return self.unit
 
 

@@ -4,6 +4,7 @@ to test-output/ for a person to look at."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime
 
@@ -111,21 +112,23 @@ def freshness_rows(page: str) -> list[list[str]]:
     """The freshness panel's rows as text cells, in the page's order."""
     section = re.search(r'<section id="fraicheur">(.*?)</section>', page, re.S)
     assert section, "no freshness panel"
-    return [re.findall(r"<td>(.*?)</td>", row)
+    return [[html.unescape(cell) for cell in re.findall(r"<td>(.*?)</td>", row)]
             for row in re.findall(r"<tr[^>]*>(.*?)</tr>", section.group(1))[1:]]
 
 
 def test_freshness_panel_per_department_and_national_late_first(sample_warehouse):
     """Item 2: the latest delivery of each source unit, late ones first. In the sample
-    the prison E01302 (department 13) last sent its list on 20/10, 27 days before."""
+    the prison E01302 (department 13) last sent its list on 20/10, 27 days before; a
+    prison reads by its name, its code beside it."""
     (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
     page = {d: dashboard.render(sample_warehouse, dashboard.Scope(d, SAMPLE_AS_OF, run_id))
             for d in (None, "13", "2A")}
     rows_13 = freshness_rows(page["13"])
-    assert rows_13[0] == ["GENESIS", "E01302", "20/10/2026", "27 j",
-                          "en retard (plus de 16 j)"]
+    assert rows_13[0] == ["GENESIS", "CENTRE PENITENTIAIRE 13-2 (E01302)", "20/10/2026",
+                          "27 j", "en retard (plus de 16 j)"]
     assert all(r[-1] == "à jour" for r in rows_13[1:])
-    assert {r[1] for r in rows_13} == {"E01301", "E01302", "13", "personnes (13)",
+    assert {r[1] for r in rows_13} == {"MAISON D'ARRET 13-1 (E01301)",
+                                       "CENTRE PENITENTIAIRE 13-2 (E01302)", "13", "personnes (13)",
                                        "titres (13)", "mesures (13)", "evenements (13)"}
     assert "1 source en retard sur 7" in page["13"]
     rows_2a = freshness_rows(page["2A"])
@@ -133,8 +136,8 @@ def test_freshness_panel_per_department_and_national_late_first(sample_warehouse
     assert "Les 7 sources sont à jour." in page["2A"]
     national = freshness_rows(page[None])
     assert len(national) == 14
-    assert national[0] == ["GENESIS", "E01302", "13", "20/10/2026", "27 j",
-                           "en retard (plus de 16 j)"]
+    assert national[0] == ["GENESIS", "CENTRE PENITENTIAIRE 13-2 (E01302)", "13",
+                           "20/10/2026", "27 j", "en retard (plus de 16 j)"]
     ages = [int(r[4].removesuffix(" j")) for r in national[1:]]
     assert ages == sorted(ages, reverse=True)
 
