@@ -144,15 +144,18 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     aims = objectives_table(con, scope, objectives)
     fresh = render_panel(source_freshness(con, scope.run_id, scope.department),
                          national=scope.department is None)
-    table = ""
-    if scope.department is None:
+    table, covered = "", ""
+    if scope.department is None:  # the departments first: where a manager goes next
+        departments = department_table(con)
         rows = "".join(
             f'<tr><td><a href="{html.escape(d)}/tableau_de_bord.html">{html.escape(d)}</a></td>'
             f"<td>{a}</td><td>{b}</td><td>{c}</td></tr>"
-            for d, a, b, c in department_table(con))
+            for d, a, b, c in departments)
         table = ("<h2>Par département</h2><table><tr><th>Département</th>"
                  "<th>Déboutés sans OQTF</th><th>Libérations à venir</th>"
                  f"<th>Mesures non exécutées</th></tr>{rows}</table>")
+        covered = (" Départements couverts cette nuit : "
+                   + html.escape(", ".join(d for d, *_ in departments) or "aucun") + ".")
     return (
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
         f"<title>{html.escape(scope.title)}</title>"
@@ -164,10 +167,10 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
         f"<script>{charts_setup()}</script></head><body>"
         f"<header><h1>{html.escape(scope.title)}</h1><p>Chiffres agrégés ; les listes "
         "nominatives sont dans les fichiers du département. Les signalements sont des "
-        "suggestions à examiner, jamais des décisions.</p></header>"
-        f'<main><div class="cards">{cards}</div>{states}{aims}{fresh}'
+        f"suggestions à examiner, jamais des décisions.{covered}</p></header>"
+        f'<main><div class="cards">{cards}</div>{table}{states}{aims}{fresh}'
         f'<div class="charts">{drawn}</div>'
-        f"{handovers}{table}"
+        f"{handovers}"
         f"</main><footer>Données au {scope.run_date:%d/%m/%Y}.</footer>"
         # Charts are drawn while the page is parsed, before the grid has its final widths.
         "<script>window.addEventListener('load',()=>document.querySelectorAll("

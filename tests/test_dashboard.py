@@ -322,3 +322,15 @@ def test_a_few_units_are_counted_on_whole_ticks():
     assert "dtick" not in many["layout"].get("yaxis", {})
     flat = figure([bar([2, 3], ["x", "y"], orientation="h")], "t", "vide")
     assert flat["layout"]["xaxis"]["dtick"] == 1
+
+
+def test_the_national_page_names_the_departments_it_covers_and_shows_them_first(
+        sample_warehouse):
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    page = dashboard.render(sample_warehouse, dashboard.Scope(None, SAMPLE_AS_OF, run_id))
+    departments = [d for (d,) in sample_warehouse.execute(
+        "SELECT DISTINCT department FROM worklists.upcoming_releases UNION SELECT DISTINCT "
+        "department FROM worklists.rejected_without_oqtf UNION SELECT DISTINCT department "
+        "FROM worklists.unexecuted_measures ORDER BY 1").fetchall()]
+    assert f"Départements couverts cette nuit : {', '.join(departments)}." in page
+    assert page.index("<h2>Par département</h2>") < page.index('id="fraicheur"')
