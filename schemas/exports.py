@@ -174,6 +174,7 @@ SHEET_NAMES = {  # at most 31 characters
     codes.RELEASES: "Libérations à venir",
     codes.MEASURES: "Mesures non exécutées",
     codes.LEGAL_ALERTS: "Alertes juridiques",
+    RESOLVED: "Sortis des listes",
 }
 
 REASONS_FR = {

@@ -38,10 +38,12 @@ def test_demo_says_where_each_output_is(demo_output):
         folder = out / "exports" / department
         assert department in tail
         assert (folder / "README.txt").is_file() and (folder / "tableau_de_bord.html").is_file()
-        # the three lists and the legal alerts, the flags resolved tonight and the handovers
-        # of the run's quarter and the three before it (CSV only)
-        assert len(list(folder.glob("*.csv"))) == 5 + 4 and len(list(folder.glob("*.xlsx"))) == 4
+        # the three lists, the legal alerts and the flags resolved tonight (CSV and XLSX:
+        # AGDREF numbers keep their leading zeros), and the handovers of the run's quarter
+        # and the three before it (CSV only)
+        assert len(list(folder.glob("*.csv"))) == 5 + 4 and len(list(folder.glob("*.xlsx"))) == 5
         assert (folder / "resolus_20261117.csv").is_file()
+        assert (folder / "resolus_20261117.xlsx").is_file()
         assert len(list(folder.glob("remises_*T*_20261117.csv"))) == 4
     # the workspace's demo accounts and how to open it (README, "make demo")
     assert "demo accounts" in tail and "chef13" in tail

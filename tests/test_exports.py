@@ -113,10 +113,10 @@ def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     # the same files, byte for byte (each record carries its file's checksum)
     threads = write(list_writers(len(departments)), tmp_path / "threads")
     assert threads == write(ThreadPoolExecutor(max_workers=1), tmp_path / "one")
-    # per department: three lists and the legal alerts, each as CSV and XLSX, and the
-    # flags resolved tonight as CSV, and the handovers of the last four quarters as CSV
+    # per department: three lists, the legal alerts and the flags resolved tonight, each
+    # as CSV and XLSX, and the handovers of the last four quarters as CSV
     assert {r["department"] for r in threads} == set(departments)
-    assert len(threads) == (2 * 4 + 1 + 4) * len(departments)
+    assert len(threads) == (2 * 5 + 4) * len(departments)
 
 
 def test_the_lists_rendered_once_for_all_departments_are_each_rendered_alone(
@@ -138,7 +138,7 @@ def test_the_lists_rendered_once_for_all_departments_are_each_rendered_alone(
                  for name, rows in lists.items()}
         folder = folders[department]
         assert list(folder.cells) == [*codes.EXPORTED_TABLES, contract.RESOLVED]
-        assert list(folder.typed) == list(codes.EXPORTED_TABLES)
+        assert list(folder.typed) == [*codes.EXPORTED_TABLES, contract.RESOLVED]
         for name, cells in folder.cells.items():
             assert_frame_equal(cells, export.export_frame(alone[name], name, SAMPLE_AS_OF))
         for name, cells in folder.typed.items():

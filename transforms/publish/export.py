@@ -240,7 +240,7 @@ def folder_lists(lists: dict[str, pl.DataFrame], departments: list[str], run_dat
     cells = {name: cells_by_department(lists[name], name, run_date, departments)
              for name in exported}
     typed = {name: cells_by_department(lists[name], name, run_date, departments, typed=True)
-             for name in exported if name != contract.RESOLVED}
+             for name in exported}
     own = {name: _split(lists[name], departments) if name in lists else None
            for name in (handover_contract.HANDOVERS, UNATTRIBUTED)}
     return {department: FolderLists(
@@ -281,8 +281,8 @@ def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Pa
 
 def write_folder(lists: FolderLists, department: str, folder: Path, run_date: date
                  ) -> list[dict]:
-    """The department's three lists and its legal alerts (CSV and XLSX), the flags
-    resolved tonight (CSV) and README.txt; returns one audit record per file."""
+    """The department's three lists, its legal alerts and the flags resolved tonight (CSV
+    and XLSX) and README.txt; returns one audit record per file."""
     folder.mkdir(parents=True, exist_ok=True)
     records, sizes = [], {}
     for worklist, cells in lists.cells.items():
