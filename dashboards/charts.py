@@ -10,13 +10,7 @@ from functools import cache
 import duckdb
 import plotly.io as pio
 
-from dashboards.french import (
-    check_in_words,
-    every_week,
-    iso_week_monday,
-    source_in_words,
-    week_label,
-)
+from dashboards.french import check_in_words, every_week, source_in_words, week_labels
 from dashboards.scope import TONIGHT, Scope, read_rows
 
 TREND_WEEKS = 26
@@ -107,12 +101,9 @@ def _stacked(rows: list[tuple], series: dict[str, tuple[str, str]], title: str,
     xs = sorted({r[0] for r in rows})
     shown = xs
     if weekly:  # a value that is not a week ('sans date') comes after the weeks, as it is
-        weeks = [x for x in xs if "-W" in x]
-        if weeks:
-            weeks = every_week(weeks, 1 + (iso_week_monday(weeks[-1])
-                                           - iso_week_monday(weeks[0])).days // 7)
+        weeks = every_week([x for x in xs if "-W" in x])
         others = [x for x in xs if "-W" not in x]
-        xs, shown = weeks + others, [week_label(w) for w in weeks] + others
+        xs, shown = weeks + others, week_labels(weeks) + others
     counts = {(r[0], r[1]): r[2] for r in rows}
     return figure([bar(shown, [counts.get((x, code), 0) for x in xs], name=label,
                        marker={"color": colour})
@@ -128,7 +119,7 @@ def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     by_week = {r[0]: r[1:] for r in rows}
     weeks = every_week(list(by_week), TREND_WEEKS)
     rows = [(w, *by_week.get(w, (0, 0, 0))) for w in weeks]
-    weeks = [week_label(w) for w in weeks]
+    weeks = week_labels(weeks)
     shares = [f"{round(100 * r[2] / r[1])} %" if r[1] else "" for r in rows]
     return figure([
         bar(weeks, [r[1] for r in rows], name="Rejets définitifs connus",

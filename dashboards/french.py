@@ -52,21 +52,26 @@ def iso_week_monday(week: str) -> date:
     return date.fromisocalendar(int(year), int(number), 1)
 
 
-def every_week(weeks: list[str], last: int) -> list[str]:
-    """The `last` weeks up to the latest of `weeks`, each one, oldest first: a week
-    without a row is a week of nothing, drawn as such, never left out of the axis."""
+def every_week(weeks: list[str], last: int | None = None) -> list[str]:
+    """Each week from the earliest of `weeks` (at most the `last` ones) to the latest,
+    oldest first: a week without a row is a week of nothing, drawn as such, never left
+    out of the axis."""
     if not weeks:
         return []
-    latest = iso_week_monday(max(weeks))
-    mondays = [latest - timedelta(weeks=n) for n in range(last - 1, -1, -1)]
-    earliest = iso_week_monday(min(weeks))
-    return [f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in mondays
-            if m >= earliest]
+    latest, earliest = iso_week_monday(max(weeks)), iso_week_monday(min(weeks))
+    count = (latest - earliest).days // 7 + 1
+    mondays = [latest - timedelta(weeks=n) for n in range(min(count, last or count) - 1,
+                                                          -1, -1)]
+    return [f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in mondays]
 
 
 def week_label(week: str) -> str:
     """An ISO week as a French reader names it: "sem. du 30/11/26"."""
     return f"sem. du {iso_week_monday(week):%d/%m/%y}"
+
+
+def week_labels(weeks: list[str]) -> list[str]:
+    return [week_label(w) for w in weeks]
 
 
 def whole(number: int) -> str:

@@ -11,7 +11,7 @@ import html
 import duckdb
 
 from dashboards.charts import TREND_WEEKS, Figure, bar, figure
-from dashboards.french import every_week, week_label
+from dashboards.french import every_week, week_labels
 from dashboards.scope import Scope, read_rows
 
 NIGHTS = 30
@@ -32,10 +32,6 @@ def _weeks(con: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> list[str
     rows = read_rows(con, f"""SELECT DISTINCT iso_week FROM marts.{table} WHERE {cond}
         ORDER BY iso_week DESC LIMIT {TREND_WEEKS}""", params)  # noqa: S608 (fixed names)
     return every_week([r[0] for r in rows], TREND_WEEKS)
-
-
-def _labels(weeks: list[str]) -> list[str]:
-    return [week_label(w) for w in weeks]
 
 
 def lists_by_night(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
@@ -62,7 +58,7 @@ def execution_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     counts = {(r[0], r[1]): r[2] for r in read_rows(con, f"""SELECT iso_week, outcome,
         sum(events) FROM marts.execution_outcomes WHERE {cond} GROUP BY ALL""",  # noqa: S608
         params)}
-    return figure([bar(_labels(weeks), [counts.get((w, code), 0) for w in weeks], name=label,
+    return figure([bar(week_labels(weeks), [counts.get((w, code), 0) for w in weeks], name=label,
                        marker={"color": colour}) for code, (label, colour) in OUTCOMES.items()],
                   "Exécution des mesures par semaine", "Aucune exécution ni échec enregistré.",
                   barmode="stack", yaxis={"title": {"text": "mesures"}})
@@ -88,7 +84,7 @@ def consular_passes(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         sum(granted), sum(refused) FROM marts.consular_passes WHERE {cond}
         GROUP BY ALL""", params)}  # noqa: S608
     series = (("demandés", "#2166ac"), ("obtenus", "#1b7837"), ("refusés", "#b2182b"))
-    return figure([bar(_labels(weeks), [counts.get(w, (0, 0, 0))[i] for w in weeks], name=label,
+    return figure([bar(week_labels(weeks), [counts.get(w, (0, 0, 0))[i] for w in weeks], name=label,
                        marker={"color": colour}) for i, (label, colour) in enumerate(series)],
                   "Laissez-passer consulaires par semaine", "Aucun laissez-passer demandé.",
                   barmode="group", yaxis={"title": {"text": "laissez-passer"}})
@@ -111,7 +107,7 @@ def return_aid(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     weeks = _weeks(con, "return_aid", scope)
     counts = dict(read_rows(con, f"""SELECT iso_week, sum(proposed) FROM marts.return_aid
         WHERE {cond} GROUP BY ALL""", params))  # noqa: S608
-    return figure([bar(_labels(weeks), [counts.get(w, 0) for w in weeks],
+    return figure([bar(week_labels(weeks), [counts.get(w, 0) for w in weeks],
                        marker={"color": "#5aae61"})],
                   "Aides au retour proposées par semaine", "Aucune aide au retour proposée.",
                   yaxis={"title": {"text": "propositions"}})
@@ -132,7 +128,7 @@ def legal_alerts(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         label, colour = ALERTS.get(code, (code, "#762a83"))
         counts = {r[0]: r[2:] for r in rows if r[1] == code}
         for i, when, opacity in ((1, "déjà signalées", 0.55), (0, "nouvelles cette nuit", 1)):
-            traces.append(bar(_labels(weeks), [counts.get(w, (0, 0))[i] for w in weeks],
+            traces.append(bar(week_labels(weeks), [counts.get(w, (0, 0))[i] for w in weeks],
                               name=f"{label} : {when}", opacity=opacity,
                               marker={"color": colour}))
     return figure(traces, "Alertes juridiques en cours, par semaine de la démarche interdite",

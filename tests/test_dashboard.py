@@ -310,6 +310,7 @@ def test_weeks_are_named_by_their_monday_and_none_is_left_out():
         "2026-W19", "2026-W20", "2026-W21", "2026-W22"]
     assert every_week(["2026-W01", "2026-W40"], 3) == ["2026-W38", "2026-W39", "2026-W40"]
     assert every_week(["2026-W52", "2027-W01"], 26) == ["2026-W52", "2026-W53", "2027-W01"]
+    assert len(every_week(["2026-W01", "2026-W40"])) == 40  # no bound: the whole span
     assert week_label("2026-W49") == "sem. du 30/11/26"
 
 
