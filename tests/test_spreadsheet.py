@@ -123,11 +123,12 @@ def calc_resaves(soffice: str, written, out_dir, profile) -> dict[str, str]:
                 if name.endswith(".xml")}
 
 
-def test_calc_prints_the_list_landscape_on_the_page_width_with_its_header(
+def test_calc_prints_the_list_legibly_with_its_header_and_the_persons_columns(
         sample_warehouse, tmp_path):
     """What a unit prints and filters: Calc reads the labels in French, an autofilter on
-    the header, a bold header, A4 landscape fitted to one page wide, the header row
-    repeated on every page (the frozen header is the file's view: tests/test_workbook.py)."""
+    the header, a bold header, A4 landscape at 65 % (not a whole list shrunk to the width
+    of one page), pages across first, the header row and the person's columns repeated on
+    every page (the frozen header is the file's view: tests/test_workbook.py)."""
     import re
 
     soffice = desktop_tool("soffice")
@@ -140,9 +141,9 @@ def test_calc_prints_the_list_landscape_on_the_page_width_with_its_header(
     sheet = parts["xl/worksheets/sheet1.xml"]
     setup = re.search(r"<pageSetup [^>]*>", sheet)[0]
     assert 'orientation="landscape"' in setup and 'paperSize="9"' in setup
-    assert 'fitToWidth="1"' in setup and 'fitToHeight="0"' in setup
-    assert re.search(r'<pageSetUpPr fitToPage="(true|1)"/>', sheet)
-    assert re.search(r'name="_xlnm.Print_Titles"[^>]*>[^<]*\$1:\$1</definedName>',
+    assert 'scale="65"' in setup and 'pageOrder="overThenDown"' in setup
+    assert not re.search(r'<pageSetUpPr fitToPage="(true|1)"/>', sheet)
+    assert re.search(r'name="_xlnm.Print_Titles"[^>]*>[^<]*\$A:\$B,[^<]*\$1:\$1</definedName>',
                      parts["xl/workbook.xml"])
     filters = "".join(text for name, text in parts.items() if "table" in name) + sheet
     rows = lists[codes.RELEASES].filter(pl.col("department") == department).height
@@ -157,3 +158,36 @@ def test_calc_prints_the_list_landscape_on_the_page_width_with_its_header(
     assert read.columns == contract.headers(codes.RELEASES)
     words = {code: text[:1].upper() + text[1:] for code, text in contract.REASONS_FR.items()}
     assert read["Situation (en clair)"].to_list() == [words[c] for c in read["Situation"]]
+
+
+def pdf_pages(soffice: str, written, out_dir, profile) -> int:
+    """The pages Calc prints of a workbook (its PDF export)."""
+    import re
+
+    subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+         "--convert-to", "pdf", "--outdir", str(out_dir), str(written)],
+        check=True, capture_output=True, timeout=180)
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", (out_dir / written.with_suffix(
+        ".pdf").name).read_bytes()))
+
+
+def test_calc_prints_a_wide_list_on_pages_across_not_shrunk_onto_one(sample_warehouse,
+                                                                       tmp_path):
+    """The list's twenty columns fitted to the width of one page printed at a quarter of
+    their size, on one page: now they take several pages across."""
+    from transforms.publish import workbook
+
+    soffice = desktop_tool("soffice")
+    lists = export.load_lists(sample_warehouse)
+    department = export.export_departments(sample_warehouse)[0]
+    export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
+    written = (tmp_path / "out" / contract.FILE_NAME.format(
+        worklist=codes.REJECTED, day=SAMPLE_AS_OF)).with_suffix(".xlsx")
+    pages = pdf_pages(soffice, written, tmp_path / "pdf", tmp_path / "profile")
+    assert pages >= 2
+    frame = fastexcel.read_excel(written).load_sheet(0).to_polars()
+    widths = sum(workbook.column_widths(frame.cast(pl.String)).values())
+    # A4 landscape is 11.69 inches, 96 pixels an inch on screen, less the margins.
+    across = widths * workbook.PRINT_SCALE / 100 / ((11.69 - 0.8) * 96)
+    assert across > 2  # the page set-up's scale prints the columns on over two pages

@@ -113,12 +113,49 @@ def test_the_header_is_bold_frozen_filtered_and_printed_on_every_page(tmp_path):
     written = parts(tmp_path / "list.xlsx")
     sheet = written[workbook.SHEET_PART].decode()
     assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in sheet
-    assert '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>' in sheet
-    assert '<pageSetUpPr fitToPage="1"/>' in sheet
-    assert "Liste!$1:$1</definedName>" in written["xl/workbook.xml"].decode()
+    # A4 landscape at a legible scale, not shrunk to the width of one page; pages across
+    # first; the header row and the person's two columns on every page; a footer.
+    assert ('<pageSetup paperSize="9" scale="65" pageOrder="overThenDown" '
+            'orientation="landscape"/>') in sheet
+    assert "fitToPage" not in sheet
+    assert "Liste!$A:$B,Liste!$1:$1</definedName>" in written["xl/workbook.xml"].decode()
+    assert ("<oddFooter>&amp;LListe du 17/11/2026&amp;RPage &amp;P / &amp;N</oddFooter>"
+            in sheet)
     assert '<autoFilter ref="A1:D4"/>' in written[workbook.TABLE_PART].decode()
     header_style = int(sheet.split('<c r="A1" s="')[1].split('"')[0])
     styles = written["xl/styles.xml"].decode()
     xfs = styles.split("<cellXfs")[1].split("</cellXfs>")[0].split("<xf ")[1:]
     font = int(xfs[header_style].split('fontId="')[1].split('"')[0])
     assert "<b/>" in styles.split("<fonts")[1].split("</fonts>")[0].split("<font>")[1:][font]
+
+
+def test_a_row_is_as_tall_as_its_longest_wrapped_text():
+    """Calc keeps rows one line high over wrapped texts: each row's height is written.
+    Only a column at WIDEST_COLUMN wraps; a line break adds a line."""
+    sentence = "Rejet définitif : les documents peuvent être demandés à l'OFPRA " * 3
+    frame = pl.DataFrame({"Clé": ["1", "2", "3", "4"],
+                          "Points": ["court", sentence, "a\nb\nc", None],
+                          "Jours": [1, 2, 3, 4]})
+    assert workbook.column_widths(frame)["Points"] == workbook.WIDEST_COLUMN
+    lines = -(-len(sentence) * workbook.CHARACTER_PIXELS
+              // (workbook.WIDEST_COLUMN - workbook.CELL_PADDING))
+    assert lines > 1
+    assert workbook.row_points(frame).to_list() == [None, lines * 15, 45, None]
+    # A narrower column holds its longest text on one line: no height written.
+    assert workbook.row_points(frame.with_columns(pl.lit("court").alias("Points"))
+                               ).to_list() == [None] * 4
+    huge = frame.with_columns(pl.lit("x " * 20_000).alias("Points"))
+    assert set(workbook.row_points(huge)) == {409 - 409 % 15}  # Excel's tallest row
+
+
+def test_row_heights_are_written_as_xlsxwriter_writes_them(tmp_path):
+    sentence = "Ne jamais saisir les autorités consulaires au sujet de cette personne " * 2
+    frame = pl.DataFrame({"Clé": ["1", "2"], "Points": ["court", sentence]})
+    workbook.write_xlsx(frame, tmp_path / "fast.xlsx", "Liste", RUN_DATE)
+    workbook.write_xlsx_cell_by_cell(frame, tmp_path / "reference.xlsx", "Liste", RUN_DATE)
+    assert (tmp_path / "fast.xlsx").read_bytes() == (tmp_path / "reference.xlsx").read_bytes()
+    sheet = parts(tmp_path / "fast.xlsx")[workbook.SHEET_PART].decode()
+    assert '<row r="2" spans="1:2">' in sheet
+    lines = -(-len(sentence) * workbook.CHARACTER_PIXELS
+              // (workbook.WIDEST_COLUMN - workbook.CELL_PADDING))
+    assert f'<row r="3" spans="1:2" ht="{15 * lines:g}" customHeight="1">' in sheet

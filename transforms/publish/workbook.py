@@ -48,9 +48,19 @@ CONTROL_CHARACTERS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20))]
 ESCAPED_CONTROLS = [f"_x{ord(c):04X}_" for c in CONTROL_CHARACTERS]
 
 HEADER_FORMAT = {"bold": True, "valign": "vcenter", "text_wrap": True}
-# Printed as a unit reads it: A4 landscape, every column on the width of one page (as many
-# pages down as needed), the header repeated at the top of each page.
+# Printed as a unit reads it: A4 landscape at a scale that stays legible (a list of twenty
+# columns fitted to the width of one page printed at a quarter of its size), the pages of
+# a block of rows side by side before the next block, the header row and the person's
+# columns (N° AGDREF, Clé personne: every list's first two) repeated on each page, the
+# list's title, its date and the page number in the footer.
 A4_PAPER = 9
+PRINT_SCALE = 65  # per cent
+REPEATED_COLUMNS = 2
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}  # inches
+# A row of wrapped texts is as tall as its longest text's lines (Excel's 15 points a line
+# of Calibri 11), estimated at CHARACTER_PIXELS a character: Calc does not work the
+# heights out when it opens the file, and its rows stayed one line high over their texts.
+LINE_POINTS, CHARACTER_PIXELS, MOST_LINES = 15, 7.0, 27  # 27 lines: Excel's 409 points
 # Pixels around a cell's text, room for the header's filter button, and the widest column:
 # a longer text (the source rows, the wordings of several points of attention) wraps
 # within it, so that a list fitted to the page width stays legible.
@@ -109,16 +119,40 @@ def sheet_for(frame: pl.DataFrame, path: Path, title: str, run_date: date,
                 column_widths(frame).values(), formats, strict=True)):
             sheet.set_column_pixels(index, index, width, cell_format)
         sheet.freeze_panes(1, 0)
-        set_up_pages(sheet)
+        set_up_pages(sheet, title, run_date)
         yield sheet, formats
 
 
-def set_up_pages(sheet: Worksheet) -> None:
-    """A4 landscape, fitted to the width of one page, the header row on every page."""
+def set_up_pages(sheet: Worksheet, title: str, run_date: date) -> None:
+    """A4 landscape at PRINT_SCALE, pages across then down, the header row and the
+    person's columns on every page, a footer naming the list, its date and the page."""
     sheet.set_paper(A4_PAPER)
     sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
+    sheet.set_print_scale(PRINT_SCALE)
+    sheet.print_across()
     sheet.repeat_rows(0)
+    sheet.repeat_columns(0, REPEATED_COLUMNS - 1)
+    sheet.set_margins(**MARGINS)
+    sheet.set_footer(f"&L{title.replace('&', '&&')} du {run_date:%d/%m/%Y}"
+                     "&RPage &P / &N")
+
+
+def row_points(frame: pl.DataFrame) -> pl.Series:
+    """Each row's height in points where its texts wrap onto more than one line (null:
+    one line, the sheet's default). A column narrower than WIDEST_COLUMN holds its
+    longest text on one line (`column_widths`); in the others a text takes about
+    CHARACTER_PIXELS a character (6.5 on average in the lists, words kept whole), and a
+    line break one line more."""
+    widths = column_widths(frame)
+    lines = [(pl.col(name).str.len_chars() * CHARACTER_PIXELS
+              / (WIDEST_COLUMN - CELL_PADDING)).ceil().cast(pl.Int64)
+             if widths[name] >= WIDEST_COLUMN else pl.lit(1, pl.Int64)
+             for name in text_columns(frame)]
+    lines = [count + pl.col(name).str.count_matches("\n", literal=True).fill_null(0)
+             for count, name in zip(lines, text_columns(frame), strict=True)]
+    most = pl.max_horizontal(*lines, pl.lit(1)).clip(upper_bound=MOST_LINES)
+    return frame.select(pl.when(most > 1).then(most * LINE_POINTS).alias("points")
+                        ).to_series()
 
 
 def write_xlsx(frame: pl.DataFrame, path: Path, title: str, run_date: date) -> None:
@@ -137,6 +171,9 @@ def write_xlsx_cell_by_cell(frame: pl.DataFrame, path: Path, title: str, run_dat
     """The same workbook with every cell written by xlsxwriter (`Worksheet.write`): the
     reference `write_xlsx` is checked against, byte for byte (tests, benchmarks)."""
     with sheet_for(frame, path, title, run_date) as (sheet, formats):
+        for row, points in enumerate(row_points(fitted(frame, text_columns(frame))), start=1):
+            if points is not None:
+                sheet.set_row(row, points)
         for row, values in enumerate(frame.iter_rows(), start=1):
             for column, value in enumerate(values):
                 sheet.write(row, column, value, formats[column])
@@ -157,8 +194,10 @@ def _insert_rows(path: Path, frame: pl.DataFrame) -> None:
     if table.count(one_row) != 2:  # the table's and its filter's
         raise ValueError("the table xlsxwriter wrote is not over one row as expected")
     texts = text_columns(frame)
-    strings, indexed = _shared_strings(strings, fitted(frame, texts), texts)
-    rows = rendered_rows(indexed, _column_styles(sheet), shared=set(texts))
+    cut = fitted(frame, texts)
+    strings, indexed = _shared_strings(strings, cut, texts)
+    rows = rendered_rows(indexed, _column_styles(sheet), shared=set(texts),
+                         points=row_points(cut))
     sheet = (sheet.replace(header_only, f'<dimension ref="A1:{last_column}{frame.height + 1}"/>')
              .replace("</sheetData>", rows + "</sheetData>"))
     rewritten = {SHEET_PART: sheet, STRINGS_PART: strings,
@@ -207,16 +246,23 @@ def _shared_strings(strings: str, frame: pl.DataFrame, texts: list[str]
     return strings, indexed
 
 
-def rendered_rows(frame: pl.DataFrame, styles: dict[int, str], shared: set[str]) -> str:
+def rendered_rows(frame: pl.DataFrame, styles: dict[int, str], shared: set[str],
+                  points: pl.Series | None = None) -> str:
     """The `<row>` elements of the frame's rows (sheet rows 2 onwards), as xlsxwriter
     writes them: the `shared` columns hold shared string indices, the others numbers or
-    dates; `styles`: each column's format index."""
+    dates; `styles`: each column's format index; `points`: each row's height (null: the
+    default), as `Worksheet.set_row` writes it."""
     row = pl.int_range(2, pl.len() + 2, dtype=pl.Int64).cast(pl.String)
     cells = [_cell(pl.col(name), dtype, name in shared, xl_col_to_name(index),
                    styles[index], row)
              for index, (name, dtype) in enumerate(frame.schema.items())]
-    xml = pl.concat_str([pl.lit('<row r="'), row, pl.lit(f'" spans="1:{frame.width}">'),
-                         *cells, pl.lit("</row>")])
+    height = pl.lit("")
+    if points is not None:
+        height = pl.when(points.is_not_null()).then(pl.concat_str([
+            pl.lit(' ht="'), pl.lit(points).cast(pl.String), pl.lit('" customHeight="1"')])
+        ).otherwise(pl.lit(""))
+    xml = pl.concat_str([pl.lit('<row r="'), row, pl.lit(f'" spans="1:{frame.width}"'),
+                         height, pl.lit(">"), *cells, pl.lit("</row>")])
     return frame.select(xml.str.join("")).item()
 
 
