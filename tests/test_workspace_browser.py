@@ -188,3 +188,34 @@ def test_an_agent_confirms_a_pair_and_the_record_is_linked_next_night(
     assert REVIEW_FILE_13 in page.locator("table").inner_text()
     page.screenshot(path=str(tmp_path / "8_personne_listee.png"), full_page=True)
     assert all(url.startswith(base) for url in requests), requests
+
+
+# A4 landscape less the page's margins of 1 cm (workspace.css, @page), in CSS pixels.
+A4_LANDSCAPE_CONTENT = round((29.7 - 2) / 2.54 * 96)
+
+
+def test_a_list_prints_on_the_width_of_an_a4_page_in_landscape(served, browser, tmp_path):
+    """Issue 34 §1, lists printable: printed, a list's table holds on the page's width,
+    with its essential columns as with every one (none cut off at the right edge), the
+    header on every page, without the menus and the filters."""
+    ws, base = served
+    requests: list[str] = []
+    page = signed_in(browser, base, "agent13", requests)
+    for query in ("", "?colonnes=toutes"):
+        page.goto(f"{base}/listes/rejected_without_oqtf/{query}")
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_LANDSCAPE_CONTENT, "height": 700})
+        table_right, client, scroll = page.evaluate(
+            "[document.querySelector('table.liste').getBoundingClientRect().right,"
+            " document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+        assert table_right <= client == A4_LANDSCAPE_CONTENT and scroll <= client, query
+        assert page.evaluate("getComputedStyle(document.querySelector('thead')).display"
+                             ) == "table-header-group"
+        assert not page.locator("nav").is_visible() and not page.locator("form.filtres"
+                                                                         ).is_visible()
+        assert page.locator("tbody tr").first.get_by_role("link").count() == 1  # rows
+        page.pdf(path=str(tmp_path / f"liste{query.replace('?', '_')}.pdf"),
+                 prefer_css_page_size=True)
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert requests and all(url.startswith(base) for url in requests), requests

@@ -43,6 +43,23 @@ _NEXT_COLUMN = re.compile(r" ?; (la )?colonne suivante .*$")
 IN_WORDS = " (affiché ici en toutes lettres ; le code figure dans les exports)."
 
 
+# Shown on a list page only on asking for every column (`?colonnes=toutes`): the person's
+# key (the AGDREF number but for a detainee without one, whose link then names it), the
+# rows cited (on the flag's page, with their values as delivered) and the department of
+# an account that has only one. So the list fits a screen and an A4 page in landscape;
+# the exports keep every column.
+ON_ASKING = ("person_key", "source_rows")
+
+
+def shown_columns(columns: list[str], every: bool, departments: list[str]) -> list[str]:
+    """The columns a list page shows: all of them (`every`), or all but ON_ASKING and,
+    for an account of one department, the department."""
+    if every:
+        return columns
+    hidden = {*ON_ASKING, *(("department",) if len(departments) <= 1 else ())}
+    return [c for c in columns if c not in hidden]
+
+
 def headers(worklist: str, columns: list[str]) -> list[dict]:
     return [{"name": c, "label": exports.COLUMNS[worklist][c][0],
              "help": _help(exports.COLUMNS[worklist][c][1], c)} for c in columns]

@@ -81,6 +81,20 @@ def _row(worklist: str, key: str, row: dict, columns: list[str], handling: state
     return table.row_html(worklist, key, cells, handling.label, handling.assignee)
 
 
+# `?colonnes=toutes`: every column of the list (labels.shown_columns)
+EVERY_COLUMN, EVERY = "colonnes", "toutes"
+
+
+def _other_view(request, every: bool) -> str:
+    """The page's query with the other choice of columns, its filters kept."""
+    query = request.GET.copy()
+    if every:
+        query.pop(EVERY_COLUMN, None)
+    else:
+        query[EVERY_COLUMN] = EVERY
+    return query.urlencode()
+
+
 @require_GET
 @persons_view
 def worklist(request, worklist: str):
@@ -102,12 +116,15 @@ def worklist(request, worklist: str):
         record_lookup(request, "search", [r[key] for r in rows])
     else:  # the rows of a list, by the list's name (who opened which list, when)
         record_view(request, "list", worklist)
+    every = request.GET.get(EVERY_COLUMN) == EVERY
+    shown = labels.shown_columns(found.columns, every, request.departments)
     return render(request, "lists/worklist.html", {
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
-        "headers": labels.headers(worklist, found.columns),
-        "rows": [_row(worklist, r[key], r, found.columns,
+        "headers": labels.headers(worklist, shown),
+        "rows": [_row(worklist, r[key], r, shown,
                       state.state_of(states, r[key], r["person_key"])) for r in rows],
+        "every_column": every, "other_view": _other_view(request, every),
         "truncated": len(found.rows) >= queries.MAX_ROWS,
         "markers": (sorted(exports.MARKERS_FR.items(), key=lambda m: m[1])
                     if worklist != codes.LEGAL_ALERTS else []),
