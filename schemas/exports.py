@@ -341,6 +341,14 @@ LABELS: dict[str, tuple[str, dict[str, str]]] = {
 }
 LABEL_SUFFIX = "_label"
 LABEL_DESCRIPTION = "La colonne précédente en toutes lettres (voir les codes plus bas)."
+# A code column whose wording is data, not a vocabulary of the rules: (header of the label
+# column that follows it, the column of the rows its wording is read from, description).
+NAMED_BY: dict[str, tuple[str, str, str]] = {
+    "establishment_code": (
+        "Établissement (en clair)", "establishment_name",
+        "Nom de l'établissement pénitentiaire, tel que sa dernière liste GENESIS l'écrit "
+        "(son code quand aucune liste ne le nomme)."),
+}
 
 # How a unit works through each list (column -> descending); flag_id makes it total.
 SORT = {
@@ -368,6 +376,8 @@ def export_columns(worklist: str) -> list[tuple[str, str, str]]:
         columns.append((name, header, text))
         if name in LABELS:
             columns.append((name + LABEL_SUFFIX, LABELS[name][0], LABEL_DESCRIPTION))
+        elif name in NAMED_BY:
+            columns.append((name + LABEL_SUFFIX, NAMED_BY[name][0], NAMED_BY[name][2]))
     return columns
 
 

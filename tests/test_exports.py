@@ -171,6 +171,31 @@ def test_each_code_is_followed_by_its_french_label():
         "toujours la réponse de la préfecture (PRI-05)")
 
 
+def test_a_prison_is_named_beside_its_code_as_its_latest_list_names_it(sample_warehouse):
+    """CONTRACTS §3: every code column is followed by its French label; a prison's is
+    its name, as the latest GENESIS list naming it writes it, its code when none does."""
+    named = release_rows(establishment_code="E01301",
+                         establishment_name="=Centre pénitentiaire de Marseille")
+    cells = export.export_frame(named, codes.RELEASES, RUN).row(0, named=True)
+    headers = list(cells)
+    assert headers.index("Établissement (en clair)") == headers.index("Établissement") + 1
+    assert cells["Établissement (en clair)"] == "'=Centre pénitentiaire de Marseille"
+    unnamed = export.export_frame(release_rows(establishment_code="E01399"), codes.RELEASES,
+                                  RUN).row(0, named=True)
+    assert unnamed["Établissement (en clair)"] == "E01399"
+
+    latest = dict(sample_warehouse.sql("""
+        SELECT DISTINCT ON (establishment_code) establishment_code, establishment_name
+        FROM staging.detainees WHERE establishment_name IS NOT NULL
+        ORDER BY establishment_code, extraction_date DESC""").fetchall())
+    lists = export.load_lists(sample_warehouse)
+    cells = export.export_frame(lists[codes.RELEASES], codes.RELEASES, SAMPLE_AS_OF)
+    assert cells.height > 0
+    assert cells.select("Établissement", "Établissement (en clair)").rows() == [
+        (code, latest.get(code, code)) for code in cells["Établissement"]]
+    assert any(code in latest for code in cells["Établissement"])
+
+
 @pytest.mark.parametrize("worklist", codes.EXPORTED_TABLES)
 def test_first_columns_are_what_a_unit_searches_by(worklist):
     due = {codes.REJECTED: "OQTF attendue au plus tard", codes.RELEASES: "Libération prévisible",

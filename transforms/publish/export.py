@@ -75,6 +75,12 @@ def with_labels(rows: pl.DataFrame, worklist: str) -> pl.DataFrame:
     of codes as the list of their wordings; a code without a wording stays as is."""
     labels = []
     for name in contract.COLUMNS[worklist]:
+        if name in contract.NAMED_BY:  # its wording read from the rows, else the code
+            source = contract.NAMED_BY[name][1]
+            label = (pl.coalesce(pl.col(source), pl.col(name)) if source in rows.columns
+                     else pl.col(name))
+            labels.append(label.alias(name + contract.LABEL_SUFFIX))
+            continue
         if name not in contract.LABELS:
             continue
         column, words = pl.col(name), wording(name)
@@ -209,6 +215,10 @@ def load_lists(con: duckdb.DuckDBPyConnection, run_date: date | None = None
     under schemas.handovers.HANDOVERS."""
     lists = {name: con.sql(f"SELECT * FROM worklists.{name}").pl()  # noqa: S608 (fixed names)
              for name in codes.EXPORTED_TABLES}
+    # each release's prison named beside its code (contract.NAMED_BY)
+    lists[codes.RELEASES] = lists[codes.RELEASES].join(
+        con.sql(read_sql("establishment_names.sql")).pl(), on="establishment_code",
+        how="left")
     if run_date is None:
         run_date = con.execute("SELECT max(run_date) FROM worklists.flag_history").fetchall()[0][0]
     lists[contract.RESOLVED] = con.sql(read_sql("resolved_flags.sql"),
