@@ -13,13 +13,13 @@ import duckdb
 from dashboards.charts import TREND_WEEKS, Figure, bar, figure
 from dashboards.french import every_week, week_labels
 from dashboards.scope import Scope, read_rows
+from schemas.handovers import quarters as handover_quarters
 
 NIGHTS = 30
 OUTCOMES = {"FORCED_REMOVAL": ("éloignements exécutés", "#1b7837"),
             "VOLUNTARY_DEPARTURE": ("départs volontaires constatés", "#5aae61"),
             "FAILURE": ("échecs", "#b2182b")}
 WAITING_BANDS = ("0-30", "31-90", "91-180", "181+")
-HANDOVER_QUARTERS = 4
 # Legal alerts (worklists.legal_alerts) by reason → (short French wording, colour).
 ALERTS = {"CONSULAR_CONTACT_FORBIDDEN": ("laissez-passer consulaire demandé à tort (PRI-07)",
                                          "#b2182b")}
@@ -141,25 +141,31 @@ CHARTS = (lists_by_night, execution_outcomes, failure_reasons, consular_passes,
 
 
 def handovers_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    """The last quarters' handovers to other States (remises, Dublin transfers) by
+    """The handovers to other States (remises, Dublin transfers) of the quarters the
+    department's remises files hold (the run's quarter and the three before it), by
     nationality and destination State, executed or not, with failure reasons."""
     cond, params = scope.where()
-    rows = read_rows(con, f"""WITH q AS (SELECT DISTINCT quarter FROM marts.handovers_quarterly
-            WHERE {cond} ORDER BY quarter DESC LIMIT {HANDOVER_QUARTERS})
+    quarters = handover_quarters(scope.run_date)
+    rows = read_rows(con, f"""
         SELECT quarter, nationality, member_state, sum(measures), sum(executed),
                sum(not_executed), list_sort(list_distinct(flatten(list(failure_reasons))))
-        FROM marts.handovers_quarterly WHERE {cond} AND quarter IN (SELECT quarter FROM q)
+        FROM marts.handovers_quarterly WHERE {cond} AND list_contains(?, quarter)
         GROUP BY ALL ORDER BY quarter DESC, 4 DESC, 2, 3""",  # noqa: S608
-        [*params, *params])
+        [*params, quarters])
     head = ("<tr><th>Trimestre</th><th>Nationalité</th><th>État de destination</th>"
             "<th>Décidées</th><th>Exécutées</th><th>Non exécutées</th>"
             "<th>Motifs d'échec</th></tr>")
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
-            quarter.replace("-Q", " T"), nationality, state, decided, executed, waiting,
+            _quarter(quarter), nationality, state, decided, executed, waiting,
             ", ".join(reasons) or "—")) + "</tr>"
         for quarter, nationality, state, decided, executed, waiting, reasons in rows)
     table = (f'<table class="handovers">{head}{body}</table>' if rows else
              "<p>Aucune remise ni transfert Dublin décidé.</p>")
     return (f'<section id="remises"><h2>Remises et transferts Dublin aux autres États '
-            f"({HANDOVER_QUARTERS} derniers trimestres)</h2>{table}</section>")
+            f"({_quarter(quarters[-1])} à {_quarter(quarters[0])}, les trimestres des "
+            f"fichiers remises)</h2>{table}</section>")
+
+
+def _quarter(quarter: str) -> str:
+    return quarter.replace("-Q", " T")
