@@ -47,14 +47,19 @@ def outputs(warehouse: Path, exports: Path) -> str:
 
     departments = sorted(p.name for p in exports.iterdir()
                          if p.is_dir() and not p.name.startswith("."))
-    lists = sorted(p.name for p in (exports / departments[0]).glob("*.csv")) if departments \
-        else []
-    lists = [name.removesuffix(".csv") for name in lists]
+    folder = exports / departments[0] if departments else None
+    files = sorted(p.name for p in folder.glob("*.csv")) if folder else []
+    # each list with its XLSX copy, and the files without one (the quarters' handovers)
+    both = [name.removesuffix(".csv") for name in files
+            if (folder / name).with_suffix(".xlsx").exists()]
+    alone = [name.removesuffix(".csv") for name in files
+             if name.removesuffix(".csv") not in both]
     rows = [
         ("warehouse (DuckDB; docs/analysts.md)", str(warehouse)),
         ("national dashboard", str(exports / NATIONAL_PAGE_NAME)),
         (f"department folders ({', '.join(departments)})", f"{exports}/<department>/"),
-        ("  worklists (.csv and .xlsx)", ", ".join(lists)),
+        ("  worklists (.csv and .xlsx)", ", ".join(both)),
+        *([("  .csv only (handovers by quarter)", ", ".join(alone))] if alone else []),
         ("  guide to columns and codes", "README.txt"),
         ("  department dashboard", PAGE_NAME),
         ("audit tables", "audit.runs, audit.run_stages, audit.files, audit.quarantine, "

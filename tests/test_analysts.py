@@ -45,6 +45,12 @@ def test_demo_says_where_each_output_is(demo_output):
         assert (folder / "resolus_20261117.csv").is_file()
         assert (folder / "resolus_20261117.xlsx").is_file()
         assert len(list(folder.glob("remises_*T*_20261117.csv"))) == 4
+    # each file named under what it is: the handovers under CSV only
+    lines = {line.split()[0]: line for line in tail.splitlines() if line.strip()}
+    listed = lines["worklists"]
+    assert "rejected_without_oqtf_20261117" in listed and "remises" not in listed
+    assert "remises_2026T4_20261117" in next(line for line in tail.splitlines()
+                                             if ".csv only" in line)
     # the workspace's demo accounts and how to open it (README, "make demo")
     assert "demo accounts" in tail and "chef13" in tail
     assert f"reconcile workspace --warehouse {out / 'warehouse.duckdb'}" in tail
