@@ -44,6 +44,7 @@ NIGHT = (
     *MART_STEPS,
     "resolved_flags.sql",  # read by the exports
     "unattributed_executions.sql",  # read by the exports
+    "establishment_names.sql",  # read by the exports
 )
 # Run by create_warehouse before any night, building schemas only.
 OUTSIDE_NIGHT = ("schemas.sql",)
