@@ -44,20 +44,16 @@ IN_WORDS = " (affiché ici en toutes lettres ; le code figure dans les exports).
 
 
 # Shown on a list page only on asking for every column (`?colonnes=toutes`): the person's
-# key (the AGDREF number but for a detainee without one, whose link then names it), the
-# rows cited (on the flag's page, with their values as delivered) and the department of
-# an account that has only one. So the list fits a screen and an A4 page in landscape;
-# the exports keep every column.
+# key (the AGDREF number but for a detainee without one, whose link then names it) and
+# the rows cited (on the flag's page, with their values as delivered), the longest cells.
+# So the list reads on a screen and prints on an A4 page in landscape; the exports keep
+# every column.
 ON_ASKING = ("person_key", "source_rows")
 
 
-def shown_columns(columns: list[str], every: bool, departments: list[str]) -> list[str]:
-    """The columns a list page shows: all of them (`every`), or all but ON_ASKING and,
-    for an account of one department, the department."""
-    if every:
-        return columns
-    hidden = {*ON_ASKING, *(("department",) if len(departments) <= 1 else ())}
-    return [c for c in columns if c not in hidden]
+def shown_columns(columns: list[str], every: bool) -> list[str]:
+    """The columns a list page shows: all of them (`every`), or all but ON_ASKING."""
+    return columns if every else [c for c in columns if c not in ON_ASKING]
 
 
 def headers(worklist: str, columns: list[str]) -> list[dict]:

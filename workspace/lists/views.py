@@ -117,7 +117,7 @@ def worklist(request, worklist: str):
     else:  # the rows of a list, by the list's name (who opened which list, when)
         record_view(request, "list", worklist)
     every = request.GET.get(EVERY_COLUMN) == EVERY
-    shown = labels.shown_columns(found.columns, every, request.departments)
+    shown = labels.shown_columns(found.columns, every)
     return render(request, "lists/worklist.html", {
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
