@@ -110,6 +110,15 @@ def test_calc_opens_the_xlsx_copy_and_reads_every_cell(sample_warehouse, tmp_pat
                 assert read[name].to_list() == [v or None for v in expected[name]], name
 
 
+def written_xlsx(warehouse, worklist: str, tmp_path):
+    """The night's lists, the first department, and its `worklist` written as XLSX."""
+    lists = export.load_lists(warehouse)
+    department = export.export_departments(warehouse)[0]
+    export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
+    return lists, department, (tmp_path / "out" / contract.FILE_NAME.format(
+        worklist=worklist, day=SAMPLE_AS_OF)).with_suffix(".xlsx")
+
+
 def calc_resaves(soffice: str, written, out_dir, profile) -> dict[str, str]:
     """The parts of the workbook Calc saves after opening `written`: what it understood."""
     import zipfile
@@ -132,11 +141,7 @@ def test_calc_prints_the_list_legibly_with_its_header_and_the_persons_columns(
     import re
 
     soffice = desktop_tool("soffice")
-    lists = export.load_lists(sample_warehouse)
-    department = export.export_departments(sample_warehouse)[0]
-    export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
-    written = (tmp_path / "out" / contract.FILE_NAME.format(
-        worklist=codes.RELEASES, day=SAMPLE_AS_OF)).with_suffix(".xlsx")
+    lists, department, written = written_xlsx(sample_warehouse, codes.RELEASES, tmp_path)
     parts = calc_resaves(soffice, written, tmp_path / "calc", tmp_path / "profile")
     sheet = parts["xl/worksheets/sheet1.xml"]
     setup = re.search(r"<pageSetup [^>]*>", sheet)[0]
@@ -179,11 +184,7 @@ def test_calc_prints_a_wide_list_on_pages_across_not_shrunk_onto_one(sample_ware
     from transforms.publish import workbook
 
     soffice = desktop_tool("soffice")
-    lists = export.load_lists(sample_warehouse)
-    department = export.export_departments(sample_warehouse)[0]
-    export.write_department(lists, department, tmp_path / "out", SAMPLE_AS_OF)
-    written = (tmp_path / "out" / contract.FILE_NAME.format(
-        worklist=codes.REJECTED, day=SAMPLE_AS_OF)).with_suffix(".xlsx")
+    *_, written = written_xlsx(sample_warehouse, codes.REJECTED, tmp_path)
     pages = pdf_pages(soffice, written, tmp_path / "pdf", tmp_path / "profile")
     assert pages >= 2
     frame = fastexcel.read_excel(written).load_sheet(0).to_polars()
