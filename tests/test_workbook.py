@@ -140,12 +140,15 @@ def test_a_row_is_as_tall_as_its_longest_wrapped_text():
     lines = -(-len(sentence) * workbook.CHARACTER_PIXELS
               // (workbook.WIDEST_COLUMN - workbook.CELL_PADDING))
     assert lines > 1
-    assert workbook.row_points(frame).to_list() == [None, lines * 15, 45, None]
+    def points(rows: pl.DataFrame) -> list:
+        return workbook.row_points(rows, workbook.column_widths(rows)).to_list()
+
+    assert points(frame) == [None, lines * 15, 45, None]
     # A narrower column holds its longest text on one line: no height written.
-    assert workbook.row_points(frame.with_columns(pl.lit("court").alias("Points"))
-                               ).to_list() == [None] * 4
+    short = frame.with_columns(pl.lit("court").alias("Points"))
+    assert points(short) == [None] * 4
     huge = frame.with_columns(pl.lit("x " * 20_000).alias("Points"))
-    assert set(workbook.row_points(huge)) == {409 - 409 % 15}  # Excel's tallest row
+    assert set(points(huge)) == {409 - 409 % 15}  # Excel's tallest row
 
 
 def test_row_heights_are_written_as_xlsxwriter_writes_them(tmp_path):

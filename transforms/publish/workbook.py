@@ -98,7 +98,8 @@ def cell_kind(dtype: pl.DataType) -> str:
 
 @contextmanager
 def sheet_for(frame: pl.DataFrame, path: Path, title: str, run_date: date,
-              table_rows: int | None = None) -> Iterator[tuple[Worksheet, list[Format]]]:
+              widths: dict[str, int], table_rows: int | None = None
+              ) -> Iterator[tuple[Worksheet, list[Format]]]:
     """The workbook of a list, with everything but the rows: an Excel table over the
     header and `table_rows` rows (default: the frame's, at least one as Excel requires),
     each column's width and format, the header bold and frozen, the page set-up; yields
@@ -116,7 +117,7 @@ def sheet_for(frame: pl.DataFrame, path: Path, title: str, run_date: date,
             "columns": [{"header": name, "format": cell_format, "header_format": header}
                         for name, cell_format in zip(frame.columns, formats, strict=True)]})
         for index, (width, cell_format) in enumerate(zip(
-                column_widths(frame).values(), formats, strict=True)):
+                widths.values(), formats, strict=True)):
             sheet.set_column_pixels(index, index, width, cell_format)
         sheet.freeze_panes(1, 0)
         set_up_pages(sheet, title, run_date)
@@ -137,19 +138,17 @@ def set_up_pages(sheet: Worksheet, title: str, run_date: date) -> None:
                      "&RPage &P / &N")
 
 
-def row_points(frame: pl.DataFrame) -> pl.Series:
+def row_points(frame: pl.DataFrame, widths: dict[str, int]) -> pl.Series:
     """Each row's height in points where its texts wrap onto more than one line (null:
     one line, the sheet's default). A column narrower than WIDEST_COLUMN holds its
-    longest text on one line (`column_widths`); in the others a text takes about
-    CHARACTER_PIXELS a character (6.5 on average in the lists, words kept whole), and a
-    line break one line more."""
-    widths = column_widths(frame)
-    lines = [(pl.col(name).str.len_chars() * CHARACTER_PIXELS
-              / (WIDEST_COLUMN - CELL_PADDING)).ceil().cast(pl.Int64)
-             if widths[name] >= WIDEST_COLUMN else pl.lit(1, pl.Int64)
+    longest text on one line (`widths`: `column_widths`); in the others a text takes
+    about CHARACTER_PIXELS a character (6.5 on average in the lists, words kept whole),
+    and a line break one line more."""
+    lines = [((pl.col(name).str.len_chars() * CHARACTER_PIXELS
+               / (WIDEST_COLUMN - CELL_PADDING)).ceil().cast(pl.Int64)
+              if widths[name] >= WIDEST_COLUMN else pl.lit(1, pl.Int64))
+             + pl.col(name).str.count_matches("\n", literal=True).fill_null(0)
              for name in text_columns(frame)]
-    lines = [count + pl.col(name).str.count_matches("\n", literal=True).fill_null(0)
-             for count, name in zip(lines, text_columns(frame), strict=True)]
     most = pl.max_horizontal(*lines, pl.lit(1)).clip(upper_bound=MOST_LINES)
     return frame.select(pl.when(most > 1).then(most * LINE_POINTS).alias("points")
                         ).to_series()
@@ -160,18 +159,21 @@ def write_xlsx(frame: pl.DataFrame, path: Path, title: str, run_date: date) -> N
     CSV opened by double-click loses), dates are date cells, day counts numbers."""
     # The table is laid over one row, then stretched over the rows (TABLE_PART): xlsxwriter
     # checks every cell of a table's range for an overlap, a sixth of a workbook's time.
-    with sheet_for(frame, path, title, run_date, table_rows=1):
+    widths = column_widths(frame)
+    with sheet_for(frame, path, title, run_date, widths, table_rows=1):
         pass
     if frame.height:
-        _insert_rows(path, frame)
+        _insert_rows(path, frame, widths)
 
 
 def write_xlsx_cell_by_cell(frame: pl.DataFrame, path: Path, title: str, run_date: date
                             ) -> None:
     """The same workbook with every cell written by xlsxwriter (`Worksheet.write`): the
     reference `write_xlsx` is checked against, byte for byte (tests, benchmarks)."""
-    with sheet_for(frame, path, title, run_date) as (sheet, formats):
-        for row, points in enumerate(row_points(fitted(frame, text_columns(frame))), start=1):
+    widths = column_widths(frame)
+    with sheet_for(frame, path, title, run_date, widths) as (sheet, formats):
+        for row, points in enumerate(row_points(fitted(frame, text_columns(frame)), widths),
+                                     start=1):
             if points is not None:
                 sheet.set_row(row, points)
         for row, values in enumerate(frame.iter_rows(), start=1):
@@ -179,7 +181,7 @@ def write_xlsx_cell_by_cell(frame: pl.DataFrame, path: Path, title: str, run_dat
                 sheet.write(row, column, value, formats[column])
 
 
-def _insert_rows(path: Path, frame: pl.DataFrame) -> None:
+def _insert_rows(path: Path, frame: pl.DataFrame, widths: dict[str, int]) -> None:
     """Rewrite the header-only workbook with the rows in its sheet and their texts in its
     shared strings; every other part as xlsxwriter wrote it."""
     with zipfile.ZipFile(path) as written:
@@ -197,7 +199,7 @@ def _insert_rows(path: Path, frame: pl.DataFrame) -> None:
     cut = fitted(frame, texts)
     strings, indexed = _shared_strings(strings, cut, texts)
     rows = rendered_rows(indexed, _column_styles(sheet), shared=set(texts),
-                         points=row_points(cut))
+                         points=row_points(cut, widths))
     sheet = (sheet.replace(header_only, f'<dimension ref="A1:{last_column}{frame.height + 1}"/>')
              .replace("</sheetData>", rows + "</sheetData>"))
     rewritten = {SHEET_PART: sheet, STRINGS_PART: strings,
