@@ -156,3 +156,23 @@ def test_a_list_page_shows_its_essential_columns_and_every_one_on_asking(ws):
     assert {labels[c][0] for c in ("person_key", "source_rows")} <= set(headers(every))
     assert '<input type="hidden" name="colonnes" value="toutes">' in every
     assert 'href="?new=1"' in every  # back to the essential columns, the filter kept
+
+
+def test_a_prison_reads_by_its_name_on_the_list_and_the_flag(ws):
+    """As in the exports (`Établissement (en clair)`): the prison's name as its latest
+    GENESIS list writes it, its code beside it, on the list and on the flag's page."""
+    import duckdb
+    from django.utils.html import escape
+
+    release = ws.world.flags["release_13"]
+    with duckdb.connect(str(ws.world.warehouse), read_only=True) as con:
+        name = con.execute(
+            "SELECT establishment_name FROM staging.detainees WHERE establishment_code = ? "
+            "ORDER BY extraction_date DESC LIMIT 1", [release["establishment_code"]]
+        ).fetchall()[0][0]
+    assert name
+    shown = escape(f"{name} ({release['establishment_code']})")
+    agent = client_for(ws, "agent13")
+    assert f"<td>{shown}</td>" in agent.get("/listes/upcoming_releases/").content.decode()
+    page = agent.get(f"/listes/upcoming_releases/{release['flag_id']}/").content.decode()
+    assert shown in page

@@ -77,14 +77,23 @@ def in_words(column: str, value) -> str:
     return text(value)
 
 
+def named(row: dict, column: str) -> str | None:
+    """A prison's code with its name, as the exports' label column gives it
+    (exports.NAMED_BY, read beside the row); None for any other cell."""
+    if column in exports.NAMED_BY and row.get(exports.NAMED_BY[column][1]):
+        return f"{row[exports.NAMED_BY[column][1]]} ({row[column]})"
+    return None
+
+
 def cells(row: dict, columns: list[str]) -> list[str]:
-    return [in_words(c, row[c]) for c in columns]
+    return [named(row, c) or in_words(c, row[c]) for c in columns]
 
 
 def facts(worklist: str, row: dict) -> list[dict]:
     """Every column of a flag with its French header and description."""
-    return [{"label": h["label"], "help": h["help"], "value": text(row[h["name"]])}
-            for h in headers(worklist, list(row))]
+    return [{"label": h["label"], "help": h["help"],
+             "value": named(row, h["name"]) or text(row[h["name"]])}
+            for h in headers(worklist, [c for c in row if c in exports.COLUMNS[worklist]])]
 
 
 def markers(codes: list[str]) -> list[dict]:

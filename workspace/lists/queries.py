@@ -14,6 +14,7 @@ import duckdb
 
 from schemas import codes, exports
 from schemas.sources import SOURCE_MODELS
+from transforms.warehouse.database import read_sql as transform_sql
 
 LISTS = codes.EXPORTED_TABLES
 KEY = {name: "flag_id" for name in codes.WORKLISTS} | {codes.LEGAL_ALERTS: "alert_id"}
@@ -57,6 +58,23 @@ def columns(worklist: str) -> list[str]:
             if c != "new_tonight" and c not in exports.HANDLING_COLUMNS]
 
 
+def named(worklist: str) -> list[str]:
+    """The columns read beside a list's own that name its codes (exports.NAMED_BY: the
+    releases' prison)."""
+    return [exports.NAMED_BY[c][1] for c in columns(worklist) if c in exports.NAMED_BY]
+
+
+def _selected(worklist: str) -> str:
+    """`SELECT … FROM …` of a list: its columns, and its prisons' names as the exports'
+    label column reads them (the latest GENESIS list naming each)."""
+    source = f"worklists.{worklist}"
+    if named(worklist):
+        source += (f" LEFT JOIN ({transform_sql('establishment_names.sql')}) "
+                   "USING (establishment_code)")
+    selected = ", ".join([*columns(worklist), *named(worklist)])
+    return f"SELECT {selected} FROM {source}"  # noqa: S608 (names from the contracts)
+
+
 def list_sql(worklist: str, filters: ListFilters) -> str:
     """The rows of one list in the account's departments, filtered, in the units' order."""
     if worklist not in LISTS:
@@ -79,7 +97,7 @@ def list_sql(worklist: str, filters: ListFilters) -> str:
                      "AND NOT list_contains($never_persons::VARCHAR[], person_key)")
     order = ", ".join(f"{c} {'DESC' if desc else 'ASC'}"
                       for c, desc in exports.SORT[worklist].items())
-    return (f"SELECT {', '.join(columns(worklist))} FROM worklists.{worklist} "  # noqa: S608
+    return (f"{_selected(worklist)} "
             f"WHERE {' AND '.join(where)} ORDER BY {order} LIMIT $limit")
 
 
@@ -102,7 +120,7 @@ def flag(cur: duckdb.DuckDBPyConnection, worklist: str, key: str, departments: l
     """One flag (or alert) if it is in the account's departments, else None."""
     if worklist not in LISTS:
         return None
-    sql = (f"SELECT {', '.join(columns(worklist))} FROM worklists.{worklist} "  # noqa: S608
+    sql = (f"{_selected(worklist)} "
            f"WHERE {KEY[worklist]} = $key AND list_contains($departments, department)")
     found = _dicts(cur.execute(sql, {"key": key, "departments": departments}))
     return found[0] if found else None
