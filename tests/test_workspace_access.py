@@ -197,3 +197,37 @@ def test_pages_carry_a_content_security_policy_and_the_vendored_style(ws):
     assert "/static/workspace/workspace.css" in response.content.decode()
     assert "http://" not in response.content.decode() and "https://" not in \
         response.content.decode()
+
+
+def test_a_refused_request_is_in_the_views_log_without_what_could_be_a_person(ws):
+    """Need to know, audited: an agent probing another department's flag, pair or export
+    (not found) and an analyst asking for a person (forbidden) are in the views log, with
+    the page and its keys; a name or a number typed into an address is never kept."""
+    from workspace.accounts.models import PageView
+    from workspace.accounts.refusals import NOT_KEPT, REFUSED
+
+    flag_75 = ws.world.flags["rejected_75"]["flag_id"]
+    flag_13 = ws.world.flags["rejected_13"]["flag_id"]
+    since = PageView.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    agent13 = client_for(ws, "agent13")
+    assert agent13.get(flag_url(ws, "rejected_75")).status_code == 404
+    assert agent13.get(f"/listes/rejected_without_oqtf/{AGDREF_75}/").status_code == 404
+    assert agent13.get("/listes/rejected_without_oqtf/DUPONT/").status_code == 404
+    assert agent13.get(f"/identites/IDP-{'0' * 16}/").status_code == 404
+    assert agent13.get("/exports/75/rejected_without_oqtf_20261117.csv").status_code == 404
+    assert client_for(ws, "analyst").get(flag_url(ws, "rejected_13")).status_code == 403
+    client_for(ws).get(flag_url(ws, "rejected_75"))  # not signed in: sent to sign in
+    refused = list(PageView.objects.filter(id__gt=since, kind=REFUSED).values_list(
+        "account__username", "target"))
+    assert refused == [
+        ("agent13", f"404 flag {flag_75} rejected_without_oqtf"),
+        ("agent13", f"404 flag {NOT_KEPT} rejected_without_oqtf"),
+        ("agent13", f"404 flag {NOT_KEPT} rejected_without_oqtf"),
+        ("agent13", f"404 identity_pair IDP-{'0' * 16}"),
+        ("agent13", "404 download 75 rejected_without_oqtf_20261117.csv"),
+        ("analyst", f"403 flag {flag_13} rejected_without_oqtf"),
+    ]
+    assert not [t for _, t in refused if AGDREF_75 in t or "DUPONT" in t]
+    # the administrator finds them under their kind
+    page = client_for(ws, "admin").get("/journal/", {"kind": REFUSED}).content.decode()
+    assert f"404 flag {flag_75}" in page

@@ -22,6 +22,8 @@ _MIDDLEWARE_HEAD = [
 _MIDDLEWARE_TAIL = [
     # every page needs a signed-in account unless its view says otherwise
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # a signed-in account refused a page (not found, forbidden): kept in the views log
+    "workspace.accounts.refusals.RefusalLog",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workspace.security.ContentSecurityPolicyMiddleware",
