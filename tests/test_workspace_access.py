@@ -217,6 +217,7 @@ def test_a_refused_request_is_in_the_views_log_without_what_could_be_a_person(ws
     assert agent13.get("/exports/75/rejected_without_oqtf_20261117.csv").status_code == 404
     assert client_for(ws, "analyst").get(flag_url(ws, "rejected_13")).status_code == 403
     client_for(ws).get(flag_url(ws, "rejected_75"))  # not signed in: sent to sign in
+    assert agent13.get("/favicon.ico").status_code == 404  # no page: nothing refused
     refused = list(PageView.objects.filter(id__gt=since, kind=REFUSED).values_list(
         "account__username", "target"))
     assert refused == [

@@ -38,15 +38,13 @@ def refused_target(request, status: int) -> str:
     """`<status> <page> <parts…>`: what a refused request asked for, without anything
     that could be a person."""
     match = request.resolver_match
-    if match is None:
-        return f"{status} (adresse inconnue)"
     parts = [_kept(part, str(value)) for part, value in sorted(match.kwargs.items())]
     return " ".join([str(status), match.url_name or "?", *parts])
 
 
 class RefusalLog:
-    """Middleware: a signed-in account's request answered "not found" or "forbidden" is
-    kept in the views log (kind REFUSED)."""
+    """Middleware: a signed-in account's request for a page of the workspace answered "not
+    found" or "forbidden" is kept in the views log (kind REFUSED)."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -54,6 +52,9 @@ class RefusalLog:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if response.status_code in (403, 404) and user is not None and user.is_authenticated:
+        # An address that is no page of the workspace (a browser's /favicon.ico) shows
+        # nothing to refuse: not kept.
+        if (response.status_code in (403, 404) and request.resolver_match is not None
+                and user is not None and user.is_authenticated):
             record_view(request, REFUSED, refused_target(request, response.status_code))
         return response
