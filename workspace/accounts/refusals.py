@@ -51,10 +51,10 @@ class RefusalLog:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         # An address that is no page of the workspace (a browser's /favicon.ico) shows
-        # nothing to refuse: not kept.
+        # nothing to refuse: not kept. (request.user: set by AuthenticationMiddleware,
+        # before this one.)
         if (response.status_code in (403, 404) and request.resolver_match is not None
-                and user is not None and user.is_authenticated):
+                and request.user.is_authenticated):
             record_view(request, REFUSED, refused_target(request, response.status_code))
         return response

@@ -58,7 +58,7 @@ def columns(worklist: str) -> list[str]:
             if c != "new_tonight" and c not in exports.HANDLING_COLUMNS]
 
 
-def named(worklist: str) -> list[str]:
+def name_columns(worklist: str) -> list[str]:
     """The columns read beside a list's own that name its codes (exports.NAMED_BY: the
     releases' prison)."""
     return [exports.NAMED_BY[c][1] for c in columns(worklist) if c in exports.NAMED_BY]
@@ -67,11 +67,11 @@ def named(worklist: str) -> list[str]:
 def _selected(worklist: str) -> str:
     """`SELECT … FROM …` of a list: its columns, and its prisons' names as the exports'
     label column reads them (the latest GENESIS list naming each)."""
-    source = f"worklists.{worklist}"
-    if named(worklist):
+    source, names = f"worklists.{worklist}", name_columns(worklist)
+    if names:
         source += (f" LEFT JOIN ({transform_sql('establishment_names.sql')}) "
                    "USING (establishment_code)")
-    selected = ", ".join([*columns(worklist), *named(worklist)])
+    selected = ", ".join([*columns(worklist), *names])
     return f"SELECT {selected} FROM {source}"  # noqa: S608 (names from the contracts)
 
 
