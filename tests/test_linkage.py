@@ -573,3 +573,42 @@ def test_a_claim_whose_second_given_name_differs_needs_something_more_for_the_fi
         [RECORD, PERSON]).fetchone()
     assert probability >= read_thresholds().link and other < 0
     assert (claim >= 1) == with_ada
+
+
+ELSEWHERE = "genesis:E01302:000202"
+
+
+@pytest.mark.parametrize(("second", "outcomes"), [
+    # one detainee of the person's identity: the model links them
+    (None, {DETAINEE: ("LINKED", "PROBABILISTIC", PERSON)}),
+    # the same identity on the latest list of another establishment: one person is not
+    # held in two places (PRI-01), one of the two is someone else; an agent decides
+    ({}, {DETAINEE: ("REVIEW", "ANOTHER_DETAINEE", DETAINEE),
+          ELSEWHERE: ("REVIEW", "ANOTHER_DETAINEE", ELSEWHERE)}),
+    # the other detainee gives the file's number, verified: it keeps the file
+    ({"NUM_AGDREF": PERSON}, {DETAINEE: ("REVIEW", "ANOTHER_DETAINEE", DETAINEE),
+                              ELSEWHERE: ("LINKED", "NUMBER_VERIFIED", PERSON)}),
+])
+def test_one_person_is_not_linked_to_detainees_held_in_two_places(tmp_path, con, second,
+                                                                  outcomes):
+    detainee = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
+                "LIEU_NAISSANCE": "CONAKRY, GUINEE", "NATIONALITE": "GUINEE"}
+    inbox = Inbox(tmp_path, con).person().measure().others()
+    inbox.genesis(FINAL_LIST, row("genesis", **detainee))
+    if second is not None:
+        inbox.genesis(FINAL_LIST, row("genesis", NUM_ECROU="000202", CODE_ETABLISSEMENT="E01302",
+                                      DATE_ECROU="03/05/2024",
+                                      DATE_LIBERATION_PREVISIBLE="20/12/2026",
+                                      **detainee, **second), establishment="E01302")
+    listed = inbox.decide().listed("upcoming_releases")
+    assert {key: link_of(con, key) for key in outcomes} == outcomes
+    # on the releases list, a detainee is planned under the file's measure only when
+    # tied to it alone; the others are identities to confirm, each a person of its own
+    situations = {r["person_key"]: (r["situation"], r["num_agdref"]) for r in listed}
+    assert len(situations) == len(listed) == len(outcomes)
+    for key, (status, _, person) in outcomes.items():
+        if status == "LINKED":
+            assert situations[person][1] == PERSON
+            assert situations[person][0] != "IDENTITY_TO_CONFIRM"
+        else:
+            assert situations[person] == ("IDENTITY_TO_CONFIRM", None)

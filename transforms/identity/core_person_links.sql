@@ -1,5 +1,5 @@
--- reads: audit.link_decisions, core.identity_candidates, core.persons, identity_scores,
---         source_identities
+-- reads: audit.link_decisions, core.detentions, core.identity_candidates, core.persons,
+--         identity_scores, source_identities
 -- builds: core.person_links, duplicate_edges, duplicate_files, link_decisions
 -- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
 --   an agent's decision (audit.link_decisions): CONFIRMED links, REJECTED forbids the pair;
@@ -22,6 +22,13 @@
 --     not; benchmarks/README.md measures it on both test sets); a best candidate
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
+--   One person is not held twice (PRI-01): a detainee on the latest list of an
+--     establishment (core.detentions) linked by the model alone (PROBABILISTIC) to a
+--     person another such detainee is tied to (by the model, a number or an agent), on
+--     another establishment's list or the same one, goes to REVIEW as ANOTHER_DETAINEE:
+--     at least one of the two is someone else (a namesake), and a detainee tied to
+--     another's file is planned for removal under that person's measure. An agent
+--     confirms the right one (`reconcile link`).
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
 -- same complete birth date and the same known date of entry into France: namesakes born
 -- the same day exist, and a merge attributes one file's measures to the other; the
@@ -187,6 +194,19 @@ WITH rejected_pairs AS (
     LEFT JOIN confirmed cf USING (record_key)
     LEFT JOIN verified v USING (record_key)
     LEFT JOIN best b USING (record_key)
+), held AS (  -- detainees tied to a person, on the latest list of an establishment
+    SELECT d.record_key, d.person_key, d.link_rule FROM decided d
+    SEMI JOIN core.detentions h USING (record_key)
+    WHERE d.link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
+), held_twice AS (  -- PRI-01: one person is not held in two places at once
+    SELECT h.record_key FROM held h
+    WHERE h.link_rule = 'PROBABILISTIC'
+      AND EXISTS (SELECT 1 FROM held o
+                  WHERE o.person_key = h.person_key AND o.record_key <> h.record_key)
+), checked AS (
+    SELECT d.* REPLACE (CASE WHEN t.record_key IS NOT NULL THEN 'ANOTHER_DETAINEE'
+                             ELSE d.link_rule END AS link_rule)
+    FROM decided d LEFT JOIN held_twice t USING (record_key)
 )
 SELECT record_key, system,
        CASE WHEN link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
@@ -196,11 +216,11 @@ SELECT record_key, system,
                 THEN 'LINKED'
             WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'SEVERAL_NUMBERS_VERIFIED',
                                'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
-                               'DETAILS_DIFFER', 'GREY_BAND')
+                               'DETAILS_DIFFER', 'GREY_BAND', 'ANOTHER_DETAINEE')
                 THEN 'REVIEW'
             ELSE 'UNLINKED' END AS link_status,
        link_rule
-FROM decided
+FROM checked
 UNION ALL
 -- A merge made by the model alone (AGDREF_DUPLICATE) is not enough to act on one file's
 -- measure for the other file's holder (Facts.firmly_tied, rules/facts.py); an agent's

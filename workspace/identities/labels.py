@@ -29,6 +29,9 @@ WHY = {
                       "côté) et seuls le nom et la date de naissance désignent ce dossier : "
                       "un homonyme né le même jour est aussi vraisemblable",
     "GREY_BAND": "vraisemblance entre le seuil de vérification et celui de rapprochement",
+    "ANOTHER_DETAINEE": "un autre détenu, sur la dernière liste d'un établissement, est "
+                        "rattaché à la même personne : une personne n'est pas écrouée "
+                        "deux fois, l'un des deux est un homonyme",
     "NUMBER_NOT_VERIFIED": "le numéro AGDREF donné ne concorde pas avec l'identité",
     "NO_NUMBER": "ni numéro AGDREF, ni candidat assez vraisemblable",
     "AGENT_REJECTED": "un agent a rejeté le rapprochement",
