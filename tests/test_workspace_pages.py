@@ -128,9 +128,10 @@ def test_the_home_page_counts_each_list_in_the_accounts_departments(ws):
 
 
 def test_a_list_page_shows_its_essential_columns_and_every_one_on_asking(ws):
-    """A list reads on a screen and prints on a page: the person's key and the rows cited
-    only on asking (`?colonnes=toutes`, kept by the filters); the flag's id, department,
-    rule ids and markers always."""
+    """A list reads on a screen and prints on a page: the person's key, the flag's id, the
+    rule ids and the rows cited only on asking (`?colonnes=toutes`, kept by the filters),
+    the department too for an account of one department; the markers and dates always;
+    the flag's page gives its id and rules."""
     import html
     import re
 
@@ -141,21 +142,32 @@ def test_a_list_page_shows_its_essential_columns_and_every_one_on_asking(ws):
                                                      page)]
 
     labels = exports.COLUMNS["rejected_without_oqtf"]
+    on_asking = ("person_key", "flag_id", "rule_ids", "source_rows")
     agent = client_for(ws, "agent13")
     flag = ws.world.flags["rejected_13"]
     page = agent.get("/listes/rejected_without_oqtf/").content.decode()
     shown = headers(page)
-    for hidden in ("person_key", "source_rows"):
+    for hidden in (*on_asking, "department"):
         assert labels[hidden][0] not in shown, hidden
-    for kept in ("num_agdref", "flag_id", "department", "rule_ids", "markers",
-                 "oqtf_due_date"):
+    for kept in ("num_agdref", "markers", "oqtf_due_date", "reason"):
         assert labels[kept][0] in shown, kept
-    assert flag["flag_id"] in page
+    assert flag["num_agdref"] in page and f"<td>{flag['flag_id']}</td>" not in page
+    flag_page = agent.get(f"/listes/rejected_without_oqtf/{flag['flag_id']}/").content.decode()
+    assert flag["flag_id"] in flag_page and flag["rule_ids"][0] in flag_page
     assert 'href="?colonnes=toutes"' in page
     every = agent.get("/listes/rejected_without_oqtf/?new=1&colonnes=toutes").content.decode()
-    assert {labels[c][0] for c in ("person_key", "source_rows")} <= set(headers(every))
+    assert {labels[c][0] for c in (*on_asking, "department")} <= set(headers(every))
     assert '<input type="hidden" name="colonnes" value="toutes">' in every
     assert 'href="?new=1"' in every  # back to the essential columns, the filter kept
+    # an account of several departments reads each row's department
+    from workspace.accounts.models import Account
+    from workspace.accounts.registry import add_account
+
+    if not Account.objects.filter(username="manager1375").exists():
+        ws.accounts["manager1375"] = add_account("manager1375", "manager", ["13", "75"],
+                                                 "another long passphrase 1375")
+    several = client_for(ws, "manager1375").get("/listes/rejected_without_oqtf/")
+    assert labels["department"][0] in headers(several.content.decode())
 
 
 def test_a_prison_reads_by_its_name_on_the_list_and_the_flag(ws):

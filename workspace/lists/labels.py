@@ -44,16 +44,25 @@ IN_WORDS = " (affiché ici en toutes lettres ; le code figure dans les exports).
 
 
 # Shown on a list page only on asking for every column (`?colonnes=toutes`): the person's
-# key (the AGDREF number but for a detainee without one, whose link then names it) and
-# the rows cited (on the flag's page, with their values as delivered), the longest cells.
-# So the list reads on a screen and prints on an A4 page in landscape; the exports keep
-# every column.
-ON_ASKING = ("person_key", "source_rows")
+# key (the AGDREF number but for a detainee without one, whose link then names it), the
+# flag's id (the row's link opens its page, which gives it), the rules applied and the
+# rows cited (on the flag's page, the rules with their wording, the rows with their
+# values as delivered), the longest cells. So the list reads on a screen of 1,280 pixels
+# and prints on an A4 page in landscape; the exports keep every column.
+ON_ASKING = ("person_key", "flag_id", "rule_ids", "source_rows")
+# Cells of identifiers, file names and lines, which a printed page breaks anywhere (the
+# other cells break between words only).
+KEY_COLUMNS = ("person_key", "flag_id", "measure_ids", "rule_ids", "source_rows")
+# Shown beside those only to an account of several departments (the page's heading names
+# the one department of the others).
+ONE_DEPARTMENT_ASKING = ("department",)
 
 
-def shown_columns(columns: list[str], every: bool) -> list[str]:
-    """The columns a list page shows: all of them (`every`), or all but ON_ASKING."""
-    return columns if every else [c for c in columns if c not in ON_ASKING]
+def shown_columns(columns: list[str], every: bool, departments: int) -> list[str]:
+    """The columns a list page shows: all of them (`every`), or all but ON_ASKING (and
+    ONE_DEPARTMENT_ASKING for an account of one of the `departments`)."""
+    hidden = ON_ASKING + (ONE_DEPARTMENT_ASKING if departments == 1 else ())
+    return columns if every else [c for c in columns if c not in hidden]
 
 
 def headers(worklist: str, columns: list[str]) -> list[dict]:

@@ -12,13 +12,17 @@ from django.utils.safestring import SafeString
 
 NOBODY = "—"
 ROW = ('<tr><td><a href="{}">{}</a></td><td class="etat">{}</td><td>{}</td>{}</tr>')
+# a cell of identifiers, file names and lines: broken anywhere on paper (workspace.css)
+KEYS_CELL = '<td class="cles">{}</td>'
 
 
-def row_html(worklist: str, key: str, cells: list[str], state: str, assignee: str
-             ) -> SafeString:
+def row_html(worklist: str, key: str, cells: list[str], state: str, assignee: str,
+             keys: frozenset[int] = frozenset()) -> SafeString:
     """One row: the first cell linked to the flag's page, then its state and assignee,
-    then the other cells."""
+    then the other cells (`keys`: the positions of the cells of identifiers)."""
     first, *others = cells
     return format_html(ROW, reverse("flag", args=[worklist, key]), first, state,
-                       assignee or NOBODY, format_html_join("", "<td>{}</td>",
-                                                            ((c,) for c in others)))
+                       assignee or NOBODY, format_html_join(
+                           "", "{}", ((format_html(KEYS_CELL if n in keys else "<td>{}</td>",
+                                                   c),)
+                                      for n, c in enumerate(others, start=1))))

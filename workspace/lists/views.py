@@ -78,7 +78,8 @@ def _row(worklist: str, key: str, row: dict, columns: list[str], handling: state
     # the first cell opens the flag: a detainee without an AGDREF number (identity to
     # confirm) is named by the person's key, its establishment and committal number
     cells[0] = cells[0] or row.get("person_key") or key
-    return table.row_html(worklist, key, cells, handling.label, handling.assignee)
+    keys = frozenset(n for n, c in enumerate(columns) if c in labels.KEY_COLUMNS)
+    return table.row_html(worklist, key, cells, handling.label, handling.assignee, keys)
 
 
 # `?colonnes=toutes`: every column of the list (labels.shown_columns)
@@ -117,7 +118,7 @@ def worklist(request, worklist: str):
     else:  # the rows of a list, by the list's name (who opened which list, when)
         record_view(request, "list", worklist)
     every = request.GET.get(EVERY_COLUMN) == EVERY
-    shown = labels.shown_columns(found.columns, every)
+    shown = labels.shown_columns(found.columns, every, len(request.departments))
     return render(request, "lists/worklist.html", {
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
