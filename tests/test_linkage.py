@@ -606,7 +606,7 @@ def test_one_person_is_not_linked_to_detainees_held_in_two_places(tmp_path, con,
     # tied to it alone; the others are identities to confirm, each a person of its own
     situations = {r["person_key"]: (r["situation"], r["num_agdref"]) for r in listed}
     assert len(situations) == len(listed) == len(outcomes)
-    for key, (status, _, person) in outcomes.items():
+    for status, _, person in outcomes.values():
         if status == "LINKED":
             assert situations[person][1] == PERSON
             assert situations[person][0] != "IDENTITY_TO_CONFIRM"
