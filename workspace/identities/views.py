@@ -73,6 +73,12 @@ def _found(request, pair_id: str) -> dict:
             raise Http404
         context = _pair_context(cur, found)
         context["flags"] = _flags_waiting(cur, found, request.departments)
+        if found["system"] == "genesis":
+            context["held_elsewhere"] = [
+                {**d, "why": labels.WHY.get(d["link_rule"], "")
+                 if d["link_status"] == "LINKED" else "",
+                 "status": labels.STATUS.get(d["link_status"], "")}
+                for d in queries.detainees_of_file(cur, found, request.departments)]
         return context
 
 
