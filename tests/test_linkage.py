@@ -576,6 +576,7 @@ def test_a_claim_whose_second_given_name_differs_needs_something_more_for_the_fi
 
 
 ELSEWHERE = "genesis:E01302:000202"
+LATER_LIST = date(2026, 10, 24)
 
 
 @pytest.mark.parametrize(("second", "outcomes"), [
@@ -588,6 +589,10 @@ ELSEWHERE = "genesis:E01302:000202"
     # the other detainee gives the file's number, verified: it keeps the file
     ({"NUM_AGDREF": PERSON}, {DETAINEE: ("REVIEW", "ANOTHER_DETAINEE", DETAINEE),
                               ELSEWHERE: ("LINKED", "NUMBER_VERIFIED", PERSON)}),
+    # the other was on an earlier list of its establishment only, no longer on its latest
+    # (released or moved): held in one place, both records are the person's
+    ({"left": True}, {DETAINEE: ("LINKED", "PROBABILISTIC", PERSON),
+                      ELSEWHERE: ("LINKED", "PROBABILISTIC", PERSON)}),
 ])
 def test_one_person_is_not_linked_to_detainees_held_in_two_places(tmp_path, con, second,
                                                                   outcomes):
@@ -595,20 +600,31 @@ def test_one_person_is_not_linked_to_detainees_held_in_two_places(tmp_path, con,
                 "LIEU_NAISSANCE": "CONAKRY, GUINEE", "NATIONALITE": "GUINEE"}
     inbox = Inbox(tmp_path, con).person().measure().others()
     inbox.genesis(FINAL_LIST, row("genesis", **detainee))
+    held = [DETAINEE]
     if second is not None:
+        second = dict(second)
+        left = second.pop("left", False)
         inbox.genesis(FINAL_LIST, row("genesis", NUM_ECROU="000202", CODE_ETABLISSEMENT="E01302",
                                       DATE_ECROU="03/05/2024",
                                       DATE_LIBERATION_PREVISIBLE="20/12/2026",
                                       **detainee, **second), establishment="E01302")
+        if left:  # the establishment's latest list holds someone else
+            inbox.genesis(LATER_LIST, row("genesis", NUM_ECROU="000303",
+                                          CODE_ETABLISSEMENT="E01302"), establishment="E01302")
+        else:
+            held.append(ELSEWHERE)
     listed = inbox.decide().listed("upcoming_releases")
     assert {key: link_of(con, key) for key in outcomes} == outcomes
     # on the releases list, a detainee is planned under the file's measure only when
     # tied to it alone; the others are identities to confirm, each a person of its own
-    situations = {r["person_key"]: (r["situation"], r["num_agdref"]) for r in listed}
-    assert len(situations) == len(listed) == len(outcomes)
-    for status, _, person in outcomes.values():
+    persons = [outcomes[key][2] for key in held]
+    rows = [r for r in listed if r["person_key"] in persons]
+    assert sorted(r["person_key"] for r in rows) == sorted(persons)  # one row each
+    for key in held:
+        status, _, person = outcomes[key]
+        row_of = next(r for r in rows if r["person_key"] == person)
         if status == "LINKED":
-            assert situations[person][1] == PERSON
-            assert situations[person][0] != "IDENTITY_TO_CONFIRM"
+            assert row_of["num_agdref"] == PERSON
+            assert row_of["situation"] != "IDENTITY_TO_CONFIRM"
         else:
-            assert situations[person] == ("IDENTITY_TO_CONFIRM", None)
+            assert (row_of["situation"], row_of["num_agdref"]) == ("IDENTITY_TO_CONFIRM", None)

@@ -151,7 +151,9 @@ def test_a_list_page_shows_its_essential_columns_and_every_one_on_asking(ws):
         assert labels[hidden][0] not in shown, hidden
     for kept in ("num_agdref", "markers", "oqtf_due_date", "reason"):
         assert labels[kept][0] in shown, kept
-    assert flag["num_agdref"] in page and f"<td>{flag['flag_id']}</td>" not in page
+    # the flag's id only in its row's link (the address of its page), in no cell
+    assert flag["num_agdref"] in page
+    assert page.count(flag["flag_id"]) == page.count(f'/{flag["flag_id"]}/"') == 1
     flag_page = agent.get(f"/listes/rejected_without_oqtf/{flag['flag_id']}/").content.decode()
     assert flag["flag_id"] in flag_page and flag["rule_ids"][0] in flag_page
     assert 'href="?colonnes=toutes"' in page

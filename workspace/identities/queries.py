@@ -41,15 +41,13 @@ def pair(cur: duckdb.DuckDBPyConnection, pair_id: str, departments: list[str]
 
 def detainees_of_file(cur: duckdb.DuckDBPyConnection, found: dict, departments: list[str]
                       ) -> list[dict]:
-    """The other detainees held now and tied to, or in review against, the pair's file
-    (a pair found in the account's departments): each one's department, and for those of
-    the account's departments only, its establishment and its pair."""
-    rows = _dicts(cur.execute(read_sql("detainees_of_file.sql"), {
-        "file": found["num_agdref"], "record": found["record_key"]}))
-    return [r if r["department"] in departments else
-            {"department": r["department"], "record_key": None, "establishment_code": None,
-             "establishment_name": None, "link_status": None, "link_rule": None,
-             "pair_id": None} for r in rows]
+    """The other detainees held now tied to, or in review against, the person of the
+    pair's file (a pair of a detainee held now, found in the account's departments): each
+    one's department, and for those of the account's departments only, its record, its
+    establishment and its pair (the query leaves the others' empty)."""
+    return _dicts(cur.execute(read_sql("detainees_of_file.sql"), {
+        "file": found["num_agdref"], "record": found["record_key"],
+        "departments": departments}))
 
 
 def side(cur: duckdb.DuckDBPyConnection, record_key: str) -> dict:

@@ -45,14 +45,15 @@ IN_WORDS = " (affiché ici en toutes lettres ; le code figure dans les exports).
 
 # Shown on a list page only on asking for every column (`?colonnes=toutes`): the person's
 # key (the AGDREF number but for a detainee without one, whose link then names it), the
-# flag's id (the row's link opens its page, which gives it), the rules applied and the
-# rows cited (on the flag's page, the rules with their wording, the rows with their
-# values as delivered), the longest cells. So the list reads on a screen of 1,280 pixels
+# flag's or alert's id (the row's link opens its page, which gives it), the rules
+# applied and the rows cited (on the flag's page, the rules with their wording, the rows
+# with their values as delivered), the longest cells. So the list reads on a screen of 1,280 pixels
 # and prints on an A4 page in landscape; the exports keep every column.
-ON_ASKING = ("person_key", "flag_id", "rule_ids", "source_rows")
+ON_ASKING = ("person_key", "flag_id", "alert_id", "rule_ids", "source_rows")
 # Cells of identifiers, file names and lines, which a printed page breaks anywhere (the
 # other cells break between words only).
-KEY_COLUMNS = ("person_key", "flag_id", "measure_ids", "rule_ids", "source_rows")
+KEY_COLUMNS = ("person_key", "flag_id", "alert_id", "measure_id", "measure_ids", "rule_ids",
+               "source_rows")
 # Shown beside those only to an account of several departments (the page's heading names
 # the one department of the others).
 ONE_DEPARTMENT_ASKING = ("department",)
