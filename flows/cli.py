@@ -325,8 +325,9 @@ def link(
     never linked. For two AGDREF files (evidence DUPLICATE), confirming merges them as
     one person and rejecting keeps them apart. The latest decision on a pair counts;
     audit.link_decisions keeps all. A confirmation that contradicts a confirmed pair (the
-    record confirmed to another person's file, or another record of one of its lists
-    confirmed to this person) is refused unless --override-conflict is given.
+    record confirmed to another person's file, or another record of one of its lists, or
+    another detainee held now, confirmed to this person) is refused unless
+    --override-conflict is given.
     """
     from datetime import UTC, datetime
 

@@ -25,8 +25,12 @@ RECORD = "telemofpra:OF20250000001"
 
 
 def link_of(con) -> tuple:
+    return link_of_record(con, RECORD)
+
+
+def link_of_record(con, record: str) -> tuple:
     return con.execute("SELECT link_status, link_rule, person_key FROM core.person_links "
-                       "WHERE record_key = ?", [RECORD]).fetchall()[0]
+                       "WHERE record_key = ?", [record]).fetchall()[0]
 
 
 def test_a_rejected_pair_is_never_linked_again(tmp_path, con):
@@ -142,6 +146,34 @@ def test_two_records_of_one_list_cannot_be_confirmed_to_one_person(tmp_path, con
     assert decided(con)[-1] == (SAME_LIST, PERSON, "CONFIRMED", f"{RECORD} {PERSON}")
 
 
+def test_two_detainees_held_now_cannot_be_confirmed_to_one_person(tmp_path, con):
+    # One person is not held in two places (PRI-01): a detainee on an establishment's
+    # latest list is a mate of every other detainee held now, whatever their lists.
+    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
+                "NATIONALITE": "GUINEE"}
+    here, there, earlier = ("genesis:E01301:000101", "genesis:E01302:000202",
+                            "genesis:E01303:000303")
+    inbox = Inbox(tmp_path, con).person().others()
+    inbox.genesis(FINAL_LIST, row("genesis", **identity))
+    inbox.genesis(FINAL_LIST, row("genesis", NUM_ECROU="000202", CODE_ETABLISSEMENT="E01302",
+                                  NUM_AGDREF=PERSON, **identity), establishment="E01302")
+    # released since from a third establishment: its latest list no longer holds them
+    inbox.genesis(date(2026, 9, 1), row("genesis", NUM_ECROU="000303", CODE_ETABLISSEMENT="E01303",
+                                        **identity), establishment="E01303")
+    inbox.genesis(FINAL_LIST, row("genesis", NUM_ECROU="000404", CODE_ETABLISSEMENT="E01303"),
+                  establishment="E01303")
+    inbox.decide()
+    assert link_of_record(con, there)[:2] == ("LINKED", "NUMBER_VERIFIED")
+    with pytest.raises(InvalidDecision, match=rf"^contradicts the linked pair {there} = "
+                                              rf"agdref:{PERSON} \(another record"):
+        record_decision(con, here, PERSON, "CONFIRMED", "agent.13", AT)
+    # a detainee of an earlier list only is no mate: the same person, held before
+    record_decision(con, earlier, PERSON, "CONFIRMED", "agent.13", AT)
+    record_decision(con, here, PERSON, "CONFIRMED", "agent.13", datetime(2026, 11, 16, 10),
+                    override=True)
+    assert decided(con)[-1] == (here, PERSON, "CONFIRMED", f"{there} {PERSON}")
+
+
 def test_one_record_cannot_be_confirmed_to_two_persons(tmp_path, con):
     inbox = Inbox(tmp_path, con).person().person(
         NUM_AGDREF=OTHER, NOM="KONE", PRENOMS="AWA", SEXE="F", DATE_NAISSANCE="02/02/1985")
@@ -201,5 +233,5 @@ def test_the_workspace_names_a_linked_pair_as_linked_tonight():
 
     message = conflict_message(Conflict(RECORD, PERSON, False), SAME_LIST)
     assert message == (f"Confirmation refusée : elle contredit la paire rapprochée cette nuit "
-                       f"{RECORD} = agdref:{PERSON} (un autre enregistrement d'une même liste "
-                       "rattaché à cette personne).")
+                       f"{RECORD} = agdref:{PERSON} (un autre enregistrement d'une même liste, "
+                       "ou un autre détenu écroué à ce jour, rattaché à cette personne).")

@@ -186,8 +186,8 @@ def test_a_contradictory_confirmation_is_refused_in_one_line(confirmed):
         message = re.search(r'<p class="erreur">(.*?)</p>', refused.content.decode()).group(1)
         assert message == (
             f"Confirmation refusée : elle contredit la paire confirmée {PAIR_13[0]} = "
-            f"agdref:{PAIR_13[1]} (un autre enregistrement d&#x27;une même liste rattaché "
-            "à cette personne).")
+            f"agdref:{PAIR_13[1]} (un autre enregistrement d&#x27;une même liste, ou un autre "
+            "détenu écroué à ce jour, rattaché à cette personne).")
     # rejecting never contradicts
     assert agent13.post(pair_url(MATE_13, True), {"decision": "REJECTED"}).status_code == 302
     manager = client_for(confirmed, "manager13")
@@ -301,7 +301,8 @@ def test_the_workspace_and_reconcile_link_each_honour_the_others_confirmations(
         assert command.returncode == 1
         assert command.stderr.splitlines() == [
             f"reconcile: contradicts the confirmed pair {PAIR_75[0]} = agdref:{PAIR_75[1]} "
-            "(another record of one of its lists, the same person); pass "
+            "(another record of one of its lists, or another detainee held now, the same "
+            "person); pass "
             "--override-conflict to record it anyway"]
         # confirmed with the command: the workspace refuses its list-mate
         with database.connect(ws.world.warehouse) as con:

@@ -93,12 +93,14 @@ class Conflict(NamedTuple):
 
 
 _CONFLICT_KINDS = {True: "one record, another person's file",
-                   False: "another record of one of its lists, the same person"}
+                   False: "another record of one of its lists, or another detainee held "
+                          "now, the same person"}
 
 # The latest decision on each pair (as core_person_links.sql reads them), confirmed, of a
 # source record, with the person of its file; a pair contradicts the new one when it ties
 # the same record to another person, or to the same person a record that shares a
-# delivered list with it.
+# delivered list with it, or, for a detainee on an establishment's latest list, another
+# detainee held now (one person is not held in two places).
 _CONFLICTS_SQL = """
 WITH decisions AS (
     SELECT record_key, num_agdref, decision, decided_at FROM audit.link_decisions
@@ -124,6 +126,10 @@ WITH decisions AS (
     SELECT DISTINCT r.record_key FROM rows r
     WHERE r.record_key <> $record
       AND r.file_name IN (SELECT file_name FROM rows WHERE record_key = $record)
+    UNION  -- a detainee held now: every other detainee held now (PRI-01, one place)
+    SELECT record_key FROM core.detentions
+    WHERE record_key <> $record
+      AND $record IN (SELECT record_key FROM core.detentions)
 ), linked AS (  -- tonight's links made without an agent (a number verified, the model)
     SELECT record_key, person_key AS num_agdref, person_key FROM core.person_links
     WHERE link_status = 'LINKED' AND system <> 'agdref'

@@ -52,7 +52,8 @@ FIELDS = (("last_name", "Nom"), ("first_names", "Prénoms"), ("birth", "Date de 
           ("department", "Département"), ("num_agdref", "N° AGDREF donné"),
           ("extraction_date", "Extraction"))
 CONFLICT_KINDS = {True: "le même enregistrement rattaché au dossier d'une autre personne",
-                  False: "un autre enregistrement d'une même liste rattaché à cette personne"}
+                  False: "un autre enregistrement d'une même liste, ou un autre détenu "
+                         "écroué à ce jour, rattaché à cette personne"}
 
 
 def birth(row: dict) -> str:
