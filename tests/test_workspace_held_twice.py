@@ -86,3 +86,4 @@ def test_the_pair_names_the_other_detainee_as_far_as_the_account_may_know(instal
     assert "MAISON D&#x27;ARRET 75-1 (E07501, département 75)" in shown
     assert THERE in shown and pair_url((THERE, PERSON)) in shown
     assert "à vérifier (jamais utilisé)" in shown
+

@@ -312,3 +312,21 @@ def test_the_workspace_and_reconcile_link_each_honour_the_others_confirmations(
         assert refused.status_code == 400
         assert f"paire confirmée {PAIR_13[0]} = agdref:{PAIR_13[1]}" in (
             refused.content.decode())
+
+
+@pytest.mark.parametrize(("record_place", "file_place", "differs"), [
+    ("CONAKRY, GUINEE", "Conakry", False),  # one town, each source's spelling
+    ("Conakry, Guinée", "CONAKRY", False),
+    ("KINDIA, GUINEE", "Conakry", True),  # two towns
+    ("GUINEE", "Conakry", True),  # the country only on one side: no town to agree
+])
+def test_the_pair_page_colours_a_town_of_birth_as_the_model_compares_it(
+        record_place, file_place, differs):
+    from workspace.identities import labels
+
+    shown = {f["label"]: f for f in labels.side_by_side(
+        {"birth_place": record_place, "last_name": "DIALLO"},
+        {"birth_place": file_place, "last_name": "DIALLO"})}
+    assert shown["Lieu de naissance"]["differs"] is differs
+    assert shown["Lieu de naissance"]["record"] == record_place  # shown as delivered
+    assert shown["Nom"]["differs"] is False

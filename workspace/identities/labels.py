@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from transforms.core.birth_places import birth_town
+
 EVIDENCE = {
     "NUMBER": "numéro AGDREF donné, identité concordante",
     "NUMBER_NOT_VERIFIED": "numéro AGDREF donné, identité discordante",
@@ -76,9 +78,19 @@ def value(row: dict | None, name: str) -> str:
     return "—" if found in (None, "") else str(found)
 
 
+def _compared(row: dict | None, name: str) -> str | None:
+    """A part of an identity as the model compares it: the place of birth by its town
+    (transforms.core.birth_places: "CONAKRY, GUINEE" and "Conakry" agree), the rest as
+    shown."""
+    if name == "birth_place":
+        return birth_town(row.get(name)) if row else None
+    return value(row, name)
+
+
 def side_by_side(record: dict | None, file: dict | None) -> list[dict]:
     return [{"label": label, "record": value(record, name), "file": value(file, name),
-             "differs": name != "extraction_date" and value(record, name) != value(file, name)}
+             "differs": name != "extraction_date"
+             and _compared(record, name) != _compared(file, name)}
             for name, label in FIELDS]
 
 
