@@ -47,8 +47,8 @@ IN_WORDS = " (affiché ici en toutes lettres ; le code figure dans les exports).
 # key (the AGDREF number but for a detainee without one, whose link then names it), the
 # flag's or alert's id (the row's link opens its page, which gives it), the rules
 # applied and the rows cited (on the flag's page, the rules with their wording, the rows
-# with their values as delivered), the longest cells. So the list reads on a screen of 1,280 pixels
-# and prints on an A4 page in landscape; the exports keep every column.
+# with their values as delivered), the longest cells. So the list reads on a screen of
+# 1,280 pixels and prints on an A4 page in landscape; the exports keep every column.
 ON_ASKING = ("person_key", "flag_id", "alert_id", "rule_ids", "source_rows")
 # Cells of identifiers, file names and lines, which a printed page breaks anywhere (the
 # other cells break between words only).

@@ -73,12 +73,14 @@ def home(request):
         "departments": departments})
 
 
-def _row(worklist: str, key: str, row: dict, columns: list[str], handling: state.FlagState):
+def _row(worklist: str, key: str, row: dict, columns: list[str], handling: state.FlagState,
+         keys: frozenset[int] = frozenset()):
+    """`keys`: the positions of the cells of identifiers among `columns` (the same for
+    every row of a page)."""
     cells = labels.cells(row, columns)
     # the first cell opens the flag: a detainee without an AGDREF number (identity to
     # confirm) is named by the person's key, its establishment and committal number
     cells[0] = cells[0] or row.get("person_key") or key
-    keys = frozenset(n for n, c in enumerate(columns) if c in labels.KEY_COLUMNS)
     return table.row_html(worklist, key, cells, handling.label, handling.assignee, keys)
 
 
@@ -119,12 +121,13 @@ def worklist(request, worklist: str):
         record_view(request, "list", worklist)
     every = request.GET.get(EVERY_COLUMN) == EVERY
     shown = labels.shown_columns(found.columns, every, len(request.departments))
+    keys = frozenset(n for n, c in enumerate(shown) if c in labels.KEY_COLUMNS)
     return render(request, "lists/worklist.html", {
         "worklist": worklist, "title": labels.LIST_NAMES[worklist], "filters": filters,
         "night": labels.text(night), "departments": request.departments,
         "headers": labels.headers(worklist, shown),
         "rows": [_row(worklist, r[key], r, shown,
-                      state.state_of(states, r[key], r["person_key"])) for r in rows],
+                      state.state_of(states, r[key], r["person_key"]), keys) for r in rows],
         "every_column": every, "other_view": _other_view(request, every),
         "truncated": len(found.rows) >= queries.MAX_ROWS,
         "markers": (sorted(exports.MARKERS_FR.items(), key=lambda m: m[1])

@@ -22,21 +22,19 @@ WITH file_person AS (
     UNION
     SELECT record_key, num_agdref FROM best_pairs
     WHERE link_rule = 'ANOTHER_DETAINEE' AND num_agdref IN (SELECT num_agdref FROM person_files)
+), held AS (
+    SELECT d.*, o.num_agdref AS pair_file, list_contains($departments, d.department) AS ours
+    FROM core.detentions d JOIN others o USING (record_key)
+    WHERE d.record_key <> $record
+      AND EXISTS (SELECT 1 FROM core.detentions WHERE record_key = $record)
 )
-SELECT d.department,
-       CASE WHEN list_contains($departments, d.department) THEN d.record_key END AS record_key,
-       CASE WHEN list_contains($departments, d.department)
-            THEN d.establishment_code END AS establishment_code,
-       CASE WHEN list_contains($departments, d.department)
-            THEN d.establishment_name END AS establishment_name,
-       CASE WHEN list_contains($departments, d.department) THEN l.link_status END AS link_status,
-       CASE WHEN list_contains($departments, d.department) THEN l.link_rule END AS link_rule,
-       CASE WHEN list_contains($departments, d.department) AND o.num_agdref IS NOT NULL
-            THEN 'IDP-' || left(sha256(o.record_key || '|' || o.num_agdref), 16)
-       END AS pair_id
-FROM core.detentions d
-JOIN others o USING (record_key)
-JOIN core.person_links l USING (record_key)
-WHERE d.record_key <> $record
-  AND EXISTS (SELECT 1 FROM core.detentions WHERE record_key = $record)
-ORDER BY d.department, d.establishment_code, d.record_key
+SELECT h.department,
+       CASE WHEN ours THEN h.record_key END AS record_key,
+       CASE WHEN ours THEN h.establishment_code END AS establishment_code,
+       CASE WHEN ours THEN h.establishment_name END AS establishment_name,
+       CASE WHEN ours THEN l.link_status END AS link_status,
+       CASE WHEN ours THEN l.link_rule END AS link_rule,
+       CASE WHEN ours AND pair_file IS NOT NULL
+            THEN 'IDP-' || left(sha256(h.record_key || '|' || pair_file), 16) END AS pair_id
+FROM held h JOIN core.person_links l USING (record_key)
+ORDER BY h.department, h.establishment_code, h.record_key
