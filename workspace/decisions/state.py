@@ -107,16 +107,22 @@ def examination_open(found: list[DecisionEvent]) -> bool:
     return bool(latest) and latest[-1].kind == Kind.OTHER_GROUND
 
 
-def actions(worklist: str, found: list[DecisionEvent], login: str) -> list[str]:
+def actions(worklist: str, found: list[DecisionEvent], login: str, listed: bool = True
+            ) -> list[str]:
     """The decisions the unit may record on this flag now, in the order the page shows
     them: the flag taken by the agent (or released by its holder), a comment, then what
-    the list's rules ask for."""
+    the list's rules ask for. A candidate the night excluded (`listed` False) takes no
+    outcome: its exclusion protects the person (RULES.md principle 1), and the rules'
+    guards on a next step read a listed flag's markers, which an exclusion does not carry
+    (PRI-07: no consular pass for a refugee); an examination on another ground may still
+    be opened or closed."""
     current = fold(found)
     offered = [Kind.RELEASED if current.assignee == login else Kind.TAKEN, Kind.COMMENT]
     if worklist == codes.REJECTED:
         offered.append(Kind.OTHER_GROUND_CLOSED if examination_open(found)
                        else Kind.OTHER_GROUND)
-    offered += [k for k in OUTCOMES if worklist in WORKLISTS_OF[k]]
+    if listed:
+        offered += [k for k in OUTCOMES if worklist in WORKLISTS_OF[k]]
     return [str(k) for k in offered]
 
 

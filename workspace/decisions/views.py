@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from schemas import exports
 from workspace.accounts.access import persons_view
 from workspace.accounts.models import Account, Role
 from workspace.decisions import forms, state
@@ -40,7 +41,12 @@ def _target(request, worklist: str, key: str) -> dict:
 
 def _refusal(request, kind: str, row: dict, found: list) -> str:
     """Why this decision cannot be recorded now ("" when it can)."""
-    if kind not in state.actions(row["worklist"], found, request.user.username):
+    listed = "flag_id" in row
+    if not listed and kind in state.OUTCOMES:
+        reason = exports.EXCLUSIONS_FR.get(row["reason_code"], row["reason_code"])
+        return (f"candidat exclu de la liste cette nuit ({reason}) : aucune suite ne "
+                "s'enregistre sur un candidat exclu")
+    if kind not in state.actions(row["worklist"], found, request.user.username, listed):
         return "décision déjà enregistrée ou sans objet"
     holder = state.fold(found).assignee
     if kind == Kind.TAKEN and holder and request.user.role != Role.MANAGER:

@@ -175,7 +175,8 @@ def flag_page(request, worklist: str, key: str):
     found = state.events(key, row["person_key"], request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
     context["state"] = state.fold(found)
-    context["actions"] = state.actions(worklist, found, request.user.username)
+    context["actions"] = state.actions(worklist, found, request.user.username,
+                                       listed=not context["excluded"])
     context["reasons_choices"], context["steps"] = Reason.choices, Step.choices
     context["assignable"] = (forms.assignable(row["department"])
                              if request.user.role == Role.MANAGER else [])
