@@ -231,7 +231,11 @@ def test_the_workspace_names_a_linked_pair_as_linked_tonight():
     from transforms.identity.review import Conflict
     from workspace.identities.labels import conflict_message
 
-    message = conflict_message(Conflict(RECORD, PERSON, False), SAME_LIST)
+    message = conflict_message(Conflict(RECORD, PERSON, False, "13"), SAME_LIST, ["13"])
     assert message == (f"Confirmation refusée : elle contredit la paire rapprochée cette nuit "
                        f"{RECORD} = agdref:{PERSON} (un autre enregistrement d'une même liste, "
                        "ou un autre détenu écroué à ce jour, rattaché à cette personne).")
+    # a record beyond the account's departments: its department alone (need to know)
+    message = conflict_message(Conflict(RECORD, PERSON, False, "75"), SAME_LIST, ["13"])
+    assert RECORD not in message and PERSON not in message
+    assert "d'un enregistrement du département 75" in message

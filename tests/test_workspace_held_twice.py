@@ -87,3 +87,28 @@ def test_the_pair_names_the_other_detainee_as_far_as_the_account_may_know(instal
     assert THERE in shown and pair_url((THERE, PERSON)) in shown
     assert "à vérifier (jamais utilisé)" in shown
 
+
+
+def test_a_refused_confirmation_names_the_other_department_s_detainee_by_its_department(
+        installed):
+    """The refusal of a confirmation that contradicts 75's confirmed pair, and the pair's
+    history after a manager's override, withhold 75's detainee from 13 as the pair's page
+    does; an account of both departments reads it whole."""
+    assert client_for(installed, "agent75").post(
+        pair_url((THERE, PERSON), True), {"decision": "CONFIRMED"}).status_code == 302
+    refused = client_for(installed, "agent13").post(
+        pair_url((HERE, PERSON), True), {"decision": "CONFIRMED"})
+    assert refused.status_code == 400
+    said = refused.content.decode()
+    assert "Confirmation refusée" in said and "du département 75" in said
+    assert THERE not in said and "E07501" not in said and "000202" not in said
+    assert client_for(installed, "manager13").post(
+        pair_url((HERE, PERSON), True),
+        {"decision": "CONFIRMED", "override": "1"}).status_code == 302
+    shown = client_for(installed, "agent13").get(pair_url((HERE, PERSON))).content.decode()
+    assert "malgré une paire confirmée d&#x27;un enregistrement du département 75" in shown
+    assert THERE not in shown and "E07501" not in shown
+    from workspace.decisions.models import IdentityDecision
+
+    # the night reads the whole pair the override contradicts
+    assert IdentityDecision.objects.get(record_key=HERE).overridden_pair == f"{THERE} {PERSON}"

@@ -85,6 +85,7 @@ class Conflict(NamedTuple):
     record_key: str
     num_agdref: str
     confirmed: bool
+    department: str | None = None  # the record's (core.record_identities): need to know
 
     @property
     def pair(self) -> str:
@@ -134,18 +135,22 @@ WITH decisions AS (
     SELECT record_key, person_key AS num_agdref, person_key FROM core.person_links
     WHERE link_status = 'LINKED' AND system <> 'agdref'
       AND record_key NOT IN (SELECT record_key FROM confirmed)
-)
-SELECT record_key, num_agdref, true AS confirmed FROM confirmed
-WHERE (record_key = $record AND num_agdref <> $file
-       AND person_key NOT IN (SELECT person_key FROM target))
-   OR (record_key IN (SELECT record_key FROM list_mates)
-       AND person_key IN (SELECT person_key FROM target))
-UNION ALL
-SELECT record_key, num_agdref, false FROM linked
-WHERE record_key IN (SELECT record_key FROM list_mates)
-  AND person_key IN (SELECT person_key FROM target)
-ORDER BY confirmed DESC, record_key <> $record, record_key, num_agdref
-LIMIT 1
+), found AS (
+    SELECT record_key, num_agdref, true AS confirmed FROM confirmed
+    WHERE (record_key = $record AND num_agdref <> $file
+           AND person_key NOT IN (SELECT person_key FROM target))
+       OR (record_key IN (SELECT record_key FROM list_mates)
+           AND person_key IN (SELECT person_key FROM target))
+    UNION ALL
+    SELECT record_key, num_agdref, false FROM linked
+    WHERE record_key IN (SELECT record_key FROM list_mates)
+      AND person_key IN (SELECT person_key FROM target)
+    ORDER BY confirmed DESC, record_key <> $record, record_key, num_agdref
+    LIMIT 1
+)  -- with its record's department: whom the workspace may name it to (need to know)
+SELECT f.*, (SELECT min(department) FROM core.record_identities r
+             WHERE r.record_key = f.record_key) AS department
+FROM found f
 """
 
 

@@ -87,6 +87,20 @@ def _compared(row: dict | None, name: str) -> str | None:
     return value(row, name)
 
 
+def elsewhere(department: str | None) -> str:
+    return f"du département {department}" if department else "d'un autre département"
+
+
+def overridden(pair: str, departments_of: dict[str, str], departments: list[str]) -> str:
+    """The confirmed pair a manager's confirmation overrode (IdentityDecision.
+    overridden_pair, `<record_key> <num_agdref>`), as the pair's history shows it: beyond
+    the account's departments, the record's department alone."""
+    department = departments_of.get(pair.split(" ", 1)[0])
+    if department in departments:
+        return f"la paire confirmée {pair}"
+    return f"une paire confirmée d'un enregistrement {elsewhere(department)}"
+
+
 def side_by_side(record: dict | None, file: dict | None) -> list[dict]:
     return [{"label": label, "record": value(record, name), "file": value(file, name),
              "differs": name != "extraction_date"
@@ -94,10 +108,16 @@ def side_by_side(record: dict | None, file: dict | None) -> list[dict]:
             for name, label in FIELDS]
 
 
-def conflict_message(conflict, record_key: str) -> str:
+def conflict_message(conflict, record_key: str, departments: list[str]) -> str:
     """The one line an agent reads when a confirmation contradicts a pair confirmed by an
-    agent or linked tonight (transforms.identity.review.Conflict)."""
+    agent or linked tonight (transforms.identity.review.Conflict). Need to know: a record
+    beyond the account's departments is named by its department alone (as the pair's
+    page names the other detainees held now)."""
     how = "confirmée" if conflict.confirmed else "rapprochée cette nuit"
+    if conflict.department not in departments:
+        return (f"Confirmation refusée : elle contredit la paire {how} d'un enregistrement "
+                f"{elsewhere(conflict.department)} "
+                f"({CONFLICT_KINDS[conflict.record_key == record_key]}).")
     return (f"Confirmation refusée : elle contredit la paire {how} {conflict.record_key} = "
             f"agdref:{conflict.num_agdref} "
             f"({CONFLICT_KINDS[conflict.record_key == record_key]}).")

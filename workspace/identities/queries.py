@@ -39,6 +39,12 @@ def pair(cur: duckdb.DuckDBPyConnection, pair_id: str, departments: list[str]
     return found[0] if found else None
 
 
+def record_departments(cur: duckdb.DuckDBPyConnection, records: list[str]) -> dict[str, str]:
+    """record_key -> its department, for the records named."""
+    return {r["record_key"]: r["department"] for r in _dicts(cur.execute(
+        read_sql("record_departments.sql"), {"records": records}))}
+
+
 def detainees_of_file(cur: duckdb.DuckDBPyConnection, found: dict, departments: list[str]
                       ) -> list[dict]:
     """The other detainees held now tied to, or in review against, the person of the

@@ -102,9 +102,20 @@ def pair_page(request, pair_id: str):
         return unavailable(request)
     record_view(request, "identity", pair_id)
     found = context["pair"]
-    context["history"] = IdentityDecision.objects.filter(
+    history = list(IdentityDecision.objects.filter(
         record_key=found["record_key"], num_agdref=found["num_agdref"],
-        department__in=request.departments).select_related("decided_by")
+        department__in=request.departments).select_related("decided_by"))
+    overrode = [d.overridden_pair.split(" ", 1)[0] for d in history if d.overridden_pair]
+    departments_of = {}
+    if overrode:
+        try:
+            with warehouse() as cur:
+                departments_of = queries.record_departments(cur, overrode)
+        except WarehouseUnavailable:
+            pass  # each overridden pair then named by "another department" alone
+    context["history"] = [{"decision": d, "overridden": labels.overridden(
+        d.overridden_pair, departments_of, request.departments) if d.overridden_pair else ""}
+        for d in history]
     return render(request, "identities/pair.html", context)
 
 
@@ -141,7 +152,8 @@ def decide(request, pair_id: str):
             if decision == Identity.CONFIRMED and not record.startswith("agdref:"):
                 conflict = conflicting_confirmation(cur, record, file, _pending())
             if conflict and not override:
-                return _refused(request, pair_id, labels.conflict_message(conflict, record),
+                return _refused(request, pair_id, labels.conflict_message(
+                                    conflict, record, request.departments),
                                 may_override=request.user.role == Role.MANAGER)
             IdentityDecision.objects.create(
                 record_key=record, num_agdref=file, department=found["department"],
