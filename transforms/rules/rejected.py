@@ -15,7 +15,6 @@ from transforms.rules.reuse import Deciding, Decision, Memory
 from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import (
     Verdict,
-    agent_decision,
     candidate_files,
     claim_records,
     dq_01_quarantined,
@@ -23,7 +22,9 @@ from transforms.rules.verdicts import (
     exclusion_row,
     identity_findings,
     marker_rules,
+    oq_02_other_ground,
     person_references,
+    review_protections,
     rule_list,
     screen_protections,
     unique_rows,
@@ -55,6 +56,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         verdict.add(Finding(rtr.reason, rtr.rule_ids, rtr.source_rows))
     verdict.findings += identity_findings(facts, files, record_keys, run_date)
     verdict.findings += screen_protections(facts, files, run_date)
+    verdict.findings += review_protections(facts, files, run_date, besides=record_keys)
     if not linked:
         verdict.add(Finding("IDENTITY_CONFLICT", ("OQ-01",)))
     own_measures = facts.measures_by_person.get(person_key, []) if linked else []
@@ -105,15 +107,6 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
             if m["measure_type"] == "TRANSFERT_DUBLIN" and not mx.ex_02_closed(m, run_date)
             and not mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date)]
     return Finding("ASYLUM_PENDING", ("RTR-09",), tuple(rows)) if rows else None
-
-
-def oq_02_other_ground(facts: Facts, person_key: str, run_date: date) -> Finding | None:
-    """OQ-02: while the unit examines admission on another ground (an agent's decision,
-    until the unit closes the examination) the OQTF is not due: the person leaves the
-    list with OTHER_GROUND_UNDER_EXAMINATION."""
-    found = agent_decision(facts, codes.OTHER_GROUND, person_key, run_date)
-    return Finding("OTHER_GROUND_UNDER_EXAMINATION", ("OQ-02",),
-                   (found["source_row"],)) if found else None
 
 
 def pri_06_judicial_ban(detentions: Iterable[Record]) -> Finding | None:

@@ -22,8 +22,10 @@ from transforms.rules.verdicts import (
     exclusion_row,
     identity_findings,
     marker_rules,
+    oq_02_other_ground,
     person_markers,
     person_references,
+    review_protections,
     rule_list,
     screen_protections,
     unique_rows,
@@ -146,8 +148,10 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in identity)
     verdict.findings += [f for f in identity if not (eu_with_ban and f.code == "EU_CITIZEN")]
     verdict.findings += screen_protections(facts, files, run_date)
+    verdict.findings += review_protections(facts, files, run_date, besides=[key])
     for number in files:
         verdict.findings += rtr_findings(facts.rtr(number, run_date))
+    verdict.add(oq_02_other_ground(facts, person_key, run_date))
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None
     context = [det["source_row"], *(p["source_row"] for p in [person] if p)]

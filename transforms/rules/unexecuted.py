@@ -20,6 +20,7 @@ from transforms.rules.verdicts import (
     exclusion_row,
     identity_findings,
     marker_rules,
+    oq_02_other_ground,
     person_markers,
     person_references,
     review_protections,
@@ -121,6 +122,7 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         verdict.add(finding)
     suspended, rtr = rtr_against_measure(facts, m, run_date)
     verdict.add(suspended)
+    verdict.add(oq_02_other_ground(facts, m["person_key"], run_date))
     rules = ["EX-01", "EX-03"]
     if m["measure_type"] == "TRANSFERT_DUBLIN":
         rules.append("EX-04")

@@ -80,16 +80,21 @@ def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[F
     return found
 
 
-def review_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
+def review_protections(facts: Facts, files: list[str], run_date: date,
+                       besides: Iterable[str] = ()) -> list[Finding]:
     """A TélémOfpra or GENESIS record that may be one of the files' person without being
     tied to it (in identity review against it, or giving its number unverified:
     Facts.in_review), whose own claims show a right to remain not ended or a protection
-    granted, or whose own birth date makes a minor (OQ-03): the measure may concern a
+    granted, or whose own birth date makes a minor (OQ-03): the candidate may be a
     protected person, so until an agent decides the pair the records cannot be tied with
-    the confidence an action needs (IDENTITY_CONFLICT, principle 1)."""
+    the confidence an action needs (IDENTITY_CONFLICT, principle 1), on every list.
+    `besides`: the candidate's own records (already read as the candidate)."""
     found = []
+    own = set(besides)
     for number in files:
         for record_key in facts.in_review.get(number, ()):
+            if record_key in own:
+                continue
             rtr = facts.rtr(facts.person_key(record_key), run_date)
             if rtr is not None and rtr.effect in (rights.NOT_ENDED, rights.GRANTED):
                 found.append(Finding("IDENTITY_CONFLICT", ("EX-03", *rtr.rule_ids),
@@ -99,6 +104,16 @@ def review_protections(facts: Facts, files: list[str], run_date: date) -> list[F
                 found.append(Finding("IDENTITY_CONFLICT", ("EX-03", *minor.rule_ids),
                                      minor.source_rows))
     return found
+
+
+def oq_02_other_ground(facts: Facts, person_key: str, run_date: date) -> Finding | None:
+    """OQ-02 and §5 (an exclusion of every list): while the unit examines admission on
+    another ground (an agent's decision, until the unit closes the examination) the OQTF
+    is not due, and no removal is pursued: the person leaves every list with
+    OTHER_GROUND_UNDER_EXAMINATION."""
+    found = agent_decision(facts, codes.OTHER_GROUND, person_key, run_date)
+    return Finding("OTHER_GROUND_UNDER_EXAMINATION", ("OQ-02",),
+                   (found["source_row"],)) if found else None
 
 
 def identity_findings(facts: Facts, files: list[str], record_keys: Iterable[str],

@@ -1,0 +1,111 @@
+"""What protects a person holds on every list where they may appear (RULES.md principle 1
+and §5, "Exclusions that apply to every list"), found by an adversarial reading of the
+rule book against the three lists side by side:
+
+- a record that may be the person without being tied to them (in identity review, or
+  giving their AGDREF number without it verifying) and shows a protection, a right to
+  remain still running or a minor's birth date: IDENTITY_CONFLICT on each list, not on
+  the unexecuted measures alone;
+- an examination of admission on another ground recorded by the unit (OQ-02):
+  OTHER_GROUND_UNDER_EXAMINATION on each list, not on the rejected list alone.
+
+The builders' default person is DIALLO MAMADOU (AGDREF 0123456789), whose OFPRA rejection
+was notified on 07/09/2026 and reported final in the list of 09/10/2026; every scenario is
+decided as of 16/11/2026."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.codes import MEASURES, OTHER_GROUND, REJECTED, RELEASES
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, Inbox
+
+FINAL_LIST = date(2026, 10, 9)
+LIST = date(2026, 11, 12)  # a GENESIS list 4 days old
+KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+         "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE"}
+REGISTERED = {"SENS_DECISION": "", "FONDEMENT": "", "DATE_DECISION": "", "MODE_CNDA": "",
+              "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
+# A claim of the person under another OFPRA number, no AGDREF number, the year of birth
+# only: the model cannot tie it to the file with confidence (REVIEW).
+IN_REVIEW = {"NUM_OFPRA": "OF20260000009", "NUM_AGDREF": "", "DATE_NAISSANCE": "00/00/1990"}
+GRANT = {"SENS_DECISION": "REFUGIE", "DATE_DECISION": "01/11/2026",
+         "DATE_NOTIFICATION": "05/11/2026", "DATE_DEFINITIVE": ""}
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con).person()
+
+
+def with_ban(inbox: Inbox) -> Inbox:
+    """The person on a prison's latest list, with a judicial ITF (PRI-06)."""
+    return inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN))
+
+
+def enforceable(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["situation"] == "ENFORCEABLE_MEASURE"]
+
+
+def person_flags(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["num_agdref"] == PERSON]
+
+
+@pytest.mark.parametrize("claim", [GRANT, {"TYPE_DEMANDE": "REEXAMEN",
+                                           "DATE_INTRODUCTION": "05/11/2026", **REGISTERED}],
+                         ids=["refugee", "registered-reexamination"])
+def test_a_protection_shown_by_a_record_in_review_holds_the_rejected_flag(inbox, claim):
+    inbox.others().telemofpra(FINAL_LIST)
+    out = inbox.telemofpra(date(2026, 11, 13), **IN_REVIEW, **claim).decide()
+    assert out.con.execute("SELECT link_status FROM core.person_links WHERE record_key = "
+                           "'telemofpra:OF20260000009'").fetchall() == [("REVIEW",)]
+    assert not person_flags(out.listed(REJECTED))
+    [excluded] = [e for e in out.excluded(REJECTED) if e["num_agdref"] == PERSON]
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+    assert any(r.startswith("TELEMOFPRA_13_20261113") for r in excluded["source_rows"])
+
+
+@pytest.mark.parametrize("claim", [GRANT, {"DATE_DEFINITIVE": ""}],
+                         ids=["refugee", "rejection-not-final"])
+def test_a_protection_shown_by_a_record_in_review_holds_the_detainee_with_a_ban(inbox, claim):
+    inbox.others().telemofpra(date(2026, 11, 13), **IN_REVIEW, **claim)
+    out = with_ban(inbox).decide()
+    assert not enforceable(out.listed(RELEASES))
+    assert out.reason(RELEASES) == "IDENTITY_CONFLICT"
+
+
+def test_a_claim_giving_the_number_with_a_minor_s_birth_date_holds_the_detainee(inbox):
+    """The claim gives the file's number, but its birth date (a minor's) does not verify
+    it: the person may be a minor (OQ-03)."""
+    inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="14/03/2009")
+    out = with_ban(inbox).decide()
+    assert not enforceable(out.listed(RELEASES))
+    assert out.reason(RELEASES) == "IDENTITY_CONFLICT"
+
+
+def test_a_detainee_giving_the_number_with_a_minor_s_birth_date_holds_the_rejected_flag(
+        inbox):
+    inbox.telemofpra(FINAL_LIST)
+    inbox.genesis(LIST, row("genesis", **{**KNOWN, "DATE_NAISSANCE": "14/03/2009"}))
+    out = inbox.decide()
+    assert out.reason(RELEASES) == "MINOR"
+    assert not person_flags(out.listed(REJECTED))
+    assert out.reason(REJECTED) == "IDENTITY_CONFLICT"
+
+
+def test_an_examination_on_another_ground_holds_the_person_on_every_list(inbox):
+    """OQ-02 and §5: the unit examines admission on another ground; no list pursues the
+    person's removal meanwhile: neither their earlier OQTF nor their release."""
+    inbox.measure(DATE_DECISION="01/11/2023", DATE_NOTIFICATION="03/11/2023")
+    flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
+    assert inbox.decide().only_listed(MEASURES)["measure_type"] == "OQTF"
+    inbox.agent_decision(OTHER_GROUND, flag, REJECTED, effective=RUN)
+    out = with_ban(inbox).decide()
+    for worklist in (REJECTED, MEASURES, RELEASES):
+        excluded = out.only_excluded(worklist)
+        assert excluded["reason_code"] == "OTHER_GROUND_UNDER_EXAMINATION", worklist
+        assert "OQ-02" in excluded["rule_ids"]
+        assert "agent_decisions:D1" in excluded["source_rows"]
