@@ -7,7 +7,9 @@ rule book against the three lists side by side:
   remain still running or a minor's birth date: IDENTITY_CONFLICT on each list, not on
   the unexecuted measures alone;
 - an examination of admission on another ground recorded by the unit (OQ-02):
-  OTHER_GROUND_UNDER_EXAMINATION on each list, not on the rejected list alone.
+  OTHER_GROUND_UNDER_EXAMINATION on each list, not on the rejected list alone;
+- the person's latest claim (RTR-03, RTR-08) found when its rows give no date of
+  introduction (nullable in CONTRACTS §1.1), on each list.
 
 The builders' default person is DIALLO MAMADOU (AGDREF 0123456789), whose OFPRA rejection
 was notified on 07/09/2026 and reported final in the list of 09/10/2026; every scenario is
@@ -109,3 +111,25 @@ def test_an_examination_on_another_ground_holds_the_person_on_every_list(inbox):
         assert excluded["reason_code"] == "OTHER_GROUND_UNDER_EXAMINATION", worklist
         assert "OQ-02" in excluded["rule_ids"]
         assert "agent_decisions:D1" in excluded["source_rows"]
+
+
+def undated_reexamination_open_to_appeal(inbox: Inbox) -> Inbox:
+    """A first claim finally rejected in 2025; a first re-examination rejected on
+    01/10/2026, notified 05/10/2026, not reported final (an appeal may be pending,
+    RTR-03), whose rows give no DATE_INTRODUCTION."""
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    return inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000002", TYPE_DEMANDE="REEXAMEN",
+                            DATE_INTRODUCTION="", DATE_DECISION="01/10/2026",
+                            DATE_NOTIFICATION="05/10/2026", DATE_DEFINITIVE="")
+
+
+def test_an_undated_reexamination_open_to_appeal_is_the_latest_claim(inbox):
+    undated_reexamination_open_to_appeal(inbox)
+    inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    out = with_ban(inbox).decide()
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "RTR_END_UNCONFIRMED"
+    assert any(r.startswith("TELEMOFPRA_13_20261009") for r in excluded["source_rows"])
+    assert out.reason(MEASURES) == "SUSPENDED_BY_RTR"
+    assert not out.listed(RELEASES)

@@ -223,9 +223,26 @@ def assess_decision(decision: Record, run_date: date) -> RtrOutcome:
 # --- all decisions of a person ------------------------------------------------------
 
 def _claim_key(decision: Record) -> tuple:
+    """The claim a decision belongs to (its introduction date and type)."""
     start = decision["claim_date"] or (registration_date(decision)
                                        if is_registered_request(decision) else None)
     return (start or date.min, decision["claim_type"])
+
+
+def _claim_order(claim: list[Record]) -> tuple:
+    """When a claim came, to find the person's latest: its introduction date. A claim
+    whose rows give none (`DATE_INTRODUCTION` may be empty) is placed by its earliest
+    decision (or, without one, the first list showing it): a claim is decided after it
+    is introduced, and a later claim (a re-examination) is introduced only after the
+    final decision on the one before, so an undated claim never falls behind an earlier
+    one (read as the oldest, an undated re-examination still open to appeal left the
+    first claim's final rejection to decide). On the same day, a first claim comes
+    before a re-examination."""
+    first = claim[0]
+    start = _claim_key(first)[0]
+    if start == date.min:
+        start = min(d["decision_date"] or d["first_list_date"] or date.min for d in claim)
+    return (start, first["claim_type"] != "PREMIERE", first["claim_type"])
 
 
 def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | None:
@@ -254,8 +271,12 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
         o = awaited[0]
         return RtrOutcome(NOT_ENDED, rule_ids=o.rule_ids, reason="RTR_END_UNCONFIRMED",
                           markers=("NO_CONSULAR_CONTACT",), decision=o.decision)
-    latest_claim = max(_claim_key(o.decision) for o in standing)
-    claim = [o for o in standing if _claim_key(o.decision) == latest_claim]
+    claims: dict[tuple, list[RtrOutcome]] = {}
+    for o in standing:
+        claims.setdefault(_claim_key(o.decision), []).append(o)
+    order = {key: _claim_order([o.decision for o in found]) for key, found in claims.items()}
+    latest_claim = max(claims, key=order.__getitem__)
+    claim = claims[latest_claim]
     decided = [o for o in claim if not is_registered_request(o.decision)]
     claim = decided or claim
     reopenable = [o for o in claim if o.effect == REOPENABLE]
@@ -265,7 +286,7 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
     if ended:
         deciding = min(ended, key=lambda o: (o.rtr_end_date, o.knowledge_date,
                                              o.decision["decision_key"]))
-        later = [o for o in awaited if _claim_key(o.decision) > latest_claim]
+        later = [o for o in awaited if _claim_order([o.decision]) > order[latest_claim]]
         markers = claim_markers(deciding, [o.decision for o in claim], bool(later))
         return replace(deciding, markers=tuple(sorted({*deciding.markers, *markers})),
                        rule_ids=tuple(dict.fromkeys(
