@@ -317,3 +317,19 @@ def test_a_record_giving_the_file_s_number_as_a_minor_holds_its_measure(
         assert {"EX-03", "OQ-03"} <= set(excluded["rule_ids"])
     else:
         assert out.only_listed(MEASURES)["measure_id"] == "M01300000001"
+
+
+def test_rtr_02_a_judicial_itf_taken_before_the_claim_is_enforceable_from_its_end(inbox):
+    """RTR-02 and OQ-07 apply to every removal measure (EX-01): a judicial ITF of
+    01/03/2026, then a claim introduced on 01/04/2026 and rejected (notified 25/09,
+    reported final on 27/10): the ban is executable from the end of the right to remain,
+    not from its own date."""
+    inbox.measure(TYPE_MESURE="ITF", DELAI_DEPART_JOURS="", DATE_DECISION="01/03/2026",
+                  DATE_NOTIFICATION="")
+    inbox.telemofpra(date(2026, 10, 30), DATE_INTRODUCTION="01/04/2026",
+                     DATE_DECISION="20/09/2026", DATE_NOTIFICATION="25/09/2026",
+                     DATE_DEFINITIVE="27/10/2026")
+    flag = inbox.decide().only_listed(MEASURES)
+    assert flag["enforceable_from"] == date(2026, 9, 25)
+    assert flag["days_since_enforceable"] == (RUN - date(2026, 9, 25)).days
+    assert {"RTR-02", "PRI-06", "OQ-07"} <= set(flag["rule_ids"])

@@ -62,18 +62,23 @@ def oq_07_enforceability(measure: Record, rtr_end: date | None = None,
     """OQ-07: `enforceable_from = max(notification + DDV, notification + challenge
     window)`, never before the end of a right to remain that suspended the measure
     (RTR-02) nor before an ordonnance's notification (RTR-05). A measure never notified
-    is not enforceable (null). A judicial ITF is enforceable from its decision."""
+    is not enforceable (null). A judicial ITF is enforceable from its decision (no
+    departure period, no administrative window), but like any removal measure not
+    while a right to remain suspended it (RTR-02) nor before an ordonnance's
+    notification (RTR-05)."""
     rules = ("OQ-07",)
-    if measure["measure_type"] == "ITF":
-        start = measure["notification_date"] or measure["decision_date"]
-        return Enforceability(start, None, rules + ("PRI-06",))
     notified = measure["notification_date"]
-    if notified is None:
+    if measure["measure_type"] == "ITF":
+        start, window_end = notified or measure["decision_date"], None
+        rules += ("PRI-06",)
+        if start is None:
+            return Enforceability(None, None, rules)
+    elif notified is None:
         return Enforceability(None, None, rules)
-    window_end = oq_06_challenge_window_end(measure)
-    candidates = [add_days(notified, oq_05_departure_days(measure)), window_end]
-    rules += ("OQ-05", "OQ-06") if measure["measure_type"] == "OQTF" else ("OQ-06",)
-    start = max(candidates)
+    else:
+        window_end = oq_06_challenge_window_end(measure)
+        start = max(add_days(notified, oq_05_departure_days(measure)), window_end)
+        rules += ("OQ-05", "OQ-06") if measure["measure_type"] == "OQTF" else ("OQ-06",)
     # The end of a right to remain, or an ordonnance's notification, only counts (and
     # is cited) when it comes later.
     if rtr_end is not None and rtr_end > start:
