@@ -333,3 +333,25 @@ def test_rtr_02_a_judicial_itf_taken_before_the_claim_is_enforceable_from_its_en
     assert flag["enforceable_from"] == date(2026, 9, 25)
     assert flag["days_since_enforceable"] == (RUN - date(2026, 9, 25)).days
     assert {"RTR-02", "PRI-06", "OQ-07"} <= set(flag["rule_ids"])
+
+
+def test_rtr_05_an_ordonnance_signed_after_an_early_end_holds_execution_until_notified(inbox):
+    """RTR-05 and OQ-07: "never before an ordonnance's notification". The right to remain
+    ended early at OFPRA's notification (RTR-06), then the CNDA signed an ordonnance on
+    10/11/2026, not yet notified: the measure waits for that notification (the reading
+    that never shortens a protection), then is enforceable from it."""
+    inbox.measure(**OLD_ENOUGH)
+    inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-2",
+                     DATE_INTRODUCTION="01/04/2026", DATE_DEFINITIVE="")
+    ordonnance = {"ORGANE": "CNDA", "MODE_CNDA": "ORDONNANCE", "SENS_DECISION": "REJET",
+                  "DATE_INTRODUCTION": "01/04/2026", "DATE_DECISION": "10/11/2026",
+                  "DATE_DEFINITIVE": ""}
+    inbox.telemofpra(date(2026, 11, 13), DATE_NOTIFICATION="", **ordonnance)
+    out = inbox.decide()
+    excluded = out.only_excluded(MEASURES)
+    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE" and "RTR-05" in excluded["rule_ids"]
+    # notified on 14/11, shown on the list of 20/11: enforceable from that notification
+    inbox.telemofpra(date(2026, 11, 20), DATE_NOTIFICATION="14/11/2026", **ordonnance)
+    flag = inbox.decide(date(2026, 11, 23)).only_listed(MEASURES)
+    assert flag["enforceable_from"] == date(2026, 11, 14)
+    assert "RTR-05" in flag["rule_ids"] and "EXECUTION_AFTER_NOTIFICATION" not in flag["markers"]

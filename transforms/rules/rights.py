@@ -58,6 +58,9 @@ class RtrOutcome:
     markers: tuple[str, ...] = ()
     reason: str | None = None
     decision: Record | None = field(default=None, compare=False)
+    # RTR-05: the latest notification of a CNDA ordonnance ending the claim; no removal
+    # before it (OQ-07), whichever decision ended the right to remain
+    execution_after: date | None = None
 
     @property
     def source_rows(self) -> tuple[str, ...]:
@@ -288,9 +291,13 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
                                              o.decision["decision_key"]))
         later = [o for o in awaited if _claim_order([o.decision]) > order[latest_claim]]
         markers = claim_markers(deciding, [o.decision for o in claim], bool(later))
+        ordonnances = [o.decision for o in claim if is_ending_ordonnance(o.decision)]
         return replace(deciding, markers=tuple(sorted({*deciding.markers, *markers})),
                        rule_ids=tuple(dict.fromkeys(
-                           (*deciding.rule_ids, *(r for o in later for r in o.rule_ids)))))
+                           (*deciding.rule_ids, *(r for o in later for r in o.rule_ids),
+                            *(("RTR-05",) if ordonnances else ())))),
+                       execution_after=max((d["notification_date"] for d in ordonnances
+                                            if d["notification_date"]), default=None))
     return max(claim, key=lambda o: (o.decision["decision_date"] or date.min,
                                      o.decision["decision_key"]))
 
@@ -318,13 +325,26 @@ def is_final_rejection(decision: Record) -> bool:
     return decision["final_date"] is not None
 
 
+def is_ending_ordonnance(decision: Record) -> bool:
+    """RTR-05: a CNDA ordonnance ending the claim (a rejection, a non-lieu, a
+    withdrawal)."""
+    return (decision["deciding_body"] == "CNDA" and decision["cnda_mode"] == "ORDONNANCE"
+            and decision["outcome"] in CNDA_ENDING_OUTCOMES)
+
+
 def claim_markers(deciding: RtrOutcome, claim: list[Record], request_awaited: bool
                   ) -> tuple[str, ...]:
     """Markers of the claim that ended the right to remain, carried on every list:
     NO_CONSULAR_CONTACT (PRI-07) while a decision may still be awaited on it, or on a
     later registered request; OFPRA_DOCUMENTS_REQUESTABLE once the rejection is final
-    (circular of 11 March 2014), never before."""
+    (circular of 11 March 2014), never before; EXECUTION_AFTER_NOTIFICATION while an
+    ordonnance of the claim is signed and not notified, even when an earlier decision
+    (an early end at OFPRA, RTR-06) ended the right to remain: a removal may only be
+    executed from the ordonnance's notification (RTR-05, OQ-07; the reading that never
+    shortens a protection)."""
     markers = []
+    if any(is_ending_ordonnance(d) and not d["notification_date"] for d in claim):
+        markers.append("EXECUTION_AFTER_NOTIFICATION")
     if request_awaited or pri_07_awaits_decision(deciding.decision, claim):
         markers.append("NO_CONSULAR_CONTACT")
     if any(is_final_rejection(d) for d in claim):

@@ -54,9 +54,8 @@ def enforceability(m: Record, rtr: rights.RtrOutcome | None) -> mx.Enforceabilit
     """OQ-07 for a measure whose person's right to remain ended (`rtr`, as
     rtr_against_measure gives it): not before that end (RTR-02) nor before an
     ordonnance's notification (RTR-05)."""
-    ordonnance = (rtr.decision["notification_date"] if rtr and
-                  rtr.decision["cnda_mode"] == "ORDONNANCE" else None)
-    return mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None, ordonnance)
+    return mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None,
+                                   rtr.execution_after if rtr else None)
 
 
 def enforceable_on(facts: Facts, m: Record, on: date, run_date: date
