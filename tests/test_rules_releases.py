@@ -305,3 +305,45 @@ def test_residence_permit_holder_is_excluded(inbox):
                 STATUT="VALIDE")
     inbox.genesis(LIST, detainee(**KNOWN))
     assert inbox.decide().reason(RELEASES) == "RESIDENCE_PERMIT"
+
+
+@pytest.mark.parametrize("release", ["15/11/2026", "15/01/2030"],
+                         ids=["released-yesterday", "beyond-the-horizon"])
+def test_pri_09_an_eu_detainee_with_a_ban_not_tied_to_a_file_is_an_identity_to_confirm(
+        tmp_path, con, release):
+    """PRI-10 makes a judicial ITF bind an EU citizen; it does not tell who the detainee
+    is: not tied to a file, they are listed IDENTITY_TO_CONFIRM (PRI-09, whatever the
+    release date), never ENFORCEABLE_MEASURE outside PRI-08's window."""
+    inbox = Inbox(tmp_path / "inbox", con)
+    inbox.genesis(LIST, detainee(NATIONALITE="ROUMANIE", ITF="DEFINITIVE",
+                                 DATE_LIBERATION_PREVISIBLE=release))
+    flag = inbox.decide().only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM"
+    assert "EU_CITIZEN" in flag["markers"]
+    assert {"PRI-09", "PRI-10"} <= set(flag["rule_ids"])
+
+
+def test_pri_07_a_detainee_to_identify_carries_no_consular_contact_of_a_file_that_may_be_theirs(
+        inbox):
+    """PRI-07 on every list: the file the detainee may be (their protections are searched
+    on it) ended its claim early at OFPRA, no CNDA decision nor final date known yet: the
+    claim may still await a decision, and the consulate is not contacted about them."""
+    inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-2",
+                     DATE_DEFINITIVE="")
+    weak = {**KNOWN, "NUM_AGDREF": "", "DATE_NAISSANCE": "00/00/1990"}
+    flag = inbox.genesis(LIST, detainee(**weak)).decide().only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM"
+    assert "NO_CONSULAR_CONTACT" in flag["markers"] and "PRI-07" in flag["rule_ids"]
+
+
+def test_pri_06_a_genesis_ban_agdref_records_as_abrogated_is_not_acted_on(inbox):
+    """GENESIS says ITF DEFINITIVE, AGDREF holds that person's ITF ABROGEE and none in
+    force: the sources contradict each other (principle 1), the detainee is listed to be
+    examined, with AGDREF's row cited."""
+    inbox.measure(TYPE_MESURE="ITF", DELAI_DEPART_JOURS="", DATE_NOTIFICATION="",
+                  DATE_DECISION="01/03/2025", STATUT="ABROGEE")
+    flag = inbox.genesis(LIST, detainee(ITF="DEFINITIVE", **KNOWN)).decide().only_listed(
+        RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE" and flag["measure_ids"] == []
+    assert "AGDREF_MESURES_13_20261116.csv:2" in flag["source_rows"]
+    assert "PRI-06" in flag["rule_ids"]

@@ -110,6 +110,34 @@ def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool
     return (supporting if unconfirmed_only else firm), unconfirmed_only
 
 
+def withdrawn_ban_rows(facts: Facts, det: Record, person_key: str, linked: bool
+                      ) -> tuple[str, ...]:
+    """PRI-06 against principle 1: GENESIS records a judicial ITF for the detainee while
+    AGDREF records the person's ITF annulled, abrogated or withdrawn and none in force.
+    The sources contradict each other: the ban is not acted on (the detainee is listed
+    for a human to examine, MEASURE_TO_EXAMINE); the rows of AGDREF's withdrawn ITF."""
+    if det["itf"] == "NON" or not linked:
+        return ()
+    bans = [m for m in facts.measures_by_person.get(person_key, [])
+            if m["measure_type"] == "ITF"]
+    if any(mx.counts_as_measure(m) for m in bans):
+        return ()
+    return tuple(m["source_row"] for m in bans
+                 if m["measure_status"] in codes.WITHDRAWN_MEASURE_STATUSES
+                 or m["appeal_status"] == "ANNULE")
+
+
+def unlinked_consular_markers(facts: Facts, files: list[str], run_date: date) -> list[str]:
+    """PRI-07 for a detainee not tied to a file: NO_CONSULAR_CONTACT when the latest claim
+    of any file that may be theirs may still await a decision (the files searched for
+    their protections)."""
+    for number in files:
+        if "NO_CONSULAR_CONTACT" in person_markers(
+                facts.rtr(facts.persons[number]["person_key"], run_date)):
+            return ["NO_CONSULAR_CONTACT"]
+    return []
+
+
 def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
                       departments: Departments = None,
                       stale_days: int = STALE_PRISON_LIST_DAYS, memory: Memory | None = None,
@@ -132,8 +160,10 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     person_key = facts.person_key(key)
     person = facts.persons.get(person_key) if linked else None
     supporting = supporting_measures(facts, det, person_key, linked, run_date)
-    # PRI-06 / PRI-10: a judicial ITF in GENESIS, or in AGDREF on the detainee's file
-    judicial_ban = det["itf"] != "NON" or any(
+    withdrawn = withdrawn_ban_rows(facts, det, person_key, linked)
+    # PRI-06 / PRI-10: a judicial ITF in GENESIS (unless AGDREF says it was withdrawn),
+    # or in AGDREF on the detainee's file
+    judicial_ban = (det["itf"] != "NON" and not withdrawn) or any(
         m["measure_type"] == "ITF" for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
     # file, however weak the evidence, before anyone is asked to confirm identity.
@@ -161,8 +191,9 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
                              det["department"], None, verdict, context)
     if excluded:
         return None, excluded
-    return release_flag(facts, det, run_date, stale_days, candidate, context,
-                        eu_with_ban, supporting), None
+    return release_flag(facts, det, run_date, stale_days, candidate,
+                        [*context, *withdrawn], eu_with_ban, supporting,
+                        banned=det["itf"] != "NON" and not withdrawn, files=files), None
 
 
 def held_back_exclusion(facts: Facts, det: Record) -> dict:
@@ -178,10 +209,12 @@ def held_back_exclusion(facts: Facts, det: Record) -> dict:
 
 def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, candidate: str,
                  context: list[str], eu_with_ban: bool,
-                 supporting_found: tuple[list[tuple[Record, mx.Enforceability]], bool]
-                 ) -> dict:
+                 supporting_found: tuple[list[tuple[Record, mx.Enforceability]], bool],
+                 banned: bool, files: list[str]) -> dict:
     """A listed detainee: the situation (PRI-08, PRI-09, PRI-10), the measures that can
-    support removal at release (`supporting_found`: supporting_measures), the markers."""
+    support removal at release (`supporting_found`: supporting_measures; `banned`: the
+    GENESIS ITF is acted on, withdrawn_ban_rows), the markers (of the files searched,
+    `files`, for a detainee not tied to one)."""
     key = det["record_key"]
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
@@ -192,8 +225,9 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         rules.append("PRI-03")
     measure_ids, measure_rows = [], []
     if det["itf"] != "NON":
-        measure_ids.append(f"GENESIS-ITF:{det['establishment_code']}:{det['committal_number']}")
         rules.append("PRI-06")
+    if banned:
+        measure_ids.append(f"GENESIS-ITF:{det['establishment_code']}:{det['committal_number']}")
     supporting, unconfirmed_only = supporting_found
     for m, enforce in supporting:
         measure_ids.append(m["measure_id"])
@@ -204,13 +238,19 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
     markers = release_markers(facts, det, run_date, stale_days, candidate)
     if linked:
         markers += person_markers(facts.rtr(person_key, run_date))
+    else:
+        markers += unlinked_consular_markers(facts, files, run_date)
     if eu_with_ban:
-        situation = "ENFORCEABLE_MEASURE"
         markers.append("EU_CITIZEN")
-        rules += ["PRI-04", "PRI-10"]
-    elif not linked or unconfirmed_only:
+        rules.append("PRI-10")
+    if not linked or unconfirmed_only:
+        # PRI-09 before PRI-10: a ban binds whatever the nationality, not whoever the
+        # detainee may be (and PRI-08's window and release date apply to the identified)
         situation = "IDENTITY_TO_CONFIRM"
         rules.append("PRI-09")
+    elif eu_with_ban:
+        situation = "ENFORCEABLE_MEASURE"
+        rules.append("PRI-04")
     elif measure_ids:
         situation = "ENFORCEABLE_MEASURE"
         rules.append("PRI-04")
