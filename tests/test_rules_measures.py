@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from schemas.codes import MEASURES, REJECTED
+from schemas.codes import MEASURES, REJECTED, RELEASES
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
 
@@ -355,3 +355,21 @@ def test_rtr_05_an_ordonnance_signed_after_an_early_end_holds_execution_until_no
     flag = inbox.decide(date(2026, 11, 23)).only_listed(MEASURES)
     assert flag["enforceable_from"] == date(2026, 11, 14)
     assert "RTR-05" in flag["rule_ids"] and "EXECUTION_AFTER_NOTIFICATION" not in flag["markers"]
+
+
+def test_pri_10_an_eu_detainee_s_judicial_itf_is_listed_not_excluded(tmp_path, con):
+    """§5 EU_CITIZEN: "except a detainee with a judicial ITF (PRI-10)", on this list as
+    on the releases list: the Romanian held now under an ITF of AGDREF is listed with
+    the marker EU_CITIZEN; the same person not held is excluded."""
+    inbox = Inbox(tmp_path / "inbox", con).person(NATIONALITE="ROU")
+    inbox.measure(TYPE_MESURE="ITF", DELAI_DEPART_JOURS="", DATE_NOTIFICATION="",
+                  DATE_DECISION="01/03/2025")
+    assert inbox.decide().reason(MEASURES) == "EU_CITIZEN"
+    inbox.genesis(date(2026, 11, 12), row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO",
+                                          PRENOMS="MAMADOU", DATE_NAISSANCE="14/03/1990",
+                                          NATIONALITE="ROUMANIE"))
+    out = inbox.decide()
+    assert out.only_listed(RELEASES)["situation"] == "ENFORCEABLE_MEASURE"
+    flag = out.only_listed(MEASURES)
+    assert flag["measure_type"] == "ITF" and flag["in_detention"]
+    assert "EU_CITIZEN" in flag["markers"] and "PRI-10" in flag["rule_ids"]

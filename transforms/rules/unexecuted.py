@@ -81,6 +81,13 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
     return deciding
 
 
+def pri_10_detainee_ban(facts: Facts, m: Record) -> bool:
+    """§5 EU_CITIZEN and PRI-10: a judicial ITF binds whatever the nationality; its
+    EU, EEA or Swiss national held now (on an establishment's latest list, tied to the
+    measure's file) is listed for it, not excluded."""
+    return m["measure_type"] == "ITF" and m["num_agdref"] in facts.detained_files
+
+
 def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
     """One removal measure: on the list, or excluded."""
     person_key, number = m["person_key"], m["num_agdref"]
@@ -111,7 +118,12 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         verdict.add(Finding("MEASURE_CLOSED", ("EX-02",), (*rows, *m["event_rows"])))
     if person is None:
         verdict.add(Finding("IDENTITY_CONFLICT", ("EX-03",), rows))
-    verdict.findings += identity_findings(facts, files, [], run_date)
+    identity = identity_findings(facts, files, [], run_date)
+    rules = ["EX-01", "EX-03"]
+    if pri_10_detainee_ban(facts, m) and any(f.code == "EU_CITIZEN" for f in identity):
+        identity = [f for f in identity if f.code != "EU_CITIZEN"]
+        rules.append("PRI-10")  # listed with the marker EU_CITIZEN (measure_flag)
+    verdict.findings += identity
     for finding in review_protections(facts, files, run_date):
         verdict.add(finding)
     for finding in screen_protections(facts, files, run_date):
@@ -122,7 +134,6 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
     suspended, rtr = rtr_against_measure(facts, m, run_date)
     verdict.add(suspended)
     verdict.add(oq_02_other_ground(facts, m["person_key"], run_date))
-    rules = ["EX-01", "EX-03"]
     if m["measure_type"] == "TRANSFERT_DUBLIN":
         rules.append("EX-04")
         if mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date):
@@ -150,6 +161,8 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         if not coercible:
             markers.append("NOT_COERCIBLE")
     markers += person_markers(rtr)
+    if "PRI-10" in rules:
+        markers.append("EU_CITIZEN")
     return {
         "flag_id": candidate, "person_key": person_key, "num_agdref": number,
         "department": m["department"], "measure_id": m["measure_id"],
