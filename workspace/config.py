@@ -131,10 +131,16 @@ def _throttling(options: WorkspaceOptions) -> dict:
 
 
 def _logging() -> dict:
-    """Warnings and errors to the console (journald under systemd); Django's request
-    logger names paths only, and the workspace's paths carry flag ids, never persons."""
+    """Warnings and errors to the console (journald under systemd). Django's request
+    logger names the address, which carries flag ids, but where anything may be typed:
+    the console keeps only what cannot be a person of it (workspace.addresses)."""
     return {"version": 1, "disable_existing_loggers": False,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
+            "filters": {"kept_addresses": {"()": "workspace.addresses.KeptAddresses"}},
+            "handlers": {"console": {"class": "logging.StreamHandler",
+                                     "filters": ["kept_addresses"]}},
+            # on the loggers too, so that every handler gets the kept address
+            "loggers": {name: {"filters": ["kept_addresses"]}
+                        for name in ("django.request", "django.security.csrf")},
             "root": {"handlers": ["console"], "level": "WARNING"}}
 
 

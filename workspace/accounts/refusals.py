@@ -1,45 +1,21 @@
 """Refused requests in the views log (issue 34 §6, need to know): an account that asks for
 a flag, a pair or an export outside its departments gets "not found" (an analyst asking
-for a person, "forbidden"), and an administrator reading the log sees who probed what.
-
-What is kept of the address is only what cannot be a person: the page's name and, of its
-parts, a list's name, a flag's or a pair's key, a department, an export's file name, each
-checked against its shape. Anything else typed into an address (a name, an AGDREF or
-OFPRA number) is kept as "(non conservé)", never as typed."""
+for a person, "forbidden"), and an administrator reading the log sees who probed what, of
+the address only what cannot be a person (workspace.addresses)."""
 
 from __future__ import annotations
 
-import re
-
-from schemas import codes
 from workspace.accounts.access import record_view
+from workspace.addresses import NOT_KEPT, kept_address
 
 REFUSED = "refused"  # the views log's kind of a refused request
-NOT_KEPT = "(non conservé)"
-# Each part of an address, by its name in workspace/urls.py, and the shape it must have
-# to be kept as it is.
-SHAPES = {
-    "key": re.compile(r"[A-Z]{3}-[0-9a-f]{16}"),  # flag, alert or candidate id
-    "pair_id": re.compile(r"IDP-[0-9a-f]{16}"),
-    "department": re.compile(r"\d{2}|2[AB]|97[1-6]"),
-    "name": re.compile(r"[a-z_]+(_\d{4}T[1-4])?_\d{8}\.(csv|xlsx)|README\.txt"
-                       r"|tableau_de_bord\.html"),
-}
-
-
-def _kept(part: str, value: str) -> str:
-    if part == "worklist":
-        return value if value in codes.EXPORTED_TABLES else NOT_KEPT
-    shape = SHAPES.get(part)
-    return value if shape is not None and shape.fullmatch(value) else NOT_KEPT
+__all__ = ["NOT_KEPT", "REFUSED", "RefusalLog", "refused_target"]
 
 
 def refused_target(request, status: int) -> str:
     """`<status> <page> <parts…>`: what a refused request asked for, without anything
-    that could be a person."""
-    match = request.resolver_match
-    parts = [_kept(part, str(value)) for part, value in sorted(match.kwargs.items())]
-    return " ".join([str(status), match.url_name or "?", *parts])
+    that could be a person (workspace.addresses)."""
+    return f"{status} {kept_address(request)}"
 
 
 class RefusalLog:
