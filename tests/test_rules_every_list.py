@@ -133,3 +133,22 @@ def test_an_undated_reexamination_open_to_appeal_is_the_latest_claim(inbox):
     assert any(r.startswith("TELEMOFPRA_13_20261009") for r in excluded["source_rows"])
     assert out.reason(MEASURES) == "SUSPENDED_BY_RTR"
     assert not out.listed(RELEASES)
+
+
+def test_a_consular_request_after_an_undated_claim_s_decision_is_an_alert(inbox):
+    """PRI-07: a consular pass requested on 20/10/2026, while the re-examination rejected
+    on 01/10 (notified 05/10) could still be brought before the CNDA (reported final on
+    06/11 only): CONSULAR_CONTACT_FORBIDDEN, though the claim's rows give no date of
+    introduction and the first list showing it came after the request."""
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    inbox.telemofpra(date(2026, 11, 12), NUM_OFPRA="OF20250000002", TYPE_DEMANDE="REEXAMEN",
+                     DATE_INTRODUCTION="", DATE_DECISION="01/10/2026",
+                     DATE_NOTIFICATION="05/10/2026", DATE_DEFINITIVE="06/11/2026")
+    inbox.measure(DATE_DECISION="01/06/2025", DATE_NOTIFICATION="03/06/2025")
+    inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="20/10/2026")
+    out = inbox.decide()
+    alerts = out.con.sql("SELECT reason_code, event_date, rule_ids FROM worklists.legal_alerts"
+                         ).fetchall()
+    assert [(r, d) for r, d, _ in alerts] == [("CONSULAR_CONTACT_FORBIDDEN", date(2026, 10, 20))]
+    assert "PRI-07" in alerts[0][2]

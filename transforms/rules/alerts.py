@@ -42,7 +42,10 @@ def decision_on(decision: Record, day: date) -> Record | None:
     that day): none when its claim was neither introduced nor listed by then; a claim
     decided after `day` still awaited its decision then (read as a registered request,
     RTR-08: not ended); a notification or a proof of finality counts from its date."""
-    started = [x for x in (decision["claim_date"], decision["first_list_date"]) if x]
+    # a claim existed by its introduction, its decision or the first list showing it
+    # (whichever is known first: DATE_INTRODUCTION may be empty)
+    started = [x for x in (decision["claim_date"], decision["decision_date"],
+                           decision["first_list_date"]) if x]
     if not started or min(started) > day:
         return None
     taken = decision["decision_date"]
