@@ -293,7 +293,7 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
     for r in _rows(con, "link_review", "num_agdref, record_key",
                    f"link_status = 'REVIEW' AND system <> 'agdref' AND {reached}"):
         facts.in_review[r["num_agdref"]].append(r["record_key"])
-    for a in _rows(con, "agent_decisions", "decision_id"):
+    for a in _rows(con, "agent_decisions", "decision_id", source="rule_agent_decisions"):
         facts.agent_decisions[(a["kind"], a["person_key"])].append(a)
     facts.consular_requests = _rows(con, "measure_events", "measure_id, event_date, source_row",
                                     "event_type = 'DEMANDE_LAISSEZ_PASSER'")

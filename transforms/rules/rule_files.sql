@@ -1,5 +1,6 @@
--- reads: core.identity_candidates, core.person_links, core.persons, core.removal_measures
--- builds: rule_candidates, rule_files, rule_seeds
+-- reads: core.agent_decisions, core.identity_candidates, core.person_links, core.persons,
+--        core.removal_measures
+-- builds: rule_agent_decisions, rule_candidates, rule_files, rule_seeds
 -- What a worklist rule can reach (transforms/worklists.load_facts), so that only that is
 -- read into Python: nationally most AGDREF files, and most identity candidates, concern
 -- no list.
@@ -26,3 +27,16 @@ WITH reached AS (
 )
 SELECT num_agdref FROM core.persons
 WHERE person_key IN (SELECT p.person_key FROM core.persons p JOIN reached USING (num_agdref));
+
+-- rule_agent_decisions: the units' decisions in force under tonight's key of their person.
+-- A decision names the person by the key their flag had (the lowest AGDREF number of
+-- their files, or a record's key while unlinked); a file merged since (a duplicate with a
+-- lower number) or a record linked since moves that key, and the decision (an
+-- examination on another ground, OQ-02; an answer to a prison, PRI-05) must still be
+-- found: a number is read as its file's person, a record's key as its record's.
+CREATE OR REPLACE TEMP TABLE rule_agent_decisions AS
+SELECT a.* REPLACE (coalesce(
+           (SELECT p.person_key FROM core.persons p WHERE p.num_agdref = a.person_key),
+           (SELECT l.person_key FROM core.person_links l WHERE l.record_key = a.person_key),
+           a.person_key) AS person_key)
+FROM core.agent_decisions a;

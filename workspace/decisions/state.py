@@ -69,10 +69,11 @@ def fold(found: list[DecisionEvent]) -> FlagState:
     return FlagState(IN_PROGRESS if assignee else TO_DO, assignee)
 
 
-def events(key: str, person_key: str, departments: list[str]) -> list[DecisionEvent]:
+def events(key: str, person_keys: list[str], departments: list[str]) -> list[DecisionEvent]:
     """The flag's events, and the person's examinations on another ground (OQ-02 is about
-    the person), recorded in the account's departments."""
-    about = Q(flag_id=key) | Q(person_key=person_key, kind__in=OTHER_GROUND_KINDS)
+    the person, under any of their keys: lists.queries.person_keys), recorded in the
+    account's departments."""
+    about = Q(flag_id=key) | Q(person_key__in=person_keys, kind__in=OTHER_GROUND_KINDS)
     return list(DecisionEvent.objects.filter(about, department__in=departments)
                 .select_related("decided_by", "assigned_to"))
 
@@ -103,8 +104,14 @@ def state_of(states: dict[str, FlagState], key: str, person_key: str) -> FlagSta
 
 
 def examination_open(found: list[DecisionEvent]) -> bool:
+    return open_examination(found) is not None
+
+
+def open_examination(found: list[DecisionEvent]) -> DecisionEvent | None:
+    """The person's examination on another ground opened and not closed since: closing it
+    is recorded under its key, so that the decisions in force pair the two."""
     latest = [e for e in found if e.kind in OTHER_GROUND_KINDS]
-    return bool(latest) and latest[-1].kind == Kind.OTHER_GROUND
+    return latest[-1] if latest and latest[-1].kind == Kind.OTHER_GROUND else None
 
 
 def actions(worklist: str, found: list[DecisionEvent], login: str, listed: bool = True

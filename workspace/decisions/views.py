@@ -28,10 +28,14 @@ NIGHT_READS = (Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED, Kind.PRISON_ANSWER)
 
 
 def _target(request, worklist: str, key: str) -> dict:
+    """The flag (or excluded candidate) in the account's departments, with the keys its
+    person's decisions may be recorded under (`person_keys`)."""
     try:
         with warehouse() as cur:
             found = (queries.flag(cur, worklist, key, request.departments)
                      or queries.exclusion(cur, worklist, key, request.departments))
+            if found is not None:
+                found["person_keys"] = queries.person_keys(cur, found["person_key"])
     except WarehouseUnavailable:
         found = None
     if found is None:
@@ -66,7 +70,7 @@ def decide(request, worklist: str, key: str):
     if kind not in Kind.values or worklist not in WORKLISTS_OF[kind]:
         return _refused(request, worklist, key, "décision inconnue pour cette liste")
     row = {**_target(request, worklist, key), "worklist": worklist}
-    found = state.events(key, row["person_key"], request.departments)
+    found = state.events(key, row["person_keys"], request.departments)
     refused = _refusal(request, kind, row, found)
     form = forms.form_for(kind, request.POST)
     if not refused and not form.is_valid():
@@ -76,8 +80,11 @@ def decide(request, worklist: str, key: str):
         refused = forms.step_refused(form.cleaned_data["step"], row)
     if refused:
         return _refused(request, worklist, key, refused)
+    examination = state.open_examination(found)
+    person_key = (examination.person_key if kind == Kind.OTHER_GROUND_CLOSED and examination
+                  else row["person_key"])
     event = DecisionEvent.objects.create(
-        kind=kind, worklist=worklist, flag_id=key, person_key=row["person_key"],
+        kind=kind, worklist=worklist, flag_id=key, person_key=person_key,
         department=row["department"], decided_by=request.user,
         effective_date=timezone.localdate(), **form.event_fields())
     night = " La nuit prochaine en tiendra compte." if kind in NIGHT_READS else ""
@@ -100,7 +107,7 @@ def assign(request, worklist: str, key: str):
         return _refused(request, worklist, key, "attribution refusée : " + " ".join(
             m for errors in form.errors.values() for m in errors))
     agent = form.cleaned_data["agent"]
-    found = state.events(key, row["person_key"], request.departments)
+    found = state.events(key, row["person_keys"], request.departments)
     if state.fold(found).assignee == agent.username:
         return _refused(request, worklist, key, f"signalement déjà attribué à {agent}")
     event = DecisionEvent.objects.create(
@@ -122,7 +129,7 @@ def unassign(request, worklist: str, key: str):
     if worklist not in WORKLISTS_OF[Kind.UNASSIGNED]:
         return _refused(request, worklist, key, "liste inconnue")
     row = _target(request, worklist, key)
-    holder = state.fold(state.events(key, row["person_key"], request.departments)).assignee
+    holder = state.fold(state.events(key, row["person_keys"], request.departments)).assignee
     if not holder:
         return _refused(request, worklist, key, "signalement attribué à personne")
     event = DecisionEvent.objects.create(

@@ -162,6 +162,14 @@ def person_flags(cur: duckdb.DuckDBPyConnection, person_key: str, departments: l
                               {"person": person_key, "departments": departments}))
 
 
+def person_keys(cur: duckdb.DuckDBPyConnection, person_key: str) -> list[str]:
+    """The person's key and the numbers of all their files (their examinations on another
+    ground may have been recorded under any of them)."""
+    found = [r[0] for r in cur.execute(read_sql("person_keys.sql"),
+                                       {"person": person_key}).fetchall()]
+    return list(dict.fromkeys([person_key, *found]))
+
+
 def search(cur: duckdb.DuckDBPyConnection, number: str, departments: list[str]
            ) -> list[dict]:
     """Every flag and alert, in the account's departments, of the person a number names."""

@@ -169,10 +169,11 @@ def flag_page(request, worklist: str, key: str):
             if row is None:
                 raise Http404
             context = _flag_context(cur, worklist, key, row, request.departments)
+            person_keys = queries.person_keys(cur, row["person_key"])
     except WarehouseUnavailable:
         return unavailable(request)
     record_view(request, worklist, key)
-    found = state.events(key, row["person_key"], request.departments)
+    found = state.events(key, person_keys, request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
     context["state"] = state.fold(found)
     context["actions"] = state.actions(worklist, found, request.user.username,
