@@ -152,3 +152,42 @@ def test_a_consular_request_after_an_undated_claim_s_decision_is_an_alert(inbox)
                          ).fetchall()
     assert [(r, d) for r, d, _ in alerts] == [("CONSULAR_CONTACT_FORBIDDEN", date(2026, 10, 20))]
     assert "PRI-07" in alerts[0][2]
+
+
+def test_an_eu_nationality_given_by_a_record_with_the_number_holds_the_measure(inbox):
+    """A GENESIS record gives the file's number and identity, but a Romanian nationality:
+    it is not tied to the file (the number does not verify), the releases list excludes
+    the detainee as EU_CITIZEN, and the file's OQTF is not pursued meanwhile."""
+    inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    inbox.genesis(LIST, row("genesis", **{**KNOWN, "NATIONALITE": "ROUMANIE"}))
+    out = inbox.decide()
+    assert out.reason(RELEASES) == "EU_CITIZEN"
+    excluded = out.only_excluded(MEASURES)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+    assert "GENESIS_E01301_20261112.csv:2" in excluded["source_rows"]
+
+
+def test_individual_assessment_is_carried_on_every_list(tmp_path, con):
+    """OQ-04 and the Markers paragraph: ten years in France by AGDREF's entry date; the
+    person is on the three lists (rejected, their OQTF of 2023, a prison's list): the
+    marker INDIVIDUAL_ASSESSMENT on each."""
+    inbox = Inbox(tmp_path / "inbox", con).person(DATE_ENTREE_FRANCE="01/01/2010")
+    inbox.telemofpra(FINAL_LIST).genesis(LIST, row("genesis", **KNOWN))
+    out = inbox.decide()
+    rejected = out.only_listed(REJECTED)
+    release = out.only_listed(RELEASES)
+    assert release["situation"] == "MEASURE_TO_EXAMINE"
+    for flag in (rejected, release):
+        assert "INDIVIDUAL_ASSESSMENT" in flag["markers"] and "OQ-04" in flag["rule_ids"]
+    inbox.measure(DATE_DECISION="01/11/2023", DATE_NOTIFICATION="03/11/2023")
+    measure = inbox.decide().only_listed(MEASURES)
+    assert "INDIVIDUAL_ASSESSMENT" in measure["markers"] and "OQ-04" in measure["rule_ids"]
+
+
+def test_individual_assessment_recorded_on_the_person_s_second_file(tmp_path, con):
+    """A French spouse recorded on the person's second file, which the model merged with
+    the first: the marker as if it were on the first."""
+    inbox = Inbox(tmp_path / "inbox", con).person().others()
+    inbox.second_file(LIEN_FAMILIAL_FRANCAIS="CONJOINT")
+    flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
+    assert "INDIVIDUAL_ASSESSMENT" in flag["markers"]

@@ -380,6 +380,11 @@ CNDA = {"ORGANE": "CNDA", "FONDEMENT": "", "DATE_DEFINITIVE": ""}
     (date(2026, 11, 13), {**CNDA, "MODE_CNDA": "ORDONNANCE", "DATE_DECISION": "10/11/2026",
                           "DATE_NOTIFICATION": ""}, False),  # RTR-05 not yet notified
     (EARLY_LIST, EARLY_END, False),  # RTR-06 early end, not final
+    # a withdrawal or a closure reported final is no rejection
+    (FINAL_LIST, {"SENS_DECISION": "RETRAIT", "FONDEMENT": ""}, False),
+    (FINAL_LIST, {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
+                  "DATE_DECISION": "05/01/2026", "DATE_NOTIFICATION": "12/01/2026",
+                  "DATE_DEFINITIVE": "13/02/2026"}, False),
 ])
 def test_ofpra_documents_requestable_only_for_a_final_rejection(
         inbox, list_date, decision, marked):

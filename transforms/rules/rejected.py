@@ -21,6 +21,7 @@ from transforms.rules.verdicts import (
     dublin_imprisoned,
     exclusion_row,
     identity_findings,
+    individual_assessment,
     marker_rules,
     oq_02_other_ground,
     person_references,
@@ -56,7 +57,8 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         verdict.add(Finding(rtr.reason, rtr.rule_ids, rtr.source_rows))
     verdict.findings += identity_findings(facts, files, record_keys, run_date)
     verdict.findings += screen_protections(facts, files, run_date)
-    verdict.findings += review_protections(facts, files, run_date, besides=record_keys)
+    verdict.findings += review_protections(facts, files, run_date, besides=record_keys,
+                                           rule="OQ-01")
     if not linked:
         verdict.add(Finding("IDENTITY_CONFLICT", ("OQ-01",)))
     own_measures = facts.measures_by_person.get(person_key, []) if linked else []
@@ -80,7 +82,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         return None, excluded
     markers = list(rtr.markers)
     rules = [*rtr.rule_ids, *marker_rules(markers), "OQ-01", "OQ-02"]
-    if rights.oq_04_individual_assessment(person, run_date):
+    if linked and individual_assessment(facts, person_key, run_date):
         markers.append("INDIVIDUAL_ASSESSMENT")
         rules.append("OQ-04")
     reason, measure_rows = "NO_MEASURE", []

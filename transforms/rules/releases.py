@@ -21,6 +21,7 @@ from transforms.rules.verdicts import (
     dq_01_quarantined,
     exclusion_row,
     identity_findings,
+    individual_assessment,
     marker_rules,
     oq_02_other_ground,
     person_markers,
@@ -178,7 +179,8 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in identity)
     verdict.findings += [f for f in identity if not (eu_with_ban and f.code == "EU_CITIZEN")]
     verdict.findings += screen_protections(facts, files, run_date)
-    verdict.findings += review_protections(facts, files, run_date, besides=[key])
+    verdict.findings += review_protections(facts, files, run_date, besides=[key],
+                                           rule="PRI-08")
     for number in files:
         verdict.findings += rtr_findings(facts.rtr(number, run_date))
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
@@ -238,6 +240,8 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
     markers = release_markers(facts, det, run_date, stale_days, candidate)
     if linked:
         markers += person_markers(facts.rtr(person_key, run_date))
+        if individual_assessment(facts, person_key, run_date):
+            markers.append("INDIVIDUAL_ASSESSMENT")
     else:
         markers += unlinked_consular_markers(facts, files, run_date)
     if eu_with_ban:

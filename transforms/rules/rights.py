@@ -30,6 +30,7 @@ RE_EXAMINATIONS = ("REEXAMEN", "REEXAMEN_MULTIPLE")
 GRANT_OUTCOMES = ("REFUGIE", "PROTECTION_SUBSIDIAIRE", "APATRIDE", "ANNULATION_REFUGIE",
                   "ANNULATION_PROTECTION_SUBSIDIAIRE")
 CNDA_ENDING_OUTCOMES = ("REJET", "NON_LIEU", "DESISTEMENT")
+OFPRA_REJECTIONS = ("REJET", "IRRECEVABILITE")
 INADMISSIBILITY_BASES = ("L531-32-1", "L531-32-2", "L531-32-3")
 ACCELERATED_REJECTION_BASES = ("L531-24", "L531-27-5")
 RETENTION_BASIS = "L753-5"
@@ -314,15 +315,16 @@ def pri_07_awaits_decision(deciding: Record, claim: Iterable[Record]) -> bool:
 
 
 def is_final_rejection(decision: Record) -> bool:
-    """The 2014 circular's "final rejection": an OFPRA decision reported final (RTR-03),
-    a CNDA reading (RTR-04) or a notified ordonnance (RTR-05)."""
+    """The 2014 circular's "final rejection": an OFPRA rejection or inadmissibility
+    reported final (RTR-03; a closure or a withdrawal is no rejection), a CNDA reading
+    (RTR-04) or a notified ordonnance (RTR-05)."""
     if rtr_10_is_grant(decision) or is_registered_request(decision):
         return False
     if decision["deciding_body"] == "CNDA":
         return decision["outcome"] in CNDA_ENDING_OUTCOMES and (
             decision["cnda_mode"] == "AUDIENCE"
             or (decision["cnda_mode"] == "ORDONNANCE" and decision["notification_date"]))
-    return decision["final_date"] is not None
+    return decision["outcome"] in OFPRA_REJECTIONS and decision["final_date"] is not None
 
 
 def is_ending_ordonnance(decision: Record) -> bool:

@@ -19,6 +19,7 @@ from transforms.rules.verdicts import (
     dublin_imprisoned,
     exclusion_row,
     identity_findings,
+    individual_assessment,
     marker_rules,
     oq_02_other_ground,
     person_markers,
@@ -161,6 +162,8 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         if not coercible:
             markers.append("NOT_COERCIBLE")
     markers += person_markers(rtr)
+    if individual_assessment(facts, person_key, run_date):
+        markers.append("INDIVIDUAL_ASSESSMENT")
     if "PRI-10" in rules:
         markers.append("EU_CITIZEN")
     return {

@@ -81,14 +81,15 @@ def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[F
 
 
 def review_protections(facts: Facts, files: list[str], run_date: date,
-                       besides: Iterable[str] = ()) -> list[Finding]:
+                       besides: Iterable[str] = (), rule: str = "EX-03") -> list[Finding]:
     """A TélémOfpra or GENESIS record that may be one of the files' person without being
     tied to it (in identity review against it, or giving its number unverified:
     Facts.in_review), whose own claims show a right to remain not ended or a protection
-    granted, or whose own birth date makes a minor (OQ-03): the candidate may be a
-    protected person, so until an agent decides the pair the records cannot be tied with
-    the confidence an action needs (IDENTITY_CONFLICT, principle 1), on every list.
-    `besides`: the candidate's own records (already read as the candidate)."""
+    granted, or whose own identity makes a minor (OQ-03) or an EU, EEA or Swiss national
+    (§5): the candidate may be a protected person, so until an agent decides the pair the
+    records cannot be tied with the confidence an action needs (IDENTITY_CONFLICT,
+    principle 1), on every list. `besides`: the candidate's own records (already read as
+    the candidate); `rule`: the list's rule that acts on an identified person."""
     found = []
     own = set(besides)
     for number in files:
@@ -97,13 +98,23 @@ def review_protections(facts: Facts, files: list[str], run_date: date,
                 continue
             rtr = facts.rtr(facts.person_key(record_key), run_date)
             if rtr is not None and rtr.effect in (rights.NOT_ENDED, rights.GRANTED):
-                found.append(Finding("IDENTITY_CONFLICT", ("EX-03", *rtr.rule_ids),
+                found.append(Finding("IDENTITY_CONFLICT", (rule, *rtr.rule_ids),
                                      rtr.source_rows))
-            minor = rights.oq_03_minor([facts.identities.get(record_key)], run_date)
-            if minor is not None:
-                found.append(Finding("IDENTITY_CONFLICT", ("EX-03", *minor.rule_ids),
-                                     minor.source_rows))
+            identity = [facts.identities.get(record_key)]
+            for finding in (rights.oq_03_minor(identity, run_date),
+                            rights.eu_citizen(identity)):
+                if finding is not None:
+                    found.append(Finding("IDENTITY_CONFLICT", (rule, *finding.rule_ids),
+                                         finding.source_rows))
     return found
+
+
+def individual_assessment(facts: Facts, person_key: str, run_date: date) -> bool:
+    """OQ-04 on any file of the person (a family link or an early entry recorded on a
+    merged duplicate counts): the marker INDIVIDUAL_ASSESSMENT, carried on every list
+    where the person appears (RULES.md, Markers)."""
+    return any(rights.oq_04_individual_assessment(facts.persons.get(number), run_date)
+               for number in facts.files_of_person.get(person_key, ()))
 
 
 def oq_02_other_ground(facts: Facts, person_key: str, run_date: date) -> Finding | None:
