@@ -50,6 +50,9 @@ class KeptAddresses(logging.Filter):
         request = getattr(record, "request", None)
         path = getattr(request, "path", None)
         if path is not None and isinstance(record.args, tuple):
-            record.args = tuple(kept_address(request) if arg == path else arg
+            # Django logs the path escaped (django.utils.log.log_response): LEFÈVRE as
+            # LEF\xc8VRE
+            typed = {path, path.encode("unicode_escape").decode("ascii")}
+            record.args = tuple(kept_address(request) if arg in typed else arg
                                 for arg in record.args)
         return True
