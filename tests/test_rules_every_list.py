@@ -132,7 +132,7 @@ def test_an_undated_reexamination_open_to_appeal_is_the_latest_claim(inbox):
     assert excluded["reason_code"] == "RTR_END_UNCONFIRMED"
     assert any(r.startswith("TELEMOFPRA_13_20261009") for r in excluded["source_rows"])
     assert out.reason(MEASURES) == "SUSPENDED_BY_RTR"
-    assert not out.listed(RELEASES)
+    assert out.reason(RELEASES) == "RTR_END_UNCONFIRMED"
 
 
 def test_a_consular_request_after_an_undated_claim_s_decision_is_an_alert(inbox):
@@ -191,3 +191,45 @@ def test_individual_assessment_recorded_on_the_person_s_second_file(tmp_path, co
     inbox.second_file(LIEN_FAMILIAL_FRANCAIS="CONJOINT")
     flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
     assert "INDIVIDUAL_ASSESSMENT" in flag["markers"]
+
+
+def test_a_genesis_ban_agdref_records_as_withdrawn_is_no_measure_on_the_rejected_list(inbox):
+    """GENESIS says ITF DEFINITIVE, AGDREF the person's ITF ABROGEE and none in force: no
+    list acts on the ban (principle 1); on the rejected list the person has no measure
+    (NO_MEASURE), rather than an exclusion pointing to a measure no list follows."""
+    inbox.measure(TYPE_MESURE="ITF", DELAI_DEPART_JOURS="", DATE_NOTIFICATION="",
+                  DATE_DECISION="01/03/2025", STATUT="ABROGEE")
+    inbox.telemofpra(FINAL_LIST)
+    out = inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE",
+                                  DATE_LIBERATION_PREVISIBLE="15/01/2030", **KNOWN)).decide()
+    assert out.only_listed(REJECTED)["reason"] == "NO_MEASURE"
+    assert out.reason(MEASURES) == "MEASURE_CLOSED"
+
+
+def test_no_consular_contact_of_another_file_the_detainee_may_be(inbox):
+    """PRI-07, an absolute ban: the detainee is tied to their file by its number; another
+    file with their identity (not merged: its entry date differs), searched for their
+    protections, ended its claim early at OFPRA with no CNDA decision nor final date yet:
+    the consulate is not contacted about the detainee either."""
+    from tests.scenarios import SECOND
+
+    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
+    inbox.telemofpra(date(2026, 9, 11), NUM_AGDREF=SECOND, NOM="DIALO",
+                     SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-2", DATE_DEFINITIVE="")
+    flag = with_ban(inbox).decide().only_listed(RELEASES)
+    assert flag["num_agdref"] == PERSON
+    assert "NO_CONSULAR_CONTACT" in flag["markers"]
+
+
+def test_a_consular_request_about_a_refugee_in_review_is_an_alert(inbox):
+    """PRI-07: a consular pass requested on 10/11/2026 for the file's OQTF, while a claim
+    in review against the file (the person, perhaps) had been granted refugee status: the
+    measure is excluded (IDENTITY_CONFLICT) and the request reported."""
+    inbox.others().measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="10/11/2026")
+    out = inbox.telemofpra(date(2026, 11, 13), **IN_REVIEW, **GRANT).decide()
+    assert out.reason(MEASURES) == "IDENTITY_CONFLICT"
+    alerts = out.con.sql("SELECT reason_code, source_rows FROM worklists.legal_alerts"
+                         ).fetchall()
+    assert [r for r, _ in alerts] == ["CONSULAR_CONTACT_FORBIDDEN"]
+    assert any(r.startswith("TELEMOFPRA_13_20261113") for r in alerts[0][1])

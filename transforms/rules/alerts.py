@@ -10,7 +10,7 @@ from transforms.rules import rights
 from transforms.rules.facts import Departments, Facts, department_order
 from transforms.rules.flags import flag_id
 from transforms.rules.rights import Finding, Record
-from transforms.rules.verdicts import candidate_files, rule_list, unique_rows
+from transforms.rules.verdicts import candidate_files, possible_persons, rule_list, unique_rows
 
 
 def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
@@ -19,21 +19,24 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
     attestation, or may still have awaited an OFPRA or CNDA decision: the claims known on
     that day (registered, listed or introduced by then) are assessed as of that day; a
     right to remain not ended, a reopenable closure, a grant (later grants included: the
-    claim was pending then) or an early end still open to the CNDA all forbid the contact."""
+    claim was pending then) or an early end still open to the CNDA all forbid the contact.
+    The claims of anyone the measure's person may be are read (the files searched for
+    their protections, the records in review against them: verdicts.possible_persons),
+    as the lists do."""
     files = candidate_files(facts, [f"agdref:{measure['num_agdref']}"])
     for number in files:
         attestation = rights.rtr_01_asylum_attestation(facts.titles.get(number, ()), day)
         if attestation:
             return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *attestation.rule_ids),
                            attestation.source_rows)
-    known = [d for d in (decision_on(d, day) for d in
-                         facts.decisions_by_person.get(measure["person_key"], ())) if d]
-    rtr = rights.assess_claims(known, day)
-    if rtr is None:
-        return None
-    if rtr.effect != rights.ENDED or "NO_CONSULAR_CONTACT" in rtr.markers:
-        return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *rtr.rule_ids),
-                       rtr.source_rows)
+    for person_key in possible_persons(facts, files):
+        known = [d for d in (decision_on(d, day) for d in
+                             facts.decisions_by_person.get(person_key, ())) if d]
+        rtr = rights.assess_claims(known, day)
+        if rtr is not None and (rtr.effect != rights.ENDED
+                                or "NO_CONSULAR_CONTACT" in rtr.markers):
+            return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *rtr.rule_ids),
+                           rtr.source_rows)
     return None
 
 

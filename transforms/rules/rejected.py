@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from schemas import codes
@@ -17,9 +16,11 @@ from transforms.rules.verdicts import (
     Verdict,
     candidate_files,
     claim_records,
+    consular_markers,
     dq_01_quarantined,
     dublin_imprisoned,
     exclusion_row,
+    genesis_ban_withdrawn,
     identity_findings,
     individual_assessment,
     marker_rules,
@@ -68,7 +69,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
     if coercible:
         verdict.add(Finding("MEASURE_IN_FORCE", ("OQ-01",),
                             tuple(m["source_row"] for m in coercible)))
-    verdict.add(pri_06_judicial_ban(facts.detentions_by_person.get(person_key, [])))
+    verdict.add(pri_06_judicial_ban(facts, person_key))
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
     candidate = flag_id(codes.REJECTED, person_key, decision["decision_key"])
     department = facts.domicile(person_key)
@@ -80,11 +81,11 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
                              None, verdict, context)
     if excluded:
         return None, excluded
-    markers = list(rtr.markers)
-    rules = [*rtr.rule_ids, *marker_rules(markers), "OQ-01", "OQ-02"]
-    if linked and individual_assessment(facts, person_key, run_date):
+    markers = [*rtr.markers, *consular_markers(facts, files, run_date)]
+    if individual_assessment(facts, person_key, run_date):
         markers.append("INDIVIDUAL_ASSESSMENT")
-        rules.append("OQ-04")
+    markers = sorted(set(markers))
+    rules = [*rtr.rule_ids, *marker_rules(markers), "OQ-01", "OQ-02"]
     reason, measure_rows = "NO_MEASURE", []
     if held:
         reason, measure_rows = "PRIOR_MEASURE_NOT_COERCIBLE", [m["source_row"] for m in held]
@@ -95,7 +96,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         "rtr_end_date": rtr.rtr_end_date, "knowledge_date": rtr.knowledge_date,
         # days_overdue: counted on the list (decide.with_day_counts)
         "oqtf_due_date": add_days(rtr.knowledge_date, OQTF_DEADLINE_DAYS),
-        "reason": reason, "markers": sorted(markers), "rule_ids": rule_list(rules),
+        "reason": reason, "markers": markers, "rule_ids": rule_list(rules),
         "source_rows": unique_rows([*context, *measure_rows]),
     }, None
 
@@ -111,8 +112,10 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
     return Finding("ASYLUM_PENDING", ("RTR-09",), tuple(rows)) if rows else None
 
 
-def pri_06_judicial_ban(detentions: Iterable[Record]) -> Finding | None:
+def pri_06_judicial_ban(facts: Facts, person_key: str) -> Finding | None:
     """"Who is without OQTF" (RULES.md §2) and PRI-06: a judicial ITF recorded in the
-    latest GENESIS list of an establishment holding the person is a measure in force."""
-    rows = tuple(d["source_row"] for d in detentions if d["itf"] != "NON")
+    latest GENESIS list of an establishment holding the person is a measure in force,
+    unless AGDREF records it withdrawn (verdicts.genesis_ban_withdrawn)."""
+    rows = tuple(d["source_row"] for d in facts.detentions_by_person.get(person_key, [])
+                 if d["itf"] != "NON" and not genesis_ban_withdrawn(facts, d, person_key))
     return Finding("MEASURE_IN_FORCE", ("OQ-01", "PRI-06"), rows) if rows else None

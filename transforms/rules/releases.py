@@ -18,8 +18,10 @@ from transforms.rules.verdicts import (
     agent_decision,
     candidate_files,
     claim_records,
+    consular_markers,
     dq_01_quarantined,
     exclusion_row,
+    genesis_ban_withdrawn,
     identity_findings,
     individual_assessment,
     marker_rules,
@@ -90,7 +92,8 @@ def release_markers(facts: Facts, detention: Record, run_date: date, stale_days:
 
 
 def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool,
-                        run_date: date) -> tuple[list[tuple[Record, mx.Enforceability]], bool]:
+                        run_date: date, banned: bool
+                        ) -> tuple[list[tuple[Record, mx.Enforceability]], bool]:
     """PRI-08: the AGDREF measures that can support removal at release: in force, not
     challenged, coercible (OQ-08) and enforceable (OQ-07) on the release date, that is
     notified, their departure period and challenge window run by then and no right to
@@ -107,36 +110,8 @@ def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool
                   and (enforce := enforceable_on(facts, m, release, run_date)) is not None]
     firm = [(m, enforce) for m, enforce in supporting
             if facts.firmly_tied(det["record_key"], m["num_agdref"])]
-    unconfirmed_only = bool(supporting) and not firm and det["itf"] == "NON"
+    unconfirmed_only = bool(supporting) and not firm and not banned
     return (supporting if unconfirmed_only else firm), unconfirmed_only
-
-
-def withdrawn_ban_rows(facts: Facts, det: Record, person_key: str, linked: bool
-                      ) -> tuple[str, ...]:
-    """PRI-06 against principle 1: GENESIS records a judicial ITF for the detainee while
-    AGDREF records the person's ITF annulled, abrogated or withdrawn and none in force.
-    The sources contradict each other: the ban is not acted on (the detainee is listed
-    for a human to examine, MEASURE_TO_EXAMINE); the rows of AGDREF's withdrawn ITF."""
-    if det["itf"] == "NON" or not linked:
-        return ()
-    bans = [m for m in facts.measures_by_person.get(person_key, [])
-            if m["measure_type"] == "ITF"]
-    if any(mx.counts_as_measure(m) for m in bans):
-        return ()
-    return tuple(m["source_row"] for m in bans
-                 if m["measure_status"] in codes.WITHDRAWN_MEASURE_STATUSES
-                 or m["appeal_status"] == "ANNULE")
-
-
-def unlinked_consular_markers(facts: Facts, files: list[str], run_date: date) -> list[str]:
-    """PRI-07 for a detainee not tied to a file: NO_CONSULAR_CONTACT when the latest claim
-    of any file that may be theirs may still await a decision (the files searched for
-    their protections)."""
-    for number in files:
-        if "NO_CONSULAR_CONTACT" in person_markers(
-                facts.rtr(facts.persons[number]["person_key"], run_date)):
-            return ["NO_CONSULAR_CONTACT"]
-    return []
 
 
 def upcoming_releases(facts: Facts, run_date: date, horizon_days: int,
@@ -160,11 +135,12 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
     person = facts.persons.get(person_key) if linked else None
-    supporting = supporting_measures(facts, det, person_key, linked, run_date)
-    withdrawn = withdrawn_ban_rows(facts, det, person_key, linked)
+    withdrawn = genesis_ban_withdrawn(facts, det, person_key) if linked else ()
+    banned = det["itf"] != "NON" and not withdrawn  # PRI-06, acted on
+    supporting = supporting_measures(facts, det, person_key, linked, run_date, banned)
     # PRI-06 / PRI-10: a judicial ITF in GENESIS (unless AGDREF says it was withdrawn),
     # or in AGDREF on the detainee's file
-    judicial_ban = (det["itf"] != "NON" and not withdrawn) or any(
+    judicial_ban = banned or any(
         m["measure_type"] == "ITF" for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
     # file, however weak the evidence, before anyone is asked to confirm identity.
@@ -195,7 +171,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
         return None, excluded
     return release_flag(facts, det, run_date, stale_days, candidate,
                         [*context, *withdrawn], eu_with_ban, supporting,
-                        banned=det["itf"] != "NON" and not withdrawn, files=files), None
+                        banned=banned, files=files), None
 
 
 def held_back_exclusion(facts: Facts, det: Record) -> dict:
@@ -216,7 +192,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
     """A listed detainee: the situation (PRI-08, PRI-09, PRI-10), the measures that can
     support removal at release (`supporting_found`: supporting_measures; `banned`: the
     GENESIS ITF is acted on, withdrawn_ban_rows), the markers (of the files searched,
-    `files`, for a detainee not tied to one)."""
+    `files`, NO_CONSULAR_CONTACT)."""
     key = det["record_key"]
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
@@ -242,8 +218,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         markers += person_markers(facts.rtr(person_key, run_date))
         if individual_assessment(facts, person_key, run_date):
             markers.append("INDIVIDUAL_ASSESSMENT")
-    else:
-        markers += unlinked_consular_markers(facts, files, run_date)
+    markers += consular_markers(facts, files, run_date)
     if eu_with_ban:
         markers.append("EU_CITIZEN")
         rules.append("PRI-10")

@@ -15,6 +15,7 @@ from transforms.rules.verdicts import (
     Verdict,
     candidate_files,
     claim_records,
+    consular_markers,
     dq_01_quarantined,
     dublin_imprisoned,
     exclusion_row,
@@ -82,11 +83,13 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
     return deciding
 
 
-def pri_10_detainee_ban(facts: Facts, m: Record) -> bool:
-    """§5 EU_CITIZEN and PRI-10: a judicial ITF binds whatever the nationality; its
-    EU, EEA or Swiss national held now (on an establishment's latest list, tied to the
-    measure's file) is listed for it, not excluded."""
-    return m["measure_type"] == "ITF" and m["num_agdref"] in facts.detained_files
+def eu_detainee_ban(facts: Facts, m: Record, identity: list[Finding]) -> bool:
+    """§5 EU_CITIZEN and PRI-10: a judicial ITF binds whatever the nationality; its EU,
+    EEA or Swiss national (`identity`: identity_findings) held now (on an
+    establishment's latest list, tied to the measure's file) is listed for it with the
+    marker EU_CITIZEN, not excluded."""
+    return (m["measure_type"] == "ITF" and m["num_agdref"] in facts.detained_files
+            and any(f.code == "EU_CITIZEN" for f in identity))
 
 
 def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
@@ -105,7 +108,8 @@ def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
                              m["department"], m["measure_id"], verdict, context)
     if excluded:
         return None, excluded
-    return measure_flag(facts, m, run_date, candidate, context, rtr, enforce, rules), None
+    return measure_flag(facts, m, run_date, candidate, context, rtr, enforce, rules,
+                        files), None
 
 
 def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[str],
@@ -121,9 +125,9 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         verdict.add(Finding("IDENTITY_CONFLICT", ("EX-03",), rows))
     identity = identity_findings(facts, files, [], run_date)
     rules = ["EX-01", "EX-03"]
-    if pri_10_detainee_ban(facts, m) and any(f.code == "EU_CITIZEN" for f in identity):
+    if eu_detainee_ban(facts, m, identity):
         identity = [f for f in identity if f.code != "EU_CITIZEN"]
-        rules.append("PRI-10")  # listed with the marker EU_CITIZEN (measure_flag)
+        rules.append("PRI-10")
     verdict.findings += identity
     for finding in review_protections(facts, files, run_date):
         verdict.add(finding)
@@ -151,9 +155,9 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
 
 def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, context: list[str],
                  rtr: rights.RtrOutcome | None, enforce: mx.Enforceability,
-                 rules: list[str]) -> dict:
+                 rules: list[str], files: list[str]) -> dict:
     """A listed measure: since when it is enforceable, until when coercible (OQ-08), the
-    markers."""
+    markers (of the person and of the files that may be theirs, `files`)."""
     person_key, number = m["person_key"], m["num_agdref"]
     markers = []
     coercible = mx.oq_08_is_coercible(m, run_date)
@@ -162,9 +166,10 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         if not coercible:
             markers.append("NOT_COERCIBLE")
     markers += person_markers(rtr)
+    markers += consular_markers(facts, files, run_date)
     if individual_assessment(facts, person_key, run_date):
         markers.append("INDIVIDUAL_ASSESSMENT")
-    if "PRI-10" in rules:
+    if eu_detainee_ban(facts, m, identity_findings(facts, files, [], run_date)):
         markers.append("EU_CITIZEN")
     return {
         "flag_id": candidate, "person_key": person_key, "num_agdref": number,

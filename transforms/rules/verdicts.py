@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from schemas import codes
+from transforms.rules import measures as mx
 from transforms.rules import rights
 from transforms.rules.facts import Facts
 from transforms.rules.rights import Finding, Record
@@ -107,6 +108,43 @@ def review_protections(facts: Facts, files: list[str], run_date: date,
                     found.append(Finding("IDENTITY_CONFLICT", (rule, *finding.rule_ids),
                                          finding.source_rows))
     return found
+
+
+def possible_persons(facts: Facts, files: list[str]) -> list[str]:
+    """Whom a candidate may be: the persons of the files searched for their protections,
+    and the records in identity review against those files (each its own person)."""
+    keys = {facts.persons[number]["person_key"] for number in files}
+    keys |= {facts.person_key(record_key) for number in files
+             for record_key in facts.in_review.get(number, ())}
+    return sorted(keys)
+
+
+def consular_markers(facts: Facts, files: list[str], run_date: date) -> list[str]:
+    """PRI-07, an absolute ban: NO_CONSULAR_CONTACT when the latest claim of anyone the
+    candidate may be (possible_persons) may still await a decision, as the protections
+    of those files exclude the candidate (screen_protections, review_protections)."""
+    for key in possible_persons(facts, files):
+        rtr = facts.rtr(key, run_date)
+        if rtr is not None and "NO_CONSULAR_CONTACT" in rtr.markers:
+            return ["NO_CONSULAR_CONTACT"]
+    return []
+
+
+def genesis_ban_withdrawn(facts: Facts, detention: Record, person_key: str) -> tuple[str, ...]:
+    """PRI-06 against principle 1: GENESIS records a judicial ITF for a detainee while
+    AGDREF records the person's ITF annulled, abrogated or withdrawn and none in force.
+    The sources contradict each other: no list acts on that ban (the releases list has a
+    human examine the detainee, the rejected list does not count it as a measure); the
+    rows of AGDREF's withdrawn ITF, empty when the ban stands."""
+    if detention["itf"] == "NON":
+        return ()
+    bans = [m for m in facts.measures_by_person.get(person_key, [])
+            if m["measure_type"] == "ITF"]
+    if any(mx.counts_as_measure(m) for m in bans):
+        return ()
+    return tuple(m["source_row"] for m in bans
+                 if m["measure_status"] in codes.WITHDRAWN_MEASURE_STATUSES
+                 or m["appeal_status"] == "ANNULE")
 
 
 def individual_assessment(facts: Facts, person_key: str, run_date: date) -> bool:
