@@ -1,6 +1,7 @@
 """A candidate the night excluded has a page (why someone is not listed), and takes no
-outcome there: no next step, OQTF or answer is recorded about a person an exclusion
-protects (RULES.md principle 1; PRI-07: never a consular pass for a refugee)."""
+outcome there when the exclusion protects them: no next step, OQTF or answer is recorded
+(RULES.md principle 1; PRI-07: never a consular pass for a refugee). Out of a list's scope
+only (a release beyond the horizon), the unit still answers the prison (PRI-05)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from datetime import date
 
 import pytest
 
-from tests.scenarios import Inbox
+from tests.builders import row
+from tests.scenarios import PERSON, Inbox
 from tests.workspace_world import World, client_for, on_fresh_sqlite
 from transforms.warehouse import database, tables
 
-MEASURES = "unexecuted_measures"
+MEASURES, RELEASES = "unexecuted_measures", "upcoming_releases"
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +33,43 @@ def refugee(tmp_path_factory) -> World:
     return World(folder / "warehouse.duckdb", {"excluded": excluded})
 
 
-@pytest.fixture
-def installed(workspace_app, refugee, tmp_path):
+@pytest.fixture(scope="module")
+def far_release(tmp_path_factory) -> World:
+    """A detainee of 13 tied to their file, released in 2030: excluded from the releases
+    list for its scope alone (RELEASE_OUTSIDE_HORIZON)."""
+    folder = tmp_path_factory.mktemp("far_release")
+    con = database.connect(folder / "warehouse.duckdb")
+    tables.create_warehouse(con)
+    inbox = Inbox(folder / "inbox", con).person()
+    inbox.genesis(date(2026, 11, 12), row(
+        "genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
+        DATE_NAISSANCE="14/03/1990", NATIONALITE="GUINEE",
+        DATE_LIBERATION_PREVISIBLE="15/01/2030"))
+    excluded = inbox.decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "RELEASE_OUTSIDE_HORIZON"
+    assert excluded["other_reasons"] == []
+    con.close()
+    return World(folder / "warehouse.duckdb", {"excluded": excluded})
+
+
+def installed_world(workspace_app, world: World, tmp_path):
     from django.test import override_settings
 
-    own = World(tmp_path / "warehouse.duckdb", refugee.flags)
-    shutil.copyfile(refugee.warehouse, own.warehouse)
+    own = World(tmp_path / "warehouse.duckdb", world.flags)
+    shutil.copyfile(world.warehouse, own.warehouse)
     with (on_fresh_sqlite(workspace_app, own) as ws,
           override_settings(RECONCILE_WAREHOUSE=own.warehouse)):
         yield ws
+
+
+@pytest.fixture
+def installed(workspace_app, refugee, tmp_path):
+    yield from installed_world(workspace_app, refugee, tmp_path)
+
+
+@pytest.fixture
+def installed_far(workspace_app, far_release, tmp_path):
+    yield from installed_world(workspace_app, far_release, tmp_path)
 
 
 def test_an_excluded_candidate_takes_no_outcome(installed):
@@ -62,3 +92,12 @@ def test_an_excluded_candidate_takes_no_outcome(installed):
     from workspace.decisions.models import DecisionEvent
 
     assert sorted(DecisionEvent.objects.values_list("kind", flat=True)) == ["COMMENT", "TAKEN"]
+
+
+def test_a_candidate_out_of_the_list_s_scope_only_takes_the_prison_s_answer(installed_far):
+    page = f"/listes/{RELEASES}/{installed_far.world.flags['excluded']['candidate_id']}/"
+    agent13 = client_for(installed_far, "agent13")
+    shown = agent13.get(page).content.decode()
+    assert 'value="PRISON_ANSWER"' in shown and "aucune suite d'éloignement" not in shown
+    assert agent13.post(page + "decisions/", {"kind": "PRISON_ANSWER",
+                                              "taken_in_charge": "non"}).status_code == 302

@@ -114,21 +114,33 @@ def open_examination(found: list[DecisionEvent]) -> DecisionEvent | None:
     return latest[-1] if latest and latest[-1].kind == Kind.OTHER_GROUND else None
 
 
-def actions(worklist: str, found: list[DecisionEvent], login: str, listed: bool = True
+def takes_outcomes(row: dict) -> bool:
+    """Whether a flag, or a candidate the night excluded, takes an outcome (an OQTF taken,
+    an answer to a prison, a next step, not pursued). A candidate excluded for anything
+    but the list's scope (RULES.md §5: a protection, doubt, the unit's own examination, a
+    pending step) takes none: the exclusion protects the person (principle 1), and the
+    guards on a next step read a listed flag's markers, which an exclusion does not carry
+    (PRI-07: no consular pass for a refugee). Out of the list's scope (already under a
+    measure, a remand prisoner, a release beyond the horizon…), the unit still answers a
+    prison or records the OQTF it took."""
+    if "flag_id" in row:
+        return True
+    return all(reason in codes.SCOPE_REASONS
+               for reason in [row["reason_code"], *(row.get("other_reasons") or [])])
+
+
+def actions(worklist: str, found: list[DecisionEvent], login: str, outcomes: bool = True
             ) -> list[str]:
     """The decisions the unit may record on this flag now, in the order the page shows
     them: the flag taken by the agent (or released by its holder), a comment, then what
-    the list's rules ask for. A candidate the night excluded (`listed` False) takes no
-    outcome: its exclusion protects the person (RULES.md principle 1), and the rules'
-    guards on a next step read a listed flag's markers, which an exclusion does not carry
-    (PRI-07: no consular pass for a refugee); an examination on another ground may still
-    be opened or closed."""
+    the list's rules ask for (`outcomes`: takes_outcomes); an examination on another
+    ground may be opened or closed on any candidate of the rejected list."""
     current = fold(found)
     offered = [Kind.RELEASED if current.assignee == login else Kind.TAKEN, Kind.COMMENT]
     if worklist == codes.REJECTED:
         offered.append(Kind.OTHER_GROUND_CLOSED if examination_open(found)
                        else Kind.OTHER_GROUND)
-    if listed:
+    if outcomes:
         offered += [k for k in OUTCOMES if worklist in WORKLISTS_OF[k]]
     return [str(k) for k in offered]
 

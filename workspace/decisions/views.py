@@ -45,12 +45,12 @@ def _target(request, worklist: str, key: str) -> dict:
 
 def _refusal(request, kind: str, row: dict, found: list) -> str:
     """Why this decision cannot be recorded now ("" when it can)."""
-    listed = "flag_id" in row
-    if not listed and kind in state.OUTCOMES:
+    outcomes = state.takes_outcomes(row)
+    if not outcomes and kind in state.OUTCOMES:
         reason = exports.EXCLUSIONS_FR.get(row["reason_code"], row["reason_code"])
         return (f"candidat exclu de la liste cette nuit ({reason}) : aucune suite ne "
-                "s'enregistre sur un candidat exclu")
-    if kind not in state.actions(row["worklist"], found, request.user.username, listed):
+                "s'enregistre sur un candidat ainsi exclu")
+    if kind not in state.actions(row["worklist"], found, request.user.username, outcomes):
         return "décision déjà enregistrée ou sans objet"
     holder = state.fold(found).assignee
     if kind == Kind.TAKEN and holder and request.user.role != Role.MANAGER:

@@ -177,7 +177,8 @@ def flag_page(request, worklist: str, key: str):
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
     context["state"] = state.fold(found)
     context["actions"] = state.actions(worklist, found, request.user.username,
-                                       listed=not context["excluded"])
+                                       outcomes=state.takes_outcomes(row))
+    context["takes_outcomes"] = state.takes_outcomes(row)
     context["reasons_choices"], context["steps"] = Reason.choices, Step.choices
     context["assignable"] = (forms.assignable(row["department"])
                              if request.user.role == Role.MANAGER else [])
