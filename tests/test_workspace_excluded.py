@@ -101,3 +101,21 @@ def test_a_candidate_out_of_the_list_s_scope_only_takes_the_prison_s_answer(inst
     assert 'value="PRISON_ANSWER"' in shown and "aucune suite d'éloignement" not in shown
     assert agent13.post(page + "decisions/", {"kind": "PRISON_ANSWER",
                                               "taken_in_charge": "non"}).status_code == 302
+
+
+def test_an_examination_on_another_ground_is_closed_on_any_list_it_excludes_from(installed):
+    """OQ-02 and §5: the examination opened on the rejected list excludes the person's
+    measure too; the unit closes it from the measure's page as well."""
+    from schemas.codes import OTHER_GROUND
+    from workspace.decisions.in_force import decisions_in_force
+    from workspace.decisions.models import DecisionEvent
+
+    DecisionEvent.objects.create(
+        kind=OTHER_GROUND, worklist="rejected_without_oqtf", flag_id="ROQ-0000000000000000",
+        person_key=PERSON, department="13", decided_by=installed.accounts["agent13"],
+        effective_date=date(2026, 11, 16))
+    page = f"/listes/{MEASURES}/{installed.world.flags['excluded']['candidate_id']}/"
+    agent13 = client_for(installed, "agent13")
+    assert 'value="OTHER_GROUND_CLOSED"' in agent13.get(page).content.decode()
+    assert agent13.post(page + "decisions/", {"kind": "OTHER_GROUND_CLOSED"}).status_code == 302
+    assert not [d for d in decisions_in_force(installed.database) if d["kind"] == OTHER_GROUND]

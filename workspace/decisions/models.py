@@ -65,7 +65,9 @@ ANY_LIST = (*codes.WORKLISTS, codes.LEGAL_ALERTS)
 WORKLISTS_OF = {
     Kind.TAKEN: ANY_LIST, Kind.RELEASED: ANY_LIST, Kind.COMMENT: ANY_LIST,
     Kind.ASSIGNED: ANY_LIST, Kind.UNASSIGNED: ANY_LIST,
-    Kind.OTHER_GROUND: (codes.REJECTED,), Kind.OTHER_GROUND_CLOSED: (codes.REJECTED,),
+    # an examination is opened on the rejected list (OQ-02) but excludes the person from
+    # every list (§5): it may be closed wherever it excludes them
+    Kind.OTHER_GROUND: (codes.REJECTED,), Kind.OTHER_GROUND_CLOSED: codes.WORKLISTS,
     Kind.OQTF_TAKEN: (codes.REJECTED,), Kind.PRISON_ANSWER: (codes.RELEASES,),
     Kind.NEXT_STEP: (codes.MEASURES,), Kind.NOT_PURSUED: (codes.REJECTED, codes.MEASURES),
 }

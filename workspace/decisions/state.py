@@ -133,13 +133,15 @@ def actions(worklist: str, found: list[DecisionEvent], login: str, outcomes: boo
             ) -> list[str]:
     """The decisions the unit may record on this flag now, in the order the page shows
     them: the flag taken by the agent (or released by its holder), a comment, then what
-    the list's rules ask for (`outcomes`: takes_outcomes); an examination on another
-    ground may be opened or closed on any candidate of the rejected list."""
+    the list's rules ask for (`outcomes`: takes_outcomes). An examination on another
+    ground is opened on the rejected list, and closed on any list it excludes the person
+    from (RULES.md §5), as far as the account's departments see it."""
     current = fold(found)
     offered = [Kind.RELEASED if current.assignee == login else Kind.TAKEN, Kind.COMMENT]
-    if worklist == codes.REJECTED:
-        offered.append(Kind.OTHER_GROUND_CLOSED if examination_open(found)
-                       else Kind.OTHER_GROUND)
+    if examination_open(found):
+        offered.append(Kind.OTHER_GROUND_CLOSED)
+    elif worklist == codes.REJECTED:
+        offered.append(Kind.OTHER_GROUND)
     if outcomes:
         offered += [k for k in OUTCOMES if worklist in WORKLISTS_OF[k]]
     return [str(k) for k in offered]
