@@ -5,6 +5,8 @@ parameters harmless, views logged."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests.workspace_world import AGDREF_75, MARKUP_NAME, OFPRA_75, PASSWORD, client_for
@@ -232,3 +234,20 @@ def test_a_refused_request_is_in_the_views_log_without_what_could_be_a_person(ws
     # the administrator finds them under their kind
     page = client_for(ws, "admin").get("/journal/", {"kind": REFUSED}).content.decode()
     assert f"404 flag {flag_75}" in page
+
+
+def test_an_address_typed_with_a_persons_number_reaches_no_log(ws, caplog):
+    """An address is typed by hand with a number or a name in it: Django's request log
+    ("Not Found: <path>", the console, journald) keeps the page and its checked parts."""
+    agent13 = client_for(ws, "agent13")
+    typed = ("/listes/rejected_without_oqtf/0750000001/", "/listes/DUPONT/",
+             "/identites/0750000001/", "/nulle-part/DUPONT/", "/listes/LEFÈVRE/",
+             "/nulle-part/Hélène/")
+    with caplog.at_level(logging.WARNING):
+        for path in typed:
+            assert agent13.get(path).status_code == 404
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert len(caplog.records) == len(typed)
+    assert not [n for n in ("0750000001", "DUPONT", "LEF", "l\\xe8ne", "lène")
+                if n in logged]
+    assert "Not Found: flag (non conservé) rejected_without_oqtf" in logged

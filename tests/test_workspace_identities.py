@@ -331,19 +331,3 @@ def test_the_pair_page_colours_a_town_of_birth_as_the_model_compares_it(
     assert shown["Lieu de naissance"]["record"] == record_place  # shown as delivered
     assert shown["Nom"]["differs"] is False
 
-
-def test_an_address_typed_with_a_persons_number_reaches_no_log(workspace_app, caplog):
-    """An address is typed by hand with a number or a name in it: Django's request log
-    ("Not Found: <path>", the console, journald) keeps the page and its checked parts."""
-    agent13 = client_for(workspace_app, "agent13")
-    typed = ("/listes/rejected_without_oqtf/0750000001/", "/listes/DUPONT/",
-             "/identites/0750000001/", "/nulle-part/DUPONT/", "/listes/LEFÈVRE/",
-             "/nulle-part/Hélène/")
-    with caplog.at_level(logging.WARNING):
-        for path in typed:
-            assert agent13.get(path).status_code == 404
-    logged = "\n".join(r.getMessage() for r in caplog.records)
-    assert len(caplog.records) == len(typed)
-    assert not [n for n in ("0750000001", "DUPONT", "LEF", "l\\xe8ne", "lène")
-                if n in logged]
-    assert "Not Found: flag (non conservé) rejected_without_oqtf" in logged
