@@ -191,7 +191,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
                  banned: bool, files: list[str]) -> dict:
     """A listed detainee: the situation (PRI-08, PRI-09, PRI-10), the measures that can
     support removal at release (`supporting_found`: supporting_measures; `banned`: the
-    GENESIS ITF is acted on, withdrawn_ban_rows), the markers (of the files searched,
+    GENESIS ITF is acted on, verdicts.genesis_ban_withdrawn), the markers (of the files searched,
     `files`, NO_CONSULAR_CONTACT)."""
     key = det["record_key"]
     linked = facts.is_linked(key)
@@ -227,10 +227,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         # detainee may be (and PRI-08's window and release date apply to the identified)
         situation = "IDENTITY_TO_CONFIRM"
         rules.append("PRI-09")
-    elif eu_with_ban:
-        situation = "ENFORCEABLE_MEASURE"
-        rules.append("PRI-04")
-    elif measure_ids:
+    elif eu_with_ban or measure_ids:
         situation = "ENFORCEABLE_MEASURE"
         rules.append("PRI-04")
     else:
