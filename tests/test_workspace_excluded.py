@@ -15,7 +15,8 @@ from tests.scenarios import PERSON, Inbox
 from tests.workspace_world import World, client_for, on_fresh_sqlite
 from transforms.warehouse import database, tables
 
-MEASURES, RELEASES = "unexecuted_measures", "upcoming_releases"
+MEASURES, RELEASES, REJECTED = ("unexecuted_measures", "upcoming_releases",
+                               "rejected_without_oqtf")
 
 
 @pytest.fixture(scope="module")
@@ -119,3 +120,48 @@ def test_an_examination_on_another_ground_is_closed_on_any_list_it_excludes_from
     assert 'value="OTHER_GROUND_CLOSED"' in agent13.get(page).content.decode()
     assert agent13.post(page + "decisions/", {"kind": "OTHER_GROUND_CLOSED"}).status_code == 302
     assert not [d for d in decisions_in_force(installed.database) if d["kind"] == OTHER_GROUND]
+
+
+@pytest.fixture(scope="module")
+def examined(tmp_path_factory) -> World:
+    """A person of 13 excluded from the rejected list by an examination on another ground
+    recorded by department 75 (the workspace's decision 1, as the night cites it)."""
+    from datetime import datetime
+
+    folder = tmp_path_factory.mktemp("examined")
+    con = database.connect(folder / "warehouse.duckdb")
+    tables.create_warehouse(con)
+    inbox = Inbox(folder / "inbox", con).person()
+    flag = inbox.telemofpra(date(2026, 10, 9)).decide().only_listed(REJECTED)
+    inbox.decisions.append({
+        "decision_id": "1", "kind": "OTHER_GROUND_UNDER_EXAMINATION", "worklist": REJECTED,
+        "flag_id": flag["flag_id"], "person_key": PERSON, "decided_by": "agent75",
+        "decided_at": datetime(2026, 11, 10, 9, 0), "effective_date": date(2026, 11, 10),
+        "source_row": "agent_decisions:1"})
+    excluded = inbox.decide().only_excluded(REJECTED)
+    assert "agent_decisions:1" in excluded["source_rows"]
+    con.close()
+    return World(folder / "warehouse.duckdb", {"excluded": excluded})
+
+
+@pytest.fixture
+def installed_examined(workspace_app, examined, tmp_path):
+    yield from installed_world(workspace_app, examined, tmp_path)
+
+
+def test_the_exclusion_names_the_department_that_examines_another_ground(installed_examined):
+    """Whoever reads the exclusion learns which department examines the person's admission
+    on another ground, and when; the agent's login only within their own departments."""
+    from workspace.decisions.models import DecisionEvent
+
+    ws = installed_examined
+    event = DecisionEvent.objects.create(
+        kind="OTHER_GROUND_UNDER_EXAMINATION", worklist=REJECTED,
+        flag_id=ws.world.flags["excluded"]["candidate_id"], person_key=PERSON,
+        department="75", decided_by=ws.accounts["agent75"], effective_date=date(2026, 11, 10))
+    assert event.id == 1
+    page = f"/listes/{REJECTED}/{ws.world.flags['excluded']['candidate_id']}/"
+    shown = client_for(ws, "agent13").get(page).content.decode()
+    assert "Décision du bureau" in shown
+    assert "examen d&#x27;un autre fondement de séjour ouvert" in shown
+    assert "<td>75</td>" in shown and "agent75" not in shown

@@ -147,6 +147,33 @@ def actions(worklist: str, found: list[DecisionEvent], login: str, outcomes: boo
     return [str(k) for k in offered]
 
 
+AGENT_DECISION_ROW = "agent_decisions:"  # how the night cites a unit's decision
+
+
+def cited_decisions(sources: list[dict], departments: list[str]) -> list[dict]:
+    """A flag's source rows with the units' decisions they cite (an examination on
+    another ground that excludes the person, an answer to a prison) described: what,
+    when, by which department, and by whom within the account's departments (another
+    department's agent is named by their department alone: need to know)."""
+    ids = [int(c) for s in sources
+           if (c := s["citation"].removeprefix(AGENT_DECISION_ROW)) != s["citation"]
+           and c.isdigit()]
+    events = DecisionEvent.objects.select_related("decided_by").in_bulk(ids)
+    shown = []
+    for source in sources:
+        number = source["citation"].removeprefix(AGENT_DECISION_ROW)
+        event = events.get(int(number)) if number.isdigit() else None
+        if event is not None and source["citation"].startswith(AGENT_DECISION_ROW):
+            source = {**source, "values": [
+                ("Décision du bureau", describe(event)),
+                ("Département", event.department),
+                ("Enregistrée le", f"{event.decided_at:%d/%m/%Y}"),
+                *([("Par", event.decided_by.username)]
+                  if event.department in departments else [])]}
+        shown.append(source)
+    return shown
+
+
 def describe(event: DecisionEvent) -> str:
     """One line of the flag's decisions, in French."""
     text = event.get_kind_display()

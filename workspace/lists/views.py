@@ -173,6 +173,7 @@ def flag_page(request, worklist: str, key: str):
     except WarehouseUnavailable:
         return unavailable(request)
     record_view(request, worklist, key)
+    context["sources"] = state.cited_decisions(context["sources"], request.departments)
     found = state.events(key, person_keys, request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
     context["state"] = state.fold(found)
