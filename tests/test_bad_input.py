@@ -127,3 +127,15 @@ def test_the_console_names_file_line_column_and_reason_never_the_value(prefect_s
     for line in console.splitlines():
         if "REJECTED" in line or "QUARANTINED" in line:
             assert line.isprintable(), line
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
+def test_a_byte_that_is_not_utf8_is_named_with_its_line_after_a_byte_order_mark(bom):
+    """GENESIS is UTF-8 with BOM (CONTRACTS §1.2): the one-line reason of a file that is
+    not names the byte and its line as they are in the file, the mark included."""
+    from transforms.ingest.read import UnreadableFile, decode_text
+
+    data = bom + b"NUM_ECROU;NOM\n" + b"\xc9LOISE;X\n"  # Latin-1 'É' opening line 2
+    with pytest.raises(UnreadableFile) as err:
+        decode_text(data, "genesis", "GENESIS_E01301_20261110.csv")
+    assert "line 2: byte 0xC9 is not UTF-8" in str(err.value)

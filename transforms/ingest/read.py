@@ -70,9 +70,11 @@ def _decode_strictly(data: bytes, codec: str, label: str, file_name: str) -> str
     try:
         return data.decode(codec)
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
+        # err.start counts in what the codec decoded: after a byte-order mark, not in data
+        decoded = err.object
+        line = decoded[: err.start].count(b"\n") + 1
         raise UnreadableFile(
-            f"{file_name}: line {line}: byte 0x{data[err.start]:02X} is not {label}"
+            f"{file_name}: line {line}: byte 0x{decoded[err.start]:02X} is not {label}"
         ) from None
 
 
