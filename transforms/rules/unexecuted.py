@@ -83,13 +83,14 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
     return deciding
 
 
-def eu_detainee_ban(facts: Facts, m: Record, identity: list[Finding]) -> bool:
+def eu_detainee_ban(facts: Facts, m: Record, files: list[str], run_date: date) -> bool:
     """§5 EU_CITIZEN and PRI-10: a judicial ITF binds whatever the nationality; its EU,
-    EEA or Swiss national (`identity`: identity_findings) held now (on an
-    establishment's latest list, tied to the measure's file) is listed for it with the
-    marker EU_CITIZEN, not excluded."""
+    EEA or Swiss national (by the identities of `files`) held now (on an establishment's
+    latest list, tied to the measure's file) is listed for it with the marker
+    EU_CITIZEN, not excluded. The identities are read only for an ITF of a detainee."""
     return (m["measure_type"] == "ITF" and m["num_agdref"] in facts.detained_files
-            and any(f.code == "EU_CITIZEN" for f in identity))
+            and any(f.code == "EU_CITIZEN"
+                    for f in identity_findings(facts, files, [], run_date)))
 
 
 def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
@@ -125,7 +126,7 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         verdict.add(Finding("IDENTITY_CONFLICT", ("EX-03",), rows))
     identity = identity_findings(facts, files, [], run_date)
     rules = ["EX-01", "EX-03"]
-    if eu_detainee_ban(facts, m, identity):
+    if eu_detainee_ban(facts, m, files, run_date):
         identity = [f for f in identity if f.code != "EU_CITIZEN"]
         rules.append("PRI-10")
     verdict.findings += identity
@@ -169,7 +170,7 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
     markers += consular_markers(facts, files, run_date)
     if individual_assessment(facts, person_key, run_date):
         markers.append("INDIVIDUAL_ASSESSMENT")
-    if eu_detainee_ban(facts, m, identity_findings(facts, files, [], run_date)):
+    if eu_detainee_ban(facts, m, files, run_date):
         markers.append("EU_CITIZEN")
     return {
         "flag_id": candidate, "person_key": person_key, "num_agdref": number,

@@ -155,15 +155,13 @@ def cited_decisions(sources: list[dict], departments: list[str]) -> list[dict]:
     another ground that excludes the person, an answer to a prison) described: what,
     when, by which department, and by whom within the account's departments (another
     department's agent is named by their department alone: need to know)."""
-    ids = [int(c) for s in sources
-           if (c := s["citation"].removeprefix(AGENT_DECISION_ROW)) != s["citation"]
-           and c.isdigit()]
-    events = DecisionEvent.objects.select_related("decided_by").in_bulk(ids)
+    cited = {s["citation"]: _decision_id(s["citation"]) for s in sources}
+    events = DecisionEvent.objects.select_related("decided_by").in_bulk(
+        [i for i in cited.values() if i is not None])
     shown = []
     for source in sources:
-        number = source["citation"].removeprefix(AGENT_DECISION_ROW)
-        event = events.get(int(number)) if number.isdigit() else None
-        if event is not None and source["citation"].startswith(AGENT_DECISION_ROW):
+        event = events.get(cited[source["citation"]])
+        if event is not None:
             source = {**source, "values": [
                 ("Décision du bureau", describe(event)),
                 ("Département", event.department),
@@ -172,6 +170,12 @@ def cited_decisions(sources: list[dict], departments: list[str]) -> list[dict]:
                   if event.department in departments else [])]}
         shown.append(source)
     return shown
+
+
+def _decision_id(citation: str) -> int | None:
+    """The workspace's id of a decision the night cites (`agent_decisions:<id>`)."""
+    number = citation.removeprefix(AGENT_DECISION_ROW)
+    return int(number) if number != citation and number.isdigit() else None
 
 
 def describe(event: DecisionEvent) -> str:

@@ -177,9 +177,9 @@ def flag_page(request, worklist: str, key: str):
     found = state.events(key, person_keys, request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
     context["state"] = state.fold(found)
-    context["actions"] = state.actions(worklist, found, request.user.username,
-                                       outcomes=state.takes_outcomes(row))
     context["takes_outcomes"] = state.takes_outcomes(row)
+    context["actions"] = state.actions(worklist, found, request.user.username,
+                                       outcomes=context["takes_outcomes"])
     context["reasons_choices"], context["steps"] = Reason.choices, Step.choices
     context["assignable"] = (forms.assignable(row["department"])
                              if request.user.role == Role.MANAGER else [])
