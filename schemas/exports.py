@@ -54,7 +54,8 @@ _FLAG_END = {
     "markers": ("Points d'attention", "Codes d'attention, séparés par « | » ; la colonne "
                 "suivante les donne en toutes lettres."),
     "rule_ids": ("Règles appliquées", "Identifiants des règles qui ont produit le signalement, "
-                 "séparés par « | » ; chaque règle est résumée à la fin de ce fichier."),
+                 "séparés par « | » ; la colonne suivante les résume en toutes lettres, "
+                 "dans le même ordre."),
     "source_rows": ("Lignes sources", "Fichiers et numéros de ligne des faits utilisés "
                     "(<fichier>:<ligne>, en-tête = ligne 1), séparés par « | »."),
 }
@@ -157,7 +158,7 @@ COLUMNS[RESOLVED] = {
     "department": _FLAG["department"],
     "flag_id": _FLAG["flag_id"],
     "rule_ids": ("Règles appliquées", "Règles qui fondent le motif de sortie, séparées par "
-                 "« | »."),
+                 "« | » ; la colonne suivante les résume en toutes lettres."),
     "source_rows": _FLAG_END["source_rows"],
 }
 
@@ -338,6 +339,7 @@ LABELS: dict[str, tuple[str, dict[str, str]]] = {
     "worklist": ("Liste (en clair)", {name: TITLES[name] for name in codes.WORKLISTS}),
     "resolution": ("Motif de sortie (en clair)", RESOLUTIONS_FR),
     "handling_state": ("État (en clair)", HANDLING_STATES_FR),
+    "rule_ids": ("Règles appliquées (en clair)", RULES_FR),
 }
 LABEL_SUFFIX = "_label"
 LABEL_DESCRIPTION = "La colonne précédente en toutes lettres (voir les codes plus bas)."

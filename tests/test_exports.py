@@ -39,6 +39,11 @@ def test_cells_are_french_and_spreadsheet_ready():
     assert cells["Libération prévisible"] == "05/01/2027"
     assert cells["Nouveau"] == contract.YES
     assert cells["Règles appliquées"] == "PRI-01 | PRI-07"
+    # A rule id is a code too (§3): the next column sums each rule up, in the same order.
+    assert cells["Règles appliquées (en clair)"] == (
+        "La dernière liste de chaque établissement fait foi ; une liste de plus de 16 jours "
+        "est en retard | Ne jamais saisir les autorités consulaires au sujet d'un réfugié "
+        "ou d'une personne en attente d'une décision de l'OFPRA ou de la CNDA")
     assert cells["Points d'attention"] is None and cells["N° AGDREF"] is None
     # A number stays a number, even negative: only text cells are neutralised.
     assert cells["Décalage de libération (jours)"] == "-12"

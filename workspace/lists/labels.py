@@ -72,14 +72,14 @@ def headers(worklist: str, columns: list[str]) -> list[dict]:
 
 
 def _help(description: str, column: str) -> str:
-    if column not in exports.LABELS:
+    if column not in exports.LABELS or column in KEY_COLUMNS:
         return description
     return _NEXT_COLUMN.sub("", description).rstrip(".") + IN_WORDS
 
 
 def in_words(column: str, value) -> str:
     """A cell as a unit reads it, a code (or a list of codes) in its French wording."""
-    if column in exports.LABELS and value:
+    if column in exports.LABELS and column not in KEY_COLUMNS and value:
         wording = exports.LABELS[column][1]
         if isinstance(value, list | tuple):
             return exports.LIST_JOINER.join(wording.get(v, v) for v in value)
