@@ -89,16 +89,17 @@ def test_search_finds_nothing_in_another_department(ws):
     agent13, agent75 = client_for(ws, "agent13"), client_for(ws, "agent75")
     flag_75 = ws.world.flags["rejected_75"]["flag_id"]
     for number in (OFPRA_75, AGDREF_75):
-        hidden = agent13.get("/recherche/", {"number": number})
+        hidden = agent13.post("/recherche/", {"number": number})
         assert hidden.status_code == 404 and flag_75 not in hidden.content.decode()
-        shown = agent75.get("/recherche/", {"number": number})
+        shown = agent75.post("/recherche/", {"number": number})
         assert shown.status_code == 200 and flag_75 in shown.content.decode()
 
 
 def test_an_analyst_is_forbidden_every_person_page(ws):
     analyst = client_for(ws, "analyst")
-    for path in (flag_url(ws, "rejected_13"), REJECTED, "/recherche/?number=" + OFPRA_75):
+    for path in (flag_url(ws, "rejected_13"), REJECTED, "/recherche/"):
         assert analyst.get(path).status_code == 403
+    assert analyst.post("/recherche/", {"number": OFPRA_75}).status_code == 403
     counts = analyst.get("/indicateurs/")
     assert counts.status_code == 200
     assert ws.world.flags["rejected_13"]["flag_id"] not in counts.content.decode()
@@ -133,7 +134,7 @@ def test_markup_in_a_name_from_an_input_file_is_shown_as_text(ws):
 ])
 def test_sql_in_filter_parameters_is_harmless(ws, params):
     agent13 = client_for(ws, "agent13")
-    response = agent13.get(REJECTED, params)
+    response = agent13.post(REJECTED, params)
     assert response.status_code == 200
     assert ws.world.flags["rejected_75"]["flag_id"] not in response.content.decode()
     after = agent13.get(REJECTED).content.decode()
@@ -144,8 +145,8 @@ def test_filters_narrow_the_list(ws):
     agent13 = client_for(ws, "agent13")
     flag_13 = ws.world.flags["rejected_13"]["flag_id"]
     assert flag_13 in agent13.get(REJECTED, {"new": "1"}).content.decode()
-    assert flag_13 in agent13.get(REJECTED, {"number": "0123456789"}).content.decode()
-    assert flag_13 not in agent13.get(REJECTED, {"number": "9999999999"}).content.decode()
+    assert flag_13 in agent13.post(REJECTED, {"number": "0123456789"}).content.decode()
+    assert flag_13 not in agent13.post(REJECTED, {"number": "9999999999"}).content.decode()
     assert flag_13 not in agent13.get(
         REJECTED, {"marker": "NO_CONSULAR_CONTACT"}).content.decode()
 
@@ -156,7 +157,8 @@ def test_each_view_of_a_flag_is_logged_without_personal_data(ws):
     flag_id = ws.world.flags["rejected_13"]["flag_id"]
     client_for(ws, "agent13").get(flag_url(ws, "rejected_13"))
     seen = PageView.objects.filter(account__username="agent13", target=flag_id)
-    assert seen.exists() and seen.first().kind == "rejected_without_oqtf"
+    # the latest: a look-up by number that showed the flag may have been logged before
+    assert seen.exists() and seen.order_by("-id").first().kind == "rejected_without_oqtf"
 
 
 def test_a_look_up_by_number_logs_the_flags_shown_never_the_number_and_lists_are_logged(ws):
@@ -165,10 +167,10 @@ def test_a_look_up_by_number_logs_the_flags_shown_never_the_number_and_lists_are
     flag_75 = ws.world.flags["rejected_75"]["flag_id"]
     agent75 = client_for(ws, "agent75")
     since = PageView.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    agent75.get("/recherche/", {"number": AGDREF_75})
-    agent75.get(REJECTED, {"number": AGDREF_75})
-    agent75.get("/exclusions/", {"number": AGDREF_75})
-    client_for(ws, "agent13").get("/recherche/", {"number": OFPRA_75})  # not theirs
+    agent75.post("/recherche/", {"number": AGDREF_75})
+    agent75.post(REJECTED, {"number": AGDREF_75})
+    agent75.post("/exclusions/", {"number": AGDREF_75})
+    client_for(ws, "agent13").post("/recherche/", {"number": OFPRA_75})  # not theirs
     logged = list(PageView.objects.filter(id__gt=since).values_list(
         "account__username", "kind", "target"))
     assert ("agent75", "search", flag_75) in logged

@@ -26,16 +26,16 @@ def ws(workspace_app):
 def test_exclusions_are_searchable_by_number_in_the_accounts_departments(ws):
     agent13, agent75 = client_for(ws, "agent13"), client_for(ws, "agent75")
     for number in (PERMIT_HOLDER, OFPRA_PERMIT):
-        page = agent13.get("/exclusions/", {"number": number}).content.decode()
+        page = agent13.post("/exclusions/", {"number": number}).content.decode()
         assert "RESIDENCE_PERMIT" in page and "titre de séjour" in page
-    hidden = agent13.get("/exclusions/", {"number": OFPRA_MINOR}).content.decode()
+    hidden = agent13.post("/exclusions/", {"number": OFPRA_MINOR}).content.decode()
     assert MINOR_75 not in hidden and "Aucune exclusion ne correspond" in hidden
-    assert "MINOR" in agent75.get("/exclusions/", {"number": MINOR_75}).content.decode()
+    assert "MINOR" in agent75.post("/exclusions/", {"number": MINOR_75}).content.decode()
     every = agent13.get("/exclusions/").content.decode()
     assert PERMIT_HOLDER in every and MINOR_75 not in every
     assert PERMIT_HOLDER not in agent13.get(
         "/exclusions/", {"reason": "MINOR"}).content.decode()
-    harmless = agent13.get("/exclusions/", {"number": "' OR 1=1 --", "reason": "x' OR '1"})
+    harmless = agent13.post("/exclusions/", {"number": "' OR 1=1 --", "reason": "x' OR '1"})
     assert harmless.status_code == 200 and MINOR_75 not in harmless.content.decode()
     assert client_for(ws, "analyst").get("/exclusions/").status_code == 403
 

@@ -76,7 +76,7 @@ def flag_path(served: Served, name: str) -> str:
 
 
 def test_unauthenticated_requests_are_sent_to_sign_in(served):
-    paths = ["/", REJECTED, flag_path(served, "rejected_13"), f"/recherche/?number={OFPRA_75}",
+    paths = ["/", REJECTED, flag_path(served, "rejected_13"), "/recherche/",
              "/identites/", pair_url(PAIR_13), "/exports/", f"/exports/13/{EXPORT}",
              "/tableau-de-bord/", "/indicateurs/", "/exclusions/", "/journal/"]
     for path in paths:
@@ -95,7 +95,6 @@ def test_an_agent_gets_not_found_for_everything_of_another_department(served):
         "flag": flag_path(served, "rejected_75"),
         # the person as the night excluded them: the page that says why, with their rows
         "person": f"{REJECTED}{served.excluded_75}/",
-        "search result": f"/recherche/?number={OFPRA_75}",
         "export": f"/exports/75/{EXPORT}",
         "review pair": pair_url(PAIR_75),
     }
@@ -106,11 +105,15 @@ def test_an_agent_gets_not_found_for_everything_of_another_department(served):
                             MINOR_75, "MARTINS", "KARA"):
             assert theirs_only not in hidden.text, what
         assert agent75.get(path).status == 200, what  # it exists, for its department
+    hidden, shown = (browser.post("/recherche/", number=OFPRA_75) for browser in (agent13, agent75))
+    assert hidden.status == 404 and shown.status == 200  # the search's result
+    for theirs_only in (served.world.flags["rejected_75"]["flag_id"], AGDREF_75, "KARA"):
+        assert theirs_only not in hidden.text
     # the source rows are shown on the flag's page only: 75's never reach agent13
     own = agent75.get(flag_path(served, "rejected_75")).text
     source = re.search(r"TELEMOFPRA_75_\d{8}\.csv:\d+", own).group(0)
     assert source not in agent13.get(REJECTED).text
-    assert agent13.get(f"/recherche/?number={source}").status == 404
+    assert agent13.post("/recherche/", number=source).status == 404
     # nor may agent13 decide on 75's flag or pair
     token = agent13.token(flag_path(served, "rejected_13"))
     assert agent13.request("POST", theirs["flag"] + "decisions/", {
@@ -122,7 +125,7 @@ def test_an_agent_gets_not_found_for_everything_of_another_department(served):
 def test_an_analyst_is_forbidden_every_person_page(served):
     analyst = signed_in(served, "analyst")
     for path in (flag_path(served, "rejected_13"), f"{REJECTED}{served.excluded_75}/",
-                 REJECTED, f"/recherche/?number={OFPRA_75}", pair_url(PAIR_13)):
+                 REJECTED, "/recherche/", pair_url(PAIR_13)):
         answer = analyst.get(path)
         assert answer.status == 403, path
         assert served.world.flags["rejected_13"]["flag_id"] not in answer.text
@@ -162,12 +165,12 @@ def test_sql_in_filter_and_search_parameters_is_harmless(served, payload):
     own, theirs = (served.world.flags[n]["flag_id"] for n in ("rejected_13", "rejected_75"))
     for params in ({"number": payload}, {"marker": payload}, {"state": payload},
                    {"assignee": payload}, {"new": payload, "overdue": payload}):
-        listed = agent13.get(REJECTED, **params)
+        listed = agent13.post(REJECTED, **params)
         assert listed.status == 200, params
         assert theirs not in listed.text, params
-    searched = agent13.get("/recherche/", number=payload)
+    searched = agent13.post("/recherche/", number=payload)
     assert searched.status == 404 and theirs not in searched.text
-    assert agent13.get("/exclusions/", number=payload).status == 200
+    assert agent13.post("/exclusions/", number=payload).status == 200
     assert own in agent13.get(REJECTED).text  # the list is still there, unchanged
     assert theirs in signed_in(served, "agent75").get(REJECTED).text
 

@@ -11,15 +11,21 @@ import logging
 import re
 
 from schemas import codes
+from schemas.exports import RESOLVED
+from schemas.handovers import HANDOVERS
 
 NOT_KEPT = "(non conservé)"
+# The files a night writes in a department's folder, by the start of their names: any other
+# name is not kept (a name and a birth date typed as a file's, benali_01061988.csv).
+_EXPORTED = "|".join(re.escape(name) for name in (*codes.EXPORTED_TABLES, RESOLVED))
 # Each part of an address, by its name in workspace/urls.py, and the shape it must have
 # to be kept as it is.
 SHAPES = {
     "key": re.compile(r"[A-Z]{3}-[0-9a-f]{16}"),  # flag, alert or candidate id
     "pair_id": re.compile(r"IDP-[0-9a-f]{16}"),
     "department": re.compile(r"\d{2}|2[AB]|97[1-6]"),
-    "name": re.compile(r"[a-z_]+(_\d{4}T[1-4])?_\d{8}\.(csv|xlsx)|README\.txt"
+    "name": re.compile(rf"(?:{_EXPORTED})_\d{{8}}\.(?:csv|xlsx)"
+                       rf"|{HANDOVERS}_\d{{4}}T[1-4]_\d{{8}}\.csv|README\.txt"
                        r"|tableau_de_bord\.html"),
 }
 

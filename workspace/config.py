@@ -27,6 +27,7 @@ _MIDDLEWARE_TAIL = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "workspace.security.ContentSecurityPolicyMiddleware",
+    "workspace.security.NeverStoredMiddleware",
     # django-axes last: it answers a locked-out sign-in before the view
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_lookup, record_view
@@ -32,21 +32,39 @@ def unavailable(request):
     return render(request, "lists/unavailable.html", status=503)
 
 
+# A page that looks a person up by number (search, a list's filter, the exclusions) is
+# asked by a form posted: the number travels in the request's body, never in its address,
+# which the browser's history, the next page's Referer, the sign-in's `next=` and the
+# reverse proxy's access log keep. Its other choices may come in the address (a link to
+# the new flags of a list).
+searching = require_http_methods(["GET", "POST"])
+
+
+def _asked(request):
+    """The page's choices: the posted form's, else the address's."""
+    return request.POST if request.method == "POST" else request.GET
+
+
+def _number(request) -> str:
+    """The number looked up: from a posted form only (an address's is ignored)."""
+    return request.POST.get("number", "").strip()[:40]
+
+
 def _filters(request, states: dict) -> queries.ListFilters:
-    marker = request.GET.get("marker", "")
+    asked = _asked(request)
+    marker = asked.get("marker", "")
     wanted_state, assignee = _handling(request)
     chosen = state.selection(states, wanted_state, assignee)
     return queries.ListFilters(
-        new=request.GET.get("new") == "1", overdue=request.GET.get("overdue") == "1",
+        new=asked.get("new") == "1", overdue=asked.get("overdue") == "1",
         marker=marker if marker in codes.MARKERS else "",
-        number=request.GET.get("number", "").strip()[:40],
-        only=chosen.only, never=chosen.never)
+        number=_number(request), only=chosen.only, never=chosen.never)
 
 
 def _handling(request) -> tuple[str, str]:
     """The state and assignee asked for ("moi": the signed-in agent)."""
-    wanted_state = request.GET.get("state", "")
-    assignee = request.GET.get("assignee", "").strip()[:150]
+    wanted_state = _asked(request).get("state", "")
+    assignee = _asked(request).get("assignee", "").strip()[:150]
     if assignee == "moi":
         assignee = request.user.username
     return (wanted_state if wanted_state in state.STATES else ""), assignee
@@ -89,8 +107,11 @@ EVERY_COLUMN, EVERY = "colonnes", "toutes"
 
 
 def _other_view(request, every: bool) -> str:
-    """The page's query with the other choice of columns, its filters kept."""
-    query = request.GET.copy()
+    """The page's query with the other choice of columns, its filters kept but the number
+    looked up (never in an address)."""
+    query = _asked(request).copy()
+    for posted_only in ("number", "csrfmiddlewaretoken"):
+        query.pop(posted_only, None)
     if every:
         query.pop(EVERY_COLUMN, None)
     else:
@@ -98,7 +119,7 @@ def _other_view(request, every: bool) -> str:
     return query.urlencode()
 
 
-@require_GET
+@searching
 @persons_view
 def worklist(request, worklist: str):
     if worklist not in queries.LISTS:
@@ -119,7 +140,7 @@ def worklist(request, worklist: str):
         record_lookup(request, "search", [r[key] for r in rows])
     else:  # the rows of a list, by the list's name (who opened which list, when)
         record_view(request, "list", worklist)
-    every = request.GET.get(EVERY_COLUMN) == EVERY
+    every = _asked(request).get(EVERY_COLUMN) == EVERY
     shown = labels.shown_columns(found.columns, every, len(request.departments))
     keys = frozenset(n for n, c in enumerate(shown) if c in labels.KEY_COLUMNS)
     return render(request, "lists/worklist.html", {
@@ -134,7 +155,7 @@ def worklist(request, worklist: str):
                     if worklist != codes.LEGAL_ALERTS else []),
         "has_overdue": worklist in queries.OVERDUE,
         "states": state.STATES, "wanted_state": wanted_state,
-        "assignee": request.GET.get("assignee", ""),
+        "assignee": _asked(request).get("assignee", ""),
         "assignees": sorted({s.assignee for s in states.values() if s.assignee})})
 
 
@@ -186,10 +207,10 @@ def flag_page(request, worklist: str, key: str):
     return render(request, "lists/flag.html", context)
 
 
-@require_GET
+@searching
 @persons_view
 def search(request):
-    number = request.GET.get("number", "").strip()[:40]
+    number = _number(request)
     if not number:
         return render(request, "lists/search.html", {"number": "", "found": []})
     try:
@@ -218,15 +239,15 @@ def indicators(request):
         "counts": [{**c, "title": labels.LIST_NAMES[c["worklist"]]} for c in counts]})
 
 
-@require_GET
+@searching
 @persons_view
 def exclusions(request):
     """Why someone is not listed: the night's exclusions in the account's departments,
     by number, list and reason."""
-    number = request.GET.get("number", "").strip()[:40]
-    worklist = request.GET.get("worklist", "")
+    number = _number(request)
+    worklist = _asked(request).get("worklist", "")
     worklist = worklist if worklist in codes.WORKLISTS else ""
-    reason = request.GET.get("reason", "")
+    reason = _asked(request).get("reason", "")
     reason = reason if reason in codes.EXCLUSION_REASONS else ""
     try:
         with warehouse() as cur:
