@@ -25,6 +25,7 @@ from transforms.rules.verdicts import (
     individual_assessment,
     marker_rules,
     oq_02_other_ground,
+    other_files_claims,
     person_references,
     review_protections,
     rule_list,
@@ -59,7 +60,9 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
     verdict.findings += identity_findings(facts, files, record_keys, run_date)
     verdict.findings += screen_protections(facts, files, run_date)
     verdict.findings += review_protections(facts, files, run_date, besides=record_keys,
-                                           rule="OQ-01")
+                                           rule="OQ-01", execution=False)
+    verdict.findings += other_files_claims(facts, files, person_key, run_date, "OQ-01",
+                                           execution=False)
     if not linked:
         verdict.add(Finding("IDENTITY_CONFLICT", ("OQ-01",)))
     own_measures = facts.measures_by_person.get(person_key, []) if linked else []
@@ -75,7 +78,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
     department = facts.domicile(person_key)
     num_agdref = person_key if linked else None
     context = [*rtr.source_rows, *(p["source_row"] for p in [person] if p)]
-    verdict.add(dq_01_quarantined(facts, person_references(record_keys, files),
+    verdict.add(dq_01_quarantined(facts, person_references(facts, record_keys, files),
                                   rtr.source_rows))
     excluded = exclusion_row(codes.REJECTED, candidate, person_key, num_agdref, department,
                              None, verdict, context)

@@ -74,6 +74,13 @@ def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
     return [Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows)]
 
 
+def files_rights(facts: Facts, files: list[str], run_date: date) -> list[rights.RtrOutcome]:
+    """The right to remain of the person of each file searched for the detainee's
+    protections (a second file of theirs that AGDREF keeps apart included)."""
+    keys = sorted({facts.persons[number]["person_key"] for number in files})
+    return [rtr for key in keys if (rtr := facts.rtr(key, run_date)) is not None]
+
+
 def release_markers(facts: Facts, detention: Record, run_date: date, stale_days: int,
                     flag: str) -> list[str]:
     """PRI-01: the establishment's latest list is more than `stale_days` old; PRI-05: the
@@ -157,14 +164,14 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     verdict.findings += screen_protections(facts, files, run_date)
     verdict.findings += review_protections(facts, files, run_date, besides=[key],
                                            rule="PRI-08")
-    for number in files:
-        verdict.findings += rtr_findings(facts.rtr(number, run_date))
+    for rtr in files_rights(facts, files, run_date):
+        verdict.findings += rtr_findings(rtr)
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None
     context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
     claims = claim_records(facts, person_key) if linked else []
-    verdict.add(dq_01_quarantined(facts, person_references([key, *claims], files)))
+    verdict.add(dq_01_quarantined(facts, person_references(facts, [key, *claims], files)))
     excluded = exclusion_row(codes.RELEASES, candidate, person_key, num_agdref,
                              det["department"], None, verdict, context)
     if excluded:
@@ -219,6 +226,9 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         if individual_assessment(facts, person_key, run_date):
             markers.append("INDIVIDUAL_ASSESSMENT")
     markers += consular_markers(facts, files, run_date)
+    # RTR-05 on any file searched: no removal before a CNDA ordonnance is notified
+    markers += [marker for rtr in files_rights(facts, files, run_date)
+                for marker in rtr.markers if marker == "EXECUTION_AFTER_NOTIFICATION"]
     if eu_with_ban:
         markers.append("EU_CITIZEN")
         rules.append("PRI-10")

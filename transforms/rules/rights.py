@@ -186,14 +186,18 @@ def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> Rtr
     the earlier claim's end stands). A reopening (RTR-07) registered within the 9-month
     window of a closure, its anniversary included, restores it; registered after the
     window it is read as a re-examination, the first unless the person's history holds
-    an earlier re-examination. A registered first claim (never delivered so, docs/contracts.md)
-    would also restore it."""
+    an earlier re-examination. A reopening without its introduction date may have been
+    registered any day before the list that first showed it: within the window of any
+    closure (principle 1, data missing). A registered first claim (never delivered so,
+    docs/contracts.md) would also restore it."""
     registered = registration_date(request)
     decided = [d for d in history if not is_registered_request(d)]
     claim_type, rules = request["claim_type"], ("RTR-08",)
     if claim_type == "REOUVERTURE":
         rules += ("RTR-07",)
-        if any(d["outcome"] == "CLOTURE" and registered <= rtr_07_reopening_window_end(d)
+        undated = request["claim_date"] is None
+        if any(d["outcome"] == "CLOTURE"
+               and (undated or registered <= rtr_07_reopening_window_end(d))
                for d in decided):
             return RtrOutcome(NOT_ENDED, rule_ids=rules, reason="ASYLUM_PENDING",
                               decision=request)

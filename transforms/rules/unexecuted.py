@@ -23,6 +23,7 @@ from transforms.rules.verdicts import (
     individual_assessment,
     marker_rules,
     oq_02_other_ground,
+    other_files_claims,
     person_markers,
     person_references,
     review_protections,
@@ -104,7 +105,7 @@ def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
                *m["event_rows"]]
     verdict.add(dq_01_quarantined(
         facts, [f"measure:{m['measure_id']}",
-                *person_references(claim_records(facts, person_key), files)]))
+                *person_references(facts, claim_records(facts, person_key), files)]))
     excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
                              m["department"], m["measure_id"], verdict, context)
     if excluded:
@@ -131,6 +132,10 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         rules.append("PRI-10")
     verdict.findings += identity
     for finding in review_protections(facts, files, run_date):
+        verdict.add(finding)
+    for finding in other_files_claims(facts, files, m["person_key"], run_date, "EX-05"):
+        if finding.code in ("ASYLUM_PENDING", "RTR_END_UNCONFIRMED"):  # as the person's own
+            finding = Finding("SUSPENDED_BY_RTR", finding.rule_ids, finding.source_rows)
         verdict.add(finding)
     for finding in screen_protections(facts, files, run_date):
         if finding.code == "ASYLUM_PENDING":

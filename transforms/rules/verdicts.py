@@ -81,12 +81,25 @@ def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[F
     return found
 
 
+def holds_the_person(rtr: rights.RtrOutcome | None, execution: bool) -> bool:
+    """A right to remain that keeps its holder off the list: not ended (a claim pending,
+    its end unconfirmed, a closure still reopenable: RTR-01, RTR-03, RTR-07), a protection
+    granted (RTR-10); on an execution list (`execution`), also an ordonnance not yet
+    notified (RTR-05: "never on an execution list")."""
+    if rtr is None:
+        return False
+    return (rtr.effect in (rights.NOT_ENDED, rights.REOPENABLE, rights.GRANTED)
+            or (execution and "EXECUTION_AFTER_NOTIFICATION" in rtr.markers))
+
+
 def review_protections(facts: Facts, files: list[str], run_date: date,
-                       besides: Iterable[str] = (), rule: str = "EX-03") -> list[Finding]:
+                       besides: Iterable[str] = (), rule: str = "EX-03",
+                       execution: bool = True) -> list[Finding]:
     """A TélémOfpra or GENESIS record that may be one of the files' person without being
     tied to it (in identity review against it, or giving its number unverified:
-    Facts.in_review), whose own claims show a right to remain not ended or a protection
-    granted, or whose own identity makes a minor (OQ-03) or an EU, EEA or Swiss national
+    Facts.in_review), whose own claims show a right to remain that would keep its holder
+    off the list (holds_the_person: `execution` for the releases' and the measures'
+    lists), or whose own identity makes a minor (OQ-03) or an EU, EEA or Swiss national
     (§5): the candidate may be a protected person, so until an agent decides the pair the
     records cannot be tied with the confidence an action needs (IDENTITY_CONFLICT,
     principle 1), on every list. `besides`: the candidate's own records (already read as
@@ -98,7 +111,7 @@ def review_protections(facts: Facts, files: list[str], run_date: date,
             if record_key in own:
                 continue
             rtr = facts.rtr(facts.person_key(record_key), run_date)
-            if rtr is not None and rtr.effect in (rights.NOT_ENDED, rights.GRANTED):
+            if holds_the_person(rtr, execution):
                 found.append(Finding("IDENTITY_CONFLICT", (rule, *rtr.rule_ids),
                                      rtr.source_rows))
             identity = [facts.identities.get(record_key)]
@@ -107,6 +120,26 @@ def review_protections(facts: Facts, files: list[str], run_date: date,
                 if finding is not None:
                     found.append(Finding("IDENTITY_CONFLICT", (rule, *finding.rule_ids),
                                          finding.source_rows))
+    return found
+
+
+def other_files_claims(facts: Facts, files: list[str], own_key: str, run_date: date,
+                       rule: str, execution: bool = True) -> list[Finding]:
+    """RTR-01 and §5 (every list): the right to remain of the person of each other file
+    searched for the candidate's protections (a second file of theirs that AGDREF keeps
+    apart) holds the candidate as their own would: a claim not finally decided or a
+    closure still reopenable excludes with its reason; on an execution list
+    (`execution`), an ordonnance not yet notified holds execution (RTR-05,
+    NOT_YET_ENFORCEABLE). A grant is read by screen_protections."""
+    found = []
+    for key in sorted({facts.persons[number]["person_key"] for number in files} - {own_key}):
+        rtr = facts.rtr(key, run_date)
+        if rtr is None or rtr.effect == rights.GRANTED or not holds_the_person(rtr, execution):
+            continue
+        if rtr.effect == rights.ENDED:  # an ordonnance not yet notified
+            found.append(Finding("NOT_YET_ENFORCEABLE", (rule, "RTR-05"), rtr.source_rows))
+        else:
+            found.append(Finding(rtr.reason, (rule, *rtr.rule_ids), rtr.source_rows))
     return found
 
 
@@ -204,9 +237,14 @@ def dq_01_quarantined(facts: Facts, references: Iterable[str],
     return Finding("SOURCE_ROW_QUARANTINED", ("DQ-01",), tuple(rows)) if rows else None
 
 
-def person_references(record_keys: Iterable[str], files: Iterable[str]) -> list[str]:
-    """How a quarantined row may name the person (core.quarantined_references)."""
-    return [*record_keys, *(f"agdref:{number}" for number in files)]
+def person_references(facts: Facts, record_keys: Iterable[str], files: list[str]
+                      ) -> list[str]:
+    """How a quarantined row may name the person (core.quarantined_references): their
+    records, the files searched for their protections, and the claims of anyone they may
+    be (possible_persons: a second file's claim may be named by its OFPRA number only)."""
+    claims = [record for key in possible_persons(facts, files)
+              for record in claim_records(facts, key)]
+    return [*record_keys, *(f"agdref:{number}" for number in files), *claims]
 
 
 def claim_records(facts: Facts, person_key: str) -> list[str]:

@@ -1,0 +1,193 @@
+"""What holds a person besides their own claims (RULES.md §5, RTR-01, RTR-05, RTR-07, DQ-01,
+principle 1): a record in identity review whose claim is reopenable or ended by an
+ordonnance not yet notified, a second file's claim, a quarantined row naming that claim,
+a reopening without its date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.codes import MEASURES, REJECTED, RELEASES
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, SECOND, Inbox
+
+FINAL_LIST = date(2026, 10, 9)
+LIST = date(2026, 11, 12)
+KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+         "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE"}
+IN_REVIEW = {"NUM_OFPRA": "OF20260000009", "NUM_AGDREF": "", "DATE_NAISSANCE": "00/00/1990"}
+# a closure decided 01/10/2026, notified 05/10/2026: reopenable until 05/07/2027 (RTR-07)
+CLOSURE = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37", "DATE_DECISION": "01/10/2026",
+           "DATE_NOTIFICATION": "05/10/2026", "DATE_DEFINITIVE": ""}
+NOT_FINAL = {"DATE_DEFINITIVE": ""}
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con).person()
+
+
+def person_flags(rows):
+    return [r for r in rows if r["num_agdref"] == PERSON]
+
+
+def test_a_reopenable_closure_shown_by_a_record_in_review_holds_the_rejected_flag(inbox):
+    """RULES.md §5: "`CLOSURE_REOPENABLE` | closure less than 9 months old (RTR-07)" is an
+    exclusion "that appl[ies] to every list"; principle 1: "When data are missing or
+    contradictory, the person is *not* put on an execution-oriented list". A claim in
+    identity review against the person's file (the person, perhaps) was closed 6 weeks
+    ago: the person may have the file reopened, which restores the RTR (RTR-07)."""
+    inbox.others().telemofpra(FINAL_LIST)
+    out = inbox.telemofpra(date(2026, 10, 16), **IN_REVIEW, **CLOSURE).decide()
+    assert out.con.execute("SELECT link_status FROM core.person_links WHERE record_key = "
+                           "'telemofpra:OF20260000009'").fetchall() == [("REVIEW",)]
+    assert not person_flags(out.listed(REJECTED))
+
+
+def test_a_reopenable_closure_in_review_holds_the_detainee_with_a_ban(inbox):
+    """Same reading as above (§5 CLOSURE_REOPENABLE on every list, principle 1) on the
+    releases list: a detainee with a judicial ITF is not ENFORCEABLE_MEASURE while a
+    claim that may be theirs is reopenable."""
+    inbox.others().telemofpra(date(2026, 10, 16), **IN_REVIEW, **CLOSURE)
+    out = inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN)).decide()
+    assert not [r for r in out.listed(RELEASES) if r["situation"] == "ENFORCEABLE_MEASURE"]
+
+
+def test_a_reopenable_closure_in_review_holds_the_measure(inbox):
+    """Same reading (§5 CLOSURE_REOPENABLE on every list, principle 1) on the unexecuted
+    measures list."""
+    inbox.others().measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    out = inbox.telemofpra(date(2026, 10, 16), **IN_REVIEW, **CLOSURE).decide()
+    assert not person_flags(out.listed(MEASURES))
+
+
+def second_file_with_open_claim(inbox: Inbox) -> Inbox:
+    """The person's second AGDREF file (not merged: its entry date differs; searched for
+    the person's protections), whose own claim's OFPRA rejection is not reported final:
+    an appeal may be pending at the CNDA (RTR-03: RTR_END_UNCONFIRMED, the RTR runs)."""
+    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
+    return inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000002", NUM_AGDREF=SECOND,
+                            NOM="DIALO", DATE_DECISION="01/10/2026",
+                            DATE_NOTIFICATION="05/10/2026", **NOT_FINAL)
+
+
+def test_an_open_claim_on_a_second_file_holds_the_measure(inbox):
+    """RULES.md EX-05 / §5 `RTR_END_UNCONFIRMED` and `ASYLUM_PENDING` apply to every list;
+    RTR-01: "Absence from TélémOfpra never means 'not an asylum seeker'"; principle 1.
+    The releases list already excludes a detainee for such a second file
+    (releases.decide_release reads the RTR of every file searched); the measures list
+    must not chase the OQTF of a person whose other file shows a claim still open."""
+    inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    out = second_file_with_open_claim(inbox.telemofpra(FINAL_LIST)).decide()
+    links = dict(out.con.execute(
+        "SELECT record_key, person_key FROM core.person_links WHERE record_key IN "
+        "('agdref:0987654321', 'telemofpra:OF20260000002')").fetchall())
+    assert links == {"agdref:0987654321": SECOND, "telemofpra:OF20260000002": SECOND}
+    assert not person_flags(out.listed(MEASURES))
+
+
+def test_an_open_claim_on_a_second_file_holds_the_rejected_flag(inbox):
+    """Same rules (§5 on every list, principle 1) on the rejected list: the person's
+    first file has a final rejection, their second file a rejection still open to
+    appeal."""
+    out = second_file_with_open_claim(inbox.telemofpra(FINAL_LIST)).decide()
+    assert not person_flags(out.listed(REJECTED))
+
+
+def test_an_open_claim_on_a_second_file_holds_the_detainee(inbox):
+    """Control: the releases list already holds such a detainee."""
+    second_file_with_open_claim(inbox)
+    out = inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN)).decide()
+    assert not [r for r in out.listed(RELEASES) if r["situation"] == "ENFORCEABLE_MEASURE"]
+
+
+REGISTERED = {"SENS_DECISION": "", "FONDEMENT": "", "DATE_DECISION": "", "MODE_CNDA": "",
+              "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
+
+
+def test_an_undated_reopening_first_listed_days_after_the_window_may_be_within_it(inbox):
+    """RTR-07: "for **9 months** after a closure decision ... the person may have the file
+    reopened, which restores the RTR"; RTR-08: "A `REOUVERTURE` request registered after
+    the 9-month window of RTR-07 is read as a re-examination request"; principle 1: "When
+    data are missing ... the person is *not* put on an execution-oriented list". A first
+    claim finally rejected, a first re-examination closed (decided 05/01/2026, notified
+    12/01/2026: the window ends 12/10/2026), then a REOUVERTURE whose row gives no
+    DATE_INTRODUCTION, first shown by the weekly list of 16/10/2026 (the list before it was
+    09/10/2026): it may have been registered on 10, 11 or 12/10/2026, within the window,
+    and then restores the RTR. The code takes the first list's date as the registration
+    date (rights.registration_date), reads the request as a second re-examination (no
+    RTR) and lists the person."""
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    closure = {"TYPE_DEMANDE": "REEXAMEN", "DATE_INTRODUCTION": "01/09/2025",
+               "SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
+               "DATE_DECISION": "05/01/2026", "DATE_NOTIFICATION": "12/01/2026",
+               "DATE_DEFINITIVE": ""}
+    inbox.telemofpra(date(2026, 1, 16), **closure)
+    inbox.telemofpra(date(2026, 10, 9), **closure)
+    inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REOUVERTURE", DATE_INTRODUCTION="",
+                     **REGISTERED)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == []
+    assert not person_flags(out.listed(REJECTED))
+
+
+@pytest.mark.parametrize("worklist", [REJECTED, MEASURES, RELEASES])
+def test_a_quarantined_row_of_a_second_file_s_claim_holds_the_person(inbox, worklist):
+    """RULES.md §5 `SOURCE_ROW_QUARANTINED` (every list): "a quarantined source row names
+    this person (a well-formed AGDREF number, the OFPRA number of a staged claim, ...) and
+    its file's extraction date is on or after that of the newest file whose rows would
+    list them: its content might protect them". The person's second AGDREF file (not
+    merged, searched for their protections) has a claim OF20260000002, finally rejected;
+    the TélémOfpra list of RUN carries a row of that claim (OFPRA number only) that is
+    quarantined (31/09: no such day): it may hold what protects the person."""
+    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
+    inbox.telemofpra(FINAL_LIST)
+    inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20260000002", NUM_AGDREF=SECOND, NOM="DIALO")
+    if worklist == MEASURES:  # an enforceable OQTF (on the rejected list: a measure)
+        inbox.measure(DATE_DECISION="15/09/2026", DATE_NOTIFICATION="16/09/2026",
+                      SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    if worklist == RELEASES:  # in detention with a judicial ban
+        inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN))
+    inbox.telemofpra(RUN, NUM_OFPRA="OF20260000002", NUM_AGDREF="", NOM="DIALO",
+                     DATE_NOTIFICATION="31/09/2026", DATE_DEFINITIVE="")
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("TELEMOFPRA_13_20261116.csv", 2)]
+    flags = person_flags(out.listed(worklist))
+    if worklist == RELEASES:
+        flags = [f for f in flags if f["situation"] == "ENFORCEABLE_MEASURE"]
+    assert not flags
+
+
+def test_an_unnotified_ordonnance_in_review_holds_the_measure(inbox):
+    """RULES.md RTR-05: "A signed, not yet notified ordonnance may be flagged on the OQTF
+    list with the marker `EXECUTION_AFTER_NOTIFICATION`, and never on an execution list";
+    principle 1. A claim in identity review against the file (the person, perhaps) ended
+    at the CNDA by an ordonnance signed on 01/11/2026 and not notified: no removal of the
+    file's person may be executed before that notification."""
+    inbox.others().measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    out = inbox.telemofpra(date(2026, 11, 13), **IN_REVIEW, ORGANE="CNDA",
+                           SENS_DECISION="REJET", MODE_CNDA="ORDONNANCE",
+                           DATE_DECISION="01/11/2026", DATE_NOTIFICATION="",
+                           DATE_DEFINITIVE="").decide()
+    assert out.con.execute("SELECT link_status FROM core.person_links WHERE record_key = "
+                           "'telemofpra:OF20260000009'").fetchall() == [("REVIEW",)]
+    assert not person_flags(out.listed(MEASURES))
+
+
+def test_an_unnotified_ordonnance_on_a_second_file_holds_the_detainee(inbox):
+    """RULES.md RTR-05 ("never on an execution list" before notification) and PRI-08
+    (`ENFORCEABLE_MEASURE` only when a measure "can support removal at release"):
+    the person's second AGDREF file (not merged, searched for their protections) has a
+    claim ended at the CNDA by an ordonnance signed on 01/11/2026, not notified; the
+    detainee with a judicial ITF is not ENFORCEABLE_MEASURE before that notification (as
+    when the ordonnance is on the detainee's own file, releases.release_flag)."""
+    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
+    inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000002", NUM_AGDREF=SECOND,
+                     NOM="DIALO", ORGANE="CNDA", SENS_DECISION="REJET",
+                     MODE_CNDA="ORDONNANCE", DATE_DECISION="01/11/2026",
+                     DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    out = inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN)).decide()
+    assert not [r for r in out.listed(RELEASES) if r["situation"] == "ENFORCEABLE_MEASURE"]
