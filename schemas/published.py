@@ -304,7 +304,8 @@ class ExportRecord(PublishedModel):
 
     run_id: str = pa.Field(description="run that wrote the file")
     department: str = pa.Field(description="department folder, or 'national'")
-    worklist: str = pa.Field(description="worklist table name, or 'dashboard'")
+    worklist: str = pa.Field(description="worklist table name, 'dashboard', 'remises' or "
+                                         "'readme' (the folder's README.txt)")
     file_name: str = pa.Field(description="path under the exports folder")
     rows: pl.Int64 = pa.Field(ge=0, description="list rows in the file (0 for a dashboard)")
     sha256: str = pa.Field(description="checksum of the file as written")

@@ -119,9 +119,9 @@ def test_writer_threads_write_the_same_files_as_one(sample_warehouse, tmp_path):
     threads = write(list_writers(len(departments)), tmp_path / "threads")
     assert threads == write(ThreadPoolExecutor(max_workers=1), tmp_path / "one")
     # per department: three lists, the legal alerts and the flags resolved tonight, each
-    # as CSV and XLSX, and the handovers of the last four quarters as CSV
+    # as CSV and XLSX, the handovers of the last four quarters as CSV, and README.txt
     assert {r["department"] for r in threads} == set(departments)
-    assert len(threads) == (2 * 5 + 4) * len(departments)
+    assert len(threads) == (2 * 5 + 4 + 1) * len(departments)
 
 
 def test_the_lists_rendered_once_for_all_departments_are_each_rendered_alone(
@@ -389,3 +389,13 @@ def test_an_execution_event_naming_no_measure_is_named_in_the_readme(tmp_path, c
     export.write_department(lists, "75", tmp_path / "75", RUN)
     assert "ATTENTION" not in (tmp_path / "75" / contract.README_NAME).read_text(
         encoding="utf-8-sig")
+
+
+def test_every_file_written_into_a_department_folder_is_recorded(sample_warehouse, tmp_path):
+    """§3: "Each export is recorded in audit.exports"; README.txt was written unrecorded."""
+    lists = export.load_lists(sample_warehouse)
+    department = export.export_departments(sample_warehouse)[0]
+    records = export.write_department(lists, department, tmp_path / department, SAMPLE_AS_OF)
+    written = {f"{department}/{p.name}" for p in (tmp_path / department).iterdir()}
+    assert written == {r["file_name"] for r in records}
+    assert f"{department}/README.txt" in written

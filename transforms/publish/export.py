@@ -27,6 +27,7 @@ from transforms.warehouse.database import read_sql
 from transforms.warehouse.tables import insert_frame, model_frame
 
 README_ENCODING = "utf-8-sig"
+README_WORKLIST = "readme"  # audit.exports.worklist of a folder's README.txt
 # Owner and group only (docs/contracts.md §3 names the readers: the department's unit).
 EXPORT_FILE_MODE, EXPORT_FOLDER_MODE = 0o640, 0o750
 # What README.txt explains after the columns: every code a cell can hold, every rule.
@@ -312,9 +313,13 @@ def write_folder(lists: FolderLists, department: str, folder: Path, run_date: da
         written, counted = write_handovers(lists.handovers, department, folder, run_date)
         records += written
         sizes.update(counted)
-    (folder / contract.README_NAME).write_text(
-        readme_text(department, run_date, sizes, lists.unattributed),
-        encoding=README_ENCODING, newline="")
+    readme = folder / contract.README_NAME
+    readme.write_text(readme_text(department, run_date, sizes, lists.unattributed),
+                      encoding=README_ENCODING, newline="")
+    # recorded as every other file of the folder (docs/contracts.md §3), no list's rows
+    records.append({"department": department, "worklist": README_WORKLIST,
+                    "file_name": f"{department}/{readme.name}", "rows": 0,
+                    "sha256": checksum(readme)})
     return records
 
 
