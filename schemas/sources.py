@@ -305,6 +305,15 @@ SOURCE_MODELS: dict[str, type[SourceModel]] = {
     "agdref_evenements": AgdrefEvenementsFile,
 }
 
+# The column naming what a file holds one row of (docs/contracts.md §1: one row per AGDREF
+# file, one per measure; a committal number unique within the establishment, whose list
+# is one file): two rows of one file under one value cannot both be true.
+UNIQUE_IN_FILE: dict[str, str] = {
+    "genesis": "NUM_ECROU",
+    "agdref_personnes": "NUM_AGDREF",
+    "agdref_mesures": "ID_MESURE",
+}
+
 # Columns the contract added after extracts were already delivered: a file without them is
 # still valid and is read with them empty (docs/contracts.md §1.3: ETAT_MEMBRE); any other missing
 # column rejects the file.

@@ -11,7 +11,7 @@ import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
 from schemas.checks import EXTRACTION_DATE_COLUMN, RUN_DATE_COLUMN
-from schemas.sources import SOURCE_MODELS
+from schemas.sources import SOURCE_MODELS, UNIQUE_IN_FILE
 from transforms.ingest.read import FIELDS_COLUMN, LINEAGE_COLUMNS, UnreadableFile
 
 QUARANTINE_COLUMNS = ("file_name", "line_number", "column_name", "check_name", "value")
@@ -29,6 +29,23 @@ def line_checks(rows: pl.DataFrame) -> pl.DataFrame:
         pl.format("{} field(s) {} than the header", difference.abs(),
                   pl.when(difference < 0).then(pl.lit("fewer")).otherwise(pl.lit("more"))
                   ).alias("value")).cast(QUARANTINE_SCHEMA)
+
+
+def key_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The check that needs the file rather than the line: every row sharing with another
+    row of its file the value that names what the file holds one row of (UNIQUE_IN_FILE).
+    Which of them is true cannot be told (a measure in force on one line, annulled on the
+    next; two detainees under one committal number), so none is staged: each is
+    quarantined (`unique_in_file`), and the person they name is held until the file is
+    corrected (RULES.md DQ-01)."""
+    column = UNIQUE_IN_FILE.get(kind)
+    if column is None or column not in rows.columns:
+        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    named = pl.col(column).is_not_null() & (pl.col(column).str.strip_chars() != "")
+    return rows.filter(named & pl.struct("file_name", column).is_duplicated()).select(
+        "file_name", "line_number", pl.lit(column).alias("column_name"),
+        pl.lit("unique_in_file").alias("check_name"), pl.col(column).alias("value"),
+    ).cast(QUARANTINE_SCHEMA)
 
 
 def with_reference_dates(rows: pl.DataFrame, extraction_date: date | pl.Expr | None,
@@ -51,7 +68,7 @@ def split_valid_rows(rows: pl.DataFrame, kind: str,
     model = SOURCE_MODELS[kind]
     if FIELDS_COLUMN not in rows.columns:  # rows not read from a CSV line by line
         rows = rows.with_columns(pl.lit(0, pl.Int32).alias(FIELDS_COLUMN))
-    extra = line_checks(rows)
+    extra = pl.concat([line_checks(rows), key_checks(rows, kind)])
     rows = rows.drop(FIELDS_COLUMN)
     try:
         model.validate(with_reference_dates(rows, extraction_date, run_date).drop(

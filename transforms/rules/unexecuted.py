@@ -104,7 +104,7 @@ def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
     context = [m["source_row"], *(p["source_row"] for p in [person] if p),
                *m["event_rows"]]
     verdict.add(dq_01_quarantined(
-        facts, [f"measure:{m['measure_id']}",
+        facts, [f"measure:{m['measure_id']}", f"agdref:{number}",  # its file, staged or not
                 *person_references(facts, claim_records(facts, person_key), files)]))
     excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
                              m["department"], m["measure_id"], verdict, context)
