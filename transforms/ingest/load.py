@@ -17,7 +17,7 @@ from schemas.published import FileRecord
 from transforms.ingest.inbox import PlannedFile
 from transforms.ingest.printable import printable
 from transforms.ingest.read import (
-    FIELDS_COLUMN,
+    LINE_FACTS,
     LINEAGE_COLUMNS,
     SourceRows,
     UnreadableFile,
@@ -208,7 +208,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
             for earlier in planned.supersedes:
                 warehouse.supersede_file(con, kind, earlier, planned.file.file_name)
         warehouse.insert_frame(con, warehouse.raw_table(kind), rows.drop(
-            FIELDS_COLUMN).with_columns(pl.col("file_name").replace_strict(shas)
+            LINE_FACTS).with_columns(pl.col("file_name").replace_strict(shas)
                                         .alias("file_sha256")))
         warehouse.insert_frame(con, warehouse.staging_table(kind), staged)
         warehouse.insert_frame(con, "audit.quarantine", quarantine.with_columns(

@@ -27,6 +27,11 @@ from transforms.ingest.printable import printable
 LINEAGE_COLUMNS = ("file_name", "line_number")
 # Fields on the line minus fields in the header (0 for a well-formed line).
 FIELDS_COLUMN = "_field_difference"
+# The contract's columns whose sheet cell holds a spreadsheet error (#DIV/0!, #N/A, #REF!…),
+# which the reader gives as an empty cell: not "unknown", a value lost (empty for a CSV).
+CELL_ERRORS_COLUMN = "_cell_errors"
+# What a row carries besides its fields until it is checked (transforms.ingest.validate).
+LINE_FACTS = (FIELDS_COLUMN, CELL_ERRORS_COLUMN)
 # Sheet rows count the header as row 1, so an XLSX's first data row is row 2.
 FIRST_DATA_LINE = 2
 
@@ -114,12 +119,14 @@ def parser_reason(err: Exception) -> str:
 class Parsed:
     """A file's rows as the reader gives them (columns named by the reader), with its
     header as written (a name twice stays twice), the line (sheet row for XLSX) each row
-    starts on, and the fields each row holds."""
+    starts on, the fields each row holds, and (a sheet) the header's names of its cells
+    holding a spreadsheet error."""
 
     frame: pl.DataFrame
     header: list[str]
     lines: pl.Series
     fields: pl.Series
+    errors: pl.Series | None = None
 
 
 # Rows read from the top of a sheet to find its header (rows before it are empty).
@@ -129,8 +136,9 @@ TOP_ROWS = 64
 def read_xlsx(data: bytes, file_name: str) -> Parsed:
     try:
         reader = fastexcel.read_excel(data)
-        frame = reader.load_sheet(0, dtypes="string", skip_whitespace_tail_rows=True
-                                  ).to_polars()
+        cells, cell_errors = reader.load_sheet(
+            0, dtypes="string", skip_whitespace_tail_rows=True).to_arrow_with_errors()
+        frame = pl.from_arrow(cells)
         header_row, first_row = sheet_header(reader)
     except Exception as err:  # fastexcel raises several private error types
         raise UnreadableFile(
@@ -138,6 +146,16 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
     header = [name or "" for name in first_row] if first_row else []
     if len(header) != frame.width:  # cells the reader names itself (an empty header cell)
         header = frame.columns
+    # A value right of the header's last name: a field more than the header, as on a CSV
+    # line (the reader gives every row the sheet's width).
+    named = max((i + 1 for i, name in enumerate(first_row or ()) if name), default=0)
+    beyond = (frame.select(pl.sum_horizontal(pl.col(c).is_not_null()
+                                             for c in frame.columns[named:])).to_series()
+              if frame.width > named else pl.zeros(frame.height, pl.Int32, eager=True))
+    errors = [[] for _ in range(frame.height)]
+    for error in cell_errors.errors if cell_errors is not None else ():  # None: no error
+        row, column = error.offset_position
+        errors[row].append(header[column])
     # Date cells typed as dates come out as ISO text; the contract's text form is DD/MM/YYYY.
     iso = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?$"
     frame = frame.with_columns(
@@ -151,7 +169,8 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
     return Parsed(frame, header,
                   pl.int_range(first_line, frame.height + first_line, dtype=pl.Int64,
                                eager=True),
-                  pl.repeat(frame.width, frame.height, dtype=pl.Int32, eager=True))
+                  (len(header) + beyond).cast(pl.Int32),
+                  pl.Series(errors, dtype=pl.List(pl.String)))
 
 
 def sheet_header(reader) -> tuple[int, tuple]:
@@ -266,12 +285,16 @@ def read_source_file(f: InboxFile) -> SourceRows:
         parsed = read_csv(text, f.file_name)
     frame, column_notes = conform_columns(parsed.frame, parsed.header, f.kind, f.file_name)
     notes += column_notes
+    expected = expected_columns(f.kind)
+    errors = (parsed.errors.list.eval(pl.element().filter(pl.element().is_in(expected)))
+              if parsed.errors is not None
+              else pl.Series([[]] * frame.height, dtype=pl.List(pl.String)))
     frame = frame.with_columns(
         pl.col(c).str.strip_chars().replace("", None).alias(c) for c in frame.columns
     ).with_columns(
         pl.lit(f.file_name).alias("file_name"),
         parsed.lines.alias("line_number"),
         (parsed.fields - len(parsed.header)).cast(pl.Int32).alias(FIELDS_COLUMN),
+        errors.alias(CELL_ERRORS_COLUMN),
     )
-    return SourceRows(frame.select(*LINEAGE_COLUMNS, *expected_columns(f.kind),
-                                   FIELDS_COLUMN), tuple(notes))
+    return SourceRows(frame.select(*LINEAGE_COLUMNS, *expected, *LINE_FACTS), tuple(notes))

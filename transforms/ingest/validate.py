@@ -12,7 +12,13 @@ from pandera.errors import SchemaError, SchemaErrors
 
 from schemas.checks import EXTRACTION_DATE_COLUMN, RUN_DATE_COLUMN
 from schemas.sources import SOURCE_MODELS, UNIQUE_IN_FILE
-from transforms.ingest.read import FIELDS_COLUMN, LINEAGE_COLUMNS, UnreadableFile
+from transforms.ingest.read import (
+    CELL_ERRORS_COLUMN,
+    FIELDS_COLUMN,
+    LINE_FACTS,
+    LINEAGE_COLUMNS,
+    UnreadableFile,
+)
 
 QUARANTINE_COLUMNS = ("file_name", "line_number", "column_name", "check_name", "value")
 
@@ -21,14 +27,22 @@ QUARANTINE_SCHEMA = {"file_name": pl.String, "line_number": pl.Int64,
 
 
 def line_checks(rows: pl.DataFrame) -> pl.DataFrame:
-    """The check that needs the line rather than its fields: the number of fields on it."""
+    """The checks that need the line rather than its fields: the number of fields on it,
+    and (a sheet) its cells holding a spreadsheet error, read as empty by the reader."""
     difference = pl.col(FIELDS_COLUMN)
-    return rows.filter(difference != 0).select(
+    counts = rows.filter(difference != 0).select(
         "file_name", "line_number", pl.lit(None, pl.String).alias("column_name"),
         pl.lit("field_count").alias("check_name"),
         pl.format("{} field(s) {} than the header", difference.abs(),
                   pl.when(difference < 0).then(pl.lit("fewer")).otherwise(pl.lit("more"))
                   ).alias("value")).cast(QUARANTINE_SCHEMA)
+    errors = rows.filter(pl.col(CELL_ERRORS_COLUMN).list.len() > 0).select(
+        "file_name", "line_number", CELL_ERRORS_COLUMN).explode(CELL_ERRORS_COLUMN).select(
+        "file_name", "line_number", pl.col(CELL_ERRORS_COLUMN).alias("column_name"),
+        pl.lit("cell_error").alias("check_name"),
+        pl.lit("a spreadsheet error (#DIV/0!, #N/A…), not a value").alias("value"),
+    ).cast(QUARANTINE_SCHEMA)
+    return pl.concat([counts, errors])
 
 
 def key_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
@@ -66,10 +80,12 @@ def split_valid_rows(rows: pl.DataFrame, kind: str,
     rows are told apart by (file_name, line_number). Without `extraction_date` or
     `run_date` the checks against that date are not made."""
     model = SOURCE_MODELS[kind]
-    if FIELDS_COLUMN not in rows.columns:  # rows not read from a CSV line by line
+    if FIELDS_COLUMN not in rows.columns:  # rows not read from a file line by line
         rows = rows.with_columns(pl.lit(0, pl.Int32).alias(FIELDS_COLUMN))
+    if CELL_ERRORS_COLUMN not in rows.columns:
+        rows = rows.with_columns(pl.lit([], pl.List(pl.String)).alias(CELL_ERRORS_COLUMN))
     extra = pl.concat([line_checks(rows), key_checks(rows, kind)])
-    rows = rows.drop(FIELDS_COLUMN)
+    rows = rows.drop(LINE_FACTS)
     try:
         model.validate(with_reference_dates(rows, extraction_date, run_date).drop(
             LINEAGE_COLUMNS), lazy=True)
