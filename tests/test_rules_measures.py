@@ -373,3 +373,11 @@ def test_pri_10_an_eu_detainee_s_judicial_itf_is_listed_not_excluded(tmp_path, c
     flag = out.only_listed(MEASURES)
     assert flag["measure_type"] == "ITF" and flag["in_detention"]
     assert "EU_CITIZEN" in flag["markers"] and "PRI-10" in flag["rule_ids"]
+
+
+def test_a_measure_is_listed_for_the_managing_department_of_its_file(tmp_path, con):
+    """CONTRACTS §2: `department` is "the department whose prefecture must act: …
+    managing department (AGDREF measures)": a file of the 13 snapshot managed by 75."""
+    inbox = Inbox(tmp_path / "inbox", con).person(DEPT_GESTION="75").measure(
+        DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    assert inbox.decide().only_listed(MEASURES)["department"] == "75"

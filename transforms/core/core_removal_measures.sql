@@ -1,7 +1,9 @@
--- reads: core.measure_events, latest_files, staging.agdref_measures
+-- reads: core.measure_events, core.persons, latest_files, staging.agdref_measures
 -- builds: core.removal_measures
 -- core.removal_measures: one row per measure of the latest AGDREF snapshot of each
--- department, with its execution events (core.measure_events) summarised.
+-- department, with its execution events (core.measure_events) summarised. Its department
+-- is the managing department of its file (DEPT_GESTION, docs/contracts.md §2: "the
+-- department whose prefecture must act"), the snapshot's when the file is not known.
 CREATE OR REPLACE TABLE core.removal_measures AS
 WITH measures AS (
     SELECT m.* REPLACE (f.extraction_date AS extraction_date),
@@ -23,7 +25,8 @@ WITH measures AS (
            list(source_row ORDER BY event_date, line_number) AS event_rows
     FROM core.measure_events GROUP BY measure_id
 )
-SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key, m.department, m.measure_type,
+SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key,
+       coalesce(p.department, m.department) AS department, m.measure_type,
        m.measure_basis, m.decision_date, m.notification_date, m.departure_period_days,
        m.notification_situation, m.reentry_ban_years, m.member_state_acceptance_date,
        m.appeal_status, m.measure_status, m.member_state, s.last_event_type, s.last_event_date,
@@ -32,5 +35,6 @@ SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key, m.department, m.m
        coalesce(s.last_absconded_date >= m.member_state_acceptance_date, false)
            AS absconded,
        m.source_row, coalesce(s.event_rows, []::VARCHAR[]) AS event_rows
-FROM measures m LEFT JOIN summary s USING (measure_id);
+FROM measures m LEFT JOIN summary s USING (measure_id)
+LEFT JOIN core.persons p ON p.num_agdref = m.num_agdref;
 COMMENT ON TABLE core.removal_measures IS 'One removal measure (latest AGDREF snapshot) with its execution events summarised.';
