@@ -8,6 +8,7 @@ import csv
 import polars as pl
 import pytest
 
+from schemas.sources import UNIQUE_IN_FILE
 from tests.builders import row
 from tests.conftest import SAMPLE_DIR
 from transforms.ingest.inbox import list_inbox
@@ -68,7 +69,11 @@ BROKEN = [
 @pytest.mark.parametrize(("kind", "column", "value", "check"), BROKEN,
                          ids=[f"{k}-{c}-{v[:12]}" for k, c, v, _ in BROKEN])
 def test_each_constraint_rejects_a_broken_row(kind, column, value, check):
-    good, bad = row(kind), row(kind, **{column: value})
+    good = row(kind)
+    # another row of the file: its own key, where a file holds one row per key
+    key = UNIQUE_IN_FILE.get(kind)
+    other = {key: good[key][:-1] + ("1" if good[key][-1] != "1" else "2")} if key else {}
+    bad = row(kind, **{**other, column: value})
     quarantine = _quarantine_for(kind, [good, bad])
     assert quarantine["line_number"].unique().to_list() == [3], "only the broken row"
     failures = quarantine.filter(pl.col("column_name") == column)
