@@ -51,6 +51,10 @@ class Facts:
     detained: set[str] = field(default_factory=set)
     detained_files: set[str] = field(default_factory=set)
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # the TélémOfpra and GENESIS records linked to each person (what they say of the
+    # person's age and nationality holds on every list)
+    records_of_person: dict[str, list[str]] = field(
+        default_factory=lambda: defaultdict(list))
     # records that may be an AGDREF file's person without being tied to it, by the file:
     # still in identity review against it, or giving its number without being linked to
     # its person (a number that did not verify: a slip, or an identity that differs)
@@ -148,6 +152,9 @@ class Facts:
                 self.requests_by_department[m["department"]].append(event)
         for d in self.decisions:
             self.decisions_by_person[self.person_key(d["record_key"])].append(d)
+        for record_key in sorted(self.links):
+            if self.is_linked(record_key) and not record_key.startswith("agdref:"):
+                self.records_of_person[self.person_key(record_key)].append(record_key)
         for record_key, identity in self.identities.items():
             for number in identity["numbers"]:
                 if (number in self.persons and record_key not in self.in_review[number]

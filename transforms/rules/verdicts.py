@@ -200,9 +200,15 @@ def oq_02_other_ground(facts: Facts, person_key: str, run_date: date) -> Finding
 
 def identity_findings(facts: Facts, files: list[str], record_keys: Iterable[str],
                       run_date: date) -> list[Finding]:
-    """Age and nationality from every source that describes the person."""
+    """Age and nationality from every source that describes the person: the files, the
+    candidate's records, and every record linked to the files' persons (a claim or a
+    detainee giving the file's number: OQ-03 reads the youngest, §5 any EU nationality,
+    on every list)."""
     identities = [facts.persons[f] for f in files]
-    identities += [facts.identities[k] for k in record_keys if k in facts.identities]
+    linked = {key for f in files
+              for key in facts.records_of_person.get(facts.persons[f]["person_key"], ())}
+    identities += [facts.identities[k] for k in sorted({*record_keys, *linked})
+                   if k in facts.identities]
     found = [rights.oq_03_minor(identities, run_date), rights.eu_citizen(identities)]
     return [f for f in found if f is not None]
 
