@@ -55,3 +55,17 @@ def test_a_sheet_row_with_a_value_beyond_the_header_is_quarantined_as_a_csv_line
                        ).fetchall() == [(3, "field_count", "1 field(s) more than the header")]
     assert con.execute("SELECT rows_read, rows_staged, rows_quarantined FROM audit.files"
                        ).fetchone() == (2, 1, 1)
+
+
+def test_an_error_cell_right_of_the_header_is_a_field_too_many(tmp_path, con):
+    workbook, sheet, columns = _sheet(tmp_path)
+    for r, number in enumerate(("000101", "000102"), start=1):
+        for c, name in enumerate(columns):
+            value = row("genesis", NUM_ECROU=number)[name]
+            if value:
+                sheet.write_string(r, c, value)
+    sheet.write_formula(2, len(columns), "=1/0", None, "#DIV/0!")
+    workbook.close()
+    ingest(con, tmp_path / "inbox")
+    assert con.execute("SELECT line_number, check_name FROM audit.quarantine").fetchall() == [
+        (3, "field_count")]

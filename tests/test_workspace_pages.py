@@ -190,3 +190,15 @@ def test_a_prison_reads_by_its_name_on_the_list_and_the_flag(ws):
     assert f"<td>{shown}</td>" in agent.get("/listes/upcoming_releases/").content.decode()
     page = agent.get(f"/listes/upcoming_releases/{release['flag_id']}/").content.decode()
     assert shown in page
+
+
+def test_a_columns_help_never_points_to_a_column_the_page_does_not_show():
+    """The exports follow a code column with its wording; a page shows the wording in the
+    cell (a code) or the code alone (the rules applied, an identifier)."""
+    from workspace.lists import labels
+
+    helps = {h["name"]: h["help"] for h in labels.headers(
+        "upcoming_releases", ["situation", "markers", "rule_ids"])}
+    assert not [name for name, text in helps.items() if "colonne suivante" in text]
+    assert helps["situation"].endswith(labels.IN_WORDS)
+    assert "toutes lettres" not in helps["rule_ids"]

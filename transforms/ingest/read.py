@@ -153,9 +153,12 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
                                              for c in frame.columns[named:])).to_series()
               if frame.width > named else pl.zeros(frame.height, pl.Int32, eager=True))
     errors = [[] for _ in range(frame.height)]
+    beyond_errors = [0] * frame.height  # an error right of the header: a field too many
     for error in cell_errors.errors if cell_errors is not None else ():  # None: no error
         row, column = error.offset_position
         errors[row].append(header[column])
+        beyond_errors[row] += column >= named
+    beyond = beyond + pl.Series(beyond_errors, dtype=pl.Int32)
     # Date cells typed as dates come out as ISO text; the contract's text form is DD/MM/YYYY.
     iso = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?$"
     frame = frame.with_columns(
@@ -288,7 +291,7 @@ def read_source_file(f: InboxFile) -> SourceRows:
     expected = expected_columns(f.kind)
     errors = (parsed.errors.list.eval(pl.element().filter(pl.element().is_in(expected)))
               if parsed.errors is not None
-              else pl.Series([[]] * frame.height, dtype=pl.List(pl.String)))
+              else pl.repeat([], frame.height, dtype=pl.List(pl.String), eager=True))
     frame = frame.with_columns(
         pl.col(c).str.strip_chars().replace("", None).alias(c) for c in frame.columns
     ).with_columns(

@@ -72,8 +72,10 @@ def headers(worklist: str, columns: list[str]) -> list[dict]:
 
 
 def _help(description: str, column: str) -> str:
-    if column not in exports.LABELS or column in KEY_COLUMNS:
+    if column not in exports.LABELS:
         return description
+    if column in KEY_COLUMNS:  # shown as in the exports, without the wording's column
+        return _NEXT_COLUMN.sub("", description).rstrip(".") + "."
     return _NEXT_COLUMN.sub("", description).rstrip(".") + IN_WORDS
 
 
