@@ -191,3 +191,33 @@ def test_an_unnotified_ordonnance_on_a_second_file_holds_the_detainee(inbox):
                      DATE_NOTIFICATION="", DATE_DEFINITIVE="")
     out = inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN)).decide()
     assert not [r for r in out.listed(RELEASES) if r["situation"] == "ENFORCEABLE_MEASURE"]
+
+
+def test_a_grant_of_the_person_a_searched_file_was_merged_into_holds_the_candidate():
+    """RTR-10 ("protection accordée : jamais signalé"): a file searched for the candidate's
+    protections was merged into another file's person, whose claim was granted; grants
+    were read by the searched file's number only."""
+    from transforms.rules.facts import READ_COLUMNS, Facts
+    from transforms.rules.verdicts import screen_protections
+
+    def person(number: str, key: str) -> dict:
+        found = dict.fromkeys(READ_COLUMNS["persons"])
+        found.update(person_key=key, num_agdref=number, file_status="ACTIF",
+                     birth_year=1990, birth_month=3, birth_day=14,
+                     birth_date_is_placeholder=False, nationality="GIN",
+                     source_row=f"AGDREF_PERSONNES_13_20261116.csv:{number[-1]}")
+        return found
+
+    grant = dict.fromkeys(READ_COLUMNS["asylum_decisions"])
+    grant.update(decision_key="d1", record_key="telemofpra:OF1", num_ofpra="OF1",
+                 claim_type="PREMIERE", deciding_body="OFPRA", outcome="REFUGIE",
+                 decision_date=date(2025, 1, 1), first_list_date=date(2025, 1, 10),
+                 last_list_date=date(2025, 1, 10),
+                 source_rows=["TELEMOFPRA_13_20250110.csv:2"])
+    facts = Facts()
+    facts.persons = {"1111111111": person("1111111111", "1111111111"),
+                     "3333333333": person("3333333333", "2222222222"),
+                     "2222222222": person("2222222222", "2222222222")}
+    facts.decisions_by_person["2222222222"].append(grant)
+    found = screen_protections(facts, ["1111111111", "3333333333"], RUN)
+    assert [f.code for f in found] == ["PROTECTION_GRANTED"]

@@ -68,12 +68,14 @@ def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
 
 def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
     """Protections shown by any candidate file: its titles, its status, a grant among
-    the decisions linked to it (RTR-10)."""
+    the decisions linked to it or to its person (RTR-10)."""
     found: list[Finding] = []
     for number in files:
         found += rights.file_protections(facts.persons[number], facts.titles.get(number, ()),
                                          run_date)
-        grants = [d for d in facts.decisions_by_person.get(number, ())
+        # the decisions of the file's person (merged files share the lowest number's key)
+        keys = dict.fromkeys((number, facts.persons[number]["person_key"]))
+        grants = [d for key in keys for d in facts.decisions_by_person.get(key, ())
                   if rights.rtr_10_is_grant(d)]
         if grants:
             found.append(Finding("PROTECTION_GRANTED", ("RTR-10",),
