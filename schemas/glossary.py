@@ -71,6 +71,9 @@ COLUMNS: dict[str, str] = {
     "file_kind": "kind of source file: telemofpra, genesis or agdref_<table>",
     "first_notified_list_date": "first list that carried the decision with its notification",
     "first_final_list_date": "first list that carried the decision with its final date",
+    "previous_list_date": "a request registered without its introduction date: the latest "
+                          "list of its department before the first that showed it (it was "
+                          "registered after that list)",
     # titles
     "title_type": "CST, CR, CSP, RECEPISSE, APS or ADA (asylum attestation)",
     "start_date": "first day of validity",

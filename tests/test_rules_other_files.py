@@ -221,3 +221,25 @@ def test_a_grant_of_the_person_a_searched_file_was_merged_into_holds_the_candida
     facts.decisions_by_person["2222222222"].append(grant)
     found = screen_protections(facts, ["1111111111", "3333333333"], RUN)
     assert [f.code for f in found] == ["PROTECTION_GRANTED"]
+
+
+def test_an_undated_reopening_registered_after_the_list_before_it_is_past_the_window(inbox):
+    """RTR-08: "A `REOUVERTURE` request registered after the 9-month window of RTR-07 is
+    read as a re-examination request". The closure was notified on 12/01/2022 (window
+    ended 12/10/2022); the list of 09/10/2026 did not show the undated request, the list
+    of 16/10/2026 does: it was registered after 09/10/2026, four years after the window.
+    A second re-examination gives no right to remain (RTR-06): the person is listed."""
+    inbox.telemofpra(date(2021, 6, 4), DATE_INTRODUCTION="02/01/2020",
+                     DATE_DECISION="01/04/2021", DATE_NOTIFICATION="04/04/2021",
+                     DATE_DEFINITIVE="05/05/2021")
+    closure = {"TYPE_DEMANDE": "REEXAMEN", "DATE_INTRODUCTION": "01/09/2021",
+               "SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
+               "DATE_DECISION": "05/01/2022", "DATE_NOTIFICATION": "12/01/2022",
+               "DATE_DEFINITIVE": ""}
+    inbox.telemofpra(date(2022, 1, 14), **closure)
+    inbox.telemofpra(date(2026, 10, 9), **closure)
+    inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REOUVERTURE", DATE_INTRODUCTION="",
+                     **REGISTERED)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == []
+    assert person_flags(out.listed(REJECTED))

@@ -180,6 +180,16 @@ def registration_date(decision: Record) -> date:
     return decision["claim_date"] or decision["first_list_date"]
 
 
+def earliest_registration(request: Record) -> date | None:
+    """The earliest day a request may have been registered: its introduction date; without
+    it, the day after the list of its department before the first that showed it (None:
+    no such list, any day)."""
+    if request["claim_date"] is not None:
+        return request["claim_date"]
+    before = request.get("previous_list_date")
+    return add_days(before, 1) if before is not None else None
+
+
 def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> RtrOutcome:
     """RTR-08: a first re-examination registered and not yet decided restores the right
     to remain (ASYLUM_PENDING); a second or later one gives none (RTR-06: effect NO_RTR,
@@ -187,17 +197,18 @@ def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> Rtr
     window of a closure, its anniversary included, restores it; registered after the
     window it is read as a re-examination, the first unless the person's history holds
     an earlier re-examination. A reopening without its introduction date may have been
-    registered any day before the list that first showed it: within the window of any
-    closure (principle 1, data missing). A registered first claim (never delivered so,
-    docs/contracts.md) would also restore it."""
+    registered any day after the list of its department before the one that first showed
+    it (earliest_registration): within a closure's window if that day is (principle 1,
+    data missing). A registered first claim (never delivered so, docs/contracts.md) would
+    also restore it."""
     registered = registration_date(request)
+    earliest = earliest_registration(request)
     decided = [d for d in history if not is_registered_request(d)]
     claim_type, rules = request["claim_type"], ("RTR-08",)
     if claim_type == "REOUVERTURE":
         rules += ("RTR-07",)
-        undated = request["claim_date"] is None
         if any(d["outcome"] == "CLOTURE"
-               and (undated or registered <= rtr_07_reopening_window_end(d))
+               and (earliest is None or earliest <= rtr_07_reopening_window_end(d))
                for d in decided):
             return RtrOutcome(NOT_ENDED, rule_ids=rules, reason="ASYLUM_PENDING",
                               decision=request)
