@@ -241,3 +241,13 @@ def test_objectives_indicators_by_month(tmp_path, con):
         {"department": "13", "month": "2026-10", "indicator": "OQTF_WITHIN_15_DAYS",
          "achieved": 1, "base": 2},
     ]
+
+
+def test_an_event_counts_for_its_measure_s_managing_department(tmp_path, con):
+    """CONTRACTS §2: a measure's department is its file's managing department; its
+    events are counted there too (a file of the 13 snapshot managed by 75)."""
+    inbox = Inbox(tmp_path, con).person(DEPT_GESTION="75").measure(**OLD_OQTF)
+    inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="10/04/2026",
+                MOTIF="")
+    inbox.decide()
+    assert [r["department"] for r in mart(con, "consular_passes")] == ["75"]
