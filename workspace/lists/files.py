@@ -5,7 +5,6 @@ nothing from the request is ever joined into a path unchecked."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from django.conf import settings
@@ -14,11 +13,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from workspace.accounts.access import persons_view, record_view
+from workspace.addresses import SHAPES
 
 # What a night writes in a department's folder: the lists (csv, xlsx), the quarters'
-# handovers (remises_2026T4_<date>.csv), README.txt and the dashboard.
-EXPORT_NAME = re.compile(
-    r"^(?:[a-z_]+(?:_\d{4}T[1-4])?_\d{8}\.(?:csv|xlsx)|README\.txt|tableau_de_bord\.html)$")
+# handovers (remises_2026T4_<date>.csv), README.txt and the dashboard; the same shape the
+# logs keep of an address (workspace.addresses).
+EXPORT_NAME = SHAPES["name"]
 
 
 def _folder() -> Path | None:
@@ -32,7 +32,7 @@ def department_files(department: str) -> list[str]:
     if folder is None or not (folder / department).is_dir():
         return []
     return sorted(entry.name for entry in (folder / department).iterdir()
-                  if entry.is_file() and EXPORT_NAME.match(entry.name))
+                  if entry.is_file() and EXPORT_NAME.fullmatch(entry.name))
 
 
 @require_GET
