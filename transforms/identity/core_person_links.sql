@@ -2,7 +2,9 @@
 --         identity_scores, source_identities
 -- builds: core.person_links, duplicate_edges, duplicate_files, link_decisions
 -- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
---   an agent's decision (audit.link_decisions): CONFIRMED links, REJECTED forbids the pair;
+--   an agent's decision (audit.link_decisions): CONFIRMED links (to a file no longer in
+--     AGDREF's snapshot: REVIEW, CONFIRMED_FILE_GONE, never another file instead),
+--     REJECTED forbids the file's person (every file merged with it);
 --   the AGDREF number the record gave, when the identity agrees (core_identity_candidates.sql); a
 --     number pointing to someone else is not used, the record goes on to matching;
 --   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
@@ -28,12 +30,14 @@
 --     another establishment's list or the same one, goes to REVIEW as ANOTHER_DETAINEE:
 --     at least one of the two is someone else (a namesake), and a detainee tied to
 --     another's file is planned for removal under that person's measure. An agent
---     confirms the right one (`reconcile link`).
+--     confirms the right one (`reconcile link`). Two tied by a number or an agent go to
+--     REVIEW alike, but for the one an agent confirmed, if it is the only one.
 -- AGDREF files of one person (Splink at or above duplicate_threshold, no conflict, the
 -- same complete birth date and the same known date of entry into France: namesakes born
 -- the same day exist, and a merge attributes one file's measures to the other; the
 -- threshold is reached without the date of entry's weight) share
--- one person_key, the lowest of their numbers. Files not merged are still screened for
+-- one person_key, the lowest of their numbers; files an agent rejected as one person are
+-- never merged, not even through a third file. Files not merged are still screened for
 -- each other's protections (core.identity_candidates).
 
 -- identity_conflict (a known sex, nationality or birth year that differs) is defined in
@@ -97,12 +101,23 @@ WITH RECURSIVE edges AS (
     SELECT c.person_key, bool_and(e.confirmed) AS confirmed
     FROM edges e JOIN components c ON c.num_agdref = e.a
     GROUP BY c.person_key
+), kept_apart AS (
+    -- files an agent REJECTED as one person, joined through a third: the pairs do not
+    -- hold together, so none of them is merged (each still screened for the others'
+    -- protections, core.identity_candidates; the pairs stay in core.link_review)
+    SELECT DISTINCT a.person_key
+    FROM link_decisions d
+    JOIN components a ON 'agdref:' || a.num_agdref = d.record_key
+    JOIN components b ON b.num_agdref = d.num_agdref AND b.person_key = a.person_key
+    WHERE d.decision = 'REJECTED'
 )
 SELECT c.num_agdref, c.person_key,
        (SELECT max(e.match_probability) FROM edges e
         WHERE c.num_agdref IN (e.a, e.b)) AS match_probability,
        cf.confirmed
-FROM components c JOIN confirmed cf USING (person_key) WHERE c.files <= 3;
+FROM components c JOIN confirmed cf USING (person_key)
+ANTI JOIN kept_apart USING (person_key)
+WHERE c.files <= 3;
 
 UPDATE core.persons SET person_key = num_agdref;
 UPDATE core.removal_measures SET person_key = num_agdref;
@@ -115,18 +130,28 @@ DELETE FROM core.person_links;
 INSERT INTO core.person_links BY NAME
 WITH rejected_pairs AS (
     SELECT record_key, num_agdref FROM link_decisions WHERE decision = 'REJECTED'
+), rejected_persons AS (
+    -- an agent rejected the person of that file: none of its files (a duplicate merged
+    -- with it) links the record
+    SELECT r.record_key, p.person_key FROM rejected_pairs r JOIN core.persons p USING (num_agdref)
 ), confirmed AS (
     SELECT d.record_key, list(DISTINCT p.person_key) AS persons
     FROM link_decisions d JOIN core.persons p USING (num_agdref)
     WHERE d.decision = 'CONFIRMED'
     GROUP BY d.record_key
+), confirmed_gone AS (
+    -- confirmed to a file no longer in AGDREF's snapshot (deleted, renumbered, merged):
+    -- the agent said whose the record is; no number nor model decides instead
+    SELECT DISTINCT d.record_key FROM link_decisions d
+    ANTI JOIN core.persons p USING (num_agdref)
+    WHERE d.decision = 'CONFIRMED'
 ), verified AS (
     SELECT c.record_key, list(DISTINCT p.person_key) AS persons,
            max(sc.match_probability) AS match_probability
     FROM core.identity_candidates c
     JOIN core.persons p USING (num_agdref)
     LEFT JOIN identity_scores sc USING (record_key, num_agdref)
-    ANTI JOIN rejected_pairs r USING (record_key, num_agdref)
+    ANTI JOIN rejected_persons r ON r.record_key = c.record_key AND r.person_key = p.person_key
     WHERE c.evidence = 'NUMBER' AND c.system <> 'agdref'
     GROUP BY c.record_key
 ), candidates AS (
@@ -143,7 +168,8 @@ WITH rejected_pairs AS (
     FROM identity_scores sc
     JOIN source_identities s USING (record_key)
     JOIN core.persons p USING (num_agdref)
-    ANTI JOIN rejected_pairs r USING (record_key, num_agdref)
+    ANTI JOIN rejected_persons r ON r.record_key = sc.record_key
+                                AND r.person_key = p.person_key
     GROUP BY sc.record_key, p.person_key
 ), close AS (
     -- candidates within candidate_margin bits of the best: too close to choose. A
@@ -170,6 +196,7 @@ WITH rejected_pairs AS (
     SELECT s.record_key, s.system,
         CASE WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
              WHEN len(cf.persons) > 1 THEN 'AGENT_CONFIRMED_SEVERAL'
+             WHEN g.record_key IS NOT NULL THEN 'CONFIRMED_FILE_GONE'
              WHEN len(v.persons) = 1 THEN 'NUMBER_VERIFIED'
              WHEN len(v.persons) > 1 THEN 'SEVERAL_NUMBERS_VERIFIED'
              WHEN b.persons > 1 THEN 'SEVERAL_CANDIDATES'
@@ -185,6 +212,7 @@ WITH rejected_pairs AS (
              WHEN len(s.numbers) > 0 THEN 'NUMBER_NOT_VERIFIED'
              ELSE 'NO_NUMBER' END AS link_rule,
         CASE WHEN len(cf.persons) = 1 THEN cf.persons[1]
+             WHEN g.record_key IS NOT NULL THEN NULL
              WHEN cf.persons IS NULL AND len(v.persons) = 1 THEN v.persons[1]
              WHEN cf.persons IS NULL AND v.persons IS NULL THEN b.person_key END AS person_key,
         CASE WHEN cf.persons IS NOT NULL THEN NULL
@@ -192,6 +220,7 @@ WITH rejected_pairs AS (
              ELSE b.match_probability END AS match_probability
     FROM source_identities s
     LEFT JOIN confirmed cf USING (record_key)
+    LEFT JOIN confirmed_gone g USING (record_key)
     LEFT JOIN verified v USING (record_key)
     LEFT JOIN best b USING (record_key)
 ), held AS (  -- detainees tied to a person, on the latest list of an establishment
@@ -199,10 +228,22 @@ WITH rejected_pairs AS (
     SEMI JOIN core.detentions h USING (record_key)
     WHERE d.link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
 ), held_twice AS (  -- PRI-01: one person is not held in two places at once
+    -- a detainee linked by the model alone, when another is tied to the person
     SELECT h.record_key FROM held h
     WHERE h.link_rule = 'PROBABILISTIC'
       AND EXISTS (SELECT 1 FROM held o
                   WHERE o.person_key = h.person_key AND o.record_key <> h.record_key)
+    UNION
+    -- two tied by a number or an agent: all but the one an agent confirmed, if alone
+    -- (a detainee giving the number arrived after the confirmation; two agents' or two
+    -- numbers' ties cannot both be right)
+    SELECT h.record_key FROM held h
+    WHERE h.link_rule <> 'PROBABILISTIC'
+      AND EXISTS (SELECT 1 FROM held o
+                  WHERE o.person_key = h.person_key AND o.record_key <> h.record_key
+                    AND o.link_rule <> 'PROBABILISTIC'
+                    AND (h.link_rule <> 'AGENT_CONFIRMED'
+                         OR o.link_rule = 'AGENT_CONFIRMED'))
 ), checked AS (
     SELECT d.* REPLACE (CASE WHEN t.record_key IS NOT NULL THEN 'ANOTHER_DETAINEE'
                              ELSE d.link_rule END AS link_rule)
@@ -216,7 +257,8 @@ SELECT record_key, system,
                 THEN 'LINKED'
             WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'SEVERAL_NUMBERS_VERIFIED',
                                'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
-                               'DETAILS_DIFFER', 'GREY_BAND', 'ANOTHER_DETAINEE')
+                               'DETAILS_DIFFER', 'GREY_BAND', 'ANOTHER_DETAINEE',
+                               'CONFIRMED_FILE_GONE')
                 THEN 'REVIEW'
             ELSE 'UNLINKED' END AS link_status,
        link_rule

@@ -19,6 +19,9 @@ WHY = {
     "PROBABILISTIC": "rapproché par le modèle, sans autre candidat proche",
     "AGENT_CONFIRMED": "confirmé par un agent",
     "AGENT_CONFIRMED_SEVERAL": "des confirmations d'agents désignent plusieurs personnes",
+    "CONFIRMED_FILE_GONE": "le dossier AGDREF auquel un agent l'avait rattaché n'est plus "
+                           "dans l'extraction (supprimé, renuméroté ou fusionné) : à "
+                           "rattacher de nouveau",
     "SEVERAL_NUMBERS_VERIFIED": "plusieurs numéros AGDREF donnés désignent des personnes "
                                 "différentes",
     "SEVERAL_CANDIDATES": "plusieurs dossiers sont presque aussi vraisemblables l'un que "

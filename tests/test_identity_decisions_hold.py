@@ -1,0 +1,100 @@
+"""What agents decided about identities holds at night against what the model or a number
+would decide (CONTRACTS §2: a rejected pair is never linked, REVIEW never acted on;
+principle 1), and one person is not held in two places (PRI-01)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from schemas.codes import REJECTED
+from tests.builders import row
+from tests.scenarios import PERSON, SECOND, Inbox
+from transforms.identity.review import record_decision
+
+FINAL_LIST = date(2026, 10, 9)
+RECORD = "telemofpra:OF20250000001"
+THIRD = "0555555555"
+OTHER = "0111111111"
+AT = datetime(2026, 11, 16, 9)
+MEASURES = "unexecuted_measures"
+
+
+def link_of(con, record: str = RECORD) -> tuple:
+    return con.execute("SELECT link_status, link_rule, person_key FROM core.person_links "
+                       "WHERE record_key = ?", [record]).fetchall()[0]
+
+
+def person_key_of(con, number: str) -> str:
+    return con.execute("SELECT person_key FROM core.persons WHERE num_agdref = ?",
+                       [number]).fetchone()[0]
+
+
+# 1. A rejection overridden through a merged duplicate ---------------------------------
+def test_a_rejected_pair_is_not_linked_again_through_the_file_s_merged_duplicate(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().others().second_file()
+    inbox.telemofpra(FINAL_LIST).decide()
+    assert person_key_of(con, SECOND) == PERSON  # the model merged DIALO into DIALLO
+    assert link_of(con)[0] == "LINKED"
+    # the agent says: this claim is not the person of file PERSON
+    record_decision(con, RECORD, PERSON, "REJECTED", "agent.13", AT)
+    out = inbox.decide()
+    # ... yet the model links it to that very person through the merged second file
+    assert link_of(con)[2] != PERSON, link_of(con)
+    assert out.listed(REJECTED) == []
+
+
+# 2. A rejected pair of files merged through a third file -------------------------------
+def test_a_rejected_pair_of_files_is_never_merged_through_a_third(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person().others().second_file()
+    # a third DIALLO MAMADOU, entered another day: the model keeps it apart
+    inbox.person(NUM_AGDREF=THIRD, DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="").decide()
+    assert person_key_of(con, SECOND) == PERSON and person_key_of(con, THIRD) == THIRD
+    # the agent: THIRD is SECOND's person, and is NOT PERSON's
+    record_decision(con, f"agdref:{SECOND}", THIRD, "CONFIRMED", "agent.13", AT)
+    record_decision(con, f"agdref:{PERSON}", THIRD, "REJECTED", "agent.13", AT)
+    inbox.decide()
+    assert person_key_of(con, THIRD) != person_key_of(con, PERSON)
+
+
+# 3. A confirmation to a file that left AGDREF's snapshot -------------------------------
+def test_a_confirmation_to_a_file_gone_from_the_snapshot_is_not_replaced_by_another_file(
+        tmp_path, con):
+    earlier = date(2026, 11, 15)
+    inbox = Inbox(tmp_path, con).person(snapshot=earlier).person(
+        snapshot=earlier, NUM_AGDREF=OTHER, PRENOMS="MAMADOU ALPHA",
+        DATE_NAISSANCE="14/03/1991")
+    inbox.telemofpra(FINAL_LIST).decide(run_date=earlier)
+    assert link_of(con)[:3] == ("LINKED", "NUMBER_VERIFIED", PERSON)
+    # the list's number is wrong: the agent ties the claim to the other file
+    record_decision(con, RECORD, OTHER, "CONFIRMED", "agent.13", datetime(2026, 11, 15, 9))
+    inbox.decide(run_date=earlier)
+    assert link_of(con) == ("LINKED", "AGENT_CONFIRMED", OTHER)
+    # next snapshot: OTHER is gone (deleted, or renumbered / merged in AGDREF)
+    out = inbox.person().decide()
+    # the agent said this claim is not PERSON's: it must not be acted on as PERSON
+    assert link_of(con)[0] != "LINKED", link_of(con)
+    assert out.listed(REJECTED) == []
+
+
+# 5. Two detainees held now, both firmly tied to one person ------------------------------
+def test_two_detainees_held_now_are_not_both_acted_on_as_one_person(tmp_path, con):
+    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
+                "NATIONALITE": "GUINEE"}
+    here, there = "genesis:E01301:000101", "genesis:E01302:000202"
+    inbox = Inbox(tmp_path, con).person().measure(
+        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
+    inbox.genesis(FINAL_LIST, row("genesis", DATE_NAISSANCE="00/00/1990",
+                                  **{k: v for k, v in identity.items()
+                                     if k != "DATE_NAISSANCE"}))
+    inbox.decide()
+    assert link_of(con, here)[0] == "REVIEW"
+    record_decision(con, here, PERSON, "CONFIRMED", "agent.13", AT)
+    # a week later another establishment's list holds a detainee giving the file's number
+    inbox.genesis(FINAL_LIST, row("genesis", NUM_ECROU="000202", CODE_ETABLISSEMENT="E01302",
+                                  NUM_AGDREF=PERSON, **identity), establishment="E01302")
+    listed = inbox.decide().listed("upcoming_releases")
+    links = {key: link_of(con, key) for key in (here, there)}
+    # one person is not held in two places (PRI-01): at least one is someone else
+    assert [k for k, lk in links.items() if lk[0] == "LINKED"] != [here, there], links
+    assert sum(r["num_agdref"] == PERSON for r in listed) <= 1, listed
