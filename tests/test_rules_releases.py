@@ -174,10 +174,14 @@ def test_pri_03_window_opens_three_months_early_for_short_sentences(
 
 def test_pri_08_horizon_boundary(inbox):
     # Long sentence: the window opens at release. Horizon 120 days → 16/03/2027, its
-    # last day included. (Identified detainees: PRI-09 lists the others whatever the date.)
+    # last day included. (Identified detainees: PRI-09 lists the others whatever the date;
+    # two persons: one person is not held twice, PRI-01.)
+    other = {"NUM_AGDREF": "0555555555", "NOM": "KEITA", "PRENOMS": "SEKOU",
+             "DATE_NAISSANCE": "02/02/1985", "NATIONALITE": "MALI"}
+    inbox.person(**{**other, "NATIONALITE": "MLI"})
     inbox.genesis(LIST, detainee(**KNOWN, QUANTUM_TOTAL_JOURS="1500",
                                  DATE_LIBERATION_PREVISIBLE="16/03/2027"),
-                  detainee(**KNOWN, NUM_ECROU="000102", QUANTUM_TOTAL_JOURS="1500",
+                  detainee(**other, NUM_ECROU="000102", QUANTUM_TOTAL_JOURS="1500",
                            DATE_LIBERATION_PREVISIBLE="17/03/2027"))
     out = inbox.decide()
     assert [f["release_date"] for f in out.listed(RELEASES)] == [date(2027, 3, 16)]
