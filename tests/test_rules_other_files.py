@@ -243,3 +243,18 @@ def test_an_undated_reopening_registered_after_the_list_before_it_is_past_the_wi
     out = inbox.decide(allow_quarantine=True)
     assert out.quarantined() == []
     assert person_flags(out.listed(REJECTED))
+
+
+def test_an_unnotified_ordonnance_on_a_second_file_marks_the_rejected_flag(inbox):
+    """RTR-05: "A signed, not yet notified ordonnance may be flagged on the OQTF list with
+    the marker `EXECUTION_AFTER_NOTIFICATION`": on the second file's claim too, as the
+    releases list marks it."""
+    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
+    inbox.telemofpra(FINAL_LIST)
+    inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000002", NUM_AGDREF=SECOND,
+                     NOM="DIALO", ORGANE="CNDA", SENS_DECISION="REJET",
+                     MODE_CNDA="ORDONNANCE", DATE_DECISION="01/11/2026",
+                     DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    flags = person_flags(inbox.decide().listed(REJECTED))
+    assert len(flags) == 1
+    assert "EXECUTION_AFTER_NOTIFICATION" in flags[0]["markers"], flags[0]["markers"]

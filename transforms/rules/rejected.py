@@ -24,6 +24,7 @@ from transforms.rules.verdicts import (
     identity_findings,
     individual_assessment,
     marker_rules,
+    notification_markers,
     oq_02_other_ground,
     other_files_claims,
     person_references,
@@ -84,7 +85,8 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
                              None, verdict, context)
     if excluded:
         return None, excluded
-    markers = [*rtr.markers, *consular_markers(facts, files, run_date)]
+    markers = [*rtr.markers, *consular_markers(facts, files, run_date),
+               *notification_markers(facts, files, run_date)]
     if individual_assessment(facts, person_key, run_date):
         markers.append("INDIVIDUAL_ASSESSMENT")
     markers = sorted(set(markers))

@@ -21,10 +21,12 @@ from transforms.rules.verdicts import (
     consular_markers,
     dq_01_quarantined,
     exclusion_row,
+    files_rights,
     genesis_ban_withdrawn,
     identity_findings,
     individual_assessment,
     marker_rules,
+    notification_markers,
     oq_02_other_ground,
     person_markers,
     person_references,
@@ -72,13 +74,6 @@ def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
     if rtr is None or rtr.effect in (rights.ENDED, rights.GRANTED):
         return []
     return [Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows)]
-
-
-def files_rights(facts: Facts, files: list[str], run_date: date) -> list[rights.RtrOutcome]:
-    """The right to remain of the person of each file searched for the detainee's
-    protections (a second file of theirs that AGDREF keeps apart included)."""
-    keys = sorted({facts.persons[number]["person_key"] for number in files})
-    return [rtr for key in keys if (rtr := facts.rtr(key, run_date)) is not None]
 
 
 def release_markers(facts: Facts, detention: Record, run_date: date, stale_days: int,
@@ -226,9 +221,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         if individual_assessment(facts, person_key, run_date):
             markers.append("INDIVIDUAL_ASSESSMENT")
     markers += consular_markers(facts, files, run_date)
-    # RTR-05 on any file searched: no removal before a CNDA ordonnance is notified
-    markers += [marker for rtr in files_rights(facts, files, run_date)
-                for marker in rtr.markers if marker == "EXECUTION_AFTER_NOTIFICATION"]
+    markers += notification_markers(facts, files, run_date)
     if eu_with_ban:
         markers.append("EU_CITIZEN")
         rules.append("PRI-10")

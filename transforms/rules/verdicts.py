@@ -145,6 +145,21 @@ def other_files_claims(facts: Facts, files: list[str], own_key: str, run_date: d
     return found
 
 
+def files_rights(facts: Facts, files: list[str], run_date: date) -> list[rights.RtrOutcome]:
+    """The right to remain of the person of each file searched for the candidate's
+    protections (a second file of theirs that AGDREF keeps apart included)."""
+    keys = sorted({facts.persons[number]["person_key"] for number in files})
+    return [rtr for key in keys if (rtr := facts.rtr(key, run_date)) is not None]
+
+
+def notification_markers(facts: Facts, files: list[str], run_date: date) -> list[str]:
+    """RTR-05 on any file searched: EXECUTION_AFTER_NOTIFICATION while a CNDA ordonnance
+    of its person is not notified (no removal before)."""
+    marker = "EXECUTION_AFTER_NOTIFICATION"
+    return [marker] if any(marker in rtr.markers
+                           for rtr in files_rights(facts, files, run_date)) else []
+
+
 def possible_persons(facts: Facts, files: list[str]) -> list[str]:
     """Whom a candidate may be: the persons of the files searched for their protections,
     and the records in identity review against those files (each its own person)."""
