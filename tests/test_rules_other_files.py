@@ -107,6 +107,28 @@ REGISTERED = {"SENS_DECISION": "", "FONDEMENT": "", "DATE_DECISION": "", "MODE_C
               "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
 
 
+def closed_then_reopened_undated(inbox: Inbox, closed: int):
+    """A first claim finally rejected; a first re-examination closed (decided 05/01,
+    notified 12/01 of `closed`: its window ends on 12/10 of that year), shown again by
+    the list of 09/10/2026; then a REOUVERTURE without DATE_INTRODUCTION, first shown by
+    the list of 16/10/2026."""
+    before = closed - 1
+    inbox.telemofpra(date(before, 6, 4), DATE_INTRODUCTION=f"02/01/{before - 1}",
+                     DATE_DECISION=f"01/04/{before}", DATE_NOTIFICATION=f"04/04/{before}",
+                     DATE_DEFINITIVE=f"05/05/{before}")
+    closure = {"TYPE_DEMANDE": "REEXAMEN", "DATE_INTRODUCTION": f"01/09/{before}",
+               "SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
+               "DATE_DECISION": f"05/01/{closed}", "DATE_NOTIFICATION": f"12/01/{closed}",
+               "DATE_DEFINITIVE": ""}
+    inbox.telemofpra(date(closed, 1, 16), **closure)
+    inbox.telemofpra(date(2026, 10, 9), **closure)
+    inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REOUVERTURE", DATE_INTRODUCTION="",
+                     **REGISTERED)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == []
+    return out
+
+
 def test_an_undated_reopening_first_listed_days_after_the_window_may_be_within_it(inbox):
     """RTR-07: "for **9 months** after a closure decision ... the person may have the file
     reopened, which restores the RTR"; RTR-08: "A `REOUVERTURE` request registered after
@@ -119,18 +141,7 @@ def test_an_undated_reopening_first_listed_days_after_the_window_may_be_within_i
     and then restores the RTR. The code takes the first list's date as the registration
     date (rights.registration_date), reads the request as a second re-examination (no
     RTR) and lists the person."""
-    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
-                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
-    closure = {"TYPE_DEMANDE": "REEXAMEN", "DATE_INTRODUCTION": "01/09/2025",
-               "SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
-               "DATE_DECISION": "05/01/2026", "DATE_NOTIFICATION": "12/01/2026",
-               "DATE_DEFINITIVE": ""}
-    inbox.telemofpra(date(2026, 1, 16), **closure)
-    inbox.telemofpra(date(2026, 10, 9), **closure)
-    inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REOUVERTURE", DATE_INTRODUCTION="",
-                     **REGISTERED)
-    out = inbox.decide(allow_quarantine=True)
-    assert out.quarantined() == []
+    out = closed_then_reopened_undated(inbox, closed=2026)
     assert not person_flags(out.listed(REJECTED))
 
 
@@ -177,6 +188,16 @@ def test_an_unnotified_ordonnance_in_review_holds_the_measure(inbox):
     assert not person_flags(out.listed(MEASURES))
 
 
+def second_file_with_ordonnance(inbox: Inbox) -> Inbox:
+    """The person's second AGDREF file (not merged: its entry date differs), whose claim
+    ended at the CNDA by an ordonnance signed on 01/11/2026, not notified."""
+    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
+    return inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000002", NUM_AGDREF=SECOND,
+                            NOM="DIALO", ORGANE="CNDA", SENS_DECISION="REJET",
+                            MODE_CNDA="ORDONNANCE", DATE_DECISION="01/11/2026",
+                            DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+
+
 def test_an_unnotified_ordonnance_on_a_second_file_holds_the_detainee(inbox):
     """RULES.md RTR-05 ("never on an execution list" before notification) and PRI-08
     (`ENFORCEABLE_MEASURE` only when a measure "can support removal at release"):
@@ -184,11 +205,7 @@ def test_an_unnotified_ordonnance_on_a_second_file_holds_the_detainee(inbox):
     claim ended at the CNDA by an ordonnance signed on 01/11/2026, not notified; the
     detainee with a judicial ITF is not ENFORCEABLE_MEASURE before that notification (as
     when the ordonnance is on the detainee's own file, releases.release_flag)."""
-    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
-    inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000002", NUM_AGDREF=SECOND,
-                     NOM="DIALO", ORGANE="CNDA", SENS_DECISION="REJET",
-                     MODE_CNDA="ORDONNANCE", DATE_DECISION="01/11/2026",
-                     DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    second_file_with_ordonnance(inbox)
     out = inbox.genesis(LIST, row("genesis", ITF="DEFINITIVE", **KNOWN)).decide()
     assert not [r for r in out.listed(RELEASES) if r["situation"] == "ENFORCEABLE_MEASURE"]
 
@@ -229,19 +246,7 @@ def test_an_undated_reopening_registered_after_the_list_before_it_is_past_the_wi
     ended 12/10/2022); the list of 09/10/2026 did not show the undated request, the list
     of 16/10/2026 does: it was registered after 09/10/2026, four years after the window.
     A second re-examination gives no right to remain (RTR-06): the person is listed."""
-    inbox.telemofpra(date(2021, 6, 4), DATE_INTRODUCTION="02/01/2020",
-                     DATE_DECISION="01/04/2021", DATE_NOTIFICATION="04/04/2021",
-                     DATE_DEFINITIVE="05/05/2021")
-    closure = {"TYPE_DEMANDE": "REEXAMEN", "DATE_INTRODUCTION": "01/09/2021",
-               "SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
-               "DATE_DECISION": "05/01/2022", "DATE_NOTIFICATION": "12/01/2022",
-               "DATE_DEFINITIVE": ""}
-    inbox.telemofpra(date(2022, 1, 14), **closure)
-    inbox.telemofpra(date(2026, 10, 9), **closure)
-    inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REOUVERTURE", DATE_INTRODUCTION="",
-                     **REGISTERED)
-    out = inbox.decide(allow_quarantine=True)
-    assert out.quarantined() == []
+    out = closed_then_reopened_undated(inbox, closed=2022)
     assert person_flags(out.listed(REJECTED))
 
 
@@ -249,12 +254,7 @@ def test_an_unnotified_ordonnance_on_a_second_file_marks_the_rejected_flag(inbox
     """RTR-05: "A signed, not yet notified ordonnance may be flagged on the OQTF list with
     the marker `EXECUTION_AFTER_NOTIFICATION`": on the second file's claim too, as the
     releases list marks it."""
-    inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024")
-    inbox.telemofpra(FINAL_LIST)
-    inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000002", NUM_AGDREF=SECOND,
-                     NOM="DIALO", ORGANE="CNDA", SENS_DECISION="REJET",
-                     MODE_CNDA="ORDONNANCE", DATE_DECISION="01/11/2026",
-                     DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    second_file_with_ordonnance(inbox.telemofpra(FINAL_LIST))
     flags = person_flags(inbox.decide().listed(REJECTED))
     assert len(flags) == 1
     assert "EXECUTION_AFTER_NOTIFICATION" in flags[0]["markers"], flags[0]["markers"]

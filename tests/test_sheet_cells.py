@@ -23,6 +23,14 @@ def _sheet(tmp_path):
     return workbook, sheet, columns
 
 
+def _two_detainees(sheet, columns) -> None:
+    for r, number in enumerate(("000101", "000102"), start=1):
+        for c, name in enumerate(columns):
+            value = row("genesis", NUM_ECROU=number)[name]
+            if value:
+                sheet.write_string(r, c, value)
+
+
 def test_an_error_cell_of_a_sheet_is_quarantined_not_read_as_empty(tmp_path, con):
     workbook, sheet, columns = _sheet(tmp_path)
     for r, number in enumerate(("000101", "000102"), start=1):
@@ -43,11 +51,7 @@ def test_an_error_cell_of_a_sheet_is_quarantined_not_read_as_empty(tmp_path, con
 def test_a_sheet_row_with_a_value_beyond_the_header_is_quarantined_as_a_csv_line_is(
         tmp_path, con):
     workbook, sheet, columns = _sheet(tmp_path)
-    for r, number in enumerate(("000101", "000102"), start=1):
-        for c, name in enumerate(columns):
-            value = row("genesis", NUM_ECROU=number)[name]
-            if value:
-                sheet.write_string(r, c, value)
+    _two_detainees(sheet, columns)
     sheet.write_string(2, len(columns), "15/01/2027")
     workbook.close()
     ingest(con, tmp_path / "inbox")
@@ -59,11 +63,7 @@ def test_a_sheet_row_with_a_value_beyond_the_header_is_quarantined_as_a_csv_line
 
 def test_an_error_cell_right_of_the_header_is_a_field_too_many(tmp_path, con):
     workbook, sheet, columns = _sheet(tmp_path)
-    for r, number in enumerate(("000101", "000102"), start=1):
-        for c, name in enumerate(columns):
-            value = row("genesis", NUM_ECROU=number)[name]
-            if value:
-                sheet.write_string(r, c, value)
+    _two_detainees(sheet, columns)
     sheet.write_formula(2, len(columns), "=1/0", None, "#DIV/0!")
     workbook.close()
     ingest(con, tmp_path / "inbox")
