@@ -53,6 +53,15 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
     return None, rtr
 
 
+def as_suspension(finding: Finding) -> Finding:
+    """EX-05: on the measures list a claim still running (pending, its end unconfirmed),
+    whichever file of the person shows it, suspends execution: SUSPENDED_BY_RTR."""
+    if finding.code not in ("ASYLUM_PENDING", "RTR_END_UNCONFIRMED"):
+        return finding
+    return Finding("SUSPENDED_BY_RTR", tuple(dict.fromkeys(("EX-05", *finding.rule_ids))),
+                   finding.source_rows)
+
+
 def enforceability(m: Record, rtr: rights.RtrOutcome | None) -> mx.Enforceability:
     """OQ-07 for a measure whose person's right to remain ended (`rtr`, as
     rtr_against_measure gives it): not before that end (RTR-02) nor before an
@@ -133,15 +142,9 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
     verdict.findings += identity
     for finding in review_protections(facts, files, run_date):
         verdict.add(finding)
-    for finding in other_files_claims(facts, files, m["person_key"], run_date, "EX-05"):
-        if finding.code in ("ASYLUM_PENDING", "RTR_END_UNCONFIRMED"):  # as the person's own
-            finding = Finding("SUSPENDED_BY_RTR", finding.rule_ids, finding.source_rows)
-        verdict.add(finding)
-    for finding in screen_protections(facts, files, run_date):
-        if finding.code == "ASYLUM_PENDING":
-            finding = Finding("SUSPENDED_BY_RTR", ("EX-05", *finding.rule_ids),
-                              finding.source_rows)
-        verdict.add(finding)
+    for finding in [*other_files_claims(facts, files, m["person_key"], run_date, "EX-05"),
+                    *screen_protections(facts, files, run_date)]:
+        verdict.add(as_suspension(finding))
     suspended, rtr = rtr_against_measure(facts, m, run_date)
     verdict.add(suspended)
     verdict.add(oq_02_other_ground(facts, m["person_key"], run_date))

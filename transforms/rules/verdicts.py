@@ -134,7 +134,9 @@ def other_files_claims(facts: Facts, files: list[str], own_key: str, run_date: d
     (`execution`), an ordonnance not yet notified holds execution (RTR-05,
     NOT_YET_ENFORCEABLE). A grant is read by screen_protections."""
     found = []
-    for key in sorted({facts.persons[number]["person_key"] for number in files} - {own_key}):
+    for key in file_persons(facts, files):
+        if key == own_key:
+            continue
         rtr = facts.rtr(key, run_date)
         if rtr is None or rtr.effect == rights.GRANTED or not holds_the_person(rtr, execution):
             continue
@@ -145,11 +147,17 @@ def other_files_claims(facts: Facts, files: list[str], own_key: str, run_date: d
     return found
 
 
+def file_persons(facts: Facts, files: list[str]) -> list[str]:
+    """The persons of the files searched for a candidate's protections (merged files
+    share one), in order."""
+    return sorted({facts.persons[number]["person_key"] for number in files})
+
+
 def files_rights(facts: Facts, files: list[str], run_date: date) -> list[rights.RtrOutcome]:
     """The right to remain of the person of each file searched for the candidate's
     protections (a second file of theirs that AGDREF keeps apart included)."""
-    keys = sorted({facts.persons[number]["person_key"] for number in files})
-    return [rtr for key in keys if (rtr := facts.rtr(key, run_date)) is not None]
+    return [rtr for key in file_persons(facts, files)
+            if (rtr := facts.rtr(key, run_date)) is not None]
 
 
 def notification_markers(facts: Facts, files: list[str], run_date: date) -> list[str]:
@@ -163,7 +171,7 @@ def notification_markers(facts: Facts, files: list[str], run_date: date) -> list
 def possible_persons(facts: Facts, files: list[str]) -> list[str]:
     """Whom a candidate may be: the persons of the files searched for their protections,
     and the records in identity review against those files (each its own person)."""
-    keys = {facts.persons[number]["person_key"] for number in files}
+    keys = set(file_persons(facts, files))
     keys |= {facts.person_key(record_key) for number in files
              for record_key in facts.in_review.get(number, ())}
     return sorted(keys)
