@@ -100,6 +100,14 @@ def flag_link(page, flag_id: str):
     return page.locator(f'tbody tr a[href$="/{flag_id}/"]')
 
 
+def posted(page, button: str) -> None:
+    """A form posted (a list's filters, a number looked up) and its answer loaded: the
+    page keeps its address, so the wait is for the navigation itself, else the old
+    page's rows could be read."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
 def open_flag(page, flag_id: str) -> None:
     """The flag's row of the list, opened by its link (the row's first cell)."""
     flag_link(page, flag_id).first.click()
@@ -115,7 +123,7 @@ def test_an_agent_records_another_ground_and_the_person_leaves_the_list_next_nig
     page.get_by_role("link", name="Déboutés sans OQTF").click()
     page.get_by_label("Nouveaux depuis la dernière nuit").check()
     page.get_by_label("État").select_option("TO_DO")
-    page.get_by_role("button", name="Filtrer").click()
+    posted(page, "Filtrer")
     page.screenshot(path=str(tmp_path / "1_liste_filtree.png"), full_page=True)
     open_flag(page, flag["flag_id"])
     assert page.get_by_role("heading", name="Motif et points d'attention").is_visible()
@@ -128,7 +136,7 @@ def test_an_agent_records_another_ground_and_the_person_leaves_the_list_next_nig
     publish_next_night(ws)
     page.get_by_role("link", name="Exclusions").click()
     page.get_by_label("N° AGDREF, OFPRA ou d'écrou").fill(flag["num_agdref"])
-    page.get_by_role("button", name="Rechercher").click()
+    posted(page, "Rechercher")
     row = page.locator("tbody tr", has_text=flag["flag_id"])
     assert "OTHER_GROUND_UNDER_EXAMINATION" in row.inner_text()
     page.screenshot(path=str(tmp_path / "3_exclu_la_nuit_suivante.png"), full_page=True)
@@ -145,7 +153,7 @@ def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
     page = signed_in(browser, base, "agent13", requests)
     page.get_by_role("link", name="Libérations à venir").click()
     page.get_by_label("En retard").check()
-    page.get_by_role("button", name="Filtrer").click()
+    posted(page, "Filtrer")
     open_flag(page, flag["flag_id"])
     assert "PRISON_ANSWER_DUE" in page.locator("#motifs + ul").inner_text()
     form = page.locator("#action-PRISON_ANSWER")
@@ -162,7 +170,7 @@ def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
     page.screenshot(path=str(tmp_path / "5_plus_de_reponse_due.png"), full_page=True)
     page.get_by_role("link", name="Libérations à venir").click()
     page.get_by_label("En retard").check()
-    page.get_by_role("button", name="Filtrer").click()
+    posted(page, "Filtrer")
     assert page.locator("tbody tr").count() >= 1 and flag_link(page, flag["flag_id"]).count() == 0
     assert all(url.startswith(base) for url in requests), requests
 
