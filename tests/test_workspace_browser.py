@@ -108,6 +108,13 @@ def posted(page, button: str) -> None:
         page.get_by_role("button", name=button).click()
 
 
+def followed(page, link: str) -> None:
+    """A link of the menu followed and its page loaded (the page left may hold a table
+    too)."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=link).click()
+
+
 def open_flag(page, flag_id: str) -> None:
     """The flag's row of the list, opened by its link (the row's first cell)."""
     flag_link(page, flag_id).first.click()
@@ -120,7 +127,7 @@ def test_an_agent_records_another_ground_and_the_person_leaves_the_list_next_nig
     requests: list[str] = []
     flag = ws.world.flags["rejected_13"]
     page = signed_in(browser, base, "agent13", requests)
-    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    followed(page, "Déboutés sans OQTF")
     page.get_by_label("Nouveaux depuis la dernière nuit").check()
     page.get_by_label("État").select_option("TO_DO")
     posted(page, "Filtrer")
@@ -134,13 +141,13 @@ def test_an_agent_records_another_ground_and_the_person_leaves_the_list_next_nig
     page.screenshot(path=str(tmp_path / "2_examen_enregistre.png"), full_page=True)
 
     publish_next_night(ws)
-    page.get_by_role("link", name="Exclusions").click()
+    followed(page, "Exclusions")
     page.get_by_label("N° AGDREF, OFPRA ou d'écrou").fill(flag["num_agdref"])
     posted(page, "Rechercher")
     row = page.locator("tbody tr", has_text=flag["flag_id"])
     assert "OTHER_GROUND_UNDER_EXAMINATION" in row.inner_text()
     page.screenshot(path=str(tmp_path / "3_exclu_la_nuit_suivante.png"), full_page=True)
-    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    followed(page, "Déboutés sans OQTF")
     assert page.locator("tbody tr").count() >= 1 and flag_link(page, flag["flag_id"]).count() == 0
     assert requests and all(url.startswith(base) for url in requests), requests
 
@@ -151,7 +158,7 @@ def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
     requests: list[str] = []
     flag = ws.world.flags["release_13"]
     page = signed_in(browser, base, "agent13", requests)
-    page.get_by_role("link", name="Libérations à venir").click()
+    followed(page, "Libérations à venir")
     page.get_by_label("En retard").check()
     posted(page, "Filtrer")
     open_flag(page, flag["flag_id"])
@@ -168,7 +175,7 @@ def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
     assert "PRISON_ANSWER_DUE" not in page.locator("#motifs + ul").inner_text()
     assert "réponse donnée" in page.locator("#decisions ~ p").first.inner_text()
     page.screenshot(path=str(tmp_path / "5_plus_de_reponse_due.png"), full_page=True)
-    page.get_by_role("link", name="Libérations à venir").click()
+    followed(page, "Libérations à venir")
     page.get_by_label("En retard").check()
     posted(page, "Filtrer")
     assert page.locator("tbody tr").count() >= 1 and flag_link(page, flag["flag_id"]).count() == 0
@@ -180,9 +187,9 @@ def test_an_agent_confirms_a_pair_and_the_record_is_linked_next_night(
     ws, base = served
     requests: list[str] = []
     page = signed_in(browser, base, "agent13", requests)
-    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    followed(page, "Déboutés sans OQTF")
     assert REVIEW_FILE_13 not in page.locator("table").inner_text()  # not acted on
-    page.get_by_role("link", name="Identités à vérifier").click()
+    followed(page, "Identités à vérifier")
     page.locator("tbody tr", has_text=REVIEW_OFPRA_13).get_by_role("link").click()
     page.wait_for_url("**/identites/IDP-*/")
     # the prior, one bar per comparison of the model, the final weight
@@ -198,7 +205,7 @@ def test_an_agent_confirms_a_pair_and_the_record_is_linked_next_night(
     assert "rapproché (utilisé)" in summary and "confirmé (même personne)" in summary
     page.screenshot(path=str(tmp_path / "7_paire_confirmee_la_nuit_suivante.png"),
                     full_page=True)
-    page.get_by_role("link", name="Déboutés sans OQTF").click()
+    followed(page, "Déboutés sans OQTF")
     assert REVIEW_FILE_13 in page.locator("table").inner_text()
     page.screenshot(path=str(tmp_path / "8_personne_listee.png"), full_page=True)
     assert all(url.startswith(base) for url in requests), requests
