@@ -25,7 +25,8 @@ class AgentDecision(PublishedModel):
 
     decision_id: str = pa.Field(unique=True, description="id in the operational database")
     kind: str = pa.Field(isin=list(codes.AGENT_DECISION_KINDS), description=(
-        "OTHER_GROUND_UNDER_EXAMINATION (OQ-02, the latest about the person), the latest "
+        "OTHER_GROUND_UNDER_EXAMINATION (OQ-02, the latest about the person in each "
+        "department: one closes its own examination only), the latest "
         "outcome on the flag (PRISON_ANSWER, PRI-05; OQTF_TAKEN, NEXT_STEP, NOT_PURSUED) "
         "and who holds the flag (TAKEN, ASSIGNED; none once released or unassigned)"))
     worklist: str = pa.Field(isin=list(codes.EXPORTED_TABLES), description="list of the flag")
@@ -37,6 +38,19 @@ class AgentDecision(PublishedModel):
     decided_at: datetime = pa.Field(description="when the decision was recorded")
     effective_date: date = pa.Field(description="date the decision holds from")
     source_row: str = pa.Field(description="agent_decisions:<decision_id>, cited by the lists")
+
+
+class AgentDecisionAnchor(PublishedModel):
+    """core.agent_decision_anchors. Grain: one decision of a unit and one file or record
+    its person held when the night first read it (the night before's core.persons and
+    core.person_links: what the agent saw), kept while the decision is in force. Its
+    person is found again through any of them, whatever merges, splits or files gone from
+    AGDREF since (transforms/rules/rule_files.sql)."""
+
+    decision_id: str = pa.Field(description="core.agent_decisions.decision_id")
+    anchor_key: str = pa.Field(description=(
+        "an AGDREF number of the person's files, or a TélémOfpra or GENESIS record key "
+        "linked to them (the decision's own person key included)"))
 
 
 class AsylumOutcome(PublishedModel):
@@ -340,7 +354,8 @@ class AuditPurgeRecord(PublishedModel):
 
 
 CORE_TABLES = {"person_links": PersonLink, "link_review": LinkReview,
-               "asylum_outcomes": AsylumOutcome, "agent_decisions": AgentDecision}
+               "asylum_outcomes": AsylumOutcome, "agent_decisions": AgentDecision,
+               "agent_decision_anchors": AgentDecisionAnchor}
 WORKLIST_TABLES = {
     "rejected_without_oqtf": RejectedWithoutOqtf,
     "upcoming_releases": UpcomingRelease,

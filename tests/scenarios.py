@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from schemas.published import AgentDecision
 from tests.builders import row, write_file
+from transforms.core.agent_decisions import load_agent_decisions
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import ingest_inbox
@@ -20,7 +20,6 @@ from transforms.rules.dates import add_days
 from transforms.rules.decide import decide
 from transforms.rules.facts import load_facts
 from transforms.rules.reuse import Memory
-from transforms.warehouse import tables
 
 RUN = date(2026, 11, 16)
 LATE_AFTER_DAYS = {"genesis": 16, "telemofpra": 8, "agdref": 2}  # RULES.md PRI-01 defaults
@@ -166,9 +165,7 @@ class Inbox:
                                 run_id=f"test-{run_date}")
         if not allow_quarantine:
             assert all(o.rows_quarantined == 0 for o in outcomes), outcomes
-        self.con.execute("DELETE FROM core.agent_decisions")
-        tables.insert_frame(self.con, "core.agent_decisions",
-                               tables.model_frame(self.decisions, AgentDecision))
+        load_agent_decisions(self.con, self.decisions)  # as the night's task does
         # as the flow does after ingest: the freshness of every source unit (PRI-01)
         record_source_freshness(self.con, f"test-{run_date}", run_date, LATE_AFTER_DAYS)
         rebuild_night(self.con, run_date, horizon_days)

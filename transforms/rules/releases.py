@@ -77,10 +77,11 @@ def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
 
 
 def release_markers(facts: Facts, detention: Record, run_date: date, stale_days: int,
-                    flag: str) -> list[str]:
+                    flag: str) -> tuple[list[str], list[str]]:
     """PRI-01: the establishment's latest list is more than `stale_days` old; PRI-05: the
     release is at most 7 days away and the unit has recorded no answer to the prison on
-    this flag (core.agent_decisions)."""
+    this flag (core.agent_decisions). With the markers, the answer's row: the flag cites
+    it (principle 2), whether or not it lifted PRISON_ANSWER_DUE tonight."""
     markers = []
     if (run_date - detention["list_date"]).days > stale_days:
         markers.append("STALE_PRISON_LIST")
@@ -90,7 +91,7 @@ def release_markers(facts: Facts, detention: Record, run_date: date, stale_days:
     if (release is not None and 0 <= (release - run_date).days <= PRISON_ANSWER_DAYS
             and answered is None):
         markers.append("PRISON_ANSWER_DUE")
-    return markers
+    return markers, [answered["source_row"]] if answered else []
 
 
 def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool,
@@ -215,7 +216,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         rules.append("OQ-08" if m["measure_type"] == "OQTF" else "PRI-06"
                      if m["measure_type"] == "ITF" else "PRI-08")
         rules += enforce.rule_ids
-    markers = release_markers(facts, det, run_date, stale_days, candidate)
+    markers, answer = release_markers(facts, det, run_date, stale_days, candidate)
     if linked:
         markers += person_markers(facts.rtr(person_key, run_date))
         if individual_assessment(facts, person_key, run_date):
@@ -250,5 +251,5 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         "situation": situation, "measure_ids": measure_ids,
         "release_date_change_days": (release - previous).days if previous and release else None,
         "markers": sorted(set(markers)), "rule_ids": rule_list(rules, marker_rules(markers)),
-        "source_rows": unique_rows([*context, *measure_rows]),
+        "source_rows": unique_rows([*context, *measure_rows, *answer]),
     }

@@ -30,13 +30,25 @@ WHERE person_key IN (SELECT p.person_key FROM core.persons p JOIN reached USING 
 
 -- rule_agent_decisions: the units' decisions in force under tonight's key of their person.
 -- A decision names the person by the key their flag had (the lowest AGDREF number of
--- their files, or a record's key while unlinked); a file merged since (a duplicate with a
--- lower number) or a record linked since moves that key, and the decision (an
--- examination on another ground, OQ-02; an answer to a prison, PRI-05) must still be
--- found: a number is read as its file's person, a record's key as its record's.
+-- their files, or a record's key while unlinked), and is anchored to the files and
+-- records that person held when the night first read it (core.agent_decision_anchors).
+-- A file merged since (a duplicate with a lower number), a record linked since, files
+-- split apart by an agent or a file gone from AGDREF's extract move that key, and the
+-- decision (an examination on another ground, OQ-02; an answer to a prison, PRI-05) must
+-- still be found: each anchor is read as tonight's person of its file (a number) or of
+-- its record (a record's key). Anchors reaching several persons tonight (files split
+-- apart) give the decision to each: which of them it was about is uncertain (principle 1).
 CREATE OR REPLACE TEMP TABLE rule_agent_decisions AS
-SELECT a.* REPLACE (coalesce(
-           (SELECT p.person_key FROM core.persons p WHERE p.num_agdref = a.person_key),
-           (SELECT l.person_key FROM core.person_links l WHERE l.record_key = a.person_key),
-           a.person_key) AS person_key)
-FROM core.agent_decisions a;
+WITH anchors AS (
+    SELECT decision_id, person_key AS anchor_key FROM core.agent_decisions
+    UNION
+    SELECT decision_id, anchor_key FROM core.agent_decision_anchors
+), reached AS (
+    SELECT n.decision_id, coalesce(
+               (SELECT p.person_key FROM core.persons p WHERE p.num_agdref = n.anchor_key),
+               (SELECT l.person_key FROM core.person_links l WHERE l.record_key = n.anchor_key),
+               n.anchor_key) AS person_key
+    FROM anchors n
+)
+SELECT DISTINCT a.* REPLACE (r.person_key AS person_key)
+FROM core.agent_decisions a JOIN reached r USING (decision_id);

@@ -1,8 +1,9 @@
 -- reads: decisions_decisionevent, accounts_account (the workspace's operational database)
 -- builds: nothing (core.agent_decisions is written from these rows)
 -- The decisions in force, each the latest of its kind of fact:
---   an examination on another ground: the latest event about the person (opened, not
---   closed since), which the rules honour (OQ-02);
+--   an examination on another ground: the latest event about the person in each
+--   department (opened, not closed since), which the rules honour (OQ-02): a unit closes
+--   its own examination, never another department's, which it cannot see;
 --   a flag's outcome: the latest answer to a prison (PRI-05, which the rules honour), OQTF
 --   taken, next step or "non poursuivi" recorded on the flag;
 --   a flag's holder: the latest take or assignment, unless released or unassigned since.
@@ -15,7 +16,7 @@ WITH ranked AS (
            ROW_NUMBER() OVER (
                PARTITION BY CASE
                    WHEN e.kind IN ('OTHER_GROUND_UNDER_EXAMINATION', 'OTHER_GROUND_CLOSED')
-                       THEN 'person:' || e.person_key
+                       THEN 'person:' || e.person_key || ':' || e.department
                    WHEN e.kind IN ('TAKEN', 'ASSIGNED', 'RELEASED', 'UNASSIGNED')
                        THEN 'holder:' || e.flag_id
                    ELSE 'outcome:' || e.flag_id END

@@ -1,0 +1,137 @@
+"""Agents' decisions honoured by the nights that follow (OQ-02, PRI-05, principle 2):
+an examination on another ground or an answer to the prison holds for the person it was
+recorded for whatever their files become (merged, split apart by an agent, a duplicate
+gone from AGDREF's extract: core.agent_decision_anchors); a unit closes its own
+examination, never another department's; a flag cites the answer that lifted its
+marker."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from schemas.codes import OTHER_GROUND, PRISON_ANSWER, REJECTED, RELEASES
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
+from transforms.identity.review import record_decision
+
+FINAL_LIST = date(2026, 10, 9)
+AT = datetime(2026, 11, 16, 9)
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con)
+
+
+def _detainee_released_in(days: int) -> dict:
+    release = date.fromordinal(RUN.toordinal() + days)
+    return row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
+               DATE_NAISSANCE="14/03/1990", NATIONALITE="GUINEE", ITF="DEFINITIVE",
+               DATE_LIBERATION_PREVISIBLE=fr(release))
+
+
+def test_pri_05_the_answer_that_lifts_prison_answer_due_is_cited_by_the_flag(inbox):
+    inbox.person().genesis(RUN, _detainee_released_in(3))
+    flag = inbox.decide().only_listed(RELEASES)
+    assert "PRISON_ANSWER_DUE" in flag["markers"]
+    inbox.agent_decision(PRISON_ANSWER, flag, RELEASES)
+    listed = inbox.decide().only_listed(RELEASES)
+    assert "PRISON_ANSWER_DUE" not in listed["markers"]
+    # the flag's state now rests on the unit's answer: it must cite it (principle 2)
+    assert "agent_decisions:D1" in listed["source_rows"], listed["source_rows"]
+
+
+def test_oq_02_an_examination_follows_the_claimant_when_the_files_are_split(tmp_path, con):
+    inbox = Inbox(tmp_path / "inbox", con).person().others().second_file()
+    # the claim names the second file (written DIALO, as that file is)
+    inbox.telemofpra(FINAL_LIST, NUM_AGDREF=SECOND, NOM="DIALO")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["person_key"] == PERSON  # the two files merged as one person
+    inbox.agent_decision(OTHER_GROUND, flag, REJECTED)
+    assert inbox.decide().reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"
+    # an agent says the two files are two persons: the claim stays with its own file
+    record_decision(con, f"agdref:{PERSON}", SECOND, "REJECTED", "agent.13", AT)
+    out = inbox.decide()
+    # the examination was recorded on this claimant's flag and was never closed
+    assert not out.listed(REJECTED), out.listed(REJECTED)
+
+
+def test_oq_02_a_unit_closing_its_own_examination_does_not_close_another_department_s(
+        workspace_app, tmp_path):
+    """Department 75 opened an examination on another ground for DIALLO when he lived in
+    75 (his flag was then on 75's list) and never closed it. He now lives in 13: the night
+    excludes him from 13's list for 75's examination. An agent of 13, who cannot see 75's
+    examination, opens one of 13's own, then closes it: 75's examination must still hold."""
+    import shutil
+
+    from django.test import override_settings
+
+    from tests.workspace_world import World, client_for, next_night, on_fresh_sqlite
+    from workspace.decisions.in_force import decisions_in_force
+    from workspace.decisions.models import DecisionEvent
+
+    own = World(tmp_path / "warehouse.duckdb", workspace_app.world.flags)
+    shutil.copyfile(workspace_app.world.warehouse, own.warehouse)
+    flag = own.flags["rejected_13"]
+    with on_fresh_sqlite(workspace_app, own) as ws:
+        DecisionEvent.objects.create(
+            kind=OTHER_GROUND, worklist=REJECTED, flag_id="ROQ-75aaaaaaaaaaaaaa",
+            person_key=flag["person_key"], department="75",
+            decided_by=ws.accounts["agent75"], effective_date=RUN)
+        night = next_night(ws, tmp_path / "night1")
+        [(reason,)] = night.execute(
+            "SELECT reason_code FROM worklists.exclusions WHERE candidate_id = ?",
+            [flag["flag_id"]]).fetchall()
+        assert reason == "OTHER_GROUND_UNDER_EXAMINATION"  # 75's examination, honoured
+        night.close()
+        with override_settings(RECONCILE_WAREHOUSE=tmp_path / "night1" / "night.duckdb"):
+            agent13 = client_for(ws, "agent13")
+            page = f"/listes/{REJECTED}/{flag['flag_id']}/decisions/"
+            assert agent13.post(page, {"kind": OTHER_GROUND}).status_code == 302
+            assert agent13.post(page, {"kind": "OTHER_GROUND_CLOSED"}).status_code == 302
+        # 75 never closed its examination
+        assert [e.kind for e in DecisionEvent.objects.filter(department="75")] == [OTHER_GROUND]
+        in_force = [d["kind"] for d in decisions_in_force(ws.database)]
+        night = next_night(ws, tmp_path / "night2")
+        listed = night.execute("SELECT flag_id FROM worklists.rejected_without_oqtf "
+                               "WHERE person_key = ?", [flag["person_key"]]).fetchall()
+        night.close()
+        assert OTHER_GROUND in in_force, in_force
+        assert listed == [], listed
+
+
+def test_pri_05_an_answer_on_a_detainee_s_flag_holds_after_the_link_is_rejected(inbox, con):
+    inbox.person().others().genesis(RUN, _detainee_released_in(3))
+    flag = inbox.decide().only_listed(RELEASES)
+    assert flag["person_key"] == PERSON
+    inbox.agent_decision(PRISON_ANSWER, flag, RELEASES)
+    assert "PRISON_ANSWER_DUE" not in inbox.decide().only_listed(RELEASES)["markers"]
+    # an agent says the detainee is not the person of that file: same committal, same flag
+    record_decision(con, "genesis:E01301:000101", PERSON, "REJECTED", "agent.13", AT)
+    listed = inbox.decide().only_listed(RELEASES)
+    assert listed["flag_id"] == flag["flag_id"]  # the same flag, the same detainee
+    # the prison has had its answer for this detainee
+    assert "PRISON_ANSWER_DUE" not in listed["markers"], listed
+
+
+LOWER = "0012345678"
+
+
+def test_oq_02_an_examination_holds_when_agdref_drops_the_duplicate_file(tmp_path, con):
+    """The examination was recorded while the person's key was their duplicate file's
+    (lower) number; AGDREF then removes that duplicate from its snapshot (the two files
+    are one person: AGDREF keeps the other). The same person, the same claim."""
+    inbox = Inbox(tmp_path / "inbox", con).person().others()
+    inbox.person(NUM_AGDREF=LOWER, NOM="DIALO")
+    flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
+    assert flag["person_key"] == LOWER
+    inbox.agent_decision(OTHER_GROUND, flag, REJECTED)
+    assert inbox.decide().reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"
+    night = date(2026, 11, 17)
+    inbox.agdref("PERSONNES", night)  # PERSON's file only, with the others
+    for identity in inbox.other_files:
+        inbox.agdref("PERSONNES", night, **identity)
+    out = inbox.decide(night)
+    assert not out.listed(REJECTED), out.listed(REJECTED)
