@@ -40,6 +40,13 @@ JOIN agdref_first_name_skeletons first_name
   ON first_name.names IS NOT DISTINCT FROM p.first_names_ascii
 -- the town of the place of birth (transforms/core/birth_places.py), NULL: none written
 LEFT JOIN birth_towns town ON town.birth_place = p.birth_place
+-- A file in the latest snapshots of two departments of the same date (it changed
+-- department, one extract not yet aware): the row that protects is kept, a recorded
+-- death, naturalisation or departure first, then the youngest birth date (OQ-03),
+-- never the lower department code by chance (principle 1; README, "Left alone").
 QUALIFY row_number() OVER (PARTITION BY p.num_agdref
-                           ORDER BY p.extraction_date DESC, p.department, p.line_number) = 1;
+                           ORDER BY p.extraction_date DESC,
+                                    p.file_status IN ('DECEDE', 'NATURALISE', 'PARTI') DESC,
+                                    p.birth_date DESC NULLS LAST, p.birth_year DESC NULLS LAST,
+                                    p.department, p.line_number) = 1;
 COMMENT ON TABLE core.persons IS 'One AGDREF file (latest snapshot of its department). person_key is the AGDREF number until identity resolution merges duplicate files.';

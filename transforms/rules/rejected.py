@@ -110,10 +110,13 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
                   ) -> Finding | None:
     """RTR-09: a person under a Dublin transfer that is neither closed nor lapsed (EX-04,
     the anniversary day included) is in the Dublin procedure, not a rejected asylum
-    seeker (reason ASYLUM_PENDING)."""
+    seeker (reason ASYLUM_PENDING). A transfer without its acceptance date may still
+    run: here that keeps the person in the procedure (principle 1), where the measures
+    list reads it as lapsed, never chased."""
     rows = [m["source_row"] for m in own_measures
             if m["measure_type"] == "TRANSFERT_DUBLIN" and not mx.ex_02_closed(m, run_date)
-            and not mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date)]
+            and (m["member_state_acceptance_date"] is None
+                 or not mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date))]
     return Finding("ASYLUM_PENDING", ("RTR-09",), tuple(rows)) if rows else None
 
 

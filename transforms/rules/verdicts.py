@@ -271,11 +271,17 @@ def dq_01_quarantined(facts: Facts, references: Iterable[str],
 def person_references(facts: Facts, record_keys: Iterable[str], files: list[str]
                       ) -> list[str]:
     """How a quarantined row may name the person (core.quarantined_references): their
-    records, the files searched for their protections, and the claims of anyone they may
-    be (possible_persons: a second file's claim may be named by its OFPRA number only)."""
+    records, the files searched for their protections, the AGDREF numbers their records
+    give (a file whose row is quarantined tonight is not among the files searched: it
+    was not staged), and the claims of anyone they may be (possible_persons: a second
+    file's claim may be named by its OFPRA number only)."""
+    record_keys = list(record_keys)
+    given = [number for key in record_keys
+             for number in (facts.identities.get(key) or {}).get("numbers") or ()]
     claims = [record for key in possible_persons(facts, files)
               for record in claim_records(facts, key)]
-    return [*record_keys, *(f"agdref:{number}" for number in files), *claims]
+    return [*record_keys, *(f"agdref:{number}" for number in unique_rows([*files, *given])),
+            *claims]
 
 
 def claim_records(facts: Facts, person_key: str) -> list[str]:

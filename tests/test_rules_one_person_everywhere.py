@@ -1,0 +1,142 @@
+"""One person, several facts at once (RULES.md principle 1, EX-04, RTR-09, DQ-01): an
+absconding recorded on any measure of the file extends a Dublin transfer; a transfer
+without its acceptance date keeps the person off the rejected list; two departments'
+snapshots of one date disagreeing about a file or a measure keep the row that protects;
+a file row quarantined tonight holds the records that give its number, on every list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from schemas.codes import MEASURES, REJECTED, RELEASES
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, Inbox
+
+FINAL_LIST = date(2026, 10, 9)  # the builders' rejection: notified 07/09, final 09/10/2026
+OLD_ENOUGH = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
+NEXT = RUN + timedelta(days=1)
+NOTIFIED = OLD_ENOUGH
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con).person()
+
+
+DUBLIN = {"ID_MESURE": "M01300000002", "TYPE_MESURE": "TRANSFERT_DUBLIN",
+          "FONDEMENT": "L572-1", "DELAI_DEPART_JOURS": "",
+          "DATE_ACCORD_ETAT_MEMBRE": "02/03/2026",  # 6 months: 02/09/2026; 18: 02/09/2027
+          "DATE_DECISION": "05/03/2026", "DATE_NOTIFICATION": "06/03/2026"}
+
+
+def test_ex_04_an_absconding_recorded_on_the_person_s_oqtf_extends_the_transfer(inbox):
+    inbox.measure(ID_MESURE="M01300000001", DATE_DECISION="01/02/2026",
+                  DATE_NOTIFICATION="03/02/2026").measure(**DUBLIN)
+    inbox.event(ID_MESURE="M01300000001", TYPE_EVENEMENT="ASSIGNATION_RESIDENCE",
+                DATE_EVENEMENT="01/04/2026")
+    inbox.event(ID_MESURE="M01300000001", TYPE_EVENEMENT="FUITE", DATE_EVENEMENT="10/05/2026")
+    out = inbox.decide()
+    dublin = [r for r in out.listed(MEASURES) + out.excluded(MEASURES)
+              if r["measure_id"] == "M01300000002"][0]
+    assert dublin.get("reason_code") != "DUBLIN_DEADLINE_EXPIRED", dublin
+
+
+def test_rtr_09_the_absconded_person_is_still_in_the_dublin_procedure(inbox):
+    inbox.measure(ID_MESURE="M01300000001", DATE_DECISION="01/02/2026",
+                  DATE_NOTIFICATION="03/02/2026", RECOURS="ANNULE").measure(**DUBLIN)
+    inbox.event(ID_MESURE="M01300000001", TYPE_EVENEMENT="FUITE", DATE_EVENEMENT="10/05/2026")
+    out = inbox.telemofpra(FINAL_LIST).decide()
+    assert out.reason(REJECTED) == "ASYLUM_PENDING"
+
+
+# F3 -- RTR-09 + principle 1: a transfer in force whose acceptance date is missing
+
+def test_rtr_09_a_transfer_in_force_without_acceptance_date_keeps_off_the_rejected_list(inbox):
+    inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1", DELAI_DEPART_JOURS="",
+                  DATE_ACCORD_ETAT_MEMBRE="", DATE_DECISION="20/10/2026",
+                  DATE_NOTIFICATION="22/10/2026")
+    out = inbox.telemofpra(FINAL_LIST).decide()
+    assert not out.listed(REJECTED)
+
+
+# F4 -- principle 1: the same file / measure in two departments' latest AGDREF snapshots
+
+def test_a_measure_another_department_s_snapshot_of_the_day_says_annulled(inbox):
+    inbox.measure(**OLD_ENOUGH)                                   # 13: in force
+    inbox.add(f"AGDREF_MESURES_75_{RUN:%Y%m%d}.csv", "agdref_mesures",
+              row("agdref_mesures", STATUT="ANNULEE", **OLD_ENOUGH))  # 75: annulled
+    out = inbox.decide()
+    assert not out.listed(MEASURES)
+
+
+def test_a_file_another_department_s_snapshot_of_the_day_says_deceased(inbox):
+    inbox.measure(**OLD_ENOUGH)
+    inbox.add(f"AGDREF_PERSONNES_75_{RUN:%Y%m%d}.csv", "agdref_personnes",
+              row("agdref_personnes", DEPT_GESTION="75", SITUATION="DECEDE"))
+    out = inbox.decide()
+    assert not out.listed(MEASURES)
+
+
+def test_an_annulment_in_another_department_s_extract_of_the_next_night_holds(tmp_path, con):
+    """Night 1: the OQTF is listed. Night 2: the file has moved to department 84, whose
+    extract of the night records the OQTF annulled; department 13's extract of the same
+    night still holds the old row. RULES principle 1 / EX-02: not listed."""
+    inbox = Inbox(tmp_path / "inbox", con).person().measure(**NOTIFIED)
+    inbox.decide(RUN).only_listed(MEASURES)
+    inbox.agdref("PERSONNES", NEXT).agdref("MESURES", NEXT, **NOTIFIED)
+    inbox.add(f"AGDREF_PERSONNES_84_{NEXT:%Y%m%d}.csv", "agdref_personnes",
+              row("agdref_personnes", DEPT_GESTION="84"))
+    inbox.add(f"AGDREF_MESURES_84_{NEXT:%Y%m%d}.csv", "agdref_mesures",
+              row("agdref_mesures", **NOTIFIED, STATUT="ANNULEE"))
+    out = inbox.decide(NEXT)
+    assert not out.listed(MEASURES)
+
+
+def test_a_minor_s_birth_date_in_another_department_s_extract_of_the_next_night_holds(
+        tmp_path, con):
+    """Night 2: department 84's extract of the night gives the file a birth date in 2010
+    (a minor, OQ-03); department 13's of the same night still says 1990."""
+    inbox = Inbox(tmp_path / "inbox", con).person().measure(**NOTIFIED)
+    inbox.decide(RUN).only_listed(MEASURES)
+    inbox.agdref("PERSONNES", NEXT).agdref("MESURES", NEXT, **NOTIFIED)
+    inbox.add(f"AGDREF_PERSONNES_84_{NEXT:%Y%m%d}.csv", "agdref_personnes",
+              row("agdref_personnes", DEPT_GESTION="84", DATE_NAISSANCE="14/03/2010"))
+    out = inbox.decide(NEXT)
+    assert not out.listed(MEASURES)
+
+
+KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+         "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE"}
+
+
+def test_dq_01_a_detainee_whose_file_row_is_quarantined_tonight_waits(tmp_path, con):
+    """Night 1: the detainee (GENESIS gives the AGDREF number) is listed
+    ENFORCEABLE_MEASURE. Night 2: that number's PERSONNES row in the night's extract is
+    quarantined (its birth date 31/02/2009 cannot be read: maybe a minor). DQ-01: the
+    row names the person by a well-formed AGDREF number and is newer than the list that
+    would list them: excluded SOURCE_ROW_QUARANTINED."""
+    inbox = Inbox(tmp_path / "inbox", con).person().measure(
+        **NOTIFIED, SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    inbox.genesis(date(2026, 11, 12), row("genesis", **KNOWN))
+    assert inbox.decide(RUN).only_listed(RELEASES)["situation"] == "ENFORCEABLE_MEASURE"
+    inbox.agdref("PERSONNES", NEXT, DATE_NAISSANCE="31/02/2009")
+    inbox.agdref("MESURES", NEXT, **NOTIFIED, SITUATION_NOTIFICATION="DETENU",
+                 DELAI_DEPART_JOURS="")
+    out = inbox.decide(NEXT, allow_quarantine=True)
+    assert out.quarantined() == [(f"AGDREF_PERSONNES_13_{NEXT:%Y%m%d}.csv", 2)]
+    # the measures list reads the quarantined row: its measure waits
+    assert out.reason(MEASURES) == "SOURCE_ROW_QUARANTINED"
+    assert out.reason(RELEASES) == "SOURCE_ROW_QUARANTINED"
+
+
+def test_dq_01_the_rejected_list_names_the_quarantined_file_row(tmp_path, con):
+    """Same on the rejected list: the TélémOfpra row gives the AGDREF number whose
+    PERSONNES row is quarantined tonight; excluded, but SOURCE_ROW_QUARANTINED is
+    neither the reason nor among other_reasons (§5: every reason that applies)."""
+    inbox = Inbox(tmp_path / "inbox", con).telemofpra(date(2026, 10, 9)).person().title()
+    inbox.decide(RUN).only_listed(REJECTED)
+    inbox.agdref("PERSONNES", NEXT, DATE_NAISSANCE="31/02/2009").agdref("TITRES", NEXT)
+    excluded = inbox.decide(NEXT, allow_quarantine=True).only_excluded(REJECTED)
+    assert "SOURCE_ROW_QUARANTINED" in [excluded["reason_code"], *excluded["other_reasons"]]
