@@ -12,8 +12,8 @@ from datetime import date, datetime
 import pytest
 
 from schemas.codes import OTHER_GROUND, PRISON_ANSWER, REJECTED, RELEASES
-from tests.builders import row
-from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
+from tests.scenarios import PERSON, RUN, SECOND, Inbox
+from tests.test_rules_agent_decisions import _detainee_released_in
 from transforms.identity.review import record_decision
 
 FINAL_LIST = date(2026, 10, 9)
@@ -23,13 +23,6 @@ AT = datetime(2026, 11, 16, 9)
 @pytest.fixture
 def inbox(tmp_path, con) -> Inbox:
     return Inbox(tmp_path / "inbox", con)
-
-
-def _detainee_released_in(days: int) -> dict:
-    release = date.fromordinal(RUN.toordinal() + days)
-    return row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
-               DATE_NAISSANCE="14/03/1990", NATIONALITE="GUINEE", ITF="DEFINITIVE",
-               DATE_LIBERATION_PREVISIBLE=fr(release))
 
 
 def test_pri_05_the_answer_that_lifts_prison_answer_due_is_cited_by_the_flag(inbox):
