@@ -26,10 +26,15 @@ SCORE_IDENTITIES = ("score_identities", frozenset({"identity_scores", MEMORY_STA
                                                    *MEMORY_TABLES}))
 WRITE_LISTS = ("worklist-tables", frozenset())  # warehouse tables only
 BIRTH_TOWNS = ("register_birth_towns", frozenset({"birth_towns"}))
+# What the night before left and the agents' decisions are anchored to, before core is
+# rebuilt (transforms/core/agent_decisions.py: none on a first night, then not read).
+NIGHT_BEFORE = ("the night before's core", frozenset({"core.persons"}))
 
-# The night: ingest's freshness, core, identity, the rules' reads, the marts.
+# The night: ingest's freshness, the agents' decisions, core, identity, the rules' reads, the marts.
 NIGHT = (
     "audit_source_freshness.sql",
+    NIGHT_BEFORE,
+    "agent_decision_anchors.sql",  # the agents' decisions, read before core is rebuilt
     *(step for core in CORE_STEPS
       for step in ((BIRTH_TOWNS, core) if core == BIRTH_TOWNS_BEFORE else (core,))),
     *CANDIDATE_STEPS,

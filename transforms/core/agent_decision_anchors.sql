@@ -1,6 +1,6 @@
--- reads: core.agent_decisions, core.agent_decision_anchors, core.persons, core.person_links
---        (the night before's: tonight's core is not built yet)
+-- reads: core.agent_decisions, core.persons, core.person_links
 -- builds: core.agent_decision_anchors
+-- core.persons and core.person_links are the night before's: tonight's are not built yet.
 -- A decision names its person by the key their flag had. The first night it is read,
 -- it is anchored to what that person held then, as the agent saw it: the key itself,
 -- the AGDREF numbers of the files under that key and the records linked to it. Tonight's

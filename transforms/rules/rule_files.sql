@@ -1,4 +1,4 @@
--- reads: core.agent_decisions, core.identity_candidates, core.person_links, core.persons,
+-- reads: core.agent_decision_anchors, core.agent_decisions, core.identity_candidates, core.person_links, core.persons,
 --        core.removal_measures
 -- builds: rule_agent_decisions, rule_candidates, rule_files, rule_seeds
 -- What a worklist rule can reach (transforms/worklists.load_facts), so that only that is
