@@ -174,8 +174,8 @@ class Inbox:
 
 
 # Nights whose decisions are offered to the scenario's run date as the night before's
-# (issue 36): the day before, a month before, more than a year before, the day after.
-MEMORY_NIGHTS = (-1, -30, -400, 1)
+# (issue 36): the day before, more than a year before, the day after.
+MEMORY_NIGHTS = (-1, -400, 1)
 
 
 def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
