@@ -144,6 +144,8 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         verdict.add(finding)
     for finding in [*other_files_claims(facts, files, m["person_key"], run_date, "EX-05"),
                     *screen_protections(facts, files, run_date)]:
+        if finding.code == "DECEASED_OR_LEFT" and m["source_row"] in finding.source_rows:
+            continue  # its own departure closes it: MEASURE_CLOSED above (EX-02)
         verdict.add(as_suspension(finding))
     suspended, rtr = rtr_against_measure(facts, m, run_date)
     verdict.add(suspended)

@@ -68,7 +68,8 @@ def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
 
 def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
     """Protections shown by any candidate file: its titles, its status, a grant among
-    the decisions linked to it or to its person (RTR-10)."""
+    the decisions linked to it or to its person (RTR-10), a departure of its person
+    recorded on any of their measures (departure_recorded)."""
     found: list[Finding] = []
     for number in files:
         found += rights.file_protections(facts.persons[number], facts.titles.get(number, ()),
@@ -80,7 +81,32 @@ def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[F
         if grants:
             found.append(Finding("PROTECTION_GRANTED", ("RTR-10",),
                                  tuple(r for d in grants for r in d["source_rows"])))
-    return found
+    left = departure_recorded(facts, files)
+    return [*found, left] if left else found
+
+
+def departure_recorded(facts: Facts, files: list[str]) -> Finding | None:
+    """§5 DECEASED_OR_LEFT, EX-02: a departure from France recorded on any measure of the
+    person of a file searched (a removal carried out, a voluntary departure seen), the
+    person's other measures and lists included, unless something of the person dated
+    after it shows them back in France: a measure decided, a title begun, a claim
+    introduced, a committal on a prison's list."""
+    for key in file_persons(facts, files):
+        measures = facts.measures_by_person.get(key, ())
+        departed = [m for m in measures if m["departure_date"] is not None]
+        if not departed:
+            continue
+        last = max(departed, key=lambda m: (m["departure_date"], m["measure_id"]))
+        since = last["departure_date"]
+        seen = [*(m["decision_date"] for m in measures),
+                *(t["start_date"] for number in facts.files_of_person.get(key, ())
+                  for t in facts.titles.get(number, ())),
+                *(d["claim_date"] for d in facts.decisions_by_person.get(key, ())),
+                *(d["list_date"] for d in facts.detentions_by_person.get(key, ()))]
+        if not any(day is not None and day > since for day in seen):
+            return Finding("DECEASED_OR_LEFT", ("EX-02",), (last["source_row"],
+                                                            *last["event_rows"]))
+    return None
 
 
 def holds_the_person(rtr: rights.RtrOutcome | None, execution: bool) -> bool:
