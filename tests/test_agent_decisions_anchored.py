@@ -128,3 +128,21 @@ def test_oq_02_an_examination_holds_when_agdref_drops_the_duplicate_file(tmp_pat
         inbox.agdref("PERSONNES", night, **identity)
     out = inbox.decide(night)
     assert not out.listed(REJECTED), out.listed(REJECTED)
+
+
+def test_a_workspace_database_gone_keeps_last_night_s_decisions(inbox, con, tmp_path):
+    """The night cannot find the workspace's SQLite file (a wrong --warehouse path, a
+    moved folder) while last night held decisions: they stay in force, never dropped."""
+    from flows.pipeline import copy_decisions
+    from transforms.night import rebuild_night
+
+    inbox.person().others().telemofpra(FINAL_LIST)
+    flag = inbox.decide().only_listed(REJECTED)
+    inbox.agent_decision(OTHER_GROUND, flag, REJECTED)
+    assert inbox.decide().reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"
+    gone = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "absent.sqlite3")}
+    assert copy_decisions(con, gone) == (1, 0)
+    rebuild_night(con, RUN, 120)
+    [(reason,)] = con.execute("SELECT reason_code FROM worklists.exclusions "
+                              "WHERE candidate_id = ?", [flag["flag_id"]]).fetchall()
+    assert reason == "OTHER_GROUND_UNDER_EXAMINATION"

@@ -36,6 +36,12 @@ def _fetch(database: dict, name: str, table: str) -> list[tuple]:
         return con.execute(_sql(name)).fetchall()
 
 
+def database_found(database: dict) -> bool:
+    """Whether the workspace's database is there: a SQLite file that exists (a
+    PostgreSQL server that cannot be reached fails the night on its own)."""
+    return not database["ENGINE"].endswith("sqlite3") or Path(database["NAME"]).exists()
+
+
 def _moment(value) -> datetime:
     """Django keeps UTC: naive UTC text in SQLite, an aware timestamp in PostgreSQL."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
