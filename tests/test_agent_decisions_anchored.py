@@ -49,6 +49,13 @@ def test_oq_02_an_examination_follows_the_claimant_when_the_files_are_split(tmp_
     out = inbox.decide()
     # the examination was recorded on this claimant's flag and was never closed
     assert not out.listed(REJECTED), out.listed(REJECTED)
+    # and the workspace finds it on the claimant's page, under the key it was recorded
+    # under, so that the unit can close it there
+    from workspace.lists.queries import person_keys
+
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["person_key"] == SECOND
+    assert PERSON in person_keys(con, SECOND)
 
 
 def test_oq_02_a_unit_closing_its_own_examination_does_not_close_another_department_s(
