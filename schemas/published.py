@@ -169,8 +169,11 @@ class Exclusion(PublishedModel):
     reason_code: str = pa.Field(isin=list(codes.EXCLUSION_REASONS), description=(
         "first reason that applies: RULES.md §5, or a scope code (see README)"))
     other_reasons: STRING_LIST = pa.Field(description="further reasons that also apply")
-    rule_ids: STRING_LIST = pa.Field(description="RULES.md ids behind the reason")
-    source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
+    rule_ids: STRING_LIST = pa.Field(description=(
+        "RULES.md ids behind the reason and behind every other reason that applies"))
+    source_rows: STRING_LIST = pa.Field(description=(
+        "<file name>:<line number> of the facts: the reason's first, then the other "
+        "reasons'"))
 
 
 class FlagHistory(PublishedModel):

@@ -140,3 +140,16 @@ def test_dq_01_the_rejected_list_names_the_quarantined_file_row(tmp_path, con):
     inbox.agdref("PERSONNES", NEXT, DATE_NAISSANCE="31/02/2009").agdref("TITRES", NEXT)
     excluded = inbox.decide(NEXT, allow_quarantine=True).only_excluded(REJECTED)
     assert "SOURCE_ROW_QUARANTINED" in [excluded["reason_code"], *excluded["other_reasons"]]
+
+
+def test_an_exclusion_carries_the_rules_and_rows_of_every_reason_that_applies(tmp_path, con):
+    """Principle 2: a minor holding a residence permit is excluded for one reason, the
+    other in other_reasons; the exclusion cites the rules and the rows of both."""
+    inbox = Inbox(tmp_path / "inbox", con).person(DATE_NAISSANCE="14/03/2010").title(
+        TYPE_TITRE="CST", DATE_DEBUT="01/11/2026", DATE_FIN="31/10/2027", STATUT="VALIDE")
+    excluded = inbox.telemofpra(FINAL_LIST, DATE_NAISSANCE="14/03/2010").decide(
+        ).only_excluded(REJECTED)
+    reasons = [excluded["reason_code"], *excluded["other_reasons"]]
+    assert sorted(reasons) == ["MINOR", "RESIDENCE_PERMIT"], reasons
+    assert "OQ-03" in excluded["rule_ids"] and "OQ-01" in excluded["rule_ids"]
+    assert any("TITRES" in r for r in excluded["source_rows"]), excluded["source_rows"]

@@ -33,8 +33,9 @@ class Verdict:
         if finding is not None:
             self.findings.append(finding)
 
-    def exclusion(self) -> tuple[Finding, list[str]] | None:
-        """The first reason in the one fixed order (codes.REASON_ORDER), and the others."""
+    def exclusion(self) -> tuple[Finding, list[str], list[Finding]] | None:
+        """The first reason in the one fixed order (codes.REASON_ORDER), the other reasons'
+        codes, and every finding that applies (the first's first)."""
         order = codes.REASON_ORDER
         found = sorted((f for f in self.findings if f.code in order),
                        key=lambda f: order.index(f.code))
@@ -42,7 +43,7 @@ class Verdict:
             return None
         others = sorted({f.code for f in found[1:]} - {found[0].code},
                         key=order.index)
-        return found[0], others
+        return found[0], others, found
 
 
 def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
@@ -330,13 +331,16 @@ def exclusion_row(worklist: str, candidate_id: str, person_key: str, num_agdref:
     decided = verdict.exclusion()
     if decided is None:
         return None
-    finding, others = decided
+    finding, others, found = decided
+    # principle 2: the rule ids and source rows of every reason that applies, the first
+    # reason's rows first (its own, then the candidate's), then the other reasons'
     return {
         "worklist": worklist, "candidate_id": candidate_id, "person_key": person_key,
         "num_agdref": num_agdref, "department": department, "measure_id": measure_id,
         "reason_code": finding.code, "other_reasons": others,
-        "rule_ids": rule_list(finding.rule_ids),
-        "source_rows": unique_rows([*finding.source_rows, *context_rows]),
+        "rule_ids": rule_list(*(f.rule_ids for f in found)),
+        "source_rows": unique_rows([*finding.source_rows, *context_rows,
+                                    *(row for f in found[1:] for row in f.source_rows)]),
     }
 
 
