@@ -102,10 +102,11 @@ def decide_part(facts: Facts, run_date: date, horizon_days: int,
         legal_alerts(facts, run_date, departments))
 
 
-def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decided:
+def finish(parts: list[Decided], run_date: date, memory: Memory | None,
+           validated: bool = True) -> Decided:
     """The parts put together in one order whatever the fan-out, with the rows kept from
     the night before (citing tonight's rows) and the day counts of the run date; the
-    exclusions validated."""
+    exclusions validated (`validated`: a night always does)."""
     rewrites = {old: new for old, new in cited_tonight([part.rewrites for part in parts]).items()
                 if old != new}
     lists = {}
@@ -127,7 +128,8 @@ def finish(parts: list[Decided], run_date: date, memory: Memory | None) -> Decid
                          or [rows_frame([], AsylumOutcome)]).sort("person_key")
     alerts = sorted((alert for part in parts for alert in part.alerts),
                     key=lambda alert: alert["alert_id"])
-    return Decided(lists, Exclusion.validate(pl.concat(exclusions).sort("candidate_id")),
+    exclusions = pl.concat(exclusions).sort("candidate_id")
+    return Decided(lists, Exclusion.validate(exclusions) if validated else exclusions,
                    remembered.sort("worklist", "candidate_key"), {}, citations, {},
                    outcomes, alerts)
 
@@ -184,11 +186,13 @@ def with_day_counts(rows: pl.DataFrame, run_date: date) -> pl.DataFrame:
 def decide(facts: Facts, run_date: date, horizon_days: int,
            fan_out: FanOut = one_after_another,
            stale_days: int = STALE_PRISON_LIST_DAYS, memory: Memory | None = None,
-           remember: bool = True) -> Decided:
+           remember: bool = True, validated: bool = True) -> Decided:
     """The three lists (without first_seen_date yet), the exclusions (validated) and the
     memory, from `core`: the rules run per department (each candidate is decided alone
     over the shared facts), the parts put together in one order whatever the fan-out;
-    with `memory` (the night before) a decision that still holds is kept."""
+    with `memory` (the night before) a decision that still holds is kept. `validated`
+    False: the exclusions are not checked against their contract, for a decision taken
+    again only to be compared with the night's (tests/scenarios.py), never written."""
     # Indexed once, before the parts read it side by side: one group per department
     # that has candidates.
     index = facts.index_departments(run_date)
@@ -196,4 +200,4 @@ def decide(facts: Facts, run_date: date, horizon_days: int,
         set().union(*index.values()), key=department_order)]
     parts = fan_out(partial(decide_part, facts, run_date, horizon_days,
                             stale_days=stale_days, memory=memory, remember=remember), groups)
-    return finish(parts, run_date, memory)
+    return finish(parts, run_date, memory, validated)
