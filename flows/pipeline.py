@@ -179,12 +179,12 @@ def copy_agent_decisions(warehouse_path: Path, published: Path) -> int:
     night reads one consistent snapshot (SQLite WAL, PostgreSQL)."""
     database = workspace_database(published)
     with warehouse_connection(warehouse_path) as con:
-        if not database_found(database) and decisions_held(con):
-            get_run_logger().warning(
-                "base de l'espace de travail introuvable (%s) : les décisions de la nuit "
-                "précédente restent en vigueur ; vérifiez --warehouse ou "
-                "RECONCILE_WORKSPACE_DATABASE_URL", database["NAME"])
         count, carried = copy_decisions(con, database)
+    if count and not database_found(database):  # last night's, kept (copy_decisions)
+        get_run_logger().warning(
+            "base de l'espace de travail introuvable (%s) : les décisions de la nuit "
+            "précédente restent en vigueur ; vérifiez --warehouse ou "
+            "RECONCILE_WORKSPACE_DATABASE_URL", database["NAME"])
     get_run_logger().info("agent decisions in force: %d; identity decisions new: %d",
                           count, carried)
     return count
@@ -194,18 +194,14 @@ def copy_decisions(con: duckdb.DuckDBPyConnection, database: dict) -> tuple[int,
     """The workspace's decisions (its DATABASES entry) into the night's warehouse: those
     in force into core.agent_decisions, the identity decisions not copied yet into
     audit.link_decisions. Returns both counts."""
-    if not database_found(database) and decisions_held(con):
+    if not database_found(database):
         # A workspace that held decisions last night cannot vanish: a night reading none
         # would list everyone an open examination keeps off the lists (OQ-02). The
-        # decisions of last night stay in force until the path is mended (the task says so).
-        return decisions_held(con), 0
+        # decisions of last night stay in force until the path is mended (the task says
+        # so); without a workspace ever, there are none.
+        return con.sql("SELECT count(*) FROM core.agent_decisions").fetchall()[0][0], 0
     count = load_agent_decisions(con, decisions_in_force(database))
     return count, carry_link_decisions(con, identity_decisions(database))
-
-
-def decisions_held(con: duckdb.DuckDBPyConnection) -> int:
-    """How many decisions in force the warehouse holds from its last night."""
-    return con.sql("SELECT count(*) FROM core.agent_decisions").fetchall()[0][0]
 
 
 def department_tasks(rules: Callable[[Departments], Decided], groups: list[Departments]

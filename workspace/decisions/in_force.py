@@ -17,10 +17,10 @@ def _sql(name: str) -> str:
 def _fetch(database: dict, name: str, table: str) -> list[tuple]:
     """`database`: the workspace's DATABASES entry (workspace.options.database_config);
     the rows of the query `name`, none while the workspace has no `table` yet."""
+    if not database_found(database):  # no workspace yet: no decision
+        return []
     if database["ENGINE"].endswith("sqlite3"):
         path = Path(database["NAME"])
-        if not path.exists():  # no workspace yet: no decision
-            return []
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=20) as con:
             if not con.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
                                [table]).fetchall():
