@@ -209,7 +209,6 @@ def test_an_assignment_or_a_comment_keeps_an_examination_on_another_ground_in_fo
                                           ).status_code == 302
     assert ("OTHER_GROUND_UNDER_EXAMINATION", key) in {
         (d["kind"], d["flag_id"]) for d in in_force(ws)}
-    # the examination closed again: the workspace's SQLite file is shared with the other
-    # modules of this process, which open it themselves
+    # the examination closed again, for this module's later tests on the same flag
     assert client_for(ws, "agent13").post(url, {"kind": "OTHER_GROUND_CLOSED"}
                                           ).status_code == 302

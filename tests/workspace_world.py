@@ -210,12 +210,18 @@ def on_fresh_sqlite(workspace: Workspace, world: World) -> Iterator[Workspace]:
 
 @contextmanager
 def on_database(workspace: Workspace, backend: str) -> Iterator[Workspace]:
-    """The workspace on `backend`: its own SQLite file as started, or a new database of
-    the PostgreSQL server RECONCILE_TEST_POSTGRES_URL names (migrated, with the test
-    accounts; dropped afterwards). Without that URL the test is skipped, except where
-    RECONCILE_REQUIRE_POSTGRES=1 (CI, .ci/run) makes it fail."""
+    """The workspace on `backend`, on a database of its own for the block, so that what
+    one test module decides never meets another's: a new SQLite file beside the one the
+    workspace started with, or a new database of the PostgreSQL server
+    RECONCILE_TEST_POSTGRES_URL names (each migrated, with the test accounts; the
+    PostgreSQL one dropped afterwards). Without that URL the test is skipped, except
+    where RECONCILE_REQUIRE_POSTGRES=1 (CI, .ci/run) makes it fail."""
     if backend == "sqlite":
-        yield workspace
+        started = Path(workspace.database["NAME"])
+        fresh = started.with_name(f"{started.stem}-{uuid.uuid4().hex[:12]}{started.suffix}")
+        with _workspace_on(workspace.world, {**workspace.database, "NAME": str(fresh)}
+                           ) as switched:
+            yield switched
         return
     if not POSTGRES_URL:
         reason = "no PostgreSQL server: set RECONCILE_TEST_POSTGRES_URL (.ci/postgres start)"
