@@ -17,6 +17,11 @@ COLUMNS: dict[str, str] = {
     "source_row": "<file name>:<line number> of the row this fact comes from (header = line 1)",
     "source_rows": "<file name>:<line number> of every row behind this fact",
     "event_rows": "<file name>:<line number> of the measure's execution events",
+    "contradicting_rows": "<file name>:<line number> of the file's rows in other "
+                          "departments' snapshots of the same date when they disagree about "
+                          "its holder (names, sex, birth date, nationality, entry date, "
+                          "family link, status); empty when none. The rules exclude the "
+                          "person with IDENTITY_CONFLICT",
     "file_name": "source file name",
     "line_number": "line in the source file (header = line 1; sheet row for XLSX)",
     "snapshot_date": "extraction date of the AGDREF snapshot the row comes from",

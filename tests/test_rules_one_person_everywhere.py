@@ -153,3 +153,53 @@ def test_an_exclusion_carries_the_rules_and_rows_of_every_reason_that_applies(tm
     assert sorted(reasons) == ["MINOR", "RESIDENCE_PERMIT"], reasons
     assert "OQ-03" in excluded["rule_ids"] and "OQ-01" in excluded["rule_ids"]
     assert any("TITRES" in r for r in excluded["source_rows"]), excluded["source_rows"]
+
+
+# Principle 1 / §5 IDENTITY_CONFLICT: two departments' snapshots of one date that
+# disagree about who the file's holder is. Which row is true is uncertain: the person is
+# excluded with the reason, both rows cited, on every list, until the extracts agree.
+
+SAME_DAY_75 = f"AGDREF_PERSONNES_75_{RUN:%Y%m%d}.csv"
+
+
+def other_department_says(inbox: Inbox, **values) -> Inbox:
+    """Department 75's extract of the run date holds the same file, with `values`."""
+    return inbox.add(SAME_DAY_75, "agdref_personnes",
+                     row("agdref_personnes", DEPT_GESTION="75", **values))
+
+
+@pytest.mark.parametrize("values", [{"NATIONALITE": "ITA"}, {"SEXE": "F"},
+                                    {"DATE_NAISSANCE": "14/03/1988"},
+                                    {"NOM": "CAMARA", "PRENOMS": "IBRAHIMA"}],
+                         ids=["eu_nationality", "sex", "birth_date", "names"])
+def test_a_measure_whose_file_two_departments_describe_otherwise_is_excluded(inbox, values):
+    inbox.measure(**OLD_ENOUGH)
+    excluded = other_department_says(inbox, **values).decide().only_excluded(MEASURES)
+    assert "IDENTITY_CONFLICT" in [excluded["reason_code"], *excluded["other_reasons"]]
+    assert "EX-03" in excluded["rule_ids"]
+    assert f"{SAME_DAY_75}:2" in excluded["source_rows"], excluded["source_rows"]
+    assert f"AGDREF_PERSONNES_13_{RUN:%Y%m%d}.csv:2" in excluded["source_rows"]
+
+
+def test_a_rejected_claimant_whose_file_two_departments_describe_otherwise_is_excluded(inbox):
+    inbox.title().telemofpra(FINAL_LIST)
+    excluded = other_department_says(inbox, DATE_NAISSANCE="14/03/1988").decide(
+        ).only_excluded(REJECTED)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT", excluded
+    assert f"{SAME_DAY_75}:2" in excluded["source_rows"]
+
+
+def test_a_detainee_whose_file_two_departments_describe_otherwise_is_excluded(inbox):
+    inbox.measure(**NOTIFIED, SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    inbox.genesis(date(2026, 11, 12), row("genesis", **KNOWN))
+    excluded = other_department_says(inbox, NATIONALITE="ITA").decide(
+        ).only_excluded(RELEASES)
+    assert "IDENTITY_CONFLICT" in [excluded["reason_code"], *excluded["other_reasons"]]
+    assert f"{SAME_DAY_75}:2" in excluded["source_rows"]
+
+
+def test_two_departments_describing_the_file_alike_keep_the_measure_listed(inbox):
+    """The file in both extracts of the day with the same facts (only the managing
+    department differs): nothing is uncertain, the measure is listed."""
+    inbox.measure(**OLD_ENOUGH)
+    assert other_department_says(inbox).decide().only_listed(MEASURES)

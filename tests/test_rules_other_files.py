@@ -236,7 +236,7 @@ def test_a_grant_of_the_person_a_searched_file_was_merged_into_holds_the_candida
                      "3333333333": person("3333333333", "2222222222"),
                      "2222222222": person("2222222222", "2222222222")}
     facts.decisions_by_person["2222222222"].append(grant)
-    found = screen_protections(facts, ["1111111111", "3333333333"], RUN)
+    found = screen_protections(facts, ["1111111111", "3333333333"], RUN, "EX-03")
     assert [f.code for f in found] == ["PROTECTION_GRANTED"]
 
 

@@ -217,7 +217,7 @@ def quarantined_committals(facts: Facts) -> list[Record]:
 READ_COLUMNS = {
     "persons": ("person_key", "num_agdref", "department", "birth_year", "birth_month",
                 "birth_day", "birth_date_is_placeholder", "nationality", "entry_date",
-                "french_family_link", "file_status", "source_row"),
+                "french_family_link", "file_status", "source_row", "contradicting_rows"),
     "residence_titles": ("num_agdref", "department", "title_type", "start_date", "end_date",
                          "title_status", "source_row"),
     "removal_measures": ("measure_id", "num_agdref", "person_key", "department",

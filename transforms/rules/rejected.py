@@ -59,7 +59,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
     if rtr.effect != rights.ENDED:
         verdict.add(Finding(rtr.reason, rtr.rule_ids, rtr.source_rows))
     verdict.findings += identity_findings(facts, files, record_keys, run_date)
-    verdict.findings += screen_protections(facts, files, run_date)
+    verdict.findings += screen_protections(facts, files, run_date, "OQ-01")
     verdict.findings += review_protections(facts, files, run_date, besides=record_keys,
                                            rule="OQ-01", execution=False)
     verdict.findings += other_files_claims(facts, files, person_key, run_date, "OQ-01",

@@ -157,7 +157,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     # PRI-10: a judicial ITF binds whatever the nationality.
     eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in identity)
     verdict.findings += [f for f in identity if not (eu_with_ban and f.code == "EU_CITIZEN")]
-    verdict.findings += screen_protections(facts, files, run_date)
+    verdict.findings += screen_protections(facts, files, run_date, "PRI-08")
     verdict.findings += review_protections(facts, files, run_date, besides=[key],
                                            rule="PRI-08")
     for rtr in files_rights(facts, files, run_date):

@@ -143,7 +143,7 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
     for finding in review_protections(facts, files, run_date):
         verdict.add(finding)
     for finding in [*other_files_claims(facts, files, m["person_key"], run_date, "EX-05"),
-                    *screen_protections(facts, files, run_date)]:
+                    *screen_protections(facts, files, run_date, "EX-03")]:
         if finding.code == "DECEASED_OR_LEFT" and m["source_row"] in finding.source_rows:
             continue  # its own departure closes it: MEASURE_CLOSED above (EX-02)
         verdict.add(as_suspension(finding))

@@ -67,11 +67,13 @@ def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
     return sorted(f for f in files if f in facts.persons)
 
 
-def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[Finding]:
+def screen_protections(facts: Facts, files: list[str], run_date: date, rule: str
+                       ) -> list[Finding]:
     """Protections shown by any candidate file: its titles, its status, a grant among
     the decisions linked to it or to its person (RTR-10), a departure of its person
-    recorded on any of their measures (departure_recorded)."""
-    found: list[Finding] = []
+    recorded on any of their measures (departure_recorded); and a file that two
+    departments' snapshots of one date describe otherwise (contradicted)."""
+    found: list[Finding] = [*contradicted(facts, files, rule)]
     for number in files:
         found += rights.file_protections(facts.persons[number], facts.titles.get(number, ()),
                                          run_date)
@@ -84,6 +86,18 @@ def screen_protections(facts: Facts, files: list[str], run_date: date) -> list[F
                                  tuple(r for d in grants for r in d["source_rows"])))
     left = departure_recorded(facts, files)
     return [*found, left] if left else found
+
+
+def contradicted(facts: Facts, files: list[str], rule: str) -> list[Finding]:
+    """Principle 1, §5 IDENTITY_CONFLICT (every list): a file searched that the latest
+    snapshots of two departments of one date describe otherwise (its names, sex, birth
+    date, nationality, entry date, family link or status: core_persons.sql): which row
+    is true is uncertain, and either may protect the person. Both rows are cited; the
+    list's `rule` is the one that would have acted."""
+    return [Finding("IDENTITY_CONFLICT", (rule,),
+                    (facts.persons[number]["source_row"],
+                     *facts.persons[number]["contradicting_rows"]))
+            for number in files if facts.persons[number]["contradicting_rows"]]
 
 
 def departure_recorded(facts: Facts, files: list[str]) -> Finding | None:
