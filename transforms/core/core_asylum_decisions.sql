@@ -2,8 +2,14 @@
 -- builds: core.asylum_decisions
 -- core.asylum_decisions: one row per decision, however many weekly lists repeated it.
 -- Facts come from the latest list that showed the decision; the knowledge dates from the
--- first list that showed it (OQ-02: a repeat in a later list does not move them); the
--- last list that showed it tells which domicile is the latest (RULES.md, "Boundaries").
+-- first list that showed it as it now reads (OQ-02: a repeat in a later list does not
+-- move them, a correction of the date does); the last list that showed it tells which
+-- domicile is the latest (RULES.md, "Boundaries").
+-- A later list may correct a decision: one body does not decide one OFPRA file twice on
+-- one day, nor one claim twice with the same outcome. A version that a later list gives
+-- otherwise (another outcome, basis, claim type or decision date) is superseded and no
+-- longer acts; a grant is never superseded (RTR-10, principle 1: a protection is not
+-- dropped on a doubt).
 CREATE OR REPLACE TABLE core.asylum_decisions AS
 WITH rows AS (
     SELECT d.*, 'telemofpra:' || d.num_ofpra AS record_key,
@@ -21,19 +27,59 @@ WITH rows AS (
                    ELSE concat_ws('|', num_ofpra, deciding_body, decision_date, outcome,
                                   claim_type) END AS decision_key
     FROM rows
+ ), latest AS (
+    -- each decision as it now reads: its row of the latest list that showed it
+    SELECT * FROM keyed
+    QUALIFY row_number() OVER (PARTITION BY decision_key
+                               ORDER BY extraction_date DESC, file_name DESC,
+                                        line_number DESC) = 1
 ), firsts AS (
-    SELECT decision_key,
-           min(extraction_date) AS first_list_date,
-           max(extraction_date) AS last_list_date,
-           min(extraction_date) FILTER (WHERE notification_date IS NOT NULL)
-               AS first_notified_list_date,
-           min(extraction_date) FILTER (WHERE final_date IS NOT NULL)
-               AS first_final_list_date,
-           list(source_row ORDER BY extraction_date, file_name, line_number) AS source_rows,
-           arg_min(file_name, (extraction_date, file_name)) AS first_file_name,
-           bool_and(outcome IS NULL AND decision_date IS NULL AND claim_date IS NULL)
+    SELECT k.decision_key,
+           min(k.extraction_date) AS first_list_date,
+           max(k.extraction_date) AS last_list_date,
+           -- the last list that gave another notification or final date than now
+           max(k.extraction_date) FILTER (
+               WHERE k.notification_date IS DISTINCT FROM l.notification_date)
+               AS notification_given_otherwise,
+           max(k.extraction_date) FILTER (WHERE k.final_date IS DISTINCT FROM l.final_date)
+               AS final_given_otherwise,
+           list(k.source_row ORDER BY k.extraction_date, k.file_name, k.line_number)
+               AS source_rows,
+           arg_min(k.file_name, (k.extraction_date, k.file_name)) AS first_file_name,
+           bool_and(k.outcome IS NULL AND k.decision_date IS NULL AND k.claim_date IS NULL)
                AS undated_request
-    FROM keyed GROUP BY decision_key
+    FROM keyed k JOIN latest l USING (decision_key)
+    GROUP BY k.decision_key
+), proven AS (
+    -- OQ-02: a notification or final date proves the decision from the first list that
+    -- gave it as it now reads, after the last list that gave another (a correction)
+    SELECT k.decision_key,
+           min(k.extraction_date) FILTER (
+               WHERE k.notification_date IS NOT NULL
+                 AND k.extraction_date > coalesce(f.notification_given_otherwise,
+                                                  DATE '0001-01-01'))
+               AS first_notified_list_date,
+           min(k.extraction_date) FILTER (
+               WHERE k.final_date IS NOT NULL
+                 AND k.extraction_date > coalesce(f.final_given_otherwise, DATE '0001-01-01'))
+               AS first_final_list_date
+    FROM keyed k JOIN firsts f USING (decision_key)
+    GROUP BY k.decision_key
+), superseded AS (
+    -- a decision a later list gives otherwise: the same body, the same OFPRA file and
+    -- the same decision date, or the same dated claim and the same outcome
+    SELECT DISTINCT a.decision_key
+    FROM latest a JOIN firsts fa USING (decision_key)
+    JOIN latest b ON b.num_ofpra = a.num_ofpra AND b.deciding_body = a.deciding_body
+                 AND b.decision_key <> a.decision_key
+                 AND (b.decision_date = a.decision_date
+                      OR (b.claim_date = a.claim_date AND b.claim_type = a.claim_type
+                          AND b.outcome = a.outcome))
+    JOIN firsts fb ON fb.decision_key = b.decision_key
+    WHERE fb.last_list_date > fa.last_list_date
+      -- transforms/rules/rights.GRANT_OUTCOMES
+      AND a.outcome NOT IN ('REFUGIE', 'PROTECTION_SUBSIDIAIRE', 'APATRIDE',
+                            'ANNULATION_REFUGIE', 'ANNULATION_PROTECTION_SUBSIDIAIRE')
 ), previous AS (
     -- A request registered without its introduction date (RTR-07, RTR-08) was registered
     -- after the latest list of its department that did not show it yet: the list before
@@ -50,10 +96,9 @@ WITH rows AS (
 SELECT k.decision_key, k.record_key, k.num_ofpra, k.department, k.claim_type, k.procedure,
        k.claim_date, k.deciding_body, k.outcome, k.decision_basis, k.decision_date,
        k.cnda_mode, k.notification_date, k.final_date, f.first_list_date,
-       f.first_notified_list_date, f.first_final_list_date, f.last_list_date, f.source_rows,
+       first_notified_list_date, first_final_list_date, f.last_list_date, f.source_rows,
        p.previous_list_date
-FROM keyed k JOIN firsts f USING (decision_key) LEFT JOIN previous p USING (decision_key)
-QUALIFY row_number() OVER (PARTITION BY k.decision_key
-                           ORDER BY k.extraction_date DESC, k.file_name DESC,
-                                    k.line_number DESC) = 1;
+FROM latest k JOIN firsts f USING (decision_key) JOIN proven USING (decision_key)
+LEFT JOIN previous p USING (decision_key)
+WHERE k.decision_key NOT IN (SELECT decision_key FROM superseded);
 COMMENT ON TABLE core.asylum_decisions IS 'One OFPRA or CNDA decision, with the date of the first TélémOfpra list that showed it (knowledge date, OQ-02); or one re-examination or reopening request registered and not yet decided (outcome and decision_date null, RTR-08).';

@@ -1,0 +1,114 @@
+"""A decision corrected by a later TélémOfpra list (OQ-02, RTR-03, RTR-06, RTR-08,
+principle 1). A weekly list repeats or corrects what earlier lists said of a decision;
+one body does not decide one OFPRA file twice on one day, nor one claim twice with one
+outcome. The latest list's version is the decision; the earlier version, which no list
+repeats any more, no longer acts (a grant excepted: RTR-10, never flagged on a doubt).
+The knowledge date is the first list that proved the decision as it now reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.codes import MEASURES, REJECTED
+from tests.scenarios import Inbox
+
+FINAL_LIST = date(2026, 10, 9)  # the builders' rejection: notified 07/09, final 09/10/2026
+EARLY_END = {"SENS_DECISION": "IRRECEVABILITE", "FONDEMENT": "L531-32-2", "DATE_DEFINITIVE": ""}
+CNDA = {"ORGANE": "CNDA", "DATE_DEFINITIVE": ""}
+OLD_ENOUGH = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
+SECOND = {"DATE_INTRODUCTION": "01/09/2026", "DATE_DECISION": "05/10/2026",
+          "DATE_NOTIFICATION": "08/10/2026", "DATE_DEFINITIVE": ""}
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con).person()
+
+
+def outcome_corrected(inbox: Inbox) -> Inbox:
+    """An early end (RTR-06) on 11/09, corrected on 18/09 into a plain rejection not yet
+    final (RTR-03): the right to remain still runs."""
+    return inbox.telemofpra(date(2026, 9, 11), **EARLY_END).telemofpra(
+        date(2026, 9, 18), DATE_DEFINITIVE="")
+
+
+def claim_type_corrected(inbox: Inbox) -> Inbox:
+    """A first claim finally rejected in 2025; a re-examination rejected on 05/10/2026,
+    given as a second one (REEXAMEN_MULTIPLE, no RTR) on 16/10, corrected on 23/10 into a
+    first one (REEXAMEN, RTR-08), not yet final."""
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REEXAMEN_MULTIPLE", **SECOND)
+    return inbox.telemofpra(date(2026, 10, 23), TYPE_DEMANDE="REEXAMEN", **SECOND)
+
+
+@pytest.mark.parametrize("corrected", [outcome_corrected, claim_type_corrected],
+                         ids=["outcome", "claim_type"])
+def test_a_corrected_decision_leaves_the_earlier_version_without_effect(inbox, corrected):
+    excluded = corrected(inbox).decide().only_excluded(REJECTED)
+    assert excluded["reason_code"] == "RTR_END_UNCONFIRMED", excluded
+
+
+@pytest.mark.parametrize("corrected", [outcome_corrected, claim_type_corrected],
+                         ids=["outcome", "claim_type"])
+def test_a_corrected_decision_keeps_the_oqtf_off_the_execution_list(inbox, corrected):
+    out = corrected(inbox.measure(**OLD_ENOUGH)).decide()
+    assert out.reason(MEASURES) == "SUSPENDED_BY_RTR"
+
+
+def test_rtr_04_a_corrected_reading_date_is_the_end_and_its_list_is_cited(inbox):
+    inbox.telemofpra(date(2026, 10, 23), **CNDA, MODE_CNDA="AUDIENCE",
+                     DATE_DECISION="20/10/2026", DATE_NOTIFICATION="")
+    inbox.telemofpra(date(2026, 10, 30), **CNDA, MODE_CNDA="AUDIENCE",
+                     DATE_DECISION="22/10/2026", DATE_NOTIFICATION="")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 10, 22)
+    assert "TELEMOFPRA_13_20261030.csv:2" in flag["source_rows"], flag["source_rows"]
+
+
+def test_rtr_10_a_grant_corrected_into_a_rejection_still_protects(inbox):
+    """Principle 1: a grant is final (RTR-10); a later list giving the same decision as
+    a rejection contradicts it, and the person is not flagged on that doubt."""
+    inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="REFUGIE", DATE_DEFINITIVE="")
+    out = inbox.telemofpra(FINAL_LIST).decide()
+    assert out.reason(REJECTED) == "PROTECTION_GRANTED"
+
+
+def test_a_decision_repeated_unchanged_keeps_its_knowledge_date(inbox):
+    inbox.telemofpra(FINAL_LIST).telemofpra(date(2026, 10, 16))
+    assert inbox.decide().only_listed(REJECTED)["knowledge_date"] == FINAL_LIST
+
+
+def test_oq_02_the_knowledge_date_follows_a_corrected_notification(inbox):
+    """RTR-06: the early end notified 07/09 per the list of 11/09, corrected to 20/10 by
+    the list of 23/10: the list that proved the decision as it now reads is 23/10."""
+    inbox.telemofpra(date(2026, 9, 11), **EARLY_END)
+    inbox.telemofpra(date(2026, 10, 23), **EARLY_END, DATE_NOTIFICATION="20/10/2026")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 10, 20)
+    assert flag["knowledge_date"] == date(2026, 10, 23), flag
+
+
+def test_oq_02_rtr_03_the_knowledge_date_follows_a_corrected_final_date(inbox):
+    inbox.telemofpra(FINAL_LIST)                          # notified 07/09, final 09/10
+    inbox.telemofpra(date(2026, 11, 13), DATE_NOTIFICATION="10/10/2026",
+                     DATE_DEFINITIVE="11/11/2026")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 10, 10)
+    assert flag["knowledge_date"] == date(2026, 11, 13), flag["knowledge_date"]
+    assert flag["oqtf_due_date"] == date(2026, 11, 28)
+
+
+def test_the_grants_never_superseded_are_the_rules_grants():
+    """core_asylum_decisions.sql names the grant outcomes a correction never drops: the
+    same as the rules' (RTR-10)."""
+    from pathlib import Path
+
+    from transforms.rules.rights import GRANT_OUTCOMES
+
+    sql = (Path(__file__).parents[1] / "transforms" / "core" / "core_asylum_decisions.sql"
+           ).read_text(encoding="utf-8")
+    listed = sql.split("AND a.outcome NOT IN (", 1)[1].split(")", 1)[0]
+    assert sorted(o.strip().strip("'") for o in listed.split(",")) == sorted(GRANT_OUTCOMES)
