@@ -13,6 +13,8 @@ COLUMNS: dict[str, str] = {
     "numbers": "every well-formed AGDREF number the record's rows gave, verified or not",
     "num_agdref_as_delivered": "AGDREF number as written in the source row, before checks",
     "num_ofpra": "OFPRA file number",
+    "claim_key": "TélémOfpra record (telemofpra:<NUM_OFPRA>) whose identity agrees with the "
+                 "detainee's",
     "system": "source system: telemofpra, genesis or agdref",
     "source_row": "<file name>:<line number> of the row this fact comes from (header = line 1)",
     "source_rows": "<file name>:<line number> of every row behind this fact",

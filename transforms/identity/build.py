@@ -30,6 +30,7 @@ CANDIDATE_STEPS = (
     "identity_screened.sql",
     "identity_pairs_to_decide.sql",
     "core_identity_candidates.sql",
+    "core_claim_candidates.sql",
     "core_identity_memory.sql",
 )
 # Whom the quarantined rows without any number name, by identity (DQ-01).

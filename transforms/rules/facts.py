@@ -48,6 +48,8 @@ class Facts:
     links: dict[str, Record] = field(default_factory=dict)
     identities: dict[str, Record] = field(default_factory=dict)
     candidates: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    # the TélémOfpra records whose identity agrees with each detainee's (core.claim_candidates)
+    claims_alike: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     detained: set[str] = field(default_factory=set)
     detained_files: set[str] = field(default_factory=set)
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -252,6 +254,7 @@ READ_COLUMNS = {
     # (not their AGDREF row's citation: no rule cites a candidate, and it moves every
     # night with AGDREF's delivery)
     "identity_candidates": ("record_key", "num_agdref", "evidence"),
+    "claim_candidates": ("record_key", "claim_key"),
 }
 
 
@@ -313,6 +316,8 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
     for c in _rows(con, "identity_candidates", "record_key, num_agdref, evidence",
                    source="rule_candidates"):
         facts.candidates[c["record_key"]].append(c)
+    for c in _rows(con, "claim_candidates", "record_key, claim_key"):
+        facts.claims_alike[c["record_key"]].append(c["claim_key"])
     return facts.index()
 
 

@@ -85,8 +85,9 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
                              None, verdict, context)
     if excluded:
         return None, excluded
-    markers = [*rtr.markers, *consular_markers(facts, files, run_date),
-               *notification_markers(facts, files, run_date)]
+    consular, consular_rows = consular_markers(facts, files, run_date)
+    notified, notified_rows = notification_markers(facts, files, run_date)
+    markers = [*rtr.markers, *consular, *notified]
     if individual_assessment(facts, person_key, run_date):
         markers.append("INDIVIDUAL_ASSESSMENT")
     markers = sorted(set(markers))
@@ -102,7 +103,8 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         # days_overdue: counted on the list (decide.with_day_counts)
         "oqtf_due_date": add_days(rtr.knowledge_date, OQTF_DEADLINE_DAYS),
         "reason": reason, "markers": markers, "rule_ids": rule_list(rules),
-        "source_rows": unique_rows([*context, *measure_rows]),
+        "source_rows": unique_rows([*context, *measure_rows, *consular_rows,
+                                    *notified_rows]),
     }, None
 
 

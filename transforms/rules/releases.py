@@ -18,6 +18,8 @@ from transforms.rules.verdicts import (
     agent_decision,
     candidate_files,
     claim_records,
+    claimant_protections,
+    claimants_alike,
     consular_markers,
     dq_01_quarantined,
     exclusion_row,
@@ -30,6 +32,7 @@ from transforms.rules.verdicts import (
     oq_02_other_ground,
     person_markers,
     person_references,
+    possible_persons,
     review_protections,
     rule_list,
     screen_protections,
@@ -162,6 +165,9 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
                                            rule="PRI-08")
     for rtr in files_rights(facts, files, run_date):
         verdict.findings += rtr_findings(rtr)
+    # PRI-07: a claimant whom no AGDREF file shows may be the detainee
+    claimants = claimants_alike(facts, key, [person_key, *possible_persons(facts, files)])
+    verdict.findings += claimant_protections(facts, claimants, run_date)
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None
@@ -174,7 +180,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
         return None, excluded
     return release_flag(facts, det, run_date, stale_days, candidate,
                         [*context, *withdrawn], eu_with_ban, supporting,
-                        banned=banned, files=files), None
+                        banned=banned, files=files, claimants=claimants), None
 
 
 def held_back_exclusion(facts: Facts, det: Record) -> dict:
@@ -191,11 +197,12 @@ def held_back_exclusion(facts: Facts, det: Record) -> dict:
 def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, candidate: str,
                  context: list[str], eu_with_ban: bool,
                  supporting_found: tuple[list[tuple[Record, mx.Enforceability]], bool],
-                 banned: bool, files: list[str]) -> dict:
+                 banned: bool, files: list[str], claimants: list[str]) -> dict:
     """A listed detainee: the situation (PRI-08, PRI-09, PRI-10), the measures that can
     support removal at release (`supporting_found`: supporting_measures; `banned`: the
-    GENESIS ITF is acted on, verdicts.genesis_ban_withdrawn), the markers (of the files searched,
-    `files`, NO_CONSULAR_CONTACT)."""
+    GENESIS ITF is acted on, verdicts.genesis_ban_withdrawn), the markers (of the person,
+    of the files searched, `files`, and of the claimants the detainee may be,
+    `claimants`), each with the rows of the claim that gives it."""
     key = det["record_key"]
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
@@ -217,12 +224,18 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
                      if m["measure_type"] == "ITF" else "PRI-08")
         rules += enforce.rule_ids
     markers, answer = release_markers(facts, det, run_date, stale_days, candidate)
+    marked_rows: list[str] = []
     if linked:
-        markers += person_markers(facts.rtr(person_key, run_date))
+        own = facts.rtr(person_key, run_date)
+        if person_markers(own):
+            markers += person_markers(own)
+            marked_rows += own.source_rows
         if individual_assessment(facts, person_key, run_date):
             markers.append("INDIVIDUAL_ASSESSMENT")
-    markers += consular_markers(facts, files, run_date)
-    markers += notification_markers(facts, files, run_date)
+    for found, rows in (consular_markers(facts, files, run_date, claimants),
+                        notification_markers(facts, files, run_date, claimants)):
+        markers += found
+        marked_rows += rows
     if eu_with_ban:
         markers.append("EU_CITIZEN")
         rules.append("PRI-10")
@@ -251,5 +264,5 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         "situation": situation, "measure_ids": measure_ids,
         "release_date_change_days": (release - previous).days if previous and release else None,
         "markers": sorted(set(markers)), "rule_ids": rule_list(rules, marker_rules(markers)),
-        "source_rows": unique_rows([*context, *measure_rows, *answer]),
+        "source_rows": unique_rows([*context, *measure_rows, *answer, *marked_rows]),
     }

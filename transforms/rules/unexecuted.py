@@ -177,7 +177,8 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         if not coercible:
             markers.append("NOT_COERCIBLE")
     markers += person_markers(rtr)
-    markers += consular_markers(facts, files, run_date)
+    consular, consular_rows = consular_markers(facts, files, run_date)
+    markers += consular
     if individual_assessment(facts, person_key, run_date):
         markers.append("INDIVIDUAL_ASSESSMENT")
     if eu_detainee_ban(facts, m, files, run_date):
@@ -192,5 +193,6 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         "in_detention": number in facts.detained_files, "markers": sorted(set(markers)),
         "rule_ids": rule_list(rules, enforce.rule_ids, rtr.rule_ids if rtr else (),
                               marker_rules(markers)),
-        "source_rows": unique_rows([*context, *(rtr.source_rows if rtr else ())]),
+        "source_rows": unique_rows([*context, *(rtr.source_rows if rtr else ()),
+                                    *consular_rows]),
     }

@@ -201,12 +201,22 @@ def files_rights(facts: Facts, files: list[str], run_date: date) -> list[rights.
             if (rtr := facts.rtr(key, run_date)) is not None]
 
 
-def notification_markers(facts: Facts, files: list[str], run_date: date) -> list[str]:
-    """RTR-05 on any file searched: EXECUTION_AFTER_NOTIFICATION while a CNDA ordonnance
-    of its person is not notified (no removal before)."""
+# A marker a flag carries and the rows of the claim that gives it (principle 2).
+Marked = tuple[list[str], tuple[str, ...]]
+
+
+def notification_markers(facts: Facts, files: list[str], run_date: date,
+                         also: Iterable[str] = ()) -> Marked:
+    """RTR-05 on any file searched (and any person in `also`: claimants_alike):
+    EXECUTION_AFTER_NOTIFICATION while a CNDA ordonnance of its person is not notified
+    (no removal before)."""
     marker = "EXECUTION_AFTER_NOTIFICATION"
-    return [marker] if any(marker in rtr.markers
-                           for rtr in files_rights(facts, files, run_date)) else []
+    rights_found = [*files_rights(facts, files, run_date),
+                    *(rtr for key in also if (rtr := facts.rtr(key, run_date)) is not None)]
+    for rtr in rights_found:
+        if marker in rtr.markers:
+            return [marker], rtr.source_rows
+    return [], ()
 
 
 def possible_persons(facts: Facts, files: list[str]) -> list[str]:
@@ -218,15 +228,40 @@ def possible_persons(facts: Facts, files: list[str]) -> list[str]:
     return sorted(keys)
 
 
-def consular_markers(facts: Facts, files: list[str], run_date: date) -> list[str]:
+def consular_markers(facts: Facts, files: list[str], run_date: date,
+                     also: Iterable[str] = ()) -> Marked:
     """PRI-07, an absolute ban: NO_CONSULAR_CONTACT when the latest claim of anyone the
-    candidate may be (possible_persons) may still await a decision, as the protections
-    of those files exclude the candidate (screen_protections, review_protections)."""
-    for key in possible_persons(facts, files):
+    candidate may be (possible_persons, and the persons in `also`: claimants_alike) may
+    still await a decision, as the protections of those files exclude the candidate
+    (screen_protections, review_protections)."""
+    for key in [*possible_persons(facts, files), *also]:
         rtr = facts.rtr(key, run_date)
         if rtr is not None and "NO_CONSULAR_CONTACT" in rtr.markers:
-            return ["NO_CONSULAR_CONTACT"]
-    return []
+            return ["NO_CONSULAR_CONTACT"], rtr.source_rows
+    return [], ()
+
+
+def claimants_alike(facts: Facts, record_key: str, besides: Iterable[str]) -> list[str]:
+    """PRI-07, §5: the persons of the TélémOfpra records whose identity agrees with a
+    detainee's (core.claim_candidates), other than `besides` (the detainee's own person
+    and whom the files searched say they may be, possible_persons: read already). A
+    claimant whose claim reaches no AGDREF file (a file of another department, or none
+    yet) may be the detainee."""
+    alike = {facts.person_key(claim) for claim in facts.claims_alike.get(record_key, ())}
+    return sorted(alike - set(besides))
+
+
+def claimant_protections(facts: Facts, claimants: Iterable[str], run_date: date
+                         ) -> list[Finding]:
+    """§5 for a detainee who may be one of `claimants` (claimants_alike): a grant (RTR-10)
+    or a claim not finally decided (RTR-01, RTR-03, RTR-07, RTR-08) excludes them with its
+    reason, as a file found by identity does (PRI-07: never before the consulate)."""
+    found = []
+    for key in claimants:
+        rtr = facts.rtr(key, run_date)
+        if rtr is not None and rtr.effect != rights.ENDED:
+            found.append(Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows))
+    return found
 
 
 def genesis_ban_withdrawn(facts: Facts, detention: Record, person_key: str) -> tuple[str, ...]:

@@ -33,8 +33,8 @@ WATCHED_TABLES = ("persons", "titles", "measures", "measures_by_person", "decisi
                   "decisions_by_person", "detentions", "detentions_by_person",
                   "detention_history", "held_back", "held_until", "quarantined",
                   "consular_requests", "agent_decisions", "links", "identities",
-                  "candidates", "detained", "detained_files", "files_of_person",
-                  "records_of_person", "in_review")
+                  "candidates", "claims_alike", "detained", "detained_files",
+                  "files_of_person", "records_of_person", "in_review")
 
 
 @dataclass

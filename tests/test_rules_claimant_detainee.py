@@ -1,0 +1,107 @@
+"""A detainee who may be an asylum claimant whom no AGDREF file shows (PRI-07, §5,
+principle 1), and the rows behind a release flag's markers (principle 2).
+
+A claimant's file may be in another department, or not yet made: the TélémOfpra record
+then links to no AGDREF file, and the detainee matches no file either. Their identities
+still agree (same names, birth date and nationality): the detainee may be that claimant.
+Before, such a detainee was listed IDENTITY_TO_CONFIRM with no marker, when identifying
+a detainee is where a unit may turn to the consulate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from schemas.codes import MEASURES, RELEASES
+from tests.builders import row
+from tests.scenarios import PERSON, Inbox
+
+LIST = date(2026, 11, 12)
+CLAIMANT = {"NUM_AGDREF": "", "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+            "DATE_NAISSANCE": "14/03/1990"}
+KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+         "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE"}
+EARLY_END = {"SENS_DECISION": "IRRECEVABILITE", "FONDEMENT": "L531-32-3",
+             "DATE_INTRODUCTION": "01/04/2026", "DATE_DECISION": "01/09/2026",
+             "DATE_NOTIFICATION": "05/09/2026", "DATE_DEFINITIVE": ""}
+REGISTERED = {"TYPE_DEMANDE": "REEXAMEN", "DATE_INTRODUCTION": "10/11/2026",
+              "SENS_DECISION": "", "FONDEMENT": "", "DATE_DECISION": "", "MODE_CNDA": "",
+              "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
+GRANTED = {"SENS_DECISION": "REFUGIE", "DATE_DECISION": "01/05/2021",
+           "DATE_NOTIFICATION": "03/05/2021", "DATE_DEFINITIVE": "",
+           "DATE_INTRODUCTION": "01/01/2021"}
+
+
+@pytest.fixture
+def inbox(tmp_path, con) -> Inbox:
+    return Inbox(tmp_path / "inbox", con)
+
+
+def claimant_detained(inbox: Inbox, list_date: date, **claim: str) -> Inbox:
+    """The claimant's record (no AGDREF number, no file) and a detainee of the same
+    identity on the establishment's latest list (no number either)."""
+    inbox.telemofpra(list_date, **{**claim, **CLAIMANT})
+    return inbox.genesis(LIST, row("genesis", **CLAIMANT, NATIONALITE="GUINEE"))
+
+
+def test_pri_07_a_detainee_who_may_be_a_claimant_whose_claim_ended_early_is_marked(inbox):
+    """RTR-06: the right to remain ended at notification, an appeal may still be pending
+    at the CNDA: listed to confirm identity, never with the consulate."""
+    flag = claimant_detained(inbox, date(2026, 9, 11), **EARLY_END).decide(
+        ).only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM"
+    assert "NO_CONSULAR_CONTACT" in flag["markers"]
+    assert "TELEMOFPRA_13_20260911.csv:2" in flag["source_rows"], flag["source_rows"]
+
+
+def test_a_detainee_who_may_be_a_claimant_awaiting_a_decision_is_excluded(inbox):
+    """RTR-08: a first re-examination registered and undecided: the right to remain runs."""
+    excluded = claimant_detained(inbox, date(2026, 11, 13), **REGISTERED).decide(
+        ).only_excluded(RELEASES)
+    assert excluded["reason_code"] == "ASYLUM_PENDING", excluded
+    assert "TELEMOFPRA_13_20261113.csv:2" in excluded["source_rows"]
+    assert "PRI-07" in excluded["rule_ids"]
+
+
+def test_rtr_10_a_detainee_who_may_be_a_refugee_is_excluded(inbox):
+    excluded = claimant_detained(inbox, date(2021, 5, 7), **GRANTED).decide(
+        ).only_excluded(RELEASES)
+    assert excluded["reason_code"] == "PROTECTION_GRANTED", excluded
+    assert "RTR-10" in excluded["rule_ids"]
+
+
+def test_a_claimant_of_another_identity_leaves_the_detainee_as_he_was(inbox):
+    """Another birth date: not the same person; the detainee is listed without marker."""
+    inbox.telemofpra(date(2026, 11, 13), **REGISTERED,
+                     **{**CLAIMANT, "DATE_NAISSANCE": "02/07/1985"})
+    flag = inbox.genesis(LIST, row("genesis", **CLAIMANT, NATIONALITE="GUINEE")).decide(
+        ).only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM" and flag["markers"] == []
+
+
+# Principle 2: a release flag cites the TélémOfpra rows of the markers it carries, as the
+# measures list's flag of the same person does.
+
+def test_a_release_flag_cites_the_rows_of_its_person_s_markers(inbox):
+    inbox.person().telemofpra(date(2026, 9, 11), **EARLY_END)
+    out = inbox.genesis(LIST, row("genesis", **KNOWN)).decide()
+    flag = out.only_listed(RELEASES)
+    assert {"NO_CONSULAR_CONTACT", "SUSPENSION_REQUEST_POSSIBLE"} <= set(flag["markers"])
+    assert "TELEMOFPRA_13_20260911.csv:2" in flag["source_rows"], flag["source_rows"]
+
+
+def test_a_release_flag_cites_the_row_of_execution_after_notification(inbox):
+    inbox.person().telemofpra(date(2026, 11, 13), ORGANE="CNDA", MODE_CNDA="ORDONNANCE",
+                              DATE_DECISION="10/11/2026", DATE_NOTIFICATION="",
+                              DATE_DEFINITIVE="")
+    flag = inbox.genesis(LIST, row("genesis", **KNOWN)).decide().only_listed(RELEASES)
+    assert "EXECUTION_AFTER_NOTIFICATION" in flag["markers"]
+    assert "TELEMOFPRA_13_20261113.csv:2" in flag["source_rows"], flag["source_rows"]
+
+
+def test_the_measures_flag_of_the_same_person_cites_the_same_row(inbox):
+    inbox.person().telemofpra(date(2026, 9, 11), **EARLY_END).measure(
+        DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    flag = inbox.decide().only_listed(MEASURES)
+    assert "TELEMOFPRA_13_20260911.csv:2" in flag["source_rows"]
