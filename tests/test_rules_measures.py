@@ -185,6 +185,8 @@ def test_ex_04_imprisonment_extends_the_dublin_deadline_to_twelve_months(inbox):
                                           NATIONALITE="GUINEE"))
     flag = inbox.decide().only_listed(MEASURES)
     assert flag["in_detention"]
+    # principle 2: listed only thanks to the 12 months, the flag cites the detention
+    assert "GENESIS_E01301_20261112.csv:2" in flag["source_rows"], flag["source_rows"]
 
 
 @pytest.mark.parametrize(("number_given", "listed"), [(PERSON, False), (SECOND, True)])

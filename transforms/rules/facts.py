@@ -36,7 +36,8 @@ class Facts:
     detention_history: list[Record] = field(default_factory=list)
     # DQ-01: committals whose row in the latest list of their establishment is quarantined
     held_back: list[Record] = field(default_factory=list)
-    held_until: dict[str, date] = field(default_factory=dict)
+    # the latest list that showed each file's person held, and its row (EX-04)
+    held_until: dict[str, tuple[date, str]] = field(default_factory=dict)
     quarantined: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     consular_requests: list[Record] = field(default_factory=list)
     measures_by_id: dict[str, Record] = field(default_factory=dict)
@@ -127,11 +128,12 @@ class Facts:
                      key=lambda d: (d["last_list_date"], d["decision_key"]))
         return latest["department"]
 
-    def held_after(self, number: str, day: date | None) -> bool:
-        """PRI-01 / EX-04: the detention history shows the AGDREF file's person held at
-        any time on or after `day` (a committal firmly tied to the file)."""
+    def held_after(self, number: str, day: date | None) -> tuple[str, ...]:
+        """PRI-01 / EX-04: the row of the latest list that shows the AGDREF file's person
+        held at any time on or after `day` (a committal firmly tied to the file); empty
+        when none does."""
         until = self.held_until.get(number)
-        return until is not None and day is not None and until >= day
+        return (until[1],) if until is not None and day is not None and until[0] >= day else ()
 
     def person_key(self, record_key: str) -> str:
         link = self.links.get(record_key)
@@ -181,8 +183,9 @@ class Facts:
                 continue
             for number in self.files_of_person[self.person_key(key)]:
                 if self.firmly_tied(key, number):
-                    self.held_until[number] = max(self.held_until.get(number, date.min),
-                                                  h["last_list_date"])
+                    self.held_until[number] = max(
+                        self.held_until.get(number, (date.min, "")),
+                        (h["last_list_date"], h["last_source_row"]))
         return self
 
     def firmly_tied(self, record_key: str, number: str) -> bool:
@@ -239,7 +242,7 @@ READ_COLUMNS = {
                    "birth_month", "birth_day", "birth_date_is_placeholder", "nationality",
                    "previous_release_date", "list_date", "source_row"),
     "detention_history": ("record_key", "department", "committal_date", "first_list_date",
-                          "last_list_date"),
+                          "last_list_date", "last_source_row"),
     "quarantined_references": ("reference", "system", "extraction_date", "is_latest",
                                "source_row"),
     "quarantined_identities": ("reference", "system", "extraction_date", "is_latest",

@@ -118,7 +118,8 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
     rows = [m["source_row"] for m in own_measures
             if m["measure_type"] == "TRANSFERT_DUBLIN" and not mx.ex_02_closed(m, run_date)
             and (m["member_state_acceptance_date"] is None
-                 or not mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date))]
+                 or not mx.ex_04_dublin_lapsed(m, bool(dublin_imprisoned(facts, m)),
+                                               run_date))]
     return Finding("ASYLUM_PENDING", ("RTR-09",), tuple(rows)) if rows else None
 
 

@@ -112,6 +112,8 @@ def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
     candidate = flag_id(codes.MEASURES, m["measure_id"])
     context = [m["source_row"], *(p["source_row"] for p in [person] if p),
                *m["event_rows"]]
+    if m["measure_type"] == "TRANSFERT_DUBLIN":
+        context += dublin_imprisoned(facts, m)  # EX-04: the detention that extends it
     verdict.add(dq_01_quarantined(
         facts, [f"measure:{m['measure_id']}", f"agdref:{number}",  # its file, staged or not
                 *person_references(facts, claim_records(facts, person_key), files)]))
@@ -152,7 +154,7 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
     verdict.add(oq_02_other_ground(facts, m["person_key"], run_date))
     if m["measure_type"] == "TRANSFERT_DUBLIN":
         rules.append("EX-04")
-        if mx.ex_04_dublin_lapsed(m, dublin_imprisoned(facts, m), run_date):
+        if mx.ex_04_dublin_lapsed(m, bool(dublin_imprisoned(facts, m)), run_date):
             verdict.add(Finding("DUBLIN_DEADLINE_EXPIRED", ("EX-04",), rows))
     enforce = enforceability(m, rtr)
     # APPEAL_PENDING only for a pending challenge; while the challenge window (or the

@@ -393,10 +393,11 @@ def exclusion_row(worklist: str, candidate_id: str, person_key: str, num_agdref:
     }
 
 
-def dublin_imprisoned(facts: Facts, measure: Record) -> bool:
+def dublin_imprisoned(facts: Facts, measure: Record) -> tuple[str, ...]:
     """EX-04: the person was imprisoned at any time since the other State's acceptance,
     as the detention history shows (PRI-01) for a committal firmly tied to the measure's
-    own file (a wrong merge must not keep a lapsed transfer alive)."""
+    own file (a wrong merge must not keep a lapsed transfer alive): the row of the
+    latest list that shows it, cited with the transfer; empty when none does."""
     return facts.held_after(measure["num_agdref"], measure["member_state_acceptance_date"])
 
 
