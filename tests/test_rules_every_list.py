@@ -233,3 +233,37 @@ def test_a_consular_request_about_a_refugee_in_review_is_an_alert(inbox):
                          ).fetchall()
     assert [r for r, _ in alerts] == ["CONSULAR_CONTACT_FORBIDDEN"]
     assert any(r.startswith("TELEMOFPRA_13_20261113") for r in alerts[0][1])
+
+
+OLD_ENOUGH = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
+
+
+def alert_codes(out) -> list[str]:
+    return [r for (r,) in out.con.sql("SELECT reason_code FROM worklists.legal_alerts"
+                                      ).fetchall()]
+
+
+def test_pri_07_a_request_registered_without_date_counts_from_the_list_before(inbox):
+    """PRI-07: a second re-examination registered without its introduction date, first
+    shown on the list of 06/11; the list of its department before (30/10) did not show
+    it, so it may have been awaiting OFPRA since 31/10, as the lists read it
+    (RTR-07, RTR-08): a consular pass requested on 03/11 is reported."""
+    inbox.telemofpra(FINAL_LIST)
+    inbox.telemofpra(date(2026, 10, 30), NUM_OFPRA="OF20250000002", NUM_AGDREF="",
+                     NOM="KONE", PRENOMS="ISSA", DATE_NAISSANCE="01/01/1980")
+    inbox.telemofpra(date(2026, 11, 6), TYPE_DEMANDE="REEXAMEN_MULTIPLE",
+                     DATE_INTRODUCTION="", **REGISTERED)
+    inbox.measure(DATE_DECISION="20/10/2026", DATE_NOTIFICATION="22/10/2026")
+    inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="03/11/2026")
+    assert alert_codes(inbox.decide()) == ["CONSULAR_CONTACT_FORBIDDEN"]
+
+
+def test_pri_07_a_request_about_a_refugee_whose_file_row_is_quarantined(tmp_path, con):
+    """PRI-07: the measure's file row is quarantined (its department cannot be read);
+    the TélémOfpra record giving that AGDREF number shows a refugee: the consular pass
+    requested about the measure is reported."""
+    inbox = Inbox(tmp_path / "inbox", con).person(DEPT_GESTION="XX")
+    inbox.telemofpra(date(2026, 10, 2), SENS_DECISION="REFUGIE", DATE_DEFINITIVE="")
+    inbox.measure(**OLD_ENOUGH).event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER",
+                                      DATE_EVENEMENT="01/11/2026")
+    assert alert_codes(inbox.decide(allow_quarantine=True)) == ["CONSULAR_CONTACT_FORBIDDEN"]

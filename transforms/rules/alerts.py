@@ -22,14 +22,20 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
     claim was pending then) or an early end still open to the CNDA all forbid the contact.
     The claims of anyone the measure's person may be are read (the files searched for
     their protections, the records in review against them: verdicts.possible_persons),
-    as the lists do."""
-    files = candidate_files(facts, [f"agdref:{measure['num_agdref']}"])
+    as the lists do; and when the measure's file row is not staged (quarantined, or not
+    delivered), the claims of the records giving its number."""
+    number = measure["num_agdref"]
+    files = candidate_files(facts, [f"agdref:{number}"])
     for number in files:
         attestation = rights.rtr_01_asylum_attestation(facts.titles.get(number, ()), day)
         if attestation:
             return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *attestation.rule_ids),
                            attestation.source_rows)
-    for person_key in possible_persons(facts, files):
+    persons = possible_persons(facts, files)
+    if number not in facts.persons:
+        persons = sorted({*persons, *(facts.person_key(record_key) for record_key
+                                      in facts.giving_unstaged.get(number, ()))})
+    for person_key in persons:
         known = [d for d in (decision_on(d, day) for d in
                              facts.decisions_by_person.get(person_key, ())) if d]
         rtr = rights.assess_claims(known, day)
@@ -49,6 +55,12 @@ def decision_on(decision: Record, day: date) -> Record | None:
     # (whichever is known first: DATE_INTRODUCTION may be empty)
     started = [x for x in (decision["claim_date"], decision["decision_date"],
                            decision["first_list_date"]) if x]
+    if decision["claim_date"] is None and rights.is_registered_request(decision):
+        # a request registered without its date: from the day after the list before the
+        # first that showed it, as the lists read it (rights.earliest_registration)
+        earliest = rights.earliest_registration(decision)
+        if earliest is not None:
+            started.append(earliest)
     if not started or min(started) > day:
         return None
     taken = decision["decision_date"]

@@ -62,6 +62,10 @@ class Facts:
     # still in identity review against it, or giving its number without being linked to
     # its person (a number that did not verify: a slip, or an identity that differs)
     in_review: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # records giving an AGDREF number that no file read here holds, by the number: for a
+    # measure's number (whose file the rules always read), its file row is not staged
+    # (quarantined, or not delivered)
+    giving_unstaged: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     # each assessment with what it read (watch.Trail), replayed wherever it is used
     # (None: assessed while no decision was watched, what it read not noted)
     assessed: dict[tuple[str, date],
@@ -161,7 +165,9 @@ class Facts:
                 self.records_of_person[self.person_key(record_key)].append(record_key)
         for record_key, identity in self.identities.items():
             for number in identity["numbers"]:
-                if (number in self.persons and record_key not in self.in_review[number]
+                if number not in self.persons:
+                    self.giving_unstaged[number].append(record_key)
+                elif (record_key not in self.in_review[number]
                         and not (self.is_linked(record_key) and self.person_key(record_key)
                                  == self.persons[number]["person_key"])):
                     self.in_review[number].append(record_key)

@@ -34,7 +34,7 @@ WATCHED_TABLES = ("persons", "titles", "measures", "measures_by_person", "decisi
                   "detention_history", "held_back", "held_until", "quarantined",
                   "consular_requests", "agent_decisions", "links", "identities",
                   "candidates", "claims_alike", "detained", "detained_files",
-                  "files_of_person", "records_of_person", "in_review")
+                  "files_of_person", "records_of_person", "in_review", "giving_unstaged")
 
 
 @dataclass
