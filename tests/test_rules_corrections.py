@@ -110,5 +110,5 @@ def test_the_grants_never_superseded_are_the_rules_grants():
 
     sql = (Path(__file__).parents[1] / "transforms" / "core" / "core_asylum_decisions.sql"
            ).read_text(encoding="utf-8")
-    listed = sql.split("AND a.outcome NOT IN (", 1)[1].split(")", 1)[0]
+    listed = sql.split("WHERE a.outcome NOT IN (", 1)[1].split(")", 1)[0]
     assert sorted(o.strip().strip("'") for o in listed.split(",")) == sorted(GRANT_OUTCOMES)

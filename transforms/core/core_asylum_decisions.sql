@@ -65,20 +65,23 @@ WITH rows AS (
                AS first_final_list_date
     FROM keyed k JOIN firsts f USING (decision_key)
     GROUP BY k.decision_key
+), versions AS MATERIALIZED (
+    SELECT l.decision_key, l.num_ofpra, l.deciding_body, l.decision_date, l.claim_date,
+           l.claim_type, l.outcome, f.last_list_date
+    FROM latest l JOIN firsts f USING (decision_key)
+    WHERE l.decision_date IS NOT NULL
 ), superseded AS (
     -- a decision a later list gives otherwise: the same body, the same OFPRA file and
     -- the same decision date, or the same dated claim and the same outcome
     SELECT DISTINCT a.decision_key
-    FROM latest a JOIN firsts fa USING (decision_key)
-    JOIN latest b ON b.num_ofpra = a.num_ofpra AND b.deciding_body = a.deciding_body
-                 AND b.decision_key <> a.decision_key
-                 AND (b.decision_date = a.decision_date
-                      OR (b.claim_date = a.claim_date AND b.claim_type = a.claim_type
-                          AND b.outcome = a.outcome))
-    JOIN firsts fb ON fb.decision_key = b.decision_key
-    WHERE fb.last_list_date > fa.last_list_date
-      -- transforms/rules/rights.GRANT_OUTCOMES
-      AND a.outcome NOT IN ('REFUGIE', 'PROTECTION_SUBSIDIAIRE', 'APATRIDE',
+    FROM versions a JOIN versions b
+      ON b.num_ofpra = a.num_ofpra AND b.deciding_body = a.deciding_body
+     AND b.last_list_date > a.last_list_date
+     AND (b.decision_date = a.decision_date
+          OR (b.claim_date = a.claim_date AND b.claim_type = a.claim_type
+              AND b.outcome = a.outcome))
+    -- transforms/rules/rights.GRANT_OUTCOMES
+    WHERE a.outcome NOT IN ('REFUGIE', 'PROTECTION_SUBSIDIAIRE', 'APATRIDE',
                             'ANNULATION_REFUGIE', 'ANNULATION_PROTECTION_SUBSIDIAIRE')
 ), previous AS (
     -- A request registered without its introduction date (RTR-07, RTR-08) was registered
