@@ -702,6 +702,21 @@ def test_latest_domicile_decides_the_department(inbox, first, latest):
     assert flag["knowledge_date"] == FINAL_LIST
 
 
+def test_latest_domicile_is_that_of_a_latest_list_delivered_unchanged(inbox):
+    """The latest list decides even when it is an earlier list delivered again, the same
+    bytes under a later date (CONTRACTS §2, UNCHANGED: "it is that date's delivery"): 13's
+    list of 23/10 repeats its list of 09/10, after 75's of 16/10. The flag goes to 13."""
+    inbox.telemofpra_in("13", FINAL_LIST, DEPT_DOMICILIATION="13")
+    inbox.telemofpra_in("75", date(2026, 10, 16), DEPT_DOMICILIATION="75")
+    inbox.telemofpra_in("13", date(2026, 10, 23), DEPT_DOMICILIATION="13")
+    out = inbox.decide()
+    statuses = dict(out.con.execute("SELECT file_name, status FROM audit.files").fetchall())
+    assert statuses["TELEMOFPRA_13_20261023.csv"] == "UNCHANGED"
+    flag = out.only_listed(REJECTED)
+    assert flag["department"] == "13"
+    assert flag["knowledge_date"] == FINAL_LIST
+
+
 # ---------------------------------------------------------------------- 10. ETAT_MEMBRE
 
 

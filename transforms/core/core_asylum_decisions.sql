@@ -12,9 +12,13 @@
 -- dropped on a doubt).
 CREATE OR REPLACE TABLE core.asylum_decisions AS
 WITH rows AS (
-    SELECT d.*, 'telemofpra:' || d.num_ofpra AS record_key,
-           d.file_name || ':' || d.line_number AS source_row
+    -- every delivery of a list, an UNCHANGED one with its own date and name (the same
+    -- bytes, the same lines: that date's list), its rows read from the file it repeats
+    SELECT d.* REPLACE (f.file_name AS file_name, f.extraction_date AS extraction_date),
+           'telemofpra:' || d.num_ofpra AS record_key,
+           f.file_name || ':' || d.line_number AS source_row
     FROM staging.asylum_decisions d
+    JOIN latest_files f ON f.rows_file_name = d.file_name AND f.file_kind = 'telemofpra'
     WHERE d.extraction_date <= getvariable('run_date')
 ), keyed AS (
     -- A registered request not yet decided (outcome and decision_date null, RTR-08) is

@@ -49,8 +49,9 @@ class Facts:
     links: dict[str, Record] = field(default_factory=dict)
     identities: dict[str, Record] = field(default_factory=dict)
     candidates: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    # the TélémOfpra records whose identity agrees with each detainee's (core.claim_candidates)
-    claims_alike: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # the TélémOfpra records whose identity agrees with each detainee's, with the evidence
+    # (core.claim_candidates)
+    claims_alike: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     detained: set[str] = field(default_factory=set)
     detained_files: set[str] = field(default_factory=set)
     files_of_person: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -263,7 +264,7 @@ READ_COLUMNS = {
     # (not their AGDREF row's citation: no rule cites a candidate, and it moves every
     # night with AGDREF's delivery)
     "identity_candidates": ("record_key", "num_agdref", "evidence"),
-    "claim_candidates": ("record_key", "claim_key"),
+    "claim_candidates": ("record_key", "claim_key", "evidence"),
 }
 
 
@@ -326,7 +327,7 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
                    source="rule_candidates"):
         facts.candidates[c["record_key"]].append(c)
     for c in _rows(con, "claim_candidates", "record_key, claim_key"):
-        facts.claims_alike[c["record_key"]].append(c["claim_key"])
+        facts.claims_alike[c["record_key"]].append(c)
     return facts.index()
 
 

@@ -166,7 +166,8 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     for rtr in files_rights(facts, files, run_date):
         verdict.findings += rtr_findings(rtr)
     # PRI-07: a claimant whom no AGDREF file shows may be the detainee
-    claimants = claimants_alike(facts, key, [person_key, *possible_persons(facts, files)])
+    claimants = claimants_alike(facts, key, [person_key, *possible_persons(facts, files)],
+                                weak=not linked)
     verdict.findings += claimant_protections(facts, claimants, run_date)
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
     candidate = flag_id(codes.RELEASES, key)

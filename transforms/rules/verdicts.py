@@ -241,13 +241,19 @@ def consular_markers(facts: Facts, files: list[str], run_date: date,
     return [], ()
 
 
-def claimants_alike(facts: Facts, record_key: str, besides: Iterable[str]) -> list[str]:
+def claimants_alike(facts: Facts, record_key: str, besides: Iterable[str], weak: bool
+                    ) -> list[str]:
     """PRI-07, §5: the persons of the TélémOfpra records whose identity agrees with a
     detainee's (core.claim_candidates), other than `besides` (the detainee's own person
     and whom the files searched say they may be, possible_persons: read already). A
     claimant whose claim reaches no AGDREF file (a file of another department, or none
-    yet) may be the detainee."""
-    alike = {facts.person_key(claim) for claim in facts.claims_alike.get(record_key, ())}
+    yet) may be the detainee. With `weak` (a detainee who cannot be linked, as for the
+    files searched: candidate_files), also the records agreeing only on a partial or
+    placeholder birth date; for a linked detainee those are namesakes by the hundred
+    nationally (290 of 5,721 detainees listed, none of them the claimant)."""
+    evidence = ("IDENTITY", "IDENTITY_WEAK") if weak else ("IDENTITY",)
+    alike = {facts.person_key(c["claim_key"]) for c in facts.claims_alike.get(record_key, ())
+             if c["evidence"] in evidence}
     return sorted(alike - set(besides))
 
 
