@@ -31,33 +31,6 @@ SAMPLE_LATE_AFTER_DAYS = {"genesis": 16, "telemofpra": 8, "agdref": 2}  # PRI-01
 REQUIRE_DESKTOP_TOOLS = os.environ.get("RECONCILE_REQUIRE_DESKTOP_TOOLS") == "1"
 
 
-# The files whose tests take longest (a few long runs each: the night killed at every
-# stage, sixty nights, the command run twice, the demo, the scheduler, a browser), first:
-# `make test` gives files to its two workers in the order collected
-# (--no-loadscope-reorder), so that neither ends with a long file while the other is
-# idle. By default they came last, being the files with the fewest tests. A file missing
-# here only runs later; a name no longer in tests/ changes nothing.
-LONGEST_FIRST = ("test_publication.py", "test_decision_reuse.py", "test_cli.py",
-                 "test_analysts.py", "test_serve.py", "test_workspace_browser.py",
-                 "test_flag_intervals.py", "test_prefect_server.py", "test_bad_input.py",
-                 "test_purge.py", "test_spreadsheet.py", "test_dashboard.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """LONGEST_FIRST in that order, then the other files by their number of tests, most
-    first (xdist's own order), each file's tests in their own order."""
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.path.name] = counts.get(item.path.name, 0) + 1
-
-    def rank(item: pytest.Item) -> tuple:
-        name = item.path.name
-        first = LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
-        return first, -counts[name], name
-
-    items.sort(key=rank)
-
-
 def desktop_tool(name: str) -> str:
     """Path of a program (soffice, chromium); skips the test when absent, except in CI."""
     path = shutil.which(name)
