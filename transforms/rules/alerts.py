@@ -26,8 +26,8 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
     delivered), the claims of the records giving its number."""
     number = measure["num_agdref"]
     files = candidate_files(facts, [f"agdref:{number}"])
-    for number in files:
-        attestation = rights.rtr_01_asylum_attestation(facts.titles.get(number, ()), day)
+    for searched in files:
+        attestation = rights.rtr_01_asylum_attestation(facts.titles.get(searched, ()), day)
         if attestation:
             return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *attestation.rule_ids),
                            attestation.source_rows)
