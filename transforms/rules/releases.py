@@ -18,7 +18,6 @@ from transforms.rules.verdicts import (
     agent_decision,
     candidate_files,
     claim_records,
-    claimant_protections,
     claimants_alike,
     consular_markers,
     dq_01_quarantined,
@@ -71,10 +70,12 @@ def pri_scope(detention: Record, run_date: date, horizon_days: int) -> Finding |
     return None
 
 
-def rtr_findings(rtr: rights.RtrOutcome | None) -> list[Finding]:
-    """PRI-07 and §5 for a detainee: an asylum claim not finally decided (a grant is
-    found by `screen_protections`)."""
-    if rtr is None or rtr.effect in (rights.ENDED, rights.GRANTED):
+def rtr_findings(rtr: rights.RtrOutcome | None, grant: bool = False) -> list[Finding]:
+    """PRI-07 and §5 for a detainee: an asylum claim not finally decided; with `grant`,
+    also a grant (RTR-10): a file's grant is found by `screen_protections`, the grant of a
+    claimant whom no file shows (verdicts.claimants_alike) only here."""
+    if (rtr is None or rtr.effect == rights.ENDED
+            or (rtr.effect == rights.GRANTED and not grant)):
         return []
     return [Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows)]
 
@@ -168,7 +169,8 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     # PRI-07: a claimant whom no AGDREF file shows may be the detainee
     claimants = claimants_alike(facts, key, [person_key, *possible_persons(facts, files)],
                                 weak=not linked)
-    verdict.findings += claimant_protections(facts, claimants, run_date)
+    for claimant in claimants:
+        verdict.findings += rtr_findings(facts.rtr(claimant, run_date), grant=True)
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None

@@ -257,19 +257,6 @@ def claimants_alike(facts: Facts, record_key: str, besides: Iterable[str], weak:
     return sorted(alike - set(besides))
 
 
-def claimant_protections(facts: Facts, claimants: Iterable[str], run_date: date
-                         ) -> list[Finding]:
-    """§5 for a detainee who may be one of `claimants` (claimants_alike): a grant (RTR-10)
-    or a claim not finally decided (RTR-01, RTR-03, RTR-07, RTR-08) excludes them with its
-    reason, as a file found by identity does (PRI-07: never before the consulate)."""
-    found = []
-    for key in claimants:
-        rtr = facts.rtr(key, run_date)
-        if rtr is not None and rtr.effect != rights.ENDED:
-            found.append(Finding(rtr.reason, (*rtr.rule_ids, "PRI-07"), rtr.source_rows))
-    return found
-
-
 def genesis_ban_withdrawn(facts: Facts, detention: Record, person_key: str) -> tuple[str, ...]:
     """PRI-06 against principle 1: GENESIS records a judicial ITF for a detainee while
     AGDREF records the person's ITF annulled, abrogated or withdrawn and none in force.
