@@ -1,5 +1,5 @@
--- reads: core.agent_decision_anchors, core.agent_decisions, core.identity_candidates, core.person_links, core.persons,
---        core.removal_measures
+-- reads: core.agent_decision_anchors, core.agent_decisions, core.identity_candidates,
+--        core.person_links, core.persons, core.removal_measures
 -- builds: rule_agent_decisions, rule_candidates, rule_files, rule_seeds
 -- What a worklist rule can reach (transforms/worklists.load_facts), so that only that is
 -- read into Python: nationally most AGDREF files, and most identity candidates, concern
