@@ -81,11 +81,15 @@ def decide(request, worklist: str, key: str):
     if refused:
         return _refused(request, worklist, key, refused)
     examination = state.open_examination(found)
-    person_key = (examination.person_key if kind == Kind.OTHER_GROUND_CLOSED and examination
-                  else row["person_key"])
+    closing = examination if kind == Kind.OTHER_GROUND_CLOSED else None
+    # a close is recorded under the examination's person and department, as the night
+    # pairs them (decisions_in_force.sql): an account of several departments may close
+    # one its other department opened while the person's flag is now in this one
+    person_key = closing.person_key if closing else row["person_key"]
+    department = closing.department if closing else row["department"]
     event = DecisionEvent.objects.create(
         kind=kind, worklist=worklist, flag_id=key, person_key=person_key,
-        department=row["department"], decided_by=request.user,
+        department=department, decided_by=request.user,
         effective_date=timezone.localdate(), **form.event_fields())
     night = " La nuit prochaine en tiendra compte." if kind in NIGHT_READS else ""
     messages.success(request, f"Enregistré : {state.describe(event)}.{night}")
