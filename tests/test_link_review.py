@@ -197,6 +197,53 @@ def test_a_record_may_be_confirmed_to_two_files_of_one_person(tmp_path, con):
     assert [d[3] for d in decided(con)] == [None, None]
 
 
+THIRD = "0555555555"  # another DIALLO MAMADOU file, entered another day: never merged
+
+
+def two_applicants_of_one_list(tmp_path, con, **first: str) -> None:
+    """One list, two rows (two persons), each giving one of two DIALLO files' numbers
+    (`first`: the first row's columns)."""
+    inbox = Inbox(tmp_path, con).person().others()
+    inbox.person(NUM_AGDREF=THIRD, DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.telemofpra(FINAL_LIST, **first).telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000002",
+                                                     NUM_AGDREF=THIRD)
+    inbox.decide()
+    assert link_of_record(con, SAME_LIST)[::2] == ("LINKED", THIRD)
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_two_files_of_two_list_mates_cannot_be_confirmed_as_one_person(tmp_path, con,
+                                                                       confirmed):
+    # Issue 33 item 6: a pair of files confirmed merges them, and the two rows of one list
+    # tied to them (by an agent, or tonight by their numbers) would be one person.
+    two_applicants_of_one_list(tmp_path, con)
+    assert link_of(con)[::2] == ("LINKED", PERSON)
+    if confirmed:
+        record_decision(con, RECORD, PERSON, "CONFIRMED", "agent.13", AT)
+        record_decision(con, SAME_LIST, THIRD, "CONFIRMED", "agent.13", AT)
+    with pytest.raises(InvalidDecision, match=rf"^contradicts the "
+                       rf"{'confirmed' if confirmed else 'linked'} pair telemofpra:"):
+        record_decision(con, f"agdref:{PERSON}", THIRD, "CONFIRMED", "agent.13",
+                        datetime(2026, 11, 16, 10))
+    record_decision(con, f"agdref:{PERSON}", THIRD, "CONFIRMED", "agent.13",
+                    datetime(2026, 11, 16, 10), override=True)
+    assert decided(con)[-1][:3] == (f"agdref:{PERSON}", THIRD, "CONFIRMED")
+    assert decided(con)[-1][3] is not None
+
+
+def test_a_record_confirmed_to_a_file_confirmed_with_its_list_mate_s_file_is_refused(
+        tmp_path, con):
+    # The other order: the files confirmed as one person first (no record tied to
+    # PERSON's file yet), then the list's other row confirmed to PERSON's file before a
+    # night merged them: the two rows would be one person all the same.
+    two_applicants_of_one_list(tmp_path, con, DATE_NAISSANCE="14/07/1991")
+    assert link_of(con)[0] != "LINKED"  # another birth date: the number is not verified
+    record_decision(con, f"agdref:{PERSON}", THIRD, "CONFIRMED", "agent.13", AT)
+    with pytest.raises(InvalidDecision, match=rf"^contradicts the linked pair {SAME_LIST}"):
+        record_decision(con, RECORD, PERSON, "CONFIRMED", "agent.13",
+                        datetime(2026, 11, 16, 10))
+
+
 def test_the_command_refuses_a_contradiction_in_one_line(tmp_path):
     inbox = Inbox(tmp_path / "inbox", None).person().person(
         NUM_AGDREF=OTHER, NOM="KONE", PRENOMS="AWA", SEXE="F", DATE_NAISSANCE="02/02/1985")

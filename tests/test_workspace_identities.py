@@ -331,3 +331,39 @@ def test_the_pair_page_colours_a_town_of_birth_as_the_model_compares_it(
     assert shown["Lieu de naissance"]["record"] == record_place  # shown as delivered
     assert shown["Nom"]["differs"] is False
 
+
+
+def test_a_merge_that_makes_two_list_mates_one_person_is_refused(workspace_app, tmp_path):
+    """Issue 33 item 6 on the workspace's path: the model merged DIALO's file into
+    DIALLO's (a pair of files in review); one list holds two applicants, each giving one
+    of the two numbers. Confirming the files as one person would make the two rows of one
+    list one person: refused, naming the pair, as `reconcile link` refuses it."""
+    from datetime import date
+
+    from django.test import override_settings
+
+    from tests.scenarios import PERSON, SECOND, Inbox
+    from tests.workspace_world import World, on_fresh_sqlite
+    from transforms.warehouse import tables
+    from workspace.decisions.models import IdentityDecision
+
+    path = tmp_path / "warehouse.duckdb"
+    con = database.connect(path)
+    tables.create_warehouse(con)
+    final_list = date(2026, 10, 9)
+    Inbox(tmp_path / "inbox", con).person().others().second_file().telemofpra(
+        final_list).telemofpra(final_list, NUM_OFPRA="OF20250000002", NUM_AGDREF=SECOND,
+                               NOM="DIALO").decide()
+    pair = (f"agdref:{min(PERSON, SECOND)}", max(PERSON, SECOND))
+    assert con.execute("SELECT count(*) FROM core.link_review WHERE record_key = ? AND "
+                       "num_agdref = ?", list(pair)).fetchall() == [(1,)]
+    con.close()
+    with (on_fresh_sqlite(workspace_app, World(path, {})) as ws,
+          override_settings(RECONCILE_WAREHOUSE=path)):
+        answered = client_for(ws, "agent13").post(pair_url(pair, True),
+                                                  {"decision": "CONFIRMED"})
+        recorded = list(IdentityDecision.objects.values_list("record_key", "decision"))
+    assert answered.status_code == 400, (answered.status_code, recorded)
+    message = re.search(r'<p class="erreur">(.*?)</p>', answered.content.decode()).group(1)
+    assert message.startswith("Confirmation refusée : elle contredit la paire"), message
+    assert recorded == []

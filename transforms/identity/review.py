@@ -9,7 +9,8 @@ delivered list holds side by side (two rows of one list are two persons) confirm
 person, is refused, naming the pair already confirmed, unless the agent overrides it; the
 override is recorded with the pair it overrode. A record of the list linked to that person
 tonight without an agent (its number verified, the model) counts as confirmed: the next
-night would make the two rows one person all the same."""
+night would make the two rows one person all the same. Two files confirmed as one person
+are checked so too: every record tied to either is then tied to both."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
             raise InvalidDecision("no TélémOfpra or GENESIS record with that key in the "
                                   "warehouse (see core.link_review)")
     conflict = None
-    if decision == "CONFIRMED" and not record_key.startswith(FILE_PREFIX):
+    if decision == "CONFIRMED":
         conflict = conflicting_confirmation(con, record_key, num_agdref, pending)
         if conflict and not override:
             raise InvalidDecision(
@@ -101,7 +102,10 @@ _CONFLICT_KINDS = {True: "one record, another person's file",
 # source record, with the person of its file; a pair contradicts the new one when it ties
 # the same record to another person, or to the same person a record that shares a
 # delivered list with it, or, for a detainee on an establishment's latest list, another
-# detainee held now (one person is not held in two places).
+# detainee held now (one person is not held in two places). Files confirmed as one person
+# (`$record` agdref:<number>, a merge) tie every record tied to the one file's person
+# (confirmed, or linked tonight without an agent) to the other's: each such record is
+# checked so. Files confirmed as one person and not merged yet are one person here.
 _CONFLICTS_SQL = """
 WITH decisions AS (
     SELECT record_key, num_agdref, decision, decided_at FROM audit.link_decisions
@@ -116,25 +120,45 @@ WITH decisions AS (
     SELECT l.record_key, l.num_agdref, p.person_key
     FROM latest l JOIN core.persons p USING (num_agdref)
     WHERE l.decision = 'CONFIRMED' AND NOT starts_with(l.record_key, 'agdref:')
+), joined AS (  -- persons of files confirmed as one person, both ways
+    SELECT a.person_key AS one, b.person_key AS other FROM latest l
+    JOIN core.persons a ON 'agdref:' || a.num_agdref = l.record_key
+    JOIN core.persons b ON b.num_agdref = l.num_agdref
+    WHERE l.decision = 'CONFIRMED'
+    UNION SELECT b.person_key, a.person_key FROM latest l
+    JOIN core.persons a ON 'agdref:' || a.num_agdref = l.record_key
+    JOIN core.persons b ON b.num_agdref = l.num_agdref
+    WHERE l.decision = 'CONFIRMED'
+), sides AS (  -- the person of $file, and of the other file of a merge ($record)
+    SELECT 'target' AS side, person_key FROM core.persons WHERE num_agdref = $file
+    UNION ALL
+    SELECT 'merged', person_key FROM core.persons WHERE 'agdref:' || num_agdref = $record
+), persons AS (
+    SELECT side, person_key FROM sides
+    UNION SELECT s.side, j.other FROM sides s JOIN joined j ON j.one = s.person_key
 ), target AS (
-    SELECT person_key FROM core.persons WHERE num_agdref = $file
+    SELECT person_key FROM persons WHERE side = 'target'
+), linked AS (  -- tonight's links made without an agent (a number verified, the model)
+    SELECT record_key, person_key AS num_agdref, person_key FROM core.person_links
+    WHERE link_status = 'LINKED' AND system <> 'agdref'
+      AND record_key NOT IN (SELECT record_key FROM confirmed)
+), subject AS (  -- the records the confirmation ties to the person of $file
+    SELECT $record AS record_key WHERE NOT starts_with($record, 'agdref:')
+    UNION SELECT record_key FROM (SELECT record_key, person_key FROM confirmed
+                                  UNION ALL SELECT record_key, person_key FROM linked)
+    WHERE person_key IN (SELECT person_key FROM persons WHERE side = 'merged')
 ), rows AS (
     SELECT 'telemofpra:' || num_ofpra AS record_key, file_name FROM staging.asylum_decisions
     UNION ALL
     SELECT 'genesis:' || establishment_code || ':' || committal_number, file_name
     FROM staging.detainees
 ), list_mates AS (
-    SELECT DISTINCT r.record_key FROM rows r
-    WHERE r.record_key <> $record
-      AND r.file_name IN (SELECT file_name FROM rows WHERE record_key = $record)
+    SELECT DISTINCT r.record_key FROM rows r JOIN rows s USING (file_name)
+    WHERE s.record_key IN (SELECT record_key FROM subject) AND r.record_key <> s.record_key
     UNION  -- a detainee held now: every other detainee held now (PRI-01, one place)
-    SELECT record_key FROM core.detentions
-    WHERE record_key <> $record
-      AND $record IN (SELECT record_key FROM core.detentions)
-), linked AS (  -- tonight's links made without an agent (a number verified, the model)
-    SELECT record_key, person_key AS num_agdref, person_key FROM core.person_links
-    WHERE link_status = 'LINKED' AND system <> 'agdref'
-      AND record_key NOT IN (SELECT record_key FROM confirmed)
+    SELECT d.record_key FROM core.detentions d JOIN core.detentions s
+    ON d.record_key <> s.record_key
+    WHERE s.record_key IN (SELECT record_key FROM subject)
 ), found AS (
     SELECT record_key, num_agdref, true AS confirmed FROM confirmed
     WHERE (record_key = $record AND num_agdref <> $file

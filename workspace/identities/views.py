@@ -149,7 +149,7 @@ def decide(request, pair_id: str):
                     db.execute("SELECT pg_advisory_xact_lock(34)")
             record, file = found["record_key"], found["num_agdref"]
             conflict = None
-            if decision == Identity.CONFIRMED and not record.startswith("agdref:"):
+            if decision == Identity.CONFIRMED:
                 conflict = conflicting_confirmation(cur, record, file, _pending())
             if conflict and not override:
                 return _refused(request, pair_id, labels.conflict_message(
