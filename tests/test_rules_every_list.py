@@ -23,7 +23,7 @@ import pytest
 
 from schemas.codes import MEASURES, OTHER_GROUND, REJECTED, RELEASES
 from tests.builders import row
-from tests.scenarios import PERSON, RUN, Inbox
+from tests.scenarios import PERSON, RUN, SECOND, Inbox
 
 FINAL_LIST = date(2026, 10, 9)
 LIST = date(2026, 11, 12)  # a GENESIS list 4 days old
@@ -267,3 +267,67 @@ def test_pri_07_a_request_about_a_refugee_whose_file_row_is_quarantined(tmp_path
     inbox.measure(**OLD_ENOUGH).event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER",
                                       DATE_EVENEMENT="01/11/2026")
     assert alert_codes(inbox.decide(allow_quarantine=True)) == ["CONSULAR_CONTACT_FORBIDDEN"]
+
+
+@pytest.mark.parametrize(("claim", "first"), [
+    (GRANT, "PROTECTION_GRANTED"),
+    ({"TYPE_DEMANDE": "REEXAMEN", "DATE_INTRODUCTION": "05/11/2026", **REGISTERED},
+     "ASYLUM_PENDING"),
+])
+def test_a_held_back_committal_is_excluded_with_every_reason_that_applies(inbox, claim, first):
+    """§5: "reason_code is the first by one fixed, documented order, and every other one
+    that applies is in other_reasons" (a protection before SOURCE_ROW_QUARANTINED,
+    docs/reason_order.md). The refugee (or first re-examination registered) is held back
+    on the releases list by a quarantined row of the establishment's latest list (DQ-01):
+    excluded for the protection, the quarantined row among the other reasons, as on the
+    rejected list."""
+    inbox.telemofpra(FINAL_LIST)
+    inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000002", **claim)
+    with_ban(inbox)
+    inbox.genesis(RUN, row("genesis", NUM_ECROU="000102"),
+                  row("genesis", ITF="DEFINITIVE", DATE_LIBERATION_PREVISIBLE="31/11/2026",
+                      **KNOWN))
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("GENESIS_E01301_20261116.csv", 3)]
+    assert out.reason(REJECTED) == first
+    [held] = person_flags(out.excluded(RELEASES))
+    assert (held["reason_code"], held["other_reasons"]) == (first, ["SOURCE_ROW_QUARANTINED"])
+
+
+def second_file(inbox: Inbox, **overrides: str) -> Inbox:
+    """The person's second AGDREF file, entered on another day: not merged, but searched
+    for the person's protections on every list (its titles, status and claims hold them)."""
+    return inbox.others().second_file(DATE_ENTREE_FRANCE="05/12/2024", **overrides)
+
+
+def test_individual_assessment_read_on_a_second_file_searched(inbox):
+    """OQ-04 ("the parent/spouse of a French national where AGDREF records it") and the
+    Markers: the second file records a French spouse; the flag carries
+    INDIVIDUAL_ASSESSMENT and cites that file's row."""
+    second_file(inbox, LIEN_FAMILIAL_FRANCAIS="CONJOINT")
+    out = inbox.telemofpra(FINAL_LIST).decide()
+    assert out.con.execute(
+        "SELECT count(DISTINCT person_key) FROM core.person_links WHERE record_key IN (?, ?)",
+        [f"agdref:{PERSON}", f"agdref:{SECOND}"]).fetchall() == [(2,)]
+    [flag] = person_flags(out.listed(REJECTED))
+    assert "INDIVIDUAL_ASSESSMENT" in flag["markers"]
+    assert "AGDREF_PERSONNES_13_20261116.csv:303" in flag["source_rows"]  # the second file
+
+
+@pytest.mark.parametrize("worklist", [MEASURES, REJECTED])
+def test_a_second_file_s_early_end_marks_every_flag_as_its_consular_ban_does(inbox, worklist):
+    """RTR-06: "every flag of that person, on any of the three lists, carries the marker
+    SUSPENSION_REQUEST_POSSIBLE". The second file's claim was rejected in the accelerated
+    procedure as from a safe country (L531-24), notified, not final: its
+    NO_CONSULAR_CONTACT (PRI-07) is carried on the person's flags, and so is the
+    suspension marker of the same decision, with its rows."""
+    inbox.telemofpra(FINAL_LIST)
+    if worklist == MEASURES:  # on the rejected list the OQTF would be a measure in force
+        inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    second_file(inbox).telemofpra(date(2026, 9, 11), NUM_OFPRA="OF20260000002",
+                                  NUM_AGDREF=SECOND, NOM="DIALO", SENS_DECISION="REJET",
+                                  FONDEMENT="L531-24", PROCEDURE="ACCELEREE",
+                                  DATE_DEFINITIVE="")
+    [flag] = person_flags(inbox.decide().listed(worklist))
+    assert {"NO_CONSULAR_CONTACT", "SUSPENSION_REQUEST_POSSIBLE"} <= set(flag["markers"])
+    assert "TELEMOFPRA_13_20260911.csv:2" in flag["source_rows"], flag["source_rows"]

@@ -31,6 +31,7 @@ from transforms.rules.verdicts import (
     review_protections,
     rule_list,
     screen_protections,
+    suspension_markers,
     unique_rows,
 )
 
@@ -87,8 +88,10 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         return None, excluded
     consular, consular_rows = consular_markers(facts, files, run_date)
     notified, notified_rows = notification_markers(facts, files, run_date)
-    markers = [*rtr.markers, *consular, *notified]
-    if individual_assessment(facts, person_key, run_date):
+    suspension, suspension_rows = suspension_markers(facts, files, run_date)
+    markers = [*rtr.markers, *consular, *notified, *suspension]
+    assessed = individual_assessment(facts, person_key, run_date, files)
+    if assessed:
         markers.append("INDIVIDUAL_ASSESSMENT")
     markers = sorted(set(markers))
     rules = [*rtr.rule_ids, *marker_rules(markers), "OQ-01", "OQ-02"]
@@ -104,7 +107,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         "oqtf_due_date": add_days(rtr.knowledge_date, OQTF_DEADLINE_DAYS),
         "reason": reason, "markers": markers, "rule_ids": rule_list(rules),
         "source_rows": unique_rows([*context, *measure_rows, *consular_rows,
-                                    *notified_rows]),
+                                    *notified_rows, *suspension_rows, *assessed]),
     }, None
 
 

@@ -35,6 +35,7 @@ from transforms.rules.verdicts import (
     review_protections,
     rule_list,
     screen_protections,
+    suspension_markers,
     unique_rows,
 )
 
@@ -138,7 +139,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     list, or excluded."""
     key = det["record_key"]
     if "quarantined_rows" in det:
-        return None, held_back_exclusion(facts, det)
+        return None, held_back_exclusion(facts, det, run_date)
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
     person = facts.persons.get(person_key) if linked else None
@@ -157,21 +158,10 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     # listed whatever the release date (a remand prisoner too).
     if linked:
         verdict.add(pri_scope(det, run_date, horizon_days))
-    identity = identity_findings(facts, files, [key], run_date)
+    found, claimants = detainee_findings(facts, key, files, run_date)
     # PRI-10: a judicial ITF binds whatever the nationality.
-    eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in identity)
-    verdict.findings += [f for f in identity if not (eu_with_ban and f.code == "EU_CITIZEN")]
-    verdict.findings += screen_protections(facts, files, run_date, "PRI-08")
-    verdict.findings += review_protections(facts, files, run_date, besides=[key],
-                                           rule="PRI-08")
-    for rtr in files_rights(facts, files, run_date):
-        verdict.findings += rtr_findings(rtr)
-    # PRI-07: a claimant whom no AGDREF file shows may be the detainee
-    claimants = claimants_alike(facts, key, [person_key, *possible_persons(facts, files)],
-                                weak=not linked)
-    for claimant in claimants:
-        verdict.findings += rtr_findings(facts.rtr(claimant, run_date), grant=True)
-    verdict.add(oq_02_other_ground(facts, person_key, run_date))
+    eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in found)
+    verdict.findings += [f for f in found if not (eu_with_ban and f.code == "EU_CITIZEN")]
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None
     context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
@@ -186,12 +176,41 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
                         banned=banned, files=files, claimants=claimants), None
 
 
-def held_back_exclusion(facts: Facts, det: Record) -> dict:
-    """The exclusion of a committal whose latest row is quarantined (quarantined_committals)."""
+def detainee_findings(facts: Facts, key: str, files: list[str], run_date: date
+                      ) -> tuple[list[Finding], list[str]]:
+    """§5 on the detainee `key` and the files searched for their protections (`files`):
+    age and nationality, the files' protections and the records in review against them,
+    the right to remain of the files' persons and of the claimants the detainee may be
+    (PRI-07: a claimant whom no AGDREF file shows), an examination on another ground
+    (OQ-02); and those claimants."""
+    linked = facts.is_linked(key)
+    person_key = facts.person_key(key)
+    found = identity_findings(facts, files, [key], run_date)
+    found += screen_protections(facts, files, run_date, "PRI-08")
+    found += review_protections(facts, files, run_date, besides=[key], rule="PRI-08")
+    for rtr in files_rights(facts, files, run_date):
+        found += rtr_findings(rtr)
+    claimants = claimants_alike(facts, key, [person_key, *possible_persons(facts, files)],
+                                weak=not linked)
+    for claimant in claimants:
+        found += rtr_findings(facts.rtr(claimant, run_date), grant=True)
+    other_ground = oq_02_other_ground(facts, person_key, run_date)
+    return [*found, *([other_ground] if other_ground else [])], claimants
+
+
+def held_back_exclusion(facts: Facts, det: Record, run_date: date) -> dict:
+    """The exclusion of a committal whose latest row is quarantined (quarantined_committals),
+    with every other reason of §5 that applies to its detainee (RULES.md §5: "every other
+    one that applies is in `other_reasons`", a protection first, docs/reason_order.md):
+    as decide_release reads them, but EU_CITIZEN, which the quarantined row's judicial
+    ITF may lift (PRI-10)."""
     key = det["record_key"]
     linked = facts.is_linked(key)
     verdict = Verdict(codes.RELEASES, [Finding("SOURCE_ROW_QUARANTINED", ("DQ-01", "PRI-01"),
                                                det["quarantined_rows"])])
+    found, _ = detainee_findings(facts, key, candidate_files(facts, [key], weak=not linked),
+                                 run_date)
+    verdict.findings += [f for f in found if f.code != "EU_CITIZEN"]
     return exclusion_row(codes.RELEASES, flag_id(codes.RELEASES, key), facts.person_key(key),
                          facts.person_key(key) if linked else None, det["department"], None,
                          verdict, ())
@@ -233,10 +252,13 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         if person_markers(own):
             markers += person_markers(own)
             marked_rows += own.source_rows
-        if individual_assessment(facts, person_key, run_date):
+        assessed = individual_assessment(facts, person_key, run_date, files)
+        if assessed:
             markers.append("INDIVIDUAL_ASSESSMENT")
+            marked_rows += assessed
     for found, rows in (consular_markers(facts, files, run_date, claimants),
-                        notification_markers(facts, files, run_date, claimants)):
+                        notification_markers(facts, files, run_date, claimants),
+                        suspension_markers(facts, files, run_date, claimants)):
         markers += found
         marked_rows += rows
     if eu_with_ban:

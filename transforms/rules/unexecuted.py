@@ -29,6 +29,7 @@ from transforms.rules.verdicts import (
     review_protections,
     rule_list,
     screen_protections,
+    suspension_markers,
     unique_rows,
 )
 
@@ -180,8 +181,10 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
             markers.append("NOT_COERCIBLE")
     markers += person_markers(rtr)
     consular, consular_rows = consular_markers(facts, files, run_date)
-    markers += consular
-    if individual_assessment(facts, person_key, run_date):
+    suspension, suspension_rows = suspension_markers(facts, files, run_date)
+    markers += [*consular, *suspension]
+    assessed = individual_assessment(facts, person_key, run_date, files)
+    if assessed:
         markers.append("INDIVIDUAL_ASSESSMENT")
     if eu_detainee_ban(facts, m, files, run_date):
         markers.append("EU_CITIZEN")
@@ -196,5 +199,5 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         "rule_ids": rule_list(rules, enforce.rule_ids, rtr.rule_ids if rtr else (),
                               marker_rules(markers)),
         "source_rows": unique_rows([*context, *(rtr.source_rows if rtr else ()),
-                                    *consular_rows]),
+                                    *consular_rows, *suspension_rows, *assessed]),
     }

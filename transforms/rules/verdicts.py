@@ -205,18 +205,37 @@ def files_rights(facts: Facts, files: list[str], run_date: date) -> list[rights.
 Marked = tuple[list[str], tuple[str, ...]]
 
 
+def _files_marker(facts: Facts, files: list[str], run_date: date, also: Iterable[str],
+                  marker: str, ended_only: bool) -> Marked:
+    """`marker` when the right to remain of the person of a file searched (or of a person
+    in `also`: claimants_alike) carries it (`ended_only`: as person_markers reads it, a
+    right ended), with the rows of that claim."""
+    rights_found = [*files_rights(facts, files, run_date),
+                    *(rtr for key in also if (rtr := facts.rtr(key, run_date)) is not None)]
+    for rtr in rights_found:
+        if marker in (person_markers(rtr) if ended_only else rtr.markers):
+            return [marker], rtr.source_rows
+    return [], ()
+
+
 def notification_markers(facts: Facts, files: list[str], run_date: date,
                          also: Iterable[str] = ()) -> Marked:
     """RTR-05 on any file searched (and any person in `also`: claimants_alike):
     EXECUTION_AFTER_NOTIFICATION while a CNDA ordonnance of its person is not notified
     (no removal before)."""
-    marker = "EXECUTION_AFTER_NOTIFICATION"
-    rights_found = [*files_rights(facts, files, run_date),
-                    *(rtr for key in also if (rtr := facts.rtr(key, run_date)) is not None)]
-    for rtr in rights_found:
-        if marker in rtr.markers:
-            return [marker], rtr.source_rows
-    return [], ()
+    return _files_marker(facts, files, run_date, also, "EXECUTION_AFTER_NOTIFICATION",
+                         ended_only=False)
+
+
+def suspension_markers(facts: Facts, files: list[str], run_date: date,
+                       also: Iterable[str] = ()) -> Marked:
+    """RTR-06, L. 542-6: SUSPENSION_REQUEST_POSSIBLE when the right to remain of the person
+    of a file searched (a second file AGDREF keeps apart, whose claim holds the candidate
+    and marks NO_CONSULAR_CONTACT) or of a person in `also` ended by a decision whose
+    suspension the court may be asked for: "every flag of that person, on any of the
+    three lists"."""
+    return _files_marker(facts, files, run_date, also, "SUSPENSION_REQUEST_POSSIBLE",
+                         ended_only=True)
 
 
 def possible_persons(facts: Facts, files: list[str]) -> list[str]:
@@ -274,12 +293,17 @@ def genesis_ban_withdrawn(facts: Facts, detention: Record, person_key: str) -> t
                  or m["appeal_status"] == "ANNULE")
 
 
-def individual_assessment(facts: Facts, person_key: str, run_date: date) -> bool:
+def individual_assessment(facts: Facts, person_key: str, run_date: date,
+                          files: Iterable[str] = ()) -> tuple[str, ...]:
     """OQ-04 on any file of the person (a family link or an early entry recorded on a
-    merged duplicate counts): the marker INDIVIDUAL_ASSESSMENT, carried on every list
-    where the person appears (RULES.md, Markers)."""
-    return any(rights.oq_04_individual_assessment(facts.persons.get(number), run_date)
-               for number in facts.files_of_person.get(person_key, ()))
+    merged duplicate counts) and on any other file searched for the candidate's
+    protections (`files`: a second file AGDREF keeps apart, whose titles and claims hold
+    the candidate, principle 1): the rows of the files that ask for the marker
+    INDIVIDUAL_ASSESSMENT (none: no marker), carried on every list where the person
+    appears (RULES.md, Markers)."""
+    numbers = dict.fromkeys([*facts.files_of_person.get(person_key, ()), *files])
+    return tuple(facts.persons[number]["source_row"] for number in numbers
+                 if rights.oq_04_individual_assessment(facts.persons.get(number), run_date))
 
 
 def oq_02_other_ground(facts: Facts, person_key: str, run_date: date) -> Finding | None:
