@@ -7,6 +7,7 @@ marker."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
@@ -58,18 +59,18 @@ def test_oq_02_an_examination_follows_the_claimant_when_the_files_are_split(tmp_
     assert PERSON in person_keys(con, SECOND)
 
 
-def test_oq_02_a_unit_closing_its_own_examination_does_not_close_another_department_s(
-        workspace_app, tmp_path):
+@contextmanager
+def examined_by_75(workspace_app, tmp_path):
     """Department 75 opened an examination on another ground for DIALLO when he lived in
     75 (his flag was then on 75's list) and never closed it. He now lives in 13: the night
-    excludes him from 13's list for 75's examination. An agent of 13, who cannot see 75's
-    examination, opens one of 13's own, then closes it: 75's examination must still hold."""
+    excludes him from 13's list for 75's examination. Yields the workspace on its own
+    copy of the world, that rejected flag of 13, and the client of an account, on the
+    night's warehouse."""
     import shutil
 
     from django.test import override_settings
 
-    from tests.workspace_world import World, client_for, next_night, on_fresh_sqlite
-    from workspace.decisions.in_force import decisions_in_force
+    from tests.workspace_world import World, next_night, on_fresh_sqlite
     from workspace.decisions.models import DecisionEvent
 
     own = World(tmp_path / "warehouse.duckdb", workspace_app.world.flags)
@@ -87,19 +88,64 @@ def test_oq_02_a_unit_closing_its_own_examination_does_not_close_another_departm
         assert reason == "OTHER_GROUND_UNDER_EXAMINATION"  # 75's examination, honoured
         night.close()
         with override_settings(RECONCILE_WAREHOUSE=tmp_path / "night1" / "night.duckdb"):
-            agent13 = client_for(ws, "agent13")
-            page = f"/listes/{REJECTED}/{flag['flag_id']}/decisions/"
-            assert agent13.post(page, {"kind": OTHER_GROUND}).status_code == 302
-            assert agent13.post(page, {"kind": "OTHER_GROUND_CLOSED"}).status_code == 302
+            yield ws, flag
+
+
+def listed_after_night(ws, tmp_path, flag) -> list[tuple]:
+    """The rejected flags of the flag's person the next night."""
+    from tests.workspace_world import next_night
+
+    night = next_night(ws, tmp_path / "night2")
+    listed = night.execute("SELECT flag_id FROM worklists.rejected_without_oqtf "
+                           "WHERE person_key = ?", [flag["person_key"]]).fetchall()
+    night.close()
+    return listed
+
+
+def test_oq_02_a_unit_closing_its_own_examination_does_not_close_another_department_s(
+        workspace_app, tmp_path):
+    """An agent of 13, who cannot see 75's examination (examined_by_75), opens one of
+    13's own, then closes it: 75's examination must still hold."""
+    from tests.workspace_world import client_for
+    from workspace.decisions.in_force import decisions_in_force
+    from workspace.decisions.models import DecisionEvent
+
+    with examined_by_75(workspace_app, tmp_path) as (ws, flag):
+        agent13 = client_for(ws, "agent13")
+        page = f"/listes/{REJECTED}/{flag['flag_id']}/decisions/"
+        assert agent13.post(page, {"kind": OTHER_GROUND}).status_code == 302
+        assert agent13.post(page, {"kind": "OTHER_GROUND_CLOSED"}).status_code == 302
         # 75 never closed its examination
         assert [e.kind for e in DecisionEvent.objects.filter(department="75")] == [OTHER_GROUND]
         in_force = [d["kind"] for d in decisions_in_force(ws.database)]
-        night = next_night(ws, tmp_path / "night2")
-        listed = night.execute("SELECT flag_id FROM worklists.rejected_without_oqtf "
-                               "WHERE person_key = ?", [flag["person_key"]]).fetchall()
-        night.close()
-        assert OTHER_GROUND in in_force, in_force
-        assert listed == [], listed
+        listed = listed_after_night(ws, tmp_path, flag)
+    assert OTHER_GROUND in in_force, in_force
+    assert listed == [], listed
+
+
+def test_oq_02_an_examination_closed_by_an_account_of_two_departments_is_closed_at_night(
+        workspace_app, tmp_path):
+    """OQ-02, "until the unit closes that examination": an agent whose account sees 13
+    and 75 (a regional unit) closes 75's examination (examined_by_75) from 13's page: the
+    close is recorded under the examination's department too, as the night pairs them
+    (decisions_in_force.sql), and the next night lists him again."""
+    from tests.workspace_world import PASSWORD, client_for
+    from workspace.accounts.registry import add_account
+    from workspace.decisions import state
+    from workspace.decisions.in_force import decisions_in_force
+
+    with examined_by_75(workspace_app, tmp_path) as (ws, flag):
+        ws.accounts["regional"] = add_account("regional", "agent", ["13", "75"], PASSWORD)
+        page = f"/listes/{REJECTED}/{flag['flag_id']}/decisions/"
+        # the examination it sees open is 75's: closing it is what is offered
+        assert client_for(ws, "regional").post(page, {"kind": "OTHER_GROUND_CLOSED"}
+                                              ).status_code == 302
+        seen = state.events(flag["flag_id"], [flag["person_key"]], ["13", "75"])
+        in_force = [(d["kind"], d["person_key"]) for d in decisions_in_force(ws.database)]
+        listed = listed_after_night(ws, tmp_path, flag)
+    assert state.open_examination(seen) is None  # the workspace shows it closed
+    assert (OTHER_GROUND, flag["person_key"]) not in in_force, in_force
+    assert listed == [(flag["flag_id"],)], listed
 
 
 def test_pri_05_an_answer_on_a_detainee_s_flag_holds_after_the_link_is_rejected(inbox, con):

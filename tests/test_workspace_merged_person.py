@@ -13,7 +13,7 @@ import pytest
 
 from schemas.codes import OTHER_GROUND, REJECTED
 from tests.scenarios import PERSON, RUN, Inbox
-from tests.workspace_world import PASSWORD, World, client_for, next_night, on_fresh_sqlite
+from tests.workspace_world import World, client_for, on_fresh_sqlite
 from transforms.warehouse import database, tables
 
 LOWER = "0012345678"  # the duplicate file, merged since the decision
@@ -84,48 +84,3 @@ def test_the_night_finds_an_examination_recorded_under_a_merged_file(tmp_path, c
     excluded = out.only_excluded(REJECTED)
     assert excluded["person_key"] == LOWER
     assert excluded["reason_code"] == "OTHER_GROUND_UNDER_EXAMINATION"
-
-
-def test_oq_02_an_examination_closed_by_an_account_of_two_departments_is_closed_at_night(
-        workspace_app, tmp_path):
-    """OQ-02, "until the unit closes that examination": 75 opened an examination for
-    DIALLO when his flag was on 75's list; he now lives in 13, and the night excludes him
-    from 13's list for it. An agent whose account sees 13 and 75 (a regional unit) closes
-    it from 13's page: the close is recorded under the examination's department too, as
-    the night pairs them (decisions_in_force.sql), and the next night lists him again."""
-    from django.test import override_settings
-
-    from workspace.accounts.registry import add_account
-    from workspace.decisions import state
-    from workspace.decisions.in_force import decisions_in_force
-    from workspace.decisions.models import DecisionEvent
-
-    own = World(tmp_path / "warehouse.duckdb", workspace_app.world.flags)
-    shutil.copyfile(workspace_app.world.warehouse, own.warehouse)
-    flag = own.flags["rejected_13"]
-    with on_fresh_sqlite(workspace_app, own) as ws:
-        ws.accounts["regional"] = add_account("regional", "agent", ["13", "75"], PASSWORD)
-        DecisionEvent.objects.create(
-            kind=OTHER_GROUND, worklist=REJECTED, flag_id="ROQ-75aaaaaaaaaaaaaa",
-            person_key=flag["person_key"], department="75",
-            decided_by=ws.accounts["agent75"], effective_date=RUN)
-        night = next_night(ws, tmp_path / "night1")
-        [(reason,)] = night.execute(
-            "SELECT reason_code FROM worklists.exclusions WHERE candidate_id = ?",
-            [flag["flag_id"]]).fetchall()
-        night.close()
-        assert reason == "OTHER_GROUND_UNDER_EXAMINATION"
-        with override_settings(RECONCILE_WAREHOUSE=tmp_path / "night1" / "night.duckdb"):
-            regional = client_for(ws, "regional")
-            page = f"/listes/{REJECTED}/{flag['flag_id']}/decisions/"
-            # the examination it sees open is 75's: closing it is what is offered
-            assert regional.post(page, {"kind": "OTHER_GROUND_CLOSED"}).status_code == 302
-        seen = state.events(flag["flag_id"], [flag["person_key"]], ["13", "75"])
-        in_force = [(d["kind"], d["person_key"]) for d in decisions_in_force(ws.database)]
-        night = next_night(ws, tmp_path / "night2")
-        listed = night.execute("SELECT flag_id FROM worklists.rejected_without_oqtf "
-                               "WHERE person_key = ?", [flag["person_key"]]).fetchall()
-        night.close()
-    assert state.open_examination(seen) is None  # the workspace shows it closed
-    assert (OTHER_GROUND, flag["person_key"]) not in in_force, in_force
-    assert listed == [(flag["flag_id"],)], listed
