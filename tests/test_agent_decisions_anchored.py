@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pytest
 
 from schemas.codes import OTHER_GROUND, PRISON_ANSWER, REJECTED, RELEASES
+from tests.builders import row
 from tests.scenarios import PERSON, RUN, SECOND, Inbox
 from tests.test_rules_agent_decisions import _detainee_released_in
 from transforms.identity.review import record_decision
@@ -199,3 +200,34 @@ def test_a_workspace_database_gone_keeps_last_night_s_decisions(inbox, con, tmp_
     [(reason,)] = con.execute("SELECT reason_code FROM worklists.exclusions "
                               "WHERE candidate_id = ?", [flag["flag_id"]]).fetchall()
     assert reason == "OTHER_GROUND_UNDER_EXAMINATION"
+
+
+def link_of(con, record: str) -> tuple:
+    return con.execute("SELECT link_status, link_rule, person_key FROM core.person_links "
+                       "WHERE record_key = ?", [record]).fetchall()[0]
+
+
+def test_oq_02_an_examination_does_not_follow_a_detainee_an_agent_said_is_someone_else(
+        inbox, con):
+    """13 examines another ground for DIALLO, the claimant of its list. That night the
+    model tied a detainee of a prison of 75 to DIALLO's file, so the examination was
+    anchored to that committal too. An agent then says the detainee is not DIALLO: 13's
+    examination is about DIALLO, not about that detainee, a person of 75's list whose
+    identity is to be established (PRI-09), for whom 75 could not even close it."""
+    there = "genesis:E07501:000202"
+    inbox.person().others().telemofpra(FINAL_LIST)
+    inbox.genesis(FINAL_LIST, row(
+        "genesis", NUM_ECROU="000202", CODE_ETABLISSEMENT="E07501",
+        LIBELLE_ETABLISSEMENT="MAISON D'ARRET 75-1", DEPT_ETABLISSEMENT="75", NOM="DIALLO",
+        PRENOMS="MAMADOU", DATE_NAISSANCE="14/03/1990", LIEU_NAISSANCE="CONAKRY, GUINEE",
+        NATIONALITE="GUINEE"), establishment="E07501")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert link_of(con, there)[::2] == ("LINKED", PERSON)
+    inbox.agent_decision(OTHER_GROUND, flag, REJECTED)
+    assert inbox.decide().reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"
+    record_decision(con, there, PERSON, "REJECTED", "agent.75", AT)
+    out = inbox.decide()
+    assert link_of(con, there)[2] == there  # the detainee is their own person now
+    assert out.reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"  # DIALLO still
+    assert [r["situation"] for r in out.listed(RELEASES)
+            if r["person_key"] == there] == ["IDENTITY_TO_CONFIRM"], out.excluded(RELEASES)

@@ -1,5 +1,5 @@
--- reads: core.agent_decision_anchors, core.agent_decisions, core.identity_candidates,
---        core.person_links, core.persons, core.removal_measures
+-- reads: audit.link_decisions, core.agent_decision_anchors, core.agent_decisions,
+--        core.identity_candidates, core.person_links, core.persons, core.removal_measures
 -- builds: rule_agent_decisions, rule_candidates, rule_files, rule_seeds
 -- What a worklist rule can reach (transforms/worklists.load_facts), so that only that is
 -- read into Python: nationally most AGDREF files, and most identity candidates, concern
@@ -38,11 +38,26 @@ WHERE person_key IN (SELECT p.person_key FROM core.persons p JOIN reached USING 
 -- still be found: each anchor is read as tonight's person of its file (a number) or of
 -- its record (a record's key). Anchors reaching several persons tonight (files split
 -- apart) give the decision to each: which of them it was about is uncertain (principle 1).
+-- But a record an agent has since said is not the person of the decision's files (a
+-- REJECTED pair, the latest on it) is someone else: it no longer carries the decision,
+-- unless it is of the kind the decision's flag is about (the detainee of a releases
+-- flag, the claimant of a rejected flag), whom the unit decided for.
 CREATE OR REPLACE TEMP TABLE rule_agent_decisions AS
-WITH anchors AS (
+WITH latest_pairs AS (
+    SELECT record_key, num_agdref, decision FROM audit.link_decisions
+    QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
+                               ORDER BY decided_at DESC, decision) = 1
+), anchors AS (
     SELECT decision_id, person_key AS anchor_key FROM core.agent_decisions
     UNION
-    SELECT decision_id, anchor_key FROM core.agent_decision_anchors
+    SELECT n.decision_id, n.anchor_key FROM core.agent_decision_anchors n
+    JOIN core.agent_decisions a USING (decision_id)
+    WHERE starts_with(n.anchor_key, CASE a.worklist WHEN 'upcoming_releases' THEN 'genesis:'
+                                     WHEN 'rejected_without_oqtf' THEN 'telemofpra:' END)
+       OR NOT EXISTS (
+           SELECT 1 FROM latest_pairs r JOIN core.agent_decision_anchors f
+           ON f.decision_id = n.decision_id AND f.anchor_key = r.num_agdref
+           WHERE r.record_key = n.anchor_key AND r.decision = 'REJECTED')
 ), reached AS (
     SELECT n.decision_id, coalesce(
                (SELECT p.person_key FROM core.persons p WHERE p.num_agdref = n.anchor_key),
