@@ -19,6 +19,7 @@ CHECKS = {
     "not_after_extraction_date": "date postérieure à l'extraction du fichier",
     "empty_only_on_registered_request": "décision vide hors demande de réexamen enregistrée",
     "department_code": "code de département inconnu",
+    "name_has_letters": "nom sans aucune lettre ni chiffre",
     "whole_number": "nombre entier attendu",
     "isin": "valeur hors de la liste des codes admis",
     "str_length": "texte trop long",

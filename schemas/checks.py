@@ -51,6 +51,15 @@ def is_possible_birth_date(data: pa.PolarsData) -> pl.LazyFrame:
     return data.lazyframe.select(col.is_null() | possible.fill_null(False))
 
 
+def has_letter_or_digit(data: pa.PolarsData) -> pl.LazyFrame:
+    """A name holding at least one letter or digit: one of punctuation only ('-', "'",
+    '?') has no ASCII form to compare (staging's `*_ascii` is empty), so it names nobody.
+    Modifier letters (Lm: U+02BC and the like) are punctuation in transliteration."""
+    col = pl.col(data.key)
+    return data.lazyframe.select(
+        col.is_null() | col.str.contains(r"[\p{Lu}\p{Ll}\p{Lt}\p{Lo}\p{N}]"))
+
+
 def is_department_code(data: pa.PolarsData) -> pl.LazyFrame:
     col = pl.col(data.key)
     return data.lazyframe.select(col.is_null() | col.is_in(DEPARTMENTS))

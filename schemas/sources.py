@@ -16,6 +16,7 @@ from schemas import codes
 from schemas.checks import (
     AGDREF_NUMBER_PATTERN,
     FULL_DATE_PATTERN,
+    has_letter_or_digit,
     is_birth_date_not_in_future,
     is_calendar_date,
     is_department_code,
@@ -134,6 +135,10 @@ class TelemofpraFile(SourceModel):
     def _registered_request(cls, data):
         return data.lazyframe.select(pl.col(data.key).is_not_null() | is_registered_request())
 
+    @pa.check("NOM", name="name_has_letters")
+    def _name(cls, data):
+        return has_letter_or_digit(data)
+
     @pa.check("DEPT_DOMICILIATION", name="department_code")
     def _department(cls, data):
         return is_department_code(data)
@@ -178,6 +183,10 @@ class GenesisFile(SourceModel):
     def _birth_date_past(cls, data):
         return is_birth_date_not_in_future(data)
 
+    @pa.check("NOM", name="name_has_letters")
+    def _name(cls, data):
+        return has_letter_or_digit(data)
+
     @pa.check("DEPT_ETABLISSEMENT", name="department_code")
     def _department(cls, data):
         return is_department_code(data)
@@ -221,6 +230,10 @@ class AgdrefPersonnesFile(SourceModel):
     @pa.check("DATE_NAISSANCE", name="birth_date_not_in_future")
     def _birth_date_past(cls, data):
         return is_birth_date_not_in_future(data)
+
+    @pa.check("NOM", name="name_has_letters")
+    def _name(cls, data):
+        return has_letter_or_digit(data)
 
     @pa.check("DEPT_GESTION", name="department_code")
     def _department(cls, data):

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from tests.builders import row, write_file
 from tests.conftest import PROJECT_ROOT, ingest
 from tests.corpus.build import SPECIAL_ENTRIES, make_special_entries
 
@@ -139,3 +140,24 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_after_a_byte_order_mark(
     with pytest.raises(UnreadableFile) as err:
         decode_text(data, "genesis", "GENESIS_E01301_20261110.csv")
     assert "line 2: byte 0xC9 is not UTF-8" in str(err.value)
+
+
+@pytest.mark.parametrize("surname", ["-", "'", "?", "."])
+def test_a_genesis_row_whose_surname_is_only_punctuation_is_accounted_for(
+        con, ingest_into, tmp_path, surname):
+    """CONTRACTS §2 "For every loaded file: rows_read = rows_staged + rows_quarantined";
+    "A file that cannot be read at all is REJECTED ... and the run goes on with the other
+    files". A prison writes an unknown surname as '-': the row passes the source contract
+    (NOM non-empty, at most 200 characters) but its ASCII form is empty, which the staging
+    contract refuses (last_name_ascii not nullable): such a row is quarantined
+    (name_has_letters), as any row breaking a source check, and the night goes on."""
+    inbox = tmp_path / "inbox"
+    write_file(inbox, "GENESIS_E01301_20261112.csv", "genesis",
+               [row("genesis"), row("genesis", NUM_ECROU="000102", NOM=surname)])
+    write_file(inbox, "AGDREF_PERSONNES_13_20261116.csv", "agdref_personnes",
+               [row("agdref_personnes")])
+    outcomes = {o.file_name: o for o in ingest_into(con, inbox)}
+    genesis = outcomes["GENESIS_E01301_20261112.csv"]
+    assert genesis.status == "LOADED"
+    assert genesis.rows_read == 2 == genesis.rows_staged + genesis.rows_quarantined
+    assert outcomes["AGDREF_PERSONNES_13_20261116.csv"].status == "LOADED"
