@@ -254,9 +254,9 @@ def test_a_record_in_identity_review_with_a_running_claim_holds_the_measure(
     may be the person the measure concerns: the measure waits, IDENTITY_CONFLICT, until
     an agent decides the pair. Once the claim's end is final, the measure is listed."""
     inbox.others().measure(**OLD_ENOUGH)
-    inbox.telemofpra(FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE="00/00/1990",
+    inbox.telemofpra(date(2026, 11, 13), NUM_AGDREF="", DATE_NAISSANCE="00/00/1990",
                      DATE_DEFINITIVE=final)
-    out = inbox.decide(allow_quarantine=True)
+    out = inbox.decide()
     if listed:
         assert out.only_listed(MEASURES)["num_agdref"] == PERSON
         return

@@ -271,7 +271,8 @@ def _identity(numbers: list[pl.Expr]) -> pl.Expr:
     """A TélémOfpra or GENESIS row that gives no number still says who it is about:
     `identity:<surname>|<given names>|<birth date as delivered>` (ASCII, upper case),
     matched to the AGDREF files by the identity stage (core_quarantined_identities.sql).
-    Only for a row without any number: a row with one names the person by it."""
+    Only for a row without an AGDREF number (its OFPRA or committal number may be a new
+    claim's or committal's, tied to no file yet): a row with one names the person by it."""
     surname, given = ascii_upper("NOM"), ascii_upper(given_names("PRENOMS"))
     known = (surname.str.len_chars() > 0) & pl.col("DATE_NAISSANCE").is_not_null()
     return (pl.when(pl.all_horizontal(n.is_null() for n in numbers) & known)
@@ -287,8 +288,11 @@ def _names(kind: str, unit: PerFile) -> list[pl.Expr]:
     ofpra = _prefixed("telemofpra:", pl.col("NUM_OFPRA"))
     committal = _prefixed("genesis:", per_file(unit, pl.String) + ":" + pl.col("NUM_ECROU"))
     return {
-        "telemofpra": [number, ofpra, _identity([number, ofpra])],
-        "genesis": [number, committal, _identity([number, committal])],
+        # an OFPRA or committal number may be a new claim's or committal's, tied to no
+        # one yet: without an AGDREF number the row names its person by identity too
+        # (DQ-01 read by principle 1)
+        "telemofpra": [number, ofpra, _identity([number])],
+        "genesis": [number, committal, _identity([number])],
         "agdref_personnes": [number], "agdref_titres": [number],
         "agdref_mesures": [number, measure], "agdref_evenements": [measure],
     }[kind]

@@ -366,15 +366,24 @@ def person_references(facts: Facts, record_keys: Iterable[str], files: list[str]
     """How a quarantined row may name the person (core.quarantined_references): their
     records, the files searched for their protections, the AGDREF numbers their records
     give (a file whose row is quarantined tonight is not among the files searched: it
-    was not staged), and the claims of anyone they may be (possible_persons: a second
-    file's claim may be named by its OFPRA number only)."""
+    was not staged), the claims of anyone they may be (possible_persons: a second
+    file's claim may be named by its OFPRA number only), the measures of the persons of
+    the files searched (an EVENEMENTS row names a measure only, and a departure recorded
+    on any of them keeps the person off every list: departure_recorded) and the records
+    tied to those persons (a committal number names its detainee on every list)."""
     record_keys = list(record_keys)
     given = [number for key in record_keys
              for number in (facts.identities.get(key) or {}).get("numbers") or ()]
     claims = [record for key in possible_persons(facts, files)
               for record in claim_records(facts, key)]
+    persons = file_persons(facts, files)
+    measures = [f"measure:{m['measure_id']}" for key in persons
+                for m in facts.measures_by_person.get(key, ())]
+    # the committals (and claims) tied to those persons: a committal number of the
+    # establishment names its detainee on every list (RULES §5)
+    linked = [record for key in persons for record in facts.records_of_person.get(key, ())]
     return [*record_keys, *(f"agdref:{number}" for number in unique_rows([*files, *given])),
-            *claims]
+            *claims, *measures, *linked]
 
 
 def claim_records(facts: Facts, person_key: str) -> list[str]:

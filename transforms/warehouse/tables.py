@@ -206,22 +206,24 @@ def hand_over_rows(con: duckdb.DuckDBPyConnection, kind: str, old_file: str) -> 
     list would empty a later list that happened to have the same content."""
     heirs = con.execute(
         "SELECT h.file_name, h.extraction_date, o.rows_read, o.rows_staged, "
-        "o.rows_quarantined, o.run_id, o.sha256 FROM audit.files h "
+        "o.rows_quarantined, o.run_id, o.sha256, h.run_id FROM audit.files h "
         "JOIN audit.files o ON o.file_name = h.repeats_file_name AND o.status = 'LOADED' "
         "WHERE h.repeats_file_name = ? AND h.status = 'UNCHANGED' "
         "ORDER BY h.extraction_date, h.file_name LIMIT 1", [old_file]).fetchall()
     if not heirs:
         return
-    heir, day, read, staged, quarantined, run_id, sha = heirs[0]
+    heir, day, read, staged, quarantined, run_id, sha, heir_run_id = heirs[0]
     staging = history.deliveries(known_table(staging_table(kind)))
     raw = history.deliveries(known_table(raw_table(kind)))
     con.execute(f"UPDATE {staging} SET file_name = ?, extraction_date = ? "  # noqa: S608
                 "WHERE file_name = ?", [heir, day, old_file])
     con.execute(f"INSERT INTO {raw} SELECT * REPLACE (?::VARCHAR AS file_name) "  # noqa: S608
                 f"FROM {raw} WHERE file_name = ? AND file_sha256 = ?", [heir, old_file, sha])
-    con.execute("INSERT INTO audit.quarantine SELECT * REPLACE (?::VARCHAR AS file_name) "
-                "FROM audit.quarantine WHERE file_name = ? AND run_id = ?",
-                [heir, old_file, run_id])
+    # under the heir's own run: a file's quarantined rows are those of its record's run
+    # (core_quarantined_references.sql joins them on it, DQ-01)
+    con.execute("INSERT INTO audit.quarantine SELECT * REPLACE (?::VARCHAR AS file_name, "
+                "?::VARCHAR AS run_id) FROM audit.quarantine WHERE file_name = ? AND run_id = ?",
+                [heir, heir_run_id, old_file, run_id])
     con.execute(
         "UPDATE audit.files SET status = 'LOADED', repeats_file_name = NULL, rows_read = ?, "
         "rows_staged = ?, rows_quarantined = ?, error = ? "
