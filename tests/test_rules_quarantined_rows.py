@@ -167,3 +167,33 @@ def test_dq_01_a_quarantined_row_of_a_new_committal_names_the_person_by_identity
     out = inbox.decide(allow_quarantine=True)
     assert out.quarantined() == [("GENESIS_E01301_20261116.csv", 3)]
     assert held(out, worklist)
+
+
+VALID_CARD = {"TYPE_TITRE": "CST", "DATE_DEBUT": "01/06/2026", "DATE_FIN": "31/05/2027",
+              "STATUT": "VALIDE"}
+
+
+@pytest.mark.parametrize("number", ["123456789", "123456789.0", "1234 56789"])
+@pytest.mark.parametrize("worklist", [REJECTED, MEASURES, RELEASES])
+def test_dq_01_a_quarantined_title_whose_number_lost_its_leading_zero_holds_the_person(
+        tmp_path, con, worklist, number):
+    """CONTRACTS §1.3 "10-digit AGDREF number (string; leading zeros matter)" and RULES §5
+    SOURCE_ROW_QUARANTINED read by principle 1. Tonight's TITRES snapshot holds the
+    person's valid residence card (RESIDENCE_PERMIT on every list, read valid) under
+    their number as a spreadsheet writes it once read as a number: not 10 digits, the row
+    is quarantined. It names the file whose number it was (0123456789), whose person
+    waits until the row is corrected, instead of naming nobody and leaving them listed."""
+    inbox = person(tmp_path, con, worklist)
+    inbox.title(NUM_AGDREF=number, **VALID_CARD)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("AGDREF_TITRES_13_20261116.csv", 2)]
+    assert held(out, worklist)
+
+
+def test_dq_01_the_same_card_read_valid_keeps_the_person_off_the_measures_list(tmp_path, con):
+    """The row of the test above, its number written in full: the card is read and keeps
+    the person off the list (so that the row's content is what protects them)."""
+    out = person(tmp_path, con, MEASURES).title(**VALID_CARD).decide()
+    assert not [r for r in out.listed(MEASURES) if r["num_agdref"] == PERSON]
+    assert [r["reason_code"] for r in out.excluded(MEASURES)
+            if r["num_agdref"] == PERSON] == ["RESIDENCE_PERMIT"]

@@ -1,9 +1,10 @@
 -- reads: audit.files, audit.quarantine, latest_files
 -- builds: core.quarantined_references
 -- core.quarantined_references (RULES.md §5 SOURCE_ROW_QUARANTINED, DQ-01): whom each
--- quarantined row of a loaded file names (a well-formed AGDREF number, the OFPRA number of
--- a claim, a committal number of its establishment, a measure id: audit.quarantine.names,
--- read from the row as delivered when it was quarantined, and kept by a purge). Reads
+-- quarantined row of a loaded file names (a well-formed AGDREF number, or one that lost
+-- its leading zeros read back to 10 digits, the OFPRA number of a claim, a committal
+-- number of its establishment, a measure id: audit.quarantine.names, read from the row
+-- as delivered when it was quarantined, and kept by a purge). Reads
 -- audit.quarantine, audit.files, latest_files (core_latest_files.sql); the rules decide
 -- whether a row is recent enough to matter (transforms/rules/verdicts.py, dq_01_quarantined).
 CREATE OR REPLACE TABLE core.quarantined_references AS

@@ -281,9 +281,19 @@ def _identity(numbers: list[pl.Expr]) -> pl.Expr:
                                  pl.col("DATE_NAISSANCE").str.strip_chars()])))
 
 
+def _zeros_lost(column: str) -> pl.Expr:
+    """The AGDREF number a malformed one most likely was when a spreadsheet read it as a
+    number: `123456789` or `123456789.0` for `0123456789` (CONTRACTS §1.3: leading zeros
+    matter). For whom a quarantined row names only (DQ-01 read by principle 1: such a row
+    may hold a title of that file's person); linkage never uses it."""
+    value = pl.col(column).str.replace_all(r"\s", "").str.replace(r"\.0+$", "")
+    return pl.when(value.str.contains(r"^\d{1,9}$")).then(value.str.zfill(10))
+
+
 # Whom a row of each kind names, in the house keys of core.quarantined_references.
 def _names(kind: str, unit: PerFile) -> list[pl.Expr]:
-    number = _prefixed("agdref:", agdref_number("NUM_AGDREF"))
+    given = agdref_number("NUM_AGDREF")
+    number = _prefixed("agdref:", pl.coalesce(given, _zeros_lost("NUM_AGDREF")))
     measure = _prefixed("measure:", pl.col("ID_MESURE"))
     ofpra = _prefixed("telemofpra:", pl.col("NUM_OFPRA"))
     committal = _prefixed("genesis:", per_file(unit, pl.String) + ":" + pl.col("NUM_ECROU"))
@@ -291,8 +301,8 @@ def _names(kind: str, unit: PerFile) -> list[pl.Expr]:
         # an OFPRA or committal number may be a new claim's or committal's, tied to no
         # one yet: without an AGDREF number the row names its person by identity too
         # (DQ-01 read by principle 1)
-        "telemofpra": [number, ofpra, _identity([number])],
-        "genesis": [number, committal, _identity([number])],
+        "telemofpra": [number, ofpra, _identity([given])],
+        "genesis": [number, committal, _identity([given])],
         "agdref_personnes": [number], "agdref_titres": [number],
         "agdref_mesures": [number, measure], "agdref_evenements": [measure],
     }[kind]
@@ -300,9 +310,10 @@ def _names(kind: str, unit: PerFile) -> list[pl.Expr]:
 
 def named_by_rows(kind: str, rows: pl.DataFrame, unit: PerFile) -> pl.DataFrame:
     """RULES.md DQ-01: whom each row names, read from its text as delivered (a
-    well-formed AGDREF number, an OFPRA number, a committal number of its establishment,
-    a measure id), for the rows that are quarantined: kept with them in audit.quarantine
-    so that the person waits for the corrected file even once the raw rows are purged."""
+    well-formed AGDREF number or one that lost its leading zeros, an OFPRA number, a
+    committal number of its establishment, a measure id), for the rows that are
+    quarantined: kept with them in audit.quarantine so that the person waits for the
+    corrected file even once the raw rows are purged."""
     return rows.select(
         "file_name", "line_number",
         pl.concat_list(_names(kind, unit)).list.drop_nulls().list.unique(maintain_order=True)
