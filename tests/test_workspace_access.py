@@ -6,6 +6,7 @@ parameters harmless, views logged."""
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -103,6 +104,19 @@ def test_an_analyst_is_forbidden_every_person_page(ws):
     counts = analyst.get("/indicateurs/")
     assert counts.status_code == 200
     assert ws.world.flags["rejected_13"]["flag_id"] not in counts.content.decode()
+
+
+def departments_counted(page) -> set[str]:
+    return set(re.findall(r"<td>(\d[\dAB])</td>", page.content.decode()))
+
+
+def test_the_indicators_count_the_account_s_departments_and_every_one_for_an_analyst(ws):
+    """DESIGN.md, need to know: "every query is scoped on the server to the account's
+    departments"; analyst-facing indicators are aggregates (national)."""
+    assert departments_counted(client_for(ws, "agent13").get("/indicateurs/")) == {"13"}
+    assert departments_counted(client_for(ws, "agent75").get("/indicateurs/")) == {"75"}
+    assert departments_counted(client_for(ws, "analyst").get("/indicateurs/")) >= {"13", "75"}
+    assert departments_counted(client_for(ws, "admin").get("/indicateurs/")) == set()
 
 
 def test_an_admin_without_departments_sees_no_person(ws):

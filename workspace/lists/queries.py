@@ -212,8 +212,12 @@ def home_counts(cur: duckdb.DuckDBPyConnection, departments: list[str]) -> dict[
                                                          {"departments": departments}))}
 
 
-def department_counts(cur: duckdb.DuckDBPyConnection) -> list[dict]:
-    return _dicts(cur.execute(read_sql("department_counts.sql")))
+def department_counts(cur: duckdb.DuckDBPyConnection, departments: list[str] | None
+                      ) -> list[dict]:
+    """Rows per list and department: in `departments`, or in every one when None (an
+    analyst's national aggregates)."""
+    return _dicts(cur.execute(read_sql("department_counts.sql"), {
+        "every": departments is None, "departments": departments or []}))
 
 
 def _dicts(result: duckdb.DuckDBPyConnection) -> list[dict]:

@@ -229,13 +229,17 @@ def search(request):
 
 @require_GET
 def indicators(request):
-    """Counts per list and department: aggregates, for every role."""
+    """Counts per list and department, aggregates: an analyst's of every department
+    (national indicators), any other account's of its own departments only (need to
+    know: every query scoped on the server)."""
+    scope = None if request.user.role == Role.ANALYST else request.user.departments()
     try:
         with warehouse() as cur:
-            counts = queries.department_counts(cur)
+            counts = queries.department_counts(cur, scope)
     except WarehouseUnavailable:
         return unavailable(request)
     return render(request, "lists/indicators.html", {
+        "national": scope is None,
         "counts": [{**c, "title": labels.LIST_NAMES[c["worklist"]]} for c in counts]})
 
 
