@@ -100,11 +100,11 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
                   orient: tuple[str, str], spark=None,
                   count_terms_in: pa.Table | None = None) -> pl.DataFrame:
     """One Splink pass over `tables`: the blocked pairs weighing at least `from_weight`,
-    the best spelling of each (`_best_spelling`). With `count_terms_in`, term
-    frequencies are counted there instead of in `tables` (with Splink's own SQL, so
-    that the weights are those of a pass over it to the last bit). Tables that cannot
-    make a pair (a side without rows; fewer than two records to deduplicate) give no
-    pairs without a Splink pass."""
+    the best spelling of each (`_best_spelling`). Term frequencies are counted in
+    `tables` together, as Splink counts them, or in `count_terms_in` when given (with
+    Splink's own SQL, so that the weights are those of a pass over it to the last bit).
+    Tables that cannot make a pair (a side without rows; fewer than two records to
+    deduplicate) give no pairs without a Splink pass."""
     if not can_pair(tables, link_type):
         return empty_pairs()
     db_api = _backend(con, spark)
@@ -113,14 +113,16 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
         "blocking_rules_to_generate_predictions": [
             rule.create_blocking_rule_dict("duckdb") for rule in blocking],
     }, db_api)
-    if count_terms_in is not None:
-        con.register("_counted", count_terms_in)
-        for column in term_frequency_columns(model):
-            counted = con.sql(term_frequencies_for_single_column_sql(
-                InputColumn(column, sqlglot_dialect_str="duckdb"), "_counted")).to_arrow_table()
-            linker.table_management.register_term_frequency_lookup(
-                db_api.register(counted, table_name=f"tf_{column}_{next(_REGISTERED)}"),
-                column)
+    # Splink's own SQL for each column, in one statement each on a table it reads once:
+    # Splink's compute_tf_table materialises each lookup through its pipeline, which a
+    # small night pays more for than the counting itself.
+    con.register("_counted", pa.concat_tables(tables.values()) if count_terms_in is None
+                 else count_terms_in)
+    for column in term_frequency_columns(model):
+        counted = con.sql(term_frequencies_for_single_column_sql(
+            InputColumn(column, sqlglot_dialect_str="duckdb"), "_counted")).to_arrow_table()
+        linker.table_management.register_term_frequency_lookup(
+            db_api.register(counted, table_name=f"tf_{column}_{next(_REGISTERED)}"), column)
     predictions = linker.inference.predict(threshold_match_weight=from_weight,
                                            warning_mode="never")
     if spark is None:
