@@ -628,3 +628,34 @@ def test_one_person_is_not_linked_to_detainees_held_in_two_places(tmp_path, con,
             assert row_of["situation"] != "IDENTITY_TO_CONFIRM"
         else:
             assert (row_of["situation"], row_of["num_agdref"]) == ("IDENTITY_TO_CONFIRM", None)
+
+
+@pytest.mark.parametrize(("system", "number"), [
+    ("telemofpra", "123456789"), ("telemofpra", "12345 6789"), ("genesis", "123456789.0")])
+def test_a_number_that_lost_its_leading_zero_verifies_as_the_number_given(tmp_path, con,
+                                                                          number, system):
+    """CONTRACTS §1.3 "10-digit AGDREF number (string; leading zeros matter)": a list's
+    number read by a spreadsheet as a number (0123456789 written 123456789) is the number
+    given, verified against the identity as any: through one slip of the birth date
+    (another day of the same month), where without a number the pair is not linked."""
+    inbox = Inbox(tmp_path, con).person().others()
+    if system == "telemofpra":
+        inbox.telemofpra(FINAL_LIST, NUM_AGDREF=number, DATE_NAISSANCE="16/03/1990")
+        record = None
+    else:
+        inbox.genesis(FINAL_LIST, row("genesis", NUM_AGDREF=number, NOM="DIALLO",
+                                      PRENOMS="MAMADOU", DATE_NAISSANCE="16/03/1990",
+                                      NATIONALITE="GUINEE", LIEU_NAISSANCE="GUINEE"))
+        record = "genesis:E01301:000101"
+    inbox.decide()
+    assert (link_of(con, record) if record else link_of(con)) == (
+        "LINKED", "NUMBER_VERIFIED", PERSON)
+
+
+def test_a_number_that_lost_its_leading_zero_and_names_another_person_verifies_nothing(
+        tmp_path, con):
+    """The same number read back, under another person's names: someone else's number,
+    not used (the record stays unlinked)."""
+    Inbox(tmp_path, con).person().others().telemofpra(
+        FINAL_LIST, NUM_AGDREF="123456789", NOM="KOUYATE", PRENOMS="FANTA").decide()
+    assert link_of(con)[0] != "LINKED"

@@ -2,19 +2,28 @@
 -- builds: core.record_identities, source_identities
 -- One identity per source person record: the latest row that carried it (with, for a
 -- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
--- AGDREF number any of its rows gave.
+-- AGDREF number any of its rows gave, or that a number which lost its leading zeros was
+-- (`123456789`, `123456789.0` read by a spreadsheet as a number: CONTRACTS §1.3 "leading
+-- zeros matter"), verified against the identity as any number given is.
+CREATE OR REPLACE TEMP MACRO as_written(number) AS
+    regexp_replace(regexp_replace(number, '\s', '', 'g'), '\.0+$', '');
+CREATE OR REPLACE TEMP MACRO number_given(num_agdref, as_delivered) AS coalesce(
+    num_agdref, CASE WHEN regexp_full_match(as_written(as_delivered), '\d{1,9}')
+                     THEN lpad(as_written(as_delivered), 10, '0') END);
 CREATE OR REPLACE TEMP TABLE source_identities AS
 WITH rows AS (
-    SELECT 'telemofpra' AS system, 'telemofpra:' || num_ofpra AS record_key, num_agdref,
+    SELECT 'telemofpra' AS system, 'telemofpra:' || num_ofpra AS record_key,
+           number_given(num_agdref, num_agdref_as_delivered) AS num_agdref,
            last_name_ascii, first_names_ascii, sex, birth_year, birth_month, birth_day,
            birth_date, birth_date_is_placeholder, nationality, department, claim_date,
            NULL::VARCHAR AS birth_place, extraction_date, file_name, line_number
     FROM staging.asylum_decisions WHERE extraction_date <= getvariable('run_date')
     UNION ALL
     SELECT 'genesis', 'genesis:' || establishment_code || ':' || committal_number,
-           num_agdref, last_name_ascii, first_names_ascii, sex, birth_year, birth_month,
-           birth_day, birth_date, birth_date_is_placeholder, nationality, department,
-           NULL::DATE, birth_place, extraction_date, file_name, line_number
+           number_given(num_agdref, num_agdref_as_delivered), last_name_ascii,
+           first_names_ascii, sex, birth_year, birth_month, birth_day, birth_date,
+           birth_date_is_placeholder, nationality, department, NULL::DATE, birth_place,
+           extraction_date, file_name, line_number
     FROM staging.detainees WHERE extraction_date <= getvariable('run_date')
 ), numbers AS (
     SELECT record_key, list(DISTINCT num_agdref ORDER BY num_agdref)
