@@ -659,3 +659,24 @@ def test_a_number_that_lost_its_leading_zero_and_names_another_person_verifies_n
     Inbox(tmp_path, con).person().others().telemofpra(
         FINAL_LIST, NUM_AGDREF="123456789", NOM="KOUYATE", PRENOMS="FANTA").decide()
     assert link_of(con)[0] != "LINKED"
+
+
+@pytest.mark.parametrize(("number", "outcome"), [
+    # the file's number, another person's identity: the pair is in the review queue
+    (PERSON, ("REVIEW", "NUMBER_NOT_VERIFIED")),
+    # a well-formed number of no file of the snapshot: nothing for an agent to decide
+    ("0999999999", ("UNLINKED", "NUMBER_UNKNOWN")),
+])
+def test_a_number_that_does_not_verify_is_in_review_when_it_names_a_file(tmp_path, con,
+                                                                         number, outcome):
+    """CONTRACTS §2 core.person_links: REVIEW when a pair awaits an agent. A record whose
+    number names a file, its identity too far from the file's for the number to verify
+    (and no other candidate), is in core.link_review against that file: in review
+    (never acted on); a number naming no file leaves nothing to review."""
+    Inbox(tmp_path, con).person().others().telemofpra(
+        FINAL_LIST, NUM_AGDREF=number, NOM="KOUYATE", PRENOMS="FANTA", SEXE="F").decide()
+    assert link_of(con)[:2] == outcome
+    assert link_of(con)[2] == RECORD
+    pairs = con.execute("SELECT num_agdref, evidence FROM core.link_review "
+                        "WHERE record_key = ?", [RECORD]).fetchall()
+    assert pairs == ([(PERSON, "NUMBER_NOT_VERIFIED")] if number == PERSON else [])

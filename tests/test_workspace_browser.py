@@ -194,7 +194,7 @@ def test_an_agent_confirms_a_pair_and_the_record_is_linked_next_night(
     page.wait_for_url("**/identites/IDP-*/")
     # the prior, one bar per comparison of the model, the final weight
     assert page.locator("svg.cascade rect").count() == 2 + len(COMPARISON_COLUMNS)
-    assert "non rapproché" in page.locator(".etat-resume").inner_text()
+    assert "à vérifier (jamais utilisé)" in page.locator(".etat-resume").inner_text()
     page.screenshot(path=str(tmp_path / "6_paire_a_verifier.png"), full_page=True)
     page.get_by_role("button", name="Confirmer : même personne").click()
     assert "Enregistré : confirmé (même personne)" in page.locator(".messages").inner_text()

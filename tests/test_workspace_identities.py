@@ -55,7 +55,8 @@ def test_the_queue_lists_the_pairs_of_the_accounts_departments_only(workspace_ap
     assert "numéro AGDREF donné, identité discordante" in page
     # why each record waits for an agent tonight, in French
     assert "<th scope=\"col\">Motif</th>" in page
-    assert "le numéro AGDREF donné ne concorde pas avec l&#x27;identité" in page
+    assert ("le numéro AGDREF donné désigne un dossier dont l&#x27;identité ne concorde "
+            "pas assez") in page
     page = client_for(workspace_app, "agent75").get("/identites/").content.decode()
     assert PAIR_75[0] in page and PAIR_13[0] not in page
 
@@ -112,7 +113,8 @@ def test_the_pair_page_shows_both_records_and_the_weights_as_a_waterfall(workspa
     # file's; a TélémOfpra list has neither)
     assert "Lieu de naissance</th><td>—</td><td>Conakry</td>" in page
     assert "Entrée en France</th><td>—</td><td>01/12/2024</td>" in page
-    assert "motif : le numéro AGDREF donné ne concorde pas avec l&#x27;identité" in page
+    assert ("motif : le numéro AGDREF donné désigne un dossier dont l&#x27;identité ne "
+            "concorde pas assez") in page
     assert re.search(r"TELEMOFPRA_13_\d{8}\.csv:\d+", page)
     assert re.search(r"AGDREF_PERSONNES_13_\d{8}\.csv:\d+", page)
     # the prior, ten comparisons and the final weight, drawn and tabulated

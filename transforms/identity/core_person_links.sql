@@ -24,6 +24,10 @@
 --     not; benchmarks/README.md measures it on both test sets); a best candidate
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
+--   Nothing of the above: a record whose number names a file of the snapshot goes to
+--     REVIEW as NUMBER_NOT_VERIFIED (the pair is in core.link_review for an agent: the
+--     right number with a slip too many, or someone else's); one whose number names no
+--     file is UNLINKED as NUMBER_UNKNOWN, one without any number as NO_NUMBER.
 --   One person is not held twice (PRI-01): a detainee on the latest list of an
 --     establishment (core.detentions) linked by the model alone (PROBABILISTIC) to a
 --     person another such detainee is tied to (by the model, a number or an agent), on
@@ -145,6 +149,12 @@ WITH rejected_pairs AS (
     SELECT DISTINCT d.record_key FROM link_decisions d
     ANTI JOIN core.persons p USING (num_agdref)
     WHERE d.decision = 'CONFIRMED'
+), numbered AS (
+    -- records giving the number of a file in AGDREF's snapshot: when it does not verify,
+    -- the pair is an agent's to decide (core.link_review, NUMBER_NOT_VERIFIED)
+    SELECT DISTINCT g.record_key
+    FROM (SELECT record_key, unnest(numbers) AS num_agdref FROM source_identities) g
+    SEMI JOIN core.persons p USING (num_agdref)
 ), verified AS (
     SELECT c.record_key, list(DISTINCT p.person_key) AS persons,
            max(sc.match_probability) AS match_probability
@@ -209,7 +219,9 @@ WITH rejected_pairs AS (
              WHEN b.match_probability >= getvariable('link_threshold') THEN 'PROBABILISTIC'
              WHEN b.persons = 1 THEN 'GREY_BAND'
              WHEN s.record_key IN (SELECT record_key FROM rejected_pairs) THEN 'AGENT_REJECTED'
-             WHEN len(s.numbers) > 0 THEN 'NUMBER_NOT_VERIFIED'
+             WHEN s.record_key IN (SELECT record_key FROM numbered)
+                 THEN 'NUMBER_NOT_VERIFIED'
+             WHEN len(s.numbers) > 0 THEN 'NUMBER_UNKNOWN'
              ELSE 'NO_NUMBER' END AS link_rule,
         CASE WHEN len(cf.persons) = 1 THEN cf.persons[1]
              WHEN g.record_key IS NOT NULL THEN NULL
@@ -258,7 +270,7 @@ SELECT record_key, system,
             WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'SEVERAL_NUMBERS_VERIFIED',
                                'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
                                'DETAILS_DIFFER', 'GREY_BAND', 'ANOTHER_DETAINEE',
-                               'CONFIRMED_FILE_GONE')
+                               'CONFIRMED_FILE_GONE', 'NUMBER_NOT_VERIFIED')
                 THEN 'REVIEW'
             ELSE 'UNLINKED' END AS link_status,
        link_rule

@@ -37,7 +37,10 @@ WHY = {
     "ANOTHER_DETAINEE": "un autre détenu, sur la dernière liste d'un établissement, est "
                         "rattaché à la même personne : une personne n'est pas écrouée "
                         "deux fois, l'un des deux est un homonyme",
-    "NUMBER_NOT_VERIFIED": "le numéro AGDREF donné ne concorde pas avec l'identité",
+    "NUMBER_NOT_VERIFIED": "le numéro AGDREF donné désigne un dossier dont l'identité ne "
+                           "concorde pas assez",
+    "NUMBER_UNKNOWN": "le numéro AGDREF donné ne désigne aucun dossier de l'extraction, "
+                      "et aucun candidat n'est assez vraisemblable",
     "NO_NUMBER": "ni numéro AGDREF, ni candidat assez vraisemblable",
     "AGENT_REJECTED": "un agent a rejeté le rapprochement",
     "AGDREF_FILE": "dossier AGDREF",
