@@ -31,7 +31,9 @@ def generated(scale: str, seed: int) -> Path:
               flush=True)
         shutil.rmtree(folder)
     if not (folder / MANIFEST).exists():
-        folder.mkdir(parents=True, exist_ok=True)
+        # a generation cut off leaves a folder without its manifest: generated again
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
         started = time.perf_counter()
         print(f"generating the {scale} dataset (seed {seed}) into {folder} ...", flush=True)
         # By `reconcile generate`, in a process of its own: a national generation holds

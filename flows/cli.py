@@ -364,6 +364,11 @@ def generate(
 
     if scale not in SCALES:
         raise typer.BadParameter(f"scale must be one of {', '.join(SCALES)}")
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out} is a file: give a folder to write the inbox into")
+    if out.is_dir() and any(out.iterdir()):
+        # another seed's files left beside these would no longer match truth/
+        _fail(f"--out {out} is not empty: give a new or empty folder")
     summary = generate_dataset(out, SCALES[scale], seed=seed, as_of=_parse_day(as_of))
     typer.echo(f"wrote {summary['files']} files, {summary['rows']} rows, "
                f"{summary['persons']} synthetic persons to {out}")
@@ -371,7 +376,9 @@ def generate(
 
 @app.command(short_help="Run two nights on the bundled synthetic sample into demo-output/.")
 def demo(
-    out: Annotated[Path, typer.Option(help="Output folder.")] = PROJECT_ROOT / "demo-output",
+    out: Annotated[Path, typer.Option(
+        help="Output folder, replaced at each demo: a new folder or one an earlier demo "
+             "made (any other is refused).")] = PROJECT_ROOT / "demo-output",
 ) -> None:
     """Run two nights on the bundled synthetic sample into demo-output/.
 
@@ -385,8 +392,11 @@ def demo(
     manifest = read_manifest(SAMPLE_DIR)
     first_night = date.fromisoformat(manifest["as_of"])
     next_night = date.fromordinal(first_night.toordinal() + 1)
+    _demo_folder_replaceable(out)
     if out.exists():
         shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / DEMO_MARK).write_text("reconcile demo\n", encoding="utf-8")
     inbox = out / "inbox"
     shutil.copytree(SAMPLE_DIR / "inbox", inbox)
     warehouse = out / "warehouse.duckdb"
@@ -402,6 +412,24 @@ def demo(
     typer.echo(console.outputs(warehouse, exports))
     console.echo_late_units(result)
     _make_demo_accounts(warehouse, exports)
+
+
+# Written into the folder a demo makes, so that the next demo may replace it.
+DEMO_MARK = ".reconcile-demo"
+
+
+def _demo_folder_replaceable(out: Path) -> None:
+    """A demo replaces its folder: only one it made (its mark, or an earlier demo's
+    inbox/ and warehouse.duckdb), or an empty one; never a folder holding anything else."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        _fail(f"--out {out} is a file: give a folder for the demo")
+    earlier = (out / DEMO_MARK).is_file() or (
+        (out / "inbox").is_dir() and (out / "warehouse.duckdb").is_file())
+    if not earlier and any(out.iterdir()):
+        _fail(f"--out {out} holds files no demo made: the demo replaces its folder; "
+              "give a new or empty folder")
 
 
 def _make_demo_accounts(warehouse: Path, exports: Path) -> None:

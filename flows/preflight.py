@@ -38,6 +38,9 @@ def check_inbox(inbox: Path) -> None:
     """The inbox holds a folder per system (docs/contracts.md §1), and only those are
     read: a folder without them (one level too high, one too deep) is refused, naming
     the folder below that has them when there is one."""
+    if not inbox.exists():
+        raise Refused(f"inbox {inbox} does not exist: give the folder that holds "
+                      f"{', '.join(f'{s}/' for s in SYSTEMS)}")
     if not inbox.is_dir():
         raise Refused(f"inbox {inbox} is not a folder: give the folder that holds "
                       f"{', '.join(f'{s}/' for s in SYSTEMS)}")

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from flows.settings import workspace_options
+from transforms.ingest.printable import printable
 
 WarehouseOption = Annotated[Path, typer.Option(
     help="Published DuckDB warehouse (the workspace's own database sits beside it unless "
@@ -39,9 +40,16 @@ def _fail(message: str) -> None:
 
 def _options(warehouse: Path, exports: Path | None = None):
     try:
-        return workspace_options(warehouse, exports)
+        options = workspace_options(warehouse, exports)
     except (RuntimeError, ValueError) as err:
         _fail(str(err))
+    if not warehouse.exists() and not options.database_url:
+        # allowed (accounts may be made before the first night), but a mistyped path
+        # would keep accounts and decisions where no night reads them
+        typer.echo(f"reconcile: note: no warehouse at {printable(str(warehouse))} yet (no "
+                   f"night has run there): accounts and decisions are kept in "
+                   f"{printable(str(options.folder))}", err=True)
+    return options
 
 
 def workspace(

@@ -54,7 +54,27 @@ def test_run_refuses_a_missing_inbox_in_one_line(tmp_path):
                         str(tmp_path / "w.duckdb"), "--exports", str(tmp_path / "x"),
                         home=tmp_path)
     assert result.returncode != 0
-    assert result.stderr.strip().count("\n") == 0 and "is not a folder" in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "nowhere does not exist" in result.stderr
+
+
+def test_demo_and_generate_refuse_a_folder_they_would_spoil_in_one_line(tmp_path):
+    """A demo replaces its folder: never one holding anything it did not make (an
+    analyst's files); generate never writes beside another data set (its truth/ would
+    no longer match) nor into a file."""
+    kept = tmp_path / "mine"
+    kept.mkdir()
+    (kept / "notes.md").write_text("mes notes", encoding="utf-8")
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    for args, says in (
+            (("demo", "--out", str(kept)), "holds files no demo made"),
+            (("demo", "--out", str(tmp_path / "a_file")), "is a file"),
+            (("generate", "--out", str(kept), "--scale", "sample"), "is not empty"),
+            (("generate", "--out", str(tmp_path / "a_file"), "--scale", "sample"),
+             "is a file")):
+        result = _reconcile(*args, home=tmp_path)
+        assert result.returncode == 1, (args, result.stderr[-2000:])
+        assert result.stderr.strip().count("\n") == 0 and says in result.stderr, args
+    assert (kept / "notes.md").read_text(encoding="utf-8") == "mes notes"
 
 
 @pytest.mark.slow

@@ -46,8 +46,11 @@ def test_an_inbox_one_level_too_high_is_refused_naming_the_folder_below(tmp_path
     shutil.rmtree(dataset / "inbox" / "genesis")
     with pytest.raises(Refused, match="has no genesis/ folder"):
         check_inbox(dataset / "inbox")
-    with pytest.raises(Refused, match="is not a folder"):
+    with pytest.raises(Refused, match="nowhere does not exist"):
         check_inbox(tmp_path / "nowhere")
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(Refused, match="a_file is not a folder"):
+        check_inbox(tmp_path / "a_file")
 
 
 def test_outputs_of_the_wrong_kind_or_in_no_folder_are_refused(tmp_path):
