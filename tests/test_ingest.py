@@ -584,16 +584,18 @@ def test_header_naming_a_contract_column_twice_is_rejected(con, ingest_into, tmp
 
 def test_parser_errors_never_quote_the_field(con, ingest_into, tmp_path):
     """A field the CSV reader cannot parse (text after a closing quote, a quote never
-    closed) is named by its column, never quoted: it may be a person's name."""
+    closed) is named by its line and column, never quoted: it may be a person's name."""
     for day, bad in (("20261109", '"DIALLO"X'), ("20261110", '"DIALLO\r\nX')):
-        path = write_file(tmp_path, f"TELEMOFPRA_13_{day}.csv", "telemofpra",
-                          [row("telemofpra")])
+        path = write_file(tmp_path, f"TELEMOFPRA_13_{day}.csv", "telemofpra", [
+            row("telemofpra", NUM_OFPRA="OF1", NOM="SYLLA"), row("telemofpra", NUM_OFPRA="OF2"),
+            row("telemofpra", NUM_OFPRA="OF3", NOM="KONE")])
         path.write_bytes(path.read_bytes().replace(b"DIALLO", bad.encode()))
     outcomes = ingest_into(con, tmp_path)
     assert [o.status for o in outcomes] == ["REJECTED", "REJECTED"]
     for outcome in outcomes:
         assert "DIALLO" not in outcome.error and "\n" not in outcome.error
-        assert "could not parse a field" in outcome.error
+        assert "line 3, column NOM: the quote that opens the field is never properly " \
+            "closed" in outcome.error, outcome.error
 
 
 def test_impossible_birth_dates_are_quarantined_in_every_source(con, tmp_path):

@@ -96,8 +96,38 @@ def read_csv_text(text: str, file_name: str) -> pl.DataFrame:
             truncate_ragged_lines=True,  # an overlong line is quarantined (field_count)
         )
     except pl.exceptions.PolarsError as err:
-        raise UnreadableFile(
-            f"{file_name}: cannot be parsed as ';' CSV: {parser_reason(err)}") from None
+        raise UnreadableFile(unpaired_quote(text, file_name) or (
+            f"{file_name}: cannot be parsed as ';' CSV: {parser_reason(err)}")) from None
+
+
+def unpaired_quote(text: str, file_name: str) -> str | None:
+    """Where a quote that opens a field is never closed (or is closed with more text
+    after it in the field), as one line naming the line the field starts on and its
+    column: what a reader stops on, the rest of the file read as one field. A quote
+    opens a field only at its start; '""' inside a quoted field is a quote."""
+    opened = None
+    quotes = iter(m.start() for m in re.finditer('"', text))
+    for at in quotes:
+        if opened is None:
+            if at == 0 or text[at - 1] in ";\n":
+                opened = at
+            continue
+        after = text[at + 1: at + 2]
+        if after == '"':
+            next(quotes, None)  # an escaped quote
+        elif after in (";", "\n", "\r", ""):
+            opened = None
+        else:
+            break
+    if opened is None:
+        return None
+    line_start = text.rfind("\n", 0, opened) + 1
+    before = re.sub('"[^"]*"', "", text[line_start:opened]).count(";")
+    header = text.lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r").split(";")
+    column = header[before].strip() if before < len(header) else f"field {before + 1}"
+    return (f"{file_name}: line {text.count(chr(10), 0, opened) + 1}, column "
+            f"{printable(column)}: the quote that opens the field is never properly "
+            "closed, so the rest of the file cannot be read: correct that line")
 
 
 # The CSV reader quotes the field it could not parse: a value, maybe a person's name.
@@ -202,9 +232,9 @@ def read_csv(text: str, file_name: str) -> Parsed:
     records = split_records(text)
     data_records = records.slice(1)
     if data_records.height != frame.height:
-        raise UnreadableFile(
+        raise UnreadableFile(unpaired_quote(text, file_name) or (
             f"{file_name}: {frame.height} rows read but {data_records.height} records "
-            "found: quotes that cannot be paired, lines cannot be told")
+            "found: quotes that cannot be paired, lines cannot be told"))
     header = pl.read_csv(io.StringIO(records["text"][0]), separator=";", has_header=False,
                          infer_schema=False, quote_char='"').row(0)
     return Parsed(frame, [name or "" for name in header], data_records["line"],
