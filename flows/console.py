@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from transforms.ingest.printable import printable
+
 
 def say(line: str) -> None:
     """One line, at once (a pipe or a file buffers otherwise until the run ends)."""
@@ -35,8 +37,11 @@ def worklist_summary(result: dict) -> str:
 
 
 def echo_late_units(result: dict) -> None:
-    """The console ends with one line per source unit whose latest delivery is late
+    """The console ends with one line per file rejected tonight (name and reason: what to
+    correct and send again) and one per source unit whose latest delivery is late
     (PRI-01, audit.source_freshness): system, unit, dates; never a person."""
+    for line in result.get("rejected_files", []):
+        say(f"rejected: {printable(line)}")
     for line in result.get("late_units", []):
         say(line)
 

@@ -134,9 +134,7 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str,
                 return
             # File names, lines, columns and checks only: never a value (personal data).
             if outcome.status == "REJECTED":
-                error = outcome.error or ""
-                logger.warning("REJECTED %s", error if error.startswith(outcome.file_name)
-                               else f"{outcome.file_name}: {error}")
+                logger.warning("REJECTED %s", rejected_line(outcome.file_name, outcome.error))
             elif outcome.error:
                 logger.info("%s: %s", outcome.file_name, outcome.error)
             if outcome.rows_quarantined:
@@ -153,6 +151,13 @@ def ingest_files(warehouse_path: Path, plans: list[PlannedFile], run_id: str,
         sum(o.rows_quarantined for o in outcomes),
     )
     return [asdict(o) for o in outcomes], asdict(received)
+
+
+def rejected_line(file_name: str, error: str | None) -> str:
+    """A rejected file and why, in one line: its name and the reader's reason (file names,
+    lines, columns and checks only, never a value)."""
+    error = error or ""
+    return error if error.startswith(file_name) else f"{file_name}: {error}"
 
 
 @task(name="record-freshness")
@@ -424,7 +429,9 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
     summarise(run_id, as_of, outcomes, counts, built, late=late)
     return {"run_id": run_id, "files": len(outcomes), "received": received,
             "worklists": counts,
-            "exports": built, "late_units": late}
+            "exports": built, "late_units": late,
+            "rejected_files": [rejected_line(o["file_name"], o["error"]) for o in outcomes
+                               if o["status"] == "REJECTED"]}
 
 
 def summarise(run_id: str, as_of: date, outcomes: list[dict], counts: dict | None,

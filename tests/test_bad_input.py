@@ -120,6 +120,14 @@ def test_the_console_names_file_line_column_and_reason_never_the_value(prefect_s
             column = case["column_name"] or "(line)"
             assert (f"{case['file_name']}:{case['line_number']} {column}: {case['reason']}"
                     in console)
+    # the console ends with each file rejected tonight, named with its reason: what to
+    # correct and send again
+    ending = [line for line in result.stdout.splitlines() if line.startswith("rejected: ")]
+    rejected = {case["file_name"] for case in EXPECTED if case["status"] == "REJECTED"}
+    assert len(ending) == len(rejected)
+    assert all(any(line.startswith(f"rejected: {name}") for line in ending)
+               for name in rejected), ending
+    assert result.stdout.index("rejected: ") > result.stdout.index("warehouse (DuckDB")
     for value in ("PEUT_ETRE", "XXXXXXXXXX", "2026-09-03", "31/02/2026", "OF5 ;-)", "KOUAM",
                   "12/03/2031", "00/00/2027", "refus d'embarquer", "DIALO"):
         assert value not in console
