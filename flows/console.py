@@ -62,8 +62,9 @@ def outputs(warehouse: Path, exports: Path) -> str:
     rows = [
         ("warehouse (DuckDB; docs/analysts.md)", str(warehouse)),
         ("national dashboard", str(exports / NATIONAL_PAGE_NAME)),
-        (f"department folders ({', '.join(departments)})", f"{exports}/<department>/"),
-        ("  worklists (.csv and .xlsx)", ", ".join(both)),
+        (f"department folders ({', '.join(departments) or 'none tonight'})",
+         f"{exports}/<department>/"),
+        ("  worklists (.csv and .xlsx)", ", ".join(both) or "-"),
         *([("  .csv only (handovers by quarter)", ", ".join(alone))] if alone else []),
         ("  guide to columns and codes", "README.txt"),
         ("  department dashboard", PAGE_NAME),

@@ -44,6 +44,7 @@ from transforms.ingest import inbox as ingest_plan
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import PlannedFile
 from transforms.ingest.load import FileOutcome, ingest_inbox, quarantine_lines
+from transforms.ingest.printable import printable
 from transforms.ingest.received import received_files
 from transforms.night import rebuild_night
 from transforms.publish import export, publication
@@ -110,8 +111,14 @@ def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
     with warehouse_connection(warehouse_path) as con:
         plans = ingest_plan.plan_inbox(con, inbox, system_folders_only=True)
     actions = Counter(p.action for p in plans)
-    get_run_logger().info("inbox: %d files (%s)", len(plans),
-                          ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
+    if not plans:
+        # a night on nothing is allowed (an empty list is news), but an empty inbox is
+        # more often a share not mounted or a wrong --inbox
+        get_run_logger().warning("inbox: no file in %s (telemofpra/, genesis/, agdref/ "
+                                 "are empty)", printable(str(inbox)))
+    else:
+        get_run_logger().info("inbox: %d files (%s)", len(plans),
+                              ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
     return plans
 
 
@@ -242,7 +249,7 @@ def build_worklists(warehouse_path: Path, as_of: date, horizon_days: int,
     get_run_logger().info(
         "worklists: %s; excluded %s; %d new flags, %d resolved",
         ", ".join(f"{k} {v}" for k, v in counts.listed.items()),
-        ", ".join(f"{k} {v}" for k, v in sorted(counts.excluded.items())),
+        ", ".join(f"{k} {v}" for k, v in sorted(counts.excluded.items())) or "none",
         counts.new, counts.resolved,
     )
     if keep_decisions:

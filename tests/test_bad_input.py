@@ -138,6 +138,27 @@ def test_the_console_names_file_line_column_and_reason_never_the_value(prefect_s
             assert line.isprintable(), line
 
 
+@pytest.mark.slow
+def test_an_empty_inbox_is_said_and_the_summary_has_no_empty_parentheses(prefect_server,
+                                                                         tmp_path):
+    """A night on three empty folders runs (an empty list is news) but says the inbox is
+    empty, the likelier cause being a share not mounted or a wrong --inbox; its summary
+    reads whole."""
+    inbox = tmp_path / "inbox"
+    for system in ("telemofpra", "genesis", "agdref"):
+        (inbox / system).mkdir(parents=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "flows", "run", "--inbox", str(inbox), "--warehouse",
+         str(tmp_path / "w.duckdb"), "--exports", str(tmp_path / "x"), "--as-of",
+         "2026-11-16"], env={**prefect_server, "COLUMNS": "200"}, capture_output=True,
+        text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    console = result.stdout + result.stderr
+    assert f"inbox: no file in {inbox}" in console
+    assert "department folders ()" not in console and "excluded ;" not in console
+    assert "department folders (none tonight)" in result.stdout
+
+
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
 def test_a_byte_that_is_not_utf8_is_named_with_its_line_after_a_byte_order_mark(bom):
     """GENESIS is UTF-8 with BOM (CONTRACTS §1.2): the one-line reason of a file that is
