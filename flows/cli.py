@@ -44,12 +44,13 @@ app = typer.Typer(
 
 
 def _parse_day(value: str | None) -> date:
+    """--as-of: today when not given; a wrong one refused in one line, as `run` does."""
     if value is None:
         return date.today()
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+        _fail(f"--as-of {value}: not a date: give it as YYYY-MM-DD")
 
 
 def _fail(message: str) -> None:
@@ -173,10 +174,7 @@ def run(
     """
     from flows.preflight import Refused, check_run
 
-    try:
-        day = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        _fail(f"--as-of {as_of}: not a date: give it as YYYY-MM-DD")
+    day = _parse_day(as_of)
     try:
         check_run(inbox, warehouse, exports, day, date.today(), simulate)
         read_objectives(objectives_file(objectives))

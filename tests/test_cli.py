@@ -70,7 +70,9 @@ def test_demo_and_generate_refuse_a_folder_they_would_spoil_in_one_line(tmp_path
             (("demo", "--out", str(tmp_path / "a_file")), "is a file"),
             (("generate", "--out", str(kept), "--scale", "sample"), "is not empty"),
             (("generate", "--out", str(tmp_path / "a_file"), "--scale", "sample"),
-             "is a file")):
+             "is a file"),
+            (("generate", "--out", str(tmp_path / "new"), "--as-of", "01/12/2026"),
+             "--as-of 01/12/2026: not a date: give it as YYYY-MM-DD")):
         result = _reconcile(*args, home=tmp_path)
         assert result.returncode == 1, (args, result.stderr[-2000:])
         assert result.stderr.strip().count("\n") == 0 and says in result.stderr, args
