@@ -154,7 +154,9 @@ def _nightly_pipeline(debug: bool = False) -> Iterator[Callable[..., dict]]:
 def run(
     inbox: Annotated[Path, typer.Option(help="Inbox folder (telemofpra/, genesis/, agdref/).")],
     warehouse: Annotated[Path, typer.Option(help="DuckDB warehouse file (created if absent).")],
-    exports: Annotated[Path, typer.Option(help="Folder for the per-department CSV exports.")],
+    exports: Annotated[Path, typer.Option(
+        help="Folder for the exports: per department, the lists as CSV and XLSX, a "
+             "README.txt and dashboards.")],
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Run date YYYY-MM-DD; fixes every date computation. Default: today.",
     )] = None,
