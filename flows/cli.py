@@ -158,7 +158,8 @@ def run(
         help="Folder for the exports: per department, the lists as CSV and XLSX, a "
              "README.txt and dashboards.")],
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Run date YYYY-MM-DD; fixes every date computation. Default: today.",
+        "--as-of", metavar="YYYY-MM-DD",
+        help="Run date; fixes every date computation. Default: today.",
     )] = None,
     simulate: Annotated[bool, typer.Option(
         "--simulate", help="Allow an --as-of after tomorrow (tests, simulations).")] = False,
@@ -246,8 +247,10 @@ def purge(
     genesis_days: Annotated[int | None, typer.Option(help="Same for GENESIS.")] = None,
     agdref_days: Annotated[int | None, typer.Option(help="Same for AGDREF.")] = None,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Count the periods back from this date. Default: today.")] = None,
+        "--as-of", metavar="YYYY-MM-DD",
+        help="Count the periods back from this date. Default: today.")] = None,
     audit_days: Annotated[list[str] | None, typer.Option(
+        metavar="TABLE=DAYS",
         help="TABLE=DAYS (or TABLE=all): keep that audit table's rows this many days; "
              "tables run_stages, source_freshness, exports, quarantine (default 400 each, "
              "or RECONCILE_AUDIT_RETENTION_DAYS_<TABLE>). Repeatable.")] = None,
@@ -356,7 +359,8 @@ def generate(
         help="sample (committed demo), department (~1% of national), region (~10%) or national.",
     )] = "department",
     seed: Annotated[int, typer.Option(help="Random seed: same seed and date, same bytes.")] = 7,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Inbox date YYYY-MM-DD.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="Inbox date. Default: today.")] = None,
 ) -> None:
     """Write a synthetic inbox (never real data) and its ground truth."""
     from data.synthetic.generate import generate_dataset

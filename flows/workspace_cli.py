@@ -88,7 +88,8 @@ def add_user(
     warehouse: WarehouseOption,
     role: Annotated[str, typer.Option(help="agent, manager, analyst or admin.")] = "agent",
     department: Annotated[list[str] | None, typer.Option(
-        "--department", "-d", help="A department the account may see (repeat the option).")
+        "--department", "-d", metavar="DEPT",
+        help="A department the account may see, as 13 or 2A (repeat the option).")
     ] = None,
     password: Annotated[str, typer.Option(
         prompt=True, hide_input=True, confirmation_prompt=True,

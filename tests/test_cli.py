@@ -47,6 +47,10 @@ def test_help_lists_the_commands(tmp_path):
     run_help = _reconcile("run", "--help", home=tmp_path)
     assert run_help.returncode == 0 and "--simulate " in run_help.stdout
     assert "<bool>" not in run_help.stdout
+    # placeholders say what to type, never a Python type
+    assert "--as-of YYYY-MM-DD" in run_help.stdout and "<str>" not in run_help.stdout
+    purge_help = _reconcile("purge", "--help", home=tmp_path)
+    assert "--audit-days TABLE=DAYS" in purge_help.stdout and "<list" not in purge_help.stdout
 
 
 def test_run_refuses_a_missing_inbox_in_one_line(tmp_path):
