@@ -348,6 +348,18 @@ def test_genesis_xlsx_and_csv_stage_the_same(con, ingest_into, tmp_path):
                          "CIV", 1988, None, None, False, "2027-01-15")
 
 
+def test_a_csv_named_xlsx_is_rejected_saying_what_to_send_again(con, ingest_into, tmp_path):
+    """A GENESIS list saved as text under a .xlsx name: rejected in one line saying what it
+    is and what to send, rather than the workbook reader's words."""
+    csv = write_file(tmp_path, "GENESIS_E01301_20261101.csv", "genesis", [row("genesis")])
+    csv.rename(tmp_path / "genesis" / "GENESIS_E01301_20261101.xlsx")
+    (outcome,) = ingest_into(con, tmp_path)
+    assert outcome.status == "REJECTED"
+    assert outcome.error == ("GENESIS_E01301_20261101.xlsx: a text file (';' CSV) named "
+                             ".xlsx, not a workbook: send it again named .csv, or saved as "
+                             "a workbook")
+
+
 def test_xlsx_lines_are_the_sheet_s_rows_when_the_header_is_not_on_row_1(
         con, ingest_into, tmp_path):
     """CONTRACTS §2: the line of an XLSX row is the sheet's row number. A sheet whose

@@ -163,6 +163,18 @@ class Parsed:
 TOP_ROWS = 64
 
 
+def _text_named_xlsx(data: bytes, file_name: str) -> str | None:
+    """The reason for a workbook that is a text file (a CSV saved or renamed `.xlsx`):
+    what to do, rather than the reader's words. A workbook is a zip archive ("PK")."""
+    if data[:2] == b"PK" or b"\x00" in data[:4096]:
+        return None
+    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
+    if b";" not in first:
+        return None
+    return (f"{file_name}: a text file (';' CSV) named .xlsx, not a workbook: send it "
+            "again named .csv, or saved as a workbook")
+
+
 def read_xlsx(data: bytes, file_name: str) -> Parsed:
     try:
         reader = fastexcel.read_excel(data)
@@ -171,8 +183,8 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
         frame = pl.from_arrow(cells)
         header_row, first_row = sheet_header(reader)
     except Exception as err:  # fastexcel raises several private error types
-        raise UnreadableFile(
-            f"{file_name}: not a readable XLSX workbook: {parser_reason(err)}") from None
+        raise UnreadableFile(_text_named_xlsx(data, file_name) or (
+            f"{file_name}: not a readable XLSX workbook: {parser_reason(err)}")) from None
     header = [name or "" for name in first_row] if first_row else []
     if len(header) != frame.width:  # cells the reader names itself (an empty header cell)
         header = frame.columns
