@@ -102,16 +102,22 @@ def test_quoted_line_end_shifts_no_row(corpus_con):
         "'AGDREF_EVENEMENTS_13_20261114.csv'").fetchall() == [(5, "calendar_date")]
 
 
-@pytest.mark.slow
-def test_the_console_names_file_line_column_and_reason_never_the_value(prefect_server,
-                                                                        tmp_path):
-    inbox = corpus_inbox(tmp_path)
+def night_on(inbox, prefect_server, folder) -> subprocess.CompletedProcess:
+    """`reconcile run` on `inbox` as of 2026-11-16, as an operator runs it; it must end
+    well (exit 0)."""
     result = subprocess.run(
         [sys.executable, "-m", "flows", "run", "--inbox", str(inbox), "--warehouse",
-         str(tmp_path / "w.duckdb"), "--exports", str(tmp_path / "x"), "--as-of",
+         str(folder / "w.duckdb"), "--exports", str(folder / "x"), "--as-of",
          "2026-11-16"], env={**prefect_server, "COLUMNS": "200"}, capture_output=True,
         text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+@pytest.mark.slow
+def test_the_console_names_file_line_column_and_reason_never_the_value(prefect_server,
+                                                                        tmp_path):
+    result = night_on(corpus_inbox(tmp_path), prefect_server, tmp_path)
     console = result.stdout + result.stderr
     for case in EXPECTED:
         if case["status"] == "REJECTED":
@@ -147,12 +153,7 @@ def test_an_empty_inbox_is_said_and_the_summary_has_no_empty_parentheses(prefect
     inbox = tmp_path / "inbox"
     for system in ("telemofpra", "genesis", "agdref"):
         (inbox / system).mkdir(parents=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "flows", "run", "--inbox", str(inbox), "--warehouse",
-         str(tmp_path / "w.duckdb"), "--exports", str(tmp_path / "x"), "--as-of",
-         "2026-11-16"], env={**prefect_server, "COLUMNS": "200"}, capture_output=True,
-        text=True, timeout=600, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = night_on(inbox, prefect_server, tmp_path)
     console = result.stdout + result.stderr
     assert f"inbox: no file in {inbox}" in console
     assert "department folders ()" not in console and "excluded ;" not in console
