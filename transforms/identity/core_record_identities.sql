@@ -4,7 +4,8 @@
 -- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
 -- AGDREF number any of its rows gave, or that a number which lost its leading zeros was
 -- (`123456789`, `123456789.0` read by a spreadsheet as a number: CONTRACTS §1.3 "leading
--- zeros matter"), verified against the identity as any number given is.
+-- zeros matter"), verified against the identity as any number given is (the same reading
+-- as a quarantined row's, transforms/ingest/standardise.py `_zeros_lost`).
 CREATE OR REPLACE TEMP MACRO as_written(number) AS
     regexp_replace(regexp_replace(number, '\s', '', 'g'), '\.0+$', '');
 CREATE OR REPLACE TEMP MACRO number_given(num_agdref, as_delivered) AS coalesce(
