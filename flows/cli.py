@@ -423,17 +423,17 @@ DEMO_MARK = ".reconcile-demo"
 
 
 def _demo_folder_replaceable(out: Path) -> None:
-    """A demo replaces its folder: only one it made (its mark, or an earlier demo's
-    inbox/ and warehouse.duckdb), or an empty one; never a folder holding anything else."""
+    """A demo replaces its folder: only one a demo made (its mark) or an empty one; never
+    another, not even one laid out as a demo's (an installation's inbox/ and warehouse
+    are laid out the same)."""
     if not out.exists():
         return
     if not out.is_dir():
         _fail(f"--out {out} is a file: give a folder for the demo")
-    earlier = (out / DEMO_MARK).is_file() or (
-        (out / "inbox").is_dir() and (out / "warehouse.duckdb").is_file())
-    if not earlier and any(out.iterdir()):
-        _fail(f"--out {out} holds files no demo made: the demo replaces its folder; "
-              "give a new or empty folder")
+    if not (out / DEMO_MARK).is_file() and any(out.iterdir()):
+        _fail(f"--out {out} holds files no demo made (or a demo older than its mark "
+              f"{DEMO_MARK}): the demo replaces its folder; give a new or empty folder, or "
+              "remove this one")
 
 
 def _make_demo_accounts(warehouse: Path, exports: Path) -> None:

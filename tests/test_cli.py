@@ -69,7 +69,12 @@ def test_demo_and_generate_refuse_a_folder_they_would_spoil_in_one_line(tmp_path
     kept.mkdir()
     (kept / "notes.md").write_text("mes notes", encoding="utf-8")
     (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    # laid out as a demo's folder, as an installation is (deploy/reconcile.env.example)
+    installed = tmp_path / "srv"
+    (installed / "inbox").mkdir(parents=True)
+    (installed / "warehouse.duckdb").write_bytes(b"")
     for args, says in (
+            (("demo", "--out", str(installed)), "holds files no demo made"),
             (("demo", "--out", str(kept)), "holds files no demo made"),
             (("demo", "--out", str(tmp_path / "a_file")), "is a file"),
             (("generate", "--out", str(kept), "--scale", "sample"), "is not empty"),
@@ -81,6 +86,7 @@ def test_demo_and_generate_refuse_a_folder_they_would_spoil_in_one_line(tmp_path
         assert result.returncode == 1, (args, result.stderr[-2000:])
         assert result.stderr.strip().count("\n") == 0 and says in result.stderr, args
     assert (kept / "notes.md").read_text(encoding="utf-8") == "mes notes"
+    assert (installed / "warehouse.duckdb").exists()
 
 
 @pytest.mark.slow

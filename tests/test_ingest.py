@@ -348,6 +348,22 @@ def test_genesis_xlsx_and_csv_stage_the_same(con, ingest_into, tmp_path):
                          "CIV", 1988, None, None, False, "2027-01-15")
 
 
+@pytest.mark.parametrize(("text", "where"), [
+    # the quote opens the third field of a record whose second field, quoted, holds a
+    # line end: line 3 (where the field starts), column C (counted over the record)
+    ('A;B;C\n1;"x\ny";"unclosed\n2;3;4\n', "line 3, column C"),
+    # after CRLF line ends, on the first field of a line
+    ('A;B;C\r\n1;2;3\r\n"4;5;6\r\n', "line 3, column A"),
+    # closed, with more text after it in the field
+    ('A;B;C\n1;"x";3\n4;"o"k;6\n', "line 3, column B"),
+])
+def test_an_unpaired_quote_is_named_by_the_line_and_column_its_field_starts_on(text, where):
+    from transforms.ingest.read import unpaired_quote
+
+    assert f"F.csv: {where}: the quote that opens the field" in unpaired_quote(text, "F.csv")
+    assert unpaired_quote('A;B;C\n1;"x\ny";"a ""q"""\n', "F.csv") is None
+
+
 def test_a_csv_named_xlsx_is_rejected_saying_what_to_send_again(con, ingest_into, tmp_path):
     """A GENESIS list saved as text under a .xlsx name: rejected in one line saying what it
     is and what to send, rather than the workbook reader's words."""

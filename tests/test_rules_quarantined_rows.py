@@ -174,7 +174,7 @@ VALID_CARD = {"TYPE_TITRE": "CST", "DATE_DEBUT": "01/06/2026", "DATE_FIN": "31/0
 
 
 @pytest.mark.parametrize(("worklist", "number"), [
-    (REJECTED, "123456789"), (MEASURES, "123456789.0"), (RELEASES, "1234 56789")])
+    (REJECTED, "123456789"), (MEASURES, "123456789.0"), (RELEASES, "123\u202f456\u202f789")])
 def test_dq_01_a_quarantined_title_whose_number_lost_its_leading_zero_holds_the_person(
         tmp_path, con, worklist, number):
     """CONTRACTS §1.3 "10-digit AGDREF number (string; leading zeros matter)" and RULES §5

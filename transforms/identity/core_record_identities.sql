@@ -6,8 +6,9 @@
 -- (`123456789`, `123456789.0` read by a spreadsheet as a number: CONTRACTS §1.3 "leading
 -- zeros matter"), verified against the identity as any number given is (the same reading
 -- as a quarantined row's, transforms/ingest/standardise.py `_zeros_lost`).
+-- every space, the no-break ones French spreadsheets put between thousands included
 CREATE OR REPLACE TEMP MACRO as_written(number) AS
-    regexp_replace(regexp_replace(number, '\s', '', 'g'), '\.0+$', '');
+    regexp_replace(regexp_replace(number, '[\s\pZ]', '', 'g'), '\.0+$', '');
 CREATE OR REPLACE TEMP MACRO number_given(num_agdref, as_delivered) AS coalesce(
     num_agdref, CASE WHEN regexp_full_match(as_written(as_delivered), '\d{1,9}')
                      THEN lpad(as_written(as_delivered), 10, '0') END);

@@ -106,23 +106,24 @@ def unpaired_quote(text: str, file_name: str) -> str | None:
     column: what a reader stops on, the rest of the file read as one field. A quote
     opens a field only at its start; '""' inside a quoted field is a quote."""
     opened = None
+    record_start = outside_from = 0  # where the opening quote's record starts
     quotes = iter(m.start() for m in re.finditer('"', text))
     for at in quotes:
         if opened is None:
             if at == 0 or text[at - 1] in ";\n":
                 opened = at
+                record_start = text.rfind("\n", outside_from, at) + 1 or record_start
             continue
         after = text[at + 1: at + 2]
         if after == '"':
             next(quotes, None)  # an escaped quote
         elif after in (";", "\n", "\r", ""):
-            opened = None
+            opened, outside_from = None, at + 1
         else:
             break
     if opened is None:
         return None
-    line_start = text.rfind("\n", 0, opened) + 1
-    before = re.sub('"[^"]*"', "", text[line_start:opened]).count(";")
+    before = re.sub('"[^"]*"', "", text[record_start:opened]).count(";")
     header = text.lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r").split(";")
     column = header[before].strip() if before < len(header) else f"field {before + 1}"
     return (f"{file_name}: line {text.count(chr(10), 0, opened) + 1}, column "

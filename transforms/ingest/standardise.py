@@ -287,7 +287,7 @@ def _zeros_lost(column: str) -> pl.Expr:
     matter). For whom a quarantined row names only (DQ-01 read by principle 1: such a row
     may hold a title of that file's person). The identity stage reads a list's number the
     same way (core_record_identities.sql, number_given), verified as any number given."""
-    value = pl.col(column).str.replace_all(r"\s", "").str.replace(r"\.0+$", "")
+    value = pl.col(column).str.replace_all(r"[\s\pZ]", "").str.replace(r"\.0+$", "")
     return pl.when(value.str.contains(r"^\d{1,9}$")).then(value.str.zfill(10))
 
 
