@@ -1,5 +1,5 @@
 -- reads: core.identity_candidates, core.person_links, core.persons, duplicate_edges,
---         identity_scores, link_decisions, source_identities
+--         identity_scores, link_decisions, numbers_given, source_identities
 -- builds: core.link_review
 -- core.link_review: the pairs an agent should decide, with how each part of the identity
 -- compares and Splink's match weight for each: records not LINKED, with every file they
@@ -12,14 +12,13 @@
 -- (`reconcile link`).
 DELETE FROM core.link_review;
 INSERT INTO core.link_review BY NAME
-WITH given AS (
-    SELECT record_key, unnest(numbers) AS num_agdref FROM source_identities
-), pairs AS (
+WITH pairs AS (
     SELECT record_key, num_agdref, evidence FROM core.identity_candidates
     WHERE system <> 'agdref' AND evidence IN ('NUMBER', 'IDENTITY')
     UNION ALL
+    -- the files the records' numbers name (core_person_links.sql), unverified
     SELECT g.record_key, g.num_agdref, 'NUMBER_NOT_VERIFIED'
-    FROM given g JOIN core.persons p USING (num_agdref)
+    FROM numbers_given g
     ANTI JOIN core.identity_candidates c USING (record_key, num_agdref)
 ), file_pairs AS (  -- files merged (core_person_links.sql), and file pairs decided
     SELECT 'agdref:' || e.a AS record_key, e.b AS num_agdref, 'DUPLICATE' AS evidence

@@ -1,6 +1,6 @@
 -- reads: audit.link_decisions, core.detentions, core.identity_candidates, core.persons,
 --         identity_scores, source_identities
--- builds: core.person_links, duplicate_edges, duplicate_files, link_decisions
+-- builds: core.person_links, duplicate_edges, duplicate_files, link_decisions, numbers_given
 -- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
 --   an agent's decision (audit.link_decisions): CONFIRMED links (to a file no longer in
 --     AGDREF's snapshot: REVIEW, CONFIRMED_FILE_GONE, never another file instead),
@@ -130,6 +130,14 @@ FROM duplicate_files d WHERE p.num_agdref = d.num_agdref;
 UPDATE core.removal_measures m SET person_key = d.person_key
 FROM duplicate_files d WHERE m.num_agdref = d.num_agdref;
 
+-- The files of the snapshot each record's numbers name, verified or not (also read by
+-- core_link_review.sql: a number that does not verify is a pair for an agent, and the
+-- record is in REVIEW as NUMBER_NOT_VERIFIED, below).
+CREATE OR REPLACE TEMP TABLE numbers_given AS
+SELECT g.record_key, g.num_agdref
+FROM (SELECT record_key, unnest(numbers) AS num_agdref FROM source_identities) g
+SEMI JOIN core.persons p USING (num_agdref);
+
 DELETE FROM core.person_links;
 INSERT INTO core.person_links BY NAME
 WITH rejected_pairs AS (
@@ -149,12 +157,6 @@ WITH rejected_pairs AS (
     SELECT DISTINCT d.record_key FROM link_decisions d
     ANTI JOIN core.persons p USING (num_agdref)
     WHERE d.decision = 'CONFIRMED'
-), numbered AS (
-    -- records giving the number of a file in AGDREF's snapshot: when it does not verify,
-    -- the pair is an agent's to decide (core.link_review, NUMBER_NOT_VERIFIED)
-    SELECT DISTINCT g.record_key
-    FROM (SELECT record_key, unnest(numbers) AS num_agdref FROM source_identities) g
-    SEMI JOIN core.persons p USING (num_agdref)
 ), verified AS (
     SELECT c.record_key, list(DISTINCT p.person_key) AS persons,
            max(sc.match_probability) AS match_probability
@@ -219,7 +221,7 @@ WITH rejected_pairs AS (
              WHEN b.match_probability >= getvariable('link_threshold') THEN 'PROBABILISTIC'
              WHEN b.persons = 1 THEN 'GREY_BAND'
              WHEN s.record_key IN (SELECT record_key FROM rejected_pairs) THEN 'AGENT_REJECTED'
-             WHEN s.record_key IN (SELECT record_key FROM numbered)
+             WHEN s.record_key IN (SELECT record_key FROM numbers_given)
                  THEN 'NUMBER_NOT_VERIFIED'
              WHEN len(s.numbers) > 0 THEN 'NUMBER_UNKNOWN'
              ELSE 'NO_NUMBER' END AS link_rule,
