@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from math import log2
 
+import duckdb
 import pytest
 
 from data.synthetic.truth import linkage_metrics
@@ -325,6 +326,54 @@ def test_a_swap_with_a_typo_is_verified_and_blocked(tmp_path, con, number, rule)
     evidence = con.execute("SELECT evidence FROM core.identity_candidates "
                            "WHERE record_key = ? AND num_agdref = ?", [RECORD, PERSON]).fetchall()
     assert evidence == [("NUMBER" if number else "IDENTITY",)]
+
+
+def test_a_slip_of_the_day_is_some_evidence_but_never_enough_for_a_link_alone(tmp_path, con):
+    # 15/03 on the list, 14/03 on the file, every name as the file's, no number: a keying
+    # slip weighs for the file (it weighed 4.7 bits against it, and the record was left
+    # unlinked), far less than the same date, and an agent decides (a namesake born the
+    # same month is as likely).
+    slip = level_weight("birth_date", "same month, a slip of the day")
+    assert 0 < slip < level_weight("birth_date", "same date") - 8
+    Inbox(tmp_path, con).person().others().telemofpra(
+        FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE="15/03/1990").decide()
+    weight, = con.execute("SELECT weight_birth FROM identity_scores WHERE record_key = ? "
+                          "AND num_agdref = ?", [RECORD, PERSON]).fetchall()[0]
+    assert weight == pytest.approx(slip)
+    assert link_of(con) == ("REVIEW", "WEAK_BIRTH_DATE", RECORD)
+
+
+@pytest.mark.parametrize(("day", "slipped"), [
+    ("13/03/1990", True), ("24/03/1990", True), ("04/03/1990", True), ("19/03/1990", True),
+    ("27/03/1990", False), ("14/04/1990", False)])
+def test_a_slip_of_the_day_is_one_digit_or_one_day(day, slipped):
+    # 14 against 13 or 15, 24, 04, 19 (one digit); 27 (both digits) and another month are
+    # another day
+    condition = comparisons.DAY_SLIP.replace('"', "")
+    found, = duckdb.sql(
+        f"SELECT {condition} FROM (SELECT 1990 AS birth_year_l, 3 AS birth_month_l, "  # noqa: S608
+        "14 AS birth_day_l, year(d) AS birth_year_r, month(d) AS birth_month_r, "
+        "day(d) AS birth_day_r FROM (SELECT strptime(?, '%d/%m/%Y')::DATE AS d))",
+        params=[day]).fetchall()[0]
+    assert found is slipped
+
+
+@pytest.mark.parametrize(("overrides"), [
+    # a typo moving the surname's skeleton and a slip of the day
+    {"NOM": "DIAKLO", "DATE_NAISSANCE": "15/03/1990"},
+    # a typo moving the given name's skeleton and the year only
+    {"PRENOMS": "MAMAFOU", "DATE_NAISSANCE": "00/00/1990"},
+])
+def test_a_name_typo_with_a_birth_date_slip_reaches_an_agent(tmp_path, con, overrides):
+    # Both name skeletons and the complete date never met: the pair was never scored and
+    # the record was left unlinked. The year, the nationality and one skeleton bring the
+    # record and the file together.
+    Inbox(tmp_path, con).person().others().telemofpra(
+        FINAL_LIST, NUM_AGDREF="", **overrides).decide()
+    scored = con.execute("SELECT count(*) FROM identity_scores WHERE record_key = ? "
+                         "AND num_agdref = ?", [RECORD, PERSON]).fetchall()[0][0]
+    assert scored == 1
+    assert link_of(con) == ("REVIEW", "WEAK_BIRTH_DATE", RECORD)
 
 
 def test_a_compound_surname_given_as_given_names_is_compared_as_a_whole(tmp_path, con):

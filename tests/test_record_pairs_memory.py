@@ -254,6 +254,9 @@ def crafted_records(night_one: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, in
                         & pl.col("nationality").is_not_null()).row(0, named=True)
     year, month, day = file["birth_year"], file["birth_month"], file["birth_day"]
     other_day = 28 if day != 28 else 27  # over 12: no swapped date
+    other_month = month % 12 + 1
+    another_date = {"birth_date": date(year, other_month, other_day), "birth_day": other_day,
+                    "birth_month": other_month, "birth_date_swapped": None}
     alter = {
         0: {"birth_date": date(year, month, other_day), "birth_day": other_day,
             "birth_date_swapped": None, "nationality": "ZZZ"},
@@ -265,6 +268,8 @@ def crafted_records(night_one: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, in
             "given_skeleton": "QQQ"},
         5: {"birth_year": year + 1, "birth_date": date(year + 1, month, day),
             "birth_date_swapped": None, "nationality": "ZZZ"},
+        6: {**another_date, "given_skeleton": file["given_skeleton"][0] + "QQ"},
+        7: {**another_date, "surname_skeleton": file["surname_skeleton"][0] + "QQ"},
     }
     assert len(alter) == len(record_blocking())
     row = rows_of(night_one, file["record_key"]).head(1)
