@@ -376,6 +376,18 @@ def test_a_name_typo_with_a_birth_date_slip_reaches_an_agent(tmp_path, con, over
     assert link_of(con) == ("REVIEW", "WEAK_BIRTH_DATE", RECORD)
 
 
+def test_a_record_without_a_birth_date_or_a_number_reaches_an_agent(tmp_path, con):
+    # Every blocking rule needed a year: the pair was never scored and the record left
+    # unlinked. Its names and nationality bring it to the file; no date agrees, so an
+    # agent decides.
+    Inbox(tmp_path, con).person().others().telemofpra(
+        FINAL_LIST, NUM_AGDREF="", DATE_NAISSANCE="").decide()
+    weight, = con.execute("SELECT weight_birth FROM identity_scores WHERE record_key = ? "
+                          "AND num_agdref = ?", [RECORD, PERSON]).fetchall()[0]
+    assert weight == 0
+    assert link_of(con) == ("REVIEW", "WEAK_BIRTH_DATE", RECORD)
+
+
 def test_a_compound_surname_given_as_given_names_is_compared_as_a_whole(tmp_path, con):
     # BEN SALAH MOHAMED on the file, MOHAMED BEN SALAH on the list: word by word, BEN
     # against BENSALAH and SALAH as another given name the file lacks cost bits.

@@ -305,6 +305,14 @@ ONE_SKELETON_KEYS = (
 )
 
 
+# A record without any birth date, with both name skeletons and the nationality
+# (linkage_records.sql writes the key on such records and on every file): each rule
+# above needs a year, so such a record without a number was never scored, whatever its
+# names. Scored, it agrees on no date: the link rules read it as a weak birth date
+# (core_person_links.sql) and an agent decides.
+UNDATED_KEYS = ("undated_names",)
+
+
 # A complete birth date with day and month swapped (linkage_records.sql) against the
 # other side's date, with the same nationality: symmetric (a swapped date's swap is the
 # date), so one rule holds whichever side Splink puts on the left.
@@ -324,9 +332,11 @@ def record_blocking() -> list:
     one skeleton with a slip of the day or a date given as its year only otherwise left
     the pair unscored, the record unlinked without an agent seeing it (issue 33); without
     the initial, these two rules nearly doubled the national scoring's time
-    (benchmarks/README.md)."""
+    (benchmarks/README.md). And, for a record without any birth date, both skeletons
+    and the nationality (UNDATED_KEYS)."""
     return [*file_blocking(), CustomRule(SWAPPED_DATE_RULE, sql_dialect="duckdb"),
-            block_on(*YEAR_SLIP_KEYS), *(block_on(*keys) for keys in ONE_SKELETON_KEYS)]
+            block_on(*YEAR_SLIP_KEYS), *(block_on(*keys) for keys in ONE_SKELETON_KEYS),
+            block_on(*UNDATED_KEYS)]
 
 
 def file_blocking() -> list:

@@ -93,6 +93,13 @@ SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS un
                  AND i.birth_day <> i.birth_month
             THEN make_date(i.birth_year, i.birth_day, i.birth_month) END AS birth_date_swapped,
        i.sex, i.nationality,
+       -- a record without a birth year, and every file: both name skeletons and the
+       -- nationality, hashed, a blocking key (comparisons.UNDATED_KEYS: every other
+       -- needs a year; a collision only scores one pair more)
+       CASE WHEN (n.dataset = 'agdref' OR i.birth_year IS NULL) AND s.skeleton IS NOT NULL
+                 AND g.first_skeleton IS NOT NULL AND i.nationality IS NOT NULL
+            THEN hash(s.skeleton, g.first_skeleton, i.nationality)
+       END AS undated_names,
        -- where the list came from (domicile, establishment) or which prefecture manages the file
        i.department,
        -- a TélémOfpra record: when its claim reached OFPRA; an AGDREF file: when one of its
