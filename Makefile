@@ -24,10 +24,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # Two worker processes, a test file each at a time (a file's session fixtures, such as the
-# demo run or a Prefect server, are built once, on one worker).
+# demo run or a Prefect server, are built once, on one worker), in the order
+# tests/conftest.py gives them (the long files first).
 TEST_WORKERS ?= 2
 test: $(STAMP) lint
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Scale benchmarks (issue 7), results in benchmarks/results/: the nightly run at department
 # and national scale (the national inbox is generated once into benchmarks/cache/, ~6 min

@@ -22,6 +22,20 @@ from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 
+
+def pytest_collection_modifyitems(config, items):
+    """The files holding slow tests first, then the others by how many tests they hold:
+    `make test` hands whole files to two workers in this order (--no-loadscope-reorder),
+    so that a long file (the publication's kills, a minute and more) does not start last
+    and leave one worker running alone at the end."""
+    by_file: dict[str, list] = {}
+    for item in items:
+        by_file.setdefault(item.nodeid.split("::")[0], []).append(item)
+    order = sorted(by_file, key=lambda f: (not any(i.get_closest_marker("slow")
+                                                   for i in by_file[f]), -len(by_file[f])))
+    items[:] = [item for f in order for item in by_file[f]]
+
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 SAMPLE_AS_OF = date.fromisoformat(read_manifest(SAMPLE_DIR)["as_of"])
