@@ -44,7 +44,7 @@ app = typer.Typer(
 
 
 def _parse_day(value: str | None) -> date:
-    """--as-of: today when not given; a wrong one refused in one line, as `run` does."""
+    """--as-of: today when not given; a wrong one refused in one line (every command)."""
     if value is None:
         return date.today()
     try:
@@ -194,7 +194,7 @@ def run(
     say(f"run {result['run_id']} completed: {console.files_summary(result)}; "
         f"{console.worklist_summary(result)}")
     typer.echo(console.outputs(warehouse, exports))
-    console.echo_late_units(result)
+    console.echo_closing_lines(result)
 
 
 @app.command()
@@ -414,7 +414,7 @@ def demo(
             say(f"  run {result['run_id']}: {console.files_summary(result)}; "
                 f"{console.worklist_summary(result)}")
     typer.echo(console.outputs(warehouse, exports))
-    console.echo_late_units(result)
+    console.echo_closing_lines(result)
     _make_demo_accounts(warehouse, exports)
 
 

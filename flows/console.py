@@ -36,7 +36,7 @@ def worklist_summary(result: dict) -> str:
     return f"{listed} ({counts['new']} new, {counts['resolved']} resolved)"
 
 
-def echo_late_units(result: dict) -> None:
+def echo_closing_lines(result: dict) -> None:
     """The console ends with one line per file rejected tonight (name and reason: what to
     correct and send again) and one per source unit whose latest delivery is late
     (PRI-01, audit.source_freshness): system, unit, dates; never a person."""

@@ -271,13 +271,13 @@ def crafted_records(night_one: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, in
         6: {**another_date, "given_skeleton": file["given_skeleton"][0] + "QQ"},
         7: {**another_date, "surname_skeleton": file["surname_skeleton"][0] + "QQ"},
         8: {"birth_year": None, "birth_month": None, "birth_day": None, "birth_date": None,
-            "birth_date_swapped": None, "undated_names": file["undated_names"]},
+            "birth_date_swapped": None, "undated_key": file["undated_key"]},
     }
     assert len(alter) == len(record_blocking())
     row = rows_of(night_one, file["record_key"]).head(1)
     crafted, rules = [], {}
     for rule, changes in alter.items():
-        changes = {"undated_names": None, **changes}  # a record with a year has no such key
+        changes = {"undated_key": None, **changes}  # a record with a year has no such key
         key = f"telemofpra:RULE{rule}"
         crafted.append(row.with_columns(
             dataset=pl.lit("source"), record_key=pl.lit(key), unique_id=pl.lit(key + "~0~0"),

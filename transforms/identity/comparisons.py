@@ -310,7 +310,7 @@ ONE_SKELETON_KEYS = (
 # above needs a year, so such a record without a number was never scored, whatever its
 # names. Scored, it agrees on no date: the link rules read it as a weak birth date
 # (core_person_links.sql) and an agent decides.
-UNDATED_KEYS = ("undated_names",)
+UNDATED_KEYS = ("undated_key",)
 
 
 # A complete birth date with day and month swapped (linkage_records.sql) against the

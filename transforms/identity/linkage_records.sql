@@ -99,7 +99,7 @@ SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS un
        CASE WHEN (n.dataset = 'agdref' OR i.birth_year IS NULL) AND s.skeleton IS NOT NULL
                  AND g.first_skeleton IS NOT NULL AND i.nationality IS NOT NULL
             THEN hash(s.skeleton, g.first_skeleton, i.nationality)
-       END AS undated_names,
+       END AS undated_key,
        -- where the list came from (domicile, establishment) or which prefecture manages the file
        i.department,
        -- a TélémOfpra record: when its claim reached OFPRA; an AGDREF file: when one of its
