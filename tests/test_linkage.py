@@ -636,6 +636,36 @@ def test_a_claim_whose_second_given_name_differs_needs_something_more_for_the_fi
     assert (claim >= 1) == with_ada
 
 
+@pytest.mark.parametrize(("file", "listed", "outcome"), [
+    # a compound surname's second word given first among the given names, and a slip of
+    # the day: only that reading finds the file (left unlinked before), so an agent
+    # decides (a namesake's file of that compound name would be as likely)
+    (("BEN SALAH", "MOHAMED"), ("BEN", "SALAH MOHAMED", "15/03/1990"),
+     ("REVIEW", "SURNAME_SPLIT", RECORD)),
+    # its first word given last, the birth year only
+    (("AIT ALI", "MOHAMED"), ("ALI", "MOHAMED AIT", "00/00/1990"),
+     ("REVIEW", "SURNAME_SPLIT", RECORD)),
+    # the names as written already reach the link threshold (GUESSAN for N'GUESSAN): the
+    # pair is scored on them, though the split reading scores higher, and the link stands
+    (("N'GUESSAN", "MAMADOU SEKOU"), ("GUESSAN", "MAMADOU SEKOU N", "14/03/1990"),
+     ("LINKED", "PROBABILISTIC", PERSON)),
+])
+def test_a_compound_surname_split_between_surname_and_given_names_reaches_an_agent(
+        tmp_path, con, file, listed, outcome):
+    (surname, given), (listed_surname, listed_given, born) = file, listed
+    Inbox(tmp_path, con).person(NOM=surname, PRENOMS=given).others().telemofpra(
+        FINAL_LIST, NUM_AGDREF="", NOM=listed_surname, PRENOMS=listed_given,
+        DATE_NAISSANCE=born).decide()
+    assert link_of(con) == outcome
+    weight, unsplit = con.execute(
+        "SELECT match_weight, unsplit_weight FROM identity_scores "
+        "WHERE record_key = ? AND num_agdref = ?", [RECORD, PERSON]).fetchone()
+    if outcome[0] == "LINKED":  # scored on the names as written
+        assert unsplit == weight
+    else:  # the split reading is the pair's best
+        assert unsplit is None or unsplit < weight
+
+
 ELSEWHERE = "genesis:E01302:000202"
 LATER_LIST = date(2026, 10, 24)
 

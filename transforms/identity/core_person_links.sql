@@ -22,6 +22,9 @@
 --     DETAILS_DIFFER (a namesake born the same day is then as likely as the person:
 --     Splink counts those details as independent of the names and date, namesakes are
 --     not; benchmarks/README.md measures it on both test sets); a best candidate
+--     scoring on a compound surname read across the surname and the given names
+--     (BEN / SALAH MOHAMED for BEN SALAH / MOHAMED) goes to REVIEW as SURNAME_SPLIT (a
+--     namesake's file of that compound name is as likely as the person's); a best candidate
 --     between the review and link thresholds, two close candidates, a conflicting one
 --     or one agreeing only on a partial birth date go to REVIEW (never acted on).
 --   Nothing of the above: a record whose number names a file of the snapshot goes to
@@ -176,7 +179,12 @@ WITH rejected_pairs AS (
                AS weak_birth,
            bool_and(coalesce(sc.weight_other_given_names, 0) <= -1
                     AND coalesce(sc.weight_birth_place, 0) < 1
-                    AND coalesce(sc.weight_asylum_claim, 0) < 1) AS details_differ
+                    AND coalesce(sc.weight_asylum_claim, 0) < 1) AS details_differ,
+           -- the pair's best spelling reads a compound surname across the surname and
+           -- the given names (linkage_records.sql): the names as written do not reach
+           -- the link threshold (splink_pass._best_spelling)
+           arg_max(coalesce(sc.unsplit_weight < sc.match_weight, true), sc.match_weight)
+               AS surname_split
     FROM identity_scores sc
     JOIN source_identities s USING (record_key)
     JOIN core.persons p USING (num_agdref)
@@ -200,7 +208,8 @@ WITH rejected_pairs AS (
            arg_max(person_key, match_weight) AS person_key,
            arg_max(conflict, match_weight) AS conflict,
            arg_max(weak_birth, match_weight) AS weak_birth,
-           arg_max(details_differ, match_weight) AS details_differ
+           arg_max(details_differ, match_weight) AS details_differ,
+           arg_max(surname_split, match_weight) AS surname_split
     FROM close GROUP BY record_key
     -- a best candidate under the review threshold is no candidate
     HAVING max(match_probability) >= getvariable('review_threshold')
@@ -218,6 +227,8 @@ WITH rejected_pairs AS (
                  THEN 'WEAK_BIRTH_DATE'
              WHEN b.match_probability >= getvariable('link_threshold') AND b.details_differ
                  THEN 'DETAILS_DIFFER'
+             WHEN b.match_probability >= getvariable('link_threshold') AND b.surname_split
+                 THEN 'SURNAME_SPLIT'
              WHEN b.match_probability >= getvariable('link_threshold') THEN 'PROBABILISTIC'
              WHEN b.persons = 1 THEN 'GREY_BAND'
              WHEN s.record_key IN (SELECT record_key FROM rejected_pairs) THEN 'AGENT_REJECTED'
@@ -271,7 +282,8 @@ SELECT record_key, system,
                 THEN 'LINKED'
             WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'SEVERAL_NUMBERS_VERIFIED',
                                'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
-                               'DETAILS_DIFFER', 'GREY_BAND', 'ANOTHER_DETAINEE',
+                               'DETAILS_DIFFER', 'SURNAME_SPLIT', 'GREY_BAND',
+                               'ANOTHER_DETAINEE',
                                'CONFIRMED_FILE_GONE', 'NUMBER_NOT_VERIFIED')
                 THEN 'REVIEW'
             ELSE 'UNLINKED' END AS link_status,

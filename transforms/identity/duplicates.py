@@ -57,7 +57,7 @@ class DuplicatesMemory:
 
 
 # What a memory holds, and how (a memory of another format is not reused).
-MEMORY_FORMAT = "64-bit file digests and common terms"
+MEMORY_FORMAT = "64-bit file digests, common terms and spellings"
 
 
 def model_key(model: dict, columns: list[str], backend: str) -> str:

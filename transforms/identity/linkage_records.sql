@@ -2,8 +2,9 @@
 -- builds: nothing (a query: the rows it returns)
 -- The names Splink compares (transforms/linkage.py), one row per way a person is
 -- written: a TélémOfpra or GENESIS record's latest identity and every GENESIS alias
--- (written "SURNAME Given"), the record with surname and first given name swapped, an
--- AGDREF file under its surname and under its usual name. The given names after the
+-- (written "SURNAME Given"), the record with surname and first given name swapped, with
+-- a compound surname read back whole, an AGDREF file under its surname and under its
+-- usual name. The given names after the
 -- first are the record's or the file's, the same on each of its rows.
 -- The department: of the list (TélémOfpra domicile, GENESIS establishment) or managing
 -- the AGDREF file. An AGDREF file has its rows once for each asylum attestation (ADA) it
@@ -28,6 +29,20 @@ WITH aliases AS (
     -- them, compared as a whole, and the given names are the surname's words
     SELECT 'source', record_key, -2, first_names_ascii, last_name_ascii
     FROM source_identities WHERE first_names_ascii LIKE '% %'
+    UNION ALL
+    -- a compound surname split between the surname and the given names: its second word
+    -- given first (BEN / SALAH MOHAMED), or its first word given last (SALAH / MOHAMED
+    -- BEN). A guess, not a spelling: left out of the term frequencies
+    -- (splink_pass.as_written), and a pair only such a reading brings to the link
+    -- threshold goes to an agent (core_person_links.sql, SURNAME_SPLIT)
+    SELECT 'source', record_key, -3, last_name_ascii || ' ' || first_given_name(first_names_ascii),
+           other_given_names(first_names_ascii)
+    FROM source_identities WHERE first_names_ascii LIKE '% %' AND last_name_ascii IS NOT NULL
+    UNION ALL
+    SELECT 'source', record_key, -4,
+           regexp_extract(first_names_ascii, '(\S+)$', 1) || ' ' || last_name_ascii,
+           trim(regexp_replace(first_names_ascii, '\s*\S+$', ''))
+    FROM source_identities WHERE first_names_ascii LIKE '% %' AND last_name_ascii IS NOT NULL
     UNION ALL
     SELECT 'source', a.record_key,
            row_number() OVER (PARTITION BY a.record_key ORDER BY a.alias),
@@ -77,7 +92,7 @@ WITH aliases AS (
            nullif(compact_name(other_given_names(first_names_ascii)), '') AS other_compact,
            nullif(name_skeleton(other_given_names(first_names_ascii)), '') AS other_skeleton
     FROM (SELECT first_names_ascii FROM identities
-          UNION SELECT given_names FROM names WHERE variant = -2)
+          UNION SELECT given_names FROM names WHERE variant IN (-2, -3, -4))
 )
 SELECT n.dataset, n.record_key || '~' || n.variant || '~' || i.attestation AS unique_id,
        n.record_key,
@@ -118,7 +133,7 @@ JOIN given g ON g.given_names IS NOT DISTINCT FROM n.given_names
 -- for a compound surname given as given names (variant -2), the other given names are
 -- the words of the surname after its first
 JOIN other_given o ON o.first_names_ascii IS NOT DISTINCT FROM
-    CASE WHEN n.variant = -2 THEN n.given_names ELSE i.first_names_ascii END
+    CASE WHEN n.variant IN (-2, -3, -4) THEN n.given_names ELSE i.first_names_ascii END
 LEFT JOIN towns t ON t.birth_town = i.birth_town
 WHERE s.compact IS NOT NULL OR g.known
 ORDER BY n.dataset, unique_id

@@ -17,7 +17,10 @@ _SCORES = {
     "match_weight": f"match weight {_WEIGHTS}",
     "match_probability": f"match probability {_WEIGHTS}",
     **{f"weight_{name}": f"weight of the {name} comparison {_WEIGHTS}"
-       for name in comparisons.COMPARISON_COLUMNS}}
+       for name in comparisons.COMPARISON_COLUMNS},
+    "unsplit_weight": "the best match weight of the pair's spellings but those reading a "
+                      "compound surname across the surname and the given names "
+                      "(null: none scored; core_person_links.sql, SURNAME_SPLIT)"}
 MEMORY_TABLES = {
     "core.duplicates_memory_files": ("digests", (
         "one row per AGDREF file as the last duplicates pass compared it: the next night "

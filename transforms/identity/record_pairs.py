@@ -38,6 +38,7 @@ from transforms.identity.duplicates import (
 from transforms.identity.splink_pass import (
     RECORD_PAIRS,
     Connect,
+    as_written,
     blocking_sql,
     log2_odds,
     predict_pairs,
@@ -45,12 +46,13 @@ from transforms.identity.splink_pass import (
     split_datasets,
     term_frequency_columns,
 )
+from transforms.identity.thresholds import read_thresholds
 
 # How far under the weight kept (KEEP_ABOVE, -6.6 bits) pairs are remembered: the nights'
 # drift adds up in the ceiling until it reaches the weight kept, and then a night scores
 # every pair again and starts from here.
 REMEMBER_FROM_BITS = 4.0
-MEMORY_FORMAT = "record pairs: 64-bit digests, common terms, level weights"
+MEMORY_FORMAT = "record pairs: 64-bit digests, common terms, level weights, spellings"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,13 @@ def held_on_both_sides(records: pl.DataFrame, changed: pl.Series, model: dict
         schema={"column_name": pl.String, "value": pl.String})
 
 
+def written_links_from() -> float:
+    """The match weight at the link threshold (the thresholds file): a pair whose
+    spellings as written reach it is scored on them, not on a split surname's reading
+    (splink_pass._best_spelling)."""
+    return log2_odds(read_thresholds().link)
+
+
 def record_model_key(model: dict, columns: list[str], backend: str, floor: float) -> str:
     """What must not change for remembered weights to stay comparable: the model but for
     its prior and its levels' m (their weights are compared instead, level_shift), the
@@ -128,7 +137,8 @@ def record_model_key(model: dict, columns: list[str], backend: str, floor: float
             for level in comparison["comparison_levels"]]}
         for comparison in model["comparisons"]]}
     text = json.dumps([model_key(without_m, columns, backend),
-                       [blocking_sql(rule) for rule in record_blocking()], floor, MEMORY_FORMAT])
+                       [blocking_sql(rule) for rule in record_blocking()], floor,
+                       written_links_from(), MEMORY_FORMAT])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -146,7 +156,8 @@ def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory |
     key = record_model_key(model, columns, backend, floor)
     prior = model["probability_two_random_records_match"]
     every_row = records.drop("dataset")
-    terms, levels = common_terms(every_row, model), level_weights(model)
+    counted = as_written(every_row)  # what the term frequencies count
+    terms, levels = common_terms(counted, model), level_weights(model)
     if memory is not None and memory.model_key == key and spark is None:
         changed = changed_files(memory.digests, digests)
         moving = terms.join(held_on_both_sides(records, changed, model),
@@ -155,13 +166,15 @@ def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory |
                  + level_shift(memory.levels, levels) + term_shift(memory.terms, moving, model))
         ceiling = raised(memory.ceiling, shift)
         if ceiling < keep_from:
-            pairs = _rescore(records, every_row.to_arrow(), model, floor, memory.pairs,
-                             changed, connect)
+            pairs = _rescore(records, counted.to_arrow(), model, floor, memory.pairs,
+                             changed, connect, written_links_from())
             return (_kept(pairs, keep_from),
                     RecordPairsMemory(digests, terms, levels, pairs, key, prior, ceiling))
     with connect() as con:
         pairs = predict_pairs(con, split_datasets(records), model, "link_only",
-                              record_blocking(), floor, RECORD_PAIRS, spark)
+                              record_blocking(), floor, RECORD_PAIRS, spark,
+                              count_terms_in=counted.to_arrow(),
+                              written_from=written_links_from())
     return (_kept(pairs, keep_from),
             RecordPairsMemory(digests, terms, levels, pairs, key, prior, floor))
 
@@ -170,12 +183,13 @@ def _kept(pairs: pl.DataFrame, keep_from: float) -> pl.DataFrame:
     return pairs.filter(pl.col("match_weight") >= keep_from)
 
 
-def _rescore(records: pl.DataFrame, every_row: pa.Table, model: dict, floor: float,
-             remembered: pl.DataFrame, changed: pl.Series, connect: Connect) -> pl.DataFrame:
+def _rescore(records: pl.DataFrame, counted: pa.Table, model: dict, floor: float,
+             remembered: pl.DataFrame, changed: pl.Series, connect: Connect,
+             written_from: float) -> pl.DataFrame:
     """From `floor`: the pairs of a changed record against every file, of an unchanged
     record against a changed file, and the `remembered` pairs of an unchanged record and
-    file, scored again; term frequencies counted over every row (`every_row`), as a full
-    pass counts them."""
+    file, scored again; term frequencies counted over the rows as written (`counted`),
+    as a full pass counts them, and spellings as written weighing `written_from` kept."""
     changed = changed.implode()
     touched = pl.col("record_key").is_in(changed)
     sources = records.filter(pl.col("dataset") == "source").drop("dataset")
@@ -188,8 +202,8 @@ def _rescore(records: pl.DataFrame, every_row: pa.Table, model: dict, floor: flo
                 scored.append(predict_pairs(
                     con, {"source": source.to_arrow(), "agdref": agdref.to_arrow()}, model,
                     "link_only", record_blocking(), floor, RECORD_PAIRS,
-                    count_terms_in=every_row))
+                    count_terms_in=counted, written_from=written_from))
     scored.append(score_again(remembered, changed, {"source": sources, "agdref": files},
-                              model, record_blocking(), floor, RECORD_PAIRS, every_row,
-                              connect))
+                              model, record_blocking(), floor, RECORD_PAIRS, counted,
+                              connect, written_from))
     return pl.concat(scored)

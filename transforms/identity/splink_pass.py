@@ -97,10 +97,12 @@ def for_spark(model: dict) -> dict:
 
 def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], model: dict,
                   link_type: str, blocking: list, from_weight: float,
-                  orient: tuple[str, str], spark=None,
-                  count_terms_in: pa.Table | None = None) -> pl.DataFrame:
+                  orient: tuple[str, str, str], spark=None,
+                  count_terms_in: pa.Table | None = None,
+                  written_from: float = math.inf) -> pl.DataFrame:
     """One Splink pass over `tables`: the blocked pairs weighing at least `from_weight`,
-    the best spelling of each (`_best_spelling`). Term frequencies are counted in
+    the best spelling of each (`_best_spelling`, where spellings as written weighing
+    `written_from` are preferred to a split surname's readings). Term frequencies are counted in
     `tables` together, as Splink counts them, or in `count_terms_in` when given (with
     Splink's own SQL, so that the weights are those of a pass over it to the last bit).
     Tables that cannot make a pair (a side without rows; fewer than two records to
@@ -130,7 +132,7 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
     else:  # the pairs come back from Spark; the choice of spellings is the same SQL
         table = "spark_predictions"
         con.register(table, predictions.as_spark_dataframe().toArrow())
-    return _best_spelling(con, table, orient)
+    return _best_spelling(con, table, orient, written_from)
 
 
 def can_pair(tables: dict[str, pa.Table], link_type: str) -> bool:
@@ -148,8 +150,9 @@ def blocking_sql(rule) -> str:
 
 
 def score_again(remembered: pl.DataFrame, changed: pl.Series, sides: dict[str, pl.DataFrame],
-                model: dict, blocking: list, from_weight: float, orient: tuple[str, str],
-                count_terms_in: pa.Table, connect: Connect) -> pl.DataFrame:
+                model: dict, blocking: list, from_weight: float, orient: tuple[str, str, str],
+                count_terms_in: pa.Table, connect: Connect,
+                written_from: float = math.inf) -> pl.DataFrame:
     """The `remembered` pairs (`record_key` and `num_agdref`, as scored) of which neither
     side is `changed` (record keys, imploded), scored again each apart: joined to the
     rows of the two named frames of `sides` (the record's, then the file's), each
@@ -168,7 +171,7 @@ def score_again(remembered: pl.DataFrame, changed: pl.Series, sides: dict[str, p
                          sql_dialect="duckdb") for rule in blocking]
     with connect() as con:
         return predict_pairs(con, tables, model, "link_only", within, from_weight, orient,
-                             count_terms_in=count_terms_in)
+                             count_terms_in=count_terms_in, written_from=written_from)
 
 
 def term_frequency_columns(model: dict) -> dict[str, float]:
@@ -184,16 +187,32 @@ def log2_odds(probability: float) -> float:
 
 
 
+# How a record's name is read in linkage_records.sql when a compound surname is split
+# between its surname and its given names (the second part of its row's `unique_id`:
+# the record key, the reading and the attestation, joined by `~`).
+SPLIT_SPELLINGS = (-3, -4)
+
+
+def as_written(rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows of names as a list or a file writes them, the split readings left out: a
+    reading is a guess, not a spelling of a person, and counted in the term frequencies
+    it would make the compound surname it guesses look twice as common."""
+    reading = pl.col("unique_id").str.split("~").list.get(1).cast(pl.Int32)
+    return rows.filter(~reading.is_in(SPLIT_SPELLINGS))
+
+
 # Which side of a scored pair is the record: the source record against a file; of two
-# files, the lower number (file keys are `agdref:<number>`).
+# files, the lower number (file keys are `agdref:<number>`); and that side's `unique_id`.
 RECORD_PAIRS = ("CASE WHEN source_dataset_l = 'agdref' THEN record_key_r ELSE record_key_l END",
-                 "CASE WHEN source_dataset_l = 'agdref' THEN record_key_l ELSE record_key_r END")
-FILE_PAIRS = ("least(record_key_l, record_key_r)", "greatest(record_key_l, record_key_r)")
+                "CASE WHEN source_dataset_l = 'agdref' THEN record_key_l ELSE record_key_r END",
+                "CASE WHEN source_dataset_l = 'agdref' THEN unique_id_r ELSE unique_id_l END")
+FILE_PAIRS = ("least(record_key_l, record_key_r)", "greatest(record_key_l, record_key_r)",
+              "CASE WHEN record_key_l < record_key_r THEN unique_id_l ELSE unique_id_r END")
 
 
-def _best_spelling(con: duckdb.DuckDBPyConnection, table: str, orient: tuple[str, str]
-                   ) -> pl.DataFrame:
-    record, file = orient
+def _best_spelling(con: duckdb.DuckDBPyConnection, table: str, orient: tuple[str, str, str],
+                   written_from: float) -> pl.DataFrame:
+    record, file, record_row = orient
     columns = set(con.sql(f"SELECT * FROM {table} LIMIT 0").columns)  # noqa: S608
     # Each comparison's weight, its term-frequency adjustment included.
     weights = ", ".join(
@@ -201,14 +220,27 @@ def _best_spelling(con: duckdb.DuckDBPyConnection, table: str, orient: tuple[str
         + f" AS weight_{name}" for name, c in COMPARISON_COLUMNS.items())
     # Spellings of equal weight: the same one whichever pass or side scored them.
     ties = ", ".join(f"weight_{name} DESC" for name in COMPARISON_COLUMNS)
+    # A reading of a compound surname across the surname and the given names
+    # (SPLIT_SPELLINGS) is the pair's best spelling only where the spellings as written
+    # weigh under `written_from`, the link threshold (`unsplit_weight`, their best weight,
+    # null when none was scored): a pair they link is scored as it was without the
+    # readings, and one that a reading alone brings to the threshold goes to an agent
+    # (core_person_links.sql, SURNAME_SPLIT).
+    split = f"CAST(split_part({record_row}, '~', 2) AS INTEGER) IN {SPLIT_SPELLINGS}"
     return con.sql(f"""
-        SELECT {record} AS record_key, substr({file}, 8) AS num_agdref,
-               match_weight, match_probability, {weights}
-        FROM {table}
-        WHERE record_key_l <> record_key_r
-        QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
-                                   ORDER BY match_weight DESC, {ties}) = 1
-    """).pl()  # noqa: S608 - table and column names come from Splink, no value is formatted
+        SELECT * EXCLUDE (split) FROM (
+            SELECT {record} AS record_key, substr({file}, 8) AS num_agdref,
+                   match_weight, match_probability, {weights}, {split} AS split,
+                   max(match_weight) FILTER (WHERE NOT ({split}))
+                       OVER (PARTITION BY record_key, num_agdref) AS unsplit_weight
+            FROM {table}
+            WHERE record_key_l <> record_key_r)
+        QUALIFY row_number() OVER (
+            PARTITION BY record_key, num_agdref
+            ORDER BY split AND coalesce(unsplit_weight >= ?, false), match_weight DESC,
+                     {ties}) = 1
+    """, params=[written_from]).pl()  # noqa: S608 - table and column names come from Splink, no value is formatted
+
 
 
 def empty_pairs() -> pl.DataFrame:
@@ -216,4 +248,5 @@ def empty_pairs() -> pl.DataFrame:
         "record_key": pl.String, "num_agdref": pl.String, "match_weight": pl.Float64,
         "match_probability": pl.Float64,
         **{f"weight_{name}": pl.Float64 for name in COMPARISON_COLUMNS},
+        "unsplit_weight": pl.Float64,
     })

@@ -33,6 +33,9 @@ WHY = {
     "DETAILS_DIFFER": "les autres prénoms ne concordent pas (différents, ou d'un seul "
                       "côté) et seuls le nom et la date de naissance désignent ce dossier : "
                       "un homonyme né le même jour est aussi vraisemblable",
+    "SURNAME_SPLIT": "le dossier n'est vraisemblable qu'en lisant un nom composé réparti "
+                     "entre le nom et les prénoms (BEN / SALAH MOHAMED pour BEN SALAH / "
+                     "MOHAMED) : un homonyme portant ce nom composé l'est autant",
     "GREY_BAND": "vraisemblance entre le seuil de vérification et celui de rapprochement",
     "ANOTHER_DETAINEE": "un autre détenu, sur la dernière liste d'un établissement, est "
                         "rattaché à la même personne : une personne n'est pas écrouée "
