@@ -48,8 +48,16 @@ class SourceRows:
     notes: tuple[str, ...] = ()
 
 
+# The columns of each contract, read once, at import: Pandera builds a model's schema
+# anew in each thread that asks for it, and the files are read in threads
+# (load._read_ahead), where two such builds at once collided (RuntimeError: dictionary
+# changed size during iteration, in a test run of the demo).
+EXPECTED_COLUMNS = {kind: tuple(model.to_schema().columns)
+                    for kind, model in SOURCE_MODELS.items()}
+
+
 def expected_columns(kind: str) -> list[str]:
-    return list(SOURCE_MODELS[kind].to_schema().columns)
+    return list(EXPECTED_COLUMNS[kind])
 
 
 def decode_text(data: bytes, kind: str, file_name: str) -> tuple[str, list[str]]:

@@ -4,6 +4,7 @@ glossary, written from frames through Arrow, and the audit writes the ingest ste
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from itertools import accumulate, chain
 
@@ -49,7 +50,22 @@ def duckdb_type(dtype: pl.DataType) -> str:
     return _DUCKDB_TYPES[base]
 
 
+# Pandera builds a model's schema anew in each thread that asks for it, and two threads
+# building at once can collide (transforms/ingest/read.py says where it happened): the
+# rules decide departments in threads, and each builds its rows with rows_frame.
+_SCHEMAS = threading.Lock()
+
+
 def model_columns(model: type[pa.DataFrameModel]) -> dict[str, tuple[pl.DataType, str | None]]:
+    """The model's columns, their types and descriptions: read once a process, one thread
+    at a time (the dict is shared: not to be changed)."""
+    with _SCHEMAS:
+        return _model_columns(model)
+
+
+@cache
+def _model_columns(model: type[pa.DataFrameModel]
+                   ) -> dict[str, tuple[pl.DataType, str | None]]:
     schema = model.to_schema()
     return {
         name: (column.dtype.type, column.description or glossary.COLUMNS.get(name))
