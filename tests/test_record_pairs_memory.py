@@ -30,6 +30,7 @@ from transforms.warehouse.database import read_sql
 
 NEW_FILE, NEW_RECORD = "agdref:9999999999", "telemofpra:OF99T000001"
 FLOOR = log2_odds(KEEP_ABOVE) - record_pairs.REMEMBER_FROM_BITS
+WRITTEN_FROM = record_pairs.written_links_from()
 
 
 @pytest.fixture(scope="module")
@@ -187,14 +188,17 @@ def test_the_level_shift_is_the_largest_move_within_each_comparison(model):
 
 def test_the_key_ignores_the_levels_m_and_the_prior_but_not_their_u(model):
     def key(m: dict) -> str:
-        return record_pairs.record_model_key(m, ["surname"], "duckdb", FLOOR)
+        return record_pairs.record_model_key(m, ["surname"], "duckdb", FLOOR, WRITTEN_FROM)
 
     assert key(reweighed(model, "asylum_claim", 2, 3.0)) == key(model)
     assert key({**model, "probability_two_random_records_match": 0.5}) == key(model)
     other_u = copy.deepcopy(model)
     other_u["comparisons"][0]["comparison_levels"][1]["u_probability"] *= 2
     assert key(other_u) != key(model)
-    assert record_pairs.record_model_key(model, ["surname"], "duckdb", FLOOR - 1) != key(model)
+    assert record_pairs.record_model_key(model, ["surname"], "duckdb", FLOOR - 1,
+                                         WRITTEN_FROM) != key(model)
+    assert record_pairs.record_model_key(model, ["surname"], "duckdb", FLOOR,
+                                         WRITTEN_FROM - 1) != key(model)
 
 
 def test_the_warehouse_keeps_the_memory_for_the_next_night(sample_warehouse, night_one):

@@ -126,11 +126,12 @@ def written_links_from() -> float:
     return log2_odds(read_thresholds().link)
 
 
-def record_model_key(model: dict, columns: list[str], backend: str, floor: float) -> str:
+def record_model_key(model: dict, columns: list[str], backend: str, floor: float,
+                     written_from: float) -> str:
     """What must not change for remembered weights to stay comparable: the model but for
     its prior and its levels' m (their weights are compared instead, level_shift), the
-    rules record_blocking holds (as SQL), the floor of memory and what
-    duplicates.model_key names."""
+    rules record_blocking holds (as SQL), the floor of memory, the weight from which the
+    spellings as written are kept (`written_from`) and what duplicates.model_key names."""
     without_m = {**model, "comparisons": [
         {**comparison, "comparison_levels": [
             {k: v for k, v in level.items() if k != "m_probability"}
@@ -138,7 +139,7 @@ def record_model_key(model: dict, columns: list[str], backend: str, floor: float
         for comparison in model["comparisons"]]}
     text = json.dumps([model_key(without_m, columns, backend),
                        [blocking_sql(rule) for rule in record_blocking()], floor,
-                       written_links_from(), MEMORY_FORMAT])
+                       written_from, MEMORY_FORMAT])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -153,7 +154,8 @@ def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory |
     backend = "duckdb" if spark is None else "spark"
     floor = keep_from - REMEMBER_FROM_BITS
     columns = [c for c in records.columns if c != "dataset"]
-    key = record_model_key(model, columns, backend, floor)
+    written_from = written_links_from()
+    key = record_model_key(model, columns, backend, floor, written_from)
     prior = model["probability_two_random_records_match"]
     every_row = records.drop("dataset")
     counted = as_written(every_row)  # what the term frequencies count
@@ -167,14 +169,14 @@ def records_pass(records: pl.DataFrame, model: dict, memory: RecordPairsMemory |
         ceiling = raised(memory.ceiling, shift)
         if ceiling < keep_from:
             pairs = _rescore(records, counted.to_arrow(), model, floor, memory.pairs,
-                             changed, connect, written_links_from())
+                             changed, connect, written_from)
             return (_kept(pairs, keep_from),
                     RecordPairsMemory(digests, terms, levels, pairs, key, prior, ceiling))
     with connect() as con:
         pairs = predict_pairs(con, split_datasets(records), model, "link_only",
                               record_blocking(), floor, RECORD_PAIRS, spark,
                               count_terms_in=counted.to_arrow(),
-                              written_from=written_links_from())
+                              written_from=written_from)
     return (_kept(pairs, keep_from),
             RecordPairsMemory(digests, terms, levels, pairs, key, prior, floor))
 
