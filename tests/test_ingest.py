@@ -713,17 +713,12 @@ def test_a_folder_that_cannot_be_listed_is_recorded_the_inbox_itself_fails(
         ingest_into(con, tmp_path / "genesis" / "novembre")
 
 
-def test_files_read_in_threads_build_no_contract_schema(con, monkeypatch):
-    """Pandera builds a model's schema anew in each thread that asks for it; two threads
-    building at once collided in a test run of the demo (RuntimeError: dictionary
-    changed size during iteration, reading the inbox ahead). The readers' threads ask
-    Pandera for nothing."""
-    from concurrent.futures import ThreadPoolExecutor
+@pytest.fixture
+def schema_builds(monkeypatch) -> list[tuple[bool, str]]:
+    """Every Pandera schema built while the test runs: (in the main thread, model)."""
     from threading import current_thread, main_thread
 
     from pandera.api.polars.model import DataFrameModel
-
-    from transforms.ingest.read import read_source_file
 
     built = []
     build = DataFrameModel.build_schema_.__func__
@@ -733,33 +728,35 @@ def test_files_read_in_threads_build_no_contract_schema(con, monkeypatch):
         return build(cls, **kwargs)
 
     monkeypatch.setattr(DataFrameModel, "build_schema_", classmethod(watched))
+    return built
+
+
+def test_files_read_in_threads_build_no_contract_schema(con, schema_builds):
+    """Pandera builds a model's schema anew in each thread that asks for it; two threads
+    building at once collided in a test run of the demo (RuntimeError: dictionary
+    changed size during iteration, reading the inbox ahead). The readers' threads ask
+    Pandera for nothing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from transforms.ingest.read import read_source_file
+
     plans = [p for p in plan_inbox(con, SAMPLE_DIR / "inbox") if p.action == "LOAD"]
     assert {p.file.kind for p in plans} == set(SOURCE_MODELS)
     with ThreadPoolExecutor(max_workers=2) as readers:
         read = list(readers.map(read_source_file, (p.file for p in plans)))
     assert len(read) == len(plans) and sum(r.rows.height for r in read) > 0
-    assert not [name for in_main, name in built if not in_main]
+    assert not [name for in_main, name in schema_builds if not in_main]
 
 
-def test_a_contract_s_columns_are_built_once_whatever_the_threads(monkeypatch):
+def test_a_contract_s_columns_are_built_once_whatever_the_threads(schema_builds):
     """The rules build their rows (tables.rows_frame) in threads: a model's columns come
     from one schema built once, one thread at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from pandera.api.polars.model import DataFrameModel
-
     from schemas.published import Exclusion
 
-    built = []
-    build = DataFrameModel.build_schema_.__func__
-
-    def watched(cls, **kwargs):
-        built.append(cls.__name__)
-        return build(cls, **kwargs)
-
-    monkeypatch.setattr(DataFrameModel, "build_schema_", classmethod(watched))
     tables._model_columns.cache_clear()
     with ThreadPoolExecutor(max_workers=4) as threads:
         columns = list(threads.map(lambda _: tables.model_columns(Exclusion), range(8)))
-    assert built == ["Exclusion"]
+    assert [name for _, name in schema_builds] == ["Exclusion"]
     assert all(c is columns[0] for c in columns) and "reason_code" in columns[0]
