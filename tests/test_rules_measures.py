@@ -337,16 +337,22 @@ def test_rtr_02_a_judicial_itf_taken_before_the_claim_is_enforceable_from_its_en
     assert {"RTR-02", "PRI-06", "OQ-07"} <= set(flag["rule_ids"])
 
 
-def test_rtr_05_an_ordonnance_signed_after_an_early_end_holds_execution_until_notified(inbox):
+# Either row may lack the claim's introduction date (CONTRACTS §1.1: empty is unknown):
+# they are still one claim, the first, under one OFPRA number. Read as two claims, the
+# undated OFPRA row was the latest (by its decision date) and the ordonnance held nothing.
+@pytest.mark.parametrize(("ofpra_introduced", "cnda_introduced"), [
+    ("01/04/2026", "01/04/2026"), ("", "01/04/2026"), ("01/04/2026", "")])
+def test_rtr_05_an_ordonnance_signed_after_an_early_end_holds_execution_until_notified(
+        inbox, ofpra_introduced, cnda_introduced):
     """RTR-05 and OQ-07: "never before an ordonnance's notification". The right to remain
     ended early at OFPRA's notification (RTR-06), then the CNDA signed an ordonnance on
     10/11/2026, not yet notified: the measure waits for that notification (the reading
     that never shortens a protection), then is enforceable from it."""
     inbox.measure(**OLD_ENOUGH)
     inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-2",
-                     DATE_INTRODUCTION="01/04/2026", DATE_DEFINITIVE="")
+                     DATE_INTRODUCTION=ofpra_introduced, DATE_DEFINITIVE="")
     ordonnance = {"ORGANE": "CNDA", "MODE_CNDA": "ORDONNANCE", "SENS_DECISION": "REJET",
-                  "DATE_INTRODUCTION": "01/04/2026", "DATE_DECISION": "10/11/2026",
+                  "DATE_INTRODUCTION": cnda_introduced, "DATE_DECISION": "10/11/2026",
                   "DATE_DEFINITIVE": ""}
     inbox.telemofpra(date(2026, 11, 13), DATE_NOTIFICATION="", **ordonnance)
     out = inbox.decide()

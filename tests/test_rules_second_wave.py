@@ -802,3 +802,24 @@ def test_rtr_05_nothing_is_enforceable_at_release_before_the_ordonnance_is_notif
     assert "EXECUTION_AFTER_NOTIFICATION" in flag["markers"] and "RTR-05" in flag["rule_ids"]
     # PRI-04's release conditional on removal is not open before the notification.
     assert "PRI-04" not in flag["rule_ids"]
+
+
+@pytest.mark.parametrize("introduced", ["02/01/2025", ""])
+def test_rtr_05_an_ordonnance_after_an_undated_early_end_holds_the_release_too(
+        inbox, introduced):
+    """RTR-05 / OQ-07 with PRI-04: OFPRA's inadmissibility (an early end at its
+    notification, RTR-06) then the CNDA's ordonnance, signed, not notified, on one claim;
+    the OFPRA row may not say when the claim was introduced (empty is unknown, CONTRACTS
+    §1.1). A detainee under a definitive judicial ban is not ENFORCEABLE_MEASURE before
+    the notification."""
+    inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-2",
+                     DATE_DECISION="03/09/2026", DATE_NOTIFICATION="07/09/2026",
+                     DATE_DEFINITIVE="", DATE_INTRODUCTION=introduced)
+    inbox.telemofpra(date(2026, 11, 13), ORGANE="CNDA", MODE_CNDA="ORDONNANCE",
+                     SENS_DECISION="REJET", FONDEMENT="", DATE_DECISION="10/11/2026",
+                     DATE_NOTIFICATION="", DATE_DEFINITIVE="", DATE_INTRODUCTION="02/01/2025")
+    inbox.genesis(date(2026, 11, 12), row("genesis", ITF="DEFINITIVE", **KNOWN))
+    flag = inbox.decide().only_listed(RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE"
+    assert "EXECUTION_AFTER_NOTIFICATION" in flag["markers"] and "RTR-05" in flag["rule_ids"]
+    assert "PRI-04" not in flag["rule_ids"]

@@ -248,6 +248,35 @@ def _claim_key(decision: Record) -> tuple:
     return (start or date.min, decision["claim_type"])
 
 
+# The claims an applicant makes once (CONTRACTS §1.1: the first claim, the first
+# re-examination): every decision of that type under one OFPRA number is of one claim.
+ONCE_PER_APPLICANT = ("PREMIERE", "REEXAMEN")
+
+
+def _claims(outcomes: Iterable[RtrOutcome]) -> dict[tuple, list[RtrOutcome]]:
+    """The outcomes by claim (`_claim_key`). A decision whose claim's introduction date
+    is unknown (`DATE_INTRODUCTION` empty: allowed) belongs to the claim of its type under
+    the same OFPRA number when its type is made once per applicant and exactly one such
+    claim is dated: left on its own, it was read as another claim, the latest by its
+    decision date, and what its claim held was left out (an unnotified ordonnance after
+    an early end at OFPRA did not hold the execution, RTR-05). Two dated claims of one
+    type (a slip in the data) are not merged: the later one keeps deciding."""
+    claims: dict[tuple, list[RtrOutcome]] = {}
+    for o in outcomes:
+        claims.setdefault(_claim_key(o.decision), []).append(o)
+    for key in [k for k in claims if k[0] == date.min and k[1] in ONCE_PER_APPLICANT]:
+        for o in list(claims[key]):
+            dated = [k for k, found in claims.items() if k[0] != date.min and k[1] == key[1]
+                     and any(f.decision["num_ofpra"] == o.decision["num_ofpra"]
+                             for f in found)]
+            if len(dated) == 1:
+                claims[key].remove(o)
+                claims[dated[0]].append(o)
+        if not claims[key]:
+            del claims[key]
+    return claims
+
+
 def _claim_order(claim: list[Record]) -> tuple:
     """When a claim came, to find the person's latest: its introduction date. A claim
     whose rows give none (`DATE_INTRODUCTION` may be empty) is placed by its earliest
@@ -290,9 +319,7 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
         o = awaited[0]
         return RtrOutcome(NOT_ENDED, rule_ids=o.rule_ids, reason="RTR_END_UNCONFIRMED",
                           markers=("NO_CONSULAR_CONTACT",), decision=o.decision)
-    claims: dict[tuple, list[RtrOutcome]] = {}
-    for o in standing:
-        claims.setdefault(_claim_key(o.decision), []).append(o)
+    claims = _claims(standing)
     order = {key: _claim_order([o.decision for o in found]) for key, found in claims.items()}
     latest_claim = max(claims, key=order.__getitem__)
     claim = claims[latest_claim]
