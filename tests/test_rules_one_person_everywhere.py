@@ -111,6 +111,28 @@ KNOWN = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
          "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE"}
 
 
+@pytest.mark.parametrize(("held_on", "transfer_listed"), [(date(2026, 2, 20), False),
+                                                          (date(2026, 3, 20), True)])
+def test_rtr_09_a_person_a_late_prison_list_still_shows_held_stays_in_the_procedure(
+        inbox, held_on, transfer_listed):
+    """RTR-09 with EX-04: accepted on 02/03/2026, the transfer lapses on 02/09/2026 (6
+    months) unless the person was imprisoned since (12 months: 02/03/2027). The latest
+    list of the establishment still shows them held (PRI-01: the truth for it), dated
+    before the acceptance or after: held since as far as anyone knows, so still in the
+    Dublin procedure and off the rejected list. The measures list extends the transfer
+    only on a list dated on or after the acceptance (only recorded facts delay France's
+    responsibility)."""
+    inbox.measure(**DUBLIN)
+    inbox.genesis(held_on, row("genesis", DATE_ECROU="10/02/2026", **KNOWN))
+    out = inbox.telemofpra(FINAL_LIST).decide()
+    assert out.reason(REJECTED) == "ASYLUM_PENDING"
+    assert "RTR-09" in out.only_excluded(REJECTED)["rule_ids"]
+    if transfer_listed:
+        assert out.only_listed(MEASURES)["measure_id"] == DUBLIN["ID_MESURE"]
+    else:
+        assert out.reason(MEASURES) == "DUBLIN_DEADLINE_EXPIRED"
+
+
 def test_dq_01_a_detainee_whose_file_row_is_quarantined_tonight_waits(tmp_path, con):
     """Night 1: the detainee (GENESIS gives the AGDREF number) is listed
     ENFORCEABLE_MEASURE. Night 2: that number's PERSONNES row in the night's extract is
