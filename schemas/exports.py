@@ -285,8 +285,10 @@ RULES_FR = {
               "publique",
     "RTR-05": "ordonnance de la CNDA : fin du droit au maintien à la signature, exécution "
               "seulement après la notification",
-    "RTR-06": "fin anticipée du droit au maintien (L. 542-2) ; le juge peut être saisi d'une "
-              "demande de suspension (L. 542-6)",
+    "RTR-06": "fin anticipée du droit au maintien à la notification de la décision de "
+              "l'OFPRA, même si la CNDA est saisie (L. 542-2) ; dans les seuls cas des "
+              "L. 531-32 3°, L. 753-5, L. 531-24 et L. 531-27 5°, le juge peut être saisi "
+              "d'une demande de suspension de l'éloignement (L. 542-6)",
     "RTR-07": "clôture : réouverture possible pendant 9 mois",
     "RTR-08": "premier réexamen non encore décidé : droit au maintien rétabli",
     "RTR-09": "procédure Dublin : la personne n'est pas un débouté",
