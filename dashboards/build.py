@@ -63,7 +63,7 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
          f"{counted(releases[4], 'réponse due', 'réponses dues')} à l'établissement "
          f"(7 jours), {counted(releases[3], 'nouvelle', 'nouvelles')} cette nuit"),
         ("Mesures non exécutées", measures[0],
-         f"dont {measures[1]} encore sous contrainte, "
+         f"dont {measures[1]} où assignation ou rétention restent possibles (OQ-08), "
          f"{counted(measures[2], 'nouvelle', 'nouvelles')} cette nuit"),
         ("Alertes juridiques", alerts[0],
          f"laissez-passer consulaires demandés à tort (PRI-07), dont "

@@ -67,7 +67,11 @@ def figure(traces: list[dict], title: str, empty: str, xaxis: dict | None = None
     layout = {
         "template": template(), "title": {"text": title, "x": 0, "font": {"size": 15}},
         "height": 360, "margin": {"l": 55, "r": 55, "t": 50, "b": 40},
-        "legend": {"orientation": "h", "y": -0.3},
+        # under the x axis's labels whatever their length (a legend placed on the plot's
+        # scale overlapped the slanted week labels): at the bottom of the chart's box,
+        # which the axis then leaves room for
+        "legend": {"orientation": "h", "x": 0, "yref": "container", "y": 0,
+                   "yanchor": "bottom"},
         "xaxis": {"automargin": True, "tickangle": -45, **(xaxis or {})}, **extra}
     if _is_empty(traces):
         layout.update(_said_empty(empty))

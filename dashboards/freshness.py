@@ -16,6 +16,9 @@ from dashboards.french import source_in_words
 # The department of a unit: a TélémOfpra unit is one; an AGDREF unit is <TABLE>_<DEPT>;
 # a GENESIS establishment's is the one its detainees' rows give (none for an
 # establishment never seen with a row: shown on the national page only).
+# AGDREF's tables (the file names' second part) as a manager reads them
+AGDREF_TABLES_FR = {"PERSONNES": "personnes", "TITRES": "titres", "MESURES": "mesures",
+                    "EVENEMENTS": "événements"}
 FRESHNESS_SQL = """
 WITH establishments AS (
     SELECT establishment_code, min(department) AS department,
@@ -57,7 +60,7 @@ class UnitFreshness:
         prison by its name beside its code."""
         if self.system == "agdref":
             table, _, department = self.unit.rpartition("_")
-            return f"{table.lower()} ({department})"
+            return f"{AGDREF_TABLES_FR.get(table, table.lower())} ({department})"
         if self.name:
             return f"{self.name} ({self.unit})"
         return self.unit

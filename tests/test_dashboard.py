@@ -129,7 +129,7 @@ def test_freshness_panel_per_department_and_national_late_first(sample_warehouse
     assert all(r[-1] == "à jour" for r in rows_13[1:])
     assert {r[1] for r in rows_13} == {"MAISON D'ARRET 13-1 (E01301)",
                                        "CENTRE PENITENTIAIRE 13-2 (E01302)", "13", "personnes (13)",
-                                       "titres (13)", "mesures (13)", "evenements (13)"}
+                                       "titres (13)", "mesures (13)", "événements (13)"}
     assert "1 source en retard sur 7" in page["13"]
     rows_2a = freshness_rows(page["2A"])
     assert len(rows_2a) == 7 and all(r[-1] == "à jour" for r in rows_2a)
