@@ -167,7 +167,7 @@ def test_an_agent_answers_the_prison_and_the_marker_is_gone_next_night(
     form.get_by_label("oui").check()
     form.get_by_label("Date de prise en charge").fill("2026-11-19")
     form.get_by_role("button", name="Enregistrer").click()
-    assert "police aux frontières oui (le 19/11/2026)" in page.locator(".messages").inner_text()
+    assert "police aux frontières : oui (le 19/11/2026)" in page.locator(".messages").inner_text()
     page.screenshot(path=str(tmp_path / "4_reponse_enregistree.png"), full_page=True)
 
     publish_next_night(ws)

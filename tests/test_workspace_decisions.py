@@ -75,7 +75,7 @@ def test_a_decision_is_shown_on_the_flag_with_who_and_when(decided):
     assert "demande de titre salarié" in text
     assert 'value="OTHER_GROUND_CLOSED"' in text  # what remains to do: close it
     release = client_for(decided, "agent13").get(url(decided, "release_13", RELEASES))
-    assert "prise en charge par la police aux frontières oui (le 19/11/2026)" in \
+    assert "prise en charge par la police aux frontières : oui (le 19/11/2026)" in \
         release.content.decode()
 
 

@@ -182,7 +182,7 @@ def describe(event: DecisionEvent) -> str:
     """One line of the flag's decisions, in French."""
     text = event.get_kind_display()
     if event.kind == Kind.PRISON_ANSWER:
-        text += " : prise en charge par la police aux frontières " + (
+        text += " : prise en charge par la police aux frontières : " + (
             "oui" if event.taken_in_charge else "non")
         if event.charge_date:
             text += f" (le {event.charge_date:%d/%m/%Y})"
