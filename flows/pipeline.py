@@ -181,24 +181,30 @@ def record_freshness(warehouse_path: Path, run_id: str, as_of: date,
 
 
 @task(name="agent-decisions", **RETRY)
-def copy_agent_decisions(warehouse_path: Path, published: Path) -> int:
+def copy_agent_decisions(warehouse_path: Path, published: Path, as_of: date) -> int:
     """The decisions units recorded in the workspace and in force tonight (OQ-02's
     examination on another ground, PRI-05's answer to the prison), read from the
     workspace's database beside the published warehouse and copied into
     core.agent_decisions for the rules (docs/contracts.md §2); and the identity decisions
     (a pair confirmed or rejected), added to audit.link_decisions where those of
     `reconcile link` already are, for the identity stage. Agents may write meanwhile: the
-    night reads one consistent snapshot (SQLite WAL, PostgreSQL)."""
+    night reads one consistent snapshot (SQLite WAL, PostgreSQL). The log counts those
+    the rules read on `as_of` apart from those recorded after it (a night run for an
+    earlier date, `--as-of`, leaves them to the nights from their day)."""
     database = workspace_database(published)
     with warehouse_connection(warehouse_path) as con:
         count, carried = copy_decisions(con, database)
+        ((later,),) = con.execute("SELECT count(*) FROM core.agent_decisions "
+                                  "WHERE effective_date > ?", [as_of]).fetchall()
     if count and not database_found(database):  # last night's, kept (copy_decisions)
         get_run_logger().warning(
             "base de l'espace de travail introuvable (%s) : les décisions de la nuit "
             "précédente restent en vigueur ; vérifiez --warehouse ou "
             "RECONCILE_WORKSPACE_DATABASE_URL", database["NAME"])
-    get_run_logger().info("agent decisions in force: %d; identity decisions new: %d",
-                          count, carried)
+    get_run_logger().info(
+        "agent decisions in force on %s: %d (and %d recorded after that date, for the "
+        "nights from their day); identity decisions new: %d",
+        as_of.isoformat(), count - later, later, carried)
     return count
 
 
@@ -410,7 +416,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                     stage["rows"] = sum(o["rows_read"] for o in outcomes)
                     late = record_freshness(history, run_id, as_of,
                                             settings.late_after_days())
-                    copy_agent_decisions(history, workspace.warehouse)
+                    copy_agent_decisions(history, workspace.warehouse, as_of)
                 faults.reach("after-ingest")
                 counts, stages = build_worklists(history, as_of,
                                                  settings.release_horizon_days,
