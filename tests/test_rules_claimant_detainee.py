@@ -124,3 +124,61 @@ def test_a_linked_detainee_is_held_only_by_claimants_of_a_complete_birth_date():
     assert claimants_alike(facts, key, [], weak=False) == ["telemofpra:OF2"]
     assert claimants_alike(facts, key, [], weak=True) == ["telemofpra:OF1", "telemofpra:OF2"]
     assert claimants_alike(facts, key, ["telemofpra:OF2"], weak=True) == ["telemofpra:OF1"]
+
+
+# What else protects the claimant the detainee may be (audit of 2026-12-06): before, only
+# the claimant's right to remain was read; a quarantined row of their claim, their age
+# and the files they are tied to were not, and the detainee was ENFORCEABLE_MEASURE.
+
+FINAL_LIST = date(2026, 10, 9)  # the builders' rejection: notified 07/09, final 09/10/2026
+SLIP = {**KNOWN, "DATE_NAISSANCE": "14/03/1991"}  # gives the file's number, a year off
+CLAIM_OF_SLIP = {**CLAIMANT, "DATE_NAISSANCE": "14/03/1991", "NUM_OFPRA": "OF20250000042"}
+
+
+@pytest.mark.parametrize("detainee", [SLIP, {**CLAIMANT, "NATIONALITE": "GUINEE",
+                                             "DATE_NAISSANCE": "14/03/1991"}])
+def test_dq_01_a_quarantined_row_of_the_claim_of_whom_the_detainee_may_be_holds_him(
+        inbox, detainee):
+    """The claimant (no AGDREF number) has a final rejection; tonight's list holds a row
+    of the same OFPRA number that cannot be read (31/09: a grant, perhaps). The detainee,
+    linked to a file by its number or not linked at all, may be that claimant: excluded
+    SOURCE_ROW_QUARANTINED, as the claimant is on the rejected list."""
+    inbox.person().telemofpra(FINAL_LIST, **CLAIM_OF_SLIP)
+    inbox.telemofpra(date(2026, 11, 16), **CLAIM_OF_SLIP, SENS_DECISION="REFUGIE",
+                     DATE_DECISION="31/09/2026", DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    inbox.genesis(LIST, row("genesis", **detainee, ITF="DEFINITIVE"))
+    out = inbox.decide(allow_quarantine=True)
+    excluded = out.only_excluded(RELEASES)
+    assert excluded["reason_code"] == "SOURCE_ROW_QUARANTINED"
+    assert "TELEMOFPRA_13_20261116.csv:2" in excluded["source_rows"]
+
+
+def test_oq_03_a_detainee_who_may_be_a_minor_claimant_is_not_acted_on(inbox):
+    """The file and the detainee (giving its number, a year off) say an adult since
+    12/11/2026; a claimant of the detainee's identity read with day and month swapped
+    (11/12/2008) is a minor until 11/12/2026: the detainee may be that minor."""
+    inbox.person(DATE_NAISSANCE="12/11/2007")
+    inbox.telemofpra(FINAL_LIST, **{**CLAIMANT, "DATE_NAISSANCE": "11/12/2008",
+                                    "NUM_OFPRA": "OF20250000042"})
+    inbox.genesis(LIST, row("genesis", **{**KNOWN, "DATE_NAISSANCE": "12/11/2008"},
+                            ITF="DEFINITIVE"))
+    excluded = inbox.decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+    assert "OQ-03" in excluded["rule_ids"]
+
+
+def test_a_detainee_who_may_be_a_claimant_whose_file_holds_a_valid_ada_is_not_acted_on(
+        inbox):
+    """The claimant gives another file's number (Y, born a year later: verified through
+    the slip); Y holds a valid asylum attestation. Y is no file of the detainee's, but
+    the detainee may be that claimant."""
+    inbox.person().person(NUM_AGDREF="0555555555", DATE_NAISSANCE="14/03/1991",
+                          DATE_ENTREE_FRANCE="01/06/2023")
+    inbox.title(NUM_AGDREF="0555555555", TYPE_TITRE="ADA", DATE_DEBUT="01/10/2026",
+                DATE_FIN="01/04/2027", STATUT="VALIDE")
+    inbox.telemofpra(FINAL_LIST, **{**CLAIMANT, "NUM_AGDREF": "0555555555",
+                                    "NUM_OFPRA": "OF20250000042"})
+    inbox.genesis(LIST, row("genesis", **KNOWN, ITF="DEFINITIVE"))
+    excluded = inbox.decide().only_excluded(RELEASES)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+    assert "AGDREF_TITRES_13_20261116.csv:2" in excluded["source_rows"]

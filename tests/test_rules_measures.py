@@ -383,6 +383,44 @@ def test_pri_10_an_eu_detainee_s_judicial_itf_is_listed_not_excluded(tmp_path, c
     assert "EU_CITIZEN" in flag["markers"] and "PRI-10" in flag["rule_ids"]
 
 
+def test_pri_10_only_the_judicial_ban_supports_an_eu_detainee_s_removal(tmp_path, con):
+    """PRI-10: a judicial ITF binds whatever the nationality; every other measure of an
+    EU citizen stays excluded (EU_CITIZEN on this list): the release flag of a Romanian
+    under a GENESIS ban and an AGDREF OQTF names the ban, never the OQTF."""
+    inbox = Inbox(tmp_path / "inbox", con).person(NATIONALITE="ROU")
+    inbox.measure(DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025",
+                  SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    inbox.genesis(date(2026, 11, 12), row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO",
+                                          PRENOMS="MAMADOU", DATE_NAISSANCE="14/03/1990",
+                                          NATIONALITE="ROUMANIE", ITF="DEFINITIVE"))
+    out = inbox.decide()
+    assert out.reason(MEASURES) == "EU_CITIZEN"
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "ENFORCEABLE_MEASURE"
+    assert flag["measure_ids"] == ["GENESIS-ITF:E01301:000101"]
+    assert "OQ-08" not in flag["rule_ids"]
+
+
+def test_pri_06_a_ban_agdref_shows_under_appeal_is_not_enforceable_at_release(tmp_path,
+                                                                              con):
+    """Principle 1: GENESIS says the judicial ITF is final, AGDREF records it in force
+    under a pending appeal (the measures list excludes it, APPEAL_PENDING): the sources
+    contradict each other, nothing is enforceable at release on that ban; AGDREF's row
+    is cited. The rejected list still counts the ban as a measure."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.measure(TYPE_MESURE="ITF", FONDEMENT="131-30", DELAI_DEPART_JOURS="",
+                  DATE_NOTIFICATION="", DATE_DECISION="01/03/2025", RECOURS="EN_COURS")
+    inbox.genesis(date(2026, 11, 12), row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO",
+                                          PRENOMS="MAMADOU", DATE_NAISSANCE="14/03/1990",
+                                          NATIONALITE="GUINEE", ITF="DEFINITIVE"))
+    out = inbox.telemofpra(date(2026, 10, 9)).decide()
+    assert out.reason(MEASURES) == "APPEAL_PENDING"
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE" and flag["measure_ids"] == []
+    assert "AGDREF_MESURES_13_20261116.csv:2" in flag["source_rows"]
+    assert out.reason(REJECTED) == "MEASURE_IN_FORCE"
+
+
 def test_a_measure_is_listed_for_the_managing_department_of_its_file(tmp_path, con):
     """CONTRACTS §2: `department` is "the department whose prefecture must act: …
     managing department (AGDREF measures)": a file of the 13 snapshot managed by 75."""

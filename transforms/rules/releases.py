@@ -16,9 +16,12 @@ from transforms.rules.unexecuted import enforceable_on
 from transforms.rules.verdicts import (
     Verdict,
     agent_decision,
+    appealed_bans,
     candidate_files,
     claim_records,
     claimants_alike,
+    claimants_protections,
+    claimants_references,
     consular_markers,
     dq_01_quarantined,
     exclusion_row,
@@ -144,10 +147,11 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     person_key = facts.person_key(key)
     person = facts.persons.get(person_key) if linked else None
     withdrawn = genesis_ban_withdrawn(facts, det, person_key) if linked else ()
-    banned = det["itf"] != "NON" and not withdrawn  # PRI-06, acted on
+    appealed = appealed_bans(facts, det, person_key) if linked else ()
+    banned = det["itf"] != "NON" and not withdrawn and not appealed  # PRI-06, acted on
     supporting = supporting_measures(facts, det, person_key, linked, run_date, banned)
-    # PRI-06 / PRI-10: a judicial ITF in GENESIS (unless AGDREF says it was withdrawn),
-    # or in AGDREF on the detainee's file
+    # PRI-06 / PRI-10: a judicial ITF in GENESIS (unless AGDREF says it was withdrawn or
+    # is under appeal), or in AGDREF on the detainee's file
     judicial_ban = banned or any(
         m["measure_type"] == "ITF" for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
@@ -159,20 +163,25 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     if linked:
         verdict.add(pri_scope(det, run_date, horizon_days))
     found, claimants = detainee_findings(facts, key, files, run_date)
-    # PRI-10: a judicial ITF binds whatever the nationality.
+    # PRI-10: a judicial ITF binds whatever the nationality, and only the ban does (an
+    # EU citizen's other measures are excluded EU_CITIZEN on the measures list).
     eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in found)
     verdict.findings += [f for f in found if not (eu_with_ban and f.code == "EU_CITIZEN")]
+    if eu_with_ban:
+        supporting = ([(m, e) for m, e in supporting[0] if m["measure_type"] == "ITF"],
+                      supporting[1])
     candidate = flag_id(codes.RELEASES, key)
     num_agdref = person_key if linked else None
     context = [det["source_row"], *(p["source_row"] for p in [person] if p)]
     claims = claim_records(facts, person_key) if linked else []
-    verdict.add(dq_01_quarantined(facts, person_references(facts, [key, *claims], files)))
+    verdict.add(dq_01_quarantined(facts, [*person_references(facts, [key, *claims], files),
+                                          *claimants_references(facts, claimants)]))
     excluded = exclusion_row(codes.RELEASES, candidate, person_key, num_agdref,
                              det["department"], None, verdict, context)
     if excluded:
         return None, excluded
     return release_flag(facts, det, run_date, stale_days, candidate,
-                        [*context, *withdrawn], eu_with_ban, supporting,
+                        [*context, *withdrawn, *appealed], eu_with_ban, supporting,
                         banned=banned, files=files, claimants=claimants), None
 
 
@@ -181,8 +190,9 @@ def detainee_findings(facts: Facts, key: str, files: list[str], run_date: date
     """§5 on the detainee `key` and the files searched for their protections (`files`):
     age and nationality, the files' protections and the records in review against them,
     the right to remain of the files' persons and of the claimants the detainee may be
-    (PRI-07: a claimant whom no AGDREF file shows), an examination on another ground
-    (OQ-02); and those claimants."""
+    (PRI-07: a claimant whom no AGDREF file shows) with what else protects those
+    claimants (claimants_protections), an examination on another ground (OQ-02); and
+    those claimants."""
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
     found = identity_findings(facts, files, [key], run_date)
@@ -194,6 +204,7 @@ def detainee_findings(facts: Facts, key: str, files: list[str], run_date: date
                                 weak=not linked)
     for claimant in claimants:
         found += rtr_findings(facts.rtr(claimant, run_date), grant=True)
+    found += claimants_protections(facts, claimants, run_date, "PRI-08")
     other_ground = oq_02_other_ground(facts, person_key, run_date)
     return [*found, *([other_ground] if other_ground else [])], claimants
 

@@ -276,6 +276,54 @@ def claimants_alike(facts: Facts, record_key: str, besides: Iterable[str], weak:
     return sorted(alike - set(besides))
 
 
+def claimants_protections(facts: Facts, claimants: Iterable[str], run_date: date,
+                          rule: str) -> list[Finding]:
+    """What protects a claimant alike (claimants_alike) besides their right to remain
+    (read on its own): their age or nationality by any of their records or files (OQ-03,
+    §5) and the protections of the AGDREF files they are tied to (screen_protections: a
+    title, a grant, a departure). The claimant may be the detainee: as for a record in
+    review against the detainee's files (review_protections), the detainee cannot be
+    acted on with the confidence an action needs (IDENTITY_CONFLICT, principle 1)."""
+    found = []
+    for person in claimants:
+        files = list(facts.files_of_person.get(person, ()))
+        records = facts.records_of_person.get(person) or [person]
+        identities = [*(facts.persons[f] for f in files),
+                      *(facts.identities[k] for k in records if k in facts.identities)]
+        for finding in (rights.oq_03_minor(identities, run_date), rights.eu_citizen(identities),
+                        *screen_protections(facts, files, run_date, rule)):
+            if finding is not None:
+                found.append(Finding("IDENTITY_CONFLICT", (rule, *finding.rule_ids),
+                                     finding.source_rows))
+    return found
+
+
+def claimants_references(facts: Facts, claimants: Iterable[str]) -> list[str]:
+    """How a quarantined row may name a claimant alike (DQ-01, as person_references for
+    the detainee): the records of their claims, their records and their files."""
+    return unique_rows(
+        reference for person in claimants
+        for reference in (*claim_records(facts, person),
+                          *(facts.records_of_person.get(person) or [person]),
+                          *(f"agdref:{f}" for f in facts.files_of_person.get(person, ()))))
+
+
+def appealed_bans(facts: Facts, detention: Record, person_key: str) -> tuple[str, ...]:
+    """PRI-06 against principle 1: GENESIS records a judicial ITF for a detainee while
+    AGDREF records the person's ITF in force under a pending appeal (and none in force
+    without one): nothing is enforceable at release on that ban until the sources agree
+    (the measures list excludes the ITF as APPEAL_PENDING); AGDREF's rows, empty when the
+    ban stands. The rejected list still counts the ban as a measure (an appeal does not
+    end it)."""
+    if detention["itf"] == "NON":
+        return ()
+    bans = [m for m in facts.measures_by_person.get(person_key, [])
+            if m["measure_type"] == "ITF" and mx.counts_as_measure(m)]
+    if not bans or any(m["appeal_status"] != "EN_COURS" for m in bans):
+        return ()
+    return tuple(m["source_row"] for m in bans)
+
+
 def genesis_ban_withdrawn(facts: Facts, detention: Record, person_key: str) -> tuple[str, ...]:
     """PRI-06 against principle 1: GENESIS records a judicial ITF for a detainee while
     AGDREF records the person's ITF annulled, abrogated or withdrawn and none in force.
