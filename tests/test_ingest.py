@@ -678,6 +678,21 @@ def test_dates_after_the_extraction_date_are_quarantined(con, ingest_into, tmp_p
         ("GENESIS_E01301_20261116.csv", 2, "DATE_ECROU", "not_after_extraction_date")]
 
 
+@pytest.mark.parametrize(("as_delivered", "named"), [
+    ("123456789.0", "agdref:0123456789"), ("5650958627.0", "agdref:5650958627"),
+    ("12345678901", None)])
+def test_a_quarantined_row_names_the_file_a_number_read_as_a_number_was(
+        con, ingest_into, tmp_path, as_delivered, named):
+    """DQ-01: a TITRES row whose number a spreadsheet wrote as a number (`.0`, leading
+    zero lost or not) is quarantined and names the file it was, so that its person waits
+    for the corrected file; a number of 11 digits names no one."""
+    write_file(tmp_path, "AGDREF_TITRES_13_20261116.csv", "agdref_titres",
+               [row("agdref_titres", NUM_AGDREF=as_delivered)])
+    ingest_into(con, tmp_path)
+    assert con.execute("SELECT DISTINCT names FROM audit.quarantine").fetchall() == [
+        ([named] if named else [],)]
+
+
 def test_overlong_line_is_quarantined_not_the_file(con, ingest_into, tmp_path):
     """A line with more fields than the header (a stray ';') is quarantined as
     `field_count` on its line; the rows around it are staged."""

@@ -4,13 +4,13 @@
 -- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
 -- AGDREF number any of its rows gave, or that a number which lost its leading zeros was
 -- (`123456789`, `123456789.0` read by a spreadsheet as a number: CONTRACTS §1.3 "leading
--- zeros matter"), verified against the identity as any number given is (the same reading
+-- zeros matter"; `1234567890.0` too), verified against the identity as any number given is (the same reading
 -- as a quarantined row's, transforms/ingest/standardise.py `_zeros_lost`).
 -- every space, the no-break ones French spreadsheets put between thousands included
 CREATE OR REPLACE TEMP MACRO as_written(number) AS
     regexp_replace(regexp_replace(number, '[\s\pZ]', '', 'g'), '\.0+$', '');
 CREATE OR REPLACE TEMP MACRO number_given(num_agdref, as_delivered) AS coalesce(
-    num_agdref, CASE WHEN regexp_full_match(as_written(as_delivered), '\d{1,9}')
+    num_agdref, CASE WHEN regexp_full_match(as_written(as_delivered), '\d{1,10}')
                      THEN lpad(as_written(as_delivered), 10, '0') END);
 CREATE OR REPLACE TEMP TABLE source_identities AS
 WITH rows AS (

@@ -284,11 +284,12 @@ def _identity(numbers: list[pl.Expr]) -> pl.Expr:
 def _zeros_lost(column: str) -> pl.Expr:
     """The AGDREF number a malformed one most likely was when a spreadsheet read it as a
     number: `123456789` or `123456789.0` for `0123456789` (CONTRACTS §1.3: leading zeros
-    matter). For whom a quarantined row names only (DQ-01 read by principle 1: such a row
-    may hold a title of that file's person). The identity stage reads a list's number the
-    same way (core_record_identities.sql, number_given), verified as any number given."""
+    matter), `1234567890.0` for `1234567890`. For whom a quarantined row names only
+    (DQ-01 read by principle 1: such a row may hold a title of that file's person). The
+    identity stage reads a list's number the same way (core_record_identities.sql,
+    number_given), verified as any number given."""
     value = pl.col(column).str.replace_all(r"[\s\pZ]", "").str.replace(r"\.0+$", "")
-    return pl.when(value.str.contains(r"^\d{1,9}$")).then(value.str.zfill(10))
+    return pl.when(value.str.contains(r"^\d{1,10}$")).then(value.str.zfill(10))
 
 
 # Whom a row of each kind names, in the house keys of core.quarantined_references.
