@@ -4,8 +4,11 @@ one boolean column; an empty field passes (nullability is declared on the field)
 
 from __future__ import annotations
 
+import re
+
 import pandera.polars as pa
 import polars as pl
+from anyascii import anyascii
 
 from schemas.codes import DEPARTMENTS
 
@@ -52,12 +55,22 @@ def is_possible_birth_date(data: pa.PolarsData) -> pl.LazyFrame:
 
 
 def has_letter_or_digit(data: pa.PolarsData) -> pl.LazyFrame:
-    """A name holding at least one letter or digit: one of punctuation only ('-', "'",
-    '?') has no ASCII form to compare (staging's `*_ascii` is empty), so it names nobody.
-    Modifier letters (Lm: U+02BC and the like) are punctuation in transliteration."""
+    """A name whose ASCII form (as staging writes `*_ascii`: anyascii's transliteration)
+    holds at least one letter or digit: one of punctuation only ('-', "'", '?'), or of
+    characters without a transliteration (a Hangul filler, a Hebrew letter anyascii
+    writes as nothing), has nothing to compare, so it names nobody; staged, it stopped
+    the night (`*_ascii` may not be empty). Modifier letters (Lm: U+02BC and the like)
+    are punctuation in transliteration."""
     col = pl.col(data.key)
     return data.lazyframe.select(
-        col.is_null() | col.str.contains(r"[\p{Lu}\p{Ll}\p{Lt}\p{Lo}\p{N}]"))
+        col.is_null() | col.map_batches(_ascii_has_letter_or_digit, return_dtype=pl.Boolean))
+
+
+def _ascii_has_letter_or_digit(values: pl.Series) -> pl.Series:
+    # once per distinct name: names repeat by the thousand nationally
+    distinct = values.drop_nulls().unique().to_list()
+    found = {v: re.search(r"[A-Za-z0-9]", anyascii(v)) is not None for v in distinct}
+    return values.replace_strict(found, default=None, return_dtype=pl.Boolean)
 
 
 def is_department_code(data: pa.PolarsData) -> pl.LazyFrame:

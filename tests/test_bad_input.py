@@ -172,7 +172,7 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_after_a_byte_order_mark(
     assert "line 2: byte 0xC9 is not UTF-8" in str(err.value)
 
 
-@pytest.mark.parametrize("surname", ["-", "'", "?", "."])
+@pytest.mark.parametrize("surname", ["-", "'", "?", ".", "\u3164", "\u05d0"])
 def test_a_genesis_row_whose_surname_is_only_punctuation_is_accounted_for(
         con, ingest_into, tmp_path, surname):
     """CONTRACTS §2 "For every loaded file: rows_read = rows_staged + rows_quarantined";
@@ -180,7 +180,9 @@ def test_a_genesis_row_whose_surname_is_only_punctuation_is_accounted_for(
     files". A prison writes an unknown surname as '-': the row passes the source contract
     (NOM non-empty, at most 200 characters) but its ASCII form is empty, which the staging
     contract refuses (last_name_ascii not nullable): such a row is quarantined
-    (name_has_letters), as any row breaking a source check, and the night goes on."""
+    (name_has_letters), as any row breaking a source check, and the night goes on. So is
+    a name of characters anyascii writes as nothing (a Hangul filler, a Hebrew letter),
+    which stopped the night before."""
     inbox = tmp_path / "inbox"
     write_file(inbox, "GENESIS_E01301_20261112.csv", "genesis",
                [row("genesis"), row("genesis", NUM_ECROU="000102", NOM=surname)])
