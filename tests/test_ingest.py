@@ -350,17 +350,22 @@ def test_genesis_xlsx_and_csv_stage_the_same(con, ingest_into, tmp_path):
 
 @pytest.mark.parametrize(("text", "where"), [
     # the quote opens the third field of a record whose second field, quoted, holds a
-    # line end: line 3 (where the field starts), column C (counted over the record)
-    ('A;B;C\n1;"x\ny";"unclosed\n2;3;4\n', "line 3, column C"),
+    # line end: line 3 (where the field starts), column NOM (counted over the record)
+    ('NUM_OFPRA;PRENOMS;NOM\n1;"x\ny";"unclosed\n2;3;4\n', "line 3, column NOM"),
     # after CRLF line ends, on the first field of a line
-    ('A;B;C\r\n1;2;3\r\n"4;5;6\r\n', "line 3, column A"),
+    ('NOM;B;C\r\n1;2;3\r\n"4;5;6\r\n', "line 3, column NOM"),
     # closed, with more text after it in the field
-    ('A;B;C\n1;"x";3\n4;"o"k;6\n', "line 3, column B"),
+    ('A;NOM;C\n1;"x";3\n4;"o"k;6\n', "line 3, column NOM"),
+    # a first line that is no header (a row): its values are no column's name, and may
+    # be a person's (issue of 2026-12-06: "column MAMADOU" was printed)
+    ('DIALLO;MAMADOU;X\n1;2;3\n4;"5;6\n', "line 3, field 2"),
 ])
 def test_an_unpaired_quote_is_named_by_the_line_and_column_its_field_starts_on(text, where):
     from transforms.ingest.read import unpaired_quote
 
-    assert f"F.csv: {where}: the quote that opens the field" in unpaired_quote(text, "F.csv")
+    found = unpaired_quote(text, "F.csv")
+    assert f"F.csv: {where}: the quote that opens the field" in found
+    assert "MAMADOU" not in found and "DIALLO" not in found
     assert unpaired_quote('A;B;C\n1;"x\ny";"a ""q"""\n', "F.csv") is None
 
 
@@ -608,6 +613,41 @@ def test_header_naming_a_contract_column_twice_is_rejected(con, ingest_into, tmp
         outcomes["GENESIS_E01301_20261101.xlsx"].error
     assert outcomes["TELEMOFPRA_13_20261110.csv"].status == "LOADED"
     assert outcomes["TELEMOFPRA_13_20261110.csv"].error == "extra column ignored: VU, VU"
+
+
+def test_a_quote_inside_a_field_is_read_as_written(con, ingest_into, tmp_path):
+    """A quote inside a field that does not start with one (a reason `refus 5" avant
+    embarquement`, a name typed `O"BRIEN`) is a character of that field: the rows are
+    read, each on its line (before, the reader took it for the start of a quoted part
+    and rejected the whole file: a night's events, a week's TélémOfpra list). A ';'
+    after such a quote ends the field, as everywhere outside quotes: that line has a
+    field too many and is quarantined alone."""
+    events = write_file(tmp_path, "AGDREF_EVENEMENTS_13_20261116.csv", "agdref_evenements", [
+        row("agdref_evenements"),
+        row("agdref_evenements", ID_MESURE="M01300000002", MOTIF="REASON_ONE"),
+        row("agdref_evenements", ID_MESURE="M01300000003", MOTIF="REASON_TWO"),
+        row("agdref_evenements", ID_MESURE="M01300000004")])
+    events.write_bytes(events.read_bytes()
+                       .replace(b"REASON_ONE", 'refus 5" avant embarquement'.encode())
+                       .replace(b"REASON_TWO", b'vol "AF1234; retour" annule'))
+    listed = write_file(tmp_path, TELE, "telemofpra", [
+        row("telemofpra"), row("telemofpra", NUM_OFPRA="OF2", NOM="OXBRIEN"),
+        row("telemofpra", NUM_OFPRA="OF3")])
+    listed.write_bytes(listed.read_bytes().replace(b"OXBRIEN", b'O"BRIEN'))
+    outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
+    read = outcomes["AGDREF_EVENEMENTS_13_20261116.csv"]
+    assert (read.status, read.rows_read, read.rows_staged, read.rows_quarantined) == (
+        "LOADED", 4, 3, 1)
+    assert con.execute("SELECT line_number, event_reason FROM staging.agdref_events "
+                       "ORDER BY line_number").fetchall()[1:] == [
+        (3, 'refus 5" avant embarquement'), (5, None)]
+    assert con.execute("SELECT line_number, check_name FROM audit.quarantine").fetchall() \
+        == [(4, "field_count")]
+    read = outcomes[TELE]
+    assert (read.status, read.rows_read) == ("LOADED", 3)
+    assert read.rows_read == read.rows_staged + read.rows_quarantined
+    assert con.execute("SELECT line_number FROM staging.asylum_decisions "
+                       "WHERE num_ofpra = 'OF3'").fetchall() == [(4,)]
 
 
 def test_parser_errors_never_quote_the_field(con, ingest_into, tmp_path):

@@ -13,6 +13,7 @@ name from the file (a column name) is escaped (transforms.ingest.printable).
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ class SourceRows:
 # changed size during iteration, in a test run of the demo).
 EXPECTED_COLUMNS = {kind: tuple(model.to_schema().columns)
                     for kind, model in SOURCE_MODELS.items()}
+KNOWN_COLUMNS = frozenset(c for columns in EXPECTED_COLUMNS.values() for c in columns)
 
 
 def expected_columns(kind: str) -> list[str]:
@@ -133,10 +135,12 @@ def unpaired_quote(text: str, file_name: str) -> str | None:
         return None
     before = re.sub('"[^"]*"', "", text[record_start:opened]).count(";")
     header = text.lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r").split(";")
-    column = header[before].strip() if before < len(header) else f"field {before + 1}"
-    return (f"{file_name}: line {text.count(chr(10), 0, opened) + 1}, column "
-            f"{printable(column)}: the quote that opens the field is never properly "
-            "closed, so the rest of the file cannot be read: correct that line")
+    named = header[before].strip() if before < len(header) else None
+    # a column of a contract only: a file whose first line is a row names a value there
+    where = f"column {named}" if named in KNOWN_COLUMNS else f"field {before + 1}"
+    return (f"{file_name}: line {text.count(chr(10), 0, opened) + 1}, {where}: the quote "
+            "that opens the field is never properly closed, so the rest of the file "
+            "cannot be read: correct that line")
 
 
 # The CSV reader quotes the field it could not parse: a value, maybe a person's name.
@@ -247,19 +251,69 @@ def sheet_header(reader) -> tuple[int, tuple]:
 def read_csv(text: str, file_name: str) -> Parsed:
     """The rows of a CSV text, each with the line it starts on and its fields. The
     records are found as the reader finds them (a line end inside quotes does not end a
-    record); should the two ever disagree the file is rejected rather than any row given
-    another's line."""
-    frame = read_csv_text(text, file_name)
+    record); should the two ever disagree the file is read again field by field
+    (read_quotes_as_written), or rejected when a quote opening a field is never closed,
+    rather than any row given another's line."""
+    try:
+        frame = read_csv_text(text, file_name)
+    except UnreadableFile:
+        if not text.strip() or unpaired_quote(text, file_name):
+            raise
+        return read_quotes_as_written(text)
     records = split_records(text)
     data_records = records.slice(1)
     if data_records.height != frame.height:
-        raise UnreadableFile(unpaired_quote(text, file_name) or (
-            f"{file_name}: {frame.height} rows read but {data_records.height} records "
-            "found: quotes that cannot be paired, lines cannot be told"))
+        if unpaired_quote(text, file_name):
+            raise UnreadableFile(unpaired_quote(text, file_name))
+        return read_quotes_as_written(text)
     header = pl.read_csv(io.StringIO(records["text"][0]), separator=";", has_header=False,
                          infer_schema=False, quote_char='"').row(0)
     return Parsed(frame, [name or "" for name in header], data_records["line"],
                   data_records["fields"])
+
+
+def read_quotes_as_written(text: str) -> Parsed:
+    """A CSV text holding a quote inside a field that does not start with one (a reason
+    `refus 5" avant`, a name `O"BRIEN`), which the fast reader takes for the start of a
+    quoted part, so that the rest of the file was one field and the whole file was
+    rejected: read by Python's csv module, for which a quote opens a quoted part only at
+    the start of a field (elsewhere it is a character of the field, as written). Each
+    record keeps the line it starts on and its fields; empty lines before the header are
+    passed over and a later one is a record of one empty field, as the fast reader
+    reads them; a field left empty is missing, and a record's fields beyond the header's
+    are dropped (its field count is kept: the line is quarantined, `field_count`)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
+    header: list[str] | None = None
+    rows, lines, fields = [], [], []
+    ended = 0  # the line the previous record ended on
+    for record in reader:
+        start, ended = ended + 1, reader.line_num
+        if header is None:
+            if record:
+                header = [name.lstrip("\ufeff") if i == 0 else name
+                          for i, name in enumerate(record)]
+            continue
+        rows.append(record)
+        lines.append(start)
+        fields.append(max(len(record), 1))
+    names = _unique_names(header or [""])
+    columns = {name: [(row[i] or None) if i < len(row) else None for row in rows]
+               for i, name in enumerate(names)}
+    return Parsed(pl.DataFrame(columns, schema=dict.fromkeys(names, pl.String)), header or [""],
+                  pl.Series("line", lines, dtype=pl.Int64),
+                  pl.Series("fields", fields, dtype=pl.Int32))
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Column names for a frame (a name written twice stays twice in the header, which
+    conform_columns reads)."""
+    seen: dict[str, int] = {}
+    names = []
+    for name in header:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        names.append(name if count == 0 else f"{name}_duplicated_{count - 1}")
+    return names
 
 
 def split_records(text: str) -> pl.DataFrame:
