@@ -28,6 +28,10 @@ CHECKS = {
     "less_than_or_equal_to": "valeur trop grande",
     "in_range": "valeur hors des limites admises",
     "unique": "valeur en double",
+    "unique_in_file": "même numéro sur deux lignes du fichier",
+    "establishment_of_the_file": "autre établissement que celui du nom du fichier",
+    "department_of_the_establishment": "département différent de celui des autres lignes "
+                                       "de l'établissement",
 }
 
 

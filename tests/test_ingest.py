@@ -615,6 +615,35 @@ def test_header_naming_a_contract_column_twice_is_rejected(con, ingest_into, tmp
     assert outcomes["TELEMOFPRA_13_20261110.csv"].error == "extra column ignored: VU, VU"
 
 
+@pytest.mark.parametrize("name", ["GENESIS_E01301_20261112.csv", "GENESIS_E01301_20261112.xlsx"])
+def test_a_genesis_row_of_another_establishment_or_department_is_quarantined(
+        con, ingest_into, tmp_path, name):
+    """A list is one establishment's, in one department: a row naming another
+    establishment than the list's name, or another department than the list's other
+    rows, is quarantined (which is true cannot be told; staged, it sent a detainee to
+    another prefecture's folder); the rest of the list is staged."""
+    write_file(tmp_path, name, "genesis", [
+        row("genesis"), row("genesis", NUM_ECROU="000102"),
+        row("genesis", NUM_ECROU="000103", CODE_ETABLISSEMENT="E01302"),
+        row("genesis", NUM_ECROU="000104", DEPT_ETABLISSEMENT="2A")])
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.status, outcome.rows_staged, outcome.rows_quarantined) == ("LOADED", 2, 2)
+    assert con.execute("SELECT line_number, check_name FROM audit.quarantine "
+                       "ORDER BY line_number").fetchall() == [
+        (4, "establishment_of_the_file"), (5, "department_of_the_establishment")]
+    assert con.execute("SELECT DISTINCT department FROM staging.detainees").fetchall() == [
+        ("13",)]
+
+
+def test_a_genesis_list_split_between_two_departments_is_held_whole(con, ingest_into,
+                                                                    tmp_path):
+    """No department holds more than half of the list's rows: none can be told right."""
+    write_file(tmp_path, "GENESIS_E01301_20261112.csv", "genesis", [
+        row("genesis"), row("genesis", NUM_ECROU="000102", DEPT_ETABLISSEMENT="2A")])
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.rows_staged, outcome.rows_quarantined) == (0, 2)
+
+
 def test_a_quote_inside_a_field_is_read_as_written(con, ingest_into, tmp_path):
     """A quote inside a field that does not start with one (a reason `refus 5" avant
     embarquement`, a name typed `O"BRIEN`) is a character of that field: the rows are
@@ -628,7 +657,7 @@ def test_a_quote_inside_a_field_is_read_as_written(con, ingest_into, tmp_path):
         row("agdref_evenements", ID_MESURE="M01300000003", MOTIF="REASON_TWO"),
         row("agdref_evenements", ID_MESURE="M01300000004")])
     events.write_bytes(events.read_bytes()
-                       .replace(b"REASON_ONE", 'refus 5" avant embarquement'.encode())
+                       .replace(b"REASON_ONE", b'refus 5" avant embarquement')
                        .replace(b"REASON_TWO", b'vol "AF1234; retour" annule'))
     listed = write_file(tmp_path, TELE, "telemofpra", [
         row("telemofpra"), row("telemofpra", NUM_OFPRA="OF2", NOM="OXBRIEN"),

@@ -11,6 +11,7 @@ import polars as pl
 from pandera.errors import SchemaError, SchemaErrors
 
 from schemas.checks import EXTRACTION_DATE_COLUMN, RUN_DATE_COLUMN
+from schemas.codes import DEPARTMENTS
 from schemas.sources import SOURCE_MODELS, UNIQUE_IN_FILE
 from transforms.ingest.read import (
     CELL_ERRORS_COLUMN,
@@ -62,6 +63,44 @@ def key_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     ).cast(QUARANTINE_SCHEMA)
 
 
+# A GENESIS list's name gives its establishment (docs/contracts.md §1: GENESIS_<code>_<date>)
+_LIST_ESTABLISHMENT = pl.col("file_name").str.extract(r"^GENESIS_(.+)_\d{8}\.[A-Za-z]+$")
+
+
+def unit_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """A GENESIS list is one establishment's, in one department: a row naming another
+    establishment than the list's name (`establishment_of_the_file`), or giving its
+    establishment another department than most of the list's rows do
+    (`department_of_the_establishment`; every row with a department when no department
+    holds more than half of them) is quarantined. Which is true cannot be told, and a row's
+    department decides which prefecture's folder lists the detainee: staged, a typo sent
+    a detainee to another prefecture. The detainee is held (DQ-01) until the list is
+    corrected."""
+    if kind != "genesis" or not {"CODE_ETABLISSEMENT", "DEPT_ETABLISSEMENT"} <= set(rows.columns):
+        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    code = pl.col("CODE_ETABLISSEMENT").str.strip_chars()
+    elsewhere = rows.filter(code.is_not_null() & (code != "") & _LIST_ESTABLISHMENT.is_not_null()
+                            & (code != _LIST_ESTABLISHMENT))
+    department = pl.col("DEPT_ETABLISSEMENT").str.strip_chars()
+    # a code no department has is quarantined by its own check (department_code)
+    given = rows.filter(department.is_in(DEPARTMENTS)).with_columns(
+        department.alias("_department"))
+    counted = given.group_by("file_name", "_department").len("_rows").with_columns(
+        (pl.col("_rows") * 2 > pl.col("_rows").sum().over("file_name")).alias("_most"))
+    differing = given.join(counted.filter(pl.col("_most")), on=["file_name", "_department"],
+                           how="anti")
+    return pl.concat([
+        elsewhere.select("file_name", "line_number",
+                         pl.lit("CODE_ETABLISSEMENT").alias("column_name"),
+                         pl.lit("establishment_of_the_file").alias("check_name"),
+                         pl.col("CODE_ETABLISSEMENT").alias("value")).cast(QUARANTINE_SCHEMA),
+        differing.select("file_name", "line_number",
+                         pl.lit("DEPT_ETABLISSEMENT").alias("column_name"),
+                         pl.lit("department_of_the_establishment").alias("check_name"),
+                         pl.col("DEPT_ETABLISSEMENT").alias("value")).cast(QUARANTINE_SCHEMA),
+    ])
+
+
 def with_reference_dates(rows: pl.DataFrame, extraction_date: date | pl.Expr | None,
                          run_date: date | None) -> pl.DataFrame:
     """The rows with the dates they are checked against (schemas.checks), as far as known."""
@@ -84,7 +123,7 @@ def split_valid_rows(rows: pl.DataFrame, kind: str,
         rows = rows.with_columns(pl.lit(0, pl.Int32).alias(FIELDS_COLUMN))
     if CELL_ERRORS_COLUMN not in rows.columns:
         rows = rows.with_columns(pl.lit([], pl.List(pl.String)).alias(CELL_ERRORS_COLUMN))
-    extra = pl.concat([line_checks(rows), key_checks(rows, kind)])
+    extra = pl.concat([line_checks(rows), key_checks(rows, kind), unit_checks(rows, kind)])
     rows = rows.drop(LINE_FACTS)
     try:
         model.validate(with_reference_dates(rows, extraction_date, run_date).drop(
