@@ -172,6 +172,21 @@ def test_a_byte_that_is_not_utf8_is_named_with_its_line_after_a_byte_order_mark(
     assert "line 2: byte 0xC9 is not UTF-8" in str(err.value)
 
 
+@pytest.mark.parametrize(("data", "said"), [
+    ("NUM_OFPRA;NOM\r\n".encode("utf-16"), "UTF-16 text (a spreadsheet's \"Unicode text\"), "
+     "not Windows-1252: save it again as CSV in Windows-1252"),
+    (b"NUM_OFPRA;NOM\rOF1;DIALLO\r", "its lines end with CR alone (an old Mac format)"),
+])
+def test_a_text_saved_otherwise_is_rejected_saying_how_to_save_it(data, said):
+    """One line that says what the file is and how to send it again, where the reader's
+    words were "binary content" and "line 1: missing column DATE_DEFINITIVE"."""
+    from transforms.ingest.read import UnreadableFile, decode_text
+
+    with pytest.raises(UnreadableFile) as err:
+        decode_text(data, "telemofpra", "TELEMOFPRA_13_20261110.csv")
+    assert said in str(err.value)
+
+
 @pytest.mark.parametrize("surname", ["-", "'", "?", ".", "\u3164", "\u05d0"])
 def test_a_genesis_row_whose_surname_is_only_punctuation_is_accounted_for(
         con, ingest_into, tmp_path, surname):

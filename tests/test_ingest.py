@@ -569,6 +569,18 @@ def test_quoted_line_ends_never_shift_the_rows_after_them(con, ingest_into, tmp_
                        "'M2'").fetchone() == ("refus d'embarquer\r\nle 2 novembre",)
 
 
+@pytest.mark.parametrize("end", [b"\r\n\r\n\r\n", b"\r\n  \r\n\r\n", b"\n\n"])
+def test_empty_lines_at_the_end_of_a_file_are_no_rows(con, ingest_into, tmp_path, end):
+    """An export's blank lines after the last row are passed over, and said so in the
+    file's notes; they were rows, each quarantined with a dozen failed checks."""
+    path = write_file(tmp_path, TELE, "telemofpra",
+                      [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF2")])
+    path.write_bytes(path.read_bytes().rstrip(b"\r\n") + end)
+    [outcome] = ingest_into(con, tmp_path)
+    assert (outcome.rows_read, outcome.rows_staged, outcome.rows_quarantined) == (2, 2, 0)
+    assert "empty line(s) at the end of the file passed over" in outcome.error
+
+
 def test_empty_lines_keep_their_place(con, ingest_into, tmp_path):
     """Empty lines before the header are passed over (lines still counted); a later
     empty line is a row of its own, quarantined on its line."""

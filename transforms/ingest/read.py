@@ -62,13 +62,26 @@ def expected_columns(kind: str) -> list[str]:
     return list(EXPECTED_COLUMNS[kind])
 
 
+# The encoding each kind's contract gives (docs/contracts.md §1), as said to a sender.
+ENCODING_NAMES = {"telemofpra": "Windows-1252"}
+ENCODING_NAMES.update({kind: "UTF-8" for kind in SOURCE_MODELS if kind != "telemofpra"})
+
+
 def decode_text(data: bytes, kind: str, file_name: str) -> tuple[str, list[str]]:
     """Decode with the encoding of the contract: Windows-1252 for TélémOfpra, UTF-8 (BOM
     optional) otherwise. A TélémOfpra file that is in fact valid UTF-8 with accents is
     read as UTF-8 (decoding it as Windows-1252 would stage mojibake) and noted."""
     notes: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile(f"{file_name}: UTF-16 text (a spreadsheet's \"Unicode text\"), "
+                             f"not {ENCODING_NAMES[kind]}: save it again as CSV in "
+                             f"{ENCODING_NAMES[kind]}")
     if b"\x00" in data[:4096]:
         raise UnreadableFile(f"{file_name}: binary content, not a text file")
+    if b"\r" in data and b"\n" not in data:
+        raise UnreadableFile(f"{file_name}: its lines end with CR alone (an old Mac "
+                             "format), so it reads as one line: save it again with Windows "
+                             "or Unix line ends")
     if kind == "telemofpra":
         if not data.isascii():
             try:
@@ -381,6 +394,17 @@ def conform_columns(
     return frame.select(expected), notes
 
 
+def without_empty_end(text: str) -> tuple[str, int]:
+    """The text without the empty lines (or of spaces only) after its last row, and how
+    many there were: an editor's or an export's blank lines at the end are no rows (an
+    empty line between rows still is one, quarantined on its line)."""
+    body = text.rstrip(" \t\r\n")
+    tail = text[len(body):]
+    if tail.count("\n") <= 1 or not body:
+        return text, 0
+    return body + ("\r\n" if "\r\n" in tail else "\n"), tail.count("\n") - 1
+
+
 def read_source_file(f: InboxFile) -> SourceRows:
     """All rows of one file as text (empty field = null), with `file_name` and
     `line_number`, columns in contract order."""
@@ -390,6 +414,9 @@ def read_source_file(f: InboxFile) -> SourceRows:
         parsed = read_xlsx(data, f.file_name)
     else:
         text, notes = decode_text(data, f.kind, f.file_name)
+        text, blank = without_empty_end(text)
+        if blank:
+            notes.append(f"{blank} empty line(s) at the end of the file passed over")
         parsed = read_csv(text, f.file_name)
     frame, column_notes = conform_columns(parsed.frame, parsed.header, f.kind, f.file_name)
     notes += column_notes
