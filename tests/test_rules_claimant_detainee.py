@@ -182,3 +182,19 @@ def test_a_detainee_who_may_be_a_claimant_whose_file_holds_a_valid_ada_is_not_ac
     excluded = inbox.decide().only_excluded(RELEASES)
     assert excluded["reason_code"] == "IDENTITY_CONFLICT"
     assert "AGDREF_TITRES_13_20261116.csv:2" in excluded["source_rows"]
+
+
+def test_oq_04_a_detainee_to_identify_carries_the_assessment_of_the_files_searched(inbox):
+    """Markers "carried on every list": a detainee without a number whose identity agrees
+    weakly (the year only) with a file of 2010's entry, whose early end may still be
+    appealed, is listed to identify with NO_CONSULAR_CONTACT and INDIVIDUAL_ASSESSMENT
+    from that file, as the file's person is on the rejected list."""
+    inbox.person(DATE_ENTREE_FRANCE="01/01/2010")
+    inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE",
+                     FONDEMENT="L531-32-3", DATE_DEFINITIVE="")
+    weak = {**KNOWN, "NUM_AGDREF": "", "DATE_NAISSANCE": "00/00/1990"}
+    out = inbox.genesis(LIST, row("genesis", **weak)).decide()
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM"
+    assert {"NO_CONSULAR_CONTACT", "INDIVIDUAL_ASSESSMENT"} <= set(flag["markers"])
+    assert "AGDREF_PERSONNES_13_20261116.csv:2" in flag["source_rows"]

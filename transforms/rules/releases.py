@@ -263,10 +263,12 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         if person_markers(own):
             markers += person_markers(own)
             marked_rows += own.source_rows
-        assessed = individual_assessment(facts, person_key, run_date, files)
-        if assessed:
-            markers.append("INDIVIDUAL_ASSESSMENT")
-            marked_rows += assessed
+    # OQ-04 on the person's files and on the files searched, whoever the detainee may be
+    # (a detainee to identify carries it from those files, as NO_CONSULAR_CONTACT)
+    assessed = individual_assessment(facts, person_key, run_date, files)
+    if assessed:
+        markers.append("INDIVIDUAL_ASSESSMENT")
+        marked_rows += assessed
     for found, rows in (consular_markers(facts, files, run_date, claimants),
                         notification_markers(facts, files, run_date, claimants),
                         suspension_markers(facts, files, run_date, claimants)):
