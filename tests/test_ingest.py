@@ -656,6 +656,22 @@ def test_a_genesis_list_split_between_two_departments_is_held_whole(con, ingest_
     assert (outcome.rows_staged, outcome.rows_quarantined) == (0, 2)
 
 
+def test_a_file_dated_after_the_run_date_is_loaded_and_said(con, tmp_path):
+    """A list whose name says 2027 for 2026 is loaded (an --as-of night in the past reads
+    later files from their day on) and its outcome says so: the unit's earlier list
+    stays the truth until that day."""
+    write_file(tmp_path, "GENESIS_E01301_20271111.csv", "genesis", [row("genesis")])
+    write_file(tmp_path, "GENESIS_E01302_20261111.csv", "genesis",
+               [row("genesis", CODE_ETABLISSEMENT="E01302")])
+    outcomes = {o.file_name: o for o in ingest.ingest_inbox(
+        con, plan_inbox(con, tmp_path), "run", run_date=date(2026, 11, 16))}
+    ahead = outcomes["GENESIS_E01301_20271111.csv"]
+    assert ahead.status == "LOADED"
+    assert ahead.error == ("dated 11/11/2027, after the run date: read from that day on (if "
+                           "the date in its name is wrong, send it again named right)")
+    assert outcomes["GENESIS_E01302_20261111.csv"].error is None
+
+
 def test_a_quote_inside_a_field_is_read_as_written(con, ingest_into, tmp_path):
     """A quote inside a field that does not start with one (a reason `refus 5" avant
     embarquement`, a name typed `O"BRIEN`) is a character of that field: the rows are

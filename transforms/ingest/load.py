@@ -200,7 +200,8 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
         rows_read=read.get(planned.file.file_name, 0),
         rows_staged=kept.get(planned.file.file_name, 0),
         rows_quarantined=bad.get(planned.file.file_name, 0),
-        error="; ".join(source.notes) or None)) for planned, source in batch]
+        error="; ".join([*source.notes, *_dated_ahead(planned, run_date)]) or None))
+        for planned, source in batch]
     shas = {name: f.sha256 for name, f in files.items()}
     with warehouse.transaction(con):
         # Supersede first: a correction often keeps the earlier file's name.
@@ -217,6 +218,18 @@ def _load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[PlannedFile, S
                 on=LINEAGE_COLUMNS, how="left"))
         _insert_file_records(con, done, run_id)
     return [outcome for _, outcome in done]
+
+
+def _dated_ahead(planned: PlannedFile, run_date: date | None) -> list[str]:
+    """A file whose name says it was extracted after the run date: loaded, and read by
+    the lists from that day on (core_latest_files.sql: an --as-of night in the past sees
+    what was known then); said, for a date typed wrong (2027 for 2026) would keep a
+    unit's earlier list the truth until then."""
+    extracted = planned.file.extraction_date
+    if run_date is None or extracted is None or extracted <= run_date:
+        return []
+    return [f"dated {extracted:%d/%m/%Y}, after the run date: read from that day on "
+            "(if the date in its name is wrong, send it again named right)"]
 
 
 def _insert_file_records(con: duckdb.DuckDBPyConnection,
