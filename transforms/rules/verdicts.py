@@ -279,23 +279,18 @@ def claimants_alike(facts: Facts, record_key: str, besides: Iterable[str], weak:
 def claimants_protections(facts: Facts, claimants: Iterable[str], run_date: date,
                           rule: str) -> list[Finding]:
     """What protects a claimant alike (claimants_alike) besides their right to remain
-    (read on its own): their age or nationality by any of their records or files (OQ-03,
-    §5) and the protections of the AGDREF files they are tied to (screen_protections: a
-    title, a grant, a departure). The claimant may be the detainee: as for a record in
-    review against the detainee's files (review_protections), the detainee cannot be
-    acted on with the confidence an action needs (IDENTITY_CONFLICT, principle 1)."""
-    found = []
-    for person in claimants:
-        files = list(facts.files_of_person.get(person, ()))
-        records = facts.records_of_person.get(person) or [person]
-        identities = [*(facts.persons[f] for f in files),
-                      *(facts.identities[k] for k in records if k in facts.identities)]
-        for finding in (rights.oq_03_minor(identities, run_date), rights.eu_citizen(identities),
-                        *screen_protections(facts, files, run_date, rule)):
-            if finding is not None:
-                found.append(Finding("IDENTITY_CONFLICT", (rule, *finding.rule_ids),
-                                     finding.source_rows))
-    return found
+    (read on its own): their age and nationality by their records and the files they are
+    tied to (identity_findings: MINOR, EU_CITIZEN) and those files' protections
+    (screen_protections: a title, a grant, a departure), read as the detainee's own, as
+    the files found by identity are: the claimant agrees with the detainee on identity
+    and may be them (principle 1)."""
+    files = unique_rows(f for person in claimants for f in facts.files_of_person.get(person, ()))
+    records = unique_rows(r for person in claimants
+                          for r in (facts.records_of_person.get(person) or [person]))
+    if not files and not records:
+        return []
+    return [*identity_findings(facts, files, records, run_date),
+            *screen_protections(facts, files, run_date, rule)]
 
 
 def claimants_references(facts: Facts, claimants: Iterable[str]) -> list[str]:
