@@ -23,12 +23,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Two worker processes, in the order tests/conftest.py gives: a test file each at a time
-# (a file's module fixtures built once, on one worker), the long files first, then the
-# rule and linkage scenarios one test at a time, so that both workers end together.
+# Two worker processes, a test file each at a time (a file's session fixtures, such as the
+# demo run or a Prefect server, are built once, on one worker), in the order
+# tests/conftest.py gives them (the long files first).
 TEST_WORKERS ?= 2
 test: $(STAMP) lint
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Scale benchmarks (issue 7), results in benchmarks/results/: the nightly run at department
 # and national scale (the national inbox is generated once into benchmarks/cache/, ~6 min

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -23,28 +22,17 @@ from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 
-# Files of scenarios, each test on its own with function-scoped fixtures only: `make
-# test` hands them out one test at a time, last, so that both workers stay busy to the end.
-SPREAD_FILES = re.compile(r"^tests/test_(rules_\w+|linkage)\.py$")
-
 
 def pytest_collection_modifyitems(config, items):
-    """The files holding slow tests first, then the others by how many tests they hold,
-    then the scenarios' files (SPREAD_FILES). `make test` (--dist loadgroup,
-    --no-loadscope-reorder) hands each other file whole to one of two workers in this
-    order (its module fixtures built once: `xdist_group` named after it), then the
-    scenarios test by test: a long file (the publication's kills, a minute and more)
-    does not start last, and neither worker runs alone at the end."""
+    """The files holding slow tests first, then the others by how many tests they hold:
+    `make test` hands whole files to two workers in this order (--no-loadscope-reorder),
+    so that a long file (the publication's kills, a minute and more) does not start last
+    and leave one worker running alone at the end."""
     by_file: dict[str, list] = {}
     for item in items:
         by_file.setdefault(item.nodeid.split("::")[0], []).append(item)
-    order = sorted(by_file, key=lambda f: (bool(SPREAD_FILES.match(f)),
-                                           not any(i.get_closest_marker("slow")
+    order = sorted(by_file, key=lambda f: (not any(i.get_closest_marker("slow")
                                                    for i in by_file[f]), -len(by_file[f])))
-    for f in order:
-        if not SPREAD_FILES.match(f):
-            for item in by_file[f]:
-                item.add_marker(pytest.mark.xdist_group(name=f))
     items[:] = [item for f in order for item in by_file[f]]
 
 
