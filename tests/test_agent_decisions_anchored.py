@@ -18,6 +18,9 @@ from tests.scenarios import PERSON, RUN, SECOND, Inbox
 from tests.test_rules_agent_decisions import _detainee_released_in
 from transforms.identity.review import record_decision
 
+# Two or three nights a test: the file goes to a worker early (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 FINAL_LIST = date(2026, 10, 9)
 AT = datetime(2026, 11, 16, 9)
 

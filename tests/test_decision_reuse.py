@@ -141,6 +141,7 @@ def deliver_agdref_again(con, run_date: date, rng: random.Random) -> int:
     return sum(old != new for old, new in moved.items())
 
 
+@pytest.mark.slow  # the suite's longest test: its file goes to a worker first (conftest)
 def test_sixty_nights_kept_decisions_are_those_decided_again(night_con):
     """Each night: AGDREF delivered again (every citation of its rows moves), a few facts
     changed, the run date one day later (a week now and then); the lists and exclusions

@@ -34,6 +34,9 @@ from transforms.identity.comparisons import COMPARISON_COLUMNS
 from transforms.night import rebuild_night
 from transforms.warehouse import database
 
+# A real browser, seconds a test: the file goes to a worker early (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def served(workspace_app, tmp_path_factory):
