@@ -251,7 +251,7 @@ def test_the_flags_resolved_tonight_and_why(tmp_path, con):
     from tests.scenarios import Inbox
 
     night, next_night = date(2026, 11, 16), date(2026, 11, 17)
-    inbox = Inbox(tmp_path / "inbox", con).person().telemofpra(date(2026, 10, 9))
+    inbox = Inbox(tmp_path / "inbox", con, marts=True).person().telemofpra(date(2026, 10, 9))
     inbox.genesis(date(2026, 11, 15), row("genesis"))  # a detainee to identify
     listed = inbox.decide(night)
     rejected, detainee = listed.only_listed(codes.REJECTED), listed.only_listed(codes.RELEASES)
@@ -369,7 +369,7 @@ def test_an_execution_event_naming_no_measure_is_named_in_the_readme(tmp_path, c
     datum says which measure it was); README.txt warns the unit, with file and line."""
     from tests.scenarios import Inbox
 
-    inbox = Inbox(tmp_path / "inbox", con).person().measure(
+    inbox = Inbox(tmp_path / "inbox", con, marts=True).person().measure(
         DATE_DECISION="16/06/2025", DATE_NOTIFICATION="19/06/2025")
     inbox.agdref("EVENEMENTS", ID_MESURE="", TYPE_EVENEMENT="DEPART_VOLONTAIRE_CONSTATE",
                  DATE_EVENEMENT="20/07/2025")

@@ -28,7 +28,7 @@ def mart(con: duckdb.DuckDBPyConnection, table: str) -> list[dict]:
 
 
 def test_rejections_and_the_oqtf_that_followed(tmp_path, con):
-    inbox = Inbox(tmp_path, con).person().person(**SECOND).person(**THIRD)
+    inbox = Inbox(tmp_path, con, marts=True).person().person(**SECOND).person(**THIRD)
     for n, person in enumerate(({}, SECOND, THIRD), start=1):
         inbox.telemofpra(FINAL_LIST, NUM_OFPRA=f"OF2025000000{n}", **person)
     inbox.measure()  # L611-1-4 decided 20/10: 11 days after the knowledge date, in time
@@ -45,7 +45,7 @@ def test_rejections_and_the_oqtf_that_followed(tmp_path, con):
 
 
 def test_overdue_backlog_by_band(tmp_path, con):
-    inbox = Inbox(tmp_path, con).person().person(**SECOND)
+    inbox = Inbox(tmp_path, con, marts=True).person().person(**SECOND)
     inbox.telemofpra(FINAL_LIST)  # due 24/10: 23 days overdue on RUN
     inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20250000002", **SECOND)  # not yet due
     inbox.decide()
@@ -61,7 +61,7 @@ OLD_OQTF = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
 
 
 def test_unexecuted_measures_by_age_and_coercibility(tmp_path, con):
-    inbox = Inbox(tmp_path, con).person().person(**SECOND)
+    inbox = Inbox(tmp_path, con, marts=True).person().person(**SECOND)
     inbox.measure(**OLD_OQTF)
     inbox.measure(ID_MESURE="M01300000002", NUM_AGDREF=SECOND["NUM_AGDREF"],
                   DATE_DECISION="01/03/2023", DATE_NOTIFICATION="03/03/2023")  # 3 years on
@@ -75,7 +75,7 @@ def test_unexecuted_measures_by_age_and_coercibility(tmp_path, con):
 
 
 def test_execution_events_outcomes_passes_and_return_aid(tmp_path, con):
-    inbox = Inbox(tmp_path, con).person().measure(**OLD_OQTF)
+    inbox = Inbox(tmp_path, con, marts=True).person().measure(**OLD_OQTF)
     events = [("AIDE_RETOUR_PROPOSEE", "02/04/2026", ""),
               ("DEMANDE_LAISSEZ_PASSER", "10/04/2026", ""),
               ("LAISSEZ_PASSER_REFUSE", "20/04/2026", ""),
@@ -106,7 +106,7 @@ def test_execution_events_outcomes_passes_and_return_aid(tmp_path, con):
 
 
 def test_upcoming_releases_by_week_with_date_changes(tmp_path, con):
-    inbox = Inbox(tmp_path, con)
+    inbox = Inbox(tmp_path, con, marts=True)
     inbox.genesis(date(2026, 11, 1), row("genesis", DATE_LIBERATION_PREVISIBLE="20/01/2027"))
     inbox.genesis(date(2026, 11, 15), row("genesis"))  # 15/01/2027: five days earlier
     inbox.decide()
@@ -118,7 +118,7 @@ def test_upcoming_releases_by_week_with_date_changes(tmp_path, con):
 
 def test_handovers_by_quarter_and_state_executed_or_not(tmp_path, con):
     """By destination State (ETAT_MEMBRE; INCONNU when AGDREF does not give it)."""
-    inbox = Inbox(tmp_path, con).person()
+    inbox = Inbox(tmp_path, con, marts=True).person()
     inbox.measure(TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1", DELAI_DEPART_JOURS="",
                   DATE_DECISION="10/07/2026", DATE_NOTIFICATION="12/07/2026",
                   DATE_ACCORD_ETAT_MEMBRE="01/07/2026", STATUT="EXECUTEE", ETAT_MEMBRE="ITA")
@@ -202,7 +202,7 @@ def test_a_corrected_and_a_re_sent_file_are_each_counted_once(tmp_path, con):
 def test_consular_passes_pending_with_their_age(tmp_path, con):
     """A request answered (granted or refused) is no longer pending; the latest request
     of a measure with no answer on or after it waits, counted in days to the run date."""
-    inbox = Inbox(tmp_path, con).person().person(**SECOND)
+    inbox = Inbox(tmp_path, con, marts=True).person().person(**SECOND)
     inbox.measure(**OLD_OQTF)
     inbox.measure(ID_MESURE="M01300000002", NUM_AGDREF=SECOND["NUM_AGDREF"], **OLD_OQTF)
     for kind, day in (("DEMANDE_LAISSEZ_PASSER", "10/04/2026"),
@@ -221,7 +221,7 @@ def test_consular_passes_pending_with_their_age(tmp_path, con):
 def test_objectives_indicators_by_month(tmp_path, con):
     """Rejections count in the month of their knowledge date once their 15 days are over;
     removals and consular passes obtained in the month of the event."""
-    inbox = Inbox(tmp_path, con).person().person(**SECOND).person(**THIRD)
+    inbox = Inbox(tmp_path, con, marts=True).person().person(**SECOND).person(**THIRD)
     inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000001")
     inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000002", **SECOND)
     inbox.telemofpra(RUN, NUM_OFPRA="OF20250000003", **THIRD)  # 15 days not over: not yet
@@ -246,7 +246,7 @@ def test_objectives_indicators_by_month(tmp_path, con):
 def test_an_event_counts_for_its_measure_s_managing_department(tmp_path, con):
     """CONTRACTS §2: a measure's department is its file's managing department; its
     events are counted there too (a file of the 13 snapshot managed by 75)."""
-    inbox = Inbox(tmp_path, con).person(DEPT_GESTION="75").measure(**OLD_OQTF)
+    inbox = Inbox(tmp_path, con, marts=True).person(DEPT_GESTION="75").measure(**OLD_OQTF)
     inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="10/04/2026",
                 MOTIF="")
     inbox.decide()

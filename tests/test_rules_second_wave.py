@@ -761,6 +761,7 @@ def test_handovers_mart_has_the_destination_state(inbox):
     """CONTRACTS §1.3: with ETAT_MEMBRE, marts.handovers_quarterly shows the State each
     handover goes to."""
     write_measures(inbox.folder, MEASURES_FILE, HANDOVERS, with_state=True)
+    inbox.marts = True
     marts = table(inbox.decide(), "marts.handovers_quarterly")
     states = {v for r in marts for v in r.values() if isinstance(v, str)}
     assert {"ITA", "ESP"} <= states
