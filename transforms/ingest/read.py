@@ -276,8 +276,9 @@ def read_csv(text: str, file_name: str) -> Parsed:
     records = split_records(text)
     data_records = records.slice(1)
     if data_records.height != frame.height:
-        if unpaired_quote(text, file_name):
-            raise UnreadableFile(unpaired_quote(text, file_name))
+        unpaired = unpaired_quote(text, file_name)
+        if unpaired:
+            raise UnreadableFile(unpaired)
         return read_quotes_as_written(text)
     header = pl.read_csv(io.StringIO(records["text"][0]), separator=";", has_header=False,
                          infer_schema=False, quote_char='"').row(0)
