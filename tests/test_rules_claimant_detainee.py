@@ -198,3 +198,27 @@ def test_oq_04_a_detainee_to_identify_carries_the_assessment_of_the_files_search
     assert flag["situation"] == "IDENTITY_TO_CONFIRM"
     assert {"NO_CONSULAR_CONTACT", "INDIVIDUAL_ASSESSMENT"} <= set(flag["markers"])
     assert "AGDREF_PERSONNES_13_20261116.csv:2" in flag["source_rows"]
+
+
+def test_dq_01_a_quarantined_event_of_a_measure_of_whom_the_detainee_may_be_holds_him(
+        inbox):
+    """The claimant gives another file's number (Y, born a year later: verified through
+    the slip); tonight's EVENEMENTS snapshot records Y's OQTF executed on 31/09/2026, no
+    such day: quarantined. Read valid, the row would say Y left France (DECEASED_OR_LEFT,
+    every list); the detainee may be Y's claimant, so the row names him too (DQ-01, as
+    it names the detainee's own measures: verdicts.person_references)."""
+    inbox.person().person(NUM_AGDREF="0555555555", DATE_NAISSANCE="14/03/1991",
+                          DATE_ENTREE_FRANCE="01/06/2023")
+    inbox.measure(ID_MESURE="M01300000009", NUM_AGDREF="0555555555",
+                  DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025")
+    inbox.event(ID_MESURE="M01300000009", TYPE_EVENEMENT="ELOIGNEMENT_EXECUTE",
+                DATE_EVENEMENT="31/09/2026")
+    inbox.telemofpra(FINAL_LIST, **{**CLAIMANT, "NUM_AGDREF": "0555555555",
+                                    "NUM_OFPRA": "OF20250000042"})
+    inbox.genesis(LIST, row("genesis", **KNOWN, ITF="DEFINITIVE"))
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("AGDREF_EVENEMENTS_13_20261116.csv", 2)]
+    excluded = out.only_excluded(RELEASES)
+    assert excluded["reason_code"] == "SOURCE_ROW_QUARANTINED" and \
+        "DQ-01" in excluded["rule_ids"]
+    assert "AGDREF_EVENEMENTS_13_20261116.csv:2" in excluded["source_rows"]

@@ -294,13 +294,16 @@ def claimants_protections(facts: Facts, claimants: Iterable[str], run_date: date
 
 
 def claimants_references(facts: Facts, claimants: Iterable[str]) -> list[str]:
-    """How a quarantined row may name a claimant alike (DQ-01, as person_references for
-    the detainee): the records of their claims, their records and their files."""
+    """How a quarantined row may name a claimant alike (DQ-01): as it may name the
+    detainee (person_references), over the claimant's records, the records of their
+    claims and the files they are tied to (so also those files' measures: a quarantined
+    event of one may record that person's departure)."""
     return unique_rows(
         reference for person in claimants
-        for reference in (*claim_records(facts, person),
-                          *(facts.records_of_person.get(person) or [person]),
-                          *(f"agdref:{f}" for f in facts.files_of_person.get(person, ()))))
+        for reference in person_references(
+            facts, [*(facts.records_of_person.get(person) or [person]),
+                    *claim_records(facts, person)],
+            list(facts.files_of_person.get(person, ()))))
 
 
 def appealed_bans(facts: Facts, detention: Record, person_key: str) -> tuple[str, ...]:
