@@ -7,6 +7,8 @@ flag."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from tests.test_workspace_decisions import in_force, next_night
@@ -101,6 +103,30 @@ def test_next_step_on_a_measure_and_the_rules_guards(ws):
     assert step_refused("RETENTION", {"markers": [], "is_coercible": False})
     assert step_refused("HOUSE_ARREST", {"markers": ["NOT_COERCIBLE"]})
     assert not step_refused("CONSULAR_PASS", {"markers": [], "is_coercible": True})
+
+
+def test_oq_08_no_house_arrest_nor_retention_planned_from_the_third_anniversary(ws):
+    """OQ-08 (coercible_until = decision + 3 years, "less than 3 years old"): a step
+    planned on or after that day is refused, though last night's flag says the OQTF is
+    still coercible; planned the day before, it is allowed."""
+    from workspace.decisions.forms import step_refused
+    from workspace.decisions.models import DecisionEvent
+
+    measure = ws.world.flags["measure_13"]
+    until = measure["coercible_until"]
+    assert measure["is_coercible"] and until is not None
+    agent13, url = client_for(ws, "agent13"), flag_url(ws, "measure_13", True)
+    before = DecisionEvent.objects.count()
+    for step in ("RETENTION", "HOUSE_ARREST"):
+        for planned in (until, until + timedelta(days=55)):
+            refused = agent13.post(url, {"kind": "NEXT_STEP", "step": step,
+                                         "fact_date": planned.isoformat()})
+            assert refused.status_code == 400, (step, planned)
+            assert f"la mesure a 3 ans le {until:%d/%m/%Y}" in refused.content.decode()
+    assert DecisionEvent.objects.count() == before
+    assert not step_refused("RETENTION", measure, until - timedelta(days=1))
+    assert step_refused("RETENTION", measure, until)
+    assert not step_refused("SUMMONS", measure, until)
 
 
 def test_not_pursued_needs_a_reason_and_keeps_the_flag_listed_next_night(ws, tmp_path):

@@ -105,14 +105,21 @@ def form_for(kind: str, data) -> DecisionForm:
     return FORMS.get(kind, DecisionForm)(data)
 
 
-def step_refused(step: str, flag: dict) -> str:
+def step_refused(step: str, flag: dict, planned=None) -> str:
     """Why the rules forbid this next step on this measure ("" when they allow it): no
     consulate is contacted about a person who may await an asylum decision (PRI-07);
-    house arrest and retention need an OQTF under 3 years old (OQ-08)."""
+    house arrest and retention need an OQTF under 3 years old on the day they are
+    planned for (`planned`, else today): from its third anniversary (coercible_until)
+    the OQTF cannot support them (OQ-08), even when last night it still could."""
     markers = flag.get("markers") or []
     if step == Step.CONSULAR_PASS and "NO_CONSULAR_CONTACT" in markers:
         return "contact consulaire interdit pour cette personne (PRI-07)"
-    if step in (Step.HOUSE_ARREST, Step.RETENTION) and (
-            flag.get("is_coercible") is False or "NOT_COERCIBLE" in markers):
+    if step not in (Step.HOUSE_ARREST, Step.RETENTION):
+        return ""
+    if flag.get("is_coercible") is False or "NOT_COERCIBLE" in markers:
         return "mesure de 3 ans ou plus : ni assignation ni rétention (OQ-08)"
+    until, day = flag.get("coercible_until"), planned or timezone.localdate()
+    if until is not None and day >= until:
+        return (f"la mesure a 3 ans le {until:%d/%m/%Y} : ni assignation ni rétention "
+                "à partir de ce jour (OQ-08)")
     return ""

@@ -77,7 +77,8 @@ def decide(request, worklist: str, key: str):
         refused = "décision incomplète : " + " ".join(
             m for errors in form.errors.values() for m in errors)
     if not refused and kind == Kind.NEXT_STEP:
-        refused = forms.step_refused(form.cleaned_data["step"], row)
+        refused = forms.step_refused(form.cleaned_data["step"], row,
+                                      form.cleaned_data["fact_date"])
     if refused:
         return _refused(request, worklist, key, refused)
     examination = state.open_examination(found)
