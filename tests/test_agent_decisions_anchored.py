@@ -234,3 +234,36 @@ def test_oq_02_an_examination_does_not_follow_a_detainee_an_agent_said_is_someon
     assert out.reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"  # DIALLO still
     assert [r["situation"] for r in out.listed(RELEASES)
             if r["person_key"] == there] == ["IDENTITY_TO_CONFIRM"], out.excluded(RELEASES)
+
+
+def test_oq_02_an_account_of_two_departments_closes_every_examination_it_sees(
+        workspace_app, tmp_path):
+    """75 opened an examination (examined_by_75), then 13 opened its own; the night pairs
+    opens and closes per person and department. A regional account (13 and 75) closes the
+    examination from the flag's page: both are closed (one event each, under its
+    department), the page no longer shows one open, and the next night lists the person
+    again. Before, only 13's was closed: the page showed the person "à traiter" while
+    75's examination still kept them off the list, and a second close was refused."""
+    from tests.workspace_world import PASSWORD, client_for
+    from workspace.accounts.registry import add_account
+    from workspace.decisions import state
+    from workspace.decisions.in_force import decisions_in_force
+    from workspace.decisions.models import DecisionEvent
+
+    with examined_by_75(workspace_app, tmp_path) as (ws, flag):
+        ws.accounts["regional3"] = add_account("regional3", "agent", ["13", "75"], PASSWORD)
+        page = f"/listes/{REJECTED}/{flag['flag_id']}/decisions/"
+        assert client_for(ws, "agent13").post(page, {"kind": OTHER_GROUND}).status_code == 302
+        seen = state.events(flag["flag_id"], [flag["person_key"]], ["13", "75"])
+        assert len(state.open_examinations(seen)) == 2
+        assert client_for(ws, "regional3").post(page, {"kind": "OTHER_GROUND_CLOSED"}
+                                               ).status_code == 302
+        closes = sorted(DecisionEvent.objects.filter(kind="OTHER_GROUND_CLOSED")
+                        .values_list("department", flat=True))
+        seen = state.events(flag["flag_id"], [flag["person_key"]], ["13", "75"])
+        in_force = [(d["kind"], d["person_key"]) for d in decisions_in_force(ws.database)]
+        listed = listed_after_night(ws, tmp_path, flag)
+    assert closes == ["13", "75"]
+    assert state.open_examinations(seen) == [] and state.fold(seen).state != OTHER_GROUND
+    assert (OTHER_GROUND, flag["person_key"]) not in in_force, in_force
+    assert listed == [(flag["flag_id"],)], listed

@@ -48,8 +48,9 @@ class FlagState:
 
 def fold(found: list[DecisionEvent]) -> FlagState:
     """The state of a flag from its events in the order they were recorded (and the
-    person's examinations on another ground)."""
-    assignee, outcome, examining, latest = "", None, None, None
+    person's examinations on another ground): under examination while one is open
+    (open_examinations) and no outcome was recorded after it."""
+    assignee, outcome = "", None
     for event in found:
         if event.kind == Kind.TAKEN:
             assignee = event.decided_by.username
@@ -58,11 +59,10 @@ def fold(found: list[DecisionEvent]) -> FlagState:
         elif event.kind in (Kind.RELEASED, Kind.UNASSIGNED):
             assignee = ""
         elif event.kind in OUTCOMES:
-            outcome = latest = event
-        elif event.kind in OTHER_GROUND_KINDS:
-            examining = event if event.kind == Kind.OTHER_GROUND else None
-            latest = event
-    if examining is not None and latest is examining:
+            outcome = event
+    examining = open_examination(found)
+    if examining is not None and (outcome is None
+                                  or found.index(outcome) < found.index(examining)):
         return FlagState(Kind.OTHER_GROUND.value, assignee, examining)
     if outcome is not None:
         return FlagState(outcome.kind, assignee, outcome)
@@ -107,11 +107,23 @@ def examination_open(found: list[DecisionEvent]) -> bool:
     return open_examination(found) is not None
 
 
+def open_examinations(found: list[DecisionEvent]) -> list[DecisionEvent]:
+    """The person's examinations on another ground opened and not closed since, one at
+    most per person key and department, as the night pairs them (decisions_in_force.sql):
+    an account of two departments may see one of each. Closing one is recorded under its
+    key."""
+    latest: dict[tuple[str, str], DecisionEvent] = {}
+    for event in found:
+        if event.kind in OTHER_GROUND_KINDS:
+            latest[(event.person_key, event.department)] = event
+    return [e for e in found if e.kind == Kind.OTHER_GROUND
+            and latest[(e.person_key, e.department)] is e]
+
+
 def open_examination(found: list[DecisionEvent]) -> DecisionEvent | None:
-    """The person's examination on another ground opened and not closed since: closing it
-    is recorded under its key, so that the decisions in force pair the two."""
-    latest = [e for e in found if e.kind in OTHER_GROUND_KINDS]
-    return latest[-1] if latest and latest[-1].kind == Kind.OTHER_GROUND else None
+    """The latest of the open examinations (open_examinations), if any."""
+    still = open_examinations(found)
+    return still[-1] if still else None
 
 
 def takes_outcomes(row: dict) -> bool:

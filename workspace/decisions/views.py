@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -81,17 +82,19 @@ def decide(request, worklist: str, key: str):
                                       form.cleaned_data["fact_date"])
     if refused:
         return _refused(request, worklist, key, refused)
-    examination = state.open_examination(found)
-    closing = examination if kind == Kind.OTHER_GROUND_CLOSED else None
-    # a close is recorded under the examination's person and department, as the night
-    # pairs them (decisions_in_force.sql): an account of several departments may close
-    # one its other department opened while the person's flag is now in this one
-    person_key = closing.person_key if closing else row["person_key"]
-    department = closing.department if closing else row["department"]
-    event = DecisionEvent.objects.create(
-        kind=kind, worklist=worklist, flag_id=key, person_key=person_key,
-        department=department, decided_by=request.user,
-        effective_date=timezone.localdate(), **form.event_fields())
+    # a close ends every examination the account sees open, each recorded under the
+    # examination's person and department, as the night pairs them
+    # (decisions_in_force.sql): an account of several departments may close one its other
+    # department opened while the person's flag is now in this one
+    closing = state.open_examinations(found) if kind == Kind.OTHER_GROUND_CLOSED else []
+    with transaction.atomic():
+        for target in closing or [None]:
+            event = DecisionEvent.objects.create(
+                kind=kind, worklist=worklist, flag_id=key,
+                person_key=target.person_key if target else row["person_key"],
+                department=target.department if target else row["department"],
+                decided_by=request.user, effective_date=timezone.localdate(),
+                **form.event_fields())
     night = " La nuit prochaine en tiendra compte." if kind in NIGHT_READS else ""
     messages.success(request, f"Enregistré : {state.describe(event)}.{night}")
     return redirect("flag", worklist=worklist, key=key)
