@@ -197,3 +197,50 @@ def test_dq_01_the_same_card_read_valid_keeps_the_person_off_the_measures_list(t
     assert not [r for r in out.listed(MEASURES) if r["num_agdref"] == PERSON]
     assert [r["reason_code"] for r in out.excluded(MEASURES)
             if r["num_agdref"] == PERSON] == ["RESIDENCE_PERMIT"]
+
+
+# A TélémOfpra list delivered again byte for byte under a later date (UNCHANGED, CONTRACTS
+# §2: "that date's delivery") repeats its quarantined rows under that date, as it repeats
+# the rows that list the person (audit of 2026-12-06: before, the quarantined row kept the
+# first delivery's date, older than the repeat's listing rows, and the person was listed).
+FINAL_LIST = date(2026, 10, 9)  # the builders' rejection: notified 07/09, final 09/10/2026
+BAD_GRANT = {"SENS_DECISION": "REFUGIE", "DATE_DECISION": "31/09/2026",
+             "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}  # 31 September: quarantined
+
+
+@pytest.mark.parametrize("identical", [True, False])
+def test_dq_01_a_quarantined_row_of_a_list_repeated_a_week_later_holds_the_person(
+        tmp_path, con, identical):
+    """The list of 16/10 repeats the rejection and brings a row of the same OFPRA number
+    that cannot be read (a grant, perhaps); the list of 23/10 repeats it byte for byte
+    (UNCHANGED), or with one more row of someone else (LOADED). Either way the newest list
+    that would list the person holds the quarantined row: SOURCE_ROW_QUARANTINED."""
+    inbox = Inbox(tmp_path / "inbox", con).person().telemofpra(FINAL_LIST)
+    for day in (date(2026, 10, 16), date(2026, 10, 23)):
+        inbox.telemofpra(day).telemofpra(day, NUM_AGDREF="", **BAD_GRANT)
+    if not identical:
+        inbox.telemofpra(date(2026, 10, 23), NUM_OFPRA="OF20250000077", NUM_AGDREF="",
+                         NOM="KONE", PRENOMS="AWA")
+    out = inbox.decide(allow_quarantine=True)
+    status = out.con.execute("SELECT status FROM audit.files WHERE file_name = "
+                             "'TELEMOFPRA_13_20261023.csv'").fetchall()[0][0]
+    assert status == ("UNCHANGED" if identical else "LOADED")
+    assert not [r for r in out.listed(REJECTED) if r["num_agdref"] == PERSON]
+    (held,) = [r for r in out.excluded(REJECTED) if r["num_agdref"] == PERSON]
+    assert held["reason_code"] == "SOURCE_ROW_QUARANTINED"
+    # the unreadable row as staged: the file whose bytes the 23/10 delivery repeats
+    quarantined = f"TELEMOFPRA_13_{'20261016' if identical else '20261023'}.csv:3"
+    assert quarantined in held["source_rows"], held["source_rows"]
+
+
+def test_dq_01_a_list_delivered_again_unchanged_keeps_its_quarantined_row(tmp_path, con):
+    """The list of 09/10 holds the final rejection and the unreadable row; the list of
+    16/10 is the same bytes (UNCHANGED): the person is held, as on 09/10."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    for day in (FINAL_LIST, date(2026, 10, 16)):
+        inbox.telemofpra(day).telemofpra(day, NUM_AGDREF="", **BAD_GRANT)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.con.execute("SELECT status FROM audit.files WHERE file_name = "
+                           "'TELEMOFPRA_13_20261016.csv'").fetchall()[0][0] == "UNCHANGED"
+    assert not out.listed(REJECTED)
+    assert out.reason(REJECTED) == "SOURCE_ROW_QUARANTINED"

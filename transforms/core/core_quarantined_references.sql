@@ -4,12 +4,17 @@
 -- quarantined row of a loaded file names (a well-formed AGDREF number, or one that lost
 -- its leading zeros read back to 10 digits, the OFPRA number of a claim, a committal
 -- number of its establishment, a measure id: audit.quarantine.names, read from the row
--- as delivered when it was quarantined, and kept by a purge). Reads
+-- as delivered when it was quarantined, and kept by a purge), with the latest date on
+-- which its file's rows were delivered (the file's, or a later UNCHANGED repeat's). Reads
 -- audit.quarantine, audit.files, latest_files (core_latest_files.sql); the rules decide
 -- whether a row is recent enough to matter (transforms/rules/verdicts.py, dq_01_quarantined).
 CREATE OR REPLACE TABLE core.quarantined_references AS
 WITH lines AS (
-    SELECT q.file_name, q.line_number, f.system, f.file_kind, f.unit, f.extraction_date,
+    SELECT q.file_name, q.line_number, f.system, f.file_kind, f.unit,
+           -- the latest date its rows were delivered: a delivery of the same bytes
+           -- (UNCHANGED) repeats them under its own date, which the listing rows carry
+           (SELECT coalesce(max(l.extraction_date), f.extraction_date) FROM latest_files l
+            WHERE l.rows_file_name = f.file_name) AS extraction_date,
            -- the latest delivery of the unit, or the file an UNCHANGED latest repeats
            EXISTS (SELECT 1 FROM latest_files l
                    WHERE l.rows_file_name = f.file_name AND l.recency = 1) AS is_latest,
