@@ -104,6 +104,9 @@ COLUMNS: dict[str, str] = {
     "departure_date": "first recorded departure (forced removal or voluntary departure)",
     "absconded": ("a FUITE (absconding) event is recorded on or after the other State's "
                   "acceptance (EX-04)"),
+    "absconded_on": ("date of the first FUITE (absconding) event on or after the other "
+                     "State's acceptance (EX-04: it extends the transfer's time limit only "
+                     "if it falls within it)"),
     "event_type": "execution event (AIDE_RETOUR_PROPOSEE, DEMANDE_LAISSEZ_PASSER, "
                   "ECHEC_ELOIGNEMENT, ELOIGNEMENT_EXECUTE, ...)",
     "event_date": "date of the event",

@@ -427,3 +427,52 @@ def test_a_measure_is_listed_for_the_managing_department_of_its_file(tmp_path, c
     inbox = Inbox(tmp_path / "inbox", con).person(DEPT_GESTION="75").measure(
         DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
     assert inbox.decide().only_listed(MEASURES)["department"] == "75"
+
+
+# A lapsed transfer stays lapsed (audit of 2026-12-06): accepted 16/01/2026, the 6 months
+# ran out on 16/07/2026 with nothing recorded; France became responsible then. An
+# absconding or a committal after that day extends nothing (Reg. 604/2013 art. 29(2): an
+# extension is for a transfer that could not be carried out within its time limit).
+DUBLIN_OF_JANUARY = {"TYPE_MESURE": "TRANSFERT_DUBLIN", "DATE_ACCORD_ETAT_MEMBRE": "16/01/2026",
+                     "DATE_DECISION": "20/01/2026", "DATE_NOTIFICATION": "22/01/2026",
+                     "DELAI_DEPART_JOURS": ""}
+HELD = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+        "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE"}
+
+
+@pytest.mark.parametrize(("absconded_on", "reason"), [
+    ("16/07/2026", None),                       # the time limit's last day: 18 months
+    ("17/07/2026", "DUBLIN_DEADLINE_EXPIRED"),  # the day after: already lapsed
+])
+def test_ex_04_an_absconding_after_the_transfer_lapsed_does_not_revive_it(
+        inbox, absconded_on, reason):
+    inbox.measure(**DUBLIN_OF_JANUARY)
+    inbox.event(TYPE_EVENEMENT="FUITE", DATE_EVENEMENT=absconded_on)
+    out = inbox.decide()
+    if reason is None:
+        assert out.only_listed(MEASURES)["last_event_type"] == "FUITE"
+    else:
+        assert out.reason(MEASURES) == reason
+
+
+@pytest.mark.parametrize(("committed_on", "reason"), [
+    ("16/07/2026", None),                       # within the 6 months: 12 months
+    ("20/08/2026", "DUBLIN_DEADLINE_EXPIRED"),  # after the lapse
+])
+def test_ex_04_a_committal_after_the_transfer_lapsed_does_not_revive_it(
+        inbox, committed_on, reason):
+    """Imprisoned "at any time since the acceptance" within the time limit it extends: a
+    committal of 20/08/2026, first on the list of 01/09, comes after the transfer lapsed.
+    The rejected list still reads him in the Dublin procedure (RTR-09: the longer reading
+    keeps him off that list)."""
+    inbox.measure(**DUBLIN_OF_JANUARY)
+    inbox.genesis(date(2026, 9, 1), row("genesis", **HELD, DATE_ECROU=committed_on))
+    inbox.genesis(date(2026, 11, 12), row("genesis", **{
+        **HELD, "NUM_AGDREF": "", "NUM_ECROU": "000777", "NOM": "KEITA", "PRENOMS": "SEKOU",
+        "DATE_NAISSANCE": "02/02/1985", "NATIONALITE": "MALI"}))
+    out = inbox.decide()
+    if reason is None:
+        flag = out.only_listed(MEASURES)
+        assert "GENESIS_E01301_20260901.csv:2" in flag["source_rows"], flag["source_rows"]
+    else:
+        assert out.reason(MEASURES) == reason

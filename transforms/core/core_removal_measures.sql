@@ -36,7 +36,7 @@ WITH measures AS (
     FROM core.measure_events e JOIN measures m USING (measure_id)
     WHERE e.event_type = 'FUITE'
 ), absconded AS (  -- a transfer's: the abscondings of its file since the acceptance
-    SELECT m.measure_id,
+    SELECT m.measure_id, min(a.event_date) AS absconded_on,
            list(a.source_row ORDER BY a.event_date, a.source_row)
                FILTER (WHERE a.measure_id <> m.measure_id) AS other_rows
     FROM measures m JOIN abscondings a
@@ -52,7 +52,7 @@ SELECT m.measure_id, m.num_agdref, m.num_agdref AS person_key,
        s.departure_date,
        -- EX-04: an absconding (on any measure of the file) extends a transfer's deadline
        -- from the acceptance on; its rows are cited with the transfer's own events
-       x.measure_id IS NOT NULL AS absconded,
+       x.measure_id IS NOT NULL AS absconded, x.absconded_on,
        m.source_row,
        coalesce(s.event_rows, []::VARCHAR[]) || coalesce(x.other_rows, []::VARCHAR[])
            AS event_rows

@@ -38,6 +38,9 @@ class Facts:
     held_back: list[Record] = field(default_factory=list)
     # the latest list that showed each file's person held, and its row (EX-04)
     held_until: dict[str, tuple[date, str]] = field(default_factory=dict)
+    # AGDREF number -> each committal of its person: (held from, last list date, its row)
+    held_spells: dict[str, list[tuple[date, date, str]]] = field(
+        default_factory=lambda: defaultdict(list))
     quarantined: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     consular_requests: list[Record] = field(default_factory=list)
     measures_by_id: dict[str, Record] = field(default_factory=dict)
@@ -140,6 +143,15 @@ class Facts:
         until = self.held_until.get(number)
         return (until[1],) if until is not None and day is not None and until[0] >= day else ()
 
+    def held_within(self, number: str, start: date, end: date) -> tuple[str, ...]:
+        """EX-04 on the measures list: the row of the latest list that shows the AGDREF
+        file's person held at some time from `start` to `end` (a committal that began on
+        or before `end`, by its committal date or else its first list, and that a list
+        on or after `start` still showed); empty when none does."""
+        spells = [(last, row) for began, last, row in self.held_spells.get(number, ())
+                  if began <= end and last >= start]
+        return (max(spells)[1],) if spells else ()
+
     def person_key(self, record_key: str) -> str:
         link = self.links.get(record_key)
         return link["person_key"] if link else record_key
@@ -193,6 +205,9 @@ class Facts:
                     self.held_until[number] = max(
                         self.held_until.get(number, (date.min, "")),
                         (h["last_list_date"], h["last_source_row"]))
+                    self.held_spells[number].append(
+                        (h["committal_date"] or h["first_list_date"], h["last_list_date"],
+                         h["last_source_row"]))
         return self
 
     def firmly_tied(self, record_key: str, number: str) -> bool:
@@ -237,7 +252,7 @@ READ_COLUMNS = {
                          "departure_period_days", "notification_situation",
                          "member_state_acceptance_date", "appeal_status", "measure_status",
                          "last_event_type", "last_event_date", "departure_date", "absconded",
-                         "source_row", "event_rows"),
+                         "absconded_on", "source_row", "event_rows"),
     "asylum_decisions": ("decision_key", "record_key", "num_ofpra", "department",
                          "claim_type", "procedure", "claim_date", "deciding_body", "outcome",
                          "decision_basis", "decision_date", "cnda_mode", "notification_date",

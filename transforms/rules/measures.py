@@ -123,29 +123,40 @@ def counts_as_measure(measure: Record) -> bool:
             and measure["measure_status"] == "EN_VIGUEUR")
 
 
-def ex_04_dublin_deadline(measure: Record, imprisoned: bool) -> date | None:
+def ex_04_time_limit(measure: Record) -> date | None:
+    """EX-04: the transfer's time limit before any extension, 6 months from the other
+    State's acceptance (null when that date is unknown)."""
+    accepted = measure["member_state_acceptance_date"]
+    return None if accepted is None else add_months(accepted, DUBLIN_MONTHS["default"])
+
+
+def ex_04_dublin_deadline(measure: Record, imprisoned: bool,
+                          within_limits: bool = True) -> date | None:
     """EX-04: 6 months from the other State's acceptance; 12 when the person was
     imprisoned, 18 when they absconded (a FUITE event since the acceptance,
-    core_removal_measures.sql). Only recorded facts extend the
-    deadline: without them the shorter one applies, and France's responsibility (which
-    protects the person) is never delayed by a guess. Null when the acceptance date is
-    unknown."""
+    core_removal_measures.sql). Only recorded facts extend the deadline: without them
+    the shorter one applies, and France's responsibility (which protects the person) is
+    never delayed by a guess. With `within_limits`, an absconding extends only when it
+    falls within the time limit in force (Reg. 604/2013 art. 29(2): a lapsed transfer
+    stays lapsed; `imprisoned` is then read within the 6 months by the caller); the
+    rejected list reads every one since the acceptance (RTR-09: a transfer still running
+    keeps the person off that list). Null when the acceptance date is unknown."""
     accepted = measure["member_state_acceptance_date"]
     if accepted is None:
         return None
-    months = DUBLIN_MONTHS["default"]
-    if measure["absconded"]:
-        months = DUBLIN_MONTHS["absconded"]
-    elif imprisoned:
-        months = DUBLIN_MONTHS["imprisoned"]
-    return add_months(accepted, months)
+    deadline = add_months(accepted, DUBLIN_MONTHS["imprisoned" if imprisoned else "default"])
+    absconded = measure["absconded_on"]
+    if absconded is not None and (not within_limits or absconded <= deadline):
+        deadline = add_months(accepted, DUBLIN_MONTHS["absconded"])
+    return deadline
 
 
-def ex_04_dublin_lapsed(measure: Record, imprisoned: bool, run_date: date) -> bool:
+def ex_04_dublin_lapsed(measure: Record, imprisoned: bool, run_date: date,
+                        within_limits: bool = True) -> bool:
     """EX-04: the transfer may still be carried out on the anniversary day itself (Reg.
     1182/71 art. 3); it has lapsed from the day after. Without an acceptance date the
     deadline cannot be shown to run: lapsed (France responsible, the protective reading)."""
-    deadline = ex_04_dublin_deadline(measure, imprisoned)
+    deadline = ex_04_dublin_deadline(measure, imprisoned, within_limits)
     return deadline is None or run_date > deadline
 
 

@@ -119,14 +119,16 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
     run: here that keeps the person in the procedure (principle 1), where the measures
     list reads it as lapsed, never chased. So does a person the latest list of an
     establishment still shows held (PRI-01: that list is the truth), however old the list:
-    imprisoned since the acceptance as far as anyone knows, 12 months; the measures list
-    extends a transfer only on a list dated on or after the acceptance."""
+    imprisoned since the acceptance as far as anyone knows, 12 months; an absconding or a
+    detention after the 6 months counts too. The measures list extends a transfer only
+    for a detention or an absconding within its time limit, never chasing a lapsed one."""
     rows = [m["source_row"] for m in own_measures
             if m["measure_type"] == "TRANSFERT_DUBLIN" and not mx.ex_02_closed(m, run_date)
             and (m["member_state_acceptance_date"] is None
                  or not mx.ex_04_dublin_lapsed(
-                     m, bool(dublin_imprisoned(facts, m))
-                     or m["num_agdref"] in facts.detained_files, run_date))]
+                     m, bool(dublin_imprisoned(facts, m, within_limit=False))
+                     or m["num_agdref"] in facts.detained_files, run_date,
+                     within_limits=False))]
     return Finding("ASYLUM_PENDING", ("RTR-09",), tuple(rows)) if rows else None
 
 
