@@ -370,3 +370,79 @@ def test_one_row_per_person_and_earliest_end_wins(inbox):
 def test_decisions_listed_after_the_run_date_are_not_yet_known(inbox):
     inbox.telemofpra(FINAL_LIST)
     assert not inbox.decide(date(2026, 10, 8)).listed(REJECTED)
+
+
+# A registered first re-examination whose rows give no introduction date (allowed) is the
+# claim its later decision belongs to (audit of 2026-12-06: before, keyed by its first
+# list, it stayed undecided for good and the person ASYLUM_PENDING after the decision
+# was reported final).
+def test_rtr_08_an_undated_registered_reexamination_ends_with_its_final_decision(tmp_path, con):
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    inbox.telemofpra(date(2025, 9, 5), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="",
+                     SENS_DECISION="", FONDEMENT="", DATE_DECISION="", MODE_CNDA="",
+                     DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    inbox.telemofpra(date(2026, 10, 9), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/09/2025")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 9, 7)  # the decision's notification
+    assert flag["knowledge_date"] == date(2026, 10, 9)  # the first list reporting it final
+    assert flag["reason"] == "NO_MEASURE"
+
+
+def test_rtr_08_an_undated_request_registered_after_the_decision_stays_apart(tmp_path, con):
+    """The same request's decision was first listed on 09/10/2026; a first re-examination
+    registered, undated, on a later list (13/11) cannot be the one decided before it: it
+    stays a request undecided, and the right to remain it restores holds (principle 1)."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    inbox.telemofpra(date(2026, 10, 9), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/09/2025")
+    inbox.telemofpra(date(2026, 11, 13), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="",
+                     SENS_DECISION="", FONDEMENT="", DATE_DECISION="", MODE_CNDA="",
+                     DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    assert inbox.decide().reason(REJECTED) == "ASYLUM_PENDING"
+
+
+# A reopening registered after a closure's window, read as a second re-examination
+# (RTR-08, by the person's history), ends the right to remain at its decision's
+# notification once decided (RTR-06), as its registration gave none (audit of
+# 2026-12-06: before, its decision was read as an ordinary OFPRA decision, and without
+# DATE_DEFINITIVE the person was excluded RTR_END_UNCONFIRMED).
+CLOSED = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37", "DATE_DEFINITIVE": ""}
+
+
+def test_rtr_06_the_decision_on_a_late_reopening_read_as_a_second_reexamination_ends_early(
+        tmp_path, con):
+    """First claim rejected (final, 2023); a first re-examination closed, notified
+    03/03/2025 (window ends 03/12/2025); a reopening introduced 01/06/2026, rejected and
+    notified 07/09/2026, on the list of 11/09 without DATE_DEFINITIVE."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.telemofpra(date(2023, 6, 2), DATE_INTRODUCTION="02/01/2023",
+                     DATE_DECISION="01/04/2023", DATE_NOTIFICATION="04/04/2023",
+                     DATE_DEFINITIVE="05/05/2023")
+    inbox.telemofpra(date(2025, 3, 7), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/09/2024",
+                     DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025", **CLOSED)
+    inbox.telemofpra(date(2026, 6, 5), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION="01/06/2026", SENS_DECISION="", FONDEMENT="",
+                     DATE_DECISION="", MODE_CNDA="", DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    inbox.telemofpra(date(2026, 9, 11), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION="01/06/2026", DATE_DEFINITIVE="")
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 9, 7)
+    assert flag["knowledge_date"] == date(2026, 9, 11)
+    assert {"RTR-06", "RTR-08"} <= set(flag["rule_ids"])
+
+
+def test_rtr_06_an_early_end_reported_final_without_its_notification_date_is_listed(
+        tmp_path, con):
+    """RTR-03: DATE_DEFINITIVE proves no appeal was lodged; §5 RTR_END_UNCONFIRMED is a
+    rejection "not proven final". An accelerated L531-24 rejection reported final on the
+    list of 09/10/2026, its notification date missing: the end is taken at the final
+    date (the later reading), known from that list, as for the normal procedure."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    flag = inbox.telemofpra(date(2026, 10, 9), FONDEMENT="L531-24", PROCEDURE="ACCELEREE",
+                            DATE_NOTIFICATION="").decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 10, 9)
+    assert flag["knowledge_date"] == date(2026, 10, 9)
+    assert "RTR-06" in flag["rule_ids"]

@@ -137,7 +137,12 @@ def rtr_early_end(decision: Record, run_date: date) -> RtrOutcome:
                               decision=decision)
         known = max(known, add_days(window_end, 1)) if known else None
     if decision["notification_date"] is None:
-        return _not_ended(decision, rules)
+        if decision["final_date"] is None or decision["outcome"] == "CLOTURE":
+            return _not_ended(decision, rules)
+        # reported final (RTR-03's proof) with no notification date: the end is taken at
+        # the final date, the later of the two possible readings, as rtr_03_ofpra_final
+        return _ended(decision, decision["final_date"], decision["first_final_list_date"],
+                      run_date, (*rules, "RTR-03"), markers)
     return _ended(decision, decision["notification_date"], known, run_date, rules, markers)
 
 
@@ -190,36 +195,53 @@ def earliest_registration(request: Record) -> date | None:
     return add_days(before, 1) if before is not None else None
 
 
+def rtr_08_reopening_read_as(request: Record, history: Iterable[Record]) -> str:
+    """RTR-08: what a reopening request (RTR-07) is read as: a reopening when registered
+    within the 9-month window of a closure, its anniversary included; after the window a
+    re-examination, the first (REEXAMEN) unless the person's history holds an earlier
+    re-examination (REEXAMEN_MULTIPLE). A reopening without its introduction date may
+    have been registered any day after the list of its department before the one that
+    first showed it (earliest_registration): within a closure's window if that day is
+    (principle 1, data missing)."""
+    history = list(history)
+    registered, earliest = registration_date(request), earliest_registration(request)
+    if any(d["outcome"] == "CLOTURE"
+           and (earliest is None or earliest <= rtr_07_reopening_window_end(d))
+           for d in history if not is_registered_request(d)):
+        return "REOUVERTURE"
+    earlier = [d for d in history if d is not request and d["claim_type"] in RE_EXAMINATIONS
+               and (d["claim_date"] or registration_date(d)) <= registered]
+    return "REEXAMEN_MULTIPLE" if earlier else "REEXAMEN"
+
+
 def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> RtrOutcome:
     """RTR-08: a first re-examination registered and not yet decided restores the right
     to remain (ASYLUM_PENDING); a second or later one gives none (RTR-06: effect NO_RTR,
-    the earlier claim's end stands). A reopening (RTR-07) registered within the 9-month
-    window of a closure, its anniversary included, restores it; registered after the
-    window it is read as a re-examination, the first unless the person's history holds
-    an earlier re-examination. A reopening without its introduction date may have been
-    registered any day after the list of its department before the one that first showed
-    it (earliest_registration): within a closure's window if that day is (principle 1,
-    data missing). A registered first claim (never delivered so, docs/contracts.md) would
-    also restore it."""
-    registered = registration_date(request)
-    earliest = earliest_registration(request)
-    decided = [d for d in history if not is_registered_request(d)]
+    the earlier claim's end stands). A reopening restores it as what it is read as
+    (rtr_08_reopening_read_as). A registered first claim (never delivered so,
+    docs/contracts.md) would also restore it."""
     claim_type, rules = request["claim_type"], ("RTR-08",)
     if claim_type == "REOUVERTURE":
         rules += ("RTR-07",)
-        if any(d["outcome"] == "CLOTURE"
-               and (earliest is None or earliest <= rtr_07_reopening_window_end(d))
-               for d in decided):
+        claim_type = rtr_08_reopening_read_as(request, history)
+        if claim_type == "REOUVERTURE":
             return RtrOutcome(NOT_ENDED, rule_ids=rules, reason="ASYLUM_PENDING",
                               decision=request)
-        earlier = [d for d in history if d is not request and d["claim_type"] in RE_EXAMINATIONS
-                   and (d["claim_date"] or registration_date(d)) <= registered]
-        claim_type = "REEXAMEN_MULTIPLE" if earlier else "REEXAMEN"
     if claim_type == "REEXAMEN_MULTIPLE":
         return RtrOutcome(NO_RTR, rule_ids=(*rules, "RTR-06"), decision=request)
     if claim_type not in RE_EXAMINATIONS:  # a first claim awaiting its decision
         rules = ("RTR-01",)
     return RtrOutcome(NOT_ENDED, rule_ids=rules, reason="ASYLUM_PENDING", decision=request)
+
+
+def decided_as_read(decision: Record, history: Iterable[Record]) -> Record:
+    """A decided reopening read, as its request was (RTR-08), as a second or later
+    re-examination: its decision ends the right to remain at notification (RTR-06).
+    Any other decision as it is."""
+    if decision["claim_type"] == "REOUVERTURE" and rtr_08_reopening_read_as(
+            decision, history) == "REEXAMEN_MULTIPLE":
+        return {**decision, "claim_type": "REEXAMEN_MULTIPLE"}
+    return decision
 
 
 def assess_decision(decision: Record, run_date: date) -> RtrOutcome:
@@ -254,26 +276,34 @@ ONCE_PER_APPLICANT = ("PREMIERE", "REEXAMEN")
 
 
 def _claims(outcomes: Iterable[RtrOutcome]) -> dict[tuple, list[RtrOutcome]]:
-    """The outcomes by claim (`_claim_key`). A decision whose claim's introduction date
-    is unknown (`DATE_INTRODUCTION` empty: allowed) belongs to the claim of its type under
+    """The outcomes by claim (`_claim_key`). A row whose claim's introduction date is
+    unknown (`DATE_INTRODUCTION` empty: allowed) belongs to the claim of its type under
     the same OFPRA number when its type is made once per applicant and exactly one such
     claim is dated: left on its own, it was read as another claim, the latest by its
     decision date, and what its claim held was left out (an unnotified ordonnance after
-    an early end at OFPRA did not hold the execution, RTR-05). Two dated claims of one
-    type (a slip in the data) are not merged: the later one keeps deciding."""
+    an early end at OFPRA did not hold the execution, RTR-05). So does an undated
+    registered request (RTR-08) first listed no later than that claim's first decision:
+    left on its own, keyed by its first list, it stayed undecided for good after its own
+    decision was reported final. Two dated claims of one type (a slip in the data) are
+    not merged: the later one keeps deciding."""
     claims: dict[tuple, list[RtrOutcome]] = {}
     for o in outcomes:
         claims.setdefault(_claim_key(o.decision), []).append(o)
-    for key in [k for k in claims if k[0] == date.min and k[1] in ONCE_PER_APPLICANT]:
-        for o in list(claims[key]):
-            dated = [k for k, found in claims.items() if k[0] != date.min and k[1] == key[1]
-                     and any(f.decision["num_ofpra"] == o.decision["num_ofpra"]
-                             for f in found)]
-            if len(dated) == 1:
-                claims[key].remove(o)
-                claims[dated[0]].append(o)
-        if not claims[key]:
-            del claims[key]
+    undated = [(key, o) for key, found in claims.items() if key[1] in ONCE_PER_APPLICANT
+               for o in found if o.decision["claim_date"] is None]
+    for key, o in undated:
+        dated = [k for k, found in claims.items() if k != key and k[1] == key[1]
+                 and any(f.decision["claim_date"] is not None
+                         and f.decision["num_ofpra"] == o.decision["num_ofpra"]
+                         for f in found)]
+        if len(dated) == 1 and (not is_registered_request(o.decision) or registration_date(
+                o.decision) <= min((f.decision["first_list_date"] for f in claims[dated[0]]
+                                    if not is_registered_request(f.decision)),
+                                   default=date.max)):
+            claims[key].remove(o)
+            claims[dated[0]].append(o)
+            if not claims[key]:
+                del claims[key]
     return claims
 
 
@@ -307,7 +337,8 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
     """
     decisions = list(decisions)
     outcomes = [rtr_08_registered_request(d, decisions) if is_registered_request(d)
-                else assess_decision(d, run_date) for d in decisions]
+                else assess_decision(decided_as_read(d, decisions), run_date)
+                for d in decisions]
     if not outcomes:
         return None
     grants = [o for o in outcomes if o.effect == GRANTED]
