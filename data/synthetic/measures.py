@@ -132,10 +132,13 @@ def plant_consular_request_too_early(p, rng, as_of, ctx):
 
 
 def plant_dublin_held(p, rng, as_of, ctx):
-    """EX-04: a Dublin acceptance 7 to 11 months old and a detention since, shown on
-    earlier GENESIS lists only (released before the latest list): the transfer deadline
-    is 12 months, so the transfer is still to execute."""
-    accepted = as_of - days(rng.randint(215, 330))
+    """EX-04: a Dublin acceptance 7 to 8 months old and a detention 2 to 3 months old,
+    so begun within the transfer's 6 months (one begun after they ran out revives
+    nothing), shown on earlier GENESIS lists only (released before the latest list): the
+    transfer deadline is 12 months, so the transfer is still to execute. (The age is the
+    draw of 215 to 330 days scaled to 215 to 240, so that the other draws stay as they
+    were.)"""
+    accepted = as_of - days(215 + (rng.randint(215, 330) - 215) * 25 // 115)
     add_measure(p, rng, as_of, "TRANSFERT_DUBLIN", accepted + days(rng.randint(3, 10)),
              ddv=None, acceptance=accepted)
     add_ada(p, accepted - days(40), accepted + days(10), "EXPIRE")
