@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from schemas.codes import RELEASES
+from schemas.codes import MEASURES, RELEASES
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
 from transforms.identity.review import record_decision
@@ -351,3 +351,33 @@ def test_pri_06_a_genesis_ban_agdref_records_as_abrogated_is_not_acted_on(inbox)
     assert flag["situation"] == "MEASURE_TO_EXAMINE" and flag["measure_ids"] == []
     assert "AGDREF_MESURES_13_20261116.csv:2" in flag["source_rows"]
     assert "PRI-06" in flag["rule_ids"]
+
+
+# PRI-10 (audit of 2026-12-06): "an EU/EEA or Swiss detainee whose ITF is recorded is
+# listed ..., not excluded; every other EU citizen stays excluded (EU_CITIZEN)".
+@pytest.mark.parametrize("genesis_ban", ["DEFINITIVE", "NON"])
+def test_pri_10_an_eu_detainee_whose_recorded_ban_is_under_appeal_is_listed_to_examine(
+        tmp_path, con, genesis_ban):
+    """AGDREF records the Romanian detainee's ITF in force under a pending appeal: it is
+    recorded, so he is listed (marker EU_CITIZEN), as the measures list lifts EU_CITIZEN
+    for it; under appeal it cannot support removal at release (PRI-06):
+    MEASURE_TO_EXAMINE, AGDREF's row cited. Before, he was excluded EU_CITIZEN."""
+    inbox = Inbox(tmp_path / "inbox", con).person(NATIONALITE="ROU")
+    inbox.measure(TYPE_MESURE="ITF", FONDEMENT="131-30", DELAI_DEPART_JOURS="",
+                  DATE_NOTIFICATION="", DATE_DECISION="01/03/2025", RECOURS="EN_COURS")
+    out = inbox.genesis(date(2026, 11, 12), row(
+        "genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
+        DATE_NAISSANCE="14/03/1990", NATIONALITE="ROUMANIE", ITF=genesis_ban)).decide()
+    assert out.reason(MEASURES) == "APPEAL_PENDING"
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "MEASURE_TO_EXAMINE" and "EU_CITIZEN" in flag["markers"]
+    assert "AGDREF_MESURES_13_20261116.csv:2" in flag["source_rows"], flag["source_rows"]
+
+
+def test_pri_10_an_eu_detainee_without_a_ban_is_excluded_by_pri_10(tmp_path, con):
+    inbox = Inbox(tmp_path / "inbox", con).person(NATIONALITE="ROU")
+    out = inbox.genesis(date(2026, 11, 12), row(
+        "genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
+        DATE_NAISSANCE="14/03/1990", NATIONALITE="ROUMANIE")).decide()
+    excluded = out.only_excluded(RELEASES)
+    assert excluded["reason_code"] == "EU_CITIZEN" and excluded["rule_ids"] == ["PRI-10"]

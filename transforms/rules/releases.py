@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from schemas import codes
@@ -150,9 +151,16 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     appealed = appealed_bans(facts, det, person_key) if linked else ()
     banned = det["itf"] != "NON" and not withdrawn and not appealed  # PRI-06, acted on
     supporting = supporting_measures(facts, det, person_key, linked, run_date, banned)
-    # PRI-06 / PRI-10: a judicial ITF in GENESIS (unless AGDREF says it was withdrawn or
-    # is under appeal), or in AGDREF on the detainee's file
-    judicial_ban = banned or any(
+    # PRI-10: a judicial ITF recorded binds whatever the nationality: in GENESIS (unless
+    # AGDREF says it was withdrawn) or in force in AGDREF on the detainee's file, under
+    # appeal or not (the measures list lifts EU_CITIZEN for that ITF too); only one that
+    # can support removal at release (PRI-06: not under appeal) makes the detainee
+    # ENFORCEABLE_MEASURE
+    recorded_bans = [m["source_row"] for m in (facts.measures_by_person.get(person_key, [])
+                                                if linked else ())
+                     if m["measure_type"] == "ITF" and mx.counts_as_measure(m)
+                     and facts.firmly_tied(key, m["num_agdref"])]
+    judicial_ban = (det["itf"] != "NON" and not withdrawn) or bool(recorded_bans) or any(
         m["measure_type"] == "ITF" for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
     # file, however weak the evidence, before anyone is asked to confirm identity.
@@ -166,7 +174,9 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     # PRI-10: a judicial ITF binds whatever the nationality, and only the ban does (an
     # EU citizen's other measures are excluded EU_CITIZEN on the measures list).
     eu_with_ban = judicial_ban and any(f.code == "EU_CITIZEN" for f in found)
-    verdict.findings += [f for f in found if not (eu_with_ban and f.code == "EU_CITIZEN")]
+    # every other EU citizen stays excluded, by PRI-10 on this list
+    verdict.findings += [replace(f, rule_ids=("PRI-10",)) if f.code == "EU_CITIZEN" else f
+                         for f in found if not (eu_with_ban and f.code == "EU_CITIZEN")]
     if eu_with_ban:
         supporting = ([(m, e) for m, e in supporting[0] if m["measure_type"] == "ITF"],
                       supporting[1])
@@ -181,7 +191,8 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     if excluded:
         return None, excluded
     return release_flag(facts, det, run_date, stale_days, candidate,
-                        [*context, *withdrawn, *appealed], eu_with_ban, supporting,
+                        [*context, *withdrawn, *appealed,
+                         *(recorded_bans if eu_with_ban else ())], eu_with_ban, supporting,
                         banned=banned, files=files, claimants=claimants), None
 
 
@@ -282,7 +293,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
         # detainee may be (and PRI-08's window and release date apply to the identified)
         situation = "IDENTITY_TO_CONFIRM"
         rules.append("PRI-09")
-    elif eu_with_ban or measure_ids:
+    elif measure_ids:  # an EU citizen's only by a ban that can support removal
         situation = "ENFORCEABLE_MEASURE"
         rules.append("PRI-04")
     else:
