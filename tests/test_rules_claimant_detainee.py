@@ -222,3 +222,36 @@ def test_dq_01_a_quarantined_event_of_a_measure_of_whom_the_detainee_may_be_hold
     assert excluded["reason_code"] == "SOURCE_ROW_QUARANTINED" and \
         "DQ-01" in excluded["rule_ids"]
     assert "AGDREF_EVENEMENTS_13_20261116.csv:2" in excluded["source_rows"]
+
+
+# PRI-07 / principle 1 (audit of 2026-12-06): a detainee whom the model sends to an agent
+# against the one file they may be (REVIEW) is read with that file's protections, as a
+# file found by identity is. Before, a birth date a day off agreed with no file, so no
+# file was searched: the detainee was listed IDENTITY_TO_CONFIRM with no marker, when
+# the file's holder was a refugee or an asylum seeker (the consulate may be asked).
+REFUGEE_GRANT = {"SENS_DECISION": "REFUGIE", "DATE_DEFINITIVE": "", "DATE_DECISION": "03/09/2025",
+                 "DATE_NOTIFICATION": "07/09/2025"}
+
+
+@pytest.mark.parametrize(("protection", "reason"), [("refugee", "PROTECTION_GRANTED"),
+                                                    ("asylum_attestation", "ASYLUM_PENDING")])
+@pytest.mark.parametrize(("birth", "sex", "rule"), [
+    ("15/03/1990", "M", "WEAK_BIRTH_DATE"),      # a slip of the day
+    ("14/03/1990", "F", "CANDIDATE_CONFLICTS"),  # sex keyed otherwise
+])
+def test_pri_07_a_detainee_in_review_against_a_protected_file_is_not_acted_on(
+        tmp_path, con, protection, reason, birth, sex, rule):
+    inbox = Inbox(tmp_path / "inbox", con).person().others()
+    if protection == "refugee":
+        inbox.telemofpra(FINAL_LIST, **REFUGEE_GRANT)  # gives the file's number: verified
+    else:
+        inbox.title(TYPE_TITRE="ADA", DATE_DEBUT="01/06/2026", DATE_FIN="31/12/2026",
+                    STATUT="VALIDE")
+    out = inbox.genesis(LIST, row("genesis", **{
+        **CLAIMANT, "NATIONALITE": "GUINEE", "LIEU_NAISSANCE": "GUINEE",
+        "DATE_LIBERATION_PREVISIBLE": "15/12/2026", "DATE_NAISSANCE": birth,
+        "SEXE": sex})).decide()
+    assert con.execute("SELECT link_status, link_rule FROM core.person_links WHERE "
+                       "record_key = 'genesis:E01301:000101'").fetchall() == [("REVIEW", rule)]
+    assert not out.listed(RELEASES)
+    assert out.reason(RELEASES) == reason

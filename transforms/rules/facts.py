@@ -66,6 +66,8 @@ class Facts:
     # still in identity review against it, or giving its number without being linked to
     # its person (a number that did not verify: a slip, or an identity that differs)
     in_review: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # record key -> the AGDREF files it is in identity review against (core.link_review)
+    review_files: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     # records giving an AGDREF number that no file read here holds, by the number: for a
     # measure's number (whose file the rules always read), its file row is not staged
     # (quarantined, or not delivered)
@@ -329,6 +331,7 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
     for r in _rows(con, "link_review", "num_agdref, record_key",
                    f"link_status = 'REVIEW' AND system <> 'agdref' AND {reached}"):
         facts.in_review[r["num_agdref"]].append(r["record_key"])
+        facts.review_files[r["record_key"]].append(r["num_agdref"])
     for a in _rows(con, "agent_decisions", "decision_id", source="rule_agent_decisions"):
         facts.agent_decisions[(a["kind"], a["person_key"])].append(a)
     facts.consular_requests = _rows(con, "measure_events", "measure_id, event_date, source_row",

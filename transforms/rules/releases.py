@@ -163,8 +163,11 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     judicial_ban = (det["itf"] != "NON" and not withdrawn) or bool(recorded_bans) or any(
         m["measure_type"] == "ITF" for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
-    # file, however weak the evidence, before anyone is asked to confirm identity.
-    files = candidate_files(facts, [key], weak=not linked)
+    # file, however weak the evidence, before anyone is asked to confirm identity: the
+    # files whose identity agrees and those the detainee is in identity review against
+    # (a birth date a day off agrees with none, yet the model found it may be them)
+    files = sorted({*candidate_files(facts, [key], weak=not linked),
+                    *(n for n in facts.review_files.get(key, ()) if n in facts.persons)})
     verdict = Verdict(codes.RELEASES)
     # PRI-09: identity is established during detention: an unlinked detainee is
     # listed whatever the release date (a remand prisoner too).
