@@ -208,3 +208,37 @@ def test_a_genesis_row_whose_surname_is_only_punctuation_is_accounted_for(
     assert genesis.status == "LOADED"
     assert genesis.rows_read == 2 == genesis.rows_staged + genesis.rows_quarantined
     assert outcomes["AGDREF_PERSONNES_13_20261116.csv"].status == "LOADED"
+
+
+def test_a_header_ending_in_cr_alone_neither_glues_nor_names_the_first_row(con, tmp_path):
+    """A MESURES extract whose header line ends in CR alone (a header saved apart by
+    another tool), its other lines in CRLF (audit of 2026-12-06): the CR is read as a
+    line end, and noted. Before, the first row was glued to the header, read as an extra
+    column named by its values (an AGDREF number and a measure id in the note that the
+    night logs) and counted nowhere (DESIGN: nothing lost, nothing leaked)."""
+    path = write_file(tmp_path, "AGDREF_MESURES_13_20261116.csv", "agdref_mesures", [
+        row("agdref_mesures"),
+        row("agdref_mesures", ID_MESURE="M01300000002", NUM_AGDREF="0555555555")])
+    head, rest = path.read_bytes().split(b"\r\n", 1)
+    path.write_bytes(head + b"\r" + rest)
+    [outcome] = ingest(con, tmp_path)
+    assert (outcome.status, outcome.rows_read, outcome.rows_staged) == ("LOADED", 2, 2)
+    said = outcome.error or ""  # a loaded file's notes (audit.files.error, logged)
+    assert "1 line end of CR alone read as line end" in said
+    assert not [v for v in ("0123456789", "0555555555", "M01300000001") if v in said], said
+
+
+def test_an_extra_column_holding_a_number_is_named_by_its_place(con, tmp_path):
+    """The note on an extra column repeats its header cell (escaped), but for a cell
+    holding three digits in a row, named by its place: a number or a date is never
+    logged."""
+    path = write_file(tmp_path, "AGDREF_TITRES_13_20261116.csv", "agdref_titres",
+                      [row("agdref_titres")])
+    lines = path.read_bytes().split(b"\r\n")
+    lines[0] += b";ETAT_MEMBRE;0123456789;14/03/1990"
+    lines[1] += b";;;"
+    path.write_bytes(b"\r\n".join(lines))
+    [outcome] = ingest(con, tmp_path)
+    assert outcome.status == "LOADED"
+    assert "extra column ignored: ETAT_MEMBRE, column 7, column 8" in outcome.error, \
+        outcome.error

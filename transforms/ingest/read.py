@@ -82,16 +82,36 @@ def decode_text(data: bytes, kind: str, file_name: str) -> tuple[str, list[str]]
         raise UnreadableFile(f"{file_name}: its lines end with CR alone (an old Mac "
                              "format), so it reads as one line: save it again with Windows "
                              "or Unix line ends")
+    text = None
     if kind == "telemofpra":
         if not data.isascii():
             try:
                 text = data.decode("utf-8-sig")
                 notes.append("encoded in UTF-8 instead of Windows-1252; read as UTF-8")
-                return text, notes
             except UnicodeDecodeError:
                 pass
-        return _decode_strictly(data, "cp1252", "Windows-1252", file_name), notes
-    return _decode_strictly(data, "utf-8-sig", "UTF-8", file_name), notes
+        if text is None:
+            text = _decode_strictly(data, "cp1252", "Windows-1252", file_name)
+    else:
+        text = _decode_strictly(data, "utf-8-sig", "UTF-8", file_name)
+    return _lone_crs_as_line_ends(text, notes), notes
+
+
+LONE_CR = re.compile(r"\r(?!\n)")
+THREE_DIGITS = re.compile(r"\d{3}")
+
+
+def _lone_crs_as_line_ends(text: str, notes: list[str]) -> str:
+    """A line ending in CR alone among lines ending otherwise (a header saved apart, a
+    line pasted from an old Mac): read as a line end, and noted. Left as it was, the
+    next line was glued to it: a row read as the header's extra column, counted
+    nowhere, and its values written in the note about that column."""
+    found = len(LONE_CR.findall(text))
+    if not found:
+        return text
+    notes.append(f"{found} line end{'s' if found > 1 else ''} of CR alone read as "
+                 f"line end{'s' if found > 1 else ''}")
+    return LONE_CR.sub("\n", text)
 
 
 def _decode_strictly(data: bytes, codec: str, label: str, file_name: str) -> str:
@@ -390,7 +410,11 @@ def conform_columns(
             f"{file_name}: line 1: missing column {', '.join(missing[:5])}"
             f"{' …' if len(missing) > 5 else ''}{hint}"
         )
-    extra = [printable(c) for c in header if c not in expected]
+    # named (escaped), but by its place when the cell holds three digits in a row: a
+    # header cell may hold a value (a row glued to the header), and a number or a date
+    # is never logged
+    extra = [printable(c) if c in KNOWN_COLUMNS or not THREE_DIGITS.search(c)
+             else f"column {i + 1}" for i, c in enumerate(header) if c not in expected]
     notes = [f"extra column ignored: {', '.join(extra)}"] if extra else []
     return frame.select(expected), notes
 
