@@ -104,3 +104,23 @@ def test_the_purge_command_writes_the_history_and_republishes(tmp_path):
                                "USING (file_name) WHERE f.system = 'agdref' "
                                "AND q.value IS NOT NULL").fetchall() == [(0,)]
             assert state(con) == before
+
+
+def test_purge_keeps_an_inbox_file_no_night_has_read(con, tmp_path):
+    """CONTRACTS §1: a corrected file may replace an earlier one, often under the same
+    name. A correction waiting in the inbox under the name of a file past its retention
+    is not that file: the purge keeps it for the next night (nothing lost); the file as
+    it was read goes (audit of 2026-12-06: before, any file of that name was deleted)."""
+    from tests.builders import row, write_file
+
+    inbox = tmp_path / "inbox"
+    first = [row("genesis", NUM_ECROU="000101")]
+    write_file(inbox, "GENESIS_E01301_20260101.csv", "genesis", first)
+    ingest(con, inbox)
+    corrected = write_file(inbox, "GENESIS_E01301_20260101.csv", "genesis",
+                           [row("genesis", NUM_ECROU="000102", NOM="KOUASSI")])
+    [record] = purge(con, inbox, date(2026, 11, 20), {"genesis": 90})
+    assert corrected.exists() and record["inbox_files"] == 0
+    write_file(inbox, "GENESIS_E01301_20260101.csv", "genesis", first)  # as it was read
+    [record] = purge(con, inbox, date(2026, 11, 20), {"genesis": 90})
+    assert not corrected.exists() and record["inbox_files"] == 1

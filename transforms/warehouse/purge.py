@@ -6,6 +6,7 @@ audit.purges says what was removed)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,11 @@ from schemas.sources import SOURCE_MODELS
 from transforms.warehouse import history
 from transforms.warehouse.database import transaction
 from transforms.warehouse.tables import insert_frame, model_frame, raw_table
+
+
+def sha256_of(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def kinds_of(system: str) -> list[str]:
@@ -47,8 +53,14 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
                 "AND value IS NOT NULL", [files]).fetchall()[0]
             con.execute("UPDATE audit.quarantine SET value = NULL WHERE file_name IN ?",
                         [files])
+            # a file is deleted only as it was read: a correction waiting under the same
+            # name (CONTRACTS §1), not yet read by any night, is kept
+            read = {(name, sha) for name, sha in con.execute(
+                "SELECT file_name, sha256 FROM audit.files WHERE file_name IN ?",
+                [files]).fetchall()}
             present = [inbox / system / name for name in files
-                       if inbox is not None and (inbox / system / name).is_file()]
+                       if inbox is not None and (inbox / system / name).is_file()
+                       and (name, sha256_of(inbox / system / name)) in read]
             to_delete += present
             records.append({"purged_at": datetime.now(), "as_of_date": as_of,
                             "system": system, "retention_days": days, "files": len(files),
