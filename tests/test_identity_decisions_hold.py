@@ -98,3 +98,30 @@ def test_two_detainees_held_now_are_not_both_acted_on_as_one_person(tmp_path, co
     # one person is not held in two places (PRI-01): at least one is someone else
     assert [k for k, lk in links.items() if lk[0] == "LINKED"] != [here, there], links
     assert sum(r["num_agdref"] == PERSON for r in listed) <= 1, listed
+
+
+# A night run --as-of a past date sees the agents' identity decisions recorded by then,
+# as it sees what was delivered by then (audit of 2026-12-06: before, a decision of
+# 20/11 changed the replay of the night of 16/11, both ways).
+def test_a_night_as_of_a_past_date_ignores_a_rejection_recorded_after_it(tmp_path, con):
+    inbox = Inbox(tmp_path, con).person()
+    out = inbox.telemofpra(date(2026, 10, 9)).decide()
+    assert [r["person_key"] for r in out.listed(REJECTED)] == [PERSON]
+    record_decision(con, "telemofpra:OF20250000001", PERSON, "REJECTED", "agent.13",
+                    datetime(2026, 11, 20, 9))
+    assert [r["person_key"] for r in inbox.decide().listed(REJECTED)] == [PERSON]
+    assert inbox.decide(date(2026, 11, 20)).reason(REJECTED) == "IDENTITY_CONFLICT"
+
+
+def test_a_night_as_of_a_past_date_does_not_act_on_a_link_confirmed_after_it(tmp_path, con):
+    """On 16/11 the claim (a partial birth date) was in review: not listed. A confirmation
+    of 20/11 lists the person from the night of 20/11, not on a replay of 16/11."""
+    inbox = Inbox(tmp_path, con).person().others()
+    out = inbox.telemofpra(date(2026, 10, 9), NUM_AGDREF="",
+                           DATE_NAISSANCE="00/03/1990").decide()
+    assert out.reason(REJECTED) == "IDENTITY_CONFLICT"
+    record_decision(con, "telemofpra:OF20250000001", PERSON, "CONFIRMED", "agent.13",
+                    datetime(2026, 11, 20, 9))
+    assert inbox.decide().listed(REJECTED) == []
+    assert [r["person_key"] for r in inbox.decide(date(2026, 11, 20)).listed(REJECTED)] == \
+        [PERSON]

@@ -14,7 +14,8 @@
 --     no known sex, nationality or birth year differs; when the complete birth dates do
 --     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
 --     are common; day and month swapped agree) the stricter weak_birth_link_threshold
---     applies; when the other given names weigh against the best candidate and nothing
+--     applies; when the first or the other given names weigh against the best candidate
+--     (a twin of another first name is born the same day) and nothing
 --     but the names, the birth date, sex and nationality weighs for it (no town of birth,
 --     no asylum attestation of this claim; for or against: one bit or more, so that a
 --     level the night weighs near nothing, transforms/identity/absence.py, does not
@@ -50,9 +51,12 @@
 -- identity_conflict (a known sex, nationality or birth year that differs) is defined in
 -- identity_agreement.sql: a probability may outweigh it, an action must not.
 
--- The latest decision of an agent on each pair (also read by core_link_review.sql).
+-- The latest decision of an agent on each pair recorded on or before the run date (also
+-- read by core_link_review.sql): a night run --as-of a past date sees what was decided
+-- by then, as it sees only what was delivered by then.
 CREATE OR REPLACE TEMP TABLE link_decisions AS
 SELECT record_key, num_agdref, decision FROM audit.link_decisions
+WHERE CAST(decided_at AS DATE) <= getvariable('run_date')
 QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                            ORDER BY decided_at DESC, decision) = 1;
 
@@ -177,7 +181,8 @@ WITH rejected_pairs AS (
                     OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
                     OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
                AS weak_birth,
-           bool_and(coalesce(sc.weight_other_given_names, 0) <= -1
+           bool_and((coalesce(sc.weight_other_given_names, 0) <= -1
+                     OR coalesce(sc.weight_given_name, 0) <= -1)
                     AND coalesce(sc.weight_birth_place, 0) < 1
                     AND coalesce(sc.weight_asylum_claim, 0) < 1) AS details_differ,
            -- the pair's best spelling reads a compound surname across the surname and

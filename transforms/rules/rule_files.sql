@@ -51,6 +51,7 @@ WHERE person_key IN (SELECT p.person_key FROM core.persons p JOIN reached USING 
 CREATE OR REPLACE TEMP TABLE rule_agent_decisions AS
 WITH latest_pairs AS (
     SELECT record_key, num_agdref, decision FROM audit.link_decisions
+    WHERE CAST(decided_at AS DATE) <= getvariable('run_date')
     QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                                ORDER BY decided_at DESC, decision) = 1
 ), anchors AS (
