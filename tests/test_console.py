@@ -20,19 +20,21 @@ def test_a_night_with_a_correction_a_resent_file_and_a_rejected_one(con, tmp_pat
     ingest_inbox(con, plan_inbox(con, inbox), run_id="night-1")
     assert received_files(con, "night-1") == ReceivedFiles(135, 0, 0, 0, 0)
     # night 2: the sample's next night (TELEMOFPRA_13_20261113.csv corrected under its
-    # own name, TELEMOFPRA_13_20261117.csv and an AGDREF table the same bytes on time),
-    # a list re-sent under an earlier date, a file no contract names
+    # own name; TELEMOFPRA_13_20261117.csv the bytes of the list it corrects, loaded
+    # again since their file is superseded; an AGDREF table the same bytes on time), a
+    # list delivered late under an earlier date with a later list's bytes (that date's
+    # delivery: unchanged), a file no contract names
     shutil.copytree(SAMPLE_DIR / "next_night", inbox, dirs_exist_ok=True)
     shutil.copy(inbox / "genesis" / "GENESIS_E02A02_20261111.csv",
                 inbox / "genesis" / "GENESIS_E02A02_20261110.csv")
     (inbox / "telemofpra" / "liste novembre.csv").write_text("x;y\n", encoding="utf-8")
     outcomes = ingest_inbox(con, plan_inbox(con, inbox), run_id="night-2")
     received = received_files(con, "night-2")
-    assert received == ReceivedFiles(loaded=9, corrections=1, unchanged=2, duplicates=1,
+    assert received == ReceivedFiles(loaded=10, corrections=1, unchanged=2, duplicates=0,
                                      rejected=1)
-    assert len(outcomes) == 9 + 2 + 1 + 1
-    assert received.describe() == ("9 new files loaded (1 correction), 1 duplicate skipped, "
-                                   "2 unchanged deliveries, 1 file rejected")
+    assert len(outcomes) == 10 + 2 + 1
+    assert received.describe() == ("10 new files loaded (1 correction), 0 duplicates "
+                                   "skipped, 2 unchanged deliveries, 1 file rejected")
     # a rerun of the night receives nothing
     ingest_inbox(con, plan_inbox(con, inbox), run_id="night-2-again")
     assert received_files(con, "night-2-again").describe() == (

@@ -105,12 +105,15 @@ def test_copy_under_a_later_date_is_an_unchanged_delivery(con, ingest_into, tmp_
     assert con.execute("SELECT count(*) FROM audit.files").fetchone() == (2,)
 
 
-def test_copy_under_an_earlier_date_is_a_skipped_duplicate(con, ingest_into, tmp_path):
+def test_copy_under_an_earlier_date_is_that_date_s_delivery(con, ingest_into, tmp_path):
+    """CONTRACTS §2 UNCHANGED: the same bytes under another extraction date are that
+    date's delivery, whatever order the files arrive in (§4: the same inbox gives the
+    same lists): a late list of an earlier date repeats the loaded one's rows."""
     later = write_file(tmp_path, "TELEMOFPRA_13_20261110.csv", "telemofpra", [row("telemofpra")])
     ingest_into(con, tmp_path)
     shutil.copy(later, later.with_name(TELE))
     [outcome] = ingest_into(con, tmp_path)
-    assert (outcome.file_name, outcome.status) == (TELE, "SKIPPED_DUPLICATE")
+    assert (outcome.file_name, outcome.status) == (TELE, "UNCHANGED")
     assert con.execute("SELECT count(*) FROM staging.asylum_decisions").fetchone() == (1,)
     assert ingest_into(con, tmp_path) == []
 
@@ -126,10 +129,11 @@ def test_unchanged_delivery_repeats_the_loaded_file_through_later_copies(
     shutil.copy(first, first.with_name("GENESIS_E01301_20261120.csv"))  # late, older copy
     outcomes = {o.file_name: o.status for o in ingest_into(con, tmp_path)}
     assert outcomes == {"GENESIS_E01301_20261215.csv": "UNCHANGED",
-                        "GENESIS_E01301_20261120.csv": "SKIPPED_DUPLICATE"}
+                        "GENESIS_E01301_20261120.csv": "UNCHANGED"}
     repeats = con.execute("SELECT file_name, repeats_file_name FROM audit.files "
                           "WHERE status = 'UNCHANGED' ORDER BY 1").fetchall()
-    assert repeats == [("GENESIS_E01301_20261130.csv", "GENESIS_E01301_20261101.csv"),
+    assert repeats == [("GENESIS_E01301_20261120.csv", "GENESIS_E01301_20261101.csv"),
+                       ("GENESIS_E01301_20261130.csv", "GENESIS_E01301_20261101.csv"),
                        ("GENESIS_E01301_20261215.csv", "GENESIS_E01301_20261101.csv")]
 
 

@@ -179,8 +179,9 @@ def test_a_corrected_and_a_re_sent_file_are_each_counted_once(tmp_path, con):
     write_file(tmp_path, "TELEMOFPRA_13_20261113.csv", "telemofpra", [row("telemofpra")])
     genesis = write_file(tmp_path, "GENESIS_E01301_20261115.csv", "genesis", [row("genesis")])
     ingest(con, tmp_path)  # night 1: two files loaded
-    # Night 2: the TélémOfpra list corrected under its name, the GENESIS list re-sent
-    # under an earlier date (the same bytes: a duplicate), a new AGDREF snapshot.
+    # Night 2: the TélémOfpra list corrected under its name, the GENESIS list's bytes
+    # delivered late under an earlier date (that date's delivery: UNCHANGED), a new
+    # AGDREF snapshot.
     write_file(tmp_path, "TELEMOFPRA_13_20261113.csv", "telemofpra",
                [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF20250000002")])
     shutil.copy(genesis, genesis.with_name("GENESIS_E01301_20261114.csv"))
@@ -193,7 +194,7 @@ def test_a_corrected_and_a_re_sent_file_are_each_counted_once(tmp_path, con):
     totals = {}
     for _, status, n in files:
         totals[status] = totals.get(status, 0) + n
-    assert totals == {"LOADED": 3, "SUPERSEDED": 1, "SKIPPED_DUPLICATE": 1}
+    assert totals == {"LOADED": 3, "SUPERSEDED": 1, "UNCHANGED": 1}
     counted = con.sql("SELECT run_id, status, sum(files)::INT FROM marts.data_quality "
                       "GROUP BY ALL").fetchall()
     assert sorted(counted) == sorted(files)

@@ -4,12 +4,17 @@ to do with each file given the files already registered (docs/contracts.md §1).
 A file is identified by its checksum within its kind and unit (department or
 establishment). Bytes registered before for the same kind and unit are one of:
 
-- `UNCHANGED`: delivered under a later extraction date than every earlier delivery of
-  those bytes (PRI-01: an unchanged list sent on time is a delivery, not a duplicate). It
-  is that date's delivery (the unit's latest list, its freshness) but its rows are not
-  staged twice: they are read from the loaded file with the same bytes (`repeats`).
-- `SKIPPED_DUPLICATE`: a file already seen, re-sent under an earlier or equal date (or
-  bytes whose earlier delivery holds no staged rows: rejected or superseded).
+- `UNCHANGED`: delivered under an extraction date those bytes were not delivered under
+  yet (PRI-01: an unchanged list sent on time is a delivery, not a duplicate; CONTRACTS
+  §2: "the same bytes as an earlier delivery ... under a later extraction date"). It is
+  that date's delivery (the unit's latest list when its date is, its freshness; a late
+  one, dated between earlier deliveries, is the list of its date, and a TélémOfpra list
+  proves what it holds from its date, OQ-02), whatever order the files arrive in, but
+  its rows are not staged twice: they are read from the loaded file with the same bytes
+  (`repeats`). Bytes whose deliveries hold no staged rows any more (their file was
+  superseded by a correction, tonight or before) are loaded again under the new date.
+- `SKIPPED_DUPLICATE`: a file already seen, re-sent under a date those bytes were
+  delivered under.
 - `SKIP_KNOWN`: the same name and checksum as a registered file: nothing to do, nothing
   recorded (a rerun of the same inbox adds no record).
 
@@ -88,11 +93,11 @@ def content_identity(kind: str | None, unit: str | None, sha256: str | None,
 class KnownContent:
     """What is registered of one content (an identity): the file names it was seen
     under, the loaded file holding its staged rows (None: none does, it was rejected or
-    superseded), and the latest extraction date it was delivered under."""
+    superseded), and the extraction dates it was delivered under."""
 
     names: frozenset[str]
     holder: str | None
-    latest_date: date | None
+    dates: frozenset[date]
 
 
 @dataclass(frozen=True)
@@ -244,25 +249,31 @@ def plan_files(
                                                  and f.file_name in known.names):
             plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
-        if known is not None and not _is_later_delivery(f, known):
+        if known is not None and not _is_new_delivery(f, known):
             plans.append(PlannedFile(f, "SKIPPED_DUPLICATE",
                                      reason=f"same content as {min(known.names)}"))
             seen[f.identity] = replace(known, names=known.names | {f.file_name})
             continue
         if f.name_error:
-            seen[f.identity] = KnownContent(frozenset({f.file_name}), None, None)
+            seen[f.identity] = KnownContent(frozenset({f.file_name}), None, frozenset())
             plans.append(PlannedFile(f, "REJECTED", reason=f.name_error))
             continue
         earlier = current.get(f.key)
         supersedes = (earlier,) if earlier else ()
         current[f.key] = f.file_name
-        if known is None:
-            seen[f.identity] = KnownContent(frozenset({f.file_name}), f.file_name,
-                                            f.extraction_date)
+        if earlier:  # its rows leave staging: bytes it held have no file holding them
+            seen = {identity: replace(k, holder=None) if k.holder == earlier else k
+                    for identity, k in seen.items()}
+            known = seen.get(f.identity)
+        dates = frozenset({f.extraction_date} - {None})
+        if known is None or known.holder is None:
+            seen[f.identity] = KnownContent(
+                (known.names if known else frozenset()) | {f.file_name}, f.file_name,
+                (known.dates if known else frozenset()) | dates)
             plans.append(PlannedFile(f, "LOAD", supersedes=supersedes))
             continue
         seen[f.identity] = replace(known, names=known.names | {f.file_name},
-                                   latest_date=f.extraction_date)
+                                   dates=known.dates | dates)
         plans.append(PlannedFile(
             f, "UNCHANGED", supersedes=supersedes, repeats=known.holder,
             reason=f"same content as {known.holder}, delivered again: its rows are read "
@@ -270,15 +281,14 @@ def plan_files(
     return plans
 
 
-def _is_later_delivery(f: InboxFile, known: KnownContent) -> bool:
-    """Bytes whose rows are staged, delivered again under a later date than ever before."""
-    return (known.holder is not None and f.extraction_date is not None
-            and known.latest_date is not None and f.extraction_date > known.latest_date)
+def _is_new_delivery(f: InboxFile, known: KnownContent) -> bool:
+    """Bytes delivered again under a date they were not delivered under yet."""
+    return f.extraction_date is not None and f.extraction_date not in known.dates
 
 
 def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent]:
     """Identity (kind, unit, checksum) → what is known of every content registered so
-    far: its file names, the loaded file holding its staged rows, the latest date it was
+    far: its file names, the loaded file holding its staged rows, the dates it was
     delivered under; header-only files are registered under their name too (see
     the module docstring)."""
     rows = con.execute(
@@ -287,7 +297,7 @@ def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent
     ).fetchall()
     names: dict[tuple, set[str]] = {}
     holders: dict[tuple, str] = {}
-    latest: dict[tuple, date] = {}
+    dates: dict[tuple, set[date]] = {}
     for kind, unit, sha, name, rows_read, status, day in rows:
         header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
         identity = content_identity(kind, unit, sha, name, by_name=header_only)
@@ -295,9 +305,9 @@ def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent
         if status == "LOADED":
             holders.setdefault(identity, name)
         if status in DELIVERED_STATUSES and day is not None:
-            latest[identity] = max(day, latest.get(identity, day))
+            dates.setdefault(identity, set()).add(day)
     return {identity: KnownContent(frozenset(found), holders.get(identity),
-                                   latest.get(identity))
+                                   frozenset(dates.get(identity, ())))
             for identity, found in names.items()}
 
 
