@@ -28,6 +28,7 @@ from tests.workspace_world import (
     REVIEW_FILE_13,
     REVIEW_OFPRA_13,
     build_world,
+    decided_by_the_run_date,
     on_fresh_sqlite,
 )
 from transforms.identity.comparisons import COMPARISON_COLUMNS
@@ -69,6 +70,7 @@ def publish_next_night(ws) -> None:
     shutil.copyfile(published, night)
     con = database.connect(night)
     copy_decisions(con, ws.database)
+    decided_by_the_run_date(con)
     rebuild_night(con, RUN, 120)
     con.close()
     os.replace(night, published)

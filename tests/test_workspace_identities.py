@@ -28,6 +28,7 @@ from tests.workspace_world import (
     REVIEW_OFPRA_13,
     REVIEW_OFPRA_75,
     client_for,
+    decided_by_the_run_date,
     refused_in_the_database,
 )
 from transforms.identity.review import carry_link_decisions, record_decision
@@ -214,6 +215,7 @@ def night_after(ws, tmp_path, warehouse=None):
     rows = identity_decisions(ws.database)
     assert carry_link_decisions(con, rows) == len(rows)
     assert carry_link_decisions(con, rows) == 0
+    decided_by_the_run_date(con)
     rebuild_night(con, RUN, 120)
     return con
 

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -288,6 +288,19 @@ def refused_in_the_database(table: str) -> None:
         assert rows(cursor) == before
 
 
+def decided_by_the_run_date(con) -> None:
+    """The workspace records an identity decision at the real time, and the tests'
+    nights run as of RUN, which reads the decisions recorded by then (as of a past date,
+    a night reads only what was known that day): in the night's warehouse, the decisions
+    recorded since are moved back into RUN's day, their order kept, as if made that day
+    before the night (the workspace's own events are append-only)."""
+    evening = datetime.combine(RUN, time(18))
+    (latest,) = con.execute("SELECT max(decided_at) FROM audit.link_decisions").fetchone()
+    if latest is not None and latest > evening:
+        con.execute("UPDATE audit.link_decisions SET decided_at = decided_at - ?",
+                    [latest - evening])
+
+
 def next_night(ws: Workspace, tmp_path: Path):
     """The next night on a copy of the published warehouse, reading the workspace's
     database as the night's agent-decisions task does."""
@@ -301,5 +314,6 @@ def next_night(ws: Workspace, tmp_path: Path):
     shutil.copyfile(ws.world.warehouse, copy)
     con = database.connect(copy)
     copy_decisions(con, ws.database)
+    decided_by_the_run_date(con)
     rebuild_night(con, RUN, 120)
     return con
