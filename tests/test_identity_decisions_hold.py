@@ -125,3 +125,17 @@ def test_a_night_as_of_a_past_date_does_not_act_on_a_link_confirmed_after_it(tmp
     assert inbox.decide().listed(REJECTED) == []
     assert [r["person_key"] for r in inbox.decide(date(2026, 11, 20)).listed(REJECTED)] == \
         [PERSON]
+
+
+def test_a_confirmation_and_a_rejection_at_the_same_instant_act_on_no_one(tmp_path, con):
+    """Two agents decide one pair at the same instant, one each way: which came last
+    cannot be told; the rejection stands (principle 1: a doubt never leads to action).
+    Before, the confirmation won the tie (alphabetical order) and the person was listed."""
+    inbox = Inbox(tmp_path, con).person().others()
+    inbox.telemofpra(date(2026, 10, 9), NUM_AGDREF="", DATE_NAISSANCE="00/03/1990").decide()
+    at = datetime(2026, 11, 15, 9)
+    record_decision(con, "telemofpra:OF20250000001", PERSON, "CONFIRMED", "agent.13", at)
+    record_decision(con, "telemofpra:OF20250000001", PERSON, "REJECTED", "agent.13b", at)
+    out = inbox.decide()
+    assert out.listed(REJECTED) == []
+    assert out.reason(REJECTED) == "IDENTITY_CONFLICT"

@@ -53,12 +53,13 @@
 
 -- The latest decision of an agent on each pair recorded on or before the run date (also
 -- read by core_link_review.sql): a night run --as-of a past date sees what was decided
--- by then, as it sees only what was delivered by then.
+-- by then, as it sees only what was delivered by then. Two decisions on one pair at the
+-- same instant: the rejection, which acts on no one (principle 1).
 CREATE OR REPLACE TEMP TABLE link_decisions AS
 SELECT record_key, num_agdref, decision FROM audit.link_decisions
 WHERE CAST(decided_at AS DATE) <= getvariable('run_date')
 QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
-                           ORDER BY decided_at DESC, decision) = 1;
+                           ORDER BY decided_at DESC, decision DESC) = 1;
 
 -- Pairs of AGDREF files of one person (also read by core_link_review.sql): at or above
 -- the duplicate threshold with the guards above, or CONFIRMED by an agent; never a pair

@@ -115,7 +115,7 @@ WITH decisions AS (
 ), latest AS (
     SELECT record_key, num_agdref, decision FROM decisions
     QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
-                               ORDER BY decided_at DESC, decision) = 1
+                               ORDER BY decided_at DESC, decision DESC) = 1
 ), confirmed AS (
     SELECT l.record_key, l.num_agdref, p.person_key
     FROM latest l JOIN core.persons p USING (num_agdref)

@@ -53,7 +53,7 @@ WITH latest_pairs AS (
     SELECT record_key, num_agdref, decision FROM audit.link_decisions
     WHERE CAST(decided_at AS DATE) <= getvariable('run_date')
     QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
-                               ORDER BY decided_at DESC, decision) = 1
+                               ORDER BY decided_at DESC, decision DESC) = 1
 ), anchors AS (
     SELECT decision_id, person_key AS anchor_key FROM core.agent_decisions
     UNION
