@@ -399,3 +399,11 @@ def test_every_file_written_into_a_department_folder_is_recorded(sample_warehous
     written = {f"{department}/{p.name}" for p in (tmp_path / department).iterdir()}
     assert written == {r["file_name"] for r in records}
     assert f"{department}/README.txt" in written
+
+
+def test_the_guide_counts_lines_in_french():
+    """README.txt: "(0 ligne)", "(1 ligne)", "(2 lignes)": the plural from two on."""
+    from transforms.publish.export import lines_fr
+
+    assert [lines_fr(n) for n in (0, 1, 2, 15)] == ["0 ligne", "1 ligne", "2 lignes",
+                                                     "15 lignes"]

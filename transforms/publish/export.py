@@ -131,12 +131,17 @@ def write_csv(frame: pl.DataFrame, path: Path) -> None:
                     quote_style="necessary", line_terminator="\r\n")
 
 
+def lines_fr(count: int) -> str:
+    """"0 ligne", "1 ligne", "2 lignes": French puts the plural from two on."""
+    return f"{count} ligne{'s' if count > 1 else ''}"
+
+
 def handovers_readme(run_date: date, sizes: dict[str, int]) -> list[str]:
     """README.txt's lines on the handovers files: each quarter's file, each column."""
     lines = []
     for quarter in handover_contract.quarters(run_date):
         name = handover_contract.file_name(quarter, run_date)
-        counted = f" ({sizes[name]} lignes et le total)" if name in sizes else ""
+        counted = f" ({lines_fr(sizes[name])} et le total)" if name in sizes else ""
         lines.append(f"== {name}{counted}")
     lines += ["", f"  {handover_contract.TITLE}.", ""]
     lines += [f"  {header} : {text}" for _, header, text in handover_contract.COLUMNS]
@@ -194,7 +199,7 @@ def readme_text(department: str, run_date: date, sizes: dict[str, int],
     ]
     for worklist in (*codes.EXPORTED_TABLES, contract.RESOLVED):
         name = contract.FILE_NAME.format(worklist=worklist, day=run_date)
-        counted = f" ({sizes[worklist]} lignes)" if worklist in sizes else ""
+        counted = f" ({lines_fr(sizes[worklist])})" if worklist in sizes else ""
         lines += [f"== {name} : {contract.TITLES[worklist]}{counted}", ""]
         lines += [f"  {header} : {text}"
                   for _, header, text in contract.export_columns(worklist)]
