@@ -174,7 +174,7 @@ def prefect_server(tmp_path_factory):
     while time.monotonic() < deadline:
         if answers(url):
             break
-        time.sleep(1)
+        time.sleep(0.2)
     else:
         os.killpg(server.pid, signal.SIGTERM)
         pytest.fail("the Prefect server did not start")

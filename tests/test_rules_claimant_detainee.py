@@ -233,11 +233,10 @@ REFUGEE_GRANT = {"SENS_DECISION": "REFUGIE", "DATE_DEFINITIVE": "", "DATE_DECISI
                  "DATE_NOTIFICATION": "07/09/2025"}
 
 
-@pytest.mark.parametrize(("protection", "reason"), [("refugee", "PROTECTION_GRANTED"),
-                                                    ("asylum_attestation", "ASYLUM_PENDING")])
-@pytest.mark.parametrize(("birth", "sex", "rule"), [
-    ("15/03/1990", "M", "WEAK_BIRTH_DATE"),      # a slip of the day
-    ("14/03/1990", "F", "CANDIDATE_CONFLICTS"),  # sex keyed otherwise
+@pytest.mark.parametrize(("protection", "reason", "birth", "sex", "rule"), [
+    ("refugee", "PROTECTION_GRANTED", "15/03/1990", "M", "WEAK_BIRTH_DATE"),  # a day off
+    ("asylum_attestation", "ASYLUM_PENDING", "14/03/1990", "F",
+     "CANDIDATE_CONFLICTS"),  # sex keyed otherwise
 ])
 def test_pri_07_a_detainee_in_review_against_a_protected_file_is_not_acted_on(
         tmp_path, con, protection, reason, birth, sex, rule):

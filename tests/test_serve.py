@@ -46,7 +46,7 @@ def api(url: str, path: str, body: dict | None = None, attempts: int = 6):
             time.sleep(2 ** attempt)
 
 
-def wait_for(condition, timeout: float, every: float = 2):
+def wait_for(condition, timeout: float, every: float = 0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -71,7 +71,10 @@ def test_serve_schedules_nightly_runs_in_paris_time_and_runs_them(prefect_server
         [sys.executable, "-m", "flows", "serve", "--inbox", str(inbox), "--warehouse",
          str(tmp_path / "warehouse.duckdb"), "--exports", str(tmp_path / "exports"),
          "--cron", "30 2 * * *"],
-        env={**prefect_server, "COLUMNS": "160"}, stdout=log.open("w"),
+        # the served process looks for runs to start every second (10 by default): the
+        # test waits for the one it creates
+        env={**prefect_server, "COLUMNS": "160", "PREFECT_RUNNER_POLL_FREQUENCY": "1"},
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deployment = wait_for(lambda: api(url, "/deployments/name/reconcile-nightly/nightly"),
