@@ -36,9 +36,8 @@ class Facts:
     detention_history: list[Record] = field(default_factory=list)
     # DQ-01: committals whose row in the latest list of their establishment is quarantined
     held_back: list[Record] = field(default_factory=list)
-    # the latest list that showed each file's person held, and its row (EX-04)
-    held_until: dict[str, tuple[date, str]] = field(default_factory=dict)
-    # AGDREF number -> each committal of its person: (held from, last list date, its row)
+    # AGDREF number -> each committal of its person (EX-04): (held from, the date of the
+    # latest list that showed it, that row)
     held_spells: dict[str, list[tuple[date, date, str]]] = field(
         default_factory=lambda: defaultdict(list))
     quarantined: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
@@ -142,8 +141,7 @@ class Facts:
         """PRI-01 / EX-04: the row of the latest list that shows the AGDREF file's person
         held at any time on or after `day` (a committal firmly tied to the file); empty
         when none does."""
-        until = self.held_until.get(number)
-        return (until[1],) if until is not None and day is not None and until[0] >= day else ()
+        return self.held_within(number, day, date.max) if day is not None else ()
 
     def held_within(self, number: str, start: date, end: date) -> tuple[str, ...]:
         """EX-04 on the measures list: the row of the latest list that shows the AGDREF
@@ -204,9 +202,6 @@ class Facts:
                 continue
             for number in self.files_of_person[self.person_key(key)]:
                 if self.firmly_tied(key, number):
-                    self.held_until[number] = max(
-                        self.held_until.get(number, (date.min, "")),
-                        (h["last_list_date"], h["last_source_row"]))
                     self.held_spells[number].append(
                         (h["committal_date"] or h["first_list_date"], h["last_list_date"],
                          h["last_source_row"]))
