@@ -66,8 +66,10 @@ def test_a_confirmation_to_a_file_gone_from_the_snapshot_is_not_replaced_by_anot
         DATE_NAISSANCE="14/03/1991")
     inbox.telemofpra(FINAL_LIST).decide(run_date=earlier)
     assert link_of(con)[:3] == ("LINKED", "NUMBER_VERIFIED", PERSON)
-    # the list's number is wrong: the agent ties the claim to the other file
-    record_decision(con, RECORD, OTHER, "CONFIRMED", "agent.13", datetime(2026, 11, 15, 9))
+    # the list's number is wrong: the agent ties the claim to the other file, saying so
+    # over the link the number made (an explicit override, recorded)
+    record_decision(con, RECORD, OTHER, "CONFIRMED", "agent.13", datetime(2026, 11, 15, 9),
+                    override=True)
     inbox.decide(run_date=earlier)
     assert link_of(con) == ("LINKED", "AGENT_CONFIRMED", OTHER)
     # next snapshot: OTHER is gone (deleted, or renumbered / merged in AGDREF)

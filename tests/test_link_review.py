@@ -126,6 +126,24 @@ def test_a_record_cannot_be_confirmed_to_the_person_a_list_mate_is_linked_to(tmp
     assert decided(con) == [(SAME_LIST, PERSON, "CONFIRMED", f"{RECORD} {PERSON}")]
 
 
+def test_a_record_linked_tonight_cannot_be_confirmed_to_another_person_s_file(tmp_path, con):
+    """Issue 33 item 6, "one record confirmed to two files" (audit of 2026-12-06): the
+    list's row is linked to PERSON by its verified number; an agent confirming it to
+    OTHER's file would tie it to another person the next night. Refused in one line
+    naming the pair, unless overridden (recorded); before, it was recorded silently."""
+    inbox = Inbox(tmp_path, con).person().person(
+        NUM_AGDREF=OTHER, NOM="KONE", PRENOMS="AWA", SEXE="F", DATE_NAISSANCE="02/02/1985")
+    inbox.telemofpra(FINAL_LIST).decide()
+    assert link_of(con) == ("LINKED", "NUMBER_VERIFIED", PERSON)
+    with pytest.raises(InvalidDecision, match=rf"^contradicts the linked pair {RECORD} = "
+                                              rf"agdref:{PERSON} \(one record, another"):
+        record_decision(con, RECORD, OTHER, "CONFIRMED", "agent.13", AT)
+    record_decision(con, RECORD, PERSON, "CONFIRMED", "agent.13", AT)  # its own: no conflict
+    record_decision(con, RECORD, OTHER, "CONFIRMED", "agent.13", datetime(2026, 11, 16, 10),
+                    override=True)
+    assert decided(con)[-1] == (RECORD, OTHER, "CONFIRMED", f"{RECORD} {PERSON}")
+
+
 def test_two_records_of_one_list_cannot_be_confirmed_to_one_person(tmp_path, con):
     # Two rows of one delivered list are two persons: confirming both to one file would
     # make them one person the next night.

@@ -80,8 +80,8 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
 
 class Conflict(NamedTuple):
     """The pair a confirmation contradicts: confirmed by an agent, or (`confirmed` False)
-    linked tonight without one (a record of the same list, its number verified or the
-    model's link)."""
+    linked tonight without one (the record itself, or a record of the same list; its
+    number verified or the model's link)."""
 
     record_key: str
     num_agdref: str
@@ -100,7 +100,8 @@ _CONFLICT_KINDS = {True: "one record, another person's file",
 
 # The latest decision on each pair (as core_person_links.sql reads them), confirmed, of a
 # source record, with the person of its file; a pair contradicts the new one when it ties
-# the same record to another person, or to the same person a record that shares a
+# the same record to another person (confirmed, or linked tonight without an agent), or
+# to the same person a record that shares a
 # delivered list with it, or, for a detainee on an establishment's latest list, another
 # detainee held now (one person is not held in two places). Files confirmed as one person
 # (`$record` agdref:<number>, a merge) tie every record tied to the one file's person
@@ -138,10 +139,14 @@ WITH decisions AS (
     UNION SELECT s.side, j.other FROM sides s JOIN joined j ON j.one = s.person_key
 ), target AS (
     SELECT person_key FROM persons WHERE side = 'target'
-), linked AS (  -- tonight's links made without an agent (a number verified, the model)
-    SELECT record_key, person_key AS num_agdref, person_key FROM core.person_links
-    WHERE link_status = 'LINKED' AND system <> 'agdref'
-      AND record_key NOT IN (SELECT record_key FROM confirmed)
+), linked AS (  -- tonight's links made without an agent (a number verified, the model),
+    -- but those an agent has since rejected (the next night will not make them again)
+    SELECT k.record_key, k.person_key AS num_agdref, k.person_key FROM core.person_links k
+    WHERE k.link_status = 'LINKED' AND k.system <> 'agdref'
+      AND k.record_key NOT IN (SELECT record_key FROM confirmed)
+      AND NOT EXISTS (SELECT 1 FROM latest l JOIN core.persons p USING (num_agdref)
+                      WHERE l.record_key = k.record_key AND p.person_key = k.person_key
+                        AND l.decision = 'REJECTED')
 ), subject AS (  -- the records the confirmation ties to the person of $file
     SELECT $record AS record_key WHERE NOT starts_with($record, 'agdref:')
     UNION SELECT record_key FROM (SELECT record_key, person_key FROM confirmed
@@ -167,8 +172,11 @@ WITH decisions AS (
            AND person_key IN (SELECT person_key FROM target))
     UNION ALL
     SELECT record_key, num_agdref, false FROM linked
-    WHERE record_key IN (SELECT record_key FROM list_mates)
-      AND person_key IN (SELECT person_key FROM target)
+    WHERE (record_key IN (SELECT record_key FROM list_mates)
+           AND person_key IN (SELECT person_key FROM target))
+       -- the record itself, tied tonight without an agent (its number verified, the
+       -- model) to another person: confirmed to this file, it would leave that one
+       OR (record_key = $record AND person_key NOT IN (SELECT person_key FROM target))
     ORDER BY confirmed DESC, record_key <> $record, record_key, num_agdref
     LIMIT 1
 )  -- with its record's department: whom the workspace may name it to (need to know)
