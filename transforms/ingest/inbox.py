@@ -118,13 +118,6 @@ def _blocks(path: Path) -> Iterator[bytes]:
         yield from iter(lambda: handle.read(BLOCK_BYTES), b"")
 
 
-def checksum(path: Path) -> str:
-    digest = hashlib.sha256()
-    for block in _blocks(path):
-        digest.update(block)
-    return digest.hexdigest()
-
-
 class LineBreakAfterContent:
     """Whether bytes, stripped of white space at both ends, still hold a line break
     (`data.strip().count(b"\n") >= 1`: a CSV with more than its header line), read a

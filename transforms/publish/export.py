@@ -20,9 +20,9 @@ from schemas import codes
 from schemas import exports as contract
 from schemas import handovers as handover_contract
 from schemas.published import ExportRecord
-from transforms.ingest.inbox import checksum
 from transforms.publish.handovers import annex_rows, load_handovers
 from transforms.publish.workbook import write_xlsx
+from transforms.warehouse.checksums import checksum
 from transforms.warehouse.database import read_sql
 from transforms.warehouse.tables import insert_frame, model_frame
 

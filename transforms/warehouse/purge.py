@@ -6,7 +6,6 @@ audit.purges says what was removed)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,13 +14,9 @@ import duckdb
 from schemas.published import PurgeRecord
 from schemas.sources import SOURCE_MODELS
 from transforms.warehouse import history
+from transforms.warehouse.checksums import checksum
 from transforms.warehouse.database import transaction
 from transforms.warehouse.tables import insert_frame, model_frame, raw_table
-
-
-def sha256_of(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def kinds_of(system: str) -> list[str]:
@@ -60,7 +55,7 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
                 [files]).fetchall()}
             present = [inbox / system / name for name in files
                        if inbox is not None and (inbox / system / name).is_file()
-                       and (name, sha256_of(inbox / system / name)) in read]
+                       and (name, checksum(inbox / system / name)) in read]
             to_delete += present
             records.append({"purged_at": datetime.now(), "as_of_date": as_of,
                             "system": system, "retention_days": days, "files": len(files),
