@@ -87,14 +87,14 @@ def decide(request, worklist: str, key: str):
     # (decisions_in_force.sql): an account of several departments may close one its other
     # department opened while the person's flag is now in this one
     closing = state.open_examinations(found) if kind == Kind.OTHER_GROUND_CLOSED else []
+    under = ([(e.person_key, e.department) for e in closing]
+             or [(row["person_key"], row["department"])])
     with transaction.atomic():
-        for target in closing or [None]:
+        for person_key, department in under:
             event = DecisionEvent.objects.create(
-                kind=kind, worklist=worklist, flag_id=key,
-                person_key=target.person_key if target else row["person_key"],
-                department=target.department if target else row["department"],
-                decided_by=request.user, effective_date=timezone.localdate(),
-                **form.event_fields())
+                kind=kind, worklist=worklist, flag_id=key, person_key=person_key,
+                department=department, decided_by=request.user,
+                effective_date=timezone.localdate(), **form.event_fields())
     night = " La nuit prochaine en tiendra compte." if kind in NIGHT_READS else ""
     messages.success(request, f"Enregistré : {state.describe(event)}.{night}")
     return redirect("flag", worklist=worklist, key=key)
