@@ -36,6 +36,9 @@ class Facts:
     detention_history: list[Record] = field(default_factory=list)
     # DQ-01: committals whose row in the latest list of their establishment is quarantined
     held_back: list[Record] = field(default_factory=list)
+    # DQ-01: measures whose row in the latest MESURES extract of their department is
+    # quarantined
+    held_back_measures: list[Record] = field(default_factory=list)
     # AGDREF number -> each committal of its person (EX-04): (held from, the date of the
     # latest list that showed it, that row)
     held_spells: dict[str, list[tuple[date, date, str]]] = field(
@@ -127,7 +130,7 @@ class Facts:
             return ((self.domicile(person_key), person_key)
                     for person_key in sorted(self.decisions_by_person))
         rows = ([*self.detentions, *self.held_back] if worklist == codes.RELEASES
-                else self.measures)
+                else [*self.measures, *self.held_back_measures])
         return ((row["department"], row) for row in rows)
 
     def domicile(self, person_key: str) -> str | None:
@@ -195,6 +198,7 @@ class Facts:
             if self.is_linked(d["record_key"]):
                 self.detentions_by_person[self.person_key(d["record_key"])].append(d)
         self.held_back = quarantined_committals(self)
+        self.held_back_measures = quarantined_measures(self)
         # Every committal ever seen, for EX-04: until when each file's person was held.
         for h in self.detention_history:
             key = h["record_key"]
@@ -236,6 +240,34 @@ def quarantined_committals(facts: Facts) -> list[Record]:
     return held
 
 
+def quarantined_measures(facts: Facts) -> list[Record]:
+    """DQ-01 / EX-01: a measure whose row in the latest MESURES extract of its department
+    was quarantined is not among tonight's measures, yet nothing says it ended (AGDREF is
+    delivered whole: a measure withdrawn is absent from the extract, not unreadable). A
+    candidate of the measures list, held back until the row is corrected, under the file
+    the row names (its department: the extract's)."""
+    files_named: dict[str, set[str]] = defaultdict(set)  # source row -> AGDREF numbers
+    for reference, rows in facts.quarantined.items():
+        if reference.startswith("agdref:"):
+            for q in rows:
+                files_named[q["source_row"]].add(reference.removeprefix("agdref:"))
+    held = []
+    for reference in sorted(facts.quarantined):
+        measure_id = reference.removeprefix("measure:")
+        latest = [q for q in facts.quarantined[reference]
+                  if q["is_latest"] and q["file_kind"] == "agdref_mesures"]
+        if measure_id == reference or measure_id in facts.measures_by_id or not latest:
+            continue
+        rows = tuple(sorted({q["source_row"] for q in latest}))
+        number = min((n for row in rows for n in files_named[row]), default=None)
+        person = facts.persons.get(number)
+        held.append({"measure_id": measure_id, "num_agdref": number,
+                     "person_key": person["person_key"] if person else number or reference,
+                     "department": min(q["unit"] for q in latest),
+                     "quarantined_rows": rows})
+    return held
+
+
 # The columns of `core` the rules read, and no other: names, and what no rule weighs,
 # stay in the warehouse (and out of the memory of the rules).
 READ_COLUMNS = {
@@ -262,10 +294,10 @@ READ_COLUMNS = {
                    "previous_release_date", "list_date", "source_row"),
     "detention_history": ("record_key", "department", "committal_date", "first_list_date",
                           "last_list_date", "last_source_row"),
-    "quarantined_references": ("reference", "system", "extraction_date", "is_latest",
-                               "source_row"),
-    "quarantined_identities": ("reference", "system", "extraction_date", "is_latest",
-                               "source_row"),
+    "quarantined_references": ("reference", "system", "file_kind", "unit",
+                               "extraction_date", "is_latest", "source_row"),
+    "quarantined_identities": ("reference", "system", "file_kind", "unit",
+                               "extraction_date", "is_latest", "source_row"),
     "link_review": ("record_key", "num_agdref"),
     "measure_events": ("measure_id", "event_type", "event_date", "source_row"),
     "agent_decisions": ("kind", "flag_id", "person_key", "effective_date", "source_row"),

@@ -90,8 +90,33 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
     deciding = Deciding(codes.MEASURES, facts, run_date, memory, version, remember,
                         items_from="measures")
     for m in facts.to_decide(codes.MEASURES, run_date, departments):
-        deciding.candidate(m["measure_id"], m, lambda f, day, m=m: decide_measure(f, m, day))
+        decide = held_back_measure if "quarantined_rows" in m else decide_measure
+        deciding.candidate(m["measure_id"], m,
+                           lambda f, day, m=m, decide=decide: decide(f, m, day))
     return deciding
+
+
+def held_back_measure(facts: Facts, m: Record, run_date: date) -> Decision:
+    """A measure whose latest row is quarantined (facts.quarantined_measures): excluded
+    SOURCE_ROW_QUARANTINED, with every other reason of §5 that applies to the person of
+    its file (the protections of the files that may be theirs, as decide_measure reads
+    them; but EU_CITIZEN, which the row's judicial ITF may lift, PRI-10)."""
+    verdict = Verdict(codes.MEASURES, [Finding("SOURCE_ROW_QUARANTINED", ("DQ-01", "EX-01"),
+                                               m["quarantined_rows"])])
+    number = m["num_agdref"]
+    if number in facts.persons:
+        files = candidate_files(facts, [f"agdref:{number}"])
+        verdict.findings += [f for f in identity_findings(facts, files, [], run_date)
+                             if f.code != "EU_CITIZEN"]
+        for finding in review_protections(facts, files, run_date):
+            verdict.add(finding)
+        for finding in [*other_files_claims(facts, files, m["person_key"], run_date, "EX-05"),
+                        *screen_protections(facts, files, run_date, "EX-03")]:
+            verdict.add(as_suspension(finding))
+        verdict.add(oq_02_other_ground(facts, m["person_key"], run_date))
+    return None, exclusion_row(codes.MEASURES, flag_id(codes.MEASURES, m["measure_id"]),
+                               m["person_key"], number, m["department"], m["measure_id"],
+                               verdict, ())
 
 
 def eu_detainee_ban(facts: Facts, m: Record, files: list[str], run_date: date) -> bool:
