@@ -225,3 +225,45 @@ def test_two_departments_describing_the_file_alike_keep_the_measure_listed(inbox
     department differs): nothing is uncertain, the measure is listed."""
     inbox.measure(**OLD_ENOUGH)
     assert other_department_says(inbox).decide().only_listed(MEASURES)
+
+
+REGISTERED = {"SENS_DECISION": "", "FONDEMENT": "", "DATE_DECISION": "", "MODE_CNDA": "",
+              "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
+EARLY_END = {"SENS_DECISION": "IRRECEVABILITE", "FONDEMENT": "L531-32-1",
+             "DATE_INTRODUCTION": "01/04/2026", "DATE_DECISION": "01/09/2026",
+             "DATE_NOTIFICATION": "05/09/2026", "DATE_DEFINITIVE": ""}
+ORDONNANCE = {"ORGANE": "CNDA", "MODE_CNDA": "ORDONNANCE", "SENS_DECISION": "REJET",
+              "FONDEMENT": "", "DATE_INTRODUCTION": "01/04/2026",
+              "DATE_DECISION": "10/11/2026", "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
+DETAINEE = {"NUM_AGDREF": PERSON, "NOM": "DIALLO", "PRENOMS": "MAMADOU",
+            "DATE_NAISSANCE": "14/03/1990", "NATIONALITE": "GUINEE",
+            "DATE_LIBERATION_PREVISIBLE": "15/01/2027"}
+
+
+@pytest.mark.parametrize(("later", "marker"), [
+    ({"NUM_OFPRA": "OF20250000001", "TYPE_DEMANDE": "REEXAMEN_MULTIPLE",
+      "DATE_INTRODUCTION": "10/11/2026", **REGISTERED}, "NO_CONSULAR_CONTACT"),
+    (ORDONNANCE, "EXECUTION_AFTER_NOTIFICATION")])
+def test_a_marker_from_another_row_of_the_claims_cites_that_row_on_every_list(
+        inbox, later, marker):
+    """Principle 2 ("each flag shows its facts, ... and the source rows it came from"),
+    markers "carried on every list where the person appears". After the final rejection
+    (list of 09/10), a second re-examination registered on 13/11 gives no right to remain
+    but NO_CONSULAR_CONTACT (RTR-08, PRI-07); after an early end at OFPRA (RTR-06), an
+    ordonnance signed on 10/11 and not notified gives EXECUTION_AFTER_NOTIFICATION
+    (RTR-05) and holds the OQTF (OQ-07). The OQTF, of 2023, is no longer coercible
+    (OQ-08), so the rejected list lists the person too. Every flag and exclusion of the
+    person cites the row of 13/11 that gives it."""
+    inbox.telemofpra(FINAL_LIST, **({} if marker == "NO_CONSULAR_CONTACT" else EARLY_END))
+    inbox.telemofpra(date(2026, 11, 13), **later)
+    inbox.genesis(date(2026, 11, 12), row("genesis", **DETAINEE))
+    inbox.measure(DATE_DECISION="01/03/2023", DATE_NOTIFICATION="03/03/2023")
+    out = inbox.decide()
+    for worklist in (REJECTED, RELEASES, MEASURES):
+        [found] = out.listed(worklist) or out.excluded(worklist)
+        assert "TELEMOFPRA_13_20261113.csv:2" in found["source_rows"], (worklist, found)
+        assert marker in found.get("markers", [marker]), (worklist, found)
+    if marker == "EXECUTION_AFTER_NOTIFICATION":
+        held = out.only_excluded(MEASURES)
+        assert (held["reason_code"], "RTR-05" in held["rule_ids"]) == (
+            "NOT_YET_ENFORCEABLE", True)

@@ -250,25 +250,39 @@ ENFORCEABLE = {"DATE_DECISION": "15/09/2026", "DATE_NOTIFICATION": "16/09/2026",
                "SITUATION_NOTIFICATION": "DETENU", "DELAI_DEPART_JOURS": ""}
 
 
-def test_dq_01_a_measure_whose_latest_row_is_quarantined_is_held_not_resolved(tmp_path, con):
+CLOSURE = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37", "DATE_DECISION": "01/10/2026",
+           "DATE_NOTIFICATION": "03/10/2026", "DATE_DEFINITIVE": ""}
+
+
+@pytest.mark.parametrize(("claim", "first"), [(None, "SOURCE_ROW_QUARANTINED"),
+                                              (CLOSURE, "CLOSURE_REOPENABLE")])
+def test_dq_01_a_measure_whose_latest_row_is_quarantined_is_held_not_resolved(
+        tmp_path, con, claim, first):
     """RULES §5 SOURCE_ROW_QUARANTINED ("its content might protect them, so they wait
     until the row is corrected") and principle 1; CONTRACTS §1 (AGDREF: a full snapshot
-    every night). The person's enforceable OQTF is listed on 15/11. Tonight's MESURES
-    extract holds its row notified on 31/09/2026, no such day: quarantined, so the
-    measure is not among tonight's measures, yet nothing says it ended. It is held on
-    the measures list as an exclusion citing the row, under its own measure and file,
-    not dropped as no longer a candidate (which the resolved flags would report as
-    such)."""
+    every night). The person's OQTF is on the measures list (or excluded) on 15/11.
+    Tonight's MESURES extract holds its row notified on 31/09/2026, no such day:
+    quarantined, so the measure is not among tonight's measures, yet nothing says it
+    ended. It is held on the measures list as an exclusion citing the row, under its own
+    measure and file, not dropped as no longer a candidate (which the resolved flags
+    would report as such). §5 "every other one that applies is in other_reasons", in the
+    documented order: the person's own closure, still reopenable (RTR-07), comes first."""
     inbox = Inbox(tmp_path / "inbox", con)
     inbox.agdref("PERSONNES", NIGHT_2).agdref("MESURES", NIGHT_2, **ENFORCEABLE)
-    flag = inbox.decide(NIGHT_2).only_listed(MEASURES)
+    if claim:
+        inbox.telemofpra(date(2026, 10, 9), **claim)
+    before = inbox.decide(NIGHT_2)
+    candidate = (before.listed(MEASURES) or before.excluded(MEASURES))[0]
     inbox.person().measure(**{**ENFORCEABLE, "DATE_NOTIFICATION": "31/09/2026"})
     out = inbox.decide(allow_quarantine=True)
     assert out.quarantined() == [("AGDREF_MESURES_13_20261116.csv", 2)]
-    assert not out.listed(MEASURES)
     held = out.only_excluded(MEASURES)
     assert (held["candidate_id"], held["reason_code"], held["num_agdref"],
             held["measure_id"], held["department"]) == (
-        flag["flag_id"], "SOURCE_ROW_QUARANTINED", PERSON, "M01300000001", "13")
+        candidate.get("flag_id", candidate.get("candidate_id")), first, PERSON,
+        "M01300000001", "13")
+    assert "SOURCE_ROW_QUARANTINED" in [held["reason_code"], *held["other_reasons"]]
     assert "DQ-01" in held["rule_ids"]
     assert "AGDREF_MESURES_13_20261116.csv:2" in held["source_rows"]
+    if claim:
+        assert "TELEMOFPRA_13_20261009.csv:2" in held["source_rows"]

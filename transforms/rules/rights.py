@@ -62,10 +62,14 @@ class RtrOutcome:
     # RTR-05: the latest notification of a CNDA ordonnance ending the claim; no removal
     # before it (OQ-07), whichever decision ended the right to remain
     execution_after: date | None = None
+    # the rows of the claim's other decisions that give a marker or a rule id (a later
+    # registered request, an ordonnance, a final rejection): principle 2, cited too
+    marker_rows: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def source_rows(self) -> tuple[str, ...]:
-        return tuple(self.decision["source_rows"]) if self.decision else ()
+        own = tuple(self.decision["source_rows"]) if self.decision else ()
+        return tuple(dict.fromkeys((*own, *self.marker_rows)))
 
 
 # --- one decision -------------------------------------------------------------------
@@ -366,7 +370,12 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
         later = [o for o in awaited if _claim_order([o.decision]) > order[latest_claim]]
         markers = claim_markers(deciding, [o.decision for o in claim], bool(later))
         ordonnances = [o.decision for o in claim if is_ending_ordonnance(o.decision)]
+        finals = [o.decision for o in claim if "OFPRA_DOCUMENTS_REQUESTABLE" in markers
+                  and is_final_rejection(o.decision)]
         return replace(deciding, markers=tuple(sorted({*deciding.markers, *markers})),
+                       marker_rows=tuple(row for d in [*(o.decision for o in later),
+                                                       *ordonnances, *finals]
+                                         for row in d["source_rows"]),
                        rule_ids=tuple(dict.fromkeys(
                            (*deciding.rule_ids, *(r for o in later for r in o.rule_ids),
                             *(("RTR-05",) if ordonnances else ())))),

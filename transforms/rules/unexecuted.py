@@ -99,8 +99,9 @@ def unexecuted_measures(facts: Facts, run_date: date, departments: Departments =
 def held_back_measure(facts: Facts, m: Record, run_date: date) -> Decision:
     """A measure whose latest row is quarantined (facts.quarantined_measures): excluded
     SOURCE_ROW_QUARANTINED, with every other reason of §5 that applies to the person of
-    its file (the protections of the files that may be theirs, as decide_measure reads
-    them; but EU_CITIZEN, which the row's judicial ITF may lift, PRI-10)."""
+    its file (the protections of the files that may be theirs and their own right to
+    remain, as decide_measure reads them; but EU_CITIZEN, which the row's judicial ITF
+    may lift, PRI-10)."""
     verdict = Verdict(codes.MEASURES, [Finding("SOURCE_ROW_QUARANTINED", ("DQ-01", "EX-01"),
                                                m["quarantined_rows"])])
     number = m["num_agdref"]
@@ -113,6 +114,7 @@ def held_back_measure(facts: Facts, m: Record, run_date: date) -> Decision:
         for finding in [*other_files_claims(facts, files, m["person_key"], run_date, "EX-05"),
                         *screen_protections(facts, files, run_date, "EX-03")]:
             verdict.add(as_suspension(finding))
+        verdict.add(rtr_against_measure(facts, m, run_date)[0])  # the person's own claims
         verdict.add(oq_02_other_ground(facts, m["person_key"], run_date))
     return None, exclusion_row(codes.MEASURES, flag_id(codes.MEASURES, m["measure_id"]),
                                m["person_key"], number, m["department"], m["measure_id"],
