@@ -242,3 +242,23 @@ def test_an_extra_column_holding_a_number_is_named_by_its_place(con, tmp_path):
     assert outcome.status == "LOADED"
     assert "extra column ignored: ETAT_MEMBRE, column 7, column 8" in outcome.error, \
         outcome.error
+
+
+def test_a_row_glued_to_the_header_rejects_the_file_and_is_not_logged(con, tmp_path):
+    """DESIGN "logs never contain names, dates of birth or numbers of persons" and
+    "every input row is either staged or quarantined with a reason"; CONTRACTS §2
+    (rows_read = rows_staged + rows_quarantined; a file that cannot be read is REJECTED
+    with a one-line error). The header was saved apart and its line end lost after its
+    last ';': the first row continues the header line. That row can be neither staged
+    nor quarantined: the file is refused, and its cells are not in the error."""
+    path = write_file(tmp_path, "AGDREF_PERSONNES_13_20261116.csv", "agdref_personnes", [
+        row("agdref_personnes", NOM="ZORGLUBIAN", PRENOMS="QUENTINO",
+            LIEU_NAISSANCE="Tombouctou"),
+        row("agdref_personnes", NUM_AGDREF="0555555555")])
+    lines = path.read_bytes().split(b"\r\n")
+    path.write_bytes(lines[0] + b";" + b"\r\n".join(lines[1:]))
+    [outcome] = ingest(con, tmp_path)
+    assert outcome.status == "REJECTED", outcome
+    assert "a row is glued to it" in outcome.error
+    assert not [v for v in ("ZORGLUBIAN", "QUENTINO", "Tombouctou", "0123456789")
+                if v in outcome.error], outcome.error

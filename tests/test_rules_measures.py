@@ -72,8 +72,12 @@ def test_ex_02_annulled_by_the_court_is_closed(inbox):
     assert inbox.decide().reason(MEASURES) == "MEASURE_CLOSED"
 
 
-def test_oq_06_pending_challenge(inbox):
-    inbox.measure(RECOURS="EN_COURS", **OLD_ENOUGH)
+@pytest.mark.parametrize("appeal", ["EN_COURS", ""])
+def test_oq_06_pending_challenge(inbox, appeal):
+    """OQ-06: no removal while a challenge is pending. An empty RECOURS is unknown
+    (CONTRACTS §1 "empty field = unknown"), not AUCUN: a challenge lodged in time may be
+    pending, and principle 1 keeps the measure off the list."""
+    inbox.measure(RECOURS=appeal, **OLD_ENOUGH)
     excluded = inbox.decide().only_excluded(MEASURES)
     assert excluded["reason_code"] == "APPEAL_PENDING" and excluded["rule_ids"] == ["OQ-06"]
 
@@ -252,7 +256,8 @@ def test_rtr_02_claim_after_the_measure_suspends_it_until_its_end(inbox):
                      DATE_DECISION="20/09/2026", DATE_NOTIFICATION="25/09/2026",
                      DATE_DEFINITIVE="")
     excluded = inbox.decide().only_excluded(MEASURES)
-    assert excluded["reason_code"] == "SUSPENDED_BY_RTR" and "RTR-02" in excluded["rule_ids"]
+    assert excluded["reason_code"] == "SUSPENDED_BY_RTR"
+    assert {"EX-05", "RTR-02"} <= set(excluded["rule_ids"])  # §5: SUSPENDED_BY_RTR is EX-05
     # Once the rejection is reported final, execution may start from its end.
     inbox.telemofpra(date(2026, 10, 30), DATE_INTRODUCTION="01/04/2026",
                      DATE_DECISION="20/09/2026", DATE_NOTIFICATION="25/09/2026",

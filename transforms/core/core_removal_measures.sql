@@ -13,13 +13,14 @@ WITH measures AS (
                        AND f.recency = 1
     WHERE m.extraction_date >= getvariable('agdref_snapshots_from')
     -- a measure in the latest snapshots of two departments of the same date: the row
-    -- that protects is kept (closed, then challenged: EX-02, OQ-06), never the lower
-    -- department code by chance (principle 1)
+    -- that protects is kept (closed, then challenged or its challenge unknown: EX-02,
+    -- OQ-06), never the lower department code by chance (principle 1)
     QUALIFY row_number() OVER (PARTITION BY m.measure_id
                                ORDER BY f.extraction_date DESC,
                                         m.measure_status IN ('ANNULEE', 'ABROGEE', 'RETIREE',
                                                              'EXECUTEE') DESC,
-                                        m.appeal_status = 'EN_COURS' DESC NULLS LAST,
+                                        coalesce(m.appeal_status, 'EN_COURS') = 'EN_COURS'
+                                            DESC,
                                         m.department, m.line_number) = 1
 ), summary AS (
     SELECT measure_id,

@@ -410,12 +410,21 @@ def conform_columns(
             f"{file_name}: line 1: missing column {', '.join(missing[:5])}"
             f"{' …' if len(missing) > 5 else ''}{hint}"
         )
-    # named (escaped), but by its place when the cell holds three digits in a row: a
-    # header cell may hold a value (a row glued to the header), and a number or a date
-    # is never logged
-    extra = [printable(c) if c in KNOWN_COLUMNS or not THREE_DIGITS.search(c)
-             else f"column {i + 1}" for i, c in enumerate(header) if c not in expected]
-    notes = [f"extra column ignored: {', '.join(extra)}"] if extra else []
+    # A header cell may hold a value: a row glued to the header (its line end lost)
+    # fills about a row's worth of extra cells, and that row would be counted nowhere:
+    # the file is refused. An extra column is named (escaped: a source may add one), but
+    # by its place when the cell holds three digits in a row: a number or a date is never
+    # logged.
+    extra = [(i, c) for i, c in enumerate(header) if c not in expected]
+    unknown = [c for _, c in extra if c not in KNOWN_COLUMNS]
+    if len(unknown) >= max(2, len(expected) - 2):
+        raise UnreadableFile(
+            f"{file_name}: line 1: the header has {len(unknown)} cells that are no "
+            f"column of the contract's (which has {len(expected)}): a row is glued to it "
+            "(its line end lost); ask for the file again")
+    named = [printable(c) if c in KNOWN_COLUMNS or not THREE_DIGITS.search(c)
+             else f"column {i + 1}" for i, c in extra]
+    notes = [f"extra column ignored: {', '.join(named)}"] if named else []
     return frame.select(expected), notes
 
 

@@ -112,6 +112,13 @@ def ex_02_closed(measure: Record, run_date: date) -> bool:
             or (departed is not None and departed <= run_date))
 
 
+def oq_06_challenge_may_be_pending(measure: Record) -> bool:
+    """OQ-06: a court challenge recorded pending (`RECOURS` EN_COURS), or no appeal status
+    recorded at all: an empty field is unknown (CONTRACTS §1), and a challenge lodged in
+    time may be pending (principle 1: the measure is not acted on until AGDREF says)."""
+    return measure["appeal_status"] in ("EN_COURS", None)
+
+
 def counts_as_measure(measure: Record) -> bool:
     """"Who is without OQTF" (RULES.md §2): an OQTF neither annulled, abrogated nor
     withdrawn, whatever its date; an expulsion or a judicial ITF in force."""
@@ -162,9 +169,10 @@ def ex_04_dublin_lapsed(measure: Record, imprisoned: bool, run_date: date,
 
 def can_support_removal_at(measure: Record, on: date) -> bool:
     """PRI-08: a measure in force that can support removal on `on` (the release date):
-    an expulsion or ITF in force, or an OQTF in force, not under a pending challenge and
+    an expulsion or ITF in force, or an OQTF in force, not under a challenge that may be
+    pending (oq_06_challenge_may_be_pending) and
     still coercible on that day (OQ-08)."""
     if (ex_02_closed(measure, on) or not counts_as_measure(measure)
-            or measure["appeal_status"] == "EN_COURS"):
+            or oq_06_challenge_may_be_pending(measure)):
         return False
     return oq_08_is_coercible(measure, on)

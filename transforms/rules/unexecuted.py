@@ -47,8 +47,11 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
     if rtr.effect != rights.ENDED:
         # RTR-07: within the window of a closure the person is excluded with
         # CLOSURE_REOPENABLE on every list (it comes before SUSPENDED_BY_RTR, §5).
-        code = "CLOSURE_REOPENABLE" if rtr.reason == "CLOSURE_REOPENABLE" else "SUSPENDED_BY_RTR"
-        return Finding(code, ("RTR-02", *rtr.rule_ids), rtr.source_rows), None
+        if rtr.reason == "CLOSURE_REOPENABLE":
+            return Finding("CLOSURE_REOPENABLE", ("RTR-02", *rtr.rule_ids),
+                           rtr.source_rows), None
+        return Finding("SUSPENDED_BY_RTR", ("EX-05", "RTR-02", *rtr.rule_ids),
+                       rtr.source_rows), None
     if "EXECUTION_AFTER_NOTIFICATION" in rtr.markers:
         return Finding("NOT_YET_ENFORCEABLE", ("RTR-05",), rtr.source_rows), rtr
     return None, rtr
@@ -185,11 +188,15 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
         if mx.ex_04_dublin_lapsed(m, bool(dublin_imprisoned(facts, m)), run_date):
             verdict.add(Finding("DUBLIN_DEADLINE_EXPIRED", ("EX-04",), rows))
     enforce = enforceability(m, rtr)
-    # APPEAL_PENDING only for a pending challenge; while the challenge window (or the
-    # departure period) runs the measure is NOT_YET_ENFORCEABLE (OQ-06, OQ-07).
-    if m["appeal_status"] == "EN_COURS":
+    # APPEAL_PENDING for a challenge recorded pending; while the challenge window (or the
+    # departure period) runs the measure is NOT_YET_ENFORCEABLE (OQ-06, OQ-07), and once
+    # it has closed a challenge lodged in time may be pending when AGDREF records no
+    # appeal status at all (principle 1): APPEAL_PENDING too.
+    waiting = enforce.enforceable_from is None or run_date < enforce.enforceable_from
+    if m["appeal_status"] == "EN_COURS" or (
+            not waiting and mx.oq_06_challenge_may_be_pending(m)):
         verdict.add(Finding("APPEAL_PENDING", ("OQ-06",), rows))
-    if enforce.enforceable_from is None or run_date < enforce.enforceable_from:
+    if waiting:
         verdict.add(Finding("NOT_YET_ENFORCEABLE", enforce.rule_ids, rows))
     return verdict, rtr, enforce, rules
 

@@ -308,8 +308,9 @@ def claimants_references(facts: Facts, claimants: Iterable[str]) -> list[str]:
 
 def appealed_bans(facts: Facts, detention: Record, person_key: str) -> tuple[str, ...]:
     """PRI-06 against principle 1: GENESIS records a judicial ITF for a detainee while
-    AGDREF records the person's ITF in force under a pending appeal (and none in force
-    without one): nothing is enforceable at release on that ban until the sources agree
+    AGDREF records the person's ITF in force under an appeal that may be pending
+    (recorded, or its status unknown; and none in force without one): nothing is
+    enforceable at release on that ban until the sources agree
     (the measures list excludes the ITF as APPEAL_PENDING); AGDREF's rows, empty when the
     ban stands. The rejected list still counts the ban as a measure (an appeal does not
     end it)."""
@@ -317,7 +318,7 @@ def appealed_bans(facts: Facts, detention: Record, person_key: str) -> tuple[str
         return ()
     bans = [m for m in facts.measures_by_person.get(person_key, [])
             if m["measure_type"] == "ITF" and mx.counts_as_measure(m)]
-    if not bans or any(m["appeal_status"] != "EN_COURS" for m in bans):
+    if not bans or not all(mx.oq_06_challenge_may_be_pending(m) for m in bans):
         return ()
     return tuple(m["source_row"] for m in bans)
 
