@@ -262,3 +262,24 @@ def test_a_row_glued_to_the_header_rejects_the_file_and_is_not_logged(con, tmp_p
     assert "a row is glued to it" in outcome.error
     assert not [v for v in ("ZORGLUBIAN", "QUENTINO", "Tombouctou", "0123456789")
                 if v in outcome.error], outcome.error
+
+
+def test_a_last_line_cut_inside_a_quoted_field_loses_only_that_line(con, tmp_path):
+    """CONTRACTS §2: only "a file that cannot be read at all is REJECTED"; DESIGN: every
+    input row is staged or quarantined. An EVENEMENTS extract cut short in the middle of
+    its last row's quoted MOTIF: nothing follows the open quote, so it swallows no other
+    row. The removal carried out on line 2 is staged (EX-02 closes its measure); the cut
+    line is read field by field (its MOTIF as far as it goes)."""
+    path = write_file(tmp_path, "AGDREF_EVENEMENTS_13_20261116.csv", "agdref_evenements", [
+        row("agdref_evenements", TYPE_EVENEMENT="ELOIGNEMENT_EXECUTE",
+            DATE_EVENEMENT="05/11/2026"),
+        row("agdref_evenements", ID_MESURE="M01300000002", TYPE_EVENEMENT="ECHEC_ELOIGNEMENT",
+            MOTIF="refus; embarquement")])
+    data = path.read_bytes().rstrip(b"\r\n")
+    path.write_bytes(data[:-len(b' embarquement"')])  # cut after `"refus;`
+    [outcome] = ingest(con, tmp_path)
+    assert (outcome.status, outcome.rows_read, outcome.rows_staged) == ("LOADED", 2, 2), \
+        outcome
+    assert con.execute("SELECT event_type, event_reason FROM staging.agdref_events "
+                       "ORDER BY line_number").fetchall() == [
+        ("ELOIGNEMENT_EXECUTE", None), ("ECHEC_ELOIGNEMENT", "refus;")]

@@ -357,12 +357,12 @@ def test_genesis_xlsx_and_csv_stage_the_same(con, ingest_into, tmp_path):
     # line end: line 3 (where the field starts), column NOM (counted over the record)
     ('NUM_OFPRA;PRENOMS;NOM\n1;"x\ny";"unclosed\n2;3;4\n', "line 3, column NOM"),
     # after CRLF line ends, on the first field of a line
-    ('NOM;B;C\r\n1;2;3\r\n"4;5;6\r\n', "line 3, column NOM"),
+    ('NOM;B;C\r\n1;2;3\r\n"4;5;6\r\n7;8;9\r\n', "line 3, column NOM"),
     # closed, with more text after it in the field
-    ('A;NOM;C\n1;"x";3\n4;"o"k;6\n', "line 3, column NOM"),
+    ('A;NOM;C\n1;"x";3\n4;"o"k;6\n7;8;9\n', "line 3, column NOM"),
     # a first line that is no header (a row): its values are no column's name, and may
     # be a person's (issue of 2026-12-06: "column MAMADOU" was printed)
-    ('DIALLO;MAMADOU;X\n1;2;3\n4;"5;6\n', "line 3, field 2"),
+    ('DIALLO;MAMADOU;X\n1;2;3\n4;"5;6\n7;8;9\n', "line 3, field 2"),
 ])
 def test_an_unpaired_quote_is_named_by_the_line_and_column_its_field_starts_on(text, where):
     from transforms.ingest.read import unpaired_quote
@@ -371,6 +371,8 @@ def test_an_unpaired_quote_is_named_by_the_line_and_column_its_field_starts_on(t
     assert f"F.csv: {where}: the quote that opens the field" in found
     assert "MAMADOU" not in found and "DIALLO" not in found
     assert unpaired_quote('A;B;C\n1;"x\ny";"a ""q"""\n', "F.csv") is None
+    # open on the last line (a file cut short): it swallows no other row
+    assert unpaired_quote('A;B;C\n1;2;3\n4;"5;6\n', "F.csv") is None
 
 
 def test_a_csv_named_xlsx_is_rejected_saying_what_to_send_again(con, ingest_into, tmp_path):
@@ -876,3 +878,24 @@ def test_a_contract_s_columns_are_built_once_whatever_the_threads(schema_builds)
         columns = list(threads.map(lambda _: tables.model_columns(Exclusion), range(8)))
     assert [name for _, name in schema_builds] == ["Exclusion"]
     assert all(c is columns[0] for c in columns) and "reason_code" in columns[0]
+
+
+def test_a_misnamed_file_is_rejected_for_its_name_whatever_file_holds_its_bytes(
+        con, ingest_into, tmp_path):
+    """CONTRACTS §2: SKIPPED_DUPLICATE is "a file already seen, re-sent"; a file that
+    cannot be used is REJECTED with a one-line error. Two nights' TITRES extracts under
+    Corsica's former code 20, their content unchanged overnight, and two empty files
+    named outside the contract in two systems' folders: each is REJECTED with its own
+    reason (the operator's closing lines list them all), none a duplicate of another."""
+    first = write_file(tmp_path, "AGDREF_TITRES_20_20261115.csv", "agdref_titres",
+                       [row("agdref_titres")])
+    shutil.copy(first, first.with_name("AGDREF_TITRES_20_20261116.csv"))
+    (tmp_path / "genesis").mkdir()
+    (tmp_path / "genesis" / "GENESIS_E1301_20261110.csv").write_bytes(b"")
+    (tmp_path / "agdref" / "AGDREF_TITRES_13_2026116.csv").write_bytes(b"")
+    ingest_into(con, tmp_path)
+    files = dict(con.execute("SELECT file_name, status FROM audit.files").fetchall())
+    assert set(files.values()) == {"REJECTED"}, files
+    assert len(files) == 4
+    errors = dict(con.execute("SELECT file_name, error FROM audit.files").fetchall())
+    assert "20" in errors["AGDREF_TITRES_20_20261116.csv"]

@@ -242,14 +242,15 @@ def plan_files(
                                                  and f.file_name in known.names):
             plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
+        if f.name_error:  # its own reason, whatever other misnamed file holds its bytes
+            seen[f.identity] = KnownContent(
+                (known.names if known else frozenset()) | {f.file_name}, None, frozenset())
+            plans.append(PlannedFile(f, "REJECTED", reason=f.name_error))
+            continue
         if known is not None and not _is_new_delivery(f, known):
             plans.append(PlannedFile(f, "SKIPPED_DUPLICATE",
                                      reason=f"same content as {min(known.names)}"))
             seen[f.identity] = replace(known, names=known.names | {f.file_name})
-            continue
-        if f.name_error:
-            seen[f.identity] = KnownContent(frozenset({f.file_name}), None, frozenset())
-            plans.append(PlannedFile(f, "REJECTED", reason=f.name_error))
             continue
         earlier = current.get(f.key)
         supersedes = (earlier,) if earlier else ()

@@ -146,7 +146,8 @@ def read_csv_text(text: str, file_name: str) -> pl.DataFrame:
 def unpaired_quote(text: str, file_name: str) -> str | None:
     """Where a quote that opens a field is never closed (or is closed with more text
     after it in the field), as one line naming the line the field starts on and its
-    column: what a reader stops on, the rest of the file read as one field. A quote
+    column: what a reader stops on, the rest of the file read as one field; None when
+    there is none, or when it opens on the last line. A quote
     opens a field only at its start; '""' inside a quoted field is a quote."""
     opened = None
     record_start = outside_from = 0  # where the opening quote's record starts
@@ -164,7 +165,9 @@ def unpaired_quote(text: str, file_name: str) -> str | None:
             opened, outside_from = None, at + 1
         else:
             break
-    if opened is None:
+    if opened is None or "\n" not in text[opened:].rstrip("\r\n"):
+        # open on the last line (a file cut short): it swallows nothing but that line,
+        # read field by field and quarantined (field_count), not the whole file
         return None
     before = re.sub('"[^"]*"', "", text[record_start:opened]).count(";")
     header = text.lstrip("\ufeff\r\n").split("\n", 1)[0].rstrip("\r").split(";")
