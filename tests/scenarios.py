@@ -35,6 +35,18 @@ GIVEN = ("ISSA", "AN", "ION", "ALI", "AWA", "ANA", "OMAR", "CHIDI", "IVAN", "RUM
 COUNTRIES = ("MLI", "VNM", "ROU", "AFG", "CIV", "BRA", "SYR", "NGA", "RUS", "BGD")
 
 
+def someone(n: int) -> dict[str, str]:
+    """The AGDREF number and identity of the n-th person of a scenario that decides
+    several cases in one night (n < 15): a file of their own, never taken for the
+    builders' person, for `others` or for each other. Their measure: measure_of(n)."""
+    return {"NUM_AGDREF": f"05000000{n:02d}", "NOM": SURNAMES[n], "PRENOMS": GIVEN[n],
+            "DATE_NAISSANCE": f"{n + 1:02d}/{n % 12 + 1:02d}/198{n % 10}"}
+
+
+def measure_of(n: int) -> str:
+    return f"M0130000{n + 50:04d}"
+
+
 def fr(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 

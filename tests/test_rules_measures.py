@@ -9,7 +9,7 @@ import pytest
 
 from schemas.codes import MEASURES, REJECTED, RELEASES
 from tests.builders import row
-from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
+from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr, measure_of, someone
 
 OLD_ENOUGH = {"DATE_DECISION": "01/03/2026", "DATE_NOTIFICATION": "03/03/2026"}
 
@@ -36,27 +36,40 @@ def test_ex_03_enforceable_oqtf_without_execution_is_listed(inbox):
                                    "AGDREF_EVENEMENTS_13_20261116.csv:2"]
 
 
-@pytest.mark.parametrize(("measure_type", "extra"), [
-    ("OQTF", {}), ("APE", {"DELAI_DEPART_JOURS": ""}), ("AME", {"DELAI_DEPART_JOURS": ""}),
-    ("ITF", {"DELAI_DEPART_JOURS": "", "DATE_NOTIFICATION": ""}),
-    ("REMISE", {"DELAI_DEPART_JOURS": "", "DATE_ACCORD_ETAT_MEMBRE": "25/02/2026"}),
-    ("TRANSFERT_DUBLIN", {"DELAI_DEPART_JOURS": "", "DATE_ACCORD_ETAT_MEMBRE": "15/08/2026",
-                          "DATE_DECISION": "20/08/2026", "DATE_NOTIFICATION": "22/08/2026"}),
-])
-def test_ex_01_every_tracked_measure_type(inbox, measure_type, extra):
-    inbox.measure(TYPE_MESURE=measure_type, **{**OLD_ENOUGH, **extra})
-    flag = inbox.decide().only_listed(MEASURES)
-    assert flag["measure_type"] == measure_type
-    assert flag["is_coercible"] and (flag["coercible_until"] is None) == (
-        measure_type != "OQTF")
+TRACKED = {
+    "OQTF": {}, "APE": {"DELAI_DEPART_JOURS": ""}, "AME": {"DELAI_DEPART_JOURS": ""},
+    "ITF": {"DELAI_DEPART_JOURS": "", "DATE_NOTIFICATION": ""},
+    "REMISE": {"DELAI_DEPART_JOURS": "", "DATE_ACCORD_ETAT_MEMBRE": "25/02/2026"},
+    "TRANSFERT_DUBLIN": {"DELAI_DEPART_JOURS": "", "DATE_ACCORD_ETAT_MEMBRE": "15/08/2026",
+                         "DATE_DECISION": "20/08/2026", "DATE_NOTIFICATION": "22/08/2026"},
+}
+CLOSED = ("ANNULEE", "ABROGEE", "RETIREE", "EXECUTEE")
 
 
-@pytest.mark.parametrize("status", ["ANNULEE", "ABROGEE", "RETIREE", "EXECUTEE"])
-def test_ex_02_closed_measures_are_out_of_scope(inbox, status):
-    inbox.measure(STATUT=status, **OLD_ENOUGH)
-    excluded = inbox.decide().only_excluded(MEASURES)
-    assert excluded["reason_code"] == "MEASURE_CLOSED" and excluded["rule_ids"] == ["EX-02"]
-    assert excluded["measure_id"] == "M01300000001"
+def test_ex_01_every_tracked_measure_type_and_ex_02_every_closed_status(tmp_path, con):
+    """EX-01: each tracked type of measure, enforceable, is listed (an OQTF with its
+    coercion limit, OQ-08; the others without). EX-02: a measure annulled, abrogated,
+    withdrawn or executed is excluded MEASURE_CLOSED. One person per case, one night."""
+    inbox = Inbox(tmp_path / "inbox", con)
+    cases = [*((t, {"TYPE_MESURE": t, **extra}) for t, extra in TRACKED.items()),
+             *((s, {"STATUT": s}) for s in CLOSED)]
+    for n, (_, values) in enumerate(cases):
+        inbox.person(**someone(n)).measure(**{**OLD_ENOUGH, **values,
+                                              "NUM_AGDREF": someone(n)["NUM_AGDREF"],
+                                              "ID_MESURE": measure_of(n)})
+    out = inbox.decide()
+    listed = {f["measure_id"]: f for f in out.listed(MEASURES)}
+    excluded = {x["measure_id"]: x for x in out.excluded(MEASURES)}
+    for n, (case, _) in enumerate(cases):
+        if case in TRACKED:
+            flag = listed[measure_of(n)]
+            assert flag["measure_type"] == case
+            assert flag["is_coercible"] and (flag["coercible_until"] is None) == (
+                case != "OQTF"), case
+        else:
+            assert measure_of(n) not in listed, case
+            x = excluded[measure_of(n)]
+            assert (x["reason_code"], x["rule_ids"]) == ("MEASURE_CLOSED", ["EX-02"]), case
 
 
 @pytest.mark.parametrize("event", ["ELOIGNEMENT_EXECUTE", "DEPART_VOLONTAIRE_CONSTATE"])
@@ -85,23 +98,35 @@ def test_oq_06_pending_challenge(inbox, appeal):
 LAST_OPEN_DAY, FIRST_DAY = RUN, date(2026, 11, 17)
 
 
-@pytest.mark.parametrize(("situation", "notified"), [
+WINDOWS = [
     ("LIBRE", date(2026, 10, 17)),    # one month
     (None, date(2026, 10, 17)),       # unknown situation: read as liberty
     ("DETENU", date(2026, 11, 10)),   # 7 days
     ("ASSIGNE", date(2026, 11, 10)),
     ("RETENU", date(2026, 11, 15)),   # 48 hours
-])
-def test_oq_06_challenge_window_by_situation(inbox, situation, notified):
-    inbox.measure(SITUATION_NOTIFICATION=situation or "", DATE_DECISION=fr(notified),
-                  DATE_NOTIFICATION=fr(notified), DELAI_DEPART_JOURS="0")
-    # the window runs, no challenge recorded: not yet enforceable (APPEAL_PENDING is for a
-    # challenge actually pending, RECOURS = EN_COURS)
-    excluded = inbox.decide(LAST_OPEN_DAY).only_excluded(MEASURES)
-    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE" and "OQ-06" in excluded["rule_ids"]
-    assert "APPEAL_PENDING" not in excluded["other_reasons"]
-    flag = inbox.decide(FIRST_DAY).only_listed(MEASURES)
-    assert flag["enforceable_from"] == FIRST_DAY
+]
+
+
+def test_oq_06_challenge_window_by_situation(tmp_path, con):
+    """OQ-06: the window by the situation at notification, each closing on 16/11 (one
+    person per situation): the window runs, no challenge recorded, so not yet
+    enforceable (APPEAL_PENDING is for a challenge actually pending, RECOURS =
+    EN_COURS); enforceable from 17/11."""
+    inbox = Inbox(tmp_path / "inbox", con)
+    for n, (situation, notified) in enumerate(WINDOWS):
+        inbox.person(**someone(n)).measure(
+            NUM_AGDREF=someone(n)["NUM_AGDREF"], ID_MESURE=measure_of(n),
+            SITUATION_NOTIFICATION=situation or "", DATE_DECISION=fr(notified),
+            DATE_NOTIFICATION=fr(notified), DELAI_DEPART_JOURS="0")
+    out = inbox.decide(LAST_OPEN_DAY)
+    assert not out.listed(MEASURES) and len(out.excluded(MEASURES)) == len(WINDOWS)
+    for x in out.excluded(MEASURES):
+        assert x["reason_code"] == "NOT_YET_ENFORCEABLE" and "OQ-06" in x["rule_ids"], x
+        assert "APPEAL_PENDING" not in x["other_reasons"]
+    out = inbox.decide(FIRST_DAY)
+    assert not out.excluded(MEASURES)
+    assert sorted((f["measure_id"], f["enforceable_from"]) for f in out.listed(MEASURES)) \
+        == [(measure_of(n), FIRST_DAY) for n in range(len(WINDOWS))]
 
 
 def test_oq_05_departure_period_keeps_the_measure_not_yet_enforceable(inbox):

@@ -22,7 +22,7 @@ import pytest
 from schemas.codes import MEASURES, REJECTED, RELEASES
 from schemas.sources import SOURCE_MODELS
 from tests.builders import row
-from tests.scenarios import PERSON, RUN, Inbox, Outcome, fr
+from tests.scenarios import PERSON, RUN, Inbox, Outcome, fr, someone
 
 FINAL_LIST = date(2026, 10, 9)
 LIST = date(2026, 11, 12)  # a GENESIS list 4 days old on RUN
@@ -371,7 +371,7 @@ def test_pri_07_withdrawal_is_not_marked_no_consular_contact(inbox):
 CNDA = {"ORGANE": "CNDA", "FONDEMENT": "", "DATE_DEFINITIVE": ""}
 
 
-@pytest.mark.parametrize(("list_date", "decision", "marked"), [
+DOCUMENTS_CASES = [
     (FINAL_LIST, {}, True),  # RTR-03 with DATE_DEFINITIVE
     (date(2026, 10, 30), {**CNDA, "MODE_CNDA": "AUDIENCE", "DATE_DECISION": "20/10/2026",
                           "DATE_NOTIFICATION": ""}, True),  # RTR-04
@@ -385,14 +385,20 @@ CNDA = {"ORGANE": "CNDA", "FONDEMENT": "", "DATE_DEFINITIVE": ""}
     (FINAL_LIST, {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
                   "DATE_DECISION": "05/01/2026", "DATE_NOTIFICATION": "12/01/2026",
                   "DATE_DEFINITIVE": "13/02/2026"}, False),
-])
-def test_ofpra_documents_requestable_only_for_a_final_rejection(
-        inbox, list_date, decision, marked):
+]
+
+
+def test_ofpra_documents_requestable_only_for_a_final_rejection(bare):
     """Markers table: OFPRA_DOCUMENTS_REQUESTABLE when the rejection is final (RTR-03 with
     DATE_DEFINITIVE, RTR-04, RTR-05 notified); never for a signed, not notified
-    ordonnance nor an early end."""
-    flag = inbox.telemofpra(list_date, **decision).decide().only_listed(REJECTED)
-    assert ("OFPRA_DOCUMENTS_REQUESTABLE" in flag["markers"]) is marked
+    ordonnance nor an early end, a withdrawal or a closure. One claimant per case."""
+    for n, (list_date, decision, _) in enumerate(DOCUMENTS_CASES):
+        bare.person(**someone(n)).telemofpra(list_date, **someone(n), **decision,
+                                              NUM_OFPRA=f"OF2025{n:07d}")
+    flags = {f["num_agdref"]: f for f in bare.decide().listed(REJECTED)}
+    for n, (_, decision, marked) in enumerate(DOCUMENTS_CASES):
+        flag = flags[someone(n)["NUM_AGDREF"]]
+        assert ("OFPRA_DOCUMENTS_REQUESTABLE" in flag["markers"]) is marked, decision
 
 
 @pytest.mark.parametrize(("list_date", "stale"), [
