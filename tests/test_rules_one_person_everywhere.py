@@ -253,7 +253,8 @@ def test_a_marker_from_another_row_of_the_claims_cites_that_row_on_every_list(
     ordonnance signed on 10/11 and not notified gives EXECUTION_AFTER_NOTIFICATION
     (RTR-05) and holds the OQTF (OQ-07). The OQTF, of 2023, is no longer coercible
     (OQ-08), so the rejected list lists the person too. Every flag and exclusion of the
-    person cites the row of 13/11 that gives it."""
+    person cites the row of 13/11 that gives it, and every flag the rule that makes the
+    rejection final (OFPRA_DOCUMENTS_REQUESTABLE, RTR-03)."""
     inbox.telemofpra(FINAL_LIST, **({} if marker == "NO_CONSULAR_CONTACT" else EARLY_END))
     inbox.telemofpra(date(2026, 11, 13), **later)
     inbox.genesis(date(2026, 11, 12), row("genesis", **DETAINEE))
@@ -263,6 +264,9 @@ def test_a_marker_from_another_row_of_the_claims_cites_that_row_on_every_list(
         [found] = out.listed(worklist) or out.excluded(worklist)
         assert "TELEMOFPRA_13_20261113.csv:2" in found["source_rows"], (worklist, found)
         assert marker in found.get("markers", [marker]), (worklist, found)
+        if marker == "NO_CONSULAR_CONTACT":  # and the final rejection's marker, with RTR-03
+            assert "OFPRA_DOCUMENTS_REQUESTABLE" in found["markers"], (worklist, found)
+            assert "RTR-03" in found["rule_ids"], (worklist, found)
     if marker == "EXECUTION_AFTER_NOTIFICATION":
         held = out.only_excluded(MEASURES)
         assert (held["reason_code"], "RTR-05" in held["rule_ids"]) == (

@@ -275,8 +275,11 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
     if linked:
         own = facts.rtr(person_key, run_date)
         if person_markers(own):
+            # the claim's markers with the rules that gave them, as on the other lists
+            # (OFPRA_DOCUMENTS_REQUESTABLE: the rejection final by RTR-03, -04 or -05)
             markers += person_markers(own)
             marked_rows += own.source_rows
+            rules += own.rule_ids
     # OQ-04 on the person's files and on the files searched, whoever the detainee may be
     # (a detainee to identify carries it from those files, as NO_CONSULAR_CONTACT)
     assessed = individual_assessment(facts, person_key, run_date, files)
