@@ -9,9 +9,10 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -43,10 +44,18 @@ app = typer.Typer(
 )
 
 
+def paris_today() -> date:
+    """The day in Paris: the prefectures' day, whatever the machine's time zone (a run
+    just after midnight in Paris on a UTC server is already the new day), as the
+    scheduled runs date theirs."""
+    return datetime.now(ZoneInfo("Europe/Paris")).date()
+
+
 def _parse_day(value: str | None) -> date:
-    """--as-of: today when not given; a wrong one refused in one line (every command)."""
+    """--as-of: today in Paris when not given; a wrong one refused in one line (every
+    command)."""
     if value is None:
-        return date.today()
+        return paris_today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -159,7 +168,7 @@ def run(
              "README.txt and dashboards.")],
     as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="YYYY-MM-DD",
-        help="Run date; fixes every date computation. Default: today.",
+        help="Run date; fixes every date computation. Default: today in Paris.",
     )] = None,
     simulate: Annotated[bool, typer.Option(
         "--simulate", help="Allow an --as-of after tomorrow (tests, simulations).")] = False,
@@ -179,7 +188,7 @@ def run(
 
     day = _parse_day(as_of)
     try:
-        check_run(inbox, warehouse, exports, day, date.today(), simulate)
+        check_run(inbox, warehouse, exports, day, paris_today(), simulate)
         read_objectives(objectives_file(objectives))
     except (Refused, ValueError) as refused:
         _fail(str(refused))
@@ -248,7 +257,7 @@ def purge(
     agdref_days: Annotated[int | None, typer.Option(help="Same for AGDREF.")] = None,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", metavar="YYYY-MM-DD",
-        help="Count the periods back from this date. Default: today.")] = None,
+        help="Count the periods back from this date. Default: today in Paris.")] = None,
     audit_days: Annotated[list[str] | None, typer.Option(
         metavar="TABLE=DAYS",
         help="TABLE=DAYS (or TABLE=all): keep that audit table's rows this many days; "
@@ -360,7 +369,7 @@ def generate(
     )] = "department",
     seed: Annotated[int, typer.Option(help="Random seed: same seed and date, same bytes.")] = 7,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", metavar="YYYY-MM-DD", help="Inbox date. Default: today.")] = None,
+        "--as-of", metavar="YYYY-MM-DD", help="Inbox date. Default: today in Paris.")] = None,
 ) -> None:
     """Write a synthetic inbox (never real data) and its ground truth."""
     from data.synthetic.generate import generate_dataset

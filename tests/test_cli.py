@@ -184,3 +184,21 @@ def test_service_files_use_only_defined_settings_and_real_options(tmp_path):
     help_text = _reconcile("workspace", "--help", home=tmp_path).stdout
     for option in re.findall(r"(--[a-z-]+) \"\$", workspace):
         assert option in help_text
+
+
+def test_the_default_run_date_is_the_day_in_paris(monkeypatch):
+    """CONTRACTS §4 (--as-of defaults to today): the prefectures' today, as the scheduled
+    runs date theirs (README, Europe/Paris). At 23:30 UTC on 1 March 2027 it is already
+    2 March in Paris, whatever the machine's time zone."""
+    from datetime import UTC, date, datetime
+
+    import flows.cli
+
+    class LateEvening(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            instant = datetime(2027, 3, 1, 23, 30, tzinfo=UTC)
+            return instant.astimezone(tz) if tz else instant.replace(tzinfo=None)
+
+    monkeypatch.setattr(flows.cli, "datetime", LateEvening)
+    assert flows.cli._parse_day(None) == date(2027, 3, 2)
