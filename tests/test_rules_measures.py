@@ -289,6 +289,14 @@ def test_rtr_02_claim_after_the_measure_suspends_it_until_its_end(inbox):
                      DATE_DEFINITIVE="27/10/2026")
     flag = inbox.decide().only_listed(MEASURES)
     assert flag["enforceable_from"] == date(2026, 9, 25) and "RTR-02" in flag["rule_ids"]
+    # RTR-08: a second re-examination, found inadmissible and notified on 10/11, gave no
+    # right to remain: it never held the measure back, which stays enforceable since 25/09
+    inbox.telemofpra(date(2026, 11, 13), NUM_OFPRA="OF20260000003",
+                     TYPE_DEMANDE="REEXAMEN_MULTIPLE", DATE_INTRODUCTION="01/10/2026",
+                     SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-3",
+                     DATE_DECISION="05/11/2026", DATE_NOTIFICATION="10/11/2026",
+                     DATE_DEFINITIVE="")
+    assert inbox.decide().only_listed(MEASURES)["enforceable_from"] == date(2026, 9, 25)
 
 
 def test_rtr_05_measure_waits_for_the_ordonnance_notification(inbox):

@@ -62,6 +62,10 @@ class RtrOutcome:
     # RTR-05: the latest notification of a CNDA ordonnance ending the claim; no removal
     # before it (OQ-07), whichever decision ended the right to remain
     execution_after: date | None = None
+    # RTR-02 / RTR-08: the end of the latest right to remain a claim gave, which held
+    # back the person's measures: a second or later re-examination gives none, so the
+    # claim before it (its own end when no earlier claim is known: principle 1)
+    suspended_until: date | None = field(default=None, compare=False)
     # the rows of the claim's other decisions that give a marker or a rule id (a later
     # registered request, an ordonnance, a final rejection): principle 2, cited too
     marker_rows: tuple[str, ...] = field(default=(), compare=False)
@@ -372,7 +376,11 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
         ordonnances = [o.decision for o in claim if is_ending_ordonnance(o.decision)]
         finals = [o.decision for o in claim if "OFPRA_DOCUMENTS_REQUESTABLE" in markers
                   and is_final_rejection(o.decision)]
+        suspended_until = ((deciding.decision["claim_type"] == "REEXAMEN_MULTIPLE"
+                            and rtr_given_until(claims, latest_claim))
+                           or deciding.rtr_end_date)
         return replace(deciding, markers=tuple(sorted({*deciding.markers, *markers})),
+                       suspended_until=suspended_until,
                        marker_rows=tuple(row for d in [*(o.decision for o in later),
                                                        *ordonnances, *finals]
                                          for row in d["source_rows"]),
@@ -383,6 +391,21 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
                                             if d["notification_date"]), default=None))
     return max(claim, key=lambda o: (o.decision["decision_date"] or date.min,
                                      o.decision["decision_key"]))
+
+
+def rtr_given_until(claims: dict[object, list[RtrOutcome]], latest: object) -> date | None:
+    """RTR-02 / RTR-08: when the latest claim is a second or later re-examination (no
+    right to remain), the end of the right to remain of the latest claim before it that
+    gave one: the earliest established end of that claim, as assess_claims reads it
+    (None when none is known). Every other claim is before the latest."""
+    ends = {key: min(o.rtr_end_date for o in ended) for key, found in claims.items()
+            if key != latest and (ended := [
+                o for o in found if o.effect == ENDED and o.rtr_end_date is not None
+                and o.decision["claim_type"] != "REEXAMEN_MULTIPLE"])}
+    if not ends:
+        return None
+    order = {key: _claim_order([o.decision for o in claims[key]]) for key in ends}
+    return ends[max(ends, key=order.__getitem__)]
 
 
 def pri_07_awaits_decision(deciding: Record, claim: Iterable[Record]) -> bool:

@@ -70,7 +70,7 @@ def enforceability(m: Record, rtr: rights.RtrOutcome | None) -> mx.Enforceabilit
     """OQ-07 for a measure whose person's right to remain ended (`rtr`, as
     rtr_against_measure gives it): not before that end (RTR-02) nor before an
     ordonnance's notification (RTR-05)."""
-    return mx.oq_07_enforceability(m, rtr.rtr_end_date if rtr else None,
+    return mx.oq_07_enforceability(m, rtr.suspended_until if rtr else None,
                                    rtr.execution_after if rtr else None)
 
 
