@@ -102,11 +102,15 @@ def is_not_after_extraction(data: pa.PolarsData) -> pl.LazyFrame:
 
 
 def is_birth_date_not_in_future(data: pa.PolarsData) -> pl.LazyFrame:
-    """A birth date no later than the earlier of the file's extraction date and the run
-    date. A partial date fails only when its earliest possible day (unknown parts read as
-    1) is later: `00/00/2031` fails, `00/11/2026` does not on 10 November 2026."""
+    """A birth date no later than the file's extraction date (the run date for rows of
+    no file). Never the run date for a file's rows: a file dated after the run date is
+    read only from its date on, and a quarantine fixed by the night that first read it
+    would make the same inbox give other lists as of the same date (CONTRACTS §4). A
+    partial date fails only when its earliest possible day (unknown parts read as 1) is
+    later: `00/00/2031` fails, `00/11/2026` does not on 10 November 2026."""
     col = pl.col(data.key)
-    limits = _references(data, REFERENCE_COLUMNS)
+    limits = (_references(data, (EXTRACTION_DATE_COLUMN,))
+              or _references(data, (RUN_DATE_COLUMN,)))
     if not limits:
         return data.lazyframe.select(pl.lit(True).alias(data.key))
     day, month, year = _birth_date_parts(col)

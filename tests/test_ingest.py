@@ -730,9 +730,9 @@ def test_parser_errors_never_quote_the_field(con, ingest_into, tmp_path):
 
 
 def test_impossible_birth_dates_are_quarantined_in_every_source(con, tmp_path):
-    """Issue 37: a birth date after the file's extraction date, or after the run date,
-    is quarantined with its column (`birth_date_not_in_future`) in TélémOfpra, GENESIS
-    and AGDREF; a partial date only when its earliest possible day is."""
+    """Issue 37: a birth date after the file's extraction date is quarantined with its
+    column (`birth_date_not_in_future`) in TélémOfpra, GENESIS and AGDREF; a partial date
+    only when its earliest possible day is."""
     births = {"B1": "12/03/2031", "B2": "00/00/2027", "B3": "17/11/2026", "B4": "16/11/2026",
               "B5": "00/12/2026", "B6": "00/11/2026", "B7": "XX/XX/2026", "B8": "14/03/1990"}
     write_file(tmp_path, "TELEMOFPRA_13_20261116.csv", "telemofpra", [
@@ -742,11 +742,12 @@ def test_impossible_birth_dates_are_quarantined_in_every_source(con, tmp_path):
     write_file(tmp_path, "AGDREF_PERSONNES_13_20261116.csv", "agdref_personnes", [
         row("agdref_personnes", NUM_AGDREF=f"000000000{key[1]}", DATE_NAISSANCE=day)
         for key, day in births.items()])
-    # A list extracted after the run date (a night run again later, as of its date): a
-    # birth date after the run date is impossible too.
+    # A list extracted after the run date (read only from its date on): checked against
+    # its own date, never the run date, so that whichever night first reads it the same
+    # rows are quarantined (CONTRACTS §4: the same inbox and --as-of, the same lists).
     write_file(tmp_path, "GENESIS_E01302_20261120.csv", "genesis", [
         row("genesis", CODE_ETABLISSEMENT="E01302", NUM_ECROU=key, DATE_NAISSANCE=day)
-        for key, day in (("C1", "17/11/2026"), ("C2", "16/11/2026"))])
+        for key, day in (("C1", "21/11/2026"), ("C2", "17/11/2026"))])
     outcomes = ingest.ingest_inbox(con, plan_inbox(con, tmp_path), "run",
                                    run_date=date(2026, 11, 16))
     assert sorted((o.rows_read, o.rows_quarantined) for o in outcomes) == [(2, 1), *[(8, 4)] * 3]
@@ -758,7 +759,7 @@ def test_impossible_birth_dates_are_quarantined_in_every_source(con, tmp_path):
         for name in ("AGDREF_PERSONNES_13_20261116.csv", "GENESIS_E01301_20261116.xlsx",
                      "TELEMOFPRA_13_20261116.csv")
         for line in (2, 3, 4, 6)] + [("GENESIS_E01302_20261120.csv", 2, "DATE_NAISSANCE",
-                                      "birth_date_not_in_future", "17/11/2026")])
+                                      "birth_date_not_in_future", "21/11/2026")])
 
 
 def test_dates_after_the_extraction_date_are_quarantined(con, ingest_into, tmp_path):
