@@ -37,12 +37,12 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         [scope.run_date, scope.run_date, scope.run_date, *params])[0]
     releases = read_rows(con, f"""SELECT count(*),
         count(*) FILTER (WHERE situation = 'ENFORCEABLE_MEASURE'),
-        count(*) FILTER (WHERE release_date <= ? + 56),
+        count(*) FILTER (WHERE release_date BETWEEN ? AND ? + 56),
         count(*) FILTER (WHERE first_seen_date = ?),
         count(*) FILTER (WHERE list_contains(markers, 'PRISON_ANSWER_DUE')),
         count(*) FILTER (WHERE situation = 'IDENTITY_TO_CONFIRM')
         FROM worklists.upcoming_releases WHERE {cond}""",  # noqa: S608
-        [scope.run_date, scope.run_date, *params])[0]
+        [scope.run_date, scope.run_date, scope.run_date, *params])[0]
     measures = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE is_coercible),
         count(*) FILTER (WHERE first_seen_date = ?)
         FROM worklists.unexecuted_measures WHERE {cond}""",  # noqa: S608

@@ -32,6 +32,7 @@ CHECKS = {
     "establishment_of_the_file": "autre établissement que celui du nom du fichier",
     "department_of_the_establishment": "département différent de celui des autres lignes "
                                        "de l'établissement",
+    "cell_error": "cellule en erreur dans le classeur (#DIV/0!, #N/A…)",
 }
 
 

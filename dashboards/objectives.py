@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import html
+import math
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING
@@ -119,8 +120,10 @@ def _cell(indicator: str, achieved: int, base: int | None, target: float | None)
         shown = f"{percent(value)} ({whole(achieved)}/{whole(base)})"
         aim = None if target is None else percent(target)
     else:
+        # a count meets a prorated target (3.4) from the next whole number: shown so, the
+        # verdict and the target read alike ("3 — objectif 4 : non atteint")
         value, shown = achieved, whole(achieved)
-        aim = None if target is None else whole(round(target))
+        aim = None if target is None else whole(math.ceil(target - 1e-9))
     if aim is None:
         return f"<td>{html.escape(shown)}</td>"
     met = value >= target - 1e-9

@@ -186,6 +186,10 @@ def test_quarantine_reasons_read_in_french(con, ingest_into):
         words = check_in_words(column, check)
         assert not words.startswith("contrôle ") and "(" not in words.split(" (")[0], check
     assert check_in_words("SEXE", "isin(['M', 'F'])") == CHECKS["isin"]
+    # the checks the ingest makes beside the contracts' (transforms/ingest/validate.py)
+    for check in ("cell_error", "field_count", "unique_in_file", "establishment_of_the_file",
+                  "department_of_the_establishment"):
+        assert not check_in_words("QUANTUM_TOTAL_JOURS", check).startswith("contrôle"), check
     assert check_in_words("DATE_DECISION", "str_matches('^\\d{2}$')").startswith("date")
     assert check_in_words("NOM", "str_length(None, 200)") == "texte de plus de 200 caractères"
 

@@ -16,6 +16,8 @@ SECOND = {"NUM_AGDREF": "0987654321", "NOM": "KEITA", "PRENOMS": "SEKOU",
           "DATE_NAISSANCE": "02/02/1985"}
 THIRD = {"NUM_AGDREF": "0555555555", "NOM": "CAMARA", "PRENOMS": "ALPHA",
          "DATE_NAISSANCE": "05/05/1980"}
+FOURTH = {"NUM_AGDREF": "0666666666", "NOM": "SYLLA", "PRENOMS": "MARIAMA",
+          "DATE_NAISSANCE": "07/07/1982"}
 
 
 def iso_week(day: date) -> str:
@@ -220,12 +222,16 @@ def test_consular_passes_pending_with_their_age(tmp_path, con):
 
 
 def test_objectives_indicators_by_month(tmp_path, con):
-    """Rejections count in the month of their knowledge date once their 15 days are over;
+    """Rejections count in the month of their knowledge date once their 15 days are over
+    (from the day after the due date: on it the unit can still act, days_overdue 0);
     removals and consular passes obtained in the month of the event."""
     inbox = Inbox(tmp_path, con, marts=True).person().person(**SECOND).person(**THIRD)
+    inbox.person(**FOURTH)
     inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000001")
     inbox.telemofpra(FINAL_LIST, NUM_OFPRA="OF20250000002", **SECOND)
     inbox.telemofpra(RUN, NUM_OFPRA="OF20250000003", **THIRD)  # 15 days not over: not yet
+    # known 01/11, due 16/11, the run date: not yet late, not yet counted
+    inbox.telemofpra(date(2026, 11, 1), NUM_OFPRA="OF20250000004", **FOURTH)
     inbox.measure()  # decided 20/10: 11 days after the knowledge date, in time
     for kind, day in (("LAISSEZ_PASSER_OBTENU", "06/05/2026"),
                       ("ELOIGNEMENT_EXECUTE", "20/05/2026"),
@@ -252,3 +258,52 @@ def test_an_event_counts_for_its_measure_s_managing_department(tmp_path, con):
                 MOTIF="")
     inbox.decide()
     assert [r["department"] for r in mart(con, "consular_passes")] == ["75"]
+
+
+def test_a_measure_in_two_departments_snapshots_has_its_events_counted_once(tmp_path, con):
+    """CONTRACTS §2 (one removal measure, its execution events summarised) and
+    docs/analysts.md (a free-text reason shared by fewer than 5 events is `autre`): the
+    file and its OQTF are in the latest snapshots of 13 and 75 of one date, each with the
+    same events. The measure is one, and so is each event: one removal, one pass
+    request, three failed attempts whose rare text (a name) stays `autre`."""
+    inbox = Inbox(tmp_path, con, marts=True).person(DEPT_GESTION="75").measure(**OLD_OQTF)
+    inbox.add(f"AGDREF_PERSONNES_75_{RUN:%Y%m%d}.csv", "agdref_personnes",
+              row("agdref_personnes", DEPT_GESTION="75"))
+    inbox.add(f"AGDREF_MESURES_75_{RUN:%Y%m%d}.csv", "agdref_mesures",
+              row("agdref_mesures", **OLD_OQTF))
+    events = [{"TYPE_EVENEMENT": "DEMANDE_LAISSEZ_PASSER", "DATE_EVENEMENT": "10/04/2026",
+               "MOTIF": ""},
+              *({"TYPE_EVENEMENT": "ECHEC_ELOIGNEMENT", "DATE_EVENEMENT": day,
+                 "MOTIF": "Passager M. DIALLO absent"}
+                for day in ("01/05/2026", "02/05/2026", "03/05/2026")),
+              {"TYPE_EVENEMENT": "ELOIGNEMENT_EXECUTE", "DATE_EVENEMENT": "20/05/2026",
+               "MOTIF": ""}]
+    for event in events:
+        inbox.event(**event)
+        inbox.add(f"AGDREF_EVENEMENTS_75_{RUN:%Y%m%d}.csv", "agdref_evenements",
+                  row("agdref_evenements", **event))
+    inbox.decide()
+    assert con.execute("SELECT count(*) FROM core.removal_measures").fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM core.measure_events").fetchall() == [(10,)]
+    assert sum(r["requested"] for r in mart(con, "consular_passes")) == 1
+    assert [(r["indicator"], r["achieved"]) for r in mart(con, "objectives_monthly")] == [
+        ("REMOVALS_EXECUTED", 1)]
+    outcomes = mart(con, "execution_outcomes")
+    assert {r["failure_reason"] for r in outcomes} <= {"autre", None}, outcomes
+    assert sum(r["events"] for r in outcomes) == 4, outcomes
+
+
+def test_a_release_date_already_past_is_not_a_week_to_come(tmp_path, con):
+    """PRI-09: a detainee to identify is listed whatever the release date, a past one
+    included (10/11 on 16/11). The mart puts them under 'date passée', not in a past
+    week, and the headline's "dans les 8 semaines" counts releases to come only."""
+    from dashboards import build as dashboard
+
+    inbox = Inbox(tmp_path, con, marts=True)
+    inbox.genesis(date(2026, 11, 15), row("genesis", DATE_LIBERATION_PREVISIBLE="10/11/2026"))
+    inbox.decide()
+    assert [(r["release_week"], r["situation"]) for r in mart(con, "upcoming_releases")] \
+        == [("date passée", "IDENTITY_TO_CONFIRM")]
+    cards = {label: detail for label, _, detail in
+             dashboard.headline(con, dashboard.Scope("13", RUN, "r"))}
+    assert "dont 0 dans les 8 semaines" in cards["Libérations à venir"], cards

@@ -100,6 +100,22 @@ def test_each_indicator_against_its_target_month_by_month_and_year_to_date():
     assert rows["Laissez-passer consulaires obtenus"][11] == ["0"]  # no target set
 
 
+def test_a_count_meets_a_prorated_target_from_the_next_whole_number():
+    """README (each month against its target, atteint or non atteint; a quarterly target
+    prorated): 10 a quarter is 3.4 in January, so 3 removals miss it, and the cell says
+    the target a count must reach (4), never "objectif 3 : non atteint"."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts; CREATE TABLE marts.objectives_monthly AS "
+                "SELECT * FROM (VALUES ('13', '2026-01', 'REMOVALS_EXECUTED', 3, NULL), "
+                "('13', '2026-02', 'REMOVALS_EXECUTED', 4, NULL)) "
+                "t(department, month, indicator, achieved, base)")
+    objectives = objectives_from({"departement": {"eloignements_par_trimestre": 10}})
+    rows = cells(objectives_table(con, dashboard.Scope("13", RUN, "r"), objectives))
+    january, february = rows["Éloignements exécutés"][:2]
+    assert january == ["3", "objectif", "4", ":", "non", "atteint"]
+    assert february[:3] == ["4", "objectif", "4"] and "non" not in february
+
+
 def test_every_page_shows_the_objectives(sample_warehouse):
     (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
     for department in (None, "13"):

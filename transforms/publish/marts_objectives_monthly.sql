@@ -3,11 +3,12 @@
 -- The indicators that objectives are set for (the 2009 mission letter's "tableau de bord
 -- global et synthétique"), by calendar month, up to the run date: the dashboard sets each
 -- against its target month by month and year to date. A rejection counts in the month of
--- its knowledge date once its 15 days are over (OQ-02): before that, it cannot yet be late.
+-- its knowledge date once its 15 days are over (OQ-02), from the day after its due date:
+-- until then, the due date included, it cannot yet be late.
 CREATE OR REPLACE TABLE marts.objectives_monthly AS
 WITH rejected AS (
     SELECT department, knowledge_date, oqtf_date FROM rejections_followed
-    WHERE knowledge_date + 15 <= getvariable('run_date')
+    WHERE knowledge_date + 15 < getvariable('run_date')
 ), indicators AS (
     SELECT r.department, strftime(r.knowledge_date, '%Y-%m') AS month,
            'OQTF_WITHIN_15_DAYS' AS indicator,
