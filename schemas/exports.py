@@ -25,7 +25,8 @@ _PERSON = {
                    "de l'enregistrement source (telemofpra:…, genesis:…)."),
 }
 _FLAG = {
-    "new_tonight": ("Nouveau", "« oui » si le signalement est apparu lors de ce traitement."),
+    "new_tonight": ("Nouveau", "« oui » si le signalement est apparu lors de ce traitement, "
+                    "ou s'il est arrivé cette nuit de la liste d'un autre département."),
     "first_seen_date": ("Première apparition", "Date du traitement où le signalement est "
                         "apparu pour la première fois."),
     "department": ("Département", "Département dont la préfecture doit agir."),
@@ -148,13 +149,15 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
 # worklists.flag_history (RESOLVED) and the candidate's exclusion, if any.
 RESOLVED = "resolus"
 NO_LONGER_CANDIDATE = "NO_LONGER_CANDIDATE"
+MOVED = "MOVED_TO_ANOTHER_DEPARTMENT"
 COLUMNS[RESOLVED] = {
     **_PERSON,
     "worklist": ("Liste", "Nom technique de la liste que le signalement a quittée ; la "
                  "colonne suivante la nomme en toutes lettres."),
     "resolution": ("Motif de sortie", "Pourquoi le signalement a quitté la liste : le motif "
-                   "d'exclusion de la personne ou de la mesure, ou NO_LONGER_CANDIDATE ; la "
-                   "colonne suivante le donne en toutes lettres."),
+                   "d'exclusion de la personne ou de la mesure, NO_LONGER_CANDIDATE ou "
+                   "MOVED_TO_ANOTHER_DEPARTMENT ; la colonne suivante le donne en toutes "
+                   "lettres."),
     "department": _FLAG["department"],
     "flag_id": _FLAG["flag_id"],
     "rule_ids": ("Règles appliquées", "Règles qui fondent le motif de sortie, séparées par "
@@ -271,6 +274,9 @@ RESOLUTIONS_FR = {
     NO_LONGER_CANDIDATE: "ne figure plus parmi les cas examinés : les fichiers reçus ont "
                          "changé (détenu absent de la dernière liste de l'établissement, "
                          "décision ou mesure retirée ou corrigée par la source…)",
+    MOVED: "toujours signalé, mais désormais dans la liste d'un autre département (domicile "
+           "de la dernière liste TélémOfpra ou département gestionnaire du dossier changé) : "
+           "le dossier de ce département le montre comme nouveau",
 }
 
 # Each rule id a row can name, summed up for a unit that does not have RULES.md.

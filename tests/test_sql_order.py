@@ -47,6 +47,7 @@ NIGHT = (
     "flag_history_read.sql",
     WRITE_LISTS,
     *MART_STEPS,
+    "flag_departments_before.sql",  # read by the exports
     "resolved_flags.sql",  # read by the exports
     "unattributed_executions.sql",  # read by the exports
     "establishment_names.sql",  # read by the exports

@@ -106,7 +106,10 @@ FOLDER = "\x00department"
 
 def _cells(rows: pl.DataFrame, worklist: str, run_date: date, typed: bool) -> pl.DataFrame:
     if "first_seen_date" in rows.columns:
-        rows = rows.with_columns(new_tonight=pl.col("first_seen_date") == pl.lit(run_date))
+        new = pl.col("first_seen_date") == pl.lit(run_date)
+        if "department_before" in rows.columns:  # arrived from another department's list
+            new = new | (pl.col("department_before") != pl.col("department")).fill_null(False)
+        rows = rows.with_columns(new_tonight=new)
     ordered = with_labels(rows, worklist).sort(
         list(contract.SORT[worklist]), descending=list(contract.SORT[worklist].values()),
         nulls_last=True, maintain_order=True)
@@ -195,6 +198,9 @@ def readme_text(department: str, run_date: date, sizes: dict[str, int],
         "figé, filtres ; impression en paysage à 65 %, le numéro AGDREF et la clé de la",
         "personne repris sur chaque page).",
         "",
+        "tableau_de_bord.html : le tableau de bord du département (à ouvrir dans un",
+        "navigateur, sans connexion) ; des comptes seulement, jamais une personne.",
+        "",
         *unattributed_readme(unattributed),
     ]
     for worklist in (*codes.EXPORTED_TABLES, contract.RESOLVED):
@@ -219,14 +225,21 @@ def load_lists(con: duckdb.DuckDBPyConnection, run_date: date | None = None
     """The lists and the legal alerts, the flags resolved on `run_date` (default: the
     latest run of the flag history) under contract.RESOLVED, and the handovers by quarter
     under schemas.handovers.HANDOVERS."""
+    if run_date is None:
+        run_date = con.execute("SELECT max(run_date) FROM worklists.flag_history").fetchall()[0][0]
     lists = {name: con.sql(f"SELECT * FROM worklists.{name}").pl()  # noqa: S608 (fixed names)
              for name in codes.EXPORTED_TABLES}
+    # each flag's department on its list the night before: new in a folder it arrived in
+    before = con.sql(read_sql("flag_departments_before.sql"),
+                     params={"run_date": run_date}).pl()
+    for name in codes.WORKLISTS:
+        lists[name] = lists[name].join(
+            before.filter(pl.col("worklist") == name).drop("worklist"), on="flag_id",
+            how="left")
     # each release's prison named beside its code (contract.NAMED_BY)
     lists[codes.RELEASES] = lists[codes.RELEASES].join(
         con.sql(read_sql("establishment_names.sql")).pl(), on="establishment_code",
         how="left")
-    if run_date is None:
-        run_date = con.execute("SELECT max(run_date) FROM worklists.flag_history").fetchall()[0][0]
     lists[contract.RESOLVED] = con.sql(read_sql("resolved_flags.sql"),
                                        params={"run_date": run_date}).pl()
     lists[handover_contract.HANDOVERS] = load_handovers(con)

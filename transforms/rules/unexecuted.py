@@ -16,6 +16,7 @@ from transforms.rules.verdicts import (
     candidate_files,
     claim_records,
     consular_markers,
+    detention_rows,
     dq_01_quarantined,
     dublin_imprisoned,
     exclusion_row,
@@ -233,5 +234,6 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         "rule_ids": rule_list(rules, enforce.rule_ids, rtr.rule_ids if rtr else (),
                               marker_rules(markers)),
         "source_rows": unique_rows([*context, *(rtr.source_rows if rtr else ()),
-                                    *consular_rows, *suspension_rows, *assessed]),
+                                    *consular_rows, *suspension_rows, *assessed,
+                                    *detention_rows(facts, number)]),
     }

@@ -481,6 +481,17 @@ def dublin_imprisoned(facts: Facts, measure: Record, within_limit: bool = True
     return facts.held_after(number, accepted)
 
 
+def detention_rows(facts: Facts, number: str) -> list[str]:
+    """The rows of the establishments' latest lists that show the file's person held now
+    (facts.detained_files: a committal firmly tied to the file): the facts behind a
+    measure's `in_detention`, cited with it (principle 2)."""
+    person = facts.persons.get(number)
+    if number not in facts.detained_files or person is None:
+        return []
+    return [d["source_row"] for d in facts.detentions_by_person.get(person["person_key"], ())
+            if facts.firmly_tied(d["record_key"], number)]
+
+
 def agent_decision(facts: Facts, kind: str, person_key: str, run_date: date,
                    flag: str | None = None) -> Record | None:
     """The unit's decision of this kind about the person (on this flag, when given) in
