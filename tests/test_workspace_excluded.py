@@ -6,7 +6,8 @@ only (a release beyond the horizon), the unit still answers the prison (PRI-05).
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
+from unittest import mock
 
 import pytest
 
@@ -155,13 +156,18 @@ def test_the_exclusion_names_the_department_that_examines_another_ground(install
     from workspace.decisions.models import DecisionEvent
 
     ws = installed_examined
-    event = DecisionEvent.objects.create(
-        kind="OTHER_GROUND_UNDER_EXAMINATION", worklist=REJECTED,
-        flag_id=ws.world.flags["excluded"]["candidate_id"], person_key=PERSON,
-        department="75", decided_by=ws.accounts["agent75"], effective_date=date(2026, 11, 10))
+    # recorded at 00:30 in Paris on 16/11, 23:30 UTC on 15/11: dated by the Paris day
+    with mock.patch("django.utils.timezone.now",
+                    return_value=datetime(2026, 11, 15, 23, 30, tzinfo=UTC)):
+        event = DecisionEvent.objects.create(
+            kind="OTHER_GROUND_UNDER_EXAMINATION", worklist=REJECTED,
+            flag_id=ws.world.flags["excluded"]["candidate_id"], person_key=PERSON,
+            department="75", decided_by=ws.accounts["agent75"],
+            effective_date=date(2026, 11, 10))
     assert event.id == 1
     page = f"/listes/{REJECTED}/{ws.world.flags['excluded']['candidate_id']}/"
     shown = client_for(ws, "agent13").get(page).content.decode()
     assert "Décision du bureau" in shown
+    assert "<td>16/11/2026</td>" in shown
     assert "examen d&#x27;un autre fondement de séjour ouvert" in shown
     assert "<td>75</td>" in shown and "agent75" not in shown

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from schemas import codes, exports
 from workspace.decisions.models import WORKLISTS_OF, DecisionEvent, Kind
@@ -177,7 +178,8 @@ def cited_decisions(sources: list[dict], departments: list[str]) -> list[dict]:
             source = {**source, "values": [
                 ("Décision du bureau", describe(event)),
                 ("Département", event.department),
-                ("Enregistrée le", f"{event.decided_at:%d/%m/%Y}"),
+                # the day in Paris (decided_at is kept in UTC)
+                ("Enregistrée le", f"{timezone.localtime(event.decided_at):%d/%m/%Y}"),
                 *([("Par", event.decided_by.username)]
                   if event.department in departments else [])]}
         shown.append(source)
