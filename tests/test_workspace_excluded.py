@@ -171,3 +171,31 @@ def test_the_exclusion_names_the_department_that_examines_another_ground(install
     assert "<td>16/11/2026</td>" in shown
     assert "examen d&#x27;un autre fondement de séjour ouvert" in shown
     assert "<td>75</td>" in shown and "agent75" not in shown
+
+
+def test_a_unit_closes_its_examination_wherever_the_person_s_flags_now_are(installed_examined):
+    """README: an examination holds the person off every list "until you close the
+    examination"; a unit closes its own only. Department 75 examines the person's
+    admission on another ground, but the person's candidate is 13's tonight (the latest
+    list decides the department): 75 can no longer reach it from a flag's page. Its page
+    of open examinations shows its own, with nothing of 13's rows, and closes it, under
+    its person and department; 13 neither sees nor closes 75's."""
+    from workspace.decisions.models import DecisionEvent
+
+    ws = installed_examined
+    DecisionEvent.objects.create(
+        kind="OTHER_GROUND_UNDER_EXAMINATION", worklist=REJECTED,
+        flag_id=ws.world.flags["excluded"]["candidate_id"], person_key=PERSON,
+        department="75", decided_by=ws.accounts["agent75"], effective_date=date(2026, 11, 10))
+    agent13, agent75 = client_for(ws, "agent13"), client_for(ws, "agent75")
+    assert agent75.get(f"/listes/{REJECTED}/{ws.world.flags['excluded']['candidate_id']}/"
+                       ).status_code == 404
+    shown = agent75.get("/examens/").content.decode()
+    assert PERSON in shown and "Clore l'examen" in shown and "10/11/2026" in shown
+    assert PERSON not in agent13.get("/examens/").content.decode()
+    assert agent13.post("/examens/1/cloture/").status_code == 404
+    assert agent75.post("/examens/1/cloture/").status_code == 302
+    closed = DecisionEvent.objects.order_by("id").last()
+    assert (closed.kind, closed.person_key, closed.department, closed.decided_by.username) \
+        == ("OTHER_GROUND_CLOSED", PERSON, "75", "agent75")
+    assert PERSON not in agent75.get("/examens/").content.decode()

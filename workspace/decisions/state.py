@@ -121,6 +121,15 @@ def open_examinations(found: list[DecisionEvent]) -> list[DecisionEvent]:
             and latest[(e.person_key, e.department)] is e]
 
 
+def department_examinations(departments: list[str]) -> list[DecisionEvent]:
+    """The examinations on another ground these departments have open (OQ-02), whatever
+    list and department the person's flags are on tonight (a domicile moved): each
+    department closes its own, as the night pairs them."""
+    return open_examinations(list(
+        DecisionEvent.objects.filter(kind__in=OTHER_GROUND_KINDS, department__in=departments)
+        .select_related("decided_by")))
+
+
 def open_examination(found: list[DecisionEvent]) -> DecisionEvent | None:
     """The latest of the open examinations (open_examinations), if any."""
     still = open_examinations(found)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from schemas import exports
-from workspace.accounts.access import persons_view
+from workspace.accounts.access import persons_view, record_view
 from workspace.accounts.models import Account, Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import WORKLISTS_OF, DecisionEvent, Kind
@@ -146,3 +146,34 @@ def unassign(request, worklist: str, key: str):
         assigned_to=Account.objects.get(username=holder), effective_date=timezone.localdate())
     messages.success(request, f"Enregistré : {state.describe(event)}.")
     return redirect("flag", worklist=worklist, key=key)
+
+
+@persons_view
+def examinations(request):
+    """The examinations on another ground the account's departments have open (OQ-02):
+    they hold the person off every list until closed, and a person whose flags moved to
+    another department tonight (a domicile changed) can no longer be reached from a
+    flag's page: each is closed from here too. Only the account's own decisions are
+    shown (need to know: nothing of the other department's rows)."""
+    record_view(request, "list", "examinations")
+    return render(request, "lists/examinations.html", {"examinations": [
+        {"event": e, "list_title": exports.TITLES.get(e.worklist, e.worklist)}
+        for e in state.department_examinations(request.departments)]})
+
+
+@require_POST
+@persons_view
+def close_examination(request, event_id: int):
+    """Close one of the account's open examinations (examinations), recorded under its
+    person and department, as on a flag's page."""
+    opened = next((e for e in state.department_examinations(request.departments)
+                   if e.id == event_id), None)
+    if opened is None:
+        raise Http404
+    event = DecisionEvent.objects.create(
+        kind=Kind.OTHER_GROUND_CLOSED, worklist=opened.worklist, flag_id=opened.flag_id,
+        person_key=opened.person_key, department=opened.department,
+        decided_by=request.user, effective_date=timezone.localdate())
+    messages.success(request, f"Enregistré : {state.describe(event)}. La nuit prochaine en "
+                              "tiendra compte.")
+    return redirect("examinations")
