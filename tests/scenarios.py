@@ -198,7 +198,7 @@ def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
     scenario deciding twice keeps decisions of its first night) are those of deciding
     every candidate again, and so are those decided from the memory of other nights
     with the same facts (the dates that change a decision)."""
-    facts = load_facts(con)
+    facts = load_facts(con, run_date)
     # the decisions taken again only to be compared with the night's (checked against the
     # exclusions' contract as the night wrote them: `full` equals them, asserted below)
     # are not checked against it once more

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 import pytest
 
-from schemas.codes import OTHER_GROUND, PRISON_ANSWER, REJECTED, RELEASES
+from schemas.codes import NEXT_STEP, OTHER_GROUND, PRISON_ANSWER, REJECTED, RELEASES
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, SECOND, Inbox
 from tests.test_rules_agent_decisions import _detainee_released_in
@@ -185,6 +185,32 @@ def test_oq_02_an_examination_holds_when_agdref_drops_the_duplicate_file(tmp_pat
         inbox.agdref("PERSONNES", night, **identity)
     out = inbox.decide(night)
     assert not out.listed(REJECTED), out.listed(REJECTED)
+
+
+def test_a_flag_keeps_its_id_and_its_handling_when_a_duplicate_file_merges(tmp_path, con):
+    """The unit took DIALLO's rejected flag and recorded its next step. The next night
+    AGDREF delivers a second file of his, with a lower number: the two files merge and
+    his person key becomes that number. It is the same person and the same decision: the
+    same flag, still open since the first night, with the unit's step on it (not a new
+    flag, to do, and the unit's work left on a flag no list shows)."""
+    inbox = Inbox(tmp_path / "inbox", con).person().others()
+    flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
+    assert flag["person_key"] == PERSON
+    inbox.agent_decision(NEXT_STEP, flag, REJECTED)
+    night = date(2026, 11, 17)
+    inbox.agdref("PERSONNES", night)
+    inbox.agdref("PERSONNES", night, NUM_AGDREF=LOWER, NOM="DIALO")
+    for identity in inbox.other_files:
+        inbox.agdref("PERSONNES", night, **identity)
+    out = inbox.decide(night)
+    listed = out.only_listed(REJECTED)
+    assert listed["person_key"] == LOWER  # merged: the lower number is the key
+    assert (listed["flag_id"], listed["first_seen_date"]) == (flag["flag_id"], RUN)
+    assert listed["handling_state"] == NEXT_STEP
+    [(status,)] = con.execute("SELECT status FROM worklists.flag_history "
+                              "WHERE flag_id = ? AND run_date = ?",
+                              [flag["flag_id"], night]).fetchall()
+    assert status == "OPEN"
 
 
 def test_a_workspace_database_gone_keeps_last_night_s_decisions(inbox, con, tmp_path):

@@ -148,14 +148,14 @@ def test_sixty_nights_kept_decisions_are_those_decided_again(night_con):
     decided from the night before's memory equal those of deciding every candidate
     again, row for row (their citations too); and most decisions were kept."""
     rng = random.Random(36)
-    night = decide(load_facts(night_con), SAMPLE_AS_OF, 120)
+    night = decide(load_facts(night_con, SAMPLE_AS_OF), SAMPLE_AS_OF, 120)
     run_date, kept, candidates = SAMPLE_AS_OF, {}, {}
     for _ in range(NIGHTS):
         run_date += timedelta(days=7 if rng.random() < 0.1 else 1)
         assert deliver_agdref_again(night_con, run_date, rng)
         assert change_facts(night_con, rng)
         memory = Memory.of(night.memory, night.lists, night.exclusions, night.citations)
-        facts = load_facts(night_con)  # read once a night, as the night does
+        facts = load_facts(night_con, run_date)  # read once a night, as the night does
         night = decide(facts, run_date, 120, memory=memory)
         again = decide(facts, run_date, 120, remember=False)
         for name, rows in again.lists.items():
@@ -192,7 +192,8 @@ def test_a_night_after_agdref_delivered_again_keeps_decisions_citing_its_lines(
     counts = rebuild_night(night_con, day + timedelta(days=1), 120, keep_decisions=True)
     assert counts.kept > 4 * counts.decided
     lists, exclusions = decided_rows(night_con)
-    full = decide(load_facts(night_con), day + timedelta(days=1), 120, remember=False)
+    after = day + timedelta(days=1)
+    full = decide(load_facts(night_con, after), after, 120, remember=False)
     cited = 0
     for name, rows in full.lists.items():
         assert lists[name].sort("flag_id").equals(rows), name
@@ -226,7 +227,7 @@ def test_the_rules_only_cite_the_citations_a_digest_leaves_out(sample_warehouse)
     CITED_ONLY): the rules pass them on and never weigh them. Renamed (another source's
     prefix, a later date in the file name, their order reversed), the same decisions come
     out, citing the new names; a rule that parsed, compared or sorted them would differ."""
-    facts = load_facts(sample_warehouse)
+    facts = load_facts(sample_warehouse, SAMPLE_AS_OF)
     before = decide(facts, SAMPLE_AS_OF, 120, remember=False)
     records = [r for table in CITED_ONLY for value in _values(getattr(facts, table))
                for r in (value if isinstance(value, list) else [value])]
@@ -271,7 +272,8 @@ def test_a_night_keeping_decisions_writes_what_deciding_all_would(night_con):
     counts = rebuild_night(night_con, day + timedelta(days=1), 120, keep_decisions=True)
     assert counts.kept > counts.decided > 0
     lists, exclusions = decided_rows(night_con)
-    full = decide(load_facts(night_con), day + timedelta(days=1), 120, remember=False)
+    after = day + timedelta(days=1)
+    full = decide(load_facts(night_con, after), after, 120, remember=False)
     for name, rows in full.lists.items():
         assert lists[name].sort("flag_id").equals(rows), name
     assert exclusions.sort("candidate_id").equals(full.exclusions)

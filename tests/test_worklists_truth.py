@@ -82,7 +82,7 @@ def sample_facts(con) -> Facts:
     back (the warehouse is shared by the session's tests)."""
     con.execute("BEGIN")
     try:
-        return load_facts(con)
+        return load_facts(con, SAMPLE_AS_OF)
     finally:
         con.execute("ROLLBACK")
 

@@ -76,7 +76,7 @@ def rebuild_night(con: duckdb.DuckDBPyConnection, run_date: date, horizon_days: 
         with collection_paused():
             with stage("worklist-rules") as counts:
                 PersonLink.validate(con.sql("SELECT * FROM core.person_links").pl())
-                facts = load_facts(con)
+                facts = load_facts(con, run_date)
                 memory = read_memory(con) if keep_decisions else None
                 release_cache(con)  # before the rules' processes are forked
                 decided = decide(facts, run_date, horizon_days, fan_out, stale_days, memory,

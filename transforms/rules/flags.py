@@ -4,6 +4,7 @@ next for the same situation, and a history of NEW, OPEN and RESOLVED per run."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Container, Iterable
 from datetime import date
 
 import polars as pl
@@ -20,6 +21,21 @@ def flag_id(worklist: str, *situation: str) -> str:
     (releases), or the measure (unexecuted measures)."""
     digest = hashlib.sha256("|".join((worklist, *situation)).encode("utf-8")).hexdigest()
     return f"{FLAG_PREFIXES[worklist]}-{digest[:16]}"
+
+
+def carried_flag_id(worklist: str, person_key: str, files: Iterable[str],
+                    open_before: Container[str], *situation: str) -> str:
+    """The id of a person's flag for `situation`: the one it had on the night before when
+    that flag is still open under one of the person's AGDREF numbers (`files`). A
+    person's key is the lowest number of their merged files, so a duplicate file with a
+    lower number merging with theirs changes the key, not the person nor the situation:
+    the flag, and the unit's work on it in the workspace, go on under the id they had.
+    Otherwise flag_id of the person's key."""
+    for key in (person_key, *sorted(set(files) - {person_key})):
+        candidate = flag_id(worklist, key, *situation)
+        if candidate in open_before:
+            return candidate
+    return flag_id(worklist, person_key, *situation)
 
 
 HISTORY_SCHEMA = {"flag_id": pl.String, "worklist": pl.String, "run_date": pl.Date,

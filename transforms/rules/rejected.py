@@ -9,7 +9,7 @@ from transforms.rules import measures as mx
 from transforms.rules import rights
 from transforms.rules.dates import add_days
 from transforms.rules.facts import Departments, Facts
-from transforms.rules.flags import flag_id
+from transforms.rules.flags import carried_flag_id
 from transforms.rules.reuse import Deciding, Decision, Memory
 from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import (
@@ -76,7 +76,9 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
                             tuple(m["source_row"] for m in coercible)))
     verdict.add(pri_06_judicial_ban(facts, person_key))
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
-    candidate = flag_id(codes.REJECTED, person_key, decision["decision_key"])
+    candidate = carried_flag_id(codes.REJECTED, person_key,
+                                facts.files_of_person.get(person_key, ()),
+                                facts.open_rejected_flags, decision["decision_key"])
     department = facts.domicile(person_key)
     num_agdref = person_key if linked else None
     context = [*rtr.source_rows, *(p["source_row"] for p in [person] if p)]
