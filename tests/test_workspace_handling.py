@@ -80,6 +80,13 @@ def test_oqtf_taken_is_shown_on_the_flag_and_the_list(ws):
     assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": "2999-01-01"}
                         ).status_code == 400
     assert agent75.post(url, {"kind": "NEXT_STEP", "step": "RETENTION"}).status_code == 400
+    # a mistyped year: an OQTF after a rejection is not signed before the right to
+    # remain ended (OQ-01)
+    ended = ws.world.flags["rejected_75"]["rtr_end_date"]
+    before = agent75.post(url, {"kind": "OQTF_TAKEN",
+                                "fact_date": (ended - timedelta(days=1)).isoformat()})
+    assert before.status_code == 400
+    assert f"avant la fin du droit au maintien le {ended:%d/%m/%Y}" in before.content.decode()
     assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": "2026-11-20"}
                         ).status_code == 302
     shown = page(agent75, flag_url(ws, "rejected_75"))

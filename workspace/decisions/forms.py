@@ -105,6 +105,18 @@ def form_for(kind: str, data) -> DecisionForm:
     return FORMS.get(kind, DecisionForm)(data)
 
 
+def date_refused(kind: str, cleaned: dict, flag: dict) -> str:
+    """Why the date given cannot be the fact's ("" when it can): the OQTF the rejected
+    list asks for (OQ-01, L. 611-1 4°) rests on the end of the right to remain, so it is
+    not signed before that day (a mistyped year would show the flag handled, and count
+    in the dashboards, on a date no OQTF could bear)."""
+    ended, day = flag.get("rtr_end_date"), cleaned.get("fact_date")
+    if kind == Kind.OQTF_TAKEN and ended is not None and day is not None and day < ended:
+        return (f"OQTF datée du {day:%d/%m/%Y}, avant la fin du droit au maintien le "
+                f"{ended:%d/%m/%Y} : vérifiez la date de signature")
+    return ""
+
+
 def step_refused(step: str, flag: dict, planned=None) -> str:
     """Why the rules forbid this next step on this measure ("" when they allow it): no
     consulate is contacted about a person who may await an asylum decision (PRI-07);

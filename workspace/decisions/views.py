@@ -77,6 +77,8 @@ def decide(request, worklist: str, key: str):
     if not refused and not form.is_valid():
         refused = "décision incomplète : " + " ".join(
             m for errors in form.errors.values() for m in errors)
+    if not refused:
+        refused = forms.date_refused(kind, form.cleaned_data, row)
     if not refused and kind == Kind.NEXT_STEP:
         refused = forms.step_refused(form.cleaned_data["step"], row,
                                       form.cleaned_data["fact_date"])
