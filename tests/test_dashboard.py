@@ -355,3 +355,29 @@ def test_the_national_page_names_the_departments_it_covers_and_shows_them_first(
         "FROM worklists.unexecuted_measures ORDER BY 1").fetchall()]
     assert f"Départements couverts cette nuit : {', '.join(departments)}." in page
     assert page.index("<h2>Par département</h2>") < page.index('id="fraicheur"')
+
+
+def test_counts_on_the_axes_are_written_as_french_writes_them(tmp_path):
+    """A national backlog of thousands: the axis reads 20 000 (a narrow no-break space
+    between thousands, as the headline's counts), never plotly's 20k."""
+    from playwright.sync_api import sync_playwright
+
+    chart = charts.figure([charts.bar(["sem. 1", "sem. 2"], [12_000, 24_500])], "t", "vide")
+    page_file = tmp_path / "chart.html"
+    page_file.write_text(
+        f"<html><head><meta charset='utf-8'><script>{dashboard.plotly_script()}</script>"
+        f"</head><body><script>{charts.charts_setup()}</script>"
+        f"{charts.chart_html(chart, 'c')}</body></html>", encoding="utf-8")
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=desktop_tool("chromium"),
+                                         args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            page.wait_for_function("document.querySelectorAll('.ytick').length > 0")
+            ticks = page.evaluate("() => [...document.querySelectorAll('.ytick text')]"
+                                  ".map(t => t.textContent)")
+        finally:
+            browser.close()
+    assert "20\u202f000" in ticks, ticks
+    assert not any(t.endswith("k") for t in ticks), ticks
