@@ -245,3 +245,37 @@ def test_an_assignment_or_a_comment_keeps_an_examination_on_another_ground_in_fo
     # the examination closed again, for this module's later tests on the same flag
     assert client_for(ws, "agent13").post(url, {"kind": "OTHER_GROUND_CLOSED"}
                                           ).status_code == 302
+
+
+def test_a_decision_from_a_page_older_than_a_colleague_s_is_refused(ws):
+    """Two agents on one flag: what the second records from a page drawn before the
+    first's decision would overwrite it unseen. Refused (409) with who recorded what and
+    when, until the page is reloaded; a comment, which overwrites nothing, never is, nor
+    are the agent's own decisions."""
+    import re
+
+    from workspace.decisions.models import DecisionEvent
+
+    agent13, manager13 = client_for(ws, "agent13"), client_for(ws, "manager13")
+    url, key = flag_url(ws, "measure_13", True), ws.world.flags["measure_13"]["flag_id"]
+
+    def seen() -> str:
+        return re.search(r'name="seen" value="(\d+)"', page(agent13, flag_url(ws, "measure_13"))
+                         ).group(1)
+
+    drawn = seen()
+    assert manager13.post(url, {"kind": "COMMENT", "note": "vu"}).status_code == 302
+    assert agent13.post(url, {"kind": "NEXT_STEP", "step": "SUMMONS", "seen": drawn}
+                        ).status_code == 302  # a comment since: nothing overwritten
+    assert manager13.post(url, {"kind": "NOT_PURSUED", "reason": "LEFT_FRANCE"}
+                          ).status_code == 302
+    recorded = DecisionEvent.objects.filter(flag_id=key).count()
+    stale = agent13.post(url, {"kind": "NEXT_STEP", "step": "RETURN_AID", "seen": drawn})
+    assert stale.status_code == 409
+    assert "manager13 a enregistré « non poursuivi" in stale.content.decode()
+    assert "rechargez-la" in stale.content.decode()
+    assert DecisionEvent.objects.filter(flag_id=key).count() == recorded
+    assert agent13.post(url, {"kind": "COMMENT", "note": "à revoir", "seen": drawn}
+                        ).status_code == 302
+    assert agent13.post(url, {"kind": "NEXT_STEP", "step": "RETURN_AID", "seen": seen()}
+                        ).status_code == 302

@@ -79,6 +79,20 @@ def events(key: str, person_keys: list[str], departments: list[str]) -> list[Dec
                 .select_related("decided_by", "assigned_to"))
 
 
+def recorded_since(found: list[DecisionEvent], seen: str | None, account
+                   ) -> DecisionEvent | None:
+    """The latest decision another account recorded on the flag after the page the agent
+    decides from was drawn (`seen`: the latest event id it showed), comments aside: a
+    decision taken on a page that no longer shows the flag's state would overwrite a
+    colleague's outcome, or take back a flag just given, unseen. None when nothing was, or
+    when the form says nothing of its page (`seen` absent)."""
+    if seen is None or not seen.isdigit():
+        return None
+    newer = [e for e in found if e.id > int(seen) and e.decided_by_id != account.id
+             and e.kind != Kind.COMMENT]
+    return max(newer, key=lambda e: e.id, default=None)
+
+
 def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
     """flag id -> state of every flag of the list with events in the account's
     departments; a person's open examination on another ground under the key

@@ -59,9 +59,22 @@ def _refusal(request, kind: str, row: dict, found: list) -> str:
     return ""
 
 
-def _refused(request, worklist: str, key: str, reason: str):
+def _refused(request, worklist: str, key: str, reason: str, status: int = 400):
     return render(request, "lists/refused.html",
-                  {"worklist": worklist, "key": key, "reason": reason}, status=400)
+                  {"worklist": worklist, "key": key, "reason": reason}, status=status)
+
+
+def _stale(request, worklist: str, key: str, found: list):
+    """The refusal of a decision taken on a page older than a colleague's decision on the
+    flag (409: the page is to be reloaded), or None."""
+    newer = state.recorded_since(found, request.POST.get("seen"), request.user)
+    if newer is None:
+        return None
+    at = timezone.localtime(newer.decided_at)
+    return _refused(request, worklist, key, (
+        f"{newer.decided_by.username} a enregistré « {state.describe(newer)} » le "
+        f"{at:%d/%m/%Y à %H:%M}, après l'ouverture de cette page : rechargez-la et "
+        "décidez sur l'état à jour"), status=409)
 
 
 @require_POST
@@ -72,6 +85,9 @@ def decide(request, worklist: str, key: str):
         return _refused(request, worklist, key, "décision inconnue pour cette liste")
     row = {**_target(request, worklist, key), "worklist": worklist}
     found = state.events(key, row["person_keys"], request.departments)
+    stale = _stale(request, worklist, key, found) if kind != Kind.COMMENT else None
+    if stale is not None:  # a comment overwrites nothing: it is never refused so
+        return stale
     refused = _refusal(request, kind, row, found)
     form = forms.form_for(kind, request.POST)
     if not refused and not form.is_valid():
@@ -118,6 +134,9 @@ def assign(request, worklist: str, key: str):
             m for errors in form.errors.values() for m in errors))
     agent = form.cleaned_data["agent"]
     found = state.events(key, row["person_keys"], request.departments)
+    stale = _stale(request, worklist, key, found)
+    if stale is not None:
+        return stale
     if state.fold(found).assignee == agent.username:
         return _refused(request, worklist, key, f"signalement déjà attribué à {agent}")
     event = DecisionEvent.objects.create(
@@ -139,7 +158,11 @@ def unassign(request, worklist: str, key: str):
     if worklist not in WORKLISTS_OF[Kind.UNASSIGNED]:
         return _refused(request, worklist, key, "liste inconnue")
     row = _target(request, worklist, key)
-    holder = state.fold(state.events(key, row["person_keys"], request.departments)).assignee
+    found = state.events(key, row["person_keys"], request.departments)
+    stale = _stale(request, worklist, key, found)
+    if stale is not None:
+        return stale
+    holder = state.fold(found).assignee
     if not holder:
         return _refused(request, worklist, key, "signalement attribué à personne")
     event = DecisionEvent.objects.create(

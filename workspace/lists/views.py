@@ -198,6 +198,9 @@ def flag_page(request, worklist: str, key: str):
     found = state.events(key, person_keys, request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
     context["state"] = state.fold(found)
+    # the latest decision the page shows: one recorded by a colleague after it is
+    # refused (decisions.views._stale)
+    context["seen"] = max((e.id for e in found), default=0)
     context["takes_outcomes"] = state.takes_outcomes(row)
     context["actions"] = state.actions(worklist, found, request.user.username,
                                        outcomes=context["takes_outcomes"])
