@@ -32,6 +32,9 @@ class AgentDecision(PublishedModel):
     worklist: str = pa.Field(isin=list(codes.EXPORTED_TABLES), description="list of the flag")
     flag_id: str = pa.Field(description="flag the decision was taken on (alert_id for an alert)")
     person_key: str = pa.Field(description="person (see core.person_links)")
+    department: str = pa.Field(description=(
+        "department of the unit that recorded it (the flag's then): a flag's holder and "
+        "outcome are each department's own"))
     decided_by: str = pa.Field(description="agent who decided (login, not a name)")
     assignee: str = pa.Field(nullable=True, description=(
         "TAKEN, ASSIGNED: the account that holds the flag (login, not a name)"))

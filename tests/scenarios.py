@@ -151,15 +151,17 @@ class Inbox:
                 self.title(NUM_AGDREF=identity["NUM_AGDREF"])
         return self
 
-    def agent_decision(self, kind: str, flag: dict, worklist: str, effective: date = RUN
-                       ) -> Inbox:
-        """A unit's decision on a listed flag, as the night copies it into
-        core.agent_decisions from the operational database."""
+    def agent_decision(self, kind: str, flag: dict, worklist: str, effective: date = RUN,
+                       assignee: str | None = None) -> Inbox:
+        """A unit's decision on a listed flag (by its department's unit), as the night
+        copies it into core.agent_decisions from the operational database; `assignee`:
+        who holds the flag (TAKEN, ASSIGNED)."""
         number = len(self.decisions) + 1
         self.decisions.append({
             "decision_id": f"D{number}", "kind": kind, "worklist": worklist,
             "flag_id": flag["flag_id"], "person_key": flag["person_key"],
-            "decided_by": "agent13", "decided_at": datetime(2026, 11, 1, 9, 0),
+            "department": flag["department"], "decided_by": "agent13",
+            "assignee": assignee, "decided_at": datetime(2026, 11, 1, 9, 0),
             "effective_date": effective, "source_row": f"agent_decisions:D{number}"})
         return self
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from schemas import exports as contract
-from schemas.codes import MEASURES, REJECTED
+from schemas.codes import MEASURES, NOT_PURSUED, REJECTED, TAKEN, TO_DO
 from tests.builders import row
 from tests.scenarios import PERSON, Inbox
 from transforms.publish import export
@@ -42,10 +42,16 @@ def test_a_flag_moved_to_another_department_leaves_one_folder_and_is_new_in_the_
     shows it as new, under the same flag id."""
     inbox = Inbox(tmp_path / "inbox", con, marts=True).person().telemofpra(FINAL_LIST)
     flag = inbox.decide(NIGHT_1).only_listed(REJECTED)
+    # 13's unit had taken it and recorded it not pursued (the person's file was 2A's)
+    inbox.agent_decision(TAKEN, flag, REJECTED, assignee="agent13")
+    inbox.agent_decision(NOT_PURSUED, flag, REJECTED)
+    assert inbox.decide(NIGHT_1).only_listed(REJECTED)["handling_state"] == NOT_PURSUED
     inbox.agdref("PERSONNES", NIGHT_2)
     inbox.telemofpra_in("2A", NIGHT_2, DEPT_DOMICILIATION="2A")
     moved = inbox.decide(NIGHT_2).only_listed(REJECTED)
     assert (moved["department"], moved["flag_id"]) == ("2A", flag["flag_id"])
+    # 2A's to handle: neither 13's agent nor 13's outcome, which 2A's pages do not show
+    assert (moved["handling_state"], moved["assignee"]) == (TO_DO, None)
     thirteen, corsica = folder(con, tmp_path, "13", NIGHT_2), folder(con, tmp_path, "2A",
                                                                        NIGHT_2)
     assert not read(thirteen / "rejected_without_oqtf_20261117.csv")

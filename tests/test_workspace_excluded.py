@@ -136,7 +136,8 @@ def examined(tmp_path_factory) -> World:
     flag = inbox.telemofpra(date(2026, 10, 9)).decide().only_listed(REJECTED)
     inbox.decisions.append({
         "decision_id": "1", "kind": "OTHER_GROUND_UNDER_EXAMINATION", "worklist": REJECTED,
-        "flag_id": flag["flag_id"], "person_key": PERSON, "decided_by": "agent75",
+        "flag_id": flag["flag_id"], "person_key": PERSON, "department": "75",
+        "decided_by": "agent75",
         "decided_at": datetime(2026, 11, 10, 9, 0), "effective_date": date(2026, 11, 10),
         "source_row": "agent_decisions:1"})
     excluded = inbox.decide().only_excluded(REJECTED)

@@ -27,25 +27,31 @@ REJECTED, RELEASES, MEASURES = codes.REJECTED, codes.RELEASES, codes.MEASURES
 
 
 def test_a_flags_state_is_its_latest_outcome_or_holder_and_a_later_examination():
-    rows = pl.DataFrame({"flag_id": ["a", "b", "c", "d", "e"],
-                         "person_key": ["p1", "p2", "p3", "p4", "p5"]})
-    at = [datetime(2026, 11, d) for d in range(1, 8)]
+    rows = pl.DataFrame({"flag_id": ["a", "b", "c", "d", "e", "f"],
+                         "person_key": ["p1", "p2", "p3", "p4", "p5", "p6"],
+                         "department": ["13", "13", "13", "13", "13", "2A"]})
+    at = [datetime(2026, 11, d) for d in range(1, 10)]
     decisions = pl.DataFrame([
-        ("TAKEN", "b", "p2", "agent13", at[0]),
-        ("NOT_PURSUED", "c", "p3", None, at[1]), ("ASSIGNED", "c", "p3", "agent13b", at[2]),
+        ("TAKEN", "b", "p2", "13", "agent13", at[0]),
+        ("NOT_PURSUED", "c", "p3", "13", None, at[1]),
+        ("ASSIGNED", "c", "p3", "13", "agent13b", at[2]),
         # the person's examination on another ground, later than the flag's outcome
-        ("OQTF_TAKEN", "d", "p4", None, at[3]),
-        ("OTHER_GROUND_UNDER_EXAMINATION", "x", "p4", None, at[4]),
+        ("OQTF_TAKEN", "d", "p4", "13", None, at[3]),
+        ("OTHER_GROUND_UNDER_EXAMINATION", "x", "p4", "75", None, at[4]),
         # ... and earlier than it
-        ("OTHER_GROUND_UNDER_EXAMINATION", "y", "p5", None, at[5]),
-        ("NEXT_STEP", "e", "p5", None, at[6]),
-    ], schema=["kind", "flag_id", "person_key", "assignee", "decided_at"], orient="row")
+        ("OTHER_GROUND_UNDER_EXAMINATION", "y", "p5", "13", None, at[5]),
+        ("NEXT_STEP", "e", "p5", "13", None, at[6]),
+        # a flag now on 2A's list, taken and not pursued by 13 when it was 13's: 2A's
+        ("TAKEN", "f", "p6", "13", "agent13", at[7]),
+        ("NOT_PURSUED", "f", "p6", "13", None, at[8]),
+    ], schema=["kind", "flag_id", "person_key", "department", "assignee", "decided_at"],
+        orient="row")
     handled = with_handling(rows, decisions)
     assert handled.select("flag_id", "handling_state", "assignee").rows() == [
         ("a", "TO_DO", None), ("b", "IN_PROGRESS", "agent13"),
         ("c", "NOT_PURSUED", "agent13b"), ("d", codes.OTHER_GROUND, None),
-        ("e", "NEXT_STEP", None)]
-    assert with_handling(rows, decisions.clear())["handling_state"].to_list() == ["TO_DO"] * 5
+        ("e", "NEXT_STEP", None), ("f", "TO_DO", None)]
+    assert with_handling(rows, decisions.clear())["handling_state"].to_list() == ["TO_DO"] * 6
 
 
 @contextmanager

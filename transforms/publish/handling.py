@@ -2,7 +2,10 @@
 exports and dashboards show each flag's state and assignee"), from the decisions in force
 the night copied into core.agent_decisions: the latest outcome on the flag, who holds it,
 and the person's examination on another ground when it is later than the outcome. The
-same reading as the workspace's own pages (workspace/decisions/state.py), on the copy."""
+same reading as the workspace's own pages (workspace/decisions/state.py), on the copy:
+a flag's holder and outcome are those its department's unit recorded (a flag that moved
+to another department's list tonight is to be handled there, as that unit's pages show
+it); an examination holds in every department (the rules exclude the person, OQ-02)."""
 
 from __future__ import annotations
 
@@ -12,30 +15,36 @@ import polars as pl
 from schemas import codes
 
 DECISION_COLUMNS = {"kind": pl.String, "flag_id": pl.String, "person_key": pl.String,
-                    "assignee": pl.String, "decided_at": pl.Datetime("us")}
+                    "department": pl.String, "assignee": pl.String,
+                    "decided_at": pl.Datetime("us")}
 
 
 def read_decisions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql("SELECT kind, flag_id, person_key, assignee, decided_at "
+    return con.sql("SELECT kind, flag_id, person_key, department, assignee, decided_at "
                    "FROM core.agent_decisions").pl().cast(DECISION_COLUMNS)
 
 
 def with_handling(rows: pl.DataFrame, decisions: pl.DataFrame, key: str = "flag_id"
                   ) -> pl.DataFrame:
-    """`rows` (a list, its flags under `key`) with `handling_state` and `assignee`.
-    `decisions`: the decisions in force (at most one holder and one outcome per flag, one
-    examination per person, as core.agent_decisions holds them)."""
+    """`rows` (a list, its flags under `key`, each with its department) with
+    `handling_state` and `assignee`. `decisions`: the decisions in force (at most one
+    holder and one outcome per flag and department, one examination per person and
+    department, as core.agent_decisions holds them)."""
     decisions = decisions.cast(DECISION_COLUMNS)
     holders = (decisions.filter(pl.col("kind").is_in([codes.TAKEN, codes.ASSIGNED]))
-               .select(pl.col("flag_id").alias(key), pl.col("assignee").alias("_holder")))
+               .select(pl.col("flag_id").alias(key), "department",
+                       pl.col("assignee").alias("_holder")))
     outcomes = (decisions.filter(pl.col("kind").is_in(list(codes.HANDLING_OUTCOMES)))
-                .select(pl.col("flag_id").alias(key), pl.col("kind").alias("_outcome"),
+                .select(pl.col("flag_id").alias(key), "department",
+                        pl.col("kind").alias("_outcome"),
                         pl.col("decided_at").alias("_outcome_at")))
     examined = (decisions.filter(pl.col("kind") == codes.OTHER_GROUND)
                 .group_by("person_key").agg(pl.col("decided_at").max().alias("_examined_at")))
     joined = (rows.drop("handling_state", "assignee", strict=False)
-              .join(holders.unique(key, keep="last"), on=key, how="left", maintain_order="left")
-              .join(outcomes.unique(key, keep="last"), on=key, how="left", maintain_order="left")
+              .join(holders.unique([key, "department"], keep="last"), on=[key, "department"],
+                    how="left", maintain_order="left")
+              .join(outcomes.unique([key, "department"], keep="last"), on=[key, "department"],
+                    how="left", maintain_order="left")
               .join(examined, on="person_key", how="left", maintain_order="left"))
     examining = pl.col("_examined_at").is_not_null() & (
         pl.col("_outcome_at").is_null() | (pl.col("_outcome_at") < pl.col("_examined_at")))

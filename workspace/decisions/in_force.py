@@ -50,13 +50,14 @@ def _moment(value) -> datetime:
 
 def decisions_in_force(database: dict) -> list[dict]:
     return [{"decision_id": str(id_), "kind": kind, "worklist": worklist, "flag_id": flag_id,
-             "person_key": person_key, "decided_by": decided_by, "assignee": assignee,
+             "person_key": person_key, "department": department, "decided_by": decided_by,
+             "assignee": assignee,
              "decided_at": _moment(decided_at),
              "effective_date": (date.fromisoformat(effective) if isinstance(effective, str)
                                 else effective),
              "source_row": f"agent_decisions:{id_}"}
-            for (id_, kind, worklist, flag_id, person_key, decided_by, assignee, decided_at,
-                 effective)
+            for (id_, kind, worklist, flag_id, person_key, department, decided_by, assignee,
+                 decided_at, effective)
             in _fetch(database, "decisions_in_force.sql", "decisions_decisionevent")]
 
 

@@ -5,11 +5,14 @@
 --   department (opened, not closed since), which the rules honour (OQ-02): a unit closes
 --   its own examination, never another department's, which it cannot see;
 --   a flag's outcome: the latest answer to a prison (PRI-05, which the rules honour), OQTF
---   taken, next step or "non poursuivi" recorded on the flag;
---   a flag's holder: the latest take or assignment, unless released or unassigned since.
+--   taken, next step or "non poursuivi" recorded on the flag, in each department;
+--   a flag's holder: the latest take or assignment, unless released or unassigned since,
+--   in each department (a flag that moved to another department's list is that unit's
+--   to handle: its pages show only its own department's decisions).
 -- A comment changes none of these. Portable SQL: SQLite and PostgreSQL run it as is.
 WITH ranked AS (
-    SELECT e.id, e.kind, e.worklist, e.flag_id, e.person_key, a.username AS decided_by,
+    SELECT e.id, e.kind, e.worklist, e.flag_id, e.person_key, e.department,
+           a.username AS decided_by,
            CASE WHEN e.kind = 'TAKEN' THEN a.username
                 WHEN e.kind = 'ASSIGNED' THEN t.username END AS assignee,
            e.decided_at, e.effective_date,
@@ -18,16 +21,16 @@ WITH ranked AS (
                    WHEN e.kind IN ('OTHER_GROUND_UNDER_EXAMINATION', 'OTHER_GROUND_CLOSED')
                        THEN 'person:' || e.person_key || ':' || e.department
                    WHEN e.kind IN ('TAKEN', 'ASSIGNED', 'RELEASED', 'UNASSIGNED')
-                       THEN 'holder:' || e.flag_id
-                   ELSE 'outcome:' || e.flag_id END
+                       THEN 'holder:' || e.flag_id || ':' || e.department
+                   ELSE 'outcome:' || e.flag_id || ':' || e.department END
                ORDER BY e.decided_at DESC, e.id DESC) AS recency
     FROM decisions_decisionevent AS e
     JOIN accounts_account AS a ON a.id = e.decided_by_id
     LEFT JOIN accounts_account AS t ON t.id = e.assigned_to_id
     WHERE e.kind <> 'COMMENT'
 )
-SELECT id, kind, worklist, flag_id, person_key, decided_by, assignee, decided_at,
-       effective_date
+SELECT id, kind, worklist, flag_id, person_key, department, decided_by, assignee,
+       decided_at, effective_date
 FROM ranked
 WHERE recency = 1 AND kind NOT IN ('OTHER_GROUND_CLOSED', 'RELEASED', 'UNASSIGNED')
 ORDER BY id
