@@ -192,7 +192,8 @@ def test_a_flag_keeps_its_id_and_its_handling_when_a_duplicate_file_merges(tmp_p
     AGDREF delivers a second file of his, with a lower number: the two files merge and
     his person key becomes that number. It is the same person and the same decision: the
     same flag, still open since the first night, with the unit's step on it (not a new
-    flag, to do, and the unit's work left on a flag no list shows)."""
+    flag, to do, and the unit's work left on a flag no list shows), and after nights off
+    the list."""
     inbox = Inbox(tmp_path / "inbox", con).person().others()
     flag = inbox.telemofpra(FINAL_LIST).decide().only_listed(REJECTED)
     assert flag["person_key"] == PERSON
@@ -211,6 +212,16 @@ def test_a_flag_keeps_its_id_and_its_handling_when_a_duplicate_file_merges(tmp_p
                               "WHERE flag_id = ? AND run_date = ?",
                               [flag["flag_id"], night]).fetchall()
     assert status == "OPEN"
+    # two nights off the list (an examination on another ground), then back: the same
+    # flag, the unit's step still on it
+    inbox.agent_decision(OTHER_GROUND, listed, REJECTED)
+    for day in (date(2026, 11, 18), date(2026, 11, 19)):
+        excluded = inbox.decide(day).only_excluded(REJECTED)
+        assert (excluded["reason_code"], excluded["candidate_id"]) == (
+            "OTHER_GROUND_UNDER_EXAMINATION", flag["flag_id"]), day
+    inbox.decisions.pop()  # the unit closed the examination
+    back = inbox.decide(date(2026, 11, 20)).only_listed(REJECTED)
+    assert (back["flag_id"], back["handling_state"]) == (flag["flag_id"], NEXT_STEP)
 
 
 def test_a_workspace_database_gone_keeps_last_night_s_decisions(inbox, con, tmp_path):

@@ -44,7 +44,7 @@ NIGHT = (
     SCORE_IDENTITIES,
     *LINK_STEPS,
     "rule_files.sql",
-    "open_flags_before.sql",
+    "flags_listed_before.sql",
     "flag_history_read.sql",
     WRITE_LISTS,
     *MART_STEPS,

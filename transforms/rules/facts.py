@@ -81,9 +81,10 @@ class Facts:
         default_factory=dict)
     by_department: dict[tuple[str, date], dict[str | None, list]] = field(
         default_factory=dict)
-    # the rejected list's flags open on the night before the run date: a person's flag
-    # keeps its id when a merge changes the person's key (flags.carried_flag_id)
-    open_rejected_flags: set[str] = field(default_factory=set)
+    # the rejected list's flags earlier nights listed, each with the latest such night: a
+    # person's flag keeps its id when a merge changes the person's key
+    # (flags.carried_flag_id)
+    rejected_flags_listed: dict[str, date] = field(default_factory=dict)
 
     def rtr(self, person_key: str, run_date: date) -> rights.RtrOutcome | None:
         """How the person's right to remain stands on the run date (RTR rules): assessed
@@ -341,8 +342,8 @@ def collection_paused() -> Iterator[None]:
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, run_date: date) -> Facts:
-    """The rows the rules read (READ_COLUMNS), and the flags open on the night before
-    `run_date` (open_flags_before.sql). AGDREF files (with their titles and links)
+    """The rows the rules read (READ_COLUMNS), and the rejected flags listed before
+    `run_date` (flags_listed_before.sql). AGDREF files (with their titles and links)
     and the candidates of AGDREF files only when a rule can reach them (rule_files.sql):
     nationally most files are people no list is about, and reading them into Python
     would cost minutes and gigabytes."""
@@ -377,9 +378,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, run_date: date) -> Facts:
         facts.candidates[c["record_key"]].append(c)
     for c in _rows(con, "claim_candidates", "record_key, claim_key"):
         facts.claims_alike[c["record_key"]].append(c)
-    facts.open_rejected_flags = {flag for (flag,) in con.execute(
-        read_sql("open_flags_before.sql"),
-        {"run_date": run_date, "worklist": codes.REJECTED}).fetchall()}
+    facts.rejected_flags_listed = dict(con.execute(
+        read_sql("flags_listed_before.sql"),
+        {"run_date": run_date, "worklist": codes.REJECTED}).fetchall())
     return facts.index()
 
 

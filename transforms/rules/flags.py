@@ -4,7 +4,7 @@ next for the same situation, and a history of NEW, OPEN and RESOLVED per run."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container, Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 import polars as pl
@@ -24,18 +24,22 @@ def flag_id(worklist: str, *situation: str) -> str:
 
 
 def carried_flag_id(worklist: str, person_key: str, files: Iterable[str],
-                    open_before: Container[str], *situation: str) -> str:
-    """The id of a person's flag for `situation`: the one it had on the night before when
-    that flag is still open under one of the person's AGDREF numbers (`files`). A
-    person's key is the lowest number of their merged files, so a duplicate file with a
-    lower number merging with theirs changes the key, not the person nor the situation:
-    the flag, and the unit's work on it in the workspace, go on under the id they had.
-    Otherwise flag_id of the person's key."""
-    for key in (person_key, *sorted(set(files) - {person_key})):
-        candidate = flag_id(worklist, key, *situation)
-        if candidate in open_before:
-            return candidate
-    return flag_id(worklist, person_key, *situation)
+                    listed_before: Mapping[str, date], *situation: str) -> str:
+    """The id of a person's flag for `situation`. A person's key is the lowest number of
+    their merged files (`files`), so a duplicate file with a lower number merging with
+    theirs changes the key, not the person nor the situation: the flag, and the unit's
+    work on it in the workspace, go on under the id an earlier night listed it with under
+    one of those numbers (`listed_before`: flag id -> the latest night that listed it;
+    the latest first), even after nights off the list. Otherwise flag_id of the key. A
+    person of one file keeps flag_id of its number: nothing else is read."""
+    own = flag_id(worklist, person_key, *situation)
+    if len(set(files) | {person_key}) == 1:
+        return own
+    ids = [flag_id(worklist, key, *situation)
+           for key in (person_key, *sorted(set(files) - {person_key}))]
+    listed = [(listed_before.get(i), -n, i) for n, i in enumerate(ids)]
+    return max(((day, n, i) for day, n, i in listed if day is not None),
+               default=(None, 0, own))[2]
 
 
 HISTORY_SCHEMA = {"flag_id": pl.String, "worklist": pl.String, "run_date": pl.Date,

@@ -78,7 +78,7 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
     candidate = carried_flag_id(codes.REJECTED, person_key,
                                 facts.files_of_person.get(person_key, ()),
-                                facts.open_rejected_flags, decision["decision_key"])
+                                facts.rejected_flags_listed, decision["decision_key"])
     department = facts.domicile(person_key)
     num_agdref = person_key if linked else None
     context = [*rtr.source_rows, *(p["source_row"] for p in [person] if p)]

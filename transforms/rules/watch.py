@@ -35,7 +35,7 @@ WATCHED_TABLES = ("persons", "titles", "measures", "measures_by_person", "decisi
                   "consular_requests", "agent_decisions", "links", "identities",
                   "candidates", "claims_alike", "detained", "detained_files",
                   "files_of_person", "records_of_person", "in_review", "review_files",
-                  "giving_unstaged", "open_rejected_flags")
+                  "giving_unstaged", "rejected_flags_listed")
 
 
 @dataclass
