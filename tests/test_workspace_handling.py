@@ -87,6 +87,15 @@ def test_oqtf_taken_is_shown_on_the_flag_and_the_list(ws):
                                 "fact_date": (ended - timedelta(days=1)).isoformat()})
     assert before.status_code == 400
     assert f"avant la fin du droit au maintien le {ended:%d/%m/%Y}" in before.content.decode()
+    # after a second re-examination, which gave no right to remain (RTR-08), an OQTF may
+    # predate its decision
+    from workspace.decisions.forms import date_refused
+
+    multiple = {"rtr_end_date": ended, "rule_ids": ["RTR-06", "RTR-08", "OQ-01", "OQ-02"]}
+    assert date_refused("OQTF_TAKEN", {"fact_date": ended - timedelta(days=30)}, multiple
+                        ) == ""
+    assert date_refused("OQTF_TAKEN", {"fact_date": ended - timedelta(days=30)},
+                        {**multiple, "rule_ids": ["RTR-03", "OQ-01", "OQ-02"]}) != ""
     assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": "2026-11-20"}
                         ).status_code == 302
     shown = page(agent75, flag_url(ws, "rejected_75"))

@@ -109,7 +109,11 @@ def date_refused(kind: str, cleaned: dict, flag: dict) -> str:
     """Why the date given cannot be the fact's ("" when it can): the OQTF the rejected
     list asks for (OQ-01, L. 611-1 4°) rests on the end of the right to remain, so it is
     not signed before that day (a mistyped year would show the flag handled, and count
-    in the dashboards, on a date no OQTF could bear)."""
+    in the dashboards, on a date no OQTF could bear). Except after a second or later
+    re-examination (RTR-08 cited): that request gave no right to remain, so an OQTF may
+    lawfully predate its decision."""
+    if "RTR-08" in (flag.get("rule_ids") or ()):
+        return ""
     ended, day = flag.get("rtr_end_date"), cleaned.get("fact_date")
     if kind == Kind.OQTF_TAKEN and ended is not None and day is not None and day < ended:
         return (f"OQTF datée du {day:%d/%m/%Y}, avant la fin du droit au maintien le "
