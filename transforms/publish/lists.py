@@ -43,8 +43,12 @@ def write_lists(con: duckdb.DuckDBPyConnection, run_date: date,
                          .cast(DETAIL_SCHEMA) for name, rows in lists.items()])
     history = con.sql(read_sql("flag_history_read.sql"), params={"run_date": run_date}
                       ).pl().cast({**HISTORY_SCHEMA, **DETAIL_SCHEMA})
+    # the run before, even one that left no row: a flag back after it is NEW, never OPEN
+    # from a night before that one
+    [(previous,)] = con.execute("SELECT max(run_date) FROM worklists.flag_history_runs "
+                                "WHERE run_date < ?", [run_date]).fetchall()
     today = FlagHistory.validate(with_details(
-        next_history(history, current, run_date), current, history))
+        next_history(history, current, run_date, previous), current, history))
     write_run(con, run_date, today)  # replaces the run's rows, if it had any
     seen = first_seen_dates(pl.concat([history, today]))
     first_seen = pl.col("flag_id").replace_strict(

@@ -46,15 +46,17 @@ HISTORY_SCHEMA = {"flag_id": pl.String, "worklist": pl.String, "run_date": pl.Da
                   "status": pl.String}
 
 
-def next_history(history: pl.DataFrame, current: pl.DataFrame, run_date: date
-                 ) -> pl.DataFrame:
+def next_history(history: pl.DataFrame, current: pl.DataFrame, run_date: date,
+                 previous_run: date | None = None) -> pl.DataFrame:
     """History rows of `run_date` for the flags now on the lists (`current`: flag_id,
     worklist). A flag open after the latest earlier run is OPEN, otherwise NEW; a flag
-    open then and absent now is RESOLVED. Runs after `run_date` are not read, so a run
-    replayed for a past date gives the same answer."""
+    open then and absent now is RESOLVED. `previous_run`: that run, which may have left
+    no row (nothing listed, nothing resolved; by default, the latest run of `history`
+    before `run_date`). Runs after `run_date` are not read, so a run replayed for a past
+    date gives the same answer."""
     earlier = history.filter(pl.col("run_date") < run_date)
     if earlier.height:
-        previous_date = earlier["run_date"].max()
+        previous_date = previous_run or earlier["run_date"].max()
         was_open = earlier.filter(
             (pl.col("run_date") == previous_date) & pl.col("status").is_in(["NEW", "OPEN"])
         ).select("flag_id", "worklist")
