@@ -261,6 +261,39 @@ def test_the_next_night_links_a_confirmed_pair_and_never_a_rejected_one(
     con.close()
 
 
+def test_a_decision_from_a_page_older_than_a_colleague_s_is_refused(workspace_app, tmp_path):
+    """Two reviewers on one pair: a confirmation from a page drawn before a colleague's
+    rejection would overturn it unseen, and the night would link two persons. Refused
+    (409) with who decided what and when, until the page is reloaded."""
+    from workspace.decisions.models import IdentityDecision
+
+    with own_installation(workspace_app, tmp_path) as ws:
+        agent13, manager13 = client_for(ws, "agent13"), client_for(ws, "manager13")
+
+        def seen(client) -> str:
+            page = client.get(pair_url(PAIR_13)).content.decode()
+            return re.search(r'name="seen" value="(\d+)"', page).group(1)
+
+        drawn = seen(manager13)
+        assert agent13.post(pair_url(PAIR_13, True), {"decision": "REJECTED"}
+                            ).status_code == 302
+        stale = manager13.post(pair_url(PAIR_13, True),
+                               {"decision": "CONFIRMED", "seen": drawn})
+        assert stale.status_code == 409
+        text = stale.content.decode()
+        assert "agent13 a enregistré « rejeté (personnes différentes) »" in text
+        assert "rechargez-la" in text and "malgré la contradiction" not in text
+        assert [d.decision for d in IdentityDecision.objects.filter(
+            record_key=PAIR_13[0])] == ["REJECTED"]
+        # the agent's own later decision from the same page is not stale
+        assert agent13.post(pair_url(PAIR_13, True), {"decision": "REJECTED", "seen": drawn}
+                            ).status_code == 302
+        # reloaded, the manager decides knowing the rejection
+        assert manager13.post(pair_url(PAIR_13, True),
+                              {"decision": "CONFIRMED", "seen": seen(manager13)}
+                              ).status_code == 302
+
+
 def test_the_waterfall_adds_each_weight_to_the_prior_up_to_the_final_weight():
     from workspace.identities import waterfall
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from transforms.identity.review import conflicting_confirmation
@@ -116,6 +117,8 @@ def pair_page(request, pair_id: str):
     context["history"] = [{"decision": d, "overridden": labels.overridden(
         d.overridden_pair, departments_of, request.departments) if d.overridden_pair else ""}
         for d in history]
+    # the latest decision the page shows: one a colleague records after it is refused
+    context["seen"] = max((d.id for d in history), default=0)
     return render(request, "identities/pair.html", context)
 
 
@@ -126,10 +129,25 @@ def _pending() -> list[dict]:
             for d in IdentityDecision.objects.all()]
 
 
-def _refused(request, pair_id: str, reason: str, may_override: bool = False):
+def _refused(request, pair_id: str, reason: str, may_override: bool = False,
+             status: int | None = None):
     return render(request, "identities/refused.html", {
         "pair_id": pair_id, "reason": reason, "may_override": may_override},
-        status=409 if may_override else 400)
+        status=status or (409 if may_override else 400))
+
+
+def _decided_since(request, record: str, file: str) -> IdentityDecision | None:
+    """The latest decision a colleague recorded on the pair after the page the reviewer
+    decides from was drawn (`seen`: the latest decision it showed): a confirmation from
+    an older page would overturn a rejection unseen, and the night would link the pair.
+    None when none was, or when the form says nothing of its page."""
+    seen = request.POST.get("seen")
+    if seen is None or not seen.isdigit():
+        return None
+    return (IdentityDecision.objects.filter(
+        record_key=record, num_agdref=file, department__in=request.departments,
+        id__gt=int(seen)).exclude(decided_by=request.user)
+        .select_related("decided_by").order_by("-id").first())
 
 
 @require_POST
@@ -148,6 +166,14 @@ def decide(request, pair_id: str):
                 with connection.cursor() as db:
                     db.execute("SELECT pg_advisory_xact_lock(34)")
             record, file = found["record_key"], found["num_agdref"]
+            newer = _decided_since(request, record, file)
+            if newer is not None:
+                at = timezone.localtime(newer.decided_at)
+                return _refused(request, pair_id, (
+                    f"{newer.decided_by.username} a enregistré « "
+                    f"{labels.DECISION[newer.decision]} » le {at:%d/%m/%Y à %H:%M}, après "
+                    "l'ouverture de cette page : rechargez-la et décidez sur l'état à jour."),
+                    status=409)
             conflict = None
             if decision == Identity.CONFIRMED:
                 conflict = conflicting_confirmation(cur, record, file, _pending())
