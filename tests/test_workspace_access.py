@@ -267,3 +267,26 @@ def test_an_address_typed_with_a_persons_number_reaches_no_log(ws, caplog):
     assert not [n for n in ("0750000001", "DUPONT", "LEF", "l\\xe8ne", "lène")
                 if n in logged]
     assert "Not Found: flag (non conservé) rejected_without_oqtf" in logged
+
+
+def test_a_row_of_an_unchanged_delivery_is_shown_from_the_file_it_repeats(tmp_path, con):
+    """AGDREF sends the same bytes on the next night (UNCHANGED): its rows are stored once,
+    under the file it repeats, and the lists cite the new file's lines (its date's
+    delivery). A flag's page shows those rows as delivered (principle 2), not "line not
+    kept" as if purged."""
+    from datetime import date
+
+    from tests.scenarios import PERSON, RUN, Inbox
+    from workspace.lists.queries import source_rows
+
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.decide(RUN)
+    later = date(2026, 11, 17)
+    inbox.agdref("PERSONNES", later)
+    inbox.decide(later)
+    name = f"AGDREF_PERSONNES_13_{later:%Y%m%d}.csv"
+    [(status,)] = con.execute("SELECT status FROM audit.files WHERE file_name = ?",
+                              [name]).fetchall()
+    assert status == "UNCHANGED"
+    [shown] = source_rows(con, [f"{name}:2"])
+    assert (shown["file"], dict(shown["values"])["NUM_AGDREF"]) == (name, PERSON)

@@ -192,9 +192,15 @@ def source_rows(cur: duckdb.DuckDBPyConnection, cited: list[str]) -> list[dict]:
             continue
         kind = match.group(1).lower()
         assert kind in SOURCE_MODELS
+        # a delivery UNCHANGED from an earlier one (the same bytes, the same lines) has its
+        # rows stored once, under the file it repeats
+        stored = cur.execute("SELECT repeats_file_name FROM audit.files WHERE file_name = "
+                             "$file AND repeats_file_name IS NOT NULL", {"file": name}
+                             ).fetchall()
         sql = (f"SELECT * EXCLUDE (file_sha256) FROM raw.{kind} "  # noqa: S608
                "WHERE file_name = $file AND line_number = $line")
-        rows = _dicts(cur.execute(sql, {"file": name, "line": int(line)}))
+        rows = _dicts(cur.execute(sql, {"file": stored[0][0] if stored else name,
+                                        "line": int(line)}))
         values = [(k, v) for k, v in rows[0].items()
                   if k not in ("file_name", "line_number")] if rows else []
         shown.append({"citation": citation, "file": name, "line": int(line), "values": values})
