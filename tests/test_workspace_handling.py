@@ -66,6 +66,9 @@ def test_a_held_flag_is_taken_over_by_a_manager_only(ws):
                                               "another long passphrase 13")
     url = flag_url(ws, "rejected_13", True)
     assert client_for(ws, "agent13").post(url, {"kind": "TAKEN"}).status_code == 302
+    # held by another agent: no "Prendre en charge" for an agent, one for a manager
+    assert 'value="TAKEN"' not in page(client_for(ws, "agent13b"), flag_url(ws, "rejected_13"))
+    assert 'value="TAKEN"' in page(client_for(ws, "manager13"), flag_url(ws, "rejected_13"))
     refused = client_for(ws, "agent13b").post(url, {"kind": "TAKEN"})
     assert refused.status_code == 400
     assert "déjà pris en charge par agent13" in refused.content.decode()

@@ -165,15 +165,21 @@ def takes_outcomes(row: dict) -> bool:
                for reason in [row["reason_code"], *(row.get("other_reasons") or [])])
 
 
-def actions(worklist: str, found: list[DecisionEvent], login: str, outcomes: bool = True
-            ) -> list[str]:
+def actions(worklist: str, found: list[DecisionEvent], login: str, outcomes: bool = True,
+            manager: bool = False) -> list[str]:
     """The decisions the unit may record on this flag now, in the order the page shows
-    them: the flag taken by the agent (or released by its holder), a comment, then what
-    the list's rules ask for (`outcomes`: takes_outcomes). An examination on another
-    ground is opened on the rejected list, and closed on any list it excludes the person
-    from (RULES.md §5), as far as the account's departments see it."""
+    them: the flag taken by the agent (or released by its holder; one another agent
+    holds is taken over by a manager only), a comment, then what the list's rules ask for
+    (`outcomes`: takes_outcomes). An examination on another ground is opened on the
+    rejected list, and closed on any list it excludes the person from (RULES.md §5), as
+    far as the account's departments see it."""
     current = fold(found)
-    offered = [Kind.RELEASED if current.assignee == login else Kind.TAKEN, Kind.COMMENT]
+    if current.assignee == login:
+        offered = [Kind.RELEASED, Kind.COMMENT]
+    elif current.assignee and not manager:
+        offered = [Kind.COMMENT]
+    else:
+        offered = [Kind.TAKEN, Kind.COMMENT]
     if examination_open(found):
         offered.append(Kind.OTHER_GROUND_CLOSED)
     elif worklist == codes.REJECTED:

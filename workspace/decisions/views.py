@@ -51,11 +51,13 @@ def _refusal(request, kind: str, row: dict, found: list) -> str:
         reason = exports.EXCLUSIONS_FR.get(row["reason_code"], row["reason_code"])
         return (f"candidat exclu de la liste cette nuit ({reason}) : aucune suite ne "
                 "s'enregistre sur un candidat ainsi exclu")
-    if kind not in state.actions(row["worklist"], found, request.user.username, outcomes):
-        return "décision déjà enregistrée ou sans objet"
     holder = state.fold(found).assignee
-    if kind == Kind.TAKEN and holder and request.user.role != Role.MANAGER:
+    manager = request.user.role == Role.MANAGER
+    if kind == Kind.TAKEN and holder and holder != request.user.username and not manager:
         return f"signalement déjà pris en charge par {holder}"
+    if kind not in state.actions(row["worklist"], found, request.user.username, outcomes,
+                                 manager):
+        return "décision déjà enregistrée ou sans objet"
     return ""
 
 

@@ -203,7 +203,8 @@ def flag_page(request, worklist: str, key: str):
     context["seen"] = max((e.id for e in found), default=0)
     context["takes_outcomes"] = state.takes_outcomes(row)
     context["actions"] = state.actions(worklist, found, request.user.username,
-                                       outcomes=context["takes_outcomes"])
+                                       outcomes=context["takes_outcomes"],
+                                       manager=request.user.role == Role.MANAGER)
     context["reasons_choices"], context["steps"] = Reason.choices, Step.choices
     context["assignable"] = (forms.assignable(row["department"])
                              if request.user.role == Role.MANAGER else [])
