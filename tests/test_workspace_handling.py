@@ -7,6 +7,7 @@ flag."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -291,3 +292,23 @@ def test_a_decision_from_a_page_older_than_a_colleague_s_is_refused(ws):
                         ).status_code == 302
     assert agent13.post(url, {"kind": "NEXT_STEP", "step": "RETURN_AID", "seen": seen()}
                         ).status_code == 302
+
+
+def test_an_answer_to_the_establishment_with_a_date_that_cannot_be_is_refused(ws):
+    """PRI-05: the border police takes charge at the release. A date with a "non", or one
+    more than a month outside the release's window (PRI-03) and date the flag shows, is a
+    slip: refused in one line, nothing recorded."""
+    from workspace.decisions.models import DecisionEvent
+
+    agent13, url = client_for(ws, "agent13"), flag_url(ws, "release_13", True)
+    release = ws.world.flags["release_13"]["release_date"]
+    before = DecisionEvent.objects.count()
+    for answer, day, said in (
+            ("non", release, "qu'avec la réponse « oui »"),
+            ("oui", release + timedelta(days=60), "plus d'un mois après la libération"),
+            ("oui", release.replace(year=release.year - 3), "plus d'un mois avant le")):
+        refused = agent13.post(url, {"kind": "PRISON_ANSWER", "taken_in_charge": answer,
+                                     "charge_date": day.isoformat()})
+        assert refused.status_code == 400, (answer, day)
+        assert said in html.unescape(refused.content.decode()), (answer, day)
+    assert DecisionEvent.objects.count() == before

@@ -4,6 +4,8 @@ next step (RULES.md PRI-07, OQ-08)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -111,13 +113,39 @@ def date_refused(kind: str, cleaned: dict, flag: dict) -> str:
     not signed before that day (a mistyped year would show the flag handled, and count
     in the dashboards, on a date no OQTF could bear). Except after a second or later
     re-examination (RTR-08 cited): that request gave no right to remain, so an OQTF may
-    lawfully predate its decision."""
+    lawfully predate its decision. The answer to an establishment: _charge_date_refused."""
+    if kind == Kind.PRISON_ANSWER:
+        return _charge_date_refused(cleaned, flag)
     if "RTR-08" in (flag.get("rule_ids") or ()):
         return ""
     ended, day = flag.get("rtr_end_date"), cleaned.get("fact_date")
     if kind == Kind.OQTF_TAKEN and ended is not None and day is not None and day < ended:
         return (f"OQTF datée du {day:%d/%m/%Y}, avant la fin du droit au maintien le "
                 f"{ended:%d/%m/%Y} : vérifiez la date de signature")
+    return ""
+
+
+CHARGE_MARGIN_DAYS = 31  # a release may come a little later, or be answered a little late
+
+
+def _charge_date_refused(cleaned: dict, flag: dict) -> str:
+    """The border police's taking charge is at the release (PRI-05), which may come from
+    the opening of its window (PRI-03): a date given with a "non" means nothing, and one
+    more than a month outside the window and the release the flag shows is a slip (the
+    flag would show an answer no one can act on)."""
+    day, release = cleaned.get("charge_date"), flag.get("release_date")
+    opens = flag.get("window_start_date") or release
+    if day is None:
+        return ""
+    if cleaned.get("taken_in_charge") != "oui":
+        return "une date de prise en charge ne se donne qu'avec la réponse « oui »"
+    margin = timedelta(days=CHARGE_MARGIN_DAYS)
+    if release is not None and day > release + margin:
+        return (f"prise en charge le {day:%d/%m/%Y}, plus d'un mois après la libération "
+                f"prévue le {release:%d/%m/%Y} : vérifiez la date")
+    if opens is not None and day < opens - margin:
+        return (f"prise en charge le {day:%d/%m/%Y}, plus d'un mois avant le "
+                f"{opens:%d/%m/%Y}, où la libération devient possible : vérifiez la date")
     return ""
 
 
