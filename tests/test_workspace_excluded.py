@@ -200,3 +200,8 @@ def test_a_unit_closes_its_examination_wherever_the_person_s_flags_now_are(insta
     assert (closed.kind, closed.person_key, closed.department, closed.decided_by.username) \
         == ("OTHER_GROUND_CLOSED", PERSON, "75", "agent75")
     assert PERSON not in agent75.get("/examens/").content.decode()
+    # a second page drawn before the close: told who closed it, nothing recorded again
+    again = agent75.post("/examens/1/cloture/", follow=True)
+    assert "Examen déjà clos par agent75 le " in again.content.decode()
+    assert DecisionEvent.objects.order_by("id").last() == closed
+    assert agent13.post("/examens/1/cloture/").status_code == 404

@@ -93,6 +93,19 @@ def recorded_since(found: list[DecisionEvent], seen: str | None, account
     return max(newer, key=lambda e: e.id, default=None)
 
 
+def closed_since(event_id: int, departments: list[str]) -> DecisionEvent | None:
+    """The close of an examination on another ground (`event_id`, opened in one of the
+    departments) recorded after it, or None (no such examination there)."""
+    opened = DecisionEvent.objects.filter(id=event_id, kind=Kind.OTHER_GROUND,
+                                          department__in=departments).first()
+    if opened is None:
+        return None
+    return (DecisionEvent.objects.filter(
+        kind=Kind.OTHER_GROUND_CLOSED, person_key=opened.person_key,
+        department=opened.department, id__gt=opened.id)
+        .select_related("decided_by").order_by("id").first())
+
+
 def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
     """flag id -> state of every flag of the list with events in the account's
     departments; a person's open examination on another ground under the key

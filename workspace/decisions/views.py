@@ -192,11 +192,18 @@ def examinations(request):
 @persons_view
 def close_examination(request, event_id: int):
     """Close one of the account's open examinations (examinations), recorded under its
-    person and department, as on a flag's page."""
+    person and department, as on a flag's page. One a colleague closed since the page
+    was drawn is said so, by whom and when (nothing more is recorded)."""
     opened = next((e for e in state.department_examinations(request.departments)
                    if e.id == event_id), None)
     if opened is None:
-        raise Http404
+        closed = state.closed_since(event_id, request.departments)
+        if closed is None:
+            raise Http404
+        at = timezone.localtime(closed.decided_at)
+        messages.info(request, f"Examen déjà clos par {closed.decided_by.username} le "
+                               f"{at:%d/%m/%Y à %H:%M} : rien de plus à enregistrer.")
+        return redirect("examinations")
     event = DecisionEvent.objects.create(
         kind=Kind.OTHER_GROUND_CLOSED, worklist=opened.worklist, flag_id=opened.flag_id,
         person_key=opened.person_key, department=opened.department,
