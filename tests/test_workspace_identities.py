@@ -274,9 +274,15 @@ def test_a_decision_from_a_page_older_than_a_colleague_s_is_refused(workspace_ap
             page = client.get(pair_url(PAIR_13)).content.decode()
             return re.search(r'name="seen" value="(\d+)"', page).group(1)
 
-        drawn = seen(manager13)
+        def to_decide() -> int:
+            home = agent13.get("/").content.decode()
+            return int(re.search(r"Identités à vérifier</a> : (\d+) paires? à décider",
+                                 home).group(1))
+
+        drawn, before = seen(manager13), to_decide()
         assert agent13.post(pair_url(PAIR_13, True), {"decision": "REJECTED"}
                             ).status_code == 302
+        assert to_decide() == before - 1  # decided, though the night has not run yet
         stale = manager13.post(pair_url(PAIR_13, True),
                                {"decision": "CONFIRMED", "seen": drawn})
         assert stale.status_code == 409

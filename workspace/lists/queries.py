@@ -211,11 +211,13 @@ def last_night(cur: duckdb.DuckDBPyConnection):
     return cur.execute(read_sql("last_night.sql")).fetchall()[0][0]
 
 
-def home_counts(cur: duckdb.DuckDBPyConnection, departments: list[str]) -> dict[str, dict]:
+def home_counts(cur: duckdb.DuckDBPyConnection, departments: list[str],
+                decided: list[tuple[str, str]] = ()) -> dict[str, dict]:
     """Per list (and "identities"), in the account's departments: rows, new tonight,
-    overdue."""
-    return {r["worklist"]: r for r in _dicts(cur.execute(read_sql("home_counts.sql"),
-                                                         {"departments": departments}))}
+    overdue. `decided`: the pairs (record, file) decided in the workspace since the night,
+    no longer to decide."""
+    return {r["worklist"]: r for r in _dicts(cur.execute(read_sql("home_counts.sql"), {
+        "departments": departments, "decided": [f"{r}|{f}" for r, f in decided]}))}
 
 
 def department_counts(cur: duckdb.DuckDBPyConnection, departments: list[str] | None

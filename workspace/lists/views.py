@@ -14,7 +14,7 @@ from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_lookup, record_view
 from workspace.accounts.models import Role
 from workspace.decisions import forms, state
-from workspace.decisions.models import Reason, Step
+from workspace.decisions.models import IdentityDecision, Reason, Step
 from workspace.identities import labels as identity_labels
 from workspace.identities import queries as identity_queries
 from workspace.lists import labels, queries, table
@@ -75,9 +75,11 @@ def home(request):
     if not request.user.sees_persons:
         return indicators(request)
     departments = request.user.departments()
+    decided = list(IdentityDecision.objects.filter(department__in=departments)
+                   .values_list("record_key", "num_agdref"))
     try:
         with warehouse() as cur:
-            counts = queries.home_counts(cur, departments)
+            counts = queries.home_counts(cur, departments, decided)
     except WarehouseUnavailable:
         return unavailable(request)
     return render(request, "lists/home.html", {
