@@ -5,6 +5,7 @@ parameters harmless, views logged."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 
@@ -133,6 +134,15 @@ def test_the_flag_page_explains_in_french_and_shows_the_source_rows(ws):
     assert "Libération prévisible" in page  # the exports' French header
     assert "GENESIS_E01301_20261116.csv:2" in page and "BENALI" in page
     assert "nouveau" in page  # its history: new tonight
+    # its facts' codes in French, each with its code
+    from schemas import exports
+
+    situation = ws.world.flags["release_13"]["situation"]
+    worded = exports.LABELS["situation"][1][situation]
+    assert html.unescape(f"<dd>{worded} ({situation})</dd>") in html.unescape(page), situation
+    # the exclusions' filter names each reason in French, with its code
+    reasons = html.unescape(client_for(ws, "manager13").get("/exclusions/").content.decode())
+    assert f">{exports.EXCLUSIONS_FR['MINOR']} (MINOR)</option>" in reasons
 
 
 def test_markup_in_a_name_from_an_input_file_is_shown_as_text(ws):

@@ -102,10 +102,16 @@ def cells(row: dict, columns: list[str]) -> list[str]:
 
 
 def facts(worklist: str, row: dict) -> list[dict]:
-    """Every column of a flag with its French header and description."""
+    """Every column of a flag with its French header and description, a code in its
+    French wording followed by the code itself (as the README and RULES.md name it)."""
     return [{"label": h["label"], "help": h["help"],
-             "value": named(row, h["name"]) or text(row[h["name"]])}
+             "value": named(row, h["name"]) or _worded(h["name"], row[h["name"]])}
             for h in headers(worklist, [c for c in row if c in exports.COLUMNS[worklist]])]
+
+
+def _worded(column: str, value) -> str:
+    words, code = in_words(column, value), text(value)
+    return words if words == code else f"{words} ({code})"
 
 
 def markers(codes: list[str]) -> list[dict]:
