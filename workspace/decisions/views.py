@@ -93,7 +93,7 @@ def decide(request, worklist: str, key: str):
     refused = _refusal(request, kind, row, found)
     form = forms.form_for(kind, request.POST)
     if not refused and not form.is_valid():
-        refused = "décision incomplète : " + " ".join(
+        refused = "décision non enregistrée : " + " ".join(
             m for errors in form.errors.values() for m in errors)
     if not refused:
         refused = forms.date_refused(kind, form.cleaned_data, row)
