@@ -222,6 +222,12 @@ def test_a_flag_keeps_its_id_and_its_handling_when_a_duplicate_file_merges(tmp_p
     inbox.decisions.pop()  # the unit closed the examination
     back = inbox.decide(date(2026, 11, 20)).only_listed(REJECTED)
     assert (back["flag_id"], back["handling_state"]) == (flag["flag_id"], NEXT_STEP)
+    # new again, as after any night off the list: the 19th listed and resolved nothing
+    # (the person's was the only flag), which must not make the 17th the night before
+    assert back["first_seen_date"] == date(2026, 11, 20)
+    assert con.execute("SELECT status FROM worklists.flag_history WHERE flag_id = ? "
+                       "ORDER BY run_date", [flag["flag_id"]]).fetchall() == [
+        ("NEW",), ("OPEN",), ("RESOLVED",), ("NEW",)]
 
 
 def test_a_workspace_database_gone_keeps_last_night_s_decisions(inbox, con, tmp_path):

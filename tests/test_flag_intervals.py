@@ -197,24 +197,3 @@ def test_several_nights_new_open_resolved_from_the_view(tmp_path, con):
         "GROUP BY ALL ORDER BY ALL", [NIGHTS[2]]).fetchall()
     assert on_night_3 == [("OPEN", 2), ("RESOLVED", 1)]
 
-
-def test_a_flag_back_after_nights_with_nothing_listed_is_new(tmp_path, con):
-    """A small department's only flag leaves the lists for two nights (an examination on
-    another ground): the first night resolves it, the second lists and resolves nothing
-    (no history row). Back on the list, it is new again (first seen that night), as after
-    any night off the list, not open since its first night."""
-    from schemas.codes import OTHER_GROUND
-
-    inbox = Inbox(tmp_path / "inbox", con).person().telemofpra(date(2026, 10, 9))
-    flag = inbox.decide(NIGHTS[0]).only_listed(REJECTED)
-    inbox.agent_decision(OTHER_GROUND, flag, REJECTED)
-    for night in NIGHTS[1:3]:
-        out = inbox.decide(night)
-        assert out.reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"
-        assert not out.listed(MEASURES) and not out.listed("upcoming_releases")
-    inbox.decisions.pop()  # the examination closed
-    back = inbox.decide(NIGHTS[3]).only_listed(REJECTED)
-    assert (back["flag_id"], back["first_seen_date"]) == (flag["flag_id"], NIGHTS[3])
-    assert con.execute("SELECT status FROM worklists.flag_history WHERE flag_id = ? "
-                       "ORDER BY run_date", [flag["flag_id"]]).fetchall() == [
-        ("NEW",), ("RESOLVED",), ("NEW",)]
