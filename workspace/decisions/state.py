@@ -106,6 +106,14 @@ def closed_since(event_id: int, departments: list[str]) -> DecisionEvent | None:
         .select_related("decided_by").order_by("id").first())
 
 
+def decided_after_page(who: str, what: str, decided_at) -> str:
+    """Why a decision from a page older than a colleague's is refused (recorded_since,
+    and the identity review's twin): who recorded what and when, in Paris time."""
+    at = timezone.localtime(decided_at)
+    return (f"{who} a enregistré « {what} » le {at:%d/%m/%Y à %H:%M}, après l'ouverture "
+            "de cette page : rechargez-la et décidez sur l'état à jour.")
+
+
 def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
     """flag id -> state of every flag of the list with events in the account's
     departments; a person's open examination on another ground under the key

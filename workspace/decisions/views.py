@@ -72,11 +72,8 @@ def _stale(request, worklist: str, key: str, found: list):
     newer = state.recorded_since(found, request.POST.get("seen"), request.user)
     if newer is None:
         return None
-    at = timezone.localtime(newer.decided_at)
-    return _refused(request, worklist, key, (
-        f"{newer.decided_by.username} a enregistré « {state.describe(newer)} » le "
-        f"{at:%d/%m/%Y à %H:%M}, après l'ouverture de cette page : rechargez-la et "
-        "décidez sur l'état à jour"), status=409)
+    return _refused(request, worklist, key, state.decided_after_page(
+        newer.decided_by.username, state.describe(newer), newer.decided_at), status=409)
 
 
 @require_POST

@@ -12,13 +12,13 @@ from django.contrib import messages
 from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from transforms.identity.review import conflicting_confirmation
 from workspace.accounts.access import record_view, reviewer_view
 from workspace.accounts.models import Role
 from workspace.decisions.models import Identity, IdentityDecision
+from workspace.decisions.state import decided_after_page
 from workspace.identities import labels, queries, waterfall
 from workspace.lists import labels as list_labels
 from workspace.lists import queries as list_queries
@@ -168,12 +168,9 @@ def decide(request, pair_id: str):
             record, file = found["record_key"], found["num_agdref"]
             newer = _decided_since(request, record, file)
             if newer is not None:
-                at = timezone.localtime(newer.decided_at)
-                return _refused(request, pair_id, (
-                    f"{newer.decided_by.username} a enregistré « "
-                    f"{labels.DECISION[newer.decision]} » le {at:%d/%m/%Y à %H:%M}, après "
-                    "l'ouverture de cette page : rechargez-la et décidez sur l'état à jour."),
-                    status=409)
+                return _refused(request, pair_id, decided_after_page(
+                    newer.decided_by.username, labels.DECISION[newer.decision],
+                    newer.decided_at), status=409)
             conflict = None
             if decision == Identity.CONFIRMED:
                 conflict = conflicting_confirmation(cur, record, file, _pending())
