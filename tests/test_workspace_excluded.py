@@ -81,6 +81,7 @@ def test_an_excluded_candidate_takes_no_outcome(installed):
     assert "PROTECTION_GRANTED" in shown
     assert 'value="NEXT_STEP"' not in shown and 'value="NOT_PURSUED"' not in shown
     assert "aucune suite d'éloignement" in shown
+    assert "exclu cette nuit, rien à traiter sur la liste" in shown  # not "à traiter"
     for step in ("CONSULAR_PASS", "RETENTION", "HOUSE_ARREST"):
         refused = agent13.post(page + "decisions/", {"kind": "NEXT_STEP", "step": step})
         assert refused.status_code == 400, step
