@@ -8,7 +8,7 @@ flag."""
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -83,6 +83,12 @@ def test_oqtf_taken_is_shown_on_the_flag_and_the_list(ws):
     assert agent75.post(url, {"kind": "OQTF_TAKEN"}).status_code == 400  # no date
     assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": "2999-01-01"}
                         ).status_code == 400
+    # a mistyped year, even where no end of the right to remain bounds it
+    from workspace.decisions.forms import OqtfTakenForm
+
+    long_ago = OqtfTakenForm({"fact_date": "2016-11-20"})
+    assert not long_ago.is_valid()
+    assert "le 20/11/2016 est à plus d'un an d'aujourd'hui" in str(long_ago.errors)
     assert agent75.post(url, {"kind": "NEXT_STEP", "step": "RETENTION"}).status_code == 400
     # a mistyped year: an OQTF after a rejection is not signed before the right to
     # remain ended (OQ-01)
@@ -100,13 +106,14 @@ def test_oqtf_taken_is_shown_on_the_flag_and_the_list(ws):
                         ) == ""
     assert date_refused("OQTF_TAKEN", {"fact_date": ended - timedelta(days=30)},
                         {**multiple, "rule_ids": ["RTR-03", "OQ-01", "OQ-02"]}) != ""
-    assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": "2026-11-20"}
+    signed = date.today() - timedelta(days=16)  # a date of the year's work (forms)
+    assert agent75.post(url, {"kind": "OQTF_TAKEN", "fact_date": signed.isoformat()}
                         ).status_code == 302
     shown = page(agent75, flag_url(ws, "rejected_75"))
-    assert "OQTF prise le 20/11/2026, en attente de son enregistrement dans AGDREF" in shown
+    assert f"OQTF prise le {signed:%d/%m/%Y}, en attente de son enregistrement dans AGDREF" in shown
     key = ws.world.flags["rejected_75"]["flag_id"]
     listed = page(agent75, f"/listes/{REJECTED}/", state="OQTF_TAKEN")
-    assert key in listed and "OQTF prise le 20/11/2026" in listed
+    assert key in listed and f"OQTF prise le {signed:%d/%m/%Y}" in listed
     assert key not in page(agent75, f"/listes/{REJECTED}/", state="NOT_PURSUED")
 
 
@@ -114,11 +121,17 @@ def test_next_step_on_a_measure_and_the_rules_guards(ws):
     from workspace.decisions.forms import step_refused
 
     agent13, url = client_for(ws, "agent13"), flag_url(ws, "measure_13", True)
+    planned = date.today() + timedelta(days=4)
     assert agent13.post(url, {"kind": "NEXT_STEP", "step": "SPACESHIP"}).status_code == 400
+    for mistyped in ("2062-12-10", "2016-12-10"):  # a year off: refused, nothing recorded
+        refused = agent13.post(url, {"kind": "NEXT_STEP", "step": "SUMMONS",
+                                     "fact_date": mistyped})
+        assert refused.status_code == 400 and "vérifiez l'année" in html.unescape(
+            refused.content.decode()), mistyped
     assert agent13.post(url, {"kind": "NEXT_STEP", "step": "HOUSE_ARREST",
-                              "fact_date": "2026-12-10"}).status_code == 302
-    assert "étape suivante planifiée : assignation à résidence (prévue le 10/12/2026)" in page(
-        agent13, flag_url(ws, "measure_13"))
+                              "fact_date": planned.isoformat()}).status_code == 302
+    assert ("étape suivante planifiée : assignation à résidence "
+            f"(prévue le {planned:%d/%m/%Y})") in page(agent13, flag_url(ws, "measure_13"))
     assert step_refused("CONSULAR_PASS", {"markers": ["NO_CONSULAR_CONTACT"]})
     assert step_refused("RETENTION", {"markers": [], "is_coercible": False})
     assert step_refused("HOUSE_ARREST", {"markers": ["NOT_COERCIBLE"]})
@@ -153,6 +166,14 @@ def test_not_pursued_needs_a_reason_and_keeps_the_flag_listed_next_night(ws, tmp
     agent13, url = client_for(ws, "agent13"), flag_url(ws, "measure_13", True)
     assert agent13.post(url, {"kind": "NOT_PURSUED"}).status_code == 400
     assert agent13.post(url, {"kind": "NOT_PURSUED", "reason": "OTHER"}).status_code == 400
+    # the form says where the other reason goes; the state then names it in two words
+    from workspace.decisions.models import DecisionEvent
+    from workspace.decisions.state import FlagState
+
+    offered = html.unescape(page(agent13, flag_url(ws, "measure_13")))
+    assert ">autre motif (à préciser en commentaire)</option>" in offered
+    other = DecisionEvent(kind="NOT_PURSUED", reason="OTHER", note="parti en Belgique")
+    assert FlagState("NOT_PURSUED", outcome=other).label == "non poursuivi : autre motif"
     assert agent13.post(url, {"kind": "NOT_PURSUED", "reason": "LEFT_FRANCE"}).status_code == 302
     key = ws.world.flags["measure_13"]["flag_id"]
     listed = page(agent13, f"/listes/{MEASURES}/", state="NOT_PURSUED")

@@ -15,11 +15,21 @@ from workspace.decisions.models import Kind, Reason, Step
 
 NOTE_LENGTH = 500
 YES_NO = [("oui", "oui"), ("non", "non")]
+# How far from today a date given on a flag may lie: an OQTF signed, a next step done or
+# planned, is of this year's work on the lists; a date further off is a mistyped year.
+PLAUSIBLE_SPAN = timedelta(days=366)
 
 
 def not_in_future(day):
     if day is not None and day > timezone.localdate():
         raise ValidationError("une date à venir n'est pas possible ici")
+
+
+def within_a_year(day):
+    today = timezone.localdate()
+    if day is not None and not today - PLAUSIBLE_SPAN <= day <= today + PLAUSIBLE_SPAN:
+        raise ValidationError(f"le {day:%d/%m/%Y} est à plus d'un an d'aujourd'hui : "
+                              "vérifiez l'année")
 
 
 class DecisionForm(forms.Form):
@@ -48,7 +58,7 @@ class PrisonAnswerForm(DecisionForm):
 class OqtfTakenForm(DecisionForm):
     """"OQTF prise le …": the day the prefect signed it (today or before)."""
 
-    fact_date = forms.DateField(validators=[not_in_future])
+    fact_date = forms.DateField(validators=[not_in_future, within_a_year])
 
     def event_fields(self) -> dict:
         return {**super().event_fields(), "fact_date": self.cleaned_data["fact_date"]}
@@ -56,15 +66,20 @@ class OqtfTakenForm(DecisionForm):
 
 class NextStepForm(DecisionForm):
     step = forms.ChoiceField(choices=Step.choices)
-    fact_date = forms.DateField(required=False)
+    fact_date = forms.DateField(required=False, validators=[within_a_year])
 
     def event_fields(self) -> dict:
         return {**super().event_fields(), "step": self.cleaned_data["step"],
                 "fact_date": self.cleaned_data["fact_date"]}
 
 
+# The reasons as the form offers them: "autre motif" says where to give it.
+REASON_CHOICES = [(code, f"{label} (à préciser en commentaire)" if code == Reason.OTHER
+                   else label) for code, label in Reason.choices]
+
+
 class NotPursuedForm(DecisionForm):
-    reason = forms.ChoiceField(choices=Reason.choices)
+    reason = forms.ChoiceField(choices=REASON_CHOICES)
 
     def clean(self):
         cleaned = super().clean()

@@ -46,7 +46,7 @@ class Reason(models.TextChoices):
     IDENTITY_DOUBT = "IDENTITY_DOUBT", "doute sur l'identité de la personne"
     SOURCE_ERROR = "SOURCE_ERROR", "erreur dans les données sources"
     REMOVAL_IMPOSSIBLE = "REMOVAL_IMPOSSIBLE", "éloignement impossible (santé, pays)"
-    OTHER = "OTHER", "autre motif (à préciser en commentaire)"
+    OTHER = "OTHER", "autre motif"  # the form asks for it in the comment (forms)
 
 
 class Step(models.TextChoices):

@@ -14,7 +14,7 @@ from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_lookup, record_view
 from workspace.accounts.models import Role
 from workspace.decisions import forms, state
-from workspace.decisions.models import IdentityDecision, Reason, Step
+from workspace.decisions.models import IdentityDecision, Step
 from workspace.identities import labels as identity_labels
 from workspace.identities import queries as identity_queries
 from workspace.lists import labels, queries, table
@@ -207,7 +207,7 @@ def flag_page(request, worklist: str, key: str):
     context["actions"] = state.actions(worklist, found, request.user.username,
                                        outcomes=context["takes_outcomes"],
                                        manager=request.user.role == Role.MANAGER)
-    context["reasons_choices"], context["steps"] = Reason.choices, Step.choices
+    context["reasons_choices"], context["steps"] = forms.REASON_CHOICES, Step.choices
     context["assignable"] = (forms.assignable(row["department"])
                              if request.user.role == Role.MANAGER else [])
     return render(request, "lists/flag.html", context)
