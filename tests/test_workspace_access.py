@@ -125,6 +125,7 @@ def test_an_admin_without_departments_sees_no_person(ws):
     assert admin.get(flag_url(ws, "rejected_13")).status_code == 404
     page = admin.get(REJECTED).content.decode()
     assert ws.world.flags["rejected_13"]["flag_id"] not in page and "Aucune ligne." in page
+    assert "départements : aucun — aucune ligne." in page  # French: not "0 lignes"
 
 
 def test_the_flag_page_explains_in_french_and_shows_the_source_rows(ws):
