@@ -80,7 +80,7 @@ COLUMNS: dict[str, str] = {
     "first_final_list_date": "first list that carried the decision with its final date",
     "previous_list_date": "a request registered without its introduction date: the latest "
                           "list of its department before the first that showed it (it was "
-                          "registered after that list)",
+                          "registered on that list's day, after its extraction, or later)",
     # titles
     "title_type": "CST, CR, CSP, RECEPISSE, APS or ADA (asylum attestation)",
     "start_date": "first day of validity",

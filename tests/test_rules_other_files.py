@@ -107,10 +107,10 @@ REGISTERED = {"SENS_DECISION": "", "FONDEMENT": "", "DATE_DECISION": "", "MODE_C
               "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
 
 
-def closed_then_reopened_undated(inbox: Inbox, closed: int):
+def closed_then_reopened_undated(inbox: Inbox, closed: int, list_before: date = date(2026, 10, 9)):
     """A first claim finally rejected; a first re-examination closed (decided 05/01,
     notified 12/01 of `closed`: its window ends on 12/10 of that year), shown again by
-    the list of 09/10/2026; then a REOUVERTURE without DATE_INTRODUCTION, first shown by
+    the list of `list_before`; then a REOUVERTURE without DATE_INTRODUCTION, first shown by
     the list of 16/10/2026."""
     before = closed - 1
     inbox.telemofpra(date(before, 6, 4), DATE_INTRODUCTION=f"02/01/{before - 1}",
@@ -121,7 +121,7 @@ def closed_then_reopened_undated(inbox: Inbox, closed: int):
                "DATE_DECISION": f"05/01/{closed}", "DATE_NOTIFICATION": f"12/01/{closed}",
                "DATE_DEFINITIVE": ""}
     inbox.telemofpra(date(closed, 1, 16), **closure)
-    inbox.telemofpra(date(2026, 10, 9), **closure)
+    inbox.telemofpra(list_before, **closure)
     inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REOUVERTURE", DATE_INTRODUCTION="",
                      **REGISTERED)
     out = inbox.decide(allow_quarantine=True)
@@ -143,6 +143,20 @@ def test_an_undated_reopening_first_listed_days_after_the_window_may_be_within_i
     RTR) and lists the person."""
     out = closed_then_reopened_undated(inbox, closed=2026)
     assert not person_flags(out.listed(REJECTED))
+
+
+@pytest.mark.parametrize(("list_before", "protected"), [
+    (date(2026, 10, 12), True), (date(2026, 10, 13), False)])
+def test_an_undated_reopening_after_a_list_of_the_anniversary_may_be_within_the_window(
+        inbox, list_before, protected):
+    """RTR-07, "its 9-month anniversary included"; principle 1. The window ends on
+    12/10/2026; the list before the one that first shows the undated request is of
+    `list_before`. A list of the anniversary is extracted at some hour of that day: the
+    request may have been registered later the same day, within the window (the right
+    to remain restored: not listed). After a list of the day after the window, it was
+    registered past it: a second re-examination, no right to remain (listed)."""
+    out = closed_then_reopened_undated(inbox, closed=2026, list_before=list_before)
+    assert bool(person_flags(out.listed(REJECTED))) is not protected
 
 
 @pytest.mark.parametrize("worklist", [REJECTED, MEASURES, RELEASES])

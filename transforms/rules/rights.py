@@ -195,12 +195,13 @@ def registration_date(decision: Record) -> date:
 
 def earliest_registration(request: Record) -> date | None:
     """The earliest day a request may have been registered: its introduction date; without
-    it, the day after the list of its department before the first that showed it (None:
-    no such list, any day)."""
+    it, the day of the list of its department before the first that showed it (None: no
+    such list, any day). That list's own day, not the next: a list is extracted at some
+    hour of its day, and a request registered later that day is first shown by the next
+    list (principle 1: the reading that keeps a closure's window open)."""
     if request["claim_date"] is not None:
         return request["claim_date"]
-    before = request.get("previous_list_date")
-    return add_days(before, 1) if before is not None else None
+    return request.get("previous_list_date")
 
 
 def rtr_08_reopening_read_as(request: Record, history: Iterable[Record]) -> str:
@@ -208,9 +209,9 @@ def rtr_08_reopening_read_as(request: Record, history: Iterable[Record]) -> str:
     within the 9-month window of a closure, its anniversary included; after the window a
     re-examination, the first (REEXAMEN) unless the person's history holds an earlier
     re-examination (REEXAMEN_MULTIPLE). A reopening without its introduction date may
-    have been registered any day after the list of its department before the one that
-    first showed it (earliest_registration): within a closure's window if that day is
-    (principle 1, data missing)."""
+    have been registered any day from that of the list of its department before the one
+    that first showed it (earliest_registration): within a closure's window if that day
+    is (principle 1, data missing)."""
     history = list(history)
     registered, earliest = registration_date(request), earliest_registration(request)
     if any(d["outcome"] == "CLOTURE"
