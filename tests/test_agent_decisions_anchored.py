@@ -144,7 +144,8 @@ def test_oq_02_an_examination_closed_by_an_account_of_two_departments_is_closed_
         # the examination it sees open is 75's: closing it is what is offered
         assert client_for(ws, "regional").post(page, {"kind": "OTHER_GROUND_CLOSED"}
                                               ).status_code == 302
-        seen = state.events(flag["flag_id"], [flag["person_key"]], ["13", "75"])
+        seen = state.events(flag["flag_id"], flag["department"], [flag["person_key"]],
+                            ["13", "75"])
         in_force = [(d["kind"], d["person_key"]) for d in decisions_in_force(ws.database)]
         listed = listed_after_night(ws, tmp_path, flag)
     assert state.open_examination(seen) is None  # the workspace shows it closed
@@ -297,13 +298,15 @@ def test_oq_02_an_account_of_two_departments_closes_every_examination_it_sees(
         ws.accounts["regional3"] = add_account("regional3", "agent", ["13", "75"], PASSWORD)
         page = f"/listes/{REJECTED}/{flag['flag_id']}/decisions/"
         assert client_for(ws, "agent13").post(page, {"kind": OTHER_GROUND}).status_code == 302
-        seen = state.events(flag["flag_id"], [flag["person_key"]], ["13", "75"])
+        seen = state.events(flag["flag_id"], flag["department"], [flag["person_key"]],
+                            ["13", "75"])
         assert len(state.open_examinations(seen)) == 2
         assert client_for(ws, "regional3").post(page, {"kind": "OTHER_GROUND_CLOSED"}
                                                ).status_code == 302
         closes = sorted(DecisionEvent.objects.filter(kind="OTHER_GROUND_CLOSED")
                         .values_list("department", flat=True))
-        seen = state.events(flag["flag_id"], [flag["person_key"]], ["13", "75"])
+        seen = state.events(flag["flag_id"], flag["department"], [flag["person_key"]],
+                            ["13", "75"])
         in_force = [(d["kind"], d["person_key"]) for d in decisions_in_force(ws.database)]
         listed = listed_after_night(ws, tmp_path, flag)
     assert closes == ["13", "75"]

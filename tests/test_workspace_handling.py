@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 
@@ -88,7 +89,7 @@ def test_oqtf_taken_is_shown_on_the_flag_and_the_list(ws):
 
     long_ago = OqtfTakenForm({"fact_date": "2016-11-20"})
     assert not long_ago.is_valid()
-    assert "le 20/11/2016 est à plus d'un an d'aujourd'hui" in str(long_ago.errors)
+    assert "le 20/11/2016 est à plus d'un an d'aujourd'hui" in long_ago.errors["fact_date"][0]
     assert agent75.post(url, {"kind": "NEXT_STEP", "step": "RETENTION"}).status_code == 400
     # a mistyped year: an OQTF after a rejection is not signed before the right to
     # remain ended (OQ-01)
@@ -150,12 +151,15 @@ def test_oq_08_no_house_arrest_nor_retention_planned_from_the_third_anniversary(
     assert measure["is_coercible"] and until is not None
     agent13, url = client_for(ws, "agent13"), flag_url(ws, "measure_13", True)
     before = DecisionEvent.objects.count()
-    for step in ("RETENTION", "HOUSE_ARREST"):
-        for planned in (until, until + timedelta(days=55)):
-            refused = agent13.post(url, {"kind": "NEXT_STEP", "step": step,
-                                         "fact_date": planned.isoformat()})
-            assert refused.status_code == 400, (step, planned)
-            assert f"la mesure a 3 ans le {until:%d/%m/%Y}" in refused.content.decode()
+    # planned from a day within a year of the anniversary (a day planned further off is
+    # refused as a mistyped year first: forms.within_a_year)
+    with mock.patch("django.utils.timezone.localdate", return_value=until - timedelta(days=30)):
+        for step in ("RETENTION", "HOUSE_ARREST"):
+            for planned in (until, until + timedelta(days=55)):
+                refused = agent13.post(url, {"kind": "NEXT_STEP", "step": step,
+                                             "fact_date": planned.isoformat()})
+                assert refused.status_code == 400, (step, planned)
+                assert f"la mesure a 3 ans le {until:%d/%m/%Y}" in refused.content.decode()
     assert DecisionEvent.objects.count() == before
     assert not step_refused("RETENTION", measure, until - timedelta(days=1))
     assert step_refused("RETENTION", measure, until)
@@ -313,6 +317,55 @@ def test_a_decision_from_a_page_older_than_a_colleague_s_is_refused(ws):
                         ).status_code == 302
     assert agent13.post(url, {"kind": "NEXT_STEP", "step": "RETURN_AID", "seen": seen()}
                         ).status_code == 302
+
+
+def test_two_decisions_from_one_page_at_once_the_second_is_refused(ws):
+    """Two agents deciding at the same moment from pages drawn before either decision:
+    each would pass a check made before the other's write, and the second would
+    overwrite the first unseen. The check and the write are one transaction at a time
+    (models.one_at_a_time): here the first request waits, after reading the flag's
+    events, for the colleague's to go through; the colleague's waits for the first's
+    commit instead, then sees it and is refused."""
+    import re
+    import threading
+
+    from django.db import connection
+
+    from workspace.decisions import state
+
+    agent13, manager13 = client_for(ws, "agent13"), client_for(ws, "manager13")
+    url = flag_url(ws, "measure_13", True)
+    drawn = re.search(r'name="seen" value="(\d+)"',
+                      page(agent13, flag_url(ws, "measure_13"))).group(1)
+    first_read, second_done, statuses = threading.Event(), threading.Event(), {}
+    read_events = state.events
+
+    def reads_then_lets_the_colleague_through(*args):
+        found = read_events(*args)
+        if threading.current_thread().name == "first":
+            first_read.set()
+            second_done.wait(timeout=1.5)  # went through, if nothing holds it
+        return found
+
+    def decide(name: str, client, form: dict) -> None:
+        try:
+            statuses[name] = client.post(url, {**form, "seen": drawn}).status_code
+        finally:
+            connection.close()
+            if name == "second":
+                second_done.set()
+
+    with mock.patch.object(state, "events", reads_then_lets_the_colleague_through):
+        first = threading.Thread(target=decide, name="first", args=(
+            "first", agent13, {"kind": "NEXT_STEP", "step": "SUMMONS"}))
+        first.start()
+        assert first_read.wait(timeout=30)
+        second = threading.Thread(target=decide, name="second", args=(
+            "second", manager13, {"kind": "NOT_PURSUED", "reason": "LEFT_FRANCE"}))
+        second.start()
+        first.join(timeout=60)
+        second.join(timeout=60)
+    assert statuses == {"first": 302, "second": 409}
 
 
 def test_an_answer_to_the_establishment_with_a_date_that_cannot_be_is_refused(ws):

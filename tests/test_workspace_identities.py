@@ -298,6 +298,24 @@ def test_a_decision_from_a_page_older_than_a_colleague_s_is_refused(workspace_ap
         assert manager13.post(pair_url(PAIR_13, True),
                               {"decision": "CONFIRMED", "seen": seen(manager13)}
                               ).status_code == 302
+        # MATE_13 contradicts that confirmation: the manager is offered the override, a
+        # colleague rejects MATE_13 meanwhile, and the override from the page drawn
+        # before is refused as any decision from it (it carries the page's `seen`)
+        drawn = re.search(r'name="seen" value="(\d+)"',
+                          manager13.get(pair_url(MATE_13)).content.decode()).group(1)
+        offered = manager13.post(pair_url(MATE_13, True), {"decision": "CONFIRMED",
+                                                           "seen": drawn})
+        assert offered.status_code == 409 and "malgré la contradiction" in offered.content.decode()
+        override = dict(re.findall(r'name="(\w+)" value="([^"]*)"',
+                                   offered.content.decode()))
+        assert override["seen"] == drawn and override["override"] == "1"
+        assert agent13.post(pair_url(MATE_13, True), {"decision": "REJECTED"}
+                            ).status_code == 302
+        stale = manager13.post(pair_url(MATE_13, True), {
+            k: override[k] for k in ("decision", "override", "seen")})
+        assert stale.status_code == 409 and "rechargez-la" in stale.content.decode()
+        assert [d.decision for d in IdentityDecision.objects.filter(
+            record_key=MATE_13[0])] == ["REJECTED"]
 
 
 def test_the_waterfall_adds_each_weight_to_the_prior_up_to_the_final_weight():

@@ -6,6 +6,7 @@ assignment, which the next night honours."""
 
 from __future__ import annotations
 
+import html
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,7 +86,11 @@ def post(ws, login: str, name: str, action: str = "decisions/", **form) -> int:
 
 def test_the_night_shows_each_flags_state_and_assignee_as_the_workspace_does(
         workspace_app, tmp_path):
+    from tests.workspace_world import PASSWORD
+    from workspace.accounts.models import Account
+    from workspace.accounts.registry import add_account
     from workspace.decisions import state
+    from workspace.decisions.models import DecisionEvent
 
     flags = workspace_app.world.flags
     with own_installation(workspace_app, tmp_path) as ws:
@@ -95,9 +100,22 @@ def test_the_night_shows_each_flags_state_and_assignee_as_the_workspace_does(
         assert post(ws, "agent75", "rejected_75", kind="OQTF_TAKEN",
                     fact_date="2026-11-15") == 302
         assert post(ws, "agent75", "rejected_75", kind="COMMENT", note="vu") == 302
+        # 75's unit handled rejected_13 when it was on 75's list (a domicile since moved):
+        # its holder and outcome are 75's, the flag is to do in 13, for an account of
+        # both departments too (the night partitions them so: decisions_in_force.sql)
+        moved, agent75 = flags["rejected_13"], Account.objects.get(username="agent75")
+        for kind, reason in (("TAKEN", ""), ("NOT_PURSUED", "LEFT_FRANCE")):
+            DecisionEvent.objects.create(
+                kind=kind, worklist=REJECTED, flag_id=moved["flag_id"], reason=reason,
+                person_key=moved["person_key"], department="75", decided_by=agent75,
+                effective_date=RUN)
+        ws.accounts["both"] = add_account("both", "agent", ["13", "75"], PASSWORD)
+        shown = client_for(ws, "both").get(f"/listes/{REJECTED}/{moved['flag_id']}/")
+        assert 'id="action-TAKEN"' in shown.content.decode()
+        assert "personne ne l'a pris en charge" in html.unescape(shown.content.decode())
         live = {(w, flags[n]["flag_id"]): state.state_of(
                     state.list_states(w, ["13", "75"]), flags[n]["flag_id"],
-                    flags[n]["person_key"])
+                    flags[n]["department"], flags[n]["person_key"])
                 for n, w in (("measure_13", MEASURES), ("release_13", RELEASES),
                              ("rejected_75", REJECTED), ("rejected_13", REJECTED))}
         con = next_night(ws, tmp_path)

@@ -6,8 +6,10 @@ tables (migrations/0005_append_only_in_the_database.py)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.conf import settings
-from django.db import models
+from django.db import connection, models, transaction
 
 from schemas import codes
 
@@ -71,6 +73,24 @@ WORKLISTS_OF = {
     Kind.OQTF_TAKEN: (codes.REJECTED,), Kind.PRISON_ANSWER: (codes.RELEASES,),
     Kind.NEXT_STEP: (codes.MEASURES,), Kind.NOT_PURSUED: (codes.REJECTED, codes.MEASURES),
 }
+
+
+# The advisory locks (PostgreSQL) under which decisions are checked and recorded.
+FLAG_LOCK, IDENTITY_LOCK = 35, 34
+
+
+@contextmanager
+def one_at_a_time(lock: int):
+    """A transaction in which a decision is checked against those in force and recorded,
+    one request at a time: two agents deciding together from one page would each pass
+    the check made before the other's decision. SQLite's transactions start IMMEDIATE
+    (workspace.options: the second waits for the first's commit); PostgreSQL's take an
+    advisory lock held until they end."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as db:
+                db.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+        yield
 
 
 class AppendOnly(RuntimeError):

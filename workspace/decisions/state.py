@@ -70,13 +70,24 @@ def fold(found: list[DecisionEvent]) -> FlagState:
     return FlagState(IN_PROGRESS if assignee else TO_DO, assignee)
 
 
-def events(key: str, person_keys: list[str], departments: list[str]) -> list[DecisionEvent]:
-    """The flag's events, and the person's examinations on another ground (OQ-02 is about
-    the person, under any of their keys: lists.queries.person_keys), recorded in the
-    account's departments."""
-    about = Q(flag_id=key) | Q(person_key__in=person_keys, kind__in=OTHER_GROUND_KINDS)
-    return list(DecisionEvent.objects.filter(about, department__in=departments)
+def events(key: str, department: str, person_keys: list[str], departments: list[str]
+           ) -> list[DecisionEvent]:
+    """The flag's events in its department (`department`, where the night lists it: a
+    flag moved to another department is to do there, its old unit's holder and outcome
+    stay the old unit's, as the night reads them, decisions_in_force.sql), and the
+    person's examinations on another ground (OQ-02 is about the person, under any of
+    their keys: lists.queries.person_keys) recorded in the account's departments."""
+    about = (Q(flag_id=key, department=department)
+             | Q(person_key__in=person_keys, kind__in=OTHER_GROUND_KINDS,
+                 department__in=departments))
+    return list(DecisionEvent.objects.filter(about)
                 .select_related("decided_by", "assigned_to"))
+
+
+def held_key(flag_id: str, department: str) -> str:
+    """A flag's key in `list_states` and in the lists' state filters (the lists' SQL
+    builds the same: lists.queries.list_sql): its state is its department's."""
+    return f"{flag_id}|{department}"
 
 
 def recorded_since(found: list[DecisionEvent], seen: str | None, account
@@ -115,9 +126,9 @@ def decided_after_page(who: str, what: str, decided_at) -> str:
 
 
 def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
-    """flag id -> state of every flag of the list with events in the account's
-    departments; a person's open examination on another ground under the key
-    `person:<person_key>` (it holds for all their flags of the list)."""
+    """held_key(flag id, department) -> state of every flag of the list with events in
+    the account's departments; a person's open examination on another ground under the
+    key `person:<person_key>` (it holds for all their flags of the list)."""
     about = Q(worklist=worklist) | Q(kind__in=OTHER_GROUND_KINDS)
     by_key: dict[str, list[DecisionEvent]] = defaultdict(list)
     for event in (DecisionEvent.objects.filter(about, department__in=departments)
@@ -125,13 +136,15 @@ def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
         if event.kind in OTHER_GROUND_KINDS:
             by_key[f"person:{event.person_key}"].append(event)
         else:
-            by_key[event.flag_id].append(event)
+            by_key[held_key(event.flag_id, event.department)].append(event)
     return {key: fold(found) for key, found in by_key.items()}
 
 
-def state_of(states: dict[str, FlagState], key: str, person_key: str) -> FlagState:
-    """A listed flag's state from `list_states`, with the person's examination."""
-    own = states.get(key, FlagState())
+def state_of(states: dict[str, FlagState], key: str, department: str, person_key: str
+             ) -> FlagState:
+    """A listed flag's state in its department from `list_states`, with the person's
+    examination."""
+    own = states.get(held_key(key, department), FlagState())
     person = states.get(f"person:{person_key}")
     if person is not None and person.state == Kind.OTHER_GROUND and (
             own.outcome is None or own.outcome.decided_at < person.outcome.decided_at):
@@ -298,10 +311,10 @@ def selection(states: dict[str, FlagState], wanted_state: str, assignee: str) ->
     return Selection(only, never)
 
 
-def wanted(states: dict[str, FlagState], key: str, person_key: str, wanted_state: str,
-           assignee: str) -> bool:
+def wanted(states: dict[str, FlagState], key: str, department: str, person_key: str,
+           wanted_state: str, assignee: str) -> bool:
     """Whether a listed flag has the state and assignee asked for (empty: any)."""
-    current = state_of(states, key, person_key)
+    current = state_of(states, key, department, person_key)
     if wanted_state and current.state != wanted_state:
         return False
     if assignee == NOBODY:

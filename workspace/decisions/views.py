@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,13 @@ from schemas import exports
 from workspace.accounts.access import persons_view, record_view
 from workspace.accounts.models import Account, Role
 from workspace.decisions import forms, state
-from workspace.decisions.models import WORKLISTS_OF, DecisionEvent, Kind
+from workspace.decisions.models import (
+    FLAG_LOCK,
+    WORKLISTS_OF,
+    DecisionEvent,
+    Kind,
+    one_at_a_time,
+)
 from workspace.lists import queries
 from workspace.lists.views import warehouse
 from workspace.lists.warehouse import WarehouseUnavailable
@@ -83,30 +88,30 @@ def decide(request, worklist: str, key: str):
     if kind not in Kind.values or worklist not in WORKLISTS_OF[kind]:
         return _refused(request, worklist, key, "décision inconnue pour cette liste")
     row = {**_target(request, worklist, key), "worklist": worklist}
-    found = state.events(key, row["person_keys"], request.departments)
-    stale = _stale(request, worklist, key, found) if kind != Kind.COMMENT else None
-    if stale is not None:  # a comment overwrites nothing: it is never refused so
-        return stale
-    refused = _refusal(request, kind, row, found)
     form = forms.form_for(kind, request.POST)
-    if not refused and not form.is_valid():
-        refused = "décision non enregistrée : " + " ".join(
-            m for errors in form.errors.values() for m in errors)
-    if not refused:
-        refused = forms.date_refused(kind, form.cleaned_data, row)
-    if not refused and kind == Kind.NEXT_STEP:
-        refused = forms.step_refused(form.cleaned_data["step"], row,
-                                      form.cleaned_data["fact_date"])
-    if refused:
-        return _refused(request, worklist, key, refused)
-    # a close ends every examination the account sees open, each recorded under the
-    # examination's person and department, as the night pairs them
-    # (decisions_in_force.sql): an account of several departments may close one its other
-    # department opened while the person's flag is now in this one
-    closing = state.open_examinations(found) if kind == Kind.OTHER_GROUND_CLOSED else []
-    under = ([(e.person_key, e.department) for e in closing]
-             or [(row["person_key"], row["department"])])
-    with transaction.atomic():
+    with one_at_a_time(FLAG_LOCK):  # checked against the events as they are when written
+        found = state.events(key, row["department"], row["person_keys"], request.departments)
+        stale = _stale(request, worklist, key, found) if kind != Kind.COMMENT else None
+        if stale is not None:  # a comment overwrites nothing: it is never refused so
+            return stale
+        refused = _refusal(request, kind, row, found)
+        if not refused and not form.is_valid():
+            refused = "décision non enregistrée : " + " ".join(
+                m for errors in form.errors.values() for m in errors)
+        if not refused:
+            refused = forms.date_refused(kind, form.cleaned_data, row)
+        if not refused and kind == Kind.NEXT_STEP:
+            refused = forms.step_refused(form.cleaned_data["step"], row,
+                                          form.cleaned_data["fact_date"])
+        if refused:
+            return _refused(request, worklist, key, refused)
+        # a close ends every examination the account sees open, each recorded under the
+        # examination's person and department, as the night pairs them
+        # (decisions_in_force.sql): an account of several departments may close one its
+        # other department opened while the person's flag is now in this one
+        closing = state.open_examinations(found) if kind == Kind.OTHER_GROUND_CLOSED else []
+        under = ([(e.person_key, e.department) for e in closing]
+                 or [(row["person_key"], row["department"])])
         for person_key, department in under:
             event = DecisionEvent.objects.create(
                 kind=kind, worklist=worklist, flag_id=key, person_key=person_key,
@@ -132,16 +137,17 @@ def assign(request, worklist: str, key: str):
         return _refused(request, worklist, key, "attribution refusée : " + " ".join(
             m for errors in form.errors.values() for m in errors))
     agent = form.cleaned_data["agent"]
-    found = state.events(key, row["person_keys"], request.departments)
-    stale = _stale(request, worklist, key, found)
-    if stale is not None:
-        return stale
-    if state.fold(found).assignee == agent.username:
-        return _refused(request, worklist, key, f"signalement déjà attribué à {agent}")
-    event = DecisionEvent.objects.create(
-        kind=Kind.ASSIGNED, worklist=worklist, flag_id=key, person_key=row["person_key"],
-        department=row["department"], decided_by=request.user, assigned_to=agent,
-        effective_date=timezone.localdate())
+    with one_at_a_time(FLAG_LOCK):
+        found = state.events(key, row["department"], row["person_keys"], request.departments)
+        stale = _stale(request, worklist, key, found)
+        if stale is not None:
+            return stale
+        if state.fold(found).assignee == agent.username:
+            return _refused(request, worklist, key, f"signalement déjà attribué à {agent}")
+        event = DecisionEvent.objects.create(
+            kind=Kind.ASSIGNED, worklist=worklist, flag_id=key, person_key=row["person_key"],
+            department=row["department"], decided_by=request.user, assigned_to=agent,
+            effective_date=timezone.localdate())
     messages.success(request, f"Enregistré : {state.describe(event)}.")
     return redirect("flag", worklist=worklist, key=key)
 
@@ -157,17 +163,19 @@ def unassign(request, worklist: str, key: str):
     if worklist not in WORKLISTS_OF[Kind.UNASSIGNED]:
         return _refused(request, worklist, key, "liste inconnue")
     row = _target(request, worklist, key)
-    found = state.events(key, row["person_keys"], request.departments)
-    stale = _stale(request, worklist, key, found)
-    if stale is not None:
-        return stale
-    holder = state.fold(found).assignee
-    if not holder:
-        return _refused(request, worklist, key, "signalement attribué à personne")
-    event = DecisionEvent.objects.create(
-        kind=Kind.UNASSIGNED, worklist=worklist, flag_id=key, person_key=row["person_key"],
-        department=row["department"], decided_by=request.user,
-        assigned_to=Account.objects.get(username=holder), effective_date=timezone.localdate())
+    with one_at_a_time(FLAG_LOCK):
+        found = state.events(key, row["department"], row["person_keys"], request.departments)
+        stale = _stale(request, worklist, key, found)
+        if stale is not None:
+            return stale
+        holder = state.fold(found).assignee
+        if not holder:
+            return _refused(request, worklist, key, "signalement attribué à personne")
+        event = DecisionEvent.objects.create(
+            kind=Kind.UNASSIGNED, worklist=worklist, flag_id=key, person_key=row["person_key"],
+            department=row["department"], decided_by=request.user,
+            assigned_to=Account.objects.get(username=holder),
+            effective_date=timezone.localdate())
     messages.success(request, f"Enregistré : {state.describe(event)}.")
     return redirect("flag", worklist=worklist, key=key)
 
@@ -191,20 +199,21 @@ def close_examination(request, event_id: int):
     """Close one of the account's open examinations (examinations), recorded under its
     person and department, as on a flag's page. One a colleague closed since the page
     was drawn is said so, by whom and when (nothing more is recorded)."""
-    opened = next((e for e in state.department_examinations(request.departments)
-                   if e.id == event_id), None)
-    if opened is None:
-        closed = state.closed_since(event_id, request.departments)
-        if closed is None:
-            raise Http404
-        at = timezone.localtime(closed.decided_at)
-        messages.info(request, f"Examen déjà clos par {closed.decided_by.username} le "
-                               f"{at:%d/%m/%Y à %H:%M} : rien de plus à enregistrer.")
-        return redirect("examinations")
-    event = DecisionEvent.objects.create(
-        kind=Kind.OTHER_GROUND_CLOSED, worklist=opened.worklist, flag_id=opened.flag_id,
-        person_key=opened.person_key, department=opened.department,
-        decided_by=request.user, effective_date=timezone.localdate())
+    with one_at_a_time(FLAG_LOCK):
+        opened = next((e for e in state.department_examinations(request.departments)
+                       if e.id == event_id), None)
+        if opened is None:
+            closed = state.closed_since(event_id, request.departments)
+            if closed is None:
+                raise Http404
+            at = timezone.localtime(closed.decided_at)
+            messages.info(request, f"Examen déjà clos par {closed.decided_by.username} le "
+                                   f"{at:%d/%m/%Y à %H:%M} : rien de plus à enregistrer.")
+            return redirect("examinations")
+        event = DecisionEvent.objects.create(
+            kind=Kind.OTHER_GROUND_CLOSED, worklist=opened.worklist, flag_id=opened.flag_id,
+            person_key=opened.person_key, department=opened.department,
+            decided_by=request.user, effective_date=timezone.localdate())
     messages.success(request, f"Enregistré : {state.describe(event)}. La nuit prochaine en "
                               "tiendra compte.")
     return redirect("examinations")

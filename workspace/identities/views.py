@@ -9,7 +9,6 @@ the pair it overrides is recorded with it."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import connection, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -17,7 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from transforms.identity.review import conflicting_confirmation
 from workspace.accounts.access import record_view, reviewer_view
 from workspace.accounts.models import Role
-from workspace.decisions.models import Identity, IdentityDecision
+from workspace.decisions.models import (
+    IDENTITY_LOCK,
+    Identity,
+    IdentityDecision,
+    one_at_a_time,
+)
 from workspace.decisions.state import decided_after_page
 from workspace.identities import labels, queries, waterfall
 from workspace.lists import labels as list_labels
@@ -131,8 +135,11 @@ def _pending() -> list[dict]:
 
 def _refused(request, pair_id: str, reason: str, may_override: bool = False,
              status: int | None = None):
+    """The refusal; a manager's override is offered as a form carrying the page the
+    decision came from (`seen`): a colleague's decision since is refused there too."""
     return render(request, "identities/refused.html", {
-        "pair_id": pair_id, "reason": reason, "may_override": may_override},
+        "pair_id": pair_id, "reason": reason, "may_override": may_override,
+        "seen": request.POST.get("seen", "")},
         status=status or (409 if may_override else 400))
 
 
@@ -158,13 +165,10 @@ def decide(request, pair_id: str):
         return _refused(request, pair_id, "Décision inconnue.")
     override = request.POST.get("override") == "1" and request.user.role == Role.MANAGER
     try:
-        with warehouse() as cur, transaction.atomic():
+        with warehouse() as cur, one_at_a_time(IDENTITY_LOCK):  # one guard at a time
             found = queries.pair(cur, pair_id, request.departments)
             if found is None:
                 raise Http404
-            if connection.vendor == "postgresql":  # one guard at a time (SQLite: IMMEDIATE)
-                with connection.cursor() as db:
-                    db.execute("SELECT pg_advisory_xact_lock(34)")
             record, file = found["record_key"], found["num_agdref"]
             newer = _decided_since(request, record, file)
             if newer is not None:

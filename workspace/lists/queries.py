@@ -88,7 +88,7 @@ def list_sql(worklist: str, filters: ListFilters) -> str:
         where.append("list_contains(markers, $marker)")
     if filters.number:
         where.append(read_sql("number_match.sql"))
-    key = KEY[worklist]
+    key = f"({KEY[worklist]} || '|' || department)"  # decisions.state.held_key
     if filters.only is not None:
         where.append(f"(list_contains($only_keys::VARCHAR[], {key}) "
                      "OR list_contains($only_persons::VARCHAR[], person_key))")

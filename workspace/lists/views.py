@@ -137,7 +137,8 @@ def worklist(request, worklist: str):
     key = queries.KEY[worklist]
     wanted_state, assignee = _handling(request)
     rows = [r for r in found.rows
-            if state.wanted(states, r[key], r["person_key"], wanted_state, assignee)]
+            if state.wanted(states, r[key], r["department"], r["person_key"], wanted_state,
+                            assignee)]
     if filters.number:  # a person looked up by number: as the search page
         record_lookup(request, "search", [r[key] for r in rows])
     else:  # the rows of a list, by the list's name (who opened which list, when)
@@ -150,7 +151,8 @@ def worklist(request, worklist: str):
         "night": labels.text(night), "departments": request.departments,
         "headers": labels.headers(worklist, shown),
         "rows": [_row(worklist, r[key], r, shown,
-                      state.state_of(states, r[key], r["person_key"]), keys) for r in rows],
+                      state.state_of(states, r[key], r["department"], r["person_key"]),
+                      keys) for r in rows],
         "every_column": every, "other_view": _other_view(request, every),
         "truncated": len(found.rows) >= queries.MAX_ROWS,
         "markers": (sorted(exports.MARKERS_FR.items(), key=lambda m: m[1])
@@ -197,7 +199,7 @@ def flag_page(request, worklist: str, key: str):
         return unavailable(request)
     record_view(request, worklist, key)
     context["sources"] = state.cited_decisions(context["sources"], request.departments)
-    found = state.events(key, person_keys, request.departments)
+    found = state.events(key, row["department"], person_keys, request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
     context["state"] = state.fold(found)
     # the latest decision the page shows: one recorded by a colleague after it is
