@@ -257,6 +257,25 @@ def test_a_flag_is_assigned_only_to_an_active_agent_of_its_department(ws, login)
         assert f">{login}<" not in page(client_for(ws, "manager13"), url)
 
 
+def test_an_administrator_given_a_department_reads_its_flags_and_decides_nothing(ws):
+    """Decisions are a unit's (agents, managers): an administrator whose account has
+    departments reads their lists, is offered no decision and has any refused (403),
+    nothing recorded (an examination recorded so took the person off every list)."""
+    from workspace.decisions.models import DecisionEvent
+
+    _extra_account(ws, "admin13", "admin", ["13"])
+    admin13, before = client_for(ws, "admin13"), DecisionEvent.objects.count()
+    shown = page(admin13, flag_url(ws, "rejected_13"))
+    assert ws.world.flags["rejected_13"]["flag_id"] in shown and 'id="action-' not in shown
+    for name, form in (("rejected_13", {"kind": "OTHER_GROUND_UNDER_EXAMINATION"}),
+                       ("rejected_13", {"kind": "TAKEN"}),
+                       ("release_13", {"kind": "PRISON_ANSWER", "taken_in_charge": "non"})):
+        assert admin13.post(flag_url(ws, name, True), form).status_code == 403, form
+    assert admin13.post(flag_url(ws, "release_13") + "attribution/retrait/"
+                        ).status_code == 403
+    assert DecisionEvent.objects.count() == before
+
+
 def test_another_departments_flag_cannot_be_assigned(ws):
     _extra_account(ws, "manager75", "manager", ["75"])
     assert client_for(ws, "manager75").post(flag_url(ws, "rejected_75") + "attribution/",

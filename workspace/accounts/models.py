@@ -13,6 +13,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "administrateur"
 
 
+# the roles of a prefecture's units: they decide on flags and identity pairs
+UNIT_ROLES = (Role.AGENT, Role.MANAGER)
+
+
 class Account(AbstractUser):
     """One person who signs in. `role`: what they may do; the departments they may see
     are their DepartmentGrant rows (none: no person is ever shown to them)."""

@@ -1,9 +1,11 @@
-"""Recording a decision on a flag. The flag is looked up again in the account's
-departments before anything is written: a decision on another department's flag is
-refused (404); one that does not belong to the list, is not open now, or is incomplete
-is refused (400) with the reason in French. Assigning a flag to an agent is a manager's
-decision (403 for anyone else), to an active agent or manager of the flag's department;
-so is changing it (a new assignment) or withdrawing it (the flag is to be handled again)."""
+"""Recording a decision on a flag, a unit's (agents and managers: 403 for an
+administrator, whose departments, when given, let them read the lists only). The flag is
+looked up again in the account's departments before anything is written: a decision on
+another department's flag is refused (404); one that does not belong to the list, is
+not open now, or is incomplete is refused (400) with the reason in French. Assigning a
+flag to an agent is a manager's decision (403 for anyone else), to an active agent or
+manager of the flag's department; so is changing it (a new assignment) or withdrawing it
+(the flag is to be handled again)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from schemas import exports
-from workspace.accounts.access import persons_view, record_view
+from workspace.accounts.access import persons_view, record_view, unit_view
 from workspace.accounts.models import Account, Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import (
@@ -82,7 +84,7 @@ def _stale(request, worklist: str, key: str, found: list):
 
 
 @require_POST
-@persons_view
+@unit_view
 def decide(request, worklist: str, key: str):
     kind = request.POST.get("kind", "")
     if kind not in Kind.values or worklist not in WORKLISTS_OF[kind]:
@@ -123,7 +125,7 @@ def decide(request, worklist: str, key: str):
 
 
 @require_POST
-@persons_view
+@unit_view
 def assign(request, worklist: str, key: str):
     """A manager assigns the flag to a named agent of its department: an ASSIGNED event
     (who, when, to whom); the flag's assignee is that agent until taken or released."""
@@ -153,7 +155,7 @@ def assign(request, worklist: str, key: str):
 
 
 @require_POST
-@persons_view
+@unit_view
 def unassign(request, worklist: str, key: str):
     """A manager withdraws the flag from whoever holds it (assigned or taken): an
     UNASSIGNED event (who, when, from whom); the flag is to be handled again, tonight's
@@ -194,7 +196,7 @@ def examinations(request):
 
 
 @require_POST
-@persons_view
+@unit_view
 def close_examination(request, event_id: int):
     """Close one of the account's open examinations (examinations), recorded under its
     person and department, as on a flag's page. One a colleague closed since the page

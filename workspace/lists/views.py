@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_lookup, record_view
-from workspace.accounts.models import Role
+from workspace.accounts.models import UNIT_ROLES, Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import IdentityDecision, Step
 from workspace.identities import labels as identity_labels
@@ -206,9 +206,10 @@ def flag_page(request, worklist: str, key: str):
     # refused (decisions.views._stale)
     context["seen"] = max((e.id for e in found), default=0)
     context["takes_outcomes"] = state.takes_outcomes(row)
-    context["actions"] = state.actions(worklist, found, request.user.username,
-                                       outcomes=context["takes_outcomes"],
-                                       manager=request.user.role == Role.MANAGER)
+    context["actions"] = (state.actions(worklist, found, request.user.username,
+                                        outcomes=context["takes_outcomes"],
+                                        manager=request.user.role == Role.MANAGER)
+                          if request.user.role in UNIT_ROLES else [])  # decisions.views
     context["reasons_choices"], context["steps"] = forms.REASON_CHOICES, Step.choices
     context["assignable"] = (forms.assignable(row["department"])
                              if request.user.role == Role.MANAGER else [])
