@@ -10,7 +10,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from schemas.codes import SYSTEMS
+from schemas.codes import DEPARTMENTS, SYSTEMS
 
 
 class Refused(Exception):
@@ -95,6 +95,33 @@ def check_output(role: str, path: Path, expect_folder: bool) -> None:
                       "--exports in a folder it may write to, or change its permissions")
 
 
+# What a night writes in the exports folder: a folder per department holding its lists
+# (CSV, XLSX), its dashboard (HTML) and README.txt; the national page (HTML).
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".html")
+
+
+def _made_by_a_night(entry: Path) -> bool:
+    if entry.is_dir() and not entry.is_symlink():
+        return entry.name in DEPARTMENTS and all(
+            f.is_file() and (f.suffix in EXPORT_SUFFIXES or f.name == "README.txt")
+            for f in entry.iterdir())
+    return entry.is_file() and entry.suffix == ".html"
+
+
+def check_exports_content(exports: Path) -> None:
+    """An exports folder that is not yet a night's link is taken over by the first run:
+    its content is moved into that night, which a later night removes. It may hold only
+    what a night writes (an earlier version's exports), never other files (an analyst's
+    notes), which would be lost."""
+    if exports.is_symlink() or not exports.is_dir():
+        return
+    foreign = sorted(entry.name for entry in exports.iterdir() if not _made_by_a_night(entry))
+    if foreign:
+        raise Refused(f"exports folder {exports} holds what no night wrote ({foreign[0]}): "
+                      "move it out (the run would take the folder over and a later night "
+                      "remove it), or give --exports a new or empty folder")
+
+
 def check_run(inbox: Path, warehouse: Path, exports: Path, as_of: date, today: date,
               simulate: bool) -> None:
     """Every check, in the order an operator fixes them; the first failing one raises
@@ -103,3 +130,4 @@ def check_run(inbox: Path, warehouse: Path, exports: Path, as_of: date, today: d
     check_inbox(inbox)
     check_output("warehouse", warehouse, expect_folder=False)
     check_output("exports", exports, expect_folder=True)
+    check_exports_content(exports)

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from flows.preflight import Refused, check_as_of, check_inbox, check_output, check_run
+from flows.preflight import (
+    Refused,
+    check_as_of,
+    check_exports_content,
+    check_inbox,
+    check_output,
+    check_run,
+)
 from tests.conftest import SAMPLE_DIR
 
 TODAY = date(2026, 11, 16)
@@ -61,6 +68,19 @@ def test_outputs_of_the_wrong_kind_or_in_no_folder_are_refused(tmp_path):
         check_output("warehouse", tmp_path, expect_folder=False)
     with pytest.raises(Refused, match="a_file is not a folder"):
         check_output("warehouse", tmp_path / "a_file" / "w.duckdb", expect_folder=False)
+    # an exports folder holding what no night wrote would be taken over and removed
+    exports = tmp_path / "exports_kept"
+    (exports / "13").mkdir(parents=True)
+    (exports / "13" / "rejected_without_oqtf_20261116.csv").write_text("x")
+    (exports / "tableau_de_bord_national.html").write_text("x")
+    check_exports_content(exports)  # an earlier version's exports: taken over
+    for notes, named in ((exports / "notes_du_bureau.txt", "notes_du_bureau.txt"),
+                         (exports / "13" / "annotations.txt", "13")):
+        notes.write_text("mes notes")
+        with pytest.raises(Refused, match=f"holds what no night wrote \\({named}\\)"):
+            check_run(SAMPLE_DIR / "inbox", tmp_path / "w.duckdb", exports, TODAY, TODAY,
+                      simulate=False)
+        notes.unlink()
     # folders still to be made are made in the nearest existing one
     check_output("exports", tmp_path / "new" / "deeper" / "exports", expect_folder=True)
     check_run(SAMPLE_DIR / "inbox", tmp_path / "w.duckdb", tmp_path / "exports",
