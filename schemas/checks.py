@@ -41,15 +41,17 @@ def _birth_date_parts(col: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
 
 
 def is_possible_birth_date(data: pa.PolarsData) -> pl.LazyFrame:
-    """A possibly partial birth date (`00` or `XX` for an unknown day or month): known
-    parts must form a possible date, and a day is never known without its month."""
+    """A possibly partial birth date (`00` or `XX` for an unknown day or month,
+    docs/contracts.md §1): known parts must form a possible date. A day given with an
+    unknown month (`15/00/1987`) is a day of some month: possible, and staged as the
+    year alone (transforms.ingest.standardise.birth_date_parts)."""
     col = pl.col(data.key)
     day, month, year = _birth_date_parts(col)
     complete_is_real = parse_full_date(col).is_not_null()
     possible = (
         year.is_between(1900, 2100)
         & month.is_between(0, 12)
-        & ((day == 0) | ((month > 0) & complete_is_real))
+        & ((day == 0) | ((month == 0) & day.is_between(1, 31)) | complete_is_real)
     )
     return data.lazyframe.select(col.is_null() | possible.fill_null(False))
 

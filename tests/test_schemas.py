@@ -37,7 +37,7 @@ BROKEN = [
     ("telemofpra", "DATE_DECISION", "", "empty_only_on_registered_request"),
     ("telemofpra", "SENS_DECISION", "", "empty_only_on_registered_request"),
     ("telemofpra", "DATE_NAISSANCE", "31/02/1990", "possible_birth_date"),
-    ("telemofpra", "DATE_NAISSANCE", "12/00/1990", "possible_birth_date"),
+    ("telemofpra", "DATE_NAISSANCE", "32/00/1990", "possible_birth_date"),
     ("telemofpra", "SENS_DECISION", "REJETE", "isin"),
     ("telemofpra", "ORGANE", "CE", "isin"),
     ("telemofpra", "TYPE_DEMANDE", "NOUVELLE", "isin"),
@@ -84,9 +84,20 @@ def test_each_constraint_rejects_a_broken_row(kind, column, value, check):
 
 
 def test_partial_birth_dates_are_valid():
-    rows = [row("telemofpra", DATE_NAISSANCE=value)
-            for value in ("00/00/1987", "XX/XX/1987", "00/05/1987", "01/01/1987", "")]
+    """docs/contracts.md §1: "`00` (or `XX`) for an unknown day or month": a day with an
+    unknown month too (staged as the year alone: a day of no known month tells nothing)."""
+    import polars as pl
+
+    from transforms.ingest.standardise import birth_date_parts
+
+    values = ("00/00/1987", "XX/XX/1987", "00/05/1987", "01/01/1987", "", "15/00/1987",
+              "15/XX/1987", "XX/05/1987")
+    rows = [row("telemofpra", DATE_NAISSANCE=value) for value in values]
     assert _quarantine_for("telemofpra", rows).height == 0
+    parts = pl.DataFrame({"born": ["15/00/1987", "15/XX/1987", "15/05/1987"]}).select(
+        birth_date_parts("born"))
+    assert parts.select("birth_year", "birth_month", "birth_day").rows() == [
+        (1987, None, None), (1987, None, None), (1987, 5, 15)]
 
 
 def test_sample_passes_except_planted_defects():

@@ -52,16 +52,18 @@ def agdref_number(column: str) -> pl.Expr:
 
 
 def birth_date_parts(column: str) -> list[pl.Expr]:
-    """Partial birth dates as parts; `00`/`XX` is unknown. `01/01/YYYY` is flagged as the
-    usual placeholder for an unknown date, not evidence of a real birthday."""
+    """Partial birth dates as parts; `00`/`XX` is unknown. A day without its month says
+    nothing to compare nor to count an age from: the year alone is kept. `01/01/YYYY` is
+    flagged as the usual placeholder for an unknown date, not evidence of a real
+    birthday."""
     parts = pl.col(column).str.replace_all("XX", "00").str.extract_groups(
         r"^(\d{2})/(\d{2})/(\d{4})$"
     )
     day = parts.struct.field("1").cast(pl.Int32)
     month = parts.struct.field("2").cast(pl.Int32)
     year = parts.struct.field("3").cast(pl.Int32)
-    day = pl.when(day > 0).then(day)
     month = pl.when(month > 0).then(month)
+    day = pl.when((day > 0) & month.is_not_null()).then(day)
     return [
         year.alias("birth_year"),
         month.alias("birth_month"),
