@@ -334,6 +334,9 @@ def test_a_decision_from_a_page_older_than_a_colleague_s_is_refused(ws):
     assert DecisionEvent.objects.filter(flag_id=key).count() == recorded
     assert agent13.post(url, {"kind": "COMMENT", "note": "à revoir", "seen": drawn}
                         ).status_code == 302
+    # a `seen` that is no number says nothing of the page (it was a 500 for '²')
+    assert agent13.post(url, {"kind": "NEXT_STEP", "step": "SUMMONS", "seen": "²"}
+                        ).status_code == 302
     assert agent13.post(url, {"kind": "NEXT_STEP", "step": "RETURN_AID", "seen": seen()}
                         ).status_code == 302
 

@@ -90,6 +90,14 @@ def held_key(flag_id: str, department: str) -> str:
     return f"{flag_id}|{department}"
 
 
+def page_seen(value: str | None) -> int | None:
+    """The latest decision id a page showed (its form's `seen`), None when the form says
+    nothing of its page (absent, or not a number: `isdigit` alone takes '²')."""
+    if value is None or not (value.isascii() and value.isdigit()):
+        return None
+    return int(value)
+
+
 def recorded_since(found: list[DecisionEvent], seen: str | None, account
                    ) -> DecisionEvent | None:
     """The latest decision another account recorded on the flag after the page the agent
@@ -97,9 +105,10 @@ def recorded_since(found: list[DecisionEvent], seen: str | None, account
     decision taken on a page that no longer shows the flag's state would overwrite a
     colleague's outcome, or take back a flag just given, unseen. None when nothing was, or
     when the form says nothing of its page (`seen` absent)."""
-    if seen is None or not seen.isdigit():
+    drawn = page_seen(seen)
+    if drawn is None:
         return None
-    newer = [e for e in found if e.id > int(seen) and e.decided_by_id != account.id
+    newer = [e for e in found if e.id > drawn and e.decided_by_id != account.id
              and e.kind != Kind.COMMENT]
     return max(newer, key=lambda e: e.id, default=None)
 

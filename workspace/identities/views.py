@@ -22,7 +22,7 @@ from workspace.decisions.models import (
     IdentityDecision,
     one_at_a_time,
 )
-from workspace.decisions.state import decided_after_page
+from workspace.decisions.state import decided_after_page, page_seen
 from workspace.identities import labels, queries, waterfall
 from workspace.lists import labels as list_labels
 from workspace.lists import queries as list_queries
@@ -148,12 +148,12 @@ def _decided_since(request, record: str, file: str) -> IdentityDecision | None:
     decides from was drawn (`seen`: the latest decision it showed): a confirmation from
     an older page would overturn a rejection unseen, and the night would link the pair.
     None when none was, or when the form says nothing of its page."""
-    seen = request.POST.get("seen")
-    if seen is None or not seen.isdigit():
+    seen = page_seen(request.POST.get("seen"))
+    if seen is None:
         return None
     return (IdentityDecision.objects.filter(
         record_key=record, num_agdref=file, department__in=request.departments,
-        id__gt=int(seen)).exclude(decided_by=request.user)
+        id__gt=seen).exclude(decided_by=request.user)
         .select_related("decided_by").order_by("-id").first())
 
 
