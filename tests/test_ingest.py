@@ -900,3 +900,19 @@ def test_a_misnamed_file_is_rejected_for_its_name_whatever_file_holds_its_bytes(
     assert len(files) == 4
     errors = dict(con.execute("SELECT file_name, error FROM audit.files").fetchall())
     assert "20" in errors["AGDREF_TITRES_20_20261116.csv"]
+
+
+def test_genesis_country_names_a_french_administration_writes_are_read():
+    """GENESIS writes a nationality as a French country name in capitals; names in
+    everyday use beside the ISO French form (the former name, the English one, a short
+    form) were staged without a nationality. Reading them changes no name the generator
+    writes (french_name_of)."""
+    from transforms.ingest.countries import country_code, french_name_of
+
+    read = {name: country_code(name) for name in (
+        "MYANMAR", "BIRMANIE", "BIELORUSSIE", "SURINAME", "CENTRAFRIQUE", "SWAZILAND",
+        "MACEDOINE", "CONGO BRAZZAVILLE", "Biélorussie")}
+    assert read == {"MYANMAR": "MMR", "BIRMANIE": "MMR", "BIELORUSSIE": "BLR",
+                    "SURINAME": "SUR", "CENTRAFRIQUE": "CAF", "SWAZILAND": "SWZ",
+                    "MACEDOINE": "MKD", "CONGO BRAZZAVILLE": "COG", "Biélorussie": "BLR"}
+    assert french_name_of("MKD") == "MACEDOINE DU NORD" and french_name_of("COG") == "CONGO"

@@ -33,6 +33,17 @@ EVERYDAY_FRENCH_NAMES = {
     "GUINEE BISSAU": "GNB",
     "ETATS UNIS": "USA",
 }
+# Other names a French administration writes, read but never written (french_name_of
+# keeps the names above): the former or the English name, a shortened form.
+OTHER_FRENCH_NAMES = {
+    "MYANMAR": "MMR",
+    "BIELORUSSIE": "BLR",
+    "SURINAME": "SUR",
+    "CENTRAFRIQUE": "CAF",
+    "SWAZILAND": "SWZ",
+    "MACEDOINE": "MKD",
+    "CONGO BRAZZAVILLE": "COG",
+}
 
 
 def normalise_country_name(name: str) -> str:
@@ -59,6 +70,7 @@ def french_country_names() -> dict[str, str]:
             candidates.setdefault(normalise_country_name(name), set()).add(country.alpha_3)
     mapping = {name: codes.pop() for name, codes in candidates.items() if len(codes) == 1}
     mapping.update(EVERYDAY_FRENCH_NAMES)
+    mapping.update(OTHER_FRENCH_NAMES)
     return mapping
 
 
