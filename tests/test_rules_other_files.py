@@ -159,34 +159,6 @@ def test_an_undated_reopening_after_a_list_of_the_anniversary_may_be_within_the_
     assert bool(person_flags(out.listed(REJECTED))) is not protected
 
 
-@pytest.mark.parametrize("second", ["REOUVERTURE", "REEXAMEN_MULTIPLE"])
-def test_a_second_late_reopening_is_a_second_re_examination(inbox, second):
-    """RTR-08: "A `REOUVERTURE` request registered after the 9-month window of RTR-07 is
-    read as a re-examination request (first or later, by the person's history)" and "A
-    second or later re-examination (`REEXAMEN_MULTIPLE`) gives no RTR". A closure
-    notified 12/01/2025 (window ended 12/10/2025); a reopening introduced 03/11/2025, past
-    it (a first re-examination), rejected and final; another introduced 05/11/2026,
-    registered, undecided: a second re-examination, as if it were typed so. The person
-    is listed (it was read as a first re-examination: ASYLUM_PENDING), marked
-    NO_CONSULAR_CONTACT while it awaits its decision (PRI-07)."""
-    closure = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
-               "DATE_DECISION": "05/01/2025", "DATE_NOTIFICATION": "12/01/2025",
-               "DATE_DEFINITIVE": "", "DATE_INTRODUCTION": "02/06/2024"}
-    inbox.telemofpra(date(2025, 1, 16), **closure)
-    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
-                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
-    inbox.telemofpra(date(2026, 3, 13), TYPE_DEMANDE="REOUVERTURE",
-                     DATE_INTRODUCTION="03/11/2025", SENS_DECISION="REJET", FONDEMENT="",
-                     DATE_DECISION="02/02/2026", DATE_NOTIFICATION="06/02/2026",
-                     DATE_DEFINITIVE="10/03/2026")
-    inbox.telemofpra(date(2026, 11, 13), TYPE_DEMANDE=second,
-                     **{**REGISTERED, "DATE_INTRODUCTION": "05/11/2026"})
-    out = inbox.decide(allow_quarantine=True)
-    assert out.quarantined() == []
-    [flag] = person_flags(out.listed(REJECTED))
-    assert "NO_CONSULAR_CONTACT" in flag["markers"], flag
-
-
 @pytest.mark.parametrize("worklist", [REJECTED, MEASURES, RELEASES])
 def test_a_quarantined_row_of_a_second_file_s_claim_holds_the_person(inbox, worklist):
     """RULES.md §5 `SOURCE_ROW_QUARANTINED` (every list): "a quarantined source row names

@@ -213,33 +213,14 @@ def rtr_08_reopening_read_as(request: Record, history: Iterable[Record]) -> str:
     that first showed it (earliest_registration): within a closure's window if that day
     is (principle 1, data missing)."""
     history = list(history)
-    if _within_a_closure_window(request, history):
+    registered, earliest = registration_date(request), earliest_registration(request)
+    if any(d["outcome"] == "CLOTURE"
+           and (earliest is None or earliest <= rtr_07_reopening_window_end(d))
+           for d in history if not is_registered_request(d)):
         return "REOUVERTURE"
-    registered = registration_date(request)
-    earlier = [d for d in history if d is not request
-               and ((d["claim_type"] in RE_EXAMINATIONS
-                     and (d["claim_date"] or registration_date(d)) <= registered)
-                    or _earlier_late_reopening(d, request, history))]
+    earlier = [d for d in history if d is not request and d["claim_type"] in RE_EXAMINATIONS
+               and (d["claim_date"] or registration_date(d)) <= registered]
     return "REEXAMEN_MULTIPLE" if earlier else "REEXAMEN"
-
-
-def _within_a_closure_window(request: Record, history: list[Record]) -> bool:
-    earliest = earliest_registration(request)
-    return any(d["outcome"] == "CLOTURE"
-               and (earliest is None or earliest <= rtr_07_reopening_window_end(d))
-               for d in history if not is_registered_request(d))
-
-
-def _earlier_late_reopening(other: Record, request: Record, history: list[Record]) -> bool:
-    """RTR-08, "by the person's history": another reopening request registered after
-    every closure window, so itself read as a re-examination, introduced before
-    `request`. Only when both give their introduction date: the rows of one undated
-    request (registered, then decided) cannot be told from two requests, and reading
-    the one request as a second re-examination would end its right to remain."""
-    return (other["claim_type"] == "REOUVERTURE" and other["claim_date"] is not None
-            and request["claim_date"] is not None
-            and other["claim_date"] < request["claim_date"]
-            and not _within_a_closure_window(other, history))
 
 
 def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> RtrOutcome:
