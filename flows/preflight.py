@@ -101,9 +101,14 @@ EXPORT_SUFFIXES = (".csv", ".xlsx", ".html")
 
 
 def _made_by_a_night(entry: Path) -> bool:
+    """What a night writes, or leaves hidden (a killed run's `.incoming-…` or
+    `.<DEPT>.retired` folder of an earlier version, an office program's lock file)."""
+    if entry.name.startswith("."):
+        return True
     if entry.is_dir() and not entry.is_symlink():
         return entry.name in DEPARTMENTS and all(
-            f.is_file() and (f.suffix in EXPORT_SUFFIXES or f.name == "README.txt")
+            f.name.startswith(".") or (f.is_file() and (f.suffix in EXPORT_SUFFIXES
+                                                        or f.name == "README.txt"))
             for f in entry.iterdir())
     return entry.is_file() and entry.suffix == ".html"
 

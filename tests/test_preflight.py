@@ -73,6 +73,8 @@ def test_outputs_of_the_wrong_kind_or_in_no_folder_are_refused(tmp_path):
     (exports / "13").mkdir(parents=True)
     (exports / "13" / "rejected_without_oqtf_20261116.csv").write_text("x")
     (exports / "tableau_de_bord_national.html").write_text("x")
+    (exports / ".incoming-1234").mkdir()  # what a killed run of that version left
+    (exports / "13" / ".~lock.rejected_without_oqtf_20261116.xlsx#").write_text("x")
     check_exports_content(exports)  # an earlier version's exports: taken over
     for notes, named in ((exports / "notes_du_bureau.txt", "notes_du_bureau.txt"),
                          (exports / "13" / "annotations.txt", "13")):

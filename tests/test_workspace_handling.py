@@ -274,6 +274,17 @@ def test_an_administrator_given_a_department_reads_its_flags_and_decides_nothing
     assert admin13.post(flag_url(ws, "release_13") + "attribution/retrait/"
                         ).status_code == 403
     assert DecisionEvent.objects.count() == before
+    # the examinations of its department are shown, none offered to close
+    opened = client_for(ws, "agent13").post(flag_url(ws, "rejected_13", True),
+                                            {"kind": "OTHER_GROUND_UNDER_EXAMINATION"})
+    assert opened.status_code == 302
+    examinations = page(admin13, "/examens/")
+    assert ws.world.flags["rejected_13"]["person_key"] in examinations
+    assert "Clore l'examen" not in html.unescape(examinations)
+    assert "Clore l'examen" in html.unescape(page(client_for(ws, "agent13"), "/examens/"))
+    event = DecisionEvent.objects.latest("id")
+    assert admin13.post(f"/examens/{event.id}/cloture/").status_code == 403
+    assert client_for(ws, "agent13").post(f"/examens/{event.id}/cloture/").status_code == 302
 
 
 def test_another_departments_flag_cannot_be_assigned(ws):
