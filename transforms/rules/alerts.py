@@ -56,7 +56,7 @@ def decision_on(decision: Record, day: date) -> Record | None:
     started = [x for x in (decision["claim_date"], decision["decision_date"],
                            decision["first_list_date"]) if x]
     if decision["claim_date"] is None and rights.is_registered_request(decision):
-        # a request registered without its date: from the day after the list before the
+        # a request registered without its date: from the day of the list before the
         # first that showed it, as the lists read it (rights.earliest_registration)
         earliest = rights.earliest_registration(decision)
         if earliest is not None:
