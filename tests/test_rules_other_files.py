@@ -159,6 +159,81 @@ def test_an_undated_reopening_after_a_list_of_the_anniversary_may_be_within_the_
     assert bool(person_flags(out.listed(REJECTED))) is not protected
 
 
+@pytest.mark.parametrize("second", ["REOUVERTURE", "REEXAMEN_MULTIPLE"])
+def test_a_second_late_reopening_is_a_second_re_examination(inbox, second):
+    """RTR-08: "A `REOUVERTURE` request registered after the 9-month window of RTR-07 is
+    read as a re-examination request (first or later, by the person's history)" and "A
+    second or later re-examination (`REEXAMEN_MULTIPLE`) gives no RTR". A closure
+    notified 12/01/2025 (window ended 12/10/2025); a reopening introduced 03/11/2025, past
+    it (a first re-examination), rejected and final; another introduced 05/11/2026,
+    registered, undecided: a second re-examination, as if it were typed so. The person
+    is listed (it was read as a first re-examination: ASYLUM_PENDING), marked
+    NO_CONSULAR_CONTACT while it awaits its decision (PRI-07)."""
+    closure = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
+               "DATE_DECISION": "05/01/2025", "DATE_NOTIFICATION": "12/01/2025",
+               "DATE_DEFINITIVE": "", "DATE_INTRODUCTION": "02/06/2024"}
+    inbox.telemofpra(date(2025, 1, 16), **closure)
+    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
+                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
+    inbox.telemofpra(date(2026, 3, 13), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION="03/11/2025", SENS_DECISION="REJET", FONDEMENT="",
+                     DATE_DECISION="02/02/2026", DATE_NOTIFICATION="06/02/2026",
+                     DATE_DEFINITIVE="10/03/2026")
+    inbox.telemofpra(date(2026, 11, 13), TYPE_DEMANDE=second,
+                     **{**REGISTERED, "DATE_INTRODUCTION": "05/11/2026"})
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == []
+    [flag] = person_flags(out.listed(REJECTED))
+    assert "NO_CONSULAR_CONTACT" in flag["markers"], flag
+
+
+@pytest.mark.parametrize("decided_intro", ["03/11/2025", "05/11/2025"])
+def test_one_late_reopening_whose_rows_give_two_dates_is_one_request(inbox, decided_intro):
+    """RTR-08 and principle 1: one late reopening, registered (introduced 03/11/2025),
+    then rejected, notified, not final (an appeal may be pending: RTR-03), its decided
+    row giving another introduction date (a correction). Its two rows are one request,
+    a first re-examination: the end of its right to remain is not proven (excluded),
+    never an early end at notification as a second re-examination's (RTR-06)."""
+    closure = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
+               "DATE_DECISION": "05/01/2025", "DATE_NOTIFICATION": "12/01/2025",
+               "DATE_DEFINITIVE": "", "DATE_INTRODUCTION": "02/06/2024"}
+    inbox.telemofpra(date(2025, 1, 16), **closure)
+    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
+                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
+    inbox.telemofpra(date(2026, 10, 9), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION=decided_intro, SENS_DECISION="REJET", FONDEMENT="",
+                     DATE_DECISION="02/10/2026", DATE_NOTIFICATION="06/10/2026",
+                     DATE_DEFINITIVE="")
+    assert not person_flags(inbox.decide(allow_quarantine=True).listed(REJECTED))
+
+
+@pytest.mark.parametrize(("first_closed", "listed"), [(None, False), ("REJET", True),
+                                                      ("CLOTURE", True)])
+def test_a_second_late_reopening_needs_the_closure_and_the_first_decided(
+        inbox, first_closed, listed):
+    """RTR-08 "by the person's history", on what the history proves: without the closure
+    whose window the first reopening came after (older than the warehouse), the first may
+    have been a reopening, and the second a first re-examination (not listed). With it,
+    the first reopening, rejected or itself closed (its own window over by 10/11/2026),
+    was a first re-examination: the second is a second one (listed)."""
+    if first_closed is not None:
+        inbox.telemofpra(date(2025, 1, 16), SENS_DECISION="CLOTURE", FONDEMENT="L531-37",
+                         DATE_DECISION="05/01/2025", DATE_NOTIFICATION="12/01/2025",
+                         DATE_DEFINITIVE="", DATE_INTRODUCTION="02/06/2024")
+    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
+                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
+    inbox.telemofpra(date(2026, 2, 13), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION="03/11/2025", SENS_DECISION=first_closed or "REJET",
+                     FONDEMENT="L531-37" if first_closed == "CLOTURE" else "",
+                     DATE_DECISION="02/02/2026", DATE_NOTIFICATION="06/02/2026",
+                     DATE_DEFINITIVE="" if first_closed == "CLOTURE" else "10/02/2026")
+    inbox.telemofpra(date(2026, 11, 13), TYPE_DEMANDE="REOUVERTURE",
+                     **{**REGISTERED, "DATE_INTRODUCTION": "10/11/2026"})
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == []
+    assert bool(person_flags(out.listed(REJECTED))) is listed
+
+
 @pytest.mark.parametrize("worklist", [REJECTED, MEASURES, RELEASES])
 def test_a_quarantined_row_of_a_second_file_s_claim_holds_the_person(inbox, worklist):
     """RULES.md §5 `SOURCE_ROW_QUARANTINED` (every list): "a quarantined source row names

@@ -213,14 +213,45 @@ def rtr_08_reopening_read_as(request: Record, history: Iterable[Record]) -> str:
     that first showed it (earliest_registration): within a closure's window if that day
     is (principle 1, data missing)."""
     history = list(history)
-    registered, earliest = registration_date(request), earliest_registration(request)
-    if any(d["outcome"] == "CLOTURE"
-           and (earliest is None or earliest <= rtr_07_reopening_window_end(d))
-           for d in history if not is_registered_request(d)):
+    if _within_a_closure_window(request, history):
         return "REOUVERTURE"
-    earlier = [d for d in history if d is not request and d["claim_type"] in RE_EXAMINATIONS
-               and (d["claim_date"] or registration_date(d)) <= registered]
+    registered = registration_date(request)
+    earlier = [d for d in history if d is not request
+               and ((d["claim_type"] in RE_EXAMINATIONS
+                     and (d["claim_date"] or registration_date(d)) <= registered)
+                    or _earlier_late_reopening(d, request, history))]
     return "REEXAMEN_MULTIPLE" if earlier else "REEXAMEN"
+
+
+def _within_a_closure_window(request: Record, history: list[Record]) -> bool:
+    earliest = earliest_registration(request)
+    return any(d["outcome"] == "CLOTURE"
+               and (earliest is None or earliest <= rtr_07_reopening_window_end(d))
+               for d in history if not is_registered_request(d))
+
+
+def _earlier_late_reopening(other: Record, request: Record, history: list[Record]) -> bool:
+    """RTR-08, "by the person's history": another reopening request that was itself a
+    re-examination before `request` was introduced. Only on what proves it: both give
+    their introduction date, the other's first; the other's claim was decided before
+    `request` was introduced (a re-examination follows a decision: the rows of one
+    request, whatever dates they give, never do); and the history holds a closure decided
+    before the other was introduced, every such closure's window past by then (a closure
+    the warehouse does not hold may have kept it a reopening). Otherwise the request is
+    read as a first re-examination, the reading that keeps the right to remain."""
+    if not (other["claim_type"] == "REOUVERTURE" and other["claim_date"] is not None
+            and request["claim_date"] is not None
+            and other["claim_date"] < request["claim_date"]):
+        return False
+    decided = any(d["claim_type"] == "REOUVERTURE" and d["num_ofpra"] == other["num_ofpra"]
+                  and d["claim_date"] == other["claim_date"]
+                  and not is_registered_request(d) and d["decision_date"] is not None
+                  and d["decision_date"] < request["claim_date"] for d in history)
+    closures = [d for d in history if d["outcome"] == "CLOTURE"
+                and not is_registered_request(d) and d["decision_date"] is not None
+                and d["decision_date"] < other["claim_date"]]
+    return decided and bool(closures) and all(
+        other["claim_date"] > rtr_07_reopening_window_end(c) for c in closures)
 
 
 def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> RtrOutcome:
