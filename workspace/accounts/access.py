@@ -7,7 +7,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
-from workspace.accounts.models import UNIT_ROLES, PageView, Role
+from workspace.accounts.models import PageView, Role
 
 
 def departments(request) -> list[str]:
@@ -36,7 +36,7 @@ def unit_view(view):
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if request.user.role not in UNIT_ROLES:
+        if not request.user.decides:
             raise PermissionDenied("agents and managers only")
         request.departments = departments(request)
         return view(request, *args, **kwargs)

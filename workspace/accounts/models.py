@@ -13,10 +13,6 @@ class Role(models.TextChoices):
     ADMIN = "admin", "administrateur"
 
 
-# the roles of a prefecture's units: they decide on flags and identity pairs
-UNIT_ROLES = (Role.AGENT, Role.MANAGER)
-
-
 class Account(AbstractUser):
     """One person who signs in. `role`: what they may do; the departments they may see
     are their DepartmentGrant rows (none: no person is ever shown to them)."""
@@ -33,6 +29,12 @@ class Account(AbstractUser):
     @property
     def sees_persons(self) -> bool:
         return self.role != Role.ANALYST
+
+    @property
+    def decides(self) -> bool:
+        """A prefecture unit's account (agent, manager): it decides on flags and identity
+        pairs; an administrator given departments only reads them."""
+        return self.role in (Role.AGENT, Role.MANAGER)
 
 
 class DepartmentGrant(models.Model):

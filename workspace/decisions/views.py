@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from schemas import exports
 from workspace.accounts.access import persons_view, record_view, unit_view
-from workspace.accounts.models import UNIT_ROLES, Account, Role
+from workspace.accounts.models import Account, Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import (
     FLAG_LOCK,
@@ -193,7 +193,7 @@ def examinations(request):
     return render(request, "lists/examinations.html", {"examinations": [
         {"event": e, "list_title": exports.TITLES.get(e.worklist, e.worklist)}
         for e in state.department_examinations(request.departments)],
-        "may_close": request.user.role in UNIT_ROLES})
+        "may_close": request.user.decides})
 
 
 @require_POST

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from schemas import codes, exports
 from workspace.accounts.access import persons_view, record_lookup, record_view
-from workspace.accounts.models import UNIT_ROLES, Role
+from workspace.accounts.models import Role
 from workspace.decisions import forms, state
 from workspace.decisions.models import IdentityDecision, Step
 from workspace.identities import labels as identity_labels
@@ -89,7 +89,7 @@ def home(request):
                   for w in queries.LISTS],
         "identities": exports.counted(counts.get("identities", {}).get("rows") or 0,
                                       "paire", "paires"),
-        "reviews": request.user.role in (Role.AGENT, Role.MANAGER),
+        "reviews": request.user.decides,
         "departments": departments})
 
 
@@ -209,7 +209,7 @@ def flag_page(request, worklist: str, key: str):
     context["actions"] = (state.actions(worklist, found, request.user.username,
                                         outcomes=context["takes_outcomes"],
                                         manager=request.user.role == Role.MANAGER)
-                          if request.user.role in UNIT_ROLES else [])  # decisions.views
+                          if request.user.decides else [])  # decisions.views
     context["reasons_choices"], context["steps"] = forms.REASON_CHOICES, Step.choices
     context["assignable"] = (forms.assignable(row["department"])
                              if request.user.role == Role.MANAGER else [])
