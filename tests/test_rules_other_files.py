@@ -159,6 +159,21 @@ def test_an_undated_reopening_after_a_list_of_the_anniversary_may_be_within_the_
     assert bool(person_flags(out.listed(REJECTED))) is not protected
 
 
+def closed_in_2025(inbox: Inbox) -> None:
+    """A first claim closed on 05/01/2025, notified 12/01/2025: its reopening window
+    (RTR-07) ended on 12/10/2025."""
+    inbox.telemofpra(date(2025, 1, 16), SENS_DECISION="CLOTURE", FONDEMENT="L531-37",
+                     DATE_DECISION="05/01/2025", DATE_NOTIFICATION="12/01/2025",
+                     DATE_DEFINITIVE="", DATE_INTRODUCTION="02/06/2024")
+
+
+def reopened_late(inbox: Inbox) -> None:
+    """A reopening introduced 03/11/2025, past that window, registered (list of
+    07/11/2025)."""
+    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
+                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
+
+
 @pytest.mark.parametrize("second", ["REOUVERTURE", "REEXAMEN_MULTIPLE"])
 def test_a_second_late_reopening_is_a_second_re_examination(inbox, second):
     """RTR-08: "A `REOUVERTURE` request registered after the 9-month window of RTR-07 is
@@ -169,12 +184,8 @@ def test_a_second_late_reopening_is_a_second_re_examination(inbox, second):
     registered, undecided: a second re-examination, as if it were typed so. The person
     is listed (it was read as a first re-examination: ASYLUM_PENDING), marked
     NO_CONSULAR_CONTACT while it awaits its decision (PRI-07)."""
-    closure = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
-               "DATE_DECISION": "05/01/2025", "DATE_NOTIFICATION": "12/01/2025",
-               "DATE_DEFINITIVE": "", "DATE_INTRODUCTION": "02/06/2024"}
-    inbox.telemofpra(date(2025, 1, 16), **closure)
-    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
-                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
+    closed_in_2025(inbox)
+    reopened_late(inbox)
     inbox.telemofpra(date(2026, 3, 13), TYPE_DEMANDE="REOUVERTURE",
                      DATE_INTRODUCTION="03/11/2025", SENS_DECISION="REJET", FONDEMENT="",
                      DATE_DECISION="02/02/2026", DATE_NOTIFICATION="06/02/2026",
@@ -194,12 +205,8 @@ def test_one_late_reopening_whose_rows_give_two_dates_is_one_request(inbox, deci
     row giving another introduction date (a correction). Its two rows are one request,
     a first re-examination: the end of its right to remain is not proven (excluded),
     never an early end at notification as a second re-examination's (RTR-06)."""
-    closure = {"SENS_DECISION": "CLOTURE", "FONDEMENT": "L531-37",
-               "DATE_DECISION": "05/01/2025", "DATE_NOTIFICATION": "12/01/2025",
-               "DATE_DEFINITIVE": "", "DATE_INTRODUCTION": "02/06/2024"}
-    inbox.telemofpra(date(2025, 1, 16), **closure)
-    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
-                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
+    closed_in_2025(inbox)
+    reopened_late(inbox)
     inbox.telemofpra(date(2026, 10, 9), TYPE_DEMANDE="REOUVERTURE",
                      DATE_INTRODUCTION=decided_intro, SENS_DECISION="REJET", FONDEMENT="",
                      DATE_DECISION="02/10/2026", DATE_NOTIFICATION="06/10/2026",
@@ -217,11 +224,8 @@ def test_a_second_late_reopening_needs_the_closure_and_the_first_decided(
     the first reopening, rejected or itself closed (its own window over by 10/11/2026),
     was a first re-examination: the second is a second one (listed)."""
     if first_closed is not None:
-        inbox.telemofpra(date(2025, 1, 16), SENS_DECISION="CLOTURE", FONDEMENT="L531-37",
-                         DATE_DECISION="05/01/2025", DATE_NOTIFICATION="12/01/2025",
-                         DATE_DEFINITIVE="", DATE_INTRODUCTION="02/06/2024")
-    inbox.telemofpra(date(2025, 11, 7), TYPE_DEMANDE="REOUVERTURE",
-                     **{**REGISTERED, "DATE_INTRODUCTION": "03/11/2025"})
+        closed_in_2025(inbox)
+    reopened_late(inbox)
     inbox.telemofpra(date(2026, 2, 13), TYPE_DEMANDE="REOUVERTURE",
                      DATE_INTRODUCTION="03/11/2025", SENS_DECISION=first_closed or "REJET",
                      FONDEMENT="L531-37" if first_closed == "CLOTURE" else "",
