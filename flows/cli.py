@@ -15,6 +15,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from typer.exceptions import TyperException
 
 from flows import console, workspace_cli
 from flows.console import say
@@ -460,5 +461,24 @@ app.command("workspace", short_help="Serve the units' workspace (lists, flags, d
 app.add_typer(workspace_cli.users_app, name="users")
 
 
-def main() -> None:  # pragma: no cover
-    sys.exit(app())
+def main(args: list[str] | None = None) -> None:
+    """`reconcile`: a usage error (an option mistyped or missing, a value refused) is said
+    in one line, as the commands' own refusals are, with the help to read; click's own
+    report is four (the usage, a hint, a blank line, the error). Typer reports usage
+    errors with click's exceptions, which it vendors, all TyperException."""
+    try:
+        result = app(args=args, prog_name="reconcile", standalone_mode=False)
+    except TyperException as err:
+        context = getattr(err, "ctx", None)
+        message = err.format_message()
+        if context is not None and message == context.get_help():
+            err.show()  # a command or a group called without anything: its help
+        else:
+            where = context.command_path if context is not None else "reconcile"
+            typer.echo(f"{where}: {printable(message.rstrip('.'))}; see '{where} --help'",
+                       err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        typer.echo("reconcile: aborted", err=True)
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)

@@ -61,6 +61,24 @@ def test_run_refuses_a_missing_inbox_in_one_line(tmp_path):
     assert result.stderr.strip().count("\n") == 0 and "nowhere does not exist" in result.stderr
 
 
+def test_a_mistyped_or_missing_option_is_said_in_one_line(tmp_path):
+    """One clear line when something is wrong, a usage error included (click's own
+    report is the usage, a hint, a blank line and the error): the error and where the
+    help is, exit status 2 as click gives it. Called without anything, the help."""
+    for args, says in ((("run", "--inbx", "x"), "No such option: --inbx"),
+                       (("run", "--inbox", "x"), "Missing option '--warehouse'"),
+                       (("generate", "--scale", "nope", "--out", "x"), "scale must be one of")):
+        result = _reconcile(*args, home=tmp_path)
+        assert result.returncode == 2, (args, result.stderr)
+        line = result.stderr.strip()
+        assert "\n" not in line and says in line, (args, result.stderr)
+        assert line.startswith(f"reconcile {args[0]}: ")
+        assert line.endswith(f"; see 'reconcile {args[0]} --help'")
+    bare = _reconcile(home=tmp_path)
+    assert bare.returncode == 2
+    assert "Usage: reconcile [OPTIONS] COMMAND" in bare.stderr + bare.stdout
+
+
 def test_demo_and_generate_refuse_a_folder_they_would_spoil_in_one_line(tmp_path):
     """A demo replaces its folder: never one holding anything it did not make (an
     analyst's files); generate never writes beside another data set (its truth/ would
