@@ -228,20 +228,20 @@ def test_a_header_ending_in_cr_alone_neither_glues_nor_names_the_first_row(con, 
     assert not [v for v in ("0123456789", "0555555555", "M01300000001") if v in said], said
 
 
-def test_an_extra_column_holding_a_number_is_named_by_its_place(con, tmp_path):
-    """The note on an extra column repeats its header cell (escaped), but for a cell
-    holding three digits in a row, named by its place: a number or a date is never
-    logged."""
-    path = write_file(tmp_path, "AGDREF_TITRES_13_20261116.csv", "agdref_titres",
-                      [row("agdref_titres")])
+def test_an_extra_column_not_named_as_a_column_is_named_by_its_place(con, tmp_path):
+    """DESIGN: logs never hold names, dates of birth or numbers of persons. The note on
+    an extra column repeats its header cell when it is written as the systems name
+    their columns (ETAT_MEMBRE); any other cell, a number, a date, a name typed into the
+    header, an escape sequence, is named by its place."""
+    path = write_file(tmp_path, "GENESIS_E01301_20261116.csv", "genesis", [row("genesis")])
     lines = path.read_bytes().split(b"\r\n")
-    lines[0] += b";ETAT_MEMBRE;0123456789;14/03/1990"
-    lines[1] += b";;;"
+    lines[0] += b";ETAT_MEMBRE;0123456789;14/03/1990;DUPONT;Jean;CODE_123;VU\x1b[2J"
+    lines[1] += b";;;;;;;"
     path.write_bytes(b"\r\n".join(lines))
     [outcome] = ingest(con, tmp_path)
     assert outcome.status == "LOADED"
-    assert "extra column ignored: ETAT_MEMBRE, column 7, column 8" in outcome.error, \
-        outcome.error
+    assert outcome.error == ("extra column ignored: ETAT_MEMBRE, column 19, column 20, "
+                             "column 21, column 22, column 23, column 24"), outcome.error
 
 
 def test_a_row_glued_to_the_header_rejects_the_file_and_is_not_logged(con, tmp_path):

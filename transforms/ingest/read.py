@@ -99,6 +99,8 @@ def decode_text(data: bytes, kind: str, file_name: str) -> tuple[str, list[str]]
 
 LONE_CR = re.compile(r"\r(?!\n)")
 THREE_DIGITS = re.compile(r"\d{3}")
+# How the systems' extracts name a column: capitals and digits, words joined by "_".
+COLUMN_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", re.ASCII)
 
 
 def _lone_crs_as_line_ends(text: str, notes: list[str]) -> str:
@@ -415,9 +417,10 @@ def conform_columns(
         )
     # A header cell may hold a value: a row glued to the header (its line end lost)
     # fills about a row's worth of extra cells, and that row would be counted nowhere:
-    # the file is refused. An extra column is named (escaped: a source may add one), but
-    # by its place when the cell holds three digits in a row: a number or a date is never
-    # logged.
+    # the file is refused. An extra column is named when its cell is written as a column
+    # of these systems is (capitals and digits joined by underscores, ETAT_MEMBRE, no
+    # three digits in a row), otherwise by its place: a name, a number or a date typed
+    # into a header cell is never logged.
     extra = [(i, c) for i, c in enumerate(header) if c not in expected]
     unknown = [c for _, c in extra if c not in KNOWN_COLUMNS]
     if len(unknown) >= max(2, len(expected) - 2):
@@ -425,7 +428,7 @@ def conform_columns(
             f"{file_name}: line 1: the header has {len(unknown)} cells that are no "
             f"column of the contract's (which has {len(expected)}): a row is glued to it "
             "(its line end lost); ask for the file again")
-    named = [printable(c) if c in KNOWN_COLUMNS or not THREE_DIGITS.search(c)
+    named = [c if c in KNOWN_COLUMNS or COLUMN_NAME.fullmatch(c) and not THREE_DIGITS.search(c)
              else f"column {i + 1}" for i, c in extra]
     notes = [f"extra column ignored: {', '.join(named)}"] if named else []
     return frame.select(expected), notes
