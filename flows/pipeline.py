@@ -111,6 +111,9 @@ def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
     with warehouse_connection(warehouse_path) as con:
         plans = ingest_plan.plan_inbox(con, inbox, system_folders_only=True)
     actions = Counter(p.action for p in plans)
+    for name, folder in ingest_plan.misplaced_lists(inbox):
+        get_run_logger().warning("inbox: %s is at the inbox's root, where it is not read: "
+                                 "move it into %s/", name, folder)
     if not plans:
         # a night on nothing is allowed (an empty list is news), but an empty inbox is
         # more often a share not mounted or a wrong --inbox

@@ -153,8 +153,16 @@ def test_an_empty_inbox_is_said_and_the_summary_has_no_empty_parentheses(prefect
     inbox = tmp_path / "inbox"
     for system in ("telemofpra", "genesis", "agdref"):
         (inbox / system).mkdir(parents=True)
+    # a list dropped beside the systems' folders is not read, and said so with the folder
+    # to move it into; a note left there is not the night's, said nothing of
+    listed = write_file(inbox, "TELEMOFPRA_13_20261113.csv", "telemofpra", [row("telemofpra")])
+    listed.rename(inbox / listed.name)
+    (inbox / "notes.txt").write_text("à traiter lundi", encoding="utf-8")
     result = night_on(inbox, prefect_server, tmp_path)
     console = result.stdout + result.stderr
+    assert ("inbox: TELEMOFPRA_13_20261113.csv is at the inbox's root, where it is not "
+            "read: move it into telemofpra/") in console
+    assert "notes.txt" not in console
     assert f"inbox: no file in {inbox}" in console
     assert "department folders ()" not in console and "excluded ;" not in console
     assert "department folders (none tonight)" in result.stdout

@@ -213,6 +213,18 @@ def list_inbox(inbox: Path, system_folders_only: bool = False) -> list[InboxFile
     return sorted(files, key=_order_key)
 
 
+def misplaced_lists(inbox: Path) -> list[tuple[str, str]]:
+    """The files at the inbox's root named as a system's list (name, the system's folder):
+    the nightly run reads only the systems' folders (a note left at the root is not the
+    night's), but a list dropped beside them would otherwise be passed over in silence."""
+    try:
+        names = sorted(p.name for p in inbox.iterdir() if p.is_file())
+    except OSError:
+        return []
+    return [(name, system) for name in names for system, pattern in FILE_NAME_PATTERNS.items()
+            if pattern.fullmatch(name)]
+
+
 def _order_key(f: InboxFile) -> tuple:
     return (f.system or "~", f.kind or "~", f.unit or "", f.extraction_date or date.min,
             f.file_name)
