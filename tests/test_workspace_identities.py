@@ -179,8 +179,10 @@ def test_identity_decisions_are_append_only_in_the_database(confirmed):
 
 
 def test_a_contradictory_confirmation_is_refused_in_one_line(confirmed):
+    from workspace.accounts.models import PageView
     from workspace.decisions.models import IdentityDecision
 
+    since = PageView.objects.order_by("-id").values_list("id", flat=True).first() or 0
     agent13 = client_for(confirmed, "agent13")
     # two rows of one delivered list are two persons: not both this file's holder
     for extra in ({}, {"override": "1"}):  # an agent may not override
@@ -191,6 +193,10 @@ def test_a_contradictory_confirmation_is_refused_in_one_line(confirmed):
             f"Confirmation refusée : elle contredit la paire confirmée {PAIR_13[0]} = "
             f"agdref:{PAIR_13[1]} (un autre enregistrement d&#x27;une même liste, ou un autre "
             "détenu écroué à ce jour, rattaché à cette personne).")
+    # the refusal shows the other pair's record and file: a view of that pair, in the
+    # views log as any page showing it is (issue 34 §6), by its id, never its numbers
+    assert list(PageView.objects.filter(id__gt=since, account__username="agent13").values_list(
+        "kind", "target")) == [("identity", pair_id(PAIR_13))] * 2
     # rejecting never contradicts
     assert agent13.post(pair_url(MATE_13, True), {"decision": "REJECTED"}).status_code == 302
     manager = client_for(confirmed, "manager13")

@@ -4,6 +4,7 @@ bound; the records' rows are read only for a pair found that way."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from importlib.resources import files
 
@@ -18,6 +19,12 @@ DELIVERIES_SHOWN = 3
 @cache
 def read_sql(name: str) -> str:
     return (files("workspace.identities") / "sql" / name).read_text(encoding="utf-8")
+
+
+def pair_id(record_key: str, num_agdref: str) -> str:
+    """A pair's id, as the queue's SQL writes it ('IDP-' || left(sha256(record_key || '|'
+    || num_agdref), 16)): what the views log keeps of a pair, never its numbers."""
+    return "IDP-" + hashlib.sha256(f"{record_key}|{num_agdref}".encode()).hexdigest()[:16]
 
 
 def review_pairs(cur: duckdb.DuckDBPyConnection, departments: list[str]) -> list[dict]:

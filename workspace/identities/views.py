@@ -179,6 +179,9 @@ def decide(request, pair_id: str):
             if decision == Identity.CONFIRMED:
                 conflict = conflicting_confirmation(cur, record, file, _pending())
             if conflict and not override:
+                if conflict.department in request.departments:  # the refusal names it
+                    record_view(request, "identity",
+                                queries.pair_id(conflict.record_key, conflict.num_agdref))
                 return _refused(request, pair_id, labels.conflict_message(
                                     conflict, record, request.departments),
                                 may_override=request.user.role == Role.MANAGER)
