@@ -236,20 +236,24 @@ def test_a_header_ending_in_cr_alone_neither_glues_nor_names_the_first_row(con, 
     assert not [v for v in ("0123456789", "0555555555", "M01300000001") if v in said], said
 
 
-def test_an_extra_column_not_named_as_a_column_is_named_by_its_place(con, tmp_path):
+def test_an_extra_column_not_of_the_contracts_is_named_by_its_place(con, tmp_path):
     """DESIGN: logs never hold names, dates of birth or numbers of persons. The note on
-    an extra column repeats its header cell when it is written as the systems name
-    their columns (ETAT_MEMBRE); any other cell, a number, a date, a name typed into the
-    header, an escape sequence, is named by its place."""
+    an extra column repeats its header cell when it is a column of the systems'
+    contracts (NUM_OFPRA, TélémOfpra's, and ETAT_MEMBRE, AGDREF's measures', in a GENESIS
+    list); any other cell, a number, a
+    date, a name typed into the header however written (BBAH_AISSATOU), an escape
+    sequence, is named by its place."""
     path = write_file(tmp_path, "GENESIS_E01301_20261116.csv", "genesis", [row("genesis")])
     lines = path.read_bytes().split(b"\r\n")
-    lines[0] += b";ETAT_MEMBRE;0123456789;14/03/1990;DUPONT;Jean;CODE_123;VU\x1b[2J"
-    lines[1] += b";;;;;;;"
+    lines[0] += (b";NUM_OFPRA;0123456789;14/03/1990;DUPONT;Jean;BBAH_AISSATOU;ETAT_MEMBRE;"
+                 b"VU\x1b[2J")
+    lines[1] += b";;;;;;;;"
     path.write_bytes(b"\r\n".join(lines))
     [outcome] = ingest(con, tmp_path)
     assert outcome.status == "LOADED"
-    assert outcome.error == ("extra column ignored: ETAT_MEMBRE, column 19, column 20, "
-                             "column 21, column 22, column 23, column 24"), outcome.error
+    assert outcome.error == ("extra column ignored: NUM_OFPRA, column 19, column 20, "
+                             "column 21, column 22, column 23, ETAT_MEMBRE, column 25"
+                             ), outcome.error
 
 
 def test_a_row_glued_to_the_header_rejects_the_file_and_is_not_logged(con, tmp_path):

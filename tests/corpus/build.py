@@ -58,8 +58,8 @@ def build() -> list[dict]:
     _csv(INBOX / "telemofpra" / "TELEMOFPRA_13_20261104.csv", renamed,
          [list(good.values())], encoding="cp1252")
     expect("TELEMOFPRA_13_20261104.csv", "REJECTED", reason="missing column NOM")
-    # Extra column: the rows are kept, the column is noted (by its place: a single word
-    # may be a name typed into the header) and ignored.
+    # Extra column: the rows are kept, the column is noted (by its place: no column of
+    # the contracts, the cell may hold a name typed into the header) and ignored.
     _csv(INBOX / "telemofpra" / "TELEMOFPRA_13_20261105.csv", [*fields, "COMMENTAIRE"],
          [[*good.values(), "vu"]], encoding="cp1252")
     expect("TELEMOFPRA_13_20261105.csv", "LOADED", reason="extra column ignored: column 19")
@@ -136,8 +136,7 @@ def build_issue_37(expect) -> None:
     _csv(INBOX / "telemofpra" / "TELEMOFPRA_13_20261115.csv", [*good, "NOM"],
          [[*good.values(), "DIALO"]], encoding="cp1252")
     expect("TELEMOFPRA_13_20261115.csv", "REJECTED", reason="column NOM appears 2 times")
-    # An extra column whose name holds an escape sequence: noted by its place (no name
-    # written as the systems write a column's is repeated in the log).
+    # An extra column whose name holds an escape sequence: noted by its place.
     _csv(INBOX / "telemofpra" / "TELEMOFPRA_13_20261116.csv", [*good, "VU\x1b[2J"],
          [[*good.values(), "x"]], encoding="cp1252")
     expect("TELEMOFPRA_13_20261116.csv", "LOADED", reason="extra column ignored: column 19")

@@ -98,9 +98,6 @@ def decode_text(data: bytes, kind: str, file_name: str) -> tuple[str, list[str]]
 
 
 LONE_CR = re.compile(r"\r(?!\n)")
-THREE_DIGITS = re.compile(r"\d{3}")
-# How the systems' extracts name a column: capitals and digits, words joined by "_".
-COLUMN_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", re.ASCII)
 
 
 def _lone_crs_as_line_ends(text: str, notes: list[str]) -> str:
@@ -253,7 +250,7 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
         beyond_errors[row] += column >= named
     beyond = beyond + pl.Series(beyond_errors, dtype=pl.Int32)
     # Date cells typed as dates come out as ISO text; the contract's text form is DD/MM/YYYY.
-    iso = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00:00(?:\.0+)?)?$"
+    iso = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]00:00:00(?:\.0+)?)?$"
     frame = frame.with_columns(
         pl.when(pl.col(c).str.contains(iso))
         .then(pl.col(c).str.replace(iso, "$3/$2/$1"))
@@ -417,10 +414,10 @@ def conform_columns(
         )
     # A header cell may hold a value: a row glued to the header (its line end lost)
     # fills about a row's worth of extra cells, and that row would be counted nowhere:
-    # the file is refused. An extra column is named when its cell is written as a column
-    # of these systems is (capitals and digits joined by underscores, ETAT_MEMBRE, no
-    # three digits in a row), otherwise by its place: a name, a number or a date typed
-    # into a header cell is never logged.
+    # the file is refused. An extra column is named when it is a column of one of the
+    # systems' contracts (a list of another system's, a column of another file), otherwise
+    # by its place: whatever else a header cell holds (a name, a number or a date typed
+    # into it, written in any way) is never logged.
     extra = [(i, c) for i, c in enumerate(header) if c not in expected]
     unknown = [c for _, c in extra if c not in KNOWN_COLUMNS]
     if len(unknown) >= max(2, len(expected) - 2):
@@ -428,8 +425,7 @@ def conform_columns(
             f"{file_name}: line 1: the header has {len(unknown)} cells that are no "
             f"column of the contract's (which has {len(expected)}): a row is glued to it "
             "(its line end lost); ask for the file again")
-    named = [c if c in KNOWN_COLUMNS or COLUMN_NAME.fullmatch(c) and not THREE_DIGITS.search(c)
-             else f"column {i + 1}" for i, c in extra]
+    named = [c if c in KNOWN_COLUMNS else f"column {i + 1}" for i, c in extra]
     notes = [f"extra column ignored: {', '.join(named)}"] if named else []
     return frame.select(expected), notes
 
