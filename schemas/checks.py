@@ -13,8 +13,8 @@ from anyascii import anyascii
 from schemas.codes import DEPARTMENTS
 
 DATE_FORMAT = "%d/%m/%Y"
-FULL_DATE_PATTERN = r"^\d{2}/\d{2}/\d{4}$"
-AGDREF_NUMBER_PATTERN = r"^\d{10}$"
+FULL_DATE_PATTERN = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+AGDREF_NUMBER_PATTERN = r"^[0-9]{10}$"
 
 # Dates a row is checked against, handed to the checks as columns of the frame validated
 # (they are not the contract's): the extraction date of the row's file (from its name) and
@@ -36,7 +36,8 @@ def is_calendar_date(data: pa.PolarsData) -> pl.LazyFrame:
 
 def _birth_date_parts(col: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """Day, month and year of a possibly partial birth date (0 when unknown)."""
-    parts = col.str.replace_all("XX", "00").str.extract_groups(r"^(\d{2})/(\d{2})/(\d{4})$")
+    parts = col.str.replace_all("XX", "00").str.extract_groups(
+        r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$")
     return tuple(parts.struct.field(str(i)).cast(pl.Int32, strict=False) for i in (1, 2, 3))
 
 
@@ -83,7 +84,7 @@ def is_department_code(data: pa.PolarsData) -> pl.LazyFrame:
 def is_whole_number(data: pa.PolarsData) -> pl.LazyFrame:
     """Digits only: no sign, no decimals, at most six digits."""
     col = pl.col(data.key)
-    return data.lazyframe.select(col.is_null() | col.str.contains(r"^\d{1,6}$"))
+    return data.lazyframe.select(col.is_null() | col.str.contains(r"^[0-9]{1,6}$"))
 
 
 def _references(data: pa.PolarsData, columns: tuple[str, ...]) -> list[pl.Expr]:

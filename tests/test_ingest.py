@@ -423,6 +423,32 @@ def test_placeholder_and_malformed_agdref_number(con, ingest_into, tmp_path):
     assert staged == (None, "12345-678", "1990-01-01", True)
 
 
+def test_digits_of_other_scripts_are_no_digits_of_the_contract(con, ingest_into, tmp_path):
+    """CONTRACTS §1: an AGDREF number is 10 digits, dates DD/MM/YYYY, a sentence in days;
+    polars reads `\\d` as any script's digit, so Arabic-Indic or full-width ones passed the
+    contract's patterns (an AGDREF number written so was staged, as no file's number).
+    They are quarantined, as any other character would be; on a prison's list, whose
+    number may be wrong, the number is read as none given (kept as delivered)."""
+    arabic, full_width = "٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９"
+    write_file(tmp_path, "AGDREF_PERSONNES_13_20261116.csv", "agdref_personnes",
+               [row("agdref_personnes", NUM_AGDREF=arabic),
+                row("agdref_personnes", NUM_AGDREF="0123456780", DATE_NAISSANCE="١٤/٠٣/١٩٩٠"),
+                row("agdref_personnes", NUM_AGDREF="0123456781")])
+    write_file(tmp_path, "GENESIS_E01301_20261116.csv", "genesis",
+               [row("genesis", QUANTUM_TOTAL_JOURS="٣٦٥"),
+                row("genesis", NUM_ECROU="2", NUM_AGDREF=full_width)])
+    ingest_into(con, tmp_path)
+    quarantined = con.execute(
+        "SELECT DISTINCT split_part(file_name, '_', 1), line_number, column_name "
+        "FROM audit.quarantine ORDER BY ALL").fetchall()
+    assert quarantined == [("AGDREF", 2, "NUM_AGDREF"), ("AGDREF", 3, "DATE_NAISSANCE"),
+                           ("GENESIS", 2, "QUANTUM_TOTAL_JOURS")], quarantined
+    assert con.execute("SELECT num_agdref FROM staging.agdref_persons").fetchall() == [
+        ("0123456781",)]
+    assert con.execute("SELECT num_agdref, num_agdref_as_delivered "
+                       "FROM staging.detainees").fetchall() == [(None, full_width)]
+
+
 def test_sample_inbox_accounts_for_every_row(con, ingest_into):
     outcomes = ingest_into(con, SAMPLE_DIR / "inbox")
     assert outcomes and all(o.status == "LOADED" for o in outcomes)

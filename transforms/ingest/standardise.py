@@ -57,7 +57,7 @@ def birth_date_parts(column: str) -> list[pl.Expr]:
     flagged as the usual placeholder for an unknown date, not evidence of a real
     birthday."""
     parts = pl.col(column).str.replace_all("XX", "00").str.extract_groups(
-        r"^(\d{2})/(\d{2})/(\d{4})$"
+        r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$"
     )
     day = parts.struct.field("1").cast(pl.Int32)
     month = parts.struct.field("2").cast(pl.Int32)
@@ -291,7 +291,7 @@ def _zeros_lost(column: str) -> pl.Expr:
     identity stage reads a list's number the same way (core_record_identities.sql,
     number_given), verified as any number given."""
     value = pl.col(column).str.replace_all(r"[\s\pZ]", "").str.replace(r"\.0+$", "")
-    return pl.when(value.str.contains(r"^\d{1,10}$")).then(value.str.zfill(10))
+    return pl.when(value.str.contains(r"^[0-9]{1,10}$")).then(value.str.zfill(10))
 
 
 # Whom a row of each kind names, in the house keys of core.quarantined_references.

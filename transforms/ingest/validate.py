@@ -64,7 +64,7 @@ def key_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
 
 
 # A GENESIS list's name gives its establishment (docs/contracts.md §1: GENESIS_<code>_<date>)
-_LIST_ESTABLISHMENT = pl.col("file_name").str.extract(r"^GENESIS_(.+)_\d{8}\.[A-Za-z]+$")
+_LIST_ESTABLISHMENT = pl.col("file_name").str.extract(r"^GENESIS_(.+)_[0-9]{8}\.[A-Za-z]+$")
 
 
 def unit_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
