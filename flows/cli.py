@@ -173,6 +173,9 @@ def run(
     )] = None,
     simulate: Annotated[bool, typer.Option(
         "--simulate", help="Allow an --as-of after tomorrow (tests, simulations).")] = False,
+    replay: Annotated[bool, typer.Option(
+        "--replay", help="Allow an --as-of before the night already published: the units' "
+                         "lists and exports go back to that day.")] = False,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the traceback of a failure on the console.")] = False,
     objectives: Annotated[Path | None, typer.Option(help=(
@@ -185,7 +188,7 @@ def run(
     audit.files and audit.quarantine); non-zero with one line when it could not run. Only
     the inbox's telemofpra/, genesis/ and agdref/ folders are read.
     """
-    from flows.preflight import Refused, check_run
+    from flows.preflight import Refused, check_not_before_published, check_run
 
     day = _parse_day(as_of)
     try:
@@ -194,6 +197,10 @@ def run(
     except (Refused, ValueError) as refused:
         _fail(str(refused))
     _refuse_if_running(warehouse, exports)
+    try:
+        check_not_before_published(day, _published_night(warehouse, exports), replay)
+    except Refused as refused:
+        _fail(str(refused))
     say(f"reconcile run as of {day:%Y-%m-%d}: inbox {printable(str(inbox))}; starting "
         "(stages below as they end, seconds elapsed)")
     try:
@@ -205,6 +212,26 @@ def run(
         f"{console.worklist_summary(result)}")
     typer.echo(console.outputs(warehouse, exports))
     console.echo_closing_lines(result)
+
+
+def _published_night(warehouse: Path, exports: Path) -> date | None:
+    """The date of the latest night run to its end on this warehouse; None when there is
+    none, or when it cannot be read here (the night then says why, in its own line)."""
+    import duckdb
+
+    from flows.settings import warehouse_settings
+    from transforms.publish.publication import Workspace
+    from transforms.warehouse import database
+
+    history = Workspace(warehouse, exports).history
+    if not history.exists():
+        return None
+    try:
+        with database.connect(history, read_only=True, settings=warehouse_settings()) as con:
+            return con.execute("SELECT max(as_of_date) FROM audit.runs "
+                               "WHERE status = 'SUCCEEDED'").fetchone()[0]
+    except (duckdb.Error, OSError, RuntimeError, ValueError):
+        return None
 
 
 @app.command()

@@ -26,6 +26,18 @@ def check_as_of(as_of: date, today: date, simulate: bool) -> None:
                       "(tests, simulations)")
 
 
+def check_not_before_published(as_of: date, published: date | None, replay: bool) -> None:
+    """A night dated before the one the units read now would publish that day's lists
+    over tonight's (flags since resolved listed again, protections since granted
+    unseen): refused unless replayed on purpose. What was known then is read on a copy
+    (another --warehouse and --exports)."""
+    if published is not None and as_of < published and not replay:
+        raise Refused(f"--as-of {as_of:%Y-%m-%d} is before the night already published "
+                      f"({published:%Y-%m-%d}): the units' lists and exports would go back "
+                      "to that day; to see what was known then, run it on a copy (another "
+                      "--warehouse and --exports), or add --replay to publish it on purpose")
+
+
 def _subfolders(folder: Path) -> list[str]:
     try:
         return sorted(p.name for p in folder.iterdir() if p.is_dir()
@@ -37,7 +49,8 @@ def _subfolders(folder: Path) -> list[str]:
 def check_inbox(inbox: Path) -> None:
     """The inbox holds a folder per system (docs/contracts.md §1), and only those are
     read: a folder without them (one level too high, one too deep) is refused, naming
-    the folder below that has them when there is one."""
+    the folder below that has them, or those that have (a data set's inbox/ and
+    next_night/: which one is tonight's is not guessed)."""
     if not inbox.exists():
         raise Refused(f"inbox {inbox} does not exist: give the folder that holds "
                       f"{', '.join(f'{s}/' for s in SYSTEMS)}")
@@ -50,7 +63,8 @@ def check_inbox(inbox: Path) -> None:
     below = [name for name in _subfolders(inbox)
              if all((inbox / name / s).is_dir() for s in SYSTEMS)]
     hint = (f"give --inbox {inbox / below[0]}" if len(below) == 1 else
-            f"give the folder that holds {', '.join(f'{s}/' for s in SYSTEMS)}")
+            f"give one of the folders below that hold them: {', '.join(below)}" if below
+            else f"give the folder that holds {', '.join(f'{s}/' for s in SYSTEMS)}")
     raise Refused(f"inbox {inbox} has no {', '.join(f'{s}/' for s in missing)} "
                   f"folder: {hint}")
 

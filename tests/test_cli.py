@@ -172,6 +172,17 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
             "worklists.upcoming_releases", "worklists.unexecuted_measures",
             "worklists.exclusions", "worklists.flag_history"} <= tables
     assert "0 new files" in second.stdout
+    # A night dated before the published one would put that day's lists before the
+    # units (flags resolved since listed again): refused before any work, in one line.
+    earlier = _reconcile(*args[:-1], "2026-11-15", home=tmp_path)
+    assert earlier.returncode == 1 and earlier.stdout == ""
+    assert earlier.stderr.strip() == (
+        "reconcile: --as-of 2026-11-15 is before the night already published (2026-11-16): "
+        "the units' lists and exports would go back to that day; to see what was known "
+        "then, run it on a copy (another --warehouse and --exports), or add --replay to "
+        "publish it on purpose")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM audit.runs").fetchone() == (2,)
     # Need to know: no AGDREF number or surname of the sample in any output.
     logs = first.stdout + first.stderr + second.stdout + second.stderr
     persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)

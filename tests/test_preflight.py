@@ -19,6 +19,7 @@ from flows.preflight import (
     check_as_of,
     check_exports_content,
     check_inbox,
+    check_not_before_published,
     check_output,
     check_run,
 )
@@ -35,6 +36,17 @@ def test_a_date_after_tomorrow_needs_simulate():
     check_as_of(date(2062, 11, 16), TODAY, simulate=True)
 
 
+def test_a_date_before_the_published_night_needs_replay():
+    """The units read the published night: an earlier one would give them back that day's
+    lists. The same night again, a later one, or a first night are run."""
+    for published in (None, TODAY, date(2026, 11, 15)):
+        check_not_before_published(TODAY, published, replay=False)
+    with pytest.raises(Refused, match=r"^--as-of 2026-11-16 is before the night already "
+                                      r"published \(2026-11-17\): .*--replay"):
+        check_not_before_published(TODAY, date(2026, 11, 17), replay=False)
+    check_not_before_published(TODAY, date(2026, 11, 17), replay=True)
+
+
 def test_an_inbox_one_level_too_high_is_refused_naming_the_folder_below(tmp_path):
     dataset = tmp_path / "synthetic"
     for night in ("inbox", "next_night"):
@@ -42,10 +54,10 @@ def test_an_inbox_one_level_too_high_is_refused_naming_the_folder_below(tmp_path
             (dataset / night / system).mkdir(parents=True)
     with pytest.raises(Refused) as refused:
         check_inbox(dataset)
-    # two candidates below: no guess, the folders to look for
+    # two candidates below (the generator's inbox and next night): no guess, both named
     assert str(refused.value) == (
-        f"inbox {dataset} has no telemofpra/, genesis/, agdref/ folder: give the folder "
-        "that holds telemofpra/, genesis/, agdref/")
+        f"inbox {dataset} has no telemofpra/, genesis/, agdref/ folder: give one of the "
+        "folders below that hold them: inbox, next_night")
     shutil.rmtree(dataset / "next_night")
     with pytest.raises(Refused, match=f"give --inbox {dataset / 'inbox'}$"):
         check_inbox(dataset)
@@ -164,7 +176,7 @@ def test_an_inbox_one_level_too_high_is_refused_by_the_command(tmp_path):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"reconcile: inbox {SAMPLE_DIR} has no telemofpra/, genesis/, agdref/ folder: give "
-        "the folder that holds telemofpra/, genesis/, agdref/"]
+        "one of the folders below that hold them: inbox, next_night"]
 
 
 def test_the_night_reads_only_the_systems_folders(con, tmp_path):
