@@ -37,9 +37,12 @@ def worklist_summary(result: dict) -> str:
 
 
 def echo_closing_lines(result: dict) -> None:
-    """The console ends with one line per file rejected tonight (name and reason: what to
-    correct and send again) and one per source unit whose latest delivery is late
-    (PRI-01, audit.source_freshness): system, unit, dates; never a person."""
+    """The console ends with what was said of the inbox (a list left at its root, every
+    file dated after the night), one line per file rejected tonight (name and reason:
+    what to correct and send again) and one per source unit whose latest delivery is
+    late (PRI-01, audit.source_freshness): system, unit, dates; never a person."""
+    for line in result.get("inbox_notes", []):
+        say(line)
     for line in result.get("rejected_files", []):
         say(f"rejected: {printable(line)}")
     for line in result.get("late_units", []):

@@ -107,22 +107,31 @@ def start_run(warehouse_path: Path, run_id: str, as_of: date) -> None:
 
 
 @task(name="plan-inbox")
-def plan_inbox(inbox: Path, warehouse_path: Path) -> list[PlannedFile]:
+def plan_inbox(inbox: Path, warehouse_path: Path, as_of: date
+               ) -> tuple[list[PlannedFile], list[str]]:
+    """The inbox's files planned against those registered, and what the operator should
+    hear of the inbox itself (logged now, repeated at the end of the console)."""
     with warehouse_connection(warehouse_path) as con:
         plans = ingest_plan.plan_inbox(con, inbox, system_folders_only=True)
     actions = Counter(p.action for p in plans)
-    for name, folder in ingest_plan.misplaced_lists(inbox):
-        get_run_logger().warning("inbox: %s is at the inbox's root, where it is not read: "
-                                 "move it into %s/", name, folder)
+    notes = [f"inbox: {name} is at the inbox's root, where it is not read: move it into "
+             f"{folder}/" for name, folder in ingest_plan.misplaced_lists(inbox)]
+    earliest = ingest_plan.all_dated_after(plans, as_of)
+    if earliest is not None:
+        notes.append(f"inbox: every file is dated after --as-of {as_of:%Y-%m-%d} (the "
+                     f"earliest {earliest:%Y-%m-%d}): tonight's lists read none of them; "
+                     "check --as-of")
     if not plans:
         # a night on nothing is allowed (an empty list is news), but an empty inbox is
         # more often a share not mounted or a wrong --inbox
-        get_run_logger().warning("inbox: no file in %s (telemofpra/, genesis/, agdref/ "
-                                 "are empty)", printable(str(inbox)))
-    else:
+        notes.append(f"inbox: no file in {printable(str(inbox))} (telemofpra/, genesis/, "
+                     "agdref/ are empty)")
+    for note in notes:
+        get_run_logger().warning("%s", note)
+    if plans:
         get_run_logger().info("inbox: %d files (%s)", len(plans),
                               ", ".join(f"{k} {v}" for k, v in sorted(actions.items())))
-    return plans
+    return plans, notes
 
 
 @task(name="ingest-files")
@@ -414,7 +423,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
                 start_run(history, run_id, as_of)
                 publication.record_run(night, run_id)
                 with clock("ingest") as stage:
-                    plans = plan_inbox(inbox, history)
+                    plans, inbox_notes = plan_inbox(inbox, history, as_of)
                     outcomes, received = ingest_files(history, plans, run_id, as_of)
                     stage["rows"] = sum(o["rows_read"] for o in outcomes)
                     late = record_freshness(history, run_id, as_of,
@@ -445,7 +454,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
     summarise(run_id, as_of, outcomes, counts, built, late=late)
     return {"run_id": run_id, "files": len(outcomes), "received": received,
             "worklists": counts,
-            "exports": built, "late_units": late,
+            "exports": built, "late_units": late, "inbox_notes": inbox_notes,
             "rejected_files": [rejected_line(o["file_name"], o["error"]) for o in outcomes
                                if o["status"] == "REJECTED"]}
 

@@ -160,8 +160,12 @@ def test_an_empty_inbox_is_said_and_the_summary_has_no_empty_parentheses(prefect
     (inbox / "notes.txt").write_text("à traiter lundi", encoding="utf-8")
     result = night_on(inbox, prefect_server, tmp_path)
     console = result.stdout + result.stderr
-    assert ("inbox: TELEMOFPRA_13_20261113.csv is at the inbox's root, where it is not "
-            "read: move it into telemofpra/") in console
+    misplaced = ("inbox: TELEMOFPRA_13_20261113.csv is at the inbox's root, where it is "
+                 "not read: move it into telemofpra/")
+    assert misplaced in console
+    # said again where the console ends, with what else the operator has to act on
+    assert result.stdout.strip().splitlines()[-2:] == [
+        misplaced, f"inbox: no file in {inbox} (telemofpra/, genesis/, agdref/ are empty)"]
     assert "notes.txt" not in console
     assert f"inbox: no file in {inbox}" in console
     assert "department folders ()" not in console and "excluded ;" not in console

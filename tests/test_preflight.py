@@ -23,7 +23,7 @@ from flows.preflight import (
     check_output,
     check_run,
 )
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR
 
 TODAY = date(2026, 11, 16)
 
@@ -192,3 +192,16 @@ def test_the_night_reads_only_the_systems_folders(con, tmp_path):
     assert sorted(p.file.file_name for p in night) == sorted(p.file.file_name for p in sample)
     everything = plan_inbox(con, tmp_path / "inbox")
     assert len(everything) > len(night)
+
+
+def test_an_inbox_dated_after_the_run_date_is_said(con):
+    """A year mistyped in --as-of (2025 for 2026) loads every file and lists nothing: the
+    night says so (pipeline.plan_inbox logs it), naming the earliest file's date."""
+    from transforms.ingest.inbox import all_dated_after, plan_inbox
+
+    plans = plan_inbox(con, SAMPLE_DIR / "inbox", system_folders_only=True)
+    earliest = min(p.file.extraction_date for p in plans)
+    assert all_dated_after(plans, date(2025, 11, 16)) == earliest
+    assert all_dated_after(plans, earliest) is None  # a file of the night's own date
+    assert all_dated_after(plans, SAMPLE_AS_OF) is None
+    assert all_dated_after([], date(2025, 11, 16)) is None

@@ -213,6 +213,16 @@ def list_inbox(inbox: Path, system_folders_only: bool = False) -> list[InboxFile
     return sorted(files, key=_order_key)
 
 
+def all_dated_after(plans: list[PlannedFile], run_date: date) -> date | None:
+    """The earliest extraction date when every file of the inbox is dated after
+    `run_date` (None otherwise): loaded, none is read by a night of that date (each
+    list counts from its date), a mistyped year more often than a night run early."""
+    dated = [p.file.extraction_date for p in plans if p.file.extraction_date is not None]
+    if dated and min(dated) > run_date:
+        return min(dated)
+    return None
+
+
 def misplaced_lists(inbox: Path) -> list[tuple[str, str]]:
     """The files at the inbox's root named as a system's list (name, the system's folder):
     the nightly run reads only the systems' folders (a note left at the root is not the
