@@ -218,13 +218,19 @@ def test_unreadable_files_are_rejected_and_the_run_goes_on(con, ingest_into, tmp
     (tmp_path / "genesis").mkdir()
     (tmp_path / "genesis" / "GENESIS_E01301_20261116.xlsx").write_bytes(b"PK\x03\x04broken")
     (tmp_path / "genesis" / "detenus_novembre.csv").write_text("x", encoding="utf-8")
+    # a prison's list dropped into TélémOfpra's folder: the folder to move it into
+    (tmp_path / "telemofpra" / "GENESIS_E01301_20261115.csv").write_text("x", encoding="utf-8")
     (tmp_path / "agdref").mkdir()
     (tmp_path / "agdref" / "AGDREF_PERSONNES_13_20261116.csv").write_bytes(b"\x00\x01\x02")
     outcomes = {o.file_name: o for o in ingest_into(con, tmp_path)}
     assert outcomes[TELE].status == "LOADED"
     rejected = {name: o.error for name, o in outcomes.items() if o.status == "REJECTED"}
     assert set(rejected) == {"TELEMOFPRA_13_20261102.csv", "GENESIS_E01301_20261116.xlsx",
-                             "detenus_novembre.csv", "AGDREF_PERSONNES_13_20261116.csv"}
+                             "detenus_novembre.csv", "AGDREF_PERSONNES_13_20261116.csv",
+                             "GENESIS_E01301_20261115.csv"}
+    assert rejected["GENESIS_E01301_20261115.csv"] == (
+        "file name outside the contract for telemofpra/: named as a genesis list, move it "
+        "into genesis/")
     assert "separator is not ';'" in rejected["TELEMOFPRA_13_20261102.csv"]
     assert "missing column" in rejected["TELEMOFPRA_13_20261102.csv"]
     assert "XLSX" in rejected["GENESIS_E01301_20261116.xlsx"]

@@ -174,7 +174,9 @@ def describe_file(path: Path, folder_system: str | None) -> InboxFile:
         if not match:
             continue
         if folder_system and folder_system != system:
-            break
+            return InboxFile(path, name, folder_system, None, None, None, sha,
+                             f"file name outside the contract for {folder_system}/: named "
+                             f"as a {system} list, move it into {system}/")
         try:
             extraction = datetime.strptime(match["date"], "%Y%m%d").date()
         except ValueError:
