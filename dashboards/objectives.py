@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dashboards.french import percent, whole
+from schemas.codes import DEPARTMENTS
 
 if TYPE_CHECKING:  # the command line reads the settings file before any heavy import
     import duckdb
@@ -144,6 +145,11 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
     values = {(r[0], int(r[1][5:])): (int(r[2]), None if r[3] is None else int(r[3]))
               for r in rows}
     targets = objectives.for_scope(scope.department)
+    covered = None if scope.department is not None else _departments_covered(con)
+    if covered is not None and covered < len(DEPARTMENTS):
+        # the country's quarterly counts against the departments this warehouse holds
+        # would always read "non atteint": only a share compares
+        targets = Targets(part_oqtf_dans_15_jours=targets.part_oqtf_dans_15_jours)
     months = range(1, scope.run_date.month + 1)
     year_days = 366 if calendar.isleap(scope.run_date.year) else 365
     head = "".join(f"<th>{MONTHS_FR[m - 1]}</th>" for m in months)
@@ -164,6 +170,20 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
             "<p>Un objectif par trimestre est rapporté aux jours écoulés de la période "
             "(mois en cours et cumul au prorata) ; une part vaut pour toute période. Les "
             "rejets comptent dans le mois où ils ont été connus, une fois leurs 15 jours "
-            "écoulés.</p>"
+            f"écoulés.</p>{_partial_note(covered)}"
             f'<table class="objectives"><tr><th>Indicateur</th>{head}'
             f"<th>Depuis le 1er janvier</th></tr>{''.join(body)}</table></section>")
+
+
+def _departments_covered(con: duckdb.DuckDBPyConnection) -> int:
+    """How many departments the warehouse's AGDREF deliveries cover (units `TABLE_DEPT`)."""
+    return con.execute("SELECT count(DISTINCT split_part(unit, '_', 2)) "
+                       "FROM audit.source_freshness WHERE system = 'agdref'").fetchone()[0]
+
+
+def _partial_note(covered: int | None) -> str:
+    if covered is None or covered >= len(DEPARTMENTS):
+        return ""
+    return ("<p>Les objectifs nationaux en nombre (éloignements, laissez-passer) ne sont pas "
+            f"comparés : les données couvrent {whole(covered)} département"
+            f"{'s' if covered > 1 else ''} sur {whole(len(DEPARTMENTS))}.</p>")

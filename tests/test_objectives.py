@@ -116,6 +116,38 @@ def test_a_count_meets_a_prorated_target_from_the_next_whole_number():
     assert february[:3] == ["4", "objectif", "4"] and "non" not in february
 
 
+def test_national_counts_are_set_against_their_targets_only_for_the_whole_country():
+    """The national page of a warehouse holding one prefecture's departments would read its
+    removals against the country's quarterly target, "non atteint" every month: counts
+    are compared only when every department is delivered; a share always is."""
+    from schemas.codes import DEPARTMENTS
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts; CREATE TABLE marts.objectives_monthly AS "
+                "SELECT * FROM (VALUES ('13', '2026-11', 'OQTF_WITHIN_15_DAYS', 3, 4), "
+                "('13', '2026-11', 'REMOVALS_EXECUTED', 40, NULL)) "
+                "t(department, month, indicator, achieved, base)")
+    con.execute("CREATE SCHEMA audit; CREATE TABLE audit.source_freshness (system VARCHAR, "
+                "unit VARCHAR)")
+    con.execute("INSERT INTO audit.source_freshness VALUES ('agdref', 'PERSONNES_13'), "
+                "('agdref', 'MESURES_13'), ('genesis', 'E01301')")
+    objectives = objectives_from({"national": {"part_oqtf_dans_15_jours": 0.8,
+                                               "eloignements_par_trimestre": 4000}})
+    national = dashboard.Scope(None, RUN, "r")
+    page = objectives_table(con, national, objectives)
+    rows = cells(page)
+    assert rows["Éloignements exécutés"][10] == ["40"]
+    assert rows["Part des rejets définitifs suivis d'une OQTF dans les 15 jours"][10][3:] == [
+        "objectif", "80", "%", ":", "non", "atteint"]
+    assert (f"les données couvrent 1 département sur {len(DEPARTMENTS)}"
+            in html.unescape(page))
+    con.executemany("INSERT INTO audit.source_freshness VALUES ('agdref', ?)",
+                    [[f"PERSONNES_{d}"] for d in DEPARTMENTS])
+    whole_country = objectives_table(con, national, objectives)
+    assert cells(whole_country)["Éloignements exécutés"][10][:2] == ["40", "objectif"]
+    assert "les données couvrent" not in whole_country
+
+
 def test_every_page_shows_the_objectives(sample_warehouse):
     (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
     for department in (None, "13"):
