@@ -58,6 +58,9 @@ def _parse_day(value: str | None) -> date:
     if value is None:
         return paris_today()
     try:
+        # as written, YYYY-MM-DD: fromisoformat also takes 20261116 or 2026-W47-1
+        if len(value) != 10 or value[4::3] != "--":
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
         _fail(f"--as-of {value}: not a date: give it as YYYY-MM-DD")
@@ -502,8 +505,10 @@ def main(args: list[str] | None = None) -> None:
             err.show()  # a command or a group called without anything: its help
         else:
             where = context.command_path if context is not None else "reconcile"
-            typer.echo(f"{where}: {printable(message.rstrip('.'))}; see '{where} --help'",
-                       err=True)
+            said = printable(message.rstrip("."))
+            help_ = (f" See '{where} --help'." if said.endswith("?")
+                     else f"; see '{where} --help'")
+            typer.echo(f"{where}: {said}{help_}", err=True)
         sys.exit(err.exit_code)
     except typer.Abort:
         typer.echo("reconcile: aborted", err=True)

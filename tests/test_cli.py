@@ -74,6 +74,9 @@ def test_a_mistyped_or_missing_option_is_said_in_one_line(tmp_path):
         assert "\n" not in line and says in line, (args, result.stderr)
         assert line.startswith(f"reconcile {args[0]}: ")
         assert line.endswith(f"; see 'reconcile {args[0]} --help'")
+    mistyped = _reconcile("rn", home=tmp_path)
+    assert mistyped.returncode == 2 and mistyped.stderr.strip() == (
+        "reconcile: No such command 'rn'. Did you mean 'run'? See 'reconcile --help'.")
     bare = _reconcile(home=tmp_path)
     assert bare.returncode == 2
     assert "Usage: reconcile [OPTIONS] COMMAND" in bare.stderr + bare.stdout
@@ -99,7 +102,9 @@ def test_demo_and_generate_refuse_a_folder_they_would_spoil_in_one_line(tmp_path
             (("generate", "--out", str(tmp_path / "a_file"), "--scale", "sample"),
              "is a file"),
             (("generate", "--out", str(tmp_path / "new"), "--as-of", "01/12/2026"),
-             "--as-of 01/12/2026: not a date: give it as YYYY-MM-DD")):
+             "--as-of 01/12/2026: not a date: give it as YYYY-MM-DD"),
+            (("generate", "--out", str(tmp_path / "new"), "--as-of", "20261201"),
+             "--as-of 20261201: not a date: give it as YYYY-MM-DD")):
         result = _reconcile(*args, home=tmp_path)
         assert result.returncode == 1, (args, result.stderr[-2000:])
         assert result.stderr.strip().count("\n") == 0 and says in result.stderr, args
