@@ -145,11 +145,14 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
     values = {(r[0], int(r[1][5:])): (int(r[2]), None if r[3] is None else int(r[3]))
               for r in rows}
     targets = objectives.for_scope(scope.department)
-    covered = None if scope.department is not None else _departments_covered(con)
-    if covered is not None and covered < len(DEPARTMENTS):
+    covered = None if scope.department is not None else _departments_covered(con, scope)
+    counts_set = any(targets.of(i) is not None for i in INDICATORS if i not in SHARES)
+    if covered is not None and covered < len(DEPARTMENTS) and counts_set:
         # the country's quarterly counts against the departments this warehouse holds
         # would always read "non atteint": only a share compares
         targets = Targets(part_oqtf_dans_15_jours=targets.part_oqtf_dans_15_jours)
+    else:
+        covered = None  # nothing left out, nothing to say
     months = range(1, scope.run_date.month + 1)
     year_days = 366 if calendar.isleap(scope.run_date.year) else 365
     head = "".join(f"<th>{MONTHS_FR[m - 1]}</th>" for m in months)
@@ -175,10 +178,12 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
             f"<th>Depuis le 1er janvier</th></tr>{''.join(body)}</table></section>")
 
 
-def _departments_covered(con: duckdb.DuckDBPyConnection) -> int:
-    """How many departments the warehouse's AGDREF deliveries cover (units `TABLE_DEPT`)."""
+def _departments_covered(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:
+    """How many departments the night's AGDREF covers: those whose files (PERSONNES, the
+    unit `PERSONNES_<dept>` of the night's freshness rows) were ever delivered."""
     return con.execute("SELECT count(DISTINCT split_part(unit, '_', 2)) "
-                       "FROM audit.source_freshness WHERE system = 'agdref'").fetchone()[0]
+                       "FROM audit.source_freshness WHERE run_id = ? AND system = 'agdref' "
+                       "AND starts_with(unit, 'PERSONNES_')", [scope.run_id]).fetchone()[0]
 
 
 def _partial_note(covered: int | None) -> str:

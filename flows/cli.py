@@ -155,10 +155,11 @@ def _nightly_pipeline(debug: bool = False) -> Iterator[Callable[..., dict]]:
             console_without_tracebacks()
 
         def execute(inbox: Path, warehouse: Path, exports: Path, as_of: date,
-                    objectives: Path | None = None) -> dict:
+                    objectives: Path | None = None, replay: bool = False) -> dict:
             with api.reporting():
                 return nightly_run(inbox=inbox, warehouse_path=warehouse, exports=exports,
-                                   as_of=as_of, objectives=objectives)
+                                   as_of=as_of, objectives=objectives,
+                                   earlier_refused=not replay)
 
         yield execute
 
@@ -191,7 +192,7 @@ def run(
     audit.files and audit.quarantine); non-zero with one line when it could not run. Only
     the inbox's telemofpra/, genesis/ and agdref/ folders are read.
     """
-    from flows.preflight import Refused, check_not_before_published, check_run
+    from flows.preflight import Refused, check_run
 
     day = _parse_day(as_of)
     try:
@@ -200,41 +201,19 @@ def run(
     except (Refused, ValueError) as refused:
         _fail(str(refused))
     _refuse_if_running(warehouse, exports)
-    try:
-        check_not_before_published(day, _published_night(warehouse, exports), replay)
-    except Refused as refused:
-        _fail(str(refused))
     say(f"reconcile run as of {day:%Y-%m-%d}: inbox {printable(str(inbox))}; starting "
         "(stages below as they end, seconds elapsed)")
     try:
         with _nightly_pipeline(debug) as execute:
-            result = execute(inbox, warehouse, exports, day, objectives)
+            result = execute(inbox, warehouse, exports, day, objectives, replay)
+    except Refused as refused:  # checked under the run's lock: nothing was done
+        _fail(str(refused))
     except Exception as err:  # one line for the operator; details are in the Prefect logs
         _fail(f"run failed: {failure_reason(err)}")
     say(f"run {result['run_id']} completed: {console.files_summary(result)}; "
         f"{console.worklist_summary(result)}")
     typer.echo(console.outputs(warehouse, exports))
     console.echo_closing_lines(result)
-
-
-def _published_night(warehouse: Path, exports: Path) -> date | None:
-    """The date of the latest night run to its end on this warehouse; None when there is
-    none, or when it cannot be read here (the night then says why, in its own line)."""
-    import duckdb
-
-    from flows.settings import warehouse_settings
-    from transforms.publish.publication import Workspace
-    from transforms.warehouse import database
-
-    history = Workspace(warehouse, exports).history
-    if not history.exists():
-        return None
-    try:
-        with database.connect(history, read_only=True, settings=warehouse_settings()) as con:
-            return con.execute("SELECT max(as_of_date) FROM audit.runs "
-                               "WHERE status = 'SUCCEEDED'").fetchone()[0]
-    except (duckdb.Error, OSError, RuntimeError, ValueError):
-        return None
 
 
 @app.command()
@@ -339,7 +318,7 @@ def _audit_days(options: list[str]) -> dict[str, int | None]:
                                      f"{', '.join(AUDIT_RETENTION_DAYS)}")
         if value.strip().lower() == "all":
             days[table] = None
-        elif value.isdigit():
+        elif value.isascii() and value.isdigit():
             days[table] = int(value)
         else:
             raise typer.BadParameter(f"--audit-days {table}: days must be 0 or more, or all")
@@ -491,6 +470,18 @@ app.command("workspace", short_help="Serve the units' workspace (lists, flags, d
 app.add_typer(workspace_cli.users_app, name="users")
 
 
+def _command_path(args: list[str] | None) -> str:
+    """`reconcile` and the command words the arguments begin with (`reconcile users
+    add`): where an error click reports without its command (an option's value missing)
+    belongs."""
+    words = list(sys.argv[1:] if args is None else args)
+    command, path = typer.main.get_command(app), ["reconcile"]
+    while words and words[0] in getattr(command, "commands", {}):
+        command = command.commands[words[0]]
+        path.append(words.pop(0))
+    return " ".join(path)
+
+
 def main(args: list[str] | None = None) -> None:
     """`reconcile`: a usage error (an option mistyped or missing, a value refused) is said
     in one line, as the commands' own refusals are, with the help to read; click's own
@@ -504,7 +495,7 @@ def main(args: list[str] | None = None) -> None:
         if context is not None and message == context.get_help():
             err.show()  # a command or a group called without anything: its help
         else:
-            where = context.command_path if context is not None else "reconcile"
+            where = context.command_path if context is not None else _command_path(args)
             said = printable(message.rstrip("."))
             help_ = (f" See '{where} --help'." if said.endswith("?")
                      else f"; see '{where} --help'")

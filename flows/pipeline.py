@@ -26,6 +26,7 @@ from dashboards import build as dashboard
 from flows import console, faults
 from flows.failures import failure_reason
 from flows.night_warehouse import night_transaction, open_warehouse, warehouse_connection
+from flows.preflight import check_not_before_published
 from flows.rule_processes import rule_processes
 from flows.settings import (
     RunSettings,
@@ -94,6 +95,25 @@ def prepare_warehouse(warehouse_path: Path) -> None:
 
 def new_run_id(as_of: date) -> str:
     return f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
+
+
+def published_night(workspace: publication.Workspace) -> date | None:
+    """The date of the night published last (the latest to end well), read in the history
+    warehouse, else in the warehouse of an earlier layout (one file, or a published night
+    holding everything) that this run will adopt; None before the first night."""
+    for path in (workspace.history, workspace.warehouse):
+        if not path.exists():
+            continue
+        try:
+            with open_warehouse(path, read_only=True) as con:
+                if not warehouse.table_exists(con, "audit.runs"):
+                    return None
+                found = con.execute("SELECT as_of_date FROM audit.runs WHERE status = "
+                                    "'SUCCEEDED' ORDER BY finished_at DESC LIMIT 1").fetchone()
+        except duckdb.Error:  # not a warehouse: the night says why, in its own line
+            return None
+        return found[0] if found else None
+    return None
 
 
 @task(name="start-run")
@@ -399,12 +419,16 @@ def record_publication(workspace: publication.Workspace, night: Path, run_id: st
 
 @flow(name="reconcile-nightly", log_prints=False, persist_result=False)
 def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
-                as_of: date | None = None, objectives: Path | None = None) -> dict:
+                as_of: date | None = None, objectives: Path | None = None,
+                earlier_refused: bool = False) -> dict:
     """Ingest the inbox and publish the worklists, marts, exports and dashboards as of
     `as_of` (default: today in Paris, for scheduled runs): written to the history
     warehouse in one transaction, then published at once as a readers' warehouse and
     exports (transforms.publish.publication). The dashboards' targets come from
-    `objectives` (flows.settings.objectives_file)."""
+    `objectives` (flows.settings.objectives_file). With `earlier_refused` (the command
+    line, unless --replay), a date before the night published last is refused under the
+    run's lock, before any work (preflight.Refused); a scheduled night, dated today, is
+    never refused so."""
     settings = RunSettings.from_environment()
     targets = read_objectives(objectives_file(objectives))
     as_of = as_of or datetime.now(PARIS).date()
@@ -412,6 +436,8 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
     history = workspace.history
     clock = StageClock(on_end=console.stage_done)
     with publication.RunLock(workspace):
+        if earlier_refused:
+            check_not_before_published(as_of, published_night(workspace))
         started_at = datetime.now()
         run_id = new_run_id(as_of)
         with clock("prepare-workspace"):

@@ -26,12 +26,12 @@ def check_as_of(as_of: date, today: date, simulate: bool) -> None:
                       "(tests, simulations)")
 
 
-def check_not_before_published(as_of: date, published: date | None, replay: bool) -> None:
+def check_not_before_published(as_of: date, published: date | None) -> None:
     """A night dated before the one the units read now would publish that day's lists
     over tonight's (flags since resolved listed again, protections since granted
-    unseen): refused unless replayed on purpose. What was known then is read on a copy
-    (another --warehouse and --exports)."""
-    if published is not None and as_of < published and not replay:
+    unseen): refused (the command line's --replay publishes it on purpose). What was
+    known then is read on a copy (another --warehouse and --exports)."""
+    if published is not None and as_of < published:
         raise Refused(f"--as-of {as_of:%Y-%m-%d} is before the night already published "
                       f"({published:%Y-%m-%d}): the units' lists and exports would go back "
                       "to that day; to see what was known then, run it on a copy (another "

@@ -135,3 +135,7 @@ def test_purge_command_takes_the_audit_periods(tmp_path, monkeypatch):
     refused = CliRunner().invoke(app, ["purge", "--warehouse", str(path),
                                        "--audit-days", "files=10"])
     assert refused.exit_code != 0 and "not one of" in refused.output
+    # days written in another script's digits (² passes str.isdigit, not int) are refused
+    refused = CliRunner().invoke(app, ["purge", "--warehouse", str(path),
+                                       "--audit-days", "exports=²"])
+    assert refused.exit_code == 2 and "days must be 0 or more" in refused.output

@@ -67,7 +67,8 @@ def test_a_mistyped_or_missing_option_is_said_in_one_line(tmp_path):
     help is, exit status 2 as click gives it. Called without anything, the help."""
     for args, says in ((("run", "--inbx", "x"), "No such option: --inbx"),
                        (("run", "--inbox", "x"), "Missing option '--warehouse'"),
-                       (("generate", "--scale", "nope", "--out", "x"), "scale must be one of")):
+                       (("generate", "--scale", "nope", "--out", "x"), "scale must be one of"),
+                       (("run", "--inbox"), "Option '--inbox' requires an argument")):
         result = _reconcile(*args, home=tmp_path)
         assert result.returncode == 2, (args, result.stderr)
         line = result.stderr.strip()
@@ -180,7 +181,7 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     # A night dated before the published one would put that day's lists before the
     # units (flags resolved since listed again): refused before any work, in one line.
     earlier = _reconcile(*args[:-1], "2026-11-15", home=tmp_path)
-    assert earlier.returncode == 1 and earlier.stdout == ""
+    assert earlier.returncode == 1
     assert earlier.stderr.strip() == (
         "reconcile: --as-of 2026-11-15 is before the night already published (2026-11-16): "
         "the units' lists and exports would go back to that day; to see what was known "
@@ -188,6 +189,13 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         "publish it on purpose")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM audit.runs").fetchone() == (2,)
+    # on purpose: that day's lists are published, and the next night's refusal reads the
+    # night published last, not the latest date
+    replayed = _reconcile(*args[:-1], "2026-11-14", "--replay", home=tmp_path)
+    assert replayed.returncode == 0, replayed.stderr[-2000:]
+    replayed_files = [p.name for p in (tmp_path / "exports" / "13").glob("*.csv")]
+    assert replayed_files and all(n.endswith("_20261114.csv") for n in replayed_files)
+    assert "(2026-11-14)" in _reconcile(*args[:-1], "2026-11-13", home=tmp_path).stderr
     # Need to know: no AGDREF number or surname of the sample in any output.
     logs = first.stdout + first.stderr + second.stdout + second.stderr
     persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)

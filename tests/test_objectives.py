@@ -127,10 +127,12 @@ def test_national_counts_are_set_against_their_targets_only_for_the_whole_countr
                 "SELECT * FROM (VALUES ('13', '2026-11', 'OQTF_WITHIN_15_DAYS', 3, 4), "
                 "('13', '2026-11', 'REMOVALS_EXECUTED', 40, NULL)) "
                 "t(department, month, indicator, achieved, base)")
-    con.execute("CREATE SCHEMA audit; CREATE TABLE audit.source_freshness (system VARCHAR, "
-                "unit VARCHAR)")
-    con.execute("INSERT INTO audit.source_freshness VALUES ('agdref', 'PERSONNES_13'), "
-                "('agdref', 'MESURES_13'), ('genesis', 'E01301')")
+    con.execute("CREATE SCHEMA audit; CREATE TABLE audit.source_freshness (run_id VARCHAR, "
+                "system VARCHAR, unit VARCHAR)")
+    # tonight's units: department 13 only (MESURES of 2A alone, an earlier run's 84)
+    con.execute("INSERT INTO audit.source_freshness VALUES ('r', 'agdref', 'PERSONNES_13'), "
+                "('r', 'agdref', 'MESURES_13'), ('r', 'agdref', 'MESURES_2A'), "
+                "('r', 'genesis', 'E01301'), ('earlier', 'agdref', 'PERSONNES_84')")
     objectives = objectives_from({"national": {"part_oqtf_dans_15_jours": 0.8,
                                                "eloignements_par_trimestre": 4000}})
     national = dashboard.Scope(None, RUN, "r")
@@ -141,7 +143,9 @@ def test_national_counts_are_set_against_their_targets_only_for_the_whole_countr
         "objectif", "80", "%", ":", "non", "atteint"]
     assert (f"les données couvrent 1 département sur {len(DEPARTMENTS)}"
             in html.unescape(page))
-    con.executemany("INSERT INTO audit.source_freshness VALUES ('agdref', ?)",
+    shares_only = objectives_from({"national": {"part_oqtf_dans_15_jours": 0.8}})
+    assert "les données couvrent" not in objectives_table(con, national, shares_only)
+    con.executemany("INSERT INTO audit.source_freshness VALUES ('r', 'agdref', ?)",
                     [[f"PERSONNES_{d}"] for d in DEPARTMENTS])
     whole_country = objectives_table(con, national, objectives)
     assert cells(whole_country)["Éloignements exécutés"][10][:2] == ["40", "objectif"]

@@ -12,6 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from flows.preflight import (
@@ -40,11 +41,10 @@ def test_a_date_before_the_published_night_needs_replay():
     """The units read the published night: an earlier one would give them back that day's
     lists. The same night again, a later one, or a first night are run."""
     for published in (None, TODAY, date(2026, 11, 15)):
-        check_not_before_published(TODAY, published, replay=False)
+        check_not_before_published(TODAY, published)
     with pytest.raises(Refused, match=r"^--as-of 2026-11-16 is before the night already "
                                       r"published \(2026-11-17\): .*--replay"):
-        check_not_before_published(TODAY, date(2026, 11, 17), replay=False)
-    check_not_before_published(TODAY, date(2026, 11, 17), replay=True)
+        check_not_before_published(TODAY, date(2026, 11, 17))
 
 
 def test_an_inbox_one_level_too_high_is_refused_naming_the_folder_below(tmp_path):
@@ -205,3 +205,30 @@ def test_an_inbox_dated_after_the_run_date_is_said(con):
     assert all_dated_after(plans, earliest) is None  # a file of the night's own date
     assert all_dated_after(plans, SAMPLE_AS_OF) is None
     assert all_dated_after([], date(2025, 11, 16)) is None
+
+
+def test_the_night_published_last_is_read_in_any_layout(tmp_path, empty_warehouse):
+    """The refusal of an earlier date reads the night published last (the latest to end
+    well, not the latest date: a replay may be dated before others), in the history
+    warehouse, else in a warehouse of an earlier layout the run will adopt (one file);
+    none before the first night."""
+    from flows.pipeline import published_night
+    from transforms.publish.publication import Workspace
+
+    layout = Workspace(tmp_path / "warehouse.duckdb", tmp_path / "exports")
+    assert published_night(layout) is None
+    shutil.copyfile(empty_warehouse, layout.warehouse)
+    assert published_night(layout) is None
+    runs = [("a", date(2026, 11, 16), "2026-11-16 03:00", "SUCCEEDED"),
+            ("b", date(2026, 11, 14), "2026-11-16 10:00", "SUCCEEDED"),  # a replay
+            ("c", date(2026, 11, 17), "2026-11-16 11:00", "FAILED")]
+    with duckdb.connect(str(layout.warehouse)) as con:
+        con.executemany("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
+                        "status) VALUES (?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?)",
+                        [(r, d, f, f, st) for r, d, f, st in runs])
+    assert published_night(layout) == date(2026, 11, 14)
+    shutil.copyfile(empty_warehouse, layout.history)  # the history's word counts
+    with duckdb.connect(str(layout.history)) as con:
+        con.execute("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
+                    "status) VALUES ('d', DATE '2026-11-18', now(), now(), 'SUCCEEDED')")
+    assert published_night(layout) == date(2026, 11, 18)
