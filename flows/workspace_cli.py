@@ -119,6 +119,17 @@ def disable_user(login: Annotated[str, typer.Argument()], warehouse: WarehouseOp
 @users_app.command("list")
 def list_users(warehouse: WarehouseOption) -> None:
     """Every account: login, role, departments, active or not."""
+    from workspace.options import DATABASE_NAME
+
+    try:
+        options = workspace_options(warehouse)
+    except (RuntimeError, ValueError) as err:
+        _fail(str(err))
+    if not options.database_url and not (options.folder / DATABASE_NAME).exists():
+        # a listing makes nothing: a mistyped --warehouse leaves no database behind
+        typer.echo(f"reconcile: no account: no workspace database beside "
+                   f"{printable(str(warehouse))}", err=True)
+        return
     for line in _registry(warehouse).list_accounts():
         state = "active" if line.active else "disabled"
         typer.echo(f"{line.login}\t{line.role}\t{','.join(line.departments) or '-'}\t{state}")

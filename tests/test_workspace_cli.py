@@ -54,6 +54,13 @@ def test_users_add_list_disable(world):
     database = world.warehouse.parent / "workspace.sqlite3"
     # password hashes, the views log, AGDREF numbers: its owner's alone
     assert database.exists() and database.stat().st_mode & 0o777 == 0o600
+    # a listing beside a mistyped warehouse says there is none and makes nothing there
+    elsewhere = world.warehouse.parent / "nothere" / "warehouse.duckdb"
+    elsewhere.parent.mkdir()
+    none = reconcile("users", "list", "--warehouse", str(elsewhere))
+    assert none.returncode == 0 and none.stdout == ""
+    assert "no account: no workspace database beside" in none.stderr
+    assert list(elsewhere.parent.iterdir()) == []
 
 
 @dataclass
