@@ -15,6 +15,7 @@ import duckdb
 
 from dashboards import charts, outcomes
 from dashboards.charts import chart_html, charts_setup
+from dashboards.french import whole
 from dashboards.freshness import render_panel, source_freshness
 from dashboards.handling import handling_table
 from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
@@ -134,7 +135,8 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     id: the same data give the same bytes), each indicator against `objectives`."""
     cards = "".join(
         f'<div class="card"><div class="label">{html.escape(label)}</div>'
-        f'<div class="value">{value}</div><div class="detail">{html.escape(detail)}</div></div>'
+        f'<div class="value">{whole(value)}</div>'
+        f'<div class="detail">{html.escape(detail)}</div></div>'
         for label, value, detail in headline(con, scope))
     drawn = "".join(
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
@@ -149,7 +151,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
         departments = department_table(con)
         rows = "".join(
             f'<tr><td><a href="{html.escape(d)}/tableau_de_bord.html">{html.escape(d)}</a></td>'
-            f"<td>{a}</td><td>{b}</td><td>{c}</td></tr>"
+            f"<td>{whole(a)}</td><td>{whole(b)}</td><td>{whole(c)}</td></tr>"
             for d, a, b, c in departments)
         table = ("<h2>Par département</h2><table><tr><th>Département</th>"
                  "<th>Déboutés sans OQTF</th><th>Libérations à venir</th>"
@@ -168,7 +170,9 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
         f"<header><h1>{html.escape(scope.title)}</h1><p>Chiffres agrégés ; les listes "
         "nominatives sont dans les fichiers du département. Les signalements sont des "
         f"suggestions à examiner, jamais des décisions.{covered}</p></header>"
-        f'<main><div class="cards">{cards}</div>{table}{states}{aims}{fresh}'
+        # what a manager reads first: the figures, (nationally, the departments,) whether
+        # a source is late, the objectives; then the handling, the charts, the handovers
+        f'<main><div class="cards">{cards}</div>{table}{fresh}{aims}{states}'
         f'<div class="charts">{drawn}</div>'
         f"{handovers}"
         f"</main><footer>Données au {scope.run_date:%d/%m/%Y}.</footer>"

@@ -5,6 +5,7 @@ full bundle's weight). Counts only, never a person."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from functools import cache
 
 import duckdb
@@ -158,11 +159,19 @@ def overdue_backlog(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
                   yaxis={"title": {"text": "personnes"}})
 
 
+# Weeks of releases drawn one by one: the planning horizon's (120 days, PRI-08); a
+# release further ahead (an identity to confirm is listed whatever its date, PRI-09) is
+# counted in one bar, "plus tard", so that the weeks the unit plans for stay readable.
+RELEASE_WEEKS = 17
+
+
 def releases_ahead(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
-    rows = read_rows(con, f"""SELECT release_week, situation, sum(detainees)
+    rows = read_rows(con, f"""SELECT CASE WHEN release_week LIKE '%-W%' AND
+            strptime(release_week || '-1', '%G-W%V-%u')::DATE > ? THEN 'plus tard'
+            ELSE release_week END, situation, sum(detainees)
         FROM marts.upcoming_releases WHERE {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
-        params)
+        [scope.run_date + timedelta(weeks=RELEASE_WEEKS), *params])
     return _stacked(rows, SITUATIONS, "Libérations à venir par semaine et situation",
                     "détenus", "Aucune libération à venir dans l'horizon suivi.", weekly=True)
 

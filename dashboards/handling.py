@@ -8,6 +8,7 @@ import html
 
 import duckdb
 
+from dashboards.french import whole
 from dashboards.scope import Scope, read_rows
 from schemas import codes
 from schemas.exports import HANDLING_STATES_FR, TITLES
@@ -41,8 +42,8 @@ def handling_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
                    for name in LISTS)
     rows = "".join(
         f'<tr data-state="{state}"><td>{html.escape(HANDLING_STATES_FR[state])}</td>'
-        + "".join(f"<td>{counts[state][name]}</td>" for name in LISTS)
-        + f"<td>{sum(counts[state].values())}</td></tr>"
+        + "".join(f"<td>{whole(counts[state][name])}</td>" for name in LISTS)
+        + f"<td>{whole(sum(counts[state].values()))}</td></tr>"
         for state in codes.HANDLING_STATES)
     return ('<section id="etats"><h2>Où en sont les signalements dans l\'espace de travail'
             "</h2><p>État de chaque signalement lors du traitement de la nuit (les décisions "

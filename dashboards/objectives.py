@@ -135,8 +135,8 @@ def _cell(indicator: str, achieved: int, base: int | None, target: float | None)
 
 def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
                      objectives: Objectives) -> str:
-    """Each indicator (rows) against its target month by month of the run's year, then
-    year to date."""
+    """Each indicator (rows) against its target year to date, then month by month of the
+    run's year."""
     cond, params = scope.where()
     year = f"{scope.run_date.year:04d}-"
     rows = con.execute(f"""SELECT indicator, month, sum(achieved), sum(base)
@@ -165,17 +165,19 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
                                    year_days)) for m in months]
         achieved = sum(values.get((indicator, m), (0, None))[0] for m in months)
         base = sum(values.get((indicator, m), (0, 0))[1] or 0 for m in months)
-        cells.append(_cell(indicator, achieved, base, _target_for(
+        # the year so far first: read at a glance, and never cut off a narrow screen or
+        # an A4 page, where the months that follow may be
+        cells.insert(0, _cell(indicator, achieved, base, _target_for(
             indicator, target, scope.run_date.timetuple().tm_yday, year_days)))
         body.append(f"<tr><td>{html.escape(wording)}</td>{''.join(cells)}</tr>")
     return (f'<section id="objectifs"><h2>Objectifs {scope.run_date.year} : chaque '
-            "indicateur face à son objectif, mois par mois et depuis le 1er janvier</h2>"
+            "indicateur face à son objectif, depuis le 1er janvier et mois par mois</h2>"
             "<p>Un objectif par trimestre est rapporté aux jours écoulés de la période "
             "(mois en cours et cumul au prorata) ; une part vaut pour toute période. Les "
             "rejets comptent dans le mois où ils ont été connus, une fois leurs 15 jours "
             f"écoulés.</p>{_partial_note(covered)}"
-            f'<table class="objectives"><tr><th>Indicateur</th>{head}'
-            f"<th>Depuis le 1er janvier</th></tr>{''.join(body)}</table></section>")
+            f'<table class="objectives"><tr><th>Indicateur</th>'
+            f"<th>Depuis le 1er janvier</th>{head}</tr>{''.join(body)}</table></section>")
 
 
 def _departments_covered(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:

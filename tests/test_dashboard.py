@@ -381,3 +381,39 @@ def test_counts_on_the_axes_are_written_as_french_writes_them(tmp_path):
             browser.close()
     assert "20\u202f000" in ticks, ticks
     assert not any(t.endswith("k") for t in ticks), ticks
+
+
+def test_releases_beyond_the_horizon_are_one_bar_and_the_weeks_stay_readable():
+    """An identity to confirm is listed whatever its release date (PRI-09): a release in
+    2029 drew every week up to it (128 bars of 3 px, the 8 weeks a unit plans for lost
+    among them). The planning horizon's weeks are drawn one by one, then 'plus tard',
+    then the releases without a date, each bar named."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts; CREATE TABLE marts.upcoming_releases AS SELECT * FROM "
+                "(VALUES ('13', '2026-W48', 'ENFORCEABLE_MEASURE', 2), "
+                "('13', '2027-W11', 'MEASURE_TO_EXAMINE', 1), "  # 15/03/27: run + 17 weeks
+                "('13', '2027-W12', 'IDENTITY_TO_CONFIRM', 1), "  # 22/03/27: beyond
+                "('13', '2029-W15', 'IDENTITY_TO_CONFIRM', 3), "
+                "('13', 'sans date', 'IDENTITY_TO_CONFIRM', 5)) "
+                "t(department, release_week, situation, detainees)")
+    chart = charts.releases_ahead(con, dashboard.Scope("13", date(2026, 11, 16), "r"))
+    x = chart["data"][0]["x"]
+    assert len(x) == 17 + 2 and x[-2:] == ["plus tard", "sans date"]
+    assert x[0] == "sem. du 23/11/26" and x[-3] == "sem. du 15/03/27"
+    later = {trace["name"]: trace["y"][-2] for trace in chart["data"]}
+    assert sum(later.values()) == 1 + 3
+
+
+def test_the_manager_reads_counts_in_french_and_late_sources_before_the_objectives(
+        sample_warehouse):
+    """Counts as French writes them (14 071) in the cards and the handling table, and a
+    late source said before the objectives and the handling: the first screen holds what
+    a manager acts on."""
+    (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
+    page = dashboard.render(sample_warehouse, dashboard.Scope("13", SAMPLE_AS_OF, run_id))
+    assert page.index('id="fraicheur"') < page.index('id="objectifs"') < page.index(
+        'id="etats"')
+    values = re.findall(r'<div class="value">([^<]*)</div>', page)
+    assert values and all(re.fullmatch(r"\d{1,3}(\u202f\d{3})*", v) for v in values), values
