@@ -11,7 +11,14 @@ from functools import cache
 import duckdb
 import plotly.io as pio
 
-from dashboards.french import check_in_words, every_week, source_in_words, week_labels
+from dashboards.french import (
+    check_in_words,
+    every_week,
+    iso_week_monday,
+    percent,
+    source_in_words,
+    week_labels,
+)
 from dashboards.scope import TONIGHT, Scope, read_rows
 
 TREND_WEEKS = 26
@@ -131,17 +138,21 @@ def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     by_week = {r[0]: r[1:] for r in rows}
     weeks = every_week(list(by_week), TREND_WEEKS)
     rows = [(w, *by_week.get(w, (0, 0, 0))) for w in weeks]
+    # above each bar, the objective's share (an OQTF within 15 days, OQ-02), once the 15
+    # days of the week's every rejection are over; "en cours" until then
+    shares = ["" if not r[1] else percent(r[3] / r[1])
+              if iso_week_monday(r[0]) + timedelta(days=6 + 15) < scope.run_date
+              else "en cours" for r in rows]
     weeks = week_labels(weeks)
-    shares = [f"{round(100 * r[2] / r[1])} %" if r[1] else "" for r in rows]
     return figure([
         bar(weeks, [r[1] for r in rows], name="Rejets définitifs connus",
             marker={"color": "#bbbbbb"}, text=shares, textposition="outside",
-            hovertemplate="%{x} : %{y} rejets, %{text} couverts<extra></extra>"),
+            hovertemplate="%{x} : %{y} rejets, dans les 15 jours : %{text}<extra></extra>"),
         bar(weeks, [r[2] for r in rows], name="Suivis d'une OQTF (L. 611-1 4°)",
             marker={"color": "#2166ac"}),
         bar(weeks, [r[3] for r in rows], name="dont dans les 15 jours",
             marker={"color": "#053061"}),
-    ], "Rejets définitifs couverts par une OQTF (% au-dessus des barres)",
+    ], "Rejets définitifs suivis d'une OQTF (au-dessus des barres : part dans les 15 jours)",
         f"Aucun rejet définitif connu sur les {TREND_WEEKS} dernières semaines.",
         barmode="overlay", bargap=0.15, yaxis={"title": {"text": "personnes"}})
 

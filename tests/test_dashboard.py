@@ -417,3 +417,21 @@ def test_the_manager_reads_counts_in_french_and_late_sources_before_the_objectiv
         'id="etats"')
     values = re.findall(r'<div class="value">([^<]*)</div>', page)
     assert values and all(re.fullmatch(r"\d{1,3}(\u202f\d{3})*", v) for v in values), values
+
+
+def test_the_rejections_chart_gives_the_objective_s_share_once_the_15_days_are_over():
+    """The objective is an OQTF within 15 days of the knowledge date (OQ-02): the share
+    above a week's bar is that one (not an OQTF at any time, which read as nearly met),
+    written as French writes it, and a week whose rejections may still get theirs in time
+    says so ('en cours')."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts; CREATE TABLE marts.rejections_oqtf AS SELECT * FROM "
+                "(VALUES ('13', '2026-W44', 'GIN', 10, 8, 2), "  # 26/10-01/11: days over
+                "('13', '2026-W45', 'GIN', 4, 1, 1)) "  # 02/11-08/11: 08/11 + 15 = 23/11
+                "t(department, iso_week, nationality, final_rejections, oqtf_issued, "
+                "oqtf_within_deadline)")
+    chart = charts.rejections_trend(con, dashboard.Scope("13", date(2026, 11, 17), "r"))
+    assert chart["data"][0]["text"] == ["20\u00a0%", "en cours"]
+    assert "part dans les 15 jours" in chart["layout"]["title"]["text"]
