@@ -162,9 +162,10 @@ def test_a_warehouse_path_where_no_night_ran_is_said_in_one_line(world, tmp_path
     them where no night reads them: the command says where they are kept; a path where
     a night ran says nothing of the kind."""
     missing = tmp_path / "nothere.duckdb"
-    listed = reconcile("users", "list", "--warehouse", str(missing))
-    assert listed.returncode == 0, listed.stderr
-    note = [line for line in listed.stderr.splitlines() if "no warehouse at" in line]
+    added = reconcile("users", "add", "early", "--warehouse", str(missing), "--password",
+                      PASSWORD)
+    assert added.returncode == 0, added.stderr
+    note = [line for line in added.stderr.splitlines() if "no warehouse at" in line]
     assert len(note) == 1 and str(tmp_path) in note[0]
     known = reconcile("users", "list", "--warehouse", str(world.warehouse))
     assert "no warehouse at" not in known.stderr
