@@ -26,12 +26,16 @@ ALERTS = {"CONSULAR_CONTACT_FORBIDDEN": ("laissez-passer consulaire demandé à 
 
 
 def _weeks(con: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> list[str]:
-    """The TREND_WEEKS weeks up to the latest a weekly mart has rows for, oldest first
-    (every_week: a week without rows is drawn as nothing, not left out)."""
+    """The TREND_WEEKS weeks up to the run date's, oldest first (every_week: a week
+    without rows is drawn as nothing, not left out; weeks of nothing up to tonight are
+    news, never cut off the axis), from the earliest a weekly mart has rows for."""
     cond, params = scope.where()
     rows = read_rows(con, f"""SELECT DISTINCT iso_week FROM marts.{table} WHERE {cond}
         ORDER BY iso_week DESC LIMIT {TREND_WEEKS}""", params)  # noqa: S608 (fixed names)
-    return every_week([r[0] for r in rows], TREND_WEEKS)
+    if not rows:
+        return []
+    year, week, _ = scope.run_date.isocalendar()
+    return every_week([r[0] for r in rows] + [f"{year}-W{week:02d}"], TREND_WEEKS)
 
 
 def lists_by_night(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:

@@ -231,7 +231,11 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
                                       "FROM marts.execution_outcomes")
     waiting = outcomes.passes_waiting(con, scope)["data"][0]
     assert sum(waiting["y"]) == total("SELECT sum(pending) FROM marts.consular_passes_pending")
-    assert sum(outcomes.return_aid(con, scope)["data"][0]["y"]) > 0
+    aid = outcomes.return_aid(con, scope)["data"][0]
+    assert sum(aid["y"]) > 0
+    # the axis goes to the run date's week, weeks of nothing included (it stopped at the
+    # last week a proposal was made)
+    assert weeks[-1] == aid["x"][-1] == f"sem. du {SAMPLE_AS_OF:%d/%m/%y}"
     passes = outcomes.consular_passes(con, scope)
     assert [t["name"] for t in passes["data"]] == ["demandés", "obtenus", "refusés"]
     # The handovers of the quarters the remises files hold, as of the page's date: the
