@@ -58,6 +58,12 @@ def iso_week_monday(week: str) -> date:
     return date.fromisocalendar(int(year), int(number), 1)
 
 
+def iso_week(day: date) -> str:
+    """The ISO week of `day`, written YYYY-Www as the marts write it."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def every_week(weeks: list[str], last: int | None = None) -> list[str]:
     """Each week from the earliest of `weeks` (at most the `last` ones) to the latest,
     oldest first: a week without a row is a week of nothing, drawn as such, never left
@@ -68,7 +74,7 @@ def every_week(weeks: list[str], last: int | None = None) -> list[str]:
     count = (latest - earliest).days // 7 + 1
     mondays = [latest - timedelta(weeks=n) for n in range(min(count, last or count) - 1,
                                                           -1, -1)]
-    return [f"{m.isocalendar()[0]}-W{m.isocalendar()[1]:02d}" for m in mondays]
+    return [iso_week(m) for m in mondays]
 
 
 def week_label(week: str) -> str:

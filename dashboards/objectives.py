@@ -189,7 +189,8 @@ def _departments_covered(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:
 
 
 def _partial_note(covered: int | None) -> str:
-    if covered is None or covered >= len(DEPARTMENTS):
+    """What the national page says when its count targets were left out (None: none)."""
+    if covered is None:
         return ""
     return ("<p>Les objectifs nationaux en nombre (éloignements, laissez-passer) ne sont pas "
             f"comparés : les données couvrent {whole(covered)} département"

@@ -11,7 +11,7 @@ import html
 import duckdb
 
 from dashboards.charts import TREND_WEEKS, Figure, bar, figure
-from dashboards.french import every_week, week_labels
+from dashboards.french import every_week, iso_week, week_labels
 from dashboards.scope import Scope, read_rows
 from schemas.handovers import quarters as handover_quarters
 
@@ -34,8 +34,7 @@ def _weeks(con: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> list[str
         ORDER BY iso_week DESC LIMIT {TREND_WEEKS}""", params)  # noqa: S608 (fixed names)
     if not rows:
         return []
-    year, week, _ = scope.run_date.isocalendar()
-    return every_week([r[0] for r in rows] + [f"{year}-W{week:02d}"], TREND_WEEKS)
+    return every_week([r[0] for r in rows] + [iso_week(scope.run_date)], TREND_WEEKS)
 
 
 def lists_by_night(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
