@@ -18,6 +18,7 @@ from dashboards.charts import chart_html, charts_setup
 from dashboards.french import whole
 from dashboards.freshness import render_panel, source_freshness
 from dashboards.handling import handling_table
+from dashboards.handovers import handovers_section
 from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
 from dashboards.scope import TONIGHT, Scope, read_rows
 from schemas.exports import counted
@@ -121,8 +122,8 @@ td,th{padding:6px 12px;border-bottom:1px solid #ddd;text-align:right}
 footer{font-size:12px;color:#555;padding:16px 24px}
 #fraicheur h2{font-size:17px;margin:18px 0 4px} #fraicheur p{margin:4px 0}
 #fraicheur p.late,tr.late td{color:#b2182b;font-weight:600}
-table.freshness td:nth-child(-n+2),table.handovers td:nth-child(-n+3),
-table.handovers td:last-child{text-align:left}
+table.freshness td:nth-child(-n+2),table.handovers td:first-child,
+table.handovers td:last-child,table.states-handed td:first-child{text-align:left}
 table.objectives td:first-child,table.states td:first-child{text-align:left}
 table.objectives small{display:block;
 font-size:11px;font-weight:400} td.met{color:#1b7837} td.missed{color:#b2182b;font-weight:600}
@@ -141,7 +142,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     drawn = "".join(
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
         for chart in CHARTS)
-    handovers = outcomes.handovers_table(con, scope)
+    handovers = handovers_section(con, scope)
     states = handling_table(con, scope)
     aims = objectives_table(con, scope, objectives)
     fresh = render_panel(source_freshness(con, scope.run_id, scope.department),

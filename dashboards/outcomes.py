@@ -1,19 +1,17 @@
 """What the seeds ask a manager to see beyond the lists (issue 35, item 4): the lists
 night by night from the flag history, what became of the measures (forced removals,
 recorded voluntary departures, failures by reason), consular passes (asked, granted,
-refused, and those still waiting, by how long), return aid proposed, and the quarterly
-handovers to other States. Counts only, from worklists.flag_history and the marts."""
+refused, and those still waiting, by how long) and return aid proposed (the quarterly
+handovers to other States: handovers.py). Counts only, from worklists.flag_history and
+the marts."""
 
 from __future__ import annotations
-
-import html
 
 import duckdb
 
 from dashboards.charts import TREND_WEEKS, Figure, bar, figure
 from dashboards.french import every_week, iso_week, week_labels
 from dashboards.scope import Scope, read_rows
-from schemas.handovers import quarters as handover_quarters
 
 NIGHTS = 30
 OUTCOMES = {"FORCED_REMOVAL": ("éloignements exécutés", "#1b7837"),
@@ -141,34 +139,3 @@ def legal_alerts(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
 
 CHARTS = (lists_by_night, execution_outcomes, failure_reasons, consular_passes,
           passes_waiting, return_aid, legal_alerts)
-
-
-def handovers_table(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
-    """The handovers to other States (remises, Dublin transfers) of the quarters the
-    department's remises files hold (the run's quarter and the three before it), by
-    nationality and destination State, executed or not, with failure reasons."""
-    cond, params = scope.where()
-    quarters = handover_quarters(scope.run_date)
-    rows = read_rows(con, f"""
-        SELECT quarter, nationality, member_state, sum(measures), sum(executed),
-               sum(not_executed), list_sort(list_distinct(flatten(list(failure_reasons))))
-        FROM marts.handovers_quarterly WHERE {cond} AND list_contains(?, quarter)
-        GROUP BY ALL ORDER BY quarter DESC, 4 DESC, 2, 3""",  # noqa: S608
-        [*params, quarters])
-    head = ("<tr><th>Trimestre</th><th>Nationalité</th><th>État de destination</th>"
-            "<th>Décidées</th><th>Exécutées</th><th>Non exécutées</th>"
-            "<th>Motifs d'échec</th></tr>")
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
-            _quarter(quarter), nationality, state, decided, executed, waiting,
-            ", ".join(reasons) or "—")) + "</tr>"
-        for quarter, nationality, state, decided, executed, waiting, reasons in rows)
-    table = (f'<table class="handovers">{head}{body}</table>' if rows else
-             "<p>Aucune remise ni transfert Dublin décidé.</p>")
-    return (f'<section id="remises"><h2>Remises et transferts Dublin aux autres États '
-            f"({_quarter(quarters[-1])} à {_quarter(quarters[0])}, les trimestres des "
-            f"fichiers remises)</h2>{table}</section>")
-
-
-def _quarter(quarter: str) -> str:
-    return quarter.replace("-Q", " T")

@@ -239,27 +239,38 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
     passes = outcomes.consular_passes(con, scope)
     assert [t["name"] for t in passes["data"]] == ["demandés", "obtenus", "refusés"]
     # The handovers of the quarters the remises files hold, as of the page's date: the
-    # same counts as the files (schemas.handovers.quarters), not the last quarters found.
+    # same counts as the files (schemas.handovers.quarters), not the last quarters found;
+    # a row per quarter, then the destination States by quarter, never a row per
+    # nationality and State (288 of them on a department's synthetic year, in the files)
+    from dashboards.handovers import STATES_NAMED, handovers_section
     from schemas.handovers import quarters as file_quarters
 
     for run_date in (SAMPLE_AS_OF, date(2027, 6, 1)):
         later = dashboard.Scope("13", run_date, "r")
-        table = outcomes.handovers_table(con, later)
-        in_files = file_quarters(run_date)
-        found = con.execute("SELECT quarter, sum(measures) FROM marts.handovers_quarterly "
-                            "WHERE department = '13' AND list_contains(?, quarter) "
-                            "GROUP BY ALL", [in_files]).fetchall()
-        shown = re.findall(r"<tr><td>(\d{4} T\d)</td><td>[^<]*</td><td>[^<]*</td>"
-                           r"<td>(\d+)</td>", table)
-        totals: dict[str, int] = {}
-        for quarter, decided in shown:
-            totals[quarter.replace(" T", "-Q")] = totals.get(
-                quarter.replace(" T", "-Q"), 0) + int(decided)
-        assert totals == {quarter: measures for quarter, measures in found}
-        assert f"{in_files[-1].replace('-Q', ' T')} à {in_files[0].replace('-Q', ' T')}" \
-            in table
+        section = handovers_section(con, later)
+        in_files = file_quarters(run_date)[::-1]  # oldest first, as the page reads
+        found = dict(con.execute(
+            "SELECT quarter, sum(measures) FROM marts.handovers_quarterly "
+            "WHERE department = '13' AND list_contains(?, quarter) GROUP BY ALL",
+            [in_files]).fetchall())
+        by_quarter, by_state = re.findall(r"<table.*?</table>", section)
+        shown = re.findall(r"<tr><td>(\d{4} T\d|Total)</td><td>([\d\u202f]+)</td>", by_quarter)
+        assert [q for q, _ in shown] == [q.replace("-Q", " T") for q in in_files] + ["Total"]
+        assert [int(n.replace("\u202f", "")) for _, n in shown] == [
+            found.get(q, 0) for q in in_files] + [sum(found.values())]
+        states = re.findall(r"<tr><td>([^<]+)</td>((?:<td>[\d\u202f]+</td>)+)</tr>", by_state)
+        assert len(states) <= STATES_NAMED + 2  # the States named, the others, the total
+        counts = [[int(n.replace("\u202f", "")) for n in re.findall(r"[\d\u202f]+", cells)]
+                  for _, cells in states]
+        assert states[-1][0] == "Total" and counts[-1] == [
+            found.get(q, 0) for q in in_files] + [sum(found.values())]
+        assert [sum(column) for column in zip(*counts[:-1], strict=True)] == counts[-1]
+        assert all(row[-1] == sum(row[:-1]) for row in counts)
+        assert f"{in_files[0].replace('-Q', ' T')} à {in_files[-1].replace('-Q', ' T')}" \
+            in section
     assert found and len(found) < len(in_files)  # 2027: older quarters no longer shown
-    assert "Remises et transferts Dublin" in table
+    assert "Remises et transferts Dublin" in section
+    assert "remises_AAAATn_20270601.csv" in section  # where the rows by nationality are
 
 
 def test_legal_alerts_by_week_of_the_forbidden_step(sample_warehouse):
@@ -439,3 +450,11 @@ def test_the_rejections_chart_gives_the_objective_s_share_once_the_15_days_are_o
     chart = charts.rejections_trend(con, dashboard.Scope("13", date(2026, 11, 17), "r"))
     assert chart["data"][0]["text"] == ["20\u00a0%", "en cours"]
     assert "part dans les 15 jours" in chart["layout"]["title"]["text"]
+
+
+def test_destination_states_read_in_french():
+    """The handovers' States as a manager names them, not as ISO codes."""
+    from dashboards.handovers import state_in_french
+
+    assert [state_in_french(c) for c in ("DEU", "NLD", "MDA", "INCONNU", "XKX")] == [
+        "Allemagne", "Pays-Bas", "Moldavie", "État non renseigné", "XKX"]
