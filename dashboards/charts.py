@@ -27,8 +27,11 @@ SITUATIONS = {
     "MEASURE_TO_EXAMINE": ("Situation à examiner", "#f1a340"),
     "IDENTITY_TO_CONFIRM": ("Identité à confirmer", "#998ec3"),
 }
-OVERDUE_BANDS = ("0", "1-30", "31-90", "91-365", "366+")
-AGE_BANDS = ("0-90", "91-365", "366-1095", "1096+")
+# The marts' bands of days, as a manager reads them (a year, not 365 days).
+OVERDUE_BANDS = {"0": "dans le délai", "1-30": "1 à 30 j", "31-90": "31 à 90 j",
+                 "91-365": "91 j à 1 an", "366+": "plus d'un an"}
+AGE_BANDS = {"0-90": "jusqu'à 90 j", "91-365": "91 j à 1 an", "366-1095": "1 à 3 ans",
+             "1096+": "plus de 3 ans"}
 FILE_STATUSES = {"LOADED": ("chargés", "#1b7837"),
                  "UNCHANGED": ("inchangés (reçus à nouveau à leur date)", "#5aae61"),
                  "SKIPPED_DUPLICATE": ("doublons ignorés", "#bbbbbb"),
@@ -161,8 +164,7 @@ def overdue_backlog(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     counts = dict(read_rows(con, f"""SELECT days_overdue_band, sum(persons)
         FROM marts.overdue_backlog WHERE {cond} GROUP BY ALL""", params))  # noqa: S608
-    labels = ["pas encore dû" if b == "0" else f"{b} j" for b in OVERDUE_BANDS]
-    return figure([bar(labels, [counts.get(b, 0) for b in OVERDUE_BANDS],
+    return figure([bar(list(OVERDUE_BANDS.values()), [counts.get(b, 0) for b in OVERDUE_BANDS],
                        marker={"color": ["#92c5de", "#f4a582", "#d6604d", "#b2182b",
                                          "#67001f"]})],
                   "Déboutés sans OQTF, par retard sur le délai de 15 jours",
@@ -192,7 +194,7 @@ def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     counts = {(r[0], r[1]): r[2] for r in read_rows(con, f"""SELECT age_band, is_coercible,
         sum(measures) FROM marts.unexecuted_measures WHERE {cond} GROUP BY ALL""",  # noqa: S608
         params)}
-    labels = [f"{b} j" for b in AGE_BANDS]
+    labels = list(AGE_BANDS.values())
     return figure([
         bar(labels, [counts.get((b, True), 0) for b in AGE_BANDS],
             name="contrainte possible", marker={"color": "#2166ac"}),

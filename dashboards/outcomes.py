@@ -17,7 +17,8 @@ NIGHTS = 30
 OUTCOMES = {"FORCED_REMOVAL": ("éloignements exécutés", "#1b7837"),
             "VOLUNTARY_DEPARTURE": ("départs volontaires constatés", "#5aae61"),
             "FAILURE": ("échecs", "#b2182b")}
-WAITING_BANDS = ("0-30", "31-90", "91-180", "181+")
+WAITING_BANDS = {"0-30": "jusqu'à 30 j", "31-90": "31 à 90 j", "91-180": "91 à 180 j",
+                 "181+": "plus de 180 j"}  # marts.consular_passes_pending's, in words
 # Legal alerts (worklists.legal_alerts) by reason → (short French wording, colour).
 ALERTS = {"CONSULAR_CONTACT_FORBIDDEN": ("laissez-passer consulaire demandé à tort (PRI-07)",
                                          "#b2182b")}
@@ -95,7 +96,7 @@ def passes_waiting(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
     counts = dict(read_rows(con, f"""SELECT waiting_band, sum(pending)
         FROM marts.consular_passes_pending WHERE {cond} GROUP BY ALL""", params))  # noqa: S608
-    return figure([bar([f"{b} j" for b in WAITING_BANDS],
+    return figure([bar(list(WAITING_BANDS.values()),
                        [counts.get(b, 0) for b in WAITING_BANDS],
                        marker={"color": ["#92c5de", "#f4a582", "#d6604d", "#67001f"]})],
                   "Laissez-passer demandés sans réponse, par attente",

@@ -231,6 +231,12 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
                                       "FROM marts.execution_outcomes")
     waiting = outcomes.passes_waiting(con, scope)["data"][0]
     assert sum(waiting["y"]) == total("SELECT sum(pending) FROM marts.consular_passes_pending")
+    # bands of days in words, a year where a year is meant ("366-1095 j" read as a code)
+    assert waiting["x"] == ["jusqu'à 30 j", "31 à 90 j", "91 à 180 j", "plus de 180 j"]
+    assert dashboard.charts.measures_by_age(con, scope)["data"][0]["x"] == [
+        "jusqu'à 90 j", "91 j à 1 an", "1 à 3 ans", "plus de 3 ans"]
+    assert dashboard.charts.overdue_backlog(con, scope)["data"][0]["x"] == [
+        "dans le délai", "1 à 30 j", "31 à 90 j", "91 j à 1 an", "plus d'un an"]
     aid = outcomes.return_aid(con, scope)["data"][0]
     assert sum(aid["y"]) > 0
     # the axis goes to the run date's week, weeks of nothing included (it stopped at the
