@@ -7,6 +7,8 @@ the marts."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 
 from dashboards.charts import TREND_WEEKS, Figure, bar, figure
@@ -43,15 +45,37 @@ def lists_by_night(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         FROM worklists.flag_history WHERE {cond} AND run_date <= ?
         GROUP BY run_date ORDER BY run_date DESC LIMIT {NIGHTS}""",  # noqa: S608
         [*params, scope.run_date])[::-1]
+    [(first,)] = read_rows(con, "SELECT min(run_date) FROM worklists.flag_history_runs", [])
+    return nights_figure(rows, first)
+
+
+def nights_figure(rows: list[tuple], first_night: date | None) -> Figure:
+    """The lists night by night (`rows`: night, open, new, resolved, oldest first): the
+    flags on the lists as a line on the right-hand scale, the new and resolved ones as
+    bars on the left-hand one (on one scale, a few dozen a night were flat under
+    thousands listed). The warehouse's first night, when later nights follow it, draws
+    no bar of new flags: every flag is new that night, and its bar (the whole lists) set
+    the scale again; a note says so above it."""
     nights = [f"{r[0]:%d/%m}" for r in rows]
+    new = [r[2] for r in rows]
+    notes = []
+    if len(rows) > 1 and rows[0][0] == first_night:
+        new[0] = None
+        notes = [{"x": nights[0], "y": 0, "yanchor": "bottom", "showarrow": False,
+                  "text": "1re nuit :<br>tout est<br>nouveau", "font": {"size": 11}}]
     return figure([
         {"type": "scatter", "mode": "lines+markers", "x": nights, "y": [r[1] for r in rows],
-         "name": "sur les listes", "line": {"color": "#000091"}},
-        bar(nights, [r[2] for r in rows], name="nouveaux", marker={"color": "#f4a582"}),
+         "name": "sur les listes (échelle de droite)", "line": {"color": "#000091"},
+         "yaxis": "y2"},
+        bar(nights, new, name="nouveaux", marker={"color": "#f4a582"}),
         bar(nights, [r[3] for r in rows], name="résolus", marker={"color": "#1b7837"}),
     ], "Les trois listes nuit après nuit : signalements ouverts, nouveaux, résolus",
         "Aucune nuit enregistrée pour ce périmètre.", barmode="group",
-        xaxis={"type": "category"}, yaxis={"title": {"text": "signalements"}})
+        xaxis={"type": "category"},
+        yaxis={"title": {"text": "nouveaux, résolus"}, "rangemode": "tozero"},
+        yaxis2={"title": {"text": "sur les listes"}, "overlaying": "y", "side": "right",
+                "rangemode": "tozero", "showgrid": False, "tickmode": "auto"},
+        **({"annotations": notes} if notes else {}))
 
 
 def execution_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:

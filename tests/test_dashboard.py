@@ -212,7 +212,7 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
                  for t in ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures"))
     nights = outcomes.lists_by_night(con, scope)
     assert nights["data"][0]["x"] == [f"{SAMPLE_AS_OF:%d/%m}"]
-    assert (_trace(nights, "sur les listes"), _trace(nights, "nouveaux"),
+    assert (_trace(nights, "sur les listes (échelle de droite)"), _trace(nights, "nouveaux"),
             _trace(nights, "résolus")) == ([listed], [listed], [0])
 
     def total(sql: str) -> int:
@@ -464,3 +464,30 @@ def test_destination_states_read_in_french():
 
     assert [state_in_french(c) for c in ("DEU", "NLD", "MDA", "INCONNU", "XKX")] == [
         "Allemagne", "Pays-Bas", "Moldavie", "État non renseigné", "XKX"]
+
+
+def test_the_first_night_s_load_does_not_flatten_the_nights_after_it():
+    """On the warehouse's first night every flag is new: its bar (the whole lists) set
+    the scale, and the nights after it read as flat lines. With later nights drawn, it
+    has no bar of new flags and says why; a first night alone, or out of the window,
+    is drawn as it is."""
+    import plotly.graph_objects as go
+
+    from dashboards.outcomes import nights_figure
+
+    first, second, third = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)
+    rows = [(first, 3190, 3190, 0), (second, 3015, 45, 233), (third, 3020, 12, 7)]
+    drawn = nights_figure(rows, first)
+    assert _trace(drawn, "nouveaux") == [None, 45, 12]
+    assert _trace(drawn, "résolus") == [0, 233, 7]
+    # the lists on a scale of their own: a few dozen new or resolved are not flat under
+    # thousands listed
+    listed = next(t for t in drawn["data"] if t["name"].startswith("sur les listes"))
+    assert listed["y"] == [3190, 3015, 3020] and listed["yaxis"] == "y2"
+    assert drawn["layout"]["yaxis2"]["overlaying"] == "y"
+    assert [a["text"] for a in drawn["layout"]["annotations"]] == [
+        "1re nuit :<br>tout est<br>nouveau"]
+    assert _trace(nights_figure(rows[1:], first), "nouveaux") == [45, 12]
+    assert _trace(nights_figure(rows[:1], first), "nouveaux") == [3190]
+    assert "annotations" not in nights_figure(rows[:1], first)["layout"]
+    assert go.Figure(drawn).to_dict() == drawn  # what plotly would have built
