@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import duckdb
 from dashboards import charts, outcomes
 from dashboards.charts import chart_html, charts_setup
 from dashboards.french import whole
-from dashboards.freshness import render_panel, source_freshness
+from dashboards.freshness import UnitFreshness, render_panel, source_freshness
 from dashboards.handling import handling_table
 from dashboards.handovers import handovers_section
 from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
@@ -76,19 +77,56 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
     ]
 
 
-def department_table(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    """Sizes of the three lists per department (national page)."""
+DEPARTMENT_COLUMNS = ("Déboutés sans OQTF", "dont hors délai",
+                      "Libérations à venir", "dont sous 8 semaines",
+                      "Mesures non exécutées", "Alertes juridiques", "Nouveaux cette nuit")
+
+
+def department_table(con: duckdb.DuckDBPyConnection, run_date: date) -> list[tuple]:
+    """Per department (national page): the three lists, the rejections past their 15
+    days, the releases within 8 weeks, the legal alerts and the flags new tonight, as
+    the cards count them for one department (DEPARTMENT_COLUMNS)."""
     return read_rows(con, """
-        WITH d AS (SELECT department FROM worklists.rejected_without_oqtf
-                   UNION SELECT department FROM worklists.upcoming_releases
-                   UNION SELECT department FROM worklists.unexecuted_measures)
-        SELECT d.department,
-          (SELECT count(*) FROM worklists.rejected_without_oqtf w
-           WHERE w.department = d.department),
-          (SELECT count(*) FROM worklists.upcoming_releases w WHERE w.department = d.department),
-          (SELECT count(*) FROM worklists.unexecuted_measures w
-           WHERE w.department = d.department)
-        FROM d ORDER BY d.department""", [])
+        WITH flags AS (
+            SELECT department, 'rejected' AS list, days_overdue > 0 AS urgent,
+                   first_seen_date = $day AS new FROM worklists.rejected_without_oqtf
+            UNION ALL
+            SELECT department, 'releases', release_date BETWEEN $day AND $day + 56,
+                   first_seen_date = $day FROM worklists.upcoming_releases
+            UNION ALL
+            SELECT department, 'measures', false, first_seen_date = $day
+            FROM worklists.unexecuted_measures
+            UNION ALL
+            SELECT department, 'alerts', false, false FROM worklists.legal_alerts)
+        SELECT department,
+               count(*) FILTER (WHERE list = 'rejected'),
+               count(*) FILTER (WHERE list = 'rejected' AND urgent),
+               count(*) FILTER (WHERE list = 'releases'),
+               count(*) FILTER (WHERE list = 'releases' AND urgent),
+               count(*) FILTER (WHERE list = 'measures'),
+               count(*) FILTER (WHERE list = 'alerts'),
+               count(*) FILTER (WHERE new)
+        FROM flags GROUP BY department
+        HAVING count(*) FILTER (WHERE list <> 'alerts') > 0
+        ORDER BY department""", {"day": run_date})
+
+
+def department_rows(departments: list[tuple], units: list[UnitFreshness]) -> str:
+    """The national page's table: a department's late sources beside its counts (in red
+    when there is one: its lists rest on old data; a prison never seen with a detainee
+    has no department and is counted on the freshness panel only)."""
+    late = {}
+    for unit in units:
+        if unit.is_late and unit.department:
+            late[unit.department] = late.get(unit.department, 0) + 1
+    rows = "".join(
+        f'<tr><td><a href="{html.escape(d)}/tableau_de_bord.html">{html.escape(d)}</a></td>'
+        + "".join(f"<td>{whole(n)}</td>" for n in counts)
+        + (f'<td class="late">{whole(late[d])}</td>' if late.get(d) else "<td>0</td>")
+        + "</tr>" for d, *counts in departments)
+    head = "".join(f"<th>{html.escape(c)}</th>"
+                   for c in ("Département", *DEPARTMENT_COLUMNS, "Sources en retard"))
+    return f'<h2>Par département</h2><table class="departments"><tr>{head}</tr>{rows}</table>'
 
 
 PLOTLY_BASIC = Path(__file__).parent / "vendor" / "plotly-basic.min.js"
@@ -118,13 +156,15 @@ margin-top:12px}
 .chart{background:#fff;border-radius:6px;padding:6px;box-shadow:0 1px 2px #0002;
 min-width:0;overflow:hidden}
 table{border-collapse:collapse;background:#fff;margin-top:12px}
+.wide{overflow-x:auto;max-width:100%} @media print{.wide{overflow:visible}}
 td,th{padding:6px 12px;border-bottom:1px solid #ddd;text-align:right}
 footer{font-size:12px;color:#555;padding:16px 24px}
 #fraicheur h2{font-size:17px;margin:18px 0 4px} #fraicheur p{margin:4px 0}
-#fraicheur p.late,tr.late td{color:#b2182b;font-weight:600}
+#fraicheur p.late,tr.late td,td.late{color:#b2182b;font-weight:600}
 table.freshness td:nth-child(-n+2),table.handovers td:first-child,
 table.handovers td:last-child,table.states-handed td:first-child{text-align:left}
-table.objectives td:first-child,table.states td:first-child{text-align:left}
+table.objectives td:first-child,table.states td:first-child,
+table.departments td:first-child{text-align:left}
 table.objectives small{display:block;
 font-size:11px;font-weight:400} td.met{color:#1b7837} td.missed{color:#b2182b;font-weight:600}
 """
@@ -145,18 +185,12 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     handovers = handovers_section(con, scope)
     states = handling_table(con, scope)
     aims = objectives_table(con, scope, objectives)
-    fresh = render_panel(source_freshness(con, scope.run_id, scope.department),
-                         national=scope.department is None)
+    units = source_freshness(con, scope.run_id, scope.department)
+    fresh = render_panel(units, national=scope.department is None)
     table, covered = "", ""
     if scope.department is None:  # the departments first: where a manager goes next
-        departments = department_table(con)
-        rows = "".join(
-            f'<tr><td><a href="{html.escape(d)}/tableau_de_bord.html">{html.escape(d)}</a></td>'
-            f"<td>{whole(a)}</td><td>{whole(b)}</td><td>{whole(c)}</td></tr>"
-            for d, a, b, c in departments)
-        table = ("<h2>Par département</h2><table><tr><th>Département</th>"
-                 "<th>Déboutés sans OQTF</th><th>Libérations à venir</th>"
-                 f"<th>Mesures non exécutées</th></tr>{rows}</table>")
+        departments = department_table(con, scope.run_date)
+        table = department_rows(departments, units)
         covered = (" Départements couverts cette nuit : "
                    + html.escape(", ".join(d for d, *_ in departments) or "aucun") + ".")
     return (

@@ -176,8 +176,10 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
             "(mois en cours et cumul au prorata) ; une part vaut pour toute période. Les "
             "rejets comptent dans le mois où ils ont été connus, une fois leurs 15 jours "
             f"écoulés.</p>{_partial_note(covered)}"
-            f'<table class="objectives"><tr><th>Indicateur</th>'
-            f"<th>Depuis le 1er janvier</th>{head}</tr>{''.join(body)}</table></section>")
+            # twelve months do not fit a laptop's 1024 px: the table scrolls, not the page
+            f'<div class="wide"><table class="objectives"><tr><th>Indicateur</th>'
+            f"<th>Depuis le 1er janvier</th>{head}</tr>{''.join(body)}</table></div>"
+            "</section>")
 
 
 def _departments_covered(con: duckdb.DuckDBPyConnection, scope: Scope) -> int:

@@ -89,7 +89,14 @@ def test_chromium_draws_every_chart_without_network(pages):
                     notes: [...d.querySelectorAll('.annotation-text')].map(a => a.textContent)
                 }))""")
                 page.screenshot(path=str(SCREENSHOTS / f"dashboard_{name}.png"), full_page=True)
+                # on a laptop's 1024 px, the page never scrolls sideways (the objectives'
+                # twelve months scroll in their own box)
+                page.set_viewport_size({"width": 1024, "height": 800})
+                page.wait_for_timeout(300)
+                widths = page.evaluate("[document.documentElement.scrollWidth, "
+                                       "document.documentElement.clientWidth]")
                 page.close()
+                assert widths[0] <= widths[1], (name, widths)
                 assert errors == []
                 # Only the page itself: no script, font or image fetched from anywhere.
                 assert requests == [path.as_uri()], requests
@@ -376,6 +383,36 @@ def test_the_national_page_names_the_departments_it_covers_and_shows_them_first(
         "FROM worklists.unexecuted_measures ORDER BY 1").fetchall()]
     assert f"Départements couverts cette nuit : {', '.join(departments)}." in page
     assert page.index("<h2>Par département</h2>") < page.index('id="fraicheur"')
+    # each department as its own page's cards count it, and its late sources
+    table = re.search(r'<table class="departments">.*?</table>', page).group(0)
+    rows = re.findall(r'<tr><td><a href="(\d\w)/tableau_de_bord.html">\1</a></td>(.*?)</tr>',
+                      table)
+    assert [d for d, _ in rows] == departments
+    day = SAMPLE_AS_OF
+
+    def count(sql: str, department: str, *params) -> int:
+        return sample_warehouse.execute(sql + " AND department = ?",
+                                        [*params, department]).fetchall()[0][0]
+
+    units = dashboard.source_freshness(sample_warehouse, run_id, None)
+    for department, cells in rows:
+        shown = [int(c.replace("\u202f", "")) for c in re.findall(r"<td[^>]*>([^<]*)</td>", cells)]
+        new = sum(count(f"SELECT count(*) FROM worklists.{t} WHERE first_seen_date = ?",  # noqa: S608
+                        department, day)
+                  for t in ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures"))
+        assert shown == [
+            count("SELECT count(*) FROM worklists.rejected_without_oqtf WHERE true", department),
+            count("SELECT count(*) FROM worklists.rejected_without_oqtf WHERE days_overdue > 0",
+                  department),
+            count("SELECT count(*) FROM worklists.upcoming_releases WHERE true", department),
+            count("SELECT count(*) FROM worklists.upcoming_releases WHERE release_date "
+                  "BETWEEN ? AND ? + 56", department, day, day),
+            count("SELECT count(*) FROM worklists.unexecuted_measures WHERE true", department),
+            count("SELECT count(*) FROM worklists.legal_alerts WHERE true", department),
+            new,
+            sum(u.is_late for u in units if u.department == department)], department
+    assert any(u.is_late for u in units)  # the sample has a late source: it is counted
+    assert '<td class="late">' in table
 
 
 def test_counts_on_the_axes_are_written_as_french_writes_them(tmp_path):
