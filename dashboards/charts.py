@@ -33,6 +33,7 @@ OVERDUE_BANDS = {"0": "dans le délai", "1-30": "1 à 30 j", "31-90": "31 à 90 
 AGE_BANDS = {"0-90": "jusqu'à 90 j", "91-365": "91 j à 1 an", "366-1095": "1 à 3 ans",
              "1096+": "plus de 3 ans"}
 FILE_STATUSES = {"LOADED": ("chargés", "#1b7837"),
+                 "CORRECTION": ("corrections d'un fichier déjà reçu (chargées)", "#2166ac"),
                  "UNCHANGED": ("inchangés (reçus à nouveau à leur date)", "#5aae61"),
                  "SKIPPED_DUPLICATE": ("doublons ignorés", "#bbbbbb"),
                  "SUPERSEDED": ("remplacés par une correction", "#92c5de"),
@@ -207,9 +208,17 @@ def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
 
 def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     cond, params = scope.where()
-    rows = read_rows(con, f"""SELECT system, status, sum(files) FROM marts.data_quality
-        WHERE {TONIGHT} AND {cond} GROUP BY ALL ORDER BY ALL""",  # noqa: S608
-        [scope.run_date, *params])
+    # a correction loaded tonight is a bar of its own: the file it replaced was first
+    # seen by an earlier night, which its SUPERSEDED row stays filed under
+    rows = read_rows(con, f"""SELECT system, status,
+            sum(files - CASE status WHEN 'LOADED' THEN corrections ELSE 0 END)::BIGINT
+        FROM marts.data_quality
+        WHERE {TONIGHT} AND {cond} GROUP BY system, status
+        UNION ALL
+        SELECT system, 'CORRECTION', sum(corrections)::BIGINT FROM marts.data_quality
+        WHERE {TONIGHT} AND {cond} AND status = 'LOADED' GROUP BY system
+        HAVING sum(corrections) > 0 ORDER BY ALL""",  # noqa: S608
+        [scope.run_date, *params, scope.run_date, *params])
     rows = [(source_in_words(s), status, n) for s, status, n in rows]
     return _stacked(rows, FILE_STATUSES, "Fichiers reçus cette nuit, par source et statut",
                     "fichiers", "Aucun fichier reçu cette nuit.")

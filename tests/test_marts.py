@@ -200,6 +200,25 @@ def test_a_corrected_and_a_re_sent_file_are_each_counted_once(tmp_path, con):
     counted = con.sql("SELECT run_id, status, sum(files)::INT FROM marts.data_quality "
                       "GROUP BY ALL").fetchall()
     assert sorted(counted) == sorted(files)
+    # Night 2's correction is said as one, where the night's page showed it as a file
+    # loaded and no file replaced (the replaced file's row is night 1's)
+    [(night_2,)] = con.execute("SELECT DISTINCT run_id FROM audit.files "
+                               "WHERE starts_with(file_name, 'AGDREF')").fetchall()
+    assert con.execute("SELECT system, status, files, corrections FROM marts.data_quality "
+                       "WHERE run_id = ? ORDER BY ALL", [night_2]).fetchall() == [
+        ("agdref", "LOADED", 1, 0), ("genesis", "UNCHANGED", 1, 0),
+        ("telemofpra", "LOADED", 1, 1)]
+    con.execute("INSERT INTO audit.runs BY NAME SELECT ? AS run_id, ? AS as_of_date, "
+                "now() AS started_at, now() AS finished_at, 'SUCCEEDED' AS status",
+                [night_2, RUN])
+    from dashboards.charts import files_tonight
+    from dashboards.scope import Scope
+
+    chart = files_tonight(con, Scope(None, RUN, night_2))
+    bars = {t["name"]: dict(zip(t["x"], t["y"], strict=True)) for t in chart["data"]}
+    assert bars["corrections d'un fichier déjà reçu (chargées)"] == {
+        "AGDREF": 0, "GENESIS": 0, "TélémOfpra": 1}
+    assert bars["chargés"] == {"AGDREF": 1, "GENESIS": 0, "TélémOfpra": 0}
 
 
 def test_consular_passes_pending_with_their_age(tmp_path, con):

@@ -3,6 +3,12 @@
 -- Data quality of every run: files by status, rows read, staged and quarantined.
 CREATE OR REPLACE TABLE marts.data_quality AS
 SELECT f.run_id, d.system, d.department, f.status, count(*) AS files,
+       -- a file replacing an earlier delivery (often under its name: told apart by
+       -- checksum), as the console counts corrections (transforms/ingest/received.py)
+       count(*) FILTER (WHERE f.status IN ('LOADED', 'SUPERSEDED') AND EXISTS (
+           SELECT 1 FROM audit.files earlier
+           WHERE earlier.status = 'SUPERSEDED' AND earlier.superseded_by = f.file_name
+             AND earlier.sha256 IS DISTINCT FROM f.sha256)) AS corrections,
        sum(f.rows_read)::BIGINT AS rows_read, sum(f.rows_staged)::BIGINT AS rows_staged,
        sum(f.rows_quarantined)::BIGINT AS rows_quarantined
 FROM audit.files f JOIN file_departments d USING (file_name)
@@ -13,6 +19,7 @@ COMMENT ON COLUMN marts.data_quality.system IS 'telemofpra, genesis or agdref (t
 COMMENT ON COLUMN marts.data_quality.department IS 'department of the file (of the establishment for GENESIS); null when unknown';
 COMMENT ON COLUMN marts.data_quality.status IS 'LOADED, UNCHANGED (same bytes as an earlier delivery under a later date: rows counted under that file), SKIPPED_DUPLICATE, SUPERSEDED or REJECTED';
 COMMENT ON COLUMN marts.data_quality.files IS 'files';
+COMMENT ON COLUMN marts.data_quality.corrections IS 'of them, corrections: files that replaced an earlier delivery (the file replaced is SUPERSEDED, under the run that first saw it)';
 COMMENT ON COLUMN marts.data_quality.rows_read IS 'data rows read';
 COMMENT ON COLUMN marts.data_quality.rows_staged IS 'rows staged';
 COMMENT ON COLUMN marts.data_quality.rows_quarantined IS 'rows quarantined (a row failing several checks counts once)';
