@@ -5,6 +5,7 @@ settings."""
 from __future__ import annotations
 
 import logging
+from functools import cache
 
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -320,7 +321,8 @@ SWAPPED_DATE_RULE = ('l."birth_date_swapped" = r."birth_date" '
                      'AND l."nationality" = r."nationality"')
 
 
-def record_blocking() -> list:
+@cache
+def record_blocking() -> tuple:
     """Pairs of a record and an AGDREF file worth scoring at national volume (millions of
     files, names drawn from a few hundred): the birth year with both name skeletons, or
     the complete birth date with the nationality or either skeleton. On the generator's
@@ -334,17 +336,18 @@ def record_blocking() -> list:
     the initial, these two rules nearly doubled the national scoring's time
     (benchmarks/README.md). And, for a record without any birth date, both skeletons
     and the nationality (UNDATED_KEYS)."""
-    return [*file_blocking(), CustomRule(SWAPPED_DATE_RULE, sql_dialect="duckdb"),
+    return (*file_blocking(), CustomRule(SWAPPED_DATE_RULE, sql_dialect="duckdb"),
             block_on(*YEAR_SLIP_KEYS), *(block_on(*keys) for keys in ONE_SKELETON_KEYS),
-            block_on(*UNDATED_KEYS)]
+            block_on(*UNDATED_KEYS))
 
 
-def file_blocking() -> list:
+@cache
+def file_blocking() -> tuple:
     """Pairs of two AGDREF files worth scoring: the same rules as for a record but the
     swapped date (two files are merged only on the same complete date,
     core_person_links.sql). Pairs of files grow with the square of their number, so no
     looser rule fits nationally."""
-    return [block_on(*keys) for keys in BLOCKING_KEYS]
+    return tuple(block_on(*keys) for keys in BLOCKING_KEYS)
 
 
 def settings(link_type: str = "link_only") -> SettingsCreator:
@@ -352,7 +355,7 @@ def settings(link_type: str = "link_only") -> SettingsCreator:
         link_type=link_type,
         unique_id_column_name="unique_id",
         comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=record_blocking(),
+        blocking_rules_to_generate_predictions=list(record_blocking()),
         additional_columns_to_retain=["record_key"],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,

@@ -3,9 +3,11 @@ linker over the named tables, the pairs predicted and the best spelling of each.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import logging
 import math
+import weakref
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
@@ -112,8 +114,7 @@ def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], m
     db_api = _backend(con, spark)
     linker = make_linker(tables, {
         **model, "link_type": link_type,
-        "blocking_rules_to_generate_predictions": [
-            rule.create_blocking_rule_dict("duckdb") for rule in blocking],
+        "blocking_rules_to_generate_predictions": [blocking_dict(rule) for rule in blocking],
     }, db_api)
     # Splink's own SQL for each column, in one statement each on a table it reads once:
     # Splink's compute_tf_table materialises each lookup through its pipeline, which a
@@ -144,9 +145,24 @@ def can_pair(tables: dict[str, pa.Table], link_type: str) -> bool:
     return all(table.num_rows for table in tables.values())
 
 
+# Each rule's dict, made once per rule object (record_blocking and file_blocking are made
+# once a process): sqlglot writes it, 80 ms for the record pass's nine rules, and a night
+# asked for it five times (the memories' keys, each pass).
+_BLOCKING_DICTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def blocking_dict(rule) -> dict:
+    """A blocking rule as Splink's settings take it, in DuckDB's SQL (a copy: Splink's
+    settings may be changed by their reader)."""
+    made = _BLOCKING_DICTS.get(rule)
+    if made is None:
+        made = _BLOCKING_DICTS[rule] = rule.create_blocking_rule_dict("duckdb")
+    return copy.deepcopy(made)
+
+
 def blocking_sql(rule) -> str:
     """A blocking rule's condition, in DuckDB's SQL."""
-    return rule.create_blocking_rule_dict("duckdb")["blocking_rule"]
+    return blocking_dict(rule)["blocking_rule"]
 
 
 def score_again(remembered: pl.DataFrame, changed: pl.Series, sides: dict[str, pl.DataFrame],
