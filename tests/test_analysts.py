@@ -121,6 +121,29 @@ def test_the_identity_memories_stay_in_the_history_warehouse(demo_con, demo_outp
     assert undescribed == []
 
 
+def test_a_snapshot_of_the_history_is_read_there_or_refused(demo_output):
+    """docs/analysts.md: the history attached beside the published warehouse. A table
+    macro reads the database in use: called by its prefix alone, `_on(date)` read the
+    published tables and gave a past date's snapshot as nothing. It fails instead,
+    naming the table it did not find; after `USE history` it gives the snapshot."""
+    out, *_ = demo_output
+    with duckdb.connect(str(out / "warehouse.duckdb"), read_only=True) as con:
+        con.execute(f"ATTACH '{out / '.warehouse.duckdb.history.duckdb'}' AS history "
+                    "(READ_ONLY)")
+        [(first,)] = con.execute("SELECT min(extraction_date) FROM audit.files "
+                                 "WHERE file_kind = 'agdref_personnes'").fetchall()
+        with pytest.raises(duckdb.CatalogException, match="agdref_persons_deliveries"):
+            con.execute("SELECT count(*) FROM history.staging.agdref_persons_on(?)",
+                        [first]).fetchall()
+        con.execute("USE history")
+        [(rows,)] = con.execute("SELECT count(*) FROM staging.agdref_persons_on(?)",
+                                [first]).fetchall()
+        assert rows > 0
+        assert con.execute("SELECT count(*) FROM staging.agdref_persons_on(DATE '9999-12-31')"
+                           ).fetchall() == con.execute(
+            "SELECT count(*) FROM staging.agdref_persons_latest").fetchall()
+
+
 def test_the_guide_has_ten_queries():
     assert len(QUERIES) == 10
 

@@ -140,7 +140,12 @@ WITH latest AS (
     QUALIFY row_number() OVER (PARTITION BY unit
                                ORDER BY extraction_date DESC, file_name DESC) = 1)
 SELECT t.* REPLACE (l.file_name AS file_name, l.extraction_date AS extraction_date)
-FROM {table} t JOIN latest l ON l.rows_file_name = t.file_name"""  # noqa: S608
+FROM {table} t JOIN latest l ON l.rows_file_name = t.file_name
+-- A table macro reads the database in use, not its own: the history attached beside the
+-- published warehouse and called by its prefix alone, it read the published tables (the
+-- latest deliveries) and gave a past date nothing. Naming the deliveries' table, which
+-- only the history holds, makes such a call fail, saying which table is missing.
+WHERE EXISTS (SELECT 1 FROM {deliveries(table)})"""  # noqa: S608
     notes = {
         "unit": "the delivering unit (AGDREF: department)",
         "valid_from": "extraction date of the first delivery holding the row",
