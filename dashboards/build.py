@@ -77,6 +77,25 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
     ]
 
 
+# The sources each card's list is decided from (RULES.md PRI-01: a list resting on a late
+# source says so where it is read).
+CARD_SOURCES = {"Déboutés sans OQTF": ("telemofpra", "agdref"),
+                "Libérations à venir": ("genesis", "agdref"),
+                "Mesures non exécutées": ("agdref",),
+                "Alertes juridiques": ("telemofpra", "agdref")}
+LATE_NAMED = 2  # late units named on a card; beyond, their number
+
+
+def late_note(label: str, units: list[UnitFreshness]) -> str:
+    """A card's line in red when a source its list is decided from is late."""
+    late = [u for u in units if u.is_late and u.system in CARD_SOURCES.get(label, ())]
+    if not late:
+        return ""
+    named = (", ".join(f"{u.label}, {u.days_old} j" for u in late) if len(late) <= LATE_NAMED
+             else f"{len(late)} sources (voir la fraîcheur des sources)")
+    return f'<div class="detail late">Source en retard : {html.escape(named)}</div>'
+
+
 DEPARTMENT_COLUMNS = ("Déboutés sans OQTF", "dont hors délai",
                       "Libérations à venir", "dont sous 8 semaines",
                       "Mesures non exécutées", "Alertes juridiques", "Nouveaux cette nuit")
@@ -84,8 +103,9 @@ DEPARTMENT_COLUMNS = ("Déboutés sans OQTF", "dont hors délai",
 
 def department_table(con: duckdb.DuckDBPyConnection, run_date: date) -> list[tuple]:
     """Per department (national page): the three lists, the rejections past their 15
-    days, the releases within 8 weeks, the legal alerts and the flags new tonight, as
-    the cards count them for one department (DEPARTMENT_COLUMNS)."""
+    days, the releases within 8 weeks, the legal alerts and what is new tonight on the
+    four (the alerts too, as the cards count them), as a department's own page counts
+    them (DEPARTMENT_COLUMNS)."""
     return read_rows(con, """
         WITH flags AS (
             SELECT department, 'rejected' AS list, days_overdue > 0 AS urgent,
@@ -97,7 +117,8 @@ def department_table(con: duckdb.DuckDBPyConnection, run_date: date) -> list[tup
             SELECT department, 'measures', false, first_seen_date = $day
             FROM worklists.unexecuted_measures
             UNION ALL
-            SELECT department, 'alerts', false, false FROM worklists.legal_alerts)
+            SELECT department, 'alerts', false, first_seen_date = $day
+            FROM worklists.legal_alerts)
         SELECT department,
                count(*) FILTER (WHERE list = 'rejected'),
                count(*) FILTER (WHERE list = 'rejected' AND urgent),
@@ -126,7 +147,8 @@ def department_rows(departments: list[tuple], units: list[UnitFreshness]) -> str
         + "</tr>" for d, *counts in departments)
     head = "".join(f"<th>{html.escape(c)}</th>"
                    for c in ("Département", *DEPARTMENT_COLUMNS, "Sources en retard"))
-    return f'<h2>Par département</h2><table class="departments"><tr>{head}</tr>{rows}</table>'
+    return (f'<h2>Par département</h2><div class="wide"><table class="departments"><tr>{head}'
+            f"</tr>{rows}</table></div>")
 
 
 PLOTLY_BASIC = Path(__file__).parent / "vendor" / "plotly-basic.min.js"
@@ -156,15 +178,18 @@ margin-top:12px}
 .chart{background:#fff;border-radius:6px;padding:6px;box-shadow:0 1px 2px #0002;
 min-width:0;overflow:hidden}
 table{border-collapse:collapse;background:#fff;margin-top:12px}
-.wide{overflow-x:auto;max-width:100%} @media print{.wide{overflow:visible}}
+.wide{overflow-x:auto;max-width:100%}
+@media print{.wide{overflow:visible} .charts{grid-template-columns:1fr}
+.chart,.card,tr{break-inside:avoid}}
 td,th{padding:6px 12px;border-bottom:1px solid #ddd;text-align:right}
 footer{font-size:12px;color:#555;padding:16px 24px}
 #fraicheur h2{font-size:17px;margin:18px 0 4px} #fraicheur p{margin:4px 0}
-#fraicheur p.late,tr.late td,td.late{color:#b2182b;font-weight:600}
+#fraicheur p.late,tr.late td,td.late,.card .late{color:#b2182b;font-weight:600}
 table.freshness td:nth-child(-n+2),table.handovers td:first-child,
 table.handovers td:last-child,table.states-handed td:first-child{text-align:left}
 table.objectives td:first-child,table.states td:first-child,
 table.departments td:first-child{text-align:left}
+table.objectives td:first-child{min-width:190px} table.objectives th:first-child{text-align:left}
 table.objectives small{display:block;
 font-size:11px;font-weight:400} td.met{color:#1b7837} td.missed{color:#b2182b;font-weight:600}
 """
@@ -174,10 +199,11 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
            objectives: Objectives = NO_OBJECTIVES) -> str:
     """The whole page as one string (deterministic: fixed element ids, no clock, no run
     id: the same data give the same bytes), each indicator against `objectives`."""
+    units = source_freshness(con, scope.run_id, scope.department)
     cards = "".join(
         f'<div class="card"><div class="label">{html.escape(label)}</div>'
         f'<div class="value">{whole(value)}</div>'
-        f'<div class="detail">{html.escape(detail)}</div></div>'
+        f'<div class="detail">{html.escape(detail)}</div>{late_note(label, units)}</div>'
         for label, value, detail in headline(con, scope))
     drawn = "".join(
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
@@ -185,7 +211,6 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     handovers = handovers_section(con, scope)
     states = handling_table(con, scope)
     aims = objectives_table(con, scope, objectives)
-    units = source_freshness(con, scope.run_id, scope.department)
     fresh = render_panel(units, national=scope.department is None)
     table, covered = "", ""
     if scope.department is None:  # the departments first: where a manager goes next

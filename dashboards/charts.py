@@ -169,7 +169,7 @@ def overdue_backlog(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
                        marker={"color": ["#92c5de", "#f4a582", "#d6604d", "#b2182b",
                                          "#67001f"]})],
                   "Déboutés sans OQTF, par retard sur le délai de 15 jours",
-                  "Aucun débouté sans OQTF ce soir.",
+                  "Aucun débouté sans OQTF ce soir.", xaxis={"tickangle": 0},
                   yaxis={"title": {"text": "personnes"}})
 
 
@@ -198,12 +198,13 @@ def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
     labels = list(AGE_BANDS.values())
     return figure([
         bar(labels, [counts.get((b, True), 0) for b in AGE_BANDS],
-            name="contrainte possible", marker={"color": "#2166ac"}),
+            name="assignation ou rétention possibles", marker={"color": "#2166ac"}),
         bar(labels, [counts.get((b, False), 0) for b in AGE_BANDS],
-            name="plus de contrainte (OQ-08)", marker={"color": "#bbbbbb"}),
+            name="OQTF de 3 ans ou plus : à réexaminer (OQ-08)",
+            marker={"color": "#bbbbbb"}),
     ], "Mesures non exécutées, par ancienneté depuis qu'elles sont exécutoires",
         "Aucune mesure exécutoire en attente d'exécution.",
-        barmode="stack", yaxis={"title": {"text": "mesures"}})
+        barmode="stack", xaxis={"tickangle": 0}, yaxis={"title": {"text": "mesures"}})
 
 
 def files_tonight(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:

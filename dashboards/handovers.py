@@ -28,7 +28,7 @@ def state_in_french(code: str) -> str:
     """A destination State as French writes it (Allemagne, Pays-Bas); the code itself
     when ISO 3166 has no such code."""
     if code == UNKNOWN_STATE:
-        return "État non renseigné"
+        return "État inconnu"  # as the remises files say (transforms/publish/handovers.py)
     country = pycountry.countries.get(alpha_3=code)
     if country is None:
         return code
@@ -61,8 +61,8 @@ def handovers_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     folder = ("du dossier du département" if scope.department
               else "des dossiers des départements")
     example = FILE_NAME.format(quarter="AAAATn", day=scope.run_date)
-    return (f'<section id="remises">{title}{_by_quarter(rows, quarters)}'
-            f"{_by_state(rows, quarters)}<p>Par nationalité et État de destination : un "
+    return (f'<section id="remises">{title}<div class="wide">{_by_quarter(rows, quarters)}'
+            f"{_by_state(rows, quarters)}</div><p>Par nationalité et État de destination : un "
             f"fichier par trimestre ({html.escape(example)}) {folder}.</p></section>")
 
 

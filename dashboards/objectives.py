@@ -136,7 +136,7 @@ def _cell(indicator: str, achieved: int, base: int | None, target: float | None)
 def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
                      objectives: Objectives) -> str:
     """Each indicator (rows) against its target year to date, then month by month of the
-    run's year."""
+    run's year, the latest first."""
     cond, params = scope.where()
     year = f"{scope.run_date.year:04d}-"
     rows = con.execute(f"""SELECT indicator, month, sum(achieved), sum(base)
@@ -153,7 +153,9 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
         targets = Targets(part_oqtf_dans_15_jours=targets.part_oqtf_dans_15_jours)
     else:
         covered = None  # nothing left out, nothing to say
-    months = range(1, scope.run_date.month + 1)
+    # the latest month first, after the year to date: what a manager reports on, and
+    # what a narrow screen or an A4 page shows when the months before it are cut off
+    months = range(scope.run_date.month, 0, -1)
     year_days = 366 if calendar.isleap(scope.run_date.year) else 365
     head = "".join(f"<th>{MONTHS_FR[m - 1]}</th>" for m in months)
     body = []
@@ -165,13 +167,13 @@ def objectives_table(con: duckdb.DuckDBPyConnection, scope: Scope,
                                    year_days)) for m in months]
         achieved = sum(values.get((indicator, m), (0, None))[0] for m in months)
         base = sum(values.get((indicator, m), (0, 0))[1] or 0 for m in months)
-        # the year so far first: read at a glance, and never cut off a narrow screen or
-        # an A4 page, where the months that follow may be
+        # the year so far first: read at a glance, and never cut off
         cells.insert(0, _cell(indicator, achieved, base, _target_for(
             indicator, target, scope.run_date.timetuple().tm_yday, year_days)))
         body.append(f"<tr><td>{html.escape(wording)}</td>{''.join(cells)}</tr>")
     return (f'<section id="objectifs"><h2>Objectifs {scope.run_date.year} : chaque '
-            "indicateur face à son objectif, depuis le 1er janvier et mois par mois</h2>"
+            "indicateur face à son objectif, depuis le 1er janvier et mois par mois (le "
+            "plus récent d'abord)</h2>"
             "<p>Un objectif par trimestre est rapporté aux jours écoulés de la période "
             "(mois en cours et cumul au prorata) ; une part vaut pour toute période. Les "
             "rejets comptent dans le mois où ils ont été connus, une fois leurs 15 jours "

@@ -124,7 +124,7 @@ def passes_waiting(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
                        [counts.get(b, 0) for b in WAITING_BANDS],
                        marker={"color": ["#92c5de", "#f4a582", "#d6604d", "#67001f"]})],
                   "Laissez-passer demandés sans réponse, par attente",
-                  "Aucune demande de laissez-passer en attente.",
+                  "Aucune demande de laissez-passer en attente.", xaxis={"tickangle": 0},
                   yaxis={"title": {"text": "demandes"}})
 
 

@@ -399,7 +399,8 @@ def test_the_national_page_names_the_departments_it_covers_and_shows_them_first(
         shown = [int(c.replace("\u202f", "")) for c in re.findall(r"<td[^>]*>([^<]*)</td>", cells)]
         new = sum(count(f"SELECT count(*) FROM worklists.{t} WHERE first_seen_date = ?",  # noqa: S608
                         department, day)
-                  for t in ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures"))
+                  for t in ("rejected_without_oqtf", "upcoming_releases", "unexecuted_measures",
+                            "legal_alerts"))
         assert shown == [
             count("SELECT count(*) FROM worklists.rejected_without_oqtf WHERE true", department),
             count("SELECT count(*) FROM worklists.rejected_without_oqtf WHERE days_overdue > 0",
@@ -500,7 +501,7 @@ def test_destination_states_read_in_french():
     from dashboards.handovers import state_in_french
 
     assert [state_in_french(c) for c in ("DEU", "NLD", "MDA", "INCONNU", "XKX")] == [
-        "Allemagne", "Pays-Bas", "Moldavie", "État non renseigné", "XKX"]
+        "Allemagne", "Pays-Bas", "Moldavie", "État inconnu", "XKX"]
 
 
 def test_the_first_night_s_load_does_not_flatten_the_nights_after_it():
@@ -528,3 +529,30 @@ def test_the_first_night_s_load_does_not_flatten_the_nights_after_it():
     assert _trace(nights_figure(rows[:1], first), "nouveaux") == [3190]
     assert "annotations" not in nights_figure(rows[:1], first)["layout"]
     assert go.Figure(drawn).to_dict() == drawn  # what plotly would have built
+
+
+def test_a_card_whose_list_rests_on_a_late_source_says_which():
+    """PRI-01: a list built from an old prison list says so where the manager reads its
+    count, not only in the freshness table below: the card of the releases names the
+    late prison; the cards of lists that do not read it say nothing."""
+    from dashboards.freshness import UnitFreshness
+
+    prison = UnitFreshness("genesis", "E01302", "13", date(2026, 10, 21), 27, 16, True,
+                           "CENTRE PENITENTIAIRE 13-2")
+    current = UnitFreshness("agdref", "PERSONNES_13", "13", date(2026, 11, 17), 0, 2, False)
+    note = dashboard.late_note("Libérations à venir", [prison, current])
+    assert "Source en retard : CENTRE PENITENTIAIRE 13-2 (E01302), 27 j" in note
+    assert dashboard.late_note("Déboutés sans OQTF", [prison, current]) == ""
+    assert dashboard.late_note("Mesures non exécutées", [prison, current]) == ""
+    others = [UnitFreshness("genesis", f"E0130{n}", "13", date(2026, 10, 1), 47, 16, True)
+              for n in range(3)]
+    assert "3 sources (voir la fraîcheur des sources)" in dashboard.late_note(
+        "Libérations à venir", others)
+    late_agdref = UnitFreshness("agdref", "MESURES_13", "13", date(2026, 11, 10), 7, 2, True)
+    assert "mesures (13), 7 j" in dashboard.late_note("Mesures non exécutées", [late_agdref])
+
+
+def test_the_sample_s_late_prison_is_said_on_the_releases_card(pages):
+    page = pages["13"][0].read_text(encoding="utf-8")
+    releases = re.search(r'Libérations à venir</div>.*?</div></div>', page, re.S).group(0)
+    assert "Source en retard" in releases
