@@ -16,7 +16,7 @@ import duckdb
 
 from dashboards import charts, outcomes
 from dashboards.charts import chart_html, charts_setup
-from dashboards.french import whole
+from dashboards.french import department_label, whole
 from dashboards.freshness import UnitFreshness, render_panel, source_freshness
 from dashboards.handling import handling_table
 from dashboards.handovers import handovers_section
@@ -141,7 +141,8 @@ def department_rows(departments: list[tuple], units: list[UnitFreshness]) -> str
         if unit.is_late and unit.department:
             late[unit.department] = late.get(unit.department, 0) + 1
     rows = "".join(
-        f'<tr><td><a href="{html.escape(d)}/tableau_de_bord.html">{html.escape(d)}</a></td>'
+        f'<tr><td><a href="{html.escape(d)}/tableau_de_bord.html">'
+        f"{html.escape(department_label(d))}</a></td>"
         + "".join(f"<td>{whole(n)}</td>" for n in counts)
         + (f'<td class="late">{whole(late[d])}</td>' if late.get(d) else "<td>0</td>")
         + "</tr>" for d, *counts in departments)

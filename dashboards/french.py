@@ -1,10 +1,14 @@
-"""What a manager reads instead of a code: the sources' names and, in words, the checks
-a quarantined row failed (`isin(['M', 'F'])` says nothing to a manager)."""
+"""What a manager reads instead of a code: the sources' names, the departments' names and,
+in words, the checks a quarantined row failed (`isin(['M', 'F'])` says nothing to a
+manager)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
+
+import pycountry
 
 SOURCE_NAMES = {"telemofpra": "TélémOfpra", "genesis": "GENESIS", "agdref": "AGDREF"}
 
@@ -94,3 +98,24 @@ def whole(number: int) -> str:
 def percent(share: float) -> str:
     """A share as French writes it: a no-break space before the sign (33 %)."""
     return f"{round(100 * share)}\u00a0%"
+
+
+# Departments pycountry names under another code (Paris) or not at all (Saint-Pierre-et-
+# Miquelon, a collectivity ISO 3166-2 gives as a country of its own).
+DEPARTMENT_NAMES = {"75": "Paris", "975": "Saint-Pierre-et-Miquelon"}
+
+
+@cache
+def department_name(code: str) -> str | None:
+    """A department's name (Bouches-du-Rhône for 13), from ISO 3166-2 (pycountry); None
+    for a code that is not a French department's."""
+    if code in DEPARTMENT_NAMES:
+        return DEPARTMENT_NAMES[code]
+    found = pycountry.subdivisions.get(code=f"FR-{code}")
+    return found.name if found is not None else None
+
+
+def department_label(code: str) -> str:
+    """13 (Bouches-du-Rhône), as a manager names a department."""
+    name = department_name(code)
+    return f"{code} ({name})" if name else code

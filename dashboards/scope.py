@@ -7,6 +7,8 @@ from datetime import date
 
 import duckdb
 
+from dashboards.french import department_label
+
 # The files of the night the page is about: first seen by a run of its date (a rerun of
 # the night sees none of its own, and its page stays the same).
 TONIGHT = "run_id IN (SELECT run_id FROM audit.runs WHERE as_of_date = ?)"
@@ -22,7 +24,8 @@ class Scope:
 
     @property
     def title(self) -> str:
-        where = f"Département {self.department}" if self.department else "Vue nationale"
+        where = (f"Département {department_label(self.department)}" if self.department
+                 else "Vue nationale")
         return f"{where} — tableau de bord au {self.run_date:%d/%m/%Y}"
 
     def where(self, column: str = "department") -> tuple[str, list]:

@@ -385,9 +385,13 @@ def test_the_national_page_names_the_departments_it_covers_and_shows_them_first(
     assert page.index("<h2>Par département</h2>") < page.index('id="fraicheur"')
     # each department as its own page's cards count it, and its late sources
     table = re.search(r'<table class="departments">.*?</table>', page).group(0)
-    rows = re.findall(r'<tr><td><a href="(\d\w)/tableau_de_bord.html">\1</a></td>(.*?)</tr>',
-                      table)
-    assert [d for d, _ in rows] == departments
+    rows = re.findall(r'<tr><td><a href="(\d\w)/tableau_de_bord.html">\1 \(([^<]+)\)</a></td>'
+                      r"(.*?)</tr>", table)
+    assert [d for d, _, _ in rows] == departments
+    # each named as a manager names it
+    assert dict((d, name) for d, name, _ in rows) == {"13": "Bouches-du-Rhône",
+                                                      "2A": "Corse-du-Sud"}
+    rows = [(d, cells) for d, _, cells in rows]
     day = SAMPLE_AS_OF
 
     def count(sql: str, department: str, *params) -> int:
@@ -554,5 +558,6 @@ def test_a_card_whose_list_rests_on_a_late_source_says_which():
 
 def test_the_sample_s_late_prison_is_said_on_the_releases_card(pages):
     page = pages["13"][0].read_text(encoding="utf-8")
+    assert "<h1>Département 13 (Bouches-du-Rhône) — tableau de bord au" in page
     releases = re.search(r'Libérations à venir</div>.*?</div></div>', page, re.S).group(0)
     assert "Source en retard" in releases
