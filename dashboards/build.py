@@ -11,6 +11,7 @@ import html
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -30,8 +31,18 @@ __all__ = ["CHARTS", "NATIONAL_PAGE_NAME", "PAGE_NAME", "Objectives", "Scope", "
            "write_page"]
 
 
-def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, int, str]]:
-    """The figures a manager reads first: (label, value, detail)."""
+class Card(NamedTuple):
+    """A figure a manager reads first, and the sources its list is decided from (RULES.md
+    PRI-01: a list resting on a late source says so where its count is read)."""
+
+    label: str
+    value: int
+    detail: str
+    sources: tuple[str, ...] = ()
+
+
+def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Card]:
+    """The figures a manager reads first."""
     cond, params = scope.where()
     rejected = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE days_overdue > 0),
         count(*) FILTER (WHERE first_seen_date = ?),
@@ -57,47 +68,46 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[tuple[str, in
         coalesce(sum(rows_quarantined), 0) FROM marts.data_quality WHERE {TONIGHT} AND {cond}""",  # noqa: S608
         [scope.run_date, *params])[0]
     return [
-        ("Déboutés sans OQTF", rejected[0],
-         f"dont {rejected[1]} hors délai de 15 jours, {rejected[3]} à prendre dans les 7 "
-         f"jours, {counted(rejected[2], 'nouveau', 'nouveaux')} cette nuit"),
-        ("Libérations à venir", releases[0],
-         f"dont {releases[2]} dans les 8 semaines, {releases[1]} avec mesure exécutoire, "
-         f"{counted(releases[5], 'identité', 'identités')} à confirmer, "
-         f"{counted(releases[4], 'réponse due', 'réponses dues')} à l'établissement "
-         f"(7 jours), {counted(releases[3], 'nouvelle', 'nouvelles')} cette nuit"),
-        ("Mesures non exécutées", measures[0],
-         f"dont {measures[1]} où assignation ou rétention restent possibles (OQ-08), "
-         f"{counted(measures[2], 'nouvelle', 'nouvelles')} cette nuit"),
-        ("Alertes juridiques", alerts[0],
-         f"laissez-passer consulaires demandés à tort (PRI-07), dont "
-         f"{counted(alerts[1], 'nouvelle', 'nouvelles')} cette nuit : voir le fichier "
-         "legal_alerts du département"),
-        ("Fichiers reçus cette nuit", quality[0],
-         f"{counted(quality[1], 'ligne', 'lignes')} en quarantaine"),
+        Card("Déboutés sans OQTF", rejected[0],
+             f"dont {rejected[1]} hors délai de 15 jours, {rejected[3]} à prendre dans les 7 "
+             f"jours, {counted(rejected[2], 'nouveau', 'nouveaux')} cette nuit",
+             ("telemofpra", "agdref")),
+        Card("Libérations à venir", releases[0],
+             f"dont {releases[2]} dans les 8 semaines, {releases[1]} avec mesure exécutoire, "
+             f"{counted(releases[5], 'identité', 'identités')} à confirmer, "
+             f"{counted(releases[4], 'réponse due', 'réponses dues')} à l'établissement "
+             f"(7 jours), {counted(releases[3], 'nouvelle', 'nouvelles')} cette nuit",
+             ("genesis", "agdref")),
+        Card("Mesures non exécutées", measures[0],
+             f"dont {measures[1]} où assignation ou rétention restent possibles (OQ-08), "
+             f"{counted(measures[2], 'nouvelle', 'nouvelles')} cette nuit", ("agdref",)),
+        Card("Alertes juridiques", alerts[0],
+             f"laissez-passer consulaires demandés à tort (PRI-07), dont "
+             f"{counted(alerts[1], 'nouvelle', 'nouvelles')} cette nuit : voir le fichier "
+             "legal_alerts du département", ("telemofpra", "agdref")),
+        Card("Fichiers reçus cette nuit", quality[0],
+             f"{counted(quality[1], 'ligne', 'lignes')} en quarantaine"),
     ]
 
 
-# The sources each card's list is decided from (RULES.md PRI-01: a list resting on a late
-# source says so where it is read).
-CARD_SOURCES = {"Déboutés sans OQTF": ("telemofpra", "agdref"),
-                "Libérations à venir": ("genesis", "agdref"),
-                "Mesures non exécutées": ("agdref",),
-                "Alertes juridiques": ("telemofpra", "agdref")}
 LATE_NAMED = 2  # late units named on a card; beyond, their number
 
 
-def late_note(label: str, units: list[UnitFreshness]) -> str:
+def late_note(card: Card, units: list[UnitFreshness]) -> str:
     """A card's line in red when a source its list is decided from is late."""
-    late = [u for u in units if u.is_late and u.system in CARD_SOURCES.get(label, ())]
+    late = [u for u in units if u.is_late and u.system in card.sources]
     if not late:
         return ""
-    named = (", ".join(f"{u.label}, {u.days_old} j" for u in late) if len(late) <= LATE_NAMED
-             else f"{len(late)} sources (voir la fraîcheur des sources)")
-    return f'<div class="detail late">Source en retard : {html.escape(named)}</div>'
+    if len(late) > LATE_NAMED:
+        said = f"Sources en retard : {len(late)} (voir « Fraîcheur des sources »)"
+    else:
+        said = (f"Source{'s' if len(late) > 1 else ''} en retard : "
+                + ", ".join(f"{u.label} ({u.days_old} j)" for u in late))
+    return f'<div class="detail late">{html.escape(said)}</div>'
 
 
 DEPARTMENT_COLUMNS = ("Déboutés sans OQTF", "dont hors délai",
-                      "Libérations à venir", "dont sous 8 semaines",
+                      "Libérations à venir", "dont dans les 8 semaines",
                       "Mesures non exécutées", "Alertes juridiques", "Nouveaux cette nuit")
 
 
@@ -127,9 +137,7 @@ def department_table(con: duckdb.DuckDBPyConnection, run_date: date) -> list[tup
                count(*) FILTER (WHERE list = 'measures'),
                count(*) FILTER (WHERE list = 'alerts'),
                count(*) FILTER (WHERE new)
-        FROM flags GROUP BY department
-        HAVING count(*) FILTER (WHERE list <> 'alerts') > 0
-        ORDER BY department""", {"day": run_date})
+        FROM flags GROUP BY department ORDER BY department""", {"day": run_date})
 
 
 def department_rows(departments: list[tuple], units: list[UnitFreshness]) -> str:
@@ -202,10 +210,10 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     id: the same data give the same bytes), each indicator against `objectives`."""
     units = source_freshness(con, scope.run_id, scope.department)
     cards = "".join(
-        f'<div class="card"><div class="label">{html.escape(label)}</div>'
-        f'<div class="value">{whole(value)}</div>'
-        f'<div class="detail">{html.escape(detail)}</div>{late_note(label, units)}</div>'
-        for label, value, detail in headline(con, scope))
+        f'<div class="card"><div class="label">{html.escape(card.label)}</div>'
+        f'<div class="value">{whole(card.value)}</div>'
+        f'<div class="detail">{html.escape(card.detail)}</div>{late_note(card, units)}</div>'
+        for card in headline(con, scope))
     drawn = "".join(
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
         for chart in CHARTS)

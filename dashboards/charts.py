@@ -200,7 +200,7 @@ def measures_by_age(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         bar(labels, [counts.get((b, True), 0) for b in AGE_BANDS],
             name="assignation ou rétention possibles", marker={"color": "#2166ac"}),
         bar(labels, [counts.get((b, False), 0) for b in AGE_BANDS],
-            name="OQTF de 3 ans ou plus : à réexaminer (OQ-08)",
+            name="OQTF prise il y a 3 ans ou plus : à réexaminer (OQ-08)",
             marker={"color": "#bbbbbb"}),
     ], "Mesures non exécutées, par ancienneté depuis qu'elles sont exécutoires",
         "Aucune mesure exécutoire en attente d'exécution.",

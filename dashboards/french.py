@@ -100,9 +100,9 @@ def percent(share: float) -> str:
     return f"{round(100 * share)}\u00a0%"
 
 
-# Departments pycountry names under another code (Paris) or not at all (Saint-Pierre-et-
-# Miquelon, a collectivity ISO 3166-2 gives as a country of its own).
-DEPARTMENT_NAMES = {"75": "Paris", "975": "Saint-Pierre-et-Miquelon"}
+# Departments pycountry names under another code (Paris), otherwise (Guyane (française))
+# or not at all (Saint-Pierre-et-Miquelon, a collectivity ISO 3166-2 gives as a country).
+DEPARTMENT_NAMES = {"75": "Paris", "973": "Guyane", "975": "Saint-Pierre-et-Miquelon"}
 
 
 @cache

@@ -34,7 +34,8 @@ def state_in_french(code: str) -> str:
         return code
     french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     name = getattr(country, "common_name", None) or country.name
-    return french.gettext(name)
+    # ISO's inverted forms read as a manager says them: "Russie, Fédération de" → Russie
+    return french.gettext(name).split(", ")[0]
 
 
 def quarter_label(quarter: str) -> str:
@@ -57,9 +58,10 @@ def handovers_section(con: duckdb.DuckDBPyConnection, scope: Scope) -> str:
     title = f"<h2>Remises et transferts Dublin aux autres États ({span})</h2>"
     if not rows:
         return (f'<section id="remises">{title}<p>Aucune remise ni transfert Dublin décidé '
-                f"de {span}.</p></section>")
-    folder = ("du dossier du département" if scope.department
-              else "des dossiers des départements")
+                f"entre {quarter_label(quarters[0])} et {quarter_label(quarters[-1])}.</p>"
+                "</section>")
+    folder = ("dans le dossier du département" if scope.department
+              else "dans le dossier de chaque département")
     example = FILE_NAME.format(quarter="AAAATn", day=scope.run_date)
     return (f'<section id="remises">{title}<div class="wide">{_by_quarter(rows, quarters)}'
             f"{_by_state(rows, quarters)}</div><p>Par nationalité et État de destination : un "

@@ -45,17 +45,20 @@ def lists_by_night(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         FROM worklists.flag_history WHERE {cond} AND run_date <= ?
         GROUP BY run_date ORDER BY run_date DESC LIMIT {NIGHTS}""",  # noqa: S608
         [*params, scope.run_date])[::-1]
-    [(first,)] = read_rows(con, "SELECT min(run_date) FROM worklists.flag_history_runs", [])
+    # the first night this page's lists had a flag: every one of its flags was new
+    [(first,)] = read_rows(con, f"""SELECT min(run_date) FROM worklists.flag_history
+        WHERE {cond}""", params)  # noqa: S608
     return nights_figure(rows, first)
 
 
 def nights_figure(rows: list[tuple], first_night: date | None) -> Figure:
-    """The lists night by night (`rows`: night, open, new, resolved, oldest first): the
+    """The lists night by night (`rows`: night, open, new, resolved, oldest first; the
+    first night the page's lists had a flag, `first_night`): the
     flags on the lists as a line on the right-hand scale, the new and resolved ones as
     bars on the left-hand one (on one scale, a few dozen a night were flat under
-    thousands listed). The warehouse's first night, when later nights follow it, draws
-    no bar of new flags: every flag is new that night, and its bar (the whole lists) set
-    the scale again; a note says so above it."""
+    thousands listed). That first night, when later nights follow it, draws no bar of
+    new flags: every flag is new that night, and its bar (the whole lists) set the scale
+    again; a note says so above it."""
     nights = [f"{r[0]:%d/%m}" for r in rows]
     new = [r[2] for r in rows]
     notes = []

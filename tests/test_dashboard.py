@@ -317,7 +317,7 @@ def test_the_headline_counts_what_is_new_on_each_list_in_agreeing_french(sample_
         "0 nouveau", "1 nouveau", "2 nouveaux"]
     con = sample_warehouse
     (run_id,) = con.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
-    cards = {label: detail for label, _, detail in
+    cards = {card.label: card.detail for card in
              headline(con, dashboard.Scope("13", SAMPLE_AS_OF, run_id))}
     for label, table in (("Libérations à venir", "upcoming_releases"),
                          ("Mesures non exécutées", "unexecuted_measures")):
@@ -377,10 +377,12 @@ def test_the_national_page_names_the_departments_it_covers_and_shows_them_first(
         sample_warehouse):
     (run_id,) = sample_warehouse.sql("SELECT min(run_id) FROM audit.files").fetchall()[0]
     page = dashboard.render(sample_warehouse, dashboard.Scope(None, SAMPLE_AS_OF, run_id))
+    # a department with legal alerts alone has a row too (PRI-07: a pending claim)
     departments = [d for (d,) in sample_warehouse.execute(
         "SELECT DISTINCT department FROM worklists.upcoming_releases UNION SELECT DISTINCT "
         "department FROM worklists.rejected_without_oqtf UNION SELECT DISTINCT department "
-        "FROM worklists.unexecuted_measures ORDER BY 1").fetchall()]
+        "FROM worklists.unexecuted_measures UNION SELECT DISTINCT department "
+        "FROM worklists.legal_alerts ORDER BY 1").fetchall()]
     assert f"Départements couverts cette nuit : {', '.join(departments)}." in page
     assert page.index("<h2>Par département</h2>") < page.index('id="fraicheur"')
     # each department as its own page's cards count it, and its late sources
@@ -539,24 +541,38 @@ def test_a_card_whose_list_rests_on_a_late_source_says_which():
     """PRI-01: a list built from an old prison list says so where the manager reads its
     count, not only in the freshness table below: the card of the releases names the
     late prison; the cards of lists that do not read it say nothing."""
+    from dashboards.build import Card
     from dashboards.freshness import UnitFreshness
 
     prison = UnitFreshness("genesis", "E01302", "13", date(2026, 10, 21), 27, 16, True,
                            "CENTRE PENITENTIAIRE 13-2")
     current = UnitFreshness("agdref", "PERSONNES_13", "13", date(2026, 11, 17), 0, 2, False)
-    note = dashboard.late_note("Libérations à venir", [prison, current])
-    assert "Source en retard : CENTRE PENITENTIAIRE 13-2 (E01302), 27 j" in note
-    assert dashboard.late_note("Déboutés sans OQTF", [prison, current]) == ""
-    assert dashboard.late_note("Mesures non exécutées", [prison, current]) == ""
+    releases = Card("Libérations à venir", 76, "", ("genesis", "agdref"))
+    rejected = Card("Déboutés sans OQTF", 582, "", ("telemofpra", "agdref"))
+    measures = Card("Mesures non exécutées", 2337, "", ("agdref",))
+    note = dashboard.late_note(releases, [prison, current])
+    assert "Source en retard : CENTRE PENITENTIAIRE 13-2 (E01302) (27 j)" in note
+    assert dashboard.late_note(rejected, [prison, current]) == ""
+    assert dashboard.late_note(measures, [prison, current]) == ""
     others = [UnitFreshness("genesis", f"E0130{n}", "13", date(2026, 10, 1), 47, 16, True)
               for n in range(3)]
-    assert "3 sources (voir la fraîcheur des sources)" in dashboard.late_note(
-        "Libérations à venir", others)
+    assert "Sources en retard : 3 (voir « Fraîcheur des sources »)" in html.unescape(
+        dashboard.late_note(releases, others))
+    assert "Sources en retard : E01300 (47 j), E01301 (47 j)" in dashboard.late_note(
+        releases, others[:2])
     late_agdref = UnitFreshness("agdref", "MESURES_13", "13", date(2026, 11, 10), 7, 2, True)
-    assert "mesures (13), 7 j" in dashboard.late_note("Mesures non exécutées", [late_agdref])
+    assert "mesures (13) (7 j)" in dashboard.late_note(measures, [late_agdref])
 
 
-def test_the_sample_s_late_prison_is_said_on_the_releases_card(pages):
+def test_the_sample_s_late_prison_is_said_on_the_releases_card(pages, sample_warehouse):
+    # each card names the sources its list is decided from, the files' card none
+    cards = {card.label: card.sources for card in dashboard.headline(
+        sample_warehouse, dashboard.Scope("13", SAMPLE_AS_OF, "r"))}
+    assert cards == {"Déboutés sans OQTF": ("telemofpra", "agdref"),
+                     "Libérations à venir": ("genesis", "agdref"),
+                     "Mesures non exécutées": ("agdref",),
+                     "Alertes juridiques": ("telemofpra", "agdref"),
+                     "Fichiers reçus cette nuit": ()}
     page = pages["13"][0].read_text(encoding="utf-8")
     assert "<h1>Département 13 (Bouches-du-Rhône) — tableau de bord au" in page
     releases = re.search(r'Libérations à venir</div>.*?</div></div>', page, re.S).group(0)

@@ -219,6 +219,26 @@ def test_a_corrected_and_a_re_sent_file_are_each_counted_once(tmp_path, con):
     assert bars["corrections d'un fichier déjà reçu (chargées)"] == {
         "AGDREF": 0, "GENESIS": 0, "TélémOfpra": 1}
     assert bars["chargés"] == {"AGDREF": 1, "GENESIS": 0, "TélémOfpra": 0}
+    # Night 3 corrects the list once more: the list of night 1 is no correction of night
+    # 2's, which also names it (both replaced under the same name)
+    [(night_1,)] = con.execute("SELECT DISTINCT run_id FROM audit.files WHERE run_id <> ?",
+                               [night_2]).fetchall()
+    con.execute("INSERT INTO audit.runs BY NAME SELECT ? AS run_id, ? AS as_of_date, "
+                "now() - INTERVAL 1 DAY AS started_at, now() AS finished_at, "
+                "'SUCCEEDED' AS status", [night_1, RUN])
+    write_file(tmp_path, "TELEMOFPRA_13_20261113.csv", "telemofpra",
+               [row("telemofpra"), row("telemofpra", NUM_OFPRA="OF20250000003")])
+    ingest(con, tmp_path)
+    [(night_3,)] = con.execute("SELECT DISTINCT run_id FROM audit.files "
+                               "WHERE run_id NOT IN (?, ?)", [night_1, night_2]).fetchall()
+    con.execute("INSERT INTO audit.runs BY NAME SELECT ? AS run_id, ? AS as_of_date, "
+                "now() + INTERVAL 1 DAY AS started_at, now() AS finished_at, "
+                "'SUCCEEDED' AS status", [night_3, RUN])
+    rebuild_night(con, RUN, horizon_days=120)
+    corrections = dict(con.execute(
+        "SELECT run_id, sum(corrections)::INT FROM marts.data_quality "
+        "WHERE system = 'telemofpra' GROUP BY ALL").fetchall())
+    assert corrections == {night_1: 0, night_2: 1, night_3: 1}
 
 
 def test_consular_passes_pending_with_their_age(tmp_path, con):
@@ -323,6 +343,6 @@ def test_a_release_date_already_past_is_not_a_week_to_come(tmp_path, con):
     inbox.decide()
     assert [(r["release_week"], r["situation"]) for r in mart(con, "upcoming_releases")] \
         == [("date passée", "IDENTITY_TO_CONFIRM")]
-    cards = {label: detail for label, _, detail in
+    cards = {card.label: card.detail for card in
              dashboard.headline(con, dashboard.Scope("13", RUN, "r"))}
     assert "dont 0 dans les 8 semaines" in cards["Libérations à venir"], cards
