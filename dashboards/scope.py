@@ -35,5 +35,5 @@ class Scope:
         return f"{column} = ?", [self.department]
 
 
-def read_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tuple]:
+def read_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> list[tuple]:
     return con.execute(sql, params).fetchall()

@@ -8,7 +8,7 @@ import itertools
 import logging
 import math
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
@@ -98,7 +98,7 @@ def for_spark(model: dict) -> dict:
 
 
 def predict_pairs(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table], model: dict,
-                  link_type: str, blocking: list, from_weight: float,
+                  link_type: str, blocking: Sequence, from_weight: float,
                   orient: tuple[str, str, str], spark=None,
                   count_terms_in: pa.Table | None = None,
                   written_from: float = math.inf) -> pl.DataFrame:
@@ -166,7 +166,7 @@ def blocking_sql(rule) -> str:
 
 
 def score_again(remembered: pl.DataFrame, changed: pl.Series, sides: dict[str, pl.DataFrame],
-                model: dict, blocking: list, from_weight: float, orient: tuple[str, str, str],
+                model: dict, blocking: Sequence, from_weight: float, orient: tuple[str, str, str],
                 count_terms_in: pa.Table, connect: Connect,
                 written_from: float = math.inf) -> pl.DataFrame:
     """The `remembered` pairs (`record_key` and `num_agdref`, as scored) of which neither
