@@ -1,4 +1,4 @@
--- reads: audit.files, file_departments
+-- reads: audit.files, audit.runs, file_departments
 -- builds: marts.data_quality
 -- Data quality of every run: files by status, rows read, staged and quarantined.
 CREATE OR REPLACE TABLE marts.data_quality AS
