@@ -12,6 +12,7 @@ from datetime import date
 import duckdb
 
 from dashboards.french import source_in_words
+from dashboards.scope import text_row
 
 # The department of a unit: a TélémOfpra unit is one; an AGDREF unit is <TABLE>_<DEPT>;
 # a GENESIS establishment's is the one its detainees' rows give (none for an
@@ -84,8 +85,7 @@ def _row(unit: UnitFreshness, national: bool) -> str:
     if national:
         cells.append(unit.department or "inconnu")
     cells += [f"{unit.latest_file_date:%d/%m/%Y}", f"{unit.days_old} j", state]
-    css = ' class="late"' if unit.is_late else ""
-    return f"<tr{css}>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+    return text_row(cells, "late" if unit.is_late else "")
 
 
 def render_panel(units: list[UnitFreshness], national: bool) -> str:

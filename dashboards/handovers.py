@@ -15,7 +15,7 @@ import duckdb
 import pycountry
 
 from dashboards.french import percent, whole
-from dashboards.scope import Scope, read_rows
+from dashboards.scope import Scope, read_rows, text_row
 from schemas.handovers import FILE_NAME
 from schemas.handovers import quarters as file_quarters
 
@@ -75,7 +75,7 @@ def _by_quarter(rows: list[tuple], quarters: list[str]) -> str:
         share = percent(executed / decided) if decided else "—"
         cells = (label, whole(decided), whole(executed), whole(waiting), share, whole(failed),
                  ", ".join(reasons) or "—")
-        return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+        return text_row(cells)
 
     body = "".join(line(quarter_label(q), [r for r in rows if r[0] == q]) for q in quarters)
     return ('<table class="handovers"><tr><th>Trimestre de la décision</th><th>Décidées</th>'
@@ -99,7 +99,7 @@ def _by_state(rows: list[tuple], quarters: list[str]) -> str:
     def line(label: str, states: list[str]) -> str:
         counts = [sum(decided[s].get(q, 0) for s in states) for q in quarters]
         cells = (label, *(whole(c) for c in counts), whole(sum(counts)))
-        return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+        return text_row(cells)
 
     body = "".join(line(state_in_french(s), [s]) for s in named)
     if others:

@@ -1,7 +1,10 @@
-"""What one page covers, and the reads every part of a page shares."""
+"""What one page covers, and what every part of a page shares: its reads, a table's row
+of text."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,3 +40,9 @@ class Scope:
 
 def read_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict) -> list[tuple]:
     return con.execute(sql, params).fetchall()
+
+
+def text_row(cells: Iterable[str], css: str = "") -> str:
+    """A table's row of text cells, each escaped (`css`: the row's class, if any)."""
+    attribute = f' class="{css}"' if css else ""
+    return f"<tr{attribute}>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
