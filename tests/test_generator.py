@@ -564,14 +564,43 @@ def test_a_detainee_with_a_registered_request_is_held_under_a_measure(generated)
     assert set(rows["person_id"]) <= under_measure
 
 
+HANDED_OVER = {"DUBLIN_TRANSFERRED": "TRANSFERT_DUBLIN", "REMISE_EXECUTED": "REMISE"}
+
+
+def test_handovers_are_carried_out_in_time_and_some_attempts_fail(generated):
+    """The managers' handovers by quarter have handovers carried out (EX-02: the measure
+    EXECUTEE, its ELOIGNEMENT_EXECUTE after the decision and before the run date; a
+    Dublin transfer within the 6 months of EX-04) and failed attempts with a reason."""
+    events = generated.sources["agdref_evenements"]
+    for situation, kind in HANDED_OVER.items():
+        measures = generated.files_of(situation, "agdref_mesures")
+        assert measures.height >= 1 and set(measures["TYPE_MESURE"]) == {kind}
+        assert set(measures["STATUT"]) == {"EXECUTEE"}
+        done = measures.join(events.filter(pl.col("TYPE_EVENEMENT") == "ELOIGNEMENT_EXECUTE"),
+                             on="ID_MESURE")
+        assert sorted(done["ID_MESURE"]) == sorted(measures["ID_MESURE"])
+        day = _day("DATE_EVENEMENT")
+        assert done.filter((day <= _day("DATE_DECISION")) | (day >= generated.as_of)).is_empty()
+        if kind == "TRANSFERT_DUBLIN":
+            assert done.filter(day > _day("DATE_ACCORD_ETAT_MEMBRE").dt.offset_by("6mo")
+                               ).is_empty()
+        assert set(generated.of(situation)["protected"]) == {"1"}  # never on a list
+    handovers = generated.sources["agdref_mesures"].filter(
+        pl.col("TYPE_MESURE").is_in(list(HANDED_OVER.values())))
+    failed = events.join(handovers, on="ID_MESURE").filter(
+        pl.col("TYPE_EVENEMENT") == "ECHEC_ELOIGNEMENT")
+    assert failed.height >= 1 and failed["MOTIF"].is_not_null().all()
+
+
 def test_the_rate_table_of_the_population_module_gives_the_weights():
-    """situations.py documents each issue-31 situation's weight and rate in its family."""
+    """situations.py documents the weight and rate in its family of each issue-31
+    situation and of each handover carried out."""
     table = {}
     for line in situations.__doc__.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 6 and cells[2].replace(".", "").isdigit():
             table[cells[0].split(" ")[0]] = (cells[1], float(cells[2]), cells[3])
-    assert set(table) == ISSUE_31
+    assert set(table) == ISSUE_31 | set(HANDED_OVER)
     totals = {family: sum(s.weight for s in members)
               for family, members in situations.SITUATIONS_BY_FAMILY.items()}
     for s in SITUATIONS:

@@ -48,7 +48,12 @@ def plant_oqtf(state: str):
                          appeal=rng.choice(["AUCUN", "AUCUN", "REJETE"]))
             _failed_attempts(m, rng, as_of)
         elif state == "ddv_running":
-            add_measure(p, rng, as_of, "OQTF", as_of - days(rng.randint(3, 15)), basis)
+            m = add_measure(p, rng, as_of, "OQTF", as_of - days(rng.randint(3, 15)), basis)
+            # return aid is offered within the departure period, often at notification
+            offered = m["notified"] + days(rng.randint(0, 5))
+            if rng.random() < 0.5 and offered <= as_of:
+                m["events"].append({"type": "AIDE_RETOUR_PROPOSEE", "date": offered,
+                                    "reason": None})
         elif state == "appeal_pending":
             add_measure(p, rng, as_of, "OQTF", as_of - days(rng.randint(40, 300)), basis,
                      appeal="EN_COURS")
@@ -90,24 +95,61 @@ def plant_expulsion(p, rng, as_of, ctx):
     _failed_attempts(m, rng, as_of)
 
 
+def _handed_over(m: dict, rng: random.Random, as_of: date, within: int) -> None:
+    """A handover carried out at most `within` days after its decision, before the run
+    date, sometimes after an attempt that failed: the measure EXECUTEE, with its
+    ELOIGNEMENT_EXECUTE event (EX-02: closed)."""
+    decided = m["decided"]
+    done = decided + days(rng.randint(5, min(within, (as_of - decided).days - 1)))
+    if rng.random() < 0.25 and (done - decided).days > 6:
+        m["events"].append({"type": "ECHEC_ELOIGNEMENT",
+                            "date": decided + days(rng.randint(1, (done - decided).days - 2)),
+                            "reason": rng.choice(FAILURE_REASONS)})
+    m["status"] = "EXECUTEE"
+    m["events"].append({"type": "ELOIGNEMENT_EXECUTE", "date": done, "reason": None})
+
+
+def _failed_handover(m: dict, rng: random.Random, as_of: date) -> None:
+    """An attempt that failed, with its reason, on a fifth of the handovers still to
+    carry out."""
+    decided = m["decided"]
+    if rng.random() < 0.2 and (as_of - decided).days > 15:
+        m["events"].append({"type": "ECHEC_ELOIGNEMENT",
+                            "date": decided + days(rng.randint(5, (as_of - decided).days - 1)),
+                            "reason": rng.choice(FAILURE_REASONS)})
+
+
 def plant_dublin(state: str):
+    """`transferred`: carried out within the transfer's 6 months (EX-04), closed (EX-02)."""
     def plant(p, rng, as_of, ctx):
         age = {"pending": rng.randint(60, 150), "expired": rng.randint(200, 330),
-               "absconded": rng.randint(200, 480)}[state]
+               "absconded": rng.randint(200, 480), "transferred": rng.randint(30, 400)}[state]
         accepted = as_of - days(age)
         m = add_measure(p, rng, as_of, "TRANSFERT_DUBLIN", accepted + days(rng.randint(3, 10)),
                      ddv=None, acceptance=accepted)
         if state == "absconded":
             m["events"].append({"type": "FUITE", "date": accepted + days(rng.randint(20, 60)),
                                 "reason": "absent lors de la présentation"})
+        elif state == "pending":
+            _failed_handover(m, rng, as_of)
+        elif state == "transferred":
+            _handed_over(m, rng, as_of, within=150)
         add_ada(p, accepted - days(40), accepted + days(10), "EXPIRE")
     return plant
 
 
-def plant_remise(p, rng, as_of, ctx):
-    accepted = as_of - days(rng.randint(60, 300))
-    add_measure(p, rng, as_of, "REMISE", accepted + days(rng.randint(2, 8)), ddv=None,
-             acceptance=accepted)
+def plant_remise(state: str):
+    """`executed`: the person handed over within weeks of the acceptance (EX-02: closed)."""
+    def plant(p, rng, as_of, ctx):
+        accepted = as_of - days(rng.randint(60, 300) if state == "unexecuted"
+                                else rng.randint(20, 380))
+        m = add_measure(p, rng, as_of, "REMISE", accepted + days(rng.randint(2, 8)), ddv=None,
+                     acceptance=accepted)
+        if state == "executed":
+            _handed_over(m, rng, as_of, within=60)
+        else:
+            _failed_handover(m, rng, as_of)
+    return plant
 
 
 def plant_consular_request_too_early(p, rng, as_of, ctx):

@@ -10,15 +10,18 @@ Rates. Each family (asylum, measure, detainee) draws its persons by the weights 
 situations, after one person of each situation first (so that every situation is planted
 at every scale, the sample included, when the family has at least 4 persons a situation:
 true of every scale of scales.py). A situation's rate is its weight over the family's
-total weight (asylum 104, measure 103.5, detainee 108.5). The situations of issue 31:
+total weight (asylum 104, measure 109.5, detainee 108.5). The situations of issue 31, and
+the handovers carried out (for the managers' handovers by quarter):
 
 | situation                              | family   | wt  | rate  | protected | flaggable_on |
 |----------------------------------------|----------|-----|-------|-----------|--------------|
 | REEXAM_REGISTERED                      | asylum   | 2   | 1.9 % | RTR-08    |              |
 | REEXAM_MULTIPLE_REGISTERED             | asylum   | 1   | 1.0 % |           | rejected     |
 | QUARANTINED_ROW_NAMING_PERSON          | asylum   | 1.5 | 1.4 % | DQ-01     |              |
-| CONSULAR_REQUEST_TOO_EARLY (1)         | measure  | 1   | 1.0 % |           | unexecuted   |
+| CONSULAR_REQUEST_TOO_EARLY (1)         | measure  | 1   | 0.9 % |           | unexecuted   |
 | DUBLIN_HELD_AFTER_ACCEPTANCE           | measure  | 1.5 | 1.4 % |           | unexecuted   |
+| DUBLIN_TRANSFERRED (5)                 | measure  | 4   | 3.7 % | EX-02     |              |
+| REMISE_EXECUTED (5)                    | measure  | 2   | 1.8 % | EX-02     |              |
 | DETAINEE_REEXAM_REGISTERED             | detainee | 1   | 0.9 % | RTR-08    |              |
 | DETAINEE_REMAND_NOT_IN_AGDREF          | detainee | 3   | 2.8 % |           | releases     |
 | DETAINEE_LONG_SENTENCE_NOT_IN_AGDREF   | detainee | 2   | 1.8 % |           | releases     |
@@ -30,7 +33,10 @@ total weight (asylum 104, measure 103.5, detainee 108.5). The situations of issu
 rejected = rejected_without_oqtf, unexecuted = unexecuted_measures, releases =
 upcoming_releases. Truth (truth/persons.csv): (1) legal_alert CONSULAR_CONTACT_FORBIDDEN;
 (2) marker EU_CITIZEN; (3) release 0 to 7 days away, marker PRISON_ANSWER_DUE; (4) marker
-SUSPENSION_REQUEST_POSSIBLE (also on EARLY_END_SAFE_COUNTRY and REEXAM_MULTIPLE_REJECTED).
+SUSPENSION_REQUEST_POSSIBLE (also on EARLY_END_SAFE_COUNTRY and REEXAM_MULTIPLE_REJECTED);
+(5) carried out (EXECUTEE, ELOIGNEMENT_EXECUTE), a quarter of them after a failed attempt
+(ECHEC_ELOIGNEMENT), as a fifth of the handovers still to carry out (DUBLIN_PENDING,
+REMISE_UNEXECUTED) have one.
 The quarantined rows are listed in truth/defects.csv (`planted_for`).
 
 Late establishments (PRI-01, marker STALE_PRISON_LIST on the flags of their latest list)
@@ -122,7 +128,7 @@ SITUATIONS: list[Situation] = [
     Situation("EXPULSION_UNEXECUTED", "measure", 3, False, MEASURES, plant_expulsion),
     Situation("DUBLIN_PENDING", "measure", 5, False, MEASURES, plant_dublin("pending")),
     Situation("DUBLIN_ABSCONDED", "measure", 2, False, MEASURES, plant_dublin("absconded")),
-    Situation("REMISE_UNEXECUTED", "measure", 2, False, MEASURES, plant_remise),
+    Situation("REMISE_UNEXECUTED", "measure", 2, False, MEASURES, plant_remise("unexecuted")),
     Situation("OQTF_DEPARTURE_PERIOD_RUNNING", "measure", 4, True, "", plant_oqtf("ddv_running")),
     Situation("OQTF_APPEAL_PENDING", "measure", 8, True, "", plant_oqtf("appeal_pending")),
     Situation("OQTF_ANNULLED", "measure", 5, True, "", plant_oqtf("annulled")),
@@ -137,6 +143,9 @@ SITUATIONS: list[Situation] = [
               plant_consular_request_too_early),
     Situation("DUBLIN_HELD_AFTER_ACCEPTANCE", "measure", 1.5, False, MEASURES,
               plant_dublin_held),
+    # handovers carried out (the managers' handovers by quarter, EX-02)
+    Situation("DUBLIN_TRANSFERRED", "measure", 4, True, "", plant_dublin("transferred")),
+    Situation("REMISE_EXECUTED", "measure", 2, True, "", plant_remise("executed")),
     # detainees
     Situation("DETAINEE_ITF", "detainee", 12, False, RELEASES, plant_detainee("itf")),
     Situation("DETAINEE_OQTF", "detainee", 10, False, RELEASES, plant_detainee("oqtf")),
