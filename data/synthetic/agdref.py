@@ -97,6 +97,7 @@ class AgdrefMixin:
                     tables[("EVENEMENTS", p.department)].append({
                         "ID_MESURE": m["id"], "TYPE_EVENEMENT": e["type"],
                         "DATE_EVENEMENT": fmt(e["date"]), "MOTIF": e["reason"] or "",
+                        "_person": p.person_id,  # defects.csv's row_of (not written)
                     })
 
     def member_state(self, m: dict) -> str:

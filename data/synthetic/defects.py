@@ -11,13 +11,16 @@ class DefectsMixin:
 
     def defect(self, rows: list[dict], file_name: str, kind: str) -> None:
         """Break a few rows the way real extracts break (they must be quarantined), and
-        record the rows planted defective for a situation (QUARANTINED_ROW_NAMING_PERSON)."""
+        record the rows planted defective for a situation (QUARANTINED_ROW_NAMING_PERSON)
+        and, for a row no longer naming its person once broken (an EVENEMENTS row whose
+        ID_MESURE a defect blanked), whose row it was (`row_of`)."""
         for i, row in enumerate(rows):
             if "_planted" in row:
                 column, choice, person_id = row["_planted"]
                 self.defects.append({"file_name": file_name, "line_number": i + 2,
                                      "column_name": column, "defect": choice,
-                                     "planted_for": person_id})
+                                     "planted_for": person_id,
+                                     "row_of": row.get("_person", "")})
                 continue
             if self.rng.random() >= REALISM["defective_row"]:
                 continue
@@ -36,4 +39,5 @@ class DefectsMixin:
                 column = required[0]
                 row[column] = ""
             self.defects.append({"file_name": file_name, "line_number": i + 2,
-                                 "column_name": column, "defect": choice, "planted_for": ""})
+                                 "column_name": column, "defect": choice, "planted_for": "",
+                                 "row_of": row.get("_person", "")})

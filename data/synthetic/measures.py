@@ -20,15 +20,19 @@ FAILURE_REASONS = ("refus d'embarquer", "refus d'embarquer", "refus d'embarquer"
 
 def _failed_attempts(m: dict, rng: random.Random, as_of: date) -> None:
     """What a prefecture tries before giving up, in order: return aid, a consular pass
-    (granted or refused), house arrest, a failed removal with its reason."""
+    (granted, refused or still unanswered), house arrest, a failed removal with its
+    reason."""
     start = (m["notified"] or m["decided"]) + days(rng.randint(35, 60))
     steps: list[tuple[str, str | None]] = []
     if rng.random() < 0.5:
         steps.append(("AIDE_RETOUR_PROPOSEE", None))
     if rng.random() < 0.6:
         steps.append(("DEMANDE_LAISSEZ_PASSER", None))
-        steps.append((rng.choice(["LAISSEZ_PASSER_OBTENU", "LAISSEZ_PASSER_REFUSE",
-                                  "LAISSEZ_PASSER_REFUSE"]), None))
+        # a consulate answers, or leaves a quarter of the requests unanswered
+        answer = rng.choice(["LAISSEZ_PASSER_OBTENU", "LAISSEZ_PASSER_REFUSE",
+                             "LAISSEZ_PASSER_REFUSE", None])
+        if answer:
+            steps.append((answer, None))
     if rng.random() < 0.3:
         steps.append(("ASSIGNATION_RESIDENCE", None))
     if rng.random() < 0.5:
