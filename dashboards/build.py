@@ -8,156 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import html
-from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 
 from dashboards import charts, outcomes
+from dashboards.cards import department_rows, department_table, headline, late_note
 from dashboards.charts import chart_html, charts_setup
-from dashboards.french import department_label, whole
-from dashboards.freshness import UnitFreshness, render_panel, source_freshness
+from dashboards.french import whole
+from dashboards.freshness import render_panel, source_freshness
 from dashboards.handling import handling_table
 from dashboards.handovers import handovers_section
 from dashboards.objectives import NO_OBJECTIVES, Objectives, objectives_table
-from dashboards.scope import TONIGHT, Scope, read_rows
-from schemas.exports import counted
+from dashboards.scope import Scope
 
 CHARTS = charts.CHARTS + outcomes.CHARTS
 
-__all__ = ["CHARTS", "NATIONAL_PAGE_NAME", "PAGE_NAME", "Objectives", "Scope", "render",
-           "write_page"]
-
-
-class Card(NamedTuple):
-    """A figure a manager reads first, and the sources its list is decided from (RULES.md
-    PRI-01: a list resting on a late source says so where its count is read)."""
-
-    label: str
-    value: int
-    detail: str
-    sources: tuple[str, ...] = ()
-
-
-def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Card]:
-    """The figures a manager reads first."""
-    cond, params = scope.where()
-    rejected = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE days_overdue > 0),
-        count(*) FILTER (WHERE first_seen_date = ?),
-        count(*) FILTER (WHERE oqtf_due_date BETWEEN ? AND ? + 7)
-        FROM worklists.rejected_without_oqtf WHERE {cond}""",  # noqa: S608
-        [scope.run_date, scope.run_date, scope.run_date, *params])[0]
-    releases = read_rows(con, f"""SELECT count(*),
-        count(*) FILTER (WHERE situation = 'ENFORCEABLE_MEASURE'),
-        count(*) FILTER (WHERE release_date BETWEEN ? AND ? + 56),
-        count(*) FILTER (WHERE first_seen_date = ?),
-        count(*) FILTER (WHERE list_contains(markers, 'PRISON_ANSWER_DUE')),
-        count(*) FILTER (WHERE situation = 'IDENTITY_TO_CONFIRM')
-        FROM worklists.upcoming_releases WHERE {cond}""",  # noqa: S608
-        [scope.run_date, scope.run_date, scope.run_date, *params])[0]
-    measures = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE is_coercible),
-        count(*) FILTER (WHERE first_seen_date = ?)
-        FROM worklists.unexecuted_measures WHERE {cond}""",  # noqa: S608
-        [scope.run_date, *params])[0]
-    alerts = read_rows(con, f"""SELECT count(*), count(*) FILTER (WHERE first_seen_date = ?)
-        FROM worklists.legal_alerts WHERE {cond}""",  # noqa: S608
-        [scope.run_date, *params])[0]
-    quality = read_rows(con, f"""SELECT coalesce(sum(files), 0),
-        coalesce(sum(rows_quarantined), 0) FROM marts.data_quality WHERE {TONIGHT} AND {cond}""",  # noqa: S608
-        [scope.run_date, *params])[0]
-    return [
-        Card("Déboutés sans OQTF", rejected[0],
-             f"dont {rejected[1]} hors délai de 15 jours, {rejected[3]} à prendre dans les 7 "
-             f"jours, {counted(rejected[2], 'nouveau', 'nouveaux')} cette nuit",
-             ("telemofpra", "agdref")),
-        Card("Libérations à venir", releases[0],
-             f"dont {releases[2]} dans les 8 semaines, {releases[1]} avec mesure exécutoire, "
-             f"{counted(releases[5], 'identité', 'identités')} à confirmer, "
-             f"{counted(releases[4], 'réponse due', 'réponses dues')} à l'établissement "
-             f"(7 jours), {counted(releases[3], 'nouvelle', 'nouvelles')} cette nuit",
-             ("genesis", "agdref")),
-        Card("Mesures non exécutées", measures[0],
-             f"dont {measures[1]} où assignation ou rétention restent possibles (OQ-08), "
-             f"{counted(measures[2], 'nouvelle', 'nouvelles')} cette nuit", ("agdref",)),
-        Card("Alertes juridiques", alerts[0],
-             f"laissez-passer consulaires demandés à tort (PRI-07), dont "
-             f"{counted(alerts[1], 'nouvelle', 'nouvelles')} cette nuit : voir le fichier "
-             "legal_alerts du département", ("telemofpra", "agdref")),
-        Card("Fichiers reçus cette nuit", quality[0],
-             f"{counted(quality[1], 'ligne', 'lignes')} en quarantaine"),
-    ]
-
-
-LATE_NAMED = 2  # late units named on a card; beyond, their number
-
-
-def late_note(card: Card, units: list[UnitFreshness]) -> str:
-    """A card's line in red when a source its list is decided from is late."""
-    late = [u for u in units if u.is_late and u.system in card.sources]
-    if not late:
-        return ""
-    if len(late) > LATE_NAMED:
-        said = f"Sources en retard : {len(late)} (voir « Fraîcheur des sources »)"
-    else:
-        said = (f"Source{'s' if len(late) > 1 else ''} en retard : "
-                + ", ".join(f"{u.label} ({u.days_old} j)" for u in late))
-    return f'<div class="detail late">{html.escape(said)}</div>'
-
-
-DEPARTMENT_COLUMNS = ("Déboutés sans OQTF", "dont hors délai",
-                      "Libérations à venir", "dont dans les 8 semaines",
-                      "Mesures non exécutées", "Alertes juridiques", "Nouveaux cette nuit")
-
-
-def department_table(con: duckdb.DuckDBPyConnection, run_date: date) -> list[tuple]:
-    """Per department (national page): the three lists, the rejections past their 15
-    days, the releases within 8 weeks, the legal alerts and what is new tonight on the
-    four (the alerts too, as the cards count them), as a department's own page counts
-    them (DEPARTMENT_COLUMNS)."""
-    return read_rows(con, """
-        WITH flags AS (
-            SELECT department, 'rejected' AS list, days_overdue > 0 AS urgent,
-                   first_seen_date = $day AS new FROM worklists.rejected_without_oqtf
-            UNION ALL
-            SELECT department, 'releases', release_date BETWEEN $day AND $day + 56,
-                   first_seen_date = $day FROM worklists.upcoming_releases
-            UNION ALL
-            SELECT department, 'measures', false, first_seen_date = $day
-            FROM worklists.unexecuted_measures
-            UNION ALL
-            SELECT department, 'alerts', false, first_seen_date = $day
-            FROM worklists.legal_alerts)
-        SELECT department,
-               count(*) FILTER (WHERE list = 'rejected'),
-               count(*) FILTER (WHERE list = 'rejected' AND urgent),
-               count(*) FILTER (WHERE list = 'releases'),
-               count(*) FILTER (WHERE list = 'releases' AND urgent),
-               count(*) FILTER (WHERE list = 'measures'),
-               count(*) FILTER (WHERE list = 'alerts'),
-               count(*) FILTER (WHERE new)
-        FROM flags GROUP BY department ORDER BY department""", {"day": run_date})
-
-
-def department_rows(departments: list[tuple], units: list[UnitFreshness]) -> str:
-    """The national page's table: a department's late sources beside its counts (in red
-    when there is one: its lists rest on old data; a prison never seen with a detainee
-    has no department and is counted on the freshness panel only)."""
-    late = {}
-    for unit in units:
-        if unit.is_late and unit.department:
-            late[unit.department] = late.get(unit.department, 0) + 1
-    rows = "".join(
-        f'<tr><td><a href="{html.escape(d)}/tableau_de_bord.html">'
-        f"{html.escape(department_label(d))}</a></td>"
-        + "".join(f"<td>{whole(n)}</td>" for n in counts)
-        + (f'<td class="late">{whole(late[d])}</td>' if late.get(d) else "<td>0</td>")
-        + "</tr>" for d, *counts in departments)
-    head = "".join(f"<th>{html.escape(c)}</th>"
-                   for c in ("Département", *DEPARTMENT_COLUMNS, "Sources en retard"))
-    return (f'<h2>Par département</h2><div class="wide"><table class="departments"><tr>{head}'
-            f"</tr>{rows}</table></div>")
+__all__ = ["CHARTS", "NATIONAL_PAGE_NAME", "PAGE_NAME", "Objectives", "Scope", "headline",
+           "late_note", "render", "write_page"]
 
 
 PLOTLY_BASIC = Path(__file__).parent / "vendor" / "plotly-basic.min.js"

@@ -541,7 +541,7 @@ def test_a_card_whose_list_rests_on_a_late_source_says_which():
     """PRI-01: a list built from an old prison list says so where the manager reads its
     count, not only in the freshness table below: the card of the releases names the
     late prison; the cards of lists that do not read it say nothing."""
-    from dashboards.build import Card
+    from dashboards.cards import Card
     from dashboards.freshness import UnitFreshness
 
     prison = UnitFreshness("genesis", "E01302", "13", date(2026, 10, 21), 27, 16, True,
