@@ -63,11 +63,11 @@ td,th{padding:6px 12px;border-bottom:1px solid #ddd;text-align:right}
 footer{font-size:12px;color:#555;padding:16px 24px}
 #fraicheur h2{font-size:17px;margin:18px 0 4px} #fraicheur p{margin:4px 0}
 #fraicheur p.late,tr.late td,td.late,.card .late{color:#b2182b;font-weight:600}
-table.freshness td:nth-child(-n+2),table.handovers td:first-child,
-table.handovers td:last-child,table.states-handed td:first-child{text-align:left}
-table.objectives td:first-child,table.states td:first-child,
-table.departments td:first-child{text-align:left}
-table.objectives td:first-child{min-width:190px} table.objectives th:first-child{text-align:left}
+table.freshness :is(td,th):nth-child(-n+2),table.handovers :is(td,th):first-child,
+table.handovers :is(td,th):last-child,table.states-handed :is(td,th):first-child,
+table.objectives :is(td,th):first-child,table.states :is(td,th):first-child,
+table.departments :is(td,th):first-child{text-align:left}
+table.objectives td:first-child{min-width:190px}
 table.objectives small{display:block;
 font-size:11px;font-weight:400} td.met{color:#1b7837} td.missed{color:#b2182b;font-weight:600}
 """
