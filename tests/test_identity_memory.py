@@ -62,7 +62,8 @@ def next_night(con) -> dict[str, tuple]:
     - the file whose number an asylum record gave loses its birth day (the pair can then be
       found through the number only);
     - a file is gone;
-    - an asylum record gives the number of a file it did not give before.
+    - an asylum record gives the number of a file it did not give before (a file born
+      the same day, of its sex and nationality: a number the identity verifies).
     Returns the pairs each change touches."""
     renamed = one(con, "SELECT record_key, num_agdref FROM core.identity_candidates "
                        "WHERE evidence = 'IDENTITY' AND system = 'telemofpra' ORDER BY ALL")
@@ -110,9 +111,10 @@ def next_night(con) -> dict[str, tuple]:
                 "(SELECT row_id FROM staging.agdref_persons_contents WHERE num_agdref = ?)",
                 [gone[1]])
     given = one(con, "SELECT d.num_ofpra, p.num_agdref FROM staging.asylum_decisions d "
-                     "JOIN core.persons p ON p.sex = d.sex AND p.birth_year = d.birth_year "
+                     "JOIN core.persons p ON p.sex = d.sex AND p.birth_date = d.birth_date "
                      "AND p.nationality = d.nationality AND p.num_agdref NOT IN ? "
-                     "WHERE d.num_agdref IS NULL ORDER BY ALL", [[*touched, gone[1]]])
+                     "WHERE d.num_agdref IS NULL AND NOT d.birth_date_is_placeholder "
+                     "ORDER BY ALL", [[*touched, gone[1]]])
     con.execute("UPDATE staging.asylum_decisions SET num_agdref = ? WHERE num_ofpra = ?",
                 [given[1], given[0]])
     return {"renamed": renamed, "detainee": detainee[:2], "copied": copied, "weak": weak,

@@ -10,8 +10,9 @@ The truth (truth/): `persons.csv` (situation, protected, flaggable_on, and since
 reason code of a legal alert it must raise), `records.csv` (each source record's owner and
 noise), `defects.csv` (rows broken on purpose; `planted_for` names the person whose row
 was planted defective, empty for random defects; `row_of`, the person an AGDREF
-EVENEMENTS row was about, which the broken row may no longer say) and `establishments.csv` (each GENESIS
-establishment's latest list and whether it is late, PRI-01)."""
+EVENEMENTS row was about, which the broken row may no longer say) and
+`establishments.csv` (each GENESIS establishment's latest list and whether it is late,
+PRI-01)."""
 
 from __future__ import annotations
 
