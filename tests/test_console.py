@@ -5,6 +5,7 @@ apart), and a plain line per stage."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timedelta
 
 from flows import console
 from flows.stages import StageClock
@@ -25,8 +26,9 @@ def test_a_night_with_a_correction_a_resent_file_and_a_rejected_one(con, tmp_pat
     # list delivered late under an earlier date with a later list's bytes (that date's
     # delivery: unchanged), a file no contract names
     shutil.copytree(SAMPLE_DIR / "next_night", inbox, dirs_exist_ok=True)
-    shutil.copy(inbox / "genesis" / "GENESIS_E02A02_20261111.csv",
-                inbox / "genesis" / "GENESIS_E02A02_20261110.csv")
+    latest = max((inbox / "genesis").glob("GENESIS_E02A02_*"), key=lambda p: p.stem)
+    day_before = datetime.strptime(latest.stem[-8:], "%Y%m%d") - timedelta(days=1)
+    shutil.copy(latest, latest.with_name(f"GENESIS_E02A02_{day_before:%Y%m%d}{latest.suffix}"))
     (inbox / "telemofpra" / "liste novembre.csv").write_text("x;y\n", encoding="utf-8")
     outcomes = ingest_inbox(con, plan_inbox(con, inbox), run_id="night-2")
     received = received_files(con, "night-2")

@@ -14,8 +14,8 @@ from schemas.codes import WORKLISTS
 def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
     """Protected persons listed (must be none) and flaggable persons missed without an
     explanation the truth accepts (must be none): an unlinked record (IDENTITY_CONFLICT),
-    a row lost to a random defect of the generator (an execution event included, such as
-    the FUITE that extends a Dublin transfer's deadline), or a protection found on an AGDREF
+    a row lost to a random defect of the generator (for an execution event, the FUITE
+    that extends a Dublin transfer's deadline), or a protection found on an AGDREF
     file of someone else whose identity agrees (the screen errs on the side of
     protection). A row planted defective for a person (QUARANTINED_ROW_NAMING_PERSON,
     DQ-01) is no explanation: that person is protected, and must never be listed.
@@ -60,10 +60,13 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
         incomplete |= {owner.get(number) for (number,) in con.execute(
             f"SELECT r.NUM_AGDREF FROM raw.{table} r JOIN audit.quarantine q "  # noqa: S608
             "ON q.file_name = r.file_name AND q.line_number = r.line_number").fetchall()}
-    # an execution event lost to a defect (its ID_MESURE blanked: nothing in the row
-    # says whose it was; the generator does, in defects.csv)
-    defects = pl.read_csv(truth / "defects.csv", infer_schema=False)
-    incomplete |= set(defects["row_of"].drop_nulls())
+    # A Dublin transfer's FUITE lost to a defect leaves it lapsed at 6 months (EX-04): a
+    # quarantined EVENEMENTS row may no longer say whose it was (its ID_MESURE blanked);
+    # the generator does (defects.csv's row_of)
+    events_lost = {person for name, line, person in pl.read_csv(
+        truth / "defects.csv", infer_schema=False).select(
+            "file_name", "line_number", "row_of").drop_nulls().iter_rows()
+        if f"{name}:{line}" in quarantined_rows}
     file_of_row = dict(con.execute(
         "SELECT source_row, num_agdref FROM core.persons UNION ALL "
         "SELECT source_row, num_agdref FROM core.residence_titles").fetchall())
@@ -83,7 +86,7 @@ def check_against_truth(con: duckdb.DuckDBPyConnection, truth: Path) -> dict:
         reasons = exclusions.get((pid, worklist), [])
         accepted = pid in incomplete or any(
             reason == "IDENTITY_CONFLICT"
-            or (reason == "DUBLIN_DEADLINE_EXPIRED" and pid in untied_detention)
+            or (reason == "DUBLIN_DEADLINE_EXPIRED" and pid in untied_detention | events_lost)
             or (reason == "SOURCE_ROW_QUARANTINED" and quarantined_rows & set(rows))
             or any(file_of_row.get(r) not in (None, *own) for r in rows)
             for reason, rows in reasons)

@@ -12,8 +12,8 @@ class DefectsMixin:
     def defect(self, rows: list[dict], file_name: str, kind: str) -> None:
         """Break a few rows the way real extracts break (they must be quarantined), and
         record the rows planted defective for a situation (QUARANTINED_ROW_NAMING_PERSON)
-        and, for a row no longer naming its person once broken (an EVENEMENTS row whose
-        ID_MESURE a defect blanked), whose row it was (`row_of`)."""
+        and whose row each broken AGDREF EVENEMENTS row was (`row_of`: once broken, its
+        ID_MESURE may be blank and the row name nobody)."""
         for i, row in enumerate(rows):
             if "_planted" in row:
                 column, choice, person_id = row["_planted"]

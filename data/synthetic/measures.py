@@ -16,6 +16,8 @@ from data.synthetic.persons import (
 FAILURE_REASONS = ("refus d'embarquer", "refus d'embarquer", "refus d'embarquer",
                    "absence de laissez-passer consulaire", "vol annulé",
                    "refus du commandant de bord", "non-présentation à l'embarquement")
+# A handover to another State needs no consular pass.
+HANDOVER_FAILURE_REASONS = tuple(r for r in FAILURE_REASONS if "consulaire" not in r)
 
 
 def _failed_attempts(m: dict, rng: random.Random, as_of: date) -> None:
@@ -99,28 +101,30 @@ def plant_expulsion(p, rng, as_of, ctx):
     _failed_attempts(m, rng, as_of)
 
 
+def _failed_attempt(m: dict, rng: random.Random, first: date, last: date) -> None:
+    """An attempt to hand the person over that failed, between two dates, with its reason."""
+    m["events"].append({"type": "ECHEC_ELOIGNEMENT",
+                        "date": first + days(rng.randint(0, (last - first).days)),
+                        "reason": rng.choice(HANDOVER_FAILURE_REASONS)})
+
+
 def _handed_over(m: dict, rng: random.Random, as_of: date, within: int) -> None:
-    """A handover carried out at most `within` days after its decision, before the run
-    date, sometimes after an attempt that failed: the measure EXECUTEE, with its
-    ELOIGNEMENT_EXECUTE event (EX-02: closed)."""
-    decided = m["decided"]
-    done = decided + days(rng.randint(5, min(within, (as_of - decided).days - 1)))
-    if rng.random() < 0.25 and (done - decided).days > 6:
-        m["events"].append({"type": "ECHEC_ELOIGNEMENT",
-                            "date": decided + days(rng.randint(1, (done - decided).days - 2)),
-                            "reason": rng.choice(FAILURE_REASONS)})
+    """A handover carried out at most `within` days after its notification, before the
+    run date, a quarter of them after an attempt that failed: the measure EXECUTEE, with
+    its ELOIGNEMENT_EXECUTE event (EX-02: closed)."""
+    notified = m["notified"]
+    done = notified + days(rng.randint(5, min(within, (as_of - notified).days - 1)))
+    if rng.random() < 0.25:
+        _failed_attempt(m, rng, notified + days(1), done - days(2))
     m["status"] = "EXECUTEE"
     m["events"].append({"type": "ELOIGNEMENT_EXECUTE", "date": done, "reason": None})
 
 
 def _failed_handover(m: dict, rng: random.Random, as_of: date) -> None:
-    """An attempt that failed, with its reason, on a fifth of the handovers still to
-    carry out."""
-    decided = m["decided"]
-    if rng.random() < 0.2 and (as_of - decided).days > 15:
-        m["events"].append({"type": "ECHEC_ELOIGNEMENT",
-                            "date": decided + days(rng.randint(5, (as_of - decided).days - 1)),
-                            "reason": rng.choice(FAILURE_REASONS)})
+    """An attempt that failed on a fifth of the handovers still to carry out."""
+    notified = m["notified"]
+    if rng.random() < 0.2 and (as_of - notified).days > 10:
+        _failed_attempt(m, rng, notified + days(5), as_of - days(1))
 
 
 def plant_dublin(state: str):
