@@ -1,8 +1,8 @@
 """What a night received, counted from audit.files (one row per file name and checksum
 first seen by the run), for the console's summary (issue 35, items 1 and 8): "new files"
 are the files loaded; a correction is a loaded file that replaced an earlier delivery
-(often under the same name: told apart by checksum); duplicates and rejected files are
-counted apart. Counts only."""
+(often under the same name: told apart by checksum; file_corrections.sql); duplicates
+and rejected files are counted apart. Counts only."""
 
 from __future__ import annotations
 
@@ -10,16 +10,15 @@ from dataclasses import dataclass
 
 import duckdb
 
+from transforms.warehouse.database import read_sql
+
 COUNT_SQL = """
 SELECT count(*) FILTER (WHERE status IN ('LOADED', 'SUPERSEDED')),
-       count(*) FILTER (WHERE status IN ('LOADED', 'SUPERSEDED') AND EXISTS (
-           SELECT 1 FROM audit.files earlier
-           WHERE earlier.status = 'SUPERSEDED' AND earlier.superseded_by = f.file_name
-             AND earlier.sha256 IS DISTINCT FROM f.sha256)),
+       (SELECT count(*) FROM file_corrections WHERE run_id = $run),
        count(*) FILTER (WHERE status = 'UNCHANGED'),
        count(*) FILTER (WHERE status = 'SKIPPED_DUPLICATE'),
        count(*) FILTER (WHERE status = 'REJECTED')
-FROM audit.files f WHERE run_id = ?
+FROM audit.files WHERE run_id = $run
 """
 
 
@@ -49,4 +48,7 @@ def _count(n: int, one: str, several: str | None = None) -> str:
 
 
 def received_files(con: duckdb.DuckDBPyConnection, run_id: str) -> ReceivedFiles:
-    return ReceivedFiles(*con.execute(COUNT_SQL, [run_id]).fetchall()[0])
+    """A run's files; its corrections as marts.data_quality counts them (one definition,
+    file_corrections.sql)."""
+    con.execute(read_sql("file_corrections.sql"))
+    return ReceivedFiles(*con.execute(COUNT_SQL, {"run": run_id}).fetchall()[0])

@@ -26,6 +26,7 @@ MART_STEPS = (
     "marts_handovers_quarterly.sql",
     "marts_objectives_monthly.sql",
     "marts_file_departments.sql",
+    "file_corrections.sql",
     "marts_data_quality.sql",
     "marts_quarantine_reasons.sql",
 )

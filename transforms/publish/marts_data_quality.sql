@@ -1,20 +1,12 @@
--- reads: audit.files, audit.runs, file_departments
+-- reads: audit.files, file_corrections, file_departments
 -- builds: marts.data_quality
 -- Data quality of every run: files by status, rows read, staged and quarantined.
 CREATE OR REPLACE TABLE marts.data_quality AS
 SELECT f.run_id, d.system, d.department, f.status, count(*) AS files,
-       -- a file replacing an earlier delivery (often under its name: told apart by
-       -- checksum), as the console counts corrections (transforms/ingest/received.py)
-       -- and first seen by a run started no later (a file corrected twice: the first
-       -- version is no correction of the second, which also names it; runs unknown to
-       -- audit.runs are taken in either order)
-       count(*) FILTER (WHERE f.status IN ('LOADED', 'SUPERSEDED') AND EXISTS (
-           SELECT 1 FROM audit.files earlier
-           WHERE earlier.status = 'SUPERSEDED' AND earlier.superseded_by = f.file_name
-             AND earlier.sha256 IS DISTINCT FROM f.sha256
-             AND coalesce((SELECT started_at FROM audit.runs WHERE run_id = earlier.run_id)
-                          <= (SELECT started_at FROM audit.runs WHERE run_id = f.run_id),
-                          true))) AS corrections,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM file_corrections c WHERE c.run_id = f.run_id
+           AND c.file_name = f.file_name AND c.sha256 IS NOT DISTINCT FROM f.sha256))
+           AS corrections,
        sum(f.rows_read)::BIGINT AS rows_read, sum(f.rows_staged)::BIGINT AS rows_staged,
        sum(f.rows_quarantined)::BIGINT AS rows_quarantined
 FROM audit.files f JOIN file_departments d USING (file_name)
