@@ -565,12 +565,14 @@ def test_a_detainee_with_a_registered_request_is_held_under_a_measure(generated)
 
 
 HANDED_OVER = {"DUBLIN_TRANSFERRED": "TRANSFERT_DUBLIN", "REMISE_EXECUTED": "REMISE"}
+HANDOVERS = {*HANDED_OVER, "HANDOVER_NOT_YET_ENFORCEABLE"}
 
 
 def test_handovers_are_carried_out_in_time_and_some_attempts_fail(generated):
     """The managers' handovers by quarter have handovers carried out (EX-02: the measure
     EXECUTEE, its ELOIGNEMENT_EXECUTE after the decision and before the run date; a
-    Dublin transfer within the 6 months of EX-04) and failed attempts with a reason."""
+    Dublin transfer within the 6 months of EX-04), handovers decided in the last days
+    and not yet enforceable, and failed attempts with a reason."""
     events = generated.sources["agdref_evenements"]
     lines = ["file_name", "line_number"]  # the rows a random defect broke left out
     events = events.join(generated.defective(events), on=lines, how="anti")
@@ -588,6 +590,13 @@ def test_handovers_are_carried_out_in_time_and_some_attempts_fail(generated):
             assert done.filter(day > _day("DATE_ACCORD_ETAT_MEMBRE").dt.offset_by("6mo")
                                ).is_empty()
         assert set(generated.of(situation)["protected"]) == {"1"}  # in the truth
+    recent = generated.files_of("HANDOVER_NOT_YET_ENFORCEABLE", "agdref_mesures")
+    recent = recent.join(generated.defective(recent), on=lines, how="anti")
+    assert recent.height >= 1 and set(recent["TYPE_MESURE"]) <= set(HANDED_OVER.values())
+    assert set(recent["STATUT"]) == {"EN_VIGUEUR"}
+    assert recent["DATE_NOTIFICATION"].is_not_null().all()
+    age = (generated.as_of - recent.select(_day("DATE_DECISION")).to_series()).dt.total_days()
+    assert age.min() >= 3 and age.max() <= 20  # OQ-06's month from notification runs
     handovers = generated.sources["agdref_mesures"].filter(
         pl.col("TYPE_MESURE").is_in(list(HANDED_OVER.values())))
     failed = events.join(handovers, on="ID_MESURE").filter(
@@ -597,13 +606,13 @@ def test_handovers_are_carried_out_in_time_and_some_attempts_fail(generated):
 
 def test_the_rate_table_of_the_population_module_gives_the_weights():
     """situations.py documents the weight and rate in its family of each issue-31
-    situation and of each handover carried out."""
+    situation and of each handover planted for the managers' pages."""
     table = {}
     for line in situations.__doc__.splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
         if len(cells) == 6 and cells[2].replace(".", "").isdigit():
             table[cells[0].split(" ")[0]] = (cells[1], float(cells[2]), cells[3])
-    assert set(table) == ISSUE_31 | set(HANDED_OVER)
+    assert set(table) == ISSUE_31 | HANDOVERS
     totals = {family: sum(s.weight for s in members)
               for family, members in situations.SITUATIONS_BY_FAMILY.items()}
     for s in SITUATIONS:

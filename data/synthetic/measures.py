@@ -160,6 +160,17 @@ def plant_remise(state: str):
     return plant
 
 
+def plant_handover_recent(p, rng, as_of, ctx):
+    """A Dublin transfer (most often) or a remise decided 3 to 20 days before the run
+    date, notified: its challenge window (OQ-06, one month at liberty) still runs, so it
+    is not yet enforceable (excluded, NOT_YET_ENFORCEABLE); the quarter's handovers
+    decided and not yet carried out."""
+    kind = "TRANSFERT_DUBLIN" if rng.random() < 0.75 else "REMISE"
+    decided = as_of - days(rng.randint(3, 20))
+    add_measure(p, rng, as_of, kind, decided, ddv=None,
+                acceptance=decided - days(rng.randint(3, 10)))
+
+
 def plant_consular_request_too_early(p, rng, as_of, ctx):
     """PRI-07: an OQTF taken before an asylum claim (RTR-02), a consular pass requested
     while the claim awaited the CNDA, the claim since rejected at a CNDA hearing: the

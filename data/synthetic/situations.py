@@ -10,7 +10,7 @@ Rates. Each family (asylum, measure, detainee) draws its persons by the weights 
 situations, after one person of each situation first (so that every situation is planted
 at every scale, the sample included, when the family has at least 4 persons a situation:
 true of every scale of scales.py). A situation's rate is its weight over the family's
-total weight (asylum 104, measure 109.5, detainee 108.5). The situations of issue 31, and
+total weight (asylum 104, measure 111.5, detainee 108.5). The situations of issue 31, and
 the handovers carried out (for the managers' handovers by quarter):
 
 | situation                              | family   | wt  | rate  | protected | flaggable_on |
@@ -19,9 +19,10 @@ the handovers carried out (for the managers' handovers by quarter):
 | REEXAM_MULTIPLE_REGISTERED             | asylum   | 1   | 1.0 % |           | rejected     |
 | QUARANTINED_ROW_NAMING_PERSON          | asylum   | 1.5 | 1.4 % | DQ-01     |              |
 | CONSULAR_REQUEST_TOO_EARLY (1)         | measure  | 1   | 0.9 % |           | unexecuted   |
-| DUBLIN_HELD_AFTER_ACCEPTANCE           | measure  | 1.5 | 1.4 % |           | unexecuted   |
-| DUBLIN_TRANSFERRED (5)                 | measure  | 4   | 3.7 % | EX-02     |              |
+| DUBLIN_HELD_AFTER_ACCEPTANCE           | measure  | 1.5 | 1.3 % |           | unexecuted   |
+| DUBLIN_TRANSFERRED (5)                 | measure  | 4   | 3.6 % | EX-02     |              |
 | REMISE_EXECUTED (5)                    | measure  | 2   | 1.8 % | EX-02     |              |
+| HANDOVER_NOT_YET_ENFORCEABLE (6)       | measure  | 2   | 1.8 % | OQ-06     |              |
 | DETAINEE_REEXAM_REGISTERED             | detainee | 1   | 0.9 % | RTR-08    |              |
 | DETAINEE_REMAND_NOT_IN_AGDREF          | detainee | 3   | 2.8 % |           | releases     |
 | DETAINEE_LONG_SENTENCE_NOT_IN_AGDREF   | detainee | 2   | 1.8 % |           | releases     |
@@ -36,7 +37,8 @@ upcoming_releases. Truth (truth/persons.csv): (1) legal_alert CONSULAR_CONTACT_F
 SUSPENSION_REQUEST_POSSIBLE (also on EARLY_END_SAFE_COUNTRY and REEXAM_MULTIPLE_REJECTED);
 (5) carried out (EXECUTEE, ELOIGNEMENT_EXECUTE), a quarter of them after a failed attempt
 (ECHEC_ELOIGNEMENT), as a fifth of the handovers still to carry out (DUBLIN_PENDING,
-REMISE_UNEXECUTED) have one.
+REMISE_UNEXECUTED) have one; (6) a Dublin transfer or a remise decided 3 to 20 days before
+the run date, its challenge window still running (excluded, NOT_YET_ENFORCEABLE).
 The quarantined rows are listed in truth/defects.csv (`planted_for`).
 
 Late establishments (PRI-01, marker STALE_PRISON_LIST on the flags of their latest list)
@@ -68,6 +70,7 @@ from data.synthetic.measures import (
     plant_dublin,
     plant_dublin_held,
     plant_expulsion,
+    plant_handover_recent,
     plant_oqtf,
     plant_remise,
 )
@@ -146,6 +149,7 @@ SITUATIONS: list[Situation] = [
     # handovers carried out (the managers' handovers by quarter, EX-02)
     Situation("DUBLIN_TRANSFERRED", "measure", 4, True, "", plant_dublin("transferred")),
     Situation("REMISE_EXECUTED", "measure", 2, True, "", plant_remise("executed")),
+    Situation("HANDOVER_NOT_YET_ENFORCEABLE", "measure", 2, True, "", plant_handover_recent),
     # detainees
     Situation("DETAINEE_ITF", "detainee", 12, False, RELEASES, plant_detainee("itf")),
     Situation("DETAINEE_OQTF", "detainee", 10, False, RELEASES, plant_detainee("oqtf")),
