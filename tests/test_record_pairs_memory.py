@@ -24,6 +24,7 @@ from transforms.identity.splink_pass import (
     log2_odds,
     predict_pairs,
     split_datasets,
+    term_frequency_columns,
 )
 from transforms.identity.thresholds import KEEP_ABOVE
 from transforms.warehouse.database import read_sql
@@ -70,10 +71,24 @@ def copy_of(records: pl.DataFrame, key: str, new_key: str) -> pl.DataFrame:
         unique_id=pl.col("unique_id").str.replace(key, new_key, literal=True))
 
 
+COMMON = 8  # rows holding each of a copied pair's values
+
+
 def strongest_pair(records: pl.DataFrame, model: dict) -> tuple[str, str]:
-    pairs = linkage.score_pairs(records, model)
-    best = pairs.filter(~pl.col("record_key").str.starts_with("agdref:")).sort(
-        "match_weight", descending=True).row(0, named=True)
+    """The strongest pair of a record and a file whose every value a term frequency counts
+    is held by COMMON rows or more: a copy of them moves the frequencies a little (a
+    second file of a common name), as a night the memory absorbs (on a pair of rare
+    values, a copy doubles each share: a bit a column, past the memory's margin)."""
+    rare = set()
+    for column in term_frequency_columns(model):
+        held = records.group_by(column).len().filter(
+            pl.col(column).is_not_null() & (pl.col("len") < COMMON))
+        rare |= set(records.join(held, on=column, how="semi")["record_key"])
+    pairs = linkage.score_pairs(records, model).filter(
+        ~pl.col("record_key").str.starts_with("agdref:")
+        & ~pl.col("record_key").is_in(list(rare))
+        & ~("agdref:" + pl.col("num_agdref")).is_in(list(rare)))
+    best = pairs.sort("match_weight", descending=True).row(0, named=True)
     return best["record_key"], "agdref:" + best["num_agdref"]
 
 
