@@ -27,3 +27,20 @@ def test_a_child_s_peak_is_its_own_not_the_high_water_it_inherited():
     grows = _child(f"x = bytearray({int(own_mb + 300)} * 2**20); x[::4096] = "
                    f"b'1' * len(x[::4096])")
     assert forked_peak_mb(grows) >= own_mb + 300
+
+
+def test_a_cached_dataset_made_by_other_generator_code_is_generated_again(tmp_path, monkeypatch):
+    """A situation added to the generator changes every draw after it, its rates
+    unchanged: a dataset cached before is generated again, not measured as if current."""
+    from benchmarks import datasets
+
+    monkeypatch.setattr(datasets, "CACHE", tmp_path)
+    folder = datasets.generated("sample", 1)
+    stamp = folder / datasets.STAMP
+    assert stamp.read_text(encoding="utf-8") == datasets.generator_digest()
+    marker = folder / "left by the earlier generation"
+    marker.write_text("", encoding="utf-8")
+    assert datasets.generated("sample", 1) == folder and marker.exists()  # the same code: kept
+    stamp.write_text("the digest of another version", encoding="utf-8")
+    assert datasets.generated("sample", 1) == folder and not marker.exists()
+    assert stamp.read_text(encoding="utf-8") == datasets.generator_digest()
