@@ -14,7 +14,13 @@ from pathlib import Path
 import duckdb
 
 from dashboards import charts, outcomes
-from dashboards.cards import department_rows, department_table, headline, late_note
+from dashboards.cards import (
+    department_rows,
+    department_table,
+    flag_counts,
+    headline,
+    late_note,
+)
 from dashboards.charts import chart_html, charts_setup
 from dashboards.french import whole
 from dashboards.freshness import render_panel, source_freshness
@@ -78,11 +84,12 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     """The whole page as one string (deterministic: fixed element ids, no clock, no run
     id: the same data give the same bytes), each indicator against `objectives`."""
     units = source_freshness(con, scope.run_id, scope.department)
+    by_department = flag_counts(con, scope.run_date)  # the cards and the national table
     cards = "".join(
         f'<div class="card"><div class="label">{html.escape(card.label)}</div>'
         f'<div class="value">{whole(card.value)}</div>'
         f'<div class="detail">{html.escape(card.detail)}</div>{late_note(card, units)}</div>'
-        for card in headline(con, scope))
+        for card in headline(con, scope, by_department))
     drawn = "".join(
         f'<div class="chart">{chart_html(chart(con, scope), f"chart-{chart.__name__}")}</div>'
         for chart in CHARTS)
@@ -92,7 +99,7 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     fresh = render_panel(units, national=scope.department is None)
     table, covered = "", ""
     if scope.department is None:  # the departments first: where a manager goes next
-        departments = department_table(con, scope.run_date)
+        departments = department_table(by_department)
         table = department_rows(departments, units)
         covered = (" Départements couverts cette nuit : "
                    + html.escape(", ".join(d for d, *_ in departments) or "aucun") + ".")

@@ -69,10 +69,14 @@ def flag_counts(con: duckdb.DuckDBPyConnection, run_date: date) -> dict[str, Cou
     return counts
 
 
-def headline(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Card]:
-    """The cards of a page: its department's counts, or every department's."""
+def headline(con: duckdb.DuckDBPyConnection, scope: Scope,
+             by_department: dict[str, Counter] | None = None) -> list[Card]:
+    """The cards of a page: its department's counts, or every department's
+    (`by_department`: flag_counts of the run date, when the page has them already)."""
+    if by_department is None:
+        by_department = flag_counts(con, scope.run_date)
     n = Counter()
-    for department, counts in flag_counts(con, scope.run_date).items():
+    for department, counts in by_department.items():
         if scope.department in (None, department):
             n.update(counts)
     cond, params = scope.where()
@@ -133,12 +137,12 @@ DEPARTMENT_COLUMNS = {
 }
 
 
-def department_table(con: duckdb.DuckDBPyConnection, run_date: date) -> list[tuple]:
-    """Per department (national page), in its order: its number, then DEPARTMENT_COLUMNS,
-    as the department's own page counts them."""
+def department_table(by_department: dict[str, Counter]) -> list[tuple]:
+    """Per department (national page; `by_department`: flag_counts), in its order: its
+    number, then DEPARTMENT_COLUMNS, as the department's own page counts them."""
     return [(department, *(sum(counts[name] for name in names)
                            for names in DEPARTMENT_COLUMNS.values()))
-            for department, counts in sorted(flag_counts(con, run_date).items())]
+            for department, counts in sorted(by_department.items())]
 
 
 def department_rows(departments: list[tuple], units: list[UnitFreshness]) -> str:
