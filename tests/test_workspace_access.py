@@ -301,3 +301,25 @@ def test_a_row_of_an_unchanged_delivery_is_shown_from_the_file_it_repeats(tmp_pa
     assert status == "UNCHANGED"
     [shown] = source_rows(con, [f"{name}:2"])
     assert (shown["file"], dict(shown["values"])["NUM_AGDREF"]) == (name, PERSON)
+
+
+def test_a_login_naming_no_account_is_counted_but_never_kept_as_typed(ws, caplog):
+    """A password typed in the login's field, or a mistyped login: repeated failures on
+    it are still locked, and neither axes' table nor the journal keeps the text."""
+    from axes.models import AccessAttempt
+
+    typed = "Motdepasse-Secret-2026"
+    client = client_for(ws)
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            client.post("/connexion/", {"username": typed, "password": "wrong password"})
+        locked = client.post("/connexion/", {"username": typed, "password": PASSWORD})
+    assert locked.status_code == 429
+    kept = list(AccessAttempt.objects.values_list("username", flat=True))
+    assert not [k for k in kept if typed.lower() in (k or "").lower()]
+    assert any(k.startswith("inconnu-") for k in kept)
+    assert "Locking out" in caplog.text and typed not in caplog.text
+    # an account's login is kept as it is (an administrator can tell whom it locked)
+    for _ in range(3):
+        client.post("/connexion/", {"username": "agent75", "password": "wrong password"})
+    assert AccessAttempt.objects.filter(username="agent75").exists()

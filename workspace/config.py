@@ -125,6 +125,8 @@ def _throttling(options: WorkspaceOptions) -> dict:
     return {"AXES_FAILURE_LIMIT": options.failure_limit,
             "AXES_COOLOFF_TIME": timedelta(minutes=15),
             "AXES_LOCKOUT_PARAMETERS": [["username", "ip_address"]],
+            # a login that names no account is counted as a keyed digest, never as typed
+            "AXES_USERNAME_CALLABLE": "workspace.accounts.throttle.attempted_login",
             "AXES_RESET_ON_SUCCESS": True,
             "AXES_LOCKOUT_TEMPLATE": "registration/locked.html",
             # the access log would keep every login and address: the workspace keeps its own
