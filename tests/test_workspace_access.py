@@ -323,3 +323,26 @@ def test_a_login_naming_no_account_is_counted_but_never_kept_as_typed(ws, caplog
     for _ in range(3):
         client.post("/connexion/", {"username": "agent75", "password": "wrong password"})
     assert AccessAttempt.objects.filter(username="agent75").exists()
+
+
+def test_the_logins_kept_before_are_keyed_by_the_upgrade(ws):
+    """The rows axes kept as typed before this version: the migration keeps them as the
+    sign-in now would (an account's login as it is)."""
+    from importlib import import_module
+
+    from axes.models import AccessAttempt
+    from django.apps import apps
+
+    from workspace.accounts.throttle import keyed
+
+    migration = import_module("workspace.accounts.migrations.0003_failed_logins_keyed")
+    row = {"user_agent": "test", "ip_address": "192.0.2.7", "http_accept": "*/*",
+           "path_info": "/connexion/", "get_data": "", "post_data": "",
+           "failures_since_start": 1}
+    AccessAttempt.objects.create(username="Typed-Before-Upgrade", **row)
+    AccessAttempt.objects.create(username="agent13", **row)
+    migration.key_failed_logins(apps, None)
+    migration.key_failed_logins(apps, None)  # a second run changes nothing
+    kept = set(AccessAttempt.objects.filter(ip_address="192.0.2.7")
+               .values_list("username", flat=True))
+    assert kept == {keyed("Typed-Before-Upgrade"), "agent13"}

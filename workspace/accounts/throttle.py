@@ -23,5 +23,10 @@ def attempted_login(request: HttpRequest, credentials: dict | None = None) -> st
         typed = getattr(request, "POST", {}).get("username")
     if typed is None or Account.objects.filter(username=typed).exists():
         return typed
+    return keyed(typed)
+
+
+def keyed(typed: str) -> str:
+    """What is kept of a login that names no account."""
     digest = hmac.new(settings.SECRET_KEY.encode(), typed.encode(), hashlib.sha256)
     return UNKNOWN_LOGIN + digest.hexdigest()[:16]
