@@ -18,6 +18,7 @@ from data.synthetic.scales import MANIFEST, read_manifest
 HERE = Path(__file__).parent
 CACHE = HERE / "cache"
 RESULTS = HERE / "results"
+AS_OF = date(2026, 11, 16)
 GENERATOR = HERE.parent / "data" / "synthetic"
 STAMP = "generator.sha256"  # beside the manifest: the generator's code that made it
 
@@ -29,7 +30,6 @@ def generator_digest() -> str:
     for path in sorted(GENERATOR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
-AS_OF = date(2026, 11, 16)
 
 
 def generated(scale: str, seed: int) -> Path:
