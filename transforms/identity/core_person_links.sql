@@ -14,15 +14,17 @@
 --     no known sex, nationality or birth year differs; when the complete birth dates do
 --     not agree (a year, a month or a 01/01 placeholder: namesakes born the same year
 --     are common; day and month swapped agree) the stricter weak_birth_link_threshold
---     applies; when the first or the other given names weigh against the best candidate
---     (a twin of another first name is born the same day) and nothing
---     but the names, the birth date, sex and nationality weighs for it (no town of birth,
---     no asylum attestation of this claim; for or against: one bit or more, so that a
+--     applies; when a detail weighs against the best candidate and nothing that could
+--     tell a namesake apart weighs for it, it goes to REVIEW as DETAILS_DIFFER: the
+--     first given name against, without the asylum attestation of this claim (a twin
+--     of another first name is born the same day, in the same town, and enters France
+--     with his brother); the other given names against, without the town of birth or
+--     the attestation; the town of birth against, without the other given names, the
+--     attestation or the date of entry (for or against: one bit or more, so that a
 --     level the night weighs near nothing, transforms/identity/absence.py, does not
---     decide), it goes to REVIEW as
---     DETAILS_DIFFER (a namesake born the same day is then as likely as the person:
+--     decide). A namesake born the same day is then as likely as the person:
 --     Splink counts those details as independent of the names and date, namesakes are
---     not; benchmarks/README.md measures it on both test sets); a best candidate
+--     not; benchmarks/README.md measures it on both test sets. A best candidate
 --     scoring on a compound surname read across the surname and the given names
 --     (BEN / SALAH MOHAMED for BEN SALAH / MOHAMED) goes to REVIEW as SURNAME_SPLIT (a
 --     namesake's file of that compound name is as likely as the person's); a best candidate
@@ -182,10 +184,13 @@ WITH rejected_pairs AS (
                     OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
                     OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
                AS weak_birth,
-           bool_and((coalesce(sc.weight_other_given_names, 0) <= -1
-                     OR coalesce(sc.weight_given_name, 0) <= -1)
-                    AND coalesce(sc.weight_birth_place, 0) < 1
-                    AND coalesce(sc.weight_asylum_claim, 0) < 1) AS details_differ,
+           bool_and(coalesce(sc.weight_asylum_claim, 0) < 1
+                    AND (coalesce(sc.weight_given_name, 0) <= -1
+                         OR (coalesce(sc.weight_other_given_names, 0) <= -1
+                             AND coalesce(sc.weight_birth_place, 0) < 1)
+                         OR (coalesce(sc.weight_birth_place, 0) <= -1
+                             AND coalesce(sc.weight_other_given_names, 0) < 1
+                             AND coalesce(sc.weight_entry_date, 0) < 1))) AS details_differ,
            -- the pair's best spelling reads a compound surname across the surname and
            -- the given names (linkage_records.sql): the names as written do not reach
            -- the link threshold (splink_pass._best_spelling)
