@@ -52,10 +52,10 @@ COLUMNS: dict[str, str] = {
     "birth_date_is_placeholder": "birth date given as 01/01, a common placeholder: weak evidence",
     "birth_place": "birth place as written (free text)",
     "birth_town": "town of birth compared by the linkage: the text before the last comma "
-                  "(or before a country's name ending it), in ASCII capitals, under "
-                  "GeoNames' name of the town when the country knows it by another "
-                  "(WAHRAN: ORAN, BRESLAU: WROCLAW); empty when only a country or nothing "
-                  "was written",
+                  "(without a comma, a known town of the country ending the text), in "
+                  "ASCII capitals, under GeoNames' name of a town of 15,000 inhabitants "
+                  "and more when the country knows it by another (WAHRAN: ORAN, BRESLAU: "
+                  "WROCLAW); empty when only a country or nothing was written",
     "nationality": "nationality, ISO 3166-1 alpha-3 (INCONNUE in marts when not known)",
     "nationality_as_delivered": "nationality as written in the source row",
     "entry_date": "declared date of entry into France",

