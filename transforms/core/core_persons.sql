@@ -1,4 +1,4 @@
--- reads: birth_towns, latest_files, staging.agdref_persons
+-- reads: core.birth_towns, latest_files, staging.agdref_persons
 -- builds: agdref_first_name_skeletons, agdref_name_skeletons, agdref_same_day_rows,
 --         core.persons, latest_agdref_persons
 -- core.persons: one row per AGDREF file in the latest snapshot of its department.
@@ -66,7 +66,7 @@ JOIN agdref_name_skeletons usual_name ON usual_name.name IS NOT DISTINCT FROM p.
 JOIN agdref_first_name_skeletons first_name
   ON first_name.names IS NOT DISTINCT FROM p.first_names_ascii
 -- the town of the place of birth (transforms/core/birth_places.py), NULL: none written
-LEFT JOIN birth_towns town ON town.birth_place = p.birth_place
+LEFT JOIN core.birth_towns town ON town.birth_place = p.birth_place
 -- A file in the latest snapshots of two departments of the same date (it changed
 -- department, one extract not yet aware): the row that protects is kept, a recorded
 -- death, naturalisation or departure first, then the youngest birth date (OQ-03),

@@ -1,4 +1,4 @@
--- reads: birth_towns, staging.asylum_decisions, staging.detainees
+-- reads: core.birth_towns, staging.asylum_decisions, staging.detainees
 -- builds: core.record_identities, source_identities
 -- One identity per source person record: the latest row that carried it (with, for a
 -- TélémOfpra record, the date its claim was introduced at OFPRA), and every well-formed
@@ -40,7 +40,7 @@ SELECT r.* EXCLUDE (num_agdref, extraction_date, file_name, line_number),
        r.file_name || ':' || r.line_number AS source_row,
        coalesce(n.numbers, []::VARCHAR[]) AS numbers
 FROM rows r JOIN numbers n USING (record_key)
-LEFT JOIN birth_towns t ON t.birth_place = r.birth_place
+LEFT JOIN core.birth_towns t ON t.birth_place = r.birth_place
 QUALIFY row_number() OVER (PARTITION BY r.record_key
                            ORDER BY r.extraction_date DESC, r.file_name DESC,
                                     r.line_number DESC) = 1;

@@ -8,7 +8,9 @@ It holds, with every COMMENT of the history warehouse (docs/contracts.md §2):
   changes (the flag history's stretches), or trimmed by `reconcile purge`; with their
   views (`worklists.flag_history`) and constraints; but for the identity stage's
   memories (digests and scored pairs the next night reads in the history warehouse:
-  about 10 million rows nationally, of no use to a reader);
+  about 10 million rows nationally, of no use to a reader) and GeoNames' names of towns
+  (`core.town_names`: the towns of birth read with them, `core.birth_towns`, are
+  published);
 - the TélémOfpra and GENESIS layers whole (`raw.telemofpra`, `raw.genesis`,
   `staging.asylum_decisions`, `staging.detainees`): each delivery brings new decisions
   or committals, which the workspace shows with their rows as delivered;
@@ -29,6 +31,7 @@ from pathlib import Path
 
 import duckdb
 
+from transforms.core.town_names import NIGHT_ONLY_TABLES
 from transforms.identity.memory import IDENTITY_MEMORY_TABLES
 from transforms.warehouse import history
 from transforms.warehouse.database import (
@@ -67,10 +70,10 @@ def holds_history(path: Path, settings: WarehouseSettings) -> bool:
 
 
 def _whole(schema: str, table: str) -> bool:
-    """A table of the history warehouse copied whole (the identity stage's memories are
-    the next night's alone: IDENTITY_MEMORY_TABLES, not published)."""
+    """A table of the history warehouse copied whole (the identity stage's memories and
+    the names of towns are the next night's alone: not published)."""
     name = f"{schema}.{table}"
-    if name in IDENTITY_MEMORY_TABLES:
+    if name in IDENTITY_MEMORY_TABLES or name in NIGHT_ONLY_TABLES:
         return False
     return schema in WHOLE_SCHEMAS or (
         name in warehouse_tables() and not history.kept_as_changes(name))

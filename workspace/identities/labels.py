@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from transforms.core.birth_places import birth_town
-
 EVIDENCE = {
     "NUMBER": "numéro AGDREF donné, identité concordante",
     "NUMBER_NOT_VERIFIED": "numéro AGDREF donné, identité discordante",
@@ -89,11 +87,11 @@ def value(row: dict | None, name: str) -> str:
 
 
 def _compared(row: dict | None, name: str) -> str | None:
-    """A part of an identity as the model compares it: the place of birth by its town
-    (transforms.core.birth_places: "CONAKRY, GUINEE" and "Conakry" agree), the rest as
-    shown."""
-    if name == "birth_place":
-        return birth_town(row.get(name)) if row else None
+    """A part of an identity as the model compares it: the place of birth by the town the
+    night read in it (queries.side, core.birth_towns: "CONAKRY, GUINEE" and "Conakry"
+    agree), the rest as shown."""
+    if name == "birth_place" and row and "birth_town" in row:
+        return row["birth_town"]
     return value(row, name)
 
 

@@ -10,6 +10,8 @@ from importlib.resources import files
 
 import duckdb
 
+from transforms.core.town_names import BIRTH_TOWNS
+from transforms.warehouse.database import table_exists
 from workspace.lists import queries as lists
 
 MAX_PAIRS = 1000
@@ -65,12 +67,27 @@ def detainees_of_file(cur: duckdb.DuckDBPyConnection, found: dict, departments: 
 
 def side(cur: duckdb.DuckDBPyConnection, record_key: str) -> dict:
     """One side of a pair found in the account's departments: its latest deliveries as
-    staged, and those rows as delivered (file, line, values)."""
+    staged (each with the town of its place of birth as the night read it, `birth_town`),
+    and those rows as delivered (file, line, values)."""
     rows = _dicts(cur.execute(read_sql("record_rows.sql"),
                               {"record": record_key, "limit": DELIVERIES_SHOWN}))
+    _with_towns(cur, rows)
     cited = [f"{r['file_name']}:{r['line_number']}" for r in rows]
     return {"record_key": record_key, "latest": rows[0] if rows else None,
             "sources": lists.source_rows(cur, cited)}
+
+
+def _with_towns(cur: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Each row's `birth_town` (None: no town, or no place), read in the night's
+    core.birth_towns; left unset in a warehouse published before it was (the page then
+    compares the places as written)."""
+    if not table_exists(cur, BIRTH_TOWNS):
+        return
+    places = sorted({row["birth_place"] for row in rows if row["birth_place"]})
+    towns = dict(cur.execute(f"SELECT birth_place, birth_town FROM {BIRTH_TOWNS} "  # noqa: S608
+                             "WHERE birth_place IN ?", [places]).fetchall()) if places else {}
+    for row in rows:
+        row["birth_town"] = towns.get(row["birth_place"])
 
 
 def _dicts(result: duckdb.DuckDBPyConnection) -> list[dict]:
