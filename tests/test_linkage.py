@@ -668,6 +668,45 @@ def test_a_namesake_born_the_same_day_in_another_town_is_not_linked(tmp_path, co
     assert (weight_of(con, "birth_place") <= -1) == (place != "KAYES, MALI")
 
 
+def with_background(inbox: Inbox, copies: int) -> Inbox:
+    """The others' files `copies` times in all, each copy under other numbers and born
+    other years (not duplicates): rarer names and towns weigh as in a department."""
+    for k in range(1, copies):
+        for n, identity in enumerate(list(inbox.other_files[:len(SURNAMES) * len(GIVEN)])):
+            day, month, year = identity["DATE_NAISSANCE"].split("/")
+            inbox.person(**{**identity, "NUM_AGDREF": f"8{k:02d}0000{n:03d}",
+                            "DATE_NAISSANCE": f"{day}/{month}/{int(year) - 31 * k % 40 - 1}"})
+    return inbox
+
+
+@pytest.mark.parametrize(("born", "given", "outcome"), [
+    # the year only on the list, the second given name against: the town (a small one,
+    # the same), the rare surname and first name carry the pair over the stricter
+    # threshold of a partial date, but a namesake born the same year in the same town
+    # is as likely: an agent decides
+    ("00/00/1990", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
+    ("01/01/1990", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
+    # nothing against: linked
+    ("00/00/1990", "MAMADOU ALPHA", ("LINKED", "PROBABILISTIC", PERSON)),
+    # the complete date agreeing: the town carries the link as before
+    ("14/03/1990", "MAMADOU SAIDOU", ("LINKED", "PROBABILISTIC", PERSON)),
+])
+def test_a_partial_birth_date_with_a_detail_against_reaches_an_agent(tmp_path, con, born,
+                                                                     given, outcome):
+    inbox = Inbox(tmp_path, con).person(NOM="KEITA", PRENOMS="MAMADOU ALPHA",
+                                        LIEU_NAISSANCE="Nioro du Sahel, Mali",
+                                        NATIONALITE="MLI").others(PLACES)
+    with_background(inbox, 4).genesis(FINAL_LIST, row(
+        "genesis", NOM="KEITA", PRENOMS=given, DATE_NAISSANCE=born,
+        LIEU_NAISSANCE="NIORO DU SAHEL, MALI", NATIONALITE="MALI")).decide()
+    assert link_of(con, DETAINEE) == outcome
+    probability, = con.execute("SELECT match_probability FROM core.person_links "
+                               "WHERE record_key = ?", [DETAINEE]).fetchall()[0]
+    assert probability >= read_thresholds().weak_birth_link  # the threshold is no bar
+    assert (weight_of(con, "other_given_names") <= -1) == (given == "MAMADOU SAIDOU")
+    assert weight_of(con, "birth_place") >= 1
+
+
 def test_a_first_given_name_against_needs_more_than_the_town_of_birth(tmp_path, con):
     # a brother of another first name born the same day shares the town of birth (and
     # the date of entry): only what is the person's own, the claim's asylum attestation,

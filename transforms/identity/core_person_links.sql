@@ -20,7 +20,9 @@
 --     of another first name is born the same day, in the same town, and enters France
 --     with his brother); the other given names against, without the town of birth or
 --     the attestation; the town of birth against, without the other given names, the
---     attestation or the date of entry (for or against: one bit or more, so that a
+--     attestation or the date of entry; with a birth date short of one complete date on
+--     both sides (weak_birth_date), the other given names or the town against, whatever
+--     weighs for but the attestation (for or against: one bit or more, so that a
 --     level the night weighs near nothing, transforms/identity/absence.py, does not
 --     decide). A namesake born the same day is then as likely as the person:
 --     Splink counts those details as independent of the names and date, namesakes are
@@ -180,17 +182,18 @@ WITH rejected_pairs AS (
     -- a person's duplicate files count once
     SELECT sc.record_key, p.person_key, max(sc.match_probability) AS match_probability,
            max(sc.match_weight) AS match_weight, bool_or(identity_conflict(s, p)) AS conflict,
-           bool_and(s.birth_date IS NULL OR p.birth_date IS NULL
-                    OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
-                    OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder)
-               AS weak_birth,
+           bool_and(weak_birth_date(s, p)) AS weak_birth,
            bool_and(coalesce(sc.weight_asylum_claim, 0) < 1
                     AND (coalesce(sc.weight_given_name, 0) <= -1
                          OR (coalesce(sc.weight_other_given_names, 0) <= -1
                              AND coalesce(sc.weight_birth_place, 0) < 1)
                          OR (coalesce(sc.weight_birth_place, 0) <= -1
                              AND coalesce(sc.weight_other_given_names, 0) < 1
-                             AND coalesce(sc.weight_entry_date, 0) < 1))) AS details_differ,
+                             AND coalesce(sc.weight_entry_date, 0) < 1)
+                         OR (coalesce(weak_birth_date(s, p), true)
+                             AND (coalesce(sc.weight_other_given_names, 0) <= -1
+                                  OR coalesce(sc.weight_birth_place, 0) <= -1))))
+               AS details_differ,
            -- the pair's best spelling reads a compound surname across the surname and
            -- the given names (linkage_records.sql): the names as written do not reach
            -- the link threshold (splink_pass._best_spelling)

@@ -1,6 +1,6 @@
 -- reads: nothing
 -- builds: nothing (macros only: identities_agree, number_agrees, identity_conflict,
---         candidate_evidence and their parts)
+--         weak_birth_date, candidate_evidence and their parts)
 -- Identity agreement between a source record and an AGDREF file (docs/contracts.md §2).
 -- Agreement is a deterministic test on ASCII names (tolerant to transliteration and to
 -- surname / given name swaps), birth date parts (a 01/01 placeholder and unknown parts
@@ -66,6 +66,13 @@ CREATE OR REPLACE TEMP MACRO birth_swapped(s, p) AS
     s.birth_year = p.birth_year AND s.birth_day = p.birth_month
     AND s.birth_month = p.birth_day AND s.birth_day <> s.birth_month
     AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder;
+-- Birth dates short of one complete date on both sides (day and month swapped agree): a
+-- year, a month or a 01/01 placeholder on either side, none, or two dates that differ.
+-- Namesakes born the same year are common (core_person_links.sql).
+CREATE OR REPLACE TEMP MACRO weak_birth_date(s, p) AS
+    s.birth_date IS NULL OR p.birth_date IS NULL
+    OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
+    OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder;
 CREATE OR REPLACE TEMP MACRO identities_agree(s, p, s_names, p_names) AS
     s.birth_year = p.birth_year
     AND ((part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,

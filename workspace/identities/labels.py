@@ -30,8 +30,9 @@ WHY = {
                        "01/01) : des homonymes la partagent",
     "DETAILS_DIFFER": "le premier prénom diffère et l'attestation de la demande d'asile "
                       "ne désigne pas ce dossier, ou les autres prénoms ou la ville de "
-                      "naissance ne concordent pas sans autre élément en sa faveur : un "
-                      "homonyme, ou un frère né le même jour, est aussi vraisemblable",
+                      "naissance ne concordent pas sans autre élément en sa faveur, ou "
+                      "sans date de naissance complète des deux côtés : un homonyme, ou "
+                      "un frère né le même jour, est aussi vraisemblable",
     "SURNAME_SPLIT": "le dossier n'est vraisemblable qu'en lisant un nom composé réparti "
                      "entre le nom et les prénoms (BEN / SALAH MOHAMED pour BEN SALAH / "
                      "MOHAMED) : un homonyme portant ce nom composé l'est autant",
