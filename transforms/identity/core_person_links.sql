@@ -21,7 +21,8 @@
 --     with his brother); the other given names against, without the town of birth or
 --     the attestation; the town of birth against, without the other given names, the
 --     attestation or the date of entry; with a birth date short of one complete date on
---     both sides (weak_birth_date), the other given names or the town against, whatever
+--     both sides (weak_birth_date: partial, missing, or two dates that differ), the
+--     other given names or the town against, whatever
 --     weighs for but the attestation (for or against: one bit or more, so that a
 --     level the night weighs near nothing, transforms/identity/absence.py, does not
 --     decide). A namesake born the same day is then as likely as the person:
@@ -190,7 +191,7 @@ WITH rejected_pairs AS (
                          OR (coalesce(sc.weight_birth_place, 0) <= -1
                              AND coalesce(sc.weight_other_given_names, 0) < 1
                              AND coalesce(sc.weight_entry_date, 0) < 1)
-                         OR (coalesce(weak_birth_date(s, p), true)
+                         OR (weak_birth_date(s, p)
                              AND (coalesce(sc.weight_other_given_names, 0) <= -1
                                   OR coalesce(sc.weight_birth_place, 0) <= -1))))
                AS details_differ,

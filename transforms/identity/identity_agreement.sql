@@ -67,12 +67,13 @@ CREATE OR REPLACE TEMP MACRO birth_swapped(s, p) AS
     AND s.birth_month = p.birth_day AND s.birth_day <> s.birth_month
     AND NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder;
 -- Birth dates short of one complete date on both sides (day and month swapped agree): a
--- year, a month or a 01/01 placeholder on either side, none, or two dates that differ.
--- Namesakes born the same year are common (core_person_links.sql).
-CREATE OR REPLACE TEMP MACRO weak_birth_date(s, p) AS
+-- year, a month or a 01/01 placeholder on either side, none, or two complete dates that
+-- differ (a slip of the day). Namesakes born the same year are common
+-- (core_person_links.sql). Never null: unknown reads as weak.
+CREATE OR REPLACE TEMP MACRO weak_birth_date(s, p) AS coalesce(
     s.birth_date IS NULL OR p.birth_date IS NULL
     OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
-    OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder;
+    OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder, true);
 CREATE OR REPLACE TEMP MACRO identities_agree(s, p, s_names, p_names) AS
     s.birth_year = p.birth_year
     AND ((part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,

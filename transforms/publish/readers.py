@@ -10,7 +10,8 @@ It holds, with every COMMENT of the history warehouse (docs/contracts.md §2):
   memories (digests and scored pairs the next night reads in the history warehouse:
   about 10 million rows nationally, of no use to a reader) and GeoNames' names of towns
   (`core.town_names`: the towns of birth read with them, `core.birth_towns`, are
-  published);
+  published; it lists every place text staged, of earlier deliveries too, without
+  whom it names);
 - the TélémOfpra and GENESIS layers whole (`raw.telemofpra`, `raw.genesis`,
   `staging.asylum_decisions`, `staging.detainees`): each delivery brings new decisions
   or committals, which the workspace shows with their rows as delivered;

@@ -31,8 +31,8 @@ WHY = {
     "DETAILS_DIFFER": "le premier prénom diffère et l'attestation de la demande d'asile "
                       "ne désigne pas ce dossier, ou les autres prénoms ou la ville de "
                       "naissance ne concordent pas sans autre élément en sa faveur, ou "
-                      "sans date de naissance complète des deux côtés : un homonyme, ou "
-                      "un frère né le même jour, est aussi vraisemblable",
+                      "sans une même date de naissance complète des deux côtés : un "
+                      "homonyme, ou un frère né le même jour, est aussi vraisemblable",
     "SURNAME_SPLIT": "le dossier n'est vraisemblable qu'en lisant un nom composé réparti "
                      "entre le nom et les prénoms (BEN / SALAH MOHAMED pour BEN SALAH / "
                      "MOHAMED) : un homonyme portant ce nom composé l'est autant",
@@ -90,9 +90,12 @@ def value(row: dict | None, name: str) -> str:
 def _compared(row: dict | None, name: str) -> str | None:
     """A part of an identity as the model compares it: the place of birth by the town the
     night read in it (queries.side, core.birth_towns: "CONAKRY, GUINEE" and "Conakry"
-    agree), the rest as shown."""
-    if name == "birth_place" and row and "birth_town" in row:
-        return row["birth_town"]
+    agree; no place, or a country alone: None), as written where the night read none;
+    the rest as shown."""
+    if name == "birth_place":
+        if not row or not row.get(name):
+            return None
+        return row["birth_town"] if "birth_town" in row else row[name]
     return value(row, name)
 
 

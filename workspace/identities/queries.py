@@ -78,16 +78,17 @@ def side(cur: duckdb.DuckDBPyConnection, record_key: str) -> dict:
 
 
 def _with_towns(cur: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
-    """Each row's `birth_town` (None: no town, or no place), read in the night's
-    core.birth_towns; left unset in a warehouse published before it was (the page then
-    compares the places as written)."""
-    if not table_exists(cur, BIRTH_TOWNS):
-        return
+    """Each row's `birth_town` (None: no town, a country alone), read in the night's
+    core.birth_towns; left unset for a place it does not hold, or in a warehouse published
+    before it was (the page then compares the places as written)."""
     places = sorted({row["birth_place"] for row in rows if row["birth_place"]})
+    if not places or not table_exists(cur, BIRTH_TOWNS):
+        return
     towns = dict(cur.execute(f"SELECT birth_place, birth_town FROM {BIRTH_TOWNS} "  # noqa: S608
-                             "WHERE birth_place IN ?", [places]).fetchall()) if places else {}
+                             "WHERE birth_place IN ?", [places]).fetchall())
     for row in rows:
-        row["birth_town"] = towns.get(row["birth_place"])
+        if row["birth_place"] in towns:
+            row["birth_town"] = towns[row["birth_place"]]
 
 
 def _dicts(result: duckdb.DuckDBPyConnection) -> list[dict]:
