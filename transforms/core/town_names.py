@@ -88,9 +88,10 @@ def _written_with(con: duckdb.DuckDBPyConnection, key: str) -> bool:
 
 def _write_names(con: duckdb.DuckDBPyConnection, key: str) -> None:
     replace_table(con, TOWN_NAMES, gazetteer())
-    describe(con, TOWN_NAMES, "Every name of a town of 15,000 inhabitants and more that "
-             "GeoNames knows under several (transforms/core/birth_places.py), as the nights "
-             "read places of birth with it: written once for a version of that reading.", {
+    describe(con, TOWN_NAMES, "Every name of a town of 15,000 inhabitants and more, its "
+             "own and the other names GeoNames knows it by (transforms/core/birth_places.py), "
+             "as the nights read places of birth with them: written once for a version of "
+             "that reading.", {
                  "alpha_3": "the country (ISO 3166-1 alpha-3)",
                  "name": "one of the town's names, normalised (ASCII capitals)",
                  "town": "the town's own name in GeoNames, normalised: the birth_town "
@@ -98,9 +99,9 @@ def _write_names(con: duckdb.DuckDBPyConnection, key: str) -> None:
     replace_table(con, TOWNS_STATE, pl.DataFrame({"towns_key": [key]}))
     describe(con, TOWNS_STATE, "What read core.town_names and core.birth_towns: the next "
              "night reuses them only when read the same way.", {
-                 "towns_key": "SHA-256 of the code reading places and countries and the "
-                              "versions of GeoNames, pycountry and anyascii "
-                              "(transforms/core/town_names.py towns_key)"})
+                 "towns_key": "SHA-256 of the code reading places and countries, the "
+                              "versions of GeoNames, pycountry and anyascii, and Python's "
+                              "Unicode tables (transforms/core/town_names.py towns_key)"})
 
 
 def register_birth_towns(con: duckdb.DuckDBPyConnection) -> None:
