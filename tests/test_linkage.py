@@ -520,6 +520,14 @@ def test_spellings_of_one_town_agree_and_another_town_weighs_against(tmp_path, c
     (", Oran", None),  # nothing before the comma: no town
     ("Wahran, Maroc", "WAHRAN"),  # another country's town: the name as written
     ("MALI", None), ("COTE D IVOIRE", None), ("", None),
+    # a town named like another country is a town of the country written after it
+    ("SALVADOR, BRÉSIL", "SALVADOR"), ("Salvador (Brésil)", "SALVADOR"),
+    ("LIBERIA, COSTA RICA", "LIBERIA"), ("SALVADOR", None),  # without it, a country
+    # the country written twice: no town, though a town bears the country's name
+    ("DJIBOUTI, DJIBOUTI", None), ("LUXEMBOURG, LUXEMBOURG", None),
+    # another name of a town that is a country's is not read (GeoNames gives Granada
+    # GRENADE, but also a Turkmen town MALI and an Armenian one BANGLADESH)
+    ("GRENADE, ESPAGNE", None),
 ])
 def test_a_town_known_under_several_names_is_given_one(place, town):
     assert birth_town(place) == town

@@ -2,9 +2,11 @@
 text, "town, country" (docs/contracts.md §1.2, §1.3), keyed by clerks who spell, accent
 and case it their own way, or write the country only. The town is the text before the
 last comma, in ASCII capitals, punctuation to spaces (Béjaïa -> BEJAIA, Port-au-Prince
--> PORT AU PRINCE); a country's name alone, or nothing, is no town (None). Without a
-comma, a known town of the country whose name ends the text is read with it ("KARACHI
-PAKISTAN"), else the text is the town. A town of 15,000 inhabitants and more that the
+-> PORT AU PRINCE); a country's name alone, or nothing, is no town (None), nor is the
+country written twice (DJIBOUTI, DJIBOUTI), but a known town named like another country
+is a town of the country written (SALVADOR, BRÉSIL). Without a comma, a known town of the
+country whose name ends the text is read with it ("KARACHI PAKISTAN", "ORAN (ALGÉRIE)"),
+else the text is the town. A town of 15,000 inhabitants and more that the
 country (as written) knows under several names in GeoNames (Wahran for Oran, Breslau for
 Wroclaw, Bombay for Mumbai: another language's name, a former one) is given under
 GeoNames' name, so that two of its names agree; a name another town of the country
@@ -47,9 +49,19 @@ def birth_town(place: str | None, towns: Towns | None = None) -> str | None:
         town, alpha_3 = normalise_country_name(place), None
         if country_code(town) is None:
             town, alpha_3 = _country_last(town, towns)
-    if not town or town == UNKNOWN or country_code(town) is not None:
+    if not town or town == UNKNOWN:
         return None
-    return towns(alpha_3).get(town, town) if alpha_3 else town
+    if alpha_3 and _town_of(town, alpha_3, towns):
+        return towns(alpha_3)[town]
+    return None if country_code(town) is not None else town
+
+
+def _town_of(name: str, alpha_3: str, towns: Towns) -> bool:
+    """Whether `name` is a known town of the country, one named like another country
+    included (SALVADOR, BRESIL; LIBERIA, COSTA RICA). A text naming the country it is
+    written with (DJIBOUTI, DJIBOUTI) is that country written twice: no town, though a
+    town bears its name (the country alone would say as much)."""
+    return country_code(name) != alpha_3 and name in towns(alpha_3)
 
 
 def _country_last(text: str, towns: Towns) -> tuple[str, str | None]:
@@ -59,8 +71,7 @@ def _country_last(text: str, towns: Towns) -> tuple[str, str | None]:
     for first in range(1, len(words)):  # the longest country name first (RD CONGO)
         alpha_3 = country_code(" ".join(words[first:]))
         town = " ".join(words[:first])
-        if alpha_3 is not None and country_code(town) is None \
-                and town in towns(alpha_3):
+        if alpha_3 is not None and _town_of(town, alpha_3, towns):
             return town, alpha_3
     return text, None
 
