@@ -949,3 +949,15 @@ def test_genesis_country_names_a_french_administration_writes_are_read():
                     "SURINAME": "SUR", "CENTRAFRIQUE": "CAF", "SWAZILAND": "SWZ",
                     "MACEDOINE": "MKD", "CONGO BRAZZAVILLE": "COG", "Biélorussie": "BLR"}
     assert french_name_of("MKD") == "MACEDOINE DU NORD" and french_name_of("COG") == "CONGO"
+    # EU and EEA States first (an unread nationality is no EU one, §5), and the short
+    # forms of the Congo, Guinea, the United Kingdom and the United States
+    read = {name: country_code(name) for name in (
+        "HOLLANDE", "Eire", "RFA", "R.D.C.", "Congo (RDC)", "CONGO-KINSHASA",
+        "Guinée-Conakry", "U.S.A.", "Grande-Bretagne", "ANGLETERRE", "SUD-SOUDAN")}
+    assert read == {"HOLLANDE": "NLD", "Eire": "IRL", "RFA": "DEU", "R.D.C.": "COD",
+                    "Congo (RDC)": "COD", "CONGO-KINSHASA": "COD", "Guinée-Conakry": "GIN",
+                    "U.S.A.": "USA", "Grande-Bretagne": "GBR", "ANGLETERRE": "GBR",
+                    "SUD-SOUDAN": "SSD"}
+    # the names written stay ISO's French ones
+    assert [french_name_of(code) for code in ("NLD", "IRL", "COD", "GBR")] == [
+        "PAYS-BAS", "IRLANDE", "RD CONGO", "ROYAUME-UNI"]

@@ -167,6 +167,18 @@ def test_an_eu_nationality_given_by_a_record_with_the_number_holds_the_measure(i
     assert "GENESIS_E01301_20261112.csv:2" in excluded["source_rows"]
 
 
+@pytest.mark.parametrize("nationality", ["HOLLANDE", "EIRE"])
+def test_an_eu_nationality_written_in_everyday_french_holds_the_detainee(inbox, nationality):
+    """§5 EU_CITIZEN on a GENESIS nationality written as French speaks it, not as ISO
+    does (PAYS-BAS, IRLANDE): the detainee of the file (Malian by AGDREF) is excluded
+    from the releases, where a name left unread listed them ENFORCEABLE_MEASURE."""
+    inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    inbox.genesis(LIST, row("genesis", **{**KNOWN, "NATIONALITE": nationality}))
+    out = inbox.decide()
+    assert out.reason(RELEASES) == "EU_CITIZEN"
+    assert out.listed(MEASURES) == []
+
+
 def test_individual_assessment_is_carried_on_every_list(tmp_path, con):
     """OQ-04 and the Markers paragraph: ten years in France by AGDREF's entry date; the
     person is on the three lists (rejected, their OQTF of 2023, a prison's list): the
