@@ -407,3 +407,35 @@ def test_the_guide_counts_lines_in_french():
 
     assert [lines_fr(n) for n in (0, 1, 2, 15)] == ["0 ligne", "1 ligne", "2 lignes",
                                                      "15 lignes"]
+
+
+def test_an_execution_without_its_measure_is_no_longer_named_once_the_file_is_corrected(
+        con, ingest_into, tmp_path):
+    """README.txt names the execution events of the latest EVENEMENTS snapshot whose
+    ID_MESURE was quarantined; a correction under the same name (CONTRACTS §1, §2
+    SUPERSEDED) that gives the number ends it. The rows and the quarantine of the version
+    replaced, read by the file's name alone, kept it named (audit of 2026-12-07)."""
+    from tests.builders import row, write_file
+    from transforms.warehouse.database import read_sql
+
+    name = "AGDREF_EVENEMENTS_13_20261116.csv"
+    executed = {"TYPE_EVENEMENT": "ELOIGNEMENT_EXECUTE"}
+    query = read_sql("unattributed_executions.sql")
+    write_file(tmp_path, name, "agdref_evenements", [
+        row("agdref_evenements"), row("agdref_evenements", ID_MESURE="", **executed)])
+    ingest_into(con, tmp_path)
+    named = con.sql(query, params={"run_date": date(2026, 11, 16)}).fetchall()
+    assert [(r[0], r[1]) for r in named] == [("13", f"{name}:3")]
+    write_file(tmp_path, name, "agdref_evenements", [
+        row("agdref_evenements"),
+        row("agdref_evenements", ID_MESURE="M01300000002", **executed)])
+    ingest_into(con, tmp_path)
+    assert con.execute("SELECT count(*) FROM audit.files WHERE file_name = ? "
+                       "AND status = 'SUPERSEDED'", [name]).fetchall() == [(1,)]
+    assert con.sql(query, params={"run_date": date(2026, 11, 17)}).fetchall() == []
+    # corrected again, the number lost anew: named again, once
+    write_file(tmp_path, name, "agdref_evenements", [
+        row("agdref_evenements"), row("agdref_evenements", ID_MESURE="?", **executed)])
+    ingest_into(con, tmp_path)
+    named = con.sql(query, params={"run_date": date(2026, 11, 18)}).fetchall()
+    assert [(r[0], r[1]) for r in named] == [("13", f"{name}:3")]
