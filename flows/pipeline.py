@@ -126,6 +126,20 @@ def start_run(warehouse_path: Path, run_id: str, as_of: date) -> None:
         )
 
 
+def misplaced_notes(misplaced: list[tuple[str, str]]) -> list[str]:
+    """What the operator hears of the lists the night does not read: each one at the
+    inbox's root, and those of a folder beside the systems' by folder and system."""
+    notes = [f"inbox: {printable(path)} is at the inbox's root, where it is not read: move "
+             f"it into {system}/" for path, system in misplaced if "/" not in path]
+    by_folder = Counter((path.split("/")[0], system) for path, system in misplaced
+                        if "/" in path)
+    notes += [f"inbox: {printable(folder)}/ holds {count} {system} list{'s' * (count > 1)} "
+              "the night does not read (it reads telemofpra/, genesis/ and agdref/ only): "
+              f"move {'them' if count > 1 else 'it'} into {system}/"
+              for (folder, system), count in sorted(by_folder.items())]
+    return notes
+
+
 @task(name="plan-inbox")
 def plan_inbox(inbox: Path, warehouse_path: Path, as_of: date
                ) -> tuple[list[PlannedFile], list[str]]:
@@ -134,8 +148,7 @@ def plan_inbox(inbox: Path, warehouse_path: Path, as_of: date
     with warehouse_connection(warehouse_path) as con:
         plans = ingest_plan.plan_inbox(con, inbox, system_folders_only=True)
     actions = Counter(p.action for p in plans)
-    notes = [f"inbox: {name} is at the inbox's root, where it is not read: move it into "
-             f"{folder}/" for name, folder in ingest_plan.misplaced_lists(inbox)]
+    notes = misplaced_notes(ingest_plan.misplaced_lists(inbox))
     earliest = ingest_plan.all_dated_after(plans, as_of)
     if earliest is not None:
         notes.append(f"inbox: every file is dated after --as-of {as_of:%Y-%m-%d} (the "

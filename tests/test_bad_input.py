@@ -158,15 +158,29 @@ def test_an_empty_inbox_is_said_and_the_summary_has_no_empty_parentheses(prefect
     listed = write_file(inbox, "TELEMOFPRA_13_20261113.csv", "telemofpra", [row("telemofpra")])
     listed.rename(inbox / listed.name)
     (inbox / "notes.txt").write_text("à traiter lundi", encoding="utf-8")
+    # and lists in a folder beside them (a share's GENESIS/, an archive), counted by
+    # folder, where they were passed over in silence (contracts audit of 2026-12-07)
+    for folder in ("GENESIS", "archives/2026"):
+        for day in ("20261103", "20261110"):
+            write_file(inbox / folder, f"GENESIS_E01301_{day}.csv", "genesis", [row("genesis")])
+    write_file(inbox / "archives", "AGDREF_TITRES_13_20261101.csv", "agdref_titres",
+               [row("agdref_titres")])
+    (inbox / "archives" / "lisez-moi.txt").write_text("anciens envois", encoding="utf-8")
     result = night_on(inbox, prefect_server, tmp_path)
     console = result.stdout + result.stderr
-    misplaced = ("inbox: TELEMOFPRA_13_20261113.csv is at the inbox's root, where it is "
-                 "not read: move it into telemofpra/")
-    assert misplaced in console
+    misplaced = ["inbox: TELEMOFPRA_13_20261113.csv is at the inbox's root, where it is "
+                 "not read: move it into telemofpra/",
+                 "inbox: GENESIS/ holds 2 genesis lists the night does not read (it reads "
+                 "telemofpra/, genesis/ and agdref/ only): move them into genesis/",
+                 "inbox: archives/ holds 1 agdref list the night does not read (it reads "
+                 "telemofpra/, genesis/ and agdref/ only): move it into agdref/",
+                 "inbox: archives/ holds 2 genesis lists the night does not read (it reads "
+                 "telemofpra/, genesis/ and agdref/ only): move them into genesis/"]
+    assert all(note in console for note in misplaced)
     # said again where the console ends, with what else the operator has to act on
-    assert result.stdout.strip().splitlines()[-2:] == [
-        misplaced, f"inbox: no file in {inbox} (telemofpra/, genesis/, agdref/ are empty)"]
-    assert "notes.txt" not in console
+    assert result.stdout.strip().splitlines()[-5:] == [
+        *misplaced, f"inbox: no file in {inbox} (telemofpra/, genesis/, agdref/ are empty)"]
+    assert "notes.txt" not in console and "lisez-moi" not in console
     assert f"inbox: no file in {inbox}" in console
     assert "department folders ()" not in console and "excluded ;" not in console
     assert "department folders (none tonight)" in result.stdout

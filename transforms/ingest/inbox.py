@@ -226,15 +226,28 @@ def all_dated_after(plans: list[PlannedFile], run_date: date) -> date | None:
 
 
 def misplaced_lists(inbox: Path) -> list[tuple[str, str]]:
-    """The files at the inbox's root named as a system's list (name, the system's folder):
-    the nightly run reads only the systems' folders (a note left at the root is not the
-    night's), but a list dropped beside them would otherwise be passed over in silence."""
+    """The files named as a system's list that the nightly run does not read (their path
+    under the inbox, written with '/', and the system's folder): at the inbox's root, or
+    in a folder beside the systems' (GENESIS/, archives/, however deep). The run reads
+    only the systems' folders (a note, or a next night's folder, left in the inbox is not
+    the night's), but a list put beside them would otherwise be passed over in silence.
+    Hidden names are passed over, as the inbox's walk does."""
     try:
-        names = sorted(p.name for p in inbox.iterdir() if p.is_file())
+        tops = sorted(p for p in inbox.iterdir()
+                      if not p.name.startswith(".") and p.name not in FILE_NAME_PATTERNS)
     except OSError:
         return []
-    return [(name, system) for name in names for system, pattern in FILE_NAME_PATTERNS.items()
-            if pattern.fullmatch(name)]
+    found = []
+    for top in tops:
+        if top.is_dir() and not top.is_symlink():
+            files = sorted(p for p in top.rglob("*") if p.is_file() and not any(
+                part.startswith(".") for part in p.relative_to(inbox).parts))
+        else:
+            files = [top] if top.is_file() else []
+        found += [(path.relative_to(inbox).as_posix(), system) for path in files
+                  for system, pattern in FILE_NAME_PATTERNS.items()
+                  if pattern.fullmatch(path.name)]
+    return found
 
 
 def _order_key(f: InboxFile) -> tuple:
