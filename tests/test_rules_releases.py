@@ -27,6 +27,20 @@ def inbox(tmp_path, con) -> Inbox:
     return Inbox(tmp_path / "inbox", con).person()
 
 
+def test_pri_05_an_answer_still_due_on_the_release_date_gone_by_is_marked(tmp_path, con):
+    """PRI-05: "a listed detainee with no recorded answer whose release is at most 7 days
+    away carries PRISON_ANSWER_DUE". A detainee to identify (PRI-09, listed whatever the
+    release date) whose expected release (14/11/2026) has come while the latest list
+    (12/11) still shows him: the answer is overdue, and the marker stayed off (audit of
+    2026-12-07)."""
+    out = Inbox(tmp_path / "inbox", con).genesis(
+        LIST, row("genesis", DATE_LIBERATION_PREVISIBLE="14/11/2026")).decide()
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM"
+    assert "PRISON_ANSWER_DUE" in flag["markers"]
+    assert "PRI-05" in flag["rule_ids"]
+
+
 def test_pri_08_unidentified_detainee_is_listed_to_confirm_identity(inbox):
     flag = inbox.genesis(LIST, detainee()).decide().only_listed(RELEASES)
     assert flag["situation"] == "IDENTITY_TO_CONFIRM"

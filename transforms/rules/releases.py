@@ -89,15 +89,17 @@ def release_markers(facts: Facts, detention: Record, run_date: date, stale_days:
                     flag: str) -> tuple[list[str], list[str]]:
     """PRI-01: the establishment's latest list is more than `stale_days` old; PRI-05: the
     release is at most 7 days away and the unit has recorded no answer to the prison on
-    this flag (core.agent_decisions). With the markers, the answer's row: the flag cites
-    it (principle 2), whether or not it lifted PRISON_ANSWER_DUE tonight."""
+    this flag (core.agent_decisions), or was due before the run date with the detainee
+    still on the latest list (listed whatever the date, PRI-09: the answer is overdue).
+    With the markers, the answer's row: the flag cites it (principle 2), whether or not it
+    lifted PRISON_ANSWER_DUE tonight."""
     markers = []
     if (run_date - detention["list_date"]).days > stale_days:
         markers.append("STALE_PRISON_LIST")
     release = detention["release_date"]
     answered = agent_decision(facts, codes.PRISON_ANSWER, facts.person_key(
         detention["record_key"]), run_date, flag)
-    if (release is not None and 0 <= (release - run_date).days <= PRISON_ANSWER_DAYS
+    if (release is not None and (release - run_date).days <= PRISON_ANSWER_DAYS
             and answered is None):
         markers.append("PRISON_ANSWER_DUE")
     return markers, [answered["source_row"]] if answered else []
