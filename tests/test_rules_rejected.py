@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from schemas.codes import REJECTED
+from schemas.codes import MEASURES, REJECTED
 from tests.scenarios import PERSON, RUN, Inbox, fr
 
 FINAL_LIST = date(2026, 10, 9)
@@ -432,6 +432,36 @@ def test_rtr_06_the_decision_on_a_late_reopening_read_as_a_second_reexamination_
     assert flag["rtr_end_date"] == date(2026, 9, 7)
     assert flag["knowledge_date"] == date(2026, 9, 11)
     assert {"RTR-06", "RTR-08"} <= set(flag["rule_ids"])
+
+
+def test_rtr_07_a_reexamination_decided_within_a_closure_s_window_does_not_close_it(
+        tmp_path, con):
+    """RTR-07: "Within that window, its 9-month anniversary included, the person is
+    excluded with CLOSURE_REOPENABLE", on every list (§5). A request typed REEXAMEN made
+    within the window is the reopening the law provides for (RTR-08 reads a request as a
+    re-examination only after it): its inadmissibility (L531-32-3, notified 09/11/2026)
+    left the person on the rejected list and their OQTF on the measures list (audit of
+    2026-12-07). The closure, notified 03/03/2026, keeps its window to 03/12/2026; from
+    04/12 the re-examination's decision stands."""
+    inbox = Inbox(tmp_path / "inbox", con).person().measure(
+        DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    inbox.telemofpra(date(2026, 3, 6), DATE_DECISION="01/03/2026",
+                     DATE_NOTIFICATION="03/03/2026", **CLOSED)
+    inbox.telemofpra(date(2026, 11, 13), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/10/2026",
+                     SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-3",
+                     DATE_DECISION="05/11/2026", DATE_NOTIFICATION="09/11/2026",
+                     DATE_DEFINITIVE="")
+    for day in (RUN, date(2026, 12, 3)):
+        out = inbox.decide(day)
+        for worklist in (REJECTED, MEASURES):
+            excluded = out.only_excluded(worklist)
+            assert excluded["reason_code"] == "CLOSURE_REOPENABLE", (day, worklist)
+            assert {"RTR-07", "RTR-08"} <= set(excluded["rule_ids"])
+            assert {"TELEMOFPRA_13_20260306.csv:2", "TELEMOFPRA_13_20261113.csv:2"} <= set(
+                excluded["source_rows"])
+    out = inbox.decide(date(2026, 12, 4))
+    assert out.reason(REJECTED) == "MEASURE_IN_FORCE"  # the OQTF of March
+    assert "SUSPENSION_REQUEST_POSSIBLE" in out.only_listed(MEASURES)["markers"]
 
 
 def test_rtr_06_an_early_end_reported_final_without_its_notification_date_is_listed(

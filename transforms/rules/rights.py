@@ -400,6 +400,8 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
     if reopenable:
         return reopenable[0]
     ended = [o for o in claim if o.effect == ENDED]
+    if ended and (window := _closure_still_reopenable(claims, latest_claim, claim)):
+        return window
     if ended:
         deciding = min(ended, key=lambda o: (o.rtr_end_date, o.knowledge_date,
                                              o.decision["decision_key"]))
@@ -423,6 +425,24 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
                                             if d["notification_date"]), default=None))
     return max(claim, key=lambda o: (o.decision["decision_date"] or date.min,
                                      o.decision["decision_key"]))
+
+
+def _closure_still_reopenable(claims: dict[tuple, list[RtrOutcome]], latest: tuple,
+                              claim: list[RtrOutcome]) -> RtrOutcome | None:
+    """RTR-07 and principle 1: a re-examination introduced while an earlier claim's
+    closure may still be reopened (its window runs on the run date, so the request came
+    within it) is the reopening L. 531-42 provides for, typed otherwise: its decision
+    does not close the window, and the person stays excluded CLOSURE_REOPENABLE until
+    the window ends, citing the closure and the re-examination's rows. A request typed
+    as a reopening is read as one (rtr_08_reopening_read_as), and its decision stands."""
+    if claim[0].decision["claim_type"] not in RE_EXAMINATIONS:
+        return None
+    windows = [o for key, found in claims.items() if key != latest for o in found
+               if o.effect == REOPENABLE]
+    if not windows:
+        return None
+    return replace(windows[0], rule_ids=(*windows[0].rule_ids, "RTR-08"),
+                   marker_rows=tuple(row for o in claim for row in o.decision["source_rows"]))
 
 
 def rtr_given_until(claims: dict[object, list[RtrOutcome]], latest: object) -> date | None:
