@@ -81,6 +81,8 @@ COLUMNS: dict[str, str] = {
     "file_kind": "kind of source file: telemofpra, genesis or agdref_<table>",
     "first_notified_list_date": "first list that carried the decision with its notification",
     "first_final_list_date": "first list that carried the decision with its final date",
+    "first_moded_list_date": "first list that carried a CNDA decision with its mode "
+                             "(AUDIENCE or ORDONNANCE)",
     "previous_list_date": "a request registered without its introduction date: the latest "
                           "list of its department before the first that showed it (it was "
                           "registered on that list's day, after its extraction, or later)",

@@ -101,6 +101,25 @@ def test_oq_02_rtr_03_the_knowledge_date_follows_a_corrected_final_date(inbox):
     assert flag["oqtf_due_date"] == date(2026, 11, 28)
 
 
+@pytest.mark.parametrize(("mode", "rule"), [("AUDIENCE", "RTR-04"), ("ORDONNANCE", "RTR-05")])
+def test_oq_02_a_cnda_decision_is_known_from_the_list_that_gives_its_mode(inbox, mode, rule):
+    """A CNDA rejection read on 10/09 shown by the list of 18/09 without MODE_CNDA, which
+    cannot say whether the reading or a signature ends the right to remain
+    (RTR_END_UNCONFIRMED), then by the list of 09/10 with it: the knowledge date is
+    09/10, the list that first proved the end; it was 18/09, 21 days earlier (rules
+    audit of 2026-12-07)."""
+    decided = {**CNDA, "SENS_DECISION": "REJET", "DATE_DECISION": "10/09/2026",
+               "DATE_NOTIFICATION": "12/09/2026"}
+    inbox.telemofpra(date(2026, 9, 18), MODE_CNDA="", **decided)
+    assert inbox.decide(date(2026, 9, 20)).reason(REJECTED) == "RTR_END_UNCONFIRMED"
+    inbox.telemofpra(date(2026, 10, 9), MODE_CNDA=mode, **decided)
+    flag = inbox.decide().only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 9, 10)
+    assert (flag["knowledge_date"], flag["oqtf_due_date"]) == (date(2026, 10, 9),
+                                                               date(2026, 10, 24))
+    assert rule in flag["rule_ids"]
+
+
 def test_the_grants_never_superseded_are_the_rules_grants():
     """core_asylum_decisions.sql names the grant outcomes a correction never drops: the
     same as the rules' (RTR-10)."""

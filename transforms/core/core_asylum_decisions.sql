@@ -47,6 +47,8 @@ WITH rows AS (
                AS notification_given_otherwise,
            max(k.extraction_date) FILTER (WHERE k.final_date IS DISTINCT FROM l.final_date)
                AS final_given_otherwise,
+           max(k.extraction_date) FILTER (WHERE k.cnda_mode IS DISTINCT FROM l.cnda_mode)
+               AS mode_given_otherwise,
            list(k.source_row ORDER BY k.extraction_date, k.file_name, k.line_number)
                AS source_rows,
            arg_min(k.file_name, (k.extraction_date, k.file_name)) AS first_file_name,
@@ -55,8 +57,10 @@ WITH rows AS (
     FROM keyed k JOIN latest l USING (decision_key)
     GROUP BY k.decision_key
 ), proven AS (
-    -- OQ-02: a notification or final date proves the decision from the first list that
-    -- gave it as it now reads, after the last list that gave another (a correction)
+    -- OQ-02: a notification or final date, or a CNDA decision's mode (which says whether
+    -- its reading or signature ends the right to remain, RTR-04, RTR-05), proves the
+    -- decision from the first list that gave it as it now reads, after the last list that
+    -- gave another (a correction) or none
     SELECT k.decision_key,
            min(k.extraction_date) FILTER (
                WHERE k.notification_date IS NOT NULL
@@ -66,7 +70,11 @@ WITH rows AS (
            min(k.extraction_date) FILTER (
                WHERE k.final_date IS NOT NULL
                  AND k.extraction_date > coalesce(f.final_given_otherwise, DATE '0001-01-01'))
-               AS first_final_list_date
+               AS first_final_list_date,
+           min(k.extraction_date) FILTER (
+               WHERE k.cnda_mode IS NOT NULL
+                 AND k.extraction_date > coalesce(f.mode_given_otherwise, DATE '0001-01-01'))
+               AS first_moded_list_date
     FROM keyed k JOIN firsts f USING (decision_key)
     GROUP BY k.decision_key
 ), versions AS MATERIALIZED (
@@ -103,7 +111,8 @@ WITH rows AS (
 SELECT k.decision_key, k.record_key, k.num_ofpra, k.department, k.claim_type, k.procedure,
        k.claim_date, k.deciding_body, k.outcome, k.decision_basis, k.decision_date,
        k.cnda_mode, k.notification_date, k.final_date, f.first_list_date,
-       first_notified_list_date, first_final_list_date, f.last_list_date, f.source_rows,
+       first_notified_list_date, first_final_list_date, first_moded_list_date,
+       f.last_list_date, f.source_rows,
        p.previous_list_date
 FROM latest k JOIN firsts f USING (decision_key) JOIN proven USING (decision_key)
 LEFT JOIN previous p USING (decision_key)

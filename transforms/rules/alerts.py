@@ -68,7 +68,8 @@ def decision_on(decision: Record, day: date) -> Record | None:
         return {**decision, "outcome": None, "decision_date": None, "decision_basis": None,
                 "cnda_mode": None, "notification_date": None, "final_date": None,
                 "claim_date": decision["claim_date"] or min(started), "first_list_date": day,
-                "first_notified_list_date": None, "first_final_list_date": None}
+                "first_notified_list_date": None, "first_final_list_date": None,
+                "first_moded_list_date": None}
 
     def until_day(value: date | None) -> date | None:
         return value if value is not None and value <= day else None
@@ -76,7 +77,8 @@ def decision_on(decision: Record, day: date) -> Record | None:
     notified, final = until_day(decision["notification_date"]), until_day(decision["final_date"])
     return {**decision, "notification_date": notified, "final_date": final,
             "first_list_date": day, "first_notified_list_date": day if notified else None,
-            "first_final_list_date": day if final else None}
+            "first_final_list_date": day if final else None,
+            "first_moded_list_date": day if decision["cnda_mode"] else None}
 
 
 def legal_alerts(facts: Facts, run_date: date, departments: Departments = None

@@ -169,15 +169,15 @@ def rtr_cnda(decision: Record, run_date: date) -> RtrOutcome:
     """RTR-04: after a hearing the right to remain ends on the reading date. RTR-05: an
     ordonnance ends it on signature, but execution waits for notification (marker
     EXECUTION_AFTER_NOTIFICATION). A CNDA row without its mode cannot say which date
-    applies: not ended."""
-    mode = decision["cnda_mode"]
+    applies: not ended; the list that first gives the mode proves the end (OQ-02's
+    knowledge date), not an earlier one that showed the decision without it."""
+    mode, known = decision["cnda_mode"], decision["first_moded_list_date"]
     if mode == "AUDIENCE":
-        return _ended(decision, decision["decision_date"], decision["first_list_date"],
-                      run_date, ("RTR-04",))
+        return _ended(decision, decision["decision_date"], known, run_date, ("RTR-04",))
     if mode == "ORDONNANCE":
         markers = () if decision["notification_date"] else ("EXECUTION_AFTER_NOTIFICATION",)
-        return _ended(decision, decision["decision_date"], decision["first_list_date"],
-                      run_date, ("RTR-05",), markers)
+        return _ended(decision, decision["decision_date"], known, run_date, ("RTR-05",),
+                      markers)
     return _not_ended(decision, ("RTR-04", "RTR-05"))
 
 
