@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -114,11 +115,15 @@ def test_demo_and_generate_refuse_a_folder_they_would_spoil_in_one_line(tmp_path
 
 
 @pytest.mark.slow
-def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path):
+def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path,
+                                                                        prefect_server):
+    # the commands on the suite's Prefect server (a command starting a temporary server
+    # of its own is tested in test_prefect_server.py)
+    reconcile = partial(_reconcile, **prefect_server)
     warehouse = tmp_path / "warehouse.duckdb"
     args = ("run", "--inbox", str(SAMPLE_DIR / "inbox"), "--warehouse", str(warehouse),
             "--exports", str(tmp_path / "exports"), "--as-of", "2026-11-16")
-    first = _reconcile(*args, home=tmp_path)
+    first = reconcile(*args, home=tmp_path)
     assert first.returncode == 0, first.stderr[-2000:]
     # Issue 35 (item 8): a line at once, then one per stage as it ends, plain text
     assert first.stdout.startswith("reconcile run as of 2026-11-16: inbox ")
@@ -136,7 +141,7 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         after_first = con.execute(counts_query).fetchone()
     # The second night is stricter with prison lists: the console ends with the late ones.
-    second = _reconcile(*args, home=tmp_path, RECONCILE_STALE_PRISON_LIST_DAYS="12")
+    second = reconcile(*args, home=tmp_path, RECONCILE_STALE_PRISON_LIST_DAYS="12")
     assert second.returncode == 0, second.stderr[-2000:]
     # the sample plants one late establishment (PRI-01: more than 16 days)
     assert [line for line in first.stdout.splitlines() if line.startswith("late:")] == [
@@ -180,7 +185,7 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
     assert "0 new files" in second.stdout
     # A night dated before the published one would put that day's lists before the
     # units (flags resolved since listed again): refused before any work, in one line.
-    earlier = _reconcile(*args[:-1], "2026-11-15", home=tmp_path)
+    earlier = reconcile(*args[:-1], "2026-11-15", home=tmp_path)
     assert earlier.returncode == 1
     assert earlier.stderr.strip() == (
         "reconcile: --as-of 2026-11-15 is before the night already published (2026-11-16): "
@@ -191,11 +196,11 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path)
         assert con.execute("SELECT count(*) FROM audit.runs").fetchone() == (2,)
     # on purpose: that day's lists are published, and the next night's refusal reads the
     # night published last, not the latest date
-    replayed = _reconcile(*args[:-1], "2026-11-14", "--replay", home=tmp_path)
+    replayed = reconcile(*args[:-1], "2026-11-14", "--replay", home=tmp_path)
     assert replayed.returncode == 0, replayed.stderr[-2000:]
     replayed_files = [p.name for p in (tmp_path / "exports" / "13").glob("*.csv")]
     assert replayed_files and all(n.endswith("_20261114.csv") for n in replayed_files)
-    assert "(2026-11-14)" in _reconcile(*args[:-1], "2026-11-13", home=tmp_path).stderr
+    assert "(2026-11-14)" in reconcile(*args[:-1], "2026-11-13", home=tmp_path).stderr
     # Need to know: no AGDREF number or surname of the sample in any output.
     logs = first.stdout + first.stderr + second.stdout + second.stderr
     persons = pl.concat([pl.read_csv(p, separator=";", infer_schema=False)
