@@ -22,6 +22,8 @@ CHECKS = {
     "birth_date_not_in_future": "date de naissance dans le futur",
     "not_after_extraction_date": "date postérieure à l'extraction du fichier",
     "empty_only_on_registered_request": "décision vide hors demande de réexamen enregistrée",
+    "outcome_of_its_body": "décision qui n'est pas de cet organe (OFPRA ou CNDA)",
+    "mode_on_cnda_rows_only": "mode de la CNDA sur une décision de l'OFPRA",
     "department_code": "code de département inconnu",
     "name_has_letters": "nom sans aucune lettre ni chiffre",
     "whole_number": "nombre entier attendu",

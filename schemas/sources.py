@@ -135,6 +135,20 @@ class TelemofpraFile(SourceModel):
     def _registered_request(cls, data):
         return data.lazyframe.select(pl.col(data.key).is_not_null() | is_registered_request())
 
+    # CONTRACTS §1.1 gives each body its outcomes, and the CNDA's mode to CNDA rows only.
+    @pa.check("SENS_DECISION", name="outcome_of_its_body")
+    def _outcome_of_its_body(cls, data):
+        # (a row without its body is quarantined for that: not_nullable)
+        return data.lazyframe.select(
+            pl.col(data.key).is_null() | pl.col("ORGANE").is_null()
+            | pl.when(pl.col("ORGANE") == "CNDA").then(pl.col(data.key).is_in(
+                codes.CNDA_OUTCOMES)).otherwise(pl.col(data.key).is_in(codes.OFPRA_OUTCOMES)))
+
+    @pa.check("MODE_CNDA", name="mode_on_cnda_rows_only")
+    def _mode_on_cnda_rows_only(cls, data):
+        return data.lazyframe.select(pl.col(data.key).is_null()
+                                     | (pl.col("ORGANE") == "CNDA").fill_null(True))
+
     @pa.check("NOM", name="name_has_letters")
     def _name(cls, data):
         return has_letter_or_digit(data)

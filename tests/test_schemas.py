@@ -39,6 +39,11 @@ BROKEN = [
     ("telemofpra", "DATE_NAISSANCE", "31/02/1990", "possible_birth_date"),
     ("telemofpra", "DATE_NAISSANCE", "32/00/1990", "possible_birth_date"),
     ("telemofpra", "SENS_DECISION", "REJETE", "isin"),
+    # CONTRACTS §1.1: each body's outcomes; MODE_CNDA on CNDA rows only (the builders'
+    # row is OFPRA's)
+    ("telemofpra", "SENS_DECISION", "DESISTEMENT", "outcome_of_its_body"),
+    ("telemofpra", "SENS_DECISION", "ANNULATION_REFUGIE", "outcome_of_its_body"),
+    ("telemofpra", "MODE_CNDA", "ORDONNANCE", "mode_on_cnda_rows_only"),
     ("telemofpra", "ORGANE", "CE", "isin"),
     ("telemofpra", "TYPE_DEMANDE", "NOUVELLE", "isin"),
     ("telemofpra", "FONDEMENT", "L999", "isin"),
