@@ -64,3 +64,33 @@ def test_a_claim_that_makes_a_minor_protects_the_detainee(tmp_path, con):
     assert link_of(con, DETAINEE)[:2] == ("LINKED", "NUMBER_VERIFIED")
     assert out.reason(REJECTED) == "MINOR"
     assert out.listed(RELEASES) == []
+
+
+@pytest.mark.parametrize("own_file", [False, True], ids=["no-own-file", "own-file-in-agdref"])
+def test_a_number_given_with_a_slip_of_the_date_and_another_name_does_not_tie(
+        tmp_path, con, own_file):
+    """PRI-08: a detainee who cannot be tied to a file with confidence is
+    IDENTITY_TO_CONFIRM. DIAW MAMADY, born 02/03/1990, gives the number of DIALLO MAMADOU,
+    born 14/03/1990 and under an OQTF: the names are alike only at a glance (Jaro-Winkler
+    0.83 and 0.91), the day differs. The number verified through that slip of the date,
+    and he was planned for removal under the other's OQTF, his own file in AGDREF or not
+    (identity audit of 2026-12-07). Through a slip the names must be the same names; the
+    control: MAMADOU DIALLO himself, born 15/03/1990 by the prison, is tied by the number."""
+    inbox = Inbox(tmp_path / "inbox", con).person().others().measure(
+        DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025",
+        SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    if own_file:
+        inbox.person(NUM_AGDREF="0600000001", NOM="DIAW", PRENOMS="MAMADY",
+                     DATE_NAISSANCE="02/03/1990", DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.genesis(date(2026, 11, 12), row(
+        "genesis", NUM_AGDREF=PERSON, NOM="DIAW", PRENOMS="MAMADY", DATE_NAISSANCE="02/03/1990",
+        NATIONALITE="GUINEE", LIEU_NAISSANCE="Conakry"))
+    out = inbox.decide()
+    assert link_of(con, DETAINEE)[:2] != ("LINKED", "NUMBER_VERIFIED")
+    assert not [f for f in out.listed(RELEASES) if f["situation"] == "ENFORCEABLE_MEASURE"]
+    assert not [f for f in out.listed(MEASURES) if f["in_detention"]]
+    inbox.genesis(date(2026, 11, 13), row(
+        "genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
+        DATE_NAISSANCE="15/03/1990", NATIONALITE="GUINEE", LIEU_NAISSANCE="Conakry"))
+    inbox.decide()
+    assert link_of(con, DETAINEE)[:2] == ("LINKED", "NUMBER_VERIFIED")

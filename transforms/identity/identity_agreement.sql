@@ -74,21 +74,36 @@ CREATE OR REPLACE TEMP MACRO weak_birth_date(s, p) AS coalesce(
     s.birth_date IS NULL OR p.birth_date IS NULL
     OR (s.birth_date <> p.birth_date AND NOT birth_swapped(s, p))
     OR s.birth_date_is_placeholder OR p.birth_date_is_placeholder, true);
-CREATE OR REPLACE TEMP MACRO identities_agree(s, p, s_names, p_names) AS
+-- One birth date read on both sides: the same year, and the month and day where both know
+-- them (a 01/01 placeholder knows neither), or day and month swapped.
+CREATE OR REPLACE TEMP MACRO birth_dates_agree(s, p) AS
     s.birth_year = p.birth_year
     AND ((part_agrees(s.birth_month, p.birth_month, s.birth_date_is_placeholder,
                       p.birth_date_is_placeholder)
           AND part_agrees(s.birth_day, p.birth_day, s.birth_date_is_placeholder,
                           p.birth_date_is_placeholder))
-         OR coalesce(birth_swapped(s, p), false))
+         OR coalesce(birth_swapped(s, p), false));
+CREATE OR REPLACE TEMP MACRO identities_agree(s, p, s_names, p_names) AS
+    birth_dates_agree(s, p)
     AND NOT identity_conflict(s, p)
     AND (names_agree(s_names, p_names) OR skeletons_agree(s, p));
 -- The number a record gave is strong evidence of its own: the file it names agrees when
 -- the names agree and no known sex or nationality differs, even through one slip of the
 -- birth date that identities_agree refuses (issue 33): the year one off with the same
 -- day and month, the same year and month with another day (a typo on the list or the
--- file), or no birth date on one side. Linking then never hides a minor: OQ-03 reads
+-- file), or no birth date on one side. Through a slip, the names must be the same names
+-- (the same skeletons, or written alike): the slip is then the one difference, where
+-- a similar name of another person (DIAW MAMADY born 02/03/1990 giving the number of
+-- DIALLO MAMADOU born 14/03/1990) verified and planned his removal under the other's
+-- OQTF (identity audit of 2026-12-07). Linking then never hides a minor: OQ-03 reads
 -- every source's date at its youngest (transforms/rules/rights.py).
+CREATE OR REPLACE TEMP MACRO names_alike(s, p, s_names, p_names) AS
+    skeletons_agree(s, p)
+    OR (s_names.last_compact <> '' AND s_names.first_compact <> ''
+        AND ((s_names.last_compact IN (p_names.last_compact, p_names.usual_compact)
+              AND s_names.first_compact = p_names.first_compact)
+             OR (s_names.last_compact = p_names.first_compact
+                 AND s_names.first_compact = p_names.last_compact)));
 CREATE OR REPLACE TEMP MACRO birth_slip(s, p) AS
     s.birth_year IS NULL OR p.birth_year IS NULL
     OR (NOT s.birth_date_is_placeholder AND NOT p.birth_date_is_placeholder
@@ -101,7 +116,8 @@ CREATE OR REPLACE TEMP MACRO number_agrees(s, p, s_names, p_names) AS
     AND coalesce(birth_slip(s, p), false)
     AND NOT coalesce(s.sex <> p.sex, false)
     AND NOT coalesce(s.nationality <> p.nationality, false)
-    AND (names_agree(s_names, p_names) OR skeletons_agree(s, p));
+    AND (names_agree(s_names, p_names) OR skeletons_agree(s, p))
+    AND (coalesce(birth_dates_agree(s, p), false) OR names_alike(s, p, s_names, p_names));
 CREATE OR REPLACE TEMP MACRO candidate_evidence(s, p) AS
     CASE WHEN list_contains(s.numbers, p.num_agdref) THEN 'NUMBER'
          WHEN s.birth_date IS NOT NULL AND p.birth_date IS NOT NULL
