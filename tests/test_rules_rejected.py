@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from schemas.codes import MEASURES, REJECTED
-from tests.scenarios import PERSON, RUN, Inbox, fr
+from tests.builders import row
+from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
 
 FINAL_LIST = date(2026, 10, 9)
 
@@ -476,3 +477,26 @@ def test_rtr_06_an_early_end_reported_final_without_its_notification_date_is_lis
     assert flag["rtr_end_date"] == date(2026, 10, 9)
     assert flag["knowledge_date"] == date(2026, 10, 9)
     assert "RTR-06" in flag["rule_ids"]
+
+
+def test_rtr_09_a_merged_file_s_dublin_transfer_runs_12_months_for_a_person_held(inbox):
+    """RTR-09 and EX-04 ("12 months if the person was imprisoned at any time since the
+    acceptance"): two files of the person, merged by the model; the Dublin transfer on the
+    second (accepted 16/03/2026), the person held now by the latest list, which gives the
+    first file's number. On 16/11/2026 the transfer still runs: not a rejected asylum
+    seeker. The detention counted only when tied firmly to the transfer's own file, a
+    reading the measures list needs (a wrong merge never keeps a lapsed transfer alive)
+    and that here listed him (rules audit of 2026-12-07). Not held: 6 months, lapsed."""
+    inbox.others().second_file().telemofpra(FINAL_LIST)
+    inbox.measure(NUM_AGDREF=SECOND, TYPE_MESURE="TRANSFERT_DUBLIN", FONDEMENT="L572-1",
+                  DELAI_DEPART_JOURS="", DATE_ACCORD_ETAT_MEMBRE="16/03/2026",
+                  DATE_DECISION="20/03/2026", DATE_NOTIFICATION="22/03/2026")
+    assert inbox.decide().only_listed(REJECTED)["person_key"] == PERSON  # not held: lapsed
+    inbox.genesis(date(2026, 11, 12), row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO",
+                                          PRENOMS="MAMADOU", DATE_NAISSANCE="14/03/1990",
+                                          NATIONALITE="GUINEE"))
+    out = inbox.decide()
+    assert out.con.execute("SELECT person_key FROM core.persons WHERE num_agdref = ?",
+                           [SECOND]).fetchall() == [(PERSON,)]
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "ASYLUM_PENDING" and "RTR-09" in excluded["rule_ids"]

@@ -43,6 +43,10 @@ class Facts:
     # latest list that showed it, that row)
     held_spells: dict[str, list[tuple[date, date, str]]] = field(
         default_factory=lambda: defaultdict(list))
+    # person key -> each committal of a record linked to the person, a file merged by the
+    # model alone included (RTR-09: the longer reading of a Dublin time limit protects)
+    person_spells: dict[str, list[tuple[date, date, str]]] = field(
+        default_factory=lambda: defaultdict(list))
     quarantined: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     consular_requests: list[Record] = field(default_factory=list)
     measures_by_id: dict[str, Record] = field(default_factory=dict)
@@ -208,6 +212,9 @@ class Facts:
             key = h["record_key"]
             if not self.is_linked(key):
                 continue
+            self.person_spells[self.person_key(key)].append(
+                (h["committal_date"] or h["first_list_date"], h["last_list_date"],
+                 h["last_source_row"]))
             for number in self.files_of_person[self.person_key(key)]:
                 if self.firmly_tied(key, number):
                     self.held_spells[number].append(

@@ -123,15 +123,28 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
     establishment still shows held (PRI-01: that list is the truth), however old the list:
     imprisoned since the acceptance as far as anyone knows, 12 months; an absconding or a
     detention after the 6 months counts too. The measures list extends a transfer only
-    for a detention or an absconding within its time limit, never chasing a lapsed one."""
+    for a detention or an absconding within its time limit, never chasing a lapsed one.
+    Here a committal of the person counts whichever of their files it is tied to, a
+    file merged with the transfer's by the model alone included: the measures list asks
+    a firm tie so that a wrong merge never keeps a lapsed transfer alive, but here that
+    reading would shorten a protection (rules audit of 2026-12-07)."""
     rows = [m["source_row"] for m in own_measures
             if m["measure_type"] == "TRANSFERT_DUBLIN" and not mx.ex_02_closed(m, run_date)
             and (m["member_state_acceptance_date"] is None
                  or not mx.ex_04_dublin_lapsed(
                      m, bool(dublin_imprisoned(facts, m, within_limit=False))
-                     or m["num_agdref"] in facts.detained_files, run_date,
-                     within_limits=False))]
+                     or m["num_agdref"] in facts.detained_files
+                     or _person_held_since(facts, m["person_key"],
+                                           m["member_state_acceptance_date"]),
+                     run_date, within_limits=False))]
     return Finding("ASYLUM_PENDING", ("RTR-09",), tuple(rows)) if rows else None
+
+
+def _person_held_since(facts: Facts, person_key: str, day: date) -> bool:
+    """PRI-01 / EX-04: a committal of a record linked to the person, shown on a list on or
+    after `day`, or on an establishment's latest list now."""
+    return bool(facts.detentions_by_person.get(person_key)) or any(
+        last >= day for _, last, _ in facts.person_spells.get(person_key, ()))
 
 
 def pri_06_judicial_ban(facts: Facts, person_key: str) -> Finding | None:

@@ -31,7 +31,8 @@ EVERYTHING = "*"  # the key noted when a table is walked whole
 # caches, which carry their own trails).
 WATCHED_TABLES = ("persons", "titles", "measures", "measures_by_person", "decisions",
                   "decisions_by_person", "detentions", "detentions_by_person",
-                  "detention_history", "held_back", "held_spells", "quarantined",
+                  "detention_history", "held_back", "held_spells", "person_spells",
+                  "quarantined",
                   "consular_requests", "agent_decisions", "links", "identities",
                   "candidates", "claims_alike", "detained", "detained_files",
                   "files_of_person", "records_of_person", "in_review", "review_files",
