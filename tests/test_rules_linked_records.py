@@ -94,3 +94,39 @@ def test_a_number_given_with_a_slip_of_the_date_and_another_name_does_not_tie(
         DATE_NAISSANCE="15/03/1990", NATIONALITE="GUINEE", LIEU_NAISSANCE="Conakry"))
     inbox.decide()
     assert link_of(con, DETAINEE)[:2] == ("LINKED", "NUMBER_VERIFIED")
+
+
+@pytest.mark.parametrize(("protection", "worklist"), [
+    ("ADA", RELEASES), ("REFUGIE", RELEASES), ("CST", REJECTED)])
+def test_a_record_giving_a_protected_file_s_number_is_held_by_its_protection(
+        tmp_path, con, protection, worklist):
+    """Principle 1 and §5: a record gives the number of another DIALLO MAMADOU's file
+    (born 1985: the number does not verify on a 1990 birth date), and the model links it
+    to the namesake born 1990, under an OQTF. That file's holder holds a valid asylum
+    attestation, refugee status or a residence card: the record says it may be him, so
+    his protection holds the record. The detainee was ENFORCEABLE_MEASURE under the
+    namesake's OQTF and the claimant on the rejected list (identity audit of 2026-12-07)."""
+    other = "0555555555"
+    inbox = Inbox(tmp_path, con).person().others().person(
+        NUM_AGDREF=other, DATE_NAISSANCE="14/03/1985").measure(
+        DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025",
+        SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    if protection == "REFUGIE":
+        inbox.telemofpra(date(2020, 9, 11), NUM_OFPRA="OF20190000009", NUM_AGDREF=other,
+                         DATE_NAISSANCE="14/03/1985", SENS_DECISION="REFUGIE",
+                         DATE_INTRODUCTION="02/01/2019", DATE_DECISION="03/09/2020",
+                         DATE_NOTIFICATION="07/09/2020", DATE_DEFINITIVE="")
+    else:
+        inbox.title(NUM_AGDREF=other, TYPE_TITRE=protection, DATE_DEBUT="01/01/2026",
+                    DATE_FIN="31/12/2027", STATUT="VALIDE")
+    if worklist == RELEASES:
+        inbox.genesis(date(2026, 11, 12), row(
+            "genesis", NUM_AGDREF=other, NOM="DIALLO", PRENOMS="MAMADOU",
+            DATE_NAISSANCE="14/03/1990", NATIONALITE="GUINEE", LIEU_NAISSANCE="Conakry"))
+    else:
+        inbox.telemofpra(FINAL_LIST, NUM_AGDREF=other)
+    out = inbox.decide()
+    record = DETAINEE if worklist == RELEASES else RECORD
+    assert link_of(con, record)[:3] == ("LINKED", "PROBABILISTIC", PERSON)
+    assert out.listed(worklist) == []
+    assert out.excluded(worklist)

@@ -1,6 +1,6 @@
 -- reads: audit.link_decisions, core.agent_decision_anchors, core.agent_decisions,
 --        core.identity_candidates, core.link_review, core.person_links, core.persons,
---        core.quarantined_references, core.removal_measures
+--        core.quarantined_references, core.record_identities, core.removal_measures
 -- builds: rule_agent_decisions, rule_candidates, rule_files, rule_seeds
 -- What a worklist rule can reach (transforms/worklists.load_facts), so that only that is
 -- read into Python: nationally most AGDREF files, and most identity candidates, concern
@@ -8,7 +8,8 @@
 -- rule_seeds: the AGDREF files whose own identity candidates a rule reads: a file under
 -- a measure, every file of a person a TélémOfpra or GENESIS record is linked to, and
 -- every file such a record is in identity review against (its protections hold the
--- record's person, who may be that file's: verdicts.review_protections, PRI-07), and the
+-- record's person, who may be that file's: verdicts.review_protections, PRI-07), every
+-- file whose number such a record gave, verified or not (verdicts.candidate_files), and the
 -- file a quarantined row of a latest MESURES extract names (its measure is held back:
 -- facts.quarantined_measures).
 CREATE OR REPLACE TEMP TABLE rule_seeds AS
@@ -21,7 +22,9 @@ SELECT p.num_agdref FROM core.persons p
 JOIN core.person_links l ON l.person_key = p.person_key AND l.system <> 'agdref'
 UNION
 SELECT num_agdref FROM core.link_review
-WHERE link_status = 'REVIEW' AND system <> 'agdref';
+WHERE link_status = 'REVIEW' AND system <> 'agdref'
+UNION
+SELECT unnest(numbers) FROM core.record_identities;
 
 -- rule_candidates: the identity candidates a rule reads (worklists.candidate_files):
 -- those of the records and of the seeds (weak ones exist for GENESIS records only).

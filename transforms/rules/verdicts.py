@@ -49,9 +49,12 @@ class Verdict:
 def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
                     ) -> list[str]:
     """AGDREF files that may be this person: the linked file, every file whose identity
-    agrees with one of the records (with or without a number) or with the linked file;
-    with `weak`,
-    also the files that agree only on a partial or placeholder birth date."""
+    agrees with one of the records (with or without a number) or with the linked file,
+    every file whose number one of the records gave, verified or not (the record says it
+    is that file's holder: a detainee giving a refugee's number and linked by the model to
+    a namesake's file was planned for removal under the namesake's OQTF, identity audit
+    of 2026-12-07); with `weak`, also the files that agree only on a partial or
+    placeholder birth date. Read for protections, never for measures."""
     evidence = ("NUMBER", "IDENTITY", "IDENTITY_WEAK") if weak else ("NUMBER", "IDENTITY")
     keys = set(record_keys)
     # The linked file's own candidates: another file of the same person (AGDREF holds
@@ -64,6 +67,8 @@ def candidate_files(facts: Facts, record_keys: Iterable[str], weak: bool = False
             files.add(key.removeprefix("agdref:"))
         files.update(c["num_agdref"] for c in facts.candidates.get(key, ())
                      if c["evidence"] in evidence)
+        identity = facts.identities.get(key)
+        files.update(identity["numbers"] if identity else ())
     return sorted(f for f in files if f in facts.persons)
 
 
