@@ -343,3 +343,42 @@ def test_a_second_file_s_early_end_marks_every_flag_as_its_consular_ban_does(inb
     [flag] = person_flags(inbox.decide().listed(worklist))
     assert {"NO_CONSULAR_CONTACT", "SUSPENSION_REQUEST_POSSIBLE"} <= set(flag["markers"])
     assert "TELEMOFPRA_13_20260911.csv:2" in flag["source_rows"], flag["source_rows"]
+
+
+# A claim in identity review against the person's file (a year of birth only): it may be
+# theirs (PRI-07 reads it so: NO_CONSULAR_CONTACT).
+IN_REVIEW = {"NUM_OFPRA": "OF20260000009", "NUM_AGDREF": "", "DATE_NAISSANCE": "00/00/1990"}
+
+
+@pytest.mark.parametrize("worklist", [MEASURES, REJECTED, RELEASES])
+def test_the_markers_of_a_claim_in_review_are_carried_on_every_list(inbox, worklist):
+    """RTR-06: "every flag of that person, on any of the three lists, carries the marker
+    SUSPENSION_REQUEST_POSSIBLE"; RTR-05 and the Markers paragraph: an ordonnance signed,
+    not notified, marks EXECUTION_AFTER_NOTIFICATION "on every list where the person
+    appears". A claim in review against the file gave its flags NO_CONSULAR_CONTACT but
+    neither of the others (rules audit of 2026-12-07): an accelerated rejection on the
+    safe-country ground (L531-24), notified, not final; on the rejected list, a CNDA
+    ordonnance signed and not notified besides."""
+    inbox.others()
+    if worklist == REJECTED:
+        inbox.telemofpra(FINAL_LIST)
+        inbox.telemofpra(date(2026, 11, 13), **IN_REVIEW, ORGANE="CNDA", SENS_DECISION="REJET",
+                         MODE_CNDA="ORDONNANCE", DATE_DECISION="01/11/2026",
+                         DATE_NOTIFICATION="", DATE_DEFINITIVE="")
+    elif worklist == MEASURES:
+        inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026")
+    else:
+        inbox.genesis(LIST, row("genesis", **KNOWN, ITF="DEFINITIVE"))
+    if worklist != REJECTED:
+        inbox.telemofpra(date(2026, 9, 11), **IN_REVIEW, SENS_DECISION="REJET",
+                         FONDEMENT="L531-24", PROCEDURE="ACCELEREE", DATE_DEFINITIVE="")
+    out = inbox.decide()
+    assert out.con.execute("SELECT link_status FROM core.person_links WHERE record_key = "
+                           "'telemofpra:OF20260000009'").fetchall() == [("REVIEW",)]
+    [flag] = [f for f in out.listed(worklist) if f["num_agdref"] == PERSON]
+    if worklist == REJECTED:  # the CNDA has decided: no claim awaits a decision
+        assert "EXECUTION_AFTER_NOTIFICATION" in flag["markers"]
+        assert "TELEMOFPRA_13_20261113.csv:2" in flag["source_rows"]
+    else:
+        assert {"NO_CONSULAR_CONTACT", "SUSPENSION_REQUEST_POSSIBLE"} <= set(flag["markers"])
+        assert "TELEMOFPRA_13_20260911.csv:2" in flag["source_rows"]

@@ -212,11 +212,14 @@ Marked = tuple[list[str], tuple[str, ...]]
 
 def _files_marker(facts: Facts, files: list[str], run_date: date, also: Iterable[str],
                   marker: str, ended_only: bool) -> Marked:
-    """`marker` when the right to remain of the person of a file searched (or of a person
-    in `also`: claimants_alike) carries it (`ended_only`: as person_markers reads it, a
-    right ended), with the rows of that claim."""
-    rights_found = [*files_rights(facts, files, run_date),
-                    *(rtr for key in also if (rtr := facts.rtr(key, run_date)) is not None)]
+    """`marker` when the right to remain of anyone the candidate may be (possible_persons:
+    the person of a file searched, or a record in identity review against one, as
+    consular_markers reads them; or a person in `also`: claimants_alike) carries it
+    (`ended_only`: as person_markers reads it, a right ended), with the rows of that
+    claim. A claim in review gave NO_CONSULAR_CONTACT but not the other markers of the
+    same decision (rules audit of 2026-12-07)."""
+    rights_found = [rtr for key in [*possible_persons(facts, files), *also]
+                    if (rtr := facts.rtr(key, run_date)) is not None]
     for rtr in rights_found:
         if marker in (person_markers(rtr) if ended_only else rtr.markers):
             return [marker], rtr.source_rows
