@@ -130,3 +130,25 @@ def test_a_record_giving_a_protected_file_s_number_is_held_by_its_protection(
     assert link_of(con, record)[:3] == ("LINKED", "PROBABILISTIC", PERSON)
     assert out.listed(worklist) == []
     assert out.excluded(worklist)
+
+
+def test_a_namesake_is_not_tied_while_another_detainee_gives_the_file_s_number(tmp_path, con):
+    """PRI-01 (one person is not held twice) and PRI-08: two detainees held now, D1 DIALLO
+    MAMADOU born 14/03/1990 as the file under an OQTF, giving no number; D2 DIALLO MAMADOU
+    born 14/03/1985, giving the file's number (not verified: the year differs). One of
+    them is someone else: D1, linked by the model alone, goes to an agent
+    (ANOTHER_DETAINEE) as when D2's number verifies; he was ENFORCEABLE_MEASURE under the
+    file's OQTF (identity audit of 2026-12-07)."""
+    inbox = Inbox(tmp_path, con).person().others().measure(
+        DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025",
+        SITUATION_NOTIFICATION="DETENU", DELAI_DEPART_JOURS="")
+    held = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "NATIONALITE": "GUINEE",
+            "LIEU_NAISSANCE": "Conakry"}
+    inbox.genesis(date(2026, 11, 12),
+                  row("genesis", NUM_ECROU="000101", DATE_NAISSANCE="14/03/1990", **held),
+                  row("genesis", NUM_ECROU="000202", NUM_AGDREF=PERSON,
+                      DATE_NAISSANCE="14/03/1985", **held))
+    out = inbox.decide()
+    assert link_of(con, DETAINEE)[:2] == ("REVIEW", "ANOTHER_DETAINEE")
+    assert link_of(con, "genesis:E01301:000202")[:2] == ("REVIEW", "NUMBER_NOT_VERIFIED")
+    assert not [f for f in out.listed(RELEASES) if f["situation"] == "ENFORCEABLE_MEASURE"]

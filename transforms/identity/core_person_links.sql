@@ -39,7 +39,8 @@
 --     file is UNLINKED as NUMBER_UNKNOWN, one without any number as NO_NUMBER.
 --   One person is not held twice (PRI-01): a detainee on the latest list of an
 --     establishment (core.detentions) linked by the model alone (PROBABILISTIC) to a
---     person another such detainee is tied to (by the model, a number or an agent), on
+--     person another such detainee is tied to (by the model, a number or an agent, or
+--     names by a number that did not verify), on
 --     another establishment's list or the same one, goes to REVIEW as ANOTHER_DETAINEE:
 --     at least one of the two is someone else (a namesake), and a detainee tied to
 --     another's file is planned for removal under that person's measure. An agent
@@ -270,6 +271,14 @@ WITH rejected_pairs AS (
     SEMI JOIN core.detentions h USING (record_key)
     WHERE d.link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC',
                           'DETAILS_DIFFER', 'SURNAME_SPLIT')
+    UNION ALL
+    -- or by the number he gave, though it did not verify: he says he is that file's
+    -- holder, so a namesake the model alone links to it is no surer (identity audit of
+    -- 2026-12-07: the namesake was planned for removal under the file's OQTF)
+    SELECT d.record_key, p.person_key, d.link_rule FROM decided d
+    JOIN numbers_given n USING (record_key) JOIN core.persons p USING (num_agdref)
+    SEMI JOIN core.detentions h ON h.record_key = d.record_key
+    WHERE d.link_rule = 'NUMBER_NOT_VERIFIED'
 ), held_twice AS (  -- PRI-01: one person is not held in two places at once
     -- a detainee linked by the model alone, when another is tied to the person
     SELECT h.record_key FROM held h
