@@ -148,12 +148,6 @@ class Facts:
                      key=lambda d: (d["last_list_date"], d["decision_key"]))
         return latest["department"]
 
-    def held_after(self, number: str, day: date | None) -> tuple[str, ...]:
-        """PRI-01 / EX-04: the row of the latest list that shows the AGDREF file's person
-        held at any time on or after `day` (a committal firmly tied to the file); empty
-        when none does."""
-        return self.held_within(number, day, date.max) if day is not None else ()
-
     def held_within(self, number: str, start: date, end: date) -> tuple[str, ...]:
         """EX-04 on the measures list: the row of the latest list that shows the AGDREF
         file's person held at some time from `start` to `end` (a committal that began on
@@ -212,14 +206,12 @@ class Facts:
             key = h["record_key"]
             if not self.is_linked(key):
                 continue
-            self.person_spells[self.person_key(key)].append(
-                (h["committal_date"] or h["first_list_date"], h["last_list_date"],
-                 h["last_source_row"]))
+            spell = (h["committal_date"] or h["first_list_date"], h["last_list_date"],
+                     h["last_source_row"])
+            self.person_spells[self.person_key(key)].append(spell)
             for number in self.files_of_person[self.person_key(key)]:
                 if self.firmly_tied(key, number):
-                    self.held_spells[number].append(
-                        (h["committal_date"] or h["first_list_date"], h["last_list_date"],
-                         h["last_source_row"]))
+                    self.held_spells[number].append(spell)
         return self
 
     def firmly_tied(self, record_key: str, number: str) -> bool:

@@ -18,7 +18,6 @@ from transforms.rules.verdicts import (
     claim_records,
     consular_markers,
     dq_01_quarantined,
-    dublin_imprisoned,
     exclusion_row,
     genesis_ban_withdrawn,
     identity_findings,
@@ -125,16 +124,15 @@ def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
     detention after the 6 months counts too. The measures list extends a transfer only
     for a detention or an absconding within its time limit, never chasing a lapsed one.
     Here a committal of the person counts whichever of their files it is tied to, a
-    file merged with the transfer's by the model alone included: the measures list asks
-    a firm tie so that a wrong merge never keeps a lapsed transfer alive, but here that
-    reading would shorten a protection (rules audit of 2026-12-07)."""
+    file merged with the transfer's by the model alone included (the firm ties of
+    verdicts.dublin_imprisoned and Facts.detained_files are among those): the measures
+    list asks a firm tie so that a wrong merge never keeps a lapsed transfer alive, but
+    here that reading would shorten a protection (rules audit of 2026-12-07)."""
     rows = [m["source_row"] for m in own_measures
             if m["measure_type"] == "TRANSFERT_DUBLIN" and not mx.ex_02_closed(m, run_date)
             and (m["member_state_acceptance_date"] is None
                  or not mx.ex_04_dublin_lapsed(
-                     m, bool(dublin_imprisoned(facts, m, within_limit=False))
-                     or m["num_agdref"] in facts.detained_files
-                     or _person_held_since(facts, m["person_key"],
+                     m, _person_held_since(facts, m["person_key"],
                                            m["member_state_acceptance_date"]),
                      run_date, within_limits=False))]
     return Finding("ASYLUM_PENDING", ("RTR-09",), tuple(rows)) if rows else None

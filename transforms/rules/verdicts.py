@@ -474,19 +474,18 @@ def exclusion_row(worklist: str, candidate_id: str, person_key: str, num_agdref:
     }
 
 
-def dublin_imprisoned(facts: Facts, measure: Record, within_limit: bool = True
-                      ) -> tuple[str, ...]:
-    """EX-04: the person was imprisoned since the other State's acceptance, as the
-    detention history shows (PRI-01) for a committal firmly tied to the measure's own
-    file (a wrong merge must not keep a lapsed transfer alive): the row of the latest
-    list that shows it, cited with the transfer; empty when none does. With
-    `within_limit` (the measures list) only a detention within the 6 months counts: one
-    that began after the transfer lapsed does not revive it (Reg. 604/2013 art. 29(2),
-    France already responsible); without it (RTR-09), any since the acceptance."""
-    accepted, number = measure["member_state_acceptance_date"], measure["num_agdref"]
-    if within_limit and accepted is not None:
-        return facts.held_within(number, accepted, mx.ex_04_time_limit(measure))
-    return facts.held_after(number, accepted)
+def dublin_imprisoned(facts: Facts, measure: Record) -> tuple[str, ...]:
+    """EX-04 on the measures list: the person was imprisoned within the transfer's time
+    limit since the other State's acceptance, as the detention history shows (PRI-01) for
+    a committal firmly tied to the measure's own file (a wrong merge must not keep a
+    lapsed transfer alive): the row of the latest list that shows it, cited with the
+    transfer; empty when none does. A detention that began after the transfer lapsed does
+    not revive it (Reg. 604/2013 art. 29(2), France already responsible). RTR-09 reads
+    any committal of the person since the acceptance (rejected._person_held_since)."""
+    accepted = measure["member_state_acceptance_date"]
+    if accepted is None:
+        return ()
+    return facts.held_within(measure["num_agdref"], accepted, mx.ex_04_time_limit(measure))
 
 
 def detention_rows(facts: Facts, number: str) -> list[str]:
