@@ -29,6 +29,9 @@ CNDA_MODES = ("AUDIENCE", "ORDONNANCE")
 # GENESIS
 PENAL_CATEGORIES = ("PREVENU", "CONDAMNE", "MIXTE")
 ITF_CODES = ("NON", "TEMPORAIRE", "DEFINITIVE")
+# A ban recorded: an empty ITF is unknown, read as none recorded (no list acts on a ban
+# nobody wrote; an EU citizen stays excluded, PRI-10).
+ITF_BANS = ("TEMPORAIRE", "DEFINITIVE")
 UNKNOWN_NATIONALITY = "INDETERMINEE"
 
 # AGDREF

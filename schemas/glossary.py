@@ -88,7 +88,7 @@ COLUMNS: dict[str, str] = {
                           "registered on that list's day, after its extraction, or later)",
     # titles
     "title_type": "CST, CR, CSP, RECEPISSE, APS or ADA (asylum attestation)",
-    "start_date": "first day of validity",
+    "start_date": "first day of validity (null when AGDREF left it empty)",
     "end_date": "last day of validity",
     "title_status": "VALIDE, RETIRE or EXPIRE",
     # measures and events
@@ -127,7 +127,8 @@ COLUMNS: dict[str, str] = {
     "sentence_days": "total sentence in days",
     "release_date": "expected release date",
     "previous_release_date": "expected release date on the establishment's previous list",
-    "itf": "judicial ban from the territory: NON, TEMPORAIRE or DEFINITIVE",
+    "itf": ("judicial ban from the territory: NON, TEMPORAIRE or DEFINITIVE; null when GENESIS "
+            "left it empty (unknown, read as no ban recorded)"),
     # worklists
     "reason": "why listed: NO_MEASURE or PRIOR_MEASURE_NOT_COERCIBLE",
     "situation": "ENFORCEABLE_MEASURE, MEASURE_TO_EXAMINE or IDENTITY_TO_CONFIRM",

@@ -86,15 +86,18 @@ class TelemofpraFile(SourceModel):
     """TélémOfpra weekly list. Grain: one decision, or one registered request not yet
     decided (decision fields all empty)."""
 
-    NUM_OFPRA: str = pa.Field(nullable=False, str_matches=r"^[A-Za-z0-9\-/]{1,30}$",
+    # An opaque string (CONTRACTS §1.1): letters and digits, with the spaces, dots, dashes
+    # and slashes a number may be written with inside it (no separator of the file, no
+    # colon: it ends the record key telemofpra:<NUM_OFPRA>).
+    NUM_OFPRA: str = pa.Field(nullable=False, str_matches=r"^[A-Za-z0-9][A-Za-z0-9 .\-/]{0,29}$",
                               description="OFPRA file number")
     NUM_AGDREF: str = _text(True, "AGDREF number when known; may be wrong", 40)
     NOM: str = _text(False, "surname")
     PRENOMS: str = _text(True, "given names")
     SEXE: str = _code(codes.SEXES, True, "sex")
     DATE_NAISSANCE: str = pa.Field(nullable=True, description="birth date, possibly partial")
-    NATIONALITE: str = pa.Field(nullable=False, str_matches=r"^[A-Z]{3}$",
-                                description="ISO 3166-1 alpha-3")
+    NATIONALITE: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$",
+                                description="ISO 3166-1 alpha-3; empty = unknown")
     DEPT_DOMICILIATION: str = pa.Field(nullable=False, description="domicile department")
     TYPE_DEMANDE: str = _code(codes.CLAIM_TYPES, False, "claim type")
     PROCEDURE: str = _code(codes.PROCEDURES, False, "procedure")
@@ -178,7 +181,8 @@ class GenesisFile(SourceModel):
     CATEGORIE_PENALE: str = _code(codes.PENAL_CATEGORIES, False, "penal category")
     QUANTUM_TOTAL_JOURS: str = pa.Field(nullable=True, description="total sentence in days")
     DATE_LIBERATION_PREVISIBLE: str = _date(True, "expected release date")
-    ITF: str = _code(codes.ITF_CODES, False, "judicial ban from the territory")
+    ITF: str = _code(codes.ITF_CODES, True, "judicial ban from the territory; empty = "
+                                            "unknown, read as none recorded")
     NUM_AGDREF: str = _text(True, "AGDREF number when the prison knows it", 40)
 
     @pa.check(*NOT_AFTER_EXTRACTION["genesis"], name="not_after_extraction_date")
@@ -260,7 +264,7 @@ class AgdrefTitresFile(SourceModel):
     NUM_AGDREF: str = pa.Field(nullable=False, str_matches=AGDREF_NUMBER_PATTERN,
                                description="10-digit AGDREF number")
     TYPE_TITRE: str = _code(codes.TITLE_TYPES, False, "document type")
-    DATE_DEBUT: str = _date(False, "start of validity")
+    DATE_DEBUT: str = _date(True, "start of validity; empty = unknown")
     DATE_FIN: str = _date(True, "end of validity")
     STATUT: str = _code(codes.TITLE_STATUSES, False, "document status")
 

@@ -98,7 +98,9 @@ class Detainee(IdentityColumns):
     penal_category: str = pa.Field(isin=list(codes.PENAL_CATEGORIES))
     sentence_days: pl.Int32 = pa.Field(nullable=True)
     release_date: date = pa.Field(nullable=True)
-    itf: str = pa.Field(isin=list(codes.ITF_CODES))
+    itf: str = pa.Field(nullable=True, isin=list(codes.ITF_CODES),
+                        description="NON, TEMPORAIRE or DEFINITIVE; null when GENESIS left it "
+                                    "empty (unknown: no ban recorded, codes.ITF_BANS)")
 
 
 class AgdrefPerson(IdentityColumns):
@@ -119,7 +121,7 @@ class AgdrefTitle(StagedModel):
     department: str = pa.Field(isin=list(codes.DEPARTMENTS), description="snapshot department")
     num_agdref: str = pa.Field(str_matches=AGDREF_NUMBER_PATTERN)
     title_type: str = pa.Field(isin=list(codes.TITLE_TYPES))
-    start_date: date
+    start_date: date = pa.Field(nullable=True, description="null when AGDREF left it empty")
     end_date: date = pa.Field(nullable=True)
     title_status: str = pa.Field(isin=list(codes.TITLE_STATUSES))
 

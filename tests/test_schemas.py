@@ -48,6 +48,8 @@ BROKEN = [
     ("telemofpra", "TYPE_DEMANDE", "NOUVELLE", "isin"),
     ("telemofpra", "FONDEMENT", "L999", "isin"),
     ("telemofpra", "NATIONALITE", "Guinée", "str_matches"),
+    ("telemofpra", "NUM_OFPRA", "OFPRA:24", "str_matches"),  # the record key's separator
+    ("telemofpra", "NUM_OFPRA", ".24", "str_matches"),
     ("telemofpra", "DEPT_DOMICILIATION", "20", "department_code"),
     ("telemofpra", "SEXE", "X", "isin"),
     ("telemofpra", "NOM", "", "not_nullable"),
@@ -86,6 +88,21 @@ def test_each_constraint_rejects_a_broken_row(kind, column, value, check):
     assert any(name.startswith(check) for name in failures["check_name"]), failures
     expected_value = None if value == "" else value
     assert expected_value in failures["value"].to_list()
+
+
+# CONTRACTS §1 "empty field = unknown", where the lists read the unknown safely
+# (tests/test_rules_empty_fields.py); NUM_OFPRA is an opaque string.
+UNKNOWN_OR_OPAQUE = [
+    ("telemofpra", "NATIONALITE", ""),
+    ("telemofpra", "NUM_OFPRA", "OFPRA 2024.123-45"),
+    ("genesis", "ITF", ""),
+    ("agdref_titres", "DATE_DEBUT", ""),
+]
+
+
+@pytest.mark.parametrize(("kind", "column", "value"), UNKNOWN_OR_OPAQUE)
+def test_an_unknown_or_opaque_value_is_staged(kind, column, value):
+    assert _quarantine_for(kind, [row(kind, **{column: value})]).height == 0
 
 
 def test_partial_birth_dates_are_valid():

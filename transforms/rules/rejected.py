@@ -150,5 +150,5 @@ def pri_06_judicial_ban(facts: Facts, person_key: str) -> Finding | None:
     latest GENESIS list of an establishment holding the person is a measure in force,
     unless AGDREF records it withdrawn (verdicts.genesis_ban_withdrawn)."""
     rows = tuple(d["source_row"] for d in facts.detentions_by_person.get(person_key, [])
-                 if d["itf"] != "NON" and not genesis_ban_withdrawn(facts, d, person_key))
+                 if d["itf"] in codes.ITF_BANS and not genesis_ban_withdrawn(facts, d, person_key))
     return Finding("MEASURE_IN_FORCE", ("OQ-01", "PRI-06"), rows) if rows else None

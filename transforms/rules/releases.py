@@ -151,7 +151,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
     person = facts.persons.get(person_key) if linked else None
     withdrawn = genesis_ban_withdrawn(facts, det, person_key) if linked else ()
     appealed = appealed_bans(facts, det, person_key) if linked else ()
-    banned = det["itf"] != "NON" and not withdrawn and not appealed  # PRI-06, acted on
+    banned = det["itf"] in codes.ITF_BANS and not withdrawn and not appealed  # PRI-06, acted on
     supporting = supporting_measures(facts, det, person_key, linked, run_date, banned)
     # PRI-10: a judicial ITF recorded binds whatever the nationality: in GENESIS (unless
     # AGDREF says it was withdrawn) or in force in AGDREF on the detainee's file, under
@@ -162,7 +162,7 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
                                                 if linked else ())
                      if m["measure_type"] == "ITF" and mx.counts_as_measure(m)
                      and facts.firmly_tied(key, m["num_agdref"])]
-    judicial_ban = (det["itf"] != "NON" and not withdrawn) or bool(recorded_bans) or any(
+    judicial_ban = (det["itf"] in codes.ITF_BANS and not withdrawn) or bool(recorded_bans) or any(
         m["measure_type"] == "ITF" for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
     # file, however weak the evidence, before anyone is asked to confirm identity: the
@@ -261,7 +261,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
     if window_start is not None and window_start < release:
         rules.append("PRI-03")
     measure_ids, measure_rows = [], []
-    if det["itf"] != "NON":
+    if det["itf"] in codes.ITF_BANS:
         rules.append("PRI-06")
     if banned:
         measure_ids.append(f"GENESIS-ITF:{det['establishment_code']}:{det['committal_number']}")

@@ -521,7 +521,8 @@ def title_is_valid(title: Record, run_date: date) -> bool:
     end = title["end_date"]
     if title["title_status"] == "VALIDE":
         return end is None or end >= run_date
-    return (title["title_status"] == "EXPIRE" and title["start_date"] <= run_date
+    start = title["start_date"]  # unknown (empty in AGDREF): it may have begun
+    return (title["title_status"] == "EXPIRE" and (start is None or start <= run_date)
             and end is not None and end >= run_date)
 
 

@@ -322,7 +322,7 @@ def appealed_bans(facts: Facts, detention: Record, person_key: str) -> tuple[str
     (the measures list excludes the ITF as APPEAL_PENDING); AGDREF's rows, empty when the
     ban stands. The rejected list still counts the ban as a measure (an appeal does not
     end it)."""
-    if detention["itf"] == "NON":
+    if detention["itf"] not in codes.ITF_BANS:
         return ()
     bans = [m for m in facts.measures_by_person.get(person_key, [])
             if m["measure_type"] == "ITF" and mx.counts_as_measure(m)]
@@ -337,7 +337,7 @@ def genesis_ban_withdrawn(facts: Facts, detention: Record, person_key: str) -> t
     The sources contradict each other: no list acts on that ban (the releases list has a
     human examine the detainee, the rejected list does not count it as a measure); the
     rows of AGDREF's withdrawn ITF, empty when the ban stands."""
-    if detention["itf"] == "NON":
+    if detention["itf"] not in codes.ITF_BANS:
         return ()
     bans = [m for m in facts.measures_by_person.get(person_key, [])
             if m["measure_type"] == "ITF"]
