@@ -64,7 +64,7 @@ COLUMNS: dict[str, str] = {
     # asylum
     "decision_key": "one decision: OFPRA number, body, date, outcome, claim type",
     "claim_type": "PREMIERE, REEXAMEN, REEXAMEN_MULTIPLE or REOUVERTURE",
-    "procedure": "NORMALE or ACCELEREE",
+    "procedure": "NORMALE or ACCELEREE; null when unknown (read as not accelerated, RTR-06)",
     "claim_date": "date the claim was lodged",
     "deciding_body": "OFPRA or CNDA",
     "outcome": "decision outcome (REJET, REFUGIE, PROTECTION_SUBSIDIAIRE, IRRECEVABILITE, "

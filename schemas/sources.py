@@ -100,7 +100,8 @@ class TelemofpraFile(SourceModel):
                                 description="ISO 3166-1 alpha-3; empty = unknown")
     DEPT_DOMICILIATION: str = pa.Field(nullable=False, description="domicile department")
     TYPE_DEMANDE: str = _code(codes.CLAIM_TYPES, False, "claim type")
-    PROCEDURE: str = _code(codes.PROCEDURES, False, "procedure")
+    PROCEDURE: str = _code(codes.PROCEDURES, True, "procedure; empty = unknown, read as "
+                                                   "not accelerated (RTR-06)")
     DATE_INTRODUCTION: str = _date(True, "claim introduced at OFPRA")
     ORGANE: str = _code(codes.BODIES, False, "deciding body")
     SENS_DECISION: str = _code(codes.DECISION_OUTCOMES, True,

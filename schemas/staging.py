@@ -67,7 +67,7 @@ class AsylumDecision(IdentityColumns):
     department: str = pa.Field(isin=list(codes.DEPARTMENTS),
                                description="department of domicile")
     claim_type: str = pa.Field(isin=list(codes.CLAIM_TYPES))
-    procedure: str = pa.Field(isin=list(codes.PROCEDURES))
+    procedure: str = pa.Field(nullable=True, isin=list(codes.PROCEDURES))
     claim_date: date = pa.Field(nullable=True)
     deciding_body: str = pa.Field(isin=list(codes.BODIES))
     outcome: str = pa.Field(nullable=True, isin=list(codes.DECISION_OUTCOMES),

@@ -1,9 +1,9 @@
 """CONTRACTS §1: "empty field = unknown". A field the lists can read as unknown without
-acting on a guess is staged empty, not quarantined: the TélémOfpra nationality, the
-GENESIS judicial ban (ITF: none recorded), a residence document's first day. Each row
-below was quarantined before (decide() refuses a quarantined row unless told), its person
-kept off the lists as SOURCE_ROW_QUARANTINED; an OFPRA number written with spaces or dots
-(an opaque string) was too."""
+acting on a guess is staged empty, not quarantined: the TélémOfpra nationality and
+procedure (not accelerated), the GENESIS judicial ban (ITF: none recorded), a residence
+document's first day. Each row below was quarantined before (decide() refuses a
+quarantined row unless told), its person kept off the lists as SOURCE_ROW_QUARANTINED;
+an OFPRA number written with spaces or dots (an opaque string) was too."""
 
 from __future__ import annotations
 
@@ -29,6 +29,18 @@ def test_a_decision_of_unknown_nationality_is_staged_and_listed(tmp_path, con):
     flag = out.only_listed(REJECTED)
     assert flag["num_agdref"] == PERSON and flag["reason"] == "NO_MEASURE"
     assert "TELEMOFPRA_13_20261009.csv:2" in flag["source_rows"]
+
+
+def test_a_rejection_of_unknown_procedure_is_not_read_as_accelerated(tmp_path, con):
+    """RTR-06: an accelerated rejection's notification ends the right to remain, with the
+    CNDA seized or not. The procedure unknown, the rejection needs proof that it is final
+    (RTR-03), as an accelerated one without its basis does (test_rules_rejected)."""
+    out = Inbox(tmp_path, con).person().telemofpra(
+        date(2026, 9, 11), FONDEMENT="L531-24", PROCEDURE="", DATE_DEFINITIVE="").decide()
+    assert out.quarantined() == []
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "RTR_END_UNCONFIRMED"
+    assert "TELEMOFPRA_13_20260911.csv:2" in excluded["source_rows"]
 
 
 @pytest.mark.parametrize("number", ["OFPRA 2024.123-45", "24/00123 A"])

@@ -94,6 +94,7 @@ def test_each_constraint_rejects_a_broken_row(kind, column, value, check):
 # (tests/test_rules_empty_fields.py); NUM_OFPRA is an opaque string.
 UNKNOWN_OR_OPAQUE = [
     ("telemofpra", "NATIONALITE", ""),
+    ("telemofpra", "PROCEDURE", ""),
     ("telemofpra", "NUM_OFPRA", "OFPRA 2024.123-45"),
     ("genesis", "ITF", ""),
     ("agdref_titres", "DATE_DEBUT", ""),
