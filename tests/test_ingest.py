@@ -958,6 +958,18 @@ def test_genesis_country_names_a_french_administration_writes_are_read():
                     "Congo (RDC)": "COD", "CONGO-KINSHASA": "COD", "Guinée-Conakry": "GIN",
                     "U.S.A.": "USA", "Grande-Bretagne": "GBR", "ANGLETERRE": "GBR",
                     "SUD-SOUDAN": "SSD"}
+    # official names, their form of State set aside, and a name with another in
+    # parentheses (audit of 2026-12-07); two countries named: the EU one (§5), and a
+    # rest that names two countries is not read
+    read = {name: country_code(name) for name in (
+        "CONFEDERATION SUISSE", "Grand-Duché de Luxembourg", "IRLANDE (EIRE)",
+        "PRINCIPAUTE DE LIECHTENSTEIN", "REPUBLIQUE HELLENIQUE", "ETAT DE LIBYE",
+        "République de Guinée", "ERITREE", "MAROC (ESPAGNE)", "REPUBLIQUE DE COREE")}
+    assert read == {"CONFEDERATION SUISSE": "CHE", "Grand-Duché de Luxembourg": "LUX",
+                    "IRLANDE (EIRE)": "IRL", "PRINCIPAUTE DE LIECHTENSTEIN": "LIE",
+                    "REPUBLIQUE HELLENIQUE": "GRC", "ETAT DE LIBYE": "LBY",
+                    "République de Guinée": "GIN", "ERITREE": "ERI", "MAROC (ESPAGNE)": "ESP",
+                    "REPUBLIQUE DE COREE": None}
     # the names written stay ISO's French ones
     assert [french_name_of(code) for code in ("NLD", "IRL", "COD", "GBR")] == [
         "PAYS-BAS", "IRLANDE", "RD CONGO", "ROYAUME-UNI"]

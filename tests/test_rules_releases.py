@@ -395,3 +395,94 @@ def test_pri_10_an_eu_detainee_without_a_ban_is_excluded_by_pri_10(tmp_path, con
         DATE_NAISSANCE="14/03/1990", NATIONALITE="ROUMANIE")).decide()
     excluded = out.only_excluded(RELEASES)
     assert excluded["reason_code"] == "EU_CITIZEN" and excluded["rule_ids"] == ["PRI-10"]
+
+
+# Audit of the releases list, 2026-12-07 (each failed before its change).
+
+# A judicial ITF in AGDREF, in force, not challenged, notified: it can support removal.
+ITF_IN_FORCE = {"TYPE_MESURE": "ITF", "FONDEMENT": "131-30", "DELAI_DEPART_JOURS": "",
+                "DATE_DECISION": "01/03/2025", "DATE_NOTIFICATION": "03/03/2025",
+                "SITUATION_NOTIFICATION": "DETENU", "RECOURS": "AUCUN"}
+
+
+def test_pri_10_an_eu_detainee_is_not_listed_for_an_itf_of_a_file_merged_by_the_model_alone(
+        tmp_path, con):
+    """RULES.md PRI-10: "an EU/EEA or Swiss detainee whose ITF is recorded is listed
+    (ENFORCEABLE_MEASURE, marker EU_CITIZEN), not excluded; every other EU citizen stays
+    excluded (EU_CITIZEN)"; §5 EU_CITIZEN.
+
+    A Romanian detainee gives and verifies his own AGDREF number (0123456789). That file
+    holds no measure. The model alone merged it (AGDREF_DUPLICATE, no agent confirmed)
+    with a second file, 0987654321 (DIALO), which holds an ITF in force. Nothing ties the
+    detainee to that ITF: a "recorded" AGDREF ban counts for PRI-10 only on a file firmly
+    tied to the detainee. He stays excluded EU_CITIZEN. Before, `judicial_ban` also counted
+    any ITF among `supporting_measures` (with unconfirmed_only, the merged file's), and he
+    was listed IDENTITY_TO_CONFIRM with the namesake's ITF."""
+    inbox = Inbox(tmp_path / "inbox", con).person(NATIONALITE="ROU")
+    inbox.others().second_file(NATIONALITE="ROU")
+    inbox.measure(NUM_AGDREF=SECOND, **ITF_IN_FORCE)
+    out = inbox.genesis(LIST, row("genesis", **{**KNOWN, "NATIONALITE": "ROUMANIE"})).decide()
+    links = dict(con.execute("SELECT record_key, link_rule FROM core.person_links WHERE "
+                             "record_key IN (?, ?)", [f"agdref:{SECOND}",
+                                                      "genesis:E01301:000101"]).fetchall())
+    assert links == {f"agdref:{SECOND}": "AGDREF_DUPLICATE",
+                     "genesis:E01301:000101": "NUMBER_VERIFIED"}
+    assert out.listed(RELEASES) == [], out.listed(RELEASES)
+    assert out.only_excluded(RELEASES)["reason_code"] == "EU_CITIZEN"
+
+
+def test_pri_09_a_remand_prisoner_to_identify_has_no_release_date_nor_window(tmp_path, con):
+    """RULES.md PRI-02: "Only sentenced detainees (CONDAMNE, or MIXTE with a release date)
+    have a release date to plan for"; PRI-09: a detainee who cannot be tied to a file is
+    listed IDENTITY_TO_CONFIRM "whatever the release date, or with none (`release_date`
+    and `window_start_date` empty for a remand prisoner)".
+
+    A remand prisoner (PREVENU) whom GENESIS gives an expected release date (20/11/2026)
+    all the same: his flag holds no release date and no window, and cites no PRI-03.
+    Before, it held that date, a window from 20/08/2026 (PRI-03) and PRISON_ANSWER_DUE
+    read from the date."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    out = inbox.genesis(LIST, row("genesis", CATEGORIE_PENALE="PREVENU", QUANTUM_TOTAL_JOURS="",
+                                  DATE_LIBERATION_PREVISIBLE="20/11/2026")).decide()
+    flag = out.only_listed(RELEASES)
+    assert flag["situation"] == "IDENTITY_TO_CONFIRM"
+    assert flag["release_date"] is None and flag["window_start_date"] is None, flag
+    assert "PRI-03" not in flag["rule_ids"]
+
+
+def test_pri_03_an_unknown_sentence_does_not_open_the_window_three_months_early(tmp_path, con):
+    """RULES.md PRI-03: "For a total sentence of **2 years or less** ... The planning
+    window therefore opens at `release_date - 3 months` for such sentences, at
+    `release_date` otherwise"; PRI-08: listed when `window_start_date` falls within the
+    horizon; principle 1: when data are missing "the person is *not* put on an
+    execution-oriented list".
+
+    A sentenced detainee (CONDAMNE), identified, whose QUANTUM_TOTAL_JOURS is empty
+    (unknown) and whose release is on 01/06/2027. Nothing shows a sentence of 2 years or
+    less, so the window opens at release (01/06/2027), after the horizon's last day
+    (16/03/2027): excluded RELEASE_OUTSIDE_HORIZON. Before, an unknown sentence was read
+    as a short one: the window opened on 01/03/2027 and the detainee was listed because a
+    figure was missing."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    out = inbox.genesis(LIST, row("genesis", **KNOWN, QUANTUM_TOTAL_JOURS="",
+                                  DATE_LIBERATION_PREVISIBLE="01/06/2027")).decide()
+    assert out.listed(RELEASES) == [], out.listed(RELEASES)
+    assert out.reason(RELEASES) == "RELEASE_OUTSIDE_HORIZON"
+
+
+def test_eu_citizen_a_swiss_detainee_written_by_the_official_name_is_excluded(tmp_path, con):
+    """RULES.md §5 EU_CITIZEN: "national of an EU/EEA State or Switzerland (separate
+    regime, Book II)" is excluded from every list; PRI-10: "every other EU citizen stays
+    excluded"; CONTRACTS §1.2: NATIONALITE is a "country name in French capitals, accents
+    optional".
+
+    The detainee's nationality is written with the State's French official name,
+    CONFEDERATION SUISSE (likewise GRAND-DUCHE DE LUXEMBOURG, IRLANDE (EIRE)).
+    It is read set aside its form of State (countries.STATE_FORM). Before, it was read as
+    an unknown nationality, and the Swiss detainee, with no ban, was listed
+    IDENTITY_TO_CONFIRM instead of being excluded EU_CITIZEN."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    out = inbox.genesis(LIST, row("genesis", NATIONALITE="CONFEDERATION SUISSE")).decide()
+    assert out.listed(RELEASES) == [], out.listed(RELEASES)
+    assert out.reason(RELEASES) == "EU_CITIZEN"
+

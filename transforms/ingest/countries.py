@@ -10,6 +10,8 @@ from functools import cache
 import pycountry
 from anyascii import anyascii
 
+from schemas import codes
+
 UNKNOWN = "INDETERMINEE"
 
 # pycountry's French translations give the ISO form ("Syrienne, République arabe"); the
@@ -61,6 +63,7 @@ OTHER_FRENCH_NAMES = {
     "GUINEE BISSAO": "GNB",
     "RCA": "CAF",
     "SUD SOUDAN": "SSD",
+    "ERITREE": "ERI",
     "BOSNIE": "BIH",
     "ILE MAURICE": "MUS",
     "KIRGHIZIE": "KGZ",
@@ -74,7 +77,17 @@ OTHER_FRENCH_NAMES = {
     "ECOSSE": "GBR",
     "PAYS DE GALLES": "GBR",
     "IRLANDE DU NORD": "GBR",
+    # official names whose form of State is an adjective (the others lose their form of
+    # State: STATE_FORM)
+    "REPUBLIQUE HELLENIQUE": "GRC",
+    "REPUBLIQUE TUNISIENNE": "TUN",
 }
+# An official name is read as the country's name once its form of State is set aside:
+# CONFEDERATION SUISSE, GRAND DUCHE DE LUXEMBOURG, PRINCIPAUTE DE LIECHTENSTEIN, ETAT DE
+# LIBYE (a name whose rest is two countries', COREE, stays unread).
+STATE_FORM = re.compile(
+    r"^(?:REPUBLIQUE|ROYAUME|GRAND DUCHE|PRINCIPAUTE|CONFEDERATION|ETAT|EMIRAT|SULTANAT)"
+    r"(?: (?:FEDERALE|ISLAMIQUE|ARABE|DEMOCRATIQUE|POPULAIRE))*(?: (?:DE LA|DE L|DES|DU|DE|D))? ")
 
 
 def normalise_country_name(name: str) -> str:
@@ -99,7 +112,7 @@ def french_country_names() -> dict[str, str]:
                 names.add(name.split(",")[0])
         for name in names:
             candidates.setdefault(normalise_country_name(name), set()).add(country.alpha_3)
-    mapping = {name: codes.pop() for name, codes in candidates.items() if len(codes) == 1}
+    mapping = {name: found.pop() for name, found in candidates.items() if len(found) == 1}
     mapping.update(EVERYDAY_FRENCH_NAMES)
     mapping.update(OTHER_FRENCH_NAMES)
     return mapping
@@ -120,8 +133,15 @@ def country_code(name: str | None) -> str | None:
     """ISO alpha-3 for a GENESIS country name; None when unknown or indeterminate."""
     if name is None:
         return None
-    key = normalise_country_name(name)
-    if key == UNKNOWN:
+    if normalise_country_name(name) == UNKNOWN:
         return None
-    return french_country_names().get(key)
+    names = french_country_names()
+    # the name, then each of its parts when it has a parenthesis (IRLANDE (EIRE)), each
+    # as written and without its form of State; parts naming two countries give the EU
+    # one if any (§5 EU_CITIZEN: any source giving an EU nationality)
+    written = [name, *re.split(r"[()]", name)] if "(" in name else [name]
+    read = [names[form] for key in map(normalise_country_name, written)
+            for form in (key, STATE_FORM.sub("", key)) if form in names]
+    eu = [code for code in read if code in codes.EU_EEA_CH]
+    return (eu or read or [None])[0]
 

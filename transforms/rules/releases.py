@@ -49,12 +49,20 @@ PRISON_ANSWER_DAYS = 7  # PRI-05
 STALE_PRISON_LIST_DAYS = 16  # PRI-01, a setting (flows/settings.py)
 
 
+def planned_release(detention: Record) -> date | None:
+    """PRI-02: only a sentenced detainee has a release date to plan for. The date GENESIS
+    gives a remand prisoner (PREVENU) all the same is none: his flag, to identify him
+    (PRI-09), holds no release date nor window, and no marker is read from it."""
+    return None if detention["penal_category"] == "PREVENU" else detention["release_date"]
+
+
 def pri_03_window_start(detention: Record) -> date:
     """PRI-03: for a total sentence of 2 years or less the window opens 3 months before
-    release; otherwise at release. An unknown sentence length is read as short: the
-    window opens earlier, which only gives the unit more time."""
+    release; otherwise at release. An unknown sentence length shows no sentence of 2
+    years or less: the window opens at release (principle 1, a figure missing puts no
+    one on the list earlier)."""
     days = detention["sentence_days"]
-    if days is None or days <= SHORT_SENTENCE_DAYS:
+    if days is not None and days <= SHORT_SENTENCE_DAYS:
         return add_months(detention["release_date"], -PLANNING_MONTHS)
     return detention["release_date"]
 
@@ -96,7 +104,7 @@ def release_markers(facts: Facts, detention: Record, run_date: date, stale_days:
     markers = []
     if (run_date - detention["list_date"]).days > stale_days:
         markers.append("STALE_PRISON_LIST")
-    release = detention["release_date"]
+    release = planned_release(detention)
     answered = agent_decision(facts, codes.PRISON_ANSWER, facts.person_key(
         detention["record_key"]), run_date, flag)
     if (release is not None and (release - run_date).days <= PRISON_ANSWER_DAYS
@@ -116,9 +124,9 @@ def supporting_measures(facts: Facts, det: Record, person_key: str, linked: bool
     only through files the model merged (a namesake's, perhaps: identity to confirm, those
     measures shown, until an agent confirms the merge; beside a firm measure they are left
     out)."""
-    if not linked or det["release_date"] is None:
+    release = planned_release(det)
+    if not linked or release is None:
         return [], False
-    release = det["release_date"]
     supporting = [(m, enforce) for m in facts.measures_by_person.get(person_key, [])
                   if mx.can_support_removal_at(m, release)
                   and (enforce := enforceable_on(facts, m, release, run_date)) is not None]
@@ -162,8 +170,11 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
                                                 if linked else ())
                      if m["measure_type"] == "ITF" and mx.counts_as_measure(m)
                      and facts.firmly_tied(key, m["num_agdref"])]
+    # (an ITF reached only through a file the model merged may be a namesake's: it does
+    # not lift EU_CITIZEN)
     judicial_ban = (det["itf"] in codes.ITF_BANS and not withdrawn) or bool(recorded_bans) or any(
-        m["measure_type"] == "ITF" for m, _ in supporting[0])
+        m["measure_type"] == "ITF" and facts.firmly_tied(key, m["num_agdref"])
+        for m, _ in supporting[0])
     # PRI-07: a detainee who cannot be linked is checked against every plausible
     # file, however weak the evidence, before anyone is asked to confirm identity: the
     # files whose identity agrees and those the detainee is in identity review against
@@ -255,7 +266,7 @@ def release_flag(facts: Facts, det: Record, run_date: date, stale_days: int, can
     key = det["record_key"]
     linked = facts.is_linked(key)
     person_key = facts.person_key(key)
-    release = det["release_date"]
+    release = planned_release(det)
     rules = ["PRI-01", "PRI-02", "PRI-05", "PRI-07", "PRI-08"]
     window_start = pri_03_window_start(det) if release is not None else None
     if window_start is not None and window_start < release:
