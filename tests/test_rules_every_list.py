@@ -382,3 +382,60 @@ def test_the_markers_of_a_claim_in_review_are_carried_on_every_list(inbox, workl
     else:
         assert {"NO_CONSULAR_CONTACT", "SUSPENSION_REQUEST_POSSIBLE"} <= set(flag["markers"])
         assert "TELEMOFPRA_13_20260911.csv:2" in flag["source_rows"]
+
+
+# PRI-07 legal alerts, audit of 2026-12-07 (each failed before its change).
+
+def alerts(out) -> list[tuple]:
+    return out.con.sql("SELECT reason_code, measure_id, event_date FROM "
+                       "worklists.legal_alerts ORDER BY alert_id").fetchall()
+
+
+def test_pri_07_a_consular_request_about_a_refugee_whose_measure_row_is_quarantined(
+        tmp_path, con):
+    """RULES.md PRI-07: "A consular pass request (`DEMANDE_LAISSEZ_PASSER`) recorded while
+    a person was in such a situation, or protected (RTR-10), is reported in
+    `worklists.legal_alerts` with the reason `CONSULAR_CONTACT_FORBIDDEN`".
+
+    The person is a refugee (OFPRA grant listed on 02/10/2026). On 01/11/2026 a consular
+    pass is requested about his OQTF M01300000001. Tonight the OQTF's row in the latest
+    MESURES extract is quarantined (an unknown SITUATION_NOTIFICATION). The night knows the
+    measure and its file all the same: the measures list holds it back and excludes it
+    PROTECTION_GRANTED (facts.quarantined_measures), and the alert reads the request under
+    the file the held-back row names. Before, a request whose measure was not among
+    tonight's staged measures was passed over: no alert."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.telemofpra(date(2026, 10, 2), SENS_DECISION="REFUGIE", DATE_DEFINITIVE="")
+    inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026",
+                  SITUATION_NOTIFICATION="PRISON")  # not a contract value: quarantined
+    inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="01/11/2026")
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == [("AGDREF_MESURES_13_20261116.csv", 2)]
+    assert out.reason(MEASURES) == "PROTECTION_GRANTED"  # the measure is known to the night
+    assert alerts(out) == [("CONSULAR_CONTACT_FORBIDDEN", "M01300000001", date(2026, 11, 1))]
+
+
+def test_pri_07_a_request_registered_without_date_on_a_department_s_first_list(tmp_path, con):
+    """RULES.md PRI-07: a consular pass request recorded while the person was "awaiting an
+    OFPRA or CNDA decision" is reported (`CONSULAR_CONTACT_FORBIDDEN`); RTR-08: a first
+    re-examination registered and undecided restores the RTR; principle 1 (missing data
+    never shorten a protection).
+
+    The department's first TélémOfpra list in the warehouse (06/11/2026) shows the
+    person's final rejection and a first re-examination registered at OFPRA with no
+    DATE_INTRODUCTION. The lists read such a request as possibly registered "any day"
+    when no list of its department came before (rights.earliest_registration: "None: no
+    such list, any day"). A consular pass was requested on 03/11/2026, when the request may
+    already have been awaiting OFPRA. Before, alerts.decision_on dropped the lists'
+    reading when no earlier list existed and dated the request
+    from 06/11, and the request was not reported. It is now: the request may have been
+    registered any day."""
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.telemofpra(date(2026, 11, 6))  # rejection notified 07/09, final 09/10/2026
+    inbox.telemofpra(date(2026, 11, 6), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="",
+                     **REGISTERED)
+    inbox.measure(DATE_DECISION="20/10/2026", DATE_NOTIFICATION="22/10/2026")
+    inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="03/11/2026")
+    out = inbox.decide()
+    assert alerts(out) == [("CONSULAR_CONTACT_FORBIDDEN", "M01300000001", date(2026, 11, 3))]
+

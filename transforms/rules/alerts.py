@@ -23,8 +23,11 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
     The claims of anyone the measure's person may be are read (the files searched for
     their protections, the records in review against them: verdicts.possible_persons),
     as the lists do; and when the measure's file row is not staged (quarantined, or not
-    delivered), the claims of the records giving its number."""
+    delivered), the claims of the records giving its number. A measure whose own row is
+    quarantined (held back, DQ-01) is read under the file that row names."""
     number = measure["num_agdref"]
+    if number is None:  # a measure held back whose row names no file
+        return None
     files = candidate_files(facts, [f"agdref:{number}"])
     for searched in files:
         attestation = rights.rtr_01_asylum_attestation(facts.titles.get(searched, ()), day)
@@ -59,8 +62,8 @@ def decision_on(decision: Record, day: date) -> Record | None:
         # a request registered without its date: from the day of the list before the
         # first that showed it, as the lists read it (rights.earliest_registration)
         earliest = rights.earliest_registration(decision)
-        if earliest is not None:
-            started.append(earliest)
+        # (None: no such list, it may have been registered on any day)
+        started.append(earliest if earliest is not None else day)
     if not started or min(started) > day:
         return None
     taken = decision["decision_date"]
@@ -93,7 +96,7 @@ def legal_alerts(facts: Facts, run_date: date, departments: Departments = None
         for event in facts.requests_by_department.get(d, ())]
     alerts: dict[str, dict] = {}
     for event in requests:
-        m = facts.measures_by_id.get(event["measure_id"])
+        m = facts.requested_measures.get(event["measure_id"])
         if m is None or event["event_date"] > run_date:
             continue
         found = pri_07_consular_contact_forbidden(facts, m, event["event_date"])

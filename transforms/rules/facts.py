@@ -50,6 +50,8 @@ class Facts:
     quarantined: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     consular_requests: list[Record] = field(default_factory=list)
     measures_by_id: dict[str, Record] = field(default_factory=dict)
+    # tonight's measures and those held back (DQ-01), by id: what a request may name
+    requested_measures: dict[str, Record] = field(default_factory=dict)
     # the consular pass requests about a known measure, by the measure's department
     requests_by_department: dict[str | None, list[Record]] = field(
         default_factory=lambda: defaultdict(list))
@@ -172,10 +174,6 @@ class Facts:
         for m in self.measures:
             self.measures_by_person[m["person_key"]].append(m)
             self.measures_by_id[m["measure_id"]] = m
-        for event in self.consular_requests:
-            m = self.measures_by_id.get(event["measure_id"])
-            if m is not None:
-                self.requests_by_department[m["department"]].append(event)
         for d in self.decisions:
             self.decisions_by_person[self.person_key(d["record_key"])].append(d)
         for record_key in sorted(self.links):
@@ -201,6 +199,13 @@ class Facts:
                 self.detentions_by_person[self.person_key(d["record_key"])].append(d)
         self.held_back = quarantined_committals(self)
         self.held_back_measures = quarantined_measures(self)
+        # a request about a measure held back still names its file (PRI-07's alert)
+        self.requested_measures = {**{m["measure_id"]: {**m, "source_row": m[
+            "quarantined_rows"][0]} for m in self.held_back_measures}, **self.measures_by_id}
+        for event in self.consular_requests:
+            m = self.requested_measures.get(event["measure_id"])
+            if m is not None:
+                self.requests_by_department[m["department"]].append(event)
         # Every committal ever seen, for EX-04: until when each file's person was held.
         for h in self.detention_history:
             key = h["record_key"]
