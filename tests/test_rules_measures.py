@@ -503,3 +503,59 @@ def test_ex_04_a_committal_after_the_transfer_lapsed_does_not_revive_it(
         assert "GENESIS_E01301_20260901.csv:2" in flag["source_rows"], flag["source_rows"]
     else:
         assert out.reason(MEASURES) == reason
+
+
+# OQ-05 / OQ-07, audit of 2026-12-07 (each failed before its change).
+
+def test_oq_07_a_departure_period_recorded_on_a_judicial_itf_holds_its_execution(inbox):
+    """RULES.md OQ-05: "Voluntary departure period (DDV): the number of days AGDREF
+    records in `DELAI_DEPART_JOURS`"; OQ-07: "Execution may start when the DDV has
+    expired … `enforceable_from = max(notification + DDV, notification + challenge
+    window)`"; EX-03: a measure is unexecuted "once it is enforceable (OQ-07)"; principle
+    1: "When data are missing or contradictory, the person is *not* put on an
+    execution-oriented list".
+
+    AGDREF records a judicial ITF notified on 10/11/2026 with a 30-day departure period:
+    by OQ-07 it may not be executed before 10/12/2026, so on 16/11/2026 it is
+    NOT_YET_ENFORCEABLE. Before, DELAI_DEPART_JOURS was ignored for an ITF and the
+    measure listed as enforceable since 10/11/2026, 24 days before the period AGDREF
+    records has run."""
+    inbox.measure(TYPE_MESURE="ITF", DATE_DECISION="01/11/2026",
+                  DATE_NOTIFICATION="10/11/2026", DELAI_DEPART_JOURS="30")
+    out = inbox.decide(RUN)
+    assert not out.listed(MEASURES), out.listed(MEASURES)[0]["enforceable_from"]
+    excluded = out.only_excluded(MEASURES)
+    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE"
+    assert "OQ-05" in excluded["rule_ids"]
+
+
+@pytest.mark.parametrize("measure_type", ["APE", "AME", "REMISE"])
+def test_oq_05_a_departure_period_that_holds_a_measure_is_cited(inbox, measure_type):
+    """RULES.md principle 2: "Each flag shows its facts, its dates, its rule ids"; the
+    opening: "every flag and every exclusion carries the ids that produced it"; OQ-05:
+    "Voluntary departure period (DDV): the number of days AGDREF records in
+    `DELAI_DEPART_JOURS`"; §5 NOT_YET_ENFORCEABLE: "DDV or challenge window (OQ-06) still
+    running".
+
+    A measure other than an OQTF notified on 03/09/2026 with a 90-day departure period
+    recorded: its challenge window closed on 03/10, the departure period alone keeps it
+    NOT_YET_ENFORCEABLE until 02/12/2026: the exclusion cites OQ-05, the rule that
+    produced it (before, OQ-05 was cited for an OQTF only)."""
+    inbox.measure(TYPE_MESURE=measure_type, DATE_DECISION="01/09/2026",
+                  DATE_NOTIFICATION="03/09/2026", DELAI_DEPART_JOURS="90")
+    excluded = inbox.decide(RUN).only_excluded(MEASURES)
+    assert excluded["reason_code"] == "NOT_YET_ENFORCEABLE"
+    assert "OQ-05" in excluded["rule_ids"], excluded["rule_ids"]
+
+
+def test_oq_05_a_departure_period_that_set_enforceable_from_is_cited_on_the_flag(inbox):
+    """Same rule (principle 2, OQ-05), on a listed flag: an expulsion (APE) notified on
+    03/03/2026 with 60 days recorded is enforceable from 02/05/2026 = notification + DDV
+    (later than notification + one month, 03/04): the date the unit reads comes from
+    OQ-05, which the flag's rule_ids carry."""
+    inbox.measure(TYPE_MESURE="APE", DATE_DECISION="01/03/2026",
+                  DATE_NOTIFICATION="03/03/2026", DELAI_DEPART_JOURS="60")
+    flag = inbox.decide(RUN).only_listed(MEASURES)
+    assert flag["enforceable_from"] == date(2026, 5, 2)
+    assert "OQ-05" in flag["rule_ids"], flag["rule_ids"]
+

@@ -63,22 +63,29 @@ def oq_07_enforceability(measure: Record, rtr_end: date | None = None,
     window)`, never before the end of a right to remain that suspended the measure
     (RTR-02) nor before an ordonnance's notification (RTR-05). A measure never notified
     is not enforceable (null). A judicial ITF is enforceable from its decision (no
-    departure period, no administrative window), but like any removal measure not
-    while a right to remain suspended it (RTR-02) nor before an ordonnance's
-    notification (RTR-05)."""
+    administrative window; a departure period only when AGDREF records one), but like
+    any removal measure not while a right to remain suspended it (RTR-02) nor before an
+    ordonnance's notification (RTR-05)."""
     rules = ("OQ-07",)
     notified = measure["notification_date"]
+    departure_days = oq_05_departure_days(measure)
+    # OQ-05 is cited for an OQTF, and for any measure whose departure period is recorded
+    departure_rules = ("OQ-05",) if measure["measure_type"] == "OQTF" or departure_days else ()
     if measure["measure_type"] == "ITF":
         start, window_end = notified or measure["decision_date"], None
         rules += ("PRI-06",)
         if start is None:
             return Enforceability(None, None, rules)
+        if departure_days:
+            # a departure period AGDREF records on a judicial ban is not run over
+            # (principle 1: the recorded period and the ban's own rule disagree)
+            start, rules = add_days(start, departure_days), rules + departure_rules
     elif notified is None:
         return Enforceability(None, None, rules)
     else:
         window_end = oq_06_challenge_window_end(measure)
-        start = max(add_days(notified, oq_05_departure_days(measure)), window_end)
-        rules += ("OQ-05", "OQ-06") if measure["measure_type"] == "OQTF" else ("OQ-06",)
+        start = max(add_days(notified, departure_days), window_end)
+        rules += (*departure_rules, "OQ-06")
     # The end of a right to remain, or an ordonnance's notification, only counts (and
     # is cited) when it comes later.
     if rtr_end is not None and rtr_end > start:
