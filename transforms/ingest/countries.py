@@ -133,15 +133,17 @@ def country_code(name: str | None) -> str | None:
     """ISO alpha-3 for a GENESIS country name; None when unknown or indeterminate."""
     if name is None:
         return None
-    if normalise_country_name(name) == UNKNOWN:
-        return None
+    key = normalise_country_name(name)
     names = french_country_names()
-    # the name, then each of its parts when it has a parenthesis (IRLANDE (EIRE)), each
-    # as written and without its form of State; parts naming two countries give the EU
-    # one if any (§5 EU_CITIZEN: any source giving an EU nationality)
-    written = [name, *re.split(r"[()]", name)] if "(" in name else [name]
-    read = [names[form] for key in map(normalise_country_name, written)
-            for form in (key, STATE_FORM.sub("", key)) if form in names]
+    if key == UNKNOWN or key in names:
+        return names.get(key)
+    # each part of a name with a parenthesis (IRLANDE (EIRE)), each as written and
+    # without its form of State; parts naming two countries give the EU one if any (§5
+    # EU_CITIZEN: any source giving an EU nationality)
+    parts = [normalise_country_name(part) for part in re.split(r"[()]", name)] \
+        if "(" in name else [key]
+    read = [names[form] for part in parts
+            for form in (part, STATE_FORM.sub("", part)) if form in names]
     eu = [code for code in read if code in codes.EU_EEA_CH]
     return (eu or read or [None])[0]
 
