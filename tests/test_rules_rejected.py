@@ -15,6 +15,8 @@ from tests.builders import row
 from tests.scenarios import PERSON, RUN, SECOND, Inbox, fr
 
 FINAL_LIST = date(2026, 10, 9)
+REGISTERED = {"SENS_DECISION": "", "FONDEMENT": "", "DATE_DECISION": "", "MODE_CNDA": "",
+              "DATE_NOTIFICATION": "", "DATE_DEFINITIVE": ""}
 
 
 @pytest.fixture
@@ -500,3 +502,146 @@ def test_rtr_09_a_merged_file_s_dublin_transfer_runs_12_months_for_a_person_held
                            [SECOND]).fetchall() == [(PERSON,)]
     excluded = out.only_excluded(REJECTED)
     assert excluded["reason_code"] == "ASYLUM_PENDING" and "RTR-09" in excluded["rule_ids"]
+
+
+# --- Audit of 2026-12-07: a correction of two fields at once (core_asylum_decisions.sql)
+
+def early_end_corrected_into_an_appealable_rejection(inbox: Inbox) -> Inbox:
+    """List of 11/09: an inadmissibility L531-32-2 decided 03/09, notified 07/09 (RTR-06,
+    early end). List of 18/09, same OFPRA file, same claim: a plain rejection (normal
+    procedure) decided 04/09, notified 07/09, not reported final (RTR-03)."""
+    inbox.telemofpra(date(2026, 9, 11), SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-2",
+                     DATE_DEFINITIVE="")
+    return inbox.telemofpra(date(2026, 9, 18), DATE_DECISION="04/09/2026", DATE_DEFINITIVE="")
+
+
+def second_reexamination_corrected_into_a_first(inbox: Inbox) -> Inbox:
+    """A first claim finally rejected in 2025; a re-examination introduced 01/09/2026,
+    rejected, given as a second one (REEXAMEN_MULTIPLE, decided 05/10, notified 08/10) on
+    16/10, corrected on 23/10 into a first one (REEXAMEN) decided 06/10, notified 08/10,
+    not final."""
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    second = {"DATE_INTRODUCTION": "01/09/2026", "DATE_NOTIFICATION": "08/10/2026",
+              "DATE_DEFINITIVE": ""}
+    inbox.telemofpra(date(2026, 10, 16), TYPE_DEMANDE="REEXAMEN_MULTIPLE",
+                     DATE_DECISION="05/10/2026", **second)
+    return inbox.telemofpra(date(2026, 10, 23), TYPE_DEMANDE="REEXAMEN",
+                            DATE_DECISION="06/10/2026", **second)
+
+
+@pytest.mark.parametrize("corrected", [early_end_corrected_into_an_appealable_rejection,
+                                       second_reexamination_corrected_into_a_first],
+                         ids=["outcome_and_date", "claim_type_and_date"])
+def test_a_decision_corrected_in_two_fields_at_once_still_ends_the_right_to_remain(
+        inbox, corrected):
+    """RULES.md RTR-03: "an OFPRA rejection without that proof is `RTR_END_UNCONFIRMED`
+    (excluded, never flagged)"; RTR-08: "A first re-examination, while undecided, restores
+    the RTR"; principle 1: "When data are missing or contradictory, the person is *not*
+    put on an execution-oriented list". core_asylum_decisions.sql states the reading: "A
+    version that a later list gives otherwise (another outcome, basis, claim type or
+    decision date) is superseded and no longer acts".
+
+    One introduction date is one claim, which a body decides once: the corrected version
+    supersedes the earlier. Before, the `superseded` CTE dropped an earlier version only
+    with the same decision date, or the same claim, claim type AND outcome; a correction
+    of the date with the outcome (or the claim type) escaped both, the earlier version (an
+    early end, RTR-06) kept acting, and the person was listed (rtr_end_date 07/09 resp.
+    08/10) although the list that now describes the decision says their right to remain
+    still runs (audit of 2026-12-07)."""
+    out = corrected(inbox).decide()
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "RTR_END_UNCONFIRMED", excluded
+
+
+# --- 2. A later claim's early end while the earlier claim's end is not proven -------------
+
+def test_rtr_03_a_later_claim_s_early_end_does_not_override_an_unproven_first_rejection(
+        tmp_path, con):
+    """RULES.md RTR-01: "An asylum seeker whose claim is introduced at OFPRA may stay until
+    OFPRA, and the CNDA if seized, have ruled"; RTR-03: "Only rows that OFPRA reports as
+    final (`DATE_DEFINITIVE` filled) prove that no appeal was lodged; an OFPRA rejection
+    without that proof is `RTR_END_UNCONFIRMED` (excluded, never flagged)"; principle 1.
+
+    First claim: OFPRA rejection (normal procedure) decided 03/03/2026, notified
+    07/03/2026, never reported final (list of 13/03). A re-examination introduced
+    01/08/2026 is declared inadmissible (L531-32-3), notified 07/09 (list of 11/09): a
+    later claim decided while the earlier one may still be before the CNDA (it is: the
+    CNDA reads its rejection on 20/10/2026, list of 30/10). On 01/10/2026 the first
+    claim's end is not proven (rights._earlier_end_unproven). Before, the latest claim
+    alone decided and the person was listed with rtr_end_date 07/09/2026: a person whose
+    appeal was pending flagged for an OQTF (audit of 2026-12-07)."""
+    inbox = Inbox(tmp_path / "inbox", con).agdref("PERSONNES", snapshot=date(2026, 10, 1))
+    inbox.telemofpra(date(2026, 3, 13), DATE_DECISION="03/03/2026",
+                     DATE_NOTIFICATION="07/03/2026", DATE_DEFINITIVE="")
+    inbox.telemofpra(date(2026, 9, 11), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/08/2026",
+                     SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-3",
+                     DATE_DEFINITIVE="")
+    out = inbox.decide(date(2026, 10, 1))
+    excluded = out.only_excluded(REJECTED)
+    assert excluded["reason_code"] == "RTR_END_UNCONFIRMED", excluded
+    assert "RTR-03" in excluded["rule_ids"]
+
+
+# --- 3. A reopening request with no closure to measure a window from ---------------------
+
+def test_rtr_08_a_reopening_with_no_known_closure_is_not_read_as_late(inbox):
+    """RULES.md RTR-07: a closure may be reopened for 9 months, "which restores the RTR";
+    RTR-08: "A `REOUVERTURE` request registered *after the 9-month window of RTR-07* is
+    read as a re-examination request (first or later, by the person's history)";
+    principle 1 ("When data are missing ... the person is *not* put on an
+    execution-oriented list").
+
+    First claim finally rejected (2023); first re-examination rejected and final (2025);
+    a REOUVERTURE request registered 02/11/2026 (list of 06/11), undecided. The warehouse
+    holds no closure at all, so nothing shows the request came after a window: the
+    closure it reopens is simply not held (the code says as much for an earlier reopening,
+    rights._earlier_late_reopening: "a closure the warehouse does not hold may have kept
+    it a reopening"). It is read as a reopening: ASYLUM_PENDING. Before, it was read as a
+    REEXAMEN_MULTIPLE (no right to remain) because an earlier REEXAMEN exists, and the
+    person was listed while their reopening request was pending (audit of 2026-12-07)."""
+    inbox.telemofpra(date(2023, 6, 2), DATE_INTRODUCTION="02/01/2023",
+                     DATE_DECISION="01/04/2023", DATE_NOTIFICATION="04/04/2023",
+                     DATE_DEFINITIVE="05/05/2023")
+    inbox.telemofpra(date(2025, 4, 11), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/09/2024",
+                     DATE_DECISION="01/03/2025", DATE_NOTIFICATION="03/03/2025",
+                     DATE_DEFINITIVE="04/04/2025")
+    inbox.telemofpra(date(2026, 11, 6), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION="02/11/2026", **REGISTERED)
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == []
+    assert not out.listed(REJECTED), out.listed(REJECTED)
+    assert out.only_excluded(REJECTED)["reason_code"] == "ASYLUM_PENDING"
+
+
+# --- 4. A decided late reopening still marked as awaiting its decision -------------------
+
+def test_pri_07_a_late_reopening_decided_and_final_is_no_longer_awaited(inbox):
+    """RULES.md PRI-07: "A listed person ... whose latest claim may still await a decision
+    carries the marker `NO_CONSULAR_CONTACT`"; §5 Markers: "Markers follow the decision that
+    ended the RTR of the person's latest claim".
+
+    First claim finally rejected (2023); a first re-examination closed, notified
+    03/03/2025 (window ended 03/12/2025); a reopening introduced 01/06/2026 (list of
+    05/06, registered), so a second re-examination (RTR-08), then rejected, notified
+    07/09/2026 and reported FINAL on 09/10/2026 (list of 09/10). Nothing awaits a
+    decision: the registration row is read as its decided rows are (decided_as_read), one
+    claim. Before, it stayed a REOUVERTURE, another claim (`_claim_key`) taken for a later
+    request still awaited, and the flag carried NO_CONSULAR_CONTACT (audit of
+    2026-12-07)."""
+    inbox.telemofpra(date(2023, 6, 2), DATE_INTRODUCTION="02/01/2023",
+                     DATE_DECISION="01/04/2023", DATE_NOTIFICATION="04/04/2023",
+                     DATE_DEFINITIVE="05/05/2023")
+    inbox.telemofpra(date(2025, 3, 7), TYPE_DEMANDE="REEXAMEN", DATE_INTRODUCTION="01/09/2024",
+                     SENS_DECISION="CLOTURE", FONDEMENT="L531-37", DATE_DECISION="01/03/2025",
+                     DATE_NOTIFICATION="03/03/2025", DATE_DEFINITIVE="")
+    inbox.telemofpra(date(2026, 6, 5), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION="01/06/2026", **REGISTERED)
+    inbox.telemofpra(date(2026, 10, 9), TYPE_DEMANDE="REOUVERTURE",
+                     DATE_INTRODUCTION="01/06/2026")  # rejected 03/09, notified 07/09, final
+    out = inbox.decide(allow_quarantine=True)
+    assert out.quarantined() == []
+    flag = out.only_listed(REJECTED)
+    assert flag["rtr_end_date"] == date(2026, 9, 7)
+    assert "NO_CONSULAR_CONTACT" not in flag["markers"], flag["markers"]
+    assert "PRI-07" not in flag["rule_ids"], flag["rule_ids"]

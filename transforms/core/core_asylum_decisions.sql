@@ -6,7 +6,7 @@
 -- move them, a correction of the date does); the last list that showed it tells which
 -- domicile is the latest (RULES.md, "Boundaries").
 -- A later list may correct a decision: one body does not decide one OFPRA file twice on
--- one day, nor one claim twice with the same outcome. A version that a later list gives
+-- one day, nor one claim (one introduction date) twice. A version that a later list gives
 -- otherwise (another outcome, basis, claim type or decision date) is superseded and no
 -- longer acts; a grant is never superseded (RTR-10, principle 1: a protection is not
 -- dropped on a doubt).
@@ -84,14 +84,14 @@ WITH rows AS (
     WHERE l.decision_date IS NOT NULL
 ), superseded AS (
     -- a decision a later list gives otherwise: the same body, the same OFPRA file and
-    -- the same decision date, or the same dated claim and the same outcome
+    -- the same decision date, or the same dated claim (one introduction date is one
+    -- claim, which a body decides once: a correction of its outcome, type and date at
+    -- once is still a correction)
     SELECT DISTINCT a.decision_key
     FROM versions a JOIN versions b
       ON b.num_ofpra = a.num_ofpra AND b.deciding_body = a.deciding_body
      AND b.last_list_date > a.last_list_date
-     AND (b.decision_date = a.decision_date
-          OR (b.claim_date = a.claim_date AND b.claim_type = a.claim_type
-              AND b.outcome = a.outcome))
+     AND (b.decision_date = a.decision_date OR b.claim_date = a.claim_date)
     -- transforms/rules/rights.GRANT_OUTCOMES
     WHERE a.outcome NOT IN ('REFUGIE', 'PROTECTION_SUBSIDIAIRE', 'APATRIDE',
                             'ANNULATION_REFUGIE', 'ANNULATION_PROTECTION_SUBSIDIAIRE')

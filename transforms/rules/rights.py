@@ -206,14 +206,17 @@ def earliest_registration(request: Record) -> date | None:
 
 def rtr_08_reopening_read_as(request: Record, history: Iterable[Record]) -> str:
     """RTR-08: what a reopening request (RTR-07) is read as: a reopening when registered
-    within the 9-month window of a closure, its anniversary included; after the window a
-    re-examination, the first (REEXAMEN) unless the person's history holds an earlier
+    within the 9-month window of a closure, its anniversary included, or when the history
+    holds no closure at all; after the window a re-examination, the first (REEXAMEN) unless the person's history holds an earlier
     re-examination (REEXAMEN_MULTIPLE). A reopening without its introduction date may
     have been registered any day from that of the list of its department before the one
     that first showed it (earliest_registration): within a closure's window if that day
     is (principle 1, data missing)."""
     history = list(history)
-    if _within_a_closure_window(request, history):
+    if _within_a_closure_window(request, history) or not any(
+            d["outcome"] == "CLOTURE" for d in history if not is_registered_request(d)):
+        # (no closure held: the one it reopens may be older than the warehouse's lists,
+        # its window unknown: read as what it says it is, principle 1)
         return "REOUVERTURE"
     registered = registration_date(request)
     earlier = [d for d in history if d is not request
@@ -275,9 +278,10 @@ def rtr_08_registered_request(request: Record, history: Iterable[Record]) -> Rtr
 
 
 def decided_as_read(decision: Record, history: Iterable[Record]) -> Record:
-    """A decided reopening read, as its request was (RTR-08), as a second or later
-    re-examination: its decision ends the right to remain at notification (RTR-06).
-    Any other decision as it is."""
+    """A reopening read, as its request was (RTR-08), as a second or later
+    re-examination: its decision ends the right to remain at notification (RTR-06), and
+    its registration is of the same claim (keyed by its type: _claim_key), not a later
+    request still awaited. Any other row as it is."""
     if decision["claim_type"] == "REOUVERTURE" and rtr_08_reopening_read_as(
             decision, history) == "REEXAMEN_MULTIPLE":
         return {**decision, "claim_type": "REEXAMEN_MULTIPLE"}
@@ -376,7 +380,8 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
     explains why. The markers of the claim are added (`claim_markers`).
     """
     decisions = list(decisions)
-    outcomes = [rtr_08_registered_request(d, decisions) if is_registered_request(d)
+    outcomes = [rtr_08_registered_request(decided_as_read(d, decisions), decisions)
+                if is_registered_request(d)
                 else assess_decision(decided_as_read(d, decisions), run_date)
                 for d in decisions]
     if not outcomes:
@@ -402,6 +407,8 @@ def assess_claims(decisions: Iterable[Record], run_date: date) -> RtrOutcome | N
     ended = [o for o in claim if o.effect == ENDED]
     if ended and (window := _closure_still_reopenable(claims, latest_claim, claim)):
         return window
+    if ended and (unproven := _earlier_end_unproven(claims, latest_claim, claim)):
+        return unproven
     if ended:
         deciding = min(ended, key=lambda o: (o.rtr_end_date, o.knowledge_date,
                                              o.decision["decision_key"]))
@@ -443,6 +450,26 @@ def _closure_still_reopenable(claims: dict[tuple, list[RtrOutcome]], latest: tup
         return None
     return replace(windows[0], rule_ids=(*windows[0].rule_ids, "RTR-08"),
                    marker_rows=tuple(row for o in claim for row in o.decision["source_rows"]))
+
+
+def _earlier_end_unproven(claims: dict[tuple, list[RtrOutcome]], latest: tuple,
+                          claim: list[RtrOutcome]) -> RtrOutcome | None:
+    """RTR-03 and principle 1: an earlier claim decided, whose end no decision establishes
+    (an OFPRA rejection not reported final and no CNDA decision known, a CNDA decision
+    without its mode...). A later claim presupposes a final decision on it (a
+    re-examination follows one), but the data do not prove it: the earlier claim may
+    still be before the CNDA, so the later claim's end does not end the right to remain.
+    RTR_END_UNCONFIRMED, citing both claims' rows."""
+    for key, found in sorted(claims.items()):
+        if key == latest or any(o.effect != NOT_ENDED for o in found):
+            continue
+        decided = [o for o in found if not is_registered_request(o.decision)]
+        if decided:
+            o = max(decided, key=lambda o: (o.decision["decision_date"] or date.min,
+                                            o.decision["decision_key"]))
+            return replace(o, reason="RTR_END_UNCONFIRMED", marker_rows=tuple(
+                row for other in claim for row in other.decision["source_rows"]))
+    return None
 
 
 def rtr_given_until(claims: dict[object, list[RtrOutcome]], latest: object) -> date | None:
