@@ -207,11 +207,12 @@ def earliest_registration(request: Record) -> date | None:
 def rtr_08_reopening_read_as(request: Record, history: Iterable[Record]) -> str:
     """RTR-08: what a reopening request (RTR-07) is read as: a reopening when registered
     within the 9-month window of a closure, its anniversary included, or when the history
-    holds no closure at all; after the window a re-examination, the first (REEXAMEN) unless the person's history holds an earlier
-    re-examination (REEXAMEN_MULTIPLE). A reopening without its introduction date may
-    have been registered any day from that of the list of its department before the one
-    that first showed it (earliest_registration): within a closure's window if that day
-    is (principle 1, data missing)."""
+    holds no closure at all; after the window a re-examination, the first (REEXAMEN)
+    unless the person's history holds an earlier re-examination (REEXAMEN_MULTIPLE). A
+    reopening without its introduction date may have been registered any day from that of
+    the list of its department before the one that first showed it
+    (earliest_registration): within a closure's window if that day is (principle 1, data
+    missing)."""
     history = list(history)
     if _within_a_closure_window(request, history) or not any(
             d["outcome"] == "CLOTURE" for d in history if not is_registered_request(d)):
