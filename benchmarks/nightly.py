@@ -246,7 +246,8 @@ def workbooks_as_xlsxwriter_writes(warehouse_path: Path, run_date: date, folder:
     must be the same bytes. The time of each way, for the record."""
     folder.mkdir(parents=True, exist_ok=True)
     with warehouse.connect(warehouse_path, read_only=True, settings=settings) as con:
-        lists, departments = export.load_lists(con), export.export_departments(con)
+        lists = export.load_lists(con)
+        departments = export.export_departments(con, lists)
     seconds = {"rendered": 0.0, "cell_by_cell": 0.0}
     different, cells = [], 0
     for department in departments:

@@ -331,7 +331,7 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str,
     records: list[dict] = []
     with warehouse_connection(warehouse_path) as con:
         lists = export.load_lists(con, as_of)
-        departments = export.export_departments(con)
+        departments = export.export_departments(con, lists)
         with list_writers(len(departments)) as writers, Progress(
                 TextColumn("exports"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 transient=True, disable=not sys.stdout.isatty()) as progress:

@@ -348,7 +348,9 @@ def test_a_handovers_file_per_quarter_in_each_folder_sums_to_the_mart(sample_war
     for record in records:
         frame = read_export(tmp_path / record["file_name"])
         assert frame.columns == headers
-        assert frame.height == record["rows"] + 1 and frame["Nationalité"][-1] == "TOTAL"
+        # audit.exports counts every line under the header, the totals' too (CONTRACTS
+        # §3; it counted one less, audit of 2026-12-07)
+        assert frame.height == record["rows"] and frame["Nationalité"][-1] == "TOTAL"
         counts = frame["Décidées"].cast(pl.Int64)
         assert counts[-1] == counts[:-1].sum()
         executed = frame["Exécutées"].cast(pl.Int64) + frame["Non exécutées"].cast(pl.Int64)
@@ -439,3 +441,41 @@ def test_an_execution_without_its_measure_is_no_longer_named_once_the_file_is_co
     ingest_into(con, tmp_path)
     named = con.sql(query, params={"run_date": date(2026, 11, 18)}).fetchall()
     assert [(r[0], r[1]) for r in named] == [("13", f"{name}:3")]
+
+
+def test_a_department_whose_last_flag_moved_away_keeps_its_folder_and_sees_it_leave(
+        tmp_path, con):
+    """CONTRACTS §3: "`<exports>/<DEPT>/<worklist>_<YYYYMMDD>.csv` for each department
+    and worklist (and `legal_alerts`)" and "A department's folder holds that department's
+    rows"; §2: flag_id stable "so a unit sees what is new since the previous night"
+    (export.export_departments: "Every department with data in the warehouse gets a
+    folder, even with empty lists: an empty list tonight is news too").
+
+    Night 1: a final rejection on the TélémOfpra list of department 84 (domicile 84) is
+    listed in 84's folder. Night 2: 13's list gives the same decision with domicile 13
+    (RULES Boundaries: the latest list decides), so the flag moves to 13, and load_lists
+    gives 84's resolus row for it (MOVED_TO_ANOTHER_DEPARTMENT, department 84), but
+    export_departments reads only core tables, where 84 no longer appears: 84 gets no
+    folder at all on night 2 (the published exports are replaced as a whole, so its
+    folder of night 1 disappears) and the row saying why its flag left is written
+    nowhere (before: audit of 2026-12-07)."""
+    from tests.scenarios import Inbox
+
+    inbox = Inbox(tmp_path / "inbox", con, marts=True).person()
+    inbox.telemofpra_in("84", date(2026, 10, 9), DEPT_DOMICILIATION="84")
+    flag = inbox.decide(date(2026, 11, 16)).only_listed(codes.REJECTED)
+    assert flag["department"] == "84"
+    assert "84" in export.export_departments(con)
+    inbox.agdref("PERSONNES", date(2026, 11, 17))
+    inbox.telemofpra(date(2026, 11, 17), DEPT_DOMICILIATION="13")
+    moved = inbox.decide(date(2026, 11, 17)).only_listed(codes.REJECTED)
+    assert (moved["department"], moved["flag_id"]) == ("13", flag["flag_id"])
+    lists = export.load_lists(con, date(2026, 11, 17))
+    resolved = lists[contract.RESOLVED].filter(pl.col("flag_id") == flag["flag_id"])
+    assert resolved.select("department", "resolution").rows() == [("84", contract.MOVED)]
+
+    departments = export.export_departments(con, lists)
+    # every row of the night's exported tables lands in a department folder
+    for name in (*codes.EXPORTED_TABLES, contract.RESOLVED):
+        unexported = set(lists[name]["department"].to_list()) - set(departments)
+        assert not unexported, (name, unexported, departments)

@@ -290,15 +290,20 @@ def _split(rows: pl.DataFrame, departments: list[str], column: str = "department
     return {department: parts.get((department,), empty) for department in departments}
 
 
-def export_departments(con: duckdb.DuckDBPyConnection) -> list[str]:
+def export_departments(con: duckdb.DuckDBPyConnection,
+                       lists: dict[str, pl.DataFrame] | None = None) -> list[str]:
     """Every department with data in the warehouse gets a folder, even with empty lists:
-    an empty list tonight is news too."""
+    an empty list tonight is news too; and so does every department a row of the night's
+    `lists` (load_lists) names: one whose last flag moved to another department reads
+    there that it left (contract.RESOLVED, MOVED_TO_ANOTHER_DEPARTMENT)."""
     rows = con.sql(
         "SELECT department FROM core.persons UNION SELECT department FROM core.detentions "
         "UNION SELECT department FROM core.asylum_decisions "
         "UNION SELECT department FROM core.removal_measures"
     ).fetchall()
-    return sorted({r[0] for r in rows if r[0] is not None})
+    named = {d for frame in (lists or {}).values() if "department" in frame.columns
+             for d in frame.get_column("department").unique().to_list()}
+    return sorted({*(r[0] for r in rows), *named} - {None})
 
 
 def write_department(lists: dict[str, pl.DataFrame], department: str, folder: Path,
@@ -353,7 +358,8 @@ def write_handovers(rows: pl.DataFrame, department: str, folder: Path, run_date:
                                for name, header, _ in handover_contract.COLUMNS), path)
         sizes[path.name] = table.height - 1
         records.append({"department": department, "worklist": handover_contract.HANDOVERS,
-                        "file_name": f"{department}/{path.name}", "rows": table.height - 1,
+                        # every line under the header, the totals' too (CONTRACTS §3)
+                        "file_name": f"{department}/{path.name}", "rows": table.height,
                         "sha256": checksum(path)})
     return records, sizes
 
