@@ -234,36 +234,36 @@ def copy_agent_decisions(warehouse_path: Path, published: Path, as_of: date) -> 
     (a pair confirmed or rejected), added to audit.link_decisions where those of
     `reconcile link` already are, for the identity stage. Agents may write meanwhile: the
     night reads one consistent snapshot (SQLite WAL, PostgreSQL). The log counts those
-    the rules read on `as_of` apart from those recorded after it (a night run for an
-    earlier date, `--as-of`, leaves them to the nights from their day)."""
+    the rules read on `as_of`: a night run for an earlier date (`--as-of`) reads the
+    events in effect by then, an examination closed after it still open, and leaves the
+    later ones to the nights from their day."""
     database = workspace_database(published)
     with warehouse_connection(warehouse_path) as con:
-        count, carried = copy_decisions(con, database)
-        ((later,),) = con.execute("SELECT count(*) FROM core.agent_decisions "
-                                  "WHERE effective_date > ?", [as_of]).fetchall()
+        count, carried = copy_decisions(con, database, as_of)
     if count and not database_found(database):  # last night's, kept (copy_decisions)
         get_run_logger().warning(
             "base de l'espace de travail introuvable (%s) : les décisions de la nuit "
             "précédente restent en vigueur ; vérifiez --warehouse ou "
             "RECONCILE_WORKSPACE_DATABASE_URL", database["NAME"])
     get_run_logger().info(
-        "agent decisions in force on %s: %d (and %d recorded after that date, for the "
-        "nights from their day); identity decisions new: %d",
-        as_of.isoformat(), count - later, later, carried)
+        "agent decisions in force on %s: %d (those in effect after that date are left to "
+        "the nights from their day); identity decisions new: %d",
+        as_of.isoformat(), count, carried)
     return count
 
 
-def copy_decisions(con: duckdb.DuckDBPyConnection, database: dict) -> tuple[int, int]:
+def copy_decisions(con: duckdb.DuckDBPyConnection, database: dict,
+                   as_of: date | None = None) -> tuple[int, int]:
     """The workspace's decisions (its DATABASES entry) into the night's warehouse: those
-    in force into core.agent_decisions, the identity decisions not copied yet into
-    audit.link_decisions. Returns both counts."""
+    in force by `as_of` (None: every event) into core.agent_decisions, the identity
+    decisions not copied yet into audit.link_decisions. Returns both counts."""
     if not database_found(database):
         # A workspace that held decisions last night cannot vanish: a night reading none
         # would list everyone an open examination keeps off the lists (OQ-02). The
         # decisions of last night stay in force until the path is mended (the task says
         # so); without a workspace ever, there are none.
         return con.sql("SELECT count(*) FROM core.agent_decisions").fetchall()[0][0], 0
-    count = load_agent_decisions(con, decisions_in_force(database))
+    count = load_agent_decisions(con, decisions_in_force(database, as_of))
     return count, carry_link_decisions(con, identity_decisions(database))
 
 

@@ -4,13 +4,16 @@ and PRI-05's answer to the prison."""
 
 from __future__ import annotations
 
-from datetime import date
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from schemas.codes import OTHER_GROUND, PRISON_ANSWER, REJECTED, RELEASES
 from tests.builders import row
 from tests.scenarios import PERSON, RUN, Inbox, fr
+from workspace.decisions.in_force import decisions_in_force
 
 FINAL_LIST = date(2026, 10, 9)
 
@@ -50,3 +53,47 @@ def test_pri_05_answer_recorded_removes_prison_answer_due(inbox):
     assert "PRISON_ANSWER_DUE" in flag["markers"] and "PRI-05" in flag["rule_ids"]
     inbox.agent_decision(PRISON_ANSWER, flag, RELEASES)
     assert "PRISON_ANSWER_DUE" not in inbox.decide().only_listed(RELEASES)["markers"]
+
+
+def workspace_db(path: Path, events: list[tuple]) -> dict:
+    """A workspace database holding `events`: (kind, worklist, flag, day recorded),
+    recorded by agent13 of department 13 at 10:00 UTC of that day (effective that day,
+    as workspace.decisions.views.decide records them: timezone.localdate())."""
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE accounts_account (id INTEGER PRIMARY KEY, username TEXT)")
+    con.execute("INSERT INTO accounts_account VALUES (1, 'agent13')")
+    con.execute("CREATE TABLE decisions_decisionevent (id INTEGER PRIMARY KEY, kind TEXT, "
+                "worklist TEXT, flag_id TEXT, person_key TEXT, department TEXT, "
+                "decided_by_id INTEGER, assigned_to_id INTEGER, decided_at TEXT, "
+                "effective_date TEXT)")
+    for n, (kind, worklist, flag, day) in enumerate(events, start=1):
+        con.execute("INSERT INTO decisions_decisionevent VALUES (?,?,?,?,?,?,1,NULL,?,?)",
+                    [n, kind, worklist, flag["flag_id"], flag["person_key"],
+                     flag["department"], datetime(day.year, day.month, day.day, 10).isoformat(" "),
+                     day.isoformat()])
+    con.commit()
+    con.close()
+    return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path)}
+
+
+def test_oq_02_a_night_as_of_a_past_date_honours_an_examination_closed_after_it(
+        inbox, tmp_path):
+    """RULES.md OQ-02: "the person leaves the list with the exclusion
+    OTHER_GROUND_UNDER_EXAMINATION until the unit closes that examination"; CONTRACTS §4:
+    "`--as-of` ... fixes every date computation. The same inbox and `--as-of` always give
+    the same worklists" (and the identity decisions already follow it: core_person_links.sql
+    "a night run --as-of a past date sees what was decided by then").
+
+    The unit opened an examination on 10/11 and closed it on 20/11. A night run as of
+    16/11 (a missed night caught up, a replay) must exclude the person: the examination
+    was open that day. Before (audit of 2026-12-07), decisions_in_force.sql kept the
+    latest event whatever its date: the close of 20/11 wiped the examination from every
+    night, even one as of 16/11, and the person was listed."""
+    flag = inbox.telemofpra(FINAL_LIST).person().decide().only_listed(REJECTED)
+    database = workspace_db(tmp_path / "ws.sqlite3", [
+        (OTHER_GROUND, REJECTED, flag, date(2026, 11, 10)),
+        ("OTHER_GROUND_CLOSED", REJECTED, flag, date(2026, 11, 20))])
+    inbox.decisions = decisions_in_force(database, RUN)  # as the night of RUN reads them
+    out = inbox.decide(run_date=RUN)
+    assert not out.listed(REJECTED), out.listed(REJECTED)
+    assert out.reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"

@@ -14,9 +14,11 @@ def _sql(name: str) -> str:
     return (files("workspace.decisions") / "sql" / name).read_text(encoding="utf-8")
 
 
-def _fetch(database: dict, name: str, table: str) -> list[tuple]:
+def _fetch(database: dict, name: str, table: str, params: dict | None = None) -> list[tuple]:
     """`database`: the workspace's DATABASES entry (workspace.options.database_config);
-    the rows of the query `name`, none while the workspace has no `table` yet."""
+    the rows of the query `name`, its `:name` placeholders bound to `params`, none while
+    the workspace has no `table` yet."""
+    params = params or {}
     if not database_found(database):  # no workspace yet: no decision
         return []
     if database["ENGINE"].endswith("sqlite3"):
@@ -25,7 +27,10 @@ def _fetch(database: dict, name: str, table: str) -> list[tuple]:
             if not con.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
                                [table]).fetchall():
                 return []
-            return con.execute(_sql(name)).fetchall()
+            # (Django keeps a date as its ISO text in SQLite)
+            return con.execute(_sql(name), {key: value.isoformat() if isinstance(value, date)
+                                            else value for key, value in params.items()}
+                               ).fetchall()
     import psycopg
 
     with psycopg.connect(dbname=database["NAME"], user=database["USER"] or None,
@@ -33,7 +38,10 @@ def _fetch(database: dict, name: str, table: str) -> list[tuple]:
                          host=database["HOST"] or None, port=database["PORT"] or None) as con:
         if not con.execute("SELECT to_regclass(%s)", [table]).fetchone()[0]:
             return []
-        return con.execute(_sql(name)).fetchall()
+        query = _sql(name)
+        for key in params:  # psycopg's placeholders
+            query = query.replace(f":{key}", f"%({key})s")
+        return con.execute(query, params).fetchall()
 
 
 def database_found(database: dict) -> bool:
@@ -48,7 +56,9 @@ def _moment(value) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
-def decisions_in_force(database: dict) -> list[dict]:
+def decisions_in_force(database: dict, as_of: date | None = None) -> list[dict]:
+    """The decisions in force (decisions_in_force.sql), of the events in effect by `as_of`
+    (None: every event, as the workspace's pages read them)."""
     return [{"decision_id": str(id_), "kind": kind, "worklist": worklist, "flag_id": flag_id,
              "person_key": person_key, "department": department, "decided_by": decided_by,
              "assignee": assignee,
@@ -58,7 +68,8 @@ def decisions_in_force(database: dict) -> list[dict]:
              "source_row": f"agent_decisions:{id_}"}
             for (id_, kind, worklist, flag_id, person_key, department, decided_by, assignee,
                  decided_at, effective)
-            in _fetch(database, "decisions_in_force.sql", "decisions_decisionevent")]
+            in _fetch(database, "decisions_in_force.sql", "decisions_decisionevent",
+                      {"as_of": as_of or date.max})]
 
 
 def identity_decisions(database: dict) -> list[dict]:

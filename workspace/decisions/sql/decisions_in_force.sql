@@ -9,7 +9,10 @@
 --   a flag's holder: the latest take or assignment, unless released or unassigned since,
 --   in each department (a flag that moved to another department's list is that unit's
 --   to handle: its pages show only its own department's decisions).
--- A comment changes none of these. Portable SQL: SQLite and PostgreSQL run it as is.
+-- A comment changes none of these. Only the events in effect by the night's date count
+-- (:as_of; 9999-12-31 for every event): a night run for an earlier date (--as-of) sees an
+-- examination closed after it still open. Portable SQL: SQLite and PostgreSQL run it as
+-- is (the placeholder written for each, workspace.decisions.in_force).
 WITH ranked AS (
     SELECT e.id, e.kind, e.worklist, e.flag_id, e.person_key, e.department,
            a.username AS decided_by,
@@ -28,6 +31,7 @@ WITH ranked AS (
     JOIN accounts_account AS a ON a.id = e.decided_by_id
     LEFT JOIN accounts_account AS t ON t.id = e.assigned_to_id
     WHERE e.kind <> 'COMMENT'
+      AND e.effective_date <= :as_of
 )
 SELECT id, kind, worklist, flag_id, person_key, department, decided_by, assignee,
        decided_at, effective_date
