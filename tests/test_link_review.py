@@ -215,6 +215,29 @@ def test_a_record_may_be_confirmed_to_two_files_of_one_person(tmp_path, con):
     assert [d[3] for d in decided(con)] == [None, None]
 
 
+def test_a_record_rejected_for_a_person_cannot_be_confirmed_to_another_of_its_files(
+        tmp_path, con):
+    """README: rejecting a pair means it is never linked again, and a rejection forbids
+    every file of the person. An agent rejects the claim for PERSON; a colleague confirms
+    it to SECOND, the other file of that same person: refused in one line naming the
+    rejected pair. Recorded anyway (--override-conflict), the agents disagree and the
+    night acts on neither: in review (AGENT_DECISIONS_DISAGREE), the claimant on no
+    list. Before (audit of 2026-12-07), the confirmation was accepted and the night
+    linked the claim to the person the agent had rejected."""
+    inbox = Inbox(tmp_path, con).person().others().second_file()
+    inbox.telemofpra(FINAL_LIST).decide()
+    assert con.execute("SELECT person_key FROM core.persons WHERE num_agdref = ?",
+                       [SECOND]).fetchall() == [(PERSON,)]
+    record_decision(con, RECORD, PERSON, "REJECTED", "agent.13", AT)
+    later = datetime(2026, 11, 16, 10)
+    with pytest.raises(InvalidDecision, match=rf"rejected pair {RECORD} = agdref:{PERSON} "):
+        record_decision(con, RECORD, SECOND, "CONFIRMED", "other.13", later)
+    record_decision(con, RECORD, SECOND, "CONFIRMED", "other.13", later, override=True)
+    out = inbox.decide()
+    assert link_of(con) == ("REVIEW", "AGENT_DECISIONS_DISAGREE", RECORD)
+    assert out.listed(REJECTED) == [] and out.reason(REJECTED) == "IDENTITY_CONFLICT"
+
+
 THIRD = "0555555555"  # another DIALLO MAMADOU file, entered another day: never merged
 
 

@@ -4,7 +4,9 @@
 -- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
 --   an agent's decision (audit.link_decisions): CONFIRMED links (to a file no longer in
 --     AGDREF's snapshot: REVIEW, CONFIRMED_FILE_GONE, never another file instead),
---     REJECTED forbids the file's person (every file merged with it);
+--     REJECTED forbids the file's person (every file merged with it), and a record
+--     confirmed to a person an agent rejected for it (through another of its files)
+--     goes to review, AGENT_DECISIONS_DISAGREE;
 --   the AGDREF number the record gave, when the identity agrees (core_identity_candidates.sql); a
 --     number pointing to someone else is not used, the record goes on to matching;
 --   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
@@ -161,8 +163,12 @@ WITH rejected_pairs AS (
     -- with it) links the record
     SELECT r.record_key, p.person_key FROM rejected_pairs r JOIN core.persons p USING (num_agdref)
 ), confirmed AS (
-    SELECT d.record_key, list(DISTINCT p.person_key) AS persons
+    -- `rejected`: an agent rejected the confirmed person for the record too (another
+    -- file of that person): the agents disagree, nobody acts (principle 1)
+    SELECT d.record_key, list(DISTINCT p.person_key) AS persons,
+           bool_or(r.record_key IS NOT NULL) AS rejected
     FROM link_decisions d JOIN core.persons p USING (num_agdref)
+    LEFT JOIN rejected_persons r ON r.record_key = d.record_key AND r.person_key = p.person_key
     WHERE d.decision = 'CONFIRMED'
     GROUP BY d.record_key
 ), confirmed_gone AS (
@@ -231,7 +237,8 @@ WITH rejected_pairs AS (
     HAVING max(match_probability) >= getvariable('review_threshold')
 ), decided AS (
     SELECT s.record_key, s.system,
-        CASE WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
+        CASE WHEN cf.rejected THEN 'AGENT_DECISIONS_DISAGREE'
+             WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
              WHEN len(cf.persons) > 1 THEN 'AGENT_CONFIRMED_SEVERAL'
              WHEN g.record_key IS NOT NULL THEN 'CONFIRMED_FILE_GONE'
              WHEN len(v.persons) = 1 THEN 'NUMBER_VERIFIED'
@@ -252,7 +259,7 @@ WITH rejected_pairs AS (
                  THEN 'NUMBER_NOT_VERIFIED'
              WHEN len(s.numbers) > 0 THEN 'NUMBER_UNKNOWN'
              ELSE 'NO_NUMBER' END AS link_rule,
-        CASE WHEN len(cf.persons) = 1 THEN cf.persons[1]
+        CASE WHEN len(cf.persons) = 1 AND NOT cf.rejected THEN cf.persons[1]
              WHEN g.record_key IS NOT NULL THEN NULL
              WHEN cf.persons IS NULL AND len(v.persons) = 1 THEN v.persons[1]
              WHEN cf.persons IS NULL AND v.persons IS NULL THEN b.person_key END AS person_key,
@@ -307,7 +314,8 @@ SELECT record_key, system,
        match_probability,
        CASE WHEN link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
                 THEN 'LINKED'
-            WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'SEVERAL_NUMBERS_VERIFIED',
+            WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'AGENT_DECISIONS_DISAGREE',
+                               'SEVERAL_NUMBERS_VERIFIED',
                                'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
                                'DETAILS_DIFFER', 'SURNAME_SPLIT', 'GREY_BAND',
                                'ANOTHER_DETAINEE',

@@ -68,9 +68,9 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
         conflict = conflicting_confirmation(con, record_key, num_agdref, pending)
         if conflict and not override:
             raise InvalidDecision(
-                f"contradicts the {'confirmed' if conflict.confirmed else 'linked'} pair "
+                f"contradicts the {conflict_verb(conflict)} pair "
                 f"{conflict.record_key} = agdref:{conflict.num_agdref} "
-                f"({_CONFLICT_KINDS[conflict.record_key == record_key]}); pass "
+                f"({conflict.kind(record_key)}); pass "
                 "--override-conflict to record it anyway")
     insert_frame(con, "audit.link_decisions", model_frame(
         [{"record_key": record_key, "num_agdref": num_agdref, "decision": decision,
@@ -87,16 +87,25 @@ class Conflict(NamedTuple):
     num_agdref: str
     confirmed: bool
     department: str | None = None  # the record's (core.record_identities): need to know
+    # an agent rejected that pair: another file of the person the record is confirmed to
+    rejected: bool = False
 
     @property
     def pair(self) -> str:
         """As audit.link_decisions.overridden_pair keeps it."""
         return f"{self.record_key} {self.num_agdref}"
 
+    def kind(self, record_key: str) -> str:
+        """What the pair is to the confirmation of `record_key` (the one line's words)."""
+        if self.rejected:
+            return _REJECTED_KIND
+        return _CONFLICT_KINDS[self.record_key == record_key]
+
 
 _CONFLICT_KINDS = {True: "one record, another person's file",
                    False: "another record of one of its lists, or another detainee held "
                           "now, the same person"}
+_REJECTED_KIND = "the same record and person, through another of the person's files"
 
 # The latest decision on each pair (as core_person_links.sql reads them), confirmed, of a
 # source record, with the person of its file; a pair contradicts the new one when it ties
@@ -165,25 +174,39 @@ WITH decisions AS (
     ON d.record_key <> s.record_key
     WHERE s.record_key IN (SELECT record_key FROM subject)
 ), found AS (
-    SELECT record_key, num_agdref, true AS confirmed FROM confirmed
+    -- an agent rejected the record for another file of the person confirmed to: the
+    -- same person, both decisions cannot stand (core_person_links.sql,
+    -- AGENT_DECISIONS_DISAGREE)
+    SELECT l.record_key, l.num_agdref, false AS confirmed, true AS rejected
+    FROM latest l JOIN core.persons p USING (num_agdref)
+    WHERE l.record_key = $record AND l.decision = 'REJECTED' AND l.num_agdref <> $file
+      AND p.person_key IN (SELECT person_key FROM target)
+    UNION ALL
+    SELECT record_key, num_agdref, true AS confirmed, false FROM confirmed
     WHERE (record_key = $record AND num_agdref <> $file
            AND person_key NOT IN (SELECT person_key FROM target))
        OR (record_key IN (SELECT record_key FROM list_mates)
            AND person_key IN (SELECT person_key FROM target))
     UNION ALL
-    SELECT record_key, num_agdref, false FROM linked
+    SELECT record_key, num_agdref, false, false FROM linked
     WHERE (record_key IN (SELECT record_key FROM list_mates)
            AND person_key IN (SELECT person_key FROM target))
        -- the record itself, tied tonight without an agent (its number verified, the
        -- model) to another person: confirmed to this file, it would leave that one
        OR (record_key = $record AND person_key NOT IN (SELECT person_key FROM target))
-    ORDER BY confirmed DESC, record_key <> $record, record_key, num_agdref
+    ORDER BY rejected DESC, confirmed DESC, record_key <> $record, record_key, num_agdref
     LIMIT 1
 )  -- with its record's department: whom the workspace may name it to (need to know)
-SELECT f.*, (SELECT min(department) FROM core.record_identities r
-             WHERE r.record_key = f.record_key) AS department
+SELECT f.record_key, f.num_agdref, f.confirmed,
+       (SELECT min(department) FROM core.record_identities r
+        WHERE r.record_key = f.record_key) AS department, f.rejected
 FROM found f
 """
+
+
+def conflict_verb(conflict: Conflict) -> str:
+    return ("rejected" if conflict.rejected else "confirmed" if conflict.confirmed
+            else "linked")
 
 
 def conflicting_confirmation(con: duckdb.DuckDBPyConnection, record_key: str,

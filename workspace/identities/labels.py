@@ -17,6 +17,8 @@ WHY = {
     "PROBABILISTIC": "rapproché par le modèle, sans autre candidat proche",
     "AGENT_CONFIRMED": "confirmé par un agent",
     "AGENT_CONFIRMED_SEVERAL": "des confirmations d'agents désignent plusieurs personnes",
+    "AGENT_DECISIONS_DISAGREE": "un agent l'a rattaché à une personne qu'un autre a "
+                                "écartée par un autre de ses dossiers",
     "CONFIRMED_FILE_GONE": "le dossier AGDREF auquel un agent l'avait rattaché n'est plus "
                            "dans l'extraction (supprimé, renuméroté ou fusionné) : à "
                            "rattacher de nouveau",
@@ -65,6 +67,8 @@ FIELDS = (("last_name", "Nom"), ("first_names", "Prénoms"), ("birth", "Date de 
 CONFLICT_KINDS = {True: "le même enregistrement rattaché au dossier d'une autre personne",
                   False: "un autre enregistrement d'une même liste, ou un autre détenu "
                          "écroué à ce jour, rattaché à cette personne"}
+REJECTED_KIND = ("le même enregistrement, écarté de cette personne par un autre de ses "
+                 "dossiers")
 
 
 def birth(row: dict) -> str:
@@ -125,11 +129,12 @@ def conflict_message(conflict, record_key: str, departments: list[str]) -> str:
     agent or linked tonight (transforms.identity.review.Conflict). Need to know: a record
     beyond the account's departments is named by its department alone (as the pair's
     page names the other detainees held now)."""
-    how = "confirmée" if conflict.confirmed else "rapprochée cette nuit"
+    how = ("rejetée" if conflict.rejected else "confirmée" if conflict.confirmed
+           else "rapprochée cette nuit")
+    kind = REJECTED_KIND if conflict.rejected else CONFLICT_KINDS[
+        conflict.record_key == record_key]
     if conflict.department not in departments:
         return (f"Confirmation refusée : elle contredit la paire {how} d'un enregistrement "
-                f"{elsewhere(conflict.department)} "
-                f"({CONFLICT_KINDS[conflict.record_key == record_key]}).")
+                f"{elsewhere(conflict.department)} ({kind}).")
     return (f"Confirmation refusée : elle contredit la paire {how} {conflict.record_key} = "
-            f"agdref:{conflict.num_agdref} "
-            f"({CONFLICT_KINDS[conflict.record_key == record_key]}).")
+            f"agdref:{conflict.num_agdref} ({kind}).")
