@@ -313,3 +313,53 @@ def test_oq_02_an_account_of_two_departments_closes_every_examination_it_sees(
     assert state.open_examinations(seen) == [] and state.fold(seen).state != OTHER_GROUND
     assert (OTHER_GROUND, flag["person_key"]) not in in_force, in_force
     assert listed == [(flag["flag_id"],)], listed
+
+
+def test_oq_02_an_examination_does_not_follow_a_detainee_the_night_now_ties_to_someone_else(
+        inbox):
+    """RULES.md OQ-02: "When a unit records that admission on another ground is being
+    examined ... the person leaves the list"; README: "from the next night the person
+    leaves every list, their measures and their release included". The examination is
+    about the person of the flag it was recorded on, and nobody else; rule_files.sql
+    itself says a record found to be someone else "no longer carries the decision".
+
+    13 opens an examination for DIALLO (the claimant of its rejected list) while a
+    detainee of E01301 is tied to DIALLO's file by the number the prison gave. The next
+    list of E01301 corrects that committal: it is NGUYEN AN (someone(1)), file 0500000001,
+    who is under an OQTF of his own. The examination keeps DIALLO off the lists and does
+    not touch the other man's measure (rule_files.sql: a record tied tonight to a person
+    none of the decision's files is, is someone else). Before (audit of 2026-12-07), it
+    followed the committal to the other man: his OQTF left the measures list with
+    OTHER_GROUND_UNDER_EXAMINATION, citing DIALLO's examination."""
+    from tests.scenarios import fr, measure_of, someone
+
+    other = someone(1)
+    release = fr(date(2027, 1, 20))
+    inbox.person().person(**other).measure(
+        ID_MESURE=measure_of(1), NUM_AGDREF=other["NUM_AGDREF"], DATE_DECISION="02/03/2026",
+        DATE_NOTIFICATION="04/03/2026")
+    inbox.telemofpra(FINAL_LIST)
+    inbox.genesis(RUN, row("genesis", NUM_AGDREF=PERSON, NOM="DIALLO", PRENOMS="MAMADOU",
+                           DATE_NAISSANCE="14/03/1990", NATIONALITE="GUINEE",
+                           DATE_LIBERATION_PREVISIBLE=release))
+    first = inbox.decide()
+    flag = first.only_listed(REJECTED)
+    measure = [m for m in first.listed("unexecuted_measures")
+               if m["measure_id"] == measure_of(1)]
+    assert measure, first.excluded("unexecuted_measures")  # his OQTF is to execute
+    inbox.agent_decision(OTHER_GROUND, flag, REJECTED, effective=RUN)
+    day2 = date(2026, 11, 17)
+    inbox.decide(run_date=day2)  # the examination is read, anchored to DIALLO's records
+    day3 = date(2026, 11, 18)
+    inbox.genesis(day3, row("genesis", NUM_AGDREF=other["NUM_AGDREF"], NOM=other["NOM"],
+                            PRENOMS=other["PRENOMS"],
+                            DATE_NAISSANCE=other["DATE_NAISSANCE"], NATIONALITE="GUINEE",
+                            DATE_LIBERATION_PREVISIBLE=release))
+    out = inbox.decide(run_date=day3)
+    [(tied,)] = inbox.con.execute("SELECT person_key FROM core.person_links "
+                                  "WHERE record_key = 'genesis:E01301:000101'").fetchall()
+    assert tied == other["NUM_AGDREF"]  # the committal is now the other man's (number verified)
+    assert out.reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"  # DIALLO: still off
+    excluded = [e for e in out.excluded("unexecuted_measures")
+                if e["measure_id"] == measure_of(1)]
+    assert not [e for e in excluded if e["reason_code"] == OTHER_GROUND], excluded

@@ -55,24 +55,38 @@ WHERE person_key IN (SELECT p.person_key FROM core.persons p JOIN reached USING 
 -- But a record an agent has since said is not the person of the decision's files (a
 -- REJECTED pair, the latest on it) is someone else: it no longer carries the decision,
 -- unless it is of the kind the decision's flag is about (the detainee of a releases
--- flag, the claimant of a rejected flag), whom the unit decided for.
+-- flag, the claimant of a rejected flag), whom the unit decided for; and so is a record
+-- the night ties to a person none of the decision's files belongs to.
 CREATE OR REPLACE TEMP TABLE rule_agent_decisions AS
 WITH latest_pairs AS (
     SELECT record_key, num_agdref, decision FROM audit.link_decisions
     WHERE CAST(decided_at AS DATE) <= getvariable('run_date')
     QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                                ORDER BY decided_at DESC, decision DESC) = 1
+), file_persons AS (
+    -- tonight's persons of the files each decision is anchored to
+    SELECT n.decision_id, p.person_key FROM core.agent_decision_anchors n
+    JOIN core.persons p ON p.num_agdref = n.anchor_key
 ), anchors AS (
     SELECT decision_id, person_key AS anchor_key FROM core.agent_decisions
     UNION
     SELECT n.decision_id, n.anchor_key FROM core.agent_decision_anchors n
     JOIN core.agent_decisions a USING (decision_id)
+    LEFT JOIN core.person_links l ON l.record_key = n.anchor_key AND l.link_status = 'LINKED'
     WHERE starts_with(n.anchor_key, CASE a.worklist WHEN 'upcoming_releases' THEN 'genesis:'
                                      WHEN 'rejected_without_oqtf' THEN 'telemofpra:' END)
-       OR NOT EXISTS (
-           SELECT 1 FROM latest_pairs r JOIN core.agent_decision_anchors f
-           ON f.decision_id = n.decision_id AND f.anchor_key = r.num_agdref
-           WHERE r.record_key = n.anchor_key AND r.decision = 'REJECTED')
+       OR (NOT EXISTS (
+               SELECT 1 FROM latest_pairs r JOIN core.agent_decision_anchors f
+               ON f.decision_id = n.decision_id AND f.anchor_key = r.num_agdref
+               WHERE r.record_key = n.anchor_key AND r.decision = 'REJECTED')
+           -- a record tied tonight to a person none of the decision's files is (a list
+           -- corrected the committal: another man's) is someone else too; unless no file
+           -- of the decision is left to tell (unlinked then, or its files gone)
+           AND (n.anchor_key = l.person_key OR l.person_key IS NULL
+                OR l.person_key IN (SELECT person_key FROM file_persons f
+                                    WHERE f.decision_id = n.decision_id)
+                OR NOT EXISTS (SELECT 1 FROM file_persons f
+                               WHERE f.decision_id = n.decision_id)))
 ), reached AS (
     SELECT n.decision_id, coalesce(
                (SELECT p.person_key FROM core.persons p WHERE p.num_agdref = n.anchor_key),
