@@ -161,7 +161,9 @@ class Inbox:
             "decision_id": f"D{number}", "kind": kind, "worklist": worklist,
             "flag_id": flag["flag_id"], "person_key": flag["person_key"],
             "department": flag["department"], "decided_by": "agent13",
-            "assignee": assignee, "decided_at": datetime(2026, 11, 1, 9, 0),
+            # recorded on its day (a flag's outcome counts from its stay on the list)
+            "assignee": assignee, "decided_at": datetime(effective.year, effective.month,
+                                                         effective.day, 9, 0),
             "effective_date": effective, "source_row": f"agent_decisions:D{number}"})
         return self
 

@@ -97,3 +97,31 @@ def test_oq_02_a_night_as_of_a_past_date_honours_an_examination_closed_after_it(
     out = inbox.decide(run_date=RUN)
     assert not out.listed(REJECTED), out.listed(REJECTED)
     assert out.reason(REJECTED) == "OTHER_GROUND_UNDER_EXAMINATION"
+
+
+def test_oqtf_taken_is_not_shown_on_the_flag_once_resolved_and_listed_again(inbox):
+    """README (workspace, Handling any flag): 'On a rejected asylum seeker, "OQTF prise le
+    …" ...: the flag shows it until AGDREF records the OQTF and the night resolves the
+    flag.' and 'The state is the latest outcome recorded'.
+
+    The unit records "OQTF prise" on DIALLO's flag; AGDREF then records the OQTF and the
+    night resolves the flag; the court annuls that OQTF and the same flag (same person,
+    same final rejection) is listed again: the OQTF the unit recorded no longer answers
+    the flag, which is to be handled again: an outcome recorded before the flag's current
+    stay on the list no longer counts (handling.with_handling, as the workspace's
+    state.fold). Before (audit of 2026-12-07), the night kept showing the flag as
+    handled ("OQTF prise") on the list and in the exports."""
+    from schemas.codes import OQTF_TAKEN
+
+    flag = inbox.telemofpra(FINAL_LIST).person().decide().only_listed(REJECTED)
+    inbox.agent_decision(OQTF_TAKEN, flag, REJECTED, effective=RUN)
+    assert inbox.decide().only_listed(REJECTED)["handling_state"] == OQTF_TAKEN
+    day2, day3 = date(2026, 11, 17), date(2026, 11, 18)
+    inbox.agdref("PERSONNES", snapshot=day2).agdref("MESURES", snapshot=day2)
+    resolved = inbox.decide(run_date=day2)
+    assert not resolved.listed(REJECTED), resolved.listed(REJECTED)  # the night resolved it
+    inbox.agdref("PERSONNES", snapshot=day3).agdref(
+        "MESURES", snapshot=day3, STATUT="ANNULEE", RECOURS="ANNULE")
+    again = inbox.decide(run_date=day3).only_listed(REJECTED)
+    assert again["flag_id"] == flag["flag_id"]
+    assert again["handling_state"] != OQTF_TAKEN, again["handling_state"]

@@ -419,3 +419,25 @@ def test_an_answer_to_the_establishment_with_a_date_that_cannot_be_is_refused(ws
         assert refused.status_code == 400, (answer, day)
         assert said in html.unescape(refused.content.decode()), (answer, day)
     assert DecisionEvent.objects.count() == before
+
+
+def test_an_oqtf_taken_on_an_earlier_stay_of_the_flag_no_longer_shows(ws):
+    """README: "OQTF prise le …" shows "until AGDREF records the OQTF and the night
+    resolves the flag". The OQTF annulled, the same flag is listed again from a later
+    night (its first_seen_date): the OQTF taken recorded before no longer answers it and
+    the flag is to do again, on the pages as in the night's lists
+    (handling.with_handling; test_rules_agent_decisions). A next step stays with the flag.
+    Before (audit of 2026-12-07), the pages kept showing "OQTF prise"."""
+    from datetime import UTC, datetime
+
+    from workspace.decisions import state
+    from workspace.decisions.models import DecisionEvent, Kind
+
+    recorded = datetime(2026, 11, 16, 10, tzinfo=UTC)
+    taken = DecisionEvent(kind=Kind.OQTF_TAKEN, decided_at=recorded,
+                          fact_date=date(2026, 11, 15))
+    step = DecisionEvent(kind=Kind.NEXT_STEP, decided_at=recorded)
+    assert state.fold([taken], since=date(2026, 11, 16)).state == Kind.OQTF_TAKEN
+    assert state.fold([taken]).state == Kind.OQTF_TAKEN
+    assert state.fold([taken], since=date(2026, 11, 18)).state == state.TO_DO
+    assert state.fold([step], since=date(2026, 11, 18)).state == Kind.NEXT_STEP

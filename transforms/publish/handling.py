@@ -1,6 +1,7 @@
 """Each flag's state and assignee in the workspace on the night (issue 34 §4: "the lists,
 exports and dashboards show each flag's state and assignee"), from the decisions in force
-the night copied into core.agent_decisions: the latest outcome on the flag, who holds it,
+the night copied into core.agent_decisions: the latest outcome on the flag (an OQTF taken
+only since the flag's current stay on the list began, first_seen_date), who holds it,
 and the person's examination on another ground when it is later than the outcome. The
 same reading as the workspace's own pages (workspace/decisions/state.py), on the copy:
 a flag's holder and outcome are those its department's unit recorded (a flag that moved
@@ -46,6 +47,15 @@ def with_handling(rows: pl.DataFrame, decisions: pl.DataFrame, key: str = "flag_
               .join(outcomes.unique([key, "department"], keep="last"), on=[key, "department"],
                     how="left", maintain_order="left")
               .join(examined, on="person_key", how="left", maintain_order="left"))
+    if "first_seen_date" in joined.columns:
+        # an OQTF taken recorded before the flag's current stay on the list began
+        # answered an earlier stay, which the night resolved once AGDREF recorded it
+        # (workspace/decisions/state.py fold)
+        stale = ((pl.col("_outcome") == codes.OQTF_TAKEN)
+                 & (pl.col("_outcome_at").dt.date() < pl.col("first_seen_date")))
+        joined = joined.with_columns(
+            pl.when(stale).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("_outcome", "_outcome_at"))
     examining = pl.col("_examined_at").is_not_null() & (
         pl.col("_outcome_at").is_null() | (pl.col("_outcome_at") < pl.col("_examined_at")))
     state = (pl.when(examining).then(pl.lit(codes.OTHER_GROUND))

@@ -4,7 +4,8 @@ The assignee is whoever took the flag last or the agent a manager assigned it to
 a release, or a manager withdrawing the assignment, leaves it to no one.
 
 A flag's state is its latest outcome (OQTF taken, examination on another ground, answer
-to the prison, next step planned, not pursued); without one it is "en cours" while an
+to the prison, next step planned, not pursued; an OQTF taken only when recorded since the
+flag's current stay on its list began); without one it is "en cours" while an
 agent holds it, "à traiter" otherwise. "Non poursuivi" is a state, not an exclusion: the
 night keeps listing the flag (a flag is a suggestion for human review, RULES.md
 principle 2) and the lists show it as not pursued, with who decided and why."""
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, date
 
 from django.db.models import Q
 from django.utils import timezone
@@ -47,12 +49,20 @@ class FlagState:
         return text
 
 
-def fold(found: list[DecisionEvent]) -> FlagState:
+def fold(found: list[DecisionEvent], since: date | None = None) -> FlagState:
     """The state of a flag from its events in the order they were recorded (and the
     person's examinations on another ground): under examination while one is open
-    (open_examinations) and no outcome was recorded after it."""
+    (open_examinations) and no outcome was recorded after it. `since`: the day the
+    flag's current stay on its list began (its first_seen_date): an "OQTF prise"
+    recorded before answered an earlier stay, which the night resolved once AGDREF
+    recorded the OQTF (since annulled, the flag is back), and no longer counts
+    (transforms/publish/handling.py alike); the unit's other outcomes, a next step, stay
+    with the flag."""
     assignee, outcome = "", None
     for event in found:
+        if (since is not None and event.kind == Kind.OQTF_TAKEN
+                and event.decided_at.astimezone(UTC).date() < since):
+            continue
         if event.kind == Kind.TAKEN:
             assignee = event.decided_by.username
         elif event.kind == Kind.ASSIGNED:
@@ -134,10 +144,12 @@ def decided_after_page(who: str, what: str, decided_at) -> str:
             "de cette page : rechargez-la et décidez sur l'état à jour.")
 
 
-def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
+def list_states(worklist: str, departments: list[str],
+                stays: dict[str, date] | None = None) -> dict[str, FlagState]:
     """held_key(flag id, department) -> state of every flag of the list with events in
     the account's departments; a person's open examination on another ground under the
-    key `person:<person_key>` (it holds for all their flags of the list)."""
+    key `person:<person_key>` (it holds for all their flags of the list). `stays`:
+    held_key -> the day the flag's current stay on the list began (fold's `since`)."""
     about = Q(worklist=worklist) | Q(kind__in=OTHER_GROUND_KINDS)
     by_key: dict[str, list[DecisionEvent]] = defaultdict(list)
     for event in (DecisionEvent.objects.filter(about, department__in=departments)
@@ -146,7 +158,7 @@ def list_states(worklist: str, departments: list[str]) -> dict[str, FlagState]:
             by_key[f"person:{event.person_key}"].append(event)
         else:
             by_key[held_key(event.flag_id, event.department)].append(event)
-    return {key: fold(found) for key, found in by_key.items()}
+    return {key: fold(found, (stays or {}).get(key)) for key, found in by_key.items()}
 
 
 def state_of(states: dict[str, FlagState], key: str, department: str, person_key: str

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
@@ -113,6 +114,15 @@ def list_rows(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[s
         if chosen is not None:
             params[f"{name}_keys"], params[f"{name}_persons"] = chosen
     return Rows(columns(worklist), _dicts(cur.execute(list_sql(worklist, filters), params)))
+
+
+def stays(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[str]
+          ) -> dict[str, date]:
+    """decisions.state.held_key -> the day each listed flag's current stay on the list
+    began (its first_seen_date): an outcome recorded before answered an earlier stay."""
+    sql = (f"SELECT {KEY[worklist]} || '|' || department, first_seen_date "  # noqa: S608
+           f"FROM worklists.{worklist} WHERE list_contains($departments, department)")
+    return dict(cur.execute(sql, {"departments": departments}).fetchall())
 
 
 def flag(cur: duckdb.DuckDBPyConnection, worklist: str, key: str, departments: list[str]

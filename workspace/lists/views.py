@@ -126,10 +126,11 @@ def _other_view(request, every: bool) -> str:
 def worklist(request, worklist: str):
     if worklist not in queries.LISTS:
         raise Http404
-    states = state.list_states(worklist, request.departments)
-    filters = _filters(request, states)
     try:
         with warehouse() as cur:
+            states = state.list_states(worklist, request.departments,
+                                       queries.stays(cur, worklist, request.departments))
+            filters = _filters(request, states)
             found = queries.list_rows(cur, worklist, request.departments, filters)
             night = queries.last_night(cur)
     except WarehouseUnavailable:
@@ -201,7 +202,7 @@ def flag_page(request, worklist: str, key: str):
     context["sources"] = state.cited_decisions(context["sources"], request.departments)
     found = state.events(key, row["department"], person_keys, request.departments)
     context["decisions"] = [{"event": e, "text": state.describe(e)} for e in found]
-    context["state"] = state.fold(found)
+    context["state"] = state.fold(found, row.get("first_seen_date"))
     # the latest decision the page shows: one recorded by a colleague after it is
     # refused (decisions.views._stale)
     context["seen"] = max((e.id for e in found), default=0)
