@@ -68,7 +68,7 @@ def record_decision(con: duckdb.DuckDBPyConnection, record_key: str, num_agdref:
         conflict = conflicting_confirmation(con, record_key, num_agdref, pending)
         if conflict and not override:
             raise InvalidDecision(
-                f"contradicts the {conflict_verb(conflict)} pair "
+                f"contradicts the {conflict.verb} pair "
                 f"{conflict.record_key} = agdref:{conflict.num_agdref} "
                 f"({conflict.kind(record_key)}); pass "
                 "--override-conflict to record it anyway")
@@ -94,6 +94,10 @@ class Conflict(NamedTuple):
     def pair(self) -> str:
         """As audit.link_decisions.overridden_pair keeps it."""
         return f"{self.record_key} {self.num_agdref}"
+
+    @property
+    def verb(self) -> str:
+        return "rejected" if self.rejected else "confirmed" if self.confirmed else "linked"
 
     def kind(self, record_key: str) -> str:
         """What the pair is to the confirmation of `record_key` (the one line's words)."""
@@ -202,11 +206,6 @@ SELECT f.record_key, f.num_agdref, f.confirmed,
         WHERE r.record_key = f.record_key) AS department, f.rejected
 FROM found f
 """
-
-
-def conflict_verb(conflict: Conflict) -> str:
-    return ("rejected" if conflict.rejected else "confirmed" if conflict.confirmed
-            else "linked")
 
 
 def conflicting_confirmation(con: duckdb.DuckDBPyConnection, record_key: str,

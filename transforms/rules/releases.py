@@ -170,11 +170,10 @@ def decide_release(facts: Facts, det: Record, run_date: date, horizon_days: int,
                                                 if linked else ())
                      if m["measure_type"] == "ITF" and mx.counts_as_measure(m)
                      and facts.firmly_tied(key, m["num_agdref"])]
-    # (an ITF reached only through a file the model merged may be a namesake's: it does
-    # not lift EU_CITIZEN)
-    judicial_ban = (det["itf"] in codes.ITF_BANS and not withdrawn) or bool(recorded_bans) or any(
-        m["measure_type"] == "ITF" and facts.firmly_tied(key, m["num_agdref"])
-        for m, _ in supporting[0])
+    # (an ITF that can support removal is among recorded_bans when firmly tied; one
+    # reached only through a file the model merged may be a namesake's: it does not lift
+    # EU_CITIZEN)
+    judicial_ban = (det["itf"] in codes.ITF_BANS and not withdrawn) or bool(recorded_bans)
     # PRI-07: a detainee who cannot be linked is checked against every plausible
     # file, however weak the evidence, before anyone is asked to confirm identity: the
     # files whose identity agrees and those the detainee is in identity review against

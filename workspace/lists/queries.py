@@ -89,7 +89,7 @@ def list_sql(worklist: str, filters: ListFilters) -> str:
         where.append("list_contains(markers, $marker)")
     if filters.number:
         where.append(read_sql("number_match.sql"))
-    key = f"({KEY[worklist]} || '|' || department)"  # decisions.state.held_key
+    key = _held_key(worklist)
     if filters.only is not None:
         where.append(f"(list_contains($only_keys::VARCHAR[], {key}) "
                      "OR list_contains($only_persons::VARCHAR[], person_key))")
@@ -116,11 +116,17 @@ def list_rows(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[s
     return Rows(columns(worklist), _dicts(cur.execute(list_sql(worklist, filters), params)))
 
 
+def _held_key(worklist: str) -> str:
+    """decisions.state.held_key, in SQL over the list's rows."""
+    return f"({KEY[worklist]} || '|' || department)"
+
+
 def stays(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[str]
           ) -> dict[str, date]:
     """decisions.state.held_key -> the day each listed flag's current stay on the list
-    began (its first_seen_date): an outcome recorded before answered an earlier stay."""
-    sql = (f"SELECT {KEY[worklist]} || '|' || department, first_seen_date "  # noqa: S608
+    began (its first_seen_date): an OQTF taken recorded before answered an earlier stay
+    (decisions.state.fold)."""
+    sql = (f"SELECT {_held_key(worklist)}, first_seen_date "  # noqa: S608
            f"FROM worklists.{worklist} WHERE list_contains($departments, department)")
     return dict(cur.execute(sql, {"departments": departments}).fetchall())
 
