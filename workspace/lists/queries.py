@@ -196,15 +196,22 @@ def search(cur: duckdb.DuckDBPyConnection, number: str, departments: list[str]
     return found
 
 
-def source_rows(cur: duckdb.DuckDBPyConnection, cited: list[str]) -> list[dict]:
-    """The rows as delivered behind a flag's `source_rows` (file:line). Call it with the
-    citations of a flag already found in the account's departments."""
+def source_rows(cur: duckdb.DuckDBPyConnection, cited: list[str],
+                withheld: dict[str, str] | None = None) -> list[dict]:
+    """The rows as delivered behind a flag's `source_rows` (file:line), but those of
+    `withheld` (citation -> the row's department, `withheld_rows`): their citation and
+    department only. Call it with the citations of a flag already found in the account's
+    departments."""
     shown = []
     for citation in cited:
         name, _, line = citation.rpartition(":")
         match = _SOURCE_FILE.match(name)
         if not match or not line.isdigit():
             shown.append({"citation": citation, "values": []})
+            continue
+        if withheld and citation in withheld:
+            shown.append({"citation": citation, "file": name, "line": int(line), "values": [],
+                          "elsewhere": withheld[citation]})
             continue
         kind = match.group(1).lower()
         assert kind in SOURCE_MODELS
@@ -221,6 +228,17 @@ def source_rows(cur: duckdb.DuckDBPyConnection, cited: list[str]) -> list[dict]:
                   if k not in ("file_name", "line_number")] if rows else []
         shown.append({"citation": citation, "file": name, "line": int(line), "values": values})
     return shown
+
+
+def withheld_rows(cur: duckdb.DuckDBPyConnection, cited: list[str], person_key: str,
+                  departments: list[str]) -> dict[str, str]:
+    """The citations of a flag's rows that the account may not read (cited_rows.sql: a
+    row of another department that the night ties to no file of the flag's person) ->
+    the row's department ("?" when unknown)."""
+    return {r["citation"]: r["department"] or "?" for r in _dicts(cur.execute(
+        read_sql("cited_rows.sql"), {"cited": cited, "person": person_key,
+                                     "departments": departments}))
+            if not r["readable"]}
 
 
 def last_night(cur: duckdb.DuckDBPyConnection):

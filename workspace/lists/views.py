@@ -175,7 +175,8 @@ def _flag_context(cur, worklist: str, key: str, row: dict, departments: list[str
         "facts": labels.exclusion_facts(row) if excluded else labels.facts(worklist, row),
         "reasons": labels.reasons(row), "markers": labels.markers(row.get("markers") or []),
         "rule_ids": row["rule_ids"], "history": labels.history(queries.history(cur, key)),
-        "sources": queries.source_rows(cur, row["source_rows"]),
+        "sources": queries.source_rows(cur, row["source_rows"], queries.withheld_rows(
+            cur, row["source_rows"], row["person_key"], departments)),
         "others": [{**f, "title": labels.LIST_NAMES[f["worklist"]]} for f in others],
         # the identity this flag waits for: the pairs of its person to decide
         "pairs": [{**p, "evidence_fr": identity_labels.EVIDENCE.get(p["evidence"],
