@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def render(con: duckdb.DuckDBPyConnection, scope: Scope,
     fresh = render_panel(units, national=scope.department is None)
     table, covered = "", ""
     if scope.department is None:  # the departments first: where a manager goes next
-        departments = department_table(by_department)
+        departments = department_table(
+            {**{folder: Counter() for folder in scope.folders}, **by_department})
         table = department_rows(departments, units)
         covered = (" Départements couverts cette nuit : "
                    + html.escape(", ".join(d for d, *_ in departments) or "aucun") + ".")

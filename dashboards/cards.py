@@ -14,7 +14,7 @@ import duckdb
 from dashboards.french import department_label, whole
 from dashboards.freshness import UnitFreshness
 from dashboards.scope import TONIGHT, Scope, read_rows
-from schemas.exports import counted
+from schemas.exports import counted, new_in_its_department
 
 
 class Card(NamedTuple):
@@ -33,7 +33,7 @@ COUNTED: dict[str, dict[str, str]] = {
         "rejected": "TRUE",
         "rejected_overdue": "days_overdue > 0",  # past the 15 days of OQ-02
         "rejected_due_within_7_days": "oqtf_due_date BETWEEN $day AND $day + 7",
-        "rejected_new": "first_seen_date = $day",
+        "rejected_new": new_in_its_department("rejected_without_oqtf", "$day"),
     },
     "upcoming_releases": {
         "releases": "TRUE",
@@ -41,12 +41,12 @@ COUNTED: dict[str, dict[str, str]] = {
         "releases_within_8_weeks": "release_date BETWEEN $day AND $day + 56",
         "releases_answer_due": "list_contains(markers, 'PRISON_ANSWER_DUE')",
         "releases_to_confirm": "situation = 'IDENTITY_TO_CONFIRM'",
-        "releases_new": "first_seen_date = $day",
+        "releases_new": new_in_its_department("upcoming_releases", "$day"),
     },
     "unexecuted_measures": {
         "measures": "TRUE",
         "measures_coercible": "is_coercible",  # OQ-08
-        "measures_new": "first_seen_date = $day",
+        "measures_new": new_in_its_department("unexecuted_measures", "$day"),
     },
     "legal_alerts": {
         "alerts": "TRUE",

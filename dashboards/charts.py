@@ -14,6 +14,7 @@ import plotly.io as pio
 from dashboards.french import (
     check_in_words,
     every_week,
+    iso_week,
     iso_week_monday,
     percent,
     source_in_words,
@@ -140,7 +141,8 @@ def rejections_trend(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
         sum(oqtf_within_deadline) FROM marts.rejections_oqtf WHERE {cond}
         GROUP BY iso_week ORDER BY iso_week DESC LIMIT {TREND_WEEKS}""", params)  # noqa: S608
     by_week = {r[0]: r[1:] for r in rows}
-    weeks = every_week(list(by_week), TREND_WEEKS)
+    # up to the run date's week: weeks without a rejection up to tonight are news too
+    weeks = every_week([*by_week, iso_week(scope.run_date)], TREND_WEEKS) if by_week else []
     rows = [(w, *by_week.get(w, (0, 0, 0))) for w in weeks]
     # above each bar, the objective's share (an OQTF within 15 days, OQ-02), once the 15
     # days of the week's every rejection are over; "en cours" until then

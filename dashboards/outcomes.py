@@ -39,21 +39,49 @@ def _weeks(con: duckdb.DuckDBPyConnection, table: str, scope: Scope) -> list[str
 
 
 def lists_by_night(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
-    cond, params = scope.where()
-    rows = read_rows(con, f"""SELECT run_date, count(*) FILTER (WHERE status <> 'RESOLVED'),
-        count(*) FILTER (WHERE status = 'NEW'), count(*) FILTER (WHERE status = 'RESOLVED')
-        FROM worklists.flag_history WHERE {cond} AND run_date <= ?
-        GROUP BY run_date ORDER BY run_date DESC LIMIT {NIGHTS}""",  # noqa: S608
-        [*params, scope.run_date])[::-1]
-    # the first night this page's lists had a flag: every one of its flags was new
-    [(first,)] = read_rows(con, f"""SELECT min(run_date) FROM worklists.flag_history
-        WHERE {cond}""", params)  # noqa: S608
+    """The page's lists night by night, counted as its folders count them: a flag that
+    moved to another department's list is resolved on the page it left (its `resolus`
+    file) and new on the page it reached (its `Nouveau`); the national page adds up the
+    departments', as its cards do. Every night from the first the page had a flag up to
+    tonight is drawn, one without any flag of the page as zeros; the night that draws no
+    bar of new flags is the warehouse's first (nights_figure)."""
+    here, at = scope.where("h.department")
+    left, was_at = scope.where("h.department_before")
+    rows = read_rows(con, f"""
+        WITH runs AS (
+            SELECT run_date, lag(run_date) OVER (ORDER BY run_date) AS before
+            FROM worklists.flag_history_runs WHERE run_date <= ?),
+        seen AS (
+            SELECT h.*, p.department AS department_before
+            FROM worklists.flag_history h JOIN runs r USING (run_date)
+            LEFT JOIN worklists.flag_history p
+              ON p.run_date = r.before AND p.flag_id = h.flag_id AND p.worklist = h.worklist
+             AND p.status <> 'RESOLVED'),
+        counted AS (
+            SELECT run_date,
+                   count(*) FILTER (WHERE h.status <> 'RESOLVED' AND {here}) AS listed,
+                   count(*) FILTER (WHERE h.status <> 'RESOLVED' AND {here} AND
+                                    h.department_before IS DISTINCT FROM h.department) AS new,
+                   count(*) FILTER (WHERE (h.status = 'RESOLVED' AND {here})
+                                       OR (h.status <> 'RESOLVED' AND {left} AND
+                                           h.department_before <> h.department)) AS resolved
+            FROM seen h GROUP BY run_date),
+        drawn AS (
+            SELECT r.run_date, coalesce(c.listed, 0), coalesce(c.new, 0),
+                   coalesce(c.resolved, 0)
+            FROM runs r LEFT JOIN counted c USING (run_date)
+            WHERE r.run_date >= (SELECT min(run_date) FROM counted
+                                 WHERE listed > 0 OR resolved > 0)
+            ORDER BY r.run_date DESC LIMIT {NIGHTS})
+        SELECT * FROM drawn ORDER BY 1""",  # noqa: S608 (scope.where's conditions)
+        [scope.run_date, *at, *at, *at, *was_at])
+    [(first,)] = read_rows(con, "SELECT min(run_date) FROM worklists.flag_history_runs", [])
     return nights_figure(rows, first)
 
 
 def nights_figure(rows: list[tuple], first_night: date | None) -> Figure:
     """The lists night by night (`rows`: night, open, new, resolved, oldest first; the
-    first night the page's lists had a flag, `first_night`): the
+    warehouse's first night, `first_night`): the
     flags on the lists as a line on the right-hand scale, the new and resolved ones as
     bars on the left-hand one (on one scale, a few dozen a night were flat under
     thousands listed). That first night, when later nights follow it, draws no bar of

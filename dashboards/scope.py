@@ -19,11 +19,14 @@ TONIGHT = "run_id IN (SELECT run_id FROM audit.runs WHERE as_of_date = ?)"
 
 @dataclass(frozen=True)
 class Scope:
-    """What one page covers: a department, or the whole country when `department` is None."""
+    """What one page covers: a department, or the whole country when `department` is None;
+    `folders`: the departments given a folder tonight (the national page has a row for
+    each, their lists empty or not)."""
 
     department: str | None
     run_date: date
     run_id: str
+    folders: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

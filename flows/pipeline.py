@@ -345,7 +345,8 @@ def build_exports(warehouse_path: Path, built: Path, as_of: date, run_id: str,
             for lists_written, page in progress.track(zip(written, pages, strict=True),
                                                       total=len(departments)):
                 records += [*lists_written.result(), page]
-        records.append(dashboard.write_page(con, dashboard.Scope(None, as_of, run_id),
+        records.append(dashboard.write_page(con, dashboard.Scope(None, as_of, run_id,
+                                                                 tuple(departments)),
                                             built / dashboard.NATIONAL_PAGE_NAME, objectives))
         export.record_exports(con, run_id, records)
     get_run_logger().info("exports: %d departments, %d files built", len(departments),

@@ -28,7 +28,8 @@ _FLAG = {
     "new_tonight": ("Nouveau", "« oui » si le signalement est apparu lors de ce traitement, "
                     "ou s'il est arrivé cette nuit de la liste d'un autre département."),
     "first_seen_date": ("Première apparition", "Date du traitement où le signalement est "
-                        "apparu pour la première fois."),
+                        "apparu sur la liste, pour sa présence actuelle : un signalement "
+                        "résolu puis revenu sur la liste repart de la nuit de son retour."),
     "department": ("Département", "Département dont la préfecture doit agir."),
     "flag_id": ("Identifiant signalement", "Identifiant stable du signalement d'une nuit à "
                 "l'autre : le même cas garde le même identifiant."),
@@ -371,6 +372,20 @@ SORT = {
 
 FILE_NAME = "{worklist}_{day:%Y%m%d}.csv"
 README_NAME = "README.txt"
+
+
+def new_in_its_department(worklist: str, night: str) -> str:
+    """SQL: whether a row of worklists.<worklist> (one of codes.WORKLISTS, read under its
+    own name) is new on `night` (an SQL date) in its department, as the exports' `Nouveau`
+    says (new_tonight, transforms/publish/export.py): not on that list in that department
+    the run before (worklists.flag_history): it appeared tonight, came back, or arrived
+    from another department's list. The dashboards' cards and the workspace count it so."""
+    assert worklist in codes.WORKLISTS, worklist
+    return (f"NOT EXISTS (SELECT 1 FROM worklists.flag_history h "  # noqa: S608 (contract names)
+            f"WHERE h.worklist = '{worklist}' AND h.flag_id = {worklist}.flag_id "
+            f"AND h.department = {worklist}.department AND h.status <> 'RESOLVED' "
+            "AND h.run_date = (SELECT max(run_date) FROM worklists.flag_history_runs "
+            f"WHERE run_date < {night}))")
 
 
 def counted(count: int, singular: str, plural: str) -> str:

@@ -87,7 +87,9 @@ class FlagColumns(PublishedModel):
                                description="department whose prefecture must act")
     markers: STRING_LIST = pa.Field(description="marker codes of RULES.md")
     rule_ids: STRING_LIST = pa.Field(description="RULES.md ids that produced the flag")
-    first_seen_date: date = pa.Field(description="run date when the flag first appeared")
+    first_seen_date: date = pa.Field(description=(
+        "run date when the flag's current stay on the list began: when it first "
+        "appeared, or came back after it had left the list"))
     source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
     handling_state: str = pa.Field(isin=list(codes.HANDLING_STATES), description=(
         "state in the workspace on the night (core.agent_decisions): TO_DO, IN_PROGRESS "
@@ -151,7 +153,9 @@ class LegalAlert(PublishedModel):
     event_date: date = pa.Field(description="date of the event that raised the alert")
     rule_ids: STRING_LIST = pa.Field(description="RULES.md ids behind the alert")
     source_rows: STRING_LIST = pa.Field(description="<file name>:<line number> of the facts")
-    first_seen_date: date = pa.Field(description="run date when the alert first appeared")
+    first_seen_date: date = pa.Field(description=(
+        "run date when the alert's current stay on the list began: when it first "
+        "appeared, or came back after it had left the list"))
     handling_state: str = pa.Field(isin=list(codes.HANDLING_STATES), description=(
         "state in the workspace on the night (core.agent_decisions): TO_DO or IN_PROGRESS"))
     assignee: str = pa.Field(nullable=True, description=(

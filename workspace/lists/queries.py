@@ -23,6 +23,8 @@ MAX_ROWS = 3000
 # what "overdue" means on each list that has a deadline
 OVERDUE = {codes.REJECTED: "days_overdue > 0",
            codes.RELEASES: "list_contains(markers, 'PRISON_ANSWER_DUE')"}
+# the latest night the published warehouse holds, even one without any flag
+LAST_NIGHT = "SELECT max(run_date) FROM worklists.flag_history_runs"
 _SOURCE_FILE = re.compile(r"^(TELEMOFPRA|GENESIS|AGDREF_(PERSONNES|TITRES|MESURES|EVENEMENTS))_")
 
 
@@ -82,7 +84,7 @@ def list_sql(worklist: str, filters: ListFilters) -> str:
         raise KeyError(worklist)
     where = ["list_contains($departments, department)"]
     if filters.new:
-        where.append("first_seen_date = (SELECT max(run_date) FROM worklists.flag_history)")
+        where.append(_new_last_night(worklist))
     if filters.overdue and worklist in OVERDUE:
         where.append(OVERDUE[worklist])
     if filters.marker and worklist != codes.LEGAL_ALERTS:
@@ -114,6 +116,14 @@ def list_rows(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[s
         if chosen is not None:
             params[f"{name}_keys"], params[f"{name}_persons"] = chosen
     return Rows(columns(worklist), _dicts(cur.execute(list_sql(worklist, filters), params)))
+
+
+def _new_last_night(worklist: str) -> str:
+    """SQL: whether a row of the list is new in its department on the last night, as the
+    exports' `Nouveau` says (an alert: appeared that night): ListFilters.new."""
+    if worklist == codes.LEGAL_ALERTS:
+        return f"first_seen_date = ({LAST_NIGHT})"
+    return exports.new_in_its_department(worklist, f"({LAST_NIGHT})")
 
 
 def _held_key(worklist: str) -> str:
@@ -247,11 +257,20 @@ def last_night(cur: duckdb.DuckDBPyConnection):
 
 def home_counts(cur: duckdb.DuckDBPyConnection, departments: list[str],
                 decided: list[tuple[str, str]] = ()) -> dict[str, dict]:
-    """Per list (and "identities"), in the account's departments: rows, new tonight,
-    overdue. `decided`: the pairs (record, file) decided in the workspace since the night,
-    no longer to decide."""
-    return {r["worklist"]: r for r in _dicts(cur.execute(read_sql("home_counts.sql"), {
-        "departments": departments, "decided": [f"{r}|{f}" for r, f in decided]}))}
+    """Per list (and "identities", home_counts.sql), in the account's departments: rows,
+    new last night (as ListFilters.new filters them), overdue (the OQTF's 15 days). A list
+    without a row in them has no row here. `decided`: the pairs (record, file) decided in
+    the workspace since the night, no longer to decide."""
+    listed = " UNION ALL ".join(
+        f"SELECT '{name}' AS worklist, count(*) AS rows, "  # noqa: S608 (contract names)
+        f"count(*) FILTER (WHERE {_new_last_night(name)}) AS new, "
+        + (f"count(*) FILTER (WHERE {OVERDUE[name]})" if name == codes.REJECTED else "NULL")
+        + f" AS overdue FROM worklists.{name} WHERE list_contains($departments, department) "
+        "HAVING count(*) > 0" for name in LISTS)
+    params = {"departments": departments}
+    counts = _dicts(cur.execute(listed, params)) + _dicts(cur.execute(
+        read_sql("home_counts.sql"), {**params, "decided": [f"{r}|{f}" for r, f in decided]}))
+    return {r["worklist"]: r for r in counts}
 
 
 def department_counts(cur: duckdb.DuckDBPyConnection, departments: list[str] | None
