@@ -86,6 +86,9 @@ COLUMNS: dict[str, str] = {
     "previous_list_date": "a request registered without its introduction date: the latest "
                           "list of its department before the first that showed it (it was "
                           "registered on that list's day, after its extraction, or later)",
+    "corrected_keys": "the decision_key of each version of the decision that later lists "
+                      "corrected (another date, outcome, basis or claim type), the first "
+                      "shown first: its flag goes on under the id one of them was listed with",
     # titles
     "title_type": "CST, CR, CSP, RECEPISSE, APS or ADA (asylum attestation)",
     "start_date": "first day of validity (null when AGDREF left it empty)",

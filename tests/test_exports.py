@@ -479,3 +479,32 @@ def test_a_department_whose_last_flag_moved_away_keeps_its_folder_and_sees_it_le
     for name in (*codes.EXPORTED_TABLES, contract.RESOLVED):
         unexported = set(lists[name]["department"].to_list()) - set(departments)
         assert not unexported, (name, unexported, departments)
+
+
+def test_resolus_gives_the_identity_doubt_when_the_claimant_is_no_longer_tied_to_the_file(
+        tmp_path, con):
+    """README, `resolus_<date>.csv`: the flags that left a list tonight and why, the
+    exclusion that now keeps the case off, or NO_LONGER_CANDIDATE when the case is no
+    longer in the files. Night 1: DIALLO's final rejection is listed (number verified).
+    Night 2: AGDREF gives the file another birth date and given name; the claim's number
+    no longer verifies and the claim is excluded IDENTITY_CONFLICT under the claim's
+    record key. Before (audit of 2026-12-07), `resolus` said NO_LONGER_CANDIDATE: the unit
+    read that the case had left the files when it waits on an identity doubt. Now the
+    claim keeps the flag's id, which a file it names was listed with."""
+    from tests.scenarios import Inbox
+    from transforms.warehouse.database import read_sql
+
+    inbox = Inbox(tmp_path / "inbox", con).person().others()
+    inbox.telemofpra(date(2026, 10, 9))
+    flag = inbox.decide(RUN).only_listed(codes.REJECTED)
+    night = date(2026, 11, 17)
+    inbox.agdref("PERSONNES", night, DATE_NAISSANCE="20/07/1975", PRENOMS="OUSMANE")
+    for identity in inbox.other_files:
+        inbox.agdref("PERSONNES", night, **identity)
+    excluded = inbox.decide(night).only_excluded(codes.REJECTED)
+    assert excluded["reason_code"] == "IDENTITY_CONFLICT"
+    assert excluded["candidate_id"] == flag["flag_id"]
+    [left] = [r for r in con.sql(read_sql("resolved_flags.sql"), params={
+        "run_date": night}).pl().to_dicts() if r["flag_id"] == flag["flag_id"]]
+    assert left["resolution"] == "IDENTITY_CONFLICT"
+    assert left["source_rows"] == excluded["source_rows"]

@@ -131,3 +131,49 @@ def test_the_grants_never_superseded_are_the_rules_grants():
            ).read_text(encoding="utf-8")
     listed = sql.split("WHERE a.outcome NOT IN (", 1)[1].split(")", 1)[0]
     assert sorted(o.strip().strip("'") for o in listed.split(",")) == sorted(GRANT_OUTCOMES)
+
+
+# --- Audit of 2026-12-07 (nights): a list correcting only the decision's date ---------
+
+def date_corrected_on_a_later_night(inbox: Inbox) -> tuple[dict, dict]:
+    """Night 1 (16/11): the rejection of the list of 09/10 (decided 03/09, notified 07/09,
+    final 09/10) is listed. The list of 17/11 gives the same decision with its decision
+    date corrected to 04/09 (notification and final date unchanged): night 2 (17/11)."""
+    first = inbox.telemofpra(FINAL_LIST).decide(date(2026, 11, 16)).only_listed(REJECTED)
+    inbox.agdref("PERSONNES", date(2026, 11, 17))
+    inbox.telemofpra(date(2026, 11, 17), DATE_DECISION="04/09/2026")
+    return first, inbox.decide(date(2026, 11, 17)).only_listed(REJECTED)
+
+
+def test_oq_02_a_corrected_decision_date_does_not_move_the_knowledge_date(inbox):
+    """OQ-02: the knowledge date is the first list that proved the RTR-ending decision
+    (RTR-03: the first carrying DATE_DEFINITIVE). Only the decision's date is corrected:
+    the end (notification 07/09) and its proof (final date, list of 09/10) are unchanged.
+    Before (audit of 2026-12-07), the night of 17/11 moved the knowledge date to 17/11
+    and days_overdue from 24 to 0: an overdue OQTF left the overdue count for a date
+    that ends nothing. Now the lists before the correction prove the same decision, and
+    are cited with it."""
+    first, second = date_corrected_on_a_later_night(inbox)
+    assert first["knowledge_date"] == FINAL_LIST
+    assert second["rtr_end_date"] == first["rtr_end_date"] == date(2026, 9, 7)
+    assert (second["knowledge_date"], second["oqtf_due_date"], second["days_overdue"]) == (
+        FINAL_LIST, date(2026, 10, 24), 24)
+    assert {"TELEMOFPRA_13_20261009.csv:2", "TELEMOFPRA_13_20261117.csv:2"} <= set(
+        second["source_rows"])
+
+
+def test_a_flag_keeps_its_id_when_its_decision_is_corrected(inbox):
+    """CONTRACTS §2: flag_id is stable for the same situation (person and decision); a
+    corrected decision is the same decision. Before (audit of 2026-12-07), night 2
+    listed it under a new flag_id (new, the unit's work on the old flag left behind) and
+    resolved the old one NO_LONGER_CANDIDATE. Now a decision correcting versions an
+    earlier list gave goes on under the id one of them was listed with, whichever fields
+    the correction changed."""
+    first, second = date_corrected_on_a_later_night(inbox)
+    assert second["flag_id"] == first["flag_id"]
+    assert second["first_seen_date"] == date(2026, 11, 16)
+    inbox.agdref("PERSONNES", date(2026, 11, 18))
+    inbox.telemofpra(date(2026, 11, 18), DATE_DECISION="04/09/2026",
+                     SENS_DECISION="IRRECEVABILITE", FONDEMENT="L531-32-2")
+    third = inbox.decide(date(2026, 11, 18)).only_listed(REJECTED)
+    assert third["flag_id"] == first["flag_id"] and "RTR-06" in third["rule_ids"]

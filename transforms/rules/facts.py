@@ -296,7 +296,7 @@ READ_COLUMNS = {
                          "final_date", "first_list_date", "first_notified_list_date",
                          "first_final_list_date", "first_moded_list_date",
                          "last_list_date", "source_rows",
-                         "previous_list_date"),
+                         "previous_list_date", "corrected_keys"),
     "detentions": ("record_key", "establishment_code", "department", "committal_number",
                    "penal_category", "sentence_days", "release_date", "itf", "birth_year",
                    "birth_month", "birth_day", "birth_date_is_placeholder", "nationality",

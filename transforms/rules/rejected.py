@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from schemas import codes
@@ -75,9 +76,10 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
                             tuple(m["source_row"] for m in coercible)))
     verdict.add(pri_06_judicial_ban(facts, person_key))
     verdict.add(oq_02_other_ground(facts, person_key, run_date))
-    candidate = carried_flag_id(codes.REJECTED, person_key,
-                                facts.files_of_person.get(person_key, ()),
-                                facts.rejected_flags_listed, decision["decision_key"])
+    # a person not tied tonight to a file (IDENTITY_CONFLICT) keeps the flag a file the
+    # claim names was listed with: `resolus` gives that exclusion as the reason it left
+    candidate = decision_flag_id(facts, person_key, decision,
+                                 facts.files_of_person.get(person_key, ()) if linked else files)
     department = facts.domicile(person_key)
     num_agdref = person_key if linked else None
     context = [*rtr.source_rows, *(p["source_row"] for p in [person] if p)]
@@ -110,6 +112,24 @@ def decide_rejected(facts: Facts, person_key: str, run_date: date) -> Decision:
         "source_rows": unique_rows([*context, *measure_rows, *consular_rows,
                                     *notified_rows, *suspension_rows, *assessed]),
     }, None
+
+
+def decision_flag_id(facts: Facts, person_key: str, decision: Record,
+                     files: Iterable[str]) -> str:
+    """The flag's id for the person (and `files`: those of the person, or those a claim
+    not tied to one names) and the decision: the id it was listed with under one of
+    those files (carried_flag_id); a decision that corrects versions an earlier list
+    gave (corrected_keys: another date, outcome, basis or claim type of the same claim)
+    goes on under the id one of them was listed with, the latest listed, so that the
+    unit's work follows it; otherwise its own."""
+    ids = [carried_flag_id(codes.REJECTED, person_key, files, facts.rejected_flags_listed,
+                           key) for key in (decision["decision_key"],
+                                            *(decision["corrected_keys"] or ()))]
+    if len(ids) == 1:  # nothing else read: the nights listing it do not change the decision
+        return ids[0]
+    listed = [(facts.rejected_flags_listed.get(i), -n, i) for n, i in enumerate(ids)]
+    return max(((day, n, i) for day, n, i in listed if day is not None),
+               default=(None, 0, ids[0]))[2]
 
 
 def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
