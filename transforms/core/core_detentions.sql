@@ -1,7 +1,9 @@
 -- reads: latest_files, staging.detainees
 -- builds: core.detentions
 -- core.detentions: one row per detainee on the latest list of each establishment
--- (PRI-01), with the release date of the previous list for the change in days. The
+-- (PRI-01), with the release date of the previous list for the change in days (none
+-- when that list had the detainee on remand: the date GENESIS gives a PREVENU is no
+-- release date, PRI-02, releases.planned_release). The
 -- latest list is the latest date: an UNCHANGED list counts with its own date and name
 -- (same bytes, same lines), its rows read from the file it repeats.
 CREATE OR REPLACE TABLE core.detentions AS
@@ -17,7 +19,8 @@ SELECT cur.record_key, cur.establishment_code, cur.establishment_name, cur.depar
        cur.committal_number, cur.committal_date, cur.penal_category, cur.sentence_days,
        cur.release_date, cur.itf, cur.birth_year, cur.birth_month, cur.birth_day,
        cur.birth_date_is_placeholder, cur.nationality, cur.list_date,
-       prev.release_date AS previous_release_date, cur.source_row
+       CASE WHEN prev.penal_category IS DISTINCT FROM 'PREVENU' THEN prev.release_date END
+           AS previous_release_date, cur.source_row
 FROM listed cur
 LEFT JOIN listed prev ON prev.recency = 2 AND prev.record_key = cur.record_key
 WHERE cur.recency = 1

@@ -137,13 +137,24 @@ def country_code(name: str | None) -> str | None:
     names = french_country_names()
     if key == UNKNOWN or key in names:
         return names.get(key)
-    # each part of a name with a parenthesis (IRLANDE (EIRE)), each as written and
-    # without its form of State; parts naming two countries give the EU one if any (§5
-    # EU_CITIZEN: any source giving an EU nationality)
-    parts = [normalise_country_name(part) for part in re.split(r"[()]", name)] \
-        if "(" in name else [key]
+    # each part of a name with a parenthesis (IRLANDE (EIRE)) or of two nationalities
+    # written together (ALGERIE / ITALIE, ROUMANIE, MOLDAVIE), each as written, without
+    # its form of State, and its initials joined (R.F.A.); parts naming two countries give
+    # the EU one if any (§5 EU_CITIZEN: any source giving an EU nationality)
+    parts = [normalise_country_name(part) for part in PARTS.split(name)]
     read = [names[form] for part in parts
-            for form in (part, STATE_FORM.sub("", part)) if form in names]
+            for form in (part, STATE_FORM.sub("", part), _initials(part)) if form in names]
     eu = [code for code in read if code in codes.EU_EEA_CH]
     return (eu or read or [None])[0]
+
+
+# What separates the parts of a nationality read one by one.
+PARTS = re.compile(r"[()/,;+&]")
+
+
+def _initials(part: str) -> str:
+    """R F A (R.F.A. normalised) as RFA: a name written in initials with dots; "" for a
+    name of words."""
+    words = part.split(" ")
+    return "".join(words) if len(words) > 1 and all(len(w) == 1 for w in words) else ""
 

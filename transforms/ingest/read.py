@@ -24,6 +24,7 @@ import polars as pl
 from schemas.sources import OPTIONAL_COLUMNS, SOURCE_MODELS
 from transforms.ingest.inbox import InboxFile
 from transforms.ingest.printable import printable
+from transforms.ingest.sheet_xml import SheetCells, sheet_cells
 
 LINEAGE_COLUMNS = ("file_name", "line_number")
 # Fields on the line minus fields in the header (0 for a well-formed line).
@@ -230,7 +231,8 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
             0, dtypes="string", skip_whitespace_tail_rows=True).to_arrow_with_errors()
         frame = pl.from_arrow(cells)
         header_row, first_row = sheet_header(reader)
-    except Exception as err:  # fastexcel raises several private error types
+        shown = sheet_cells(data)
+    except Exception as err:  # fastexcel and zipfile raise several error types
         raise UnreadableFile(_text_named_xlsx(data, file_name) or (
             f"{file_name}: not a readable XLSX workbook: {parser_reason(err)}")) from None
     header = [name or "" for name in first_row] if first_row else []
@@ -249,6 +251,8 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
         errors[row].append(header[column])
         beyond_errors[row] += column >= named
     beyond = beyond + pl.Series(beyond_errors, dtype=pl.Int32)
+    first_line = FIRST_DATA_LINE + header_row
+    frame = _as_the_sheet_shows(frame, header, shown, first_line, errors)
     # Date cells typed as dates come out as ISO text; the contract's text form is DD/MM/YYYY.
     iso = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]00:00:00(?:\.0+)?)?$"
     frame = frame.with_columns(
@@ -258,12 +262,37 @@ def read_xlsx(data: bytes, file_name: str) -> Parsed:
         .alias(c)
         for c in frame.columns
     )
-    first_line = FIRST_DATA_LINE + header_row
     return Parsed(frame, header,
                   pl.int_range(first_line, frame.height + first_line, dtype=pl.Int64,
                                eager=True),
                   (len(header) + beyond).cast(pl.Int32),
                   pl.Series(errors, dtype=pl.List(pl.String)))
+
+
+def _as_the_sheet_shows(frame: pl.DataFrame, header: list[str], shown: SheetCells,
+                        first_line: int, errors: list[list[str]]) -> pl.DataFrame:
+    """The cells read as the sheet shows them (sheet_xml): a number shown with its zeros
+    is read with them; a cell whose value the reader lost (a formula without its result,
+    a cell a merged range covers) is an error of its row's, as a spreadsheet error is."""
+    named = {letters: name for letters, name in shown.header.items() if name in header}
+    padded: dict[str, dict[int, str]] = {}
+    for (row, letters), text in shown.shown.items():
+        index = row - first_line
+        if letters in named and 0 <= index < frame.height:
+            padded.setdefault(named[letters], {})[index] = text
+    for (row, letters) in shown.lost:
+        index = row - first_line
+        if letters in named and 0 <= index < frame.height:
+            errors[index].append(named[letters])
+    for name, cells in padded.items():
+        column = frame.columns[header.index(name)]
+        values = frame.get_column(column).to_list()
+        for index, text in cells.items():
+            if values[index] is not None and values[index].removesuffix(".0") == text.lstrip(
+                    "0").rjust(1, "0"):
+                values[index] = text
+        frame = frame.with_columns(pl.Series(column, values, dtype=pl.String))
+    return frame
 
 
 def sheet_header(reader) -> tuple[int, tuple]:
