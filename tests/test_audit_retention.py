@@ -13,6 +13,7 @@ from tests.builders import row, write_file
 from tests.conftest import ingest
 from tests.scenarios import LATE_AFTER_DAYS
 from transforms.ingest.freshness import record_source_freshness
+from transforms.publish.export import record_exports
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
 from transforms.warehouse.audit_retention import purge_audit
@@ -139,3 +140,36 @@ def test_purge_command_takes_the_audit_periods(tmp_path, monkeypatch):
     refused = CliRunner().invoke(app, ["purge", "--warehouse", str(path),
                                        "--audit-days", "exports=²"])
     assert refused.exit_code == 2 and "days must be 0 or more" in refused.output
+
+
+def test_audit_retention_keeps_the_exports_of_the_latest_successful_run(con):
+    """README, "Retention and data at rest": the audit tables "keep the rows of runs whose
+    date is within --audit-days ... The latest successful run always keeps its rows."
+    CONTRACTS §3: "Each export is recorded in audit.exports (file, rows, checksum, run)."
+
+    A night is run twice (a rerun of the same date, the same inbox: the operator's usual
+    recovery). record_exports writes nothing for the rerun (its files have the bytes
+    they were last recorded with), so the files the latest successful run published are
+    recorded only under the first run's id. Before (audit of 2026-12-07), purge_audit
+    removed them as rows of an old run; now the runs of the night published keep theirs."""
+    night = date(2026, 11, 16)
+    runs = []
+    for n, run_id in enumerate(("first", "rerun")):
+        started = datetime(2026, 11, 17, 2, 30) + timedelta(hours=n)
+        tables.insert_frame(con, "audit.runs", tables.model_frame([{
+            "run_id": run_id, "as_of_date": night, "started_at": started,
+            "finished_at": started + timedelta(minutes=5), "status": "SUCCEEDED"}], Run))
+        runs.append(run_id)
+    files = [{"department": "13", "worklist": w, "file_name": f"13/{w}_20261116.csv",
+              "rows": 1, "sha256": "a" * 64}
+             for w in ("rejected_without_oqtf", "upcoming_releases")]
+    for run_id in runs:  # the same night written twice, the same bytes
+        record_exports(con, run_id, files)
+    recorded = {r[0] for r in con.execute("SELECT file_name FROM audit.exports").fetchall()}
+    assert recorded == {f["file_name"] for f in files}
+
+    purge_audit(con, night + timedelta(days=1), {"exports": 0})
+
+    recorded = {r[0] for r in con.execute("SELECT file_name FROM audit.exports").fetchall()}
+    assert recorded == {f["file_name"] for f in files}, (
+        "the files the latest successful run published are no longer recorded")

@@ -6,7 +6,7 @@ that counts it. Each test was written by an audit of 2026-12-07 and failed befor
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import polars as pl
 
@@ -14,8 +14,11 @@ from dashboards import build as dashboard
 from dashboards.outcomes import lists_by_night
 from schemas import codes
 from schemas import exports as contract
+from schemas.published import Run
+from tests.builders import row
 from tests.scenarios import Inbox
 from transforms.publish import export
+from transforms.warehouse import tables
 
 N1, N2, N3 = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)
 
@@ -276,3 +279,49 @@ def test_the_rejections_chart_runs_up_to_the_week_of_the_run_date(tmp_path, con)
     figure = rejections_trend(con, dashboard.Scope("13", N1, f"test-{N1}"))
     weeks = figure["data"][0]["x"]
     assert weeks[-1] == "sem. du 16/11/26", weeks
+
+
+def test_after_a_replay_the_workspace_says_new_what_the_replayed_nights_exports_say(
+        con, tmp_path):
+    """README, operations: `run --replay`: "Allow an --as-of before the night already
+    published: the units' lists and exports go back to that day." schemas/exports.py
+    new_in_its_department: the workspace counts a row new "as the exports' `Nouveau`
+    says"; workspace/lists/queries.py _new_last_night: "whether a row of the list is new
+    in its department on the last night, as the exports' `Nouveau` says".
+
+    Nights of 02/11 and 11/11, then the operator replays 04/11 (each night recorded in
+    audit.runs, as the flow does). The published lists are 04/11's, and its export writes
+    `Nouveau = oui` for detainee B (listed since the list of 03/11; not on the list of
+    02/11). Before (audit of 2026-12-07), the workspace took "the last night" as the
+    latest run date of the flag history (11/11): B was not new, nor was anyone, and the
+    page read 11/11 above lists of 04/11. Now it is the latest successful run's date."""
+    from tests.scenarios import Inbox
+    from workspace.lists.queries import ListFilters, last_night, list_rows
+
+    detainee_b = row("genesis", NUM_ECROU="000102", NOM="HADDAD", PRENOMS="OMAR",
+                     DATE_NAISSANCE="02/02/1980")
+    def night(day: date):
+        out = inbox.decide(day)
+        started = datetime(2026, 11, 20, 2, 0) + timedelta(hours=len(runs))
+        runs.append(day)
+        tables.insert_frame(con, "audit.runs", tables.model_frame([{
+            "run_id": f"run-{len(runs)}", "as_of_date": day, "started_at": started,
+            "finished_at": started + timedelta(minutes=5), "status": "SUCCEEDED"}], Run))
+        return out
+
+    runs: list[date] = []
+    inbox = Inbox(tmp_path / "inbox", con).person()
+    inbox.genesis(date(2026, 11, 1), row("genesis"))
+    night(date(2026, 11, 2))
+    inbox.genesis(date(2026, 11, 3), row("genesis"), detainee_b)
+    night(date(2026, 11, 11))
+    replay = date(2026, 11, 4)
+    out = night(replay)  # the replayed night: its lists are published
+    listed = {r["person_key"]: r for r in out.listed("upcoming_releases")}
+    b = listed["genesis:E01301:000102"]
+    assert b["first_seen_date"] == replay  # new on the replayed night, as its export says
+
+    new_in_workspace = {r["person_key"] for r in list_rows(
+        con, "upcoming_releases", ["13"], ListFilters(new=True)).rows}
+    # the workspace's night and its "new" filter, against the published lists' night
+    assert (last_night(con), "genesis:E01301:000102" in new_in_workspace) == (replay, True)

@@ -8,6 +8,7 @@ from datetime import date
 
 import duckdb
 
+from tests.builders import row, write_file
 from tests.conftest import SAMPLE_AS_OF, SAMPLE_DIR, ingest
 from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
@@ -124,3 +125,88 @@ def test_purge_keeps_an_inbox_file_no_night_has_read(con, tmp_path):
     write_file(inbox, "GENESIS_E01301_20260101.csv", "genesis", first)  # as it was read
     [record] = purge(con, inbox, date(2026, 11, 20), {"genesis": 90})
     assert not corrected.exists() and record["inbox_files"] == 1
+
+
+# --- Audit of 2026-12-07 (operations): a delivery repeating a file older than the period
+
+PURGE_DAY = date(2026, 11, 20)  # 90 days back: 22/08/2026
+OLD_LIST = "GENESIS_E01301_20260101.csv"  # past the GENESIS period
+RECENT_LIST = "GENESIS_E01301_20261001.csv"  # 50 days old: within the period
+BAD = {"DATE_ECROU": "31/02/2025"}  # quarantined: not a date
+
+
+def _same_list_twice(con, inbox):
+    """An establishment sends the same two-row list (one row quarantined) in January and
+    again in October: the October list is UNCHANGED (its rows are read from January's)."""
+    rows = [row("genesis", NUM_ECROU="000101", **BAD), row("genesis", NUM_ECROU="000102")]
+    write_file(inbox, OLD_LIST, "genesis", rows)
+    ingest(con, inbox)
+    write_file(inbox, RECENT_LIST, "genesis", rows)
+    ingest(con, inbox)
+    statuses = dict(con.execute("SELECT file_name, status FROM audit.files").fetchall())
+    assert statuses == {OLD_LIST: "LOADED", RECENT_LIST: "UNCHANGED"}
+
+
+def test_purge_keeps_the_rows_as_delivered_of_a_delivery_within_its_period(con, tmp_path):
+    """README, "Retention and data at rest": `reconcile purge` "removes the rows as
+    delivered (`raw`), the offending values kept in `audit.quarantine` and the inbox files
+    older than a period per source". CONTRACTS §2: an UNCHANGED file "is that date's
+    delivery (the latest list ...)".
+
+    The October list is 50 days old, well within GENESIS's 90 days, and it is the
+    establishment's latest list: tonight's upcoming_releases cites its line 3. Its rows
+    as delivered are stored under January's file. Before (audit of 2026-12-07), purge
+    deleted by file name: once January's list was purged, the October delivery's rows as
+    delivered and its quarantined value were gone too, and the workspace said "Ligne non
+    conservée (purge des données brutes)" for a row the period says must be kept. Now a
+    file a delivery within the period repeats keeps its rows."""
+    from workspace.lists.queries import source_rows
+
+    inbox = tmp_path / "inbox"
+    _same_list_twice(con, inbox)
+    rebuild_night(con, PURGE_DAY, horizon_days=120)
+    [(cited,)] = con.execute("SELECT source_rows FROM worklists.upcoming_releases").fetchall()
+    assert cited == [f"{RECENT_LIST}:3"]  # the flag cites the recent, kept delivery
+    [shown_before] = source_rows(con, cited)
+    assert shown_before["values"]
+
+    purge(con, inbox, PURGE_DAY, {"genesis": 90})
+
+    assert (inbox / "genesis" / RECENT_LIST).exists()  # the recent file itself is kept
+    [shown_after] = source_rows(con, cited)
+    assert shown_after["values"] == shown_before["values"], (
+        "the rows as delivered of a delivery within its retention period were purged")
+    # the October delivery's quarantined row (line 2) keeps its offending value
+    values = con.execute("SELECT value FROM audit.quarantine WHERE line_number = 2"
+                         ).fetchall()
+    assert values and all(v is not None for (v,) in values), (
+        "the quarantined value of a delivery within its retention period was purged")
+
+
+def test_a_list_delivered_after_a_purge_has_its_rows_as_delivered(con, tmp_path):
+    """README, "Retention and data at rest": purge removes what is "older than a period
+    per source"; "A purged file sent again is recognised and not loaded twice."
+    CONTRACTS §2: an UNCHANGED file "is that date's delivery (the latest list ...), its
+    rows are not staged twice".
+
+    January's list is purged (rows as delivered gone, as its period says). In November
+    the establishment sends a list with the same bytes: tonight's delivery, 0 days old.
+    Before (audit of 2026-12-07), it was planned UNCHANGED, repeating January's file,
+    whose rows as delivered no longer exist: neither raw nor the workspace could show the
+    row of a list received tonight. Now a file whose rows were purged holds none
+    (files_purged.sql): the same bytes delivered again are loaded."""
+    from workspace.lists.queries import source_rows
+
+    inbox = tmp_path / "inbox"
+    rows = [row("genesis", NUM_ECROU="000102")]
+    write_file(inbox, OLD_LIST, "genesis", rows)
+    ingest(con, inbox)
+    purge(con, inbox, PURGE_DAY, {"genesis": 90})
+    tonight = "GENESIS_E01301_20261120.csv"
+    write_file(inbox, tonight, "genesis", rows)  # the same bytes, delivered tonight
+    ingest(con, inbox)
+    rebuild_night(con, PURGE_DAY, horizon_days=120)
+    [(cited,)] = con.execute("SELECT source_rows FROM worklists.upcoming_releases").fetchall()
+    assert cited == [f"{tonight}:2"]
+    [shown] = source_rows(con, cited)
+    assert shown["values"], "tonight's delivery has no rows as delivered"

@@ -39,6 +39,7 @@ import duckdb
 from schemas.codes import AGDREF_TABLES, DELIVERED_STATUSES, DEPARTMENTS
 from transforms.ingest.entries import Entry, inbox_entries
 from transforms.ingest.printable import printable
+from transforms.warehouse.database import read_sql
 
 _DEPT = r"(?P<unit>\d{2,3}|2A|2B)"
 _DATE = r"(?P<date>\d{8})"
@@ -329,11 +330,14 @@ def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent
     names: dict[tuple, set[str]] = {}
     holders: dict[tuple, str] = {}
     dates: dict[tuple, set[date]] = {}
+    purged = {name for (name,) in con.execute(read_sql("files_purged.sql")).fetchall()}
     for kind, unit, sha, name, rows_read, status, day in rows:
         header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
         identity = content_identity(kind, unit, sha, name, by_name=header_only)
         names.setdefault(identity, set()).add(name)
-        if status == "LOADED":
+        # a file whose rows as delivered were purged holds none any more: the same bytes
+        # delivered again are loaded, so that the new delivery has its rows as delivered
+        if status == "LOADED" and name not in purged:
             holders.setdefault(identity, name)
         if status in DELIVERED_STATUSES and day is not None:
             dates.setdefault(identity, set()).add(day)

@@ -33,6 +33,14 @@ _OLD_RUNS = ("SELECT run_id FROM audit.runs WHERE as_of_date < ? AND run_id IS D
              "(SELECT arg_max(run_id, started_at) FROM audit.runs WHERE status = 'SUCCEEDED')")
 
 
+# The runs of the night the latest successful run published: a rerun of that night
+# records in audit.exports only the files whose bytes changed (record_exports), so the
+# files readers see may be recorded under an earlier run of the same night.
+_PUBLISHED_NIGHT_RUNS = (
+    "SELECT run_id FROM audit.runs WHERE as_of_date = (SELECT arg_max(as_of_date, "
+    "started_at) FROM audit.runs WHERE status = 'SUCCEEDED')")
+
+
 def _raw_rows() -> str:
     """The rows as delivered of every source kind, with their file and checksum."""
     return " UNION ALL ".join(
@@ -76,6 +84,8 @@ def purge_audit(con: duckdb.DuckDBPyConnection, as_of: date,
             else:
                 where = f"FROM audit.{table} WHERE run_id IN ({_OLD_RUNS})"  # noqa: S608
                 params = [cutoff]
+                if table == "exports":  # a rerun of the night published records only
+                    where += f" AND run_id NOT IN ({_PUBLISHED_NIGHT_RUNS})"  # what changed
             removed[table] = con.execute(f"SELECT count(*) {where}", params).fetchall()[0][0]
             con.execute(f"DELETE {where}", params)
         insert_frame(con, "audit.audit_purges", model_frame(

@@ -31,9 +31,15 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
     with transaction(con):
         for system, days in sorted(retention_days.items()):
             cutoff = as_of - timedelta(days=days)
+            # a file older than the period whose rows a later delivery within it repeats
+            # (UNCHANGED: the same bytes, its rows stored once, under this file) keeps
+            # them: they are that delivery's rows as delivered (inbox.registered_files
+            # reads the same way which files' rows are gone)
             files = [r[0] for r in con.execute(
-                "SELECT file_name FROM audit.files WHERE system = ? AND extraction_date < ? "
-                "ORDER BY file_name", [system, cutoff]).fetchall()]
+                "SELECT f.file_name FROM audit.files f WHERE f.system = ? "
+                "AND f.extraction_date < ? AND NOT EXISTS (SELECT 1 FROM audit.files g "
+                "WHERE g.repeats_file_name = f.file_name AND g.extraction_date >= ?) "
+                "ORDER BY f.file_name", [system, cutoff, cutoff]).fetchall()]
             raw_rows = 0
             for kind in kinds_of(system):
                 table = history.deliveries(raw_table(kind))

@@ -23,8 +23,6 @@ MAX_ROWS = 3000
 # what "overdue" means on each list that has a deadline
 OVERDUE = {codes.REJECTED: "days_overdue > 0",
            codes.RELEASES: "list_contains(markers, 'PRISON_ANSWER_DUE')"}
-# the latest night the published warehouse holds, even one without any flag
-LAST_NIGHT = "SELECT max(run_date) FROM worklists.flag_history_runs"
 _SOURCE_FILE = re.compile(r"^(TELEMOFPRA|GENESIS|AGDREF_(PERSONNES|TITRES|MESURES|EVENEMENTS))_")
 
 
@@ -120,10 +118,12 @@ def list_rows(cur: duckdb.DuckDBPyConnection, worklist: str, departments: list[s
 
 def _new_last_night(worklist: str) -> str:
     """SQL: whether a row of the list is new in its department on the last night, as the
-    exports' `Nouveau` says (an alert: appeared that night): ListFilters.new."""
+    exports' `Nouveau` says (an alert: appeared that night): ListFilters.new. The last
+    night is the one the published lists are of (last_night.sql)."""
+    night = f"({read_sql('last_night.sql')})"
     if worklist == codes.LEGAL_ALERTS:
-        return f"first_seen_date = ({LAST_NIGHT})"
-    return exports.new_in_its_department(worklist, f"({LAST_NIGHT})")
+        return f"first_seen_date = {night}"
+    return exports.new_in_its_department(worklist, night)
 
 
 def _held_key(worklist: str) -> str:
