@@ -273,6 +273,8 @@ def purge(
         help="TABLE=DAYS (or TABLE=all): keep that audit table's rows this many days; "
              "tables run_stages, source_freshness, exports, quarantine (default 400 each, "
              "or RECONCILE_AUDIT_RETENTION_DAYS_<TABLE>). Repeatable.")] = None,
+    simulate: Annotated[bool, typer.Option(
+        "--simulate", help="Allow an --as-of after tomorrow (tests, simulations).")] = False,
 ) -> None:
     """Remove rows as delivered (raw), quarantined values and inbox files past retention,
     and the rows of the growing audit tables past theirs.
@@ -281,19 +283,25 @@ def purge(
     audit.audit_purges) stay, so the worklists do not change. Runs under the same lock
     as a nightly run.
     """
+    from flows.preflight import Refused, check_as_of
     from flows.settings import audit_retention_days, retention_days
     from transforms.warehouse.audit_retention import purge_audit
     from transforms.warehouse.purge import purge as purge_sources
 
-    days = retention_days()
+    day = _parse_day(as_of)
+    try:
+        # a date typed a year ahead would purge everything: refused, as `run` refuses it
+        check_as_of(day, paris_today(), simulate)
+        days, audit = retention_days(), audit_retention_days()
+    except (Refused, ValueError) as refused:
+        _fail(str(refused))
     for system, value in (("telemofpra", telemofpra_days), ("genesis", genesis_days),
                           ("agdref", agdref_days)):
         if value is not None:
             if value < 0:
                 raise typer.BadParameter(f"{system} retention must be 0 days or more")
             days[system] = value
-    audit = audit_retention_days() | _audit_days(audit_days or [])
-    day = _parse_day(as_of)
+    audit |= _audit_days(audit_days or [])
     with _maintenance_connection(warehouse) as con:
         records = purge_sources(con, inbox, day, days)
         removed = purge_audit(con, day, audit)

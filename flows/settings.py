@@ -79,8 +79,17 @@ def usable_cores() -> int:
 def retention_days() -> dict[str, int]:
     """Days the rows as delivered and the inbox files are kept, per source
     (RECONCILE_RETENTION_DAYS_<SOURCE>, default 90)."""
-    return {system: int(os.environ.get(f"RECONCILE_RETENTION_DAYS_{system.upper()}", "90"))
+    return {system: _days(f"RECONCILE_RETENTION_DAYS_{system.upper()}", "90")
             for system in ("telemofpra", "genesis", "agdref")}
+
+
+def _days(name: str, default: str) -> int:
+    """A number of days from the environment: a whole number, 0 or more, or refused in
+    one line (ValueError) before anything is purged."""
+    value = os.environ.get(name, default)
+    if not value.strip().isdigit():
+        raise ValueError(f"{name}={value!r}: give a whole number of days, 0 or more")
+    return int(value)
 
 
 # Days the audit tables that grow by every run keep their rows (README, "Retention"):
@@ -95,8 +104,9 @@ def audit_retention_days() -> dict[str, int | None]:
     e.g. RECONCILE_AUDIT_RETENTION_DAYS_SOURCE_FRESHNESS; `all` keeps every row)."""
     days: dict[str, int | None] = {}
     for table, default in AUDIT_RETENTION_DAYS.items():
-        value = os.environ.get(f"RECONCILE_AUDIT_RETENTION_DAYS_{table.upper()}", str(default))
-        days[table] = None if value.strip().lower() == "all" else int(value)
+        name = f"RECONCILE_AUDIT_RETENTION_DAYS_{table.upper()}"
+        value = os.environ.get(name, str(default))
+        days[table] = None if value.strip().lower() == "all" else _days(name, str(default))
     return days
 
 

@@ -210,3 +210,33 @@ def test_a_list_delivered_after_a_purge_has_its_rows_as_delivered(con, tmp_path)
     assert cited == [f"{tonight}:2"]
     [shown] = source_rows(con, cited)
     assert shown["values"], "tonight's delivery has no rows as delivered"
+
+
+def test_the_purge_refuses_a_date_after_tomorrow_and_a_wrong_setting_in_one_line(tmp_path,
+                                                                                 monkeypatch):
+    """An --as-of typed a year ahead would purge every row as delivered: refused as `run`
+    refuses it, unless --simulate; a retention set in the environment that is not a
+    number of days is refused in one line, nothing purged (audit of 2026-12-07: before,
+    the purge ran, or ended in a traceback)."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app, paris_today
+
+    path = tmp_path / "warehouse.duckdb"
+    with warehouse.connect(path) as con:
+        tables.create_warehouse(con)
+    ahead = date(paris_today().year + 1, 1, 2).isoformat()
+    refused = CliRunner().invoke(app, ["purge", "--warehouse", str(path), "--as-of", ahead])
+    assert refused.exit_code == 1 and "is after tomorrow" in refused.output
+    assert "--simulate" in refused.output
+    with warehouse.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM audit.purges").fetchall() == [(0,)]
+    simulated = CliRunner().invoke(app, ["purge", "--warehouse", str(path), "--as-of", ahead,
+                                         "--simulate"])
+    assert simulated.exit_code == 0, simulated.output
+    monkeypatch.setenv("RECONCILE_RETENTION_DAYS_GENESIS", "-5")
+    wrong = CliRunner().invoke(app, ["purge", "--warehouse", str(path)])
+    assert wrong.exit_code == 1
+    assert wrong.output.strip().splitlines() == [
+        "reconcile: RECONCILE_RETENTION_DAYS_GENESIS='-5': give a whole number of days, "
+        "0 or more"]
