@@ -38,7 +38,9 @@ CHECKS = {
     "establishment_of_the_file": "autre établissement que celui du nom du fichier",
     "department_of_the_establishment": "département différent de celui des autres lignes "
                                        "de l'établissement",
-    "cell_error": "cellule en erreur dans le classeur (#DIV/0!, #N/A…)",
+    "cell_error": "cellule en erreur dans le classeur (#DIV/0!, #N/A…), formule sans "
+                  "résultat enregistré ou cellule fusionnée",
+    "country_name": "nationalité illisible (ni un pays en français, ni INDETERMINEE)",
 }
 
 

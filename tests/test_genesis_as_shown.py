@@ -245,3 +245,25 @@ def test_a_committal_number_a_workbook_holds_as_a_zero_padded_number_keeps_its_f
         (f["person_key"], f["flag_id"], f["first_seen_date"], f["markers"]) for f in flags]
     assert all(f["flag_id"] == flag["flag_id"] for f in flags), (
         flag["flag_id"], [f["flag_id"] for f in flags], staged(out, "committal_number"))
+
+
+@pytest.mark.parametrize("nationality", ["ALEMAGNE", "#N/A", "APATRIDE"])
+def test_a_nationality_read_as_no_country_is_quarantined(tmp_path, con, nationality):
+    """CONTRACTS §1.2: GENESIS NATIONALITE is "country name in French capitals, accents
+    optional, or INDETERMINEE". A text that is neither (a typo of ALLEMAGNE, a spreadsheet
+    error typed as text, a word no country bears) may name an EU citizen (§5 EU_CITIZEN):
+    the row is quarantined, `country_name`, and the detainee held (DQ-01: excluded
+    SOURCE_ROW_QUARANTINED), where before (audit of 2026-12-07) the text was staged as
+    an unknown nationality and the detainee listed IDENTITY_TO_CONFIRM. INDETERMINEE and
+    an empty field stay "unknown"."""
+    out = Inbox(tmp_path / "inbox", con).person().genesis(
+        LIST, row("genesis", **GERMAN, NATIONALITE=nationality),
+        row("genesis", NATIONALITE="INDETERMINEE"),
+        row("genesis", NUM_ECROU="000301", NOM="OSEI", NATIONALITE="")).decide(
+        allow_quarantine=True)
+    assert quarantined_columns(out) == {("GENESIS_E01301_20261112.csv", 2, "NATIONALITE")}
+    assert out.con.execute("SELECT DISTINCT check_name FROM audit.quarantine").fetchall() == [
+        ("country_name",)]
+    excluded, listed = excluded_keys(out), listed_keys(out)
+    assert excluded.get("genesis:E01301:000201") == "SOURCE_ROW_QUARANTINED"
+    assert {"genesis:E01301:000101", "genesis:E01301:000301"} <= set(listed)

@@ -13,6 +13,7 @@ from pandera.errors import SchemaError, SchemaErrors
 from schemas.checks import EXTRACTION_DATE_COLUMN, RUN_DATE_COLUMN
 from schemas.codes import DEPARTMENTS
 from schemas.sources import SOURCE_MODELS, UNIQUE_IN_FILE
+from transforms.ingest.countries import UNKNOWN, country_code, normalise_country_name
 from transforms.ingest.read import (
     CELL_ERRORS_COLUMN,
     FIELDS_COLUMN,
@@ -101,6 +102,23 @@ def unit_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
     ])
 
 
+def nationality_checks(rows: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """CONTRACTS §1.2: a GENESIS NATIONALITE is a country's name in French, or
+    INDETERMINEE (empty: unknown). A text read as neither (a typo, `#N/A`, a word no
+    country bears) is quarantined, `country_name`: it may name an EU citizen (§5
+    EU_CITIZEN, whom the releases list would act on as of unknown nationality); the
+    detainee is held (DQ-01) until the list is corrected."""
+    if kind != "genesis" or "NATIONALITE" not in rows.columns:
+        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    written = rows.get_column("NATIONALITE").drop_nulls().unique().to_list()
+    unread = [text for text in written if text.strip() and country_code(text) is None
+              and normalise_country_name(text) != UNKNOWN]
+    return rows.filter(pl.col("NATIONALITE").is_in(unread)).select(
+        "file_name", "line_number", pl.lit("NATIONALITE").alias("column_name"),
+        pl.lit("country_name").alias("check_name"),
+        pl.col("NATIONALITE").alias("value")).cast(QUARANTINE_SCHEMA)
+
+
 def with_reference_dates(rows: pl.DataFrame, extraction_date: date | pl.Expr | None,
                          run_date: date | None) -> pl.DataFrame:
     """The rows with the dates they are checked against (schemas.checks), as far as known."""
@@ -123,7 +141,8 @@ def split_valid_rows(rows: pl.DataFrame, kind: str,
         rows = rows.with_columns(pl.lit(0, pl.Int32).alias(FIELDS_COLUMN))
     if CELL_ERRORS_COLUMN not in rows.columns:
         rows = rows.with_columns(pl.lit([], pl.List(pl.String)).alias(CELL_ERRORS_COLUMN))
-    extra = pl.concat([line_checks(rows), key_checks(rows, kind), unit_checks(rows, kind)])
+    extra = pl.concat([line_checks(rows), key_checks(rows, kind), unit_checks(rows, kind),
+                       nationality_checks(rows, kind)])
     rows = rows.drop(LINE_FACTS)
     try:
         model.validate(with_reference_dates(rows, extraction_date, run_date).drop(
