@@ -41,6 +41,9 @@ CHECKS = {
     "cell_error": "cellule en erreur dans le classeur (#DIV/0!, #N/A…), formule sans "
                   "résultat enregistré ou cellule fusionnée",
     "country_name": "nationalité illisible (ni un pays en français, ni INDETERMINEE)",
+    "notified_after_decision": "notification datée d'avant la décision",
+    "final_after_notification": "décision définitive datée d'avant sa notification",
+    "final_after_decision": "décision définitive datée d'avant la décision",
 }
 
 

@@ -123,3 +123,14 @@ def is_birth_date_not_in_future(data: pa.PolarsData) -> pl.LazyFrame:
     ).str.to_date("%Y-%m-%d", strict=False)  # null when impossible: another check says so
     return data.lazyframe.select(
         col.is_null() | (earliest <= pl.min_horizontal(limits)).fill_null(True))
+
+
+def is_not_before(data: pa.PolarsData, earlier: str) -> pl.LazyFrame:
+    """The column's date is not before the row's `earlier` column's (a notification is
+    not before its decision, a decision is not final before it is notified): a row
+    saying otherwise contradicts itself, and is quarantined (principle 1: contradictory
+    data put no one on a list). Either date empty, or unreadable (calendar_date says
+    so), passes."""
+    later, first = parse_full_date(pl.col(data.key)), parse_full_date(pl.col(earlier))
+    return data.lazyframe.select((later >= first).fill_null(True))
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pycountry
+
 SEXES = ("M", "F")
 
 # TélémOfpra
@@ -73,6 +75,11 @@ ASYLUM_ATTESTATION = "ADA"
 CLOSED_MEASURE_STATUSES = ("ANNULEE", "ABROGEE", "RETIREE", "EXECUTEE")
 WITHDRAWN_MEASURE_STATUSES = ("ANNULEE", "ABROGEE", "RETIREE")
 LEFT_FILE_STATUSES = ("DECEDE", "NATURALISE", "PARTI")
+
+# ISO 3166-1 alpha-3 codes (CONTRACTS §1.1, §1.3: NATIONALITE, ETAT_MEMBRE), and XKX,
+# the code in common use for Kosovo, which ISO has not assigned: a code outside them (ROM,
+# Romania's before 2002) is not read as some other nationality than the EU one it may be.
+COUNTRY_CODES = tuple(sorted({country.alpha_3 for country in pycountry.countries} | {"XKX"}))
 
 # EU and EEA States and Switzerland (RULES.md §5 EU_CITIZEN, CESEDA Book II).
 EU_EEA_CH = (

@@ -21,6 +21,7 @@ from schemas.checks import (
     is_calendar_date,
     is_department_code,
     is_not_after_extraction,
+    is_not_before,
     is_possible_birth_date,
     is_whole_number,
 )
@@ -96,8 +97,7 @@ class TelemofpraFile(SourceModel):
     PRENOMS: str = _text(True, "given names")
     SEXE: str = _code(codes.SEXES, True, "sex")
     DATE_NAISSANCE: str = pa.Field(nullable=True, description="birth date, possibly partial")
-    NATIONALITE: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$",
-                                description="ISO 3166-1 alpha-3; empty = unknown")
+    NATIONALITE: str = _code(codes.COUNTRY_CODES, True, "ISO 3166-1 alpha-3; empty = unknown")
     DEPT_DOMICILIATION: str = pa.Field(nullable=False, description="domicile department")
     TYPE_DEMANDE: str = _code(codes.CLAIM_TYPES, False, "claim type")
     PROCEDURE: str = _code(codes.PROCEDURES, True, "procedure; empty = unknown, read as "
@@ -147,6 +147,20 @@ class TelemofpraFile(SourceModel):
             pl.col(data.key).is_null() | pl.col("ORGANE").is_null()
             | pl.when(pl.col("ORGANE") == "CNDA").then(pl.col(data.key).is_in(
                 codes.CNDA_OUTCOMES)).otherwise(pl.col(data.key).is_in(codes.OFPRA_OUTCOMES)))
+
+    # A decision is notified after it is taken, and final after it is notified: a row
+    # saying otherwise (a keying slip) proves no end of the right to remain (RTR-03).
+    @pa.check("DATE_NOTIFICATION", name="notified_after_decision")
+    def _notified_after_decision(cls, data):
+        return is_not_before(data, "DATE_DECISION")
+
+    @pa.check("DATE_DEFINITIVE", name="final_after_notification")
+    def _final_after_notification(cls, data):
+        return is_not_before(data, "DATE_NOTIFICATION")
+
+    @pa.check("DATE_DEFINITIVE", name="final_after_decision")
+    def _final_after_decision(cls, data):
+        return is_not_before(data, "DATE_DECISION")
 
     @pa.check("MODE_CNDA", name="mode_on_cnda_rows_only")
     def _mode_on_cnda_rows_only(cls, data):
@@ -226,8 +240,7 @@ class AgdrefPersonnesFile(SourceModel):
     SEXE: str = _code(codes.SEXES, True, "sex")
     DATE_NAISSANCE: str = pa.Field(nullable=True, description="birth date, possibly partial")
     LIEU_NAISSANCE: str = _text(True, "birth place")
-    NATIONALITE: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$",
-                                description="ISO 3166-1 alpha-3")
+    NATIONALITE: str = _code(codes.COUNTRY_CODES, True, "ISO 3166-1 alpha-3")
     DEPT_GESTION: str = pa.Field(nullable=False, description="managing department")
     DATE_ENTREE_FRANCE: str = _date(True, "declared entry date")
     LIEN_FAMILIAL_FRANCAIS: str = _code(codes.FAMILY_LINKS, True,
@@ -292,7 +305,7 @@ class AgdrefMesuresFile(SourceModel):
     DATE_ACCORD_ETAT_MEMBRE: str = _date(True, "other State's acceptance")
     RECOURS: str = _code(codes.APPEAL_STATUSES, True, "court challenge")
     STATUT: str = _code(codes.MEASURE_STATUSES, False, "measure status")
-    ETAT_MEMBRE: str = pa.Field(nullable=True, str_matches=r"^[A-Z]{3}$", description=(
+    ETAT_MEMBRE: str = pa.Field(nullable=True, isin=list(codes.COUNTRY_CODES), description=(
         "State the person is handed over to (Dublin, remise), ISO 3166-1 alpha-3; last "
         "column, absent from extracts made before it existed"))
 
@@ -308,6 +321,12 @@ class AgdrefMesuresFile(SourceModel):
     @pa.check("DELAI_DEPART_JOURS", "IRTF_ANNEES", name="whole_number")
     def _numbers(cls, data):
         return is_whole_number(data)
+
+    # A measure is notified after it is taken: a notification dated before (a keying
+    # slip) would make it enforceable months early (OQ-07).
+    @pa.check("DATE_NOTIFICATION", name="notified_after_decision")
+    def _notified_after_decision(cls, data):
+        return is_not_before(data, "DATE_DECISION")
 
 
 class AgdrefEvenementsFile(SourceModel):

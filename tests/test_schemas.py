@@ -47,7 +47,9 @@ BROKEN = [
     ("telemofpra", "ORGANE", "CE", "isin"),
     ("telemofpra", "TYPE_DEMANDE", "NOUVELLE", "isin"),
     ("telemofpra", "FONDEMENT", "L999", "isin"),
-    ("telemofpra", "NATIONALITE", "Guinée", "str_matches"),
+    ("telemofpra", "NATIONALITE", "Guinée", "isin"),
+    ("telemofpra", "NATIONALITE", "ROM", "isin"),  # Romania's code before 2002: no ISO code
+    ("agdref_personnes", "NATIONALITE", "ROM", "isin"),
     ("telemofpra", "NUM_OFPRA", "OFPRA:24", "str_matches"),  # the record key's separator
     ("telemofpra", "NUM_OFPRA", ".24", "str_matches"),
     ("telemofpra", "DEPT_DOMICILIATION", "20", "department_code"),
@@ -68,7 +70,7 @@ BROKEN = [
     ("agdref_mesures", "DELAI_DEPART_JOURS", "30j", "whole_number"),
     ("agdref_mesures", "RECOURS", "PENDANT", "isin"),
     ("agdref_mesures", "STATUT", "SUSPENDUE", "isin"),
-    ("agdref_mesures", "ETAT_MEMBRE", "Italie", "str_matches"),
+    ("agdref_mesures", "ETAT_MEMBRE", "Italie", "isin"),
     ("agdref_evenements", "TYPE_EVENEMENT", "EVASION", "isin"),
 ]
 

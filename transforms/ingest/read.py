@@ -385,7 +385,8 @@ def split_records(text: str) -> pl.DataFrame:
     """One row per record of a ';' CSV text: `text`, the `line` it starts on (a text
     editor's numbering: lines end at LF, CRLF counting once) and its `fields`. A record
     ends at a line end outside quotes (every '"' opens or closes a quoted part, '""'
-    inside one closing and reopening it); empty lines before the header are passed over,
+    inside one closing and reopening it); its fields are counted outside the quoted
+    parts that open at a field's start; empty lines before the header are passed over,
     as the reader passes them over; a later empty line is a record (of one empty field)."""
     lines = pl.Series("text", [text]).str.split("\n").explode()
     if text.endswith("\n"):
@@ -407,8 +408,15 @@ def split_records(text: str) -> pl.DataFrame:
         ]).sort("line")
     blank = pl.col("text").is_in(["", "\r"])
     records = records.filter(~blank.cum_min())  # leading empty lines
-    fields = pl.col("text").str.replace_all(r'"[^"]*"', "").str.count_matches(";") + 1
+    # a quoted part opens at a field's start only (a quote inside a field is a character
+    # of it, as the reader reads it: O"BRIEN; a ';' after it still ends the field)
+    fields = pl.col("text").str.replace_all(r'(^|;)"(?:[^"]|"")*"', "${1}") \
+        .str.count_matches(";") + 1
     return records.select("text", "line", fields.cast(pl.Int32).alias("fields"))
+
+
+# A header cell holding a number or a date, as a row's cells do and a column's name never.
+_VALUE_CELL = re.compile(r"[0-9][0-9/.:\- ]*")
 
 
 def conform_columns(
@@ -442,14 +450,19 @@ def conform_columns(
             f"{' …' if len(missing) > 5 else ''}{hint}"
         )
     # A header cell may hold a value: a row glued to the header (its line end lost)
-    # fills about a row's worth of extra cells, and that row would be counted nowhere:
-    # the file is refused. An extra column is named when it is a column of one of the
+    # fills about a row's worth of extra cells, among them a number or a date (every
+    # contract row holds a date), and that row would be counted nowhere: the file is
+    # refused. Extra columns named as columns are (NUM_TITRE, OBSERVATIONS: an extract with
+    # columns the contract does not read) are no row: the file is read (a TITRES extract
+    # of three extra columns was refused whole, and its valid cards lost with it; audit
+    # of 2026-12-07). An extra column is named when it is a column of one of the
     # systems' contracts (a list of another system's, a column of another file), otherwise
     # by its place: whatever else a header cell holds (a name, a number or a date typed
     # into it, written in any way) is never logged.
     extra = [(i, c) for i, c in enumerate(header) if c not in expected]
     unknown = [c for _, c in extra if c not in KNOWN_COLUMNS]
-    if len(unknown) >= max(2, len(expected) - 2):
+    values = [c for c in unknown if _VALUE_CELL.fullmatch(c)]
+    if values and len(unknown) >= max(2, len(expected) - 2):
         raise UnreadableFile(
             f"{file_name}: line 1: the header has {len(unknown)} cells that are no "
             f"column of the contract's (which has {len(expected)}): a row is glued to it "
