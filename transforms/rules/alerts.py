@@ -30,7 +30,12 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
         return None
     files = candidate_files(facts, [f"agdref:{number}"])
     for searched in files:
-        attestation = rights.rtr_01_asylum_attestation(facts.titles.get(searched, ()), day)
+        # an attestation that began after the request did not cover it: a title issued
+        # later, read as valid on the run date (title_is_valid, principle 1), is no proof
+        # that the person held it then (audit of 2026-12-07: a false alert)
+        begun = [t for t in facts.titles.get(searched, ())
+                 if t["start_date"] is None or t["start_date"] <= day]
+        attestation = rights.rtr_01_asylum_attestation(begun, day)
         if attestation:
             return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *attestation.rule_ids),
                            attestation.source_rows)

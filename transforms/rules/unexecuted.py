@@ -49,7 +49,12 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
         # RTR-07: within the window of a closure the person is excluded with
         # CLOSURE_REOPENABLE on every list (it comes before SUSPENDED_BY_RTR, §5).
         if rtr.reason == "CLOSURE_REOPENABLE":
-            return Finding("CLOSURE_REOPENABLE", ("RTR-02", *rtr.rule_ids),
+            # RTR-02 is about a measure taken before the claim: not cited for one taken
+            # after it (audit of 2026-12-07), nor left out when either date is unknown
+            claim = rtr.decision["claim_date"] if rtr.decision else None
+            taken = measure.get("decision_date")  # a measure held back has none
+            before = () if claim and taken and taken >= claim else ("RTR-02",)
+            return Finding("CLOSURE_REOPENABLE", (*before, *rtr.rule_ids),
                            rtr.source_rows), None
         return Finding("SUSPENDED_BY_RTR", ("EX-05", "RTR-02", *rtr.rule_ids),
                        rtr.source_rows), None

@@ -110,14 +110,16 @@ def departure_recorded(facts: Facts, files: list[str]) -> Finding | None:
     person of a file searched (a removal carried out, a voluntary departure seen), the
     person's other measures and lists included, unless something of the person dated
     after it shows them back in France: a measure decided, a title begun, a claim
-    introduced, a committal on a prison's list."""
+    introduced, a committal on a prison's list. A measure AGDREF records executed
+    (EXECUTEE) without its event is a removal carried out too, on a day not known: from
+    its latest date known (audit of 2026-12-07: the person's older measure stayed listed)."""
     for key in file_persons(facts, files):
         measures = facts.measures_by_person.get(key, ())
-        departed = [m for m in measures if m["departure_date"] is not None]
+        departed = [(day, m["measure_id"], m) for m in measures
+                    if (day := _departure_day(m)) is not None]
         if not departed:
             continue
-        last = max(departed, key=lambda m: (m["departure_date"], m["measure_id"]))
-        since = last["departure_date"]
+        since, _, last = max(departed, key=lambda d: d[:2])
         seen = [*(m["decision_date"] for m in measures),
                 *(t["start_date"] for number in facts.files_of_person.get(key, ())
                   for t in facts.titles.get(number, ())),
@@ -127,6 +129,17 @@ def departure_recorded(facts: Facts, files: list[str]) -> Finding | None:
             return Finding("DECEASED_OR_LEFT", ("EX-02",), (last["source_row"],
                                                             *last["event_rows"]))
     return None
+
+
+def _departure_day(measure: Record) -> date | None:
+    """The day a measure shows the person left France: its departure recorded, or for a
+    measure executed without its event, its latest date known; None: no departure."""
+    if measure["departure_date"] is not None:
+        return measure["departure_date"]
+    if measure["measure_status"] != "EXECUTEE":
+        return None
+    return (measure["last_event_date"] or measure["notification_date"]
+            or measure["decision_date"])
 
 
 def holds_the_person(rtr: rights.RtrOutcome | None, execution: bool) -> bool:
