@@ -15,9 +15,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 
-from data.synthetic.files import source_columns
+from data.synthetic.files import write_xlsx
 from schemas.codes import RELEASES
 from tests.builders import row
 from tests.scenarios import Inbox
@@ -33,20 +32,7 @@ def write_sheet(inbox_dir: Path, name: str, rows: list[dict], special=None,
     `special(workbook, sheet, columns)` for the cells under audit, then `patch(xml)` on
     the sheet's XML (what another tool writes, e.g. a formula without its cached value)."""
     path = inbox_dir / "genesis" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    columns = source_columns("genesis")
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet("DETENUS")
-    for c, column in enumerate(columns):
-        sheet.write_string(0, c, column)
-    for r, values in enumerate(rows, start=1):
-        for c, column in enumerate(columns):
-            value = values.get(column, "")
-            if value:
-                sheet.write_string(r, c, value)
-    if special:
-        special(workbook, sheet, columns)
-    workbook.close()
+    write_xlsx(path, rows, "genesis", LIST, special)
     if patch:
         source = zipfile.ZipFile(path)
         buffer = io.BytesIO()

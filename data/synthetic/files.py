@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -41,7 +42,10 @@ def write_csv(path: Path, rows: list[dict], kind: str, encoding: str) -> None:
     path.write_bytes(_csv_text(rows, columns).encode(encoding))
 
 
-def write_xlsx(path: Path, rows: list[dict], kind: str, created: date) -> None:
+def write_xlsx(path: Path, rows: list[dict], kind: str, created: date,
+               special: Callable | None = None) -> None:
+    """The rows as a spreadsheet writes them, strings cell by cell; `special(workbook,
+    sheet, columns)` then writes other cells (the tests' formulas, merges, numbers)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     columns = source_columns(kind)
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
@@ -55,4 +59,6 @@ def write_xlsx(path: Path, rows: list[dict], kind: str, created: date) -> None:
             value = row.get(name, "")
             if value:
                 sheet.write_string(r, c, value)
+    if special:
+        special(workbook, sheet, columns)
     workbook.close()
