@@ -378,14 +378,15 @@ def new_in_its_department(worklist: str, night: str) -> str:
     """SQL: whether a row of worklists.<worklist> (one of codes.WORKLISTS, read under its
     own name) is new on `night` (an SQL date) in its department, as the exports' `Nouveau`
     says (new_tonight, transforms/publish/export.py): not on that list in that department
-    the run before (worklists.flag_history): it appeared tonight, came back, or arrived
-    from another department's list. The dashboards' cards and the workspace count it so."""
+    the run before (worklists.flag_history, read in the stretches that store it, which a
+    year of nights does not lengthen): it appeared tonight, came back, or arrived from
+    another department's list. The dashboards' cards and the workspace count it so."""
     assert worklist in codes.WORKLISTS, worklist
-    return (f"NOT EXISTS (SELECT 1 FROM worklists.flag_history h "  # noqa: S608 (contract names)
+    return (f"NOT EXISTS (SELECT 1 FROM worklists.flag_history_intervals h "  # noqa: S608
             f"WHERE h.worklist = '{worklist}' AND h.flag_id = {worklist}.flag_id "
             f"AND h.department = {worklist}.department AND h.status <> 'RESOLVED' "
-            "AND h.run_date = (SELECT max(run_date) FROM worklists.flag_history_runs "
-            f"WHERE run_date < {night}))")
+            "AND (SELECT max(run_date) FROM worklists.flag_history_runs "
+            f"WHERE run_date < {night}) BETWEEN h.first_run_date AND h.last_run_date)")
 
 
 def counted(count: int, singular: str, plural: str) -> str:
