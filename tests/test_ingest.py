@@ -810,6 +810,8 @@ def test_dates_after_the_extraction_date_are_quarantined(con, ingest_into, tmp_p
     assert con.execute("SELECT file_name, line_number, column_name, check_name "
                        "FROM audit.quarantine ORDER BY ALL").fetchall() == [
         ("AGDREF_MESURES_13_20261116.csv", 2, "DATE_DECISION", "not_after_extraction_date"),
+        # decided after its notification (22/10) too: the row contradicts itself
+        ("AGDREF_MESURES_13_20261116.csv", 2, "DATE_NOTIFICATION", "notified_after_decision"),
         ("AGDREF_MESURES_13_20261116.csv", 3, "DATE_NOTIFICATION",
          "not_after_extraction_date"),
         ("GENESIS_E01301_20261116.csv", 2, "DATE_ECROU", "not_after_extraction_date")]
