@@ -35,11 +35,17 @@ def carried_flag_id(worklist: str, person_key: str, files: Iterable[str],
     own = flag_id(worklist, person_key, *situation)
     if len(set(files) | {person_key}) == 1:
         return own
-    ids = [flag_id(worklist, key, *situation)
-           for key in (person_key, *sorted(set(files) - {person_key}))]
+    return latest_listed([flag_id(worklist, key, *situation)
+                          for key in (person_key, *sorted(set(files) - {person_key}))],
+                         listed_before)
+
+
+def latest_listed(ids: list[str], listed_before: Mapping[str, date]) -> str:
+    """Of a flag's possible `ids`, the one an earlier night listed latest (`listed_before`:
+    flag id -> that night; on a tie, the first of `ids`), else the first."""
     listed = [(listed_before.get(i), -n, i) for n, i in enumerate(ids)]
     return max(((day, n, i) for day, n, i in listed if day is not None),
-               default=(None, 0, own))[2]
+               default=(None, 0, ids[0]))[2]
 
 
 HISTORY_SCHEMA = {"flag_id": pl.String, "worklist": pl.String, "run_date": pl.Date,

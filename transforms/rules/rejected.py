@@ -10,7 +10,7 @@ from transforms.rules import measures as mx
 from transforms.rules import rights
 from transforms.rules.dates import add_days
 from transforms.rules.facts import Departments, Facts
-from transforms.rules.flags import carried_flag_id
+from transforms.rules.flags import carried_flag_id, latest_listed
 from transforms.rules.reuse import Deciding, Decision, Memory
 from transforms.rules.rights import Finding, Record
 from transforms.rules.verdicts import (
@@ -127,9 +127,7 @@ def decision_flag_id(facts: Facts, person_key: str, decision: Record,
                                             *(decision["corrected_keys"] or ()))]
     if len(ids) == 1:  # nothing else read: the nights listing it do not change the decision
         return ids[0]
-    listed = [(facts.rejected_flags_listed.get(i), -n, i) for n, i in enumerate(ids)]
-    return max(((day, n, i) for day, n, i in listed if day is not None),
-               default=(None, 0, ids[0]))[2]
+    return latest_listed(ids, facts.rejected_flags_listed)
 
 
 def rtr_09_dublin(own_measures: list[Record], facts: Facts, run_date: date
