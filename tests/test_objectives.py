@@ -166,3 +166,6 @@ def test_counts_and_shares_read_as_french_writes_them():
 
     assert whole(14071) == "14\u202f071" and whole(316) == "316"
     assert percent(1 / 3) == "33\u00a0%"
+    # half up, as a reader rounds (audit of 2026-12-07: round() gave the even "12 %")
+    assert (percent(1 / 8), percent(5 / 8), percent(0.005)) == (
+        "13\u00a0%", "63\u00a0%", "1\u00a0%")
