@@ -194,7 +194,7 @@ def test_a_list_delivered_after_a_purge_has_its_rows_as_delivered(con, tmp_path)
     Before (audit of 2026-12-07), it was planned UNCHANGED, repeating January's file,
     whose rows as delivered no longer exist: neither raw nor the workspace could show the
     row of a list received tonight. Now a file whose rows were purged holds none
-    (files_purged.sql): the same bytes delivered again are loaded."""
+    (files_past_retention.sql): the same bytes delivered again are loaded."""
     from workspace.lists.queries import source_rows
 
     inbox = tmp_path / "inbox"

@@ -32,7 +32,7 @@ NIGHT_BEFORE = ("the night before's core", frozenset({"core.persons"}))
 
 # The night: ingest's freshness, the agents' decisions, core, identity, the rules' reads, the marts.
 NIGHT = (
-    "files_purged.sql",  # planning the inbox: which files hold no rows as delivered
+    "files_past_retention.sql",  # planning the inbox: which files hold no rows as delivered
     "audit_source_freshness.sql",
     NIGHT_BEFORE,
     "agent_decision_anchors.sql",  # the agents' decisions, read before core is rebuilt

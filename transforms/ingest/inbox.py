@@ -330,7 +330,12 @@ def registered_files(con: duckdb.DuckDBPyConnection) -> dict[tuple, KnownContent
     names: dict[tuple, set[str]] = {}
     holders: dict[tuple, str] = {}
     dates: dict[tuple, set[date]] = {}
-    purged = {name for (name,) in con.execute(read_sql("files_purged.sql")).fetchall()}
+    # the latest cutoff of each system's purges (purge.py: as_of_date - retention_days)
+    cutoffs = [{"system": system, "cutoff": cutoff} for system, cutoff in con.execute(
+        "SELECT system, max(as_of_date - retention_days) FROM audit.purges GROUP BY system"
+    ).fetchall()]
+    purged = {name for (name,) in con.execute(read_sql("files_past_retention.sql"),
+                                              {"cutoffs": cutoffs}).fetchall()}
     for kind, unit, sha, name, rows_read, status, day in rows:
         header_only = status == "LOADED" and rows_read == 0 and not name.endswith(".xlsx")
         identity = content_identity(kind, unit, sha, name, by_name=header_only)

@@ -15,7 +15,7 @@ from schemas.published import PurgeRecord
 from schemas.sources import SOURCE_MODELS
 from transforms.warehouse import history
 from transforms.warehouse.checksums import checksum
-from transforms.warehouse.database import transaction
+from transforms.warehouse.database import read_sql, transaction
 from transforms.warehouse.tables import insert_frame, model_frame, raw_table
 
 
@@ -32,14 +32,9 @@ def purge(con: duckdb.DuckDBPyConnection, inbox: Path | None, as_of: date,
         for system, days in sorted(retention_days.items()):
             cutoff = as_of - timedelta(days=days)
             # a file older than the period whose rows a later delivery within it repeats
-            # (UNCHANGED: the same bytes, its rows stored once, under this file) keeps
-            # them: they are that delivery's rows as delivered (inbox.registered_files
-            # reads the same way which files' rows are gone)
-            files = [r[0] for r in con.execute(
-                "SELECT f.file_name FROM audit.files f WHERE f.system = ? "
-                "AND f.extraction_date < ? AND NOT EXISTS (SELECT 1 FROM audit.files g "
-                "WHERE g.repeats_file_name = f.file_name AND g.extraction_date >= ?) "
-                "ORDER BY f.file_name", [system, cutoff, cutoff]).fetchall()]
+            # keeps them: they are that delivery's rows as delivered
+            files = [r[0] for r in con.execute(read_sql("files_past_retention.sql"), {
+                "cutoffs": [{"system": system, "cutoff": cutoff}]}).fetchall()]
             raw_rows = 0
             for kind in kinds_of(system):
                 table = history.deliveries(raw_table(kind))
