@@ -103,3 +103,54 @@ def test_rtr_02_is_not_cited_for_a_measure_taken_after_the_closed_claim(inbox):
     excluded = inbox.decide(RUN).only_excluded(MEASURES)
     assert excluded["reason_code"] == "CLOSURE_REOPENABLE"
     assert "RTR-02" not in excluded["rule_ids"], excluded["rule_ids"]
+
+
+def test_pri_07_the_alert_stays_when_the_attestation_is_withdrawn_on_a_later_night(inbox, con):
+    """RULES.md PRI-07: a consular pass request "recorded while a person was in such a
+    situation" (a valid ADA: RTR-01, the right to remain running) is reported. What the
+    request broke stays broken when AGDREF later withdraws the attestation.
+
+    Night 1: the pass was requested on 01/10/2026 while the person held an ADA valid from
+    01/09/2026 to 28/02/2027: alerted. Night 2: AGDREF's extract shows that ADA `RETIRE`.
+    Before (note of 2026-12-07, "found and left"), the alert was read in tonight's titles
+    only, and disappeared on night 2."""
+    ada = {"TYPE_TITRE": "ADA", "DATE_DEBUT": "01/09/2026", "DATE_FIN": "28/02/2027"}
+    inbox.measure(**OLD_ENOUGH).event(TYPE_EVENEMENT=REQUEST, DATE_EVENEMENT="01/10/2026")
+    inbox.title(STATUT="VALIDE", **ada)
+    inbox.decide(RUN)
+    first = alerts(con)
+    assert [(a["reason_code"], a["event_date"]) for a in first] == [
+        ("CONSULAR_CONTACT_FORBIDDEN", date(2026, 10, 1))]
+    inbox.agdref("PERSONNES", NIGHT_2).agdref("MESURES", NIGHT_2, **OLD_ENOUGH)
+    inbox.agdref("EVENEMENTS", NIGHT_2, TYPE_EVENEMENT=REQUEST, DATE_EVENEMENT="01/10/2026")
+    inbox.agdref("TITRES", NIGHT_2, STATUT="RETIRE", **ada)
+    inbox.decide(NIGHT_2)
+    second = alerts(con)
+    assert [(a["alert_id"], a["first_seen_date"]) for a in second] == [
+        (first[0]["alert_id"], RUN)]
+    # the attestation is cited as the night-1 extract delivered it (the request's day)
+    assert any(row.startswith("AGDREF_TITRES_13_20261116.csv:") for row in
+               second[0]["source_rows"]), second[0]["source_rows"]
+    assert "RTR-01" in second[0]["rule_ids"]
+
+
+def test_pri_07_an_attestation_withdrawn_before_the_request_is_no_alert(inbox, con):
+    """RULES.md PRI-07, the other side: an attestation AGDREF showed withdrawn before the
+    request's day no longer covered it. Night 1 (16/11) shows the ADA valid to 28/02/2027,
+    night 2 (17/11) shows it `RETIRE`; the pass is requested on 18/11 and read on 19/11:
+    no alert (the person had no attestation then, and no claim is known)."""
+    ada = {"TYPE_TITRE": "ADA", "DATE_DEBUT": "01/09/2026", "DATE_FIN": "28/02/2027"}
+    inbox.measure(**OLD_ENOUGH).event(TYPE_EVENEMENT=REQUEST, DATE_EVENEMENT="01/06/2026")
+    inbox.title(STATUT="VALIDE", **ada)
+    inbox.decide(RUN)
+    inbox.agdref("PERSONNES", NIGHT_2).agdref("MESURES", NIGHT_2, **OLD_ENOUGH)
+    inbox.agdref("EVENEMENTS", NIGHT_2, TYPE_EVENEMENT=REQUEST, DATE_EVENEMENT="01/06/2026")
+    inbox.agdref("TITRES", NIGHT_2, STATUT="RETIRE", **ada)
+    inbox.decide(NIGHT_2)
+    night_3 = date(2026, 11, 19)
+    inbox.agdref("PERSONNES", night_3).agdref("MESURES", night_3, **OLD_ENOUGH)
+    inbox.agdref("EVENEMENTS", night_3, TYPE_EVENEMENT=REQUEST, DATE_EVENEMENT="18/11/2026")
+    inbox.agdref("TITRES", night_3, STATUT="RETIRE", **ada)
+    out = inbox.decide(night_3)
+    assert out.only_listed(MEASURES)["measure_id"]  # the attestation is withdrawn
+    assert alerts(con) == [], [(a["event_date"], a["source_rows"]) for a in alerts(con)]

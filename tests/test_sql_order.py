@@ -45,6 +45,7 @@ NIGHT = (
     SCORE_IDENTITIES,
     *LINK_STEPS,
     "rule_files.sql",
+    "attestations_delivered.sql",
     "flags_listed_before.sql",
     "flag_history_read.sql",
     WRITE_LISTS,

@@ -30,11 +30,15 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
         return None
     files = candidate_files(facts, [f"agdref:{number}"])
     for searched in files:
+        # an attestation AGDREF showed on that day counts, though a later delivery
+        # withdrew or changed it: what the request broke stays broken
+        shown = [*facts.titles.get(searched, ()),
+                 *(t for t in facts.attestations_delivered.get(searched, ())
+                   if t["valid_to"] > day)]
         # an attestation that began after the request did not cover it: a title issued
         # later, read as valid on the run date (title_is_valid, principle 1), is no proof
         # that the person held it then (audit of 2026-12-07: a false alert)
-        begun = [t for t in facts.titles.get(searched, ())
-                 if t["start_date"] is None or t["start_date"] <= day]
+        begun = [t for t in shown if t["start_date"] is None or t["start_date"] <= day]
         attestation = rights.rtr_01_asylum_attestation(begun, day)
         if attestation:
             return Finding("CONSULAR_CONTACT_FORBIDDEN", ("PRI-07", *attestation.rule_ids),

@@ -24,6 +24,10 @@ class Facts:
 
     persons: dict[str, Record] = field(default_factory=dict)
     titles: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    # PRI-07: asylum attestations earlier AGDREF deliveries held and tonight's no longer
+    # holds as they were, by file, each with valid_to (attestations_delivered.sql)
+    attestations_delivered: dict[str, list[Record]] = field(
+        default_factory=lambda: defaultdict(list))
     measures: list[Record] = field(default_factory=list)
     measures_by_person: dict[str, list[Record]] = field(
         default_factory=lambda: defaultdict(list))
@@ -358,6 +362,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, run_date: date) -> Facts:
     facts.persons = {p["num_agdref"]: p for p in _rows(con, "persons", "num_agdref", reached)}
     for t in _rows(con, "residence_titles", "num_agdref, source_row", reached):
         facts.titles[t["num_agdref"]].append(t)
+    for t in con.sql(read_sql("attestations_delivered.sql")).pl().to_dicts():
+        facts.attestations_delivered[t["num_agdref"]].append(t)
     facts.measures = _rows(con, "removal_measures", "measure_id")
     facts.decisions = _rows(con, "asylum_decisions", "decision_key")
     facts.detentions = _rows(con, "detentions", "record_key")

@@ -29,8 +29,9 @@ FOREVER = date.max.toordinal() + 1  # valid_until of a decision no date can chan
 EVERYTHING = "*"  # the key noted when a table is walked whole
 # The tables of transforms.rules.facts.Facts a decision may read (every one but the
 # caches, which carry their own trails).
-WATCHED_TABLES = ("persons", "titles", "measures", "measures_by_person", "decisions",
-                  "decisions_by_person", "detentions", "detentions_by_person",
+WATCHED_TABLES = ("persons", "titles", "attestations_delivered", "measures",
+                  "measures_by_person", "decisions", "decisions_by_person", "detentions",
+                  "detentions_by_person",
                   "detention_history", "held_back", "held_spells", "person_spells",
                   "quarantined",
                   "consular_requests", "agent_decisions", "links", "identities",
