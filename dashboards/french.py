@@ -18,7 +18,7 @@ SOURCE_NAMES = {"telemofpra": "TélémOfpra", "genesis": "GENESIS", "agdref": "A
 CHECKS = {
     "not_nullable": "valeur obligatoire absente",
     "field_count": "nombre de champs inattendu (ligne tronquée ou trop longue)",
-    "calendar_date": "date qui n'existe pas au calendrier",
+    "calendar_date": "date qui n'existe pas au calendrier, ou avant 1900",
     "possible_birth_date": "date de naissance impossible",
     "birth_date_not_in_future": "date de naissance dans le futur",
     "not_after_extraction_date": "date postérieure à l'extraction du fichier",

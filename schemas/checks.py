@@ -28,10 +28,18 @@ def parse_full_date(column: pl.Expr) -> pl.Expr:
     return column.str.to_date(DATE_FORMAT, strict=False)
 
 
+# No date these sources give is before 1900 (a birth date's year is checked the same
+# way): `14/04/0027` is a year typed short, not a card that expired nineteen centuries ago.
+EARLIEST_YEAR = 1900
+
+
 def is_calendar_date(data: pa.PolarsData) -> pl.LazyFrame:
-    """A `DD/MM/YYYY` that is a real calendar day (31/02/2024 fails)."""
+    """A `DD/MM/YYYY` that is a real calendar day (31/02/2024 fails) from EARLIEST_YEAR
+    on. No upper bound: a far end date (`31/12/9999`) protects, never acts."""
     col = pl.col(data.key)
-    return data.lazyframe.select(col.is_null() | parse_full_date(col).is_not_null())
+    parsed = parse_full_date(col)
+    return data.lazyframe.select(
+        col.is_null() | (parsed.dt.year() >= EARLIEST_YEAR).fill_null(False))
 
 
 def _birth_date_parts(col: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
@@ -50,7 +58,7 @@ def is_possible_birth_date(data: pa.PolarsData) -> pl.LazyFrame:
     day, month, year = _birth_date_parts(col)
     complete_is_real = parse_full_date(col).is_not_null()
     possible = (
-        year.is_between(1900, 2100)
+        year.is_between(EARLIEST_YEAR, 2100)
         & month.is_between(0, 12)
         & ((day == 0) | ((month == 0) & day.is_between(1, 31)) | complete_is_real)
     )

@@ -229,3 +229,27 @@ def test_an_ofpra_rejection_final_before_its_notification_is_no_proof_of_finalit
         date(2026, 10, 9), DATE_DEFINITIVE="09/08/2026").decide(allow_quarantine=True)
     listed = [r for r in out.listed(REJECTED) if r["num_agdref"] == PERSON]
     assert not listed, listed
+
+
+# --- 5. A year typed short ---------------------------------------------------------------
+
+
+def test_a_residence_card_ending_in_year_0027_is_not_read_as_expired(tmp_path, con):
+    """RULES §5 `RESIDENCE_PERMIT` ("valid residence permit ... on the run date") and
+    principle 1 ("When data are missing or contradictory, the person is *not* put on an
+    execution-oriented list"); CONTRACTS §1: dates `DD/MM/YYYY`.
+
+    The person's resident card ends on `14/04/0027`, the year typed short for 2027. It is
+    a real calendar day, so it passed the calendar check (audit of 2026-12-07, "years like
+    0026 pass"), and the card was read as expired nineteen centuries ago: the holder of a
+    valid card was listed on rejected_without_oqtf. No date of these sources is before
+    1900 (the birth dates' own check says so): the row is quarantined and the person held
+    (SOURCE_ROW_QUARANTINED)."""
+    out = Inbox(tmp_path, con).person().title(
+        TYPE_TITRE="CR", DATE_DEBUT="15/04/2017", DATE_FIN="14/04/0027").telemofpra(
+        date(2026, 10, 9)).decide(allow_quarantine=True)
+    assert not [r for r in out.listed(REJECTED) if r["num_agdref"] == PERSON]
+    assert [r["reason_code"] for r in out.excluded(REJECTED)
+            if r["num_agdref"] == PERSON] == ["SOURCE_ROW_QUARANTINED"]
+    assert con.execute("SELECT DISTINCT check_name FROM audit.quarantine").fetchall() == [
+        ("calendar_date",)]
