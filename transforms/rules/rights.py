@@ -324,7 +324,8 @@ def _claims(outcomes: Iterable[RtrOutcome]) -> dict[tuple, list[RtrOutcome]]:
     """The outcomes by claim (`_claim_key`). A row whose claim's introduction date is
     unknown (`DATE_INTRODUCTION` empty: allowed) belongs to the claim of its type under
     the same OFPRA number when its type is made once per applicant and exactly one such
-    claim is dated: left on its own, it was read as another claim, the latest by its
+    claim is dated, or, for a type made again and again, to the latest such claim
+    introduced by the row's date: left on its own, it was read as another claim, the latest by its
     decision date, and what its claim held was left out (an unnotified ordonnance after
     an early end at OFPRA did not hold the execution, RTR-05). So does an undated
     registered request (RTR-08) first listed no later than that claim's first decision:
@@ -334,13 +335,21 @@ def _claims(outcomes: Iterable[RtrOutcome]) -> dict[tuple, list[RtrOutcome]]:
     claims: dict[tuple, list[RtrOutcome]] = {}
     for o in outcomes:
         claims.setdefault(_claim_key(o.decision), []).append(o)
-    undated = [(key, o) for key, found in claims.items() if key[1] in ONCE_PER_APPLICANT
+    undated = [(key, o) for key, found in claims.items()
                for o in found if o.decision["claim_date"] is None]
     for key, o in undated:
         dated = [k for k, found in claims.items() if k != key and k[1] == key[1]
                  and any(f.decision["claim_date"] is not None
                          and f.decision["num_ofpra"] == o.decision["num_ofpra"]
                          for f in found)]
+        if key[1] not in ONCE_PER_APPLICANT:
+            # a claim made again and again (a later re-examination, a reopening): the
+            # row's decision is on the one in progress then, the latest introduced by its
+            # date (the next is introduced only once this one is decided for good); left
+            # on its own, a second re-examination's undated OFPRA row hid the CNDA's
+            # unnotified ordonnance on it (audit of 2026-12-07, RTR-05)
+            by = o.decision["decision_date"] or registration_date(o.decision)
+            dated = sorted(k for k in dated if k[0] <= by)[-1:]
         if len(dated) == 1 and (not is_registered_request(o.decision) or registration_date(
                 o.decision) <= min((f.decision["first_list_date"] for f in claims[dated[0]]
                                     if not is_registered_request(f.decision)),
