@@ -60,8 +60,9 @@ def workspace_db(path: Path, events: list[tuple]) -> dict:
     recorded by agent13 of department 13 at 10:00 UTC of that day (effective that day,
     as workspace.decisions.views.decide records them: timezone.localdate())."""
     con = sqlite3.connect(path)
-    con.execute("CREATE TABLE accounts_account (id INTEGER PRIMARY KEY, username TEXT)")
-    con.execute("INSERT INTO accounts_account VALUES (1, 'agent13')")
+    con.execute("CREATE TABLE accounts_account (id INTEGER PRIMARY KEY, username TEXT, "
+                "is_active BOOLEAN)")
+    con.execute("INSERT INTO accounts_account VALUES (1, 'agent13', TRUE)")
     con.execute("CREATE TABLE decisions_decisionevent (id INTEGER PRIMARY KEY, kind TEXT, "
                 "worklist TEXT, flag_id TEXT, person_key TEXT, department TEXT, "
                 "decided_by_id INTEGER, assigned_to_id INTEGER, decided_at TEXT, "

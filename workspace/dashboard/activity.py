@@ -11,6 +11,7 @@ days first seen under the same departments (the SQL, bound values only)."""
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -54,13 +55,27 @@ def read_sql(name: str) -> str:
 
 
 def first_outcomes(departments: list[str]) -> list[Handled]:
-    """Each flag of the departments handled, with its first outcome and its day."""
-    found = (DecisionEvent.objects.filter(department__in=departments, kind__in=HANDLED)
+    """Each flag of the departments handled, with its first outcome and its day; an
+    outcome withdrawn (recorded by mistake: OUTCOME_WITHDRAWN withdraws the flag's
+    latest in its department) handled nothing."""
+    found = (DecisionEvent.objects
+             .filter(department__in=departments, kind__in=[*HANDLED, Kind.OUTCOME_WITHDRAWN])
              .order_by("effective_date", "decided_at", "id")
-             .values_list("flag_id", "worklist", "kind", "effective_date"))
+             .values_list("flag_id", "worklist", "kind", "effective_date", "department"))
+    standing: dict[tuple[str, str], list[Handled]] = defaultdict(list)
+    for flag_id, worklist, kind, day, department in found:
+        outcomes = standing[(flag_id, department)]
+        if kind != Kind.OUTCOME_WITHDRAWN:
+            outcomes.append(Handled(flag_id, worklist, kind, day))
+            continue
+        withdrawn = next((h for h in reversed(outcomes) if h.outcome != Kind.OTHER_GROUND),
+                         None)
+        if withdrawn is not None:
+            outcomes.remove(withdrawn)
     first: dict[str, Handled] = {}
-    for flag_id, worklist, kind, day in found:
-        first.setdefault(flag_id, Handled(flag_id, worklist, kind, day))
+    for handled in sorted((h for kept in standing.values() for h in kept),
+                          key=lambda h: h.day):
+        first.setdefault(handled.flag_id, handled)
     return list(first.values())
 
 

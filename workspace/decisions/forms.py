@@ -47,7 +47,7 @@ class CommentForm(DecisionForm):
 
 class PrisonAnswerForm(DecisionForm):
     taken_in_charge = forms.ChoiceField(choices=YES_NO)
-    charge_date = forms.DateField(required=False)
+    charge_date = forms.DateField(required=False)  # checked: _charge_date_refused
 
     def event_fields(self) -> dict:
         return {**super().event_fields(),
@@ -113,7 +113,8 @@ class AssignForm(forms.Form):
         self.fields["agent"].queryset = assignable(department)
 
 
-FORMS = {Kind.COMMENT: CommentForm, Kind.PRISON_ANSWER: PrisonAnswerForm,
+FORMS = {Kind.COMMENT: CommentForm, Kind.OUTCOME_WITHDRAWN: CommentForm,
+         Kind.PRISON_ANSWER: PrisonAnswerForm,
          Kind.OQTF_TAKEN: OqtfTakenForm, Kind.NEXT_STEP: NextStepForm,
          Kind.NOT_PURSUED: NotPursuedForm}
 
@@ -147,13 +148,20 @@ def _charge_date_refused(cleaned: dict, flag: dict) -> str:
     """The border police's taking charge is at the release (PRI-05), which may come from
     the opening of its window (PRI-03): a date given with a "non" means nothing, and one
     more than a month outside the window and the release the flag shows is a slip (the
-    flag would show an answer no one can act on)."""
+    flag would show an answer no one can act on). A flag without a release date (a remand
+    prisoner whose identity is to be confirmed, PRI-09) bounds it as any date given on a
+    flag: within a year of today."""
     day, release = cleaned.get("charge_date"), flag.get("release_date")
     opens = flag.get("window_start_date") or release
     if day is None:
         return ""
     if cleaned.get("taken_in_charge") != "oui":
         return "une date de prise en charge ne se donne qu'avec la réponse « oui »"
+    if opens is None:
+        try:
+            within_a_year(day)
+        except ValidationError as err:
+            return "prise en charge " + " ".join(err.messages)
     margin = timedelta(days=CHARGE_MARGIN_DAYS)
     if release is not None and day > release + margin:
         return (f"prise en charge le {day:%d/%m/%Y}, plus d'un mois après la libération "
@@ -169,10 +177,17 @@ def step_refused(step: str, flag: dict, planned=None) -> str:
     consulate is contacted about a person who may await an asylum decision (PRI-07);
     house arrest and retention need an OQTF under 3 years old on the day they are
     planned for (`planned`, else today): from its third anniversary (coercible_until)
-    the OQTF cannot support them (OQ-08), even when last night it still could."""
+    the OQTF cannot support them (OQ-08), even when last night it still could. No
+    removal step (house arrest, retention, transfer) is planned before the measure is
+    enforceable (OQ-07, enforceable_from): a slip in the date, as a year mistyped."""
     markers = flag.get("markers") or []
     if step == Step.CONSULAR_PASS and "NO_CONSULAR_CONTACT" in markers:
         return "contact consulaire interdit pour cette personne (PRI-07)"
+    enforceable = flag.get("enforceable_from")
+    if (step in (Step.HOUSE_ARREST, Step.RETENTION, Step.TRANSFER) and planned is not None
+            and enforceable is not None and planned < enforceable):
+        return (f"étape prévue le {planned:%d/%m/%Y}, avant le {enforceable:%d/%m/%Y} où la "
+                "mesure devient exécutoire (OQ-07) : vérifiez la date")
     if step not in (Step.HOUSE_ARREST, Step.RETENTION):
         return ""
     if flag.get("is_coercible") is False or "NOT_COERCIBLE" in markers:

@@ -36,6 +36,10 @@ class Kind(models.TextChoices):
     NEXT_STEP = "NEXT_STEP", "étape suivante planifiée"
     # rejected without OQTF, unexecuted measures: the unit does not pursue (a reason)
     NOT_PURSUED = "NOT_PURSUED", "non poursuivi"
+    # the flag's latest outcome withdrawn (recorded by mistake: an answer given on the
+    # wrong detainee would silence PRISON_ANSWER_DUE for good); the flag is to be handled
+    # again, its events kept (nothing is ever changed nor deleted)
+    OUTCOME_WITHDRAWN = "OUTCOME_WITHDRAWN", "suite retirée (enregistrée par erreur)"
 
 
 class Reason(models.TextChoices):
@@ -72,6 +76,7 @@ WORKLISTS_OF = {
     Kind.OTHER_GROUND: (codes.REJECTED,), Kind.OTHER_GROUND_CLOSED: codes.WORKLISTS,
     Kind.OQTF_TAKEN: (codes.REJECTED,), Kind.PRISON_ANSWER: (codes.RELEASES,),
     Kind.NEXT_STEP: (codes.MEASURES,), Kind.NOT_PURSUED: (codes.REJECTED, codes.MEASURES),
+    Kind.OUTCOME_WITHDRAWN: codes.WORKLISTS,
 }
 
 

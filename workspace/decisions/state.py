@@ -5,10 +5,11 @@ a release, or a manager withdrawing the assignment, leaves it to no one.
 
 A flag's state is its latest outcome (OQTF taken, examination on another ground, answer
 to the prison, next step planned, not pursued; an OQTF taken only when recorded since the
-flag's current stay on its list began); without one it is "en cours" while an
-agent holds it, "à traiter" otherwise. "Non poursuivi" is a state, not an exclusion: the
-night keeps listing the flag (a flag is a suggestion for human review, RULES.md
-principle 2) and the lists show it as not pursued, with who decided and why."""
+flag's current stay on its list began), unless withdrawn since; without one it is "en
+cours" while an agent holds it (an active account), "à traiter" otherwise. "Non
+poursuivi" is a state, not an exclusion: the night keeps listing the flag (a flag is a
+suggestion for human review, RULES.md principle 2) and the lists show it as not
+pursued, with who decided and why."""
 
 from __future__ import annotations
 
@@ -55,22 +56,26 @@ def fold(found: list[DecisionEvent], since: date | None = None) -> FlagState:
     (open_examinations) and no outcome was recorded after it. `since`: the day the
     flag's current stay on its list began (its first_seen_date): an "OQTF prise"
     recorded before answered an earlier stay, which the night resolved once AGDREF
-    recorded the OQTF (since annulled, the flag is back), and no longer counts
-    (transforms/publish/handling.py alike); the unit's other outcomes, a next step, stay
-    with the flag."""
+    recorded the OQTF (since annulled, the flag is back), and no longer counts, nor does
+    any outcome before it (transforms/publish/handling.py alike: the night keeps the
+    latest outcome only). An outcome withdrawn leaves none; a disabled account holds
+    nothing (its flags are to be handled again: decisions_in_force.sql alike)."""
     assignee, outcome = "", None
     for event in found:
         if (since is not None and event.kind == Kind.OQTF_TAKEN
                 and event.decided_at.astimezone(UTC).date() < since):
+            outcome = None
             continue
         if event.kind == Kind.TAKEN:
-            assignee = event.decided_by.username
+            assignee = event.decided_by.username if event.decided_by.is_active else ""
         elif event.kind == Kind.ASSIGNED:
-            assignee = event.assigned_to.username
+            assignee = event.assigned_to.username if event.assigned_to.is_active else ""
         elif event.kind in (Kind.RELEASED, Kind.UNASSIGNED):
             assignee = ""
         elif event.kind in OUTCOMES:
             outcome = event
+        elif event.kind == Kind.OUTCOME_WITHDRAWN:
+            outcome = None
     examining = open_examination(found)
     if examining is not None and (outcome is None
                                   or found.index(outcome) < found.index(examining)):
@@ -121,6 +126,20 @@ def recorded_since(found: list[DecisionEvent], seen: str | None, account
     newer = [e for e in found if e.id > drawn and e.decided_by_id != account.id
              and e.kind != Kind.COMMENT]
     return max(newer, key=lambda e: e.id, default=None)
+
+
+def repeated_since(found: list[DecisionEvent], seen: str | None, account, kind: str,
+                   fields: dict) -> DecisionEvent | None:
+    """The same decision (its kind and every field it carries) this account recorded on
+    the flag after the page it decides from was drawn: a form sent twice (a double click,
+    a page sent again), comments aside."""
+    drawn = page_seen(seen)
+    if drawn is None or kind == Kind.COMMENT:
+        return None
+    return next((e for e in reversed(found) if e.id > drawn and e.kind == kind
+                 and e.decided_by_id == account.id
+                 and all(getattr(e, name) == value for name, value in fields.items())),
+                None)
 
 
 def closed_since(event_id: int, departments: list[str]) -> DecisionEvent | None:
@@ -220,27 +239,41 @@ def takes_outcomes(row: dict) -> bool:
                for reason in [row["reason_code"], *(row.get("other_reasons") or [])])
 
 
+def held_by_another(found: list[DecisionEvent], login: str, manager: bool = False) -> str:
+    """The agent who holds the flag when it is not this account (and the account is no
+    manager): only they, or a manager, decide what becomes of it. "" otherwise."""
+    holder = fold(found).assignee
+    return holder if holder and holder != login and not manager else ""
+
+
 def actions(worklist: str, found: list[DecisionEvent], login: str, outcomes: bool = True,
             manager: bool = False) -> list[str]:
     """The decisions the unit may record on this flag now, in the order the page shows
     them: the flag taken by the agent (or released by its holder; one another agent
     holds is taken over by a manager only), a comment, then what the list's rules ask for
-    (`outcomes`: takes_outcomes). An examination on another ground is opened on the
-    rejected list, and closed on any list it excludes the person from (RULES.md §5), as
-    far as the account's departments see it."""
+    (`outcomes`: takes_outcomes) and the withdrawal of the flag's outcome, which only
+    its holder or a manager decides when another agent holds it. An examination on
+    another ground is opened on the rejected list (by any agent), and closed on any list
+    it excludes the person from (RULES.md §5), as far as the account's departments see
+    it."""
     current = fold(found)
+    other = held_by_another(found, login, manager)
     if current.assignee == login:
         offered = [Kind.RELEASED, Kind.COMMENT]
-    elif current.assignee and not manager:
+    elif other:
         offered = [Kind.COMMENT]
     else:
         offered = [Kind.TAKEN, Kind.COMMENT]
+    # an examination on another ground protects the person (it takes them off every
+    # list): any agent of the unit opens one, whoever holds the flag
     if examination_open(found):
         offered.append(Kind.OTHER_GROUND_CLOSED)
     elif worklist == codes.REJECTED:
         offered.append(Kind.OTHER_GROUND)
-    if outcomes:
+    if outcomes and not other:
         offered += [k for k in OUTCOMES if worklist in WORKLISTS_OF[k]]
+    if current.outcome is not None and current.outcome.kind in OUTCOMES and not other:
+        offered.append(Kind.OUTCOME_WITHDRAWN)
     return [str(k) for k in offered]
 
 
@@ -296,6 +329,8 @@ def describe(event: DecisionEvent) -> str:
         text += f" à {event.assigned_to.username}"
     elif event.kind == Kind.UNASSIGNED:
         text += f" à {event.assigned_to.username}, à traiter de nouveau"
+    elif event.kind == Kind.OUTCOME_WITHDRAWN:
+        text += ", signalement à traiter de nouveau"
     return text
 
 

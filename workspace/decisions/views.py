@@ -58,10 +58,13 @@ def _refusal(request, kind: str, row: dict, found: list) -> str:
         reason = exports.EXCLUSIONS_FR.get(row["reason_code"], row["reason_code"])
         return (f"candidat exclu de la liste cette nuit ({reason}) : aucune suite ne "
                 "s'enregistre sur un candidat ainsi exclu")
-    holder = state.fold(found).assignee
     manager = request.user.role == Role.MANAGER
-    if kind == Kind.TAKEN and holder and holder != request.user.username and not manager:
+    holder = state.held_by_another(found, request.user.username, manager)
+    if kind == Kind.TAKEN and holder:
         return f"signalement déjà pris en charge par {holder}"
+    if holder and kind not in (Kind.COMMENT, Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED):
+        return (f"signalement pris en charge par {holder} : seul cet agent, ou un chef de "
+                "bureau, décide de sa suite")
     if kind not in state.actions(row["worklist"], found, request.user.username, outcomes,
                                  manager):
         return "décision déjà enregistrée ou sans objet"
@@ -81,6 +84,18 @@ def _stale(request, worklist: str, key: str, found: list):
         return None
     return _refused(request, worklist, key, state.decided_after_page(
         newer.decided_by.username, state.describe(newer), newer.decided_at), status=409)
+
+
+def _sent_again(request, worklist: str, key: str, found: list, kind: str, fields: dict):
+    """The refusal of a decision this account already recorded, the same in every field,
+    since its page was drawn (a form sent twice), or None."""
+    again = state.repeated_since(found, request.POST.get("seen"), request.user, kind, fields)
+    if again is None:
+        return None
+    at = timezone.localtime(again.decided_at)
+    return _refused(request, worklist, key, (
+        f"« {state.describe(again)} » est déjà enregistré depuis l'ouverture de cette page "
+        f"(le {at:%d/%m/%Y à %H:%M}) : rien de plus n'est enregistré."), status=409)
 
 
 @require_POST
@@ -107,6 +122,9 @@ def decide(request, worklist: str, key: str):
                                           form.cleaned_data["fact_date"])
         if refused:
             return _refused(request, worklist, key, refused)
+        again = _sent_again(request, worklist, key, found, kind, form.event_fields())
+        if again is not None:
+            return again
         # a close ends every examination the account sees open, each recorded under the
         # examination's person and department, as the night pairs them
         # (decisions_in_force.sql): an account of several departments may close one its

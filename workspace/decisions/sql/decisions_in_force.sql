@@ -6,7 +6,9 @@
 --   its own examination, never another department's, which it cannot see;
 --   a flag's outcome: the latest answer to a prison (PRI-05, which the rules honour), OQTF
 --   taken, next step or "non poursuivi" recorded on the flag, in each department;
+--   a flag's outcome withdrawn (recorded by mistake) leaves none;
 --   a flag's holder: the latest take or assignment, unless released or unassigned since,
+--   or the holder's account disabled since (its flags are to be handled again),
 --   in each department (a flag that moved to another department's list is that unit's
 --   to handle: its pages show only its own department's decisions).
 -- A comment changes none of these. Only the events in effect by the night's date count
@@ -18,6 +20,8 @@ WITH ranked AS (
            a.username AS decided_by,
            CASE WHEN e.kind = 'TAKEN' THEN a.username
                 WHEN e.kind = 'ASSIGNED' THEN t.username END AS assignee,
+           CASE WHEN e.kind = 'TAKEN' THEN a.is_active
+                WHEN e.kind = 'ASSIGNED' THEN t.is_active END AS holder_active,
            e.decided_at, e.effective_date,
            ROW_NUMBER() OVER (
                PARTITION BY CASE
@@ -36,5 +40,7 @@ WITH ranked AS (
 SELECT id, kind, worklist, flag_id, person_key, department, decided_by, assignee,
        decided_at, effective_date
 FROM ranked
-WHERE recency = 1 AND kind NOT IN ('OTHER_GROUND_CLOSED', 'RELEASED', 'UNASSIGNED')
+WHERE recency = 1
+  AND kind NOT IN ('OTHER_GROUND_CLOSED', 'RELEASED', 'UNASSIGNED', 'OUTCOME_WITHDRAWN')
+  AND (holder_active IS NULL OR holder_active = TRUE)
 ORDER BY id
