@@ -313,3 +313,66 @@ def test_a_last_line_cut_inside_a_quoted_field_loses_only_that_line(con, tmp_pat
     assert con.execute("SELECT event_type, event_reason FROM staging.agdref_events "
                        "ORDER BY line_number").fetchall() == [
         ("ELOIGNEMENT_EXECUTE", None), ("ECHEC_ELOIGNEMENT", "refus;")]
+
+
+def test_a_list_moved_where_the_rejection_says_is_read(con, tmp_path):
+    """README "What happens to each file": a list dropped in another system's folder is
+    REJECTED "named as a genesis list, move it into genesis/". The operator does so; the
+    next night reads the list. Before (README audit of 2026-12-07), the moved file, same
+    name and bytes as the rejected one, was passed over as already known (SKIP_KNOWN):
+    never loaded, no console line, its detainees missing from upcoming_releases. The same
+    file left where it was is not recorded again."""
+    inbox = tmp_path / "inbox"
+    for folder in ("telemofpra", "genesis", "agdref"):
+        (inbox / folder).mkdir(parents=True)
+    name = "GENESIS_E01301_20261110.csv"
+    path = write_file(inbox, name, "genesis", [row("genesis"), row("genesis", NUM_ECROU="000102")])
+    wrong = inbox / "agdref" / name
+    path.rename(wrong)
+    [first] = ingest(con, inbox)
+    assert first.status == "REJECTED" and "move it into genesis/" in first.error, first
+    assert ingest(con, inbox) == []  # left where it is: nothing more recorded
+    wrong.rename(inbox / "genesis" / name)  # what the message says to do
+    [moved] = ingest(con, inbox)
+    assert (moved.status, moved.rows_read, moved.rows_staged) == ("LOADED", 2, 2), moved
+    assert ingest(con, inbox) == []  # read once
+
+
+def test_a_row_glued_to_a_header_without_a_trailing_separator_is_named(con, tmp_path):
+    """README "What happens to each file": a row glued to the header (the header's line
+    end lost) is REJECTED with a one-line error "a row is glued to it"; ask for the file
+    again. In the common form of that fault the header has no trailing ';', and its last
+    column name fuses with the row's first cell. Before (README audit of 2026-12-07), the
+    error said "line 1: missing column ...", sending the operator looking for a column
+    that is there. The error names no value of the row."""
+    inbox = tmp_path / "inbox"
+    path = write_file(inbox, "GENESIS_E01301_20261110.csv", "genesis",
+                      [row("genesis"), row("genesis", NUM_ECROU="000102")])
+    data = path.read_bytes()
+    end = b"\r\n" if b"\r\n" in data else b"\n"
+    header, rest = data.split(end, 1)
+    assert not header.endswith(b";")
+    path.write_bytes(header + rest)  # the header's line end lost, nothing else changed
+    for folder in ("telemofpra", "agdref"):
+        (inbox / folder).mkdir(exist_ok=True)
+    [outcome] = ingest(con, inbox)
+    assert outcome.status == "REJECTED", outcome
+    assert "a row is glued to it" in outcome.error, outcome.error
+    first = row("genesis")
+    assert not any(first[c] in outcome.error for c in ("NOM", "PRENOMS", "DATE_NAISSANCE",
+                                                        "NUM_ECROU")), outcome.error
+
+
+@pytest.mark.parametrize("name", ["telemofpra_13_20261115.csv", "TELEMOFPRA_13_20261115.CSV",
+                                  "TELEMOFPRA_13_20261115 (1).csv"])
+def test_a_misnamed_list_is_refused_with_the_name_expected(con, tmp_path, name):
+    """README audit of 2026-12-07: a name outside the contract was refused citing
+    "docs/contracts.md §1", which a prefecture's operator does not have. The refusal now
+    gives the name the folder takes."""
+    inbox = tmp_path / "inbox"
+    for folder in ("telemofpra", "genesis", "agdref"):
+        (inbox / folder).mkdir(parents=True)
+    (inbox / "telemofpra" / name).write_text("NUM_OFPRA\n", encoding="utf-8")
+    [outcome] = ingest(con, inbox)
+    assert outcome.status == "REJECTED"
+    assert outcome.error.endswith("expected TELEMOFPRA_<DEPT>_<YYYYMMDD>.csv"), outcome.error

@@ -52,6 +52,12 @@ FILE_NAME_PATTERNS: dict[str, re.Pattern[str]] = {
     "agdref": re.compile(
         rf"AGDREF_(?P<table>{'|'.join(AGDREF_TABLES)})_{_DEPT}_{_DATE}\.csv", re.ASCII),
 }
+# The names each folder takes, written as CONTRACTS §1 writes them.
+FILE_NAMES = {
+    "telemofpra": "TELEMOFPRA_<DEPT>_<YYYYMMDD>.csv",
+    "genesis": "GENESIS_<ESTABLISHMENT>_<YYYYMMDD>.csv (or .xlsx)",
+    "agdref": f"AGDREF_<{'|'.join(AGDREF_TABLES)}>_<DEPT>_<YYYYMMDD>.csv",
+}
 
 
 @dataclass(frozen=True)
@@ -191,8 +197,11 @@ def describe_file(path: Path, folder_system: str | None) -> InboxFile:
         return InboxFile(path, name, system, kind, unit, extraction, sha,
                          has_data_rows=has_rows)
     expected = folder_system or "telemofpra|genesis|agdref"
+    names = " or ".join(FILE_NAMES[s] for s in ([folder_system] if folder_system
+                                                  else FILE_NAMES))
     return InboxFile(path, name, folder_system, None, None, None, sha,
-                     f"file name outside the contract for {expected}/ (docs/contracts.md §1)")
+                     f"file name outside the contract for {expected}/ (docs/contracts.md §1): "
+                     f"expected {names}")
 
 
 def unread_entry(entry: Entry) -> InboxFile:
@@ -271,13 +280,17 @@ def plan_files(
     seen = dict(registered)
     current = dict(loaded_keys)
     # Every name registered with its checksum, whatever its identity: a file rejected for
-    # its content is registered without knowing whether it held rows.
-    named = {(name, identity[2].partition(":")[0])
+    # its content is registered without knowing whether it held rows. A name registered
+    # without a kind was refused for itself (a list in another system's folder): the same
+    # bytes named and placed as the contract says are read, as the refusal told the
+    # operator to do (README audit of 2026-12-07: the list moved was passed over).
+    named = {(name, identity[2].partition(":")[0]): identity[0] is None
              for identity, known in registered.items() for name in known.names}
     for f in files:
         known = seen.get(f.identity)
-        if (f.file_name, f.sha256) in named or (known is not None
-                                                 and f.file_name in known.names):
+        refused_for_name = named.get((f.file_name, f.sha256))
+        if ((refused_for_name is not None and not (refused_for_name and f.kind is not None))
+                or (known is not None and f.file_name in known.names)):
             plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
         if f.name_error:  # its own reason, whatever other misnamed file holds its bytes

@@ -440,22 +440,16 @@ def conform_columns(
                          for name, c in zip(frame.columns, header, strict=True) if c in expected)
     absent_optional = [c for c in OPTIONAL_COLUMNS.get(kind, ()) if c not in header]
     frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in absent_optional)
-    missing = [c for c in expected if c not in header and c not in absent_optional]
-    if missing:
-        hint = ""
-        if len(header) == 1 and any(sep in header[0] for sep in (",", "\t", "|")):
-            hint = " (the separator is not ';')"
-        raise UnreadableFile(
-            f"{file_name}: line 1: missing column {', '.join(missing[:5])}"
-            f"{' …' if len(missing) > 5 else ''}{hint}"
-        )
     # A header cell may hold a value: a row glued to the header (its line end lost)
     # fills about a row's worth of extra cells, among them a number or a date (every
     # contract row holds a date), and that row would be counted nowhere: the file is
     # refused. Extra columns named as columns are (NUM_TITRE, OBSERVATIONS: an extract with
     # columns the contract does not read) are no row: the file is read (a TITRES extract
     # of three extra columns was refused whole, and its valid cards lost with it; audit
-    # of 2026-12-07). An extra column is named when it is a column of one of the
+    # of 2026-12-07). Checked before a missing column: a header without its trailing ';'
+    # fuses its last name with the row's first cell (NUM_AGDREF000013), and "missing
+    # column NUM_AGDREF" sent the operator looking for a column that is there (README
+    # audit of 2026-12-07). An extra column is named when it is a column of one of the
     # systems' contracts (a list of another system's, a column of another file), otherwise
     # by its place: whatever else a header cell holds (a name, a number or a date typed
     # into it, written in any way) is never logged.
@@ -467,6 +461,15 @@ def conform_columns(
             f"{file_name}: line 1: the header has {len(unknown)} cells that are no "
             f"column of the contract's (which has {len(expected)}): a row is glued to it "
             "(its line end lost); ask for the file again")
+    missing = [c for c in expected if c not in header and c not in absent_optional]
+    if missing:
+        hint = ""
+        if len(header) == 1 and any(sep in header[0] for sep in (",", "\t", "|")):
+            hint = " (the separator is not ';')"
+        raise UnreadableFile(
+            f"{file_name}: line 1: missing column {', '.join(missing[:5])}"
+            f"{' …' if len(missing) > 5 else ''}{hint}"
+        )
     named = [c if c in KNOWN_COLUMNS else f"column {i + 1}" for i, c in extra]
     notes = [f"extra column ignored: {', '.join(named)}"] if named else []
     return frame.select(expected), notes
