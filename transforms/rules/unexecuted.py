@@ -15,11 +15,15 @@ from transforms.rules.verdicts import (
     Verdict,
     candidate_files,
     claim_records,
+    claimants_alike,
+    claimants_protections,
+    claimants_references,
     consular_markers,
     detention_rows,
     dq_01_quarantined,
     dublin_imprisoned,
     exclusion_row,
+    holds_the_person,
     identity_findings,
     individual_assessment,
     marker_rules,
@@ -27,6 +31,7 @@ from transforms.rules.verdicts import (
     other_files_claims,
     person_markers,
     person_references,
+    possible_persons,
     review_protections,
     rule_list,
     screen_protections,
@@ -61,6 +66,44 @@ def rtr_against_measure(facts: Facts, measure: Record, run_date: date
     if "EXECUTION_AFTER_NOTIFICATION" in rtr.markers:
         return Finding("NOT_YET_ENFORCEABLE", ("RTR-05",), rtr.source_rows), rtr
     return None, rtr
+
+
+def person_search(facts: Facts, m: Record) -> tuple[list[str], list[str]]:
+    """Where a measure's person may show a protection (§5, "exclusions that apply to
+    every list"; principle 1): the files searched (verdicts.candidate_files) from the
+    measure's file and from every TélémOfpra and GENESIS record tied to its person, and
+    the claimants alike of those records (verdicts.claimants_alike: a claim under a
+    detainee's identity that no file shows). Before (audits of 2026-12-07), the measure
+    was screened by its file's identity alone: a detainee the releases list held as a
+    possible refugee, claimant or minor, or whose identity agreed with a file holding a
+    valid attestation or a card, was listed here under his own OQTF."""
+    number = m["num_agdref"]
+    records = list(facts.records_of_person.get(m["person_key"], ())) if (
+        number in facts.persons) else []
+    files = candidate_files(facts, [f"agdref:{number}", *records])
+    besides = [m["person_key"], *possible_persons(facts, files)]
+    claimants = sorted({c for key in records
+                        for c in claimants_alike(facts, key, besides, weak=False)})
+    return files, claimants
+
+
+def claimants_findings(facts: Facts, claimants: list[str], run_date: date) -> list[Finding]:
+    """What holds a claimant alike (person_search) holds the measure, read as a file's
+    person's claim is (other_files_claims): a claim still running suspends it (EX-05), a
+    reopenable closure, a grant, an ordonnance not yet notified; and their age,
+    nationality and titles (verdicts.claimants_protections)."""
+    found = []
+    for key in claimants:
+        rtr = facts.rtr(key, run_date)
+        if not holds_the_person(rtr, execution=True):
+            continue
+        if rtr.effect == rights.ENDED:  # an ordonnance not yet notified
+            found.append(Finding("NOT_YET_ENFORCEABLE", ("EX-03", "RTR-05"), rtr.source_rows))
+        else:
+            found.append(as_suspension(Finding(rtr.reason, ("EX-05", *rtr.rule_ids),
+                                               rtr.source_rows)))
+    return [*found, *(as_suspension(f)
+                      for f in claimants_protections(facts, claimants, run_date, "EX-03"))]
 
 
 def as_suspension(finding: Finding) -> Finding:
@@ -115,7 +158,7 @@ def held_back_measure(facts: Facts, m: Record, run_date: date) -> Decision:
                                                m["quarantined_rows"])])
     number = m["num_agdref"]
     if number in facts.persons:
-        files = candidate_files(facts, [f"agdref:{number}"])
+        files, claimants = person_search(facts, m)
         verdict.findings += [f for f in identity_findings(facts, files, [], run_date)
                              if f.code != "EU_CITIZEN"]
         for finding in review_protections(facts, files, run_date):
@@ -123,6 +166,8 @@ def held_back_measure(facts: Facts, m: Record, run_date: date) -> Decision:
         for finding in [*other_files_claims(facts, files, m["person_key"], run_date, "EX-05"),
                         *screen_protections(facts, files, run_date, "EX-03")]:
             verdict.add(as_suspension(finding))
+        for finding in claimants_findings(facts, claimants, run_date):
+            verdict.add(finding)
         verdict.add(rtr_against_measure(facts, m, run_date)[0])  # the person's own claims
         verdict.add(oq_02_other_ground(facts, m["person_key"], run_date))
     return None, exclusion_row(codes.MEASURES, flag_id(codes.MEASURES, m["measure_id"]),
@@ -144,8 +189,10 @@ def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
     """One removal measure: on the list, or excluded."""
     person_key, number = m["person_key"], m["num_agdref"]
     person = facts.persons.get(number)
-    files = candidate_files(facts, [f"agdref:{number}"])
+    files, claimants = person_search(facts, m)
     verdict, rtr, enforce, rules = screen_measure(facts, m, person, files, run_date)
+    for finding in claimants_findings(facts, claimants, run_date):
+        verdict.add(finding)
     candidate = flag_id(codes.MEASURES, m["measure_id"])
     context = [m["source_row"], *(p["source_row"] for p in [person] if p),
                *m["event_rows"]]
@@ -153,13 +200,14 @@ def decide_measure(facts: Facts, m: Record, run_date: date) -> Decision:
         context += dublin_imprisoned(facts, m)  # EX-04: the detention that extends it
     verdict.add(dq_01_quarantined(
         facts, [f"measure:{m['measure_id']}", f"agdref:{number}",  # its file, staged or not
-                *person_references(facts, claim_records(facts, person_key), files)]))
+                *person_references(facts, claim_records(facts, person_key), files),
+                *claimants_references(facts, claimants)]))
     excluded = exclusion_row(codes.MEASURES, candidate, person_key, number,
                              m["department"], m["measure_id"], verdict, context)
     if excluded:
         return None, excluded
     return measure_flag(facts, m, run_date, candidate, context, rtr, enforce, rules,
-                        files), None
+                        files, claimants), None
 
 
 def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[str],
@@ -209,9 +257,11 @@ def screen_measure(facts: Facts, m: Record, person: Record | None, files: list[s
 
 def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, context: list[str],
                  rtr: rights.RtrOutcome | None, enforce: mx.Enforceability,
-                 rules: list[str], files: list[str]) -> dict:
+                 rules: list[str], files: list[str], claimants: list[str]) -> dict:
     """A listed measure: since when it is enforceable, until when coercible (OQ-08), the
-    markers (of the person and of the files that may be theirs, `files`)."""
+    markers (of the person, of the files that may be theirs, `files`, and of the
+    claimants alike of their detainee records, `claimants`: RTR-06 and PRI-07 mark
+    "every flag of that person, on any of the three lists")."""
     person_key, number = m["person_key"], m["num_agdref"]
     markers = []
     coercible = mx.oq_08_is_coercible(m, run_date)
@@ -220,8 +270,8 @@ def measure_flag(facts: Facts, m: Record, run_date: date, candidate: str, contex
         if not coercible:
             markers.append("NOT_COERCIBLE")
     markers += person_markers(rtr)
-    consular, consular_rows = consular_markers(facts, files, run_date)
-    suspension, suspension_rows = suspension_markers(facts, files, run_date)
+    consular, consular_rows = consular_markers(facts, files, run_date, claimants)
+    suspension, suspension_rows = suspension_markers(facts, files, run_date, claimants)
     markers += [*consular, *suspension]
     assessed = individual_assessment(facts, person_key, run_date, files)
     if assessed:
