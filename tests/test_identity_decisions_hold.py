@@ -141,3 +141,58 @@ def test_a_confirmation_and_a_rejection_at_the_same_instant_act_on_no_one(tmp_pa
     out = inbox.decide()
     assert out.listed(REJECTED) == []
     assert out.reason(REJECTED) == "IDENTITY_CONFLICT"
+
+
+# A confirmation the record's number contradicts since --------------------------------
+DETAINEE = "genesis:E01301:000101"
+RELEASES = "upcoming_releases"
+
+
+def test_a_confirmation_is_not_acted_on_once_the_record_s_number_verifies_another_person(
+        tmp_path, con):
+    """README "Identity review": "Confirmations cannot contradict each other: a record
+    confirmed to the file of another person than one it is already confirmed to or linked
+    to tonight (its number verified, the model's link ...) ... is refused"; CONTRACTS §2
+    "`person_key`: the AGDREF number of the linked person when one is known with
+    confidence"; RULES principle 1 ("When data are missing or contradictory, the person is
+    not put on an execution-oriented list") and PRI-08/PRI-09 (`IDENTITY_TO_CONFIRM` when
+    the detainee cannot be tied to an AGDREF file with confidence).
+
+    Night 1: a detainee DIALLO MAMADOU born 00/00/1990 has two namesake files (PERSON,
+    under an enforceable OQTF, born 14/03/1990; OTHER born 20/05/1990): REVIEW. The agent
+    confirms PERSON. Night 2: the prison's next list gives his full birth date 20/05/1990
+    and OTHER's number, which verifies (NUMBER_VERIFIED evidence in
+    core.identity_candidates). The record is now tied by its own verified number to
+    another person than the one confirmed: the very contradiction record_decision refuses
+    at the time of confirmation. The night does not look: core_person_links.sql `decided`
+    puts AGENT_CONFIRMED before NUMBER_VERIFIED unconditionally, so the detainee stays
+    LINKED to PERSON and is listed ENFORCEABLE_MEASURE under PERSON's OQTF: a man the
+    prison identifies as OTHER's holder is planned for removal under a namesake's measure
+    (identity audit of 2026-12-07). Now: REVIEW, AGENT_CONFIRMED_CONTRADICTED, listed
+    IDENTITY_TO_CONFIRM, until an agent rejects one of the two persons for him."""
+    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "NATIONALITE": "GUINEE"}
+    inbox = Inbox(tmp_path, con).person().measure(
+        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
+    inbox.person(NUM_AGDREF=OTHER, DATE_NAISSANCE="20/05/1990",
+                 DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.genesis(date(2026, 11, 2), row("genesis", DATE_NAISSANCE="00/00/1990", **identity))
+    inbox.decide()
+    assert link_of(con, DETAINEE)[0] == "REVIEW"
+    record_decision(con, DETAINEE, PERSON, "CONFIRMED", "agent.13", AT)
+    listed = inbox.decide().only_listed(RELEASES)
+    assert listed["situation"] == "ENFORCEABLE_MEASURE"  # as the agent decided
+    # the prison's next list: his full birth date, and OTHER's number (it verifies)
+    inbox.genesis(date(2026, 11, 14), row("genesis", DATE_NAISSANCE="20/05/1990",
+                                          NUM_AGDREF=OTHER, **identity))
+    out = inbox.decide()
+    assert con.execute("SELECT num_agdref, evidence FROM core.identity_candidates "
+                       "WHERE record_key = ?", [DETAINEE]).fetchall() == [(OTHER, "NUMBER")]
+    listed = out.only_listed(RELEASES)
+    assert (listed["num_agdref"], listed["situation"]) != (PERSON, "ENFORCEABLE_MEASURE"), \
+        (link_of(con, DETAINEE), listed)
+    assert link_of(con, DETAINEE)[:2] == ("REVIEW", "AGENT_CONFIRMED_CONTRADICTED")
+    assert listed["situation"] == "IDENTITY_TO_CONFIRM"
+    # the agent looks again: he is not OTHER's holder (the number was a slip)
+    record_decision(con, DETAINEE, OTHER, "REJECTED", "agent.13", datetime(2026, 11, 16, 11))
+    inbox.decide()
+    assert link_of(con, DETAINEE) == ("LINKED", "AGENT_CONFIRMED", PERSON)

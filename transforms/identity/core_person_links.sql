@@ -6,7 +6,14 @@
 --     AGDREF's snapshot: REVIEW, CONFIRMED_FILE_GONE, never another file instead),
 --     REJECTED forbids the file's person (every file merged with it), and a record
 --     confirmed to a person an agent rejected for it (through another of its files)
---     goes to review, AGENT_DECISIONS_DISAGREE;
+--     goes to review, AGENT_DECISIONS_DISAGREE; a record confirmed to a person while its
+--     number verifies another person tonight (a later list gave that number, and the
+--     identity agrees) goes to review, AGENT_CONFIRMED_CONTRADICTED: the contradiction
+--     a confirmation is refused for when recorded (transforms/identity/review.py), found
+--     by the night when it arises after, unless the agent confirmed over a contradiction
+--     on an explicit override, recorded (identity audit of 2026-12-07: a detainee the
+--     prison named as another file's holder was planned for removal under the
+--     confirmed namesake's OQTF);
 --   the AGDREF number the record gave, when the identity agrees (core_identity_candidates.sql); a
 --     number pointing to someone else is not used, the record goes on to matching;
 --   Splink's match probability (temp table identity_scores, transforms/linkage.py): the
@@ -64,7 +71,7 @@
 -- by then, as it sees only what was delivered by then. Two decisions on one pair at the
 -- same instant: the rejection, which acts on no one (principle 1).
 CREATE OR REPLACE TEMP TABLE link_decisions AS
-SELECT record_key, num_agdref, decision FROM audit.link_decisions
+SELECT record_key, num_agdref, decision, overridden_pair FROM audit.link_decisions
 WHERE CAST(decided_at AS DATE) <= getvariable('run_date')
 QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                            ORDER BY decided_at DESC, decision DESC) = 1;
@@ -166,7 +173,9 @@ WITH rejected_pairs AS (
     -- `rejected`: an agent rejected the confirmed person for the record too (another
     -- file of that person): the agents disagree, nobody acts (principle 1)
     SELECT d.record_key, list(DISTINCT p.person_key) AS persons,
-           bool_or(r.record_key IS NOT NULL) AS rejected
+           bool_or(r.record_key IS NOT NULL) AS rejected,
+           -- recorded over a contradiction on the agent's explicit override
+           bool_or(coalesce(d.overridden_pair, '') <> '') AS overridden
     FROM link_decisions d JOIN core.persons p USING (num_agdref)
     LEFT JOIN rejected_persons r ON r.record_key = d.record_key AND r.person_key = p.person_key
     WHERE d.decision = 'CONFIRMED'
@@ -238,6 +247,9 @@ WITH rejected_pairs AS (
 ), decided AS (
     SELECT s.record_key, s.system,
         CASE WHEN cf.rejected THEN 'AGENT_DECISIONS_DISAGREE'
+             WHEN cf.persons IS NOT NULL AND NOT cf.overridden AND v.persons IS NOT NULL
+                  AND NOT list_has_all(cf.persons, v.persons)
+                 THEN 'AGENT_CONFIRMED_CONTRADICTED'
              WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
              WHEN len(cf.persons) > 1 THEN 'AGENT_CONFIRMED_SEVERAL'
              WHEN g.record_key IS NOT NULL THEN 'CONFIRMED_FILE_GONE'
@@ -259,7 +271,10 @@ WITH rejected_pairs AS (
                  THEN 'NUMBER_NOT_VERIFIED'
              WHEN len(s.numbers) > 0 THEN 'NUMBER_UNKNOWN'
              ELSE 'NO_NUMBER' END AS link_rule,
-        CASE WHEN len(cf.persons) = 1 AND NOT cf.rejected THEN cf.persons[1]
+        CASE WHEN len(cf.persons) = 1 AND NOT cf.rejected
+                  AND (cf.overridden OR v.persons IS NULL
+                       OR list_has_all(cf.persons, v.persons))
+                 THEN cf.persons[1]
              WHEN g.record_key IS NOT NULL THEN NULL
              WHEN cf.persons IS NULL AND len(v.persons) = 1 THEN v.persons[1]
              WHEN cf.persons IS NULL AND v.persons IS NULL THEN b.person_key END AS person_key,
@@ -315,6 +330,7 @@ SELECT record_key, system,
        CASE WHEN link_rule IN ('AGENT_CONFIRMED', 'NUMBER_VERIFIED', 'PROBABILISTIC')
                 THEN 'LINKED'
             WHEN link_rule IN ('AGENT_CONFIRMED_SEVERAL', 'AGENT_DECISIONS_DISAGREE',
+                               'AGENT_CONFIRMED_CONTRADICTED',
                                'SEVERAL_NUMBERS_VERIFIED',
                                'SEVERAL_CANDIDATES', 'CANDIDATE_CONFLICTS', 'WEAK_BIRTH_DATE',
                                'DETAILS_DIFFER', 'SURNAME_SPLIT', 'GREY_BAND',
