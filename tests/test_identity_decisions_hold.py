@@ -196,3 +196,78 @@ def test_a_confirmation_is_not_acted_on_once_the_record_s_number_verifies_anothe
     record_decision(con, DETAINEE, OTHER, "REJECTED", "agent.13", datetime(2026, 11, 16, 11))
     inbox.decide()
     assert link_of(con, DETAINEE) == ("LINKED", "AGENT_CONFIRMED", PERSON)
+
+
+def test_a_confirmation_is_not_acted_on_once_a_later_list_corrects_the_birth_year_against_it(
+        tmp_path, con):
+    """identity_agreement.sql: "identity_conflict (a known sex, nationality or birth year
+    that differs) ... a probability may outweigh it, an action must not"; RULES principle 1
+    and PRI-08/PRI-09 (IDENTITY_TO_CONFIRM).
+
+    The agent confirmed the detainee (born 00/00/1990 on the list) to PERSON (born
+    14/03/1990) on 16/11. The prison's list of 17/11 corrects his birth date to
+    20/05/1993: a known birth year that differs from the file's, which the agent never
+    saw. Before (identity audit of 2026-12-07), the confirmation held whatever the record
+    said since, and he stayed planned for removal under PERSON's OQTF. Now: back in review
+    (AGENT_CONFIRMED_CONTRADICTED) until an agent confirms on the corrected identity; a
+    conflict the agent saw when confirming does not undo the confirmation."""
+    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "NATIONALITE": "GUINEE"}
+    inbox = Inbox(tmp_path, con).person().measure(
+        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
+    inbox.person(NUM_AGDREF=OTHER, DATE_NAISSANCE="20/05/1990",
+                 DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.genesis(date(2026, 11, 2), row("genesis", DATE_NAISSANCE="00/00/1990", **identity))
+    inbox.decide()
+    record_decision(con, DETAINEE, PERSON, "CONFIRMED", "agent.13", AT)
+    assert inbox.decide().only_listed(RELEASES)["situation"] == "ENFORCEABLE_MEASURE"
+    later = date(2026, 11, 17)
+    inbox.genesis(later, row("genesis", DATE_NAISSANCE="20/05/1993", **identity))
+    listed = inbox.decide(later).only_listed(RELEASES)
+    assert link_of(con, DETAINEE)[:2] == ("REVIEW", "AGENT_CONFIRMED_CONTRADICTED")
+    assert listed["situation"] == "IDENTITY_TO_CONFIRM"
+    # the agent confirms again, seeing the corrected year: it holds
+    record_decision(con, DETAINEE, PERSON, "CONFIRMED", "agent.13", datetime(2026, 11, 18, 9))
+    inbox.decide(date(2026, 11, 18))
+    assert link_of(con, DETAINEE) == ("LINKED", "AGENT_CONFIRMED", PERSON)
+
+
+def test_a_rejected_identity_is_not_acted_on_again_when_the_detainee_is_moved(tmp_path, con):
+    """DESIGN "Non-negotiables": "Uncertain identity never leads to action"; RULES
+    principle 1 and PRI-08/PRI-09 (`IDENTITY_TO_CONFIRM` "when the detainee cannot be tied
+    to an AGDREF file with confidence"); README: "rejected pairs never link", "a prisoner
+    moved from one establishment to another" is a known case (PRI-01).
+
+    Night 1: detainee DIALLO MAMADOU 14/03/1990 at E01301 is linked by the model alone
+    (PROBABILISTIC) to PERSON, under an enforceable OQTF. The agent rejects the pair: he is
+    not PERSON's holder; the night lists him IDENTITY_TO_CONFIRM. Night 2: he is moved:
+    E01301's next list no longer holds him, E01302's list holds the same man (same names,
+    birth date, nationality) under a new committal number. Nothing new ties him to PERSON:
+    the model's evidence is exactly what the agent judged wrong. Yet the rejection is keyed
+    on the committal record alone (core_person_links.sql `rejected_persons` joins on
+    record_key; agent decisions of other kinds follow the person through
+    core.agent_decision_anchors, identity rejections do not), so the new record is
+    LINKED PROBABILISTIC to PERSON again and planned for removal under PERSON's OQTF
+    (ENFORCEABLE_MEASURE), before (identity audit of 2026-12-07). Now the rejection holds
+    for a record of the very same identity: not acted on under PERSON without an agent
+    (IDENTITY_TO_CONFIRM)."""
+    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
+                "NATIONALITE": "GUINEE"}
+    moved = "genesis:E01302:000202"
+    inbox = Inbox(tmp_path, con).person().measure(
+        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
+    inbox.genesis(date(2026, 11, 2), row("genesis", **identity))
+    out = inbox.decide()
+    assert link_of(con, DETAINEE) == ("LINKED", "PROBABILISTIC", PERSON)
+    record_decision(con, DETAINEE, PERSON, "REJECTED", "agent.13", AT)
+    assert inbox.decide().only_listed(RELEASES)["situation"] == "IDENTITY_TO_CONFIRM"
+    # moved: E01301's next list is empty, E01302's holds him under a new committal number
+    inbox.genesis(date(2026, 11, 14))
+    inbox.genesis(date(2026, 11, 14), row("genesis", NUM_ECROU="000202",
+                                          CODE_ETABLISSEMENT="E01302", **identity),
+                  establishment="E01302")
+    out = inbox.decide()
+    listed = out.only_listed(RELEASES)
+    assert listed["establishment_code"] == "E01302"
+    assert (listed["num_agdref"], listed["situation"]) != (PERSON, "ENFORCEABLE_MEASURE"), \
+        link_of(con, moved)
+    assert listed["situation"] == "IDENTITY_TO_CONFIRM"

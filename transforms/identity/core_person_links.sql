@@ -1,14 +1,18 @@
 -- reads: audit.link_decisions, core.detentions, core.identity_candidates, core.persons,
---         identity_scores, source_identities
--- builds: core.person_links, duplicate_edges, duplicate_files, link_decisions, numbers_given
+--         identity_scores, source_identities, staging.asylum_decisions, staging.detainees
+-- builds: confirmed_as_shown, core.person_links, duplicate_edges, duplicate_files,
+--         link_decisions, numbers_given
 -- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
 --   an agent's decision (audit.link_decisions): CONFIRMED links (to a file no longer in
 --     AGDREF's snapshot: REVIEW, CONFIRMED_FILE_GONE, never another file instead),
---     REJECTED forbids the file's person (every file merged with it), and a record
+--     REJECTED forbids the file's person (every file merged with it; and to a record of
+--     the very same identity, a detainee moved under a new committal number), and a record
 --     confirmed to a person an agent rejected for it (through another of its files)
 --     goes to review, AGENT_DECISIONS_DISAGREE; a record confirmed to a person while its
 --     number verifies another person tonight (a later list gave that number, and the
---     identity agrees) goes to review, AGENT_CONFIRMED_CONTRADICTED: the contradiction
+--     identity agrees), or while it now shows a sex, nationality or birth year that
+--     differs from the file's and that it did not show when confirmed (a later list
+--     corrected it), goes to review, AGENT_CONFIRMED_CONTRADICTED: the contradiction
 --     a confirmation is refused for when recorded (transforms/identity/review.py), found
 --     by the night when it arises after, unless the agent confirmed over a contradiction
 --     on an explicit override, recorded (identity audit of 2026-12-07: a detainee the
@@ -71,7 +75,7 @@
 -- by then, as it sees only what was delivered by then. Two decisions on one pair at the
 -- same instant: the rejection, which acts on no one (principle 1).
 CREATE OR REPLACE TEMP TABLE link_decisions AS
-SELECT record_key, num_agdref, decision, overridden_pair FROM audit.link_decisions
+SELECT record_key, num_agdref, decision, overridden_pair, decided_at FROM audit.link_decisions
 WHERE CAST(decided_at AS DATE) <= getvariable('run_date')
 QUALIFY row_number() OVER (PARTITION BY record_key, num_agdref
                            ORDER BY decided_at DESC, decision DESC) = 1;
@@ -146,6 +150,34 @@ FROM components c JOIN confirmed cf USING (person_key)
 ANTI JOIN kept_apart USING (person_key)
 WHERE c.files <= 3;
 
+-- What each record an agent confirmed showed of its sex, nationality and birth year when
+-- confirmed: its latest row in the lists extracted before the day of the confirmation
+-- (those the agent could see; a list of that very day may have been read after). None
+-- when no such list is kept: the confirmation is then not compared.
+CREATE OR REPLACE TEMP TABLE confirmed_as_shown AS
+WITH confirmations AS (
+    SELECT record_key, num_agdref, CAST(decided_at AS DATE) AS decided_on
+    FROM link_decisions
+    WHERE decision = 'CONFIRMED' AND NOT starts_with(record_key, 'agdref:')
+), shown AS (
+    SELECT 'telemofpra:' || num_ofpra AS record_key, extraction_date, sex, nationality,
+           birth_year
+    FROM staging.asylum_decisions
+    WHERE 'telemofpra:' || num_ofpra IN (SELECT record_key FROM confirmations)
+    UNION ALL
+    SELECT 'genesis:' || establishment_code || ':' || committal_number, extraction_date,
+           sex, nationality, birth_year
+    FROM staging.detainees
+    WHERE 'genesis:' || establishment_code || ':' || committal_number
+          IN (SELECT record_key FROM confirmations)
+)
+SELECT c.record_key, c.num_agdref,
+       arg_max({'sex': s.sex, 'nationality': s.nationality, 'birth_year': s.birth_year},
+               s.extraction_date) AS shown
+FROM confirmations c JOIN shown s ON s.record_key = c.record_key
+                                 AND s.extraction_date < c.decided_on
+GROUP BY c.record_key, c.num_agdref;
+
 UPDATE core.persons SET person_key = num_agdref;
 UPDATE core.removal_measures SET person_key = num_agdref;
 UPDATE core.persons p SET person_key = d.person_key
@@ -169,6 +201,25 @@ WITH rejected_pairs AS (
     -- an agent rejected the person of that file: none of its files (a duplicate merged
     -- with it) links the record
     SELECT r.record_key, p.person_key FROM rejected_pairs r JOIN core.persons p USING (num_agdref)
+), refused AS (
+    -- those, and the same person for a record of the very same identity (names, birth
+    -- date, sex, nationality): a detainee moved to another establishment, under a new
+    -- committal number, is the man the agent judged not to be that person; a number or
+    -- the model does not tie him to them again (identity audit of 2026-12-07: he was
+    -- planned for removal under the rejected file's OQTF); an agent may still confirm
+    SELECT record_key, person_key FROM rejected_persons
+    UNION
+    SELECT o.record_key, r.person_key
+    FROM rejected_persons r
+    JOIN source_identities s ON s.record_key = r.record_key
+    JOIN source_identities o ON o.record_key <> s.record_key
+     AND o.last_name_ascii = s.last_name_ascii
+     AND o.first_names_ascii IS NOT DISTINCT FROM s.first_names_ascii
+     AND o.birth_year IS NOT DISTINCT FROM s.birth_year
+     AND o.birth_month IS NOT DISTINCT FROM s.birth_month
+     AND o.birth_day IS NOT DISTINCT FROM s.birth_day
+     AND o.sex IS NOT DISTINCT FROM s.sex
+     AND o.nationality IS NOT DISTINCT FROM s.nationality
 ), confirmed AS (
     -- `rejected`: an agent rejected the confirmed person for the record too (another
     -- file of that person): the agents disagree, nobody acts (principle 1)
@@ -180,6 +231,15 @@ WITH rejected_pairs AS (
     LEFT JOIN rejected_persons r ON r.record_key = d.record_key AND r.person_key = p.person_key
     WHERE d.decision = 'CONFIRMED'
     GROUP BY d.record_key
+), corrected_since AS (
+    -- a confirmed record that now shows a sex, nationality or birth year differing from
+    -- its file's, which it did not show when the agent confirmed it
+    SELECT DISTINCT c.record_key FROM confirmed_as_shown c
+    JOIN source_identities s USING (record_key)
+    JOIN core.persons p USING (num_agdref)
+    WHERE identity_conflict(s, p)
+      AND {'sex': s.sex, 'nationality': s.nationality, 'birth_year': s.birth_year}
+          IS DISTINCT FROM c.shown
 ), confirmed_gone AS (
     -- confirmed to a file no longer in AGDREF's snapshot (deleted, renumbered, merged):
     -- the agent said whose the record is; no number nor model decides instead
@@ -192,7 +252,7 @@ WITH rejected_pairs AS (
     FROM core.identity_candidates c
     JOIN core.persons p USING (num_agdref)
     LEFT JOIN identity_scores sc USING (record_key, num_agdref)
-    ANTI JOIN rejected_persons r ON r.record_key = c.record_key AND r.person_key = p.person_key
+    ANTI JOIN refused r ON r.record_key = c.record_key AND r.person_key = p.person_key
     WHERE c.evidence = 'NUMBER' AND c.system <> 'agdref'
     GROUP BY c.record_key
 ), candidates AS (
@@ -219,8 +279,7 @@ WITH rejected_pairs AS (
     FROM identity_scores sc
     JOIN source_identities s USING (record_key)
     JOIN core.persons p USING (num_agdref)
-    ANTI JOIN rejected_persons r ON r.record_key = sc.record_key
-                                AND r.person_key = p.person_key
+    ANTI JOIN refused r ON r.record_key = sc.record_key AND r.person_key = p.person_key
     GROUP BY sc.record_key, p.person_key
 ), close AS (
     -- candidates within candidate_margin bits of the best: too close to choose. A
@@ -247,8 +306,9 @@ WITH rejected_pairs AS (
 ), decided AS (
     SELECT s.record_key, s.system,
         CASE WHEN cf.rejected THEN 'AGENT_DECISIONS_DISAGREE'
-             WHEN cf.persons IS NOT NULL AND NOT cf.overridden AND v.persons IS NOT NULL
-                  AND NOT list_has_all(cf.persons, v.persons)
+             WHEN cf.persons IS NOT NULL AND NOT cf.overridden
+                  AND ((v.persons IS NOT NULL AND NOT list_has_all(cf.persons, v.persons))
+                       OR cs.record_key IS NOT NULL)
                  THEN 'AGENT_CONFIRMED_CONTRADICTED'
              WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
              WHEN len(cf.persons) > 1 THEN 'AGENT_CONFIRMED_SEVERAL'
@@ -272,8 +332,9 @@ WITH rejected_pairs AS (
              WHEN len(s.numbers) > 0 THEN 'NUMBER_UNKNOWN'
              ELSE 'NO_NUMBER' END AS link_rule,
         CASE WHEN len(cf.persons) = 1 AND NOT cf.rejected
-                  AND (cf.overridden OR v.persons IS NULL
-                       OR list_has_all(cf.persons, v.persons))
+                  AND (cf.overridden OR ((v.persons IS NULL
+                                          OR list_has_all(cf.persons, v.persons))
+                                         AND cs.record_key IS NULL))
                  THEN cf.persons[1]
              WHEN g.record_key IS NOT NULL THEN NULL
              WHEN cf.persons IS NULL AND len(v.persons) = 1 THEN v.persons[1]
@@ -283,6 +344,7 @@ WITH rejected_pairs AS (
              ELSE b.match_probability END AS match_probability
     FROM source_identities s
     LEFT JOIN confirmed cf USING (record_key)
+    LEFT JOIN corrected_since cs USING (record_key)
     LEFT JOIN confirmed_gone g USING (record_key)
     LEFT JOIN verified v USING (record_key)
     LEFT JOIN best b USING (record_key)

@@ -19,10 +19,10 @@ WHY = {
     "AGENT_CONFIRMED_SEVERAL": "des confirmations d'agents désignent plusieurs personnes",
     "AGENT_DECISIONS_DISAGREE": "un agent l'a rattaché à une personne qu'un autre a "
                                 "écartée par un autre de ses dossiers",
-    "AGENT_CONFIRMED_CONTRADICTED": "un agent l'a rattaché à un dossier, mais le numéro "
-                                    "AGDREF qu'il donne depuis désigne une autre personne "
-                                    "dont l'identité concorde : confirmez l'un des deux "
-                                    "et écartez l'autre",
+    "AGENT_CONFIRMED_CONTRADICTED": "un agent l'a rattaché à un dossier, mais depuis le "
+                                    "numéro AGDREF qu'il donne désigne une autre personne, "
+                                    "ou une liste a corrigé son sexe, sa nationalité ou "
+                                    "son année de naissance : à décider de nouveau",
     "CONFIRMED_FILE_GONE": "le dossier AGDREF auquel un agent l'avait rattaché n'est plus "
                            "dans l'extraction (supprimé, renuméroté ou fusionné) : à "
                            "rattacher de nouveau",
