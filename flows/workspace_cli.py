@@ -68,6 +68,11 @@ def workspace(
     """
     from workspace.server import serve
 
+    if not warehouse.is_file():
+        # the pages read a night's lists: a mistyped path served a blank workspace, with
+        # a database and a secret key of its own (README audit of 2026-12-07)
+        _fail(f"no warehouse at {printable(str(warehouse))}: the workspace serves the lists "
+              "of a night; run `reconcile run` first, or check --warehouse")
     options = _options(warehouse, exports)
     typer.echo(f"workspace on http://{host}:{port}/ (warehouse {warehouse})")
     serve(options, host, port)
@@ -127,9 +132,7 @@ def list_users(warehouse: WarehouseOption) -> None:
         _fail(str(err))
     if not options.database_url and not (options.folder / DATABASE_NAME).exists():
         # a listing makes nothing: a mistyped --warehouse leaves no database behind
-        typer.echo(f"reconcile: no account: no workspace database beside "
-                   f"{printable(str(warehouse))}", err=True)
-        return
+        _fail(f"no account: no workspace database beside {printable(str(warehouse))}")
     for line in _registry(warehouse).list_accounts():
         state = "active" if line.active else "disabled"
         typer.echo(f"{line.login}\t{line.role}\t{','.join(line.departments) or '-'}\t{state}")
