@@ -1,9 +1,10 @@
-"""Rules in combination over a person's history (RULES.md RTR-05, RTR-06, OQ-07, PRI-08):
-a second re-examination whose OFPRA row gives no introduction date and whose CNDA
-ordonnance is signed, not notified. Each test was written by an audit of 2026-12-07 and
-failed before (its docstring says what the code did then: the undated row was read as
-a claim of its own, rights._claims merging such a row only for the claims made once).
-Decided as of RUN (16/11/2026)."""
+"""Rules in combination over a person's history (RULES.md RTR-05, RTR-06, OQ-07, PRI-08,
+PRI-07): a second re-examination whose OFPRA row gives no introduction date and whose
+CNDA ordonnance is signed, not notified (the undated row was read as a claim of its own,
+rights._claims merging such a row only for the claims made once); a consular pass
+requested while an undated re-examination may have awaited its decision. Each test was
+written by an audit of 2026-12-07 and failed before (its docstring says what the code
+did then). Decided as of RUN (16/11/2026)."""
 
 from __future__ import annotations
 
@@ -100,3 +101,35 @@ def test_rtr_05_unnotified_ordonnance_of_an_undated_second_reexamination_marks_t
     row as a claim of its own, the latest; claim_markers never sees the ordonnance)."""
     flag = second_reexamination_with_unnotified_ordonnance(inbox).decide().only_listed(REJECTED)
     assert "EXECUTION_AFTER_NOTIFICATION" in flag["markers"], flag["markers"]
+
+
+def test_pri_07_a_request_the_day_before_an_undated_reexamination_was_decided_is_an_alert(
+        inbox):
+    """RULES PRI-07: "A consular pass request (DEMANDE_LAISSEZ_PASSER) recorded while a
+    person was in such a situation [awaiting an OFPRA or CNDA decision], or protected, is
+    reported in worklists.legal_alerts with the reason CONSULAR_CONTACT_FORBIDDEN";
+    RTR-08 (a first re-examination, while undecided, restores the RTR); CONTRACTS §1
+    ("empty field = unknown", DATE_INTRODUCTION may be empty); principle 1.
+
+    A first re-examination decided by OFPRA on 01/10/2026 (rejected, notified 05/10, final
+    06/11), its rows giving no introduction date; a consular pass requested on
+    30/09/2026, the day before that decision: the claim was introduced on or before
+    01/10 and may well have been awaiting OFPRA's decision on 30/09. alerts.decision_on
+    dates an undated decided claim by its decision date or first list (the latest
+    possible start, whereas an undated registered request gets the earliest possible,
+    rights.earliest_registration), so the claim does not exist on 30/09 and no alert is
+    raised (before); the same request on 02/10 was an alert
+    (test_a_consular_request_after_an_undated_claim_s_decision_is_an_alert). Now the
+    claim may have been awaited from the day after the first claim's decision: the
+    request of 30/09 is CONSULAR_CONTACT_FORBIDDEN."""
+    inbox.telemofpra(date(2025, 6, 6), DATE_DECISION="01/04/2025",
+                     DATE_NOTIFICATION="04/04/2025", DATE_DEFINITIVE="05/05/2025")
+    inbox.telemofpra(date(2026, 11, 12), NUM_OFPRA="OF20250000002", TYPE_DEMANDE="REEXAMEN",
+                     DATE_INTRODUCTION="", DATE_DECISION="01/10/2026",
+                     DATE_NOTIFICATION="05/10/2026", DATE_DEFINITIVE="06/11/2026")
+    inbox.measure(DATE_DECISION="01/06/2025", DATE_NOTIFICATION="03/06/2025")
+    inbox.event(TYPE_EVENEMENT="DEMANDE_LAISSEZ_PASSER", DATE_EVENEMENT="30/09/2026")
+    out = inbox.decide()
+    alerts = out.con.sql("SELECT reason_code, event_date FROM worklists.legal_alerts"
+                         ).fetchall()
+    assert alerts == [("CONSULAR_CONTACT_FORBIDDEN", date(2026, 9, 30))], alerts

@@ -3,10 +3,12 @@ requests made when the rules forbade the contact."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from schemas import codes
 from transforms.rules import rights
+from transforms.rules.dates import add_days
 from transforms.rules.facts import Departments, Facts, department_order
 from transforms.rules.flags import flag_id
 from transforms.rules.rights import Finding, Record
@@ -48,8 +50,8 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
         persons = sorted({*persons, *(facts.person_key(record_key) for record_key
                                       in facts.giving_unstaged.get(number, ()))})
     for person_key in persons:
-        known = [d for d in (decision_on(d, day) for d in
-                             facts.decisions_by_person.get(person_key, ())) if d]
+        decisions = facts.decisions_by_person.get(person_key, ())
+        known = [d for d in (decision_on(d, day, decisions) for d in decisions) if d]
         rtr = rights.assess_claims(known, day)
         if rtr is not None and (rtr.effect != rights.ENDED
                                 or "NO_CONSULAR_CONTACT" in rtr.markers):
@@ -58,11 +60,17 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
     return None
 
 
-def decision_on(decision: Record, day: date) -> Record | None:
+def decision_on(decision: Record, day: date, decisions: Iterable[Record] = ()
+                ) -> Record | None:
     """A decision as it stood on `day` (what was true then, every list read as if known
     that day): none when its claim was neither introduced nor listed by then; a claim
     decided after `day` still awaited its decision then (read as a registered request,
-    RTR-08: not ended); a notification or a proof of finality counts from its date."""
+    RTR-08: not ended); a notification or a proof of finality counts from its date. A
+    later claim whose rows give no introduction date (a re-examination, a reopening) was
+    introduced after a decision on the claim before it (in `decisions`, the person's):
+    from the day after the latest such decision, it may have awaited its own (principle
+    1; combinations audit of 2026-12-07: a request the day before its decision was no
+    alert, its claim read as begun on the day it was decided)."""
     # a claim existed by its introduction, its decision or the first list showing it
     # (whichever is known first: DATE_INTRODUCTION may be empty)
     started = [x for x in (decision["claim_date"], decision["decision_date"],
@@ -73,6 +81,15 @@ def decision_on(decision: Record, day: date) -> Record | None:
         earliest = rights.earliest_registration(decision)
         # (None: no such list, it may have been registered on any day)
         started.append(earliest if earliest is not None else day)
+    elif (decision["claim_date"] is None and decision["claim_type"] != "PREMIERE"
+          and decision["decision_date"] is not None):
+        before = [d["decision_date"] for d in decisions
+                  if d["decision_date"] is not None
+                  and d["decision_date"] < decision["decision_date"]
+                  and (d["claim_type"] != decision["claim_type"]
+                       or d["claim_date"] is not None)]
+        if before:
+            started.append(add_days(max(before), 1))
     if not started or min(started) > day:
         return None
     taken = decision["decision_date"]
