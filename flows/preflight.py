@@ -60,9 +60,14 @@ def check_inbox(inbox: Path) -> None:
     missing = [s for s in SYSTEMS if not (inbox / s).is_dir()]
     if not missing:
         return
+    # a system's folder written in other letters (GENESIS/, Genesis/) is not read: the
+    # contract's names are lower case (README audit of 2026-12-07: only "no genesis/")
+    cased = [(name, name.lower()) for name in _subfolders(inbox)
+             if name.lower() in missing and name != name.lower()]
     below = [name for name in _subfolders(inbox)
              if all((inbox / name / s).is_dir() for s in SYSTEMS)]
-    hint = (f"give --inbox {inbox / below[0]}" if len(below) == 1 else
+    hint = (f"rename {', '.join(f'{n}/ to {lower}/' for n, lower in cased)}" if cased else
+            f"give --inbox {inbox / below[0]}" if len(below) == 1 else
             f"give one of the folders below that hold them: {', '.join(below)}" if below
             else f"give the folder that holds {', '.join(f'{s}/' for s in SYSTEMS)}")
     raise Refused(f"inbox {inbox} has no {', '.join(f'{s}/' for s in missing)} "

@@ -232,3 +232,15 @@ def test_the_night_published_last_is_read_in_any_layout(tmp_path, empty_warehous
         con.execute("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
                     "status) VALUES ('d', DATE '2026-11-18', now(), now(), 'SUCCEEDED')")
     assert published_night(layout) == date(2026, 11, 18)
+
+
+def test_a_system_folder_in_other_letters_is_named_to_rename(tmp_path):
+    """README audit of 2026-12-07: with `Genesis/` beside telemofpra/ and agdref/, the
+    refusal said only "has no genesis/ folder". The contract's folder names are lower
+    case; the refusal now says which folder to rename."""
+    for system in ("telemofpra", "Genesis", "agdref"):
+        (tmp_path / system).mkdir()
+    with pytest.raises(Refused) as refused:
+        check_inbox(tmp_path)
+    assert str(refused.value) == (
+        f"inbox {tmp_path} has no genesis/ folder: rename Genesis/ to genesis/")
