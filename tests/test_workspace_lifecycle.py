@@ -191,6 +191,7 @@ def test_an_answer_to_the_prison_recorded_by_mistake_is_withdrawn_and_the_night_
     followed, so the night never raised PRISON_ANSWER_DUE again. Now the page offers the
     withdrawal (with a comment saying why), the flag is to be handled again on the pages,
     and the night no longer reads an answer."""
+    from workspace.dashboard.activity import first_outcomes
     from workspace.decisions import state
     from workspace.decisions.in_force import decisions_in_force
     from workspace.decisions.models import DecisionEvent
@@ -203,6 +204,7 @@ def test_an_answer_to_the_prison_recorded_by_mistake_is_withdrawn_and_the_night_
     assert answered.status_code in (302, 409)
     assert "PRISON_ANSWER" in {d["kind"] for d in decisions_in_force(ws.database)
                                if d["flag_id"] == key}
+    assert key in {h.flag_id for h in first_outcomes(["13"])}  # the dashboard counts it
     shown = agent13.get(flag_url(ws, "release_13")).content.decode()
     offered = set(re.findall(r'name="kind" value="([A-Z_]+)"', shown))
     assert "OUTCOME_WITHDRAWN" in offered, sorted(offered)
@@ -218,6 +220,8 @@ def test_an_answer_to_the_prison_recorded_by_mistake_is_withdrawn_and_the_night_
     found = list(DecisionEvent.objects.filter(flag_id=key, department="13")
                  .select_related("decided_by", "assigned_to"))
     assert state.fold(found).outcome is None
+    # nor does the dashboard count the flag handled by an answer withdrawn
+    assert key not in {h.flag_id for h in first_outcomes(["13"])}
 
 
 def test_a_next_step_dated_before_the_measure_is_enforceable_is_refused(ws):
