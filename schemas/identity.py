@@ -78,7 +78,9 @@ class LinkReview(PublishedModel):
     evidence: str = pa.Field(description=(
         "NUMBER (given and identity agrees), NUMBER_NOT_VERIFIED (given, identity "
         "disagrees), IDENTITY (identity agrees on a complete birth date, no number), "
-        "PROBABILISTIC (Splink candidate at or above the review threshold), DUPLICATE "
+        "PROBABILISTIC (Splink candidate at or above the review threshold), "
+        "AGENT_CONFIRMED (the file an agent confirmed the record to, the confirmation "
+        "contradicted since: AGENT_CONFIRMED_CONTRADICTED), DUPLICATE "
         "(two AGDREF files merged as one person, or decided by an agent; the record is "
         "agdref:<the lower number>)"))
     link_status: str = pa.Field(isin=list(codes.LINK_STATUSES),

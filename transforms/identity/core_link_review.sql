@@ -12,7 +12,7 @@
 -- (`reconcile link`).
 DELETE FROM core.link_review;
 INSERT INTO core.link_review BY NAME
-WITH pairs AS (
+WITH found AS (
     SELECT record_key, num_agdref, evidence FROM core.identity_candidates
     WHERE system <> 'agdref' AND evidence IN ('NUMBER', 'IDENTITY')
     UNION ALL
@@ -20,6 +20,18 @@ WITH pairs AS (
     SELECT g.record_key, g.num_agdref, 'NUMBER_NOT_VERIFIED'
     FROM numbers_given g
     ANTI JOIN core.identity_candidates c USING (record_key, num_agdref)
+), pairs AS (
+    SELECT * FROM found
+    UNION ALL
+    -- the file an agent confirmed a record to, the confirmation contradicted since
+    -- (core_person_links.sql, AGENT_CONFIRMED_CONTRADICTED): for an agent to decide again,
+    -- and meanwhile the record's protections hold that file's person (its claims, a
+    -- grant: verdicts.review_protections), as they did while it was confirmed
+    SELECT d.record_key, d.num_agdref, 'AGENT_CONFIRMED'
+    FROM link_decisions d JOIN core.person_links l USING (record_key)
+    ANTI JOIN found f USING (record_key, num_agdref)
+    WHERE d.decision = 'CONFIRMED' AND l.link_rule = 'AGENT_CONFIRMED_CONTRADICTED'
+      AND d.num_agdref IN (SELECT num_agdref FROM core.persons)
 ), file_pairs AS (  -- files merged (core_person_links.sql), and file pairs decided
     SELECT 'agdref:' || e.a AS record_key, e.b AS num_agdref, 'DUPLICATE' AS evidence
     FROM duplicate_edges e

@@ -5,8 +5,8 @@
 -- core.person_links (docs/contracts.md §2): one outcome per source record, from, in order:
 --   an agent's decision (audit.link_decisions): CONFIRMED links (to a file no longer in
 --     AGDREF's snapshot: REVIEW, CONFIRMED_FILE_GONE, never another file instead),
---     REJECTED forbids the file's person (every file merged with it; and to a record of
---     the very same identity, a detainee moved under a new committal number), and a record
+--     REJECTED forbids the file's person (every file merged with it; and to a detainee of
+--     the very same complete identity, moved under a new committal number), and a record
 --     confirmed to a person an agent rejected for it (through another of its files)
 --     goes to review, AGENT_DECISIONS_DISAGREE; a record confirmed to a person while its
 --     number verifies another person tonight (a later list gave that number, and the
@@ -209,15 +209,17 @@ WITH rejected_pairs AS (
     -- planned for removal under the rejected file's OQTF); an agent may still confirm
     SELECT record_key, person_key FROM rejected_persons
     UNION
+    -- (detainees only, each with a complete identity: an asylum record of the same
+    -- names and date may be the file's own holder, whose claims the rejection of a
+    -- namesake detainee must not cut from them; review of 2026-12-07)
     SELECT o.record_key, r.person_key
     FROM rejected_persons r
     JOIN source_identities s ON s.record_key = r.record_key
     JOIN source_identities o ON o.record_key <> s.record_key
+     AND o.system = 'genesis' AND s.system = 'genesis'
      AND o.last_name_ascii = s.last_name_ascii
-     AND o.first_names_ascii IS NOT DISTINCT FROM s.first_names_ascii
-     AND o.birth_year IS NOT DISTINCT FROM s.birth_year
-     AND o.birth_month IS NOT DISTINCT FROM s.birth_month
-     AND o.birth_day IS NOT DISTINCT FROM s.birth_day
+     AND o.first_names_ascii = s.first_names_ascii
+     AND o.birth_date = s.birth_date AND NOT s.birth_date_is_placeholder
      AND o.sex IS NOT DISTINCT FROM s.sex
      AND o.nationality IS NOT DISTINCT FROM s.nationality
 ), confirmed AS (

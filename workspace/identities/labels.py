@@ -10,6 +10,7 @@ EVIDENCE = {
     "IDENTITY": "identité concordante, sans numéro",
     "PROBABILISTIC": "candidat proposé par le modèle de rapprochement",
     "DUPLICATE": "deux dossiers AGDREF d'une même personne",
+    "AGENT_CONFIRMED": "rattachement confirmé par un agent, contredit depuis",
 }
 # Why a record is where it is tonight (core.person_links.link_rule, core_person_links.sql)
 WHY = {
