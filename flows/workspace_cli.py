@@ -132,7 +132,9 @@ def list_users(warehouse: WarehouseOption) -> None:
         _fail(str(err))
     if not options.database_url and not (options.folder / DATABASE_NAME).exists():
         # a listing makes nothing: a mistyped --warehouse leaves no database behind
-        _fail(f"no account: no workspace database beside {printable(str(warehouse))}")
+        typer.echo(f"reconcile: no account: no workspace database beside "
+                   f"{printable(str(warehouse))}", err=True)
+        return
     for line in _registry(warehouse).list_accounts():
         state = "active" if line.active else "disabled"
         typer.echo(f"{line.login}\t{line.role}\t{','.join(line.departments) or '-'}\t{state}")
