@@ -32,11 +32,12 @@ def pri_07_consular_contact_forbidden(facts: Facts, measure: Record, day: date
         return None
     files = candidate_files(facts, [f"agdref:{number}"])
     for searched in files:
-        # an attestation AGDREF showed on that day counts, though a later delivery
-        # withdrew or changed it: what the request broke stays broken
+        # an attestation AGDREF showed around that day counts (the extract delivered on
+        # it, or the first after), though a later one withdrew or changed it: what the
+        # request broke stays broken
         shown = [*facts.titles.get(searched, ()),
                  *(t for t in facts.attestations_delivered.get(searched, ())
-                   if t["valid_to"] > day)]
+                   if t["request_date"] == day)]
         # an attestation that began after the request did not cover it: a title issued
         # later, read as valid on the run date (title_is_valid, principle 1), is no proof
         # that the person held it then (audit of 2026-12-07: a false alert)

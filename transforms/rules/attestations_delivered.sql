@@ -2,15 +2,17 @@
 --        core.quarantined_references, core.removal_measures, rule_files,
 --        staging.agdref_titles
 -- builds: nothing (a query: the rows it returns)
--- PRI-07: the asylum attestations (ADA) that earlier AGDREF deliveries held and the
--- latest delivery of their department no longer holds as they were (withdrawn, ended,
--- corrected), for the files a consular pass request may be about: the file under the
--- requested measure (or held back with its quarantined row), every file of its person,
--- and the files whose identity agrees with those (what verdicts.candidate_files reads,
--- and more). Each version comes with `valid_to`, the extraction date of its department's
--- first delivery after the last one holding it, and its row in that last delivery: on a
--- request's day before valid_to, AGDREF showed it (transforms/rules/alerts.py). What the
--- person held on that day stays proven when AGDREF later withdraws it.
+-- PRI-07: the asylum attestations (ADA) AGDREF showed around each consular pass
+-- request's day, for the files a request may be about: the file under the requested
+-- measure (or held back with its quarantined row), every file of its person, and the
+-- files whose identity agrees with those (what verdicts.candidate_files reads, and more).
+-- For each request day and department, two AGDREF extracts: the one delivered on that
+-- day (the latest by then), and the first after it (a request older than every extract
+-- kept). An attestation one of them shows valid on the request's day (alerts.py) proves
+-- the person held it then, whatever a later extract says (withdrawn, ended, corrected).
+-- Only those extracts are read, not every delivery kept: nights stay as long as the
+-- history grows (only a request older than the oldest delivery kept reads the first).
+-- Deliveries after the run date are not read (a night as of an earlier date).
 WITH seeds AS (
     SELECT m.num_agdref
     FROM core.measure_events e JOIN core.removal_measures m USING (measure_id)
@@ -35,26 +37,31 @@ searched AS (
 ),
 delivered AS (
     SELECT unit, file_name, extraction_date,
-           coalesce(repeats_file_name, file_name) AS rows_file_name,
-           row_number() OVER (PARTITION BY unit ORDER BY extraction_date, file_name)
-               AS delivery
+           coalesce(repeats_file_name, file_name) AS rows_file_name
     FROM audit.files
     WHERE file_kind = 'agdref_titres' AND status IN ('LOADED', 'UNCHANGED')
+      AND extraction_date <= getvariable('run_date')
 ),
-last_held AS (
-    SELECT d.unit, d.delivery, d.file_name, t.line_number, t.num_agdref, t.department,
-           t.title_type, t.start_date, t.end_date, t.title_status
-    FROM staging.agdref_titles t JOIN delivered d ON d.rows_file_name = t.file_name
-    WHERE t.title_type = 'ADA'
-      AND t.num_agdref IN (SELECT num_agdref FROM searched)
-      AND t.num_agdref IN (SELECT num_agdref FROM rule_files)
-    QUALIFY row_number() OVER (
-        PARTITION BY d.unit, t.num_agdref, t.department, t.title_type, t.start_date,
-                     t.end_date, t.title_status
-        ORDER BY d.delivery DESC, t.line_number) = 1
+requested AS (  -- each request day, for each department that delivered titles
+    SELECT DISTINCT e.event_date AS request_date, u.unit
+    FROM core.measure_events e, (SELECT DISTINCT unit FROM delivered) u
+    WHERE e.event_type = 'DEMANDE_LAISSEZ_PASSER'
+),
+extracts AS (
+    SELECT r.request_date, d.file_name, d.rows_file_name
+    FROM requested r ASOF JOIN delivered d
+      ON d.unit = r.unit AND r.request_date >= d.extraction_date
+    UNION
+    SELECT r.request_date, d.file_name, d.rows_file_name
+    FROM requested r ASOF JOIN delivered d
+      ON d.unit = r.unit AND r.request_date < d.extraction_date
 )
-SELECT h.num_agdref, h.department, h.title_type, h.start_date, h.end_date, h.title_status,
-       h.file_name || ':' || h.line_number AS source_row, n.extraction_date AS valid_to
-FROM last_held h
-JOIN delivered n ON n.unit = h.unit AND n.delivery = h.delivery + 1
-ORDER BY h.num_agdref, source_row
+SELECT x.request_date, t.num_agdref, t.department, t.title_type, t.start_date, t.end_date,
+       t.title_status, x.file_name || ':' || t.line_number AS source_row
+FROM extracts x JOIN staging.agdref_titles t ON t.file_name = x.rows_file_name
+WHERE t.title_type = 'ADA'
+  AND t.num_agdref IN (SELECT num_agdref FROM searched)
+  AND t.num_agdref IN (SELECT num_agdref FROM rule_files)
+  AND t.extraction_date >= (SELECT min(extraction_date) FROM delivered
+                            WHERE file_name IN (SELECT rows_file_name FROM extracts))
+ORDER BY t.num_agdref, x.request_date, source_row

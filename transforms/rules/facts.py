@@ -24,8 +24,8 @@ class Facts:
 
     persons: dict[str, Record] = field(default_factory=dict)
     titles: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
-    # PRI-07: asylum attestations earlier AGDREF deliveries held and tonight's no longer
-    # holds as they were, by file, each with valid_to (attestations_delivered.sql)
+    # PRI-07: the asylum attestations AGDREF showed around each consular request's day,
+    # by file, each with its request_date (attestations_delivered.sql)
     attestations_delivered: dict[str, list[Record]] = field(
         default_factory=lambda: defaultdict(list))
     measures: list[Record] = field(default_factory=list)
