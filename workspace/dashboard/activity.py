@@ -55,9 +55,10 @@ def read_sql(name: str) -> str:
 
 
 def first_outcomes(departments: list[str]) -> list[Handled]:
-    """Each flag of the departments handled, with its first outcome and its day; an
-    outcome withdrawn (recorded by mistake: OUTCOME_WITHDRAWN withdraws the flag's
-    latest in its department) handled nothing."""
+    """Each flag of the departments handled, with its first outcome and its day; the
+    outcomes of a flag withdrawn (OUTCOME_WITHDRAWN: the flag to be handled again in its
+    department, as the pages and the night read it, workspace/decisions/state.fold)
+    handled nothing."""
     found = (DecisionEvent.objects
              .filter(department__in=departments, kind__in=[*HANDLED, Kind.OUTCOME_WITHDRAWN])
              .order_by("effective_date", "decided_at", "id")
@@ -68,10 +69,8 @@ def first_outcomes(departments: list[str]) -> list[Handled]:
         if kind != Kind.OUTCOME_WITHDRAWN:
             outcomes.append(Handled(flag_id, worklist, kind, day))
             continue
-        withdrawn = next((h for h in reversed(outcomes) if h.outcome != Kind.OTHER_GROUND),
-                         None)
-        if withdrawn is not None:
-            outcomes.remove(withdrawn)
+        # an examination on another ground is closed, never withdrawn
+        outcomes[:] = [h for h in outcomes if h.outcome == Kind.OTHER_GROUND]
     first: dict[str, Handled] = {}
     for handled in sorted((h for kept in standing.values() for h in kept),
                           key=lambda h: h.day):

@@ -32,7 +32,8 @@ from workspace.lists.views import warehouse
 from workspace.lists.warehouse import WarehouseUnavailable
 
 # the decisions that change what the next night decides (OQ-02, PRI-05)
-NIGHT_READS = (Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED, Kind.PRISON_ANSWER)
+NIGHT_READS = (Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED, Kind.PRISON_ANSWER,
+               Kind.OUTCOME_WITHDRAWN)
 
 
 def _target(request, worklist: str, key: str) -> dict:
