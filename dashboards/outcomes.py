@@ -171,22 +171,29 @@ def return_aid(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
 
 
 def legal_alerts(con: duckdb.DuckDBPyConnection, scope: Scope) -> Figure:
-    """The alerts on the list tonight, by week of the step the law forbade, the last
-    TREND_WEEKS weeks that have one; those new tonight apart."""
+    """The alerts on the list tonight, by week of the step the law forbade: every week of
+    the last TREND_WEEKS up to the run date's (a week without one drawn as such: weeks
+    left out of the axis read as a steady rate, outputs audit of 2026-12-07), the older
+    ones together in a first bar; those new tonight apart."""
     cond, params = scope.where()
     rows = read_rows(con, f"""SELECT strftime(event_date, '%G-W%V') AS week, reason_code,
         count(*) FILTER (WHERE first_seen_date = ?), count(*) FILTER (WHERE first_seen_date <> ?)
         FROM worklists.legal_alerts WHERE {cond} AND event_date IS NOT NULL
         GROUP BY ALL ORDER BY ALL""", [scope.run_date, scope.run_date, *params])  # noqa: S608
-    # the weeks that have one (every alert on the list is drawn, however far apart)
-    weeks = sorted({r[0] for r in rows})[-TREND_WEEKS:]
+    weeks = every_week([*(r[0] for r in rows), iso_week(scope.run_date)],
+                       TREND_WEEKS) if rows else []
+    # every alert on the list is drawn: those before the weeks shown, in one bar
+    older = bool(weeks) and any(r[0] < weeks[0] for r in rows)
+    labels = [*(["plus anciennes"] if older else []), *week_labels(weeks)]
     traces = []
     for code in sorted({r[1] for r in rows}):
         label, colour = ALERTS.get(code, (code, "#762a83"))
         counts = {r[0]: r[2:] for r in rows if r[1] == code}
         for i, when, opacity in ((1, "déjà signalées", 0.55), (0, "nouvelles cette nuit", 1)):
-            traces.append(bar(week_labels(weeks), [counts.get(w, (0, 0))[i] for w in weeks],
-                              name=f"{label} : {when}", opacity=opacity,
+            values = [counts.get(w, (0, 0))[i] for w in weeks]
+            if older:
+                values.insert(0, sum(n[i] for w, n in counts.items() if w < weeks[0]))
+            traces.append(bar(labels, values, name=f"{label} : {when}", opacity=opacity,
                               marker={"color": colour}))
     return figure(traces, "Alertes juridiques en cours, par semaine de la démarche interdite",
                   "Aucune alerte juridique en cours.", barmode="stack",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import pytest
@@ -288,7 +288,9 @@ def test_what_a_manager_sees_beyond_the_lists(sample_warehouse):
 
 def test_legal_alerts_by_week_of_the_forbidden_step(sample_warehouse):
     """Every legal alert on the list with a date is drawn once, in its week, new tonight
-    or already signalled."""
+    or already signalled; every week of the axis is drawn, up to the run date's, the older
+    alerts in one first bar. Before (outputs audit of 2026-12-07), only the weeks with an
+    alert were drawn, side by side however far apart: a steady rate that was not."""
     from dashboards import outcomes
 
     con = sample_warehouse
@@ -299,9 +301,12 @@ def test_legal_alerts_by_week_of_the_forbidden_step(sample_warehouse):
         chart = outcomes.legal_alerts(con, scope)
         drawn = sum(sum(t["y"]) for t in chart["data"])
         assert drawn == (sum(counted.values()) if department is None else counted[department])
-        weeks = chart["data"][0]["x"] if chart["data"] else []
+        weeks = [w for w in (chart["data"][0]["x"] if chart["data"] else [])
+                 if w != "plus anciennes"]
         mondays = [_monday(w) for w in weeks]
-        assert mondays == sorted(mondays)
+        assert all((b - a).days == 7 for a, b in zip(mondays, mondays[1:], strict=False)), \
+            mondays
+        assert mondays[-1] == SAMPLE_AS_OF - timedelta(days=SAMPLE_AS_OF.weekday())
     assert sum(counted.values()) > 0  # the sample has some
     empty = outcomes.legal_alerts(con, dashboard.Scope("971", SAMPLE_AS_OF, "r"))
     assert empty["layout"]["annotations"][0]["text"] == "Aucune alerte juridique en cours."
