@@ -160,20 +160,22 @@ WITH confirmations AS (
     FROM link_decisions
     WHERE decision = 'CONFIRMED' AND NOT starts_with(record_key, 'agdref:')
 ), shown AS (
-    SELECT 'telemofpra:' || num_ofpra AS record_key, extraction_date, sex, nationality,
-           birth_year
+    SELECT 'telemofpra:' || num_ofpra AS record_key, extraction_date, file_name,
+           line_number, sex, nationality, birth_year
     FROM staging.asylum_decisions
     WHERE 'telemofpra:' || num_ofpra IN (SELECT record_key FROM confirmations)
     UNION ALL
     SELECT 'genesis:' || establishment_code || ':' || committal_number, extraction_date,
-           sex, nationality, birth_year
+           file_name, line_number, sex, nationality, birth_year
     FROM staging.detainees
     WHERE 'genesis:' || establishment_code || ':' || committal_number
           IN (SELECT record_key FROM confirmations)
 )
 SELECT c.record_key, c.num_agdref,
+       -- the latest row, as source_identities orders them (one row, whatever the ties)
        arg_max({'sex': s.sex, 'nationality': s.nationality, 'birth_year': s.birth_year},
-               s.extraction_date) AS shown
+               {'day': s.extraction_date, 'file': s.file_name, 'line': s.line_number})
+           AS shown
 FROM confirmations c JOIN shown s ON s.record_key = c.record_key
                                  AND s.extraction_date < c.decided_on
 GROUP BY c.record_key, c.num_agdref;
