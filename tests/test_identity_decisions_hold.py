@@ -146,6 +146,22 @@ def test_a_confirmation_and_a_rejection_at_the_same_instant_act_on_no_one(tmp_pa
 # A confirmation the record's number contradicts since --------------------------------
 DETAINEE = "genesis:E01301:000101"
 RELEASES = "upcoming_releases"
+DETAINED = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "NATIONALITE": "GUINEE"}
+
+
+def detainee_confirmed_to_person(tmp_path, con) -> Inbox:
+    """A detainee DIALLO MAMADOU born 00/00/1990 with two namesake files (PERSON under an
+    enforceable OQTF, born 14/03/1990; OTHER born 20/05/1990): in review, then confirmed
+    to PERSON by an agent (AT)."""
+    inbox = Inbox(tmp_path, con).person().measure(
+        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
+    inbox.person(NUM_AGDREF=OTHER, DATE_NAISSANCE="20/05/1990",
+                 DATE_ENTREE_FRANCE="05/05/2019")
+    inbox.genesis(date(2026, 11, 2), row("genesis", DATE_NAISSANCE="00/00/1990", **DETAINED))
+    inbox.decide()
+    assert link_of(con, DETAINEE)[0] == "REVIEW"
+    record_decision(con, DETAINEE, PERSON, "CONFIRMED", "agent.13", AT)
+    return inbox
 
 
 def test_a_confirmation_is_not_acted_on_once_the_record_s_number_verifies_another_person(
@@ -170,20 +186,12 @@ def test_a_confirmation_is_not_acted_on_once_the_record_s_number_verifies_anothe
     prison identifies as OTHER's holder is planned for removal under a namesake's measure
     (identity audit of 2026-12-07). Now: REVIEW, AGENT_CONFIRMED_CONTRADICTED, listed
     IDENTITY_TO_CONFIRM, until an agent rejects one of the two persons for him."""
-    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "NATIONALITE": "GUINEE"}
-    inbox = Inbox(tmp_path, con).person().measure(
-        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
-    inbox.person(NUM_AGDREF=OTHER, DATE_NAISSANCE="20/05/1990",
-                 DATE_ENTREE_FRANCE="05/05/2019")
-    inbox.genesis(date(2026, 11, 2), row("genesis", DATE_NAISSANCE="00/00/1990", **identity))
-    inbox.decide()
-    assert link_of(con, DETAINEE)[0] == "REVIEW"
-    record_decision(con, DETAINEE, PERSON, "CONFIRMED", "agent.13", AT)
+    inbox = detainee_confirmed_to_person(tmp_path, con)
     listed = inbox.decide().only_listed(RELEASES)
     assert listed["situation"] == "ENFORCEABLE_MEASURE"  # as the agent decided
     # the prison's next list: his full birth date, and OTHER's number (it verifies)
     inbox.genesis(date(2026, 11, 14), row("genesis", DATE_NAISSANCE="20/05/1990",
-                                          NUM_AGDREF=OTHER, **identity))
+                                          NUM_AGDREF=OTHER, **DETAINED))
     out = inbox.decide()
     assert con.execute("SELECT num_agdref, evidence FROM core.identity_candidates "
                        "WHERE record_key = ?", [DETAINEE]).fetchall() == [(OTHER, "NUMBER")]
@@ -211,17 +219,10 @@ def test_a_confirmation_is_not_acted_on_once_a_later_list_corrects_the_birth_yea
     said since, and he stayed planned for removal under PERSON's OQTF. Now: back in review
     (AGENT_CONFIRMED_CONTRADICTED) until an agent confirms on the corrected identity; a
     conflict the agent saw when confirming does not undo the confirmation."""
-    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "NATIONALITE": "GUINEE"}
-    inbox = Inbox(tmp_path, con).person().measure(
-        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
-    inbox.person(NUM_AGDREF=OTHER, DATE_NAISSANCE="20/05/1990",
-                 DATE_ENTREE_FRANCE="05/05/2019")
-    inbox.genesis(date(2026, 11, 2), row("genesis", DATE_NAISSANCE="00/00/1990", **identity))
-    inbox.decide()
-    record_decision(con, DETAINEE, PERSON, "CONFIRMED", "agent.13", AT)
+    inbox = detainee_confirmed_to_person(tmp_path, con)
     assert inbox.decide().only_listed(RELEASES)["situation"] == "ENFORCEABLE_MEASURE"
     later = date(2026, 11, 17)
-    inbox.genesis(later, row("genesis", DATE_NAISSANCE="20/05/1993", **identity))
+    inbox.genesis(later, row("genesis", DATE_NAISSANCE="20/05/1993", **DETAINED))
     listed = inbox.decide(later).only_listed(RELEASES)
     assert link_of(con, DETAINEE)[:2] == ("REVIEW", "AGENT_CONFIRMED_CONTRADICTED")
     assert listed["situation"] == "IDENTITY_TO_CONFIRM"
