@@ -5,6 +5,8 @@ accounts only, each download logged) and the log of views, for administrators on
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.workspace_world import (
@@ -125,6 +127,17 @@ def test_the_home_page_counts_each_list_in_the_accounts_departments(ws):
     assert f'?overdue=1">{overdue} hors délai</a>' in page
     assert f"{pairs} paire{'s' if pairs > 1 else ''} à décider" in page
     assert "cette nuit" in page
+    # the answers due to an establishment within 7 days (PRI-05), as the static card
+    # counts them; "new" agrees with each list's title (outputs audit of 2026-12-07:
+    # neither was said, and "1 nouveau" was written of the measures)
+    with duckdb.connect(str(ws.world.warehouse), read_only=True) as con:
+        due = con.execute("SELECT count(*) FROM worklists.upcoming_releases WHERE "
+                          "department = '13' AND list_contains(markers, 'PRISON_ANSWER_DUE')"
+                          ).fetchall()[0][0]
+    said = f"{due} réponse{'s dues' if due > 1 else ' due'} à l'établissement (7 jours)"
+    assert f"?overdue=1\">{escape(said)}</a>" in page, page
+    measures = page.split(escape(LIST_NAMES["unexecuted_measures"]))[1].split("</li>")[0]
+    assert re.search(r"\d+ nouvelles? cette nuit", measures), measures
 
 
 def test_a_list_page_shows_its_essential_columns_and_every_one_on_asking(ws):

@@ -258,13 +258,14 @@ def last_night(cur: duckdb.DuckDBPyConnection):
 def home_counts(cur: duckdb.DuckDBPyConnection, departments: list[str],
                 decided: list[tuple[str, str]] = ()) -> dict[str, dict]:
     """Per list (and "identities", home_counts.sql), in the account's departments: rows,
-    new last night (as ListFilters.new filters them), overdue (the OQTF's 15 days). A list
+    new last night (as ListFilters.new filters them), overdue (OVERDUE: the OQTF's 15
+    days, the answers due to an establishment within 7 days, PRI-05). A list
     without a row in them has no row here. `decided`: the pairs (record, file) decided in
     the workspace since the night, no longer to decide."""
     listed = " UNION ALL ".join(
         f"SELECT '{name}' AS worklist, count(*) AS rows, "  # noqa: S608 (contract names)
         f"count(*) FILTER (WHERE {_new_last_night(name)}) AS new, "
-        + (f"count(*) FILTER (WHERE {OVERDUE[name]})" if name == codes.REJECTED else "NULL")
+        + (f"count(*) FILTER (WHERE {OVERDUE[name]})" if name in OVERDUE else "NULL")
         + f" AS overdue FROM worklists.{name} WHERE list_contains($departments, department) "
         "HAVING count(*) > 0" for name in LISTS)
     params = {"departments": departments}

@@ -85,12 +85,30 @@ def home(request):
     return render(request, "lists/home.html", {
         "lists": [{"name": w, "title": labels.LIST_NAMES[w], **counts.get(w, {}),
                    "new_text": exports.counted(counts.get(w, {}).get("new") or 0,
-                                               "nouveau", "nouveaux")}
+                                               *NEW_WORDS[w]),
+                   "overdue_text": _overdue_text(w, counts.get(w, {}).get("overdue"))}
                   for w in queries.LISTS],
         "identities": exports.counted(counts.get("identities", {}).get("rows") or 0,
                                       "paire", "paires"),
         "reviews": request.user.decides,
         "departments": departments})
+
+
+# "new" agreeing with each list's title (détenus, déboutés; mesures, alertes)
+NEW_WORDS = {codes.REJECTED: ("nouveau", "nouveaux"), codes.RELEASES: ("nouveau", "nouveaux"),
+             codes.MEASURES: ("nouvelle", "nouvelles"),
+             codes.LEGAL_ALERTS: ("nouvelle", "nouvelles")}
+
+
+def _overdue_text(worklist: str, overdue: int | None) -> str:
+    """What is overdue on a list (queries.OVERDUE), as the static card says it; "" for a
+    list without a deadline."""
+    if overdue is None:
+        return ""
+    if worklist == codes.RELEASES:
+        return (exports.counted(overdue, "réponse due", "réponses dues")
+                + " à l'établissement (7 jours)")
+    return f"{overdue} hors délai"
 
 
 def _row(worklist: str, key: str, row: dict, columns: list[str], handling: state.FlagState,
