@@ -31,9 +31,13 @@ def files_summary(result: dict) -> str:
 
 
 def worklist_summary(result: dict) -> str:
+    """Each list's size, then the flags new and resolved tonight on all of them: put in
+    brackets after the last list, they read as that list's (outputs audit of
+    2026-12-07)."""
     counts = result["worklists"]
     listed = ", ".join(f"{name} {n}" for name, n in counts["listed"].items())
-    return f"{listed} ({counts['new']} new, {counts['resolved']} resolved)"
+    return (f"{listed}; all lists: {counts['new']} new, {counts['resolved']} resolved "
+            "tonight")
 
 
 def echo_closing_lines(result: dict) -> None:

@@ -134,6 +134,9 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path,
         " completed: ")[1].startswith(
         "135 new files loaded (0 corrections), 0 duplicates skipped, 0 unchanged deliveries, "
         "0 files rejected; ")
+    # the night's new and resolved flags are said of all the lists, not of the last one
+    assert re.search(r", unexecuted_measures \d+; all lists: \d+ new, \d+ resolved tonight$",
+                     [line for line in first.stdout.splitlines() if " completed: " in line][0])
     counts_query = ("SELECT (SELECT count(*) FROM staging.asylum_decisions), "
                     "(SELECT count(*) FROM staging.detainees), "
                     "(SELECT count(*) FROM raw.agdref_personnes), "
