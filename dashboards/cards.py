@@ -54,10 +54,31 @@ COUNTED: dict[str, dict[str, str]] = {
     },
 }
 NEW = ("rejected_new", "releases_new", "measures_new", "alerts_new")
+# The flags each list's department let go tonight, as its `resolus` file lists them: off
+# the list, or moved to another department's list (counted where they left).
+RESOLVED = {"rejected_without_oqtf": "rejected_resolved",
+            "upcoming_releases": "releases_resolved",
+            "unexecuted_measures": "measures_resolved"}
+RESOLVED_TONIGHT = """
+WITH before AS (
+    SELECT max(run_date) AS run_date FROM worklists.flag_history_runs WHERE run_date < $day
+)
+SELECT h.worklist,
+       CASE WHEN h.status = 'RESOLVED' THEN h.department ELSE p.department END,
+       count(*)
+FROM worklists.flag_history h
+LEFT JOIN worklists.flag_history p
+  ON p.run_date = (SELECT run_date FROM before) AND p.flag_id = h.flag_id
+ AND p.worklist = h.worklist AND p.status <> 'RESOLVED'
+WHERE h.run_date = $day
+  AND (h.status = 'RESOLVED' OR p.department IS DISTINCT FROM h.department)
+  AND (h.status = 'RESOLVED' OR p.department IS NOT NULL)
+GROUP BY ALL"""
 
 
 def flag_counts(con: duckdb.DuckDBPyConnection, run_date: date) -> dict[str, Counter]:
-    """The counts of COUNTED of every department that has a flag on some list."""
+    """The counts of COUNTED of every department that has a flag on some list, and the
+    flags each let go tonight (RESOLVED)."""
     counts: dict[str, Counter] = {}
     for table, named in COUNTED.items():
         columns = ", ".join(f"count(*) FILTER (WHERE {condition})"
@@ -66,6 +87,9 @@ def flag_counts(con: duckdb.DuckDBPyConnection, run_date: date) -> dict[str, Cou
                 con, f"SELECT department, {columns} FROM worklists.{table} "  # noqa: S608 (COUNTED's names)
                 "GROUP BY department", {"day": run_date}):
             counts.setdefault(department, Counter()).update(dict(zip(named, values, strict=True)))
+    for worklist, department, resolved in read_rows(con, RESOLVED_TONIGHT, {"day": run_date}):
+        if worklist in RESOLVED and department is not None:
+            counts.setdefault(department, Counter())[RESOLVED[worklist]] += resolved
     return counts
 
 
@@ -87,6 +111,7 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope,
         Card("Déboutés sans OQTF", n["rejected"],
              f"dont {n['rejected_overdue']} hors délai de 15 jours, "
              f"{n['rejected_due_within_7_days']} à prendre dans les 7 jours, "
+             f"{counted(n['rejected_resolved'], 'sorti', 'sortis')} de la liste et "
              f"{counted(n['rejected_new'], 'nouveau', 'nouveaux')} cette nuit",
              ("telemofpra", "agdref")),
         Card("Libérations à venir", n["releases"],
@@ -95,11 +120,13 @@ def headline(con: duckdb.DuckDBPyConnection, scope: Scope,
              f"{counted(n['releases_to_confirm'], 'identité', 'identités')} à confirmer, "
              f"{counted(n['releases_answer_due'], 'réponse due', 'réponses dues')} à "
              f"l'établissement (7 jours), "
+             f"{counted(n['releases_resolved'], 'sortie', 'sorties')} de la liste et "
              f"{counted(n['releases_new'], 'nouvelle', 'nouvelles')} cette nuit",
              ("genesis", "agdref")),
         Card("Mesures non exécutées", n["measures"],
              f"dont {n['measures_coercible']} où assignation ou rétention restent possibles "
-             f"(OQ-08), {counted(n['measures_new'], 'nouvelle', 'nouvelles')} cette nuit",
+             f"(OQ-08), {counted(n['measures_resolved'], 'sortie', 'sorties')} de la liste "
+             f"et {counted(n['measures_new'], 'nouvelle', 'nouvelles')} cette nuit",
              ("agdref",)),
         Card("Alertes juridiques", n["alerts"],
              f"laissez-passer consulaires demandés à tort (PRI-07), dont "

@@ -97,6 +97,21 @@ def test_dashboard_nights_chart_agrees_with_the_resolus_file_of_a_department_a_f
     assert _trace(figure_13, "nouveaux")[-1] == 1, figure_13["data"]
 
 
+def test_the_cards_say_the_flags_resolved_tonight_as_the_resolus_file_lists_them(
+        tmp_path, con):
+    """A manager reads at a glance what is new, open, resolved and overdue (outputs audit
+    of 2026-12-07: "résolus cette nuit" was only a bar of the nights chart). The card of
+    the list a flag left says it left, where it left (84: its resolus file), not where it
+    went (13); the national card counts it once."""
+    from dashboards.cards import headline
+
+    _moved_flag(tmp_path, con)
+    for department, resolved in (("84", "1 sorti"), ("13", "0 sorti"), (None, "1 sorti")):
+        cards = {c.label: c.detail for c in headline(
+            con, dashboard.Scope(department, N2, f"test-{N2}"))}
+        assert f"{resolved} de la liste" in cards["Déboutés sans OQTF"], (department, cards)
+
+
 def test_a_department_s_first_flagged_night_is_not_hidden_as_the_warehouse_s_first(
         tmp_path, con):
     """README, "For managers": the nights chart ... "the warehouse's first night, where
