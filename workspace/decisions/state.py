@@ -239,10 +239,10 @@ def takes_outcomes(row: dict) -> bool:
                for reason in [row["reason_code"], *(row.get("other_reasons") or [])])
 
 
-def held_by_another(found: list[DecisionEvent], login: str, manager: bool = False) -> str:
-    """The agent who holds the flag when it is not this account (and the account is no
-    manager): only they, or a manager, decide what becomes of it. "" otherwise."""
-    holder = fold(found).assignee
+def held_by_another(holder: str, login: str, manager: bool = False) -> str:
+    """The flag's holder (`holder`: its FlagState's assignee) when it is not this account
+    and the account is no manager: only they, or a manager, decide what becomes of the
+    flag. "" otherwise."""
     return holder if holder and holder != login and not manager else ""
 
 
@@ -257,7 +257,7 @@ def actions(worklist: str, found: list[DecisionEvent], login: str, outcomes: boo
     it excludes the person from (RULES.md §5), as far as the account's departments see
     it."""
     current = fold(found)
-    other = held_by_another(found, login, manager)
+    other = held_by_another(current.assignee, login, manager)
     if current.assignee == login:
         offered = [Kind.RELEASED, Kind.COMMENT]
     elif other:

@@ -60,7 +60,7 @@ def _refusal(request, kind: str, row: dict, found: list) -> str:
         return (f"candidat exclu de la liste cette nuit ({reason}) : aucune suite ne "
                 "s'enregistre sur un candidat ainsi exclu")
     manager = request.user.role == Role.MANAGER
-    holder = state.held_by_another(found, request.user.username, manager)
+    holder = state.held_by_another(state.fold(found).assignee, request.user.username, manager)
     if kind == Kind.TAKEN and holder:
         return f"signalement déjà pris en charge par {holder}"
     if holder and kind not in (Kind.COMMENT, Kind.OTHER_GROUND, Kind.OTHER_GROUND_CLOSED):
