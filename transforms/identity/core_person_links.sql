@@ -259,6 +259,16 @@ WITH rejected_pairs AS (
     ANTI JOIN refused r ON r.record_key = c.record_key AND r.person_key = p.person_key
     WHERE c.evidence = 'NUMBER' AND c.system <> 'agdref'
     GROUP BY c.record_key
+), contradicted AS (
+    -- a confirmation the record contradicts since (its number verifies another person
+    -- tonight, or a later list corrected it against the file), unless recorded on an
+    -- explicit override
+    SELECT cf.record_key FROM confirmed cf
+    LEFT JOIN verified v USING (record_key)
+    LEFT JOIN corrected_since cs USING (record_key)
+    WHERE NOT cf.overridden
+      AND ((v.persons IS NOT NULL AND NOT list_has_all(cf.persons, v.persons))
+           OR cs.record_key IS NOT NULL)
 ), candidates AS (
     -- a person's duplicate files count once
     SELECT sc.record_key, p.person_key, max(sc.match_probability) AS match_probability,
@@ -310,10 +320,7 @@ WITH rejected_pairs AS (
 ), decided AS (
     SELECT s.record_key, s.system,
         CASE WHEN cf.rejected THEN 'AGENT_DECISIONS_DISAGREE'
-             WHEN cf.persons IS NOT NULL AND NOT cf.overridden
-                  AND ((v.persons IS NOT NULL AND NOT list_has_all(cf.persons, v.persons))
-                       OR cs.record_key IS NOT NULL)
-                 THEN 'AGENT_CONFIRMED_CONTRADICTED'
+             WHEN ct.record_key IS NOT NULL THEN 'AGENT_CONFIRMED_CONTRADICTED'
              WHEN len(cf.persons) = 1 THEN 'AGENT_CONFIRMED'
              WHEN len(cf.persons) > 1 THEN 'AGENT_CONFIRMED_SEVERAL'
              WHEN g.record_key IS NOT NULL THEN 'CONFIRMED_FILE_GONE'
@@ -335,10 +342,7 @@ WITH rejected_pairs AS (
                  THEN 'NUMBER_NOT_VERIFIED'
              WHEN len(s.numbers) > 0 THEN 'NUMBER_UNKNOWN'
              ELSE 'NO_NUMBER' END AS link_rule,
-        CASE WHEN len(cf.persons) = 1 AND NOT cf.rejected
-                  AND (cf.overridden OR ((v.persons IS NULL
-                                          OR list_has_all(cf.persons, v.persons))
-                                         AND cs.record_key IS NULL))
+        CASE WHEN len(cf.persons) = 1 AND NOT cf.rejected AND ct.record_key IS NULL
                  THEN cf.persons[1]
              WHEN g.record_key IS NOT NULL THEN NULL
              WHEN cf.persons IS NULL AND len(v.persons) = 1 THEN v.persons[1]
@@ -348,7 +352,7 @@ WITH rejected_pairs AS (
              ELSE b.match_probability END AS match_probability
     FROM source_identities s
     LEFT JOIN confirmed cf USING (record_key)
-    LEFT JOIN corrected_since cs USING (record_key)
+    LEFT JOIN contradicted ct USING (record_key)
     LEFT JOIN confirmed_gone g USING (record_key)
     LEFT JOIN verified v USING (record_key)
     LEFT JOIN best b USING (record_key)
