@@ -284,12 +284,15 @@ def plan_files(
     # without a kind was refused for itself (a list in another system's folder): the same
     # bytes named and placed as the contract says are read, as the refusal told the
     # operator to do (README audit of 2026-12-07: the list moved was passed over).
-    named = {(name, identity[2].partition(":")[0]): identity[0] is None
-             for identity, known in registered.items() for name in known.names}
+    named = {(name, identity[2].partition(":")[0]) for identity, known in registered.items()
+             if identity[0] is not None for name in known.names}
+    refused_for_name = {(name, identity[2].partition(":")[0])
+                        for identity, known in registered.items()
+                        if identity[0] is None for name in known.names}
     for f in files:
         known = seen.get(f.identity)
-        refused_for_name = named.get((f.file_name, f.sha256))
-        if ((refused_for_name is not None and not (refused_for_name and f.kind is not None))
+        name = (f.file_name, f.sha256)
+        if (name in named or (name in refused_for_name and f.kind is None)
                 or (known is not None and f.file_name in known.names)):
             plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
