@@ -208,6 +208,11 @@ def test_an_answer_to_the_prison_recorded_by_mistake_is_withdrawn_and_the_night_
     shown = agent13.get(flag_url(ws, "release_13")).content.decode()
     offered = set(re.findall(r'name="kind" value="([A-Z_]+)"', shown))
     assert "OUTCOME_WITHDRAWN" in offered, sorted(offered)
+    # another department's agent cannot withdraw it: the flag is not theirs to see
+    count = DecisionEvent.objects.count()
+    assert client_for(ws, "agent75").post(flag_url(ws, "release_13", True), {
+        "kind": "OUTCOME_WITHDRAWN", "note": "essai"}).status_code == 404
+    assert DecisionEvent.objects.count() == count
     without_reason = agent13.post(flag_url(ws, "release_13", True), {
         "kind": "OUTCOME_WITHDRAWN", "seen": seen_on(agent13, ws, "release_13")})
     assert without_reason.status_code == 400  # a withdrawal says why
