@@ -15,12 +15,18 @@ import pytest
 
 from data.synthetic.scales import read_manifest
 from flows.prefect_server import answers, free_port
+from tests import splink_memo
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import FileOutcome, ingest_inbox
 from transforms.night import rebuild_night
 from transforms.warehouse import database as warehouse
 from transforms.warehouse import tables
+
+
+def pytest_configure(config):
+    """The night's Splink passes remembered for the process (tests/splink_memo.py)."""
+    splink_memo.install()
 
 
 def pytest_collection_modifyitems(config, items):
