@@ -192,3 +192,26 @@ def test_calc_prints_a_wide_list_on_pages_across_not_shrunk_onto_one(sample_ware
     # A4 landscape is 11.69 inches, 96 pixels an inch on screen, less the margins.
     across = widths * workbook.PRINT_SCALE / 100 / ((11.69 - 0.8) * 96)
     assert across > 2  # the page set-up's scale prints the columns on over two pages
+
+
+def test_calc_prints_several_rows_a_page_the_rules_wording_read_in_its_cell(sample_warehouse,
+                                                                          tmp_path):
+    """The rules' wording in full (some 600 characters on a detainee's row) set each row's
+    height: rows of 13 to 20 lines, two to a printed page, 70 pages for the sample's 45
+    detainees. It is now read in its cell; the other columns set the rows' heights."""
+    import math
+
+    from transforms.publish import workbook
+
+    soffice = desktop_tool("soffice")
+    *_, written = written_xlsx(sample_warehouse, codes.RELEASES, tmp_path)
+    frame = fastexcel.read_excel(written).load_sheet(0).to_polars().cast(pl.String)
+    wording = contract.LABELS["rule_ids"][0]
+    assert frame[wording].str.len_chars().max() > 500  # long enough to have set heights
+    pages = pdf_pages(soffice, written, tmp_path / "pdf", tmp_path / "profile")
+    widths = workbook.column_widths(frame)
+    page_width = (11.69 - 0.8) * 96 * 100 / workbook.PRINT_SCALE  # A4 landscape, pixels
+    repeated = sum(list(widths.values())[:workbook.REPEATED_COLUMNS])
+    across = math.ceil((sum(widths.values()) - repeated) / (page_width - repeated))
+    rows_a_page = frame.height / (pages / across)
+    assert rows_a_page >= 8, (pages, across, frame.height)

@@ -162,3 +162,16 @@ def test_row_heights_are_written_as_xlsxwriter_writes_them(tmp_path):
     lines = -(-len(sentence) * workbook.CHARACTER_PIXELS
               // (workbook.WIDEST_COLUMN - workbook.CELL_PADDING))
     assert f'<row r="3" spans="1:2" ht="{15 * lines:g}" customHeight="1">' in sheet
+
+
+def test_the_rules_wording_does_not_set_a_row_s_height():
+    """Read in its cell (READ_IN_THE_CELL): a row tall only for it is one line high; a
+    long text in another column still sets the height."""
+    wording = contract.LABELS["rule_ids"][0]
+    long_text = "Ne jamais saisir les autorités consulaires au sujet de cette personne " * 6
+    frame = pl.DataFrame({"Clé": ["1", "2"], wording: [long_text, long_text],
+                          "Points": ["court", long_text]})
+    widths = workbook.column_widths(frame)
+    assert widths[wording] == widths["Points"] == workbook.WIDEST_COLUMN
+    heights = workbook.row_points(frame, widths).to_list()
+    assert heights[0] is None and heights[1] > 3 * workbook.LINE_POINTS

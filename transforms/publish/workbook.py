@@ -65,6 +65,10 @@ LINE_POINTS, CHARACTER_PIXELS, MOST_LINES = 15, 7.0, 27  # 27 lines: Excel's 409
 # a longer text (the source rows, the wordings of several points of attention) wraps
 # within it, so that a list fitted to the page width stays legible.
 CELL_PADDING, FILTER_BUTTON, WIDEST_COLUMN = 7, 16, 320
+# The rules' wording in full (a sentence for each rule a flag cites, much the same on
+# every row) is read in its cell when wanted: it does not set its row's height, which the
+# columns read at a glance set. It made rows of 13 to 20 lines, two to a printed page.
+READ_IN_THE_CELL = frozenset({contract.LABELS["rule_ids"][0]})
 
 
 def column_widths(frame: pl.DataFrame) -> dict[str, int]:
@@ -143,12 +147,12 @@ def row_points(frame: pl.DataFrame, widths: dict[str, int]) -> pl.Series:
     one line, the sheet's default). A column narrower than WIDEST_COLUMN holds its
     longest text on one line (`widths`: `column_widths`); in the others a text takes
     about CHARACTER_PIXELS a character (6.5 on average in the lists, words kept whole),
-    and a line break one line more."""
+    and a line break one line more. The columns READ_IN_THE_CELL do not count."""
     lines = [((pl.col(name).str.len_chars() * CHARACTER_PIXELS
                / (WIDEST_COLUMN - CELL_PADDING)).ceil().cast(pl.Int64)
               if widths[name] >= WIDEST_COLUMN else pl.lit(1, pl.Int64))
              + pl.col(name).str.count_matches("\n", literal=True).fill_null(0)
-             for name in text_columns(frame)]
+             for name in text_columns(frame) if name not in READ_IN_THE_CELL]
     most = pl.max_horizontal(*lines, pl.lit(1)).clip(upper_bound=MOST_LINES)
     return frame.select(pl.when(most > 1).then(most * LINE_POINTS).alias("points")
                         ).to_series()
