@@ -96,6 +96,20 @@ def _refuse_if_running(warehouse: Path, exports: Path) -> None:
         _fail(str(err))
 
 
+def _refuse_an_earlier_night(day: date, warehouse: Path, exports: Path) -> None:
+    """One clear line before Prefect starts when the date is before the night published
+    last (the flow checks again under the run's lock; this only answers early, without
+    Prefect's lines about a flow that failed)."""
+    from flows.night_warehouse import last_published_date
+    from flows.preflight import Refused, check_not_before_published
+    from transforms.publish.publication import Workspace
+
+    try:
+        check_not_before_published(day, last_published_date(Workspace(warehouse, exports)))
+    except Refused as refused:
+        _fail(str(refused))
+
+
 @contextmanager
 def _maintenance_connection(warehouse: Path) -> Iterator:
     """The history warehouse, for a command that changes it between nightly runs: it
@@ -201,6 +215,8 @@ def run(
     except (Refused, ValueError) as refused:
         _fail(str(refused))
     _refuse_if_running(warehouse, exports)
+    if not replay:
+        _refuse_an_earlier_night(day, warehouse, exports)
     say(f"reconcile run as of {day:%Y-%m-%d}: inbox {printable(str(inbox))}; starting "
         "(stages below as they end, seconds elapsed)")
     try:

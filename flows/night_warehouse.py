@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from flows.settings import warehouse_settings
 from transforms.warehouse import database as warehouse
+
+if TYPE_CHECKING:
+    from transforms.publish.publication import Workspace
 
 _NIGHTS: dict[Path, duckdb.DuckDBPyConnection] = {}
 
@@ -57,3 +62,22 @@ def warehouse_connection(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         return
     with open_warehouse(path) as con:
         yield con
+
+
+def last_published_date(workspace: Workspace) -> date | None:
+    """The date of the night published last (the latest to end well), read in the history
+    warehouse, else in the warehouse of an earlier layout (one file, or a published night
+    holding everything) that this run will adopt; None before the first night."""
+    for path in (workspace.history, workspace.warehouse):
+        if not path.exists():
+            continue
+        try:
+            with open_warehouse(path, read_only=True) as con:
+                if not warehouse.table_exists(con, "audit.runs"):
+                    return None
+                found = con.execute("SELECT as_of_date FROM audit.runs WHERE status = "
+                                    "'SUCCEEDED' ORDER BY finished_at DESC LIMIT 1").fetchone()
+        except duckdb.Error:  # not a warehouse: the night says why, in its own line
+            return None
+        return found[0] if found else None
+    return None

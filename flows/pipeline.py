@@ -25,7 +25,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from dashboards import build as dashboard
 from flows import console, faults
 from flows.failures import failure_reason
-from flows.night_warehouse import night_transaction, open_warehouse, warehouse_connection
+from flows.night_warehouse import (
+    last_published_date,
+    night_transaction,
+    open_warehouse,
+    warehouse_connection,
+)
 from flows.preflight import check_not_before_published
 from flows.rule_processes import rule_processes
 from flows.settings import (
@@ -95,25 +100,6 @@ def prepare_warehouse(warehouse_path: Path) -> None:
 
 def new_run_id(as_of: date) -> str:
     return f"{as_of:%Y%m%d}-{uuid.uuid4().hex[:12]}"
-
-
-def published_night(workspace: publication.Workspace) -> date | None:
-    """The date of the night published last (the latest to end well), read in the history
-    warehouse, else in the warehouse of an earlier layout (one file, or a published night
-    holding everything) that this run will adopt; None before the first night."""
-    for path in (workspace.history, workspace.warehouse):
-        if not path.exists():
-            continue
-        try:
-            with open_warehouse(path, read_only=True) as con:
-                if not warehouse.table_exists(con, "audit.runs"):
-                    return None
-                found = con.execute("SELECT as_of_date FROM audit.runs WHERE status = "
-                                    "'SUCCEEDED' ORDER BY finished_at DESC LIMIT 1").fetchone()
-        except duckdb.Error:  # not a warehouse: the night says why, in its own line
-            return None
-        return found[0] if found else None
-    return None
 
 
 @task(name="start-run")
@@ -451,7 +437,7 @@ def nightly_run(inbox: Path, warehouse_path: Path, exports: Path,
     clock = StageClock(on_end=console.stage_done)
     with publication.RunLock(workspace):
         if earlier_refused:
-            check_not_before_published(as_of, published_night(workspace))
+            check_not_before_published(as_of, last_published_date(workspace))
         started_at = datetime.now()
         run_id = new_run_id(as_of)
         with clock("prepare-workspace"):

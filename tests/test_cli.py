@@ -195,6 +195,8 @@ def test_run_twice_on_the_sample_is_idempotent_and_logs_no_identifiers(tmp_path,
         "the units' lists and exports would go back to that day; to see what was known "
         "then, run it on a copy (another --warehouse and --exports), or add --replay to "
         "publish it on purpose")
+    # no flow was started: Prefect printed its failure twice more (ERROR lines)
+    assert "Flow run" not in earlier.stdout and "ERROR" not in earlier.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM audit.runs").fetchone() == (2,)
     # on purpose: that day's lists are published, and the next night's refusal reads the

@@ -212,13 +212,13 @@ def test_the_night_published_last_is_read_in_any_layout(tmp_path, empty_warehous
     well, not the latest date: a replay may be dated before others), in the history
     warehouse, else in a warehouse of an earlier layout the run will adopt (one file);
     none before the first night."""
-    from flows.pipeline import published_night
+    from flows.night_warehouse import last_published_date
     from transforms.publish.publication import Workspace
 
     layout = Workspace(tmp_path / "warehouse.duckdb", tmp_path / "exports")
-    assert published_night(layout) is None
+    assert last_published_date(layout) is None
     shutil.copyfile(empty_warehouse, layout.warehouse)
-    assert published_night(layout) is None
+    assert last_published_date(layout) is None
     runs = [("a", date(2026, 11, 16), "2026-11-16 03:00", "SUCCEEDED"),
             ("b", date(2026, 11, 14), "2026-11-16 10:00", "SUCCEEDED"),  # a replay
             ("c", date(2026, 11, 17), "2026-11-16 11:00", "FAILED")]
@@ -226,12 +226,12 @@ def test_the_night_published_last_is_read_in_any_layout(tmp_path, empty_warehous
         con.executemany("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
                         "status) VALUES (?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?)",
                         [(r, d, f, f, st) for r, d, f, st in runs])
-    assert published_night(layout) == date(2026, 11, 14)
+    assert last_published_date(layout) == date(2026, 11, 14)
     shutil.copyfile(empty_warehouse, layout.history)  # the history's word counts
     with duckdb.connect(str(layout.history)) as con:
         con.execute("INSERT INTO audit.runs (run_id, as_of_date, started_at, finished_at, "
                     "status) VALUES ('d', DATE '2026-11-18', now(), now(), 'SUCCEEDED')")
-    assert published_night(layout) == date(2026, 11, 18)
+    assert last_published_date(layout) == date(2026, 11, 18)
 
 
 def test_a_system_folder_in_other_letters_is_named_to_rename(tmp_path):
