@@ -303,6 +303,21 @@ def test_an_unnotified_ordonnance_on_a_second_file_holds_the_detainee(inbox):
     assert not [r for r in out.listed(RELEASES) if r["situation"] == "ENFORCEABLE_MEASURE"]
 
 
+def test_an_unnotified_ordonnance_on_a_second_file_holds_the_measure_as_not_yet_enforceable(
+        inbox):
+    """RULES.md EX-03 (a measure is unexecuted once enforceable) and RTR-05: the OQTF of
+    a person whose second file's claim ended by an ordonnance not yet notified is not yet
+    enforceable, as when the ordonnance is on a claimant alike; it was cited EX-05 (a
+    right to remain running), which that claim no longer is."""
+    second_file_with_ordonnance(inbox)
+    out = inbox.measure(DATE_DECISION="01/03/2026", DATE_NOTIFICATION="03/03/2026").decide()
+    assert not person_flags(out.listed(MEASURES))
+    held = out.only_excluded(MEASURES)
+    assert held["reason_code"] == "NOT_YET_ENFORCEABLE"
+    assert held["rule_ids"][:2] == ["EX-03", "RTR-05"] and "EX-05" not in held["rule_ids"]
+    assert "TELEMOFPRA_13_20261113.csv:2" in held["source_rows"]
+
+
 def test_a_grant_of_the_person_a_searched_file_was_merged_into_holds_the_candidate():
     """RTR-10 ("protection accordée : jamais signalé"): a file searched for the candidate's
     protections was merged into another file's person, whose claim was granted; grants

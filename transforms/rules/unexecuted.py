@@ -18,12 +18,12 @@ from transforms.rules.verdicts import (
     claimants_alike,
     claimants_protections,
     claimants_references,
+    claims_findings,
     consular_markers,
     detention_rows,
     dq_01_quarantined,
     dublin_imprisoned,
     exclusion_row,
-    holds_the_person,
     identity_findings,
     individual_assessment,
     marker_rules,
@@ -89,21 +89,13 @@ def person_search(facts: Facts, m: Record) -> tuple[list[str], list[str]]:
 
 def claimants_findings(facts: Facts, claimants: list[str], run_date: date) -> list[Finding]:
     """What holds a claimant alike (person_search) holds the measure, read as a file's
-    person's claim is (other_files_claims): a claim still running suspends it (EX-05), a
+    person's claim is (claims_findings): a claim still running suspends it (EX-05), a
     reopenable closure, a grant, an ordonnance not yet notified; and their age,
     nationality and titles (verdicts.claimants_protections)."""
-    found = []
-    for key in claimants:
-        rtr = facts.rtr(key, run_date)
-        if not holds_the_person(rtr, execution=True):
-            continue
-        if rtr.effect == rights.ENDED:  # an ordonnance not yet notified
-            found.append(Finding("NOT_YET_ENFORCEABLE", ("EX-03", "RTR-05"), rtr.source_rows))
-        else:
-            found.append(as_suspension(Finding(rtr.reason, ("EX-05", *rtr.rule_ids),
-                                               rtr.source_rows)))
-    return [*found, *(as_suspension(f)
-                      for f in claimants_protections(facts, claimants, run_date, "EX-03"))]
+    return [as_suspension(f) for f in (
+        *claims_findings((facts.rtr(key, run_date) for key in claimants), "EX-05",
+                         execution=True),
+        *claimants_protections(facts, claimants, run_date, "EX-03"))]
 
 
 def as_suspension(finding: Finding) -> Finding:

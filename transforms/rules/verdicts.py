@@ -188,19 +188,27 @@ def other_files_claims(facts: Facts, files: list[str], own_key: str, run_date: d
                        rule: str, execution: bool = True) -> list[Finding]:
     """RTR-01 and §5 (every list): the right to remain of the person of each other file
     searched for the candidate's protections (a second file of theirs that AGDREF keeps
-    apart) holds the candidate as their own would: a claim not finally decided or a
-    closure still reopenable excludes with its reason; on an execution list
-    (`execution`), an ordonnance not yet notified holds execution (RTR-05,
-    NOT_YET_ENFORCEABLE). A grant is read by screen_protections."""
+    apart) holds the candidate as their own would (claims_findings). A grant is read by
+    screen_protections."""
+    return claims_findings(
+        [rtr for key in file_persons(facts, files) if key != own_key
+         and (rtr := facts.rtr(key, run_date)) is not None and rtr.effect != rights.GRANTED],
+        rule, execution)
+
+
+def claims_findings(rights_to_remain: Iterable[rights.RtrOutcome | None], rule: str,
+                    execution: bool) -> list[Finding]:
+    """What each right to remain that holds the person (holds_the_person) gives: a claim
+    not finally decided, a closure still reopenable or a grant excludes with its reason,
+    cited under the list's `rule`; on an execution list (`execution`), an ordonnance not
+    yet notified holds execution: the measure is not yet enforceable (EX-03, RTR-05,
+    NOT_YET_ENFORCEABLE), whichever list."""
     found = []
-    for key in file_persons(facts, files):
-        if key == own_key:
-            continue
-        rtr = facts.rtr(key, run_date)
-        if rtr is None or rtr.effect == rights.GRANTED or not holds_the_person(rtr, execution):
+    for rtr in rights_to_remain:
+        if not holds_the_person(rtr, execution):
             continue
         if rtr.effect == rights.ENDED:  # an ordonnance not yet notified
-            found.append(Finding("NOT_YET_ENFORCEABLE", (rule, "RTR-05"), rtr.source_rows))
+            found.append(Finding("NOT_YET_ENFORCEABLE", ("EX-03", "RTR-05"), rtr.source_rows))
         else:
             found.append(Finding(rtr.reason, (rule, *rtr.rule_ids), rtr.source_rows))
     return found
