@@ -466,14 +466,17 @@ def test_releases_beyond_the_horizon_are_one_bar_and_the_weeks_stay_readable():
                 "('13', '2027-W11', 'MEASURE_TO_EXAMINE', 1), "  # 15/03/27: run + 17 weeks
                 "('13', '2027-W12', 'IDENTITY_TO_CONFIRM', 1), "  # 22/03/27: beyond
                 "('13', '2029-W15', 'IDENTITY_TO_CONFIRM', 3), "
-                "('13', 'sans date', 'IDENTITY_TO_CONFIRM', 5)) "
+                "('13', 'sans date', 'IDENTITY_TO_CONFIRM', 5), "
+                "('13', 'date passée', 'IDENTITY_TO_CONFIRM', 4)) "
                 "t(department, release_week, situation, detainees)")
     chart = charts.releases_ahead(con, dashboard.Scope("13", date(2026, 11, 16), "r"))
     x = chart["data"][0]["x"]
-    assert len(x) == 17 + 2 and x[-2:] == ["plus tard", "sans date"]
-    assert x[0] == "sem. du 23/11/26" and x[-3] == "sem. du 15/03/27"
+    assert len(x) == 1 + 17 + 2 and x[-2:] == ["plus tard", "sans date"]
+    # a release date already past (PRI-09) comes first: it was drawn after the weeks
+    assert x[:2] == ["date passée", "sem. du 23/11/26"] and x[-3] == "sem. du 15/03/27"
     later = {trace["name"]: trace["y"][-2] for trace in chart["data"]}
     assert sum(later.values()) == 1 + 3
+    assert sum(trace["y"][0] for trace in chart["data"]) == 4
 
 
 def test_the_manager_reads_counts_in_french_and_late_sources_before_the_objectives(
