@@ -15,7 +15,7 @@ import pytest
 
 from data.synthetic.scales import read_manifest
 from flows.prefect_server import answers, free_port
-from tests import splink_memo
+from tests import remembered
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
 from transforms.ingest.load import FileOutcome, ingest_inbox
@@ -25,8 +25,8 @@ from transforms.warehouse import tables
 
 
 def pytest_configure(config):
-    """The night's Splink passes remembered for the process (tests/splink_memo.py)."""
-    splink_memo.install()
+    """Splink passes and Pandera validations remembered for the process (tests/remembered.py)."""
+    remembered.install()
 
 
 def pytest_collection_modifyitems(config, items):
