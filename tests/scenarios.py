@@ -196,6 +196,19 @@ class Inbox:
 MEMORY_NIGHTS = (-1, -400, 1)
 
 
+# The builders' default person's identity, as a detainee of the same identity gives it.
+PERSON_IDENTITY = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
+                   "NATIONALITE": "GUINEE"}
+
+
+def namesake_detained(folder: Path, con: duckdb.DuckDBPyConnection) -> Inbox:
+    """The default person under an OQTF notified on 03/06/2026, another file, and a
+    detainee of the person's very identity on E01301's list of 02/11/2026."""
+    inbox = Inbox(folder, con).person().measure(
+        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
+    return inbox.genesis(date(2026, 11, 2), row("genesis", **PERSON_IDENTITY))
+
+
 def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
                           horizon_days: int) -> None:
     """Every rule scenario in both modes: the lists and exclusions the night wrote (a

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from schemas.codes import REJECTED
 from tests.builders import row
-from tests.scenarios import PERSON, SECOND, Inbox
+from tests.scenarios import PERSON, PERSON_IDENTITY, SECOND, Inbox, namesake_detained
 from transforms.identity.review import record_decision
 
 FINAL_LIST = date(2026, 10, 9)
@@ -81,20 +81,18 @@ def test_a_confirmation_to_a_file_gone_from_the_snapshot_is_not_replaced_by_anot
 
 # 5. Two detainees held now, both firmly tied to one person ------------------------------
 def test_two_detainees_held_now_are_not_both_acted_on_as_one_person(tmp_path, con):
-    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
-                "NATIONALITE": "GUINEE"}
     here, there = "genesis:E01301:000101", "genesis:E01302:000202"
     inbox = Inbox(tmp_path, con).person().measure(
         DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
     inbox.genesis(FINAL_LIST, row("genesis", DATE_NAISSANCE="00/00/1990",
-                                  **{k: v for k, v in identity.items()
+                                  **{k: v for k, v in PERSON_IDENTITY.items()
                                      if k != "DATE_NAISSANCE"}))
     inbox.decide()
     assert link_of(con, here)[0] == "REVIEW"
     record_decision(con, here, PERSON, "CONFIRMED", "agent.13", AT)
     # a week later another establishment's list holds a detainee giving the file's number
     inbox.genesis(FINAL_LIST, row("genesis", NUM_ECROU="000202", CODE_ETABLISSEMENT="E01302",
-                                  NUM_AGDREF=PERSON, **identity), establishment="E01302")
+                                  NUM_AGDREF=PERSON, **PERSON_IDENTITY), establishment="E01302")
     listed = inbox.decide().listed("upcoming_releases")
     links = {key: link_of(con, key) for key in (here, there)}
     # one person is not held in two places (PRI-01): at least one is someone else
@@ -251,12 +249,8 @@ def test_a_rejected_identity_is_not_acted_on_again_when_the_detainee_is_moved(tm
     (ENFORCEABLE_MEASURE), before (identity audit of 2026-12-07). Now the rejection holds
     for a record of the very same identity: not acted on under PERSON without an agent
     (IDENTITY_TO_CONFIRM)."""
-    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
-                "NATIONALITE": "GUINEE"}
     moved = "genesis:E01302:000202"
-    inbox = Inbox(tmp_path, con).person().measure(
-        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
-    inbox.genesis(date(2026, 11, 2), row("genesis", **identity))
+    inbox = namesake_detained(tmp_path, con)
     out = inbox.decide()
     assert link_of(con, DETAINEE) == ("LINKED", "PROBABILISTIC", PERSON)
     record_decision(con, DETAINEE, PERSON, "REJECTED", "agent.13", AT)
@@ -264,7 +258,7 @@ def test_a_rejected_identity_is_not_acted_on_again_when_the_detainee_is_moved(tm
     # moved: E01301's next list is empty, E01302's holds him under a new committal number
     inbox.genesis(date(2026, 11, 14))
     inbox.genesis(date(2026, 11, 14), row("genesis", NUM_ECROU="000202",
-                                          CODE_ETABLISSEMENT="E01302", **identity),
+                                          CODE_ETABLISSEMENT="E01302", **PERSON_IDENTITY),
                   establishment="E01302")
     out = inbox.decide()
     listed = out.only_listed(RELEASES)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from schemas.codes import MEASURES
-from tests.builders import row
-from tests.scenarios import PERSON, Inbox
+from tests.scenarios import PERSON, Inbox, namesake_detained
 from transforms.identity.review import record_decision
 
 OTHER = "0111111111"
@@ -60,12 +59,8 @@ def test_a_detainee_rejected_for_person_does_not_cut_person_s_own_grant_from_the
     and went to REVIEW as NUMBER_NOT_VERIFIED (a false reason: the number verifies): the
     person's own claims cut from them on every list by a decision about somebody else.
     The extension now holds for detainees of a complete identity only."""
-    identity = {"NOM": "DIALLO", "PRENOMS": "MAMADOU", "DATE_NAISSANCE": "14/03/1990",
-                "NATIONALITE": "GUINEE"}
     detainee = "genesis:E01301:000101"
-    inbox = Inbox(tmp_path, con).person().measure(
-        DATE_DECISION="01/06/2026", DATE_NOTIFICATION="03/06/2026").others()
-    inbox.genesis(date(2026, 11, 2), row("genesis", **identity))
+    inbox = namesake_detained(tmp_path, con)
     inbox.decide()
     assert _link(con, detainee)[0] == ("LINKED", "PROBABILISTIC", PERSON)
     record_decision(con, detainee, PERSON, "REJECTED", "agent.13", datetime(2026, 11, 16, 9))
