@@ -31,8 +31,21 @@ from transforms.identity import duplicates, record_pairs, splink_pass
 _PREDICT_PAIRS = splink_pass.predict_pairs
 _VALIDATE = DataFrameModel.validate.__func__
 _ANSWERS: dict[str, pl.DataFrame] = {}
-# What the process saw, for the tests that check the memory (tests/test_remembered.py).
-COUNTS = {"run": 0, "remembered": 0, "validated": 0, "validation_remembered": 0}
+# What the process saw, for the tests that check the memory (tests/test_remembered.py):
+# per library, the calls made and the calls answered from the memory.
+COUNTS = {"splink": {"called": 0, "remembered": 0},
+          "pandera": {"called": 0, "remembered": 0}}
+
+
+def _answer(library: str, key: str, call) -> pl.DataFrame:
+    """A copy of the answer remembered under `key`, else of what `call()` returns, then
+    remembered (an exception is not: the next call raises again)."""
+    if key in _ANSWERS:
+        COUNTS[library]["remembered"] += 1
+    else:
+        COUNTS[library]["called"] += 1
+        _ANSWERS[key] = call()
+    return _ANSWERS[key].clone()
 
 
 def _table_bytes(table: pa.Table) -> bytes:
@@ -66,13 +79,9 @@ def remembering_predict_pairs(con, tables, model, link_type, blocking, from_weig
                               spark, count_terms_in, written_from)
     key = pass_key(tables, model, link_type, blocking, from_weight, orient, count_terms_in,
                    written_from)
-    if key in _ANSWERS:
-        COUNTS["remembered"] += 1
-    else:
-        COUNTS["run"] += 1
-        _ANSWERS[key] = _PREDICT_PAIRS(con, tables, model, link_type, blocking, from_weight,
-                                       orient, None, count_terms_in, written_from)
-    return _ANSWERS[key].clone()
+    return _answer("splink", key, lambda: _PREDICT_PAIRS(
+        con, tables, model, link_type, blocking, from_weight, orient, None, count_terms_in,
+        written_from))
 
 
 def validation_key(model: type, frame: pl.DataFrame, options: dict) -> str:
@@ -93,12 +102,7 @@ def remembering_validate(model: type, check_obj, *args, **options):
         key = validation_key(model, check_obj, options)
     except (pa.ArrowException, pl.exceptions.PolarsError):  # a column Arrow cannot hold
         return _VALIDATE(model, check_obj, **options)
-    if key in _ANSWERS:
-        COUNTS["validation_remembered"] += 1
-    else:
-        COUNTS["validated"] += 1
-        _ANSWERS[key] = _VALIDATE(model, check_obj, **options)  # raises: not remembered
-    return _ANSWERS[key].clone()
+    return _answer("pandera", key, lambda: _VALIDATE(model, check_obj, **options))
 
 
 def install() -> None:

@@ -47,9 +47,9 @@ def test_the_night_s_passes_go_through_the_memory():
 
 def test_a_repeated_pass_answers_what_splink_answers(records, ready):
     first = one_pass(records, ready, through_memory=True)
-    run = remembered.COUNTS["run"]
+    run = remembered.COUNTS["splink"]["called"]
     again = one_pass(records, ready, through_memory=True)
-    assert remembered.COUNTS["run"] == run  # answered from the memory
+    assert remembered.COUNTS["splink"]["called"] == run  # answered from the memory
     splink = one_pass(records, ready, through_memory=False)
     assert splink.height > 0
     assert ordered(again).equals(ordered(splink)) and ordered(first).equals(ordered(splink))
@@ -58,7 +58,7 @@ def test_a_repeated_pass_answers_what_splink_answers(records, ready):
 @pytest.mark.parametrize("change", ["a row", "the model"])
 def test_a_pass_that_differs_runs_splink(records, ready, change):
     one_pass(records, ready, through_memory=True)
-    run = remembered.COUNTS["run"]
+    run = remembered.COUNTS["splink"]["called"]
     if change == "a row":
         source = records.filter(pl.col("dataset") == "source")
         key = source.get_column("record_key")[0]
@@ -69,7 +69,7 @@ def test_a_pass_that_differs_runs_splink(records, ready, change):
         ready = {**ready, "probability_two_random_records_match": 0.5 *
                  ready["probability_two_random_records_match"]}
     changed = one_pass(records, ready, through_memory=True)
-    assert remembered.COUNTS["run"] == run + 1
+    assert remembered.COUNTS["splink"]["called"] == run + 1
     assert ordered(changed).equals(ordered(one_pass(records, ready, through_memory=False)))
 
 
@@ -79,6 +79,10 @@ class Counted(DataFrameModel):
     count: int = pandera.Field(ge=0)
 
 
+class Other(Counted):
+    """Another model of the same columns."""
+
+
 def test_every_model_validates_through_the_memory():
     assert DataFrameModel.validate.__func__ is remembered.remembering_validate
 
@@ -86,13 +90,13 @@ def test_every_model_validates_through_the_memory():
 def test_a_frame_validated_again_gets_what_pandera_gives():
     frame = pl.DataFrame({"count": [1, 2, 3]})
     first = Counted.validate(frame)
-    validated = remembered.COUNTS["validated"]
+    validated = remembered.COUNTS["pandera"]["called"]
     again = Counted.validate(frame)
-    assert remembered.COUNTS["validated"] == validated  # answered from the memory
-    assert again.equals(first) and again.equals(_validate_for_real(Counted, frame))
+    assert remembered.COUNTS["pandera"]["called"] == validated  # answered from the memory
+    assert again.equals(first) and again.equals(remembered._VALIDATE(Counted, frame))
     other = pl.DataFrame({"count": [1, 2, 4]})
     Counted.validate(other)
-    assert remembered.COUNTS["validated"] == validated + 1
+    assert remembered.COUNTS["pandera"]["called"] == validated + 1
 
 
 def test_a_frame_that_fails_fails_every_time():
@@ -103,11 +107,3 @@ def test_a_frame_that_fails_fails_every_time():
     # nor does a frame of another model answer for it
     assert remembered.validation_key(Counted, frame, {}) != remembered.validation_key(
         Other, frame, {})
-
-
-class Other(Counted):
-    pass
-
-
-def _validate_for_real(model, frame):
-    return remembered._VALIDATE(model, frame)

@@ -189,9 +189,16 @@ def test_calc_prints_a_wide_list_on_pages_across_not_shrunk_onto_one(sample_ware
     assert pages >= 2
     frame = fastexcel.read_excel(written).load_sheet(0).to_polars()
     widths = sum(workbook.column_widths(frame.cast(pl.String)).values())
-    # A4 landscape is 11.69 inches, 96 pixels an inch on screen, less the margins.
-    across = widths * workbook.PRINT_SCALE / 100 / ((11.69 - 0.8) * 96)
+    across = widths * workbook.PRINT_SCALE / 100 / printed_width()
     assert across > 2  # the page set-up's scale prints the columns on over two pages
+
+
+def printed_width() -> float:
+    """What an A4 landscape page (11.69 inches) holds between its margins, in pixels on
+    screen (96 an inch)."""
+    from transforms.publish import workbook
+
+    return (11.69 - workbook.MARGINS["left"] - workbook.MARGINS["right"]) * 96
 
 
 def test_calc_prints_several_rows_a_page_the_rules_wording_read_in_its_cell(sample_warehouse,
@@ -210,7 +217,7 @@ def test_calc_prints_several_rows_a_page_the_rules_wording_read_in_its_cell(samp
     assert frame[wording].str.len_chars().max() > 500  # long enough to have set heights
     pages = pdf_pages(soffice, written, tmp_path / "pdf", tmp_path / "profile")
     widths = workbook.column_widths(frame)
-    page_width = (11.69 - 0.8) * 96 * 100 / workbook.PRINT_SCALE  # A4 landscape, pixels
+    page_width = printed_width() * 100 / workbook.PRINT_SCALE  # the sheet's pixels
     repeated = sum(list(widths.values())[:workbook.REPEATED_COLUMNS])
     across = math.ceil((sum(widths.values()) - repeated) / (page_width - repeated))
     rows_a_page = frame.height / (pages / across)
