@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from data.synthetic.scales import read_manifest
@@ -25,8 +26,23 @@ from transforms.warehouse import tables
 
 
 def pytest_configure(config):
-    """Splink passes and Pandera validations remembered for the process (tests/remembered.py)."""
+    """Splink passes and Pandera validations remembered for the process (tests/remembered.py),
+    and polars' in-memory engine for the test process's own queries (`in_memory_queries`)."""
     remembered.install()
+    in_memory_queries()
+
+
+def in_memory_queries() -> None:
+    """Polars' in-memory engine for the lazy queries of this process: Pandera runs one a
+    check, on the few rows of a test, where the in-memory engine answers in half the time
+    of the default one, which chooses the streaming engine (0.15 against 0.31 ms a query;
+    about a tenth of a rule scenario's night). The nights of the commands the tests start
+    (demo, run, serve) keep polars' default, as a prefecture's nights do: it validates
+    their large files faster (1 M GENESIS rows in 2.8 s, against 5.3 s in memory). Polars
+    keeps the setting for the process once set; the variable that carries it to child
+    processes is taken out."""
+    pl.Config.set_engine_affinity("in-memory")
+    os.environ.pop("POLARS_ENGINE_AFFINITY", None)
 
 
 def pytest_collection_modifyitems(config, items):

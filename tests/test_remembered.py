@@ -1,16 +1,21 @@
 """The suite's memory of Splink passes and Pandera validations (tests/remembered.py)
 answers a repeated call with what the library answers, and calls the library again for
-anything that differs; a validation that fails fails every time."""
+anything that differs; a validation that fails fails every time. The test process's
+queries run on polars' in-memory engine, and only they (conftest.in_memory_queries)."""
 
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 
 import duckdb
 import pandera.polars as pandera
 import polars as pl
 import pytest
 from pandera.api.polars.model import DataFrameModel
+from polars._plr import get_engine_affinity  # what a query without an engine runs on
 
 from tests import remembered
 from transforms.identity import duplicates, model_file, record_pairs
@@ -107,3 +112,14 @@ def test_a_frame_that_fails_fails_every_time():
     # nor does a frame of another model answer for it
     assert remembered.validation_key(Counted, frame, {}) != remembered.validation_key(
         Other, frame, {})
+
+
+def test_the_test_process_queries_in_memory_and_the_commands_it_starts_keep_the_default():
+    """conftest.in_memory_queries: this process's lazy queries on polars' in-memory
+    engine, and a child process (a command a test runs) on polars' default, as a
+    prefecture's night is."""
+    asked = "from polars._plr import get_engine_affinity; print(get_engine_affinity())"
+    child = subprocess.run([sys.executable, "-c", asked], capture_output=True, text=True,
+                           env=os.environ, check=True)
+    assert get_engine_affinity() == "in-memory"
+    assert child.stdout.strip() == "auto"
