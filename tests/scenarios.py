@@ -3,13 +3,17 @@ them, decide the worklists as of a date, and read back what was listed or exclud
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 
 from tests.builders import row, write_file
+from transforms import night
 from transforms.core.agent_decisions import load_agent_decisions
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
@@ -18,7 +22,7 @@ from transforms.night import rebuild_night
 from transforms.publish.decision_memory import decided_rows
 from transforms.rules.dates import add_days
 from transforms.rules.decide import decide
-from transforms.rules.facts import load_facts
+from transforms.rules.facts import Facts, load_facts
 from transforms.rules.reuse import Memory
 
 RUN = date(2026, 11, 16)
@@ -186,9 +190,24 @@ class Inbox:
         load_agent_decisions(self.con, self.decisions)  # as the night's task does
         # as the flow does after ingest: the freshness of every source unit (PRI-01)
         record_source_freshness(self.con, f"test-{run_date}", run_date, LATE_AFTER_DAYS)
-        rebuild_night(self.con, run_date, horizon_days, marts=self.marts)
-        decided_in_both_modes(self.con, run_date, horizon_days)
+        with facts_read() as read:
+            rebuild_night(self.con, run_date, horizon_days, marts=self.marts)
+        decided_in_both_modes(read[-1], self.con, run_date, horizon_days)
         return Outcome(self.con)
+
+
+@contextmanager
+def facts_read() -> Iterator[list[Facts]]:
+    """The facts the night reads (load_facts in transforms.night), kept as it returns them
+    (reading them again cost the both-modes check half its time)."""
+    read: list[Facts] = []
+
+    def reading(con: duckdb.DuckDBPyConnection, run_date: date) -> Facts:
+        read.append(load_facts(con, run_date))
+        return read[-1]
+
+    with mock.patch.object(night, "load_facts", reading):
+        yield read
 
 
 # Nights whose decisions are offered to the scenario's run date as the night before's
@@ -209,13 +228,12 @@ def namesake_detained(folder: Path, con: duckdb.DuckDBPyConnection) -> Inbox:
     return inbox.genesis(date(2026, 11, 2), row("genesis", **PERSON_IDENTITY))
 
 
-def decided_in_both_modes(con: duckdb.DuckDBPyConnection, run_date: date,
+def decided_in_both_modes(facts: Facts, con: duckdb.DuckDBPyConnection, run_date: date,
                           horizon_days: int) -> None:
-    """Every rule scenario in both modes: the lists and exclusions the night wrote (a
-    scenario deciding twice keeps decisions of its first night) are those of deciding
-    every candidate again, and so are those decided from the memory of other nights
-    with the same facts (the dates that change a decision)."""
-    facts = load_facts(con, run_date)
+    """Every rule scenario in both modes: the lists and exclusions the night wrote from
+    `facts` (a scenario deciding twice keeps decisions of its first night) are those of
+    deciding every candidate again, and so are those decided from the memory of other
+    nights with the same facts (the dates that change a decision)."""
     # the decisions taken again only to be compared with the night's (checked against the
     # exclusions' contract as the night wrote them: `full` equals them, asserted below)
     # are not checked against it once more
