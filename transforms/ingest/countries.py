@@ -145,11 +145,12 @@ def country_code(name: str | None) -> str | None:
 def normalised_country_code(key: str) -> str | None:
     """country_code of a name already normalised (normalise_country_name): one part, the
     name itself. Asked of each of GeoNames' names of towns (birth_places)."""
-    return _code_of(key, key)
+    return _code_of(key)
 
 
-def _code_of(key: str, name: str) -> str | None:
-    """The country `name` names, `key` its normalised form."""
+def _code_of(key: str, written: str | None = None) -> str | None:
+    """The country a name names, `key` its normalised form, `written` the name as written
+    when it may hold several parts (None: `key` is the only part)."""
     names = french_country_names()
     if key == UNKNOWN or key in names:
         return names.get(key)
@@ -157,8 +158,8 @@ def _code_of(key: str, name: str) -> str | None:
     # written together (ALGERIE / ITALIE, ROUMANIE, MOLDAVIE), each as written, without
     # its form of State, and its initials joined (R.F.A.); parts naming two countries give
     # the EU one if any (§5 EU_CITIZEN: any source giving an EU nationality)
-    parts = [key] if name is key else [normalise_country_name(part)
-                                        for part in PARTS.split(name)]
+    parts = [key] if written is None else [normalise_country_name(part)
+                                            for part in PARTS.split(written)]
     read = [names[form] for part in parts
             for form in (part, STATE_FORM.sub("", part), _initials(part)) if form in names]
     eu = [code for code in read if code in codes.EU_EEA_CH]
