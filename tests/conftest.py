@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from data.synthetic.scales import read_manifest
-from flows.prefect_server import answers, free_port
+from flows.prefect_server import answers, free_port, tied_to_this_process
 from tests import remembered
 from transforms.ingest.freshness import record_source_freshness
 from transforms.ingest.inbox import plan_inbox
@@ -177,21 +177,28 @@ def demo_output(tmp_path_factory) -> tuple[Path, str, str]:
     return out, result.stdout, result.stderr
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory):
-    """One local Prefect server shared by the tests that run the command several times
-    (about 4 s to start, then each run saves starting a temporary server of its own)."""
-    home = tmp_path_factory.mktemp("prefect")
+def start_prefect_server(home: Path) -> tuple[subprocess.Popen, dict]:
+    """A Prefect server started for this process (not yet answering) and the environment
+    that reaches it. Tied to this process (flows.prefect_server.tied_to_this_process): a
+    test process killed, by a timeout or by hand, does not leave it running."""
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "DO_NOT_TRACK": "1",
            # The scheduler looks for deployments to schedule every 60 s by default.
            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}/api"
+        tied_to_this_process([sys.executable, "-m", "prefect", "server", "start", "--host",
+                              "127.0.0.1", "--port", str(port)]),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return server, {**env, "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory):
+    """One local Prefect server shared by the tests that run the command several times
+    (about 4 s to start, then each run saves starting a temporary server of its own)."""
+    server, env = start_prefect_server(tmp_path_factory.mktemp("prefect"))
+    url = env["PREFECT_API_URL"]
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if answers(url):
@@ -200,7 +207,7 @@ def prefect_server(tmp_path_factory):
     else:
         os.killpg(server.pid, signal.SIGTERM)
         pytest.fail("the Prefect server did not start")
-    yield {**env, "PREFECT_API_URL": url}
+    yield env
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
 

@@ -15,6 +15,7 @@ import pytest
 from flows import prefect_server
 from flows.prefect_server import answers, prefect_api
 from flows.settings import configure_prefect_offline
+from tests.conftest import PROJECT_ROOT
 
 
 def test_a_configured_api_is_used_as_it_is(monkeypatch):
@@ -142,3 +143,34 @@ def test_a_server_whose_command_is_already_gone_never_starts(tmp_path):
     tied[3] = "1"  # a parent the wrapper does not have (init)
     assert subprocess.run(tied, timeout=30).returncode == 0
     assert not marker.exists()
+
+
+def test_the_suite_s_own_server_stops_with_a_killed_test_process(tmp_path):
+    """conftest.start_prefect_server: a test process killed (a timeout, by hand) does not
+    leave the suite's Prefect server running, holding its port and memory."""
+    started = ("import sys, time; from pathlib import Path; "
+               "from tests.conftest import start_prefect_server; "
+               "server, _ = start_prefect_server(Path(sys.argv[1])); "
+               "print(server.pid, flush=True); time.sleep(600)")
+    test_process = subprocess.Popen([sys.executable, "-c", started, str(tmp_path)],
+                                    stdout=subprocess.PIPE, text=True, cwd=PROJECT_ROOT)
+    server = int(test_process.stdout.readline())
+    test_process.kill()
+    test_process.wait()
+    deadline = time.monotonic() + 60
+    try:
+        while running(server) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not running(server), "the server outlived the test process"
+    finally:
+        if running(server):
+            os.killpg(server, signal.SIGKILL)
+
+
+def running(pid: int) -> bool:
+    """Whether process `pid` runs (a process that ended and is not yet reaped does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
