@@ -157,20 +157,7 @@ def test_the_suite_s_own_server_stops_with_a_killed_test_process(tmp_path):
     server = int(test_process.stdout.readline())
     test_process.kill()
     test_process.wait()
-    deadline = time.monotonic() + 60
-    try:
-        while running(server) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert not running(server), "the server outlived the test process"
-    finally:
-        if running(server):
-            os.killpg(server, signal.SIGKILL)
-
-
-def running(pid: int) -> bool:
-    """Whether process `pid` runs (a process that ended and is not yet reaped does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
+    ended = _ended(server, seconds=60)
+    if not ended:
+        os.killpg(server, signal.SIGKILL)
+    assert ended, "the server outlived the test process"
