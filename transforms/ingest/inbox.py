@@ -19,9 +19,16 @@ establishment). Bytes registered before for the same kind and unit are one of:
   recorded (a rerun of the same inbox adds no record).
 
 A header-only list is never a duplicate: its date is its content (an empty GENESIS list
-says nobody is left in the establishment, PRI-01). A file with new bytes and the same
-key (kind, unit, extraction date) as a delivered file is a correction: it supersedes the
-earlier one.
+says nobody is left in the establishment, PRI-01). But an AGDREF extract is a full
+snapshot of records that only accumulate (files, titles, measures, events): one holding
+its header only, for a department and table whose other extracts held rows, is a broken
+export, not the truth. It is `REJECTED` (`empty_extract_reason`): loaded, it would take
+every residence title of the department away that night, and a person a title protects
+onto the lists (RULES principle 1); the last complete extract stays the truth, and the
+department's table shows late (PRI-01) until a complete one comes.
+
+A file with new bytes and the same key (kind, unit, extraction date) as a delivered file
+is a correction: it supersedes the earlier one.
 """
 
 from __future__ import annotations
@@ -269,13 +276,18 @@ def plan_files(
     files: list[InboxFile],
     registered: dict[tuple, KnownContent],
     loaded_keys: dict[tuple, str],
+    extracts_with_rows: set[tuple[str, str]] = frozenset(),
 ) -> list[PlannedFile]:
     """Decide what to do with each file (see the module docstring).
 
     `registered` maps the identity of each registered content to what is known of it;
     `loaded_keys` maps the key of each current delivery (loaded or unchanged) to its file
-    name.
+    name; `extracts_with_rows`, the AGDREF tables and departments (kind, unit) whose
+    registered extracts held rows (`agdref_extracts_with_rows`).
     """
+    with_rows = set(extracts_with_rows) | {
+        (f.kind, f.unit) for f in files
+        if f.has_data_rows and f.kind is not None and f.name_error is None}
     plans: list[PlannedFile] = []
     seen = dict(registered)
     current = dict(loaded_keys)
@@ -300,6 +312,11 @@ def plan_files(
             seen[f.identity] = KnownContent(
                 (known.names if known else frozenset()) | {f.file_name}, None, frozenset())
             plans.append(PlannedFile(f, "REJECTED", reason=f.name_error))
+            continue
+        if is_agdref_kind(f.kind) and not f.has_data_rows and (f.kind, f.unit) in with_rows:
+            seen[f.identity] = KnownContent(
+                (known.names if known else frozenset()) | {f.file_name}, None, frozenset())
+            plans.append(PlannedFile(f, "REJECTED", reason=empty_extract_reason(f)))
             continue
         if known is not None and not _is_new_delivery(f, known):
             plans.append(PlannedFile(f, "SKIPPED_DUPLICATE",
@@ -327,6 +344,19 @@ def plan_files(
             reason=f"same content as {known.holder}, delivered again: its rows are read "
                    "from that file"))
     return plans
+
+
+def is_agdref_kind(kind: str | None) -> bool:
+    return kind is not None and kind.startswith("agdref_")
+
+
+def empty_extract_reason(f: InboxFile) -> str:
+    """Why an AGDREF extract holding its header only is not read (module docstring)."""
+    table = f.kind.removeprefix("agdref_").upper()
+    return (f"an AGDREF {table} extract holding its header only, while other {table} "
+            f"extracts of department {f.unit} held rows: a broken export, not read (every "
+            f"{table} row of the department would vanish tonight); the last complete "
+            "extract stays the truth: send this one again complete")
 
 
 def _is_new_delivery(f: InboxFile, known: KnownContent) -> bool:
@@ -377,10 +407,18 @@ def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> dict[tuple, str]:
     return {(kind, unit, day): name for kind, unit, day, name in rows}
 
 
+def agdref_extracts_with_rows(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(kind, unit) of every AGDREF table and department one of whose registered extracts
+    held rows (loaded, or since superseded by a correction)."""
+    return set(con.execute(
+        "SELECT DISTINCT file_kind, unit FROM audit.files WHERE starts_with(file_kind, "
+        "'agdref_') AND rows_read > 0 AND status IN ('LOADED', 'SUPERSEDED')").fetchall())
+
+
 def plan_inbox(con: duckdb.DuckDBPyConnection, inbox: Path,
                system_folders_only: bool = False) -> list[PlannedFile]:
     """The ingest plan of a night: each file of the inbox (of its systems' folders only
     with `system_folders_only`, as the nightly run reads it), read once, planned against
     what the warehouse has registered (one PlannedFile per file)."""
     return plan_files(list_inbox(inbox, system_folders_only), registered_files(con),
-                      loaded_file_keys(con))
+                      loaded_file_keys(con), agdref_extracts_with_rows(con))
