@@ -119,6 +119,16 @@ AGDREF_CITATIONS = (("persons", "source_row"), ("residence_titles", "source_row"
                     ("measure_events", "source_row"), ("quarantined_references", "source_row"))
 
 
+# A citation of an AGDREF row: its file's name before the date, the extension, the line.
+CITATION = re.compile(r"(.*)_\d{8}(\.\w+):\d+")
+
+
+def cited_again(citation: str, run_date: date, line: int) -> str:
+    """The citation of the same row in the file of `run_date`, at `line`."""
+    name, extension = CITATION.fullmatch(citation).groups()
+    return f"{name}_{run_date:%Y%m%d}{extension}:{line}"
+
+
 def deliver_agdref_again(con, run_date: date, rng: random.Random) -> int:
     """AGDREF delivered again in full, as every night: each of its rows cited under the
     night's file name at another line, in another order (the same facts otherwise);
@@ -130,8 +140,7 @@ def deliver_agdref_again(con, run_date: date, rng: random.Random) -> int:
                     for c in (value if isinstance(value, list) else [value])
                     if c.startswith("AGDREF_")})
     lines = rng.sample(range(2, 10 * len(cited) + 2), len(cited))
-    moved = {c: re.sub(r"_\d{8}(\.\w+):\d+$", f"_{run_date:%Y%m%d}\\g<1>:{line}", c)
-             for c, line in zip(cited, lines, strict=True)}
+    moved = {c: cited_again(c, run_date, line) for c, line in zip(cited, lines, strict=True)}
     for table, column in AGDREF_CITATIONS:
         # keyed by the old value (each names its own rows; an update of a list column
         # gives the row another rowid)
