@@ -48,7 +48,7 @@ def test_a_header_only_titres_extract_takes_no_card_away(tmp_path, con):
         second.only_excluded(REJECTED)["source_rows"]
     rejected, error = status(con, empty)
     assert rejected == "REJECTED"
-    assert "TITRES extract holding its header only" in error
+    assert "TITRES extract holding no row (empty, or its header only)" in error
     assert "department 13" in error and "send this one again complete" in error
     # PRI-01: the department's TITRES shows late from the third day, as if none came
     latest = con.execute(
@@ -100,3 +100,29 @@ def test_an_empty_prison_or_ofpra_list_is_still_read(tmp_path, con, kind):
     write_file(tmp_path / "in", names[kind].format(day + timedelta(days=7)), kind, [])
     ingest(con, tmp_path / "in")
     assert status(con, names[kind].format(day + timedelta(days=7))) == ("LOADED", None)
+
+
+def test_a_catch_up_inbox_reads_a_first_empty_extract_and_refuses_a_later_one(tmp_path, con):
+    """One inbox holding three nights of a new department (files planned in date order):
+    its first EVENEMENTS extract, empty, is read (nothing happened yet); the next holds a
+    row; the third, empty, is refused."""
+    days = [date(2026, 11, 10) + timedelta(days=n) for n in range(3)]
+    for day, rows in zip(days, ([], [row("agdref_evenements")], []), strict=True):
+        write_file(tmp_path, f"AGDREF_EVENEMENTS_84_{day:%Y%m%d}.csv", "agdref_evenements",
+                   rows)
+    ingest(con, tmp_path)
+    assert [status(con, f"AGDREF_EVENEMENTS_84_{day:%Y%m%d}.csv")[0] for day in days] == \
+        ["LOADED", "LOADED", "REJECTED"]
+
+
+def test_a_broken_extract_left_in_the_inbox_does_not_refuse_a_first_empty_one(tmp_path, con):
+    """A MESURES extract that cannot be read (binary), left in the inbox: it held no row
+    that was read, so the department's first extract of a later night, empty, is read."""
+    (tmp_path / "agdref").mkdir()
+    (tmp_path / "agdref" / "AGDREF_MESURES_75_20261110.csv").write_bytes(
+        b"\x00\x01binary\n\x02\x03\n")
+    ingest(con, tmp_path)
+    assert status(con, "AGDREF_MESURES_75_20261110.csv")[0] == "REJECTED"
+    write_file(tmp_path, "AGDREF_MESURES_75_20261111.csv", "agdref_mesures", [])
+    ingest(con, tmp_path)
+    assert status(con, "AGDREF_MESURES_75_20261111.csv") == ("LOADED", None)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -276,18 +277,18 @@ def plan_files(
     files: list[InboxFile],
     registered: dict[tuple, KnownContent],
     loaded_keys: dict[tuple, str],
-    extracts_with_rows: set[tuple[str, str]] = frozenset(),
+    extracts_with_rows: AbstractSet[tuple[str, str]] = frozenset(),
 ) -> list[PlannedFile]:
     """Decide what to do with each file (see the module docstring).
 
     `registered` maps the identity of each registered content to what is known of it;
     `loaded_keys` maps the key of each current delivery (loaded or unchanged) to its file
     name; `extracts_with_rows`, the AGDREF tables and departments (kind, unit) whose
-    registered extracts held rows (`agdref_extracts_with_rows`).
+    registered extracts held rows (`agdref_extracts_with_rows`), to which the files with
+    rows planned to load are added in the plan's order (a department's first extract,
+    planned before its next one in a catch-up inbox, may be empty).
     """
-    with_rows = set(extracts_with_rows) | {
-        (f.kind, f.unit) for f in files
-        if f.has_data_rows and f.kind is not None and f.name_error is None}
+    with_rows = set(extracts_with_rows)
     plans: list[PlannedFile] = []
     seen = dict(registered)
     current = dict(loaded_keys)
@@ -331,6 +332,8 @@ def plan_files(
                     for identity, k in seen.items()}
             known = seen.get(f.identity)
         dates = frozenset({f.extraction_date} - {None})
+        if f.has_data_rows:
+            with_rows.add((f.kind, f.unit))
         if known is None or known.holder is None:
             seen[f.identity] = KnownContent(
                 (known.names if known else frozenset()) | {f.file_name}, f.file_name,
@@ -351,12 +354,12 @@ def is_agdref_kind(kind: str | None) -> bool:
 
 
 def empty_extract_reason(f: InboxFile) -> str:
-    """Why an AGDREF extract holding its header only is not read (module docstring)."""
+    """Why an AGDREF extract holding no row is not read (module docstring)."""
     table = f.kind.removeprefix("agdref_").upper()
-    return (f"an AGDREF {table} extract holding its header only, while other {table} "
-            f"extracts of department {f.unit} held rows: a broken export, not read (every "
-            f"{table} row of the department would vanish tonight); the last complete "
-            "extract stays the truth: send this one again complete")
+    return (f"an AGDREF {table} extract holding no row (empty, or its header only), while "
+            f"other {table} extracts of department {f.unit} held rows: a broken export, not "
+            f"read (every {table} row of the department would vanish tonight); the last "
+            "complete extract stays the truth: send this one again complete")
 
 
 def _is_new_delivery(f: InboxFile, known: KnownContent) -> bool:
