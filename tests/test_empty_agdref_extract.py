@@ -126,3 +126,31 @@ def test_a_broken_extract_left_in_the_inbox_does_not_refuse_a_first_empty_one(tm
     write_file(tmp_path, "AGDREF_MESURES_75_20261111.csv", "agdref_mesures", [])
     ingest(con, tmp_path)
     assert status(con, "AGDREF_MESURES_75_20261111.csv") == ("LOADED", None)
+
+
+@pytest.mark.parametrize("names_the_person", [False, True], ids=["nobody", "the_person"])
+def test_an_extract_whose_every_row_is_quarantined_takes_no_card_away(tmp_path, con,
+                                                                       names_the_person):
+    """Night 2's TITRES holds one row, quarantined: a line of separators (it names
+    nobody), or the person's card with a date that is no date. The extract staged no row:
+    the last one that did stays the department's, and the card protects; a quarantined
+    row naming the person holds them too (DQ-01), as the newest delivery's row."""
+    inbox = Inbox(tmp_path / "inbox", con)
+    for night in (NIGHT_1, RUN):
+        inbox.agdref("PERSONNES", night).agdref("MESURES", night, **OLD_ENOUGH)
+    inbox.agdref("TITRES", NIGHT_1, **CARD).telemofpra(FINAL_LIST)
+    assert inbox.decide(NIGHT_1).reason(MEASURES) == "RESIDENCE_PERMIT"
+
+    broken = ({**CARD, "DATE_FIN": "31/13/2027"} if names_the_person else
+              {"NUM_AGDREF": "", "TYPE_TITRE": "", "DATE_DEBUT": "", "DATE_FIN": "",
+               "STATUT": ""})
+    second = inbox.agdref("TITRES", RUN, **broken).decide(RUN, allow_quarantine=True)
+    assert status(con, f"AGDREF_TITRES_13_{RUN:%Y%m%d}.csv")[0] == "LOADED"
+    assert second.quarantined() == [(f"AGDREF_TITRES_13_{RUN:%Y%m%d}.csv", 2)]
+    for worklist in (REJECTED, MEASURES):
+        excluded = second.only_excluded(worklist)
+        assert excluded["reason_code"] == "RESIDENCE_PERMIT", excluded
+        assert f"AGDREF_TITRES_13_{NIGHT_1:%Y%m%d}.csv:2" in excluded["source_rows"]
+        if names_the_person:  # DQ-01 too, after the card (docs/reason_order.md)
+            assert "SOURCE_ROW_QUARANTINED" in excluded["other_reasons"], excluded
+            assert f"AGDREF_TITRES_13_{RUN:%Y%m%d}.csv:2" in excluded["source_rows"]

@@ -16,8 +16,9 @@ WITH lines AS (
            (SELECT coalesce(max(l.extraction_date), f.extraction_date) FROM latest_files l
             WHERE l.rows_file_name = f.file_name) AS extraction_date,
            -- the latest delivery of the unit, or the file an UNCHANGED latest repeats
+           -- (an extract that staged no row included: core_latest_files.sql `newest`)
            EXISTS (SELECT 1 FROM latest_files l
-                   WHERE l.rows_file_name = f.file_name AND l.recency = 1) AS is_latest,
+                   WHERE l.rows_file_name = f.file_name AND l.newest) AS is_latest,
            flatten(list(q.names)) AS names
     FROM audit.quarantine q
     JOIN audit.files f ON f.file_name = q.file_name AND f.run_id = q.run_id
