@@ -3,7 +3,8 @@ a full snapshot per department every night). Files, titles, measures and events 
 accumulate: a department's TITRES extract that suddenly holds no row is a broken
 export. Read as the truth, it took every residence title of the department away that
 night, and a person whose card protects them reached the lists that lead to action.
-It is refused; the last complete extract stays the truth."""
+It is refused; the last complete extract stays the truth. So does the extract before
+one whose every row is quarantined (core_latest_files.sql)."""
 
 from __future__ import annotations
 

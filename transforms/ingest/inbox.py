@@ -22,7 +22,7 @@ A header-only list is never a duplicate: its date is its content (an empty GENES
 says nobody is left in the establishment, PRI-01). But an AGDREF extract is a full
 snapshot of records that only accumulate (files, titles, measures, events): one holding
 its header only, for a department and table whose other extracts held rows, is a broken
-export, not the truth. It is `REJECTED` (`empty_extract_reason`): loaded, it would take
+export, not the truth. It is `REJECTED` (`empty_extract_refusal`): loaded, it would take
 every residence title of the department away that night, and a person a title protects
 onto the lists (RULES principle 1); the last complete extract stays the truth, and the
 department's table shows late (PRI-01) until a complete one comes.
@@ -309,15 +309,12 @@ def plan_files(
                 or (known is not None and f.file_name in known.names)):
             plans.append(PlannedFile(f, "SKIP_KNOWN"))
             continue
-        if f.name_error:  # its own reason, whatever other misnamed file holds its bytes
+        # its own reason, whatever other misnamed file holds its bytes
+        refusal = f.name_error or empty_extract_refusal(f, with_rows)
+        if refusal:
             seen[f.identity] = KnownContent(
                 (known.names if known else frozenset()) | {f.file_name}, None, frozenset())
-            plans.append(PlannedFile(f, "REJECTED", reason=f.name_error))
-            continue
-        if is_agdref_kind(f.kind) and not f.has_data_rows and (f.kind, f.unit) in with_rows:
-            seen[f.identity] = KnownContent(
-                (known.names if known else frozenset()) | {f.file_name}, None, frozenset())
-            plans.append(PlannedFile(f, "REJECTED", reason=empty_extract_reason(f)))
+            plans.append(PlannedFile(f, "REJECTED", reason=refusal))
             continue
         if known is not None and not _is_new_delivery(f, known):
             plans.append(PlannedFile(f, "SKIPPED_DUPLICATE",
@@ -349,12 +346,12 @@ def plan_files(
     return plans
 
 
-def is_agdref_kind(kind: str | None) -> bool:
-    return kind is not None and kind.startswith("agdref_")
-
-
-def empty_extract_reason(f: InboxFile) -> str:
-    """Why an AGDREF extract holding no row is not read (module docstring)."""
+def empty_extract_refusal(f: InboxFile, with_rows: AbstractSet[tuple[str, str]]
+                          ) -> str | None:
+    """Why an AGDREF extract holding no row is not read, when another extract of its
+    department and table held rows (`with_rows`; module docstring); None otherwise."""
+    if f.system != "agdref" or f.has_data_rows or (f.kind, f.unit) not in with_rows:
+        return None
     table = f.kind.removeprefix("agdref_").upper()
     return (f"an AGDREF {table} extract holding no row (empty, or its header only), while "
             f"other {table} extracts of department {f.unit} held rows: a broken export, not "
